@@ -1,0 +1,57 @@
+/**
+ * Builds what Electron and the preview load: the renderer (Vite), the main process (one ESM
+ * file), the preload (one CommonJS file: sandboxed preloads cannot be ESM), and the preview's
+ * web bridge. Development tooling: not part of the packaged app.
+ *   tsx electron/dev/build.ts [--renderer-only|--no-renderer]
+ */
+import { build as esbuild } from 'esbuild';
+import { build as vite } from 'vite';
+
+const args = new Set(process.argv.slice(2));
+const started = Date.now();
+
+if (!args.has('--no-renderer')) {
+  await vite({ configFile: 'vite.config.ts', logLevel: 'warn' });
+}
+
+if (!args.has('--renderer-only')) {
+  const common = {
+    bundle: true,
+    platform: 'node',
+    sourcemap: false,
+    legalComments: 'none',
+  } as const;
+  await Promise.all([
+    esbuild({
+      ...common,
+      entryPoints: ['electron/main/index.ts'],
+      outfile: 'dist/electron/main.js',
+      format: 'esm',
+      target: 'node22',
+      external: ['electron', 'electron-store', 'sql.js', 'hash-wasm'],
+      banner: {
+        // Some bundled CommonJS code calls require(); give the ESM bundle one.
+        js: "import { createRequire as __awbCreateRequire } from 'node:module'; const require = __awbCreateRequire(import.meta.url);",
+      },
+    }),
+    esbuild({
+      ...common,
+      entryPoints: ['electron/preload/index.ts'],
+      outfile: 'dist/electron/preload.cjs',
+      format: 'cjs',
+      target: 'chrome130',
+      external: ['electron'],
+    }),
+    esbuild({
+      bundle: true,
+      entryPoints: ['renderer/preview/bridge.ts'],
+      outfile: 'dist/preview/bridge.js',
+      format: 'iife',
+      platform: 'browser',
+      target: 'chrome130',
+      legalComments: 'none',
+    }),
+  ]);
+}
+
+process.stdout.write(`build: done in ${Date.now() - started} ms\n`);

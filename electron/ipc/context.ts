@@ -1,0 +1,37 @@
+/**
+ * What a handler may use. Electron's main process and the browser preview each build one of
+ * these and inject the platform pieces (preferences store, external opener, versions), so the
+ * handlers themselves never import `electron` and run in plain Node.
+ */
+import type {
+  Diagnostics,
+  EventChannel,
+  PayloadOf,
+  Preferences,
+  VaultState,
+} from '../../shared/contract';
+
+export interface PreferencesStore {
+  get(): Preferences;
+  /** Persists the merged preferences and returns them; throws AppError on failure. */
+  update(patch: Partial<Preferences>): Preferences;
+}
+
+export interface AppInfo {
+  appVersion: string;
+  runtime: Diagnostics['runtime'];
+  versions: Diagnostics['versions'];
+  platform: string;
+  dataFolder: string;
+}
+
+export type Emit = <E extends EventChannel>(channel: E, payload: PayloadOf<E>) => void;
+
+export interface HandlerContext {
+  app: AppInfo;
+  prefs: PreferencesStore;
+  emit: Emit;
+  /** Hands an already-vetted URL to the operating system (never opened inside the app). */
+  openExternal(url: string): Promise<void>;
+  vaultState(): VaultState;
+}

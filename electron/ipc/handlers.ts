@@ -1,0 +1,49 @@
+/**
+ * The handler table: one plain async function per invoke channel of the contract. The type
+ * makes a missing or extra handler a compile error; test/unit/contract.test.ts checks the same
+ * at run time.
+ */
+import type { InvokeChannel, ParsedRequestOf, ResponseOf } from '../../shared/contract';
+import { AppError } from '../../shared/errors';
+import { externalUrlDecision } from '../main/policy';
+import type { HandlerContext } from './context';
+
+export type Handler<C extends InvokeChannel> = (
+  input: ParsedRequestOf<C>,
+  ctx: HandlerContext,
+) => Promise<ResponseOf<C>>;
+
+export type HandlerTable = { [C in InvokeChannel]: Handler<C> };
+
+export const handlers: HandlerTable = {
+  'app:diagnostics': async (_input, ctx) => ({
+    appVersion: ctx.app.appVersion,
+    runtime: ctx.app.runtime,
+    versions: ctx.app.versions,
+    platform: ctx.app.platform,
+    dataFolder: ctx.app.dataFolder,
+    vaultState: ctx.vaultState(),
+  }),
+
+  'prefs:get': async (_input, ctx) => ctx.prefs.get(),
+
+  'prefs:set': async (input, ctx) => {
+    const patch: Parameters<typeof ctx.prefs.update>[0] = {};
+    if (input.language !== undefined) {
+      patch.language = input.language;
+    }
+    if (input.idleLockMinutes !== undefined) {
+      patch.idleLockMinutes = input.idleLockMinutes;
+    }
+    return ctx.prefs.update(patch);
+  },
+
+  'shell:openExternal': async (input, ctx) => {
+    const url = externalUrlDecision(input.url);
+    if (url === null) {
+      throw new AppError('EXTERNAL_URL_REFUSED', 'Only http and https links may be opened');
+    }
+    await ctx.openExternal(url);
+    return { opened: true };
+  },
+};

@@ -1,0 +1,78 @@
+/**
+ * Electron entry: single-instance lock, sandbox for every renderer, hardening before the first
+ * window, the app:// protocol, IPC bound to the Electron-free handler table.
+ */
+import { app, BrowserWindow, session, shell } from 'electron';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { handlers } from '../ipc/handlers';
+import type { HandlerContext } from '../ipc/context';
+import { installAppHardening, hardenSession } from './hardening';
+import { registerIpc } from './ipc';
+import { ElectronPreferences } from './preferences';
+import { registerAppScheme, serveRenderer } from './protocol';
+import { createMainWindow } from './window';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const rendererDir = join(here, '..', 'renderer');
+const preloadPath = join(here, 'preload.cjs');
+
+const log = {
+  error(message: string, meta?: Record<string, unknown>): void {
+    process.stderr.write(`[main] ${message} ${JSON.stringify(meta ?? {})}\n`);
+  },
+};
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.enableSandbox();
+  registerAppScheme();
+  installAppHardening();
+
+  let mainWindow: BrowserWindow | null = null;
+
+  app.on('second-instance', () => {
+    if (mainWindow) {
+      if (mainWindow.isMinimized()) {
+        mainWindow.restore();
+      }
+      mainWindow.focus();
+    }
+  });
+
+  app.on('window-all-closed', () => app.quit());
+
+  void app.whenReady().then(() => {
+    hardenSession(session.defaultSession);
+    serveRenderer(rendererDir);
+
+    const emit: HandlerContext['emit'] = (channel, payload) => {
+      for (const window of BrowserWindow.getAllWindows()) {
+        window.webContents.send(channel, payload);
+      }
+    };
+    const ctx: HandlerContext = {
+      app: {
+        appVersion: app.getVersion(),
+        runtime: 'electron',
+        versions: {
+          electron: process.versions.electron ?? null,
+          chrome: process.versions.chrome ?? null,
+          node: process.versions.node,
+        },
+        platform: `${process.platform}-${process.arch}`,
+        dataFolder: app.getPath('userData'),
+      },
+      prefs: new ElectronPreferences(),
+      emit,
+      openExternal: (url) => shell.openExternal(url),
+      vaultState: () => 'none',
+    };
+    registerIpc(handlers, ctx, log);
+    mainWindow = createMainWindow(preloadPath);
+    mainWindow.on('closed', () => {
+      mainWindow = null;
+    });
+  });
+}

@@ -1,0 +1,44 @@
+/**
+ * Builds the handler context the browser preview (and the e2e fixtures) run the core with:
+ * the same handlers as the desktop app, with file-backed preferences in a data folder of
+ * its own and a plain-Node description of the runtime.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { HandlerContext } from '../ipc/context';
+import { JsonFilePreferences } from '../services/preferences';
+
+export interface PreviewContextOptions {
+  projectRoot: string;
+  dataFolder: string;
+  emit: HandlerContext['emit'];
+  openExternal?: (url: string) => Promise<void>;
+}
+
+export function readAppVersion(projectRoot: string): string {
+  const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as {
+    version?: unknown;
+  };
+  return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+}
+
+export function createPreviewContext(options: PreviewContextOptions): HandlerContext {
+  return {
+    app: {
+      appVersion: readAppVersion(options.projectRoot),
+      runtime: 'preview',
+      versions: { electron: null, chrome: null, node: process.versions.node },
+      platform: `${process.platform}-${process.arch}`,
+      dataFolder: options.dataFolder,
+    },
+    prefs: new JsonFilePreferences(options.dataFolder),
+    emit: options.emit,
+    openExternal:
+      options.openExternal ??
+      (async (url) => {
+        // The preview has no OS integration of its own: it names the vetted link instead.
+        process.stdout.write(`[preview] external link requested (open it yourself): ${url}\n`);
+      }),
+    vaultState: () => 'none',
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * The channel names of the contract, without their schemas: what the preload and the web
+ * bridge need to build their allow-lists without bundling zod. shared/contract.ts proves at
+ * compile time that these lists are exactly the contract's invoke and event channels.
+ */
+export const INVOKE_CHANNELS = [
+  'app:diagnostics',
+  'prefs:get',
+  'prefs:set',
+  'shell:openExternal',
+] as const;
+
+export const EVENT_CHANNELS = ['vault:stateChanged'] as const;
+
+export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
+export type EventChannel = (typeof EVENT_CHANNELS)[number];
+
+export function isInvokeChannel(value: unknown): value is InvokeChannel {
+  return typeof value === 'string' && (INVOKE_CHANNELS as readonly string[]).includes(value);
+}
+
+export function isEventChannel(value: unknown): value is EventChannel {
+  return typeof value === 'string' && (EVENT_CHANNELS as readonly string[]).includes(value);
+}

@@ -1,0 +1,129 @@
+/**
+ * The IPC contract: every channel the renderer may call (kind "invoke") or listen to
+ * (kind "event", sent by main), with its zod schemas. Everything else is derived from this
+ * object: the `window.workbench` type, the preload's allow-list, main's registration and
+ * validation, the browser preview's routes, and the contract-completeness test.
+ * Channels are named `area:verb`.
+ */
+import { z } from 'zod';
+import { LANGUAGES } from './i18n';
+import {
+  EVENT_CHANNELS,
+  INVOKE_CHANNELS,
+  isEventChannel,
+  isInvokeChannel,
+  type EventChannel,
+  type InvokeChannel,
+} from './channels';
+import type { Result } from './result';
+
+export { EVENT_CHANNELS, INVOKE_CHANNELS, isEventChannel, isInvokeChannel };
+export type { EventChannel, InvokeChannel };
+
+export interface InvokeSpec<I extends z.ZodType, O extends z.ZodType> {
+  kind: 'invoke';
+  request: I;
+  response: O;
+}
+
+export interface EventSpec<P extends z.ZodType> {
+  kind: 'event';
+  payload: P;
+}
+
+function invoke<I extends z.ZodType, O extends z.ZodType>(
+  request: I,
+  response: O,
+): InvokeSpec<I, O> {
+  return { kind: 'invoke', request, response };
+}
+
+function event<P extends z.ZodType>(payload: P): EventSpec<P> {
+  return { kind: 'event', payload };
+}
+
+const Empty = z.object({}).strict();
+
+export const LanguageSchema = z.enum(LANGUAGES);
+
+/** Non-secret preferences only (electron-store in the app): never content, never keys. */
+export const PreferencesSchema = z
+  .object({
+    language: LanguageSchema,
+    recentVaults: z.array(z.string().min(1).max(4096)).max(10),
+    idleLockMinutes: z.number().int().min(1).max(240),
+  })
+  .strict();
+export type Preferences = z.infer<typeof PreferencesSchema>;
+
+export const DEFAULT_PREFERENCES: Preferences = {
+  language: 'da',
+  recentVaults: [],
+  idleLockMinutes: 10,
+};
+
+export const PreferencesPatchSchema = z
+  .object({
+    language: LanguageSchema.optional(),
+    idleLockMinutes: PreferencesSchema.shape.idleLockMinutes.optional(),
+  })
+  .strict();
+
+export const VaultStateSchema = z.enum(['none', 'locked', 'unlocked']);
+export type VaultState = z.infer<typeof VaultStateSchema>;
+
+export const DiagnosticsSchema = z
+  .object({
+    appVersion: z.string(),
+    runtime: z.enum(['electron', 'preview']),
+    versions: z
+      .object({
+        electron: z.string().nullable(),
+        chrome: z.string().nullable(),
+        node: z.string(),
+      })
+      .strict(),
+    platform: z.string(),
+    dataFolder: z.string(),
+    vaultState: VaultStateSchema,
+  })
+  .strict();
+export type Diagnostics = z.infer<typeof DiagnosticsSchema>;
+
+export const contract = {
+  'app:diagnostics': invoke(Empty, DiagnosticsSchema),
+  'prefs:get': invoke(Empty, PreferencesSchema),
+  'prefs:set': invoke(PreferencesPatchSchema, PreferencesSchema),
+  'shell:openExternal': invoke(
+    z.object({ url: z.string().min(1).max(2048) }).strict(),
+    z.object({ opened: z.literal(true) }).strict(),
+  ),
+  'vault:stateChanged': event(z.object({ state: VaultStateSchema }).strict()),
+} as const;
+
+export type Contract = typeof contract;
+export type Channel = keyof Contract;
+type InvokeKeys = {
+  [C in Channel]: Contract[C] extends InvokeSpec<z.ZodType, z.ZodType> ? C : never;
+}[Channel];
+type EventKeys = {
+  [C in Channel]: Contract[C] extends EventSpec<z.ZodType> ? C : never;
+}[Channel];
+
+// Compile-time proof that shared/channels.ts lists exactly the contract's channels.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const invokeListMatches: Same<InvokeKeys, InvokeChannel> = true;
+const eventListMatches: Same<EventKeys, EventChannel> = true;
+void invokeListMatches;
+void eventListMatches;
+
+export type RequestOf<C extends InvokeChannel> = z.input<Contract[C]['request']>;
+export type ParsedRequestOf<C extends InvokeChannel> = z.output<Contract[C]['request']>;
+export type ResponseOf<C extends InvokeChannel> = z.output<Contract[C]['response']>;
+export type PayloadOf<E extends EventChannel> = z.output<Contract[E]['payload']>;
+
+/** What the preload (or, in the browser preview, the web bridge) exposes as `window.workbench`. */
+export interface WorkbenchApi {
+  invoke<C extends InvokeChannel>(channel: C, input: RequestOf<C>): Promise<Result<ResponseOf<C>>>;
+  on<E extends EventChannel>(channel: E, listener: (payload: PayloadOf<E>) => void): () => void;
+}

@@ -1,0 +1,64 @@
+/**
+ * Stable error codes: the only failure vocabulary that crosses a process boundary.
+ * The renderer and the CLI translate a code (see shared/i18n); the English `message`
+ * that travels with it is a fallback for logs, never shown instead of the translation.
+ * Codes are append-only: never rename or reuse one.
+ */
+export const ERROR_CODES = [
+  // IPC and generic
+  'VALIDATION_FAILED',
+  'UNKNOWN_CHANNEL',
+  'FORBIDDEN_SENDER',
+  'INTERNAL',
+  'NOT_FOUND',
+  'EXTERNAL_URL_REFUSED',
+  'PREFERENCES_UNAVAILABLE',
+  // vault
+  'WRONG_PASSPHRASE',
+  'CORRUPTED_HEADER',
+  'CORRUPTED_BODY',
+  'TRUNCATED',
+  'CORRUPTED_CONTENT',
+  'NEWER_VERSION',
+  'UNSAFE_PARAMETERS',
+  'EXTERNAL_CHANGE',
+  'LOCKED_BY_OTHER',
+  'VAULT_LOCKED',
+  'VAULT_NOT_FOUND',
+  'VAULT_EXISTS',
+  'FOLDER_NOT_WRITABLE',
+  'WEAK_PASSPHRASE',
+  'WRONG_RECOVERY_KEY',
+  'AUDIT_CHAIN_BROKEN',
+  'SAVE_FAILED',
+  'NO_GENERATION',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+/** Machine-readable detail attached to an error; must never contain secrets, SQL or paths. */
+export type ErrorDetails = Record<string, unknown> | undefined;
+
+/**
+ * The one error type the core throws on purpose. Anything else that escapes a handler is
+ * reported as INTERNAL without its message (it might contain SQL, a path or a key).
+ */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message?: string, details?: ErrorDetails) {
+    super(message ?? code);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}

@@ -1,0 +1,17 @@
+import { join } from 'node:path';
+import { handlers } from '../../electron/ipc/handlers';
+import { createPreviewContext } from '../../electron/preview/context';
+import { startPreviewServer, type PreviewServer } from '../../electron/preview/server';
+import { projectRoot } from './context';
+
+/** Starts the real preview server over the built renderer, with its own data folder. */
+export function startTestPreview(dataFolder: string): Promise<PreviewServer> {
+  return startPreviewServer({
+    rendererDir: join(projectRoot, 'dist', 'renderer'),
+    bridgeFile: join(projectRoot, 'dist', 'preview', 'bridge.js'),
+    handlers,
+    createContext: (emit) =>
+      createPreviewContext({ projectRoot, dataFolder, emit, openExternal: async () => undefined }),
+    log: { error: () => undefined },
+  });
+}
