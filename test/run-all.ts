@@ -1,5 +1,5 @@
 /**
- * `npm test`: every suite in order — typecheck, lint, unit/integration (vitest), build, e2e
+ * `npm test`: every suite in order — typecheck, lint, build, unit/integration (vitest), e2e
  * through the browser preview (Playwright + Debian Chromium, with the _electron suite skipping
  * itself where no runtime exists), and the security gate. Runs them all even after a failure,
  * prints a summary, and exits non-zero if any failed.
@@ -14,8 +14,9 @@ const bin = (name: string): string => join(root, 'node_modules', '.bin', name);
 const steps: { name: string; command: string; args: string[] }[] = [
   { name: 'typecheck', command: 'npm', args: ['run', '--silent', 'typecheck'] },
   { name: 'lint', command: 'npm', args: ['run', '--silent', 'lint'] },
-  { name: 'unit', command: bin('vitest'), args: ['run'] },
+  // The build comes first: the preview-server tests and the e2e suite serve its output.
   { name: 'build', command: bin('tsx'), args: ['electron/dev/build.ts'] },
+  { name: 'unit', command: bin('vitest'), args: ['run'] },
   { name: 'e2e', command: bin('playwright'), args: ['test'] },
   { name: 'security', command: bin('tsx'), args: ['test/security/gate.ts'] },
 ];

@@ -22,42 +22,39 @@ interface Finding {
   sample: string;
 }
 
-/** Parses the report's CSV (RFC 4180 quoting). */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') {
-        quoted = false;
-      } else {
-        field += ch;
-      }
-    } else if (ch === '"') {
-      quoted = true;
-    } else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else if (ch !== '\r') {
-      field += ch;
-    }
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
+interface Sarif {
+  runs: {
+    results: {
+      ruleId: string;
+      level?: string;
+      locations?: {
+        physicalLocation: { artifactLocation: { uri: string }; region?: { startLine?: number } };
+      }[];
+    }[];
+  }[];
+}
+
+/**
+ * Turns electronegativity's SARIF report into findings. SARIF carries no code sample, so the
+ * sample is the flagged source line itself, read from the scanned folder.
+ */
+export function readFindings(
+  sarif: Sarif,
+  readLine: (file: string, line: number) => string,
+): Finding[] {
+  return (sarif.runs[0]?.results ?? []).map((result) => {
+    const location = result.locations?.[0]?.physicalLocation;
+    const uri = location?.artifactLocation.uri ?? '';
+    const line = location?.region?.startLine ?? 0;
+    const global = uri === '' || uri.startsWith('file:');
+    return {
+      issue: result.ruleId,
+      severity: result.level ?? '',
+      file: global ? 'N/A' : uri,
+      location: String(line),
+      sample: global ? 'N/A' : readLine(uri, line),
+    };
+  });
 }
 
 export function judge(
@@ -77,7 +74,7 @@ export function judge(
 function main(): number {
   const root = resolve(import.meta.dirname, '..', '..');
   const out = mkdtempSync(join(tmpdir(), 'awb-electronegativity-'));
-  const report = join(out, 'report.csv');
+  const report = join(out, 'report.sarif');
   try {
     const bin = join(root, 'node_modules', '.bin', 'electronegativity');
     const run = spawnSync(bin, ['-i', join(root, 'electron'), '-r', '-e', '41.7.1', '-o', report], {
@@ -93,18 +90,14 @@ function main(): number {
       );
       return 1;
     }
-    const [header, ...rows] = parseCsv(text).filter((r) => r.length > 1);
-    if (!header || header[0] !== 'issue') {
-      console.error('security gate: unexpected report format');
-      return 1;
-    }
-    const findings = rows.map((r) => ({
-      issue: r[0] ?? '',
-      severity: r[1] ?? '',
-      file: r[3] ?? '',
-      location: r[4] ?? '',
-      sample: r[5] ?? '',
-    }));
+    const scanned = join(root, 'electron');
+    const findings = readFindings(JSON.parse(text) as Sarif, (file, line) => {
+      try {
+        return readFileSync(join(scanned, file), 'utf8').split('\n')[line - 1] ?? '';
+      } catch {
+        return '';
+      }
+    });
     const allowlist = JSON.parse(
       readFileSync(join(root, 'test', 'security', 'electronegativity-allowlist.json'), 'utf8'),
     ) as { entries: Entry[] };

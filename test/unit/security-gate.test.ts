@@ -1,11 +1,45 @@
 import { describe, expect, it } from 'vitest';
-import { judge, parseCsv } from '../security/gate';
+import { judge, readFindings } from '../security/gate';
 
 describe('security gate', () => {
-  it('parses quoted CSV fields with commas and quotes', () => {
-    expect(parseCsv('a,"b, c","say ""hi"""\n1,2,3\n')).toEqual([
-      ['a', 'b, c', 'say "hi"'],
-      ['1', '2', '3'],
+  it('reads SARIF results, taking the flagged source line as the sample', () => {
+    const findings = readFindings(
+      {
+        runs: [
+          {
+            results: [
+              {
+                ruleId: 'CSP_GLOBAL_CHECK',
+                level: 'warning',
+                locations: [{ physicalLocation: { artifactLocation: { uri: 'file:///' } } }],
+              },
+              {
+                ruleId: 'SANDBOX_JS_CHECK',
+                level: 'warning',
+                locations: [
+                  {
+                    physicalLocation: {
+                      artifactLocation: { uri: 'main/window.ts' },
+                      region: { startLine: 2 },
+                    },
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+      (file, line) => `${file}#${line}`,
+    );
+    expect(findings).toEqual([
+      { issue: 'CSP_GLOBAL_CHECK', severity: 'warning', file: 'N/A', location: '0', sample: 'N/A' },
+      {
+        issue: 'SANDBOX_JS_CHECK',
+        severity: 'warning',
+        file: 'main/window.ts',
+        location: '2',
+        sample: 'main/window.ts#2',
+      },
     ]);
   });
 
