@@ -1,0 +1,16 @@
+/**
+ * Numbered migrations, one function each, registered in order. They never import app code:
+ * a migration is frozen the day it ships. Add a file, append it here, add its test.
+ */
+import type { Database } from 'sql.js';
+import { m001Initial } from './001-initial';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [m001Initial];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

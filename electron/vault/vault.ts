@@ -1,0 +1,542 @@
+/**
+ * A vault folder: `vault.awb` (the container), `vault.awb.1…3` (previous generations),
+ * `blobs/` (evidence, sealed one file each), `vault.lock`. This module owns the keys, the
+ * open database and the atomic save (DESIGN.md §4):
+ *
+ *   no open transaction → export (pragmas re-applied) → on-disk fingerprint still ours
+ *   (else EXTERNAL_CHANGE, nothing written) → seal → temp file in the folder, 0600, write,
+ *   fsync, close → rotate generations (.2→.3, .1→.2, hard link main→.1) → rename temp over
+ *   main → fsync the folder.
+ *
+ * The main file name always points at a complete container: rotation links rather than
+ * moves, and the final rename is atomic. A failure at any step leaves the previous state and
+ * removes the temp file.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database } from 'sql.js';
+import { AppError } from '../../shared/errors';
+import {
+  appendAudit,
+  verifyAuditChain,
+  type Actor,
+  type AuditEntry,
+  type ChainReport,
+} from '../db/audit';
+import {
+  exportDatabase,
+  LATEST_SCHEMA_VERSION,
+  openDatabase,
+  schemaVersion,
+  WriteQueue,
+} from '../db/engine';
+import {
+  decodeContainer,
+  sealContainer,
+  SLOT_PASSPHRASE,
+  SLOT_RECOVERY,
+  unwrapKey,
+  wrapKey,
+  openBody,
+  type Decoded,
+  type KeySlot,
+} from './container';
+import { nodeFs, sameFingerprint, type Fingerprint, type FsOps } from './fsops';
+import {
+  DEFAULT_KDF,
+  deriveKey,
+  KDF_ARGON2ID,
+  SHIPPED_LIMITS,
+  type KdfLimits,
+  type KdfParams,
+} from './kdf';
+import { FolderLock } from './lockfile';
+import { generateRecoveryKey, parseRecoveryKey, recoveryKek } from './recovery';
+
+export const VAULT_FILE = 'vault.awb';
+export const LOCK_FILE = 'vault.lock';
+export const BLOB_DIR = 'blobs';
+const TEMP_MARK = '.tmp-';
+
+export interface VaultConfig {
+  kdf: KdfParams;
+  limits: KdfLimits;
+  generations: number;
+  fs: FsOps;
+  now: () => Date;
+}
+
+/** What ships. Tests pass their own config (a cheap KDF with matching floors). */
+export const PRODUCTION_CONFIG: VaultConfig = {
+  kdf: DEFAULT_KDF,
+  limits: SHIPPED_LIMITS,
+  generations: 3,
+  fs: nodeFs,
+  now: () => new Date(),
+};
+
+export interface Profile {
+  name: string;
+  organisation: string;
+  role: Actor['role'];
+}
+
+export type Secret = { passphrase: string } | { recoveryKey: string };
+
+export function vaultPath(folder: string, generation = 0): string {
+  return join(folder, generation === 0 ? VAULT_FILE : `${VAULT_FILE}.${generation}`);
+}
+
+/** Removes temp files a crashed save left behind (they never hold anything not elsewhere). */
+export function cleanStaleTemps(folder: string): number {
+  let removed = 0;
+  for (const dir of [folder, join(folder, BLOB_DIR)]) {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (name.includes(TEMP_MARK)) {
+        rmSync(join(dir, name), { force: true });
+        removed++;
+      }
+    }
+  }
+  return removed;
+}
+
+export function listGenerations(
+  folder: string,
+  config: Pick<VaultConfig, 'generations'> = PRODUCTION_CONFIG,
+) {
+  const out: { generation: number; size: number; modifiedAt: string }[] = [];
+  for (let g = 1; g <= config.generations; g++) {
+    try {
+      const s = statSync(vaultPath(folder, g));
+      out.push({ generation: g, size: s.size, modifiedAt: s.mtime.toISOString() });
+    } catch {
+      // not there
+    }
+  }
+  return out;
+}
+
+async function readContainer(path: string, fs: FsOps, limits: KdfLimits): Promise<Decoded> {
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new AppError('VAULT_NOT_FOUND', 'No vault in this folder');
+    }
+    throw error;
+  }
+  return decodeContainer(bytes, { maxSchemaVersion: LATEST_SCHEMA_VERSION, limits });
+}
+
+async function unlockDataKey(decoded: Decoded, secret: Secret): Promise<Buffer> {
+  const { header } = decoded;
+  if ('passphrase' in secret) {
+    const kek = await deriveKey(secret.passphrase, header.salt, header.kdf);
+    const slot = header.slots.find((s) => s.type === SLOT_PASSPHRASE);
+    const key = slot ? unwrapKey(kek, slot) : null;
+    kek.fill(0);
+    if (!key) {
+      throw new AppError('WRONG_PASSPHRASE', 'Passphrase does not open the vault');
+    }
+    return key;
+  }
+  const bytes = parseRecoveryKey(secret.recoveryKey);
+  const kek = recoveryKek(bytes);
+  bytes.fill(0);
+  const slot = header.slots.find((s) => s.type === SLOT_RECOVERY);
+  const key = slot ? unwrapKey(kek, slot) : null;
+  kek.fill(0);
+  if (!key) {
+    throw new AppError('WRONG_RECOVERY_KEY', 'Recovery key does not open the vault');
+  }
+  return key;
+}
+
+export interface OpenOptions {
+  /** Open a previous generation instead of the main file (read for restore). */
+  generation?: number;
+}
+
+export class Vault {
+  private saving: Promise<void> = Promise.resolve();
+  private closed = false;
+  readonly writes: WriteQueue;
+  /** Set by the owner to learn that a committed change awaits saving. */
+  onDirty: () => void = () => undefined;
+  private dirty = false;
+
+  private constructor(
+    readonly folder: string,
+    private db: Database,
+    private dataKey: Buffer,
+    private salt: Buffer,
+    private kdf: KdfParams,
+    private slots: KeySlot[],
+    private fingerprint: Fingerprint | null,
+    private readonly lock: FolderLock,
+    private readonly config: VaultConfig,
+    readonly actor: Actor,
+    readonly audit: ChainReport,
+  ) {
+    this.writes = new WriteQueue(
+      () => this.database,
+      () => {
+        this.dirty = true;
+        this.onDirty();
+      },
+    );
+  }
+
+  /** Creates a vault in an empty (or new) folder; returns it open, with the recovery key text. */
+  static async create(
+    folder: string,
+    passphrase: string,
+    profile: Profile,
+    config: VaultConfig = PRODUCTION_CONFIG,
+  ): Promise<{ vault: Vault; recoveryKey: string }> {
+    try {
+      mkdirSync(folder, { recursive: true, mode: 0o700 });
+      mkdirSync(join(folder, BLOB_DIR), { recursive: true, mode: 0o700 });
+    } catch {
+      throw new AppError('FOLDER_NOT_WRITABLE', 'Cannot create the vault folder');
+    }
+    if ((await config.fs.fingerprint(vaultPath(folder))) !== null) {
+      throw new AppError('VAULT_EXISTS', 'The folder already holds a vault');
+    }
+    const lock = FolderLock.acquire(join(folder, LOCK_FILE));
+    try {
+      const dataKey = randomBytes(32);
+      const salt = randomBytes(32);
+      const kek = await deriveKey(passphrase, salt, config.kdf);
+      const recovery = generateRecoveryKey();
+      const rKek = recoveryKek(recovery.bytes);
+      const slots = [wrapKey(kek, dataKey, SLOT_PASSPHRASE), wrapKey(rKek, dataKey, SLOT_RECOVERY)];
+      kek.fill(0);
+      rKek.fill(0);
+      recovery.bytes.fill(0);
+      const db = await openDatabase();
+      const now = config.now();
+      const actor: Actor = { id: randomUUID(), ...profile };
+      db.run('BEGIN');
+      db.run(
+        'INSERT INTO users (id, name, organisation, role, created_at) VALUES (?, ?, ?, ?, ?)',
+        [actor.id, actor.name, actor.organisation, actor.role, now.toISOString()],
+      );
+      const meta: [string, string][] = [
+        ['vault_id', randomUUID()],
+        ['created_at', now.toISOString()],
+        ['owner_id', actor.id],
+        ['recovery_key_created_at', now.toISOString()],
+      ];
+      for (const [key, value] of meta) {
+        db.run('INSERT INTO vault_meta (key, value) VALUES (?, ?)', [key, value]);
+      }
+      appendAudit(
+        db,
+        actor,
+        {
+          action: 'vault.create',
+          entityType: 'vault',
+          entityId: meta[0]?.[1] ?? '',
+          changes: { profile },
+        },
+        now,
+      );
+      db.run('COMMIT');
+      const vault = new Vault(
+        folder,
+        db,
+        dataKey,
+        salt,
+        config.kdf,
+        slots,
+        null,
+        lock,
+        config,
+        actor,
+        {
+          intact: true,
+          rows: 1,
+        },
+      );
+      await vault.save();
+      return { vault, recoveryKey: recovery.text };
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  /** Opens a vault with its passphrase or recovery key. */
+  static async open(
+    folder: string,
+    secret: Secret,
+    config: VaultConfig = PRODUCTION_CONFIG,
+    options: OpenOptions = {},
+  ): Promise<Vault> {
+    const lock = FolderLock.acquire(join(folder, LOCK_FILE));
+    try {
+      cleanStaleTemps(folder);
+      const path = vaultPath(folder, options.generation ?? 0);
+      const fingerprint = options.generation
+        ? await config.fs.fingerprint(vaultPath(folder))
+        : await config.fs.fingerprint(path);
+      const decoded = await readContainer(path, config.fs, config.limits);
+      const dataKey = await unlockDataKey(decoded, secret);
+      const image = openBody(decoded, dataKey);
+      // sql.js keeps a reference to this buffer as its in-memory file: it must not be zeroed.
+      const db = await openDatabase(image);
+      const ownerId = db.exec("SELECT value FROM vault_meta WHERE key = 'owner_id'")[0]
+        ?.values[0]?.[0];
+      const owner = db.exec('SELECT id, name, organisation, role FROM users WHERE id = ?', [
+        String(ownerId),
+      ])[0]?.values[0];
+      if (!owner) {
+        db.close();
+        throw new AppError('CORRUPTED_CONTENT', 'The vault has no owner');
+      }
+      const actor: Actor = {
+        id: String(owner[0]),
+        name: String(owner[1]),
+        organisation: String(owner[2]),
+        role: String(owner[3]) as Actor['role'],
+      };
+      const { header } = decoded;
+      const vault = new Vault(
+        folder,
+        db,
+        dataKey,
+        header.salt,
+        header.kdf,
+        header.slots,
+        fingerprint,
+        lock,
+        config,
+        actor,
+        verifyAuditChain(db),
+      );
+      if (header.schemaVersion !== schemaVersion(db)) {
+        vault.dirty = true; // migrated: write the new schema back
+      }
+      return vault;
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  get database(): Database {
+    if (this.closed) {
+      throw new AppError('VAULT_LOCKED', 'The vault is locked');
+    }
+    return this.db;
+  }
+
+  get isDirty(): boolean {
+    return this.dirty;
+  }
+
+  get hasRecoverySlot(): boolean {
+    return this.slots.some((s) => s.type === SLOT_RECOVERY);
+  }
+
+  meta(key: string): string | null {
+    const value = this.database.exec('SELECT value FROM vault_meta WHERE key = ?', [key])[0]
+      ?.values[0]?.[0];
+    return value === undefined || value === null ? null : String(value);
+  }
+
+  /** Runs a change in the writer queue with its audit row in the same transaction. */
+  change<T>(entry: AuditEntry, job: (db: Database) => T): Promise<T> {
+    return this.writes.write((db) => {
+      const result = job(db);
+      appendAudit(db, this.actor, entry, this.config.now());
+      return result;
+    });
+  }
+
+  /** Saves now (queued behind a save in progress). */
+  save(): Promise<void> {
+    const next = this.saving.then(() => this.saveOnce());
+    this.saving = next.catch(() => undefined);
+    return next;
+  }
+
+  private async saveOnce(): Promise<void> {
+    await this.writes.idle();
+    const { fs } = this.config;
+    const main = vaultPath(this.folder);
+    const image = exportDatabase(this.database);
+    const onDisk = await fs.fingerprint(main);
+    if (this.fingerprint === null ? onDisk !== null : !sameFingerprint(onDisk, this.fingerprint)) {
+      throw new AppError('EXTERNAL_CHANGE', 'The vault file changed since it was read');
+    }
+    const parts = sealContainer(
+      {
+        schemaVersion: schemaVersion(this.database),
+        kdfId: KDF_ARGON2ID,
+        kdf: this.kdf,
+        salt: this.salt,
+        slots: this.slots,
+      },
+      this.dataKey,
+      image,
+    );
+    image.fill(0);
+    const temp = `${main}${TEMP_MARK}${randomBytes(6).toString('hex')}`;
+    let created = false;
+    try {
+      fs.step?.('open');
+      const file = await fs.createExclusive(temp, 0o600);
+      created = true;
+      let written: Fingerprint;
+      try {
+        fs.step?.('write');
+        await file.writeAll(parts);
+        fs.step?.('fsync');
+        await file.sync();
+        written = await file.fingerprint();
+      } finally {
+        fs.step?.('close');
+        await file.close();
+      }
+      if (onDisk !== null) {
+        await this.rotate(main);
+      }
+      fs.step?.('rename');
+      await fs.rename(temp, main);
+      created = false;
+      this.fingerprint = written;
+      this.dirty = false;
+      fs.step?.('dirsync');
+      await fs.syncDir(this.folder);
+    } catch (error) {
+      if (created) {
+        await fs.unlink(temp).catch(() => undefined);
+      }
+      if (error instanceof AppError) {
+        throw error;
+      }
+      throw new AppError('SAVE_FAILED', 'The vault could not be saved');
+    }
+  }
+
+  /** .2→.3, .1→.2, then main→.1 as a hard link (a copy where the file system has none). */
+  private async rotate(main: string): Promise<void> {
+    const { fs, generations } = this.config;
+    fs.step?.('rotate');
+    for (let g = generations - 1; g >= 1; g--) {
+      const from = vaultPath(this.folder, g);
+      if ((await fs.fingerprint(from)) !== null) {
+        await fs.rename(from, vaultPath(this.folder, g + 1));
+      }
+    }
+    const first = vaultPath(this.folder, 1);
+    if (generations >= 1) {
+      fs.step?.('link');
+      await fs.unlink(first).catch(() => undefined);
+      try {
+        await fs.link(main, first);
+      } catch {
+        const temp = `${first}${TEMP_MARK}${randomBytes(6).toString('hex')}`;
+        await fs.copyFile(main, temp);
+        await fs.rename(temp, first);
+      }
+    }
+  }
+
+  /** Rewraps the passphrase slot under a new passphrase and a new salt; saves. */
+  async changePassphrase(current: string, next: string): Promise<void> {
+    const currentKek = await deriveKey(current, this.salt, this.kdf);
+    const slot = this.slots.find((s) => s.type === SLOT_PASSPHRASE);
+    const check = slot ? unwrapKey(currentKek, slot) : null;
+    currentKek.fill(0);
+    if (!check || !check.equals(this.dataKey)) {
+      throw new AppError('WRONG_PASSPHRASE', 'Current passphrase is wrong');
+    }
+    check.fill(0);
+    await this.setPassphrase(next, 'vault.changePassphrase');
+  }
+
+  /** Sets a new passphrase without the old one (after opening with the recovery key). */
+  async setPassphrase(next: string, action = 'vault.recover'): Promise<void> {
+    const salt = randomBytes(32);
+    const kek = await deriveKey(next, salt, this.config.kdf);
+    const slot = wrapKey(kek, this.dataKey, SLOT_PASSPHRASE);
+    kek.fill(0);
+    const previous = { salt: this.salt, kdf: this.kdf, slots: this.slots };
+    this.salt = salt;
+    this.kdf = this.config.kdf;
+    this.slots = [slot, ...this.slots.filter((s) => s.type !== SLOT_PASSPHRASE)];
+    await this.change(
+      {
+        action,
+        entityType: 'vault',
+        entityId: this.meta('vault_id') ?? '',
+        changes: { passphrase: 'changed' },
+      },
+      () => undefined,
+    );
+    try {
+      await this.save();
+    } catch (error) {
+      Object.assign(this, previous);
+      throw error;
+    }
+  }
+
+  /**
+   * Makes the open (previous-generation) content the main file again: the damaged main is
+   * kept beside it as vault.awb.damaged-<time>, never deleted.
+   */
+  async restoreAsMain(): Promise<void> {
+    const main = vaultPath(this.folder);
+    const { fs } = this.config;
+    if ((await fs.fingerprint(main)) !== null) {
+      const stamp = this.config.now().toISOString().replace(/[:.]/g, '-');
+      await fs.rename(main, `${main}.damaged-${stamp}`);
+    }
+    this.fingerprint = null;
+    await this.change(
+      {
+        action: 'vault.restoreGeneration',
+        entityType: 'vault',
+        entityId: this.meta('vault_id') ?? '',
+        changes: {},
+      },
+      () => undefined,
+    );
+    await this.save();
+  }
+
+  /**
+   * Saves if needed, closes the database, drops the keys and releases the folder. If the save
+   * fails the vault stays open and the error is thrown: a committed change is never dropped
+   * (unless `discard` says the caller has decided to).
+   */
+  async close(options: { discard?: boolean } = {}): Promise<void> {
+    if (this.closed) {
+      return;
+    }
+    if (!options.discard && this.dirty) {
+      await this.save();
+    }
+    this.closed = true;
+    this.db.close();
+    this.dataKey.fill(0);
+    this.lock.release();
+  }
+}
+
+export { type ChainReport };
+export { decodeContainer };
+export type { Decoded };

@@ -1,0 +1,332 @@
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../electron/db/audit';
+import {
+  listGenerations,
+  LOCK_FILE,
+  PRODUCTION_CONFIG,
+  Vault,
+  vaultPath,
+} from '../../electron/vault/vault';
+import { tempFolder } from '../helpers/context';
+import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
+
+let folder: ReturnType<typeof tempFolder>;
+beforeEach(() => {
+  folder = tempFolder('awb-vault-');
+});
+afterEach(() => folder.cleanup());
+
+function countRows(v: Vault, table: string): number {
+  return Number(v.database.exec(`SELECT count(*) FROM ${table}`)[0]?.values[0]?.[0]);
+}
+
+async function addNote(v: Vault, text: string): Promise<void> {
+  await v.change(
+    {
+      action: 'meta.set',
+      entityType: 'vault_meta',
+      entityId: text,
+      changes: { value: [null, text] },
+    },
+    (db) => {
+      db.run('INSERT INTO vault_meta (key, value) VALUES (?, ?)', [text, text]);
+    },
+  );
+}
+
+describe('vault lifecycle', () => {
+  it('creates, saves, closes and reopens with everything intact', async () => {
+    const { vault, recoveryKey } = await Vault.create(
+      folder.path,
+      PASSPHRASE,
+      PROFILE,
+      TEST_CONFIG,
+    );
+    expect(recoveryKey).toMatch(/^([0-9A-Z]{4}-){10}[0-9A-Z]{4}$/);
+    await addNote(vault, 'note-1');
+    await vault.close();
+    const again = await Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG);
+    expect(again.meta('note-1')).toBe('note-1');
+    expect(again.actor).toMatchObject(PROFILE);
+    expect(again.audit).toEqual({ intact: true, rows: 2 });
+    await again.close();
+  });
+
+  it('never writes the database in plaintext and keeps files private', async () => {
+    const { vault } = await Vault.create(folder.path, PASSPHRASE, PROFILE, TEST_CONFIG);
+    await addNote(vault, 'SECRET-MARKER-TEXT');
+    await vault.close();
+    for (const name of readdirSync(folder.path)) {
+      const path = join(folder.path, name);
+      if (statSync(path).isFile()) {
+        const bytes = readFileSync(path);
+        expect(bytes.includes('SECRET-MARKER-TEXT'), name).toBe(false);
+        expect(bytes.includes('SQLite format 3'), name).toBe(false);
+        expect(bytes.includes(PROFILE.name), name).toBe(false);
+      }
+    }
+    expect(statSync(vaultPath(folder.path)).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses a wrong passphrase with WRONG_PASSPHRASE', async () => {
+    const { vault } = await Vault.create(folder.path, PASSPHRASE, PROFILE, TEST_CONFIG);
+    await vault.close();
+    await expect(
+      Vault.open(folder.path, { passphrase: 'wrong one' }, TEST_CONFIG),
+    ).rejects.toMatchObject({
+      code: 'WRONG_PASSPHRASE',
+    });
+    expect(existsSync(join(folder.path, LOCK_FILE))).toBe(false);
+  });
+
+  it('opens with the recovery key (any case, spaces or dashes) and sets a new passphrase', async () => {
+    const { vault, recoveryKey } = await Vault.create(
+      folder.path,
+      PASSPHRASE,
+      PROFILE,
+      TEST_CONFIG,
+    );
+    await vault.close();
+    const typed = recoveryKey.toLowerCase().replace(/-/g, ' ');
+    const recovered = await Vault.open(folder.path, { recoveryKey: typed }, TEST_CONFIG);
+    await recovered.setPassphrase('a-brand-new-passphrase-2026');
+    await recovered.close();
+    await expect(
+      Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG),
+    ).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
+    const reopened = await Vault.open(
+      folder.path,
+      { passphrase: 'a-brand-new-passphrase-2026' },
+      TEST_CONFIG,
+    );
+    expect(reopened.audit.intact).toBe(true);
+    await reopened.close();
+    // the recovery key still works after the passphrase changed
+    const again = await Vault.open(folder.path, { recoveryKey }, TEST_CONFIG);
+    await again.close();
+  });
+
+  it('refuses a wrong or mistyped recovery key with WRONG_RECOVERY_KEY', async () => {
+    const { vault, recoveryKey } = await Vault.create(
+      folder.path,
+      PASSPHRASE,
+      PROFILE,
+      TEST_CONFIG,
+    );
+    await vault.close();
+    const mistyped = (recoveryKey[0] === 'A' ? 'B' : 'A') + recoveryKey.slice(1);
+    await expect(
+      Vault.open(folder.path, { recoveryKey: mistyped }, TEST_CONFIG),
+    ).rejects.toMatchObject({ code: 'WRONG_RECOVERY_KEY' });
+    await expect(
+      Vault.open(folder.path, { recoveryKey: 'ABCD' }, TEST_CONFIG),
+    ).rejects.toMatchObject({ code: 'WRONG_RECOVERY_KEY' });
+  });
+
+  it('changes the passphrase by rewrapping the key slot', async () => {
+    const { vault } = await Vault.create(folder.path, PASSPHRASE, PROFILE, TEST_CONFIG);
+    await expect(vault.changePassphrase('not it', 'x-new-passphrase-x')).rejects.toMatchObject({
+      code: 'WRONG_PASSPHRASE',
+    });
+    await vault.changePassphrase(PASSPHRASE, 'x-new-passphrase-x');
+    await vault.close();
+    await expect(
+      Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG),
+    ).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
+    const v = await Vault.open(folder.path, { passphrase: 'x-new-passphrase-x' }, TEST_CONFIG);
+    expect(v.audit.intact).toBe(true);
+    await v.close();
+  });
+
+  it('keeps three previous generations', async () => {
+    const { vault } = await Vault.create(folder.path, PASSPHRASE, PROFILE, TEST_CONFIG);
+    for (let i = 0; i < 5; i++) {
+      await addNote(vault, `n${i}`);
+      await vault.save();
+    }
+    await vault.close();
+    expect(listGenerations(folder.path).map((g) => g.generation)).toEqual([1, 2, 3]);
+    expect(existsSync(vaultPath(folder.path, 4))).toBe(false);
+    // generation 1 is the state before the last save: n4 absent, n3 present
+    const g1 = await Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG, {
+      generation: 1,
+    });
+    expect(g1.meta('n3')).toBe('n3');
+    expect(g1.meta('n4')).toBeNull();
+    await g1.close({ discard: true });
+  });
+
+  it('restores a previous generation when the main file is damaged, keeping the damaged file', async () => {
+    const { vault } = await Vault.create(folder.path, PASSPHRASE, PROFILE, TEST_CONFIG);
+    await addNote(vault, 'before');
+    await vault.save();
+    await addNote(vault, 'after');
+    await vault.close();
+    const main = vaultPath(folder.path);
+    const bytes = readFileSync(main);
+    bytes[bytes.length - 5] = (bytes[bytes.length - 5] ?? 0) ^ 0xff;
+    writeFileSync(main, bytes);
+    await expect(
+      Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG),
+    ).rejects.toMatchObject({ code: 'CORRUPTED_BODY' });
+    const previous = await Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG, {
+      generation: 1,
+    });
+    await previous.restoreAsMain();
+    await previous.close();
+    const restored = await Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG);
+    expect(restored.meta('before')).toBe('before');
+    expect(restored.audit.intact).toBe(true);
+    await restored.close();
+    expect(readdirSync(folder.path).some((n) => n.startsWith('vault.awb.damaged-'))).toBe(true);
+  });
+
+  it('refuses to save over a file changed by someone else, writing nothing', async () => {
+    const { vault } = await Vault.create(folder.path, PASSPHRASE, PROFILE, TEST_CONFIG);
+    await addNote(vault, 'mine');
+    const main = vaultPath(folder.path);
+    const future = new Date(Date.now() + 60_000);
+    utimesSync(main, future, future);
+    const before = readFileSync(main);
+    const generationsBefore = listGenerations(folder.path);
+    await expect(vault.save()).rejects.toMatchObject({ code: 'EXTERNAL_CHANGE' });
+    expect(readFileSync(main).equals(before)).toBe(true);
+    expect(listGenerations(folder.path)).toEqual(generationsBefore);
+    expect(readdirSync(folder.path).filter((n) => n.includes('.tmp-'))).toEqual([]);
+    // a failed save keeps the vault open: closing refuses rather than dropping the change
+    await expect(vault.close()).rejects.toMatchObject({ code: 'EXTERNAL_CHANGE' });
+    await vault.close({ discard: true });
+  });
+
+  it('stops a second writer with LOCKED_BY_OTHER and takes over a stale lock', async () => {
+    const { vault } = await Vault.create(folder.path, PASSPHRASE, PROFILE, TEST_CONFIG);
+    await expect(
+      Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG),
+    ).rejects.toMatchObject({ code: 'LOCKED_BY_OTHER' });
+    await vault.close();
+    expect(existsSync(join(folder.path, LOCK_FILE))).toBe(false);
+    writeFileSync(
+      join(folder.path, LOCK_FILE),
+      JSON.stringify({
+        host: (await import('node:os')).hostname(),
+        pid: 2 ** 22 + 7,
+        token: 'x',
+        since: '2020-01-01',
+      }),
+    );
+    const v = await Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG);
+    await v.close();
+    writeFileSync(
+      join(folder.path, LOCK_FILE),
+      JSON.stringify({ host: 'other-laptop', pid: 1, token: 'x', since: '2020-01-01' }),
+    );
+    await expect(
+      Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG),
+    ).rejects.toMatchObject({
+      code: 'LOCKED_BY_OTHER',
+      details: { host: 'other-laptop' },
+    });
+  });
+
+  it('cleans stale temp files on open', async () => {
+    const { vault } = await Vault.create(folder.path, PASSPHRASE, PROFILE, TEST_CONFIG);
+    await vault.close();
+    writeFileSync(join(folder.path, 'vault.awb.tmp-deadbeef'), 'half a save');
+    writeFileSync(join(folder.path, 'blobs', 'abc.tmp-1234'), 'half a blob');
+    const v = await Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG);
+    await v.close();
+    expect(readdirSync(folder.path).filter((n) => n.includes('.tmp-'))).toEqual([]);
+    expect(readdirSync(join(folder.path, 'blobs'))).toEqual([]);
+  });
+
+  it('refuses to create over an existing vault', async () => {
+    const { vault } = await Vault.create(folder.path, PASSPHRASE, PROFILE, TEST_CONFIG);
+    await vault.close();
+    await expect(Vault.create(folder.path, PASSPHRASE, PROFILE, TEST_CONFIG)).rejects.toMatchObject(
+      { code: 'VAULT_EXISTS' },
+    );
+  });
+
+  it('reports VAULT_NOT_FOUND for a folder without a vault', async () => {
+    await expect(
+      Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG),
+    ).rejects.toMatchObject({ code: 'VAULT_NOT_FOUND' });
+  });
+
+  it('the shipped floors refuse a vault written with the test KDF (UNSAFE_PARAMETERS)', async () => {
+    const { vault } = await Vault.create(folder.path, PASSPHRASE, PROFILE, TEST_CONFIG);
+    await vault.close();
+    await expect(
+      Vault.open(folder.path, { passphrase: PASSPHRASE }, PRODUCTION_CONFIG),
+    ).rejects.toMatchObject({
+      code: 'UNSAFE_PARAMETERS',
+    });
+  });
+
+  it('writes the shipped Argon2id parameters (64 MiB, t=3, p=4) into a production vault', async () => {
+    const { vault } = await Vault.create(folder.path, PASSPHRASE, PROFILE, PRODUCTION_CONFIG);
+    await vault.close();
+    const bytes = readFileSync(vaultPath(folder.path));
+    expect([
+      bytes.readUInt8(14),
+      bytes.readUInt32LE(15),
+      bytes.readUInt32LE(19),
+      bytes.readUInt8(23),
+    ]).toEqual([1, 65536, 3, 4]);
+    const v = await Vault.open(folder.path, { passphrase: PASSPHRASE }, PRODUCTION_CONFIG);
+    await v.close();
+  });
+});
+
+describe('audit trail', () => {
+  it('chains every change and reports the first tampered row on unlock', async () => {
+    const { vault } = await Vault.create(folder.path, PASSPHRASE, PROFILE, TEST_CONFIG);
+    for (let i = 0; i < 4; i++) {
+      await addNote(vault, `a${i}`);
+    }
+    expect(countRows(vault, 'audit_log')).toBe(5);
+    expect(verifyAuditChain(vault.database)).toEqual({ intact: true, rows: 5 });
+    // someone with the key edits history directly (bypassing the app)
+    vault.database.run(
+      'UPDATE audit_log SET changes = \'{"value":[null,"forged"]}\' WHERE seq = 3',
+    );
+    await vault.save();
+    await vault.close();
+    const reopened = await Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG);
+    expect(reopened.audit).toEqual({ intact: false, rows: 3, brokenAt: 3 });
+    await reopened.close();
+  });
+
+  it('detects a deleted row', async () => {
+    const { vault } = await Vault.create(folder.path, PASSPHRASE, PROFILE, TEST_CONFIG);
+    await addNote(vault, 'x');
+    await addNote(vault, 'y');
+    vault.database.run('DELETE FROM audit_log WHERE seq = 2');
+    expect(verifyAuditChain(vault.database)).toMatchObject({ intact: false, brokenAt: 3 });
+    await vault.close({ discard: true });
+  });
+
+  it('rolls back a failed change together with its audit row', async () => {
+    const { vault } = await Vault.create(folder.path, PASSPHRASE, PROFILE, TEST_CONFIG);
+    await expect(
+      vault.change({ action: 'x', entityType: 'users', entityId: 'x', changes: {} }, (db) => {
+        db.run("INSERT INTO vault_meta (key, value) VALUES ('half', 'done')");
+        db.run(
+          "INSERT INTO users (id, name, organisation, role, created_at) VALUES ('x', 'n', 'o', 'king', 'now')",
+        );
+      }),
+    ).rejects.toThrow();
+    expect(vault.meta('half')).toBeNull();
+    expect(countRows(vault, 'audit_log')).toBe(1);
+    await vault.close();
+  });
+});
