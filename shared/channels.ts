@@ -8,9 +8,19 @@ export const INVOKE_CHANNELS = [
   'prefs:get',
   'prefs:set',
   'shell:openExternal',
+  'vault:status',
+  'vault:create',
+  'vault:confirmRecoveryKey',
+  'vault:unlock',
+  'vault:recover',
+  'vault:lock',
+  'vault:changePassphrase',
+  'vault:generations',
+  'vault:restore',
+  'vault:pickFolder',
 ] as const;
 
-export const EVENT_CHANNELS = ['vault:stateChanged'] as const;
+export const EVENT_CHANNELS = ['vault:stateChanged', 'vault:saveFailed'] as const;
 
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 export type EventChannel = (typeof EVENT_CHANNELS)[number];

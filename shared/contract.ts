@@ -6,6 +6,7 @@
  * Channels are named `area:verb`.
  */
 import { z } from 'zod';
+import { ERROR_CODES } from './errors';
 import { LANGUAGES } from './i18n';
 import {
   EVENT_CHANNELS,
@@ -90,6 +91,47 @@ export const DiagnosticsSchema = z
   .strict();
 export type Diagnostics = z.infer<typeof DiagnosticsSchema>;
 
+const FolderSchema = z.string().min(1).max(4096);
+const PassphraseSchema = z.string().min(1).max(1024);
+
+export const RoleSchema = z.enum(['accreditor', 'system_owner']);
+
+export const ProfileSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    organisation: z.string().trim().min(1).max(200),
+    role: RoleSchema,
+  })
+  .strict();
+export type Profile = z.infer<typeof ProfileSchema>;
+
+export const VaultStatusSchema = z
+  .object({
+    state: VaultStateSchema,
+    folder: z.string().nullable(),
+    profile: ProfileSchema.nullable(),
+    recoveryKey: z
+      .object({ present: z.boolean(), createdAt: z.string().nullable(), confirmed: z.boolean() })
+      .strict()
+      .nullable(),
+    audit: z
+      .object({
+        intact: z.boolean(),
+        rows: z.number().int(),
+        brokenAt: z.number().int().optional(),
+      })
+      .strict()
+      .nullable(),
+    /** Groups of the new recovery key the user must type back (1-based), while unconfirmed. */
+    confirmGroups: z.array(z.number().int()).nullable(),
+  })
+  .strict();
+export type VaultStatus = z.infer<typeof VaultStatusSchema>;
+
+export const GenerationSchema = z
+  .object({ generation: z.number().int(), size: z.number().int(), modifiedAt: z.string() })
+  .strict();
+
 export const contract = {
   'app:diagnostics': invoke(Empty, DiagnosticsSchema),
   'prefs:get': invoke(Empty, PreferencesSchema),
@@ -98,7 +140,62 @@ export const contract = {
     z.object({ url: z.string().min(1).max(2048) }).strict(),
     z.object({ opened: z.literal(true) }).strict(),
   ),
+  'vault:status': invoke(Empty, VaultStatusSchema),
+  'vault:create': invoke(
+    z
+      .object({ folder: FolderSchema, passphrase: PassphraseSchema, profile: ProfileSchema })
+      .strict(),
+    z.object({ recoveryKey: z.string(), status: VaultStatusSchema }).strict(),
+  ),
+  'vault:confirmRecoveryKey': invoke(
+    z
+      .object({
+        answers: z
+          .array(
+            z.object({ group: z.number().int().min(1).max(20), text: z.string().max(64) }).strict(),
+          )
+          .min(1)
+          .max(20),
+      })
+      .strict(),
+    VaultStatusSchema,
+  ),
+  'vault:unlock': invoke(
+    z.object({ folder: FolderSchema, passphrase: PassphraseSchema }).strict(),
+    VaultStatusSchema,
+  ),
+  'vault:recover': invoke(
+    z
+      .object({
+        folder: FolderSchema,
+        recoveryKey: z.string().min(1).max(200),
+        newPassphrase: PassphraseSchema,
+      })
+      .strict(),
+    VaultStatusSchema,
+  ),
+  'vault:lock': invoke(Empty, VaultStatusSchema),
+  'vault:changePassphrase': invoke(
+    z.object({ current: PassphraseSchema, next: PassphraseSchema }).strict(),
+    VaultStatusSchema,
+  ),
+  'vault:generations': invoke(
+    z.object({ folder: FolderSchema }).strict(),
+    z.object({ generations: z.array(GenerationSchema) }).strict(),
+  ),
+  'vault:restore': invoke(
+    z
+      .object({
+        folder: FolderSchema,
+        generation: z.number().int().min(1).max(9),
+        passphrase: PassphraseSchema,
+      })
+      .strict(),
+    VaultStatusSchema,
+  ),
+  'vault:pickFolder': invoke(Empty, z.object({ folder: z.string().nullable() }).strict()),
   'vault:stateChanged': event(z.object({ state: VaultStateSchema }).strict()),
+  'vault:saveFailed': event(z.object({ code: z.enum(ERROR_CODES) }).strict()),
 } as const;
 
 export type Contract = typeof contract;

@@ -43,6 +43,15 @@ if (!args.has('--renderer-only')) {
       external: ['electron'],
     }),
     esbuild({
+      ...common,
+      entryPoints: ['electron/cli/index.ts'],
+      outfile: 'dist/cli/awb.js',
+      format: 'esm',
+      target: 'node20',
+      external: ['sql.js', 'hash-wasm'],
+      banner: { js: '#!/usr/bin/env node' },
+    }),
+    esbuild({
       bundle: true,
       entryPoints: ['renderer/preview/bridge.ts'],
       outfile: 'dist/preview/bridge.js',

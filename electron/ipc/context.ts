@@ -3,13 +3,8 @@
  * these and inject the platform pieces (preferences store, external opener, versions), so the
  * handlers themselves never import `electron` and run in plain Node.
  */
-import type {
-  Diagnostics,
-  EventChannel,
-  PayloadOf,
-  Preferences,
-  VaultState,
-} from '../../shared/contract';
+import type { Diagnostics, EventChannel, PayloadOf, Preferences } from '../../shared/contract';
+import type { VaultService } from '../services/vault-service';
 
 export interface PreferencesStore {
   get(): Preferences;
@@ -33,5 +28,7 @@ export interface HandlerContext {
   emit: Emit;
   /** Hands an already-vetted URL to the operating system (never opened inside the app). */
   openExternal(url: string): Promise<void>;
-  vaultState(): VaultState;
+  /** Asks the user for a folder (a native dialog in the app; null where there is none). */
+  pickFolder(): Promise<string | null>;
+  vault: VaultService;
 }

@@ -56,6 +56,7 @@ async function dispatchKnown<C extends InvokeChannel>(
       issues: zodIssues(parsed.error.issues),
     });
   }
+  ctx.vault.touch();
   try {
     const handler = table[channel] as (input: unknown, c: HandlerContext) => Promise<unknown>;
     const value = await handler(parsed.data, ctx);

@@ -22,7 +22,7 @@ export const handlers: HandlerTable = {
     versions: ctx.app.versions,
     platform: ctx.app.platform,
     dataFolder: ctx.app.dataFolder,
-    vaultState: ctx.vaultState(),
+    vaultState: ctx.vault.state(),
   }),
 
   'prefs:get': async (_input, ctx) => ctx.prefs.get(),
@@ -46,4 +46,20 @@ export const handlers: HandlerTable = {
     await ctx.openExternal(url);
     return { opened: true };
   },
+
+  'vault:status': async (_input, ctx) => ctx.vault.status(),
+  'vault:create': async (input, ctx) =>
+    ctx.vault.create(input.folder, input.passphrase, input.profile),
+  'vault:confirmRecoveryKey': async (input, ctx) => ctx.vault.confirmRecoveryKey(input.answers),
+  'vault:unlock': async (input, ctx) =>
+    ctx.vault.unlock(input.folder, { passphrase: input.passphrase }),
+  'vault:recover': async (input, ctx) =>
+    ctx.vault.recover(input.folder, input.recoveryKey, input.newPassphrase),
+  'vault:lock': async (_input, ctx) => ctx.vault.lock(),
+  'vault:changePassphrase': async (input, ctx) =>
+    ctx.vault.changePassphrase(input.current, input.next),
+  'vault:generations': async (input, ctx) => ({ generations: ctx.vault.generations(input.folder) }),
+  'vault:restore': async (input, ctx) =>
+    ctx.vault.restore(input.folder, input.generation, input.passphrase),
+  'vault:pickFolder': async (_input, ctx) => ({ folder: await ctx.pickFolder() }),
 };

@@ -2,10 +2,12 @@
  * Electron entry: single-instance lock, sandbox for every renderer, hardening before the first
  * window, the app:// protocol, IPC bound to the Electron-free handler table.
  */
-import { app, BrowserWindow, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, powerMonitor, session, shell } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { handlers } from '../ipc/handlers';
+import { VaultService } from '../services/vault-service';
+import { PRODUCTION_CONFIG } from '../vault/vault';
 import type { HandlerContext } from '../ipc/context';
 import { installAppHardening, hardenSession } from './hardening';
 import { registerIpc } from './ipc';
@@ -52,6 +54,8 @@ if (!app.requestSingleInstanceLock()) {
         window.webContents.send(channel, payload);
       }
     };
+    const prefs = new ElectronPreferences();
+    const vault = new VaultService({ config: PRODUCTION_CONFIG, prefs, emit });
     const ctx: HandlerContext = {
       app: {
         appVersion: app.getVersion(),
@@ -64,11 +68,43 @@ if (!app.requestSingleInstanceLock()) {
         platform: `${process.platform}-${process.arch}`,
         dataFolder: app.getPath('userData'),
       },
-      prefs: new ElectronPreferences(),
+      prefs,
       emit,
       openExternal: (url) => shell.openExternal(url),
-      vaultState: () => 'none',
+      async pickFolder() {
+        const options = {
+          properties: ['openDirectory', 'createDirectory'] as (
+            'openDirectory' | 'createDirectory'
+          )[],
+        };
+        const result = mainWindow
+          ? await dialog.showOpenDialog(mainWindow, options)
+          : await dialog.showOpenDialog(options);
+        return result.canceled ? null : (result.filePaths[0] ?? null);
+      },
+      vault,
     };
+    // Suspend and screen lock lock the vault (saving first); a failed save is reported.
+    const lockNow = (): void => {
+      vault.lock().catch(() => emit('vault:saveFailed', { code: 'SAVE_FAILED' }));
+    };
+    powerMonitor.on('suspend', lockNow);
+    powerMonitor.on('lock-screen', lockNow);
+    // Quit saves and closes the vault first; if that fails the app stays open and says so.
+    let quitting = false;
+    app.on('before-quit', (event) => {
+      if (quitting || vault.state() !== 'unlocked') {
+        return;
+      }
+      event.preventDefault();
+      vault
+        .shutdown()
+        .then(() => {
+          quitting = true;
+          app.quit();
+        })
+        .catch(() => emit('vault:saveFailed', { code: 'SAVE_FAILED' }));
+    });
     registerIpc(handlers, ctx, log);
     mainWindow = createMainWindow(preloadPath);
     mainWindow.on('closed', () => {

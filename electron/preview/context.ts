@@ -7,12 +7,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HandlerContext } from '../ipc/context';
 import { JsonFilePreferences } from '../services/preferences';
+import { VaultService } from '../services/vault-service';
+import { PRODUCTION_CONFIG, type VaultConfig } from '../vault/vault';
 
 export interface PreviewContextOptions {
   projectRoot: string;
   dataFolder: string;
   emit: HandlerContext['emit'];
   openExternal?: (url: string) => Promise<void>;
+  /** Vault configuration; what ships unless a test injects its cheap KDF. */
+  vaultConfig?: VaultConfig;
 }
 
 export function readAppVersion(projectRoot: string): string {
@@ -23,6 +27,7 @@ export function readAppVersion(projectRoot: string): string {
 }
 
 export function createPreviewContext(options: PreviewContextOptions): HandlerContext {
+  const prefs = new JsonFilePreferences(options.dataFolder);
   return {
     app: {
       appVersion: readAppVersion(options.projectRoot),
@@ -31,7 +36,7 @@ export function createPreviewContext(options: PreviewContextOptions): HandlerCon
       platform: `${process.platform}-${process.arch}`,
       dataFolder: options.dataFolder,
     },
-    prefs: new JsonFilePreferences(options.dataFolder),
+    prefs,
     emit: options.emit,
     openExternal:
       options.openExternal ??
@@ -39,6 +44,12 @@ export function createPreviewContext(options: PreviewContextOptions): HandlerCon
         // The preview has no OS integration of its own: it names the vetted link instead.
         process.stdout.write(`[preview] external link requested (open it yourself): ${url}\n`);
       }),
-    vaultState: () => 'none',
+    // The browser has no native folder dialog: the UI asks for the path as text instead.
+    pickFolder: async () => null,
+    vault: new VaultService({
+      config: options.vaultConfig ?? PRODUCTION_CONFIG,
+      prefs,
+      emit: options.emit,
+    }),
   };
 }

@@ -235,12 +235,15 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
     url: `${origin}/?token=${token}`,
     origin,
     async close() {
+      // An open vault is saved and locked before the server goes away.
+      await ctx.vault.shutdown().catch(() => undefined);
       for (const res of streams) {
         res.end();
       }
       streams.clear();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await closed;
     },
   };
 }

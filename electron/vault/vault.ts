@@ -406,8 +406,11 @@ export class Vault {
         await file.sync();
         written = await file.fingerprint();
       } finally {
-        fs.step?.('close');
-        await file.close();
+        try {
+          fs.step?.('close');
+        } finally {
+          await file.close();
+        }
       }
       if (onDisk !== null) {
         await this.rotate(main);

@@ -1,6 +1,7 @@
 /** The application shell: banners, navigation, the current screen and the notifications. */
 import { useEffect, type ReactNode } from 'react';
 import type { MessageKey } from '../../shared/i18n';
+import { call } from './api';
 import { ClassificationBanner } from './components/ClassificationBanner';
 import { EmptyState } from './components/EmptyState';
 import { Notifications } from './components/Notifications';
@@ -8,7 +9,10 @@ import { useT } from './i18n';
 import { hrefFor, ROUTES, useRoute, type Route } from './router';
 import { Diagnostics } from './screens/Diagnostics';
 import { Settings } from './screens/Settings';
+import { RecoveryKey } from './screens/RecoveryKey';
+import { VaultGate } from './screens/VaultGate';
 import { useLanguage, usePreferences } from './stores/preferences';
+import { followVaultEvents, useVault } from './stores/vault';
 
 const EMPTY: Partial<Record<Route, [MessageKey, MessageKey]>> = {
   dashboard: ['empty.dashboard.title', 'empty.dashboard.body'],
@@ -30,24 +34,63 @@ function Screen({ route }: { route: Route }): ReactNode {
   return <EmptyState title={title} body={body} />;
 }
 
+function VaultBar() {
+  const t = useT();
+  const status = useVault((s) => s.status);
+  const applyStatus = useVault((s) => s.applyStatus);
+  const profile = status?.profile;
+  if (!profile) {
+    return null;
+  }
+  return (
+    <div className="vault-bar">
+      <span data-testid="signed-in">
+        {t('vault.signedInAs', {
+          name: profile.name,
+          organisation: profile.organisation,
+          role: t(`vault.role.${profile.role}`),
+        })}
+      </span>
+      <button
+        type="button"
+        className="secondary"
+        onClick={() => void call('vault:lock', {}).then((s) => s && applyStatus(s))}
+      >
+        {t('vault.lock')}
+      </button>
+    </div>
+  );
+}
+
 export function App() {
   const t = useT();
   const route = useRoute();
   const language = useLanguage();
   const loaded = usePreferences((s) => s.loaded);
   const load = usePreferences((s) => s.load);
+  const status = useVault((s) => s.status);
+  const refresh = useVault((s) => s.refresh);
 
   useEffect(() => {
+    followVaultEvents();
     void load();
-  }, [load]);
+    void refresh();
+  }, [load, refresh]);
 
   useEffect(() => {
     document.documentElement.lang = language;
     document.title = t('app.title');
   }, [language, t]);
 
-  if (!loaded) {
+  if (!loaded || !status) {
     return null;
+  }
+  const unlocked = status.state === 'unlocked';
+  let content: ReactNode;
+  if (!unlocked) {
+    content = <VaultGate />;
+  } else if (status.confirmGroups) {
+    content = <RecoveryKey groups={status.confirmGroups} />;
   }
   return (
     <div className="app">
@@ -56,25 +99,43 @@ export function App() {
       </a>
       <header className="app__header">
         <ClassificationBanner marking={null} position="top" />
-        <div className="app__title">{t('app.title')}</div>
+        <div className="app__title">
+          <span>{t('app.title')}</span>
+          {unlocked && status.profile ? <VaultBar /> : null}
+        </div>
+        {status.audit && !status.audit.intact ? (
+          <p className="audit-alert" role="alert">
+            {t('audit.broken', { seq: status.audit.brokenAt ?? 0 })}
+          </p>
+        ) : null}
       </header>
-      <div className="app__body">
-        <nav className="app__nav" aria-label={t('nav.label')}>
-          <ul>
-            {ROUTES.map((r) => (
-              <li key={r}>
-                <a href={hrefFor(r)} aria-current={r === route ? 'page' : undefined} data-route={r}>
-                  {t(`nav.${r}`)}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <main id="main" className="app__main" tabIndex={-1}>
-          <h1>{t(`nav.${route}`)}</h1>
-          <Screen route={route} />
+      {content ? (
+        <main id="main" className="app__main app__main--gate" tabIndex={-1}>
+          {content}
         </main>
-      </div>
+      ) : (
+        <div className="app__body">
+          <nav className="app__nav" aria-label={t('nav.label')}>
+            <ul>
+              {ROUTES.map((r) => (
+                <li key={r}>
+                  <a
+                    href={hrefFor(r)}
+                    aria-current={r === route ? 'page' : undefined}
+                    data-route={r}
+                  >
+                    {t(`nav.${r}`)}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <main id="main" className="app__main" tabIndex={-1}>
+            <h1>{t(`nav.${route}`)}</h1>
+            <Screen route={route} />
+          </main>
+        </div>
+      )}
       <Notifications />
       <footer>
         <ClassificationBanner marking={null} position="bottom" />

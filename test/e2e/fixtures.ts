@@ -7,14 +7,28 @@ import { test as base, expect, type Page } from '@playwright/test';
 import type { PreviewServer } from '../../electron/preview/server';
 import { tempFolder } from '../helpers/context';
 import { startTestPreview } from '../helpers/preview';
+import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
+import { Vault } from '../../electron/vault/vault';
+import { join } from 'node:path';
 
 interface Fixtures {
   dataFolder: string;
   preview: PreviewServer;
+  /** A vault created on disk for this test (cheap test KDF), with its recovery key. */
+  vault: { folder: string; recoveryKey: string };
+  /** The page at the vault gate, watched for foreign requests, CSP violations and failed calls. */
+  gate: Page;
+  /** The page with `vault` unlocked through the UI: the application shell. */
   app: Page;
 }
 
-export const test = base.extend<Fixtures>({
+export async function unlock(page: Page, folder: string, passphrase = PASSPHRASE): Promise<void> {
+  await page.getByLabel(/^(Boksens mappe|Vault folder)$/).fill(folder);
+  await page.getByLabel(/^(Adgangsfrase|Passphrase)$/).fill(passphrase);
+  await page.getByRole('button', { name: /^(Lås op|Unlock)$/ }).click();
+}
+
+const withGate = base.extend<Omit<Fixtures, 'app'>>({
   dataFolder: async ({}, use) => {
     const folder = tempFolder('awb-e2e-');
     await use(folder.path);
@@ -25,7 +39,13 @@ export const test = base.extend<Fixtures>({
     await use(server);
     await server.close();
   },
-  app: async ({ page, preview }, use) => {
+  vault: async ({ dataFolder }, use) => {
+    const folder = join(dataFolder, 'vault');
+    const { vault, recoveryKey } = await Vault.create(folder, PASSPHRASE, PROFILE, TEST_CONFIG);
+    await vault.close();
+    await use({ folder, recoveryKey });
+  },
+  gate: async ({ page, preview }, use) => {
     const foreign: string[] = [];
     const cspViolations: string[] = [];
     page.on('request', (request) => {
@@ -50,10 +70,18 @@ export const test = base.extend<Fixtures>({
     });
     page.on('pageerror', (error) => cspViolations.push(`page error: ${error.message}`));
     await page.goto(preview.url);
-    await expect(page.getByRole('navigation')).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     await use(page);
     expect(foreign, 'requests outside the preview origin').toEqual([]);
     expect(cspViolations, 'CSP violations, page errors or failed API calls').toEqual([]);
+  },
+});
+
+export const test = withGate.extend<{ app: Page }>({
+  app: async ({ gate, vault }, use) => {
+    await unlock(gate, vault.folder);
+    await expect(gate.getByRole('navigation')).toBeVisible();
+    await use(gate);
   },
 });
 

@@ -54,9 +54,7 @@ test('diagnostics shows what the core reports', async ({ app, dataFolder }) => {
   await expect(facts.locator('[data-field="diagnostics.runtime"]')).toHaveText(
     'Browserforhåndsvisning (kun udvikling og test)',
   );
-  await expect(facts.locator('[data-field="diagnostics.vaultState"]')).toHaveText(
-    'Ingen boks åben',
-  );
+  await expect(facts.locator('[data-field="diagnostics.vaultState"]')).toHaveText('Låst op');
   await expect(facts.locator('[data-field="diagnostics.appVersion"]')).toHaveText(/^\d+\.\d+\.\d+/);
 });
 
@@ -77,7 +75,7 @@ test('the page cannot reach the network: the CSP blocks a request to another ori
   preview,
 }) => {
   await page.goto(preview.url);
-  await expect(page.getByRole('navigation')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   const outcome = await page.evaluate(async () => {
     const violations: string[] = [];
     document.addEventListener('securitypolicyviolation', (e) =>

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { HandlerContext } from '../../electron/ipc/context';
 import { createPreviewContext } from '../../electron/preview/context';
+import { TEST_CONFIG } from './vault';
 
 export const projectRoot = resolve(import.meta.dirname, '..', '..');
 
@@ -30,6 +31,7 @@ export function makeTestContext(dataFolder: string): TestContext {
     openExternal: async (url) => {
       opened.push(url);
     },
+    vaultConfig: TEST_CONFIG,
   });
   return { ctx, emitted, opened, dataFolder };
 }

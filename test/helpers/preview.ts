@@ -3,6 +3,7 @@ import { handlers } from '../../electron/ipc/handlers';
 import { createPreviewContext } from '../../electron/preview/context';
 import { startPreviewServer, type PreviewServer } from '../../electron/preview/server';
 import { projectRoot } from './context';
+import { TEST_CONFIG } from './vault';
 
 /** Starts the real preview server over the built renderer, with its own data folder. */
 export function startTestPreview(dataFolder: string): Promise<PreviewServer> {
@@ -11,7 +12,13 @@ export function startTestPreview(dataFolder: string): Promise<PreviewServer> {
     bridgeFile: join(projectRoot, 'dist', 'preview', 'bridge.js'),
     handlers,
     createContext: (emit) =>
-      createPreviewContext({ projectRoot, dataFolder, emit, openExternal: async () => undefined }),
+      createPreviewContext({
+        projectRoot,
+        dataFolder,
+        emit,
+        openExternal: async () => undefined,
+        vaultConfig: TEST_CONFIG,
+      }),
     log: { error: () => undefined },
   });
 }

@@ -1,8 +1,15 @@
-import { LANGUAGES, type Language } from '../../../shared/i18n';
+import { useState, type FormEvent } from 'react';
+import type { ErrorCode } from '../../../shared/errors';
+import { errorMessage, LANGUAGES, type Language } from '../../../shared/i18n';
+import { passphraseStrength } from '../../../shared/passphrase';
+import { callRaw } from '../api';
+import { Field } from '../components/Field';
+import { StrengthMeter } from '../components/StrengthMeter';
 import { useT } from '../i18n';
 import { useLanguage, usePreferences } from '../stores/preferences';
+import { useVault } from '../stores/vault';
 
-export function Settings() {
+function LanguageChoice() {
   const t = useT();
   const language = useLanguage();
   const setLanguage = usePreferences((s) => s.setLanguage);
@@ -26,5 +33,139 @@ export function Settings() {
         </label>
       ))}
     </fieldset>
+  );
+}
+
+function IdleLock() {
+  const t = useT();
+  const current = usePreferences((s) => s.prefs?.idleLockMinutes ?? 10);
+  const load = usePreferences((s) => s.load);
+  const [minutes, setMinutes] = useState(String(current));
+  const [message, setMessage] = useState<string | null>(null);
+  const language = useLanguage();
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const r = await callRaw('prefs:set', { idleLockMinutes: Number(minutes) });
+    setMessage(r.ok ? t('settings.saved') : errorMessage(language, r.error.code));
+    await load();
+  }
+  return (
+    <form onSubmit={(e) => void submit(e)} className="field-group">
+      <Field
+        label={t('settings.idle')}
+        help={t('settings.idle.help')}
+        type="number"
+        min={1}
+        max={240}
+        value={minutes}
+        onChange={(e) => setMinutes(e.target.value)}
+      />
+      <button type="submit">{t('settings.save')}</button>
+      {message ? <p role="status">{message}</p> : null}
+    </form>
+  );
+}
+
+function ChangePassphrase() {
+  const t = useT();
+  const language = useLanguage();
+  const applyStatus = useVault((s) => s.applyStatus);
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [error, setError] = useState<ErrorCode | null>(null);
+  const [done, setDone] = useState(false);
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    setDone(false);
+    const r = await callRaw('vault:changePassphrase', { current, next });
+    if (r.ok) {
+      applyStatus(r.value);
+      setCurrent('');
+      setNext('');
+      setRepeat('');
+      setDone(true);
+    } else {
+      setError(r.error.code);
+    }
+  }
+  return (
+    <form
+      onSubmit={(e) => void submit(e)}
+      className="field-group"
+      aria-label={t('settings.changePassphrase')}
+    >
+      <h3>{t('settings.changePassphrase')}</h3>
+      <Field
+        label={t('settings.currentPassphrase')}
+        type="password"
+        value={current}
+        onChange={(e) => setCurrent(e.target.value)}
+        autoComplete="current-password"
+      />
+      <Field
+        label={t('settings.newPassphrase')}
+        type="password"
+        value={next}
+        onChange={(e) => setNext(e.target.value)}
+        autoComplete="new-password"
+      />
+      <StrengthMeter passphrase={next} context={[]} />
+      <Field
+        label={t('vault.passphrase.repeat')}
+        type="password"
+        value={repeat}
+        onChange={(e) => setRepeat(e.target.value)}
+        error={repeat && repeat !== next ? t('vault.passphrase.mismatch') : null}
+        autoComplete="new-password"
+      />
+      {error ? (
+        <p className="form-error" role="alert">
+          {errorMessage(language, error)}
+        </p>
+      ) : null}
+      {done ? <p role="status">{t('settings.passphraseChanged')}</p> : null}
+      <button
+        type="submit"
+        disabled={!current || !passphraseStrength(next).acceptable || repeat !== next}
+      >
+        {t('settings.changePassphrase')}
+      </button>
+    </form>
+  );
+}
+
+function RecoveryStatus() {
+  const t = useT();
+  const recovery = useVault((s) => s.status?.recoveryKey);
+  if (!recovery) {
+    return null;
+  }
+  const date = recovery.createdAt ? new Date(recovery.createdAt).toLocaleDateString() : '';
+  return (
+    <p data-testid="recovery-status">
+      <strong>{t('recovery.status')}:</strong>{' '}
+      {!recovery.present
+        ? t('recovery.status.absent')
+        : recovery.confirmed
+          ? t('recovery.status.confirmed', { date })
+          : t('recovery.status.unconfirmed', { date })}
+    </p>
+  );
+}
+
+export function Settings() {
+  const t = useT();
+  return (
+    <div className="stack">
+      <LanguageChoice />
+      <section className="field-group" aria-labelledby="settings-vault">
+        <h2 id="settings-vault">{t('settings.vault')}</h2>
+        <RecoveryStatus />
+        <IdleLock />
+        <ChangePassphrase />
+      </section>
+    </div>
   );
 }

@@ -1,0 +1,193 @@
+/**
+ * `awb`, the command line over the same core as the app (`npm run cli -- …`).
+ *
+ *   awb vault create <folder> --passphrase-file <file> [--name N --organisation O --role R] [--json]
+ *   awb vault check <folder> --passphrase-file <file> [--json]
+ *   awb vault change-passphrase <folder> --passphrase-file <file> --new-passphrase-file <file> [--json]
+ *   awb vault recover <folder> --recovery-key-file <file> --new-passphrase-file <file> [--json]
+ *
+ * Exit 0 on success; 1 with a line `error: <CODE>` (and the translated message) on a failure
+ * the user can meet; 2 on a usage error. Secrets are read from files, never from arguments
+ * (which other users can see in the process list).
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Profile } from '../../shared/contract';
+import { AppError, isAppError } from '../../shared/errors';
+import { errorMessage } from '../../shared/i18n';
+import { passphraseStrength } from '../../shared/passphrase';
+import { verifyAuditChain } from '../db/audit';
+import { checkIntegrity } from '../db/engine';
+import { PRODUCTION_CONFIG, Vault, type VaultConfig } from '../vault/vault';
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  config: VaultConfig;
+  cwd: string;
+}
+
+const USAGE = `usage:
+  awb vault create <folder> --passphrase-file <file> [--name <n>] [--organisation <o>] [--role accreditor|system_owner] [--json]
+  awb vault check <folder> --passphrase-file <file> [--json]
+  awb vault change-passphrase <folder> --passphrase-file <file> --new-passphrase-file <file> [--json]
+  awb vault recover <folder> --recovery-key-file <file> --new-passphrase-file <file> [--json]`;
+
+class UsageError extends Error {}
+
+function readSecret(io: CliIo, path: string | undefined, option: string): string {
+  if (!path) {
+    throw new UsageError(`missing --${option}`);
+  }
+  let text: string;
+  try {
+    text = readFileSync(resolve(io.cwd, path), 'utf8');
+  } catch {
+    throw new UsageError(`cannot read --${option} ${path}`);
+  }
+  // One trailing newline is how editors save files; it is not part of the secret.
+  return text.replace(/\r?\n$/, '');
+}
+
+function strongOrThrow(passphrase: string): void {
+  const strength = passphraseStrength(passphrase);
+  if (!strength.acceptable) {
+    throw new AppError('WEAK_PASSPHRASE', 'Passphrase too weak', { issues: strength.issues });
+  }
+}
+
+async function vaultCommand(io: CliIo, argv: string[]): Promise<Record<string, unknown>> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'passphrase-file': { type: 'string' },
+      'new-passphrase-file': { type: 'string' },
+      'recovery-key-file': { type: 'string' },
+      name: { type: 'string' },
+      organisation: { type: 'string' },
+      role: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  const [verb, folderArg] = positionals;
+  if (!folderArg) {
+    throw new UsageError('missing <folder>');
+  }
+  const folder = resolve(io.cwd, folderArg);
+  switch (verb) {
+    case 'create': {
+      const passphrase = readSecret(io, values['passphrase-file'], 'passphrase-file');
+      strongOrThrow(passphrase);
+      const role = values.role ?? 'accreditor';
+      if (role !== 'accreditor' && role !== 'system_owner') {
+        throw new UsageError('--role must be accreditor or system_owner');
+      }
+      const profile: Profile = {
+        name: values.name ?? 'Vault owner',
+        organisation: values.organisation ?? 'Unspecified organisation',
+        role,
+      };
+      const { vault, recoveryKey } = await Vault.create(folder, passphrase, profile, io.config);
+      await vault.close();
+      return {
+        folder,
+        recoveryKey,
+        note: 'Write the recovery key down now: it is shown only once.',
+      };
+    }
+    case 'check': {
+      const passphrase = readSecret(io, values['passphrase-file'], 'passphrase-file');
+      const vault = await Vault.open(folder, { passphrase }, io.config);
+      try {
+        checkIntegrity(vault.database);
+        const audit = verifyAuditChain(vault.database);
+        if (!audit.intact) {
+          throw new AppError('AUDIT_CHAIN_BROKEN', 'Audit chain broken', {
+            brokenAt: audit.brokenAt,
+          });
+        }
+        return {
+          folder,
+          container: 'ok',
+          integrity: 'ok',
+          audit: { intact: true, rows: audit.rows },
+        };
+      } finally {
+        await vault.close({ discard: true });
+      }
+    }
+    case 'change-passphrase': {
+      const current = readSecret(io, values['passphrase-file'], 'passphrase-file');
+      const next = readSecret(io, values['new-passphrase-file'], 'new-passphrase-file');
+      strongOrThrow(next);
+      const vault = await Vault.open(folder, { passphrase: current }, io.config);
+      try {
+        await vault.changePassphrase(current, next);
+      } finally {
+        await vault.close();
+      }
+      return { folder, passphrase: 'changed' };
+    }
+    case 'recover': {
+      const recoveryKey = readSecret(io, values['recovery-key-file'], 'recovery-key-file');
+      const next = readSecret(io, values['new-passphrase-file'], 'new-passphrase-file');
+      strongOrThrow(next);
+      const vault = await Vault.open(folder, { recoveryKey }, io.config);
+      try {
+        await vault.setPassphrase(next);
+      } finally {
+        await vault.close();
+      }
+      return { folder, passphrase: 'set from recovery key' };
+    }
+    default:
+      throw new UsageError(`unknown vault command: ${verb ?? ''}`);
+  }
+}
+
+function print(io: CliIo, json: boolean, result: Record<string, unknown>): void {
+  if (json) {
+    io.out(`${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
+  for (const [key, value] of Object.entries(result)) {
+    io.out(`${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}\n`);
+  }
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [area, ...rest] = argv;
+  const json = rest.includes('--json');
+  try {
+    if (area === 'vault') {
+      print(io, json, await vaultCommand(io, rest));
+      return 0;
+    }
+    throw new UsageError(area ? `unknown command: ${area}` : 'no command');
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
+      io.err(`${error.message}\n${USAGE}\n`);
+      return 2;
+    }
+    const code = isAppError(error) ? error.code : 'INTERNAL';
+    if (json) {
+      io.out(`${JSON.stringify({ error: code, message: errorMessage('en', code) })}\n`);
+    }
+    io.err(`error: ${code}\n${errorMessage('en', code)}\n`);
+    return 1;
+  }
+}
+
+// Run when executed directly (tsx electron/cli/index.ts, or the bundled dist/cli/awb.js).
+const entry = process.argv[1] ?? '';
+if (/(?:cli[\\/]index\.ts|awb(?:\.js)?)$/.test(entry)) {
+  const code = await runCli(process.argv.slice(2), {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+    config: PRODUCTION_CONFIG,
+    cwd: process.cwd(),
+  });
+  process.exitCode = code;
+}

@@ -1,0 +1,319 @@
+/**
+ * The vault as the application sees it: none → unlocked ⇄ locked. Owns the one open Vault,
+ * coalesces bursts of changes into one save, locks after the configured idle time and on
+ * request (OS suspend and screen lock are wired to `lock` by the main process), and tells the
+ * renderer about state changes so it can drop what it shows.
+ */
+import { randomInt } from 'node:crypto';
+import { isAbsolute, resolve } from 'node:path';
+import type { Profile, VaultState, VaultStatus } from '../../shared/contract';
+import { AppError, isAppError } from '../../shared/errors';
+import { passphraseStrength } from '../../shared/passphrase';
+import type { Emit, PreferencesStore } from '../ipc/context';
+import { recoveryKeyGroups } from '../vault/recovery';
+import { listGenerations, Vault, type Secret, type VaultConfig } from '../vault/vault';
+
+export interface VaultServiceOptions {
+  config: VaultConfig;
+  prefs: PreferencesStore;
+  emit: Emit;
+  /** How long a burst of changes may wait before it is saved. */
+  saveDelayMs?: number;
+  /** Clock for idle checks (tests move it). */
+  clock?: () => number;
+}
+
+function normaliseFolder(folder: string): string {
+  if (!isAbsolute(folder)) {
+    throw new AppError('VALIDATION_FAILED', 'The vault folder must be an absolute path', {
+      issues: [{ path: ['folder'], code: 'custom', message: 'absolute path required' }],
+    });
+  }
+  return resolve(folder);
+}
+
+function requireStrong(passphrase: string, profile?: Profile): void {
+  const context = profile ? [profile.name, profile.organisation] : [];
+  const strength = passphraseStrength(passphrase, context);
+  if (!strength.acceptable) {
+    throw new AppError('WEAK_PASSPHRASE', 'Passphrase too weak', { issues: strength.issues });
+  }
+}
+
+export class VaultService {
+  private vault: Vault | null = null;
+  private folder: string | null = null;
+  private pendingRecovery: { text: string; groups: number[] } | null = null;
+  private saveTimer: NodeJS.Timeout | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private lastActivity: number;
+  private readonly clock: () => number;
+
+  constructor(private readonly options: VaultServiceOptions) {
+    this.clock = options.clock ?? Date.now;
+    this.lastActivity = this.clock();
+  }
+
+  state(): VaultState {
+    return this.vault ? 'unlocked' : this.folder ? 'locked' : 'none';
+  }
+
+  /** The open vault, or VAULT_LOCKED. Feature services reach the database through this. */
+  current(): Vault {
+    if (!this.vault) {
+      throw new AppError('VAULT_LOCKED', 'The vault is locked');
+    }
+    return this.vault;
+  }
+
+  status(): VaultStatus {
+    const v = this.vault;
+    if (!v) {
+      return {
+        state: this.state(),
+        folder: this.folder,
+        profile: null,
+        recoveryKey: null,
+        audit: null,
+        confirmGroups: null,
+      };
+    }
+    return {
+      state: 'unlocked',
+      folder: v.folder,
+      profile: { name: v.actor.name, organisation: v.actor.organisation, role: v.actor.role },
+      recoveryKey: {
+        present: v.hasRecoverySlot,
+        createdAt: v.meta('recovery_key_created_at'),
+        confirmed: v.meta('recovery_key_confirmed_at') !== null,
+      },
+      audit:
+        v.audit.brokenAt === undefined
+          ? { intact: v.audit.intact, rows: v.audit.rows }
+          : { ...v.audit },
+      confirmGroups: this.pendingRecovery?.groups ?? null,
+    };
+  }
+
+  /** Records user activity (every call from the UI) for the idle lock. */
+  touch(): void {
+    this.lastActivity = this.clock();
+  }
+
+  async create(
+    folder: string,
+    passphrase: string,
+    profile: Profile,
+  ): Promise<{ recoveryKey: string; status: VaultStatus }> {
+    await this.closeCurrent();
+    requireStrong(passphrase, profile);
+    const path = normaliseFolder(folder);
+    const { vault, recoveryKey } = await Vault.create(
+      path,
+      passphrase,
+      profile,
+      this.options.config,
+    );
+    const count = recoveryKeyGroups(recoveryKey).length;
+    const first = randomInt(1, count);
+    let second = randomInt(1, count);
+    if (second === first) {
+      second = (first % (count - 1)) + 1;
+    }
+    this.pendingRecovery = { text: recoveryKey, groups: [first, second].sort((a, b) => a - b) };
+    this.attach(vault);
+    return { recoveryKey, status: this.status() };
+  }
+
+  /** Checks the typed-back groups of the recovery key shown at creation; then forgets it. */
+  async confirmRecoveryKey(answers: { group: number; text: string }[]): Promise<VaultStatus> {
+    const vault = this.current();
+    const pending = this.pendingRecovery;
+    if (!pending) {
+      return this.status();
+    }
+    const groups = recoveryKeyGroups(pending.text);
+    const asked = new Set(pending.groups);
+    const norm = (t: string): string =>
+      t.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+    const correct =
+      answers.length === asked.size &&
+      answers.every((a) => asked.has(a.group) && norm(a.text) === groups[a.group - 1]);
+    if (!correct) {
+      throw new AppError('WRONG_RECOVERY_KEY', 'The typed groups do not match the recovery key');
+    }
+    this.pendingRecovery = null;
+    const at = new Date().toISOString();
+    await vault.change(
+      {
+        action: 'vault.confirmRecoveryKey',
+        entityType: 'vault',
+        entityId: vault.meta('vault_id') ?? '',
+        changes: {},
+      },
+      (db) =>
+        db.run(
+          "INSERT OR REPLACE INTO vault_meta (key, value) VALUES ('recovery_key_confirmed_at', ?)",
+          [at],
+        ),
+    );
+    return this.status();
+  }
+
+  async unlock(folder: string, secret: Secret): Promise<VaultStatus> {
+    await this.closeCurrent();
+    const path = normaliseFolder(folder);
+    const vault = await Vault.open(path, secret, this.options.config);
+    this.attach(vault);
+    return this.status();
+  }
+
+  async recover(folder: string, recoveryKey: string, newPassphrase: string): Promise<VaultStatus> {
+    requireStrong(newPassphrase);
+    await this.unlock(folder, { recoveryKey });
+    await this.current().setPassphrase(newPassphrase);
+    return this.status();
+  }
+
+  async changePassphrase(current: string, next: string): Promise<VaultStatus> {
+    const vault = this.current();
+    requireStrong(next, vault.actor);
+    await vault.changePassphrase(current, next);
+    return this.status();
+  }
+
+  generations(folder: string) {
+    return listGenerations(normaliseFolder(folder), this.options.config);
+  }
+
+  /** Opens a previous generation with the passphrase and makes it the main file again. */
+  async restore(folder: string, generation: number, passphrase: string): Promise<VaultStatus> {
+    await this.closeCurrent();
+    const path = normaliseFolder(folder);
+    const vault = await Vault.open(path, { passphrase }, this.options.config, { generation });
+    try {
+      await vault.restoreAsMain();
+    } catch (error) {
+      await vault.close({ discard: true });
+      throw error;
+    }
+    this.attach(vault);
+    return this.status();
+  }
+
+  /**
+   * Saves, closes the database and drops the keys. If the save fails the vault stays unlocked
+   * and the error is raised: locking never throws a committed change away.
+   */
+  async lock(): Promise<VaultStatus> {
+    const vault = this.vault;
+    if (vault) {
+      this.clearSaveTimer();
+      await vault.close();
+      this.vault = null;
+      this.pendingRecovery = null;
+      this.stopIdleTimer();
+      this.options.emit('vault:stateChanged', { state: this.state() });
+    }
+    return this.status();
+  }
+
+  /** On quit: save and close; never loses a commit silently. */
+  async shutdown(): Promise<void> {
+    await this.lock();
+  }
+
+  /** Locks if the vault has been idle longer than the preference allows. */
+  async checkIdle(): Promise<boolean> {
+    if (!this.vault) {
+      return false;
+    }
+    const limit = this.options.prefs.get().idleLockMinutes * 60_000;
+    if (this.clock() - this.lastActivity < limit) {
+      return false;
+    }
+    try {
+      await this.lock();
+      return true;
+    } catch (error) {
+      this.options.emit('vault:saveFailed', {
+        code: isAppError(error) ? error.code : 'SAVE_FAILED',
+      });
+      return false;
+    }
+  }
+
+  private attach(vault: Vault): void {
+    this.vault = vault;
+    this.folder = vault.folder;
+    this.touch();
+    vault.onDirty = () => this.scheduleSave();
+    if (vault.isDirty) {
+      this.scheduleSave();
+    }
+    this.rememberFolder(vault.folder);
+    this.startIdleTimer();
+    this.options.emit('vault:stateChanged', { state: 'unlocked' });
+  }
+
+  private rememberFolder(folder: string): void {
+    const prefs = this.options.prefs;
+    try {
+      const recent = [folder, ...prefs.get().recentVaults.filter((f) => f !== folder)].slice(0, 10);
+      prefs.update({ recentVaults: recent });
+    } catch {
+      // a preference that cannot be written must not block the vault
+    }
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer) {
+      return;
+    }
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      void this.saveNow();
+    }, this.options.saveDelayMs ?? 400);
+  }
+
+  /** Saves pending changes now; a failure is reported as an event, the changes stay pending. */
+  async saveNow(): Promise<void> {
+    const vault = this.vault;
+    if (!vault?.isDirty) {
+      return;
+    }
+    try {
+      await vault.save();
+    } catch (error) {
+      this.options.emit('vault:saveFailed', {
+        code: isAppError(error) ? error.code : 'SAVE_FAILED',
+      });
+    }
+  }
+
+  private clearSaveTimer(): void {
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = null;
+    }
+  }
+
+  private startIdleTimer(): void {
+    this.stopIdleTimer();
+    this.idleTimer = setInterval(() => void this.checkIdle(), 15_000);
+    this.idleTimer.unref();
+  }
+
+  private stopIdleTimer(): void {
+    if (this.idleTimer) {
+      clearInterval(this.idleTimer);
+      this.idleTimer = null;
+    }
+  }
+
+  private async closeCurrent(): Promise<void> {
+    if (this.vault) {
+      await this.lock();
+    }
+  }
+}

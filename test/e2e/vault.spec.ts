@@ -1,0 +1,127 @@
+import AxeBuilder from '@axe-core/playwright';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { Vault, vaultPath } from '../../electron/vault/vault';
+import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
+import { expect, test, unlock } from './fixtures';
+
+async function axeClean(page: Page, where: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const severe = results.violations.filter(
+    (v) => v.impact === 'serious' || v.impact === 'critical',
+  );
+  expect(severe.map((v) => `${where}: ${v.id} ${v.help}`)).toEqual([]);
+}
+
+test('create a vault with the wizard, confirm the recovery key, and land in the shell', async ({
+  gate,
+  dataFolder,
+}) => {
+  const page = gate;
+  await axeClean(page, 'gate');
+  await page.getByRole('button', { name: 'Opret en ny boks' }).click();
+  await page.getByRole('button', { name: 'Næste' }).click();
+  await expect(page.getByText('Feltet skal udfyldes.').first()).toBeVisible();
+  await page.getByLabel('Boksens mappe').fill('relative/folder');
+  await page.getByLabel('Dit navn').fill('Karen Godkender');
+  await page.getByLabel('Organisation').fill('Den nationale IT-sikkerhedsmyndighed');
+  await page.getByRole('button', { name: 'Næste' }).click();
+  await expect(page.getByText('Angiv mappens fulde sti')).toBeVisible();
+  await page.getByLabel('Boksens mappe').fill(join(dataFolder, 'new-vault'));
+  await axeClean(page, 'create step 1');
+  await page.getByRole('button', { name: 'Næste' }).click();
+
+  await page.getByLabel('Adgangsfrase', { exact: true }).fill('password1');
+  await expect(page.getByTestId('strength')).toContainText('meget svag');
+  await expect(page.getByRole('button', { name: 'Opret boksen' })).toBeDisabled();
+  await page.getByLabel('Adgangsfrase', { exact: true }).fill('gran-kompas-havørn-tirsdag');
+  await expect(page.getByTestId('strength')).toContainText(
+    'God: denne adgangsfrase kan beskytte boksen.',
+  );
+  await page.getByLabel('Gentag adgangsfrasen').fill('gran-kompas-havørn-tirsdaX');
+  await expect(page.getByText('De to adgangsfraser er ikke ens.')).toBeVisible();
+  await page.getByLabel('Gentag adgangsfrasen').fill('gran-kompas-havørn-tirsdag');
+  await axeClean(page, 'create step 2');
+  await page.getByRole('button', { name: 'Opret boksen' }).click();
+
+  const key = (await page.getByTestId('recovery-key').textContent()) ?? '';
+  expect(key).toMatch(/^([0-9A-Z]{4}-){10}[0-9A-Z]{4}$/);
+  await axeClean(page, 'recovery key');
+  const groups = key.split('-');
+  const inputs = page.getByLabel(/^Gruppe \d+$/);
+  const labels = await inputs.evaluateAll((els) => els.map((e) => e.id));
+  expect(labels).toHaveLength(2);
+  const asked = await page.locator('label', { hasText: /^Gruppe \d+$/ }).allTextContents();
+  await inputs.nth(0).fill('ZZZZ');
+  await inputs.nth(1).fill('ZZZZ');
+  await page.getByRole('button', { name: 'Bekræft' }).click();
+  await expect(
+    page.getByRole('alert').filter({ hasText: 'Gendannelsesnøglen er forkert.' }),
+  ).toBeVisible();
+  for (const [i, label] of asked.entries()) {
+    const n = Number(label.replace(/\D/g, ''));
+    await inputs.nth(i).fill((groups[n - 1] ?? '').toLowerCase());
+  }
+  await page.getByRole('button', { name: 'Bekræft' }).click();
+  await expect(page.getByRole('navigation')).toBeVisible();
+  await expect(page.getByTestId('signed-in')).toHaveText(
+    'Karen Godkender, Den nationale IT-sikkerhedsmyndighed (godkender)',
+  );
+  await page.getByRole('link', { name: 'Indstillinger' }).click();
+  await expect(page.getByTestId('recovery-status')).toContainText('bekræftet nedskrevet');
+});
+
+test('lock, a wrong passphrase is explained, the right one unlocks again', async ({
+  app,
+  vault,
+}) => {
+  await app.getByRole('button', { name: 'Lås', exact: true }).click();
+  await expect(app.getByRole('heading', { name: 'Åbn en boks' })).toBeVisible();
+  await expect(app.getByRole('navigation')).toHaveCount(0);
+  await expect(app.getByRole('button', { name: vault.folder })).toBeVisible(); // recent vaults
+  await unlock(app, vault.folder, 'not the passphrase');
+  await expect(app.getByRole('alert')).toHaveText('Adgangsfrasen er forkert.');
+  await unlock(app, vault.folder);
+  await expect(app.getByRole('navigation')).toBeVisible();
+});
+
+test('open with the recovery key and set a new passphrase', async ({ gate, vault }) => {
+  await gate.getByRole('button', { name: 'Brug gendannelsesnøglen' }).click();
+  await axeClean(gate, 'recover');
+  await gate.getByLabel('Boksens mappe').fill(vault.folder);
+  await gate
+    .getByLabel('Gendannelsesnøgle', { exact: true })
+    .fill(vault.recoveryKey.replace(/-/g, ' '));
+  await gate.getByLabel('Ny adgangsfrase').fill('lindetræ-kajak-uglen-novembersol');
+  await gate.getByLabel('Gentag adgangsfrasen').fill('lindetræ-kajak-uglen-novembersol');
+  await gate.getByRole('button', { name: 'Åbn med gendannelsesnøglen' }).click();
+  await expect(gate.getByRole('navigation')).toBeVisible();
+  await gate.getByRole('button', { name: 'Lås', exact: true }).click();
+  await unlock(gate, vault.folder, 'lindetræ-kajak-uglen-novembersol');
+  await expect(gate.getByRole('navigation')).toBeVisible();
+});
+
+test('a damaged vault file offers the previous generation, and restoring it opens the vault', async ({
+  gate,
+  vault,
+}) => {
+  const v = await Vault.open(vault.folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
+  await v.change({ action: 'set', entityType: 'vault_meta', entityId: 'x', changes: {} }, (db) =>
+    db.run("INSERT INTO vault_meta (key, value) VALUES ('second', 'save')"),
+  );
+  await v.close();
+  const file = vaultPath(vault.folder);
+  const bytes = readFileSync(file);
+  writeFileSync(file, bytes.subarray(0, bytes.length - 10));
+  await unlock(gate, vault.folder);
+  await expect(gate.getByRole('alert').first()).toContainText('Boksfilen er ufuldstændig');
+  await expect(gate.getByRole('heading', { name: 'Gendan en tidligere generation' })).toBeVisible();
+  await axeClean(gate, 'restore');
+  await gate
+    .getByRole('region', { name: 'Gendan en tidligere generation' })
+    .getByLabel('Adgangsfrase')
+    .fill(PASSPHRASE);
+  await gate.getByRole('button', { name: 'Gendan denne generation' }).click();
+  await expect(gate.getByRole('navigation')).toBeVisible();
+});

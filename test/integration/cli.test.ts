@@ -1,0 +1,154 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../electron/cli/index';
+import { vaultPath } from '../../electron/vault/vault';
+import { projectRoot, tempFolder } from '../helpers/context';
+import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
+
+const work = tempFolder('awb-cli-');
+const pass = join(work.path, 'pass.txt');
+const newPass = join(work.path, 'new.txt');
+const weak = join(work.path, 'weak.txt');
+
+beforeAll(() => {
+  writeFileSync(pass, `${PASSPHRASE}\n`);
+  writeFileSync(newPass, 'trompet-hegn-morgengry-1987');
+  writeFileSync(weak, 'password1');
+});
+afterAll(() => work.cleanup());
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, {
+    out: (t) => (out += t),
+    err: (t) => (err += t),
+    config: TEST_CONFIG,
+    cwd: work.path,
+  });
+  return { code, out, err };
+}
+
+describe('awb vault (in process)', () => {
+  it('create prints the recovery key once; check passes; change-passphrase and recover work', async () => {
+    const created = await cli(
+      'vault',
+      'create',
+      'v1',
+      '--passphrase-file',
+      pass,
+      '--name',
+      'Ole',
+      '--json',
+    );
+    expect(created.code).toBe(0);
+    const { recoveryKey } = JSON.parse(created.out) as { recoveryKey: string };
+    expect(recoveryKey).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){10}$/);
+
+    const check = await cli('vault', 'check', 'v1', '--passphrase-file', pass, '--json');
+    expect(check.code).toBe(0);
+    expect(JSON.parse(check.out)).toMatchObject({
+      container: 'ok',
+      integrity: 'ok',
+      audit: { intact: true, rows: 1 },
+    });
+
+    expect(
+      (
+        await cli(
+          'vault',
+          'change-passphrase',
+          'v1',
+          '--passphrase-file',
+          pass,
+          '--new-passphrase-file',
+          newPass,
+        )
+      ).code,
+    ).toBe(0);
+    expect((await cli('vault', 'check', 'v1', '--passphrase-file', pass)).err).toContain(
+      'error: WRONG_PASSPHRASE',
+    );
+    expect((await cli('vault', 'check', 'v1', '--passphrase-file', newPass)).code).toBe(0);
+
+    writeFileSync(join(work.path, 'rk.txt'), recoveryKey);
+    const recovered = await cli(
+      'vault',
+      'recover',
+      'v1',
+      '--recovery-key-file',
+      'rk.txt',
+      '--new-passphrase-file',
+      pass,
+    );
+    expect(recovered.code).toBe(0);
+    expect((await cli('vault', 'check', 'v1', '--passphrase-file', pass)).code).toBe(0);
+  });
+
+  it('refuses a weak passphrase, and usage errors exit 2', async () => {
+    const r = await cli('vault', 'create', 'v2', '--passphrase-file', weak);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('error: WEAK_PASSPHRASE');
+    expect((await cli('vault', 'create', 'v3')).code).toBe(2);
+    expect((await cli('nonsense')).code).toBe(2);
+    expect((await cli('vault', 'check', 'v1', '--bogus')).code).toBe(2);
+  });
+
+  it('reports a broken audit chain as AUDIT_CHAIN_BROKEN', async () => {
+    const { Vault } = await import('../../electron/vault/vault');
+    await cli('vault', 'create', 'v4', '--passphrase-file', pass);
+    const v = await Vault.open(join(work.path, 'v4'), { passphrase: PASSPHRASE }, TEST_CONFIG);
+    v.database.run("UPDATE audit_log SET action = 'rewritten' WHERE seq = 1");
+    await v.save();
+    await v.close();
+    const r = await cli('vault', 'check', 'v4', '--passphrase-file', pass, '--json');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out)).toMatchObject({ error: 'AUDIT_CHAIN_BROKEN' });
+  });
+});
+
+describe('awb vault (real process, shipped KDF)', () => {
+  const run = (...args: string[]) =>
+    spawnSync(
+      join(projectRoot, 'node_modules', '.bin', 'tsx'),
+      [join(projectRoot, 'electron', 'cli', 'index.ts'), ...args],
+      {
+        cwd: work.path,
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+
+  it('a sound vault exits 0; wrong passphrase, flipped byte, truncation and a weakened KDF each give their code', () => {
+    const created = run('vault', 'create', 'real', '--passphrase-file', pass);
+    expect(created.status, created.stderr).toBe(0);
+    expect(created.stdout).toMatch(/recoveryKey: [0-9A-Z-]{54}/);
+    expect(run('vault', 'check', 'real', '--passphrase-file', pass).status).toBe(0);
+
+    const wrong = run('vault', 'check', 'real', '--passphrase-file', weak);
+    expect([wrong.status, wrong.stderr.split('\n')[0]]).toEqual([1, 'error: WRONG_PASSPHRASE']);
+
+    const file = vaultPath(join(work.path, 'real'));
+    const pristine = readFileSync(file);
+    const flipped = Buffer.from(pristine);
+    flipped[flipped.length - 40] = (flipped[flipped.length - 40] ?? 0) ^ 1;
+    writeFileSync(file, flipped);
+    expect(run('vault', 'check', 'real', '--passphrase-file', pass).stderr).toMatch(
+      /^error: CORRUPTED_BODY/,
+    );
+
+    writeFileSync(file, pristine.subarray(0, pristine.length - 100));
+    expect(run('vault', 'check', 'real', '--passphrase-file', pass).stderr).toMatch(
+      /^error: TRUNCATED/,
+    );
+
+    // A vault written with a KDF below the shipped floor (here: the test KDF) is refused.
+    const weakKdf = readFileSync(vaultPath(join(work.path, 'v1')));
+    writeFileSync(file, weakKdf);
+    expect(run('vault', 'check', 'real', '--passphrase-file', pass).stderr).toMatch(
+      /^error: UNSAFE_PARAMETERS/,
+    );
+  }, 120_000);
+});
