@@ -32,6 +32,7 @@ export const ERROR_CODES = [
   'AUDIT_CHAIN_BROKEN',
   'SAVE_FAILED',
   'NO_GENERATION',
+  'BLOB_CORRUPTED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

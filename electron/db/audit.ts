@@ -46,8 +46,17 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-function rowHash(row: Omit<AuditRow, 'hash'>): string {
-  const content = canonicalJson([
+/**
+ * The hash of a row: SHA-256 over a JSON array of its fields, with `changes` as its canonical
+ * JSON text (exactly what is stored), and the previous row's hash.
+ */
+function hashFields(fields: (string | number)[]): string {
+  // An array of primitives: JSON.stringify is already canonical.
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+}
+
+function rowHash(row: Omit<AuditRow, 'hash'>, changesText = canonicalJson(row.changes)): string {
+  return hashFields([
     row.seq,
     row.at,
     row.actor.id,
@@ -57,10 +66,9 @@ function rowHash(row: Omit<AuditRow, 'hash'>): string {
     row.action,
     row.entityType,
     row.entityId,
-    canonicalJson(row.changes),
+    changesText,
     row.prevHash,
   ]);
-  return createHash('sha256').update(content).digest('hex');
 }
 
 /** Appends one row; call inside the write transaction of the change it records. */
@@ -112,28 +120,26 @@ export function verifyAuditChain(db: Database): ChainReport {
       const r = stmt.get();
       rows++;
       const seq = Number(r[0]);
-      let changes: Record<string, unknown>;
-      try {
-        changes = JSON.parse(String(r[9])) as Record<string, unknown>;
-      } catch {
-        return { intact: false, rows, brokenAt: seq };
-      }
-      const row = {
+      const prevHash = String(r[10]);
+      // The stored changes text is hashed as stored: any edit to it breaks the chain.
+      const fields = [
         seq,
-        at: String(r[1]),
-        actor: {
-          id: String(r[2]),
-          name: String(r[3]),
-          organisation: String(r[4]),
-          role: String(r[5]) as Actor['role'],
-        },
-        action: String(r[6]),
-        entityType: String(r[7]),
-        entityId: String(r[8]),
-        changes,
-        prevHash: String(r[10]),
-      };
-      if (seq !== expectedSeq || row.prevHash !== expectedPrev || rowHash(row) !== String(r[11])) {
+        String(r[1]),
+        String(r[2]),
+        String(r[3]),
+        String(r[4]),
+        String(r[5]),
+        String(r[6]),
+        String(r[7]),
+        String(r[8]),
+        String(r[9]),
+        prevHash,
+      ];
+      if (
+        seq !== expectedSeq ||
+        prevHash !== expectedPrev ||
+        hashFields(fields) !== String(r[11])
+      ) {
         return { intact: false, rows, brokenAt: seq };
       }
       expectedPrev = String(r[11]);

@@ -42,6 +42,7 @@ import {
   type Decoded,
   type KeySlot,
 } from './container';
+import { BlobStore } from './blobs';
 import { nodeFs, sameFingerprint, type Fingerprint, type FsOps } from './fsops';
 import {
   DEFAULT_KDF,
@@ -173,6 +174,8 @@ export class Vault {
   /** Set by the owner to learn that a committed change awaits saving. */
   onDirty: () => void = () => undefined;
   private dirty = false;
+  /** The evidence store of this vault (keys derived from the data key, dropped on close). */
+  readonly blobs: BlobStore;
 
   private constructor(
     readonly folder: string,
@@ -187,6 +190,7 @@ export class Vault {
     readonly actor: Actor,
     readonly audit: ChainReport,
   ) {
+    this.blobs = new BlobStore(join(folder, BLOB_DIR), dataKey);
     this.writes = new WriteQueue(
       () => this.database,
       () => {
@@ -536,6 +540,7 @@ export class Vault {
     this.closed = true;
     this.db.close();
     this.dataKey.fill(0);
+    this.blobs.wipe();
     this.lock.release();
   }
 }

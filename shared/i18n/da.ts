@@ -159,4 +159,6 @@ export const da: Messages = {
   'error.AUDIT_CHAIN_BROKEN': 'Revisionssporet er ændret: dets hashkæde er brudt.',
   'error.SAVE_FAILED': 'Boksen kunne ikke gemmes. Den senest gemte tilstand er intakt.',
   'error.NO_GENERATION': 'Ingen tidligere generation af boksen kunne åbnes.',
+  'error.BLOB_CORRUPTED':
+    'En dokumentationsfil i boksen er beskadiget eller ændret; den blev ikke brugt.',
 };

@@ -161,6 +161,8 @@ export const en = {
   'error.AUDIT_CHAIN_BROKEN': 'The audit trail has been altered: its hash chain is broken.',
   'error.SAVE_FAILED': 'The vault could not be saved. The previous saved state is intact.',
   'error.NO_GENERATION': 'No previous generation of the vault could be opened.',
+  'error.BLOB_CORRUPTED':
+    'An evidence file in the vault is damaged or was altered; it was not used.',
 } as const;
 
 export type MessageKey = keyof typeof en;

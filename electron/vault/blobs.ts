@@ -1,0 +1,268 @@
+/**
+ * The evidence store: each file sealed on its own in `blobs/`, written once, streamed in both
+ * directions so a 1 GB file never sits whole in memory, and kept out of the database so a
+ * save costs the same however much evidence a dossier holds.
+ *
+ * File: "AWBBLOB1" | chunk size (u32 LE) | nonce prefix (7) | chunks…
+ * Each chunk is AES-256-GCM(plaintext ≤ chunk size) + tag; its nonce is prefix ‖ counter (u32
+ * BE) ‖ last-flag, with the 19-byte header as associated data (the STREAM construction): a
+ * dropped, reordered, truncated or altered chunk fails. The file name is an HMAC of the
+ * content under a vault key — content-addressed (the same file is stored once) without
+ * revealing to someone holding a known document that it is in the vault.
+ */
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+} from 'node:crypto';
+import { constants, createReadStream } from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import { join } from 'node:path';
+import { AppError } from '../../shared/errors';
+
+const MAGIC = Buffer.from('AWBBLOB1', 'latin1');
+const HEADER = 8 + 4 + 7;
+const TAG = 16;
+export const CHUNK_SIZE = 64 * 1024;
+const ADDRESS = /^[0-9a-f]{64}$/;
+
+export interface StoredBlob {
+  /** The blob's name in the store (HMAC of its content under the vault's blob key). */
+  address: string;
+  /** SHA-256 of the content, for the evidence index and for people to compare. */
+  sha256: string;
+  size: number;
+}
+
+function nonce(prefix: Buffer, counter: number, last: boolean): Buffer {
+  const n = Buffer.alloc(12);
+  prefix.copy(n, 0);
+  n.writeUInt32BE(counter, 7);
+  n[11] = last ? 1 : 0;
+  return n;
+}
+
+function corrupted(message: string): AppError {
+  return new AppError('BLOB_CORRUPTED', message);
+}
+
+/** Re-cuts any stream of byte chunks into fixed-size chunks, flagging the last one. */
+async function* fixedChunks(
+  source: AsyncIterable<Uint8Array>,
+  size: number,
+): AsyncGenerator<{ data: Buffer; last: boolean }> {
+  let pending = Buffer.alloc(0);
+  let held: Buffer | null = null;
+  for await (const piece of source) {
+    pending = pending.length === 0 ? Buffer.from(piece) : Buffer.concat([pending, piece]);
+    while (pending.length >= size) {
+      if (held) {
+        yield { data: held, last: false };
+      }
+      held = pending.subarray(0, size);
+      pending = pending.subarray(size);
+    }
+  }
+  if (pending.length > 0) {
+    if (held) {
+      yield { data: held, last: false };
+    }
+    yield { data: pending, last: true };
+  } else {
+    yield { data: held ?? Buffer.alloc(0), last: true };
+  }
+}
+
+export class BlobStore {
+  private readonly encKey: Buffer;
+  private readonly macKey: Buffer;
+
+  constructor(
+    private readonly dir: string,
+    dataKey: Buffer,
+  ) {
+    this.encKey = Buffer.from(
+      hkdfSync('sha256', dataKey, 'awb blobs', 'awb blob encryption v1', 32),
+    );
+    this.macKey = Buffer.from(hkdfSync('sha256', dataKey, 'awb blobs', 'awb blob address v1', 32));
+  }
+
+  /** Drops the derived keys (on lock). */
+  wipe(): void {
+    this.encKey.fill(0);
+    this.macKey.fill(0);
+  }
+
+  pathOf(address: string): string {
+    if (!ADDRESS.test(address)) {
+      throw new AppError('NOT_FOUND', 'No such evidence file');
+    }
+    return join(this.dir, address);
+  }
+
+  /** Seals a stream into the store; reports progress in plaintext bytes. */
+  async put(
+    source: AsyncIterable<Uint8Array>,
+    onProgress?: (bytes: number) => void,
+  ): Promise<StoredBlob> {
+    await fsp.mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const temp = join(this.dir, `incoming.tmp-${randomBytes(8).toString('hex')}`);
+    const handle = await fsp.open(
+      temp,
+      constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY,
+      0o600,
+    );
+    const prefix = randomBytes(7);
+    const header = Buffer.alloc(HEADER);
+    MAGIC.copy(header, 0);
+    header.writeUInt32LE(CHUNK_SIZE, 8);
+    prefix.copy(header, 12);
+    const hmac = createHmac('sha256', this.macKey);
+    const sha = createHash('sha256');
+    let size = 0;
+    let counter = 0;
+    let renamed = false;
+    try {
+      await handle.write(header);
+      for await (const { data, last } of fixedChunks(source, CHUNK_SIZE)) {
+        hmac.update(data);
+        sha.update(data);
+        const cipher = createCipheriv('aes-256-gcm', this.encKey, nonce(prefix, counter, last));
+        cipher.setAAD(header);
+        const sealed = Buffer.concat([cipher.update(data), cipher.final(), cipher.getAuthTag()]);
+        await handle.write(sealed);
+        counter++;
+        if (counter >= 0xffffffff) {
+          throw new AppError('VALIDATION_FAILED', 'File too large');
+        }
+        size += data.length;
+        onProgress?.(size);
+      }
+      await handle.sync();
+      await handle.close();
+      const address = hmac.digest('hex');
+      const path = join(this.dir, address);
+      try {
+        // Written once: an existing blob with this address already holds this content.
+        await fsp.link(temp, path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+          await fsp
+            .copyFile(temp, path, constants.COPYFILE_EXCL)
+            .catch((e: NodeJS.ErrnoException) => {
+              if (e.code !== 'EEXIST') {
+                throw e;
+              }
+            });
+        }
+      }
+      renamed = true;
+      await fsp.unlink(temp);
+      const dirHandle =
+        process.platform === 'win32' ? null : await fsp.open(this.dir, constants.O_RDONLY);
+      await dirHandle?.sync();
+      await dirHandle?.close();
+      return { address, sha256: sha.digest('hex'), size };
+    } finally {
+      if (!renamed) {
+        await handle.close().catch(() => undefined);
+        await fsp.unlink(temp).catch(() => undefined);
+      }
+    }
+  }
+
+  /**
+   * Streams a blob's content, verifying every chunk; the content's address is checked at the
+   * end. Any damage raises BLOB_CORRUPTED (consumers must not use what they read before).
+   */
+  async *read(address: string): AsyncGenerator<Buffer> {
+    const path = this.pathOf(address);
+    let stream;
+    try {
+      await fsp.access(path);
+      stream = createReadStream(path, { highWaterMark: CHUNK_SIZE + TAG });
+    } catch {
+      throw new AppError('NOT_FOUND', 'No such evidence file');
+    }
+    let buffer: Buffer = Buffer.alloc(0);
+    let header: Buffer | null = null;
+    let chunkSize = 0;
+    let counter = 0;
+    const hmac = createHmac('sha256', this.macKey);
+    const open = (sealed: Buffer, last: boolean): Buffer | null => {
+      if (!header) {
+        return null;
+      }
+      try {
+        const decipher = createDecipheriv(
+          'aes-256-gcm',
+          this.encKey,
+          nonce(header.subarray(12, 19), counter, last),
+        );
+        decipher.setAAD(header);
+        decipher.setAuthTag(sealed.subarray(sealed.length - TAG));
+        return Buffer.concat([
+          decipher.update(sealed.subarray(0, sealed.length - TAG)),
+          decipher.final(),
+        ]);
+      } catch {
+        return null;
+      }
+    };
+    for await (const piece of stream) {
+      buffer = buffer.length === 0 ? (piece as Buffer) : Buffer.concat([buffer, piece as Buffer]);
+      if (!header) {
+        if (buffer.length < HEADER) {
+          continue;
+        }
+        header = Buffer.from(buffer.subarray(0, HEADER));
+        if (!header.subarray(0, 8).equals(MAGIC)) {
+          throw corrupted('Not an evidence file');
+        }
+        chunkSize = header.readUInt32LE(8);
+        if (chunkSize !== CHUNK_SIZE) {
+          throw corrupted('Unexpected chunk size');
+        }
+        buffer = buffer.subarray(HEADER);
+      }
+      // A full record is never the last one unless the stream ends right after it.
+      // (Data appended after the real final chunk makes that chunk fail here, as "not last".)
+      while (buffer.length > chunkSize + TAG) {
+        const plain = open(buffer.subarray(0, chunkSize + TAG), false);
+        if (!plain) {
+          throw corrupted('Chunk does not authenticate');
+        }
+        hmac.update(plain);
+        counter++;
+        buffer = buffer.subarray(chunkSize + TAG);
+        yield plain;
+      }
+    }
+    if (!header || buffer.length < TAG) {
+      throw corrupted('Evidence file is truncated');
+    }
+    const plain = open(buffer, true);
+    if (!plain) {
+      throw corrupted('Final chunk does not authenticate (truncated or altered)');
+    }
+    hmac.update(plain);
+    if (hmac.digest('hex') !== address) {
+      throw corrupted('Content does not match its address');
+    }
+    yield plain;
+  }
+
+  /** Reads a blob through, returning its SHA-256, or raises BLOB_CORRUPTED. */
+  async verify(address: string): Promise<{ sha256: string; size: number }> {
+    const sha = createHash('sha256');
+    let size = 0;
+    for await (const chunk of this.read(address)) {
+      sha.update(chunk);
+      size += chunk.length;
+    }
+    return { sha256: sha.digest('hex'), size };
+  }
+}

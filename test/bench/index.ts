@@ -1,0 +1,169 @@
+/**
+ * `npm run bench [-- --sizes S,M,L]`: prints JSON figures for the targets the issues name.
+ * Never part of `npm test`, never a pass/fail: the figures are for people to read.
+ *
+ * Vault (issue 3): unlock (KDF separately), save after one change (p50/p95), the save's ratio
+ * to the physical floor measured in the same run (AES-256-GCM seal + write + fsync of the same
+ * number of bytes), unlock without KDF against read + decrypt of the same bytes, and memory.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { open, readFile, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { verifyAuditChain } from '../../electron/db/audit';
+import { checkIntegrity } from '../../electron/db/engine';
+import { deriveKey, DEFAULT_KDF } from '../../electron/vault/kdf';
+import { PRODUCTION_CONFIG, Vault, vaultPath } from '../../electron/vault/vault';
+import { generate, SIZES, type SizeName } from './dataset';
+
+const PASSPHRASE = 'bench-passphrase-ørred-lanterne';
+const PROFILE = { name: 'Bench', organisation: 'Bench', role: 'accreditor' as const };
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Number(
+    (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN).toFixed(2),
+  );
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const t0 = performance.now();
+  const value = await fn();
+  return [performance.now() - t0, value];
+}
+
+/** The floor: seal the same number of bytes with AES-256-GCM, write, fsync. */
+async function floor(folder: string, bytes: number): Promise<number> {
+  const plain = randomBytes(bytes);
+  const key = randomBytes(32);
+  const path = join(folder, `floor-${randomBytes(4).toString('hex')}`);
+  const [ms] = await timed(async () => {
+    const cipher = createCipheriv('aes-256-gcm', key, randomBytes(12));
+    const sealed = [cipher.update(plain), cipher.final(), cipher.getAuthTag()];
+    const handle = await open(path, 'wx', 0o600);
+    for (const part of sealed) {
+      await handle.write(part);
+    }
+    await handle.sync();
+    await handle.close();
+  });
+  await unlink(path);
+  return ms;
+}
+
+/** Read + decrypt of the same number of bytes: the floor of an unlock without KDF. */
+async function readDecryptFloor(file: string): Promise<number> {
+  const key = randomBytes(32);
+  const iv = randomBytes(12);
+  const [ms] = await timed(async () => {
+    const bytes = await readFile(file);
+    const decipher = createDecipheriv('aes-256-gcm', key, iv);
+    decipher.update(bytes);
+  });
+  return ms;
+}
+
+async function vaultFigures(size: SizeName) {
+  const folder = mkdtempSync(join(tmpdir(), `awb-bench-${size}-`));
+  try {
+    const { vault } = await Vault.create(join(folder, 'v'), PASSPHRASE, PROFILE, PRODUCTION_CONFIG);
+    const dataset = generate(vault.database, vault.actor, size);
+    await vault.save();
+    await vault.close();
+    const file = vaultPath(join(folder, 'v'));
+    const bytes = statSync(file).size;
+
+    const kdf: number[] = [];
+    const unlockTotal: number[] = [];
+    const readDecrypt: number[] = [];
+    const rss: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const [k] = await timed(() => deriveKey(PASSPHRASE, randomBytes(32), DEFAULT_KDF));
+      kdf.push(k);
+      const before = process.memoryUsage().rss;
+      const [u, v] = await timed(() =>
+        Vault.open(join(folder, 'v'), { passphrase: PASSPHRASE }, PRODUCTION_CONFIG),
+      );
+      unlockTotal.push(u);
+      rss.push(process.memoryUsage().rss - before);
+      await v.close();
+      readDecrypt.push(await readDecryptFloor(file));
+    }
+    const unlockNoKdf = unlockTotal.map((u, i) => u - (kdf[i] ?? 0));
+
+    const v = await Vault.open(join(folder, 'v'), { passphrase: PASSPHRASE }, PRODUCTION_CONFIG);
+    // Where an unlock's time goes, beyond the KDF and the read + decrypt.
+    const [integrityMs] = await timed(async () => checkIntegrity(v.database));
+    const [auditChainMs, chain] = await timed(async () => verifyAuditChain(v.database));
+    const saves: number[] = [];
+    const floors: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      await v.change(
+        { action: 'bench', entityType: 'vault_meta', entityId: String(i), changes: {} },
+        (db) =>
+          db.run('INSERT OR REPLACE INTO vault_meta (key, value) VALUES (?, ?)', [
+            'bench',
+            String(i),
+          ]),
+      );
+      const [s] = await timed(() => v.save());
+      saves.push(s);
+      floors.push(await floor(join(folder, 'v'), bytes));
+    }
+    const processRss = process.memoryUsage().rss;
+    await v.close();
+    return {
+      size,
+      dataset,
+      databaseBytes: bytes,
+      unlock: {
+        kdfMs: { p50: quantile(kdf, 0.5), params: DEFAULT_KDF },
+        withoutKdfMs: {
+          p50: quantile(unlockNoKdf, 0.5),
+          note: 'open total minus a KDF run of the same parameters',
+        },
+        readDecryptFloorMs: { p50: quantile(readDecrypt, 0.5) },
+        ratioToFloor: Number((quantile(unlockNoKdf, 0.5) / quantile(readDecrypt, 0.5)).toFixed(2)),
+        breakdownMs: {
+          integrityAndForeignKeyCheck: Number(integrityMs.toFixed(2)),
+          auditChainVerification: Number(auditChainMs.toFixed(2)),
+          auditRowsVerified: chain.rows,
+        },
+        target: 'withoutKdf ≤ 3 × read+decrypt',
+      },
+      saveAfterOneChange: {
+        ms: { p50: quantile(saves, 0.5), p95: quantile(saves, 0.95) },
+        floorMs: {
+          p50: quantile(floors, 0.5),
+          p95: quantile(floors, 0.95),
+          what: 'AES-256-GCM seal + write + fsync of the same bytes',
+        },
+        ratioToFloor: Number((quantile(saves, 0.5) / quantile(floors, 0.5)).toFixed(2)),
+        target: 'save ≤ 1.5 × floor (L)',
+      },
+      memory: {
+        unlockRssGrowthBytes: quantile(rss, 0.5),
+        ratioOfUnlockGrowthToDatabase: Number((quantile(rss, 0.5) / bytes).toFixed(2)),
+        processRssBytes: processRss,
+        ratioOfProcessRssToDatabase: Number((processRss / bytes).toFixed(2)),
+        note: 'process RSS includes Node, the sql.js and Argon2 WebAssembly heaps (≈200 MB before any vault)',
+        target: 'main-process memory ≤ 4 × database size',
+      },
+    };
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+const flag = process.argv.indexOf('--sizes');
+const sizes = (flag >= 0 ? (process.argv[flag + 1] ?? '') : 'S,M,L')
+  .split(',')
+  .filter((s): s is SizeName => s in SIZES);
+const results = [];
+for (const size of sizes) {
+  results.push(await vaultFigures(size));
+}
+process.stdout.write(
+  `${JSON.stringify({ machine: { node: process.version, platform: process.platform, cpus: (await import('node:os')).cpus().length }, vault: results }, null, 2)}\n`,
+);
