@@ -11,6 +11,7 @@ import { PRODUCTION_CONFIG } from '../vault/vault';
 import type { HandlerContext } from '../ipc/context';
 import { installAppHardening, hardenSession } from './hardening';
 import { registerIpc } from './ipc';
+import { wireVaultLifecycle } from './lifecycle';
 import { ElectronPreferences } from './preferences';
 import { registerAppScheme, serveRenderer } from './protocol';
 import { createMainWindow } from './window';
@@ -84,27 +85,7 @@ if (!app.requestSingleInstanceLock()) {
       },
       vault,
     };
-    // Suspend and screen lock lock the vault (saving first); a failed save is reported.
-    const lockNow = (): void => {
-      vault.lock().catch(() => emit('vault:saveFailed', { code: 'SAVE_FAILED' }));
-    };
-    powerMonitor.on('suspend', lockNow);
-    powerMonitor.on('lock-screen', lockNow);
-    // Quit saves and closes the vault first; if that fails the app stays open and says so.
-    let quitting = false;
-    app.on('before-quit', (event) => {
-      if (quitting || vault.state() !== 'unlocked') {
-        return;
-      }
-      event.preventDefault();
-      vault
-        .shutdown()
-        .then(() => {
-          quitting = true;
-          app.quit();
-        })
-        .catch(() => emit('vault:saveFailed', { code: 'SAVE_FAILED' }));
-    });
+    wireVaultLifecycle(app, powerMonitor, vault, emit);
     registerIpc(handlers, ctx, log);
     mainWindow = createMainWindow(preloadPath);
     mainWindow.on('closed', () => {

@@ -22,6 +22,7 @@ const { hardenSession, hardenWebContents, installAppHardening } =
 const { handlers } = await import('../../electron/ipc/handlers');
 const { makeTestContext, tempFolder } = await import('../helpers/context');
 const { INVOKE_CHANNELS } = await import('../../shared/channels');
+const { wireVaultLifecycle } = await import('../../electron/main/lifecycle');
 
 function frame(url: string, top = true) {
   return { senderFrame: { url, parent: top ? null : {} } };
@@ -156,5 +157,64 @@ describe('hardening', () => {
     expect(decide('ws://127.0.0.1/')).toBe(true);
     expect(decide('file:///etc/passwd')).toBe(true);
     expect(decide('not a url')).toBe(true);
+  });
+});
+
+describe('vault lifecycle wiring', () => {
+
+  function setup(state: 'unlocked' | 'locked', outcome: 'ok' | 'fail') {
+    const appHandlers = new Map<string, (event: { preventDefault(): void }) => void>();
+    const powerHandlers = new Map<string, () => void>();
+    const emitted: unknown[] = [];
+    const calls: string[] = [];
+    const result = () =>
+      outcome === 'ok' ? Promise.resolve() : Promise.reject(new Error('save failed'));
+    const app = {
+      on: (name: string, fn: never) => appHandlers.set(name, fn),
+      quit: () => calls.push('quit'),
+    };
+    const power = { on: (name: string, fn: never) => powerHandlers.set(name, fn) };
+    const vault = {
+      state: () => state,
+      lock: () => (calls.push('lock'), result()),
+      shutdown: () => (calls.push('shutdown'), result()),
+    };
+    wireVaultLifecycle(app as never, power as never, vault as never, (channel, payload) =>
+      emitted.push({ channel, payload }),
+    );
+    return { appHandlers, powerHandlers, emitted, calls };
+  }
+
+  it('locks on suspend and on screen lock', async () => {
+    const { powerHandlers, calls } = setup('unlocked', 'ok');
+    powerHandlers.get('suspend')?.();
+    powerHandlers.get('lock-screen')?.();
+    await Promise.resolve();
+    expect(calls).toEqual(['lock', 'lock']);
+  });
+
+  it('saves and closes before quitting, then quits', async () => {
+    const { appHandlers, calls } = setup('unlocked', 'ok');
+    const event = { preventDefault: vi.fn() };
+    appHandlers.get('before-quit')?.(event);
+    expect(event.preventDefault).toHaveBeenCalled();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(calls).toEqual(['shutdown', 'quit']);
+  });
+
+  it('stays open and reports when the save before quitting fails', async () => {
+    const { appHandlers, calls, emitted } = setup('unlocked', 'fail');
+    appHandlers.get('before-quit')?.({ preventDefault: vi.fn() });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(calls).toEqual(['shutdown']);
+    expect(emitted).toEqual([{ channel: 'vault:saveFailed', payload: { code: 'SAVE_FAILED' } }]);
+  });
+
+  it('quits at once when no vault is open', () => {
+    const { appHandlers, calls } = setup('locked', 'ok');
+    const event = { preventDefault: vi.fn() };
+    appHandlers.get('before-quit')?.(event);
+    expect(event.preventDefault).not.toHaveBeenCalled();
+    expect(calls).toEqual([]);
   });
 });
