@@ -18,6 +18,16 @@ export const INVOKE_CHANNELS = [
   'vault:generations',
   'vault:restore',
   'vault:pickFolder',
+  'register:scheme',
+  'register:importScheme',
+  'organisations:list',
+  'systems:list',
+  'systems:get',
+  'systems:create',
+  'systems:update',
+  'records:list',
+  'records:create',
+  'people:list',
 ] as const;
 
 export const EVENT_CHANNELS = ['vault:stateChanged', 'vault:saveFailed'] as const;

@@ -6,7 +6,19 @@
  * Channels are named `area:verb`.
  */
 import { z } from 'zod';
+import { DomainSchema, SchemeSchema } from './classification';
 import { ERROR_CODES } from './errors';
+import { RULE_CODES } from './rules';
+import {
+  MODES,
+  PHASES,
+  RecordFilter,
+  RecordInput,
+  RecordRow,
+  SystemFilter,
+  SystemInput,
+  SystemRow,
+} from './register';
 import { LANGUAGES } from './i18n';
 import {
   EVENT_CHANNELS,
@@ -132,6 +144,123 @@ export const GenerationSchema = z
   .object({ generation: z.number().int(), size: z.number().int(), modifiedAt: z.string() })
   .strict();
 
+const IdInput = z.object({ id: z.string().uuid() }).strict();
+const IdOutput = z.object({ id: z.string().uuid() }).strict();
+const ViolationSchema = z.object({
+  code: z.enum(RULE_CODES),
+  entity: z.enum(['system', 'component', 'interconnection', 'person']),
+  entityId: z.string(),
+  params: z.record(z.string(), z.string()),
+});
+const Nullable = z.string().nullable();
+
+export const SystemDetailSchema = z.object({
+  system: z.object({
+    id: z.string(),
+    ref: z.string(),
+    name: z.string(),
+    purpose: z.string(),
+    ownerOrgId: Nullable,
+    operatorOrgId: Nullable,
+    phase: z.enum(PHASES),
+    mode: z.enum(MODES),
+    levels: z.array(z.object({ domain: DomainSchema, level: z.string() })),
+    userCount: z.number(),
+    minClearance: Nullable,
+    boundary: z.string(),
+    nextReview: Nullable,
+  }),
+  sites: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      address: z.string(),
+      areaClass: z.string(),
+      maxLevel: z.string(),
+      tempestZone: z.string(),
+      lastInspection: Nullable,
+      nextInspection: Nullable,
+    }),
+  ),
+  components: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.string(),
+      product: z.string(),
+      version: z.string(),
+      siteId: Nullable,
+      level: z.string(),
+      tempestLevel: z.string(),
+      crypto: z.boolean(),
+      approvedProductId: Nullable,
+    }),
+  ),
+  interconnections: z.array(
+    z.object({
+      id: z.string(),
+      peerSystemId: Nullable,
+      peer: z.string(),
+      localLevel: z.string(),
+      peerLevel: z.string(),
+      domain: DomainSchema,
+      boundaryDevice: z.string(),
+      boundaryProductId: Nullable,
+      direction: z.string(),
+      approvalStatus: z.string(),
+      validUntil: Nullable,
+    }),
+  ),
+  products: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      maxLevel: z.string(),
+      domain: DomainSchema,
+      expiresOn: Nullable,
+    }),
+  ),
+  people: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      role: z.string(),
+      clearances: z.array(
+        z.object({ level: z.string(), domain: DomainSchema, expiresOn: z.string() }),
+      ),
+    }),
+  ),
+  records: z.array(RecordRow),
+  history: z.array(
+    z.object({
+      seq: z.number(),
+      at: z.string(),
+      actor: z.string(),
+      action: z.string(),
+      changes: z.string(),
+    }),
+  ),
+  violations: z.array(ViolationSchema),
+});
+export type SystemDetail = z.infer<typeof SystemDetailSchema>;
+
+export const PersonRowSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  organisation: Nullable,
+  email: z.string(),
+  briefedOn: Nullable,
+  clearances: z.array(
+    z.object({
+      level: z.string(),
+      domain: DomainSchema,
+      issuingBody: z.string(),
+      expiresOn: z.string(),
+    }),
+  ),
+  expired: z.boolean(),
+  expiringSoon: z.boolean(),
+});
+
 export const contract = {
   'app:diagnostics': invoke(Empty, DiagnosticsSchema),
   'prefs:get': invoke(Empty, PreferencesSchema),
@@ -194,6 +323,29 @@ export const contract = {
     VaultStatusSchema,
   ),
   'vault:pickFolder': invoke(Empty, z.object({ folder: z.string().nullable() }).strict()),
+  'register:scheme': invoke(Empty, SchemeSchema),
+  'register:importScheme': invoke(z.object({ scheme: z.unknown() }).strict(), SchemeSchema),
+  'organisations:list': invoke(
+    Empty,
+    z
+      .object({
+        organisations: z.array(z.object({ id: z.string(), name: z.string(), type: z.string() })),
+      })
+      .strict(),
+  ),
+  'systems:list': invoke(SystemFilter, z.object({ systems: z.array(SystemRow) }).strict()),
+  'systems:get': invoke(IdInput, SystemDetailSchema),
+  'systems:create': invoke(SystemInput, IdOutput),
+  'systems:update': invoke(
+    z.object({ id: z.string().uuid(), system: SystemInput }).strict(),
+    IdOutput,
+  ),
+  'records:list': invoke(RecordFilter, z.object({ records: z.array(RecordRow) }).strict()),
+  'records:create': invoke(RecordInput, IdOutput),
+  'people:list': invoke(
+    z.object({ expiringWithinDays: z.number().int().min(0).max(3650).optional() }).strict(),
+    z.object({ people: z.array(PersonRowSchema) }).strict(),
+  ),
   'vault:stateChanged': event(z.object({ state: VaultStateSchema }).strict()),
   'vault:saveFailed': event(z.object({ code: z.enum(ERROR_CODES) }).strict()),
 } as const;

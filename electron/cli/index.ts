@@ -19,6 +19,8 @@ import { errorMessage } from '../../shared/i18n';
 import { passphraseStrength } from '../../shared/passphrase';
 import { verifyAuditChain } from '../db/audit';
 import { checkIntegrity } from '../db/engine';
+import { seedDemo } from '../services/demo';
+import { RegisterService } from '../services/register';
 import { PRODUCTION_CONFIG, Vault, type VaultConfig } from '../vault/vault';
 
 export interface CliIo {
@@ -29,6 +31,9 @@ export interface CliIo {
 }
 
 const USAGE = `usage:
+  awb demo <folder> --passphrase-file <file> [--json]
+  awb systems list --vault <folder> --passphrase-file <file> [--json]
+  awb records list --vault <folder> --passphrase-file <file> [--due-within <days>] [--json]
   awb vault create <folder> --passphrase-file <file> [--name <n>] [--organisation <o>] [--role accreditor|system_owner] [--json]
   awb vault check <folder> --passphrase-file <file> [--json]
   awb vault change-passphrase <folder> --passphrase-file <file> --new-passphrase-file <file> [--json]
@@ -147,6 +152,93 @@ async function vaultCommand(io: CliIo, argv: string[]): Promise<Record<string, u
   }
 }
 
+/** Opens a vault read-only for a listing; nothing is saved. */
+async function withVault<T>(
+  io: CliIo,
+  argv: string[],
+  run: (register: RegisterService, values: Record<string, string | boolean | undefined>) => T,
+): Promise<T> {
+  const { values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      vault: { type: 'string' },
+      'passphrase-file': { type: 'string' },
+      'due-within': { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  if (!values.vault) {
+    throw new UsageError('missing --vault <folder>');
+  }
+  const passphrase = readSecret(io, values['passphrase-file'], 'passphrase-file');
+  const vault = await Vault.open(resolve(io.cwd, values.vault), { passphrase }, io.config);
+  try {
+    return run(new RegisterService(() => vault), values);
+  } finally {
+    await vault.close({ discard: true });
+  }
+}
+
+async function listCommand(
+  io: CliIo,
+  area: 'systems' | 'records',
+  argv: string[],
+): Promise<Record<string, unknown>> {
+  const [verb, ...rest] = argv;
+  if (verb !== 'list') {
+    throw new UsageError(`unknown ${area} command: ${verb ?? ''}`);
+  }
+  return withVault(io, rest, (register, values) => {
+    if (area === 'systems') {
+      const systems = register.listSystems({});
+      return { count: systems.length, systems };
+    }
+    const due = values['due-within'];
+    let dueWithinDays: number | undefined;
+    if (typeof due === 'string') {
+      dueWithinDays = Number(due);
+      if (!Number.isInteger(dueWithinDays) || dueWithinDays < 0) {
+        throw new UsageError('--due-within takes a whole number of days');
+      }
+    }
+    const records = register.listRecords(dueWithinDays === undefined ? {} : { dueWithinDays });
+    return { count: records.length, records };
+  });
+}
+
+async function demoCommand(io: CliIo, argv: string[]): Promise<Record<string, unknown>> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { 'passphrase-file': { type: 'string' }, json: { type: 'boolean' } },
+  });
+  const [folderArg] = positionals;
+  if (!folderArg) {
+    throw new UsageError('missing <folder>');
+  }
+  const passphrase = readSecret(io, values['passphrase-file'], 'passphrase-file');
+  strongOrThrow(passphrase);
+  const folder = resolve(io.cwd, folderArg);
+  const { vault, recoveryKey } = await Vault.create(
+    folder,
+    passphrase,
+    {
+      name: 'Demo Accreditor',
+      organisation: 'National IT-sikkerhedsmyndighed (demo)',
+      role: 'accreditor',
+    },
+    io.config,
+  );
+  try {
+    const counts = await seedDemo(new RegisterService(() => vault));
+    await vault.save();
+    return { folder, recoveryKey, ...counts };
+  } finally {
+    await vault.close();
+  }
+}
+
 function print(io: CliIo, json: boolean, result: Record<string, unknown>): void {
   if (json) {
     io.out(`${JSON.stringify(result, null, 2)}\n`);
@@ -163,6 +255,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     if (area === 'vault') {
       print(io, json, await vaultCommand(io, rest));
+      return 0;
+    }
+    if (area === 'systems' || area === 'records') {
+      print(io, json, await listCommand(io, area, rest));
+      return 0;
+    }
+    if (area === 'demo') {
+      print(io, json, await demoCommand(io, rest));
       return 0;
     }
     throw new UsageError(area ? `unknown command: ${area}` : 'no command');

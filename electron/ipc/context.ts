@@ -4,6 +4,7 @@
  * handlers themselves never import `electron` and run in plain Node.
  */
 import type { Diagnostics, EventChannel, PayloadOf, Preferences } from '../../shared/contract';
+import type { RegisterService } from '../services/register';
 import type { VaultService } from '../services/vault-service';
 
 export interface PreferencesStore {
@@ -31,4 +32,6 @@ export interface HandlerContext {
   /** Asks the user for a folder (a native dialog in the app; null where there is none). */
   pickFolder(): Promise<string | null>;
   vault: VaultService;
+  /** The register of the open vault (VAULT_LOCKED while none is open). */
+  register: RegisterService;
 }

@@ -10,6 +10,7 @@ import {
   type InvokeChannel,
   type ResponseOf,
 } from '../../shared/contract';
+import { ZodError } from 'zod';
 import { isAppError } from '../../shared/errors';
 import { fail, ok, type Result } from '../../shared/result';
 import type { HandlerContext } from './context';
@@ -69,6 +70,10 @@ async function dispatchKnown<C extends InvokeChannel>(
   } catch (error) {
     if (isAppError(error)) {
       return fail(error.code, error.message, error.details);
+    }
+    if (error instanceof ZodError) {
+      // A service re-validating what reached it (an import, a nested reference).
+      return fail('VALIDATION_FAILED', 'Values are not valid', { issues: zodIssues(error.issues) });
     }
     log?.error('handler failed', {
       channel,

@@ -62,4 +62,20 @@ export const handlers: HandlerTable = {
   'vault:restore': async (input, ctx) =>
     ctx.vault.restore(input.folder, input.generation, input.passphrase),
   'vault:pickFolder': async (_input, ctx) => ({ folder: await ctx.pickFolder() }),
+
+  'register:scheme': async (_input, ctx) => ctx.register.scheme().scheme,
+  'register:importScheme': async (input, ctx) => ctx.register.importScheme(input.scheme),
+  'organisations:list': async (_input, ctx) => ({
+    organisations: ctx.register.listOrganisations(),
+  }),
+  'systems:list': async (input, ctx) => ({ systems: ctx.register.listSystems(input) }),
+  'systems:get': async (input, ctx) => ctx.register.getSystem(input.id),
+  'systems:create': async (input, ctx) => ({ id: await ctx.register.createSystem(input) }),
+  'systems:update': async (input, ctx) => {
+    await ctx.register.updateSystem(input.id, input.system);
+    return { id: input.id };
+  },
+  'records:list': async (input, ctx) => ({ records: ctx.register.listRecords(input) }),
+  'records:create': async (input, ctx) => ({ id: await ctx.register.createRecord(input) }),
+  'people:list': async (input, ctx) => ({ people: ctx.register.listPeople(input) }),
 };

@@ -6,6 +6,7 @@ import { app, BrowserWindow, dialog, powerMonitor, session, shell } from 'electr
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { handlers } from '../ipc/handlers';
+import { RegisterService } from '../services/register';
 import { VaultService } from '../services/vault-service';
 import { PRODUCTION_CONFIG } from '../vault/vault';
 import type { HandlerContext } from '../ipc/context';
@@ -84,6 +85,7 @@ if (!app.requestSingleInstanceLock()) {
         return result.canceled ? null : (result.filePaths[0] ?? null);
       },
       vault,
+      register: new RegisterService(() => vault.current()),
     };
     wireVaultLifecycle(app, powerMonitor, vault, emit);
     registerIpc(handlers, ctx, log);

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HandlerContext } from '../ipc/context';
 import { JsonFilePreferences } from '../services/preferences';
+import { RegisterService } from '../services/register';
 import { VaultService } from '../services/vault-service';
 import { PRODUCTION_CONFIG, type VaultConfig } from '../vault/vault';
 
@@ -28,6 +29,11 @@ export function readAppVersion(projectRoot: string): string {
 
 export function createPreviewContext(options: PreviewContextOptions): HandlerContext {
   const prefs = new JsonFilePreferences(options.dataFolder);
+  const vault = new VaultService({
+    config: options.vaultConfig ?? PRODUCTION_CONFIG,
+    prefs,
+    emit: options.emit,
+  });
   return {
     app: {
       appVersion: readAppVersion(options.projectRoot),
@@ -46,10 +52,7 @@ export function createPreviewContext(options: PreviewContextOptions): HandlerCon
       }),
     // The browser has no native folder dialog: the UI asks for the path as text instead.
     pickFolder: async () => null,
-    vault: new VaultService({
-      config: options.vaultConfig ?? PRODUCTION_CONFIG,
-      prefs,
-      emit: options.emit,
-    }),
+    vault,
+    register: new RegisterService(() => vault.current()),
   };
 }

@@ -6,7 +6,12 @@ import { ClassificationBanner } from './components/ClassificationBanner';
 import { EmptyState } from './components/EmptyState';
 import { Notifications } from './components/Notifications';
 import { useT } from './i18n';
-import { hrefFor, ROUTES, useRoute, type Route } from './router';
+import { hrefFor, ROUTES, useRoute, useRouteParam, type Route } from './router';
+import { Records } from './screens/Records';
+import { SystemDetail } from './screens/SystemDetail';
+import { SystemForm } from './screens/SystemForm';
+import { Systems } from './screens/Systems';
+import { useRegister } from './stores/register';
 import { Diagnostics } from './screens/Diagnostics';
 import { Settings } from './screens/Settings';
 import { RecoveryKey } from './screens/RecoveryKey';
@@ -23,9 +28,18 @@ const EMPTY: Partial<Record<Route, [MessageKey, MessageKey]>> = {
   exports: ['empty.exports.title', 'empty.exports.body'],
 };
 
-function Screen({ route }: { route: Route }): ReactNode {
+function Screen({ route, param }: { route: Route; param: string | null }): ReactNode {
   if (route === 'settings') {
     return <Settings />;
+  }
+  if (route === 'systems') {
+    if (param === 'new') {
+      return <SystemForm onDone={(id) => (window.location.hash = hrefFor('systems', id))} />;
+    }
+    return param ? <SystemDetail id={param} /> : <Systems />;
+  }
+  if (route === 'records') {
+    return <Records />;
   }
   if (route === 'diagnostics') {
     return <Diagnostics />;
@@ -65,6 +79,10 @@ function VaultBar() {
 export function App() {
   const t = useT();
   const route = useRoute();
+  const param = useRouteParam();
+  const scheme = useRegister((s) => s.scheme);
+  const onScreen = useRegister((s) => s.onScreen);
+  const loadRegister = useRegister((s) => s.load);
   const language = useLanguage();
   const loaded = usePreferences((s) => s.loaded);
   const load = usePreferences((s) => s.load);
@@ -82,10 +100,17 @@ export function App() {
     document.title = t('app.title');
   }, [language, t]);
 
+  const unlocked = status?.state === 'unlocked';
+  useEffect(() => {
+    if (unlocked) {
+      void loadRegister();
+    }
+  }, [unlocked, loadRegister]);
+
   if (!loaded || !status) {
     return null;
   }
-  const unlocked = status.state === 'unlocked';
+  const marking = scheme?.highestMarking(onScreen) ?? null;
   let content: ReactNode;
   if (!unlocked) {
     content = <VaultGate />;
@@ -98,7 +123,7 @@ export function App() {
         {t('app.skipToContent')}
       </a>
       <header className="app__header">
-        <ClassificationBanner marking={null} position="top" />
+        <ClassificationBanner marking={marking} position="top" />
         <div className="app__title">
           <span>{t('app.title')}</span>
           {unlocked && status.profile ? <VaultBar /> : null}
@@ -132,13 +157,13 @@ export function App() {
           </nav>
           <main id="main" className="app__main" tabIndex={-1}>
             <h1>{t(`nav.${route}`)}</h1>
-            <Screen route={route} />
+            <Screen route={route} param={param} />
           </main>
         </div>
       )}
       <Notifications />
       <footer>
-        <ClassificationBanner marking={null} position="bottom" />
+        <ClassificationBanner marking={marking} position="bottom" />
       </footer>
     </div>
   );

@@ -14,8 +14,14 @@ export const ROUTES = [
 export type Route = (typeof ROUTES)[number];
 
 export function parseRoute(hash: string): Route {
-  const name = hash.replace(/^#\/?/, '');
+  const name = hash.replace(/^#\/?/, '').split('/')[0] ?? '';
   return (ROUTES as readonly string[]).includes(name) ? (name as Route) : 'dashboard';
+}
+
+/** The part after the route: "#/systems/<id>" → "<id>". */
+export function parseParam(hash: string): string | null {
+  const parts = hash.replace(/^#\/?/, '').split('/');
+  return parts.length > 1 && parts[1] ? decodeURIComponent(parts[1]) : null;
 }
 
 function subscribe(onChange: () => void): () => void {
@@ -27,6 +33,10 @@ export function useRoute(): Route {
   return useSyncExternalStore(subscribe, () => parseRoute(window.location.hash));
 }
 
-export function hrefFor(route: Route): string {
-  return `#/${route}`;
+export function useRouteParam(): string | null {
+  return useSyncExternalStore(subscribe, () => parseParam(window.location.hash));
+}
+
+export function hrefFor(route: Route, param?: string): string {
+  return param ? `#/${route}/${encodeURIComponent(param)}` : `#/${route}`;
 }

@@ -152,3 +152,67 @@ describe('awb vault (real process, shipped KDF)', () => {
     );
   }, 120_000);
 });
+
+describe('awb demo, systems list, records list (in process)', () => {
+  it('builds a demo vault and lists it as JSON', async () => {
+    const demo = await cli('demo', 'demo-v', '--passphrase-file', pass, '--json');
+    expect(demo.code).toBe(0);
+    expect(JSON.parse(demo.out)).toMatchObject({ systems: 14, records: 32 });
+    const systems = await cli(
+      'systems',
+      'list',
+      '--vault',
+      'demo-v',
+      '--passphrase-file',
+      pass,
+      '--json',
+    );
+    expect(systems.code).toBe(0);
+    const listed = JSON.parse(systems.out) as {
+      count: number;
+      systems: { ref: string; levels: unknown[] }[];
+    };
+    expect(listed.count).toBe(14);
+    expect(listed.systems[0]).toMatchObject({ ref: 'SYS-001' });
+    const all = JSON.parse(
+      (await cli('records', 'list', '--vault', 'demo-v', '--passphrase-file', pass, '--json')).out,
+    ) as { count: number };
+    const due = JSON.parse(
+      (
+        await cli(
+          'records',
+          'list',
+          '--vault',
+          'demo-v',
+          '--passphrase-file',
+          pass,
+          '--due-within',
+          '30',
+          '--json',
+        )
+      ).out,
+    ) as {
+      count: number;
+      records: { followUpDue: string; status: string }[];
+    };
+    expect(all.count).toBe(32);
+    expect(due.count).toBeGreaterThan(0);
+    expect(due.count).toBeLessThan(all.count);
+    expect(due.records.every((r) => r.status !== 'closed')).toBe(true);
+    expect(
+      (
+        await cli(
+          'records',
+          'list',
+          '--vault',
+          'demo-v',
+          '--passphrase-file',
+          pass,
+          '--due-within',
+          'soon',
+        )
+      ).code,
+    ).toBe(2);
+    expect((await cli('systems', 'list', '--passphrase-file', pass)).code).toBe(2);
+  });
+});

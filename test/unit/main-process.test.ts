@@ -161,7 +161,6 @@ describe('hardening', () => {
 });
 
 describe('vault lifecycle wiring', () => {
-
   function setup(state: 'unlocked' | 'locked', outcome: 'ok' | 'fail') {
     const appHandlers = new Map<string, (event: { preventDefault(): void }) => void>();
     const powerHandlers = new Map<string, () => void>();

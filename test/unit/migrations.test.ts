@@ -43,6 +43,37 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('002 adds the register to a version-1 database, keeping its content', async () => {
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database();
+    db.run('PRAGMA foreign_keys = ON');
+    migrate(db, MIGRATIONS.slice(0, 1));
+    db.run(
+      "INSERT INTO users (id, name, organisation, role, created_at) VALUES ('u1', 'Anne', 'Org', 'accreditor', 'now')",
+    );
+    db.run("INSERT INTO vault_meta (key, value) VALUES ('owner_id', 'u1')");
+    expect(migrate(db)).toBe(2);
+    expect(db.exec('SELECT name FROM users')[0]?.values).toEqual([['Anne']]);
+    db.run(
+      "INSERT INTO systems (id, ref, name, phase, mode, created_at, updated_at) VALUES ('s1', 'R', 'N', 'operational', 'dedicated', 'x', 'x')",
+    );
+    db.run("INSERT INTO system_levels (system_id, domain, level) VALUES ('s1', 'nato', 'SECRET')");
+    expect(() =>
+      db.run(
+        "INSERT INTO system_levels (system_id, domain, level) VALUES ('s1', 'mars', 'SECRET')",
+      ),
+    ).toThrow(/CHECK/);
+    expect(() =>
+      db.run(
+        "INSERT INTO system_levels (system_id, domain, level) VALUES ('ghost', 'eu', 'SECRET')",
+      ),
+    ).toThrow(/FOREIGN KEY/);
+    db.run("DELETE FROM systems WHERE id = 's1'");
+    expect(db.exec('SELECT count(*) FROM system_levels')[0]?.values[0]?.[0]).toBe(0);
+    expect(() => checkIntegrity(db)).not.toThrow();
+    db.close();
+  });
+
   it('refuses a database from a newer build', async () => {
     const SQL = await loadSqlJs();
     const db = new SQL.Database();

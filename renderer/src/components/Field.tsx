@@ -1,5 +1,5 @@
 /** A labelled input with its help and error text wired for assistive technology. */
-import { useId, type InputHTMLAttributes } from 'react';
+import { useId, type InputHTMLAttributes, type SelectHTMLAttributes } from 'react';
 
 interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   label: string;
@@ -31,6 +31,26 @@ export function Field({ label, help, error, ...input }: FieldProps) {
           {error}
         </p>
       ) : null}
+    </div>
+  );
+}
+
+interface SelectFieldProps extends SelectHTMLAttributes<HTMLSelectElement> {
+  label: string;
+  className?: string;
+}
+
+/** A labelled select; the label is tied by id so the chosen option is not part of its name. */
+export function SelectField({ label, className = 'field', children, ...select }: SelectFieldProps) {
+  const id = useId();
+  return (
+    <div className={className}>
+      <label htmlFor={id} className="field__label">
+        {label}
+      </label>
+      <select id={id} {...select}>
+        {children}
+      </select>
     </div>
   );
 }

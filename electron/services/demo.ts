@@ -1,0 +1,568 @@
+/**
+ * A realistic, fictional sample register for demonstrations and tests (`awb demo`): several
+ * organisations, systems across the national, NATO and EU domains in all four security modes,
+ * sites, approved products, components, interconnections, cleared people and 30+ records with
+ * deadlines around today. Every name is invented.
+ */
+import type { InfoDomain } from '../../shared/classification';
+import type { RegisterService } from './register';
+
+function day(offset: number, from = new Date()): string {
+  const d = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()));
+  d.setUTCDate(d.getUTCDate() + offset);
+  return d.toISOString().slice(0, 10);
+}
+
+type Mode = 'dedicated' | 'system_high' | 'compartmented' | 'multilevel';
+type Phase = 'planned' | 'build' | 'test' | 'operational' | 'decommissioned';
+
+const SYSTEMS: [string, string, Mode, Phase, [InfoDomain, string][], string, number, string][] = [
+  [
+    'SYS-001',
+    'Forsvarets Ledelsesnet (demo)',
+    'system_high',
+    'operational',
+    [
+      ['national', 'SECRET'],
+      ['nato', 'SECRET'],
+    ],
+    'SECRET',
+    1200,
+    'Command and control network for national and NATO staff work.',
+  ],
+  [
+    'SYS-002',
+    'NATO Missionsnet Nord',
+    'dedicated',
+    'operational',
+    [['nato', 'SECRET']],
+    'SECRET',
+    140,
+    'Mission network for a deployed NATO headquarters element.',
+  ],
+  [
+    'SYS-003',
+    'EU Rådsarbejdsstation',
+    'dedicated',
+    'operational',
+    [['eu', 'SECRET']],
+    'SECRET',
+    12,
+    'Stand-alone workstations for handling EU Council documents.',
+  ],
+  [
+    'SYS-004',
+    'Ministeriets Sagsbehandling TTJ',
+    'system_high',
+    'operational',
+    [['national', 'RESTRICTED']],
+    'RESTRICTED',
+    850,
+    'Case handling system for restricted national material.',
+  ],
+  [
+    'SYS-005',
+    'Krisestyringsnet',
+    'compartmented',
+    'test',
+    [
+      ['national', 'SECRET'],
+      ['eu', 'CONFIDENTIAL'],
+    ],
+    'CONFIDENTIAL',
+    300,
+    'Crisis management network with compartments per ministry.',
+  ],
+  [
+    'SYS-006',
+    'Efterretningsfusion (demo)',
+    'multilevel',
+    'build',
+    [
+      ['national', 'TOP_SECRET'],
+      ['nato', 'SECRET'],
+      ['eu', 'SECRET'],
+    ],
+    'SECRET',
+    60,
+    'Multilevel fusion platform with labelled data.',
+  ],
+  [
+    'SYS-007',
+    'Havneovervågning',
+    'system_high',
+    'operational',
+    [['national', 'CONFIDENTIAL']],
+    'CONFIDENTIAL',
+    90,
+    'Surveillance of harbour approaches.',
+  ],
+  [
+    'SYS-008',
+    'NATO Logistikportal',
+    'system_high',
+    'operational',
+    [['nato', 'RESTRICTED']],
+    'RESTRICTED',
+    400,
+    'Logistics exchange with NATO agencies.',
+  ],
+  [
+    'SYS-009',
+    'EU Galileo PRS-terminal',
+    'dedicated',
+    'test',
+    [['eu', 'CONFIDENTIAL']],
+    'CONFIDENTIAL',
+    8,
+    'Public Regulated Service receiver management.',
+  ],
+  [
+    'SYS-010',
+    'Bilateralt Samarbejdsnet',
+    'system_high',
+    'planned',
+    [
+      ['bilateral', 'CONFIDENTIAL'],
+      ['national', 'CONFIDENTIAL'],
+    ],
+    'CONFIDENTIAL',
+    25,
+    'Exchange with a partner nation under a bilateral agreement.',
+  ],
+  [
+    'SYS-011',
+    'Kryptonøglehåndtering',
+    'dedicated',
+    'operational',
+    [
+      ['national', 'SECRET'],
+      ['nato', 'SECRET'],
+    ],
+    'SECRET',
+    6,
+    'Key management for national and NATO crypto.',
+  ],
+  [
+    'SYS-012',
+    'Gammelt Beredskabsnet',
+    'system_high',
+    'decommissioned',
+    [['national', 'CONFIDENTIAL']],
+    'CONFIDENTIAL',
+    0,
+    'Retired emergency network; disposal under verification.',
+  ],
+  [
+    'SYS-013',
+    'Udenrigstjenestens Telegrammer',
+    'compartmented',
+    'operational',
+    [
+      ['national', 'SECRET'],
+      ['eu', 'SECRET'],
+      ['nato', 'CONFIDENTIAL'],
+    ],
+    'CONFIDENTIAL',
+    520,
+    'Diplomatic telegram handling across compartments.',
+  ],
+  [
+    'SYS-014',
+    'Øvelsesnet (test)',
+    'multilevel',
+    'test',
+    [
+      ['nato', 'RESTRICTED'],
+      ['national', 'RESTRICTED'],
+    ],
+    'RESTRICTED',
+    200,
+    'Exercise network; no live classified data.',
+  ],
+];
+
+const RECORD_TYPES = [
+  'notification_nos',
+  'notification_eu',
+  'statement_of_compliance',
+  'interconnection_approval',
+  'crypto_approval',
+  'tempest_approval',
+  'inspection',
+  'correspondence',
+  'other',
+] as const;
+const COUNTERPARTS = [
+  'NATO Office of Security',
+  'EU Council Security Office',
+  'NATO CIS Security Accreditation Office',
+  'Partner NSA (demo)',
+  'EU Crypto Approval Authority',
+];
+
+export async function seedDemo(
+  register: RegisterService,
+  now = new Date(),
+): Promise<{ systems: number; records: number; people: number }> {
+  const authority = await register.createOrganisation({
+    name: 'National IT-sikkerhedsmyndighed (demo)',
+    type: 'authority',
+  });
+  const owners = [
+    await register.createOrganisation({
+      name: 'Forsvarsministeriets Systemejer (demo)',
+      type: 'system_owner',
+    }),
+    await register.createOrganisation({
+      name: 'Udenrigsministeriets IT (demo)',
+      type: 'system_owner',
+    }),
+    await register.createOrganisation({
+      name: 'Beredskabsstyrelsen Nord (demo)',
+      type: 'system_owner',
+    }),
+  ];
+  const operator = await register.createOrganisation({
+    name: 'Statens Drift A/S (demo)',
+    type: 'operator',
+  });
+  const supplier = await register.createOrganisation({
+    name: 'Nordisk Kryptoteknik (demo)',
+    type: 'supplier',
+  });
+
+  const sites = [
+    await register.createSite({
+      name: 'Kastellet Bygning 7',
+      areaClass: 'Klasse I',
+      maxLevel: 'TOP_SECRET',
+      tempestZone: 'Zone 2',
+      lastInspection: day(-200, now),
+      nextInspection: day(165, now),
+    }),
+    await register.createSite({
+      name: 'Ministeriets Sikre Rum',
+      areaClass: 'Klasse II',
+      maxLevel: 'SECRET',
+      tempestZone: 'Zone 1',
+      lastInspection: day(-400, now),
+      nextInspection: day(-35, now),
+    }),
+    await register.createSite({
+      name: 'Kontorhus Øst',
+      areaClass: 'Administrativt område',
+      maxLevel: 'RESTRICTED',
+      tempestZone: '',
+      lastInspection: day(-90, now),
+      nextInspection: day(275, now),
+    }),
+  ];
+  const products = {
+    cryptoS: await register.createProduct({
+      name: 'KryptoBoks S-2000',
+      vendor: 'Nordisk Kryptoteknik',
+      kind: 'crypto',
+      authority: 'NATO MC (demo)',
+      reference: 'NC-2024-117',
+      maxLevel: 'SECRET',
+      domain: 'nato',
+      expiresOn: day(700, now),
+    }),
+    cryptoNat: await register.createProduct({
+      name: 'NatCrypt 4',
+      vendor: 'Nordisk Kryptoteknik',
+      kind: 'crypto',
+      authority: 'National CAA (demo)',
+      reference: 'DK-K-0042',
+      maxLevel: 'SECRET',
+      domain: 'national',
+      expiresOn: day(20, now),
+    }),
+    diode: await register.createProduct({
+      name: 'Envejsdiode D1',
+      vendor: 'Sikker Grænse ApS',
+      kind: 'boundary_device',
+      authority: 'National CAA (demo)',
+      reference: 'DK-B-0007',
+      maxLevel: 'SECRET',
+      domain: 'national',
+      expiresOn: null,
+    }),
+    euCrypto: await register.createProduct({
+      name: 'EU-Krypt R',
+      vendor: 'Euro Secure',
+      kind: 'crypto',
+      authority: 'EU Council CAA (demo)',
+      reference: 'EU-CAA-55',
+      maxLevel: 'CONFIDENTIAL',
+      domain: 'eu',
+      expiresOn: day(-10, now),
+    }),
+    tempest: await register.createProduct({
+      name: 'Tempest-skærm T3',
+      vendor: 'Nordisk Kryptoteknik',
+      kind: 'tempest_equipment',
+      authority: 'National TEMPEST (demo)',
+      reference: 'DK-T-311',
+      maxLevel: 'SECRET',
+      domain: 'national',
+      expiresOn: day(900, now),
+    }),
+  };
+
+  const people = [
+    ['Anne Sørensen', 'SECRET', 'national', 400],
+    ['Bjarne Holm', 'SECRET', 'nato', 25],
+    ['Camilla Dahl', 'CONFIDENTIAL', 'national', 800],
+    ['Dorte Lund', 'TOP_SECRET', 'national', 60],
+    ['Erik Vestergaard', 'SECRET', 'eu', -5],
+    ['Frederik Bang', 'RESTRICTED', 'national', 1000],
+  ] as const;
+  const personIds: string[] = [];
+  for (const [name, level, domain, expires] of people) {
+    personIds.push(
+      await register.createPerson({
+        name,
+        organisationId: owners[personIds.length % owners.length],
+        email: `${name.split(' ')[0]?.toLowerCase() ?? 'x'}@demo.invalid`,
+        briefedOn: day(-300, now),
+        clearances: [
+          {
+            level,
+            domain,
+            issuingBody:
+              domain === 'national'
+                ? 'PET (demo)'
+                : domain === 'nato'
+                  ? 'NSA DK (demo)'
+                  : 'NSA DK for EU (demo)',
+            expiresOn: day(expires, now),
+          },
+        ],
+      }),
+    );
+  }
+
+  const systemIds: string[] = [];
+  for (const [
+    i,
+    [ref, name, mode, phase, levels, minClearance, users, purpose],
+  ] of SYSTEMS.entries()) {
+    const id = await register.createSystem({
+      ref,
+      name,
+      purpose,
+      ownerOrgId: owners[i % owners.length],
+      operatorOrgId: operator,
+      phase,
+      mode,
+      levels: levels.map(([domain, level]) => ({ domain, level })),
+      userCount: users,
+      minClearance,
+      boundary: `The boundary of ${ref} comprises its workstations, servers and the network between them, up to the boundary devices.`,
+      nextReview: day(((i * 47) % 400) - 30, now),
+    });
+    systemIds.push(id);
+  }
+  const [s1, s2, s3, s4, s5, s6, s7, , , , s11] = systemIds as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const [site1, site2, site3] = sites as [string, string, string];
+
+  // Sites and components (a few deliberate inconsistencies for the rules to find).
+  for (const [system, site] of [
+    [s1, site1],
+    [s2, site1],
+    [s3, site2],
+    [s4, site3],
+    [s5, site2],
+    [s6, site1],
+    [s7, site2],
+    [s11, site1],
+  ] as const) {
+    await register.assignSite(system, site);
+  }
+  await register.createComponent({
+    systemId: s1,
+    kind: 'server',
+    product: 'Serverklynge A',
+    version: '3.1',
+    siteId: site1,
+    level: 'SECRET',
+  });
+  await register.createComponent({
+    systemId: s1,
+    kind: 'crypto_device',
+    product: 'KryptoBoks S-2000',
+    siteId: site1,
+    level: 'SECRET',
+    crypto: true,
+    approvedProductId: products.cryptoS,
+  });
+  await register.createComponent({
+    systemId: s1,
+    kind: 'workstation',
+    product: 'Klient W11 hærdet',
+    version: '24H2',
+    siteId: site3,
+    level: 'SECRET',
+  });
+  await register.createComponent({
+    systemId: s2,
+    kind: 'crypto_device',
+    product: 'KryptoBoks S-2000',
+    siteId: site1,
+    level: 'SECRET',
+    crypto: true,
+    approvedProductId: products.cryptoS,
+  });
+  await register.createComponent({
+    systemId: s3,
+    kind: 'workstation',
+    product: 'Tempest-arbejdsstation',
+    siteId: site2,
+    level: 'SECRET',
+    tempestLevel: 'Level A',
+    approvedProductId: products.tempest,
+  });
+  await register.createComponent({
+    systemId: s4,
+    kind: 'server',
+    product: 'Sagsserver',
+    siteId: site3,
+    level: 'RESTRICTED',
+  });
+  await register.createComponent({
+    systemId: s5,
+    kind: 'crypto_device',
+    product: 'EU-Krypt R',
+    siteId: site2,
+    level: 'CONFIDENTIAL',
+    crypto: true,
+    approvedProductId: products.euCrypto,
+  });
+  await register.createComponent({
+    systemId: s6,
+    kind: 'boundary_device',
+    product: 'Envejsdiode D1',
+    siteId: site1,
+    level: 'SECRET',
+    approvedProductId: products.diode,
+  });
+  await register.createComponent({
+    systemId: s11,
+    kind: 'crypto_device',
+    product: 'NatCrypt 4',
+    siteId: site1,
+    level: 'SECRET',
+    crypto: true,
+    approvedProductId: products.cryptoNat,
+  });
+  await register.createComponent({
+    systemId: s7,
+    kind: 'crypto_device',
+    product: 'Ukendt VPN',
+    siteId: site2,
+    level: 'CONFIDENTIAL',
+    crypto: true,
+  });
+
+  await register.createInterconnection({
+    systemId: s1,
+    peerSystemId: s2,
+    localLevel: 'SECRET',
+    peerLevel: 'SECRET',
+    domain: 'nato',
+    direction: 'bidirectional',
+    approvalStatus: 'approved',
+    validUntil: day(300, now),
+    boundaryDevice: 'NATO-gateway',
+  });
+  await register.createInterconnection({
+    systemId: s1,
+    peerSystemId: s4,
+    localLevel: 'SECRET',
+    peerLevel: 'RESTRICTED',
+    domain: 'national',
+    direction: 'inbound',
+    approvalStatus: 'approved',
+    validUntil: day(120, now),
+    boundaryProductId: products.diode,
+  });
+  await register.createInterconnection({
+    systemId: s7,
+    peerName: 'Kystradar (ekstern)',
+    localLevel: 'CONFIDENTIAL',
+    peerLevel: 'RESTRICTED',
+    domain: 'national',
+    direction: 'inbound',
+    approvalStatus: 'pending',
+  });
+  await register.createInterconnection({
+    systemId: s5,
+    peerSystemId: s4,
+    localLevel: 'SECRET',
+    peerLevel: 'RESTRICTED',
+    domain: 'national',
+    direction: 'bidirectional',
+    approvalStatus: 'approved',
+    validUntil: day(-15, now),
+    boundaryDevice: 'Filtrerende gateway',
+  });
+  await register.createInterconnection({
+    systemId: s6,
+    peerSystemId: s1,
+    localLevel: 'TOP_SECRET',
+    peerLevel: 'SECRET',
+    domain: 'national',
+    direction: 'inbound',
+    approvalStatus: 'pending',
+    boundaryProductId: products.diode,
+  });
+
+  for (const [i, person] of personIds.entries()) {
+    await register.assignPerson(
+      systemIds[i % 7] ?? s1,
+      person,
+      i % 2 === 0 ? 'security_officer' : 'system_administrator',
+    );
+  }
+
+  let records = 0;
+  for (let i = 0; i < 32; i++) {
+    const type = RECORD_TYPES[i % RECORD_TYPES.length] ?? 'other';
+    const due = [-20, -3, 5, 12, 25, 45, 90, 200][i % 8] ?? 30;
+    await register.createRecord({
+      type,
+      title: `${type.replace(/_/g, ' ')} ${i + 1}: ${SYSTEMS[i % SYSTEMS.length]?.[1] ?? ''}`,
+      counterpart: COUNTERPARTS[i % COUNTERPARTS.length] ?? 'Other',
+      theirRef: `EXT-${2026}-${String(100 + i)}`,
+      ourRef: `DK-AKK-${String(1000 + i)}`,
+      sentOn: day(-60 - i, now),
+      receivedOn: i % 3 === 0 ? day(-30 - i, now) : null,
+      validFrom: type.endsWith('approval') ? day(-365, now) : null,
+      validTo: type.endsWith('approval') ? day(365 - i * 10, now) : null,
+      followUpDue: i % 5 === 4 ? null : day(due, now),
+      markingLevel: (['RESTRICTED', 'CONFIDENTIAL', 'SECRET'] as const)[i % 3],
+      markingDomain: (['nato', 'eu', 'national'] as const)[i % 3],
+      status: i % 7 === 6 ? 'closed' : i % 2 === 0 ? 'awaiting_reply' : 'open',
+      notes: i % 4 === 0 ? 'Reminder sent by registered mail.' : '',
+      systemIds: [systemIds[i % systemIds.length] ?? s1],
+    });
+    records++;
+  }
+  void authority;
+  void supplier;
+  return { systems: systemIds.length, records, people: personIds.length };
+}

@@ -1,0 +1,859 @@
+/**
+ * The register: organisations, people and clearances, systems with their levels per domain,
+ * sites, approved products, components, interconnections and the security-authority records.
+ * Every change goes through the vault's writer queue with its audit row; reads never mutate.
+ * Level codes are checked against the classification scheme in force.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database, SqlValue } from 'sql.js';
+import {
+  ClassificationScheme,
+  parseScheme,
+  type InfoDomain,
+  type Scheme,
+} from '../../shared/classification';
+import { AppError } from '../../shared/errors';
+import {
+  ComponentInput,
+  InterconnectionInput,
+  OrganisationInput,
+  PersonInput,
+  ProductInput,
+  RecordFilter,
+  RecordInput,
+  SiteInput,
+  SystemFilter,
+  SystemInput,
+  type RecordRow,
+  type SystemRow,
+} from '../../shared/register';
+import { checkSystem, type Violation } from '../../shared/rules';
+import type { Vault } from '../vault/vault';
+
+export const DEFAULT_SCHEME_FILE = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  'resources',
+  'classification',
+  'default-scheme.json',
+);
+
+let shippedScheme: Scheme | null = null;
+
+/** The scheme shipped in resources/ (parsed like any other). */
+export function defaultScheme(): Scheme {
+  if (!shippedScheme) {
+    const parsed = parseScheme(JSON.parse(readFileSync(DEFAULT_SCHEME_FILE, 'utf8')));
+    if (!parsed.ok) {
+      throw new AppError('INTERNAL', 'The shipped classification scheme is invalid');
+    }
+    shippedScheme = parsed.scheme;
+  }
+  return shippedScheme;
+}
+
+function rows(db: Database, sql: string, params: SqlValue[] = []): Record<string, SqlValue>[] {
+  const stmt = db.prepare(sql);
+  const out: Record<string, SqlValue>[] = [];
+  try {
+    stmt.bind(params);
+    while (stmt.step()) {
+      out.push(stmt.getAsObject());
+    }
+  } finally {
+    stmt.free();
+  }
+  return out;
+}
+
+const str = (v: SqlValue | undefined): string => (v === null || v === undefined ? '' : String(v));
+const opt = (v: SqlValue | undefined): string | null =>
+  v === null || v === undefined || v === '' ? null : String(v);
+
+export function today(now = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+function addDays(day: string, days: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+function invalid(path: string, message: string): AppError {
+  return new AppError('VALIDATION_FAILED', message, {
+    issues: [{ path: path.split('.'), code: 'custom', message }],
+  });
+}
+
+export class RegisterService {
+  constructor(private readonly vault: () => Vault) {}
+
+  private get db(): Database {
+    return this.vault().database;
+  }
+
+  // ---- classification scheme -------------------------------------------------------------
+
+  scheme(): ClassificationScheme {
+    const stored = rows(this.db, 'SELECT json FROM classification_scheme WHERE id = 1')[0];
+    if (stored) {
+      const parsed = parseScheme(JSON.parse(str(stored.json)));
+      if (parsed.ok) {
+        return new ClassificationScheme(parsed.scheme);
+      }
+    }
+    return new ClassificationScheme(defaultScheme());
+  }
+
+  /** Replaces the scheme in force after validation; levels in use must remain. */
+  async importScheme(input: unknown): Promise<Scheme> {
+    const parsed = parseScheme(input);
+    if (!parsed.ok) {
+      throw new AppError('VALIDATION_FAILED', 'The classification scheme is not valid', {
+        issues: parsed.issues,
+      });
+    }
+    const codes = new Set(parsed.scheme.levels.map((l) => l.code));
+    const used = rows(
+      this.db,
+      `SELECT level AS code FROM system_levels UNION SELECT level FROM clearances UNION SELECT max_level FROM sites
+       UNION SELECT level FROM components UNION SELECT max_level FROM approved_products`,
+    ).map((r) => str(r.code));
+    const missing = [...new Set(used)].filter((c) => !codes.has(c));
+    if (missing.length > 0) {
+      throw new AppError('VALIDATION_FAILED', 'The scheme drops levels that are in use', {
+        issues: missing.map((code) => ({ path: ['levels'], message: `level ${code} is in use` })),
+      });
+    }
+    const json = JSON.stringify(parsed.scheme);
+    await this.vault().change(
+      {
+        action: 'scheme.import',
+        entityType: 'classification_scheme',
+        entityId: parsed.scheme.id,
+        changes: { version: parsed.scheme.version },
+      },
+      (db) =>
+        db.run(
+          'INSERT OR REPLACE INTO classification_scheme (id, json, updated_at) VALUES (1, ?, ?)',
+          [json, new Date().toISOString()],
+        ),
+    );
+    return parsed.scheme;
+  }
+
+  private checkLevel(code: string | null | undefined, path: string): void {
+    if (code && !this.scheme().level(code)) {
+      throw invalid(path, `unknown classification level ${code}`);
+    }
+  }
+
+  private exists(table: string, id: string | null | undefined, path: string): void {
+    if (id && rows(this.db, `SELECT 1 FROM ${table} WHERE id = ?`, [id]).length === 0) {
+      throw invalid(path, 'refers to something that does not exist');
+    }
+  }
+
+  // ---- organisations and people -----------------------------------------------------------
+
+  async createOrganisation(raw: unknown): Promise<string> {
+    const input = OrganisationInput.parse(raw);
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    await this.vault().change(
+      { action: 'organisation.create', entityType: 'organisation', entityId: id, changes: input },
+      (db) =>
+        db.run(
+          'INSERT INTO organisations (id, name, type, cvr, contact, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          [id, input.name, input.type, input.cvr ?? '', input.contact ?? '', now, now],
+        ),
+    );
+    return id;
+  }
+
+  listOrganisations(): { id: string; name: string; type: string }[] {
+    return rows(this.db, 'SELECT id, name, type FROM organisations ORDER BY name').map((r) => ({
+      id: str(r.id),
+      name: str(r.name),
+      type: str(r.type),
+    }));
+  }
+
+  async createPerson(raw: unknown): Promise<string> {
+    const input = PersonInput.parse(raw);
+    input.clearances.forEach((c, i) => this.checkLevel(c.level, `clearances.${i}.level`));
+    this.exists('organisations', input.organisationId, 'organisationId');
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    await this.vault().change(
+      { action: 'person.create', entityType: 'person', entityId: id, changes: input },
+      (db) => {
+        db.run(
+          'INSERT INTO people (id, name, organisation_id, email, briefed_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          [
+            id,
+            input.name,
+            input.organisationId ?? null,
+            input.email ?? '',
+            input.briefedOn ?? null,
+            now,
+            now,
+          ],
+        );
+        for (const c of input.clearances) {
+          db.run(
+            'INSERT INTO clearances (id, person_id, level, domain, issuing_body, expires_on) VALUES (?, ?, ?, ?, ?, ?)',
+            [randomUUID(), id, c.level, c.domain, c.issuingBody, c.expiresOn],
+          );
+        }
+      },
+    );
+    return id;
+  }
+
+  listPeople(options: { expiringWithinDays?: number } = {}) {
+    const people = rows(
+      this.db,
+      'SELECT p.id, p.name, p.email, p.briefed_on, o.name AS org FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id ORDER BY p.name',
+    );
+    const clearances = rows(
+      this.db,
+      'SELECT person_id, level, domain, issuing_body, expires_on FROM clearances ORDER BY expires_on',
+    );
+    const day = today();
+    const horizon = addDays(day, options.expiringWithinDays ?? 90);
+    const result = people.map((p) => {
+      const mine = clearances
+        .filter((c) => c.person_id === p.id)
+        .map((c) => ({
+          level: str(c.level),
+          domain: str(c.domain) as InfoDomain,
+          issuingBody: str(c.issuing_body),
+          expiresOn: str(c.expires_on),
+        }));
+      return {
+        id: str(p.id),
+        name: str(p.name),
+        organisation: opt(p.org),
+        email: str(p.email),
+        briefedOn: opt(p.briefed_on),
+        clearances: mine,
+        expired: mine.some((c) => c.expiresOn < day),
+        expiringSoon: mine.some((c) => c.expiresOn >= day && c.expiresOn <= horizon),
+      };
+    });
+    return options.expiringWithinDays === undefined
+      ? result
+      : result.filter((p) => p.expired || p.expiringSoon);
+  }
+
+  async assignPerson(systemId: string, personId: string, role: string): Promise<void> {
+    this.exists('systems', systemId, 'systemId');
+    this.exists('people', personId, 'personId');
+    await this.vault().change(
+      {
+        action: 'system.assignPerson',
+        entityType: 'system',
+        entityId: systemId,
+        changes: { personId, role },
+      },
+      (db) =>
+        db.run(
+          'INSERT OR IGNORE INTO system_people (system_id, person_id, role) VALUES (?, ?, ?)',
+          [systemId, personId, role],
+        ),
+    );
+  }
+
+  // ---- systems -----------------------------------------------------------------------------
+
+  private validateSystem(input: ReturnType<typeof SystemInput.parse>): void {
+    input.levels.forEach((l, i) => this.checkLevel(l.level, `levels.${i}.level`));
+    this.checkLevel(input.minClearance, 'minClearance');
+    this.exists('organisations', input.ownerOrgId, 'ownerOrgId');
+    this.exists('organisations', input.operatorOrgId, 'operatorOrgId');
+  }
+
+  async createSystem(raw: unknown): Promise<string> {
+    const input = SystemInput.parse(raw);
+    this.validateSystem(input);
+    if (rows(this.db, 'SELECT 1 FROM systems WHERE ref = ?', [input.ref]).length > 0) {
+      throw invalid('ref', `a system with reference ${input.ref} exists`);
+    }
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    await this.vault().change(
+      { action: 'system.create', entityType: 'system', entityId: id, changes: input },
+      (db) => {
+        db.run(
+          `INSERT INTO systems (id, ref, name, purpose, owner_org_id, operator_org_id, phase, mode, user_count, min_clearance,
+           boundary, next_review, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            id,
+            input.ref,
+            input.name,
+            input.purpose,
+            input.ownerOrgId ?? null,
+            input.operatorOrgId ?? null,
+            input.phase,
+            input.mode,
+            input.userCount,
+            input.minClearance ?? null,
+            input.boundary,
+            input.nextReview ?? null,
+            now,
+            now,
+          ],
+        );
+        for (const l of input.levels) {
+          db.run('INSERT INTO system_levels (system_id, domain, level) VALUES (?, ?, ?)', [
+            id,
+            l.domain,
+            l.level,
+          ]);
+        }
+      },
+    );
+    return id;
+  }
+
+  async updateSystem(id: string, raw: unknown): Promise<void> {
+    const input = SystemInput.parse(raw);
+    this.validateSystem(input);
+    const before = this.getSystem(id).system;
+    if (
+      rows(this.db, 'SELECT 1 FROM systems WHERE ref = ? AND id <> ?', [input.ref, id]).length > 0
+    ) {
+      throw invalid('ref', `a system with reference ${input.ref} exists`);
+    }
+    const changes: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(input)) {
+      const old = (before as Record<string, unknown>)[key];
+      if (JSON.stringify(old ?? null) !== JSON.stringify(value ?? null)) {
+        changes[key] = [old ?? null, value ?? null];
+      }
+    }
+    if (Object.keys(changes).length === 0) {
+      return;
+    }
+    await this.vault().change(
+      { action: 'system.update', entityType: 'system', entityId: id, changes },
+      (db) => {
+        db.run(
+          `UPDATE systems SET ref = ?, name = ?, purpose = ?, owner_org_id = ?, operator_org_id = ?, phase = ?, mode = ?,
+           user_count = ?, min_clearance = ?, boundary = ?, next_review = ?, updated_at = ? WHERE id = ?`,
+          [
+            input.ref,
+            input.name,
+            input.purpose,
+            input.ownerOrgId ?? null,
+            input.operatorOrgId ?? null,
+            input.phase,
+            input.mode,
+            input.userCount,
+            input.minClearance ?? null,
+            input.boundary,
+            input.nextReview ?? null,
+            new Date().toISOString(),
+            id,
+          ],
+        );
+        db.run('DELETE FROM system_levels WHERE system_id = ?', [id]);
+        for (const l of input.levels) {
+          db.run('INSERT INTO system_levels (system_id, domain, level) VALUES (?, ?, ?)', [
+            id,
+            l.domain,
+            l.level,
+          ]);
+        }
+      },
+    );
+  }
+
+  listSystems(raw: unknown = {}): SystemRow[] {
+    const filter = SystemFilter.parse(raw);
+    const scheme = this.scheme();
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    if (filter.search) {
+      where.push(
+        "(s.ref LIKE ? ESCAPE '\\' OR s.name LIKE ? ESCAPE '\\' OR s.purpose LIKE ? ESCAPE '\\')",
+      );
+      const like = `%${filter.search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+      params.push(like, like, like);
+    }
+    if (filter.mode) {
+      where.push('s.mode = ?');
+      params.push(filter.mode);
+    }
+    if (filter.phase) {
+      where.push('s.phase = ?');
+      params.push(filter.phase);
+    }
+    if (filter.ownerOrgId) {
+      where.push('s.owner_org_id = ?');
+      params.push(filter.ownerOrgId);
+    }
+    if (filter.domain || filter.level) {
+      const conds = ['l.system_id = s.id'];
+      if (filter.domain) {
+        conds.push('l.domain = ?');
+        params.push(filter.domain);
+      }
+      if (filter.level) {
+        conds.push('l.level = ?');
+        params.push(filter.level);
+      }
+      where.push(`EXISTS (SELECT 1 FROM system_levels l WHERE ${conds.join(' AND ')})`);
+    }
+    const sql = `SELECT s.id, s.ref, s.name, s.phase, s.mode, s.owner_org_id, o.name AS owner, s.user_count, s.next_review,
+        (SELECT group_concat(domain || '=' || level, ';') FROM system_levels WHERE system_id = s.id) AS levels
+      FROM systems s LEFT JOIN organisations o ON o.id = s.owner_org_id
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+    const list: SystemRow[] = rows(this.db, sql, params).map((r) => {
+      const levels = str(r.levels)
+        .split(';')
+        .filter(Boolean)
+        .map((pair) => {
+          const [domain, level] = pair.split('=');
+          return { domain: domain as InfoDomain, level: level ?? '' };
+        });
+      return {
+        id: str(r.id),
+        ref: str(r.ref),
+        name: str(r.name),
+        phase: str(r.phase) as SystemRow['phase'],
+        mode: str(r.mode) as SystemRow['mode'],
+        ownerOrgId: opt(r.owner_org_id),
+        ownerName: opt(r.owner),
+        levels,
+        topRank: Math.max(0, ...levels.map((l) => scheme.rank(l.level))),
+        userCount: Number(r.user_count ?? 0),
+        nextReview: opt(r.next_review),
+      };
+    });
+    const key = filter.sort;
+    const dir = filter.descending ? -1 : 1;
+    list.sort((a, b) => {
+      const av =
+        key === 'level' ? a.topRank : key === 'nextReview' ? (a.nextReview ?? '9999') : a[key];
+      const bv =
+        key === 'level' ? b.topRank : key === 'nextReview' ? (b.nextReview ?? '9999') : b[key];
+      return (av < bv ? -1 : av > bv ? 1 : a.ref.localeCompare(b.ref)) * dir;
+    });
+    return list;
+  }
+
+  /** A system with everything around it, and the consistency violations found in it. */
+  getSystem(id: string) {
+    const s = rows(this.db, 'SELECT * FROM systems WHERE id = ?', [id])[0];
+    if (!s) {
+      throw new AppError('NOT_FOUND', 'No such system');
+    }
+    const levels = rows(
+      this.db,
+      'SELECT domain, level FROM system_levels WHERE system_id = ? ORDER BY domain',
+      [id],
+    ).map((r) => ({
+      domain: str(r.domain) as InfoDomain,
+      level: str(r.level),
+    }));
+    const system = {
+      id,
+      ref: str(s.ref),
+      name: str(s.name),
+      purpose: str(s.purpose),
+      ownerOrgId: opt(s.owner_org_id),
+      operatorOrgId: opt(s.operator_org_id),
+      phase: str(s.phase) as SystemRow['phase'],
+      mode: str(s.mode) as SystemRow['mode'],
+      levels,
+      userCount: Number(s.user_count ?? 0),
+      minClearance: opt(s.min_clearance),
+      boundary: str(s.boundary),
+      nextReview: opt(s.next_review),
+    };
+    const sites = rows(
+      this.db,
+      `SELECT si.* FROM sites si WHERE si.id IN (SELECT site_id FROM system_sites WHERE system_id = ?)
+         OR si.id IN (SELECT site_id FROM components WHERE system_id = ? AND site_id IS NOT NULL) ORDER BY si.name`,
+      [id, id],
+    ).map((r) => ({
+      id: str(r.id),
+      name: str(r.name),
+      address: str(r.address),
+      areaClass: str(r.area_class),
+      maxLevel: str(r.max_level),
+      tempestZone: str(r.tempest_zone),
+      lastInspection: opt(r.last_inspection),
+      nextInspection: opt(r.next_inspection),
+    }));
+    const components = rows(
+      this.db,
+      'SELECT * FROM components WHERE system_id = ? ORDER BY kind, product',
+      [id],
+    ).map((r) => ({
+      id: str(r.id),
+      kind: str(r.kind),
+      product: str(r.product),
+      version: str(r.version),
+      siteId: opt(r.site_id),
+      level: str(r.level),
+      tempestLevel: str(r.tempest_level),
+      crypto: Number(r.crypto) === 1,
+      approvedProductId: opt(r.approved_product_id),
+    }));
+    const interconnections = rows(
+      this.db,
+      'SELECT i.*, p.ref AS peer_ref, p.name AS peer_system FROM interconnections i LEFT JOIN systems p ON p.id = i.peer_system_id WHERE i.system_id = ? ORDER BY i.created_at',
+      [id],
+    ).map((r) => ({
+      id: str(r.id),
+      peerSystemId: opt(r.peer_system_id),
+      peer: r.peer_ref ? `${str(r.peer_ref)} ${str(r.peer_system)}` : str(r.peer_name),
+      localLevel: str(r.local_level),
+      peerLevel: str(r.peer_level),
+      domain: str(r.domain) as InfoDomain,
+      boundaryDevice: str(r.boundary_device),
+      boundaryProductId: opt(r.boundary_product_id),
+      direction: str(r.direction),
+      approvalStatus: str(r.approval_status),
+      validUntil: opt(r.valid_until),
+    }));
+    const productIds = [
+      ...components.map((c) => c.approvedProductId),
+      ...interconnections.map((i) => i.boundaryProductId),
+    ].filter((x): x is string => x !== null);
+    const products = productIds.length
+      ? rows(
+          this.db,
+          `SELECT * FROM approved_products WHERE id IN (${productIds.map(() => '?').join(',')})`,
+          productIds,
+        ).map((r) => ({
+          id: str(r.id),
+          name: str(r.name),
+          maxLevel: str(r.max_level),
+          domain: str(r.domain) as InfoDomain,
+          expiresOn: opt(r.expires_on),
+        }))
+      : [];
+    const peopleRows = rows(
+      this.db,
+      'SELECT p.id, p.name, sp.role FROM people p JOIN system_people sp ON sp.person_id = p.id WHERE sp.system_id = ? ORDER BY p.name',
+      [id],
+    );
+    const clearances = rows(
+      this.db,
+      `SELECT c.person_id, c.level, c.domain, c.expires_on FROM clearances c JOIN system_people sp ON sp.person_id = c.person_id WHERE sp.system_id = ?`,
+      [id],
+    );
+    const people = peopleRows.map((p) => ({
+      id: str(p.id),
+      name: str(p.name),
+      role: str(p.role),
+      clearances: clearances
+        .filter((c) => c.person_id === p.id)
+        .map((c) => ({
+          level: str(c.level),
+          domain: str(c.domain) as InfoDomain,
+          expiresOn: str(c.expires_on),
+        })),
+    }));
+    const records = this.listRecords({ systemId: id });
+    const history = rows(
+      this.db,
+      'SELECT seq, at, actor_name, action, changes FROM audit_log WHERE entity_id = ? ORDER BY seq DESC LIMIT 200',
+      [id],
+    ).map((r) => ({
+      seq: Number(r.seq),
+      at: str(r.at),
+      actor: str(r.actor_name),
+      action: str(r.action),
+      changes: str(r.changes),
+    }));
+    const violations: Violation[] = checkSystem(
+      {
+        system: { id, mode: system.mode, levels, minClearance: system.minClearance },
+        sites: sites.map((x) => ({ id: x.id, name: x.name, maxLevel: x.maxLevel })),
+        products,
+        components,
+        interconnections: interconnections.map((i) => ({ ...i })),
+        people,
+        today: today(),
+      },
+      this.scheme(),
+    );
+    return {
+      system,
+      sites,
+      components,
+      interconnections,
+      products,
+      people,
+      records,
+      history,
+      violations,
+    };
+  }
+
+  // ---- sites, products, components, interconnections ---------------------------------------
+
+  async createSite(raw: unknown, systemIds: string[] = []): Promise<string> {
+    const input = SiteInput.parse(raw);
+    this.checkLevel(input.maxLevel, 'maxLevel');
+    systemIds.forEach((s) => this.exists('systems', s, 'systemIds'));
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    await this.vault().change(
+      { action: 'site.create', entityType: 'site', entityId: id, changes: input },
+      (db) => {
+        db.run(
+          'INSERT INTO sites (id, name, address, area_class, max_level, tempest_zone, last_inspection, next_inspection, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [
+            id,
+            input.name,
+            input.address,
+            input.areaClass,
+            input.maxLevel,
+            input.tempestZone,
+            input.lastInspection ?? null,
+            input.nextInspection ?? null,
+            now,
+            now,
+          ],
+        );
+        for (const s of systemIds) {
+          db.run('INSERT INTO system_sites (system_id, site_id) VALUES (?, ?)', [s, id]);
+        }
+      },
+    );
+    return id;
+  }
+
+  async assignSite(systemId: string, siteId: string): Promise<void> {
+    this.exists('systems', systemId, 'systemId');
+    this.exists('sites', siteId, 'siteId');
+    await this.vault().change(
+      {
+        action: 'system.assignSite',
+        entityType: 'system',
+        entityId: systemId,
+        changes: { siteId },
+      },
+      (db) =>
+        db.run('INSERT OR IGNORE INTO system_sites (system_id, site_id) VALUES (?, ?)', [
+          systemId,
+          siteId,
+        ]),
+    );
+  }
+
+  async createProduct(raw: unknown): Promise<string> {
+    const input = ProductInput.parse(raw);
+    this.checkLevel(input.maxLevel, 'maxLevel');
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    await this.vault().change(
+      { action: 'product.create', entityType: 'approved_product', entityId: id, changes: input },
+      (db) =>
+        db.run(
+          'INSERT INTO approved_products (id, name, vendor, version, kind, authority, reference, max_level, domain, expires_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [
+            id,
+            input.name,
+            input.vendor,
+            input.version,
+            input.kind,
+            input.authority,
+            input.reference,
+            input.maxLevel,
+            input.domain,
+            input.expiresOn ?? null,
+            now,
+            now,
+          ],
+        ),
+    );
+    return id;
+  }
+
+  async createComponent(raw: unknown): Promise<string> {
+    const input = ComponentInput.parse(raw);
+    this.checkLevel(input.level, 'level');
+    this.exists('systems', input.systemId, 'systemId');
+    this.exists('sites', input.siteId, 'siteId');
+    this.exists('approved_products', input.approvedProductId, 'approvedProductId');
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    await this.vault().change(
+      { action: 'component.create', entityType: 'component', entityId: id, changes: input },
+      (db) => {
+        db.run(
+          'INSERT INTO components (id, system_id, kind, product, version, site_id, level, tempest_level, crypto, approved_product_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [
+            id,
+            input.systemId,
+            input.kind,
+            input.product,
+            input.version,
+            input.siteId ?? null,
+            input.level,
+            input.tempestLevel,
+            input.crypto ? 1 : 0,
+            input.approvedProductId ?? null,
+            now,
+            now,
+          ],
+        );
+        // A component placed at a site puts the system there too.
+        if (input.siteId) {
+          db.run('INSERT OR IGNORE INTO system_sites (system_id, site_id) VALUES (?, ?)', [
+            input.systemId,
+            input.siteId,
+          ]);
+        }
+      },
+    );
+    return id;
+  }
+
+  async createInterconnection(raw: unknown): Promise<string> {
+    const input = InterconnectionInput.parse(raw);
+    this.checkLevel(input.localLevel, 'localLevel');
+    this.checkLevel(input.peerLevel, 'peerLevel');
+    this.exists('systems', input.systemId, 'systemId');
+    this.exists('systems', input.peerSystemId, 'peerSystemId');
+    this.exists('approved_products', input.boundaryProductId, 'boundaryProductId');
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    await this.vault().change(
+      {
+        action: 'interconnection.create',
+        entityType: 'interconnection',
+        entityId: id,
+        changes: input,
+      },
+      (db) =>
+        db.run(
+          `INSERT INTO interconnections (id, system_id, peer_system_id, peer_name, local_level, peer_level, domain, boundary_product_id,
+           boundary_device, direction, approval_status, valid_until, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            id,
+            input.systemId,
+            input.peerSystemId ?? null,
+            input.peerName,
+            input.localLevel,
+            input.peerLevel,
+            input.domain,
+            input.boundaryProductId ?? null,
+            input.boundaryDevice,
+            input.direction,
+            input.approvalStatus,
+            input.validUntil ?? null,
+            now,
+            now,
+          ],
+        ),
+    );
+    return id;
+  }
+
+  // ---- security-authority records ------------------------------------------------------------
+
+  async createRecord(raw: unknown): Promise<string> {
+    const input = RecordInput.parse(raw);
+    this.checkLevel(input.markingLevel, 'markingLevel');
+    input.systemIds.forEach((s, i) => this.exists('systems', s, `systemIds.${i}`));
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    await this.vault().change(
+      { action: 'record.create', entityType: 'record', entityId: id, changes: input },
+      (db) => {
+        db.run(
+          `INSERT INTO records (id, type, title, counterpart, their_ref, our_ref, sent_on, received_on, valid_from, valid_to, follow_up_due,
+           marking_level, marking_domain, status, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            id,
+            input.type,
+            input.title,
+            input.counterpart,
+            input.theirRef,
+            input.ourRef,
+            input.sentOn ?? null,
+            input.receivedOn ?? null,
+            input.validFrom ?? null,
+            input.validTo ?? null,
+            input.followUpDue ?? null,
+            input.markingLevel ?? null,
+            input.markingDomain ?? null,
+            input.status,
+            input.notes,
+            now,
+            now,
+          ],
+        );
+        for (const s of input.systemIds) {
+          db.run('INSERT INTO record_systems (record_id, system_id) VALUES (?, ?)', [id, s]);
+        }
+      },
+    );
+    return id;
+  }
+
+  listRecords(raw: unknown = {}, day = today()): RecordRow[] {
+    const filter = RecordFilter.parse(raw);
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    if (filter.type) {
+      where.push('r.type = ?');
+      params.push(filter.type);
+    }
+    if (filter.status) {
+      where.push('r.status = ?');
+      params.push(filter.status);
+    }
+    if (filter.systemId) {
+      where.push(
+        'EXISTS (SELECT 1 FROM record_systems x WHERE x.record_id = r.id AND x.system_id = ?)',
+      );
+      params.push(filter.systemId);
+    }
+    if (filter.search) {
+      const like = `%${filter.search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+      where.push(
+        "(r.title LIKE ? ESCAPE '\\' OR r.counterpart LIKE ? ESCAPE '\\' OR r.their_ref LIKE ? ESCAPE '\\' OR r.our_ref LIKE ? ESCAPE '\\')",
+      );
+      params.push(like, like, like, like);
+    }
+    if (filter.dueWithinDays !== undefined) {
+      where.push("r.status <> 'closed' AND r.follow_up_due IS NOT NULL AND r.follow_up_due <= ?");
+      params.push(addDays(day, filter.dueWithinDays));
+    }
+    const sql = `SELECT r.*, (SELECT group_concat(system_id, ';') FROM record_systems WHERE record_id = r.id) AS systems
+      FROM records r ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY COALESCE(r.follow_up_due, '9999-12-31'), r.title`;
+    return rows(this.db, sql, params).map((r) => ({
+      id: str(r.id),
+      type: str(r.type) as RecordRow['type'],
+      title: str(r.title),
+      counterpart: str(r.counterpart),
+      theirRef: str(r.their_ref),
+      ourRef: str(r.our_ref),
+      sentOn: opt(r.sent_on),
+      receivedOn: opt(r.received_on),
+      validFrom: opt(r.valid_from),
+      validTo: opt(r.valid_to),
+      followUpDue: opt(r.follow_up_due),
+      markingLevel: opt(r.marking_level),
+      markingDomain: opt(r.marking_domain) as InfoDomain | null,
+      status: str(r.status) as RecordRow['status'],
+      notes: str(r.notes),
+      systemIds: str(r.systems).split(';').filter(Boolean),
+      overdue: str(r.status) !== 'closed' && r.follow_up_due !== null && str(r.follow_up_due) < day,
+    }));
+  }
+}

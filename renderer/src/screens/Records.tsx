@@ -1,0 +1,150 @@
+/** The security-authority records towards NATO and the EU, with the "overdue / due in 30 days" view. */
+import { useEffect, useState } from 'react';
+import {
+  RECORD_STATUSES,
+  RECORD_TYPES,
+  type RecordFilter,
+  type RecordRow,
+} from '../../../shared/register';
+import { call } from '../api';
+import { SelectField } from '../components/Field';
+import { useT } from '../i18n';
+import { useLevelLabel, useOnScreen } from '../stores/register';
+
+export function Records() {
+  const t = useT();
+  const label = useLevelLabel();
+  const [view, setView] = useState<'all' | 'due'>('all');
+  const [type, setType] = useState<RecordFilter['type']>();
+  const [status, setStatus] = useState<RecordFilter['status']>();
+  const [search, setSearch] = useState('');
+  const [records, setRecords] = useState<RecordRow[]>([]);
+
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      const filter: RecordFilter = {};
+      if (type) {
+        filter.type = type;
+      }
+      if (status) {
+        filter.status = status;
+      }
+      if (search) {
+        filter.search = search;
+      }
+      if (view === 'due') {
+        filter.dueWithinDays = 30;
+      }
+      void call('records:list', filter).then((r) => r && setRecords(r.records));
+    }, 100);
+    return () => clearTimeout(timer);
+  }, [view, type, status, search]);
+
+  useOnScreen(
+    records
+      .filter((r) => r.markingLevel && r.markingDomain)
+      .map((r) => ({ domain: r.markingDomain ?? 'national', level: r.markingLevel ?? '' })),
+  );
+
+  return (
+    <div className="register">
+      <div className="toolbar" role="search">
+        <div className="segmented" role="group" aria-label={t('nav.records')}>
+          {(['all', 'due'] as const).map((v) => (
+            <button
+              key={v}
+              type="button"
+              aria-pressed={view === v}
+              className={view === v ? 'tab tab--active' : 'tab'}
+              onClick={() => setView(v)}
+            >
+              {t(v === 'all' ? 'records.view.all' : 'records.view.due')}
+            </button>
+          ))}
+        </div>
+        <label className="filter filter--grow">
+          <span>{t('records.search')}</span>
+          <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+        </label>
+        <SelectField
+          className="filter"
+          label={t('records.filter.type')}
+          value={type ?? ''}
+          onChange={(e) => setType((e.target.value || undefined) as RecordFilter['type'])}
+        >
+          <option value="">{t('systems.filter.any')}</option>
+          {RECORD_TYPES.map((x) => (
+            <option key={x} value={x}>
+              {t(`recordType.${x}`)}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField
+          className="filter"
+          label={t('records.filter.status')}
+          value={status ?? ''}
+          onChange={(e) => setStatus((e.target.value || undefined) as RecordFilter['status'])}
+        >
+          <option value="">{t('systems.filter.any')}</option>
+          {RECORD_STATUSES.map((x) => (
+            <option key={x} value={x}>
+              {t(`recordStatus.${x}`)}
+            </option>
+          ))}
+        </SelectField>
+      </div>
+      <p className="count" role="status" data-testid="records-count">
+        {t('records.count', { n: records.length })}
+      </p>
+      <div className="table-scroll" tabIndex={0} aria-label={t('nav.records')}>
+        <table className="table">
+          <thead>
+            <tr>
+              {(
+                [
+                  'col.type',
+                  'col.title',
+                  'col.counterpart',
+                  'col.refs',
+                  'col.followUp',
+                  'col.status',
+                  'col.marking',
+                ] as const
+              ).map((k) => (
+                <th key={k} scope="col">
+                  {t(k)}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {records.map((r) => (
+              <tr
+                key={r.id}
+                className={r.overdue ? 'row--overdue' : undefined}
+                data-testid="record-row"
+              >
+                <td>{t(`recordType.${r.type}`)}</td>
+                <td>{r.title}</td>
+                <td>{r.counterpart}</td>
+                <td className="mono">
+                  {r.theirRef || '—'} / {r.ourRef || '—'}
+                </td>
+                <td>
+                  {r.followUpDue ?? '—'}
+                  {r.overdue ? (
+                    <strong className="badge badge--danger"> {t('records.overdue')}</strong>
+                  ) : null}
+                </td>
+                <td>{t(`recordStatus.${r.status}`)}</td>
+                <td>
+                  {r.markingLevel ? label(r.markingLevel, r.markingDomain ?? 'national') : '—'}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

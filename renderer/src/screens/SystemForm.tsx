@@ -1,0 +1,215 @@
+/** Create or edit a system's profile; the core's validation issues are shown on their fields. */
+import { useState, type FormEvent } from 'react';
+import { DOMAINS, type InfoDomain } from '../../../shared/classification';
+import type { SystemDetail } from '../../../shared/contract';
+import { MODES, PHASES, type SystemInput } from '../../../shared/register';
+import { errorMessage } from '../../../shared/i18n';
+import type { ErrorCode } from '../../../shared/errors';
+import { callRaw } from '../api';
+import { Field, SelectField } from '../components/Field';
+import { useT } from '../i18n';
+import { useLanguage } from '../stores/preferences';
+import { useLevelLabel, useRegister } from '../stores/register';
+
+type Draft = Omit<SystemInput, 'levels'> & { levels: Partial<Record<InfoDomain, string>> };
+
+function toDraft(detail?: SystemDetail['system']): Draft {
+  return {
+    ref: detail?.ref ?? '',
+    name: detail?.name ?? '',
+    purpose: detail?.purpose ?? '',
+    ownerOrgId: detail?.ownerOrgId ?? null,
+    operatorOrgId: detail?.operatorOrgId ?? null,
+    phase: detail?.phase ?? 'planned',
+    mode: detail?.mode ?? 'system_high',
+    levels: Object.fromEntries((detail?.levels ?? []).map((l) => [l.domain, l.level])),
+    userCount: detail?.userCount ?? 0,
+    minClearance: detail?.minClearance ?? null,
+    boundary: detail?.boundary ?? '',
+    nextReview: detail?.nextReview ?? null,
+  };
+}
+
+export function SystemForm({
+  existing,
+  onDone,
+}: {
+  existing?: SystemDetail['system'];
+  onDone: (id: string) => void;
+}) {
+  const t = useT();
+  const language = useLanguage();
+  const label = useLevelLabel();
+  const scheme = useRegister((s) => s.scheme);
+  const organisations = useRegister((s) => s.organisations);
+  const [draft, setDraft] = useState<Draft>(toDraft(existing));
+  const [issues, setIssues] = useState<Record<string, string>>({});
+  const [error, setError] = useState<ErrorCode | null>(null);
+  const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const system: SystemInput = {
+      ...draft,
+      levels: DOMAINS.filter((d) => draft.levels[d]).map((d) => ({
+        domain: d,
+        level: draft.levels[d] ?? '',
+      })),
+      nextReview: draft.nextReview || null,
+      minClearance: draft.minClearance || null,
+      ownerOrgId: draft.ownerOrgId || null,
+      operatorOrgId: draft.operatorOrgId || null,
+    };
+    const result = existing
+      ? await callRaw('systems:update', { id: existing.id, system })
+      : await callRaw('systems:create', system);
+    if (result.ok) {
+      onDone(result.value.id);
+      return;
+    }
+    setError(result.error.code);
+    const list = (result.error.details?.issues ?? []) as {
+      path: (string | number)[];
+      message: string;
+    }[];
+    setIssues(Object.fromEntries(list.map((i) => [String(i.path[0] ?? ''), i.message])));
+  }
+
+  const orgSelect = (key: 'ownerOrgId' | 'operatorOrgId', text: string) => (
+    <SelectField
+      className="field"
+      label={text}
+      value={draft[key] ?? ''}
+      onChange={(e) => set({ [key]: e.target.value || null })}
+    >
+      <option value="">{t('system.none')}</option>
+      {organisations.map((o) => (
+        <option key={o.id} value={o.id}>
+          {o.name}
+        </option>
+      ))}
+    </SelectField>
+  );
+
+  return (
+    <form className="panel system-form" onSubmit={(e) => void submit(e)} noValidate>
+      <div className="form-grid">
+        <Field
+          label={t('system.field.ref')}
+          value={draft.ref}
+          onChange={(e) => set({ ref: e.target.value })}
+          error={issues.ref}
+          name="ref"
+        />
+        <Field
+          label={t('system.field.name')}
+          value={draft.name}
+          onChange={(e) => set({ name: e.target.value })}
+          error={issues.name}
+          name="name"
+        />
+        {orgSelect('ownerOrgId', t('system.field.owner'))}
+        {orgSelect('operatorOrgId', t('system.field.operator'))}
+        <SelectField
+          label={t('system.field.phase')}
+          value={draft.phase}
+          onChange={(e) => set({ phase: e.target.value as Draft['phase'] })}
+        >
+          {PHASES.map((p) => (
+            <option key={p} value={p}>
+              {t(`phase.${p}`)}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField
+          label={t('system.field.mode')}
+          value={draft.mode}
+          onChange={(e) => set({ mode: e.target.value as Draft['mode'] })}
+        >
+          {MODES.map((m) => (
+            <option key={m} value={m}>
+              {t(`mode.${m}`)}
+            </option>
+          ))}
+        </SelectField>
+        <Field
+          label={t('system.field.userCount')}
+          type="number"
+          min={0}
+          value={String(draft.userCount)}
+          onChange={(e) => set({ userCount: Number(e.target.value) })}
+          error={issues.userCount}
+        />
+        <SelectField
+          label={t('system.field.minClearance')}
+          value={draft.minClearance ?? ''}
+          onChange={(e) => set({ minClearance: e.target.value || null })}
+        >
+          <option value="">{t('system.none')}</option>
+          {scheme?.levels.map((l) => (
+            <option key={l.code} value={l.code}>
+              {label(l.code)}
+            </option>
+          ))}
+        </SelectField>
+        <Field
+          label={t('system.field.nextReview')}
+          type="date"
+          value={draft.nextReview ?? ''}
+          onChange={(e) => set({ nextReview: e.target.value || null })}
+          error={issues.nextReview}
+        />
+      </div>
+      <fieldset className="field-group">
+        <legend>{t('system.field.levels')}</legend>
+        {issues.levels ? (
+          <p className="field__error" role="alert">
+            {issues.levels}
+          </p>
+        ) : null}
+        <div className="form-grid">
+          {DOMAINS.map((d) => (
+            <SelectField
+              key={d}
+              className="field"
+              label={t(`domain.${d}`)}
+              value={draft.levels[d] ?? ''}
+              onChange={(e) =>
+                set({ levels: { ...draft.levels, [d]: e.target.value || undefined } })
+              }
+            >
+              <option value="">{t('system.level.none')}</option>
+              {scheme?.levels.map((l) => (
+                <option key={l.code} value={l.code}>
+                  {label(l.code, d)}
+                </option>
+              ))}
+            </SelectField>
+          ))}
+        </div>
+      </fieldset>
+      <label className="field">
+        <span className="field__label">{t('system.field.purpose')}</span>
+        <textarea
+          rows={3}
+          value={draft.purpose}
+          onChange={(e) => set({ purpose: e.target.value })}
+        />
+      </label>
+      <label className="field">
+        <span className="field__label">{t('system.field.boundary')}</span>
+        <textarea
+          rows={3}
+          value={draft.boundary}
+          onChange={(e) => set({ boundary: e.target.value })}
+        />
+      </label>
+      {error ? (
+        <p className="form-error" role="alert">
+          {errorMessage(language, error)}
+        </p>
+      ) : null}
+      <button type="submit">{t('systems.save')}</button>
+    </form>
+  );
+}

@@ -1,0 +1,251 @@
+/**
+ * The register's entities as the core and the UI exchange them (DOMAIN.md §7.2): inputs are
+ * zod schemas (what a form, an import or an IPC call may submit); rows are what lists return.
+ * Level codes refer to the classification scheme in force; the services check them against it.
+ */
+import { z } from 'zod';
+import { DomainSchema } from './classification';
+
+const Id = z.string().uuid();
+const Text = (max: number) => z.string().trim().max(max);
+const Required = (max: number) => z.string().trim().min(1).max(max);
+const LevelCode = z.string().regex(/^[A-Z][A-Z_]{1,30}$/);
+export const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date');
+const OptionalDate = IsoDate.nullable().optional();
+
+export const ORG_TYPES = ['authority', 'system_owner', 'operator', 'supplier', 'other'] as const;
+export const PHASES = ['planned', 'build', 'test', 'operational', 'decommissioned'] as const;
+export const MODES = ['dedicated', 'system_high', 'compartmented', 'multilevel'] as const;
+export const COMPONENT_KINDS = [
+  'workstation',
+  'server',
+  'network',
+  'boundary_device',
+  'crypto_device',
+  'storage',
+  'printer',
+  'mobile',
+  'other',
+] as const;
+export const PRODUCT_KINDS = ['crypto', 'boundary_device', 'tempest_equipment'] as const;
+export const DIRECTIONS = ['outbound', 'inbound', 'bidirectional'] as const;
+export const APPROVAL_STATUSES = ['none', 'pending', 'approved', 'expired', 'refused'] as const;
+export const RECORD_TYPES = [
+  'notification_nos',
+  'notification_eu',
+  'statement_of_compliance',
+  'interconnection_approval',
+  'crypto_approval',
+  'tempest_approval',
+  'inspection',
+  'correspondence',
+  'other',
+] as const;
+export const RECORD_STATUSES = ['open', 'awaiting_reply', 'closed'] as const;
+
+export const OrganisationInput = z
+  .object({
+    name: Required(200),
+    type: z.enum(ORG_TYPES),
+    cvr: Text(20).optional(),
+    contact: Text(500).optional(),
+  })
+  .strict();
+export type OrganisationInput = z.infer<typeof OrganisationInput>;
+
+export const ClearanceInput = z
+  .object({
+    level: LevelCode,
+    domain: DomainSchema,
+    issuingBody: Required(200),
+    expiresOn: IsoDate,
+  })
+  .strict();
+
+export const PersonInput = z
+  .object({
+    name: Required(200),
+    organisationId: Id.nullable().optional(),
+    email: Text(200).optional(),
+    briefedOn: OptionalDate,
+    clearances: z.array(ClearanceInput).max(10).default([]),
+  })
+  .strict();
+export type PersonInput = z.infer<typeof PersonInput>;
+
+export const SystemLevelInput = z.object({ domain: DomainSchema, level: LevelCode }).strict();
+
+export const SystemInput = z
+  .object({
+    ref: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'letters, digits, dot, dash or underscore'),
+    name: Required(200),
+    purpose: Text(4000).default(''),
+    ownerOrgId: Id.nullable().optional(),
+    operatorOrgId: Id.nullable().optional(),
+    phase: z.enum(PHASES),
+    mode: z.enum(MODES),
+    levels: z
+      .array(SystemLevelInput)
+      .min(1, 'at least one information domain with its maximum level')
+      .max(4)
+      .refine((ls) => new Set(ls.map((l) => l.domain)).size === ls.length, 'each domain once'),
+    userCount: z.number().int().min(0).max(10_000_000),
+    minClearance: LevelCode.nullable().optional(),
+    boundary: Text(4000).default(''),
+    nextReview: OptionalDate,
+  })
+  .strict();
+export type SystemInput = z.input<typeof SystemInput>;
+
+export const SiteInput = z
+  .object({
+    name: Required(200),
+    address: Text(500).default(''),
+    areaClass: Text(80).default(''),
+    maxLevel: LevelCode,
+    tempestZone: Text(40).default(''),
+    lastInspection: OptionalDate,
+    nextInspection: OptionalDate,
+  })
+  .strict();
+export type SiteInput = z.input<typeof SiteInput>;
+
+export const ProductInput = z
+  .object({
+    name: Required(200),
+    vendor: Text(200).default(''),
+    version: Text(80).default(''),
+    kind: z.enum(PRODUCT_KINDS),
+    authority: Required(200),
+    reference: Required(120),
+    maxLevel: LevelCode,
+    domain: DomainSchema,
+    expiresOn: OptionalDate,
+  })
+  .strict();
+export type ProductInput = z.input<typeof ProductInput>;
+
+export const ComponentInput = z
+  .object({
+    systemId: Id,
+    kind: z.enum(COMPONENT_KINDS),
+    product: Required(200),
+    version: Text(80).default(''),
+    siteId: Id.nullable().optional(),
+    level: LevelCode,
+    tempestLevel: Text(40).default(''),
+    crypto: z.boolean().default(false),
+    approvedProductId: Id.nullable().optional(),
+  })
+  .strict();
+export type ComponentInput = z.input<typeof ComponentInput>;
+
+export const InterconnectionInput = z
+  .object({
+    systemId: Id,
+    peerSystemId: Id.nullable().optional(),
+    peerName: Text(200).default(''),
+    localLevel: LevelCode,
+    peerLevel: LevelCode,
+    domain: DomainSchema,
+    boundaryProductId: Id.nullable().optional(),
+    boundaryDevice: Text(200).default(''),
+    direction: z.enum(DIRECTIONS),
+    approvalStatus: z.enum(APPROVAL_STATUSES),
+    validUntil: OptionalDate,
+  })
+  .strict()
+  .refine((i) => Boolean(i.peerSystemId) || i.peerName.trim() !== '', {
+    message: 'name the other end',
+    path: ['peerName'],
+  });
+export type InterconnectionInput = z.input<typeof InterconnectionInput>;
+
+export const RecordInput = z
+  .object({
+    type: z.enum(RECORD_TYPES),
+    title: Required(300),
+    counterpart: Required(200),
+    theirRef: Text(120).default(''),
+    ourRef: Text(120).default(''),
+    sentOn: OptionalDate,
+    receivedOn: OptionalDate,
+    validFrom: OptionalDate,
+    validTo: OptionalDate,
+    followUpDue: OptionalDate,
+    markingLevel: LevelCode.nullable().optional(),
+    markingDomain: DomainSchema.nullable().optional(),
+    status: z.enum(RECORD_STATUSES),
+    notes: Text(8000).default(''),
+    systemIds: z.array(Id).max(200).default([]),
+  })
+  .strict();
+export type RecordInput = z.input<typeof RecordInput>;
+
+export const SystemFilter = z
+  .object({
+    search: z.string().max(200).optional(),
+    domain: DomainSchema.optional(),
+    level: LevelCode.optional(),
+    mode: z.enum(MODES).optional(),
+    phase: z.enum(PHASES).optional(),
+    ownerOrgId: Id.optional(),
+    sort: z.enum(['ref', 'name', 'level', 'nextReview', 'phase']).default('ref'),
+    descending: z.boolean().default(false),
+  })
+  .strict();
+export type SystemFilter = z.input<typeof SystemFilter>;
+
+export const SystemRow = z.object({
+  id: Id,
+  ref: z.string(),
+  name: z.string(),
+  phase: z.enum(PHASES),
+  mode: z.enum(MODES),
+  ownerOrgId: z.string().nullable(),
+  ownerName: z.string().nullable(),
+  levels: z.array(z.object({ domain: DomainSchema, level: z.string() })),
+  topRank: z.number(),
+  userCount: z.number(),
+  nextReview: z.string().nullable(),
+});
+export type SystemRow = z.infer<typeof SystemRow>;
+
+export const RecordFilter = z
+  .object({
+    type: z.enum(RECORD_TYPES).optional(),
+    status: z.enum(RECORD_STATUSES).optional(),
+    systemId: Id.optional(),
+    search: z.string().max(200).optional(),
+    /** Only records whose follow-up is overdue or due within this many days (and not closed). */
+    dueWithinDays: z.number().int().min(0).max(3650).optional(),
+  })
+  .strict();
+export type RecordFilter = z.input<typeof RecordFilter>;
+
+export const RecordRow = z.object({
+  id: Id,
+  type: z.enum(RECORD_TYPES),
+  title: z.string(),
+  counterpart: z.string(),
+  theirRef: z.string(),
+  ourRef: z.string(),
+  sentOn: z.string().nullable(),
+  receivedOn: z.string().nullable(),
+  validFrom: z.string().nullable(),
+  validTo: z.string().nullable(),
+  followUpDue: z.string().nullable(),
+  markingLevel: z.string().nullable(),
+  markingDomain: DomainSchema.nullable(),
+  status: z.enum(RECORD_STATUSES),
+  notes: z.string(),
+  systemIds: z.array(z.string()),
+  overdue: z.boolean(),
+});
+export type RecordRow = z.infer<typeof RecordRow>;

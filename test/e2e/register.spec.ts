@@ -1,0 +1,104 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { seedDemo } from '../../electron/services/demo';
+import { RegisterService } from '../../electron/services/register';
+import { Vault } from '../../electron/vault/vault';
+import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
+import { expect, test, unlock } from './fixtures';
+
+async function axeClean(page: Page, where: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const severe = results.violations.filter(
+    (v) => v.impact === 'serious' || v.impact === 'critical',
+  );
+  expect(severe.map((v) => `${where}: ${v.id} ${v.help}`)).toEqual([]);
+}
+
+test('register a system, see validation explained, edit it, filter, and find it again after reload and lock', async ({
+  app,
+  vault,
+}) => {
+  await app.getByRole('link', { name: 'Systemer' }).click();
+  await expect(app.getByTestId('systems-count')).toHaveText('0 af 0 systemer');
+  await app.getByRole('link', { name: 'Nyt system' }).click();
+  await app.getByLabel('Reference').fill('ny ref med mellemrum');
+  await app.getByLabel('Navn', { exact: true }).fill('Sikkert Kontornet');
+  await app.getByRole('button', { name: 'Gem' }).click();
+  await expect(app.getByRole('alert').filter({ hasText: 'letters, digits' })).toBeVisible();
+  await expect(app.getByText('at least one information domain')).toBeVisible();
+  await axeClean(app, 'system form');
+  await app.getByLabel('Reference').fill('KON-1');
+  await app.getByLabel('NATO', { exact: true }).selectOption('SECRET');
+  await app.getByLabel('Sikkerhedsmæssig driftsform').selectOption('dedicated');
+  await app.getByLabel('Brugernes mindste sikkerhedsgodkendelse').selectOption('CONFIDENTIAL');
+  await app.getByRole('button', { name: 'Gem' }).click();
+
+  await expect(app.getByRole('heading', { name: 'KON-1 Sikkert Kontornet' })).toBeVisible();
+  await expect(app.getByTestId('classification-banner-top')).toHaveText(/NATO SECRET/);
+  await expect(app.getByTestId('problems')).toContainText('I denne driftsform skal alle brugere');
+  await axeClean(app, 'system detail');
+
+  await app.getByRole('button', { name: 'Redigér' }).click();
+  await app.getByLabel('Brugernes mindste sikkerhedsgodkendelse').selectOption('SECRET');
+  await app.getByLabel('Navn', { exact: true }).fill('Sikkert Kontornet II');
+  await app.getByRole('button', { name: 'Gem' }).click();
+  await expect(app.getByText('Ingen uoverensstemmelser fundet.')).toBeVisible();
+  await app.getByRole('tab', { name: 'Historik' }).click();
+  await expect(app.getByRole('tabpanel')).toContainText('system.update');
+
+  await app.reload();
+  await expect(app.getByRole('heading', { name: 'KON-1 Sikkert Kontornet II' })).toBeVisible();
+  await app.getByRole('button', { name: 'Lås', exact: true }).click();
+  await unlock(app, vault.folder);
+  await app.getByRole('link', { name: 'Systemer' }).click();
+  await expect(app.getByTestId('system-row')).toHaveCount(1);
+  await app.getByLabel('Søg i systemer').fill('ingen-sådan');
+  await expect(app.getByTestId('systems-count')).toHaveText('0 af 1 systemer');
+});
+
+test('the demo register: filters, the detail tabs with problems in place, and the records due view', async ({
+  gate,
+  vault,
+}) => {
+  const v = await Vault.open(vault.folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
+  await seedDemo(new RegisterService(() => v));
+  await v.close();
+  await unlock(gate, vault.folder);
+  const page = gate;
+  await page.getByRole('link', { name: 'Systemer' }).click();
+  await expect(page.getByTestId('systems-count')).toHaveText('14 af 14 systemer');
+  await expect(page.getByTestId('classification-banner-top')).toHaveText(/YDERST HEMMELIGT/);
+  await axeClean(page, 'register');
+  await page.getByLabel('Domæne').selectOption('eu');
+  await expect(page.getByTestId('systems-count')).toHaveText('5 af 14 systemer');
+  await page.getByLabel('Driftsform').selectOption('dedicated');
+  await expect(page.getByTestId('systems-count')).toHaveText('2 af 14 systemer');
+  await page.getByLabel('Domæne').selectOption('');
+  await page.getByLabel('Driftsform').selectOption('');
+  await page.getByLabel('Søg i systemer').fill('Havneovervågning');
+  await expect(page.getByTestId('system-row')).toHaveCount(1);
+  await page.getByTestId('system-row').click();
+  const tabs = page.getByRole('tablist');
+  await tabs.getByRole('tab', { name: /Komponenter/ }).click();
+  await expect(page.getByRole('tabpanel')).toContainText(
+    'udfører kryptering, men henviser ikke til et godkendt produkt',
+  );
+  await page.keyboard.press('ArrowRight');
+  await expect(tabs.getByRole('tab', { name: /Sammenkoblinger/ })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  await expect(page.getByRole('tabpanel')).toContainText('Kystradar');
+  await expect(page.getByRole('tabpanel')).toContainText('den kræver en grænseenhed');
+  await axeClean(page, 'interconnections tab');
+
+  await page.getByRole('link', { name: 'Registreringer' }).click();
+  await expect(page.getByTestId('records-count')).toHaveText('32 registreringer');
+  await page.getByRole('button', { name: 'Overskredet eller forfalder inden 30 dage' }).click();
+  await expect(page.getByTestId('records-count')).not.toHaveText('32 registreringer');
+  await expect(page.getByTestId('record-row').first()).toContainText('overskredet');
+  const due = Number((await page.getByTestId('records-count').textContent())?.split(' ')[0]);
+  expect(due).toBeGreaterThan(0);
+  expect(due).toBeLessThan(32);
+  await axeClean(page, 'records');
+});
