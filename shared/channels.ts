@@ -28,6 +28,8 @@ export const INVOKE_CHANNELS = [
   'records:list',
   'records:create',
   'people:list',
+  'csv:export',
+  'csv:import',
 ] as const;
 
 export const EVENT_CHANNELS = ['vault:stateChanged', 'vault:saveFailed'] as const;

@@ -346,6 +346,23 @@ export const contract = {
     z.object({ expiringWithinDays: z.number().int().min(0).max(3650).optional() }).strict(),
     z.object({ people: z.array(PersonRowSchema) }).strict(),
   ),
+  'csv:export': invoke(
+    z.object({ kind: z.enum(['systems', 'records', 'people']), language: LanguageSchema }).strict(),
+    z.object({ fileName: z.string(), content: z.string() }).strict(),
+  ),
+  'csv:import': invoke(
+    z
+      .object({ kind: z.enum(['systems', 'people']), content: z.string().max(5 * 1024 * 1024) })
+      .strict(),
+    z
+      .object({
+        imported: z.number().int(),
+        errors: z.array(
+          z.object({ line: z.number().int(), field: z.string(), message: z.string() }),
+        ),
+      })
+      .strict(),
+  ),
   'vault:stateChanged': event(z.object({ state: VaultStateSchema }).strict()),
   'vault:saveFailed': event(z.object({ code: z.enum(ERROR_CODES) }).strict()),
 } as const;

@@ -6,6 +6,7 @@
 import type { InvokeChannel, ParsedRequestOf, ResponseOf } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import { externalUrlDecision } from '../main/policy';
+import { exportCsv, importCsv } from '../services/csv';
 import type { HandlerContext } from './context';
 
 export type Handler<C extends InvokeChannel> = (
@@ -78,4 +79,7 @@ export const handlers: HandlerTable = {
   'records:list': async (input, ctx) => ({ records: ctx.register.listRecords(input) }),
   'records:create': async (input, ctx) => ({ id: await ctx.register.createRecord(input) }),
   'people:list': async (input, ctx) => ({ people: ctx.register.listPeople(input) }),
+  'csv:export': async (input, ctx) => exportCsv(ctx.register, input.kind, input.language),
+  'csv:import': async (input, ctx) =>
+    importCsv(ctx.vault.current(), ctx.register, input.kind, input.content),
 };

@@ -89,6 +89,67 @@ function invalid(path: string, message: string): AppError {
   });
 }
 
+export function insertSystem(
+  db: Database,
+  id: string,
+  input: ReturnType<typeof SystemInput.parse>,
+): void {
+  const now = new Date().toISOString();
+  db.run(
+    `INSERT INTO systems (id, ref, name, purpose, owner_org_id, operator_org_id, phase, mode, user_count, min_clearance,
+       boundary, next_review, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      id,
+      input.ref,
+      input.name,
+      input.purpose,
+      input.ownerOrgId ?? null,
+      input.operatorOrgId ?? null,
+      input.phase,
+      input.mode,
+      input.userCount,
+      input.minClearance ?? null,
+      input.boundary,
+      input.nextReview ?? null,
+      now,
+      now,
+    ],
+  );
+  for (const l of input.levels) {
+    db.run('INSERT INTO system_levels (system_id, domain, level) VALUES (?, ?, ?)', [
+      id,
+      l.domain,
+      l.level,
+    ]);
+  }
+}
+
+export function insertPerson(
+  db: Database,
+  id: string,
+  input: ReturnType<typeof PersonInput.parse>,
+): void {
+  const now = new Date().toISOString();
+  db.run(
+    'INSERT INTO people (id, name, organisation_id, email, briefed_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    [
+      id,
+      input.name,
+      input.organisationId ?? null,
+      input.email ?? '',
+      input.briefedOn ?? null,
+      now,
+      now,
+    ],
+  );
+  for (const c of input.clearances) {
+    db.run(
+      'INSERT INTO clearances (id, person_id, level, domain, issuing_body, expires_on) VALUES (?, ?, ?, ?, ?, ?)',
+      [randomUUID(), id, c.level, c.domain, c.issuingBody, c.expiresOn],
+    );
+  }
+}
+
 export class RegisterService {
   constructor(private readonly vault: () => Vault) {}
 
@@ -188,29 +249,9 @@ export class RegisterService {
     input.clearances.forEach((c, i) => this.checkLevel(c.level, `clearances.${i}.level`));
     this.exists('organisations', input.organisationId, 'organisationId');
     const id = randomUUID();
-    const now = new Date().toISOString();
     await this.vault().change(
       { action: 'person.create', entityType: 'person', entityId: id, changes: input },
-      (db) => {
-        db.run(
-          'INSERT INTO people (id, name, organisation_id, email, briefed_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          [
-            id,
-            input.name,
-            input.organisationId ?? null,
-            input.email ?? '',
-            input.briefedOn ?? null,
-            now,
-            now,
-          ],
-        );
-        for (const c of input.clearances) {
-          db.run(
-            'INSERT INTO clearances (id, person_id, level, domain, issuing_body, expires_on) VALUES (?, ?, ?, ?, ?, ?)',
-            [randomUUID(), id, c.level, c.domain, c.issuingBody, c.expiresOn],
-          );
-        }
-      },
+      (db) => insertPerson(db, id, input),
     );
     return id;
   }
@@ -281,44 +322,26 @@ export class RegisterService {
   async createSystem(raw: unknown): Promise<string> {
     const input = SystemInput.parse(raw);
     this.validateSystem(input);
-    if (rows(this.db, 'SELECT 1 FROM systems WHERE ref = ?', [input.ref]).length > 0) {
+    if (this.systemRefExists(input.ref)) {
       throw invalid('ref', `a system with reference ${input.ref} exists`);
     }
     const id = randomUUID();
-    const now = new Date().toISOString();
     await this.vault().change(
       { action: 'system.create', entityType: 'system', entityId: id, changes: input },
-      (db) => {
-        db.run(
-          `INSERT INTO systems (id, ref, name, purpose, owner_org_id, operator_org_id, phase, mode, user_count, min_clearance,
-           boundary, next_review, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            id,
-            input.ref,
-            input.name,
-            input.purpose,
-            input.ownerOrgId ?? null,
-            input.operatorOrgId ?? null,
-            input.phase,
-            input.mode,
-            input.userCount,
-            input.minClearance ?? null,
-            input.boundary,
-            input.nextReview ?? null,
-            now,
-            now,
-          ],
-        );
-        for (const l of input.levels) {
-          db.run('INSERT INTO system_levels (system_id, domain, level) VALUES (?, ?, ?)', [
-            id,
-            l.domain,
-            l.level,
-          ]);
-        }
-      },
+      (db) => insertSystem(db, id, input),
     );
     return id;
+  }
+
+  systemRefExists(ref: string): boolean {
+    return rows(this.db, 'SELECT 1 FROM systems WHERE ref = ?', [ref]).length > 0;
+  }
+
+  organisationByName(name: string): string | null {
+    const found = rows(this.db, 'SELECT id FROM organisations WHERE lower(name) = lower(?)', [
+      name.trim(),
+    ])[0];
+    return found ? str(found.id) : null;
   }
 
   async updateSystem(id: string, raw: unknown): Promise<void> {

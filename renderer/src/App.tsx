@@ -7,6 +7,7 @@ import { EmptyState } from './components/EmptyState';
 import { Notifications } from './components/Notifications';
 import { useT } from './i18n';
 import { hrefFor, ROUTES, useRoute, useRouteParam, type Route } from './router';
+import { People } from './screens/People';
 import { Records } from './screens/Records';
 import { SystemDetail } from './screens/SystemDetail';
 import { SystemForm } from './screens/SystemForm';
@@ -40,6 +41,9 @@ function Screen({ route, param }: { route: Route; param: string | null }): React
   }
   if (route === 'records') {
     return <Records />;
+  }
+  if (route === 'people') {
+    return <People />;
   }
   if (route === 'diagnostics') {
     return <Diagnostics />;

@@ -7,6 +7,7 @@ export const ROUTES = [
   'cases',
   'risks',
   'records',
+  'people',
   'exports',
   'settings',
   'diagnostics',

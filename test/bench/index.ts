@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { verifyAuditChain } from '../../electron/db/audit';
 import { checkIntegrity } from '../../electron/db/engine';
 import { deriveKey, DEFAULT_KDF } from '../../electron/vault/kdf';
+import { RegisterService } from '../../electron/services/register';
 import { PRODUCTION_CONFIG, Vault, vaultPath } from '../../electron/vault/vault';
 import { generate, SIZES, type SizeName } from './dataset';
 
@@ -64,6 +65,60 @@ async function readDecryptFloor(file: string): Promise<number> {
   return ms;
 }
 
+/**
+ * The register's list queries as a user types and filters (issue 4): each keystroke of a search,
+ * and each filter, is one full list query through the service (what the UI calls).
+ */
+function registerFigures(vault: Vault) {
+  const service = new RegisterService(() => vault);
+  const keystrokes: number[] = [];
+  for (const word of ['SYS-00', 'Ledelsesnet', 'Portal 9', 'xyz']) {
+    for (let n = 1; n <= word.length; n++) {
+      const t0 = performance.now();
+      service.listSystems({ search: word.slice(0, n) });
+      keystrokes.push(performance.now() - t0);
+    }
+  }
+  const filters: number[] = [];
+  const cases = [
+    {},
+    { domain: 'nato' },
+    { domain: 'eu', level: 'SECRET' },
+    { mode: 'multilevel' },
+    { phase: 'operational', sort: 'level', descending: true },
+    { sort: 'nextReview' },
+  ] as const;
+  for (let round = 0; round < 3; round++) {
+    for (const filter of cases) {
+      const t0 = performance.now();
+      service.listSystems(filter);
+      filters.push(performance.now() - t0);
+    }
+  }
+  const records: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    for (const filter of [{}, { dueWithinDays: 30 }, { search: 'Record 12' }]) {
+      const t0 = performance.now();
+      service.listRecords(filter);
+      records.push(performance.now() - t0);
+    }
+  }
+  return {
+    systemsSearchPerKeystrokeMs: {
+      p50: quantile(keystrokes, 0.5),
+      p95: quantile(keystrokes, 0.95),
+      n: keystrokes.length,
+    },
+    systemsFilterMs: {
+      p50: quantile(filters, 0.5),
+      p95: quantile(filters, 0.95),
+      n: filters.length,
+    },
+    recordsListMs: { p50: quantile(records, 0.5), p95: quantile(records, 0.95), n: records.length },
+    target: 'p95 ≤ 50 ms per keystroke filter (L)',
+  };
+}
+
 async function vaultFigures(size: SizeName) {
   const folder = mkdtempSync(join(tmpdir(), `awb-bench-${size}-`));
   try {
@@ -112,6 +167,7 @@ async function vaultFigures(size: SizeName) {
       floors.push(await floor(join(folder, 'v'), bytes));
     }
     const processRss = process.memoryUsage().rss;
+    const register = registerFigures(v);
     await v.close();
     return {
       size,
@@ -142,6 +198,7 @@ async function vaultFigures(size: SizeName) {
         ratioToFloor: Number((quantile(saves, 0.5) / quantile(floors, 0.5)).toFixed(2)),
         target: 'save ≤ 1.5 × floor (L)',
       },
+      register,
       memory: {
         unlockRssGrowthBytes: quantile(rss, 0.5),
         ratioOfUnlockGrowthToDatabase: Number((quantile(rss, 0.5) / bytes).toFixed(2)),

@@ -102,3 +102,65 @@ test('the demo register: filters, the detail tabs with problems in place, and th
   expect(due).toBeLessThan(32);
   await axeClean(page, 'records');
 });
+
+test('add a record, import systems from CSV (a bad file is refused row by row), and people with expiring clearances', async ({
+  app,
+}) => {
+  await app.getByRole('link', { name: 'Registreringer' }).click();
+  await app.getByRole('button', { name: 'Ny registrering' }).click();
+  const form = app.getByRole('form', { name: 'Ny registrering' });
+  await form.getByRole('button', { name: 'Registrér' }).click();
+  await expect(form.getByRole('alert').first()).toBeVisible();
+  await form.getByLabel('Titel').fill('Notifikation af nyt NATO-system');
+  await form.getByLabel('Modpartens myndighed').fill('NATO Office of Security');
+  await form.getByLabel('Type', { exact: true }).selectOption('notification_nos');
+  await form.getByLabel('Opfølgning senest').fill('2020-01-01');
+  await form.getByLabel('Klassifikation', { exact: true }).selectOption('CONFIDENTIAL');
+  await form.getByLabel('Klassifikationens domæne').selectOption('nato');
+  await form.getByRole('button', { name: 'Registrér' }).click();
+  await expect(app.getByTestId('record-row')).toHaveCount(1);
+  await expect(app.getByTestId('record-row')).toContainText('overskredet');
+  await expect(app.getByTestId('classification-banner-top')).toHaveText(/NATO CONFIDENTIAL/);
+
+  await app.getByRole('link', { name: 'Systemer' }).click();
+  await app.getByTestId('csv-import-systems').setInputFiles({
+    name: 'systems.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(
+      'ref,name,phase,mode,national\nA-1,Alpha,test,dedicated,HEM\nB-2,,test,dedicated,SUPER\n',
+    ),
+  });
+  await expect(app.getByTestId('csv-report')).toContainText(
+    'Intet blev importeret: der blev fundet 2 problemer',
+  );
+  await expect(app.getByTestId('systems-count')).toHaveText('0 af 0 systemer');
+  await app.getByTestId('csv-import-systems').setInputFiles({
+    name: 'systems.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(
+      '# HEMMELIGT\nref,name,phase,mode,national\nA-1,Alpha,test,dedicated,HEM\nB-2,Beta,test,dedicated,FTR\n',
+    ),
+  });
+  await expect(app.getByTestId('csv-report')).toHaveText('2 rækker importeret.');
+  await expect(app.getByTestId('systems-count')).toHaveText('2 af 2 systemer');
+  const download = app.waitForEvent('download');
+  await app.getByRole('button', { name: 'Eksportér CSV' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^systems-\d{4}-\d{2}-\d{2}\.csv$/);
+
+  await app.getByRole('link', { name: 'Personer' }).click();
+  await app.getByTestId('csv-import-people').setInputFiles({
+    name: 'people.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(
+      'name,clearanceLevel,clearanceDomain,issuingBody,expiresOn\nGammel,HEM,national,PET,2020-01-01\nNy,HEM,national,PET,2099-01-01\n',
+    ),
+  });
+  await expect(app.getByTestId('person-row')).toHaveCount(2);
+  await expect(app.getByTestId('person-row').filter({ hasText: 'Gammel' })).toContainText(
+    'udløbet',
+  );
+  await app.getByLabel('Kun udløbne eller udløber inden 90 dage').check();
+  await expect(app.getByTestId('person-row')).toHaveCount(1);
+  await axeClean(app, 'people');
+});

@@ -8,7 +8,9 @@ import {
 } from '../../../shared/register';
 import { call } from '../api';
 import { SelectField } from '../components/Field';
+import { CsvTools } from '../components/CsvTools';
 import { useT } from '../i18n';
+import { RecordForm } from './RecordForm';
 import { useLevelLabel, useOnScreen } from '../stores/register';
 
 export function Records() {
@@ -19,6 +21,8 @@ export function Records() {
   const [status, setStatus] = useState<RecordFilter['status']>();
   const [search, setSearch] = useState('');
   const [records, setRecords] = useState<RecordRow[]>([]);
+  const [adding, setAdding] = useState(false);
+  const [version, setVersion] = useState(0);
 
   useEffect(() => {
     const timer = setTimeout(() => {
@@ -38,7 +42,7 @@ export function Records() {
       void call('records:list', filter).then((r) => r && setRecords(r.records));
     }, 100);
     return () => clearTimeout(timer);
-  }, [view, type, status, search]);
+  }, [view, type, status, search, version]);
 
   useOnScreen(
     records
@@ -93,6 +97,20 @@ export function Records() {
           ))}
         </SelectField>
       </div>
+      <div className="toolbar">
+        <button type="button" onClick={() => setAdding(!adding)} aria-expanded={adding}>
+          {t('records.new')}
+        </button>
+        <CsvTools kind="records" importable={false} />
+      </div>
+      {adding ? (
+        <RecordForm
+          onDone={() => {
+            setAdding(false);
+            setVersion((v) => v + 1);
+          }}
+        />
+      ) : null}
       <p className="count" role="status" data-testid="records-count">
         {t('records.count', { n: records.length })}
       </p>

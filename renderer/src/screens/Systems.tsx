@@ -10,6 +10,7 @@ import { DOMAINS } from '../../../shared/classification';
 import { MODES, PHASES, type SystemFilter, type SystemRow } from '../../../shared/register';
 import { call } from '../api';
 import { SelectField } from '../components/Field';
+import { CsvTools } from '../components/CsvTools';
 import { useT } from '../i18n';
 import { hrefFor } from '../router';
 import { useLevelLabel, useOnScreen, useRegister } from '../stores/register';
@@ -167,6 +168,7 @@ export function Systems() {
           {t('systems.new')}
         </a>
       </div>
+      <CsvTools kind="systems" importable onImported={() => void load()} />
       <p className="count" role="status" data-testid="systems-count">
         {t('systems.count', { shown: systems.length, total })}
       </p>
