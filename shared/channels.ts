@@ -28,6 +28,13 @@ export const INVOKE_CHANNELS = [
   'records:list',
   'records:create',
   'people:list',
+  'organisations:create',
+  'products:list',
+  'products:create',
+  'sites:list',
+  'sites:create',
+  'components:create',
+  'interconnections:create',
   'csv:export',
   'csv:import',
 ] as const;

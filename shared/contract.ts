@@ -10,8 +10,13 @@ import { DomainSchema, SchemeSchema } from './classification';
 import { ERROR_CODES } from './errors';
 import { RULE_CODES } from './rules';
 import {
+  ComponentInput,
+  InterconnectionInput,
   MODES,
+  OrganisationInput,
   PHASES,
+  ProductInput,
+  SiteInput,
   RecordFilter,
   RecordInput,
   RecordRow,
@@ -346,6 +351,43 @@ export const contract = {
     z.object({ expiringWithinDays: z.number().int().min(0).max(3650).optional() }).strict(),
     z.object({ people: z.array(PersonRowSchema) }).strict(),
   ),
+  'organisations:create': invoke(OrganisationInput, IdOutput),
+  'products:list': invoke(
+    Empty,
+    z
+      .object({
+        products: z.array(
+          z.object({
+            id: z.string(),
+            name: z.string(),
+            kind: z.string(),
+            authority: z.string(),
+            reference: z.string(),
+            maxLevel: z.string(),
+            domain: DomainSchema,
+            expiresOn: Nullable,
+          }),
+        ),
+      })
+      .strict(),
+  ),
+  'products:create': invoke(ProductInput, IdOutput),
+  'sites:list': invoke(
+    Empty,
+    z
+      .object({
+        sites: z.array(z.object({ id: z.string(), name: z.string(), maxLevel: z.string() })),
+      })
+      .strict(),
+  ),
+  'sites:create': invoke(
+    z
+      .object({ site: SiteInput, systemIds: z.array(z.string().uuid()).max(100).default([]) })
+      .strict(),
+    IdOutput,
+  ),
+  'components:create': invoke(ComponentInput, IdOutput),
+  'interconnections:create': invoke(InterconnectionInput, IdOutput),
   'csv:export': invoke(
     z.object({ kind: z.enum(['systems', 'records', 'people']), language: LanguageSchema }).strict(),
     z.object({ fileName: z.string(), content: z.string() }).strict(),

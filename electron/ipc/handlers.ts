@@ -79,6 +79,19 @@ export const handlers: HandlerTable = {
   'records:list': async (input, ctx) => ({ records: ctx.register.listRecords(input) }),
   'records:create': async (input, ctx) => ({ id: await ctx.register.createRecord(input) }),
   'people:list': async (input, ctx) => ({ people: ctx.register.listPeople(input) }),
+  'organisations:create': async (input, ctx) => ({
+    id: await ctx.register.createOrganisation(input),
+  }),
+  'products:list': async (_input, ctx) => ({ products: ctx.register.listProducts() }),
+  'products:create': async (input, ctx) => ({ id: await ctx.register.createProduct(input) }),
+  'sites:list': async (_input, ctx) => ({ sites: ctx.register.listSites() }),
+  'sites:create': async (input, ctx) => ({
+    id: await ctx.register.createSite(input.site, input.systemIds),
+  }),
+  'components:create': async (input, ctx) => ({ id: await ctx.register.createComponent(input) }),
+  'interconnections:create': async (input, ctx) => ({
+    id: await ctx.register.createInterconnection(input),
+  }),
   'csv:export': async (input, ctx) => exportCsv(ctx.register, input.kind, input.language),
   'csv:import': async (input, ctx) =>
     importCsv(ctx.vault.current(), ctx.register, input.kind, input.content),

@@ -704,6 +704,27 @@ export class RegisterService {
     return id;
   }
 
+  listProducts() {
+    return rows(this.db, 'SELECT * FROM approved_products ORDER BY kind, name').map((r) => ({
+      id: str(r.id),
+      name: str(r.name),
+      kind: str(r.kind),
+      authority: str(r.authority),
+      reference: str(r.reference),
+      maxLevel: str(r.max_level),
+      domain: str(r.domain) as InfoDomain,
+      expiresOn: opt(r.expires_on),
+    }));
+  }
+
+  listSites() {
+    return rows(this.db, 'SELECT id, name, max_level FROM sites ORDER BY name').map((r) => ({
+      id: str(r.id),
+      name: str(r.name),
+      maxLevel: str(r.max_level),
+    }));
+  }
+
   async createComponent(raw: unknown): Promise<string> {
     const input = ComponentInput.parse(raw);
     this.checkLevel(input.level, 'level');

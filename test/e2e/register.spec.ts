@@ -164,3 +164,68 @@ test('add a record, import systems from CSV (a bad file is refused row by row), 
   await expect(app.getByTestId('person-row')).toHaveCount(1);
   await axeClean(app, 'people');
 });
+
+test('build a register from nothing in the UI: organisation, product, system, site, component, interconnection', async ({
+  app,
+}) => {
+  await app.getByRole('link', { name: 'Indstillinger' }).click();
+  const org = app.getByRole('form', { name: 'Tilføj en organisation' });
+  await org.getByLabel('Navn').fill('Ministeriet for Test');
+  await org.getByRole('button', { name: 'Tilføj' }).click();
+  await expect(app.getByText('Ministeriet for Test (Systemejer)')).toBeVisible();
+  const product = app.getByRole('form', { name: 'Tilføj et godkendt produkt' });
+  await product.getByLabel('Navn').fill('Diode X');
+  await product.getByLabel('Art').selectOption('boundary_device');
+  await product.getByLabel('Godkendende myndighed').fill('CAA');
+  await product.getByLabel('Godkendelsesreference').fill('B-1');
+  await product.getByLabel('Godkendt op til').selectOption('CONFIDENTIAL');
+  await product.getByRole('button', { name: 'Tilføj' }).click();
+  await expect(app.getByText(/Diode X — Grænseenhed, B-1/)).toBeVisible();
+  await app.getByTestId('scheme-import').setInputFiles({
+    name: 'bad.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"id":"x","levels":[]}'),
+  });
+  await expect(app.getByTestId('scheme-message')).toContainText('levels');
+  await expect(app.getByTestId('scheme-table')).toContainText('COSMIC TOP SECRET');
+  await axeClean(app, 'settings');
+
+  await app.getByRole('link', { name: 'Systemer' }).click();
+  await app.getByRole('link', { name: 'Nyt system' }).click();
+  await app.getByLabel('Reference').fill('T-1');
+  await app.getByLabel('Navn', { exact: true }).fill('Testnet');
+  await app.getByLabel('Systemejer').selectOption({ label: 'Ministeriet for Test' });
+  await app.getByLabel('Nationalt', { exact: true }).selectOption('SECRET');
+  await app.getByLabel('Brugernes mindste sikkerhedsgodkendelse').selectOption('SECRET');
+  await app.getByRole('button', { name: 'Gem' }).click();
+  await expect(app.getByRole('heading', { name: 'T-1 Testnet' })).toBeVisible();
+
+  await app.getByRole('tab', { name: /Lokaliteter/ }).click();
+  const site = app.getByRole('form', { name: 'Tilføj en lokalitet' });
+  await site.getByLabel('Navn').fill('Kontoret');
+  await site.getByLabel('Godkendt op til').selectOption('RESTRICTED');
+  await site.getByRole('button', { name: 'Tilføj' }).click();
+  await expect(app.getByRole('tabpanel').getByRole('table')).toContainText('Kontoret');
+
+  await app.getByRole('tab', { name: /Komponenter/ }).click();
+  const component = app.getByRole('form', { name: 'Tilføj en komponent' });
+  await component.getByLabel('Produkt', { exact: true }).fill('Arbejdsstation');
+  await component.getByLabel('Lokalitet').selectOption({ label: 'Kontoret' });
+  await component.getByLabel('Niveau', { exact: true }).selectOption('SECRET');
+  await component.getByRole('button', { name: 'Tilføj' }).click();
+  await expect(app.getByRole('tabpanel').getByTestId('problems')).toContainText(
+    'lokaliteten Kontoret er kun godkendt op til',
+  );
+  await expect(app.getByRole('tab', { name: /Komponenter ⚠/ })).toBeVisible();
+
+  await app.getByRole('tab', { name: /Sammenkoblinger/ }).click();
+  const link = app.getByRole('form', { name: 'Tilføj en sammenkobling' });
+  await link.getByLabel('Eller et eksternt system').fill('Internet-gateway');
+  await link.getByLabel('Niveau på denne side').selectOption('SECRET');
+  await link.getByLabel('Niveau på den anden side').selectOption('RESTRICTED');
+  await link.getByRole('button', { name: 'Tilføj' }).click();
+  await expect(app.getByRole('tabpanel').getByTestId('problems')).toContainText(
+    'den kræver en grænseenhed',
+  );
+  await axeClean(app, 'interconnection form');
+});

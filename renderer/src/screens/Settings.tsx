@@ -8,6 +8,7 @@ import { StrengthMeter } from '../components/StrengthMeter';
 import { useT } from '../i18n';
 import { useLanguage, usePreferences } from '../stores/preferences';
 import { useVault } from '../stores/vault';
+import { ReferenceData } from './ReferenceData';
 
 function LanguageChoice() {
   const t = useT();
@@ -166,6 +167,7 @@ export function Settings() {
         <IdleLock />
         <ChangePassphrase />
       </section>
+      <ReferenceData />
     </div>
   );
 }

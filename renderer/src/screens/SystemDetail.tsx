@@ -10,6 +10,7 @@ import { call } from '../api';
 import { useT } from '../i18n';
 import { hrefFor } from '../router';
 import { useLevelLabel, useOnScreen } from '../stores/register';
+import { ComponentForm, InterconnectionForm, SiteForm } from './RegisterForms';
 import { SystemForm } from './SystemForm';
 
 const TABS = [
@@ -164,73 +165,82 @@ export function SystemDetail({ id }: { id: string }) {
       </>
     ),
     sites: (
-      <Table
-        head={[
-          t('col.name'),
-          t('col.address'),
-          t('col.areaClass'),
-          t('col.maxLevel'),
-          t('col.tempestZone'),
-          t('col.inspection'),
-        ]}
-        rows={detail.sites.map((s) => [
-          s.name,
-          s.address,
-          s.areaClass,
-          label(s.maxLevel),
-          s.tempestZone,
-          `${s.lastInspection ?? '—'} / ${s.nextInspection ?? '—'}`,
-        ])}
-        empty={t('empty.list')}
-      />
+      <>
+        <Table
+          head={[
+            t('col.name'),
+            t('col.address'),
+            t('col.areaClass'),
+            t('col.maxLevel'),
+            t('col.tempestZone'),
+            t('col.inspection'),
+          ]}
+          rows={detail.sites.map((s) => [
+            s.name,
+            s.address,
+            s.areaClass,
+            label(s.maxLevel),
+            s.tempestZone,
+            `${s.lastInspection ?? '—'} / ${s.nextInspection ?? '—'}`,
+          ])}
+          empty={t('empty.list')}
+        />
+        <SiteForm systemId={system.id} onDone={reload} />
+      </>
     ),
     components: (
-      <Table
-        head={[
-          t('col.kind'),
-          t('col.product'),
-          t('col.site'),
-          t('col.level'),
-          t('col.crypto'),
-          t('col.approvedProduct'),
-          t('col.problems'),
-        ]}
-        rows={detail.components.map((c) => [
-          t(`componentKind.${c.kind}` as MessageKey),
-          `${c.product} ${c.version}`.trim(),
-          siteName(c.siteId),
-          label(c.level),
-          c.crypto ? t('yes') : t('no'),
-          productName(c.approvedProductId),
-          <Problems key="p" violations={on('component', c.id)} />,
-        ])}
-        empty={t('empty.list')}
-      />
+      <>
+        <Table
+          head={[
+            t('col.kind'),
+            t('col.product'),
+            t('col.site'),
+            t('col.level'),
+            t('col.crypto'),
+            t('col.approvedProduct'),
+            t('col.problems'),
+          ]}
+          rows={detail.components.map((c) => [
+            t(`componentKind.${c.kind}` as MessageKey),
+            `${c.product} ${c.version}`.trim(),
+            siteName(c.siteId),
+            label(c.level),
+            c.crypto ? t('yes') : t('no'),
+            productName(c.approvedProductId),
+            <Problems key="p" violations={on('component', c.id)} />,
+          ])}
+          empty={t('empty.list')}
+        />
+        <ComponentForm systemId={system.id} onDone={reload} />
+      </>
     ),
     interconnections: (
-      <Table
-        head={[
-          t('col.peer'),
-          t('col.levels'),
-          t('col.domain'),
-          t('col.boundary'),
-          t('col.direction'),
-          t('col.approval'),
-          t('col.validUntil'),
-          t('col.problems'),
-        ]}
-        rows={detail.interconnections.map((i) => [
-          i.peer,
-          `${label(i.localLevel, i.domain)} / ${label(i.peerLevel, i.domain)}`,
-          t(`domain.${i.domain}`),
-          i.boundaryProductId ? productName(i.boundaryProductId) : i.boundaryDevice || '—',
-          t(`direction.${i.direction}` as MessageKey),
-          t(`approval.${i.approvalStatus}` as MessageKey),
-          i.validUntil ?? '—',
-          <Problems key="p" violations={on('interconnection', i.id)} />,
-        ])}
-        empty={t('empty.list')}
-      />
+      <>
+        <Table
+          head={[
+            t('col.peer'),
+            t('col.levels'),
+            t('col.domain'),
+            t('col.boundary'),
+            t('col.direction'),
+            t('col.approval'),
+            t('col.validUntil'),
+            t('col.problems'),
+          ]}
+          rows={detail.interconnections.map((i) => [
+            i.peer,
+            `${label(i.localLevel, i.domain)} / ${label(i.peerLevel, i.domain)}`,
+            t(`domain.${i.domain}`),
+            i.boundaryProductId ? productName(i.boundaryProductId) : i.boundaryDevice || '—',
+            t(`direction.${i.direction}` as MessageKey),
+            t(`approval.${i.approvalStatus}` as MessageKey),
+            i.validUntil ?? '—',
+            <Problems key="p" violations={on('interconnection', i.id)} />,
+          ])}
+          empty={t('empty.list')}
+        />
+        <InterconnectionForm systemId={system.id} onDone={reload} />
+      </>
     ),
     people: (
       <Table

@@ -1,0 +1,134 @@
+/**
+ * A form described by its fields: labelled inputs, the core's validation issues shown on the
+ * field they name, a general error otherwise. Used for the register's small "add" forms.
+ */
+import { useState, type FormEvent } from 'react';
+import type { ErrorInfo } from '../../../shared/result';
+import { errorMessage } from '../../../shared/i18n';
+import { useT } from '../i18n';
+import { useLanguage } from '../stores/preferences';
+import { Field, SelectField } from './Field';
+
+export type FieldSpec =
+  | { name: string; label: string; kind: 'text' | 'date' | 'number' }
+  | {
+      name: string;
+      label: string;
+      kind: 'select';
+      options: { value: string; label: string }[];
+      empty?: string;
+    }
+  | { name: string; label: string; kind: 'checkbox' };
+
+export type Values = Record<string, string | boolean>;
+
+interface EntityFormProps {
+  title: string;
+  fields: FieldSpec[];
+  initial: Values;
+  onSubmit: (values: Values) => Promise<{ ok: true } | { ok: false; error: ErrorInfo }>;
+  onDone?: () => void;
+}
+
+export function EntityForm({ title, fields, initial, onSubmit, onDone }: EntityFormProps) {
+  const t = useT();
+  const language = useLanguage();
+  const [values, setValues] = useState<Values>(initial);
+  const [issues, setIssues] = useState<Record<string, string>>({});
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [done, setDone] = useState(false);
+  const set = (name: string, value: string | boolean) => setValues({ ...values, [name]: value });
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setDone(false);
+    const result = await onSubmit(values);
+    if (result.ok) {
+      setValues(initial);
+      setIssues({});
+      setError(null);
+      setDone(true);
+      onDone?.();
+      return;
+    }
+    const list = (result.error.details?.issues ?? []) as {
+      path: (string | number)[];
+      message: string;
+    }[];
+    const byField = Object.fromEntries(list.map((i) => [String(i.path[0] ?? ''), i.message]));
+    setIssues(byField);
+    setError(
+      Object.keys(byField).some((k) => fields.some((f) => f.name === k)) ? null : result.error,
+    );
+  }
+
+  return (
+    <form
+      className="panel entity-form"
+      onSubmit={(e) => void submit(e)}
+      aria-label={title}
+      noValidate
+    >
+      <h3>{title}</h3>
+      <div className="form-grid">
+        {fields.map((f) => {
+          if (f.kind === 'select') {
+            return (
+              <SelectField
+                key={f.name}
+                label={f.label}
+                value={String(values[f.name] ?? '')}
+                onChange={(e) => set(f.name, e.target.value)}
+              >
+                {f.empty !== undefined ? <option value="">{f.empty}</option> : null}
+                {f.options.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+              </SelectField>
+            );
+          }
+          if (f.kind === 'checkbox') {
+            return (
+              <label key={f.name} className="radio">
+                <input
+                  type="checkbox"
+                  checked={values[f.name] === true}
+                  onChange={(e) => set(f.name, e.target.checked)}
+                />
+                {f.label}
+              </label>
+            );
+          }
+          return (
+            <Field
+              key={f.name}
+              label={f.label}
+              type={f.kind}
+              value={String(values[f.name] ?? '')}
+              onChange={(e) => set(f.name, e.target.value)}
+              error={issues[f.name]}
+            />
+          );
+        })}
+      </div>
+      {error ? (
+        <p className="form-error" role="alert">
+          {errorMessage(language, error.code)}
+        </p>
+      ) : null}
+      {done ? <p role="status">{t('form.added')}</p> : null}
+      <button type="submit">{t('form.add')}</button>
+    </form>
+  );
+}
+
+/** Empty text becomes null: what optional fields of the core expect. */
+export function orNull(value: string | boolean | undefined): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value : null;
+}
+
+export function text(value: string | boolean | undefined): string {
+  return typeof value === 'string' ? value : '';
+}

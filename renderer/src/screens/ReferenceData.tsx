@@ -1,0 +1,159 @@
+/** Reference data of the vault: organisations, approved products, and the classification scheme (view and import). */
+import { useEffect, useState } from 'react';
+import { DOMAINS } from '../../../shared/classification';
+import { errorMessage } from '../../../shared/i18n';
+import { call, callRaw } from '../api';
+import { useT } from '../i18n';
+import { useLanguage } from '../stores/preferences';
+import { useRegister } from '../stores/register';
+import { OrganisationForm, ProductForm } from './RegisterForms';
+
+export function ReferenceData() {
+  const t = useT();
+  const language = useLanguage();
+  const scheme = useRegister((s) => s.scheme);
+  const organisations = useRegister((s) => s.organisations);
+  const reload = useRegister((s) => s.load);
+  const [products, setProducts] = useState<
+    {
+      id: string;
+      name: string;
+      kind: string;
+      reference: string;
+      maxLevel: string;
+      expiresOn: string | null;
+    }[]
+  >([]);
+  const [version, setVersion] = useState(0);
+  const [schemeMessage, setSchemeMessage] = useState<{
+    ok: boolean;
+    text: string;
+    issues?: string[];
+  } | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    void call('products:list', {}).then((r) => live && r && setProducts(r.products));
+    return () => {
+      live = false;
+    };
+  }, [version]);
+
+  async function importScheme(file: File | undefined) {
+    if (!file) {
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await file.text());
+    } catch {
+      setSchemeMessage({
+        ok: false,
+        text: errorMessage(language, 'VALIDATION_FAILED'),
+        issues: ['not JSON'],
+      });
+      return;
+    }
+    const result = await callRaw('register:importScheme', { scheme: parsed });
+    if (result.ok) {
+      setSchemeMessage({ ok: true, text: t('scheme.imported') });
+      await reload();
+    } else {
+      const issues = (result.error.details?.issues ?? []) as { path: unknown; message: string }[];
+      setSchemeMessage({
+        ok: false,
+        text: errorMessage(language, result.error.code),
+        issues: issues.map(
+          (i) => `${Array.isArray(i.path) ? i.path.join('.') : String(i.path)}: ${i.message}`,
+        ),
+      });
+    }
+  }
+
+  return (
+    <section className="field-group" aria-labelledby="reference-title">
+      <h2 id="reference-title">{t('settings.reference')}</h2>
+      <h3>{t('settings.scheme')}</h3>
+      {scheme ? (
+        <>
+          <p>
+            {scheme.scheme.name[language]} —{' '}
+            {t('scheme.version', { version: scheme.scheme.version })}
+          </p>
+          <table className="table" data-testid="scheme-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('col.rank')}</th>
+                <th scope="col">{t('col.code')}</th>
+                {DOMAINS.map((d) => (
+                  <th key={d} scope="col">
+                    {t(`domain.${d}`)}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {scheme.levels.map((l) => (
+                <tr key={l.code}>
+                  <td>{l.rank}</td>
+                  <td className="mono">{l.code}</td>
+                  {DOMAINS.map((d) => (
+                    <td key={d}>
+                      {l.labels[d]} ({l.abbreviations[d]})
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+      <label className="button secondary file-button">
+        {t('scheme.import')}
+        <input
+          type="file"
+          accept=".json,application/json"
+          className="visually-hidden"
+          data-testid="scheme-import"
+          onChange={(e) => void importScheme(e.target.files?.[0])}
+        />
+      </label>
+      {schemeMessage ? (
+        <div role="status" data-testid="scheme-message">
+          <p className={schemeMessage.ok ? undefined : 'form-error'}>{schemeMessage.text}</p>
+          {schemeMessage.issues ? (
+            <ul>
+              {schemeMessage.issues.map((i) => (
+                <li key={i} className="mono">
+                  {i}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+
+      <h3>{t('settings.organisations')}</h3>
+      <ul>
+        {organisations.map((o) => (
+          <li key={o.id}>
+            {o.name} ({t(`orgType.${o.type}` as 'orgType.other')})
+          </li>
+        ))}
+      </ul>
+      <OrganisationForm onDone={() => void reload()} />
+
+      <h3>{t('settings.products')}</h3>
+      <ul>
+        {products.map((p) => (
+          <li key={p.id}>
+            {p.name} — {t(`productKind.${p.kind}` as 'productKind.crypto')}, {p.reference},{' '}
+            {p.maxLevel}
+            {p.expiresOn ? ` → ${p.expiresOn}` : ''}
+          </li>
+        ))}
+      </ul>
+      <ProductForm onDone={() => setVersion((v) => v + 1)} />
+    </section>
+  );
+}

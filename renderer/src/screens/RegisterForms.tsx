@@ -1,0 +1,292 @@
+/** The register's add-forms: sites, components and interconnections of a system; organisations and approved products. */
+import { useEffect, useState } from 'react';
+import { DOMAINS, type InfoDomain } from '../../../shared/classification';
+import type { MessageKey } from '../../../shared/i18n';
+import {
+  APPROVAL_STATUSES,
+  COMPONENT_KINDS,
+  DIRECTIONS,
+  ORG_TYPES,
+  PRODUCT_KINDS,
+} from '../../../shared/register';
+import { call, callRaw } from '../api';
+import { EntityForm, orNull, text, type FieldSpec } from '../components/EntityForm';
+import { useT } from '../i18n';
+import { useLevelLabel, useRegister } from '../stores/register';
+
+function useLevelOptions(domain: InfoDomain = 'national') {
+  const scheme = useRegister((s) => s.scheme);
+  const label = useLevelLabel();
+  return (scheme?.levels ?? []).map((l) => ({ value: l.code, label: label(l.code, domain) }));
+}
+
+function useChoices<T>(load: () => Promise<T[] | undefined>, deps: unknown[] = []): T[] {
+  const [items, setItems] = useState<T[]>([]);
+  useEffect(() => {
+    let live = true;
+    void load().then((list) => live && list && setItems(list));
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the loader is re-run when deps change
+  }, deps);
+  return items;
+}
+
+const options = (t: (k: MessageKey) => string, prefix: string, values: readonly string[]) =>
+  values.map((v) => ({ value: v, label: t(`${prefix}.${v}` as MessageKey) }));
+
+export function SiteForm({ systemId, onDone }: { systemId: string; onDone: () => void }) {
+  const t = useT();
+  const levels = useLevelOptions();
+  const fields: FieldSpec[] = [
+    { name: 'name', label: t('col.name'), kind: 'text' },
+    { name: 'address', label: t('col.address'), kind: 'text' },
+    { name: 'areaClass', label: t('col.areaClass'), kind: 'text' },
+    { name: 'maxLevel', label: t('col.maxLevel'), kind: 'select', options: levels },
+    { name: 'tempestZone', label: t('col.tempestZone'), kind: 'text' },
+    { name: 'lastInspection', label: t('field.lastInspection'), kind: 'date' },
+    { name: 'nextInspection', label: t('field.nextInspection'), kind: 'date' },
+  ];
+  return (
+    <EntityForm
+      title={t('form.site')}
+      fields={fields}
+      initial={{ maxLevel: levels[0]?.value ?? 'RESTRICTED' }}
+      onDone={onDone}
+      onSubmit={(v) =>
+        callRaw('sites:create', {
+          systemIds: [systemId],
+          site: {
+            name: text(v.name),
+            address: text(v.address),
+            areaClass: text(v.areaClass),
+            maxLevel: text(v.maxLevel),
+            tempestZone: text(v.tempestZone),
+            lastInspection: orNull(v.lastInspection),
+            nextInspection: orNull(v.nextInspection),
+          },
+        })
+      }
+    />
+  );
+}
+
+export function ComponentForm({ systemId, onDone }: { systemId: string; onDone: () => void }) {
+  const t = useT();
+  const levels = useLevelOptions();
+  const sites = useChoices(async () => (await call('sites:list', {}))?.sites);
+  const products = useChoices(async () => (await call('products:list', {}))?.products);
+  const fields: FieldSpec[] = [
+    {
+      name: 'kind',
+      label: t('col.kind'),
+      kind: 'select',
+      options: options(t, 'componentKind', COMPONENT_KINDS),
+    },
+    { name: 'product', label: t('col.product'), kind: 'text' },
+    { name: 'version', label: t('field.version'), kind: 'text' },
+    {
+      name: 'siteId',
+      label: t('col.site'),
+      kind: 'select',
+      empty: t('system.none'),
+      options: sites.map((s) => ({ value: s.id, label: s.name })),
+    },
+    { name: 'level', label: t('col.level'), kind: 'select', options: levels },
+    { name: 'tempestLevel', label: t('field.tempestLevel'), kind: 'text' },
+    {
+      name: 'approvedProductId',
+      label: t('col.approvedProduct'),
+      kind: 'select',
+      empty: t('system.none'),
+      options: products.map((p) => ({ value: p.id, label: `${p.name} (${p.reference})` })),
+    },
+    { name: 'crypto', label: t('col.crypto'), kind: 'checkbox' },
+  ];
+  return (
+    <EntityForm
+      title={t('form.component')}
+      fields={fields}
+      initial={{ kind: 'workstation', level: levels[0]?.value ?? 'RESTRICTED', crypto: false }}
+      onDone={onDone}
+      onSubmit={(v) =>
+        callRaw('components:create', {
+          systemId,
+          kind: text(v.kind) as (typeof COMPONENT_KINDS)[number],
+          product: text(v.product),
+          version: text(v.version),
+          siteId: orNull(v.siteId),
+          level: text(v.level),
+          tempestLevel: text(v.tempestLevel),
+          crypto: v.crypto === true,
+          approvedProductId: orNull(v.approvedProductId),
+        })
+      }
+    />
+  );
+}
+
+export function InterconnectionForm({
+  systemId,
+  onDone,
+}: {
+  systemId: string;
+  onDone: () => void;
+}) {
+  const t = useT();
+  const levels = useLevelOptions();
+  const systems = useChoices(async () =>
+    (await call('systems:list', {}))?.systems.filter((s) => s.id !== systemId),
+  );
+  const products = useChoices(async () =>
+    (await call('products:list', {}))?.products.filter((p) => p.kind === 'boundary_device'),
+  );
+  const fields: FieldSpec[] = [
+    {
+      name: 'peerSystemId',
+      label: t('field.peerSystem'),
+      kind: 'select',
+      empty: t('system.none'),
+      options: systems.map((s) => ({ value: s.id, label: `${s.ref} ${s.name}` })),
+    },
+    { name: 'peerName', label: t('field.peerName'), kind: 'text' },
+    { name: 'localLevel', label: t('field.localLevel'), kind: 'select', options: levels },
+    { name: 'peerLevel', label: t('field.peerLevel'), kind: 'select', options: levels },
+    {
+      name: 'domain',
+      label: t('col.domain'),
+      kind: 'select',
+      options: options(t, 'domain', DOMAINS),
+    },
+    {
+      name: 'boundaryProductId',
+      label: t('field.boundaryProduct'),
+      kind: 'select',
+      empty: t('system.none'),
+      options: products.map((p) => ({ value: p.id, label: p.name })),
+    },
+    {
+      name: 'boundaryDevice',
+      label: t('field.boundaryDevice'),
+      kind: 'text',
+    },
+    {
+      name: 'direction',
+      label: t('col.direction'),
+      kind: 'select',
+      options: options(t, 'direction', DIRECTIONS),
+    },
+    {
+      name: 'approvalStatus',
+      label: t('col.approval'),
+      kind: 'select',
+      options: options(t, 'approval', APPROVAL_STATUSES),
+    },
+    { name: 'validUntil', label: t('col.validUntil'), kind: 'date' },
+  ];
+  const first = levels[0]?.value ?? 'RESTRICTED';
+  return (
+    <EntityForm
+      title={t('form.interconnection')}
+      fields={fields}
+      initial={{
+        localLevel: first,
+        peerLevel: first,
+        domain: 'national',
+        direction: 'bidirectional',
+        approvalStatus: 'pending',
+      }}
+      onDone={onDone}
+      onSubmit={(v) =>
+        callRaw('interconnections:create', {
+          systemId,
+          peerSystemId: orNull(v.peerSystemId),
+          peerName: text(v.peerName),
+          localLevel: text(v.localLevel),
+          peerLevel: text(v.peerLevel),
+          domain: text(v.domain) as InfoDomain,
+          boundaryProductId: orNull(v.boundaryProductId),
+          boundaryDevice: text(v.boundaryDevice),
+          direction: text(v.direction) as (typeof DIRECTIONS)[number],
+          approvalStatus: text(v.approvalStatus) as (typeof APPROVAL_STATUSES)[number],
+          validUntil: orNull(v.validUntil),
+        })
+      }
+    />
+  );
+}
+
+export function OrganisationForm({ onDone }: { onDone: () => void }) {
+  const t = useT();
+  return (
+    <EntityForm
+      title={t('form.organisation')}
+      fields={[
+        { name: 'name', label: t('col.name'), kind: 'text' },
+        {
+          name: 'type',
+          label: t('field.orgType'),
+          kind: 'select',
+          options: options(t, 'orgType', ORG_TYPES),
+        },
+        { name: 'cvr', label: t('field.cvr'), kind: 'text' },
+      ]}
+      initial={{ type: 'system_owner' }}
+      onDone={onDone}
+      onSubmit={(v) =>
+        callRaw('organisations:create', {
+          name: text(v.name),
+          type: text(v.type) as (typeof ORG_TYPES)[number],
+          cvr: text(v.cvr),
+        })
+      }
+    />
+  );
+}
+
+export function ProductForm({ onDone }: { onDone: () => void }) {
+  const t = useT();
+  const levels = useLevelOptions();
+  return (
+    <EntityForm
+      title={t('form.product')}
+      fields={[
+        { name: 'name', label: t('col.name'), kind: 'text' },
+        { name: 'vendor', label: t('field.vendor'), kind: 'text' },
+        { name: 'version', label: t('field.version'), kind: 'text' },
+        {
+          name: 'kind',
+          label: t('field.productKind'),
+          kind: 'select',
+          options: options(t, 'productKind', PRODUCT_KINDS),
+        },
+        { name: 'authority', label: t('field.authority'), kind: 'text' },
+        { name: 'reference', label: t('field.reference'), kind: 'text' },
+        { name: 'maxLevel', label: t('col.maxLevel'), kind: 'select', options: levels },
+        {
+          name: 'domain',
+          label: t('col.domain'),
+          kind: 'select',
+          options: options(t, 'domain', DOMAINS),
+        },
+        { name: 'expiresOn', label: t('field.expiresOn'), kind: 'date' },
+      ]}
+      initial={{ kind: 'crypto', maxLevel: levels[0]?.value ?? 'RESTRICTED', domain: 'national' }}
+      onDone={onDone}
+      onSubmit={(v) =>
+        callRaw('products:create', {
+          name: text(v.name),
+          vendor: text(v.vendor),
+          version: text(v.version),
+          kind: text(v.kind) as (typeof PRODUCT_KINDS)[number],
+          authority: text(v.authority),
+          reference: text(v.reference),
+          maxLevel: text(v.maxLevel),
+          domain: text(v.domain) as InfoDomain,
+          expiresOn: orNull(v.expiresOn),
+        })
+      }
+    />
+  );
+}
