@@ -35,6 +35,12 @@ export const INVOKE_CHANNELS = [
   'sites:create',
   'components:create',
   'interconnections:create',
+  'uploads:begin',
+  'uploads:chunk',
+  'uploads:finish',
+  'uploads:abort',
+  'records:attach',
+  'records:attachments',
   'csv:export',
   'csv:import',
 ] as const;

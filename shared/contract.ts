@@ -388,6 +388,61 @@ export const contract = {
   ),
   'components:create': invoke(ComponentInput, IdOutput),
   'interconnections:create': invoke(InterconnectionInput, IdOutput),
+  'uploads:begin': invoke(
+    z
+      .object({
+        name: z.string().min(1).max(255),
+        size: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 40),
+      })
+      .strict(),
+    z.object({ uploadId: z.string().uuid() }).strict(),
+  ),
+  'uploads:chunk': invoke(
+    z
+      .object({
+        uploadId: z.string().uuid(),
+        index: z.number().int().min(0),
+        // base64 of at most 1 MiB
+        data: z
+          .string()
+          .max(1_398_104)
+          .regex(/^[A-Za-z0-9+/]*={0,2}$/),
+      })
+      .strict(),
+    z.object({ received: z.number().int() }).strict(),
+  ),
+  'uploads:finish': invoke(
+    z.object({ uploadId: z.string().uuid() }).strict(),
+    z.object({ name: z.string(), sha256: z.string(), size: z.number().int() }).strict(),
+  ),
+  'uploads:abort': invoke(
+    z.object({ uploadId: z.string().uuid() }).strict(),
+    z.object({ aborted: z.literal(true) }).strict(),
+  ),
+  'records:attach': invoke(
+    z.object({ recordId: z.string().uuid(), uploadId: z.string().uuid() }).strict(),
+    z.object({ attached: z.literal(true) }).strict(),
+  ),
+  'records:attachments': invoke(
+    z.object({ recordId: z.string().uuid() }).strict(),
+    z
+      .object({
+        attachments: z.array(
+          z.object({
+            address: z.string(),
+            name: z.string(),
+            sha256: z.string(),
+            size: z.number(),
+            addedAt: z.string(),
+          }),
+        ),
+      })
+      .strict(),
+  ),
   'csv:export': invoke(
     z.object({ kind: z.enum(['systems', 'records', 'people']), language: LanguageSchema }).strict(),
     z.object({ fileName: z.string(), content: z.string() }).strict(),

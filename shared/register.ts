@@ -246,6 +246,7 @@ export const RecordRow = z.object({
   status: z.enum(RECORD_STATUSES),
   notes: z.string(),
   systemIds: z.array(z.string()),
+  attachments: z.number().int(),
   overdue: z.boolean(),
 });
 export type RecordRow = z.infer<typeof RecordRow>;

@@ -5,6 +5,7 @@
  */
 import type { Diagnostics, EventChannel, PayloadOf, Preferences } from '../../shared/contract';
 import type { RegisterService } from '../services/register';
+import type { Uploads } from '../services/uploads';
 import type { VaultService } from '../services/vault-service';
 
 export interface PreferencesStore {
@@ -34,4 +35,6 @@ export interface HandlerContext {
   vault: VaultService;
   /** The register of the open vault (VAULT_LOCKED while none is open). */
   register: RegisterService;
+  /** Chunked uploads into the open vault's blob store. */
+  uploads: Uploads;
 }

@@ -92,6 +92,24 @@ export const handlers: HandlerTable = {
   'interconnections:create': async (input, ctx) => ({
     id: await ctx.register.createInterconnection(input),
   }),
+  'uploads:begin': async (input, ctx) => ctx.uploads.begin(input.name, input.size),
+  'uploads:chunk': async (input, ctx) =>
+    ctx.uploads.chunk(input.uploadId, input.index, Buffer.from(input.data, 'base64')),
+  'uploads:finish': async (input, ctx) => {
+    const done = await ctx.uploads.finish(input.uploadId);
+    return { name: done.name, sha256: done.sha256, size: done.size };
+  },
+  'uploads:abort': async (input, ctx) => {
+    ctx.uploads.abort(input.uploadId);
+    return { aborted: true };
+  },
+  'records:attach': async (input, ctx) => {
+    await ctx.register.attachToRecord(input.recordId, ctx.uploads.take(input.uploadId));
+    return { attached: true };
+  },
+  'records:attachments': async (input, ctx) => ({
+    attachments: ctx.register.listAttachments(input.recordId),
+  }),
   'csv:export': async (input, ctx) => exportCsv(ctx.register, input.kind, input.language),
   'csv:import': async (input, ctx) =>
     importCsv(ctx.vault.current(), ctx.register, input.kind, input.content),

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { handlers } from '../ipc/handlers';
 import { RegisterService } from '../services/register';
+import { Uploads } from '../services/uploads';
 import { VaultService } from '../services/vault-service';
 import { PRODUCTION_CONFIG } from '../vault/vault';
 import type { HandlerContext } from '../ipc/context';
@@ -58,6 +59,8 @@ if (!app.requestSingleInstanceLock()) {
     };
     const prefs = new ElectronPreferences();
     const vault = new VaultService({ config: PRODUCTION_CONFIG, prefs, emit });
+    const uploads = new Uploads(() => vault.current());
+    vault.onLock(() => uploads.abortAll());
     const ctx: HandlerContext = {
       app: {
         appVersion: app.getVersion(),
@@ -86,6 +89,7 @@ if (!app.requestSingleInstanceLock()) {
       },
       vault,
       register: new RegisterService(() => vault.current()),
+      uploads,
     };
     wireVaultLifecycle(app, powerMonitor, vault, emit);
     registerIpc(handlers, ctx, log);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { HandlerContext } from '../ipc/context';
 import { JsonFilePreferences } from '../services/preferences';
 import { RegisterService } from '../services/register';
+import { Uploads } from '../services/uploads';
 import { VaultService } from '../services/vault-service';
 import { PRODUCTION_CONFIG, type VaultConfig } from '../vault/vault';
 
@@ -34,6 +35,8 @@ export function createPreviewContext(options: PreviewContextOptions): HandlerCon
     prefs,
     emit: options.emit,
   });
+  const uploads = new Uploads(() => vault.current());
+  vault.onLock(() => uploads.abortAll());
   return {
     app: {
       appVersion: readAppVersion(options.projectRoot),
@@ -54,5 +57,6 @@ export function createPreviewContext(options: PreviewContextOptions): HandlerCon
     pickFolder: async () => null,
     vault,
     register: new RegisterService(() => vault.current()),
+    uploads,
   };
 }

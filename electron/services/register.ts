@@ -848,6 +848,42 @@ export class RegisterService {
     return id;
   }
 
+  /** Attaches a stored blob to a record (audited). */
+  async attachToRecord(
+    recordId: string,
+    blob: { address: string; name: string; sha256: string; size: number },
+  ): Promise<void> {
+    this.exists('records', recordId, 'recordId');
+    const name = blob.name.replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 255) || 'file';
+    await this.vault().change(
+      {
+        action: 'record.attach',
+        entityType: 'record',
+        entityId: recordId,
+        changes: { name, sha256: blob.sha256, size: blob.size },
+      },
+      (db) =>
+        db.run(
+          'INSERT OR REPLACE INTO record_attachments (record_id, blob_address, name, sha256, size, added_at) VALUES (?, ?, ?, ?, ?, ?)',
+          [recordId, blob.address, name, blob.sha256, blob.size, new Date().toISOString()],
+        ),
+    );
+  }
+
+  listAttachments(recordId: string) {
+    return rows(
+      this.db,
+      'SELECT blob_address, name, sha256, size, added_at FROM record_attachments WHERE record_id = ? ORDER BY added_at',
+      [recordId],
+    ).map((r) => ({
+      address: str(r.blob_address),
+      name: str(r.name),
+      sha256: str(r.sha256),
+      size: Number(r.size),
+      addedAt: str(r.added_at),
+    }));
+  }
+
   listRecords(raw: unknown = {}, day = today()): RecordRow[] {
     const filter = RecordFilter.parse(raw);
     const where: string[] = [];
@@ -877,7 +913,8 @@ export class RegisterService {
       where.push("r.status <> 'closed' AND r.follow_up_due IS NOT NULL AND r.follow_up_due <= ?");
       params.push(addDays(day, filter.dueWithinDays));
     }
-    const sql = `SELECT r.*, (SELECT group_concat(system_id, ';') FROM record_systems WHERE record_id = r.id) AS systems
+    const sql = `SELECT r.*, (SELECT group_concat(system_id, ';') FROM record_systems WHERE record_id = r.id) AS systems,
+        (SELECT count(*) FROM record_attachments WHERE record_id = r.id) AS attachments
       FROM records r ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY COALESCE(r.follow_up_due, '9999-12-31'), r.title`;
     return rows(this.db, sql, params).map((r) => ({
@@ -897,6 +934,7 @@ export class RegisterService {
       status: str(r.status) as RecordRow['status'],
       notes: str(r.notes),
       systemIds: str(r.systems).split(';').filter(Boolean),
+      attachments: Number(r.attachments ?? 0),
       overdue: str(r.status) !== 'closed' && r.follow_up_due !== null && str(r.follow_up_due) < day,
     }));
   }

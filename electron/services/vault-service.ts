@@ -48,6 +48,7 @@ export class VaultService {
   private idleTimer: NodeJS.Timeout | null = null;
   private lastActivity: number;
   private readonly clock: () => number;
+  private readonly lockListeners = new Set<() => void>();
 
   constructor(private readonly options: VaultServiceOptions) {
     this.clock = options.clock ?? Date.now;
@@ -93,6 +94,11 @@ export class VaultService {
           : { ...v.audit },
       confirmGroups: this.pendingRecovery?.groups ?? null,
     };
+  }
+
+  /** Called after every lock (e.g. to drop unfinished uploads). */
+  onLock(listener: () => void): void {
+    this.lockListeners.add(listener);
   }
 
   /** Records user activity (every call from the UI) for the idle lock. */
@@ -213,6 +219,9 @@ export class VaultService {
       this.vault = null;
       this.pendingRecovery = null;
       this.stopIdleTimer();
+      for (const listener of this.lockListeners) {
+        listener();
+      }
       this.options.emit('vault:stateChanged', { state: this.state() });
     }
     return this.status();

@@ -90,10 +90,19 @@ export class BlobStore {
     this.macKey = Buffer.from(hkdfSync('sha256', dataKey, 'awb blobs', 'awb blob address v1', 32));
   }
 
-  /** Drops the derived keys (on lock). */
+  private wiped = false;
+
+  /** Drops the derived keys (on lock); a stream still running fails instead of using them. */
   wipe(): void {
+    this.wiped = true;
     this.encKey.fill(0);
     this.macKey.fill(0);
+  }
+
+  private assertOpen(): void {
+    if (this.wiped) {
+      throw new AppError('VAULT_LOCKED', 'The vault was locked');
+    }
   }
 
   pathOf(address: string): string {
@@ -128,6 +137,7 @@ export class BlobStore {
     try {
       await handle.write(header);
       for await (const { data, last } of fixedChunks(source, CHUNK_SIZE)) {
+        this.assertOpen();
         hmac.update(data);
         sha.update(data);
         const cipher = createCipheriv('aes-256-gcm', this.encKey, nonce(prefix, counter, last));
@@ -143,6 +153,7 @@ export class BlobStore {
       }
       await handle.sync();
       await handle.close();
+      this.assertOpen();
       const address = hmac.digest('hex');
       const path = join(this.dir, address);
       try {
@@ -193,6 +204,7 @@ export class BlobStore {
     let counter = 0;
     const hmac = createHmac('sha256', this.macKey);
     const open = (sealed: Buffer, last: boolean): Buffer | null => {
+      this.assertOpen();
       if (!header) {
         return null;
       }

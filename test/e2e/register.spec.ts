@@ -120,6 +120,13 @@ test('add a record, import systems from CSV (a bad file is refused row by row), 
   await form.getByRole('button', { name: 'Registrér' }).click();
   await expect(app.getByTestId('record-row')).toHaveCount(1);
   await expect(app.getByTestId('record-row')).toContainText('overskredet');
+  // attach a 3 MB file: chunked upload into the vault's blob store
+  await app.getByTestId('attach-input').setInputFiles({
+    name: 'svar.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.alloc(3 * 1024 * 1024, 7),
+  });
+  await expect(app.getByTestId('attachment-count')).toHaveText('1');
   await expect(app.getByTestId('classification-banner-top')).toHaveText(/NATO CONFIDENTIAL/);
 
   await app.getByRole('link', { name: 'Systemer' }).click();

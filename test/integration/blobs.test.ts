@@ -136,3 +136,24 @@ describe('blob store', () => {
     other.cleanup();
   });
 });
+
+describe('blob store after lock', () => {
+  it('an upload still streaming when the vault locks fails instead of sealing under wiped keys', async () => {
+    const other = tempFolder('awb-blobs-lock-');
+    const { vault: v } = await Vault.create(other.path, PASSPHRASE, PROFILE, TEST_CONFIG);
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    async function* slow(): AsyncGenerator<Buffer> {
+      yield randomBytes(CHUNK_SIZE);
+      await gate;
+      yield randomBytes(CHUNK_SIZE * 2);
+    }
+    const pending = v.blobs.put(slow());
+    await new Promise((r) => setTimeout(r, 20));
+    await v.close();
+    release();
+    await expect(pending).rejects.toMatchObject({ code: 'VAULT_LOCKED' });
+    expect(readdirSync(join(other.path, BLOB_DIR))).toEqual([]);
+    other.cleanup();
+  });
+});

@@ -8,6 +8,7 @@ import {
 } from '../../../shared/register';
 import { call } from '../api';
 import { SelectField } from '../components/Field';
+import { AttachButton } from '../components/AttachButton';
 import { CsvTools } from '../components/CsvTools';
 import { useT } from '../i18n';
 import { RecordForm } from './RecordForm';
@@ -157,6 +158,14 @@ export function Records() {
                 <td>{t(`recordStatus.${r.status}`)}</td>
                 <td>
                   {r.markingLevel ? label(r.markingLevel, r.markingDomain ?? 'national') : '—'}
+                </td>
+                <td>
+                  <span data-testid="attachment-count">{r.attachments}</span>{' '}
+                  <AttachButton
+                    recordId={r.id}
+                    title={r.title}
+                    onDone={() => setVersion((v) => v + 1)}
+                  />
                 </td>
               </tr>
             ))}

@@ -1,0 +1,153 @@
+/**
+ * Chunked uploads from the UI into the vault's blob store. The renderer sends a file in
+ * ordered chunks (base64 over IPC or the preview's HTTP alike, so progress is known and no
+ * side needs the whole file in memory); each chunk is streamed into the sealing writer as it
+ * arrives, with backpressure. A finished upload is held until a feature attaches it (once).
+ */
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../shared/errors';
+import type { StoredBlob } from '../vault/blobs';
+import type { Vault } from '../vault/vault';
+
+export const MAX_CHUNK_BYTES = 1024 * 1024;
+const MAX_ACTIVE = 4;
+const QUEUE_DEPTH = 4;
+
+/** An async iterable fed by push(); end() finishes it, fail() makes the consumer throw. */
+class ChunkQueue implements AsyncIterable<Uint8Array> {
+  private items: (Uint8Array | null | Error)[] = [];
+  private wakeConsumer: (() => void) | null = null;
+  private wakeProducer: (() => void) | null = null;
+
+  async push(chunk: Uint8Array): Promise<void> {
+    while (this.items.length >= QUEUE_DEPTH) {
+      await new Promise<void>((resolve) => (this.wakeProducer = resolve));
+    }
+    this.items.push(chunk);
+    this.wakeConsumer?.();
+  }
+
+  end(): void {
+    this.items.push(null);
+    this.wakeConsumer?.();
+  }
+
+  fail(error: Error): void {
+    this.items.push(error);
+    this.wakeConsumer?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    for (;;) {
+      while (this.items.length === 0) {
+        await new Promise<void>((resolve) => (this.wakeConsumer = resolve));
+      }
+      const item = this.items.shift();
+      this.wakeProducer?.();
+      if (item === null || item === undefined) {
+        return;
+      }
+      if (item instanceof Error) {
+        throw item;
+      }
+      yield item;
+    }
+  }
+}
+
+interface Active {
+  name: string;
+  size: number;
+  received: number;
+  nextIndex: number;
+  queue: ChunkQueue;
+  result: Promise<StoredBlob>;
+}
+
+export interface FinishedUpload extends StoredBlob {
+  name: string;
+}
+
+export class Uploads {
+  private readonly active = new Map<string, Active>();
+  private readonly finished = new Map<string, FinishedUpload>();
+
+  constructor(private readonly vault: () => Vault) {}
+
+  begin(name: string, size: number): { uploadId: string } {
+    if (this.active.size >= MAX_ACTIVE) {
+      throw new AppError('VALIDATION_FAILED', 'Too many uploads at once');
+    }
+    const queue = new ChunkQueue();
+    const uploadId = randomUUID();
+    const result = this.vault().blobs.put(queue);
+    result.catch(() => undefined); // observed in finish/abort
+    this.active.set(uploadId, { name, size, received: 0, nextIndex: 0, queue, result });
+    return { uploadId };
+  }
+
+  private get(uploadId: string): Active {
+    const upload = this.active.get(uploadId);
+    if (!upload) {
+      throw new AppError('NOT_FOUND', 'No such upload');
+    }
+    return upload;
+  }
+
+  async chunk(uploadId: string, index: number, data: Buffer): Promise<{ received: number }> {
+    const upload = this.get(uploadId);
+    if (
+      index !== upload.nextIndex ||
+      data.length > MAX_CHUNK_BYTES ||
+      upload.received + data.length > upload.size
+    ) {
+      this.abort(uploadId);
+      throw new AppError('VALIDATION_FAILED', 'Chunk out of order or beyond the declared size');
+    }
+    upload.nextIndex++;
+    upload.received += data.length;
+    await upload.queue.push(data);
+    return { received: upload.received };
+  }
+
+  async finish(uploadId: string): Promise<FinishedUpload> {
+    const upload = this.get(uploadId);
+    if (upload.received !== upload.size) {
+      this.abort(uploadId);
+      throw new AppError('VALIDATION_FAILED', 'The upload is shorter than declared');
+    }
+    upload.queue.end();
+    this.active.delete(uploadId);
+    const stored = await upload.result;
+    const done = { ...stored, name: upload.name };
+    this.finished.set(uploadId, done);
+    return done;
+  }
+
+  abort(uploadId: string): void {
+    const upload = this.active.get(uploadId);
+    if (upload) {
+      upload.queue.fail(new AppError('VALIDATION_FAILED', 'Upload aborted'));
+      this.active.delete(uploadId);
+    }
+    this.finished.delete(uploadId);
+  }
+
+  /** Hands a finished upload to the feature that attaches it; each upload can be taken once. */
+  take(uploadId: string): FinishedUpload {
+    const done = this.finished.get(uploadId);
+    if (!done) {
+      throw new AppError('NOT_FOUND', 'No finished upload with that id');
+    }
+    this.finished.delete(uploadId);
+    return done;
+  }
+
+  /** On lock: every unfinished upload is dropped (its temp file removed by the writer). */
+  abortAll(): void {
+    for (const id of [...this.active.keys()]) {
+      this.abort(id);
+    }
+    this.finished.clear();
+  }
+}
