@@ -29,6 +29,8 @@ export const INVOKE_CHANNELS = [
   'records:create',
   'people:list',
   'organisations:create',
+  'people:create',
+  'systems:assignPerson',
   'products:list',
   'products:create',
   'sites:list',

@@ -14,6 +14,7 @@ import {
   InterconnectionInput,
   MODES,
   OrganisationInput,
+  PersonInput,
   PHASES,
   ProductInput,
   SiteInput,
@@ -352,6 +353,17 @@ export const contract = {
     z.object({ people: z.array(PersonRowSchema) }).strict(),
   ),
   'organisations:create': invoke(OrganisationInput, IdOutput),
+  'people:create': invoke(PersonInput, IdOutput),
+  'systems:assignPerson': invoke(
+    z
+      .object({
+        systemId: z.string().uuid(),
+        personId: z.string().uuid(),
+        role: z.string().trim().min(1).max(80),
+      })
+      .strict(),
+    z.object({ assigned: z.literal(true) }).strict(),
+  ),
   'products:list': invoke(
     Empty,
     z

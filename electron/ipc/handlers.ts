@@ -82,6 +82,11 @@ export const handlers: HandlerTable = {
   'organisations:create': async (input, ctx) => ({
     id: await ctx.register.createOrganisation(input),
   }),
+  'people:create': async (input, ctx) => ({ id: await ctx.register.createPerson(input) }),
+  'systems:assignPerson': async (input, ctx) => {
+    await ctx.register.assignPerson(input.systemId, input.personId, input.role);
+    return { assigned: true };
+  },
   'products:list': async (_input, ctx) => ({ products: ctx.register.listProducts() }),
   'products:create': async (input, ctx) => ({ id: await ctx.register.createProduct(input) }),
   'sites:list': async (_input, ctx) => ({ sites: ctx.register.listSites() }),

@@ -235,4 +235,23 @@ test('build a register from nothing in the UI: organisation, product, system, si
     'den kræver en grænseenhed',
   );
   await axeClean(app, 'interconnection form');
+
+  await app.getByRole('link', { name: 'Personer' }).click();
+  const person = app.getByRole('form', { name: 'Tilføj en person' });
+  await person.getByLabel('Navn').fill('Karl Lav');
+  await person.getByLabel('Sikkerhedsgodkendelsens niveau').selectOption('CONFIDENTIAL');
+  await person.getByLabel('Udstedt af').fill('PET');
+  await person.getByLabel('Sikkerhedsgodkendelsen udløber').fill('2099-01-01');
+  await person.getByRole('button', { name: 'Tilføj' }).click();
+  await expect(app.getByTestId('person-row')).toHaveCount(1);
+  await app.getByRole('link', { name: 'Systemer' }).click();
+  await app.getByTestId('system-row').click();
+  await app.getByRole('tab', { name: /Personer/ }).click();
+  const assign = app.getByRole('form', { name: 'Knyt en person til systemet' });
+  await assign.getByLabel('Person', { exact: true }).selectOption({ label: 'Karl Lav' });
+  await assign.getByLabel('Rolle').fill('Systemadministrator');
+  await assign.getByRole('button', { name: 'Tilføj' }).click();
+  await expect(app.getByRole('tabpanel').getByTestId('problems')).toContainText(
+    'Karl Lav er godkendt under systemets minimum',
+  );
 });

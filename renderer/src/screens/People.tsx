@@ -6,6 +6,7 @@ import { call } from '../api';
 import { CsvTools } from '../components/CsvTools';
 import { useT } from '../i18n';
 import { useLevelLabel } from '../stores/register';
+import { PersonForm } from './RegisterForms';
 
 type Person = z.infer<typeof PersonRowSchema>;
 
@@ -37,6 +38,7 @@ export function People() {
         </label>
         <CsvTools kind="people" importable onImported={() => setVersion((v) => v + 1)} />
       </div>
+      <PersonForm onDone={() => setVersion((v) => v + 1)} />
       <p className="count" role="status" data-testid="people-count">
         {t('people.count', { n: people.length })}
       </p>

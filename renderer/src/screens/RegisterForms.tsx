@@ -290,3 +290,90 @@ export function ProductForm({ onDone }: { onDone: () => void }) {
     />
   );
 }
+
+export function PersonForm({ onDone }: { onDone: () => void }) {
+  const t = useT();
+  const levels = useLevelOptions();
+  const organisations = useRegister((s) => s.organisations);
+  return (
+    <EntityForm
+      title={t('form.person')}
+      fields={[
+        { name: 'name', label: t('col.name'), kind: 'text' },
+        {
+          name: 'organisationId',
+          label: t('col.organisation'),
+          kind: 'select',
+          empty: t('system.none'),
+          options: organisations.map((o) => ({ value: o.id, label: o.name })),
+        },
+        { name: 'email', label: t('col.email'), kind: 'text' },
+        { name: 'briefedOn', label: t('field.briefedOn'), kind: 'date' },
+        {
+          name: 'level',
+          label: t('field.clearanceLevel'),
+          kind: 'select',
+          empty: t('system.none'),
+          options: levels,
+        },
+        {
+          name: 'domain',
+          label: t('field.clearanceDomain'),
+          kind: 'select',
+          options: options(t, 'domain', DOMAINS),
+        },
+        { name: 'issuingBody', label: t('field.issuingBody'), kind: 'text' },
+        { name: 'expiresOn', label: t('field.clearanceExpires'), kind: 'date' },
+      ]}
+      initial={{ domain: 'national' }}
+      onDone={onDone}
+      onSubmit={(v) =>
+        callRaw('people:create', {
+          name: text(v.name),
+          organisationId: orNull(v.organisationId),
+          email: text(v.email),
+          briefedOn: orNull(v.briefedOn),
+          clearances: orNull(v.level)
+            ? [
+                {
+                  level: text(v.level),
+                  domain: text(v.domain) as InfoDomain,
+                  issuingBody: text(v.issuingBody),
+                  expiresOn: text(v.expiresOn),
+                },
+              ]
+            : [],
+        })
+      }
+    />
+  );
+}
+
+export function AssignPersonForm({ systemId, onDone }: { systemId: string; onDone: () => void }) {
+  const t = useT();
+  const people = useChoices(async () => (await call('people:list', {}))?.people);
+  return (
+    <EntityForm
+      title={t('form.assign')}
+      fields={[
+        {
+          name: 'personId',
+          label: t('field.person'),
+          kind: 'select',
+          empty: '—',
+          options: people.map((p) => ({ value: p.id, label: p.name })),
+        },
+        { name: 'role', label: t('col.role'), kind: 'text' },
+      ]}
+      initial={{}}
+      onDone={onDone}
+      onSubmit={(v) =>
+        callRaw('systems:assignPerson', {
+          systemId,
+          personId: text(v.personId),
+          role: text(v.role),
+        })
+      }
+    />
+  );
+}

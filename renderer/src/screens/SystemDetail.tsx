@@ -10,7 +10,7 @@ import { call } from '../api';
 import { useT } from '../i18n';
 import { hrefFor } from '../router';
 import { useLevelLabel, useOnScreen } from '../stores/register';
-import { ComponentForm, InterconnectionForm, SiteForm } from './RegisterForms';
+import { AssignPersonForm, ComponentForm, InterconnectionForm, SiteForm } from './RegisterForms';
 import { SystemForm } from './SystemForm';
 
 const TABS = [
@@ -243,18 +243,23 @@ export function SystemDetail({ id }: { id: string }) {
       </>
     ),
     people: (
-      <Table
-        head={[t('col.name'), t('col.role'), t('col.clearance'), t('col.problems')]}
-        rows={detail.people.map((p) => [
-          p.name,
-          p.role,
-          p.clearances
-            .map((c) => `${label(c.level, c.domain)} (${t(`domain.${c.domain}`)}) → ${c.expiresOn}`)
-            .join('; '),
-          <Problems key="p" violations={on('person', p.id)} />,
-        ])}
-        empty={t('empty.list')}
-      />
+      <>
+        <Table
+          head={[t('col.name'), t('col.role'), t('col.clearance'), t('col.problems')]}
+          rows={detail.people.map((p) => [
+            p.name,
+            p.role,
+            p.clearances
+              .map(
+                (c) => `${label(c.level, c.domain)} (${t(`domain.${c.domain}`)}) → ${c.expiresOn}`,
+              )
+              .join('; '),
+            <Problems key="p" violations={on('person', p.id)} />,
+          ])}
+          empty={t('empty.list')}
+        />
+        <AssignPersonForm systemId={system.id} onDone={reload} />
+      </>
     ),
     records: (
       <Table
