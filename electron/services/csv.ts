@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import Papa from 'papaparse';
+import type { Database } from 'sql.js';
 import { DOMAINS, type ClassificationScheme, type InfoDomain } from '../../shared/classification';
 import { AppError } from '../../shared/errors';
 import { translate, type Language } from '../../shared/i18n';
@@ -186,6 +187,29 @@ function zodRowErrors(
   return issues.map((i) => ({ line, field: i.path.map(String).join('.'), message: i.message }));
 }
 
+/** Writes every validated row in one transaction, each with its own audit row. */
+async function commitAll<T>(
+  vault: Vault,
+  valid: T[],
+  insert: (db: Database, id: string, input: T) => void,
+  action: string,
+  entityType: string,
+): Promise<ImportResult> {
+  await vault.writes.write((db) => {
+    for (const input of valid) {
+      const id = randomUUID();
+      insert(db, id, input);
+      appendAudit(
+        db,
+        vault.actor,
+        { action, entityType, entityId: id, changes: input as Record<string, unknown> },
+        new Date(),
+      );
+    }
+  });
+  return { imported: valid.length, errors: [] };
+}
+
 export interface ImportResult {
   imported: number;
   errors: RowError[];
@@ -271,19 +295,7 @@ export async function importCsv(
     if (errors.length > 0) {
       return { imported: 0, errors };
     }
-    await vault.writes.write((db) => {
-      for (const input of valid) {
-        const id = randomUUID();
-        insertSystem(db, id, input);
-        appendAudit(
-          db,
-          vault.actor,
-          { action: 'system.import', entityType: 'system', entityId: id, changes: input },
-          new Date(),
-        );
-      }
-    });
-    return { imported: valid.length, errors: [] };
+    return commitAll(vault, valid, insertSystem, 'system.import', 'system');
   }
 
   const { rows, firstDataLine } = parse(content, ['name']);
@@ -340,17 +352,5 @@ export async function importCsv(
   if (errors.length > 0) {
     return { imported: 0, errors };
   }
-  await vault.writes.write((db) => {
-    for (const input of valid) {
-      const id = randomUUID();
-      insertPerson(db, id, input);
-      appendAudit(
-        db,
-        vault.actor,
-        { action: 'person.import', entityType: 'person', entityId: id, changes: input },
-        new Date(),
-      );
-    }
-  });
-  return { imported: valid.length, errors: [] };
+  return commitAll(vault, valid, insertPerson, 'person.import', 'person');
 }

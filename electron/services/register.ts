@@ -89,32 +89,43 @@ function invalid(path: string, message: string): AppError {
   });
 }
 
-export function insertSystem(
+/** The systems columns a user sets, in one order for INSERT and UPDATE. */
+const SYSTEM_COLUMNS = [
+  'ref',
+  'name',
+  'purpose',
+  'owner_org_id',
+  'operator_org_id',
+  'phase',
+  'mode',
+  'user_count',
+  'min_clearance',
+  'boundary',
+  'next_review',
+] as const;
+
+function systemValues(input: ReturnType<typeof SystemInput.parse>): SqlValue[] {
+  return [
+    input.ref,
+    input.name,
+    input.purpose,
+    input.ownerOrgId ?? null,
+    input.operatorOrgId ?? null,
+    input.phase,
+    input.mode,
+    input.userCount,
+    input.minClearance ?? null,
+    input.boundary,
+    input.nextReview ?? null,
+  ];
+}
+
+function writeSystemLevels(
   db: Database,
   id: string,
   input: ReturnType<typeof SystemInput.parse>,
 ): void {
-  const now = new Date().toISOString();
-  db.run(
-    `INSERT INTO systems (id, ref, name, purpose, owner_org_id, operator_org_id, phase, mode, user_count, min_clearance,
-       boundary, next_review, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      id,
-      input.ref,
-      input.name,
-      input.purpose,
-      input.ownerOrgId ?? null,
-      input.operatorOrgId ?? null,
-      input.phase,
-      input.mode,
-      input.userCount,
-      input.minClearance ?? null,
-      input.boundary,
-      input.nextReview ?? null,
-      now,
-      now,
-    ],
-  );
+  db.run('DELETE FROM system_levels WHERE system_id = ?', [id]);
   for (const l of input.levels) {
     db.run('INSERT INTO system_levels (system_id, domain, level) VALUES (?, ?, ?)', [
       id,
@@ -122,6 +133,23 @@ export function insertSystem(
       l.level,
     ]);
   }
+}
+
+export function insertSystem(
+  db: Database,
+  id: string,
+  input: ReturnType<typeof SystemInput.parse>,
+): void {
+  const now = new Date().toISOString();
+  db.run(
+    `INSERT INTO systems (id, ${SYSTEM_COLUMNS.join(', ')}, created_at, updated_at) VALUES (${Array(
+      SYSTEM_COLUMNS.length + 3,
+    )
+      .fill('?')
+      .join(', ')})`,
+    [id, ...systemValues(input), now, now],
+  );
+  writeSystemLevels(db, id, input);
 }
 
 export function insertPerson(
@@ -367,32 +395,10 @@ export class RegisterService {
       { action: 'system.update', entityType: 'system', entityId: id, changes },
       (db) => {
         db.run(
-          `UPDATE systems SET ref = ?, name = ?, purpose = ?, owner_org_id = ?, operator_org_id = ?, phase = ?, mode = ?,
-           user_count = ?, min_clearance = ?, boundary = ?, next_review = ?, updated_at = ? WHERE id = ?`,
-          [
-            input.ref,
-            input.name,
-            input.purpose,
-            input.ownerOrgId ?? null,
-            input.operatorOrgId ?? null,
-            input.phase,
-            input.mode,
-            input.userCount,
-            input.minClearance ?? null,
-            input.boundary,
-            input.nextReview ?? null,
-            new Date().toISOString(),
-            id,
-          ],
+          `UPDATE systems SET ${SYSTEM_COLUMNS.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ?`,
+          [...systemValues(input), new Date().toISOString(), id],
         );
-        db.run('DELETE FROM system_levels WHERE system_id = ?', [id]);
-        for (const l of input.levels) {
-          db.run('INSERT INTO system_levels (system_id, domain, level) VALUES (?, ?, ?)', [
-            id,
-            l.domain,
-            l.level,
-          ]);
-        }
+        writeSystemLevels(db, id, input);
       },
     );
   }

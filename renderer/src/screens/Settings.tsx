@@ -1,10 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import type { ErrorCode } from '../../../shared/errors';
 import { errorMessage, LANGUAGES, type Language } from '../../../shared/i18n';
-import { passphraseStrength } from '../../../shared/passphrase';
 import { callRaw } from '../api';
 import { Field } from '../components/Field';
-import { StrengthMeter } from '../components/StrengthMeter';
+import { NewPassphrase, newPassphraseReady } from '../components/NewPassphrase';
 import { useT } from '../i18n';
 import { useLanguage, usePreferences } from '../stores/preferences';
 import { useVault } from '../stores/vault';
@@ -105,21 +104,12 @@ function ChangePassphrase() {
         onChange={(e) => setCurrent(e.target.value)}
         autoComplete="current-password"
       />
-      <Field
+      <NewPassphrase
         label={t('settings.newPassphrase')}
-        type="password"
         value={next}
-        onChange={(e) => setNext(e.target.value)}
-        autoComplete="new-password"
-      />
-      <StrengthMeter passphrase={next} context={[]} />
-      <Field
-        label={t('vault.passphrase.repeat')}
-        type="password"
-        value={repeat}
-        onChange={(e) => setRepeat(e.target.value)}
-        error={repeat && repeat !== next ? t('vault.passphrase.mismatch') : null}
-        autoComplete="new-password"
+        repeat={repeat}
+        onChange={setNext}
+        onRepeat={setRepeat}
       />
       {error ? (
         <p className="form-error" role="alert">
@@ -127,10 +117,7 @@ function ChangePassphrase() {
         </p>
       ) : null}
       {done ? <p role="status">{t('settings.passphraseChanged')}</p> : null}
-      <button
-        type="submit"
-        disabled={!current || !passphraseStrength(next).acceptable || repeat !== next}
-      >
+      <button type="submit" disabled={!current || !newPassphraseReady(next, repeat)}>
         {t('settings.changePassphrase')}
       </button>
     </form>

@@ -7,10 +7,9 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { Profile } from '../../../shared/contract';
 import type { ErrorCode } from '../../../shared/errors';
 import { errorMessage } from '../../../shared/i18n';
-import { passphraseStrength } from '../../../shared/passphrase';
 import { callRaw } from '../api';
 import { Field } from '../components/Field';
-import { StrengthMeter } from '../components/StrengthMeter';
+import { NewPassphrase, newPassphraseReady } from '../components/NewPassphrase';
 import { useT } from '../i18n';
 import { useLanguage, usePreferences } from '../stores/preferences';
 import { useVault } from '../stores/vault';
@@ -243,8 +242,7 @@ function Create() {
   const nameError = touched && !profile.name.trim() ? t('vault.required') : null;
   const orgError = touched && !profile.organisation.trim() ? t('vault.required') : null;
   const context = [profile.name, profile.organisation];
-  const strong = passphraseStrength(passphrase, context).acceptable;
-  const mismatch = repeat.length > 0 && repeat !== passphrase;
+  const ready = newPassphraseReady(passphrase, repeat, context);
 
   function next(event: FormEvent) {
     event.preventDefault();
@@ -261,7 +259,7 @@ function Create() {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (!strong || mismatch || repeat !== passphrase) {
+    if (!ready) {
       return;
     }
     setBusy(true);
@@ -319,30 +317,20 @@ function Create() {
   return (
     <form onSubmit={(e) => void submit(e)} className="panel" aria-label={t('vault.create.step2')}>
       <h2>{t('vault.create.step2')}</h2>
-      <Field
+      <NewPassphrase
         label={t('vault.passphrase')}
-        type="password"
         value={passphrase}
-        onChange={(e) => setPassphrase(e.target.value)}
-        autoComplete="new-password"
-        name="new-passphrase"
-      />
-      <StrengthMeter passphrase={passphrase} context={context} />
-      <Field
-        label={t('vault.passphrase.repeat')}
-        type="password"
-        value={repeat}
-        onChange={(e) => setRepeat(e.target.value)}
-        error={mismatch ? t('vault.passphrase.mismatch') : null}
-        autoComplete="new-password"
-        name="repeat-passphrase"
+        repeat={repeat}
+        onChange={setPassphrase}
+        onRepeat={setRepeat}
+        context={context}
       />
       <ErrorText code={error} />
       <div className="actions">
         <button type="button" className="secondary" onClick={() => setStep(1)}>
           {t('vault.create.back')}
         </button>
-        <button type="submit" disabled={busy || !strong || repeat !== passphrase}>
+        <button type="submit" disabled={busy || !ready}>
           {busy ? t('vault.create.creating') : t('vault.create.submit')}
         </button>
       </div>
@@ -360,7 +348,7 @@ function Recover() {
   const [repeat, setRepeat] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorCode | null>(null);
-  const strong = passphraseStrength(passphrase).acceptable;
+  const ready = newPassphraseReady(passphrase, repeat);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -390,29 +378,15 @@ function Recover() {
         spellCheck={false}
         name="recovery-key"
       />
-      <Field
+      <NewPassphrase
         label={t('recovery.newPassphrase')}
-        type="password"
         value={passphrase}
-        onChange={(e) => setPassphrase(e.target.value)}
-        autoComplete="new-password"
-        name="new-passphrase"
-      />
-      <StrengthMeter passphrase={passphrase} context={[]} />
-      <Field
-        label={t('vault.passphrase.repeat')}
-        type="password"
-        value={repeat}
-        onChange={(e) => setRepeat(e.target.value)}
-        error={repeat && repeat !== passphrase ? t('vault.passphrase.mismatch') : null}
-        autoComplete="new-password"
-        name="repeat-passphrase"
+        repeat={repeat}
+        onChange={setPassphrase}
+        onRepeat={setRepeat}
       />
       <ErrorText code={error} />
-      <button
-        type="submit"
-        disabled={busy || !folder || !recoveryKey || !strong || repeat !== passphrase}
-      >
+      <button type="submit" disabled={busy || !folder || !recoveryKey || !ready}>
         {t('recovery.submit')}
       </button>
     </form>
