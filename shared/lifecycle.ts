@@ -1,0 +1,223 @@
+/**
+ * The lifecycle of an accreditation case (DOMAIN.md §7.3) as a pure state machine: the states,
+ * the transitions between them, and the guards that refuse a transition with a reason the UI
+ * can translate. The case service records every transition with who, when and why.
+ */
+
+export const CASE_STATES = [
+  'draft',
+  'submitted',
+  'intake',
+  'returned',
+  'under_review',
+  'verification',
+  'awaiting_remediation',
+  'decision_pending',
+  'decided',
+  'in_force',
+  'reaccreditation_due',
+  'suspended',
+  'withdrawn',
+  'expired',
+  'decommissioned',
+  'closed',
+  'cancelled',
+] as const;
+export type CaseState = (typeof CASE_STATES)[number];
+
+export const CASE_TYPES = [
+  'initial',
+  'reaccreditation',
+  'significant_change',
+  'interconnection',
+  'interim_extension',
+  'decommissioning',
+] as const;
+export type CaseType = (typeof CASE_TYPES)[number];
+
+export const DECISION_TYPES = [
+  'full_approval',
+  'interim_approval',
+  'approval_to_test',
+  'refusal',
+  'suspension',
+  'withdrawal',
+] as const;
+export type DecisionType = (typeof DECISION_TYPES)[number];
+export const APPROVING: readonly DecisionType[] = [
+  'full_approval',
+  'interim_approval',
+  'approval_to_test',
+];
+
+export type Role = 'accreditor' | 'system_owner';
+
+/** Facts about the case the guards look at; the case service computes them. */
+export interface TransitionContext {
+  role: Role;
+  /** The reason the user gave (some transitions require one). */
+  reason: string;
+  /** What the completeness check still misses (empty when complete). */
+  missing: string[];
+  openFindings: number;
+  /** Non-compliant requirements that have no accepted residual risk. */
+  unacceptedNonCompliant: number;
+  decision: { type: DecisionType; signed: boolean } | null;
+  /** YYYY-MM-DD of the decision's end of validity, and today. */
+  validTo: string | null;
+  today: string;
+  disposalVerified: boolean;
+}
+
+export type RefusalCode =
+  | 'NOT_A_TRANSITION'
+  | 'TERMINAL_STATE'
+  | 'ACCREDITOR_ONLY'
+  | 'REASON_REQUIRED'
+  | 'INCOMPLETE'
+  | 'NO_OPEN_FINDINGS'
+  | 'DECISION_MISSING'
+  | 'DECISION_NOT_SIGNED'
+  | 'NON_COMPLIANT_WITHOUT_ACCEPTED_RISK'
+  | 'DECISION_NOT_APPROVING'
+  | 'DECISION_APPROVING'
+  | 'STILL_VALID'
+  | 'DISPOSAL_NOT_VERIFIED';
+
+export type Verdict =
+  { ok: true } | { ok: false; code: RefusalCode; params?: Record<string, string> };
+
+type Guard = (ctx: TransitionContext) => Verdict;
+
+const ok: Verdict = { ok: true };
+const accreditor: Guard = (c) =>
+  c.role === 'accreditor' ? ok : { ok: false, code: 'ACCREDITOR_ONLY' };
+const reasoned: Guard = (c) =>
+  c.reason.trim().length >= 3 ? ok : { ok: false, code: 'REASON_REQUIRED' };
+const complete: Guard = (c) =>
+  c.missing.length === 0
+    ? ok
+    : { ok: false, code: 'INCOMPLETE', params: { missing: String(c.missing.length) } };
+const findingsIssued: Guard = (c) =>
+  c.openFindings > 0 ? ok : { ok: false, code: 'NO_OPEN_FINDINGS' };
+const signedDecision: Guard = (c) => {
+  if (!c.decision) {
+    return { ok: false, code: 'DECISION_MISSING' };
+  }
+  if (!c.decision.signed) {
+    return { ok: false, code: 'DECISION_NOT_SIGNED' };
+  }
+  if (APPROVING.includes(c.decision.type) && c.unacceptedNonCompliant > 0) {
+    return {
+      ok: false,
+      code: 'NON_COMPLIANT_WITHOUT_ACCEPTED_RISK',
+      params: { count: String(c.unacceptedNonCompliant) },
+    };
+  }
+  return ok;
+};
+const approving: Guard = (c) =>
+  c.decision && APPROVING.includes(c.decision.type)
+    ? ok
+    : { ok: false, code: 'DECISION_NOT_APPROVING' };
+const refusing: Guard = (c) =>
+  c.decision && !APPROVING.includes(c.decision.type)
+    ? ok
+    : { ok: false, code: 'DECISION_APPROVING' };
+const lapsed: Guard = (c) =>
+  c.validTo !== null && c.validTo < c.today ? ok : { ok: false, code: 'STILL_VALID' };
+const disposed: Guard = (c) =>
+  c.disposalVerified ? ok : { ok: false, code: 'DISPOSAL_NOT_VERIFIED' };
+
+const all =
+  (...guards: Guard[]): Guard =>
+  (c) => {
+    for (const g of guards) {
+      const v = g(c);
+      if (!v.ok) {
+        return v;
+      }
+    }
+    return ok;
+  };
+
+const PRE_DECISION: CaseState[] = [
+  'draft',
+  'submitted',
+  'intake',
+  'returned',
+  'under_review',
+  'verification',
+  'awaiting_remediation',
+  'decision_pending',
+];
+
+/** Every allowed transition and its guard. */
+export const TRANSITIONS: Readonly<Partial<Record<CaseState, Partial<Record<CaseState, Guard>>>>> =
+  {
+    draft: { submitted: complete },
+    submitted: { intake: accreditor },
+    intake: { returned: all(accreditor, reasoned), under_review: all(accreditor, complete) },
+    returned: { draft: () => ok },
+    under_review: {
+      verification: accreditor,
+      awaiting_remediation: all(accreditor, findingsIssued),
+      decision_pending: accreditor,
+    },
+    verification: {
+      under_review: accreditor,
+      awaiting_remediation: all(accreditor, findingsIssued),
+      decision_pending: accreditor,
+    },
+    awaiting_remediation: { under_review: accreditor, verification: accreditor },
+    decision_pending: { decided: all(accreditor, signedDecision), under_review: accreditor },
+    decided: { in_force: all(accreditor, approving), closed: all(accreditor, refusing) },
+    in_force: {
+      reaccreditation_due: accreditor,
+      suspended: all(accreditor, reasoned),
+      withdrawn: all(accreditor, reasoned),
+      expired: all(accreditor, lapsed),
+      decommissioned: accreditor,
+    },
+    reaccreditation_due: {
+      in_force: accreditor,
+      suspended: all(accreditor, reasoned),
+      withdrawn: all(accreditor, reasoned),
+      expired: all(accreditor, lapsed),
+      decommissioned: accreditor,
+      closed: accreditor,
+    },
+    suspended: {
+      in_force: all(accreditor, reasoned),
+      withdrawn: all(accreditor, reasoned),
+      expired: all(accreditor, lapsed),
+      decommissioned: accreditor,
+    },
+    withdrawn: { closed: accreditor },
+    expired: { closed: accreditor, decommissioned: accreditor },
+    decommissioned: { closed: all(accreditor, disposed) },
+  };
+
+// Cancelled by the applicant (or the authority) from any state before the decision.
+for (const state of PRE_DECISION) {
+  TRANSITIONS[state]!.cancelled = reasoned;
+}
+
+export const TERMINAL: readonly CaseState[] = ['closed', 'cancelled'];
+
+/** Whether `from → to` may happen now, and if not, why. */
+export function canTransition(from: CaseState, to: CaseState, ctx: TransitionContext): Verdict {
+  if (TERMINAL.includes(from)) {
+    return { ok: false, code: 'TERMINAL_STATE' };
+  }
+  const guard = TRANSITIONS[from]?.[to];
+  if (!guard) {
+    return { ok: false, code: 'NOT_A_TRANSITION' };
+  }
+  return guard(ctx);
+}
+
+/** The states reachable from `from` (ignoring guards): what the UI offers. */
+export function nextStates(from: CaseState): CaseState[] {
+  return Object.keys(TRANSITIONS[from] ?? {}) as CaseState[];
+}
