@@ -7,7 +7,9 @@
  */
 import { z } from 'zod';
 import { DomainSchema, SchemeSchema } from './classification';
+import { CaseFilter, CaseInput, EvidenceMeta, FindingInput, ItemUpdate } from './cases';
 import { ERROR_CODES } from './errors';
+import { CASE_STATES } from './lifecycle';
 import { RULE_CODES } from './rules';
 import {
   ComponentInput,
@@ -452,6 +454,66 @@ export const contract = {
             addedAt: z.string(),
           }),
         ),
+      })
+      .strict(),
+  ),
+  'cases:list': invoke(
+    CaseFilter,
+    z
+      .object({
+        cases: z.array(
+          z.object({
+            id: z.string(),
+            ref: z.string(),
+            type: z.string(),
+            state: z.enum(CASE_STATES),
+            title: z.string(),
+            deadline: Nullable,
+            system: z.string(),
+            progress: z.object({ assessed: z.number(), total: z.number() }),
+            openFindings: z.number(),
+          }),
+        ),
+      })
+      .strict(),
+  ),
+  'cases:create': invoke(CaseInput, IdOutput),
+  'cases:get': invoke(IdInput, z.record(z.string(), z.unknown())),
+  'cases:updateItem': invoke(
+    z
+      .object({ caseId: z.string().uuid(), requirementId: z.string().max(20), update: ItemUpdate })
+      .strict(),
+    z.object({ updated: z.literal(true) }).strict(),
+  ),
+  'cases:transition': invoke(
+    z
+      .object({ caseId: z.string().uuid(), to: z.enum(CASE_STATES), reason: z.string().max(4000) })
+      .strict(),
+    z.object({ state: z.enum(CASE_STATES) }).strict(),
+  ),
+  'cases:addFinding': invoke(
+    z.object({ caseId: z.string().uuid(), finding: FindingInput }).strict(),
+    IdOutput,
+  ),
+  'cases:addEvidence': invoke(
+    z
+      .object({ caseId: z.string().uuid(), uploadId: z.string().uuid(), meta: EvidenceMeta })
+      .strict(),
+    IdOutput,
+  ),
+  'catalogues:import': invoke(
+    z.object({ catalogue: z.unknown() }).strict(),
+    z
+      .object({
+        id: z.string(),
+        version: z.string(),
+        diff: z
+          .object({
+            added: z.array(z.string()),
+            removed: z.array(z.string()),
+            changed: z.array(z.object({ id: z.string(), fields: z.array(z.string()) })),
+          })
+          .nullable(),
       })
       .strict(),
   ),

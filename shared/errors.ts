@@ -33,6 +33,7 @@ export const ERROR_CODES = [
   'SAVE_FAILED',
   'NO_GENERATION',
   'BLOB_CORRUPTED',
+  'TRANSITION_REFUSED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -19,7 +19,8 @@ import { errorMessage } from '../../shared/i18n';
 import { passphraseStrength } from '../../shared/passphrase';
 import { verifyAuditChain } from '../db/audit';
 import { checkIntegrity } from '../db/engine';
-import { seedDemo } from '../services/demo';
+import { CaseService } from '../services/cases';
+import { seedDemo, seedDemoCases } from '../services/demo';
 import { RegisterService } from '../services/register';
 import { PRODUCTION_CONFIG, Vault, type VaultConfig } from '../vault/vault';
 
@@ -34,6 +35,8 @@ const USAGE = `usage:
   awb demo <folder> --passphrase-file <file> [--json]
   awb systems list --vault <folder> --passphrase-file <file> [--json]
   awb records list --vault <folder> --passphrase-file <file> [--due-within <days>] [--json]
+  awb cases list --vault <folder> --passphrase-file <file> [--json]
+  awb cases show <id|ref> --vault <folder> --passphrase-file <file> [--json]
   awb vault create <folder> --passphrase-file <file> [--name <n>] [--organisation <o>] [--role accreditor|system_owner] [--json]
   awb vault check <folder> --passphrase-file <file> [--json]
   awb vault change-passphrase <folder> --passphrase-file <file> --new-passphrase-file <file> [--json]
@@ -156,9 +159,14 @@ async function vaultCommand(io: CliIo, argv: string[]): Promise<Record<string, u
 async function withVault<T>(
   io: CliIo,
   argv: string[],
-  run: (register: RegisterService, values: Record<string, string | boolean | undefined>) => T,
+  run: (
+    register: RegisterService,
+    values: Record<string, string | boolean | undefined>,
+    vault: Vault,
+    positionals: string[],
+  ) => T,
 ): Promise<T> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -174,7 +182,7 @@ async function withVault<T>(
   const passphrase = readSecret(io, values['passphrase-file'], 'passphrase-file');
   const vault = await Vault.open(resolve(io.cwd, values.vault), { passphrase }, io.config);
   try {
-    return run(new RegisterService(() => vault), values);
+    return run(new RegisterService(() => vault), values, vault, positionals);
   } finally {
     await vault.close({ discard: true });
   }
@@ -207,6 +215,43 @@ async function listCommand(
   });
 }
 
+async function casesCommand(io: CliIo, argv: string[]): Promise<Record<string, unknown>> {
+  const [verb, ...rest] = argv;
+  if (verb !== 'list' && verb !== 'show') {
+    throw new UsageError(`unknown cases command: ${verb ?? ''}`);
+  }
+  return withVault(io, rest, (register, _values, vault, positionals) => {
+    const cases = new CaseService(() => vault, register);
+    const list = cases.listCases();
+    if (verb === 'list') {
+      return { count: list.length, cases: list };
+    }
+    const wanted = positionals[0];
+    if (!wanted) {
+      throw new UsageError('missing <id|ref>');
+    }
+    const found = list.find((c) => c.id === wanted || c.ref === wanted);
+    if (!found) {
+      throw new AppError('NOT_FOUND', 'No such case');
+    }
+    const c = cases.getCase(found.id);
+    return {
+      id: c.id,
+      ref: c.ref,
+      type: c.type,
+      state: c.state,
+      system: found.system,
+      catalogue: c.catalogue,
+      progressByArea: c.progress,
+      missing: c.missing.length,
+      next: c.next,
+      history: c.history,
+      findings: c.findings,
+      evidence: c.evidence.map(({ address: _address, ...e }) => e),
+    };
+  });
+}
+
 async function demoCommand(io: CliIo, argv: string[]): Promise<Record<string, unknown>> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -231,9 +276,11 @@ async function demoCommand(io: CliIo, argv: string[]): Promise<Record<string, un
     io.config,
   );
   try {
-    const counts = await seedDemo(new RegisterService(() => vault));
+    const register = new RegisterService(() => vault);
+    const counts = await seedDemo(register);
+    const caseCounts = await seedDemoCases(new CaseService(() => vault, register), register, vault);
     await vault.save();
-    return { folder, recoveryKey, ...counts };
+    return { folder, recoveryKey, ...counts, ...caseCounts };
   } finally {
     await vault.close();
   }
@@ -259,6 +306,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     if (area === 'systems' || area === 'records') {
       print(io, json, await listCommand(io, area, rest));
+      return 0;
+    }
+    if (area === 'cases') {
+      print(io, json, await casesCommand(io, rest));
       return 0;
     }
     if (area === 'demo') {

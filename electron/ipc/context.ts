@@ -4,6 +4,7 @@
  * handlers themselves never import `electron` and run in plain Node.
  */
 import type { Diagnostics, EventChannel, PayloadOf, Preferences } from '../../shared/contract';
+import type { CaseService } from '../services/cases';
 import type { RegisterService } from '../services/register';
 import type { Uploads } from '../services/uploads';
 import type { VaultService } from '../services/vault-service';
@@ -37,4 +38,6 @@ export interface HandlerContext {
   register: RegisterService;
   /** Chunked uploads into the open vault's blob store. */
   uploads: Uploads;
+  /** Accreditation cases of the open vault. */
+  cases: CaseService;
 }

@@ -115,6 +115,24 @@ export const handlers: HandlerTable = {
   'records:attachments': async (input, ctx) => ({
     attachments: ctx.register.listAttachments(input.recordId),
   }),
+  'cases:list': async (input, ctx) => ({ cases: ctx.cases.listCases(input) }),
+  'cases:create': async (input, ctx) => ({ id: await ctx.cases.createCase(input) }),
+  'cases:get': async (input, ctx) => ctx.cases.getCase(input.id),
+  'cases:updateItem': async (input, ctx) => {
+    await ctx.cases.updateItem(input.caseId, input.requirementId, input.update);
+    return { updated: true };
+  },
+  'cases:transition': async (input, ctx) => {
+    await ctx.cases.transition(input.caseId, input.to, input.reason);
+    return { state: input.to };
+  },
+  'cases:addFinding': async (input, ctx) => ({
+    id: await ctx.cases.addFinding(input.caseId, input.finding),
+  }),
+  'cases:addEvidence': async (input, ctx) => ({
+    id: await ctx.cases.addEvidence(input.caseId, ctx.uploads.take(input.uploadId), input.meta),
+  }),
+  'catalogues:import': async (input, ctx) => ctx.cases.importCatalogue(input.catalogue),
   'csv:export': async (input, ctx) => exportCsv(ctx.register, input.kind, input.language),
   'csv:import': async (input, ctx) =>
     importCsv(ctx.vault.current(), ctx.register, input.kind, input.content),

@@ -6,6 +6,7 @@ import { app, BrowserWindow, dialog, powerMonitor, session, shell } from 'electr
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { handlers } from '../ipc/handlers';
+import { CaseService } from '../services/cases';
 import { RegisterService } from '../services/register';
 import { Uploads } from '../services/uploads';
 import { VaultService } from '../services/vault-service';
@@ -60,6 +61,7 @@ if (!app.requestSingleInstanceLock()) {
     const prefs = new ElectronPreferences();
     const vault = new VaultService({ config: PRODUCTION_CONFIG, prefs, emit });
     const uploads = new Uploads(() => vault.current());
+    const register = new RegisterService(() => vault.current());
     vault.onLock(() => uploads.abortAll());
     const ctx: HandlerContext = {
       app: {
@@ -88,7 +90,8 @@ if (!app.requestSingleInstanceLock()) {
         return result.canceled ? null : (result.filePaths[0] ?? null);
       },
       vault,
-      register: new RegisterService(() => vault.current()),
+      register,
+      cases: new CaseService(() => vault.current(), register),
       uploads,
     };
     wireVaultLifecycle(app, powerMonitor, vault, emit);

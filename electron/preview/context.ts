@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HandlerContext } from '../ipc/context';
 import { JsonFilePreferences } from '../services/preferences';
+import { CaseService } from '../services/cases';
 import { RegisterService } from '../services/register';
 import { Uploads } from '../services/uploads';
 import { VaultService } from '../services/vault-service';
@@ -36,6 +37,7 @@ export function createPreviewContext(options: PreviewContextOptions): HandlerCon
     emit: options.emit,
   });
   const uploads = new Uploads(() => vault.current());
+  const register = new RegisterService(() => vault.current());
   vault.onLock(() => uploads.abortAll());
   return {
     app: {
@@ -56,7 +58,8 @@ export function createPreviewContext(options: PreviewContextOptions): HandlerCon
     // The browser has no native folder dialog: the UI asks for the path as text instead.
     pickFolder: async () => null,
     vault,
-    register: new RegisterService(() => vault.current()),
+    register,
+    cases: new CaseService(() => vault.current(), register),
     uploads,
   };
 }

@@ -5,6 +5,9 @@
  * deadlines around today. Every name is invented.
  */
 import type { InfoDomain } from '../../shared/classification';
+import type { CaseState } from '../../shared/lifecycle';
+import type { Vault } from '../vault/vault';
+import type { CaseService } from './cases';
 import type { RegisterService } from './register';
 
 function day(offset: number, from = new Date()): string {
@@ -565,4 +568,131 @@ export async function seedDemo(
   void authority;
   void supplier;
   return { systems: systemIds.length, records, people: personIds.length };
+}
+
+/**
+ * Demo cases in several states, with answered checklists, verdicts, evidence in the blob store
+ * and findings (issue 5). Run after seedDemo, by an accreditor.
+ */
+export async function seedDemoCases(
+  cases: CaseService,
+  register: RegisterService,
+  vault: Vault,
+): Promise<{ cases: number }> {
+  const systems = register.listSystems();
+  const byRef = (ref: string) => systems.find((s) => s.ref === ref)?.id ?? systems[0]?.id ?? '';
+  const evidence = async (
+    caseId: string,
+    type: 'ssrs' | 'secops_user' | 'network_diagram' | 'risk_assessment',
+    title: string,
+    requirementIds: string[],
+  ) => {
+    const body = Buffer.from(
+      `%PDF-1.4\n% ${title} (demo document)\n${'Demo content. '.repeat(200)}\n%%EOF\n`,
+    );
+    const stored = await vault.blobs.put(
+      (async function* () {
+        yield body;
+      })(),
+    );
+    await cases.addEvidence(
+      caseId,
+      { ...stored, name: `${type}.pdf` },
+      {
+        type,
+        title,
+        version: '1.0',
+        author: 'Demo owner',
+        effectiveDate: '2026-09-01',
+        markingLevel: 'RESTRICTED',
+        markingDomain: 'national',
+        requirementIds,
+      },
+    );
+  };
+  const answer = async (caseId: string, share = 1, nonCompliant: string[] = []) => {
+    const items = cases.getCase(caseId).items;
+    for (const [i, item] of items.entries()) {
+      if (i / items.length >= share) {
+        break;
+      }
+      const bad = nonCompliant.includes(item.requirementId);
+      await cases.updateItem(caseId, item.requirementId, {
+        status: bad ? 'non_compliant' : i % 9 === 4 ? 'partially' : 'compliant',
+        statement: bad
+          ? 'Not yet in place; planned for next quarter.'
+          : `Implemented as described in the SSRS, section ${1 + (i % 12)}.`,
+      });
+    }
+  };
+  const walk = async (caseId: string, states: CaseState[]) => {
+    for (const state of states) {
+      await cases.transition(caseId, state, `Demo: moved to ${state.replace(/_/g, ' ')}`);
+    }
+  };
+
+  const draft = await cases.createCase({
+    systemId: byRef('SYS-001'),
+    type: 'reaccreditation',
+    deadline: '2027-03-01',
+  });
+  await answer(draft, 0.5);
+  await evidence(draft, 'ssrs', 'SSRS Forsvarets Ledelsesnet', ['DOC-01']);
+
+  const submitted = await cases.createCase({ systemId: byRef('SYS-002'), type: 'initial' });
+  await answer(submitted);
+  await evidence(submitted, 'ssrs', 'SSRS NATO Missionsnet', ['DOC-01']);
+  await evidence(submitted, 'network_diagram', 'Netværksdiagram', ['DOC-03', 'ICN-01']);
+  await walk(submitted, ['submitted']);
+
+  const review = await cases.createCase({ systemId: byRef('SYS-003'), type: 'initial' });
+  await answer(review, 1, ['PHY-03']);
+  await evidence(review, 'secops_user', 'SecOPs for brugere', ['DOC-02']);
+  await walk(review, ['submitted', 'intake', 'under_review']);
+  await cases.updateItem(review, 'PHY-01', {
+    verdict: 'agreed',
+    assessorComment: 'Verified on site.',
+  });
+  await cases.updateItem(review, 'PHY-03', {
+    verdict: 'disagreed',
+    assessorComment: 'No guard response times documented.',
+  });
+  await cases.addFinding(review, {
+    requirementId: 'PHY-03',
+    severity: 'major',
+    title: 'Guard response time not documented',
+    owner: 'Site security officer',
+    dueDate: '2026-12-15',
+    recommendedAction: 'Document and test the response time.',
+  });
+
+  const remediation = await cases.createCase({
+    systemId: byRef('SYS-007'),
+    type: 'significant_change',
+  });
+  await answer(remediation, 1, ['CRY-02']);
+  await walk(remediation, ['submitted', 'intake', 'under_review']);
+  await cases.addFinding(remediation, {
+    requirementId: 'CRY-02',
+    severity: 'critical',
+    title: 'VPN product not approved',
+    owner: 'System owner',
+    dueDate: '2026-11-01',
+  });
+  await cases.addFinding(remediation, {
+    severity: 'minor',
+    title: 'Diagram out of date',
+    owner: 'System owner',
+    dueDate: '2027-01-10',
+  });
+  await walk(remediation, ['awaiting_remediation']);
+
+  const pending = await cases.createCase({ systemId: byRef('SYS-011'), type: 'reaccreditation' });
+  await answer(pending);
+  await evidence(pending, 'risk_assessment', 'Risikovurdering 2026', ['DOC-04']);
+  await walk(pending, ['submitted', 'intake', 'under_review', 'verification', 'decision_pending']);
+
+  const cancelled = await cases.createCase({ systemId: byRef('SYS-012'), type: 'decommissioning' });
+  await walk(cancelled, ['cancelled']);
+  return { cases: 6 };
 }

@@ -404,4 +404,5 @@ export const da: Messages = {
   'error.NO_GENERATION': 'Ingen tidligere generation af boksen kunne åbnes.',
   'error.BLOB_CORRUPTED':
     'En dokumentationsfil i boksen er beskadiget eller ændret; den blev ikke brugt.',
+  'error.TRANSITION_REFUSED': 'Sagen kan ikke skifte til den status nu; årsagen vises ved den.',
 };

@@ -406,6 +406,8 @@ export const en = {
   'error.NO_GENERATION': 'No previous generation of the vault could be opened.',
   'error.BLOB_CORRUPTED':
     'An evidence file in the vault is damaged or was altered; it was not used.',
+  'error.TRANSITION_REFUSED':
+    'The case cannot move to that state now; the reason is shown with it.',
 } as const;
 
 export type MessageKey = keyof typeof en;

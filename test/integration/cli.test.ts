@@ -157,7 +157,7 @@ describe('awb demo, systems list, records list (in process)', () => {
   it('builds a demo vault and lists it as JSON', async () => {
     const demo = await cli('demo', 'demo-v', '--passphrase-file', pass, '--json');
     expect(demo.code).toBe(0);
-    expect(JSON.parse(demo.out)).toMatchObject({ systems: 14, records: 32 });
+    expect(JSON.parse(demo.out)).toMatchObject({ systems: 14, records: 32, cases: 6 });
     const systems = await cli(
       'systems',
       'list',
@@ -214,5 +214,52 @@ describe('awb demo, systems list, records list (in process)', () => {
       ).code,
     ).toBe(2);
     expect((await cli('systems', 'list', '--passphrase-file', pass)).code).toBe(2);
+
+    const listed2 = JSON.parse(
+      (await cli('cases', 'list', '--vault', 'demo-v', '--passphrase-file', pass, '--json')).out,
+    ) as {
+      count: number;
+      cases: { ref: string; state: string }[];
+    };
+    expect(listed2.count).toBe(6);
+    expect(new Set(listed2.cases.map((c) => c.state))).toEqual(
+      new Set([
+        'draft',
+        'submitted',
+        'under_review',
+        'awaiting_remediation',
+        'decision_pending',
+        'cancelled',
+      ]),
+    );
+    const review = listed2.cases.find((c) => c.state === 'under_review');
+    const shown = JSON.parse(
+      (
+        await cli(
+          'cases',
+          'show',
+          review?.ref ?? '',
+          '--vault',
+          'demo-v',
+          '--passphrase-file',
+          pass,
+          '--json',
+        )
+      ).out,
+    ) as {
+      state: string;
+      history: { to: string }[];
+      progressByArea: { area: string; assessed: number; total: number }[];
+      findings: { severity: string }[];
+      evidence: { sha256: string }[];
+    };
+    expect(shown.state).toBe('under_review');
+    expect(shown.history.map((h) => h.to)).toEqual(['submitted', 'intake', 'under_review']);
+    expect(shown.progressByArea.every((a) => a.assessed === a.total)).toBe(true);
+    expect(shown.findings).toHaveLength(1);
+    expect(shown.evidence[0]?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(
+      (await cli('cases', 'show', 'CASE-0000', '--vault', 'demo-v', '--passphrase-file', pass)).err,
+    ).toContain('error: NOT_FOUND');
   });
 });

@@ -52,7 +52,7 @@ describe('migrations', () => {
       "INSERT INTO users (id, name, organisation, role, created_at) VALUES ('u1', 'Anne', 'Org', 'accreditor', 'now')",
     );
     db.run("INSERT INTO vault_meta (key, value) VALUES ('owner_id', 'u1')");
-    expect(migrate(db)).toBe(2);
+    expect(migrate(db, MIGRATIONS.slice(0, 2))).toBe(2);
     expect(db.exec('SELECT name FROM users')[0]?.values).toEqual([['Anne']]);
     db.run(
       "INSERT INTO systems (id, ref, name, phase, mode, created_at, updated_at) VALUES ('s1', 'R', 'N', 'operational', 'dedicated', 'x', 'x')",
@@ -70,6 +70,42 @@ describe('migrations', () => {
     ).toThrow(/FOREIGN KEY/);
     db.run("DELETE FROM systems WHERE id = 's1'");
     expect(db.exec('SELECT count(*) FROM system_levels')[0]?.values[0]?.[0]).toBe(0);
+    expect(() => checkIntegrity(db)).not.toThrow();
+    db.close();
+  });
+
+  it('003 adds cases to a version-2 database with a register, and enforces the checklist links', async () => {
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database();
+    db.run('PRAGMA foreign_keys = ON');
+    migrate(db, MIGRATIONS.slice(0, 2));
+    db.run(
+      "INSERT INTO systems (id, ref, name, phase, mode, created_at, updated_at) VALUES ('s1', 'R', 'N', 'operational', 'dedicated', 'x', 'x')",
+    );
+    expect(migrate(db)).toBe(3);
+    expect(db.exec('SELECT ref FROM systems')[0]?.values).toEqual([['R']]);
+    db.run("INSERT INTO catalogues (id, version, json, imported_at) VALUES ('c', '1', '{}', 'x')");
+    db.run(
+      "INSERT INTO cases (id, ref, system_id, type, state, catalogue_id, catalogue_version, created_at, updated_at) VALUES ('k', 'K-1', 's1', 'initial', 'draft', 'c', '1', 'x', 'x')",
+    );
+    expect(() => db.run("UPDATE cases SET state = 'approved' WHERE id = 'k'")).toThrow(/CHECK/);
+    expect(() =>
+      db.run(
+        "INSERT INTO cases (id, ref, system_id, type, state, catalogue_id, catalogue_version, created_at, updated_at) VALUES ('k2', 'K-2', 's1', 'initial', 'draft', 'c', '9', 'x', 'x')",
+      ),
+    ).toThrow(/FOREIGN KEY/);
+    expect(() => db.run("DELETE FROM systems WHERE id = 's1'")).toThrow(/FOREIGN KEY/);
+    db.run(
+      "INSERT INTO checklist_items (case_id, requirement_id, area, position, updated_at) VALUES ('k', 'PER-01', 'PER', 0, 'x')",
+    );
+    db.run(
+      "INSERT INTO evidence (id, case_id, type, title, blob_address, file_name, sha256, size, uploaded_at) VALUES ('e', 'k', 'ssrs', 'S', 'a', 'f', 'h', 1, 'x')",
+    );
+    expect(() =>
+      db.run(
+        "INSERT INTO evidence_links (case_id, requirement_id, evidence_id) VALUES ('k', 'NOPE-01', 'e')",
+      ),
+    ).toThrow(/FOREIGN KEY/);
     expect(() => checkIntegrity(db)).not.toThrow();
     db.close();
   });

@@ -5,6 +5,7 @@
 import type { Database } from 'sql.js';
 import { m001Initial } from './001-initial';
 import { m002Register } from './002-register';
+import { m003Cases } from './003-cases';
 
 export interface Migration {
   version: number;
@@ -12,6 +13,6 @@ export interface Migration {
   up(db: Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Register];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Register, m003Cases];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -1,6 +1,15 @@
 -- index audit_log_entity on audit_log
 CREATE INDEX audit_log_entity ON audit_log (entity_type, entity_id);
 
+-- index case_transitions_case on case_transitions
+CREATE INDEX case_transitions_case ON case_transitions (case_id);
+
+-- index cases_state on cases
+CREATE INDEX cases_state ON cases (state);
+
+-- index cases_system on cases
+CREATE INDEX cases_system ON cases (system_id);
+
 -- index clearances_expiry on clearances
 CREATE INDEX clearances_expiry ON clearances (expires_on);
 
@@ -9,6 +18,15 @@ CREATE INDEX clearances_person ON clearances (person_id);
 
 -- index components_system on components
 CREATE INDEX components_system ON components (system_id);
+
+-- index evidence_case on evidence
+CREATE INDEX evidence_case ON evidence (case_id);
+
+-- index findings_case on findings
+CREATE INDEX findings_case ON findings (case_id);
+
+-- index findings_due on findings
+CREATE INDEX findings_due ON findings (due_date);
 
 -- index interconnections_system on interconnections
 CREATE INDEX interconnections_system ON interconnections (system_id);
@@ -51,6 +69,60 @@ CREATE TABLE audit_log (
         hash TEXT NOT NULL UNIQUE
       ) STRICT;
 
+-- table case_transitions on case_transitions
+CREATE TABLE case_transitions (
+        seq INTEGER PRIMARY KEY,
+        case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+        from_state TEXT NOT NULL,
+        to_state TEXT NOT NULL,
+        actor_name TEXT NOT NULL,
+        actor_role TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL
+      ) STRICT;
+
+-- table cases on cases
+CREATE TABLE cases (
+        id TEXT PRIMARY KEY,
+        ref TEXT NOT NULL UNIQUE,
+        system_id TEXT NOT NULL REFERENCES systems(id) ON DELETE RESTRICT,
+        type TEXT NOT NULL CHECK (type IN ('initial','reaccreditation','significant_change','interconnection','interim_extension','decommissioning')),
+        state TEXT NOT NULL CHECK (state IN ('draft','submitted','intake','returned','under_review','verification','awaiting_remediation',
+          'decision_pending','decided','in_force','reaccreditation_due','suspended','withdrawn','expired','decommissioned','closed','cancelled')),
+        title TEXT NOT NULL DEFAULT '',
+        catalogue_id TEXT NOT NULL,
+        catalogue_version TEXT NOT NULL,
+        deadline TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        FOREIGN KEY (catalogue_id, catalogue_version) REFERENCES catalogues(id, version)
+      ) STRICT;
+
+-- table catalogues on catalogues
+CREATE TABLE catalogues (
+        id TEXT NOT NULL,
+        version TEXT NOT NULL,
+        json TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        PRIMARY KEY (id, version)
+      ) STRICT;
+
+-- table checklist_items on checklist_items
+CREATE TABLE checklist_items (
+        case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+        requirement_id TEXT NOT NULL,
+        area TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'not_assessed'
+          CHECK (status IN ('not_assessed','compliant','partially','non_compliant','not_applicable','compensated')),
+        statement TEXT NOT NULL DEFAULT '',
+        justification TEXT NOT NULL DEFAULT '',
+        verdict TEXT NOT NULL DEFAULT 'none' CHECK (verdict IN ('none','agreed','disagreed')),
+        assessor_comment TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (case_id, requirement_id)
+      ) STRICT;
+
 -- table classification_scheme on classification_scheme
 CREATE TABLE classification_scheme (
         id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -80,6 +152,51 @@ CREATE TABLE components (
         tempest_level TEXT NOT NULL DEFAULT '',
         crypto INTEGER NOT NULL DEFAULT 0 CHECK (crypto IN (0, 1)),
         approved_product_id TEXT REFERENCES approved_products(id) ON DELETE SET NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+
+-- table evidence on evidence
+CREATE TABLE evidence (
+        id TEXT PRIMARY KEY,
+        case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+        type TEXT NOT NULL,
+        title TEXT NOT NULL,
+        version TEXT NOT NULL DEFAULT '',
+        author TEXT NOT NULL DEFAULT '',
+        effective_date TEXT,
+        marking_level TEXT,
+        marking_domain TEXT,
+        blob_address TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        review_status TEXT NOT NULL DEFAULT 'submitted' CHECK (review_status IN ('submitted','accepted','rejected','superseded')),
+        uploaded_at TEXT NOT NULL
+      ) STRICT;
+
+-- table evidence_links on evidence_links
+CREATE TABLE evidence_links (
+        case_id TEXT NOT NULL,
+        requirement_id TEXT NOT NULL,
+        evidence_id TEXT NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+        PRIMARY KEY (case_id, requirement_id, evidence_id),
+        FOREIGN KEY (case_id, requirement_id) REFERENCES checklist_items(case_id, requirement_id) ON DELETE CASCADE
+      ) STRICT;
+
+-- table findings on findings
+CREATE TABLE findings (
+        id TEXT PRIMARY KEY,
+        case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+        requirement_id TEXT,
+        kind TEXT NOT NULL CHECK (kind IN ('finding','condition')),
+        severity TEXT NOT NULL CHECK (severity IN ('critical','major','minor','observation')),
+        title TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        recommended_action TEXT NOT NULL DEFAULT '',
+        owner TEXT NOT NULL DEFAULT '',
+        due_date TEXT,
+        status TEXT NOT NULL CHECK (status IN ('open','in_progress','resolved','verified','accepted_as_risk')),
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
       ) STRICT;

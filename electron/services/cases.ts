@@ -1,0 +1,600 @@
+/**
+ * Accreditation cases: one approval procedure for one system. A case freezes the catalogue
+ * version it uses and instantiates the requirements that apply to its system; the owner answers
+ * (statement, status), the accreditor judges (verdict, comment, findings); the lifecycle moves
+ * only through shared/lifecycle.ts, each step recorded with who, when and why. The
+ * completeness check says what is missing before a case can move on.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database, SqlValue } from 'sql.js';
+import {
+  applicableRequirements,
+  diffCatalogues,
+  parseCatalogue,
+  type Catalogue,
+  type CatalogueDiff,
+} from '../../shared/catalogue';
+import type { FINDING_STATUSES } from '../../shared/cases';
+import { CaseFilter, CaseInput, EvidenceMeta, FindingInput, ItemUpdate } from '../../shared/cases';
+import { AppError } from '../../shared/errors';
+import {
+  canTransition,
+  nextStates,
+  type CaseState,
+  type TransitionContext,
+} from '../../shared/lifecycle';
+import type { Vault } from '../vault/vault';
+import { today, type RegisterService } from './register';
+import type { FinishedUpload } from './uploads';
+
+export const BASELINE_FILE = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  'resources',
+  'catalogues',
+  'baseline-2026.1.json',
+);
+
+function all(db: Database, sql: string, params: SqlValue[] = []): Record<string, SqlValue>[] {
+  const stmt = db.prepare(sql);
+  const out: Record<string, SqlValue>[] = [];
+  try {
+    stmt.bind(params);
+    while (stmt.step()) {
+      out.push(stmt.getAsObject());
+    }
+  } finally {
+    stmt.free();
+  }
+  return out;
+}
+const s = (v: SqlValue | undefined): string => (v === null || v === undefined ? '' : String(v));
+const n = (v: SqlValue | undefined): string | null =>
+  v === null || v === undefined || v === '' ? null : String(v);
+
+export class CaseService {
+  constructor(
+    private readonly vault: () => Vault,
+    private readonly register: RegisterService,
+  ) {}
+
+  private get db(): Database {
+    return this.vault().database;
+  }
+
+  // ---- catalogues ------------------------------------------------------------------------
+
+  private storedCatalogue(id: string, version: string): Catalogue | null {
+    const row = all(this.db, 'SELECT json FROM catalogues WHERE id = ? AND version = ?', [
+      id,
+      version,
+    ])[0];
+    if (!row) {
+      return null;
+    }
+    const parsed = parseCatalogue(JSON.parse(s(row.json)));
+    return parsed.ok ? parsed.catalogue : null;
+  }
+
+  /** The newest stored catalogue, storing the shipped baseline on first use. */
+  async currentCatalogue(): Promise<Catalogue> {
+    const latest = all(
+      this.db,
+      'SELECT id, version FROM catalogues ORDER BY imported_at DESC LIMIT 1',
+    )[0];
+    if (latest) {
+      const stored = this.storedCatalogue(s(latest.id), s(latest.version));
+      if (stored) {
+        return stored;
+      }
+    }
+    const parsed = parseCatalogue(JSON.parse(readFileSync(BASELINE_FILE, 'utf8')));
+    if (!parsed.ok) {
+      throw new AppError('INTERNAL', 'The shipped catalogue is invalid');
+    }
+    await this.storeCatalogue(parsed.catalogue);
+    return parsed.catalogue;
+  }
+
+  private async storeCatalogue(catalogue: Catalogue): Promise<void> {
+    await this.vault().change(
+      {
+        action: 'catalogue.import',
+        entityType: 'catalogue',
+        entityId: `${catalogue.id}@${catalogue.version}`,
+        changes: { requirements: catalogue.requirements.length },
+      },
+      (db) =>
+        db.run('INSERT INTO catalogues (id, version, json, imported_at) VALUES (?, ?, ?, ?)', [
+          catalogue.id,
+          catalogue.version,
+          JSON.stringify(catalogue),
+          new Date().toISOString(),
+        ]),
+    );
+  }
+
+  /** Imports a catalogue version (validated; an existing id+version is refused) and says what changed. */
+  async importCatalogue(
+    input: unknown,
+  ): Promise<{ id: string; version: string; diff: CatalogueDiff | null }> {
+    const parsed = parseCatalogue(input);
+    if (!parsed.ok) {
+      throw new AppError('VALIDATION_FAILED', 'The catalogue is not valid', {
+        issues: parsed.issues,
+      });
+    }
+    const { catalogue } = parsed;
+    if (this.storedCatalogue(catalogue.id, catalogue.version)) {
+      throw new AppError('VALIDATION_FAILED', 'That catalogue version is already imported', {
+        issues: [{ path: ['version'], message: `${catalogue.id} ${catalogue.version} exists` }],
+      });
+    }
+    const previous = all(
+      this.db,
+      'SELECT version FROM catalogues WHERE id = ? ORDER BY imported_at DESC LIMIT 1',
+      [catalogue.id],
+    )[0];
+    const before = previous ? this.storedCatalogue(catalogue.id, s(previous.version)) : null;
+    await this.storeCatalogue(catalogue);
+    return {
+      id: catalogue.id,
+      version: catalogue.version,
+      diff: before ? diffCatalogues(before, catalogue) : null,
+    };
+  }
+
+  // ---- cases ------------------------------------------------------------------------------
+
+  async createCase(raw: unknown): Promise<string> {
+    const input = CaseInput.parse(raw);
+    const detail = this.register.getSystem(input.systemId);
+    const catalogue = await this.currentCatalogue();
+    const requirements = applicableRequirements(
+      catalogue,
+      {
+        levels: detail.system.levels,
+        mode: detail.system.mode,
+        componentKinds: detail.components.map((c) => c.kind),
+      },
+      this.register.scheme(),
+    );
+    const id = randomUUID();
+    const count = Number(all(this.db, 'SELECT count(*) AS c FROM cases')[0]?.c ?? 0);
+    const ref = `CASE-${new Date().getUTCFullYear()}-${String(count + 1).padStart(4, '0')}`;
+    const now = new Date().toISOString();
+    await this.vault().change(
+      {
+        action: 'case.create',
+        entityType: 'case',
+        entityId: id,
+        changes: {
+          ...input,
+          catalogue: `${catalogue.id}@${catalogue.version}`,
+          requirements: requirements.length,
+        },
+      },
+      (db) => {
+        db.run(
+          `INSERT INTO cases (id, ref, system_id, type, state, title, catalogue_id, catalogue_version, deadline, created_at, updated_at)
+           VALUES (?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?)`,
+          [
+            id,
+            ref,
+            input.systemId,
+            input.type,
+            input.title || `${detail.system.ref} ${detail.system.name}`,
+            catalogue.id,
+            catalogue.version,
+            input.deadline ?? null,
+            now,
+            now,
+          ],
+        );
+        requirements.forEach((r, position) =>
+          db.run(
+            'INSERT INTO checklist_items (case_id, requirement_id, area, position, updated_at) VALUES (?, ?, ?, ?, ?)',
+            [id, r.id, r.area, position, now],
+          ),
+        );
+      },
+    );
+    return id;
+  }
+
+  listCases(raw: unknown = {}) {
+    const filter = CaseFilter.parse(raw);
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    if (filter.state) {
+      where.push('c.state = ?');
+      params.push(filter.state);
+    }
+    if (filter.systemId) {
+      where.push('c.system_id = ?');
+      params.push(filter.systemId);
+    }
+    return all(
+      this.db,
+      `SELECT c.id, c.ref, c.type, c.state, c.title, c.deadline, c.updated_at, s.ref AS system_ref, s.name AS system_name,
+         (SELECT count(*) FROM checklist_items i WHERE i.case_id = c.id) AS total,
+         (SELECT count(*) FROM checklist_items i WHERE i.case_id = c.id AND i.status <> 'not_assessed') AS assessed,
+         (SELECT count(*) FROM findings f WHERE f.case_id = c.id AND f.status IN ('open','in_progress')) AS open_findings
+       FROM cases c JOIN systems s ON s.id = c.system_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY c.updated_at DESC`,
+      params,
+    ).map((r) => ({
+      id: s(r.id),
+      ref: s(r.ref),
+      type: s(r.type),
+      state: s(r.state) as CaseState,
+      title: s(r.title),
+      deadline: n(r.deadline),
+      system: `${s(r.system_ref)} ${s(r.system_name)}`,
+      progress: { assessed: Number(r.assessed), total: Number(r.total) },
+      openFindings: Number(r.open_findings),
+    }));
+  }
+
+  private caseRow(id: string): Record<string, SqlValue> {
+    const row = all(this.db, 'SELECT * FROM cases WHERE id = ?', [id])[0];
+    if (!row) {
+      throw new AppError('NOT_FOUND', 'No such case');
+    }
+    return row;
+  }
+
+  /** What the completeness check still misses, item by item. */
+  missing(caseId: string): string[] {
+    return all(
+      this.db,
+      'SELECT requirement_id, status, statement, justification FROM checklist_items WHERE case_id = ? ORDER BY position',
+      [caseId],
+    ).flatMap((r) => {
+      const id = s(r.requirement_id);
+      if (s(r.status) === 'not_assessed') {
+        return [`${id}: not assessed`];
+      }
+      if (s(r.statement).trim() === '') {
+        return [`${id}: no statement`];
+      }
+      if (s(r.status) === 'not_applicable' && s(r.justification).trim() === '') {
+        return [`${id}: not applicable without justification`];
+      }
+      return [];
+    });
+  }
+
+  private context(caseId: string, reason: string): TransitionContext {
+    const unaccepted = Number(
+      all(
+        this.db,
+        `SELECT count(*) AS c FROM checklist_items i WHERE i.case_id = ? AND i.status = 'non_compliant'
+           AND NOT EXISTS (SELECT 1 FROM findings f WHERE f.case_id = i.case_id AND f.requirement_id = i.requirement_id AND f.status = 'accepted_as_risk')`,
+        [caseId],
+      )[0]?.c ?? 0,
+    );
+    const openFindings = Number(
+      all(
+        this.db,
+        "SELECT count(*) AS c FROM findings WHERE case_id = ? AND status IN ('open','in_progress')",
+        [caseId],
+      )[0]?.c ?? 0,
+    );
+    return {
+      role: this.vault().actor.role,
+      reason,
+      missing: this.missing(caseId),
+      openFindings,
+      unacceptedNonCompliant: unaccepted,
+      // Decisions and their signatures arrive with issue 7; until then nothing is decided.
+      decision: null,
+      validTo: null,
+      today: today(),
+      disposalVerified: false,
+    };
+  }
+
+  getCase(id: string) {
+    const row = this.caseRow(id);
+    const catalogue = this.storedCatalogue(s(row.catalogue_id), s(row.catalogue_version));
+    const texts = new Map((catalogue?.requirements ?? []).map((r) => [r.id, r]));
+    const items = all(
+      this.db,
+      'SELECT * FROM checklist_items WHERE case_id = ? ORDER BY position',
+      [id],
+    ).map((r) => {
+      const req = texts.get(s(r.requirement_id));
+      return {
+        requirementId: s(r.requirement_id),
+        area: s(r.area),
+        text: req?.text ?? '',
+        severity: req?.severity ?? 'minor',
+        expectedEvidence: req?.evidence ?? [],
+        status: s(r.status),
+        statement: s(r.statement),
+        justification: s(r.justification),
+        verdict: s(r.verdict),
+        assessorComment: s(r.assessor_comment),
+        evidence: all(
+          this.db,
+          'SELECT evidence_id FROM evidence_links WHERE case_id = ? AND requirement_id = ?',
+          [id, s(r.requirement_id)],
+        ).map((e) => s(e.evidence_id)),
+      };
+    });
+    const byArea = new Map<string, { area: string; assessed: number; total: number }>();
+    for (const item of items) {
+      const entry = byArea.get(item.area) ?? { area: item.area, assessed: 0, total: 0 };
+      entry.total++;
+      if (item.status !== 'not_assessed') {
+        entry.assessed++;
+      }
+      byArea.set(item.area, entry);
+    }
+    const state = s(row.state) as CaseState;
+    const ctx = this.context(id, 'check');
+    return {
+      id,
+      ref: s(row.ref),
+      type: s(row.type),
+      state,
+      title: s(row.title),
+      systemId: s(row.system_id),
+      deadline: n(row.deadline),
+      catalogue: { id: s(row.catalogue_id), version: s(row.catalogue_version) },
+      progress: [...byArea.values()],
+      items,
+      missing: ctx.missing,
+      next: nextStates(state).map((to) => ({
+        to,
+        verdict: canTransition(state, to, { ...ctx, reason: 'a reason' }),
+      })),
+      history: all(
+        this.db,
+        'SELECT from_state, to_state, actor_name, actor_role, reason, at FROM case_transitions WHERE case_id = ? ORDER BY seq',
+        [id],
+      ).map((h) => ({
+        from: s(h.from_state),
+        to: s(h.to_state),
+        actor: s(h.actor_name),
+        role: s(h.actor_role),
+        reason: s(h.reason),
+        at: s(h.at),
+      })),
+      findings: all(this.db, 'SELECT * FROM findings WHERE case_id = ? ORDER BY created_at', [
+        id,
+      ]).map((f) => ({
+        id: s(f.id),
+        requirementId: n(f.requirement_id),
+        kind: s(f.kind),
+        severity: s(f.severity),
+        title: s(f.title),
+        description: s(f.description),
+        recommendedAction: s(f.recommended_action),
+        owner: s(f.owner),
+        dueDate: n(f.due_date),
+        status: s(f.status),
+      })),
+      evidence: all(this.db, 'SELECT * FROM evidence WHERE case_id = ? ORDER BY uploaded_at', [
+        id,
+      ]).map((e) => ({
+        id: s(e.id),
+        type: s(e.type),
+        title: s(e.title),
+        version: s(e.version),
+        author: s(e.author),
+        effectiveDate: n(e.effective_date),
+        markingLevel: n(e.marking_level),
+        markingDomain: n(e.marking_domain),
+        fileName: s(e.file_name),
+        sha256: s(e.sha256),
+        size: Number(e.size),
+        reviewStatus: s(e.review_status),
+        uploadedAt: s(e.uploaded_at),
+        address: s(e.blob_address),
+      })),
+    };
+  }
+
+  /** The owner answers (status, statement, justification); the accreditor judges (verdict, comment). */
+  async updateItem(caseId: string, requirementId: string, raw: unknown): Promise<void> {
+    const update = ItemUpdate.parse(raw);
+    const role = this.vault().actor.role;
+    if (
+      (update.verdict !== undefined || update.assessorComment !== undefined) &&
+      role !== 'accreditor'
+    ) {
+      throw new AppError('VALIDATION_FAILED', 'Only an accreditor gives verdicts', {
+        issues: [{ path: ['verdict'], message: 'accreditor only' }],
+      });
+    }
+    const current = all(
+      this.db,
+      'SELECT * FROM checklist_items WHERE case_id = ? AND requirement_id = ?',
+      [caseId, requirementId],
+    )[0];
+    if (!current) {
+      throw new AppError('NOT_FOUND', 'No such checklist item');
+    }
+    const columns: Record<string, string> = {
+      status: 'status',
+      statement: 'statement',
+      justification: 'justification',
+      verdict: 'verdict',
+      assessorComment: 'assessor_comment',
+    };
+    const changes: Record<string, unknown> = {};
+    for (const [key, column] of Object.entries(columns)) {
+      const value = (update as Record<string, string | undefined>)[key];
+      if (value !== undefined && value !== s(current[column])) {
+        changes[key] = [s(current[column]), value];
+      }
+    }
+    if (Object.keys(changes).length === 0) {
+      return;
+    }
+    await this.vault().change(
+      {
+        action: 'checklist.update',
+        entityType: 'case',
+        entityId: caseId,
+        changes: { requirementId, ...changes },
+      },
+      (db) => {
+        for (const [key, column] of Object.entries(columns)) {
+          const value = (update as Record<string, string | undefined>)[key];
+          if (value !== undefined) {
+            db.run(
+              `UPDATE checklist_items SET ${column} = ?, updated_at = ? WHERE case_id = ? AND requirement_id = ?`,
+              [value, new Date().toISOString(), caseId, requirementId],
+            );
+          }
+        }
+      },
+    );
+  }
+
+  /** Moves a case to another state when the lifecycle allows it; otherwise says why not. */
+  async transition(caseId: string, to: CaseState, reason: string): Promise<void> {
+    const from = s(this.caseRow(caseId).state) as CaseState;
+    const verdict = canTransition(from, to, this.context(caseId, reason));
+    if (!verdict.ok) {
+      throw new AppError('TRANSITION_REFUSED', 'The case cannot move to that state now', {
+        reason: verdict.code,
+        ...verdict.params,
+      });
+    }
+    const actor = this.vault().actor;
+    const at = new Date().toISOString();
+    await this.vault().change(
+      {
+        action: 'case.transition',
+        entityType: 'case',
+        entityId: caseId,
+        changes: { state: [from, to], reason },
+      },
+      (db) => {
+        db.run('UPDATE cases SET state = ?, updated_at = ? WHERE id = ?', [to, at, caseId]);
+        db.run(
+          'INSERT INTO case_transitions (case_id, from_state, to_state, actor_name, actor_role, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          [caseId, from, to, actor.name, actor.role, reason, at],
+        );
+      },
+    );
+  }
+
+  async addFinding(caseId: string, raw: unknown): Promise<string> {
+    const input = FindingInput.parse(raw);
+    this.caseRow(caseId);
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    await this.vault().change(
+      {
+        action: 'finding.create',
+        entityType: 'finding',
+        entityId: id,
+        changes: { caseId, ...input },
+      },
+      (db) =>
+        db.run(
+          `INSERT INTO findings (id, case_id, requirement_id, kind, severity, title, description, recommended_action, owner, due_date, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`,
+          [
+            id,
+            caseId,
+            input.requirementId ?? null,
+            input.kind,
+            input.severity,
+            input.title,
+            input.description,
+            input.recommendedAction,
+            input.owner,
+            input.dueDate ?? null,
+            now,
+            now,
+          ],
+        ),
+    );
+    return id;
+  }
+
+  async setFindingStatus(
+    findingId: string,
+    status: (typeof FINDING_STATUSES)[number],
+  ): Promise<void> {
+    const row = all(this.db, 'SELECT status FROM findings WHERE id = ?', [findingId])[0];
+    if (!row) {
+      throw new AppError('NOT_FOUND', 'No such finding');
+    }
+    if (
+      (status === 'verified' || status === 'accepted_as_risk') &&
+      this.vault().actor.role !== 'accreditor'
+    ) {
+      throw new AppError('VALIDATION_FAILED', 'Only an accreditor verifies findings', {
+        issues: [{ path: ['status'], message: 'accreditor only' }],
+      });
+    }
+    await this.vault().change(
+      {
+        action: 'finding.status',
+        entityType: 'finding',
+        entityId: findingId,
+        changes: { status: [s(row.status), status] },
+      },
+      (db) =>
+        db.run('UPDATE findings SET status = ?, updated_at = ? WHERE id = ?', [
+          status,
+          new Date().toISOString(),
+          findingId,
+        ]),
+    );
+  }
+
+  /** Records an uploaded document as evidence of the case, linked to requirements. */
+  async addEvidence(caseId: string, upload: FinishedUpload, raw: unknown): Promise<string> {
+    const meta = EvidenceMeta.parse(raw);
+    this.caseRow(caseId);
+    const id = randomUUID();
+    await this.vault().change(
+      {
+        action: 'evidence.add',
+        entityType: 'evidence',
+        entityId: id,
+        changes: { caseId, ...meta, sha256: upload.sha256, size: upload.size },
+      },
+      (db) => {
+        db.run(
+          `INSERT INTO evidence (id, case_id, type, title, version, author, effective_date, marking_level, marking_domain, blob_address, file_name, sha256, size, uploaded_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            id,
+            caseId,
+            meta.type,
+            meta.title,
+            meta.version,
+            meta.author,
+            meta.effectiveDate ?? null,
+            meta.markingLevel ?? null,
+            meta.markingDomain ?? null,
+            upload.address,
+            upload.name,
+            upload.sha256,
+            upload.size,
+            new Date().toISOString(),
+          ],
+        );
+        for (const requirementId of meta.requirementIds) {
+          db.run(
+            'INSERT INTO evidence_links (case_id, requirement_id, evidence_id) VALUES (?, ?, ?)',
+            [caseId, requirementId, id],
+          );
+        }
+      },
+    );
+    return id;
+  }
+}

@@ -1,0 +1,104 @@
+/** Accreditation cases as the core and the UI exchange them (inputs are zod schemas). */
+import { z } from 'zod';
+import { DomainSchema } from './classification';
+import { CASE_STATES, CASE_TYPES } from './lifecycle';
+import { IsoDate } from './register';
+
+export const ITEM_STATUSES = [
+  'not_assessed',
+  'compliant',
+  'partially',
+  'non_compliant',
+  'not_applicable',
+  'compensated',
+] as const;
+export const VERDICTS = ['none', 'agreed', 'disagreed'] as const;
+export const FINDING_SEVERITIES = ['critical', 'major', 'minor', 'observation'] as const;
+export const FINDING_STATUSES = [
+  'open',
+  'in_progress',
+  'resolved',
+  'verified',
+  'accepted_as_risk',
+] as const;
+export const EVIDENCE_TYPES = [
+  'ssrs',
+  'sisrs',
+  'secops_user',
+  'secops_admin',
+  'risk_assessment',
+  'network_diagram',
+  'test_plan',
+  'test_report',
+  'tempest_report',
+  'crypto_plan',
+  'inventory',
+  'incident_procedure',
+  'continuity_plan',
+  'statement_of_compliance',
+  'other',
+] as const;
+
+export const CaseInput = z
+  .object({
+    systemId: z.string().uuid(),
+    type: z.enum(CASE_TYPES),
+    title: z.string().trim().max(300).default(''),
+    deadline: IsoDate.nullable().optional(),
+  })
+  .strict();
+export type CaseInput = z.input<typeof CaseInput>;
+
+export const ItemUpdate = z
+  .object({
+    status: z.enum(ITEM_STATUSES).optional(),
+    statement: z.string().max(8000).optional(),
+    justification: z.string().max(4000).optional(),
+    verdict: z.enum(VERDICTS).optional(),
+    assessorComment: z.string().max(8000).optional(),
+  })
+  .strict();
+export type ItemUpdate = z.infer<typeof ItemUpdate>;
+
+export const FindingInput = z
+  .object({
+    requirementId: z
+      .string()
+      .regex(/^[A-Z]{2,5}-\d{2,3}$/)
+      .nullable()
+      .optional(),
+    kind: z.enum(['finding', 'condition']).default('finding'),
+    severity: z.enum(FINDING_SEVERITIES),
+    title: z.string().trim().min(3).max(300),
+    description: z.string().max(8000).default(''),
+    recommendedAction: z.string().max(4000).default(''),
+    owner: z.string().max(200).default(''),
+    dueDate: IsoDate.nullable().optional(),
+  })
+  .strict();
+export type FindingInput = z.input<typeof FindingInput>;
+
+export const EvidenceMeta = z
+  .object({
+    type: z.enum(EVIDENCE_TYPES),
+    title: z.string().trim().min(1).max(300),
+    version: z.string().max(40).default(''),
+    author: z.string().max(200).default(''),
+    effectiveDate: IsoDate.nullable().optional(),
+    markingLevel: z
+      .string()
+      .regex(/^[A-Z][A-Z_]{1,30}$/)
+      .nullable()
+      .optional(),
+    markingDomain: DomainSchema.nullable().optional(),
+    requirementIds: z
+      .array(z.string().regex(/^[A-Z]{2,5}-\d{2,3}$/))
+      .max(200)
+      .default([]),
+  })
+  .strict();
+export type EvidenceMeta = z.input<typeof EvidenceMeta>;
+
+export const CaseFilter = z
+  .object({ state: z.enum(CASE_STATES).optional(), systemId: z.string().uuid().optional() })
+  .strict();
