@@ -49,6 +49,7 @@ export const INVOKE_CHANNELS = [
   'cases:updateItem',
   'cases:transition',
   'cases:addFinding',
+  'cases:setFindingStatus',
   'cases:addEvidence',
   'catalogues:import',
   'csv:export',

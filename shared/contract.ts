@@ -7,9 +7,19 @@
  */
 import { z } from 'zod';
 import { DomainSchema, SchemeSchema } from './classification';
-import { CaseFilter, CaseInput, EvidenceMeta, FindingInput, ItemUpdate } from './cases';
+import {
+  CaseFilter,
+  CaseInput,
+  EvidenceMeta,
+  FINDING_SEVERITIES,
+  FINDING_STATUSES,
+  FindingInput,
+  ITEM_STATUSES,
+  ItemUpdate,
+  VERDICTS,
+} from './cases';
 import { ERROR_CODES } from './errors';
-import { CASE_STATES } from './lifecycle';
+import { CASE_STATES, CASE_TYPES } from './lifecycle';
 import { RULE_CODES } from './rules';
 import {
   ComponentInput,
@@ -251,6 +261,91 @@ export const SystemDetailSchema = z.object({
 });
 export type SystemDetail = z.infer<typeof SystemDetailSchema>;
 
+export const CaseDetailSchema = z.object({
+  id: z.string(),
+  ref: z.string(),
+  type: z.enum(CASE_TYPES),
+  state: z.enum(CASE_STATES),
+  title: z.string(),
+  systemId: z.string(),
+  systemLevels: z.array(z.object({ domain: DomainSchema, level: z.string() })),
+  deadline: Nullable,
+  catalogue: z.object({ id: z.string(), version: z.string() }),
+  progress: z.array(z.object({ area: z.string(), assessed: z.number(), total: z.number() })),
+  items: z.array(
+    z.object({
+      requirementId: z.string(),
+      area: z.string(),
+      text: z.string(),
+      severity: z.string(),
+      expectedEvidence: z.array(z.string()),
+      status: z.enum(ITEM_STATUSES),
+      statement: z.string(),
+      justification: z.string(),
+      verdict: z.enum(VERDICTS),
+      assessorComment: z.string(),
+      evidence: z.array(z.string()),
+    }),
+  ),
+  missing: z.array(z.string()),
+  next: z.array(
+    z.object({
+      to: z.enum(CASE_STATES),
+      verdict: z.union([
+        z.object({ ok: z.literal(true) }),
+        z.object({
+          ok: z.literal(false),
+          code: z.string(),
+          params: z.record(z.string(), z.string()).optional(),
+        }),
+      ]),
+    }),
+  ),
+  history: z.array(
+    z.object({
+      from: z.string(),
+      to: z.string(),
+      actor: z.string(),
+      role: z.string(),
+      reason: z.string(),
+      at: z.string(),
+    }),
+  ),
+  findings: z.array(
+    z.object({
+      id: z.string(),
+      requirementId: Nullable,
+      kind: z.string(),
+      severity: z.enum(FINDING_SEVERITIES),
+      title: z.string(),
+      description: z.string(),
+      recommendedAction: z.string(),
+      owner: z.string(),
+      dueDate: Nullable,
+      status: z.enum(FINDING_STATUSES),
+    }),
+  ),
+  evidence: z.array(
+    z.object({
+      id: z.string(),
+      type: z.string(),
+      title: z.string(),
+      version: z.string(),
+      author: z.string(),
+      effectiveDate: Nullable,
+      markingLevel: Nullable,
+      markingDomain: Nullable,
+      fileName: z.string(),
+      sha256: z.string(),
+      size: z.number(),
+      reviewStatus: z.string(),
+      uploadedAt: z.string(),
+      address: z.string(),
+    }),
+  ),
+});
+export type CaseDetail = z.infer<typeof CaseDetailSchema>;
+
 export const PersonRowSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -472,13 +567,18 @@ export const contract = {
             system: z.string(),
             progress: z.object({ assessed: z.number(), total: z.number() }),
             openFindings: z.number(),
+            levels: z.array(z.object({ domain: DomainSchema, level: z.string() })),
           }),
         ),
       })
       .strict(),
   ),
   'cases:create': invoke(CaseInput, IdOutput),
-  'cases:get': invoke(IdInput, z.record(z.string(), z.unknown())),
+  'cases:get': invoke(IdInput, CaseDetailSchema),
+  'cases:setFindingStatus': invoke(
+    z.object({ findingId: z.string().uuid(), status: z.enum(FINDING_STATUSES) }).strict(),
+    z.object({ updated: z.literal(true) }).strict(),
+  ),
   'cases:updateItem': invoke(
     z
       .object({ caseId: z.string().uuid(), requirementId: z.string().max(20), update: ItemUpdate })

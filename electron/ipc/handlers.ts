@@ -129,6 +129,10 @@ export const handlers: HandlerTable = {
   'cases:addFinding': async (input, ctx) => ({
     id: await ctx.cases.addFinding(input.caseId, input.finding),
   }),
+  'cases:setFindingStatus': async (input, ctx) => {
+    await ctx.cases.setFindingStatus(input.findingId, input.status);
+    return { updated: true };
+  },
   'cases:addEvidence': async (input, ctx) => ({
     id: await ctx.cases.addEvidence(input.caseId, ctx.uploads.take(input.uploadId), input.meta),
   }),

@@ -16,14 +16,21 @@ import {
   type Catalogue,
   type CatalogueDiff,
 } from '../../shared/catalogue';
-import type { FINDING_STATUSES } from '../../shared/cases';
+import type {
+  FINDING_SEVERITIES,
+  FINDING_STATUSES,
+  ITEM_STATUSES,
+  VERDICTS,
+} from '../../shared/cases';
 import { CaseFilter, CaseInput, EvidenceMeta, FindingInput, ItemUpdate } from '../../shared/cases';
+import type { InfoDomain } from '../../shared/classification';
 import { AppError } from '../../shared/errors';
 import {
   canTransition,
   nextStates,
   type CaseState,
   type TransitionContext,
+  type CaseType,
 } from '../../shared/lifecycle';
 import type { Vault } from '../vault/vault';
 import { today, type RegisterService } from './register';
@@ -222,7 +229,8 @@ export class CaseService {
       `SELECT c.id, c.ref, c.type, c.state, c.title, c.deadline, c.updated_at, s.ref AS system_ref, s.name AS system_name,
          (SELECT count(*) FROM checklist_items i WHERE i.case_id = c.id) AS total,
          (SELECT count(*) FROM checklist_items i WHERE i.case_id = c.id AND i.status <> 'not_assessed') AS assessed,
-         (SELECT count(*) FROM findings f WHERE f.case_id = c.id AND f.status IN ('open','in_progress')) AS open_findings
+         (SELECT count(*) FROM findings f WHERE f.case_id = c.id AND f.status IN ('open','in_progress')) AS open_findings,
+         (SELECT group_concat(domain || '=' || level, ';') FROM system_levels l WHERE l.system_id = c.system_id) AS levels
        FROM cases c JOIN systems s ON s.id = c.system_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY c.updated_at DESC`,
       params,
@@ -236,6 +244,13 @@ export class CaseService {
       system: `${s(r.system_ref)} ${s(r.system_name)}`,
       progress: { assessed: Number(r.assessed), total: Number(r.total) },
       openFindings: Number(r.open_findings),
+      levels: s(r.levels)
+        .split(';')
+        .filter(Boolean)
+        .map((pair) => {
+          const [domain, level] = pair.split('=');
+          return { domain: domain as InfoDomain, level: level ?? '' };
+        }),
     }));
   }
 
@@ -314,10 +329,10 @@ export class CaseService {
         text: req?.text ?? '',
         severity: req?.severity ?? 'minor',
         expectedEvidence: req?.evidence ?? [],
-        status: s(r.status),
+        status: s(r.status) as (typeof ITEM_STATUSES)[number],
         statement: s(r.statement),
         justification: s(r.justification),
-        verdict: s(r.verdict),
+        verdict: s(r.verdict) as (typeof VERDICTS)[number],
         assessorComment: s(r.assessor_comment),
         evidence: all(
           this.db,
@@ -340,10 +355,11 @@ export class CaseService {
     return {
       id,
       ref: s(row.ref),
-      type: s(row.type),
+      type: s(row.type) as CaseType,
       state,
       title: s(row.title),
       systemId: s(row.system_id),
+      systemLevels: this.register.getSystem(s(row.system_id)).system.levels,
       deadline: n(row.deadline),
       catalogue: { id: s(row.catalogue_id), version: s(row.catalogue_version) },
       progress: [...byArea.values()],
@@ -371,13 +387,13 @@ export class CaseService {
         id: s(f.id),
         requirementId: n(f.requirement_id),
         kind: s(f.kind),
-        severity: s(f.severity),
+        severity: s(f.severity) as (typeof FINDING_SEVERITIES)[number],
         title: s(f.title),
         description: s(f.description),
         recommendedAction: s(f.recommended_action),
         owner: s(f.owner),
         dueDate: n(f.due_date),
-        status: s(f.status),
+        status: s(f.status) as (typeof FINDING_STATUSES)[number],
       })),
       evidence: all(this.db, 'SELECT * FROM evidence WHERE case_id = ? ORDER BY uploaded_at', [
         id,

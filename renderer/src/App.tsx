@@ -7,6 +7,8 @@ import { EmptyState } from './components/EmptyState';
 import { Notifications } from './components/Notifications';
 import { useT } from './i18n';
 import { hrefFor, ROUTES, useRoute, useRouteParam, type Route } from './router';
+import { CaseDetail } from './screens/CaseDetail';
+import { Cases } from './screens/Cases';
 import { People } from './screens/People';
 import { Records } from './screens/Records';
 import { SystemDetail } from './screens/SystemDetail';
@@ -41,6 +43,9 @@ function Screen({ route, param }: { route: Route; param: string | null }): React
   }
   if (route === 'records') {
     return <Records />;
+  }
+  if (route === 'cases') {
+    return param ? <CaseDetail id={param} /> : <Cases />;
   }
   if (route === 'people') {
     return <People />;

@@ -1,0 +1,596 @@
+/**
+ * One accreditation case: where it stands and what it may become next (with the reason when a
+ * step is refused), what is still missing, the checklist grouped by area (keyboard-driven, with
+ * bulk status), evidence with upload progress, findings and the history of its steps.
+ */
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  EVIDENCE_TYPES,
+  FINDING_SEVERITIES,
+  FINDING_STATUSES,
+  ITEM_STATUSES,
+  VERDICTS,
+} from '../../../shared/cases';
+import type { CaseDetail as Detail } from '../../../shared/contract';
+import type { MessageKey } from '../../../shared/i18n';
+import { call, callRaw } from '../api';
+import { EntityForm, orNull, text } from '../components/EntityForm';
+import { Field, SelectField } from '../components/Field';
+import { useT } from '../i18n';
+import { hrefFor } from '../router';
+import { useOnScreen } from '../stores/register';
+import { useVault } from '../stores/vault';
+import { uploadFile } from '../upload';
+
+type Item = Detail['items'][number];
+type Status = (typeof ITEM_STATUSES)[number];
+
+function Transitions({ detail, onMoved }: { detail: Detail; onMoved: () => void }) {
+  const t = useT();
+  const [reason, setReason] = useState('');
+  const [message, setMessage] = useState<string | null>(null);
+  if (detail.next.length === 0) {
+    return null;
+  }
+  return (
+    <section className="panel" aria-labelledby="move-title">
+      <h2 id="move-title">{t('case.move')}</h2>
+      <Field label={t('case.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
+      <ul className="moves">
+        {detail.next.map(({ to, verdict }) => {
+          const refused = !verdict.ok && verdict.code !== 'REASON_REQUIRED';
+          return (
+            <li key={to}>
+              <button
+                type="button"
+                disabled={refused}
+                data-testid={`move-${to}`}
+                onClick={() =>
+                  void callRaw('cases:transition', { caseId: detail.id, to, reason }).then((r) => {
+                    if (r.ok) {
+                      setReason('');
+                      setMessage(t('case.moved', { state: t(`state.${to}`) }));
+                      onMoved();
+                    } else {
+                      const reasonCode = r.error.details?.reason;
+                      const code = typeof reasonCode === 'string' ? reasonCode : '';
+                      setMessage(
+                        code
+                          ? t(
+                              `refusal.${code}` as MessageKey,
+                              r.error.details as Record<string, string>,
+                            )
+                          : r.error.code,
+                      );
+                    }
+                  })
+                }
+              >
+                {t('case.moveTo', { state: t(`state.${to}`) })}
+              </button>
+              {!verdict.ok ? (
+                <span className="refusal">
+                  {t(`refusal.${verdict.code}` as MessageKey, verdict.params)}
+                </span>
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
+      {message ? <p role="status">{message}</p> : null}
+    </section>
+  );
+}
+
+function Checklist({ detail, onChanged }: { detail: Detail; onChanged: () => void }) {
+  const t = useT();
+  const accreditor = useVault((s) => s.status?.profile?.role === 'accreditor');
+  const [onlyOpen, setOnlyOpen] = useState(false);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [bulk, setBulk] = useState<Status>('compliant');
+  const rows = useRef<Map<string, HTMLElement>>(new Map());
+  const items = detail.items.filter((i) => !onlyOpen || i.status === 'not_assessed');
+
+  const update = async (item: Item, patch: Record<string, string>) => {
+    const r = await callRaw('cases:updateItem', {
+      caseId: detail.id,
+      requirementId: item.requirementId,
+      update: patch,
+    });
+    if (r.ok) {
+      onChanged();
+    }
+  };
+
+  function onKey(event: KeyboardEvent<HTMLElement>, item: Item, index: number) {
+    if ((event.target as HTMLElement).closest('textarea, input, select')) {
+      return;
+    }
+    const key = event.key.toLowerCase();
+    const move = key === 'j' ? 1 : key === 'k' ? -1 : 0;
+    if (move !== 0) {
+      event.preventDefault();
+      const next = items[index + move];
+      if (next) {
+        rows.current.get(next.requirementId)?.focus();
+      }
+    } else if (/^[1-6]$/.test(key)) {
+      event.preventDefault();
+      void update(item, { status: ITEM_STATUSES[Number(key) - 1] ?? 'not_assessed' });
+    } else if (key === 'x') {
+      event.preventDefault();
+      const next = new Set(selected);
+      if (next.has(item.requirementId)) {
+        next.delete(item.requirementId);
+      } else {
+        next.add(item.requirementId);
+      }
+      setSelected(next);
+    }
+  }
+
+  async function applyBulk() {
+    for (const id of selected) {
+      await callRaw('cases:updateItem', {
+        caseId: detail.id,
+        requirementId: id,
+        update: { status: bulk },
+      });
+    }
+    setSelected(new Set());
+    onChanged();
+  }
+
+  return (
+    <div>
+      <p className="help">{t('checklist.keys')}</p>
+      <div className="toolbar">
+        <label className="radio">
+          <input
+            type="checkbox"
+            checked={onlyOpen}
+            onChange={(e) => setOnlyOpen(e.target.checked)}
+          />
+          {t('checklist.open')}
+        </label>
+        <span role="status">{t('checklist.selected', { n: selected.size })}</span>
+        <SelectField
+          className="filter"
+          label={t('checklist.bulk')}
+          value={bulk}
+          onChange={(e) => setBulk(e.target.value as Status)}
+        >
+          {ITEM_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {t(`item.${s}`)}
+            </option>
+          ))}
+        </SelectField>
+        <button type="button" disabled={selected.size === 0} onClick={() => void applyBulk()}>
+          {t('checklist.apply')}
+        </button>
+      </div>
+      <div className="checklist">
+        {items.map((item, index) => {
+          const progress = detail.progress.find((p) => p.area === item.area);
+          const header =
+            (index === 0 || items[index - 1]?.area !== item.area) && progress ? (
+              <h3 className="area" key={`area-${item.area}`}>
+                {t('checklist.area', {
+                  area: item.area,
+                  assessed: progress.assessed,
+                  total: progress.total,
+                })}
+                <progress max={progress.total} value={progress.assessed} aria-hidden="true" />
+              </h3>
+            ) : null;
+          return (
+            <div key={item.requirementId}>
+              {header}
+              <article
+                className={`item item--${item.status}`}
+                tabIndex={0}
+                ref={(el) => {
+                  if (el) {
+                    rows.current.set(item.requirementId, el);
+                  }
+                }}
+                onKeyDown={(e) => onKey(e, item, index)}
+                aria-labelledby={`req-${item.requirementId}`}
+                data-testid="checklist-item"
+              >
+                <header>
+                  <input
+                    type="checkbox"
+                    aria-label={t('checklist.select', { id: item.requirementId })}
+                    checked={selected.has(item.requirementId)}
+                    onChange={() => {
+                      const next = new Set(selected);
+                      if (next.has(item.requirementId)) {
+                        next.delete(item.requirementId);
+                      } else {
+                        next.add(item.requirementId);
+                      }
+                      setSelected(next);
+                    }}
+                  />
+                  <strong id={`req-${item.requirementId}`} className="mono">
+                    {item.requirementId}
+                  </strong>
+                  <span>{item.text}</span>
+                </header>
+                <p className="help">
+                  {t('checklist.evidence', { list: item.expectedEvidence.join(', ') })}
+                </p>
+                <div className="form-grid">
+                  <SelectField
+                    label={t('checklist.status')}
+                    value={item.status}
+                    onChange={(e) => void update(item, { status: e.target.value })}
+                  >
+                    {ITEM_STATUSES.map((s) => (
+                      <option key={s} value={s}>
+                        {t(`item.${s}`)}
+                      </option>
+                    ))}
+                  </SelectField>
+                  {accreditor ? (
+                    <SelectField
+                      label={t('checklist.verdict')}
+                      value={item.verdict}
+                      onChange={(e) => void update(item, { verdict: e.target.value })}
+                    >
+                      {VERDICTS.map((v) => (
+                        <option key={v} value={v}>
+                          {t(`verdict.${v}`)}
+                        </option>
+                      ))}
+                    </SelectField>
+                  ) : null}
+                </div>
+                <Field
+                  label={t('checklist.statement')}
+                  defaultValue={item.statement}
+                  onBlur={(e) =>
+                    e.target.value !== item.statement &&
+                    void update(item, { statement: e.target.value })
+                  }
+                />
+                {item.status === 'not_applicable' ? (
+                  <Field
+                    label={t('checklist.justification')}
+                    defaultValue={item.justification}
+                    onBlur={(e) =>
+                      e.target.value !== item.justification &&
+                      void update(item, { justification: e.target.value })
+                    }
+                  />
+                ) : null}
+                {accreditor ? (
+                  <Field
+                    label={t('checklist.comment')}
+                    defaultValue={item.assessorComment}
+                    onBlur={(e) =>
+                      e.target.value !== item.assessorComment &&
+                      void update(item, { assessorComment: e.target.value })
+                    }
+                  />
+                ) : null}
+              </article>
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void }) {
+  const t = useT();
+  const [meta, setMeta] = useState({
+    type: 'ssrs',
+    title: '',
+    version: '',
+    author: '',
+    effectiveDate: '',
+  });
+  const [file, setFile] = useState<File | null>(null);
+  const [progress, setProgress] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  async function submit() {
+    if (!file) {
+      return;
+    }
+    setError(null);
+    setProgress(0);
+    const uploaded = await uploadFile(file, (sent, total) => setProgress(total ? sent / total : 1));
+    setProgress(null);
+    if (!uploaded.ok) {
+      setError(uploaded.code);
+      return;
+    }
+    const r = await callRaw('cases:addEvidence', {
+      caseId: detail.id,
+      uploadId: uploaded.uploadId,
+      meta: {
+        type: meta.type as (typeof EVIDENCE_TYPES)[number],
+        title: meta.title || file.name,
+        version: meta.version,
+        author: meta.author,
+        effectiveDate: meta.effectiveDate || null,
+      },
+    });
+    if (r.ok) {
+      setFile(null);
+      onChanged();
+    } else {
+      setError(r.error.code);
+    }
+  }
+  return (
+    <>
+      <table className="table" data-testid="evidence-table">
+        <thead>
+          <tr>
+            {(
+              [
+                'evidence.type',
+                'evidence.title',
+                'evidence.version',
+                'evidence.effective',
+                'evidence.col.file',
+                'evidence.col.sha',
+                'evidence.col.review',
+              ] as const
+            ).map((k) => (
+              <th key={k} scope="col">
+                {t(k)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {detail.evidence.map((e) => (
+            <tr key={e.id}>
+              <td>{e.type}</td>
+              <td>{e.title}</td>
+              <td>{e.version}</td>
+              <td>{e.effectiveDate ?? '—'}</td>
+              <td>
+                {e.fileName} ({Math.ceil(e.size / 1024)} KiB)
+              </td>
+              <td className="mono sha">{e.sha256}</td>
+              <td>{e.reviewStatus}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form
+        className="panel"
+        aria-label={t('evidence.add')}
+        onSubmit={(e) => (e.preventDefault(), void submit())}
+      >
+        <h3>{t('evidence.add')}</h3>
+        <div className="form-grid">
+          <SelectField
+            label={t('evidence.type')}
+            value={meta.type}
+            onChange={(e) => setMeta({ ...meta, type: e.target.value })}
+          >
+            {EVIDENCE_TYPES.map((x) => (
+              <option key={x} value={x}>
+                {x}
+              </option>
+            ))}
+          </SelectField>
+          <Field
+            label={t('evidence.title')}
+            value={meta.title}
+            onChange={(e) => setMeta({ ...meta, title: e.target.value })}
+          />
+          <Field
+            label={t('evidence.version')}
+            value={meta.version}
+            onChange={(e) => setMeta({ ...meta, version: e.target.value })}
+          />
+          <Field
+            label={t('evidence.author')}
+            value={meta.author}
+            onChange={(e) => setMeta({ ...meta, author: e.target.value })}
+          />
+          <Field
+            label={t('evidence.effective')}
+            type="date"
+            value={meta.effectiveDate}
+            onChange={(e) => setMeta({ ...meta, effectiveDate: e.target.value })}
+          />
+          <Field
+            label={t('evidence.file')}
+            type="file"
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            data-testid="evidence-file"
+          />
+        </div>
+        {progress !== null ? (
+          <progress
+            max={1}
+            value={progress}
+            aria-label={t('attach.progress', { name: file?.name ?? '' })}
+          />
+        ) : null}
+        {error ? (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <button type="submit" disabled={!file || progress !== null}>
+          {t('evidence.upload')}
+        </button>
+      </form>
+    </>
+  );
+}
+
+function Findings({ detail, onChanged }: { detail: Detail; onChanged: () => void }) {
+  const t = useT();
+  return (
+    <>
+      {detail.findings.length === 0 ? <p>{t('findings.none')}</p> : null}
+      <ul className="findings">
+        {detail.findings.map((f) => (
+          <li key={f.id} data-testid="finding">
+            <strong>{t(`severity.${f.severity}`)}</strong>{' '}
+            {f.requirementId ? <span className="mono">{f.requirementId}</span> : null} {f.title}
+            {f.dueDate ? ` — ${t('findings.due')} ${f.dueDate}` : ''}
+            <SelectField
+              className="filter"
+              label={t('findings.status')}
+              value={f.status}
+              onChange={(e) =>
+                void callRaw('cases:setFindingStatus', {
+                  findingId: f.id,
+                  status: e.target.value as (typeof FINDING_STATUSES)[number],
+                }).then(onChanged)
+              }
+            >
+              {FINDING_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`findingStatus.${s}`)}
+                </option>
+              ))}
+            </SelectField>
+          </li>
+        ))}
+      </ul>
+      <EntityForm
+        title={t('findings.add')}
+        fields={[
+          {
+            name: 'requirementId',
+            label: t('findings.requirement'),
+            kind: 'select',
+            empty: '—',
+            options: detail.items.map((i) => ({ value: i.requirementId, label: i.requirementId })),
+          },
+          {
+            name: 'severity',
+            label: t('findings.severity'),
+            kind: 'select',
+            options: FINDING_SEVERITIES.map((s) => ({ value: s, label: t(`severity.${s}`) })),
+          },
+          { name: 'title', label: t('findings.title'), kind: 'text' },
+          { name: 'owner', label: t('findings.owner'), kind: 'text' },
+          { name: 'dueDate', label: t('findings.due'), kind: 'date' },
+        ]}
+        initial={{ severity: 'major' }}
+        onDone={onChanged}
+        onSubmit={(v) =>
+          callRaw('cases:addFinding', {
+            caseId: detail.id,
+            finding: {
+              requirementId: orNull(v.requirementId),
+              severity: text(v.severity) as (typeof FINDING_SEVERITIES)[number],
+              title: text(v.title),
+              owner: text(v.owner),
+              dueDate: orNull(v.dueDate),
+            },
+          })
+        }
+      />
+    </>
+  );
+}
+
+const TABS = ['checklist', 'evidence', 'findings', 'history'] as const;
+
+export function CaseDetail({ id }: { id: string }) {
+  const t = useT();
+  const [detail, setDetail] = useState<Detail | null>(null);
+  const [tab, setTab] = useState<(typeof TABS)[number]>('checklist');
+  const [version, setVersion] = useState(0);
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
+  useEffect(() => {
+    let live = true;
+    void call('cases:get', { id }).then((d) => live && d && setDetail(d));
+    return () => {
+      live = false;
+    };
+  }, [id, version]);
+  useOnScreen(detail?.systemLevels ?? []);
+  if (!detail) {
+    return null;
+  }
+  return (
+    <div className="detail">
+      <p>
+        <a href={hrefFor('cases')}>← {t('cases.back')}</a>
+      </p>
+      <h2 className="detail__title">
+        <span className="mono">{detail.ref}</span> {detail.title} —{' '}
+        <span data-testid="case-state">{t(`state.${detail.state}`)}</span>
+      </h2>
+      <p className="help">
+        {t(`caseType.${detail.type}`)} · {t('case.catalogue', detail.catalogue)}
+      </p>
+      <p data-testid="case-missing" className={detail.missing.length ? 'form-error' : undefined}>
+        {detail.missing.length
+          ? t('case.missing', { n: detail.missing.length })
+          : t('case.complete')}
+      </p>
+      <Transitions detail={detail} onMoved={reload} />
+      <div role="tablist" aria-label={detail.ref} className="tabs">
+        {TABS.map((name) => (
+          <button
+            key={name}
+            role="tab"
+            type="button"
+            aria-selected={tab === name}
+            className={tab === name ? 'tab tab--active' : 'tab'}
+            onClick={() => setTab(name)}
+            id={`case-tab-${name}`}
+            aria-controls={`case-panel-${name}`}
+          >
+            {t(`case.tab.${name}`)}
+          </button>
+        ))}
+      </div>
+      <div
+        role="tabpanel"
+        className="tabpanel"
+        id={`case-panel-${tab}`}
+        aria-labelledby={`case-tab-${tab}`}
+      >
+        {tab === 'checklist' ? <Checklist detail={detail} onChanged={reload} /> : null}
+        {tab === 'evidence' ? <Evidence detail={detail} onChanged={reload} /> : null}
+        {tab === 'findings' ? <Findings detail={detail} onChanged={reload} /> : null}
+        {tab === 'history' ? (
+          <table className="table">
+            <thead>
+              <tr>
+                {(['col.when', 'col.who', 'col.what', 'case.reason'] as const).map((k) => (
+                  <th key={k} scope="col">
+                    {t(k)}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {detail.history.map((h, i) => (
+                <tr key={i}>
+                  <td>{new Date(h.at).toLocaleString()}</td>
+                  <td>
+                    {h.actor} ({h.role})
+                  </td>
+                  <td>
+                    {t(`state.${h.from}` as MessageKey)} → {t(`state.${h.to}` as MessageKey)}
+                  </td>
+                  <td>{h.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </div>
+    </div>
+  );
+}

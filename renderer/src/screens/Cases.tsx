@@ -1,0 +1,139 @@
+/** Accreditation cases: the list by state, and opening a new case for a system. */
+import { useEffect, useState } from 'react';
+import { CASE_STATES, CASE_TYPES, type CaseState } from '../../../shared/lifecycle';
+import { call, callRaw } from '../api';
+import { SelectField } from '../components/Field';
+import { EntityForm, orNull, text } from '../components/EntityForm';
+import { useT } from '../i18n';
+import { hrefFor } from '../router';
+import { useOnScreen } from '../stores/register';
+
+type CaseRow = NonNullable<Awaited<ReturnType<typeof loadCases>>>[number];
+
+async function loadCases(state?: CaseState) {
+  return (await call('cases:list', state ? { state } : {}))?.cases;
+}
+
+export function Cases() {
+  const t = useT();
+  const [state, setState] = useState<CaseState | undefined>();
+  const [cases, setCases] = useState<CaseRow[]>([]);
+  const [systems, setSystems] = useState<{ id: string; label: string }[]>([]);
+  const [adding, setAdding] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void loadCases(state).then((list) => live && list && setCases(list));
+    return () => {
+      live = false;
+    };
+  }, [state]);
+  useOnScreen(cases.flatMap((c) => c.levels));
+  useEffect(() => {
+    void call('systems:list', {}).then(
+      (r) => r && setSystems(r.systems.map((s) => ({ id: s.id, label: `${s.ref} ${s.name}` }))),
+    );
+  }, []);
+
+  return (
+    <div className="register">
+      <div className="toolbar">
+        <SelectField
+          className="filter"
+          label={t('cases.filter.state')}
+          value={state ?? ''}
+          onChange={(e) => setState((e.target.value || undefined) as CaseState | undefined)}
+        >
+          <option value="">{t('systems.filter.any')}</option>
+          {CASE_STATES.map((s) => (
+            <option key={s} value={s}>
+              {t(`state.${s}`)}
+            </option>
+          ))}
+        </SelectField>
+        <button type="button" onClick={() => setAdding(!adding)} aria-expanded={adding}>
+          {t('cases.new')}
+        </button>
+      </div>
+      {adding ? (
+        <EntityForm
+          title={t('cases.new')}
+          fields={[
+            {
+              name: 'systemId',
+              label: t('cases.system'),
+              kind: 'select',
+              empty: '—',
+              options: systems.map((s) => ({ value: s.id, label: s.label })),
+            },
+            {
+              name: 'type',
+              label: t('cases.type'),
+              kind: 'select',
+              options: CASE_TYPES.map((c) => ({ value: c, label: t(`caseType.${c}`) })),
+            },
+            { name: 'deadline', label: t('cases.deadline'), kind: 'date' },
+          ]}
+          initial={{ type: 'initial' }}
+          onSubmit={async (v) => {
+            const r = await callRaw('cases:create', {
+              systemId: text(v.systemId),
+              type: text(v.type) as (typeof CASE_TYPES)[number],
+              deadline: orNull(v.deadline),
+            });
+            if (r.ok) {
+              window.location.hash = hrefFor('cases', r.value.id);
+              return { ok: true };
+            }
+            return r;
+          }}
+        />
+      ) : null}
+      <p className="count" role="status" data-testid="cases-count">
+        {t('cases.count', { n: cases.length })}
+      </p>
+      <table className="table">
+        <thead>
+          <tr>
+            {(
+              [
+                'cases.col.ref',
+                'cases.col.system',
+                'cases.col.type',
+                'cases.col.state',
+                'cases.col.progress',
+                'cases.col.findings',
+              ] as const
+            ).map((k) => (
+              <th key={k} scope="col">
+                {t(k)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {cases.map((c) => (
+            <tr key={c.id} data-testid="case-row">
+              <td>
+                <a href={hrefFor('cases', c.id)} className="mono">
+                  {c.ref}
+                </a>
+              </td>
+              <td>{c.system}</td>
+              <td>{t(`caseType.${c.type as (typeof CASE_TYPES)[number]}`)}</td>
+              <td>{t(`state.${c.state}`)}</td>
+              <td>
+                <progress
+                  max={c.progress.total || 1}
+                  value={c.progress.assessed}
+                  aria-label={`${c.ref} ${t('cases.col.progress')}`}
+                />{' '}
+                {c.progress.assessed}/{c.progress.total}
+              </td>
+              <td>{c.openFindings}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { CaseService } from '../../electron/services/cases';
+import { RegisterService } from '../../electron/services/register';
+import { Vault } from '../../electron/vault/vault';
+import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
+import { expect, test, unlock } from './fixtures';
+
+async function axeClean(page: Page, where: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const severe = results.violations.filter(
+    (v) => v.impact === 'serious' || v.impact === 'critical',
+  );
+  expect(severe.map((v) => `${where}: ${v.id} ${v.help}`)).toEqual([]);
+}
+
+test('walk a case from draft to decision pending in the UI', async ({ gate, vault }) => {
+  // A system and a case whose checklist is answered but for its first two requirements.
+  const v = await Vault.open(vault.folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
+  const register = new RegisterService(() => v);
+  const cases = new CaseService(() => v, register);
+  const systemId = await register.createSystem({
+    ref: 'TTJ-1',
+    name: 'Sagssystem',
+    phase: 'operational',
+    mode: 'dedicated',
+    levels: [{ domain: 'national', level: 'RESTRICTED' }],
+    userCount: 20,
+    minClearance: 'RESTRICTED',
+  });
+  const caseId = await cases.createCase({ systemId, type: 'initial' });
+  const items = cases.getCase(caseId).items;
+  for (const item of items.slice(2)) {
+    await cases.updateItem(caseId, item.requirementId, {
+      status: 'compliant',
+      statement: 'In place.',
+    });
+  }
+  await v.close();
+  await unlock(gate, vault.folder);
+  const page = gate;
+
+  await page.getByRole('link', { name: 'Sager' }).click();
+  await expect(page.getByTestId('case-row')).toHaveCount(1);
+  await axeClean(page, 'cases list');
+  await page.getByTestId('case-row').getByRole('link').click();
+  await expect(page.getByTestId('case-state')).toHaveText('Kladde');
+  await expect(page.getByTestId('classification-banner-top')).toHaveText(/TIL TJENESTEBRUG/);
+  await expect(page.getByTestId('case-missing')).toHaveText('Mangler, før sagen kan gå videre: 2');
+  await expect(page.getByTestId('move-submitted')).toBeDisabled();
+  await expect(page.getByText('Dossieret er ufuldstændigt: der mangler 2 punkter.')).toBeVisible();
+  await axeClean(page, 'case detail');
+
+  // keyboard: focus the first requirement, set "compliant" with 2, write the statement, J to the next
+  const first = page.getByTestId('checklist-item').first();
+  await first.focus();
+  await page.keyboard.press('2');
+  await expect(first.getByLabel('Status')).toHaveValue('compliant');
+  await first.getByLabel('Ejerens redegørelse').fill('Alle brugere er godkendt.');
+  await first.getByLabel('Ejerens redegørelse').blur();
+  await first.focus();
+  await page.keyboard.press('j');
+  const second = page.getByTestId('checklist-item').nth(1);
+  await expect(second).toBeFocused();
+  await page.keyboard.press('2');
+  await second.getByLabel('Ejerens redegørelse').fill('Udløb følges månedligt.');
+  await second.getByLabel('Ejerens redegørelse').blur();
+  await expect(page.getByTestId('case-missing')).toHaveText('Dossieret er komplet.');
+
+  await page.getByRole('tab', { name: 'Dokumentation' }).click();
+  await page.getByLabel('Titel').fill('SSRS Sagssystem');
+  await page.getByTestId('evidence-file').setInputFiles({
+    name: 'ssrs.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.alloc(2_500_000, 1),
+  });
+  await page.getByRole('button', { name: 'Overfør' }).click();
+  await expect(page.getByTestId('evidence-table')).toContainText('SSRS Sagssystem');
+  await expect(page.getByTestId('evidence-table')).toContainText(/[0-9a-f]{64}/);
+
+  await page.getByLabel('Begrundelse (registreres med skridtet)').fill('Dossier indsendt');
+  await page.getByTestId('move-submitted').click();
+  await expect(page.getByTestId('case-state')).toHaveText('Indsendt');
+  for (const [to, label] of [
+    ['intake', 'Modtagelse'],
+    ['under_review', 'Under vurdering'],
+  ] as const) {
+    await page.getByLabel('Begrundelse (registreres med skridtet)').fill(`Videre til ${label}`);
+    await page.getByTestId(`move-${to}`).click();
+    await expect(page.getByTestId('case-state')).toHaveText(label);
+  }
+  await expect(page.getByTestId('move-awaiting_remediation')).toBeDisabled();
+
+  await page.getByRole('tab', { name: 'Fund' }).click();
+  const finding = page.getByRole('form', { name: 'Tilføj et fund' });
+  await finding.getByLabel('Titel').fill('Logning gennemgås ikke');
+  await finding.getByLabel('Ansvarlig').fill('Systemejer');
+  await finding.getByRole('button', { name: 'Tilføj' }).click();
+  await expect(page.getByTestId('finding')).toHaveCount(1);
+  await axeClean(page, 'findings');
+
+  await page.getByLabel('Begrundelse (registreres med skridtet)').fill('Fund udsendt');
+  await page.getByTestId('move-awaiting_remediation').click();
+  await expect(page.getByTestId('case-state')).toHaveText('Afventer udbedring');
+  await page.getByLabel('Begrundelse (registreres med skridtet)').fill('Udbedring modtaget');
+  await page.getByTestId('move-under_review').click();
+  await page.getByLabel('Begrundelse (registreres med skridtet)').fill('Indstilling skrevet');
+  await page.getByTestId('move-decision_pending').click();
+  await expect(page.getByTestId('case-state')).toHaveText('Afventer afgørelse');
+  await expect(page.getByTestId('move-decided')).toBeDisabled();
+  await expect(page.getByText('Der er endnu ikke truffet en afgørelse.')).toBeVisible();
+
+  await page.getByRole('tab', { name: 'Historik' }).click();
+  await expect(page.getByRole('tabpanel').getByRole('row')).toHaveCount(7);
+  await expect(page.getByRole('tabpanel')).toContainText('Dossier indsendt');
+});
