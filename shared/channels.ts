@@ -50,6 +50,7 @@ export const INVOKE_CHANNELS = [
   'cases:transition',
   'cases:addFinding',
   'cases:setFindingStatus',
+  'cases:reviewEvidence',
   'cases:addEvidence',
   'catalogues:import',
   'csv:export',

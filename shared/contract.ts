@@ -595,6 +595,15 @@ export const contract = {
     z.object({ caseId: z.string().uuid(), finding: FindingInput }).strict(),
     IdOutput,
   ),
+  'cases:reviewEvidence': invoke(
+    z
+      .object({
+        evidenceId: z.string().uuid(),
+        status: z.enum(['submitted', 'accepted', 'rejected', 'superseded']),
+      })
+      .strict(),
+    z.object({ updated: z.literal(true) }).strict(),
+  ),
   'cases:addEvidence': invoke(
     z
       .object({ caseId: z.string().uuid(), uploadId: z.string().uuid(), meta: EvidenceMeta })

@@ -133,6 +133,10 @@ export const handlers: HandlerTable = {
     await ctx.cases.setFindingStatus(input.findingId, input.status);
     return { updated: true };
   },
+  'cases:reviewEvidence': async (input, ctx) => {
+    await ctx.cases.reviewEvidence(input.evidenceId, input.status);
+    return { updated: true };
+  },
   'cases:addEvidence': async (input, ctx) => ({
     id: await ctx.cases.addEvidence(input.caseId, ctx.uploads.take(input.uploadId), input.meta),
   }),

@@ -570,6 +570,31 @@ export class CaseService {
     );
   }
 
+  /** The accreditor's review of a piece of evidence. */
+  async reviewEvidence(
+    evidenceId: string,
+    status: 'submitted' | 'accepted' | 'rejected' | 'superseded',
+  ): Promise<void> {
+    if (this.vault().actor.role !== 'accreditor') {
+      throw new AppError('VALIDATION_FAILED', 'Only an accreditor reviews evidence', {
+        issues: [{ path: ['status'], message: 'accreditor only' }],
+      });
+    }
+    const row = all(this.db, 'SELECT review_status FROM evidence WHERE id = ?', [evidenceId])[0];
+    if (!row) {
+      throw new AppError('NOT_FOUND', 'No such evidence');
+    }
+    await this.vault().change(
+      {
+        action: 'evidence.review',
+        entityType: 'evidence',
+        entityId: evidenceId,
+        changes: { reviewStatus: [s(row.review_status), status] },
+      },
+      (db) => db.run('UPDATE evidence SET review_status = ? WHERE id = ?', [status, evidenceId]),
+    );
+  }
+
   /** Records an uploaded document as evidence of the case, linked to requirements. */
   async addEvidence(caseId: string, upload: FinishedUpload, raw: unknown): Promise<string> {
     const meta = EvidenceMeta.parse(raw);

@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { CaseService } from '../../electron/services/cases';
+import { readFileSync } from 'node:fs';
+import { BASELINE_FILE, CaseService } from '../../electron/services/cases';
 import { RegisterService } from '../../electron/services/register';
 import { Vault } from '../../electron/vault/vault';
 import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
@@ -77,6 +78,8 @@ test('walk a case from draft to decision pending in the UI', async ({ gate, vaul
   await page.getByRole('button', { name: 'Overfør' }).click();
   await expect(page.getByTestId('evidence-table')).toContainText('SSRS Sagssystem');
   await expect(page.getByTestId('evidence-table')).toContainText(/[0-9a-f]{64}/);
+  await page.getByTestId('evidence-table').getByLabel('Gennemgang').selectOption('accepted');
+  await expect(page.getByTestId('evidence-table').getByLabel('Gennemgang')).toHaveValue('accepted');
 
   await page.getByLabel('Begrundelse (registreres med skridtet)').fill('Dossier indsendt');
   await page.getByTestId('move-submitted').click();
@@ -113,4 +116,53 @@ test('walk a case from draft to decision pending in the UI', async ({ gate, vaul
   await page.getByRole('tab', { name: 'Historik' }).click();
   await expect(page.getByRole('tabpanel').getByRole('row')).toHaveCount(7);
   await expect(page.getByRole('tabpanel')).toContainText('Dossier indsendt');
+});
+
+test('import a catalogue version: a broken file is refused with its paths, a new version shows what changed', async ({
+  app,
+}) => {
+  const baseline = JSON.parse(readFileSync(BASELINE_FILE, 'utf8')) as {
+    version: string;
+    requirements: { id: string; text: string }[];
+  };
+  await app.getByRole('link', { name: 'Indstillinger' }).click();
+  await app.getByTestId('catalogue-import').setInputFiles({
+    name: 'broken.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(
+      JSON.stringify({
+        ...baseline,
+        requirements: [{ ...baseline.requirements[0], severity: 'fatal' }],
+      }),
+    ),
+  });
+  await expect(app.getByTestId('catalogue-message')).toContainText(
+    'Kataloget blev ikke importeret',
+  );
+  await expect(app.getByTestId('catalogue-message')).toContainText('requirements.0.severity');
+  await app.getByTestId('catalogue-import').setInputFiles({
+    name: 'baseline.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(baseline)),
+  });
+  await expect(app.getByTestId('catalogue-message')).toContainText(
+    'Dette er katalogets første version.',
+  );
+  const next = {
+    ...baseline,
+    version: '2026.2',
+    requirements: baseline.requirements
+      .filter((r) => r.id !== 'APP-02')
+      .map((r) => (r.id === 'PER-01' ? { ...r, text: `${r.text} Revised.` } : r)),
+  };
+  await app.getByTestId('catalogue-import').setInputFiles({
+    name: 'next.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(next)),
+  });
+  await expect(app.getByTestId('catalogue-message')).toContainText(
+    '0 tilføjet, 1 fjernet, 1 ændret',
+  );
+  await expect(app.getByTestId('catalogue-message')).toContainText('− APP-02');
+  await expect(app.getByTestId('catalogue-message')).toContainText('~ PER-01: text');
 });

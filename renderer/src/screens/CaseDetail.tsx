@@ -287,6 +287,7 @@ function Checklist({ detail, onChanged }: { detail: Detail; onChanged: () => voi
 
 function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void }) {
   const t = useT();
+  const accreditor = useVault((s) => s.status?.profile?.role === 'accreditor');
   const [meta, setMeta] = useState({
     type: 'ssrs',
     title: '',
@@ -360,7 +361,29 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
                 {e.fileName} ({Math.ceil(e.size / 1024)} KiB)
               </td>
               <td className="mono sha">{e.sha256}</td>
-              <td>{e.reviewStatus}</td>
+              <td>
+                {accreditor ? (
+                  <SelectField
+                    className="filter"
+                    label={t('evidence.col.review')}
+                    value={e.reviewStatus}
+                    onChange={(ev) =>
+                      void callRaw('cases:reviewEvidence', {
+                        evidenceId: e.id,
+                        status: ev.target.value as 'accepted',
+                      }).then(onChanged)
+                    }
+                  >
+                    {(['submitted', 'accepted', 'rejected', 'superseded'] as const).map((r) => (
+                      <option key={r} value={r}>
+                        {t(`review.${r}`)}
+                      </option>
+                    ))}
+                  </SelectField>
+                ) : (
+                  t(`review.${e.reviewStatus}` as MessageKey)
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -439,6 +462,7 @@ function Findings({ detail, onChanged }: { detail: Detail; onChanged: () => void
       <ul className="findings">
         {detail.findings.map((f) => (
           <li key={f.id} data-testid="finding">
+            <strong>{t(`findingKind.${f.kind}` as MessageKey)}</strong> ·{' '}
             <strong>{t(`severity.${f.severity}`)}</strong>{' '}
             {f.requirementId ? <span className="mono">{f.requirementId}</span> : null} {f.title}
             {f.dueDate ? ` — ${t('findings.due')} ${f.dueDate}` : ''}
@@ -482,7 +506,7 @@ function Findings({ detail, onChanged }: { detail: Detail; onChanged: () => void
           { name: 'owner', label: t('findings.owner'), kind: 'text' },
           { name: 'dueDate', label: t('findings.due'), kind: 'date' },
         ]}
-        initial={{ severity: 'major' }}
+        initial={{ severity: 'major', kind: 'finding' }}
         onDone={onChanged}
         onSubmit={(v) =>
           callRaw('cases:addFinding', {

@@ -8,6 +8,88 @@ import { useLanguage } from '../stores/preferences';
 import { useRegister } from '../stores/register';
 import { OrganisationForm, ProductForm } from './RegisterForms';
 
+function CatalogueImport() {
+  const t = useT();
+  const language = useLanguage();
+  const [message, setMessage] = useState<{ ok: boolean; lines: string[] } | null>(null);
+  async function importFile(file: File | undefined) {
+    if (!file) {
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await file.text());
+    } catch {
+      setMessage({ ok: false, lines: [t('catalogue.rejected'), 'not JSON'] });
+      return;
+    }
+    const r = await callRaw('catalogues:import', { catalogue: parsed });
+    if (r.ok) {
+      const { diff } = r.value;
+      setMessage({
+        ok: true,
+        lines: [
+          t('catalogue.imported', { id: r.value.id, version: r.value.version }),
+          diff
+            ? t('catalogue.diff', {
+                added: diff.added.length,
+                removed: diff.removed.length,
+                changed: diff.changed.length,
+              })
+            : t('catalogue.first'),
+          ...(diff
+            ? [
+                ...diff.added.map((id) => `+ ${id}`),
+                ...diff.removed.map((id) => `− ${id}`),
+                ...diff.changed.map((c) => `~ ${c.id}: ${c.fields.join(', ')}`),
+              ]
+            : []),
+        ],
+      });
+    } else {
+      const issues = (r.error.details?.issues ?? []) as { path: unknown; message: string }[];
+      setMessage({
+        ok: false,
+        lines: [
+          t('catalogue.rejected'),
+          errorMessage(language, r.error.code),
+          ...issues.map(
+            (i) => `${Array.isArray(i.path) ? i.path.join('.') : String(i.path)}: ${i.message}`,
+          ),
+        ],
+      });
+    }
+  }
+  return (
+    <>
+      <h3>{t('catalogue.title')}</h3>
+      <label className="button secondary file-button">
+        {t('catalogue.import')}
+        <input
+          type="file"
+          accept=".json,application/json"
+          className="visually-hidden"
+          data-testid="catalogue-import"
+          onChange={(e) => void importFile(e.target.files?.[0])}
+        />
+      </label>
+      {message ? (
+        <ul
+          role="status"
+          data-testid="catalogue-message"
+          className={message.ok ? undefined : 'form-error'}
+        >
+          {message.lines.slice(0, 200).map((line, i) => (
+            <li key={i} className={i > 1 ? 'mono' : undefined}>
+              {line}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </>
+  );
+}
+
 export function ReferenceData() {
   const t = useT();
   const language = useLanguage();
@@ -132,6 +214,8 @@ export function ReferenceData() {
           ) : null}
         </div>
       ) : null}
+
+      <CatalogueImport />
 
       <h3>{t('settings.organisations')}</h3>
       <ul>
