@@ -32,6 +32,7 @@ import {
   type TransitionContext,
   type CaseType,
 } from '../../shared/lifecycle';
+import { optional, queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
 import { today, type RegisterService } from './register';
 import type { FinishedUpload } from './uploads';
@@ -45,22 +46,9 @@ export const BASELINE_FILE = join(
   'baseline-2026.1.json',
 );
 
-function all(db: Database, sql: string, params: SqlValue[] = []): Record<string, SqlValue>[] {
-  const stmt = db.prepare(sql);
-  const out: Record<string, SqlValue>[] = [];
-  try {
-    stmt.bind(params);
-    while (stmt.step()) {
-      out.push(stmt.getAsObject());
-    }
-  } finally {
-    stmt.free();
-  }
-  return out;
-}
-const s = (v: SqlValue | undefined): string => (v === null || v === undefined ? '' : String(v));
-const n = (v: SqlValue | undefined): string | null =>
-  v === null || v === undefined || v === '' ? null : String(v);
+const all = queryRows;
+const s = text;
+const n = optional;
 
 export class CaseService {
   constructor(

@@ -30,6 +30,7 @@ import {
   type SystemRow,
 } from '../../shared/register';
 import { checkSystem, type Violation } from '../../shared/rules';
+import { optional, queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
 
 export const DEFAULT_SCHEME_FILE = join(
@@ -55,23 +56,9 @@ export function defaultScheme(): Scheme {
   return shippedScheme;
 }
 
-function rows(db: Database, sql: string, params: SqlValue[] = []): Record<string, SqlValue>[] {
-  const stmt = db.prepare(sql);
-  const out: Record<string, SqlValue>[] = [];
-  try {
-    stmt.bind(params);
-    while (stmt.step()) {
-      out.push(stmt.getAsObject());
-    }
-  } finally {
-    stmt.free();
-  }
-  return out;
-}
-
-const str = (v: SqlValue | undefined): string => (v === null || v === undefined ? '' : String(v));
-const opt = (v: SqlValue | undefined): string | null =>
-  v === null || v === undefined || v === '' ? null : String(v);
+const rows = queryRows;
+const str = text;
+const opt = optional;
 
 export function today(now = new Date()): string {
   return now.toISOString().slice(0, 10);

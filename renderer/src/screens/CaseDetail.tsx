@@ -90,6 +90,15 @@ function Checklist({ detail, onChanged }: { detail: Detail; onChanged: () => voi
   const [bulk, setBulk] = useState<Status>('compliant');
   const rows = useRef<Map<string, HTMLElement>>(new Map());
   const items = detail.items.filter((i) => !onlyOpen || i.status === 'not_assessed');
+  const toggle = (id: string) => {
+    const next = new Set(selected);
+    if (next.has(id)) {
+      next.delete(id);
+    } else {
+      next.add(id);
+    }
+    setSelected(next);
+  };
 
   const update = async (item: Item, patch: Record<string, string>) => {
     const r = await callRaw('cases:updateItem', {
@@ -119,13 +128,7 @@ function Checklist({ detail, onChanged }: { detail: Detail; onChanged: () => voi
       void update(item, { status: ITEM_STATUSES[Number(key) - 1] ?? 'not_assessed' });
     } else if (key === 'x') {
       event.preventDefault();
-      const next = new Set(selected);
-      if (next.has(item.requirementId)) {
-        next.delete(item.requirementId);
-      } else {
-        next.add(item.requirementId);
-      }
-      setSelected(next);
+      toggle(item.requirementId);
     }
   }
 
@@ -204,15 +207,7 @@ function Checklist({ detail, onChanged }: { detail: Detail; onChanged: () => voi
                     type="checkbox"
                     aria-label={t('checklist.select', { id: item.requirementId })}
                     checked={selected.has(item.requirementId)}
-                    onChange={() => {
-                      const next = new Set(selected);
-                      if (next.has(item.requirementId)) {
-                        next.delete(item.requirementId);
-                      } else {
-                        next.add(item.requirementId);
-                      }
-                      setSelected(next);
-                    }}
+                    onChange={() => toggle(item.requirementId)}
                   />
                   <strong id={`req-${item.requirementId}`} className="mono">
                     {item.requirementId}
