@@ -105,7 +105,7 @@ export const handlers: HandlerTable = {
     return { name: done.name, sha256: done.sha256, size: done.size };
   },
   'uploads:abort': async (input, ctx) => {
-    ctx.uploads.abort(input.uploadId);
+    await ctx.uploads.abort(input.uploadId);
     return { aborted: true };
   },
   'records:attach': async (input, ctx) => {

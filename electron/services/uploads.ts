@@ -101,7 +101,7 @@ export class Uploads {
       data.length > MAX_CHUNK_BYTES ||
       upload.received + data.length > upload.size
     ) {
-      this.abort(uploadId);
+      await this.abort(uploadId);
       throw new AppError('VALIDATION_FAILED', 'Chunk out of order or beyond the declared size');
     }
     upload.nextIndex++;
@@ -113,7 +113,7 @@ export class Uploads {
   async finish(uploadId: string): Promise<FinishedUpload> {
     const upload = this.get(uploadId);
     if (upload.received !== upload.size) {
-      this.abort(uploadId);
+      await this.abort(uploadId);
       throw new AppError('VALIDATION_FAILED', 'The upload is shorter than declared');
     }
     upload.queue.end();
@@ -124,13 +124,15 @@ export class Uploads {
     return done;
   }
 
-  abort(uploadId: string): void {
+  /** Stops an upload; resolves once its writer has removed the partial file. */
+  async abort(uploadId: string): Promise<void> {
     const upload = this.active.get(uploadId);
+    this.finished.delete(uploadId);
     if (upload) {
       upload.queue.fail(new AppError('VALIDATION_FAILED', 'Upload aborted'));
       this.active.delete(uploadId);
+      await upload.result.catch(() => undefined);
     }
-    this.finished.delete(uploadId);
   }
 
   /** Hands a finished upload to the feature that attaches it; each upload can be taken once. */
@@ -146,7 +148,7 @@ export class Uploads {
   /** On lock: every unfinished upload is dropped (its temp file removed by the writer). */
   abortAll(): void {
     for (const id of [...this.active.keys()]) {
-      this.abort(id);
+      void this.abort(id);
     }
     this.finished.clear();
   }

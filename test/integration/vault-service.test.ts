@@ -1,6 +1,6 @@
 import { utimesSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { JsonFilePreferences } from '../../electron/services/preferences';
 import { VaultService } from '../../electron/services/vault-service';
 import { vaultPath } from '../../electron/vault/vault';
@@ -81,9 +81,8 @@ describe('vault service', () => {
         (db) => db.run('INSERT INTO vault_meta (key, value) VALUES (?, ?)', [`k${i}`, 'v']),
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await vi.waitFor(() => expect(vault.isDirty).toBe(false), { timeout: 10_000 });
     expect(saves).toBe(1);
-    expect(vault.isDirty).toBe(false);
   });
 
   it('locks after the idle time, saving first, and tells the renderer', async () => {
