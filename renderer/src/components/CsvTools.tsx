@@ -2,6 +2,7 @@
 import { useRef, useState } from 'react';
 import { call } from '../api';
 import { useT } from '../i18n';
+import { TableHead } from './TableHead';
 import { useLanguage } from '../stores/preferences';
 
 export function CsvTools({
@@ -76,13 +77,7 @@ export function CsvTools({
             <>
               <p className="form-error">{t('csv.rejected', { n: report.errors.length })}</p>
               <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('csv.line')}</th>
-                    <th scope="col">{t('csv.field')}</th>
-                    <th scope="col">{t('csv.problem')}</th>
-                  </tr>
-                </thead>
+                <TableHead columns={['csv.line', 'csv.field', 'csv.problem']} />
                 <tbody>
                   {report.errors.slice(0, 200).map((e, i) => (
                     <tr key={i}>

@@ -54,3 +54,42 @@ export function SelectField({ label, className = 'field', children, ...select }:
     </div>
   );
 }
+
+interface ChoiceFieldProps<T extends string> {
+  label: string;
+  value: T | '';
+  choices: readonly T[];
+  /** The visible text of a choice (usually its translation). */
+  render: (choice: T) => string;
+  onChange: (choice: T | '') => void;
+  /** When given, an empty first option with this text. */
+  empty?: string;
+  className?: string;
+}
+
+/** A labelled select over a list of codes, each shown by its translation. */
+export function ChoiceField<T extends string>({
+  label,
+  value,
+  choices,
+  render,
+  onChange,
+  empty,
+  className,
+}: ChoiceFieldProps<T>) {
+  return (
+    <SelectField
+      className={className}
+      label={label}
+      value={value}
+      onChange={(e) => onChange(e.target.value as T | '')}
+    >
+      {empty !== undefined ? <option value="">{empty}</option> : null}
+      {choices.map((c) => (
+        <option key={c} value={c}>
+          {render(c)}
+        </option>
+      ))}
+    </SelectField>
+  );
+}

@@ -15,7 +15,8 @@ import type { CaseDetail as Detail } from '../../../shared/contract';
 import type { MessageKey } from '../../../shared/i18n';
 import { call, callRaw } from '../api';
 import { EntityForm, orNull, text } from '../components/EntityForm';
-import { Field, SelectField } from '../components/Field';
+import { ChoiceField, Field, SelectField } from '../components/Field';
+import { TableHead } from '../components/TableHead';
 import { useT } from '../i18n';
 import { hrefFor } from '../router';
 import { useOnScreen } from '../stores/register';
@@ -157,18 +158,14 @@ function Checklist({ detail, onChanged }: { detail: Detail; onChanged: () => voi
           {t('checklist.open')}
         </label>
         <span role="status">{t('checklist.selected', { n: selected.size })}</span>
-        <SelectField
+        <ChoiceField
           className="filter"
           label={t('checklist.bulk')}
           value={bulk}
-          onChange={(e) => setBulk(e.target.value as Status)}
-        >
-          {ITEM_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {t(`item.${s}`)}
-            </option>
-          ))}
-        </SelectField>
+          choices={ITEM_STATUSES}
+          render={(s) => t(`item.${s}`)}
+          onChange={(v) => setBulk(v as Status)}
+        />
         <button type="button" disabled={selected.size === 0} onClick={() => void applyBulk()}>
           {t('checklist.apply')}
         </button>
@@ -218,29 +215,21 @@ function Checklist({ detail, onChanged }: { detail: Detail; onChanged: () => voi
                   {t('checklist.evidence', { list: item.expectedEvidence.join(', ') })}
                 </p>
                 <div className="form-grid">
-                  <SelectField
+                  <ChoiceField
                     label={t('checklist.status')}
                     value={item.status}
-                    onChange={(e) => void update(item, { status: e.target.value })}
-                  >
-                    {ITEM_STATUSES.map((s) => (
-                      <option key={s} value={s}>
-                        {t(`item.${s}`)}
-                      </option>
-                    ))}
-                  </SelectField>
+                    choices={ITEM_STATUSES}
+                    render={(s) => t(`item.${s}`)}
+                    onChange={(v) => void update(item, { status: v })}
+                  />
                   {accreditor ? (
-                    <SelectField
+                    <ChoiceField
                       label={t('checklist.verdict')}
                       value={item.verdict}
-                      onChange={(e) => void update(item, { verdict: e.target.value })}
-                    >
-                      {VERDICTS.map((v) => (
-                        <option key={v} value={v}>
-                          {t(`verdict.${v}`)}
-                        </option>
-                      ))}
-                    </SelectField>
+                      choices={VERDICTS}
+                      render={(v) => t(`verdict.${v}`)}
+                      onChange={(v) => void update(item, { verdict: v })}
+                    />
                   ) : null}
                 </div>
                 <Field
@@ -326,25 +315,19 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
   return (
     <>
       <table className="table" data-testid="evidence-table">
-        <thead>
-          <tr>
-            {(
-              [
-                'evidence.type',
-                'evidence.title',
-                'evidence.version',
-                'evidence.effective',
-                'evidence.col.file',
-                'evidence.col.sha',
-                'evidence.col.review',
-              ] as const
-            ).map((k) => (
-              <th key={k} scope="col">
-                {t(k)}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHead
+          columns={
+            [
+              'evidence.type',
+              'evidence.title',
+              'evidence.version',
+              'evidence.effective',
+              'evidence.col.file',
+              'evidence.col.sha',
+              'evidence.col.review',
+            ] as const
+          }
+        />
         <tbody>
           {detail.evidence.map((e) => (
             <tr key={e.id}>
@@ -390,17 +373,13 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
       >
         <h3>{t('evidence.add')}</h3>
         <div className="form-grid">
-          <SelectField
+          <ChoiceField
             label={t('evidence.type')}
             value={meta.type}
-            onChange={(e) => setMeta({ ...meta, type: e.target.value })}
-          >
-            {EVIDENCE_TYPES.map((x) => (
-              <option key={x} value={x}>
-                {x}
-              </option>
-            ))}
-          </SelectField>
+            choices={EVIDENCE_TYPES}
+            render={(x) => x}
+            onChange={(v) => setMeta({ ...meta, type: v })}
+          />
           <Field
             label={t('evidence.title')}
             value={meta.title}
@@ -461,23 +440,19 @@ function Findings({ detail, onChanged }: { detail: Detail; onChanged: () => void
             <strong>{t(`severity.${f.severity}`)}</strong>{' '}
             {f.requirementId ? <span className="mono">{f.requirementId}</span> : null} {f.title}
             {f.dueDate ? ` — ${t('findings.due')} ${f.dueDate}` : ''}
-            <SelectField
+            <ChoiceField
               className="filter"
               label={t('findings.status')}
               value={f.status}
-              onChange={(e) =>
+              choices={FINDING_STATUSES}
+              render={(s) => t(`findingStatus.${s}`)}
+              onChange={(v) =>
                 void callRaw('cases:setFindingStatus', {
                   findingId: f.id,
-                  status: e.target.value as (typeof FINDING_STATUSES)[number],
+                  status: v as (typeof FINDING_STATUSES)[number],
                 }).then(onChanged)
               }
-            >
-              {FINDING_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {t(`findingStatus.${s}`)}
-                </option>
-              ))}
-            </SelectField>
+            />
           </li>
         ))}
       </ul>
@@ -584,15 +559,7 @@ export function CaseDetail({ id }: { id: string }) {
         {tab === 'findings' ? <Findings detail={detail} onChanged={reload} /> : null}
         {tab === 'history' ? (
           <table className="table">
-            <thead>
-              <tr>
-                {(['col.when', 'col.who', 'col.what', 'case.reason'] as const).map((k) => (
-                  <th key={k} scope="col">
-                    {t(k)}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <TableHead columns={['col.when', 'col.who', 'col.what', 'case.reason'] as const} />
             <tbody>
               {detail.history.map((h, i) => (
                 <tr key={i}>

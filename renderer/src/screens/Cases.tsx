@@ -2,8 +2,9 @@
 import { useEffect, useState } from 'react';
 import { CASE_STATES, CASE_TYPES, type CaseState } from '../../../shared/lifecycle';
 import { call, callRaw } from '../api';
-import { SelectField } from '../components/Field';
+import { ChoiceField } from '../components/Field';
 import { EntityForm, orNull, text } from '../components/EntityForm';
+import { TableHead } from '../components/TableHead';
 import { useT } from '../i18n';
 import { hrefFor } from '../router';
 import { useOnScreen } from '../stores/register';
@@ -37,19 +38,15 @@ export function Cases() {
   return (
     <div className="register">
       <div className="toolbar">
-        <SelectField
+        <ChoiceField
           className="filter"
           label={t('cases.filter.state')}
           value={state ?? ''}
-          onChange={(e) => setState((e.target.value || undefined) as CaseState | undefined)}
-        >
-          <option value="">{t('systems.filter.any')}</option>
-          {CASE_STATES.map((s) => (
-            <option key={s} value={s}>
-              {t(`state.${s}`)}
-            </option>
-          ))}
-        </SelectField>
+          choices={CASE_STATES}
+          render={(s) => t(`state.${s}`)}
+          onChange={(v) => setState(v || undefined)}
+          empty={t('systems.filter.any')}
+        />
         <button type="button" onClick={() => setAdding(!adding)} aria-expanded={adding}>
           {t('cases.new')}
         </button>
@@ -92,24 +89,18 @@ export function Cases() {
         {t('cases.count', { n: cases.length })}
       </p>
       <table className="table">
-        <thead>
-          <tr>
-            {(
-              [
-                'cases.col.ref',
-                'cases.col.system',
-                'cases.col.type',
-                'cases.col.state',
-                'cases.col.progress',
-                'cases.col.findings',
-              ] as const
-            ).map((k) => (
-              <th key={k} scope="col">
-                {t(k)}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHead
+          columns={
+            [
+              'cases.col.ref',
+              'cases.col.system',
+              'cases.col.type',
+              'cases.col.state',
+              'cases.col.progress',
+              'cases.col.findings',
+            ] as const
+          }
+        />
         <tbody>
           {cases.map((c) => (
             <tr key={c.id} data-testid="case-row">

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { PersonRowSchema } from '../../../shared/contract';
 import { call } from '../api';
 import { CsvTools } from '../components/CsvTools';
+import { TableHead } from '../components/TableHead';
 import { useT } from '../i18n';
 import { useLevelLabel } from '../stores/register';
 import { PersonForm } from './RegisterForms';
@@ -44,17 +45,7 @@ export function People() {
       </p>
       <div className="table-scroll" tabIndex={0} aria-label={t('nav.people')}>
         <table className="table">
-          <thead>
-            <tr>
-              {(['col.name', 'col.organisation', 'col.clearance', 'col.briefed'] as const).map(
-                (k) => (
-                  <th key={k} scope="col">
-                    {t(k)}
-                  </th>
-                ),
-              )}
-            </tr>
-          </thead>
+          <TableHead columns={['col.name', 'col.organisation', 'col.clearance', 'col.briefed']} />
           <tbody>
             {people.map((p) => (
               <tr

@@ -7,9 +7,10 @@ import {
   type RecordRow,
 } from '../../../shared/register';
 import { call } from '../api';
-import { SelectField } from '../components/Field';
+import { ChoiceField } from '../components/Field';
 import { AttachButton } from '../components/AttachButton';
 import { CsvTools } from '../components/CsvTools';
+import { TableHead } from '../components/TableHead';
 import { useT } from '../i18n';
 import { RecordForm } from './RecordForm';
 import { useLevelLabel, useOnScreen } from '../stores/register';
@@ -71,32 +72,24 @@ export function Records() {
           <span>{t('records.search')}</span>
           <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
         </label>
-        <SelectField
+        <ChoiceField
           className="filter"
           label={t('records.filter.type')}
           value={type ?? ''}
-          onChange={(e) => setType((e.target.value || undefined) as RecordFilter['type'])}
-        >
-          <option value="">{t('systems.filter.any')}</option>
-          {RECORD_TYPES.map((x) => (
-            <option key={x} value={x}>
-              {t(`recordType.${x}`)}
-            </option>
-          ))}
-        </SelectField>
-        <SelectField
+          choices={RECORD_TYPES}
+          render={(x) => t(`recordType.${x}`)}
+          onChange={(v) => setType(v || undefined)}
+          empty={t('systems.filter.any')}
+        />
+        <ChoiceField
           className="filter"
           label={t('records.filter.status')}
           value={status ?? ''}
-          onChange={(e) => setStatus((e.target.value || undefined) as RecordFilter['status'])}
-        >
-          <option value="">{t('systems.filter.any')}</option>
-          {RECORD_STATUSES.map((x) => (
-            <option key={x} value={x}>
-              {t(`recordStatus.${x}`)}
-            </option>
-          ))}
-        </SelectField>
+          choices={RECORD_STATUSES}
+          render={(x) => t(`recordStatus.${x}`)}
+          onChange={(v) => setStatus(v || undefined)}
+          empty={t('systems.filter.any')}
+        />
       </div>
       <div className="toolbar">
         <button type="button" onClick={() => setAdding(!adding)} aria-expanded={adding}>
@@ -117,25 +110,19 @@ export function Records() {
       </p>
       <div className="table-scroll" tabIndex={0} aria-label={t('nav.records')}>
         <table className="table">
-          <thead>
-            <tr>
-              {(
-                [
-                  'col.type',
-                  'col.title',
-                  'col.counterpart',
-                  'col.refs',
-                  'col.followUp',
-                  'col.status',
-                  'col.marking',
-                ] as const
-              ).map((k) => (
-                <th key={k} scope="col">
-                  {t(k)}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead
+            columns={
+              [
+                'col.type',
+                'col.title',
+                'col.counterpart',
+                'col.refs',
+                'col.followUp',
+                'col.status',
+                'col.marking',
+              ] as const
+            }
+          />
           <tbody>
             {records.map((r) => (
               <tr

@@ -9,7 +9,7 @@ import { create } from 'zustand';
 import { DOMAINS } from '../../../shared/classification';
 import { MODES, PHASES, type SystemFilter, type SystemRow } from '../../../shared/register';
 import { call } from '../api';
-import { SelectField } from '../components/Field';
+import { ChoiceField, SelectField } from '../components/Field';
 import { CsvTools } from '../components/CsvTools';
 import { useT } from '../i18n';
 import { hrefFor } from '../router';
@@ -58,19 +58,15 @@ function Select<T extends string>({
 }) {
   const t = useT();
   return (
-    <SelectField
+    <ChoiceField
       className="filter"
       label={label}
       value={value ?? ''}
-      onChange={(e) => onChange((e.target.value || undefined) as T | undefined)}
-    >
-      <option value="">{t('systems.filter.any')}</option>
-      {options.map((o) => (
-        <option key={o} value={o}>
-          {render(o)}
-        </option>
-      ))}
-    </SelectField>
+      choices={options}
+      render={(o) => render(o)}
+      onChange={(v) => onChange(v || undefined)}
+      empty={t('systems.filter.any')}
+    />
   );
 }
 
