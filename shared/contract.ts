@@ -22,6 +22,14 @@ import { ERROR_CODES } from './errors';
 import { CASE_STATES, CASE_TYPES } from './lifecycle';
 import { RULE_CODES } from './rules';
 import {
+  AcceptanceInput,
+  RiskCriteriaSchema,
+  RiskFilter,
+  RiskInput,
+  RiskMatrixSchema,
+  TREATMENTS,
+} from './risk';
+import {
   ComponentInput,
   InterconnectionInput,
   MODES,
@@ -288,6 +296,7 @@ export const CaseDetailSchema = z.object({
     }),
   ),
   missing: z.array(z.string()),
+  unaccepted: z.array(z.string()),
   next: z.array(
     z.object({
       to: z.enum(CASE_STATES),
@@ -345,6 +354,121 @@ export const CaseDetailSchema = z.object({
   ),
 });
 export type CaseDetail = z.infer<typeof CaseDetailSchema>;
+
+const Score = z.number().int().nullable();
+const Movement = z.object({
+  id: z.string(),
+  inherent: z.tuple([Nullable, Nullable]),
+  residual: z.tuple([z.string(), z.string()]),
+});
+const ACCEPTANCE_STATUSES = ['none', 'accepted', 'reaccept', 'expired'] as const;
+
+export const RiskRowSchema = z.object({
+  id: z.string(),
+  ref: z.string(),
+  systemId: z.string(),
+  system: z.string(),
+  caseId: Nullable,
+  caseRef: Nullable,
+  matrixId: z.string(),
+  scope: z.string(),
+  threatSource: z.string(),
+  threatEvent: z.string(),
+  vulnerability: z.string(),
+  confidentiality: Score,
+  integrity: Score,
+  availability: Score,
+  authenticity: Score,
+  likelihood: z.number().int(),
+  treatment: z.enum(TREATMENTS),
+  measures: z.string(),
+  residualLikelihood: z.number().int(),
+  residualImpact: z.number().int(),
+  owner: z.string(),
+  reviewDate: Nullable,
+  inherentLevel: Nullable,
+  inherentRank: Score,
+  residualLevel: z.string(),
+  residualRank: z.number().int(),
+  authority: z.enum(['owner', 'accreditor', 'none']),
+  acceptance: z.object({
+    status: z.enum(ACCEPTANCE_STATUSES),
+    by: Nullable,
+    role: Nullable,
+    on: Nullable,
+    expiresOn: Nullable,
+    justification: Nullable,
+  }),
+  requirementIds: z.array(z.string()),
+  findingIds: z.array(z.string()),
+  updatedAt: z.string(),
+});
+export type RiskRow = z.infer<typeof RiskRowSchema>;
+
+export const DashboardSchema = z.object({
+  today: z.string(),
+  approvals: z.array(
+    z.object({
+      kind: z.enum(['record', 'interconnection']),
+      id: z.string(),
+      title: z.string(),
+      type: z.string(),
+      systemId: Nullable,
+      validTo: z.string(),
+      daysLeft: z.number().int(),
+      window: z.number().int(),
+    }),
+  ),
+  approvalWindows: z.array(z.object({ days: z.number().int(), count: z.number().int() })),
+  pipeline: z.array(z.object({ state: z.enum(CASE_STATES), count: z.number().int() })),
+  overdue: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(['finding', 'condition']),
+      severity: z.string(),
+      title: z.string(),
+      dueDate: z.string(),
+      daysOverdue: z.number().int(),
+      owner: z.string(),
+      caseId: z.string(),
+      caseRef: z.string(),
+    }),
+  ),
+  followUps: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      type: z.string(),
+      counterpart: z.string(),
+      due: z.string(),
+      overdue: z.boolean(),
+    }),
+  ),
+  clearances: z.array(
+    z.object({
+      personId: z.string(),
+      name: z.string(),
+      level: z.string(),
+      domain: DomainSchema,
+      expiresOn: z.string(),
+      expired: z.boolean(),
+    }),
+  ),
+  risks: z.array(
+    z.object({
+      id: z.string(),
+      ref: z.string(),
+      system: z.string(),
+      scope: z.string(),
+      threatEvent: z.string(),
+      residualLevel: z.string(),
+      residualRank: z.number().int(),
+      acceptance: z.enum(ACCEPTANCE_STATUSES),
+    }),
+  ),
+  levels: z.array(z.object({ domain: DomainSchema, level: z.string() })),
+});
+export type Dashboard = z.infer<typeof DashboardSchema>;
 
 export const PersonRowSchema = z.object({
   id: z.string(),
@@ -564,6 +688,7 @@ export const contract = {
             state: z.enum(CASE_STATES),
             title: z.string(),
             deadline: Nullable,
+            systemId: z.string(),
             system: z.string(),
             progress: z.object({ assessed: z.number(), total: z.number() }),
             openFindings: z.number(),
@@ -626,6 +751,72 @@ export const contract = {
       })
       .strict(),
   ),
+  'risks:matrices': invoke(
+    z.object({}).strict(),
+    z
+      .object({
+        matrices: z.array(RiskMatrixSchema),
+        defaultId: z.string(),
+        criteria: RiskCriteriaSchema.extend({ setBy: z.string(), setAt: z.string() }).nullable(),
+        recalculations: z.array(
+          z.object({
+            from: z.string(),
+            to: z.string(),
+            moved: z.array(Movement),
+            actor: z.string(),
+            at: z.string(),
+          }),
+        ),
+      })
+      .strict(),
+  ),
+  'risks:importMatrix': invoke(
+    z.object({ matrix: z.unknown() }).strict(),
+    z.object({ id: z.string() }).strict(),
+  ),
+  'risks:setCriteria': invoke(RiskCriteriaSchema, z.object({ moved: z.array(Movement) }).strict()),
+  'risks:list': invoke(RiskFilter, z.object({ risks: z.array(RiskRowSchema) }).strict()),
+  'risks:get': invoke(
+    IdInput,
+    z
+      .object({
+        risk: RiskRowSchema,
+        reviews: z.array(
+          z.object({
+            at: z.string(),
+            actor: z.string(),
+            note: z.string(),
+            matrixId: z.string(),
+            inherentLevel: Nullable,
+            inherentRank: Score,
+            residualLevel: z.string(),
+            residualRank: z.number().int(),
+          }),
+        ),
+        acceptances: z.array(
+          z.object({
+            by: z.string(),
+            role: z.string(),
+            authority: z.string(),
+            justification: z.string(),
+            on: z.string(),
+            expiresOn: z.string(),
+            residualLevel: z.string(),
+          }),
+        ),
+      })
+      .strict(),
+  ),
+  'risks:create': invoke(RiskInput, IdOutput),
+  'risks:update': invoke(
+    z.object({ id: z.string().uuid(), risk: RiskInput }).strict(),
+    z.object({ updated: z.literal(true) }).strict(),
+  ),
+  'risks:accept': invoke(
+    z.object({ id: z.string().uuid(), acceptance: AcceptanceInput }).strict(),
+    z.object({ updated: z.literal(true) }).strict(),
+  ),
+  'dashboard:summary': invoke(z.object({}).strict(), DashboardSchema),
   'csv:export': invoke(
     z.object({ kind: z.enum(['systems', 'records', 'people']), language: LanguageSchema }).strict(),
     z.object({ fileName: z.string(), content: z.string() }).strict(),

@@ -34,6 +34,9 @@ export const ERROR_CODES = [
   'NO_GENERATION',
   'BLOB_CORRUPTED',
   'TRANSITION_REFUSED',
+  // risk assessment
+  'RISK_CRITERIA_MISSING',
+  'RISK_ACCEPTANCE_REFUSED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

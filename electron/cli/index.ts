@@ -17,11 +17,11 @@ import type { Profile } from '../../shared/contract';
 import { AppError, isAppError } from '../../shared/errors';
 import { errorMessage } from '../../shared/i18n';
 import { passphraseStrength } from '../../shared/passphrase';
+import { combinedImpact } from '../../shared/risk';
 import { verifyAuditChain } from '../db/audit';
 import { checkIntegrity } from '../db/engine';
-import { CaseService } from '../services/cases';
-import { seedDemo, seedDemoCases } from '../services/demo';
-import { RegisterService } from '../services/register';
+import { createServices, type VaultServices } from '../services';
+import { seedDemo, seedDemoCases, seedDemoRisks } from '../services/demo';
 import { PRODUCTION_CONFIG, Vault, type VaultConfig } from '../vault/vault';
 
 export interface CliIo {
@@ -37,6 +37,8 @@ const USAGE = `usage:
   awb records list --vault <folder> --passphrase-file <file> [--due-within <days>] [--json]
   awb cases list --vault <folder> --passphrase-file <file> [--json]
   awb cases show <id|ref> --vault <folder> --passphrase-file <file> [--json]
+  awb risks list --vault <folder> --passphrase-file <file> [--case <id|ref>] [--system <id|ref>] [--json]
+  awb dashboard --vault <folder> --passphrase-file <file> [--json]
   awb vault create <folder> --passphrase-file <file> [--name <n>] [--organisation <o>] [--role accreditor|system_owner] [--json]
   awb vault check <folder> --passphrase-file <file> [--json]
   awb vault change-passphrase <folder> --passphrase-file <file> --new-passphrase-file <file> [--json]
@@ -160,7 +162,7 @@ async function withVault<T>(
   io: CliIo,
   argv: string[],
   run: (
-    register: RegisterService,
+    services: VaultServices,
     values: Record<string, string | boolean | undefined>,
     vault: Vault,
     positionals: string[],
@@ -173,6 +175,8 @@ async function withVault<T>(
       vault: { type: 'string' },
       'passphrase-file': { type: 'string' },
       'due-within': { type: 'string' },
+      case: { type: 'string' },
+      system: { type: 'string' },
       json: { type: 'boolean' },
     },
   });
@@ -182,7 +186,12 @@ async function withVault<T>(
   const passphrase = readSecret(io, values['passphrase-file'], 'passphrase-file');
   const vault = await Vault.open(resolve(io.cwd, values.vault), { passphrase }, io.config);
   try {
-    return run(new RegisterService(() => vault), values, vault, positionals);
+    return run(
+      createServices(() => vault),
+      values,
+      vault,
+      positionals,
+    );
   } finally {
     await vault.close({ discard: true });
   }
@@ -197,7 +206,7 @@ async function listCommand(
   if (verb !== 'list') {
     throw new UsageError(`unknown ${area} command: ${verb ?? ''}`);
   }
-  return withVault(io, rest, (register, values) => {
+  return withVault(io, rest, ({ register }, values) => {
     if (area === 'systems') {
       const systems = register.listSystems({});
       return { count: systems.length, systems };
@@ -220,8 +229,7 @@ async function casesCommand(io: CliIo, argv: string[]): Promise<Record<string, u
   if (verb !== 'list' && verb !== 'show') {
     throw new UsageError(`unknown cases command: ${verb ?? ''}`);
   }
-  return withVault(io, rest, (register, _values, vault, positionals) => {
-    const cases = new CaseService(() => vault, register);
+  return withVault(io, rest, ({ cases }, _values, _vault, positionals) => {
     const list = cases.listCases();
     if (verb === 'list') {
       return { count: list.length, cases: list };
@@ -244,12 +252,68 @@ async function casesCommand(io: CliIo, argv: string[]): Promise<Record<string, u
       catalogue: c.catalogue,
       progressByArea: c.progress,
       missing: c.missing.length,
+      nonCompliantWithoutAcceptedRisk: c.unaccepted,
       next: c.next,
       history: c.history,
       findings: c.findings,
       evidence: c.evidence.map(({ address: _address, ...e }) => e),
     };
   });
+}
+
+async function risksCommand(io: CliIo, argv: string[]): Promise<Record<string, unknown>> {
+  const [verb, ...rest] = argv;
+  if (verb !== 'list') {
+    throw new UsageError(`unknown risks command: ${verb ?? ''}`);
+  }
+  return withVault(io, rest, ({ risks, cases, register }, values) => {
+    const filter: { caseId?: string; systemId?: string } = {};
+    if (typeof values.case === 'string') {
+      const wanted = values.case;
+      const found = cases.listCases().find((c) => c.id === wanted || c.ref === wanted);
+      if (!found) {
+        throw new AppError('NOT_FOUND', 'No such case');
+      }
+      filter.caseId = found.id;
+    }
+    if (typeof values.system === 'string') {
+      const wanted = values.system;
+      const found = register.listSystems({}).find((x) => x.id === wanted || x.ref === wanted);
+      if (!found) {
+        throw new AppError('NOT_FOUND', 'No such system');
+      }
+      filter.systemId = found.id;
+    }
+    const criteria = risks.criteria();
+    const list = risks.listRisks(filter);
+    return {
+      criteria,
+      count: list.length,
+      risks: list.map((r) => ({
+        id: r.id,
+        ref: r.ref,
+        system: r.system,
+        case: r.caseRef,
+        scope: r.scope,
+        threatEvent: r.threatEvent,
+        treatment: r.treatment,
+        inherent: { likelihood: r.likelihood, impact: combinedImpact(r), level: r.inherentLevel },
+        residual: {
+          likelihood: r.residualLikelihood,
+          impact: r.residualImpact,
+          level: r.residualLevel,
+        },
+        acceptedBy: r.authority,
+        acceptance: r.acceptance,
+        requirements: r.requirementIds,
+        reviewDate: r.reviewDate,
+      })),
+    };
+  });
+}
+
+async function dashboardCommand(io: CliIo, argv: string[]): Promise<Record<string, unknown>> {
+  return withVault(io, argv, ({ dashboard }) => dashboard.summary());
 }
 
 async function demoCommand(io: CliIo, argv: string[]): Promise<Record<string, unknown>> {
@@ -276,11 +340,12 @@ async function demoCommand(io: CliIo, argv: string[]): Promise<Record<string, un
     io.config,
   );
   try {
-    const register = new RegisterService(() => vault);
-    const counts = await seedDemo(register);
-    const caseCounts = await seedDemoCases(new CaseService(() => vault, register), register, vault);
+    const services = createServices(() => vault);
+    const counts = await seedDemo(services.register);
+    const caseCounts = await seedDemoCases(services.cases, services.register, vault);
+    const riskCounts = await seedDemoRisks(services);
     await vault.save();
-    return { folder, recoveryKey, ...counts, ...caseCounts };
+    return { folder, recoveryKey, ...counts, ...caseCounts, ...riskCounts };
   } finally {
     await vault.close();
   }
@@ -310,6 +375,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     if (area === 'cases') {
       print(io, json, await casesCommand(io, rest));
+      return 0;
+    }
+    if (area === 'risks') {
+      print(io, json, await risksCommand(io, rest));
+      return 0;
+    }
+    if (area === 'dashboard') {
+      print(io, json, await dashboardCommand(io, rest));
       return 0;
     }
     if (area === 'demo') {

@@ -5,7 +5,9 @@
  */
 import type { Diagnostics, EventChannel, PayloadOf, Preferences } from '../../shared/contract';
 import type { CaseService } from '../services/cases';
+import type { DashboardService } from '../services/dashboard';
 import type { RegisterService } from '../services/register';
+import type { RiskService } from '../services/risks';
 import type { Uploads } from '../services/uploads';
 import type { VaultService } from '../services/vault-service';
 
@@ -40,4 +42,8 @@ export interface HandlerContext {
   uploads: Uploads;
   /** Accreditation cases of the open vault. */
   cases: CaseService;
+  /** The risk register, matrices and acceptance criteria of the open vault. */
+  risks: RiskService;
+  /** The portfolio dashboard of the open vault. */
+  dashboard: DashboardService;
 }

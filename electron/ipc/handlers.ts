@@ -7,6 +7,7 @@ import type { InvokeChannel, ParsedRequestOf, ResponseOf } from '../../shared/co
 import { AppError } from '../../shared/errors';
 import { externalUrlDecision } from '../main/policy';
 import { exportCsv, importCsv } from '../services/csv';
+import { builtinMatrices } from '../services/risks';
 import type { HandlerContext } from './context';
 
 export type Handler<C extends InvokeChannel> = (
@@ -141,6 +142,29 @@ export const handlers: HandlerTable = {
     id: await ctx.cases.addEvidence(input.caseId, ctx.uploads.take(input.uploadId), input.meta),
   }),
   'catalogues:import': async (input, ctx) => ctx.cases.importCatalogue(input.catalogue),
+  'risks:matrices': async (_input, ctx) => ({
+    matrices: ctx.risks.matrices(),
+    defaultId: builtinMatrices().default,
+    criteria: ctx.risks.criteria(),
+    recalculations: ctx.risks.recalculations(),
+  }),
+  'risks:importMatrix': async (input, ctx) => ctx.risks.importMatrix(input.matrix),
+  'risks:setCriteria': async (input, ctx) => ctx.risks.setCriteria(input),
+  'risks:list': async (input, ctx) => ({ risks: ctx.risks.listRisks(input) }),
+  'risks:get': async (input, ctx) => ({
+    risk: ctx.risks.getRisk(input.id),
+    ...ctx.risks.riskHistory(input.id),
+  }),
+  'risks:create': async (input, ctx) => ({ id: await ctx.risks.createRisk(input) }),
+  'risks:update': async (input, ctx) => {
+    await ctx.risks.updateRisk(input.id, input.risk);
+    return { updated: true };
+  },
+  'risks:accept': async (input, ctx) => {
+    await ctx.risks.acceptRisk(input.id, input.acceptance);
+    return { updated: true };
+  },
+  'dashboard:summary': async (_input, ctx) => ctx.dashboard.summary(),
   'csv:export': async (input, ctx) => exportCsv(ctx.register, input.kind, input.language),
   'csv:import': async (input, ctx) =>
     importCsv(ctx.vault.current(), ctx.register, input.kind, input.content),

@@ -6,8 +6,7 @@ import { app, BrowserWindow, dialog, powerMonitor, session, shell } from 'electr
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { handlers } from '../ipc/handlers';
-import { CaseService } from '../services/cases';
-import { RegisterService } from '../services/register';
+import { createServices } from '../services';
 import { Uploads } from '../services/uploads';
 import { VaultService } from '../services/vault-service';
 import { PRODUCTION_CONFIG } from '../vault/vault';
@@ -61,7 +60,7 @@ if (!app.requestSingleInstanceLock()) {
     const prefs = new ElectronPreferences();
     const vault = new VaultService({ config: PRODUCTION_CONFIG, prefs, emit });
     const uploads = new Uploads(() => vault.current());
-    const register = new RegisterService(() => vault.current());
+    const services = createServices(() => vault.current());
     vault.onLock(() => uploads.abortAll());
     const ctx: HandlerContext = {
       app: {
@@ -90,8 +89,7 @@ if (!app.requestSingleInstanceLock()) {
         return result.canceled ? null : (result.filePaths[0] ?? null);
       },
       vault,
-      register,
-      cases: new CaseService(() => vault.current(), register),
+      ...services,
       uploads,
     };
     wireVaultLifecycle(app, powerMonitor, vault, emit);

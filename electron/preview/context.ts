@@ -7,8 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HandlerContext } from '../ipc/context';
 import { JsonFilePreferences } from '../services/preferences';
-import { CaseService } from '../services/cases';
-import { RegisterService } from '../services/register';
+import { createServices } from '../services';
 import { Uploads } from '../services/uploads';
 import { VaultService } from '../services/vault-service';
 import { PRODUCTION_CONFIG, type VaultConfig } from '../vault/vault';
@@ -37,7 +36,7 @@ export function createPreviewContext(options: PreviewContextOptions): HandlerCon
     emit: options.emit,
   });
   const uploads = new Uploads(() => vault.current());
-  const register = new RegisterService(() => vault.current());
+  const services = createServices(() => vault.current());
   vault.onLock(() => uploads.abortAll());
   return {
     app: {
@@ -58,8 +57,7 @@ export function createPreviewContext(options: PreviewContextOptions): HandlerCon
     // The browser has no native folder dialog: the UI asks for the path as text instead.
     pickFolder: async () => null,
     vault,
-    register,
-    cases: new CaseService(() => vault.current(), register),
+    ...services,
     uploads,
   };
 }

@@ -35,6 +35,7 @@ import {
 import { optional, queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
 import { today, type RegisterService } from './register';
+import type { RiskService } from './risks';
 import type { FinishedUpload } from './uploads';
 
 export const BASELINE_FILE = join(
@@ -54,6 +55,7 @@ export class CaseService {
   constructor(
     private readonly vault: () => Vault,
     private readonly register: RegisterService,
+    private readonly risks: RiskService,
   ) {}
 
   private get db(): Database {
@@ -214,7 +216,7 @@ export class CaseService {
     }
     return all(
       this.db,
-      `SELECT c.id, c.ref, c.type, c.state, c.title, c.deadline, c.updated_at, s.ref AS system_ref, s.name AS system_name,
+      `SELECT c.id, c.ref, c.type, c.state, c.title, c.deadline, c.updated_at, c.system_id, s.ref AS system_ref, s.name AS system_name,
          (SELECT count(*) FROM checklist_items i WHERE i.case_id = c.id) AS total,
          (SELECT count(*) FROM checklist_items i WHERE i.case_id = c.id AND i.status <> 'not_assessed') AS assessed,
          (SELECT count(*) FROM findings f WHERE f.case_id = c.id AND f.status IN ('open','in_progress')) AS open_findings,
@@ -229,6 +231,7 @@ export class CaseService {
       state: s(r.state) as CaseState,
       title: s(r.title),
       deadline: n(r.deadline),
+      systemId: s(r.system_id),
       system: `${s(r.system_ref)} ${s(r.system_name)}`,
       progress: { assessed: Number(r.assessed), total: Number(r.total) },
       openFindings: Number(r.open_findings),
@@ -271,15 +274,9 @@ export class CaseService {
     });
   }
 
-  private context(caseId: string, reason: string): TransitionContext {
-    const unaccepted = Number(
-      all(
-        this.db,
-        `SELECT count(*) AS c FROM checklist_items i WHERE i.case_id = ? AND i.status = 'non_compliant'
-           AND NOT EXISTS (SELECT 1 FROM findings f WHERE f.case_id = i.case_id AND f.requirement_id = i.requirement_id AND f.status = 'accepted_as_risk')`,
-        [caseId],
-      )[0]?.c ?? 0,
-    );
+  /** The facts the lifecycle guards look at, as they stand now. */
+  transitionContext(caseId: string, reason: string): TransitionContext {
+    const unaccepted = this.risks.unacceptedNonCompliant(caseId).length;
     const openFindings = Number(
       all(
         this.db,
@@ -339,7 +336,7 @@ export class CaseService {
       byArea.set(item.area, entry);
     }
     const state = s(row.state) as CaseState;
-    const ctx = this.context(id, 'check');
+    const ctx = this.transitionContext(id, 'check');
     return {
       id,
       ref: s(row.ref),
@@ -353,6 +350,7 @@ export class CaseService {
       progress: [...byArea.values()],
       items,
       missing: ctx.missing,
+      unaccepted: this.risks.unacceptedNonCompliant(id),
       next: nextStates(state).map((to) => ({
         to,
         verdict: canTransition(state, to, { ...ctx, reason: 'a reason' }),
@@ -465,7 +463,7 @@ export class CaseService {
   /** Moves a case to another state when the lifecycle allows it; otherwise says why not. */
   async transition(caseId: string, to: CaseState, reason: string): Promise<void> {
     const from = s(this.caseRow(caseId).state) as CaseState;
-    const verdict = canTransition(from, to, this.context(caseId, reason));
+    const verdict = canTransition(from, to, this.transitionContext(caseId, reason));
     if (!verdict.ok) {
       throw new AppError('TRANSITION_REFUSED', 'The case cannot move to that state now', {
         reason: verdict.code,

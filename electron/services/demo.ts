@@ -6,9 +6,11 @@
  */
 import type { InfoDomain } from '../../shared/classification';
 import type { CaseState } from '../../shared/lifecycle';
+import { addMonths, type RiskInput } from '../../shared/risk';
 import type { Vault } from '../vault/vault';
+import type { VaultServices } from '.';
 import type { CaseService } from './cases';
-import type { RegisterService } from './register';
+import { today, type RegisterService } from './register';
 
 function day(offset: number, from = new Date()): string {
   const d = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()));
@@ -695,4 +697,193 @@ export async function seedDemoCases(
   const cancelled = await cases.createCase({ systemId: byRef('SYS-012'), type: 'decommissioning' });
   await walk(cancelled, ['cancelled']);
   return { cases: 6 };
+}
+
+/**
+ * Demo risk registers (issue 6): acceptance criteria on the 5×5 matrix, risks for the cases
+ * under way and for systems in force, some accepted (by the owner's or the accreditor's
+ * authority), one changed after its acceptance, and open ones above the criteria.
+ */
+export async function seedDemoRisks(services: VaultServices): Promise<{ risks: number }> {
+  const { risks, cases, register } = services;
+  await risks.setCriteria({
+    matrixId: 'nist-5x5',
+    ownerAcceptsUpTo: 'low',
+    accreditorAcceptsUpTo: 'high',
+    maxAcceptanceMonths: 24,
+  });
+  const systems = register.listSystems();
+  const systemOf = (ref: string) => systems.find((s) => s.ref === ref)?.id ?? systems[0]!.id;
+  const caseOf = (ref: string) => cases.listCases().find((c) => c.system.startsWith(`${ref} `))?.id;
+  const expires = addMonths(today(), 12);
+  let count = 0;
+  const add = async (
+    ref: string,
+    risk: Omit<RiskInput, 'systemId' | 'caseId'>,
+    accept?: string,
+  ): Promise<string> => {
+    const id = await risks.createRisk({ ...risk, systemId: systemOf(ref), caseId: caseOf(ref) });
+    count++;
+    if (accept) {
+      await risks.acceptRisk(id, { justification: accept, expiresOn: expires });
+    }
+    return id;
+  };
+  const base = {
+    authenticity: null,
+    owner: 'System owner',
+    reviewDate: addMonths(today(), 6),
+  };
+
+  await add(
+    'SYS-003',
+    {
+      ...base,
+      scope: 'Server room, building 12',
+      threatSource: 'Intruder (physical)',
+      threatEvent: 'Unauthorised entry outside office hours goes unanswered',
+      vulnerability: 'Guard response time neither documented nor tested',
+      confidentiality: 4,
+      integrity: 3,
+      availability: 2,
+      likelihood: 3,
+      treatment: 'reduce',
+      measures: 'Alarm connected to the guard service; quarterly response drills.',
+      residualLikelihood: 2,
+      residualImpact: 4,
+      requirementIds: ['PHY-03'],
+    },
+    'Compensated by the alarm link and drills until the response times are documented.',
+  );
+  await add(
+    'SYS-003',
+    {
+      ...base,
+      scope: 'Administrator workstations',
+      threatSource: 'Insider (careless)',
+      threatEvent: 'Malware introduced by removable media',
+      vulnerability: 'USB ports open on two legacy workstations',
+      confidentiality: 3,
+      integrity: 3,
+      availability: 3,
+      likelihood: 3,
+      treatment: 'reduce',
+      measures: 'Device control policy; sheep-dip station.',
+      residualLikelihood: 1,
+      residualImpact: 3,
+      requirementIds: ['MED-01'],
+    },
+    'Residual risk is low after device control; accepted by the system owner.',
+  );
+  await add('SYS-007', {
+    ...base,
+    scope: 'VPN between sites',
+    threatSource: 'Foreign intelligence service',
+    threatEvent: 'Traffic decrypted after interception on the carrier network',
+    vulnerability: 'VPN product is not an approved cryptographic product',
+    confidentiality: 5,
+    integrity: 4,
+    availability: 2,
+    likelihood: 4,
+    treatment: 'reduce',
+    measures: 'Replace with an approved product (finding CRY-02).',
+    residualLikelihood: 4,
+    residualImpact: 5,
+    requirementIds: ['CRY-02'],
+  });
+  await add(
+    'SYS-007',
+    {
+      ...base,
+      scope: 'Network documentation',
+      threatSource: 'Administrator error',
+      threatEvent: 'Change made on the wrong segment',
+      vulnerability: 'Network diagram out of date',
+      confidentiality: 2,
+      integrity: 3,
+      availability: 3,
+      likelihood: 3,
+      treatment: 'reduce',
+      measures: 'Update the diagram at each change (change board).',
+      residualLikelihood: 2,
+      residualImpact: 3,
+    },
+    'Accepted while the diagram is brought up to date; checked at the next review.',
+  );
+  const changed = await add(
+    'SYS-011',
+    {
+      ...base,
+      scope: 'Backup media',
+      threatSource: 'Theft',
+      threatEvent: 'Backup tapes lost in transport to the second site',
+      vulnerability: 'Tapes are transported by courier',
+      confidentiality: 4,
+      integrity: 1,
+      availability: 3,
+      likelihood: 2,
+      treatment: 'reduce',
+      measures: 'Tapes encrypted with an approved product; sealed containers.',
+      residualLikelihood: 2,
+      residualImpact: 3,
+    },
+    'Encryption makes loss of a tape a moderate risk; accepted for one year.',
+  );
+  // Reviewed after acceptance: the accepted state no longer matches and needs re-acceptance.
+  const current = risks.getRisk(changed);
+  await risks.updateRisk(changed, {
+    ...base,
+    systemId: current.systemId,
+    caseId: current.caseId,
+    scope: current.scope,
+    threatSource: current.threatSource,
+    threatEvent: current.threatEvent,
+    vulnerability: current.vulnerability,
+    confidentiality: current.confidentiality,
+    integrity: current.integrity,
+    availability: current.availability,
+    likelihood: 3,
+    treatment: current.treatment,
+    measures: current.measures,
+    residualLikelihood: 3,
+    residualImpact: 3,
+  });
+  await add('SYS-011', {
+    ...base,
+    scope: 'Operating system baseline',
+    threatSource: 'Hacker group',
+    threatEvent: 'Known vulnerability exploited before patches are installed',
+    vulnerability: 'Patch window of 60 days on the isolated network',
+    confidentiality: 4,
+    integrity: 4,
+    availability: 3,
+    likelihood: 2,
+    treatment: 'accept',
+    residualLikelihood: 2,
+    residualImpact: 4,
+  });
+  for (const [i, ref] of ['SYS-001', 'SYS-002', 'SYS-004', 'SYS-005'].entries()) {
+    await add(
+      ref,
+      {
+        ...base,
+        scope: 'Emanations from terminal equipment',
+        threatSource: 'Foreign intelligence service',
+        threatEvent: 'Compromising emanations intercepted from outside the zone',
+        vulnerability: 'Equipment zoning not re-measured after the refurbishment',
+        confidentiality: 3 + (i % 3),
+        integrity: null,
+        availability: null,
+        likelihood: 1 + (i % 3),
+        treatment: i % 2 ? 'share' : 'reduce',
+        measures: 'Zone measurement ordered; equipment kept in the inner area.',
+        residualLikelihood: 1 + (i % 2),
+        residualImpact: 2 + (i % 3),
+      },
+      i % 2 === 0
+        ? 'Zone measurement is ordered; the residual risk is accepted until then.'
+        : undefined,
+    );
+  }
+  return { risks: count };
 }

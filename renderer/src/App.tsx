@@ -1,5 +1,5 @@
 /** The application shell: banners, navigation, the current screen and the notifications. */
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import type { MessageKey } from '../../shared/i18n';
 import { call } from './api';
 import { ClassificationBanner } from './components/ClassificationBanner';
@@ -9,6 +9,9 @@ import { useT } from './i18n';
 import { hrefFor, ROUTES, useRoute, useRouteParam, type Route } from './router';
 import { CaseDetail } from './screens/CaseDetail';
 import { Cases } from './screens/Cases';
+import { Dashboard } from './screens/Dashboard';
+import { RiskDetail } from './screens/RiskDetail';
+import { Risks } from './screens/Risks';
 import { People } from './screens/People';
 import { Records } from './screens/Records';
 import { SystemDetail } from './screens/SystemDetail';
@@ -23,10 +26,8 @@ import { useLanguage, usePreferences } from './stores/preferences';
 import { followVaultEvents, useVault } from './stores/vault';
 
 const EMPTY: Partial<Record<Route, [MessageKey, MessageKey]>> = {
-  dashboard: ['empty.dashboard.title', 'empty.dashboard.body'],
   systems: ['empty.systems.title', 'empty.systems.body'],
   cases: ['empty.cases.title', 'empty.cases.body'],
-  risks: ['empty.risks.title', 'empty.risks.body'],
   records: ['empty.records.title', 'empty.records.body'],
   exports: ['empty.exports.title', 'empty.exports.body'],
 };
@@ -45,7 +46,20 @@ function Screen({ route, param }: { route: Route; param: string | null }): React
     return <Records />;
   }
   if (route === 'cases') {
+    if (param?.startsWith('state:')) {
+      return <Cases key={param} initialState={param.slice(6)} />;
+    }
     return param ? <CaseDetail id={param} /> : <Cases />;
+  }
+  if (route === 'dashboard') {
+    return <Dashboard />;
+  }
+  if (route === 'risks') {
+    return param && !param.includes(':') ? (
+      <RiskDetail id={param} />
+    ) : (
+      <Risks key={param} param={param} />
+    );
   }
   if (route === 'people') {
     return <People />;
@@ -53,7 +67,7 @@ function Screen({ route, param }: { route: Route; param: string | null }): React
   if (route === 'diagnostics') {
     return <Diagnostics />;
   }
-  const [title, body] = EMPTY[route] ?? ['empty.dashboard.title', 'empty.dashboard.body'];
+  const [title, body] = EMPTY[route] ?? ['empty.exports.title', 'empty.exports.body'];
   return <EmptyState title={title} body={body} />;
 }
 
@@ -110,11 +124,19 @@ export function App() {
   }, [language, t]);
 
   const unlocked = status?.state === 'unlocked';
+  // Unlocking opens the portfolio dashboard; a reload of an open vault keeps its screen.
+  const wasLocked = useRef(false);
   useEffect(() => {
     if (unlocked) {
       void loadRegister();
+      if (wasLocked.current) {
+        window.location.hash = hrefFor('dashboard');
+      }
     }
-  }, [unlocked, loadRegister]);
+    if (status) {
+      wasLocked.current = !unlocked;
+    }
+  }, [unlocked, status, loadRegister]);
 
   if (!loaded || !status) {
     return null;

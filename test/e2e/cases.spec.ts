@@ -1,8 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { BASELINE_FILE, CaseService } from '../../electron/services/cases';
-import { RegisterService } from '../../electron/services/register';
+import { createServices } from '../../electron/services';
+import { BASELINE_FILE } from '../../electron/services/cases';
 import { Vault } from '../../electron/vault/vault';
 import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
 import { expect, test, unlock } from './fixtures';
@@ -18,8 +18,7 @@ async function axeClean(page: Page, where: string): Promise<void> {
 test('walk a case from draft to decision pending in the UI', async ({ gate, vault }) => {
   // A system and a case whose checklist is answered but for its first two requirements.
   const v = await Vault.open(vault.folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
-  const register = new RegisterService(() => v);
-  const cases = new CaseService(() => v, register);
+  const { register, cases } = createServices(() => v);
   const systemId = await register.createSystem({
     ref: 'TTJ-1',
     name: 'Sagssystem',

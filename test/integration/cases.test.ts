@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BASELINE_FILE, CaseService } from '../../electron/services/cases';
-import { RegisterService } from '../../electron/services/register';
+import { createServices } from '../../electron/services';
+import { BASELINE_FILE, type CaseService } from '../../electron/services/cases';
+import type { RegisterService } from '../../electron/services/register';
 import { Uploads } from '../../electron/services/uploads';
 import { Vault } from '../../electron/vault/vault';
 import { tempFolder } from '../helpers/context';
@@ -16,8 +17,7 @@ let cases: CaseService;
 async function open(role: 'accreditor' | 'system_owner' = 'accreditor') {
   folder = tempFolder('awb-cases-');
   ({ vault } = await Vault.create(folder.path, PASSPHRASE, { ...PROFILE, role }, TEST_CONFIG));
-  register = new RegisterService(() => vault);
-  cases = new CaseService(() => vault, register);
+  ({ register, cases } = createServices(() => vault));
 }
 beforeEach(async () => open());
 afterEach(async () => {

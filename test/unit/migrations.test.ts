@@ -82,7 +82,7 @@ describe('migrations', () => {
     db.run(
       "INSERT INTO systems (id, ref, name, phase, mode, created_at, updated_at) VALUES ('s1', 'R', 'N', 'operational', 'dedicated', 'x', 'x')",
     );
-    expect(migrate(db)).toBe(3);
+    expect(migrate(db, MIGRATIONS.slice(0, 3))).toBe(3);
     expect(db.exec('SELECT ref FROM systems')[0]?.values).toEqual([['R']]);
     db.run("INSERT INTO catalogues (id, version, json, imported_at) VALUES ('c', '1', '{}', 'x')");
     db.run(
@@ -106,6 +106,35 @@ describe('migrations', () => {
         "INSERT INTO evidence_links (case_id, requirement_id, evidence_id) VALUES ('k', 'NOPE-01', 'e')",
       ),
     ).toThrow(/FOREIGN KEY/);
+    expect(() => checkIntegrity(db)).not.toThrow();
+    db.close();
+  });
+
+  it('004 adds the risk register to a version-3 database, keeping its cases', async () => {
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database();
+    db.run('PRAGMA foreign_keys = ON');
+    migrate(db, MIGRATIONS.slice(0, 3));
+    db.run(
+      "INSERT INTO systems (id, ref, name, phase, mode, created_at, updated_at) VALUES ('s1', 'R', 'N', 'operational', 'dedicated', 'x', 'x')",
+    );
+    expect(migrate(db, MIGRATIONS.slice(0, 4))).toBe(4);
+    expect(db.exec('SELECT ref FROM systems')[0]?.values).toEqual([['R']]);
+    db.run("INSERT INTO risk_matrices (id, json, builtin, imported_at) VALUES ('m', '{}', 1, 'x')");
+    const insert = (id: string, treatment: string, matrix = 'm') =>
+      db.run(
+        `INSERT INTO risks (id, ref, system_id, matrix_id, scope, threat_event, likelihood, treatment, residual_likelihood, residual_impact, residual_level, residual_rank, created_at, updated_at)
+         VALUES ('${id}', '${id}', 's1', '${matrix}', 'scope', 'event', 3, '${treatment}', 2, 2, 'low', 1, 'x', 'x')`,
+      );
+    insert('r1', 'reduce');
+    expect(() => insert('r2', 'ignore')).toThrow(/CHECK/);
+    expect(() => insert('r3', 'reduce', 'unknown')).toThrow(/FOREIGN KEY/);
+    expect(() => db.run("DELETE FROM systems WHERE id = 's1'")).toThrow(/FOREIGN KEY/);
+    expect(() =>
+      db.run(
+        "INSERT INTO risk_criteria (id, matrix_id, owner_accepts_up_to, accreditor_accepts_up_to, max_acceptance_months, set_by, set_at) VALUES (2, 'm', 'low', 'high', 12, 'a', 'x')",
+      ),
+    ).toThrow(/CHECK/);
     expect(() => checkIntegrity(db)).not.toThrow();
     db.close();
   });

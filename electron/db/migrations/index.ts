@@ -6,6 +6,7 @@ import type { Database } from 'sql.js';
 import { m001Initial } from './001-initial';
 import { m002Register } from './002-register';
 import { m003Cases } from './003-cases';
+import { m004Risks } from './004-risks';
 
 export interface Migration {
   version: number;
@@ -13,6 +14,6 @@ export interface Migration {
   up(db: Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Register, m003Cases];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Register, m003Cases, m004Risks];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -531,6 +531,12 @@ export function CaseDetail({ id }: { id: string }) {
           ? t('case.missing', { n: detail.missing.length })
           : t('case.complete')}
       </p>
+      <p data-testid="case-unaccepted" className={detail.unaccepted.length ? 'warning' : 'help'}>
+        {detail.unaccepted.length
+          ? t('case.unaccepted', { n: detail.unaccepted.length, ids: detail.unaccepted.join(', ') })
+          : t('case.allAccepted')}{' '}
+        <a href={hrefFor('risks', `case:${detail.id}`)}>{t('case.risks')}</a>
+      </p>
       <Transitions detail={detail} onMoved={reload} />
       <div role="tablist" aria-label={detail.ref} className="tabs">
         {TABS.map((name) => (

@@ -15,9 +15,11 @@ async function loadCases(state?: CaseState) {
   return (await call('cases:list', state ? { state } : {}))?.cases;
 }
 
-export function Cases() {
+export function Cases({ initialState }: { initialState?: string }) {
   const t = useT();
-  const [state, setState] = useState<CaseState | undefined>();
+  const [state, setState] = useState<CaseState | undefined>(
+    CASE_STATES.find((s) => s === initialState),
+  );
   const [cases, setCases] = useState<CaseRow[]>([]);
   const [systems, setSystems] = useState<{ id: string; label: string }[]>([]);
   const [adding, setAdding] = useState(false);

@@ -1,0 +1,180 @@
+/**
+ * The portfolio dashboard (issue 6): what needs the accreditor's attention across every system,
+ * computed in one pass of indexed queries so it stays fast on a large register. Each item
+ * carries what the UI needs to open the place where it can be acted on.
+ */
+import type { Database } from 'sql.js';
+import type { InfoDomain } from '../../shared/classification';
+import { CASE_STATES, type CaseState } from '../../shared/lifecycle';
+import { optional, queryRows, text } from '../db/query';
+import type { Vault } from '../vault/vault';
+import { today as todayOf } from './register';
+import type { RiskService } from './risks';
+
+const all = queryRows;
+const s = text;
+const n = optional;
+
+const APPROVAL_RECORDS = [
+  'statement_of_compliance',
+  'interconnection_approval',
+  'crypto_approval',
+  'tempest_approval',
+];
+
+function addDays(day: string, days: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+export const WINDOWS = [30, 90, 180] as const;
+
+export class DashboardService {
+  constructor(
+    private readonly vault: () => Vault,
+    private readonly risks: RiskService,
+  ) {}
+
+  private get db(): Database {
+    return this.vault().database;
+  }
+
+  summary(day = todayOf(), topRisks = 10) {
+    const horizon = addDays(day, WINDOWS[WINDOWS.length - 1]!);
+    const windowOf = (date: string) => WINDOWS.find((w) => daysBetween(day, date) <= w) ?? 180;
+    const systemIds = new Set<string>();
+
+    const approvals = [
+      ...all(
+        this.db,
+        `SELECT r.id, r.title, r.type, r.valid_to, (SELECT min(rs.system_id) FROM record_systems rs WHERE rs.record_id = r.id) AS system_id
+         FROM records r WHERE r.valid_to BETWEEN ? AND ? AND r.type IN (${APPROVAL_RECORDS.map(() => '?').join(',')})`,
+        [day, horizon, ...APPROVAL_RECORDS],
+      ).map((r) => ({
+        kind: 'record' as const,
+        id: s(r.id),
+        title: s(r.title),
+        type: s(r.type),
+        systemId: n(r.system_id),
+        validTo: s(r.valid_to),
+      })),
+      ...all(
+        this.db,
+        `SELECT i.id, i.system_id, COALESCE(NULLIF(i.peer_name, ''), (SELECT p.ref FROM systems p WHERE p.id = i.peer_system_id), '') AS peer_name, i.valid_until, s.ref FROM interconnections i JOIN systems s ON s.id = i.system_id
+         WHERE i.valid_until BETWEEN ? AND ?`,
+        [day, horizon],
+      ).map((r) => ({
+        kind: 'interconnection' as const,
+        id: s(r.id),
+        title: `${s(r.ref)} ↔ ${s(r.peer_name)}`,
+        type: 'interconnection',
+        systemId: n(r.system_id),
+        validTo: s(r.valid_until),
+      })),
+    ]
+      .map((a) => ({ ...a, daysLeft: daysBetween(day, a.validTo), window: windowOf(a.validTo) }))
+      .sort((a, b) => a.validTo.localeCompare(b.validTo));
+    approvals.forEach((a) => a.systemId && systemIds.add(a.systemId));
+
+    const counts = new Map(
+      all(this.db, 'SELECT state, count(*) AS c FROM cases GROUP BY state').map((r) => [
+        s(r.state),
+        Number(r.c),
+      ]),
+    );
+    const pipeline = CASE_STATES.map((state: CaseState) => ({
+      state,
+      count: counts.get(state) ?? 0,
+    }));
+
+    const overdue = all(
+      this.db,
+      `SELECT f.id, f.kind, f.severity, f.title, f.due_date, f.owner, c.id AS case_id, c.ref AS case_ref, c.system_id
+       FROM findings f JOIN cases c ON c.id = f.case_id
+       WHERE f.due_date < ? AND f.status IN ('open','in_progress') ORDER BY f.due_date LIMIT 50`,
+      [day],
+    ).map((r) => {
+      systemIds.add(s(r.system_id));
+      return {
+        id: s(r.id),
+        kind: s(r.kind) as 'finding' | 'condition',
+        severity: s(r.severity),
+        title: s(r.title),
+        dueDate: s(r.due_date),
+        daysOverdue: daysBetween(s(r.due_date), day),
+        owner: s(r.owner),
+        caseId: s(r.case_id),
+        caseRef: s(r.case_ref),
+      };
+    });
+
+    const followUps = all(
+      this.db,
+      `SELECT id, title, type, counterpart, follow_up_due FROM records
+       WHERE follow_up_due <= ? AND status <> 'closed' ORDER BY follow_up_due LIMIT 50`,
+      [addDays(day, 30)],
+    ).map((r) => ({
+      id: s(r.id),
+      title: s(r.title),
+      type: s(r.type),
+      counterpart: s(r.counterpart),
+      due: s(r.follow_up_due),
+      overdue: s(r.follow_up_due) < day,
+    }));
+
+    const clearances = all(
+      this.db,
+      `SELECT p.id, p.name, c.level, c.domain, c.expires_on FROM clearances c JOIN people p ON p.id = c.person_id
+       WHERE c.expires_on <= ? ORDER BY c.expires_on LIMIT 50`,
+      [addDays(day, 90)],
+    ).map((r) => ({
+      personId: s(r.id),
+      name: s(r.name),
+      level: s(r.level),
+      domain: s(r.domain) as InfoDomain,
+      expiresOn: s(r.expires_on),
+      expired: s(r.expires_on) < day,
+    }));
+
+    const highest = this.risks.highestResidual(topRisks);
+    highest.forEach((r) => systemIds.add(r.systemId));
+
+    const ids = [...systemIds];
+    const levels = ids.length
+      ? all(
+          this.db,
+          `SELECT DISTINCT domain, level FROM system_levels WHERE system_id IN (${ids.map(() => '?').join(',')})`,
+          ids,
+        ).map((r) => ({ domain: s(r.domain) as InfoDomain, level: s(r.level) }))
+      : [];
+
+    return {
+      today: day,
+      approvals,
+      approvalWindows: WINDOWS.map((w) => ({
+        days: w,
+        count: approvals.filter((a) => a.daysLeft <= w).length,
+      })),
+      pipeline,
+      overdue,
+      followUps,
+      clearances,
+      risks: highest.map((r) => ({
+        id: r.id,
+        ref: r.ref,
+        system: r.system,
+        scope: r.scope,
+        threatEvent: r.threatEvent,
+        residualLevel: r.residualLevel,
+        residualRank: r.residualRank,
+        acceptance: r.acceptance.status,
+      })),
+      levels,
+    };
+  }
+}

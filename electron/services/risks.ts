@@ -1,0 +1,703 @@
+/**
+ * The risk register (issue 6): risks per system (and per case), scored on the vault's matrix,
+ * accepted under the vault's criteria by whoever the criteria name, and re-flagged when they
+ * change after acceptance. The arithmetic is in shared/risk.ts; this service stores what it
+ * computes, records every review for the trend, and records what moved when the matrix changes.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database, SqlValue } from 'sql.js';
+import { AppError } from '../../shared/errors';
+import {
+  AcceptanceInput,
+  acceptanceAuthority,
+  acceptanceStatus,
+  assess,
+  canAccept,
+  criteriaIssues,
+  fingerprint,
+  outOfScale,
+  parseMatrix,
+  recalculate,
+  RiskCriteriaSchema,
+  RiskFilter,
+  RiskInput,
+  type AcceptanceStatus,
+  type Authority,
+  type Movement,
+  type RiskCriteria,
+  type RiskMatrix,
+  type RiskSubstance,
+  type Treatment,
+} from '../../shared/risk';
+import { optional, queryRows, text } from '../db/query';
+import type { Vault } from '../vault/vault';
+import { today } from './register';
+
+export const MATRICES_FILE = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  'resources',
+  'risk',
+  'matrices.json',
+);
+
+const all = queryRows;
+const s = text;
+const n = optional;
+const int = (v: SqlValue | undefined): number | null =>
+  v === null || v === undefined ? null : Number(v);
+
+let shipped: { default: string; matrices: RiskMatrix[] } | null = null;
+
+/** The matrices that ship with the application (validated once). */
+export function builtinMatrices(): { default: string; matrices: RiskMatrix[] } {
+  if (!shipped) {
+    const raw = JSON.parse(readFileSync(MATRICES_FILE, 'utf8')) as {
+      default: string;
+      matrices: unknown[];
+    };
+    const matrices = raw.matrices.map((m) => {
+      const parsed = parseMatrix(m);
+      if (!parsed.ok) {
+        throw new AppError('INTERNAL', 'A shipped risk matrix is invalid');
+      }
+      return parsed.matrix;
+    });
+    shipped = { default: raw.default, matrices };
+  }
+  return shipped;
+}
+
+export interface RiskView extends RiskSubstance {
+  id: string;
+  ref: string;
+  systemId: string;
+  system: string;
+  caseId: string | null;
+  caseRef: string | null;
+  measures: string;
+  owner: string;
+  reviewDate: string | null;
+  inherentLevel: string | null;
+  inherentRank: number | null;
+  residualLevel: string;
+  residualRank: number;
+  authority: Authority;
+  acceptance: {
+    status: AcceptanceStatus;
+    by: string | null;
+    role: string | null;
+    on: string | null;
+    expiresOn: string | null;
+    justification: string | null;
+  };
+  requirementIds: string[];
+  findingIds: string[];
+  updatedAt: string;
+}
+
+function substance(r: Record<string, SqlValue>): RiskSubstance {
+  return {
+    matrixId: s(r.matrix_id),
+    scope: s(r.scope),
+    threatSource: s(r.threat_source),
+    threatEvent: s(r.threat_event),
+    vulnerability: s(r.vulnerability),
+    confidentiality: int(r.impact_c),
+    integrity: int(r.impact_i),
+    availability: int(r.impact_a),
+    authenticity: int(r.impact_auth),
+    likelihood: Number(r.likelihood),
+    treatment: s(r.treatment) as Treatment,
+    residualLikelihood: Number(r.residual_likelihood),
+    residualImpact: Number(r.residual_impact),
+  };
+}
+
+export class RiskService {
+  constructor(private readonly vault: () => Vault) {}
+
+  private get db(): Database {
+    return this.vault().database;
+  }
+
+  // ---- matrices and criteria -------------------------------------------------------------
+
+  /** Every matrix the vault can use: the shipped ones and those imported into it. */
+  matrices(): RiskMatrix[] {
+    const imported = all(this.db, 'SELECT json FROM risk_matrices WHERE builtin = 0 ORDER BY id')
+      .map((r) => parseMatrix(JSON.parse(s(r.json))))
+      .flatMap((p) => (p.ok ? [p.matrix] : []));
+    return [...builtinMatrices().matrices, ...imported];
+  }
+
+  matrix(id: string): RiskMatrix {
+    const found = this.matrices().find((m) => m.id === id);
+    if (!found) {
+      throw new AppError('NOT_FOUND', 'No such risk matrix');
+    }
+    return found;
+  }
+
+  /** Imports a custom matrix (validated; ids must be new). */
+  async importMatrix(input: unknown): Promise<{ id: string }> {
+    const parsed = parseMatrix(input);
+    if (!parsed.ok) {
+      throw new AppError('VALIDATION_FAILED', 'The risk matrix is not valid', {
+        issues: parsed.issues,
+      });
+    }
+    const { matrix } = parsed;
+    if (this.matrices().some((m) => m.id === matrix.id)) {
+      throw new AppError('VALIDATION_FAILED', 'A matrix with that id exists', {
+        issues: [{ path: ['id'], message: `${matrix.id} exists` }],
+      });
+    }
+    await this.vault().change(
+      {
+        action: 'risk.matrix.import',
+        entityType: 'risk_matrix',
+        entityId: matrix.id,
+        changes: { size: `${matrix.likelihood.length}x${matrix.impact.length}` },
+      },
+      (db) =>
+        db.run('INSERT INTO risk_matrices (id, json, builtin, imported_at) VALUES (?, ?, 0, ?)', [
+          matrix.id,
+          JSON.stringify(matrix),
+          new Date().toISOString(),
+        ]),
+    );
+    return { id: matrix.id };
+  }
+
+  criteria(): (RiskCriteria & { setBy: string; setAt: string }) | null {
+    const row = all(this.db, 'SELECT * FROM risk_criteria WHERE id = 1')[0];
+    if (!row) {
+      return null;
+    }
+    return {
+      matrixId: s(row.matrix_id),
+      ownerAcceptsUpTo: s(row.owner_accepts_up_to),
+      accreditorAcceptsUpTo: s(row.accreditor_accepts_up_to),
+      maxAcceptanceMonths: Number(row.max_acceptance_months),
+      setBy: s(row.set_by),
+      setAt: s(row.set_at),
+    };
+  }
+
+  private requireCriteria(): RiskCriteria {
+    const criteria = this.criteria();
+    if (!criteria) {
+      throw new AppError('RISK_CRITERIA_MISSING', 'Set the risk acceptance criteria first');
+    }
+    return criteria;
+  }
+
+  /**
+   * Sets the vault's acceptance criteria. Choosing another matrix rescales every risk onto it
+   * and records which risks moved to another level.
+   */
+  async setCriteria(raw: unknown): Promise<{ moved: Movement[] }> {
+    const criteria = RiskCriteriaSchema.parse(raw);
+    const matrix = this.matrix(criteria.matrixId);
+    const issues = criteriaIssues(matrix, criteria);
+    if (issues.length) {
+      throw new AppError('VALIDATION_FAILED', 'The criteria do not fit the matrix', {
+        issues: issues.map((field) => ({ path: [field], message: 'not a level of the matrix' })),
+      });
+    }
+    const before = this.criteria();
+    const actor = this.vault().actor;
+    const at = new Date().toISOString();
+    let moved: Movement[] = [];
+    const rows = before && before.matrixId !== matrix.id ? all(this.db, 'SELECT * FROM risks') : [];
+    const recalculated = before
+      ? recalculate(
+          this.matrix(before.matrixId),
+          matrix,
+          rows.map((r) => ({ id: s(r.id), ...substance(r) })),
+        )
+      : { risks: [], moved: [] };
+    moved = recalculated.moved;
+    await this.vault().change(
+      {
+        action: 'risk.criteria.set',
+        entityType: 'risk_criteria',
+        entityId: '1',
+        changes: { before, after: criteria, moved: moved.length },
+      },
+      (db) => {
+        const stored = all(db, 'SELECT 1 FROM risk_matrices WHERE id = ?', [matrix.id]).length;
+        if (!stored) {
+          db.run('INSERT INTO risk_matrices (id, json, builtin, imported_at) VALUES (?, ?, 1, ?)', [
+            matrix.id,
+            JSON.stringify(matrix),
+            at,
+          ]);
+        }
+        db.run(
+          `INSERT INTO risk_criteria (id, matrix_id, owner_accepts_up_to, accreditor_accepts_up_to, max_acceptance_months, set_by, set_at)
+           VALUES (1, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET matrix_id = excluded.matrix_id, owner_accepts_up_to = excluded.owner_accepts_up_to,
+             accreditor_accepts_up_to = excluded.accreditor_accepts_up_to, max_acceptance_months = excluded.max_acceptance_months,
+             set_by = excluded.set_by, set_at = excluded.set_at`,
+          [
+            matrix.id,
+            criteria.ownerAcceptsUpTo,
+            criteria.accreditorAcceptsUpTo,
+            criteria.maxAcceptanceMonths,
+            actor.name,
+            at,
+          ],
+        );
+        for (const r of recalculated.risks) {
+          db.run(
+            `UPDATE risks SET matrix_id = ?, impact_c = ?, impact_i = ?, impact_a = ?, impact_auth = ?, likelihood = ?,
+               residual_likelihood = ?, residual_impact = ?, inherent_level = ?, inherent_rank = ?, residual_level = ?, residual_rank = ?, updated_at = ?
+             WHERE id = ?`,
+            [
+              matrix.id,
+              r.confidentiality,
+              r.integrity,
+              r.availability,
+              r.authenticity,
+              r.likelihood,
+              r.residualLikelihood,
+              r.residualImpact,
+              r.assessed.inherent?.id ?? null,
+              r.assessed.inherent?.index ?? null,
+              r.assessed.residual.id,
+              r.assessed.residual.index,
+              at,
+              r.id,
+            ],
+          );
+          this.recordReview(db, r.id, `matrix ${before?.matrixId} → ${matrix.id}`, matrix.id, {
+            inherent: r.assessed.inherent,
+            residual: r.assessed.residual,
+          });
+        }
+        if (before && before.matrixId !== matrix.id) {
+          db.run(
+            'INSERT INTO risk_recalculations (from_matrix, to_matrix, moved, actor, at) VALUES (?, ?, ?, ?, ?)',
+            [before.matrixId, matrix.id, JSON.stringify(moved), actor.name, at],
+          );
+        }
+      },
+    );
+    return { moved };
+  }
+
+  recalculations() {
+    return all(this.db, 'SELECT * FROM risk_recalculations ORDER BY seq').map((r) => ({
+      from: s(r.from_matrix),
+      to: s(r.to_matrix),
+      moved: JSON.parse(s(r.moved)) as Movement[],
+      actor: s(r.actor),
+      at: s(r.at),
+    }));
+  }
+
+  private recordReview(
+    db: Database,
+    riskId: string,
+    note: string,
+    matrixId: string,
+    levels: {
+      inherent: { id: string; index: number } | null;
+      residual: { id: string; index: number };
+    },
+  ): void {
+    db.run(
+      `INSERT INTO risk_reviews (risk_id, at, actor, note, matrix_id, inherent_level, inherent_rank, residual_level, residual_rank)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        riskId,
+        new Date().toISOString(),
+        this.vault().actor.name,
+        note,
+        matrixId,
+        levels.inherent?.id ?? null,
+        levels.inherent?.index ?? null,
+        levels.residual.id,
+        levels.residual.index,
+      ],
+    );
+  }
+
+  // ---- the register -----------------------------------------------------------------------
+
+  private validated(raw: unknown, criteria: RiskCriteria) {
+    const input = RiskInput.parse(raw);
+    const matrix = this.matrix(criteria.matrixId);
+    const bad = outOfScale(matrix, input);
+    if (bad.length) {
+      throw new AppError('VALIDATION_FAILED', 'A score is outside the matrix', {
+        issues: bad.map((field) => ({ path: [field], message: 'outside the matrix' })),
+      });
+    }
+    if (!all(this.db, 'SELECT 1 FROM systems WHERE id = ?', [input.systemId]).length) {
+      throw new AppError('NOT_FOUND', 'No such system');
+    }
+    if (input.caseId) {
+      const c = all(this.db, 'SELECT system_id FROM cases WHERE id = ?', [input.caseId])[0];
+      if (!c || s(c.system_id) !== input.systemId) {
+        throw new AppError('VALIDATION_FAILED', 'The case is not about that system', {
+          issues: [{ path: ['caseId'], message: 'not a case of the system' }],
+        });
+      }
+    }
+    for (const f of input.findingIds) {
+      if (!all(this.db, 'SELECT 1 FROM findings WHERE id = ?', [f]).length) {
+        throw new AppError('VALIDATION_FAILED', 'A linked finding does not exist', {
+          issues: [{ path: ['findingIds'], message: `${f} does not exist` }],
+        });
+      }
+    }
+    return { input, matrix, assessed: assess(matrix, input) };
+  }
+
+  private writeLinks(
+    db: Database,
+    id: string,
+    input: { requirementIds: string[]; findingIds: string[] },
+  ) {
+    db.run('DELETE FROM risk_links WHERE risk_id = ?', [id]);
+    for (const target of new Set(input.requirementIds)) {
+      db.run("INSERT INTO risk_links (risk_id, kind, target) VALUES (?, 'requirement', ?)", [
+        id,
+        target,
+      ]);
+    }
+    for (const target of new Set(input.findingIds)) {
+      db.run("INSERT INTO risk_links (risk_id, kind, target) VALUES (?, 'finding', ?)", [
+        id,
+        target,
+      ]);
+    }
+  }
+
+  async createRisk(raw: unknown): Promise<string> {
+    const criteria = this.requireCriteria();
+    const { input, matrix, assessed } = this.validated(raw, criteria);
+    const id = randomUUID();
+    const count = Number(all(this.db, 'SELECT count(*) AS c FROM risks')[0]?.c ?? 0);
+    const ref = `RISK-${String(count + 1).padStart(4, '0')}`;
+    const now = new Date().toISOString();
+    await this.vault().change(
+      { action: 'risk.create', entityType: 'risk', entityId: id, changes: { ref, ...input } },
+      (db) => {
+        db.run(
+          `INSERT INTO risks (id, ref, system_id, case_id, matrix_id, scope, threat_source, threat_event, vulnerability,
+             impact_c, impact_i, impact_a, impact_auth, likelihood, inherent_level, inherent_rank, treatment, measures,
+             residual_likelihood, residual_impact, residual_level, residual_rank, owner, review_date, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            id,
+            ref,
+            input.systemId,
+            input.caseId ?? null,
+            matrix.id,
+            input.scope,
+            input.threatSource,
+            input.threatEvent,
+            input.vulnerability,
+            input.confidentiality,
+            input.integrity,
+            input.availability,
+            input.authenticity,
+            input.likelihood,
+            assessed.inherent?.id ?? null,
+            assessed.inherent?.index ?? null,
+            input.treatment,
+            input.measures,
+            input.residualLikelihood,
+            input.residualImpact,
+            assessed.residual.id,
+            assessed.residual.index,
+            input.owner,
+            input.reviewDate ?? null,
+            now,
+            now,
+          ],
+        );
+        this.writeLinks(db, id, input);
+        this.recordReview(db, id, 'created', matrix.id, assessed);
+      },
+    );
+    return id;
+  }
+
+  /** Updates a risk; an acceptance of its earlier state is then flagged for re-acceptance. */
+  async updateRisk(id: string, raw: unknown): Promise<void> {
+    const criteria = this.requireCriteria();
+    const before = this.getRisk(id);
+    const { input, matrix, assessed } = this.validated(raw, criteria);
+    if (input.systemId !== before.systemId) {
+      throw new AppError('VALIDATION_FAILED', 'A risk stays with its system', {
+        issues: [{ path: ['systemId'], message: 'cannot move a risk to another system' }],
+      });
+    }
+    const now = new Date().toISOString();
+    await this.vault().change(
+      {
+        action: 'risk.update',
+        entityType: 'risk',
+        entityId: id,
+        changes: {
+          residual: [before.residualLevel, assessed.residual.id],
+          inherent: [before.inherentLevel, assessed.inherent?.id ?? null],
+          ...input,
+        },
+      },
+      (db) => {
+        db.run(
+          `UPDATE risks SET case_id = ?, matrix_id = ?, scope = ?, threat_source = ?, threat_event = ?, vulnerability = ?,
+             impact_c = ?, impact_i = ?, impact_a = ?, impact_auth = ?, likelihood = ?, inherent_level = ?, inherent_rank = ?,
+             treatment = ?, measures = ?, residual_likelihood = ?, residual_impact = ?, residual_level = ?, residual_rank = ?,
+             owner = ?, review_date = ?, updated_at = ? WHERE id = ?`,
+          [
+            input.caseId ?? null,
+            matrix.id,
+            input.scope,
+            input.threatSource,
+            input.threatEvent,
+            input.vulnerability,
+            input.confidentiality,
+            input.integrity,
+            input.availability,
+            input.authenticity,
+            input.likelihood,
+            assessed.inherent?.id ?? null,
+            assessed.inherent?.index ?? null,
+            input.treatment,
+            input.measures,
+            input.residualLikelihood,
+            input.residualImpact,
+            assessed.residual.id,
+            assessed.residual.index,
+            input.owner,
+            input.reviewDate ?? null,
+            now,
+            id,
+          ],
+        );
+        this.writeLinks(db, id, input);
+        this.recordReview(db, id, 'reviewed', matrix.id, assessed);
+      },
+    );
+  }
+
+  /** Accepts a risk's residual level as it stands now, if the criteria let this user do so. */
+  async acceptRisk(id: string, raw: unknown): Promise<void> {
+    const criteria = this.requireCriteria();
+    const input = AcceptanceInput.parse(raw);
+    const risk = this.getRisk(id);
+    const matrix = this.matrix(criteria.matrixId);
+    const actor = this.vault().actor;
+    const verdict = canAccept({
+      matrix,
+      criteria,
+      residualIndex: risk.residualRank,
+      treatment: risk.treatment,
+      role: actor.role,
+      input,
+      today: today(),
+    });
+    if (!verdict.ok) {
+      throw new AppError('RISK_ACCEPTANCE_REFUSED', 'The risk cannot be accepted', {
+        reason: verdict.code,
+      });
+    }
+    const snapshot = { ...risk, acceptance: undefined };
+    await this.vault().change(
+      {
+        action: 'risk.accept',
+        entityType: 'risk',
+        entityId: id,
+        changes: {
+          residual: risk.residualLevel,
+          authority: verdict.authority,
+          expiresOn: input.expiresOn,
+          justification: input.justification,
+        },
+      },
+      (db) =>
+        db.run(
+          `INSERT INTO risk_acceptances (risk_id, accepted_by, role, authority, justification, accepted_on, expires_on, fingerprint, snapshot, at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            id,
+            actor.name,
+            actor.role,
+            verdict.authority,
+            input.justification,
+            today(),
+            input.expiresOn,
+            fingerprint(risk),
+            JSON.stringify(snapshot),
+            new Date().toISOString(),
+          ],
+        ),
+    );
+  }
+
+  listRisks(raw: unknown = {}): RiskView[] {
+    const filter = RiskFilter.parse(raw);
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    if (filter.systemId) {
+      where.push('r.system_id = ?');
+      params.push(filter.systemId);
+    }
+    if (filter.caseId) {
+      where.push('r.case_id = ?');
+      params.push(filter.caseId);
+    }
+    return this.query(where.length ? `WHERE ${where.join(' AND ')}` : '', params);
+  }
+
+  /** The risks with the highest residual level across all systems. */
+  highestResidual(limit: number): RiskView[] {
+    return this.query('', [], limit);
+  }
+
+  private query(where: string, params: SqlValue[], limit?: number): RiskView[] {
+    const criteria = this.criteria();
+    const matrix = criteria ? this.matrix(criteria.matrixId) : null;
+    const day = today();
+    const links = new Map<string, { requirement: string[]; finding: string[] }>();
+    const rows = all(
+      this.db,
+      `SELECT r.*, s.ref AS system_ref, s.name AS system_name, c.ref AS case_ref,
+         a.accepted_by, a.role AS accepted_role, a.accepted_on, a.expires_on, a.justification, a.fingerprint
+       FROM risks r JOIN systems s ON s.id = r.system_id LEFT JOIN cases c ON c.id = r.case_id
+       LEFT JOIN risk_acceptances a ON a.seq = (SELECT max(seq) FROM risk_acceptances x WHERE x.risk_id = r.id)
+       ${where} ORDER BY r.residual_rank DESC, r.residual_likelihood * r.residual_impact DESC, r.ref
+       ${limit ? `LIMIT ${Math.floor(limit)}` : ''}`,
+      params,
+    );
+    const linkRows = limit
+      ? all(
+          this.db,
+          `SELECT risk_id, kind, target FROM risk_links WHERE risk_id IN (${rows.map(() => '?').join(',')}) ORDER BY target`,
+          rows.map((r) => r.id ?? null),
+        )
+      : all(
+          this.db,
+          `SELECT l.risk_id, l.kind, l.target FROM risk_links l JOIN risks r ON r.id = l.risk_id ${where} ORDER BY l.target`,
+          params,
+        );
+    for (const l of linkRows) {
+      const entry = links.get(s(l.risk_id)) ?? { requirement: [], finding: [] };
+      entry[s(l.kind) as 'requirement' | 'finding'].push(s(l.target));
+      links.set(s(l.risk_id), entry);
+    }
+    return rows.map((r) => {
+      const sub = substance(r);
+      const accepted = r.fingerprint
+        ? { fingerprint: s(r.fingerprint), expiresOn: s(r.expires_on) }
+        : null;
+      const link = links.get(s(r.id));
+      return {
+        ...sub,
+        id: s(r.id),
+        ref: s(r.ref),
+        systemId: s(r.system_id),
+        system: `${s(r.system_ref)} ${s(r.system_name)}`,
+        caseId: n(r.case_id),
+        caseRef: n(r.case_ref),
+        measures: s(r.measures),
+        owner: s(r.owner),
+        reviewDate: n(r.review_date),
+        inherentLevel: n(r.inherent_level),
+        inherentRank: int(r.inherent_rank),
+        residualLevel: s(r.residual_level),
+        residualRank: Number(r.residual_rank),
+        authority:
+          matrix && criteria
+            ? acceptanceAuthority(matrix, criteria, Number(r.residual_rank))
+            : 'none',
+        acceptance: {
+          status: acceptanceStatus(sub, accepted, day),
+          by: n(r.accepted_by),
+          role: n(r.accepted_role),
+          on: n(r.accepted_on),
+          expiresOn: n(r.expires_on),
+          justification: n(r.justification),
+        },
+        requirementIds: link?.requirement ?? [],
+        findingIds: link?.finding ?? [],
+        updatedAt: s(r.updated_at),
+      };
+    });
+  }
+
+  getRisk(id: string): RiskView {
+    const risk = this.query('WHERE r.id = ?', [id])[0];
+    if (!risk) {
+      throw new AppError('NOT_FOUND', 'No such risk');
+    }
+    return risk;
+  }
+
+  /** The reviews of a risk (oldest first) and its acceptances: the trend and the record. */
+  riskHistory(id: string) {
+    this.getRisk(id);
+    return {
+      reviews: all(this.db, 'SELECT * FROM risk_reviews WHERE risk_id = ? ORDER BY seq', [id]).map(
+        (r) => ({
+          at: s(r.at),
+          actor: s(r.actor),
+          note: s(r.note),
+          matrixId: s(r.matrix_id),
+          inherentLevel: n(r.inherent_level),
+          inherentRank: int(r.inherent_rank),
+          residualLevel: s(r.residual_level),
+          residualRank: Number(r.residual_rank),
+        }),
+      ),
+      acceptances: all(this.db, 'SELECT * FROM risk_acceptances WHERE risk_id = ? ORDER BY seq', [
+        id,
+      ]).map((a) => ({
+        by: s(a.accepted_by),
+        role: s(a.role),
+        authority: s(a.authority),
+        justification: s(a.justification),
+        on: s(a.accepted_on),
+        expiresOn: s(a.expires_on),
+        residualLevel: s((JSON.parse(s(a.snapshot)) as { residualLevel?: string }).residualLevel),
+      })),
+    };
+  }
+
+  /**
+   * Non-compliant requirements of a case that no currently accepted risk covers: a risk of the
+   * case (or of its system, outside any case) linked to the requirement, whose acceptance is
+   * current (not expired, and the risk unchanged since).
+   */
+  unacceptedNonCompliant(caseId: string): string[] {
+    const c = all(this.db, 'SELECT system_id FROM cases WHERE id = ?', [caseId])[0];
+    if (!c) {
+      return [];
+    }
+    const covered = new Set(
+      this.query('WHERE r.case_id = ? OR (r.system_id = ? AND r.case_id IS NULL)', [
+        caseId,
+        s(c.system_id),
+      ])
+        .filter((r) => r.acceptance.status === 'accepted')
+        .flatMap((r) => r.requirementIds),
+    );
+    return all(
+      this.db,
+      "SELECT requirement_id FROM checklist_items WHERE case_id = ? AND status = 'non_compliant' ORDER BY position",
+      [caseId],
+    )
+      .map((r) => s(r.requirement_id))
+      .filter((id) => !covered.has(id));
+  }
+}

@@ -1,0 +1,437 @@
+/**
+ * The risk register across systems and cases: the vault's acceptance criteria (set before any
+ * assessment), heat maps of inherent and residual risk whose cells filter the register, the
+ * movement from inherent to residual, and the register itself with each risk's acceptance.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import type { InfoDomain } from '../../../shared/classification';
+import type { RiskRow } from '../../../shared/contract';
+import { errorMessage } from '../../../shared/i18n';
+import { combinedImpact, type RiskMatrix } from '../../../shared/risk';
+import { call, callRaw } from '../api';
+import { Field, SelectField } from '../components/Field';
+import { HeatMap, RiskMovement, type Cell } from '../components/RiskCharts';
+import { TableHead } from '../components/TableHead';
+import { useT } from '../i18n';
+import { hrefFor } from '../router';
+import { useLanguage } from '../stores/preferences';
+import { useOnScreen } from '../stores/register';
+import { useRisks } from '../stores/risks';
+import { useVault } from '../stores/vault';
+import { RiskForm } from './RiskForm';
+
+interface SystemChoice {
+  id: string;
+  label: string;
+  levels: { domain: InfoDomain; level: string }[];
+}
+
+export function useRiskChoices() {
+  const [systems, setSystems] = useState<SystemChoice[]>([]);
+  const [cases, setCases] = useState<{ id: string; label: string; systemId: string }[]>([]);
+  useEffect(() => {
+    void call('systems:list', {}).then(
+      (r) =>
+        r &&
+        setSystems(
+          r.systems.map((s) => ({ id: s.id, label: `${s.ref} ${s.name}`, levels: s.levels })),
+        ),
+    );
+  }, []);
+  useEffect(() => {
+    void call('cases:list', {}).then(
+      (r) =>
+        r &&
+        setCases(
+          r.cases.map((c) => ({ id: c.id, label: `${c.ref} ${c.title}`, systemId: c.systemId })),
+        ),
+    );
+  }, []);
+  return { systems, cases };
+}
+
+function Criteria({ onSaved }: { onSaved: () => void }) {
+  const t = useT();
+  const language = useLanguage();
+  const setup = useRisks((s) => s.setup);
+  const [matrixId, setMatrixId] = useState(setup?.criteria?.matrixId ?? setup?.defaultId ?? '');
+  const matrix = setup?.matrices.find((m) => m.id === matrixId) ?? null;
+  const [owner, setOwner] = useState(setup?.criteria?.ownerAcceptsUpTo ?? '');
+  const [accreditor, setAccreditor] = useState(setup?.criteria?.accreditorAcceptsUpTo ?? '');
+  const [months, setMonths] = useState(String(setup?.criteria?.maxAcceptanceMonths ?? 12));
+  const [message, setMessage] = useState<string | null>(null);
+  const [open, setOpen] = useState(!setup?.criteria);
+  if (!setup) {
+    return null;
+  }
+  const levelChoices = (m: RiskMatrix | null) =>
+    (m?.levels ?? []).map((l) => (
+      <option key={l.id} value={l.id}>
+        {l[language]}
+      </option>
+    ));
+  const current = setup.criteria;
+  return (
+    <section className="panel" aria-labelledby="criteria-title" data-testid="risk-criteria">
+      <h2 id="criteria-title">{t('risk.criteria')}</h2>
+      {current ? (
+        <p>
+          {t('risk.criteria.current', {
+            matrix: setup.matrices.find((m) => m.id === current.matrixId)?.name[language] ?? '',
+            owner:
+              setup.matrices
+                .find((m) => m.id === current.matrixId)
+                ?.levels.find((l) => l.id === current.ownerAcceptsUpTo)?.[language] ?? '',
+            accreditor:
+              setup.matrices
+                .find((m) => m.id === current.matrixId)
+                ?.levels.find((l) => l.id === current.accreditorAcceptsUpTo)?.[language] ?? '',
+            months: current.maxAcceptanceMonths,
+            by: current.setBy,
+            at: current.setAt.slice(0, 10),
+          })}{' '}
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => setOpen(!open)}
+            aria-expanded={open}
+          >
+            {t('risk.criteria.change')}
+          </button>
+        </p>
+      ) : (
+        <p className="help">{t('risk.criteria.first')}</p>
+      )}
+      {open ? (
+        <form
+          className="form-grid"
+          aria-label={t('risk.criteria')}
+          onSubmit={(e) => {
+            e.preventDefault();
+            void callRaw('risks:setCriteria', {
+              matrixId,
+              ownerAcceptsUpTo: owner,
+              accreditorAcceptsUpTo: accreditor,
+              maxAcceptanceMonths: Number(months),
+            }).then((r) => {
+              if (r.ok) {
+                setMessage(t('risk.criteria.saved', { moved: r.value.moved.length }));
+                setOpen(false);
+                onSaved();
+              } else {
+                setMessage(errorMessage(language, r.error.code));
+              }
+            });
+          }}
+        >
+          <SelectField
+            label={t('risk.matrix')}
+            value={matrixId}
+            onChange={(e) => {
+              setMatrixId(e.target.value);
+              setOwner('');
+              setAccreditor('');
+            }}
+          >
+            {setup.matrices.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name[language]}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField
+            label={t('risk.criteria.owner')}
+            value={owner}
+            onChange={(e) => setOwner(e.target.value)}
+          >
+            <option value="">—</option>
+            {levelChoices(matrix)}
+          </SelectField>
+          <SelectField
+            label={t('risk.criteria.accreditor')}
+            value={accreditor}
+            onChange={(e) => setAccreditor(e.target.value)}
+          >
+            <option value="">—</option>
+            {levelChoices(matrix)}
+          </SelectField>
+          <Field
+            label={t('risk.criteria.months')}
+            type="number"
+            min={1}
+            max={60}
+            value={months}
+            onChange={(e) => setMonths(e.target.value)}
+          />
+          <button type="submit">{t('risk.criteria.save')}</button>
+          <label className="button secondary">
+            {t('risk.matrix.import')}
+            <input
+              type="file"
+              accept="application/json,.json"
+              className="visually-hidden"
+              onChange={(e) => {
+                const file = e.target.files?.[0];
+                if (!file) {
+                  return;
+                }
+                void file.text().then(async (content) => {
+                  let parsed: unknown;
+                  try {
+                    parsed = JSON.parse(content);
+                  } catch {
+                    setMessage(t('risk.matrix.notJson'));
+                    return;
+                  }
+                  const r = await callRaw('risks:importMatrix', { matrix: parsed });
+                  if (r.ok) {
+                    setMessage(t('risk.matrix.imported', { id: r.value.id }));
+                    onSaved();
+                  } else {
+                    const issues = (r.error.details?.issues ?? []) as {
+                      path: (string | number)[];
+                      message: string;
+                    }[];
+                    setMessage(
+                      [
+                        errorMessage(language, r.error.code),
+                        ...issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+                      ].join(' · '),
+                    );
+                  }
+                });
+              }}
+            />
+          </label>
+        </form>
+      ) : null}
+      {message ? <p role="status">{message}</p> : null}
+      {setup.recalculations.length ? (
+        <details>
+          <summary>{t('risk.recalculations', { n: setup.recalculations.length })}</summary>
+          <ul>
+            {setup.recalculations.map((r) => (
+              <li key={r.at}>
+                {t('risk.recalculation', {
+                  from: r.from,
+                  to: r.to,
+                  moved: r.moved.length,
+                  actor: r.actor,
+                  at: r.at.slice(0, 10),
+                })}
+                {r.moved.length
+                  ? `: ${r.moved.map((m) => `${m.residual[0]}→${m.residual[1]}`).join(', ')}`
+                  : ''}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </section>
+  );
+}
+
+export function LevelBadge({ matrix, level }: { matrix: RiskMatrix; level: string | null }) {
+  const language = useLanguage();
+  const found = matrix.levels.find((l) => l.id === level);
+  if (!found) {
+    return <span>—</span>;
+  }
+  return (
+    <span className="level-badge" style={{ borderColor: found.colour }} data-level={found.id}>
+      <span
+        className="level-badge__swatch"
+        style={{ background: found.colour }}
+        aria-hidden="true"
+      />
+      {found[language]}
+    </span>
+  );
+}
+
+export function Risks({ param }: { param: string | null }) {
+  const t = useT();
+  const setup = useRisks((s) => s.setup);
+  const matrix = useRisks((s) => s.matrix);
+  const load = useRisks((s) => s.load);
+  const accreditor = useVault((s) => s.status?.profile?.role === 'accreditor');
+  const initialCase = param?.startsWith('case:') ? param.slice(5) : '';
+  const initialSystem = param?.startsWith('system:') ? param.slice(7) : '';
+  const [systemId, setSystemId] = useState(initialSystem);
+  const [caseId, setCaseId] = useState(initialCase);
+  const [cell, setCell] = useState<Cell | null>(null);
+  const [risks, setRisks] = useState<RiskRow[]>([]);
+  const [adding, setAdding] = useState(false);
+  const { systems, cases } = useRiskChoices();
+
+  const [version, setVersion] = useState(0);
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  useEffect(() => {
+    let live = true;
+    const filter: { systemId?: string; caseId?: string } = {};
+    if (systemId) {
+      filter.systemId = systemId;
+    }
+    if (caseId) {
+      filter.caseId = caseId;
+    }
+    void call('risks:list', filter).then((r) => live && r && setRisks(r.risks));
+    return () => {
+      live = false;
+    };
+  }, [systemId, caseId, version]);
+  const shownSystems = new Set(risks.map((r) => r.systemId));
+  useOnScreen(systems.filter((s) => shownSystems.has(s.id)).flatMap((s) => s.levels));
+
+  const visible = cell
+    ? risks.filter((r) =>
+        cell.kind === 'residual'
+          ? r.residualLikelihood === cell.likelihood && r.residualImpact === cell.impact
+          : r.likelihood === cell.likelihood && combinedImpact(r) === cell.impact,
+      )
+    : risks;
+
+  return (
+    <div className="register">
+      <Criteria
+        key={setup?.criteria?.setAt ?? 'none'}
+        onSaved={() => {
+          void load();
+          reload();
+        }}
+      />
+      {matrix ? (
+        <>
+          <div className="toolbar">
+            <SelectField
+              className="filter"
+              label={t('risk.filter.system')}
+              value={systemId}
+              onChange={(e) => setSystemId(e.target.value)}
+            >
+              <option value="">{t('systems.filter.any')}</option>
+              {systems.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.label}
+                </option>
+              ))}
+            </SelectField>
+            <SelectField
+              className="filter"
+              label={t('risk.filter.case')}
+              value={caseId}
+              onChange={(e) => setCaseId(e.target.value)}
+            >
+              <option value="">{t('systems.filter.any')}</option>
+              {cases.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.label}
+                </option>
+              ))}
+            </SelectField>
+            <button type="button" onClick={() => setAdding(!adding)} aria-expanded={adding}>
+              {t('risk.new')}
+            </button>
+          </div>
+          {adding ? (
+            <RiskForm
+              matrix={matrix}
+              risk={null}
+              systems={systems}
+              cases={cases}
+              initialSystem={systemId}
+              initialCase={caseId}
+              onSaved={(id) => {
+                window.location.hash = hrefFor('risks', id);
+              }}
+            />
+          ) : null}
+          <div className="charts">
+            <HeatMap
+              matrix={matrix}
+              kind="inherent"
+              risks={risks}
+              selected={cell}
+              onSelect={setCell}
+            />
+            <HeatMap
+              matrix={matrix}
+              kind="residual"
+              risks={risks}
+              selected={cell}
+              onSelect={setCell}
+            />
+            <RiskMovement matrix={matrix} risks={visible} />
+          </div>
+          <p className="count" role="status" data-testid="risks-count">
+            {cell
+              ? t('risk.count.filtered', { n: visible.length, total: risks.length })
+              : t('risk.count', { n: risks.length })}
+            {cell ? (
+              <button type="button" className="secondary" onClick={() => setCell(null)}>
+                {t('risk.clearCell')}
+              </button>
+            ) : null}
+          </p>
+          <table className="table">
+            <TableHead
+              columns={
+                [
+                  'risk.col.ref',
+                  'risk.col.system',
+                  'risk.col.event',
+                  'risk.col.inherent',
+                  'risk.col.treatment',
+                  'risk.col.residual',
+                  'risk.col.acceptance',
+                ] as const
+              }
+            />
+            <tbody>
+              {visible.map((r) => (
+                <tr key={r.id} data-testid="risk-row">
+                  <td>
+                    <a href={hrefFor('risks', r.id)} className="mono">
+                      {r.ref}
+                    </a>
+                  </td>
+                  <td>
+                    {r.system}
+                    {r.caseRef ? <div className="muted mono">{r.caseRef}</div> : null}
+                  </td>
+                  <td>
+                    {r.threatEvent}
+                    <div className="muted">{r.scope}</div>
+                  </td>
+                  <td>
+                    <LevelBadge matrix={matrix} level={r.inherentLevel} />
+                  </td>
+                  <td>{t(`treatment.${r.treatment}`)}</td>
+                  <td>
+                    <LevelBadge matrix={matrix} level={r.residualLevel} />
+                  </td>
+                  <td data-testid="acceptance">
+                    {t(`acceptance.${r.acceptance.status}`)}
+                    {r.acceptance.status !== 'accepted' ? (
+                      <div className="muted">
+                        {t(`authority.${r.authority}`)}
+                        {r.authority === 'accreditor' && !accreditor
+                          ? ` (${t('risk.needsAccreditor')})`
+                          : ''}
+                      </div>
+                    ) : (
+                      <div className="muted">{r.acceptance.expiresOn}</div>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+    </div>
+  );
+}
