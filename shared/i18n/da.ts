@@ -650,7 +650,7 @@ export const da: Messages = {
   'dash.kind.finding': 'Fund',
   'dash.kind.condition': 'Vilkår',
   'dash.daysOverdue': '{days} dage over fristen',
-  'dash.followUps': 'Opfølgning på sager i journalen',
+  'dash.followUps': 'Registreringer til opfølgning',
   'dash.clearances': 'Sikkerhedsgodkendelser, der udløber',
   'dash.risks': 'Højeste restrisici',
 };

@@ -1,12 +1,13 @@
 /**
  * Deterministic reference datasets for benchmarks (seeded PRNG: the same size gives the same
  * rows on every machine). Sizes follow issue 3: L ≈ 1,000 systems, 300 cases, 100,000 checklist
- * answers, 10,000 risks, 5,000 records, 50,000 audit rows. Rows are generated for the tables
- * that exist in the schema; the register, case and risk tables join here as their issues land
- * (the JSON output says which parts were generated).
+ * answers, 10,000 risks, 5,000 records, 50,000 audit rows, plus people, findings and acceptances
+ * for the dashboard (the JSON output says what was generated).
  */
 import type { Database } from 'sql.js';
 import { appendAudit, type Actor } from '../../electron/db/audit';
+import { builtinMatrices } from '../../electron/services/risks';
+import { assess, fingerprint } from '../../shared/risk';
 
 export const SIZES = {
   S: { systems: 20, cases: 6, answers: 2_000, risks: 200, records: 100, audit: 1_000 },
@@ -139,6 +140,159 @@ export function generate(
       pick(random, systemIds),
     ]);
   }
+  // People with clearances (some running out), for the dashboard.
+  for (let i = 0; i < Math.floor(counts.systems / 2); i++) {
+    const id = `30000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    db.run(
+      'INSERT INTO people (id, name, organisation_id, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+      [id, `Person ${i}`, pick(random, orgs), '', now, now],
+    );
+    db.run(
+      'INSERT INTO clearances (id, person_id, level, domain, issuing_body, expires_on) VALUES (?, ?, ?, ?, ?, ?)',
+      [
+        `31000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        id,
+        pick(random, LEVELS),
+        pick(random, DOMAIN_NAMES.slice(0, 3)),
+        'NSA',
+        isoDay(start, Math.floor(random() * 1400)),
+      ],
+    );
+  }
+  // Cases with checklists and findings (issue 5).
+  db.run("INSERT INTO catalogues (id, version, json, imported_at) VALUES ('bench', '1', '{}', ?)", [
+    now,
+  ]);
+  const states = [
+    'draft',
+    'submitted',
+    'under_review',
+    'awaiting_remediation',
+    'decision_pending',
+    'in_force',
+    'closed',
+  ];
+  const perCase = Math.ceil(counts.answers / counts.cases);
+  const statuses = [
+    'not_assessed',
+    'compliant',
+    'partially',
+    'non_compliant',
+    'not_applicable',
+    'compensated',
+  ];
+  const caseIds: string[] = [];
+  for (let c = 0; c < counts.cases; c++) {
+    const id = `40000000-0000-4000-8000-${String(c).padStart(12, '0')}`;
+    const systemId = pick(random, systemIds);
+    caseIds.push(id);
+    db.run(
+      `INSERT INTO cases (id, ref, system_id, type, state, title, catalogue_id, catalogue_version, created_at, updated_at)
+       VALUES (?, ?, ?, 'initial', ?, ?, 'bench', '1', ?, ?)`,
+      [id, `CASE-B-${c}`, systemId, pick(random, states), `Case ${c}`, now, now],
+    );
+    for (let r = 0; r < perCase; r++) {
+      db.run(
+        'INSERT INTO checklist_items (case_id, requirement_id, area, position, status, statement, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [
+          id,
+          `GEN-${String(r).padStart(3, '0')}`,
+          'GEN',
+          r,
+          pick(random, statuses),
+          'Generated answer.',
+          now,
+        ],
+      );
+    }
+    for (let f = 0; f < 3; f++) {
+      db.run(
+        `INSERT INTO findings (id, case_id, kind, severity, title, owner, due_date, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, ?)`,
+        [
+          `50000000-0000-4000-8000-${String(c * 3 + f).padStart(12, '0')}`,
+          id,
+          f === 2 ? 'condition' : 'finding',
+          pick(random, ['critical', 'major', 'minor', 'observation']),
+          `Finding ${c}.${f}`,
+          isoDay(start, Math.floor(random() * 700)),
+          pick(random, ['open', 'in_progress', 'resolved', 'verified']),
+          now,
+          now,
+        ],
+      );
+    }
+  }
+  // Risks on the shipped 5×5 matrix, half of them accepted (issue 6).
+  const matrix = builtinMatrices().matrices[0]!;
+  db.run('INSERT INTO risk_matrices (id, json, builtin, imported_at) VALUES (?, ?, 1, ?)', [
+    matrix.id,
+    JSON.stringify(matrix),
+    now,
+  ]);
+  db.run(
+    `INSERT INTO risk_criteria (id, matrix_id, owner_accepts_up_to, accreditor_accepts_up_to, max_acceptance_months, set_by, set_at)
+     VALUES (1, ?, 'low', 'high', 24, ?, ?)`,
+    [matrix.id, actor.name, now],
+  );
+  for (let i = 0; i < counts.risks; i++) {
+    const id = `60000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    const score = () => 1 + Math.floor(random() * 5);
+    const risk = {
+      matrixId: matrix.id,
+      scope: `Asset ${i}`,
+      threatSource: 'Generated',
+      threatEvent: `Threat event ${i}`,
+      vulnerability: '',
+      confidentiality: score(),
+      integrity: score(),
+      availability: score(),
+      authenticity: null,
+      likelihood: score(),
+      treatment: 'reduce' as const,
+      residualLikelihood: score(),
+      residualImpact: score(),
+    };
+    const levels = assess(matrix, risk);
+    db.run(
+      `INSERT INTO risks (id, ref, system_id, case_id, matrix_id, scope, threat_source, threat_event, vulnerability, impact_c, impact_i, impact_a,
+         likelihood, inherent_level, inherent_rank, treatment, residual_likelihood, residual_impact, residual_level, residual_rank, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, 'reduce', ?, ?, ?, ?, ?, ?)`,
+      [
+        id,
+        `RISK-B-${i}`,
+        pick(random, systemIds),
+        random() < 0.5 ? pick(random, caseIds) : null,
+        matrix.id,
+        risk.scope,
+        risk.threatSource,
+        risk.threatEvent,
+        risk.confidentiality,
+        risk.integrity,
+        risk.availability,
+        risk.likelihood,
+        levels.inherent?.id ?? null,
+        levels.inherent?.index ?? null,
+        risk.residualLikelihood,
+        risk.residualImpact,
+        levels.residual.id,
+        levels.residual.index,
+        now,
+        now,
+      ],
+    );
+    db.run("INSERT INTO risk_links (risk_id, kind, target) VALUES (?, 'requirement', ?)", [
+      id,
+      `GEN-${String(i % perCase).padStart(3, '0')}`,
+    ]);
+    if (random() < 0.5) {
+      db.run(
+        `INSERT INTO risk_acceptances (risk_id, accepted_by, role, authority, justification, accepted_on, expires_on, fingerprint, snapshot, at)
+         VALUES (?, ?, 'accreditor', 'accreditor', 'Generated acceptance.', ?, ?, ?, '{}', ?)`,
+        [id, actor.name, isoDay(start, 0), isoDay(start, 700), fingerprint(risk), now],
+      );
+    }
+  }
   for (let i = 0; i < counts.audit; i++) {
     const kind = Math.floor(random() * ACTIONS.length);
     appendAudit(
@@ -165,6 +319,9 @@ export function generate(
     systems: counts.systems,
     records: counts.records,
     auditRows: counts.audit,
-    pending: 'cases, checklist answers and risks join with their tables (issues 5–6)',
+    cases: counts.cases,
+    checklistAnswers: counts.cases * perCase,
+    risks: counts.risks,
+    people: Math.floor(counts.systems / 2),
   };
 }

@@ -157,7 +157,7 @@ describe('awb demo, systems list, records list (in process)', () => {
   it('builds a demo vault and lists it as JSON', async () => {
     const demo = await cli('demo', 'demo-v', '--passphrase-file', pass, '--json');
     expect(demo.code).toBe(0);
-    expect(JSON.parse(demo.out)).toMatchObject({ systems: 14, records: 32, cases: 6 });
+    expect(JSON.parse(demo.out)).toMatchObject({ systems: 14, records: 32, cases: 6, risks: 10 });
     const systems = await cli(
       'systems',
       'list',
@@ -261,5 +261,64 @@ describe('awb demo, systems list, records list (in process)', () => {
     expect(
       (await cli('cases', 'show', 'CASE-0000', '--vault', 'demo-v', '--passphrase-file', pass)).err,
     ).toContain('error: NOT_FOUND');
+
+    type RiskList = {
+      criteria: { matrixId: string };
+      count: number;
+      risks: {
+        ref: string;
+        case: string | null;
+        inherent: { level: string | null };
+        residual: { likelihood: number; impact: number; level: string };
+        acceptance: { status: string; by: string | null };
+      }[];
+    };
+    const risks = JSON.parse(
+      (await cli('risks', 'list', '--vault', 'demo-v', '--passphrase-file', pass, '--json')).out,
+    ) as RiskList;
+    expect(risks.criteria.matrixId).toBe('nist-5x5');
+    expect(risks.count).toBe(JSON.parse(demo.out).risks);
+    expect(new Set(risks.risks.map((r) => r.acceptance.status))).toEqual(
+      new Set(['none', 'accepted', 'reaccept']),
+    );
+    expect(risks.risks.every((r) => r.residual.level && r.inherent.level)).toBe(true);
+    const accepted = risks.risks.find((r) => r.acceptance.status === 'accepted');
+    expect(accepted?.acceptance.by).toBe('Demo Accreditor');
+    const ofCase = JSON.parse(
+      (
+        await cli(
+          'risks',
+          'list',
+          '--case',
+          review?.ref ?? '',
+          '--vault',
+          'demo-v',
+          '--passphrase-file',
+          pass,
+          '--json',
+        )
+      ).out,
+    ) as RiskList;
+    expect(ofCase.count).toBeGreaterThan(0);
+    expect(ofCase.risks.every((r) => r.case === review?.ref)).toBe(true);
+    expect(
+      (
+        await cli(
+          'risks',
+          'list',
+          '--system',
+          'SYS-999',
+          '--vault',
+          'demo-v',
+          '--passphrase-file',
+          pass,
+        )
+      ).code,
+    ).toBe(1);
+    const dashboard = JSON.parse(
+      (await cli('dashboard', '--vault', 'demo-v', '--passphrase-file', pass, '--json')).out,
+    ) as { pipeline: { state: string; count: number }[]; risks: unknown[] };
+    expect(dashboard.pipeline.reduce((n, p) => n + p.count, 0)).toBe(6);
+    expect(dashboard.risks.length).toBeGreaterThan(0);
   });
 });

@@ -38,7 +38,13 @@ function Axes({ matrix, height }: { matrix: RiskMatrix; height: number }) {
           {i + 1}
         </text>
       ))}
-      <text x={4} y={12} className="axis-title">
+      <text
+        transform="rotate(-90)"
+        x={-(L * CELL) / 2}
+        y={10}
+        textAnchor="middle"
+        className="axis-title"
+      >
         {t('risk.axis.likelihood')}
       </text>
     </g>
