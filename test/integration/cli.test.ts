@@ -277,7 +277,7 @@ describe('awb demo, systems list, records list (in process)', () => {
       (await cli('risks', 'list', '--vault', 'demo-v', '--passphrase-file', pass, '--json')).out,
     ) as RiskList;
     expect(risks.criteria.matrixId).toBe('nist-5x5');
-    expect(risks.count).toBe(JSON.parse(demo.out).risks);
+    expect(risks.count).toBe((JSON.parse(demo.out) as { risks: number }).risks);
     expect(new Set(risks.risks.map((r) => r.acceptance.status))).toEqual(
       new Set(['none', 'accepted', 'reaccept']),
     );
