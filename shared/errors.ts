@@ -37,6 +37,14 @@ export const ERROR_CODES = [
   // risk assessment
   'RISK_CRITERIA_MISSING',
   'RISK_ACCEPTANCE_REFUSED',
+  // documents, signatures, exchange
+  'DOCUMENT_TIMEOUT',
+  'DOCUMENT_FAILED',
+  'SIGNING_IDENTITY_INVALID',
+  'WRONG_P12_PASSWORD',
+  'NO_SIGNING_IDENTITY',
+  'SIGNATURE_INVALID',
+  'DECISION_REFUSED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -6,6 +6,7 @@
 import type { Diagnostics, EventChannel, PayloadOf, Preferences } from '../../shared/contract';
 import type { CaseService } from '../services/cases';
 import type { DashboardService } from '../services/dashboard';
+import type { DecisionService } from '../services/decisions';
 import type { RegisterService } from '../services/register';
 import type { RiskService } from '../services/risks';
 import type { Uploads } from '../services/uploads';
@@ -46,4 +47,6 @@ export interface HandlerContext {
   risks: RiskService;
   /** The portfolio dashboard of the open vault. */
   dashboard: DashboardService;
+  /** Signing identities, trust store, documents and decisions of the open vault. */
+  decisions: DecisionService;
 }

@@ -31,6 +31,7 @@ import {
   type CaseState,
   type TransitionContext,
   type CaseType,
+  type DecisionType,
 } from '../../shared/lifecycle';
 import { optional, queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
@@ -277,6 +278,11 @@ export class CaseService {
   /** The facts the lifecycle guards look at, as they stand now. */
   transitionContext(caseId: string, reason: string): TransitionContext {
     const unaccepted = this.risks.unacceptedNonCompliant(caseId).length;
+    const decision = all(
+      this.db,
+      'SELECT type, pdf_sha256, valid_to FROM decisions WHERE case_id = ? ORDER BY created_at DESC LIMIT 1',
+      [caseId],
+    )[0];
     const openFindings = Number(
       all(
         this.db,
@@ -290,9 +296,10 @@ export class CaseService {
       missing: this.missing(caseId),
       openFindings,
       unacceptedNonCompliant: unaccepted,
-      // Decisions and their signatures arrive with issue 7; until then nothing is decided.
-      decision: null,
-      validTo: null,
+      decision: decision
+        ? { type: s(decision.type) as DecisionType, signed: s(decision.pdf_sha256) !== '' }
+        : null,
+      validTo: decision ? n(decision.valid_to) : null,
       today: today(),
       disposalVerified: false,
     };

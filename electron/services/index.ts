@@ -5,6 +5,7 @@
 import type { Vault } from '../vault/vault';
 import { CaseService } from './cases';
 import { DashboardService } from './dashboard';
+import { DecisionService, type DocumentOptions } from './decisions';
 import { RegisterService } from './register';
 import { RiskService } from './risks';
 
@@ -13,15 +14,18 @@ export interface VaultServices {
   risks: RiskService;
   cases: CaseService;
   dashboard: DashboardService;
+  decisions: DecisionService;
 }
 
-export function createServices(vault: () => Vault): VaultServices {
+export function createServices(vault: () => Vault, documents: DocumentOptions = {}): VaultServices {
   const register = new RegisterService(vault);
   const risks = new RiskService(vault);
+  const cases = new CaseService(vault, register, risks);
   return {
     register,
     risks,
-    cases: new CaseService(vault, register, risks),
+    cases,
     dashboard: new DashboardService(vault, risks),
+    decisions: new DecisionService(vault, register, cases, risks, documents),
   };
 }

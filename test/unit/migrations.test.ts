@@ -139,6 +139,33 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('005 adds signed decisions to a version-4 database, keeping its cases', async () => {
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database();
+    db.run('PRAGMA foreign_keys = ON');
+    migrate(db, MIGRATIONS.slice(0, 4));
+    db.run(
+      "INSERT INTO systems (id, ref, name, phase, mode, created_at, updated_at) VALUES ('s1', 'R', 'N', 'operational', 'dedicated', 'x', 'x')",
+    );
+    db.run("INSERT INTO catalogues (id, version, json, imported_at) VALUES ('c', '1', '{}', 'x')");
+    db.run(
+      "INSERT INTO cases (id, ref, system_id, type, state, catalogue_id, catalogue_version, created_at, updated_at) VALUES ('k', 'K-1', 's1', 'initial', 'decision_pending', 'c', '1', 'x', 'x')",
+    );
+    expect(migrate(db, MIGRATIONS.slice(0, 5))).toBe(5);
+    const decision = (id: string, type: string, caseId = 'k') =>
+      db.run(
+        `INSERT INTO decisions (id, ref, case_id, type, levels, mode, sites, interconnections, accepted_risks, dossier_sha256, language,
+           signer_subject, signer_fingerprint, signed_at, pdf_blob, pdf_sha256, created_at, created_by)
+         VALUES ('${id}', '${id}', '${caseId}', '${type}', '[]', 'dedicated', '[]', '[]', '[]', 'h', 'da', 's', 'f', 'x', 'b', 'h', 'x', 'a')`,
+      );
+    decision('d1', 'full_approval');
+    expect(() => decision('d2', 'approved')).toThrow(/CHECK/);
+    expect(() => decision('d3', 'refusal', 'nope')).toThrow(/FOREIGN KEY/);
+    expect(() => db.run("DELETE FROM cases WHERE id = 'k'")).toThrow(/FOREIGN KEY/);
+    expect(() => checkIntegrity(db)).not.toThrow();
+    db.close();
+  });
+
   it('refuses a database from a newer build', async () => {
     const SQL = await loadSqlJs();
     const db = new SQL.Database();

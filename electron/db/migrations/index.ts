@@ -7,6 +7,7 @@ import { m001Initial } from './001-initial';
 import { m002Register } from './002-register';
 import { m003Cases } from './003-cases';
 import { m004Risks } from './004-risks';
+import { m005Decisions } from './005-decisions';
 
 export interface Migration {
   version: number;
@@ -14,6 +15,12 @@ export interface Migration {
   up(db: Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Register, m003Cases, m004Risks];
+export const MIGRATIONS: readonly Migration[] = [
+  m001Initial,
+  m002Register,
+  m003Cases,
+  m004Risks,
+  m005Decisions,
+];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -19,6 +19,15 @@ CREATE INDEX clearances_person ON clearances (person_id);
 -- index components_system on components
 CREATE INDEX components_system ON components (system_id);
 
+-- index decisions_case on decisions
+CREATE INDEX decisions_case ON decisions (case_id);
+
+-- index decisions_valid_to on decisions
+CREATE INDEX decisions_valid_to ON decisions (valid_to);
+
+-- index documents_case on documents
+CREATE INDEX documents_case ON documents (case_id);
+
 -- index evidence_case on evidence
 CREATE INDEX evidence_case ON evidence (case_id);
 
@@ -172,6 +181,45 @@ CREATE TABLE components (
         approved_product_id TEXT REFERENCES approved_products(id) ON DELETE SET NULL,
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
+      ) STRICT;
+
+-- table decisions on decisions
+CREATE TABLE decisions (
+        id TEXT PRIMARY KEY,
+        ref TEXT NOT NULL UNIQUE,
+        case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE RESTRICT,
+        type TEXT NOT NULL CHECK (type IN ('full_approval','interim_approval','approval_to_test','refusal','suspension','withdrawal')),
+        levels TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        sites TEXT NOT NULL,
+        interconnections TEXT NOT NULL,
+        valid_from TEXT,
+        valid_to TEXT,
+        accepted_risks TEXT NOT NULL,
+        dossier_sha256 TEXT NOT NULL,
+        language TEXT NOT NULL,
+        signer_subject TEXT NOT NULL,
+        signer_fingerprint TEXT NOT NULL,
+        signed_at TEXT NOT NULL,
+        pdf_blob TEXT NOT NULL,
+        pdf_sha256 TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL
+      ) STRICT;
+
+-- table documents on documents
+CREATE TABLE documents (
+        id TEXT PRIMARY KEY,
+        case_id TEXT REFERENCES cases(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        title TEXT NOT NULL,
+        language TEXT NOT NULL,
+        blob_address TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        signed INTEGER NOT NULL CHECK (signed IN (0, 1)),
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL
       ) STRICT;
 
 -- table evidence on evidence
@@ -394,6 +442,25 @@ CREATE TABLE risks (
         updated_at TEXT NOT NULL
       ) STRICT;
 
+-- table signing_identities on signing_identities
+CREATE TABLE signing_identities (
+        id TEXT PRIMARY KEY,
+        label TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('pkcs12','self_signed')),
+        p12 BLOB NOT NULL,
+        p12_password TEXT NOT NULL,
+        cert_pem TEXT NOT NULL,
+        chain_pem TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        issuer TEXT NOT NULL,
+        serial TEXT NOT NULL,
+        not_before TEXT NOT NULL,
+        not_after TEXT NOT NULL,
+        fingerprint TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL
+      ) STRICT;
+
 -- table sites on sites
 CREATE TABLE sites (
         id TEXT PRIMARY KEY,
@@ -447,6 +514,17 @@ CREATE TABLE systems (
         next_review TEXT,
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
+      ) STRICT;
+
+-- table trusted_certificates on trusted_certificates
+CREATE TABLE trusted_certificates (
+        fingerprint TEXT PRIMARY KEY,
+        subject TEXT NOT NULL,
+        issuer TEXT NOT NULL,
+        not_after TEXT NOT NULL,
+        cert_pem TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        added_by TEXT NOT NULL
       ) STRICT;
 
 -- table users on users

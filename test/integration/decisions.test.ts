@@ -1,0 +1,264 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import forge from 'node-forge';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importPkcs12 } from '../../electron/documents/identity';
+import { renderPdf } from '../../electron/documents/render';
+import { verifyPdf } from '../../electron/documents/sign';
+import { createServices, type VaultServices } from '../../electron/services';
+import { today } from '../../electron/services/register';
+import { Vault } from '../../electron/vault/vault';
+import { addMonths } from '../../shared/risk';
+import { tempFolder } from '../helpers/context';
+import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
+
+let folder: ReturnType<typeof tempFolder>;
+let vault: Vault;
+let services: VaultServices;
+let identityId: string;
+
+beforeAll(async () => {
+  folder = tempFolder('awb-decisions-');
+  ({ vault } = await Vault.create(join(folder.path, 'v'), PASSPHRASE, PROFILE, TEST_CONFIG));
+  services = createServices(() => vault);
+  identityId = await services.decisions.createSelfSignedIdentity({
+    label: 'Accreditor key',
+    commonName: 'Anne Accreditor',
+    organisation: 'National IT-Security Authority',
+  });
+});
+afterAll(async () => {
+  await vault.close({ discard: true });
+  folder.cleanup();
+});
+
+function pdfsig(file: string, certPem?: string): string {
+  const args = [file];
+  if (certPem) {
+    const nss = join(folder.path, `nss-${Math.random().toString(36).slice(2)}`);
+    mkdirSync(nss);
+    execFileSync('certutil', ['-N', '-d', `sql:${nss}`, '--empty-password']);
+    writeFileSync(join(nss, 'cert.pem'), certPem);
+    execFileSync('certutil', [
+      '-A',
+      '-d',
+      `sql:${nss}`,
+      '-n',
+      'awb',
+      '-t',
+      'CT,C,C',
+      '-i',
+      join(nss, 'cert.pem'),
+    ]);
+    args.unshift('-nssdir', `sql:${nss}`);
+  }
+  return spawnSync('pdfsig', args, { encoding: 'utf8' }).stdout;
+}
+
+function pages(file: string): string[] {
+  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' })
+    .split('\f')
+    .filter((p) => p.trim() !== '');
+}
+
+async function caseInDecisionPending(): Promise<{ systemId: string; caseId: string }> {
+  const systemId = await services.register.createSystem({
+    ref: `NS-${Math.floor(Math.random() * 1e6)}`,
+    name: 'Missionsnet',
+    phase: 'operational',
+    mode: 'system_high',
+    levels: [{ domain: 'nato', level: 'SECRET' }],
+    userCount: 40,
+    minClearance: 'SECRET',
+  });
+  const caseId = await services.cases.createCase({ systemId, type: 'initial' });
+  for (const item of services.cases.getCase(caseId).items) {
+    await services.cases.updateItem(caseId, item.requirementId, {
+      status: item.requirementId === 'PER-01' ? 'non_compliant' : 'compliant',
+      statement: 'Answered for the test.',
+    });
+  }
+  for (const to of ['submitted', 'intake', 'under_review', 'decision_pending'] as const) {
+    await services.cases.transition(caseId, to, `to ${to}`);
+  }
+  return { systemId, caseId };
+}
+
+describe('signing identities', () => {
+  it('creates a self-signed identity (trusted by its owner) without ever exposing the key', () => {
+    const [identity] = services.decisions.identities();
+    expect(identity).toMatchObject({ kind: 'self_signed', expired: false });
+    expect(identity!.subject).toContain('CN=Anne Accreditor');
+    expect(identity!.daysLeft).toBeGreaterThan(3 * 360);
+    expect(Object.keys(identity!)).not.toContain('p12');
+    expect(services.decisions.trusted().map((t) => t.fingerprint)).toContain(identity!.fingerprint);
+    const audit = JSON.stringify(
+      vault.database.exec("SELECT changes FROM audit_log WHERE action = 'identity.add'"),
+    );
+    expect(audit).not.toMatch(/PRIVATE KEY|password/i);
+  });
+
+  it('imports an organisation PKCS#12, refusing a wrong password and a file that is no key file', () => {
+    const keys = forge.pki.rsa.generateKeyPair({ bits: 1024, e: 0x10001 });
+    const cert = forge.pki.createCertificate();
+    cert.publicKey = keys.publicKey;
+    cert.serialNumber = '02';
+    cert.validity.notBefore = new Date();
+    cert.validity.notAfter = new Date(Date.now() + 365 * 86_400_000);
+    cert.setSubject([{ shortName: 'CN', value: 'Org Signer' }]);
+    cert.setIssuer([{ shortName: 'CN', value: 'Org Signer' }]);
+    cert.sign(keys.privateKey, forge.md.sha256.create());
+    const p12 = Buffer.from(
+      forge.asn1
+        .toDer(forge.pkcs12.toPkcs12Asn1(keys.privateKey, [cert], 'secret', { algorithm: '3des' }))
+        .getBytes(),
+      'binary',
+    );
+    expect(importPkcs12(p12, 'secret').subject).toBe('CN=Org Signer');
+    expect(() => importPkcs12(p12, 'wrong')).toThrow(
+      expect.objectContaining({ code: 'WRONG_P12_PASSWORD' }),
+    );
+    expect(() => importPkcs12(Buffer.from('not a key file'), 'x')).toThrow(
+      expect.objectContaining({ code: 'SIGNING_IDENTITY_INVALID' }),
+    );
+  });
+});
+
+describe('decisions', () => {
+  it('refuses an approval while a non-compliant requirement has no accepted risk, leaving the vault as it was', async () => {
+    await services.risks.setCriteria({
+      matrixId: 'nist-5x5',
+      ownerAcceptsUpTo: 'low',
+      accreditorAcceptsUpTo: 'high',
+      maxAcceptanceMonths: 24,
+    });
+    const { caseId } = await caseInDecisionPending();
+    const audit = vault.database.exec('SELECT count(*) FROM audit_log')[0]?.values[0]?.[0];
+    await expect(
+      services.decisions.issueDecision(caseId, {
+        type: 'full_approval',
+        identityId,
+        reason: 'All requirements met.',
+      }),
+    ).rejects.toMatchObject({
+      code: 'TRANSITION_REFUSED',
+      details: { reason: 'NON_COMPLIANT_WITHOUT_ACCEPTED_RISK' },
+    });
+    expect(services.decisions.decision(caseId)).toBeNull();
+    expect(services.cases.getCase(caseId).state).toBe('decision_pending');
+    expect(vault.database.exec('SELECT count(*) FROM audit_log')[0]?.values[0]?.[0]).toBe(audit);
+  });
+
+  it('issues a signed approval: pdfsig valid and trusted, qpdf clean, marking on every page, tamper detected', async () => {
+    const { systemId, caseId } = await caseInDecisionPending();
+    const risk = await services.risks.createRisk({
+      systemId,
+      caseId,
+      scope: 'Administrators',
+      threatEvent: 'Uncleared administrator misuses access',
+      confidentiality: 4,
+      integrity: 3,
+      availability: 2,
+      likelihood: 3,
+      treatment: 'reduce',
+      residualLikelihood: 2,
+      residualImpact: 4,
+      requirementIds: ['PER-01'],
+    });
+    await services.risks.acceptRisk(risk, {
+      justification: 'Supervised access until the clearances are issued.',
+      expiresOn: addMonths(today(), 6),
+    });
+    const issued = await services.decisions.issueDecision(caseId, {
+      type: 'full_approval',
+      identityId,
+      reason: 'The system meets the requirements; one residual risk is accepted.',
+      conditions: [
+        { text: 'Clearances for two administrators issued', dueDate: addMonths(today(), 3) },
+      ],
+    });
+    expect(issued.ref).toMatch(/^DEC-\d{4}-\d{4}$/);
+    const c = services.cases.getCase(caseId);
+    expect(c.state).toBe('decided');
+    expect(c.findings.filter((f) => f.kind === 'condition').map((f) => f.title)).toEqual([
+      'Clearances for two administrators issued',
+    ]);
+    const decision = services.decisions.decision(caseId)!;
+    expect(decision).toMatchObject({ type: 'full_approval', validTo: addMonths(today(), 36) });
+    expect(decision.acceptedRisks.map((r) => r.residualLevel)).toEqual(['low']);
+    expect(decision.dossierSha256).toMatch(/^[0-9a-f]{64}$/);
+    // The lifecycle now lets the approval come into force.
+    expect(c.next.find((x) => x.to === 'in_force')?.verdict).toEqual({ ok: true });
+
+    const pdf = await services.decisions.decisionPdf(caseId);
+    const file = join(folder.path, 'decision.pdf');
+    writeFileSync(file, pdf);
+    const own = services.decisions.certificatePem(identityId);
+    const report = pdfsig(file, own);
+    expect(report).toContain('Signature is Valid.');
+    expect(report).toContain('Certificate is Trusted.');
+    expect(report).toContain('Total document signed');
+    expect(spawnSync('qpdf', ['--check', file]).status).toBe(0);
+    const text = pages(file);
+    expect(text.length).toBeGreaterThan(0);
+    for (const page of text) {
+      expect(page.match(/NATO SECRET/g)?.length).toBeGreaterThanOrEqual(2);
+      expect(page).toMatch(/Side \d+ af \d+/);
+    }
+    expect(text.join('').replace(/\s+/g, '')).toContain(decision.dossierSha256);
+    expect(services.decisions.verify(pdf)).toMatchObject({ valid: true, trusted: true });
+
+    const tampered = Buffer.from(pdf);
+    // A flipped byte inside the signed ranges (the padding of /Contents is, by design, not signed).
+    tampered[400]! ^= 0x01;
+    writeFileSync(join(folder.path, 'tampered.pdf'), tampered);
+    expect(services.decisions.verify(tampered)).toMatchObject({
+      valid: false,
+      failure: 'DIGEST_MISMATCH',
+    });
+    expect(pdfsig(join(folder.path, 'tampered.pdf'))).not.toContain('Signature is Valid.');
+    const appended = Buffer.concat([pdf, Buffer.from('\n% appended after signing\n')]);
+    expect(verifyPdf(appended).failure).toBe('NOT_WHOLE_FILE');
+    expect(verifyPdf(Buffer.from('%PDF-1.4\n%%EOF')).failure).toBe('NOT_SIGNED');
+    // Not trusted by a verifier who does not hold the certificate.
+    expect(verifyPdf(pdf, [])).toMatchObject({ valid: true, trusted: false });
+  });
+
+  it('issues a dossier report (heat maps, compliance matrix, evidence hashes) and a signed risk acceptance', async () => {
+    const { caseId } = await caseInDecisionPending();
+    const dossier = await services.decisions.issueDocument({
+      caseId,
+      kind: 'dossier-report',
+      language: 'en',
+    });
+    const file = join(folder.path, 'dossier.pdf');
+    writeFileSync(file, dossier.pdf);
+    const text = pages(file);
+    expect(text.length).toBeGreaterThan(2);
+    for (const page of text) {
+      expect(page).toContain('NATO SECRET');
+      expect(page).toMatch(/Page \d+ of \d+/);
+    }
+    const all = text.join('\n');
+    expect(all).toContain('Compliance matrix');
+    expect(all).toContain('PER-01');
+    expect(all.replace(/\s+/g, '')).toContain(services.decisions.dossierSnapshot(caseId).sha256);
+    expect(spawnSync('qpdf', ['--check', file]).status).toBe(0);
+
+    const acceptance = await services.decisions.issueDocument({
+      caseId,
+      kind: 'risk-acceptance',
+      language: 'da',
+      identityId,
+    });
+    expect(verifyPdf(acceptance.pdf).valid).toBe(true);
+  });
+
+  it('a layout that does not finish in time becomes a clear error', async () => {
+    const { caseId } = await caseInDecisionPending();
+    await expect(
+      renderPdf(services.decisions.dossierSpec(caseId, 'da'), { timeoutMs: 5 }),
+    ).rejects.toMatchObject({ code: 'DOCUMENT_TIMEOUT' });
+  });
+});
