@@ -10,8 +10,8 @@
  * the user can meet; 2 on a usage error. Secrets are read from files, never from arguments
  * (which other users can see in the process list).
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Profile } from '../../shared/contract';
 import { AppError, isAppError } from '../../shared/errors';
@@ -21,7 +21,9 @@ import { combinedImpact } from '../../shared/risk';
 import { verifyAuditChain } from '../db/audit';
 import { checkIntegrity } from '../db/engine';
 import { createServices, type VaultServices } from '../services';
-import { seedDemo, seedDemoCases, seedDemoRisks } from '../services/demo';
+import { certificateFacts, sha256Hex } from '../documents/identity';
+import { verifyPdf } from '../documents/sign';
+import { seedDemo, seedDemoCases, seedDemoDecision, seedDemoRisks } from '../services/demo';
 import { PRODUCTION_CONFIG, Vault, type VaultConfig } from '../vault/vault';
 
 export interface CliIo {
@@ -39,6 +41,10 @@ const USAGE = `usage:
   awb cases show <id|ref> --vault <folder> --passphrase-file <file> [--json]
   awb risks list --vault <folder> --passphrase-file <file> [--case <id|ref>] [--system <id|ref>] [--json]
   awb dashboard --vault <folder> --passphrase-file <file> [--json]
+  awb export decision --vault <folder> --passphrase-file <file> --case <id|ref> --out <file.pdf>
+  awb export dossier --vault <folder> --passphrase-file <file> --case <id|ref> --out <file.pdf> [--language da|en]
+  awb export records --vault <folder> --passphrase-file <file> --out <file.pdf> [--language da|en]
+  awb verify <file.pdf> [--trust <certificate.pem>]... [--json]
   awb vault create <folder> --passphrase-file <file> [--name <n>] [--organisation <o>] [--role accreditor|system_owner] [--json]
   awb vault check <folder> --passphrase-file <file> [--json]
   awb vault change-passphrase <folder> --passphrase-file <file> --new-passphrase-file <file> [--json]
@@ -166,7 +172,7 @@ async function withVault<T>(
     values: Record<string, string | boolean | undefined>,
     vault: Vault,
     positionals: string[],
-  ) => T,
+  ) => T | Promise<T>,
 ): Promise<T> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -177,6 +183,8 @@ async function withVault<T>(
       'due-within': { type: 'string' },
       case: { type: 'string' },
       system: { type: 'string' },
+      out: { type: 'string' },
+      language: { type: 'string' },
       json: { type: 'boolean' },
     },
   });
@@ -186,7 +194,8 @@ async function withVault<T>(
   const passphrase = readSecret(io, values['passphrase-file'], 'passphrase-file');
   const vault = await Vault.open(resolve(io.cwd, values.vault), { passphrase }, io.config);
   try {
-    return run(
+    // Awaited here, so an async command finishes before the vault closes.
+    return await run(
       createServices(() => vault),
       values,
       vault,
@@ -316,6 +325,88 @@ async function dashboardCommand(io: CliIo, argv: string[]): Promise<Record<strin
   return withVault(io, argv, ({ dashboard }) => dashboard.summary());
 }
 
+function findCase(services: VaultServices, wanted: string | undefined): string {
+  if (!wanted) {
+    throw new UsageError('missing --case <id|ref>');
+  }
+  const found = services.cases.listCases().find((c) => c.id === wanted || c.ref === wanted);
+  if (!found) {
+    throw new AppError('NOT_FOUND', 'No such case');
+  }
+  return found.id;
+}
+
+/** `awb export decision|dossier|records`: writes a document of the vault to a file. */
+async function exportCommand(io: CliIo, argv: string[]): Promise<Record<string, unknown>> {
+  const [what, ...rest] = argv;
+  if (what !== 'decision' && what !== 'dossier' && what !== 'records') {
+    throw new UsageError(`unknown export: ${what ?? ''}`);
+  }
+  return withVault(io, rest, async (services, values) => {
+    const out = values.out;
+    if (typeof out !== 'string') {
+      throw new UsageError('missing --out <file>');
+    }
+    const language = values.language === 'en' ? 'en' : 'da';
+    const { decisions } = services;
+    let pdf: Buffer;
+    if (what === 'decision') {
+      pdf = await decisions.decisionPdf(findCase(services, values.case as string | undefined));
+    } else if (what === 'dossier') {
+      pdf = await decisions.render(
+        decisions.dossierSpec(findCase(services, values.case as string | undefined), language),
+      );
+    } else {
+      pdf = await decisions.render(decisions.recordsSpec(language));
+    }
+    const file = resolve(io.cwd, out);
+    writeFileSync(file, pdf);
+    return { file, bytes: pdf.length, sha256: sha256Hex(pdf) };
+  });
+}
+
+/** `awb verify <file.pdf> [--trust cert.pem]…`: exit 0 only when the signature is valid. */
+function verifyCommand(
+  io: CliIo,
+  argv: string[],
+): { result: Record<string, unknown>; ok: boolean } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { trust: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+  });
+  const [fileArg] = positionals;
+  if (!fileArg) {
+    throw new UsageError('missing <file>');
+  }
+  let pdf: Buffer;
+  try {
+    pdf = readFileSync(resolve(io.cwd, fileArg));
+  } catch {
+    throw new UsageError(`cannot read ${fileArg}`);
+  }
+  const trusted = (values.trust ?? []).map((path) => {
+    try {
+      return certificateFacts(readFileSync(resolve(io.cwd, path), 'utf8')).fingerprint;
+    } catch {
+      throw new UsageError(`cannot read the certificate ${path}`);
+    }
+  });
+  const verification = verifyPdf(pdf, trusted);
+  const ok = verification.valid && (trusted.length === 0 || verification.trusted);
+  return {
+    ok,
+    result: {
+      file: resolve(io.cwd, fileArg),
+      sha256: sha256Hex(pdf),
+      ...verification,
+      ...(verification.valid && trusted.length > 0 && !verification.trusted
+        ? { failure: 'SIGNER_NOT_TRUSTED' }
+        : {}),
+    },
+  };
+}
+
 async function demoCommand(io: CliIo, argv: string[]): Promise<Record<string, unknown>> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -344,8 +435,9 @@ async function demoCommand(io: CliIo, argv: string[]): Promise<Record<string, un
     const counts = await seedDemo(services.register);
     const caseCounts = await seedDemoCases(services.cases, services.register, vault);
     const riskCounts = await seedDemoRisks(services);
+    const exports = await seedDemoDecision(services, join(folder, 'exports'));
     await vault.save();
-    return { folder, recoveryKey, ...counts, ...caseCounts, ...riskCounts };
+    return { folder, recoveryKey, ...counts, ...caseCounts, ...riskCounts, exports };
   } finally {
     await vault.close();
   }
@@ -385,6 +477,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       print(io, json, await dashboardCommand(io, rest));
       return 0;
     }
+    if (area === 'export') {
+      print(io, json, await exportCommand(io, rest));
+      return 0;
+    }
+    if (area === 'verify') {
+      const { ok, result } = verifyCommand(io, rest);
+      print(io, json, result);
+      if (!ok) {
+        io.err(`error: SIGNATURE_INVALID (${String(result.failure)})\n`);
+      }
+      return ok ? 0 : 1;
+    }
     if (area === 'demo') {
       print(io, json, await demoCommand(io, rest));
       return 0;
@@ -396,6 +500,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 2;
     }
     const code = isAppError(error) ? error.code : 'INTERNAL';
+    if (code === 'INTERNAL' && process.env.AWB_DEBUG) {
+      io.err(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    }
     if (json) {
       io.out(`${JSON.stringify({ error: code, message: errorMessage('en', code) })}\n`);
     }

@@ -14,6 +14,10 @@ if (!args.has('--no-renderer')) {
   await vite({ configFile: 'vite.config.ts', logLevel: 'warn' });
 }
 
+// Some bundled CommonJS code calls require(); give the ESM bundles one.
+const requireShim =
+  "import { createRequire as __awbCreateRequire } from 'node:module'; const require = __awbCreateRequire(import.meta.url);";
+
 if (!args.has('--renderer-only')) {
   const common = {
     bundle: true,
@@ -29,10 +33,7 @@ if (!args.has('--renderer-only')) {
       format: 'esm',
       target: 'node22',
       external: ['electron', 'electron-store', 'sql.js', 'hash-wasm'],
-      banner: {
-        // Some bundled CommonJS code calls require(); give the ESM bundle one.
-        js: "import { createRequire as __awbCreateRequire } from 'node:module'; const require = __awbCreateRequire(import.meta.url);",
-      },
+      banner: { js: requireShim },
     }),
     esbuild({
       ...common,
@@ -49,8 +50,24 @@ if (!args.has('--renderer-only')) {
       format: 'esm',
       target: 'node20',
       external: ['sql.js', 'hash-wasm'],
-      banner: { js: '#!/usr/bin/env node' },
+      banner: { js: `#!/usr/bin/env node\n${requireShim}` },
     }),
+    // The PDF worker runs as its own process next to main (utility process) and next to the
+    // CLI (child process); it carries React and @react-pdf itself.
+    ...['dist/electron/pdf-worker.js', 'dist/cli/pdf-worker.js'].map((outfile) =>
+      esbuild({
+        ...common,
+        entryPoints: ['electron/documents/worker.ts'],
+        outfile,
+        format: 'esm',
+        target: 'node20',
+        jsx: 'automatic',
+        // pdfkit loads its standard fonts through package "imports" at run time: keep it a
+        // runtime dependency rather than bundling it.
+        external: ['pdfkit'],
+        banner: { js: requireShim },
+      }),
+    ),
     esbuild({
       bundle: true,
       entryPoints: ['renderer/preview/bridge.ts'],

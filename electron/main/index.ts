@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { handlers } from '../ipc/handlers';
 import { createServices } from '../services';
+import { utilityLauncher } from './pdf-launcher';
 import { Uploads } from '../services/uploads';
 import { VaultService } from '../services/vault-service';
 import { PRODUCTION_CONFIG } from '../vault/vault';
@@ -60,7 +61,7 @@ if (!app.requestSingleInstanceLock()) {
     const prefs = new ElectronPreferences();
     const vault = new VaultService({ config: PRODUCTION_CONFIG, prefs, emit });
     const uploads = new Uploads(() => vault.current());
-    const services = createServices(() => vault.current());
+    const services = createServices(() => vault.current(), { launcher: utilityLauncher });
     vault.onLock(() => uploads.abortAll());
     const ctx: HandlerContext = {
       app: {

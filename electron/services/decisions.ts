@@ -322,6 +322,12 @@ export class DecisionService {
       .join('; ');
   }
 
+  private levelName(id: string | null, language: Language): string {
+    const criteria = this.risks.criteria();
+    const matrix = criteria ? this.risks.matrix(criteria.matrixId) : null;
+    return matrix?.levels.find((l) => l.id === id)?.[language] ?? id ?? '-';
+  }
+
   /** The canonical content of the dossier a decision is taken on; its SHA-256 goes into the decision. */
   dossierSnapshot(caseId: string): { json: string; sha256: string } {
     const detail = this.cases.getCase(caseId);
@@ -712,7 +718,7 @@ export class DecisionService {
           rows: accepted.map((r) => [
             r.ref,
             `${r.threatEvent} (${r.scope})`,
-            r.residualLevel,
+            this.levelName(r.residualLevel, language),
             r.acceptance.expiresOn ?? '-',
           ]),
         },

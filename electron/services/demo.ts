@@ -4,6 +4,8 @@
  * sites, approved products, components, interconnections, cleared people and 30+ records with
  * deadlines around today. Every name is invented.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { InfoDomain } from '../../shared/classification';
 import type { CaseState } from '../../shared/lifecycle';
 import { addMonths, type RiskInput } from '../../shared/risk';
@@ -811,7 +813,7 @@ export async function seedDemoRisks(services: VaultServices): Promise<{ risks: n
     'Accepted while the diagram is brought up to date; checked at the next review.',
   );
   const changed = await add(
-    'SYS-011',
+    'SYS-003',
     {
       ...base,
       scope: 'Backup media',
@@ -886,4 +888,83 @@ export async function seedDemoRisks(services: VaultServices): Promise<{ risks: n
     );
   }
   return { risks: count };
+}
+
+/**
+ * The demo authority's signed decision (issue 7): a self-signed identity, a full approval of the
+ * case in "decision pending" (its risks accepted), and the documents written to `exportsFolder`:
+ * decision letter (signed), dossier report, residual-risk acceptance (signed), records extract
+ * and the signer's certificate for verifiers.
+ */
+export async function seedDemoDecision(
+  services: VaultServices,
+  exportsFolder: string,
+): Promise<Record<string, string>> {
+  const { decisions, cases } = services;
+  const identityId = await decisions.createSelfSignedIdentity({
+    label: 'Demo accreditor (self-signed)',
+    commonName: 'Demo Accreditor',
+    organisation: 'National IT-sikkerhedsmyndighed (demo)',
+  });
+  const pending = cases.listCases().find((c) => c.state === 'decision_pending');
+  if (!pending) {
+    throw new Error('the demo has no case awaiting its decision');
+  }
+  // Risks still open on this case (changed after acceptance, or never accepted) are accepted
+  // now, as the accreditor does before signing.
+  for (const risk of services.risks.listRisks({ caseId: pending.id })) {
+    if (risk.acceptance.status !== 'accepted' && risk.authority !== 'none') {
+      await services.risks.acceptRisk(risk.id, {
+        justification: 'Accepted for the approval period; reviewed at the next re-accreditation.',
+        expiresOn: addMonths(today(), 12),
+      });
+    }
+  }
+  await decisions.issueDecision(pending.id, {
+    type: 'full_approval',
+    identityId,
+    language: 'da',
+    reason:
+      'Systemet opfylder kravene i kravkataloget; de anførte restrisici er vurderet og accepteret.',
+    conditions: [
+      {
+        text: 'Patchvinduet nedbringes til 30 dage',
+        dueDate: addMonths(today(), 6),
+        owner: 'Systemejer',
+      },
+      {
+        text: 'Beredskabsplanen afprøves og rapporteres',
+        dueDate: addMonths(today(), 9),
+        owner: 'Systemejer',
+      },
+    ],
+  });
+  await cases.transition(pending.id, 'in_force', 'Afgørelsen er meddelt systemejeren.');
+  mkdirSync(exportsFolder, { recursive: true });
+  const files: Record<string, string> = {};
+  const write = (name: string, bytes: Buffer | string) => {
+    const file = join(exportsFolder, name);
+    writeFileSync(file, bytes);
+    files[name.replace(/\.\w+$/, '')] = file;
+  };
+  write('decision-letter.pdf', await decisions.decisionPdf(pending.id));
+  write(
+    'dossier-report.pdf',
+    (await decisions.issueDocument({ caseId: pending.id, kind: 'dossier-report', language: 'da' }))
+      .pdf,
+  );
+  write(
+    'risk-acceptance.pdf',
+    (
+      await decisions.issueDocument({
+        caseId: pending.id,
+        kind: 'risk-acceptance',
+        language: 'da',
+        identityId,
+      })
+    ).pdf,
+  );
+  write('records-extract.pdf', await decisions.render(decisions.recordsSpec('da')));
+  write('signer-certificate.pem', decisions.certificatePem(identityId));
+  return files;
 }

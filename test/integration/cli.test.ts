@@ -228,7 +228,7 @@ describe('awb demo, systems list, records list (in process)', () => {
         'submitted',
         'under_review',
         'awaiting_remediation',
-        'decision_pending',
+        'in_force',
         'cancelled',
       ]),
     );
@@ -321,4 +321,110 @@ describe('awb demo, systems list, records list (in process)', () => {
     expect(dashboard.pipeline.reduce((n, p) => n + p.count, 0)).toBe(6);
     expect(dashboard.risks.length).toBeGreaterThan(0);
   });
+});
+
+describe('awb demo exports, export and verify (in process)', () => {
+  const text = (file: string) =>
+    spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' })
+      .stdout.split('\f')
+      .filter((p) => p.trim() !== '');
+
+  it('the demo writes a signed decision letter, a dossier report, a signed risk acceptance and a records extract', async () => {
+    const demo = await cli('demo', 'demo-x', '--passphrase-file', pass, '--json');
+    expect(demo.code, demo.err).toBe(0);
+    const exports = (JSON.parse(demo.out) as { exports: Record<string, string> }).exports;
+    const cert = exports['signer-certificate']!;
+    for (const name of ['decision-letter', 'risk-acceptance']) {
+      const report = spawnSync('pdfsig', [exports[name]!], { encoding: 'utf8' }).stdout;
+      expect(report, name).toContain('Signature is Valid.');
+      expect(report).toContain('Total document signed');
+      expect((await cli('verify', exports[name]!, '--trust', cert)).code).toBe(0);
+    }
+    for (const name of [
+      'decision-letter',
+      'dossier-report',
+      'risk-acceptance',
+      'records-extract',
+    ]) {
+      expect(spawnSync('qpdf', ['--check', exports[name]!]).status, name).toBe(0);
+      const pages = text(exports[name]!);
+      expect(pages.length, name).toBeGreaterThan(0);
+      for (const page of pages) {
+        // The demo's systems are national and NATO SECRET: the marking names both.
+        expect(page, name).toMatch(/HEMMELIGT|TIL TJENESTEBRUG|FORTROLIGT/);
+        expect(page, name).toMatch(/Side \d+ af \d+/);
+      }
+    }
+    expect(text(exports['dossier-report']!).length).toBeGreaterThan(3);
+
+    // A flipped byte fails verification with its reason; an unsigned PDF is not valid either.
+    const flipped = readFileSync(exports['decision-letter']!);
+    flipped[300] = (flipped[300] ?? 0) ^ 1;
+    writeFileSync(join(work.path, 'flipped.pdf'), flipped);
+    const bad = await cli('verify', 'flipped.pdf');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('error: SIGNATURE_INVALID (DIGEST_MISMATCH)');
+    const unsigned = await cli('verify', exports['dossier-report']!, '--json');
+    expect(unsigned.code).toBe(1);
+    expect(JSON.parse(unsigned.out)).toMatchObject({ valid: false, failure: 'NOT_SIGNED' });
+    const listed = JSON.parse(
+      (await cli('cases', 'list', '--vault', 'demo-x', '--passphrase-file', pass, '--json')).out,
+    ) as { cases: { ref: string; state: string }[] };
+    const inForce = listed.cases.find((c) => c.state === 'in_force');
+    expect(inForce).toBeTruthy();
+
+    // The signed letter kept in the vault is the one exported.
+    const out = await cli(
+      'export',
+      'decision',
+      '--vault',
+      'demo-x',
+      '--passphrase-file',
+      pass,
+      '--case',
+      inForce!.ref,
+      '--out',
+      'letter.pdf',
+      '--json',
+    );
+    expect(out.code, out.err).toBe(0);
+    expect(
+      readFileSync(join(work.path, 'letter.pdf')).equals(readFileSync(exports['decision-letter']!)),
+    ).toBe(true);
+    const dossier = await cli(
+      'export',
+      'dossier',
+      '--vault',
+      'demo-x',
+      '--passphrase-file',
+      pass,
+      '--case',
+      inForce!.ref,
+      '--out',
+      'dossier.pdf',
+      '--language',
+      'en',
+    );
+    expect(dossier.code, dossier.err).toBe(0);
+    expect(text(join(work.path, 'dossier.pdf')).join('\n')).toContain('Compliance matrix');
+    expect(
+      (
+        await cli(
+          'export',
+          'decision',
+          '--vault',
+          'demo-x',
+          '--passphrase-file',
+          pass,
+          '--case',
+          'CASE-0000',
+          '--out',
+          'x.pdf',
+        )
+      ).err,
+    ).toContain('error: NOT_FOUND');
+    expect(
+      (await cli('export', 'decision', '--vault', 'demo-x', '--passphrase-file', pass)).code,
+    ).toBe(2);
+  }, 120_000);
 });

@@ -1,3 +1,4 @@
+import { fork as forkChild } from 'node:child_process';
 import { describe, expect, it, vi } from 'vitest';
 import { APP_ENTRY_URL } from '../../electron/main/policy';
 
@@ -6,6 +7,7 @@ import { APP_ENTRY_URL } from '../../electron/main/policy';
 const handles = new Map<string, (event: unknown, payload: unknown) => Promise<unknown>>();
 const openExternal = vi.fn(async () => undefined);
 const appListeners = new Map<string, (...args: unknown[]) => void>();
+const utilityForks: { entry: string; serviceName: string | undefined }[] = [];
 
 vi.mock('electron', () => ({
   ipcMain: {
@@ -14,6 +16,18 @@ vi.mock('electron', () => ({
   },
   shell: { openExternal },
   app: { on: (name: string, fn: (...args: unknown[]) => void) => appListeners.set(name, fn) },
+  // A utility process stand-in that runs the real PDF worker as a Node child process.
+  utilityProcess: {
+    fork: (entry: string, _args: string[], options: { serviceName?: string }) => {
+      utilityForks.push({ entry, serviceName: options.serviceName });
+      const child = forkChild(entry, [], { execArgv: ['--import', 'tsx'], stdio: 'ignore' });
+      return {
+        postMessage: (message: unknown) => child.send(message as object),
+        on: (event: string, listener: (...args: unknown[]) => void) => child.on(event, listener),
+        kill: () => child.kill('SIGKILL'),
+      };
+    },
+  },
 }));
 
 const { registerIpc } = await import('../../electron/main/ipc');
@@ -23,6 +37,8 @@ const { handlers } = await import('../../electron/ipc/handlers');
 const { makeTestContext, tempFolder } = await import('../helpers/context');
 const { INVOKE_CHANNELS } = await import('../../shared/channels');
 const { wireVaultLifecycle } = await import('../../electron/main/lifecycle');
+const { utilityLauncher } = await import('../../electron/main/pdf-launcher');
+const { renderPdf } = await import('../../electron/documents/render');
 
 function frame(url: string, top = true) {
   return { senderFrame: { url, parent: top ? null : {} } };
@@ -215,5 +231,35 @@ describe('vault lifecycle wiring', () => {
     appHandlers.get('before-quit')?.(event);
     expect(event.preventDefault).not.toHaveBeenCalled();
     expect(calls).toEqual([]);
+  });
+});
+
+describe('PDF layout in a utility process', () => {
+  const spec = {
+    kind: 'records-extract' as const,
+    language: 'en' as const,
+    title: 'Extract',
+    marking: 'RESTRICTED',
+    reference: 'REF-1',
+    version: '1',
+    pageLabel: 'Page {page} of {pages}',
+    issuer: 'Authority',
+    date: '2026-11-27',
+    sections: [{ type: 'paragraphs' as const, paragraphs: ['One paragraph.'] }],
+  };
+
+  it('renders through the utility process and gets the PDF back', async () => {
+    const pdf = await renderPdf(spec, { launcher: utilityLauncher });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(utilityForks.at(-1)).toMatchObject({ serviceName: 'PDF layout' });
+    expect(utilityForks.at(-1)?.entry).toMatch(/worker\.ts$|pdf-worker\.js$/);
+  });
+
+  it('kills the utility process when its time is up', async () => {
+    await expect(
+      renderPdf(spec, { launcher: utilityLauncher, timeoutMs: 5 }),
+    ).rejects.toMatchObject({
+      code: 'DOCUMENT_TIMEOUT',
+    });
   });
 });
