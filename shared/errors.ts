@@ -45,6 +45,7 @@ export const ERROR_CODES = [
   'NO_SIGNING_IDENTITY',
   'SIGNATURE_INVALID',
   'DECISION_REFUSED',
+  'PACKAGE_REJECTED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

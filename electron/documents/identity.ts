@@ -132,3 +132,16 @@ export function importPkcs12(bytes: Buffer, password: string): Identity {
 export function sha256Hex(bytes: Buffer | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
+
+/** The private key of a stored identity, for signing and for opening packages sent to it. */
+export function privateKeyPem(p12: Buffer, password: string): string {
+  const asn1 = forge.asn1.fromDer(forge.util.createBuffer(p12.toString('binary')));
+  const pfx = forge.pkcs12.pkcs12FromAsn1(asn1, false, password);
+  const bag = pfx.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag! })[
+    forge.pki.oids.pkcs8ShroudedKeyBag!
+  ]?.[0];
+  if (!bag?.key) {
+    throw new AppError('SIGNING_IDENTITY_INVALID', 'The identity holds no key');
+  }
+  return forge.pki.privateKeyToPem(bag.key);
+}

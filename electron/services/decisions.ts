@@ -191,7 +191,8 @@ export class DecisionService {
     return this.storeIdentity(importPkcs12(bytes, password), label, 'pkcs12');
   }
 
-  private identity(id: string): Identity & { id: string } {
+  /** A stored identity with its key material, for signing (never sent to the renderer). */
+  signingIdentity(id: string): Identity & { id: string } {
     const row = all(this.db, 'SELECT * FROM signing_identities WHERE id = ?', [id])[0];
     if (!row) {
       throw new AppError('NO_SIGNING_IDENTITY', 'No such signing identity');
@@ -212,6 +213,14 @@ export class DecisionService {
       notAfter: s(row.not_after),
       fingerprint: s(row.fingerprint),
     };
+  }
+
+  /** The identity whose certificate has this fingerprint, if this vault holds its key. */
+  identityIdByFingerprint(fingerprint: string): string | null {
+    const row = all(this.db, 'SELECT id FROM signing_identities WHERE fingerprint = ?', [
+      fingerprint,
+    ])[0];
+    return row ? s(row.id) : null;
   }
 
   /** The signer certificate of an identity, to hand to verifiers (PEM). */
@@ -749,7 +758,7 @@ export class DecisionService {
         ...verdict.params,
       });
     }
-    const identity = this.identity(input.identityId);
+    const identity = this.signingIdentity(input.identityId);
     const approving = APPROVING.includes(input.type);
     const validFrom = input.validFrom ?? today();
     const validTo = approving
@@ -866,7 +875,7 @@ export class DecisionService {
       }
       this.requireAccreditor('signs residual-risk acceptances');
       const actor = this.vault().actor;
-      pdf = await signPdf(pdf, this.identity(request.identityId), {
+      pdf = await signPdf(pdf, this.signingIdentity(request.identityId), {
         name: actor.name,
         reason: spec.title,
         location: actor.organisation,

@@ -6,6 +6,7 @@ import type { Vault } from '../vault/vault';
 import { CaseService } from './cases';
 import { DashboardService } from './dashboard';
 import { DecisionService, type DocumentOptions } from './decisions';
+import { ExchangeService } from './exchange';
 import { RegisterService } from './register';
 import { RiskService } from './risks';
 
@@ -15,17 +16,20 @@ export interface VaultServices {
   cases: CaseService;
   dashboard: DashboardService;
   decisions: DecisionService;
+  exchange: ExchangeService;
 }
 
 export function createServices(vault: () => Vault, documents: DocumentOptions = {}): VaultServices {
   const register = new RegisterService(vault);
   const risks = new RiskService(vault);
   const cases = new CaseService(vault, register, risks);
+  const decisions = new DecisionService(vault, register, cases, risks, documents);
   return {
     register,
     risks,
     cases,
     dashboard: new DashboardService(vault, risks),
-    decisions: new DecisionService(vault, register, cases, risks, documents),
+    decisions,
+    exchange: new ExchangeService(vault, cases, decisions),
   };
 }

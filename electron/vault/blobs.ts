@@ -35,6 +35,8 @@ export interface StoredBlob {
   /** SHA-256 of the content, for the evidence index and for people to compare. */
   sha256: string;
   size: number;
+  /** False when the store already held this content (so it must not be removed on failure). */
+  created?: boolean;
 }
 
 function nonce(prefix: Buffer, counter: number, last: boolean): Buffer {
@@ -134,6 +136,7 @@ export class BlobStore {
     let size = 0;
     let counter = 0;
     let renamed = false;
+    let created = true;
     try {
       await handle.write(header);
       for await (const { data, last } of fixedChunks(source, CHUNK_SIZE)) {
@@ -160,13 +163,16 @@ export class BlobStore {
         // Written once: an existing blob with this address already holds this content.
         await fsp.link(temp, path);
       } catch (error) {
+        created = false;
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+          created = true;
           await fsp
             .copyFile(temp, path, constants.COPYFILE_EXCL)
             .catch((e: NodeJS.ErrnoException) => {
               if (e.code !== 'EEXIST') {
                 throw e;
               }
+              created = false;
             });
         }
       }
@@ -176,13 +182,18 @@ export class BlobStore {
         process.platform === 'win32' ? null : await fsp.open(this.dir, constants.O_RDONLY);
       await dirHandle?.sync();
       await dirHandle?.close();
-      return { address, sha256: sha.digest('hex'), size };
+      return { address, sha256: sha.digest('hex'), size, created };
     } finally {
       if (!renamed) {
         await handle.close().catch(() => undefined);
         await fsp.unlink(temp).catch(() => undefined);
       }
     }
+  }
+
+  /** Removes a blob this process just created and no record refers to (an import that failed). */
+  async remove(address: string): Promise<void> {
+    await fsp.unlink(this.pathOf(address)).catch(() => undefined);
   }
 
   /**

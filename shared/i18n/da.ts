@@ -714,4 +714,5 @@ export const da: Messages = {
   'doc.col.expires': 'Udløber',
   'doc.col.type': 'Type',
   'doc.col.counterpart': 'Modpart',
+  'error.PACKAGE_REJECTED': "Pakken blev afvist, og boksen blev ikke ændret; årsagen vises ved den.",
 };

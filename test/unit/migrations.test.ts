@@ -166,6 +166,23 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('006 adds the exchange log to a version-5 database', async () => {
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database();
+    db.run('PRAGMA foreign_keys = ON');
+    migrate(db, MIGRATIONS.slice(0, 5));
+    expect(migrate(db, MIGRATIONS.slice(0, 6))).toBe(6);
+    const row = (direction: string) =>
+      db.run(
+        `INSERT INTO exchange_log (id, direction, kind, case_id, case_ref, counterpart, fingerprint, sha256, size, summary, at, actor)
+         VALUES ('${direction}', '${direction}', 'submission', 'k', 'K-1', 'c', 'f', 'h', 1, '{}', 'x', 'a')`,
+      );
+    row('sent');
+    expect(() => row('lost')).toThrow(/CHECK/);
+    expect(() => checkIntegrity(db)).not.toThrow();
+    db.close();
+  });
+
   it('refuses a database from a newer build', async () => {
     const SQL = await loadSqlJs();
     const db = new SQL.Database();

@@ -8,6 +8,7 @@ import { m002Register } from './002-register';
 import { m003Cases } from './003-cases';
 import { m004Risks } from './004-risks';
 import { m005Decisions } from './005-decisions';
+import { m006Exchange } from './006-exchange';
 
 export interface Migration {
   version: number;
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m003Cases,
   m004Risks,
   m005Decisions,
+  m006Exchange,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -31,6 +31,9 @@ CREATE INDEX documents_case ON documents (case_id);
 -- index evidence_case on evidence
 CREATE INDEX evidence_case ON evidence (case_id);
 
+-- index exchange_case on exchange_log
+CREATE INDEX exchange_case ON exchange_log (case_id);
+
 -- index findings_case on findings
 CREATE INDEX findings_case ON findings (case_id);
 
@@ -248,6 +251,22 @@ CREATE TABLE evidence_links (
         evidence_id TEXT NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
         PRIMARY KEY (case_id, requirement_id, evidence_id),
         FOREIGN KEY (case_id, requirement_id) REFERENCES checklist_items(case_id, requirement_id) ON DELETE CASCADE
+      ) STRICT;
+
+-- table exchange_log on exchange_log
+CREATE TABLE exchange_log (
+        id TEXT PRIMARY KEY,
+        direction TEXT NOT NULL CHECK (direction IN ('sent','received')),
+        kind TEXT NOT NULL CHECK (kind IN ('submission','decision')),
+        case_id TEXT NOT NULL,
+        case_ref TEXT NOT NULL,
+        counterpart TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        summary TEXT NOT NULL,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL
       ) STRICT;
 
 -- table findings on findings
