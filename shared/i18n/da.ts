@@ -714,5 +714,6 @@ export const da: Messages = {
   'doc.col.expires': 'Udløber',
   'doc.col.type': 'Type',
   'doc.col.counterpart': 'Modpart',
-  'error.PACKAGE_REJECTED': "Pakken blev afvist, og boksen blev ikke ændret; årsagen vises ved den.",
+  'error.PACKAGE_REJECTED':
+    'Pakken blev afvist, og boksen blev ikke ændret; årsagen vises ved den.',
 };

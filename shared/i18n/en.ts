@@ -719,7 +719,8 @@ export const en = {
   'doc.col.expires': 'Expires',
   'doc.col.type': 'Type',
   'doc.col.counterpart': 'Counterpart',
-  'error.PACKAGE_REJECTED': "The package was refused and the vault was not changed; the reason is shown with it.",
+  'error.PACKAGE_REJECTED':
+    'The package was refused and the vault was not changed; the reason is shown with it.',
 } as const;
 
 export type MessageKey = keyof typeof en;
