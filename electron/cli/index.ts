@@ -44,6 +44,10 @@ const USAGE = `usage:
   awb export decision --vault <folder> --passphrase-file <file> --case <id|ref> --out <file.pdf>
   awb export dossier --vault <folder> --passphrase-file <file> --case <id|ref> --out <file.pdf> [--language da|en]
   awb export records --vault <folder> --passphrase-file <file> --out <file.pdf> [--language da|en]
+  awb export package --kind submission|decision --vault <folder> --passphrase-file <file> --case <id|ref> --out <file> [--identity <label|fingerprint>] [--to <recipient.pem>]
+  awb import package <file> --vault <folder> --passphrase-file <file> [--dry-run] [--json]
+  awb trust add <certificate.pem> --vault <folder> --passphrase-file <file>
+  awb trust list --vault <folder> --passphrase-file <file> [--json]
   awb verify <file.pdf> [--trust <certificate.pem>]... [--json]
   awb vault create <folder> --passphrase-file <file> [--name <n>] [--organisation <o>] [--role accreditor|system_owner] [--json]
   awb vault check <folder> --passphrase-file <file> [--json]
@@ -173,6 +177,7 @@ async function withVault<T>(
     vault: Vault,
     positionals: string[],
   ) => T | Promise<T>,
+  mode: 'read' | 'write' = 'read',
 ): Promise<T> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -185,6 +190,10 @@ async function withVault<T>(
       system: { type: 'string' },
       out: { type: 'string' },
       language: { type: 'string' },
+      kind: { type: 'string' },
+      identity: { type: 'string' },
+      to: { type: 'string' },
+      'dry-run': { type: 'boolean' },
       json: { type: 'boolean' },
     },
   });
@@ -202,7 +211,8 @@ async function withVault<T>(
       positionals,
     );
   } finally {
-    await vault.close({ discard: true });
+    // A listing or an export never writes; an import (and the exchange log of an export) does.
+    await vault.close({ discard: mode === 'read' });
   }
 }
 
@@ -336,9 +346,109 @@ function findCase(services: VaultServices, wanted: string | undefined): string {
   return found.id;
 }
 
-/** `awb export decision|dossier|records`: writes a document of the vault to a file. */
+/** The signing identity named by --identity (label or fingerprint prefix), else the first valid one. */
+function pickIdentity(services: VaultServices, wanted: string | boolean | undefined): string {
+  const valid = services.decisions.identities().filter((i) => !i.expired);
+  const found =
+    typeof wanted === 'string'
+      ? valid.find((i) => i.label === wanted || i.fingerprint.startsWith(wanted.toLowerCase()))
+      : valid[0];
+  if (!found) {
+    throw new AppError('NO_SIGNING_IDENTITY', 'No signing identity');
+  }
+  return found.id;
+}
+
+function readCertificate(io: CliIo, path: string | boolean | undefined): string | null {
+  if (typeof path !== 'string') {
+    return null;
+  }
+  try {
+    return readFileSync(resolve(io.cwd, path), 'utf8');
+  } catch {
+    throw new UsageError(`cannot read the certificate ${path}`);
+  }
+}
+
+/** `awb export package --kind submission|decision`: a signed (optionally encrypted) package. */
+async function exportPackage(io: CliIo, argv: string[]): Promise<Record<string, unknown>> {
+  return withVault(
+    io,
+    argv,
+    async (services, values) => {
+      if (values.kind !== 'submission' && values.kind !== 'decision') {
+        throw new UsageError('--kind submission|decision');
+      }
+      if (typeof values.out !== 'string') {
+        throw new UsageError('missing --out <file>');
+      }
+      const caseId = findCase(services, values.case as string | undefined);
+      const options = {
+        identityId: pickIdentity(services, values.identity),
+        recipientCertPem: readCertificate(io, values.to),
+      };
+      const file = resolve(io.cwd, values.out);
+      return values.kind === 'submission'
+        ? services.exchange.exportSubmission(caseId, file, options)
+        : services.exchange.exportDecision(caseId, file, options);
+    },
+    'write',
+  );
+}
+
+/** `awb trust add <cert.pem>` and `awb trust list`: the certificates this vault trusts. */
+async function trustCommand(io: CliIo, argv: string[]): Promise<Record<string, unknown>> {
+  const [verb, ...rest] = argv;
+  if (verb !== 'add' && verb !== 'list') {
+    throw new UsageError(`unknown trust command: ${verb ?? ''}`);
+  }
+  return withVault(
+    io,
+    rest,
+    async ({ decisions }, _values, _vault, positionals) => {
+      if (verb === 'add') {
+        const pem = readCertificate(io, positionals[0]);
+        if (!pem) {
+          throw new UsageError('missing <certificate.pem>');
+        }
+        return { added: await decisions.trust(pem) };
+      }
+      return { trusted: decisions.trusted() };
+    },
+    verb === 'add' ? 'write' : 'read',
+  );
+}
+
+/** `awb import package <file>`: verifies everything, then imports (or, with --dry-run, only says what would change). */
+async function importCommand(io: CliIo, argv: string[]): Promise<Record<string, unknown>> {
+  const [what, ...rest] = argv;
+  if (what !== 'package') {
+    throw new UsageError(`unknown import: ${what ?? ''}`);
+  }
+  return withVault(
+    io,
+    rest,
+    async (services, values, _vault, positionals) => {
+      const file = positionals[0];
+      if (!file) {
+        throw new UsageError('missing <file>');
+      }
+      const path = resolve(io.cwd, file);
+      const preview = values['dry-run']
+        ? await services.exchange.inspect(path)
+        : await services.exchange.importPackage(path);
+      return { imported: !values['dry-run'], ...preview };
+    },
+    'write',
+  );
+}
+
+/** `awb export decision|dossier|records|package`: writes a document or a package of the vault to a file. */
 async function exportCommand(io: CliIo, argv: string[]): Promise<Record<string, unknown>> {
   const [what, ...rest] = argv;
+  if (what === 'package') {
+    return exportPackage(io, rest);
+  }
   if (what !== 'decision' && what !== 'dossier' && what !== 'records') {
     throw new UsageError(`unknown export: ${what ?? ''}`);
   }
@@ -479,6 +589,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     if (area === 'export') {
       print(io, json, await exportCommand(io, rest));
+      return 0;
+    }
+    if (area === 'trust') {
+      print(io, json, await trustCommand(io, rest));
+      return 0;
+    }
+    if (area === 'import') {
+      print(io, json, await importCommand(io, rest));
       return 0;
     }
     if (area === 'verify') {

@@ -966,5 +966,14 @@ export async function seedDemoDecision(
   );
   write('records-extract.pdf', await decisions.render(decisions.recordsSpec('da')));
   write('signer-certificate.pem', decisions.certificatePem(identityId));
+  // Both packages: the decision going back to the owner, and a submission as an owner sends it
+  // (here of the case under review, signed by the same demo identity).
+  const decisionPackage = join(exportsFolder, 'decision-package.awbpkg');
+  await services.exchange.exportDecision(pending.id, decisionPackage, { identityId });
+  files['decision-package'] = decisionPackage;
+  const review = cases.listCases().find((c) => c.state === 'under_review') ?? pending;
+  const submissionPackage = join(exportsFolder, 'submission-package.awbpkg');
+  await services.exchange.exportSubmission(review.id, submissionPackage, { identityId });
+  files['submission-package'] = submissionPackage;
   return files;
 }

@@ -426,5 +426,58 @@ describe('awb demo exports, export and verify (in process)', () => {
     expect(
       (await cli('export', 'decision', '--vault', 'demo-x', '--passphrase-file', pass)).code,
     ).toBe(2);
+
+    // Both packages are there; another vault refuses them until it trusts the demo signer.
+    for (const name of ['decision-package', 'submission-package']) {
+      expect(readFileSync(exports[name]!).subarray(0, 2).toString()).toBe('PK');
+    }
+    expect((await cli('vault', 'create', 'receiver', '--passphrase-file', pass)).code).toBe(0);
+    const untrusted = await cli(
+      'import',
+      'package',
+      exports['submission-package']!,
+      '--vault',
+      'receiver',
+      '--passphrase-file',
+      pass,
+      '--json',
+    );
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.err).toContain('error: PACKAGE_REJECTED');
+    expect(
+      (await cli('trust', 'add', cert, '--vault', 'receiver', '--passphrase-file', pass)).code,
+    ).toBe(0);
+    const dry = await cli(
+      'import',
+      'package',
+      exports['submission-package']!,
+      '--vault',
+      'receiver',
+      '--passphrase-file',
+      pass,
+      '--dry-run',
+      '--json',
+    );
+    expect(dry.code, dry.err).toBe(0);
+    expect(JSON.parse(dry.out)).toMatchObject({
+      imported: false,
+      kind: 'submission',
+      caseExists: false,
+    });
+    const real = await cli(
+      'import',
+      'package',
+      exports['submission-package']!,
+      '--vault',
+      'receiver',
+      '--passphrase-file',
+      pass,
+      '--json',
+    );
+    expect(real.code, real.err).toBe(0);
+    const received = JSON.parse(
+      (await cli('cases', 'list', '--vault', 'receiver', '--passphrase-file', pass, '--json')).out,
+    ) as { cases: { state: string }[] };
+    expect(received.cases.map((c) => c.state)).toEqual(['submitted']);
   }, 120_000);
 });
