@@ -62,11 +62,26 @@ export const INVOKE_CHANNELS = [
   'risks:update',
   'risks:accept',
   'dashboard:summary',
+  'identities:list',
+  'identities:createSelfSigned',
+  'identities:importPkcs12',
+  'identities:certificate',
+  'trust:add',
+  'trust:remove',
+  'decisions:get',
+  'decisions:issue',
+  'documents:issue',
+  'documents:decisionPdf',
+  'documents:verify',
+  'packages:export',
+  'packages:inspect',
+  'packages:import',
+  'packages:log',
   'csv:export',
   'csv:import',
 ] as const;
 
-export const EVENT_CHANNELS = ['vault:stateChanged', 'vault:saveFailed'] as const;
+export const EVENT_CHANNELS = ['vault:stateChanged', 'vault:saveFailed', 'task:progress'] as const;
 
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 export type EventChannel = (typeof EVENT_CHANNELS)[number];

@@ -18,8 +18,9 @@ import {
   ItemUpdate,
   VERDICTS,
 } from './cases';
+import { DecisionInput, DocumentRequest, SelfSignedInput } from './decisions';
 import { ERROR_CODES } from './errors';
-import { CASE_STATES, CASE_TYPES } from './lifecycle';
+import { CASE_STATES, CASE_TYPES, DECISION_TYPES } from './lifecycle';
 import { RULE_CODES } from './rules';
 import {
   AcceptanceInput,
@@ -470,6 +471,58 @@ export const DashboardSchema = z.object({
 });
 export type Dashboard = z.infer<typeof DashboardSchema>;
 
+const Base64 = (maxBytes: number) =>
+  z
+    .string()
+    .max(Math.ceil((maxBytes * 4) / 3) + 4)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/);
+const AbsolutePath = z
+  .string()
+  .min(2)
+  .max(4096)
+  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'an absolute path');
+
+export const VerificationSchema = z.object({
+  valid: z.boolean(),
+  failure: z.string().nullable(),
+  signer: z
+    .object({
+      subject: z.string(),
+      issuer: z.string(),
+      serial: z.string(),
+      notBefore: z.string(),
+      notAfter: z.string(),
+      fingerprint: z.string(),
+    })
+    .nullable(),
+  signedAt: z.string().nullable(),
+  trusted: z.boolean(),
+});
+
+const IdentityRow = z.object({
+  id: z.string(),
+  label: z.string(),
+  kind: z.enum(['pkcs12', 'self_signed']),
+  subject: z.string(),
+  issuer: z.string(),
+  serial: z.string(),
+  notBefore: z.string(),
+  notAfter: z.string(),
+  fingerprint: z.string(),
+  expired: z.boolean(),
+  daysLeft: z.number().int(),
+});
+
+const PackagePreview = z.object({
+  kind: z.enum(['submission', 'decision']),
+  caseRef: z.string(),
+  caseExists: z.boolean(),
+  sender: z.string(),
+  signer: z.string(),
+  encrypted: z.boolean(),
+  changes: z.array(z.string()),
+});
+
 export const PersonRowSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -817,6 +870,133 @@ export const contract = {
     z.object({ updated: z.literal(true) }).strict(),
   ),
   'dashboard:summary': invoke(z.object({}).strict(), DashboardSchema),
+  'identities:list': invoke(
+    z.object({}).strict(),
+    z
+      .object({
+        identities: z.array(IdentityRow),
+        trusted: z.array(
+          z.object({
+            fingerprint: z.string(),
+            subject: z.string(),
+            issuer: z.string(),
+            notAfter: z.string(),
+            addedAt: z.string(),
+            addedBy: z.string(),
+          }),
+        ),
+      })
+      .strict(),
+  ),
+  'identities:createSelfSigned': invoke(SelfSignedInput, IdOutput),
+  'identities:importPkcs12': invoke(
+    z
+      .object({
+        label: z.string().trim().min(1).max(200),
+        data: Base64(1024 * 1024),
+        password: z.string().max(1000),
+      })
+      .strict(),
+    IdOutput,
+  ),
+  'identities:certificate': invoke(IdInput, z.object({ pem: z.string() }).strict()),
+  'trust:add': invoke(
+    z.object({ pem: z.string().max(64 * 1024) }).strict(),
+    z.object({ fingerprint: z.string() }).strict(),
+  ),
+  'trust:remove': invoke(
+    z.object({ fingerprint: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
+    z.object({ removed: z.literal(true) }).strict(),
+  ),
+  'decisions:get': invoke(
+    z.object({ caseId: z.string().uuid() }).strict(),
+    z
+      .object({
+        decision: z
+          .object({
+            id: z.string(),
+            ref: z.string(),
+            type: z.enum(DECISION_TYPES),
+            validFrom: Nullable,
+            validTo: Nullable,
+            acceptedRisks: z.array(
+              z.object({ ref: z.string(), residualLevel: z.string(), expiresOn: Nullable }),
+            ),
+            dossierSha256: z.string(),
+            signer: z.string(),
+            signerFingerprint: z.string(),
+            signedAt: z.string(),
+            pdfSha256: z.string(),
+            createdBy: z.string(),
+          })
+          .nullable(),
+        defaults: z.record(z.string(), Nullable),
+        dossierSha256: z.string(),
+      })
+      .strict(),
+  ),
+  'decisions:issue': invoke(
+    z.object({ caseId: z.string().uuid(), decision: DecisionInput }).strict(),
+    z.object({ id: z.string(), ref: z.string(), pdfSha256: z.string() }).strict(),
+  ),
+  'documents:issue': invoke(
+    DocumentRequest,
+    z.object({ id: z.string(), sha256: z.string(), pdf: z.string() }).strict(),
+  ),
+  'documents:decisionPdf': invoke(
+    z.object({ caseId: z.string().uuid() }).strict(),
+    z.object({ pdf: z.string(), verification: VerificationSchema }).strict(),
+  ),
+  'documents:verify': invoke(
+    z.object({ pdf: Base64(50 * 1024 * 1024) }).strict(),
+    VerificationSchema,
+  ),
+  'packages:export': invoke(
+    z
+      .object({
+        caseId: z.string().uuid(),
+        kind: z.enum(['submission', 'decision']),
+        identityId: z.string().uuid(),
+        folder: AbsolutePath,
+        recipientPem: z
+          .string()
+          .max(64 * 1024)
+          .nullable()
+          .optional(),
+      })
+      .strict(),
+    z
+      .object({
+        file: z.string(),
+        sha256: z.string(),
+        size: z.number(),
+        parts: z.number(),
+        encrypted: z.boolean(),
+      })
+      .strict(),
+  ),
+  'packages:inspect': invoke(z.object({ file: AbsolutePath }).strict(), PackagePreview),
+  'packages:import': invoke(z.object({ file: AbsolutePath }).strict(), PackagePreview),
+  'packages:log': invoke(
+    z.object({}).strict(),
+    z
+      .object({
+        entries: z.array(
+          z.object({
+            direction: z.string(),
+            kind: z.string(),
+            caseRef: z.string(),
+            counterpart: z.string(),
+            fingerprint: z.string(),
+            sha256: z.string(),
+            size: z.number(),
+            at: z.string(),
+            actor: z.string(),
+          }),
+        ),
+      })
+      .strict(),
+  ),
   'csv:export': invoke(
     z.object({ kind: z.enum(['systems', 'records', 'people']), language: LanguageSchema }).strict(),
     z.object({ fileName: z.string(), content: z.string() }).strict(),
@@ -836,6 +1016,15 @@ export const contract = {
   ),
   'vault:stateChanged': event(z.object({ state: VaultStateSchema }).strict()),
   'vault:saveFailed': event(z.object({ code: z.enum(ERROR_CODES) }).strict()),
+  'task:progress': event(
+    z
+      .object({
+        task: z.enum(['package-export', 'package-import']),
+        done: z.number(),
+        total: z.number(),
+      })
+      .strict(),
+  ),
 } as const;
 
 export type Contract = typeof contract;

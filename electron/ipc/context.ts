@@ -7,6 +7,7 @@ import type { Diagnostics, EventChannel, PayloadOf, Preferences } from '../../sh
 import type { CaseService } from '../services/cases';
 import type { DashboardService } from '../services/dashboard';
 import type { DecisionService } from '../services/decisions';
+import type { ExchangeService } from '../services/exchange';
 import type { RegisterService } from '../services/register';
 import type { RiskService } from '../services/risks';
 import type { Uploads } from '../services/uploads';
@@ -49,4 +50,6 @@ export interface HandlerContext {
   dashboard: DashboardService;
   /** Signing identities, trust store, documents and decisions of the open vault. */
   decisions: DecisionService;
+  /** Signed packages across the air gap. */
+  exchange: ExchangeService;
 }

@@ -3,8 +3,10 @@
  * makes a missing or extra handler a compile error; test/unit/contract.test.ts checks the same
  * at run time.
  */
+import { join } from 'node:path';
 import type { InvokeChannel, ParsedRequestOf, ResponseOf } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
+import { APPROVING } from '../../shared/lifecycle';
 import { externalUrlDecision } from '../main/policy';
 import { exportCsv, importCsv } from '../services/csv';
 import { builtinMatrices } from '../services/risks';
@@ -165,6 +167,67 @@ export const handlers: HandlerTable = {
     return { updated: true };
   },
   'dashboard:summary': async (_input, ctx) => ctx.dashboard.summary(),
+  'identities:list': async (_input, ctx) => ({
+    identities: ctx.decisions.identities(),
+    trusted: ctx.decisions.trusted(),
+  }),
+  'identities:createSelfSigned': async (input, ctx) => ({
+    id: await ctx.decisions.createSelfSignedIdentity(input),
+  }),
+  'identities:importPkcs12': async (input, ctx) => ({
+    id: await ctx.decisions.importIdentity(
+      Buffer.from(input.data, 'base64'),
+      input.password,
+      input.label,
+    ),
+  }),
+  'identities:certificate': async (input, ctx) => ({ pem: ctx.decisions.certificatePem(input.id) }),
+  'trust:add': async (input, ctx) => ({ fingerprint: await ctx.decisions.trust(input.pem) }),
+  'trust:remove': async (input, ctx) => {
+    await ctx.decisions.untrust(input.fingerprint);
+    return { removed: true };
+  },
+  'decisions:get': async (input, ctx) => {
+    const decision = ctx.decisions.decision(input.caseId);
+    return {
+      decision: decision ? (({ pdfBlob: _blob, ...rest }) => rest)(decision) : null,
+      defaults: Object.fromEntries(
+        APPROVING.map((type) => [type, ctx.decisions.defaultValidTo(input.caseId, type)]),
+      ),
+      dossierSha256: ctx.decisions.dossierSnapshot(input.caseId).sha256,
+    };
+  },
+  'decisions:issue': async (input, ctx) =>
+    ctx.decisions.issueDecision(input.caseId, input.decision),
+  'documents:issue': async (input, ctx) => {
+    const issued = await ctx.decisions.issueDocument(input);
+    return { id: issued.id, sha256: issued.sha256, pdf: issued.pdf.toString('base64') };
+  },
+  'documents:decisionPdf': async (input, ctx) => {
+    const pdf = await ctx.decisions.decisionPdf(input.caseId);
+    return { pdf: pdf.toString('base64'), verification: ctx.decisions.verify(pdf) };
+  },
+  'documents:verify': async (input, ctx) => ctx.decisions.verify(Buffer.from(input.pdf, 'base64')),
+  'packages:export': async (input, ctx) => {
+    const ref = ctx.cases.getCase(input.caseId).ref;
+    const file = join(input.folder, `${ref}-${input.kind}-${Date.now()}.awbpkg`);
+    const options = {
+      identityId: input.identityId,
+      recipientCertPem: input.recipientPem ?? null,
+      onProgress: (done: number, total: number) =>
+        ctx.emit('task:progress', { task: 'package-export', done, total }),
+    };
+    return input.kind === 'submission'
+      ? ctx.exchange.exportSubmission(input.caseId, file, options)
+      : ctx.exchange.exportDecision(input.caseId, file, options);
+  },
+  'packages:inspect': async (input, ctx) => ctx.exchange.inspect(input.file),
+  'packages:import': async (input, ctx) =>
+    ctx.exchange.importPackage(input.file, {
+      onProgress: (done, total) =>
+        ctx.emit('task:progress', { task: 'package-import', done, total }),
+    }),
+  'packages:log': async (_input, ctx) => ({ entries: ctx.exchange.exchangeLog() }),
   'csv:export': async (input, ctx) => exportCsv(ctx.register, input.kind, input.language),
   'csv:import': async (input, ctx) =>
     importCsv(ctx.vault.current(), ctx.register, input.kind, input.content),

@@ -1,15 +1,14 @@
 /** The application shell: banners, navigation, the current screen and the notifications. */
 import { useEffect, useRef, type ReactNode } from 'react';
-import type { MessageKey } from '../../shared/i18n';
 import { call } from './api';
 import { ClassificationBanner } from './components/ClassificationBanner';
-import { EmptyState } from './components/EmptyState';
 import { Notifications } from './components/Notifications';
 import { useT } from './i18n';
 import { hrefFor, ROUTES, useRoute, useRouteParam, type Route } from './router';
 import { CaseDetail } from './screens/CaseDetail';
 import { Cases } from './screens/Cases';
 import { Dashboard } from './screens/Dashboard';
+import { Exchange } from './screens/Exchange';
 import { RiskDetail } from './screens/RiskDetail';
 import { Risks } from './screens/Risks';
 import { People } from './screens/People';
@@ -24,13 +23,6 @@ import { RecoveryKey } from './screens/RecoveryKey';
 import { VaultGate } from './screens/VaultGate';
 import { useLanguage, usePreferences } from './stores/preferences';
 import { followVaultEvents, useVault } from './stores/vault';
-
-const EMPTY: Partial<Record<Route, [MessageKey, MessageKey]>> = {
-  systems: ['empty.systems.title', 'empty.systems.body'],
-  cases: ['empty.cases.title', 'empty.cases.body'],
-  records: ['empty.records.title', 'empty.records.body'],
-  exports: ['empty.exports.title', 'empty.exports.body'],
-};
 
 function Screen({ route, param }: { route: Route; param: string | null }): ReactNode {
   if (route === 'settings') {
@@ -54,6 +46,9 @@ function Screen({ route, param }: { route: Route; param: string | null }): React
   if (route === 'dashboard') {
     return <Dashboard />;
   }
+  if (route === 'exports') {
+    return <Exchange />;
+  }
   if (route === 'risks') {
     return param && !param.includes(':') ? (
       <RiskDetail id={param} />
@@ -64,11 +59,7 @@ function Screen({ route, param }: { route: Route; param: string | null }): React
   if (route === 'people') {
     return <People />;
   }
-  if (route === 'diagnostics') {
-    return <Diagnostics />;
-  }
-  const [title, body] = EMPTY[route] ?? ['empty.exports.title', 'empty.exports.body'];
-  return <EmptyState title={title} body={body} />;
+  return <Diagnostics />;
 }
 
 function VaultBar() {

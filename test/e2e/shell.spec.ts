@@ -12,7 +12,7 @@ test('the shell loads with navigation, banners and the Danish default', async ({
     'Sager',
     'Risici',
     'Registreringer',
-    'Eksport',
+    'Udveksling',
     'Indstillinger',
     'Diagnostik',
   ]) {

@@ -17,6 +17,7 @@ import { call, callRaw } from '../api';
 import { EntityForm, orNull, text } from '../components/EntityForm';
 import { ChoiceField, Field, SelectField } from '../components/Field';
 import { TableHead } from '../components/TableHead';
+import { CaseDecision } from './CaseDecision';
 import { useT } from '../i18n';
 import { hrefFor } from '../router';
 import { useOnScreen } from '../stores/register';
@@ -495,7 +496,7 @@ function Findings({ detail, onChanged }: { detail: Detail; onChanged: () => void
   );
 }
 
-const TABS = ['checklist', 'evidence', 'findings', 'history'] as const;
+const TABS = ['checklist', 'evidence', 'findings', 'decision', 'history'] as const;
 
 export function CaseDetail({ id }: { id: string }) {
   const t = useT();
@@ -563,6 +564,7 @@ export function CaseDetail({ id }: { id: string }) {
         {tab === 'checklist' ? <Checklist detail={detail} onChanged={reload} /> : null}
         {tab === 'evidence' ? <Evidence detail={detail} onChanged={reload} /> : null}
         {tab === 'findings' ? <Findings detail={detail} onChanged={reload} /> : null}
+        {tab === 'decision' ? <CaseDecision detail={detail} onChanged={reload} /> : null}
         {tab === 'history' ? (
           <table className="table">
             <TableHead columns={['col.when', 'col.who', 'col.what', 'case.reason'] as const} />

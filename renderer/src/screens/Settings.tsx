@@ -8,6 +8,7 @@ import { useT } from '../i18n';
 import { useLanguage, usePreferences } from '../stores/preferences';
 import { useVault } from '../stores/vault';
 import { ReferenceData } from './ReferenceData';
+import { SigningIdentities } from './Signing';
 
 function LanguageChoice() {
   const t = useT();
@@ -154,6 +155,7 @@ export function Settings() {
         <IdleLock />
         <ChangePassphrase />
       </section>
+      <SigningIdentities />
       <ReferenceData />
     </div>
   );

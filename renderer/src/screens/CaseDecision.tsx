@@ -1,0 +1,391 @@
+/**
+ * The decision on a case: what was decided and signed (with the letter and its verification),
+ * or — for an accreditor in "decision pending" — the form that issues and signs it. Also the
+ * documents of the case (dossier report, signed residual-risk acceptance) and its packages.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import type { CaseDetail, ResponseOf } from '../../../shared/contract';
+import { errorMessage, type MessageKey } from '../../../shared/i18n';
+import { APPROVING, DECISION_TYPES, type DecisionType } from '../../../shared/lifecycle';
+import { call, callRaw } from '../api';
+import { Field, SelectField } from '../components/Field';
+import { useT } from '../i18n';
+import { pdfUrl } from '../pdf';
+import { useLanguage } from '../stores/preferences';
+import { useVault } from '../stores/vault';
+import { grouped, useIdentities, VerificationResult } from './Signing';
+
+type Decision = ResponseOf<'decisions:get'>;
+type Verification = ResponseOf<'documents:verify'>;
+
+function PdfLink({ base64, name, label }: { base64: string; name: string; label: string }) {
+  const url = useMemo(() => pdfUrl(base64), [base64]);
+  useEffect(() => () => URL.revokeObjectURL(url), [url]);
+  return (
+    <a className="button" href={url} download={name} data-testid="pdf-link">
+      {label}
+    </a>
+  );
+}
+
+function IssueForm({
+  detail,
+  info,
+  onIssued,
+}: {
+  detail: CaseDetail;
+  info: Decision;
+  onIssued: () => void;
+}) {
+  const t = useT();
+  const language = useLanguage();
+  const [listing] = useIdentities();
+  const [type, setType] = useState<DecisionType>('full_approval');
+  const [validTo, setValidTo] = useState('');
+  const [conditions, setConditions] = useState('');
+  const [reason, setReason] = useState('');
+  const [identityId, setIdentityId] = useState('');
+  const [docLanguage, setDocLanguage] = useState<'da' | 'en'>(language);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const identities = (listing?.identities ?? []).filter((i) => !i.expired);
+  const chosen = identityId || identities[0]?.id || '';
+  const approving = APPROVING.includes(type);
+  return (
+    <form
+      className="panel entity-form"
+      aria-label={t('decision.issue')}
+      onSubmit={(e) => {
+        e.preventDefault();
+        setBusy(true);
+        setMessage(null);
+        void callRaw('decisions:issue', {
+          caseId: detail.id,
+          decision: {
+            type,
+            validTo: approving ? validTo || info.defaults[type] || null : null,
+            conditions: conditions
+              .split('\n')
+              .map((line) => line.trim())
+              .filter(Boolean)
+              .map((text) => ({ text })),
+            identityId: chosen,
+            language: docLanguage,
+            reason,
+          },
+        }).then((r) => {
+          setBusy(false);
+          if (r.ok) {
+            onIssued();
+            return;
+          }
+          const code = r.error.details?.reason;
+          setMessage(
+            typeof code === 'string'
+              ? t(`refusal.${code}` as MessageKey, r.error.details as Record<string, string>)
+              : errorMessage(language, r.error.code),
+          );
+        });
+      }}
+    >
+      <h3>{t('decision.issue')}</h3>
+      {identities.length === 0 ? <p className="warning">{t('decision.noIdentity')}</p> : null}
+      <div className="form-grid">
+        <SelectField
+          label={t('decision.type')}
+          value={type}
+          onChange={(e) => setType(e.target.value as DecisionType)}
+        >
+          {DECISION_TYPES.map((d) => (
+            <option key={d} value={d}>
+              {t(`decisionType.${d}`)}
+            </option>
+          ))}
+        </SelectField>
+        {approving ? (
+          <Field
+            label={t('decision.validTo')}
+            type="date"
+            help={t('decision.validTo.help', { date: info.defaults[type] ?? '—' })}
+            value={validTo || info.defaults[type] || ''}
+            onChange={(e) => setValidTo(e.target.value)}
+          />
+        ) : null}
+        <SelectField
+          label={t('decision.identity')}
+          value={chosen}
+          onChange={(e) => setIdentityId(e.target.value)}
+        >
+          {identities.map((i) => (
+            <option key={i.id} value={i.id}>
+              {i.label}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField
+          label={t('decision.language')}
+          value={docLanguage}
+          onChange={(e) => setDocLanguage(e.target.value === 'en' ? 'en' : 'da')}
+        >
+          <option value="da">{t('settings.language.da')}</option>
+          <option value="en">{t('settings.language.en')}</option>
+        </SelectField>
+      </div>
+      <div className="field">
+        <label htmlFor="decision-conditions">{t('decision.conditions')}</label>
+        <textarea
+          id="decision-conditions"
+          rows={3}
+          value={conditions}
+          onChange={(e) => setConditions(e.target.value)}
+          aria-describedby="decision-conditions-help"
+        />
+        <p className="help" id="decision-conditions-help">
+          {t('decision.conditions.help')}
+        </p>
+      </div>
+      <Field
+        label={t('decision.reason')}
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+      />
+      <p className="help">{t('decision.dossier', { sha: grouped(info.dossierSha256) })}</p>
+      <button type="submit" disabled={busy || !chosen}>
+        {busy ? t('decision.signing') : t('decision.issueAndSign')}
+      </button>
+      {busy ? <progress aria-label={t('decision.signing')} /> : null}
+      {message ? (
+        <p className="form-error" role="alert">
+          {message}
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+function Documents({ detail }: { detail: CaseDetail }) {
+  const t = useT();
+  const language = useLanguage();
+  const accreditor = useVault((s) => s.status?.profile?.role === 'accreditor');
+  const [listing] = useIdentities();
+  const [busy, setBusy] = useState<string | null>(null);
+  const [doc, setDoc] = useState<{ kind: string; pdf: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const identityId = listing?.identities.find((i) => !i.expired)?.id ?? null;
+  const issue = (kind: 'dossier-report' | 'risk-acceptance') => {
+    setBusy(kind);
+    setError(null);
+    void callRaw('documents:issue', { caseId: detail.id, kind, language, identityId }).then((r) => {
+      setBusy(null);
+      if (r.ok) {
+        setDoc({ kind, pdf: r.value.pdf });
+      } else {
+        setError(errorMessage(language, r.error.code));
+      }
+    });
+  };
+  return (
+    <section className="panel" aria-labelledby="documents-title">
+      <h3 id="documents-title">{t('documents.title')}</h3>
+      <div className="toolbar">
+        <button
+          type="button"
+          className="secondary"
+          disabled={busy !== null}
+          onClick={() => issue('dossier-report')}
+        >
+          {t('documents.dossier')}
+        </button>
+        {accreditor ? (
+          <button
+            type="button"
+            className="secondary"
+            disabled={busy !== null || !identityId}
+            onClick={() => issue('risk-acceptance')}
+          >
+            {t('documents.acceptance')}
+          </button>
+        ) : null}
+      </div>
+      {busy ? <progress aria-label={t('documents.rendering')} /> : null}
+      {doc ? (
+        <PdfLink
+          base64={doc.pdf}
+          name={`${detail.ref}-${doc.kind}.pdf`}
+          label={t('documents.save', { kind: t(`documents.kind.${doc.kind}` as MessageKey) })}
+        />
+      ) : null}
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+function Packages({ detail, decided }: { detail: CaseDetail; decided: boolean }) {
+  const t = useT();
+  const language = useLanguage();
+  const accreditor = useVault((s) => s.status?.profile?.role === 'accreditor');
+  const [listing] = useIdentities();
+  const [folder, setFolder] = useState('');
+  const [recipient, setRecipient] = useState<string | null>(null);
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  useEffect(
+    () =>
+      window.workbench.on('task:progress', (p) => {
+        if (p.task === 'package-export') {
+          setProgress({ done: p.done, total: p.total });
+        }
+      }),
+    [],
+  );
+  const identityId = listing?.identities.find((i) => !i.expired)?.id ?? '';
+  const kind = accreditor && decided ? 'decision' : 'submission';
+  return (
+    <section className="panel" aria-labelledby="packages-title">
+      <h3 id="packages-title">{t('packages.title')}</h3>
+      <p className="help">{t(`packages.help.${kind}`)}</p>
+      <div className="form-grid">
+        <Field
+          label={t('packages.folder')}
+          value={folder}
+          onChange={(e) => setFolder(e.target.value)}
+          placeholder="/media/usb"
+        />
+        <label className="button secondary">
+          {recipient ? t('packages.recipientChosen') : t('packages.recipient')}
+          <input
+            type="file"
+            accept=".pem,.crt,.cer"
+            className="visually-hidden"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              if (file) {
+                void file.text().then(setRecipient);
+              }
+            }}
+          />
+        </label>
+        <button
+          type="button"
+          disabled={!identityId || !folder}
+          onClick={() => {
+            setMessage(null);
+            setProgress({ done: 0, total: 1 });
+            void callRaw('packages:export', {
+              caseId: detail.id,
+              kind,
+              identityId,
+              folder,
+              recipientPem: recipient,
+            }).then((r) => {
+              setProgress(null);
+              setMessage(
+                r.ok
+                  ? t('packages.written', { file: r.value.file, sha: r.value.sha256.slice(0, 16) })
+                  : errorMessage(language, r.error.code),
+              );
+            });
+          }}
+        >
+          {t(`packages.export.${kind}`)}
+        </button>
+      </div>
+      {progress ? (
+        <progress
+          max={progress.total || 1}
+          value={progress.done}
+          aria-label={t('packages.title')}
+        />
+      ) : null}
+      {message ? <p role="status">{message}</p> : null}
+    </section>
+  );
+}
+
+export function CaseDecision({ detail, onChanged }: { detail: CaseDetail; onChanged: () => void }) {
+  const t = useT();
+  const accreditor = useVault((s) => s.status?.profile?.role === 'accreditor');
+  const [info, setInfo] = useState<Decision | null>(null);
+  const [letter, setLetter] = useState<{ pdf: string; verification: Verification } | null>(null);
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    let live = true;
+    void call('decisions:get', { caseId: detail.id }).then((d) => live && d && setInfo(d));
+    return () => {
+      live = false;
+    };
+  }, [detail.id, version, detail.state]);
+  useEffect(() => {
+    let live = true;
+    if (info?.decision) {
+      void call('documents:decisionPdf', { caseId: detail.id }).then(
+        (r) => live && r && setLetter(r),
+      );
+    }
+    return () => {
+      live = false;
+    };
+  }, [detail.id, info?.decision]);
+  if (!info) {
+    return null;
+  }
+  const d = info.decision;
+  return (
+    <div className="stack" data-testid="case-decision">
+      {d ? (
+        <section className="panel" aria-labelledby="decision-title">
+          <h3 id="decision-title">
+            <span className="mono">{d.ref}</span> {t(`decisionType.${d.type}`)}
+          </h3>
+          <dl className="facts">
+            <div className="facts__row">
+              <dt>{t('decision.validity')}</dt>
+              <dd>{d.validTo ? `${d.validFrom ?? ''} – ${d.validTo}` : '—'}</dd>
+            </div>
+            <div className="facts__row">
+              <dt>{t('decision.signedBy')}</dt>
+              <dd>
+                {d.signer} · {d.signedAt.slice(0, 16).replace('T', ' ')}
+              </dd>
+            </div>
+            <div className="facts__row">
+              <dt>{t('decision.acceptedRisks')}</dt>
+              <dd>{d.acceptedRisks.map((r) => r.ref).join(', ') || '—'}</dd>
+            </div>
+            <div className="facts__row">
+              <dt>{t('doc.dossierHash')}</dt>
+              <dd className="mono">{grouped(d.dossierSha256)}</dd>
+            </div>
+            <div className="facts__row">
+              <dt>{t('decision.pdfHash')}</dt>
+              <dd className="mono">{grouped(d.pdfSha256)}</dd>
+            </div>
+          </dl>
+          {letter ? (
+            <>
+              <VerificationResult result={letter.verification} />
+              <PdfLink base64={letter.pdf} name={`${d.ref}.pdf`} label={t('decision.saveLetter')} />
+            </>
+          ) : null}
+        </section>
+      ) : accreditor && detail.state === 'decision_pending' ? (
+        <IssueForm
+          detail={detail}
+          info={info}
+          onIssued={() => {
+            setVersion((v) => v + 1);
+            onChanged();
+          }}
+        />
+      ) : (
+        <p className="help">{t('decision.notYet')}</p>
+      )}
+      <Documents detail={detail} />
+      <Packages detail={detail} decided={Boolean(d)} />
+    </div>
+  );
+}

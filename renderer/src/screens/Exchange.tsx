@@ -1,0 +1,207 @@
+/**
+ * Exchange and verification: check any signed PDF (integrity, signer, trust, time), receive a
+ * package — verified completely and previewed before anything changes — and the log of what was
+ * sent and received.
+ */
+import { useEffect, useState } from 'react';
+import type { ResponseOf } from '../../../shared/contract';
+import { errorMessage } from '../../../shared/i18n';
+import { call, callRaw } from '../api';
+import { Field } from '../components/Field';
+import { TableHead } from '../components/TableHead';
+import { useT } from '../i18n';
+import { fileToBase64 } from '../pdf';
+import { useLanguage } from '../stores/preferences';
+import { VerificationResult } from './Signing';
+
+type Preview = ResponseOf<'packages:inspect'>;
+
+function VerifyPdf() {
+  const t = useT();
+  const language = useLanguage();
+  const [result, setResult] = useState<ResponseOf<'documents:verify'> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <section className="panel" aria-labelledby="verify-title">
+      <h2 id="verify-title">{t('verify.title')}</h2>
+      <p className="help">{t('verify.help')}</p>
+      <label className="button secondary">
+        {t('verify.choose')}
+        <input
+          type="file"
+          accept="application/pdf,.pdf"
+          className="visually-hidden"
+          data-testid="verify-file"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            if (!file) {
+              return;
+            }
+            setResult(null);
+            void fileToBase64(file).then(async (pdf) => {
+              const r = await callRaw('documents:verify', { pdf });
+              if (r.ok) {
+                setError(null);
+                setResult(r.value);
+              } else {
+                setError(errorMessage(language, r.error.code));
+              }
+            });
+          }}
+        />
+      </label>
+      {result ? <VerificationResult result={result} /> : null}
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+function ReceivePackage({ onImported }: { onImported: () => void }) {
+  const t = useT();
+  const language = useLanguage();
+  const [file, setFile] = useState('');
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  useEffect(
+    () =>
+      window.workbench.on('task:progress', (p) => {
+        if (p.task === 'package-import') {
+          setProgress({ done: p.done, total: p.total });
+        }
+      }),
+    [],
+  );
+  const refused = (error: {
+    code: Parameters<typeof errorMessage>[1];
+    details?: Record<string, unknown>;
+  }) => {
+    const reason = error.details?.reason;
+    setMessage(
+      `${errorMessage(language, error.code)}${typeof reason === 'string' ? ` (${t(`package.reason.${reason}` as never)})` : ''}`,
+    );
+  };
+  return (
+    <section className="panel" aria-labelledby="receive-title">
+      <h2 id="receive-title">{t('packages.receive')}</h2>
+      <p className="help">{t('packages.receive.help')}</p>
+      <form
+        className="form-grid"
+        aria-label={t('packages.receive')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          setPreview(null);
+          setMessage(null);
+          void callRaw('packages:inspect', { file }).then((r) =>
+            r.ok ? setPreview(r.value) : refused(r.error),
+          );
+        }}
+      >
+        <Field
+          label={t('packages.file')}
+          value={file}
+          onChange={(e) => setFile(e.target.value)}
+          placeholder="/media/usb/CASE-2026-0001-submission.awbpkg"
+        />
+        <button type="submit">{t('packages.check')}</button>
+      </form>
+      {preview ? (
+        <div data-testid="package-preview">
+          <p>
+            {t('packages.verified', {
+              kind: t(`packages.kind.${preview.kind}`),
+              case: preview.caseRef,
+              sender: preview.sender,
+            })}
+            {preview.encrypted ? ` ${t('packages.wasEncrypted')}` : ''}
+          </p>
+          <ul>
+            {preview.changes.map((c) => (
+              <li key={c}>{c}</li>
+            ))}
+          </ul>
+          <button
+            type="button"
+            onClick={() => {
+              setProgress({ done: 0, total: 1 });
+              void callRaw('packages:import', { file }).then((r) => {
+                setProgress(null);
+                if (r.ok) {
+                  setPreview(null);
+                  setMessage(t('packages.imported', { case: r.value.caseRef }));
+                  onImported();
+                } else {
+                  refused(r.error);
+                }
+              });
+            }}
+          >
+            {t('packages.import')}
+          </button>
+        </div>
+      ) : null}
+      {progress ? (
+        <progress
+          max={progress.total || 1}
+          value={progress.done}
+          aria-label={t('packages.receive')}
+        />
+      ) : null}
+      {message ? <p role="status">{message}</p> : null}
+    </section>
+  );
+}
+
+export function Exchange() {
+  const t = useT();
+  const [log, setLog] = useState<ResponseOf<'packages:log'>['entries']>([]);
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    let live = true;
+    void call('packages:log', {}).then((r) => live && r && setLog(r.entries));
+    return () => {
+      live = false;
+    };
+  }, [version]);
+  return (
+    <div className="stack">
+      <VerifyPdf />
+      <ReceivePackage onImported={() => setVersion((v) => v + 1)} />
+      <section className="panel" aria-labelledby="log-title">
+        <h2 id="log-title">{t('packages.log')}</h2>
+        <table className="table">
+          <TableHead
+            columns={
+              [
+                'packages.col.at',
+                'packages.col.direction',
+                'packages.col.case',
+                'packages.col.counterpart',
+                'packages.col.sha',
+              ] as const
+            }
+          />
+          <tbody>
+            {log.map((l) => (
+              <tr key={`${l.at}${l.sha256}`}>
+                <td>{l.at.slice(0, 16).replace('T', ' ')}</td>
+                <td>
+                  {t(`packages.direction.${l.direction as 'sent' | 'received'}`)} ·{' '}
+                  {t(`packages.kind.${l.kind as 'submission' | 'decision'}`)}
+                </td>
+                <td className="mono">{l.caseRef}</td>
+                <td>{l.counterpart}</td>
+                <td className="mono">{l.sha256.slice(0, 16)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </div>
+  );
+}
