@@ -6,7 +6,7 @@
  * to the physical floor measured in the same run (AES-256-GCM seal + write + fsync of the same
  * number of bytes), unlock without KDF against read + decrypt of the same bytes, and memory.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { open, readFile, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -245,6 +245,149 @@ async function vaultFigures(size: SizeName) {
   }
 }
 
+/**
+ * Documents and exchange (issue 7): decision letter render + sign, a 200-page dossier report,
+ * and a package of 200 MB evidence exported and imported, each against the floor of hashing and
+ * encrypting (and writing) the same bytes once.
+ */
+async function exchangeFigures(evidenceMiB: number) {
+  const folder = mkdtempSync(join(tmpdir(), 'awb-bench-exchange-'));
+  try {
+    const openParty = async (name: string) => {
+      const { vault } = await Vault.create(
+        join(folder, name),
+        PASSPHRASE,
+        PROFILE,
+        PRODUCTION_CONFIG,
+      );
+      const services = createServices(() => vault);
+      const identityId = await services.decisions.createSelfSignedIdentity({
+        label: name,
+        commonName: `${name} signer`,
+        organisation: name,
+      });
+      await services.risks.setCriteria({
+        matrixId: 'nist-5x5',
+        ownerAcceptsUpTo: 'low',
+        accreditorAcceptsUpTo: 'high',
+        maxAcceptanceMonths: 24,
+      });
+      return { vault, services, identityId };
+    };
+    const owner = await openParty('owner');
+    const authority = await openParty('authority');
+    await authority.services.decisions.trust(
+      owner.services.decisions.certificatePem(owner.identityId),
+    );
+    const o = owner.services;
+    const systemId = await o.register.createSystem({
+      ref: 'SYS-1',
+      name: 'Bench system',
+      phase: 'operational',
+      mode: 'system_high',
+      levels: [{ domain: 'nato', level: 'SECRET' }],
+      userCount: 10,
+      minClearance: 'SECRET',
+    });
+    const caseId = await o.cases.createCase({ systemId, type: 'initial' });
+    for (const item of o.cases.getCase(caseId).items) {
+      await o.cases.updateItem(caseId, item.requirementId, {
+        status: 'compliant',
+        statement: 'Ok.',
+      });
+    }
+    const evidenceBytes = evidenceMiB * 1024 * 1024;
+    const blob = await owner.vault.blobs.put(
+      (async function* () {
+        const chunk = randomBytes(4 * 1024 * 1024);
+        for (let sent = 0; sent < evidenceBytes; sent += chunk.length) {
+          yield chunk.subarray(0, Math.min(chunk.length, evidenceBytes - sent));
+        }
+      })(),
+    );
+    await o.cases.addEvidence(
+      caseId,
+      { ...blob, name: 'big.bin' },
+      { type: 'other', title: 'Big evidence' },
+    );
+
+    // The floor: SHA-256 and AES-256-GCM over the same bytes, written and synced once.
+    const floorMs = await (async () => {
+      const key = randomBytes(32);
+      const chunk = randomBytes(4 * 1024 * 1024);
+      const path = join(folder, 'floor.bin');
+      const [ms] = await timed(async () => {
+        const hash = createHash('sha256');
+        const cipher = createCipheriv('aes-256-gcm', key, randomBytes(12));
+        const handle = await open(path, 'wx', 0o600);
+        for (let done = 0; done < evidenceBytes; done += chunk.length) {
+          hash.update(chunk);
+          await handle.write(cipher.update(chunk));
+        }
+        await handle.write(cipher.final());
+        await handle.sync();
+        await handle.close();
+        hash.digest();
+      });
+      await unlink(path);
+      return ms;
+    })();
+
+    const pkg = join(folder, 'submission.awbpkg');
+    const authorityCert = authority.services.decisions.certificatePem(authority.identityId);
+    const [exportMs] = await timed(() =>
+      o.exchange.exportSubmission(caseId, pkg, {
+        identityId: owner.identityId,
+        recipientCertPem: authorityCert,
+      }),
+    );
+    const [importMs] = await timed(() => authority.services.exchange.importPackage(pkg));
+
+    // Documents: the decision letter (render + sign) and a 200-page dossier report.
+    const a = authority.services;
+    for (const to of ['intake', 'under_review', 'decision_pending'] as const) {
+      await a.cases.transition(caseId, to, to);
+    }
+    const [letterMs] = await timed(() =>
+      a.decisions.issueDecision(caseId, {
+        type: 'full_approval',
+        identityId: authority.identityId,
+        reason: 'Bench.',
+      }),
+    );
+    const spec = a.decisions.dossierSpec(caseId, 'en');
+    const compliance = spec.sections.find((x) => x.type === 'table');
+    if (compliance?.type === 'table') {
+      const rows = compliance.rows;
+      while (compliance.rows.length < 200 * 32) {
+        compliance.rows.push(...rows.slice(0, 200 * 32 - compliance.rows.length));
+      }
+    }
+    const [dossierMs, dossier] = await timed(() => a.decisions.render(spec));
+    const pages = (dossier.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    await owner.vault.close({ discard: true });
+    await authority.vault.close({ discard: true });
+    return {
+      evidenceBytes,
+      floorMs: Number(floorMs.toFixed(0)),
+      packageExport: {
+        ms: Number(exportMs.toFixed(0)),
+        ratioToFloor: Number((exportMs / floorMs).toFixed(2)),
+        encrypted: true,
+      },
+      packageImport: {
+        ms: Number(importMs.toFixed(0)),
+        ratioToFloor: Number((importMs / floorMs).toFixed(2)),
+      },
+      target: 'package export and import ≤ 1.5 × hashing + encrypting the same bytes',
+      decisionLetterRenderAndSignMs: Number(letterMs.toFixed(0)),
+      dossierReport: { pages, ms: Number(dossierMs.toFixed(0)) },
+    };
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 const flag = process.argv.indexOf('--sizes');
 const sizes = (flag >= 0 ? (process.argv[flag + 1] ?? '') : 'S,M,L')
   .split(',')
@@ -253,6 +396,8 @@ const results = [];
 for (const size of sizes) {
   results.push(await vaultFigures(size));
 }
+const mibFlag = process.argv.indexOf('--evidence-mib');
+const exchange = await exchangeFigures(mibFlag >= 0 ? Number(process.argv[mibFlag + 1]) : 200);
 process.stdout.write(
-  `${JSON.stringify({ machine: { node: process.version, platform: process.platform, cpus: (await import('node:os')).cpus().length }, vault: results }, null, 2)}\n`,
+  `${JSON.stringify({ machine: { node: process.version, platform: process.platform, cpus: (await import('node:os')).cpus().length }, vault: results, exchange }, null, 2)}\n`,
 );
