@@ -64,7 +64,7 @@ export const INVOKE_CHANNELS = [
   'dashboard:summary',
   'identities:list',
   'identities:createSelfSigned',
-  'identities:importPkcs12',
+  'identities:importKeyFile',
   'identities:certificate',
   'trust:add',
   'trust:remove',

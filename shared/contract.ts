@@ -889,7 +889,7 @@ export const contract = {
       .strict(),
   ),
   'identities:createSelfSigned': invoke(SelfSignedInput, IdOutput),
-  'identities:importPkcs12': invoke(
+  'identities:importKeyFile': invoke(
     z
       .object({
         label: z.string().trim().min(1).max(200),

@@ -174,7 +174,7 @@ export const handlers: HandlerTable = {
   'identities:createSelfSigned': async (input, ctx) => ({
     id: await ctx.decisions.createSelfSignedIdentity(input),
   }),
-  'identities:importPkcs12': async (input, ctx) => ({
+  'identities:importKeyFile': async (input, ctx) => ({
     id: await ctx.decisions.importIdentity(
       Buffer.from(input.data, 'base64'),
       input.password,

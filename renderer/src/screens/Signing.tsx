@@ -183,7 +183,7 @@ export function SigningIdentities() {
                 return;
               }
               void fileToBase64(file).then(async (data) => {
-                const r = await callRaw('identities:importPkcs12', {
+                const r = await callRaw('identities:importKeyFile', {
                   label: file.name,
                   data,
                   password,
