@@ -37,6 +37,18 @@ export const RequirementSchema = z
     evidence: z.array(z.string().regex(/^[a-z_]{2,40}$/)).max(20),
     severity: z.enum(SEVERITIES),
     source: z.string().max(500).optional(),
+    /** The text (and rationale) in the other language of the interface. */
+    translations: z
+      .partialRecord(
+        z.enum(['da', 'en']),
+        z
+          .object({
+            text: z.string().trim().min(10).max(2000),
+            rationale: z.string().trim().max(2000).optional(),
+          })
+          .strict(),
+      )
+      .optional(),
   })
   .strict();
 export type Requirement = z.infer<typeof RequirementSchema>;

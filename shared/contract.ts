@@ -286,6 +286,7 @@ export const CaseDetailSchema = z.object({
       requirementId: z.string(),
       area: z.string(),
       text: z.string(),
+      textDa: Nullable,
       severity: z.string(),
       expectedEvidence: z.array(z.string()),
       status: z.enum(ITEM_STATUSES),

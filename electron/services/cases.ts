@@ -319,6 +319,7 @@ export class CaseService {
         requirementId: s(r.requirement_id),
         area: s(r.area),
         text: req?.text ?? '',
+        textDa: req?.translations?.da?.text ?? null,
         severity: req?.severity ?? 'minor',
         expectedEvidence: req?.evidence ?? [],
         status: s(r.status) as (typeof ITEM_STATUSES)[number],

@@ -56,6 +56,16 @@ describe('baseline catalogue', () => {
   });
 });
 
+describe('translations', () => {
+  it('gives every requirement a Danish text of its own (not the English one copied)', () => {
+    for (const r of baseline.requirements) {
+      const da = r.translations?.da?.text ?? '';
+      expect(da.length, r.id).toBeGreaterThan(20);
+      expect(da, r.id).not.toBe(r.text);
+    }
+  });
+});
+
 describe('applicability', () => {
   const ids = (system: SystemProfile) =>
     applicableRequirements(baseline, system, scheme).map((r) => r.id);

@@ -20,6 +20,7 @@ import { TableHead } from '../components/TableHead';
 import { CaseDecision } from './CaseDecision';
 import { useT } from '../i18n';
 import { hrefFor } from '../router';
+import { useLanguage } from '../stores/preferences';
 import { useOnScreen } from '../stores/register';
 import { useVault } from '../stores/vault';
 import { uploadFile } from '../upload';
@@ -86,6 +87,7 @@ function Transitions({ detail, onMoved }: { detail: Detail; onMoved: () => void 
 
 function Checklist({ detail, onChanged }: { detail: Detail; onChanged: () => void }) {
   const t = useT();
+  const language = useLanguage();
   const accreditor = useVault((s) => s.status?.profile?.role === 'accreditor');
   const [onlyOpen, setOnlyOpen] = useState(false);
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -210,7 +212,9 @@ function Checklist({ detail, onChanged }: { detail: Detail; onChanged: () => voi
                   <strong id={`req-${item.requirementId}`} className="mono">
                     {item.requirementId}
                   </strong>
-                  <span>{item.text}</span>
+                  <span lang={language === 'da' && item.textDa ? 'da' : 'en'}>
+                    {language === 'da' && item.textDa ? item.textDa : item.text}
+                  </span>
                 </header>
                 <p className="help">
                   {t('checklist.evidence', { list: item.expectedEvidence.join(', ') })}
