@@ -77,6 +77,7 @@ export const INVOKE_CHANNELS = [
   'packages:inspect',
   'packages:import',
   'packages:log',
+  'evidence:content',
   'csv:export',
   'csv:import',
 ] as const;

@@ -998,6 +998,10 @@ export const contract = {
       })
       .strict(),
   ),
+  'evidence:content': invoke(
+    z.object({ evidenceId: z.string().uuid() }).strict(),
+    z.object({ fileName: z.string(), data: z.string() }).strict(),
+  ),
   'csv:export': invoke(
     z.object({ kind: z.enum(['systems', 'records', 'people']), language: LanguageSchema }).strict(),
     z.object({ fileName: z.string(), content: z.string() }).strict(),

@@ -46,6 +46,7 @@ export const ERROR_CODES = [
   'SIGNATURE_INVALID',
   'DECISION_REFUSED',
   'PACKAGE_REJECTED',
+  'PREVIEW_TOO_LARGE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

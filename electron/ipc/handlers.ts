@@ -228,6 +228,10 @@ export const handlers: HandlerTable = {
         ctx.emit('task:progress', { task: 'package-import', done, total }),
     }),
   'packages:log': async (_input, ctx) => ({ entries: ctx.exchange.exchangeLog() }),
+  'evidence:content': async (input, ctx) => {
+    const content = await ctx.cases.evidenceContent(input.evidenceId);
+    return { fileName: content.fileName, data: content.data.toString('base64') };
+  },
   'csv:export': async (input, ctx) => exportCsv(ctx.register, input.kind, input.language),
   'csv:import': async (input, ctx) =>
     importCsv(ctx.vault.current(), ctx.register, input.kind, input.content),

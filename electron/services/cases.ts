@@ -39,6 +39,9 @@ import { today, type RegisterService } from './register';
 import type { RiskService } from './risks';
 import type { FinishedUpload } from './uploads';
 
+/** Larger files are not sent to the window for preview (they stay in the blob store). */
+export const PREVIEW_MAX_BYTES = 25 * 1024 * 1024;
+
 export const BASELINE_FILE = join(
   import.meta.dirname,
   '..',
@@ -587,6 +590,26 @@ export class CaseService {
       },
       (db) => db.run('UPDATE evidence SET review_status = ? WHERE id = ?', [status, evidenceId]),
     );
+  }
+
+  /** The content of a piece of evidence for the in-app preview (integrity-checked as it is read). */
+  async evidenceContent(evidenceId: string, maxBytes = PREVIEW_MAX_BYTES) {
+    const row = all(this.db, 'SELECT blob_address, file_name, size FROM evidence WHERE id = ?', [
+      evidenceId,
+    ])[0];
+    if (!row) {
+      throw new AppError('NOT_FOUND', 'No such evidence');
+    }
+    if (Number(row.size) > maxBytes) {
+      throw new AppError('PREVIEW_TOO_LARGE', 'The file is too large to preview', {
+        size: Number(row.size),
+      });
+    }
+    const parts: Buffer[] = [];
+    for await (const chunk of this.vault().blobs.read(s(row.blob_address))) {
+      parts.push(chunk);
+    }
+    return { fileName: s(row.file_name), data: Buffer.concat(parts) };
   }
 
   /** Records an uploaded document as evidence of the case, linked to requirements. */

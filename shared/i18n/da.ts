@@ -822,4 +822,14 @@ export const da: Messages = {
   'package.reason.WRONG_RECIPIENT': 'den er krypteret til en anden',
   'package.reason.DECRYPTION_FAILED': 'den kan ikke dekrypteres',
   'package.reason.WRONG_KIND': 'det er ikke den forventede slags pakke',
+  'error.PREVIEW_TOO_LARGE':
+    'Filen er for stor til at blive vist her; den opbevares uændret i boksen.',
+  'preview.open': 'Vis',
+  'preview.close': 'Luk visning',
+  'preview.title': 'Visning af {name}',
+  'preview.page': 'Side {page} af {pages}',
+  'preview.next': 'Næste side',
+  'preview.previous': 'Forrige side',
+  'preview.unsupported': 'Denne filtype kan ikke vises her; dens hash og oplysninger står ovenfor.',
+  'preview.failed': 'Filen kunne ikke vises: den er ikke en læsbar PDF.',
 };

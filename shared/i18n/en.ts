@@ -824,6 +824,16 @@ export const en = {
   'package.reason.WRONG_RECIPIENT': 'it was encrypted for someone else',
   'package.reason.DECRYPTION_FAILED': 'it cannot be decrypted',
   'package.reason.WRONG_KIND': 'it is not the kind of package expected',
+  'error.PREVIEW_TOO_LARGE':
+    'The file is too large to preview here; it is kept, unchanged, in the vault.',
+  'preview.open': 'Preview',
+  'preview.close': 'Close preview',
+  'preview.title': 'Preview of {name}',
+  'preview.page': 'Page {page} of {pages}',
+  'preview.next': 'Next page',
+  'preview.previous': 'Previous page',
+  'preview.unsupported': 'This kind of file cannot be shown here; its hash and details are above.',
+  'preview.failed': 'The file could not be shown: it is not a readable PDF.',
 } as const;
 
 export type MessageKey = keyof typeof en;

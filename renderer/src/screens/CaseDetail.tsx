@@ -15,6 +15,7 @@ import type { CaseDetail as Detail } from '../../../shared/contract';
 import type { MessageKey } from '../../../shared/i18n';
 import { call, callRaw } from '../api';
 import { EntityForm, orNull, text } from '../components/EntityForm';
+import { EvidencePreview } from '../components/EvidencePreview';
 import { ChoiceField, Field, SelectField } from '../components/Field';
 import { TableHead } from '../components/TableHead';
 import { CaseDecision } from './CaseDecision';
@@ -276,6 +277,7 @@ function Checklist({ detail, onChanged }: { detail: Detail; onChanged: () => voi
 
 function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void }) {
   const t = useT();
+  const [preview, setPreview] = useState<{ id: string; name: string } | null>(null);
   const accreditor = useVault((s) => s.status?.profile?.role === 'accreditor');
   const [meta, setMeta] = useState({
     type: 'ssrs',
@@ -341,7 +343,15 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
               <td>{e.version}</td>
               <td>{e.effectiveDate ?? '—'}</td>
               <td>
-                {e.fileName} ({Math.ceil(e.size / 1024)} KiB)
+                {e.fileName} ({Math.ceil(e.size / 1024)} KiB){' '}
+                <button
+                  type="button"
+                  className="secondary"
+                  aria-label={`${t('preview.open')} ${e.fileName}`}
+                  onClick={() => setPreview({ id: e.id, name: e.fileName })}
+                >
+                  {t('preview.open')}
+                </button>
               </td>
               <td className="mono sha">{e.sha256}</td>
               <td>
@@ -371,6 +381,14 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
           ))}
         </tbody>
       </table>
+      {preview ? (
+        <EvidencePreview
+          key={preview.id}
+          evidenceId={preview.id}
+          name={preview.name}
+          onClose={() => setPreview(null)}
+        />
+      ) : null}
       <form
         className="panel"
         aria-label={t('evidence.add')}
