@@ -1,7 +1,7 @@
 /** Accreditation cases as the core and the UI exchange them (inputs are zod schemas). */
 import { z } from 'zod';
 import { DomainSchema } from './classification';
-import { CASE_STATES, CASE_TYPES } from './lifecycle';
+import { CASE_STATES, CASE_TYPES, type CaseState, type Role } from './lifecycle';
 import { IsoDate } from './register';
 
 export const ITEM_STATUSES = [
@@ -102,3 +102,26 @@ export type EvidenceMeta = z.input<typeof EvidenceMeta>;
 export const CaseFilter = z
   .object({ state: z.enum(CASE_STATES).optional(), systemId: z.string().uuid().optional() })
   .strict();
+
+/** States in which the owner's answers (status, statement, justification) may change. */
+export const ANSWER_STATES: readonly CaseState[] = ['draft', 'returned', 'awaiting_remediation'];
+/** States in which the accreditor gives verdicts and comments. */
+export const REVIEW_STATES: readonly CaseState[] = [
+  'intake',
+  'under_review',
+  'verification',
+  'awaiting_remediation',
+  'decision_pending',
+];
+
+/**
+ * Who may change what, when: the owner prepares (answers) while the case is with them; the
+ * accreditor reviews (verdicts) while it is with the authority. Once submitted, the answers are
+ * the owner's record and stay as they were until the case comes back for remediation.
+ */
+export function editable(state: CaseState, role: Role): { answers: boolean; verdicts: boolean } {
+  return {
+    answers: ANSWER_STATES.includes(state),
+    verdicts: role === 'accreditor' && REVIEW_STATES.includes(state),
+  };
+}

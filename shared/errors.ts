@@ -47,6 +47,7 @@ export const ERROR_CODES = [
   'DECISION_REFUSED',
   'PACKAGE_REJECTED',
   'PREVIEW_TOO_LARGE',
+  'ITEM_LOCKED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

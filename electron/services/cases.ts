@@ -22,7 +22,14 @@ import type {
   ITEM_STATUSES,
   VERDICTS,
 } from '../../shared/cases';
-import { CaseFilter, CaseInput, EvidenceMeta, FindingInput, ItemUpdate } from '../../shared/cases';
+import {
+  CaseFilter,
+  CaseInput,
+  editable,
+  EvidenceMeta,
+  FindingInput,
+  ItemUpdate,
+} from '../../shared/cases';
 import type { InfoDomain } from '../../shared/classification';
 import { AppError } from '../../shared/errors';
 import {
@@ -432,6 +439,18 @@ export class CaseService {
     )[0];
     if (!current) {
       throw new AppError('NOT_FOUND', 'No such checklist item');
+    }
+    const state = s(this.caseRow(caseId).state) as CaseState;
+    const may = editable(state, role);
+    const answering = ['status', 'statement', 'justification'].some(
+      (k) => (update as Record<string, unknown>)[k] !== undefined,
+    );
+    const judging = update.verdict !== undefined || update.assessorComment !== undefined;
+    if ((answering && !may.answers) || (judging && !may.verdicts)) {
+      throw new AppError('ITEM_LOCKED', 'The checklist item cannot change in this state', {
+        state,
+        part: answering && !may.answers ? 'answers' : 'verdicts',
+      });
     }
     const columns: Record<string, string> = {
       status: 'status',

@@ -832,4 +832,14 @@ export const da: Messages = {
   'preview.previous': 'Forrige side',
   'preview.unsupported': 'Denne filtype kan ikke vises her; dens hash og oplysninger står ovenfor.',
   'preview.failed': 'Filen kunne ikke vises: den er ikke en læsbar PDF.',
+  'error.ITEM_LOCKED':
+    'Denne del af tjeklisten kan ikke ændres nu: besvarelser ændres, mens sagen er hos ejeren, vurderinger, mens den er hos myndigheden.',
+  'view.owner':
+    'Ejerens visning: du forbereder besvarelser, redegørelser og dokumentation. De kan ændres, mens sagen er en kladde, er sendt retur eller afventer udbedring.',
+  'view.authority':
+    'Myndighedens visning: besvarelserne er ejerens; du giver vurderinger og bemærkninger, mens sagen er under vurdering.',
+  'view.locked': 'Besvarelserne er låst i denne status.',
+  'view.selfAssessment': 'Selvevaluering',
+  'view.authorityVerdict': 'Myndighedens vurdering: {verdict}',
+  'view.noStatement': '(ingen redegørelse)',
 };

@@ -834,6 +834,16 @@ export const en = {
   'preview.previous': 'Previous page',
   'preview.unsupported': 'This kind of file cannot be shown here; its hash and details are above.',
   'preview.failed': 'The file could not be shown: it is not a readable PDF.',
+  'error.ITEM_LOCKED':
+    'This part of the checklist cannot change now: answers change while the case is with the owner, verdicts while it is with the authority.',
+  'view.owner':
+    "Owner's view: you prepare the answers, statements and evidence. They can change while the case is a draft, returned, or awaiting remediation.",
+  'view.authority':
+    "Authority's view: the answers are the owner's record; you give verdicts and comments while the case is under review.",
+  'view.locked': 'The answers are locked in this state.',
+  'view.selfAssessment': 'Self-assessment',
+  'view.authorityVerdict': "Authority's verdict: {verdict}",
+  'view.noStatement': '(no statement)',
 } as const;
 
 export type MessageKey = keyof typeof en;

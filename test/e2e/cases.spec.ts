@@ -93,6 +93,14 @@ test('walk a case from draft to decision pending in the UI', async ({ gate, vaul
   }
   await expect(page.getByTestId('move-awaiting_remediation')).toBeDisabled();
 
+  // Under review the checklist is the authority's view: answers read-only, verdicts to give.
+  await page.getByRole('tab', { name: 'Tjekliste' }).click();
+  await expect(page.getByTestId('checklist-view')).toContainText('Myndighedens visning');
+  await expect(page.getByTestId('answer').first()).toContainText('Alle brugere er godkendt.');
+  const reviewed = page.getByTestId('checklist-item').first();
+  await reviewed.getByLabel('Godkenderens vurdering').selectOption('agreed');
+  await expect(reviewed.getByLabel('Godkenderens vurdering')).toHaveValue('agreed');
+
   await page.getByRole('tab', { name: 'Fund' }).click();
   const finding = page.getByRole('form', { name: 'Tilføj et fund' });
   await finding.getByLabel('Titel').fill('Logning gennemgås ikke');
@@ -164,4 +172,39 @@ test('import a catalogue version: a broken file is refused with its paths, a new
   );
   await expect(app.getByTestId('catalogue-message')).toContainText('− APP-02');
   await expect(app.getByTestId('catalogue-message')).toContainText('~ PER-01: text');
+});
+
+test("the system owner sees the owner's view: answers to prepare, no verdicts to give", async ({
+  gate,
+  dataFolder,
+}) => {
+  const folder = `${dataFolder}/owner-vault`;
+  const { vault: v } = await Vault.create(
+    folder,
+    PASSPHRASE,
+    { name: 'Olga Owner', organisation: 'Styrelsen', role: 'system_owner' },
+    TEST_CONFIG,
+  );
+  const { register, cases } = createServices(() => v);
+  const systemId = await register.createSystem({
+    ref: 'TTJ-3',
+    name: 'Ejers system',
+    phase: 'operational',
+    mode: 'dedicated',
+    levels: [{ domain: 'national', level: 'RESTRICTED' }],
+    userCount: 5,
+    minClearance: 'RESTRICTED',
+  });
+  const caseId = await cases.createCase({ systemId, type: 'initial' });
+  await v.close();
+  await unlock(gate, folder);
+  await expect(gate.getByRole('heading', { level: 1 })).toHaveText('Overblik');
+  await gate.goto(`${gate.url().split('#')[0]}#/cases/${caseId}`);
+  await expect(gate.getByTestId('checklist-view')).toContainText('Ejerens visning');
+  const item = gate.getByTestId('checklist-item').first();
+  await expect(item.getByLabel('Status')).toBeVisible();
+  await expect(item.getByLabel('Godkenderens vurdering')).toHaveCount(0);
+  await item.getByLabel('Status').selectOption('compliant');
+  await expect(gate.getByLabel('Selvevaluering')).toContainText('Opfyldt: 1');
+  await axeClean(gate, 'owner checklist');
 });

@@ -139,6 +139,28 @@ describe('cases', () => {
     });
   });
 
+  it('answers change while the case is with the owner, verdicts while it is with the authority', async () => {
+    const id = await cases.createCase({ systemId: await natoSecretSystem(), type: 'initial' });
+    await expect(cases.updateItem(id, 'PER-01', { verdict: 'agreed' })).rejects.toMatchObject({
+      code: 'ITEM_LOCKED',
+      details: { state: 'draft', part: 'verdicts' },
+    });
+    await answerAll(id);
+    await cases.transition(id, 'submitted', 'Ready');
+    await cases.transition(id, 'intake', 'Received');
+    await expect(
+      cases.updateItem(id, 'PER-01', { statement: 'Changed later' }),
+    ).rejects.toMatchObject({
+      code: 'ITEM_LOCKED',
+      details: { part: 'answers' },
+    });
+    await cases.updateItem(id, 'PER-01', { verdict: 'agreed', assessorComment: 'Seen.' });
+    expect(cases.getCase(id).items.find((i) => i.requirementId === 'PER-01')).toMatchObject({
+      statement: 'We meet PER-01.',
+      verdict: 'agreed',
+    });
+  });
+
   it('not applicable needs a justification before submission', async () => {
     const id = await cases.createCase({ systemId: await natoSecretSystem(), type: 'initial' });
     await answerAll(id);

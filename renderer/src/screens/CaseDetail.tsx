@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import {
+  editable,
   EVIDENCE_TYPES,
   FINDING_SEVERITIES,
   FINDING_STATUSES,
@@ -89,7 +90,9 @@ function Transitions({ detail, onMoved }: { detail: Detail; onMoved: () => void 
 function Checklist({ detail, onChanged }: { detail: Detail; onChanged: () => void }) {
   const t = useT();
   const language = useLanguage();
-  const accreditor = useVault((s) => s.status?.profile?.role === 'accreditor');
+  const role = useVault((s) => s.status?.profile?.role ?? 'system_owner');
+  const accreditor = role === 'accreditor';
+  const may = editable(detail.state, role);
   const [onlyOpen, setOnlyOpen] = useState(false);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [bulk, setBulk] = useState<Status>('compliant');
@@ -128,7 +131,7 @@ function Checklist({ detail, onChanged }: { detail: Detail; onChanged: () => voi
       if (next) {
         rows.current.get(next.requirementId)?.focus();
       }
-    } else if (/^[1-6]$/.test(key)) {
+    } else if (/^[1-6]$/.test(key) && may.answers) {
       event.preventDefault();
       void update(item, { status: ITEM_STATUSES[Number(key) - 1] ?? 'not_assessed' });
     } else if (key === 'x') {
@@ -149,10 +152,28 @@ function Checklist({ detail, onChanged }: { detail: Detail; onChanged: () => voi
     onChanged();
   }
 
+  const counts = ITEM_STATUSES.map(
+    (status) => [status, detail.items.filter((i) => i.status === status).length] as const,
+  );
   return (
     <div>
-      <p className="help">{t('checklist.keys')}</p>
-      <div className="toolbar">
+      <p className="view-note" data-testid="checklist-view">
+        {t(accreditor ? 'view.authority' : 'view.owner')}
+        {!may.answers ? ` ${t('view.locked')}` : ''}
+      </p>
+      {!accreditor ? (
+        <p className="windows" aria-label={t('view.selfAssessment')}>
+          {counts
+            .filter(([, n]) => n > 0)
+            .map(([status, n]) => (
+              <span key={status} className="window">
+                {t(`item.${status}`)}: {n}
+              </span>
+            ))}
+        </p>
+      ) : null}
+      {may.answers ? <p className="help">{t('checklist.keys')}</p> : null}
+      <div className="toolbar" hidden={!may.answers}>
         <label className="radio">
           <input
             type="checkbox"
@@ -220,15 +241,45 @@ function Checklist({ detail, onChanged }: { detail: Detail; onChanged: () => voi
                 <p className="help">
                   {t('checklist.evidence', { list: item.expectedEvidence.join(', ') })}
                 </p>
-                <div className="form-grid">
-                  <ChoiceField
-                    label={t('checklist.status')}
-                    value={item.status}
-                    choices={ITEM_STATUSES}
-                    render={(s) => t(`item.${s}`)}
-                    onChange={(v) => void update(item, { status: v })}
-                  />
-                  {accreditor ? (
+                {may.answers ? (
+                  <>
+                    <div className="form-grid">
+                      <ChoiceField
+                        label={t('checklist.status')}
+                        value={item.status}
+                        choices={ITEM_STATUSES}
+                        render={(s) => t(`item.${s}`)}
+                        onChange={(v) => void update(item, { status: v })}
+                      />
+                    </div>
+                    <Field
+                      label={t('checklist.statement')}
+                      defaultValue={item.statement}
+                      onBlur={(e) =>
+                        e.target.value !== item.statement &&
+                        void update(item, { statement: e.target.value })
+                      }
+                    />
+                    {item.status === 'not_applicable' ? (
+                      <Field
+                        label={t('checklist.justification')}
+                        defaultValue={item.justification}
+                        onBlur={(e) =>
+                          e.target.value !== item.justification &&
+                          void update(item, { justification: e.target.value })
+                        }
+                      />
+                    ) : null}
+                  </>
+                ) : (
+                  <p className="answer" data-testid="answer">
+                    <strong>{t(`item.${item.status}`)}</strong> —{' '}
+                    {item.statement || t('view.noStatement')}
+                    {item.justification ? ` (${item.justification})` : ''}
+                  </p>
+                )}
+                {may.verdicts ? (
+                  <div className="form-grid">
                     <ChoiceField
                       label={t('checklist.verdict')}
                       value={item.verdict}
@@ -236,35 +287,20 @@ function Checklist({ detail, onChanged }: { detail: Detail; onChanged: () => voi
                       render={(v) => t(`verdict.${v}`)}
                       onChange={(v) => void update(item, { verdict: v })}
                     />
-                  ) : null}
-                </div>
-                <Field
-                  label={t('checklist.statement')}
-                  defaultValue={item.statement}
-                  onBlur={(e) =>
-                    e.target.value !== item.statement &&
-                    void update(item, { statement: e.target.value })
-                  }
-                />
-                {item.status === 'not_applicable' ? (
-                  <Field
-                    label={t('checklist.justification')}
-                    defaultValue={item.justification}
-                    onBlur={(e) =>
-                      e.target.value !== item.justification &&
-                      void update(item, { justification: e.target.value })
-                    }
-                  />
-                ) : null}
-                {accreditor ? (
-                  <Field
-                    label={t('checklist.comment')}
-                    defaultValue={item.assessorComment}
-                    onBlur={(e) =>
-                      e.target.value !== item.assessorComment &&
-                      void update(item, { assessorComment: e.target.value })
-                    }
-                  />
+                    <Field
+                      label={t('checklist.comment')}
+                      defaultValue={item.assessorComment}
+                      onBlur={(e) =>
+                        e.target.value !== item.assessorComment &&
+                        void update(item, { assessorComment: e.target.value })
+                      }
+                    />
+                  </div>
+                ) : item.verdict !== 'none' || item.assessorComment ? (
+                  <p className="verdict" data-testid="verdict">
+                    {t('view.authorityVerdict', { verdict: t(`verdict.${item.verdict}`) })}
+                    {item.assessorComment ? ` — ${item.assessorComment}` : ''}
+                  </p>
                 ) : null}
               </article>
             </div>
