@@ -411,7 +411,7 @@ export const DashboardSchema = z.object({
   today: z.string(),
   approvals: z.array(
     z.object({
-      kind: z.enum(['record', 'interconnection']),
+      kind: z.enum(['record', 'interconnection', 'decision']),
       id: z.string(),
       title: z.string(),
       type: z.string(),

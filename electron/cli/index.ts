@@ -243,12 +243,20 @@ async function listCommand(
   });
 }
 
+function decisionSummary(d: ReturnType<VaultServices['decisions']['decision']>) {
+  if (!d) {
+    return null;
+  }
+  const { pdfBlob: _blob, ...rest } = d;
+  return rest;
+}
+
 async function casesCommand(io: CliIo, argv: string[]): Promise<Record<string, unknown>> {
   const [verb, ...rest] = argv;
   if (verb !== 'list' && verb !== 'show') {
     throw new UsageError(`unknown cases command: ${verb ?? ''}`);
   }
-  return withVault(io, rest, ({ cases }, _values, _vault, positionals) => {
+  return withVault(io, rest, ({ cases, decisions }, _values, _vault, positionals) => {
     const list = cases.listCases();
     if (verb === 'list') {
       return { count: list.length, cases: list };
@@ -276,6 +284,7 @@ async function casesCommand(io: CliIo, argv: string[]): Promise<Record<string, u
       history: c.history,
       findings: c.findings,
       evidence: c.evidence.map(({ address: _address, ...e }) => e),
+      decision: decisionSummary(decisions.decision(c.id)),
     };
   });
 }

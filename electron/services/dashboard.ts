@@ -76,6 +76,20 @@ export class DashboardService {
         systemId: n(r.system_id),
         validTo: s(r.valid_until),
       })),
+      ...all(
+        this.db,
+        `SELECT d.id, d.ref, d.type, d.valid_to, c.id AS case_id, c.system_id, s.ref AS system_ref, s.name AS system_name
+         FROM decisions d JOIN cases c ON c.id = d.case_id JOIN systems s ON s.id = c.system_id
+         WHERE d.valid_to BETWEEN ? AND ? AND c.state IN ('in_force','reaccreditation_due','decided')`,
+        [day, horizon],
+      ).map((r) => ({
+        kind: 'decision' as const,
+        id: s(r.case_id),
+        title: `${s(r.ref)} ${s(r.system_ref)} ${s(r.system_name)}`,
+        type: s(r.type),
+        systemId: n(r.system_id),
+        validTo: s(r.valid_to),
+      })),
     ]
       .map((a) => ({ ...a, daysLeft: daysBetween(day, a.validTo), window: windowOf(a.validTo) }))
       .sort((a, b) => a.validTo.localeCompare(b.validTo));

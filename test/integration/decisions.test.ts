@@ -188,6 +188,11 @@ describe('decisions', () => {
     expect(decision).toMatchObject({ type: 'full_approval', validTo: addMonths(today(), 36) });
     expect(decision.acceptedRisks.map((r) => r.residualLevel)).toEqual(['low']);
     expect(decision.dossierSha256).toMatch(/^[0-9a-f]{64}$/);
+    // A month before it runs out, the approval is on the dashboard.
+    const soon = services.dashboard.summary(addMonths(today(), 35));
+    expect(soon.approvals).toContainEqual(
+      expect.objectContaining({ kind: 'decision', id: caseId, validTo: addMonths(today(), 36) }),
+    );
     // The lifecycle now lets the approval come into force.
     expect(c.next.find((x) => x.to === 'in_force')?.verdict).toEqual({ ok: true });
 

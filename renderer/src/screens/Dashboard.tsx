@@ -69,11 +69,13 @@ export function Dashboard() {
             <li key={a.id}>
               <a
                 href={
-                  a.kind === 'record'
-                    ? hrefFor('records')
-                    : a.systemId
-                      ? hrefFor('systems', a.systemId)
-                      : hrefFor('systems')
+                  a.kind === 'decision'
+                    ? hrefFor('cases', a.id)
+                    : a.kind === 'record'
+                      ? hrefFor('records')
+                      : a.systemId
+                        ? hrefFor('systems', a.systemId)
+                        : hrefFor('systems')
                 }
               >
                 {a.title}
