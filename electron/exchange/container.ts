@@ -26,7 +26,8 @@ import {
   X509Certificate,
 } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { once } from 'node:events';
+import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
@@ -250,7 +251,12 @@ export async function writePackage(
     recipientCertPem?: string | null;
     onProgress?: (done: number, total: number) => void;
   },
-): Promise<{ sha256: string; size: number; manifest: Manifest }> {
+): Promise<{
+  sha256: string;
+  size: number;
+  manifest: Manifest;
+  manifestDigest: { sha256: string; size: number };
+}> {
   const sender = new X509Certificate(args.signer.certPem);
   const manifest: Manifest = {
     format: PACKAGE_FORMAT,
@@ -329,13 +335,23 @@ export async function writePackage(
     hash.update(chunk as Buffer);
     size += (chunk as Buffer).length;
   }
-  return { sha256: hash.digest('hex'), size, manifest };
+  return {
+    sha256: hash.digest('hex'),
+    size,
+    manifest,
+    manifestDigest: {
+      sha256: createHash('sha256').update(manifestBytes).digest('hex'),
+      size: manifestBytes.length,
+    },
+  };
 }
 
 // ---- reading ------------------------------------------------------------------------------
 
 export interface OpenPackage {
   manifest: Manifest;
+  /** SHA-256 and size of the signed manifest: the package's identity in logs. */
+  manifestDigest: { sha256: string; size: number };
   signer: { certPem: string; fingerprint: string; subject: string };
   encrypted: boolean;
   /** Streams a part's plaintext (decrypted when the package is encrypted). */
@@ -454,6 +470,12 @@ export async function openPackage(
     privateKeyFor?: (fingerprint: string) => string | null;
     limits?: Limits;
     onProgress?: (done: number, total: number) => void;
+    /**
+     * Receives a part's plaintext while it is hashed (after the signature and the sender have
+     * been verified), so an import reads each part once. Whatever it keeps is provisional: the
+     * caller must discard it if this function throws.
+     */
+    consume?: (part: ManifestPart, stream: Readable) => Promise<{ sha256: string }> | null;
   },
 ): Promise<OpenPackage> {
   const limits = options.limits ?? DEFAULT_LIMITS;
@@ -562,22 +584,39 @@ export async function openPackage(
       }
       const hash = createHash('sha256');
       let size = 0;
+      const tee = new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
+      const consumer = options.consume?.(part, tee) ?? null;
+      let digest: string;
       try {
         for await (const chunk of await read(part.path)) {
-          hash.update(chunk as Buffer);
+          // A consumer that hashes what it receives (the blob store does) saves a second pass.
+          if (!consumer) {
+            hash.update(chunk as Buffer);
+          }
           size += (chunk as Buffer).length;
           done += (chunk as Buffer).length;
           options.onProgress?.(done, total);
+          if (consumer && !tee.write(chunk)) {
+            await once(tee, 'drain');
+          }
         }
+        tee.end();
+        digest = consumer ? (await consumer).sha256 : hash.digest('hex');
       } catch (error) {
+        tee.destroy();
+        await consumer?.catch(() => undefined);
         throw error instanceof AppError ? error : reject('MALFORMED', part.path);
       }
-      if (size !== part.size || hash.digest('hex') !== part.sha256) {
+      if (size !== part.size || digest !== part.sha256) {
         throw reject('HASH_MISMATCH', part.path);
       }
     }
     return {
       manifest,
+      manifestDigest: {
+        sha256: createHash('sha256').update(manifestBytes).digest('hex'),
+        size: manifestBytes.length,
+      },
       signer: { certPem: cert.toString(), fingerprint, subject: cert.subject.replace(/\n/g, ', ') },
       encrypted: key !== null,
       read,

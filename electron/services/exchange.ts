@@ -9,6 +9,7 @@
  * (`inspect`), then applies everything in one vault change: either all of it lands, or nothing.
  */
 import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { Database, SqlValue } from 'sql.js';
 import { parseCatalogue } from '../../shared/catalogue';
 import { AppError } from '../../shared/errors';
@@ -21,6 +22,7 @@ import {
   reject,
   writePackage,
   type Limits,
+  type ManifestPart,
   type OpenPackage,
   type PackageKind,
   type PartSource,
@@ -332,8 +334,13 @@ export class ExchangeService {
           { id: s(c.id), ref: s(c.ref) },
           recipient,
           written.manifest.sender.fingerprint,
-          written,
-          { parts: parts.length, encrypted: Boolean(options.recipientCertPem) },
+          // Both sides log the package by its signed manifest; the file's own hash is kept too.
+          written.manifestDigest,
+          {
+            parts: parts.length,
+            encrypted: Boolean(options.recipientCertPem),
+            fileSha256: written.sha256,
+          },
         ),
     );
     return {
@@ -395,12 +402,14 @@ export class ExchangeService {
   private async open(
     file: string,
     onProgress?: (done: number, total: number) => void,
+    consume?: (part: ManifestPart, stream: Readable) => Promise<{ sha256: string }> | null,
   ): Promise<OpenPackage> {
     const trusted = this.decisions.trusted().map((t) => t.fingerprint);
     return openPackage(file, {
       trusted,
       limits: this.limits,
       onProgress,
+      consume,
       privateKeyFor: (fingerprint) => {
         const id = this.decisions.identityIdByFingerprint(fingerprint);
         if (!id) {
@@ -474,16 +483,31 @@ export class ExchangeService {
     file: string,
     options: { expect?: PackageKind; onProgress?: (done: number, total: number) => void } = {},
   ): Promise<ImportPreview> {
-    const pkg = await this.open(file, options.onProgress);
     const created: StoredBlob[] = [];
+    // Evidence goes into the blob store as it is verified (one read of the package); if anything
+    // fails, the blobs written here are removed again.
+    const stored = new Map<string, StoredBlob>();
+    let pkg: OpenPackage | null = null;
     try {
+      pkg = await this.open(file, options.onProgress, (part, stream) =>
+        part.type === 'evidence'
+          ? this.vault()
+              .blobs.put(stream as AsyncIterable<Uint8Array>)
+              .then((blob) => {
+                created.push(blob);
+                stored.set(part.path, blob);
+                return blob;
+              })
+          : null,
+      );
       if (options.expect && pkg.manifest.kind !== options.expect) {
         throw reject('WRONG_KIND', pkg.manifest.kind);
       }
       const preview = await this.preview(pkg);
-      const fileFacts = await this.fileFacts(file);
+      // The log names the package by its signed manifest (which lists every part's hash).
+      const fileFacts = pkg.manifestDigest;
       if (pkg.manifest.kind === 'submission') {
-        await this.applySubmission(pkg, created, fileFacts);
+        await this.applySubmission(pkg, created, fileFacts, stored);
       } else {
         await this.applyDecision(pkg, created, fileFacts);
       }
@@ -497,20 +521,8 @@ export class ExchangeService {
       }
       throw error;
     } finally {
-      pkg.close();
+      pkg?.close();
     }
-  }
-
-  private async fileFacts(file: string): Promise<{ sha256: string; size: number }> {
-    const { createReadStream } = await import('node:fs');
-    const { createHash } = await import('node:crypto');
-    const hash = createHash('sha256');
-    let size = 0;
-    for await (const chunk of createReadStream(file)) {
-      hash.update(chunk as Buffer);
-      size += (chunk as Buffer).length;
-    }
-    return { sha256: hash.digest('hex'), size };
   }
 
   private async store(pkg: OpenPackage, path: string, created: StoredBlob[]): Promise<StoredBlob> {
@@ -523,6 +535,7 @@ export class ExchangeService {
     pkg: OpenPackage,
     created: StoredBlob[],
     file: { sha256: string; size: number },
+    stored: ReadonlyMap<string, StoredBlob>,
   ) {
     const content = await pkg.json<SubmissionContent>('parts/submission.json');
     const c = content.case;
@@ -539,7 +552,7 @@ export class ExchangeService {
     }
     const blobs = new Map<string, StoredBlob>();
     for (const e of content.evidence) {
-      const blob = await this.store(pkg, e.part, created);
+      const blob = stored.get(e.part) ?? (await this.store(pkg, e.part, created));
       if (blob.sha256 !== s(e.sha256)) {
         throw reject('HASH_MISMATCH', e.part);
       }

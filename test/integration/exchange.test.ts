@@ -214,6 +214,14 @@ describe('air-gap round trip', () => {
     expect(o.exchange.exchangeLog().map((l) => `${l.direction}:${l.kind}`)).toEqual(
       expect.arrayContaining(['sent:submission', 'received:decision']),
     );
+    // Sender and receiver name the same package by the same (manifest) hash.
+    const sent = a.exchange
+      .exchangeLog()
+      .find((l) => l.direction === 'sent' && l.kind === 'decision');
+    const received = o.exchange
+      .exchangeLog()
+      .find((l) => l.direction === 'received' && l.kind === 'decision');
+    expect(received?.sha256).toBe(sent?.sha256);
   });
 });
 
@@ -269,6 +277,15 @@ describe('hostile packages leave the vault untouched', () => {
       code: 'PACKAGE_REJECTED',
     });
     expect(auditCount(owner)).toBe(audit);
+  });
+
+  it('damaged evidence is refused after its blob was written, and the blob is removed again', async () => {
+    const bytes = readFileSync(submissionFile);
+    // The evidence (300 kB of the package) sits in the middle of the archive.
+    bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
+    const file = join(work.path, 'damaged-evidence.awbpkg');
+    writeFileSync(file, bytes);
+    await refused(file, 'DECRYPTION_FAILED');
   });
 
   it('an unknown signer, a package for someone else, and the wrong kind are refused', async () => {
