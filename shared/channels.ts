@@ -70,6 +70,7 @@ export const INVOKE_CHANNELS = [
   'trust:remove',
   'decisions:get',
   'decisions:issue',
+  'decisions:preview',
   'documents:issue',
   'documents:decisionPdf',
   'documents:verify',

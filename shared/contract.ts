@@ -940,6 +940,10 @@ export const contract = {
     z.object({ caseId: z.string().uuid(), decision: DecisionInput }).strict(),
     z.object({ id: z.string(), ref: z.string(), pdfSha256: z.string() }).strict(),
   ),
+  'decisions:preview': invoke(
+    z.object({ caseId: z.string().uuid(), decision: DecisionInput }).strict(),
+    z.object({ pdf: z.string() }).strict(),
+  ),
   'documents:issue': invoke(
     DocumentRequest,
     z.object({ id: z.string(), sha256: z.string(), pdf: z.string() }).strict(),

@@ -199,6 +199,9 @@ export const handlers: HandlerTable = {
   },
   'decisions:issue': async (input, ctx) =>
     ctx.decisions.issueDecision(input.caseId, input.decision),
+  'decisions:preview': async (input, ctx) => ({
+    pdf: (await ctx.decisions.previewDecision(input.caseId, input.decision)).toString('base64'),
+  }),
   'documents:issue': async (input, ctx) => {
     const issued = await ctx.decisions.issueDocument(input);
     return { id: issued.id, sha256: issued.sha256, pdf: issued.pdf.toString('base64') };

@@ -736,6 +736,28 @@ export class DecisionService {
     };
   }
 
+  /** The letter a decision would produce now: its reference, validity and layout. */
+  private letter(caseId: string, input: ReturnType<typeof DecisionInput.parse>) {
+    const approving = APPROVING.includes(input.type);
+    const validFrom = input.validFrom ?? today();
+    const validTo = approving
+      ? (input.validTo ?? this.defaultValidTo(caseId, input.type, validFrom))
+      : null;
+    const snapshot = this.dossierSnapshot(caseId);
+    const count = Number(all(this.db, 'SELECT count(*) AS c FROM decisions')[0]?.c ?? 0);
+    const ref = `DEC-${today().slice(0, 4)}-${String(count + 1).padStart(4, '0')}`;
+    const spec = this.decisionSpec(caseId, ref, input, validTo, snapshot.sha256, input.conditions);
+    return { ref, validFrom, validTo, snapshot, spec };
+  }
+
+  /** The decision letter as it would be issued, unsigned and marked as a draft: to read before signing. */
+  async previewDecision(caseId: string, raw: unknown): Promise<Buffer> {
+    const input = DecisionInput.parse(raw);
+    const { spec } = this.letter(caseId, input);
+    const draft = translate(input.language, 'doc.draft');
+    return this.render({ ...spec, title: `${draft} - ${spec.title}`, version: draft });
+  }
+
   /**
    * Issues the decision on a case in "decision pending": checks the lifecycle would accept it,
    * renders and signs the letter, stores it, records the decision and its conditions, and moves
@@ -759,18 +781,10 @@ export class DecisionService {
       });
     }
     const identity = this.signingIdentity(input.identityId);
+    const { ref, validFrom, validTo, snapshot, spec } = this.letter(caseId, input);
     const approving = APPROVING.includes(input.type);
-    const validFrom = input.validFrom ?? today();
-    const validTo = approving
-      ? (input.validTo ?? this.defaultValidTo(caseId, input.type, validFrom))
-      : null;
-    const snapshot = this.dossierSnapshot(caseId);
-    const count = Number(all(this.db, 'SELECT count(*) AS c FROM decisions')[0]?.c ?? 0);
-    const ref = `DEC-${today().slice(0, 4)}-${String(count + 1).padStart(4, '0')}`;
     const signingTime = new Date();
-    const unsigned = await this.render(
-      this.decisionSpec(caseId, ref, input, validTo, snapshot.sha256, input.conditions),
-    );
+    const unsigned = await this.render(spec);
     const actor = this.vault().actor;
     const pdf = await signPdf(unsigned, identity, {
       name: actor.name,

@@ -842,4 +842,7 @@ export const da: Messages = {
   'view.selfAssessment': 'Selvevaluering',
   'view.authorityVerdict': 'Myndighedens vurdering: {verdict}',
   'view.noStatement': '(ingen redegørelse)',
+  'doc.draft': 'UDKAST',
+  'decision.preview': 'Vis brevet først',
+  'decision.previewing': 'Opsætter udkastet…',
 };

@@ -844,6 +844,9 @@ export const en = {
   'view.selfAssessment': 'Self-assessment',
   'view.authorityVerdict': "Authority's verdict: {verdict}",
   'view.noStatement': '(no statement)',
+  'doc.draft': 'DRAFT',
+  'decision.preview': 'Preview the letter',
+  'decision.previewing': 'Laying out the draft…',
 } as const;
 
 export type MessageKey = keyof typeof en;

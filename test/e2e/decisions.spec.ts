@@ -60,6 +60,13 @@ test('create an identity, issue and sign a decision, verify the letter, see a ta
   const form = page.getByRole('form', { name: 'Træf afgørelsen' });
   await form.getByLabel('Vilkår').fill('Beredskabsplanen afprøves');
   await form.getByLabel('Begrundelse').fill('Kravene er opfyldt.');
+  // Read the letter before signing it.
+  await form.getByRole('button', { name: 'Vis brevet først' }).click();
+  await expect(form.getByTestId('letter-draft').getByTestId('preview-page')).toHaveText(
+    'Side 1 af 1',
+    { timeout: 30_000 },
+  );
+  await page.screenshot({ path: 'test-results/decision-draft.png', fullPage: true });
   await form.getByRole('button', { name: 'Træf og signér' }).click();
   const decision = page.getByTestId('case-decision');
   await expect(decision.getByTestId('verification')).toContainText(

@@ -13,7 +13,7 @@ import { useLanguage } from '../stores/preferences';
 
 const IMAGE = /\.(png|jpe?g|gif|webp|bmp)$/i;
 
-function bytesOf(base64: string): Uint8Array<ArrayBuffer> {
+export function bytesOf(base64: string): Uint8Array<ArrayBuffer> {
   const binary = atob(base64);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) {
@@ -43,7 +43,8 @@ async function loadPdf(data: Uint8Array): Promise<PdfDocument> {
   }).promise;
 }
 
-function PdfView({ data }: { data: Uint8Array }) {
+/** A PDF drawn page by page onto a canvas (used for evidence and for draft letters). */
+export function PdfView({ data }: { data: Uint8Array }) {
   const t = useT();
   const canvas = useRef<HTMLCanvasElement>(null);
   const [doc, setDoc] = useState<PdfDocument | null>(null);

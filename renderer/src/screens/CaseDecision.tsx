@@ -8,6 +8,7 @@ import type { CaseDetail, ResponseOf } from '../../../shared/contract';
 import { errorMessage, type MessageKey } from '../../../shared/i18n';
 import { APPROVING, DECISION_TYPES, type DecisionType } from '../../../shared/lifecycle';
 import { call, callRaw } from '../api';
+import { bytesOf, PdfView } from '../components/EvidencePreview';
 import { Field, SelectField } from '../components/Field';
 import { useT } from '../i18n';
 import { pdfUrl } from '../pdf';
@@ -51,6 +52,19 @@ function IssueForm({
   const identities = (listing?.identities ?? []).filter((i) => !i.expired);
   const chosen = identityId || identities[0]?.id || '';
   const approving = APPROVING.includes(type);
+  const [draft, setDraft] = useState<Uint8Array | null>(null);
+  const payload = () => ({
+    type,
+    validTo: approving ? validTo || info.defaults[type] || null : null,
+    conditions: conditions
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .map((text) => ({ text })),
+    identityId: chosen,
+    language: docLanguage,
+    reason,
+  });
   return (
     <form
       className="panel entity-form"
@@ -61,18 +75,7 @@ function IssueForm({
         setMessage(null);
         void callRaw('decisions:issue', {
           caseId: detail.id,
-          decision: {
-            type,
-            validTo: approving ? validTo || info.defaults[type] || null : null,
-            conditions: conditions
-              .split('\n')
-              .map((line) => line.trim())
-              .filter(Boolean)
-              .map((text) => ({ text })),
-            identityId: chosen,
-            language: docLanguage,
-            reason,
-          },
+          decision: payload(),
         }).then((r) => {
           setBusy(false);
           if (r.ok) {
@@ -150,14 +153,42 @@ function IssueForm({
         onChange={(e) => setReason(e.target.value)}
       />
       <p className="help">{t('decision.dossier', { sha: grouped(info.dossierSha256) })}</p>
-      <button type="submit" disabled={busy || !chosen}>
-        {busy ? t('decision.signing') : t('decision.issueAndSign')}
-      </button>
+      <div className="toolbar">
+        <button
+          type="button"
+          className="secondary"
+          disabled={busy || !chosen}
+          onClick={() => {
+            setBusy(true);
+            setMessage(null);
+            void callRaw('decisions:preview', { caseId: detail.id, decision: payload() }).then(
+              (r) => {
+                setBusy(false);
+                if (r.ok) {
+                  setDraft(bytesOf(r.value.pdf));
+                } else {
+                  setMessage(errorMessage(language, r.error.code));
+                }
+              },
+            );
+          }}
+        >
+          {t('decision.preview')}
+        </button>
+        <button type="submit" disabled={busy || !chosen}>
+          {busy ? t('decision.signing') : t('decision.issueAndSign')}
+        </button>
+      </div>
       {busy ? <progress aria-label={t('decision.signing')} /> : null}
       {message ? (
         <p className="form-error" role="alert">
           {message}
         </p>
+      ) : null}
+      {draft ? (
+        <div data-testid="letter-draft">
+          <PdfView data={draft} />
+        </div>
       ) : null}
     </form>
   );
