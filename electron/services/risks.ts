@@ -117,6 +117,64 @@ function substance(r: Record<string, SqlValue>): RiskSubstance {
   };
 }
 
+/** The columns a risk's input and assessment set, in one order for INSERT and UPDATE. */
+const RISK_FIELDS = [
+  'case_id',
+  'matrix_id',
+  'scope',
+  'threat_source',
+  'threat_event',
+  'vulnerability',
+  'impact_c',
+  'impact_i',
+  'impact_a',
+  'impact_auth',
+  'likelihood',
+  'inherent_level',
+  'inherent_rank',
+  'treatment',
+  'measures',
+  'residual_likelihood',
+  'residual_impact',
+  'residual_level',
+  'residual_rank',
+  'owner',
+  'review_date',
+  'updated_at',
+] as const;
+
+function riskValues(
+  input: ReturnType<typeof RiskInput.parse>,
+  matrixId: string,
+  assessed: ReturnType<typeof assess>,
+  now: string,
+): SqlValue[] {
+  return [
+    input.caseId ?? null,
+    matrixId,
+    input.scope,
+    input.threatSource,
+    input.threatEvent,
+    input.vulnerability,
+    input.confidentiality,
+    input.integrity,
+    input.availability,
+    input.authenticity,
+    input.likelihood,
+    assessed.inherent?.id ?? null,
+    assessed.inherent?.index ?? null,
+    input.treatment,
+    input.measures,
+    input.residualLikelihood,
+    input.residualImpact,
+    assessed.residual.id,
+    assessed.residual.index,
+    input.owner,
+    input.reviewDate ?? null,
+    now,
+  ];
+}
+
 export class RiskService {
   constructor(private readonly vault: () => Vault) {}
 
@@ -391,38 +449,9 @@ export class RiskService {
       { action: 'risk.create', entityType: 'risk', entityId: id, changes: { ref, ...input } },
       (db) => {
         db.run(
-          `INSERT INTO risks (id, ref, system_id, case_id, matrix_id, scope, threat_source, threat_event, vulnerability,
-             impact_c, impact_i, impact_a, impact_auth, likelihood, inherent_level, inherent_rank, treatment, measures,
-             residual_likelihood, residual_impact, residual_level, residual_rank, owner, review_date, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            id,
-            ref,
-            input.systemId,
-            input.caseId ?? null,
-            matrix.id,
-            input.scope,
-            input.threatSource,
-            input.threatEvent,
-            input.vulnerability,
-            input.confidentiality,
-            input.integrity,
-            input.availability,
-            input.authenticity,
-            input.likelihood,
-            assessed.inherent?.id ?? null,
-            assessed.inherent?.index ?? null,
-            input.treatment,
-            input.measures,
-            input.residualLikelihood,
-            input.residualImpact,
-            assessed.residual.id,
-            assessed.residual.index,
-            input.owner,
-            input.reviewDate ?? null,
-            now,
-            now,
-          ],
+          `INSERT INTO risks (id, ref, system_id, created_at, ${RISK_FIELDS.join(', ')})
+           VALUES (${['?', '?', '?', '?', ...RISK_FIELDS.map(() => '?')].join(', ')})`,
+          [id, ref, input.systemId, now, ...riskValues(input, matrix.id, assessed, now)],
         );
         this.writeLinks(db, id, input);
         this.recordReview(db, id, 'created', matrix.id, assessed);
@@ -454,37 +483,10 @@ export class RiskService {
         },
       },
       (db) => {
-        db.run(
-          `UPDATE risks SET case_id = ?, matrix_id = ?, scope = ?, threat_source = ?, threat_event = ?, vulnerability = ?,
-             impact_c = ?, impact_i = ?, impact_a = ?, impact_auth = ?, likelihood = ?, inherent_level = ?, inherent_rank = ?,
-             treatment = ?, measures = ?, residual_likelihood = ?, residual_impact = ?, residual_level = ?, residual_rank = ?,
-             owner = ?, review_date = ?, updated_at = ? WHERE id = ?`,
-          [
-            input.caseId ?? null,
-            matrix.id,
-            input.scope,
-            input.threatSource,
-            input.threatEvent,
-            input.vulnerability,
-            input.confidentiality,
-            input.integrity,
-            input.availability,
-            input.authenticity,
-            input.likelihood,
-            assessed.inherent?.id ?? null,
-            assessed.inherent?.index ?? null,
-            input.treatment,
-            input.measures,
-            input.residualLikelihood,
-            input.residualImpact,
-            assessed.residual.id,
-            assessed.residual.index,
-            input.owner,
-            input.reviewDate ?? null,
-            now,
-            id,
-          ],
-        );
+        db.run(`UPDATE risks SET ${RISK_FIELDS.map((f) => `${f} = ?`).join(', ')} WHERE id = ?`, [
+          ...riskValues(input, matrix.id, assessed, now),
+          id,
+        ]);
         this.writeLinks(db, id, input);
         this.recordReview(db, id, 'reviewed', matrix.id, assessed);
       },

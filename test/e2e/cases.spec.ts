@@ -1,19 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { createServices } from '../../electron/services';
 import { BASELINE_FILE } from '../../electron/services/cases';
 import { Vault } from '../../electron/vault/vault';
 import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
-import { expect, test, unlock } from './fixtures';
-
-async function axeClean(page: Page, where: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const severe = results.violations.filter(
-    (v) => v.impact === 'serious' || v.impact === 'critical',
-  );
-  expect(severe.map((v) => `${where}: ${v.id} ${v.help}`)).toEqual([]);
-}
+import { axeClean, expect, test, unlock } from './fixtures';
 
 test('walk a case from draft to decision pending in the UI', async ({ gate, vault }) => {
   // A system and a case whose checklist is answered but for its first two requirements.

@@ -3,6 +3,7 @@
  * and every page is watched: a request outside the preview's origin or a CSP violation fails
  * the test at its end.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Page } from '@playwright/test';
 import type { PreviewServer } from '../../electron/preview/server';
 import { tempFolder } from '../helpers/context';
@@ -84,5 +85,14 @@ export const test = withGate.extend<{ app: Page }>({
     await use(gate);
   },
 });
+
+/** Fails on any serious or critical accessibility violation on the page, naming where. */
+export async function axeClean(page: Page, where: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const severe = results.violations.filter(
+    (v) => v.impact === 'serious' || v.impact === 'critical',
+  );
+  expect(severe.map((v) => `${where}: ${v.id} ${v.help}`)).toEqual([]);
+}
 
 export { expect };

@@ -1,18 +1,8 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
 import { seedDemo } from '../../electron/services/demo';
 import { RegisterService } from '../../electron/services/register';
 import { Vault } from '../../electron/vault/vault';
 import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
-import { expect, test, unlock } from './fixtures';
-
-async function axeClean(page: Page, where: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const severe = results.violations.filter(
-    (v) => v.impact === 'serious' || v.impact === 'critical',
-  );
-  expect(severe.map((v) => `${where}: ${v.id} ${v.help}`)).toEqual([]);
-}
+import { axeClean, expect, test, unlock } from './fixtures';
 
 test('register a system, see validation explained, edit it, filter, and find it again after reload and lock', async ({
   app,

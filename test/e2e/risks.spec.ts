@@ -1,17 +1,7 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
 import { createServices } from '../../electron/services';
 import { Vault } from '../../electron/vault/vault';
 import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
-import { expect, test, unlock } from './fixtures';
-
-async function axeClean(page: Page, where: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const severe = results.violations.filter(
-    (v) => v.impact === 'serious' || v.impact === 'critical',
-  );
-  expect(severe.map((v) => `${where}: ${v.id} ${v.help}`)).toEqual([]);
-}
+import { axeClean, expect, test, unlock } from './fixtures';
 
 test('set criteria, add a risk, treat it, accept it; the heat map and the dashboard follow', async ({
   gate,

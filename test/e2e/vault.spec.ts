@@ -1,18 +1,8 @@
-import AxeBuilder from '@axe-core/playwright';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import { Vault, vaultPath } from '../../electron/vault/vault';
 import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
-import { expect, test, unlock } from './fixtures';
-
-async function axeClean(page: Page, where: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const severe = results.violations.filter(
-    (v) => v.impact === 'serious' || v.impact === 'critical',
-  );
-  expect(severe.map((v) => `${where}: ${v.id} ${v.help}`)).toEqual([]);
-}
+import { axeClean, expect, test, unlock } from './fixtures';
 
 test('create a vault with the wizard, confirm the recovery key, and land in the shell', async ({
   gate,

@@ -10,6 +10,7 @@ import { APPROVING, DECISION_TYPES, type DecisionType } from '../../../shared/li
 import { call, callRaw } from '../api';
 import { bytesOf, PdfView } from '../components/EvidencePreview';
 import { Field, SelectField } from '../components/Field';
+import { FileButton } from '../components/FileButton';
 import { useT } from '../i18n';
 import { pdfUrl } from '../pdf';
 import { useLanguage } from '../stores/preferences';
@@ -286,20 +287,11 @@ function Packages({ detail, decided }: { detail: CaseDetail; decided: boolean })
           onChange={(e) => setFolder(e.target.value)}
           placeholder="/media/usb"
         />
-        <label className="button secondary">
-          {recipient ? t('packages.recipientChosen') : t('packages.recipient')}
-          <input
-            type="file"
-            accept=".pem,.crt,.cer"
-            className="visually-hidden"
-            onChange={(e) => {
-              const file = e.target.files?.[0];
-              if (file) {
-                void file.text().then(setRecipient);
-              }
-            }}
-          />
-        </label>
+        <FileButton
+          label={recipient ? t('packages.recipientChosen') : t('packages.recipient')}
+          accept=".pem,.crt,.cer"
+          onFile={(file) => void file.text().then(setRecipient)}
+        />
         <button
           type="button"
           disabled={!identityId || !folder}

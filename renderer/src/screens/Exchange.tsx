@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import type { ResponseOf } from '../../../shared/contract';
 import { errorMessage } from '../../../shared/i18n';
 import { call, callRaw } from '../api';
+import { FileButton } from '../components/FileButton';
 import { Field } from '../components/Field';
 import { TableHead } from '../components/TableHead';
 import { useT } from '../i18n';
@@ -25,32 +26,23 @@ function VerifyPdf() {
     <section className="panel" aria-labelledby="verify-title">
       <h2 id="verify-title">{t('verify.title')}</h2>
       <p className="help">{t('verify.help')}</p>
-      <label className="button secondary">
-        {t('verify.choose')}
-        <input
-          type="file"
-          accept="application/pdf,.pdf"
-          className="visually-hidden"
-          data-testid="verify-file"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            e.target.value = '';
-            if (!file) {
-              return;
+      <FileButton
+        label={t('verify.choose')}
+        accept="application/pdf,.pdf"
+        testId="verify-file"
+        onFile={(file) => {
+          setResult(null);
+          void fileToBase64(file).then(async (pdf) => {
+            const r = await callRaw('documents:verify', { pdf });
+            if (r.ok) {
+              setError(null);
+              setResult(r.value);
+            } else {
+              setError(errorMessage(language, r.error.code));
             }
-            setResult(null);
-            void fileToBase64(file).then(async (pdf) => {
-              const r = await callRaw('documents:verify', { pdf });
-              if (r.ok) {
-                setError(null);
-                setResult(r.value);
-              } else {
-                setError(errorMessage(language, r.error.code));
-              }
-            });
-          }}
-        />
-      </label>
+          });
+        }}
+      />
       {result ? <VerificationResult result={result} /> : null}
       {error ? (
         <p className="form-error" role="alert">

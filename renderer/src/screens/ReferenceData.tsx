@@ -7,6 +7,7 @@ import { useT } from '../i18n';
 import { useLanguage } from '../stores/preferences';
 import { useRegister } from '../stores/register';
 import { OrganisationForm, ProductForm } from './RegisterForms';
+import { FileButton } from '../components/FileButton';
 
 function CatalogueImport() {
   const t = useT();
@@ -63,16 +64,12 @@ function CatalogueImport() {
   return (
     <>
       <h3>{t('catalogue.title')}</h3>
-      <label className="button secondary file-button">
-        {t('catalogue.import')}
-        <input
-          type="file"
-          accept=".json,application/json"
-          className="visually-hidden"
-          data-testid="catalogue-import"
-          onChange={(e) => void importFile(e.target.files?.[0])}
-        />
-      </label>
+      <FileButton
+        label={t('catalogue.import')}
+        accept=".json,application/json"
+        testId="catalogue-import"
+        onFile={(file) => void importFile(file)}
+      />
       {message ? (
         <ul
           role="status"
@@ -190,16 +187,12 @@ export function ReferenceData() {
           </table>
         </>
       ) : null}
-      <label className="button secondary file-button">
-        {t('scheme.import')}
-        <input
-          type="file"
-          accept=".json,application/json"
-          className="visually-hidden"
-          data-testid="scheme-import"
-          onChange={(e) => void importScheme(e.target.files?.[0])}
-        />
-      </label>
+      <FileButton
+        label={t('scheme.import')}
+        accept=".json,application/json"
+        testId="scheme-import"
+        onFile={(file) => void importScheme(file)}
+      />
       {schemeMessage ? (
         <div role="status" data-testid="scheme-message">
           <p className={schemeMessage.ok ? undefined : 'form-error'}>{schemeMessage.text}</p>

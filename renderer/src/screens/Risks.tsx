@@ -9,6 +9,7 @@ import type { RiskRow } from '../../../shared/contract';
 import { errorMessage } from '../../../shared/i18n';
 import { combinedImpact, type RiskMatrix } from '../../../shared/risk';
 import { call, callRaw } from '../api';
+import { FileButton } from '../components/FileButton';
 import { Field, SelectField } from '../components/Field';
 import { HeatMap, RiskMovement, type Cell } from '../components/RiskCharts';
 import { TableHead } from '../components/TableHead';
@@ -164,45 +165,37 @@ function Criteria({ onSaved }: { onSaved: () => void }) {
             onChange={(e) => setMonths(e.target.value)}
           />
           <button type="submit">{t('risk.criteria.save')}</button>
-          <label className="button secondary">
-            {t('risk.matrix.import')}
-            <input
-              type="file"
-              accept="application/json,.json"
-              className="visually-hidden"
-              onChange={(e) => {
-                const file = e.target.files?.[0];
-                if (!file) {
+          <FileButton
+            label={t('risk.matrix.import')}
+            accept="application/json,.json"
+            onFile={(file) => {
+              void file.text().then(async (content) => {
+                let parsed: unknown;
+                try {
+                  parsed = JSON.parse(content);
+                } catch {
+                  setMessage(t('risk.matrix.notJson'));
                   return;
                 }
-                void file.text().then(async (content) => {
-                  let parsed: unknown;
-                  try {
-                    parsed = JSON.parse(content);
-                  } catch {
-                    setMessage(t('risk.matrix.notJson'));
-                    return;
-                  }
-                  const r = await callRaw('risks:importMatrix', { matrix: parsed });
-                  if (r.ok) {
-                    setMessage(t('risk.matrix.imported', { id: r.value.id }));
-                    onSaved();
-                  } else {
-                    const issues = (r.error.details?.issues ?? []) as {
-                      path: (string | number)[];
-                      message: string;
-                    }[];
-                    setMessage(
-                      [
-                        errorMessage(language, r.error.code),
-                        ...issues.map((i) => `${i.path.join('.')}: ${i.message}`),
-                      ].join(' · '),
-                    );
-                  }
-                });
-              }}
-            />
-          </label>
+                const r = await callRaw('risks:importMatrix', { matrix: parsed });
+                if (r.ok) {
+                  setMessage(t('risk.matrix.imported', { id: r.value.id }));
+                  onSaved();
+                } else {
+                  const issues = (r.error.details?.issues ?? []) as {
+                    path: (string | number)[];
+                    message: string;
+                  }[];
+                  setMessage(
+                    [
+                      errorMessage(language, r.error.code),
+                      ...issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+                    ].join(' · '),
+                  );
+                }
+              });
+            }}
+          />
         </form>
       ) : null}
       {message ? <p role="status">{message}</p> : null}

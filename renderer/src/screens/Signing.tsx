@@ -8,6 +8,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ResponseOf } from '../../../shared/contract';
 import { errorMessage } from '../../../shared/i18n';
 import { call, callRaw } from '../api';
+import { FileButton } from '../components/FileButton';
 import { Field } from '../components/Field';
 import { useT } from '../i18n';
 import { fileToBase64 } from '../pdf';
@@ -170,35 +171,26 @@ export function SigningIdentities() {
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
-        <label className="button secondary">
-          {t('signing.importP12')}
-          <input
-            type="file"
-            accept=".p12,.pfx,application/x-pkcs12"
-            className="visually-hidden"
-            onChange={(e) => {
-              const file = e.target.files?.[0];
-              e.target.value = '';
-              if (!file) {
-                return;
-              }
-              void fileToBase64(file).then(async (data) => {
-                const r = await callRaw('identities:importKeyFile', {
-                  label: file.name,
-                  data,
-                  password,
-                });
-                setPassword('');
-                if (r.ok) {
-                  setMessage(t('signing.imported'));
-                  reload();
-                } else {
-                  fail(r.error.code);
-                }
+        <FileButton
+          label={t('signing.importP12')}
+          accept=".p12,.pfx,application/x-pkcs12"
+          onFile={(file) => {
+            void fileToBase64(file).then(async (data) => {
+              const r = await callRaw('identities:importKeyFile', {
+                label: file.name,
+                data,
+                password,
               });
-            }}
-          />
-        </label>
+              setPassword('');
+              if (r.ok) {
+                setMessage(t('signing.imported'));
+                reload();
+              } else {
+                fail(r.error.code);
+              }
+            });
+          }}
+        />
       </div>
       <h3>{t('trust.title')}</h3>
       <p className="help">{t('trust.help')}</p>
@@ -221,30 +213,21 @@ export function SigningIdentities() {
           </li>
         ))}
       </ul>
-      <label className="button secondary">
-        {t('trust.add')}
-        <input
-          type="file"
-          accept=".pem,.crt,.cer"
-          className="visually-hidden"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            e.target.value = '';
-            if (!file) {
-              return;
+      <FileButton
+        label={t('trust.add')}
+        accept=".pem,.crt,.cer"
+        onFile={(file) => {
+          void file.text().then(async (pem) => {
+            const r = await callRaw('trust:add', { pem });
+            if (r.ok) {
+              setMessage(t('trust.added'));
+              reload();
+            } else {
+              fail(r.error.code);
             }
-            void file.text().then(async (pem) => {
-              const r = await callRaw('trust:add', { pem });
-              if (r.ok) {
-                setMessage(t('trust.added'));
-                reload();
-              } else {
-                fail(r.error.code);
-              }
-            });
-          }}
-        />
-      </label>
+          });
+        }}
+      />
       {message ? <p role="status">{message}</p> : null}
     </section>
   );
