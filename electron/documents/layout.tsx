@@ -175,6 +175,18 @@ function sectionBody(section: Section, rows?: string[][]): ReactElement {
                       fillOpacity={c.count ? 0.95 : 0.3}
                     />
                   ))}
+                  {map.cells
+                    .filter((c) => c.count > 0)
+                    .map((c, i) => (
+                      <Text
+                        key={`n${i}`}
+                        x={c.x + c.size / 2 - 4}
+                        y={c.y + c.size / 2 + 5}
+                        style={{ fontSize: 14, fontFamily: 'Helvetica-Bold' }}
+                      >
+                        {String(c.count)}
+                      </Text>
+                    ))}
                 </Svg>
                 <Text style={{ fontSize: 7 }}>
                   {pdfSafe(

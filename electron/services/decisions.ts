@@ -523,8 +523,8 @@ export class DecisionService {
           rows: detail.evidence.map((e) => [
             `${e.title} (${e.fileName})`,
             e.version,
-            e.reviewStatus,
-            e.sha256,
+            translate(language, `review.${e.reviewStatus}` as MessageKey),
+            grouped(e.sha256),
           ]),
         },
       ],
