@@ -75,6 +75,7 @@ export const INVOKE_CHANNELS = [
   'documents:decisionPdf',
   'documents:verify',
   'packages:export',
+  'packages:pickFile',
   'packages:inspect',
   'packages:import',
   'packages:log',

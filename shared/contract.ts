@@ -980,6 +980,7 @@ export const contract = {
       })
       .strict(),
   ),
+  'packages:pickFile': invoke(Empty, z.object({ file: z.string().nullable() }).strict()),
   'packages:inspect': invoke(z.object({ file: AbsolutePath }).strict(), PackagePreview),
   'packages:import': invoke(z.object({ file: AbsolutePath }).strict(), PackagePreview),
   'packages:log': invoke(

@@ -37,6 +37,8 @@ export interface HandlerContext {
   openExternal(url: string): Promise<void>;
   /** Asks the user for a folder (a native dialog in the app; null where there is none). */
   pickFolder(): Promise<string | null>;
+  /** Asks the user for an exchange package to open (null where there is no native dialog). */
+  pickPackage(): Promise<string | null>;
   vault: VaultService;
   /** The register of the open vault (VAULT_LOCKED while none is open). */
   register: RegisterService;

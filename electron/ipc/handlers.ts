@@ -224,6 +224,7 @@ export const handlers: HandlerTable = {
       ? ctx.exchange.exportSubmission(input.caseId, file, options)
       : ctx.exchange.exportDecision(input.caseId, file, options);
   },
+  'packages:pickFile': async (_input, ctx) => ({ file: await ctx.pickPackage() }),
   'packages:inspect': async (input, ctx) => ctx.exchange.inspect(input.file),
   'packages:import': async (input, ctx) =>
     ctx.exchange.importPackage(input.file, {

@@ -89,6 +89,16 @@ if (!app.requestSingleInstanceLock()) {
           : await dialog.showOpenDialog(options);
         return result.canceled ? null : (result.filePaths[0] ?? null);
       },
+      async pickPackage() {
+        const options = {
+          properties: ['openFile'] as 'openFile'[],
+          filters: [{ name: 'Accreditation Workbench package', extensions: ['awbpkg'] }],
+        };
+        const result = mainWindow
+          ? await dialog.showOpenDialog(mainWindow, options)
+          : await dialog.showOpenDialog(options);
+        return result.canceled ? null : (result.filePaths[0] ?? null);
+      },
       vault,
       ...services,
       uploads,

@@ -56,6 +56,7 @@ export function createPreviewContext(options: PreviewContextOptions): HandlerCon
       }),
     // The browser has no native folder dialog: the UI asks for the path as text instead.
     pickFolder: async () => null,
+    pickPackage: async () => null,
     vault,
     ...services,
     uploads,

@@ -845,4 +845,7 @@ export const da: Messages = {
   'doc.draft': 'UDKAST',
   'decision.preview': 'Vis brevet først',
   'decision.previewing': 'Opsætter udkastet…',
+  'packages.chooseFolder': 'Vælg mappe…',
+  'packages.chooseFile': 'Vælg pakke…',
+  'packages.typePath': 'Ingen fildialog her (browservisning): skriv stien i stedet.',
 };

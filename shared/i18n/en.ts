@@ -847,6 +847,9 @@ export const en = {
   'doc.draft': 'DRAFT',
   'decision.preview': 'Preview the letter',
   'decision.previewing': 'Laying out the draft…',
+  'packages.chooseFolder': 'Choose folder…',
+  'packages.chooseFile': 'Choose package…',
+  'packages.typePath': 'No file dialog here (browser preview): type the path instead.',
 } as const;
 
 export type MessageKey = keyof typeof en;

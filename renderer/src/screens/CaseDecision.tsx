@@ -287,6 +287,17 @@ function Packages({ detail, decided }: { detail: CaseDetail; decided: boolean })
           onChange={(e) => setFolder(e.target.value)}
           placeholder="/media/usb"
         />
+        <button
+          type="button"
+          className="secondary"
+          onClick={() =>
+            void call('vault:pickFolder', {}).then((r) =>
+              r?.folder ? setFolder(r.folder) : setMessage(t('packages.typePath')),
+            )
+          }
+        >
+          {t('packages.chooseFolder')}
+        </button>
         <FileButton
           label={recipient ? t('packages.recipientChosen') : t('packages.recipient')}
           accept=".pem,.crt,.cer"

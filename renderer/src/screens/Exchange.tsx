@@ -100,6 +100,17 @@ function ReceivePackage({ onImported }: { onImported: () => void }) {
           onChange={(e) => setFile(e.target.value)}
           placeholder="/media/usb/CASE-2026-0001-submission.awbpkg"
         />
+        <button
+          type="button"
+          className="secondary"
+          onClick={() =>
+            void call('packages:pickFile', {}).then((r) =>
+              r?.file ? setFile(r.file) : setMessage(t('packages.typePath')),
+            )
+          }
+        >
+          {t('packages.chooseFile')}
+        </button>
         <button type="submit">{t('packages.check')}</button>
       </form>
       {preview ? (

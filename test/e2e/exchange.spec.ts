@@ -1,0 +1,81 @@
+import { join } from 'node:path';
+import { createServices } from '../../electron/services';
+import { Vault } from '../../electron/vault/vault';
+import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
+import { axeClean, expect, test, unlock } from './fixtures';
+
+test('receive a submission package: verified and previewed first, then imported', async ({
+  gate,
+  vault,
+  dataFolder,
+}) => {
+  // The owner's vault prepares and signs a submission for this (the authority's) vault.
+  const { vault: ownerVault } = await Vault.create(
+    join(dataFolder, 'owner'),
+    PASSPHRASE,
+    { name: 'Olga Owner', organisation: 'Styrelsen', role: 'system_owner' },
+    TEST_CONFIG,
+  );
+  const owner = createServices(() => ownerVault);
+  const ownerIdentity = await owner.decisions.createSelfSignedIdentity({
+    label: 'Olga',
+    commonName: 'Olga Owner',
+    organisation: 'Styrelsen',
+  });
+  const systemId = await owner.register.createSystem({
+    ref: 'STY-1',
+    name: 'Styrelsens net',
+    phase: 'operational',
+    mode: 'dedicated',
+    levels: [{ domain: 'national', level: 'RESTRICTED' }],
+    userCount: 12,
+    minClearance: 'RESTRICTED',
+  });
+  const caseId = await owner.cases.createCase({ systemId, type: 'initial' });
+  for (const item of owner.cases.getCase(caseId).items) {
+    await owner.cases.updateItem(caseId, item.requirementId, {
+      status: 'compliant',
+      statement: 'På plads.',
+    });
+  }
+  await owner.cases.transition(caseId, 'submitted', 'Klar');
+  const packageFile = join(dataFolder, 'submission.awbpkg');
+  await owner.exchange.exportSubmission(caseId, packageFile, { identityId: ownerIdentity });
+
+  // The authority's vault trusts the owner's certificate (exchanged out of band).
+  const authorityVault = await Vault.open(vault.folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
+  await createServices(() => authorityVault).decisions.trust(
+    owner.decisions.certificatePem(ownerIdentity),
+  );
+  await authorityVault.close();
+  await ownerVault.close();
+
+  const page = gate;
+  await unlock(page, vault.folder);
+  await page.getByRole('link', { name: 'Udveksling' }).click();
+  const receive = page.getByRole('form', { name: 'Modtag en pakke' });
+  await receive.getByLabel('Pakkefil').fill(packageFile);
+  await receive.getByRole('button', { name: 'Verificér og vis' }).click();
+  const preview = page.getByTestId('package-preview');
+  await expect(preview).toContainText('Verificeret indsendelse for CASE-2026-0001 fra Olga Owner');
+  await expect(preview).toContainText('system STY-1: added');
+  await axeClean(page, 'package preview');
+  // Nothing has changed yet.
+  await page.getByRole('link', { name: 'Sager' }).click();
+  await expect(page.getByTestId('case-row')).toHaveCount(0);
+
+  await page.getByRole('link', { name: 'Udveksling' }).click();
+  await page
+    .getByRole('form', { name: 'Modtag en pakke' })
+    .getByLabel('Pakkefil')
+    .fill(packageFile);
+  await page.getByRole('button', { name: 'Verificér og vis' }).click();
+  await page.getByTestId('package-preview').getByRole('button', { name: 'Importér' }).click();
+  await expect(page.getByText('Importeret i sag CASE-2026-0001.')).toBeVisible();
+  await expect(page.getByRole('table')).toContainText('Modtaget · indsendelse');
+  await page.screenshot({ path: 'test-results/exchange.png', fullPage: true });
+
+  await page.getByRole('link', { name: 'Sager' }).click();
+  await expect(page.getByTestId('case-row')).toHaveCount(1);
+  await expect(page.getByTestId('case-row')).toContainText('Indsendt');
+});
