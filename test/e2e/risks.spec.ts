@@ -92,6 +92,15 @@ test('set criteria, add a risk, treat it, accept it; the heat map and the dashbo
   await axeClean(page, 'risk register');
   await page.screenshot({ path: 'test-results/risks.png', fullPage: true });
 
+  // In print the register keeps its pictures and its marking, without navigation or controls.
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByRole('navigation')).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Ny risiko' })).toBeHidden();
+  await expect(page.getByTestId('heatmap-residual')).toBeVisible();
+  await expect(page.getByTestId('classification-banner-top')).toHaveText(/NATO SECRET/);
+  await expect(page.getByTestId('classification-banner-top')).toBeVisible();
+  await page.emulateMedia({ media: 'screen' });
+
   // The dashboard lists it among the highest residual risks, accepted.
   await page.getByRole('link', { name: 'Overblik' }).click();
   await expect(page.getByTestId('dash-risks')).toContainText('RISK-0001');
