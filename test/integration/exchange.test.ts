@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import yazl from 'yazl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPdf } from '../../electron/documents/sign';
@@ -222,6 +223,54 @@ describe('air-gap round trip', () => {
       .exchangeLog()
       .find((l) => l.direction === 'received' && l.kind === 'decision');
     expect(received?.sha256).toBe(sent?.sha256);
+  });
+});
+
+describe('the ZIP itself', () => {
+  /** CRC-32 (IEEE) the long way, as a reference independent of the code under test. */
+  function referenceCrc32(bytes: Buffer): number {
+    let crc = 0xffffffff;
+    for (const byte of bytes) {
+      crc ^= byte;
+      for (let k = 0; k < 8; k++) {
+        crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+      }
+    }
+    return (crc ^ 0xffffffff) >>> 0;
+  }
+
+  it('records the right CRC-32 for every entry (written with the native CRC)', async () => {
+    const file = join(work.path, 'crc.awbpkg');
+    await owner.services.exchange.exportSubmission(caseId, file, { identityId: owner.identityId });
+    const zip = await new Promise<ZipFile>((resolve, fail) =>
+      yauzl.open(file, { lazyEntries: true }, (e, z) =>
+        e || !z ? fail(e ?? new Error('no zip')) : resolve(z),
+      ),
+    );
+    const checked: string[] = [];
+    await new Promise<void>((resolve, fail) => {
+      zip.on('entry', (entry: Entry) => {
+        zip.openReadStream(entry, (e, stream) => {
+          if (e || !stream) {
+            fail(e ?? new Error('no stream'));
+            return;
+          }
+          const parts: Buffer[] = [];
+          stream.on('data', (c: Buffer) => parts.push(c));
+          stream.on('end', () => {
+            expect(referenceCrc32(Buffer.concat(parts)), entry.fileName).toBe(entry.crc32);
+            checked.push(entry.fileName);
+            zip.readEntry();
+          });
+        });
+      });
+      zip.on('end', () => resolve());
+      zip.readEntry();
+    });
+    zip.close();
+    expect(checked).toEqual(
+      expect.arrayContaining(['manifest.json', 'parts/submission.json', 'parts/evidence-0001']),
+    );
   });
 });
 
