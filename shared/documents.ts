@@ -24,8 +24,7 @@ export type Section =
       heading?: string;
       maps: { title: string; width: number; height: number; cells: HeatCell[] }[];
       axes: { likelihood: string; impact: string };
-    }
-  | { type: 'signature'; lines: string[] };
+    };
 
 export interface DocumentSpec {
   kind: DocumentKind;

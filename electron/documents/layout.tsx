@@ -58,7 +58,6 @@ const styles = StyleSheet.create({
   },
   tableRow: { flexDirection: 'row', borderBottom: '0.5pt solid #ccc', paddingVertical: 2 },
   cell: { paddingHorizontal: 3, fontSize: 8 },
-  signature: { marginTop: 24, padding: 10, border: '1pt solid #0b4f8a', minHeight: 90 },
   maps: { flexDirection: 'row', gap: 24 },
 });
 
@@ -200,14 +199,6 @@ function sectionBody(section: Section, rows?: string[][]): ReactElement {
               </View>
             ))}
           </View>
-        </View>
-      );
-    case 'signature':
-      return (
-        <View style={styles.signature} wrap={false}>
-          {section.lines.map((line, i) => (
-            <Text key={i}>{pdfSafe(line)}</Text>
-          ))}
         </View>
       );
   }

@@ -319,7 +319,17 @@ export async function writePackage(
   }
   const zip = new yazl.ZipFile();
   const out = createWriteStream(file, { mode: 0o600 });
-  const written = pipeline(zip.outputStream, out);
+  // The file's hash is taken as it is written, not by reading the file back.
+  const fileHash = createHash('sha256');
+  let size = 0;
+  const hashing = new Transform({
+    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+      fileHash.update(chunk);
+      size += chunk.length;
+      cb(null, chunk);
+    },
+  });
+  const written = pipeline(zip.outputStream, hashing, out);
   const add = (name: string, source: Readable, compress: boolean) =>
     zip.addReadStream(key ? source.pipe(sealing(key)) : source, name, {
       compress,
@@ -342,15 +352,8 @@ export async function writePackage(
   }
   zip.end();
   await written;
-  const hash = createHash('sha256');
-  const { createReadStream } = await import('node:fs');
-  let size = 0;
-  for await (const chunk of createReadStream(file)) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
   return {
-    sha256: hash.digest('hex'),
+    sha256: fileHash.digest('hex'),
     size,
     manifest,
     manifestDigest: {

@@ -6,7 +6,6 @@
 import { join } from 'node:path';
 import type { InvokeChannel, ParsedRequestOf, ResponseOf } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
-import { APPROVING } from '../../shared/lifecycle';
 import { externalUrlDecision } from '../main/policy';
 import { exportCsv, importCsv } from '../services/csv';
 import { builtinMatrices } from '../services/risks';
@@ -191,9 +190,7 @@ export const handlers: HandlerTable = {
     const decision = ctx.decisions.decision(input.caseId);
     return {
       decision: decision ? (({ pdfBlob: _blob, ...rest }) => rest)(decision) : null,
-      defaults: Object.fromEntries(
-        APPROVING.map((type) => [type, ctx.decisions.defaultValidTo(input.caseId, type)]),
-      ),
+      defaults: ctx.decisions.validityDefaults(input.caseId),
       dossierSha256: ctx.decisions.dossierSnapshot(input.caseId).sha256,
     };
   },

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buffer } from 'node:stream/consumers';
 import type { Database, SqlValue } from 'sql.js';
 import {
   applicableRequirements,
@@ -286,8 +287,12 @@ export class CaseService {
   }
 
   /** The facts the lifecycle guards look at, as they stand now. */
-  transitionContext(caseId: string, reason: string): TransitionContext {
-    const unaccepted = this.risks.unacceptedNonCompliant(caseId).length;
+  transitionContext(
+    caseId: string,
+    reason: string,
+    unacceptedIds = this.risks.unacceptedNonCompliant(caseId),
+  ): TransitionContext {
+    const unaccepted = unacceptedIds.length;
     const decision = all(
       this.db,
       'SELECT type, pdf_sha256, valid_to FROM decisions WHERE case_id = ? ORDER BY created_at DESC LIMIT 1',
@@ -354,7 +359,8 @@ export class CaseService {
       byArea.set(item.area, entry);
     }
     const state = s(row.state) as CaseState;
-    const ctx = this.transitionContext(id, 'check');
+    const unaccepted = this.risks.unacceptedNonCompliant(id);
+    const ctx = this.transitionContext(id, 'check', unaccepted);
     return {
       id,
       ref: s(row.ref),
@@ -368,7 +374,7 @@ export class CaseService {
       progress: [...byArea.values()],
       items,
       missing: ctx.missing,
-      unaccepted: this.risks.unacceptedNonCompliant(id),
+      unaccepted,
       next: nextStates(state).map((to) => ({
         to,
         verdict: canTransition(state, to, { ...ctx, reason: 'a reason' }),
@@ -624,11 +630,10 @@ export class CaseService {
         size: Number(row.size),
       });
     }
-    const parts: Buffer[] = [];
-    for await (const chunk of this.vault().blobs.read(s(row.blob_address))) {
-      parts.push(chunk);
-    }
-    return { fileName: s(row.file_name), data: Buffer.concat(parts) };
+    return {
+      fileName: s(row.file_name),
+      data: await buffer(this.vault().blobs.read(s(row.blob_address))),
+    };
   }
 
   /** Records an uploaded document as evidence of the case, linked to requirements. */

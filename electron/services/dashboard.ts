@@ -8,7 +8,7 @@ import type { InfoDomain } from '../../shared/classification';
 import { CASE_STATES, type CaseState } from '../../shared/lifecycle';
 import { optional, queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
-import { today as todayOf } from './register';
+import { addDays, today as todayOf } from './register';
 import type { RiskService } from './risks';
 
 const all = queryRows;
@@ -21,12 +21,6 @@ const APPROVAL_RECORDS = [
   'crypto_approval',
   'tempest_approval',
 ];
-
-function addDays(day: string, days: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
 
 function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);

@@ -9,13 +9,20 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import type { Database, SqlValue } from 'sql.js';
 import type { ClassificationScheme } from '../../shared/classification';
 import { DecisionInput, DocumentRequest, SelfSignedInput } from '../../shared/decisions';
 import type { DocumentSpec, Section } from '../../shared/documents';
 import { AppError } from '../../shared/errors';
 import { translate, type Language, type MessageKey } from '../../shared/i18n';
-import { APPROVING, canTransition, type DecisionType } from '../../shared/lifecycle';
+import {
+  APPROVING,
+  canTransition,
+  DECISION_TYPES,
+  type DecisionType,
+} from '../../shared/lifecycle';
 import { addMonths } from '../../shared/risk';
 import { heatMapCells, riskPoints } from '../../shared/risk-charts';
 import {
@@ -46,6 +53,8 @@ export const VALIDITY_FILE = join(
   'validity.json',
 );
 
+let validity: Validity | null = null;
+
 interface Validity {
   default: Partial<Record<DecisionType, number>>;
   byLevel: Record<string, Partial<Record<DecisionType, number>>>;
@@ -60,18 +69,6 @@ export interface DocumentOptions {
 /** A hash in two groups, so it wraps at a space rather than inside a group. */
 export function grouped(hash: string): string {
   return (hash.match(/.{1,32}/g) ?? []).join(' ');
-}
-
-async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of chunks) {
-    parts.push(chunk);
-  }
-  return Buffer.concat(parts);
-}
-
-async function* once(bytes: Buffer): AsyncGenerator<Buffer> {
-  yield bytes;
 }
 
 export class DecisionService {
@@ -300,13 +297,15 @@ export class DecisionService {
 
   private header(caseId: string, language: Language, titleKey: MessageKey, reference: string) {
     const detail = this.cases.getCase(caseId);
-    const system = this.register.getSystem(detail.systemId).system;
+    const profile = this.register.getSystem(detail.systemId);
+    const { system } = profile;
     const marking =
       this.scheme().highestMarking(system.levels)?.text ?? translate(language, 'doc.unmarked');
     const t = (key: MessageKey, params?: Record<string, string | number>) =>
       translate(language, key, params);
     return {
       detail,
+      profile,
       system,
       t,
       base: {
@@ -443,6 +442,7 @@ export class DecisionService {
   /** The dossier report: profile, compliance matrix, risks with heat maps, findings, conditions, evidence with hashes. */
   dossierSpec(caseId: string, language: Language): DocumentSpec {
     const { detail, system, t, base } = this.header(caseId, language, 'doc.dossier.title', '');
+    const dossierSha256 = this.dossierSnapshot(caseId).sha256;
     const findings = detail.findings.filter((f) => f.kind === 'finding');
     const conditions = detail.findings.filter((f) => f.kind === 'condition');
     const findingRows = (list: typeof findings) =>
@@ -466,7 +466,7 @@ export class DecisionService {
       ...base,
       kind: 'dossier-report',
       reference: detail.ref,
-      version: this.dossierSnapshot(caseId).sha256.slice(0, 12),
+      version: dossierSha256.slice(0, 12),
       sections: [
         {
           type: 'facts',
@@ -478,7 +478,7 @@ export class DecisionService {
             [t('doc.case'), `${detail.ref} - ${translate(language, `caseType.${detail.type}`)}`],
             [t('doc.state'), translate(language, `state.${detail.state}`)],
             [t('doc.catalogue'), `${detail.catalogue.id} ${detail.catalogue.version}`],
-            [t('doc.dossierHash'), grouped(this.dossierSnapshot(caseId).sha256)],
+            [t('doc.dossierHash'), grouped(dossierSha256)],
           ],
         },
         {
@@ -622,13 +622,23 @@ export class DecisionService {
 
   // ---- decisions --------------------------------------------------------------------------
 
-  /** The default end of validity for a decision type on this case's system. */
-  defaultValidTo(caseId: string, type: DecisionType, from = today()): string | null {
-    const validity = JSON.parse(readFileSync(VALIDITY_FILE, 'utf8')) as Validity;
+  /** The default end of validity of each decision type on this case's system. */
+  validityDefaults(caseId: string, from = today()): Record<DecisionType, string | null> {
+    validity ??= JSON.parse(readFileSync(VALIDITY_FILE, 'utf8')) as Validity;
+    const { default: byType, byLevel } = validity;
     const detail = this.cases.getCase(caseId);
     const top = this.scheme().highestMarking(detail.systemLevels)?.code;
-    const months = (top ? validity.byLevel[top]?.[type] : undefined) ?? validity.default[type];
-    return months ? addMonths(from, months) : null;
+    return Object.fromEntries(
+      DECISION_TYPES.map((type) => {
+        const months = (top ? byLevel[top]?.[type] : undefined) ?? byType[type];
+        return [type, months ? addMonths(from, months) : null];
+      }),
+    ) as Record<DecisionType, string | null>;
+  }
+
+  /** The default end of validity for a decision type on this case's system. */
+  defaultValidTo(caseId: string, type: DecisionType, from = today()): string | null {
+    return this.validityDefaults(caseId, from)[type];
   }
 
   decision(caseId: string) {
@@ -666,7 +676,7 @@ export class DecisionService {
     if (!d) {
       throw new AppError('NOT_FOUND', 'The case has no decision');
     }
-    return collect(this.vault().blobs.read(d.pdfBlob));
+    return buffer(this.vault().blobs.read(d.pdfBlob));
   }
 
   private decisionSpec(
@@ -678,12 +688,16 @@ export class DecisionService {
     conditions: { text: string; dueDate?: string | null }[],
   ): DocumentSpec {
     const language = input.language;
-    const { detail, system, t, base } = this.header(caseId, language, 'doc.decision.title', ref);
+    const { detail, profile, system, t, base } = this.header(
+      caseId,
+      language,
+      'doc.decision.title',
+      ref,
+    );
+    const { interconnections, sites } = profile;
     const accepted = this.risks
       .listRisks({ caseId })
       .filter((r) => r.acceptance.status === 'accepted');
-    const interconnections = this.register.getSystem(detail.systemId).interconnections;
-    const sites = this.register.getSystem(detail.systemId).sites;
     return {
       ...base,
       kind: 'decision-letter',
@@ -798,7 +812,7 @@ export class DecisionService {
         `SHA-256 ${identity.fingerprint.slice(0, 32)}`,
       ],
     });
-    const stored = await this.vault().blobs.put(once(pdf));
+    const stored = await this.vault().blobs.put(Readable.from([pdf]));
     const accepted = this.risks
       .listRisks({ caseId })
       .filter((r) => r.acceptance.status === 'accepted')
@@ -900,7 +914,7 @@ export class DecisionService {
         ],
       });
     }
-    const stored = await this.vault().blobs.put(once(pdf));
+    const stored = await this.vault().blobs.put(Readable.from([pdf]));
     const id = randomUUID();
     await this.vault().change(
       {

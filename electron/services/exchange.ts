@@ -9,7 +9,8 @@
  * (`inspect`), then applies everything in one vault change: either all of it lands, or nothing.
  */
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import type { Database, SqlValue } from 'sql.js';
 import { parseCatalogue } from '../../shared/catalogue';
 import { AppError } from '../../shared/errors';
@@ -31,6 +32,7 @@ import type { StoredBlob } from '../vault/blobs';
 import type { Vault } from '../vault/vault';
 import type { CaseService } from './cases';
 import type { DecisionService } from './decisions';
+import { RISK_FIELDS } from './risks';
 
 const all = queryRows;
 const s = text;
@@ -38,39 +40,7 @@ const s = text;
 type Row = Record<string, SqlValue>;
 
 /** The risk columns a package may set (a fixed list: column names never come from the package). */
-const RISK_COLUMNS = [
-  'id',
-  'ref',
-  'system_id',
-  'case_id',
-  'matrix_id',
-  'scope',
-  'threat_source',
-  'threat_event',
-  'vulnerability',
-  'impact_c',
-  'impact_i',
-  'impact_a',
-  'impact_auth',
-  'likelihood',
-  'inherent_level',
-  'inherent_rank',
-  'treatment',
-  'measures',
-  'residual_likelihood',
-  'residual_impact',
-  'residual_level',
-  'residual_rank',
-  'owner',
-  'review_date',
-  'created_at',
-  'updated_at',
-];
-
-/** Rows travel as plain JSON objects (BLOBs excluded by the queries). */
-function rowsOf(db: Database, sql: string, params: SqlValue[]): Row[] {
-  return all(db, sql, params);
-}
+const RISK_COLUMNS = ['id', 'ref', 'system_id', 'created_at', ...RISK_FIELDS];
 
 /**
  * References are numbered per vault, so the sender's "CASE-2026-0001" may already name another
@@ -86,10 +56,6 @@ function freeRef(
   return !holder || s(holder.id) === id ? ref : `${ref}-${id.slice(0, 6)}`;
 }
 
-async function* bytes(buffer: Buffer): AsyncGenerator<Buffer> {
-  yield buffer;
-}
-
 function jsonPart(path: string, value: unknown): PartSource & { buffer: Buffer } {
   const buffer = Buffer.from(JSON.stringify(value));
   return {
@@ -98,7 +64,7 @@ function jsonPart(path: string, value: unknown): PartSource & { buffer: Buffer }
     sha256: sha256Hex(buffer),
     size: buffer.length,
     buffer,
-    open: () => bytes(buffer),
+    open: () => Readable.from([buffer]),
   };
 }
 
@@ -158,7 +124,7 @@ export class ExchangeService {
   }
 
   private caseRow(caseId: string): Row {
-    const row = rowsOf(this.db, 'SELECT * FROM cases WHERE id = ?', [caseId])[0];
+    const row = all(this.db, 'SELECT * FROM cases WHERE id = ?', [caseId])[0];
     if (!row) {
       throw new AppError('NOT_FOUND', 'No such case');
     }
@@ -179,10 +145,10 @@ export class ExchangeService {
   ) {
     const db = this.db;
     const c = this.caseRow(caseId);
-    const evidence = rowsOf(db, 'SELECT * FROM evidence WHERE case_id = ? ORDER BY uploaded_at', [
+    const evidence = all(db, 'SELECT * FROM evidence WHERE case_id = ? ORDER BY uploaded_at', [
       caseId,
     ]);
-    const risks = rowsOf(
+    const risks = all(
       db,
       'SELECT * FROM risks WHERE case_id = ? OR (system_id = ? AND case_id IS NULL) ORDER BY ref',
       [caseId, s(c.system_id)],
@@ -193,15 +159,15 @@ export class ExchangeService {
       case: c,
       catalogue: JSON.parse(
         s(
-          rowsOf(db, 'SELECT json FROM catalogues WHERE id = ? AND version = ?', [
+          all(db, 'SELECT json FROM catalogues WHERE id = ? AND version = ?', [
             c.catalogue_id!,
             c.catalogue_version!,
           ])[0]?.json,
         ),
       ) as unknown,
-      system: rowsOf(db, 'SELECT * FROM systems WHERE id = ?', [c.system_id!])[0]!,
-      levels: rowsOf(db, 'SELECT * FROM system_levels WHERE system_id = ?', [c.system_id!]),
-      checklist: rowsOf(db, 'SELECT * FROM checklist_items WHERE case_id = ? ORDER BY position', [
+      system: all(db, 'SELECT * FROM systems WHERE id = ?', [c.system_id!])[0]!,
+      levels: all(db, 'SELECT * FROM system_levels WHERE system_id = ?', [c.system_id!]),
+      checklist: all(db, 'SELECT * FROM checklist_items WHERE case_id = ? ORDER BY position', [
         caseId,
       ]),
       evidence: evidence.map((e, i) => ({
@@ -210,21 +176,21 @@ export class ExchangeService {
       })),
       risks,
       riskLinks: riskIds.length
-        ? rowsOf(db, `SELECT * FROM risk_links WHERE risk_id IN (${inRisks})`, riskIds)
+        ? all(db, `SELECT * FROM risk_links WHERE risk_id IN (${inRisks})`, riskIds)
         : [],
       acceptances: riskIds.length
-        ? rowsOf(
+        ? all(
             db,
             `SELECT * FROM risk_acceptances WHERE risk_id IN (${inRisks}) ORDER BY seq`,
             riskIds,
           )
         : [],
-      matrices: rowsOf(
+      matrices: all(
         db,
         'SELECT json FROM risk_matrices WHERE id IN (SELECT DISTINCT matrix_id FROM risks WHERE case_id = ?)',
         [caseId],
       ).map((m) => JSON.parse(s(m.json)) as unknown),
-      audit: rowsOf(
+      audit: all(
         db,
         `SELECT seq, at, actor_name, action, entity_type, entity_id, changes FROM audit_log
          WHERE entity_id = ? OR entity_id IN (SELECT id FROM evidence WHERE case_id = ?) ORDER BY seq`,
@@ -257,7 +223,7 @@ export class ExchangeService {
   ) {
     const db = this.db;
     const c = this.caseRow(caseId);
-    const decision = rowsOf(
+    const decision = all(
       db,
       'SELECT * FROM decisions WHERE case_id = ? ORDER BY created_at DESC LIMIT 1',
       [caseId],
@@ -268,14 +234,12 @@ export class ExchangeService {
     const pdf = await this.decisions.decisionPdf(caseId);
     const content: DecisionContent = {
       case: c,
-      transitions: rowsOf(db, 'SELECT * FROM case_transitions WHERE case_id = ? ORDER BY seq', [
+      transitions: all(db, 'SELECT * FROM case_transitions WHERE case_id = ? ORDER BY seq', [
         caseId,
       ]),
       decision: { ...decision, part: 'parts/decision.pdf' },
-      findings: rowsOf(db, 'SELECT * FROM findings WHERE case_id = ? ORDER BY created_at', [
-        caseId,
-      ]),
-      verdicts: rowsOf(
+      findings: all(db, 'SELECT * FROM findings WHERE case_id = ? ORDER BY created_at', [caseId]),
+      verdicts: all(
         db,
         "SELECT requirement_id, verdict, assessor_comment FROM checklist_items WHERE case_id = ? AND (verdict <> 'none' OR assessor_comment <> '')",
         [caseId],
@@ -289,7 +253,7 @@ export class ExchangeService {
         type: 'pdf',
         sha256: sha256Hex(pdf),
         size: pdf.length,
-        open: () => bytes(pdf),
+        open: () => Readable.from([pdf]),
       },
     ];
     return this.finishExport('decision', c, file, parts, options);
@@ -433,13 +397,12 @@ export class ExchangeService {
 
   private async preview(pkg: OpenPackage): Promise<ImportPreview> {
     const { manifest } = pkg;
-    const exists = rowsOf(this.db, 'SELECT state FROM cases WHERE id = ?', [manifest.caseId])[0];
+    const exists = all(this.db, 'SELECT state FROM cases WHERE id = ?', [manifest.caseId])[0];
     const changes: string[] = [];
     if (manifest.kind === 'submission') {
       const content = await pkg.json<SubmissionContent>('parts/submission.json');
       const systemExists =
-        rowsOf(this.db, 'SELECT 1 FROM systems WHERE id = ?', [content.system.id ?? null]).length >
-        0;
+        all(this.db, 'SELECT 1 FROM systems WHERE id = ?', [content.system.id ?? null]).length > 0;
       changes.push(
         systemExists
           ? `system ${s(content.system.ref)}: kept`
@@ -507,7 +470,7 @@ export class ExchangeService {
       // The log names the package by its signed manifest (which lists every part's hash).
       const fileFacts = pkg.manifestDigest;
       if (pkg.manifest.kind === 'submission') {
-        await this.applySubmission(pkg, created, fileFacts, stored);
+        await this.applySubmission(pkg, fileFacts, stored);
       } else {
         await this.applyDecision(pkg, created, fileFacts);
       }
@@ -525,15 +488,8 @@ export class ExchangeService {
     }
   }
 
-  private async store(pkg: OpenPackage, path: string, created: StoredBlob[]): Promise<StoredBlob> {
-    const blob = await this.vault().blobs.put((await pkg.read(path)) as AsyncIterable<Uint8Array>);
-    created.push(blob);
-    return blob;
-  }
-
   private async applySubmission(
     pkg: OpenPackage,
-    created: StoredBlob[],
     file: { sha256: string; size: number },
     stored: ReadonlyMap<string, StoredBlob>,
   ) {
@@ -552,7 +508,11 @@ export class ExchangeService {
     }
     const blobs = new Map<string, StoredBlob>();
     for (const e of content.evidence) {
-      const blob = stored.get(e.part) ?? (await this.store(pkg, e.part, created));
+      // Evidence parts were stored while the package was verified; anything else is not evidence.
+      const blob = stored.get(e.part);
+      if (!blob) {
+        throw reject('MALFORMED', e.part);
+      }
       if (blob.sha256 !== s(e.sha256)) {
         throw reject('HASH_MISMATCH', e.part);
       }
@@ -761,16 +721,12 @@ export class ExchangeService {
       throw reject('MALFORMED', 'case id');
     }
     // The letter itself must carry a valid signature by the package's signer.
-    const pdfBytes: Buffer[] = [];
-    for await (const chunk of await pkg.read(content.decision.part)) {
-      pdfBytes.push(chunk as Buffer);
-    }
-    const pdf = Buffer.concat(pdfBytes);
+    const pdf = await buffer(await pkg.read(content.decision.part));
     const check = verifyPdf(pdf, [pkg.signer.fingerprint]);
     if (!check.valid || !check.trusted) {
       throw reject('SIGNATURE_INVALID', 'decision letter');
     }
-    const blob = await this.vault().blobs.put(bytes(pdf));
+    const blob = await this.vault().blobs.put(Readable.from([pdf]));
     created.push(blob);
     const d = content.decision;
     const now = new Date().toISOString();

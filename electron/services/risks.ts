@@ -118,7 +118,7 @@ function substance(r: Record<string, SqlValue>): RiskSubstance {
 }
 
 /** The columns a risk's input and assessment set, in one order for INSERT and UPDATE. */
-const RISK_FIELDS = [
+export const RISK_FIELDS = [
   'case_id',
   'matrix_id',
   'scope',

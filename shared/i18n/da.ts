@@ -653,7 +653,6 @@ export const da: Messages = {
   'error.WRONG_P12_PASSWORD': 'Adgangskoden til nøglefilen er forkert.',
   'error.NO_SIGNING_IDENTITY': 'Vælg først en signeringsidentitet.',
   'error.SIGNATURE_INVALID': 'Signaturen er ikke gyldig; årsagen vises ved den.',
-  'error.DECISION_REFUSED': 'Afgørelsen kan ikke træffes; årsagen vises ved den.',
   'decisionType.full_approval': 'Godkendelse',
   'decisionType.interim_approval': 'Midlertidig godkendelse',
   'decisionType.approval_to_test': 'Godkendelse til test',

@@ -657,7 +657,6 @@ export const en = {
   'error.WRONG_P12_PASSWORD': 'The password of the key file is not correct.',
   'error.NO_SIGNING_IDENTITY': 'Choose a signing identity first.',
   'error.SIGNATURE_INVALID': 'The signature is not valid; the reason is shown with it.',
-  'error.DECISION_REFUSED': 'The decision cannot be issued; the reason is shown with it.',
   'decisionType.full_approval': 'Full approval',
   'decisionType.interim_approval': 'Interim approval',
   'decisionType.approval_to_test': 'Approval to test',

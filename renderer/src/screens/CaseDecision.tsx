@@ -11,6 +11,7 @@ import { call, callRaw } from '../api';
 import { bytesOf, PdfView } from '../components/EvidencePreview';
 import { Field, SelectField } from '../components/Field';
 import { FileButton } from '../components/FileButton';
+import { PathField } from '../components/PathField';
 import { useT } from '../i18n';
 import { pdfUrl } from '../pdf';
 import { useLanguage } from '../stores/preferences';
@@ -281,23 +282,15 @@ function Packages({ detail, decided }: { detail: CaseDetail; decided: boolean })
       <h3 id="packages-title">{t('packages.title')}</h3>
       <p className="help">{t(`packages.help.${kind}`)}</p>
       <div className="form-grid">
-        <Field
+        <PathField
           label={t('packages.folder')}
           value={folder}
-          onChange={(e) => setFolder(e.target.value)}
+          onChange={setFolder}
           placeholder="/media/usb"
+          chooseLabel={t('packages.chooseFolder')}
+          pick={async () => (await call('vault:pickFolder', {}))?.folder ?? null}
+          onNoDialog={() => setMessage(t('packages.typePath'))}
         />
-        <button
-          type="button"
-          className="secondary"
-          onClick={() =>
-            void call('vault:pickFolder', {}).then((r) =>
-              r?.folder ? setFolder(r.folder) : setMessage(t('packages.typePath')),
-            )
-          }
-        >
-          {t('packages.chooseFolder')}
-        </button>
         <FileButton
           label={recipient ? t('packages.recipientChosen') : t('packages.recipient')}
           accept=".pem,.crt,.cer"

@@ -8,7 +8,7 @@ import type { ResponseOf } from '../../../shared/contract';
 import { errorMessage } from '../../../shared/i18n';
 import { call, callRaw } from '../api';
 import { FileButton } from '../components/FileButton';
-import { Field } from '../components/Field';
+import { PathField } from '../components/PathField';
 import { TableHead } from '../components/TableHead';
 import { useT } from '../i18n';
 import { fileToBase64 } from '../pdf';
@@ -94,23 +94,15 @@ function ReceivePackage({ onImported }: { onImported: () => void }) {
           );
         }}
       >
-        <Field
+        <PathField
           label={t('packages.file')}
           value={file}
-          onChange={(e) => setFile(e.target.value)}
+          onChange={setFile}
           placeholder="/media/usb/CASE-2026-0001-submission.awbpkg"
+          chooseLabel={t('packages.chooseFile')}
+          pick={async () => (await call('packages:pickFile', {}))?.file ?? null}
+          onNoDialog={() => setMessage(t('packages.typePath'))}
         />
-        <button
-          type="button"
-          className="secondary"
-          onClick={() =>
-            void call('packages:pickFile', {}).then((r) =>
-              r?.file ? setFile(r.file) : setMessage(t('packages.typePath')),
-            )
-          }
-        >
-          {t('packages.chooseFile')}
-        </button>
         <button type="submit">{t('packages.check')}</button>
       </form>
       {preview ? (

@@ -55,6 +55,8 @@ function Criteria({ onSaved }: { onSaved: () => void }) {
   const t = useT();
   const language = useLanguage();
   const setup = useRisks((s) => s.setup);
+  // The matrix of the criteria in force (the store derives it once).
+  const inForce = useRisks((s) => s.matrix);
   const [matrixId, setMatrixId] = useState(setup?.criteria?.matrixId ?? setup?.defaultId ?? '');
   const matrix = setup?.matrices.find((m) => m.id === matrixId) ?? null;
   const [owner, setOwner] = useState(setup?.criteria?.ownerAcceptsUpTo ?? '');
@@ -78,15 +80,10 @@ function Criteria({ onSaved }: { onSaved: () => void }) {
       {current ? (
         <p>
           {t('risk.criteria.current', {
-            matrix: setup.matrices.find((m) => m.id === current.matrixId)?.name[language] ?? '',
-            owner:
-              setup.matrices
-                .find((m) => m.id === current.matrixId)
-                ?.levels.find((l) => l.id === current.ownerAcceptsUpTo)?.[language] ?? '',
+            matrix: inForce?.name[language] ?? '',
+            owner: inForce?.levels.find((l) => l.id === current.ownerAcceptsUpTo)?.[language] ?? '',
             accreditor:
-              setup.matrices
-                .find((m) => m.id === current.matrixId)
-                ?.levels.find((l) => l.id === current.accreditorAcceptsUpTo)?.[language] ?? '',
+              inForce?.levels.find((l) => l.id === current.accreditorAcceptsUpTo)?.[language] ?? '',
             months: current.maxAcceptanceMonths,
             by: current.setBy,
             at: current.setAt.slice(0, 10),
