@@ -18,7 +18,8 @@ import {
   ItemUpdate,
   VERDICTS,
 } from './cases';
-import { DecisionInput, DocumentRequest, SelfSignedInput } from './decisions';
+import { CountersignInput, DecisionInput, DocumentRequest, SelfSignedInput } from './decisions';
+import { SIGNATURE_REASONS, SIGNATURE_WARNINGS } from './signatures';
 import { ERROR_CODES } from './errors';
 import { CASE_STATES, CASE_TYPES, DECISION_TYPES } from './lifecycle';
 import { RULE_CODES } from './rules';
@@ -92,6 +93,11 @@ export const PreferencesSchema = z
     language: LanguageSchema,
     recentVaults: z.array(z.string().min(1).max(4096)).max(10),
     idleLockMinutes: z.number().int().min(1).max(240),
+    /**
+     * The PKCS#11 module (a smart card or HSM vendor's library) for identities on a token. Set
+     * only through the main process's file dialog: the window never names a library to load.
+     */
+    pkcs11Module: z.string().min(1).max(4096).nullable(),
   })
   .strict();
 export type Preferences = z.infer<typeof PreferencesSchema>;
@@ -100,6 +106,7 @@ export const DEFAULT_PREFERENCES: Preferences = {
   language: 'da',
   recentVaults: [],
   idleLockMinutes: 10,
+  pkcs11Module: null,
 };
 
 export const PreferencesPatchSchema = z
@@ -483,27 +490,43 @@ const AbsolutePath = z
   .max(4096)
   .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'an absolute path');
 
+const CertificateSummarySchema = z.object({
+  subject: z.string(),
+  issuer: z.string(),
+  serial: z.string(),
+  notBefore: z.string(),
+  notAfter: z.string(),
+  fingerprint: z.string(),
+});
+
 export const VerificationSchema = z.object({
   valid: z.boolean(),
-  failure: z.string().nullable(),
-  signer: z
-    .object({
-      subject: z.string(),
-      issuer: z.string(),
-      serial: z.string(),
-      notBefore: z.string(),
-      notAfter: z.string(),
-      fingerprint: z.string(),
-    })
-    .nullable(),
-  signedAt: z.string().nullable(),
-  trusted: z.boolean(),
+  reason: z.enum(SIGNATURE_REASONS).nullable(),
+  revisions: z.number().int(),
+  signatures: z.array(
+    z.object({
+      field: z.string(),
+      status: z.enum(['valid', 'invalid']),
+      reason: z.enum(SIGNATURE_REASONS).nullable(),
+      detail: z.string().nullable(),
+      warnings: z.array(z.enum(SIGNATURE_WARNINGS)),
+      signer: CertificateSummarySchema.nullable(),
+      path: z.array(CertificateSummarySchema),
+      claimedTime: z.string().nullable(),
+      revision: z.number().int().nullable(),
+      coversWholeFile: z.boolean(),
+      subFilter: z.string().nullable(),
+      level: z.enum(['PAdES-B-B', 'CMS']).nullable(),
+    }),
+  ),
 });
 
 const IdentityRow = z.object({
   id: z.string(),
   label: z.string(),
-  kind: z.enum(['pkcs12', 'self_signed']),
+  kind: z.enum(['pkcs12', 'self_signed', 'pkcs11']),
+  token: z.string().nullable(),
+  algorithm: z.string(),
   subject: z.string(),
   issuer: z.string(),
   serial: z.string(),
@@ -886,10 +909,53 @@ export const contract = {
             addedBy: z.string(),
           }),
         ),
+        crls: z.array(
+          z.object({
+            fingerprint: z.string(),
+            issuer: z.string(),
+            thisUpdate: z.string(),
+            nextUpdate: Nullable,
+            entries: z.number().int(),
+            stale: z.boolean(),
+            addedAt: z.string(),
+            addedBy: z.string(),
+          }),
+        ),
+        /** The configured PKCS#11 module's file name (null when none is configured). */
+        pkcs11Module: Nullable,
       })
       .strict(),
   ),
   'identities:createSelfSigned': invoke(SelfSignedInput, IdOutput),
+  'identities:chooseModule': invoke(Empty, z.object({ pkcs11Module: Nullable }).strict()),
+  'identities:tokenCertificates': invoke(
+    Empty,
+    z
+      .object({
+        certificates: z.array(
+          CertificateSummarySchema.extend({
+            tokenSerial: z.string(),
+            tokenLabel: z.string(),
+            keyId: z.string(),
+            label: z.string(),
+          }),
+        ),
+      })
+      .strict(),
+  ),
+  'identities:addToken': invoke(
+    z
+      .object({
+        fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
+        label: z.string().trim().min(1).max(200),
+        chainPem: z
+          .string()
+          .max(256 * 1024)
+          .optional(),
+      })
+      .strict(),
+    IdOutput,
+  ),
   'identities:importKeyFile': invoke(
     z
       .object({
@@ -902,8 +968,16 @@ export const contract = {
   ),
   'identities:certificate': invoke(IdInput, z.object({ pem: z.string() }).strict()),
   'trust:add': invoke(
-    z.object({ pem: z.string().max(64 * 1024) }).strict(),
+    z.object({ pem: z.string().max(256 * 1024) }).strict(),
+    z.object({ fingerprints: z.array(z.string()) }).strict(),
+  ),
+  'trust:addCrl': invoke(
+    z.object({ data: Base64(16 * 1024 * 1024) }).strict(),
     z.object({ fingerprint: z.string() }).strict(),
+  ),
+  'trust:removeCrl': invoke(
+    z.object({ fingerprint: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
+    z.object({ removed: z.literal(true) }).strict(),
   ),
   'trust:remove': invoke(
     z.object({ fingerprint: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
@@ -929,6 +1003,17 @@ export const contract = {
             signedAt: z.string(),
             pdfSha256: z.string(),
             createdBy: z.string(),
+            status: z.enum(['awaiting_countersignature', 'issued']),
+            signaturesRequired: z.union([z.literal(1), z.literal(2)]),
+            signatures: z.array(
+              z.object({
+                field: z.string(),
+                subject: z.string(),
+                fingerprint: z.string(),
+                signedAt: z.string(),
+                signedBy: z.string(),
+              }),
+            ),
           })
           .nullable(),
         defaults: z.record(z.string(), Nullable),
@@ -938,7 +1023,18 @@ export const contract = {
   ),
   'decisions:issue': invoke(
     z.object({ caseId: z.string().uuid(), decision: DecisionInput }).strict(),
-    z.object({ id: z.string(), ref: z.string(), pdfSha256: z.string() }).strict(),
+    z
+      .object({
+        id: z.string(),
+        ref: z.string(),
+        pdfSha256: z.string(),
+        status: z.enum(['awaiting_countersignature', 'issued']),
+      })
+      .strict(),
+  ),
+  'decisions:countersign': invoke(
+    z.object({ caseId: z.string().uuid(), countersign: CountersignInput }).strict(),
+    z.object({ pdfSha256: z.string() }).strict(),
   ),
   'decisions:preview': invoke(
     z.object({ caseId: z.string().uuid(), decision: DecisionInput }).strict(),

@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { DECISION_TYPES } from './lifecycle';
 import { IsoDate } from './register';
 
+/** A smart card's PIN: passed through to the token for one signature, never stored or logged. */
+export const Pin = z.string().min(4).max(64);
+
 export const ConditionInput = z
   .object({
     text: z.string().trim().min(3).max(2000),
@@ -21,9 +24,14 @@ export const DecisionInput = z
     identityId: z.string().uuid(),
     language: z.enum(['da', 'en']).default('da'),
     reason: z.string().trim().min(3).max(4000),
+    /** The token's PIN when the identity lives on a smart card or HSM; used once, never kept. */
+    pin: Pin.optional(),
   })
   .strict();
 export type DecisionInput = z.input<typeof DecisionInput>;
+
+/** The keys a self-signed identity can have. */
+export const KEY_ALGORITHMS = ['rsa-3072', 'ec-p256', 'ec-p384'] as const;
 
 export const SelfSignedInput = z
   .object({
@@ -31,6 +39,7 @@ export const SelfSignedInput = z
     commonName: z.string().trim().min(2).max(64),
     organisation: z.string().trim().min(2).max(64),
     validYears: z.number().int().min(1).max(10).default(3),
+    algorithm: z.enum(KEY_ALGORITHMS).default('rsa-3072'),
   })
   .strict();
 
@@ -41,5 +50,48 @@ export const DocumentRequest = z
     language: z.enum(['da', 'en']).default('da'),
     /** Signing applies to the residual-risk acceptance (the decision letter is always signed). */
     identityId: z.string().uuid().nullable().optional(),
+    pin: Pin.optional(),
   })
   .strict();
+
+export const CountersignInput = z
+  .object({
+    identityId: z.string().uuid(),
+    pin: Pin.optional(),
+    reason: z.string().trim().min(3).max(4000),
+    language: z.enum(['da', 'en']).default('da'),
+  })
+  .strict();
+
+/** Which decisions need a countersignature: decision types from a level (by rank) upwards. */
+export const FourEyesPolicy = z
+  .object({
+    $comment: z.string().optional(),
+    rules: z
+      .array(
+        z
+          .object({
+            types: z.array(z.enum(DECISION_TYPES)).min(1),
+            fromLevel: z.string().min(1),
+          })
+          .strict(),
+      )
+      .max(50),
+  })
+  .strict();
+export type FourEyesPolicy = z.infer<typeof FourEyesPolicy>;
+
+/**
+ * How many signatures a decision of `type` needs on a system whose highest level has rank
+ * `rank`, given a way to read a level code's rank (0 when unknown).
+ */
+export function signaturesRequired(
+  policy: FourEyesPolicy,
+  type: (typeof DECISION_TYPES)[number],
+  rank: number,
+  rankOf: (code: string) => number,
+): 1 | 2 {
+  return policy.rules.some((r) => r.types.includes(type) && rank > 0 && rank >= rankOf(r.fromLevel))
+    ? 2
+    : 1;
+}

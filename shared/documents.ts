@@ -15,10 +15,22 @@ export const DOCUMENT_KINDS = [
 ] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
+/** The link target that marks a reserved signature box in a laid-out document. */
+export const SIGNATURE_SLOT_SCHEME = 'awb-signature-slot:';
+
 export type Section =
   | { type: 'facts'; heading?: string; rows: [string, string][] }
   | { type: 'paragraphs'; heading?: string; paragraphs: string[] }
   | { type: 'table'; heading?: string; columns: string[]; widths?: number[]; rows: string[][] }
+  | {
+      /**
+       * Boxes kept empty for signature blocks, one per signer. The layout marks each so the
+       * signer can place its visible block there, over no text.
+       */
+      type: 'signatures';
+      heading?: string;
+      slots: { label: string }[];
+    }
   | {
       type: 'heatmap';
       heading?: string;

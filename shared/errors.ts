@@ -47,6 +47,13 @@ export const ERROR_CODES = [
   'PACKAGE_REJECTED',
   'PREVIEW_TOO_LARGE',
   'ITEM_LOCKED',
+  // signatures: smart cards and HSMs, four eyes
+  'PKCS11_UNAVAILABLE',
+  'PKCS11_FAILED',
+  'TOKEN_NOT_FOUND',
+  'WRONG_PIN',
+  'PIN_LOCKED',
+  'COUNTERSIGNATURE_REFUSED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -12,6 +12,7 @@ const root = resolve(import.meta.dirname, '..');
 const bin = (name: string): string => join(root, 'node_modules', '.bin', name);
 
 const steps: { name: string; command: string; args: string[] }[] = [
+  { name: 'native', command: bin('tsx'), args: ['electron/dev/native.ts'] },
   { name: 'typecheck', command: 'npm', args: ['run', '--silent', 'typecheck'] },
   { name: 'lint', command: 'npm', args: ['run', '--silent', 'lint'] },
   // The build comes first: the preview-server tests and the e2e suite serve its output.
@@ -21,6 +22,10 @@ const steps: { name: string; command: string; args: string[] }[] = [
   { name: 'security', command: bin('tsx'), args: ['test/security/gate.ts'] },
 ];
 
+// Missing system tools stop the run at once, with the package to install.
+if (spawnSync(bin('tsx'), ['test/preflight.ts'], { cwd: root, stdio: 'inherit' }).status !== 0) {
+  process.exit(1);
+}
 rmSync(join(root, 'test-results'), { recursive: true, force: true });
 const outcomes: { name: string; ok: boolean; seconds: number }[] = [];
 for (const step of steps) {

@@ -21,8 +21,9 @@ import { combinedImpact } from '../../shared/risk';
 import { verifyAuditChain } from '../db/audit';
 import { checkIntegrity } from '../db/engine';
 import { createServices, type VaultServices } from '../services';
-import { certificateFacts, sha256Hex } from '../documents/identity';
-import { verifyPdf } from '../documents/sign';
+import { sha256Hex } from '../signing/hash';
+import { verifyPdf } from '../signing/verify';
+import { readCertificates, readCrl } from '../signing/x509';
 import { seedDemo, seedDemoCases, seedDemoDecision, seedDemoRisks } from '../services/demo';
 import { PRODUCTION_CONFIG, Vault, type VaultConfig } from '../vault/vault';
 
@@ -46,9 +47,16 @@ const USAGE = `usage:
   awb export records --vault <folder> --passphrase-file <file> --out <file.pdf> [--language da|en]
   awb export package --kind submission|decision --vault <folder> --passphrase-file <file> --case <id|ref> --out <file> [--identity <label|fingerprint>] [--to <recipient.pem>]
   awb import package <file> --vault <folder> --passphrase-file <file> [--dry-run] [--json]
-  awb trust add <certificate.pem> --vault <folder> --passphrase-file <file>
+  awb identity list --vault <folder> --passphrase-file <file> [--json]
+  awb identity create --label <l> --name <n> --organisation <o> [--algorithm rsa-3072|ec-p256|ec-p384] --vault <folder> --passphrase-file <file>
+  awb identity import <file.p12> --password-file <file> --label <l> --vault <folder> --passphrase-file <file>
+  awb identity token-list --pkcs11-module <lib> --vault <folder> --passphrase-file <file> [--json]
+  awb identity add-token --fingerprint <sha256> --label <l> [--chain <chain.pem>] --pkcs11-module <lib> --vault <folder> --passphrase-file <file>
+  awb trust add <certificate.pem|crl> --vault <folder> --passphrase-file <file>
   awb trust list --vault <folder> --passphrase-file <file> [--json]
-  awb verify <file.pdf> [--trust <certificate.pem>]... [--json]
+  awb trust remove <fingerprint> --vault <folder> --passphrase-file <file>
+  awb verify <file.pdf> [--trust <certificates.pem>]... [--crl <file.crl>]... [--json]
+  awb verify <file.pdf> --vault <folder> --passphrase-file <file> [--json]
   awb vault create <folder> --passphrase-file <file> [--name <n>] [--organisation <o>] [--role accreditor|system_owner] [--json]
   awb vault check <folder> --passphrase-file <file> [--json]
   awb vault change-passphrase <folder> --passphrase-file <file> --new-passphrase-file <file> [--json]
@@ -195,6 +203,15 @@ async function withVault<T>(
       to: { type: 'string' },
       'dry-run': { type: 'boolean' },
       json: { type: 'boolean' },
+      label: { type: 'string' },
+      name: { type: 'string' },
+      organisation: { type: 'string' },
+      algorithm: { type: 'string' },
+      'password-file': { type: 'string' },
+      'pin-file': { type: 'string' },
+      'pkcs11-module': { type: 'string' },
+      fingerprint: { type: 'string' },
+      chain: { type: 'string' },
     },
   });
   if (!values.vault) {
@@ -204,8 +221,9 @@ async function withVault<T>(
   const vault = await Vault.open(resolve(io.cwd, values.vault), { passphrase }, io.config);
   try {
     // Awaited here, so an async command finishes before the vault closes.
+    const pkcs11Module = values['pkcs11-module'] ?? process.env.AWB_PKCS11_MODULE ?? null;
     return await run(
-      createServices(() => vault),
+      createServices(() => vault, {}, { pkcs11Module: () => pkcs11Module }),
       values,
       vault,
       positionals,
@@ -357,7 +375,7 @@ function findCase(services: VaultServices, wanted: string | undefined): string {
 
 /** The signing identity named by --identity (label or fingerprint prefix), else the first valid one. */
 function pickIdentity(services: VaultServices, wanted: string | boolean | undefined): string {
-  const valid = services.decisions.identities().filter((i) => !i.expired);
+  const valid = services.signing.identities().filter((i) => !i.expired);
   const found =
     typeof wanted === 'string'
       ? valid.find((i) => i.label === wanted || i.fingerprint.startsWith(wanted.toLowerCase()))
@@ -405,26 +423,107 @@ async function exportPackage(io: CliIo, argv: string[]): Promise<Record<string, 
   );
 }
 
-/** `awb trust add <cert.pem>` and `awb trust list`: the certificates this vault trusts. */
+/** `awb trust add|list|remove`: the anchors and CRLs this vault verifies against. */
 async function trustCommand(io: CliIo, argv: string[]): Promise<Record<string, unknown>> {
   const [verb, ...rest] = argv;
-  if (verb !== 'add' && verb !== 'list') {
+  if (verb !== 'add' && verb !== 'list' && verb !== 'remove') {
     throw new UsageError(`unknown trust command: ${verb ?? ''}`);
   }
   return withVault(
     io,
     rest,
-    async ({ decisions }, _values, _vault, positionals) => {
+    async ({ signing }, _values, _vault, positionals) => {
+      const [arg] = positionals;
       if (verb === 'add') {
-        const pem = readCertificate(io, positionals[0]);
-        if (!pem) {
-          throw new UsageError('missing <certificate.pem>');
+        const bytes = readInput(io, arg, '<certificate.pem|crl>');
+        // A CRL or certificates: whichever the file holds.
+        if (readCrl(bytes)) {
+          return { crl: await signing.addCrl(bytes) };
         }
-        return { added: await decisions.trust(pem) };
+        return { added: await signing.trust(bytes) };
       }
-      return { trusted: decisions.trusted() };
+      if (verb === 'remove') {
+        if (!arg) {
+          throw new UsageError('missing <fingerprint>');
+        }
+        if (signing.crls().some((c) => c.fingerprint === arg)) {
+          await signing.removeCrl(arg);
+        } else {
+          await signing.untrust(arg);
+        }
+        return { removed: arg };
+      }
+      return { trusted: signing.trusted(), crls: signing.crls() };
     },
-    verb === 'add' ? 'write' : 'read',
+    verb === 'list' ? 'read' : 'write',
+  );
+}
+
+function readInput(io: CliIo, path: string | boolean | undefined, what: string): Buffer {
+  if (typeof path !== 'string') {
+    throw new UsageError(`missing ${what}`);
+  }
+  try {
+    return readFileSync(resolve(io.cwd, path));
+  } catch {
+    throw new UsageError(`cannot read ${path}`);
+  }
+}
+
+/** `awb identity list|create|import|token-list|add-token`: the vault's signing identities. */
+async function identityCommand(io: CliIo, argv: string[]): Promise<Record<string, unknown>> {
+  const [verb, ...rest] = argv;
+  const verbs = ['list', 'create', 'import', 'token-list', 'add-token'];
+  if (!verb || !verbs.includes(verb)) {
+    throw new UsageError(`unknown identity command: ${verb ?? ''}`);
+  }
+  return withVault(
+    io,
+    rest,
+    async ({ signing }, values, _vault, positionals) => {
+      const label = typeof values.label === 'string' ? values.label : undefined;
+      switch (verb) {
+        case 'create':
+          return {
+            id: await signing.createSelfSigned({
+              label: label ?? values.name,
+              commonName: values.name,
+              organisation: values.organisation,
+              algorithm: values.algorithm ?? 'rsa-3072',
+            }),
+          };
+        case 'import': {
+          const bytes = readInput(io, positionals[0], '<file.p12>');
+          const password = readSecret(
+            io,
+            values['password-file'] as string | undefined,
+            'password-file',
+          );
+          return { id: await signing.importPkcs12(bytes, password, label ?? positionals[0]!) };
+        }
+        case 'token-list':
+          return { certificates: signing.tokenCertificates() };
+        case 'add-token': {
+          if (typeof values.fingerprint !== 'string' || !label) {
+            throw new UsageError('missing --fingerprint <sha256> or --label <l>');
+          }
+          const chainPem =
+            typeof values.chain === 'string'
+              ? readInput(io, values.chain, '--chain').toString('utf8')
+              : undefined;
+          return {
+            id: await signing.addTokenIdentity({
+              fingerprint: values.fingerprint,
+              label,
+              chainPem,
+            }),
+          };
+        }
+        default:
+          return { identities: signing.identities() };
+      }
+    },
+    verb === 'list' || verb === 'token-list' ? 'read' : 'write',
   );
 }
 
@@ -484,45 +583,51 @@ async function exportCommand(io: CliIo, argv: string[]): Promise<Record<string, 
   });
 }
 
-/** `awb verify <file.pdf> [--trust cert.pem]…`: exit 0 only when the signature is valid. */
-function verifyCommand(
+/**
+ * `awb verify <file.pdf>`: every signature, its path and status. The trust anchors and CRLs come
+ * from files (--trust, --crl) or from a vault's trust store (--vault). Exit 0 only when the file
+ * is signed and every signature is valid and trusted: no anchors means nothing is trusted.
+ */
+async function verifyCommand(
   io: CliIo,
   argv: string[],
-): { result: Record<string, unknown>; ok: boolean } {
+): Promise<{ result: Record<string, unknown>; ok: boolean }> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { trust: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+    options: {
+      trust: { type: 'string', multiple: true },
+      crl: { type: 'string', multiple: true },
+      vault: { type: 'string' },
+      'passphrase-file': { type: 'string' },
+      json: { type: 'boolean' },
+    },
   });
   const [fileArg] = positionals;
-  if (!fileArg) {
-    throw new UsageError('missing <file>');
+  const pdf = readInput(io, fileArg, '<file>');
+  let verification: Awaited<ReturnType<typeof verifyPdf>>;
+  if (values.vault) {
+    verification = await withVault(io, argv, ({ signing }) => signing.verify(pdf));
+  } else {
+    const anchors = (values.trust ?? []).flatMap((path) => {
+      const certs = readCertificates(readInput(io, path, '--trust'));
+      if (certs.length === 0) {
+        throw new UsageError(`no certificate in ${path}`);
+      }
+      return certs;
+    });
+    const crls = (values.crl ?? []).map((path) => {
+      const crl = readCrl(readInput(io, path, '--crl'));
+      if (!crl) {
+        throw new UsageError(`no CRL in ${path}`);
+      }
+      return crl;
+    });
+    verification = await verifyPdf(pdf, { anchors, crls });
   }
-  let pdf: Buffer;
-  try {
-    pdf = readFileSync(resolve(io.cwd, fileArg));
-  } catch {
-    throw new UsageError(`cannot read ${fileArg}`);
-  }
-  const trusted = (values.trust ?? []).map((path) => {
-    try {
-      return certificateFacts(readFileSync(resolve(io.cwd, path), 'utf8')).fingerprint;
-    } catch {
-      throw new UsageError(`cannot read the certificate ${path}`);
-    }
-  });
-  const verification = verifyPdf(pdf, trusted);
-  const ok = verification.valid && (trusted.length === 0 || verification.trusted);
   return {
-    ok,
-    result: {
-      file: resolve(io.cwd, fileArg),
-      sha256: sha256Hex(pdf),
-      ...verification,
-      ...(verification.valid && trusted.length > 0 && !verification.trusted
-        ? { failure: 'SIGNER_NOT_TRUSTED' }
-        : {}),
-    },
+    ok: verification.valid,
+    result: { file: resolve(io.cwd, fileArg!), sha256: sha256Hex(pdf), ...verification },
   };
 }
 
@@ -608,11 +713,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       print(io, json, await importCommand(io, rest));
       return 0;
     }
+    if (area === 'identity') {
+      print(io, json, await identityCommand(io, rest));
+      return 0;
+    }
     if (area === 'verify') {
-      const { ok, result } = verifyCommand(io, rest);
+      const { ok, result } = await verifyCommand(io, rest);
       print(io, json, result);
       if (!ok) {
-        io.err(`error: SIGNATURE_INVALID (${String(result.failure)})\n`);
+        io.err(`error: SIGNATURE_INVALID (${String(result.reason)})\n`);
       }
       return ok ? 0 : 1;
     }

@@ -37,6 +37,11 @@ export function electronBinary(): string | null {
   return existsSync(binary) ? binary : null;
 }
 
+// Smart cards need the native PKCS#11 binding; without it the app runs and says tokens are unavailable.
+if (run(tsx, ['electron/dev/native.ts']) !== 0) {
+  process.stderr.write('npm start: continuing without smart-card (PKCS#11) support.\n');
+}
+
 if (run(tsx, ['electron/dev/build.ts']) !== 0) {
   process.stderr.write('npm start: the build failed; see the messages above.\n');
   process.exit(1);

@@ -5,9 +5,14 @@
  * "page N of M" in a fixed footer. Explicit pages keep @react-pdf's layout close to linear on
  * long reports (STACK.md). Runs only inside the PDF worker process.
  */
-import { Document, Font, Page, Rect, StyleSheet, Svg, Text, View } from '@react-pdf/renderer';
+import { Document, Font, Link, Page, Rect, StyleSheet, Svg, Text, View } from '@react-pdf/renderer';
 import type { ReactElement } from 'react';
-import { pdfSafe, type DocumentSpec, type Section } from '../../shared/documents';
+import {
+  pdfSafe,
+  SIGNATURE_SLOT_SCHEME,
+  type DocumentSpec,
+  type Section,
+} from '../../shared/documents';
 
 const ROWS_PER_PAGE = 32;
 
@@ -59,6 +64,9 @@ const styles = StyleSheet.create({
   tableRow: { flexDirection: 'row', borderBottom: '0.5pt solid #ccc', paddingVertical: 2 },
   cell: { paddingHorizontal: 3, fontSize: 8 },
   maps: { flexDirection: 'row', gap: 24 },
+  slots: { flexDirection: 'row', gap: 14, marginTop: 4 },
+  slotLabel: { fontSize: 8, color: '#333', marginBottom: 2 },
+  slot: { width: 235, height: 78 },
 });
 
 function Frame({
@@ -148,6 +156,24 @@ function sectionBody(section: Section, rows?: string[][]): ReactElement {
         </View>
       );
     }
+    case 'signatures':
+      // Each box is a link to `awb-signature-slot:N`: the signer reads the box's rectangle from
+      // the link, removes the link, and draws its block there (electron/signing/sign.ts).
+      return (
+        <View wrap={false}>
+          <Heading text={section.heading} />
+          <View style={styles.slots}>
+            {section.slots.map((slot, i) => (
+              <View key={i}>
+                <Text style={styles.slotLabel}>{pdfSafe(slot.label)}</Text>
+                <Link src={`${SIGNATURE_SLOT_SCHEME}${i}`} style={styles.slot}>
+                  <View style={styles.slot} />
+                </Link>
+              </View>
+            ))}
+          </View>
+        </View>
+      );
     case 'heatmap':
       return (
         <View>

@@ -21,8 +21,7 @@ import {
   privateDecrypt,
   publicEncrypt,
   randomBytes,
-  sign as rsaSign,
-  verify as rsaVerify,
+  verify as verifySignature,
   X509Certificate,
 } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -176,7 +175,9 @@ export function parseJson<T>(bytes: Buffer, limits: Limits, what: string): T {
 
 export interface Signer {
   certPem: string;
-  keyPem: string;
+  /** Signs bytes with the sender's key (software or token), hashing them with `hash`. */
+  sign(data: Buffer): Promise<Buffer>;
+  hash: 'sha256' | 'sha384' | 'sha512';
   name: string;
   organisation: string;
 }
@@ -289,9 +290,9 @@ export async function writePackage(
   const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2));
   const signature = Buffer.from(
     JSON.stringify({
-      algorithm: 'RSA-SHA256',
+      algorithm: args.signer.hash,
       certificate: args.signer.certPem,
-      signature: rsaSign('sha256', manifestBytes, args.signer.keyPem).toString('base64'),
+      signature: (await args.signer.sign(manifestBytes)).toString('base64'),
     }),
   );
   let key: Buffer | null = null;
@@ -558,7 +559,7 @@ export async function openPackage(
     ) {
       throw reject('MALFORMED', 'manifest');
     }
-    const signature = parseJson<{ certificate?: string; signature?: string }>(
+    const signature = parseJson<{ algorithm?: string; certificate?: string; signature?: string }>(
       await collect(await read('signature.json'), 1024 * 1024, 'signature'),
       limits,
       'signature',
@@ -569,9 +570,12 @@ export async function openPackage(
     } catch {
       throw reject('SIGNATURE_INVALID', 'certificate');
     }
+    const hash = ['sha256', 'sha384', 'sha512'].includes(signature.algorithm ?? '')
+      ? signature.algorithm!
+      : 'sha256';
     if (
-      !rsaVerify(
-        'sha256',
+      !verifySignature(
+        hash,
         manifestBytes,
         cert.publicKey,
         Buffer.from(signature.signature ?? '', 'base64'),

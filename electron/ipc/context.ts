@@ -10,6 +10,7 @@ import type { DecisionService } from '../services/decisions';
 import type { ExchangeService } from '../services/exchange';
 import type { RegisterService } from '../services/register';
 import type { RiskService } from '../services/risks';
+import type { SigningService } from '../services/signing';
 import type { Uploads } from '../services/uploads';
 import type { VaultService } from '../services/vault-service';
 
@@ -39,6 +40,11 @@ export interface HandlerContext {
   pickFolder(): Promise<string | null>;
   /** Asks the user for an exchange package to open (null where there is no native dialog). */
   pickPackage(): Promise<string | null>;
+  /**
+   * Asks the user for a PKCS#11 module (a native library the main process will load): only a
+   * native dialog may choose one, never a path sent by the window (null where there is none).
+   */
+  pickPkcs11Module(): Promise<string | null>;
   vault: VaultService;
   /** The register of the open vault (VAULT_LOCKED while none is open). */
   register: RegisterService;
@@ -50,7 +56,9 @@ export interface HandlerContext {
   risks: RiskService;
   /** The portfolio dashboard of the open vault. */
   dashboard: DashboardService;
-  /** Signing identities, trust store, documents and decisions of the open vault. */
+  /** Signing identities (software and token) and the trust store of the open vault. */
+  signing: SigningService;
+  /** Documents and decisions of the open vault. */
   decisions: DecisionService;
   /** Signed packages across the air gap. */
   exchange: ExchangeService;

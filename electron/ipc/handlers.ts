@@ -167,23 +167,43 @@ export const handlers: HandlerTable = {
   },
   'dashboard:summary': async (_input, ctx) => ctx.dashboard.summary(),
   'identities:list': async (_input, ctx) => ({
-    identities: ctx.decisions.identities(),
-    trusted: ctx.decisions.trusted(),
+    identities: ctx.signing.identities(),
+    trusted: ctx.signing.trusted(),
+    crls: ctx.signing.crls(),
+    pkcs11Module: ctx.prefs.get().pkcs11Module?.split(/[\\/]/).at(-1) ?? null,
   }),
   'identities:createSelfSigned': async (input, ctx) => ({
-    id: await ctx.decisions.createSelfSignedIdentity(input),
+    id: await ctx.signing.createSelfSigned(input),
   }),
   'identities:importKeyFile': async (input, ctx) => ({
-    id: await ctx.decisions.importIdentity(
+    id: await ctx.signing.importPkcs12(
       Buffer.from(input.data, 'base64'),
       input.password,
       input.label,
     ),
   }),
-  'identities:certificate': async (input, ctx) => ({ pem: ctx.decisions.certificatePem(input.id) }),
-  'trust:add': async (input, ctx) => ({ fingerprint: await ctx.decisions.trust(input.pem) }),
+  'identities:certificate': async (input, ctx) => ({ pem: ctx.signing.certificatePem(input.id) }),
+  'identities:chooseModule': async (_input, ctx) => {
+    const path = await ctx.pickPkcs11Module();
+    if (path) {
+      ctx.prefs.update({ pkcs11Module: path });
+    }
+    return { pkcs11Module: ctx.prefs.get().pkcs11Module?.split(/[\\/]/).at(-1) ?? null };
+  },
+  'identities:tokenCertificates': async (_input, ctx) => ({
+    certificates: ctx.signing.tokenCertificates(),
+  }),
+  'identities:addToken': async (input, ctx) => ({ id: await ctx.signing.addTokenIdentity(input) }),
+  'trust:add': async (input, ctx) => ({ fingerprints: await ctx.signing.trust(input.pem) }),
   'trust:remove': async (input, ctx) => {
-    await ctx.decisions.untrust(input.fingerprint);
+    await ctx.signing.untrust(input.fingerprint);
+    return { removed: true };
+  },
+  'trust:addCrl': async (input, ctx) => ({
+    fingerprint: await ctx.signing.addCrl(Buffer.from(input.data, 'base64')),
+  }),
+  'trust:removeCrl': async (input, ctx) => {
+    await ctx.signing.removeCrl(input.fingerprint);
     return { removed: true };
   },
   'decisions:get': async (input, ctx) => {
@@ -196,6 +216,8 @@ export const handlers: HandlerTable = {
   },
   'decisions:issue': async (input, ctx) =>
     ctx.decisions.issueDecision(input.caseId, input.decision),
+  'decisions:countersign': async (input, ctx) =>
+    ctx.decisions.countersign(input.caseId, input.countersign),
   'decisions:preview': async (input, ctx) => ({
     pdf: (await ctx.decisions.previewDecision(input.caseId, input.decision)).toString('base64'),
   }),
@@ -205,9 +227,9 @@ export const handlers: HandlerTable = {
   },
   'documents:decisionPdf': async (input, ctx) => {
     const pdf = await ctx.decisions.decisionPdf(input.caseId);
-    return { pdf: pdf.toString('base64'), verification: ctx.decisions.verify(pdf) };
+    return { pdf: pdf.toString('base64'), verification: await ctx.signing.verify(pdf) };
   },
-  'documents:verify': async (input, ctx) => ctx.decisions.verify(Buffer.from(input.pdf, 'base64')),
+  'documents:verify': async (input, ctx) => ctx.signing.verify(Buffer.from(input.pdf, 'base64')),
   'packages:export': async (input, ctx) => {
     const ref = ctx.cases.getCase(input.caseId).ref;
     const file = join(input.folder, `${ref}-${input.kind}-${Date.now()}.awbpkg`);

@@ -61,7 +61,11 @@ if (!app.requestSingleInstanceLock()) {
     const prefs = new ElectronPreferences();
     const vault = new VaultService({ config: PRODUCTION_CONFIG, prefs, emit });
     const uploads = new Uploads(() => vault.current());
-    const services = createServices(() => vault.current(), { launcher: utilityLauncher });
+    const services = createServices(
+      () => vault.current(),
+      { launcher: utilityLauncher },
+      { pkcs11Module: () => prefs.get().pkcs11Module },
+    );
     vault.onLock(() => uploads.abortAll());
     const ctx: HandlerContext = {
       app: {
@@ -93,6 +97,16 @@ if (!app.requestSingleInstanceLock()) {
         const options = {
           properties: ['openFile'] as 'openFile'[],
           filters: [{ name: 'Accreditation Workbench package', extensions: ['awbpkg'] }],
+        };
+        const result = mainWindow
+          ? await dialog.showOpenDialog(mainWindow, options)
+          : await dialog.showOpenDialog(options);
+        return result.canceled ? null : (result.filePaths[0] ?? null);
+      },
+      async pickPkcs11Module() {
+        const options = {
+          properties: ['openFile'] as 'openFile'[],
+          filters: [{ name: 'PKCS#11 module', extensions: ['so', 'dll', 'dylib'] }],
         };
         const result = mainWindow
           ? await dialog.showOpenDialog(mainWindow, options)

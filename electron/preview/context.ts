@@ -19,6 +19,8 @@ export interface PreviewContextOptions {
   openExternal?: (url: string) => Promise<void>;
   /** Vault configuration; what ships unless a test injects its cheap KDF. */
   vaultConfig?: VaultConfig;
+  /** A PKCS#11 module for token identities (the preview has no file dialog to choose one). */
+  pkcs11Module?: string | null;
 }
 
 export function readAppVersion(projectRoot: string): string {
@@ -36,7 +38,11 @@ export function createPreviewContext(options: PreviewContextOptions): HandlerCon
     emit: options.emit,
   });
   const uploads = new Uploads(() => vault.current());
-  const services = createServices(() => vault.current());
+  const services = createServices(
+    () => vault.current(),
+    {},
+    { pkcs11Module: () => prefs.get().pkcs11Module ?? options.pkcs11Module ?? null },
+  );
   vault.onLock(() => uploads.abortAll());
   return {
     app: {
@@ -57,6 +63,7 @@ export function createPreviewContext(options: PreviewContextOptions): HandlerCon
     // The browser has no native folder dialog: the UI asks for the path as text instead.
     pickFolder: async () => null,
     pickPackage: async () => null,
+    pickPkcs11Module: async () => null,
     vault,
     ...services,
     uploads,

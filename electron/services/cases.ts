@@ -295,7 +295,7 @@ export class CaseService {
     const unaccepted = unacceptedIds.length;
     const decision = all(
       this.db,
-      'SELECT type, pdf_sha256, valid_to FROM decisions WHERE case_id = ? ORDER BY created_at DESC LIMIT 1',
+      'SELECT type, status, valid_to FROM decisions WHERE case_id = ? ORDER BY created_at DESC LIMIT 1',
       [caseId],
     )[0];
     const openFindings = Number(
@@ -312,7 +312,8 @@ export class CaseService {
       openFindings,
       unacceptedNonCompliant: unaccepted,
       decision: decision
-        ? { type: s(decision.type) as DecisionType, signed: s(decision.pdf_sha256) !== '' }
+        ? // Signed means every signature it needs: a four-eyes decision awaits its second.
+          { type: s(decision.type) as DecisionType, signed: s(decision.status) === 'issued' }
         : null,
       validTo: decision ? n(decision.valid_to) : null,
       today: today(),

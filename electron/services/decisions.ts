@@ -13,7 +13,12 @@ import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import type { Database, SqlValue } from 'sql.js';
 import type { ClassificationScheme } from '../../shared/classification';
-import { DecisionInput, DocumentRequest, SelfSignedInput } from '../../shared/decisions';
+import {
+  DecisionInput,
+  DocumentRequest,
+  FourEyesPolicy,
+  signaturesRequired,
+} from '../../shared/decisions';
 import type { DocumentSpec, Section } from '../../shared/documents';
 import { AppError } from '../../shared/errors';
 import { translate, type Language, type MessageKey } from '../../shared/i18n';
@@ -25,20 +30,16 @@ import {
 } from '../../shared/lifecycle';
 import { addMonths } from '../../shared/risk';
 import { heatMapCells, riskPoints } from '../../shared/risk-charts';
-import {
-  certificateFacts,
-  createSelfSigned,
-  importPkcs12,
-  sha256Hex,
-  type Identity,
-} from '../documents/identity';
 import { renderPdf, type WorkerLauncher } from '../documents/render';
-import { signPdf, verifyPdf, type Verification } from '../documents/sign';
+import { sha256Hex } from '../signing/hash';
+import { prepareForSigning, signPdf } from '../signing/sign';
+import { fingerprintOf, readCertificate } from '../signing/x509';
 import { optional, queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
 import type { CaseService } from './cases';
 import { today, type RegisterService } from './register';
 import type { RiskService } from './risks';
+import type { SigningService } from './signing';
 
 const all = queryRows;
 const s = text;
@@ -54,6 +55,19 @@ export const VALIDITY_FILE = join(
 );
 
 let validity: Validity | null = null;
+
+export const FOUR_EYES_FILE = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  'resources',
+  'decisions',
+  'four-eyes.json',
+);
+let fourEyes: FourEyesPolicy | null = null;
+
+/** The signature fields of a decision letter: the accreditor's, and the countersignature's. */
+export const SIGNATURE_FIELDS = ['Signature1', 'Signature2'] as const;
 
 interface Validity {
   default: Partial<Record<DecisionType, number>>;
@@ -77,6 +91,7 @@ export class DecisionService {
     private readonly register: RegisterService,
     private readonly cases: CaseService,
     private readonly risks: RiskService,
+    private readonly signing: SigningService,
     private readonly documentOptions: DocumentOptions = {},
   ) {}
 
@@ -90,203 +105,6 @@ export class DecisionService {
         reason: 'ACCREDITOR_ONLY',
       });
     }
-  }
-
-  // ---- identities and trust ---------------------------------------------------------------
-
-  identities() {
-    const day = today();
-    return all(
-      this.db,
-      'SELECT id, label, kind, subject, issuer, serial, not_before, not_after, fingerprint, created_at FROM signing_identities ORDER BY created_at',
-    ).map((r) => ({
-      id: s(r.id),
-      label: s(r.label),
-      kind: s(r.kind) as 'pkcs12' | 'self_signed',
-      subject: s(r.subject),
-      issuer: s(r.issuer),
-      serial: s(r.serial),
-      notBefore: s(r.not_before),
-      notAfter: s(r.not_after),
-      fingerprint: s(r.fingerprint),
-      expired: s(r.not_after).slice(0, 10) < day,
-      /** Days until the certificate expires (negative once it has). */
-      daysLeft: Math.floor(
-        (Date.parse(s(r.not_after)) - Date.parse(`${day}T00:00:00Z`)) / 86_400_000,
-      ),
-    }));
-  }
-
-  private async storeIdentity(identity: Identity, label: string, kind: 'pkcs12' | 'self_signed') {
-    if (
-      all(this.db, 'SELECT 1 FROM signing_identities WHERE fingerprint = ?', [identity.fingerprint])
-        .length
-    ) {
-      throw new AppError(
-        'SIGNING_IDENTITY_INVALID',
-        'That certificate is already a signing identity',
-      );
-    }
-    const id = randomUUID();
-    const actor = this.vault().actor;
-    await this.vault().change(
-      {
-        action: 'identity.add',
-        entityType: 'signing_identity',
-        entityId: id,
-        // Never the key or its password: the audit log names the certificate only.
-        changes: { label, kind, subject: identity.subject, fingerprint: identity.fingerprint },
-      },
-      (db) => {
-        db.run(
-          `INSERT INTO signing_identities (id, label, kind, p12, p12_password, cert_pem, chain_pem, subject, issuer, serial, not_before, not_after, fingerprint, created_at, created_by)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            id,
-            label,
-            kind,
-            new Uint8Array(identity.p12),
-            identity.password,
-            identity.certPem,
-            JSON.stringify(identity.chainPem),
-            identity.subject,
-            identity.issuer,
-            identity.serial,
-            identity.notBefore,
-            identity.notAfter,
-            identity.fingerprint,
-            new Date().toISOString(),
-            actor.name,
-          ],
-        );
-        // One trusts one's own certificate; an organisation's chain is added explicitly.
-        db.run(
-          `INSERT OR IGNORE INTO trusted_certificates (fingerprint, subject, issuer, not_after, cert_pem, added_at, added_by)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          [
-            identity.fingerprint,
-            identity.subject,
-            identity.issuer,
-            identity.notAfter,
-            identity.certPem,
-            new Date().toISOString(),
-            actor.name,
-          ],
-        );
-      },
-    );
-    return id;
-  }
-
-  async createSelfSignedIdentity(raw: unknown): Promise<string> {
-    const input = SelfSignedInput.parse(raw);
-    const identity = createSelfSigned(input);
-    return this.storeIdentity(identity, input.label, 'self_signed');
-  }
-
-  async importIdentity(bytes: Buffer, password: string, label: string): Promise<string> {
-    return this.storeIdentity(importPkcs12(bytes, password), label, 'pkcs12');
-  }
-
-  /** A stored identity with its key material, for signing (never sent to the renderer). */
-  signingIdentity(id: string): Identity & { id: string } {
-    const row = all(this.db, 'SELECT * FROM signing_identities WHERE id = ?', [id])[0];
-    if (!row) {
-      throw new AppError('NO_SIGNING_IDENTITY', 'No such signing identity');
-    }
-    if (s(row.not_after) < new Date().toISOString()) {
-      throw new AppError('SIGNING_IDENTITY_INVALID', 'The signing certificate has expired');
-    }
-    return {
-      id,
-      p12: Buffer.from(row.p12 as Uint8Array),
-      password: s(row.p12_password),
-      certPem: s(row.cert_pem),
-      chainPem: JSON.parse(s(row.chain_pem)) as string[],
-      subject: s(row.subject),
-      issuer: s(row.issuer),
-      serial: s(row.serial),
-      notBefore: s(row.not_before),
-      notAfter: s(row.not_after),
-      fingerprint: s(row.fingerprint),
-    };
-  }
-
-  /** The identity whose certificate has this fingerprint, if this vault holds its key. */
-  identityIdByFingerprint(fingerprint: string): string | null {
-    const row = all(this.db, 'SELECT id FROM signing_identities WHERE fingerprint = ?', [
-      fingerprint,
-    ])[0];
-    return row ? s(row.id) : null;
-  }
-
-  /** The signer certificate of an identity, to hand to verifiers (PEM). */
-  certificatePem(identityId: string): string {
-    const row = all(this.db, 'SELECT cert_pem FROM signing_identities WHERE id = ?', [
-      identityId,
-    ])[0];
-    if (!row) {
-      throw new AppError('NO_SIGNING_IDENTITY', 'No such signing identity');
-    }
-    return s(row.cert_pem);
-  }
-
-  trusted() {
-    return all(this.db, 'SELECT * FROM trusted_certificates ORDER BY added_at').map((r) => ({
-      fingerprint: s(r.fingerprint),
-      subject: s(r.subject),
-      issuer: s(r.issuer),
-      notAfter: s(r.not_after),
-      addedAt: s(r.added_at),
-      addedBy: s(r.added_by),
-    }));
-  }
-
-  async trust(pem: string): Promise<string> {
-    let facts: ReturnType<typeof certificateFacts>;
-    try {
-      facts = certificateFacts(pem);
-    } catch {
-      throw new AppError('SIGNING_IDENTITY_INVALID', 'The file is not a certificate');
-    }
-    await this.vault().change(
-      {
-        action: 'trust.add',
-        entityType: 'certificate',
-        entityId: facts.fingerprint,
-        changes: { subject: facts.subject },
-      },
-      (db) =>
-        db.run(
-          `INSERT OR REPLACE INTO trusted_certificates (fingerprint, subject, issuer, not_after, cert_pem, added_at, added_by)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          [
-            facts.fingerprint,
-            facts.subject,
-            facts.issuer,
-            facts.notAfter,
-            pem,
-            new Date().toISOString(),
-            this.vault().actor.name,
-          ],
-        ),
-    );
-    return facts.fingerprint;
-  }
-
-  async untrust(fingerprint: string): Promise<void> {
-    await this.vault().change(
-      { action: 'trust.remove', entityType: 'certificate', entityId: fingerprint, changes: {} },
-      (db) => db.run('DELETE FROM trusted_certificates WHERE fingerprint = ?', [fingerprint]),
-    );
-  }
-
-  /** Verifies any signed PDF against this vault's trust store. */
-  verify(pdf: Buffer): Verification {
-    return verifyPdf(
-      pdf,
-      this.trusted().map((t) => t.fingerprint),
-    );
   }
 
   // ---- documents --------------------------------------------------------------------------
@@ -566,6 +384,11 @@ export class DecisionService {
             r.acceptance.expiresOn ?? '',
           ]),
         },
+        {
+          type: 'signatures',
+          heading: t('doc.signatures'),
+          slots: [{ label: t('doc.signature.accreditor') }],
+        },
       ],
     };
   }
@@ -650,6 +473,17 @@ export class DecisionService {
     if (!r) {
       return null;
     }
+    const signatures = all(
+      this.db,
+      'SELECT seq, field, signer_subject, signer_fingerprint, signed_at, signed_by FROM decision_signatures WHERE decision_id = ? ORDER BY seq',
+      [s(r.id)],
+    ).map((x) => ({
+      field: s(x.field),
+      subject: s(x.signer_subject),
+      fingerprint: s(x.signer_fingerprint),
+      signedAt: s(x.signed_at),
+      signedBy: s(x.signed_by),
+    }));
     return {
       id: s(r.id),
       ref: s(r.ref),
@@ -668,6 +502,10 @@ export class DecisionService {
       pdfSha256: s(r.pdf_sha256),
       pdfBlob: s(r.pdf_blob),
       createdBy: s(r.created_by),
+      /** 'awaiting_countersignature' until a four-eyes decision has its second signature. */
+      status: s(r.status) as 'awaiting_countersignature' | 'issued',
+      signaturesRequired: Number(r.signatures_required) as 1 | 2,
+      signatures,
     };
   }
 
@@ -679,6 +517,14 @@ export class DecisionService {
     return buffer(this.vault().blobs.read(d.pdfBlob));
   }
 
+  /** How many signatures a decision of `type` on this case needs (four eyes, resources/decisions). */
+  signaturesRequired(caseId: string, type: DecisionType): 1 | 2 {
+    fourEyes ??= FourEyesPolicy.parse(JSON.parse(readFileSync(FOUR_EYES_FILE, 'utf8')));
+    const scheme = this.scheme();
+    const top = scheme.highestMarking(this.cases.getCase(caseId).systemLevels)?.code;
+    return signaturesRequired(fourEyes, type, scheme.rank(top), (code) => scheme.rank(code));
+  }
+
   private decisionSpec(
     caseId: string,
     ref: string,
@@ -686,6 +532,7 @@ export class DecisionService {
     validTo: string | null,
     snapshot: string,
     conditions: { text: string; dueDate?: string | null }[],
+    signatures: 1 | 2,
   ): DocumentSpec {
     const language = input.language;
     const { detail, profile, system, t, base } = this.header(
@@ -746,6 +593,14 @@ export class DecisionService {
           ]),
         },
         { type: 'paragraphs', paragraphs: [t('doc.decision.closing')] },
+        {
+          type: 'signatures',
+          heading: t('doc.signatures'),
+          slots: [
+            { label: t('doc.signature.accreditor') },
+            ...(signatures === 2 ? [{ label: t('doc.signature.countersignature') }] : []),
+          ],
+        },
       ],
     };
   }
@@ -760,8 +615,17 @@ export class DecisionService {
     const snapshot = this.dossierSnapshot(caseId);
     const count = Number(all(this.db, 'SELECT count(*) AS c FROM decisions')[0]?.c ?? 0);
     const ref = `DEC-${today().slice(0, 4)}-${String(count + 1).padStart(4, '0')}`;
-    const spec = this.decisionSpec(caseId, ref, input, validTo, snapshot.sha256, input.conditions);
-    return { ref, validFrom, validTo, snapshot, spec };
+    const required = this.signaturesRequired(caseId, input.type);
+    const spec = this.decisionSpec(
+      caseId,
+      ref,
+      input,
+      validTo,
+      snapshot.sha256,
+      input.conditions,
+      required,
+    );
+    return { ref, validFrom, validTo, snapshot, spec, required };
   }
 
   /** The decision letter as it would be issued, unsigned and marked as a draft: to read before signing. */
@@ -769,18 +633,54 @@ export class DecisionService {
     const input = DecisionInput.parse(raw);
     const { spec } = this.letter(caseId, input);
     const draft = translate(input.language, 'doc.draft');
-    return this.render({ ...spec, title: `${draft} - ${spec.title}`, version: draft });
+    const rendered = await this.render({
+      ...spec,
+      title: `${draft} - ${spec.title}`,
+      version: draft,
+    });
+    return (await prepareForSigning(rendered)).pdf;
+  }
+
+  /**
+   * The visible block of a signature: the certificate holder who signs (a countersigner on this
+   * laptop is not the vault's owner), their organisation, when, and the certificate.
+   */
+  private block(language: Language, reason: string, identityId: string, signingTime: Date) {
+    const cert = readCertificate(this.signing.certificatePem(identityId))!;
+    const name = cert.subjectName.getField('CN')[0] ?? cert.subject;
+    const organisation = cert.subjectName.getField('O')[0] ?? this.vault().actor.organisation;
+    return {
+      name,
+      reason,
+      location: organisation,
+      signingTime,
+      appearance: {
+        title: name,
+        lines: [
+          translate(language, 'doc.signedBy', { name }),
+          organisation,
+          `${signingTime.toISOString().replace('T', ' ').slice(0, 19)} UTC`,
+          `SHA-256 ${fingerprintOf(Buffer.from(cert.rawData)).slice(0, 32)}`,
+        ],
+      },
+    };
   }
 
   /**
    * Issues the decision on a case in "decision pending": checks the lifecycle would accept it,
-   * renders and signs the letter, stores it, records the decision and its conditions, and moves
-   * the case to "decided".
+   * renders and signs the letter (PAdES B-B), stores it, records the decision and its
+   * conditions. A decision that needs four eyes waits for its countersignature (the letter
+   * reserves the box for it); any other moves the case to "decided".
    */
   async issueDecision(
     caseId: string,
     raw: unknown,
-  ): Promise<{ id: string; ref: string; pdfSha256: string }> {
+  ): Promise<{
+    id: string;
+    ref: string;
+    pdfSha256: string;
+    status: 'awaiting_countersignature' | 'issued';
+  }> {
     this.requireAccreditor('issues decisions');
     const input = DecisionInput.parse(raw);
     const detail = this.cases.getCase(caseId);
@@ -794,23 +694,41 @@ export class DecisionService {
         ...verdict.params,
       });
     }
-    const identity = this.signingIdentity(input.identityId);
-    const { ref, validFrom, validTo, snapshot, spec } = this.letter(caseId, input);
+    if (this.decision(caseId)?.status === 'awaiting_countersignature') {
+      throw new AppError('TRANSITION_REFUSED', 'The decision already awaits its countersignature', {
+        reason: 'AWAITING_COUNTERSIGNATURE',
+      });
+    }
+    const signer = this.signing.signer(input.identityId, input.pin);
+    const identity = this.signing.identity(input.identityId);
+    const { ref, validFrom, validTo, snapshot, spec, required } = this.letter(caseId, input);
     const approving = APPROVING.includes(input.type);
     const signingTime = new Date();
-    const unsigned = await this.render(spec);
-    const actor = this.vault().actor;
-    const pdf = await signPdf(unsigned, identity, {
-      name: actor.name,
-      reason: `${translate(input.language, `decisionType.${input.type}`)} ${ref}`,
-      location: actor.organisation,
+    const prepared = await prepareForSigning(await this.render(spec));
+    const [own, countersign] = prepared.slots;
+    const block = this.block(
+      input.language,
+      `${translate(input.language, `decisionType.${input.type}`)} ${ref}`,
+      input.identityId,
       signingTime,
-      lines: [
-        translate(input.language, 'doc.signedBy', { name: actor.name }),
-        actor.organisation,
-        signingTime.toISOString().replace('T', ' ').slice(0, 19) + ' UTC',
-        `SHA-256 ${identity.fingerprint.slice(0, 32)}`,
-      ],
+    );
+    const pdf = await signPdf(prepared.pdf, signer, {
+      ...block,
+      field: SIGNATURE_FIELDS[0],
+      slot: own,
+      reserve:
+        required === 2 && countersign
+          ? [
+              {
+                field: SIGNATURE_FIELDS[1],
+                slot: countersign,
+                appearance: {
+                  title: translate(input.language, 'doc.signature.countersignature'),
+                  lines: [translate(input.language, 'doc.signature.awaiting')],
+                },
+              },
+            ]
+          : [],
     });
     const stored = await this.vault().blobs.put(Readable.from([pdf]));
     const accepted = this.risks
@@ -824,6 +742,8 @@ export class DecisionService {
     const system = this.register.getSystem(detail.systemId);
     const id = randomUUID();
     const now = new Date().toISOString();
+    const actor = this.vault().actor;
+    const status = required === 2 ? 'awaiting_countersignature' : 'issued';
     await this.vault().change(
       {
         action: 'decision.issue',
@@ -837,13 +757,14 @@ export class DecisionService {
           dossierSha256: snapshot.sha256,
           pdfSha256: stored.sha256,
           signer: identity.fingerprint,
+          signaturesRequired: required,
         },
       },
       (db) => {
         db.run(
           `INSERT INTO decisions (id, ref, case_id, type, levels, mode, sites, interconnections, valid_from, valid_to, accepted_risks, dossier_sha256, language,
-             signer_subject, signer_fingerprint, signed_at, pdf_blob, pdf_sha256, created_at, created_by)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             signer_subject, signer_fingerprint, signed_at, pdf_blob, pdf_sha256, created_at, created_by, signatures_required, status)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [
             id,
             ref,
@@ -865,7 +786,21 @@ export class DecisionService {
             stored.sha256,
             now,
             actor.name,
+            required,
+            status,
           ] as SqlValue[],
+        );
+        db.run(
+          `INSERT INTO decision_signatures (decision_id, seq, field, signer_subject, signer_fingerprint, signed_at, signed_by)
+           VALUES (?, 1, ?, ?, ?, ?, ?)`,
+          [
+            id,
+            SIGNATURE_FIELDS[0],
+            identity.subject,
+            identity.fingerprint,
+            signingTime.toISOString(),
+            actor.name,
+          ],
         );
         for (const c of input.conditions) {
           db.run(
@@ -885,33 +820,123 @@ export class DecisionService {
         }
       },
     );
-    await this.cases.transition(caseId, 'decided', input.reason);
-    return { id, ref, pdfSha256: stored.sha256 };
+    if (status === 'issued') {
+      await this.cases.transition(caseId, 'decided', input.reason);
+    }
+    return { id, ref, pdfSha256: stored.sha256, status };
+  }
+
+  /**
+   * The second accreditor's signature on a four-eyes decision: an incremental update of the same
+   * letter, in the box reserved for it, by a different certificate. Then the decision is issued
+   * and the case moves to "decided".
+   */
+  async countersign(
+    caseId: string,
+    raw: { identityId: string; pin?: string | null; reason: string; language?: Language },
+  ): Promise<{ pdfSha256: string }> {
+    this.requireAccreditor('countersigns decisions');
+    const d = this.decision(caseId);
+    if (!d || d.status !== 'awaiting_countersignature') {
+      throw new AppError('COUNTERSIGNATURE_REFUSED', 'No decision awaits a countersignature', {
+        reason: 'NOT_AWAITING',
+      });
+    }
+    const identity = this.signing.identity(raw.identityId);
+    const cert = readCertificate(this.signing.certificatePem(raw.identityId))!;
+    const firstCert = d.signatures[0];
+    const samePerson = d.signatures.some(
+      (x) => x.fingerprint === identity.fingerprint || x.subject === identity.subject,
+    );
+    if (samePerson || !firstCert) {
+      throw new AppError(
+        'COUNTERSIGNATURE_REFUSED',
+        'The countersignature must come from a different certificate',
+        {
+          reason: 'SAME_SIGNER',
+        },
+      );
+    }
+    const signer = this.signing.signer(raw.identityId, raw.pin);
+    const language = raw.language ?? 'da';
+    const signingTime = new Date();
+    const before = await this.decisionPdf(caseId);
+    const pdf = await signPdf(before, signer, {
+      ...this.block(
+        language,
+        `${translate(language, 'doc.signature.countersignature')} ${d.ref}`,
+        raw.identityId,
+        signingTime,
+      ),
+      field: SIGNATURE_FIELDS[1],
+    });
+    // Both signatures must stand on their own (trust aside, which the verifier's store decides).
+    const check = await this.signing.verify(pdf);
+    const broken = check.signatures.find(
+      (x) => x.reason && !['SIGNER_NOT_TRUSTED', 'CHAIN_INCOMPLETE'].includes(x.reason),
+    );
+    if (check.signatures.length !== 2 || broken) {
+      throw new AppError('SIGNATURE_INVALID', 'The countersigned letter does not verify', {
+        reason: broken?.reason ?? 'MALFORMED_SIGNATURE',
+      });
+    }
+    const stored = await this.vault().blobs.put(Readable.from([pdf]));
+    const actor = this.vault().actor;
+    await this.vault().change(
+      {
+        action: 'decision.countersign',
+        entityType: 'decision',
+        entityId: d.id,
+        changes: {
+          ref: d.ref,
+          signer: identity.fingerprint,
+          subject: cert.subject,
+          pdfSha256: stored.sha256,
+        },
+      },
+      (db) => {
+        db.run(
+          "UPDATE decisions SET pdf_blob = ?, pdf_sha256 = ?, status = 'issued' WHERE id = ?",
+          [stored.address, stored.sha256, d.id],
+        );
+        db.run(
+          `INSERT INTO decision_signatures (decision_id, seq, field, signer_subject, signer_fingerprint, signed_at, signed_by)
+           VALUES (?, 2, ?, ?, ?, ?, ?)`,
+          [
+            d.id,
+            SIGNATURE_FIELDS[1],
+            identity.subject,
+            identity.fingerprint,
+            signingTime.toISOString(),
+            actor.name,
+          ],
+        );
+      },
+    );
+    await this.cases.transition(caseId, 'decided', raw.reason);
+    return { pdfSha256: stored.sha256 };
   }
 
   /** Renders (and, for the residual-risk acceptance, signs) a document of a case and keeps it. */
   async issueDocument(raw: unknown): Promise<{ id: string; sha256: string; pdf: Buffer }> {
     const request = DocumentRequest.parse(raw);
+    const signed = request.kind === 'risk-acceptance';
     const spec =
       request.kind === 'dossier-report'
         ? this.dossierSpec(request.caseId, request.language)
         : this.riskAcceptanceSpec(request.caseId, request.language);
     let pdf = await this.render(spec);
-    if (request.kind === 'risk-acceptance') {
+    if (signed) {
       if (!request.identityId) {
         throw new AppError('NO_SIGNING_IDENTITY', 'Choose the identity that signs the acceptance');
       }
       this.requireAccreditor('signs residual-risk acceptances');
-      const actor = this.vault().actor;
-      pdf = await signPdf(pdf, this.signingIdentity(request.identityId), {
-        name: actor.name,
-        reason: spec.title,
-        location: actor.organisation,
-        lines: [
-          translate(request.language, 'doc.signedBy', { name: actor.name }),
-          actor.organisation,
-          new Date().toISOString().slice(0, 10),
-        ],
+      const signer = this.signing.signer(request.identityId, request.pin);
+      const prepared = await prepareForSigning(pdf);
+      pdf = await signPdf(prepared.pdf, signer, {
+        ...this.block(request.language, spec.title, request.identityId, new Date()),
+        field: SIGNATURE_FIELDS[0],
+        slot: prepared.slots[0],
       });
     }
     const stored = await this.vault().blobs.put(Readable.from([pdf]));
@@ -936,7 +961,7 @@ export class DecisionService {
             stored.address,
             stored.sha256,
             stored.size,
-            request.kind === 'risk-acceptance' ? 1 : 0,
+            signed ? 1 : 0,
             new Date().toISOString(),
             this.vault().actor.name,
           ],

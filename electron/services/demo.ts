@@ -900,11 +900,18 @@ export async function seedDemoDecision(
   services: VaultServices,
   exportsFolder: string,
 ): Promise<Record<string, string>> {
-  const { decisions, cases } = services;
-  const identityId = await decisions.createSelfSignedIdentity({
+  const { decisions, cases, signing } = services;
+  const identityId = await signing.createSelfSigned({
     label: 'Demo accreditor (self-signed)',
     commonName: 'Demo Accreditor',
     organisation: 'National IT-sikkerhedsmyndighed (demo)',
+  });
+  // A second accreditor's identity (EC P-256): approvals at HEMMELIGT and above need four eyes.
+  const secondId = await signing.createSelfSigned({
+    label: 'Demo second accreditor (self-signed)',
+    commonName: 'Demo Second Accreditor',
+    organisation: 'National IT-sikkerhedsmyndighed (demo)',
+    algorithm: 'ec-p256',
   });
   const pending = cases.listCases().find((c) => c.state === 'decision_pending');
   if (!pending) {
@@ -920,7 +927,7 @@ export async function seedDemoDecision(
       });
     }
   }
-  await decisions.issueDecision(pending.id, {
+  const issued = await decisions.issueDecision(pending.id, {
     type: 'full_approval',
     identityId,
     language: 'da',
@@ -939,6 +946,13 @@ export async function seedDemoDecision(
       },
     ],
   });
+  if (issued.status === 'awaiting_countersignature') {
+    await decisions.countersign(pending.id, {
+      identityId: secondId,
+      reason: 'Medunderskrevet efter gennemgang af sagen (fire øjne).',
+      language: 'da',
+    });
+  }
   await cases.transition(pending.id, 'in_force', 'Afgørelsen er meddelt systemejeren.');
   mkdirSync(exportsFolder, { recursive: true });
   const files: Record<string, string> = {};
@@ -965,7 +979,10 @@ export async function seedDemoDecision(
     ).pdf,
   );
   write('records-extract.pdf', await decisions.render(decisions.recordsSpec('da')));
-  write('signer-certificate.pem', decisions.certificatePem(identityId));
+  write(
+    'signer-certificate.pem',
+    `${signing.certificatePem(identityId)}${signing.certificatePem(secondId)}`,
+  );
   // Both packages: the decision going back to the owner, and a submission as an owner sends it
   // (here of the case under review, signed by the same demo identity).
   const decisionPackage = join(exportsFolder, 'decision-package.awbpkg');

@@ -15,8 +15,8 @@ import type { Database, SqlValue } from 'sql.js';
 import { parseCatalogue } from '../../shared/catalogue';
 import { AppError } from '../../shared/errors';
 import { parseMatrix } from '../../shared/risk';
-import { certificateFacts, privateKeyPem, sha256Hex } from '../documents/identity';
-import { verifyPdf } from '../documents/sign';
+import { sha256Hex } from '../signing/hash';
+import { readCertificate } from '../signing/x509';
 import { queryRows, text } from '../db/query';
 import {
   openPackage,
@@ -32,6 +32,7 @@ import type { StoredBlob } from '../vault/blobs';
 import type { Vault } from '../vault/vault';
 import type { CaseService } from './cases';
 import type { DecisionService } from './decisions';
+import type { SigningService } from './signing';
 import { RISK_FIELDS } from './risks';
 
 const all = queryRows;
@@ -105,6 +106,7 @@ export class ExchangeService {
     private readonly vault: () => Vault,
     private readonly cases: CaseService,
     private readonly decisions: DecisionService,
+    private readonly signing: SigningService,
     private readonly limits?: Limits,
   ) {}
 
@@ -112,12 +114,13 @@ export class ExchangeService {
     return this.vault().database;
   }
 
-  private signer(identityId: string) {
-    const identity = this.decisions.signingIdentity(identityId);
+  private signer(identityId: string, pin?: string | null) {
+    const signer = this.signing.signer(identityId, pin);
     const actor = this.vault().actor;
     return {
-      certPem: identity.certPem,
-      keyPem: privateKeyPem(identity.p12, identity.password),
+      certPem: this.signing.certificatePem(identityId),
+      sign: (data: Buffer) => signer.sign(data),
+      hash: signer.hash,
       name: actor.name,
       organisation: actor.organisation,
     };
@@ -281,7 +284,7 @@ export class ExchangeService {
       onProgress: options.onProgress,
     });
     const recipient = options.recipientCertPem
-      ? certificateFacts(options.recipientCertPem).subject
+      ? (readCertificate(options.recipientCertPem)?.subject ?? '')
       : '';
     await this.vault().change(
       {
@@ -368,19 +371,15 @@ export class ExchangeService {
     onProgress?: (done: number, total: number) => void,
     consume?: (part: ManifestPart, stream: Readable) => Promise<{ sha256: string }> | null,
   ): Promise<OpenPackage> {
-    const trusted = this.decisions.trusted().map((t) => t.fingerprint);
+    const trusted = this.signing.trusted().map((t) => t.fingerprint);
     return openPackage(file, {
       trusted,
       limits: this.limits,
       onProgress,
       consume,
       privateKeyFor: (fingerprint) => {
-        const id = this.decisions.identityIdByFingerprint(fingerprint);
-        if (!id) {
-          return null;
-        }
-        const identity = this.decisions.signingIdentity(id);
-        return privateKeyPem(identity.p12, identity.password);
+        const id = this.signing.identityIdByFingerprint(fingerprint);
+        return id ? this.signing.decryptionKey(id) : null;
       },
     });
   }
@@ -722,9 +721,16 @@ export class ExchangeService {
     }
     // The letter itself must carry a valid signature by the package's signer.
     const pdf = await buffer(await pkg.read(content.decision.part));
-    const check = verifyPdf(pdf, [pkg.signer.fingerprint]);
-    if (!check.valid || !check.trusted) {
-      throw reject('SIGNATURE_INVALID', 'decision letter');
+    // The letter must verify against this vault's trust store, and be signed by the sender.
+    const check = await this.signing.verify(pdf);
+    if (
+      !check.valid ||
+      !check.signatures.some((x) => x.signer?.fingerprint === pkg.signer.fingerprint)
+    ) {
+      throw reject(
+        'SIGNATURE_INVALID',
+        `decision letter: ${check.reason ?? 'not signed by the sender'}`,
+      );
     }
     const blob = await this.vault().blobs.put(Readable.from([pdf]));
     created.push(blob);

@@ -9,27 +9,35 @@ import { DecisionService, type DocumentOptions } from './decisions';
 import { ExchangeService } from './exchange';
 import { RegisterService } from './register';
 import { RiskService } from './risks';
+import { SigningService, type SigningOptions } from './signing';
 
 export interface VaultServices {
   register: RegisterService;
   risks: RiskService;
   cases: CaseService;
   dashboard: DashboardService;
+  signing: SigningService;
   decisions: DecisionService;
   exchange: ExchangeService;
 }
 
-export function createServices(vault: () => Vault, documents: DocumentOptions = {}): VaultServices {
+export function createServices(
+  vault: () => Vault,
+  documents: DocumentOptions = {},
+  signingOptions: SigningOptions = {},
+): VaultServices {
   const register = new RegisterService(vault);
   const risks = new RiskService(vault);
   const cases = new CaseService(vault, register, risks);
-  const decisions = new DecisionService(vault, register, cases, risks, documents);
+  const signing = new SigningService(vault, signingOptions);
+  const decisions = new DecisionService(vault, register, cases, risks, signing, documents);
   return {
     register,
     risks,
     cases,
     dashboard: new DashboardService(vault, risks),
+    signing,
     decisions,
-    exchange: new ExchangeService(vault, cases, decisions),
+    exchange: new ExchangeService(vault, cases, decisions, signing),
   };
 }

@@ -708,24 +708,49 @@ export const da: Messages = {
   'error.PACKAGE_REJECTED':
     'Pakken blev afvist, og boksen blev ikke ændret; årsagen vises ved den.',
   'case.tab.decision': 'Afgørelse og dokumenter',
-  'verify.validTrusted': 'Gyldig signatur fra en betroet underskriver.',
-  'verify.validUntrusted':
-    'Gyldig signatur, men underskriveren er ikke blandt boksens betroede certifikater.',
+  'verify.valid':
+    'Gyldig: {count} signatur(er), hver uændret, dækker det, den skal, og er lavet af en betroet, gyldig underskriver.',
   'verify.invalid': 'Ikke gyldig: {reason}.',
-  'verify.failure.NOT_SIGNED': 'filen har ingen signatur',
-  'verify.failure.MALFORMED': 'signaturen kan ikke læses',
-  'verify.failure.NOT_WHOLE_FILE':
-    'signaturen dækker ikke hele filen (der er tilføjet noget efter signeringen)',
-  'verify.failure.DIGEST_MISMATCH': 'filen er ændret efter signeringen',
-  'verify.failure.SIGNATURE_INVALID': 'signaturen passer ikke til certifikatet',
-  'verify.failure.CERTIFICATE_NOT_VALID_AT_SIGNING':
-    'certifikatet var ikke gyldigt, da der blev signeret',
+  'verify.signature': 'Signatur {n}',
+  'verify.status.valid': 'gyldig',
+  'verify.reason.NOT_SIGNED': 'filen har ingen signatur',
+  'verify.reason.MALFORMED_SIGNATURE':
+    'signaturen eller filens opbygning kan ikke stoles på (byteområde, ordbog eller CMS er ikke, som de skal være)',
+  'verify.reason.DIGEST_MISMATCH': 'filen er ændret efter signeringen',
+  'verify.reason.SIGNATURE_INVALID': 'signaturen passer ikke til underskriverens certifikat',
+  'verify.reason.WEAK_ALGORITHM': 'signaturen bruger en algoritme, der ikke accepteres',
+  'verify.reason.MODIFIED_AFTER_SIGNING':
+    'der er tilføjet andet end en yderligere signatur til filen efter signeringen',
+  'verify.reason.SIGNER_NOT_TRUSTED':
+    'underskriveren fører ikke til et certifikat, som denne boks stoler på (eller der er ikke angivet betroede certifikater)',
+  'verify.reason.CHAIN_INCOMPLETE':
+    'et certifikat mellem underskriveren og et betroet certifikat mangler',
+  'verify.reason.CERTIFICATE_EXPIRED': 'et certifikat på underskriverens sti er udløbet',
+  'verify.reason.CERTIFICATE_NOT_YET_VALID':
+    'et certifikat på underskriverens sti er endnu ikke gyldigt',
+  'verify.reason.CERTIFICATE_REVOKED':
+    'et certifikat på underskriverens sti er tilbagekaldt i en importeret CRL',
+  'verify.reason.KEY_USAGE':
+    'et certifikat må ikke bruges sådan (underskriveren må ikke signere, eller en udsteder er ikke en CA)',
+  'verify.reason.UNSUPPORTED_CRITICAL_EXTENSION':
+    'et certifikat har en kritisk udvidelse, som denne verifikation ikke forstår',
+  'verify.warning.CRL_STALE':
+    'en anvendt CRL er forældet (næste opdatering er passeret): importér en nyere',
+  'verify.warning.REVOCATION_UNCHECKED':
+    'ingen CRL i de betroede certifikater dækker et certifikat på stien: tilbagekaldelse er ikke kontrolleret',
+  'verify.warning.NOT_PADES': 'signaturen er CMS, men ikke PAdES baseline B-B',
   'verify.signer': 'Underskriver',
-  'verify.signedAt': 'Signeret',
-  'verify.certificate': 'Certifikatet gyldigt',
+  'verify.signedAt': 'Tidspunkt angivet af underskriveren',
+  'verify.revision': 'Signeret version',
+  'verify.revisionOf': 'version {n} af {of}',
+  'verify.laterRevisions': 'senere versioner tilføjer kun signaturer',
+  'verify.level': 'Signaturniveau',
+  'verify.path': 'Sti til det betroede certifikat',
+  'verify.warnings': 'Advarsler',
+  'verify.detail': 'Teknisk detalje',
   'verify.title': 'Verificér en signeret PDF',
   'verify.help':
-    'Kontrollerer, at filen er uændret siden signeringen, hvem der signerede, om boksen har tillid til underskriveren, og at certifikatet var gyldigt på tidspunktet. Intet sendes nogen steder hen.',
+    'Kontrollerer hver signatur: at filen er uændret siden signeringen, at der kun er tilføjet yderligere signaturer, og at hver underskriver fører til et certifikat, som denne boks stoler på, gyldigt nu og ikke tilbagekaldt i en importeret CRL. Intet sendes nogen steder hen.',
   'verify.choose': 'Vælg en PDF…',
   'signing.title': 'Signeringsidentiteter',
   'signing.help':
@@ -742,11 +767,40 @@ export const da: Messages = {
   'signing.p12Password': 'Adgangskode til PKCS#12-filen',
   'signing.importP12': 'Importér PKCS#12-fil…',
   'signing.imported': 'Identiteten er importeret.',
+  'signing.algorithm': 'Nøgle',
+  'signing.algorithm.rsa-3072': 'RSA 3072',
+  'signing.algorithm.ec-p256': 'EC P-256',
+  'signing.algorithm.ec-p384': 'EC P-384',
+  'signing.kind.self_signed': 'selvsigneret',
+  'signing.kind.pkcs12': 'organisationens nøglefil (PKCS#12)',
+  'signing.kind.pkcs11': 'chipkort eller HSM',
+  'signing.token': 'på token {token}',
+  'pkcs11.title': 'Chipkort og HSM',
+  'pkcs11.help':
+    'En identitet på et token beholder nøglen på tokenet: programmet gemmer kun certifikatet og beder om PIN-koden, hver gang der signeres. PIN-koden gemmes aldrig.',
+  'pkcs11.module': 'PKCS#11-modul: {module}',
+  'pkcs11.none': 'Der er ikke valgt et PKCS#11-modul.',
+  'pkcs11.choose': 'Vælg PKCS#11-modulet…',
+  'pkcs11.noDialog':
+    'Ingen fildialog her (browservisning): modulet angives, når visningen startes.',
+  'pkcs11.read': 'Læs certifikaterne på tokenet',
+  'pkcs11.use': 'Brug dette certifikat',
+  'pkcs11.empty': 'Tokenet har ingen certifikater.',
+  'pkcs11.added': 'Token-identiteten er tilføjet.',
+  'trust.crls': 'Spærrelister (CRL)',
+  'trust.crls.help':
+    'Spærrelister fra de udstedende CA’er, importeret her, kontrolleres for hvert certifikat på en underskrivers sti.',
+  'trust.crl.facts': '{entries} tilbagekaldte certifikater; næste opdatering {next}',
+  'trust.crl.stale': 'næste opdatering er passeret',
+  'trust.crl.none': 'Ingen spærrelister importeret.',
+  'trust.addCrl': 'Importér spærreliste…',
+  'trust.crlAdded': 'Spærrelisten er importeret.',
   'trust.title': 'Betroede certifikater',
-  'trust.help': 'Signaturer og pakker accepteres kun fra disse certifikater.',
+  'trust.help':
+    'Signaturer og pakker accepteres kun fra underskrivere, der fører til et af disse certifikater (rødcertifikater eller enkelte certifikater).',
   'trust.remove': 'Fjern',
-  'trust.add': 'Tilføj certifikat (PEM)…',
-  'trust.added': 'Certifikatet er nu betroet.',
+  'trust.add': 'Tilføj betroede certifikater (PEM)…',
+  'trust.added': '{count} certifikat(er) er nu betroet.',
   'decision.issue': 'Træf afgørelsen',
   'decision.noIdentity': 'Opret eller importér først en signeringsidentitet under Indstillinger.',
   'decision.type': 'Afgørelse',
@@ -847,4 +901,29 @@ export const da: Messages = {
   'packages.chooseFolder': 'Vælg mappe…',
   'packages.chooseFile': 'Vælg pakke…',
   'packages.typePath': 'Ingen fildialog her (browservisning): skriv stien i stedet.',
+  'error.PKCS11_UNAVAILABLE':
+    'Chipkort og HSM er ikke tilgængelige: der er ikke valgt et PKCS#11-modul, eller det kan ikke indlæses. Vælg modulet under Indstillinger.',
+  'error.PKCS11_FAILED': 'Chipkortet eller HSM’en afviste handlingen. Intet blev underskrevet.',
+  'error.TOKEN_NOT_FOUND': 'Chipkortet eller tokenet er ikke til stede. Sæt det i, og prøv igen.',
+  'error.WRONG_PIN': 'PIN-koden er forkert. Intet blev underskrevet.',
+  'error.PIN_LOCKED':
+    'Chipkortet er spærret efter for mange forkerte PIN-koder. Bed jeres PKI-kontor om at ophæve spærringen.',
+  'error.COUNTERSIGNATURE_REFUSED':
+    'Medunderskriften blev afvist: den skal komme fra en anden akkreditør med et andet certifikat, på en afgørelse, der afventer medunderskrift.',
+  'doc.signatures': 'Underskrifter',
+  'doc.signature.accreditor': 'Akkreditør',
+  'doc.signature.countersignature': 'Medunderskrift',
+  'doc.signature.awaiting': 'Afventer medunderskrift: ikke i kraft, før der er underskrevet her.',
+  'decision.pin': 'Chipkortets PIN-kode',
+  'decision.pin.help': 'Bruges kun til denne signatur og gemmes aldrig.',
+  'decision.status': 'Status',
+  'decision.status.issued': 'Udstedt: signeret af {count}',
+  'decision.status.awaiting':
+    'Afventer medunderskrift: afgørelsen kræver en anden akkreditør og er ikke i kraft, før vedkommende har underskrevet.',
+  'decision.countersign': 'Medunderskriv afgørelsen',
+  'decision.countersign.help':
+    'En anden akkreditør signerer samme brev med sit eget certifikat (eller token) i feltet, der er afsat til det. En signatur med samme certifikat afvises.',
+  'decision.countersign.noIdentity':
+    'Der er ingen anden signeringsidentitet her: den anden akkreditør tilføjer sin egen identitet eller sit token under Indstillinger.',
+  'decision.countersign.submit': 'Medunderskriv',
 };

@@ -712,22 +712,48 @@ export const en = {
   'error.PACKAGE_REJECTED':
     'The package was refused and the vault was not changed; the reason is shown with it.',
   'case.tab.decision': 'Decision and documents',
-  'verify.validTrusted': 'Valid signature by a trusted signer.',
-  'verify.validUntrusted': "Valid signature, but the signer is not in this vault's trust store.",
+  'verify.valid':
+    'Valid: {count} signature(s), each intact, covering what it should and made by a trusted, valid signer.',
   'verify.invalid': 'Not valid: {reason}.',
-  'verify.failure.NOT_SIGNED': 'the file carries no signature',
-  'verify.failure.MALFORMED': 'the signature cannot be read',
-  'verify.failure.NOT_WHOLE_FILE':
-    'the signature does not cover the whole file (something was added after signing)',
-  'verify.failure.DIGEST_MISMATCH': 'the file was changed after it was signed',
-  'verify.failure.SIGNATURE_INVALID': 'the signature does not match the certificate',
-  'verify.failure.CERTIFICATE_NOT_VALID_AT_SIGNING': 'the certificate was not valid when it signed',
+  'verify.signature': 'Signature {n}',
+  'verify.status.valid': 'valid',
+  'verify.reason.NOT_SIGNED': 'the file carries no signature',
+  'verify.reason.MALFORMED_SIGNATURE':
+    'the signature or the file’s structure cannot be trusted (its byte range, dictionary or CMS is not what it must be)',
+  'verify.reason.DIGEST_MISMATCH': 'the file was changed after it was signed',
+  'verify.reason.SIGNATURE_INVALID': 'the signature does not match the signer’s certificate',
+  'verify.reason.WEAK_ALGORITHM': 'the signature uses an algorithm that is not accepted',
+  'verify.reason.MODIFIED_AFTER_SIGNING':
+    'something other than a further signature was added to the file after it was signed',
+  'verify.reason.SIGNER_NOT_TRUSTED':
+    'the signer does not lead to a certificate this vault trusts (or no trusted certificates were given)',
+  'verify.reason.CHAIN_INCOMPLETE':
+    'a certificate between the signer and a trusted certificate is missing',
+  'verify.reason.CERTIFICATE_EXPIRED': 'a certificate on the signer’s path has expired',
+  'verify.reason.CERTIFICATE_NOT_YET_VALID': 'a certificate on the signer’s path is not valid yet',
+  'verify.reason.CERTIFICATE_REVOKED':
+    'a certificate on the signer’s path is revoked by an imported CRL',
+  'verify.reason.KEY_USAGE':
+    'a certificate may not be used this way (the signer may not sign, or an issuer is not a CA)',
+  'verify.reason.UNSUPPORTED_CRITICAL_EXTENSION':
+    'a certificate carries a critical extension this verifier does not understand',
+  'verify.warning.CRL_STALE':
+    'a CRL used for the check is past its next update: import a newer one',
+  'verify.warning.REVOCATION_UNCHECKED':
+    'no CRL in the trust store covers a certificate on the path: revocation was not checked',
+  'verify.warning.NOT_PADES': 'the signature is CMS but not PAdES baseline B-B',
   'verify.signer': 'Signer',
-  'verify.signedAt': 'Signed at',
-  'verify.certificate': 'Certificate valid',
+  'verify.signedAt': 'Time claimed by the signer',
+  'verify.revision': 'Revision signed',
+  'verify.revisionOf': 'revision {n} of {of}',
+  'verify.laterRevisions': 'later revisions only add signatures',
+  'verify.level': 'Signature level',
+  'verify.path': 'Path to the trusted certificate',
+  'verify.warnings': 'Warnings',
+  'verify.detail': 'Technical detail',
   'verify.title': 'Verify a signed PDF',
   'verify.help':
-    'Checks that the file is unchanged since it was signed, who signed it, whether this vault trusts the signer, and that the certificate was valid at the time. Nothing is sent anywhere.',
+    'Checks every signature: that the file is unchanged since each was made, that nothing but further signatures was added, and that each signer leads to a certificate this vault trusts, valid now and not revoked by an imported CRL. Nothing is sent anywhere.',
   'verify.choose': 'Choose a PDF…',
   'signing.title': 'Signing identities',
   'signing.help':
@@ -744,11 +770,40 @@ export const en = {
   'signing.p12Password': 'Password of the PKCS#12 file',
   'signing.importP12': 'Import PKCS#12 file…',
   'signing.imported': 'The identity was imported.',
+  'signing.algorithm': 'Key',
+  'signing.algorithm.rsa-3072': 'RSA 3072',
+  'signing.algorithm.ec-p256': 'EC P-256',
+  'signing.algorithm.ec-p384': 'EC P-384',
+  'signing.kind.self_signed': 'self-signed',
+  'signing.kind.pkcs12': 'organisation key file (PKCS#12)',
+  'signing.kind.pkcs11': 'smart card or HSM',
+  'signing.token': 'on token {token}',
+  'pkcs11.title': 'Smart cards and HSMs',
+  'pkcs11.help':
+    'An identity on a token keeps its key on the token: the app keeps only the certificate and asks for the PIN each time it signs. The PIN is never stored.',
+  'pkcs11.module': 'PKCS#11 module: {module}',
+  'pkcs11.none': 'No PKCS#11 module chosen.',
+  'pkcs11.choose': 'Choose the PKCS#11 module…',
+  'pkcs11.noDialog':
+    'No file dialog here (browser preview): the module is set when the preview starts.',
+  'pkcs11.read': 'Read the certificates on the token',
+  'pkcs11.use': 'Use this certificate',
+  'pkcs11.empty': 'The token holds no certificates.',
+  'pkcs11.added': 'The token identity was added.',
+  'trust.crls': 'Certificate revocation lists',
+  'trust.crls.help':
+    'CRLs from the issuing CAs, imported here, are checked for every certificate on a signer’s path.',
+  'trust.crl.facts': '{entries} revoked certificates; next update {next}',
+  'trust.crl.stale': 'past its next update',
+  'trust.crl.none': 'No CRLs imported.',
+  'trust.addCrl': 'Import CRL…',
+  'trust.crlAdded': 'The CRL was imported.',
   'trust.title': 'Trusted certificates',
-  'trust.help': 'Signatures and packages are accepted only from these certificates.',
+  'trust.help':
+    'Signatures and packages are accepted only from signers whose path leads to one of these certificates (roots, or single certificates).',
   'trust.remove': 'Remove',
-  'trust.add': 'Add certificate (PEM)…',
-  'trust.added': 'The certificate is now trusted.',
+  'trust.add': 'Add trusted certificates (PEM)…',
+  'trust.added': '{count} certificate(s) now trusted.',
   'decision.issue': 'Issue the decision',
   'decision.noIdentity': 'Create or import a signing identity under Settings first.',
   'decision.type': 'Decision',
@@ -849,6 +904,31 @@ export const en = {
   'packages.chooseFolder': 'Choose folder…',
   'packages.chooseFile': 'Choose package…',
   'packages.typePath': 'No file dialog here (browser preview): type the path instead.',
+  'error.PKCS11_UNAVAILABLE':
+    'Smart cards and HSMs are not available: no PKCS#11 module is configured, or it cannot be loaded. Set the module under Settings.',
+  'error.PKCS11_FAILED': 'The smart card or HSM refused the operation. Nothing was signed.',
+  'error.TOKEN_NOT_FOUND': 'The smart card or token is not present. Insert it and try again.',
+  'error.WRONG_PIN': 'The PIN is not correct. Nothing was signed.',
+  'error.PIN_LOCKED':
+    'The smart card is locked after too many wrong PINs. Ask your PKI office to unblock it.',
+  'error.COUNTERSIGNATURE_REFUSED':
+    'The countersignature was refused: it must come from a second accreditor with a different certificate, on a decision that awaits one.',
+  'doc.signatures': 'Signatures',
+  'doc.signature.accreditor': 'Accreditor',
+  'doc.signature.countersignature': 'Countersignature',
+  'doc.signature.awaiting': 'Awaiting countersignature: not in force until signed here.',
+  'decision.pin': 'PIN of the smart card',
+  'decision.pin.help': 'Used for this signature only; never stored.',
+  'decision.status': 'Status',
+  'decision.status.issued': 'Issued: signed by {count}',
+  'decision.status.awaiting':
+    'Awaiting countersignature: this decision needs a second accreditor and is not in force until they sign.',
+  'decision.countersign': 'Countersign the decision',
+  'decision.countersign.help':
+    'A second accreditor signs the same letter with their own certificate (or token), in the box reserved for it. A signature by the same certificate is refused.',
+  'decision.countersign.noIdentity':
+    'No other signing identity here: the second accreditor adds their own identity or token under Settings.',
+  'decision.countersign.submit': 'Countersign',
 } as const;
 
 export type MessageKey = keyof typeof en;

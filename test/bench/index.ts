@@ -261,7 +261,7 @@ async function exchangeFigures(evidenceMiB: number) {
         PRODUCTION_CONFIG,
       );
       const services = createServices(() => vault);
-      const identityId = await services.decisions.createSelfSignedIdentity({
+      const identityId = await services.signing.createSelfSigned({
         label: name,
         commonName: `${name} signer`,
         organisation: name,
@@ -276,9 +276,7 @@ async function exchangeFigures(evidenceMiB: number) {
     };
     const owner = await openParty('owner');
     const authority = await openParty('authority');
-    await authority.services.decisions.trust(
-      owner.services.decisions.certificatePem(owner.identityId),
-    );
+    await authority.services.signing.trust(owner.services.signing.certificatePem(owner.identityId));
     const o = owner.services;
     const systemId = await o.register.createSystem({
       ref: 'SYS-1',
@@ -334,7 +332,7 @@ async function exchangeFigures(evidenceMiB: number) {
     })();
 
     const pkg = join(folder, 'submission.awbpkg');
-    const authorityCert = authority.services.decisions.certificatePem(authority.identityId);
+    const authorityCert = authority.services.signing.certificatePem(authority.identityId);
     const [exportMs] = await timed(() =>
       o.exchange.exportSubmission(caseId, pkg, {
         identityId: owner.identityId,

@@ -1,11 +1,23 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServices } from '../../electron/services';
+import { verifyCms } from '../../electron/signing/cms';
+import { softwareSigner } from '../../electron/signing/identity';
+import { PdfFile } from '../../electron/signing/pdf-structure';
+import { signPdf } from '../../electron/signing/sign';
+import {
+  appendUpdate,
+  contentStreamOf,
+  letter as plainLetter,
+  SLOTS,
+  stream,
+} from '../helpers/pdf';
+import { issue } from '../helpers/pki';
 import { Vault } from '../../electron/vault/vault';
 import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
 import { axeClean, expect, test, unlock } from './fixtures';
 
-test('create an identity, issue and sign a decision, verify the letter, see a tampered copy fail', async ({
+test('two accreditors sign a four-eyes decision; the letter verifies, tampered and forged copies are refused', async ({
   gate,
   vault,
   dataFolder,
@@ -42,6 +54,12 @@ test('create an identity, issue and sign a decision, verify the letter, see a ta
   await expect(signing.getByTestId('identity')).toHaveCount(1);
   await expect(signing.getByTestId('identity')).toContainText('Gyldig til');
   await expect(signing.getByTestId('trusted')).toHaveCount(1);
+  // The second accreditor's own identity, with an EC key.
+  await signing.getByLabel('Navn i certifikatet').fill('Bo Ærø – Łukasz');
+  await signing.getByLabel('Nøgle').selectOption('ec-p256');
+  await signing.getByRole('button', { name: 'Opret selvsigneret identitet' }).click();
+  await expect(signing.getByTestId('identity')).toHaveCount(2);
+  await expect(signing.getByTestId('identity').nth(1)).toContainText('EC P-256');
   await axeClean(page, 'settings');
 
   // The case: issue a full approval with a condition, signed.
@@ -59,10 +77,20 @@ test('create an identity, issue and sign a decision, verify the letter, see a ta
   await page.screenshot({ path: 'test-results/decision-draft.png', fullPage: true });
   await form.getByRole('button', { name: 'Træf og signér' }).click();
   const decision = page.getByTestId('case-decision');
-  await expect(decision.getByTestId('verification')).toContainText(
-    'Gyldig signatur fra en betroet underskriver.',
-    { timeout: 30_000 },
-  );
+  // NATO SECRET: one signature is not enough; the case waits for the second accreditor.
+  await expect(decision.getByTestId('decision-status')).toContainText('Afventer medunderskrift', {
+    timeout: 30_000,
+  });
+  await expect(page.getByTestId('case-state')).toHaveText('Afventer afgørelse');
+  const countersign = page.getByRole('form', { name: 'Medunderskriv afgørelsen' });
+  await countersign.getByLabel('Begrundelse').fill('Gennemgået; enig.');
+  await countersign.getByRole('button', { name: 'Medunderskriv' }).click();
+  await expect(decision.getByTestId('decision-status')).toContainText('Udstedt: signeret af 2', {
+    timeout: 30_000,
+  });
+  await expect(decision.getByTestId('decision-signature')).toHaveCount(2);
+  await expect(decision.getByTestId('verification')).toHaveAttribute('data-valid', 'true');
+  await expect(decision.getByTestId('verified-signature')).toHaveCount(2);
   await expect(page.getByTestId('case-state')).toHaveText('Afgjort');
   await axeClean(page, 'decision');
   await page.screenshot({ path: 'test-results/decision.png', fullPage: true });
@@ -80,12 +108,55 @@ test('create an identity, issue and sign a decision, verify the letter, see a ta
   bytes[300] = (bytes[300] ?? 0) ^ 1;
   writeFileSync(tampered, bytes);
 
-  await page.getByRole('link', { name: 'Udveksling' }).click();
-  await page.getByTestId('verify-file').setInputFiles(letter);
-  await expect(page.getByTestId('verification')).toContainText('Gyldig signatur fra en betroet');
-  await page.getByTestId('verify-file').setInputFiles(tampered);
-  await expect(page.getByTestId('verification')).toContainText(
-    'Ikke gyldig: filen er ændret efter signeringen.',
+  // Forgeries: the letter edited in an incremental update, and a letter signed by someone else
+  // who attached the authority's (public) certificates to their own signature.
+  const edited = join(dataFolder, 'edited.pdf');
+  const real = readFileSync(letter);
+  writeFileSync(
+    edited,
+    appendUpdate(real, [{ num: contentStreamOf(real), body: stream('REFUSED') }]),
   );
+  const attached = join(dataFolder, 'attached.pdf');
+  writeFileSync(attached, await forgeWithAttachedCertificates(real));
+
+  await page.getByRole('link', { name: 'Udveksling' }).click();
+  const verdict = page.getByTestId('verification');
+  await page.getByTestId('verify-file').setInputFiles(letter);
+  await expect(verdict).toHaveAttribute('data-valid', 'true');
+  await expect(verdict).toContainText('Gyldig: 2 signatur(er)');
+  await page.getByTestId('verify-file').setInputFiles(tampered);
+  await expect(verdict).toContainText('Ikke gyldig: filen er ændret efter signeringen.');
+  await page.getByTestId('verify-file').setInputFiles(edited);
+  await expect(verdict).toContainText(
+    'Ikke gyldig: der er tilføjet andet end en yderligere signatur til filen efter signeringen.',
+  );
+  await page.getByTestId('verify-file').setInputFiles(attached);
+  await expect(verdict).toHaveAttribute('data-valid', 'false');
+  await expect(verdict).toContainText('underskriveren fører ikke til et certifikat');
   await axeClean(page, 'exchange');
 });
+
+/** A letter signed by a stranger's self-signed key, carrying the real signers' certificates. */
+async function forgeWithAttachedCertificates(real: Buffer): Promise<Buffer> {
+  const file = PdfFile.parse(real);
+  const [sig] = file.signatureValues(file.last.number);
+  const [, b, c, d] = sig!.byteRange! as [number, number, number, number];
+  const { certificates } = verifyCms(sig!.contents!, [
+    real.subarray(0, b),
+    real.subarray(c, c + d),
+  ]);
+  const mallory = await issue({ name: 'CN=Anne Akkreditør, O=Myndigheden, C=DK' });
+  return signPdf(
+    await plainLetter('GODKENDELSE'),
+    softwareSigner(mallory.key, [mallory.der, ...certificates]),
+    {
+      field: 'Signature1',
+      slot: SLOTS[0],
+      appearance: { title: 'Anne Akkreditør', lines: ['Digitalt signeret'] },
+      name: 'Anne Akkreditør',
+      reason: 'Godkendelse',
+      location: 'Myndigheden',
+      signingTime: new Date(),
+    },
+  );
+}

@@ -17,7 +17,7 @@ test('receive a submission package: verified and previewed first, then imported'
     TEST_CONFIG,
   );
   const owner = createServices(() => ownerVault);
-  const ownerIdentity = await owner.decisions.createSelfSignedIdentity({
+  const ownerIdentity = await owner.signing.createSelfSigned({
     label: 'Olga',
     commonName: 'Olga Owner',
     organisation: 'Styrelsen',
@@ -44,8 +44,8 @@ test('receive a submission package: verified and previewed first, then imported'
 
   // The authority's vault trusts the owner's certificate (exchanged out of band).
   const authorityVault = await Vault.open(vault.folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
-  await createServices(() => authorityVault).decisions.trust(
-    owner.decisions.certificatePem(ownerIdentity),
+  await createServices(() => authorityVault).signing.trust(
+    owner.signing.certificatePem(ownerIdentity),
   );
   await authorityVault.close();
   await ownerVault.close();

@@ -3,8 +3,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../electron/cli/index';
+import { softwareSigner } from '../../electron/signing/identity';
+import { signPdf } from '../../electron/signing/sign';
 import { vaultPath } from '../../electron/vault/vault';
 import { projectRoot, tempFolder } from '../helpers/context';
+import { appendUpdate, contentStreamOf, letter, SLOTS, stream } from '../helpers/pdf';
+import { crl, issue } from '../helpers/pki';
 import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
 
 const work = tempFolder('awb-cli-');
@@ -366,7 +370,35 @@ describe('awb demo exports, export and verify (in process)', () => {
     expect(bad.err).toContain('error: SIGNATURE_INVALID (DIGEST_MISMATCH)');
     const unsigned = await cli('verify', exports['dossier-report']!, '--json');
     expect(unsigned.code).toBe(1);
-    expect(JSON.parse(unsigned.out)).toMatchObject({ valid: false, failure: 'NOT_SIGNED' });
+    expect(JSON.parse(unsigned.out)).toMatchObject({ valid: false, reason: 'NOT_SIGNED' });
+    // Without trust anchors nothing is trusted: a valid letter does not pass.
+    const anchorless = await cli('verify', exports['decision-letter']!);
+    expect(anchorless.code).toBe(1);
+    expect(anchorless.err).toContain('error: SIGNATURE_INVALID (SIGNER_NOT_TRUSTED)');
+    // --json lists every signature (the demo's approval is countersigned) with its path.
+    const listedSignatures = JSON.parse(
+      (await cli('verify', exports['decision-letter']!, '--trust', cert, '--json')).out,
+    ) as { valid: boolean; signatures: { field: string; status: string; path: unknown[] }[] };
+    expect(listedSignatures.valid).toBe(true);
+    expect(listedSignatures.signatures.map((x) => [x.field, x.status, x.path.length])).toEqual([
+      ['Signature1', 'valid', 1],
+      ['Signature2', 'valid', 1],
+    ]);
+    // The letter edited after signing (an incremental update replacing the page's text) is refused.
+    const letterBytes = readFileSync(exports['decision-letter']!);
+    writeFileSync(
+      join(work.path, 'edited.pdf'),
+      appendUpdate(letterBytes, [
+        { num: contentStreamOf(letterBytes), body: stream('DECISION: REFUSED') },
+      ]),
+    );
+    const edited = await cli('verify', 'edited.pdf', '--trust', cert, '--json');
+    expect(edited.code).toBe(1);
+    expect(edited.err).toContain('error: SIGNATURE_INVALID (MODIFIED_AFTER_SIGNING)');
+    expect(JSON.parse(edited.out)).toMatchObject({
+      valid: false,
+      reason: 'MODIFIED_AFTER_SIGNING',
+    });
     const listed = JSON.parse(
       (await cli('cases', 'list', '--vault', 'demo-x', '--passphrase-file', pass, '--json')).out,
     ) as { cases: { ref: string; state: string }[] };
@@ -480,4 +512,117 @@ describe('awb demo exports, export and verify (in process)', () => {
     ) as { cases: { state: string }[] };
     expect(received.cases.map((c) => c.state)).toEqual(['submitted']);
   }, 120_000);
+});
+
+describe('awb identity and awb trust (in process)', () => {
+  it('creates and imports identities, keeps anchors and CRLs, and verifies against the vault', async () => {
+    const vault = ['--vault', 'pki-vault', '--passphrase-file', pass];
+    expect((await cli('vault', 'create', 'pki-vault', '--passphrase-file', pass)).code).toBe(0);
+    const created = await cli(
+      'identity',
+      'create',
+      '--label',
+      'Ærø key',
+      '--name',
+      'Åse Ærø – Łukasz',
+      '--organisation',
+      'Myndigheden',
+      '--algorithm',
+      'ec-p256',
+      ...vault,
+      '--json',
+    );
+    expect(created.code, created.err).toBe(0);
+    // An organisation's PKCS#12 with its chain, made by openssl.
+    const root = await issue({ name: 'CN=CLI Root, O=Org, C=DK', ca: true });
+    const signer = await issue({ name: 'CN=CLI Signer, O=Org, C=DK', issuer: root });
+    const dir = work.path;
+    writeFileSync(join(dir, 'cli-key.der'), signer.key);
+    writeFileSync(join(dir, 'cli-cert.pem'), signer.pem);
+    writeFileSync(join(dir, 'cli-root.pem'), root.pem);
+    writeFileSync(join(dir, 'cli-p12-pass'), 'Cli-secret-9\n');
+    spawnSync('openssl', [
+      'pkcs8',
+      '-inform',
+      'DER',
+      '-nocrypt',
+      '-in',
+      join(dir, 'cli-key.der'),
+      '-out',
+      join(dir, 'cli-key.pem'),
+    ]);
+    spawnSync('openssl', [
+      'pkcs12',
+      '-export',
+      '-inkey',
+      join(dir, 'cli-key.pem'),
+      '-in',
+      join(dir, 'cli-cert.pem'),
+      '-certfile',
+      join(dir, 'cli-root.pem'),
+      '-out',
+      join(dir, 'cli.p12'),
+      '-passout',
+      'pass:Cli-secret-9',
+    ]);
+    const imported = await cli(
+      'identity',
+      'import',
+      'cli.p12',
+      '--password-file',
+      'cli-p12-pass',
+      '--label',
+      'Org key',
+      ...vault,
+    );
+    expect(imported.code, imported.err).toBe(0);
+    const listed = JSON.parse((await cli('identity', 'list', ...vault, '--json')).out) as {
+      identities: { label: string; kind: string; algorithm: string; subject: string }[];
+    };
+    expect(listed.identities.map((i) => [i.label, i.kind, i.algorithm])).toEqual([
+      ['Ærø key', 'self_signed', 'EC P-256'],
+      ['Org key', 'pkcs12', 'RSA 2048'],
+    ]);
+    expect(listed.identities[0]!.subject).toContain('Åse Ærø – Łukasz');
+    // The organisation's root and its CRL in the trust store.
+    expect((await cli('trust', 'add', 'cli-root.pem', ...vault)).code).toBe(0);
+    writeFileSync(join(dir, 'cli.crl'), Buffer.from((await crl(root, [])).rawData));
+    expect((await cli('trust', 'add', 'cli.crl', ...vault)).code).toBe(0);
+    const trust = JSON.parse((await cli('trust', 'list', ...vault, '--json')).out) as {
+      trusted: { fingerprint: string; subject: string }[];
+      crls: { issuer: string; entries: number }[];
+    };
+    expect(trust.trusted.map((t) => t.subject)).toEqual(
+      expect.arrayContaining(['CN=CLI Root, O=Org, C=DK']),
+    );
+    expect(trust.crls).toEqual([
+      expect.objectContaining({ issuer: 'CN=CLI Root, O=Org, C=DK', entries: 0 }),
+    ]);
+    // A letter signed by the organisation's key verifies against the vault's store, CRL checked.
+    const signed = await signPdf(
+      await letter(),
+      softwareSigner(signer.key, [signer.der, root.der]),
+      {
+        field: 'Signature1',
+        slot: SLOTS[0],
+        appearance: { title: 'CLI Signer', lines: [] },
+        name: 'CLI Signer',
+        reason: 'Test',
+        location: 'Test',
+        signingTime: new Date(),
+      },
+    );
+    writeFileSync(join(dir, 'org-letter.pdf'), signed);
+    const verified = await cli('verify', 'org-letter.pdf', ...vault, '--json');
+    expect(verified.code, verified.err).toBe(0);
+    expect(JSON.parse(verified.out)).toMatchObject({ valid: true, signatures: [{ warnings: [] }] });
+    // Without the root the same letter is not trusted.
+    const rootFingerprint = trust.trusted.find(
+      (t) => t.subject === 'CN=CLI Root, O=Org, C=DK',
+    )!.fingerprint;
+    expect((await cli('trust', 'remove', rootFingerprint, ...vault)).code).toBe(0);
+    const untrusted = await cli('verify', 'org-letter.pdf', ...vault);
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.err).toContain('error: SIGNATURE_INVALID (SIGNER_NOT_TRUSTED)');
+  });
 });

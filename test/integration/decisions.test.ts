@@ -1,16 +1,18 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importPkcs12 } from '../../electron/documents/identity';
+import { importPkcs12 } from '../../electron/signing/identity';
 import { renderPdf } from '../../electron/documents/render';
-import { verifyPdf } from '../../electron/documents/sign';
+import { verifyPdf } from '../../electron/signing/verify';
+import { readCertificates } from '../../electron/signing/x509';
 import { createServices, type VaultServices } from '../../electron/services';
 import { today } from '../../electron/services/register';
 import { Vault } from '../../electron/vault/vault';
 import { addMonths } from '../../shared/risk';
 import { tempFolder } from '../helpers/context';
+import { nssStore } from '../helpers/pki';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
 
 let folder: ReturnType<typeof tempFolder>;
@@ -22,7 +24,7 @@ beforeAll(async () => {
   folder = tempFolder('awb-decisions-');
   ({ vault } = await Vault.create(join(folder.path, 'v'), PASSPHRASE, PROFILE, TEST_CONFIG));
   services = createServices(() => vault);
-  identityId = await services.decisions.createSelfSignedIdentity({
+  identityId = await services.signing.createSelfSigned({
     label: 'Accreditor key',
     commonName: 'Anne Accreditor',
     organisation: 'National IT-Security Authority',
@@ -36,22 +38,7 @@ afterAll(async () => {
 function pdfsig(file: string, certPem?: string): string {
   const args = [file];
   if (certPem) {
-    const nss = join(folder.path, `nss-${Math.random().toString(36).slice(2)}`);
-    mkdirSync(nss);
-    execFileSync('certutil', ['-N', '-d', `sql:${nss}`, '--empty-password']);
-    writeFileSync(join(nss, 'cert.pem'), certPem);
-    execFileSync('certutil', [
-      '-A',
-      '-d',
-      `sql:${nss}`,
-      '-n',
-      'awb',
-      '-t',
-      'CT,C,C',
-      '-i',
-      join(nss, 'cert.pem'),
-    ]);
-    args.unshift('-nssdir', `sql:${nss}`);
+    args.unshift('-nssdir', nssStore(join(folder.path, 'nss'), certPem));
   }
   return spawnSync('pdfsig', args, { encoding: 'utf8' }).stdout;
 }
@@ -87,19 +74,19 @@ async function caseInDecisionPending(): Promise<{ systemId: string; caseId: stri
 
 describe('signing identities', () => {
   it('creates a self-signed identity (trusted by its owner) without ever exposing the key', () => {
-    const [identity] = services.decisions.identities();
+    const [identity] = services.signing.identities();
     expect(identity).toMatchObject({ kind: 'self_signed', expired: false });
     expect(identity!.subject).toContain('CN=Anne Accreditor');
     expect(identity!.daysLeft).toBeGreaterThan(3 * 360);
     expect(Object.keys(identity!)).not.toContain('p12');
-    expect(services.decisions.trusted().map((t) => t.fingerprint)).toContain(identity!.fingerprint);
+    expect(services.signing.trusted().map((t) => t.fingerprint)).toContain(identity!.fingerprint);
     const audit = JSON.stringify(
       vault.database.exec("SELECT changes FROM audit_log WHERE action = 'identity.add'"),
     );
     expect(audit).not.toMatch(/PRIVATE KEY|password/i);
   });
 
-  it('imports an organisation PKCS#12, refusing a wrong password and a file that is no key file', () => {
+  it('imports an organisation PKCS#12, refusing a wrong password and a file that is no key file', async () => {
     const keys = forge.pki.rsa.generateKeyPair({ bits: 1024, e: 0x10001 });
     const cert = forge.pki.createCertificate();
     cert.publicKey = keys.publicKey;
@@ -108,6 +95,7 @@ describe('signing identities', () => {
     cert.validity.notAfter = new Date(Date.now() + 365 * 86_400_000);
     cert.setSubject([{ shortName: 'CN', value: 'Org Signer' }]);
     cert.setIssuer([{ shortName: 'CN', value: 'Org Signer' }]);
+    cert.setExtensions([{ name: 'keyUsage', digitalSignature: true, nonRepudiation: true }]);
     cert.sign(keys.privateKey, forge.md.sha256.create());
     const p12 = Buffer.from(
       forge.asn1
@@ -115,13 +103,12 @@ describe('signing identities', () => {
         .getBytes(),
       'binary',
     );
-    expect(importPkcs12(p12, 'secret').subject).toBe('CN=Org Signer');
-    expect(() => importPkcs12(p12, 'wrong')).toThrow(
-      expect.objectContaining({ code: 'WRONG_P12_PASSWORD' }),
-    );
-    expect(() => importPkcs12(Buffer.from('not a key file'), 'x')).toThrow(
-      expect.objectContaining({ code: 'SIGNING_IDENTITY_INVALID' }),
-    );
+    // A legacy 3DES-protected RSA key file, as older PKI software writes them.
+    expect((await importPkcs12(p12, 'secret')).facts.subject).toBe('CN=Org Signer');
+    await expect(importPkcs12(p12, 'wrong')).rejects.toMatchObject({ code: 'WRONG_P12_PASSWORD' });
+    await expect(importPkcs12(Buffer.from('not a key file'), 'x')).rejects.toMatchObject({
+      code: 'SIGNING_IDENTITY_INVALID',
+    });
   });
 });
 
@@ -179,13 +166,45 @@ describe('decisions', () => {
       ],
     });
     expect(issued.ref).toMatch(/^DEC-\d{4}-\d{4}$/);
+    // NATO SECRET: an approval needs four eyes, so one signature does not decide the case.
+    expect(issued.status).toBe('awaiting_countersignature');
+    expect(services.cases.getCase(caseId).state).toBe('decision_pending');
+    expect(services.cases.transitionContext(caseId, 'x').decision?.signed).toBe(false);
+    await expect(
+      services.decisions.countersign(caseId, { identityId, reason: 'Same person again.' }),
+    ).rejects.toMatchObject({
+      code: 'COUNTERSIGNATURE_REFUSED',
+      details: { reason: 'SAME_SIGNER' },
+    });
+    const secondId = await services.signing.createSelfSigned({
+      label: 'Second accreditor',
+      commonName: 'Bo Second Accreditor',
+      organisation: 'National IT-Security Authority',
+      algorithm: 'ec-p384',
+    });
+    await services.decisions.countersign(caseId, {
+      identityId: secondId,
+      reason: 'Reviewed the case; I concur.',
+    });
+    await expect(
+      services.decisions.countersign(caseId, { identityId: secondId, reason: 'Again.' }),
+    ).rejects.toMatchObject({
+      code: 'COUNTERSIGNATURE_REFUSED',
+      details: { reason: 'NOT_AWAITING' },
+    });
     const c = services.cases.getCase(caseId);
     expect(c.state).toBe('decided');
     expect(c.findings.filter((f) => f.kind === 'condition').map((f) => f.title)).toEqual([
       'Clearances for two administrators issued',
     ]);
     const decision = services.decisions.decision(caseId)!;
-    expect(decision).toMatchObject({ type: 'full_approval', validTo: addMonths(today(), 36) });
+    expect(decision).toMatchObject({
+      type: 'full_approval',
+      validTo: addMonths(today(), 36),
+      status: 'issued',
+      signaturesRequired: 2,
+    });
+    expect(decision.signatures.map((x) => x.field)).toEqual(['Signature1', 'Signature2']);
     expect(decision.acceptedRisks.map((r) => r.residualLevel)).toEqual(['low']);
     expect(decision.dossierSha256).toMatch(/^[0-9a-f]{64}$/);
     // A month before it runs out, the approval is on the dashboard.
@@ -199,10 +218,11 @@ describe('decisions', () => {
     const pdf = await services.decisions.decisionPdf(caseId);
     const file = join(folder.path, 'decision.pdf');
     writeFileSync(file, pdf);
-    const own = services.decisions.certificatePem(identityId);
-    const report = pdfsig(file, own);
-    expect(report).toContain('Signature is Valid.');
-    expect(report).toContain('Certificate is Trusted.');
+    const anchors = `${services.signing.certificatePem(identityId)}${services.signing.certificatePem(secondId)}`;
+    const report = pdfsig(file, anchors);
+    expect(report.match(/Signature is Valid\./g)).toHaveLength(2);
+    expect(report.match(/Certificate is Trusted\./g)).toHaveLength(2);
+    expect(report).toContain('Signature Field Name: Signature2');
     expect(report).toContain('Total document signed');
     expect(spawnSync('qpdf', ['--check', file]).status).toBe(0);
     const text = pages(file);
@@ -212,22 +232,42 @@ describe('decisions', () => {
       expect(page).toMatch(/Side \d+ af \d+/);
     }
     expect(text.join('').replace(/\s+/g, '')).toContain(decision.dossierSha256);
-    expect(services.decisions.verify(pdf)).toMatchObject({ valid: true, trusted: true });
+    const verified = await services.signing.verify(pdf);
+    expect(verified).toMatchObject({ valid: true, revisions: 3 });
+    expect(verified.signatures.map((x) => [x.field, x.status, x.revision, x.level])).toEqual([
+      ['Signature1', 'valid', 2, 'PAdES-B-B'],
+      ['Signature2', 'valid', 3, 'PAdES-B-B'],
+    ]);
 
     const tampered = Buffer.from(pdf);
     // A flipped byte inside the signed ranges (the padding of /Contents is, by design, not signed).
     tampered[400]! ^= 0x01;
     writeFileSync(join(folder.path, 'tampered.pdf'), tampered);
-    expect(services.decisions.verify(tampered)).toMatchObject({
+    expect(await services.signing.verify(tampered)).toMatchObject({
       valid: false,
-      failure: 'DIGEST_MISMATCH',
+      reason: 'DIGEST_MISMATCH',
     });
     expect(pdfsig(join(folder.path, 'tampered.pdf'))).not.toContain('Signature is Valid.');
+    const trust = { anchors: readCertificates(anchors), crls: [] };
     const appended = Buffer.concat([pdf, Buffer.from('\n% appended after signing\n')]);
-    expect(verifyPdf(appended).failure).toBe('NOT_WHOLE_FILE');
-    expect(verifyPdf(Buffer.from('%PDF-1.4\n%%EOF')).failure).toBe('NOT_SIGNED');
-    // Not trusted by a verifier who does not hold the certificate.
-    expect(verifyPdf(pdf, [])).toMatchObject({ valid: true, trusted: false });
+    expect(await verifyPdf(appended, trust)).toMatchObject({
+      valid: false,
+      reason: 'MODIFIED_AFTER_SIGNING',
+    });
+    expect(await verifyPdf(Buffer.from('%PDF-1.4\n%%EOF'), trust)).toMatchObject({
+      valid: false,
+      reason: 'MALFORMED_SIGNATURE',
+    });
+    expect(
+      (
+        await verifyPdf(
+          await services.decisions.render(services.decisions.recordsSpec('da')),
+          trust,
+        )
+      ).reason,
+    ).toBe('NOT_SIGNED');
+    // Not trusted by a verifier who holds no anchors.
+    expect(await verifyPdf(pdf)).toMatchObject({ valid: false, reason: 'SIGNER_NOT_TRUSTED' });
   });
 
   it('issues a dossier report (heat maps, compliance matrix, evidence hashes) and a signed risk acceptance', async () => {
@@ -257,7 +297,7 @@ describe('decisions', () => {
       language: 'da',
       identityId,
     });
-    expect(verifyPdf(acceptance.pdf).valid).toBe(true);
+    expect((await services.signing.verify(acceptance.pdf)).valid).toBe(true);
   });
 
   it('a layout that does not finish in time becomes a clear error', async () => {

@@ -5,7 +5,6 @@ import fc from 'fast-check';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import yazl from 'yazl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyPdf } from '../../electron/documents/sign';
 import { DEFAULT_LIMITS, openPackage } from '../../electron/exchange/container';
 import { createServices, type VaultServices } from '../../electron/services';
 import { today } from '../../electron/services/register';
@@ -35,13 +34,13 @@ async function party(name: string, role: 'accreditor' | 'system_owner'): Promise
     TEST_CONFIG,
   );
   const services = createServices(() => vault);
-  const identityId = await services.decisions.createSelfSignedIdentity({
+  const identityId = await services.signing.createSelfSigned({
     label: name,
     commonName: `${name} person`,
     organisation: `${name} org`,
   });
-  const certPem = services.decisions.certificatePem(identityId);
-  const fingerprint = services.decisions.identities()[0]!.fingerprint;
+  const certPem = services.signing.certificatePem(identityId);
+  const fingerprint = services.signing.identities()[0]!.fingerprint;
   await services.risks.setCriteria({
     matrixId: 'nist-5x5',
     ownerAcceptsUpTo: 'low',
@@ -71,8 +70,8 @@ beforeAll(async () => {
   authority = await party('authority', 'accreditor');
   outsider = await party('outsider', 'accreditor');
   // Certificates are exchanged out of band and put in each other's trust store.
-  await owner.services.decisions.trust(authority.certPem);
-  await authority.services.decisions.trust(owner.certPem);
+  await owner.services.signing.trust(authority.certPem);
+  await authority.services.signing.trust(owner.certPem);
 
   const o = owner.services;
   const systemId = await o.register.createSystem({
@@ -181,6 +180,15 @@ describe('air-gap round trip', () => {
       reason: 'Requirements met; one residual risk accepted.',
       conditions: [{ text: 'Clearances issued', dueDate: addMonths(today(), 3) }],
     });
+    // NATO SECRET needs four eyes: a second accreditor countersigns on the authority's laptop.
+    const second = await a.signing.createSelfSigned({
+      label: 'second',
+      commonName: 'authority second person',
+      organisation: 'authority org',
+      algorithm: 'ec-p256',
+    });
+    await a.decisions.countersign(caseId, { identityId: second, reason: 'Four eyes.' });
+    await owner.services.signing.trust(a.signing.certificatePem(second));
     await a.cases.transition(caseId, 'in_force', 'Notified');
     decisionFile = join(work.path, 'decision.awbpkg');
     await a.exchange.exportDecision(caseId, decisionFile, {
@@ -211,7 +219,7 @@ describe('air-gap round trip', () => {
       pdfSha256: theirs.pdfSha256,
     });
     const pdf = await o.decisions.decisionPdf(caseId);
-    expect(verifyPdf(pdf, [authority.fingerprint])).toMatchObject({ valid: true, trusted: true });
+    expect(await o.signing.verify(pdf)).toMatchObject({ valid: true });
     expect(o.exchange.exchangeLog().map((l) => `${l.direction}:${l.kind}`)).toEqual(
       expect.arrayContaining(['sent:submission', 'received:decision']),
     );

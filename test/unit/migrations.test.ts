@@ -183,6 +183,49 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('007 keeps identities stored before, backfills decision signatures, and adds the CRL store', async () => {
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database();
+    db.run('PRAGMA foreign_keys = ON');
+    migrate(db, MIGRATIONS.slice(0, 6));
+    db.run(
+      `INSERT INTO signing_identities (id, label, kind, p12, p12_password, cert_pem, chain_pem, subject, issuer, serial, not_before, not_after, fingerprint, created_at, created_by)
+       VALUES ('i1', 'old', 'self_signed', x'00', 'pw', 'pem', '[]', 's', 'i', '01', 'a', 'b', 'f1', 'x', 'y')`,
+    );
+    db.run(
+      "INSERT INTO systems (id, ref, name, phase, mode, created_at, updated_at) VALUES ('s', 'S', 'N', 'operational', 'dedicated', 'x', 'x')",
+    );
+    db.run("INSERT INTO catalogues (id, version, json, imported_at) VALUES ('c', '1', '{}', 'x')");
+    db.run(
+      "INSERT INTO cases (id, ref, system_id, type, state, title, catalogue_id, catalogue_version, created_at, updated_at) VALUES ('k', 'K', 's', 'initial', 'decided', 't', 'c', '1', 'x', 'x')",
+    );
+    db.run(
+      `INSERT INTO decisions (id, ref, case_id, type, levels, mode, sites, interconnections, accepted_risks, dossier_sha256, language, signer_subject, signer_fingerprint, signed_at, pdf_blob, pdf_sha256, created_at, created_by)
+       VALUES ('d1', 'DEC-1', 'k', 'full_approval', '[]', 'dedicated', '[]', '[]', '[]', 'h', 'da', 'CN=Anne', 'f1', 't', 'b', 'p', 'x', 'Anne')`,
+    );
+    expect(migrate(db, MIGRATIONS.slice(0, 7))).toBe(7);
+    expect(
+      db.exec('SELECT kind, p12_password, key_der FROM signing_identities')[0]?.values,
+    ).toEqual([['self_signed', 'pw', null]]);
+    expect(db.exec('SELECT status, signatures_required FROM decisions')[0]?.values).toEqual([
+      ['issued', 1],
+    ]);
+    expect(
+      db.exec('SELECT seq, field, signer_fingerprint, signed_by FROM decision_signatures')[0]
+        ?.values,
+    ).toEqual([[1, 'Signature1', 'f1', 'Anne']]);
+    // A token identity must name its token and key; a software one its key.
+    expect(() =>
+      db.run(
+        `INSERT INTO signing_identities (id, label, kind, cert_pem, chain_pem, subject, issuer, serial, not_before, not_after, fingerprint, created_at, created_by)
+         VALUES ('i2', 'card', 'pkcs11', 'pem', '[]', 's', 'i', '02', 'a', 'b', 'f2', 'x', 'y')`,
+      ),
+    ).toThrow(/CHECK/);
+    expect(() => db.run("UPDATE decisions SET status = 'draft'")).toThrow(/CHECK/);
+    expect(() => checkIntegrity(db)).not.toThrow();
+    db.close();
+  });
+
   it('refuses a database from a newer build', async () => {
     const SQL = await loadSqlJs();
     const db = new SQL.Database();

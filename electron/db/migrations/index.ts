@@ -9,6 +9,7 @@ import { m003Cases } from './003-cases';
 import { m004Risks } from './004-risks';
 import { m005Decisions } from './005-decisions';
 import { m006Exchange } from './006-exchange';
+import { m007Signatures } from './007-signatures';
 
 export interface Migration {
   version: number;
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m004Risks,
   m005Decisions,
   m006Exchange,
+  m007Signatures,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

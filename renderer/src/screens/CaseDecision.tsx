@@ -48,11 +48,13 @@ function IssueForm({
   const [conditions, setConditions] = useState('');
   const [reason, setReason] = useState('');
   const [identityId, setIdentityId] = useState('');
+  const [pin, setPin] = useState('');
   const [docLanguage, setDocLanguage] = useState<'da' | 'en'>(language);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const identities = (listing?.identities ?? []).filter((i) => !i.expired);
   const chosen = identityId || identities[0]?.id || '';
+  const onToken = identities.find((i) => i.id === chosen)?.kind === 'pkcs11';
   const approving = APPROVING.includes(type);
   const [draft, setDraft] = useState<Uint8Array | null>(null);
   const payload = () => ({
@@ -66,6 +68,7 @@ function IssueForm({
     identityId: chosen,
     language: docLanguage,
     reason,
+    ...(onToken && pin ? { pin } : {}),
   });
   return (
     <form
@@ -80,6 +83,7 @@ function IssueForm({
           decision: payload(),
         }).then((r) => {
           setBusy(false);
+          setPin('');
           if (r.ok) {
             onIssued();
             return;
@@ -127,6 +131,16 @@ function IssueForm({
             </option>
           ))}
         </SelectField>
+        {onToken ? (
+          <Field
+            label={t('decision.pin')}
+            type="password"
+            autoComplete="off"
+            value={pin}
+            onChange={(e) => setPin(e.target.value)}
+            help={t('decision.pin.help')}
+          />
+        ) : null}
         <SelectField
           label={t('decision.language')}
           value={docLanguage}
@@ -191,6 +205,103 @@ function IssueForm({
         <div data-testid="letter-draft">
           <PdfView data={draft} />
         </div>
+      ) : null}
+    </form>
+  );
+}
+
+/** The second accreditor's signature on a four-eyes decision, with their own identity or token. */
+function CountersignForm({
+  detail,
+  decision,
+  onSigned,
+}: {
+  detail: CaseDetail;
+  decision: NonNullable<Decision['decision']>;
+  onSigned: () => void;
+}) {
+  const t = useT();
+  const language = useLanguage();
+  const [listing] = useIdentities();
+  const signed = new Set(decision.signatures.map((x) => x.fingerprint));
+  const identities = (listing?.identities ?? []).filter(
+    (i) => !i.expired && !signed.has(i.fingerprint),
+  );
+  const [identityId, setIdentityId] = useState('');
+  const [pin, setPin] = useState('');
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const chosen = identityId || identities[0]?.id || '';
+  const onToken = identities.find((i) => i.id === chosen)?.kind === 'pkcs11';
+  return (
+    <form
+      className="panel entity-form"
+      aria-label={t('decision.countersign')}
+      data-testid="countersign"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setBusy(true);
+        setMessage(null);
+        void callRaw('decisions:countersign', {
+          caseId: detail.id,
+          countersign: {
+            identityId: chosen,
+            reason,
+            language,
+            ...(onToken && pin ? { pin } : {}),
+          },
+        }).then((r) => {
+          setBusy(false);
+          setPin('');
+          if (r.ok) {
+            onSigned();
+          } else {
+            setMessage(errorMessage(language, r.error.code));
+          }
+        });
+      }}
+    >
+      <h3>{t('decision.countersign')}</h3>
+      <p className="help">{t('decision.countersign.help')}</p>
+      {identities.length === 0 ? (
+        <p className="warning">{t('decision.countersign.noIdentity')}</p>
+      ) : null}
+      <div className="form-grid">
+        <SelectField
+          label={t('decision.identity')}
+          value={chosen}
+          onChange={(e) => setIdentityId(e.target.value)}
+        >
+          {identities.map((i) => (
+            <option key={i.id} value={i.id}>
+              {i.label}
+            </option>
+          ))}
+        </SelectField>
+        {onToken ? (
+          <Field
+            label={t('decision.pin')}
+            type="password"
+            autoComplete="off"
+            value={pin}
+            onChange={(e) => setPin(e.target.value)}
+            help={t('decision.pin.help')}
+          />
+        ) : null}
+      </div>
+      <Field
+        label={t('decision.reason')}
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+      />
+      <button type="submit" disabled={busy || !chosen}>
+        {busy ? t('decision.signing') : t('decision.countersign.submit')}
+      </button>
+      {message ? (
+        <p className="form-error" role="alert">
+          {message}
+        </p>
       ) : null}
     </form>
   );
@@ -376,7 +487,21 @@ export function CaseDecision({ detail, onChanged }: { detail: CaseDetail; onChan
             <div className="facts__row">
               <dt>{t('decision.signedBy')}</dt>
               <dd>
-                {d.signer} · {d.signedAt.slice(0, 16).replace('T', ' ')}
+                <ul className="plain-list">
+                  {d.signatures.map((x) => (
+                    <li key={x.fingerprint} data-testid="decision-signature">
+                      {x.subject} · {x.signedAt.slice(0, 16).replace('T', ' ')} UTC
+                    </li>
+                  ))}
+                </ul>
+              </dd>
+            </div>
+            <div className="facts__row">
+              <dt>{t('decision.status')}</dt>
+              <dd data-testid="decision-status">
+                {d.status === 'issued'
+                  ? t('decision.status.issued', { count: d.signatures.length })
+                  : t('decision.status.awaiting')}
               </dd>
             </div>
             <div className="facts__row">
@@ -399,7 +524,17 @@ export function CaseDecision({ detail, onChanged }: { detail: CaseDetail; onChan
             </>
           ) : null}
         </section>
-      ) : accreditor && detail.state === 'decision_pending' ? (
+      ) : null}
+      {d && d.status === 'awaiting_countersignature' && accreditor ? (
+        <CountersignForm
+          detail={detail}
+          decision={d}
+          onSigned={() => {
+            setVersion((v) => v + 1);
+            onChanged();
+          }}
+        />
+      ) : d ? null : accreditor && detail.state === 'decision_pending' ? (
         <IssueForm
           detail={detail}
           info={info}

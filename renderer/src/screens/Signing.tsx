@@ -9,7 +9,7 @@ import type { ResponseOf } from '../../../shared/contract';
 import { errorMessage } from '../../../shared/i18n';
 import { call, callRaw } from '../api';
 import { FileButton } from '../components/FileButton';
-import { Field } from '../components/Field';
+import { ChoiceField, Field } from '../components/Field';
 import { useT } from '../i18n';
 import { fileToBase64 } from '../pdf';
 import { useLanguage } from '../stores/preferences';
@@ -35,8 +35,21 @@ export function useIdentities(): [Listing | null, () => void] {
   return [listing, useCallback(() => setVersion((v) => v + 1), [])];
 }
 
+/** The date and time of an ISO instant in the UI's language. */
+function when(iso: string | null, language: string): string {
+  return iso
+    ? new Date(iso).toLocaleString(language === 'da' ? 'da-DK' : 'en-GB', {
+        dateStyle: 'medium',
+        timeStyle: 'short',
+        timeZone: 'UTC',
+      }) + ' UTC'
+    : '—';
+}
+
+/** The outcome of verifying a PDF: the verdict, then every signature with its path and status. */
 export function VerificationResult({ result }: { result: Verification }) {
   const t = useT();
+  const language = useLanguage();
   return (
     <div
       className={
@@ -44,36 +57,91 @@ export function VerificationResult({ result }: { result: Verification }) {
       }
       role="status"
       data-testid="verification"
+      data-valid={result.valid ? 'true' : 'false'}
     >
       <strong>
         {result.valid
-          ? t(result.trusted ? 'verify.validTrusted' : 'verify.validUntrusted')
+          ? t('verify.valid', { count: result.signatures.length })
           : t('verify.invalid', {
-              reason: t(`verify.failure.${result.failure ?? 'MALFORMED'}` as never),
+              reason: t(`verify.reason.${result.reason ?? 'MALFORMED_SIGNATURE'}`),
             })}
       </strong>
-      {result.signer ? (
-        <dl className="facts">
-          <div className="facts__row">
-            <dt>{t('verify.signer')}</dt>
-            <dd>{result.signer.subject}</dd>
-          </div>
-          <div className="facts__row">
-            <dt>{t('verify.signedAt')}</dt>
-            <dd>{result.signedAt ?? '—'}</dd>
-          </div>
-          <div className="facts__row">
-            <dt>{t('verify.certificate')}</dt>
-            <dd>
-              {result.signer.notBefore.slice(0, 10)} – {result.signer.notAfter.slice(0, 10)}
-            </dd>
-          </div>
-          <div className="facts__row">
-            <dt>SHA-256</dt>
-            <dd className="mono">{grouped(result.signer.fingerprint)}</dd>
-          </div>
-        </dl>
-      ) : null}
+      {result.signatures.map((sig, i) => (
+        <section
+          key={`${sig.field}-${i}`}
+          className="verification__signature"
+          data-testid="verified-signature"
+          data-status={sig.status}
+          aria-label={t('verify.signature', { n: i + 1 })}
+        >
+          <h4>
+            {t('verify.signature', { n: i + 1 })}: {sig.field || '—'} —{' '}
+            {sig.status === 'valid'
+              ? t('verify.status.valid')
+              : t(`verify.reason.${sig.reason ?? 'MALFORMED_SIGNATURE'}`)}
+          </h4>
+          <dl className="facts">
+            {sig.signer ? (
+              <div className="facts__row">
+                <dt>{t('verify.signer')}</dt>
+                <dd>{sig.signer.subject}</dd>
+              </div>
+            ) : null}
+            <div className="facts__row">
+              <dt>{t('verify.signedAt')}</dt>
+              <dd>{when(sig.claimedTime, language)}</dd>
+            </div>
+            {sig.revision !== null ? (
+              <div className="facts__row">
+                <dt>{t('verify.revision')}</dt>
+                <dd>
+                  {t('verify.revisionOf', { n: sig.revision, of: result.revisions })}
+                  {sig.coversWholeFile ? '' : ` — ${t('verify.laterRevisions')}`}
+                </dd>
+              </div>
+            ) : null}
+            {sig.level ? (
+              <div className="facts__row">
+                <dt>{t('verify.level')}</dt>
+                <dd>{sig.level}</dd>
+              </div>
+            ) : null}
+            {sig.path.length ? (
+              <div className="facts__row">
+                <dt>{t('verify.path')}</dt>
+                <dd>
+                  <ol className="verification__path">
+                    {sig.path.map((c) => (
+                      <li key={c.fingerprint}>
+                        {c.subject}
+                        <div className="mono">{grouped(c.fingerprint)}</div>
+                      </li>
+                    ))}
+                  </ol>
+                </dd>
+              </div>
+            ) : null}
+            {sig.warnings.length ? (
+              <div className="facts__row">
+                <dt>{t('verify.warnings')}</dt>
+                <dd>
+                  <ul>
+                    {sig.warnings.map((w) => (
+                      <li key={w}>{t(`verify.warning.${w}`)}</li>
+                    ))}
+                  </ul>
+                </dd>
+              </div>
+            ) : null}
+            {sig.detail ? (
+              <div className="facts__row">
+                <dt>{t('verify.detail')}</dt>
+                <dd lang="en">{sig.detail}</dd>
+              </div>
+            ) : null}
+          </dl>
+        </section>
+      ))}
     </div>
   );
 }
@@ -87,6 +155,98 @@ function download(name: string, text: string, type: string) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+const ALGORITHMS = ['rsa-3072', 'ec-p256', 'ec-p384'] as const;
+
+type TokenCertificates = ResponseOf<'identities:tokenCertificates'>['certificates'];
+
+/** Identities on a smart card or HSM: the module, the token's certificates, adding one. */
+function TokenIdentities({
+  module,
+  onChange,
+  say,
+}: {
+  module: string | null;
+  onChange: () => void;
+  say: (text: string) => void;
+}) {
+  const t = useT();
+  const language = useLanguage();
+  const [certificates, setCertificates] = useState<TokenCertificates | null>(null);
+  return (
+    <>
+      <h3>{t('pkcs11.title')}</h3>
+      <p className="help">{t('pkcs11.help')}</p>
+      <p data-testid="pkcs11-module">
+        {module ? t('pkcs11.module', { module }) : t('pkcs11.none')}
+      </p>
+      <div className="button-row">
+        <button
+          type="button"
+          className="secondary"
+          onClick={() =>
+            void callRaw('identities:chooseModule', {}).then((r) => {
+              if (r.ok && r.value.pkcs11Module === module && !module) {
+                say(t('pkcs11.noDialog'));
+              }
+              onChange();
+            })
+          }
+        >
+          {t('pkcs11.choose')}
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={!module}
+          title={module ? undefined : t('pkcs11.none')}
+          onClick={() =>
+            void callRaw('identities:tokenCertificates', {}).then((r) =>
+              r.ok
+                ? setCertificates(r.value.certificates)
+                : say(errorMessage(language, r.error.code)),
+            )
+          }
+        >
+          {t('pkcs11.read')}
+        </button>
+      </div>
+      {certificates ? (
+        certificates.length ? (
+          <ul className="identity-list" data-testid="token-certificates">
+            {certificates.map((c) => (
+              <li key={c.fingerprint}>
+                <strong>{c.label || c.subject}</strong> — {c.subject} ({c.tokenLabel})
+                <div className="mono">{grouped(c.fingerprint)}</div>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() =>
+                    void callRaw('identities:addToken', {
+                      fingerprint: c.fingerprint,
+                      label: `${c.label || c.subject} (${c.tokenLabel})`,
+                    }).then((r) => {
+                      if (r.ok) {
+                        say(t('pkcs11.added'));
+                        onChange();
+                      } else {
+                        say(errorMessage(language, r.error.code));
+                      }
+                    })
+                  }
+                >
+                  {t('pkcs11.use')}
+                </button>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>{t('pkcs11.empty')}</p>
+        )
+      ) : null}
+    </>
+  );
+}
+
 export function SigningIdentities() {
   const t = useT();
   const language = useLanguage();
@@ -94,6 +254,7 @@ export function SigningIdentities() {
   const [message, setMessage] = useState<string | null>(null);
   const [commonName, setCommonName] = useState('');
   const [organisation, setOrganisation] = useState('');
+  const [algorithm, setAlgorithm] = useState<(typeof ALGORITHMS)[number]>('rsa-3072');
   const [password, setPassword] = useState('');
   const fail = (code: Parameters<typeof errorMessage>[1]) =>
     setMessage(errorMessage(language, code));
@@ -109,6 +270,10 @@ export function SigningIdentities() {
           {listing.identities.map((i) => (
             <li key={i.id} data-testid="identity">
               <strong>{i.label}</strong> — {i.subject}
+              <div className="muted">
+                {t(`signing.kind.${i.kind}`)} · {i.algorithm}
+                {i.token ? ` · ${t('signing.token', { token: i.token })}` : ''}
+              </div>
               <div className="mono">{grouped(i.fingerprint)}</div>
               <div className={i.expired || i.daysLeft < 60 ? 'warning' : 'muted'}>
                 {i.expired
@@ -141,6 +306,7 @@ export function SigningIdentities() {
             label: `${commonName} (${t('signing.selfSigned')})`,
             commonName,
             organisation,
+            algorithm,
           }).then((r) => {
             if (r.ok) {
               setMessage(t('signing.created'));
@@ -160,6 +326,13 @@ export function SigningIdentities() {
           label={t('signing.organisation')}
           value={organisation}
           onChange={(e) => setOrganisation(e.target.value)}
+        />
+        <ChoiceField
+          label={t('signing.algorithm')}
+          value={algorithm}
+          choices={ALGORITHMS}
+          render={(a) => t(`signing.algorithm.${a}`)}
+          onChange={(a) => a && setAlgorithm(a)}
         />
         <button type="submit">{t('signing.create')}</button>
       </form>
@@ -192,6 +365,7 @@ export function SigningIdentities() {
           }}
         />
       </div>
+      <TokenIdentities module={listing.pkcs11Module} onChange={reload} say={setMessage} />
       <h3>{t('trust.title')}</h3>
       <p className="help">{t('trust.help')}</p>
       <ul className="identity-list">
@@ -220,7 +394,53 @@ export function SigningIdentities() {
           void file.text().then(async (pem) => {
             const r = await callRaw('trust:add', { pem });
             if (r.ok) {
-              setMessage(t('trust.added'));
+              setMessage(t('trust.added', { count: r.value.fingerprints.length }));
+              reload();
+            } else {
+              fail(r.error.code);
+            }
+          });
+        }}
+      />
+      <h3>{t('trust.crls')}</h3>
+      <p className="help">{t('trust.crls.help')}</p>
+      {listing.crls.length ? (
+        <ul className="identity-list">
+          {listing.crls.map((c) => (
+            <li key={c.fingerprint} data-testid="crl">
+              {c.issuer}
+              <div className={c.stale ? 'warning' : 'muted'}>
+                {t('trust.crl.facts', {
+                  entries: c.entries,
+                  next: c.nextUpdate ? c.nextUpdate.slice(0, 10) : '—',
+                })}
+                {c.stale ? ` — ${t('trust.crl.stale')}` : ''}
+              </div>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() =>
+                  void callRaw('trust:removeCrl', { fingerprint: c.fingerprint }).then((r) =>
+                    r.ok ? reload() : fail(r.error.code),
+                  )
+                }
+              >
+                {t('trust.remove')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>{t('trust.crl.none')}</p>
+      )}
+      <FileButton
+        label={t('trust.addCrl')}
+        accept=".crl,.pem"
+        onFile={(file) => {
+          void fileToBase64(file).then(async (data) => {
+            const r = await callRaw('trust:addCrl', { data });
+            if (r.ok) {
+              setMessage(t('trust.crlAdded'));
               reload();
             } else {
               fail(r.error.code);

@@ -186,6 +186,19 @@ CREATE TABLE components (
         updated_at TEXT NOT NULL
       ) STRICT;
 
+-- table decision_signatures on decision_signatures
+CREATE TABLE decision_signatures (
+        decision_id TEXT NOT NULL REFERENCES decisions(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        field TEXT NOT NULL,
+        signer_subject TEXT NOT NULL,
+        signer_fingerprint TEXT NOT NULL,
+        signed_at TEXT NOT NULL,
+        signed_by TEXT NOT NULL,
+        PRIMARY KEY (decision_id, seq),
+        UNIQUE (decision_id, signer_fingerprint)
+      ) STRICT;
+
 -- table decisions on decisions
 CREATE TABLE decisions (
         id TEXT PRIMARY KEY,
@@ -208,7 +221,9 @@ CREATE TABLE decisions (
         pdf_sha256 TEXT NOT NULL,
         created_at TEXT NOT NULL,
         created_by TEXT NOT NULL
-      ) STRICT;
+      , signatures_required INTEGER NOT NULL DEFAULT 1
+        CHECK (signatures_required IN (1, 2)), status TEXT NOT NULL DEFAULT 'issued'
+        CHECK (status IN ('awaiting_countersignature', 'issued'))) STRICT;
 
 -- table documents on documents
 CREATE TABLE documents (
@@ -462,12 +477,16 @@ CREATE TABLE risks (
       ) STRICT;
 
 -- table signing_identities on signing_identities
-CREATE TABLE signing_identities (
+CREATE TABLE "signing_identities" (
         id TEXT PRIMARY KEY,
         label TEXT NOT NULL,
-        kind TEXT NOT NULL CHECK (kind IN ('pkcs12','self_signed')),
-        p12 BLOB NOT NULL,
-        p12_password TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('pkcs12','self_signed','pkcs11')),
+        key_der BLOB,
+        p12 BLOB,
+        p12_password TEXT,
+        token_serial TEXT,
+        token_label TEXT,
+        key_id TEXT,
         cert_pem TEXT NOT NULL,
         chain_pem TEXT NOT NULL,
         subject TEXT NOT NULL,
@@ -477,7 +496,9 @@ CREATE TABLE signing_identities (
         not_after TEXT NOT NULL,
         fingerprint TEXT NOT NULL UNIQUE,
         created_at TEXT NOT NULL,
-        created_by TEXT NOT NULL
+        created_by TEXT NOT NULL,
+        CHECK ((kind = 'pkcs11') = (key_id IS NOT NULL AND token_serial IS NOT NULL)),
+        CHECK (kind = 'pkcs11' OR key_der IS NOT NULL OR (p12 IS NOT NULL AND p12_password IS NOT NULL))
       ) STRICT;
 
 -- table sites on sites
@@ -542,6 +563,18 @@ CREATE TABLE trusted_certificates (
         issuer TEXT NOT NULL,
         not_after TEXT NOT NULL,
         cert_pem TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        added_by TEXT NOT NULL
+      ) STRICT;
+
+-- table trusted_crls on trusted_crls
+CREATE TABLE trusted_crls (
+        fingerprint TEXT PRIMARY KEY,
+        issuer TEXT NOT NULL,
+        this_update TEXT NOT NULL,
+        next_update TEXT,
+        entries INTEGER NOT NULL,
+        der BLOB NOT NULL,
         added_at TEXT NOT NULL,
         added_by TEXT NOT NULL
       ) STRICT;

@@ -1,0 +1,464 @@
+/**
+ * Signing identities and the trust store of a vault (issue 11). An identity is a key with its
+ * certificate chain: created here (self-signed, RSA or EC), imported from the organisation's
+ * PKCS#12 (its chain validated on import), or on a smart card or HSM (PKCS#11: the vault keeps
+ * the certificate and the key's id, never the key, never the PIN). The trust store holds the
+ * anchors (roots, or single certificates) and CRLs every verification in this vault uses.
+ */
+import { createPrivateKey, randomUUID } from 'node:crypto';
+import type { Database } from 'sql.js';
+import { SelfSignedInput } from '../../shared/decisions';
+import { AppError } from '../../shared/errors';
+import type { PdfVerification } from '../../shared/signatures';
+import type { CmsSigner } from '../signing/cms';
+import {
+  createSelfSigned,
+  importPkcs12,
+  legacyIdentity,
+  softwareSigner,
+  type SoftwareIdentity,
+} from '../signing/identity';
+import { validatePath } from '../signing/path';
+import { Pkcs11Token } from '../signing/pkcs11';
+import { verifyPdf, type TrustStore } from '../signing/verify';
+import {
+  derOf,
+  facts,
+  fingerprintOf,
+  readCertificate,
+  readCertificates,
+  readCrl,
+  toPem,
+  type CertificateFacts,
+} from '../signing/x509';
+import { queryRows, text } from '../db/query';
+import type { Vault } from '../vault/vault';
+import { today } from './register';
+
+const all = queryRows;
+const s = text;
+
+export type IdentityKind = 'pkcs12' | 'self_signed' | 'pkcs11';
+
+export interface SigningOptions {
+  /** The PKCS#11 module to use for tokens (a preference; null when none is configured). */
+  pkcs11Module?: () => string | null;
+  now?: () => Date;
+}
+
+export class SigningService {
+  constructor(
+    private readonly vault: () => Vault,
+    private readonly options: SigningOptions = {},
+  ) {}
+
+  private get db(): Database {
+    return this.vault().database;
+  }
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  // ---- identities --------------------------------------------------------------------------
+
+  identities() {
+    const day = today();
+    return all(
+      this.db,
+      'SELECT id, label, kind, token_label, subject, issuer, serial, not_before, not_after, fingerprint, cert_pem, created_at FROM signing_identities ORDER BY created_at',
+    ).map((r) => {
+      const cert = readCertificate(s(r.cert_pem));
+      const algorithm = cert?.publicKey.algorithm as
+        { name?: string; namedCurve?: string; modulusLength?: number } | undefined;
+      return {
+        id: s(r.id),
+        label: s(r.label),
+        kind: s(r.kind) as IdentityKind,
+        token: r.token_label === null ? null : s(r.token_label),
+        algorithm:
+          algorithm?.name === 'ECDSA'
+            ? `EC ${algorithm.namedCurve ?? ''}`.trim()
+            : `RSA ${algorithm?.modulusLength ?? ''}`.trim(),
+        subject: s(r.subject),
+        issuer: s(r.issuer),
+        serial: s(r.serial),
+        notBefore: s(r.not_before),
+        notAfter: s(r.not_after),
+        fingerprint: s(r.fingerprint),
+        expired: s(r.not_after).slice(0, 10) < day,
+        /** Days until the certificate expires (negative once it has). */
+        daysLeft: Math.floor(
+          (Date.parse(s(r.not_after)) - Date.parse(`${day}T00:00:00Z`)) / 86_400_000,
+        ),
+      };
+    });
+  }
+
+  private async store(
+    identity: {
+      facts: CertificateFacts;
+      chain: Buffer[];
+      key?: Buffer;
+      token?: { serial: string; label: string; keyId: string };
+    },
+    label: string,
+    kind: IdentityKind,
+  ): Promise<string> {
+    const f = identity.facts;
+    if (
+      all(this.db, 'SELECT 1 FROM signing_identities WHERE fingerprint = ?', [f.fingerprint]).length
+    ) {
+      throw new AppError(
+        'SIGNING_IDENTITY_INVALID',
+        'That certificate is already a signing identity',
+        {
+          reason: 'DUPLICATE',
+        },
+      );
+    }
+    const id = randomUUID();
+    const actor = this.vault().actor;
+    const [own, ...rest] = identity.chain;
+    await this.vault().change(
+      {
+        action: 'identity.add',
+        entityType: 'signing_identity',
+        entityId: id,
+        // Never the key or a PIN: the audit log names the certificate only.
+        changes: { label, kind, subject: f.subject, fingerprint: f.fingerprint },
+      },
+      (db) => {
+        db.run(
+          `INSERT INTO signing_identities (id, label, kind, key_der, token_serial, token_label, key_id, cert_pem, chain_pem, subject, issuer, serial, not_before, not_after, fingerprint, created_at, created_by)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            id,
+            label,
+            kind,
+            identity.key ? new Uint8Array(identity.key) : null,
+            identity.token?.serial ?? null,
+            identity.token?.label ?? null,
+            identity.token?.keyId ?? null,
+            toPem(own!),
+            JSON.stringify(rest.map((c) => toPem(c))),
+            f.subject,
+            f.issuer,
+            f.serial,
+            f.notBefore,
+            f.notAfter,
+            f.fingerprint,
+            this.now().toISOString(),
+            actor.name,
+          ],
+        );
+        // One trusts one's own self-signed certificate; an organisation's root is added explicitly.
+        if (kind === 'self_signed') {
+          this.insertAnchor(db, own!, actor.name);
+        }
+      },
+    );
+    return id;
+  }
+
+  async createSelfSigned(raw: unknown): Promise<string> {
+    const input = SelfSignedInput.parse(raw);
+    const identity = await createSelfSigned({ ...input, now: this.now() });
+    return this.store(identity, input.label, 'self_signed');
+  }
+
+  async importPkcs12(bytes: Buffer, password: string, label: string): Promise<string> {
+    const identity: SoftwareIdentity = await importPkcs12(bytes, password, this.now());
+    return this.store(identity, label, 'pkcs12');
+  }
+
+  /** The certificates on the configured PKCS#11 module's tokens, to choose an identity from. */
+  tokenCertificates() {
+    const token = Pkcs11Token.at(this.options.pkcs11Module?.());
+    return token.certificates().map((c) => {
+      const cert = readCertificate(c.der)!;
+      return {
+        tokenSerial: c.tokenSerial,
+        tokenLabel: c.tokenLabel,
+        keyId: c.keyId,
+        label: c.label,
+        ...facts(cert),
+      };
+    });
+  }
+
+  /**
+   * Registers an identity whose key stays on a token: the certificate (found on the token by its
+   * fingerprint) and, if given, its chain. Nothing secret is kept.
+   */
+  async addTokenIdentity(input: {
+    fingerprint: string;
+    label: string;
+    chainPem?: string;
+  }): Promise<string> {
+    const token = Pkcs11Token.at(this.options.pkcs11Module?.());
+    const found = token.certificates().find((c) => fingerprintOf(c.der) === input.fingerprint);
+    if (!found) {
+      throw new AppError(
+        'TOKEN_NOT_FOUND',
+        'No certificate with that fingerprint on the present tokens',
+      );
+    }
+    const own = readCertificate(found.der)!;
+    const chain = input.chainPem ? readCertificates(input.chainPem) : [];
+    const check = await validatePath({
+      signer: own,
+      pool: chain,
+      anchors: [chain.at(-1) ?? own],
+      crls: [],
+      now: this.now(),
+    });
+    if (check.reason && check.reason !== 'SIGNER_NOT_TRUSTED') {
+      throw new AppError(
+        'SIGNING_IDENTITY_INVALID',
+        check.detail ?? 'The certificate chain is not valid',
+        {
+          reason: check.reason,
+        },
+      );
+    }
+    return this.store(
+      {
+        facts: facts(own),
+        chain: [found.der, ...chain.map(derOf)],
+        token: { serial: found.tokenSerial, label: found.tokenLabel, keyId: found.keyId },
+      },
+      input.label,
+      'pkcs11',
+    );
+  }
+
+  /** The identity's certificate and chain, for verifiers (PEM). */
+  certificatePem(identityId: string): string {
+    const row = all(this.db, 'SELECT cert_pem FROM signing_identities WHERE id = ?', [
+      identityId,
+    ])[0];
+    if (!row) {
+      throw new AppError('NO_SIGNING_IDENTITY', 'No such signing identity');
+    }
+    return s(row.cert_pem);
+  }
+
+  /** The identity whose certificate has this fingerprint, if this vault holds it. */
+  identityIdByFingerprint(fingerprint: string): string | null {
+    const row = all(this.db, 'SELECT id FROM signing_identities WHERE fingerprint = ?', [
+      fingerprint,
+    ])[0];
+    return row ? s(row.id) : null;
+  }
+
+  /** Facts of an identity (no key material). */
+  identity(identityId: string) {
+    const found = this.identities().find((i) => i.id === identityId);
+    if (!found) {
+      throw new AppError('NO_SIGNING_IDENTITY', 'No such signing identity');
+    }
+    return found;
+  }
+
+  /**
+   * A signer for a stored identity: its software key, or its token (asking `pin`). An expired
+   * or not-yet-valid certificate signs nothing.
+   */
+  signer(identityId: string, pin?: string | null): CmsSigner {
+    const row = all(this.db, 'SELECT * FROM signing_identities WHERE id = ?', [identityId])[0];
+    if (!row) {
+      throw new AppError('NO_SIGNING_IDENTITY', 'No such signing identity');
+    }
+    const now = this.now().toISOString();
+    if (s(row.not_after) < now || s(row.not_before) > now) {
+      throw new AppError('SIGNING_IDENTITY_INVALID', 'The signing certificate is not valid now', {
+        reason: s(row.not_after) < now ? 'CERTIFICATE_EXPIRED' : 'CERTIFICATE_NOT_YET_VALID',
+      });
+    }
+    const chainPem = [s(row.cert_pem), ...(JSON.parse(s(row.chain_pem)) as string[])];
+    if (s(row.kind) === 'pkcs11') {
+      if (!pin) {
+        throw new AppError('WRONG_PIN', 'The token needs its PIN');
+      }
+      const chain = chainPem.flatMap((p) => readCertificates(p));
+      return Pkcs11Token.at(this.options.pkcs11Module?.()).signer(
+        s(row.token_serial),
+        s(row.key_id),
+        chain,
+        pin,
+      );
+    }
+    if (row.key_der instanceof Uint8Array) {
+      return softwareSigner(
+        Buffer.from(row.key_der),
+        chainPem.map((p) => derOf(readCertificate(p)!)),
+      );
+    }
+    const legacy = legacyIdentity(Buffer.from(row.p12 as Uint8Array), s(row.p12_password));
+    return softwareSigner(
+      legacy.key,
+      chainPem.map((p) => derOf(readCertificate(p)!)),
+    );
+  }
+
+  /** The private key that opens packages encrypted to this identity (software RSA keys only). */
+  decryptionKey(identityId: string): string | null {
+    const row = all(
+      this.db,
+      'SELECT kind, key_der, p12, p12_password FROM signing_identities WHERE id = ?',
+      [identityId],
+    )[0];
+    if (!row || s(row.kind) === 'pkcs11') {
+      return null;
+    }
+    const der =
+      row.key_der instanceof Uint8Array
+        ? Buffer.from(row.key_der)
+        : legacyIdentity(Buffer.from(row.p12 as Uint8Array), s(row.p12_password)).key;
+    return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })
+      .export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+  }
+
+  // ---- trust store -------------------------------------------------------------------------
+
+  private insertAnchor(db: Database, der: Buffer, by: string): string {
+    const cert = readCertificate(der)!;
+    const f = facts(cert);
+    db.run(
+      `INSERT OR REPLACE INTO trusted_certificates (fingerprint, subject, issuer, not_after, cert_pem, added_at, added_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      [f.fingerprint, f.subject, f.issuer, f.notAfter, toPem(der), this.now().toISOString(), by],
+    );
+    return f.fingerprint;
+  }
+
+  trusted() {
+    return all(this.db, 'SELECT * FROM trusted_certificates ORDER BY added_at').map((r) => ({
+      fingerprint: s(r.fingerprint),
+      subject: s(r.subject),
+      issuer: s(r.issuer),
+      notAfter: s(r.not_after),
+      addedAt: s(r.added_at),
+      addedBy: s(r.added_by),
+    }));
+  }
+
+  /** Adds every certificate of a PEM bundle (or one DER certificate) as a trust anchor. */
+  async trust(input: string | Buffer): Promise<string[]> {
+    const certs = readCertificates(input);
+    if (certs.length === 0) {
+      throw new AppError('SIGNING_IDENTITY_INVALID', 'The file holds no certificate', {
+        reason: 'NOT_A_CERTIFICATE',
+      });
+    }
+    const actor = this.vault().actor;
+    return this.vault().change(
+      {
+        action: 'trust.add',
+        entityType: 'certificate',
+        entityId: facts(certs[0]!).fingerprint,
+        changes: { subjects: certs.map((c) => c.subject) },
+      },
+      (db) => certs.map((c) => this.insertAnchor(db, derOf(c), actor.name)),
+    );
+  }
+
+  async untrust(fingerprint: string): Promise<void> {
+    const row = all(this.db, 'SELECT subject FROM trusted_certificates WHERE fingerprint = ?', [
+      fingerprint,
+    ])[0];
+    if (!row) {
+      throw new AppError('NOT_FOUND', 'That certificate is not in the trust store');
+    }
+    await this.vault().change(
+      {
+        action: 'trust.remove',
+        entityType: 'certificate',
+        entityId: fingerprint,
+        changes: { subject: s(row.subject) },
+      },
+      (db) => db.run('DELETE FROM trusted_certificates WHERE fingerprint = ?', [fingerprint]),
+    );
+  }
+
+  crls() {
+    const now = this.now().toISOString();
+    return all(
+      this.db,
+      'SELECT fingerprint, issuer, this_update, next_update, entries, added_at, added_by FROM trusted_crls ORDER BY issuer, this_update',
+    ).map((r) => ({
+      fingerprint: s(r.fingerprint),
+      issuer: s(r.issuer),
+      thisUpdate: s(r.this_update),
+      nextUpdate: r.next_update === null ? null : s(r.next_update),
+      entries: Number(r.entries),
+      stale: r.next_update !== null && s(r.next_update) < now,
+      addedAt: s(r.added_at),
+      addedBy: s(r.added_by),
+    }));
+  }
+
+  /** Imports a CRL (PEM or DER); it is checked against its issuer whenever a path uses it. */
+  async addCrl(input: string | Buffer): Promise<string> {
+    const crl = readCrl(input);
+    if (!crl) {
+      throw new AppError(
+        'SIGNING_IDENTITY_INVALID',
+        'The file is not a certificate revocation list',
+        { reason: 'NOT_A_CRL' },
+      );
+    }
+    const der = Buffer.from(crl.rawData);
+    const fingerprint = fingerprintOf(der);
+    await this.vault().change(
+      {
+        action: 'trust.addCrl',
+        entityType: 'crl',
+        entityId: fingerprint,
+        changes: { issuer: crl.issuer, entries: crl.entries.length },
+      },
+      (db) =>
+        db.run(
+          `INSERT OR REPLACE INTO trusted_crls (fingerprint, issuer, this_update, next_update, entries, der, added_at, added_by)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            fingerprint,
+            crl.issuer,
+            crl.thisUpdate.toISOString(),
+            crl.nextUpdate?.toISOString() ?? null,
+            crl.entries.length,
+            new Uint8Array(der),
+            this.now().toISOString(),
+            this.vault().actor.name,
+          ],
+        ),
+    );
+    return fingerprint;
+  }
+
+  async removeCrl(fingerprint: string): Promise<void> {
+    await this.vault().change(
+      { action: 'trust.removeCrl', entityType: 'crl', entityId: fingerprint, changes: {} },
+      (db) => db.run('DELETE FROM trusted_crls WHERE fingerprint = ?', [fingerprint]),
+    );
+  }
+
+  /** The anchors and CRLs verification in this vault uses. */
+  trustStore(): TrustStore {
+    return {
+      anchors: all(this.db, 'SELECT cert_pem FROM trusted_certificates').flatMap(
+        (r) => readCertificate(s(r.cert_pem)) ?? [],
+      ),
+      crls: all(this.db, 'SELECT der FROM trusted_crls').flatMap(
+        (r) => readCrl(r.der as Uint8Array) ?? [],
+      ),
+    };
+  }
+
+  /** Verifies every signature of a PDF against this vault's trust store. */
+  verify(pdf: Uint8Array): Promise<PdfVerification> {
+    return verifyPdf(pdf, this.trustStore(), this.now());
+  }
+}

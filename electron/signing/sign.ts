@@ -1,0 +1,402 @@
+/**
+ * Signs PDFs as incremental updates, so every earlier signature stays intact: the document's
+ * bytes are kept, and the update appends the signature dictionary, its field and widget (a
+ * visible block), the page's and the form's updated lists, a cross-reference section and a
+ * trailer. The CMS is PAdES baseline B-B (cms.ts) under SubFilter ETSI.CAdES.detached; the time
+ * goes in /M.
+ *
+ * Where the blocks go: a document laid out with a signatures section reserves empty boxes for
+ * them (the layout marks each with a link annotation `awb-signature-slot:N`, and
+ * `prepareForSigning` reads their rectangles and removes the marks), so no block ever covers
+ * text. The first signer can also reserve further boxes as empty signature fields, which a
+ * countersigner later fills with their own signature and appearance.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  PDFArray,
+  PDFDict,
+  PDFDocument,
+  PDFHexString,
+  PDFName,
+  PDFNumber,
+  PDFRef,
+  PDFString,
+  StandardFontEmbedder,
+  StandardFonts,
+  type PDFContext,
+  type PDFObject,
+} from 'pdf-lib';
+import { pdfSafe, SIGNATURE_SLOT_SCHEME as SLOT_SCHEME } from '../../shared/documents';
+import { buildPadesCms, type CmsSigner } from './cms';
+import { PdfFile } from './pdf-structure';
+
+/** A reserved box: page index (0-based) and rectangle [x1, y1, x2, y2] in PDF points. */
+export interface SignatureSlot {
+  page: number;
+  rect: [number, number, number, number];
+}
+
+export interface Appearance {
+  title: string;
+  lines: string[];
+}
+
+/**
+ * Reads the signature slots the layout reserved and removes their marks: the returned PDF is
+ * what gets signed (and what a draft preview shows).
+ */
+export async function prepareForSigning(
+  pdf: Uint8Array,
+): Promise<{ pdf: Buffer; slots: SignatureSlot[] }> {
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  const slots: { index: number; slot: SignatureSlot }[] = [];
+  doc.getPages().forEach((page, pageIndex) => {
+    const annots = page.node.Annots();
+    if (!annots) {
+      return;
+    }
+    const keep: PDFObject[] = [];
+    for (const item of annots.asArray()) {
+      const annot = doc.context.lookup(item);
+      const action = annot instanceof PDFDict ? annot.lookup(PDFName.of('A')) : undefined;
+      const uri = action instanceof PDFDict ? action.lookup(PDFName.of('URI')) : undefined;
+      const text = uri instanceof PDFString || uri instanceof PDFHexString ? uri.decodeText() : '';
+      if (annot instanceof PDFDict && text.startsWith(SLOT_SCHEME)) {
+        const rect = annot.lookup(PDFName.of('Rect'), PDFArray).asArray();
+        slots.push({
+          index: Number(text.slice(SLOT_SCHEME.length)),
+          slot: {
+            page: pageIndex,
+            rect: rect.map((n) => (n as PDFNumber).asNumber()) as SignatureSlot['rect'],
+          },
+        });
+        if (item instanceof PDFRef) {
+          doc.context.delete(item);
+        }
+      } else {
+        keep.push(item);
+      }
+    }
+    if (keep.length) {
+      page.node.set(PDFName.of('Annots'), doc.context.obj(keep));
+    } else {
+      page.node.delete(PDFName.of('Annots'));
+    }
+  });
+  const out = Buffer.from(
+    await doc.save({ useObjectStreams: false, updateFieldAppearances: false }),
+  );
+  return { pdf: out, slots: slots.sort((a, b) => a.index - b.index).map((s) => s.slot) };
+}
+
+const bytesOf = (object: PDFObject): Uint8Array => {
+  const out = new Uint8Array(object.sizeInBytes());
+  object.copyBytesInto(out, 0);
+  return out;
+};
+
+/** A PDF date for /M: D:YYYYMMDDHHmmSSZ. */
+function pdfDate(date: Date): string {
+  return `D:${date.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
+}
+
+/** The visible block: a framed box with a bold title and lines of text, fitted to its width. */
+function appearanceStream(
+  context: PDFContext,
+  width: number,
+  height: number,
+  appearance: Appearance,
+  fonts: { regular: PDFRef; bold: PDFRef },
+): PDFRef {
+  // pdf-lib's two font-name enums hold the same strings.
+  type FontName = Parameters<typeof StandardFontEmbedder.for>[0];
+  const regular = StandardFontEmbedder.for(StandardFonts.Helvetica as unknown as FontName);
+  const bold = StandardFontEmbedder.for(StandardFonts.HelveticaBold as unknown as FontName);
+  /** The text in the font's encoding, shortened with "..." until it fits the block. */
+  const fit = (embedder: StandardFontEmbedder, text: string, size: number): string => {
+    const safe = pdfSafe(text);
+    let shown = safe;
+    for (let n = safe.length; n > 0 && embedder.widthOfTextAtSize(shown, size) > width - 16; n--) {
+      shown = `${safe.slice(0, n)}...`;
+    }
+    return embedder.encodeText(shown).toString();
+  };
+  const ops = [
+    'q',
+    '0.96 0.97 0.99 rg',
+    `0 0 ${width} ${height} re f`,
+    '0.04 0.31 0.54 RG 1 w',
+    `0.5 0.5 ${width - 1} ${height - 1} re S`,
+    '0 0 0 rg',
+    `BT /F2 9 Tf 8 ${height - 14} Td ${fit(bold, appearance.title, 9)} Tj ET`,
+    ...appearance.lines.map(
+      (line, i) => `BT /F1 8 Tf 8 ${height - 27 - i * 11} Td ${fit(regular, line, 8)} Tj ET`,
+    ),
+    'Q',
+  ];
+  return context.register(
+    context.stream(ops.join('\n'), {
+      Type: 'XObject',
+      Subtype: 'Form',
+      BBox: [0, 0, width, height],
+      Resources: { Font: { F1: fonts.regular, F2: fonts.bold } },
+    }),
+  );
+}
+
+export interface SignOptions {
+  /** The field to sign: a new field in `slot`, or an empty field reserved earlier. */
+  field: string;
+  slot?: SignatureSlot;
+  appearance: Appearance;
+  name: string;
+  reason: string;
+  location: string;
+  signingTime: Date;
+  /** Empty signature fields to reserve for later signers (countersignatures). */
+  reserve?: { field: string; slot: SignatureSlot; appearance: Appearance }[];
+}
+
+/** Signs `pdf` as an incremental update; earlier revisions and signatures are left as they are. */
+export async function signPdf(
+  pdf: Uint8Array,
+  signer: CmsSigner,
+  options: SignOptions,
+): Promise<Buffer> {
+  const original = Buffer.from(pdf);
+  const file = PdfFile.parse(original);
+  const last = file.last;
+  const doc = await PDFDocument.load(original, { updateMetadata: false });
+  const { context } = doc;
+  const size = last.trailer.get(PDFName.of('Size'));
+  context.largestObjectNumber = Math.max(
+    context.largestObjectNumber,
+    (size instanceof PDFNumber ? size.asNumber() : 0) - 1,
+  );
+  const changed = new Map<number, PDFObject>();
+  const put = (ref: PDFRef, object: PDFObject) => {
+    context.assign(ref, object);
+    changed.set(ref.objectNumber, object);
+  };
+  const add = (object: PDFObject): PDFRef => {
+    const ref = context.register(object);
+    changed.set(ref.objectNumber, object);
+    return ref;
+  };
+  const fonts = {
+    regular: add(
+      context.obj({
+        Type: 'Font',
+        Subtype: 'Type1',
+        BaseFont: 'Helvetica',
+        Encoding: 'WinAnsiEncoding',
+      }),
+    ),
+    bold: add(
+      context.obj({
+        Type: 'Font',
+        Subtype: 'Type1',
+        BaseFont: 'Helvetica-Bold',
+        Encoding: 'WinAnsiEncoding',
+      }),
+    ),
+  };
+  const stream = (rect: SignatureSlot['rect'], appearance: Appearance) => {
+    const ref = appearanceStream(context, rect[2] - rect[0], rect[3] - rect[1], appearance, fonts);
+    changed.set(ref.objectNumber, context.lookup(ref)!);
+    return ref;
+  };
+  const sigRef = context.nextRef();
+  const catalog = doc.catalog;
+  const pages = doc.getPages();
+
+  // The form: an indirect AcroForm is updated in place; a direct one (or none) through the catalog.
+  const formValue = catalog.get(PDFName.of('AcroForm'));
+  const form =
+    formValue instanceof PDFRef
+      ? context.lookup(formValue, PDFDict)
+      : formValue instanceof PDFDict
+        ? formValue
+        : context.obj({});
+  const fieldsValue = form.get(PDFName.of('Fields'));
+  const fields =
+    fieldsValue instanceof PDFRef
+      ? context.lookup(fieldsValue, PDFArray)
+      : fieldsValue instanceof PDFArray
+        ? fieldsValue
+        : context.obj([]);
+  const pageAnnots = new Map<number, PDFArray>();
+  const annotsOf = (index: number): PDFArray => {
+    let annots = pageAnnots.get(index);
+    if (!annots) {
+      const page = pages[index];
+      if (!page) {
+        throw new Error('the signature slot names a page the document does not have');
+      }
+      const value = page.node.get(PDFName.of('Annots'));
+      annots =
+        value instanceof PDFRef
+          ? context.lookup(value, PDFArray)
+          : value instanceof PDFArray
+            ? value
+            : context.obj([]);
+      pageAnnots.set(index, annots);
+    }
+    return annots;
+  };
+  const newField = (
+    name: string,
+    slot: SignatureSlot,
+    appearance: Appearance,
+    value: PDFRef | null,
+  ) => {
+    const widget = context.obj({
+      Type: 'Annot',
+      Subtype: 'Widget',
+      FT: 'Sig',
+      F: 4,
+      Rect: slot.rect,
+      P: pages[slot.page]!.ref,
+      AP: { N: stream(slot.rect, appearance) },
+    });
+    widget.set(PDFName.of('T'), PDFHexString.fromText(name));
+    if (value) {
+      widget.set(PDFName.of('V'), value);
+    }
+    const ref = add(widget);
+    fields.push(ref);
+    annotsOf(slot.page).push(ref);
+  };
+
+  const existing = file.signatureFields(last.number).find((f) => f.name === options.field);
+  if (existing) {
+    if (existing.sig || !existing.fieldRef || existing.widgets[0] !== existing.fieldRef) {
+      throw new Error(`the field ${options.field} is already signed or cannot be filled`);
+    }
+    const fieldDict = context.lookup(existing.fieldRef, PDFDict);
+    const rect = fieldDict
+      .lookup(PDFName.of('Rect'), PDFArray)
+      .asArray()
+      .map((n) => (n as PDFNumber).asNumber()) as SignatureSlot['rect'];
+    fieldDict.set(PDFName.of('V'), sigRef);
+    fieldDict.set(PDFName.of('AP'), context.obj({ N: stream(rect, options.appearance) }));
+    put(existing.fieldRef, fieldDict);
+  } else {
+    if (!options.slot) {
+      throw new Error('a new signature field needs a place on a page');
+    }
+    newField(options.field, options.slot, options.appearance, sigRef);
+  }
+  for (const r of options.reserve ?? []) {
+    newField(r.field, r.slot, r.appearance, null);
+  }
+  if (!existing || options.reserve?.length) {
+    // Write back what lists the new fields: the field array, the form, the pages' annotations.
+    if (fieldsValue instanceof PDFRef) {
+      put(fieldsValue, fields);
+    } else {
+      form.set(PDFName.of('Fields'), fields);
+    }
+    form.set(PDFName.of('SigFlags'), PDFNumber.of(3));
+    if (formValue instanceof PDFRef) {
+      put(formValue, form);
+    } else {
+      catalog.set(PDFName.of('AcroForm'), add(form));
+      put(last.trailer.get(PDFName.of('Root')) as PDFRef, catalog);
+    }
+    for (const [index, annots] of pageAnnots) {
+      const page = pages[index]!;
+      const value = page.node.get(PDFName.of('Annots'));
+      if (value instanceof PDFRef) {
+        put(value, annots);
+      } else {
+        page.node.set(PDFName.of('Annots'), annots);
+        put(page.ref, page.node);
+      }
+    }
+  }
+
+  // The signature dictionary, written by hand so its ByteRange and /Contents can be patched.
+  const chainBytes = signer.chain.reduce((n, c) => n + c.length, 0);
+  const reserved = 2 * (chainBytes + 8192);
+  const before = `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange [0 `;
+  const rangeWidth = 10;
+  const rangeText = `${'0'.repeat(rangeWidth)} ${'0'.repeat(rangeWidth)} ${'0'.repeat(rangeWidth)}`;
+  const middle = `] /Contents <`;
+  const after = `> /M ${PDFString.of(pdfDate(options.signingTime)).toString()} /Name ${PDFHexString.fromText(options.name).toString()} /Reason ${PDFHexString.fromText(options.reason).toString()} /Location ${PDFHexString.fromText(options.location).toString()} >>`;
+
+  // Lay out the update: objects in number order, then the cross-reference section and trailer.
+  const parts: Buffer[] = [original.at(-1) === 0x0a ? Buffer.alloc(0) : Buffer.from('\n')];
+  let offset = original.length + parts[0]!.length;
+  const offsets = new Map<number, number>();
+  let rangeAt = -1;
+  let contentsAt = -1;
+  const objects = [...changed.keys(), sigRef.objectNumber].sort((a, b) => a - b);
+  for (const num of objects) {
+    offsets.set(num, offset);
+    const head = Buffer.from(`${num} 0 obj\n`);
+    let body: Buffer;
+    if (num === sigRef.objectNumber) {
+      rangeAt = offset + head.length + before.length;
+      contentsAt = rangeAt + rangeText.length + middle.length - 1;
+      body = Buffer.from(`${before}${rangeText}${middle}${'0'.repeat(reserved)}${after}`, 'latin1');
+    } else {
+      body = Buffer.from(bytesOf(changed.get(num)!));
+    }
+    const chunk = Buffer.concat([head, body, Buffer.from('\nendobj\n')]);
+    parts.push(chunk);
+    offset += chunk.length;
+  }
+  const xrefAt = offset;
+  const xref = ['xref'];
+  for (let i = 0; i < objects.length;) {
+    let j = i;
+    while (j + 1 < objects.length && objects[j + 1] === objects[j]! + 1) {
+      j++;
+    }
+    xref.push(`${objects[i]} ${j - i + 1}`);
+    for (let k = i; k <= j; k++) {
+      xref.push(`${String(offsets.get(objects[k]!)).padStart(10, '0')} 00000 n\r`);
+    }
+    i = j + 1;
+  }
+  const trailer = context.obj({
+    Size: context.largestObjectNumber + 1,
+    Root: last.trailer.get(PDFName.of('Root'))!,
+    Prev: last.xrefOffset,
+  });
+  const info = last.trailer.get(PDFName.of('Info'));
+  if (info) {
+    trailer.set(PDFName.of('Info'), info);
+  }
+  const id = last.trailer.get(PDFName.of('ID'));
+  const firstId =
+    id instanceof PDFArray ? id.get(0) : PDFHexString.of(randomBytes(16).toString('hex'));
+  trailer.set(
+    PDFName.of('ID'),
+    context.obj([firstId, PDFHexString.of(randomBytes(16).toString('hex'))]),
+  );
+  parts.push(
+    Buffer.from(`${xref.join('\n')}\ntrailer\n`),
+    Buffer.from(bytesOf(trailer)),
+    Buffer.from(`\nstartxref\n${xrefAt}\n%%EOF\n`),
+  );
+  const out = Buffer.concat([original, ...parts]);
+
+  // ByteRange: everything but the /Contents literal (its angle brackets included).
+  const b = contentsAt;
+  const c = contentsAt + reserved + 2;
+  const range = [b, c, out.length - c].map((n) => String(n).padStart(rangeWidth, '0')).join(' ');
+  out.write(range, rangeAt, 'latin1');
+  const digest = createHash(signer.hash)
+    .update(out.subarray(0, b))
+    .update(out.subarray(c))
+    .digest();
+  const cms = await buildPadesCms(digest, signer);
+  const hex = cms.toString('hex');
+  if (hex.length > reserved) {
+    throw new Error('the signature is larger than the space reserved for it');
+  }
+  out.write(hex, b + 1, 'latin1');
+  return out;
+}

@@ -1,0 +1,74 @@
+/**
+ * PDFs for signature tests: a one-page letter, and incremental updates written the way an
+ * attacker (or another tool) would append them to a signed file.
+ */
+import { PDFArray, PDFDocument, PDFName, PDFNumber, PDFRef, StandardFonts } from 'pdf-lib';
+import { PdfFile } from '../../electron/signing/pdf-structure';
+
+/** A one-page letter saying `text`, with room for signature blocks at the bottom. */
+export async function letter(text = 'DECISION: APPROVED'): Promise<Buffer> {
+  const doc = await PDFDocument.create();
+  const page = doc.addPage([595, 842]);
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  page.drawText(text, { x: 72, y: 740, size: 18, font });
+  page.drawText('Reference DEC-TEST-0001', { x: 72, y: 710, size: 11, font });
+  return Buffer.from(await doc.save({ useObjectStreams: false }));
+}
+
+/** Where the test signs: two boxes at the foot of the page, below the text. */
+export const SLOTS = [
+  { page: 0, rect: [48, 60, 288, 140] as [number, number, number, number] },
+  { page: 0, rect: [300, 60, 540, 140] as [number, number, number, number] },
+];
+
+/**
+ * Appends an incremental update holding `objects` (object number → its body, written as is),
+ * with its own cross-reference section and a trailer pointing back at the previous one.
+ */
+export function appendUpdate(pdf: Buffer, objects: { num: number; body: string }[]): Buffer {
+  const file = PdfFile.parse(pdf);
+  const last = file.last;
+  const parts: string[] = ['\n'];
+  let offset = pdf.length + 1;
+  const offsets: number[] = [];
+  for (const o of objects) {
+    const text = `${o.num} 0 obj\n${o.body}\nendobj\n`;
+    offsets.push(offset);
+    parts.push(text);
+    offset += Buffer.byteLength(text, 'latin1');
+  }
+  const size = last.trailer.get(PDFName.of('Size'));
+  const maxNum = Math.max(...objects.map((o) => o.num));
+  const xref = [
+    'xref',
+    ...objects.flatMap((o, i) => [
+      `${o.num} 1`,
+      `${String(offsets[i]).padStart(10, '0')} 00000 n\r`,
+    ]),
+  ].join('\n');
+  const root = last.trailer.get(PDFName.of('Root'));
+  parts.push(
+    `${xref}\ntrailer\n<< /Size ${Math.max(size instanceof PDFNumber ? size.asNumber() : 0, maxNum + 1)} /Root ${String(root)} /Prev ${last.xrefOffset} >>\nstartxref\n${offset}\n%%EOF\n`,
+  );
+  return Buffer.concat([pdf, Buffer.from(parts.join(''), 'latin1')]);
+}
+
+/** The object number of the first page's (first) content stream. */
+export function contentStreamOf(pdf: Buffer): number {
+  const file = PdfFile.parse(pdf);
+  const rev = file.last.number;
+  const [page] = [...file.pageRefs(rev)];
+  const dict = file.dict(PDFRef.of(page!), rev)!;
+  const contents = dict.get(PDFName.of('Contents'));
+  const first = contents instanceof PDFArray ? contents.get(0) : contents;
+  if (!(first instanceof PDFRef)) {
+    throw new Error('the page has no content stream');
+  }
+  return first.objectNumber;
+}
+
+/** A content stream that prints `text` where the letter printed its decision. */
+export function stream(text: string): string {
+  const ops = `BT /F1 18 Tf 72 740 Td (${text}) Tj ET`;
+  return `<< /Length ${ops.length} >>\nstream\n${ops}\nendstream`;
+}

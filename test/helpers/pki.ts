@@ -1,0 +1,219 @@
+/**
+ * A small test PKI: roots, issuing CAs, signers (good, expired, revoked, with the wrong key usage,
+ * with a stolen name), CRLs, and NSS trust stores for pdfsig. Real keys, real certificates, real
+ * CRLs, made with the same library the product uses to read them.
+ */
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync, randomBytes, type webcrypto } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { derOf, readCertificates, toPem, x509 } from '../../electron/signing/x509';
+
+export type Algorithm = 'rsa' | 'ec-p256' | 'ec-p384';
+
+export interface Party {
+  cert: x509.X509Certificate;
+  /** PKCS#8 DER of the private key. */
+  key: Buffer;
+  /** The WebCrypto private key (to issue certificates and CRLs). */
+  signingKey: webcrypto.CryptoKey;
+  algorithm: Algorithm;
+  pem: string;
+  der: Buffer;
+}
+
+const DAY = 86_400_000;
+
+function webAlgorithm(algorithm: Algorithm) {
+  return algorithm === 'rsa'
+    ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
+    : { name: 'ECDSA', namedCurve: algorithm === 'ec-p384' ? 'P-384' : 'P-256' };
+}
+
+function signingAlgorithm(algorithm: Algorithm) {
+  return algorithm === 'rsa'
+    ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
+    : { name: 'ECDSA', hash: algorithm === 'ec-p384' ? 'SHA-384' : 'SHA-256' };
+}
+
+async function keys(algorithm: Algorithm) {
+  const pair =
+    algorithm === 'rsa'
+      ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+      : generateKeyPairSync('ec', { namedCurve: algorithm === 'ec-p384' ? 'P-384' : 'P-256' });
+  const pkcs8 = pair.privateKey.export({ type: 'pkcs8', format: 'der' });
+  const subtle = globalThis.crypto.subtle;
+  return {
+    pkcs8,
+    privateKey: await subtle.importKey('pkcs8', pkcs8, webAlgorithm(algorithm), true, ['sign']),
+    publicKey: await subtle.importKey(
+      'spki',
+      pair.publicKey.export({ type: 'spki', format: 'der' }),
+      webAlgorithm(algorithm),
+      true,
+      ['verify'],
+    ),
+  };
+}
+
+export interface IssueOptions {
+  name: string;
+  /** Issued by this party; self-signed when absent. */
+  issuer?: Party;
+  ca?: boolean;
+  pathLength?: number;
+  /** Key usage flags; default: CA → keyCertSign|cRLSign, signer → digitalSignature|nonRepudiation. */
+  usages?: number;
+  /** Omit the key usage extension altogether. */
+  noKeyUsage?: boolean;
+  extendedUsages?: string[];
+  notBefore?: Date;
+  notAfter?: Date;
+  algorithm?: Algorithm;
+  serial?: string;
+}
+
+/** A certificate (and its key) issued as asked. */
+export async function issue(options: IssueOptions): Promise<Party> {
+  const algorithm = options.algorithm ?? 'rsa';
+  const pair = await keys(algorithm);
+  const now = Date.now();
+  const ca = options.ca ?? false;
+  const extensions: x509.Extension[] = [
+    new x509.BasicConstraintsExtension(ca, options.pathLength, true),
+    await x509.SubjectKeyIdentifierExtension.create(pair.publicKey),
+  ];
+  if (!options.noKeyUsage) {
+    extensions.push(
+      new x509.KeyUsagesExtension(
+        options.usages ??
+          (ca
+            ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign
+            : x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation),
+        true,
+      ),
+    );
+  }
+  if (options.extendedUsages) {
+    extensions.push(new x509.ExtendedKeyUsageExtension(options.extendedUsages));
+  }
+  if (options.issuer) {
+    extensions.push(await x509.AuthorityKeyIdentifierExtension.create(options.issuer.cert, false));
+  }
+  const common = {
+    serialNumber: options.serial ?? `01${randomBytes(8).toString('hex')}`,
+    notBefore: options.notBefore ?? new Date(now - DAY),
+    notAfter: options.notAfter ?? new Date(now + 365 * DAY),
+    extensions,
+  };
+  const cert = options.issuer
+    ? await x509.X509CertificateGenerator.create({
+        ...common,
+        subject: options.name,
+        issuer: options.issuer.cert.subjectName,
+        publicKey: pair.publicKey,
+        signingKey: options.issuer.signingKey,
+        signingAlgorithm: signingAlgorithm(options.issuer.algorithm),
+      })
+    : await x509.X509CertificateGenerator.createSelfSigned({
+        ...common,
+        name: options.name,
+        keys: { privateKey: pair.privateKey, publicKey: pair.publicKey },
+        signingAlgorithm: signingAlgorithm(algorithm),
+      });
+  return {
+    cert,
+    key: Buffer.from(pair.pkcs8),
+    signingKey: pair.privateKey,
+    algorithm,
+    pem: toPem(derOf(cert)),
+    der: derOf(cert),
+  };
+}
+
+/** A CRL signed by `issuer` revoking `revoked` (certificates). */
+export async function crl(
+  issuer: Party,
+  revoked: Party[],
+  options: { thisUpdate?: Date; nextUpdate?: Date } = {},
+): Promise<x509.X509Crl> {
+  return x509.X509CrlGenerator.create({
+    issuer: issuer.cert.subjectName,
+    thisUpdate: options.thisUpdate ?? new Date(Date.now() - DAY),
+    nextUpdate: options.nextUpdate ?? new Date(Date.now() + 30 * DAY),
+    entries: revoked.map((r) => ({
+      serialNumber: r.cert.serialNumber,
+      revocationDate: new Date(Date.now() - DAY / 2),
+      reason: x509.X509CrlReason.keyCompromise,
+    })),
+    signingKey: issuer.signingKey,
+    signingAlgorithm: signingAlgorithm(issuer.algorithm),
+  });
+}
+
+/**
+ * An NSS database trusting every certificate of `pem` as an anchor (for pdfsig), holding the
+ * given CRLs. Returns the `sql:` path pdfsig's -nssdir takes.
+ */
+export function nssStore(dir: string, pem: string, crls: x509.X509Crl[] = []): string {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  execFileSync('certutil', ['-N', '-d', `sql:${dir}`, '--empty-password']);
+  readCertificates(pem).forEach((cert, i) => {
+    const file = join(dir, `anchor-${i}.pem`);
+    writeFileSync(file, toPem(derOf(cert)));
+    execFileSync('certutil', [
+      '-A',
+      '-d',
+      `sql:${dir}`,
+      '-n',
+      `anchor-${i}`,
+      '-t',
+      'CT,C,C',
+      '-i',
+      file,
+    ]);
+  });
+  crls.forEach((c, i) => {
+    const file = join(dir, `crl-${i}.der`);
+    writeFileSync(file, Buffer.from(c.rawData));
+    execFileSync('crlutil', ['-I', '-d', `sql:${dir}`, '-i', file, '-B']);
+  });
+  return `sql:${dir}`;
+}
+
+export interface PdfsigSignature {
+  valid: boolean;
+  trusted: boolean;
+  whole: boolean;
+  validation: string;
+  certificate: string;
+}
+
+/** pdfsig's report, signature by signature. */
+export function pdfsigReport(output: string): PdfsigSignature[] {
+  return output
+    .split(/^Signature #\d+:/m)
+    .slice(1)
+    .filter((block) => !block.includes('is not signed'))
+    .map((block) => {
+      const validation = /Signature Validation: (.*)/.exec(block)?.[1]?.trim() ?? '';
+      const certificate = /Certificate Validation: (.*)/.exec(block)?.[1]?.trim() ?? '';
+      return {
+        valid: validation === 'Signature is Valid.',
+        trusted: certificate === 'Certificate is Trusted.',
+        whole: block.includes('Total document signed'),
+        validation,
+        certificate,
+      };
+    });
+}
+
+/** pdfsig accepts a file when every signature is valid and trusted and the last covers it all. */
+export function pdfsigAccepts(signatures: PdfsigSignature[]): boolean {
+  return (
+    signatures.length > 0 &&
+    signatures.every((s) => s.valid && s.trusted) &&
+    Boolean(signatures.at(-1)?.whole)
+  );
+}
