@@ -293,6 +293,10 @@ export class VaultService {
     }
     try {
       await vault.save();
+      // A change committed while that save wrote is not in it: save again.
+      if (vault.isDirty && this.vault === vault) {
+        this.scheduleSave();
+      }
     } catch (error) {
       this.options.emit('vault:saveFailed', {
         code: isAppError(error) ? error.code : 'SAVE_FAILED',

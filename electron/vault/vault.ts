@@ -173,7 +173,12 @@ export class Vault {
   readonly writes: WriteQueue;
   /** Set by the owner to learn that a committed change awaits saving. */
   onDirty: () => void = () => undefined;
-  private dirty = false;
+  /**
+   * Counts committed changes; `persisted` is the count the last written image held. A save
+   * records the count it exported, so a change committed while it writes stays unsaved.
+   */
+  private committed = 0;
+  private persisted = 0;
   /** The evidence store of this vault (keys derived from the data key, dropped on close). */
   readonly blobs: BlobStore;
 
@@ -194,7 +199,7 @@ export class Vault {
     this.writes = new WriteQueue(
       () => this.database,
       () => {
-        this.dirty = true;
+        this.committed++;
         this.onDirty();
       },
     );
@@ -329,7 +334,7 @@ export class Vault {
         verifyAuditChain(db),
       );
       if (header.schemaVersion !== schemaVersion(db)) {
-        vault.dirty = true; // migrated: write the new schema back
+        vault.committed++; // migrated: write the new schema back
       }
       return vault;
     } catch (error) {
@@ -345,8 +350,9 @@ export class Vault {
     return this.db;
   }
 
+  /** Whether a committed change is not yet in the file on disk. */
   get isDirty(): boolean {
-    return this.dirty;
+    return this.committed !== this.persisted;
   }
 
   get hasRecoverySlot(): boolean {
@@ -379,6 +385,8 @@ export class Vault {
     await this.writes.idle();
     const { fs } = this.config;
     const main = vaultPath(this.folder);
+    // The count of the changes this image holds: taken with the export, nothing awaits between.
+    const generation = this.committed;
     const image = exportDatabase(this.database);
     const onDisk = await fs.fingerprint(main);
     if (this.fingerprint === null ? onDisk !== null : !sameFingerprint(onDisk, this.fingerprint)) {
@@ -423,7 +431,8 @@ export class Vault {
       await fs.rename(temp, main);
       created = false;
       this.fingerprint = written;
-      this.dirty = false;
+      // Only what the image held is saved: a change committed meanwhile keeps the vault dirty.
+      this.persisted = Math.max(this.persisted, generation);
       fs.step?.('dirsync');
       await fs.syncDir(this.folder);
     } catch (error) {
@@ -534,8 +543,17 @@ export class Vault {
     if (this.closed) {
       return;
     }
-    if (!options.discard && this.dirty) {
-      await this.save();
+    if (!options.discard) {
+      // Until nothing is queued and the file holds every commit: a change made while a save
+      // wrote is saved by the next round, never dropped.
+      for (;;) {
+        await this.writes.idle();
+        await this.saving;
+        if (!this.isDirty) {
+          break;
+        }
+        await this.save();
+      }
     }
     this.closed = true;
     this.db.close();
