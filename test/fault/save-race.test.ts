@@ -34,8 +34,8 @@ function scheduledFs(s: fc.Scheduler, failNext: { step: SaveStep | null }): FsOp
         close: later('close', () => file.close()),
       };
     }),
-    rename: later('rename', nodeFs.rename),
-    syncDir: later('dirsync', nodeFs.syncDir),
+    rename: later('rename', (from: string, to: string) => nodeFs.rename(from, to)),
+    syncDir: later('dirsync', (path: string) => nodeFs.syncDir(path)),
     step(step) {
       if (failNext.step === step) {
         failNext.step = null;
