@@ -168,6 +168,11 @@ export const VaultStatusSchema = z
       })
       .strict()
       .nullable(),
+    /**
+     * The database checks run right after unlock (SQLite integrity and foreign keys, the whole
+     * audit chain): still running, passed, or failed (then nothing is saved until restored).
+     */
+    integrity: z.enum(['checking', 'ok', 'failed']).nullable(),
     /** Groups of the new recovery key the user must type back (1-based), while unconfirmed. */
     confirmGroups: z.array(z.number().int()).nullable(),
   })

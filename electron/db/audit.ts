@@ -103,8 +103,30 @@ export function appendAudit(db: Database, actor: Actor, entry: AuditEntry, at: D
 export interface ChainReport {
   intact: boolean;
   rows: number;
-  /** The first row whose content or link does not verify. */
+  /** The first row whose content or link does not verify (or where the trail was cut). */
   brokenAt?: number;
+}
+
+/** The head of the chain: how many rows, and the last row's hash (the genesis hash when empty). */
+export function auditHead(db: Database): { rows: number; head: string } {
+  const last = db.exec('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1')[0]?.values[0];
+  return last ? { rows: Number(last[0]), head: String(last[1]) } : { rows: 0, head: GENESIS_HASH };
+}
+
+/**
+ * Whether the trail still reaches an anchor taken earlier (in the container header, or cited in
+ * a signed letter): row `rows` must exist with hash `head`. A trail cut short, or rewritten from
+ * that row on, does not. Returns the row where it fails, or null.
+ */
+export function anchorMismatch(
+  db: Database,
+  anchor: { rows: number; head: string },
+): number | null {
+  if (anchor.rows === 0) {
+    return null;
+  }
+  const row = db.exec('SELECT hash FROM audit_log WHERE seq = ?', [anchor.rows])[0]?.values[0];
+  return row && String(row[0]) === anchor.head ? null : anchor.rows;
 }
 
 export function verifyAuditChain(db: Database): ChainReport {

@@ -71,8 +71,15 @@ export function migrate(db: Database, migrations: readonly Migration[] = MIGRATI
   return latest;
 }
 
-/** Opens a database image (or a new empty one), migrated and checked. */
-export async function openDatabase(image?: Uint8Array): Promise<Database> {
+/**
+ * Opens a database image (or a new empty one), migrated and checked. With `deferChecks` the
+ * integrity checks of an image that needs no migration are left to the caller (who runs them
+ * off the thread the user waits on, before anything is saved); a migration always checks.
+ */
+export async function openDatabase(
+  image?: Uint8Array,
+  options: { deferChecks?: boolean } = {},
+): Promise<Database> {
   const SQL = await loadSqlJs();
   let db: Database;
   try {
@@ -83,7 +90,10 @@ export async function openDatabase(image?: Uint8Array): Promise<Database> {
     throw new AppError('CORRUPTED_CONTENT', 'Not a database');
   }
   try {
-    checkIntegrity(db);
+    const pending = schemaVersion(db) < LATEST_SCHEMA_VERSION;
+    if (!options.deferChecks || pending) {
+      checkIntegrity(db);
+    }
     migrate(db);
   } catch (error) {
     db.close();

@@ -25,6 +25,7 @@ import {
   X509Certificate,
 } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { once } from 'node:events';
 import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
@@ -331,8 +332,19 @@ export async function writePackage(
     },
   });
   const written = pipeline(zip.outputStream, hashing, out);
+  // yazl does not listen for errors on the streams it is given: an evidence file that fails to
+  // read would throw out of the process. Every stream is watched; the first error ends the
+  // write, and the partial file is removed.
+  let fail: (error: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  const watch = <T extends Readable>(stream: T): T => {
+    stream.on('error', fail);
+    return stream;
+  };
   const add = (name: string, source: Readable, compress: boolean) =>
-    zip.addReadStream(key ? source.pipe(sealing(key)) : source, name, {
+    zip.addReadStream(key ? watch(watch(source).pipe(sealing(key))) : watch(source), name, {
       compress,
       mtime: new Date(0),
     });
@@ -349,10 +361,20 @@ export async function writePackage(
         cb(null, chunk);
       },
     });
-    add(part.path, Readable.from(part.open()).pipe(counting), part.type === 'json');
+    add(part.path, watch(Readable.from(part.open())).pipe(counting), part.type === 'json');
   }
   zip.end();
-  await written;
+  try {
+    await Promise.race([written, failed]);
+  } catch (error) {
+    written.catch(() => undefined);
+    (zip.outputStream as unknown as Readable).destroy();
+    out.destroy();
+    await unlink(file).catch(() => undefined);
+    throw error instanceof AppError
+      ? error
+      : new AppError('SAVE_FAILED', 'The package could not be written');
+  }
   return {
     sha256: fileHash.digest('hex'),
     size,

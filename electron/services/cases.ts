@@ -45,6 +45,7 @@ import { optional, queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
 import { today, type RegisterService } from './register';
 import type { RiskService } from './risks';
+import { namedRead } from '../vault/blobs';
 import type { FinishedUpload } from './uploads';
 
 /** Larger files are not sent to the window for preview (they stay in the blob store). */
@@ -620,9 +621,11 @@ export class CaseService {
 
   /** The content of a piece of evidence for the in-app preview (integrity-checked as it is read). */
   async evidenceContent(evidenceId: string, maxBytes = PREVIEW_MAX_BYTES) {
-    const row = all(this.db, 'SELECT blob_address, file_name, size FROM evidence WHERE id = ?', [
-      evidenceId,
-    ])[0];
+    const row = all(
+      this.db,
+      'SELECT blob_address, file_name, title, size FROM evidence WHERE id = ?',
+      [evidenceId],
+    )[0];
     if (!row) {
       throw new AppError('NOT_FOUND', 'No such evidence');
     }
@@ -633,7 +636,9 @@ export class CaseService {
     }
     return {
       fileName: s(row.file_name),
-      data: await buffer(this.vault().blobs.read(s(row.blob_address))),
+      data: await buffer(
+        namedRead(this.vault().blobs.read(s(row.blob_address)), evidenceId, s(row.title)),
+      ),
     };
   }
 

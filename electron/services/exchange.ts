@@ -28,7 +28,7 @@ import {
   type PackageKind,
   type PartSource,
 } from '../exchange/container';
-import type { StoredBlob } from '../vault/blobs';
+import { namedRead, type StoredBlob } from '../vault/blobs';
 import type { Vault } from '../vault/vault';
 import type { CaseService } from './cases';
 import type { DecisionService } from './decisions';
@@ -208,7 +208,7 @@ export class ExchangeService {
         type: 'evidence',
         sha256: s(e.sha256),
         size: Number(e.size),
-        open: () => this.vault().blobs.read(s(e.blob_address)),
+        open: () => namedRead(this.vault().blobs.read(s(e.blob_address)), s(e.id), s(e.title)),
       })),
     ];
     return this.finishExport('submission', c, file, parts, options);

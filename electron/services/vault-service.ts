@@ -76,6 +76,7 @@ export class VaultService {
         profile: null,
         recoveryKey: null,
         audit: null,
+        integrity: null,
         confirmGroups: null,
       };
     }
@@ -92,6 +93,7 @@ export class VaultService {
         v.audit.brokenAt === undefined
           ? { intact: v.audit.intact, rows: v.audit.rows }
           : { ...v.audit },
+      integrity: v.integrity,
       confirmGroups: this.pendingRecovery?.groups ?? null,
     };
   }
@@ -257,6 +259,12 @@ export class VaultService {
     this.folder = vault.folder;
     this.touch();
     vault.onDirty = () => this.scheduleSave();
+    // The checks after unlock finish later: the UI then shows their verdict.
+    vault.onChecked = () => {
+      if (this.vault === vault) {
+        this.options.emit('vault:stateChanged', { state: 'unlocked' });
+      }
+    };
     if (vault.isDirty) {
       this.scheduleSave();
     }

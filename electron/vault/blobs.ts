@@ -18,7 +18,7 @@ import {
   hkdfSync,
   randomBytes,
 } from 'node:crypto';
-import { constants, createReadStream } from 'node:fs';
+import { constants } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
@@ -202,13 +202,26 @@ export class BlobStore {
    */
   async *read(address: string): AsyncGenerator<Buffer> {
     const path = this.pathOf(address);
-    let stream;
+    let handle: fsp.FileHandle;
     try {
-      await fsp.access(path);
-      stream = createReadStream(path, { highWaterMark: CHUNK_SIZE + TAG });
-    } catch {
-      throw new AppError('NOT_FOUND', 'No such evidence file');
+      // No link is followed, and a FIFO or device is not waited on: it is opened without
+      // blocking and refused unless it is a regular file.
+      handle = await fsp.open(
+        path,
+        constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0),
+      );
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') {
+        throw new AppError('NOT_FOUND', 'No such evidence file');
+      }
+      throw corrupted('The evidence file cannot be opened');
     }
+    if (!(await handle.stat()).isFile()) {
+      await handle.close();
+      throw corrupted('The evidence file is not a regular file');
+    }
+    const stream = handle.createReadStream({ highWaterMark: CHUNK_SIZE + TAG });
     let buffer: Buffer = Buffer.alloc(0);
     let header: Buffer | null = null;
     let chunkSize = 0;
@@ -287,5 +300,31 @@ export class BlobStore {
       size += chunk.length;
     }
     return { sha256: sha.digest('hex'), size };
+  }
+}
+
+/**
+ * An evidence file's content, with a failure naming the evidence item (which file of which
+ * case), so the person knows what to replace.
+ */
+export async function* namedRead(
+  source: AsyncIterable<Buffer>,
+  id: string,
+  title: string,
+): AsyncGenerator<Buffer> {
+  try {
+    yield* source;
+  } catch (error) {
+    if (
+      error instanceof AppError &&
+      (error.code === 'BLOB_CORRUPTED' || error.code === 'NOT_FOUND')
+    ) {
+      throw new AppError('BLOB_CORRUPTED', `Evidence "${title}" cannot be read`, {
+        evidenceId: id,
+        evidence: title,
+        cause: error.code,
+      });
+    }
+    throw error;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The vault container (format 1): a plain binary header, its SHA-256, then the database body
+ * The vault container (format 2): a plain binary header, its SHA-256, then the database body
  * sealed with AES-256-GCM under a random data key, with the header (and its hash) as
  * associated data. Key slots wrap the data key (passphrase slot via Argon2id, recovery slot
  * via HKDF). Decoding checks, in order: magic, completeness, header hash, versions, KDF
@@ -18,20 +18,28 @@
  *  57      61·N   slots: type (u8: 1 passphrase, 2 recovery), nonce (12), wrapped key + tag (48)
  *  …       12     body nonce
  *  …       8      body length incl. 16-byte tag (u64 LE)
+ *  …       8      audit anchor: rows in the audit trail (u64 LE)            (format 2)
+ *  …       32     audit anchor: hash of its last row                        (format 2)
  *  …       32     SHA-256 of everything above
  *  …              body
+ *
+ * The audit anchor is the head of the audit trail's hash chain when the body was written; it
+ * is authenticated with the body, so a trail cut short (rows deleted from its end) no longer
+ * matches it. Format 1 files (no anchor) still open and are written back as format 2. A later
+ * format keeps this layout as a prefix, so its hash can be checked before its version refused.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../../shared/errors';
 import { checkKdfParams, type KdfLimits, type KdfParams } from './kdf';
 
 export const MAGIC = Buffer.from('AWBVLT\r\n', 'latin1');
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 export const SLOT_PASSPHRASE = 1;
 export const SLOT_RECOVERY = 2;
 const FIXED = 57;
 const SLOT_SIZE = 1 + 12 + 48;
-const TAIL = 12 + 8;
+const TAIL_V1 = 12 + 8;
+const ANCHOR = 8 + 32;
 const HASH = 32;
 const TAG = 16;
 const MAX_SLOTS = 4;
@@ -43,6 +51,12 @@ export interface KeySlot {
   wrapped: Buffer;
 }
 
+/** The head of the audit chain: how many rows, and the last row's hash. */
+export interface AuditAnchor {
+  rows: number;
+  head: string;
+}
+
 export interface VaultHeader {
   formatVersion: number;
   schemaVersion: number;
@@ -52,6 +66,8 @@ export interface VaultHeader {
   slots: KeySlot[];
   bodyNonce: Buffer;
   bodyLength: number;
+  /** Null in format 1 files, written before the anchor existed. */
+  audit: AuditAnchor | null;
 }
 
 export interface DecodeOptions {
@@ -67,8 +83,8 @@ export interface Decoded {
   body: Buffer;
 }
 
-export function headerSize(slotCount: number): number {
-  return FIXED + SLOT_SIZE * slotCount + TAIL;
+export function headerSize(slotCount: number, formatVersion = FORMAT_VERSION): number {
+  return FIXED + SLOT_SIZE * slotCount + TAIL_V1 + (formatVersion >= 2 ? ANCHOR : 0);
 }
 
 /** Field boundaries of an encoded header, for tests that damage each field. */
@@ -98,13 +114,15 @@ export function headerFields(
   fields.push(
     { name: 'bodyNonce', offset: tail, length: 12 },
     { name: 'bodyLength', offset: tail + 12, length: 8 },
-    { name: 'headerHash', offset: tail + 20, length: 32 },
+    { name: 'auditRows', offset: tail + 20, length: 8 },
+    { name: 'auditHead', offset: tail + 28, length: 32 },
+    { name: 'headerHash', offset: tail + 60, length: 32 },
   );
   return fields;
 }
 
 export function encodeHeader(header: VaultHeader): Buffer {
-  const size = headerSize(header.slots.length);
+  const size = headerSize(header.slots.length, header.formatVersion);
   const out = Buffer.alloc(size + HASH);
   MAGIC.copy(out, 0);
   out.writeUInt16LE(header.formatVersion, 8);
@@ -124,6 +142,10 @@ export function encodeHeader(header: VaultHeader): Buffer {
   const tail = FIXED + SLOT_SIZE * header.slots.length;
   header.bodyNonce.copy(out, tail);
   out.writeBigUInt64LE(BigInt(header.bodyLength), tail + 12);
+  if (header.formatVersion >= 2) {
+    out.writeBigUInt64LE(BigInt(header.audit?.rows ?? 0), tail + 20);
+    Buffer.from(header.audit?.head ?? '0'.repeat(64), 'hex').copy(out, tail + 28);
+  }
   createHash('sha256').update(out.subarray(0, size)).digest().copy(out, size);
   return out;
 }
@@ -154,7 +176,9 @@ export function decodeContainer(bytes: Buffer, options: DecodeOptions): Decoded 
     // The hash cannot be located without a plausible slot count.
     fail('CORRUPTED_HEADER', 'Implausible key-slot count');
   }
-  const size = headerSize(slotCount);
+  // Format 1 has no audit anchor; every later format has this layout as its prefix.
+  const formatVersion = bytes.readUInt16LE(8);
+  const size = headerSize(slotCount, formatVersion === 1 ? 1 : FORMAT_VERSION);
   if (bytes.length < size + HASH) {
     fail('TRUNCATED', 'File ends inside the header');
   }
@@ -162,7 +186,6 @@ export function decodeContainer(bytes: Buffer, options: DecodeOptions): Decoded 
   if (!expected.equals(bytes.subarray(size, size + HASH))) {
     fail('CORRUPTED_HEADER', 'Header checksum mismatch');
   }
-  const formatVersion = bytes.readUInt16LE(8);
   if (formatVersion === 0) {
     fail('CORRUPTED_HEADER', 'Format version 0');
   }
@@ -219,6 +242,13 @@ export function decodeContainer(bytes: Buffer, options: DecodeOptions): Decoded 
       slots,
       bodyNonce: Buffer.from(bytes.subarray(tail, tail + 12)),
       bodyLength,
+      audit:
+        formatVersion >= 2
+          ? {
+              rows: Number(bytes.readBigUInt64LE(tail + 20)),
+              head: bytes.subarray(tail + 28, tail + 60).toString('hex'),
+            }
+          : null,
     },
     headerBytes: bytes.subarray(0, bodyStart),
     body: bytes.subarray(bodyStart),

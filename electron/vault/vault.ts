@@ -18,13 +18,17 @@ import { join } from 'node:path';
 import type { Database } from 'sql.js';
 import { AppError } from '../../shared/errors';
 import {
+  anchorMismatch,
   appendAudit,
+  auditHead,
   verifyAuditChain,
   type Actor,
   type AuditEntry,
   type ChainReport,
 } from '../db/audit';
+import { checkInBackground, type IntegrityReport } from '../db/checks';
 import {
+  checkIntegrity,
   exportDatabase,
   LATEST_SCHEMA_VERSION,
   openDatabase,
@@ -39,6 +43,7 @@ import {
   unwrapKey,
   wrapKey,
   openBody,
+  type AuditAnchor,
   type Decoded,
   type KeySlot,
 } from './container';
@@ -162,6 +167,29 @@ async function unlockDataKey(decoded: Decoded, secret: Secret): Promise<Buffer> 
   return key;
 }
 
+/**
+ * The audit trail against the anchor the header was written with: the trail must reach the
+ * anchored row with the anchored hash, and end there. A trail cut short, or rows rewritten,
+ * show as broken at the first row that no longer matches.
+ */
+function anchoredReport(db: Database, anchor: AuditAnchor | null): ChainReport {
+  const head = auditHead(db);
+  if (!anchor) {
+    return { intact: true, rows: head.rows };
+  }
+  if (head.rows < anchor.rows) {
+    return { intact: false, rows: head.rows, brokenAt: head.rows + 1 };
+  }
+  const mismatch = anchorMismatch(db, anchor);
+  if (mismatch !== null) {
+    return { intact: false, rows: head.rows, brokenAt: mismatch };
+  }
+  if (head.rows > anchor.rows) {
+    return { intact: false, rows: head.rows, brokenAt: anchor.rows + 1 };
+  }
+  return { intact: true, rows: head.rows };
+}
+
 export interface OpenOptions {
   /** Open a previous generation instead of the main file (read for restore). */
   generation?: number;
@@ -181,6 +209,11 @@ export class Vault {
   private persisted = 0;
   /** The evidence store of this vault (keys derived from the data key, dropped on close). */
   readonly blobs: BlobStore;
+  /** The database checks run after unlock: pending until they finish, then their verdict. */
+  private integrityState: 'checking' | 'ok' | 'failed' = 'ok';
+  private checked: Promise<void> = Promise.resolve();
+  /** Told when the checks after unlock have finished (the UI then shows their verdict). */
+  onChecked: () => void = () => undefined;
 
   private constructor(
     readonly folder: string,
@@ -193,7 +226,7 @@ export class Vault {
     private readonly lock: FolderLock,
     private readonly config: VaultConfig,
     readonly actor: Actor,
-    readonly audit: ChainReport,
+    private auditReport: ChainReport,
   ) {
     this.blobs = new BlobStore(join(folder, BLOB_DIR), dataKey);
     this.writes = new WriteQueue(
@@ -272,10 +305,7 @@ export class Vault {
         lock,
         config,
         actor,
-        {
-          intact: true,
-          rows: 1,
-        },
+        { intact: true, rows: 1 },
       );
       await vault.save();
       return { vault, recoveryKey: recovery.text };
@@ -302,8 +332,10 @@ export class Vault {
       const decoded = await readContainer(path, config.fs, config.limits);
       const dataKey = await unlockDataKey(decoded, secret);
       const image = openBody(decoded, dataKey);
-      // sql.js keeps a reference to this buffer as its in-memory file: it must not be zeroed.
-      const db = await openDatabase(image);
+      // sql.js keeps this Buffer as its in-memory file (its slice() of a Buffer shares memory):
+      // the image must not be zeroed or handed on; the checks get a copy of their own.
+      const db = await openDatabase(image, { deferChecks: true });
+      const migrated = decoded.header.schemaVersion !== schemaVersion(db);
       const ownerId = db.exec("SELECT value FROM vault_meta WHERE key = 'owner_id'")[0]
         ?.values[0]?.[0];
       const owner = db.exec('SELECT id, name, organisation, role FROM users WHERE id = ?', [
@@ -331,16 +363,71 @@ export class Vault {
         lock,
         config,
         actor,
-        verifyAuditChain(db),
+        anchoredReport(db, header.audit),
       );
-      if (header.schemaVersion !== schemaVersion(db)) {
-        vault.committed++; // migrated: write the new schema back
+      if (migrated) {
+        // A migration has checked the database already; the chain is checked here too.
+        vault.committed++; // write the new schema back
+        vault.applyChecks({
+          integrity: 'ok',
+          foreignKeyViolations: 0,
+          chain: verifyAuditChain(db),
+        });
+      } else {
+        vault.integrityState = 'checking';
+        vault.checked = checkInBackground(Uint8Array.prototype.slice.call(image)).then(
+          (report) => vault.applyChecks(report ?? vault.checkHere()),
+          () => vault.applyChecks(vault.checkHere()),
+        );
       }
       return vault;
     } catch (error) {
       lock.release();
       throw error;
     }
+  }
+
+  /** The database checks in this thread (when no worker could run them). */
+  private checkHere(): IntegrityReport {
+    if (this.closed) {
+      return { integrity: 'ok', foreignKeyViolations: 0, chain: this.auditReport };
+    }
+    let integrity: IntegrityReport['integrity'] = 'ok';
+    try {
+      checkIntegrity(this.db);
+    } catch {
+      integrity = 'failed';
+    }
+    return { integrity, foreignKeyViolations: 0, chain: verifyAuditChain(this.db) };
+  }
+
+  private applyChecks(report: IntegrityReport): void {
+    if (this.closed) {
+      return;
+    }
+    this.integrityState = report.integrity;
+    // The header anchor's verdict stands unless the full walk finds an earlier break.
+    const anchored = this.auditReport;
+    const walked = report.chain;
+    if (!walked.intact && (anchored.intact || (walked.brokenAt ?? 0) < (anchored.brokenAt ?? 0))) {
+      this.auditReport = walked;
+    }
+    this.onChecked();
+  }
+
+  /** The audit trail's state: the header anchor at unlock, then the whole chain once walked. */
+  get audit(): ChainReport {
+    return this.auditReport;
+  }
+
+  /** Whether the database checks after unlock are still running, passed, or failed. */
+  get integrity(): 'checking' | 'ok' | 'failed' {
+    return this.integrityState;
+  }
+
+  /** Resolves when the checks after unlock have finished. */
+  checksDone(): Promise<void> {
+    return this.checked;
   }
 
   get database(): Database {
@@ -382,11 +469,20 @@ export class Vault {
   }
 
   private async saveOnce(): Promise<void> {
+    // Nothing is written before the checks after unlock have passed: a damaged database must
+    // not replace a good generation.
+    await this.checked;
+    if (this.integrityState === 'failed') {
+      throw new AppError('CORRUPTED_CONTENT', 'The database failed its checks; it is not saved', {
+        reason: 'INTEGRITY_CHECK_FAILED',
+      });
+    }
     await this.writes.idle();
     const { fs } = this.config;
     const main = vaultPath(this.folder);
     // The count of the changes this image holds: taken with the export, nothing awaits between.
     const generation = this.committed;
+    const anchor = auditHead(this.database);
     const image = exportDatabase(this.database);
     const onDisk = await fs.fingerprint(main);
     if (this.fingerprint === null ? onDisk !== null : !sameFingerprint(onDisk, this.fingerprint)) {
@@ -399,6 +495,7 @@ export class Vault {
         kdf: this.kdf,
         salt: this.salt,
         slots: this.slots,
+        audit: anchor,
       },
       this.dataKey,
       image,

@@ -155,6 +155,11 @@ export function App() {
             {t('audit.broken', { seq: status.audit.brokenAt ?? 0 })}
           </p>
         ) : null}
+        {status.integrity === 'failed' ? (
+          <p className="audit-alert" role="alert" data-testid="integrity-alert">
+            {t('integrity.failed')}
+          </p>
+        ) : null}
       </header>
       {content ? (
         <main id="main" className="app__main app__main--gate" tabIndex={-1}>

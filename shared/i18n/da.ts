@@ -926,4 +926,6 @@ export const da: Messages = {
   'decision.countersign.noIdentity':
     'Der er ingen anden signeringsidentitet her: den anden akkreditør tilføjer sin egen identitet eller sit token under Indstillinger.',
   'decision.countersign.submit': 'Medunderskriv',
+  'integrity.failed':
+    'Databasen bestod ikke kontrollen efter oplåsning. Intet mere gemmes: lås boksen, og gendan en tidligere generation.',
 };

@@ -929,6 +929,8 @@ export const en = {
   'decision.countersign.noIdentity':
     'No other signing identity here: the second accreditor adds their own identity or token under Settings.',
   'decision.countersign.submit': 'Countersign',
+  'integrity.failed':
+    'The database failed its checks after unlock. Nothing more is saved: lock the vault and restore a previous generation.',
 } as const;
 
 export type MessageKey = keyof typeof en;

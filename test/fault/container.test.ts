@@ -119,7 +119,7 @@ describe('damaged vault files', () => {
 
   it('a newer container format or schema is NEWER_VERSION', async () => {
     const format = Buffer.from(pristine);
-    format.writeUInt16LE(2, 8);
+    format.writeUInt16LE(3, 8);
     expect(await openBytes(rehash(format))).toBe('NEWER_VERSION');
     const schema = Buffer.from(pristine);
     schema.writeUInt32LE(9999, 10);
@@ -143,6 +143,7 @@ describe('damaged vault files', () => {
         kdf: TEST_CONFIG.kdf,
         salt,
         slots: [wrapKey(kek, dataKey, SLOT_PASSPHRASE)],
+        audit: null,
       },
       dataKey,
       Buffer.from('SQLite format 3\u0000 but then garbage '.repeat(200)),

@@ -1,3 +1,4 @@
+import type { Database } from 'sql.js';
 import type { FsOps, SaveStep } from '../../electron/vault/fsops';
 import { nodeFs } from '../../electron/vault/fsops';
 import { SHIPPED_LIMITS } from '../../electron/vault/kdf';
@@ -37,4 +38,50 @@ export function failingFs(fail: SaveStep, nth = 1): FsOps & { reached: SaveStep[
       }
     },
   };
+}
+
+/**
+ * What an insider holding the passphrase can do without the app: decrypt the container, edit
+ * the database with SQLite, and seal it again — keeping the header's audit anchor as it was
+ * (a tool that knows nothing of it) or setting it to the edited trail's head.
+ */
+export async function rewriteVault(
+  folder: string,
+  edit: (db: Database) => void,
+  anchor: 'keep' | 'update',
+): Promise<void> {
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const { decodeContainer, openBody, sealContainer, unwrapKey, SLOT_PASSPHRASE } = await import(
+    '../../electron/vault/container'
+  );
+  const { deriveKey } = await import('../../electron/vault/kdf');
+  const { loadSqlJs } = await import('../../electron/db/engine');
+  const { auditHead } = await import('../../electron/db/audit');
+  const { vaultPath } = await import('../../electron/vault/vault');
+  const file = vaultPath(folder);
+  const decoded = decodeContainer(readFileSync(file), {
+    maxSchemaVersion: 999,
+    limits: TEST_CONFIG.limits,
+  });
+  const { header } = decoded;
+  const kek = await deriveKey(PASSPHRASE, header.salt, header.kdf);
+  const dataKey = unwrapKey(kek, header.slots.find((s) => s.type === SLOT_PASSPHRASE)!)!;
+  const SQL = await loadSqlJs();
+  const db = new SQL.Database(new Uint8Array(openBody(decoded, dataKey)));
+  edit(db);
+  const image = db.export();
+  const parts = sealContainer(
+    {
+      schemaVersion: header.schemaVersion,
+      kdfId: header.kdfId,
+      kdf: header.kdf,
+      salt: header.salt,
+      slots: header.slots,
+      audit: anchor === 'keep' ? header.audit : auditHead(db),
+    },
+    dataKey,
+    image,
+  );
+  db.close();
+  writeFileSync(file, Buffer.concat(parts));
 }

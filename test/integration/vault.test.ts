@@ -17,7 +17,7 @@ import {
   vaultPath,
 } from '../../electron/vault/vault';
 import { tempFolder } from '../helpers/context';
-import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
+import { PASSPHRASE, PROFILE, rewriteVault, TEST_CONFIG } from '../helpers/vault';
 
 let folder: ReturnType<typeof tempFolder>;
 beforeEach(() => {
@@ -57,6 +57,7 @@ describe('vault lifecycle', () => {
     const again = await Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG);
     expect(again.meta('note-1')).toBe('note-1');
     expect(again.actor).toMatchObject(PROFILE);
+    await again.checksDone();
     expect(again.audit).toEqual({ intact: true, rows: 2 });
     await again.close();
   });
@@ -108,6 +109,7 @@ describe('vault lifecycle', () => {
       { passphrase: 'a-brand-new-passphrase-2026' },
       TEST_CONFIG,
     );
+    await reopened.checksDone();
     expect(reopened.audit.intact).toBe(true);
     await reopened.close();
     // the recovery key still works after the passphrase changed
@@ -143,6 +145,7 @@ describe('vault lifecycle', () => {
       Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG),
     ).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
     const v = await Vault.open(folder.path, { passphrase: 'x-new-passphrase-x' }, TEST_CONFIG);
+    await v.checksDone();
     expect(v.audit.intact).toBe(true);
     await v.close();
   });
@@ -185,6 +188,7 @@ describe('vault lifecycle', () => {
     await previous.close();
     const restored = await Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG);
     expect(restored.meta('before')).toBe('before');
+    await restored.checksDone();
     expect(restored.audit.intact).toBe(true);
     await restored.close();
     expect(readdirSync(folder.path).some((n) => n.startsWith('vault.awb.damaged-'))).toBe(true);
@@ -302,6 +306,7 @@ describe('audit trail', () => {
     await vault.save();
     await vault.close();
     const reopened = await Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG);
+    await reopened.checksDone();
     expect(reopened.audit).toEqual({ intact: false, rows: 3, brokenAt: 3 });
     await reopened.close();
   });
@@ -313,6 +318,45 @@ describe('audit trail', () => {
     vault.database.run('DELETE FROM audit_log WHERE seq = 2');
     expect(verifyAuditChain(vault.database)).toMatchObject({ intact: false, brokenAt: 3 });
     await vault.close({ discard: true });
+  });
+
+  it('detects the tail of the trail cut off, and rows reordered, by someone with the key', async () => {
+    const { vault } = await Vault.create(folder.path, PASSPHRASE, PROFILE, TEST_CONFIG);
+    for (let i = 0; i < 60; i++) {
+      await addNote(vault, `n${i}`);
+    }
+    await vault.close();
+    // The newest 50 rows deleted, the body sealed again under the old header anchor.
+    await rewriteVault(folder.path, (db) => db.run('DELETE FROM audit_log WHERE seq > 11'), 'keep');
+    const cut = await Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG);
+    expect(cut.audit).toEqual({ intact: false, rows: 11, brokenAt: 12 });
+    await cut.checksDone();
+    // The rows that are left still chain: only the anchor tells the tail is gone.
+    expect(cut.audit).toMatchObject({ intact: false, brokenAt: 12 });
+    await cut.close({ discard: true });
+    const { rmSync } = await import('node:fs');
+    rmSync(folder.path, { recursive: true, force: true });
+
+    const { vault: again } = await Vault.create(folder.path, PASSPHRASE, PROFILE, TEST_CONFIG);
+    for (let i = 0; i < 5; i++) {
+      await addNote(again, `m${i}`);
+    }
+    await again.close();
+    // Two rows swapped (numbers exchanged), the anchor brought up to date: the walk finds it.
+    await rewriteVault(
+      folder.path,
+      (db) => {
+        db.run('UPDATE audit_log SET seq = -3 WHERE seq = 3');
+        db.run('UPDATE audit_log SET seq = 3 WHERE seq = 4');
+        db.run('UPDATE audit_log SET seq = 4 WHERE seq = -3');
+      },
+      'update',
+    );
+    const swapped = await Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG);
+    await swapped.checksDone();
+    expect(swapped.audit).toMatchObject({ intact: false, brokenAt: 3 });
+    // An anchor cited elsewhere (a signed letter) catches a trail rewritten from its row on.
+    await swapped.close({ discard: true });
   });
 
   it('rolls back a failed change together with its audit row', async () => {
