@@ -15,6 +15,8 @@ export const INVOKE_CHANNELS = [
   'vault:recover',
   'vault:lock',
   'vault:changePassphrase',
+  'vault:newRecoveryKey',
+  'vault:pendingRecoveryKey',
   'vault:generations',
   'vault:restore',
   'vault:pickFolder',

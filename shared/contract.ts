@@ -617,6 +617,14 @@ export const contract = {
     z.object({ current: PassphraseSchema, next: PassphraseSchema }).strict(),
     VaultStatusSchema,
   ),
+  'vault:newRecoveryKey': invoke(
+    z.object({ current: PassphraseSchema }).strict(),
+    VaultStatusSchema,
+  ),
+  'vault:pendingRecoveryKey': invoke(
+    Empty,
+    z.object({ recoveryKey: z.string().nullable() }).strict(),
+  ),
   'vault:generations': invoke(
     z.object({ folder: FolderSchema }).strict(),
     z.object({ generations: z.array(GenerationSchema) }).strict(),
@@ -1130,7 +1138,7 @@ export const contract = {
   'task:progress': event(
     z
       .object({
-        task: z.enum(['package-export', 'package-import']),
+        task: z.enum(['package-export', 'package-import', 'rekey']),
         done: z.number(),
         total: z.number(),
       })

@@ -54,6 +54,8 @@ export const ERROR_CODES = [
   'WRONG_PIN',
   'PIN_LOCKED',
   'COUNTERSIGNATURE_REFUSED',
+  // vault integrity
+  'VAULT_BUSY',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

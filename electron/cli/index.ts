@@ -2,8 +2,9 @@
  * `awb`, the command line over the same core as the app (`npm run cli -- …`).
  *
  *   awb vault create <folder> --passphrase-file <file> [--name N --organisation O --role R] [--json]
- *   awb vault check <folder> --passphrase-file <file> [--json]
+ *   awb vault check <folder> --passphrase-file <file> [--anchor <rows>:<sha256>] [--json]
  *   awb vault change-passphrase <folder> --passphrase-file <file> --new-passphrase-file <file> [--json]
+  awb vault new-recovery-key <folder> --passphrase-file <file> [--json]
  *   awb vault recover <folder> --recovery-key-file <file> --new-passphrase-file <file> [--json]
  *
  * Exit 0 on success; 1 with a line `error: <CODE>` (and the translated message) on a failure
@@ -14,17 +15,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Profile } from '../../shared/contract';
-import { AppError, isAppError } from '../../shared/errors';
+import { AppError, isAppError, type ErrorCode } from '../../shared/errors';
 import { errorMessage } from '../../shared/i18n';
 import { passphraseStrength } from '../../shared/passphrase';
 import { combinedImpact } from '../../shared/risk';
-import { verifyAuditChain } from '../db/audit';
-import { checkIntegrity } from '../db/engine';
 import { createServices, type VaultServices } from '../services';
 import { sha256Hex } from '../signing/hash';
 import { verifyPdf } from '../signing/verify';
 import { readCertificates, readCrl } from '../signing/x509';
 import { seedDemo, seedDemoCases, seedDemoDecision, seedDemoRisks } from '../services/demo';
+import { checkVault, failureCode, type VaultCheckReport } from '../vault/check';
 import { PRODUCTION_CONFIG, Vault, type VaultConfig } from '../vault/vault';
 
 export interface CliIo {
@@ -58,11 +58,22 @@ const USAGE = `usage:
   awb verify <file.pdf> [--trust <certificates.pem>]... [--crl <file.crl>]... [--json]
   awb verify <file.pdf> --vault <folder> --passphrase-file <file> [--json]
   awb vault create <folder> --passphrase-file <file> [--name <n>] [--organisation <o>] [--role accreditor|system_owner] [--json]
-  awb vault check <folder> --passphrase-file <file> [--json]
+  awb vault check <folder> --passphrase-file <file> [--anchor <rows>:<sha256>] [--json]
   awb vault change-passphrase <folder> --passphrase-file <file> --new-passphrase-file <file> [--json]
+  awb vault new-recovery-key <folder> --passphrase-file <file> [--json]
   awb vault recover <folder> --recovery-key-file <file> --new-passphrase-file <file> [--json]`;
 
 class UsageError extends Error {}
+
+/** A check that found damage: its report is printed, then its code. */
+class CheckFailed extends AppError {
+  constructor(
+    code: ErrorCode,
+    readonly report: Record<string, unknown> | VaultCheckReport,
+  ) {
+    super(code, 'The vault check found damage');
+  }
+}
 
 function readSecret(io: CliIo, path: string | undefined, option: string): string {
   if (!path) {
@@ -96,6 +107,7 @@ async function vaultCommand(io: CliIo, argv: string[]): Promise<Record<string, u
       name: { type: 'string' },
       organisation: { type: 'string' },
       role: { type: 'string' },
+      anchor: { type: 'string' },
       json: { type: 'boolean' },
     },
   });
@@ -127,36 +139,53 @@ async function vaultCommand(io: CliIo, argv: string[]): Promise<Record<string, u
     }
     case 'check': {
       const passphrase = readSecret(io, values['passphrase-file'], 'passphrase-file');
-      const vault = await Vault.open(folder, { passphrase }, io.config);
-      try {
-        checkIntegrity(vault.database);
-        const audit = verifyAuditChain(vault.database);
-        if (!audit.intact) {
-          throw new AppError('AUDIT_CHAIN_BROKEN', 'Audit chain broken', {
-            brokenAt: audit.brokenAt,
-          });
+      let anchor: { rows: number; head: string } | undefined;
+      if (values.anchor) {
+        const [rows, head] = values.anchor.split(':');
+        if (!rows || !/^\d+$/.test(rows) || !head || !/^[0-9a-f]{64}$/.test(head)) {
+          throw new UsageError('--anchor takes <rows>:<sha256 hex>, as a signed letter cites it');
         }
-        return {
-          folder,
-          container: 'ok',
-          integrity: 'ok',
-          audit: { intact: true, rows: audit.rows },
-        };
-      } finally {
-        await vault.close({ discard: true });
+        anchor = { rows: Number(rows), head };
       }
+      const report = await checkVault(folder, { passphrase }, io.config, { anchor });
+      const code = failureCode(report);
+      if (code) {
+        throw new CheckFailed(code, report);
+      }
+      return { ...report };
     }
     case 'change-passphrase': {
       const current = readSecret(io, values['passphrase-file'], 'passphrase-file');
       const next = readSecret(io, values['new-passphrase-file'], 'new-passphrase-file');
       strongOrThrow(next);
       const vault = await Vault.open(folder, { passphrase: current }, io.config);
+      let recoveryKey: string;
       try {
-        await vault.changePassphrase(current, next);
+        ({ recoveryKey } = await vault.rekey(current, next));
       } finally {
         await vault.close();
       }
-      return { folder, passphrase: 'changed' };
+      return {
+        folder,
+        passphrase: 'changed',
+        recoveryKey,
+        note: 'The vault was re-keyed: the old passphrase and the old recovery key no longer open it. Write the new recovery key down now: it is shown only once.',
+      };
+    }
+    case 'new-recovery-key': {
+      const current = readSecret(io, values['passphrase-file'], 'passphrase-file');
+      const vault = await Vault.open(folder, { passphrase: current }, io.config);
+      let recoveryKey: string;
+      try {
+        ({ recoveryKey } = await vault.rekey(current, null));
+      } finally {
+        await vault.close();
+      }
+      return {
+        folder,
+        recoveryKey,
+        note: 'The vault was re-keyed: the old recovery key no longer opens it. Write the new one down now: it is shown only once.',
+      };
     }
     case 'recover': {
       const recoveryKey = readSecret(io, values['recovery-key-file'], 'recovery-key-file');
@@ -736,6 +765,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 2;
     }
     const code = isAppError(error) ? error.code : 'INTERNAL';
+    if (error instanceof CheckFailed) {
+      // The report says what is damaged: print it, with the code, as one result.
+      print(io, json, { ...error.report, error: code, message: errorMessage('en', code) });
+      io.err(`error: ${code}\n${errorMessage('en', code)}\n`);
+      return 1;
+    }
     if (code === 'INTERNAL' && process.env.AWB_DEBUG) {
       io.err(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     }

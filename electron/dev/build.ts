@@ -70,6 +70,18 @@ if (!args.has('--renderer-only')) {
         banner: { js: requireShim },
       }),
     ),
+    // The database checks after unlock run in a worker thread beside main and the CLI.
+    ...['dist/electron/check-worker.js', 'dist/cli/check-worker.js'].map((outfile) =>
+      esbuild({
+        ...common,
+        entryPoints: ['electron/db/check-worker.ts'],
+        outfile,
+        format: 'esm',
+        target: 'node20',
+        external: ['sql.js'],
+        banner: { js: requireShim },
+      }),
+    ),
     esbuild({
       bundle: true,
       entryPoints: ['renderer/preview/bridge.ts'],

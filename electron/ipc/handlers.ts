@@ -61,6 +61,10 @@ export const handlers: HandlerTable = {
   'vault:lock': async (_input, ctx) => ctx.vault.lock(),
   'vault:changePassphrase': async (input, ctx) =>
     ctx.vault.changePassphrase(input.current, input.next),
+  'vault:newRecoveryKey': async (input, ctx) => ctx.vault.newRecoveryKey(input.current),
+  'vault:pendingRecoveryKey': async (_input, ctx) => ({
+    recoveryKey: ctx.vault.pendingRecoveryKey(),
+  }),
   'vault:generations': async (input, ctx) => ({ generations: ctx.vault.generations(input.folder) }),
   'vault:restore': async (input, ctx) =>
     ctx.vault.restore(input.folder, input.generation, input.passphrase),

@@ -40,6 +40,17 @@ function requireStrong(passphrase: string, profile?: Profile): void {
   }
 }
 
+/** Two different groups of a recovery key the user types back to show it was written down. */
+function confirmationGroups(recoveryKey: string): number[] {
+  const count = recoveryKeyGroups(recoveryKey).length;
+  const first = randomInt(1, count);
+  let second = randomInt(1, count);
+  if (second === first) {
+    second = (first % (count - 1)) + 1;
+  }
+  return [first, second].sort((a, b) => a - b);
+}
+
 export class VaultService {
   private vault: Vault | null = null;
   private folder: string | null = null;
@@ -122,13 +133,7 @@ export class VaultService {
       profile,
       this.options.config,
     );
-    const count = recoveryKeyGroups(recoveryKey).length;
-    const first = randomInt(1, count);
-    let second = randomInt(1, count);
-    if (second === first) {
-      second = (first % (count - 1)) + 1;
-    }
-    this.pendingRecovery = { text: recoveryKey, groups: [first, second].sort((a, b) => a - b) };
+    this.pendingRecovery = { text: recoveryKey, groups: confirmationGroups(recoveryKey) };
     this.attach(vault);
     return { recoveryKey, status: this.status() };
   }
@@ -183,11 +188,34 @@ export class VaultService {
     return this.status();
   }
 
+  /**
+   * Changes the passphrase by re-keying the vault (new data key, every evidence file sealed
+   * again, the kept generations removed), which also issues a new recovery key to confirm:
+   * afterwards the old passphrase and the old recovery key open nothing in the folder.
+   */
   async changePassphrase(current: string, next: string): Promise<VaultStatus> {
     const vault = this.current();
     requireStrong(next, vault.actor);
-    await vault.changePassphrase(current, next);
+    return this.rekey(vault, current, next);
+  }
+
+  /** Issues a new recovery key by re-keying the vault; the old one stops working. */
+  async newRecoveryKey(current: string): Promise<VaultStatus> {
+    return this.rekey(this.current(), current, null);
+  }
+
+  private async rekey(vault: Vault, current: string, next: string | null): Promise<VaultStatus> {
+    this.clearSaveTimer();
+    const { recoveryKey } = await vault.rekey(current, next, (done, total) =>
+      this.options.emit('task:progress', { task: 'rekey', done, total }),
+    );
+    this.pendingRecovery = { text: recoveryKey, groups: confirmationGroups(recoveryKey) };
     return this.status();
+  }
+
+  /** The recovery key waiting for confirmation (kept in memory only), to show it again. */
+  pendingRecoveryKey(): string | null {
+    return this.vault ? (this.pendingRecovery?.text ?? null) : null;
   }
 
   generations(folder: string) {

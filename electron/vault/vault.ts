@@ -30,6 +30,7 @@ import { checkInBackground, type IntegrityReport } from '../db/checks';
 import {
   checkIntegrity,
   exportDatabase,
+  loadSqlJs,
   LATEST_SCHEMA_VERSION,
   openDatabase,
   schemaVersion,
@@ -143,7 +144,7 @@ async function readContainer(path: string, fs: FsOps, limits: KdfLimits): Promis
   return decodeContainer(bytes, { maxSchemaVersion: LATEST_SCHEMA_VERSION, limits });
 }
 
-async function unlockDataKey(decoded: Decoded, secret: Secret): Promise<Buffer> {
+export async function unlockDataKey(decoded: Decoded, secret: Secret): Promise<Buffer> {
   const { header } = decoded;
   if ('passphrase' in secret) {
     const kek = await deriveKey(secret.passphrase, header.salt, header.kdf);
@@ -190,6 +191,29 @@ function anchoredReport(db: Database, anchor: AuditAnchor | null): ChainReport {
   return { intact: true, rows: head.rows };
 }
 
+/** Every column that names an evidence file in the blob store. */
+const BLOB_REFERENCES: [table: string, column: string][] = [
+  ['evidence', 'blob_address'],
+  ['record_attachments', 'blob_address'],
+  ['decisions', 'pdf_blob'],
+  ['documents', 'blob_address'],
+];
+
+/** The distinct blob addresses the database refers to. */
+export function referencedAddresses(db: Database): string[] {
+  const all = new Set<string>();
+  for (const [table, column] of BLOB_REFERENCES) {
+    for (const row of db.exec(`SELECT DISTINCT ${column} FROM ${table}`)[0]?.values ?? []) {
+      all.add(String(row[0]));
+    }
+  }
+  return [...all];
+}
+
+function fingerprintText(f: Fingerprint | null): string | null {
+  return f ? `${f.ino}:${f.size}:${f.mtimeNs}` : null;
+}
+
 export interface OpenOptions {
   /** Open a previous generation instead of the main file (read for restore). */
   generation?: number;
@@ -207,8 +231,10 @@ export class Vault {
    */
   private committed = 0;
   private persisted = 0;
-  /** The evidence store of this vault (keys derived from the data key, dropped on close). */
-  readonly blobs: BlobStore;
+  /** The evidence store (keys derived from the data key, dropped on close, new on re-key). */
+  private blobStore: BlobStore;
+  /** Set while the vault is re-keyed: changes and evidence wait for it to finish. */
+  private busy = false;
   /** The database checks run after unlock: pending until they finish, then their verdict. */
   private integrityState: 'checking' | 'ok' | 'failed' = 'ok';
   private checked: Promise<void> = Promise.resolve();
@@ -228,7 +254,7 @@ export class Vault {
     readonly actor: Actor,
     private auditReport: ChainReport,
   ) {
-    this.blobs = new BlobStore(join(folder, BLOB_DIR), dataKey);
+    this.blobStore = new BlobStore(join(folder, BLOB_DIR), dataKey);
     this.writes = new WriteQueue(
       () => this.database,
       () => {
@@ -380,6 +406,10 @@ export class Vault {
           () => vault.applyChecks(vault.checkHere()),
         );
       }
+      // A re-key interrupted after its new file was written left old files to remove.
+      if (!options.generation && vault.meta('rekey_leftovers')) {
+        await vault.removeLeftovers();
+      }
       return vault;
     } catch (error) {
       lock.release();
@@ -437,6 +467,18 @@ export class Vault {
     return this.db;
   }
 
+  /** The evidence store of this vault. */
+  get blobs(): BlobStore {
+    this.assertNotBusy();
+    return this.blobStore;
+  }
+
+  private assertNotBusy(): void {
+    if (this.busy) {
+      throw new AppError('VAULT_BUSY', 'The vault is being re-keyed; try again when it is done');
+    }
+  }
+
   /** Whether a committed change is not yet in the file on disk. */
   get isDirty(): boolean {
     return this.committed !== this.persisted;
@@ -454,6 +496,7 @@ export class Vault {
 
   /** Runs a change in the writer queue with its audit row in the same transaction. */
   change<T>(entry: AuditEntry, job: (db: Database) => T): Promise<T> {
+    this.assertNotBusy();
     return this.writes.write((db) => {
       const result = job(db);
       appendAudit(db, this.actor, entry, this.config.now());
@@ -478,26 +521,48 @@ export class Vault {
       });
     }
     await this.writes.idle();
-    const { fs } = this.config;
-    const main = vaultPath(this.folder);
     // The count of the changes this image holds: taken with the export, nothing awaits between.
     const generation = this.committed;
     const anchor = auditHead(this.database);
     const image = exportDatabase(this.database);
+    await this.writeImage(image, anchor, schemaVersion(this.database), {
+      dataKey: this.dataKey,
+      salt: this.salt,
+      kdf: this.kdf,
+      slots: this.slots,
+      rotate: true,
+    });
+    // Only what the image held is saved: a change committed meanwhile keeps the vault dirty.
+    this.persisted = Math.max(this.persisted, generation);
+  }
+
+  /**
+   * The atomic write of one image (DESIGN §4): fingerprint still ours, seal, temp file (0600,
+   * write, fsync, close), rotate the generations (unless re-keying, where the old file must
+   * not become a generation), rename over the main file, fsync the folder.
+   */
+  private async writeImage(
+    image: Uint8Array,
+    anchor: AuditAnchor,
+    schema: number,
+    keys: { dataKey: Buffer; salt: Buffer; kdf: KdfParams; slots: KeySlot[]; rotate: boolean },
+  ): Promise<void> {
+    const { fs } = this.config;
+    const main = vaultPath(this.folder);
     const onDisk = await fs.fingerprint(main);
     if (this.fingerprint === null ? onDisk !== null : !sameFingerprint(onDisk, this.fingerprint)) {
       throw new AppError('EXTERNAL_CHANGE', 'The vault file changed since it was read');
     }
     const parts = sealContainer(
       {
-        schemaVersion: schemaVersion(this.database),
+        schemaVersion: schema,
         kdfId: KDF_ARGON2ID,
-        kdf: this.kdf,
-        salt: this.salt,
-        slots: this.slots,
+        kdf: keys.kdf,
+        salt: keys.salt,
+        slots: keys.slots,
         audit: anchor,
       },
-      this.dataKey,
+      keys.dataKey,
       image,
     );
     image.fill(0);
@@ -521,15 +586,13 @@ export class Vault {
           await file.close();
         }
       }
-      if (onDisk !== null) {
+      if (onDisk !== null && keys.rotate) {
         await this.rotate(main);
       }
       fs.step?.('rename');
       await fs.rename(temp, main);
       created = false;
       this.fingerprint = written;
-      // Only what the image held is saved: a change committed meanwhile keeps the vault dirty.
-      this.persisted = Math.max(this.persisted, generation);
       fs.step?.('dirsync');
       await fs.syncDir(this.folder);
     } catch (error) {
@@ -567,17 +630,220 @@ export class Vault {
     }
   }
 
-  /** Rewraps the passphrase slot under a new passphrase and a new salt; saves. */
-  async changePassphrase(current: string, next: string): Promise<void> {
-    const currentKek = await deriveKey(current, this.salt, this.kdf);
+  /** Whether `passphrase` opens this vault's passphrase slot. */
+  private async provePassphrase(passphrase: string): Promise<void> {
+    const kek = await deriveKey(passphrase, this.salt, this.kdf);
     const slot = this.slots.find((s) => s.type === SLOT_PASSPHRASE);
-    const check = slot ? unwrapKey(currentKek, slot) : null;
-    currentKek.fill(0);
-    if (!check || !check.equals(this.dataKey)) {
+    const check = slot ? unwrapKey(kek, slot) : null;
+    kek.fill(0);
+    const ok = check?.equals(this.dataKey) ?? false;
+    check?.fill(0);
+    if (!ok) {
       throw new AppError('WRONG_PASSPHRASE', 'Current passphrase is wrong');
     }
-    check.fill(0);
-    await this.setPassphrase(next, 'vault.changePassphrase');
+  }
+
+  /**
+   * Re-keys the vault: a new data key; every evidence file sealed again under it (streamed,
+   * with progress); the database written under it with a new passphrase slot (`next`, or the
+   * current passphrase again) and a new recovery key, which is returned (shown once). Then the
+   * kept generations and the old evidence files are removed, so the old passphrase and the old
+   * recovery key open nothing in the folder. Until the new file is written, nothing changes;
+   * a crash after it leaves a note the next unlock finishes.
+   */
+  async rekey(
+    current: string,
+    next: string | null,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<{ recoveryKey: string }> {
+    await this.provePassphrase(current);
+    await this.checked;
+    if (this.integrityState === 'failed') {
+      throw new AppError('CORRUPTED_CONTENT', 'The database failed its checks; it is not re-keyed');
+    }
+    await this.writes.idle();
+    await this.saving;
+    this.assertNotBusy();
+    this.busy = true;
+    const dir = join(this.folder, BLOB_DIR);
+    const newKey = randomBytes(32);
+    const newStore = new BlobStore(dir, newKey);
+    const created: string[] = [];
+    let copy: Database | null = null;
+    try {
+      const refs = referencedAddresses(this.db);
+      const sizes = refs.map((a) => {
+        try {
+          return statSync(join(dir, a)).size;
+        } catch {
+          return 0;
+        }
+      });
+      const total = sizes.reduce((a, b) => a + b, 0);
+      let done = 0;
+      const moved = new Map<string, string>();
+      for (const [i, address] of refs.entries()) {
+        const before = done;
+        const stored = await newStore.put(this.blobStore.read(address), (bytes) =>
+          onProgress?.(Math.min(total, before + bytes), total),
+        );
+        done = before + (sizes[i] ?? 0);
+        if (stored.created) {
+          created.push(stored.address);
+        }
+        moved.set(address, stored.address);
+      }
+      // The new image: a copy of the database with its evidence references moved, a note of
+      // what is to be removed once it is written, and the re-key in the audit trail.
+      const SQL = await loadSqlJs();
+      copy = new SQL.Database(exportDatabase(this.db));
+      copy.run('PRAGMA foreign_keys = ON');
+      const generations = listGenerations(this.folder, this.config).map((g) => g.generation);
+      const leftovers = {
+        blobs: [...moved.entries()].filter(([a, b]) => a !== b).map(([a]) => a),
+        generations: await Promise.all(
+          generations.map(async (g) => ({
+            generation: g,
+            fingerprint: fingerprintText(
+              await this.config.fs.fingerprint(vaultPath(this.folder, g)),
+            ),
+          })),
+        ),
+      };
+      copy.run('BEGIN');
+      for (const [table, column] of BLOB_REFERENCES) {
+        for (const [from, to] of moved) {
+          copy.run(`UPDATE ${table} SET ${column} = ? WHERE ${column} = ?`, [to, from]);
+        }
+      }
+      copy.run("INSERT OR REPLACE INTO vault_meta (key, value) VALUES ('rekey_leftovers', ?)", [
+        JSON.stringify(leftovers),
+      ]);
+      copy.run(
+        "INSERT OR REPLACE INTO vault_meta (key, value) VALUES ('recovery_key_created_at', ?)",
+        [this.config.now().toISOString()],
+      );
+      copy.run("DELETE FROM vault_meta WHERE key = 'recovery_key_confirmed_at'");
+      appendAudit(
+        copy,
+        this.actor,
+        {
+          action: 'vault.rekey',
+          entityType: 'vault',
+          entityId: this.meta('vault_id') ?? '',
+          changes: {
+            evidenceFiles: refs.length,
+            passphrase: next === null ? 'kept' : 'changed',
+            recoveryKey: 'replaced',
+          },
+        },
+        this.config.now(),
+      );
+      copy.run('COMMIT');
+      const salt = randomBytes(32);
+      const kek = await deriveKey(next ?? current, salt, this.config.kdf);
+      const recovery = generateRecoveryKey();
+      const rKek = recoveryKek(recovery.bytes);
+      const slots = [wrapKey(kek, newKey, SLOT_PASSPHRASE), wrapKey(rKek, newKey, SLOT_RECOVERY)];
+      kek.fill(0);
+      rKek.fill(0);
+      recovery.bytes.fill(0);
+      await this.writeImage(exportDatabase(copy), auditHead(copy), schemaVersion(copy), {
+        dataKey: newKey,
+        salt,
+        kdf: this.config.kdf,
+        slots,
+        rotate: false,
+      });
+      // Written: the vault now lives under the new key.
+      const old = this.db;
+      this.db = copy;
+      copy = null;
+      old.close();
+      this.dataKey.fill(0);
+      this.dataKey = newKey;
+      this.blobStore.wipe();
+      this.blobStore = newStore;
+      this.salt = salt;
+      this.kdf = this.config.kdf;
+      this.slots = slots;
+      this.persisted = this.committed;
+      this.auditReport = {
+        intact: this.auditReport.intact,
+        rows: auditHead(this.db).rows,
+        ...(this.auditReport.brokenAt ? { brokenAt: this.auditReport.brokenAt } : {}),
+      };
+      this.busy = false;
+      await this.removeLeftovers();
+      return { recoveryKey: recovery.text };
+    } catch (error) {
+      copy?.close();
+      for (const address of created) {
+        await newStore.remove(address);
+      }
+      newStore.wipe();
+      throw error instanceof AppError
+        ? error
+        : new AppError('SAVE_FAILED', 'The vault could not be re-keyed');
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /**
+   * Removes what a re-key left for later (the generations and evidence files under the old key)
+   * and clears the note. Runs right after a re-key, and at unlock if one was interrupted.
+   */
+  async removeLeftovers(): Promise<void> {
+    const note = this.meta('rekey_leftovers');
+    if (!note) {
+      return;
+    }
+    const leftovers = JSON.parse(note) as {
+      blobs: string[];
+      generations: { generation: number; fingerprint: string | null }[];
+    };
+    const { fs } = this.config;
+    let complete = true;
+    const remove = async (path: string) => {
+      try {
+        await fs.unlink(path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+          complete = false; // tried again at the next unlock
+        }
+      }
+    };
+    for (const g of leftovers.generations) {
+      const path = vaultPath(this.folder, g.generation);
+      // Only the very file the re-key saw: a generation written since is under the new key.
+      if (fingerprintText(await fs.fingerprint(path)) === g.fingerprint) {
+        await remove(path);
+      }
+    }
+    const live = new Set(referencedAddresses(this.db));
+    for (const address of leftovers.blobs) {
+      if (!live.has(address)) {
+        await remove(this.blobStore.pathOf(address));
+      }
+    }
+    await fs.syncDir(this.folder).catch(() => undefined);
+    if (!complete) {
+      return;
+    }
+    await this.change(
+      {
+        action: 'vault.rekeyCleanup',
+        entityType: 'vault',
+        entityId: this.meta('vault_id') ?? '',
+        changes: {
+          generations: leftovers.generations.length,
+          evidenceFiles: leftovers.blobs.length,
+        },
+      },
+      (db) => db.run("DELETE FROM vault_meta WHERE key = 'rekey_leftovers'"),
+    );
+    await this.save();
   }
 
   /** Sets a new passphrase without the old one (after opening with the recovery key). */
@@ -655,7 +921,7 @@ export class Vault {
     this.closed = true;
     this.db.close();
     this.dataKey.fill(0);
-    this.blobs.wipe();
+    this.blobStore.wipe();
     this.lock.release();
   }
 }

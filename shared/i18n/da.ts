@@ -111,7 +111,6 @@ export const da: Messages = {
   'settings.changePassphrase': 'Skift adgangsfrase',
   'settings.currentPassphrase': 'Nuværende adgangsfrase',
   'settings.newPassphrase': 'Ny adgangsfrase',
-  'settings.passphraseChanged': 'Adgangsfrasen blev skiftet.',
   'settings.idle': 'Lås efter inaktivitet (minutter)',
   'settings.idle.help': 'Boksen gemmes og låses, når programmet ikke har været brugt så længe.',
   'settings.save': 'Gem',
@@ -928,4 +927,12 @@ export const da: Messages = {
   'decision.countersign.submit': 'Medunderskriv',
   'integrity.failed':
     'Databasen bestod ikke kontrollen efter oplåsning. Intet mere gemmes: lås boksen, og gendan en tidligere generation.',
+  'error.VAULT_BUSY': 'Boksen får nye nøgler. Vent, til det er færdigt; intet blev ændret.',
+  'settings.rekey.help':
+    'Boksen får nye nøgler: en ny nøgle, alle bilag forsegles igen, ældre gemte generationer fjernes, og der udstedes en ny gendannelsesnøgle, som skal skrives ned. Bagefter åbner den gamle adgangsfrase og den gamle gendannelsesnøgle intet i mappen.',
+  'settings.rekey.progress': 'Boksen får nye nøgler',
+  'settings.newRecoveryKey': 'Udsted en ny gendannelsesnøgle',
+  'settings.newRecoveryKey.help':
+    'Boksen får nye nøgler under samme adgangsfrase, og en ny gendannelsesnøgle vises én gang. Den gamle gendannelsesnøgle holder op med at virke.',
+  'recovery.new': 'Boksen har fået nye nøgler: din nye gendannelsesnøgle',
 };

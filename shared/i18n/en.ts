@@ -109,7 +109,6 @@ export const en = {
   'settings.changePassphrase': 'Change passphrase',
   'settings.currentPassphrase': 'Current passphrase',
   'settings.newPassphrase': 'New passphrase',
-  'settings.passphraseChanged': 'The passphrase was changed.',
   'settings.idle': 'Lock after inactivity (minutes)',
   'settings.idle.help':
     'The vault is saved and locked when the application has not been used for this long.',
@@ -931,6 +930,14 @@ export const en = {
   'decision.countersign.submit': 'Countersign',
   'integrity.failed':
     'The database failed its checks after unlock. Nothing more is saved: lock the vault and restore a previous generation.',
+  'error.VAULT_BUSY': 'The vault is being re-keyed. Wait until it is done; nothing was changed.',
+  'settings.rekey.help':
+    'The vault is re-keyed: a new key, every evidence file sealed again, older saved generations removed, and a new recovery key to write down. Afterwards the old passphrase and the old recovery key open nothing in the folder.',
+  'settings.rekey.progress': 'Re-keying the vault',
+  'settings.newRecoveryKey': 'Issue a new recovery key',
+  'settings.newRecoveryKey.help':
+    'The vault is re-keyed under the same passphrase and a new recovery key is shown once. The old recovery key stops working.',
+  'recovery.new': 'The vault was re-keyed: your new recovery key',
 } as const;
 
 export type MessageKey = keyof typeof en;

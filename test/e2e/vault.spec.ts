@@ -115,3 +115,42 @@ test('a damaged vault file offers the previous generation, and restoring it open
   await gate.getByRole('button', { name: 'Gendan denne generation' }).click();
   await expect(gate.getByRole('navigation')).toBeVisible();
 });
+
+test('change the passphrase: the vault is re-keyed, the new recovery key survives a reload, the old passphrase opens nothing', async ({
+  gate,
+  vault,
+}) => {
+  const page = gate;
+  await unlock(page, vault.folder);
+  await page.getByRole('link', { name: 'Indstillinger' }).click();
+  const form = page.getByRole('form', { name: 'Skift adgangsfrase' });
+  await form.getByLabel('Nuværende adgangsfrase').fill(PASSPHRASE);
+  await form.getByLabel('Ny adgangsfrase', { exact: true }).fill('fjeld-lanterne-ørred-onsdag');
+  await form.getByLabel('Gentag adgangsfrasen').fill('fjeld-lanterne-ørred-onsdag');
+  await form.getByRole('button', { name: 'Skift adgangsfrase' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+    'Boksen har fået nye nøgler: din nye gendannelsesnøgle',
+  );
+  const key = (await page.getByTestId('recovery-key').textContent()) ?? '';
+  expect(key).toMatch(/^([0-9A-Z]{4}-){10}[0-9A-Z]{4}$/);
+  // A reload does not lose the key: the core keeps it until it is confirmed.
+  await page.reload();
+  await expect(page.getByTestId('recovery-key')).toHaveText(key);
+  const groups = key.split('-');
+  const inputs = page.getByLabel(/^Gruppe \d+$/);
+  const asked = await page.locator('label', { hasText: /^Gruppe \d+$/ }).allTextContents();
+  for (const [i, label] of asked.entries()) {
+    await inputs.nth(i).fill(groups[Number(label.replace(/\D/g, '')) - 1] ?? '');
+  }
+  await page.getByRole('button', { name: 'Bekræft' }).click();
+  await expect(page.getByRole('navigation')).toBeVisible();
+  await page.getByRole('button', { name: 'Lås' }).click();
+  await page.getByLabel('Adgangsfrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Lås op' }).click();
+  await expect(
+    page.getByRole('alert').filter({ hasText: 'Adgangsfrasen er forkert.' }),
+  ).toBeVisible();
+  await page.getByLabel('Adgangsfrase', { exact: true }).fill('fjeld-lanterne-ørred-onsdag');
+  await page.getByRole('button', { name: 'Lås op' }).click();
+  await expect(page.getByRole('navigation')).toBeVisible();
+});

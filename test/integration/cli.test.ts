@@ -54,30 +54,44 @@ describe('awb vault (in process)', () => {
     const check = await cli('vault', 'check', 'v1', '--passphrase-file', pass, '--json');
     expect(check.code).toBe(0);
     expect(JSON.parse(check.out)).toMatchObject({
-      container: 'ok',
-      integrity: 'ok',
-      audit: { intact: true, rows: 1 },
+      ok: true,
+      main: { ok: true, integrity: 'ok', audit: { intact: true, rows: 1 } },
+      generations: [],
+      evidence: { checked: 0, damaged: [], missing: [], orphaned: [] },
     });
 
-    expect(
-      (
-        await cli(
-          'vault',
-          'change-passphrase',
-          'v1',
-          '--passphrase-file',
-          pass,
-          '--new-passphrase-file',
-          newPass,
-        )
-      ).code,
-    ).toBe(0);
+    // Changing the passphrase re-keys the vault and issues a new recovery key.
+    const changed = await cli(
+      'vault',
+      'change-passphrase',
+      'v1',
+      '--passphrase-file',
+      pass,
+      '--new-passphrase-file',
+      newPass,
+      '--json',
+    );
+    expect(changed.code, changed.err).toBe(0);
+    const rekeyed = (JSON.parse(changed.out) as { recoveryKey: string }).recoveryKey;
+    expect(rekeyed).not.toBe(recoveryKey);
     expect((await cli('vault', 'check', 'v1', '--passphrase-file', pass)).err).toContain(
       'error: WRONG_PASSPHRASE',
     );
     expect((await cli('vault', 'check', 'v1', '--passphrase-file', newPass)).code).toBe(0);
 
-    writeFileSync(join(work.path, 'rk.txt'), recoveryKey);
+    // The old recovery key opens nothing; the new one does.
+    writeFileSync(join(work.path, 'old-rk.txt'), recoveryKey);
+    const stale = await cli(
+      'vault',
+      'recover',
+      'v1',
+      '--recovery-key-file',
+      'old-rk.txt',
+      '--new-passphrase-file',
+      pass,
+    );
+    expect(stale.err).toContain('error: WRONG_RECOVERY_KEY');
+    writeFileSync(join(work.path, 'rk.txt'), rekeyed);
     const recovered = await cli(
       'vault',
       'recover',
@@ -109,7 +123,11 @@ describe('awb vault (in process)', () => {
     await v.close();
     const r = await cli('vault', 'check', 'v4', '--passphrase-file', pass, '--json');
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.out)).toMatchObject({ error: 'AUDIT_CHAIN_BROKEN' });
+    expect(JSON.parse(r.out)).toMatchObject({
+      ok: false,
+      error: 'AUDIT_CHAIN_BROKEN',
+      main: { ok: false, audit: { intact: false, brokenAt: 1 } },
+    });
   });
 });
 

@@ -6,9 +6,13 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { buffer } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../electron/db/audit';
+import { decodeContainer, unwrapKey } from '../../electron/vault/container';
+import { deriveKey } from '../../electron/vault/kdf';
 import {
   listGenerations,
   LOCK_FILE,
@@ -16,8 +20,9 @@ import {
   Vault,
   vaultPath,
 } from '../../electron/vault/vault';
+import { createServices } from '../../electron/services';
 import { tempFolder } from '../helpers/context';
-import { PASSPHRASE, PROFILE, rewriteVault, TEST_CONFIG } from '../helpers/vault';
+import { failingFs, PASSPHRASE, PROFILE, rewriteVault, TEST_CONFIG } from '../helpers/vault';
 
 let folder: ReturnType<typeof tempFolder>;
 beforeEach(() => {
@@ -134,19 +139,174 @@ describe('vault lifecycle', () => {
     ).rejects.toMatchObject({ code: 'WRONG_RECOVERY_KEY' });
   });
 
-  it('changes the passphrase by rewrapping the key slot', async () => {
-    const { vault } = await Vault.create(folder.path, PASSPHRASE, PROFILE, TEST_CONFIG);
-    await expect(vault.changePassphrase('not it', 'x-new-passphrase-x')).rejects.toMatchObject({
+  it('re-keys on a passphrase change: the old passphrase and recovery key open nothing in the folder', async () => {
+    const { vault, recoveryKey: oldRecovery } = await Vault.create(
+      folder.path,
+      PASSPHRASE,
+      PROFILE,
+      TEST_CONFIG,
+    );
+    // Evidence on a case, and several saved generations.
+    const services = createServices(() => vault);
+    const systemId = await services.register.createSystem({
+      ref: 'SYS-K',
+      name: 'Nøglenet',
+      phase: 'operational',
+      mode: 'dedicated',
+      levels: [{ domain: 'national', level: 'RESTRICTED' }],
+      userCount: 2,
+      minClearance: 'RESTRICTED',
+    });
+    const caseId = await services.cases.createCase({ systemId, type: 'initial' });
+    const content = randomBytes(300_000);
+    const blob = await vault.blobs.put(
+      (async function* () {
+        yield content;
+      })(),
+    );
+    const evidenceId = await services.cases.addEvidence(
+      caseId,
+      { ...blob, name: 'ssrs.pdf' },
+      { type: 'ssrs', title: 'SSRS', version: '1', requirementIds: [] },
+    );
+    for (let i = 0; i < 4; i++) {
+      await addNote(vault, `g${i}`);
+      await vault.save();
+    }
+    expect(listGenerations(folder.path)).toHaveLength(3);
+    await expect(vault.rekey('not it', 'x-new-passphrase-x')).rejects.toMatchObject({
       code: 'WRONG_PASSPHRASE',
     });
-    await vault.changePassphrase(PASSPHRASE, 'x-new-passphrase-x');
+    const files = () =>
+      readdirSync(folder.path).concat(
+        readdirSync(join(folder.path, 'blobs')).map((b) => `blobs/${b}`),
+      );
+    const before = files();
+    const progress: number[] = [];
+    const { recoveryKey } = await vault.rekey(PASSPHRASE, 'x-new-passphrase-x', (done) =>
+      progress.push(done),
+    );
+    expect(recoveryKey).not.toBe(oldRecovery);
+    expect(progress.at(-1)).toBeGreaterThan(0);
+    // The evidence moved to its new address (the address is a MAC under the new key).
+    expect(vault.blobs.pathOf(blob.address)).toBeTruthy();
+    expect(readdirSync(join(folder.path, 'blobs'))).not.toContain(blob.address);
     await vault.close();
+
+    // Every file in the folder, old or new, tried with the old secrets: nothing opens.
+    for (const name of readdirSync(folder.path).filter((n) => n.startsWith('vault.awb'))) {
+      const bytes = readFileSync(join(folder.path, name));
+      const decoded = decodeContainer(bytes, { maxSchemaVersion: 99, limits: TEST_CONFIG.limits });
+      const kek = await deriveKey(PASSPHRASE, decoded.header.salt, decoded.header.kdf);
+      expect(decoded.header.slots.map((slot) => unwrapKey(kek, slot))).toEqual(
+        decoded.header.slots.map(() => null),
+      );
+    }
     await expect(
       Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG),
-    ).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
+    ).rejects.toMatchObject({
+      code: 'WRONG_PASSPHRASE',
+    });
+    await expect(
+      Vault.open(folder.path, { recoveryKey: oldRecovery }, TEST_CONFIG),
+    ).rejects.toMatchObject({
+      code: 'WRONG_RECOVERY_KEY',
+    });
+    // The generations under the old key are gone; the one written since is under the new key.
+    expect(listGenerations(folder.path).map((g) => g.generation)).toEqual([1]);
+    // No old evidence file is left, and the content is the same under the new key.
+    expect(files().filter((f) => before.includes(f) && f.startsWith('blobs/'))).toEqual([]);
     const v = await Vault.open(folder.path, { passphrase: 'x-new-passphrase-x' }, TEST_CONFIG);
     await v.checksDone();
     expect(v.audit.intact).toBe(true);
+    const moved = String(
+      v.database.exec('SELECT blob_address FROM evidence WHERE id = ?', [evidenceId])[0]
+        ?.values[0]?.[0],
+    );
+    expect(moved).not.toBe(blob.address);
+    expect(await buffer(v.blobs.read(moved))).toEqual(content);
+    expect(v.meta('rekey_leftovers')).toBeNull();
+    await v.close();
+    const byRecovery = await Vault.open(folder.path, { recoveryKey }, TEST_CONFIG);
+    await byRecovery.close();
+  });
+
+  it('a new recovery key keeps the passphrase; the old key opens nothing', async () => {
+    const { vault, recoveryKey: oldRecovery } = await Vault.create(
+      folder.path,
+      PASSPHRASE,
+      PROFILE,
+      TEST_CONFIG,
+    );
+    const { recoveryKey } = await vault.rekey(PASSPHRASE, null);
+    await vault.close();
+    await expect(
+      Vault.open(folder.path, { recoveryKey: oldRecovery }, TEST_CONFIG),
+    ).rejects.toMatchObject({
+      code: 'WRONG_RECOVERY_KEY',
+    });
+    await (await Vault.open(folder.path, { recoveryKey }, TEST_CONFIG)).close();
+    await (await Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG)).close();
+  });
+
+  it('a re-key interrupted after its new file was written is finished at the next unlock', async () => {
+    const { vault } = await Vault.create(folder.path, PASSPHRASE, PROFILE, TEST_CONFIG);
+    await addNote(vault, 'a');
+    await vault.save();
+    await addNote(vault, 'b');
+    await vault.save();
+    await vault.close();
+    // Removing the old files fails (as if the process died right after the new file landed).
+    const stuck = {
+      ...TEST_CONFIG,
+      fs: {
+        ...TEST_CONFIG.fs,
+        unlink: () => Promise.reject(Object.assign(new Error('EIO'), { code: 'EIO' })),
+      },
+    };
+    const v = await Vault.open(folder.path, { passphrase: PASSPHRASE }, stuck);
+    await v.rekey(PASSPHRASE, 'x-new-passphrase-x');
+    expect(v.meta('rekey_leftovers')).not.toBeNull();
+    await v.close();
+    expect(listGenerations(folder.path).length).toBeGreaterThan(0);
+    const again = await Vault.open(folder.path, { passphrase: 'x-new-passphrase-x' }, TEST_CONFIG);
+    expect(again.meta('rekey_leftovers')).toBeNull();
+    await again.close();
+    // What is left opens with the new passphrase only.
+    for (const g of listGenerations(folder.path)) {
+      await expect(
+        Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG, {
+          generation: g.generation,
+        }),
+      ).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
+    }
+  });
+
+  it('a re-key that fails before its file is written changes nothing', async () => {
+    const { vault } = await Vault.create(folder.path, PASSPHRASE, PROFILE, {
+      ...TEST_CONFIG,
+      fs: failingFs('rename', 4),
+    });
+    await addNote(vault, 'a');
+    await vault.save();
+    const blob = await vault.blobs.put(
+      (async function* () {
+        yield Buffer.from('evidence');
+      })(),
+    );
+    await vault.change(
+      { action: 'x', entityType: 'vault_meta', entityId: 'e', changes: {} },
+      (db) => db.run("INSERT INTO vault_meta (key, value) VALUES ('evidence', ?)", [blob.address]),
+    );
+    await vault.save();
+    const blobsBefore = readdirSync(join(folder.path, 'blobs'));
+    await expect(vault.rekey(PASSPHRASE, 'x-new-passphrase-x')).rejects.toMatchObject({
+      code: 'SAVE_FAILED',
+    });
+    expect(readdirSync(join(folder.path, 'blobs'))).toEqual(blobsBefore);
+    await vault.close();
+    const v = await Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG);
+    expect((await buffer(v.blobs.read(v.meta('evidence')!))).toString()).toBe('evidence');
     await v.close();
   });
 

@@ -1,5 +1,8 @@
-/** Step 3 of creating a vault: the recovery key, shown once, confirmed by typing two groups. */
-import { useState, type FormEvent } from 'react';
+/**
+ * The recovery key, shown until it is confirmed by typing two groups back: step 3 of creating a
+ * vault, and after a re-key (a new passphrase or a new recovery key).
+ */
+import { useEffect, useState, type FormEvent } from 'react';
 import type { ErrorCode } from '../../../shared/errors';
 import { errorMessage } from '../../../shared/i18n';
 import { callRaw } from '../api';
@@ -12,9 +15,20 @@ export function RecoveryKey({ groups }: { groups: number[] }) {
   const t = useT();
   const language = useLanguage();
   const recoveryKey = useVault((s) => s.recoveryKey);
+  // A vault just created has an audit trail of one row; a re-keyed one has more.
+  const created = useVault((s) => (s.status?.audit?.rows ?? 0) <= 1);
   const applyStatus = useVault((s) => s.applyStatus);
   const setRecoveryKey = useVault((s) => s.setRecoveryKey);
   const [answers, setAnswers] = useState<Record<number, string>>({});
+  // After a reload (or a re-key) the key is fetched again from the core, which keeps it in
+  // memory only until it is confirmed.
+  useEffect(() => {
+    if (!recoveryKey) {
+      void callRaw('vault:pendingRecoveryKey', {}).then(
+        (r) => r.ok && r.value.recoveryKey && setRecoveryKey(r.value.recoveryKey),
+      );
+    }
+  }, [recoveryKey, setRecoveryKey]);
   const [error, setError] = useState<ErrorCode | null>(null);
 
   async function submit(event: FormEvent) {
@@ -32,7 +46,7 @@ export function RecoveryKey({ groups }: { groups: number[] }) {
 
   return (
     <div className="gate">
-      <h1>{t('vault.create.step3')}</h1>
+      <h1>{t(created ? 'vault.create.step3' : 'recovery.new')}</h1>
       <section className="panel" aria-labelledby="recovery-title">
         <h2 id="recovery-title">{t('recovery.title')}</h2>
         <p>{t('recovery.intro')}</p>

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { ErrorCode } from '../../../shared/errors';
 import { errorMessage, LANGUAGES, type Language } from '../../../shared/i18n';
 import { callRaw } from '../api';
@@ -67,6 +67,26 @@ function IdleLock() {
   );
 }
 
+/** The progress of a re-key (every evidence file sealed again), as it is reported. */
+function useRekeyProgress(): { done: number; total: number } | null {
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  useEffect(
+    () =>
+      window.workbench.on('task:progress', (p) => {
+        if (p.task === 'rekey') {
+          setProgress({ done: p.done, total: p.total });
+        }
+      }),
+    [],
+  );
+  return progress;
+}
+
+/**
+ * Changing the passphrase re-keys the vault: a new data key, every evidence file sealed again,
+ * the older generations removed, and a new recovery key to write down (the old one stops
+ * working). The new key is shown, then confirmed, like at creation.
+ */
 function ChangePassphrase() {
   const t = useT();
   const language = useLanguage();
@@ -75,18 +95,19 @@ function ChangePassphrase() {
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
   const [error, setError] = useState<ErrorCode | null>(null);
-  const [done, setDone] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const progress = useRekeyProgress();
   async function submit(event: FormEvent) {
     event.preventDefault();
     setError(null);
-    setDone(false);
+    setBusy(true);
     const r = await callRaw('vault:changePassphrase', { current, next });
+    setBusy(false);
     if (r.ok) {
-      applyStatus(r.value);
       setCurrent('');
       setNext('');
       setRepeat('');
-      setDone(true);
+      applyStatus(r.value);
     } else {
       setError(r.error.code);
     }
@@ -112,14 +133,77 @@ function ChangePassphrase() {
         onChange={setNext}
         onRepeat={setRepeat}
       />
+      <p className="help">{t('settings.rekey.help')}</p>
       {error ? (
         <p className="form-error" role="alert">
           {errorMessage(language, error)}
         </p>
       ) : null}
-      {done ? <p role="status">{t('settings.passphraseChanged')}</p> : null}
-      <button type="submit" disabled={!current || !newPassphraseReady(next, repeat)}>
+      {busy ? (
+        <progress
+          max={progress?.total || 1}
+          value={progress?.done ?? 0}
+          aria-label={t('settings.rekey.progress')}
+        />
+      ) : null}
+      <button type="submit" disabled={busy || !current || !newPassphraseReady(next, repeat)}>
         {t('settings.changePassphrase')}
+      </button>
+    </form>
+  );
+}
+
+/** A new recovery key: the vault is re-keyed under the same passphrase; the old key stops working. */
+function NewRecoveryKey() {
+  const t = useT();
+  const language = useLanguage();
+  const applyStatus = useVault((s) => s.applyStatus);
+  const [current, setCurrent] = useState('');
+  const [error, setError] = useState<ErrorCode | null>(null);
+  const [busy, setBusy] = useState(false);
+  const progress = useRekeyProgress();
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        setError(null);
+        setBusy(true);
+        void callRaw('vault:newRecoveryKey', { current }).then((r) => {
+          setBusy(false);
+          setCurrent('');
+          if (r.ok) {
+            applyStatus(r.value);
+          } else {
+            setError(r.error.code);
+          }
+        });
+      }}
+      className="field-group"
+      aria-label={t('settings.newRecoveryKey')}
+    >
+      <h3>{t('settings.newRecoveryKey')}</h3>
+      <p className="help">{t('settings.newRecoveryKey.help')}</p>
+      <Field
+        label={t('settings.currentPassphrase')}
+        type="password"
+        value={current}
+        onChange={(e) => setCurrent(e.target.value)}
+        autoComplete="current-password"
+      />
+      {error ? (
+        <p className="form-error" role="alert">
+          {errorMessage(language, error)}
+        </p>
+      ) : null}
+      {busy ? (
+        <progress
+          max={progress?.total || 1}
+          value={progress?.done ?? 0}
+          aria-label={t('settings.rekey.progress')}
+        />
+      ) : null}
+      <button type="submit" disabled={busy || !current}>
+        {t('settings.newRecoveryKey')}
       </button>
     </form>
   );
@@ -154,6 +238,7 @@ export function Settings() {
         <RecoveryStatus />
         <IdleLock />
         <ChangePassphrase />
+        <NewRecoveryKey />
       </section>
       <SigningIdentities />
       <ReferenceData />
