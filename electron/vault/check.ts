@@ -82,7 +82,14 @@ async function checkGeneration(
       checkIntegrity(db);
       const chain = verifyAuditChain(db);
       if (!chain.intact) {
-        return { part, generation, ok: false, usable: false, code: 'AUDIT_CHAIN_BROKEN', detail: `row ${chain.brokenAt}` };
+        return {
+          part,
+          generation,
+          ok: false,
+          usable: false,
+          code: 'AUDIT_CHAIN_BROKEN',
+          detail: `row ${chain.brokenAt}`,
+        };
       }
     } finally {
       db.close();
@@ -110,7 +117,11 @@ export async function checkVault(
   const temps: string[] = [];
   for (const dir of [folder, join(folder, BLOB_DIR)]) {
     try {
-      temps.push(...readdirSync(dir).filter((n) => n.includes('.tmp-')).map((n) => join(dir, n)));
+      temps.push(
+        ...readdirSync(dir)
+          .filter((n) => n.includes('.tmp-'))
+          .map((n) => join(dir, n)),
+      );
     } catch {
       // no such folder
     }
@@ -166,7 +177,12 @@ export async function checkVault(
       for (const name of names) {
         const what = refs.get(name);
         if (!ADDRESS.test(name)) {
-          report.evidence.damaged.push({ part: `blobs/${name}`, ok: false, code: 'BLOB_CORRUPTED', detail: 'not an evidence file name' });
+          report.evidence.damaged.push({
+            part: `blobs/${name}`,
+            ok: false,
+            code: 'BLOB_CORRUPTED',
+            detail: 'not an evidence file name',
+          });
           continue;
         }
         if (!what) {

@@ -51,9 +51,8 @@ export async function rewriteVault(
   anchor: 'keep' | 'update',
 ): Promise<void> {
   const { readFileSync, writeFileSync } = await import('node:fs');
-  const { decodeContainer, openBody, sealContainer, unwrapKey, SLOT_PASSPHRASE } = await import(
-    '../../electron/vault/container'
-  );
+  const { decodeContainer, openBody, sealContainer, unwrapKey, SLOT_PASSPHRASE } =
+    await import('../../electron/vault/container');
   const { deriveKey } = await import('../../electron/vault/kdf');
   const { loadSqlJs } = await import('../../electron/db/engine');
   const { auditHead } = await import('../../electron/db/audit');
@@ -65,7 +64,10 @@ export async function rewriteVault(
   });
   const { header } = decoded;
   const kek = await deriveKey(PASSPHRASE, header.salt, header.kdf);
-  const dataKey = unwrapKey(kek, header.slots.find((s) => s.type === SLOT_PASSPHRASE)!)!;
+  const dataKey = unwrapKey(
+    kek,
+    header.slots.find((s) => s.type === SLOT_PASSPHRASE)!,
+  )!;
   const SQL = await loadSqlJs();
   const db = new SQL.Database(new Uint8Array(openBody(decoded, dataKey)));
   edit(db);
