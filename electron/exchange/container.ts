@@ -67,6 +67,8 @@ export interface Manifest {
   sender: { name: string; organisation: string; fingerprint: string };
   caseId: string;
   caseRef: string;
+  /** The sender's audit trail when the package was made (rows, last hash): checkable later. */
+  auditAnchor?: { rows: number; head: string };
   parts: ManifestPart[];
 }
 
@@ -262,6 +264,7 @@ export async function writePackage(
     kind: PackageKind;
     caseId: string;
     caseRef: string;
+    auditAnchor?: { rows: number; head: string };
     signer: Signer;
     parts: PartSource[];
     recipientCertPem?: string | null;
@@ -286,6 +289,7 @@ export async function writePackage(
     },
     caseId: args.caseId,
     caseRef: args.caseRef,
+    ...(args.auditAnchor ? { auditAnchor: args.auditAnchor } : {}),
     parts: args.parts.map(({ path, sha256, size, type }) => ({ path, sha256, size, type })),
   };
   const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2));

@@ -34,6 +34,7 @@ import { renderPdf, type WorkerLauncher } from '../documents/render';
 import { sha256Hex } from '../signing/hash';
 import { prepareForSigning, signPdf } from '../signing/sign';
 import { fingerprintOf, readCertificate } from '../signing/x509';
+import { auditHead } from '../db/audit';
 import { optional, queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
 import type { CaseService } from './cases';
@@ -152,6 +153,16 @@ export class DecisionService {
     const criteria = this.risks.criteria();
     const matrix = criteria ? this.risks.matrix(criteria.matrixId) : null;
     return matrix?.levels.find((l) => l.id === id)?.[language] ?? id ?? '-';
+  }
+
+  /**
+   * The head of the vault's audit trail as a document cites it: the row count and the last
+   * row's hash. Whoever holds the document can later check the trail still reaches it
+   * (`awb vault check --anchor <rows>:<hash>`), so a trail cut or rewritten since is caught.
+   */
+  private anchorText(language: Language): string {
+    const { rows, head } = auditHead(this.db);
+    return translate(language, 'doc.auditAnchor.value', { rows, hash: grouped(head) });
   }
 
   /** The canonical content of the dossier a decision is taken on; its SHA-256 goes into the decision. */
@@ -364,6 +375,7 @@ export class DecisionService {
       reference: `${detail.ref}-RA`,
       sections: [
         { type: 'paragraphs', paragraphs: [t('doc.acceptance.intro', { case: detail.ref })] },
+        { type: 'facts', rows: [[t('doc.auditAnchor'), this.anchorText(language)]] },
         {
           type: 'table',
           columns: [
@@ -565,6 +577,7 @@ export class DecisionService {
             ],
             [t('doc.validity'), validTo ? `${input.validFrom ?? today()} - ${validTo}` : '-'],
             [t('doc.dossierHash'), grouped(snapshot)],
+            [t('doc.auditAnchor'), this.anchorText(language)],
           ],
         },
         { type: 'paragraphs', heading: t('doc.decision.reasons'), paragraphs: [input.reason] },

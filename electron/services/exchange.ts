@@ -17,6 +17,7 @@ import { AppError } from '../../shared/errors';
 import { parseMatrix } from '../../shared/risk';
 import { sha256Hex } from '../signing/hash';
 import { readCertificate } from '../signing/x509';
+import { auditHead } from '../db/audit';
 import { queryRows, text } from '../db/query';
 import {
   openPackage,
@@ -278,6 +279,7 @@ export class ExchangeService {
       kind,
       caseId: s(c.id),
       caseRef: s(c.ref),
+      auditAnchor: auditHead(this.db),
       signer,
       parts,
       recipientCertPem: options.recipientCertPem ?? null,

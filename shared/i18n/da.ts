@@ -935,4 +935,6 @@ export const da: Messages = {
   'settings.newRecoveryKey.help':
     'Boksen får nye nøgler under samme adgangsfrase, og en ny gendannelsesnøgle vises én gang. Den gamle gendannelsesnøgle holder op med at virke.',
   'recovery.new': 'Boksen har fået nye nøgler: din nye gendannelsesnøgle',
+  'doc.auditAnchor': 'Revisionsspor ved underskrift',
+  'doc.auditAnchor.value': 'række {rows}, SHA-256 {hash}',
 };

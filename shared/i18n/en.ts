@@ -938,6 +938,8 @@ export const en = {
   'settings.newRecoveryKey.help':
     'The vault is re-keyed under the same passphrase and a new recovery key is shown once. The old recovery key stops working.',
   'recovery.new': 'The vault was re-keyed: your new recovery key',
+  'doc.auditAnchor': 'Audit trail at signing',
+  'doc.auditAnchor.value': 'row {rows}, SHA-256 {hash}',
 } as const;
 
 export type MessageKey = keyof typeof en;

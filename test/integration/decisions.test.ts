@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { anchorMismatch } from '../../electron/db/audit';
 import { importPkcs12 } from '../../electron/signing/identity';
 import { renderPdf } from '../../electron/documents/render';
 import { verifyPdf } from '../../electron/signing/verify';
@@ -232,6 +233,15 @@ describe('decisions', () => {
       expect(page).toMatch(/Side \d+ af \d+/);
     }
     expect(text.join('').replace(/\s+/g, '')).toContain(decision.dossierSha256);
+    // The letter cites the audit trail's head when it was signed; the trail still reaches it.
+    const cited =
+      /Revisionsspor ved underskrift\s+række (\d+), SHA-256 ([0-9a-f]{32})\s+([0-9a-f]{32})/.exec(
+        text.join('\n'),
+      );
+    expect(cited).not.toBeNull();
+    const anchor = { rows: Number(cited![1]), head: `${cited![2]}${cited![3]}` };
+    expect(anchorMismatch(vault.database, anchor)).toBeNull();
+    expect(anchorMismatch(vault.database, { ...anchor, head: 'f'.repeat(64) })).toBe(anchor.rows);
     const verified = await services.signing.verify(pdf);
     expect(verified).toMatchObject({ valid: true, revisions: 3 });
     expect(verified.signatures.map((x) => [x.field, x.status, x.revision, x.level])).toEqual([
