@@ -70,17 +70,23 @@ if (!args.has('--renderer-only')) {
         banner: { js: requireShim },
       }),
     ),
-    // The database checks after unlock run in a worker thread beside main and the CLI.
-    ...['dist/electron/check-worker.js', 'dist/cli/check-worker.js'].map((outfile) =>
-      esbuild({
-        ...common,
-        entryPoints: ['electron/db/check-worker.ts'],
-        outfile,
-        format: 'esm',
-        target: 'node20',
-        external: ['sql.js'],
-        banner: { js: requireShim },
-      }),
+    // The database checks after unlock and the passphrase's Argon2id run in worker threads
+    // beside main and the CLI.
+    ...[
+      ['electron/db/check-worker.ts', 'check-worker.js'],
+      ['electron/vault/kdf-worker.ts', 'kdf-worker.js'],
+    ].flatMap(([entry, name]) =>
+      ['dist/electron', 'dist/cli'].map((dir) =>
+        esbuild({
+          ...common,
+          entryPoints: [entry!],
+          outfile: `${dir}/${name}`,
+          format: 'esm',
+          target: 'node20',
+          external: ['sql.js', 'hash-wasm'],
+          banner: { js: requireShim },
+        }),
+      ),
     ),
     esbuild({
       bundle: true,

@@ -281,15 +281,19 @@ export function unwrapKey(kek: Buffer, slot: KeySlot): Buffer | null {
   }
 }
 
+/** The size of the pieces a body is sealed in: large enough for throughput, small for memory. */
+const SEAL_CHUNK = 4 * 1024 * 1024;
+
 /**
- * Seals a database image. Returns the parts to write in order (header, ciphertext, tag), so a
- * large body is never copied into one more buffer.
+ * Seals a database image, lazily: the header, then the ciphertext a piece at a time (each
+ * encrypted only when it is asked for, so the writer can encrypt the next piece while the last
+ * one is being written), then the tag. The whole ciphertext never sits in memory at once.
  */
-export function sealContainer(
+export function* sealParts(
   fields: Omit<VaultHeader, 'bodyNonce' | 'bodyLength' | 'formatVersion'>,
   dataKey: Buffer,
   plaintext: Uint8Array,
-): Buffer[] {
+): Generator<Buffer> {
   const bodyNonce = randomBytes(12);
   const headerBytes = encodeHeader({
     ...fields,
@@ -299,11 +303,24 @@ export function sealContainer(
   });
   const cipher = createCipheriv('aes-256-gcm', dataKey, bodyNonce);
   cipher.setAAD(headerBytes);
-  const ciphertext = cipher.update(plaintext);
+  yield headerBytes;
+  for (let at = 0; at < plaintext.length; at += SEAL_CHUNK) {
+    yield cipher.update(plaintext.subarray(at, at + SEAL_CHUNK));
+  }
   const final = cipher.final();
-  return final.length > 0
-    ? [headerBytes, ciphertext, final, cipher.getAuthTag()]
-    : [headerBytes, ciphertext, cipher.getAuthTag()];
+  if (final.length > 0) {
+    yield final;
+  }
+  yield cipher.getAuthTag();
+}
+
+/** The sealed container as a list of parts (header, ciphertext pieces, tag). */
+export function sealContainer(
+  fields: Omit<VaultHeader, 'bodyNonce' | 'bodyLength' | 'formatVersion'>,
+  dataKey: Buffer,
+  plaintext: Uint8Array,
+): Buffer[] {
+  return [...sealParts(fields, dataKey, plaintext)];
 }
 
 export function openBody(decoded: Decoded, dataKey: Buffer): Buffer {
@@ -312,7 +329,10 @@ export function openBody(decoded: Decoded, dataKey: Buffer): Buffer {
     const decipher = createDecipheriv('aes-256-gcm', dataKey, header.bodyNonce);
     decipher.setAAD(headerBytes);
     decipher.setAuthTag(body.subarray(body.length - TAG));
-    return Buffer.concat([decipher.update(body.subarray(0, body.length - TAG)), decipher.final()]);
+    // No concatenation: GCM's final adds nothing, so the image is the one buffer update made.
+    const image = decipher.update(body.subarray(0, body.length - TAG));
+    const final = decipher.final();
+    return final.length ? Buffer.concat([image, final]) : image;
   } catch {
     throw new AppError('CORRUPTED_BODY', 'Body does not authenticate');
   }

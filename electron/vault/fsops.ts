@@ -16,7 +16,11 @@ export interface Fingerprint {
 }
 
 export interface WritableFile {
-  writeAll(parts: Buffer[]): Promise<void>;
+  /**
+   * Writes the parts in order. A lazy iterable is advanced while the previous part is being
+   * written, so producing a part (encrypting it) overlaps with writing the last one.
+   */
+  writeAll(parts: Iterable<Buffer>): Promise<void>;
   sync(): Promise<void>;
   fingerprint(): Promise<Fingerprint>;
   close(): Promise<void>;
@@ -50,18 +54,27 @@ export const nodeFs: FsOps = {
     return {
       async writeAll(parts) {
         let position = 0;
-        for (const part of parts) {
+        const writePart = async (part: Buffer, at: number) => {
           let offset = 0;
           while (offset < part.length) {
             const { bytesWritten } = await handle.write(
               part,
               offset,
               part.length - offset,
-              position,
+              at + offset,
             );
             offset += bytesWritten;
-            position += bytesWritten;
           }
+        };
+        const iterator = parts[Symbol.iterator]();
+        let next = iterator.next();
+        while (!next.done) {
+          const part = next.value;
+          const writing = writePart(part, position);
+          position += part.length;
+          // The next part is produced while this one is written.
+          next = iterator.next();
+          await writing;
         }
       },
       sync: () => handle.sync(),

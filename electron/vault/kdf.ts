@@ -6,6 +6,7 @@
  */
 import { argon2id } from 'hash-wasm';
 import { AppError } from '../../shared/errors';
+import { runInWorker } from '../workers';
 
 export const KDF_ARGON2ID = 1;
 
@@ -47,7 +48,34 @@ export function checkKdfParams(id: number, params: KdfParams, limits: KdfLimits)
   }
 }
 
+/**
+ * The key of a passphrase. A real Argon2id (tens of MiB) runs in a worker thread: its
+ * WebAssembly heap, which would otherwise stay with the process for good, goes when the worker
+ * ends, and the app's thread keeps answering meanwhile. Small test parameters run here.
+ */
 export async function deriveKey(
+  passphrase: string,
+  salt: Uint8Array,
+  params: KdfParams,
+): Promise<Buffer> {
+  if (params.memoryKiB >= WORKER_FROM_KIB) {
+    const key = await runInWorker<Uint8Array>(import.meta.dirname, 'kdf-worker', {
+      passphrase,
+      salt: Uint8Array.from(salt),
+      params,
+    });
+    if (key) {
+      return Buffer.from(key);
+    }
+  }
+  return deriveKeyHere(passphrase, salt, params);
+}
+
+/** Heaps from this size up are worth a worker. */
+const WORKER_FROM_KIB = 8 * 1024;
+
+/** Argon2id in this thread (the worker calls this too). */
+export async function deriveKeyHere(
   passphrase: string,
   salt: Uint8Array,
   params: KdfParams,

@@ -38,7 +38,7 @@ import {
 } from '../db/engine';
 import {
   decodeContainer,
-  sealContainer,
+  sealParts,
   SLOT_PASSPHRASE,
   SLOT_RECOVERY,
   unwrapKey,
@@ -190,6 +190,9 @@ function anchoredReport(db: Database, anchor: AuditAnchor | null): ChainReport {
   }
   return { intact: true, rows: head.rows };
 }
+
+/** Databases from this size up are checked in a worker thread after unlock. */
+const WORKER_CHECKS_FROM = 4 * 1024 * 1024;
 
 /** Every column that names an evidence file in the blob store. */
 const BLOB_REFERENCES: [table: string, column: string][] = [
@@ -355,13 +358,17 @@ export class Vault {
       const fingerprint = options.generation
         ? await config.fs.fingerprint(vaultPath(folder))
         : await config.fs.fingerprint(path);
-      const decoded = await readContainer(path, config.fs, config.limits);
-      const dataKey = await unlockDataKey(decoded, secret);
-      const image = openBody(decoded, dataKey);
+      // The file's bytes are needed only until the body is decrypted: nothing keeps them after.
+      const { header, image, dataKey } = await readContainer(path, config.fs, config.limits).then(
+        async (decoded) => {
+          const key = await unlockDataKey(decoded, secret);
+          return { header: decoded.header, image: openBody(decoded, key), dataKey: key };
+        },
+      );
       // sql.js keeps this Buffer as its in-memory file (its slice() of a Buffer shares memory):
       // the image must not be zeroed or handed on; the checks get a copy of their own.
       const db = await openDatabase(image, { deferChecks: true });
-      const migrated = decoded.header.schemaVersion !== schemaVersion(db);
+      const migrated = header.schemaVersion !== schemaVersion(db);
       const ownerId = db.exec("SELECT value FROM vault_meta WHERE key = 'owner_id'")[0]
         ?.values[0]?.[0];
       const owner = db.exec('SELECT id, name, organisation, role FROM users WHERE id = ?', [
@@ -377,7 +384,6 @@ export class Vault {
         organisation: String(owner[2]),
         role: String(owner[3]) as Actor['role'],
       };
-      const { header } = decoded;
       const vault = new Vault(
         folder,
         db,
@@ -399,6 +405,15 @@ export class Vault {
           foreignKeyViolations: 0,
           chain: verifyAuditChain(db),
         });
+      } else if (image.length < WORKER_CHECKS_FROM) {
+        // A small database checks in milliseconds: a worker would cost more than it saves.
+        vault.integrityState = 'checking';
+        vault.checked = new Promise<void>((resolve) =>
+          setImmediate(() => {
+            vault.applyChecks(vault.checkHere());
+            resolve();
+          }),
+        );
       } else {
         vault.integrityState = 'checking';
         vault.checked = checkInBackground(Uint8Array.prototype.slice.call(image)).then(
@@ -553,7 +568,7 @@ export class Vault {
     if (this.fingerprint === null ? onDisk !== null : !sameFingerprint(onDisk, this.fingerprint)) {
       throw new AppError('EXTERNAL_CHANGE', 'The vault file changed since it was read');
     }
-    const parts = sealContainer(
+    const parts = sealParts(
       {
         schemaVersion: schema,
         kdfId: KDF_ARGON2ID,
@@ -565,7 +580,6 @@ export class Vault {
       keys.dataKey,
       image,
     );
-    image.fill(0);
     const temp = `${main}${TEMP_MARK}${randomBytes(6).toString('hex')}`;
     let created = false;
     try {
@@ -575,7 +589,11 @@ export class Vault {
       let written: Fingerprint;
       try {
         fs.step?.('write');
-        await file.writeAll(parts);
+        try {
+          await file.writeAll(parts);
+        } finally {
+          image.fill(0);
+        }
         fs.step?.('fsync');
         await file.sync();
         written = await file.fingerprint();

@@ -519,6 +519,42 @@ describe('audit trail', () => {
     await swapped.close({ discard: true });
   });
 
+  for (const size of ['small (checked in this thread)', 'large (checked in a worker)'] as const) {
+    it(`a ${size} database that fails its checks after unlock is shown as such and never saved`, async () => {
+      const { vault } = await Vault.create(folder.path, PASSPHRASE, PROFILE, TEST_CONFIG);
+      await vault.close();
+      await rewriteVault(
+        folder.path,
+        (db) => {
+          if (size.startsWith('large')) {
+            // Enough rows to pass the size from which a worker checks (4 MiB).
+            db.run('CREATE TABLE padding (x TEXT)');
+            for (let i = 0; i < 600; i++) {
+              db.run('INSERT INTO padding VALUES (?)', ['p'.repeat(10_000)]);
+            }
+          }
+          // A row whose foreign key points nowhere: foreign_key_check will find it.
+          db.run('PRAGMA foreign_keys = OFF');
+          db.run(
+            "INSERT INTO system_levels (system_id, domain, level) VALUES ('no-such-system', 'nato', 'SECRET')",
+          );
+        },
+        'update',
+      );
+      const before = readFileSync(vaultPath(folder.path));
+      const v = await Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG);
+      expect(v.integrity).toBe('checking');
+      await v.checksDone();
+      expect(v.integrity).toBe('failed');
+      await addNote(v, 'after');
+      await expect(v.save()).rejects.toMatchObject({ code: 'CORRUPTED_CONTENT' });
+      await expect(v.close()).rejects.toMatchObject({ code: 'CORRUPTED_CONTENT' });
+      await v.close({ discard: true });
+      // Nothing was written over the file.
+      expect(readFileSync(vaultPath(folder.path)).equals(before)).toBe(true);
+    });
+  }
+
   it('rolls back a failed change together with its audit row', async () => {
     const { vault } = await Vault.create(folder.path, PASSPHRASE, PROFILE, TEST_CONFIG);
     await expect(
