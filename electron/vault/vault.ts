@@ -582,10 +582,15 @@ export class Vault {
     );
     const temp = `${main}${TEMP_MARK}${randomBytes(6).toString('hex')}`;
     let created = false;
+    let rotating: Promise<void> = Promise.resolve();
     try {
       fs.step?.('open');
       const file = await fs.createExclusive(temp, 0o600);
       created = true;
+      // The generations rotate while the image is written: the main file is linked, never
+      // moved, so its name points at a complete container throughout.
+      rotating = onDisk !== null && keys.rotate ? this.rotate(main) : Promise.resolve();
+      rotating.catch(() => undefined);
       let written: Fingerprint;
       try {
         fs.step?.('write');
@@ -604,9 +609,7 @@ export class Vault {
           await file.close();
         }
       }
-      if (onDisk !== null && keys.rotate) {
-        await this.rotate(main);
-      }
+      await rotating;
       fs.step?.('rename');
       await fs.rename(temp, main);
       created = false;
@@ -614,6 +617,7 @@ export class Vault {
       fs.step?.('dirsync');
       await fs.syncDir(this.folder);
     } catch (error) {
+      await rotating.catch(() => undefined);
       if (created) {
         await fs.unlink(temp).catch(() => undefined);
       }
