@@ -226,6 +226,56 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('008 gives trusted certificates their role, binds received systems and sets the reference prefix', async () => {
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database();
+    db.run('PRAGMA foreign_keys = ON');
+    migrate(db, MIGRATIONS.slice(0, 7));
+    db.run(
+      "INSERT INTO users (id, name, organisation, role, created_at) VALUES ('u', 'Anne', 'Center for Cyber Security', 'accreditor', 'x')",
+    );
+    db.run("INSERT INTO vault_meta (key, value) VALUES ('owner_id', 'u')");
+    db.run(
+      `INSERT INTO signing_identities (id, label, kind, key_der, cert_pem, chain_pem, subject, issuer, serial, not_before, not_after, fingerprint, created_at, created_by)
+       VALUES ('i1', 'own', 'self_signed', x'00', 'pem', '[]', 's', 'i', '01', 'a', 'b', 'own', 'x', 'y')`,
+    );
+    for (const fp of ['own', 'theirs']) {
+      db.run(
+        "INSERT INTO trusted_certificates (fingerprint, subject, issuer, not_after, cert_pem, added_at, added_by) VALUES (?, 's', 'i', 'n', 'pem', 'x', 'y')",
+        [fp],
+      );
+    }
+    db.run(
+      "INSERT INTO systems (id, ref, name, phase, mode, created_at, updated_at) VALUES ('s', 'S', 'N', 'operational', 'dedicated', 'x', 'x')",
+    );
+    db.run("INSERT INTO catalogues (id, version, json, imported_at) VALUES ('c', '1', '{}', 'x')");
+    db.run(
+      "INSERT INTO cases (id, ref, system_id, type, state, title, catalogue_id, catalogue_version, created_at, updated_at) VALUES ('k', 'K', 's', 'initial', 'submitted', 't', 'c', '1', 'x', 'x')",
+    );
+    db.run(
+      "INSERT INTO exchange_log (id, direction, kind, case_id, case_ref, counterpart, fingerprint, sha256, size, summary, at, actor) VALUES ('l', 'received', 'submission', 'k', 'K', 'o', 'theirs', 'h', 1, '{}', '2026-01-01', 'Anne')",
+    );
+    expect(migrate(db, MIGRATIONS.slice(0, 8))).toBe(8);
+    // The accreditor's own certificate verifies documents; the one packages came from is an owner.
+    expect(
+      db.exec('SELECT fingerprint, role FROM trusted_certificates ORDER BY fingerprint')[0]?.values,
+    ).toEqual([
+      ['own', 'documents'],
+      ['theirs', 'owner'],
+    ]);
+    expect(db.exec('SELECT system_id, anchor FROM system_senders')[0]?.values).toEqual([
+      ['s', 'theirs'],
+    ]);
+    expect(db.exec("SELECT value FROM vault_meta WHERE key = 'ref_prefix'")[0]?.values).toEqual([
+      ['CFCS'],
+    ]);
+    expect(db.exec('SELECT usage FROM signing_identities')[0]?.values).toEqual([['signing']]);
+    expect(() => db.run("UPDATE signing_identities SET usage = 'both'")).toThrow(/CHECK/);
+    expect(() => db.run("UPDATE trusted_certificates SET role = 'anyone'")).toThrow(/CHECK/);
+    expect(() => checkIntegrity(db)).not.toThrow();
+    db.close();
+  });
+
   it('refuses a database from a newer build', async () => {
     const SQL = await loadSqlJs();
     const db = new SQL.Database();

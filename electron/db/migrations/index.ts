@@ -10,6 +10,7 @@ import { m004Risks } from './004-risks';
 import { m005Decisions } from './005-decisions';
 import { m006Exchange } from './006-exchange';
 import { m007Signatures } from './007-signatures';
+import { m008ExchangeV2 } from './008-exchange-v2';
 
 export interface Migration {
   version: number;
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m005Decisions,
   m006Exchange,
   m007Signatures,
+  m008ExchangeV2,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

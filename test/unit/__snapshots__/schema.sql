@@ -28,11 +28,17 @@ CREATE INDEX decisions_valid_to ON decisions (valid_to);
 -- index documents_case on documents
 CREATE INDEX documents_case ON documents (case_id);
 
+-- index dossier_snapshots_case on dossier_snapshots
+CREATE INDEX dossier_snapshots_case ON dossier_snapshots (case_id);
+
 -- index evidence_case on evidence
 CREATE INDEX evidence_case ON evidence (case_id);
 
 -- index exchange_case on exchange_log
 CREATE INDEX exchange_case ON exchange_log (case_id);
+
+-- index exchange_log_sha256 on exchange_log
+CREATE INDEX exchange_log_sha256 ON exchange_log (sha256);
 
 -- index findings_case on findings
 CREATE INDEX findings_case ON findings (case_id);
@@ -97,6 +103,15 @@ CREATE TABLE audit_log (
         changes TEXT NOT NULL,
         prev_hash TEXT NOT NULL,
         hash TEXT NOT NULL UNIQUE
+      ) STRICT;
+
+-- table case_exchange on case_exchange
+CREATE TABLE case_exchange (
+        case_id TEXT PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL CHECK (seq >= 1),
+        digest TEXT NOT NULL,
+        transitions_upto INTEGER NOT NULL DEFAULT 0,
+        at TEXT NOT NULL
       ) STRICT;
 
 -- table case_transitions on case_transitions
@@ -240,6 +255,14 @@ CREATE TABLE documents (
         created_by TEXT NOT NULL
       ) STRICT;
 
+-- table dossier_snapshots on dossier_snapshots
+CREATE TABLE dossier_snapshots (
+        sha256 TEXT PRIMARY KEY,
+        case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+        json TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+
 -- table evidence on evidence
 CREATE TABLE evidence (
         id TEXT PRIMARY KEY,
@@ -282,7 +305,7 @@ CREATE TABLE exchange_log (
         summary TEXT NOT NULL,
         at TEXT NOT NULL,
         actor TEXT NOT NULL
-      ) STRICT;
+      , seq INTEGER, marking TEXT NOT NULL DEFAULT '') STRICT;
 
 -- table findings on findings
 CREATE TABLE findings (
@@ -496,7 +519,8 @@ CREATE TABLE "signing_identities" (
         not_after TEXT NOT NULL,
         fingerprint TEXT NOT NULL UNIQUE,
         created_at TEXT NOT NULL,
-        created_by TEXT NOT NULL,
+        created_by TEXT NOT NULL, usage TEXT NOT NULL DEFAULT 'signing'
+        CHECK (usage IN ('signing', 'encryption')),
         CHECK ((kind = 'pkcs11') = (key_id IS NOT NULL AND token_serial IS NOT NULL)),
         CHECK (kind = 'pkcs11' OR key_der IS NOT NULL OR (p12 IS NOT NULL AND p12_password IS NOT NULL))
       ) STRICT;
@@ -529,6 +553,14 @@ CREATE TABLE system_people (
         person_id TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
         role TEXT NOT NULL,
         PRIMARY KEY (system_id, person_id, role)
+      ) STRICT;
+
+-- table system_senders on system_senders
+CREATE TABLE system_senders (
+        system_id TEXT PRIMARY KEY REFERENCES systems(id) ON DELETE CASCADE,
+        anchor TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        bound_at TEXT NOT NULL
       ) STRICT;
 
 -- table system_sites on system_sites
@@ -565,7 +597,8 @@ CREATE TABLE trusted_certificates (
         cert_pem TEXT NOT NULL,
         added_at TEXT NOT NULL,
         added_by TEXT NOT NULL
-      ) STRICT;
+      , role TEXT NOT NULL DEFAULT 'documents'
+        CHECK (role IN ('documents', 'authority', 'owner'))) STRICT;
 
 -- table trusted_crls on trusted_crls
 CREATE TABLE trusted_crls (

@@ -1,0 +1,650 @@
+/**
+ * The exchange package, format 2: standard containers that standard tools open.
+ *
+ *   <marking>--<case>--<kind>--<seq>.awbpkg     a tar (POSIX ustar) of two files:
+ *     MARKING.txt    the classification marking and what the package is, in clear
+ *     package.p7m    CMS AuthEnvelopedData (AES-256-GCM) to the recipient's encryption
+ *                    certificate (envelope.ts) — `openssl cms -decrypt` opens it — holding
+ *                    a tar of:
+ *       manifest.json  what the package is: kind, case, sequence, the previous package's
+ *                      digest, marking, sender, the audit anchor, every part's SHA-256 and size
+ *       manifest.p7s   CMS SignedData, detached, over manifest.json, by the sender's signing
+ *                      key, with its chain — `openssl cms -verify` checks it
+ *       parts/…        the parts, in the manifest's order
+ *
+ * Nothing about the content (names, sizes) shows outside the encryption; the digest of
+ * manifest.json names the package in both vaults' logs. docs/package-format.md has a worked
+ * example with openssl alone.
+ *
+ * Reading is hostile by default: the outer tar must be exactly those two files; the envelope is
+ * read through asn1js and pkijs; inside, the manifest and its signature come first and are
+ * verified (and the caller authorises the sender) before any part is read; every part must be
+ * the next one the manifest lists, of its size and hash; names, types, counts and sizes are
+ * bounded; and the envelope's authentication tag is checked at its end. A consumer that keeps
+ * what it reads must drop it when the read fails.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { stat, unlink } from 'node:fs/promises';
+import { PassThrough, Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import tar from 'tar-stream';
+import { AppError } from '../../shared/errors';
+import type { PackageKind, PackageReason } from '../../shared/exchange';
+import { buildPadesCms, CmsError, verifyCms, type CmsSigner } from '../signing/cms';
+import { readCertificate, type x509 } from '../signing/x509';
+import {
+  contentDecipher,
+  EnvelopeError,
+  envelopeSize,
+  MAX_HEAD,
+  readHead,
+  readTag,
+  unwrapContentKey,
+  writeEnvelope,
+  type DecryptionKey,
+} from './envelope';
+
+export const PACKAGE_FORMAT = 'awb-package';
+export const PACKAGE_VERSION = 2;
+export const MARKING_FILE = 'MARKING.txt';
+export const ENVELOPE_FILE = 'package.p7m';
+
+export interface ManifestPart {
+  path: string;
+  sha256: string;
+  size: number;
+  type: 'json' | 'evidence' | 'pdf';
+}
+
+export interface Manifest {
+  format: typeof PACKAGE_FORMAT;
+  version: typeof PACKAGE_VERSION;
+  kind: PackageKind;
+  createdAt: string;
+  sender: { name: string; organisation: string; role: 'accreditor' | 'system_owner' };
+  /** SHA-256 of the recipient's encryption certificate. */
+  recipient: string;
+  case: { id: string; ref: string };
+  /** The place of this package in its case's exchange (1 for the first), and the digest before. */
+  sequence: number;
+  previous: string | null;
+  marking: { text: string; rank: number };
+  /** The sender's audit trail when the package was made. */
+  auditAnchor: { rows: number; head: string };
+  parts: ManifestPart[];
+}
+
+export interface Limits {
+  maxEntries: number;
+  maxTotalBytes: number;
+  maxJsonBytes: number;
+  maxJsonDepth: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxEntries: 20_000,
+  maxTotalBytes: 16 * 1024 ** 3,
+  maxJsonBytes: 64 * 1024 ** 2,
+  maxJsonDepth: 64,
+};
+
+export function reject(reason: PackageReason, detail = ''): AppError {
+  return new AppError(
+    'PACKAGE_REJECTED',
+    `Package rejected: ${reason}${detail ? ` (${detail})` : ''}`,
+    {
+      reason,
+      ...(detail ? { detail } : {}),
+    },
+  );
+}
+
+const SAFE_PART = /^parts\/[A-Za-z0-9][A-Za-z0-9._-]{0,120}$/;
+
+/** Whether a part name is one a package may hold; anything else is refused unread. */
+export function checkName(name: string): PackageReason | null {
+  if (
+    name.startsWith('/') ||
+    name.includes('\\') ||
+    /^[A-Za-z]:/.test(name) ||
+    name.split('/').some((p) => p === '..' || p === '.') ||
+    name.includes('\0')
+  ) {
+    return 'PATH_TRAVERSAL';
+  }
+  return SAFE_PART.test(name) ? null : 'UNLISTED_ENTRY';
+}
+
+/** JSON nested deeper than `max` is refused before parsing (a parser's recursion is finite). */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') {
+        i++;
+      } else if (c === '"') {
+        inString = false;
+      }
+    } else if (c === '"') {
+      inString = true;
+    } else if (c === '{' || c === '[') {
+      depth++;
+      max = Math.max(max, depth);
+    } else if (c === '}' || c === ']') {
+      depth--;
+    }
+  }
+  return max;
+}
+
+export function parseJson<T>(bytes: Buffer, limits: Limits, what: string): T {
+  if (bytes.length > limits.maxJsonBytes) {
+    throw reject('TOO_LARGE', what);
+  }
+  const text = bytes.toString('utf8');
+  if (jsonDepth(text) > limits.maxJsonDepth) {
+    throw reject('TOO_DEEP', what);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw reject('MALFORMED', what);
+  }
+}
+
+// ---- writing ------------------------------------------------------------------------------
+
+export interface PartSource extends ManifestPart {
+  /** Opens the part's bytes (called once, while the package is written). */
+  open: () => AsyncIterable<Buffer>;
+}
+
+/** A tar entry's size on the tape: a 512-byte header and the data padded to 512 bytes. */
+const tarEntrySize = (size: number) => 512 + Math.ceil(size / 512) * 512;
+/** Two zero blocks end a tar. */
+const TAR_END = 1024;
+
+/** The file name a package is written under: its marking, case, kind and sequence. */
+export function packageFileName(
+  manifest: Pick<Manifest, 'marking' | 'case' | 'kind' | 'sequence'>,
+): string {
+  const slug = (s: string) =>
+    s
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/[^A-Za-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .toUpperCase();
+  return `${slug(manifest.marking.text) || 'UNMARKED'}--${slug(manifest.case.ref)}--${manifest.kind}--${String(manifest.sequence).padStart(4, '0')}.awbpkg`;
+}
+
+function markingText(manifest: Manifest): string {
+  return [
+    manifest.marking.text,
+    '',
+    `Accreditation Workbench package: ${manifest.kind}, case ${manifest.case.ref}, sequence ${manifest.sequence}.`,
+    'The content is in package.p7m, a CMS AuthEnvelopedData encrypted to the recipient:',
+    '  openssl cms -decrypt -inform DER -in package.p7m -recip <cert.pem> -inkey <key.pem> -out content.tar',
+    '',
+  ].join('\n');
+}
+
+/** A stream to feed: Node's or streamx's (tar-stream's), which drain and close alike. */
+interface Sink {
+  write(chunk: Buffer): boolean;
+  once(event: 'drain' | 'close', listener: () => void): unknown;
+  off(event: 'drain' | 'close', listener: () => void): unknown;
+  destroyed: boolean;
+}
+
+/** Feeds `stream` with `chunk`, waiting while it is full; a stream destroyed meanwhile throws. */
+async function feed(stream: Sink, chunk: Buffer): Promise<void> {
+  if (stream.destroyed) {
+    throw new Error('the stream was closed');
+  }
+  if (!stream.write(chunk)) {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        stream.off('drain', done);
+        stream.off('close', done);
+        resolve();
+      };
+      stream.once('drain', done);
+      stream.once('close', done);
+    });
+    if (stream.destroyed) {
+      throw new Error('the stream was closed');
+    }
+  }
+}
+
+/**
+ * Writes a signed, encrypted package to `file`. The parts' hashes and sizes must be known (the
+ * manifest lists them before they are written); a part whose bytes differ fails the write, and
+ * a failed write leaves no file.
+ */
+export async function writePackage(
+  file: string,
+  args: {
+    manifest: Omit<Manifest, 'format' | 'version' | 'parts' | 'recipient'>;
+    parts: PartSource[];
+    signer: CmsSigner;
+    recipient: x509.X509Certificate;
+    onProgress?: (done: number, total: number) => void;
+  },
+): Promise<{ size: number; digest: string; manifest: Manifest }> {
+  const manifest: Manifest = {
+    format: PACKAGE_FORMAT,
+    version: PACKAGE_VERSION,
+    ...args.manifest,
+    recipient: createHash('sha256').update(Buffer.from(args.recipient.rawData)).digest('hex'),
+    parts: args.parts.map(({ path, sha256, size, type }) => ({ path, sha256, size, type })),
+  };
+  const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2));
+  const digest = createHash('sha256').update(manifestBytes).digest('hex');
+  const signature = await buildPadesCms(
+    createHash(args.signer.hash).update(manifestBytes).digest(),
+    args.signer,
+  );
+  const innerSize =
+    tarEntrySize(manifestBytes.length) +
+    tarEntrySize(signature.length) +
+    args.parts.reduce((n, p) => n + tarEntrySize(p.size), 0) +
+    TAR_END;
+  const sealedSize = envelopeSize(innerSize, args.recipient);
+  const total = args.parts.reduce((n, p) => n + p.size, 0);
+  let done = 0;
+
+  // The inner tar, produced as the envelope asks for it.
+  const inner = tar.pack();
+  const producing = (async () => {
+    const add = async (
+      name: string,
+      size: number,
+      source: AsyncIterable<Buffer>,
+      hash?: string,
+    ) => {
+      const entry = inner.entry({ name, size, mtime: new Date(0), mode: 0o600 });
+      const check = createHash('sha256');
+      let count = 0;
+      for await (const chunk of source) {
+        count += chunk.length;
+        if (hash) {
+          check.update(chunk);
+          done += chunk.length;
+          args.onProgress?.(done, total);
+        }
+        await feed(entry, chunk);
+      }
+      if (count !== size || (hash && check.digest('hex') !== hash)) {
+        throw new AppError('SAVE_FAILED', `The part ${name} is not what the manifest says`);
+      }
+      await new Promise<void>((resolve, reject_) =>
+        entry.end((error?: Error | null) => (error ? reject_(error) : resolve())),
+      );
+    };
+    await add('manifest.json', manifestBytes.length, Readable.from([manifestBytes]));
+    await add('manifest.p7s', signature.length, Readable.from([signature]));
+    for (const part of args.parts) {
+      await add(part.path, part.size, part.open(), part.sha256);
+    }
+    inner.finalize();
+  })();
+  producing.catch(() => inner.destroy());
+
+  const outer = tar.pack();
+  const out = createWriteStream(file, { mode: 0o600, flags: 'wx' });
+  const writing = pipeline(outer, out);
+  try {
+    outer.entry({ name: MARKING_FILE, mtime: new Date(0), mode: 0o600 }, markingText(manifest));
+    const envelope = outer.entry({
+      name: ENVELOPE_FILE,
+      size: sealedSize,
+      mtime: new Date(0),
+      mode: 0o600,
+    });
+    await writeEnvelope(
+      (chunk) => feed(envelope, chunk),
+      inner as AsyncIterable<Buffer>,
+      innerSize,
+      args.recipient,
+    );
+    await producing;
+    envelope.end(null);
+    outer.finalize();
+    await writing;
+  } catch (error) {
+    outer.destroy();
+    out.destroy();
+    await writing.catch(() => undefined);
+    await producing.catch(() => undefined);
+    await unlink(file).catch(() => undefined);
+    throw error instanceof AppError
+      ? error
+      : new AppError('SAVE_FAILED', 'The package could not be written');
+  }
+  return { size: (await stat(file)).size, digest, manifest };
+}
+
+// ---- reading ------------------------------------------------------------------------------
+
+export interface Sender {
+  certificate: x509.X509Certificate;
+  /** Every certificate the signature carries (for the path to an anchor). */
+  certificates: x509.X509Certificate[];
+}
+
+export interface ReadOptions {
+  /** This vault's decryption keys. */
+  keys: DecryptionKey[];
+  limits?: Limits;
+  onProgress?: (done: number, total: number) => void;
+  /**
+   * Decides, from the verified manifest and its signer, whether to read on: throws the refusal
+   * (the sender's trust and role, the sequence, the kind) before a single part is read.
+   */
+  authorize: (manifest: Manifest, digest: string, sender: Sender) => Promise<void> | void;
+  /**
+   * Receives a part's bytes while they are hashed; whatever it keeps is provisional until the
+   * read resolves. Returning null lets the part be hashed and buffered instead (JSON parts).
+   */
+  consume?: (part: ManifestPart, stream: Readable) => Promise<{ sha256: string }> | null;
+}
+
+export interface ReadPackage {
+  manifest: Manifest;
+  digest: string;
+  sender: Sender;
+  /** The outer marking, as it stands in clear beside the envelope. */
+  marking: string;
+  /** Parts not handed to `consume`, by path (JSON and small files). */
+  buffered: Map<string, Buffer>;
+}
+
+/**
+ * Reads a package through once: outer tar, envelope, manifest and signature (then `authorize`),
+ * every part, and the envelope's tag. Resolves only when everything verified.
+ */
+export async function readPackage(file: string, options: ReadOptions): Promise<ReadPackage> {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  let size: number;
+  try {
+    const s = await stat(file);
+    if (!s.isFile()) {
+      throw new Error('not a file');
+    }
+    size = s.size;
+  } catch {
+    throw reject('NOT_A_PACKAGE', 'the file cannot be read');
+  }
+  if (size > limits.maxTotalBytes) {
+    throw reject('TOO_LARGE');
+  }
+  const outer = tar.extract();
+  const source = createReadStream(file);
+  const reading = pipeline(source, outer).catch(() => undefined);
+  try {
+    const entries = outer[Symbol.asyncIterator]();
+    const first = await entries.next().catch(() => {
+      throw reject('NOT_A_PACKAGE', 'not a tar');
+    });
+    if (
+      first.done ||
+      first.value.header.name !== MARKING_FILE ||
+      first.value.header.type !== 'file' ||
+      (first.value.header.size ?? 0) > 8192
+    ) {
+      throw reject('NOT_A_PACKAGE', 'no marking first');
+    }
+    const markingBytes = await collect(bytesOf(first.value), 8192, MARKING_FILE);
+    const second = await entries.next();
+    if (
+      second.done ||
+      second.value.header.name !== ENVELOPE_FILE ||
+      second.value.header.type !== 'file'
+    ) {
+      throw reject('NOT_A_PACKAGE', 'no envelope');
+    }
+    const result = await readEnvelope(
+      bytesOf(second.value),
+      second.value.header.size ?? 0,
+      options,
+      limits,
+    );
+    const rest = await entries.next();
+    if (!rest.done) {
+      throw reject('UNLISTED_ENTRY', rest.value.header.name);
+    }
+    return { ...result, marking: markingBytes.toString('utf8').split('\n')[0] ?? '' };
+  } catch (error) {
+    source.destroy();
+    outer.destroy();
+    throw asRefusal(error);
+  } finally {
+    await reading;
+  }
+}
+
+function asRefusal(error: unknown): AppError {
+  if (error instanceof AppError) {
+    return error;
+  }
+  if (error instanceof EnvelopeError) {
+    return reject(error.reason, error.message);
+  }
+  return reject('MALFORMED', 'the package cannot be read');
+}
+
+/** A tar entry's bytes (streamx types its chunks as unknown; tar-stream yields Buffers). */
+const bytesOf = (entry: unknown) => entry as AsyncIterable<Buffer>;
+
+async function collect(stream: AsyncIterable<Buffer>, max: number, what: string): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size > max) {
+      throw reject('TOO_LARGE', what);
+    }
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts);
+}
+
+/** Reads the envelope from `stream` (`size` bytes): head, content through the inner tar, tag. */
+async function readEnvelope(
+  stream: AsyncIterable<Buffer>,
+  size: number,
+  options: ReadOptions,
+  limits: Limits,
+): Promise<Omit<ReadPackage, 'marking'>> {
+  const iterator = stream[Symbol.asyncIterator]();
+  // The head: buffered until its structure is read.
+  let pending = Buffer.alloc(0);
+  let head = null;
+  while (!head) {
+    const next = await iterator.next();
+    if (next.done) {
+      throw reject('NOT_A_PACKAGE', 'the envelope ends early');
+    }
+    pending = Buffer.concat([pending, next.value]);
+    head = readHead(pending.subarray(0, MAX_HEAD), size);
+  }
+  const cek = unwrapContentKey(head, options.keys);
+  const decipher = contentDecipher(head, cek);
+  cek.fill(0);
+  const plain = new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
+  const inner = tar.extract();
+  const innerDone = pipeline(plain, inner);
+  innerDone.catch(() => undefined);
+  // The content flows into the inner tar while its entries are read below; the 18 bytes after
+  // it are the authentication tag, checked once the content has passed.
+  const contentStart = head.headLength;
+  const contentEnd = contentStart + head.contentLength;
+  let position = 0;
+  let tail = Buffer.alloc(0);
+  const take = async (chunk: Buffer) => {
+    const start = position;
+    position += chunk.length;
+    const from = Math.max(start, contentStart);
+    const to = Math.min(position, contentEnd);
+    if (to > from) {
+      await feed(plain, decipher.update(chunk.subarray(from - start, to - start)));
+    }
+    if (position > contentEnd) {
+      tail = Buffer.concat([tail, chunk.subarray(Math.max(0, contentEnd - start))]);
+    }
+  };
+  const pumping = (async () => {
+    await take(pending);
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      await take(next.value);
+    }
+    if (position !== size) {
+      throw reject('NOT_A_PACKAGE', 'the envelope ends early');
+    }
+    try {
+      decipher.setAuthTag(readTag(tail));
+      decipher.final();
+    } catch {
+      throw reject('DECRYPTION_FAILED', 'the content does not authenticate');
+    }
+    plain.end();
+  })();
+  pumping.catch(() => plain.destroy());
+  try {
+    const result = await readInner(inner, options, limits);
+    await pumping;
+    await innerDone;
+    return result;
+  } catch (error) {
+    plain.destroy();
+    inner.destroy();
+    const pumpError = await pumping.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    // Content that does not authenticate is refused as such, whatever it made the tar say.
+    throw pumpError instanceof AppError ? pumpError : error;
+  }
+}
+
+/** The inner tar: manifest, signature (then the sender is authorised), then every part. */
+async function readInner(
+  inner: tar.Extract,
+  options: ReadOptions,
+  limits: Limits,
+): Promise<Omit<ReadPackage, 'marking'>> {
+  const entries = inner[Symbol.asyncIterator]();
+  const next = async (name: string) => {
+    const entry = await entries.next();
+    if (entry.done) {
+      throw reject('MISSING_PART', name);
+    }
+    const header = entry.value.header;
+    if (header.type !== 'file') {
+      throw reject('LINK', header.name);
+    }
+    if (header.name !== name) {
+      const bad = checkName(header.name);
+      throw reject(bad ?? 'UNLISTED_ENTRY', header.name);
+    }
+    return entry.value;
+  };
+  const manifestBytes = await collect(
+    bytesOf(await next('manifest.json')),
+    limits.maxJsonBytes,
+    'manifest',
+  );
+  const manifest = parseJson<Manifest>(manifestBytes, limits, 'manifest');
+  if (
+    manifest.format !== PACKAGE_FORMAT ||
+    manifest.version !== PACKAGE_VERSION ||
+    !Array.isArray(manifest.parts) ||
+    (manifest.kind !== 'submission' && manifest.kind !== 'decision') ||
+    typeof manifest.case?.id !== 'string' ||
+    !Number.isInteger(manifest.sequence)
+  ) {
+    throw reject('MALFORMED', 'manifest');
+  }
+  if (manifest.parts.length + 2 > limits.maxEntries) {
+    throw reject('TOO_MANY_ENTRIES');
+  }
+  const signatureBytes = await collect(
+    bytesOf(await next('manifest.p7s')),
+    1024 * 1024,
+    'signature',
+  );
+  let sender: Sender;
+  try {
+    const reading = verifyCms(signatureBytes, [manifestBytes]);
+    sender = {
+      certificate: readCertificate(reading.signer)!,
+      certificates: reading.certificates.flatMap((d) => readCertificate(d) ?? []),
+    };
+  } catch (error) {
+    throw reject('SIGNATURE_INVALID', error instanceof CmsError ? error.reason : 'unreadable');
+  }
+  const digest = createHash('sha256').update(manifestBytes).digest('hex');
+  await options.authorize(manifest, digest, sender);
+  const total = manifest.parts.reduce((n, p) => n + (Number(p.size) || 0), 0);
+  let done = 0;
+  const buffered = new Map<string, Buffer>();
+  const seen = new Set<string>();
+  for (const part of manifest.parts) {
+    const bad = checkName(part.path);
+    if (bad) {
+      throw reject(bad, String(part.path));
+    }
+    if (seen.has(part.path)) {
+      throw reject('DUPLICATE_ENTRY', part.path);
+    }
+    seen.add(part.path);
+    const entry = await next(part.path);
+    if (entry.header.size !== part.size) {
+      throw reject('HASH_MISMATCH', part.path);
+    }
+    const hash = createHash('sha256');
+    const tee = new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
+    const consumer = options.consume?.(part, tee) ?? null;
+    const keep: Buffer[] = [];
+    let got = 0;
+    try {
+      for await (const chunk of bytesOf(entry)) {
+        got += chunk.length;
+        done += chunk.length;
+        options.onProgress?.(done, total);
+        if (consumer) {
+          await feed(tee, chunk);
+        } else {
+          if (got > limits.maxJsonBytes) {
+            throw reject('TOO_LARGE', part.path);
+          }
+          hash.update(chunk);
+          keep.push(chunk);
+        }
+      }
+      tee.end();
+      const sha = consumer ? (await consumer).sha256 : hash.digest('hex');
+      if (got !== part.size || sha !== part.sha256) {
+        throw reject('HASH_MISMATCH', part.path);
+      }
+    } catch (error) {
+      tee.destroy();
+      await consumer?.catch(() => undefined);
+      throw error;
+    }
+    if (!consumer) {
+      buffered.set(part.path, Buffer.concat(keep));
+    }
+  }
+  const end = await entries.next();
+  if (!end.done) {
+    throw reject('UNLISTED_ENTRY', end.value.header.name);
+  }
+  return { manifest, digest, sender, buffered };
+}

@@ -1,0 +1,41 @@
+/**
+ * The exchange of packages as both sides see it: the kinds, and the reasons a package is
+ * refused — one each, so a wrong recipient, an untrusted sender, a replay and a wrong role read
+ * differently, in the command line and the window.
+ */
+export const PACKAGE_KINDS = ['submission', 'decision'] as const;
+export type PackageKind = (typeof PACKAGE_KINDS)[number];
+
+export const PACKAGE_REASONS = [
+  'NOT_A_PACKAGE',
+  'MALFORMED',
+  'PATH_TRAVERSAL',
+  'LINK',
+  'TOO_LARGE',
+  'TOO_MANY_ENTRIES',
+  'TOO_DEEP',
+  'DUPLICATE_ENTRY',
+  'UNLISTED_ENTRY',
+  'MISSING_PART',
+  'HASH_MISMATCH',
+  'WRONG_RECIPIENT',
+  'DECRYPTION_FAILED',
+  'SIGNATURE_INVALID',
+  'MARKING_MISMATCH',
+  'UNTRUSTED_SENDER',
+  'WRONG_SENDER_ROLE',
+  'NOT_SYSTEM_OWNER',
+  'WRONG_KIND',
+  'PACKAGE_REPLAYED',
+  'PACKAGE_STALE',
+  'OUT_OF_SEQUENCE',
+  'TRANSITION_NOT_ALLOWED',
+  'REFERENCE_CLASH',
+  'DOSSIER_MISMATCH',
+  'UNKNOWN_CASE',
+] as const;
+export type PackageReason = (typeof PACKAGE_REASONS)[number];
+
+export function isPackageReason(value: unknown): value is PackageReason {
+  return typeof value === 'string' && (PACKAGE_REASONS as readonly string[]).includes(value);
+}
