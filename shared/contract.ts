@@ -6,6 +6,7 @@
  * Channels are named `area:verb`.
  */
 import { z } from 'zod';
+import { REF_PREFIX } from './references';
 import { DomainSchema, SchemeSchema } from './classification';
 import {
   CaseFilter,
@@ -147,6 +148,8 @@ export const ProfileSchema = z
     name: z.string().trim().min(1).max(200),
     organisation: z.string().trim().min(1).max(200),
     role: RoleSchema,
+    /** The prefix of the vault's references; chosen at creation (default: the organisation's initials). */
+    referencePrefix: z.string().regex(REF_PREFIX).optional(),
   })
   .strict();
 export type Profile = z.infer<typeof ProfileSchema>;

@@ -57,7 +57,7 @@ const USAGE = `usage:
   awb trust remove <fingerprint> --vault <folder> --passphrase-file <file>
   awb verify <file.pdf> [--trust <certificates.pem>]... [--crl <file.crl>]... [--json]
   awb verify <file.pdf> --vault <folder> --passphrase-file <file> [--json]
-  awb vault create <folder> --passphrase-file <file> [--name <n>] [--organisation <o>] [--role accreditor|system_owner] [--json]
+  awb vault create <folder> --passphrase-file <file> [--name <n>] [--organisation <o>] [--role accreditor|system_owner] [--prefix <ref prefix>] [--json]
   awb vault check <folder> --passphrase-file <file> [--anchor <rows>:<sha256>] [--json]
   awb vault change-passphrase <folder> --passphrase-file <file> --new-passphrase-file <file> [--json]
   awb vault new-recovery-key <folder> --passphrase-file <file> [--json]
@@ -107,6 +107,7 @@ async function vaultCommand(io: CliIo, argv: string[]): Promise<Record<string, u
       name: { type: 'string' },
       organisation: { type: 'string' },
       role: { type: 'string' },
+      prefix: { type: 'string' },
       anchor: { type: 'string' },
       json: { type: 'boolean' },
     },
@@ -128,6 +129,7 @@ async function vaultCommand(io: CliIo, argv: string[]): Promise<Record<string, u
         name: values.name ?? 'Vault owner',
         organisation: values.organisation ?? 'Unspecified organisation',
         role,
+        ...(values.prefix ? { referencePrefix: values.prefix } : {}),
       };
       const { vault, recoveryKey } = await Vault.create(folder, passphrase, profile, io.config);
       await vault.close();

@@ -41,6 +41,7 @@ import {
   type CaseType,
   type DecisionType,
 } from '../../shared/lifecycle';
+import { newRef } from '../db/refs';
 import { optional, queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
 import { today, type RegisterService } from './register';
@@ -173,8 +174,7 @@ export class CaseService {
       this.register.scheme(),
     );
     const id = randomUUID();
-    const count = Number(all(this.db, 'SELECT count(*) AS c FROM cases')[0]?.c ?? 0);
-    const ref = `CASE-${new Date().getUTCFullYear()}-${String(count + 1).padStart(4, '0')}`;
+    const ref = newRef(this.db, 'CASE');
     const now = new Date().toISOString();
     await this.vault().change(
       {

@@ -34,6 +34,7 @@ import { renderPdf, type WorkerLauncher } from '../documents/render';
 import { sha256Hex } from '../signing/hash';
 import { prepareForSigning, signPdf } from '../signing/sign';
 import { fingerprintOf, readCertificate } from '../signing/x509';
+import { newRef } from '../db/refs';
 import { auditHead } from '../db/audit';
 import { optional, queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
@@ -626,8 +627,7 @@ export class DecisionService {
       ? (input.validTo ?? this.defaultValidTo(caseId, input.type, validFrom))
       : null;
     const snapshot = this.dossierSnapshot(caseId);
-    const count = Number(all(this.db, 'SELECT count(*) AS c FROM decisions')[0]?.c ?? 0);
-    const ref = `DEC-${today().slice(0, 4)}-${String(count + 1).padStart(4, '0')}`;
+    const ref = newRef(this.db, 'DEC');
     const required = this.signaturesRequired(caseId, input.type);
     const spec = this.decisionSpec(
       caseId,

@@ -31,6 +31,7 @@ import {
   type RiskSubstance,
   type Treatment,
 } from '../../shared/risk';
+import { newRef } from '../db/refs';
 import { optional, queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
 import { today } from './register';
@@ -442,8 +443,7 @@ export class RiskService {
     const criteria = this.requireCriteria();
     const { input, matrix, assessed } = this.validated(raw, criteria);
     const id = randomUUID();
-    const count = Number(all(this.db, 'SELECT count(*) AS c FROM risks')[0]?.c ?? 0);
-    const ref = `RISK-${String(count + 1).padStart(4, '0')}`;
+    const ref = newRef(this.db, 'RISK');
     const now = new Date().toISOString();
     await this.vault().change(
       { action: 'risk.create', entityType: 'risk', entityId: id, changes: { ref, ...input } },

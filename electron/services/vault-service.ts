@@ -94,7 +94,12 @@ export class VaultService {
     return {
       state: 'unlocked',
       folder: v.folder,
-      profile: { name: v.actor.name, organisation: v.actor.organisation, role: v.actor.role },
+      profile: {
+        name: v.actor.name,
+        organisation: v.actor.organisation,
+        role: v.actor.role,
+        ...(v.meta('ref_prefix') ? { referencePrefix: v.meta('ref_prefix')! } : {}),
+      },
       recoveryKey: {
         present: v.hasRecoverySlot,
         createdAt: v.meta('recovery_key_created_at'),

@@ -17,6 +17,7 @@ import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'sql.js';
 import { AppError } from '../../shared/errors';
+import { REF_PREFIX, suggestPrefix } from '../../shared/references';
 import {
   anchorMismatch,
   appendAudit,
@@ -87,6 +88,8 @@ export interface Profile {
   name: string;
   organisation: string;
   role: Actor['role'];
+  /** The prefix of the vault's references (default: the organisation's initials). */
+  referencePrefix?: string;
 }
 
 export type Secret = { passphrase: string } | { recoveryKey: string };
@@ -296,7 +299,14 @@ export class Vault {
       recovery.bytes.fill(0);
       const db = await openDatabase();
       const now = config.now();
-      const actor: Actor = { id: randomUUID(), ...profile };
+      const { referencePrefix, ...person } = profile;
+      const prefix = referencePrefix ?? suggestPrefix(profile.organisation);
+      if (!REF_PREFIX.test(prefix)) {
+        throw new AppError('VALIDATION_FAILED', 'The reference prefix is 2-10 capital letters or digits', {
+          field: 'referencePrefix',
+        });
+      }
+      const actor: Actor = { id: randomUUID(), ...person };
       db.run('BEGIN');
       db.run(
         'INSERT INTO users (id, name, organisation, role, created_at) VALUES (?, ?, ?, ?, ?)',
@@ -307,6 +317,7 @@ export class Vault {
         ['created_at', now.toISOString()],
         ['owner_id', actor.id],
         ['recovery_key_created_at', now.toISOString()],
+        ['ref_prefix', prefix],
       ];
       for (const [key, value] of meta) {
         db.run('INSERT INTO vault_meta (key, value) VALUES (?, ?)', [key, value]);
@@ -318,7 +329,7 @@ export class Vault {
           action: 'vault.create',
           entityType: 'vault',
           entityId: meta[0]?.[1] ?? '',
-          changes: { profile },
+          changes: { profile: { ...person, referencePrefix: prefix } },
         },
         now,
       );

@@ -64,6 +64,10 @@ export const da: Messages = {
   'vault.create.step3': 'Trin 3 af 3: gendannelsesnøgle',
   'vault.create.name': 'Dit navn',
   'vault.create.organisation': 'Organisation',
+  'vault.create.prefix': 'Referencepræfiks',
+  'vault.create.prefixHelp':
+    'Indleder hver sags-, afgørelses- og risikoreference, boksen udsteder, så de er entydige på tværs af bærbare: {example}. Det kan ikke ændres senere.',
+  'vault.create.prefixInvalid': 'Brug 2 til 10 store bogstaver eller cifre, der begynder med et bogstav.',
   'vault.create.role': 'Din rolle',
   'vault.create.roleHelp':
     'Alle dine ændringer registreres i revisionssporet under dette navn og denne rolle.',

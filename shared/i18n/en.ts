@@ -62,6 +62,10 @@ export const en = {
   'vault.create.step3': 'Step 3 of 3: recovery key',
   'vault.create.name': 'Your name',
   'vault.create.organisation': 'Organisation',
+  'vault.create.prefix': 'Reference prefix',
+  'vault.create.prefixHelp':
+    'Starts every case, decision and risk reference this vault issues, so they stay unique across laptops: {example}. It cannot be changed later.',
+  'vault.create.prefixInvalid': 'Use 2 to 10 capital letters or digits, starting with a letter.',
   'vault.create.role': 'Your role',
   'vault.create.roleHelp':
     'Every change you make is recorded in the audit trail under this name and role.',

@@ -166,7 +166,7 @@ describe('decisions', () => {
         { text: 'Clearances for two administrators issued', dueDate: addMonths(today(), 3) },
       ],
     });
-    expect(issued.ref).toMatch(/^DEC-\d{4}-\d{4}$/);
+    expect(issued.ref).toMatch(/^NISA-DEC-\d{4}-\d{4}$/);
     // NATO SECRET: an approval needs four eyes, so one signature does not decide the case.
     expect(issued.status).toBe('awaiting_countersignature');
     expect(services.cases.getCase(caseId).state).toBe('decision_pending');

@@ -97,7 +97,7 @@ describe('risk register', () => {
     const riskId = await services.risks.createRisk(riskOn(id));
     const risk = services.risks.getRisk(riskId);
     expect(risk).toMatchObject({
-      ref: 'RISK-0001',
+      ref: 'NISA-RISK-0001',
       inherentLevel: 'high',
       residualLevel: 'moderate',
       authority: 'accreditor',

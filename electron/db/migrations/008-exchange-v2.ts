@@ -60,11 +60,14 @@ export const m008ExchangeV2 = {
       ) STRICT;
       CREATE INDEX dossier_snapshots_case ON dossier_snapshots (case_id);
     `);
+    // A vault made before prefixes gets its organisation's initials (a new one chooses at creation).
     const organisation = db.exec(
       "SELECT organisation FROM users WHERE id = (SELECT value FROM vault_meta WHERE key = 'owner_id')",
     )[0]?.values[0]?.[0];
-    db.run("INSERT OR IGNORE INTO vault_meta (key, value) VALUES ('ref_prefix', ?)", [
-      suggestPrefix(typeof organisation === 'string' ? organisation : ''),
-    ]);
+    if (typeof organisation === 'string') {
+      db.run("INSERT OR IGNORE INTO vault_meta (key, value) VALUES ('ref_prefix', ?)", [
+        suggestPrefix(organisation),
+      ]);
+    }
   },
 };

@@ -7,6 +7,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { Profile } from '../../../shared/contract';
 import type { ErrorCode } from '../../../shared/errors';
 import { errorMessage } from '../../../shared/i18n';
+import { REF_PREFIX, suggestPrefix } from '../../../shared/references';
 import { callRaw } from '../api';
 import { Field } from '../components/Field';
 import { NewPassphrase, newPassphraseReady } from '../components/NewPassphrase';
@@ -241,6 +242,11 @@ function Create() {
         : null;
   const nameError = touched && !profile.name.trim() ? t('vault.required') : null;
   const orgError = touched && !profile.organisation.trim() ? t('vault.required') : null;
+  // The prefix of the vault's references: the organisation's initials unless the user types one.
+  const [prefix, setPrefix] = useState('');
+  const referencePrefix = prefix.trim() || suggestPrefix(profile.organisation);
+  const prefixError =
+    touched && !REF_PREFIX.test(referencePrefix) ? t('vault.create.prefixInvalid') : null;
   const context = [profile.name, profile.organisation];
   const ready = newPassphraseReady(passphrase, repeat, context);
 
@@ -251,7 +257,8 @@ function Create() {
       folder.trim() &&
       isAbsolutePath(folder.trim()) &&
       profile.name.trim() &&
-      profile.organisation.trim()
+      profile.organisation.trim() &&
+      REF_PREFIX.test(referencePrefix)
     ) {
       setStep(2);
     }
@@ -264,7 +271,11 @@ function Create() {
     }
     setBusy(true);
     setError(null);
-    const r = await callRaw('vault:create', { folder: folder.trim(), passphrase, profile });
+    const r = await callRaw('vault:create', {
+      folder: folder.trim(),
+      passphrase,
+      profile: { ...profile, referencePrefix },
+    });
     setBusy(false);
     if (r.ok) {
       setRecoveryKey(r.value.recoveryKey);
@@ -294,6 +305,16 @@ function Create() {
           error={orgError}
           autoComplete="organization"
           name="organisation"
+        />
+        <Field
+          label={t('vault.create.prefix')}
+          help={t('vault.create.prefixHelp', { example: `${referencePrefix}-CASE-2026-0001` })}
+          value={prefix}
+          placeholder={suggestPrefix(profile.organisation)}
+          onChange={(e) => setPrefix(e.target.value.toUpperCase())}
+          error={prefixError}
+          name="referencePrefix"
+          maxLength={10}
         />
         <fieldset className="field-group">
           <legend>{t('vault.create.role')}</legend>
