@@ -6,6 +6,7 @@
  * Channels are named `area:verb`.
  */
 import { z } from 'zod';
+import { PACKAGE_KINDS, TRUST_ROLES } from './exchange';
 import { REF_PREFIX } from './references';
 import { DomainSchema, SchemeSchema } from './classification';
 import {
@@ -533,6 +534,7 @@ const IdentityRow = z.object({
   id: z.string(),
   label: z.string(),
   kind: z.enum(['pkcs12', 'self_signed', 'pkcs11']),
+  usage: z.enum(['signing', 'encryption']),
   token: z.string().nullable(),
   algorithm: z.string(),
   subject: z.string(),
@@ -551,6 +553,8 @@ const PackagePreview = z.object({
   caseExists: z.boolean(),
   sender: z.string(),
   signer: z.string(),
+  sequence: z.number().int(),
+  marking: z.string(),
   encrypted: z.boolean(),
   changes: z.array(z.string()),
 });
@@ -923,6 +927,9 @@ export const contract = {
             notAfter: z.string(),
             addedAt: z.string(),
             addedBy: z.string(),
+            role: z.enum(TRUST_ROLES),
+            canSign: z.boolean(),
+            canEncrypt: z.boolean(),
           }),
         ),
         crls: z.array(
@@ -978,14 +985,28 @@ export const contract = {
         label: z.string().trim().min(1).max(200),
         data: Base64(1024 * 1024),
         password: z.string().max(1000),
+        usage: z.enum(['signing', 'encryption']).default('signing'),
       })
       .strict(),
     IdOutput,
   ),
   'identities:certificate': invoke(IdInput, z.object({ pem: z.string() }).strict()),
+  /** The certificates a counterpart needs: this signing identity's chain and every encryption certificate. */
+  'identities:exchangeCertificates': invoke(IdInput, z.object({ pem: z.string() }).strict()),
   'trust:add': invoke(
-    z.object({ pem: z.string().max(256 * 1024) }).strict(),
+    z
+      .object({
+        pem: z.string().max(256 * 1024),
+        role: z.enum(TRUST_ROLES).default('documents'),
+      })
+      .strict(),
     z.object({ fingerprints: z.array(z.string()) }).strict(),
+  ),
+  'trust:setRole': invoke(
+    z
+      .object({ fingerprint: z.string().regex(/^[0-9a-f]{64}$/), role: z.enum(TRUST_ROLES) })
+      .strict(),
+    z.object({ updated: z.literal(true) }).strict(),
   ),
   'trust:addCrl': invoke(
     z.object({ data: Base64(16 * 1024 * 1024) }).strict(),
@@ -1068,18 +1089,30 @@ export const contract = {
     z.object({ pdf: Base64(50 * 1024 * 1024) }).strict(),
     VerificationSchema,
   ),
+  'packages:recipients': invoke(
+    z.object({ kind: z.enum(PACKAGE_KINDS) }).strict(),
+    z
+      .object({
+        recipients: z.array(
+          z.object({ fingerprint: z.string(), subject: z.string(), notAfter: z.string() }),
+        ),
+      })
+      .strict(),
+  ),
   'packages:export': invoke(
     z
       .object({
         caseId: z.string().uuid(),
-        kind: z.enum(['submission', 'decision']),
+        kind: z.enum(PACKAGE_KINDS),
         identityId: z.string().uuid(),
         folder: AbsolutePath,
-        recipientPem: z
+        /** The recipient's encryption certificate; may be left out when only one is trusted. */
+        recipient: z
           .string()
-          .max(64 * 1024)
+          .regex(/^[0-9a-f]{64}$/)
           .nullable()
           .optional(),
+        pin: z.string().max(256).nullable().optional(),
       })
       .strict(),
     z
@@ -1088,7 +1121,9 @@ export const contract = {
         sha256: z.string(),
         size: z.number(),
         parts: z.number(),
-        encrypted: z.boolean(),
+        sequence: z.number().int(),
+        recipient: z.string(),
+        encrypted: z.literal(true),
       })
       .strict(),
   ),
@@ -1108,6 +1143,8 @@ export const contract = {
             fingerprint: z.string(),
             sha256: z.string(),
             size: z.number(),
+            sequence: z.number().int().nullable(),
+            marking: z.string(),
             at: z.string(),
             actor: z.string(),
           }),

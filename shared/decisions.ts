@@ -40,6 +40,8 @@ export const SelfSignedInput = z
     organisation: z.string().trim().min(2).max(64),
     validYears: z.number().int().min(1).max(10).default(3),
     algorithm: z.enum(KEY_ALGORITHMS).default('rsa-3072'),
+    /** A signing key, or a separate key that receives encrypted packages. */
+    usage: z.enum(['signing', 'encryption']).default('signing'),
   })
   .strict();
 

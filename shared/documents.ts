@@ -50,6 +50,8 @@ export interface DocumentSpec {
   pageLabel: string;
   issuer: string;
   date: string;
+  /** Words for the PDF's Keywords entry (a letter names its dossier: "dossier-sha256:<hex>"). */
+  keywords?: string[];
   sections: Section[];
 }
 

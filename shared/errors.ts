@@ -56,6 +56,9 @@ export const ERROR_CODES = [
   'COUNTERSIGNATURE_REFUSED',
   // vault integrity
   'VAULT_BUSY',
+  // exchange v2
+  'EXPORT_REFUSED',
+  'NO_RECIPIENT',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -4,6 +4,17 @@
  * differently, in the command line and the window.
  */
 export const PACKAGE_KINDS = ['submission', 'decision'] as const;
+
+/**
+ * What a trusted certificate may do beyond verifying documents: send decision packages (and
+ * receive submissions: 'authority') or send submissions (and receive decisions: 'owner').
+ */
+export const TRUST_ROLES = ['documents', 'authority', 'owner'] as const;
+export type TrustRole = (typeof TRUST_ROLES)[number];
+
+export function isTrustRole(value: unknown): value is TrustRole {
+  return typeof value === 'string' && (TRUST_ROLES as readonly string[]).includes(value);
+}
 export type PackageKind = (typeof PACKAGE_KINDS)[number];
 
 export const PACKAGE_REASONS = [

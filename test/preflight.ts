@@ -15,6 +15,9 @@ const TOOLS: [command: string, pkg: string][] = [
   ['openssl', 'openssl'],
   ['softhsm2-util', 'softhsm2'],
   ['pkcs11-tool', 'opensc'],
+  // The documented openssl walk-through of a package (docs/package-format.md) is run as written.
+  ['jq', 'jq'],
+  ['tar', 'tar'],
 ];
 const FILES: [path: string, pkg: string][] = [['/usr/lib/softhsm/libsofthsm2.so', 'softhsm2']];
 

@@ -16,14 +16,23 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Profile } from '../../shared/contract';
 import { AppError, isAppError, type ErrorCode } from '../../shared/errors';
-import { errorMessage } from '../../shared/i18n';
+import { citedDossier } from '../../shared/dossier';
+import { isTrustRole } from '../../shared/exchange';
+import { errorMessage, reasonMessage } from '../../shared/i18n';
 import { passphraseStrength } from '../../shared/passphrase';
 import { combinedImpact } from '../../shared/risk';
 import { createServices, type VaultServices } from '../services';
+import { readDossier } from '../documents/dossier';
 import { sha256Hex } from '../signing/hash';
-import { verifyPdf } from '../signing/verify';
+import { signedKeywords, verifyPdf } from '../signing/verify';
 import { readCertificates, readCrl } from '../signing/x509';
-import { seedDemo, seedDemoCases, seedDemoDecision, seedDemoRisks } from '../services/demo';
+import {
+  seedDemo,
+  seedDemoCases,
+  seedDemoDecision,
+  seedDemoExchange,
+  seedDemoRisks,
+} from '../services/demo';
 import { checkVault, failureCode, type VaultCheckReport } from '../vault/check';
 import { PRODUCTION_CONFIG, Vault, type VaultConfig } from '../vault/vault';
 
@@ -44,19 +53,23 @@ const USAGE = `usage:
   awb dashboard --vault <folder> --passphrase-file <file> [--json]
   awb export decision --vault <folder> --passphrase-file <file> --case <id|ref> --out <file.pdf>
   awb export dossier --vault <folder> --passphrase-file <file> --case <id|ref> --out <file.pdf> [--language da|en]
+  awb export dossier --format json --vault <folder> --passphrase-file <file> --case <id|ref> --out <dossier.json>
   awb export records --vault <folder> --passphrase-file <file> --out <file.pdf> [--language da|en]
-  awb export package --kind submission|decision --vault <folder> --passphrase-file <file> --case <id|ref> --out <file> [--identity <label|fingerprint>] [--to <recipient.pem>]
+  awb export package --kind submission|decision --vault <folder> --passphrase-file <file> --case <id|ref> --out <folder> [--identity <label|fingerprint>] [--recipient <sha256>] [--pin-file <file>]
   awb import package <file> --vault <folder> --passphrase-file <file> [--dry-run] [--json]
   awb identity list --vault <folder> --passphrase-file <file> [--json]
-  awb identity create --label <l> --name <n> --organisation <o> [--algorithm rsa-3072|ec-p256|ec-p384] --vault <folder> --passphrase-file <file>
-  awb identity import <file.p12> --password-file <file> --label <l> --vault <folder> --passphrase-file <file>
+  awb identity create --label <l> --name <n> --organisation <o> [--algorithm rsa-3072|ec-p256|ec-p384] [--usage signing|encryption] --vault <folder> --passphrase-file <file>
+  awb identity import <file.p12> --password-file <file> --label <l> [--usage signing|encryption] --vault <folder> --passphrase-file <file>
+  awb identity certificates --identity <label|fingerprint> --out <file.pem> --vault <folder> --passphrase-file <file>
   awb identity token-list --pkcs11-module <lib> --vault <folder> --passphrase-file <file> [--json]
   awb identity add-token --fingerprint <sha256> --label <l> [--chain <chain.pem>] --pkcs11-module <lib> --vault <folder> --passphrase-file <file>
-  awb trust add <certificate.pem|crl> --vault <folder> --passphrase-file <file>
+  awb trust add <certificate.pem|crl> [--role documents|authority|owner] --vault <folder> --passphrase-file <file>
   awb trust list --vault <folder> --passphrase-file <file> [--json]
   awb trust remove <fingerprint> --vault <folder> --passphrase-file <file>
   awb verify <file.pdf> [--trust <certificates.pem>]... [--crl <file.crl>]... [--json]
   awb verify <file.pdf> --vault <folder> --passphrase-file <file> [--json]
+  awb verify <letter.pdf> --dossier <dossier.json> [--trust <certificates.pem>]... [--json]
+  awb verify <file.awbpkg> --vault <folder> --passphrase-file <file> [--json]
   awb vault create <folder> --passphrase-file <file> [--name <n>] [--organisation <o>] [--role accreditor|system_owner] [--prefix <ref prefix>] [--json]
   awb vault check <folder> --passphrase-file <file> [--anchor <rows>:<sha256>] [--json]
   awb vault change-passphrase <folder> --passphrase-file <file> --new-passphrase-file <file> [--json]
@@ -229,9 +242,12 @@ async function withVault<T>(
       system: { type: 'string' },
       out: { type: 'string' },
       language: { type: 'string' },
+      format: { type: 'string' },
       kind: { type: 'string' },
       identity: { type: 'string' },
-      to: { type: 'string' },
+      recipient: { type: 'string' },
+      role: { type: 'string' },
+      usage: { type: 'string' },
       'dry-run': { type: 'boolean' },
       json: { type: 'boolean' },
       label: { type: 'string' },
@@ -406,7 +422,7 @@ function findCase(services: VaultServices, wanted: string | undefined): string {
 
 /** The signing identity named by --identity (label or fingerprint prefix), else the first valid one. */
 function pickIdentity(services: VaultServices, wanted: string | boolean | undefined): string {
-  const valid = services.signing.identities().filter((i) => !i.expired);
+  const valid = services.signing.identities().filter((i) => !i.expired && i.usage === 'signing');
   const found =
     typeof wanted === 'string'
       ? valid.find((i) => i.label === wanted || i.fingerprint.startsWith(wanted.toLowerCase()))
@@ -417,18 +433,7 @@ function pickIdentity(services: VaultServices, wanted: string | boolean | undefi
   return found.id;
 }
 
-function readCertificate(io: CliIo, path: string | boolean | undefined): string | null {
-  if (typeof path !== 'string') {
-    return null;
-  }
-  try {
-    return readFileSync(resolve(io.cwd, path), 'utf8');
-  } catch {
-    throw new UsageError(`cannot read the certificate ${path}`);
-  }
-}
-
-/** `awb export package --kind submission|decision`: a signed (optionally encrypted) package. */
+/** `awb export package --kind submission|decision`: a signed package, encrypted to the recipient. */
 async function exportPackage(io: CliIo, argv: string[]): Promise<Record<string, unknown>> {
   return withVault(
     io,
@@ -438,17 +443,24 @@ async function exportPackage(io: CliIo, argv: string[]): Promise<Record<string, 
         throw new UsageError('--kind submission|decision');
       }
       if (typeof values.out !== 'string') {
-        throw new UsageError('missing --out <file>');
+        throw new UsageError('missing --out <folder>');
       }
       const caseId = findCase(services, values.case as string | undefined);
-      const options = {
-        identityId: pickIdentity(services, values.identity),
-        recipientCertPem: readCertificate(io, values.to),
-      };
-      const file = resolve(io.cwd, values.out);
-      return values.kind === 'submission'
-        ? services.exchange.exportSubmission(caseId, file, options)
-        : services.exchange.exportDecision(caseId, file, options);
+      const pin =
+        typeof values['pin-file'] === 'string'
+          ? readSecret(io, values['pin-file'], 'pin-file')
+          : null;
+      const result = await services.exchange.exportPackage(
+        values.kind,
+        caseId,
+        resolve(io.cwd, values.out),
+        {
+          identityId: pickIdentity(services, values.identity),
+          pin,
+          recipient: typeof values.recipient === 'string' ? values.recipient.toLowerCase() : null,
+        },
+      );
+      return { ...result };
     },
     'write',
   );
@@ -463,7 +475,7 @@ async function trustCommand(io: CliIo, argv: string[]): Promise<Record<string, u
   return withVault(
     io,
     rest,
-    async ({ signing }, _values, _vault, positionals) => {
+    async ({ signing }, values, _vault, positionals) => {
       const [arg] = positionals;
       if (verb === 'add') {
         const bytes = readInput(io, arg, '<certificate.pem|crl>');
@@ -471,7 +483,11 @@ async function trustCommand(io: CliIo, argv: string[]): Promise<Record<string, u
         if (readCrl(bytes)) {
           return { crl: await signing.addCrl(bytes) };
         }
-        return { added: await signing.trust(bytes) };
+        const role = values.role ?? 'documents';
+        if (!isTrustRole(role)) {
+          throw new UsageError('--role documents|authority|owner');
+        }
+        return { added: await signing.trust(bytes, role), role };
       }
       if (verb === 'remove') {
         if (!arg) {
@@ -504,14 +520,15 @@ function readInput(io: CliIo, path: string | boolean | undefined, what: string):
 /** `awb identity list|create|import|token-list|add-token`: the vault's signing identities. */
 async function identityCommand(io: CliIo, argv: string[]): Promise<Record<string, unknown>> {
   const [verb, ...rest] = argv;
-  const verbs = ['list', 'create', 'import', 'token-list', 'add-token'];
+  const verbs = ['list', 'create', 'import', 'token-list', 'add-token', 'certificates'];
   if (!verb || !verbs.includes(verb)) {
     throw new UsageError(`unknown identity command: ${verb ?? ''}`);
   }
   return withVault(
     io,
     rest,
-    async ({ signing }, values, _vault, positionals) => {
+    async (services, values, _vault, positionals) => {
+      const { signing } = services;
       const label = typeof values.label === 'string' ? values.label : undefined;
       switch (verb) {
         case 'create':
@@ -521,6 +538,7 @@ async function identityCommand(io: CliIo, argv: string[]): Promise<Record<string
               commonName: values.name,
               organisation: values.organisation,
               algorithm: values.algorithm ?? 'rsa-3072',
+              usage: values.usage ?? 'signing',
             }),
           };
         case 'import': {
@@ -530,10 +548,26 @@ async function identityCommand(io: CliIo, argv: string[]): Promise<Record<string
             values['password-file'] as string | undefined,
             'password-file',
           );
-          return { id: await signing.importPkcs12(bytes, password, label ?? positionals[0]!) };
+          const usage = values.usage ?? 'signing';
+          if (usage !== 'signing' && usage !== 'encryption') {
+            throw new UsageError('--usage signing|encryption');
+          }
+          return {
+            id: await signing.importPkcs12(bytes, password, label ?? positionals[0]!, usage),
+          };
         }
         case 'token-list':
           return { certificates: signing.tokenCertificates() };
+        case 'certificates': {
+          // What the other side needs: this signing chain and the encryption certificates.
+          if (typeof values.out !== 'string') {
+            throw new UsageError('missing --out <file.pem>');
+          }
+          const pem = signing.exchangeCertificates(pickIdentity(services, values.identity));
+          const file = resolve(io.cwd, values.out);
+          writeFileSync(file, pem);
+          return { file, certificates: readCertificates(pem).map((c) => c.subject) };
+        }
         case 'add-token': {
           if (typeof values.fingerprint !== 'string' || !label) {
             throw new UsageError('missing --fingerprint <sha256> or --label <l>');
@@ -554,7 +588,7 @@ async function identityCommand(io: CliIo, argv: string[]): Promise<Record<string
           return { identities: signing.identities() };
       }
     },
-    verb === 'list' || verb === 'token-list' ? 'read' : 'write',
+    verb === 'list' || verb === 'token-list' || verb === 'certificates' ? 'read' : 'write',
   );
 }
 
@@ -598,6 +632,14 @@ async function exportCommand(io: CliIo, argv: string[]): Promise<Record<string, 
     }
     const language = values.language === 'en' ? 'en' : 'da';
     const { decisions } = services;
+    // The dossier as data: the canonical JSON a decision cites (or the dossier as it is now).
+    if (what === 'dossier' && values.format === 'json') {
+      const caseId = findCase(services, values.case as string | undefined);
+      const dossier = decisions.decidedDossier(caseId) ?? decisions.dossierSnapshot(caseId);
+      const file = resolve(io.cwd, out);
+      writeFileSync(file, dossier.json);
+      return { file, sha256: dossier.sha256, decided: 'decisionRef' in dossier };
+    }
     let pdf: Buffer;
     if (what === 'decision') {
       pdf = await decisions.decisionPdf(findCase(services, values.case as string | undefined));
@@ -631,14 +673,24 @@ async function verifyCommand(
       crl: { type: 'string', multiple: true },
       vault: { type: 'string' },
       'passphrase-file': { type: 'string' },
+      dossier: { type: 'string' },
       json: { type: 'boolean' },
     },
   });
   const [fileArg] = positionals;
-  const pdf = readInput(io, fileArg, '<file>');
+  const bytes = readInput(io, fileArg, '<file>');
+  const file = resolve(io.cwd, fileArg!);
+  // A package (a tar: "ustar" at 257) is opened with the vault's keys and checked through.
+  if (bytes.subarray(257, 262).toString('latin1') === 'ustar') {
+    if (!values.vault) {
+      throw new UsageError('a package is verified with the receiving vault: --vault <folder>');
+    }
+    const check = await withVault(io, argv, ({ exchange }) => exchange.verifyPackage(file));
+    return { ok: check.valid, result: { file, ...check } };
+  }
   let verification: Awaited<ReturnType<typeof verifyPdf>>;
   if (values.vault) {
-    verification = await withVault(io, argv, ({ signing }) => signing.verify(pdf));
+    verification = await withVault(io, argv, ({ signing }) => signing.verify(bytes));
   } else {
     const anchors = (values.trust ?? []).flatMap((path) => {
       const certs = readCertificates(readInput(io, path, '--trust'));
@@ -654,11 +706,31 @@ async function verifyCommand(
       }
       return crl;
     });
-    verification = await verifyPdf(pdf, { anchors, crls });
+    verification = await verifyPdf(bytes, { anchors, crls });
   }
+  // With --dossier: the letter's signed keywords cite that file's SHA-256.
+  let dossier: Record<string, unknown> | null = null;
+  if (values.dossier) {
+    const read = readDossier(readInput(io, values.dossier, '--dossier'));
+    const cited = citedDossier(signedKeywords(bytes));
+    dossier = {
+      file: resolve(io.cwd, values.dossier),
+      sha256: read.sha256,
+      cited,
+      problem: 'problem' in read ? read.problem : null,
+      matches: !('problem' in read) && cited === read.sha256,
+    };
+  }
+  const ok = verification.valid && (dossier === null || dossier.matches === true);
   return {
-    ok: verification.valid,
-    result: { file: resolve(io.cwd, fileArg!), sha256: sha256Hex(pdf), ...verification },
+    ok,
+    result: {
+      file,
+      sha256: sha256Hex(bytes),
+      ...verification,
+      ...(dossier ? { dossier } : {}),
+      ...(dossier && !dossier.matches && verification.valid ? { reason: 'DOSSIER_MISMATCH' } : {}),
+    },
   };
 }
 
@@ -685,16 +757,40 @@ async function demoCommand(io: CliIo, argv: string[]): Promise<Record<string, un
     },
     io.config,
   );
+  // The system owner's laptop, for the package round trip: a vault of its own beside this one.
+  const ownerFolder = join(folder, 'exports', 'owner-vault');
+  const owner = await Vault.create(
+    ownerFolder,
+    passphrase,
+    { name: 'Demo Systemejer', organisation: 'Forsvarets Demoenhed', role: 'system_owner' },
+    io.config,
+  );
   try {
     const services = createServices(() => vault);
     const counts = await seedDemo(services.register);
     const caseCounts = await seedDemoCases(services.cases, services.register, vault);
     const riskCounts = await seedDemoRisks(services);
     const exports = await seedDemoDecision(services, join(folder, 'exports'));
+    const packages = await seedDemoExchange(
+      { services, vault },
+      { services: createServices(() => owner.vault), vault: owner.vault },
+      join(folder, 'exports'),
+    );
     await vault.save();
-    return { folder, recoveryKey, ...counts, ...caseCounts, ...riskCounts, exports };
+    await owner.vault.save();
+    return {
+      folder,
+      recoveryKey,
+      ownerVault: ownerFolder,
+      ownerRecoveryKey: owner.recoveryKey,
+      ...counts,
+      ...caseCounts,
+      ...riskCounts,
+      exports: { ...exports, ...packages },
+    };
   } finally {
     await vault.close();
+    await owner.vault.close();
   }
 }
 
@@ -752,7 +848,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const { ok, result } = await verifyCommand(io, rest);
       print(io, json, result);
       if (!ok) {
-        io.err(`error: SIGNATURE_INVALID (${String(result.reason)})\n`);
+        const reason = typeof result.reason === 'string' ? result.reason : 'UNKNOWN';
+        // A package or a dossier names its own reason; a PDF's signature names why it failed.
+        io.err(
+          reason === 'DOSSIER_MISMATCH' || 'kind' in result
+            ? `error: ${reason}\n`
+            : `error: SIGNATURE_INVALID (${reason})\n`,
+        );
       }
       return ok ? 0 : 1;
     }
@@ -776,10 +878,26 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (code === 'INTERNAL' && process.env.AWB_DEBUG) {
       io.err(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     }
+    // A refusal names its reason (a refused package: which check), translated, and its detail.
+    const details = isAppError(error) ? error.details : undefined;
+    const reason = typeof details?.reason === 'string' ? details.reason : null;
+    const detail = typeof details?.detail === 'string' ? details.detail : null;
+    const why = reasonMessage('en', code, details);
     if (json) {
-      io.out(`${JSON.stringify({ error: code, message: errorMessage('en', code) })}\n`);
+      io.out(
+        `${JSON.stringify({
+          error: code,
+          message: errorMessage('en', code),
+          ...(reason ? { reason, reasonMessage: why } : {}),
+          ...(detail ? { detail } : {}),
+        })}\n`,
+      );
     }
-    io.err(`error: ${code}\n${errorMessage('en', code)}\n`);
+    io.err(
+      `error: ${code}${reason ? ` (${reason})` : ''}\n${errorMessage('en', code)}\n${
+        why ? `${why}${detail ? `: ${detail}` : ''}\n` : ''
+      }`,
+    );
     return 1;
   }
 }

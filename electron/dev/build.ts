@@ -32,9 +32,7 @@ if (!args.has('--renderer-only')) {
       outfile: 'dist/electron/main.js',
       format: 'esm',
       target: 'node22',
-      // yazl and buffer-crc32 stay in node_modules: the exchange switches yazl's CRC to Node's
-      // native one on the instance yazl itself loads.
-      external: ['electron', 'electron-store', 'sql.js', 'hash-wasm', 'yazl', 'buffer-crc32'],
+      external: ['electron', 'electron-store', 'sql.js', 'hash-wasm'],
       banner: { js: requireShim },
     }),
     esbuild({
@@ -51,7 +49,7 @@ if (!args.has('--renderer-only')) {
       outfile: 'dist/cli/awb.js',
       format: 'esm',
       target: 'node20',
-      external: ['sql.js', 'hash-wasm', 'yazl', 'buffer-crc32'],
+      external: ['sql.js', 'hash-wasm'],
       banner: { js: `#!/usr/bin/env node\n${requireShim}` },
     }),
     // The PDF worker runs as its own process next to main (utility process) and next to the

@@ -258,6 +258,7 @@ export function DocumentLayout({ spec }: { spec: DocumentSpec }) {
       title={pdfSafe(spec.title)}
       author={pdfSafe(spec.issuer)}
       subject={pdfSafe(spec.reference)}
+      keywords={spec.keywords?.map(pdfSafe).join(' ')}
       creator="Accreditation Workbench"
       producer="Accreditation Workbench"
     >

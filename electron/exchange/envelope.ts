@@ -101,6 +101,9 @@ function x963(z: Buffer): Buffer {
 
 const WRAP_IV = Buffer.from('a6a6a6a6a6a6a6a6', 'hex');
 
+/** How much ciphertext is gathered before it is handed on. */
+const WRITE_RUN = 1024 * 1024;
+
 function issuerAndSerial(cert: x509.X509Certificate): pkijs.IssuerAndSerialNumber {
   const parsed = pkijs.Certificate.fromBER(toAB(derOf(cert)));
   return new pkijs.IssuerAndSerialNumber({
@@ -206,21 +209,39 @@ export async function writeEnvelope(
   writeEnvelopeHead(length, recipient, cek, nonce, (b) => {
     head = b;
   });
-  await write(head);
   const cipher = createCipheriv('aes-256-gcm', cek, nonce, { authTagLength: 16 });
+  // Written in runs of about a MiB: one write per run, not per chunk of the source.
+  let run: Buffer[] = [head];
+  let runLength = head.length;
+  const flush = async () => {
+    if (run.length) {
+      const out = run.length === 1 ? run[0]! : Buffer.concat(run, runLength);
+      run = [];
+      runLength = 0;
+      await write(out);
+    }
+  };
   let written = 0;
   for await (const chunk of plaintext) {
     written += chunk.length;
     if (written > length) {
       throw new Error('the content is longer than announced');
     }
-    await write(cipher.update(chunk));
+    const sealed = cipher.update(chunk);
+    run.push(sealed);
+    runLength += sealed.length;
+    if (runLength >= WRITE_RUN) {
+      await flush();
+    }
   }
   if (written !== length) {
     throw new Error('the content is shorter than announced');
   }
   cipher.final();
-  await write(der(new asn1js.OctetString({ valueHex: toAB(cipher.getAuthTag()) })));
+  const tag = der(new asn1js.OctetString({ valueHex: toAB(cipher.getAuthTag()) }));
+  run.push(tag);
+  runLength += tag.length;
+  await flush();
   cek.fill(0);
 }
 

@@ -30,9 +30,10 @@ import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { AppError } from '../../shared/errors';
-import type { PackageKind, PackageReason } from '../../shared/exchange';
+import { z } from 'zod';
+import { PACKAGE_KINDS, type PackageReason } from '../../shared/exchange';
 import { buildPadesCms, CmsError, verifyCms, type CmsSigner } from '../signing/cms';
-import { readCertificate, type x509 } from '../signing/x509';
+import { allows, readCertificate, type x509 } from '../signing/x509';
 import {
   contentDecipher,
   EnvelopeError,
@@ -50,30 +51,52 @@ export const PACKAGE_VERSION = 2;
 export const MARKING_FILE = 'MARKING.txt';
 export const ENVELOPE_FILE = 'package.p7m';
 
-export interface ManifestPart {
-  path: string;
-  sha256: string;
-  size: number;
-  type: 'json' | 'evidence' | 'pdf';
-}
+const Hex64 = z.string().regex(/^[0-9a-f]{64}$/);
+const Text = z.string().max(1000);
 
-export interface Manifest {
-  format: typeof PACKAGE_FORMAT;
-  version: typeof PACKAGE_VERSION;
-  kind: PackageKind;
-  createdAt: string;
-  sender: { name: string; organisation: string; role: 'accreditor' | 'system_owner' };
-  /** SHA-256 of the recipient's encryption certificate. */
-  recipient: string;
-  case: { id: string; ref: string };
-  /** The place of this package in its case's exchange (1 for the first), and the digest before. */
-  sequence: number;
-  previous: string | null;
-  marking: { text: string; rank: number };
-  /** The sender's audit trail when the package was made. */
-  auditAnchor: { rows: number; head: string };
-  parts: ManifestPart[];
-}
+const ManifestPartSchema = z
+  .object({
+    path: z.string().max(200),
+    sha256: Hex64,
+    size: z.number().int().min(0),
+    type: z.enum(['json', 'evidence', 'pdf']),
+  })
+  .strict();
+export type ManifestPart = z.infer<typeof ManifestPartSchema>;
+
+/** The manifest as a reader accepts it: every field present and of its type, nothing else. */
+export const ManifestSchema = z
+  .object({
+    format: z.literal(PACKAGE_FORMAT),
+    version: z.literal(PACKAGE_VERSION),
+    kind: z.enum(PACKAGE_KINDS),
+    createdAt: Text,
+    sender: z
+      .object({ name: Text, organisation: Text, role: z.enum(['accreditor', 'system_owner']) })
+      .strict(),
+    /** SHA-256 of the recipient's encryption certificate. */
+    recipient: Hex64,
+    case: z.object({ id: Text, ref: Text }).strict(),
+    /** The system the case is about (a submission binds it to its sender). */
+    system: z.object({ id: Text, ref: Text }).strict(),
+    /**
+     * The sender's count of its own packages in this case (1 for its first): a receiver refuses
+     * one not above the last it took from that sender. `previous` is the digest of the last
+     * package the sender had received in this case (null before any): it ties the package to
+     * this exchange.
+     */
+    sequence: z.number().int().min(1),
+    previous: Hex64.nullable(),
+    /** SHA-256 of the sender's encryption certificate: where an answer goes (null: none). */
+    replyTo: Hex64.nullable(),
+    marking: z.object({ text: Text, rank: z.number().int() }).strict(),
+    /** The sender's audit trail when the package was made. */
+    auditAnchor: z.object({ rows: z.number().int().min(0), head: Hex64 }).strict(),
+    parts: z.array(ManifestPartSchema),
+  })
+  .strict();
+
+export type Manifest = z.infer<typeof ManifestSchema>;
 
 export interface Limits {
   maxEntries: number;
@@ -161,6 +184,11 @@ export function parseJson<T>(bytes: Buffer, limits: Limits, what: string): T {
 export interface PartSource extends ManifestPart {
   /** Opens the part's bytes (called once, while the package is written). */
   open: () => AsyncIterable<Buffer>;
+  /**
+   * The source itself fails unless its bytes are the ones `sha256` names (an authenticated
+   * read of the evidence store): they are not hashed a second time here.
+   */
+  verified?: boolean;
 }
 
 /** A tar entry's size on the tape: a 512-byte header and the data padded to 512 bytes. */
@@ -237,6 +265,10 @@ export async function writePackage(
     onProgress?: (done: number, total: number) => void;
   },
 ): Promise<{ size: number; digest: string; manifest: Manifest }> {
+  if (!allows(args.recipient, 'encryption')) {
+    // A signing key never receives: only a certificate made for encryption does.
+    throw new AppError('SAVE_FAILED', 'The recipient certificate does not allow encryption');
+  }
   const manifest: Manifest = {
     format: PACKAGE_FORMAT,
     version: PACKAGE_VERSION,
@@ -267,20 +299,25 @@ export async function writePackage(
       size: number,
       source: AsyncIterable<Buffer>,
       hash?: string,
+      verified = false,
     ) => {
       const entry = inner.entry({ name, size, mtime: new Date(0), mode: 0o600 });
+      // An entry that fails (a size that does not add up) fails the package, not the process.
+      entry.once('error', (error: Error) => inner.destroy(error));
       const check = createHash('sha256');
       let count = 0;
       for await (const chunk of source) {
         count += chunk.length;
         if (hash) {
-          check.update(chunk);
+          if (!verified) {
+            check.update(chunk);
+          }
           done += chunk.length;
           args.onProgress?.(done, total);
         }
         await feed(entry, chunk);
       }
-      if (count !== size || (hash && check.digest('hex') !== hash)) {
+      if (count !== size || (hash && !verified && check.digest('hex') !== hash)) {
         throw new AppError('SAVE_FAILED', `The part ${name} is not what the manifest says`);
       }
       await new Promise<void>((resolve, reject_) =>
@@ -290,7 +327,7 @@ export async function writePackage(
     await add('manifest.json', manifestBytes.length, Readable.from([manifestBytes]));
     await add('manifest.p7s', signature.length, Readable.from([signature]));
     for (const part of args.parts) {
-      await add(part.path, part.size, part.open(), part.sha256);
+      await add(part.path, part.size, part.open(), part.sha256, part.verified);
     }
     inner.finalize();
   })();
@@ -307,6 +344,7 @@ export async function writePackage(
       mtime: new Date(0),
       mode: 0o600,
     });
+    envelope.once('error', (error: Error) => outer.destroy(error));
     await writeEnvelope(
       (chunk) => feed(envelope, chunk),
       inner as AsyncIterable<Buffer>,
@@ -321,10 +359,14 @@ export async function writePackage(
     outer.destroy();
     out.destroy();
     await writing.catch(() => undefined);
-    await producing.catch(() => undefined);
+    // A part that failed to read (damaged evidence, named) is the cause, not the stream it broke.
+    const cause = await producing.then(
+      () => error,
+      (e: unknown) => (e instanceof AppError ? e : error),
+    );
     await unlink(file).catch(() => undefined);
-    throw error instanceof AppError
-      ? error
+    throw cause instanceof AppError
+      ? cause
       : new AppError('SAVE_FAILED', 'The package could not be written');
   }
   return { size: (await stat(file)).size, digest, manifest };
@@ -344,10 +386,16 @@ export interface ReadOptions {
   limits?: Limits;
   onProgress?: (done: number, total: number) => void;
   /**
-   * Decides, from the verified manifest and its signer, whether to read on: throws the refusal
-   * (the sender's trust and role, the sequence, the kind) before a single part is read.
+   * Decides, from the verified manifest, its signer and the marking outside, whether to read
+   * on: throws the refusal (the sender's trust and role, the sequence, the kind) before a single
+   * part is read.
    */
-  authorize: (manifest: Manifest, digest: string, sender: Sender) => Promise<void> | void;
+  authorize: (
+    manifest: Manifest,
+    digest: string,
+    sender: Sender,
+    outerMarking: string,
+  ) => Promise<void> | void;
   /**
    * Receives a part's bytes while they are hashed; whatever it keeps is provisional until the
    * read resolves. Returning null lets the part be hashed and buffered instead (JSON parts).
@@ -385,7 +433,7 @@ export async function readPackage(file: string, options: ReadOptions): Promise<R
     throw reject('TOO_LARGE');
   }
   const outer = tar.extract();
-  const source = createReadStream(file);
+  const source = createReadStream(file, { highWaterMark: 1024 * 1024 });
   const reading = pipeline(source, outer).catch(() => undefined);
   try {
     const entries = outer[Symbol.asyncIterator]();
@@ -400,7 +448,10 @@ export async function readPackage(file: string, options: ReadOptions): Promise<R
     ) {
       throw reject('NOT_A_PACKAGE', 'no marking first');
     }
-    const markingBytes = await collect(bytesOf(first.value), 8192, MARKING_FILE);
+    const marking = (await collect(bytesOf(first.value), 8192, MARKING_FILE))
+      .toString('utf8')
+      .split('\n')[0]!
+      .trim();
     const second = await entries.next();
     if (
       second.done ||
@@ -414,12 +465,13 @@ export async function readPackage(file: string, options: ReadOptions): Promise<R
       second.value.header.size ?? 0,
       options,
       limits,
+      marking,
     );
     const rest = await entries.next();
     if (!rest.done) {
       throw reject('UNLISTED_ENTRY', rest.value.header.name);
     }
-    return { ...result, marking: markingBytes.toString('utf8').split('\n')[0] ?? '' };
+    return { ...result, marking };
   } catch (error) {
     source.destroy();
     outer.destroy();
@@ -461,6 +513,7 @@ async function readEnvelope(
   size: number,
   options: ReadOptions,
   limits: Limits,
+  marking: string,
 ): Promise<Omit<ReadPackage, 'marking'>> {
   const iterator = stream[Symbol.asyncIterator]();
   // The head: buffered until its structure is read.
@@ -517,7 +570,7 @@ async function readEnvelope(
   })();
   pumping.catch(() => plain.destroy());
   try {
-    const result = await readInner(inner, options, limits);
+    const result = await readInner(inner, options, limits, marking);
     await pumping;
     await innerDone;
     return result;
@@ -538,6 +591,7 @@ async function readInner(
   inner: tar.Extract,
   options: ReadOptions,
   limits: Limits,
+  marking: string,
 ): Promise<Omit<ReadPackage, 'marking'>> {
   const entries = inner[Symbol.asyncIterator]();
   const next = async (name: string) => {
@@ -560,17 +614,11 @@ async function readInner(
     limits.maxJsonBytes,
     'manifest',
   );
-  const manifest = parseJson<Manifest>(manifestBytes, limits, 'manifest');
-  if (
-    manifest.format !== PACKAGE_FORMAT ||
-    manifest.version !== PACKAGE_VERSION ||
-    !Array.isArray(manifest.parts) ||
-    (manifest.kind !== 'submission' && manifest.kind !== 'decision') ||
-    typeof manifest.case?.id !== 'string' ||
-    !Number.isInteger(manifest.sequence)
-  ) {
+  const parsed = ManifestSchema.safeParse(parseJson<unknown>(manifestBytes, limits, 'manifest'));
+  if (!parsed.success) {
     throw reject('MALFORMED', 'manifest');
   }
+  const manifest = parsed.data;
   if (manifest.parts.length + 2 > limits.maxEntries) {
     throw reject('TOO_MANY_ENTRIES');
   }
@@ -590,7 +638,7 @@ async function readInner(
     throw reject('SIGNATURE_INVALID', error instanceof CmsError ? error.reason : 'unreadable');
   }
   const digest = createHash('sha256').update(manifestBytes).digest('hex');
-  await options.authorize(manifest, digest, sender);
+  await options.authorize(manifest, digest, sender, marking);
   const total = manifest.parts.reduce((n, p) => n + (Number(p.size) || 0), 0);
   let done = 0;
   const buffered = new Map<string, Buffer>();

@@ -3,7 +3,6 @@
  * makes a missing or extra handler a compile error; test/unit/contract.test.ts checks the same
  * at run time.
  */
-import { join } from 'node:path';
 import type { InvokeChannel, ParsedRequestOf, ResponseOf } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import { externalUrlDecision } from '../main/policy';
@@ -184,9 +183,13 @@ export const handlers: HandlerTable = {
       Buffer.from(input.data, 'base64'),
       input.password,
       input.label,
+      input.usage,
     ),
   }),
   'identities:certificate': async (input, ctx) => ({ pem: ctx.signing.certificatePem(input.id) }),
+  'identities:exchangeCertificates': async (input, ctx) => ({
+    pem: ctx.signing.exchangeCertificates(input.id),
+  }),
   'identities:chooseModule': async (_input, ctx) => {
     const path = await ctx.pickPkcs11Module();
     if (path) {
@@ -198,7 +201,13 @@ export const handlers: HandlerTable = {
     certificates: ctx.signing.tokenCertificates(),
   }),
   'identities:addToken': async (input, ctx) => ({ id: await ctx.signing.addTokenIdentity(input) }),
-  'trust:add': async (input, ctx) => ({ fingerprints: await ctx.signing.trust(input.pem) }),
+  'trust:add': async (input, ctx) => ({
+    fingerprints: await ctx.signing.trust(input.pem, input.role),
+  }),
+  'trust:setRole': async (input, ctx) => {
+    await ctx.signing.setTrustRole(input.fingerprint, input.role);
+    return { updated: true };
+  },
   'trust:remove': async (input, ctx) => {
     await ctx.signing.untrust(input.fingerprint);
     return { removed: true };
@@ -234,19 +243,17 @@ export const handlers: HandlerTable = {
     return { pdf: pdf.toString('base64'), verification: await ctx.signing.verify(pdf) };
   },
   'documents:verify': async (input, ctx) => ctx.signing.verify(Buffer.from(input.pdf, 'base64')),
-  'packages:export': async (input, ctx) => {
-    const ref = ctx.cases.getCase(input.caseId).ref;
-    const file = join(input.folder, `${ref}-${input.kind}-${Date.now()}.awbpkg`);
-    const options = {
+  'packages:recipients': async (input, ctx) => ({
+    recipients: ctx.exchange.recipients(input.kind),
+  }),
+  'packages:export': async (input, ctx) =>
+    ctx.exchange.exportPackage(input.kind, input.caseId, input.folder, {
       identityId: input.identityId,
-      recipientCertPem: input.recipientPem ?? null,
+      pin: input.pin ?? null,
+      recipient: input.recipient ?? null,
       onProgress: (done: number, total: number) =>
         ctx.emit('task:progress', { task: 'package-export', done, total }),
-    };
-    return input.kind === 'submission'
-      ? ctx.exchange.exportSubmission(input.caseId, file, options)
-      : ctx.exchange.exportDecision(input.caseId, file, options);
-  },
+    }),
   'packages:pickFile': async (_input, ctx) => ({ file: await ctx.pickPackage() }),
   'packages:inspect': async (input, ctx) => ctx.exchange.inspect(input.file),
   'packages:import': async (input, ctx) =>

@@ -20,6 +20,7 @@ import {
   signaturesRequired,
 } from '../../shared/decisions';
 import type { DocumentSpec, Section } from '../../shared/documents';
+import { DOSSIER_FORMAT, DOSSIER_KEYWORD, type DossierSnapshot } from '../../shared/dossier';
 import { AppError } from '../../shared/errors';
 import { translate, type Language, type MessageKey } from '../../shared/i18n';
 import {
@@ -30,8 +31,8 @@ import {
 } from '../../shared/lifecycle';
 import { addMonths } from '../../shared/risk';
 import { heatMapCells, riskPoints } from '../../shared/risk-charts';
+import { canonicalDossier, readDossier, type CanonicalDossier } from '../documents/dossier';
 import { renderPdf, type WorkerLauncher } from '../documents/render';
-import { sha256Hex } from '../signing/hash';
 import { prepareForSigning, signPdf } from '../signing/sign';
 import { fingerprintOf, readCertificate } from '../signing/x509';
 import { newRef } from '../db/refs';
@@ -166,60 +167,102 @@ export class DecisionService {
     return translate(language, 'doc.auditAnchor.value', { rows, hash: grouped(head) });
   }
 
-  /** The canonical content of the dossier a decision is taken on; its SHA-256 goes into the decision. */
-  dossierSnapshot(caseId: string): { json: string; sha256: string } {
+  /** The dossier as it stands now: what a decision taken now would cite. */
+  dossierSnapshot(caseId: string): CanonicalDossier {
     const detail = this.cases.getCase(caseId);
-    const snapshot = {
-      case: { id: detail.id, ref: detail.ref, type: detail.type, catalogue: detail.catalogue },
-      system: this.register.getSystem(detail.systemId).system,
-      checklist: detail.items.map((i) => [
-        i.requirementId,
-        i.status,
-        i.statement,
-        i.justification,
-        i.verdict,
-        i.assessorComment,
-        i.evidence,
-      ]),
-      evidence: detail.evidence.map((e) => [
-        e.id,
-        e.type,
-        e.title,
-        e.version,
-        e.sha256,
-        e.size,
-        e.reviewStatus,
-      ]),
-      findings: detail.findings.map((f) => [
-        f.id,
-        f.kind,
-        f.severity,
-        f.title,
-        f.status,
-        f.dueDate,
-      ]),
-      risks: this.risks
-        .listRisks({ caseId })
-        .map((r) => [
-          r.ref,
-          r.inherentLevel,
-          r.residualLevel,
-          r.acceptance.status,
-          r.acceptance.expiresOn,
-        ]),
+    const { system } = this.register.getSystem(detail.systemId);
+    const criteria = this.risks.criteria();
+    const snapshot: DossierSnapshot = {
+      format: DOSSIER_FORMAT,
+      version: 1,
+      case: {
+        id: detail.id,
+        ref: detail.ref,
+        type: detail.type,
+        state: detail.state,
+        title: detail.title,
+        catalogue: detail.catalogue,
+      },
+      system: {
+        id: system.id,
+        ref: system.ref,
+        name: system.name,
+        mode: system.mode,
+        levels: system.levels.map((l) => ({ domain: l.domain, level: l.level })),
+      },
+      checklist: detail.items.map((i) => ({
+        requirementId: i.requirementId,
+        area: i.area,
+        status: i.status,
+        statement: i.statement,
+        justification: i.justification,
+        verdict: i.verdict,
+        assessorComment: i.assessorComment,
+        evidence: i.evidence,
+      })),
+      evidence: detail.evidence.map((e) => ({
+        id: e.id,
+        type: e.type,
+        title: e.title,
+        version: e.version,
+        fileName: e.fileName,
+        sha256: e.sha256,
+        size: e.size,
+        reviewStatus: e.reviewStatus,
+      })),
+      findings: detail.findings.map((f) => ({
+        id: f.id,
+        kind: f.kind,
+        requirementId: f.requirementId,
+        severity: f.severity,
+        title: f.title,
+        owner: f.owner,
+        dueDate: f.dueDate,
+        status: f.status,
+      })),
+      risks: this.risks.listRisks({ caseId }).map((r) => {
+        const points = riskPoints(r);
+        return {
+          ref: r.ref,
+          threatEvent: r.threatEvent,
+          scope: r.scope,
+          treatment: r.treatment,
+          inherentLevel: r.inherentLevel,
+          residualLevel: r.residualLevel,
+          inherent: points.inherent,
+          residual: points.residual,
+          acceptance: { status: r.acceptance.status, expiresOn: r.acceptance.expiresOn },
+        };
+      }),
+      matrix: criteria ? this.risks.matrix(criteria.matrixId) : null,
     };
-    const json = JSON.stringify(snapshot);
-    return { json, sha256: sha256Hex(json) };
+    return canonicalDossier(snapshot);
   }
 
-  private riskSections(caseId: string, language: Language): Section[] {
+  /** The dossier a case's decision was taken on, as kept when it was issued (or received). */
+  decidedDossier(caseId: string): (CanonicalDossier & { decisionRef: string }) | null {
+    const row = all(
+      this.db,
+      `SELECT d.ref, s.json FROM decisions d JOIN dossier_snapshots s ON s.sha256 = d.dossier_sha256
+       WHERE d.case_id = ? ORDER BY d.created_at DESC LIMIT 1`,
+      [caseId],
+    )[0];
+    if (!row) {
+      return null;
+    }
+    const read = readDossier(Buffer.from(s(row.json)));
+    if ('problem' in read) {
+      throw new AppError('CORRUPTED_CONTENT', 'The kept dossier snapshot does not read back');
+    }
+    return { ...read, decisionRef: s(row.ref) };
+  }
+
+  private riskSections(snapshot: DossierSnapshot, language: Language): Section[] {
     const t = (key: MessageKey) => translate(language, key);
-    const risks = this.risks.listRisks({ caseId });
-    const criteria = this.risks.criteria();
-    if (!criteria) {
+    const { matrix, risks } = snapshot;
+    if (!matrix) {
       return [{ type: 'paragraphs', heading: t('doc.risks'), paragraphs: [t('doc.noCriteria')] }];
     }
-    const matrix = this.risks.matrix(criteria.matrixId);
     const level = (id: string | null) => matrix.levels.find((l) => l.id === id)?.[language] ?? '-';
     return [
       {
@@ -231,17 +274,14 @@ export class DecisionService {
             title: t('risk.heat.inherent'),
             ...heatMapCells(
               matrix,
-              risks.flatMap((r) => {
-                const p = riskPoints(r).inherent;
-                return p ? [p] : [];
-              }),
+              risks.flatMap((r) => (r.inherent ? [r.inherent] : [])),
             ),
           },
           {
             title: t('risk.heat.residual'),
             ...heatMapCells(
               matrix,
-              risks.map((r) => riskPoints(r).residual),
+              risks.map((r) => r.residual),
             ),
           },
         ],
@@ -261,28 +301,46 @@ export class DecisionService {
           r.ref,
           `${r.threatEvent} (${r.scope})`,
           level(r.inherentLevel),
-          translate(language, `treatment.${r.treatment}`),
+          translate(language, `treatment.${r.treatment}` as MessageKey),
           level(r.residualLevel),
-          `${translate(language, `acceptance.${r.acceptance.status}`)}${r.acceptance.expiresOn ? ` ${r.acceptance.expiresOn}` : ''}`,
+          `${translate(language, `acceptance.${r.acceptance.status}` as MessageKey)}${r.acceptance.expiresOn ? ` ${r.acceptance.expiresOn}` : ''}`,
         ]),
       },
     ];
   }
 
-  /** The dossier report: profile, compliance matrix, risks with heat maps, findings, conditions, evidence with hashes. */
+  /**
+   * The dossier report: profile, compliance matrix, risks with heat maps, findings, conditions,
+   * evidence with hashes. Of a decided case it shows the dossier the decision was taken on (so a
+   * report made later shows the hash the letter cites); otherwise the dossier as it is now.
+   */
   dossierSpec(caseId: string, language: Language): DocumentSpec {
-    const { detail, system, t, base } = this.header(caseId, language, 'doc.dossier.title', '');
-    const dossierSha256 = this.dossierSnapshot(caseId).sha256;
-    const findings = detail.findings.filter((f) => f.kind === 'finding');
-    const conditions = detail.findings.filter((f) => f.kind === 'condition');
+    const decided = this.decidedDossier(caseId);
+    const { snapshot, sha256 } = decided ?? this.dossierSnapshot(caseId);
+    return this.dossierReport(snapshot, sha256, language, decided?.decisionRef ?? null);
+  }
+
+  /** The dossier report of a snapshot. */
+  dossierReport(
+    snapshot: DossierSnapshot,
+    sha256: string,
+    language: Language,
+    decisionRef: string | null,
+  ): DocumentSpec {
+    const t = (key: MessageKey, params?: Record<string, string | number>) =>
+      translate(language, key, params);
+    const { system } = snapshot;
+    const { levels } = system;
+    const findings = snapshot.findings.filter((f) => f.kind === 'finding');
+    const conditions = snapshot.findings.filter((f) => f.kind === 'condition');
     const findingRows = (list: typeof findings) =>
       list.map((f) => [
         f.requirementId ?? '-',
-        translate(language, `severity.${f.severity}`),
+        translate(language, `severity.${f.severity}` as MessageKey),
         f.title,
         f.owner,
         f.dueDate ?? '-',
-        translate(language, `findingStatus.${f.status}`),
+        translate(language, `findingStatus.${f.status}` as MessageKey),
       ]);
     const findingColumns = [
       t('doc.col.requirement'),
@@ -293,22 +351,37 @@ export class DecisionService {
       t('doc.col.status'),
     ];
     return {
-      ...base,
       kind: 'dossier-report',
-      reference: detail.ref,
-      version: dossierSha256.slice(0, 12),
+      language,
+      title: t('doc.dossier.title', { system: `${system.ref} ${system.name}` }),
+      marking: this.scheme().highestMarking(levels)?.text ?? t('doc.unmarked'),
+      reference: snapshot.case.ref,
+      version: sha256.slice(0, 12),
+      pageLabel: t('doc.page'),
+      issuer: this.vault().actor.organisation,
+      date: today(),
+      keywords: [`${DOSSIER_KEYWORD}${sha256}`],
       sections: [
         {
           type: 'facts',
           heading: t('doc.profile'),
           rows: [
             [t('doc.system'), `${system.ref} ${system.name}`],
-            [t('doc.levels'), this.levelsText(system.levels, language)],
+            [t('doc.levels'), this.levelsText(levels, language)],
             [t('doc.mode'), translate(language, `mode.${system.mode}` as MessageKey)],
-            [t('doc.case'), `${detail.ref} - ${translate(language, `caseType.${detail.type}`)}`],
-            [t('doc.state'), translate(language, `state.${detail.state}`)],
-            [t('doc.catalogue'), `${detail.catalogue.id} ${detail.catalogue.version}`],
-            [t('doc.dossierHash'), grouped(dossierSha256)],
+            [
+              t('doc.case'),
+              `${snapshot.case.ref} - ${translate(language, `caseType.${snapshot.case.type}` as MessageKey)}`,
+            ],
+            [t('doc.state'), translate(language, `state.${snapshot.case.state}` as MessageKey)],
+            [
+              t('doc.catalogue'),
+              `${snapshot.case.catalogue.id} ${snapshot.case.catalogue.version}`,
+            ],
+            [t('doc.dossierHash'), grouped(sha256)],
+            ...(decisionRef
+              ? ([[t('doc.dossier.decidedIn'), decisionRef]] as [string, string][])
+              : []),
           ],
         },
         {
@@ -322,15 +395,15 @@ export class DecisionService {
             t('doc.col.statement'),
           ],
           widths: [11, 8, 15, 12, 54],
-          rows: detail.items.map((i) => [
+          rows: snapshot.checklist.map((i) => [
             i.requirementId,
             i.area,
-            translate(language, `item.${i.status}`),
+            translate(language, `item.${i.status}` as MessageKey),
             translate(language, `verdict.${i.verdict}` as MessageKey),
             i.statement,
           ]),
         },
-        ...this.riskSections(caseId, language),
+        ...this.riskSections(snapshot, language),
         {
           type: 'table',
           heading: t('doc.findings'),
@@ -350,7 +423,7 @@ export class DecisionService {
           heading: t('doc.evidence'),
           columns: [t('doc.col.title'), t('doc.col.version'), t('doc.col.status'), 'SHA-256'],
           widths: [30, 8, 12, 50],
-          rows: detail.evidence.map((e) => [
+          rows: snapshot.evidence.map((e) => [
             `${e.title} (${e.fileName})`,
             e.version,
             translate(language, `review.${e.reviewStatus}` as MessageKey),
@@ -562,6 +635,8 @@ export class DecisionService {
       ...base,
       kind: 'decision-letter',
       title: `${translate(language, `decisionType.${input.type}`)} - ${system.ref} ${system.name}`,
+      // Signed with the letter: the dossier it decides on, for `awb verify --dossier`.
+      keywords: [`${DOSSIER_KEYWORD}${snapshot}`, `decision:${ref}`],
       sections: [
         {
           type: 'facts',
@@ -814,6 +889,11 @@ export class DecisionService {
             signingTime.toISOString(),
             actor.name,
           ],
+        );
+        // The dossier as decided on, kept by its hash (the letter cites it; packages carry it).
+        db.run(
+          'INSERT OR IGNORE INTO dossier_snapshots (sha256, case_id, json, created_at) VALUES (?, ?, ?, ?)',
+          [snapshot.sha256, caseId, snapshot.json, now],
         );
         for (const c of input.conditions) {
           db.run(

@@ -983,14 +983,115 @@ export async function seedDemoDecision(
     'signer-certificate.pem',
     `${signing.certificatePem(identityId)}${signing.certificatePem(secondId)}`,
   );
-  // Both packages: the decision going back to the owner, and a submission as an owner sends it
-  // (here of the case under review, signed by the same demo identity).
-  const decisionPackage = join(exportsFolder, 'decision-package.awbpkg');
-  await services.exchange.exportDecision(pending.id, decisionPackage, { identityId });
-  files['decision-package'] = decisionPackage;
-  const review = cases.listCases().find((c) => c.state === 'under_review') ?? pending;
-  const submissionPackage = join(exportsFolder, 'submission-package.awbpkg');
-  await services.exchange.exportSubmission(review.id, submissionPackage, { identityId });
-  files['submission-package'] = submissionPackage;
   return files;
+}
+
+/**
+ * The exchange as it happens between two laptops: a system owner's vault (made here, in
+ * `ownerFolder`) and this authority's, each with a signing and a separate encryption identity,
+ * each trusting the other's certificates in its role. The owner submits a case; the authority
+ * imports it, decides it and sends the decision back; the owner imports that. Both packages
+ * are left in `exportsFolder`.
+ */
+export async function seedDemoExchange(
+  authority: { services: VaultServices; vault: Vault },
+  owner: { services: VaultServices; vault: Vault },
+  exportsFolder: string,
+): Promise<Record<string, string>> {
+  const a = authority.services;
+  const o = owner.services;
+  const signingOf = (services: VaultServices) =>
+    services.signing.identities().find((i) => i.usage === 'signing' && !i.expired)?.id;
+  const authoritySigning =
+    signingOf(a) ??
+    (await a.signing.createSelfSigned({
+      label: 'Demo accreditor (self-signed)',
+      commonName: 'Demo Accreditor',
+      organisation: 'National IT-sikkerhedsmyndighed (demo)',
+    }));
+  await a.signing.createSelfSigned({
+    label: 'Demo authority encryption',
+    commonName: 'Demo Authority Encryption',
+    organisation: 'National IT-sikkerhedsmyndighed (demo)',
+    usage: 'encryption',
+  });
+  const ownerSigning = await o.signing.createSelfSigned({
+    label: 'Demo system owner (self-signed)',
+    commonName: 'Demo Systemejer',
+    organisation: 'Forsvarets Demoenhed',
+    algorithm: 'ec-p256',
+  });
+  await o.signing.createSelfSigned({
+    label: 'Demo system owner encryption',
+    commonName: 'Demo Systemejer Encryption',
+    organisation: 'Forsvarets Demoenhed',
+    algorithm: 'ec-p256',
+    usage: 'encryption',
+  });
+  // The certificates are exchanged out of band; each side trusts the other's in its role. The
+  // owner also trusts every accreditor who may sign a letter (a countersigner too).
+  await a.signing.trust(o.signing.exchangeCertificates(ownerSigning), 'owner');
+  for (const id of a.signing.identities().filter((i) => i.usage === 'signing')) {
+    await o.signing.trust(a.signing.exchangeCertificates(id.id), 'authority');
+  }
+
+  // The owner's side: a RESTRICTED system, its case answered and submitted.
+  await o.risks.setCriteria({
+    matrixId: 'nist-5x5',
+    ownerAcceptsUpTo: 'low',
+    accreditorAcceptsUpTo: 'high',
+    maxAcceptanceMonths: 24,
+  });
+  const systemId = await o.register.createSystem({
+    ref: 'FDE-SYS-001',
+    name: 'Demo Feltnet',
+    purpose: 'Taktisk feltnet til øvelser (fiktivt).',
+    phase: 'test',
+    mode: 'dedicated',
+    levels: [{ domain: 'national', level: 'RESTRICTED' }],
+    userCount: 25,
+    minClearance: 'RESTRICTED',
+  });
+  const caseId = await o.cases.createCase({ systemId, type: 'initial' });
+  for (const item of o.cases.getCase(caseId).items) {
+    await o.cases.updateItem(caseId, item.requirementId, {
+      status: 'compliant',
+      statement: `Implementeret som beskrevet i SSRS (${item.requirementId}).`,
+    });
+  }
+  const body = Buffer.from(`%PDF-1.4\n% SSRS Demo Feltnet (demo document)\n%%EOF\n`);
+  const stored = await owner.vault.blobs.put(
+    (async function* () {
+      yield body;
+    })(),
+  );
+  await o.cases.addEvidence(
+    caseId,
+    { ...stored, name: 'ssrs-feltnet.pdf' },
+    { type: 'ssrs', title: 'SSRS Demo Feltnet', version: '1.0', requirementIds: ['DOC-01'] },
+  );
+  await o.cases.transition(caseId, 'submitted', 'Dossieret er komplet.');
+  mkdirSync(exportsFolder, { recursive: true });
+  const submission = await o.exchange.exportPackage('submission', caseId, exportsFolder, {
+    identityId: ownerSigning,
+  });
+
+  // The authority's side: received, assessed, decided and answered.
+  await a.exchange.importPackage(submission.file, { expect: 'submission' });
+  for (const to of ['intake', 'under_review', 'decision_pending'] as const) {
+    await a.cases.transition(caseId, to, 'Demo: sagen behandles.');
+  }
+  await a.decisions.issueDecision(caseId, {
+    type: 'full_approval',
+    identityId: authoritySigning,
+    language: 'da',
+    reason: 'Systemet opfylder kravene; ingen restrisici ud over de accepterede.',
+    conditions: [],
+  });
+  await a.cases.transition(caseId, 'in_force', 'Afgørelsen er meddelt systemejeren.');
+  const decision = await a.exchange.exportPackage('decision', caseId, exportsFolder, {
+    identityId: authoritySigning,
+  });
+  await o.exchange.importPackage(decision.file, { expect: 'decision' });
+  return { 'submission-package': submission.file, 'decision-package': decision.file };
 }

@@ -1,130 +1,163 @@
 /**
- * The air-gap exchange of dossiers (issue 7). A submission package carries a case from the
- * system owner to the authority (system profile, catalogue, checklist answers, evidence, risk
- * register, audit excerpt); a decision package carries the authority's answer back (signed
- * decision letter, decision record, findings, conditions, verdicts and comments). Packages are
- * signed by the sender's identity and may be encrypted to the recipient's certificate.
+ * The air-gap exchange (format 2, docs/package-format.md). A submission carries a case from the
+ * system owner to the authority (profile, catalogue, answers, evidence, risks, audit excerpt); a
+ * decision package carries the authority's steps on the case back (transitions, findings,
+ * verdicts, risk acceptances, and an issued decision with its signed letter, its dossier and
+ * the dossier report).
  *
- * Import verifies the whole package first (container.ts), then says what it will change
- * (`inspect`), then applies everything in one vault change: either all of it lands, or nothing.
+ * Import asks, before a single part is read: is it for us, who signed it (path-validated), is
+ * that certificate trusted to send this kind (an authority's decisions, the bound owner's
+ * submissions), does the kind fit this vault, and is it new (not imported before, not older
+ * than the last from that side, tied to this exchange). Then every part is verified as it is
+ * read, and everything is applied in one vault change in which each state change is a
+ * lifecycle transition the state machine must allow: either all of it lands, or nothing.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { buffer } from 'node:stream/consumers';
 import type { Database, SqlValue } from 'sql.js';
+import type { ZodType } from 'zod';
 import { parseCatalogue } from '../../shared/catalogue';
+import { citedDossier } from '../../shared/dossier';
 import { AppError } from '../../shared/errors';
+import type { PackageKind, TrustRole } from '../../shared/exchange';
+import { canTransition, type CaseState } from '../../shared/lifecycle';
 import { parseMatrix } from '../../shared/risk';
-import { sha256Hex } from '../signing/hash';
-import { readCertificate } from '../signing/x509';
+import type { SignatureReason } from '../../shared/signatures';
 import { auditHead } from '../db/audit';
 import { queryRows, text } from '../db/query';
+import { readDossier } from '../documents/dossier';
 import {
-  openPackage,
+  ACCEPTANCE_COLUMNS,
+  DECISION_COLUMNS,
+  DecisionContent,
+  FINDING_COLUMNS,
+  PARTS,
+  RISK_COLUMNS,
+  SubmissionContent,
+} from '../exchange/content';
+import {
+  packageFileName,
+  parseJson,
+  DEFAULT_LIMITS,
+  readPackage,
   reject,
   writePackage,
   type Limits,
+  type Manifest,
   type ManifestPart,
-  type OpenPackage,
-  type PackageKind,
   type PartSource,
-} from '../exchange/container';
+  type Sender,
+} from '../exchange/package';
+import { sha256Hex } from '../signing/hash';
+import { validatePath } from '../signing/path';
+import { signedKeywords } from '../signing/verify';
+import { derOf, fingerprintOf } from '../signing/x509';
 import { namedRead, type StoredBlob } from '../vault/blobs';
+import { ImportJournal } from '../vault/import-journal';
 import type { Vault } from '../vault/vault';
 import type { CaseService } from './cases';
 import type { DecisionService } from './decisions';
+import type { RegisterService } from './register';
 import type { SigningService } from './signing';
-import { RISK_FIELDS } from './risks';
 
 const all = queryRows;
 const s = text;
 
 type Row = Record<string, SqlValue>;
 
-/** The risk columns a package may set (a fixed list: column names never come from the package). */
-const RISK_COLUMNS = ['id', 'ref', 'system_id', 'created_at', ...RISK_FIELDS];
+/** A submission leaves the owner in these states: sent for assessment, or with remediation. */
+const OWNER_SENDS: CaseState[] = ['submitted', 'awaiting_remediation'];
 
-/**
- * References are numbered per vault, so the sender's "CASE-2026-0001" may already name another
- * case here: then the imported one keeps its id and gets its reference with a suffix.
- */
-function freeRef(
-  db: Database,
-  table: 'systems' | 'cases' | 'risks' | 'decisions',
-  ref: string,
-  id: string,
-): string {
-  const holder = all(db, `SELECT id FROM ${table} WHERE ref = ?`, [ref])[0];
-  return !holder || s(holder.id) === id ? ref : `${ref}-${id.slice(0, 6)}`;
-}
+/** The certificate role that may send a kind, and the vault role that receives it. */
+const SENDER_ROLE: Record<PackageKind, Exclude<TrustRole, 'documents'>> = {
+  submission: 'owner',
+  decision: 'authority',
+};
+const RECEIVER: Record<PackageKind, 'accreditor' | 'system_owner'> = {
+  submission: 'accreditor',
+  decision: 'system_owner',
+};
 
-function jsonPart(path: string, value: unknown): PartSource & { buffer: Buffer } {
-  const buffer = Buffer.from(JSON.stringify(value));
+function jsonPart(path: string, value: unknown, type: ManifestPart['type'] = 'json'): PartSource {
+  const buffer = Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value));
   return {
     path,
-    type: 'json',
+    type,
     sha256: sha256Hex(buffer),
     size: buffer.length,
-    buffer,
     open: () => Readable.from([buffer]),
   };
 }
 
-interface SubmissionContent {
-  case: Row;
-  catalogue: unknown;
-  system: Row;
-  levels: Row[];
-  checklist: Row[];
-  evidence: (Row & { part: string })[];
-  risks: Row[];
-  riskLinks: Row[];
-  acceptances: Row[];
-  matrices: unknown[];
-  audit: Row[];
+/** The export refused before anything is written, with its reason. */
+function refuseExport(reason: string, params: Record<string, string> = {}): AppError {
+  return new AppError('EXPORT_REFUSED', `The package cannot be written: ${reason}`, {
+    reason,
+    ...params,
+  });
 }
 
-interface DecisionContent {
-  case: Row;
-  transitions: Row[];
-  decision: Row & { part: string };
-  findings: Row[];
-  verdicts: Row[];
+/** A certificate's common name (else its subject): how logs and history name a sender. */
+function commonName(sender: Sender): string {
+  return sender.certificate.subjectName.getField('CN')[0] ?? sender.certificate.subject;
 }
 
 export interface ImportPreview {
   kind: PackageKind;
   caseRef: string;
   caseExists: boolean;
+  /** Who the package says sent it, and who actually signed it (the certificate). */
   sender: string;
   signer: string;
+  sequence: number;
+  marking: string;
   encrypted: boolean;
   changes: string[];
+}
+
+export interface ExportOptions {
+  identityId: string;
+  pin?: string | null;
+  /** The recipient's encryption certificate (fingerprint); the only one trusted, if absent. */
+  recipient?: string | null;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ExportResult {
+  file: string;
+  /** SHA-256 of the manifest: the package's name in both vaults' logs. */
+  sha256: string;
+  size: number;
+  parts: number;
+  sequence: number;
+  recipient: string;
+  encrypted: true;
+}
+
+interface Verified {
+  manifest: Manifest;
+  digest: string;
+  sender: Sender;
+  /** The anchor the sender's path reached, and the certificate's subject. */
+  anchor: string;
+  size: number;
+  buffered: Map<string, Buffer>;
 }
 
 export class ExchangeService {
   constructor(
     private readonly vault: () => Vault,
+    private readonly register: RegisterService,
     private readonly cases: CaseService,
     private readonly decisions: DecisionService,
     private readonly signing: SigningService,
-    private readonly limits?: Limits,
+    private readonly limits: Limits = DEFAULT_LIMITS,
   ) {}
 
   private get db(): Database {
     return this.vault().database;
-  }
-
-  private signer(identityId: string, pin?: string | null) {
-    const signer = this.signing.signer(identityId, pin);
-    const actor = this.vault().actor;
-    return {
-      certPem: this.signing.certificatePem(identityId),
-      sign: (data: Buffer) => signer.sign(data),
-      hash: signer.hash,
-      name: actor.name,
-      organisation: actor.organisation,
-    };
   }
 
   private caseRow(caseId: string): Row {
@@ -137,30 +170,171 @@ export class ExchangeService {
 
   // ---- export ------------------------------------------------------------------------------
 
-  /** Owner → authority: everything the authority needs to assess the case. */
-  async exportSubmission(
+  /** The encryption certificates a package of `kind` can be sent to (the counterpart's). */
+  recipients(kind: PackageKind) {
+    return this.signing
+      .recipients(kind === 'submission' ? 'authority' : 'owner')
+      .map(({ certificate: _c, ...facts }) => facts);
+  }
+
+  /**
+   * Writes a package of `kind` for a case into `folder`, named by its marking, case, kind and
+   * sequence. Refused (nothing written) when this vault's role does not send that kind, when
+   * the case is not at a step where it is sent, or when no recipient is trusted.
+   */
+  async exportPackage(
+    kind: PackageKind,
     caseId: string,
-    file: string,
-    options: {
-      identityId: string;
-      recipientCertPem?: string | null;
-      onProgress?: (done: number, total: number) => void;
-    },
-  ) {
-    const db = this.db;
+    folder: string,
+    options: ExportOptions,
+  ): Promise<ExportResult> {
+    const actor = this.vault().actor;
+    if (actor.role === RECEIVER[kind]) {
+      throw refuseExport('WRONG_ROLE', { kind });
+    }
     const c = this.caseRow(caseId);
+    const state = s(c.state) as CaseState;
+    if (kind === 'submission' && !OWNER_SENDS.includes(state)) {
+      throw refuseExport('NOT_SENT_NOW', { state });
+    }
+    if (kind === 'decision' && !this.exchangeOf(caseId)) {
+      // The authority answers cases it received; a case made here has no owner to send to.
+      throw refuseExport('NOT_RECEIVED', { state });
+    }
+    const signer = this.signing.signer(options.identityId, options.pin);
+    const recipient = this.pickRecipient(kind, caseId, options.recipient);
+    const { parts, summary } =
+      kind === 'submission' ? this.submissionParts(c) : await this.decisionParts(c);
+    const system = all(this.db, 'SELECT id, ref FROM systems WHERE id = ?', [s(c.system_id)])[0]!;
+    const levels = this.register.getSystem(s(c.system_id)).system.levels;
+    const scheme = this.register.scheme();
+    const top = scheme.highestMarking(levels);
+    const exchange = this.exchangeOf(caseId);
+    const sequence = this.lastSent(caseId) + 1;
+    const manifest: Parameters<typeof writePackage>[1]['manifest'] = {
+      kind,
+      createdAt: new Date().toISOString(),
+      sender: { name: actor.name, organisation: actor.organisation, role: actor.role },
+      case: { id: caseId, ref: s(c.ref) },
+      system: { id: s(system.id), ref: s(system.ref) },
+      sequence,
+      previous: exchange?.digest ?? null,
+      replyTo:
+        this.signing.decryptionKeys().map((k) => fingerprintOf(derOf(k.certificate)))[0] ?? null,
+      marking: { text: top?.text ?? 'UNMARKED', rank: top ? scheme.rank(top.code) : 0 },
+      auditAnchor: auditHead(this.db),
+    };
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, packageFileName(manifest));
+    const written = await writePackage(file, {
+      manifest,
+      parts,
+      signer,
+      recipient: recipient.certificate,
+      onProgress: options.onProgress,
+    });
+    const transitionsUpto = Number(
+      all(this.db, 'SELECT max(seq) AS m FROM case_transitions WHERE case_id = ?', [caseId])[0]
+        ?.m ?? 0,
+    );
+    await this.vault().change(
+      {
+        action: 'package.sent',
+        entityType: 'case',
+        entityId: caseId,
+        changes: {
+          kind,
+          sha256: written.digest,
+          sequence,
+          recipient: recipient.subject,
+          recipientFingerprint: recipient.fingerprint,
+        },
+      },
+      (db) =>
+        this.logRow(db, {
+          direction: 'sent',
+          kind,
+          caseId,
+          caseRef: s(c.ref),
+          counterpart: recipient.subject,
+          fingerprint: recipient.fingerprint,
+          digest: written.digest,
+          size: written.size,
+          seq: sequence,
+          marking: manifest.marking.text,
+          summary: { ...summary, parts: parts.length, transitionsUpto },
+        }),
+    );
+    return {
+      file,
+      sha256: written.digest,
+      size: written.size,
+      parts: parts.length,
+      sequence,
+      recipient: recipient.subject,
+      encrypted: true,
+    };
+  }
+
+  /**
+   * The recipient: the one asked for, else (for an answer) the encryption certificate the
+   * system's owner named in its submission, else the only one trusted in the counterpart's role.
+   */
+  private pickRecipient(kind: PackageKind, caseId: string, fingerprint: string | null | undefined) {
+    const candidates = this.signing.recipients(
+      SENDER_ROLE[kind === 'submission' ? 'decision' : 'submission'],
+    );
+    const replyTo = all(
+      this.db,
+      'SELECT s.reply_to FROM system_senders s JOIN cases c ON c.system_id = s.system_id WHERE c.id = ?',
+      [caseId],
+    )[0]?.reply_to;
+    const wanted = fingerprint ?? (kind === 'decision' && replyTo ? s(replyTo) : null);
+    const chosen = wanted
+      ? candidates.find((r) => r.fingerprint === wanted)
+      : candidates.length === 1
+        ? candidates[0]
+        : undefined;
+    if (!chosen) {
+      throw new AppError(
+        'NO_RECIPIENT',
+        candidates.length > 1
+          ? 'Choose which of the trusted encryption certificates to send to'
+          : 'No encryption certificate of the other side is trusted for this',
+        {
+          role: SENDER_ROLE[kind === 'submission' ? 'decision' : 'submission'],
+          candidates: candidates.length,
+        },
+      );
+    }
+    return chosen;
+  }
+
+  /** Owner → authority: everything the authority needs to assess the case. */
+  private submissionParts(c: Row): { parts: PartSource[]; summary: Record<string, number> } {
+    const db = this.db;
+    const caseId = s(c.id);
     const evidence = all(db, 'SELECT * FROM evidence WHERE case_id = ? ORDER BY uploaded_at', [
       caseId,
     ]);
-    const risks = all(
+    const links = all(
       db,
-      'SELECT * FROM risks WHERE case_id = ? OR (system_id = ? AND case_id IS NULL) ORDER BY ref',
-      [caseId, s(c.system_id)],
+      'SELECT evidence_id, requirement_id FROM evidence_links WHERE case_id = ?',
+      [caseId],
     );
-    const riskIds = risks.map((r) => s(r.id));
-    const inRisks = riskIds.map(() => '?').join(',');
-    const content: SubmissionContent = {
-      case: c,
+    const { risks, riskLinks, acceptances, matrices } = this.riskRows(caseId, s(c.system_id));
+    // Rows of this vault, as the receiver's schema (content.ts) reads them.
+    const content = {
+      case: {
+        id: caseId,
+        ref: s(c.ref),
+        type: s(c.type),
+        state: s(c.state),
+        title: s(c.title),
+        catalogue_id: s(c.catalogue_id),
+        catalogue_version: s(c.catalogue_version),
+        deadline: c.deadline === null ? null : s(c.deadline),
+      },
       catalogue: JSON.parse(
         s(
           all(db, 'SELECT json FROM catalogues WHERE id = ? AND version = ?', [
@@ -169,185 +343,204 @@ export class ExchangeService {
           ])[0]?.json,
         ),
       ) as unknown,
-      system: all(db, 'SELECT * FROM systems WHERE id = ?', [c.system_id!])[0]!,
-      levels: all(db, 'SELECT * FROM system_levels WHERE system_id = ?', [c.system_id!]),
-      checklist: all(db, 'SELECT * FROM checklist_items WHERE case_id = ? ORDER BY position', [
-        caseId,
+      system: all(db, 'SELECT * FROM systems WHERE id = ?', [c.system_id!])[0],
+      levels: all(db, 'SELECT domain, level FROM system_levels WHERE system_id = ?', [
+        c.system_id!,
       ]),
-      evidence: evidence.map((e, i) => ({
-        ...e,
-        part: `parts/evidence-${String(i + 1).padStart(4, '0')}`,
-      })),
-      risks,
-      riskLinks: riskIds.length
-        ? all(db, `SELECT * FROM risk_links WHERE risk_id IN (${inRisks})`, riskIds)
-        : [],
-      acceptances: riskIds.length
-        ? all(
-            db,
-            `SELECT * FROM risk_acceptances WHERE risk_id IN (${inRisks}) ORDER BY seq`,
-            riskIds,
-          )
-        : [],
-      matrices: all(
+      checklist: all(
         db,
-        'SELECT json FROM risk_matrices WHERE id IN (SELECT DISTINCT matrix_id FROM risks WHERE case_id = ?)',
+        'SELECT requirement_id, area, position, status, statement, justification FROM checklist_items WHERE case_id = ? ORDER BY position',
         [caseId],
-      ).map((m) => JSON.parse(s(m.json)) as unknown),
+      ),
+      evidence: evidence.map((e, i) => ({
+        ...pick(e, [
+          'id',
+          'type',
+          'title',
+          'version',
+          'author',
+          'effective_date',
+          'marking_level',
+          'marking_domain',
+          'file_name',
+          'sha256',
+          'size',
+          'uploaded_at',
+        ]),
+        part: PARTS.evidence(i),
+        requirements: links.filter((l) => l.evidence_id === e.id).map((l) => s(l.requirement_id)),
+      })),
+      risks: risks,
+      riskLinks: riskLinks,
+      acceptances: acceptances,
+      matrices,
       audit: all(
         db,
         `SELECT seq, at, actor_name, action, entity_type, entity_id, changes FROM audit_log
          WHERE entity_id = ? OR entity_id IN (SELECT id FROM evidence WHERE case_id = ?) ORDER BY seq`,
         [caseId, caseId],
       ),
-    };
-    const main = jsonPart('parts/submission.json', content);
+    } as unknown as SubmissionContent;
     const parts: PartSource[] = [
-      main,
-      ...content.evidence.map((e) => ({
-        path: e.part,
-        type: 'evidence',
+      jsonPart(PARTS.submission, content),
+      ...evidence.map((e, i) => ({
+        path: PARTS.evidence(i),
+        type: 'evidence' as const,
         sha256: s(e.sha256),
         size: Number(e.size),
+        // The store's read fails unless the content is the one stored (and hashed) at upload.
+        verified: true,
         open: () => namedRead(this.vault().blobs.read(s(e.blob_address)), s(e.id), s(e.title)),
       })),
     ];
-    return this.finishExport('submission', c, file, parts, options);
+    return {
+      parts,
+      summary: {
+        evidence: evidence.length,
+        risks: risks.length,
+        checklist: content.checklist.length,
+      },
+    };
   }
 
-  /** Authority → owner: the signed decision and everything the owner must act on. */
-  async exportDecision(
-    caseId: string,
-    file: string,
-    options: {
-      identityId: string;
-      recipientCertPem?: string | null;
-      onProgress?: (done: number, total: number) => void;
-    },
-  ) {
+  /** The case's risks (of the case, and of its system without a case), with links and acceptances. */
+  private riskRows(caseId: string, systemId: string) {
     const db = this.db;
-    const c = this.caseRow(caseId);
-    const decision = all(
+    const risks = all(
       db,
-      'SELECT * FROM decisions WHERE case_id = ? ORDER BY created_at DESC LIMIT 1',
+      `SELECT ${RISK_COLUMNS.join(', ')} FROM risks WHERE case_id = ? OR (system_id = ? AND case_id IS NULL) ORDER BY ref`,
+      [caseId, systemId],
+    );
+    const ids = risks.map((r) => s(r.id));
+    const inList = ids.map(() => '?').join(',');
+    return {
+      risks,
+      riskLinks: ids.length
+        ? all(db, `SELECT risk_id, kind, target FROM risk_links WHERE risk_id IN (${inList})`, ids)
+        : [],
+      acceptances: ids.length
+        ? all(
+            db,
+            `SELECT ${ACCEPTANCE_COLUMNS.join(', ')} FROM risk_acceptances WHERE risk_id IN (${inList}) ORDER BY seq`,
+            ids,
+          )
+        : [],
+      matrices: all(
+        db,
+        'SELECT json FROM risk_matrices WHERE id IN (SELECT DISTINCT matrix_id FROM risks WHERE case_id = ? OR (system_id = ? AND case_id IS NULL))',
+        [caseId, systemId],
+      ).map((m) => JSON.parse(s(m.json)) as unknown),
+    };
+  }
+
+  /** Authority → owner: its steps on the case and, once issued, the decision with its dossier. */
+  private async decisionParts(
+    c: Row,
+  ): Promise<{ parts: PartSource[]; summary: Record<string, number | string> }> {
+    const db = this.db;
+    const caseId = s(c.id);
+    const record = all(
+      db,
+      "SELECT * FROM decisions WHERE case_id = ? AND status = 'issued' ORDER BY created_at DESC LIMIT 1",
       [caseId],
     )[0];
-    if (!decision) {
-      throw new AppError('NOT_FOUND', 'The case has no decision to send');
-    }
-    const pdf = await this.decisions.decisionPdf(caseId);
-    const content: DecisionContent = {
-      case: c,
-      transitions: all(db, 'SELECT * FROM case_transitions WHERE case_id = ? ORDER BY seq', [
-        caseId,
-      ]),
-      decision: { ...decision, part: 'parts/decision.pdf' },
-      findings: all(db, 'SELECT * FROM findings WHERE case_id = ? ORDER BY created_at', [caseId]),
+    const { risks, riskLinks, acceptances, matrices } = this.riskRows(caseId, s(c.system_id));
+    const content = {
+      case: { id: caseId, ref: s(c.ref), state: s(c.state) as CaseState },
+      transitions: all(
+        db,
+        "SELECT seq, from_state, to_state, actor_name, reason, at FROM case_transitions WHERE case_id = ? AND actor_role = 'accreditor' ORDER BY seq",
+        [caseId],
+      ).map((t) => ({
+        seq: Number(t.seq),
+        from: s(t.from_state) as CaseState,
+        to: s(t.to_state) as CaseState,
+        actor: s(t.actor_name),
+        reason: s(t.reason),
+        at: s(t.at),
+      })),
+      findings: all(
+        db,
+        `SELECT ${FINDING_COLUMNS.join(', ')} FROM findings WHERE case_id = ? ORDER BY created_at`,
+        [caseId],
+      ),
       verdicts: all(
         db,
         "SELECT requirement_id, verdict, assessor_comment FROM checklist_items WHERE case_id = ? AND (verdict <> 'none' OR assessor_comment <> '')",
         [caseId],
       ),
-    };
-    const main = jsonPart('parts/decision.json', content);
-    const parts: PartSource[] = [
-      main,
-      {
-        path: 'parts/decision.pdf',
-        type: 'pdf',
-        sha256: sha256Hex(pdf),
-        size: pdf.length,
-        open: () => Readable.from([pdf]),
-      },
-    ];
-    return this.finishExport('decision', c, file, parts, options);
-  }
-
-  private async finishExport(
-    kind: PackageKind,
-    c: Row,
-    file: string,
-    parts: PartSource[],
-    options: {
-      identityId: string;
-      recipientCertPem?: string | null;
-      onProgress?: (done: number, total: number) => void;
-    },
-  ) {
-    const signer = this.signer(options.identityId);
-    const written = await writePackage(file, {
-      kind,
-      caseId: s(c.id),
-      caseRef: s(c.ref),
-      auditAnchor: auditHead(this.db),
-      signer,
-      parts,
-      recipientCertPem: options.recipientCertPem ?? null,
-      onProgress: options.onProgress,
-    });
-    const recipient = options.recipientCertPem
-      ? (readCertificate(options.recipientCertPem)?.subject ?? '')
-      : '';
-    await this.vault().change(
-      {
-        action: 'package.sent',
-        entityType: 'case',
-        entityId: s(c.id),
-        changes: { kind, sha256: written.sha256, recipient },
-      },
-      (db) =>
-        this.logRow(
-          db,
-          'sent',
-          kind,
-          { id: s(c.id), ref: s(c.ref) },
-          recipient,
-          written.manifest.sender.fingerprint,
-          // Both sides log the package by its signed manifest; the file's own hash is kept too.
-          written.manifestDigest,
-          {
-            parts: parts.length,
-            encrypted: Boolean(options.recipientCertPem),
-            fileSha256: written.sha256,
-          },
-        ),
-    );
+      risks: risks,
+      riskLinks: riskLinks,
+      acceptances: acceptances,
+      matrices,
+      decision: record
+        ? {
+            ...pick(record, DECISION_COLUMNS),
+            signatures: all(
+              db,
+              'SELECT seq, field, signer_subject, signer_fingerprint, signed_at, signed_by FROM decision_signatures WHERE decision_id = ? ORDER BY seq',
+              [s(record.id)],
+            ),
+          }
+        : null,
+    } as unknown as DecisionContent;
+    const parts: PartSource[] = [jsonPart(PARTS.decision, content)];
+    if (record) {
+      const kept = this.decisions.decidedDossier(caseId);
+      if (!kept || kept.sha256 !== s(record.dossier_sha256)) {
+        throw refuseExport('DOSSIER_NOT_KEPT');
+      }
+      const letter = await this.decisions.decisionPdf(caseId);
+      const report = await this.decisions.render(
+        this.decisions.dossierSpec(caseId, s(record.language) === 'en' ? 'en' : 'da'),
+      );
+      parts.push(
+        jsonPart(PARTS.letter, letter, 'pdf'),
+        jsonPart(PARTS.dossier, Buffer.from(kept.json), 'json'),
+        jsonPart(PARTS.dossierReport, report, 'pdf'),
+      );
+    }
     return {
-      file,
-      sha256: written.sha256,
-      size: written.size,
-      parts: parts.length,
-      encrypted: Boolean(options.recipientCertPem),
+      parts,
+      summary: { transitions: content.transitions.length, decision: record ? s(record.ref) : '' },
     };
   }
 
   /** One line of the exchange log, written inside the caller's vault change. */
   private logRow(
     db: Database,
-    direction: 'sent' | 'received',
-    kind: PackageKind,
-    c: { id: string; ref: string },
-    counterpart: string,
-    fingerprint: string,
-    file: { sha256: string; size: number },
-    summary: unknown,
+    entry: {
+      direction: 'sent' | 'received';
+      kind: PackageKind;
+      caseId: string;
+      caseRef: string;
+      counterpart: string;
+      fingerprint: string;
+      digest: string;
+      size: number;
+      seq: number;
+      marking: string;
+      summary: unknown;
+    },
   ): void {
     db.run(
-      `INSERT INTO exchange_log (id, direction, kind, case_id, case_ref, counterpart, fingerprint, sha256, size, summary, at, actor)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO exchange_log (id, direction, kind, case_id, case_ref, counterpart, fingerprint, sha256, size, summary, at, actor, seq, marking)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         randomUUID(),
-        direction,
-        kind,
-        c.id,
-        c.ref,
-        counterpart,
-        fingerprint,
-        file.sha256,
-        file.size,
-        JSON.stringify(summary),
+        entry.direction,
+        entry.kind,
+        entry.caseId,
+        entry.caseRef,
+        entry.counterpart,
+        entry.fingerprint,
+        entry.digest,
+        entry.size,
+        JSON.stringify(entry.summary),
         new Date().toISOString(),
         this.vault().actor.name,
+        entry.seq,
+        entry.marking,
       ],
     );
   }
@@ -361,85 +554,445 @@ export class ExchangeService {
       fingerprint: s(r.fingerprint),
       sha256: s(r.sha256),
       size: Number(r.size),
+      sequence: r.seq === null ? null : Number(r.seq),
+      marking: s(r.marking),
       at: s(r.at),
       actor: s(r.actor),
     }));
   }
 
+  /** The case's exchange so far: the last package received (its number and digest). */
+  private exchangeOf(caseId: string) {
+    const row = all(this.db, 'SELECT * FROM case_exchange WHERE case_id = ?', [caseId])[0];
+    return row
+      ? {
+          seq: Number(row.seq),
+          digest: s(row.digest),
+          transitionsUpto: Number(row.transitions_upto),
+        }
+      : null;
+  }
+
+  private lastSent(caseId: string): number {
+    return Number(
+      all(
+        this.db,
+        "SELECT max(seq) AS m FROM exchange_log WHERE case_id = ? AND direction = 'sent'",
+        [caseId],
+      )[0]?.m ?? 0,
+    );
+  }
+
   // ---- import ------------------------------------------------------------------------------
 
-  private async open(
+  /**
+   * Whether the package is for this vault and from a sender trusted to send its kind: the
+   * recipient it names, the marking outside, and the signer's path to an anchor trusted in the
+   * role. Returns the anchor the sender's path reached.
+   */
+  private async checkSender(
+    manifest: Manifest,
+    sender: Sender,
+    outerMarking: string,
+  ): Promise<string> {
+    const own = this.signing.decryptionKeys().map((k) => fingerprintOf(derOf(k.certificate)));
+    if (!own.includes(manifest.recipient)) {
+      throw reject('WRONG_RECIPIENT', 'the signed manifest names another recipient');
+    }
+    if (outerMarking !== manifest.marking.text) {
+      throw reject(
+        'MARKING_MISMATCH',
+        `outside "${outerMarking}", signed "${manifest.marking.text}"`,
+      );
+    }
+    // The sender is whoever signed: its path must reach an anchor trusted for this kind.
+    const role = SENDER_ROLE[manifest.kind];
+    const store = this.signing.trustStore(role);
+    const path = await validatePath({
+      signer: sender.certificate,
+      pool: sender.certificates,
+      anchors: store.anchors,
+      crls: store.crls,
+      now: new Date(),
+    });
+    if (path.reason) {
+      const anywhere = this.signing.trustStore();
+      const elsewhere = await validatePath({
+        signer: sender.certificate,
+        pool: sender.certificates,
+        anchors: anywhere.anchors,
+        crls: anywhere.crls,
+        now: new Date(),
+      });
+      throw elsewhere.reason
+        ? reject('UNTRUSTED_SENDER', reasonText(path.reason, path.detail))
+        : reject(
+            'WRONG_SENDER_ROLE',
+            `${sender.certificate.subject} is not trusted as ${role === 'authority' ? 'an authority' : 'a system owner'}`,
+          );
+    }
+    return path.path.at(-1)!.fingerprint;
+  }
+
+  /**
+   * Everything decided from the manifest and its signer, before any part is read: the refusals
+   * of docs/package-format.md, in order. Returns the anchor the sender's path reached.
+   */
+  private async authorize(
+    manifest: Manifest,
+    digest: string,
+    sender: Sender,
+    outerMarking: string,
+  ): Promise<string> {
+    const db = this.db;
+    const anchor = await this.checkSender(manifest, sender, outerMarking);
+    if (this.vault().actor.role !== RECEIVER[manifest.kind]) {
+      throw reject(
+        'WRONG_KIND',
+        `a ${manifest.kind} package is not for a ${this.vault().actor.role} vault`,
+      );
+    }
+    if (manifest.sender.role !== (manifest.kind === 'decision' ? 'accreditor' : 'system_owner')) {
+      throw reject('MALFORMED', 'the sender role does not fit the kind');
+    }
+    // The case and its system: the decision's must be here; a submission's owner must be bound.
+    const c = all(db, 'SELECT id, system_id FROM cases WHERE id = ?', [manifest.case.id])[0];
+    if (manifest.kind === 'decision' && !c) {
+      throw reject('UNKNOWN_CASE', `case ${manifest.case.ref} is not in this vault`);
+    }
+    if (c && s(c.system_id) !== manifest.system.id) {
+      throw reject('MALFORMED', 'the case belongs to another system here');
+    }
+    // Not imported before, not older than the last from that side, tied to this exchange.
+    if (all(db, 'SELECT 1 FROM exchange_log WHERE sha256 = ?', [digest]).length) {
+      throw reject('PACKAGE_REPLAYED', `package ${digest.slice(0, 16)} was imported before`);
+    }
+    const exchange = this.exchangeOf(manifest.case.id);
+    if (exchange && manifest.sequence <= exchange.seq) {
+      throw reject(
+        'PACKAGE_STALE',
+        `sequence ${manifest.sequence}, but ${exchange.seq} was imported`,
+      );
+    }
+    if (
+      manifest.previous !== null &&
+      !all(
+        db,
+        "SELECT 1 FROM exchange_log WHERE case_id = ? AND direction = 'sent' AND sha256 = ?",
+        [manifest.case.id, manifest.previous],
+      ).length
+    ) {
+      throw reject('OUT_OF_SEQUENCE', 'it answers a package this vault did not send in this case');
+    }
+    const clash = all(db, 'SELECT id FROM cases WHERE ref = ? AND id <> ?', [
+      manifest.case.ref,
+      manifest.case.id,
+    ])[0];
+    if (clash) {
+      throw reject('REFERENCE_CLASH', `case ${manifest.case.ref} names another case here`);
+    }
+    if (manifest.kind === 'submission') {
+      const system = all(db, 'SELECT id FROM systems WHERE id = ?', [manifest.system.id])[0];
+      const bound = all(db, 'SELECT anchor, subject FROM system_senders WHERE system_id = ?', [
+        manifest.system.id,
+      ])[0];
+      if (
+        system &&
+        (!bound ||
+          s(bound.anchor) !== anchor ||
+          (s(bound.subject) !== '' && s(bound.subject) !== sender.certificate.subject))
+      ) {
+        throw reject('NOT_SYSTEM_OWNER', `system ${manifest.system.ref} has another owner here`);
+      }
+    }
+    return anchor;
+  }
+
+  /** Reads and verifies a whole package; evidence goes to `store` (or is only hashed). */
+  private async read(
     file: string,
+    store: 'keep' | 'hash',
+    created: StoredBlob[],
+    stored: Map<string, StoredBlob>,
     onProgress?: (done: number, total: number) => void,
-    consume?: (part: ManifestPart, stream: Readable) => Promise<{ sha256: string }> | null,
-  ): Promise<OpenPackage> {
-    const trusted = this.signing.trusted().map((t) => t.fingerprint);
-    return openPackage(file, {
-      trusted,
+  ): Promise<Verified> {
+    let anchor = '';
+    let size = 0;
+    const read = await readPackage(file, {
+      keys: this.signing.decryptionKeys(),
       limits: this.limits,
       onProgress,
-      consume,
-      privateKeyFor: (fingerprint) => {
-        const id = this.signing.identityIdByFingerprint(fingerprint);
-        return id ? this.signing.decryptionKey(id) : null;
+      authorize: async (manifest, digest, sender, marking) => {
+        anchor = await this.authorize(manifest, digest, sender, marking);
+      },
+      consume: (part, stream) => {
+        if (part.type !== 'evidence') {
+          return null;
+        }
+        if (store === 'hash') {
+          return hashOf(stream);
+        }
+        return this.vault()
+          .blobs.put(stream as AsyncIterable<Uint8Array>, undefined, (address) =>
+            this.journal?.add(address),
+          )
+          .then((blob) => {
+            if (blob.created) {
+              created.push(blob);
+            }
+            stored.set(part.path, blob);
+            return blob;
+          });
       },
     });
+    try {
+      size = statSync(file).size;
+    } catch {
+      size = 0;
+    }
+    return { ...read, anchor, size };
+  }
+
+  private content<T>(read: Verified, path: string, schema: ZodType<T>): T {
+    const bytes = read.buffered.get(path);
+    if (!bytes) {
+      throw reject('MISSING_PART', path);
+    }
+    const parsed = schema.safeParse(parseJson<unknown>(bytes, this.limits, path));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw reject(
+        'MALFORMED',
+        `${path}: ${issue ? `${issue.path.join('.')} ${issue.message}` : ''}`,
+      );
+    }
+    return parsed.data;
+  }
+
+  /**
+   * `awb verify` of a package: opened with this vault's keys, signed by a sender trusted for its
+   * kind, every part as listed; for a decision, the letter's signatures and the dossier hash,
+   * recomputed from the dossier it carries and compared with the record, the letter and the
+   * report. Nothing is imported, and a package imported before verifies as well.
+   */
+  async verifyPackage(file: string) {
+    let anchor = '';
+    let read;
+    try {
+      read = await readPackage(file, {
+        keys: this.signing.decryptionKeys(),
+        limits: this.limits,
+        authorize: async (manifest, _digest, sender, marking) => {
+          anchor = await this.checkSender(manifest, sender, marking);
+        },
+        consume: (part, stream) => (part.type === 'evidence' ? hashOf(stream) : null),
+      });
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'PACKAGE_REJECTED') {
+        return {
+          valid: false,
+          reason: String(error.details?.reason),
+          detail: error.details?.detail ?? null,
+        };
+      }
+      throw error;
+    }
+    const { manifest, digest, sender } = read;
+    const facts = {
+      kind: manifest.kind,
+      case: manifest.case.ref,
+      sequence: manifest.sequence,
+      marking: manifest.marking.text,
+      digest,
+      signer: sender.certificate.subject,
+      anchor,
+      parts: manifest.parts.length,
+    };
+    if (manifest.kind !== 'decision' || !read.buffered.has(PARTS.letter)) {
+      return { valid: true, reason: null, ...facts };
+    }
+    const content = DecisionContent.safeParse(
+      parseJson<unknown>(
+        read.buffered.get(PARTS.decision) ?? Buffer.from('null'),
+        this.limits,
+        'decision',
+      ),
+    );
+    const letter = read.buffered.get(PARTS.letter)!;
+    const letterCheck = await this.signing.verify(letter);
+    const dossier = readDossier(read.buffered.get(PARTS.dossier) ?? Buffer.alloc(0));
+    const cites = {
+      record: content.success ? (content.data.decision?.dossier_sha256 ?? null) : null,
+      letter: citedDossier(signedKeywords(letter)),
+      report: citedDossier(
+        signedKeywords(read.buffered.get(PARTS.dossierReport) ?? Buffer.alloc(0)),
+      ),
+    };
+    const matches =
+      !('problem' in dossier) && Object.values(cites).every((c) => c === dossier.sha256);
+    return {
+      valid: letterCheck.valid && matches,
+      reason: !letterCheck.valid
+        ? (letterCheck.reason ?? 'SIGNATURE_INVALID')
+        : matches
+          ? null
+          : 'DOSSIER_MISMATCH',
+      ...facts,
+      letter: letterCheck,
+      dossier: {
+        sha256: dossier.sha256,
+        problem: 'problem' in dossier ? dossier.problem : null,
+        cites,
+        matches,
+      },
+    };
   }
 
   /** Verifies a package completely and says what importing it would change; the vault is not touched. */
   async inspect(file: string): Promise<ImportPreview> {
-    const pkg = await this.open(file);
-    try {
-      return await this.preview(pkg);
-    } finally {
-      pkg.close();
+    const read = await this.read(file, 'hash', [], new Map());
+    return this.plan(read).preview;
+  }
+
+  /** What a verified package would change, checked as far as it can be without writing. */
+  private plan(read: Verified) {
+    const { manifest } = read;
+    const exists = all(this.db, 'SELECT state FROM cases WHERE id = ?', [manifest.case.id])[0];
+    const changes: string[] = [];
+    let submission: SubmissionContent | null = null;
+    let decision: DecisionContent | null = null;
+    if (manifest.kind === 'submission') {
+      submission = this.content(read, PARTS.submission, SubmissionContent);
+      this.checkSubmission(submission, manifest);
+      const systemExists =
+        all(this.db, 'SELECT 1 FROM systems WHERE id = ?', [submission.system.id]).length > 0;
+      changes.push(
+        `system ${submission.system.ref}: ${systemExists ? 'kept' : 'added'}`,
+        exists
+          ? `case ${manifest.case.ref}: ${s(exists.state)} -> ${submission.case.state}`
+          : `case ${manifest.case.ref}: added as ${submission.case.state}`,
+        `${submission.checklist.length} checklist answers`,
+        `${submission.evidence.length} evidence files`,
+        `${submission.risks.length} risks`,
+      );
+    } else {
+      decision = this.content(read, PARTS.decision, DecisionContent);
+      const steps = this.newSteps(decision, manifest.case.id);
+      this.checkDecision(decision, manifest);
+      changes.push(
+        ...(decision.decision
+          ? [`decision ${s(decision.decision.ref)} (${s(decision.decision.type)})`]
+          : []),
+        `case ${manifest.case.ref}: ${[s(exists!.state), ...steps.map((t) => t.to)].join(' -> ')}`,
+        `${decision.findings.length} findings and conditions`,
+        `${decision.verdicts.length} verdicts`,
+      );
+    }
+    const preview: ImportPreview = {
+      kind: manifest.kind,
+      caseRef: manifest.case.ref,
+      caseExists: Boolean(exists),
+      sender: `${manifest.sender.name}, ${manifest.sender.organisation}`,
+      signer: read.sender.certificate.subject,
+      sequence: manifest.sequence,
+      marking: manifest.marking.text,
+      encrypted: true,
+      changes,
+    };
+    return { preview, submission, decision };
+  }
+
+  /** A submission's content must be about the manifest's case and system, by its own references. */
+  private checkSubmission(content: SubmissionContent, manifest: Manifest) {
+    if (
+      content.case.id !== manifest.case.id ||
+      content.system.id !== manifest.system.id ||
+      content.case.ref !== manifest.case.ref ||
+      content.system.ref !== manifest.system.ref
+    ) {
+      throw reject('MALFORMED', 'the content is about another case than the manifest');
+    }
+    const listed = new Set(manifest.parts.filter((p) => p.type === 'evidence').map((p) => p.path));
+    for (const e of content.evidence) {
+      const part = manifest.parts.find((p) => p.path === e.part);
+      if (!part || !listed.delete(e.part) || part.sha256 !== e.sha256 || part.size !== e.size) {
+        throw reject('MALFORMED', `evidence ${e.part} is not the part listed`);
+      }
+    }
+    if (listed.size) {
+      throw reject('UNLISTED_ENTRY', [...listed][0]);
+    }
+    const db = this.db;
+    const systemClash = all(db, 'SELECT 1 FROM systems WHERE ref = ? AND id <> ?', [
+      content.system.ref,
+      content.system.id,
+    ]).length;
+    if (systemClash) {
+      throw reject('REFERENCE_CLASH', `system ${content.system.ref} names another system here`);
+    }
+    this.checkRiskRefs(content.risks);
+  }
+
+  private checkRiskRefs(risks: { id: string; ref: string }[]) {
+    for (const r of risks) {
+      if (all(this.db, 'SELECT 1 FROM risks WHERE ref = ? AND id <> ?', [r.ref, r.id]).length) {
+        throw reject('REFERENCE_CLASH', `risk ${r.ref} names another risk here`);
+      }
     }
   }
 
-  private async preview(pkg: OpenPackage): Promise<ImportPreview> {
-    const { manifest } = pkg;
-    const exists = all(this.db, 'SELECT state FROM cases WHERE id = ?', [manifest.caseId])[0];
-    const changes: string[] = [];
-    if (manifest.kind === 'submission') {
-      const content = await pkg.json<SubmissionContent>('parts/submission.json');
-      const systemExists =
-        all(this.db, 'SELECT 1 FROM systems WHERE id = ?', [content.system.id ?? null]).length > 0;
-      changes.push(
-        systemExists
-          ? `system ${s(content.system.ref)}: kept`
-          : `system ${s(content.system.ref)}: added`,
-      );
-      changes.push(
-        exists
-          ? `case ${manifest.caseRef}: answers updated`
-          : `case ${manifest.caseRef}: added as submitted`,
-      );
-      changes.push(
-        `${content.checklist.length} checklist answers`,
-        `${content.evidence.length} evidence files`,
-        `${content.risks.length} risks`,
-      );
-    } else {
-      if (!exists) {
-        throw reject('MALFORMED', `case ${manifest.caseRef} is not in this vault`);
-      }
-      const content = await pkg.json<DecisionContent>('parts/decision.json');
-      changes.push(
-        `decision ${s(content.decision.ref)} (${s(content.decision.type)})`,
-        `case ${manifest.caseRef}: ${s(exists.state)} -> ${s(content.case.state)}`,
-        `${content.findings.length} findings and conditions`,
-        `${content.verdicts.length} verdicts`,
+  private checkDecision(content: DecisionContent, manifest: Manifest) {
+    if (content.case.id !== manifest.case.id || content.case.ref !== manifest.case.ref) {
+      throw reject('MALFORMED', 'the content is about another case than the manifest');
+    }
+    const parts = new Set(manifest.parts.map((p) => p.path));
+    const withDecision = [PARTS.letter, PARTS.dossier, PARTS.dossierReport];
+    if (
+      content.decision
+        ? !withDecision.every((p) => parts.has(p))
+        : withDecision.some((p) => parts.has(p))
+    ) {
+      throw reject(
+        'MALFORMED',
+        'the letter, dossier and report travel with a decision, and only then',
       );
     }
-    return {
-      kind: manifest.kind,
-      caseRef: manifest.caseRef,
-      caseExists: Boolean(exists),
-      sender: `${manifest.sender.name}, ${manifest.sender.organisation}`,
-      signer: pkg.signer.subject,
-      encrypted: pkg.encrypted,
-      changes,
-    };
+    if (content.decision) {
+      const d = content.decision;
+      const clash = all(this.db, 'SELECT 1 FROM decisions WHERE ref = ? AND id <> ?', [
+        d.ref,
+        d.id,
+      ]).length;
+      if (clash) {
+        throw reject('REFERENCE_CLASH', `decision ${d.ref} names another decision here`);
+      }
+    }
+    this.checkRiskRefs(content.risks);
+  }
+
+  /** The authority's steps this vault has not applied yet, checked to start where the case is. */
+  private newSteps(content: DecisionContent, caseId: string) {
+    const upto = this.exchangeOf(caseId)?.transitionsUpto ?? 0;
+    const steps = content.transitions.filter((t) => t.seq > upto).sort((a, b) => a.seq - b.seq);
+    let state = s(
+      all(this.db, 'SELECT state FROM cases WHERE id = ?', [caseId])[0]?.state,
+    ) as CaseState;
+    for (const step of steps) {
+      if (step.from !== state) {
+        throw reject(
+          'TRANSITION_NOT_ALLOWED',
+          `the package moves the case from ${step.from}, but here it is ${state}`,
+        );
+      }
+      state = step.to;
+    }
+    if (state !== content.case.state) {
+      throw reject(
+        'TRANSITION_NOT_ALLOWED',
+        `the steps end at ${state}, not at ${content.case.state}`,
+      );
+    }
+    return steps;
   }
 
   /** Imports a verified package in one vault change; on any failure the vault is as it was. */
@@ -448,57 +1001,105 @@ export class ExchangeService {
     options: { expect?: PackageKind; onProgress?: (done: number, total: number) => void } = {},
   ): Promise<ImportPreview> {
     const created: StoredBlob[] = [];
-    // Evidence goes into the blob store as it is verified (one read of the package); if anything
-    // fails, the blobs written here are removed again.
     const stored = new Map<string, StoredBlob>();
-    let pkg: OpenPackage | null = null;
+    // Evidence goes into the blob store as it is verified (one read of the package). A journal
+    // names what this import adds, so a crash before it is saved leaves nothing behind: the next
+    // unlock removes what the saved vault does not refer to.
+    this.journal = new ImportJournal(this.vault().folder);
     try {
-      pkg = await this.open(file, options.onProgress, (part, stream) =>
-        part.type === 'evidence'
-          ? this.vault()
-              .blobs.put(stream as AsyncIterable<Uint8Array>)
-              .then((blob) => {
-                created.push(blob);
-                stored.set(part.path, blob);
-                return blob;
-              })
-          : null,
-      );
-      if (options.expect && pkg.manifest.kind !== options.expect) {
-        throw reject('WRONG_KIND', pkg.manifest.kind);
+      const read = await this.read(file, 'keep', created, stored, options.onProgress);
+      if (options.expect && read.manifest.kind !== options.expect) {
+        throw reject('WRONG_KIND', read.manifest.kind);
       }
-      const preview = await this.preview(pkg);
-      // The log names the package by its signed manifest (which lists every part's hash).
-      const fileFacts = pkg.manifestDigest;
-      if (pkg.manifest.kind === 'submission') {
-        await this.applySubmission(pkg, fileFacts, stored);
+      const planned = this.plan(read);
+      if (planned.submission) {
+        await this.applySubmission(read, planned.submission, stored);
       } else {
-        await this.applyDecision(pkg, created, fileFacts);
+        await this.applyDecision(read, planned.decision!, created);
       }
-      return preview;
+      await this.vault().save();
+      this.journal.done();
+      return planned.preview;
     } catch (error) {
-      // Blobs written for this import and referenced by nothing are removed again.
       for (const blob of created) {
-        if (blob.created) {
-          await this.vault().blobs.remove(blob.address);
-        }
+        await this.vault().blobs.remove(blob.address);
       }
+      this.journal.done();
       throw error;
     } finally {
-      pkg?.close();
+      this.journal = null;
     }
   }
 
+  private journal: ImportJournal | null = null;
+
+  /** The state change, the bookkeeping of the exchange, and the log line of a received package. */
+  private received(
+    db: Database,
+    read: Verified,
+    summary: Record<string, unknown>,
+    transitionsUpto: number,
+  ) {
+    const { manifest, digest, sender } = read;
+    db.run(
+      `INSERT INTO case_exchange (case_id, seq, digest, transitions_upto, at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (case_id) DO UPDATE SET seq = excluded.seq, digest = excluded.digest,
+         transitions_upto = max(transitions_upto, excluded.transitions_upto), at = excluded.at`,
+      [manifest.case.id, manifest.sequence, digest, transitionsUpto, new Date().toISOString()],
+    );
+    this.logRow(db, {
+      direction: 'received',
+      kind: manifest.kind,
+      caseId: manifest.case.id,
+      caseRef: manifest.case.ref,
+      counterpart: `${commonName(read.sender)}`,
+      fingerprint: fingerprintOf(derOf(sender.certificate)),
+      digest,
+      size: read.size,
+      seq: manifest.sequence,
+      marking: manifest.marking.text,
+      summary: {
+        ...summary,
+        claimedSender: `${manifest.sender.name}, ${manifest.sender.organisation}`,
+      },
+    });
+  }
+
+  /** Moves the case to `to` inside the import's change, if the lifecycle allows it from here. */
+  private step(
+    db: Database,
+    caseId: string,
+    to: CaseState,
+    who: { actor: string; role: 'accreditor' | 'system_owner'; reason: string; at: string },
+    adjust: (ctx: ReturnType<CaseService['transitionContext']>) => void = () => undefined,
+  ) {
+    const from = s(
+      all(db, 'SELECT state FROM cases WHERE id = ?', [caseId])[0]?.state,
+    ) as CaseState;
+    const ctx = { ...this.cases.transitionContext(caseId, who.reason), role: who.role };
+    adjust(ctx);
+    const verdict = canTransition(from, to, ctx);
+    if (!verdict.ok) {
+      throw reject('TRANSITION_NOT_ALLOWED', `${from} -> ${to}: ${verdict.code}`);
+    }
+    db.run('UPDATE cases SET state = ?, updated_at = ? WHERE id = ?', [
+      to,
+      new Date().toISOString(),
+      caseId,
+    ]);
+    db.run(
+      'INSERT INTO case_transitions (case_id, from_state, to_state, actor_name, actor_role, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [caseId, from, to, who.actor, who.role, who.reason, who.at],
+    );
+  }
+
   private async applySubmission(
-    pkg: OpenPackage,
-    file: { sha256: string; size: number },
+    read: Verified,
+    content: SubmissionContent,
     stored: ReadonlyMap<string, StoredBlob>,
   ) {
-    const content = await pkg.json<SubmissionContent>('parts/submission.json');
+    const { manifest, digest, sender } = read;
     const c = content.case;
-    if (s(c.id) !== pkg.manifest.caseId) {
-      throw reject('MALFORMED', 'case id');
-    }
     const catalogue = parseCatalogue(content.catalogue);
     if (!catalogue.ok) {
       throw reject('MALFORMED', 'catalogue');
@@ -507,26 +1108,25 @@ export class ExchangeService {
     if (matrices.some((m) => !m.ok)) {
       throw reject('MALFORMED', 'risk matrix');
     }
-    const blobs = new Map<string, StoredBlob>();
-    for (const e of content.evidence) {
-      // Evidence parts were stored while the package was verified; anything else is not evidence.
-      const blob = stored.get(e.part);
-      if (!blob) {
-        throw reject('MALFORMED', e.part);
-      }
-      if (blob.sha256 !== s(e.sha256)) {
-        throw reject('HASH_MISMATCH', e.part);
-      }
-      blobs.set(s(e.id), blob);
-    }
     const now = new Date().toISOString();
-    const sender = pkg.manifest.sender;
-    await this.vault().change(
+    const who = {
+      actor: commonName(read.sender),
+      role: 'system_owner' as const,
+      reason: `Submission package ${digest.slice(0, 16)} (sequence ${manifest.sequence})`,
+      at: now,
+    };
+    await this.change(
       {
         action: 'package.received',
         entityType: 'case',
-        entityId: s(c.id),
-        changes: { kind: 'submission', sha256: file.sha256, sender: sender.fingerprint },
+        entityId: c.id,
+        changes: {
+          kind: 'submission',
+          sha256: digest,
+          sequence: manifest.sequence,
+          signer: sender.certificate.subject,
+          signerFingerprint: fingerprintOf(derOf(sender.certificate)),
+        },
       },
       (db) => {
         db.run(
@@ -547,63 +1147,60 @@ export class ExchangeService {
           }
         }
         const sys = content.system;
-        if (!all(db, 'SELECT 1 FROM systems WHERE id = ?', [s(sys.id)]).length) {
+        if (!all(db, 'SELECT 1 FROM systems WHERE id = ?', [sys.id]).length) {
           db.run(
             `INSERT INTO systems (id, ref, name, purpose, phase, mode, user_count, min_clearance, boundary, next_review, created_at, updated_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
             [
-              s(sys.id),
-              freeRef(db, 'systems', s(sys.ref), s(sys.id)),
-              s(sys.name),
-              s(sys.purpose),
-              s(sys.phase),
-              s(sys.mode),
-              Number(sys.user_count ?? 0),
-              sys.min_clearance ?? null,
-              s(sys.boundary),
-              sys.next_review ?? null,
+              sys.id,
+              sys.ref,
+              sys.name,
+              sys.purpose,
+              sys.phase,
+              sys.mode,
+              sys.user_count,
+              sys.min_clearance,
+              sys.boundary,
+              sys.next_review,
               now,
               now,
             ],
           );
           for (const l of content.levels) {
             db.run('INSERT INTO system_levels (system_id, domain, level) VALUES (?, ?, ?)', [
-              s(sys.id),
-              s(l.domain),
-              s(l.level),
+              sys.id,
+              l.domain,
+              l.level,
             ]);
           }
+          // The system now belongs to this sender: later submissions for it must come from it.
+          db.run(
+            'INSERT INTO system_senders (system_id, anchor, subject, reply_to, bound_at) VALUES (?, ?, ?, ?, ?)',
+            [sys.id, read.anchor, sender.certificate.subject, manifest.replyTo, now],
+          );
         }
-        const existing = all(db, 'SELECT system_id FROM cases WHERE id = ?', [s(c.id)])[0];
-        if (existing && s(existing.system_id) !== s(sys.id)) {
-          throw reject('MALFORMED', 'the case belongs to another system here');
+        // The owner's answers go where its latest submission says.
+        if (manifest.replyTo) {
+          db.run('UPDATE system_senders SET reply_to = ? WHERE system_id = ?', [
+            manifest.replyTo,
+            sys.id,
+          ]);
         }
+        const existing = all(db, 'SELECT state FROM cases WHERE id = ?', [c.id])[0];
         if (!existing) {
           db.run(
             `INSERT INTO cases (id, ref, system_id, type, state, title, catalogue_id, catalogue_version, deadline, created_at, updated_at)
-             VALUES (?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?)`,
+             VALUES (?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?)`,
             [
-              s(c.id),
-              freeRef(db, 'cases', s(c.ref), s(c.id)),
-              s(sys.id),
-              s(c.type),
-              s(c.title),
-              s(c.catalogue_id),
-              s(c.catalogue_version),
-              c.deadline ?? null,
+              c.id,
+              c.ref,
+              sys.id,
+              c.type,
+              c.title,
+              c.catalogue_id,
+              c.catalogue_version,
+              c.deadline,
               now,
-              now,
-            ],
-          );
-          db.run(
-            'INSERT INTO case_transitions (case_id, from_state, to_state, actor_name, actor_role, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-            [
-              s(c.id),
-              'draft',
-              'submitted',
-              sender.name,
-              'system_owner',
-              `Submission package ${file.sha256.slice(0, 16)}`,
               now,
             ],
           );
@@ -615,227 +1212,314 @@ export class ExchangeService {
              ON CONFLICT (case_id, requirement_id) DO UPDATE SET status = excluded.status, statement = excluded.statement,
                justification = excluded.justification, updated_at = excluded.updated_at`,
             [
-              s(c.id),
-              s(item.requirement_id),
-              s(item.area),
-              Number(item.position),
-              s(item.status),
-              s(item.statement),
-              s(item.justification),
+              c.id,
+              item.requirement_id,
+              item.area,
+              item.position,
+              item.status,
+              item.statement,
+              item.justification,
               now,
             ],
           );
         }
         for (const e of content.evidence) {
-          const blob = blobs.get(s(e.id))!;
+          const blob = stored.get(e.part);
+          if (!blob || blob.sha256 !== e.sha256) {
+            throw reject('HASH_MISMATCH', e.part);
+          }
           db.run(
             `INSERT OR IGNORE INTO evidence (id, case_id, type, title, version, author, effective_date, marking_level, marking_domain, blob_address, file_name, sha256, size, review_status, uploaded_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?)`,
             [
-              s(e.id),
-              s(c.id),
-              s(e.type),
-              s(e.title),
-              s(e.version),
-              s(e.author),
-              e.effective_date ?? null,
-              e.marking_level ?? null,
-              e.marking_domain ?? null,
+              e.id,
+              c.id,
+              e.type,
+              e.title,
+              e.version,
+              e.author,
+              e.effective_date,
+              e.marking_level,
+              e.marking_domain,
               blob.address,
-              s(e.file_name),
+              e.file_name,
               blob.sha256,
               blob.size,
-              s(e.uploaded_at),
+              e.uploaded_at,
             ],
           );
-        }
-        for (const r of content.risks) {
-          const row = { ...r, ref: freeRef(db, 'risks', s(r.ref), s(r.id)) };
-          const columns = RISK_COLUMNS.filter((k) => k in row);
-          // An upsert, not a replace: a replace would cascade away this vault's reviews and acceptances.
-          db.run(
-            `INSERT INTO risks (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
-             ON CONFLICT (id) DO UPDATE SET ${columns
-               .filter((k) => k !== 'id' && k !== 'ref')
-               .map((k) => `${k} = excluded.${k}`)
-               .join(', ')}`,
-            columns.map((k) => (row as Row)[k] ?? null),
-          );
-        }
-        for (const l of content.riskLinks) {
-          db.run('INSERT OR IGNORE INTO risk_links (risk_id, kind, target) VALUES (?, ?, ?)', [
-            s(l.risk_id),
-            s(l.kind),
-            s(l.target),
-          ]);
-        }
-        for (const a of content.acceptances) {
-          const seen = all(db, 'SELECT 1 FROM risk_acceptances WHERE risk_id = ? AND at = ?', [
-            s(a.risk_id),
-            s(a.at),
-          ]).length;
-          if (!seen) {
+          for (const requirement of e.requirements) {
             db.run(
-              `INSERT INTO risk_acceptances (risk_id, accepted_by, role, authority, justification, accepted_on, expires_on, fingerprint, snapshot, at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-              [
-                s(a.risk_id),
-                s(a.accepted_by),
-                s(a.role),
-                s(a.authority),
-                s(a.justification),
-                s(a.accepted_on),
-                s(a.expires_on),
-                s(a.fingerprint),
-                s(a.snapshot),
-                s(a.at),
-              ],
+              'INSERT OR IGNORE INTO evidence_links (case_id, requirement_id, evidence_id) VALUES (?, ?, ?)',
+              [c.id, requirement, e.id],
             );
           }
         }
-        this.logRow(
+        this.upsertRisks(db, content, true);
+        // The case moves as the owner moved it: new, or back from "returned", to "submitted"; a
+        // case with remediation takes the update where it is. Anything else has left the owner.
+        const from = existing ? (s(existing.state) as CaseState) : 'draft';
+        if (from === 'returned' && c.state === 'submitted') {
+          this.step(db, c.id, 'draft', who);
+        }
+        if ((from === 'draft' || from === 'returned') && c.state === 'submitted') {
+          this.step(db, c.id, 'submitted', who);
+        } else if (!(from === 'awaiting_remediation' && c.state === 'awaiting_remediation')) {
+          throw reject(
+            'TRANSITION_NOT_ALLOWED',
+            `the case is ${from} here; a submission cannot change it`,
+          );
+        }
+        const upto = Number(
+          all(db, 'SELECT max(seq) AS m FROM case_transitions WHERE case_id = ?', [c.id])[0]?.m ??
+            0,
+        );
+        this.received(
           db,
-          'received',
-          'submission',
-          { id: s(c.id), ref: s(c.ref) },
-          `${sender.name}, ${sender.organisation}`,
-          sender.fingerprint,
-          file,
+          read,
           {
             evidence: content.evidence.length,
             risks: content.risks.length,
             auditEntries: content.audit.length,
           },
+          upto,
         );
       },
     );
   }
 
-  private async applyDecision(
-    pkg: OpenPackage,
-    created: StoredBlob[],
-    file: { sha256: string; size: number },
+  /** Risks, their links and acceptances: an owner's submission updates its risks; a decision adds. */
+  private upsertRisks(
+    db: Database,
+    content: Pick<SubmissionContent, 'risks' | 'riskLinks' | 'acceptances'>,
+    update: boolean,
   ) {
-    const content = await pkg.json<DecisionContent>('parts/decision.json');
-    const caseId = pkg.manifest.caseId;
-    if (s(content.case.id) !== caseId || s(content.decision.case_id) !== caseId) {
-      throw reject('MALFORMED', 'case id');
-    }
-    // The letter itself must carry a valid signature by the package's signer.
-    const pdf = await buffer(await pkg.read(content.decision.part));
-    // The letter must verify against this vault's trust store, and be signed by the sender.
-    const check = await this.signing.verify(pdf);
-    if (
-      !check.valid ||
-      !check.signatures.some((x) => x.signer?.fingerprint === pkg.signer.fingerprint)
-    ) {
-      throw reject(
-        'SIGNATURE_INVALID',
-        `decision letter: ${check.reason ?? 'not signed by the sender'}`,
+    for (const r of content.risks) {
+      const columns = RISK_COLUMNS.filter((k) => k in r);
+      // An upsert, not a replace: a replace would cascade away this vault's reviews and acceptances.
+      db.run(
+        `INSERT INTO risks (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
+         ON CONFLICT (id) DO ${
+           update
+             ? `UPDATE SET ${columns
+                 .filter((k) => k !== 'id' && k !== 'ref')
+                 .map((k) => `${k} = excluded.${k}`)
+                 .join(', ')}`
+             : 'NOTHING'
+         }`,
+        columns.map((k) => (r as Record<string, SqlValue>)[k] ?? null),
       );
     }
-    const blob = await this.vault().blobs.put(Readable.from([pdf]));
-    created.push(blob);
+    for (const l of content.riskLinks) {
+      db.run('INSERT OR IGNORE INTO risk_links (risk_id, kind, target) VALUES (?, ?, ?)', [
+        l.risk_id,
+        l.kind,
+        l.target,
+      ]);
+    }
+    for (const a of content.acceptances) {
+      if (
+        !all(db, 'SELECT 1 FROM risk_acceptances WHERE risk_id = ? AND at = ?', [a.risk_id, a.at])
+          .length
+      ) {
+        db.run(
+          `INSERT INTO risk_acceptances (${ACCEPTANCE_COLUMNS.join(', ')}) VALUES (${ACCEPTANCE_COLUMNS.map(() => '?').join(', ')})`,
+          ACCEPTANCE_COLUMNS.map((k) => a[k] ?? null),
+        );
+      }
+    }
+  }
+
+  private async applyDecision(read: Verified, content: DecisionContent, created: StoredBlob[]) {
+    const { manifest, digest, sender } = read;
+    const caseId = manifest.case.id;
     const d = content.decision;
+    let letterBlob: StoredBlob | null = null;
+    let reportBlob: StoredBlob | null = null;
+    let dossierJson: string | null = null;
+    if (d) {
+      const letter = read.buffered.get(PARTS.letter)!;
+      // The letter must verify here, and be signed by the package's signer.
+      const check = await this.signing.verify(letter);
+      const signer = fingerprintOf(derOf(sender.certificate));
+      if (!check.valid || !check.signatures.some((x) => x.signer?.fingerprint === signer)) {
+        throw reject(
+          'SIGNATURE_INVALID',
+          `decision letter: ${check.reason ?? 'not signed by the sender'}`,
+        );
+      }
+      // The dossier: canonical, the one the decision record and the signed letter cite.
+      const dossier = readDossier(read.buffered.get(PARTS.dossier)!);
+      const cited = citedDossier(signedKeywords(letter));
+      if (
+        'problem' in dossier ||
+        dossier.sha256 !== d.dossier_sha256 ||
+        cited !== d.dossier_sha256 ||
+        dossier.snapshot.case.id !== caseId
+      ) {
+        throw reject(
+          'DOSSIER_MISMATCH',
+          'problem' in dossier
+            ? dossier.problem
+            : `letter cites ${cited?.slice(0, 16) ?? 'nothing'}, record ${d.dossier_sha256.slice(0, 16)}, dossier ${dossier.sha256.slice(0, 16)}`,
+        );
+      }
+      dossierJson = dossier.json;
+      const report = read.buffered.get(PARTS.dossierReport)!;
+      if (citedDossier(signedKeywords(report)) !== d.dossier_sha256) {
+        throw reject('DOSSIER_MISMATCH', 'the dossier report is about another dossier');
+      }
+      const note = (address: string) => this.journal?.add(address);
+      letterBlob = await this.vault().blobs.put(Readable.from([letter]), undefined, note);
+      reportBlob = await this.vault().blobs.put(Readable.from([report]), undefined, note);
+      for (const blob of [letterBlob, reportBlob]) {
+        if (blob.created) {
+          created.push(blob);
+        }
+      }
+    }
+    const steps = this.newSteps(content, caseId);
+    const issuedFindings = content.findings.filter((f) => f.kind === 'finding').length;
     const now = new Date().toISOString();
-    const before = this.cases.getCase(caseId).state;
-    const sender = pkg.manifest.sender;
-    await this.vault().change(
+    await this.change(
       {
         action: 'package.received',
         entityType: 'case',
         entityId: caseId,
         changes: {
           kind: 'decision',
-          sha256: file.sha256,
-          sender: sender.fingerprint,
-          decision: s(d.ref),
+          sha256: digest,
+          sequence: manifest.sequence,
+          signer: sender.certificate.subject,
+          signerFingerprint: fingerprintOf(derOf(sender.certificate)),
+          decision: d ? d.ref : null,
         },
       },
       (db) => {
-        db.run(
-          `INSERT OR IGNORE INTO decisions (id, ref, case_id, type, levels, mode, sites, interconnections, valid_from, valid_to, accepted_risks, dossier_sha256, language,
-             signer_subject, signer_fingerprint, signed_at, pdf_blob, pdf_sha256, created_at, created_by)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            s(d.id),
-            freeRef(db, 'decisions', s(d.ref), s(d.id)),
-            caseId,
-            s(d.type),
-            s(d.levels),
-            s(d.mode),
-            s(d.sites),
-            s(d.interconnections),
-            d.valid_from ?? null,
-            d.valid_to ?? null,
-            s(d.accepted_risks),
-            s(d.dossier_sha256),
-            s(d.language),
-            s(d.signer_subject),
-            s(d.signer_fingerprint),
-            s(d.signed_at),
-            blob.address,
-            blob.sha256,
-            s(d.created_at),
-            s(d.created_by),
-          ],
-        );
+        for (const m of content.matrices) {
+          const parsed = parseMatrix(m);
+          if (!parsed.ok) {
+            throw reject('MALFORMED', 'risk matrix');
+          }
+          db.run(
+            'INSERT OR IGNORE INTO risk_matrices (id, json, builtin, imported_at) VALUES (?, ?, 0, ?)',
+            [parsed.matrix.id, JSON.stringify(parsed.matrix), now],
+          );
+        }
+        if (d && letterBlob && reportBlob && dossierJson) {
+          db.run(
+            `INSERT OR IGNORE INTO decisions (case_id, status, pdf_blob, pdf_sha256, ${DECISION_COLUMNS.join(', ')})
+             VALUES (?, 'issued', ?, ?, ${DECISION_COLUMNS.map(() => '?').join(', ')})`,
+            [
+              caseId,
+              letterBlob.address,
+              letterBlob.sha256,
+              ...DECISION_COLUMNS.map((k) => d[k] ?? null),
+            ],
+          );
+          for (const x of d.signatures) {
+            db.run(
+              `INSERT OR IGNORE INTO decision_signatures (decision_id, seq, field, signer_subject, signer_fingerprint, signed_at, signed_by)
+               VALUES (?, ?, ?, ?, ?, ?, ?)`,
+              [
+                d.id,
+                x.seq,
+                x.field,
+                x.signer_subject,
+                x.signer_fingerprint,
+                x.signed_at,
+                x.signed_by,
+              ],
+            );
+          }
+          db.run(
+            'INSERT OR IGNORE INTO dossier_snapshots (sha256, case_id, json, created_at) VALUES (?, ?, ?, ?)',
+            [d.dossier_sha256, caseId, dossierJson, now],
+          );
+          db.run(
+            `INSERT INTO documents (id, case_id, kind, title, language, blob_address, sha256, size, signed, created_at, created_by)
+             VALUES (?, ?, 'dossier-report', ?, ?, ?, ?, ?, 0, ?, ?)`,
+            [
+              randomUUID(),
+              caseId,
+              `${d.ref} dossier`,
+              s(d.language),
+              reportBlob.address,
+              reportBlob.sha256,
+              reportBlob.size,
+              now,
+              commonName(read.sender),
+            ],
+          );
+        }
         for (const f of content.findings) {
           db.run(
-            `INSERT INTO findings (id, case_id, requirement_id, kind, severity, title, description, recommended_action, owner, due_date, status, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, title = excluded.title, description = excluded.description,
-               recommended_action = excluded.recommended_action, owner = excluded.owner, due_date = excluded.due_date, status = excluded.status, updated_at = excluded.updated_at`,
-            [
-              s(f.id),
-              caseId,
-              f.requirement_id ?? null,
-              s(f.kind),
-              s(f.severity),
-              s(f.title),
-              s(f.description),
-              s(f.recommended_action),
-              s(f.owner),
-              f.due_date ?? null,
-              s(f.status),
-              s(f.created_at),
-              s(f.updated_at),
-            ],
+            `INSERT INTO findings (case_id, ${FINDING_COLUMNS.join(', ')}) VALUES (?, ${FINDING_COLUMNS.map(() => '?').join(', ')})
+             ON CONFLICT (id) DO UPDATE SET ${FINDING_COLUMNS.filter(
+               (k) => k !== 'id' && k !== 'created_at',
+             )
+               .map((k) => `${k} = excluded.${k}`)
+               .join(', ')}`,
+            [caseId, ...FINDING_COLUMNS.map((k) => f[k] ?? null)],
           );
         }
         for (const v of content.verdicts) {
           db.run(
             'UPDATE checklist_items SET verdict = ?, assessor_comment = ?, updated_at = ? WHERE case_id = ? AND requirement_id = ?',
-            [s(v.verdict), s(v.assessor_comment), now, caseId, s(v.requirement_id)],
+            [v.verdict, v.assessor_comment, now, caseId, v.requirement_id],
           );
         }
-        const to = s(content.case.state);
-        if (to !== before) {
-          db.run('UPDATE cases SET state = ?, updated_at = ? WHERE id = ?', [to, now, caseId]);
-          db.run(
-            'INSERT INTO case_transitions (case_id, from_state, to_state, actor_name, actor_role, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-            [
-              caseId,
-              before,
-              to,
-              sender.name,
-              'accreditor',
-              `Decision ${s(d.ref)} received in package ${file.sha256.slice(0, 16)}`,
-              now,
-            ],
+        this.upsertRisks(db, content, false);
+        // Every step the authority took since the last package, each allowed by the lifecycle
+        // here (findings that were issued in between count as issued).
+        for (const t of steps) {
+          this.step(
+            db,
+            caseId,
+            t.to,
+            { actor: t.actor, role: 'accreditor', reason: t.reason, at: t.at },
+            (ctx) => {
+              ctx.openFindings = Math.max(ctx.openFindings, issuedFindings);
+            },
           );
         }
-        this.logRow(
+        const upto = Math.max(0, ...content.transitions.map((t) => t.seq));
+        this.received(
           db,
-          'received',
-          'decision',
-          { id: caseId, ref: pkg.manifest.caseRef },
-          `${sender.name}, ${sender.organisation}`,
-          sender.fingerprint,
-          file,
-          { decision: s(d.ref), findings: content.findings.length },
+          read,
+          { decision: d?.ref ?? null, steps: steps.length, findings: content.findings.length },
+          upto,
         );
       },
     );
   }
+
+  /** A vault change whose database errors (a constraint the content breaks) refuse the package. */
+  private change<T>(entry: Parameters<Vault['change']>[0], job: (db: Database) => T): Promise<T> {
+    return this.vault()
+      .change(entry, job)
+      .catch((error: unknown) => {
+        if (error instanceof AppError) {
+          throw error;
+        }
+        throw reject('MALFORMED', 'the content does not fit this vault');
+      });
+  }
+}
+
+/** A stream's SHA-256, read through. */
+async function hashOf(stream: AsyncIterable<unknown>): Promise<{ sha256: string }> {
+  const hash = createHash('sha256');
+  for await (const chunk of stream) {
+    hash.update(chunk as Buffer);
+  }
+  return { sha256: hash.digest('hex') };
+}
+
+function pick<K extends string>(row: Row, keys: readonly K[]): Record<K, SqlValue> {
+  return Object.fromEntries(keys.map((k) => [k, row[k] ?? null])) as Record<K, SqlValue>;
+}
+
+function reasonText(reason: SignatureReason, detail: string | null): string {
+  return detail ? `${reason}: ${detail}` : reason;
 }

@@ -9,6 +9,7 @@ import { createPrivateKey, randomUUID } from 'node:crypto';
 import type { Database } from 'sql.js';
 import { SelfSignedInput } from '../../shared/decisions';
 import { AppError } from '../../shared/errors';
+import type { TrustRole } from '../../shared/exchange';
 import type { PdfVerification } from '../../shared/signatures';
 import type { CmsSigner } from '../signing/cms';
 import {
@@ -21,7 +22,9 @@ import {
 import { validatePath } from '../signing/path';
 import { Pkcs11Token } from '../signing/pkcs11';
 import { verifyPdf, type TrustStore } from '../signing/verify';
+import type { DecryptionKey } from '../exchange/envelope';
 import {
+  allows,
   derOf,
   facts,
   fingerprintOf,
@@ -30,6 +33,7 @@ import {
   readCrl,
   toPem,
   type CertificateFacts,
+  type KeyPurpose,
 } from '../signing/x509';
 import { queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
@@ -66,7 +70,7 @@ export class SigningService {
     const day = today();
     return all(
       this.db,
-      'SELECT id, label, kind, token_label, subject, issuer, serial, not_before, not_after, fingerprint, cert_pem, created_at FROM signing_identities ORDER BY created_at',
+      'SELECT id, label, kind, usage, token_label, subject, issuer, serial, not_before, not_after, fingerprint, cert_pem, created_at FROM signing_identities ORDER BY created_at',
     ).map((r) => {
       const cert = readCertificate(s(r.cert_pem));
       const algorithm = cert?.publicKey.algorithm as
@@ -75,6 +79,8 @@ export class SigningService {
         id: s(r.id),
         label: s(r.label),
         kind: s(r.kind) as IdentityKind,
+        /** Signing (documents, packages) or encryption (receiving packages): never both. */
+        usage: s(r.usage) as KeyPurpose,
         token: r.token_label === null ? null : s(r.token_label),
         algorithm:
           algorithm?.name === 'ECDSA'
@@ -104,6 +110,7 @@ export class SigningService {
     },
     label: string,
     kind: IdentityKind,
+    usage: KeyPurpose = 'signing',
   ): Promise<string> {
     const f = identity.facts;
     if (
@@ -126,16 +133,17 @@ export class SigningService {
         entityType: 'signing_identity',
         entityId: id,
         // Never the key or a PIN: the audit log names the certificate only.
-        changes: { label, kind, subject: f.subject, fingerprint: f.fingerprint },
+        changes: { label, kind, usage, subject: f.subject, fingerprint: f.fingerprint },
       },
       (db) => {
         db.run(
-          `INSERT INTO signing_identities (id, label, kind, key_der, token_serial, token_label, key_id, cert_pem, chain_pem, subject, issuer, serial, not_before, not_after, fingerprint, created_at, created_by)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO signing_identities (id, label, kind, usage, key_der, token_serial, token_label, key_id, cert_pem, chain_pem, subject, issuer, serial, not_before, not_after, fingerprint, created_at, created_by)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [
             id,
             label,
             kind,
+            usage,
             identity.key ? new Uint8Array(identity.key) : null,
             identity.token?.serial ?? null,
             identity.token?.label ?? null,
@@ -152,9 +160,10 @@ export class SigningService {
             actor.name,
           ],
         );
-        // One trusts one's own self-signed certificate; an organisation's root is added explicitly.
-        if (kind === 'self_signed') {
-          this.insertAnchor(db, own!, actor.name);
+        // One trusts one's own self-signed signing certificate (to verify one's own letters); an
+        // organisation's root is added explicitly.
+        if (kind === 'self_signed' && usage === 'signing') {
+          this.insertAnchor(db, own!, actor.name, 'documents');
         }
       },
     );
@@ -164,27 +173,40 @@ export class SigningService {
   async createSelfSigned(raw: unknown): Promise<string> {
     const input = SelfSignedInput.parse(raw);
     const identity = await createSelfSigned({ ...input, now: this.now() });
-    return this.store(identity, input.label, 'self_signed');
+    return this.store(identity, input.label, 'self_signed', input.usage);
   }
 
-  async importPkcs12(bytes: Buffer, password: string, label: string): Promise<string> {
-    const identity: SoftwareIdentity = await importPkcs12(bytes, password, this.now());
-    return this.store(identity, label, 'pkcs12');
+  /** Imports a PKCS#12 as a signing or an encryption identity; its key usage must allow that. */
+  async importPkcs12(
+    bytes: Buffer,
+    password: string,
+    label: string,
+    usage: KeyPurpose = 'signing',
+  ): Promise<string> {
+    const identity: SoftwareIdentity = await importPkcs12(bytes, password, this.now(), usage);
+    return this.store(identity, label, 'pkcs12', usage);
   }
 
-  /** The certificates on the configured PKCS#11 module's tokens, to choose an identity from. */
+  /**
+   * The certificates on the configured PKCS#11 module's tokens, to choose an identity from, in
+   * a stable order (a token lists its objects in any order).
+   */
   tokenCertificates() {
     const token = Pkcs11Token.at(this.options.pkcs11Module?.());
-    return token.certificates().map((c) => {
-      const cert = readCertificate(c.der)!;
-      return {
-        tokenSerial: c.tokenSerial,
-        tokenLabel: c.tokenLabel,
-        keyId: c.keyId,
-        label: c.label,
-        ...facts(cert),
-      };
-    });
+    const key = (c: { tokenLabel: string; label: string; keyId: string }) =>
+      `${c.tokenLabel}\u0000${c.label}\u0000${c.keyId}`;
+    return [...token.certificates()]
+      .sort((a, b) => key(a).localeCompare(key(b)))
+      .map((c) => {
+        const cert = readCertificate(c.der)!;
+        return {
+          tokenSerial: c.tokenSerial,
+          tokenLabel: c.tokenLabel,
+          keyId: c.keyId,
+          label: c.label,
+          ...facts(cert),
+        };
+      });
   }
 
   /**
@@ -270,6 +292,11 @@ export class SigningService {
     if (!row) {
       throw new AppError('NO_SIGNING_IDENTITY', 'No such signing identity');
     }
+    if (s(row.usage) !== 'signing') {
+      throw new AppError('SIGNING_IDENTITY_INVALID', 'An encryption key does not sign', {
+        reason: 'KEY_USAGE',
+      });
+    }
     const now = this.now().toISOString();
     if (s(row.not_after) < now || s(row.not_before) > now) {
       throw new AppError('SIGNING_IDENTITY_INVALID', 'The signing certificate is not valid now', {
@@ -302,51 +329,99 @@ export class SigningService {
     );
   }
 
-  /** The private key that opens packages encrypted to this identity (software RSA keys only). */
-  decryptionKey(identityId: string): string | null {
-    const row = all(
+  /** The keys that open packages sent to this vault: every encryption identity's. */
+  decryptionKeys(): DecryptionKey[] {
+    return all(
       this.db,
-      'SELECT kind, key_der, p12, p12_password FROM signing_identities WHERE id = ?',
-      [identityId],
+      "SELECT cert_pem, key_der FROM signing_identities WHERE usage = 'encryption' AND key_der IS NOT NULL",
+    ).flatMap((r) => {
+      const certificate = readCertificate(s(r.cert_pem));
+      return certificate
+        ? [
+            {
+              certificate,
+              key: createPrivateKey({
+                key: Buffer.from(r.key_der as Uint8Array),
+                format: 'der',
+                type: 'pkcs8',
+              }),
+            },
+          ]
+        : [];
+    });
+  }
+
+  /**
+   * The certificates to give a counterpart so it can trust this vault's packages and send it
+   * its own: the signing identity's chain and every encryption certificate (PEM bundle).
+   */
+  exchangeCertificates(signingId: string): string {
+    const signing = all(
+      this.db,
+      "SELECT cert_pem, chain_pem FROM signing_identities WHERE id = ? AND usage = 'signing'",
+      [signingId],
     )[0];
-    if (!row || s(row.kind) === 'pkcs11') {
-      return null;
+    if (!signing) {
+      throw new AppError('NO_SIGNING_IDENTITY', 'No such signing identity');
     }
-    const der =
-      row.key_der instanceof Uint8Array
-        ? Buffer.from(row.key_der)
-        : legacyIdentity(Buffer.from(row.p12 as Uint8Array), s(row.p12_password)).key;
-    return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })
-      .export({ type: 'pkcs8', format: 'pem' })
-      .toString();
+    const encryption = all(
+      this.db,
+      "SELECT cert_pem FROM signing_identities WHERE usage = 'encryption' ORDER BY created_at",
+    ).map((r) => s(r.cert_pem));
+    return [
+      s(signing.cert_pem),
+      ...(JSON.parse(s(signing.chain_pem)) as string[]),
+      ...encryption,
+    ].join('');
   }
 
   // ---- trust store -------------------------------------------------------------------------
 
-  private insertAnchor(db: Database, der: Buffer, by: string): string {
+  private insertAnchor(db: Database, der: Buffer, by: string, role: TrustRole): string {
     const cert = readCertificate(der)!;
     const f = facts(cert);
     db.run(
-      `INSERT OR REPLACE INTO trusted_certificates (fingerprint, subject, issuer, not_after, cert_pem, added_at, added_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      [f.fingerprint, f.subject, f.issuer, f.notAfter, toPem(der), this.now().toISOString(), by],
+      `INSERT OR REPLACE INTO trusted_certificates (fingerprint, subject, issuer, not_after, cert_pem, added_at, added_by, role)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        f.fingerprint,
+        f.subject,
+        f.issuer,
+        f.notAfter,
+        toPem(der),
+        this.now().toISOString(),
+        by,
+        role,
+      ],
     );
     return f.fingerprint;
   }
 
   trusted() {
-    return all(this.db, 'SELECT * FROM trusted_certificates ORDER BY added_at').map((r) => ({
-      fingerprint: s(r.fingerprint),
-      subject: s(r.subject),
-      issuer: s(r.issuer),
-      notAfter: s(r.not_after),
-      addedAt: s(r.added_at),
-      addedBy: s(r.added_by),
-    }));
+    return all(this.db, 'SELECT * FROM trusted_certificates ORDER BY added_at').map((r) => {
+      const cert = readCertificate(s(r.cert_pem));
+      return {
+        fingerprint: s(r.fingerprint),
+        subject: s(r.subject),
+        issuer: s(r.issuer),
+        notAfter: s(r.not_after),
+        addedAt: s(r.added_at),
+        addedBy: s(r.added_by),
+        /** What packages it may send: none ('documents'), decisions ('authority'), submissions ('owner'). */
+        role: s(r.role) as TrustRole,
+        canSign: cert ? allows(cert, 'signing') : false,
+        canEncrypt: cert ? allows(cert, 'encryption') : false,
+      };
+    });
   }
 
-  /** Adds every certificate of a PEM bundle (or one DER certificate) as a trust anchor. */
-  async trust(input: string | Buffer): Promise<string[]> {
+  /**
+   * Adds every certificate of a PEM bundle (or one DER certificate) as a trust anchor, in a role:
+   * 'documents' verifies signed documents; 'authority' may also send decision packages and
+   * receive submissions (its encryption certificate); 'owner' may send submissions and receive
+   * decisions. Adding a certificate again changes its role.
+   */
+  async trust(input: string | Buffer, role: TrustRole = 'documents'): Promise<string[]> {
     const certs = readCertificates(input);
     if (certs.length === 0) {
       throw new AppError('SIGNING_IDENTITY_INVALID', 'The file holds no certificate', {
@@ -359,9 +434,50 @@ export class SigningService {
         action: 'trust.add',
         entityType: 'certificate',
         entityId: facts(certs[0]!).fingerprint,
-        changes: { subjects: certs.map((c) => c.subject) },
+        changes: { subjects: certs.map((c) => c.subject), role },
       },
-      (db) => certs.map((c) => this.insertAnchor(db, derOf(c), actor.name)),
+      (db) => certs.map((c) => this.insertAnchor(db, derOf(c), actor.name, role)),
+    );
+  }
+
+  /**
+   * The encryption certificates a package can go to: trusted in `role`, allowing encryption, and
+   * valid now.
+   */
+  recipients(role: Exclude<TrustRole, 'documents'>) {
+    const now = this.now();
+    return all(this.db, 'SELECT cert_pem FROM trusted_certificates WHERE role = ?', [role]).flatMap(
+      (r) => {
+        const cert = readCertificate(s(r.cert_pem));
+        return cert && allows(cert, 'encryption') && cert.notBefore <= now && now <= cert.notAfter
+          ? [{ ...facts(cert), certificate: cert }]
+          : [];
+      },
+    );
+  }
+
+  /** Changes what a trusted certificate may do (its role). */
+  async setTrustRole(fingerprint: string, role: TrustRole): Promise<void> {
+    const row = all(
+      this.db,
+      'SELECT subject, role FROM trusted_certificates WHERE fingerprint = ?',
+      [fingerprint],
+    )[0];
+    if (!row) {
+      throw new AppError('NOT_FOUND', 'That certificate is not in the trust store');
+    }
+    await this.vault().change(
+      {
+        action: 'trust.role',
+        entityType: 'certificate',
+        entityId: fingerprint,
+        changes: { subject: s(row.subject), role: [s(row.role), role] },
+      },
+      (db) =>
+        db.run('UPDATE trusted_certificates SET role = ? WHERE fingerprint = ?', [
+          role,
+          fingerprint,
+        ]),
     );
   }
 
@@ -445,12 +561,16 @@ export class SigningService {
     );
   }
 
-  /** The anchors and CRLs verification in this vault uses. */
-  trustStore(): TrustStore {
+  /** The anchors (all, or those trusted in `role`) and CRLs verification in this vault uses. */
+  trustStore(role?: TrustRole): TrustStore {
     return {
-      anchors: all(this.db, 'SELECT cert_pem FROM trusted_certificates').flatMap(
-        (r) => readCertificate(s(r.cert_pem)) ?? [],
-      ),
+      anchors: all(
+        this.db,
+        role
+          ? 'SELECT cert_pem FROM trusted_certificates WHERE role = ?'
+          : 'SELECT cert_pem FROM trusted_certificates',
+        role ? [role] : [],
+      ).flatMap((r) => readCertificate(s(r.cert_pem)) ?? []),
       crls: all(this.db, 'SELECT der FROM trusted_crls').flatMap(
         (r) => readCrl(r.der as Uint8Array) ?? [],
       ),

@@ -19,7 +19,14 @@ import type { KEY_ALGORITHMS } from '../../shared/decisions';
 import { AppError } from '../../shared/errors';
 import type { CmsSigner, HashName } from './cms';
 import { validatePath } from './path';
-import { derOf, facts, readCertificate, x509, type CertificateFacts } from './x509';
+import {
+  derOf,
+  facts,
+  readCertificate,
+  x509,
+  type CertificateFacts,
+  type KeyPurpose,
+} from './x509';
 
 export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
 
@@ -53,8 +60,11 @@ const SIGNING_USAGES =
   x509.KeyUsageFlags.keyCertSign;
 
 /**
- * A new key and a self-signed certificate a verifier can anchor on (CA:TRUE with keyCertSign,
- * as trust stores require of an anchor) that signs documents (digitalSignature, nonRepudiation).
+ * A new key and a self-signed certificate. A signing one is an anchor a verifier can trust
+ * (CA:TRUE with keyCertSign, as trust stores require of an anchor) that signs documents and
+ * packages (digitalSignature, nonRepudiation); an encryption one only receives packages
+ * (keyEncipherment for RSA, keyAgreement for EC; no CA, no signatures), so the two keys stay
+ * apart.
  */
 export async function createSelfSigned(input: {
   commonName: string;
@@ -62,8 +72,10 @@ export async function createSelfSigned(input: {
   country?: string;
   validYears?: number;
   algorithm?: KeyAlgorithm;
+  usage?: KeyPurpose;
   now?: Date;
 }): Promise<SoftwareIdentity> {
+  const encryption = input.usage === 'encryption';
   const algorithm = input.algorithm ?? 'rsa-3072';
   const { privateKey, publicKey } =
     algorithm === 'rsa-3072'
@@ -104,8 +116,15 @@ export async function createSelfSigned(input: {
         ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
         : { name: 'ECDSA', hash: algorithm === 'ec-p384' ? 'SHA-384' : 'SHA-256' },
     extensions: [
-      new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(SIGNING_USAGES, true),
+      new x509.BasicConstraintsExtension(!encryption, undefined, true),
+      new x509.KeyUsagesExtension(
+        !encryption
+          ? SIGNING_USAGES
+          : algorithm === 'rsa-3072'
+            ? x509.KeyUsageFlags.keyEncipherment
+            : x509.KeyUsageFlags.keyAgreement,
+        true,
+      ),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
@@ -152,6 +171,7 @@ export async function importPkcs12(
   bytes: Buffer,
   password: string,
   now = new Date(),
+  purpose: KeyPurpose = 'signing',
 ): Promise<SoftwareIdentity> {
   let pfx: forge.pkcs12.Pkcs12Pfx;
   try {
@@ -223,6 +243,7 @@ export async function importPkcs12(
     anchors: [chain.at(-1)!],
     crls: [],
     now,
+    purpose,
   });
   if (check.reason) {
     throw new AppError(

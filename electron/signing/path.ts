@@ -14,7 +14,7 @@ import type {
   SignatureReason,
   SignatureWarning,
 } from '../../shared/signatures';
-import { derOf, facts, x509 } from './x509';
+import { allows, derOf, facts, x509, type KeyPurpose } from './x509';
 
 const MAX_DEPTH = 8;
 
@@ -50,6 +50,8 @@ export interface PathInput {
   now: Date;
   /** The time the signature claims, checked as well when present. */
   claimed?: Date | null;
+  /** What the end certificate must allow: signatures (the default), or encryption. */
+  purpose?: KeyPurpose;
 }
 
 export interface PathResult {
@@ -221,16 +223,18 @@ export async function validatePath(input: PathInput): Promise<PathResult> {
     }
   }
   const signer = path[0]!;
-  const ku = usages(signer);
-  if (
-    ku === null ||
-    !(ku & (x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation))
-  ) {
-    return result('KEY_USAGE', 'the signer certificate does not allow digital signatures', path);
-  }
-  const eku = signer.getExtension(x509.ExtendedKeyUsageExtension);
-  if (eku && !eku.usages.some((u) => SIGNING_EKUS.has(String(u)))) {
-    return result('KEY_USAGE', 'the signer certificate is limited to other purposes', path);
+  if ((input.purpose ?? 'signing') === 'encryption') {
+    if (!allows(signer, 'encryption')) {
+      return result('KEY_USAGE', 'the certificate does not allow encryption', path);
+    }
+  } else {
+    if (!allows(signer, 'signing')) {
+      return result('KEY_USAGE', 'the signer certificate does not allow digital signatures', path);
+    }
+    const eku = signer.getExtension(x509.ExtendedKeyUsageExtension);
+    if (eku && !eku.usages.some((u) => SIGNING_EKUS.has(String(u)))) {
+      return result('KEY_USAGE', 'the signer certificate is limited to other purposes', path);
+    }
   }
   // Revocation: each certificate below the anchor, against the CRLs its issuer signed.
   for (let i = 0; i < path.length - 1; i++) {

@@ -565,6 +565,12 @@ export class PdfFile {
     return this.lexer.spans.get(value) ?? null;
   }
 
+  /** A text entry of the document information dictionary (Title, Keywords…) as of revision `rev`. */
+  infoText(key: string, rev: number): string | null {
+    const info = this.dict(this.revisions[rev - 1]!.trailer.get(PDFName.of('Info')), rev);
+    return info ? textOf(this.resolve(info.get(PDFName.of(key)), rev)) : null;
+  }
+
   catalog(rev: number): PDFDict | null {
     return this.dict(this.revisions[rev - 1]!.trailer.get(PDFName.of('Root')), rev);
   }

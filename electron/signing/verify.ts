@@ -171,6 +171,18 @@ async function verifyOne(
   return report;
 }
 
+/**
+ * The Keywords of the document as first written (revision 1): what every signature covers, so
+ * only meaningful once `verifyPdf` found the document valid. Later revisions cannot change it.
+ */
+export function signedKeywords(pdf: Uint8Array): string | null {
+  try {
+    return PdfFile.parse(pdf).infoText('Keywords', 1);
+  } catch {
+    return null;
+  }
+}
+
 /** Verifies every signature in `pdf`; without anchors nothing is trusted, so nothing is valid. */
 export async function verifyPdf(
   pdf: Uint8Array,

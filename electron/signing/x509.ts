@@ -76,3 +76,24 @@ export function readCrl(input: string | Uint8Array): x509.X509Crl | null {
 export function toPem(der: Uint8Array, tag = 'CERTIFICATE'): string {
   return `${x509.PemConverter.encode(Buffer.from(der), tag).trimEnd()}\n`;
 }
+
+/** What a key is for: signing (documents, packages) or encryption (packages to its holder). */
+export type KeyPurpose = 'signing' | 'encryption';
+
+/**
+ * Whether a certificate's key usage allows a purpose: signing needs digitalSignature or
+ * nonRepudiation; encryption needs keyEncipherment for an RSA key, keyAgreement for an EC key.
+ * A certificate without the extension allows neither here: a key's purpose must be stated.
+ */
+export function allows(cert: x509.X509Certificate, purpose: KeyPurpose): boolean {
+  const ku = cert.getExtension(x509.KeyUsagesExtension)?.usages;
+  if (ku === undefined) {
+    return false;
+  }
+  if (purpose === 'signing') {
+    return (ku & (x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation)) !== 0;
+  }
+  const algorithm = cert.publicKey.algorithm as { name?: string };
+  const ec = (algorithm.name ?? '').startsWith('EC');
+  return (ku & (ec ? x509.KeyUsageFlags.keyAgreement : x509.KeyUsageFlags.keyEncipherment)) !== 0;
+}

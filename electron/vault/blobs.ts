@@ -3,12 +3,14 @@
  * directions so a 1 GB file never sits whole in memory, and kept out of the database so a
  * save costs the same however much evidence a dossier holds.
  *
- * File: "AWBBLOB1" | chunk size (u32 LE) | nonce prefix (7) | chunks…
+ * File: "AWBBLOB2" | chunk size (u32 LE) | nonce prefix (7) | chunks…
  * Each chunk is AES-256-GCM(plaintext ≤ chunk size) + tag; its nonce is prefix ‖ counter (u32
  * BE) ‖ last-flag, with the 19-byte header as associated data (the STREAM construction): a
- * dropped, reordered, truncated or altered chunk fails. The file name is an HMAC of the
- * content under a vault key — content-addressed (the same file is stored once) without
- * revealing to someone holding a known document that it is in the vault.
+ * dropped, reordered, truncated or altered chunk fails. The file name is an HMAC, under a vault
+ * key, of the content's SHA-256 — content-addressed (the same file is stored once) without
+ * revealing to someone holding a known document that it is in the vault, and with one hash
+ * pass over the content, not two. Files written before ("AWBBLOB1") are named by an HMAC of
+ * the content itself, and are still read.
  */
 import {
   createCipheriv,
@@ -23,11 +25,14 @@ import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
 
-const MAGIC = Buffer.from('AWBBLOB1', 'latin1');
+const MAGIC_V1 = Buffer.from('AWBBLOB1', 'latin1');
+const MAGIC = Buffer.from('AWBBLOB2', 'latin1');
 const HEADER = 8 + 4 + 7;
 const TAG = 16;
 export const CHUNK_SIZE = 64 * 1024;
 const ADDRESS = /^[0-9a-f]{64}$/;
+/** How many sealed bytes are gathered before they are written. */
+const WRITE_BATCH = 4 * 1024 * 1024;
 
 export interface StoredBlob {
   /** The blob's name in the store (HMAC of its content under the vault's blob key). */
@@ -47,19 +52,29 @@ function nonce(prefix: Buffer, counter: number, last: boolean): Buffer {
   return n;
 }
 
+/** The address of content with this SHA-256 (format 2): an HMAC of the hash. */
+function addressOf(macKey: Buffer, sha256: Buffer): string {
+  return createHmac('sha256', macKey).update('awb blob sha256:').update(sha256).digest('hex');
+}
+
 function corrupted(message: string): AppError {
   return new AppError('BLOB_CORRUPTED', message);
 }
 
-/** Re-cuts any stream of byte chunks into fixed-size chunks, flagging the last one. */
+/**
+ * Re-cuts any stream of byte chunks into fixed-size chunks, flagging the last one. Chunks are
+ * views of the pieces where they can be (a stream does not change a piece once it gave it), and
+ * copies only where a chunk spans two pieces.
+ */
 async function* fixedChunks(
   source: AsyncIterable<Uint8Array>,
   size: number,
 ): AsyncGenerator<{ data: Buffer; last: boolean }> {
-  let pending = Buffer.alloc(0);
+  let pending: Buffer = Buffer.alloc(0);
   let held: Buffer | null = null;
   for await (const piece of source) {
-    pending = pending.length === 0 ? Buffer.from(piece) : Buffer.concat([pending, piece]);
+    const view = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+    pending = pending.length === 0 ? view : Buffer.concat([pending, view]);
     while (pending.length >= size) {
       if (held) {
         yield { data: held, last: false };
@@ -114,10 +129,15 @@ export class BlobStore {
     return join(this.dir, address);
   }
 
-  /** Seals a stream into the store; reports progress in plaintext bytes. */
+  /**
+   * Seals a stream into the store; reports progress in plaintext bytes. `beforeCreate` learns
+   * the address of a file the store did not hold before it appears under it (an import notes
+   * it in its journal first).
+   */
   async put(
     source: AsyncIterable<Uint8Array>,
     onProgress?: (bytes: number) => void,
+    beforeCreate?: (address: string) => void,
   ): Promise<StoredBlob> {
     await fsp.mkdir(this.dir, { recursive: true, mode: 0o700 });
     const temp = join(this.dir, `incoming.tmp-${randomBytes(8).toString('hex')}`);
@@ -131,22 +151,38 @@ export class BlobStore {
     MAGIC.copy(header, 0);
     header.writeUInt32LE(CHUNK_SIZE, 8);
     prefix.copy(header, 12);
-    const hmac = createHmac('sha256', this.macKey);
     const sha = createHash('sha256');
     let size = 0;
     let counter = 0;
     let renamed = false;
     let created = true;
+    // Sealed chunks are written in batches (one system call per few MiB, not per chunk), each
+    // while the next is sealed: at most one write is in flight.
+    let batch: Buffer[] = [header];
+    let batched = header.length;
+    let writing: Promise<unknown> = Promise.resolve();
+    const flush = async () => {
+      await writing;
+      if (batch.length) {
+        const full = batch;
+        writing = handle.writev(full);
+        // A failed write is raised at the next flush (or the last), never lost.
+        writing.catch(() => undefined);
+        batch = [];
+        batched = 0;
+      }
+    };
     try {
-      await handle.write(header);
       for await (const { data, last } of fixedChunks(source, CHUNK_SIZE)) {
         this.assertOpen();
-        hmac.update(data);
         sha.update(data);
         const cipher = createCipheriv('aes-256-gcm', this.encKey, nonce(prefix, counter, last));
         cipher.setAAD(header);
-        const sealed = Buffer.concat([cipher.update(data), cipher.final(), cipher.getAuthTag()]);
-        await handle.write(sealed);
+        batch.push(cipher.update(data), cipher.final(), cipher.getAuthTag());
+        batched += data.length + TAG;
+        if (batched >= WRITE_BATCH) {
+          await flush();
+        }
         counter++;
         if (counter >= 0xffffffff) {
           throw new AppError('VALIDATION_FAILED', 'File too large');
@@ -154,11 +190,23 @@ export class BlobStore {
         size += data.length;
         onProgress?.(size);
       }
+      await flush();
+      await writing;
       await handle.sync();
       await handle.close();
       this.assertOpen();
-      const address = hmac.digest('hex');
+      const digest = sha.digest();
+      const address = addressOf(this.macKey, digest);
       const path = join(this.dir, address);
+      if (
+        beforeCreate &&
+        !(await fsp.lstat(path).then(
+          () => true,
+          () => false,
+        ))
+      ) {
+        beforeCreate(address);
+      }
       try {
         // Written once: an existing blob with this address already holds this content.
         await fsp.link(temp, path);
@@ -182,9 +230,10 @@ export class BlobStore {
         process.platform === 'win32' ? null : await fsp.open(this.dir, constants.O_RDONLY);
       await dirHandle?.sync();
       await dirHandle?.close();
-      return { address, sha256: sha.digest('hex'), size, created };
+      return { address, sha256: digest.toString('hex'), size, created };
     } finally {
       if (!renamed) {
+        await writing.catch(() => undefined);
         await handle.close().catch(() => undefined);
         await fsp.unlink(temp).catch(() => undefined);
       }
@@ -221,12 +270,15 @@ export class BlobStore {
       await handle.close();
       throw corrupted('The evidence file is not a regular file');
     }
-    const stream = handle.createReadStream({ highWaterMark: CHUNK_SIZE + TAG });
+    // Read in runs of sealed chunks (fewer reads), opened one chunk at a time.
+    const stream = handle.createReadStream({ highWaterMark: 16 * (CHUNK_SIZE + TAG) });
     let buffer: Buffer = Buffer.alloc(0);
     let header: Buffer | null = null;
     let chunkSize = 0;
     let counter = 0;
-    const hmac = createHmac('sha256', this.macKey);
+    // Format 2 names a blob by its content's SHA-256; format 1 by an HMAC of the content.
+    let hash: { update(data: Buffer): unknown } = createHash('sha256');
+    let v1: ReturnType<typeof createHmac> | null = null;
     const open = (sealed: Buffer, last: boolean): Buffer | null => {
       this.assertOpen();
       if (!header) {
@@ -240,42 +292,67 @@ export class BlobStore {
         );
         decipher.setAAD(header);
         decipher.setAuthTag(sealed.subarray(sealed.length - TAG));
-        return Buffer.concat([
-          decipher.update(sealed.subarray(0, sealed.length - TAG)),
-          decipher.final(),
-        ]);
+        const plain = decipher.update(sealed.subarray(0, sealed.length - TAG));
+        decipher.final(); // GCM gives nothing more here: it checks the tag
+        return plain;
       } catch {
         return null;
       }
     };
-    for await (const piece of stream) {
-      buffer = buffer.length === 0 ? (piece as Buffer) : Buffer.concat([buffer, piece as Buffer]);
+    const record = () => chunkSize + TAG;
+    const take = (sealed: Buffer) => {
+      const plain = open(sealed, false);
+      if (!plain) {
+        throw corrupted('Chunk does not authenticate');
+      }
+      hash.update(plain);
+      counter++;
+      return plain;
+    };
+    // `buffer` holds at most one record not yet opened: a full record is opened only once more
+    // bytes follow it (the last one is sealed as last, so data appended after the real final
+    // chunk makes that chunk fail as "not last"). Records inside a piece are opened in place;
+    // only a record spanning two pieces is copied together.
+    for await (const raw of stream) {
+      let piece = raw as Buffer;
       if (!header) {
+        buffer = buffer.length === 0 ? piece : Buffer.concat([buffer, piece]);
         if (buffer.length < HEADER) {
           continue;
         }
         header = Buffer.from(buffer.subarray(0, HEADER));
-        if (!header.subarray(0, 8).equals(MAGIC)) {
+        if (header.subarray(0, 8).equals(MAGIC_V1)) {
+          v1 = createHmac('sha256', this.macKey);
+          hash = v1;
+        } else if (!header.subarray(0, 8).equals(MAGIC)) {
           throw corrupted('Not an evidence file');
         }
         chunkSize = header.readUInt32LE(8);
         if (chunkSize !== CHUNK_SIZE) {
           throw corrupted('Unexpected chunk size');
         }
-        buffer = buffer.subarray(HEADER);
-      }
-      // A full record is never the last one unless the stream ends right after it.
-      // (Data appended after the real final chunk makes that chunk fail here, as "not last".)
-      while (buffer.length > chunkSize + TAG) {
-        const plain = open(buffer.subarray(0, chunkSize + TAG), false);
-        if (!plain) {
-          throw corrupted('Chunk does not authenticate');
+        piece = buffer.subarray(HEADER);
+        buffer = Buffer.alloc(0);
+        if (piece.length === 0) {
+          continue;
         }
-        hmac.update(plain);
-        counter++;
-        buffer = buffer.subarray(chunkSize + TAG);
-        yield plain;
       }
+      if (buffer.length > 0) {
+        const need = record() - buffer.length;
+        if (piece.length <= need) {
+          buffer = Buffer.concat([buffer, piece]);
+          continue;
+        }
+        // More bytes follow this record: it is not the last.
+        yield take(need === 0 ? buffer : Buffer.concat([buffer, piece.subarray(0, need)]));
+        piece = piece.subarray(need);
+      }
+      let offset = 0;
+      while (piece.length - offset > record()) {
+        yield take(piece.subarray(offset, offset + record()));
+        offset += record();
+      }
+      buffer = piece.subarray(offset);
     }
     if (!header || buffer.length < TAG) {
       throw corrupted('Evidence file is truncated');
@@ -284,8 +361,11 @@ export class BlobStore {
     if (!plain) {
       throw corrupted('Final chunk does not authenticate (truncated or altered)');
     }
-    hmac.update(plain);
-    if (hmac.digest('hex') !== address) {
+    hash.update(plain);
+    const named = v1
+      ? v1.digest('hex')
+      : addressOf(this.macKey, (hash as ReturnType<typeof createHash>).digest());
+    if (named !== address) {
       throw corrupted('Content does not match its address');
     }
     yield plain;

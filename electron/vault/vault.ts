@@ -50,6 +50,7 @@ import {
   type KeySlot,
 } from './container';
 import { BlobStore } from './blobs';
+import { ImportJournal } from './import-journal';
 import { nodeFs, sameFingerprint, type Fingerprint, type FsOps } from './fsops';
 import {
   DEFAULT_KDF,
@@ -302,9 +303,13 @@ export class Vault {
       const { referencePrefix, ...person } = profile;
       const prefix = referencePrefix ?? suggestPrefix(profile.organisation);
       if (!REF_PREFIX.test(prefix)) {
-        throw new AppError('VALIDATION_FAILED', 'The reference prefix is 2-10 capital letters or digits', {
-          field: 'referencePrefix',
-        });
+        throw new AppError(
+          'VALIDATION_FAILED',
+          'The reference prefix is 2-10 capital letters or digits',
+          {
+            field: 'referencePrefix',
+          },
+        );
       }
       const actor: Actor = { id: randomUUID(), ...person };
       db.run('BEGIN');
@@ -435,6 +440,12 @@ export class Vault {
       // A re-key interrupted after its new file was written left old files to remove.
       if (!options.generation && vault.meta('rekey_leftovers')) {
         await vault.removeLeftovers();
+      }
+      // An import interrupted before its vault was saved left evidence nothing refers to.
+      if (!options.generation) {
+        ImportJournal.resolve(folder, new Set(referencedAddresses(db)), (address) =>
+          vault.blobs.pathOf(address),
+        );
       }
       return vault;
     } catch (error) {

@@ -33,3 +33,36 @@ export function errorMessage(language: Language, code: ErrorCode): string {
 export function messageKeys(): MessageKey[] {
   return Object.keys(en) as MessageKey[];
 }
+
+/** Where the text for an error's reason lives, by the error's code. */
+const REASON_PREFIX: Partial<Record<ErrorCode, string>> = {
+  PACKAGE_REJECTED: 'package.reason.',
+  EXPORT_REFUSED: 'export.reason.',
+  TRANSITION_REFUSED: 'refusal.',
+};
+
+/**
+ * The translated reason an error carries (a refused package's, a refused step's), if it has one;
+ * the error's other details fill the text's placeholders.
+ */
+export function reasonMessage(
+  language: Language,
+  code: ErrorCode,
+  details: Record<string, unknown> | undefined,
+): string | null {
+  const prefix = REASON_PREFIX[code];
+  const reason = details?.reason;
+  if (!prefix || typeof reason !== 'string') {
+    return null;
+  }
+  const key = `${prefix}${reason}`;
+  if (!Object.hasOwn(tables[language], key)) {
+    return null;
+  }
+  const params = Object.fromEntries(
+    Object.entries(details ?? {}).filter(
+      (e): e is [string, string | number] => typeof e[1] === 'string' || typeof e[1] === 'number',
+    ),
+  );
+  return translate(language, key as MessageKey, params);
+}

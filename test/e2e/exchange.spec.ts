@@ -39,15 +39,31 @@ test('receive a submission package: verified and previewed first, then imported'
     });
   }
   await owner.cases.transition(caseId, 'submitted', 'Klar');
-  const packageFile = join(dataFolder, 'submission.awbpkg');
-  await owner.exchange.exportSubmission(caseId, packageFile, { identityId: ownerIdentity });
 
-  // The authority's vault trusts the owner's certificate (exchanged out of band).
+  // The certificates are exchanged out of band: the authority's vault gets an encryption key
+  // and trusts the owner's certificate as a system owner's; the owner trusts the authority's.
   const authorityVault = await Vault.open(vault.folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
-  await createServices(() => authorityVault).signing.trust(
-    owner.signing.certificatePem(ownerIdentity),
-  );
+  const authority = createServices(() => authorityVault);
+  const authorityIdentity = await authority.signing.createSelfSigned({
+    label: 'Anne',
+    commonName: 'Anne Accreditor',
+    organisation: 'Myndigheden',
+  });
+  await authority.signing.createSelfSigned({
+    label: 'Anne (kryptering)',
+    commonName: 'Anne Accreditor kryptering',
+    organisation: 'Myndigheden',
+    usage: 'encryption',
+  });
+  await authority.signing.trust(owner.signing.exchangeCertificates(ownerIdentity), 'owner');
+  await owner.signing.trust(authority.signing.exchangeCertificates(authorityIdentity), 'authority');
   await authorityVault.close();
+  const { file: packageFile } = await owner.exchange.exportPackage(
+    'submission',
+    caseId,
+    dataFolder,
+    { identityId: ownerIdentity },
+  );
   await ownerVault.close();
 
   const page = gate;
@@ -57,8 +73,13 @@ test('receive a submission package: verified and previewed first, then imported'
   await receive.getByLabel('Pakkefil').fill(packageFile);
   await receive.getByRole('button', { name: 'Verificér og vis' }).click();
   const preview = page.getByTestId('package-preview');
-  await expect(preview).toContainText('Verificeret indsendelse for CASE-2026-0001 fra Olga Owner');
+  await expect(preview).toContainText(
+    'Verificeret indsendelse for STYR-CASE-2026-0001 fra Olga Owner',
+  );
   await expect(preview).toContainText('system STY-1: added');
+  await expect(page.getByTestId('package-facts')).toContainText(
+    'Pakke 1 i sagen · mærkning TIL TJENESTEBRUG · signeret af CN=Olga Owner',
+  );
   await axeClean(page, 'package preview');
   // Nothing has changed yet.
   await page.getByRole('link', { name: 'Sager' }).click();
@@ -71,9 +92,20 @@ test('receive a submission package: verified and previewed first, then imported'
     .fill(packageFile);
   await page.getByRole('button', { name: 'Verificér og vis' }).click();
   await page.getByTestId('package-preview').getByRole('button', { name: 'Importér' }).click();
-  await expect(page.getByText('Importeret i sag CASE-2026-0001.')).toBeVisible();
+  await expect(page.getByText('Importeret i sag STYR-CASE-2026-0001.')).toBeVisible();
   await expect(page.getByRole('table')).toContainText('Modtaget · indsendelse');
   await page.screenshot({ path: 'test-results/exchange.png', fullPage: true });
+
+  // The same package again: refused, and the refusal says why, in the user's language.
+  await page
+    .getByRole('form', { name: 'Modtag en pakke' })
+    .getByLabel('Pakkefil')
+    .fill(packageFile);
+  await page.getByRole('button', { name: 'Verificér og vis' }).click();
+  await expect(page.getByRole('status')).toContainText(
+    'Pakken blev afvist, og boksen blev ikke ændret; årsagen vises ved den. Årsag: den er importeret før.',
+  );
+  await expect(page.getByTestId('package-preview')).toHaveCount(0);
 
   await page.getByRole('link', { name: 'Sager' }).click();
   await expect(page.getByTestId('case-row')).toHaveCount(1);

@@ -54,7 +54,7 @@ test('set criteria, add a risk, treat it, accept it; the heat map and the dashbo
   await expect(page.getByRole('button', { name: 'Acceptér restrisiko' })).toHaveCount(0);
 
   // Treat it: an alarm lowers the residual likelihood and impact.
-  const review = page.getByRole('form', { name: /Revurder RISK-0001/ });
+  const review = page.getByRole('form', { name: /Revurder [A-Z0-9]+-RISK-0001/ });
   await review.getByLabel('Foranstaltninger').fill('Alarm til vagtcentral');
   await review.getByLabel('Rest-konsekvens').selectOption('4');
   await review.getByRole('button', { name: 'Gem revurdering' }).click();

@@ -4,14 +4,15 @@
  * entries, links, traversal names, a manifest that lies. Small enough to build in memory.
  */
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import tar from 'tar-stream';
-import { writeEnvelope } from '../../electron/exchange/envelope';
+import { writeEnvelope, type DecryptionKey } from '../../electron/exchange/envelope';
 import {
   ENVELOPE_FILE,
   MARKING_FILE,
   PACKAGE_FORMAT,
   PACKAGE_VERSION,
+  readPackage,
   type Manifest,
 } from '../../electron/exchange/package';
 import { buildPadesCms, type CmsSigner } from '../../electron/signing/cms';
@@ -88,8 +89,10 @@ export function manifestFor(
     sender: { name: 'Hand Made', organisation: 'Test', role: 'system_owner' },
     recipient: sha256(Buffer.from(recipient.rawData)),
     case: { id: 'c-1', ref: 'T-CASE-2026-0001' },
+    system: { id: 's-1', ref: 'SYS-1' },
     sequence: 1,
     previous: null,
+    replyTo: null,
     marking: { text: 'NATO RESTRICTED', rank: 2 },
     auditAnchor: { rows: 1, head: '0'.repeat(64) },
     parts: parts.map((p) => ({
@@ -140,4 +143,74 @@ export async function craftPackage(file: string, craft: Craft): Promise<void> {
       { name: ENVELOPE_FILE, data: envelope },
     ] satisfies TarEntry[]);
   writeFileSync(file, await tarOf(outer));
+}
+
+/**
+ * Opens a real package with the recipient's keys, lets the test change what it likes (the
+ * manifest, any part), and writes it again — signed by `signer`, encrypted to `recipient`. The
+ * tool of the forgery table: a package re-signed by the wrong key, re-encrypted, or with a
+ * changed step, dossier or reference, every other byte as the genuine one.
+ */
+export async function repack(
+  file: string,
+  out: string,
+  options: {
+    keys: DecryptionKey[];
+    signer: CmsSigner;
+    recipient: x509.X509Certificate;
+    manifest?: (m: Manifest) => Manifest;
+    parts?: (parts: Map<string, Buffer>) => void;
+  },
+): Promise<void> {
+  const read = await readPackage(file, { keys: options.keys, authorize: () => undefined });
+  const parts = new Map(read.buffered);
+  options.parts?.(parts);
+  // The manifest names the new recipient and lists the parts as they are now, unless the test
+  // edits that too.
+  const listed = read.manifest.parts.map((p) => {
+    const bytes = parts.get(p.path) ?? Buffer.alloc(0);
+    return { ...p, sha256: sha256(bytes), size: bytes.length };
+  });
+  const manifest = (options.manifest ?? ((m) => m))({
+    ...read.manifest,
+    recipient: sha256(Buffer.from(options.recipient.rawData)),
+    parts: listed,
+  });
+  await craftPackage(out, {
+    recipient: options.recipient,
+    signer: options.signer,
+    manifest: Buffer.from(JSON.stringify(manifest, null, 2)),
+    inner: manifest.parts.map((p) => ({
+      name: p.path,
+      data: parts.get(p.path) ?? Buffer.alloc(0),
+    })),
+    marking: manifest.marking.text,
+  });
+}
+
+/** The same package with another marking written outside (the envelope untouched). */
+export async function remark(file: string, out: string, marking: string): Promise<void> {
+  const extract = tar.extract();
+  const entries: TarEntry[] = [];
+  const done = (async () => {
+    for await (const entry of extract as AsyncIterable<
+      AsyncIterable<Buffer> & { header: { name: string } }
+    >) {
+      const chunks: Buffer[] = [];
+      for await (const c of entry) {
+        chunks.push(c);
+      }
+      entries.push({ name: entry.header.name, data: Buffer.concat(chunks) });
+    }
+  })();
+  extract.end(readFileSync(file));
+  await done;
+  writeFileSync(
+    out,
+    await tarOf(
+      entries.map((e) =>
+        e.name === MARKING_FILE ? { ...e, data: Buffer.from(`${marking}\n`) } : e,
+      ),
+    ),
+  );
 }

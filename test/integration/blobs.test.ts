@@ -1,8 +1,8 @@
-import { randomBytes, createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createCipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHUNK_SIZE } from '../../electron/vault/blobs';
+import { BlobStore, CHUNK_SIZE } from '../../electron/vault/blobs';
 import { BLOB_DIR, Vault } from '../../electron/vault/vault';
 import { tempFolder } from '../helpers/context';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
@@ -155,5 +155,62 @@ describe('blob store after lock', () => {
     await expect(pending).rejects.toMatchObject({ code: 'VAULT_LOCKED' });
     expect(readdirSync(join(other.path, BLOB_DIR))).toEqual([]);
     other.cleanup();
+  });
+});
+
+describe('blobs written by the first format', () => {
+  /**
+   * A format-1 blob, sealed here by the format's description (not by the store): header
+   * "AWBBLOB1" | chunk size | nonce prefix, AES-256-GCM chunks with prefix ‖ counter ‖ last as
+   * nonce and the header as associated data, named by an HMAC of the content.
+   */
+  function sealV1(content: Buffer, dataKey: Buffer): { address: string; file: Buffer } {
+    const encKey = Buffer.from(
+      hkdfSync('sha256', dataKey, 'awb blobs', 'awb blob encryption v1', 32),
+    );
+    const macKey = Buffer.from(hkdfSync('sha256', dataKey, 'awb blobs', 'awb blob address v1', 32));
+    const prefix = randomBytes(7);
+    const header = Buffer.concat([Buffer.from('AWBBLOB1'), Buffer.alloc(4), prefix]);
+    header.writeUInt32LE(CHUNK_SIZE, 8);
+    const out = [header];
+    const chunks = Math.max(1, Math.ceil(content.length / CHUNK_SIZE));
+    for (let i = 0; i < chunks; i++) {
+      const nonce = Buffer.concat([prefix, Buffer.alloc(5)]);
+      nonce.writeUInt32BE(i, 7);
+      nonce[11] = i === chunks - 1 ? 1 : 0;
+      const cipher = createCipheriv('aes-256-gcm', encKey, nonce);
+      cipher.setAAD(header);
+      out.push(
+        cipher.update(content.subarray(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE)),
+        cipher.final(),
+        cipher.getAuthTag(),
+      );
+    }
+    return {
+      address: createHmac('sha256', macKey).update(content).digest('hex'),
+      file: Buffer.concat(out),
+    };
+  }
+
+  it('are still read, verified, and refused when altered', async () => {
+    const dir = join(folder.path, 'v1');
+    mkdirSync(dir);
+    const dataKey = randomBytes(32);
+    const store = new BlobStore(dir, dataKey);
+    const content = randomBytes(3 * CHUNK_SIZE + 5);
+    const { address, file } = sealV1(content, dataKey);
+    writeFileSync(join(dir, address), file);
+    expect(await store.verify(address)).toEqual({ sha256: sha256(content), size: content.length });
+    // The same content stored now is a format-2 blob under another name; both read the same.
+    const again = await store.put(pieces(content));
+    expect(again.address).not.toBe(address);
+    expect(readFileSync(join(dir, again.address)).subarray(0, 8).toString()).toBe('AWBBLOB2');
+    const flipped = Buffer.from(file);
+    flipped[file.length - 40]! ^= 1;
+    writeFileSync(join(dir, address), flipped);
+    await expect(store.verify(address)).rejects.toMatchObject({ code: 'BLOB_CORRUPTED' });
+    // Format 1 named by the content's HMAC: a format-2 name for it does not verify.
+    writeFileSync(join(dir, again.address), file);
+    await expect(store.verify(again.address)).rejects.toMatchObject({ code: 'BLOB_CORRUPTED' });
   });
 });

@@ -194,8 +194,11 @@ describe('awb demo, systems list, records list (in process)', () => {
       count: number;
       systems: { ref: string; levels: unknown[] }[];
     };
-    expect(listed.count).toBe(14);
-    expect(listed.systems[0]).toMatchObject({ ref: 'SYS-001' });
+    // The demo's fourteen systems, and the one a system owner's submission brought.
+    expect(listed.count).toBe(15);
+    expect(listed.systems.map((s) => s.ref)).toEqual(
+      expect.arrayContaining(['SYS-001', 'SYS-014', 'FDE-SYS-001']),
+    );
     const all = JSON.parse(
       (await cli('records', 'list', '--vault', 'demo-v', '--passphrase-file', pass, '--json')).out,
     ) as { count: number };
@@ -243,7 +246,8 @@ describe('awb demo, systems list, records list (in process)', () => {
       count: number;
       cases: { ref: string; state: string }[];
     };
-    expect(listed2.count).toBe(6);
+    // Six cases of its own, and the one received from the demo system owner.
+    expect(listed2.count).toBe(7);
     expect(new Set(listed2.cases.map((c) => c.state))).toEqual(
       new Set([
         'draft',
@@ -340,7 +344,7 @@ describe('awb demo, systems list, records list (in process)', () => {
     const dashboard = JSON.parse(
       (await cli('dashboard', '--vault', 'demo-v', '--passphrase-file', pass, '--json')).out,
     ) as { pipeline: { state: string; count: number }[]; risks: unknown[] };
-    expect(dashboard.pipeline.reduce((n, p) => n + p.count, 0)).toBe(6);
+    expect(dashboard.pipeline.reduce((n, p) => n + p.count, 0)).toBe(7);
     expect(dashboard.risks.length).toBeGreaterThan(0);
   });
 });
@@ -419,8 +423,10 @@ describe('awb demo exports, export and verify (in process)', () => {
     });
     const listed = JSON.parse(
       (await cli('cases', 'list', '--vault', 'demo-x', '--passphrase-file', pass, '--json')).out,
-    ) as { cases: { ref: string; state: string }[] };
-    const inForce = listed.cases.find((c) => c.state === 'in_force');
+    ) as { cases: { ref: string; state: string; system: string }[] };
+    const inForce = listed.cases.find(
+      (c) => c.state === 'in_force' && c.system.startsWith('SYS-011'),
+    );
     expect(inForce).toBeTruthy();
 
     // The signed letter kept in the vault is the one exported.
@@ -477,58 +483,77 @@ describe('awb demo exports, export and verify (in process)', () => {
       (await cli('export', 'decision', '--vault', 'demo-x', '--passphrase-file', pass)).code,
     ).toBe(2);
 
-    // Both packages are there; another vault refuses them until it trusts the demo signer.
-    for (const name of ['decision-package', 'submission-package']) {
-      expect(readFileSync(exports[name]!).subarray(0, 2).toString()).toBe('PK');
-    }
-    expect((await cli('vault', 'create', 'receiver', '--passphrase-file', pass)).code).toBe(0);
-    const untrusted = await cli(
-      'import',
-      'package',
-      exports['submission-package']!,
-      '--vault',
-      'receiver',
-      '--passphrase-file',
-      pass,
-      '--json',
+    // The letter cites its dossier: exported as canonical JSON, it verifies with the letter;
+    // a dossier changed by one character does not.
+    const dossierJson = await cli(
+      ...['export', 'dossier', '--format', 'json', '--vault', 'demo-x'],
+      ...['--passphrase-file', pass, '--case', inForce!.ref, '--out', 'dossier.json', '--json'],
     );
-    expect(untrusted.code).toBe(1);
-    expect(untrusted.err).toContain('error: PACKAGE_REJECTED');
-    expect(
-      (await cli('trust', 'add', cert, '--vault', 'receiver', '--passphrase-file', pass)).code,
-    ).toBe(0);
-    const dry = await cli(
-      'import',
-      'package',
-      exports['submission-package']!,
-      '--vault',
-      'receiver',
-      '--passphrase-file',
-      pass,
-      '--dry-run',
-      '--json',
+    expect(dossierJson.code, dossierJson.err).toBe(0);
+    expect(JSON.parse(dossierJson.out)).toMatchObject({ decided: true });
+    const withDossier = await cli(
+      ...['verify', exports['decision-letter']!, '--trust', cert],
+      ...['--dossier', 'dossier.json', '--json'],
     );
-    expect(dry.code, dry.err).toBe(0);
-    expect(JSON.parse(dry.out)).toMatchObject({
-      imported: false,
-      kind: 'submission',
-      caseExists: false,
+    expect(withDossier.code, withDossier.err).toBe(0);
+    expect(JSON.parse(withDossier.out)).toMatchObject({
+      valid: true,
+      dossier: { matches: true, problem: null },
     });
-    const real = await cli(
-      'import',
-      'package',
-      exports['submission-package']!,
-      '--vault',
-      'receiver',
-      '--passphrase-file',
-      pass,
-      '--json',
+    writeFileSync(
+      join(work.path, 'dossier-changed.json'),
+      readFileSync(join(work.path, 'dossier.json'), 'utf8').replace('"compliant"', '"complian1"'),
     );
-    expect(real.code, real.err).toBe(0);
-    const received = JSON.parse(
-      (await cli('cases', 'list', '--vault', 'receiver', '--passphrase-file', pass, '--json')).out,
-    ) as { cases: { state: string }[] };
-    expect(received.cases.map((c) => c.state)).toEqual(['submitted']);
+    const changed = await cli(
+      ...['verify', exports['decision-letter']!, '--trust', cert],
+      ...['--dossier', 'dossier-changed.json', '--json'],
+    );
+    expect(changed.code).toBe(1);
+    expect(changed.err).toContain('error: DOSSIER_MISMATCH');
+
+    // The round trip the demo made with its system owner: both packages are standard tars.
+    for (const name of ['decision-package', 'submission-package']) {
+      expect(readFileSync(exports[name]!).subarray(257, 262).toString()).toBe('ustar');
+    }
+    const ownerVault = join(work.path, 'demo-x', 'exports', 'owner-vault');
+    // The owner's vault verifies the decision package through: signer, parts, letter, dossier.
+    const verified = await cli(
+      ...['verify', exports['decision-package']!, '--vault', ownerVault],
+      ...['--passphrase-file', pass, '--json'],
+    );
+    expect(verified.code, verified.err).toBe(0);
+    expect(JSON.parse(verified.out)).toMatchObject({
+      valid: true,
+      kind: 'decision',
+      dossier: { matches: true },
+    });
+    // Imported before: refused, the reason in text and in JSON.
+    const replay = await cli(
+      ...['import', 'package', exports['decision-package']!, '--vault', ownerVault],
+      ...['--passphrase-file', pass, '--json'],
+    );
+    expect(replay.code).toBe(1);
+    expect(replay.err).toContain('error: PACKAGE_REJECTED (PACKAGE_REPLAYED)');
+    expect(replay.err).toContain('it was imported before');
+    expect(JSON.parse(replay.out)).toMatchObject({
+      error: 'PACKAGE_REJECTED',
+      reason: 'PACKAGE_REPLAYED',
+      reasonMessage: 'it was imported before',
+    });
+    // Another vault is not the recipient; a wrong recipient reads differently from a replay.
+    expect((await cli('vault', 'create', 'receiver', '--passphrase-file', pass)).code).toBe(0);
+    const elsewhere = await cli(
+      ...['import', 'package', exports['submission-package']!, '--vault', 'receiver'],
+      ...['--passphrase-file', pass, '--json'],
+    );
+    expect(elsewhere.code).toBe(1);
+    expect(JSON.parse(elsewhere.out)).toMatchObject({ reason: 'WRONG_RECIPIENT' });
+    // The authority's vault, asked to take the owner's submission again: a replay too.
+    const again = await cli(
+      ...['import', 'package', exports['submission-package']!, '--vault', 'demo-x'],
+      ...['--passphrase-file', pass, '--dry-run', '--json'],
+    );
+    expect(JSON.parse(again.out)).toMatchObject({ reason: 'PACKAGE_REPLAYED' });
   }, 120_000);
 });
 

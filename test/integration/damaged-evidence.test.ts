@@ -4,13 +4,15 @@
  * vault as it was; the command line prints its `error: CODE` line and releases the vault.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../electron/cli/index';
 import { createServices, type VaultServices } from '../../electron/services';
+import { x509 } from '../../electron/signing/x509';
 import { Vault } from '../../electron/vault/vault';
 import { tempFolder } from '../helpers/context';
+import { issue } from '../helpers/pki';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
 
 const folder = tempFolder('awb-damaged-');
@@ -24,13 +26,24 @@ let blobPath: string;
 let pristine: Buffer;
 
 beforeAll(async () => {
-  ({ vault } = await Vault.create(vaultFolder, PASSPHRASE, PROFILE, TEST_CONFIG));
+  ({ vault } = await Vault.create(
+    vaultFolder,
+    PASSPHRASE,
+    { ...PROFILE, role: 'system_owner' },
+    TEST_CONFIG,
+  ));
   services = createServices(() => vault);
   identityId = await services.signing.createSelfSigned({
-    label: 'Anne',
-    commonName: 'Anne Accreditor',
-    organisation: 'Authority',
+    label: 'Olga',
+    commonName: 'Olga Owner',
+    organisation: 'Owner',
   });
+  // The authority's encryption certificate, so a submission has somewhere to go.
+  const recipient = await issue({
+    name: 'CN=Authority Encryption',
+    usages: x509.KeyUsageFlags.keyEncipherment,
+  });
+  await services.signing.trust(recipient.pem, 'authority');
   const systemId = await services.register.createSystem({
     ref: 'SYS-D',
     name: 'Skadenet',
@@ -51,6 +64,13 @@ beforeAll(async () => {
     { ...blob, name: 'secops.pdf' },
     { type: 'secops_user', title: 'SecOPs for users', version: '1.0', requirementIds: [] },
   );
+  for (const item of services.cases.getCase(caseId).items) {
+    await services.cases.updateItem(caseId, item.requirementId, {
+      status: 'compliant',
+      statement: 'Done.',
+    });
+  }
+  await services.cases.transition(caseId, 'submitted', 'Complete');
   await vault.save();
   blobPath = vault.blobs.pathOf(blob.address);
   pristine = readFileSync(blobPath);
@@ -96,15 +116,15 @@ describe('damaged evidence', () => {
     it(`${name}: the package export fails naming the item, leaves no file and the vault as it was`, async () => {
       damage();
       try {
-        const out = join(folder.path, `package-${name.replace(/\W+/g, '-')}.awbpkg`);
+        const out = join(folder.path, `package-${name.replace(/\W+/g, '-')}`);
         const audit = vault.database.exec('SELECT count(*) FROM audit_log')[0]?.values[0]?.[0];
         await expect(
-          services.exchange.exportSubmission(caseId, out, { identityId }),
+          services.exchange.exportPackage('submission', caseId, out, { identityId }),
         ).rejects.toMatchObject({
           code: 'BLOB_CORRUPTED',
           details: { evidenceId, evidence: 'SecOPs for users' },
         });
-        expect(existsSync(out)).toBe(false);
+        expect(readdirSync(out)).toEqual([]);
         expect(vault.database.exec('SELECT count(*) FROM audit_log')[0]?.values[0]?.[0]).toBe(
           audit,
         );
@@ -142,13 +162,13 @@ describe('damaged evidence', () => {
         '--case',
         caseRef,
         '--out',
-        join(folder.path, 'cli.awbpkg'),
+        join(folder.path, 'cli-out'),
       ],
       { out: (t) => out.push(t), err: (t) => err.push(t), config: TEST_CONFIG, cwd: folder.path },
     );
     expect(code).toBe(1);
     expect(err.join('')).toContain('error: BLOB_CORRUPTED');
-    expect(existsSync(join(folder.path, 'cli.awbpkg'))).toBe(false);
+    expect(readdirSync(join(folder.path, 'cli-out'))).toEqual([]);
     expect(readdirSync(folder.path).filter((f) => f.includes('.tmp'))).toEqual([]);
     restore();
     // The lock was released: the vault opens at once.

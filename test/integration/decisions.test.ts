@@ -6,11 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anchorMismatch } from '../../electron/db/audit';
 import { importPkcs12 } from '../../electron/signing/identity';
 import { renderPdf } from '../../electron/documents/render';
-import { verifyPdf } from '../../electron/signing/verify';
+import { sha256Hex } from '../../electron/signing/hash';
+import { signedKeywords, verifyPdf } from '../../electron/signing/verify';
 import { readCertificates } from '../../electron/signing/x509';
 import { createServices, type VaultServices } from '../../electron/services';
 import { today } from '../../electron/services/register';
 import { Vault } from '../../electron/vault/vault';
+import { citedDossier } from '../../shared/dossier';
 import { addMonths } from '../../shared/risk';
 import { tempFolder } from '../helpers/context';
 import { nssStore } from '../helpers/pki';
@@ -242,6 +244,25 @@ describe('decisions', () => {
     const anchor = { rows: Number(cited![1]), head: `${cited![2]}${cited![3]}` };
     expect(anchorMismatch(vault.database, anchor)).toBeNull();
     expect(anchorMismatch(vault.database, { ...anchor, head: 'f'.repeat(64) })).toBe(anchor.rows);
+    // The letter's signed keywords name the dossier; the vault keeps that dossier, and a report
+    // made after the case moved on (a condition closed) still shows the decided dossier's hash.
+    expect(citedDossier(signedKeywords(pdf))).toBe(decision.dossierSha256);
+    const kept = services.decisions.decidedDossier(caseId)!;
+    expect(kept.sha256).toBe(decision.dossierSha256);
+    expect(sha256Hex(kept.json)).toBe(decision.dossierSha256);
+    const condition = c.findings.find((f) => f.kind === 'condition')!;
+    await services.cases.setFindingStatus(condition.id, 'verified');
+    expect(services.decisions.dossierSnapshot(caseId).sha256).not.toBe(decision.dossierSha256);
+    const later = await services.decisions.issueDocument({
+      caseId,
+      kind: 'dossier-report',
+      language: 'en',
+    });
+    expect(citedDossier(signedKeywords(later.pdf))).toBe(decision.dossierSha256);
+    writeFileSync(join(folder.path, 'dossier-later.pdf'), later.pdf);
+    expect(pages(join(folder.path, 'dossier-later.pdf')).join('').replace(/\s+/g, '')).toContain(
+      decision.dossierSha256,
+    );
     const verified = await services.signing.verify(pdf);
     expect(verified).toMatchObject({ valid: true, revisions: 3 });
     expect(verified.signatures.map((x) => [x.field, x.status, x.revision, x.level])).toEqual([

@@ -1,81 +1,140 @@
+/**
+ * The exchange between two vaults, as the accreditor and the system owner use it, and as an
+ * adversary would try it: a round trip with the dossier hash equal everywhere; then a table of
+ * packages that must be refused — re-signed by the wrong key, for someone else, replayed, stale,
+ * skipping the lifecycle, with another dossier or a clashing reference — each leaving the vault
+ * exactly as it was.
+ */
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import fc from 'fast-check';
-import yauzl, { type Entry, type ZipFile } from 'yauzl';
-import yazl from 'yazl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, openPackage } from '../../electron/exchange/container';
+import { writePackage } from '../../electron/exchange/package';
 import { createServices, type VaultServices } from '../../electron/services';
 import { today } from '../../electron/services/register';
+import { signedKeywords } from '../../electron/signing/verify';
+import { readCertificate } from '../../electron/signing/x509';
 import { Vault } from '../../electron/vault/vault';
+import { citedDossier } from '../../shared/dossier';
 import { addMonths } from '../../shared/risk';
 import { tempFolder } from '../helpers/context';
+import { craftPackage, manifestFor, remark, repack } from '../helpers/packages';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
 
 interface Party {
   vault: Vault;
   services: VaultServices;
-  identityId: string;
-  certPem: string;
-  fingerprint: string;
+  signingId: string;
+  encryptionId: string;
 }
 
 const work = tempFolder('awb-exchange-');
 let owner: Party;
 let authority: Party;
 let outsider: Party;
+let otherOwner: Party;
 
-async function party(name: string, role: 'accreditor' | 'system_owner'): Promise<Party> {
+async function party(
+  name: string,
+  role: 'accreditor' | 'system_owner',
+  prefix: string,
+): Promise<Party> {
   const { vault } = await Vault.create(
     join(work.path, name),
     PASSPHRASE,
-    { ...PROFILE, name: `${name} person`, organisation: `${name} org`, role },
+    {
+      ...PROFILE,
+      name: `${name} person`,
+      organisation: `${name} org`,
+      role,
+      referencePrefix: prefix,
+    },
     TEST_CONFIG,
   );
   const services = createServices(() => vault);
-  const identityId = await services.signing.createSelfSigned({
-    label: name,
+  const signingId = await services.signing.createSelfSigned({
+    label: `${name} signing`,
     commonName: `${name} person`,
     organisation: `${name} org`,
   });
-  const certPem = services.signing.certificatePem(identityId);
-  const fingerprint = services.signing.identities()[0]!.fingerprint;
+  const encryptionId = await services.signing.createSelfSigned({
+    label: `${name} encryption`,
+    commonName: `${name} encryption`,
+    organisation: `${name} org`,
+    algorithm: role === 'accreditor' ? 'rsa-3072' : 'ec-p256',
+    usage: 'encryption',
+  });
   await services.risks.setCriteria({
     matrixId: 'nist-5x5',
     ownerAcceptsUpTo: 'low',
     accreditorAcceptsUpTo: 'high',
     maxAcceptanceMonths: 24,
   });
-  return { vault, services, identityId, certPem, fingerprint };
+  return { vault, services, signingId, encryptionId };
 }
 
-const auditCount = (p: Party) =>
-  Number(p.vault.database.exec('SELECT count(*) FROM audit_log')[0]?.values[0]?.[0]);
-const blobCount = (p: Party) => {
-  try {
-    return readdirSync(join(p.vault.folder, 'blobs')).length;
-  } catch {
-    return 0;
-  }
-};
+/** Each side trusts the other's certificates (signing chain and encryption) in its role. */
+async function introduce(o: Party, a: Party) {
+  await a.services.signing.trust(o.services.signing.exchangeCertificates(o.signingId), 'owner');
+  await o.services.signing.trust(a.services.signing.exchangeCertificates(a.signingId), 'authority');
+}
 
+/** Everything an import could touch: the audit trail, the blobs, and the case as it stands. */
+function snapshot(p: Party, caseId: string) {
+  const db = p.vault.database;
+  const count = (sql: string) => Number(db.exec(sql)[0]?.values[0]?.[0] ?? 0);
+  let blobs = 0;
+  try {
+    blobs = readdirSync(join(p.vault.folder, 'blobs')).length;
+  } catch {
+    blobs = 0;
+  }
+  const c = db.exec('SELECT state, updated_at FROM cases WHERE id = ?', [caseId])[0]?.values[0];
+  return {
+    audit: count('SELECT count(*) FROM audit_log'),
+    log: count('SELECT count(*) FROM exchange_log'),
+    blobs,
+    case: c ?? null,
+    items: db.exec('SELECT status, statement FROM checklist_items WHERE case_id = ?', [caseId])[0]
+      ?.values,
+  };
+}
+
+async function refused(p: Party, file: string, reason: string, caseId: string) {
+  const before = snapshot(p, caseId);
+  await expect(p.services.exchange.importPackage(file)).rejects.toMatchObject({
+    code: 'PACKAGE_REJECTED',
+    details: { reason },
+  });
+  expect(snapshot(p, caseId)).toEqual(before);
+}
+
+const out = (name: string) => join(work.path, 'packages', name);
 let caseId = '';
-let submissionFile = '';
-let decisionFile = '';
+let systemId = '';
+let submission = '';
+let decision = '';
 const evidenceBytes = randomBytes(300_000);
 
 beforeAll(async () => {
-  owner = await party('owner', 'system_owner');
-  authority = await party('authority', 'accreditor');
-  outsider = await party('outsider', 'accreditor');
-  // Certificates are exchanged out of band and put in each other's trust store.
-  await owner.services.signing.trust(authority.certPem);
-  await authority.services.signing.trust(owner.certPem);
+  owner = await party('owner', 'system_owner', 'OWN');
+  authority = await party('authority', 'accreditor', 'AUTH');
+  outsider = await party('outsider', 'accreditor', 'OUT');
+  otherOwner = await party('other', 'system_owner', 'OTH');
+  await introduce(owner, authority);
+  // The other owner is trusted as an owner too (of its own systems).
+  await authority.services.signing.trust(
+    otherOwner.services.signing.exchangeCertificates(otherOwner.signingId),
+    'owner',
+  );
+  await otherOwner.services.signing.trust(
+    authority.services.signing.exchangeCertificates(authority.signingId),
+    'authority',
+  );
 
   const o = owner.services;
-  const systemId = await o.register.createSystem({
-    ref: 'SYS-001',
+  systemId = await o.register.createSystem({
+    ref: 'OWN-SYS-001',
     name: 'Missionsnet',
     phase: 'operational',
     mode: 'system_high',
@@ -119,53 +178,78 @@ beforeAll(async () => {
     expiresOn: addMonths(today(), 6),
   });
   await o.cases.transition(caseId, 'submitted', 'Dossier complete');
-  submissionFile = join(work.path, 'submission.awbpkg');
-  await o.exchange.exportSubmission(caseId, submissionFile, {
-    identityId: owner.identityId,
-    recipientCertPem: authority.certPem,
-  });
-}, 120_000);
+  submission = (
+    await o.exchange.exportPackage('submission', caseId, join(work.path, 'packages'), {
+      identityId: owner.signingId,
+    })
+  ).file;
+}, 180_000);
 
 afterAll(async () => {
-  for (const p of [owner, authority, outsider]) {
+  for (const p of [owner, authority, outsider, otherOwner]) {
     await p.vault.close({ discard: true });
   }
   work.cleanup();
 });
 
-describe('air-gap round trip', () => {
-  it('owner → submission → authority: verified, previewed, imported intact', async () => {
+describe('the round trip', () => {
+  it('a submission is named by its marking and case, and only the authority it is for opens it', async () => {
+    expect(submission).toMatch(/NATO-SECRET--OWN-CASE-\d{4}-0001--submission--0001\.awbpkg$/);
+    await refused(outsider, submission, 'WRONG_RECIPIENT', caseId);
+  });
+
+  it('owner → submission → authority: verified, previewed, imported intact, bound to its owner', async () => {
     const a = authority.services;
-    const preview = await a.exchange.inspect(submissionFile);
-    expect(preview).toMatchObject({ kind: 'submission', caseExists: false, encrypted: true });
+    const preview = await a.exchange.inspect(submission);
+    expect(preview).toMatchObject({
+      kind: 'submission',
+      caseExists: false,
+      sequence: 1,
+      marking: 'NATO SECRET',
+    });
+    expect(preview.signer).toContain('CN=owner person');
     expect(preview.changes).toEqual(
-      expect.arrayContaining(['system SYS-001: added', '1 evidence files', '1 risks']),
+      expect.arrayContaining(['system OWN-SYS-001: added', '1 evidence files', '1 risks']),
     );
     // Inspecting changed nothing.
     expect(a.cases.listCases()).toEqual([]);
 
-    await a.exchange.importPackage(submissionFile, { expect: 'submission' });
+    await a.exchange.importPackage(submission, { expect: 'submission' });
     const imported = a.cases.getCase(caseId);
     const original = owner.services.cases.getCase(caseId);
+    // The case keeps its sender's reference; it arrived through the lifecycle.
+    expect(imported.ref).toBe(original.ref);
     expect(imported.state).toBe('submitted');
+    expect(imported.history.map((h) => [h.from, h.to, h.role])).toEqual([
+      ['draft', 'submitted', 'system_owner'],
+    ]);
     expect(imported.items.map((i) => [i.requirementId, i.status, i.statement])).toEqual(
       original.items.map((i) => [i.requirementId, i.status, i.statement]),
     );
+    // The evidence, byte for byte, still linked to its requirement.
     expect(imported.evidence).toHaveLength(1);
-    const stored: Buffer[] = [];
+    const chunks: Buffer[] = [];
     for await (const chunk of authority.vault.blobs.read(imported.evidence[0]!.address)) {
-      stored.push(chunk);
+      chunks.push(chunk);
     }
-    expect(Buffer.concat(stored).equals(evidenceBytes)).toBe(true);
-    expect(imported.evidence[0]!.sha256).toBe(
-      createHash('sha256').update(evidenceBytes).digest('hex'),
-    );
-    // The owner's accepted risk covers PER-01 on the authority's side too.
+    expect(Buffer.concat(chunks).equals(evidenceBytes)).toBe(true);
+    expect(imported.items.find((i) => i.requirementId === 'DOC-01')?.evidence).toEqual([
+      imported.evidence[0]!.id,
+    ]);
     expect(imported.unaccepted).toEqual([]);
-    expect(a.risks.listRisks({ caseId })[0]!.acceptance.status).toBe('accepted');
+    // The log names the certificate that signed, not what the package claims.
+    const log = a.exchange.exchangeLog()[0]!;
+    expect(log).toMatchObject({
+      direction: 'received',
+      kind: 'submission',
+      sequence: 1,
+      counterpart: 'owner person',
+      marking: 'NATO SECRET',
+    });
+    expect(log.fingerprint).toBe(owner.services.signing.identity(owner.signingId).fingerprint);
   });
 
-  it('authority decides and sends the decision; the owner imports it with everything intact', async () => {
+  it('the authority decides (four eyes) and answers; the owner takes every step through its lifecycle', async () => {
     const a = authority.services;
     for (const to of ['intake', 'under_review', 'decision_pending'] as const) {
       await a.cases.transition(caseId, to, `to ${to}`);
@@ -176,11 +260,10 @@ describe('air-gap round trip', () => {
     });
     await a.decisions.issueDecision(caseId, {
       type: 'full_approval',
-      identityId: authority.identityId,
+      identityId: authority.signingId,
       reason: 'Requirements met; one residual risk accepted.',
       conditions: [{ text: 'Clearances issued', dueDate: addMonths(today(), 3) }],
     });
-    // NATO SECRET needs four eyes: a second accreditor countersigns on the authority's laptop.
     const second = await a.signing.createSelfSigned({
       label: 'second',
       commonName: 'authority second person',
@@ -188,23 +271,30 @@ describe('air-gap round trip', () => {
       algorithm: 'ec-p256',
     });
     await a.decisions.countersign(caseId, { identityId: second, reason: 'Four eyes.' });
-    await owner.services.signing.trust(a.signing.certificatePem(second));
+    await owner.services.signing.trust(a.signing.certificatePem(second), 'documents');
     await a.cases.transition(caseId, 'in_force', 'Notified');
-    decisionFile = join(work.path, 'decision.awbpkg');
-    await a.exchange.exportDecision(caseId, decisionFile, {
-      identityId: authority.identityId,
-      recipientCertPem: owner.certPem,
-    });
+    decision = (
+      await a.exchange.exportPackage('decision', caseId, join(work.path, 'packages'), {
+        identityId: authority.signingId,
+      })
+    ).file;
 
     const o = owner.services;
-    await o.exchange.importPackage(decisionFile, { expect: 'decision' });
+    const preview = await o.exchange.inspect(decision);
+    expect(preview.changes).toContain(
+      `case ${o.cases.getCase(caseId).ref}: submitted -> intake -> under_review -> decision_pending -> decided -> in_force`,
+    );
+    await o.exchange.importPackage(decision, { expect: 'decision' });
     const c = o.cases.getCase(caseId);
     expect(c.state).toBe('in_force');
-    expect(c.history.at(-1)).toMatchObject({
-      from: 'submitted',
-      to: 'in_force',
-      actor: 'authority person',
-    });
+    expect(c.history.map((h) => [h.from, h.to, h.role])).toEqual([
+      ['draft', 'submitted', 'system_owner'],
+      ['submitted', 'intake', 'accreditor'],
+      ['intake', 'under_review', 'accreditor'],
+      ['under_review', 'decision_pending', 'accreditor'],
+      ['decision_pending', 'decided', 'accreditor'],
+      ['decided', 'in_force', 'accreditor'],
+    ]);
     expect(c.findings.map((f) => [f.kind, f.title])).toEqual([['condition', 'Clearances issued']]);
     expect(c.items.find((i) => i.requirementId === 'PER-01')).toMatchObject({
       verdict: 'agreed',
@@ -215,266 +305,487 @@ describe('air-gap round trip', () => {
     expect(mine).toMatchObject({
       ref: theirs.ref,
       type: 'full_approval',
+      status: 'issued',
       dossierSha256: theirs.dossierSha256,
       pdfSha256: theirs.pdfSha256,
     });
-    const pdf = await o.decisions.decisionPdf(caseId);
-    expect(await o.signing.verify(pdf)).toMatchObject({ valid: true });
-    expect(o.exchange.exchangeLog().map((l) => `${l.direction}:${l.kind}`)).toEqual(
-      expect.arrayContaining(['sent:submission', 'received:decision']),
+    expect(mine.signatures.map((x) => x.fingerprint)).toEqual(
+      theirs.signatures.map((x) => x.fingerprint),
     );
-    // Sender and receiver name the same package by the same (manifest) hash.
-    const sent = a.exchange
-      .exchangeLog()
-      .find((l) => l.direction === 'sent' && l.kind === 'decision');
-    const received = o.exchange
-      .exchangeLog()
-      .find((l) => l.direction === 'received' && l.kind === 'decision');
-    expect(received?.sha256).toBe(sent?.sha256);
+    expect(await o.signing.verify(await o.decisions.decisionPdf(caseId))).toMatchObject({
+      valid: true,
+    });
+    // Both logs name the package by the same digest.
+    const sent = a.exchange.exchangeLog().find((l) => l.direction === 'sent')!;
+    const received = o.exchange.exchangeLog().find((l) => l.direction === 'received')!;
+    expect(received.sha256).toBe(sent.sha256);
+  });
+
+  it('the dossier hash is one: letter, record, report and kept dossier, in both vaults', async () => {
+    const hash = authority.services.decisions.decision(caseId)!.dossierSha256;
+    const hashes: string[] = [];
+    for (const p of [authority, owner]) {
+      const d = p.services.decisions;
+      hashes.push(d.decision(caseId)!.dossierSha256);
+      hashes.push(citedDossier(signedKeywords(await d.decisionPdf(caseId)))!);
+      const kept = d.decidedDossier(caseId)!;
+      hashes.push(kept.sha256, createHash('sha256').update(kept.json).digest('hex'));
+      // A report made now, after the case moved on, shows the decided dossier.
+      const report = await d.issueDocument({ caseId, kind: 'dossier-report', language: 'en' });
+      hashes.push(citedDossier(signedKeywords(report.pdf))!);
+    }
+    expect(hashes).toEqual(Array(hashes.length).fill(hash));
+    // And the package verifies as a whole, the dossier recomputed from what it carries.
+    const check = await owner.services.exchange.verifyPackage(decision);
+    expect(check).toMatchObject({
+      valid: true,
+      dossier: { sha256: hash, matches: true, cites: { record: hash, letter: hash, report: hash } },
+    });
   });
 });
 
-describe('the ZIP itself', () => {
-  /** CRC-32 (IEEE) the long way, as a reference independent of the code under test. */
-  function referenceCrc32(bytes: Buffer): number {
-    let crc = 0xffffffff;
-    for (const byte of bytes) {
-      crc ^= byte;
-      for (let k = 0; k < 8; k++) {
-        crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-      }
-    }
-    return (crc ^ 0xffffffff) >>> 0;
-  }
+describe('no replays, no rollback', () => {
+  let suspension = '';
+  let withdrawal = '';
 
-  it('records the right CRC-32 for every entry (written with the native CRC)', async () => {
-    const file = join(work.path, 'crc.awbpkg');
-    await owner.services.exchange.exportSubmission(caseId, file, { identityId: owner.identityId });
-    const zip = await new Promise<ZipFile>((resolve, fail) =>
-      yauzl.open(file, { lazyEntries: true }, (e, z) =>
-        e || !z ? fail(e ?? new Error('no zip')) : resolve(z),
-      ),
-    );
-    const checked: string[] = [];
-    await new Promise<void>((resolve, fail) => {
-      zip.on('entry', (entry: Entry) => {
-        zip.openReadStream(entry, (e, stream) => {
-          if (e || !stream) {
-            fail(e ?? new Error('no stream'));
-            return;
-          }
-          const parts: Buffer[] = [];
-          stream.on('data', (c: Buffer) => parts.push(c));
-          stream.on('end', () => {
-            expect(referenceCrc32(Buffer.concat(parts)), entry.fileName).toBe(entry.crc32);
-            checked.push(entry.fileName);
-            zip.readEntry();
-          });
-        });
+  it('the same package twice is refused, and the case stays as it is', async () => {
+    await refused(owner, decision, 'PACKAGE_REPLAYED', caseId);
+    await refused(authority, submission, 'PACKAGE_REPLAYED', caseId);
+  });
+
+  it('an older package imported after a newer one is stale; the newer steps stand', async () => {
+    const a = authority.services;
+    await a.cases.transition(caseId, 'suspended', 'Clearances lapsed');
+    suspension = (
+      await a.exchange.exportPackage('decision', caseId, join(work.path, 'packages'), {
+        identityId: authority.signingId,
+      })
+    ).file;
+    await a.cases.transition(caseId, 'withdrawn', 'Not remedied in time');
+    withdrawal = (
+      await a.exchange.exportPackage('decision', caseId, join(work.path, 'packages'), {
+        identityId: authority.signingId,
+      })
+    ).file;
+    expect(withdrawal).toMatch(/--decision--0003\.awbpkg$/);
+    // The withdrawal arrives first: it brings both steps.
+    await owner.services.exchange.importPackage(withdrawal);
+    expect(owner.services.cases.getCase(caseId).state).toBe('withdrawn');
+    // The suspension, older, would move a withdrawn approval back: refused.
+    await refused(owner, suspension, 'PACKAGE_STALE', caseId);
+    // And the first decision, replayed, cannot put it back in force either.
+    await refused(owner, decision, 'PACKAGE_REPLAYED', caseId);
+    expect(owner.services.cases.getCase(caseId).state).toBe('withdrawn');
+  });
+
+  it('a submission cannot change a case that has left the owner', async () => {
+    // A new case, submitted and taken under review by the authority.
+    const o = owner.services;
+    const second = await o.cases.createCase({ systemId, type: 'significant_change' });
+    for (const item of o.cases.getCase(second).items) {
+      await o.cases.updateItem(second, item.requirementId, {
+        status: 'compliant',
+        statement: 'First answer',
       });
-      zip.on('end', () => resolve());
-      zip.readEntry();
-    });
-    zip.close();
-    expect(checked).toEqual(
-      expect.arrayContaining(['manifest.json', 'parts/submission.json', 'parts/evidence-0001']),
+    }
+    await o.cases.transition(second, 'submitted', 'Complete');
+    const first = (
+      await o.exchange.exportPackage('submission', second, join(work.path, 'packages'), {
+        identityId: owner.signingId,
+      })
+    ).file;
+    await authority.services.exchange.importPackage(first);
+    await authority.services.cases.transition(second, 'intake', 'Intake');
+    // The owner, still "submitted" on its side, sends again with other answers.
+    await owner.vault.change(
+      { action: 'test.edit', entityType: 'case', entityId: second, changes: {} },
+      (db) =>
+        db.run("UPDATE checklist_items SET statement = 'Changed later' WHERE case_id = ?", [
+          second,
+        ]),
     );
+    const later = (
+      await o.exchange.exportPackage('submission', second, join(work.path, 'packages'), {
+        identityId: owner.signingId,
+      })
+    ).file;
+    await refused(authority, later, 'TRANSITION_NOT_ALLOWED', second);
+    expect(
+      authority.services.cases.getCase(second).items.every((i) => i.statement === 'First answer'),
+    ).toBe(true);
   });
 });
 
-describe('hostile packages leave the vault untouched', () => {
-  async function refused(file: string, reason: string, target: Party = authority) {
-    const audit = auditCount(target);
-    const blobs = blobCount(target);
-    await expect(target.services.exchange.importPackage(file)).rejects.toMatchObject({
-      code: 'PACKAGE_REJECTED',
-      details: { reason },
-    });
-    expect(auditCount(target)).toBe(audit);
-    expect(blobCount(target)).toBe(blobs);
-  }
+describe('who may send what', () => {
+  const keysOf = (p: Party) => p.services.signing.decryptionKeys();
+  const signerOf = (p: Party, id = p.signingId) => p.services.signing.signer(id);
+  const encryptionCert = (p: Party) =>
+    readCertificate(p.services.signing.certificatePem(p.encryptionId))!;
 
-  /** A ZIP built by yazl; names yazl itself refuses are written as a same-length stand-in and patched. */
-  async function zip(entries: { name: string; data: Buffer; mode?: number; compress?: boolean }[]) {
-    const file = join(work.path, `hostile-${randomBytes(4).toString('hex')}.awbpkg`);
-    const z = new yazl.ZipFile();
-    const patches: [string, string][] = [];
-    for (const [i, e] of entries.entries()) {
-      const standIn = /^\/|\.\.|^[A-Za-z]:/.test(e.name)
-        ? `Q${i}`.padEnd(e.name.length, 'q')
-        : e.name;
-      if (standIn !== e.name) {
-        patches.push([standIn, e.name]);
-      }
-      z.addBuffer(e.data, standIn, { mode: e.mode, compress: e.compress ?? false });
-    }
-    z.end();
-    const chunks: Buffer[] = [];
-    for await (const chunk of z.outputStream) {
-      chunks.push(chunk as Buffer);
-    }
-    let bytes = Buffer.concat(chunks).toString('latin1');
-    for (const [from, to] of patches) {
-      bytes = bytes.split(from).join(to);
-    }
-    writeFileSync(file, Buffer.from(bytes, 'latin1'));
+  /** The genuine decision, opened with the owner's key and written again as `edit` says. */
+  async function forged(
+    name: string,
+    edit: Partial<Parameters<typeof repack>[2]>,
+    source = decision,
+  ): Promise<string> {
+    const file = out(`forged-${name}.awbpkg`);
+    await repack(source, file, {
+      keys: keysOf(owner),
+      signer: signerOf(authority),
+      recipient: encryptionCert(owner),
+      ...edit,
+    });
     return file;
   }
-  const envelope = Buffer.from(
-    JSON.stringify({ format: 'awb-package', version: 1, encrypted: false }),
-  );
 
-  it('a flipped byte anywhere in the content is refused', async () => {
-    const bytes = readFileSync(decisionFile);
-    bytes[Math.floor(bytes.length / 2)]! ^= 0x20;
-    const file = join(work.path, 'flipped.awbpkg');
-    writeFileSync(file, bytes);
-    const audit = auditCount(owner);
-    await expect(owner.services.exchange.importPackage(file)).rejects.toMatchObject({
-      code: 'PACKAGE_REJECTED',
+  /** A decision package as the authority would write it now, for a fresh state on both sides. */
+  async function pendingDecision(): Promise<{ file: string; caseId: string }> {
+    const o = owner.services;
+    const id = await o.cases.createCase({ systemId, type: 'reaccreditation' });
+    for (const item of o.cases.getCase(id).items) {
+      await o.cases.updateItem(id, item.requirementId, {
+        status: item.requirementId === 'PER-01' ? 'non_compliant' : 'compliant',
+        statement: 'Answer',
+      });
+    }
+    await o.cases.transition(id, 'submitted', 'Complete');
+    const sent = await o.exchange.exportPackage('submission', id, join(work.path, 'packages'), {
+      identityId: owner.signingId,
     });
-    expect(auditCount(owner)).toBe(audit);
-  });
-
-  it('damaged evidence is refused after its blob was written, and the blob is removed again', async () => {
-    const bytes = readFileSync(submissionFile);
-    // The evidence (300 kB of the package) sits in the middle of the archive.
-    bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
-    const file = join(work.path, 'damaged-evidence.awbpkg');
-    writeFileSync(file, bytes);
-    await refused(file, 'DECRYPTION_FAILED');
-  });
-
-  it('an unknown signer, a package for someone else, and the wrong kind are refused', async () => {
-    // The outsider trusts nobody: the authority's package has an unknown signer for it — and is
-    // encrypted to the owner, so it cannot even be opened there.
-    await refused(decisionFile, 'WRONG_RECIPIENT', outsider);
-    const plain = join(work.path, 'plain-decision.awbpkg');
-    await authority.services.exchange.exportDecision(caseId, plain, {
-      identityId: authority.identityId,
+    await authority.services.exchange.importPackage(sent.file);
+    for (const to of ['intake', 'under_review', 'decision_pending'] as const) {
+      await authority.services.cases.transition(id, to, `to ${to}`);
+    }
+    await authority.services.decisions.issueDecision(id, {
+      type: 'refusal',
+      identityId: authority.signingId,
+      reason: 'Not ready.',
+      conditions: [],
     });
-    await refused(plain, 'UNKNOWN_SIGNER', outsider);
-    await expect(
-      owner.services.exchange.importPackage(plain, { expect: 'submission' }),
-    ).rejects.toMatchObject({
-      details: { reason: 'WRONG_KIND' },
-    });
-  });
+    const file = (
+      await authority.services.exchange.exportPackage('decision', id, join(work.path, 'packages'), {
+        identityId: authority.signingId,
+      })
+    ).file;
+    return { file, caseId: id };
+  }
 
-  it('path traversal, links, unlisted and duplicate entries, missing parts, non-packages', async () => {
-    await refused(
-      await zip([
-        { name: 'envelope.json', data: envelope },
-        { name: '../evil', data: Buffer.from('x') },
-      ]),
-      'PATH_TRAVERSAL',
-    );
-    await refused(
-      await zip([
-        { name: 'envelope.json', data: envelope },
-        { name: 'parts/a/../../x', data: Buffer.from('x') },
-      ]),
-      'PATH_TRAVERSAL',
-    );
-    await refused(
-      await zip([
-        { name: 'envelope.json', data: envelope },
-        { name: 'C:/windows', data: Buffer.from('x') },
-      ]),
-      'PATH_TRAVERSAL',
-    );
-    await refused(
-      await zip([
-        { name: 'envelope.json', data: envelope },
-        { name: 'parts/link', data: Buffer.from('/etc/passwd'), mode: 0o120777 },
-      ]),
-      'LINK',
-    );
-    await refused(
-      await zip([
-        { name: 'envelope.json', data: envelope },
-        { name: 'parts/x', data: Buffer.from('x') },
-      ]),
-      'NOT_A_PACKAGE',
-    );
-    await refused(
-      await zip([
-        { name: 'envelope.json', data: envelope },
-        { name: 'notes.txt', data: Buffer.from('x') },
-      ]),
-      'UNLISTED_ENTRY',
-    );
-    const notZip = join(work.path, 'not-a-zip.awbpkg');
-    writeFileSync(notZip, randomBytes(4096));
-    await refused(notZip, 'NOT_A_PACKAGE');
-  });
-
-  it('zip bombs, deeply nested JSON and oversized packages are refused before they are read', async () => {
-    await refused(
-      await zip([
-        { name: 'envelope.json', data: envelope },
-        { name: 'manifest.json', data: Buffer.from('{}') },
-        { name: 'signature.json', data: Buffer.from('{}') },
-        { name: 'parts/bomb', data: Buffer.alloc(20 * 1024 * 1024), compress: true },
-      ]),
-      'COMPRESSION_RATIO',
-    );
-    const deep = '['.repeat(10_000) + ']'.repeat(10_000);
-    await refused(
-      await zip([
-        { name: 'envelope.json', data: envelope },
-        { name: 'manifest.json', data: Buffer.from(deep) },
-        { name: 'signature.json', data: Buffer.from('{}') },
-      ]),
-      'TOO_DEEP',
-    );
-    const trusted = [owner.fingerprint];
-    await expect(
-      openPackage(submissionFile, {
-        trusted,
-        limits: { ...DEFAULT_LIMITS, maxTotalBytes: 1000 },
-      }),
-    ).rejects.toMatchObject({ details: { reason: 'TOO_LARGE' } });
-    await expect(
-      openPackage(submissionFile, { trusted, limits: { ...DEFAULT_LIMITS, maxEntries: 2 } }),
-    ).rejects.toMatchObject({ details: { reason: 'TOO_MANY_ENTRIES' } });
-  });
-
-  it('the package reader refuses malformed archives with a reason, or returns exactly what was signed (property)', async () => {
-    const plain = join(work.path, 'plain-for-property.awbpkg');
-    await authority.services.exchange.exportDecision(caseId, plain, {
-      identityId: authority.identityId,
-    });
-    const original = readFileSync(plain);
-    const reference = await openPackage(plain, { trusted: [authority.fingerprint] });
-    reference.close();
-    const file = join(work.path, 'mutant.awbpkg');
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.tuple(fc.nat({ max: original.length - 1 }), fc.integer({ min: 1, max: 255 })), {
-          minLength: 1,
-          maxLength: 4,
-        }),
-        fc.option(fc.nat({ max: original.length }), { nil: undefined }),
-        async (flips, cut) => {
-          const mutant = Buffer.from(original.subarray(0, cut ?? original.length));
-          for (const [at, bits] of flips) {
-            if (at < mutant.length) {
-              mutant[at]! ^= bits;
-            }
-          }
-          writeFileSync(file, mutant);
-          try {
-            const pkg = await openPackage(file, { trusted: [authority.fingerprint] });
-            pkg.close();
-            // Accepted only when every signed byte is as it was (a flip in unsigned zip metadata).
-            expect(pkg.manifest).toEqual(reference.manifest);
-          } catch (error) {
-            expect(error).toMatchObject({ code: 'PACKAGE_REJECTED' });
-          }
+  it('refuses, each for its own reason, and takes the genuine package afterwards', async () => {
+    const { file: genuine, caseId: id } = await pendingDecision();
+    const table: [string, () => Promise<string>, string][] = [
+      [
+        // The attack of the first release: a system owner's certificate sends a decision.
+        'signed by the owner',
+        () => forged('owner-signed', { signer: signerOf(owner) }, genuine),
+        'WRONG_SENDER_ROLE',
+      ],
+      [
+        'signed by a certificate trusted for documents only',
+        async () => {
+          const colleague = await owner.services.signing.createSelfSigned({
+            label: 'colleague',
+            commonName: 'owner colleague',
+            organisation: 'owner org',
+          });
+          return forged('colleague', { signer: signerOf(owner, colleague) }, genuine);
         },
-      ),
-      { numRuns: 60 },
+        'WRONG_SENDER_ROLE',
+      ],
+      [
+        'signed by a stranger',
+        () => forged('stranger', { signer: signerOf(outsider) }, genuine),
+        'UNTRUSTED_SENDER',
+      ],
+      [
+        'its manifest naming another recipient',
+        () =>
+          forged('recipient', { manifest: (m) => ({ ...m, recipient: 'ab'.repeat(32) }) }, genuine),
+        'WRONG_RECIPIENT',
+      ],
+      [
+        'relabelled outside',
+        async () => {
+          const file = out('relabelled.awbpkg');
+          await remark(genuine, file, 'UNCLASSIFIED');
+          return file;
+        },
+        'MARKING_MISMATCH',
+      ],
+      [
+        'skipping the lifecycle (straight to in force)',
+        () =>
+          forged(
+            'skip',
+            {
+              parts: (p) => {
+                const content = JSON.parse(p.get('parts/decision.json')!.toString()) as {
+                  case: { state: string };
+                  transitions: { seq: number; from: string; to: string }[];
+                };
+                const first = content.transitions.find((t) => t.from === 'submitted')!;
+                content.transitions = [{ ...first, from: 'submitted', to: 'in_force' }];
+                content.case.state = 'in_force';
+                p.set('parts/decision.json', Buffer.from(JSON.stringify(content)));
+              },
+            },
+            genuine,
+          ),
+        'TRANSITION_NOT_ALLOWED',
+      ],
+      [
+        'approving what the letter refuses (decided → in force)',
+        () =>
+          forged(
+            'approve-refusal',
+            {
+              parts: (p) => {
+                const content = JSON.parse(p.get('parts/decision.json')!.toString()) as {
+                  case: { state: string };
+                  transitions: {
+                    seq: number;
+                    from: string;
+                    to: string;
+                    actor: string;
+                    reason: string;
+                    at: string;
+                  }[];
+                };
+                const last = content.transitions.at(-1)!;
+                content.transitions.push({
+                  ...last,
+                  seq: last.seq + 1,
+                  from: 'decided',
+                  to: 'in_force',
+                });
+                content.case.state = 'in_force';
+                p.set('parts/decision.json', Buffer.from(JSON.stringify(content)));
+              },
+            },
+            genuine,
+          ),
+        'TRANSITION_NOT_ALLOWED',
+      ],
+      [
+        'another dossier than the decision cites',
+        () =>
+          forged(
+            'dossier',
+            {
+              parts: (p) => {
+                const text = p.get('parts/dossier.json')!.toString();
+                p.set('parts/dossier.json', Buffer.from(text.replace('"Answer"', '"Answr!"')));
+              },
+            },
+            genuine,
+          ),
+        'DOSSIER_MISMATCH',
+      ],
+      [
+        'a letter altered after it was signed',
+        () =>
+          forged(
+            'letter',
+            {
+              parts: (p) => {
+                const letter = Buffer.from(p.get('parts/decision.pdf')!);
+                letter[400]! ^= 0x01;
+                p.set('parts/decision.pdf', letter);
+              },
+            },
+            genuine,
+          ),
+        'SIGNATURE_INVALID',
+      ],
+      [
+        'content about another case than its manifest',
+        () =>
+          forged(
+            'content-case',
+            {
+              parts: (p) => {
+                const content = JSON.parse(p.get('parts/decision.json')!.toString()) as {
+                  case: { id: string };
+                };
+                content.case.id = caseId;
+                p.set('parts/decision.json', Buffer.from(JSON.stringify(content)));
+              },
+            },
+            genuine,
+          ),
+        'MALFORMED',
+      ],
+      [
+        'for a case this vault does not have',
+        () =>
+          forged(
+            'unknown-case',
+            {
+              manifest: (m) => ({
+                ...m,
+                case: { id: 'c0ffee00-0000-4000-8000-000000000000', ref: 'X-1' },
+              }),
+            },
+            genuine,
+          ),
+        'UNKNOWN_CASE',
+      ],
+      [
+        'answering a package this vault never sent',
+        () =>
+          forged('previous', { manifest: (m) => ({ ...m, previous: 'cd'.repeat(32) }) }, genuine),
+        'OUT_OF_SEQUENCE',
+      ],
+    ];
+    for (const [name, make, reason] of table) {
+      const file = await make();
+      await refused(owner, file, reason, id).catch((error: unknown) => {
+        throw new Error(`${name}: ${String(error)}`);
+      });
+    }
+    // None of them spent the genuine package's place.
+    await owner.services.exchange.importPackage(genuine);
+    expect(owner.services.cases.getCase(id).state).toBe('decided');
+  });
+
+  it('a vault refuses the kind it does not receive, and the system owner another owner', async () => {
+    // A decision, sent to the authority by a certificate it trusts as an authority.
+    const colleague = await authority.services.signing.createSelfSigned({
+      label: 'colleague accreditor',
+      commonName: 'authority colleague',
+      organisation: 'authority org',
+    });
+    await authority.services.signing.setTrustRole(
+      authority.services.signing.identity(colleague).fingerprint,
+      'authority',
     );
+    const toAuthority = out('decision-to-authority.awbpkg');
+    await repack(decision, toAuthority, {
+      keys: keysOf(owner),
+      signer: signerOf(authority, colleague),
+      recipient: encryptionCert(authority),
+      manifest: (m) => ({
+        ...m,
+        recipient: authority.services.signing.identity(authority.encryptionId).fingerprint,
+      }),
+    });
+    await refused(authority, toAuthority, 'WRONG_KIND', caseId);
+
+    // Another owner, trusted as an owner, submitting for this owner's system.
+    const hijack = out('hijack.awbpkg');
+    await repack(submission, hijack, {
+      keys: keysOf(authority),
+      signer: signerOf(otherOwner),
+      recipient: encryptionCert(authority),
+      manifest: (m) => ({ ...m, sequence: 7 }),
+    });
+    await refused(authority, hijack, 'NOT_SYSTEM_OWNER', caseId);
+  });
+
+  it('a reference that names something else here is refused, not renamed', async () => {
+    const o = otherOwner.services;
+    const theirSystem = await o.register.createSystem({
+      ref: 'OWN-SYS-001', // the same reference as the first owner's system
+      name: 'Other net',
+      phase: 'operational',
+      mode: 'dedicated',
+      levels: [{ domain: 'national', level: 'RESTRICTED' }],
+      userCount: 3,
+      minClearance: 'RESTRICTED',
+    });
+    const theirCase = await o.cases.createCase({ systemId: theirSystem, type: 'initial' });
+    for (const item of o.cases.getCase(theirCase).items) {
+      await o.cases.updateItem(theirCase, item.requirementId, {
+        status: 'compliant',
+        statement: 'x',
+      });
+    }
+    await o.cases.transition(theirCase, 'submitted', 'Complete');
+    const file = (
+      await o.exchange.exportPackage('submission', theirCase, join(work.path, 'packages'), {
+        identityId: otherOwner.signingId,
+      })
+    ).file;
+    await refused(authority, file, 'REFERENCE_CLASH', theirCase);
+    expect(
+      authority.services.register.listSystems().filter((s) => s.ref === 'OWN-SYS-001'),
+    ).toHaveLength(1);
+    // A case under a reference the authority already holds for another case.
+    const taken = authority.services.cases.getCase(caseId).ref;
+    const renamed = out('case-clash.awbpkg');
+    await repack(file, renamed, {
+      keys: authority.services.signing.decryptionKeys(),
+      signer: otherOwner.services.signing.signer(otherOwner.signingId),
+      recipient: readCertificate(
+        authority.services.signing.certificatePem(authority.encryptionId),
+      )!,
+      manifest: (m) => ({
+        ...m,
+        case: { ...m.case, ref: taken },
+        system: { ...m.system, ref: 'OTH-SYS-9' },
+      }),
+    });
+    await refused(authority, renamed, 'REFERENCE_CLASH', theirCase);
+  });
+
+  it('what each vault may write: its own kind, at its step, to a trusted encryption certificate', async () => {
+    const folder = join(work.path, 'refused');
+    await expect(
+      owner.services.exchange.exportPackage('decision', caseId, folder, {
+        identityId: owner.signingId,
+      }),
+    ).rejects.toMatchObject({ code: 'EXPORT_REFUSED', details: { reason: 'WRONG_ROLE' } });
+    await expect(
+      authority.services.exchange.exportPackage('submission', caseId, folder, {
+        identityId: authority.signingId,
+      }),
+    ).rejects.toMatchObject({ code: 'EXPORT_REFUSED', details: { reason: 'WRONG_ROLE' } });
+    const draft = await owner.services.cases.createCase({ systemId, type: 'interconnection' });
+    await expect(
+      owner.services.exchange.exportPackage('submission', draft, folder, {
+        identityId: owner.signingId,
+      }),
+    ).rejects.toMatchObject({ code: 'EXPORT_REFUSED', details: { reason: 'NOT_SENT_NOW' } });
+    // The encryption key does not sign.
+    await expect(
+      authority.services.exchange.exportPackage('decision', caseId, folder, {
+        identityId: authority.encryptionId,
+      }),
+    ).rejects.toMatchObject({ code: 'SIGNING_IDENTITY_INVALID' });
+    // Nobody to encrypt to: the outsider trusts no owner.
+    expect(outsider.services.exchange.recipients('decision')).toEqual([]);
+    expect(readdirSync(work.path)).not.toContain('refused');
+  });
+
+  it('a signing certificate is no recipient, and a package to it opens nowhere', async () => {
+    const signingCert = readCertificate(owner.services.signing.certificatePem(owner.signingId))!;
+    const file = out('to-signing-key.awbpkg');
+    await expect(
+      writePackage(file, {
+        manifest: {
+          kind: 'submission',
+          createdAt: new Date().toISOString(),
+          sender: { name: 'x', organisation: 'y', role: 'system_owner' },
+          case: { id: 'c', ref: 'c' },
+          system: { id: 's', ref: 's' },
+          sequence: 1,
+          previous: null,
+          replyTo: null,
+          marking: { text: 'UNMARKED', rank: 0 },
+          auditAnchor: { rows: 0, head: '0'.repeat(64) },
+        },
+        parts: [],
+        signer: signerOf(authority),
+        recipient: signingCert,
+      }),
+    ).rejects.toMatchObject({ code: 'SAVE_FAILED' });
+    // Made by hand (the envelope alone does not ask): the owner's signing key opens nothing.
+    const manifest = manifestFor([], signingCert, { case: { id: caseId, ref: 'x' } });
+    await craftPackage(file, {
+      recipient: signingCert,
+      signer: signerOf(authority),
+      manifest: Buffer.from(JSON.stringify(manifest)),
+      inner: [],
+    });
+    await refused(owner, file, 'WRONG_RECIPIENT', caseId);
   });
 });

@@ -1,24 +1,30 @@
 /**
- * The sequence that lost changes in practice: a decision issued, its package exported, and the
- * vault locked at once. The export's exchange-log row and its audit row must be in the file.
+ * The sequence that lost changes in practice: a package exported and the vault locked at once. The export's exchange-log row and its audit row must be in the file.
  */
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { x509 } from '../../electron/signing/x509';
 import { makeTestContext, tempFolder } from '../helpers/context';
+import { issue } from '../helpers/pki';
 import { PASSPHRASE, PROFILE } from '../helpers/vault';
 
 const folder = tempFolder('awb-export-lock-');
 afterAll(() => folder.cleanup());
 
-it('export a decision package, then lock at once: the exchange log and audit rows survive', async () => {
+it('export a package, then lock at once: the exchange log and audit rows survive', async () => {
   const { ctx } = makeTestContext(join(folder.path, 'data'));
   const vaultFolder = join(folder.path, 'vault');
-  await ctx.vault.create(vaultFolder, PASSPHRASE, PROFILE);
+  await ctx.vault.create(vaultFolder, PASSPHRASE, { ...PROFILE, role: 'system_owner' });
   const identityId = await ctx.signing.createSelfSigned({
-    label: 'Anne',
-    commonName: 'Anne Accreditor',
-    organisation: 'Authority',
+    label: 'Olga',
+    commonName: 'Olga Owner',
+    organisation: 'Owner',
   });
+  const recipient = await issue({
+    name: 'CN=Authority Encryption',
+    usages: x509.KeyUsageFlags.keyEncipherment,
+  });
+  await ctx.signing.trust(recipient.pem, 'authority');
   const systemId = await ctx.register.createSystem({
     ref: 'SYS-L',
     name: 'Låsenet',
@@ -35,11 +41,8 @@ it('export a decision package, then lock at once: the exchange log and audit row
       statement: 'Ok.',
     });
   }
-  for (const to of ['submitted', 'intake', 'under_review', 'decision_pending'] as const) {
-    await ctx.cases.transition(caseId, to, `to ${to}`);
-  }
-  await ctx.decisions.issueDecision(caseId, { type: 'full_approval', identityId, reason: 'Met.' });
-  await ctx.exchange.exportDecision(caseId, join(folder.path, 'decision.awbpkg'), { identityId });
+  await ctx.cases.transition(caseId, 'submitted', 'Complete');
+  await ctx.exchange.exportPackage('submission', caseId, join(folder.path, 'out'), { identityId });
   // No wait: the save the export scheduled is still pending, or writing, when the lock comes.
   await ctx.vault.lock();
   await ctx.vault.unlock(vaultFolder, { passphrase: PASSPHRASE });

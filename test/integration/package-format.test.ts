@@ -58,8 +58,10 @@ const header: Omit<Manifest, 'format' | 'version' | 'parts' | 'recipient'> = {
   createdAt: '2026-12-01T10:00:00.000Z',
   sender: { name: 'Sender Person', organisation: 'Owner Org', role: 'system_owner' },
   case: { id: 'case-1', ref: 'ACME-CASE-2026-0001' },
+  system: { id: 'system-1', ref: 'SYS-001' },
   sequence: 1,
   previous: null,
+  replyTo: null,
   marking: { text: 'NATO RESTRICTED', rank: 2 },
   auditAnchor: { rows: 12, head: 'ab'.repeat(32) },
 };

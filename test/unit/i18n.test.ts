@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../shared/errors';
+import { PACKAGE_REASONS } from '../../shared/exchange';
 import { errorMessage, messageKeys, translate } from '../../shared/i18n';
 import { da } from '../../shared/i18n/da';
 import { en } from '../../shared/i18n/en';
@@ -17,6 +18,18 @@ describe('translations', () => {
     for (const code of ERROR_CODES) {
       expect(errorMessage('en', code)).not.toBe(errorMessage('da', code));
     }
+  });
+
+  it('every reason a package is refused for reads differently, in both languages', () => {
+    for (const language of ['da', 'en'] as const) {
+      const texts = PACKAGE_REASONS.map((r) => translate(language, `package.reason.${r}`));
+      expect(new Set(texts).size, language).toBe(PACKAGE_REASONS.length);
+    }
+    // No text for a reason the reader no longer gives.
+    const known = new Set(PACKAGE_REASONS.map((r) => `package.reason.${r}`));
+    expect(Object.keys(en).filter((k) => k.startsWith('package.reason.') && !known.has(k))).toEqual(
+      [],
+    );
   });
 
   it('navigation labels are actually translated', () => {

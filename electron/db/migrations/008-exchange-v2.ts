@@ -8,8 +8,8 @@ import { suggestPrefix } from '../../../shared/references';
  *   packages (an authority) or submission packages (a system owner); certificates trusted before
  *   get the role their packages had: the counterpart's, as the vault's own role implies;
  * - each system received by submission is bound to the owner that sent it (the anchor its
- *   certificate chains to, and its subject); systems received before are bound to the
- *   certificate their last submission came from;
+ *   certificate chains to, its subject, and the encryption certificate answers go to); systems
+ *   received before are bound to the certificate their last submission came from;
  * - each case's exchange has a sequence: the last package's number and digest, and how far the
  *   case's transitions had travelled;
  * - the dossier a decision was taken on is kept as it was (canonical JSON), by its hash;
@@ -34,6 +34,7 @@ export const m008ExchangeV2 = {
         system_id TEXT PRIMARY KEY REFERENCES systems(id) ON DELETE CASCADE,
         anchor TEXT NOT NULL,
         subject TEXT NOT NULL,
+        reply_to TEXT,
         bound_at TEXT NOT NULL
       ) STRICT;
       INSERT OR REPLACE INTO system_senders (system_id, anchor, subject, bound_at)

@@ -5,12 +5,11 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { CaseDetail, ResponseOf } from '../../../shared/contract';
-import { errorMessage, type MessageKey } from '../../../shared/i18n';
+import { errorMessage, reasonMessage, type MessageKey } from '../../../shared/i18n';
 import { APPROVING, DECISION_TYPES, type DecisionType } from '../../../shared/lifecycle';
 import { call, callRaw } from '../api';
 import { bytesOf, PdfView } from '../components/EvidencePreview';
 import { Field, SelectField } from '../components/Field';
-import { FileButton } from '../components/FileButton';
 import { PathField } from '../components/PathField';
 import { useT } from '../i18n';
 import { pdfUrl } from '../pdf';
@@ -368,15 +367,19 @@ function Documents({ detail }: { detail: CaseDetail }) {
   );
 }
 
-function Packages({ detail, decided }: { detail: CaseDetail; decided: boolean }) {
+function Packages({ detail }: { detail: CaseDetail }) {
   const t = useT();
   const language = useLanguage();
   const accreditor = useVault((s) => s.status?.profile?.role === 'accreditor');
   const [listing] = useIdentities();
   const [folder, setFolder] = useState('');
-  const [recipient, setRecipient] = useState<string | null>(null);
+  const [recipients, setRecipients] = useState<Recipients | null>(null);
+  const [recipient, setRecipient] = useState('');
+  const [pin, setPin] = useState('');
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  // An owner sends submissions; an authority answers with decisions.
+  const kind = accreditor ? 'decision' : 'submission';
   useEffect(
     () =>
       window.workbench.on('task:progress', (p) => {
@@ -386,8 +389,19 @@ function Packages({ detail, decided }: { detail: CaseDetail; decided: boolean })
       }),
     [],
   );
-  const identityId = listing?.identities.find((i) => !i.expired)?.id ?? '';
-  const kind = accreditor && decided ? 'decision' : 'submission';
+  useEffect(() => {
+    let live = true;
+    void call('packages:recipients', { kind }).then((r) => {
+      if (live && r) {
+        setRecipients(r.recipients);
+        setRecipient((current) => current || (r.recipients[0]?.fingerprint ?? ''));
+      }
+    });
+    return () => {
+      live = false;
+    };
+  }, [kind]);
+  const identity = listing?.identities.find((i) => !i.expired && i.usage === 'signing');
   return (
     <section className="panel" aria-labelledby="packages-title">
       <h3 id="packages-title">{t('packages.title')}</h3>
@@ -402,30 +416,56 @@ function Packages({ detail, decided }: { detail: CaseDetail; decided: boolean })
           pick={async () => (await call('vault:pickFolder', {}))?.folder ?? null}
           onNoDialog={() => setMessage(t('packages.typePath'))}
         />
-        <FileButton
-          label={recipient ? t('packages.recipientChosen') : t('packages.recipient')}
-          accept=".pem,.crt,.cer"
-          onFile={(file) => void file.text().then(setRecipient)}
-        />
+        {recipients?.length ? (
+          <SelectField
+            label={t('packages.recipientChoose')}
+            value={recipient}
+            onChange={(e) => setRecipient(e.target.value)}
+          >
+            {recipients.map((r) => (
+              <option key={r.fingerprint} value={r.fingerprint}>
+                {r.subject} ({r.fingerprint.slice(0, 16)})
+              </option>
+            ))}
+          </SelectField>
+        ) : (
+          <p className="warning">{t('packages.noRecipient')}</p>
+        )}
+        {identity?.kind === 'pkcs11' ? (
+          <Field
+            label={t('packages.pin')}
+            type="password"
+            autoComplete="off"
+            value={pin}
+            onChange={(e) => setPin(e.target.value)}
+          />
+        ) : null}
         <button
           type="button"
-          disabled={!identityId || !folder}
+          disabled={!identity || !folder || !recipient}
           onClick={() => {
             setMessage(null);
             setProgress({ done: 0, total: 1 });
             void callRaw('packages:export', {
               caseId: detail.id,
               kind,
-              identityId,
+              identityId: identity!.id,
               folder,
-              recipientPem: recipient,
+              recipient,
+              pin: pin || null,
             }).then((r) => {
               setProgress(null);
-              setMessage(
-                r.ok
-                  ? t('packages.written', { file: r.value.file, sha: r.value.sha256.slice(0, 16) })
-                  : errorMessage(language, r.error.code),
-              );
+              setPin('');
+              if (r.ok) {
+                setMessage(
+                  t('packages.written', { file: r.value.file, sha: r.value.sha256.slice(0, 16) }),
+                );
+              } else {
+                const why = reasonMessage(language, r.error.code, r.error.details);
+                setMessage(
+                  `${errorMessage(language, r.error.code)}${why ? ` ${t('reason', { why })}` : ''}`,
+                );
+              }
             });
           }}
         >
@@ -443,6 +483,8 @@ function Packages({ detail, decided }: { detail: CaseDetail; decided: boolean })
     </section>
   );
 }
+
+type Recipients = ResponseOf<'packages:recipients'>['recipients'];
 
 export function CaseDecision({ detail, onChanged }: { detail: CaseDetail; onChanged: () => void }) {
   const t = useT();
@@ -547,7 +589,7 @@ export function CaseDecision({ detail, onChanged }: { detail: CaseDetail; onChan
         <p className="help">{t('decision.notYet')}</p>
       )}
       <Documents detail={detail} />
-      <Packages detail={detail} decided={Boolean(d)} />
+      <Packages detail={detail} />
     </div>
   );
 }

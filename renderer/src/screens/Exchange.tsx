@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { ResponseOf } from '../../../shared/contract';
-import { errorMessage } from '../../../shared/i18n';
+import { errorMessage, reasonMessage } from '../../../shared/i18n';
 import { call, callRaw } from '../api';
 import { FileButton } from '../components/FileButton';
 import { PathField } from '../components/PathField';
@@ -69,14 +69,13 @@ function ReceivePackage({ onImported }: { onImported: () => void }) {
       }),
     [],
   );
+  // A refusal reads as what was refused, then why (the reason, translated).
   const refused = (error: {
     code: Parameters<typeof errorMessage>[1];
     details?: Record<string, unknown>;
   }) => {
-    const reason = error.details?.reason;
-    setMessage(
-      `${errorMessage(language, error.code)}${typeof reason === 'string' ? ` (${t(`package.reason.${reason}` as never)})` : ''}`,
-    );
+    const why = reasonMessage(language, error.code, error.details);
+    setMessage(`${errorMessage(language, error.code)}${why ? ` ${t('reason', { why })}` : ''}`);
   };
   return (
     <section className="panel" aria-labelledby="receive-title">
@@ -98,7 +97,7 @@ function ReceivePackage({ onImported }: { onImported: () => void }) {
           label={t('packages.file')}
           value={file}
           onChange={setFile}
-          placeholder="/media/usb/CASE-2026-0001-submission.awbpkg"
+          placeholder="/media/usb/NATO-SECRET--ACME-CASE-2026-0001--submission--0001.awbpkg"
           chooseLabel={t('packages.chooseFile')}
           pick={async () => (await call('packages:pickFile', {}))?.file ?? null}
           onNoDialog={() => setMessage(t('packages.typePath'))}
@@ -114,6 +113,13 @@ function ReceivePackage({ onImported }: { onImported: () => void }) {
               sender: preview.sender,
             })}
             {preview.encrypted ? ` ${t('packages.wasEncrypted')}` : ''}
+          </p>
+          <p className="muted" data-testid="package-facts">
+            {t('packages.preview.facts', {
+              sequence: preview.sequence,
+              marking: preview.marking,
+              signer: preview.signer,
+            })}
           </p>
           <ul>
             {preview.changes.map((c) => (

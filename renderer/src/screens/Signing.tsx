@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { ResponseOf } from '../../../shared/contract';
+import { TRUST_ROLES, type TrustRole } from '../../../shared/exchange';
 import { errorMessage } from '../../../shared/i18n';
 import { call, callRaw } from '../api';
 import { FileButton } from '../components/FileButton';
@@ -156,6 +157,7 @@ function download(name: string, text: string, type: string) {
 }
 
 const ALGORITHMS = ['rsa-3072', 'ec-p256', 'ec-p384'] as const;
+const USAGES = ['signing', 'encryption'] as const;
 
 type TokenCertificates = ResponseOf<'identities:tokenCertificates'>['certificates'];
 
@@ -255,6 +257,9 @@ export function SigningIdentities() {
   const [commonName, setCommonName] = useState('');
   const [organisation, setOrganisation] = useState('');
   const [algorithm, setAlgorithm] = useState<(typeof ALGORITHMS)[number]>('rsa-3072');
+  const [usage, setUsage] = useState<(typeof USAGES)[number]>('signing');
+  const [importUsage, setImportUsage] = useState<(typeof USAGES)[number]>('signing');
+  const [role, setRole] = useState<TrustRole>('documents');
   const [password, setPassword] = useState('');
   const fail = (code: Parameters<typeof errorMessage>[1]) =>
     setMessage(errorMessage(language, code));
@@ -271,7 +276,7 @@ export function SigningIdentities() {
             <li key={i.id} data-testid="identity">
               <strong>{i.label}</strong> — {i.subject}
               <div className="muted">
-                {t(`signing.kind.${i.kind}`)} · {i.algorithm}
+                {t(`signing.usage.${i.usage}`)} · {t(`signing.kind.${i.kind}`)} · {i.algorithm}
                 {i.token ? ` · ${t('signing.token', { token: i.token })}` : ''}
               </div>
               <div className="mono">{grouped(i.fingerprint)}</div>
@@ -291,6 +296,20 @@ export function SigningIdentities() {
               >
                 {t('signing.exportCertificate')}
               </button>
+              {i.usage === 'signing' ? (
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() =>
+                    void call('identities:exchangeCertificates', { id: i.id }).then(
+                      (r) =>
+                        r && download(`${i.label} exchange.pem`, r.pem, 'application/x-pem-file'),
+                    )
+                  }
+                >
+                  {t('signing.exchangeCertificates')}
+                </button>
+              ) : null}
             </li>
           ))}
         </ul>
@@ -303,10 +322,11 @@ export function SigningIdentities() {
         onSubmit={(e) => {
           e.preventDefault();
           void callRaw('identities:createSelfSigned', {
-            label: `${commonName} (${t('signing.selfSigned')})`,
+            label: `${commonName} (${t(`signing.usage.${usage}`)}, ${t('signing.selfSigned')})`,
             commonName,
             organisation,
             algorithm,
+            usage,
           }).then((r) => {
             if (r.ok) {
               setMessage(t('signing.created'));
@@ -334,6 +354,13 @@ export function SigningIdentities() {
           render={(a) => t(`signing.algorithm.${a}`)}
           onChange={(a) => a && setAlgorithm(a)}
         />
+        <ChoiceField
+          label={t('signing.usage')}
+          value={usage}
+          choices={USAGES}
+          render={(u) => t(`signing.usage.${u}`)}
+          onChange={(u) => u && setUsage(u)}
+        />
         <button type="submit">{t('signing.create')}</button>
       </form>
       <div className="form-grid">
@@ -344,6 +371,13 @@ export function SigningIdentities() {
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
+        <ChoiceField
+          label={t('signing.usage')}
+          value={importUsage}
+          choices={USAGES}
+          render={(u) => t(`signing.usage.${u}`)}
+          onChange={(u) => u && setImportUsage(u)}
+        />
         <FileButton
           label={t('signing.importP12')}
           accept=".p12,.pfx,application/x-pkcs12"
@@ -353,6 +387,7 @@ export function SigningIdentities() {
                 label: file.name,
                 data,
                 password,
+                usage: importUsage,
               });
               setPassword('');
               if (r.ok) {
@@ -372,7 +407,24 @@ export function SigningIdentities() {
         {listing.trusted.map((c) => (
           <li key={c.fingerprint} data-testid="trusted">
             {c.subject}
+            <div className="muted">
+              {[c.canSign ? t('trust.canSign') : null, c.canEncrypt ? t('trust.canEncrypt') : null]
+                .filter(Boolean)
+                .join(' · ')}
+            </div>
             <div className="mono">{grouped(c.fingerprint)}</div>
+            <ChoiceField
+              label={t('trust.role')}
+              value={c.role}
+              choices={TRUST_ROLES}
+              render={(r) => t(`trust.role.${r}`)}
+              onChange={(r) =>
+                r &&
+                void callRaw('trust:setRole', { fingerprint: c.fingerprint, role: r }).then((x) =>
+                  x.ok ? reload() : fail(x.error.code),
+                )
+              }
+            />
             <button
               type="button"
               className="secondary"
@@ -387,12 +439,19 @@ export function SigningIdentities() {
           </li>
         ))}
       </ul>
+      <ChoiceField
+        label={t('trust.role')}
+        value={role}
+        choices={TRUST_ROLES}
+        render={(r) => t(`trust.role.${r}`)}
+        onChange={(r) => r && setRole(r)}
+      />
       <FileButton
         label={t('trust.add')}
         accept=".pem,.crt,.cer"
         onFile={(file) => {
           void file.text().then(async (pem) => {
-            const r = await callRaw('trust:add', { pem });
+            const r = await callRaw('trust:add', { pem, role });
             if (r.ok) {
               setMessage(t('trust.added', { count: r.value.fingerprints.length }));
               reload();

@@ -560,6 +560,7 @@ CREATE TABLE system_senders (
         system_id TEXT PRIMARY KEY REFERENCES systems(id) ON DELETE CASCADE,
         anchor TEXT NOT NULL,
         subject TEXT NOT NULL,
+        reply_to TEXT,
         bound_at TEXT NOT NULL
       ) STRICT;
 
