@@ -111,3 +111,39 @@ test('receive a submission package: verified and previewed first, then imported'
   await expect(page.getByTestId('case-row')).toHaveCount(1);
   await expect(page.getByTestId('case-row')).toContainText('Indsendt');
 });
+
+test('keys for the exchange: a separate encryption key, and a trusted certificate given its role', async ({
+  gate,
+  vault,
+}) => {
+  const page = gate;
+  await unlock(page, vault.folder);
+  await page.getByRole('link', { name: 'Indstillinger' }).click();
+  const signing = page.getByTestId('signing');
+  const create = signing.getByRole('form', { name: 'Opret selvsigneret identitet' });
+  await create.getByLabel('Navn i certifikatet').fill('Anne Akkreditør');
+  await create.getByLabel('Organisation').fill('Myndigheden');
+  await create.getByRole('button', { name: 'Opret selvsigneret identitet' }).click();
+  await expect(signing.getByTestId('identity')).toHaveCount(1);
+  await create.getByLabel('Brug').selectOption('encryption');
+  await create.getByRole('button', { name: 'Opret selvsigneret identitet' }).click();
+  await expect(signing.getByTestId('identity')).toHaveCount(2);
+  await expect(signing.getByTestId('identity').nth(1)).toContainText(
+    'Kryptering (modtager pakker)',
+  );
+  // Only the signing certificate verifies this vault's own letters; the encryption key is not
+  // trusted for anything, and cannot sign.
+  await expect(signing.getByTestId('trusted')).toHaveCount(1);
+  const trusted = signing.getByTestId('trusted');
+  await expect(trusted).toContainText('signerer');
+  await expect(trusted.getByLabel('Betroet til at')).toHaveValue('documents');
+  await trusted.getByLabel('Betroet til at').selectOption('authority');
+  // Kept: read again from the vault after a reload of the window.
+  await page.reload();
+  await page.getByRole('link', { name: 'Indstillinger' }).click();
+  await expect(
+    page.getByTestId('signing').getByTestId('trusted').getByLabel('Betroet til at'),
+  ).toHaveValue('authority');
+  await axeClean(page, 'signing and trust');
+  await page.getByTestId('signing').screenshot({ path: 'test-results/signing-keys.png' });
+});

@@ -182,6 +182,7 @@ export function Exchange() {
                 'packages.col.at',
                 'packages.col.direction',
                 'packages.col.case',
+                'packages.col.marking',
                 'packages.col.counterpart',
                 'packages.col.sha',
               ] as const
@@ -194,8 +195,10 @@ export function Exchange() {
                 <td>
                   {t(`packages.direction.${l.direction as 'sent' | 'received'}`)} ·{' '}
                   {t(`packages.kind.${l.kind as 'submission' | 'decision'}`)}
+                  {l.sequence ? ` ${l.sequence}` : ''}
                 </td>
                 <td className="mono">{l.caseRef}</td>
+                <td>{l.marking}</td>
                 <td>{l.counterpart}</td>
                 <td className="mono">{l.sha256.slice(0, 16)}</td>
               </tr>

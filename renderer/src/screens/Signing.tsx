@@ -322,7 +322,7 @@ export function SigningIdentities() {
         onSubmit={(e) => {
           e.preventDefault();
           void callRaw('identities:createSelfSigned', {
-            label: `${commonName} (${t(`signing.usage.${usage}`)}, ${t('signing.selfSigned')})`,
+            label: `${commonName} (${t(`signing.usageShort.${usage}`)}, ${t('signing.selfSigned')})`,
             commonName,
             organisation,
             algorithm,
