@@ -18,6 +18,7 @@ import { deriveKey, DEFAULT_KDF } from '../../electron/vault/kdf';
 import { createServices } from '../../electron/services';
 import { RegisterService } from '../../electron/services/register';
 import { PRODUCTION_CONFIG, Vault, vaultPath } from '../../electron/vault/vault';
+import { answerAll, introduce, makeParty } from '../helpers/parties';
 import { generate, SIZES, type SizeName } from './dataset';
 
 const PASSPHRASE = 'bench-passphrase-ørred-lanterne';
@@ -290,31 +291,19 @@ async function exchangeFigures(evidenceMiB: number) {
   const folder = mkdtempSync(join(tmpdir(), 'awb-bench-exchange-'));
   try {
     const openParty = async (name: string, role: 'accreditor' | 'system_owner') => {
-      const { vault } = await Vault.create(
-        join(folder, name),
-        PASSPHRASE,
-        { ...PROFILE, role },
-        PRODUCTION_CONFIG,
+      const party = await makeParty(
+        folder,
+        name,
+        { ...PROFILE, name: `${name} signer`, role },
+        { config: PRODUCTION_CONFIG },
       );
-      const services = createServices(() => vault);
-      const identityId = await services.signing.createSelfSigned({
-        label: name,
-        commonName: `${name} signer`,
-        organisation: name,
-      });
-      const encryptionId = await services.signing.createSelfSigned({
-        label: `${name} encryption`,
-        commonName: `${name} encryption`,
-        organisation: name,
-        usage: 'encryption',
-      });
-      await services.risks.setCriteria({
+      await party.services.risks.setCriteria({
         matrixId: 'nist-5x5',
         ownerAcceptsUpTo: 'low',
         accreditorAcceptsUpTo: 'high',
         maxAcceptanceMonths: 24,
       });
-      return { vault, services, identityId, encryptionId };
+      return party;
     };
     // Three rounds (a package is imported once per vault: three authorities), medians reported:
     // a single run on a shared disk swings by a factor of two.
@@ -323,14 +312,7 @@ async function exchangeFigures(evidenceMiB: number) {
     const authorities = [];
     for (let i = 0; i < ROUNDS; i++) {
       const party = await openParty(`authority-${i}`, 'accreditor');
-      await party.services.signing.trust(
-        owner.services.signing.exchangeCertificates(owner.identityId),
-        'owner',
-      );
-      await owner.services.signing.trust(
-        party.services.signing.exchangeCertificates(party.identityId),
-        'authority',
-      );
+      await introduce(owner, party);
       authorities.push(party);
     }
     const authority = authorities[0]!;
@@ -345,12 +327,7 @@ async function exchangeFigures(evidenceMiB: number) {
       minClearance: 'SECRET',
     });
     const caseId = await o.cases.createCase({ systemId, type: 'initial' });
-    for (const item of o.cases.getCase(caseId).items) {
-      await o.cases.updateItem(caseId, item.requirementId, {
-        status: 'compliant',
-        statement: 'Ok.',
-      });
-    }
+    await answerAll(o, caseId);
     await o.cases.transition(caseId, 'submitted', 'Bench');
     const evidenceBytes = evidenceMiB * 1024 * 1024;
     // The evidence, also as a plain file for openssl to do the same work by hand.
@@ -426,7 +403,7 @@ async function exchangeFigures(evidenceMiB: number) {
       const recipient = party.services.signing.identity(party.encryptionId).fingerprint;
       const [exportMs, written] = await timed(() =>
         o.exchange.exportPackage('submission', caseId, join(folder, `out-${i}`), {
-          identityId: owner.identityId,
+          identityId: owner.signingId,
           recipient,
         }),
       );
@@ -463,7 +440,7 @@ async function exchangeFigures(evidenceMiB: number) {
     const [letterMs] = await timed(() =>
       a.decisions.issueDecision(caseId, {
         type: 'full_approval',
-        identityId: authority.identityId,
+        identityId: authority.signingId,
         reason: 'Bench.',
       }),
     );

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { createServices } from '../../electron/services';
 import { Vault } from '../../electron/vault/vault';
+import { answerAll } from '../helpers/parties';
 import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
 import { axeClean, expect, test, unlock } from './fixtures';
 
@@ -32,12 +33,7 @@ test('receive a submission package: verified and previewed first, then imported'
     minClearance: 'RESTRICTED',
   });
   const caseId = await owner.cases.createCase({ systemId, type: 'initial' });
-  for (const item of owner.cases.getCase(caseId).items) {
-    await owner.cases.updateItem(caseId, item.requirementId, {
-      status: 'compliant',
-      statement: 'På plads.',
-    });
-  }
+  await answerAll(owner, caseId, () => 'compliant', 'På plads.');
   await owner.cases.transition(caseId, 'submitted', 'Klar');
 
   // The certificates are exchanged out of band: the authority's vault gets an encryption key

@@ -12,11 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../../electron/services';
 import { referencedAddresses, Vault } from '../../electron/vault/vault';
 import { projectRoot, tempFolder } from '../helpers/context';
+import { answerAll, introduce, makeParty } from '../helpers/parties';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
 
 const work = tempFolder('awb-import-kill-');
 const childScript = join(projectRoot, 'test-results', `import-child-${process.pid}.mjs`);
 const pristine = join(work.path, 'authority');
+// The authority's vault is made once, then copied for each run.
 const EVIDENCE = 3;
 let packageFile = '';
 let caseId = '';
@@ -36,33 +38,14 @@ beforeAll(async () => {
     },
     logLevel: 'silent',
   });
-  const owner = await Vault.create(
-    join(work.path, 'owner'),
-    PASSPHRASE,
-    { ...PROFILE, role: 'system_owner', name: 'Olga Owner' },
-    TEST_CONFIG,
-  );
-  const authority = await Vault.create(pristine, PASSPHRASE, PROFILE, TEST_CONFIG);
-  const o = createServices(() => owner.vault);
-  const a = createServices(() => authority.vault);
-  const ownerId = await o.signing.createSelfSigned({
-    label: 'o',
-    commonName: 'Olga Owner',
-    organisation: 'Owner',
+  const owner = await makeParty(work.path, 'owner', {
+    ...PROFILE,
+    role: 'system_owner',
+    name: 'Olga Owner',
   });
-  const authorityId = await a.signing.createSelfSigned({
-    label: 'a',
-    commonName: 'Anne Accreditor',
-    organisation: 'Authority',
-  });
-  await a.signing.createSelfSigned({
-    label: 'a-enc',
-    commonName: 'Anne Encryption',
-    organisation: 'Authority',
-    usage: 'encryption',
-  });
-  await a.signing.trust(o.signing.exchangeCertificates(ownerId), 'owner');
-  await o.signing.trust(a.signing.exchangeCertificates(authorityId), 'authority');
+  const authority = await makeParty(work.path, 'authority', PROFILE);
+  await introduce(owner, authority);
+  const o = owner.services;
   const systemId = await o.register.createSystem({
     ref: 'SYS-K',
     name: 'Killnet',
@@ -73,9 +56,7 @@ beforeAll(async () => {
     minClearance: 'RESTRICTED',
   });
   caseId = await o.cases.createCase({ systemId, type: 'initial' });
-  for (const item of o.cases.getCase(caseId).items) {
-    await o.cases.updateItem(caseId, item.requirementId, { status: 'compliant', statement: 'x' });
-  }
+  await answerAll(o, caseId);
   for (let i = 0; i < EVIDENCE; i++) {
     const blob = await owner.vault.blobs.put(
       (async function* () {
@@ -91,7 +72,7 @@ beforeAll(async () => {
   await o.cases.transition(caseId, 'submitted', 'Complete');
   packageFile = (
     await o.exchange.exportPackage('submission', caseId, join(work.path, 'packages'), {
-      identityId: ownerId,
+      identityId: owner.signingId,
     })
   ).file;
   await owner.vault.close();

@@ -9,24 +9,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DecisionContent } from '../../electron/exchange/content';
 import { writePackage } from '../../electron/exchange/package';
-import { createServices, type VaultServices } from '../../electron/services';
 import { today } from '../../electron/services/register';
 import { signedKeywords } from '../../electron/signing/verify';
 import { readCertificate } from '../../electron/signing/x509';
-import { Vault } from '../../electron/vault/vault';
 import { citedDossier } from '../../shared/dossier';
 import { addMonths } from '../../shared/risk';
 import { tempFolder } from '../helpers/context';
 import { craftPackage, manifestFor, remark, repack } from '../helpers/packages';
-import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
-
-interface Party {
-  vault: Vault;
-  services: VaultServices;
-  signingId: string;
-  encryptionId: string;
-}
+import { answerAll, introduce, makeParty, type Party } from '../helpers/parties';
 
 const work = tempFolder('awb-exchange-');
 let owner: Party;
@@ -39,44 +31,19 @@ async function party(
   role: 'accreditor' | 'system_owner',
   prefix: string,
 ): Promise<Party> {
-  const { vault } = await Vault.create(
-    join(work.path, name),
-    PASSPHRASE,
-    {
-      ...PROFILE,
-      name: `${name} person`,
-      organisation: `${name} org`,
-      role,
-      referencePrefix: prefix,
-    },
-    TEST_CONFIG,
+  const p = await makeParty(
+    work.path,
+    name,
+    { name: `${name} person`, organisation: `${name} org`, role, referencePrefix: prefix },
+    { encryption: role === 'accreditor' ? 'rsa-3072' : 'ec-p256' },
   );
-  const services = createServices(() => vault);
-  const signingId = await services.signing.createSelfSigned({
-    label: `${name} signing`,
-    commonName: `${name} person`,
-    organisation: `${name} org`,
-  });
-  const encryptionId = await services.signing.createSelfSigned({
-    label: `${name} encryption`,
-    commonName: `${name} encryption`,
-    organisation: `${name} org`,
-    algorithm: role === 'accreditor' ? 'rsa-3072' : 'ec-p256',
-    usage: 'encryption',
-  });
-  await services.risks.setCriteria({
+  await p.services.risks.setCriteria({
     matrixId: 'nist-5x5',
     ownerAcceptsUpTo: 'low',
     accreditorAcceptsUpTo: 'high',
     maxAcceptanceMonths: 24,
   });
-  return { vault, services, signingId, encryptionId };
-}
-
-/** Each side trusts the other's certificates (signing chain and encryption) in its role. */
-async function introduce(o: Party, a: Party) {
-  await a.services.signing.trust(o.services.signing.exchangeCertificates(o.signingId), 'owner');
-  await o.services.signing.trust(a.services.signing.exchangeCertificates(a.signingId), 'authority');
+  return p;
 }
 
 /** Everything an import could touch: the audit trail, the blobs, and the case as it stands. */
@@ -123,14 +90,7 @@ beforeAll(async () => {
   otherOwner = await party('other', 'system_owner', 'OTH');
   await introduce(owner, authority);
   // The other owner is trusted as an owner too (of its own systems).
-  await authority.services.signing.trust(
-    otherOwner.services.signing.exchangeCertificates(otherOwner.signingId),
-    'owner',
-  );
-  await otherOwner.services.signing.trust(
-    authority.services.signing.exchangeCertificates(authority.signingId),
-    'authority',
-  );
+  await introduce(otherOwner, authority);
 
   const o = owner.services;
   systemId = await o.register.createSystem({
@@ -143,12 +103,7 @@ beforeAll(async () => {
     minClearance: 'SECRET',
   });
   caseId = await o.cases.createCase({ systemId, type: 'initial' });
-  for (const item of o.cases.getCase(caseId).items) {
-    await o.cases.updateItem(caseId, item.requirementId, {
-      status: item.requirementId === 'PER-01' ? 'non_compliant' : 'compliant',
-      statement: `Statement for ${item.requirementId}`,
-    });
-  }
+  await answerAll(o, caseId, (id) => (id === 'PER-01' ? 'non_compliant' : 'compliant'));
   const blob = await owner.vault.blobs.put(
     (async function* () {
       yield evidenceBytes;
@@ -382,12 +337,7 @@ describe('no replays, no rollback', () => {
     // A new case, submitted and taken under review by the authority.
     const o = owner.services;
     const second = await o.cases.createCase({ systemId, type: 'significant_change' });
-    for (const item of o.cases.getCase(second).items) {
-      await o.cases.updateItem(second, item.requirementId, {
-        status: 'compliant',
-        statement: 'First answer',
-      });
-    }
+    await answerAll(o, second, () => 'compliant', 'First answer');
     await o.cases.transition(second, 'submitted', 'Complete');
     const first = (
       await o.exchange.exportPackage('submission', second, join(work.path, 'packages'), {
@@ -438,16 +388,19 @@ describe('who may send what', () => {
     return file;
   }
 
+  /** Edits the decision content of a package (its JSON part) in place. */
+  const editDecision =
+    (edit: (content: DecisionContent) => void) => (parts: Map<string, Buffer>) => {
+      const content = JSON.parse(parts.get('parts/decision.json')!.toString()) as DecisionContent;
+      edit(content);
+      parts.set('parts/decision.json', Buffer.from(JSON.stringify(content)));
+    };
+
   /** A decision package as the authority would write it now, for a fresh state on both sides. */
   async function pendingDecision(): Promise<{ file: string; caseId: string }> {
     const o = owner.services;
     const id = await o.cases.createCase({ systemId, type: 'reaccreditation' });
-    for (const item of o.cases.getCase(id).items) {
-      await o.cases.updateItem(id, item.requirementId, {
-        status: item.requirementId === 'PER-01' ? 'non_compliant' : 'compliant',
-        statement: 'Answer',
-      });
-    }
+    await answerAll(o, id, (r) => (r === 'PER-01' ? 'non_compliant' : 'compliant'), 'Answer');
     await o.cases.transition(id, 'submitted', 'Complete');
     const sent = await o.exchange.exportPackage('submission', id, join(work.path, 'packages'), {
       identityId: owner.signingId,
@@ -517,16 +470,11 @@ describe('who may send what', () => {
           forged(
             'skip',
             {
-              parts: (p) => {
-                const content = JSON.parse(p.get('parts/decision.json')!.toString()) as {
-                  case: { state: string };
-                  transitions: { seq: number; from: string; to: string }[];
-                };
+              parts: editDecision((content) => {
                 const first = content.transitions.find((t) => t.from === 'submitted')!;
                 content.transitions = [{ ...first, from: 'submitted', to: 'in_force' }];
                 content.case.state = 'in_force';
-                p.set('parts/decision.json', Buffer.from(JSON.stringify(content)));
-              },
+              }),
             },
             genuine,
           ),
@@ -538,18 +486,7 @@ describe('who may send what', () => {
           forged(
             'approve-refusal',
             {
-              parts: (p) => {
-                const content = JSON.parse(p.get('parts/decision.json')!.toString()) as {
-                  case: { state: string };
-                  transitions: {
-                    seq: number;
-                    from: string;
-                    to: string;
-                    actor: string;
-                    reason: string;
-                    at: string;
-                  }[];
-                };
+              parts: editDecision((content) => {
                 const last = content.transitions.at(-1)!;
                 content.transitions.push({
                   ...last,
@@ -558,8 +495,7 @@ describe('who may send what', () => {
                   to: 'in_force',
                 });
                 content.case.state = 'in_force';
-                p.set('parts/decision.json', Buffer.from(JSON.stringify(content)));
-              },
+              }),
             },
             genuine,
           ),
@@ -602,13 +538,9 @@ describe('who may send what', () => {
           forged(
             'content-case',
             {
-              parts: (p) => {
-                const content = JSON.parse(p.get('parts/decision.json')!.toString()) as {
-                  case: { id: string };
-                };
+              parts: editDecision((content) => {
                 content.case.id = caseId;
-                p.set('parts/decision.json', Buffer.from(JSON.stringify(content)));
-              },
+              }),
             },
             genuine,
           ),
@@ -693,12 +625,7 @@ describe('who may send what', () => {
       minClearance: 'RESTRICTED',
     });
     const theirCase = await o.cases.createCase({ systemId: theirSystem, type: 'initial' });
-    for (const item of o.cases.getCase(theirCase).items) {
-      await o.cases.updateItem(theirCase, item.requirementId, {
-        status: 'compliant',
-        statement: 'x',
-      });
-    }
+    await answerAll(o, theirCase);
     await o.cases.transition(theirCase, 'submitted', 'Complete');
     const file = (
       await o.exchange.exportPackage('submission', theirCase, join(work.path, 'packages'), {

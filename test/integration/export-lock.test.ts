@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { x509 } from '../../electron/signing/x509';
 import { makeTestContext, tempFolder } from '../helpers/context';
+import { answerAll } from '../helpers/parties';
 import { issue } from '../helpers/pki';
 import { PASSPHRASE, PROFILE } from '../helpers/vault';
 
@@ -35,12 +36,7 @@ it('export a package, then lock at once: the exchange log and audit rows survive
     minClearance: 'RESTRICTED',
   });
   const caseId = await ctx.cases.createCase({ systemId, type: 'initial' });
-  for (const item of ctx.cases.getCase(caseId).items) {
-    await ctx.cases.updateItem(caseId, item.requirementId, {
-      status: 'compliant',
-      statement: 'Ok.',
-    });
-  }
+  await answerAll(ctx, caseId);
   await ctx.cases.transition(caseId, 'submitted', 'Complete');
   await ctx.exchange.exportPackage('submission', caseId, join(folder.path, 'out'), { identityId });
   // No wait: the save the export scheduled is still pending, or writing, when the lock comes.

@@ -1,0 +1,73 @@
+/**
+ * The two sides of an exchange, as tests and the bench set them up: a vault with a signing
+ * identity and a separate encryption identity, and the certificates each side gives the other,
+ * trusted in their roles.
+ */
+import { join } from 'node:path';
+import type { KEY_ALGORITHMS } from '../../shared/decisions';
+import { createServices, type VaultServices } from '../../electron/services';
+import { Vault, type Profile, type VaultConfig } from '../../electron/vault/vault';
+import { PASSPHRASE, TEST_CONFIG } from './vault';
+
+export interface Party {
+  vault: Vault;
+  services: VaultServices;
+  signingId: string;
+  encryptionId: string;
+}
+
+/** A vault in `folder/<name>` for `profile`, with its signing and encryption identities. */
+export async function makeParty(
+  folder: string,
+  name: string,
+  profile: Profile,
+  options: { config?: VaultConfig; encryption?: (typeof KEY_ALGORITHMS)[number] } = {},
+): Promise<Party> {
+  const { vault } = await Vault.create(
+    join(folder, name),
+    PASSPHRASE,
+    profile,
+    options.config ?? TEST_CONFIG,
+  );
+  const services = createServices(() => vault);
+  const signingId = await services.signing.createSelfSigned({
+    label: `${profile.name} signing`,
+    commonName: profile.name,
+    organisation: profile.organisation,
+  });
+  const encryptionId = await services.signing.createSelfSigned({
+    label: `${profile.name} encryption`,
+    commonName: `${profile.name} encryption`,
+    organisation: profile.organisation,
+    algorithm: options.encryption ?? 'rsa-3072',
+    usage: 'encryption',
+  });
+  return { vault, services, signingId, encryptionId };
+}
+
+/** The certificates exchanged out of band: each side trusts the other's in its role. */
+export async function introduce(owner: Party, authority: Party): Promise<void> {
+  await authority.services.signing.trust(
+    owner.services.signing.exchangeCertificates(owner.signingId),
+    'owner',
+  );
+  await owner.services.signing.trust(
+    authority.services.signing.exchangeCertificates(authority.signingId),
+    'authority',
+  );
+}
+
+/** Answers every checklist item of a case (compliant, unless `status` says otherwise). */
+export async function answerAll(
+  services: VaultServices,
+  caseId: string,
+  status: (requirementId: string) => 'compliant' | 'non_compliant' = () => 'compliant',
+  statement = 'In place.',
+): Promise<void> {
+  for (const item of services.cases.getCase(caseId).items) {
+    await services.cases.updateItem(caseId, item.requirementId, {
+      status: status(item.requirementId),
+      statement,
+    });
+  }
+}
