@@ -121,7 +121,9 @@ export const REVIEW_STATES: readonly CaseState[] = [
  */
 export function editable(state: CaseState, role: Role): { answers: boolean; verdicts: boolean } {
   return {
-    answers: ANSWER_STATES.includes(state),
+    // The owner answers while the case is with it; an accreditor only fills in a draft it
+    // registers itself (a dossier delivered on paper), never over an owner's answers.
+    answers: ANSWER_STATES.includes(state) && (role === 'system_owner' || state === 'draft'),
     verdicts: role === 'accreditor' && REVIEW_STATES.includes(state),
   };
 }

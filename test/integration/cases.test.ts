@@ -159,6 +159,19 @@ describe('cases', () => {
       statement: 'We meet PER-01.',
       verdict: 'agreed',
     });
+    // Findings sent back for remediation: the owner's answers are the owner's to change, not
+    // the accreditor's (who reviews them in this vault).
+    await cases.transition(id, 'under_review', 'Complete');
+    await cases.addFinding(id, {
+      title: 'Guard times',
+      severity: 'major',
+      requirementId: 'PHY-03',
+    });
+    await cases.transition(id, 'awaiting_remediation', 'Findings issued');
+    await expect(
+      cases.updateItem(id, 'PER-01', { statement: 'Overwritten by the authority' }),
+    ).rejects.toMatchObject({ code: 'ITEM_LOCKED', details: { part: 'answers' } });
+    await cases.updateItem(id, 'PER-01', { assessorComment: 'Still fine.' });
   });
 
   it('not applicable needs a justification before submission', async () => {
