@@ -60,6 +60,16 @@ export const ItemUpdate = z
   .strict();
 export type ItemUpdate = z.infer<typeof ItemUpdate>;
 
+/** How the disposal of a decommissioned system was verified. */
+export const DisposalInput = z
+  .object({
+    verifiedBy: z.string().trim().min(2).max(200),
+    method: z.string().trim().min(3).max(4000),
+    verifiedOn: IsoDate,
+    evidenceIds: z.array(z.string().uuid()).max(50).default([]),
+  })
+  .strict();
+
 export const FindingInput = z
   .object({
     requirementId: z

@@ -42,6 +42,8 @@ export const DECISION_TYPES = [
   'refusal',
   'suspension',
   'withdrawal',
+  'reinstatement',
+  'amendment',
 ] as const;
 export type DecisionType = (typeof DECISION_TYPES)[number];
 export const APPROVING: readonly DecisionType[] = [
@@ -50,6 +52,32 @@ export const APPROVING: readonly DecisionType[] = [
   'approval_to_test',
 ];
 
+/**
+ * The decisions an accreditor may issue in a state, and the step each one makes once signed
+ * (null: the case stays where it is). The first decision decides the case; an approval in force
+ * is suspended, withdrawn or amended by decisions of their own, and a suspension is lifted by a
+ * reinstatement: each a letter, a signature and a package, like the first.
+ */
+export const DECISION_EFFECTS: Readonly<
+  Partial<Record<CaseState, Partial<Record<DecisionType, CaseState | null>>>>
+> = {
+  decision_pending: {
+    full_approval: 'decided',
+    interim_approval: 'decided',
+    approval_to_test: 'decided',
+    refusal: 'decided',
+  },
+  in_force: { suspension: 'suspended', withdrawal: 'withdrawn', amendment: null },
+  reaccreditation_due: { suspension: 'suspended', withdrawal: 'withdrawn', amendment: null },
+  suspended: { reinstatement: 'in_force', withdrawal: 'withdrawn' },
+};
+
+/** The decision types that may be issued in a state (none: no decision is taken there). */
+export function decisionsIn(state: CaseState): DecisionType[] {
+  return Object.keys(DECISION_EFFECTS[state] ?? {}) as DecisionType[];
+}
+
+/** Who takes a step: a person in a role, or the workbench itself (time-based steps). */
 export type Role = 'accreditor' | 'system_owner';
 
 /** Facts about the case the guards look at; the case service computes them. */
@@ -67,6 +95,8 @@ export interface TransitionContext {
   validTo: string | null;
   today: string;
   disposalVerified: boolean;
+  /** The case whose approval took force over this one's (its reference), if any. */
+  supersededBy?: string | null;
 }
 
 export type RefusalCode =
@@ -82,7 +112,9 @@ export type RefusalCode =
   | 'DECISION_NOT_APPROVING'
   | 'DECISION_APPROVING'
   | 'STILL_VALID'
-  | 'DISPOSAL_NOT_VERIFIED';
+  | 'DISPOSAL_NOT_VERIFIED'
+  | 'DECISION_REQUIRED'
+  | 'NOT_SUPERSEDED';
 
 export type Verdict =
   { ok: true } | { ok: false; code: RefusalCode; params?: Record<string, string> };
@@ -128,6 +160,15 @@ const lapsed: Guard = (c) =>
   c.validTo !== null && c.validTo < c.today ? ok : { ok: false, code: 'STILL_VALID' };
 const disposed: Guard = (c) =>
   c.disposalVerified ? ok : { ok: false, code: 'DISPOSAL_NOT_VERIFIED' };
+/** The step is taken by a signed decision of this type (the case's latest). */
+const decidedBy =
+  (type: DecisionType): Guard =>
+  (c) =>
+    c.decision?.type === type && c.decision.signed
+      ? ok
+      : { ok: false, code: 'DECISION_REQUIRED', params: { type } };
+const superseded: Guard = (c) =>
+  c.supersededBy ? ok : { ok: false, code: 'NOT_SUPERSEDED' };
 
 const all =
   (...guards: Guard[]): Guard =>
@@ -174,24 +215,26 @@ export const TRANSITIONS: Readonly<Partial<Record<CaseState, Partial<Record<Case
     decided: { in_force: all(accreditor, approving), closed: all(accreditor, refusing) },
     in_force: {
       reaccreditation_due: accreditor,
-      suspended: all(accreditor, reasoned),
-      withdrawn: all(accreditor, reasoned),
+      suspended: all(accreditor, reasoned, decidedBy('suspension')),
+      withdrawn: all(accreditor, reasoned, decidedBy('withdrawal')),
       expired: all(accreditor, lapsed),
       decommissioned: accreditor,
+      closed: all(accreditor, superseded),
     },
     reaccreditation_due: {
       in_force: accreditor,
-      suspended: all(accreditor, reasoned),
-      withdrawn: all(accreditor, reasoned),
+      suspended: all(accreditor, reasoned, decidedBy('suspension')),
+      withdrawn: all(accreditor, reasoned, decidedBy('withdrawal')),
       expired: all(accreditor, lapsed),
       decommissioned: accreditor,
       closed: accreditor,
     },
     suspended: {
-      in_force: all(accreditor, reasoned),
-      withdrawn: all(accreditor, reasoned),
+      in_force: all(accreditor, reasoned, decidedBy('reinstatement')),
+      withdrawn: all(accreditor, reasoned, decidedBy('withdrawal')),
       expired: all(accreditor, lapsed),
       decommissioned: accreditor,
+      closed: all(accreditor, superseded),
     },
     withdrawn: { closed: accreditor },
     expired: { closed: accreditor, decommissioned: accreditor },

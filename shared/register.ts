@@ -10,10 +10,16 @@ const Id = z.string().uuid();
 const Text = (max: number) => z.string().trim().max(max);
 const Required = (max: number) => z.string().trim().min(1).max(max);
 const LevelCode = z.string().regex(/^[A-Z][A-Z_]{1,30}$/);
+/** A calendar date as YYYY-MM-DD that exists (no 31 February) in a sane range (1950–2100). */
 export const IsoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date');
+  .refine((s) => {
+    const [y, m, d] = s.split('-').map(Number) as [number, number, number];
+    const date = new Date(Date.UTC(y, m - 1, d));
+    return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+  }, 'not a real date')
+  .refine((s) => s >= '1950-01-01' && s <= '2100-12-31', 'a date between 1950 and 2100');
 const OptionalDate = IsoDate.nullable().optional();
 
 export const ORG_TYPES = ['authority', 'system_owner', 'operator', 'supplier', 'other'] as const;

@@ -269,12 +269,10 @@ async function withVault<T>(
   try {
     // Awaited here, so an async command finishes before the vault closes.
     const pkcs11Module = values['pkcs11-module'] ?? process.env.AWB_PKCS11_MODULE ?? null;
-    return await run(
-      createServices(() => vault, {}, { pkcs11Module: () => pkcs11Module }),
-      values,
-      vault,
-      positionals,
-    );
+    const services = createServices(() => vault, {}, { pkcs11Module: () => pkcs11Module });
+    // The steps time has taken (approvals expiring, re-accreditation due), as the app takes them.
+    await services.cases.applyTime();
+    return await run(services, values, vault, positionals);
   } finally {
     // A listing or an export never writes; an import (and the exchange log of an export) does.
     await vault.close({ discard: mode === 'read' });

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { FINDING_STATUSES, ITEM_STATUSES, VERDICTS } from '../../shared/cases';
 import { DomainSchema } from '../../shared/classification';
-import { CASE_STATES, CASE_TYPES } from '../../shared/lifecycle';
+import { CASE_STATES, CASE_TYPES, DECISION_TYPES } from '../../shared/lifecycle';
 import { RISK_FIELDS } from '../services/risks';
 
 const Text = z.string().max(1_000_000);
@@ -175,24 +175,31 @@ export const DecisionContent = z.object({
   riskLinks: z.array(RiskLinkRow),
   acceptances: z.array(AcceptanceRow),
   matrices: z.array(z.unknown()),
-  /** The issued decision, when there is one: its record and signatures. */
-  decision: row(DECISION_COLUMNS)
-    .extend({
-      id: Text,
-      ref: Text,
-      dossier_sha256: z.string().regex(/^[0-9a-f]{64}$/),
-      signatures: z.array(
-        z.object({
-          seq: Int,
-          field: Text,
-          signer_subject: Text,
-          signer_fingerprint: Text,
-          signed_at: Text,
-          signed_by: Text,
-        }),
-      ),
-    })
-    .nullable(),
+  /**
+   * Every issued decision of the case, oldest first, each with its signatures; the letter,
+   * dossier and dossier report of the n-th travel as PARTS.letter(n), dossier(n) and report(n).
+   */
+  decisions: z
+    .array(
+      row(DECISION_COLUMNS).extend({
+        id: Text,
+        ref: Text,
+        type: z.enum(DECISION_TYPES),
+        created_at: Text,
+        dossier_sha256: z.string().regex(/^[0-9a-f]{64}$/),
+        signatures: z.array(
+          z.object({
+            seq: Int,
+            field: Text,
+            signer_subject: Text,
+            signer_fingerprint: Text,
+            signed_at: Text,
+            signed_by: Text,
+          }),
+        ),
+      }),
+    )
+    .max(100),
 });
 export type DecisionContent = z.infer<typeof DecisionContent>;
 
@@ -200,8 +207,8 @@ export type DecisionContent = z.infer<typeof DecisionContent>;
 export const PARTS = {
   submission: 'parts/submission.json',
   decision: 'parts/decision.json',
-  letter: 'parts/decision.pdf',
-  dossier: 'parts/dossier.json',
-  dossierReport: 'parts/dossier-report.pdf',
+  letter: (n: number) => `parts/decision-${n + 1}.pdf`,
+  dossier: (n: number) => `parts/dossier-${n + 1}.json`,
+  dossierReport: (n: number) => `parts/dossier-report-${n + 1}.pdf`,
   evidence: (i: number) => `parts/evidence-${String(i + 1).padStart(4, '0')}`,
 } as const;

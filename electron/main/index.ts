@@ -67,6 +67,7 @@ if (!app.requestSingleInstanceLock()) {
       { pkcs11Module: () => prefs.get().pkcs11Module },
     );
     vault.onLock(() => uploads.abortAll());
+    vault.onDay(() => services.cases.applyTime());
     const ctx: HandlerContext = {
       app: {
         appVersion: app.getVersion(),

@@ -44,6 +44,7 @@ export function createPreviewContext(options: PreviewContextOptions): HandlerCon
     { pkcs11Module: () => prefs.get().pkcs11Module ?? options.pkcs11Module ?? null },
   );
   vault.onLock(() => uploads.abortAll());
+  vault.onDay(() => services.cases.applyTime());
   return {
     app: {
       appVersion: readAppVersion(options.projectRoot),

@@ -26,6 +26,7 @@ import type {
 import {
   CaseFilter,
   CaseInput,
+  DisposalInput,
   editable,
   EvidenceMeta,
   FindingInput,
@@ -33,6 +34,7 @@ import {
 } from '../../shared/cases';
 import type { InfoDomain } from '../../shared/classification';
 import { AppError } from '../../shared/errors';
+import { addMonths } from '../../shared/risk';
 import {
   canTransition,
   nextStates,
@@ -44,6 +46,7 @@ import {
 import { newRef } from '../db/refs';
 import { optional, queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
+import { validityPolicy } from './policy';
 import { today, type RegisterService } from './register';
 import type { RiskService } from './risks';
 import { namedRead } from '../vault/blobs';
@@ -64,6 +67,24 @@ export const BASELINE_FILE = join(
 const all = queryRows;
 const s = text;
 const n = optional;
+
+/** How the history names the workbench when it takes a step itself (time, supersession). */
+export const WORKBENCH = 'Accreditation Workbench';
+
+/** A state change and its line in the case's history, inside the caller's vault change. */
+export function recordStep(
+  db: Database,
+  caseId: string,
+  from: CaseState,
+  to: CaseState,
+  who: { name: string; role: string; reason: string; at: string },
+): void {
+  db.run('UPDATE cases SET state = ?, updated_at = ? WHERE id = ?', [to, who.at, caseId]);
+  db.run(
+    'INSERT INTO case_transitions (case_id, from_state, to_state, actor_name, actor_role, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    [caseId, from, to, who.name, who.role, who.reason, who.at],
+  );
+}
 
 export class CaseService {
   constructor(
@@ -306,6 +327,12 @@ export class CaseService {
         [caseId],
       )[0]?.c ?? 0,
     );
+    // The approval's end: its latest issued decision that has one (a suspension ends nothing).
+    const validity = all(
+      this.db,
+      "SELECT valid_to FROM decisions WHERE case_id = ? AND status = 'issued' AND valid_to IS NOT NULL ORDER BY created_at DESC LIMIT 1",
+      [caseId],
+    )[0];
     return {
       role: this.vault().actor.role,
       reason,
@@ -316,10 +343,29 @@ export class CaseService {
         ? // Signed means every signature it needs: a four-eyes decision awaits its second.
           { type: s(decision.type) as DecisionType, signed: s(decision.status) === 'issued' }
         : null,
-      validTo: decision ? n(decision.valid_to) : null,
+      validTo: validity ? s(validity.valid_to) : null,
       today: today(),
-      disposalVerified: false,
+      disposalVerified:
+        all(this.db, 'SELECT 1 FROM case_disposals WHERE case_id = ?', [caseId]).length > 0,
+      supersededBy: this.supersededBy(caseId),
     };
+  }
+
+  /**
+   * The case whose approval took force over this one's: another case of the same system in
+   * force, approved later. Only then may an approval still in force be closed.
+   */
+  private supersededBy(caseId: string): string | null {
+    const row = all(
+      this.db,
+      `SELECT o.ref FROM cases c JOIN cases o ON o.system_id = c.system_id AND o.id <> c.id
+       WHERE c.id = ? AND o.state IN ('in_force', 'reaccreditation_due')
+         AND (SELECT max(created_at) FROM decisions WHERE case_id = o.id AND status = 'issued')
+           > coalesce((SELECT max(created_at) FROM decisions WHERE case_id = c.id AND status = 'issued'), '')
+       LIMIT 1`,
+      [caseId],
+    )[0];
+    return row ? s(row.ref) : null;
   }
 
   getCase(id: string) {
@@ -518,13 +564,165 @@ export class CaseService {
         changes: { state: [from, to], reason },
       },
       (db) => {
-        db.run('UPDATE cases SET state = ?, updated_at = ? WHERE id = ?', [to, at, caseId]);
-        db.run(
-          'INSERT INTO case_transitions (case_id, from_state, to_state, actor_name, actor_role, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          [caseId, from, to, actor.name, actor.role, reason, at],
-        );
+        recordStep(db, caseId, from, to, { name: actor.name, role: actor.role, reason, at });
+        if (from === 'decided' && to === 'in_force') {
+          this.supersedeOthers(db, caseId, at);
+        }
       },
     );
+  }
+
+  /**
+   * One approval in force per system: when a case's approval takes force, the system's earlier
+   * approvals (in force, due for re-accreditation or suspended) close as superseded — inside the
+   * caller's vault change, each step checked by the lifecycle.
+   */
+  supersedeOthers(db: Database, caseId: string, at: string): string[] {
+    const me = all(db, 'SELECT ref, system_id FROM cases WHERE id = ?', [caseId])[0];
+    if (!me) {
+      return [];
+    }
+    const others = all(
+      db,
+      "SELECT id, state FROM cases WHERE system_id = ? AND id <> ? AND state IN ('in_force', 'reaccreditation_due', 'suspended')",
+      [s(me.system_id), caseId],
+    );
+    const reason = `Superseded by ${s(me.ref)}`;
+    for (const other of others) {
+      const from = s(other.state) as CaseState;
+      const ctx = {
+        ...this.transitionContext(s(other.id), reason),
+        role: 'accreditor' as const,
+        supersededBy: s(me.ref),
+      };
+      const verdict = canTransition(from, 'closed', ctx);
+      if (!verdict.ok) {
+        throw new AppError('TRANSITION_REFUSED', 'An earlier approval cannot be superseded', {
+          reason: verdict.code,
+        });
+      }
+      recordStep(db, s(other.id), from, 'closed', { name: WORKBENCH, role: 'system', reason, at });
+    }
+    return others.map((o) => s(o.id));
+  }
+
+  /**
+   * The steps time takes by itself: an approval past its end expires, and one within the
+   * re-accreditation window of its end falls due. Run at unlock and daily while open; each
+   * step is recorded as the workbench's, checked by the lifecycle like any other.
+   */
+  async applyTime(now = today()): Promise<{ caseId: string; to: CaseState }[]> {
+    const window = validityPolicy().reaccreditationDueMonths;
+    const due = all(
+      this.db,
+      `SELECT c.id, c.state, (SELECT valid_to FROM decisions d WHERE d.case_id = c.id AND d.status = 'issued'
+         AND d.valid_to IS NOT NULL ORDER BY d.created_at DESC LIMIT 1) AS valid_to
+       FROM cases c WHERE c.state IN ('in_force', 'reaccreditation_due', 'suspended')`,
+    ).flatMap((r) => {
+      const validTo = n(r.valid_to);
+      if (!validTo) {
+        return [];
+      }
+      const from = s(r.state) as CaseState;
+      const to: CaseState | null =
+        validTo < now
+          ? 'expired'
+          : from === 'in_force' && addMonths(now, window) >= validTo
+            ? 'reaccreditation_due'
+            : null;
+      return to ? [{ caseId: s(r.id), from, to, validTo }] : [];
+    });
+    if (!due.length) {
+      return [];
+    }
+    const at = new Date().toISOString();
+    await this.vault().change(
+      {
+        action: 'case.time',
+        entityType: 'vault',
+        entityId: 'cases',
+        changes: { steps: due.map((d) => [d.caseId, d.from, d.to, d.validTo]) },
+      },
+      (db) => {
+        for (const d of due) {
+          const reason =
+            d.to === 'expired'
+              ? `Validity ended ${d.validTo}`
+              : `Validity ends ${d.validTo}: re-accreditation due`;
+          const ctx = { ...this.transitionContext(d.caseId, reason), role: 'accreditor' as const };
+          if (canTransition(d.from, d.to, { ...ctx, today: now }).ok) {
+            recordStep(db, d.caseId, d.from, d.to, { name: WORKBENCH, role: 'system', reason, at });
+          }
+        }
+      },
+    );
+    return due.map((d) => ({ caseId: d.caseId, to: d.to }));
+  }
+
+  /** How the disposal of a decommissioned system was verified: the condition of closing it. */
+  async recordDisposal(caseId: string, raw: unknown): Promise<void> {
+    const input = DisposalInput.parse(raw);
+    const state = s(this.caseRow(caseId).state) as CaseState;
+    if (this.vault().actor.role !== 'accreditor') {
+      throw new AppError('TRANSITION_REFUSED', 'Only an accreditor verifies disposal', {
+        reason: 'ACCREDITOR_ONLY',
+      });
+    }
+    if (state !== 'decommissioned') {
+      throw new AppError('TRANSITION_REFUSED', 'Disposal is verified for a decommissioned system', {
+        reason: 'NOT_A_TRANSITION',
+        state,
+      });
+    }
+    const evidence = input.evidenceIds.map((id) => {
+      const row = all(this.db, 'SELECT title, sha256 FROM evidence WHERE id = ? AND case_id = ?', [
+        id,
+        caseId,
+      ])[0];
+      if (!row) {
+        throw new AppError('VALIDATION_FAILED', 'No such evidence in this case', {
+          issues: [{ path: ['evidenceIds'], message: 'unknown evidence' }],
+        });
+      }
+      return { id, title: s(row.title), sha256: s(row.sha256) };
+    });
+    const actor = this.vault().actor;
+    await this.vault().change(
+      {
+        action: 'case.disposal',
+        entityType: 'case',
+        entityId: caseId,
+        changes: { ...input, evidence },
+      },
+      (db) =>
+        db.run(
+          `INSERT OR REPLACE INTO case_disposals (case_id, verified_by, method, evidence, verified_on, recorded_at, recorded_by)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          [
+            caseId,
+            input.verifiedBy,
+            input.method,
+            JSON.stringify(evidence),
+            input.verifiedOn,
+            new Date().toISOString(),
+            actor.name,
+          ],
+        ),
+    );
+  }
+
+  disposal(caseId: string) {
+    const row = all(this.db, 'SELECT * FROM case_disposals WHERE case_id = ?', [caseId])[0];
+    return row
+      ? {
+          verifiedBy: s(row.verified_by),
+          method: s(row.method),
+          verifiedOn: s(row.verified_on),
+          evidence: JSON.parse(s(row.evidence)) as { id: string; title: string; sha256: string }[],
+          recordedBy: s(row.recorded_by),
+          recordedAt: s(row.recorded_at),
+        }
+      : null;
   }
 
   async addFinding(caseId: string, raw: unknown): Promise<string> {

@@ -7,18 +7,11 @@
  * non-compliant requirement has no accepted risk.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import type { Database, SqlValue } from 'sql.js';
 import type { ClassificationScheme } from '../../shared/classification';
-import {
-  DecisionInput,
-  DocumentRequest,
-  FourEyesPolicy,
-  signaturesRequired,
-} from '../../shared/decisions';
+import { DecisionInput, DocumentRequest, signaturesRequired } from '../../shared/decisions';
 import type { DocumentSpec, Section } from '../../shared/documents';
 import { DOSSIER_FORMAT, DOSSIER_KEYWORD, type DossierSnapshot } from '../../shared/dossier';
 import { AppError } from '../../shared/errors';
@@ -26,6 +19,7 @@ import { translate, type Language, type MessageKey } from '../../shared/i18n';
 import {
   APPROVING,
   canTransition,
+  DECISION_EFFECTS,
   DECISION_TYPES,
   type DecisionType,
 } from '../../shared/lifecycle';
@@ -37,6 +31,7 @@ import { prepareForSigning, signPdf } from '../signing/sign';
 import { fingerprintOf, readCertificate } from '../signing/x509';
 import { newRef } from '../db/refs';
 import { auditHead } from '../db/audit';
+import { fourEyesPolicy, validityPolicy } from './policy';
 import { optional, queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
 import type { CaseService } from './cases';
@@ -48,34 +43,8 @@ const all = queryRows;
 const s = text;
 const n = optional;
 
-export const VALIDITY_FILE = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  'resources',
-  'decisions',
-  'validity.json',
-);
-
-let validity: Validity | null = null;
-
-export const FOUR_EYES_FILE = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  'resources',
-  'decisions',
-  'four-eyes.json',
-);
-let fourEyes: FourEyesPolicy | null = null;
-
 /** The signature fields of a decision letter: the accreditor's, and the countersignature's. */
 export const SIGNATURE_FIELDS = ['Signature1', 'Signature2'] as const;
-
-interface Validity {
-  default: Partial<Record<DecisionType, number>>;
-  byLevel: Record<string, Partial<Record<DecisionType, number>>>;
-}
 
 export interface DocumentOptions {
   /** Time limit of one document layout (the worker is killed after it). */
@@ -237,6 +206,28 @@ export class DecisionService {
       matrix: criteria ? this.risks.matrix(criteria.matrixId) : null,
     };
     return canonicalDossier(snapshot);
+  }
+
+  /** A dossier kept in this vault, by its SHA-256. */
+  dossierOf(sha256: string): CanonicalDossier | null {
+    const row = all(this.db, 'SELECT json FROM dossier_snapshots WHERE sha256 = ?', [sha256])[0];
+    if (!row) {
+      return null;
+    }
+    const read = readDossier(Buffer.from(s(row.json)));
+    if ('problem' in read) {
+      throw new AppError('CORRUPTED_CONTENT', 'The kept dossier snapshot does not read back');
+    }
+    return read;
+  }
+
+  /** A decision's signed letter, by the decision's id. */
+  async letterOf(decisionId: string): Promise<Buffer> {
+    const row = all(this.db, 'SELECT pdf_blob FROM decisions WHERE id = ?', [decisionId])[0];
+    if (!row) {
+      throw new AppError('NOT_FOUND', 'No such decision');
+    }
+    return buffer(this.vault().blobs.read(s(row.pdf_blob)));
   }
 
   /** The dossier a case's decision was taken on, as kept when it was issued (or received). */
@@ -533,8 +524,7 @@ export class DecisionService {
 
   /** The default end of validity of each decision type on this case's system. */
   validityDefaults(caseId: string, from = today()): Record<DecisionType, string | null> {
-    validity ??= JSON.parse(readFileSync(VALIDITY_FILE, 'utf8')) as Validity;
-    const { default: byType, byLevel } = validity;
+    const { default: byType, byLevel } = validityPolicy();
     const detail = this.cases.getCase(caseId);
     const top = this.scheme().highestMarking(detail.systemLevels)?.code;
     return Object.fromEntries(
@@ -605,10 +595,11 @@ export class DecisionService {
 
   /** How many signatures a decision of `type` on this case needs (four eyes, resources/decisions). */
   signaturesRequired(caseId: string, type: DecisionType): 1 | 2 {
-    fourEyes ??= FourEyesPolicy.parse(JSON.parse(readFileSync(FOUR_EYES_FILE, 'utf8')));
     const scheme = this.scheme();
     const top = scheme.highestMarking(this.cases.getCase(caseId).systemLevels)?.code;
-    return signaturesRequired(fourEyes, type, scheme.rank(top), (code) => scheme.rank(code));
+    return signaturesRequired(fourEyesPolicy(), type, scheme.rank(top), (code) =>
+      scheme.rank(code),
+    );
   }
 
   private decisionSpec(
@@ -694,13 +685,36 @@ export class DecisionService {
     };
   }
 
+  /** The validity of the approval the case holds now: its latest issued decision with an end. */
+  approvalValidity(caseId: string): { validFrom: string | null; validTo: string } | null {
+    const row = all(
+      this.db,
+      "SELECT valid_from, valid_to FROM decisions WHERE case_id = ? AND status = 'issued' AND valid_to IS NOT NULL ORDER BY created_at DESC LIMIT 1",
+      [caseId],
+    )[0];
+    return row ? { validFrom: n(row.valid_from), validTo: s(row.valid_to) } : null;
+  }
+
+  /**
+   * The end of validity a decision carries: an approval's is chosen (by default from the type
+   * and level); an amendment may change the approval's; a reinstatement restores it; the others
+   * end nothing.
+   */
+  private validityOf(caseId: string, input: ReturnType<typeof DecisionInput.parse>, from: string) {
+    if (APPROVING.includes(input.type)) {
+      return input.validTo ?? this.defaultValidTo(caseId, input.type, from);
+    }
+    const current = this.approvalValidity(caseId)?.validTo ?? null;
+    if (input.type === 'amendment') {
+      return input.validTo ?? current;
+    }
+    return input.type === 'reinstatement' ? current : null;
+  }
+
   /** The letter a decision would produce now: its reference, validity and layout. */
   private letter(caseId: string, input: ReturnType<typeof DecisionInput.parse>) {
-    const approving = APPROVING.includes(input.type);
     const validFrom = input.validFrom ?? today();
-    const validTo = approving
-      ? (input.validTo ?? this.defaultValidTo(caseId, input.type, validFrom))
-      : null;
+    const validTo = this.validityOf(caseId, input, validFrom);
     const snapshot = this.dossierSnapshot(caseId);
     const ref = newRef(this.db, 'DEC');
     const required = this.signaturesRequired(caseId, input.type);
@@ -772,10 +786,21 @@ export class DecisionService {
     this.requireAccreditor('issues decisions');
     const input = DecisionInput.parse(raw);
     const detail = this.cases.getCase(caseId);
-    const verdict = canTransition(detail.state, 'decided', {
-      ...this.cases.transitionContext(caseId, input.reason),
-      decision: { type: input.type, signed: true },
-    });
+    // A decision fits the case's state: it decides a pending case, or acts on an approval.
+    const effect = DECISION_EFFECTS[detail.state]?.[input.type];
+    if (effect === undefined) {
+      throw new AppError('TRANSITION_REFUSED', 'This decision cannot be issued now', {
+        reason: 'DECISION_NOT_HERE',
+        type: input.type,
+        state: detail.state,
+      });
+    }
+    const verdict = effect
+      ? canTransition(detail.state, effect, {
+          ...this.cases.transitionContext(caseId, input.reason),
+          decision: { type: input.type, signed: true },
+        })
+      : ({ ok: true } as const);
     if (!verdict.ok) {
       throw new AppError('TRANSITION_REFUSED', 'The decision cannot be issued now', {
         reason: verdict.code,
@@ -790,7 +815,6 @@ export class DecisionService {
     const signer = this.signing.signer(input.identityId, input.pin);
     const identity = this.signing.identity(input.identityId);
     const { ref, validFrom, validTo, snapshot, spec, required } = this.letter(caseId, input);
-    const approving = APPROVING.includes(input.type);
     const signingTime = new Date();
     const prepared = await prepareForSigning(await this.render(spec));
     const [own, countersign] = prepared.slots;
@@ -862,7 +886,7 @@ export class DecisionService {
             system.system.mode,
             JSON.stringify(system.sites.map((x) => x.name)),
             JSON.stringify(system.interconnections.map((i) => i.id)),
-            approving ? validFrom : null,
+            validTo ? validFrom : null,
             validTo,
             JSON.stringify(accepted),
             snapshot.sha256,
@@ -913,8 +937,8 @@ export class DecisionService {
         }
       },
     );
-    if (status === 'issued') {
-      await this.cases.transition(caseId, 'decided', input.reason);
+    if (status === 'issued' && effect) {
+      await this.cases.transition(caseId, effect, input.reason);
     }
     return { id, ref, pdfSha256: stored.sha256, status };
   }
@@ -1006,7 +1030,11 @@ export class DecisionService {
         );
       },
     );
-    await this.cases.transition(caseId, 'decided', raw.reason);
+    // The decision takes effect now that it has both signatures.
+    const effect = DECISION_EFFECTS[this.cases.getCase(caseId).state]?.[d.type];
+    if (effect) {
+      await this.cases.transition(caseId, effect, raw.reason);
+    }
     return { pdfSha256: stored.sha256 };
   }
 

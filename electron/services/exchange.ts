@@ -58,7 +58,7 @@ import { derOf, fingerprintOf } from '../signing/x509';
 import { namedRead, type StoredBlob } from '../vault/blobs';
 import { ImportJournal } from '../vault/import-journal';
 import type { Vault } from '../vault/vault';
-import type { CaseService } from './cases';
+import { recordStep, type CaseService } from './cases';
 import type { DecisionService } from './decisions';
 import type { RegisterService } from './register';
 import type { SigningService } from './signing';
@@ -67,6 +67,9 @@ const all = queryRows;
 const s = text;
 
 type Row = Record<string, SqlValue>;
+
+/** The states of an approval in force (the second: due for re-accreditation). */
+const IN_FORCE: CaseState[] = ['in_force', 'reaccreditation_due'];
 
 /** A submission leaves the owner in these states: sent for assessment, or with remediation. */
 const OWNER_SENDS: CaseState[] = ['submitted', 'awaiting_remediation'];
@@ -205,7 +208,7 @@ export class ExchangeService {
     const signer = this.signing.signer(options.identityId, options.pin);
     const recipient = this.pickRecipient(kind, caseId, options.recipient);
     const { parts, summary } =
-      kind === 'submission' ? this.submissionParts(c) : await this.decisionParts(c);
+      kind === 'submission' ? this.submissionParts(c) : await this.decisionPackageParts(c);
     const system = all(this.db, 'SELECT id, ref FROM systems WHERE id = ?', [s(c.system_id)])[0]!;
     const levels = this.register.getSystem(s(c.system_id)).system.levels;
     const scheme = this.register.scheme();
@@ -422,16 +425,16 @@ export class ExchangeService {
   }
 
   /** Authority → owner: its steps on the case and, once issued, the decision with its dossier. */
-  private async decisionParts(
+  private async decisionPackageParts(
     c: Row,
   ): Promise<{ parts: PartSource[]; summary: Record<string, number | string> }> {
     const db = this.db;
     const caseId = s(c.id);
-    const record = all(
+    const records = all(
       db,
-      "SELECT * FROM decisions WHERE case_id = ? AND status = 'issued' ORDER BY created_at DESC LIMIT 1",
+      "SELECT * FROM decisions WHERE case_id = ? AND status = 'issued' ORDER BY created_at",
       [caseId],
-    )[0];
+    );
     const { risks, riskLinks, acceptances, matrices } = this.riskRows(caseId, s(c.system_id));
     const content = {
       case: { id: caseId, ref: s(c.ref), state: s(c.state) as CaseState },
@@ -461,36 +464,42 @@ export class ExchangeService {
       riskLinks: riskLinks,
       acceptances: acceptances,
       matrices,
-      decision: record
-        ? {
-            ...pick(record, DECISION_COLUMNS),
-            signatures: all(
-              db,
-              'SELECT seq, field, signer_subject, signer_fingerprint, signed_at, signed_by FROM decision_signatures WHERE decision_id = ? ORDER BY seq',
-              [s(record.id)],
-            ),
-          }
-        : null,
+      decisions: records.map((record) => ({
+        ...pick(record, DECISION_COLUMNS),
+        signatures: all(
+          db,
+          'SELECT seq, field, signer_subject, signer_fingerprint, signed_at, signed_by FROM decision_signatures WHERE decision_id = ? ORDER BY seq',
+          [s(record.id)],
+        ),
+      })),
     } as unknown as DecisionContent;
     const parts: PartSource[] = [jsonPart(PARTS.decision, content)];
-    if (record) {
-      const kept = this.decisions.decidedDossier(caseId);
-      if (!kept || kept.sha256 !== s(record.dossier_sha256)) {
-        throw refuseExport('DOSSIER_NOT_KEPT');
+    // Every decision travels with its signed letter, the dossier it was taken on and its report.
+    for (const [n, record] of records.entries()) {
+      const kept = this.decisions.dossierOf(s(record.dossier_sha256));
+      if (!kept) {
+        throw refuseExport('DOSSIER_NOT_KEPT', { decision: s(record.ref) });
       }
-      const letter = await this.decisions.decisionPdf(caseId);
       const report = await this.decisions.render(
-        this.decisions.dossierSpec(caseId, s(record.language) === 'en' ? 'en' : 'da'),
+        this.decisions.dossierReport(
+          kept.snapshot,
+          kept.sha256,
+          s(record.language) === 'en' ? 'en' : 'da',
+          s(record.ref),
+        ),
       );
       parts.push(
-        jsonPart(PARTS.letter, letter, 'pdf'),
-        jsonPart(PARTS.dossier, Buffer.from(kept.json), 'json'),
-        jsonPart(PARTS.dossierReport, report, 'pdf'),
+        jsonPart(PARTS.letter(n), await this.decisions.letterOf(s(record.id)), 'pdf'),
+        jsonPart(PARTS.dossier(n), Buffer.from(kept.json), 'json'),
+        jsonPart(PARTS.dossierReport(n), report, 'pdf'),
       );
     }
     return {
       parts,
-      summary: { transitions: content.transitions.length, decision: record ? s(record.ref) : '' },
+      summary: {
+        transitions: content.transitions.length,
+        decisions: records.map((r) => s(r.ref)).join(' '),
+      },
     };
   }
 
@@ -796,37 +805,81 @@ export class ExchangeService {
       anchor,
       parts: manifest.parts.length,
     };
-    if (manifest.kind !== 'decision' || !read.buffered.has(PARTS.letter)) {
-      return { valid: true, reason: null, ...facts };
+    const content =
+      manifest.kind === 'decision'
+        ? DecisionContent.safeParse(
+            parseJson<unknown>(
+              read.buffered.get(PARTS.decision) ?? Buffer.from('null'),
+              this.limits,
+              'decision',
+            ),
+          )
+        : null;
+    if (!content?.success || content.data.decisions.length === 0) {
+      return { valid: content ? content.success : true, reason: null, ...facts };
     }
-    const content = DecisionContent.safeParse(
-      parseJson<unknown>(
-        read.buffered.get(PARTS.decision) ?? Buffer.from('null'),
-        this.limits,
-        'decision',
-      ),
+    const decisions = [];
+    for (const [n, record] of content.data.decisions.entries()) {
+      decisions.push({ ref: record.ref, ...(await this.verifyDecisionParts(read, record, n)) });
+    }
+    const failed = decisions.find((d) => d.reason);
+    const latest = decisions.at(-1)!;
+    return {
+      valid: !failed,
+      reason: failed?.reason ?? null,
+      ...facts,
+      decisions: decisions.map((d) => ({ ref: d.ref, reason: d.reason, dossier: d.dossier })),
+      letter: latest.letter,
+      dossier: latest.dossier,
+    };
+  }
+
+  /**
+   * The n-th decision's parts, checked: the letter verifies here and one of its signers is
+   * trusted as an authority; the dossier is canonical and is the one the record, the signed
+   * letter and the signed-for report cite.
+   */
+  private async verifyDecisionParts(
+    read: { buffered: Map<string, Buffer> },
+    record: DecisionContent['decisions'][number],
+    n: number,
+  ) {
+    const letter = read.buffered.get(PARTS.letter(n));
+    const report = read.buffered.get(PARTS.dossierReport(n));
+    const dossierBytes = read.buffered.get(PARTS.dossier(n));
+    if (!letter || !report || !dossierBytes) {
+      throw reject('MISSING_PART', `the letter, dossier and report of ${record.ref}`);
+    }
+    const check = await this.signing.verify(letter);
+    const authorities = new Set(
+      this.signing
+        .trusted()
+        .filter((t) => t.role === 'authority')
+        .map((t) => t.fingerprint),
     );
-    const letter = read.buffered.get(PARTS.letter)!;
-    const letterCheck = await this.signing.verify(letter);
-    const dossier = readDossier(read.buffered.get(PARTS.dossier) ?? Buffer.alloc(0));
+    const byAuthority = check.signatures.some(
+      (x) => x.status === 'valid' && authorities.has(x.path.at(-1)?.fingerprint ?? ''),
+    );
+    const dossier = readDossier(dossierBytes);
     const cites = {
-      record: content.success ? (content.data.decision?.dossier_sha256 ?? null) : null,
+      record: record.dossier_sha256,
       letter: citedDossier(signedKeywords(letter)),
-      report: citedDossier(
-        signedKeywords(read.buffered.get(PARTS.dossierReport) ?? Buffer.alloc(0)),
-      ),
+      report: citedDossier(signedKeywords(report)),
     };
     const matches =
       !('problem' in dossier) && Object.values(cites).every((c) => c === dossier.sha256);
     return {
-      valid: letterCheck.valid && matches,
-      reason: !letterCheck.valid
-        ? (letterCheck.reason ?? 'SIGNATURE_INVALID')
-        : matches
-          ? null
-          : 'DOSSIER_MISMATCH',
-      ...facts,
-      letter: letterCheck,
+      reason: !check.valid
+        ? (check.reason ?? 'SIGNATURE_INVALID')
+        : !byAuthority
+          ? 'WRONG_SENDER_ROLE'
+          : matches
+            ? null
+            : 'DOSSIER_MISMATCH',
+      letter: check,
+      letterBytes: letter,
+      reportBytes: report,
+      dossierRead: dossier,
       dossier: {
         sha256: dossier.sha256,
         problem: 'problem' in dossier ? dossier.problem : null,
@@ -867,10 +920,15 @@ export class ExchangeService {
       decision = this.content(read, PARTS.decision, DecisionContent);
       const steps = this.newSteps(decision, manifest.case.id);
       this.checkDecision(decision, manifest);
+      const known = new Set(
+        all(this.db, 'SELECT id FROM decisions WHERE case_id = ?', [manifest.case.id]).map((r) =>
+          s(r.id),
+        ),
+      );
       changes.push(
-        ...(decision.decision
-          ? [`decision ${s(decision.decision.ref)} (${s(decision.decision.type)})`]
-          : []),
+        ...decision.decisions
+          .filter((d) => !known.has(d.id))
+          .map((d) => `decision ${d.ref} (${d.type})`),
         `case ${manifest.case.ref}: ${[s(exists!.state), ...steps.map((t) => t.to)].join(' -> ')}`,
         `${decision.findings.length} findings and conditions`,
         `${decision.verdicts.length} verdicts`,
@@ -933,20 +991,20 @@ export class ExchangeService {
     if (content.case.id !== manifest.case.id || content.case.ref !== manifest.case.ref) {
       throw reject('MALFORMED', 'the content is about another case than the manifest');
     }
-    const parts = new Set(manifest.parts.map((p) => p.path));
-    const withDecision = [PARTS.letter, PARTS.dossier, PARTS.dossierReport];
-    if (
-      content.decision
-        ? !withDecision.every((p) => parts.has(p))
-        : withDecision.some((p) => parts.has(p))
-    ) {
-      throw reject(
-        'MALFORMED',
-        'the letter, dossier and report travel with a decision, and only then',
-      );
+    // Exactly the parts of its decisions travel with it: a letter, a dossier and a report each.
+    const expected = new Set([
+      PARTS.decision,
+      ...content.decisions.flatMap((_d, n) => [
+        PARTS.letter(n),
+        PARTS.dossier(n),
+        PARTS.dossierReport(n),
+      ]),
+    ]);
+    const listed = manifest.parts.map((p) => p.path);
+    if (listed.length !== expected.size || !listed.every((p) => expected.has(p))) {
+      throw reject('MALFORMED', 'the letter, dossier and report travel with each decision');
     }
-    if (content.decision) {
-      const d = content.decision;
+    for (const d of content.decisions) {
       const clash = all(this.db, 'SELECT 1 FROM decisions WHERE ref = ? AND id <> ?', [
         d.ref,
         d.id,
@@ -966,7 +1024,9 @@ export class ExchangeService {
       all(this.db, 'SELECT state FROM cases WHERE id = ?', [caseId])[0]?.state,
     ) as CaseState;
     for (const step of steps) {
-      if (step.from !== state) {
+      // An approval in force may have fallen due for re-accreditation on one side's clock and
+      // not yet on the other's: both are the approval in force.
+      if (step.from !== state && !(IN_FORCE.includes(step.from) && IN_FORCE.includes(state))) {
         throw reject(
           'TRANSITION_NOT_ALLOWED',
           `the package moves the case from ${step.from}, but here it is ${state}`,
@@ -974,7 +1034,10 @@ export class ExchangeService {
       }
       state = step.to;
     }
-    if (state !== content.case.state) {
+    if (
+      state !== content.case.state &&
+      !(IN_FORCE.includes(state) && IN_FORCE.includes(content.case.state))
+    ) {
       throw reject(
         'TRANSITION_NOT_ALLOWED',
         `the steps end at ${state}, not at ${content.case.state}`,
@@ -988,6 +1051,8 @@ export class ExchangeService {
     file: string,
     options: { expect?: PackageKind; onProgress?: (done: number, total: number) => void } = {},
   ): Promise<ImportPreview> {
+    // The case stands where time has taken it before the other side's steps are applied.
+    await this.cases.applyTime();
     const created: StoredBlob[] = [];
     const stored = new Map<string, StoredBlob>();
     // Evidence goes into the blob store as it is verified (one read of the package). A journal
@@ -1066,19 +1131,23 @@ export class ExchangeService {
     ) as CaseState;
     const ctx = { ...this.cases.transitionContext(caseId, who.reason), role: who.role };
     adjust(ctx);
+    if (from === to && IN_FORCE.includes(to)) {
+      return; // the approval's time-based step, taken here already
+    }
     const verdict = canTransition(from, to, ctx);
     if (!verdict.ok) {
       throw reject('TRANSITION_NOT_ALLOWED', `${from} -> ${to}: ${verdict.code}`);
     }
-    db.run('UPDATE cases SET state = ?, updated_at = ? WHERE id = ?', [
-      to,
-      new Date().toISOString(),
-      caseId,
-    ]);
-    db.run(
-      'INSERT INTO case_transitions (case_id, from_state, to_state, actor_name, actor_role, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [caseId, from, to, who.actor, who.role, who.reason, who.at],
-    );
+    recordStep(db, caseId, from, to, {
+      name: who.actor,
+      role: who.role,
+      reason: who.reason,
+      at: who.at,
+    });
+    // One approval in force per system, here as at the authority.
+    if (from === 'decided' && to === 'in_force') {
+      this.cases.supersedeOthers(db, caseId, who.at);
+    }
   }
 
   private async applySubmission(
@@ -1321,54 +1390,56 @@ export class ExchangeService {
   private async applyDecision(read: Verified, content: DecisionContent, created: StoredBlob[]) {
     const { manifest, digest, sender } = read;
     const caseId = manifest.case.id;
-    const d = content.decision;
-    let letterBlob: StoredBlob | null = null;
-    let reportBlob: StoredBlob | null = null;
-    let dossierJson: string | null = null;
-    if (d) {
-      const letter = read.buffered.get(PARTS.letter)!;
-      // The letter must verify here, and be signed by the package's signer.
-      const check = await this.signing.verify(letter);
-      const signer = fingerprintOf(derOf(sender.certificate));
-      if (!check.valid || !check.signatures.some((x) => x.signer?.fingerprint === signer)) {
-        throw reject(
-          'SIGNATURE_INVALID',
-          `decision letter: ${check.reason ?? 'not signed by the sender'}`,
-        );
+    const known = new Set(
+      all(this.db, 'SELECT id FROM decisions WHERE case_id = ?', [caseId]).map((r) => s(r.id)),
+    );
+    // The decisions this vault has not: each letter verified, its dossier recomputed, and both
+    // (with the report) stored before the change that refers to them.
+    const arriving: {
+      record: DecisionContent['decisions'][number];
+      letter: StoredBlob;
+      report: StoredBlob;
+      dossier: string;
+    }[] = [];
+    const note = (address: string) => this.journal?.add(address);
+    for (const [n, record] of content.decisions.entries()) {
+      if (known.has(record.id)) {
+        continue;
       }
-      // The dossier: canonical, the one the decision record and the signed letter cite.
-      const dossier = readDossier(read.buffered.get(PARTS.dossier)!);
-      const cited = citedDossier(signedKeywords(letter));
-      if (
-        'problem' in dossier ||
-        dossier.sha256 !== d.dossier_sha256 ||
-        cited !== d.dossier_sha256 ||
-        dossier.snapshot.case.id !== caseId
-      ) {
-        throw reject(
-          'DOSSIER_MISMATCH',
-          'problem' in dossier
-            ? dossier.problem
-            : `letter cites ${cited?.slice(0, 16) ?? 'nothing'}, record ${d.dossier_sha256.slice(0, 16)}, dossier ${dossier.sha256.slice(0, 16)}`,
-        );
+      const checked = await this.verifyDecisionParts(read, record, n);
+      if (checked.reason) {
+        // A letter that fails verification, one no authority signed, or another dossier.
+        const reason =
+          checked.reason === 'DOSSIER_MISMATCH' || checked.reason === 'WRONG_SENDER_ROLE'
+            ? checked.reason
+            : 'SIGNATURE_INVALID';
+        throw reject(reason, `decision ${record.ref}: ${checked.reason}`);
       }
-      dossierJson = dossier.json;
-      const report = read.buffered.get(PARTS.dossierReport)!;
-      if (citedDossier(signedKeywords(report)) !== d.dossier_sha256) {
-        throw reject('DOSSIER_MISMATCH', 'the dossier report is about another dossier');
+      if ('problem' in checked.dossierRead || checked.dossierRead.snapshot.case.id !== caseId) {
+        throw reject('DOSSIER_MISMATCH', `decision ${record.ref}: the dossier is of another case`);
       }
-      const note = (address: string) => this.journal?.add(address);
-      letterBlob = await this.vault().blobs.put(Readable.from([letter]), undefined, note);
-      reportBlob = await this.vault().blobs.put(Readable.from([report]), undefined, note);
-      for (const blob of [letterBlob, reportBlob]) {
-        if (blob.created) {
-          created.push(blob);
-        }
-      }
+      const letter = await this.vault().blobs.put(
+        Readable.from([checked.letterBytes]),
+        undefined,
+        note,
+      );
+      const report = await this.vault().blobs.put(
+        Readable.from([checked.reportBytes]),
+        undefined,
+        note,
+      );
+      created.push(...[letter, report].filter((b) => b.created));
+      arriving.push({ record, letter, report, dossier: checked.dossierRead.json });
     }
     const steps = this.newSteps(content, caseId);
     const issuedFindings = content.findings.filter((f) => f.kind === 'finding').length;
     const now = new Date().toISOString();
+    // Decisions and steps in the order the authority took them: each step is checked against
+    // the decision that stood when it was taken (a suspension, then its reinstatement).
+    const events = [
+      ...arriving.map((a) => ({ at: a.record.created_at, decision: a })),
+      ...steps.map((t) => ({ at: t.at, step: t })),
+    ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 'decision' in a ? -1 : 1));
     await this.change(
       {
         action: 'package.received',
@@ -1380,7 +1451,7 @@ export class ExchangeService {
           sequence: manifest.sequence,
           signer: sender.certificate.subject,
           signerFingerprint: fingerprintOf(derOf(sender.certificate)),
-          decision: d ? d.ref : null,
+          decisions: arriving.map((a) => a.record.ref),
         },
       },
       (db) => {
@@ -1392,52 +1463,6 @@ export class ExchangeService {
           db.run(
             'INSERT OR IGNORE INTO risk_matrices (id, json, builtin, imported_at) VALUES (?, ?, 0, ?)',
             [parsed.matrix.id, JSON.stringify(parsed.matrix), now],
-          );
-        }
-        if (d && letterBlob && reportBlob && dossierJson) {
-          db.run(
-            `INSERT OR IGNORE INTO decisions (case_id, status, pdf_blob, pdf_sha256, ${DECISION_COLUMNS.join(', ')})
-             VALUES (?, 'issued', ?, ?, ${DECISION_COLUMNS.map(() => '?').join(', ')})`,
-            [
-              caseId,
-              letterBlob.address,
-              letterBlob.sha256,
-              ...DECISION_COLUMNS.map((k) => d[k] ?? null),
-            ],
-          );
-          for (const x of d.signatures) {
-            db.run(
-              `INSERT OR IGNORE INTO decision_signatures (decision_id, seq, field, signer_subject, signer_fingerprint, signed_at, signed_by)
-               VALUES (?, ?, ?, ?, ?, ?, ?)`,
-              [
-                d.id,
-                x.seq,
-                x.field,
-                x.signer_subject,
-                x.signer_fingerprint,
-                x.signed_at,
-                x.signed_by,
-              ],
-            );
-          }
-          db.run(
-            'INSERT OR IGNORE INTO dossier_snapshots (sha256, case_id, json, created_at) VALUES (?, ?, ?, ?)',
-            [d.dossier_sha256, caseId, dossierJson, now],
-          );
-          db.run(
-            `INSERT INTO documents (id, case_id, kind, title, language, blob_address, sha256, size, signed, created_at, created_by)
-             VALUES (?, ?, 'dossier-report', ?, ?, ?, ?, ?, 0, ?, ?)`,
-            [
-              randomUUID(),
-              caseId,
-              `${d.ref} dossier`,
-              s(d.language),
-              reportBlob.address,
-              reportBlob.sha256,
-              reportBlob.size,
-              now,
-              commonName(read.sender),
-            ],
           );
         }
         for (const f of content.findings) {
@@ -1458,27 +1483,82 @@ export class ExchangeService {
           );
         }
         this.upsertRisks(db, content, false);
-        // Every step the authority took since the last package, each allowed by the lifecycle
-        // here (findings that were issued in between count as issued).
-        for (const t of steps) {
-          this.step(
-            db,
-            caseId,
-            t.to,
-            { actor: t.actor, role: 'accreditor', reason: t.reason, at: t.at },
-            (ctx) => {
-              ctx.openFindings = Math.max(ctx.openFindings, issuedFindings);
-            },
-          );
+        for (const event of events) {
+          if ('decision' in event) {
+            this.insertDecision(db, caseId, event.decision, read, now);
+          } else {
+            // Findings that were issued in between count as issued.
+            const t = event.step;
+            this.step(
+              db,
+              caseId,
+              t.to,
+              { actor: t.actor, role: 'accreditor', reason: t.reason, at: t.at },
+              (ctx) => {
+                ctx.openFindings = Math.max(ctx.openFindings, issuedFindings);
+              },
+            );
+          }
         }
         const upto = Math.max(0, ...content.transitions.map((t) => t.seq));
         this.received(
           db,
           read,
-          { decision: d?.ref ?? null, steps: steps.length, findings: content.findings.length },
+          {
+            decisions: arriving.map((a) => a.record.ref),
+            steps: steps.length,
+            findings: content.findings.length,
+          },
           upto,
         );
       },
+    );
+  }
+
+  /** A received decision: its record and signatures, its dossier, its letter and report. */
+  private insertDecision(
+    db: Database,
+    caseId: string,
+    a: {
+      record: DecisionContent['decisions'][number];
+      letter: StoredBlob;
+      report: StoredBlob;
+      dossier: string;
+    },
+    read: Verified,
+    now: string,
+  ) {
+    const d = a.record;
+    db.run(
+      `INSERT OR IGNORE INTO decisions (case_id, status, pdf_blob, pdf_sha256, ${DECISION_COLUMNS.join(', ')})
+       VALUES (?, 'issued', ?, ?, ${DECISION_COLUMNS.map(() => '?').join(', ')})`,
+      [caseId, a.letter.address, a.letter.sha256, ...DECISION_COLUMNS.map((k) => d[k] ?? null)],
+    );
+    for (const x of d.signatures) {
+      db.run(
+        `INSERT OR IGNORE INTO decision_signatures (decision_id, seq, field, signer_subject, signer_fingerprint, signed_at, signed_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        [d.id, x.seq, x.field, x.signer_subject, x.signer_fingerprint, x.signed_at, x.signed_by],
+      );
+    }
+    db.run(
+      'INSERT OR IGNORE INTO dossier_snapshots (sha256, case_id, json, created_at) VALUES (?, ?, ?, ?)',
+      [d.dossier_sha256, caseId, a.dossier, now],
+    );
+    db.run(
+      `INSERT INTO documents (id, case_id, kind, title, language, blob_address, sha256, size, signed, created_at, created_by)
+       VALUES (?, ?, 'dossier-report', ?, ?, ?, ?, ?, 0, ?, ?)`,
+      [
+        randomUUID(),
+        caseId,
+        `${d.ref} dossier`,
+        s(d.language),
+        a.report.address,
+        a.report.sha256,
+        a.report.size,
+        now,
+        commonName(read.sender),
+      ],
     );
   }
 

@@ -60,6 +60,9 @@ export class VaultService {
   private lastActivity: number;
   private readonly clock: () => number;
   private readonly lockListeners = new Set<() => void>();
+  private readonly dayListeners = new Set<() => Promise<unknown>>();
+  /** The day the day listeners last ran for (they run again when the date changes). */
+  private day: string | null = null;
 
   constructor(private readonly options: VaultServiceOptions) {
     this.clock = options.clock ?? Date.now;
@@ -115,6 +118,27 @@ export class VaultService {
   }
 
   /** Called after every lock (e.g. to drop unfinished uploads). */
+  /**
+   * Called when a vault opens and each time the date changes while it is open (the steps time
+   * takes by itself: approvals expiring, re-accreditation falling due).
+   */
+  onDay(listener: () => Promise<unknown>): void {
+    this.dayListeners.add(listener);
+  }
+
+  /** Runs the day listeners if the date has changed since they last ran for this vault. */
+  async newDay(): Promise<void> {
+    const day = new Date(this.clock()).toISOString().slice(0, 10);
+    if (!this.vault || this.day === day) {
+      return;
+    }
+    this.day = day;
+    for (const listener of this.dayListeners) {
+      // A step that cannot be taken now is taken at the next check; it never blocks the vault.
+      await listener().catch(() => undefined);
+    }
+  }
+
   onLock(listener: () => void): void {
     this.lockListeners.add(listener);
   }
@@ -303,6 +327,12 @@ export class VaultService {
     }
     this.rememberFolder(vault.folder);
     this.startIdleTimer();
+    this.day = null;
+    void this.newDay().then(() => {
+      if (this.vault === vault) {
+        this.options.emit('vault:stateChanged', { state: 'unlocked' });
+      }
+    });
     this.options.emit('vault:stateChanged', { state: 'unlocked' });
   }
 
@@ -354,7 +384,10 @@ export class VaultService {
 
   private startIdleTimer(): void {
     this.stopIdleTimer();
-    this.idleTimer = setInterval(() => void this.checkIdle(), 15_000);
+    this.idleTimer = setInterval(() => {
+      void this.checkIdle();
+      void this.newDay();
+    }, 15_000);
     this.idleTimer.unref();
   }
 

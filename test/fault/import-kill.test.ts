@@ -16,7 +16,8 @@ import { answerAll, introduce, makeParty } from '../helpers/parties';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
 
 const work = tempFolder('awb-import-kill-');
-const childScript = join(projectRoot, 'test-results', `import-child-${process.pid}.mjs`);
+// Two folders down, as the built app sits in dist/electron: it finds resources/ as the app does.
+const childScript = join(projectRoot, 'test-results', 'import-child', `${process.pid}.mjs`);
 const pristine = join(work.path, 'authority');
 // The authority's vault is made once, then copied for each run.
 const EVIDENCE = 3;

@@ -310,13 +310,22 @@ describe('no replays, no rollback', () => {
 
   it('an older package imported after a newer one is stale; the newer steps stand', async () => {
     const a = authority.services;
-    await a.cases.transition(caseId, 'suspended', 'Clearances lapsed');
+    // Each step after the approval is a signed decision of its own, carried in the package.
+    await a.decisions.issueDecision(caseId, {
+      type: 'suspension',
+      identityId: authority.signingId,
+      reason: 'Clearances lapsed',
+    });
     suspension = (
       await a.exchange.exportPackage('decision', caseId, join(work.path, 'packages'), {
         identityId: authority.signingId,
       })
     ).file;
-    await a.cases.transition(caseId, 'withdrawn', 'Not remedied in time');
+    await a.decisions.issueDecision(caseId, {
+      type: 'withdrawal',
+      identityId: authority.signingId,
+      reason: 'Not remedied in time',
+    });
     withdrawal = (
       await a.exchange.exportPackage('decision', caseId, join(work.path, 'packages'), {
         identityId: authority.signingId,
@@ -508,8 +517,8 @@ describe('who may send what', () => {
             'dossier',
             {
               parts: (p) => {
-                const text = p.get('parts/dossier.json')!.toString();
-                p.set('parts/dossier.json', Buffer.from(text.replace('"Answer"', '"Answr!"')));
+                const text = p.get('parts/dossier-1.json')!.toString();
+                p.set('parts/dossier-1.json', Buffer.from(text.replace('"Answer"', '"Answr!"')));
               },
             },
             genuine,
@@ -523,9 +532,9 @@ describe('who may send what', () => {
             'letter',
             {
               parts: (p) => {
-                const letter = Buffer.from(p.get('parts/decision.pdf')!);
+                const letter = Buffer.from(p.get('parts/decision-1.pdf')!);
                 letter[400]! ^= 0x01;
-                p.set('parts/decision.pdf', letter);
+                p.set('parts/decision-1.pdf', letter);
               },
             },
             genuine,

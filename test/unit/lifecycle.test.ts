@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   canTransition,
   CASE_STATES,
+  DECISION_EFFECTS,
+  decisionsIn,
   nextStates,
   TRANSITIONS,
   type CaseState,
+  type DecisionType,
   type TransitionContext,
 } from '../../shared/lifecycle';
 
@@ -19,7 +22,25 @@ const permissive: TransitionContext = {
   validTo: '2020-01-01',
   today: '2026-11-27',
   disposalVerified: true,
+  supersededBy: 'X-CASE-2026-0002',
 };
+
+/** The decision a step after the first approval is taken by (written out independently). */
+const TAKEN_BY: Partial<Record<string, DecisionType>> = {
+  'in_force→suspended': 'suspension',
+  'reaccreditation_due→suspended': 'suspension',
+  'in_force→withdrawn': 'withdrawal',
+  'reaccreditation_due→withdrawn': 'withdrawal',
+  'suspended→withdrawn': 'withdrawal',
+  'suspended→in_force': 'reinstatement',
+  // decided → closed is the path of a refusal: it needs a refusing decision
+  'decided→closed': 'refusal',
+};
+
+function contextFor(from: CaseState, to: CaseState): TransitionContext {
+  const type = TAKEN_BY[`${from}→${to}`];
+  return type ? { ...permissive, decision: { type, signed: true } } : permissive;
+}
 
 /** The allowed graph, written out independently of the implementation. */
 const ALLOWED: Record<CaseState, CaseState[]> = {
@@ -32,7 +53,14 @@ const ALLOWED: Record<CaseState, CaseState[]> = {
   awaiting_remediation: ['under_review', 'verification', 'cancelled'],
   decision_pending: ['decided', 'under_review', 'cancelled'],
   decided: ['in_force', 'closed'],
-  in_force: ['reaccreditation_due', 'suspended', 'withdrawn', 'expired', 'decommissioned'],
+  in_force: [
+    'reaccreditation_due',
+    'suspended',
+    'withdrawn',
+    'expired',
+    'decommissioned',
+    'closed',
+  ],
   reaccreditation_due: [
     'in_force',
     'suspended',
@@ -41,7 +69,7 @@ const ALLOWED: Record<CaseState, CaseState[]> = {
     'decommissioned',
     'closed',
   ],
-  suspended: ['in_force', 'withdrawn', 'expired', 'decommissioned'],
+  suspended: ['in_force', 'withdrawn', 'expired', 'decommissioned', 'closed'],
   withdrawn: ['closed'],
   expired: ['closed', 'decommissioned'],
   decommissioned: ['closed'],
@@ -53,13 +81,8 @@ describe('case lifecycle: every pair of states', () => {
   const pairs = CASE_STATES.flatMap((from) => CASE_STATES.map((to) => [from, to] as const));
   it.each(pairs)('%s → %s', (from, to) => {
     const verdict = canTransition(from, to, permissive);
-    // decided → closed is the path of a refusal: it needs a refusing decision
-    const ctx =
-      from === 'decided' && to === 'closed'
-        ? { ...permissive, decision: { type: 'refusal' as const, signed: true } }
-        : permissive;
     const expected = ALLOWED[from].includes(to);
-    expect(canTransition(from, to, ctx).ok, `${from} → ${to}`).toBe(expected);
+    expect(canTransition(from, to, contextFor(from, to)).ok, `${from} → ${to}`).toBe(expected);
     if (!expected) {
       expect(verdict).toEqual({
         ok: false,
@@ -138,7 +161,37 @@ describe('guards refuse with a reason', () => {
     ],
     ['closed after an approval', 'decided', 'closed', {}, 'DECISION_APPROVING'],
     ['expiry while still valid', 'in_force', 'expired', { validTo: '2030-01-01' }, 'STILL_VALID'],
-    ['suspension without a reason', 'in_force', 'suspended', { reason: '' }, 'REASON_REQUIRED'],
+    [
+      'suspension without a reason',
+      'in_force',
+      'suspended',
+      { reason: '', decision: { type: 'suspension', signed: true } },
+      'REASON_REQUIRED',
+    ],
+    // After the first approval, every step of substance is a signed decision of its own.
+    ['suspension as a bare state change', 'in_force', 'suspended', {}, 'DECISION_REQUIRED'],
+    [
+      'suspension by a decision awaiting its countersignature',
+      'in_force',
+      'suspended',
+      { decision: { type: 'suspension', signed: false } },
+      'DECISION_REQUIRED',
+    ],
+    ['withdrawal as a bare state change', 'suspended', 'withdrawn', {}, 'DECISION_REQUIRED'],
+    [
+      'reinstatement by a suspension',
+      'suspended',
+      'in_force',
+      { decision: { type: 'suspension', signed: true } },
+      'DECISION_REQUIRED',
+    ],
+    [
+      'closing an approval in force that nothing superseded',
+      'in_force',
+      'closed',
+      { supersededBy: null },
+      'NOT_SUPERSEDED',
+    ],
     [
       'closing a decommissioned system before disposal is verified',
       'decommissioned',
@@ -150,6 +203,23 @@ describe('guards refuse with a reason', () => {
   ];
   it.each(cases)('%s', (_name, from, to, over, code) => {
     expect(canTransition(from, to, { ...permissive, ...over })).toMatchObject({ ok: false, code });
+  });
+
+  it('which decisions may be issued where, and the step each one makes', () => {
+    expect(decisionsIn('decision_pending').sort()).toEqual(
+      ['approval_to_test', 'full_approval', 'interim_approval', 'refusal'].sort(),
+    );
+    expect(decisionsIn('in_force').sort()).toEqual(['amendment', 'suspension', 'withdrawal']);
+    expect(decisionsIn('suspended').sort()).toEqual(['reinstatement', 'withdrawal']);
+    expect(decisionsIn('under_review')).toEqual([]);
+    // Each effect is a step the graph allows, taken by that decision.
+    for (const [from, effects] of Object.entries(DECISION_EFFECTS)) {
+      for (const [type, to] of Object.entries(effects)) {
+        if (to) {
+          expect(ALLOWED[from as CaseState], `${type} from ${from}`).toContain(to);
+        }
+      }
+    }
   });
 
   it('a refusal may be decided even with non-compliant requirements', () => {

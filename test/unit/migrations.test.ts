@@ -276,6 +276,53 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('009 widens the decision types keeping signatures, backfills finding history, and retires rather than deletes', async () => {
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database();
+    db.run('PRAGMA foreign_keys = ON');
+    migrate(db, MIGRATIONS.slice(0, 8));
+    db.run(
+      "INSERT INTO systems (id, ref, name, phase, mode, created_at, updated_at) VALUES ('s', 'S', 'N', 'operational', 'dedicated', 'x', 'x')",
+    );
+    db.run("INSERT INTO catalogues (id, version, json, imported_at) VALUES ('c', '1', '{}', 'x')");
+    db.run(
+      "INSERT INTO cases (id, ref, system_id, type, state, title, catalogue_id, catalogue_version, created_at, updated_at) VALUES ('k', 'K', 's', 'initial', 'in_force', 't', 'c', '1', 'x', 'x')",
+    );
+    const decision = (id: string, type: string) =>
+      db.run(
+        `INSERT INTO decisions (id, ref, case_id, type, levels, mode, sites, interconnections, valid_to, accepted_risks, dossier_sha256, language, signer_subject, signer_fingerprint, signed_at, pdf_blob, pdf_sha256, created_at, created_by)
+         VALUES ('${id}', '${id}', 'k', '${type}', '[]', 'dedicated', '[]', '[]', '2029-01-01', '[]', 'h', 'da', 'CN=Anne', 'f1', 't', 'b', 'p', 'x', 'Anne')`,
+      );
+    decision('d1', 'full_approval');
+    expect(() => decision('d0', 'reinstatement')).toThrow(/CHECK/);
+    db.run(
+      "INSERT INTO decision_signatures (decision_id, seq, field, signer_subject, signer_fingerprint, signed_at, signed_by) VALUES ('d1', 1, 'Signature1', 'CN=Anne', 'f1', 't', 'Anne')",
+    );
+    db.run(
+      "INSERT INTO findings (id, case_id, kind, severity, title, status, created_at, updated_at) VALUES ('f', 'k', 'finding', 'major', 'T', 'in_progress', '2026-02-01', '2026-02-02')",
+    );
+    expect(migrate(db, MIGRATIONS.slice(0, 9))).toBe(9);
+    // The signatures survive the rebuild of their table; the new types are accepted.
+    expect(db.exec('SELECT decision_id, signed_by FROM decision_signatures')[0]?.values).toEqual([
+      ['d1', 'Anne'],
+    ]);
+    expect(db.exec("SELECT valid_to FROM decisions WHERE id = 'd1'")[0]?.values).toEqual([
+      ['2029-01-01'],
+    ]);
+    decision('d2', 'reinstatement');
+    decision('d3', 'amendment');
+    expect(() => decision('d4', 'approved')).toThrow(/CHECK/);
+    expect(() => db.run("DELETE FROM cases WHERE id = 'k'")).toThrow(/FOREIGN KEY/);
+    // A finding's history starts with the status it had.
+    expect(
+      db.exec('SELECT finding_id, from_status, to_status, at FROM finding_events')[0]?.values,
+    ).toEqual([['f', null, 'in_progress', '2026-02-01']]);
+    expect(db.exec('SELECT retired_at FROM sites')).toEqual([]);
+    expect(db.exec('SELECT outcome, closed_on FROM records')).toEqual([]);
+    expect(() => checkIntegrity(db)).not.toThrow();
+    db.close();
+  });
+
   it('refuses a database from a newer build', async () => {
     const SQL = await loadSqlJs();
     const db = new SQL.Database();

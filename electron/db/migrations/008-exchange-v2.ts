@@ -1,5 +1,23 @@
 import type { Database } from 'sql.js';
-import { suggestPrefix } from '../../../shared/references';
+
+/** The organisation's initials as a reference prefix (frozen here, as this migration shipped). */
+function initials(organisation: string): string {
+  const words = organisation
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase()
+    .replace(/Æ/g, 'AE')
+    .replace(/Ø/g, 'O')
+    .replace(/Å/g, 'A')
+    .split(/[^A-Z0-9]+/)
+    .filter(Boolean);
+  let prefix = words.map((w) => w[0]).join('');
+  if (prefix.length < 2) {
+    prefix = (words[0] ?? '').slice(0, 4);
+  }
+  prefix = prefix.replace(/^[0-9]+/, '').slice(0, 10);
+  return /^[A-Z][A-Z0-9]{1,9}$/.test(prefix) ? prefix : 'AWB';
+}
 
 /**
  * The exchange, version 2:
@@ -67,7 +85,7 @@ export const m008ExchangeV2 = {
     )[0]?.values[0]?.[0];
     if (typeof organisation === 'string') {
       db.run("INSERT OR IGNORE INTO vault_meta (key, value) VALUES ('ref_prefix', ?)", [
-        suggestPrefix(organisation),
+        initials(organisation),
       ]);
     }
   },

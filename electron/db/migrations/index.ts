@@ -11,6 +11,7 @@ import { m005Decisions } from './005-decisions';
 import { m006Exchange } from './006-exchange';
 import { m007Signatures } from './007-signatures';
 import { m008ExchangeV2 } from './008-exchange-v2';
+import { m009DayTwo } from './009-day-two';
 
 export interface Migration {
   version: number;
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m006Exchange,
   m007Signatures,
   m008ExchangeV2,
+  m009DayTwo,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -40,6 +40,9 @@ CREATE INDEX exchange_case ON exchange_log (case_id);
 -- index exchange_log_sha256 on exchange_log
 CREATE INDEX exchange_log_sha256 ON exchange_log (sha256);
 
+-- index finding_events_finding on finding_events
+CREATE INDEX finding_events_finding ON finding_events (finding_id);
+
 -- index findings_case on findings
 CREATE INDEX findings_case ON findings (case_id);
 
@@ -51,6 +54,9 @@ CREATE INDEX interconnections_system ON interconnections (system_id);
 
 -- index records_follow_up on records
 CREATE INDEX records_follow_up ON records (follow_up_due);
+
+-- index records_status on records
+CREATE INDEX records_status ON records (status);
 
 -- index risk_acceptances_risk on risk_acceptances
 CREATE INDEX risk_acceptances_risk ON risk_acceptances (risk_id);
@@ -87,7 +93,7 @@ CREATE TABLE approved_products (
         expires_on TEXT,
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
-      ) STRICT;
+      , retired_at TEXT) STRICT;
 
 -- table audit_log on audit_log
 CREATE TABLE audit_log (
@@ -103,6 +109,17 @@ CREATE TABLE audit_log (
         changes TEXT NOT NULL,
         prev_hash TEXT NOT NULL,
         hash TEXT NOT NULL UNIQUE
+      ) STRICT;
+
+-- table case_disposals on case_disposals
+CREATE TABLE case_disposals (
+        case_id TEXT PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
+        verified_by TEXT NOT NULL,
+        method TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        verified_on TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        recorded_by TEXT NOT NULL
       ) STRICT;
 
 -- table case_exchange on case_exchange
@@ -199,7 +216,7 @@ CREATE TABLE components (
         approved_product_id TEXT REFERENCES approved_products(id) ON DELETE SET NULL,
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
-      ) STRICT;
+      , retired_at TEXT) STRICT;
 
 -- table decision_signatures on decision_signatures
 CREATE TABLE decision_signatures (
@@ -215,11 +232,11 @@ CREATE TABLE decision_signatures (
       ) STRICT;
 
 -- table decisions on decisions
-CREATE TABLE decisions (
+CREATE TABLE "decisions" (
         id TEXT PRIMARY KEY,
         ref TEXT NOT NULL UNIQUE,
         case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE RESTRICT,
-        type TEXT NOT NULL CHECK (type IN ('full_approval','interim_approval','approval_to_test','refusal','suspension','withdrawal')),
+        type TEXT NOT NULL CHECK (type IN ('full_approval','interim_approval','approval_to_test','refusal','suspension','withdrawal','reinstatement','amendment')),
         levels TEXT NOT NULL,
         mode TEXT NOT NULL,
         sites TEXT NOT NULL,
@@ -235,10 +252,10 @@ CREATE TABLE decisions (
         pdf_blob TEXT NOT NULL,
         pdf_sha256 TEXT NOT NULL,
         created_at TEXT NOT NULL,
-        created_by TEXT NOT NULL
-      , signatures_required INTEGER NOT NULL DEFAULT 1
-        CHECK (signatures_required IN (1, 2)), status TEXT NOT NULL DEFAULT 'issued'
-        CHECK (status IN ('awaiting_countersignature', 'issued'))) STRICT;
+        created_by TEXT NOT NULL,
+        signatures_required INTEGER NOT NULL DEFAULT 1 CHECK (signatures_required IN (1, 2)),
+        status TEXT NOT NULL DEFAULT 'issued' CHECK (status IN ('awaiting_countersignature', 'issued'))
+      ) STRICT;
 
 -- table documents on documents
 CREATE TABLE documents (
@@ -307,6 +324,17 @@ CREATE TABLE exchange_log (
         actor TEXT NOT NULL
       , seq INTEGER, marking TEXT NOT NULL DEFAULT '') STRICT;
 
+-- table finding_events on finding_events
+CREATE TABLE finding_events (
+        seq INTEGER PRIMARY KEY,
+        finding_id TEXT NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
+        from_status TEXT,
+        to_status TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT '',
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL
+      ) STRICT;
+
 -- table findings on findings
 CREATE TABLE findings (
         id TEXT PRIMARY KEY,
@@ -340,7 +368,7 @@ CREATE TABLE interconnections (
         valid_until TEXT,
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
-      ) STRICT;
+      , retired_at TEXT) STRICT;
 
 -- table organisations on organisations
 CREATE TABLE organisations (
@@ -351,7 +379,7 @@ CREATE TABLE organisations (
         contact TEXT NOT NULL DEFAULT '',
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
-      ) STRICT;
+      , retired_at TEXT) STRICT;
 
 -- table people on people
 CREATE TABLE people (
@@ -362,7 +390,7 @@ CREATE TABLE people (
         briefed_on TEXT,
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
-      ) STRICT;
+      , retired_at TEXT) STRICT;
 
 -- table record_attachments on record_attachments
 CREATE TABLE record_attachments (
@@ -401,7 +429,7 @@ CREATE TABLE records (
         notes TEXT NOT NULL DEFAULT '',
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
-      ) STRICT;
+      , outcome TEXT NOT NULL DEFAULT '', closed_on TEXT) STRICT;
 
 -- table risk_acceptances on risk_acceptances
 CREATE TABLE risk_acceptances (
@@ -537,7 +565,7 @@ CREATE TABLE sites (
         next_inspection TEXT,
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
-      ) STRICT;
+      , retired_at TEXT) STRICT;
 
 -- table system_levels on system_levels
 CREATE TABLE system_levels (
