@@ -167,8 +167,7 @@ const decidedBy =
     c.decision?.type === type && c.decision.signed
       ? ok
       : { ok: false, code: 'DECISION_REQUIRED', params: { type } };
-const superseded: Guard = (c) =>
-  c.supersededBy ? ok : { ok: false, code: 'NOT_SUPERSEDED' };
+const superseded: Guard = (c) => (c.supersededBy ? ok : { ok: false, code: 'NOT_SUPERSEDED' });
 
 const all =
   (...guards: Guard[]): Guard =>

@@ -416,9 +416,11 @@ export const en = {
   'refusal.DECISION_APPROVING': 'The decision approves the system.',
   'refusal.STILL_VALID': 'The approval is still valid.',
   'refusal.DISPOSAL_NOT_VERIFIED': 'Disposal has not been verified.',
-  'refusal.DECISION_REQUIRED': 'This step is taken by a signed decision ({type}) issued on the case.',
-  'refusal.NOT_SUPERSEDED': 'An approval is closed only when a newer one for the system takes force.',
-  'refusal.DECISION_NOT_HERE': 'This decision cannot be issued in the case\'s present state.',
+  'refusal.DECISION_REQUIRED':
+    'This step is taken by a signed decision ({type}) issued on the case.',
+  'refusal.NOT_SUPERSEDED':
+    'An approval is closed only when a newer one for the system takes force.',
+  'refusal.DECISION_NOT_HERE': "This decision cannot be issued in the case's present state.",
   'refusal.AWAITING_COUNTERSIGNATURE': 'A decision on the case still awaits its countersignature.',
   'cases.new': 'New case',
   'cases.create': 'Open the case',

@@ -75,8 +75,7 @@ const inForce = (systemId: string) =>
   services.cases
     .listCases()
     .filter(
-      (c) =>
-        c.systemId === systemId && ['in_force', 'reaccreditation_due'].includes(c.state),
+      (c) => c.systemId === systemId && ['in_force', 'reaccreditation_due'].includes(c.state),
     );
 
 describe('after the first approval', () => {
@@ -85,9 +84,10 @@ describe('after the first approval', () => {
     const caseId = await approved(systemId);
     const { cases, decisions, signing } = services;
     // A bare state change is refused: a suspension is a decision of its own.
-    await expect(cases.transition(caseId, 'suspended', 'Clearances lapsed')).rejects.toMatchObject(
-      { code: 'TRANSITION_REFUSED', details: { reason: 'DECISION_REQUIRED' } },
-    );
+    await expect(cases.transition(caseId, 'suspended', 'Clearances lapsed')).rejects.toMatchObject({
+      code: 'TRANSITION_REFUSED',
+      details: { reason: 'DECISION_REQUIRED' },
+    });
     // Not every decision fits every state.
     await expect(
       decisions.issueDecision(caseId, { type: 'reinstatement', identityId, reason: 'Early' }),
