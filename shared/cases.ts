@@ -13,6 +13,15 @@ export const ITEM_STATUSES = [
   'compensated',
 ] as const;
 export const VERDICTS = ['none', 'agreed', 'disagreed'] as const;
+/** Why a requirement holds a case back (see the case service's blockers). */
+export const BLOCKERS = [
+  'not_assessed',
+  'no_statement',
+  'no_justification',
+  'no_verdict',
+  'no_cover',
+] as const;
+export type Blocker = (typeof BLOCKERS)[number];
 export const FINDING_SEVERITIES = ['critical', 'major', 'minor', 'observation'] as const;
 export const FINDING_STATUSES = [
   'open',

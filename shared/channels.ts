@@ -49,6 +49,7 @@ export const INVOKE_CHANNELS = [
   'cases:create',
   'cases:get',
   'cases:updateItem',
+  'cases:updateItems',
   'cases:transition',
   'cases:addFinding',
   'cases:setFindingStatus',

@@ -10,6 +10,7 @@ import { PACKAGE_KINDS, TRUST_ROLES } from './exchange';
 import { REF_PREFIX } from './references';
 import { DomainSchema, SchemeSchema } from './classification';
 import {
+  BLOCKERS,
   CaseFilter,
   CaseInput,
   EvidenceMeta,
@@ -314,6 +315,7 @@ export const CaseDetailSchema = z.object({
     }),
   ),
   missing: z.array(z.string()),
+  blockers: z.array(z.object({ requirementId: z.string(), problem: z.enum(BLOCKERS) })),
   unaccepted: z.array(z.string()),
   next: z.array(
     z.object({
@@ -806,6 +808,16 @@ export const contract = {
       .object({ caseId: z.string().uuid(), requirementId: z.string().max(20), update: ItemUpdate })
       .strict(),
     z.object({ updated: z.literal(true) }).strict(),
+  ),
+  'cases:updateItems': invoke(
+    z
+      .object({
+        caseId: z.string().uuid(),
+        requirementIds: z.array(z.string().max(20)).min(1).max(2000),
+        update: ItemUpdate,
+      })
+      .strict(),
+    z.object({ updated: z.number().int() }).strict(),
   ),
   'cases:transition': invoke(
     z

@@ -11,6 +11,8 @@ export const ConditionInput = z
     text: z.string().trim().min(3).max(2000),
     dueDate: IsoDate.nullable().optional(),
     owner: z.string().max(200).default(''),
+    /** The requirement the condition answers (it then covers that requirement as an accepted risk would). */
+    requirementId: z.string().trim().max(20).nullable().optional(),
   })
   .strict();
 

@@ -88,8 +88,14 @@ export interface TransitionContext {
   /** What the completeness check still misses (empty when complete). */
   missing: string[];
   openFindings: number;
-  /** Non-compliant requirements that have no accepted residual risk. */
+  /**
+   * Requirements found wanting (non-compliant, partially compliant where the approval policy
+   * says so, or judged otherwise by the accreditor) with neither an accepted residual risk nor a
+   * condition of the decision.
+   */
   unacceptedNonCompliant: number;
+  /** Requirements still without the accreditor's verdict, where the approval policy needs one. */
+  withoutVerdict?: string[];
   decision: { type: DecisionType; signed: boolean } | null;
   /** YYYY-MM-DD of the decision's end of validity, and today. */
   validTo: string | null;
@@ -114,7 +120,8 @@ export type RefusalCode =
   | 'STILL_VALID'
   | 'DISPOSAL_NOT_VERIFIED'
   | 'DECISION_REQUIRED'
-  | 'NOT_SUPERSEDED';
+  | 'NOT_SUPERSEDED'
+  | 'VERDICTS_MISSING';
 
 export type Verdict =
   { ok: true } | { ok: false; code: RefusalCode; params?: Record<string, string> };
@@ -167,6 +174,10 @@ const decidedBy =
     c.decision?.type === type && c.decision.signed
       ? ok
       : { ok: false, code: 'DECISION_REQUIRED', params: { type } };
+const judged: Guard = (c) =>
+  (c.withoutVerdict ?? []).length === 0
+    ? ok
+    : { ok: false, code: 'VERDICTS_MISSING', params: { count: String(c.withoutVerdict?.length) } };
 const superseded: Guard = (c) => (c.supersededBy ? ok : { ok: false, code: 'NOT_SUPERSEDED' });
 
 const all =
@@ -202,12 +213,12 @@ export const TRANSITIONS: Readonly<Partial<Record<CaseState, Partial<Record<Case
     under_review: {
       verification: accreditor,
       awaiting_remediation: all(accreditor, findingsIssued),
-      decision_pending: accreditor,
+      decision_pending: all(accreditor, judged),
     },
     verification: {
       under_review: accreditor,
       awaiting_remediation: all(accreditor, findingsIssued),
-      decision_pending: accreditor,
+      decision_pending: all(accreditor, judged),
     },
     awaiting_remediation: { under_review: accreditor, verification: accreditor },
     decision_pending: { decided: all(accreditor, signedDecision), under_review: accreditor },

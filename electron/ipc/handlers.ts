@@ -127,6 +127,9 @@ export const handlers: HandlerTable = {
     await ctx.cases.updateItem(input.caseId, input.requirementId, input.update);
     return { updated: true };
   },
+  'cases:updateItems': async (input, ctx) => ({
+    updated: await ctx.cases.updateItems(input.caseId, input.requirementIds, input.update),
+  }),
   'cases:transition': async (input, ctx) => {
     await ctx.cases.transition(input.caseId, input.to, input.reason);
     return { state: input.to };

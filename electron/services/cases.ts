@@ -18,6 +18,7 @@ import {
   type CatalogueDiff,
 } from '../../shared/catalogue';
 import type {
+  Blocker,
   FINDING_SEVERITIES,
   FINDING_STATUSES,
   ITEM_STATUSES,
@@ -46,7 +47,7 @@ import {
 import { newRef } from '../db/refs';
 import { optional, queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
-import { validityPolicy } from './policy';
+import { approvalPolicy, validityPolicy } from './policy';
 import { today, type RegisterService } from './register';
 import type { RiskService } from './risks';
 import { namedRead } from '../vault/blobs';
@@ -69,6 +70,12 @@ const s = text;
 const n = optional;
 
 /** How the history names the workbench when it takes a step itself (time, supersession). */
+const MISSING_TEXT: Partial<Record<Blocker, string>> = {
+  not_assessed: 'not assessed',
+  no_statement: 'no statement',
+  no_justification: 'not applicable without justification',
+};
+
 export const WORKBENCH = 'Accreditation Workbench';
 
 /** A state change and its line in the case's history, inside the caller's vault change. */
@@ -289,23 +296,41 @@ export class CaseService {
 
   /** What the completeness check still misses, item by item. */
   missing(caseId: string): string[] {
-    return all(
+    return this.blockers(caseId)
+      .filter((b) => b.problem !== 'no_verdict' && b.problem !== 'no_cover')
+      .map((b) => `${b.requirementId}: ${MISSING_TEXT[b.problem]}`);
+  }
+
+  /**
+   * Everything that holds the case back, requirement by requirement: the owner's answers the
+   * completeness check misses, the accreditor's verdicts the approval policy asks for, and the
+   * requirements found wanting that neither an accepted risk nor a condition covers.
+   */
+  blockers(caseId: string, unaccepted?: string[]): { requirementId: string; problem: Blocker }[] {
+    const policy = approvalPolicy();
+    const found: { requirementId: string; problem: Blocker }[] = [];
+    for (const r of all(
       this.db,
-      'SELECT requirement_id, status, statement, justification FROM checklist_items WHERE case_id = ? ORDER BY position',
+      'SELECT requirement_id, status, statement, justification, verdict FROM checklist_items WHERE case_id = ? ORDER BY position',
       [caseId],
-    ).flatMap((r) => {
-      const id = s(r.requirement_id);
-      if (s(r.status) === 'not_assessed') {
-        return [`${id}: not assessed`];
+    )) {
+      const requirementId = s(r.requirement_id);
+      const status = s(r.status);
+      if (status === 'not_assessed') {
+        found.push({ requirementId, problem: 'not_assessed' });
+      } else if (s(r.statement).trim() === '') {
+        found.push({ requirementId, problem: 'no_statement' });
+      } else if (status === 'not_applicable' && s(r.justification).trim() === '') {
+        found.push({ requirementId, problem: 'no_justification' });
       }
-      if (s(r.statement).trim() === '') {
-        return [`${id}: no statement`];
+      if (policy.verdictOnEveryRequirement && s(r.verdict) === 'none') {
+        found.push({ requirementId, problem: 'no_verdict' });
       }
-      if (s(r.status) === 'not_applicable' && s(r.justification).trim() === '') {
-        return [`${id}: not applicable without justification`];
-      }
-      return [];
-    });
+    }
+    for (const requirementId of unaccepted ?? this.risks.unacceptedNonCompliant(caseId)) {
+      found.push({ requirementId, problem: 'no_cover' });
+    }
+    return found;
   }
 
   /** The facts the lifecycle guards look at, as they stand now. */
@@ -337,6 +362,9 @@ export class CaseService {
       role: this.vault().actor.role,
       reason,
       missing: this.missing(caseId),
+      withoutVerdict: this.blockers(caseId, [])
+        .filter((b) => b.problem === 'no_verdict')
+        .map((b) => b.requirementId),
       openFindings,
       unacceptedNonCompliant: unaccepted,
       decision: decision
@@ -422,6 +450,7 @@ export class CaseService {
       progress: [...byArea.values()],
       items,
       missing: ctx.missing,
+      blockers: this.blockers(id, unaccepted),
       unaccepted,
       next: nextStates(state).map((to) => ({
         to,
@@ -476,30 +505,27 @@ export class CaseService {
 
   /** The owner answers (status, statement, justification); the accreditor judges (verdict, comment). */
   async updateItem(caseId: string, requirementId: string, raw: unknown): Promise<void> {
+    await this.updateItems(caseId, [requirementId], raw);
+  }
+
+  /**
+   * One update applied to several checklist items in one change (the bulk toolbar, the CLI's
+   * CSV): each item is checked as alone, and nothing is written if any is refused.
+   */
+  async updateItems(caseId: string, requirementIds: string[], raw: unknown): Promise<number> {
     const update = ItemUpdate.parse(raw);
     const role = this.vault().actor.role;
-    if (
-      (update.verdict !== undefined || update.assessorComment !== undefined) &&
-      role !== 'accreditor'
-    ) {
-      throw new AppError('VALIDATION_FAILED', 'Only an accreditor gives verdicts', {
-        issues: [{ path: ['verdict'], message: 'accreditor only' }],
-      });
-    }
-    const current = all(
-      this.db,
-      'SELECT * FROM checklist_items WHERE case_id = ? AND requirement_id = ?',
-      [caseId, requirementId],
-    )[0];
-    if (!current) {
-      throw new AppError('NOT_FOUND', 'No such checklist item');
-    }
-    const state = s(this.caseRow(caseId).state) as CaseState;
-    const may = editable(state, role);
     const answering = ['status', 'statement', 'justification'].some(
       (k) => (update as Record<string, unknown>)[k] !== undefined,
     );
     const judging = update.verdict !== undefined || update.assessorComment !== undefined;
+    if (judging && role !== 'accreditor') {
+      throw new AppError('VALIDATION_FAILED', 'Only an accreditor gives verdicts', {
+        issues: [{ path: ['verdict'], message: 'accreditor only' }],
+      });
+    }
+    const state = s(this.caseRow(caseId).state) as CaseState;
+    const may = editable(state, role);
     if ((answering && !may.answers) || (judging && !may.verdicts)) {
       throw new AppError('ITEM_LOCKED', 'The checklist item cannot change in this state', {
         state,
@@ -513,35 +539,59 @@ export class CaseService {
       verdict: 'verdict',
       assessorComment: 'assessor_comment',
     };
-    const changes: Record<string, unknown> = {};
-    for (const [key, column] of Object.entries(columns)) {
+    const given = Object.entries(columns).flatMap(([key, column]) => {
       const value = (update as Record<string, string | undefined>)[key];
-      if (value !== undefined && value !== s(current[column])) {
-        changes[key] = [s(current[column]), value];
+      return value === undefined ? [] : [{ key, column, value }];
+    });
+    const changed: { requirementId: string; changes: Record<string, unknown> }[] = [];
+    for (const requirementId of new Set(requirementIds)) {
+      const current = all(
+        this.db,
+        'SELECT * FROM checklist_items WHERE case_id = ? AND requirement_id = ?',
+        [caseId, requirementId],
+      )[0];
+      if (!current) {
+        throw new AppError('NOT_FOUND', `No such checklist item: ${requirementId}`);
+      }
+      const changes: Record<string, unknown> = {};
+      for (const { key, column, value } of given) {
+        if (value !== s(current[column])) {
+          changes[key] = [s(current[column]), value];
+        }
+      }
+      if (Object.keys(changes).length > 0) {
+        changed.push({ requirementId, changes });
       }
     }
-    if (Object.keys(changes).length === 0) {
-      return;
+    if (changed.length === 0) {
+      return 0;
     }
     await this.vault().change(
       {
         action: 'checklist.update',
         entityType: 'case',
         entityId: caseId,
-        changes: { requirementId, ...changes },
+        changes:
+          changed.length === 1
+            ? { requirementId: changed[0]!.requirementId, ...changed[0]!.changes }
+            : {
+                requirementIds: changed.map((c) => c.requirementId),
+                set: Object.fromEntries(given.map((g) => [g.key, g.value])),
+              },
       },
       (db) => {
-        for (const [key, column] of Object.entries(columns)) {
-          const value = (update as Record<string, string | undefined>)[key];
-          if (value !== undefined) {
+        const at = new Date().toISOString();
+        for (const { requirementId } of changed) {
+          for (const { column, value } of given) {
             db.run(
               `UPDATE checklist_items SET ${column} = ?, updated_at = ? WHERE case_id = ? AND requirement_id = ?`,
-              [value, new Date().toISOString(), caseId, requirementId],
+              [value, at, caseId, requirementId],
             );
           }
         }
       },
     );
+    return changed.length;
   }
 
   /** Moves a case to another state when the lifecycle allows it; otherwise says why not. */

@@ -774,6 +774,12 @@ export class DecisionService {
    * conditions. A decision that needs four eyes waits for its countersignature (the letter
    * reserves the box for it); any other moves the case to "decided".
    */
+  /** Requirements found wanting that neither an accepted risk nor this decision's conditions cover. */
+  private uncovered(caseId: string, input: ReturnType<typeof DecisionInput.parse>): string[] {
+    const conditioned = new Set(input.conditions.map((c) => c.requirementId).filter(Boolean));
+    return this.risks.unacceptedNonCompliant(caseId).filter((id) => !conditioned.has(id));
+  }
+
   async issueDecision(
     caseId: string,
     raw: unknown,
@@ -797,7 +803,7 @@ export class DecisionService {
     }
     const verdict = effect
       ? canTransition(detail.state, effect, {
-          ...this.cases.transitionContext(caseId, input.reason),
+          ...this.cases.transitionContext(caseId, input.reason, this.uncovered(caseId, input)),
           decision: { type: input.type, signed: true },
         })
       : ({ ok: true } as const);
@@ -922,10 +928,11 @@ export class DecisionService {
         for (const c of input.conditions) {
           db.run(
             `INSERT INTO findings (id, case_id, requirement_id, kind, severity, title, description, recommended_action, owner, due_date, status, created_at, updated_at)
-             VALUES (?, ?, NULL, 'condition', 'major', ?, ?, '', ?, ?, 'open', ?, ?)`,
+             VALUES (?, ?, ?, 'condition', 'major', ?, ?, '', ?, ?, 'open', ?, ?)`,
             [
               randomUUID(),
               caseId,
+              c.requirementId || null,
               c.text.slice(0, 300),
               `${ref}: ${c.text}`,
               c.owner,

@@ -631,6 +631,9 @@ export async function seedDemoCases(
   };
   const walk = async (caseId: string, states: CaseState[]) => {
     for (const state of states) {
+      if (state === 'decision_pending') {
+        await judgeAll(cases, caseId);
+      }
       await cases.transition(caseId, state, `Demo: moved to ${state.replace(/_/g, ' ')}`);
     }
   };
@@ -699,6 +702,18 @@ export async function seedDemoCases(
   const cancelled = await cases.createCase({ systemId: byRef('SYS-012'), type: 'decommissioning' });
   await walk(cancelled, ['cancelled']);
   return { cases: 6 };
+}
+
+/** The accreditor agrees with the owner on every requirement of a case under review. */
+async function judgeAll(cases: VaultServices['cases'], caseId: string): Promise<void> {
+  const detail = cases.getCase(caseId);
+  const ids = detail.items.filter((i) => i.verdict === 'none').map((i) => i.requirementId);
+  if (ids.length > 0) {
+    await cases.updateItems(caseId, ids, {
+      verdict: 'agreed',
+      assessorComment: 'Gennemgået og verificeret mod dokumentationen.',
+    });
+  }
 }
 
 /**
@@ -934,6 +949,13 @@ export async function seedDemoDecision(
     reason:
       'Systemet opfylder kravene i kravkataloget; de anførte restrisici er vurderet og accepteret.',
     conditions: [
+      // Each requirement met only in part is answered by a condition (the approval policy).
+      ...services.risks.unacceptedNonCompliant(pending.id).map((requirementId) => ({
+        text: `${requirementId} bringes i fuld overensstemmelse med kravet`,
+        dueDate: addMonths(today(), 6),
+        owner: 'Systemejer',
+        requirementId,
+      })),
       {
         text: 'Patchvinduet nedbringes til 30 dage',
         dueDate: addMonths(today(), 6),
@@ -1079,6 +1101,9 @@ export async function seedDemoExchange(
   // The authority's side: received, assessed, decided and answered.
   await a.exchange.importPackage(submission.file, { expect: 'submission' });
   for (const to of ['intake', 'under_review', 'decision_pending'] as const) {
+    if (to === 'decision_pending') {
+      await judgeAll(a.cases, caseId);
+    }
     await a.cases.transition(caseId, to, 'Demo: sagen behandles.');
   }
   await a.decisions.issueDecision(caseId, {

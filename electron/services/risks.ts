@@ -33,6 +33,7 @@ import {
 } from '../../shared/risk';
 import { newRef } from '../db/refs';
 import { optional, queryRows, text } from '../db/query';
+import { approvalPolicy } from './policy';
 import type { Vault } from '../vault/vault';
 import { today } from './register';
 
@@ -694,9 +695,23 @@ export class RiskService {
         .filter((r) => r.acceptance.status === 'accepted')
         .flatMap((r) => r.requirementIds),
     );
+    // A condition of the decision, tied to the requirement, covers it as an accepted risk does.
+    for (const f of all(
+      this.db,
+      "SELECT requirement_id FROM findings WHERE case_id = ? AND kind = 'condition' AND requirement_id IS NOT NULL",
+      [caseId],
+    )) {
+      covered.add(s(f.requirement_id));
+    }
+    const wanting = approvalPolicy().partialNeedsRiskOrCondition
+      ? "('non_compliant', 'partially')"
+      : "('non_compliant')";
+    // Found wanting: the owner says so, or the accreditor disagrees with a claim that it is met.
     return all(
       this.db,
-      "SELECT requirement_id FROM checklist_items WHERE case_id = ? AND status = 'non_compliant' ORDER BY position",
+      `SELECT requirement_id FROM checklist_items WHERE case_id = ?
+         AND (status IN ${wanting} OR (verdict = 'disagreed' AND status <> 'not_assessed'))
+       ORDER BY position`,
       [caseId],
     )
       .map((r) => s(r.requirement_id))

@@ -104,6 +104,17 @@ test('walk a case from draft to decision pending in the UI', async ({ gate, vaul
   await expect(page.getByTestId('case-state')).toHaveText('Afventer udbedring');
   await page.getByLabel('Begrundelse (registreres med skridtet)').fill('Udbedring modtaget');
   await page.getByTestId('move-under_review').click();
+  // The approval policy: every requirement has the accreditor's verdict before the decision.
+  await expect(page.getByTestId('move-decision_pending')).toBeDisabled();
+  await expect(page.getByTestId('blockers')).toContainText('ingen vurdering fra godkenderen');
+  await page.getByRole('tab', { name: 'Tjekliste' }).click();
+  await page.getByText('Det, der holder sagen tilbage (62)').click();
+  await page.getByTestId('blocker').first().getByRole('button').click();
+  await expect(page.getByTestId('checklist-item').nth(1)).toBeFocused();
+  await page.getByLabel('Vælg alle viste').check();
+  await page.getByLabel('Vurdering for de valgte').selectOption('agreed');
+  await page.getByTestId('bulk-toolbar').getByRole('button').click();
+  await expect(page.getByTestId('blockers')).toHaveText('Intet holder sagen tilbage.');
   await page.getByLabel('Begrundelse (registreres med skridtet)').fill('Indstilling skrevet');
   await page.getByTestId('move-decision_pending').click();
   await expect(page.getByTestId('case-state')).toHaveText('Afventer afgørelse');

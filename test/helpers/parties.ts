@@ -71,3 +71,13 @@ export async function answerAll(
     });
   }
 }
+
+/** The accreditor's verdict on every checklist item of a case (agreed, unless told otherwise). */
+export async function judgeAll(
+  services: Pick<VaultServices, 'cases'>,
+  caseId: string,
+  verdict: 'agreed' | 'disagreed' = 'agreed',
+): Promise<void> {
+  const ids = services.cases.getCase(caseId).items.map((i) => i.requirementId);
+  await services.cases.updateItems(caseId, ids, { verdict });
+}

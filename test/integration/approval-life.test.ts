@@ -11,7 +11,7 @@ import { today } from '../../electron/services/register';
 import { Vault } from '../../electron/vault/vault';
 import { addMonths } from '../../shared/risk';
 import { tempFolder } from '../helpers/context';
-import { answerAll } from '../helpers/parties';
+import { answerAll, judgeAll } from '../helpers/parties';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
 
 const folder = tempFolder('awb-approval-life-');
@@ -57,9 +57,7 @@ async function approved(
   for (const to of ['submitted', 'intake', 'under_review'] as const) {
     await cases.transition(caseId, to, `to ${to}`);
   }
-  for (const item of cases.getCase(caseId).items) {
-    await cases.updateItem(caseId, item.requirementId, { verdict: 'agreed' });
-  }
+  await judgeAll(services, caseId);
   await cases.transition(caseId, 'decision_pending', 'Reviewed');
   await decisions.issueDecision(caseId, {
     type: 'full_approval',

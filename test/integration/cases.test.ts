@@ -7,6 +7,7 @@ import type { RegisterService } from '../../electron/services/register';
 import { Uploads } from '../../electron/services/uploads';
 import { Vault } from '../../electron/vault/vault';
 import { tempFolder } from '../helpers/context';
+import { judgeAll } from '../helpers/parties';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
 
 let folder: ReturnType<typeof tempFolder>;
@@ -95,6 +96,10 @@ describe('cases', () => {
     await cases.transition(id, 'awaiting_remediation', 'Findings issued');
     await cases.setFindingStatus(finding, 'resolved');
     await cases.transition(id, 'under_review', 'Remediation evidence received');
+    await expect(cases.transition(id, 'decision_pending', 'x')).rejects.toMatchObject({
+      details: { reason: 'VERDICTS_MISSING', count: String(cases.getCase(id).items.length) },
+    });
+    await judgeAll({ cases }, id);
     await cases.transition(id, 'decision_pending', 'Recommendation written');
     await expect(cases.transition(id, 'decided', 'x')).rejects.toMatchObject({
       details: { reason: 'DECISION_MISSING' },

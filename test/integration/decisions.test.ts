@@ -16,6 +16,7 @@ import { citedDossier } from '../../shared/dossier';
 import { addMonths } from '../../shared/risk';
 import { tempFolder } from '../helpers/context';
 import { nssStore } from '../helpers/pki';
+import { judgeAll } from '../helpers/parties';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
 
 let folder: ReturnType<typeof tempFolder>;
@@ -70,6 +71,9 @@ async function caseInDecisionPending(): Promise<{ systemId: string; caseId: stri
     });
   }
   for (const to of ['submitted', 'intake', 'under_review', 'decision_pending'] as const) {
+    if (to === 'decision_pending') {
+      await judgeAll(services, caseId);
+    }
     await services.cases.transition(caseId, to, `to ${to}`);
   }
   return { systemId, caseId };

@@ -18,7 +18,7 @@ import { citedDossier } from '../../shared/dossier';
 import { addMonths } from '../../shared/risk';
 import { tempFolder } from '../helpers/context';
 import { craftPackage, manifestFor, remark, repack } from '../helpers/packages';
-import { answerAll, introduce, makeParty, type Party } from '../helpers/parties';
+import { answerAll, introduce, makeParty, type Party, judgeAll } from '../helpers/parties';
 
 const work = tempFolder('awb-exchange-');
 let owner: Party;
@@ -207,6 +207,9 @@ describe('the round trip', () => {
   it('the authority decides (four eyes) and answers; the owner takes every step through its lifecycle', async () => {
     const a = authority.services;
     for (const to of ['intake', 'under_review', 'decision_pending'] as const) {
+      if (to === 'decision_pending') {
+        await judgeAll(a, caseId);
+      }
       await a.cases.transition(caseId, to, `to ${to}`);
     }
     await a.cases.updateItem(caseId, 'PER-01', {
@@ -416,6 +419,9 @@ describe('who may send what', () => {
     });
     await authority.services.exchange.importPackage(sent.file);
     for (const to of ['intake', 'under_review', 'decision_pending'] as const) {
+      if (to === 'decision_pending') {
+        await judgeAll(authority.services, id);
+      }
       await authority.services.cases.transition(id, to, `to ${to}`);
     }
     await authority.services.decisions.issueDecision(id, {

@@ -16,6 +16,7 @@ import { addMonths } from '../../shared/risk';
 import { today } from '../../electron/services/register';
 import { tempFolder } from '../helpers/context';
 import { issue, nssStore, pdfsigAccepts, pdfsigReport, type Party } from '../helpers/pki';
+import { judgeAll } from '../helpers/parties';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
 
 const MODULE = '/usr/lib/softhsm/libsofthsm2.so';
@@ -160,6 +161,9 @@ describe('identities on a PKCS#11 token', () => {
       });
     }
     for (const to of ['submitted', 'intake', 'under_review', 'decision_pending'] as const) {
+      if (to === 'decision_pending') {
+        await judgeAll(services, caseId);
+      }
       await services.cases.transition(caseId, to, `to ${to}`);
     }
     const decision = {

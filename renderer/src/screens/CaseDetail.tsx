@@ -87,7 +87,16 @@ function Transitions({ detail, onMoved }: { detail: Detail; onMoved: () => void 
   );
 }
 
-function Checklist({ detail, onChanged }: { detail: Detail; onChanged: () => void }) {
+function Checklist({
+  detail,
+  onChanged,
+  focus,
+}: {
+  detail: Detail;
+  onChanged: () => void;
+  /** A requirement to bring into view (a blocker's link), with a counter to repeat it. */
+  focus: { id: string; n: number } | null;
+}) {
   const t = useT();
   const language = useLanguage();
   const role = useVault((s) => s.status?.profile?.role ?? 'system_owner');
@@ -96,8 +105,18 @@ function Checklist({ detail, onChanged }: { detail: Detail; onChanged: () => voi
   const [onlyOpen, setOnlyOpen] = useState(false);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [bulk, setBulk] = useState<Status>('compliant');
+  const [bulkVerdict, setBulkVerdict] = useState<(typeof VERDICTS)[number]>('agreed');
   const rows = useRef<Map<string, HTMLElement>>(new Map());
-  const items = detail.items.filter((i) => !onlyOpen || i.status === 'not_assessed');
+  const items = detail.items.filter(
+    (i) => !onlyOpen || (may.answers ? i.status === 'not_assessed' : i.verdict === 'none'),
+  );
+  useEffect(() => {
+    if (focus) {
+      const row = rows.current.get(focus.id);
+      row?.scrollIntoView({ block: 'center' });
+      row?.focus();
+    }
+  }, [focus]);
   const toggle = (id: string) => {
     const next = new Set(selected);
     if (next.has(id)) {
@@ -141,16 +160,17 @@ function Checklist({ detail, onChanged }: { detail: Detail; onChanged: () => voi
   }
 
   async function applyBulk() {
-    for (const id of selected) {
-      await callRaw('cases:updateItem', {
-        caseId: detail.id,
-        requirementId: id,
-        update: { status: bulk },
-      });
+    const r = await callRaw('cases:updateItems', {
+      caseId: detail.id,
+      requirementIds: [...selected],
+      update: may.answers ? { status: bulk } : { verdict: bulkVerdict },
+    });
+    if (r.ok) {
+      setSelected(new Set());
+      onChanged();
     }
-    setSelected(new Set());
-    onChanged();
   }
+  const allShown = items.length > 0 && items.every((i) => selected.has(i.requirementId));
 
   const counts = ITEM_STATUSES.map(
     (status) => [status, detail.items.filter((i) => i.status === status).length] as const,
@@ -173,28 +193,56 @@ function Checklist({ detail, onChanged }: { detail: Detail; onChanged: () => voi
         </p>
       ) : null}
       {may.answers ? <p className="help">{t('checklist.keys')}</p> : null}
-      <div className="toolbar" hidden={!may.answers}>
-        <label className="radio">
-          <input
-            type="checkbox"
-            checked={onlyOpen}
-            onChange={(e) => setOnlyOpen(e.target.checked)}
-          />
-          {t('checklist.open')}
-        </label>
-        <span role="status">{t('checklist.selected', { n: selected.size })}</span>
-        <ChoiceField
-          className="filter"
-          label={t('checklist.bulk')}
-          value={bulk}
-          choices={ITEM_STATUSES}
-          render={(s) => t(`item.${s}`)}
-          onChange={(v) => setBulk(v as Status)}
-        />
-        <button type="button" disabled={selected.size === 0} onClick={() => void applyBulk()}>
-          {t('checklist.apply')}
-        </button>
-      </div>
+      {may.answers || may.verdicts ? (
+        <div className="toolbar" data-testid="bulk-toolbar">
+          <label className="radio">
+            <input
+              type="checkbox"
+              checked={onlyOpen}
+              onChange={(e) => setOnlyOpen(e.target.checked)}
+            />
+            {t(may.answers ? 'checklist.open' : 'checklist.unjudged')}
+          </label>
+          <label className="radio">
+            <input
+              type="checkbox"
+              checked={allShown}
+              onChange={() =>
+                setSelected(allShown ? new Set() : new Set(items.map((i) => i.requirementId)))
+              }
+            />
+            {t('checklist.selectAll')}
+          </label>
+          <span role="status">{t('checklist.selected', { n: selected.size })}</span>
+          {may.answers ? (
+            <ChoiceField
+              className="filter"
+              label={t('checklist.bulk')}
+              value={bulk}
+              choices={ITEM_STATUSES}
+              render={(s) => t(`item.${s}`)}
+              onChange={(v) => setBulk(v as Status)}
+            />
+          ) : (
+            <ChoiceField
+              className="filter"
+              label={t('checklist.bulkVerdict')}
+              value={bulkVerdict}
+              choices={VERDICTS}
+              render={(v) => t(`verdict.${v}`)}
+              onChange={(v) => setBulkVerdict(v as (typeof VERDICTS)[number])}
+            />
+          )}
+          <button
+            type="button"
+            disabled={selected.size === 0}
+            title={selected.size === 0 ? t('checklist.selectFirst') : undefined}
+            onClick={() => void applyBulk()}
+          >
+            {t('checklist.apply')}
+          </button>
+        </div>
+      ) : null}
       <div className="checklist">
         {items.map((item, index) => {
           const progress = detail.progress.find((p) => p.area === item.area);
@@ -554,12 +602,46 @@ function Findings({ detail, onChanged }: { detail: Detail; onChanged: () => void
   );
 }
 
+/** What holds the case back, each requirement a link to its checklist item (or to the risks). */
+function Blockers({ detail, onOpen }: { detail: Detail; onOpen: (id: string) => void }) {
+  const t = useT();
+  if (detail.blockers.length === 0) {
+    return (
+      <p className="help" data-testid="blockers">
+        {t('case.blockersNone')}
+      </p>
+    );
+  }
+  return (
+    <details className="blockers" data-testid="blockers" open={detail.blockers.length <= 8}>
+      <summary>{t('case.blockers', { n: detail.blockers.length })}</summary>
+      <ul>
+        {detail.blockers.map((b) => (
+          <li key={`${b.requirementId}-${b.problem}`} data-testid="blocker">
+            {b.problem === 'no_cover' ? (
+              <a className="mono" href={hrefFor('risks', `case:${detail.id}`)}>
+                {b.requirementId}
+              </a>
+            ) : (
+              <button type="button" className="link mono" onClick={() => onOpen(b.requirementId)}>
+                {b.requirementId}
+              </button>
+            )}{' '}
+            {t(`blocker.${b.problem}`)}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
 const TABS = ['checklist', 'evidence', 'findings', 'decision', 'history'] as const;
 
 export function CaseDetail({ id }: { id: string }) {
   const t = useT();
   const [detail, setDetail] = useState<Detail | null>(null);
   const [tab, setTab] = useState<(typeof TABS)[number]>('checklist');
+  const [focus, setFocus] = useState<{ id: string; n: number } | null>(null);
   const [version, setVersion] = useState(0);
   const reload = useCallback(() => setVersion((v) => v + 1), []);
   useEffect(() => {
@@ -590,6 +672,13 @@ export function CaseDetail({ id }: { id: string }) {
           ? t('case.missing', { n: detail.missing.length })
           : t('case.complete')}
       </p>
+      <Blockers
+        detail={detail}
+        onOpen={(requirementId) => {
+          setTab('checklist');
+          setFocus((f) => ({ id: requirementId, n: (f?.n ?? 0) + 1 }));
+        }}
+      />
       <p data-testid="case-unaccepted" className={detail.unaccepted.length ? 'warning' : 'help'}>
         {detail.unaccepted.length
           ? t('case.unaccepted', { n: detail.unaccepted.length, ids: detail.unaccepted.join(', ') })
@@ -619,7 +708,9 @@ export function CaseDetail({ id }: { id: string }) {
         id={`case-panel-${tab}`}
         aria-labelledby={`case-tab-${tab}`}
       >
-        {tab === 'checklist' ? <Checklist detail={detail} onChanged={reload} /> : null}
+        {tab === 'checklist' ? (
+          <Checklist detail={detail} onChanged={reload} focus={focus} />
+        ) : null}
         {tab === 'evidence' ? <Evidence detail={detail} onChanged={reload} /> : null}
         {tab === 'findings' ? <Findings detail={detail} onChanged={reload} /> : null}
         {tab === 'decision' ? <CaseDecision detail={detail} onChanged={reload} /> : null}
