@@ -54,6 +54,8 @@ export const CaseInput = z
     type: z.enum(CASE_TYPES),
     title: z.string().trim().max(300).default(''),
     deadline: IsoDate.nullable().optional(),
+    /** The catalogue to assess against (its newest version); the shipped baseline by default. */
+    catalogueId: z.string().trim().min(1).max(80).optional(),
   })
   .strict();
 export type CaseInput = z.input<typeof CaseInput>;

@@ -50,6 +50,8 @@ export const INVOKE_CHANNELS = [
   'cases:get',
   'cases:updateItem',
   'cases:updateItems',
+  'cases:catalogueDiff',
+  'catalogues:list',
   'cases:transition',
   'cases:addFinding',
   'cases:setFindingStatus',

@@ -844,6 +844,39 @@ export const contract = {
       .strict(),
     IdOutput,
   ),
+  'catalogues:list': invoke(
+    Empty,
+    z
+      .object({
+        catalogues: z.array(
+          z.object({
+            id: z.string(),
+            name: z.object({ da: z.string(), en: z.string() }),
+            version: z.string(),
+            requirements: z.number().int(),
+            baseline: z.boolean(),
+          }),
+        ),
+      })
+      .strict(),
+  ),
+  'cases:catalogueDiff': invoke(
+    IdInput,
+    z
+      .object({
+        newer: z
+          .object({
+            version: z.string(),
+            diff: z.object({
+              added: z.array(z.string()),
+              removed: z.array(z.string()),
+              changed: z.array(z.object({ id: z.string(), fields: z.array(z.string()) })),
+            }),
+          })
+          .nullable(),
+      })
+      .strict(),
+  ),
   'catalogues:import': invoke(
     z.object({ catalogue: z.unknown() }).strict(),
     z

@@ -127,6 +127,8 @@ export const handlers: HandlerTable = {
     await ctx.cases.updateItem(input.caseId, input.requirementId, input.update);
     return { updated: true };
   },
+  'catalogues:list': async (_input, ctx) => ({ catalogues: await ctx.cases.listCatalogues() }),
+  'cases:catalogueDiff': async (input, ctx) => ({ newer: ctx.cases.catalogueDiff(input.id) }),
   'cases:updateItems': async (input, ctx) => ({
     updated: await ctx.cases.updateItems(input.caseId, input.requirementIds, input.update),
   }),

@@ -118,24 +118,74 @@ export class CaseService {
     return parsed.ok ? parsed.catalogue : null;
   }
 
-  /** The newest stored catalogue, storing the shipped baseline on first use. */
-  async currentCatalogue(): Promise<Catalogue> {
-    const latest = all(
-      this.db,
-      'SELECT id, version FROM catalogues ORDER BY imported_at DESC LIMIT 1',
-    )[0];
-    if (latest) {
-      const stored = this.storedCatalogue(s(latest.id), s(latest.version));
-      if (stored) {
-        return stored;
-      }
-    }
+  /** The shipped baseline catalogue, stored in the vault on first use. */
+  private async baseline(): Promise<Catalogue> {
     const parsed = parseCatalogue(JSON.parse(readFileSync(BASELINE_FILE, 'utf8')));
     if (!parsed.ok) {
       throw new AppError('INTERNAL', 'The shipped catalogue is invalid');
     }
-    await this.storeCatalogue(parsed.catalogue);
+    if (!this.storedCatalogue(parsed.catalogue.id, parsed.catalogue.version)) {
+      await this.storeCatalogue(parsed.catalogue);
+    }
     return parsed.catalogue;
+  }
+
+  /** The newest version of one catalogue (by id) in the vault, or null. */
+  private newestVersion(id: string): Catalogue | null {
+    const latest = all(
+      this.db,
+      'SELECT version FROM catalogues WHERE id = ? ORDER BY imported_at DESC, rowid DESC LIMIT 1',
+      [id],
+    )[0];
+    return latest ? this.storedCatalogue(id, s(latest.version)) : null;
+  }
+
+  /**
+   * The catalogue a new case uses: the newest version of the one chosen (the shipped baseline's
+   * by default). Importing another catalogue never changes what the default is.
+   */
+  async currentCatalogue(id?: string): Promise<Catalogue> {
+    const baseline = await this.baseline();
+    const chosen = this.newestVersion(id ?? baseline.id);
+    if (!chosen) {
+      throw new AppError('NOT_FOUND', `No catalogue ${id ?? baseline.id} in this vault`);
+    }
+    return chosen;
+  }
+
+  /** The catalogues in the vault, each with its newest version (the baseline first). */
+  async listCatalogues(): Promise<
+    {
+      id: string;
+      name: { da: string; en: string };
+      version: string;
+      requirements: number;
+      baseline: boolean;
+    }[]
+  > {
+    const baseline = await this.baseline();
+    return all(this.db, 'SELECT DISTINCT id FROM catalogues ORDER BY id')
+      .map((r) => this.newestVersion(s(r.id)))
+      .filter((c): c is Catalogue => c !== null)
+      .map((c) => ({
+        id: c.id,
+        name: c.name,
+        version: c.version,
+        requirements: c.requirements.length,
+        baseline: c.id === baseline.id,
+      }))
+      .sort((a, b) => Number(b.baseline) - Number(a.baseline) || a.id.localeCompare(b.id));
+  }
+
+  /** How a case's catalogue differs from the newest version of the same catalogue (null: none newer). */
+  catalogueDiff(caseId: string): { version: string; diff: CatalogueDiff } | null {
+    const row = this.caseRow(caseId);
+    const mine = this.storedCatalogue(s(row.catalogue_id), s(row.catalogue_version));
+    const newest = this.newestVersion(s(row.catalogue_id));
+    if (!mine || !newest || newest.version === mine.version) {
+      return null;
+    }
+    return { version: newest.version, diff: diffCatalogues(mine, newest) };
   }
 
   private async storeCatalogue(catalogue: Catalogue): Promise<void> {
@@ -191,7 +241,7 @@ export class CaseService {
   async createCase(raw: unknown): Promise<string> {
     const input = CaseInput.parse(raw);
     const detail = this.register.getSystem(input.systemId);
-    const catalogue = await this.currentCatalogue();
+    const catalogue = await this.currentCatalogue(input.catalogueId);
     const requirements = applicableRequirements(
       catalogue,
       {

@@ -428,6 +428,10 @@ export const da: Messages = {
   'cases.create': 'Opret sagen',
   'cases.system': 'System',
   'cases.type': 'Sagstype',
+  'cases.catalogue': 'Kravkatalog',
+  'cases.requirements': '{n} krav',
+  'case.newerCatalogue':
+    'Der findes en nyere version af kataloget ({version}): {added} tilføjet, {removed} fjernet, {changed} ændret.',
   'cases.deadline': 'Frist',
   'cases.filter.state': 'Status',
   'cases.col.ref': 'Sag',

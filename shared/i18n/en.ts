@@ -428,6 +428,10 @@ export const en = {
   'cases.create': 'Open the case',
   'cases.system': 'System',
   'cases.type': 'Case type',
+  'cases.catalogue': 'Requirement catalogue',
+  'cases.requirements': '{n} requirements',
+  'case.newerCatalogue':
+    'A newer version of the catalogue ({version}) exists: {added} added, {removed} removed, {changed} changed.',
   'cases.deadline': 'Deadline',
   'cases.filter.state': 'State',
   'cases.col.ref': 'Case',

@@ -239,4 +239,52 @@ describe('cases', () => {
     const caseId = await cases.createCase({ systemId: await natoSecretSystem(), type: 'initial' });
     expect(cases.getCase(caseId).catalogue.version).toBe('2026.2');
   });
+
+  it('a case uses the catalogue chosen when it is opened; importing another never changes the default', async () => {
+    const systemId = await natoSecretSystem();
+    const before = await cases.createCase({ systemId, type: 'initial' });
+    const base = JSON.parse(readFileSync(BASELINE_FILE, 'utf8')) as {
+      id: string;
+      version: string;
+      requirements: { id: string }[];
+    };
+    const full = cases.getCase(before).items.length;
+    // A one-requirement catalogue of another id: imported, listed, used only when chosen.
+    await cases.importCatalogue({
+      ...base,
+      id: 'tiny',
+      requirements: base.requirements.slice(0, 1),
+    });
+    expect((await cases.listCatalogues()).map((c) => [c.id, c.requirements, c.baseline])).toEqual([
+      [base.id, base.requirements.length, true],
+      ['tiny', 1, false],
+    ]);
+    const plain = await cases.createCase({ systemId, type: 'initial' });
+    expect(cases.getCase(plain).catalogue).toEqual({ id: base.id, version: base.version });
+    expect(cases.getCase(plain).items).toHaveLength(full);
+    const tiny = await cases.createCase({ systemId, type: 'initial', catalogueId: 'tiny' });
+    expect(cases.getCase(tiny).items.map((i) => i.requirementId)).toEqual([
+      base.requirements[0]!.id,
+    ]);
+    await expect(
+      cases.createCase({ systemId, type: 'initial', catalogueId: 'nope' }),
+    ).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    // A newer version of the baseline: new cases take it, open ones can see what changed.
+    expect(cases.catalogueDiff(before)).toBeNull();
+    await cases.importCatalogue({
+      ...base,
+      version: '2099.1',
+      requirements: base.requirements.filter((r) => r.id !== 'APP-02'),
+    });
+    expect(cases.catalogueDiff(before)).toEqual({
+      version: '2099.1',
+      diff: { added: [], removed: ['APP-02'], changed: [] },
+    });
+    expect(cases.catalogueDiff(tiny)).toBeNull();
+    const after = await cases.createCase({ systemId, type: 'initial' });
+    expect(cases.getCase(after).catalogue.version).toBe('2099.1');
+    expect(cases.getCase(before).catalogue.version).toBe(base.version);
+  });
 });

@@ -602,6 +602,41 @@ function Findings({ detail, onChanged }: { detail: Detail; onChanged: () => void
   );
 }
 
+/** Says so when the case's catalogue has a newer version, and what changed in it. */
+function NewerCatalogue({ caseId }: { caseId: string }) {
+  const t = useT();
+  const [newer, setNewer] = useState<{
+    version: string;
+    diff: { added: string[]; removed: string[]; changed: { id: string }[] };
+  } | null>(null);
+  useEffect(() => {
+    void call('cases:catalogueDiff', { id: caseId }).then((r) => setNewer(r?.newer ?? null));
+  }, [caseId]);
+  if (!newer) {
+    return null;
+  }
+  const { added, removed, changed } = newer.diff;
+  return (
+    <details className="help" data-testid="newer-catalogue">
+      <summary>
+        {t('case.newerCatalogue', {
+          version: newer.version,
+          added: added.length,
+          removed: removed.length,
+          changed: changed.length,
+        })}
+      </summary>
+      <p className="mono">
+        {[
+          ...added.map((id) => `+ ${id}`),
+          ...removed.map((id) => `− ${id}`),
+          ...changed.map((c) => `~ ${c.id}`),
+        ].join('  ')}
+      </p>
+    </details>
+  );
+}
+
 /** What holds the case back, each requirement a link to its checklist item (or to the risks). */
 function Blockers({ detail, onOpen }: { detail: Detail; onOpen: (id: string) => void }) {
   const t = useT();
@@ -667,6 +702,7 @@ export function CaseDetail({ id }: { id: string }) {
       <p className="help">
         {t(`caseType.${detail.type}`)} · {t('case.catalogue', detail.catalogue)}
       </p>
+      <NewerCatalogue caseId={detail.id} />
       <p data-testid="case-missing" className={detail.missing.length ? 'form-error' : undefined}>
         {detail.missing.length
           ? t('case.missing', { n: detail.missing.length })

@@ -6,6 +6,7 @@ import { ChoiceField } from '../components/Field';
 import { EntityForm, orNull, text } from '../components/EntityForm';
 import { TableHead } from '../components/TableHead';
 import { useT } from '../i18n';
+import { useLanguage } from '../stores/preferences';
 import { hrefFor } from '../router';
 import { useOnScreen } from '../stores/register';
 
@@ -31,6 +32,20 @@ export function Cases({ initialState }: { initialState?: string }) {
     };
   }, [state]);
   useOnScreen(cases.flatMap((c) => c.levels));
+  const [catalogues, setCatalogues] = useState<{ value: string; label: string }[]>([]);
+  const language = useLanguage();
+  useEffect(() => {
+    void call('catalogues:list', {}).then(
+      (r) =>
+        r &&
+        setCatalogues(
+          r.catalogues.map((c) => ({
+            value: c.id,
+            label: `${c.name[language]} ${c.version} (${t('cases.requirements', { n: c.requirements })})`,
+          })),
+        ),
+    );
+  }, [language, t]);
   useEffect(() => {
     void call('systems:list', {}).then(
       (r) => r && setSystems(r.systems.map((s) => ({ id: s.id, label: `${s.ref} ${s.name}` }))),
@@ -70,14 +85,21 @@ export function Cases({ initialState }: { initialState?: string }) {
               kind: 'select',
               options: CASE_TYPES.map((c) => ({ value: c, label: t(`caseType.${c}`) })),
             },
+            {
+              name: 'catalogueId',
+              label: t('cases.catalogue'),
+              kind: 'select',
+              options: catalogues,
+            },
             { name: 'deadline', label: t('cases.deadline'), kind: 'date' },
           ]}
-          initial={{ type: 'initial' }}
+          initial={{ type: 'initial', catalogueId: catalogues[0]?.value ?? '' }}
           onSubmit={async (v) => {
             const r = await callRaw('cases:create', {
               systemId: text(v.systemId),
               type: text(v.type) as (typeof CASE_TYPES)[number],
               deadline: orNull(v.deadline),
+              ...(text(v.catalogueId) ? { catalogueId: text(v.catalogueId) } : {}),
             });
             if (r.ok) {
               window.location.hash = hrefFor('cases', r.value.id);
