@@ -43,9 +43,11 @@ import {
   PHASES,
   ProductInput,
   SiteInput,
+  RecordClosing,
   RecordFilter,
   RecordInput,
   RecordRow,
+  RETIRABLE,
   SystemFilter,
   SystemInput,
   SystemRow,
@@ -197,6 +199,8 @@ const ViolationSchema = z.object({
   params: z.record(z.string(), z.string()),
 });
 const Nullable = z.string().nullable();
+const Uuid = z.string().uuid();
+const Retired = z.object({ includeRetired: z.boolean().optional() }).strict();
 
 export const SystemDetailSchema = z.object({
   system: z.object({
@@ -244,6 +248,7 @@ export const SystemDetailSchema = z.object({
       id: z.string(),
       peerSystemId: Nullable,
       peer: z.string(),
+      peerName: z.string(),
       localLevel: z.string(),
       peerLevel: z.string(),
       domain: DomainSchema,
@@ -284,6 +289,23 @@ export const SystemDetailSchema = z.object({
     }),
   ),
   violations: z.array(ViolationSchema),
+  /** The approval in force (or suspended, or due for renewal), if any. */
+  approval: z
+    .object({
+      caseId: z.string(),
+      caseRef: z.string(),
+      state: z.enum(CASE_STATES),
+      decisionRef: z.string(),
+      decisionType: z.enum(DECISION_TYPES),
+      validTo: Nullable,
+      issuedAt: z.string(),
+      renewing: z.boolean(),
+    })
+    .nullable(),
+  /** What lies outside the approval's scope now: each calls for a re-accreditation. */
+  significantChanges: z.array(
+    z.object({ kind: z.enum(['interconnection', 'site', 'level']), label: z.string() }),
+  ),
 });
 export type SystemDetail = z.infer<typeof SystemDetailSchema>;
 
@@ -565,6 +587,8 @@ export const PersonRowSchema = z.object({
   id: z.string(),
   name: z.string(),
   organisation: Nullable,
+  organisationId: Nullable,
+  retiredAt: Nullable,
   email: z.string(),
   briefedOn: Nullable,
   clearances: z.array(
@@ -652,10 +676,19 @@ export const contract = {
   'register:scheme': invoke(Empty, SchemeSchema),
   'register:importScheme': invoke(z.object({ scheme: z.unknown() }).strict(), SchemeSchema),
   'organisations:list': invoke(
-    Empty,
+    Retired,
     z
       .object({
-        organisations: z.array(z.object({ id: z.string(), name: z.string(), type: z.string() })),
+        organisations: z.array(
+          z.object({
+            id: z.string(),
+            name: z.string(),
+            type: z.string(),
+            cvr: z.string(),
+            contact: z.string(),
+            retiredAt: Nullable,
+          }),
+        ),
       })
       .strict(),
   ),
@@ -669,7 +702,12 @@ export const contract = {
   'records:list': invoke(RecordFilter, z.object({ records: z.array(RecordRow) }).strict()),
   'records:create': invoke(RecordInput, IdOutput),
   'people:list': invoke(
-    z.object({ expiringWithinDays: z.number().int().min(0).max(3650).optional() }).strict(),
+    z
+      .object({
+        expiringWithinDays: z.number().int().min(0).max(3650).optional(),
+        includeRetired: z.boolean().optional(),
+      })
+      .strict(),
     z.object({ people: z.array(PersonRowSchema) }).strict(),
   ),
   'organisations:create': invoke(OrganisationInput, IdOutput),
@@ -685,13 +723,16 @@ export const contract = {
     z.object({ assigned: z.literal(true) }).strict(),
   ),
   'products:list': invoke(
-    Empty,
+    Retired,
     z
       .object({
         products: z.array(
           z.object({
             id: z.string(),
             name: z.string(),
+            vendor: z.string(),
+            version: z.string(),
+            retiredAt: Nullable,
             kind: z.string(),
             authority: z.string(),
             reference: z.string(),
@@ -705,12 +746,58 @@ export const contract = {
   ),
   'products:create': invoke(ProductInput, IdOutput),
   'sites:list': invoke(
-    Empty,
+    Retired,
     z
       .object({
-        sites: z.array(z.object({ id: z.string(), name: z.string(), maxLevel: z.string() })),
+        sites: z.array(
+          z.object({
+            id: z.string(),
+            name: z.string(),
+            address: z.string(),
+            areaClass: z.string(),
+            maxLevel: z.string(),
+            tempestZone: z.string(),
+            lastInspection: Nullable,
+            nextInspection: Nullable,
+            retiredAt: Nullable,
+          }),
+        ),
       })
       .strict(),
+  ),
+  'register:update': invoke(
+    z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('organisation'), id: Uuid, input: OrganisationInput }).strict(),
+      z.object({ kind: z.literal('person'), id: Uuid, input: PersonInput }).strict(),
+      z.object({ kind: z.literal('site'), id: Uuid, input: SiteInput }).strict(),
+      z.object({ kind: z.literal('product'), id: Uuid, input: ProductInput }).strict(),
+      z.object({ kind: z.literal('component'), id: Uuid, input: ComponentInput }).strict(),
+      z
+        .object({ kind: z.literal('interconnection'), id: Uuid, input: InterconnectionInput })
+        .strict(),
+      z.object({ kind: z.literal('record'), id: Uuid, input: RecordInput }).strict(),
+    ]),
+    z.object({ changed: z.boolean() }).strict(),
+  ),
+  'register:retire': invoke(
+    z.object({ kind: z.enum(RETIRABLE), id: Uuid, retired: z.boolean() }).strict(),
+    z.object({ retired: z.boolean() }).strict(),
+  ),
+  'systems:unassignPerson': invoke(
+    z.object({ systemId: Uuid, personId: Uuid, role: z.string().trim().min(1).max(80) }).strict(),
+    z.object({ unassigned: z.literal(true) }).strict(),
+  ),
+  'systems:unassignSite': invoke(
+    z.object({ systemId: Uuid, siteId: Uuid }).strict(),
+    z.object({ unassigned: z.literal(true) }).strict(),
+  ),
+  'records:close': invoke(
+    z.object({ id: Uuid, closing: RecordClosing }).strict(),
+    z.object({ closed: z.literal(true) }).strict(),
+  ),
+  'records:attachmentContent': invoke(
+    z.object({ recordId: Uuid, address: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
+    z.object({ fileName: z.string(), data: z.string() }).strict(),
   ),
   'sites:create': invoke(
     z

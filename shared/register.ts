@@ -21,6 +21,13 @@ export const IsoDate = z
   }, 'not a real date')
   .refine((s) => s >= '1950-01-01' && s <= '2100-12-31', 'a date between 1950 and 2100');
 const OptionalDate = IsoDate.nullable().optional();
+/** Two optional dates of one entry in order (either may be missing). */
+const inOrder =
+  <K extends string>(first: K, second: K) =>
+  (v: Partial<Record<K, string | null | undefined>>) => {
+    const [a, b] = [v[first], v[second]];
+    return !a || !b || a <= b;
+  };
 
 export const ORG_TYPES = ['authority', 'system_owner', 'operator', 'supplier', 'other'] as const;
 export const PHASES = ['planned', 'build', 'test', 'operational', 'decommissioned'] as const;
@@ -51,16 +58,37 @@ export const RECORD_TYPES = [
   'other',
 ] as const;
 export const RECORD_STATUSES = ['open', 'awaiting_reply', 'closed'] as const;
+/** The register entries edited through one channel (systems have their own). */
+export const ENTITY_KINDS = [
+  'organisation',
+  'person',
+  'site',
+  'product',
+  'component',
+  'interconnection',
+  'record',
+] as const;
+export type EntityKind = (typeof ENTITY_KINDS)[number];
+/** The entries that are retired rather than deleted (records close instead). */
+export const RETIRABLE = [
+  'organisation',
+  'person',
+  'site',
+  'product',
+  'component',
+  'interconnection',
+] as const;
+export type Retirable = (typeof RETIRABLE)[number];
 
 export const OrganisationInput = z
   .object({
     name: Required(200),
     type: z.enum(ORG_TYPES),
-    cvr: Text(20).optional(),
-    contact: Text(500).optional(),
+    cvr: Text(20).default(''),
+    contact: Text(500).default(''),
   })
   .strict();
-export type OrganisationInput = z.infer<typeof OrganisationInput>;
+export type OrganisationInput = z.input<typeof OrganisationInput>;
 
 export const ClearanceInput = z
   .object({
@@ -75,12 +103,12 @@ export const PersonInput = z
   .object({
     name: Required(200),
     organisationId: Id.nullable().optional(),
-    email: Text(200).optional(),
+    email: z.union([z.literal(''), z.string().trim().email().max(200)]).default(''),
     briefedOn: OptionalDate,
     clearances: z.array(ClearanceInput).max(10).default([]),
   })
   .strict();
-export type PersonInput = z.infer<typeof PersonInput>;
+export type PersonInput = z.input<typeof PersonInput>;
 
 export const SystemLevelInput = z.object({ domain: DomainSchema, level: LevelCode }).strict();
 
@@ -119,7 +147,11 @@ export const SiteInput = z
     lastInspection: OptionalDate,
     nextInspection: OptionalDate,
   })
-  .strict();
+  .strict()
+  .refine(inOrder('lastInspection', 'nextInspection'), {
+    message: 'the next inspection comes after the last',
+    path: ['nextInspection'],
+  });
 export type SiteInput = z.input<typeof SiteInput>;
 
 export const ProductInput = z
@@ -191,7 +223,15 @@ export const RecordInput = z
     notes: Text(8000).default(''),
     systemIds: z.array(Id).max(200).default([]),
   })
-  .strict();
+  .strict()
+  .refine(inOrder('validFrom', 'validTo'), {
+    message: 'valid to comes after valid from',
+    path: ['validTo'],
+  });
+
+/** Closing a record: what came of it, and the day. */
+export const RecordClosing = z.object({ outcome: Required(2000), closedOn: IsoDate }).strict();
+export type RecordClosing = z.input<typeof RecordClosing>;
 export type RecordInput = z.input<typeof RecordInput>;
 
 export const SystemFilter = z
@@ -254,5 +294,7 @@ export const RecordRow = z.object({
   systemIds: z.array(z.string()),
   attachments: z.number().int(),
   overdue: z.boolean(),
+  outcome: z.string(),
+  closedOn: z.string().nullable(),
 });
 export type RecordRow = z.infer<typeof RecordRow>;

@@ -71,9 +71,32 @@ export const handlers: HandlerTable = {
 
   'register:scheme': async (_input, ctx) => ctx.register.scheme().scheme,
   'register:importScheme': async (input, ctx) => ctx.register.importScheme(input.scheme),
-  'organisations:list': async (_input, ctx) => ({
-    organisations: ctx.register.listOrganisations(),
+  'organisations:list': async (input, ctx) => ({
+    organisations: ctx.register.listOrganisations(input),
   }),
+  'register:update': async (input, ctx) => ({
+    changed: await ctx.register.update(input.kind, input.id, input.input),
+  }),
+  'register:retire': async (input, ctx) => {
+    await ctx.register.retire(input.kind, input.id, input.retired);
+    return { retired: input.retired };
+  },
+  'systems:unassignPerson': async (input, ctx) => {
+    await ctx.register.unassignPerson(input.systemId, input.personId, input.role);
+    return { unassigned: true };
+  },
+  'systems:unassignSite': async (input, ctx) => {
+    await ctx.register.unassignSite(input.systemId, input.siteId);
+    return { unassigned: true };
+  },
+  'records:close': async (input, ctx) => {
+    await ctx.register.closeRecord(input.id, input.closing);
+    return { closed: true };
+  },
+  'records:attachmentContent': async (input, ctx) => {
+    const content = await ctx.register.attachmentContent(input.recordId, input.address);
+    return { fileName: content.fileName, data: content.data.toString('base64') };
+  },
   'systems:list': async (input, ctx) => ({ systems: ctx.register.listSystems(input) }),
   'systems:get': async (input, ctx) => ctx.register.getSystem(input.id),
   'systems:create': async (input, ctx) => ({ id: await ctx.register.createSystem(input) }),
@@ -92,9 +115,9 @@ export const handlers: HandlerTable = {
     await ctx.register.assignPerson(input.systemId, input.personId, input.role);
     return { assigned: true };
   },
-  'products:list': async (_input, ctx) => ({ products: ctx.register.listProducts() }),
+  'products:list': async (input, ctx) => ({ products: ctx.register.listProducts(input) }),
   'products:create': async (input, ctx) => ({ id: await ctx.register.createProduct(input) }),
-  'sites:list': async (_input, ctx) => ({ sites: ctx.register.listSites() }),
+  'sites:list': async (input, ctx) => ({ sites: ctx.register.listSites(input) }),
   'sites:create': async (input, ctx) => ({
     id: await ctx.register.createSite(input.site, input.systemIds),
   }),

@@ -48,13 +48,14 @@ import { newRef } from '../db/refs';
 import { optional, queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
 import { approvalPolicy, validityPolicy } from './policy';
-import { today, type RegisterService } from './register';
+import { PREVIEW_MAX_BYTES, today, type RegisterService } from './register';
+
+export { PREVIEW_MAX_BYTES };
 import type { RiskService } from './risks';
 import { namedRead } from '../vault/blobs';
 import type { FinishedUpload } from './uploads';
 
 /** Larger files are not sent to the window for preview (they stay in the blob store). */
-export const PREVIEW_MAX_BYTES = 25 * 1024 * 1024;
 
 export const BASELINE_FILE = join(
   import.meta.dirname,

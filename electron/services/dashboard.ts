@@ -60,7 +60,7 @@ export class DashboardService {
       ...all(
         this.db,
         `SELECT i.id, i.system_id, COALESCE(NULLIF(i.peer_name, ''), (SELECT p.ref FROM systems p WHERE p.id = i.peer_system_id), '') AS peer_name, i.valid_until, s.ref FROM interconnections i JOIN systems s ON s.id = i.system_id
-         WHERE i.valid_until BETWEEN ? AND ?`,
+         WHERE i.retired_at IS NULL AND i.valid_until BETWEEN ? AND ?`,
         [day, horizon],
       ).map((r) => ({
         kind: 'interconnection' as const,
@@ -138,7 +138,7 @@ export class DashboardService {
     const clearances = all(
       this.db,
       `SELECT p.id, p.name, c.level, c.domain, c.expires_on FROM clearances c JOIN people p ON p.id = c.person_id
-       WHERE c.expires_on <= ? ORDER BY c.expires_on LIMIT 50`,
+       WHERE p.retired_at IS NULL AND c.expires_on <= ? ORDER BY c.expires_on LIMIT 50`,
       [addDays(day, 90)],
     ).map((r) => ({
       personId: s(r.id),

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { buffer } from 'node:stream/consumers';
 import { join } from 'node:path';
 import type { Database, SqlValue } from 'sql.js';
 import {
@@ -21,7 +22,10 @@ import {
   OrganisationInput,
   PersonInput,
   ProductInput,
+  RecordClosing,
   RecordFilter,
+  type EntityKind,
+  type Retirable,
   RecordInput,
   SiteInput,
   SystemFilter,
@@ -29,8 +33,10 @@ import {
   type RecordRow,
   type SystemRow,
 } from '../../shared/register';
+import type { CaseState, DecisionType } from '../../shared/lifecycle';
 import { checkSystem, type Violation } from '../../shared/rules';
 import { optional, queryRows, text } from '../db/query';
+import { namedRead } from '../vault/blobs';
 import type { Vault } from '../vault/vault';
 
 export const DEFAULT_SCHEME_FILE = join(
@@ -56,6 +62,11 @@ export function defaultScheme(): Scheme {
   return shippedScheme;
 }
 
+/** The largest file opened inside the app (evidence and attachments alike). */
+export const PREVIEW_MAX_BYTES = 25 * 1024 * 1024;
+
+type SystemLevel = { domain: string; level: string };
+
 const rows = queryRows;
 const str = text;
 const opt = optional;
@@ -74,6 +85,161 @@ function invalid(path: string, message: string): AppError {
   return new AppError('VALIDATION_FAILED', message, {
     issues: [{ path: path.split('.'), code: 'custom', message }],
   });
+}
+
+/**
+ * The register's simple entities: each table's columns a user sets, and the input field each
+ * comes from. One map serves create, update (with the audit's "from → to") and retire.
+ */
+const ENTITIES: Record<EntityKind, { table: string; columns: Record<string, string> }> = {
+  organisation: {
+    table: 'organisations',
+    columns: { name: 'name', type: 'type', cvr: 'cvr', contact: 'contact' },
+  },
+  person: {
+    table: 'people',
+    columns: {
+      name: 'name',
+      organisation_id: 'organisationId',
+      email: 'email',
+      briefed_on: 'briefedOn',
+    },
+  },
+  site: {
+    table: 'sites',
+    columns: {
+      name: 'name',
+      address: 'address',
+      area_class: 'areaClass',
+      max_level: 'maxLevel',
+      tempest_zone: 'tempestZone',
+      last_inspection: 'lastInspection',
+      next_inspection: 'nextInspection',
+    },
+  },
+  product: {
+    table: 'approved_products',
+    columns: {
+      name: 'name',
+      vendor: 'vendor',
+      version: 'version',
+      kind: 'kind',
+      authority: 'authority',
+      reference: 'reference',
+      max_level: 'maxLevel',
+      domain: 'domain',
+      expires_on: 'expiresOn',
+    },
+  },
+  component: {
+    table: 'components',
+    columns: {
+      system_id: 'systemId',
+      kind: 'kind',
+      product: 'product',
+      version: 'version',
+      site_id: 'siteId',
+      level: 'level',
+      tempest_level: 'tempestLevel',
+      crypto: 'crypto',
+      approved_product_id: 'approvedProductId',
+    },
+  },
+  interconnection: {
+    table: 'interconnections',
+    columns: {
+      system_id: 'systemId',
+      peer_system_id: 'peerSystemId',
+      peer_name: 'peerName',
+      local_level: 'localLevel',
+      peer_level: 'peerLevel',
+      domain: 'domain',
+      boundary_product_id: 'boundaryProductId',
+      boundary_device: 'boundaryDevice',
+      direction: 'direction',
+      approval_status: 'approvalStatus',
+      valid_until: 'validUntil',
+    },
+  },
+  record: {
+    table: 'records',
+    columns: {
+      type: 'type',
+      title: 'title',
+      counterpart: 'counterpart',
+      their_ref: 'theirRef',
+      our_ref: 'ourRef',
+      sent_on: 'sentOn',
+      received_on: 'receivedOn',
+      valid_from: 'validFrom',
+      valid_to: 'validTo',
+      follow_up_due: 'followUpDue',
+      marking_level: 'markingLevel',
+      marking_domain: 'markingDomain',
+      status: 'status',
+      notes: 'notes',
+    },
+  },
+} as const;
+/** An input value as SQLite stores it: absent is NULL, a flag is 0 or 1. */
+function dbValue(value: unknown): SqlValue {
+  if (value === undefined || value === null) {
+    return null;
+  }
+  if (typeof value === 'boolean') {
+    return value ? 1 : 0;
+  }
+  return value as SqlValue;
+}
+
+function insertEntity(db: Database, kind: EntityKind, id: string, input: object): void {
+  const { table, columns } = ENTITIES[kind];
+  const names = Object.keys(columns);
+  const now = new Date().toISOString();
+  db.run(
+    `INSERT INTO ${table} (id, ${names.join(', ')}, created_at, updated_at) VALUES (${Array(
+      names.length + 3,
+    )
+      .fill('?')
+      .join(', ')})`,
+    [
+      id,
+      ...Object.values(columns).map((key) => dbValue((input as Record<string, unknown>)[key])),
+      now,
+      now,
+    ],
+  );
+}
+
+/** What an update changes, field by field, as [from, to] (empty: nothing). */
+function entityChanges(
+  current: Record<string, SqlValue>,
+  kind: EntityKind,
+  input: object,
+): Record<string, [SqlValue, SqlValue]> {
+  const changes: Record<string, [SqlValue, SqlValue]> = {};
+  for (const [column, key] of Object.entries(ENTITIES[kind].columns)) {
+    const next = dbValue((input as Record<string, unknown>)[key]);
+    const before = current[column] ?? null;
+    if (before !== next) {
+      changes[key] = [before, next];
+    }
+  }
+  return changes;
+}
+
+function updateEntity(db: Database, kind: EntityKind, id: string, input: object): void {
+  const { table, columns } = ENTITIES[kind];
+  db.run(
+    `UPDATE ${table} SET ${Object.keys(columns)
+      .map((c) => `${c} = ?`)
+      .join(', ')}, updated_at = ? WHERE id = ?`,
+    [
+      ...Object.values(columns).map((key) => dbValue((input as Record<string, unknown>)[key])),
+      new Date().toISOString(),
+      id,
+    ],
+  );
 }
 
 /** The systems columns a user sets, in one order for INSERT and UPDATE. */
@@ -144,24 +310,38 @@ export function insertPerson(
   id: string,
   input: ReturnType<typeof PersonInput.parse>,
 ): void {
-  const now = new Date().toISOString();
-  db.run(
-    'INSERT INTO people (id, name, organisation_id, email, briefed_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    [
-      id,
-      input.name,
-      input.organisationId ?? null,
-      input.email ?? '',
-      input.briefedOn ?? null,
-      now,
-      now,
-    ],
-  );
+  insertEntity(db, 'person', id, input);
+  writeClearances(db, id, input);
+}
+
+function writeClearances(db: Database, id: string, input: ReturnType<typeof PersonInput.parse>) {
+  db.run('DELETE FROM clearances WHERE person_id = ?', [id]);
   for (const c of input.clearances) {
     db.run(
       'INSERT INTO clearances (id, person_id, level, domain, issuing_body, expires_on) VALUES (?, ?, ?, ?, ?, ?)',
       [randomUUID(), id, c.level, c.domain, c.issuingBody, c.expiresOn],
     );
+  }
+}
+
+/** A component placed at a site puts its system there too. */
+function placeSystem(db: Database, input: ReturnType<typeof ComponentInput.parse>): void {
+  if (input.siteId) {
+    db.run('INSERT OR IGNORE INTO system_sites (system_id, site_id) VALUES (?, ?)', [
+      input.systemId,
+      input.siteId,
+    ]);
+  }
+}
+
+function writeRecordSystems(
+  db: Database,
+  id: string,
+  input: ReturnType<typeof RecordInput.parse>,
+): void {
+  db.run('DELETE FROM record_systems WHERE record_id = ?', [id]);
+  for (const s of input.systemIds) {
+    db.run('INSERT INTO record_systems (record_id, system_id) VALUES (?, ?)', [id, s]);
   }
 }
 
@@ -234,28 +414,41 @@ export class RegisterService {
     }
   }
 
+  /** Like exists, and the entry must not be retired (nothing new refers to a retired entry). */
+  private active(table: string, id: string | null | undefined, path: string): void {
+    this.exists(table, id, path);
+    if (
+      id &&
+      rows(this.db, `SELECT 1 FROM ${table} WHERE id = ? AND retired_at IS NOT NULL`, [id]).length >
+        0
+    ) {
+      throw invalid(path, 'refers to an entry that is retired');
+    }
+  }
+
   // ---- organisations and people -----------------------------------------------------------
 
   async createOrganisation(raw: unknown): Promise<string> {
     const input = OrganisationInput.parse(raw);
     const id = randomUUID();
-    const now = new Date().toISOString();
     await this.vault().change(
       { action: 'organisation.create', entityType: 'organisation', entityId: id, changes: input },
-      (db) =>
-        db.run(
-          'INSERT INTO organisations (id, name, type, cvr, contact, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          [id, input.name, input.type, input.cvr ?? '', input.contact ?? '', now, now],
-        ),
+      (db) => insertEntity(db, 'organisation', id, input),
     );
     return id;
   }
 
-  listOrganisations(): { id: string; name: string; type: string }[] {
-    return rows(this.db, 'SELECT id, name, type FROM organisations ORDER BY name').map((r) => ({
+  listOrganisations(options: { includeRetired?: boolean } = {}) {
+    return rows(
+      this.db,
+      `SELECT * FROM organisations ${options.includeRetired ? '' : 'WHERE retired_at IS NULL'} ORDER BY name`,
+    ).map((r) => ({
       id: str(r.id),
       name: str(r.name),
       type: str(r.type),
+      cvr: str(r.cvr),
+      contact: str(r.contact),
+      retiredAt: opt(r.retired_at),
     }));
   }
 
@@ -271,10 +464,12 @@ export class RegisterService {
     return id;
   }
 
-  listPeople(options: { expiringWithinDays?: number } = {}) {
+  listPeople(options: { expiringWithinDays?: number; includeRetired?: boolean } = {}) {
     const people = rows(
       this.db,
-      'SELECT p.id, p.name, p.email, p.briefed_on, o.name AS org FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id ORDER BY p.name',
+      `SELECT p.id, p.name, p.email, p.briefed_on, p.organisation_id, p.retired_at, o.name AS org FROM people p
+       LEFT JOIN organisations o ON o.id = p.organisation_id
+       ${options.includeRetired ? '' : 'WHERE p.retired_at IS NULL'} ORDER BY p.name`,
     );
     const clearances = rows(
       this.db,
@@ -295,6 +490,8 @@ export class RegisterService {
         id: str(p.id),
         name: str(p.name),
         organisation: opt(p.org),
+        organisationId: opt(p.organisation_id),
+        retiredAt: opt(p.retired_at),
         email: str(p.email),
         briefedOn: opt(p.briefed_on),
         clearances: mine,
@@ -309,7 +506,7 @@ export class RegisterService {
 
   async assignPerson(systemId: string, personId: string, role: string): Promise<void> {
     this.exists('systems', systemId, 'systemId');
-    this.exists('people', personId, 'personId');
+    this.active('people', personId, 'personId');
     await this.vault().change(
       {
         action: 'system.assignPerson',
@@ -322,6 +519,33 @@ export class RegisterService {
           'INSERT OR IGNORE INTO system_people (system_id, person_id, role) VALUES (?, ?, ?)',
           [systemId, personId, role],
         ),
+    );
+  }
+
+  /** Ends a person's role on a system (the assignment leaves; the audit keeps it). */
+  async unassignPerson(systemId: string, personId: string, role: string): Promise<void> {
+    if (
+      rows(
+        this.db,
+        'SELECT 1 FROM system_people WHERE system_id = ? AND person_id = ? AND role = ?',
+        [systemId, personId, role],
+      ).length === 0
+    ) {
+      throw new AppError('NOT_FOUND', 'No such assignment');
+    }
+    await this.vault().change(
+      {
+        action: 'system.unassignPerson',
+        entityType: 'system',
+        entityId: systemId,
+        changes: { personId, role },
+      },
+      (db) =>
+        db.run('DELETE FROM system_people WHERE system_id = ? AND person_id = ? AND role = ?', [
+          systemId,
+          personId,
+          role,
+        ]),
     );
   }
 
@@ -495,8 +719,8 @@ export class RegisterService {
     };
     const sites = rows(
       this.db,
-      `SELECT si.* FROM sites si WHERE si.id IN (SELECT site_id FROM system_sites WHERE system_id = ?)
-         OR si.id IN (SELECT site_id FROM components WHERE system_id = ? AND site_id IS NOT NULL) ORDER BY si.name`,
+      `SELECT si.* FROM sites si WHERE si.retired_at IS NULL AND (si.id IN (SELECT site_id FROM system_sites WHERE system_id = ?)
+         OR si.id IN (SELECT site_id FROM components WHERE system_id = ? AND site_id IS NOT NULL AND retired_at IS NULL)) ORDER BY si.name`,
       [id, id],
     ).map((r) => ({
       id: str(r.id),
@@ -510,7 +734,7 @@ export class RegisterService {
     }));
     const components = rows(
       this.db,
-      'SELECT * FROM components WHERE system_id = ? ORDER BY kind, product',
+      'SELECT * FROM components WHERE system_id = ? AND retired_at IS NULL ORDER BY kind, product',
       [id],
     ).map((r) => ({
       id: str(r.id),
@@ -525,12 +749,13 @@ export class RegisterService {
     }));
     const interconnections = rows(
       this.db,
-      'SELECT i.*, p.ref AS peer_ref, p.name AS peer_system FROM interconnections i LEFT JOIN systems p ON p.id = i.peer_system_id WHERE i.system_id = ? ORDER BY i.created_at',
+      'SELECT i.*, p.ref AS peer_ref, p.name AS peer_system FROM interconnections i LEFT JOIN systems p ON p.id = i.peer_system_id WHERE i.system_id = ? AND i.retired_at IS NULL ORDER BY i.created_at',
       [id],
     ).map((r) => ({
       id: str(r.id),
       peerSystemId: opt(r.peer_system_id),
       peer: r.peer_ref ? `${str(r.peer_ref)} ${str(r.peer_system)}` : str(r.peer_name),
+      peerName: str(r.peer_name),
       localLevel: str(r.local_level),
       peerLevel: str(r.peer_level),
       domain: str(r.domain) as InfoDomain,
@@ -559,7 +784,7 @@ export class RegisterService {
       : [];
     const peopleRows = rows(
       this.db,
-      'SELECT p.id, p.name, sp.role FROM people p JOIN system_people sp ON sp.person_id = p.id WHERE sp.system_id = ? ORDER BY p.name',
+      'SELECT p.id, p.name, sp.role FROM people p JOIN system_people sp ON sp.person_id = p.id WHERE sp.system_id = ? AND p.retired_at IS NULL ORDER BY p.name',
       [id],
     );
     const clearances = rows(
@@ -580,10 +805,21 @@ export class RegisterService {
         })),
     }));
     const records = this.listRecords({ systemId: id });
+    // The system's history: its own rows and those of its components and interconnections.
+    const parts = [
+      id,
+      ...rows(
+        this.db,
+        'SELECT id FROM components WHERE system_id = ? UNION SELECT id FROM interconnections WHERE system_id = ?',
+        [id, id],
+      ).map((r) => str(r.id)),
+    ];
     const history = rows(
       this.db,
-      'SELECT seq, at, actor_name, action, changes FROM audit_log WHERE entity_id = ? ORDER BY seq DESC LIMIT 200',
-      [id],
+      `SELECT seq, at, actor_name, action, changes FROM audit_log WHERE entity_id IN (${parts
+        .map(() => '?')
+        .join(', ')}) ORDER BY seq DESC LIMIT 200`,
+      parts,
     ).map((r) => ({
       seq: Number(r.seq),
       at: str(r.at),
@@ -591,6 +827,7 @@ export class RegisterService {
       action: str(r.action),
       changes: str(r.changes),
     }));
+    const approval = this.approvalOf(id);
     const violations: Violation[] = checkSystem(
       {
         system: { id, mode: system.mode, levels, minClearance: system.minClearance },
@@ -613,7 +850,75 @@ export class RegisterService {
       records,
       history,
       violations,
+      approval,
+      significantChanges: approval
+        ? this.significantChanges(approval.scope, { levels, sites, interconnections })
+        : [],
     };
+  }
+
+  /** The system's approval as it stands: the case that carries it, its decision and validity. */
+  private approvalOf(systemId: string) {
+    const row = rows(
+      this.db,
+      `SELECT c.id AS case_id, c.ref AS case_ref, c.state, d.ref, d.type, d.valid_to, d.created_at,
+         d.levels, d.sites, d.interconnections,
+         (SELECT count(*) FROM cases o WHERE o.system_id = c.system_id AND o.id <> c.id
+            AND o.type IN ('reaccreditation', 'significant_change')
+            AND o.state NOT IN ('closed', 'cancelled', 'in_force', 'withdrawn', 'expired')) AS renewing
+       FROM cases c JOIN decisions d ON d.case_id = c.id AND d.status = 'issued'
+       WHERE c.system_id = ? AND c.state IN ('in_force', 'reaccreditation_due', 'suspended')
+         AND d.type IN ('full_approval', 'interim_approval', 'approval_to_test', 'amendment')
+       ORDER BY d.created_at DESC LIMIT 1`,
+      [systemId],
+    )[0];
+    if (!row) {
+      return null;
+    }
+    return {
+      caseId: str(row.case_id),
+      caseRef: str(row.case_ref),
+      state: str(row.state) as CaseState,
+      decisionRef: str(row.ref),
+      decisionType: str(row.type) as DecisionType,
+      validTo: opt(row.valid_to),
+      issuedAt: str(row.created_at),
+      renewing: Number(row.renewing) > 0,
+      scope: {
+        levels: JSON.parse(str(row.levels)) as SystemLevel[],
+        sites: JSON.parse(str(row.sites)) as string[],
+        interconnections: JSON.parse(str(row.interconnections)) as string[],
+      },
+    };
+  }
+
+  /**
+   * What changed since the approval that calls for a re-accreditation: an interconnection, a
+   * site or an information domain outside the approval's scope, or a level raised above it.
+   */
+  private significantChanges(
+    approval: { levels: SystemLevel[]; sites: string[]; interconnections: string[] },
+    now: {
+      levels: SystemLevel[];
+      sites: { name: string }[];
+      interconnections: { id: string; peer: string }[];
+    },
+  ): { kind: 'interconnection' | 'site' | 'level'; label: string }[] {
+    const scheme = this.scheme();
+    return [
+      ...now.levels
+        .filter((l) => {
+          const old = approval.levels.find((b) => b.domain === l.domain);
+          return !old || scheme.rank(l.level) > scheme.rank(old.level);
+        })
+        .map((l) => ({ kind: 'level' as const, label: `${l.domain}: ${l.level}` })),
+      ...now.sites
+        .filter((x) => !approval.sites.includes(x.name))
+        .map((x) => ({ kind: 'site' as const, label: x.name })),
+      ...now.interconnections
+        .filter((x) => !approval.interconnections.includes(x.id))
+        .map((x) => ({ kind: 'interconnection' as const, label: x.peer })),
+    ];
   }
 
   // ---- sites, products, components, interconnections ---------------------------------------
@@ -623,25 +928,10 @@ export class RegisterService {
     this.checkLevel(input.maxLevel, 'maxLevel');
     systemIds.forEach((s) => this.exists('systems', s, 'systemIds'));
     const id = randomUUID();
-    const now = new Date().toISOString();
     await this.vault().change(
       { action: 'site.create', entityType: 'site', entityId: id, changes: input },
       (db) => {
-        db.run(
-          'INSERT INTO sites (id, name, address, area_class, max_level, tempest_zone, last_inspection, next_inspection, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          [
-            id,
-            input.name,
-            input.address,
-            input.areaClass,
-            input.maxLevel,
-            input.tempestZone,
-            input.lastInspection ?? null,
-            input.nextInspection ?? null,
-            now,
-            now,
-          ],
-        );
+        insertEntity(db, 'site', id, input);
         for (const s of systemIds) {
           db.run('INSERT INTO system_sites (system_id, site_id) VALUES (?, ?)', [s, id]);
         }
@@ -652,7 +942,7 @@ export class RegisterService {
 
   async assignSite(systemId: string, siteId: string): Promise<void> {
     this.exists('systems', systemId, 'systemId');
-    this.exists('sites', siteId, 'siteId');
+    this.active('sites', siteId, 'siteId');
     await this.vault().change(
       {
         action: 'system.assignSite',
@@ -668,105 +958,109 @@ export class RegisterService {
     );
   }
 
+  /** Takes a site off a system (its components there must move first). */
+  async unassignSite(systemId: string, siteId: string): Promise<void> {
+    if (
+      rows(
+        this.db,
+        'SELECT 1 FROM components WHERE system_id = ? AND site_id = ? AND retired_at IS NULL',
+        [systemId, siteId],
+      ).length > 0
+    ) {
+      throw invalid('siteId', 'components of the system are still at this site');
+    }
+    await this.vault().change(
+      {
+        action: 'system.unassignSite',
+        entityType: 'system',
+        entityId: systemId,
+        changes: { siteId },
+      },
+      (db) =>
+        db.run('DELETE FROM system_sites WHERE system_id = ? AND site_id = ?', [systemId, siteId]),
+    );
+  }
+
   async createProduct(raw: unknown): Promise<string> {
     const input = ProductInput.parse(raw);
     this.checkLevel(input.maxLevel, 'maxLevel');
     const id = randomUUID();
-    const now = new Date().toISOString();
     await this.vault().change(
       { action: 'product.create', entityType: 'approved_product', entityId: id, changes: input },
-      (db) =>
-        db.run(
-          'INSERT INTO approved_products (id, name, vendor, version, kind, authority, reference, max_level, domain, expires_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          [
-            id,
-            input.name,
-            input.vendor,
-            input.version,
-            input.kind,
-            input.authority,
-            input.reference,
-            input.maxLevel,
-            input.domain,
-            input.expiresOn ?? null,
-            now,
-            now,
-          ],
-        ),
+      (db) => insertEntity(db, 'product', id, input),
     );
     return id;
   }
 
-  listProducts() {
-    return rows(this.db, 'SELECT * FROM approved_products ORDER BY kind, name').map((r) => ({
+  listProducts(options: { includeRetired?: boolean } = {}) {
+    return rows(
+      this.db,
+      `SELECT * FROM approved_products ${options.includeRetired ? '' : 'WHERE retired_at IS NULL'} ORDER BY kind, name`,
+    ).map((r) => ({
       id: str(r.id),
       name: str(r.name),
+      vendor: str(r.vendor),
+      version: str(r.version),
       kind: str(r.kind),
       authority: str(r.authority),
       reference: str(r.reference),
       maxLevel: str(r.max_level),
       domain: str(r.domain) as InfoDomain,
       expiresOn: opt(r.expires_on),
+      retiredAt: opt(r.retired_at),
     }));
   }
 
-  listSites() {
-    return rows(this.db, 'SELECT id, name, max_level FROM sites ORDER BY name').map((r) => ({
+  listSites(options: { includeRetired?: boolean } = {}) {
+    return rows(
+      this.db,
+      `SELECT * FROM sites ${options.includeRetired ? '' : 'WHERE retired_at IS NULL'} ORDER BY name`,
+    ).map((r) => ({
       id: str(r.id),
       name: str(r.name),
+      address: str(r.address),
+      areaClass: str(r.area_class),
       maxLevel: str(r.max_level),
+      tempestZone: str(r.tempest_zone),
+      lastInspection: opt(r.last_inspection),
+      nextInspection: opt(r.next_inspection),
+      retiredAt: opt(r.retired_at),
     }));
+  }
+
+  private validateComponent(input: ReturnType<typeof ComponentInput.parse>): void {
+    this.checkLevel(input.level, 'level');
+    this.exists('systems', input.systemId, 'systemId');
+    this.active('sites', input.siteId, 'siteId');
+    this.active('approved_products', input.approvedProductId, 'approvedProductId');
   }
 
   async createComponent(raw: unknown): Promise<string> {
     const input = ComponentInput.parse(raw);
-    this.checkLevel(input.level, 'level');
-    this.exists('systems', input.systemId, 'systemId');
-    this.exists('sites', input.siteId, 'siteId');
-    this.exists('approved_products', input.approvedProductId, 'approvedProductId');
+    this.validateComponent(input);
     const id = randomUUID();
-    const now = new Date().toISOString();
     await this.vault().change(
       { action: 'component.create', entityType: 'component', entityId: id, changes: input },
       (db) => {
-        db.run(
-          'INSERT INTO components (id, system_id, kind, product, version, site_id, level, tempest_level, crypto, approved_product_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          [
-            id,
-            input.systemId,
-            input.kind,
-            input.product,
-            input.version,
-            input.siteId ?? null,
-            input.level,
-            input.tempestLevel,
-            input.crypto ? 1 : 0,
-            input.approvedProductId ?? null,
-            now,
-            now,
-          ],
-        );
-        // A component placed at a site puts the system there too.
-        if (input.siteId) {
-          db.run('INSERT OR IGNORE INTO system_sites (system_id, site_id) VALUES (?, ?)', [
-            input.systemId,
-            input.siteId,
-          ]);
-        }
+        insertEntity(db, 'component', id, input);
+        placeSystem(db, input);
       },
     );
     return id;
   }
 
-  async createInterconnection(raw: unknown): Promise<string> {
-    const input = InterconnectionInput.parse(raw);
+  private validateInterconnection(input: ReturnType<typeof InterconnectionInput.parse>): void {
     this.checkLevel(input.localLevel, 'localLevel');
     this.checkLevel(input.peerLevel, 'peerLevel');
     this.exists('systems', input.systemId, 'systemId');
     this.exists('systems', input.peerSystemId, 'peerSystemId');
-    this.exists('approved_products', input.boundaryProductId, 'boundaryProductId');
+    this.active('approved_products', input.boundaryProductId, 'boundaryProductId');
+  }
+
+  async createInterconnection(raw: unknown): Promise<string> {
+    const input = InterconnectionInput.parse(raw);
+    this.validateInterconnection(input);
     const id = randomUUID();
-    const now = new Date().toISOString();
     await this.vault().change(
       {
         action: 'interconnection.create',
@@ -774,71 +1068,190 @@ export class RegisterService {
         entityId: id,
         changes: input,
       },
-      (db) =>
-        db.run(
-          `INSERT INTO interconnections (id, system_id, peer_system_id, peer_name, local_level, peer_level, domain, boundary_product_id,
-           boundary_device, direction, approval_status, valid_until, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            id,
-            input.systemId,
-            input.peerSystemId ?? null,
-            input.peerName,
-            input.localLevel,
-            input.peerLevel,
-            input.domain,
-            input.boundaryProductId ?? null,
-            input.boundaryDevice,
-            input.direction,
-            input.approvalStatus,
-            input.validUntil ?? null,
-            now,
-            now,
-          ],
-        ),
+      (db) => insertEntity(db, 'interconnection', id, input),
     );
     return id;
   }
 
-  // ---- security-authority records ------------------------------------------------------------
+  // ---- corrections: every entity edited, audited from → to, and retired rather than deleted ----
 
-  async createRecord(raw: unknown): Promise<string> {
-    const input = RecordInput.parse(raw);
-    this.checkLevel(input.markingLevel, 'markingLevel');
-    input.systemIds.forEach((s, i) => this.exists('systems', s, `systemIds.${i}`));
-    const id = randomUUID();
-    const now = new Date().toISOString();
+  /**
+   * Corrects a register entry: the input is validated as at creation, the audit row names each
+   * changed field with its old and new value, and nothing is written if nothing changed. A
+   * component or interconnection stays with its system.
+   */
+  async update(kind: EntityKind, id: string, raw: unknown): Promise<boolean> {
+    const { table } = ENTITIES[kind];
+    const current = rows(this.db, `SELECT * FROM ${table} WHERE id = ?`, [id])[0];
+    if (!current) {
+      throw new AppError('NOT_FOUND', `No such ${kind}`);
+    }
+    const input = this.validated(kind, raw);
+    if ('systemId' in input && input.systemId !== current.system_id) {
+      throw invalid('systemId', 'stays with its system: retire it and add it to the other');
+    }
+    const changes: Record<string, unknown> = entityChanges(current, kind, input);
+    const extra = this.extraChanges(kind, id, input);
+    Object.assign(changes, extra);
+    if (Object.keys(changes).length === 0) {
+      return false;
+    }
     await this.vault().change(
-      { action: 'record.create', entityType: 'record', entityId: id, changes: input },
+      { action: `${kind}.update`, entityType: kind, entityId: id, changes },
       (db) => {
-        db.run(
-          `INSERT INTO records (id, type, title, counterpart, their_ref, our_ref, sent_on, received_on, valid_from, valid_to, follow_up_due,
-           marking_level, marking_domain, status, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            id,
-            input.type,
-            input.title,
-            input.counterpart,
-            input.theirRef,
-            input.ourRef,
-            input.sentOn ?? null,
-            input.receivedOn ?? null,
-            input.validFrom ?? null,
-            input.validTo ?? null,
-            input.followUpDue ?? null,
-            input.markingLevel ?? null,
-            input.markingDomain ?? null,
-            input.status,
-            input.notes,
-            now,
-            now,
-          ],
-        );
-        for (const s of input.systemIds) {
-          db.run('INSERT INTO record_systems (record_id, system_id) VALUES (?, ?)', [id, s]);
+        updateEntity(db, kind, id, input);
+        if (kind === 'person') {
+          writeClearances(db, id, input as ReturnType<typeof PersonInput.parse>);
+        } else if (kind === 'record') {
+          writeRecordSystems(db, id, input as ReturnType<typeof RecordInput.parse>);
+        } else if (kind === 'component') {
+          placeSystem(db, input as ReturnType<typeof ComponentInput.parse>);
         }
       },
     );
+    return true;
+  }
+
+  /** The input for an entity, parsed and checked against the scheme and what it refers to. */
+  private validated(kind: EntityKind, raw: unknown): object {
+    switch (kind) {
+      case 'organisation':
+        return OrganisationInput.parse(raw);
+      case 'person': {
+        const input = PersonInput.parse(raw);
+        input.clearances.forEach((c, i) => this.checkLevel(c.level, `clearances.${i}.level`));
+        this.exists('organisations', input.organisationId, 'organisationId');
+        return input;
+      }
+      case 'site': {
+        const input = SiteInput.parse(raw);
+        this.checkLevel(input.maxLevel, 'maxLevel');
+        return input;
+      }
+      case 'product': {
+        const input = ProductInput.parse(raw);
+        this.checkLevel(input.maxLevel, 'maxLevel');
+        return input;
+      }
+      case 'component': {
+        const input = ComponentInput.parse(raw);
+        this.validateComponent(input);
+        return input;
+      }
+      case 'interconnection': {
+        const input = InterconnectionInput.parse(raw);
+        this.validateInterconnection(input);
+        return input;
+      }
+      case 'record':
+        return this.validateRecord(RecordInput.parse(raw));
+    }
+  }
+
+  /** Changes outside the entity's own row: a person's clearances, a record's systems. */
+  private extraChanges(kind: EntityKind, id: string, input: object): Record<string, unknown> {
+    const compare = (key: string, before: unknown, after: unknown) =>
+      JSON.stringify(before) === JSON.stringify(after) ? {} : { [key]: [before, after] };
+    if (kind === 'person') {
+      const before = rows(
+        this.db,
+        'SELECT level, domain, issuing_body, expires_on FROM clearances WHERE person_id = ? ORDER BY expires_on, level',
+        [id],
+      ).map((c) => `${str(c.domain)} ${str(c.level)} ${str(c.issuing_body)} ${str(c.expires_on)}`);
+      const after = (input as ReturnType<typeof PersonInput.parse>).clearances
+        .map((c) => `${c.domain} ${c.level} ${c.issuingBody} ${c.expiresOn}`)
+        .sort((a, b) => a.split(' ').at(-1)!.localeCompare(b.split(' ').at(-1)!));
+      return compare('clearances', before, after);
+    }
+    if (kind === 'record') {
+      const before = rows(
+        this.db,
+        'SELECT system_id FROM record_systems WHERE record_id = ? ORDER BY system_id',
+        [id],
+      ).map((r) => str(r.system_id));
+      const after = [...(input as ReturnType<typeof RecordInput.parse>).systemIds].sort();
+      return compare('systemIds', before, after);
+    }
+    return {};
+  }
+
+  /**
+   * Retires an entry (or brings it back): it leaves the lists, pickers and consistency rules but
+   * stays in the register's history and in every dossier that cited it.
+   */
+  async retire(kind: Retirable, id: string, retired = true): Promise<void> {
+    const { table } = ENTITIES[kind];
+    const current = rows(this.db, `SELECT retired_at FROM ${table} WHERE id = ?`, [id])[0];
+    if (!current) {
+      throw new AppError('NOT_FOUND', `No such ${kind}`);
+    }
+    if ((current.retired_at !== null) === retired) {
+      return;
+    }
+    const at = retired ? new Date().toISOString() : null;
+    await this.vault().change(
+      {
+        action: retired ? `${kind}.retire` : `${kind}.reinstate`,
+        entityType: kind,
+        entityId: id,
+        changes: { retiredAt: [current.retired_at ?? null, at] },
+      },
+      (db) =>
+        db.run(`UPDATE ${table} SET retired_at = ?, updated_at = ? WHERE id = ?`, [
+          at,
+          new Date().toISOString(),
+          id,
+        ]),
+    );
+  }
+
+  // ---- security-authority records ------------------------------------------------------------
+
+  private validateRecord(input: ReturnType<typeof RecordInput.parse>) {
+    this.checkLevel(input.markingLevel, 'markingLevel');
+    input.systemIds.forEach((s, i) => this.exists('systems', s, `systemIds.${i}`));
+    return input;
+  }
+
+  async createRecord(raw: unknown): Promise<string> {
+    const input = this.validateRecord(RecordInput.parse(raw));
+    const id = randomUUID();
+    await this.vault().change(
+      { action: 'record.create', entityType: 'record', entityId: id, changes: input },
+      (db) => {
+        insertEntity(db, 'record', id, input);
+        writeRecordSystems(db, id, input);
+      },
+    );
     return id;
+  }
+
+  /** Closes a record with its outcome (what came of it) and the day it closed. */
+  async closeRecord(id: string, raw: unknown): Promise<void> {
+    const { outcome, closedOn } = RecordClosing.parse(raw);
+    const current = rows(this.db, 'SELECT status, outcome, closed_on FROM records WHERE id = ?', [
+      id,
+    ])[0];
+    if (!current) {
+      throw new AppError('NOT_FOUND', 'No such record');
+    }
+    await this.vault().change(
+      {
+        action: 'record.close',
+        entityType: 'record',
+        entityId: id,
+        changes: {
+          status: [current.status, 'closed'],
+          outcome: [current.outcome, outcome],
+          closedOn: [current.closed_on, closedOn],
+        },
+      },
+      (db) =>
+        db.run(
+          "UPDATE records SET status = 'closed', outcome = ?, closed_on = ?, follow_up_due = NULL, updated_at = ? WHERE id = ?",
+          [outcome, closedOn, new Date().toISOString(), id],
+        ),
+    );
   }
 
   /** Attaches a stored blob to a record (audited). */
@@ -861,6 +1274,27 @@ export class RegisterService {
           [recordId, blob.address, name, blob.sha256, blob.size, new Date().toISOString()],
         ),
     );
+  }
+
+  /** An attachment's bytes, to open it inside the app (the same size limit as evidence). */
+  async attachmentContent(recordId: string, address: string, maxBytes = PREVIEW_MAX_BYTES) {
+    const row = rows(
+      this.db,
+      'SELECT name, size FROM record_attachments WHERE record_id = ? AND blob_address = ?',
+      [recordId, address],
+    )[0];
+    if (!row) {
+      throw new AppError('NOT_FOUND', 'No such attachment');
+    }
+    if (Number(row.size) > maxBytes) {
+      throw new AppError('PREVIEW_TOO_LARGE', 'The file is too large to preview', {
+        size: Number(row.size),
+      });
+    }
+    return {
+      fileName: str(row.name),
+      data: await buffer(namedRead(this.vault().blobs.read(address), address, str(row.name))),
+    };
   }
 
   listAttachments(recordId: string) {
@@ -929,6 +1363,8 @@ export class RegisterService {
       systemIds: str(r.systems).split(';').filter(Boolean),
       attachments: Number(r.attachments ?? 0),
       overdue: str(r.status) !== 'closed' && r.follow_up_due !== null && str(r.follow_up_due) < day,
+      outcome: str(r.outcome),
+      closedOn: opt(r.closed_on),
     }));
   }
 }

@@ -198,3 +198,49 @@ describe('after the first approval', () => {
     expect(cases.getCase(caseId).state).toBe('closed');
   });
 });
+
+describe('the system and its approval', () => {
+  it('shows the approval in force, and a significant change outside its scope calls for re-accreditation', async () => {
+    const { register, cases } = services;
+    const systemId = await newSystem('SYS-SIG');
+    expect(register.getSystem(systemId).approval).toBeNull();
+    const caseId = await approved(systemId);
+    const { approval, significantChanges } = register.getSystem(systemId);
+    expect(approval).toMatchObject({
+      caseId,
+      state: 'in_force',
+      decisionType: 'full_approval',
+      renewing: false,
+    });
+    expect(significantChanges).toEqual([]);
+    // A new interconnection, a site and a raised level are each outside the approval.
+    await register.createInterconnection({
+      systemId,
+      peerName: 'Allied net',
+      localLevel: 'RESTRICTED',
+      peerLevel: 'RESTRICTED',
+      domain: 'national',
+      direction: 'bidirectional',
+      approvalStatus: 'pending',
+    });
+    await register.createSite({ name: 'Annex', maxLevel: 'SECRET' }, [systemId]);
+    const { id: _id, ...system } = register.getSystem(systemId).system;
+    await register.updateSystem(systemId, {
+      ...system,
+      levels: [{ domain: 'national', level: 'CONFIDENTIAL' }],
+    });
+    expect(register.getSystem(systemId).significantChanges).toEqual([
+      { kind: 'level', label: 'national: CONFIDENTIAL' },
+      { kind: 'site', label: 'Annex' },
+      { kind: 'interconnection', label: 'Allied net' },
+    ]);
+    // A level lowered is no significant change; a re-accreditation case under way says so.
+    await register.updateSystem(systemId, { ...system, levels: system.levels });
+    expect(register.getSystem(systemId).significantChanges.map((c) => c.kind)).toEqual([
+      'site',
+      'interconnection',
+    ]);
+    await cases.createCase({ systemId, type: 'reaccreditation' });
+    expect(register.getSystem(systemId).approval?.renewing).toBe(true);
+  });
+});
