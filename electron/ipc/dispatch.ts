@@ -21,12 +21,23 @@ export interface Logger {
 }
 
 function zodIssues(
-  issues: readonly { path: readonly PropertyKey[]; code: string; message: string }[],
+  issues: readonly {
+    path: readonly PropertyKey[];
+    code: string;
+    message: string;
+    minimum?: unknown;
+    maximum?: unknown;
+    origin?: unknown;
+  }[],
 ) {
+  // What a translated message needs: the field, the kind of problem and its bounds.
   return issues.slice(0, 20).map((i) => ({
     path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
     code: i.code,
     message: i.message,
+    ...(typeof i.minimum === 'number' ? { minimum: i.minimum } : {}),
+    ...(typeof i.maximum === 'number' ? { maximum: i.maximum } : {}),
+    ...(typeof i.origin === 'string' ? { origin: i.origin } : {}),
   }));
 }
 

@@ -81,9 +81,15 @@ export function addDays(day: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-function invalid(path: string, message: string): AppError {
+/** A validation failure on one field; `key` names its translated text (shared/i18n/issues). */
+function invalid(
+  path: string,
+  message: string,
+  key?: string,
+  params?: Record<string, string>,
+): AppError {
   return new AppError('VALIDATION_FAILED', message, {
-    issues: [{ path: path.split('.'), code: 'custom', message }],
+    issues: [{ path: path.split('.'), code: 'custom', message, ...(key ? { key, params } : {}) }],
   });
 }
 
@@ -404,7 +410,7 @@ export class RegisterService {
 
   private checkLevel(code: string | null | undefined, path: string): void {
     if (code && !this.scheme().level(code)) {
-      throw invalid(path, `unknown classification level ${code}`);
+      throw invalid(path, `unknown classification level ${code}`, 'unknownLevel', { code });
     }
   }
 
@@ -562,7 +568,9 @@ export class RegisterService {
     const input = SystemInput.parse(raw);
     this.validateSystem(input);
     if (this.systemRefExists(input.ref)) {
-      throw invalid('ref', `a system with reference ${input.ref} exists`);
+      throw invalid('ref', `a system with reference ${input.ref} exists`, 'refTaken', {
+        ref: input.ref,
+      });
     }
     const id = randomUUID();
     await this.vault().change(
@@ -590,7 +598,9 @@ export class RegisterService {
     if (
       rows(this.db, 'SELECT 1 FROM systems WHERE ref = ? AND id <> ?', [input.ref, id]).length > 0
     ) {
-      throw invalid('ref', `a system with reference ${input.ref} exists`);
+      throw invalid('ref', `a system with reference ${input.ref} exists`, 'refTaken', {
+        ref: input.ref,
+      });
     }
     const changes: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(input)) {

@@ -1,9 +1,29 @@
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
 import { translate, type MessageKey } from '../../shared/i18n';
+import { issueText, issuesByField, type Issue } from '../../shared/i18n/issues';
 import { useLanguage } from './stores/preferences';
 
 /** The translation function for the current language. */
 export function useT(): (key: MessageKey, params?: Record<string, string | number>) => string {
   const language = useLanguage();
   return useCallback((key, params) => translate(language, key, params), [language]);
+}
+
+/**
+ * Validation problems from the core in the user's language: by field (for a form), or each as
+ * "path: text" (for an imported file's report).
+ */
+export function useIssues() {
+  const language = useLanguage();
+  return useMemo(() => {
+    const list = (error: { details?: Record<string, unknown> } | null | undefined) =>
+      (error?.details?.issues ?? []) as Issue[];
+    return {
+      list,
+      byField: (error: { details?: Record<string, unknown> } | null | undefined) =>
+        issuesByField(language, list(error)),
+      lines: (error: { details?: Record<string, unknown> } | null | undefined) =>
+        list(error).map((i) => `${i.path.join('.')}: ${issueText(language, i)}`),
+    };
+  }, [language]);
 }

@@ -5,7 +5,7 @@
 import { useState, type FormEvent } from 'react';
 import type { ErrorInfo } from '../../../shared/result';
 import { errorMessage } from '../../../shared/i18n';
-import { useT } from '../i18n';
+import { useIssues, useT } from '../i18n';
 import { useLanguage } from '../stores/preferences';
 import { Field, SelectField } from './Field';
 
@@ -32,6 +32,7 @@ interface EntityFormProps {
 
 export function EntityForm({ title, fields, initial, onSubmit, onDone }: EntityFormProps) {
   const t = useT();
+  const issues_ = useIssues();
   const language = useLanguage();
   const [values, setValues] = useState<Values>(initial);
   const [issues, setIssues] = useState<Record<string, string>>({});
@@ -51,11 +52,7 @@ export function EntityForm({ title, fields, initial, onSubmit, onDone }: EntityF
       onDone?.();
       return;
     }
-    const list = (result.error.details?.issues ?? []) as {
-      path: (string | number)[];
-      message: string;
-    }[];
-    const byField = Object.fromEntries(list.map((i) => [String(i.path[0] ?? ''), i.message]));
+    const byField = issues_.byField(result.error);
     setIssues(byField);
     setError(
       Object.keys(byField).some((k) => fields.some((f) => f.name === k)) ? null : result.error,

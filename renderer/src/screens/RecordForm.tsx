@@ -4,7 +4,7 @@ import { DOMAINS } from '../../../shared/classification';
 import { RECORD_STATUSES, RECORD_TYPES, type RecordInput } from '../../../shared/register';
 import { callRaw } from '../api';
 import { Field, SelectField } from '../components/Field';
-import { useT } from '../i18n';
+import { useIssues, useT } from '../i18n';
 import { useLevelLabel, useRegister } from '../stores/register';
 
 type Draft = Required<Pick<RecordInput, 'type' | 'title' | 'counterpart' | 'status'>> &
@@ -12,6 +12,7 @@ type Draft = Required<Pick<RecordInput, 'type' | 'title' | 'counterpart' | 'stat
 
 export function RecordForm({ onDone }: { onDone: () => void }) {
   const t = useT();
+  const fieldIssues = useIssues();
   const label = useLevelLabel();
   const scheme = useRegister((s) => s.scheme);
   const [draft, setDraft] = useState<Draft>({
@@ -56,11 +57,7 @@ export function RecordForm({ onDone }: { onDone: () => void }) {
       onDone();
       return;
     }
-    const list = (result.error.details?.issues ?? []) as {
-      path: (string | number)[];
-      message: string;
-    }[];
-    setIssues(Object.fromEntries(list.map((i) => [String(i.path[0] ?? ''), i.message])));
+    setIssues(fieldIssues.byField(result.error));
   }
 
   return (

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { DOMAINS } from '../../../shared/classification';
 import { errorMessage } from '../../../shared/i18n';
 import { call, callRaw } from '../api';
-import { useT } from '../i18n';
+import { useIssues, useT } from '../i18n';
 import { useLanguage } from '../stores/preferences';
 import { useRegister } from '../stores/register';
 import { OrganisationForm, ProductForm } from './RegisterForms';
@@ -11,6 +11,7 @@ import { FileButton } from '../components/FileButton';
 
 function CatalogueImport() {
   const t = useT();
+  const fieldIssues = useIssues();
   const language = useLanguage();
   const [message, setMessage] = useState<{ ok: boolean; lines: string[] } | null>(null);
   async function importFile(file: File | undefined) {
@@ -48,15 +49,12 @@ function CatalogueImport() {
         ],
       });
     } else {
-      const issues = (r.error.details?.issues ?? []) as { path: unknown; message: string }[];
       setMessage({
         ok: false,
         lines: [
           t('catalogue.rejected'),
           errorMessage(language, r.error.code),
-          ...issues.map(
-            (i) => `${Array.isArray(i.path) ? i.path.join('.') : String(i.path)}: ${i.message}`,
-          ),
+          ...fieldIssues.lines(r.error),
         ],
       });
     }
@@ -89,6 +87,7 @@ function CatalogueImport() {
 
 export function ReferenceData() {
   const t = useT();
+  const fieldIssues = useIssues();
   const language = useLanguage();
   const scheme = useRegister((s) => s.scheme);
   const organisations = useRegister((s) => s.organisations);
@@ -138,13 +137,10 @@ export function ReferenceData() {
       setSchemeMessage({ ok: true, text: t('scheme.imported') });
       await reload();
     } else {
-      const issues = (result.error.details?.issues ?? []) as { path: unknown; message: string }[];
       setSchemeMessage({
         ok: false,
         text: errorMessage(language, result.error.code),
-        issues: issues.map(
-          (i) => `${Array.isArray(i.path) ? i.path.join('.') : String(i.path)}: ${i.message}`,
-        ),
+        issues: fieldIssues.lines(result.error),
       });
     }
   }

@@ -10,7 +10,7 @@ import type { ErrorInfo } from '../../../shared/result';
 import { assess, TREATMENTS, type RiskInput, type RiskMatrix } from '../../../shared/risk';
 import { callRaw } from '../api';
 import { Field, SelectField } from '../components/Field';
-import { useT } from '../i18n';
+import { useIssues, useT } from '../i18n';
 import { useLanguage } from '../stores/preferences';
 
 const IMPACTS = ['confidentiality', 'integrity', 'availability', 'authenticity'] as const;
@@ -62,6 +62,7 @@ export function RiskForm({
   onSaved: (id: string) => void;
 }) {
   const t = useT();
+  const fieldIssues = useIssues();
   const language = useLanguage();
   const [draft, setDraft] = useState<Draft>(() => draftOf(risk, initialSystem, initialCase));
   const [issues, setIssues] = useState<Record<string, string>>({});
@@ -120,12 +121,8 @@ export function RiskForm({
       onSaved(risk ? risk.id : (result.value as { id: string }).id);
       return;
     }
-    const list = (result.error.details?.issues ?? []) as {
-      path: (string | number)[];
-      message: string;
-    }[];
-    setIssues(Object.fromEntries(list.map((i) => [String(i.path[0] ?? ''), i.message])));
-    setError(list.length ? null : result.error);
+    setIssues(fieldIssues.byField(result.error));
+    setError(fieldIssues.list(result.error).length ? null : result.error);
   }
 
   const caseChoices = cases.filter((c) => c.systemId === draft.systemId);

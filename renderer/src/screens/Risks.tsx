@@ -13,7 +13,7 @@ import { FileButton } from '../components/FileButton';
 import { Field, SelectField } from '../components/Field';
 import { HeatMap, RiskMovement, type Cell } from '../components/RiskCharts';
 import { TableHead } from '../components/TableHead';
-import { useT } from '../i18n';
+import { useIssues, useT } from '../i18n';
 import { hrefFor } from '../router';
 import { useLanguage } from '../stores/preferences';
 import { useOnScreen } from '../stores/register';
@@ -53,6 +53,7 @@ export function useRiskChoices() {
 
 function Criteria({ onSaved }: { onSaved: () => void }) {
   const t = useT();
+  const fieldIssues = useIssues();
   const language = useLanguage();
   const setup = useRisks((s) => s.setup);
   // The matrix of the criteria in force (the store derives it once).
@@ -179,15 +180,10 @@ function Criteria({ onSaved }: { onSaved: () => void }) {
                   setMessage(t('risk.matrix.imported', { id: r.value.id }));
                   onSaved();
                 } else {
-                  const issues = (r.error.details?.issues ?? []) as {
-                    path: (string | number)[];
-                    message: string;
-                  }[];
                   setMessage(
-                    [
-                      errorMessage(language, r.error.code),
-                      ...issues.map((i) => `${i.path.join('.')}: ${i.message}`),
-                    ].join(' · '),
+                    [errorMessage(language, r.error.code), ...fieldIssues.lines(r.error)].join(
+                      ' · ',
+                    ),
                   );
                 }
               });

@@ -7,7 +7,7 @@ import { errorMessage } from '../../../shared/i18n';
 import type { ErrorCode } from '../../../shared/errors';
 import { callRaw } from '../api';
 import { Field, SelectField } from '../components/Field';
-import { useT } from '../i18n';
+import { useIssues, useT } from '../i18n';
 import { useLanguage } from '../stores/preferences';
 import { useLevelLabel, useRegister } from '../stores/register';
 
@@ -38,6 +38,7 @@ export function SystemForm({
   onDone: (id: string) => void;
 }) {
   const t = useT();
+  const fieldIssues = useIssues();
   const language = useLanguage();
   const label = useLevelLabel();
   const scheme = useRegister((s) => s.scheme);
@@ -68,11 +69,7 @@ export function SystemForm({
       return;
     }
     setError(result.error.code);
-    const list = (result.error.details?.issues ?? []) as {
-      path: (string | number)[];
-      message: string;
-    }[];
-    setIssues(Object.fromEntries(list.map((i) => [String(i.path[0] ?? ''), i.message])));
+    setIssues(fieldIssues.byField(result.error));
   }
 
   const orgSelect = (key: 'ownerOrgId' | 'operatorOrgId', text: string) => (
