@@ -12,6 +12,7 @@ import { Exchange } from './screens/Exchange';
 import { RiskDetail } from './screens/RiskDetail';
 import { Risks } from './screens/Risks';
 import { People } from './screens/People';
+import { RecordDetail } from './screens/RecordDetail';
 import { Records } from './screens/Records';
 import { SystemDetail } from './screens/SystemDetail';
 import { SystemForm } from './screens/SystemForm';
@@ -35,7 +36,7 @@ function Screen({ route, param }: { route: Route; param: string | null }): React
     return param ? <SystemDetail id={param} /> : <Systems />;
   }
   if (route === 'records') {
-    return <Records />;
+    return param ? <RecordDetail id={param} /> : <Records />;
   }
   if (route === 'cases') {
     if (param?.startsWith('state:')) {

@@ -1,6 +1,6 @@
 import { useCallback, useMemo } from 'react';
 import { translate, type MessageKey } from '../../shared/i18n';
-import { issueText, issuesByField, type Issue } from '../../shared/i18n/issues';
+import { issueText, issuesByField, pathOf, type Issue } from '../../shared/i18n/issues';
 import { useLanguage } from './stores/preferences';
 
 /** The translation function for the current language. */
@@ -23,7 +23,7 @@ export function useIssues() {
       byField: (error: { details?: Record<string, unknown> } | null | undefined) =>
         issuesByField(language, list(error)),
       lines: (error: { details?: Record<string, unknown> } | null | undefined) =>
-        list(error).map((i) => `${i.path.join('.')}: ${issueText(language, i)}`),
+        list(error).map((i) => `${pathOf(i)}: ${issueText(language, i)}`),
     };
   }, [language]);
 }

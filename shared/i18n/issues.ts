@@ -7,7 +7,8 @@
 import { translate, type Language, type MessageKey } from './index';
 
 export interface Issue {
-  path: readonly (string | number)[];
+  /** Where: the field's path (an imported file's checks may give it as one string). */
+  path: readonly (string | number)[] | string;
   code?: string;
   message?: string;
   /** The core's own check: the message key (without `issue.`) and its values. */
@@ -37,10 +38,7 @@ const BY_MESSAGE: Record<string, string> = {
 };
 
 export function issueText(language: Language, issue: Issue): string {
-  const key =
-    issue.key ??
-    (issue.message ? BY_MESSAGE[issue.message] : undefined) ??
-    byCode(issue);
+  const key = issue.key ?? (issue.message ? BY_MESSAGE[issue.message] : undefined) ?? byCode(issue);
   return translate(language, `issue.${key}` as MessageKey, {
     ...issue.params,
     min: String(issue.minimum ?? ''),
@@ -59,12 +57,16 @@ function byCode(issue: Issue): string {
             ? 'tooShort'
             : 'tooSmall';
     case 'too_big':
-      return issue.origin === 'string' ? 'tooLong' : issue.origin === 'array' ? 'tooMany' : 'tooBig';
+      return issue.origin === 'string'
+        ? 'tooLong'
+        : issue.origin === 'array'
+          ? 'tooMany'
+          : 'tooBig';
     case 'invalid_type':
       return 'required';
     case 'invalid_format':
     case 'invalid_string':
-      return issue.path.at(-1) === 'email' ? 'email' : 'format';
+      return pathOf(issue).endsWith('email') ? 'email' : 'format';
     case 'invalid_value':
     case 'invalid_enum_value':
     case 'invalid_union':
@@ -74,6 +76,9 @@ function byCode(issue: Issue): string {
   }
 }
 
+/** The request members that carry the entry a form edits (see shared/contract). */
+const WRAPPERS = new Set(['input', 'closing', 'site', 'system', 'update', 'finding', 'meta']);
+
 /** Issues by the field they name (the first segment of the path), in the user's language. */
 export function issuesByField(
   language: Language,
@@ -81,8 +86,17 @@ export function issuesByField(
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of issues ?? []) {
-    const field = String(issue.path[0] ?? '');
+    const path = Array.isArray(issue.path) ? issue.path : [issue.path];
+    // A request that wraps its entry ({ id, input }) names the entry's field after the wrapper.
+    const field = String(
+      (path.length > 1 && WRAPPERS.has(String(path[0])) ? path[1] : path[0]) ?? '',
+    );
     out[field] ??= issueText(language, issue);
   }
   return out;
+}
+
+/** An issue's path as text: "requirements.0.severity". */
+export function pathOf(issue: Issue): string {
+  return Array.isArray(issue.path) ? issue.path.join('.') : String(issue.path);
 }

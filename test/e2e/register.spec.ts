@@ -14,8 +14,9 @@ test('register a system, see validation explained, edit it, filter, and find it 
   await app.getByLabel('Reference').fill('ny ref med mellemrum');
   await app.getByLabel('Navn', { exact: true }).fill('Sikkert Kontornet');
   await app.getByRole('button', { name: 'Gem' }).click();
-  await expect(app.getByRole('alert').filter({ hasText: 'letters, digits' })).toBeVisible();
-  await expect(app.getByText('at least one information domain')).toBeVisible();
+  // The validator's problems, each on its field and in Danish.
+  await expect(app.getByRole('alert').filter({ hasText: 'Kun bogstaver, tal' })).toBeVisible();
+  await expect(app.getByText('Angiv mindst ét informationsdomæne')).toBeVisible();
   await axeClean(app, 'system form');
   await app.getByLabel('Reference').fill('KON-1');
   await app.getByLabel('NATO', { exact: true }).selectOption('SECRET');

@@ -72,6 +72,17 @@ describe('validation problems in the user language', () => {
     ).toEqual({ validTo: 'This date must come after the one before it.' });
   });
 
+  it('names the field inside a request that wraps the entry', () => {
+    expect(
+      issuesByField('en', [
+        { path: ['closing', 'outcome'], code: 'too_small', minimum: 1, origin: 'string' },
+      ]),
+    ).toEqual({ outcome: 'Fill this in.' });
+    expect(issuesByField('en', [{ path: ['id'], code: 'invalid_format' }])).toEqual({
+      id: 'Not in the expected form.',
+    });
+  });
+
   it("translates the core's own checks by their key, with their values", () => {
     expect(
       issueText('da', {

@@ -28,9 +28,18 @@ interface EntityFormProps {
   initial: Values;
   onSubmit: (values: Values) => Promise<{ ok: true } | { ok: false; error: ErrorInfo }>;
   onDone?: () => void;
+  /** Editing an existing entry: the values stay after saving, and the button says "save". */
+  editing?: boolean;
 }
 
-export function EntityForm({ title, fields, initial, onSubmit, onDone }: EntityFormProps) {
+export function EntityForm({
+  title,
+  fields,
+  initial,
+  onSubmit,
+  onDone,
+  editing = false,
+}: EntityFormProps) {
   const t = useT();
   const issues_ = useIssues();
   const language = useLanguage();
@@ -45,7 +54,9 @@ export function EntityForm({ title, fields, initial, onSubmit, onDone }: EntityF
     setDone(false);
     const result = await onSubmit(values);
     if (result.ok) {
-      setValues(initial);
+      if (!editing) {
+        setValues(initial);
+      }
       setIssues({});
       setError(null);
       setDone(true);
@@ -115,8 +126,8 @@ export function EntityForm({ title, fields, initial, onSubmit, onDone }: EntityF
           {errorMessage(language, error.code)}
         </p>
       ) : null}
-      {done ? <p role="status">{t('form.added')}</p> : null}
-      <button type="submit">{t('form.add')}</button>
+      {done ? <p role="status">{t(editing ? 'form.saved' : 'form.added')}</p> : null}
+      <button type="submit">{t(editing ? 'form.edit' : 'form.add')}</button>
     </form>
   );
 }

@@ -111,10 +111,13 @@ export function PdfView({ data }: { data: Uint8Array }) {
 
 export function EvidencePreview({
   evidenceId,
+  attachment,
   name,
   onClose,
 }: {
-  evidenceId: string;
+  /** A case's evidence, or a record's attachment. */
+  evidenceId?: string;
+  attachment?: { recordId: string; address: string };
   name: string;
   onClose: () => void;
 }) {
@@ -124,7 +127,10 @@ export function EvidencePreview({
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    void callRaw('evidence:content', { evidenceId }).then((r) => {
+    const load = attachment
+      ? callRaw('records:attachmentContent', attachment)
+      : callRaw('evidence:content', { evidenceId: evidenceId ?? '' });
+    void load.then((r) => {
       if (!live) {
         return;
       }
@@ -137,7 +143,7 @@ export function EvidencePreview({
     return () => {
       live = false;
     };
-  }, [evidenceId, language]);
+  }, [evidenceId, attachment, language]);
   return (
     <section
       className="panel preview"

@@ -2,12 +2,13 @@
 import { useEffect, useState } from 'react';
 import type { z } from 'zod';
 import type { PersonRowSchema } from '../../../shared/contract';
-import { call } from '../api';
+import { call, callRaw } from '../api';
+import { ConfirmButton } from '../components/Confirm';
 import { CsvTools } from '../components/CsvTools';
 import { TableHead } from '../components/TableHead';
 import { useT } from '../i18n';
 import { useLevelLabel } from '../stores/register';
-import { PersonForm } from './RegisterForms';
+import { PersonForm, type Existing } from './RegisterForms';
 
 type Person = z.infer<typeof PersonRowSchema>;
 
@@ -16,16 +17,42 @@ export function People() {
   const label = useLevelLabel();
   const [onlyExpiring, setOnlyExpiring] = useState(false);
   const [people, setPeople] = useState<Person[]>([]);
+  const [retired, setRetired] = useState(false);
   const [version, setVersion] = useState(0);
+  const [editing, setEditing] = useState<{
+    existing: Existing;
+    others: Person['clearances'];
+  } | null>(null);
+  const reload = () => setVersion((v) => v + 1);
   useEffect(() => {
     let live = true;
-    void call('people:list', onlyExpiring ? { expiringWithinDays: 90 } : {}).then(
-      (r) => live && r && setPeople(r.people),
-    );
+    void call('people:list', {
+      ...(onlyExpiring ? { expiringWithinDays: 90 } : {}),
+      includeRetired: retired,
+    }).then((r) => live && r && setPeople(r.people));
     return () => {
       live = false;
     };
-  }, [onlyExpiring, version]);
+  }, [onlyExpiring, retired, version]);
+  const edit = (p: Person) => {
+    const [first, ...others] = p.clearances;
+    setEditing({
+      existing: {
+        id: p.id,
+        values: {
+          name: p.name,
+          organisationId: p.organisationId ?? '',
+          email: p.email,
+          briefedOn: p.briefedOn ?? '',
+          level: first?.level ?? '',
+          domain: first?.domain ?? 'national',
+          issuingBody: first?.issuingBody ?? '',
+          expiresOn: first?.expiresOn ?? '',
+        },
+      },
+      others,
+    });
+  };
   return (
     <div className="register">
       <div className="toolbar">
@@ -37,20 +64,40 @@ export function People() {
           />
           {t('people.expiring')}
         </label>
+        <label className="radio">
+          <input type="checkbox" checked={retired} onChange={(e) => setRetired(e.target.checked)} />
+          {t('people.retired')}
+        </label>
         <CsvTools kind="people" importable onImported={() => setVersion((v) => v + 1)} />
       </div>
-      <PersonForm onDone={() => setVersion((v) => v + 1)} />
+      <PersonForm
+        key={editing?.existing.id ?? 'new-person'}
+        existing={editing?.existing}
+        otherClearances={editing?.others}
+        onDone={() => {
+          setEditing(null);
+          reload();
+        }}
+      />
       <p className="count" role="status" data-testid="people-count">
         {t('people.count', { n: people.length })}
       </p>
       <div className="table-scroll" tabIndex={0} aria-label={t('nav.people')}>
         <table className="table">
-          <TableHead columns={['col.name', 'col.organisation', 'col.clearance', 'col.briefed']} />
+          <TableHead
+            columns={[
+              'col.name',
+              'col.organisation',
+              'col.clearance',
+              'col.briefed',
+              'col.actions',
+            ]}
+          />
           <tbody>
             {people.map((p) => (
               <tr
                 key={p.id}
-                className={p.expired ? 'row--overdue' : undefined}
+                className={p.retiredAt ? 'row--retired' : p.expired ? 'row--overdue' : undefined}
                 data-testid="person-row"
               >
                 <td>{p.name}</td>
@@ -70,6 +117,41 @@ export function People() {
                   ) : null}
                 </td>
                 <td>{p.briefedOn ?? '—'}</td>
+                <td>
+                  <span className="row-actions">
+                    <button type="button" className="secondary" onClick={() => edit(p)}>
+                      {t('action.edit')}
+                    </button>
+                    {p.retiredAt ? (
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={() =>
+                          void callRaw('register:retire', {
+                            kind: 'person',
+                            id: p.id,
+                            retired: false,
+                          }).then(reload)
+                        }
+                      >
+                        {t('action.reinstate')}
+                      </button>
+                    ) : (
+                      <ConfirmButton
+                        label={t('action.retire')}
+                        className="secondary"
+                        impact={t('retire.impact', { name: p.name })}
+                        onConfirm={() =>
+                          callRaw('register:retire', {
+                            kind: 'person',
+                            id: p.id,
+                            retired: true,
+                          }).then(reload)
+                        }
+                      />
+                    )}
+                  </span>
+                </td>
               </tr>
             ))}
           </tbody>

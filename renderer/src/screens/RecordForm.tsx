@@ -1,7 +1,12 @@
 /** Register a security-authority record; the core's validation issues are shown on their fields. */
 import { useState, type FormEvent } from 'react';
 import { DOMAINS } from '../../../shared/classification';
-import { RECORD_STATUSES, RECORD_TYPES, type RecordInput } from '../../../shared/register';
+import {
+  RECORD_STATUSES,
+  RECORD_TYPES,
+  type RecordInput,
+  type RecordRow,
+} from '../../../shared/register';
 import { callRaw } from '../api';
 import { Field, SelectField } from '../components/Field';
 import { useIssues, useT } from '../i18n';
@@ -10,17 +15,41 @@ import { useLevelLabel, useRegister } from '../stores/register';
 type Draft = Required<Pick<RecordInput, 'type' | 'title' | 'counterpart' | 'status'>> &
   Record<string, string>;
 
-export function RecordForm({ onDone }: { onDone: () => void }) {
+/** A record as the form holds it (absent values empty). */
+function draftOf(r: RecordRow): Draft {
+  const draft: Draft = {
+    type: r.type,
+    title: r.title,
+    counterpart: r.counterpart,
+    status: r.status,
+  };
+  for (const key of [
+    'theirRef',
+    'ourRef',
+    'sentOn',
+    'receivedOn',
+    'validFrom',
+    'validTo',
+    'followUpDue',
+    'markingLevel',
+    'markingDomain',
+    'notes',
+  ] as const) {
+    draft[key] = r[key] ?? '';
+  }
+  return draft;
+}
+
+export function RecordForm({ onDone, existing }: { onDone: () => void; existing?: RecordRow }) {
   const t = useT();
   const fieldIssues = useIssues();
   const label = useLevelLabel();
   const scheme = useRegister((s) => s.scheme);
-  const [draft, setDraft] = useState<Draft>({
-    type: 'correspondence',
-    title: '',
-    counterpart: '',
-    status: 'open',
-  });
+  const [draft, setDraft] = useState<Draft>(
+    existing
+      ? draftOf(existing)
+      : { type: 'correspondence', title: '', counterpart: '', status: 'open' },
+  );
   const [issues, setIssues] = useState<Record<string, string>>({});
   const set = (key: string, value: string) => setDraft({ ...draft, [key]: value });
   const date = (key: string) => (
@@ -51,8 +80,11 @@ export function RecordForm({ onDone }: { onDone: () => void }) {
       markingLevel: opt('markingLevel'),
       markingDomain: opt('markingDomain') as RecordInput['markingDomain'],
       notes: draft.notes ?? '',
+      systemIds: existing?.systemIds ?? [],
     };
-    const result = await callRaw('records:create', record);
+    const result = existing
+      ? await callRaw('register:update', { kind: 'record', id: existing.id, input: record })
+      : await callRaw('records:create', record);
     if (result.ok) {
       onDone();
       return;
@@ -64,7 +96,7 @@ export function RecordForm({ onDone }: { onDone: () => void }) {
     <form
       className="panel"
       onSubmit={(e) => void submit(e)}
-      aria-label={t('records.new')}
+      aria-label={t(existing ? 'record.edit' : 'records.new')}
       noValidate
     >
       <div className="form-grid">
@@ -153,7 +185,7 @@ export function RecordForm({ onDone }: { onDone: () => void }) {
           onChange={(e) => set('notes', e.target.value)}
         />
       </div>
-      <button type="submit">{t('records.create')}</button>
+      <button type="submit">{t(existing ? 'form.edit' : 'records.create')}</button>
     </form>
   );
 }

@@ -12,6 +12,7 @@ import { AttachButton } from '../components/AttachButton';
 import { CsvTools } from '../components/CsvTools';
 import { TableHead } from '../components/TableHead';
 import { useT } from '../i18n';
+import { hrefFor } from '../router';
 import { RecordForm } from './RecordForm';
 import { useLevelLabel, useOnScreen } from '../stores/register';
 
@@ -131,7 +132,9 @@ export function Records() {
                 data-testid="record-row"
               >
                 <td>{t(`recordType.${r.type}`)}</td>
-                <td>{r.title}</td>
+                <td>
+                  <a href={hrefFor('records', r.id)}>{r.title}</a>
+                </td>
                 <td>{r.counterpart}</td>
                 <td className="mono">
                   {r.theirRef || '—'} / {r.ourRef || '—'}

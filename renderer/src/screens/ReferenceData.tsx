@@ -6,7 +6,8 @@ import { call, callRaw } from '../api';
 import { useIssues, useT } from '../i18n';
 import { useLanguage } from '../stores/preferences';
 import { useRegister } from '../stores/register';
-import { OrganisationForm, ProductForm } from './RegisterForms';
+import { OrganisationForm, ProductForm, type Existing } from './RegisterForms';
+import { ConfirmButton } from '../components/Confirm';
 import { FileButton } from '../components/FileButton';
 
 function CatalogueImport() {
@@ -96,12 +97,18 @@ export function ReferenceData() {
     {
       id: string;
       name: string;
+      vendor: string;
+      version: string;
       kind: string;
+      authority: string;
       reference: string;
       maxLevel: string;
+      domain: string;
       expiresOn: string | null;
     }[]
   >([]);
+  const [editOrg, setEditOrg] = useState<Existing | null>(null);
+  const [editProduct, setEditProduct] = useState<Existing | null>(null);
   const [version, setVersion] = useState(0);
   const [schemeMessage, setSchemeMessage] = useState<{
     ok: boolean;
@@ -209,24 +216,92 @@ export function ReferenceData() {
       <h3>{t('settings.organisations')}</h3>
       <ul>
         {organisations.map((o) => (
-          <li key={o.id}>
+          <li key={o.id} className="row-actions">
             {o.name} ({t(`orgType.${o.type}` as 'orgType.other')})
+            <button
+              type="button"
+              className="secondary"
+              onClick={() =>
+                setEditOrg({
+                  id: o.id,
+                  values: { name: o.name, type: o.type, cvr: o.cvr, contact: o.contact },
+                })
+              }
+            >
+              {t('action.edit')}
+            </button>
+            <ConfirmButton
+              label={t('action.retire')}
+              className="secondary"
+              impact={t('retire.impact', { name: o.name })}
+              onConfirm={() =>
+                callRaw('register:retire', { kind: 'organisation', id: o.id, retired: true }).then(
+                  () => reload(),
+                )
+              }
+            />
           </li>
         ))}
       </ul>
-      <OrganisationForm onDone={() => void reload()} />
+      <OrganisationForm
+        key={editOrg?.id ?? 'new-org'}
+        existing={editOrg ?? undefined}
+        onDone={() => {
+          setEditOrg(null);
+          void reload();
+        }}
+      />
 
       <h3>{t('settings.products')}</h3>
       <ul>
         {products.map((p) => (
-          <li key={p.id}>
+          <li key={p.id} className="row-actions">
             {p.name} — {t(`productKind.${p.kind}` as 'productKind.crypto')}, {p.reference},{' '}
             {p.maxLevel}
             {p.expiresOn ? ` → ${p.expiresOn}` : ''}
+            <button
+              type="button"
+              className="secondary"
+              onClick={() =>
+                setEditProduct({
+                  id: p.id,
+                  values: {
+                    name: p.name,
+                    vendor: p.vendor,
+                    version: p.version,
+                    kind: p.kind,
+                    authority: p.authority,
+                    reference: p.reference,
+                    maxLevel: p.maxLevel,
+                    domain: p.domain,
+                    expiresOn: p.expiresOn ?? '',
+                  },
+                })
+              }
+            >
+              {t('action.edit')}
+            </button>
+            <ConfirmButton
+              label={t('action.retire')}
+              className="secondary"
+              impact={t('retire.impact', { name: p.name })}
+              onConfirm={() =>
+                callRaw('register:retire', { kind: 'product', id: p.id, retired: true }).then(() =>
+                  setVersion((v) => v + 1),
+                )
+              }
+            />
           </li>
         ))}
       </ul>
-      <ProductForm onDone={() => setVersion((v) => v + 1)} />
+      <ProductForm
+        key={editProduct?.id ?? 'new-product'}
+        existing={editProduct ?? undefined}
+        onDone={() => {
+          setEditProduct(null);
+          setVersion((v) => v + 1);
+        }}
+      />
     </section>
   );
 }

@@ -8,11 +8,17 @@ import {
   DIRECTIONS,
   ORG_TYPES,
   PRODUCT_KINDS,
+  type EntityKind,
+  type PersonInput,
 } from '../../../shared/register';
 import { call, callRaw } from '../api';
-import { EntityForm, orNull, text, type FieldSpec } from '../components/EntityForm';
+import { EntityForm, orNull, text, type FieldSpec, type Values } from '../components/EntityForm';
+import type { RequestOf } from '../../../shared/contract';
+import type { ErrorInfo } from '../../../shared/result';
 import { useT } from '../i18n';
 import { useLevelLabel, useRegister } from '../stores/register';
+
+type UpdateInput = RequestOf<'register:update'>;
 
 function useLevelOptions(domain: InfoDomain = 'national') {
   const scheme = useRegister((s) => s.scheme);
@@ -33,10 +39,38 @@ function useChoices<T>(load: () => Promise<T[] | undefined>, deps: unknown[] = [
   return items;
 }
 
+/** An entry being edited: its id and its present values (as the form holds them). */
+export interface Existing {
+  id: string;
+  values: Values;
+}
+
+/** Creates, or with `existing` saves the corrected entry through the register's update. */
+async function save<K extends EntityKind>(
+  kind: K,
+  existing: Existing | undefined,
+  input: Extract<UpdateInput, { kind: K }>['input'],
+  create: () => Promise<{ ok: true } | { ok: false; error: ErrorInfo }>,
+): Promise<{ ok: true } | { ok: false; error: ErrorInfo }> {
+  if (!existing) {
+    return create();
+  }
+  const r = await callRaw('register:update', { kind, id: existing.id, input } as UpdateInput);
+  return r.ok ? { ok: true } : r;
+}
+
 const options = (t: (k: MessageKey) => string, prefix: string, values: readonly string[]) =>
   values.map((v) => ({ value: v, label: t(`${prefix}.${v}` as MessageKey) }));
 
-export function SiteForm({ systemId, onDone }: { systemId: string; onDone: () => void }) {
+export function SiteForm({
+  systemId,
+  onDone,
+  existing,
+}: {
+  systemId: string;
+  onDone: () => void;
+  existing?: Existing;
+}) {
   const t = useT();
   const levels = useLevelOptions();
   const fields: FieldSpec[] = [
@@ -50,29 +84,38 @@ export function SiteForm({ systemId, onDone }: { systemId: string; onDone: () =>
   ];
   return (
     <EntityForm
-      title={t('form.site')}
+      title={t(existing ? 'form.editSite' : 'form.site')}
       fields={fields}
-      initial={{ maxLevel: levels[0]?.value ?? 'RESTRICTED' }}
+      initial={existing?.values ?? { maxLevel: levels[0]?.value ?? 'RESTRICTED' }}
+      editing={Boolean(existing)}
       onDone={onDone}
-      onSubmit={(v) =>
-        callRaw('sites:create', {
-          systemIds: [systemId],
-          site: {
-            name: text(v.name),
-            address: text(v.address),
-            areaClass: text(v.areaClass),
-            maxLevel: text(v.maxLevel),
-            tempestZone: text(v.tempestZone),
-            lastInspection: orNull(v.lastInspection),
-            nextInspection: orNull(v.nextInspection),
-          },
-        })
-      }
+      onSubmit={(v) => {
+        const site = {
+          name: text(v.name),
+          address: text(v.address),
+          areaClass: text(v.areaClass),
+          maxLevel: text(v.maxLevel),
+          tempestZone: text(v.tempestZone),
+          lastInspection: orNull(v.lastInspection),
+          nextInspection: orNull(v.nextInspection),
+        };
+        return save('site', existing, site, () =>
+          callRaw('sites:create', { systemIds: [systemId], site }),
+        );
+      }}
     />
   );
 }
 
-export function ComponentForm({ systemId, onDone }: { systemId: string; onDone: () => void }) {
+export function ComponentForm({
+  systemId,
+  onDone,
+  existing,
+}: {
+  systemId: string;
+  onDone: () => void;
+  existing?: Existing;
+}) {
   const t = useT();
   const levels = useLevelOptions();
   const sites = useChoices(async () => (await call('sites:list', {}))?.sites);
@@ -106,12 +149,19 @@ export function ComponentForm({ systemId, onDone }: { systemId: string; onDone: 
   ];
   return (
     <EntityForm
-      title={t('form.component')}
+      title={t(existing ? 'form.editComponent' : 'form.component')}
       fields={fields}
-      initial={{ kind: 'workstation', level: levels[0]?.value ?? 'RESTRICTED', crypto: false }}
+      initial={
+        existing?.values ?? {
+          kind: 'workstation',
+          level: levels[0]?.value ?? 'RESTRICTED',
+          crypto: false,
+        }
+      }
+      editing={Boolean(existing)}
       onDone={onDone}
-      onSubmit={(v) =>
-        callRaw('components:create', {
+      onSubmit={(v) => {
+        const component = {
           systemId,
           kind: text(v.kind) as (typeof COMPONENT_KINDS)[number],
           product: text(v.product),
@@ -121,8 +171,11 @@ export function ComponentForm({ systemId, onDone }: { systemId: string; onDone: 
           tempestLevel: text(v.tempestLevel),
           crypto: v.crypto === true,
           approvedProductId: orNull(v.approvedProductId),
-        })
-      }
+        };
+        return save('component', existing, component, () =>
+          callRaw('components:create', component),
+        );
+      }}
     />
   );
 }
@@ -130,9 +183,11 @@ export function ComponentForm({ systemId, onDone }: { systemId: string; onDone: 
 export function InterconnectionForm({
   systemId,
   onDone,
+  existing,
 }: {
   systemId: string;
   onDone: () => void;
+  existing?: Existing;
 }) {
   const t = useT();
   const levels = useLevelOptions();
@@ -188,18 +243,21 @@ export function InterconnectionForm({
   const first = levels[0]?.value ?? 'RESTRICTED';
   return (
     <EntityForm
-      title={t('form.interconnection')}
+      title={t(existing ? 'form.editInterconnection' : 'form.interconnection')}
       fields={fields}
-      initial={{
-        localLevel: first,
-        peerLevel: first,
-        domain: 'national',
-        direction: 'bidirectional',
-        approvalStatus: 'pending',
-      }}
+      initial={
+        existing?.values ?? {
+          localLevel: first,
+          peerLevel: first,
+          domain: 'national',
+          direction: 'bidirectional',
+          approvalStatus: 'pending',
+        }
+      }
+      editing={Boolean(existing)}
       onDone={onDone}
-      onSubmit={(v) =>
-        callRaw('interconnections:create', {
+      onSubmit={(v) => {
+        const link = {
           systemId,
           peerSystemId: orNull(v.peerSystemId),
           peerName: text(v.peerName),
@@ -211,17 +269,26 @@ export function InterconnectionForm({
           direction: text(v.direction) as (typeof DIRECTIONS)[number],
           approvalStatus: text(v.approvalStatus) as (typeof APPROVAL_STATUSES)[number],
           validUntil: orNull(v.validUntil),
-        })
-      }
+        };
+        return save('interconnection', existing, link, () =>
+          callRaw('interconnections:create', link),
+        );
+      }}
     />
   );
 }
 
-export function OrganisationForm({ onDone }: { onDone: () => void }) {
+export function OrganisationForm({
+  onDone,
+  existing,
+}: {
+  onDone: () => void;
+  existing?: Existing;
+}) {
   const t = useT();
   return (
     <EntityForm
-      title={t('form.organisation')}
+      title={t(existing ? 'form.editOrganisation' : 'form.organisation')}
       fields={[
         { name: 'name', label: t('col.name'), kind: 'text' },
         {
@@ -231,26 +298,32 @@ export function OrganisationForm({ onDone }: { onDone: () => void }) {
           options: options(t, 'orgType', ORG_TYPES),
         },
         { name: 'cvr', label: t('field.cvr'), kind: 'text' },
+        { name: 'contact', label: t('field.contact'), kind: 'text' },
       ]}
-      initial={{ type: 'system_owner' }}
+      initial={existing?.values ?? { type: 'system_owner' }}
+      editing={Boolean(existing)}
       onDone={onDone}
-      onSubmit={(v) =>
-        callRaw('organisations:create', {
+      onSubmit={(v) => {
+        const organisation = {
           name: text(v.name),
           type: text(v.type) as (typeof ORG_TYPES)[number],
           cvr: text(v.cvr),
-        })
-      }
+          contact: text(v.contact),
+        };
+        return save('organisation', existing, organisation, () =>
+          callRaw('organisations:create', organisation),
+        );
+      }}
     />
   );
 }
 
-export function ProductForm({ onDone }: { onDone: () => void }) {
+export function ProductForm({ onDone, existing }: { onDone: () => void; existing?: Existing }) {
   const t = useT();
   const levels = useLevelOptions();
   return (
     <EntityForm
-      title={t('form.product')}
+      title={t(existing ? 'form.editProduct' : 'form.product')}
       fields={[
         { name: 'name', label: t('col.name'), kind: 'text' },
         { name: 'vendor', label: t('field.vendor'), kind: 'text' },
@@ -272,10 +345,17 @@ export function ProductForm({ onDone }: { onDone: () => void }) {
         },
         { name: 'expiresOn', label: t('field.expiresOn'), kind: 'date' },
       ]}
-      initial={{ kind: 'crypto', maxLevel: levels[0]?.value ?? 'RESTRICTED', domain: 'national' }}
+      initial={
+        existing?.values ?? {
+          kind: 'crypto',
+          maxLevel: levels[0]?.value ?? 'RESTRICTED',
+          domain: 'national',
+        }
+      }
+      editing={Boolean(existing)}
       onDone={onDone}
-      onSubmit={(v) =>
-        callRaw('products:create', {
+      onSubmit={(v) => {
+        const product = {
           name: text(v.name),
           vendor: text(v.vendor),
           version: text(v.version),
@@ -285,19 +365,29 @@ export function ProductForm({ onDone }: { onDone: () => void }) {
           maxLevel: text(v.maxLevel),
           domain: text(v.domain) as InfoDomain,
           expiresOn: orNull(v.expiresOn),
-        })
-      }
+        };
+        return save('product', existing, product, () => callRaw('products:create', product));
+      }}
     />
   );
 }
 
-export function PersonForm({ onDone }: { onDone: () => void }) {
+export function PersonForm({
+  onDone,
+  existing,
+  otherClearances = [],
+}: {
+  onDone: () => void;
+  existing?: Existing;
+  /** Clearances beyond the first, kept as they are when the first is edited. */
+  otherClearances?: PersonInput['clearances'];
+}) {
   const t = useT();
   const levels = useLevelOptions();
   const organisations = useRegister((s) => s.organisations);
   return (
     <EntityForm
-      title={t('form.person')}
+      title={t(existing ? 'form.editPerson' : 'form.person')}
       fields={[
         { name: 'name', label: t('col.name'), kind: 'text' },
         {
@@ -325,10 +415,11 @@ export function PersonForm({ onDone }: { onDone: () => void }) {
         { name: 'issuingBody', label: t('field.issuingBody'), kind: 'text' },
         { name: 'expiresOn', label: t('field.clearanceExpires'), kind: 'date' },
       ]}
-      initial={{ domain: 'national' }}
+      initial={existing?.values ?? { domain: 'national' }}
+      editing={Boolean(existing)}
       onDone={onDone}
-      onSubmit={(v) =>
-        callRaw('people:create', {
+      onSubmit={(v) => {
+        const person = {
           name: text(v.name),
           organisationId: orNull(v.organisationId),
           email: text(v.email),
@@ -341,10 +432,12 @@ export function PersonForm({ onDone }: { onDone: () => void }) {
                   issuingBody: text(v.issuingBody),
                   expiresOn: text(v.expiresOn),
                 },
+                ...(otherClearances ?? []),
               ]
-            : [],
-        })
-      }
+            : (otherClearances ?? []),
+        };
+        return save('person', existing, person, () => callRaw('people:create', person));
+      }}
     />
   );
 }

@@ -6,11 +6,20 @@ import { useCallback, useEffect, useState, type KeyboardEvent, type ReactNode } 
 import type { SystemDetail as Detail } from '../../../shared/contract';
 import type { MessageKey } from '../../../shared/i18n';
 import type { Violation } from '../../../shared/rules';
-import { call } from '../api';
+import { call, callRaw } from '../api';
+import { ConfirmButton } from '../components/Confirm';
+import type { Values } from '../components/EntityForm';
+import type { Retirable } from '../../../shared/register';
 import { useT } from '../i18n';
 import { hrefFor } from '../router';
 import { useLevelLabel, useOnScreen } from '../stores/register';
-import { AssignPersonForm, ComponentForm, InterconnectionForm, SiteForm } from './RegisterForms';
+import {
+  AssignPersonForm,
+  ComponentForm,
+  InterconnectionForm,
+  SiteForm,
+  type Existing,
+} from './RegisterForms';
 import { SystemForm } from './SystemForm';
 
 const TABS = [
@@ -66,12 +75,158 @@ function Table({ head, rows, empty }: { head: string[]; rows: ReactNode[][]; emp
   );
 }
 
+/** A row's present values as a form holds them (absent becomes empty). */
+function valuesOf(row: Record<string, unknown>, keys: string[]): Values {
+  return Object.fromEntries(
+    keys.map((k) => {
+      const v = row[k];
+      return [
+        k,
+        typeof v === 'boolean'
+          ? v
+          : typeof v === 'string' || typeof v === 'number'
+            ? String(v)
+            : '',
+      ];
+    }),
+  );
+}
+
+const SITE_KEYS = [
+  'name',
+  'address',
+  'areaClass',
+  'maxLevel',
+  'tempestZone',
+  'lastInspection',
+  'nextInspection',
+];
+const COMPONENT_KEYS = [
+  'kind',
+  'product',
+  'version',
+  'siteId',
+  'level',
+  'tempestLevel',
+  'crypto',
+  'approvedProductId',
+];
+const INTERCONNECTION_KEYS = [
+  'peerSystemId',
+  'peerName',
+  'localLevel',
+  'peerLevel',
+  'domain',
+  'boundaryProductId',
+  'boundaryDevice',
+  'direction',
+  'approvalStatus',
+  'validUntil',
+];
+
+/** Edit and retire for one row of the system's register. */
+function RowActions({
+  kind,
+  id,
+  name,
+  onEdit,
+  onDone,
+}: {
+  kind: Retirable;
+  id: string;
+  name: string;
+  onEdit: () => void;
+  onDone: () => void;
+}) {
+  const t = useT();
+  return (
+    <span className="row-actions">
+      <button type="button" className="secondary" onClick={onEdit}>
+        {t('action.edit')}
+      </button>
+      <ConfirmButton
+        label={t('action.retire')}
+        className="secondary"
+        impact={t('retire.impact', { name })}
+        onConfirm={async () => {
+          const r = await callRaw('register:retire', { kind, id, retired: true });
+          if (r.ok) {
+            onDone();
+          }
+        }}
+      />
+    </span>
+  );
+}
+
+/** The approval in force (or suspended, or due), and anything outside its scope now. */
+function ApprovalCard({ detail }: { detail: Detail }) {
+  const t = useT();
+  const { approval, significantChanges } = detail;
+  if (!approval) {
+    return (
+      <section className="panel approval-card" data-testid="approval">
+        <h2>{t('sysApproval.title')}</h2>
+        <p>{t('sysApproval.none')}</p>
+      </section>
+    );
+  }
+  const warn = significantChanges.length > 0 && !approval.renewing;
+  return (
+    <section
+      className={warn ? 'panel approval-card approval-card--warning' : 'panel approval-card'}
+      data-testid="approval"
+    >
+      <h2>{t('sysApproval.title')}</h2>
+      <p>
+        <a href={hrefFor('cases', approval.caseId)}>
+          {t('sysApproval.line', {
+            type: t(`decisionType.${approval.decisionType}`),
+            ref: approval.decisionRef,
+            caseRef: approval.caseRef,
+            state: t(`state.${approval.state}`),
+            validTo: approval.validTo ?? '—',
+          })}
+        </a>
+      </p>
+      {significantChanges.length > 0 ? (
+        <p className={warn ? 'warning' : 'help'} data-testid="significant-changes">
+          {t('sysApproval.changes', {
+            list: significantChanges
+              .map((c) => t(`change.${c.kind}`, { label: c.label }))
+              .join(', '),
+          })}
+        </p>
+      ) : null}
+      {approval.renewing ? <p className="help">{t('sysApproval.renewing')}</p> : null}
+      {warn ? (
+        <button
+          type="button"
+          onClick={() =>
+            void callRaw('cases:create', {
+              systemId: detail.system.id,
+              type: 'significant_change',
+            }).then((r) => {
+              if (r.ok) {
+                window.location.hash = hrefFor('cases', r.value.id);
+              }
+            })
+          }
+        >
+          {t('sysApproval.open')}
+        </button>
+      ) : null}
+    </section>
+  );
+}
+
 export function SystemDetail({ id }: { id: string }) {
   const t = useT();
   const label = useLevelLabel();
   const [detail, setDetail] = useState<Detail | null>(null);
   const [tab, setTab] = useState<Tab>('profile');
   const [editing, setEditing] = useState(false);
+  const [editRow, setEditRow] = useState<{ kind: string; existing: Existing } | null>(null);
   const [version, setVersion] = useState(0);
   const reload = useCallback(() => setVersion((v) => v + 1), []);
   useEffect(() => {
@@ -114,6 +269,11 @@ export function SystemDetail({ id }: { id: string }) {
     }
   }
 
+  const done = () => {
+    setEditRow(null);
+    reload();
+  };
+  const editing_ = (kind: string) => (editRow?.kind === kind ? editRow.existing : undefined);
   const panels: Record<Tab, ReactNode> = {
     profile: editing ? (
       <SystemForm
@@ -125,6 +285,7 @@ export function SystemDetail({ id }: { id: string }) {
       />
     ) : (
       <>
+        <ApprovalCard detail={detail} />
         <dl className="facts">
           {(
             [
@@ -174,6 +335,7 @@ export function SystemDetail({ id }: { id: string }) {
             t('col.maxLevel'),
             t('col.tempestZone'),
             t('col.inspection'),
+            t('col.actions'),
           ]}
           rows={detail.sites.map((s) => [
             s.name,
@@ -182,10 +344,43 @@ export function SystemDetail({ id }: { id: string }) {
             label(s.maxLevel),
             s.tempestZone,
             `${s.lastInspection ?? '—'} / ${s.nextInspection ?? '—'}`,
+            <span key="a" className="row-actions">
+              <button
+                type="button"
+                className="secondary"
+                onClick={() =>
+                  setEditRow({
+                    kind: 'site',
+                    existing: { id: s.id, values: valuesOf(s, SITE_KEYS) },
+                  })
+                }
+              >
+                {t('action.edit')}
+              </button>
+              <ConfirmButton
+                label={t('action.unassign')}
+                className="secondary"
+                impact={t('unassignSite.impact', { name: s.name })}
+                onConfirm={async () => {
+                  const r = await callRaw('systems:unassignSite', {
+                    systemId: system.id,
+                    siteId: s.id,
+                  });
+                  if (r.ok) {
+                    reload();
+                  }
+                }}
+              />
+            </span>,
           ])}
           empty={t('empty.list')}
         />
-        <SiteForm systemId={system.id} onDone={reload} />
+        <SiteForm
+          key={editRow?.existing.id ?? 'new-site'}
+          systemId={system.id}
+          onDone={done}
+          existing={editing_('site')}
+        />
       </>
     ),
     components: (
@@ -199,6 +394,7 @@ export function SystemDetail({ id }: { id: string }) {
             t('col.crypto'),
             t('col.approvedProduct'),
             t('col.problems'),
+            t('col.actions'),
           ]}
           rows={detail.components.map((c) => [
             t(`componentKind.${c.kind}` as MessageKey),
@@ -208,10 +404,28 @@ export function SystemDetail({ id }: { id: string }) {
             c.crypto ? t('yes') : t('no'),
             productName(c.approvedProductId),
             <Problems key="p" violations={on('component', c.id)} />,
+            <RowActions
+              key="a"
+              kind="component"
+              id={c.id}
+              name={c.product}
+              onDone={reload}
+              onEdit={() =>
+                setEditRow({
+                  kind: 'component',
+                  existing: { id: c.id, values: valuesOf(c, COMPONENT_KEYS) },
+                })
+              }
+            />,
           ])}
           empty={t('empty.list')}
         />
-        <ComponentForm systemId={system.id} onDone={reload} />
+        <ComponentForm
+          key={editRow?.existing.id ?? 'new-component'}
+          systemId={system.id}
+          onDone={done}
+          existing={editing_('component')}
+        />
       </>
     ),
     interconnections: (
@@ -226,6 +440,7 @@ export function SystemDetail({ id }: { id: string }) {
             t('col.approval'),
             t('col.validUntil'),
             t('col.problems'),
+            t('col.actions'),
           ]}
           rows={detail.interconnections.map((i) => [
             i.peer,
@@ -236,16 +451,40 @@ export function SystemDetail({ id }: { id: string }) {
             t(`approval.${i.approvalStatus}` as MessageKey),
             i.validUntil ?? '—',
             <Problems key="p" violations={on('interconnection', i.id)} />,
+            <RowActions
+              key="a"
+              kind="interconnection"
+              id={i.id}
+              name={i.peer}
+              onDone={reload}
+              onEdit={() =>
+                setEditRow({
+                  kind: 'interconnection',
+                  existing: { id: i.id, values: valuesOf(i, INTERCONNECTION_KEYS) },
+                })
+              }
+            />,
           ])}
           empty={t('empty.list')}
         />
-        <InterconnectionForm systemId={system.id} onDone={reload} />
+        <InterconnectionForm
+          key={editRow?.existing.id ?? 'new-interconnection'}
+          systemId={system.id}
+          onDone={done}
+          existing={editing_('interconnection')}
+        />
       </>
     ),
     people: (
       <>
         <Table
-          head={[t('col.name'), t('col.role'), t('col.clearance'), t('col.problems')]}
+          head={[
+            t('col.name'),
+            t('col.role'),
+            t('col.clearance'),
+            t('col.problems'),
+            t('col.actions'),
+          ]}
           rows={detail.people.map((p) => [
             p.name,
             p.role,
@@ -255,6 +494,22 @@ export function SystemDetail({ id }: { id: string }) {
               )
               .join('; '),
             <Problems key="p" violations={on('person', p.id)} />,
+            <ConfirmButton
+              key="a"
+              label={t('action.unassign')}
+              className="secondary"
+              impact={t('unassign.impact', { name: p.name, role: p.role })}
+              onConfirm={async () => {
+                const r = await callRaw('systems:unassignPerson', {
+                  systemId: system.id,
+                  personId: p.id,
+                  role: p.role,
+                });
+                if (r.ok) {
+                  reload();
+                }
+              }}
+            />,
           ])}
           empty={t('empty.list')}
         />

@@ -10,7 +10,14 @@ import { registerReset } from './reset';
 
 interface RegisterStore {
   scheme: ClassificationScheme | null;
-  organisations: { id: string; name: string; type: string }[];
+  organisations: {
+    id: string;
+    name: string;
+    type: string;
+    cvr: string;
+    contact: string;
+    retiredAt: string | null;
+  }[];
   load: () => Promise<void>;
   /** Items shown on the current screen, for the classification banner. */
   onScreen: { domain: InfoDomain; level: string }[];

@@ -1,0 +1,168 @@
+/**
+ * One security-authority record: its facts, edited in place, closed with an outcome, and its
+ * attachments listed and opened inside the app.
+ */
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { RecordRow } from '../../../shared/register';
+import { call, callRaw } from '../api';
+import { AttachButton } from '../components/AttachButton';
+import { EvidencePreview } from '../components/EvidencePreview';
+import { Field } from '../components/Field';
+import { useIssues, useT } from '../i18n';
+import { hrefFor } from '../router';
+import { useLevelLabel } from '../stores/register';
+import { RecordForm } from './RecordForm';
+
+type Attachment = { address: string; name: string; sha256: string; size: number; addedAt: string };
+
+function CloseRecord({ id, onDone }: { id: string; onDone: () => void }) {
+  const t = useT();
+  const fieldIssues = useIssues();
+  const [outcome, setOutcome] = useState('');
+  const [closedOn, setClosedOn] = useState(new Date().toISOString().slice(0, 10));
+  const [issues, setIssues] = useState<Record<string, string>>({});
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const r = await callRaw('records:close', { id, closing: { outcome, closedOn } });
+    if (r.ok) {
+      onDone();
+    } else {
+      setIssues(fieldIssues.byField(r.error));
+    }
+  }
+  return (
+    <form
+      className="panel"
+      aria-label={t('record.close')}
+      onSubmit={(e) => void submit(e)}
+      noValidate
+    >
+      <h3>{t('record.close')}</h3>
+      <div className="form-grid">
+        <Field
+          label={t('record.field.outcome')}
+          value={outcome}
+          onChange={(e) => setOutcome(e.target.value)}
+          error={issues.outcome}
+        />
+        <Field
+          label={t('record.field.closedOn')}
+          type="date"
+          value={closedOn}
+          onChange={(e) => setClosedOn(e.target.value)}
+          error={issues.closedOn}
+        />
+      </div>
+      <button type="submit">{t('action.close')}</button>
+    </form>
+  );
+}
+
+export function RecordDetail({ id }: { id: string }) {
+  const t = useT();
+  const label = useLevelLabel();
+  const [record, setRecord] = useState<RecordRow | null>(null);
+  const [attachments, setAttachments] = useState<Attachment[]>([]);
+  const [editing, setEditing] = useState(false);
+  const [open, setOpen] = useState<Attachment | null>(null);
+  const [version, setVersion] = useState(0);
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
+  useEffect(() => {
+    let live = true;
+    void call('records:list', {}).then(
+      (r) => live && r && setRecord(r.records.find((x) => x.id === id) ?? null),
+    );
+    void call('records:attachments', { recordId: id }).then(
+      (r) => live && r && setAttachments(r.attachments),
+    );
+    return () => {
+      live = false;
+    };
+  }, [id, version]);
+  if (!record) {
+    return null;
+  }
+  const facts: [string, string][] = [
+    [t('record.field.type'), t(`recordType.${record.type}`)],
+    [t('record.field.counterpart'), record.counterpart],
+    [t('record.field.theirRef'), record.theirRef || '—'],
+    [t('record.field.ourRef'), record.ourRef || '—'],
+    [t('record.field.sentOn'), record.sentOn ?? '—'],
+    [t('record.field.receivedOn'), record.receivedOn ?? '—'],
+    [t('record.field.validFrom'), record.validFrom ?? '—'],
+    [t('record.field.validTo'), record.validTo ?? '—'],
+    [t('record.field.followUpDue'), record.followUpDue ?? '—'],
+    [
+      t('record.field.marking'),
+      record.markingLevel ? label(record.markingLevel, record.markingDomain ?? 'national') : '—',
+    ],
+    [t('record.field.status'), t(`recordStatus.${record.status}`)],
+    [t('record.field.notes'), record.notes || '—'],
+  ];
+  return (
+    <div className="detail" data-testid="record-detail">
+      <p>
+        <a href={hrefFor('records')}>← {t('record.back')}</a>
+      </p>
+      <h2 className="detail__title">{record.title}</h2>
+      {record.status === 'closed' && record.outcome ? (
+        <p data-testid="record-outcome">
+          {t('record.closedWith', { date: record.closedOn ?? '—', outcome: record.outcome })}
+        </p>
+      ) : null}
+      {editing ? (
+        <RecordForm
+          existing={record}
+          onDone={() => {
+            setEditing(false);
+            reload();
+          }}
+        />
+      ) : (
+        <>
+          <dl className="facts">
+            {facts.map(([k, v]) => (
+              <div key={k} className="facts__row">
+                <dt>{k}</dt>
+                <dd>{v}</dd>
+              </div>
+            ))}
+          </dl>
+          <button type="button" onClick={() => setEditing(true)}>
+            {t('record.edit')}
+          </button>
+        </>
+      )}
+      {record.status !== 'closed' && !editing ? (
+        <CloseRecord id={record.id} onDone={reload} />
+      ) : null}
+      <section aria-labelledby="attachments-title">
+        <h3 id="attachments-title">{t('record.attachments')}</h3>
+        {attachments.length === 0 ? (
+          <p className="empty-inline">{t('record.noAttachments')}</p>
+        ) : (
+          <ul data-testid="attachments">
+            {attachments.map((a) => (
+              <li key={a.address}>
+                <button type="button" className="link" onClick={() => setOpen(a)}>
+                  {a.name}
+                </button>{' '}
+                <span className="help mono">
+                  {(a.size / 1024).toFixed(1)} KiB · SHA-256 {a.sha256.slice(0, 16)}…
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+        <AttachButton recordId={record.id} title={record.title} onDone={reload} />
+        {open ? (
+          <EvidencePreview
+            attachment={{ recordId: record.id, address: open.address }}
+            name={open.name}
+            onClose={() => setOpen(null)}
+          />
+        ) : null}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+/**
+ * Day two in the UI, as an accreditor corrects the demo register: a component that breaks a
+ * rule is corrected (the problem leaves its row), another retired after a confirmation, and an
+ * overdue record is opened, closed with its outcome, and its attachment opened.
+ */
+import { seedDemo } from '../../electron/services/demo';
+import { RegisterService } from '../../electron/services/register';
+import { Vault } from '../../electron/vault/vault';
+import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
+import { axeClean, expect, test, unlock } from './fixtures';
+
+test('correct and retire in the register, close a record with its outcome and open its attachment', async ({
+  gate,
+  vault,
+}) => {
+  const v = await Vault.open(vault.folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
+  await seedDemo(new RegisterService(() => v));
+  await v.close();
+  await unlock(gate, vault.folder);
+  const page = gate;
+
+  await page.getByRole('link', { name: 'Systemer' }).click();
+  await page.getByLabel('Søg i systemer').fill('Havneovervågning');
+  await expect(page.getByTestId('system-row')).toHaveCount(1);
+  await page.getByTestId('system-row').click();
+  await page.getByRole('tab', { name: /Komponenter/ }).click();
+  const panel = page.getByRole('tabpanel');
+  const problem = 'udfører kryptering, men henviser ikke til et godkendt produkt';
+  await expect(panel).toContainText(problem);
+  const row = panel.getByRole('row').filter({ hasText: problem });
+  // Corrected: the crypto component now names its approved product; the problem leaves its row.
+  await row.getByRole('button', { name: 'Redigér' }).click();
+  const form = page.getByRole('form', { name: 'Redigér komponent' });
+  await expect(form.getByLabel('Produkt', { exact: true })).not.toHaveValue('');
+  const product = form.getByLabel('Godkendt produkt');
+  const choice = await product.locator('option').nth(1).getAttribute('value');
+  await product.selectOption(choice ?? '');
+  await form.getByRole('button', { name: 'Gem ændringer' }).click();
+  await expect(panel).not.toContainText(problem);
+  await axeClean(page, 'components after the correction');
+
+  // Retired after a confirmation that says what it means; Cancel leaves it.
+  const rows = panel.getByRole('button', { name: 'Udfas' });
+  const before = await rows.count();
+  const first = panel.getByRole('row').nth(1);
+  await first.getByRole('button', { name: 'Udfas' }).click();
+  const confirm = page.getByRole('alertdialog');
+  await expect(confirm).toContainText('forsvinder fra lister, valg og konsistensregler');
+  await confirm.getByRole('button', { name: 'Annullér' }).click();
+  await expect(rows).toHaveCount(before);
+  await first.getByRole('button', { name: 'Udfas' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Ja, Udfas' }).click();
+  await expect(rows).toHaveCount(before - 1);
+  await page.getByRole('tab', { name: 'Historik' }).click();
+  await expect(panel).toContainText('component.retire');
+
+  // An overdue record, opened, closed with its outcome: no longer due.
+  await page.getByRole('link', { name: 'Registreringer' }).click();
+  await page.getByRole('button', { name: 'Overskredet eller forfalder inden 30 dage' }).click();
+  const overdue = page.getByTestId('record-row').filter({ hasText: 'overskredet' }).first();
+  await expect(page.getByTestId('records-count')).not.toHaveText('32 registreringer');
+  await expect(overdue).toBeVisible();
+  const due = Number((await page.getByTestId('records-count').textContent())?.split(' ')[0]);
+  const title = (await overdue.getByRole('link').textContent()) ?? '';
+  await overdue.getByRole('link').click();
+  await expect(page.getByTestId('record-detail')).toContainText(title);
+  await expect(page.getByText('Ingen bilag endnu')).toBeVisible();
+  await page
+    .getByTestId('record-detail')
+    .locator('input[type=file]')
+    .setInputFiles({
+      name: 'svar.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+        'base64',
+      ),
+    });
+  await page.getByTestId('attachments').getByRole('button', { name: 'svar.png' }).click();
+  await expect(page.getByTestId('evidence-preview')).toBeVisible();
+  const close = page.getByRole('form', { name: 'Luk med udfald' });
+  await close.getByRole('button', { name: 'Luk' }).click();
+  await expect(close.getByText('Udfyld feltet.')).toBeVisible();
+  await close.getByLabel('Udfald').fill('Svar modtaget; intet at følge op.');
+  await close.getByRole('button', { name: 'Luk' }).click();
+  await expect(page.getByTestId('record-outcome')).toContainText(
+    'Svar modtaget; intet at følge op.',
+  );
+  await axeClean(page, 'record detail');
+  await page.getByRole('link', { name: 'Alle poster' }).click();
+  await page.getByRole('button', { name: 'Overskredet eller forfalder inden 30 dage' }).click();
+  await expect(page.getByTestId('records-count')).toHaveText(`${due - 1} registreringer`);
+});
