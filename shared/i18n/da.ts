@@ -1042,9 +1042,12 @@ export const da: Messages = {
   'action.reinstate': 'Genindsæt',
   'action.unassign': 'Afslut tilknytning',
   'action.close': 'Luk',
-  'retire.impact': '{name} forsvinder fra lister, valg og konsistensregler. Posten bliver i historikken og i alle dossierer, der nævnte den, og kan genindsættes.',
-  'unassign.impact': '{name} har ikke længere rollen {role} på systemet. Historikken beholder tilknytningen.',
-  'unassignSite.impact': 'Systemet er ikke længere på {name}. Systemets komponenter der skal flyttes først.',
+  'retire.impact':
+    '{name} forsvinder fra lister, valg og konsistensregler. Posten bliver i historikken og i alle dossierer, der nævnte den, og kan genindsættes.',
+  'unassign.impact':
+    '{name} har ikke længere rollen {role} på systemet. Historikken beholder tilknytningen.',
+  'unassignSite.impact':
+    'Systemet er ikke længere på {name}. Systemets komponenter der skal flyttes først.',
   'form.editSite': 'Redigér lokation',
   'form.editComponent': 'Redigér komponent',
   'form.editInterconnection': 'Redigér sammenkobling',
@@ -1054,7 +1057,8 @@ export const da: Messages = {
   'sysApproval.title': 'Godkendelse',
   'sysApproval.none': 'Ingen godkendelse i kraft.',
   'sysApproval.line': '{type} {ref} i sag {caseRef} — {state}, gyldig til {validTo}',
-  'sysApproval.changes': 'Uden for godkendelsen nu: {list}. En væsentlig ændring kræver en genakkreditering.',
+  'sysApproval.changes':
+    'Uden for godkendelsen nu: {list}. En væsentlig ændring kræver en genakkreditering.',
   'sysApproval.renewing': 'En genakkrediteringssag er i gang.',
   'sysApproval.open': 'Opret en sag om væsentlig ændring',
   'change.level': 'niveau {label}',

@@ -1047,9 +1047,12 @@ export const en = {
   'action.reinstate': 'Bring back',
   'action.unassign': 'End assignment',
   'action.close': 'Close',
-  'retire.impact': '{name} leaves lists, choices and the consistency rules. It stays in the history and in every dossier that cited it, and can be brought back.',
-  'unassign.impact': '{name} no longer has the role {role} on this system. The history keeps the assignment.',
-  'unassignSite.impact': 'The system is no longer at {name}. Components of the system placed there must move first.',
+  'retire.impact':
+    '{name} leaves lists, choices and the consistency rules. It stays in the history and in every dossier that cited it, and can be brought back.',
+  'unassign.impact':
+    '{name} no longer has the role {role} on this system. The history keeps the assignment.',
+  'unassignSite.impact':
+    'The system is no longer at {name}. Components of the system placed there must move first.',
   'form.editSite': 'Edit site',
   'form.editComponent': 'Edit component',
   'form.editInterconnection': 'Edit interconnection',
@@ -1059,7 +1062,8 @@ export const en = {
   'sysApproval.title': 'Approval',
   'sysApproval.none': 'No approval in force.',
   'sysApproval.line': '{type} {ref} on case {caseRef} — {state}, valid to {validTo}',
-  'sysApproval.changes': 'Outside the approval now: {list}. A significant change calls for a re-accreditation.',
+  'sysApproval.changes':
+    'Outside the approval now: {list}. A significant change calls for a re-accreditation.',
   'sysApproval.renewing': 'A re-accreditation case is under way.',
   'sysApproval.open': 'Open a significant-change case',
   'change.level': 'level {label}',
