@@ -50,6 +50,8 @@ export const INVOKE_CHANNELS = [
   'cases:get',
   'cases:updateItem',
   'cases:updateItems',
+  'cases:recordDisposal',
+  'cases:disposal',
   'register:update',
   'register:retire',
   'systems:unassignPerson',

@@ -13,6 +13,7 @@ import {
   BLOCKERS,
   CaseFilter,
   CaseInput,
+  DisposalInput,
   EvidenceMeta,
   FINDING_SEVERITIES,
   FINDING_STATUSES,
@@ -895,6 +896,27 @@ export const contract = {
       .object({ caseId: z.string().uuid(), requirementId: z.string().max(20), update: ItemUpdate })
       .strict(),
     z.object({ updated: z.literal(true) }).strict(),
+  ),
+  'cases:recordDisposal': invoke(
+    z.object({ caseId: Uuid, disposal: DisposalInput }).strict(),
+    z.object({ recorded: z.literal(true) }).strict(),
+  ),
+  'cases:disposal': invoke(
+    IdInput,
+    z
+      .object({
+        disposal: z
+          .object({
+            verifiedBy: z.string(),
+            method: z.string(),
+            verifiedOn: z.string(),
+            evidence: z.array(z.object({ id: z.string(), title: z.string(), sha256: z.string() })),
+            recordedBy: z.string(),
+            recordedAt: z.string(),
+          })
+          .nullable(),
+      })
+      .strict(),
   ),
   'cases:updateItems': invoke(
     z

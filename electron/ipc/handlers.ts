@@ -152,6 +152,11 @@ export const handlers: HandlerTable = {
   },
   'catalogues:list': async (_input, ctx) => ({ catalogues: await ctx.cases.listCatalogues() }),
   'cases:catalogueDiff': async (input, ctx) => ({ newer: ctx.cases.catalogueDiff(input.id) }),
+  'cases:recordDisposal': async (input, ctx) => {
+    await ctx.cases.recordDisposal(input.caseId, input.disposal);
+    return { recorded: true };
+  },
+  'cases:disposal': async (input, ctx) => ({ disposal: ctx.cases.disposal(input.id) }),
   'cases:updateItems': async (input, ctx) => ({
     updated: await ctx.cases.updateItems(input.caseId, input.requirementIds, input.update),
   }),

@@ -854,7 +854,8 @@ export const da: Messages = {
   'decision.identity': 'Signér som',
   'decision.language': 'Brevets sprog',
   'decision.conditions': 'Vilkår',
-  'decision.conditions.help': 'Ét vilkår pr. linje; hvert følges op bagefter.',
+  'decision.conditions.help':
+    'Ét vilkår pr. linje; hvert følges op bagefter. Begynd en linje med et krav ("PER-01: …") for at knytte vilkåret til det.',
   'decision.reason': 'Begrundelse',
   'decision.dossier': 'Afgørelsen fastholder dossieret, som det er nu: SHA-256 {sha}',
   'decision.signing': 'Opsætter og signerer…',
@@ -1077,4 +1078,15 @@ export const da: Messages = {
   'people.retired': 'Vis udfasede',
   'field.contact': 'Kontakt',
   'col.actions': 'Handlinger',
+  'decision.reasonFirst': 'Angiv først begrundelsen for afgørelsen.',
+  'decision.impact': 'Dette underskriver {type} i sag {ref} med "{signer}" og træffer afgørelsen.',
+  'decision.impact.state': 'Sagen går derefter til "{state}".',
+  'disposal.title': 'Bortskaffelse verificeret',
+  'disposal.verifiedBy': 'Verificeret af',
+  'disposal.method': 'Hvordan det blev verificeret',
+  'disposal.verifiedOn': 'Verificeret den',
+  'disposal.record': 'Registrér verifikationen',
+  'disposal.recorded': 'Bortskaffelse verificeret af {by} den {on}: {method}',
+  'disposal.help':
+    'Registrér, hvem der verificerede bortskaffelsen af systemet, og hvordan (medier destrueret, udstyr returneret, nøgler nulstillet); derefter kan sagen lukkes.',
 };

@@ -859,7 +859,8 @@ export const en = {
   'decision.identity': 'Sign as',
   'decision.language': 'Language of the letter',
   'decision.conditions': 'Conditions',
-  'decision.conditions.help': 'One condition per line; each is tracked afterwards.',
+  'decision.conditions.help':
+    'One condition per line; each is tracked afterwards. Begin a line with a requirement ("PER-01: …") to tie the condition to it.',
   'decision.reason': 'Reasons',
   'decision.dossier': 'The decision records the dossier as it is now: SHA-256 {sha}',
   'decision.signing': 'Laying out and signing…',
@@ -1082,6 +1083,17 @@ export const en = {
   'people.retired': 'Show retired',
   'field.contact': 'Contact',
   'col.actions': 'Actions',
+  'decision.reasonFirst': 'Give the reason for the decision first.',
+  'decision.impact': 'This signs the {type} for case {ref} with "{signer}" and issues it.',
+  'decision.impact.state': 'The case then moves to "{state}".',
+  'disposal.title': 'Disposal verified',
+  'disposal.verifiedBy': 'Verified by',
+  'disposal.method': 'How it was verified',
+  'disposal.verifiedOn': 'Verified on',
+  'disposal.record': 'Record the verification',
+  'disposal.recorded': 'Disposal verified by {by} on {on}: {method}',
+  'disposal.help':
+    'Record who verified the disposal of the system and how (media destroyed, equipment returned, keys zeroised); the case can then be closed.',
 } as const;
 
 export type MessageKey = keyof typeof en;

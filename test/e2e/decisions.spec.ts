@@ -79,7 +79,10 @@ test('two accreditors sign a four-eyes decision; the letter verifies, tampered a
     { timeout: 30_000 },
   );
   await page.screenshot({ path: 'test-results/decision-draft.png', fullPage: true });
+  // Signing asks first, saying what it does.
   await form.getByRole('button', { name: 'Træf og signér' }).click();
+  await expect(page.getByRole('alertdialog')).toContainText('Dette underskriver');
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Ja, Træf og signér' }).click();
   const decision = page.getByTestId('case-decision');
   // NATO SECRET: one signature is not enough; the case waits for the second accreditor.
   await expect(decision.getByTestId('decision-status')).toContainText('Afventer medunderskrift', {

@@ -6,12 +6,18 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { CaseDetail, ResponseOf } from '../../../shared/contract';
 import { errorMessage, reasonMessage, type MessageKey } from '../../../shared/i18n';
-import { APPROVING, DECISION_TYPES, type DecisionType } from '../../../shared/lifecycle';
+import {
+  APPROVING,
+  DECISION_EFFECTS,
+  decisionsIn,
+  type DecisionType,
+} from '../../../shared/lifecycle';
+import { ConfirmButton } from '../components/Confirm';
 import { call, callRaw } from '../api';
 import { bytesOf, PdfView } from '../components/EvidencePreview';
 import { Field, SelectField } from '../components/Field';
 import { PathField } from '../components/PathField';
-import { useT } from '../i18n';
+import { useIssues, useT } from '../i18n';
 import { pdfUrl } from '../pdf';
 import { useLanguage } from '../stores/preferences';
 import { useVault } from '../stores/vault';
@@ -30,6 +36,84 @@ function PdfLink({ base64, name, label }: { base64: string; name: string; label:
   );
 }
 
+/** A decommissioned system: how its disposal was verified (who, how, when), then it closes. */
+function Disposal({ detail, onChanged }: { detail: CaseDetail; onChanged: () => void }) {
+  const t = useT();
+  const fieldIssues = useIssues();
+  const accreditor = useVault((s) => s.status?.profile?.role === 'accreditor');
+  const [recorded, setRecorded] = useState<ResponseOf<'cases:disposal'>['disposal']>(null);
+  const [form, setForm] = useState({
+    verifiedBy: '',
+    method: '',
+    verifiedOn: new Date().toISOString().slice(0, 10),
+  });
+  const [issues, setIssues] = useState<Record<string, string>>({});
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    void call('cases:disposal', { id: detail.id }).then((r) => setRecorded(r?.disposal ?? null));
+  }, [detail.id, version]);
+  if (recorded) {
+    return (
+      <section className="panel" data-testid="disposal">
+        <h3>{t('disposal.title')}</h3>
+        <p>
+          {t('disposal.recorded', {
+            by: recorded.verifiedBy,
+            on: recorded.verifiedOn,
+            method: recorded.method,
+          })}
+        </p>
+      </section>
+    );
+  }
+  if (detail.state !== 'decommissioned' || !accreditor) {
+    return null;
+  }
+  return (
+    <form
+      className="panel entity-form"
+      aria-label={t('disposal.title')}
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void callRaw('cases:recordDisposal', { caseId: detail.id, disposal: form }).then((r) => {
+          if (r.ok) {
+            setVersion((v) => v + 1);
+            onChanged();
+          } else {
+            setIssues(fieldIssues.byField(r.error));
+          }
+        });
+      }}
+    >
+      <h3>{t('disposal.title')}</h3>
+      <p className="help">{t('disposal.help')}</p>
+      <div className="form-grid">
+        <Field
+          label={t('disposal.verifiedBy')}
+          value={form.verifiedBy}
+          onChange={(e) => setForm({ ...form, verifiedBy: e.target.value })}
+          error={issues.verifiedBy}
+        />
+        <Field
+          label={t('disposal.method')}
+          value={form.method}
+          onChange={(e) => setForm({ ...form, method: e.target.value })}
+          error={issues.method}
+        />
+        <Field
+          label={t('disposal.verifiedOn')}
+          type="date"
+          value={form.verifiedOn}
+          onChange={(e) => setForm({ ...form, verifiedOn: e.target.value })}
+          error={issues.verifiedOn}
+        />
+      </div>
+      <button type="submit">{t('disposal.record')}</button>
+    </form>
+  );
+}
+
 function IssueForm({
   detail,
   info,
@@ -42,7 +126,8 @@ function IssueForm({
   const t = useT();
   const language = useLanguage();
   const [listing] = useIdentities();
-  const [type, setType] = useState<DecisionType>('full_approval');
+  const types = decisionsIn(detail.state);
+  const [type, setType] = useState<DecisionType>(types[0] ?? 'full_approval');
   const [validTo, setValidTo] = useState('');
   const [conditions, setConditions] = useState('');
   const [reason, setReason] = useState('');
@@ -63,38 +148,45 @@ function IssueForm({
       .split('\n')
       .map((line) => line.trim())
       .filter(Boolean)
-      .map((text) => ({ text })),
+      .map((text) => {
+        // "REQ-01: text" ties the condition to a requirement of the case (it then covers it).
+        const [head, ...rest] = text.split(':');
+        const requirementId = head?.trim() ?? '';
+        return rest.length > 0 && detail.items.some((i) => i.requirementId === requirementId)
+          ? { text: rest.join(':').trim(), requirementId }
+          : { text };
+      }),
     identityId: chosen,
     language: docLanguage,
     reason,
     ...(onToken && pin ? { pin } : {}),
   });
+  const issue = () => {
+    setBusy(true);
+    setMessage(null);
+    return callRaw('decisions:issue', {
+      caseId: detail.id,
+      decision: payload(),
+    }).then((r) => {
+      setBusy(false);
+      setPin('');
+      if (r.ok) {
+        onIssued();
+        return;
+      }
+      const code = r.error.details?.reason;
+      setMessage(
+        typeof code === 'string'
+          ? t(`refusal.${code}` as MessageKey, r.error.details as Record<string, string>)
+          : errorMessage(language, r.error.code),
+      );
+    });
+  };
   return (
     <form
       className="panel entity-form"
       aria-label={t('decision.issue')}
-      onSubmit={(e) => {
-        e.preventDefault();
-        setBusy(true);
-        setMessage(null);
-        void callRaw('decisions:issue', {
-          caseId: detail.id,
-          decision: payload(),
-        }).then((r) => {
-          setBusy(false);
-          setPin('');
-          if (r.ok) {
-            onIssued();
-            return;
-          }
-          const code = r.error.details?.reason;
-          setMessage(
-            typeof code === 'string'
-              ? t(`refusal.${code}` as MessageKey, r.error.details as Record<string, string>)
-              : errorMessage(language, r.error.code),
-          );
-        });
-      }}
+      onSubmit={(e) => e.preventDefault()}
     >
       <h3>{t('decision.issue')}</h3>
       {identities.length === 0 ? <p className="warning">{t('decision.noIdentity')}</p> : null}
@@ -104,7 +196,7 @@ function IssueForm({
           value={type}
           onChange={(e) => setType(e.target.value as DecisionType)}
         >
-          {DECISION_TYPES.map((d) => (
+          {types.map((d) => (
             <option key={d} value={d}>
               {t(`decisionType.${d}`)}
             </option>
@@ -190,9 +282,35 @@ function IssueForm({
         >
           {t('decision.preview')}
         </button>
-        <button type="submit" disabled={busy || !chosen}>
-          {busy ? t('decision.signing') : t('decision.issueAndSign')}
-        </button>
+        <ConfirmButton
+          label={busy ? t('decision.signing') : t('decision.issueAndSign')}
+          disabled={busy || !chosen || reason.trim().length < 3}
+          disabledReason={
+            !chosen
+              ? t('decision.noIdentity')
+              : reason.trim().length < 3
+                ? t('decision.reasonFirst')
+                : undefined
+          }
+          typed={type === 'withdrawal' || type === 'refusal' ? detail.ref : undefined}
+          impact={
+            <p>
+              {t('decision.impact', {
+                type: t(`decisionType.${type}`),
+                ref: detail.ref,
+                signer: identities.find((i) => i.id === chosen)?.label ?? '—',
+              })}{' '}
+              {DECISION_EFFECTS[detail.state]?.[type]
+                ? t('decision.impact.state', {
+                    state: t(`state.${DECISION_EFFECTS[detail.state]?.[type] ?? detail.state}`),
+                  })
+                : null}{' '}
+              {t('confirm.irreversible')}
+            </p>
+          }
+          onConfirm={issue}
+          testId="issue-decision"
+        />
       </div>
       {busy ? <progress aria-label={t('decision.signing')} /> : null}
       {message ? (
@@ -576,7 +694,7 @@ export function CaseDecision({ detail, onChanged }: { detail: CaseDetail; onChan
             onChanged();
           }}
         />
-      ) : d ? null : accreditor && detail.state === 'decision_pending' ? (
+      ) : accreditor && decisionsIn(detail.state).length > 0 ? (
         <IssueForm
           detail={detail}
           info={info}
@@ -585,9 +703,10 @@ export function CaseDecision({ detail, onChanged }: { detail: CaseDetail; onChan
             onChanged();
           }}
         />
-      ) : (
+      ) : d ? null : (
         <p className="help">{t('decision.notYet')}</p>
       )}
+      <Disposal detail={detail} onChanged={onChanged} />
       <Documents detail={detail} />
       <Packages detail={detail} />
     </div>
