@@ -14,6 +14,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ZodError } from 'zod';
 import type { Profile } from '../../shared/contract';
 import { AppError, isAppError, type ErrorCode } from '../../shared/errors';
 import { citedDossier } from '../../shared/dossier';
@@ -30,11 +31,14 @@ import {
   seedDemo,
   seedDemoCases,
   seedDemoDecision,
+  seedDemoLifecycle,
   seedDemoExchange,
   seedDemoRisks,
 } from '../services/demo';
 import { checkVault, failureCode, type VaultCheckReport } from '../vault/check';
 import { PRODUCTION_CONFIG, Vault, type VaultConfig } from '../vault/vault';
+import { scriptCommand, SCRIPT_USAGE } from './script';
+import { UsageError } from './usage';
 
 export interface CliIo {
   out(text: string): void;
@@ -74,9 +78,8 @@ const USAGE = `usage:
   awb vault check <folder> --passphrase-file <file> [--anchor <rows>:<sha256>] [--json]
   awb vault change-passphrase <folder> --passphrase-file <file> --new-passphrase-file <file> [--json]
   awb vault new-recovery-key <folder> --passphrase-file <file> [--json]
-  awb vault recover <folder> --recovery-key-file <file> --new-passphrase-file <file> [--json]`;
-
-class UsageError extends Error {}
+  awb vault recover <folder> --recovery-key-file <file> --new-passphrase-file <file> [--json]
+${SCRIPT_USAGE}`;
 
 /** A check that found damage: its report is printed, then its code. */
 class CheckFailed extends AppError {
@@ -219,8 +222,8 @@ async function vaultCommand(io: CliIo, argv: string[]): Promise<Record<string, u
   }
 }
 
-/** Opens a vault read-only for a listing; nothing is saved. */
-async function withVault<T>(
+/** Opens a vault for one command: read-only (nothing saved) unless `mode` is 'write'. */
+export async function withVault<T>(
   io: CliIo,
   argv: string[],
   run: (
@@ -259,6 +262,14 @@ async function withVault<T>(
       'pkcs11-module': { type: 'string' },
       fingerprint: { type: 'string' },
       chain: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      reason: { type: 'string' },
+      type: { type: 'string' },
+      catalogue: { type: 'string' },
+      deadline: { type: 'string' },
+      'valid-to': { type: 'string' },
+      'conditions-file': { type: 'string' },
     },
   });
   if (!values.vault) {
@@ -342,7 +353,18 @@ async function casesCommand(io: CliIo, argv: string[]): Promise<Record<string, u
       catalogue: c.catalogue,
       progressByArea: c.progress,
       missing: c.missing.length,
+      blockers: c.blockers,
       nonCompliantWithoutAcceptedRisk: c.unaccepted,
+      items: c.items.map((i) => ({
+        requirementId: i.requirementId,
+        area: i.area,
+        status: i.status,
+        statement: i.statement,
+        justification: i.justification,
+        verdict: i.verdict,
+        assessorComment: i.assessorComment,
+        evidence: i.evidence,
+      })),
       next: c.next,
       history: c.history,
       findings: c.findings,
@@ -769,6 +791,7 @@ async function demoCommand(io: CliIo, argv: string[]): Promise<Record<string, un
     const caseCounts = await seedDemoCases(services.cases, services.register, vault);
     const riskCounts = await seedDemoRisks(services);
     const exports = await seedDemoDecision(services, join(folder, 'exports'));
+    const lifecycle = await seedDemoLifecycle(services);
     const packages = await seedDemoExchange(
       { services, vault },
       { services: createServices(() => owner.vault), vault: owner.vault },
@@ -784,6 +807,7 @@ async function demoCommand(io: CliIo, argv: string[]): Promise<Record<string, un
       ...counts,
       ...caseCounts,
       ...riskCounts,
+      ...lifecycle,
       exports: { ...exports, ...packages },
     };
   } finally {
@@ -810,12 +834,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       print(io, json, await vaultCommand(io, rest));
       return 0;
     }
-    if (area === 'systems' || area === 'records') {
+    if ((area === 'systems' || area === 'records') && rest[0] === 'list') {
       print(io, json, await listCommand(io, area, rest));
       return 0;
     }
-    if (area === 'cases') {
+    if (area === 'cases' && (rest[0] === 'list' || rest[0] === 'show')) {
       print(io, json, await casesCommand(io, rest));
+      return 0;
+    }
+    const scripted = await scriptCommand(io, area ?? '', rest, withVault);
+    if (scripted) {
+      print(io, json, scripted);
       return 0;
     }
     if (area === 'risks') {
@@ -866,6 +895,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.err(`${error.message}\n${USAGE}\n`);
       return 2;
     }
+    if (error instanceof ZodError) {
+      // A file given to a scripting command: each problem named by its path.
+      const issues = error.issues.slice(0, 20).map((i) => `${i.path.join('.')}: ${i.message}`);
+      if (json) {
+        io.out(`${JSON.stringify({ error: 'VALIDATION_FAILED', issues })}\n`);
+      }
+      io.err(
+        `error: VALIDATION_FAILED\n${errorMessage('en', 'VALIDATION_FAILED')}\n${issues.join('\n')}\n`,
+      );
+      return 1;
+    }
     const code = isAppError(error) ? error.code : 'INTERNAL';
     if (error instanceof CheckFailed) {
       // The report says what is damaged: print it, with the code, as one result.
@@ -891,10 +931,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         })}\n`,
       );
     }
+    // Validation problems, each by where it is.
+    const issues = Array.isArray(details?.issues)
+      ? (details.issues as { path?: unknown; message?: unknown }[]).map(
+          (i) =>
+            `${Array.isArray(i.path) ? i.path.join('.') : String(i.path ?? '')}: ${String(i.message ?? '')}\n`,
+        )
+      : [];
     io.err(
       `error: ${code}${reason ? ` (${reason})` : ''}\n${errorMessage('en', code)}\n${
         why ? `${why}${detail ? `: ${detail}` : ''}\n` : ''
-      }`,
+      }${issues.join('')}`,
     );
     return 1;
   }

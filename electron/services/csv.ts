@@ -149,7 +149,8 @@ interface Parsed {
   firstDataLine: number;
 }
 
-function parse(content: string, required: string[]): Parsed {
+/** A CSV file's rows by header (comment lines first skipped), refusing one without `required`. */
+export function parseCsv(content: string, required: string[]): Parsed {
   if (content.length > MAX_IMPORT_BYTES) {
     throw new AppError('VALIDATION_FAILED', 'The file is too large', {
       issues: [{ path: ['file'], message: 'larger than 5 MB' }],
@@ -224,7 +225,7 @@ export async function importCsv(
   const scheme = register.scheme();
   const errors: RowError[] = [];
   if (kind === 'systems') {
-    const { rows, firstDataLine } = parse(content, ['ref', 'name', 'phase', 'mode']);
+    const { rows, firstDataLine } = parseCsv(content, ['ref', 'name', 'phase', 'mode']);
     const seen = new Set<string>();
     const valid: ReturnType<typeof SystemInput.parse>[] = [];
     rows.forEach((row, index) => {
@@ -298,7 +299,7 @@ export async function importCsv(
     return commitAll(vault, valid, insertSystem, 'system.import', 'system');
   }
 
-  const { rows, firstDataLine } = parse(content, ['name']);
+  const { rows, firstDataLine } = parseCsv(content, ['name']);
   const valid: ReturnType<typeof PersonInput.parse>[] = [];
   rows.forEach((row, index) => {
     const line = firstDataLine + index;

@@ -1009,6 +1009,68 @@ export async function seedDemoDecision(
 }
 
 /**
+ * An approval's life after the first decision, in the demo: SYS-014's approval suspended and
+ * reinstated (each a signed decision), and SYS-012 approved, decommissioned, its disposal
+ * verified and its case closed.
+ */
+export async function seedDemoLifecycle(services: VaultServices): Promise<{ lifecycle: number }> {
+  const { cases, decisions, register, signing } = services;
+  const identityId = signing.identities().find((i) => i.usage === 'signing' && !i.expired)?.id;
+  if (!identityId) {
+    throw new Error('the demo has no signing identity yet');
+  }
+  const byRef = (ref: string) => {
+    const system = register.listSystems().find((x) => x.ref === ref);
+    if (!system) {
+      throw new Error(`the demo has no ${ref}`);
+    }
+    return system.id;
+  };
+  const approve = async (ref: string, type: 'full_approval' | 'approval_to_test') => {
+    const caseId = await cases.createCase({ systemId: byRef(ref), type: 'initial' });
+    const ids = cases.getCase(caseId).items.map((i) => i.requirementId);
+    await cases.updateItems(caseId, ids, {
+      status: 'compliant',
+      statement: 'Implementeret som beskrevet i SSRS.',
+    });
+    for (const to of ['submitted', 'intake', 'under_review', 'decision_pending'] as const) {
+      if (to === 'decision_pending') {
+        await judgeAll(cases, caseId);
+      }
+      await cases.transition(caseId, to, `Demo: ${to.replace(/_/g, ' ')}`);
+    }
+    await decisions.issueDecision(caseId, {
+      type,
+      identityId,
+      language: 'da',
+      reason: 'Kravene er opfyldt for godkendelsesperioden.',
+    });
+    await cases.transition(caseId, 'in_force', 'Afgørelsen er meddelt systemejeren.');
+    return caseId;
+  };
+  const decide = (caseId: string, type: 'suspension' | 'reinstatement', reason: string) =>
+    decisions.issueDecision(caseId, { type, identityId, language: 'da', reason });
+
+  const exercise = await approve('SYS-014', 'approval_to_test');
+  await decide(
+    exercise,
+    'suspension',
+    'Logningen er slået fra under øvelsen; systemet må ikke bruges.',
+  );
+  await decide(exercise, 'reinstatement', 'Logningen er genetableret og kontrolleret.');
+
+  const retired = await approve('SYS-012', 'full_approval');
+  await cases.transition(retired, 'decommissioned', 'Systemet er taget ud af drift.');
+  await cases.recordDisposal(retired, {
+    verifiedBy: 'Demo Accreditor',
+    method: 'Diske destrueret (makuleret) under tilsyn; kvittering arkiveret.',
+    verifiedOn: today(),
+  });
+  await cases.transition(retired, 'closed', 'Bortskaffelsen er verificeret.');
+  return { lifecycle: 2 };
+}
+
+/**
  * The exchange as it happens between two laptops: a system owner's vault (made here, in
  * `ownerFolder`) and this authority's, each with a signing and a separate encryption identity,
  * each trusting the other's certificates in its role. The owner submits a case; the authority

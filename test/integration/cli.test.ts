@@ -179,7 +179,13 @@ describe('awb demo, systems list, records list (in process)', () => {
   it('builds a demo vault and lists it as JSON', async () => {
     const demo = await cli('demo', 'demo-v', '--passphrase-file', pass, '--json');
     expect(demo.code).toBe(0);
-    expect(JSON.parse(demo.out)).toMatchObject({ systems: 14, records: 32, cases: 6, risks: 10 });
+    expect(JSON.parse(demo.out)).toMatchObject({
+      systems: 14,
+      records: 32,
+      cases: 6,
+      risks: 10,
+      lifecycle: 2,
+    });
     const systems = await cli(
       'systems',
       'list',
@@ -246,8 +252,10 @@ describe('awb demo, systems list, records list (in process)', () => {
       count: number;
       cases: { ref: string; state: string }[];
     };
-    // Six cases of its own, and the one received from the demo system owner.
-    expect(listed2.count).toBe(7);
+    // Eight cases of its own (one approval suspended and reinstated — an approval to test, so
+    // soon due for re-accreditation — one system disposed of and closed), and the one received
+    // from the demo system owner.
+    expect(listed2.count).toBe(9);
     expect(new Set(listed2.cases.map((c) => c.state))).toEqual(
       new Set([
         'draft',
@@ -256,6 +264,8 @@ describe('awb demo, systems list, records list (in process)', () => {
         'awaiting_remediation',
         'in_force',
         'cancelled',
+        'closed',
+        'reaccreditation_due',
       ]),
     );
     const review = listed2.cases.find((c) => c.state === 'under_review');
@@ -344,7 +354,7 @@ describe('awb demo, systems list, records list (in process)', () => {
     const dashboard = JSON.parse(
       (await cli('dashboard', '--vault', 'demo-v', '--passphrase-file', pass, '--json')).out,
     ) as { pipeline: { state: string; count: number }[]; risks: unknown[] };
-    expect(dashboard.pipeline.reduce((n, p) => n + p.count, 0)).toBe(7);
+    expect(dashboard.pipeline.reduce((n, p) => n + p.count, 0)).toBe(9);
     expect(dashboard.risks.length).toBeGreaterThan(0);
   });
 });
@@ -667,5 +677,132 @@ describe('awb identity and awb trust (in process)', () => {
     const untrusted = await cli('verify', 'org-letter.pdf', ...vault);
     expect(untrusted.code).toBe(1);
     expect(untrusted.err).toContain('error: SIGNATURE_INVALID (SIGNER_NOT_TRUSTED)');
+  });
+});
+
+describe('awb scripting: register, case, checklist, lifecycle and decision without the app', () => {
+  it('loads a system from JSON, opens a case, answers and judges it from CSV, moves it and issues the decision', async () => {
+    const v = ['--vault', 'script-v', '--passphrase-file', pass];
+    expect(
+      (await cli('vault', 'create', 'script-v', '--passphrase-file', pass, '--json')).code,
+    ).toBe(0);
+    writeFileSync(
+      join(work.path, 'systems.json'),
+      JSON.stringify([
+        {
+          ref: 'SCR-1',
+          name: 'Scripted net',
+          phase: 'operational',
+          mode: 'dedicated',
+          levels: [{ domain: 'national', level: 'RESTRICTED' }],
+          userCount: 3,
+        },
+      ]),
+    );
+    const created = await cli('systems', 'create', '--from', 'systems.json', ...v, '--json');
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.out)).toMatchObject({ created: 1 });
+    // A bad file: the problem named by its path, nothing written.
+    writeFileSync(join(work.path, 'bad.json'), JSON.stringify({ ref: 'SCR 2', name: '' }));
+    const bad = await cli('systems', 'create', '--from', 'bad.json', ...v);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('error: VALIDATION_FAILED');
+    expect(bad.err).toContain('ref:');
+
+    const opened = await cli(
+      'cases',
+      'open',
+      '--system',
+      'SCR-1',
+      '--type',
+      'initial',
+      ...v,
+      '--json',
+    );
+    expect(opened.code).toBe(0);
+    const { ref, items } = JSON.parse(opened.out) as { ref: string; items: number };
+    expect(items).toBeGreaterThan(10);
+    const show = async () =>
+      JSON.parse((await cli('cases', 'show', ref, ...v, '--json')).out) as {
+        state: string;
+        items: { requirementId: string; status: string; verdict: string }[];
+        blockers: { requirementId: string; problem: string }[];
+      };
+    const ids = (await show()).items.map((i) => i.requirementId);
+    writeFileSync(
+      join(work.path, 'answers.csv'),
+      `requirement,status,statement\n${ids.map((id) => `${id},compliant,"In place, see SSRS"`).join('\n')}\n`,
+    );
+    writeFileSync(join(work.path, 'unknown.csv'), 'requirement,status\nNOPE-01,compliant\n');
+    expect((await cli('cases', 'answers', ref, '--from', 'unknown.csv', ...v)).err).toContain(
+      'NOPE-01 is not a requirement of the case',
+    );
+    expect((await cli('cases', 'answers', ref, '--from', 'answers.csv', ...v)).code).toBe(0);
+    for (const to of ['submitted', 'intake', 'under_review']) {
+      expect((await cli('cases', 'move', ref, '--to', to, '--reason', `to ${to}`, ...v)).code).toBe(
+        0,
+      );
+    }
+    // The policy holds from the command line too: no decision before every verdict.
+    const early = await cli(
+      'cases',
+      'move',
+      ref,
+      '--to',
+      'decision_pending',
+      '--reason',
+      'x',
+      ...v,
+    );
+    expect(early.code).toBe(1);
+    expect(early.err).toContain('TRANSITION_REFUSED (VERDICTS_MISSING)');
+    expect((await show()).blockers.every((b) => b.problem === 'no_verdict')).toBe(true);
+    writeFileSync(
+      join(work.path, 'verdicts.csv'),
+      `requirement,verdict,comment\n${ids.map((id) => `${id},agreed,Verified`).join('\n')}\n`,
+    );
+    expect((await cli('cases', 'verdicts', ref, '--from', 'verdicts.csv', ...v)).code).toBe(0);
+    expect((await show()).blockers).toEqual([]);
+    expect(
+      (await cli('cases', 'move', ref, '--to', 'decision_pending', '--reason', 'Reviewed', ...v))
+        .code,
+    ).toBe(0);
+    expect(
+      (
+        await cli(
+          'identity',
+          'create',
+          '--label',
+          'Scripted',
+          '--name',
+          'Ann Accreditor',
+          '--organisation',
+          'Authority',
+          ...v,
+        )
+      ).code,
+    ).toBe(0);
+    const issued = await cli(
+      'decisions',
+      'issue',
+      ref,
+      '--type',
+      'full_approval',
+      '--identity',
+      'Scripted',
+      '--reason',
+      'All requirements met.',
+      ...v,
+      '--json',
+    );
+    expect(issued.code).toBe(0);
+    expect(JSON.parse(issued.out)).toMatchObject({ status: 'issued', state: 'decided' });
+    expect(
+      (await cli('cases', 'move', ref, '--to', 'in_force', '--reason', 'Sent', ...v)).code,
+    ).toBe(0);
+    expect((await show()).state).toBe('in_force');
+    expect((await cli('cases', 'move', ref, '--to', 'nowhere', '--reason', 'x', ...v)).code).toBe(
+      2,
+    );
   });
 });
