@@ -933,9 +933,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     // Validation problems, each by where it is.
     const issues = Array.isArray(details?.issues)
-      ? (details.issues as { path?: unknown; message?: unknown }[]).map(
+      ? (details.issues as { path?: (string | number)[] | string; message?: string }[]).map(
           (i) =>
-            `${Array.isArray(i.path) ? i.path.join('.') : String(i.path ?? '')}: ${String(i.message ?? '')}\n`,
+            `${Array.isArray(i.path) ? i.path.join('.') : (i.path ?? '')}: ${i.message ?? ''}\n`,
         )
       : [];
     io.err(
