@@ -375,6 +375,15 @@ export const CaseDetailSchema = z.object({
       owner: z.string(),
       dueDate: Nullable,
       status: z.enum(FINDING_STATUSES),
+      history: z.array(
+        z.object({
+          from: Nullable,
+          to: z.string(),
+          note: z.string(),
+          actor: z.string(),
+          at: z.string(),
+        }),
+      ),
     }),
   ),
   evidence: z.array(
@@ -888,7 +897,13 @@ export const contract = {
   'cases:create': invoke(CaseInput, IdOutput),
   'cases:get': invoke(IdInput, CaseDetailSchema),
   'cases:setFindingStatus': invoke(
-    z.object({ findingId: z.string().uuid(), status: z.enum(FINDING_STATUSES) }).strict(),
+    z
+      .object({
+        findingId: z.string().uuid(),
+        status: z.enum(FINDING_STATUSES),
+        note: z.string().trim().max(2000).optional(),
+      })
+      .strict(),
     z.object({ updated: z.literal(true) }).strict(),
   ),
   'cases:updateItem': invoke(

@@ -168,7 +168,7 @@ export const handlers: HandlerTable = {
     id: await ctx.cases.addFinding(input.caseId, input.finding),
   }),
   'cases:setFindingStatus': async (input, ctx) => {
-    await ctx.cases.setFindingStatus(input.findingId, input.status);
+    await ctx.cases.setFindingStatus(input.findingId, input.status, input.note);
     return { updated: true };
   },
   'cases:reviewEvidence': async (input, ctx) => {

@@ -77,6 +77,22 @@ const MISSING_TEXT: Partial<Record<Blocker, string>> = {
   no_justification: 'not applicable without justification',
 };
 
+/** One step in a finding's (or condition's) status history, inside the caller's change. */
+export function findingEvent(
+  db: Database,
+  findingId: string,
+  from: string | null,
+  to: string,
+  note: string,
+  actor: string,
+  at: string,
+): void {
+  db.run(
+    'INSERT INTO finding_events (finding_id, from_status, to_status, note, actor, at) VALUES (?, ?, ?, ?, ?, ?)',
+    [findingId, from, to, note, actor, at],
+  );
+}
+
 export const WORKBENCH = 'Accreditation Workbench';
 
 /** A state change and its line in the case's history, inside the caller's vault change. */
@@ -532,6 +548,17 @@ export class CaseService {
         owner: s(f.owner),
         dueDate: n(f.due_date),
         status: s(f.status) as (typeof FINDING_STATUSES)[number],
+        history: all(
+          this.db,
+          'SELECT from_status, to_status, note, actor, at FROM finding_events WHERE finding_id = ? ORDER BY seq',
+          [s(f.id)],
+        ).map((e) => ({
+          from: n(e.from_status),
+          to: s(e.to_status),
+          note: s(e.note),
+          actor: s(e.actor),
+          at: s(e.at),
+        })),
       })),
       evidence: all(this.db, 'SELECT * FROM evidence WHERE case_id = ? ORDER BY uploaded_at', [
         id,
@@ -838,7 +865,7 @@ export class CaseService {
         entityId: id,
         changes: { caseId, ...input },
       },
-      (db) =>
+      (db) => {
         db.run(
           `INSERT INTO findings (id, case_id, requirement_id, kind, severity, title, description, recommended_action, owner, due_date, status, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`,
@@ -856,7 +883,9 @@ export class CaseService {
             now,
             now,
           ],
-        ),
+        );
+        findingEvent(db, id, null, 'open', '', this.vault().actor.name, now);
+      },
     );
     return id;
   }
@@ -864,6 +893,7 @@ export class CaseService {
   async setFindingStatus(
     findingId: string,
     status: (typeof FINDING_STATUSES)[number],
+    note = '',
   ): Promise<void> {
     const row = all(this.db, 'SELECT status FROM findings WHERE id = ?', [findingId])[0];
     if (!row) {
@@ -882,14 +912,17 @@ export class CaseService {
         action: 'finding.status',
         entityType: 'finding',
         entityId: findingId,
-        changes: { status: [s(row.status), status] },
+        changes: { status: [s(row.status), status], ...(note ? { note } : {}) },
       },
-      (db) =>
+      (db) => {
+        const at = new Date().toISOString();
         db.run('UPDATE findings SET status = ?, updated_at = ? WHERE id = ?', [
           status,
-          new Date().toISOString(),
+          at,
           findingId,
-        ]),
+        ]);
+        findingEvent(db, findingId, s(row.status), status, note, this.vault().actor.name, at);
+      },
     );
   }
 

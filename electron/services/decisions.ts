@@ -34,7 +34,7 @@ import { auditHead } from '../db/audit';
 import { fourEyesPolicy, validityPolicy } from './policy';
 import { optional, queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
-import type { CaseService } from './cases';
+import { findingEvent, type CaseService } from './cases';
 import { today, type RegisterService } from './register';
 import type { RiskService } from './risks';
 import type { SigningService } from './signing';
@@ -926,11 +926,12 @@ export class DecisionService {
           [snapshot.sha256, caseId, snapshot.json, now],
         );
         for (const c of input.conditions) {
+          const conditionId = randomUUID();
           db.run(
             `INSERT INTO findings (id, case_id, requirement_id, kind, severity, title, description, recommended_action, owner, due_date, status, created_at, updated_at)
              VALUES (?, ?, ?, 'condition', 'major', ?, ?, '', ?, ?, 'open', ?, ?)`,
             [
-              randomUUID(),
+              conditionId,
               caseId,
               c.requirementId || null,
               c.text.slice(0, 300),
@@ -941,6 +942,7 @@ export class DecisionService {
               now,
             ],
           );
+          findingEvent(db, conditionId, null, 'open', ref, actor.name, now);
         }
       },
     );

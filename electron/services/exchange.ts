@@ -58,7 +58,7 @@ import { derOf, fingerprintOf } from '../signing/x509';
 import { namedRead, type StoredBlob } from '../vault/blobs';
 import { ImportJournal } from '../vault/import-journal';
 import type { Vault } from '../vault/vault';
-import { recordStep, type CaseService } from './cases';
+import { findingEvent, recordStep, WORKBENCH, type CaseService } from './cases';
 import type { DecisionService } from './decisions';
 import type { RegisterService } from './register';
 import type { SigningService } from './signing';
@@ -1466,6 +1466,7 @@ export class ExchangeService {
           );
         }
         for (const f of content.findings) {
+          const before = all(db, 'SELECT status FROM findings WHERE id = ?', [f.id])[0];
           db.run(
             `INSERT INTO findings (case_id, ${FINDING_COLUMNS.join(', ')}) VALUES (?, ${FINDING_COLUMNS.map(() => '?').join(', ')})
              ON CONFLICT (id) DO UPDATE SET ${FINDING_COLUMNS.filter(
@@ -1475,6 +1476,11 @@ export class ExchangeService {
                .join(', ')}`,
             [caseId, ...FINDING_COLUMNS.map((k) => f[k] ?? null)],
           );
+          // The finding's history here records what the package brought, and from whom.
+          const from = before ? s(before.status) : null;
+          if (from !== f.status) {
+            findingEvent(db, f.id, from, f.status, manifest.sender.name, WORKBENCH, now);
+          }
         }
         for (const v of content.verdicts) {
           db.run(

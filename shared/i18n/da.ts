@@ -1089,4 +1089,6 @@ export const da: Messages = {
   'disposal.recorded': 'Bortskaffelse verificeret af {by} den {on}: {method}',
   'disposal.help':
     'Registrér, hvem der verificerede bortskaffelsen af systemet, og hvordan (medier destrueret, udstyr returneret, nøgler nulstillet); derefter kan sagen lukkes.',
+  'findings.ownerIs': 'ansvarlig: {owner}',
+  'findings.history': 'Statushistorik ({n})',
 };

@@ -1094,6 +1094,8 @@ export const en = {
   'disposal.recorded': 'Disposal verified by {by} on {on}: {method}',
   'disposal.help':
     'Record who verified the disposal of the system and how (media destroyed, equipment returned, keys zeroised); the case can then be closed.',
+  'findings.ownerIs': 'owner: {owner}',
+  'findings.history': 'Status history ({n})',
 } as const;
 
 export type MessageKey = keyof typeof en;

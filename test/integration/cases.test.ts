@@ -94,7 +94,19 @@ describe('cases', () => {
       dueDate: '2027-01-31',
     });
     await cases.transition(id, 'awaiting_remediation', 'Findings issued');
-    await cases.setFindingStatus(finding, 'resolved');
+    await cases.setFindingStatus(finding, 'in_progress');
+    await cases.setFindingStatus(finding, 'resolved', 'Clearances renewed');
+    // The finding keeps its status history: who moved it, from what to what, and why.
+    expect(
+      cases
+        .getCase(id)
+        .findings.find((f) => f.id === finding)
+        ?.history.map((h) => [h.from, h.to, h.note, h.actor]),
+    ).toEqual([
+      [null, 'open', '', PROFILE.name],
+      ['open', 'in_progress', '', PROFILE.name],
+      ['in_progress', 'resolved', 'Clearances renewed', PROFILE.name],
+    ]);
     await cases.transition(id, 'under_review', 'Remediation evidence received');
     await expect(cases.transition(id, 'decision_pending', 'x')).rejects.toMatchObject({
       details: { reason: 'VERDICTS_MISSING', count: String(cases.getCase(id).items.length) },

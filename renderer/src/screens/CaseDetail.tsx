@@ -537,6 +537,7 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
 
 function Findings({ detail, onChanged }: { detail: Detail; onChanged: () => void }) {
   const t = useT();
+  const language = useLanguage();
   return (
     <>
       {detail.findings.length === 0 ? <p>{t('findings.none')}</p> : null}
@@ -547,6 +548,22 @@ function Findings({ detail, onChanged }: { detail: Detail; onChanged: () => void
             <strong>{t(`severity.${f.severity}`)}</strong>{' '}
             {f.requirementId ? <span className="mono">{f.requirementId}</span> : null} {f.title}
             {f.dueDate ? ` — ${t('findings.due')} ${f.dueDate}` : ''}
+            {f.owner ? ` — ${t('findings.ownerIs', { owner: f.owner })}` : ''}
+            <details className="help" data-testid="finding-history">
+              <summary>{t('findings.history', { n: f.history.length })}</summary>
+              <ol>
+                {f.history.map((h, i) => (
+                  <li key={i}>
+                    {new Date(h.at).toLocaleString(language === 'da' ? 'da-DK' : 'en-GB')} ·{' '}
+                    {h.actor || '—'}:{' '}
+                    {h.from
+                      ? `${t(`findingStatus.${h.from}` as MessageKey)} → ${t(`findingStatus.${h.to}` as MessageKey)}`
+                      : t(`findingStatus.${h.to}` as MessageKey)}
+                    {h.note ? ` (${h.note})` : ''}
+                  </li>
+                ))}
+              </ol>
+            </details>
             <ChoiceField
               className="filter"
               label={t('findings.status')}
