@@ -473,6 +473,21 @@ export const DashboardSchema = z.object({
   ),
   approvalWindows: z.array(z.object({ days: z.number().int(), count: z.number().int() })),
   pipeline: z.array(z.object({ state: z.enum(CASE_STATES), count: z.number().int() })),
+  /** Systems whose approval is in any state but "one in force". */
+  standing: z.array(
+    z.object({
+      systemId: z.string(),
+      system: z.string(),
+      state: z.enum([
+        'multiple',
+        'suspended',
+        'reaccreditation_due',
+        'expired',
+        'withdrawn',
+        'none',
+      ]),
+    }),
+  ),
   overdue: z.array(
     z.object({
       id: z.string(),

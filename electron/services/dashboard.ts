@@ -28,6 +28,14 @@ function daysBetween(from: string, to: string): number {
 
 export const WINDOWS = [30, 90, 180] as const;
 
+type StandingState =
+  | 'multiple'
+  | 'suspended'
+  | 'reaccreditation_due'
+  | 'expired'
+  | 'withdrawn'
+  | 'none';
+
 export class DashboardService {
   constructor(
     private readonly vault: () => Vault,
@@ -149,6 +157,35 @@ export class DashboardService {
       expired: s(r.expires_on) < day,
     }));
 
+    // One approval in force per system: any other state is flagged (operational systems only;
+    // planned, in test or decommissioned ones may rightly have none).
+    const standing = all(
+      this.db,
+      `SELECT s.id, s.ref, s.name, s.phase,
+         (SELECT count(*) FROM cases c WHERE c.system_id = s.id AND c.state IN ('in_force', 'reaccreditation_due')) AS in_force,
+         (SELECT group_concat(c.state, ';') FROM cases c WHERE c.system_id = s.id
+            AND c.state IN ('suspended', 'reaccreditation_due', 'expired', 'withdrawn')) AS states
+       FROM systems s ORDER BY s.ref`,
+    ).flatMap((r) => {
+      const inForce = Number(r.in_force);
+      const states = s(r.states).split(';').filter(Boolean);
+      const flag: StandingState | null =
+        inForce > 1
+          ? 'multiple'
+          : states.includes('suspended')
+            ? 'suspended'
+            : states.includes('reaccreditation_due')
+              ? 'reaccreditation_due'
+              : inForce === 0 && s(r.phase) === 'operational'
+                ? states.includes('expired')
+                  ? 'expired'
+                  : states.includes('withdrawn')
+                    ? 'withdrawn'
+                    : 'none'
+                : null;
+      return flag ? [{ systemId: s(r.id), system: `${s(r.ref)} ${s(r.name)}`, state: flag }] : [];
+    });
+
     const highest = this.risks.highestResidual(topRisks);
     highest.forEach((r) => systemIds.add(r.systemId));
 
@@ -169,6 +206,7 @@ export class DashboardService {
         count: approvals.filter((a) => a.daysLeft <= w).length,
       })),
       pipeline,
+      standing,
       overdue,
       followUps,
       clearances,

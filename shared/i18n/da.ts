@@ -1091,4 +1091,11 @@ export const da: Messages = {
     'Registrér, hvem der verificerede bortskaffelsen af systemet, og hvordan (medier destrueret, udstyr returneret, nøgler nulstillet); derefter kan sagen lukkes.',
   'findings.ownerIs': 'ansvarlig: {owner}',
   'findings.history': 'Statushistorik ({n})',
+  'dash.standing': 'Godkendelser, der ikke er i orden',
+  'dash.standing.multiple': 'mere end én godkendelse i kraft',
+  'dash.standing.suspended': 'godkendelsen er suspenderet',
+  'dash.standing.reaccreditation_due': 'genakkreditering forfalden',
+  'dash.standing.expired': 'godkendelsen er udløbet',
+  'dash.standing.withdrawn': 'godkendelsen er tilbagekaldt',
+  'dash.standing.none': 'i drift uden godkendelse',
 };

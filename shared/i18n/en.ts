@@ -1096,6 +1096,13 @@ export const en = {
     'Record who verified the disposal of the system and how (media destroyed, equipment returned, keys zeroised); the case can then be closed.',
   'findings.ownerIs': 'owner: {owner}',
   'findings.history': 'Status history ({n})',
+  'dash.standing': 'Approvals not in order',
+  'dash.standing.multiple': 'more than one approval in force',
+  'dash.standing.suspended': 'approval suspended',
+  'dash.standing.reaccreditation_due': 're-accreditation due',
+  'dash.standing.expired': 'approval expired',
+  'dash.standing.withdrawn': 'approval withdrawn',
+  'dash.standing.none': 'in operation without an approval',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -97,6 +97,11 @@ describe('after the first approval', () => {
       reason: 'Two administrators lost their clearance.',
     });
     expect(cases.getCase(caseId).state).toBe('suspended');
+    const standing = () =>
+      services.dashboard.summary().standing.filter((x) => x.systemId === systemId);
+    expect(standing()).toEqual([
+      { systemId, system: expect.stringContaining('System') as unknown, state: 'suspended' },
+    ]);
     expect(suspension.ref).not.toBe(approval.ref);
     expect(await signing.verify(await decisions.decisionPdf(caseId))).toMatchObject({
       valid: true,
@@ -108,6 +113,7 @@ describe('after the first approval', () => {
     });
     const c = cases.getCase(caseId);
     expect(c.state).toBe('in_force');
+    expect(standing()).toEqual([]);
     expect(c.history.slice(-2).map((h) => [h.from, h.to])).toEqual([
       ['in_force', 'suspended'],
       ['suspended', 'in_force'],

@@ -72,7 +72,7 @@ export function Dashboard() {
                   a.kind === 'decision'
                     ? hrefFor('cases', a.id)
                     : a.kind === 'record'
-                      ? hrefFor('records')
+                      ? hrefFor('records', a.id)
                       : a.systemId
                         ? hrefFor('systems', a.systemId)
                         : hrefFor('systems')
@@ -108,6 +108,18 @@ export function Dashboard() {
           ))}
         </ul>
       </Card>
+      <Card id="standing" title={t('dash.standing')} count={summary.standing.length}>
+        <ul className="dash-list">
+          {summary.standing.map((x) => (
+            <li key={x.systemId} data-testid="standing">
+              <a href={hrefFor('systems', x.systemId)}>{x.system}</a>{' '}
+              <span className={x.state === 'multiple' ? 'due due--late' : 'due'}>
+                {t(`dash.standing.${x.state}`)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      </Card>
       <Card id="overdue" title={t('dash.overdue')} count={summary.overdue.length}>
         <ul className="dash-list">
           {summary.overdue.map((f) => (
@@ -127,7 +139,7 @@ export function Dashboard() {
         <ul className="dash-list">
           {summary.followUps.map((r) => (
             <li key={r.id}>
-              <a href={hrefFor('records')}>{r.title}</a>{' '}
+              <a href={hrefFor('records', r.id)}>{r.title}</a>{' '}
               <span className={r.overdue ? 'due due--late' : 'due'}>
                 {r.counterpart} · {r.due}
               </span>
