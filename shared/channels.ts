@@ -51,6 +51,7 @@ export const INVOKE_CHANNELS = [
   'cases:updateItem',
   'cases:updateItems',
   'cases:recordDisposal',
+  'settings:policy',
   'cases:disposal',
   'register:update',
   'register:retire',

@@ -927,6 +927,23 @@ export const contract = {
       .strict(),
     z.object({ updated: z.literal(true) }).strict(),
   ),
+  'settings:policy': invoke(
+    Empty,
+    z
+      .object({
+        approval: z.object({
+          verdictOnEveryRequirement: z.boolean(),
+          partialNeedsRiskOrCondition: z.boolean(),
+        }),
+        validity: z.object({
+          default: z.record(z.string(), z.number()),
+          byLevel: z.record(z.string(), z.record(z.string(), z.number())),
+          reaccreditationDueMonths: z.number(),
+        }),
+        fourEyes: z.array(z.object({ types: z.array(z.string()), fromLevel: z.string() })),
+      })
+      .strict(),
+  ),
   'cases:recordDisposal': invoke(
     z.object({ caseId: Uuid, disposal: DisposalInput }).strict(),
     z.object({ recorded: z.literal(true) }).strict(),

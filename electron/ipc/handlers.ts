@@ -8,6 +8,7 @@ import { AppError } from '../../shared/errors';
 import { externalUrlDecision } from '../main/policy';
 import { exportCsv, importCsv } from '../services/csv';
 import { builtinMatrices } from '../services/risks';
+import { approvalPolicy, fourEyesPolicy, validityPolicy } from '../services/policy';
 import type { HandlerContext } from './context';
 
 export type Handler<C extends InvokeChannel> = (
@@ -152,6 +153,11 @@ export const handlers: HandlerTable = {
   },
   'catalogues:list': async (_input, ctx) => ({ catalogues: await ctx.cases.listCatalogues() }),
   'cases:catalogueDiff': async (input, ctx) => ({ newer: ctx.cases.catalogueDiff(input.id) }),
+  'settings:policy': async () => ({
+    approval: approvalPolicy(),
+    validity: validityPolicy(),
+    fourEyes: fourEyesPolicy().rules,
+  }),
   'cases:recordDisposal': async (input, ctx) => {
     await ctx.cases.recordDisposal(input.caseId, input.disposal);
     return { recorded: true };

@@ -1098,4 +1098,16 @@ export const da: Messages = {
   'dash.standing.expired': 'godkendelsen er udløbet',
   'dash.standing.withdrawn': 'godkendelsen er tilbagekaldt',
   'dash.standing.none': 'i drift uden godkendelse',
+  'policy.title': 'Godkendelsespolitik',
+  'policy.help':
+    'Konfigurerbare data, der følger med værktøjet (resources/decisions); national praksis bestemmer værdierne.',
+  'policy.verdicts.on': 'Hvert krav skal have godkenderens vurdering før "afventer afgørelse".',
+  'policy.verdicts.off': 'Vurdering kræves ikke på hvert krav.',
+  'policy.partial.on':
+    'Et delvist eller ikke opfyldt krav kræver en accepteret risiko eller et vilkår før en godkendelse.',
+  'policy.partial.off':
+    'Kun et ikke opfyldt krav kræver en accepteret risiko eller et vilkår før en godkendelse.',
+  'policy.validity': 'Gyldighed pr. afgørelsestype (måneder): {list}.',
+  'policy.due': 'Genakkreditering forfalder {months} måneder før en godkendelse udløber.',
+  'policy.fourEyes': 'Fire øjne: {types} fra {level} kræver en anden godkenders underskrift.',
 };

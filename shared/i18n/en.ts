@@ -1103,6 +1103,19 @@ export const en = {
   'dash.standing.expired': 'approval expired',
   'dash.standing.withdrawn': 'approval withdrawn',
   'dash.standing.none': 'in operation without an approval',
+  'policy.title': 'Accreditation policy',
+  'policy.help':
+    'Configurable data shipped with the workbench (resources/decisions); national practice decides the values.',
+  'policy.verdicts.on':
+    'Every requirement needs the accreditor\'s verdict before "decision pending".',
+  'policy.verdicts.off': 'Verdicts are not required on every requirement.',
+  'policy.partial.on':
+    'A partially or non-compliant requirement needs an accepted risk or a condition before an approval.',
+  'policy.partial.off':
+    'Only a non-compliant requirement needs an accepted risk or a condition before an approval.',
+  'policy.validity': 'Validity by decision type (months): {list}.',
+  'policy.due': 'Re-accreditation falls due {months} months before an approval ends.',
+  'policy.fourEyes': "Four eyes: {types} from {level} need a second accreditor's signature.",
 } as const;
 
 export type MessageKey = keyof typeof en;

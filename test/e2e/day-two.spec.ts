@@ -90,4 +90,11 @@ test('correct and retire in the register, close a record with its outcome and op
   await page.getByRole('link', { name: 'Alle poster' }).click();
   await page.getByRole('button', { name: 'Overskredet eller forfalder inden 30 dage' }).click();
   await expect(page.getByTestId('records-count')).toHaveText(`${due - 1} registreringer`);
+
+  // The approval policy the guards apply is shown, in Danish.
+  await page.getByRole('link', { name: 'Indstillinger' }).click();
+  await expect(page.getByTestId('policy')).toContainText(
+    'Hvert krav skal have godkenderens vurdering før "afventer afgørelse".',
+  );
+  await expect(page.getByTestId('policy')).toContainText('fra HEMMELIGT kræver en anden godkenders underskrift');
 });

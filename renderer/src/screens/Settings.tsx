@@ -1,11 +1,13 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ErrorCode } from '../../../shared/errors';
-import { errorMessage, LANGUAGES, type Language } from '../../../shared/i18n';
-import { callRaw } from '../api';
+import type { ResponseOf } from '../../../shared/contract';
+import { errorMessage, LANGUAGES, type Language, type MessageKey } from '../../../shared/i18n';
+import { call, callRaw } from '../api';
 import { Field } from '../components/Field';
 import { NewPassphrase, newPassphraseReady } from '../components/NewPassphrase';
 import { useT } from '../i18n';
 import { useLanguage, usePreferences } from '../stores/preferences';
+import { useLevelLabel } from '../stores/register';
 import { useVault } from '../stores/vault';
 import { ReferenceData } from './ReferenceData';
 import { SigningIdentities } from './Signing';
@@ -228,6 +230,56 @@ function RecoveryStatus() {
   );
 }
 
+/** The accreditation policy in force (data shipped in resources/, read-only here). */
+function Policy() {
+  const t = useT();
+  const label = useLevelLabel();
+  const [policy, setPolicy] = useState<ResponseOf<'settings:policy'> | null>(null);
+  useEffect(() => {
+    void call('settings:policy', {}).then((p) => p && setPolicy(p));
+  }, []);
+  if (!policy) {
+    return null;
+  }
+  const types = (list: readonly string[]) =>
+    list.map((x) => t(`decisionType.${x}` as MessageKey)).join(', ');
+  return (
+    <section className="field-group" aria-labelledby="settings-policy" data-testid="policy">
+      <h2 id="settings-policy">{t('policy.title')}</h2>
+      <p className="help">{t('policy.help')}</p>
+      <ul>
+        <li>
+          {t(
+            policy.approval.verdictOnEveryRequirement
+              ? 'policy.verdicts.on'
+              : 'policy.verdicts.off',
+          )}
+        </li>
+        <li>
+          {t(
+            policy.approval.partialNeedsRiskOrCondition
+              ? 'policy.partial.on'
+              : 'policy.partial.off',
+          )}
+        </li>
+        <li>
+          {t('policy.validity', {
+            list: Object.entries(policy.validity.default)
+              .map(([type, months]) => `${t(`decisionType.${type}` as MessageKey)}: ${months}`)
+              .join(', '),
+          })}
+        </li>
+        <li>{t('policy.due', { months: policy.validity.reaccreditationDueMonths })}</li>
+        {policy.fourEyes.map((rule, i) => (
+          <li key={i}>
+            {t('policy.fourEyes', { types: types(rule.types), level: label(rule.fromLevel) })}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export function Settings() {
   const t = useT();
   return (
@@ -241,6 +293,7 @@ export function Settings() {
         <NewRecoveryKey />
       </section>
       <SigningIdentities />
+      <Policy />
       <ReferenceData />
     </div>
   );
