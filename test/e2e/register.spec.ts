@@ -35,7 +35,13 @@ test('register a system, see validation explained, edit it, filter, and find it 
   await app.getByRole('button', { name: 'Gem' }).click();
   await expect(app.getByText('Ingen uoverensstemmelser fundet.')).toBeVisible();
   await app.getByRole('tab', { name: 'Historik' }).click();
-  await expect(app.getByRole('tabpanel')).toContainText('system.update');
+  // The history in words: the action as a sentence, the change as old → new, levels by name.
+  await expect(app.getByRole('tabpanel')).toContainText('Systemprofil ændret');
+  await expect(app.getByRole('tabpanel')).toContainText(
+    'Navn: Sikkert Kontornet → Sikkert Kontornet II',
+  );
+  await expect(app.getByRole('tabpanel')).toContainText('NATO: NATO SECRET');
+  await expect(app.getByRole('tabpanel')).not.toContainText('system.update');
 
   await app.reload();
   await expect(app.getByRole('heading', { name: 'KON-1 Sikkert Kontornet II' })).toBeVisible();

@@ -20,6 +20,7 @@ import { EvidencePreview } from '../components/EvidencePreview';
 import { ChoiceField, Field, SelectField } from '../components/Field';
 import { TableHead } from '../components/TableHead';
 import { CaseDecision } from './CaseDecision';
+import { useFormat } from '../format';
 import { useT } from '../i18n';
 import { hrefFor } from '../router';
 import { useLanguage } from '../stores/preferences';
@@ -537,7 +538,7 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
 
 function Findings({ detail, onChanged }: { detail: Detail; onChanged: () => void }) {
   const t = useT();
-  const language = useLanguage();
+  const format = useFormat();
   return (
     <>
       {detail.findings.length === 0 ? <p>{t('findings.none')}</p> : null}
@@ -554,8 +555,7 @@ function Findings({ detail, onChanged }: { detail: Detail; onChanged: () => void
               <ol>
                 {f.history.map((h, i) => (
                   <li key={i}>
-                    {new Date(h.at).toLocaleString(language === 'da' ? 'da-DK' : 'en-GB')} ·{' '}
-                    {h.actor || '—'}:{' '}
+                    {format.time(h.at)} · {h.actor || '—'}:{' '}
                     {h.from
                       ? `${t(`findingStatus.${h.from}` as MessageKey)} → ${t(`findingStatus.${h.to}` as MessageKey)}`
                       : t(`findingStatus.${h.to}` as MessageKey)}
@@ -691,6 +691,7 @@ const TABS = ['checklist', 'evidence', 'findings', 'decision', 'history'] as con
 
 export function CaseDetail({ id }: { id: string }) {
   const t = useT();
+  const format = useFormat();
   const [detail, setDetail] = useState<Detail | null>(null);
   const [tab, setTab] = useState<(typeof TABS)[number]>('checklist');
   const [focus, setFocus] = useState<{ id: string; n: number } | null>(null);
@@ -773,9 +774,13 @@ export function CaseDetail({ id }: { id: string }) {
             <tbody>
               {detail.history.map((h, i) => (
                 <tr key={i}>
-                  <td>{new Date(h.at).toLocaleString()}</td>
+                  <td>{format.time(h.at)}</td>
                   <td>
-                    {h.actor} ({h.role})
+                    {h.actor} (
+                    {h.role === 'accreditor' || h.role === 'system_owner'
+                      ? t(`vault.role.${h.role}`)
+                      : t('role.workbench')}
+                    )
                   </td>
                   <td>
                     {t(`state.${h.from}` as MessageKey)} → {t(`state.${h.to}` as MessageKey)}

@@ -2,7 +2,14 @@
  * One system with tabs: profile, sites, components, interconnections, people, records,
  * history. Consistency problems are shown on the rows they concern (and listed on the profile).
  */
-import { useCallback, useEffect, useState, type KeyboardEvent, type ReactNode } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 import type { SystemDetail as Detail } from '../../../shared/contract';
 import type { MessageKey } from '../../../shared/i18n';
 import type { Violation } from '../../../shared/rules';
@@ -12,7 +19,9 @@ import type { Values } from '../components/EntityForm';
 import type { Retirable } from '../../../shared/register';
 import { useT } from '../i18n';
 import { hrefFor } from '../router';
-import { useLevelLabel, useOnScreen } from '../stores/register';
+import { SelectField } from '../components/Field';
+import { useAuditText, useFormat } from '../format';
+import { useLevelLabel, useOnScreen, useRegister } from '../stores/register';
 import {
   AssignPersonForm,
   ComponentForm,
@@ -217,6 +226,81 @@ function ApprovalCard({ detail }: { detail: Detail }) {
         </button>
       ) : null}
     </section>
+  );
+}
+
+/** The system's audit trail as sentences, filtered by who and what, changes as old → new. */
+function History({ detail }: { detail: Detail }) {
+  const t = useT();
+  const format = useFormat();
+  const organisations = useRegister((s) => s.organisations);
+  const names = useMemo(
+    () =>
+      Object.fromEntries([
+        [detail.system.id, `${detail.system.ref} ${detail.system.name}`],
+        ...detail.sites.map((x) => [x.id, x.name]),
+        ...detail.components.map((x) => [x.id, x.product]),
+        ...detail.interconnections.map((x) => [x.id, x.peer]),
+        ...detail.people.map((x) => [x.id, x.name]),
+        ...detail.products.map((x) => [x.id, x.name]),
+        ...detail.records.map((x) => [x.id, x.title]),
+        ...organisations.map((x) => [x.id, x.name]),
+      ]) as Record<string, string>,
+    [detail, organisations],
+  );
+  const audit = useAuditText(names);
+  const [who, setWho] = useState('');
+  const [what, setWhat] = useState('');
+  const actors = [...new Set(detail.history.map((h) => h.actor))];
+  const actions = [...new Set(detail.history.map((h) => h.action))];
+  const rows = detail.history.filter(
+    (h) => (!who || h.actor === who) && (!what || h.action === what),
+  );
+  return (
+    <>
+      <div className="toolbar">
+        <SelectField
+          className="filter"
+          label={t('history.filter.who')}
+          value={who}
+          onChange={(e) => setWho(e.target.value)}
+        >
+          <option value="">{t('history.filter.all')}</option>
+          {actors.map((a) => (
+            <option key={a} value={a}>
+              {a}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField
+          className="filter"
+          label={t('history.filter.what')}
+          value={what}
+          onChange={(e) => setWhat(e.target.value)}
+        >
+          <option value="">{t('history.filter.all')}</option>
+          {actions.map((a) => (
+            <option key={a} value={a}>
+              {audit.action(a)}
+            </option>
+          ))}
+        </SelectField>
+      </div>
+      <Table
+        head={[t('col.when'), t('col.who'), t('col.what'), t('col.changes')]}
+        rows={rows.map((h) => [
+          format.time(h.at),
+          h.actor,
+          audit.action(h.action),
+          <ul key="c" className="changes" data-testid="history-changes">
+            {audit.changes(h.changes, h.action).map((line, i) => (
+              <li key={i}>{line}</li>
+            ))}
+          </ul>,
+        ])}
+        empty={t('empty.list')}
+      />
+    </>
   );
 }
 
@@ -535,18 +619,7 @@ export function SystemDetail({ id }: { id: string }) {
         empty={t('empty.list')}
       />
     ),
-    history: (
-      <Table
-        head={[t('col.when'), t('col.who'), t('col.what'), t('col.changes')]}
-        rows={detail.history.map((h) => [
-          new Date(h.at).toLocaleString(),
-          h.actor,
-          h.action,
-          <code key="c">{h.changes.slice(0, 300)}</code>,
-        ])}
-        empty={t('empty.list')}
-      />
-    ),
+    history: <History detail={detail} />,
   };
 
   return (

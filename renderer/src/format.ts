@@ -1,0 +1,156 @@
+/**
+ * Dates, times and the audit trail as a person reads them, in the UI language: "1.12.2026"
+ * rather than "12/1/2026", actions as sentences, changes as "field: old → new" with names
+ * instead of ids. Nothing here shows a raw key: an unknown action or field says so in words.
+ */
+import { useMemo } from 'react';
+import { messageKeys, type MessageKey } from '../../shared/i18n';
+import type { InfoDomain } from '../../shared/classification';
+import { useT } from './i18n';
+import { useLevelLabel } from './stores/register';
+import { useLanguage } from './stores/preferences';
+
+const KNOWN = new Set<string>(messageKeys());
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+/** Where a field's coded values are translated (the first table that knows the value). */
+const VALUE_TABLES: Record<string, string[]> = {
+  phase: ['phase'],
+  mode: ['mode'],
+  kind: ['componentKind', 'productKind', 'findingKind'],
+  type: ['recordType', 'orgType', 'caseType', 'decisionType'],
+  direction: ['direction'],
+  approvalStatus: ['approval'],
+  domain: ['domain'],
+  markingDomain: ['domain'],
+  state: ['state'],
+  status: ['recordStatus', 'findingStatus', 'item'],
+  verdict: ['verdict'],
+  severity: ['severity'],
+  role: ['role'],
+};
+
+export function useFormat() {
+  const language = useLanguage();
+  return useMemo(() => {
+    const locale = language === 'da' ? 'da-DK' : 'en-GB';
+    const dayFormat = new Intl.DateTimeFormat(locale, {
+      day: 'numeric',
+      month: 'numeric',
+      year: 'numeric',
+      timeZone: 'UTC',
+    });
+    const timeFormat = new Intl.DateTimeFormat(locale, {
+      day: 'numeric',
+      month: 'numeric',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    return {
+      /** A calendar day (YYYY-MM-DD) in the UI language. */
+      day: (iso: string | null | undefined) =>
+        iso && DAY.test(iso) ? dayFormat.format(new Date(`${iso}T00:00:00Z`)) : (iso ?? '—'),
+      /** An instant (ISO 8601) in local time, in the UI language. */
+      time: (iso: string | null | undefined) => (iso ? timeFormat.format(new Date(iso)) : '—'),
+      number: (n: number) => n.toLocaleString(locale),
+    };
+  }, [language]);
+}
+
+/** Fields whose values are classification levels (shown by their name in the domain). */
+const LEVEL_FIELDS = new Set([
+  'level',
+  'maxLevel',
+  'minClearance',
+  'localLevel',
+  'peerLevel',
+  'markingLevel',
+]);
+
+/** The audit trail in words: `names` turns ids into what they name, `level` codes into labels. */
+export function useAuditText(names: Record<string, string> = {}) {
+  const t = useT();
+  const format = useFormat();
+  const level = useLevelLabel();
+  return useMemo(() => {
+    const has = (key: string): key is MessageKey => KNOWN.has(key);
+    const value = (field: string, v: unknown): string => {
+      if (v === null || v === undefined || v === '') {
+        return '—';
+      }
+      if (typeof v === 'boolean') {
+        return t(v ? 'yes' : 'no');
+      }
+      if (typeof v === 'number') {
+        return format.number(v);
+      }
+      if (typeof v === 'string') {
+        if (UUID.test(v)) {
+          return names[v] ?? t('audit.unnamed');
+        }
+        if (DAY.test(v)) {
+          return format.day(v);
+        }
+        if (LEVEL_FIELDS.has(field)) {
+          return level(v);
+        }
+        if (INSTANT.test(v)) {
+          return format.time(v);
+        }
+        for (const table of VALUE_TABLES[field] ?? []) {
+          const key = `${table}.${v}`;
+          if (has(key)) {
+            return t(key);
+          }
+        }
+        return v;
+      }
+      if (Array.isArray(v)) {
+        return v.map((x) => value(field, x)).join(', ') || '—';
+      }
+      if (typeof v === 'object') {
+        const o = v as Record<string, unknown>;
+        // A level in a domain, a clearance: the parts that say what it is.
+        if (typeof o.domain === 'string' && typeof o.level === 'string') {
+          return `${value('domain', o.domain)}: ${level(o.level, o.domain as InfoDomain)}`;
+        }
+        return Object.entries(o)
+          .map(([k, x]) => `${label(k)} ${value(k, x)}`)
+          .join(', ');
+      }
+      return '—';
+    };
+    const label = (field: string): string => {
+      const key = `auditField.${field}`;
+      return has(key) ? t(key) : t('audit.otherField');
+    };
+    return {
+      action: (action: string): string => {
+        const key = `audit.${action}`;
+        return has(key) ? t(key) : t('audit.unknown');
+      },
+      /** The changes of one audit row, each as "field: old → new" (or "field: value"). */
+      changes: (json: string, action = ''): string[] => {
+        // An update records [old, new]; a creation records the values themselves.
+        const pairs = !/\.(create|add|assign\w*|attach|import|issue|received|sent)$/.test(action);
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(json);
+        } catch {
+          return [];
+        }
+        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+          return [];
+        }
+        return Object.entries(parsed as Record<string, unknown>).map(([field, v]) =>
+          pairs && field !== 'requirementIds' && Array.isArray(v) && v.length === 2
+            ? `${label(field)}: ${value(field, v[0])} → ${value(field, v[1])}`
+            : `${label(field)}: ${value(field, v)}`,
+        );
+      },
+    };
+  }, [t, format, names, level]);
+}
