@@ -1272,5 +1272,14 @@ export const da: Messages = {
   'history.filter.who': 'Hvem',
   'history.filter.what': 'Hvad',
   'history.filter.all': 'Alle',
-  'role.workbench': "værktøjet (tiden)",
+  'role.workbench': 'værktøjet (tiden)',
+  'recovery.copy': 'Kopiér',
+  'recovery.print': 'Udskriv',
+  'recovery.copied':
+    'Kopieret. Indsæt den kun, hvor den er lige så sikker som på denne computer, og ryd derefter udklipsholderen.',
+  'recovery.sheet.marking': 'GENDANNELSESNØGLE — BEHANDLES SOM BOKSENS HØJESTE KLASSIFIKATION',
+  'recovery.sheet.title': 'Accreditation Workbench: gendannelsesnøgle',
+  'recovery.sheet.vault': 'Boks tilhørende {name}, {organisation}, udskrevet {date}.',
+  'recovery.sheet.keep':
+    'Nøglen åbner boksen uden adgangsfrasen. Opbevar arket adskilt fra computeren og under lås; destruér det, når en ny gendannelsesnøgle udstedes.',
 };

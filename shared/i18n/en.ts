@@ -1278,7 +1278,15 @@ export const en = {
   'history.filter.who': 'Who',
   'history.filter.what': 'What',
   'history.filter.all': 'All',
-  'role.workbench': "the workbench (time)",
+  'role.workbench': 'the workbench (time)',
+  'recovery.copy': 'Copy',
+  'recovery.print': 'Print',
+  'recovery.copied': 'Copied. Paste it only where it is as safe as this laptop, then clear it.',
+  'recovery.sheet.marking': "RECOVERY KEY — HANDLE AS THE VAULT'S HIGHEST MARKING",
+  'recovery.sheet.title': 'Accreditation Workbench: recovery key',
+  'recovery.sheet.vault': 'Vault of {name}, {organisation}, printed {date}.',
+  'recovery.sheet.keep':
+    'This key opens the vault without the passphrase. Keep the sheet apart from the laptop, under lock; destroy it when a new recovery key is issued.',
 } as const;
 
 export type MessageKey = keyof typeof en;

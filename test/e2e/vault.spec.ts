@@ -10,6 +10,13 @@ test('create a vault with the wizard, confirm the recovery key, and land in the 
 }) => {
   const page = gate;
   await axeClean(page, 'gate');
+  // The language is chosen before unlocking, and kept.
+  await page.getByRole('group', { name: 'Sprog' }).getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('button', { name: 'Create a new vault' })).toBeVisible();
+  await page
+    .getByRole('group', { name: 'Language' })
+    .getByRole('button', { name: 'Dansk' })
+    .click();
   await page.getByRole('button', { name: 'Opret en ny boks' }).click();
   await page.getByRole('button', { name: 'Næste' }).click();
   await expect(page.getByText('Feltet skal udfyldes.').first()).toBeVisible();
@@ -38,6 +45,14 @@ test('create a vault with the wizard, confirm the recovery key, and land in the 
   const key = (await page.getByTestId('recovery-key').textContent()) ?? '';
   expect(key).toMatch(/^([0-9A-Z]{4}-){10}[0-9A-Z]{4}$/);
   await axeClean(page, 'recovery key');
+  // Printed, the key is one marked sheet with nothing else of the screen on it.
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByTestId('recovery-sheet')).toBeVisible();
+  await expect(page.getByTestId('recovery-sheet')).toContainText(key);
+  await expect(page.getByTestId('recovery-sheet')).toContainText('GENDANNELSESNØGLE');
+  await expect(page.getByRole('button', { name: 'Bekræft' })).toBeHidden();
+  await page.emulateMedia({ media: 'screen' });
+  await expect(page.getByTestId('recovery-sheet')).toBeHidden();
   const groups = key.split('-');
   const inputs = page.getByLabel(/^Gruppe \d+$/);
   const labels = await inputs.evaluateAll((els) => els.map((e) => e.id));

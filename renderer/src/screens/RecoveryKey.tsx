@@ -20,6 +20,8 @@ export function RecoveryKey({ groups }: { groups: number[] }) {
   const applyStatus = useVault((s) => s.applyStatus);
   const setRecoveryKey = useVault((s) => s.setRecoveryKey);
   const [answers, setAnswers] = useState<Record<number, string>>({});
+  const [copied, setCopied] = useState(false);
+  const profile = useVault((s) => s.status?.profile);
   // After a reload (or a re-key) the key is fetched again from the core, which keeps it in
   // memory only until it is confirmed.
   useEffect(() => {
@@ -51,9 +53,44 @@ export function RecoveryKey({ groups }: { groups: number[] }) {
         <h2 id="recovery-title">{t('recovery.title')}</h2>
         <p>{t('recovery.intro')}</p>
         {recoveryKey ? (
-          <p className="recovery-key" data-testid="recovery-key">
-            {recoveryKey}
-          </p>
+          <>
+            <p className="recovery-key" data-testid="recovery-key">
+              {recoveryKey}
+            </p>
+            <div className="toolbar">
+              <button
+                type="button"
+                className="secondary"
+                onClick={() =>
+                  void navigator.clipboard
+                    .writeText(recoveryKey)
+                    .then(() => setCopied(true))
+                    .catch(() => setCopied(false))
+                }
+              >
+                {t('recovery.copy')}
+              </button>
+              <button type="button" className="secondary" onClick={() => window.print()}>
+                {t('recovery.print')}
+              </button>
+              {copied ? <span role="status">{t('recovery.copied')}</span> : null}
+            </div>
+            {/* The printed page: one sheet, marked, with nothing else of the screen on it. */}
+            <section className="print-sheet" aria-hidden="true" data-testid="recovery-sheet">
+              <p className="print-sheet__marking">{t('recovery.sheet.marking')}</p>
+              <h1>{t('recovery.sheet.title')}</h1>
+              <p>
+                {t('recovery.sheet.vault', {
+                  name: profile?.name ?? '—',
+                  organisation: profile?.organisation ?? '—',
+                  date: new Date().toISOString().slice(0, 10),
+                })}
+              </p>
+              <p className="print-sheet__key">{recoveryKey}</p>
+              <p>{t('recovery.sheet.keep')}</p>
+              <p className="print-sheet__marking">{t('recovery.sheet.marking')}</p>
+            </section>
+          </>
         ) : null}
         <form onSubmit={(e) => void submit(e)}>
           <p>{t('recovery.confirmIntro', { a: groups[0] ?? 0, b: groups[1] ?? 0 })}</p>

@@ -6,7 +6,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Profile } from '../../../shared/contract';
 import type { ErrorCode } from '../../../shared/errors';
-import { errorMessage } from '../../../shared/i18n';
+import { errorMessage, LANGUAGES } from '../../../shared/i18n';
 import { REF_PREFIX, suggestPrefix } from '../../../shared/references';
 import { callRaw } from '../api';
 import { Field } from '../components/Field';
@@ -418,8 +418,25 @@ export function VaultGate() {
   const t = useT();
   const [tab, setTab] = useState<Tab>('unlock');
   const tabs: Tab[] = ['unlock', 'create', 'recover'];
+  const language = useLanguage();
+  const setLanguage = usePreferences((s) => s.setLanguage);
   return (
     <div className="gate">
+      {/* The language is chosen before anything else: no one unlocks in a language they do not read. */}
+      <div className="segmented gate__language" role="group" aria-label={t('settings.language')}>
+        {LANGUAGES.map((lang) => (
+          <button
+            key={lang}
+            type="button"
+            lang={lang}
+            aria-pressed={language === lang}
+            className={language === lang ? 'tab tab--active' : 'tab'}
+            onClick={() => void setLanguage(lang)}
+          >
+            {t(`settings.language.${lang}`)}
+          </button>
+        ))}
+      </div>
       <h1>{t('vault.gate.title')}</h1>
       <p className="help">{t('vault.gate.intro')}</p>
       <div className="tabs" role="group" aria-label={t('vault.gate.title')}>
