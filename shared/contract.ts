@@ -473,6 +473,13 @@ export const DashboardSchema = z.object({
   ),
   approvalWindows: z.array(z.object({ days: z.number().int(), count: z.number().int() })),
   pipeline: z.array(z.object({ state: z.enum(CASE_STATES), count: z.number().int() })),
+  /** The first hour's steps and whether each is done (shown until all are). */
+  firstRun: z.array(
+    z.object({
+      step: z.enum(['system', 'criteria', 'identity', 'exchange']),
+      done: z.boolean(),
+    }),
+  ),
   /** Systems whose approval is in any state but "one in force". */
   standing: z.array(
     z.object({

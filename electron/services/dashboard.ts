@@ -29,12 +29,7 @@ function daysBetween(from: string, to: string): number {
 export const WINDOWS = [30, 90, 180] as const;
 
 type StandingState =
-  | 'multiple'
-  | 'suspended'
-  | 'reaccreditation_due'
-  | 'expired'
-  | 'withdrawn'
-  | 'none';
+  'multiple' | 'suspended' | 'reaccreditation_due' | 'expired' | 'withdrawn' | 'none';
 
 export class DashboardService {
   constructor(
@@ -186,6 +181,21 @@ export class DashboardService {
       return flag ? [{ systemId: s(r.id), system: `${s(r.ref)} ${s(r.name)}`, state: flag }] : [];
     });
 
+    // The first hour: what a new vault still lacks, until everything is done.
+    const count = (sql: string) => Number(all(this.db, sql)[0]?.c ?? 0);
+    const firstRun = [
+      { step: 'system' as const, done: count('SELECT count(*) AS c FROM systems') > 0 },
+      { step: 'criteria' as const, done: this.risks.criteria() !== null },
+      {
+        step: 'identity' as const,
+        done: count("SELECT count(*) AS c FROM signing_identities WHERE usage = 'signing'") > 0,
+      },
+      {
+        step: 'exchange' as const,
+        done: count("SELECT count(*) AS c FROM trusted_certificates WHERE role <> 'documents'") > 0,
+      },
+    ];
+
     const highest = this.risks.highestResidual(topRisks);
     highest.forEach((r) => systemIds.add(r.systemId));
 
@@ -207,6 +217,7 @@ export class DashboardService {
       })),
       pipeline,
       standing,
+      firstRun,
       overdue,
       followUps,
       clearances,

@@ -91,10 +91,14 @@ function VaultBar() {
   );
 }
 
+/** Screens that are the authority's own work: a system owner's vault does not show them. */
+const AUTHORITY_ONLY = new Set<Route>(['records']);
+
 export function App() {
   const t = useT();
   const route = useRoute();
   const param = useRouteParam();
+  const role = useVault((s) => s.status?.profile?.role ?? 'accreditor');
   const scheme = useRegister((s) => s.scheme);
   const onScreen = useRegister((s) => s.onScreen);
   const loadRegister = useRegister((s) => s.load);
@@ -170,7 +174,7 @@ export function App() {
         <div className="app__body">
           <nav className="app__nav" aria-label={t('nav.label')}>
             <ul>
-              {ROUTES.map((r) => (
+              {ROUTES.filter((r) => role === 'accreditor' || !AUTHORITY_ONLY.has(r)).map((r) => (
                 <li key={r}>
                   <a
                     href={hrefFor(r)}

@@ -1282,4 +1282,21 @@ export const da: Messages = {
   'recovery.sheet.vault': 'Boks tilhørende {name}, {organisation}, udskrevet {date}.',
   'recovery.sheet.keep':
     'Nøglen åbner boksen uden adgangsfrasen. Opbevar arket adskilt fra computeren og under lås; destruér det, når en ny gendannelsesnøgle udstedes.',
+  'firstRun.title': 'Kom i gang',
+  'firstRun.intro':
+    'En ny boks skal have dette på plads før den første sag. Listen bliver her, til alt er gjort.',
+  'firstRun.system': 'Registrér et system (eller importér en liste fra CSV)',
+  'firstRun.criteria': 'Fastsæt risikoacceptkriterierne',
+  'firstRun.identity': 'Opret eller importér en signeringsidentitet',
+  'firstRun.exchange': 'Betro certifikatet fra den anden side af udvekslingen',
+  'firstRun.done': 'gjort',
+  'firstRun.todo': 'mangler',
+  'dash.empty.approvals': 'Ingen godkendelse udløber inden for 180 dage.',
+  'dash.empty.standing': 'Hvert system i drift har én godkendelse i kraft.',
+  'dash.empty.pipeline': 'Ingen sager endnu: opret en fra et system i registret.',
+  'dash.empty.overdue': 'Intet fund eller vilkår er overskredet.',
+  'dash.empty.followups': 'Ingen post skal følges op.',
+  'dash.empty.clearances': 'Ingen sikkerhedsgodkendelse udløber inden for 90 dage.',
+  'dash.empty.risks':
+    'Ingen risici vurderet endnu: fastsæt kriterierne, og vurder så risici pr. system eller sag.',
 };

@@ -1287,6 +1287,23 @@ export const en = {
   'recovery.sheet.vault': 'Vault of {name}, {organisation}, printed {date}.',
   'recovery.sheet.keep':
     'This key opens the vault without the passphrase. Keep the sheet apart from the laptop, under lock; destroy it when a new recovery key is issued.',
+  'firstRun.title': 'Getting started',
+  'firstRun.intro':
+    'A new vault needs these before its first case. This list stays until all are done.',
+  'firstRun.system': 'Register a system (or import a list from CSV)',
+  'firstRun.criteria': 'Set the risk acceptance criteria',
+  'firstRun.identity': 'Create or import a signing identity',
+  'firstRun.exchange': 'Trust the certificate of the other side of the exchange',
+  'firstRun.done': 'done',
+  'firstRun.todo': 'to do',
+  'dash.empty.approvals': 'No approval runs out in the next 180 days.',
+  'dash.empty.standing': 'Every operational system has one approval in force.',
+  'dash.empty.pipeline': 'No cases yet: open one from a system in the register.',
+  'dash.empty.overdue': 'No finding or condition is overdue.',
+  'dash.empty.followups': 'No record needs following up.',
+  'dash.empty.clearances': 'No clearance runs out in the next 90 days.',
+  'dash.empty.risks':
+    'No risks assessed yet: set the criteria, then assess risks per system or case.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -200,6 +200,11 @@ test("the system owner sees the owner's view: answers to prepare, no verdicts to
   await v.close();
   await unlock(gate, folder);
   await expect(gate.getByRole('heading', { level: 1 })).toHaveText('Overblik');
+  // The owner's menus fit the owner: no authority records register.
+  await expect(gate.getByRole('navigation').getByRole('link', { name: 'Sager' })).toBeVisible();
+  await expect(
+    gate.getByRole('navigation').getByRole('link', { name: 'Registreringer' }),
+  ).toHaveCount(0);
   await gate.goto(`${gate.url().split('#')[0]}#/cases/${caseId}`);
   await expect(gate.getByTestId('checklist-view')).toContainText('Ejerens visning');
   const item = gate.getByTestId('checklist-item').first();

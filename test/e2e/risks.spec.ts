@@ -24,7 +24,13 @@ test('set criteria, add a risk, treat it, accept it; the heat map and the dashbo
 
   // Unlocking opens the dashboard; nothing is at risk yet.
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Overblik');
-  await expect(page.getByTestId('dash-risks')).toContainText('Intet her.');
+  await expect(page.getByTestId('dash-risks')).toContainText('Ingen risici vurderet endnu');
+  // The first hour: what the new vault still lacks, each a link to where it is done.
+  const firstRun = page.getByTestId('first-run');
+  await expect(firstRun).toContainText('Registrér et system');
+  await expect(
+    firstRun.getByRole('listitem').filter({ hasText: 'risikoacceptkriterierne' }),
+  ).toContainText('mangler');
   await axeClean(page, 'dashboard');
 
   await page.getByRole('link', { name: 'Risici' }).click();

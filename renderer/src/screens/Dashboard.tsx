@@ -30,10 +30,18 @@ function Card({
       <h2 id={`${id}-title`}>
         {title} <span className="card__count">{count}</span>
       </h2>
-      {count === 0 ? <p className="muted">{t('dash.none')}</p> : children}
+      {count === 0 ? <p className="muted">{t(`dash.empty.${id}` as MessageKey)}</p> : children}
     </section>
   );
 }
+
+/** Where each first-hour step is done. */
+const FIRST_RUN_LINKS = {
+  system: hrefFor('systems'),
+  criteria: hrefFor('risks'),
+  identity: hrefFor('settings'),
+  exchange: hrefFor('exports'),
+} as const;
 
 export function Dashboard() {
   const t = useT();
@@ -54,8 +62,28 @@ export function Dashboard() {
   const levelColour = (id: string) => matrix?.levels.find((l) => l.id === id)?.colour ?? '#888';
   const active = summary.pipeline.filter((p) => p.count > 0);
   const max = Math.max(1, ...active.map((p) => p.count));
+  const firstRun = summary.firstRun.some((s) => !s.done);
   return (
     <div className="dashboard">
+      {firstRun ? (
+        <section
+          className="panel card first-run"
+          aria-labelledby="first-run-title"
+          data-testid="first-run"
+        >
+          <h2 id="first-run-title">{t('firstRun.title')}</h2>
+          <p className="help">{t('firstRun.intro')}</p>
+          <ol>
+            {summary.firstRun.map((s) => (
+              <li key={s.step} className={s.done ? 'done' : undefined}>
+                <span aria-hidden="true">{s.done ? '✓ ' : '○ '}</span>
+                <a href={FIRST_RUN_LINKS[s.step]}>{t(`firstRun.${s.step}`)}</a>{' '}
+                <span className="help">{t(s.done ? 'firstRun.done' : 'firstRun.todo')}</span>
+              </li>
+            ))}
+          </ol>
+        </section>
+      ) : null}
       <Card id="approvals" title={t('dash.approvals')} count={summary.approvals.length}>
         <p className="windows">
           {summary.approvalWindows.map((w) => (
