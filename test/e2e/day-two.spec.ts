@@ -97,5 +97,7 @@ test('correct and retire in the register, close a record with its outcome and op
   await expect(page.getByTestId('policy')).toContainText(
     'Hvert krav skal have godkenderens vurdering før "afventer afgørelse".',
   );
-  await expect(page.getByTestId('policy')).toContainText('fra HEMMELIGT kræver en anden godkenders underskrift');
+  await expect(page.getByTestId('policy')).toContainText(
+    'fra HEMMELIGT kræver en anden godkenders underskrift',
+  );
 });
