@@ -1299,4 +1299,15 @@ export const da: Messages = {
   'dash.empty.clearances': 'Ingen sikkerhedsgodkendelse udløber inden for 90 dage.',
   'dash.empty.risks':
     'Ingen risici vurderet endnu: fastsæt kriterierne, og vurder så risici pr. system eller sag.',
+  'case.final.cancelled':
+    'Annullering afslutter sag {ref} endeligt: den kan ikke genåbnes, og tjekliste, dokumentation og fund bliver kun som historik.',
+  'case.final.closed': 'Lukning afslutter sag {ref}: intet kan længere ændres i den.',
+  'case.final.decommissioned':
+    'Systemet i sag {ref} tages ud af drift: godkendelsen ophører, og sagen afventer verifikation af bortskaffelsen.',
+  'trust.remove.impact':
+    '{subject} vil ikke længere være betroet som {role}: breve, den har underskrevet, verificeres som ikke-betroede, og dens pakker afvises.',
+  'trust.removeCrl.impact':
+    'Uden denne spærreliste meldes certifikater, den har spærret, ikke længere som spærrede.',
+  'risk.criteria.impact':
+    'Skift af matrix omregner alle {risks} risici til den, og hver af de {accepted} accepterede risici skal accepteres igen.',
 };

@@ -1304,6 +1304,17 @@ export const en = {
   'dash.empty.clearances': 'No clearance runs out in the next 90 days.',
   'dash.empty.risks':
     'No risks assessed yet: set the criteria, then assess risks per system or case.',
+  'case.final.cancelled':
+    'Cancelling ends case {ref} for good: it cannot be reopened, and its checklist, evidence and findings stay only as history.',
+  'case.final.closed': 'Closing ends case {ref}: nothing more can be changed in it.',
+  'case.final.decommissioned':
+    'The system of case {ref} is taken out of operation: its approval ends, and the case waits for the verification of disposal.',
+  'trust.remove.impact':
+    '{subject} will no longer be trusted as {role}: letters it signed verify as untrusted, and its packages are refused.',
+  'trust.removeCrl.impact':
+    'Without this revocation list, certificates it revoked are no longer reported as revoked.',
+  'risk.criteria.impact':
+    'Changing the matrix rescales all {risks} risks to it, and each of the {accepted} accepted risks must be accepted again.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -13,7 +13,9 @@ import {
   VERDICTS,
 } from '../../../shared/cases';
 import type { CaseDetail as Detail } from '../../../shared/contract';
-import type { MessageKey } from '../../../shared/i18n';
+import { errorMessage, type MessageKey } from '../../../shared/i18n';
+import type { CaseState } from '../../../shared/lifecycle';
+import { ConfirmButton } from '../components/Confirm';
 import { call, callRaw } from '../api';
 import { EntityForm, orNull, text } from '../components/EntityForm';
 import { EvidencePreview } from '../components/EvidencePreview';
@@ -31,10 +33,30 @@ import { uploadFile } from '../upload';
 type Item = Detail['items'][number];
 type Status = (typeof ITEM_STATUSES)[number];
 
+/** Steps that end a case or an approval for good: each asks first. */
+const FINAL = new Set<CaseState>(['cancelled', 'closed', 'decommissioned']);
+
 function Transitions({ detail, onMoved }: { detail: Detail; onMoved: () => void }) {
   const t = useT();
+  const language = useLanguage();
   const [reason, setReason] = useState('');
   const [message, setMessage] = useState<string | null>(null);
+  const move = (to: CaseState) =>
+    callRaw('cases:transition', { caseId: detail.id, to, reason }).then((r) => {
+      if (r.ok) {
+        setReason('');
+        setMessage(t('case.moved', { state: t(`state.${to}`) }));
+        onMoved();
+      } else {
+        const reasonCode = r.error.details?.reason;
+        const code = typeof reasonCode === 'string' ? reasonCode : '';
+        setMessage(
+          code
+            ? t(`refusal.${code}` as MessageKey, r.error.details as Record<string, string>)
+            : errorMessage(language, r.error.code),
+        );
+      }
+    });
   if (detail.next.length === 0) {
     return null;
   }
@@ -47,33 +69,25 @@ function Transitions({ detail, onMoved }: { detail: Detail; onMoved: () => void 
           const refused = !verdict.ok && verdict.code !== 'REASON_REQUIRED';
           return (
             <li key={to}>
-              <button
-                type="button"
-                disabled={refused}
-                data-testid={`move-${to}`}
-                onClick={() =>
-                  void callRaw('cases:transition', { caseId: detail.id, to, reason }).then((r) => {
-                    if (r.ok) {
-                      setReason('');
-                      setMessage(t('case.moved', { state: t(`state.${to}`) }));
-                      onMoved();
-                    } else {
-                      const reasonCode = r.error.details?.reason;
-                      const code = typeof reasonCode === 'string' ? reasonCode : '';
-                      setMessage(
-                        code
-                          ? t(
-                              `refusal.${code}` as MessageKey,
-                              r.error.details as Record<string, string>,
-                            )
-                          : r.error.code,
-                      );
-                    }
-                  })
-                }
-              >
-                {t('case.moveTo', { state: t(`state.${to}`) })}
-              </button>
+              {FINAL.has(to) ? (
+                <ConfirmButton
+                  label={t('case.moveTo', { state: t(`state.${to}`) })}
+                  disabled={refused}
+                  testId={`move-${to}`}
+                  typed={to === 'cancelled' ? detail.ref : undefined}
+                  impact={<p>{t(`case.final.${to}` as MessageKey, { ref: detail.ref })}</p>}
+                  onConfirm={() => move(to)}
+                />
+              ) : (
+                <button
+                  type="button"
+                  disabled={refused}
+                  data-testid={`move-${to}`}
+                  onClick={() => void move(to)}
+                >
+                  {t('case.moveTo', { state: t(`state.${to}`) })}
+                </button>
+              )}
               {!verdict.ok ? (
                 <span className="refusal">
                   {t(`refusal.${verdict.code}` as MessageKey, verdict.params)}

@@ -8,6 +8,7 @@ import type { InfoDomain } from '../../../shared/classification';
 import type { RiskRow } from '../../../shared/contract';
 import { errorMessage } from '../../../shared/i18n';
 import { combinedImpact, type RiskMatrix } from '../../../shared/risk';
+import { ConfirmButton } from '../components/Confirm';
 import { call, callRaw } from '../api';
 import { FileButton } from '../components/FileButton';
 import { Field, SelectField } from '../components/Field';
@@ -65,6 +66,35 @@ function Criteria({ onSaved }: { onSaved: () => void }) {
   const [months, setMonths] = useState(String(setup?.criteria?.maxAcceptanceMonths ?? 12));
   const [message, setMessage] = useState<string | null>(null);
   const [open, setOpen] = useState(!setup?.criteria);
+  const [impact, setImpact] = useState<{ risks: number; accepted: number } | null>(null);
+  useEffect(() => {
+    // What a change of matrix touches: every risk is rescaled, every acceptance must be renewed.
+    if (open && setup?.criteria) {
+      void call('risks:list', {}).then(
+        (r) =>
+          r &&
+          setImpact({
+            risks: r.risks.length,
+            accepted: r.risks.filter((x) => x.acceptance.status === 'accepted').length,
+          }),
+      );
+    }
+  }, [open, setup?.criteria]);
+  const save = () =>
+    callRaw('risks:setCriteria', {
+      matrixId,
+      ownerAcceptsUpTo: owner,
+      accreditorAcceptsUpTo: accreditor,
+      maxAcceptanceMonths: Number(months),
+    }).then((r) => {
+      if (r.ok) {
+        setMessage(t('risk.criteria.saved', { moved: r.value.moved.length }));
+        setOpen(false);
+        onSaved();
+      } else {
+        setMessage(errorMessage(language, r.error.code));
+      }
+    });
   if (!setup) {
     return null;
   }
@@ -107,20 +137,7 @@ function Criteria({ onSaved }: { onSaved: () => void }) {
           aria-label={t('risk.criteria')}
           onSubmit={(e) => {
             e.preventDefault();
-            void callRaw('risks:setCriteria', {
-              matrixId,
-              ownerAcceptsUpTo: owner,
-              accreditorAcceptsUpTo: accreditor,
-              maxAcceptanceMonths: Number(months),
-            }).then((r) => {
-              if (r.ok) {
-                setMessage(t('risk.criteria.saved', { moved: r.value.moved.length }));
-                setOpen(false);
-                onSaved();
-              } else {
-                setMessage(errorMessage(language, r.error.code));
-              }
-            });
+            void save();
           }}
         >
           <SelectField
@@ -162,7 +179,23 @@ function Criteria({ onSaved }: { onSaved: () => void }) {
             value={months}
             onChange={(e) => setMonths(e.target.value)}
           />
-          <button type="submit">{t('risk.criteria.save')}</button>
+          {current && matrixId !== current.matrixId ? (
+            <ConfirmButton
+              label={t('risk.criteria.save')}
+              testId="criteria-save"
+              impact={
+                <p>
+                  {t('risk.criteria.impact', {
+                    risks: impact?.risks ?? 0,
+                    accepted: impact?.accepted ?? 0,
+                  })}
+                </p>
+              }
+              onConfirm={save}
+            />
+          ) : (
+            <button type="submit">{t('risk.criteria.save')}</button>
+          )}
           <FileButton
             label={t('risk.matrix.import')}
             accept="application/json,.json"

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ResponseOf } from '../../../shared/contract';
 import { TRUST_ROLES, type TrustRole } from '../../../shared/exchange';
 import { errorMessage } from '../../../shared/i18n';
+import { ConfirmButton } from '../components/Confirm';
 import { call, callRaw } from '../api';
 import { FileButton } from '../components/FileButton';
 import { ChoiceField, Field } from '../components/Field';
@@ -425,17 +426,23 @@ export function SigningIdentities() {
                 )
               }
             />
-            <button
-              type="button"
+            <ConfirmButton
+              label={t('trust.remove')}
               className="secondary"
-              onClick={() =>
-                void callRaw('trust:remove', { fingerprint: c.fingerprint }).then((r) =>
+              impact={
+                <p>
+                  {t('trust.remove.impact', {
+                    subject: c.subject,
+                    role: t(`trust.role.${c.role}`),
+                  })}
+                </p>
+              }
+              onConfirm={() =>
+                callRaw('trust:remove', { fingerprint: c.fingerprint }).then((r) =>
                   r.ok ? reload() : fail(r.error.code),
                 )
               }
-            >
-              {t('trust.remove')}
-            </button>
+            />
           </li>
         ))}
       </ul>
@@ -475,17 +482,16 @@ export function SigningIdentities() {
                 })}
                 {c.stale ? ` — ${t('trust.crl.stale')}` : ''}
               </div>
-              <button
-                type="button"
+              <ConfirmButton
+                label={t('trust.remove')}
                 className="secondary"
-                onClick={() =>
-                  void callRaw('trust:removeCrl', { fingerprint: c.fingerprint }).then((r) =>
+                impact={<p>{t('trust.removeCrl.impact')}</p>}
+                onConfirm={() =>
+                  callRaw('trust:removeCrl', { fingerprint: c.fingerprint }).then((r) =>
                     r.ok ? reload() : fail(r.error.code),
                   )
                 }
-              >
-                {t('trust.remove')}
-              </button>
+              />
             </li>
           ))}
         </ul>
