@@ -612,7 +612,22 @@ const PackagePreview = z.object({
   sequence: z.number().int(),
   marking: z.string(),
   encrypted: z.boolean(),
-  changes: z.array(z.string()),
+  changes: z.array(
+    z.discriminatedUnion('what', [
+      z.object({ what: z.literal('system'), ref: z.string(), added: z.boolean() }),
+      z.object({
+        what: z.literal('case'),
+        ref: z.string(),
+        added: z.boolean(),
+        states: z.array(z.string()),
+      }),
+      z.object({
+        what: z.enum(['answers', 'evidence', 'risks', 'findings', 'verdicts']),
+        n: z.number().int(),
+      }),
+      z.object({ what: z.literal('decision'), ref: z.string(), type: z.string() }),
+    ]),
+  ),
 });
 
 export const PersonRowSchema = z.object({

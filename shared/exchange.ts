@@ -50,3 +50,13 @@ export type PackageReason = (typeof PACKAGE_REASONS)[number];
 export function isPackageReason(value: unknown): value is PackageReason {
   return typeof value === 'string' && (PACKAGE_REASONS as readonly string[]).includes(value);
 }
+
+/**
+ * One thing an import would change, as data: the window and the command line each say it in
+ * their language (see previewLine).
+ */
+export type PreviewChange =
+  | { what: 'system'; ref: string; added: boolean }
+  | { what: 'case'; ref: string; added: boolean; states: string[] }
+  | { what: 'answers' | 'evidence' | 'risks' | 'findings' | 'verdicts'; n: number }
+  | { what: 'decision'; ref: string; type: string };

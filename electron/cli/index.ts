@@ -19,7 +19,7 @@ import type { Profile } from '../../shared/contract';
 import { AppError, isAppError, type ErrorCode } from '../../shared/errors';
 import { citedDossier } from '../../shared/dossier';
 import { isTrustRole } from '../../shared/exchange';
-import { errorMessage, reasonMessage } from '../../shared/i18n';
+import { errorMessage, previewLine, reasonMessage } from '../../shared/i18n';
 import { passphraseStrength } from '../../shared/passphrase';
 import { combinedImpact } from '../../shared/risk';
 import { createServices, type VaultServices } from '../services';
@@ -630,7 +630,11 @@ async function importCommand(io: CliIo, argv: string[]): Promise<Record<string, 
       const preview = values['dry-run']
         ? await services.exchange.inspect(path)
         : await services.exchange.importPackage(path);
-      return { imported: !values['dry-run'], ...preview };
+      return {
+        imported: !values['dry-run'],
+        ...preview,
+        changes: preview.changes.map((c) => previewLine('en', c)),
+      };
     },
     'write',
   );

@@ -21,7 +21,7 @@ import type { ZodType } from 'zod';
 import { parseCatalogue } from '../../shared/catalogue';
 import { citedDossier } from '../../shared/dossier';
 import { AppError } from '../../shared/errors';
-import type { PackageKind, TrustRole } from '../../shared/exchange';
+import type { PackageKind, PreviewChange, TrustRole } from '../../shared/exchange';
 import { canTransition, type CaseState } from '../../shared/lifecycle';
 import { parseMatrix } from '../../shared/risk';
 import type { SignatureReason } from '../../shared/signatures';
@@ -118,7 +118,7 @@ export interface ImportPreview {
   sequence: number;
   marking: string;
   encrypted: boolean;
-  changes: string[];
+  changes: PreviewChange[];
 }
 
 export interface ExportOptions {
@@ -899,7 +899,7 @@ export class ExchangeService {
   private plan(read: Verified) {
     const { manifest } = read;
     const exists = all(this.db, 'SELECT state FROM cases WHERE id = ?', [manifest.case.id])[0];
-    const changes: string[] = [];
+    const changes: PreviewChange[] = [];
     let submission: SubmissionContent | null = null;
     let decision: DecisionContent | null = null;
     if (manifest.kind === 'submission') {
@@ -908,13 +908,16 @@ export class ExchangeService {
       const systemExists =
         all(this.db, 'SELECT 1 FROM systems WHERE id = ?', [submission.system.id]).length > 0;
       changes.push(
-        `system ${submission.system.ref}: ${systemExists ? 'kept' : 'added'}`,
-        exists
-          ? `case ${manifest.case.ref}: ${s(exists.state)} -> ${submission.case.state}`
-          : `case ${manifest.case.ref}: added as ${submission.case.state}`,
-        `${submission.checklist.length} checklist answers`,
-        `${submission.evidence.length} evidence files`,
-        `${submission.risks.length} risks`,
+        { what: 'system', ref: submission.system.ref, added: !systemExists },
+        {
+          what: 'case',
+          ref: manifest.case.ref,
+          added: !exists,
+          states: exists ? [s(exists.state), submission.case.state] : [submission.case.state],
+        },
+        { what: 'answers', n: submission.checklist.length },
+        { what: 'evidence', n: submission.evidence.length },
+        { what: 'risks', n: submission.risks.length },
       );
     } else {
       decision = this.content(read, PARTS.decision, DecisionContent);
@@ -928,10 +931,15 @@ export class ExchangeService {
       changes.push(
         ...decision.decisions
           .filter((d) => !known.has(d.id))
-          .map((d) => `decision ${d.ref} (${d.type})`),
-        `case ${manifest.case.ref}: ${[s(exists!.state), ...steps.map((t) => t.to)].join(' -> ')}`,
-        `${decision.findings.length} findings and conditions`,
-        `${decision.verdicts.length} verdicts`,
+          .map((d) => ({ what: 'decision' as const, ref: d.ref, type: d.type })),
+        {
+          what: 'case',
+          ref: manifest.case.ref,
+          added: false,
+          states: [s(exists!.state), ...steps.map((t) => t.to)],
+        },
+        { what: 'findings', n: decision.findings.length },
+        { what: 'verdicts', n: decision.verdicts.length },
       );
     }
     const preview: ImportPreview = {

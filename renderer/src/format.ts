@@ -20,7 +20,7 @@ const VALUE_TABLES: Record<string, string[]> = {
   phase: ['phase'],
   mode: ['mode'],
   kind: ['componentKind', 'productKind', 'findingKind'],
-  type: ['recordType', 'orgType', 'caseType', 'decisionType'],
+  type: ['recordType', 'orgType', 'caseType', 'decisionType', 'evidenceType'],
   direction: ['direction'],
   approvalStatus: ['approval'],
   domain: ['domain'],
@@ -29,7 +29,7 @@ const VALUE_TABLES: Record<string, string[]> = {
   status: ['recordStatus', 'findingStatus', 'item'],
   verdict: ['verdict'],
   severity: ['severity'],
-  role: ['role'],
+  role: ['personRole', 'vault.role'],
 };
 
 export function useFormat() {
@@ -153,4 +153,19 @@ export function useAuditText(names: Record<string, string> = {}) {
       },
     };
   }, [t, format, names, level]);
+}
+
+/**
+ * A coded value from data (an evidence type of a catalogue, a person's role) in words: its
+ * translation when the workbench knows it, otherwise the code with spaces for underscores.
+ */
+export function useCoded() {
+  const t = useT();
+  return useMemo(
+    () => (table: 'evidenceType' | 'personRole', code: string) => {
+      const key = `${table}.${code}`;
+      return KNOWN.has(key) ? t(key as MessageKey) : code.replace(/_/g, ' ');
+    },
+    [t],
+  );
 }

@@ -3,6 +3,7 @@
  * flat keys, `{name}` placeholders; completeness is enforced by the type of the Danish table.
  */
 import type { ErrorCode } from '../errors';
+import type { PreviewChange } from '../exchange';
 import { da } from './da';
 import { en, type MessageKey, type Messages } from './en';
 
@@ -66,3 +67,33 @@ export function reasonMessage(
   );
   return translate(language, key as MessageKey, params);
 }
+
+/** A package preview's change as a sentence in `language`. */
+export function previewLine(language: Language, c: PreviewChange): string {
+  const state = (x: string) =>
+    KNOWN_KEYS.has(`state.${x}`) ? translate(language, `state.${x}` as MessageKey) : x;
+  switch (c.what) {
+    case 'system':
+      return translate(language, c.added ? 'preview.systemAdded' : 'preview.systemKept', {
+        ref: c.ref,
+      });
+    case 'case':
+      return c.added
+        ? translate(language, 'preview.caseAdded', { ref: c.ref, state: state(c.states[0] ?? '') })
+        : translate(language, 'preview.caseMoves', {
+            ref: c.ref,
+            path: c.states.map(state).join(' → '),
+          });
+    case 'decision':
+      return translate(language, 'preview.decision', {
+        ref: c.ref,
+        type: KNOWN_KEYS.has(`decisionType.${c.type}`)
+          ? translate(language, `decisionType.${c.type}` as MessageKey)
+          : c.type,
+      });
+    default:
+      return translate(language, `preview.${c.what}`, { n: c.n });
+  }
+}
+
+const KNOWN_KEYS = new Set<string>(Object.keys(en));

@@ -72,7 +72,8 @@ test('receive a submission package: verified and previewed first, then imported'
   await expect(preview).toContainText(
     'Verificeret indsendelse for STYR-CASE-2026-0001 fra Olga Owner',
   );
-  await expect(preview).toContainText('system STY-1: added');
+  await expect(preview).toContainText('system STY-1: tilføjes');
+  await expect(preview).toContainText('63 svar i tjeklisten');
   await expect(page.getByTestId('package-facts')).toContainText(
     'Pakke 1 i sagen · mærkning TIL TJENESTEBRUG · signeret af CN=Olga Owner',
   );

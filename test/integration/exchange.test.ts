@@ -18,6 +18,7 @@ import { citedDossier } from '../../shared/dossier';
 import { addMonths } from '../../shared/risk';
 import { tempFolder } from '../helpers/context';
 import { craftPackage, manifestFor, remark, repack } from '../helpers/packages';
+import { previewLine } from '../../shared/i18n';
 import { answerAll, introduce, makeParty, type Party, judgeAll } from '../helpers/parties';
 
 const work = tempFolder('awb-exchange-');
@@ -163,8 +164,11 @@ describe('the round trip', () => {
       marking: 'NATO SECRET',
     });
     expect(preview.signer).toContain('CN=owner person');
-    expect(preview.changes).toEqual(
+    expect(preview.changes.map((c) => previewLine('en', c))).toEqual(
       expect.arrayContaining(['system OWN-SYS-001: added', '1 evidence files', '1 risks']),
+    );
+    expect(preview.changes.map((c) => previewLine('da', c))).toEqual(
+      expect.arrayContaining(['system OWN-SYS-001: tilføjes', '1 dokumentationsfiler', '1 risici']),
     );
     // Inspecting changed nothing.
     expect(a.cases.listCases()).toEqual([]);
@@ -239,8 +243,8 @@ describe('the round trip', () => {
 
     const o = owner.services;
     const preview = await o.exchange.inspect(decision);
-    expect(preview.changes).toContain(
-      `case ${o.cases.getCase(caseId).ref}: submitted -> intake -> under_review -> decision_pending -> decided -> in_force`,
+    expect(preview.changes.map((c) => previewLine('en', c))).toContain(
+      `case ${o.cases.getCase(caseId).ref}: Submitted → Intake → Under review → Decision pending → Decided → In force`,
     );
     await o.exchange.importPackage(decision, { expect: 'decision' });
     const c = o.cases.getCase(caseId);

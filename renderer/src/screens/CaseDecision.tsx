@@ -17,6 +17,7 @@ import { call, callRaw } from '../api';
 import { bytesOf, PdfView } from '../components/EvidencePreview';
 import { Field, SelectField } from '../components/Field';
 import { PathField } from '../components/PathField';
+import { useFormat } from '../format';
 import { useIssues, useT } from '../i18n';
 import { pdfUrl } from '../pdf';
 import { useLanguage } from '../stores/preferences';
@@ -606,6 +607,7 @@ type Recipients = ResponseOf<'packages:recipients'>['recipients'];
 
 export function CaseDecision({ detail, onChanged }: { detail: CaseDetail; onChanged: () => void }) {
   const t = useT();
+  const format = useFormat();
   const accreditor = useVault((s) => s.status?.profile?.role === 'accreditor');
   const [info, setInfo] = useState<Decision | null>(null);
   const [letter, setLetter] = useState<{ pdf: string; verification: Verification } | null>(null);
@@ -650,7 +652,7 @@ export function CaseDecision({ detail, onChanged }: { detail: CaseDetail; onChan
                 <ul className="plain-list">
                   {d.signatures.map((x) => (
                     <li key={x.fingerprint} data-testid="decision-signature">
-                      {x.subject} · {x.signedAt.slice(0, 16).replace('T', ' ')} UTC
+                      {x.subject} · {format.time(x.signedAt)}
                     </li>
                   ))}
                 </ul>

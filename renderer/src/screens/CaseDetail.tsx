@@ -22,7 +22,7 @@ import { EvidencePreview } from '../components/EvidencePreview';
 import { ChoiceField, Field, SelectField } from '../components/Field';
 import { TableHead } from '../components/TableHead';
 import { CaseDecision } from './CaseDecision';
-import { useFormat } from '../format';
+import { useCoded, useFormat } from '../format';
 import { useT } from '../i18n';
 import { hrefFor } from '../router';
 import { useLanguage } from '../stores/preferences';
@@ -113,6 +113,7 @@ function Checklist({
   focus: { id: string; n: number } | null;
 }) {
   const t = useT();
+  const coded = useCoded();
   const language = useLanguage();
   const role = useVault((s) => s.status?.profile?.role ?? 'system_owner');
   const accreditor = role === 'accreditor';
@@ -302,7 +303,9 @@ function Checklist({
                   </span>
                 </header>
                 <p className="help">
-                  {t('checklist.evidence', { list: item.expectedEvidence.join(', ') })}
+                  {t('checklist.evidence', {
+                    list: item.expectedEvidence.map((e) => coded('evidenceType', e)).join(', '),
+                  })}
                 </p>
                 {may.answers ? (
                   <>
@@ -376,6 +379,7 @@ function Checklist({
 
 function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void }) {
   const t = useT();
+  const coded = useCoded();
   const [preview, setPreview] = useState<{ id: string; name: string } | null>(null);
   const accreditor = useVault((s) => s.status?.profile?.role === 'accreditor');
   const [meta, setMeta] = useState({
@@ -437,7 +441,7 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
         <tbody>
           {detail.evidence.map((e) => (
             <tr key={e.id}>
-              <td>{e.type}</td>
+              <td>{coded('evidenceType', e.type)}</td>
               <td>{e.title}</td>
               <td>{e.version}</td>
               <td>{e.effectiveDate ?? '—'}</td>
@@ -499,7 +503,7 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
             label={t('evidence.type')}
             value={meta.type}
             choices={EVIDENCE_TYPES}
-            render={(x) => x}
+            render={(x) => coded('evidenceType', x)}
             onChange={(v) => setMeta({ ...meta, type: v })}
           />
           <Field

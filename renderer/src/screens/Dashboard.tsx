@@ -58,7 +58,7 @@ export function Dashboard() {
   if (!summary) {
     return null;
   }
-  const levelName = (id: string) => matrix?.levels.find((l) => l.id === id)?.[language] ?? id;
+  const levelName = (id: string) => matrix?.levels.find((l) => l.id === id)?.[language] ?? '…';
   const levelColour = (id: string) => matrix?.levels.find((l) => l.id === id)?.colour ?? '#888';
   const active = summary.pipeline.filter((p) => p.count > 0);
   const max = Math.max(1, ...active.map((p) => p.count));

@@ -5,11 +5,12 @@
  */
 import { useEffect, useState } from 'react';
 import type { ResponseOf } from '../../../shared/contract';
-import { errorMessage, reasonMessage } from '../../../shared/i18n';
+import { errorMessage, previewLine, reasonMessage } from '../../../shared/i18n';
 import { call, callRaw } from '../api';
 import { FileButton } from '../components/FileButton';
 import { PathField } from '../components/PathField';
 import { TableHead } from '../components/TableHead';
+import { useFormat } from '../format';
 import { useT } from '../i18n';
 import { fileToBase64 } from '../pdf';
 import { useLanguage } from '../stores/preferences';
@@ -122,8 +123,8 @@ function ReceivePackage({ onImported }: { onImported: () => void }) {
             })}
           </p>
           <ul>
-            {preview.changes.map((c) => (
-              <li key={c}>{c}</li>
+            {preview.changes.map((c, i) => (
+              <li key={i}>{previewLine(language, c)}</li>
             ))}
           </ul>
           <button
@@ -160,6 +161,7 @@ function ReceivePackage({ onImported }: { onImported: () => void }) {
 
 export function Exchange() {
   const t = useT();
+  const format = useFormat();
   const [log, setLog] = useState<ResponseOf<'packages:log'>['entries']>([]);
   const [version, setVersion] = useState(0);
   useEffect(() => {
@@ -191,7 +193,7 @@ export function Exchange() {
           <tbody>
             {log.map((l) => (
               <tr key={`${l.at}${l.sha256}`}>
-                <td>{l.at.slice(0, 16).replace('T', ' ')}</td>
+                <td>{format.time(l.at)}</td>
                 <td>
                   {t(`packages.direction.${l.direction as 'sent' | 'received'}`)} ·{' '}
                   {t(`packages.kind.${l.kind as 'submission' | 'decision'}`)}

@@ -10,6 +10,7 @@ import { addMonths } from '../../../shared/risk';
 import { call, callRaw } from '../api';
 import { Field } from '../components/Field';
 import { RiskTrend } from '../components/RiskCharts';
+import { useFormat } from '../format';
 import { useT } from '../i18n';
 import { hrefFor } from '../router';
 import { useLanguage } from '../stores/preferences';
@@ -120,6 +121,7 @@ function Acceptance({ detail, onAccepted }: { detail: Detail; onAccepted: () => 
 
 export function RiskDetail({ id }: { id: string }) {
   const t = useT();
+  const format = useFormat();
   const matrix = useRisks((s) => s.matrix);
   const load = useRisks((s) => s.load);
   const [detail, setDetail] = useState<Detail | null>(null);
@@ -196,7 +198,7 @@ export function RiskDetail({ id }: { id: string }) {
         <ol className="history">
           {detail.reviews.map((r) => (
             <li key={`${r.at}${r.note}`}>
-              {r.at.slice(0, 16).replace('T', ' ')} · {r.actor} · {r.note}
+              {format.time(r.at)} · {r.actor} · {r.note}
             </li>
           ))}
         </ol>

@@ -14,6 +14,7 @@ import { FileButton } from '../components/FileButton';
 import { Field, SelectField } from '../components/Field';
 import { HeatMap, RiskMovement, type Cell } from '../components/RiskCharts';
 import { TableHead } from '../components/TableHead';
+import { useFormat } from '../format';
 import { useIssues, useT } from '../i18n';
 import { hrefFor } from '../router';
 import { useLanguage } from '../stores/preferences';
@@ -54,6 +55,7 @@ export function useRiskChoices() {
 
 function Criteria({ onSaved }: { onSaved: () => void }) {
   const t = useT();
+  const format = useFormat();
   const fieldIssues = useIssues();
   const language = useLanguage();
   const setup = useRisks((s) => s.setup);
@@ -117,7 +119,7 @@ function Criteria({ onSaved }: { onSaved: () => void }) {
               inForce?.levels.find((l) => l.id === current.accreditorAcceptsUpTo)?.[language] ?? '',
             months: current.maxAcceptanceMonths,
             by: current.setBy,
-            at: current.setAt.slice(0, 10),
+            at: format.day(current.setAt.slice(0, 10)),
           })}{' '}
           <button
             type="button"
@@ -236,7 +238,7 @@ function Criteria({ onSaved }: { onSaved: () => void }) {
                   to: r.to,
                   moved: r.moved.length,
                   actor: r.actor,
-                  at: r.at.slice(0, 10),
+                  at: format.time(r.at),
                 })}
                 {r.moved.length
                   ? `: ${r.moved.map((m) => `${m.residual[0]}→${m.residual[1]}`).join(', ')}`

@@ -5,6 +5,7 @@ import { errorMessage, LANGUAGES, type Language, type MessageKey } from '../../.
 import { call, callRaw } from '../api';
 import { Field } from '../components/Field';
 import { NewPassphrase, newPassphraseReady } from '../components/NewPassphrase';
+import { useFormat } from '../format';
 import { useT } from '../i18n';
 import { useLanguage, usePreferences } from '../stores/preferences';
 import { useLevelLabel } from '../stores/register';
@@ -213,11 +214,12 @@ function NewRecoveryKey() {
 
 function RecoveryStatus() {
   const t = useT();
+  const format = useFormat();
   const recovery = useVault((s) => s.status?.recoveryKey);
   if (!recovery) {
     return null;
   }
-  const date = recovery.createdAt ? new Date(recovery.createdAt).toLocaleDateString() : '';
+  const date = recovery.createdAt ? format.time(recovery.createdAt) : '';
   return (
     <p data-testid="recovery-status">
       <strong>{t('recovery.status')}:</strong>{' '}

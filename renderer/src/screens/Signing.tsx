@@ -12,6 +12,7 @@ import { ConfirmButton } from '../components/Confirm';
 import { call, callRaw } from '../api';
 import { FileButton } from '../components/FileButton';
 import { ChoiceField, Field } from '../components/Field';
+import { useFormat } from '../format';
 import { useT } from '../i18n';
 import { fileToBase64 } from '../pdf';
 import { useLanguage } from '../stores/preferences';
@@ -252,6 +253,7 @@ function TokenIdentities({
 
 export function SigningIdentities() {
   const t = useT();
+  const format = useFormat();
   const language = useLanguage();
   const [listing, reload] = useIdentities();
   const [message, setMessage] = useState<string | null>(null);
@@ -283,8 +285,11 @@ export function SigningIdentities() {
               <div className="mono">{grouped(i.fingerprint)}</div>
               <div className={i.expired || i.daysLeft < 60 ? 'warning' : 'muted'}>
                 {i.expired
-                  ? t('signing.expired', { date: i.notAfter.slice(0, 10) })
-                  : t('signing.validUntil', { date: i.notAfter.slice(0, 10), days: i.daysLeft })}
+                  ? t('signing.expired', { date: format.day(i.notAfter.slice(0, 10)) })
+                  : t('signing.validUntil', {
+                      date: format.day(i.notAfter.slice(0, 10)),
+                      days: i.daysLeft,
+                    })}
               </div>
               <button
                 type="button"
@@ -478,7 +483,7 @@ export function SigningIdentities() {
               <div className={c.stale ? 'warning' : 'muted'}>
                 {t('trust.crl.facts', {
                   entries: c.entries,
-                  next: c.nextUpdate ? c.nextUpdate.slice(0, 10) : '—',
+                  next: c.nextUpdate ? format.day(c.nextUpdate.slice(0, 10)) : '—',
                 })}
                 {c.stale ? ` — ${t('trust.crl.stale')}` : ''}
               </div>

@@ -20,7 +20,7 @@ import type { Retirable } from '../../../shared/register';
 import { useT } from '../i18n';
 import { hrefFor } from '../router';
 import { SelectField } from '../components/Field';
-import { useAuditText, useFormat } from '../format';
+import { useAuditText, useCoded, useFormat } from '../format';
 import { useLevelLabel, useOnScreen, useRegister } from '../stores/register';
 import {
   AssignPersonForm,
@@ -306,6 +306,7 @@ function History({ detail }: { detail: Detail }) {
 
 export function SystemDetail({ id }: { id: string }) {
   const t = useT();
+  const coded = useCoded();
   const label = useLevelLabel();
   const [detail, setDetail] = useState<Detail | null>(null);
   const [tab, setTab] = useState<Tab>('profile');
@@ -571,7 +572,7 @@ export function SystemDetail({ id }: { id: string }) {
           ]}
           rows={detail.people.map((p) => [
             p.name,
-            p.role,
+            coded('personRole', p.role),
             p.clearances
               .map(
                 (c) => `${label(c.level, c.domain)} (${t(`domain.${c.domain}`)}) → ${c.expiresOn}`,
@@ -582,7 +583,7 @@ export function SystemDetail({ id }: { id: string }) {
               key="a"
               label={t('action.unassign')}
               className="secondary"
-              impact={t('unassign.impact', { name: p.name, role: p.role })}
+              impact={t('unassign.impact', { name: p.name, role: coded('personRole', p.role) })}
               onConfirm={async () => {
                 const r = await callRaw('systems:unassignPerson', {
                   systemId: system.id,

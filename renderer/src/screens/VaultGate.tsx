@@ -11,6 +11,7 @@ import { REF_PREFIX, suggestPrefix } from '../../../shared/references';
 import { callRaw } from '../api';
 import { Field } from '../components/Field';
 import { NewPassphrase, newPassphraseReady } from '../components/NewPassphrase';
+import { useFormat } from '../format';
 import { useT } from '../i18n';
 import { useLanguage, usePreferences } from '../stores/preferences';
 import { useVault } from '../stores/vault';
@@ -86,6 +87,7 @@ function FolderField({
 
 function Restore({ folder }: { folder: string }) {
   const t = useT();
+  const format = useFormat();
   const applyStatus = useVault((s) => s.applyStatus);
   const [generations, setGenerations] = useState<
     { generation: number; size: number; modifiedAt: string }[] | null
@@ -129,7 +131,7 @@ function Restore({ folder }: { folder: string }) {
                 />
                 {t('restore.generation', {
                   n: g.generation,
-                  date: new Date(g.modifiedAt).toLocaleString(),
+                  date: format.time(g.modifiedAt),
                   size: `${Math.ceil(g.size / 1024)} KiB`,
                 })}
               </label>
