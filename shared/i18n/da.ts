@@ -1361,4 +1361,17 @@ export const da: Messages = {
   'personRole.information_owner': 'Informationsejer',
   'personRole.crypto_custodian': 'Kryptoforvalter',
   'personRole.user': 'Bruger',
+  'packages.why.identity':
+    'Opret eller importér først en signeringsidentitet (Indstillinger → Signeringsidentiteter).',
+  'packages.why.recipient':
+    'Betro først modtagerens krypteringscertifikat i dets rolle (Indstillinger → Betroede certifikater).',
+  'packages.why.folder': 'Vælg den mappe, pakken skal skrives til.',
+  'keys.title': 'Tastatur',
+  'keys.checklistMove': 'Tjekliste: næste og forrige krav',
+  'keys.checklistStatus': 'Tjekliste: sæt status på kravet i fokus (ejerens visning)',
+  'keys.checklistSelect': 'Tjekliste: vælg kravet til fælleshandlingen',
+  'keys.tabs': 'Et systems faner: næste eller forrige fane',
+  'keys.heatmap': 'Varmekort: filtrér registret efter feltet i fokus',
+  'keys.cancel': 'En bekræftelse: annullér den',
+  'keys.focus': 'Overalt: næste eller forrige betjeningselement',
 };

@@ -1366,6 +1366,19 @@ export const en = {
   'personRole.information_owner': 'Information owner',
   'personRole.crypto_custodian': 'Crypto custodian',
   'personRole.user': 'User',
+  'packages.why.identity':
+    'Create or import a signing identity first (Settings → Signing identities).',
+  'packages.why.recipient':
+    "Trust the recipient's encryption certificate in its role first (Settings → Trusted certificates).",
+  'packages.why.folder': 'Choose the folder to write the package to.',
+  'keys.title': 'Keyboard',
+  'keys.checklistMove': 'Checklist: next and previous requirement',
+  'keys.checklistStatus': "Checklist: set the status of the requirement in focus (owner's view)",
+  'keys.checklistSelect': 'Checklist: select the requirement for the bulk action',
+  'keys.tabs': 'Tabs of a system: the next or previous tab',
+  'keys.heatmap': 'Heat map: filter the register by the cell in focus',
+  'keys.cancel': 'A confirmation: cancel it',
+  'keys.focus': 'Everywhere: the next or previous control',
 } as const;
 
 export type MessageKey = keyof typeof en;

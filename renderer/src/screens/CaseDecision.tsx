@@ -413,6 +413,7 @@ function CountersignForm({
         value={reason}
         onChange={(e) => setReason(e.target.value)}
       />
+      {!chosen ? <p className="help disabled-reason">{t('decision.noIdentity')}</p> : null}
       <button type="submit" disabled={busy || !chosen}>
         {busy ? t('decision.signing') : t('decision.countersign.submit')}
       </button>
@@ -559,8 +560,20 @@ function Packages({ detail }: { detail: CaseDetail }) {
             onChange={(e) => setPin(e.target.value)}
           />
         ) : null}
+        {!identity || !folder || !recipient ? (
+          <p className="help disabled-reason" id="package-why" data-testid="package-why">
+            {t(
+              !identity
+                ? 'packages.why.identity'
+                : !recipient
+                  ? 'packages.why.recipient'
+                  : 'packages.why.folder',
+            )}
+          </p>
+        ) : null}
         <button
           type="button"
+          aria-describedby={!identity || !folder || !recipient ? 'package-why' : undefined}
           disabled={!identity || !folder || !recipient}
           onClick={() => {
             setMessage(null);

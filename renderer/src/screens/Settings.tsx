@@ -282,6 +282,35 @@ function Policy() {
   );
 }
 
+/** Every keyboard shortcut of the app, where it works. */
+function Shortcuts() {
+  const t = useT();
+  const rows: [string, MessageKey][] = [
+    ['J / K', 'keys.checklistMove'],
+    ['1–6', 'keys.checklistStatus'],
+    ['X', 'keys.checklistSelect'],
+    ['← / →', 'keys.tabs'],
+    ['Enter / ␣', 'keys.heatmap'],
+    ['Esc', 'keys.cancel'],
+    ['Tab / Shift+Tab', 'keys.focus'],
+  ];
+  return (
+    <section className="field-group" aria-labelledby="settings-keys" data-testid="shortcuts">
+      <h2 id="settings-keys">{t('keys.title')}</h2>
+      <dl className="facts">
+        {rows.map(([keys, what]) => (
+          <div key={keys} className="facts__row">
+            <dt>
+              <kbd>{keys}</kbd>
+            </dt>
+            <dd>{t(what)}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
 export function Settings() {
   const t = useT();
   return (
@@ -296,6 +325,7 @@ export function Settings() {
       </section>
       <SigningIdentities />
       <Policy />
+      <Shortcuts />
       <ReferenceData />
     </div>
   );
