@@ -169,3 +169,21 @@ export function useCoded() {
     [t],
   );
 }
+
+/** A lifecycle refusal in words, its coded values (a decision type, a state) translated too. */
+export function useRefusal() {
+  const t = useT();
+  return useMemo(
+    () => (code: string, params?: Record<string, unknown>) => {
+      const words = Object.fromEntries(
+        Object.entries(params ?? {}).map(([k, v]) => {
+          const text = typeof v === 'string' || typeof v === 'number' ? String(v) : '';
+          const key = k === 'type' ? `decisionType.${text}` : k === 'state' ? `state.${text}` : '';
+          return [k, KNOWN.has(key) ? t(key as MessageKey) : text];
+        }),
+      );
+      return KNOWN.has(`refusal.${code}`) ? t(`refusal.${code}` as MessageKey, words) : code;
+    },
+    [t],
+  );
+}

@@ -34,6 +34,11 @@ const ENGLISH = [
   'Invalid',
   'Too small',
   'expected string',
+  // Decision types as codes, e.g. in a refusal ("a signed decision (suspension)").
+  '(suspension)',
+  '(withdrawal)',
+  '(reinstatement)',
+  '(amendment)',
 ];
 const CONTENT = /\.(pdf|png|jpe?g|json|csv|pem|awbpkg|p12|crl|txt|dk|com|org|eu|int)\b/i;
 

@@ -17,7 +17,7 @@ import { call, callRaw } from '../api';
 import { bytesOf, PdfView } from '../components/EvidencePreview';
 import { Field, SelectField } from '../components/Field';
 import { PathField } from '../components/PathField';
-import { useFormat } from '../format';
+import { useFormat, useRefusal } from '../format';
 import { useIssues, useT } from '../i18n';
 import { pdfUrl } from '../pdf';
 import { useLanguage } from '../stores/preferences';
@@ -125,6 +125,7 @@ function IssueForm({
   onIssued: () => void;
 }) {
   const t = useT();
+  const refusal = useRefusal();
   const language = useLanguage();
   const [listing] = useIdentities();
   const types = decisionsIn(detail.state);
@@ -178,7 +179,7 @@ function IssueForm({
       const code = r.error.details?.reason;
       setMessage(
         typeof code === 'string'
-          ? t(`refusal.${code}` as MessageKey, r.error.details as Record<string, string>)
+          ? refusal(code, r.error.details)
           : errorMessage(language, r.error.code),
       );
     });

@@ -22,7 +22,7 @@ import { EvidencePreview } from '../components/EvidencePreview';
 import { ChoiceField, Field, SelectField } from '../components/Field';
 import { TableHead } from '../components/TableHead';
 import { CaseDecision } from './CaseDecision';
-import { useCoded, useFormat } from '../format';
+import { useCoded, useFormat, useRefusal } from '../format';
 import { useT } from '../i18n';
 import { hrefFor } from '../router';
 import { useLanguage } from '../stores/preferences';
@@ -38,6 +38,7 @@ const FINAL = new Set<CaseState>(['cancelled', 'closed', 'decommissioned']);
 
 function Transitions({ detail, onMoved }: { detail: Detail; onMoved: () => void }) {
   const t = useT();
+  const refusal = useRefusal();
   const language = useLanguage();
   const [reason, setReason] = useState('');
   const [message, setMessage] = useState<string | null>(null);
@@ -50,11 +51,7 @@ function Transitions({ detail, onMoved }: { detail: Detail; onMoved: () => void 
       } else {
         const reasonCode = r.error.details?.reason;
         const code = typeof reasonCode === 'string' ? reasonCode : '';
-        setMessage(
-          code
-            ? t(`refusal.${code}` as MessageKey, r.error.details as Record<string, string>)
-            : errorMessage(language, r.error.code),
-        );
+        setMessage(code ? refusal(code, r.error.details) : errorMessage(language, r.error.code));
       }
     });
   if (detail.next.length === 0) {
@@ -89,9 +86,7 @@ function Transitions({ detail, onMoved }: { detail: Detail; onMoved: () => void 
                 </button>
               )}
               {!verdict.ok ? (
-                <span className="refusal">
-                  {t(`refusal.${verdict.code}` as MessageKey, verdict.params)}
-                </span>
+                <span className="refusal">{refusal(verdict.code, verdict.params)}</span>
               ) : null}
             </li>
           );

@@ -44,13 +44,24 @@ type Tab = (typeof TABS)[number];
 
 function Problems({ violations }: { violations: Violation[] }) {
   const t = useT();
+  const label = useLevelLabel();
+  const scheme = useRegister((s) => s.scheme);
+  const codes = new Set(scheme?.levels.map((l) => l.code) ?? []);
+  // A rule names levels by their code; a person reads them by their label.
+  const named = (params: Record<string, string | number> | undefined) =>
+    Object.fromEntries(
+      Object.entries(params ?? {}).map(([k, v]) => [
+        k,
+        typeof v === 'string' && codes.has(v) ? label(v) : v,
+      ]),
+    );
   if (violations.length === 0) {
     return null;
   }
   return (
     <ul className="problems" data-testid="problems">
       {violations.map((v, i) => (
-        <li key={i}>{t(`rule.${v.code}` as MessageKey, v.params)}</li>
+        <li key={i}>{t(`rule.${v.code}` as MessageKey, named(v.params))}</li>
       ))}
     </ul>
   );
@@ -241,6 +252,9 @@ function History({ detail }: { detail: Detail }) {
         ...detail.sites.map((x) => [x.id, x.name]),
         ...detail.components.map((x) => [x.id, x.product]),
         ...detail.interconnections.map((x) => [x.id, x.peer]),
+        ...detail.interconnections.flatMap((x) =>
+          x.peerSystemId ? [[x.peerSystemId, x.peer]] : [],
+        ),
         ...detail.people.map((x) => [x.id, x.name]),
         ...detail.products.map((x) => [x.id, x.name]),
         ...detail.records.map((x) => [x.id, x.title]),
