@@ -145,6 +145,34 @@ async function checklistCsv(
   return { updated };
 }
 
+/**
+ * Creates entries from a file: a CSV goes through the app's CSV import (every row checked
+ * first, nothing written if any is refused); JSON is one entry or a list, each created in turn.
+ */
+async function createFrom(
+  io: Io,
+  kind: 'systems' | 'people',
+  from: string,
+  vault: Vault,
+  register: VaultServices['register'],
+  create: (entry: unknown) => Promise<string>,
+): Promise<Record<string, unknown>> {
+  if (from.toLowerCase().endsWith('.csv')) {
+    const result = await importCsv(vault, register, kind, readText(io.cwd, from, 'from'));
+    if (result.errors.length > 0) {
+      throw new AppError('VALIDATION_FAILED', 'Rows of the file are not valid', {
+        issues: result.errors,
+      });
+    }
+    return { created: result.imported };
+  }
+  const ids: string[] = [];
+  for (const entry of entries(io.cwd, from)) {
+    ids.push(await create(entry));
+  }
+  return { created: ids.length, ids };
+}
+
 /** Runs a scripting command; null when `area verb` is not one of them. */
 export async function scriptCommand(
   io: Io,
@@ -159,28 +187,11 @@ export async function scriptCommand(
   const key = `${area} ${verb ?? ''}`;
   switch (key) {
     case 'systems create':
-      return write(async ({ register }, values, vault) => {
-        const from = option(values, 'from');
-        if (from.toLowerCase().endsWith('.csv')) {
-          const result = await importCsv(
-            vault,
-            register,
-            'systems',
-            readText(io.cwd, from, 'from'),
-          );
-          if (result.errors.length > 0) {
-            throw new AppError('VALIDATION_FAILED', 'Rows of the file are not valid', {
-              issues: result.errors,
-            });
-          }
-          return { created: result.imported };
-        }
-        const ids: string[] = [];
-        for (const entry of entries(io.cwd, from)) {
-          ids.push(await register.createSystem(entry));
-        }
-        return { created: ids.length, ids };
-      });
+      return write(({ register }, values, vault) =>
+        createFrom(io, 'systems', option(values, 'from'), vault, register, (e) =>
+          register.createSystem(e),
+        ),
+      );
     case 'systems update':
       return write(async (services, values, _vault, [wanted]) => {
         const id = systemOf(services, wanted);
@@ -197,23 +208,11 @@ export async function scriptCommand(
         return { created: ids.length, ids };
       });
     case 'people create':
-      return write(async ({ register }, values, vault) => {
-        const from = option(values, 'from');
-        if (from.toLowerCase().endsWith('.csv')) {
-          const result = await importCsv(vault, register, 'people', readText(io.cwd, from, 'from'));
-          if (result.errors.length > 0) {
-            throw new AppError('VALIDATION_FAILED', 'Rows of the file are not valid', {
-              issues: result.errors,
-            });
-          }
-          return { created: result.imported };
-        }
-        const ids: string[] = [];
-        for (const entry of entries(io.cwd, from)) {
-          ids.push(await register.createPerson(entry));
-        }
-        return { created: ids.length, ids };
-      });
+      return write(({ register }, values, vault) =>
+        createFrom(io, 'people', option(values, 'from'), vault, register, (e) =>
+          register.createPerson(e),
+        ),
+      );
     case 'register update':
       return write(async ({ register }, values, _vault, [kind, id]) => {
         if (!ENTITY_KINDS.includes(kind as EntityKind) || !id) {

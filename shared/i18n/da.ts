@@ -1374,4 +1374,8 @@ export const da: Messages = {
   'keys.heatmap': 'Varmekort: filtrér registret efter feltet i fokus',
   'keys.cancel': 'En bekræftelse: annullér den',
   'keys.focus': 'Overalt: næste eller forrige betjeningselement',
+  'system.tab.cases': 'Sager',
+  'system.tab.risks': 'Risici',
+  'system.cases.none': 'Ingen sager for systemet: opret en under Sager.',
+  'system.risks.none': 'Ingen risici vurderet for systemet endnu.',
 };

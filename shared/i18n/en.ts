@@ -1379,6 +1379,10 @@ export const en = {
   'keys.heatmap': 'Heat map: filter the register by the cell in focus',
   'keys.cancel': 'A confirmation: cancel it',
   'keys.focus': 'Everywhere: the next or previous control',
+  'system.tab.cases': 'Cases',
+  'system.tab.risks': 'Risks',
+  'system.cases.none': 'No cases for this system: open one under Cases.',
+  'system.risks.none': 'No risks assessed for this system yet.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -126,7 +126,7 @@ test('two accreditors sign a four-eyes decision; the letter verifies, tampered a
   const attached = join(dataFolder, 'attached.pdf');
   writeFileSync(attached, await forgeWithAttachedCertificates(real));
 
-  await page.getByRole('link', { name: 'Udveksling' }).click();
+  await page.getByRole('navigation').getByRole('link', { name: 'Udveksling' }).click();
   const verdict = page.getByTestId('verification');
   await page.getByTestId('verify-file').setInputFiles(letter);
   await expect(verdict).toHaveAttribute('data-valid', 'true');

@@ -64,7 +64,7 @@ test('receive a submission package: verified and previewed first, then imported'
 
   const page = gate;
   await unlock(page, vault.folder);
-  await page.getByRole('link', { name: 'Udveksling' }).click();
+  await page.getByRole('navigation').getByRole('link', { name: 'Udveksling' }).click();
   const receive = page.getByRole('form', { name: 'Modtag en pakke' });
   await receive.getByLabel('Pakkefil').fill(packageFile);
   await receive.getByRole('button', { name: 'Verificér og vis' }).click();
@@ -82,7 +82,7 @@ test('receive a submission package: verified and previewed first, then imported'
   await page.getByRole('link', { name: 'Sager' }).click();
   await expect(page.getByTestId('case-row')).toHaveCount(0);
 
-  await page.getByRole('link', { name: 'Udveksling' }).click();
+  await page.getByRole('navigation').getByRole('link', { name: 'Udveksling' }).click();
   await page
     .getByRole('form', { name: 'Modtag en pakke' })
     .getByLabel('Pakkefil')

@@ -3,12 +3,11 @@ import { useEffect, useState } from 'react';
 import type { z } from 'zod';
 import type { PersonRowSchema } from '../../../shared/contract';
 import { call, callRaw } from '../api';
-import { ConfirmButton } from '../components/Confirm';
 import { CsvTools } from '../components/CsvTools';
 import { TableHead } from '../components/TableHead';
 import { useT } from '../i18n';
 import { useLevelLabel } from '../stores/register';
-import { PersonForm, type Existing } from './RegisterForms';
+import { PersonForm, RetireButton, type Existing } from './RegisterForms';
 
 type Person = z.infer<typeof PersonRowSchema>;
 
@@ -137,18 +136,7 @@ export function People() {
                         {t('action.reinstate')}
                       </button>
                     ) : (
-                      <ConfirmButton
-                        label={t('action.retire')}
-                        className="secondary"
-                        impact={t('retire.impact', { name: p.name })}
-                        onConfirm={() =>
-                          callRaw('register:retire', {
-                            kind: 'person',
-                            id: p.id,
-                            retired: true,
-                          }).then(reload)
-                        }
-                      />
+                      <RetireButton kind="person" id={p.id} name={p.name} onDone={reload} />
                     )}
                   </span>
                 </td>

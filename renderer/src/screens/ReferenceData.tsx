@@ -6,8 +6,7 @@ import { call, callRaw } from '../api';
 import { useIssues, useT } from '../i18n';
 import { useLanguage } from '../stores/preferences';
 import { useRegister } from '../stores/register';
-import { OrganisationForm, ProductForm, type Existing } from './RegisterForms';
-import { ConfirmButton } from '../components/Confirm';
+import { OrganisationForm, ProductForm, RetireButton, type Existing } from './RegisterForms';
 import { FileButton } from '../components/FileButton';
 
 function CatalogueImport() {
@@ -230,15 +229,11 @@ export function ReferenceData() {
             >
               {t('action.edit')}
             </button>
-            <ConfirmButton
-              label={t('action.retire')}
-              className="secondary"
-              impact={t('retire.impact', { name: o.name })}
-              onConfirm={() =>
-                callRaw('register:retire', { kind: 'organisation', id: o.id, retired: true }).then(
-                  () => reload(),
-                )
-              }
+            <RetireButton
+              kind="organisation"
+              id={o.id}
+              name={o.name}
+              onDone={() => void reload()}
             />
           </li>
         ))}
@@ -281,15 +276,11 @@ export function ReferenceData() {
             >
               {t('action.edit')}
             </button>
-            <ConfirmButton
-              label={t('action.retire')}
-              className="secondary"
-              impact={t('retire.impact', { name: p.name })}
-              onConfirm={() =>
-                callRaw('register:retire', { kind: 'product', id: p.id, retired: true }).then(() =>
-                  setVersion((v) => v + 1),
-                )
-              }
+            <RetireButton
+              kind="product"
+              id={p.id}
+              name={p.name}
+              onDone={() => setVersion((v) => v + 1)}
             />
           </li>
         ))}

@@ -10,7 +10,9 @@ import {
   PRODUCT_KINDS,
   type EntityKind,
   type PersonInput,
+  type Retirable,
 } from '../../../shared/register';
+import { ConfirmButton } from '../components/Confirm';
 import { call, callRaw } from '../api';
 import { EntityForm, orNull, text, type FieldSpec, type Values } from '../components/EntityForm';
 import type { RequestOf } from '../../../shared/contract';
@@ -466,6 +468,31 @@ export function AssignPersonForm({ systemId, onDone }: { systemId: string; onDon
           personId: text(v.personId),
           role: text(v.role),
         })
+      }
+    />
+  );
+}
+
+/** Retires a register entry after a confirmation that says what retiring means. */
+export function RetireButton({
+  kind,
+  id,
+  name,
+  onDone,
+}: {
+  kind: Retirable;
+  id: string;
+  name: string;
+  onDone: () => void;
+}) {
+  const t = useT();
+  return (
+    <ConfirmButton
+      label={t('action.retire')}
+      className="secondary"
+      impact={t('retire.impact', { name })}
+      onConfirm={() =>
+        callRaw('register:retire', { kind, id, retired: true }).then((r) => r.ok && onDone())
       }
     />
   );

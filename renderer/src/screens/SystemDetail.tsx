@@ -10,7 +10,7 @@ import {
   type KeyboardEvent,
   type ReactNode,
 } from 'react';
-import type { SystemDetail as Detail } from '../../../shared/contract';
+import type { SystemDetail as Detail, ResponseOf } from '../../../shared/contract';
 import type { MessageKey } from '../../../shared/i18n';
 import type { Violation } from '../../../shared/rules';
 import { call, callRaw } from '../api';
@@ -21,11 +21,14 @@ import { useT } from '../i18n';
 import { hrefFor } from '../router';
 import { SelectField } from '../components/Field';
 import { useAuditText, useCoded, useFormat } from '../format';
+import { useLanguage } from '../stores/preferences';
 import { useLevelLabel, useOnScreen, useRegister } from '../stores/register';
+import { useRisks } from '../stores/risks';
 import {
   AssignPersonForm,
   ComponentForm,
   InterconnectionForm,
+  RetireButton,
   SiteForm,
   type Existing,
 } from './RegisterForms';
@@ -37,6 +40,8 @@ const TABS = [
   'components',
   'interconnections',
   'people',
+  'cases',
+  'risks',
   'records',
   'history',
 ] as const;
@@ -164,17 +169,7 @@ function RowActions({
       <button type="button" className="secondary" onClick={onEdit}>
         {t('action.edit')}
       </button>
-      <ConfirmButton
-        label={t('action.retire')}
-        className="secondary"
-        impact={t('retire.impact', { name })}
-        onConfirm={async () => {
-          const r = await callRaw('register:retire', { kind, id, retired: true });
-          if (r.ok) {
-            onDone();
-          }
-        }}
-      />
+      <RetireButton kind={kind} id={id} name={name} onDone={onDone} />
     </span>
   );
 }
@@ -238,6 +233,67 @@ function ApprovalCard({ detail }: { detail: Detail }) {
       ) : null}
     </section>
   );
+}
+
+/** The system's cases (each with its state and decision), newest first. */
+function SystemCases({ systemId }: { systemId: string }) {
+  const t = useT();
+  const format = useFormat();
+  const [cases, setCases] = useState<ResponseOf<'cases:list'>['cases']>([]);
+  useEffect(() => {
+    void call('cases:list', { systemId }).then((r) => r && setCases(r.cases));
+  }, [systemId]);
+  return (
+    <Table
+      head={[t('cases.col.ref'), t('cases.col.type'), t('cases.col.state'), t('cases.deadline')]}
+      rows={cases.map((c) => [
+        <a key="a" href={hrefFor('cases', c.id)} className="mono">
+          {c.ref}
+        </a>,
+        t(`caseType.${c.type}` as MessageKey),
+        t(`state.${c.state}`),
+        c.deadline ? format.day(c.deadline) : '—',
+      ])}
+      empty={t('system.cases.none')}
+    />
+  );
+}
+
+/** The system's risk register (its own risks and its cases'), highest residual first. */
+function SystemRisks({ systemId }: { systemId: string }) {
+  const t = useT();
+  const [risks, setRisks] = useState<ResponseOf<'risks:list'>['risks']>([]);
+  const loadMatrix = useRisks((s) => s.load);
+  useEffect(() => {
+    void loadMatrix();
+    void call('risks:list', { systemId }).then((r) => r && setRisks(r.risks));
+  }, [systemId, loadMatrix]);
+  return (
+    <Table
+      head={[
+        t('risk.col.ref'),
+        t('risk.col.event'),
+        t('risk.col.residual'),
+        t('risk.col.acceptance'),
+      ]}
+      rows={risks.map((r) => [
+        <a key="a" href={hrefFor('risks', r.id)} className="mono">
+          {r.ref}
+        </a>,
+        r.threatEvent,
+        r.residualLevel ? <RiskLevel key="l" id={r.residualLevel} /> : '—',
+        t(`acceptance.${r.acceptance.status}`),
+      ])}
+      empty={t('system.risks.none')}
+    />
+  );
+}
+
+/** A risk level by its name in the matrix in force. */
+function RiskLevel({ id }: { id: string }) {
+  const language = useLanguage();
+  const matrix = useRisks((s) => s.matrix);
+  return <>{matrix?.levels.find((l) => l.id === id)?.[language] ?? '…'}</>;
 }
 
 /** The system's audit trail as sentences, filtered by who and what, changes as old → new. */
@@ -634,6 +690,8 @@ export function SystemDetail({ id }: { id: string }) {
         empty={t('empty.list')}
       />
     ),
+    cases: <SystemCases systemId={system.id} />,
+    risks: <SystemRisks systemId={system.id} />,
     history: <History detail={detail} />,
   };
 
