@@ -303,6 +303,18 @@ export const SystemDetailSchema = z.object({
       renewing: z.boolean(),
     })
     .nullable(),
+  /** Open findings and conditions of the system's cases past their due date. */
+  overdue: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(['finding', 'condition']),
+      title: z.string(),
+      dueDate: z.string(),
+      owner: z.string(),
+      caseId: z.string(),
+      caseRef: z.string(),
+    }),
+  ),
   /** What lies outside the approval's scope now: each calls for a re-accreditation. */
   significantChanges: z.array(
     z.object({ kind: z.enum(['interconnection', 'site', 'level']), label: z.string() }),

@@ -838,6 +838,23 @@ export class RegisterService {
       changes: str(r.changes),
     }));
     const approval = this.approvalOf(id);
+    // Findings and conditions of the system's cases that are still open past their due date.
+    const overdue = rows(
+      this.db,
+      `SELECT f.id, f.kind, f.title, f.due_date, f.owner, c.id AS case_id, c.ref AS case_ref
+       FROM findings f JOIN cases c ON c.id = f.case_id
+       WHERE c.system_id = ? AND f.status IN ('open', 'in_progress') AND f.due_date < ?
+       ORDER BY f.due_date`,
+      [id, today()],
+    ).map((r) => ({
+      id: str(r.id),
+      kind: str(r.kind) as 'finding' | 'condition',
+      title: str(r.title),
+      dueDate: str(r.due_date),
+      owner: str(r.owner),
+      caseId: str(r.case_id),
+      caseRef: str(r.case_ref),
+    }));
     const violations: Violation[] = checkSystem(
       {
         system: { id, mode: system.mode, levels, minClearance: system.minClearance },
@@ -861,6 +878,7 @@ export class RegisterService {
       history,
       violations,
       approval,
+      overdue,
       significantChanges: approval
         ? this.significantChanges(approval.scope, { levels, sites, interconnections })
         : [],

@@ -23,6 +23,8 @@ import { Settings } from './screens/Settings';
 import { RecoveryKey } from './screens/RecoveryKey';
 import { VaultGate } from './screens/VaultGate';
 import { useLanguage, usePreferences } from './stores/preferences';
+import { UnsavedDialog } from './components/Confirm';
+import { useUnsaved } from './stores/unsaved';
 import { followVaultEvents, useVault } from './stores/vault';
 
 function Screen({ route, param }: { route: Route; param: string | null }): ReactNode {
@@ -99,6 +101,7 @@ export function App() {
   const route = useRoute();
   const param = useRouteParam();
   const role = useVault((s) => s.status?.profile?.role ?? 'accreditor');
+  const guard = useUnsaved((s) => s.guard);
   const scheme = useRegister((s) => s.scheme);
   const onScreen = useRegister((s) => s.onScreen);
   const loadRegister = useRegister((s) => s.load);
@@ -180,6 +183,15 @@ export function App() {
                     href={hrefFor(r)}
                     aria-current={r === route ? 'page' : undefined}
                     data-route={r}
+                    onClick={(e) => {
+                      // Unsaved edits on this screen: ask before leaving it.
+                      if (useUnsaved.getState().dirty.size > 0) {
+                        e.preventDefault();
+                        guard(() => {
+                          window.location.hash = hrefFor(r);
+                        });
+                      }
+                    }}
                   >
                     {t(`nav.${r}`)}
                   </a>
@@ -190,6 +202,7 @@ export function App() {
           <main id="main" className="app__main" tabIndex={-1}>
             <h1>{t(`nav.${route}`)}</h1>
             <Screen route={route} param={param} />
+            <UnsavedDialog />
           </main>
         </div>
       )}

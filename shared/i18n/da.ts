@@ -1378,4 +1378,10 @@ export const da: Messages = {
   'system.tab.risks': 'Risici',
   'system.cases.none': 'Ingen sager for systemet: opret en under Sager.',
   'system.risks.none': 'Ingen risici vurderet for systemet endnu.',
+  'sysApproval.overdue': 'Overskredne fund og vilkår ({n})',
+  'unsaved.title': 'Ændringer, der ikke er gemt',
+  'unsaved.text':
+    'En formular på skærmen har ændringer, der ikke er gemt. Vil du forlade dem, eller blive og gemme?',
+  'unsaved.leave': 'Forlad uden at gemme',
+  'unsaved.stay': 'Bliv',
 };

@@ -1383,6 +1383,12 @@ export const en = {
   'system.tab.risks': 'Risks',
   'system.cases.none': 'No cases for this system: open one under Cases.',
   'system.risks.none': 'No risks assessed for this system yet.',
+  'sysApproval.overdue': 'Overdue findings and conditions ({n})',
+  'unsaved.title': 'Unsaved changes',
+  'unsaved.text':
+    'A form on this screen has changes that are not saved. Leave them, or stay and save?',
+  'unsaved.leave': 'Leave without saving',
+  'unsaved.stay': 'Stay',
 } as const;
 
 export type MessageKey = keyof typeof en;

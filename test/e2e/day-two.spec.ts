@@ -23,7 +23,17 @@ test('correct and retire in the register, close a record with its outcome and op
   await page.getByLabel('Søg i systemer').fill('Havneovervågning');
   await expect(page.getByTestId('system-row')).toHaveCount(1);
   await page.getByTestId('system-row').click();
+  // Unsaved edits ask before the screen changes under them; "Bliv" keeps them.
+  await page.getByRole('tab', { name: 'Lokaliteter' }).click();
+  const siteForm = page.getByRole('form', { name: 'Tilføj en lokalitet' });
+  await siteForm.getByLabel('Navn').fill('Halvskrevet lokation');
   await page.getByRole('tab', { name: /Komponenter/ }).click();
+  await expect(page.getByTestId('unsaved-dialog')).toBeVisible();
+  await page.getByRole('button', { name: 'Bliv' }).click();
+  await expect(siteForm.getByLabel('Navn')).toHaveValue('Halvskrevet lokation');
+  await page.getByRole('tab', { name: /Komponenter/ }).click();
+  await page.getByRole('button', { name: 'Forlad uden at gemme' }).click();
+  await expect(page.getByTestId('unsaved-dialog')).toBeHidden();
   const panel = page.getByRole('tabpanel');
   const problem = 'udfører kryptering, men henviser ikke til et godkendt produkt';
   await expect(panel).toContainText(problem);

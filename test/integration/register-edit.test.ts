@@ -312,3 +312,27 @@ describe('register corrections', () => {
     expect(register.listProducts()).toEqual([]);
   });
 });
+
+describe('the system page', () => {
+  it("lists its cases' findings and conditions that are open past their due date", async () => {
+    const { register, cases } = services;
+    const systemId = await system();
+    const caseId = await cases.createCase({ systemId, type: 'initial' });
+    const late = await cases.addFinding(caseId, {
+      severity: 'major',
+      title: 'Patch backlog',
+      owner: 'Operator',
+      dueDate: addDays(today(), -5),
+    });
+    await cases.addFinding(caseId, {
+      severity: 'minor',
+      title: 'Not yet due',
+      dueDate: addDays(today(), 5),
+    });
+    expect(register.getSystem(systemId).overdue).toEqual([
+      expect.objectContaining({ id: late, title: 'Patch backlog', owner: 'Operator', caseId }),
+    ]);
+    await cases.setFindingStatus(late, 'resolved');
+    expect(register.getSystem(systemId).overdue).toEqual([]);
+  });
+});

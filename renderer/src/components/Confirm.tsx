@@ -5,6 +5,7 @@
  */
 import { useId, useState, type ReactNode } from 'react';
 import { useT } from '../i18n';
+import { useUnsaved } from '../stores/unsaved';
 
 interface ConfirmProps {
   /** The button's text, and the act's name in the confirmation. */
@@ -103,6 +104,44 @@ export function ConfirmButton({
         <button type="button" className="secondary" autoFocus onClick={() => setOpen(false)}>
           {t('confirm.cancel')}
         </button>
+      </div>
+    </div>
+  );
+}
+
+/** The question asked when leaving a screen with unsaved changes (rendered once, in the shell). */
+export function UnsavedDialog() {
+  const t = useT();
+  const pending = useUnsaved((s) => s.pending);
+  const leave = useUnsaved((s) => s.leave);
+  const stay = useUnsaved((s) => s.stay);
+  if (!pending) {
+    return null;
+  }
+  return (
+    <div className="modal-backdrop">
+      <div
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="unsaved-title"
+        className="panel confirm modal"
+        data-testid="unsaved-dialog"
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            stay();
+          }
+        }}
+      >
+        <strong id="unsaved-title">{t('unsaved.title')}</strong>
+        <p>{t('unsaved.text')}</p>
+        <div className="toolbar">
+          <button type="button" className="danger" onClick={leave}>
+            {t('unsaved.leave')}
+          </button>
+          <button type="button" className="secondary" autoFocus onClick={stay}>
+            {t('unsaved.stay')}
+          </button>
+        </div>
       </div>
     </div>
   );

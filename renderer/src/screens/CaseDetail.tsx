@@ -27,6 +27,7 @@ import { useT } from '../i18n';
 import { hrefFor } from '../router';
 import { useLanguage } from '../stores/preferences';
 import { useOnScreen } from '../stores/register';
+import { useUnsaved } from '../stores/unsaved';
 import { useVault } from '../stores/vault';
 import { uploadFile } from '../upload';
 
@@ -704,6 +705,7 @@ const TABS = ['checklist', 'evidence', 'findings', 'decision', 'history'] as con
 
 export function CaseDetail({ id }: { id: string }) {
   const t = useT();
+  const guard = useUnsaved((s) => s.guard);
   const format = useFormat();
   const [detail, setDetail] = useState<Detail | null>(null);
   const [tab, setTab] = useState<(typeof TABS)[number]>('checklist');
@@ -761,7 +763,7 @@ export function CaseDetail({ id }: { id: string }) {
             type="button"
             aria-selected={tab === name}
             className={tab === name ? 'tab tab--active' : 'tab'}
-            onClick={() => setTab(name)}
+            onClick={() => guard(() => setTab(name))}
             id={`case-tab-${name}`}
             aria-controls={`case-panel-${name}`}
           >

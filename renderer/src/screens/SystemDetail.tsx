@@ -24,6 +24,7 @@ import { useAuditText, useCoded, useFormat } from '../format';
 import { useLanguage } from '../stores/preferences';
 import { useLevelLabel, useOnScreen, useRegister } from '../stores/register';
 import { useRisks } from '../stores/risks';
+import { useUnsaved } from '../stores/unsaved';
 import {
   AssignPersonForm,
   ComponentForm,
@@ -171,6 +172,33 @@ function RowActions({
       </button>
       <RetireButton kind={kind} id={id} name={name} onDone={onDone} />
     </span>
+  );
+}
+
+/** Findings and conditions of the system's cases still open past their due date. */
+function Overdue({ detail }: { detail: Detail }) {
+  const t = useT();
+  const format = useFormat();
+  if (detail.overdue.length === 0) {
+    return null;
+  }
+  return (
+    <section className="panel" data-testid="system-overdue">
+      <h2>{t('sysApproval.overdue', { n: detail.overdue.length })}</h2>
+      <ul>
+        {detail.overdue.map((f) => (
+          <li key={f.id}>
+            <a href={hrefFor('cases', f.caseId)}>
+              <span className="mono">{f.caseRef}</span> {f.title}
+            </a>{' '}
+            <span className="due due--late">
+              {t(`dash.kind.${f.kind}`)} · {format.day(f.dueDate)}
+              {f.owner ? ` · ${f.owner}` : ''}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
@@ -376,6 +404,7 @@ function History({ detail }: { detail: Detail }) {
 
 export function SystemDetail({ id }: { id: string }) {
   const t = useT();
+  const guard = useUnsaved((s) => s.guard);
   const coded = useCoded();
   const label = useLevelLabel();
   const [detail, setDetail] = useState<Detail | null>(null);
@@ -441,6 +470,7 @@ export function SystemDetail({ id }: { id: string }) {
     ) : (
       <>
         <ApprovalCard detail={detail} />
+        <Overdue detail={detail} />
         <dl className="facts">
           {(
             [
@@ -714,7 +744,7 @@ export function SystemDetail({ id }: { id: string }) {
             aria-selected={tab === name}
             aria-controls={`panel-${name}`}
             tabIndex={tab === name ? 0 : -1}
-            onClick={() => setTab(name)}
+            onClick={() => guard(() => setTab(name))}
             onKeyDown={onTabKey}
           >
             {t(`system.tab.${name}`)}
