@@ -1384,4 +1384,9 @@ export const da: Messages = {
     'En formular på skærmen har ændringer, der ikke er gemt. Vil du forlade dem, eller blive og gemme?',
   'unsaved.leave': 'Forlad uden at gemme',
   'unsaved.stay': 'Bliv',
+  'settings.rekey.impact':
+    'Hele boksen og alle dokumentationsfiler krypteres igen under en ny nøgle. Den gamle adgangsfrase åbner intet i mappen, heller ikke de gemte generationer. Gem den nye gendannelsesnøgle, der vises bagefter.',
+  'settings.newRecoveryKey.impact':
+    'Boksen omkrypteres, og den nuværende gendannelsesnøgle holder op med at virke med det samme, også for de gemte generationer. Destruér enhver udskrift af den.',
+  'settings.newRecoveryKey.word': 'NY NØGLE',
 };

@@ -1389,6 +1389,11 @@ export const en = {
     'A form on this screen has changes that are not saved. Leave them, or stay and save?',
   'unsaved.leave': 'Leave without saving',
   'unsaved.stay': 'Stay',
+  'settings.rekey.impact':
+    'The whole vault and every evidence file are encrypted again under a new key. The old passphrase will open nothing in this folder, not even the kept generations. Keep the new recovery key shown afterwards.',
+  'settings.newRecoveryKey.impact':
+    'The vault is re-keyed and the present recovery key stops working at once, also for the kept generations. Destroy any printed copy of it.',
+  'settings.newRecoveryKey.word': 'NEW KEY',
 } as const;
 
 export type MessageKey = keyof typeof en;

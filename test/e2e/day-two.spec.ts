@@ -102,6 +102,18 @@ test('correct and retire in the register, close a record with its outcome and op
   await page.getByRole('button', { name: 'Overskredet eller forfalder inden 30 dage' }).click();
   await expect(page.getByTestId('records-count')).toHaveText(`${due - 1} registreringer`);
 
+  // A renewed clearance: the person is no longer flagged as expired.
+  await page.getByRole('link', { name: 'Personer' }).click();
+  const expired = page.getByTestId('person-row').filter({ hasText: 'udløbet' }).first();
+  const person = (await expired.locator('td').first().textContent()) ?? '';
+  await expired.getByRole('button', { name: 'Redigér' }).click();
+  const personForm = page.getByRole('form', { name: 'Redigér person og sikkerhedsgodkendelse' });
+  await personForm.getByLabel('Sikkerhedsgodkendelsen udløber').fill('2030-06-30');
+  await personForm.getByRole('button', { name: 'Gem ændringer' }).click();
+  const renewed = page.getByTestId('person-row').filter({ hasText: person });
+  await expect(renewed).toContainText('2030-06-30');
+  await expect(renewed).not.toContainText('udløbet');
+
   // The approval policy the guards apply is shown, in Danish.
   await page.getByRole('link', { name: 'Indstillinger' }).click();
   await expect(page.getByTestId('policy')).toContainText(

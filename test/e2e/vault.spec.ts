@@ -143,6 +143,12 @@ test('change the passphrase: the vault is re-keyed, the new recovery key survive
   await form.getByLabel('Ny adgangsfrase', { exact: true }).fill('fjeld-lanterne-ørred-onsdag');
   await form.getByLabel('Gentag adgangsfrasen').fill('fjeld-lanterne-ørred-onsdag');
   await form.getByRole('button', { name: 'Skift adgangsfrase' }).click();
+  // Re-keying asks first, saying what it does to the old passphrase.
+  await expect(page.getByRole('alertdialog')).toContainText('Den gamle adgangsfrase åbner intet');
+  await page
+    .getByRole('alertdialog')
+    .getByRole('button', { name: 'Ja, Skift adgangsfrase' })
+    .click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(
     'Boksen har fået nye nøgler: din nye gendannelsesnøgle',
   );

@@ -3,6 +3,7 @@ import type { ErrorCode } from '../../../shared/errors';
 import type { ResponseOf } from '../../../shared/contract';
 import { errorMessage, LANGUAGES, type Language, type MessageKey } from '../../../shared/i18n';
 import { call, callRaw } from '../api';
+import { ConfirmButton } from '../components/Confirm';
 import { Field } from '../components/Field';
 import { NewPassphrase, newPassphraseReady } from '../components/NewPassphrase';
 import { useFormat } from '../format';
@@ -100,8 +101,8 @@ function ChangePassphrase() {
   const [error, setError] = useState<ErrorCode | null>(null);
   const [busy, setBusy] = useState(false);
   const progress = useRekeyProgress();
-  async function submit(event: FormEvent) {
-    event.preventDefault();
+  async function submit(event?: FormEvent) {
+    event?.preventDefault();
     setError(null);
     setBusy(true);
     const r = await callRaw('vault:changePassphrase', { current, next });
@@ -149,9 +150,12 @@ function ChangePassphrase() {
           aria-label={t('settings.rekey.progress')}
         />
       ) : null}
-      <button type="submit" disabled={busy || !current || !newPassphraseReady(next, repeat)}>
-        {t('settings.changePassphrase')}
-      </button>
+      <ConfirmButton
+        label={t('settings.changePassphrase')}
+        disabled={busy || !current || !newPassphraseReady(next, repeat)}
+        impact={<p>{t('settings.rekey.impact')}</p>}
+        onConfirm={() => submit()}
+      />
     </form>
   );
 }
@@ -165,21 +169,23 @@ function NewRecoveryKey() {
   const [error, setError] = useState<ErrorCode | null>(null);
   const [busy, setBusy] = useState(false);
   const progress = useRekeyProgress();
+  const issue = () => {
+    setError(null);
+    setBusy(true);
+    return callRaw('vault:newRecoveryKey', { current }).then((r) => {
+      setBusy(false);
+      setCurrent('');
+      if (r.ok) {
+        applyStatus(r.value);
+      } else {
+        setError(r.error.code);
+      }
+    });
+  };
   return (
     <form
       onSubmit={(e) => {
         e.preventDefault();
-        setError(null);
-        setBusy(true);
-        void callRaw('vault:newRecoveryKey', { current }).then((r) => {
-          setBusy(false);
-          setCurrent('');
-          if (r.ok) {
-            applyStatus(r.value);
-          } else {
-            setError(r.error.code);
-          }
-        });
       }}
       className="field-group"
       aria-label={t('settings.newRecoveryKey')}
@@ -205,9 +211,13 @@ function NewRecoveryKey() {
           aria-label={t('settings.rekey.progress')}
         />
       ) : null}
-      <button type="submit" disabled={busy || !current}>
-        {t('settings.newRecoveryKey')}
-      </button>
+      <ConfirmButton
+        label={t('settings.newRecoveryKey')}
+        disabled={busy || !current}
+        typed={t('settings.newRecoveryKey.word')}
+        impact={<p>{t('settings.newRecoveryKey.impact')}</p>}
+        onConfirm={issue}
+      />
     </form>
   );
 }
