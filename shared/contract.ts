@@ -203,6 +203,18 @@ const Nullable = z.string().nullable();
 const Uuid = z.string().uuid();
 const Retired = z.object({ includeRetired: z.boolean().optional() }).strict();
 
+/** A site as lists and the system page show it. */
+const SiteRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  address: z.string(),
+  areaClass: z.string(),
+  maxLevel: z.string(),
+  tempestZone: z.string(),
+  lastInspection: Nullable,
+  nextInspection: Nullable,
+});
+
 export const SystemDetailSchema = z.object({
   system: z.object({
     id: z.string(),
@@ -219,18 +231,7 @@ export const SystemDetailSchema = z.object({
     boundary: z.string(),
     nextReview: Nullable,
   }),
-  sites: z.array(
-    z.object({
-      id: z.string(),
-      name: z.string(),
-      address: z.string(),
-      areaClass: z.string(),
-      maxLevel: z.string(),
-      tempestZone: z.string(),
-      lastInspection: Nullable,
-      nextInspection: Nullable,
-    }),
-  ),
+  sites: z.array(SiteRow),
   components: z.array(
     z.object({
       id: z.string(),
@@ -808,19 +809,7 @@ export const contract = {
     Retired,
     z
       .object({
-        sites: z.array(
-          z.object({
-            id: z.string(),
-            name: z.string(),
-            address: z.string(),
-            areaClass: z.string(),
-            maxLevel: z.string(),
-            tempestZone: z.string(),
-            lastInspection: Nullable,
-            nextInspection: Nullable,
-            retiredAt: Nullable,
-          }),
-        ),
+        sites: z.array(SiteRow.extend({ retiredAt: Nullable })),
       })
       .strict(),
   ),

@@ -93,6 +93,14 @@ export function findingEvent(
   );
 }
 
+/** The owner's part of the blockers: what the completeness check still misses. */
+function missingOf(found: { requirementId: string; problem: Blocker }[]): string[] {
+  return found.flatMap((b) => {
+    const text = MISSING_TEXT[b.problem];
+    return text ? [`${b.requirementId}: ${text}`] : [];
+  });
+}
+
 export const WORKBENCH = 'Accreditation Workbench';
 
 /** A state change and its line in the case's history, inside the caller's vault change. */
@@ -363,9 +371,7 @@ export class CaseService {
 
   /** What the completeness check still misses, item by item. */
   missing(caseId: string): string[] {
-    return this.blockers(caseId)
-      .filter((b) => b.problem !== 'no_verdict' && b.problem !== 'no_cover')
-      .map((b) => `${b.requirementId}: ${MISSING_TEXT[b.problem]}`);
+    return missingOf(this.blockers(caseId, []));
   }
 
   /**
@@ -425,11 +431,13 @@ export class CaseService {
       "SELECT valid_to FROM decisions WHERE case_id = ? AND status = 'issued' AND valid_to IS NOT NULL ORDER BY created_at DESC LIMIT 1",
       [caseId],
     )[0];
+    // One pass over the checklist serves the completeness check and the verdicts.
+    const checklist = this.blockers(caseId, []);
     return {
       role: this.vault().actor.role,
       reason,
-      missing: this.missing(caseId),
-      withoutVerdict: this.blockers(caseId, [])
+      missing: missingOf(checklist),
+      withoutVerdict: checklist
         .filter((b) => b.problem === 'no_verdict')
         .map((b) => b.requirementId),
       openFindings,

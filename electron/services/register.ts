@@ -351,6 +351,20 @@ function writeRecordSystems(
   }
 }
 
+/** A site row as lists and the system page show it. */
+function siteOf(r: Record<string, SqlValue>) {
+  return {
+    id: str(r.id),
+    name: str(r.name),
+    address: str(r.address),
+    areaClass: str(r.area_class),
+    maxLevel: str(r.max_level),
+    tempestZone: str(r.tempest_zone),
+    lastInspection: opt(r.last_inspection),
+    nextInspection: opt(r.next_inspection),
+  };
+}
+
 export class RegisterService {
   constructor(private readonly vault: () => Vault) {}
 
@@ -732,16 +746,7 @@ export class RegisterService {
       `SELECT si.* FROM sites si WHERE si.retired_at IS NULL AND (si.id IN (SELECT site_id FROM system_sites WHERE system_id = ?)
          OR si.id IN (SELECT site_id FROM components WHERE system_id = ? AND site_id IS NOT NULL AND retired_at IS NULL)) ORDER BY si.name`,
       [id, id],
-    ).map((r) => ({
-      id: str(r.id),
-      name: str(r.name),
-      address: str(r.address),
-      areaClass: str(r.area_class),
-      maxLevel: str(r.max_level),
-      tempestZone: str(r.tempest_zone),
-      lastInspection: opt(r.last_inspection),
-      nextInspection: opt(r.next_inspection),
-    }));
+    ).map(siteOf);
     const components = rows(
       this.db,
       'SELECT * FROM components WHERE system_id = ? AND retired_at IS NULL ORDER BY kind, product',
@@ -1043,17 +1048,7 @@ export class RegisterService {
     return rows(
       this.db,
       `SELECT * FROM sites ${options.includeRetired ? '' : 'WHERE retired_at IS NULL'} ORDER BY name`,
-    ).map((r) => ({
-      id: str(r.id),
-      name: str(r.name),
-      address: str(r.address),
-      areaClass: str(r.area_class),
-      maxLevel: str(r.max_level),
-      tempestZone: str(r.tempest_zone),
-      lastInspection: opt(r.last_inspection),
-      nextInspection: opt(r.next_inspection),
-      retiredAt: opt(r.retired_at),
-    }));
+    ).map((r) => ({ ...siteOf(r), retiredAt: opt(r.retired_at) }));
   }
 
   private validateComponent(input: ReturnType<typeof ComponentInput.parse>): void {
