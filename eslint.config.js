@@ -1,4 +1,4 @@
-// Lint: type-aware rules (no floating promises), and the process boundaries of DESIGN.md §2
+// Lint: type-aware rules (no floating promises), and the process boundaries in docs/architecture.md
 // as restricted imports, so breaking them fails the build instead of relying on memory.
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
@@ -34,7 +34,7 @@ const nodeImports = [
 ];
 const electronImport = {
   group: ['electron', 'electron/*', 'electron-store'],
-  message: 'Only electron/main and electron/preload may import electron (DESIGN.md §2).',
+  message: 'Only electron/main and electron/preload may import electron (docs/architecture.md).',
 };
 
 export default tseslint.config(

@@ -1,5 +1,5 @@
 /**
- * The lifecycle of an accreditation case (DOMAIN.md §7.3) as a pure state machine: the states,
+ * The lifecycle of an accreditation case (docs/domain.md) as a pure state machine: the states,
  * the transitions between them, and the guards that refuse a transition with a reason the UI
  * can translate. The case service records every transition with who, when and why.
  */

@@ -1,5 +1,5 @@
 /**
- * The register's entities as the core and the UI exchange them (DOMAIN.md §7.2): inputs are
+ * The register's entities as the core and the UI exchange them (docs/domain.md): inputs are
  * zod schemas (what a form, an import or an IPC call may submit); rows are what lists return.
  * Level codes refer to the classification scheme in force; the services check them against it.
  */

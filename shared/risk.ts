@@ -1,5 +1,5 @@
 /**
- * Risk assessment arithmetic (DOMAIN.md §5): matrices as data, the level a likelihood and an
+ * Risk assessment arithmetic (docs/domain.md): matrices as data, the level a likelihood and an
  * impact give, the rescaling a change of matrix needs, the vault's acceptance criteria and who
  * may accept a residual risk. Pure: the risk service stores what these functions compute, the
  * UI and the CLI show it, and the tests pin it in tables.

@@ -3,7 +3,7 @@
  * The layout of every document: an A4 page per section (long tables continue on further pages),
  * with the marking, title, reference and version in a fixed header and the marking and
  * "page N of M" in a fixed footer. Explicit pages keep @react-pdf's layout close to linear on
- * long reports (STACK.md). Runs only inside the PDF worker process.
+ * long reports (docs/architecture.md). Runs only inside the PDF worker process.
  */
 import { Document, Font, Link, Page, Rect, StyleSheet, Svg, Text, View } from '@react-pdf/renderer';
 import type { ReactElement } from 'react';

@@ -1,6 +1,6 @@
 /**
  * The PDF worker: a separate process that lays out one document and hands back its bytes. The
- * layout engine can spin forever on some content (STACK.md), so it never runs in the main
+ * layout engine can spin forever on some content (docs/architecture.md), so it never runs in the main
  * process: the parent kills this process when its time is up. It runs as a Node child process
  * (CLI, preview, tests) or as an Electron utility process (the app, where the RunAsNode fuse is
  * off); only the way messages arrive differs.

@@ -23,7 +23,7 @@ export interface KdfLimits {
   ceiling: KdfParams;
 }
 
-/** 64 MiB, t=3, p=4 (DESIGN.md §4). */
+/** 64 MiB, t=3, p=4 (docs/architecture.md). */
 export const DEFAULT_KDF: KdfParams = { memoryKiB: 64 * 1024, iterations: 3, parallelism: 4 };
 
 /** OWASP's minimum for Argon2id (19 MiB, t=2, p=1): no weaker header is opened. */

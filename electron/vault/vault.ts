@@ -1,7 +1,7 @@
 /**
  * A vault folder: `vault.awb` (the container), `vault.awb.1…3` (previous generations),
  * `blobs/` (evidence, sealed one file each), `vault.lock`. This module owns the keys, the
- * open database and the atomic save (DESIGN.md §4):
+ * open database and the atomic save (docs/architecture.md):
  *
  *   no open transaction → export (pragmas re-applied) → on-disk fingerprint still ours
  *   (else EXTERNAL_CHANGE, nothing written) → seal → temp file in the folder, 0600, write,
@@ -574,7 +574,7 @@ export class Vault {
   }
 
   /**
-   * The atomic write of one image (DESIGN §4): fingerprint still ours, seal, temp file (0600,
+   * The atomic write of one image (docs/architecture.md): fingerprint still ours, seal, temp file (0600,
    * write, fsync, close), rotate the generations (unless re-keying, where the old file must
    * not become a generation), rename over the main file, fsync the folder.
    */

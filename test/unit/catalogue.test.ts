@@ -23,7 +23,7 @@ const baseline: Catalogue = parsed.catalogue;
 const scheme = new ClassificationScheme(defaultScheme());
 
 describe('baseline catalogue', () => {
-  it('has at least 70 requirements and covers every area of DOMAIN.md §6', () => {
+  it('has at least 70 requirements and covers every area of docs/domain.md', () => {
     expect(baseline.requirements.length).toBeGreaterThanOrEqual(70);
     const areas = new Set(baseline.requirements.map((r) => r.area));
     for (const area of [
