@@ -19,7 +19,7 @@ import type { Profile } from '../../shared/contract';
 import { AppError, isAppError, type ErrorCode } from '../../shared/errors';
 import { citedDossier } from '../../shared/dossier';
 import { isTrustRole } from '../../shared/exchange';
-import { errorMessage, previewLine, reasonMessage } from '../../shared/i18n';
+import { errorMessage, previewLine, reasonMessage, reasonText } from '../../shared/i18n';
 import { passphraseStrength } from '../../shared/passphrase';
 import { combinedImpact } from '../../shared/risk';
 import { createServices, type VaultServices } from '../services';
@@ -366,7 +366,8 @@ async function casesCommand(io: CliIo, argv: string[]): Promise<Record<string, u
         evidence: i.evidence,
       })),
       next: c.next,
-      history: c.history,
+      // The reason as recorded, and in words (a step the workbench took by itself is coded).
+      history: c.history.map((h) => ({ ...h, reasonText: reasonText('en', h.reason) })),
       findings: c.findings,
       evidence: c.evidence.map(({ address: _address, ...e }) => e),
       decision: decisionSummary(decisions.decision(c.id)),

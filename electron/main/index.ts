@@ -15,6 +15,7 @@ import type { HandlerContext } from '../ipc/context';
 import { installAppHardening, hardenSession } from './hardening';
 import { registerIpc } from './ipc';
 import { wireVaultLifecycle } from './lifecycle';
+import { applyLocale } from './locale';
 import { ElectronPreferences } from './preferences';
 import { registerAppScheme, serveRenderer } from './protocol';
 import { createMainWindow } from './window';
@@ -35,6 +36,8 @@ if (!app.requestSingleInstanceLock()) {
   app.enableSandbox();
   registerAppScheme();
   installAppHardening();
+  const prefs = new ElectronPreferences();
+  applyLocale(app.commandLine, prefs.get());
 
   let mainWindow: BrowserWindow | null = null;
 
@@ -58,7 +61,6 @@ if (!app.requestSingleInstanceLock()) {
         window.webContents.send(channel, payload);
       }
     };
-    const prefs = new ElectronPreferences();
     const vault = new VaultService({ config: PRODUCTION_CONFIG, prefs, emit });
     const uploads = new Uploads(() => vault.current());
     const services = createServices(

@@ -35,6 +35,7 @@ import {
 } from '../../shared/cases';
 import type { InfoDomain } from '../../shared/classification';
 import { AppError } from '../../shared/errors';
+import { systemReason } from '../../shared/i18n';
 import { addMonths } from '../../shared/risk';
 import {
   canTransition,
@@ -723,7 +724,7 @@ export class CaseService {
       "SELECT id, state FROM cases WHERE system_id = ? AND id <> ? AND state IN ('in_force', 'reaccreditation_due', 'suspended')",
       [s(me.system_id), caseId],
     );
-    const reason = `Superseded by ${s(me.ref)}`;
+    const reason = systemReason('superseded', s(me.ref));
     for (const other of others) {
       const from = s(other.state) as CaseState;
       const ctx = {
@@ -781,10 +782,7 @@ export class CaseService {
       },
       (db) => {
         for (const d of due) {
-          const reason =
-            d.to === 'expired'
-              ? `Validity ended ${d.validTo}`
-              : `Validity ends ${d.validTo}: re-accreditation due`;
+          const reason = systemReason(d.to === 'expired' ? 'expired' : 'due', d.validTo);
           const ctx = { ...this.transitionContext(d.caseId, reason), role: 'accreditor' as const };
           if (canTransition(d.from, d.to, { ...ctx, today: now }).ok) {
             recordStep(db, d.caseId, d.from, d.to, { name: WORKBENCH, role: 'system', reason, at });

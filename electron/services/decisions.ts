@@ -15,7 +15,7 @@ import { DecisionInput, DocumentRequest, signaturesRequired } from '../../shared
 import type { DocumentSpec, Section } from '../../shared/documents';
 import { DOSSIER_FORMAT, DOSSIER_KEYWORD, type DossierSnapshot } from '../../shared/dossier';
 import { AppError } from '../../shared/errors';
-import { translate, type Language, type MessageKey } from '../../shared/i18n';
+import { formatDay, translate, type Language, type MessageKey } from '../../shared/i18n';
 import {
   APPROVING,
   canTransition,
@@ -106,7 +106,7 @@ export class DecisionService {
         version: '1',
         pageLabel: t('doc.page'),
         issuer: `${this.vault().actor.organisation}`,
-        date: today(),
+        date: formatDay(language, today()),
       },
     };
   }
@@ -294,7 +294,7 @@ export class DecisionService {
           level(r.inherentLevel),
           translate(language, `treatment.${r.treatment}` as MessageKey),
           level(r.residualLevel),
-          `${translate(language, `acceptance.${r.acceptance.status}` as MessageKey)}${r.acceptance.expiresOn ? ` ${r.acceptance.expiresOn}` : ''}`,
+          `${translate(language, `acceptance.${r.acceptance.status}` as MessageKey)}${r.acceptance.expiresOn ? ` ${formatDay(language, r.acceptance.expiresOn)}` : ''}`,
         ]),
       },
     ];
@@ -330,7 +330,7 @@ export class DecisionService {
         translate(language, `severity.${f.severity}` as MessageKey),
         f.title,
         f.owner,
-        f.dueDate ?? '-',
+        formatDay(language, f.dueDate, '-'),
         translate(language, `findingStatus.${f.status}` as MessageKey),
       ]);
     const findingColumns = [
@@ -350,7 +350,7 @@ export class DecisionService {
       version: sha256.slice(0, 12),
       pageLabel: t('doc.page'),
       issuer: this.vault().actor.organisation,
-      date: today(),
+      date: formatDay(language, today()),
       keywords: [`${DOSSIER_KEYWORD}${sha256}`],
       sections: [
         {
@@ -456,9 +456,9 @@ export class DecisionService {
             r.ref,
             `${r.threatEvent} (${r.scope})`,
             level(r.residualLevel),
-            `${r.acceptance.by ?? ''} ${r.acceptance.on ?? ''}`,
+            `${r.acceptance.by ?? ''} ${formatDay(language, r.acceptance.on, '')}`,
             r.acceptance.justification ?? '',
-            r.acceptance.expiresOn ?? '',
+            formatDay(language, r.acceptance.expiresOn, ''),
           ]),
         },
         {
@@ -492,7 +492,7 @@ export class DecisionService {
       version: '1',
       pageLabel: t('doc.page'),
       issuer: this.vault().actor.organisation,
-      date: today(),
+      date: formatDay(language, today()),
       sections: [
         {
           type: 'table',
@@ -508,7 +508,7 @@ export class DecisionService {
             translate(language, `recordType.${r.type}` as MessageKey),
             r.title,
             r.counterpart,
-            r.followUpDue ?? '-',
+            formatDay(language, r.followUpDue, '-'),
             translate(language, `recordStatus.${r.status}` as MessageKey),
           ]),
         },
@@ -642,7 +642,12 @@ export class DecisionService {
               t('doc.interconnections'),
               interconnections.map((i) => `${i.peer} (${i.domain})`).join(', ') || '-',
             ],
-            [t('doc.validity'), validTo ? `${input.validFrom ?? today()} - ${validTo}` : '-'],
+            [
+              t('doc.validity'),
+              validTo
+                ? `${formatDay(language, input.validFrom ?? today())} - ${formatDay(language, validTo)}`
+                : '-',
+            ],
             [t('doc.dossierHash'), grouped(snapshot)],
             [t('doc.auditAnchor'), this.anchorText(language)],
           ],
@@ -653,7 +658,11 @@ export class DecisionService {
           heading: t('doc.conditions'),
           columns: ['#', t('doc.col.title'), t('doc.col.due')],
           widths: [6, 74, 20],
-          rows: conditions.map((c, i) => [String(i + 1), c.text, c.dueDate ?? '-']),
+          rows: conditions.map((c, i) => [
+            String(i + 1),
+            c.text,
+            formatDay(language, c.dueDate, '-'),
+          ]),
         },
         {
           type: 'table',
@@ -669,7 +678,7 @@ export class DecisionService {
             r.ref,
             `${r.threatEvent} (${r.scope})`,
             this.levelName(r.residualLevel, language),
-            r.acceptance.expiresOn ?? '-',
+            formatDay(language, r.acceptance.expiresOn, '-'),
           ]),
         },
         { type: 'paragraphs', paragraphs: [t('doc.decision.closing')] },

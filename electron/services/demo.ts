@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InfoDomain } from '../../shared/classification';
+import { translate } from '../../shared/i18n';
 import type { CaseState } from '../../shared/lifecycle';
 import { addMonths, type RiskInput } from '../../shared/risk';
 import type { Vault } from '../vault/vault';
@@ -552,7 +553,8 @@ export async function seedDemo(
     const due = [-20, -3, 5, 12, 25, 45, 90, 200][i % 8] ?? 30;
     await register.createRecord({
       type,
-      title: `${type.replace(/_/g, ' ')} ${i + 1}: ${SYSTEMS[i % SYSTEMS.length]?.[1] ?? ''}`,
+      // The demo is a Danish authority's register: its titles are written in Danish.
+      title: `${translate('da', `recordType.${type}`)} ${i + 1}: ${SYSTEMS[i % SYSTEMS.length]?.[1] ?? ''}`,
       counterpart: COUNTERPARTS[i % COUNTERPARTS.length] ?? 'Other',
       theirRef: `EXT-${2026}-${String(100 + i)}`,
       ourRef: `DK-AKK-${String(1000 + i)}`,
@@ -634,7 +636,11 @@ export async function seedDemoCases(
       if (state === 'decision_pending') {
         await judgeAll(cases, caseId);
       }
-      await cases.transition(caseId, state, `Demo: moved to ${state.replace(/_/g, ' ')}`);
+      await cases.transition(
+        caseId,
+        state,
+        `Demo: flyttet til ${translate('da', `state.${state}`).toLowerCase()}`,
+      );
     }
   };
 
@@ -1037,7 +1043,7 @@ export async function seedDemoLifecycle(services: VaultServices): Promise<{ life
       if (to === 'decision_pending') {
         await judgeAll(cases, caseId);
       }
-      await cases.transition(caseId, to, `Demo: ${to.replace(/_/g, ' ')}`);
+      await cases.transition(caseId, to, `Demo: ${translate('da', `state.${to}`).toLowerCase()}`);
     }
     await decisions.issueDecision(caseId, {
       type,

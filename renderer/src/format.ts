@@ -4,7 +4,7 @@
  * instead of ids. Nothing here shows a raw key: an unknown action or field says so in words.
  */
 import { useMemo } from 'react';
-import { messageKeys, type MessageKey } from '../../shared/i18n';
+import { formatDay, LOCALES, messageKeys, type MessageKey } from '../../shared/i18n';
 import type { InfoDomain } from '../../shared/classification';
 import { useT } from './i18n';
 import { useLevelLabel } from './stores/register';
@@ -35,24 +35,17 @@ const VALUE_TABLES: Record<string, string[]> = {
 export function useFormat() {
   const language = useLanguage();
   return useMemo(() => {
-    const locale = language === 'da' ? 'da-DK' : 'en-GB';
-    const dayFormat = new Intl.DateTimeFormat(locale, {
-      day: 'numeric',
-      month: 'numeric',
-      year: 'numeric',
-      timeZone: 'UTC',
-    });
+    const locale = LOCALES[language];
     const timeFormat = new Intl.DateTimeFormat(locale, {
       day: 'numeric',
-      month: 'numeric',
+      month: language === 'da' ? 'numeric' : 'short',
       year: 'numeric',
       hour: '2-digit',
       minute: '2-digit',
     });
     return {
       /** A calendar day (YYYY-MM-DD) in the UI language. */
-      day: (iso: string | null | undefined) =>
-        iso && DAY.test(iso) ? dayFormat.format(new Date(`${iso}T00:00:00Z`)) : (iso ?? '—'),
+      day: (iso: string | null | undefined) => formatDay(language, iso),
       /** An instant (ISO 8601) in local time, in the UI language. */
       time: (iso: string | null | undefined) => (iso ? timeFormat.format(new Date(iso)) : '—'),
       number: (n: number) => n.toLocaleString(locale),

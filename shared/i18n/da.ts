@@ -1389,4 +1389,8 @@ export const da: Messages = {
   'settings.newRecoveryKey.impact':
     'Boksen omkrypteres, og den nuværende gendannelsesnøgle holder op med at virke med det samme, også for de gemte generationer. Destruér enhver udskrift af den.',
   'settings.newRecoveryKey.word': 'NY NØGLE',
+  'step.expired': 'Gyldigheden udløb {value}',
+  'step.due': 'Gyldigheden udløber {value}: genakkreditering forfalder',
+  'step.superseded': 'Afløst af {value}',
+  'list.showMore': 'Vis {n} flere ({shown} af {total} vist)',
 };

@@ -1394,6 +1394,10 @@ export const en = {
   'settings.newRecoveryKey.impact':
     'The vault is re-keyed and the present recovery key stops working at once, also for the kept generations. Destroy any printed copy of it.',
   'settings.newRecoveryKey.word': 'NEW KEY',
+  'step.expired': 'Validity ended {value}',
+  'step.due': 'Validity ends {value}: re-accreditation due',
+  'step.superseded': 'Superseded by {value}',
+  'list.showMore': 'Show {n} more ({shown} of {total} shown)',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -22,9 +22,67 @@ export function translate(
   if (!params) {
     return text;
   }
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.hasOwn(params, name) ? String(params[name]) : whole,
-  );
+  // A day or a number given to a message reads as the message's language writes it.
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    if (!Object.hasOwn(params, name)) {
+      return whole;
+    }
+    const value = params[name];
+    return typeof value === 'number'
+      ? value.toLocaleString(LOCALES[language])
+      : formatDay(language, String(value));
+  });
+}
+
+/** The locale each UI language writes dates and numbers in (and native controls follow). */
+export const LOCALES: Record<Language, string> = { da: 'da-DK', en: 'en-GB' };
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_FORMATS: Record<Language, Intl.DateTimeFormat> = {
+  // 1.12.2026: how a Danish reader writes a day.
+  da: new Intl.DateTimeFormat(LOCALES.da, {
+    day: 'numeric',
+    month: 'numeric',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }),
+  // 1 Dec 2026: unambiguous to British and American readers alike (never 12/1/2026).
+  en: new Intl.DateTimeFormat(LOCALES.en, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }),
+};
+
+/**
+ * A calendar day (YYYY-MM-DD) as a reader of `language` writes it. Stored and hashed data keep
+ * ISO 8601; this is for screens and documents only. Anything that is not a day passes through.
+ */
+export function formatDay(language: Language, iso: string | null | undefined, none = '—'): string {
+  if (!iso) {
+    return none;
+  }
+  return DAY.test(iso) ? DAY_FORMATS[language].format(new Date(`${iso}T00:00:00Z`)) : iso;
+}
+
+/** The steps the workbench takes by itself, recorded with a coded reason and read in words. */
+export const SYSTEM_STEPS = ['expired', 'due', 'superseded'] as const;
+export type SystemStep = (typeof SYSTEM_STEPS)[number];
+
+/** The reason the workbench records for a step of its own: `step.<kind>|<value>`. */
+export function systemReason(step: SystemStep, value: string): string {
+  return `step.${step}|${value}`;
+}
+
+/** A step's reason in words: a coded reason of the workbench translated, a person's text as is. */
+export function reasonText(language: Language, reason: string | null | undefined): string {
+  const coded = /^step\.(\w+)\|(.*)$/.exec(reason ?? '');
+  const step = coded?.[1] as SystemStep | undefined;
+  if (!coded || !step || !SYSTEM_STEPS.includes(step)) {
+    return reason ?? '';
+  }
+  return translate(language, `step.${step}`, { value: coded[2] ?? '' });
 }
 
 export function errorMessage(language: Language, code: ErrorCode): string {

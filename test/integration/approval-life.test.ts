@@ -10,6 +10,7 @@ import { createServices, type VaultServices } from '../../electron/services';
 import { today } from '../../electron/services/register';
 import { Vault } from '../../electron/vault/vault';
 import { addMonths } from '../../shared/risk';
+import { systemReason } from '../../shared/i18n';
 import { tempFolder } from '../helpers/context';
 import { answerAll, judgeAll } from '../helpers/parties';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
@@ -151,7 +152,7 @@ describe('after the first approval', () => {
       from: 'in_force',
       to: 'closed',
       role: 'system',
-      reason: `Superseded by ${services.cases.getCase(second).ref}`,
+      reason: systemReason('superseded', services.cases.getCase(second).ref),
     });
     // Nothing else may close an approval still in force.
     const third = await approved(await newSystem('LIFE-3B'));

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../shared/errors';
 import { PACKAGE_REASONS } from '../../shared/exchange';
-import { errorMessage, messageKeys, translate } from '../../shared/i18n';
+import {
+  errorMessage,
+  formatDay,
+  messageKeys,
+  reasonText,
+  systemReason,
+  translate,
+} from '../../shared/i18n';
 import { da } from '../../shared/i18n/da';
 import { en } from '../../shared/i18n/en';
 
@@ -35,5 +42,39 @@ describe('translations', () => {
   it('navigation labels are actually translated', () => {
     expect(translate('da', 'nav.systems')).toBe('Systemer');
     expect(translate('en', 'nav.systems')).toBe('Systems');
+  });
+
+  it('a day reads as each language writes it; anything else passes through', () => {
+    expect(formatDay('da', '2026-12-01')).toBe('1.12.2026');
+    expect(formatDay('en', '2026-12-01')).toBe('1 Dec 2026');
+    expect(formatDay('da', '2027-01-31')).toBe('31.1.2027');
+    expect(formatDay('da', null)).toBe('—');
+    expect(formatDay('en', undefined, '-')).toBe('-');
+    expect(formatDay('da', 'NS-2026-12')).toBe('NS-2026-12');
+    // Days given to a message are written the message's way; other values are left alone.
+    expect(
+      translate('da', 'risk.acceptedBy', { by: 'Anne', on: '2026-03-09', until: '2027-03-09' }),
+    ).toContain('9.3.2026');
+    expect(translate('en', 'step.superseded', { value: 'CASE-7' })).toBe('Superseded by CASE-7');
+    // So is a number: 10.000 in Danish, 10,000 in English.
+    expect(translate('da', 'list.showMore', { n: 200, shown: 200, total: 10000 })).toBe(
+      'Vis 200 flere (200 af 10.000 vist)',
+    );
+    expect(translate('en', 'list.showMore', { n: 5, shown: 400, total: 1405 })).toBe(
+      'Show 5 more (400 of 1,405 shown)',
+    );
+  });
+
+  it('a step the workbench took by itself is coded, and read in words; a person’s reason as is', () => {
+    const coded = systemReason('expired', '2027-06-02');
+    expect(reasonText('da', coded)).toBe('Gyldigheden udløb 2.6.2027');
+    expect(reasonText('en', coded)).toBe('Validity ended 2 Jun 2027');
+    expect(reasonText('en', systemReason('due', '2027-06-02'))).toBe(
+      'Validity ends 2 Jun 2027: re-accreditation due',
+    );
+    expect(reasonText('da', systemReason('superseded', 'CASE-2'))).toBe('Afløst af CASE-2');
+    expect(reasonText('da', 'Meddelt ejeren')).toBe('Meddelt ejeren');
+    expect(reasonText('da', 'step.unknown|x')).toBe('step.unknown|x');
+    expect(reasonText('da', null)).toBe('');
   });
 });

@@ -263,3 +263,19 @@ describe('PDF layout in a utility process', () => {
     });
   });
 });
+
+describe('the locale of native controls', () => {
+  it('follows the chosen language: a Danish date field reads day.month.year', async () => {
+    const { applyLocale } = await import('../../electron/main/locale');
+    const switches: [string, string][] = [];
+    const commandLine = {
+      appendSwitch: (name: string, value: string) => switches.push([name, value]),
+    };
+    applyLocale(commandLine, { language: 'da' });
+    applyLocale(commandLine, { language: 'en' });
+    expect(switches).toEqual([
+      ['lang', 'da-DK'],
+      ['lang', 'en-GB'],
+    ]);
+  });
+});

@@ -2,12 +2,12 @@
  * A form described by its fields: labelled inputs, the core's validation issues shown on the
  * field they name, a general error otherwise. Used for the register's small "add" forms.
  */
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { ErrorInfo } from '../../../shared/result';
 import { errorMessage } from '../../../shared/i18n';
 import { useIssues, useT } from '../i18n';
 import { useLanguage } from '../stores/preferences';
-import { useUnsaved } from '../stores/unsaved';
+import { useUnsavedForm } from '../stores/unsaved';
 import { Field, SelectField } from './Field';
 
 export type FieldSpec =
@@ -47,11 +47,7 @@ export function EntityForm({
   const [values, setValues] = useState<Values>(initial);
   // What the form held when it opened or was last saved: anything else is unsaved.
   const [baseline, setBaseline] = useState<Values>(initial);
-  const formId = useId();
-  const mark = useUnsaved((s) => s.mark);
-  const dirty = JSON.stringify(values) !== JSON.stringify(baseline);
-  useEffect(() => mark(formId, dirty), [mark, formId, dirty]);
-  useEffect(() => () => mark(formId, false), [mark, formId]);
+  useUnsavedForm(values, baseline);
   const [issues, setIssues] = useState<Record<string, string>>({});
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [done, setDone] = useState(false);

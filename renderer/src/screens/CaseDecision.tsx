@@ -23,6 +23,7 @@ import { pdfUrl } from '../pdf';
 import { useLanguage } from '../stores/preferences';
 import { useVault } from '../stores/vault';
 import { grouped, useIdentities, VerificationResult } from './Signing';
+import { useUnsavedForm } from '../stores/unsaved';
 
 type Decision = ResponseOf<'decisions:get'>;
 type Verification = ResponseOf<'documents:verify'>;
@@ -50,6 +51,10 @@ function Disposal({ detail, onChanged }: { detail: CaseDetail; onChanged: () => 
   });
   const [issues, setIssues] = useState<Record<string, string>>({});
   const [version, setVersion] = useState(0);
+  const clean = useUnsavedForm(
+    { verifiedBy: form.verifiedBy, method: form.method },
+    { verifiedBy: '', method: '' },
+  );
   useEffect(() => {
     void call('cases:disposal', { id: detail.id }).then((r) => setRecorded(r?.disposal ?? null));
   }, [detail.id, version]);
@@ -79,6 +84,7 @@ function Disposal({ detail, onChanged }: { detail: CaseDetail; onChanged: () => 
         e.preventDefault();
         void callRaw('cases:recordDisposal', { caseId: detail.id, disposal: form }).then((r) => {
           if (r.ok) {
+            clean();
             setVersion((v) => v + 1);
             onChanged();
           } else {
@@ -143,6 +149,10 @@ function IssueForm({
   const onToken = identities.find((i) => i.id === chosen)?.kind === 'pkcs11';
   const approving = APPROVING.includes(type);
   const [draft, setDraft] = useState<Uint8Array | null>(null);
+  const clean = useUnsavedForm(
+    { validTo, conditions, reason },
+    { validTo: '', conditions: '', reason: '' },
+  );
   const payload = () => ({
     type,
     validTo: approving ? validTo || info.defaults[type] || null : null,
@@ -173,6 +183,7 @@ function IssueForm({
       setBusy(false);
       setPin('');
       if (r.ok) {
+        clean();
         onIssued();
         return;
       }
@@ -353,6 +364,7 @@ function CountersignForm({
   const [message, setMessage] = useState<string | null>(null);
   const chosen = identityId || identities[0]?.id || '';
   const onToken = identities.find((i) => i.id === chosen)?.kind === 'pkcs11';
+  const clean = useUnsavedForm(reason, '');
   return (
     <form
       className="panel entity-form"
@@ -374,6 +386,7 @@ function CountersignForm({
           setBusy(false);
           setPin('');
           if (r.ok) {
+            clean();
             onSigned();
           } else {
             setMessage(errorMessage(language, r.error.code));
@@ -658,7 +671,7 @@ export function CaseDecision({ detail, onChanged }: { detail: CaseDetail; onChan
           <dl className="facts">
             <div className="facts__row">
               <dt>{t('decision.validity')}</dt>
-              <dd>{d.validTo ? `${d.validFrom ?? ''} – ${d.validTo}` : '—'}</dd>
+              <dd>{d.validTo ? `${format.day(d.validFrom)} – ${format.day(d.validTo)}` : '—'}</dd>
             </div>
             <div className="facts__row">
               <dt>{t('decision.signedBy')}</dt>

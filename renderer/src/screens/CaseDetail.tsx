@@ -13,7 +13,7 @@ import {
   VERDICTS,
 } from '../../../shared/cases';
 import type { CaseDetail as Detail } from '../../../shared/contract';
-import { errorMessage, type MessageKey } from '../../../shared/i18n';
+import { errorMessage, reasonText, type MessageKey } from '../../../shared/i18n';
 import type { CaseState } from '../../../shared/lifecycle';
 import { ConfirmButton } from '../components/Confirm';
 import { call, callRaw } from '../api';
@@ -30,6 +30,7 @@ import { useOnScreen } from '../stores/register';
 import { useUnsaved } from '../stores/unsaved';
 import { useVault } from '../stores/vault';
 import { uploadFile } from '../upload';
+import { useUnsavedForm } from '../stores/unsaved';
 
 type Item = Detail['items'][number];
 type Status = (typeof ITEM_STATUSES)[number];
@@ -373,19 +374,18 @@ function Checklist({
   );
 }
 
+/** The evidence form as it opens: nothing typed yet. */
+const NO_META = { type: 'ssrs', title: '', version: '', author: '', effectiveDate: '' };
+
 function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void }) {
   const t = useT();
+  const format = useFormat();
   const coded = useCoded();
   const [preview, setPreview] = useState<{ id: string; name: string } | null>(null);
   const accreditor = useVault((s) => s.status?.profile?.role === 'accreditor');
-  const [meta, setMeta] = useState({
-    type: 'ssrs',
-    title: '',
-    version: '',
-    author: '',
-    effectiveDate: '',
-  });
+  const [meta, setMeta] = useState(NO_META);
   const [file, setFile] = useState<File | null>(null);
+  const clean = useUnsavedForm({ meta, file: file?.name ?? null }, { meta: NO_META, file: null });
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   async function submit() {
@@ -412,7 +412,9 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
       },
     });
     if (r.ok) {
+      clean();
       setFile(null);
+      setMeta(NO_META);
       onChanged();
     } else {
       setError(r.error.code);
@@ -440,7 +442,7 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
               <td>{coded('evidenceType', e.type)}</td>
               <td>{e.title}</td>
               <td>{e.version}</td>
-              <td>{e.effectiveDate ?? '—'}</td>
+              <td>{format.day(e.effectiveDate)}</td>
               <td>
                 {e.fileName} ({Math.ceil(e.size / 1024)} KiB){' '}
                 <button
@@ -562,7 +564,7 @@ function Findings({ detail, onChanged }: { detail: Detail; onChanged: () => void
             <strong>{t(`findingKind.${f.kind}` as MessageKey)}</strong> ·{' '}
             <strong>{t(`severity.${f.severity}`)}</strong>{' '}
             {f.requirementId ? <span className="mono">{f.requirementId}</span> : null} {f.title}
-            {f.dueDate ? ` — ${t('findings.due')} ${f.dueDate}` : ''}
+            {f.dueDate ? ` — ${t('findings.due')} ${format.day(f.dueDate)}` : ''}
             {f.owner ? ` — ${t('findings.ownerIs', { owner: f.owner })}` : ''}
             <details className="help" data-testid="finding-history">
               <summary>{t('findings.history', { n: f.history.length })}</summary>
@@ -707,6 +709,7 @@ export function CaseDetail({ id }: { id: string }) {
   const t = useT();
   const guard = useUnsaved((s) => s.guard);
   const format = useFormat();
+  const language = useLanguage();
   const [detail, setDetail] = useState<Detail | null>(null);
   const [tab, setTab] = useState<(typeof TABS)[number]>('checklist');
   const [focus, setFocus] = useState<{ id: string; n: number } | null>(null);
@@ -763,7 +766,7 @@ export function CaseDetail({ id }: { id: string }) {
             type="button"
             aria-selected={tab === name}
             className={tab === name ? 'tab tab--active' : 'tab'}
-            onClick={() => guard(() => setTab(name))}
+            onClick={() => name !== tab && guard(() => setTab(name))}
             id={`case-tab-${name}`}
             aria-controls={`case-panel-${name}`}
           >
@@ -800,7 +803,7 @@ export function CaseDetail({ id }: { id: string }) {
                   <td>
                     {t(`state.${h.from}` as MessageKey)} → {t(`state.${h.to}` as MessageKey)}
                   </td>
-                  <td>{h.reason}</td>
+                  <td>{reasonText(language, h.reason)}</td>
                 </tr>
               ))}
             </tbody>

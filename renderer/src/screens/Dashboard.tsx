@@ -12,6 +12,7 @@ import { hrefFor } from '../router';
 import { useLanguage } from '../stores/preferences';
 import { useLevelLabel, useOnScreen } from '../stores/register';
 import { useRisks } from '../stores/risks';
+import { useFormat } from '../format';
 
 function Card({
   id,
@@ -45,6 +46,7 @@ const FIRST_RUN_LINKS = {
 
 export function Dashboard() {
   const t = useT();
+  const format = useFormat();
   const language = useLanguage();
   const levelLabel = useLevelLabel();
   const matrix = useRisks((s) => s.matrix);
@@ -169,7 +171,7 @@ export function Dashboard() {
             <li key={r.id}>
               <a href={hrefFor('records', r.id)}>{r.title}</a>{' '}
               <span className={r.overdue ? 'due due--late' : 'due'}>
-                {r.counterpart} · {r.due}
+                {r.counterpart} · {format.day(r.due)}
               </span>
             </li>
           ))}
@@ -181,7 +183,7 @@ export function Dashboard() {
             <li key={`${c.personId}${c.domain}${c.level}`}>
               <a href={hrefFor('people')}>{c.name}</a>{' '}
               <span className={c.expired ? 'due due--late' : 'due'}>
-                {levelLabel(c.level, c.domain)} · {c.expiresOn}
+                {levelLabel(c.level, c.domain)} · {format.day(c.expiresOn)}
               </span>
             </li>
           ))}

@@ -8,11 +8,13 @@ import { TableHead } from '../components/TableHead';
 import { useT } from '../i18n';
 import { useLevelLabel } from '../stores/register';
 import { PersonForm, RetireButton, type Existing } from './RegisterForms';
+import { useFormat } from '../format';
 
 type Person = z.infer<typeof PersonRowSchema>;
 
 export function People() {
   const t = useT();
+  const format = useFormat();
   const label = useLevelLabel();
   const [onlyExpiring, setOnlyExpiring] = useState(false);
   const [people, setPeople] = useState<Person[]>([]);
@@ -105,7 +107,7 @@ export function People() {
                   {p.clearances.map((c, i) => (
                     <div key={i}>
                       {label(c.level, c.domain)} ({t(`domain.${c.domain}`)}), {c.issuingBody} →{' '}
-                      {c.expiresOn}
+                      {format.day(c.expiresOn)}
                     </div>
                   ))}
                   {p.expired ? (
@@ -115,7 +117,7 @@ export function People() {
                     <strong className="badge badge--warn">{t('people.expiringSoon')}</strong>
                   ) : null}
                 </td>
-                <td>{p.briefedOn ?? '—'}</td>
+                <td>{format.day(p.briefedOn)}</td>
                 <td>
                   <span className="row-actions">
                     <button type="button" className="secondary" onClick={() => edit(p)}>

@@ -12,6 +12,8 @@ import { useIssues, useT } from '../i18n';
 import { hrefFor } from '../router';
 import { useLevelLabel } from '../stores/register';
 import { RecordForm } from './RecordForm';
+import { useFormat } from '../format';
+import { useUnsavedForm } from '../stores/unsaved';
 
 type Attachment = { address: string; name: string; sha256: string; size: number; addedAt: string };
 
@@ -21,10 +23,12 @@ function CloseRecord({ id, onDone }: { id: string; onDone: () => void }) {
   const [outcome, setOutcome] = useState('');
   const [closedOn, setClosedOn] = useState(new Date().toISOString().slice(0, 10));
   const [issues, setIssues] = useState<Record<string, string>>({});
+  const clean = useUnsavedForm(outcome, '');
   async function submit(event: FormEvent) {
     event.preventDefault();
     const r = await callRaw('records:close', { id, closing: { outcome, closedOn } });
     if (r.ok) {
+      clean();
       onDone();
     } else {
       setIssues(fieldIssues.byField(r.error));
@@ -60,6 +64,7 @@ function CloseRecord({ id, onDone }: { id: string; onDone: () => void }) {
 
 export function RecordDetail({ id }: { id: string }) {
   const t = useT();
+  const format = useFormat();
   const label = useLevelLabel();
   const [record, setRecord] = useState<RecordRow | null>(null);
   const [attachments, setAttachments] = useState<Attachment[]>([]);
@@ -87,11 +92,11 @@ export function RecordDetail({ id }: { id: string }) {
     [t('record.field.counterpart'), record.counterpart],
     [t('record.field.theirRef'), record.theirRef || '—'],
     [t('record.field.ourRef'), record.ourRef || '—'],
-    [t('record.field.sentOn'), record.sentOn ?? '—'],
-    [t('record.field.receivedOn'), record.receivedOn ?? '—'],
-    [t('record.field.validFrom'), record.validFrom ?? '—'],
-    [t('record.field.validTo'), record.validTo ?? '—'],
-    [t('record.field.followUpDue'), record.followUpDue ?? '—'],
+    [t('record.field.sentOn'), format.day(record.sentOn)],
+    [t('record.field.receivedOn'), format.day(record.receivedOn)],
+    [t('record.field.validFrom'), format.day(record.validFrom)],
+    [t('record.field.validTo'), format.day(record.validTo)],
+    [t('record.field.followUpDue'), format.day(record.followUpDue)],
     [
       t('record.field.marking'),
       record.markingLevel ? label(record.markingLevel, record.markingDomain ?? 'national') : '—',
@@ -148,7 +153,8 @@ export function RecordDetail({ id }: { id: string }) {
                   {a.name}
                 </button>{' '}
                 <span className="help mono">
-                  {(a.size / 1024).toFixed(1)} KiB · SHA-256 {a.sha256.slice(0, 16)}…
+                  {format.number(Math.round((a.size / 1024) * 10) / 10)} KiB · SHA-256{' '}
+                  {a.sha256.slice(0, 16)}…
                 </span>
               </li>
             ))}

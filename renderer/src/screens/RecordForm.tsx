@@ -1,5 +1,6 @@
 /** Register a security-authority record; the core's validation issues are shown on their fields. */
 import { useState, type FormEvent } from 'react';
+import { useUnsavedForm } from '../stores/unsaved';
 import { DOMAINS } from '../../../shared/classification';
 import {
   RECORD_STATUSES,
@@ -45,11 +46,13 @@ export function RecordForm({ onDone, existing }: { onDone: () => void; existing?
   const fieldIssues = useIssues();
   const label = useLevelLabel();
   const scheme = useRegister((s) => s.scheme);
-  const [draft, setDraft] = useState<Draft>(
+  const [opened] = useState<Draft>(() =>
     existing
       ? draftOf(existing)
       : { type: 'correspondence', title: '', counterpart: '', status: 'open' },
   );
+  const [draft, setDraft] = useState<Draft>(opened);
+  const clean = useUnsavedForm(draft, opened);
   const [issues, setIssues] = useState<Record<string, string>>({});
   const set = (key: string, value: string) => setDraft({ ...draft, [key]: value });
   const date = (key: string) => (
@@ -86,6 +89,7 @@ export function RecordForm({ onDone, existing }: { onDone: () => void; existing?
       ? await callRaw('register:update', { kind: 'record', id: existing.id, input: record })
       : await callRaw('records:create', record);
     if (result.ok) {
+      clean();
       onDone();
       return;
     }

@@ -15,9 +15,11 @@ import { useT } from '../i18n';
 import { hrefFor } from '../router';
 import { RecordForm } from './RecordForm';
 import { useLevelLabel, useOnScreen } from '../stores/register';
+import { useFormat } from '../format';
 
 export function Records() {
   const t = useT();
+  const format = useFormat();
   const label = useLevelLabel();
   const [view, setView] = useState<'all' | 'due'>('all');
   const [type, setType] = useState<RecordFilter['type']>();
@@ -140,7 +142,7 @@ export function Records() {
                   {r.theirRef || '—'} / {r.ourRef || '—'}
                 </td>
                 <td>
-                  {r.followUpDue ?? '—'}
+                  {format.day(r.followUpDue)}
                   {r.overdue ? (
                     <strong className="badge badge--danger"> {t('records.overdue')}</strong>
                   ) : null}

@@ -8,6 +8,7 @@ import { useLanguage } from '../stores/preferences';
 import { useRegister } from '../stores/register';
 import { OrganisationForm, ProductForm, RetireButton, type Existing } from './RegisterForms';
 import { FileButton } from '../components/FileButton';
+import { useFormat } from '../format';
 
 function CatalogueImport() {
   const t = useT();
@@ -87,6 +88,7 @@ function CatalogueImport() {
 
 export function ReferenceData() {
   const t = useT();
+  const format = useFormat();
   const fieldIssues = useIssues();
   const language = useLanguage();
   const scheme = useRegister((s) => s.scheme);
@@ -253,7 +255,7 @@ export function ReferenceData() {
           <li key={p.id} className="row-actions">
             {p.name} — {t(`productKind.${p.kind}` as 'productKind.crypto')}, {p.reference},{' '}
             {p.maxLevel}
-            {p.expiresOn ? ` → ${p.expiresOn}` : ''}
+            {p.expiresOn ? ` → ${format.day(p.expiresOn)}` : ''}
             <button
               type="button"
               className="secondary"

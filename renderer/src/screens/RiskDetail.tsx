@@ -19,6 +19,7 @@ import { useRisks } from '../stores/risks';
 import { useVault } from '../stores/vault';
 import { RiskForm } from './RiskForm';
 import { LevelBadge, useRiskChoices } from './Risks';
+import { useUnsavedForm } from '../stores/unsaved';
 
 type Detail = ResponseOf<'risks:get'>;
 
@@ -28,12 +29,14 @@ function today(): string {
 
 function Acceptance({ detail, onAccepted }: { detail: Detail; onAccepted: () => void }) {
   const t = useT();
+  const format = useFormat();
   const language = useLanguage();
   const role = useVault((s) => s.status?.profile?.role);
   const months = useRisks((s) => s.setup?.criteria?.maxAcceptanceMonths ?? 12);
   const [justification, setJustification] = useState('');
   const [expiresOn, setExpiresOn] = useState(() => addMonths(today(), Math.min(12, months)));
   const [message, setMessage] = useState<string | null>(null);
+  const clean = useUnsavedForm(justification, '');
   const { risk } = detail;
   const mayAccept =
     risk.authority === 'owner' || (risk.authority === 'accreditor' && role === 'accreditor');
@@ -67,6 +70,7 @@ function Acceptance({ detail, onAccepted }: { detail: Detail; onAccepted: () => 
               acceptance: { justification, expiresOn },
             }).then((r) => {
               if (r.ok) {
+                clean();
                 setJustification('');
                 setMessage(t('risk.accepted'));
                 onAccepted();
@@ -102,13 +106,13 @@ function Acceptance({ detail, onAccepted }: { detail: Detail; onAccepted: () => 
           <tbody>
             {detail.acceptances.map((a) => (
               <tr key={`${a.on}${a.by}${a.expiresOn}`}>
-                <td>{a.on}</td>
+                <td>{format.day(a.on)}</td>
                 <td>
                   {a.by} ({t(`authority.${a.authority as 'owner' | 'accreditor'}`)})
                 </td>
                 <td>{a.justification}</td>
                 <td>
-                  {t('risk.until')} {a.expiresOn}
+                  {t('risk.until')} {format.day(a.expiresOn)}
                 </td>
               </tr>
             ))}

@@ -12,6 +12,7 @@ import { callRaw } from '../api';
 import { Field, SelectField } from '../components/Field';
 import { useIssues, useT } from '../i18n';
 import { useLanguage } from '../stores/preferences';
+import { useUnsavedForm } from '../stores/unsaved';
 
 const IMPACTS = ['confidentiality', 'integrity', 'availability', 'authenticity'] as const;
 
@@ -64,7 +65,9 @@ export function RiskForm({
   const t = useT();
   const fieldIssues = useIssues();
   const language = useLanguage();
-  const [draft, setDraft] = useState<Draft>(() => draftOf(risk, initialSystem, initialCase));
+  const [opened] = useState<Draft>(() => draftOf(risk, initialSystem, initialCase));
+  const [draft, setDraft] = useState<Draft>(opened);
+  const clean = useUnsavedForm(draft, opened);
   const [issues, setIssues] = useState<Record<string, string>>({});
   const [error, setError] = useState<ErrorInfo | null>(null);
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) =>
@@ -116,6 +119,7 @@ export function RiskForm({
       ? await callRaw('risks:update', { id: risk.id, risk: input })
       : await callRaw('risks:create', input);
     if (result.ok) {
+      clean();
       setIssues({});
       setError(null);
       onSaved(risk ? risk.id : (result.value as { id: string }).id);

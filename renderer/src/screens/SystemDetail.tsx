@@ -404,6 +404,7 @@ function History({ detail }: { detail: Detail }) {
 
 export function SystemDetail({ id }: { id: string }) {
   const t = useT();
+  const format = useFormat();
   const guard = useUnsaved((s) => s.guard);
   const coded = useCoded();
   const label = useLevelLabel();
@@ -485,10 +486,10 @@ export function SystemDetail({ id }: { id: string }) {
                   .map((l) => `${t(`domain.${l.domain}`)}: ${label(l.level, l.domain)}`)
                   .join(' · '),
               ],
-              ['system.field.userCount', String(system.userCount)],
+              ['system.field.userCount', format.number(system.userCount)],
               ['system.field.minClearance', label(system.minClearance)],
               ['system.field.boundary', system.boundary],
-              ['system.field.nextReview', system.nextReview ?? '—'],
+              ['system.field.nextReview', format.day(system.nextReview)],
             ] as [MessageKey, string][]
           ).map(([k, v]) => (
             <div key={k} className="facts__row">
@@ -528,7 +529,7 @@ export function SystemDetail({ id }: { id: string }) {
             s.areaClass,
             label(s.maxLevel),
             s.tempestZone,
-            `${s.lastInspection ?? '—'} / ${s.nextInspection ?? '—'}`,
+            `${format.day(s.lastInspection)} / ${format.day(s.nextInspection)}`,
             <span key="a" className="row-actions">
               <button
                 type="button"
@@ -634,7 +635,7 @@ export function SystemDetail({ id }: { id: string }) {
             i.boundaryProductId ? productName(i.boundaryProductId) : i.boundaryDevice || '—',
             t(`direction.${i.direction}` as MessageKey),
             t(`approval.${i.approvalStatus}` as MessageKey),
-            i.validUntil ?? '—',
+            format.day(i.validUntil),
             <Problems key="p" violations={on('interconnection', i.id)} />,
             <RowActions
               key="a"
@@ -675,7 +676,8 @@ export function SystemDetail({ id }: { id: string }) {
             coded('personRole', p.role),
             p.clearances
               .map(
-                (c) => `${label(c.level, c.domain)} (${t(`domain.${c.domain}`)}) → ${c.expiresOn}`,
+                (c) =>
+                  `${label(c.level, c.domain)} (${t(`domain.${c.domain}`)}) → ${format.day(c.expiresOn)}`,
               )
               .join('; '),
             <Problems key="p" violations={on('person', p.id)} />,
@@ -714,7 +716,7 @@ export function SystemDetail({ id }: { id: string }) {
           t(`recordType.${r.type}`),
           r.title,
           r.counterpart,
-          r.followUpDue ?? '—',
+          format.day(r.followUpDue),
           t(`recordStatus.${r.status}`),
         ])}
         empty={t('empty.list')}
@@ -744,7 +746,7 @@ export function SystemDetail({ id }: { id: string }) {
             aria-selected={tab === name}
             aria-controls={`panel-${name}`}
             tabIndex={tab === name ? 0 : -1}
-            onClick={() => guard(() => setTab(name))}
+            onClick={() => name !== tab && guard(() => setTab(name))}
             onKeyDown={onTabKey}
           >
             {t(`system.tab.${name}`)}

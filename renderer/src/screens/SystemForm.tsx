@@ -1,5 +1,6 @@
 /** Create or edit a system's profile; the core's validation issues are shown on their fields. */
 import { useState, type FormEvent } from 'react';
+import { useUnsavedForm } from '../stores/unsaved';
 import { DOMAINS, type InfoDomain } from '../../../shared/classification';
 import type { SystemDetail } from '../../../shared/contract';
 import { MODES, PHASES, type SystemInput } from '../../../shared/register';
@@ -43,7 +44,9 @@ export function SystemForm({
   const label = useLevelLabel();
   const scheme = useRegister((s) => s.scheme);
   const organisations = useRegister((s) => s.organisations);
-  const [draft, setDraft] = useState<Draft>(toDraft(existing));
+  const [opened] = useState<Draft>(() => toDraft(existing));
+  const [draft, setDraft] = useState<Draft>(opened);
+  const clean = useUnsavedForm(draft, opened);
   const [issues, setIssues] = useState<Record<string, string>>({});
   const [error, setError] = useState<ErrorCode | null>(null);
   const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
@@ -65,6 +68,7 @@ export function SystemForm({
       ? await callRaw('systems:update', { id: existing.id, system })
       : await callRaw('systems:create', system);
     if (result.ok) {
+      clean();
       onDone(result.value.id);
       return;
     }

@@ -15,6 +15,7 @@ import { useT } from '../i18n';
 import { hrefFor } from '../router';
 import { useLevelLabel, useOnScreen, useRegister } from '../stores/register';
 import { registerReset } from '../stores/reset';
+import { useFormat } from '../format';
 
 interface SystemsStore {
   filter: SystemFilter;
@@ -72,6 +73,7 @@ function Select<T extends string>({
 
 export function Systems() {
   const t = useT();
+  const format = useFormat();
   const label = useLevelLabel();
   const { filter, systems, total, setFilter, load } = useSystems();
   const scheme = useRegister((s) => s.scheme);
@@ -209,7 +211,7 @@ export function Systems() {
                   </span>
                   <span>{t(`mode.${s.mode}`)}</span>
                   <span>{t(`phase.${s.phase}`)}</span>
-                  <span>{s.nextReview ?? '—'}</span>
+                  <span>{format.day(s.nextReview)}</span>
                 </a>
               </li>
             );

@@ -2,6 +2,7 @@
  * Unsaved edits: each form says whether it holds changes not yet saved; leaving the screen (a
  * menu link, a tab, closing the window) while one does asks first, in the app's own dialog.
  */
+import { useCallback, useEffect, useId } from 'react';
 import { create } from 'zustand';
 import { registerReset } from './reset';
 
@@ -44,6 +45,19 @@ export const useUnsaved = create<UnsavedState>((set, get) => ({
   },
   stay: () => set({ pending: null }),
 }));
+
+/**
+ * A form's part in the guard: unsaved while `value` differs from `saved` (compared as JSON),
+ * clean once it goes. `clean()` says so at once, for a form that saves and then leaves.
+ */
+export function useUnsavedForm(value: unknown, saved: unknown): () => void {
+  const id = useId();
+  const mark = useUnsaved((s) => s.mark);
+  const dirty = JSON.stringify(value) !== JSON.stringify(saved);
+  useEffect(() => mark(id, dirty), [mark, id, dirty]);
+  useEffect(() => () => mark(id, false), [mark, id]);
+  return useCallback(() => mark(id, false), [mark, id]);
+}
 
 registerReset(() => useUnsaved.setState({ dirty: new Set(), pending: null }));
 

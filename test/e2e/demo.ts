@@ -1,0 +1,85 @@
+/** The whole demo (register, cases, risks, a signed decision, an approval's life) in a vault. */
+import { join } from 'node:path';
+import { expect, type Page } from '@playwright/test';
+import { createServices } from '../../electron/services';
+import {
+  seedDemo,
+  seedDemoCases,
+  seedDemoDecision,
+  seedDemoLifecycle,
+  seedDemoRisks,
+} from '../../electron/services/demo';
+import { Vault } from '../../electron/vault/vault';
+import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
+
+export async function seedFullDemo(folder: string, dataFolder: string): Promise<void> {
+  const v = await Vault.open(folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
+  const services = createServices(() => v);
+  await seedDemo(services.register);
+  await seedDemoCases(services.cases, services.register, v);
+  await seedDemoRisks(services);
+  await seedDemoDecision(services, join(dataFolder, 'exports'));
+  await seedDemoLifecycle(services);
+  await v.close();
+}
+
+const ROUTES = [
+  'dashboard',
+  'systems',
+  'cases',
+  'risks',
+  'records',
+  'people',
+  'exports',
+  'settings',
+  'diagnostics',
+] as const;
+
+/**
+ * Every screen of the unlocked demo: each menu, a system and a case with every tab (the first
+ * `cases` cases of the list; all by default), a risk and a record. `visit` is called on each,
+ * named, once the screen has settled.
+ */
+export async function walkScreens(
+  page: Page,
+  visit: (name: string) => Promise<void>,
+  { cases = Infinity }: { cases?: number } = {},
+): Promise<void> {
+  await expect(page.getByRole('navigation').first()).toBeVisible();
+  const base = page.url().split('#')[0] ?? '';
+  const settle = async (name: string) => {
+    await page.waitForLoadState('networkidle');
+    await visit(name);
+  };
+  for (const route of ROUTES) {
+    await page.goto(`${base}#/${route}`);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await settle(route);
+  }
+  await page.goto(`${base}#/systems`);
+  await page.getByTestId('system-row').first().click();
+  for (const tab of await page.getByRole('tab').all()) {
+    await tab.click();
+    await settle(`system-${(await tab.textContent()) ?? ''}`);
+  }
+  await page.goto(`${base}#/cases`);
+  await expect(page.locator('main table a').first()).toBeVisible();
+  const count = Math.min(cases, await page.locator('main table a').count());
+  for (let i = 0; i < count; i++) {
+    await page.goto(`${base}#/cases`);
+    await page.locator('main table a').nth(i).click();
+    await expect(page.getByTestId('case-state')).toBeVisible();
+    for (const tab of await page.getByRole('tab').all()) {
+      await tab.click();
+      await settle(`case-${i}-${(await tab.textContent()) ?? ''}`);
+    }
+  }
+  await page.goto(`${base}#/risks`);
+  await page.locator('main table a').first().click();
+  await expect(page.getByTestId('risk-acceptance')).toBeVisible();
+  await settle('risk');
+  await page.goto(`${base}#/records`);
+  await page.getByTestId('record-row').first().getByRole('link').click();
+  await expect(page.getByTestId('record-detail')).toBeVisible();
+  await settle('record');
+}
