@@ -820,13 +820,15 @@ export class RegisterService {
         })),
     }));
     const records = this.listRecords({ systemId: id });
-    // The system's history: its own rows and those of its components and interconnections.
+    // The system's history: its own rows and those of its components, interconnections and
+    // sites (a site's correction changes what the system may hold).
     const parts = [
       id,
       ...rows(
         this.db,
-        'SELECT id FROM components WHERE system_id = ? UNION SELECT id FROM interconnections WHERE system_id = ?',
-        [id, id],
+        `SELECT id FROM components WHERE system_id = ? UNION SELECT id FROM interconnections WHERE system_id = ?
+         UNION SELECT site_id FROM system_sites WHERE system_id = ?`,
+        [id, id, id],
       ).map((r) => str(r.id)),
     ];
     const history = rows(

@@ -73,7 +73,11 @@ test('correct and retire in the register, close a record with its outcome and op
   await expect(overdue).toBeVisible();
   const due = Number((await page.getByTestId('records-count').textContent())?.split(' ')[0]);
   const title = (await overdue.getByRole('link').textContent()) ?? '';
-  await overdue.getByRole('link').click();
+  // The dashboard lists it for follow-up, and opens that very record.
+  await page.getByRole('link', { name: 'Overblik' }).click();
+  const followUps = page.getByRole('region', { name: /Registreringer til opfølgning/ });
+  await expect(followUps.getByRole('link', { name: title, exact: true })).toHaveCount(1);
+  await followUps.getByRole('link', { name: title, exact: true }).click();
   await expect(page.getByTestId('record-detail')).toContainText(title);
   await expect(page.getByText('Ingen bilag endnu')).toBeVisible();
   await page
@@ -101,6 +105,10 @@ test('correct and retire in the register, close a record with its outcome and op
   await page.getByRole('link', { name: 'Alle poster' }).click();
   await page.getByRole('button', { name: 'Overskredet eller forfalder inden 30 dage' }).click();
   await expect(page.getByTestId('records-count')).toHaveText(`${due - 1} registreringer`);
+  // Closed, it leaves the dashboard.
+  await page.getByRole('link', { name: 'Overblik' }).click();
+  await expect(followUps).toBeVisible();
+  await expect(followUps.getByRole('link', { name: title, exact: true })).toHaveCount(0);
 
   // A renewed clearance: the person is no longer flagged as expired.
   await page.getByRole('link', { name: 'Personer' }).click();
@@ -111,7 +119,7 @@ test('correct and retire in the register, close a record with its outcome and op
   await personForm.getByLabel('Sikkerhedsgodkendelsen udløber').fill('2030-06-30');
   await personForm.getByRole('button', { name: 'Gem ændringer' }).click();
   const renewed = page.getByTestId('person-row').filter({ hasText: person });
-  await expect(renewed).toContainText('2030-06-30');
+  await expect(renewed).toContainText('30.6.2030');
   await expect(renewed).not.toContainText('udløbet');
 
   // The approval policy the guards apply is shown, in Danish.
@@ -122,4 +130,42 @@ test('correct and retire in the register, close a record with its outcome and op
   await expect(page.getByTestId('policy')).toContainText(
     'fra HEMMELIGT kræver en anden godkenders underskrift',
   );
+});
+
+test('a site corrected to the level it is approved for: the rule warning leaves the system', async ({
+  gate,
+  vault,
+}) => {
+  const v = await Vault.open(vault.folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
+  await seedDemo(new RegisterService(() => v));
+  await v.close();
+  await unlock(gate, vault.folder);
+  const page = gate;
+  await page.getByRole('link', { name: 'Systemer' }).click();
+  await page.getByLabel('Søg i systemer').fill('Forsvarets Ledelsesnet');
+  await expect(page.getByTestId('system-row')).toHaveCount(1);
+  await page.getByTestId('system-row').click();
+  const panel = page.getByRole('tabpanel');
+  await page.getByRole('tab', { name: /Komponenter/ }).click();
+  const warning = panel.getByText(/men lokaliteten (.+) er kun godkendt op til/);
+  await expect(warning).toHaveCount(1);
+  const site = /lokaliteten (.+) er kun/.exec((await warning.textContent()) ?? '')?.[1] ?? '';
+  expect(site).not.toBe('');
+
+  await page.getByRole('tab', { name: 'Lokaliteter' }).click();
+  await panel
+    .getByRole('row')
+    .filter({ hasText: site })
+    .getByRole('button', { name: 'Redigér' })
+    .click();
+  const form = page.getByRole('form', { name: 'Redigér lokation' });
+  await form.getByLabel('Godkendt op til').selectOption({ label: 'YDERST HEMMELIGT' });
+  await form.getByRole('button', { name: 'Gem ændringer' }).click();
+  await expect(panel.getByRole('row').filter({ hasText: site })).toContainText('YDERST HEMMELIGT');
+  await page.getByRole('tab', { name: /Komponenter/ }).click();
+  await expect(panel).not.toContainText('men lokaliteten');
+  await expect(page.getByRole('tab', { name: /Komponenter/ })).not.toContainText('⚠');
+  // The correction is in the system's history, as a sentence with the old and new level.
+  await page.getByRole('tab', { name: 'Historik' }).click();
+  await expect(panel).toContainText('YDERST HEMMELIGT');
 });
