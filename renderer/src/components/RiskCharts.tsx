@@ -17,13 +17,18 @@ import type { RiskRow } from '../../../shared/contract';
 import { useT } from '../i18n';
 import { useLanguage } from '../stores/preferences';
 
+/** Room left of the grid for the likelihood axis's title, clear of the tick numbers. */
+const TITLE = 16;
+/** Room right of the trend for the level names. */
+const LEVELS = 76;
+
 export interface Cell {
   kind: 'inherent' | 'residual';
   likelihood: number;
   impact: number;
 }
 
-function Axes({ matrix, height }: { matrix: RiskMatrix; height: number }) {
+function Axes({ matrix }: { matrix: RiskMatrix }) {
   const t = useT();
   const L = matrix.likelihood.length;
   return (
@@ -34,14 +39,14 @@ function Axes({ matrix, height }: { matrix: RiskMatrix; height: number }) {
         </text>
       ))}
       {matrix.impact.map((_, i) => (
-        <text key={`i${i}`} x={AXIS + (i + 0.5) * CELL} y={height - 10} textAnchor="middle">
+        <text key={`i${i}`} x={AXIS + (i + 0.5) * CELL} y={L * CELL + 12} textAnchor="middle">
           {i + 1}
         </text>
       ))}
       <text
         transform="rotate(-90)"
         x={-(L * CELL) / 2}
-        y={10}
+        y={-TITLE + 11}
         textAnchor="middle"
         className="axis-title"
       >
@@ -78,13 +83,13 @@ export function HeatMap({
     <figure className="heatmap" data-testid={`heatmap-${kind}`}>
       <figcaption>{title}</figcaption>
       <svg
-        viewBox={`0 0 ${width} ${height}`}
-        width={width}
+        viewBox={`${-TITLE} 0 ${width + TITLE} ${height}`}
+        width={width + TITLE}
         height={height}
         role="group"
         aria-label={title}
       >
-        <Axes matrix={matrix} height={height} />
+        <Axes matrix={matrix} />
         {cells.map((c) => {
           const isSelected =
             selected?.kind === kind &&
@@ -140,7 +145,12 @@ export function HeatMap({
             </g>
           );
         })}
-        <text x={AXIS + (width - AXIS) / 2} y={height} textAnchor="middle" className="axis-title">
+        <text
+          x={AXIS + (width - AXIS) / 2}
+          y={height - 3}
+          textAnchor="middle"
+          className="axis-title"
+        >
           {t('risk.axis.impact')}
         </text>
       </svg>
@@ -157,8 +167,8 @@ export function RiskMovement({ matrix, risks }: { matrix: RiskMatrix; risks: rea
     <figure className="heatmap" data-testid="risk-movement">
       <figcaption>{t('risk.movement')}</figcaption>
       <svg
-        viewBox={`0 0 ${width} ${height}`}
-        width={width}
+        viewBox={`${-TITLE} 0 ${width + TITLE} ${height}`}
+        width={width + TITLE}
         height={height}
         role="img"
         aria-label={t('risk.movement.summary', {
@@ -179,7 +189,7 @@ export function RiskMovement({ matrix, risks }: { matrix: RiskMatrix; risks: rea
             <path d="M 0 0 L 10 5 L 0 10 z" fill="#1b1f24" />
           </marker>
         </defs>
-        <Axes matrix={matrix} height={height} />
+        <Axes matrix={matrix} />
         {cells.map((c) => (
           <rect
             key={`${c.likelihood}:${c.impact}`}
@@ -211,7 +221,12 @@ export function RiskMovement({ matrix, risks }: { matrix: RiskMatrix; risks: rea
             </circle>
           ),
         )}
-        <text x={AXIS + (width - AXIS) / 2} y={height} textAnchor="middle" className="axis-title">
+        <text
+          x={AXIS + (width - AXIS) / 2}
+          y={height - 3}
+          textAnchor="middle"
+          className="axis-title"
+        >
           {t('risk.axis.impact')}
         </text>
       </svg>
@@ -236,8 +251,8 @@ export function RiskTrend({
     <figure className="trend" data-testid="risk-trend">
       <figcaption>{t('risk.trend')}</figcaption>
       <svg
-        viewBox={`0 0 ${width} ${height}`}
-        width={width}
+        viewBox={`0 0 ${width + LEVELS} ${height}`}
+        width={width + LEVELS}
         height={height}
         role="img"
         aria-label={t('risk.trend.summary', { reviews: reviews.length })}

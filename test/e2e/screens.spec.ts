@@ -1,0 +1,80 @@
+/**
+ * The visual pass: every screen of the demo, in Danish and in English, at 1280×800 and
+ * 1920×1080. Nothing may push the page sideways, no table cell may spill its text over the
+ * next, and a chart's labels must stay inside the chart. Each screen is also saved as a
+ * screenshot of what the window shows (test-results/screens/), to be looked at.
+ */
+import type { Page } from '@playwright/test';
+import { seedFullDemo, walkScreens } from './demo';
+import { expect, test, unlock } from './fixtures';
+
+const SIZES = [
+  { width: 1280, height: 800 },
+  { width: 1920, height: 1080 },
+] as const;
+
+/** What on the screen does not fit: the page wider than the window, a cell or a label spilling. */
+function misfits(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth + 1) {
+      found.push(`page ${root.scrollWidth} px wide in a ${root.clientWidth} px window`);
+    }
+    const name = (el: Element) => (el.textContent ?? '').trim().slice(0, 40);
+    for (const cell of document.querySelectorAll<HTMLElement>('main td, main th')) {
+      if (cell.scrollWidth > cell.clientWidth + 1) {
+        found.push(`cell spills (${cell.scrollWidth} > ${cell.clientWidth}): ${name(cell)}`);
+      }
+    }
+    for (const svg of document.querySelectorAll<SVGSVGElement>('main svg')) {
+      const box = svg.getBoundingClientRect();
+      if (box.width === 0) {
+        continue;
+      }
+      for (const label of svg.querySelectorAll('text')) {
+        const r = label.getBoundingClientRect();
+        if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1) {
+          found.push(`chart label outside its chart: ${name(label)}`);
+        }
+      }
+    }
+    return found;
+  });
+}
+
+for (const language of ['da', 'en'] as const) {
+  test(`every screen fits at 1280×800 and 1920×1080 (${language})`, async ({
+    gate,
+    vault,
+    dataFolder,
+  }) => {
+    test.setTimeout(240_000);
+    await seedFullDemo(vault.folder, dataFolder);
+    const page = gate;
+    if (language === 'en') {
+      await page
+        .getByRole('group', { name: 'Sprog' })
+        .getByRole('button', { name: 'English' })
+        .click();
+    }
+    await unlock(page, vault.folder);
+    const seen: Record<string, string[]> = {};
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      await walkScreens(
+        page,
+        async (name) => {
+          const label = `${language}-${size.width}-${name}`.replace(/[^\wæøåÆØÅ-]+/g, '_');
+          await page.screenshot({ path: `test-results/screens/${label}.png` });
+          const list = await misfits(page);
+          if (list.length > 0) {
+            seen[label] = list;
+          }
+        },
+        { cases: 3 },
+      );
+    }
+    expect(seen).toEqual({});
+  });
+}
