@@ -152,6 +152,57 @@ function dashboardFigures(vault: Vault) {
 }
 
 /**
+ * Day two (issue 14): the risk register of one system and of one case (what the system page and
+ * the case list, before any filter in the page), and an edit that re-evaluates the consistency
+ * rules: a system's field changed through the service, then the system read back with its
+ * violations checked again, as the system page does after a save.
+ */
+async function dayTwoFigures(vault: Vault) {
+  const { risks, register, cases } = createServices(() => vault);
+  const systems = register.listSystems({}).slice(0, 40);
+  const caseIds = cases
+    .listCases()
+    .slice(0, 40)
+    .map((c) => c.id);
+  const bySystem: number[] = [];
+  const byCase: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    for (const s of systems) {
+      const t0 = performance.now();
+      risks.listRisks({ systemId: s.id });
+      bySystem.push(performance.now() - t0);
+    }
+    for (const id of caseIds) {
+      const t0 = performance.now();
+      risks.listRisks({ caseId: id });
+      byCase.push(performance.now() - t0);
+    }
+  }
+  const edits: number[] = [];
+  for (const s of systems.slice(0, 20)) {
+    const { id, ...system } = register.getSystem(s.id).system;
+    const t0 = performance.now();
+    await register.updateSystem(id, { ...system, userCount: system.userCount + 1 });
+    register.getSystem(id);
+    edits.push(performance.now() - t0);
+  }
+  const p = (list: number[]) => ({
+    p50: quantile(list, 0.5),
+    p95: quantile(list, 0.95),
+    n: list.length,
+  });
+  return {
+    riskRegisterOfSystemMs: p(bySystem),
+    riskRegisterOfCaseMs: p(byCase),
+    editAndRulesMs: {
+      ...p(edits),
+      what: 'update a system (validated, audited) and read it back with its rules evaluated',
+    },
+    target: 'p95 ≤ 50 ms each (L)',
+  };
+}
+
+/**
  * Memory of one unlocked vault, in processes of its own (test/bench/memory-child.ts), three
  * times: RSS after unlock (checks done) and after a save, against the database size; and the
  * peak, sampled, while the checks ran.
@@ -239,6 +290,7 @@ async function vaultFigures(size: SizeName) {
     }
     const register = registerFigures(v);
     const dashboard = dashboardFigures(v);
+    const dayTwo = await dayTwoFigures(v);
     await v.close();
     return {
       size,
@@ -275,6 +327,7 @@ async function vaultFigures(size: SizeName) {
       },
       register,
       dashboard,
+      dayTwo,
       memory: memoryFigures(join(folder, 'v'), bytes),
     };
   } finally {

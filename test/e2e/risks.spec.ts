@@ -114,3 +114,62 @@ test('set criteria, add a risk, treat it, accept it; the heat map and the dashbo
   await expect(page.getByTestId('dash-risks')).toContainText('Accepteret');
   await page.screenshot({ path: 'test-results/dashboard.png', fullPage: true });
 });
+
+test('a large register is drawn a page at a time, every risk in the count and the heat map', async ({
+  gate,
+  vault,
+}) => {
+  test.setTimeout(120_000);
+  const v = await Vault.open(vault.folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
+  const { register, risks } = createServices(() => v);
+  const systemId = await register.createSystem({
+    ref: 'NS-8',
+    name: 'Lagernet',
+    phase: 'operational',
+    mode: 'dedicated',
+    levels: [{ domain: 'national', level: 'RESTRICTED' }],
+    userCount: 10,
+    minClearance: 'RESTRICTED',
+  });
+  await risks.setCriteria({
+    matrixId: 'nist-5x5',
+    ownerAcceptsUpTo: 'low',
+    accreditorAcceptsUpTo: 'high',
+    maxAcceptanceMonths: 24,
+  });
+  for (let i = 0; i < 205; i++) {
+    await risks.createRisk({
+      systemId,
+      caseId: null,
+      scope: `Lager ${i + 1}`,
+      threatSource: 'Insider',
+      threatEvent: `Hændelse ${i + 1}`,
+      vulnerability: 'Adgang uden logning',
+      confidentiality: 2,
+      integrity: 2,
+      availability: 1,
+      authenticity: null,
+      likelihood: 2,
+      treatment: 'reduce',
+      measures: 'Logning',
+      residualLikelihood: 1,
+      residualImpact: 2,
+      owner: 'Ejer',
+      reviewDate: null,
+      requirementIds: [],
+      findingIds: [],
+    });
+  }
+  await v.close();
+  await unlock(gate, vault.folder);
+  await gate.getByRole('link', { name: 'Risici' }).click();
+  await expect(gate.getByTestId('risks-count')).toHaveText('205 risici');
+  await expect(gate.getByTestId('risk-row')).toHaveCount(200);
+  await expect(gate.getByTestId('heatmap-residual').locator('[data-cell="1-2"]')).toHaveAttribute(
+    'data-count',
+    '205',
+  );
+  await gate.getByRole('button', { name: 'Vis 5 flere (200 af 205 vist)' }).click();
+  await expect(gate.getByTestId('risk-row')).toHaveCount(205);
+  await expect(gate.getByTestId('risks-more')).toHaveCount(0);
+});

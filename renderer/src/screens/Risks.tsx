@@ -270,8 +270,12 @@ export function LevelBadge({ matrix, level }: { matrix: RiskMatrix; level: strin
   );
 }
 
+/** How many rows of the register are drawn at a time. */
+const PAGE = 200;
+
 export function Risks({ param }: { param: string | null }) {
   const t = useT();
+  const format = useFormat();
   const setup = useRisks((s) => s.setup);
   const matrix = useRisks((s) => s.matrix);
   const load = useRisks((s) => s.load);
@@ -282,6 +286,8 @@ export function Risks({ param }: { param: string | null }) {
   const [caseId, setCaseId] = useState(initialCase);
   const [cell, setCell] = useState<Cell | null>(null);
   const [risks, setRisks] = useState<RiskRow[]>([]);
+  // Rows drawn: a page at a time, so all of a large register stays quick to show.
+  const [limit, setLimit] = useState(PAGE);
   const [adding, setAdding] = useState(false);
   const { systems, cases } = useRiskChoices();
 
@@ -299,7 +305,12 @@ export function Risks({ param }: { param: string | null }) {
     if (caseId) {
       filter.caseId = caseId;
     }
-    void call('risks:list', filter).then((r) => live && r && setRisks(r.risks));
+    void call('risks:list', filter).then((r) => {
+      if (live && r) {
+        setRisks(r.risks);
+        setLimit(PAGE);
+      }
+    });
     return () => {
       live = false;
     };
@@ -412,7 +423,7 @@ export function Risks({ param }: { param: string | null }) {
               }
             />
             <tbody>
-              {visible.map((r) => (
+              {visible.slice(0, limit).map((r) => (
                 <tr key={r.id} data-testid="risk-row">
                   <td>
                     <a href={hrefFor('risks', r.id)} className="mono">
@@ -444,13 +455,27 @@ export function Risks({ param }: { param: string | null }) {
                           : ''}
                       </div>
                     ) : (
-                      <div className="muted">{r.acceptance.expiresOn}</div>
+                      <div className="muted">{format.day(r.acceptance.expiresOn)}</div>
                     )}
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
+          {visible.length > limit ? (
+            <button
+              type="button"
+              className="secondary"
+              data-testid="risks-more"
+              onClick={() => setLimit(limit + PAGE)}
+            >
+              {t('list.showMore', {
+                n: Math.min(PAGE, visible.length - limit),
+                shown: limit,
+                total: visible.length,
+              })}
+            </button>
+          ) : null}
         </>
       ) : null}
     </div>
