@@ -833,9 +833,11 @@ export class RegisterService {
     ];
     const history = rows(
       this.db,
-      `SELECT seq, at, actor_name, action, changes FROM audit_log WHERE entity_id IN (${parts
-        .map(() => '?')
-        .join(', ')}) ORDER BY seq DESC LIMIT 200`,
+      // Both columns of the (entity_type, entity_id) index, so the trail is not scanned whole.
+      `SELECT seq, at, actor_name, action, changes FROM audit_log
+       WHERE entity_type IN ('system', 'component', 'interconnection', 'site') AND entity_id IN (${parts
+         .map(() => '?')
+         .join(', ')}) ORDER BY seq DESC LIMIT 200`,
       parts,
     ).map((r) => ({
       seq: Number(r.seq),

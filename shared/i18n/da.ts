@@ -1393,4 +1393,13 @@ export const da: Messages = {
   'step.due': 'Gyldigheden udløber {value}: genakkreditering forfalder',
   'step.superseded': 'Afløst af {value}',
   'list.showMore': 'Vis {n} flere ({shown} af {total} vist)',
+  'packages.log.none':
+    'Ingen pakke sendt eller modtaget endnu. En sag skriver sin pakke under fanen "Afgørelse og dokumenter"; en modtaget pakke verificeres ovenfor.',
+  'empty.cases': 'Ingen sag her. En sag åbnes med "Ny sag" ovenfor, for et system i registret.',
+  'empty.records':
+    'Ingen registrering her. Korrespondance, notifikationer og godkendelser fra andre myndigheder tilføjes med "Ny registrering" ovenfor.',
+  'empty.people':
+    'Ingen person her. Tilføj de personer, der arbejder med systemerne, med deres sikkerhedsgodkendelser i formularen ovenfor.',
+  'empty.evidence':
+    'Ingen dokumentation endnu. Dokumenter, der viser, at et krav er opfyldt, tilføjes med "Tilføj dokumentation".',
 };

@@ -1398,6 +1398,16 @@ export const en = {
   'step.due': 'Validity ends {value}: re-accreditation due',
   'step.superseded': 'Superseded by {value}',
   'list.showMore': 'Show {n} more ({shown} of {total} shown)',
+  'packages.log.none':
+    'No package sent or received yet. A case writes its package on its "Decision and documents" tab; a package received is verified above.',
+  'empty.cases':
+    'No case here. A case is opened with "New case" above, for a system of the register.',
+  'empty.records':
+    'No record here. Correspondence, notifications and approvals from other authorities are added with "New record" above.',
+  'empty.people':
+    'No person here. Add the people who work on the systems, with their clearances, in the form above.',
+  'empty.evidence':
+    'No evidence yet. Documents that show a requirement is met are added with "Add evidence".',
 } as const;
 
 export type MessageKey = keyof typeof en;

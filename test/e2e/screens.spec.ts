@@ -1,8 +1,9 @@
 /**
  * The visual pass: every screen of the demo, in Danish and in English, at 1280×800 and
  * 1920×1080. Nothing may push the page sideways, no table cell may spill its text over the
- * next, and a chart's labels must stay inside the chart. Each screen is also saved as a
- * screenshot of what the window shows (test-results/screens/), to be looked at.
+ * next, no table may stand empty without a word, and a chart's labels must stay inside the
+ * chart. Each screen is also saved as a screenshot of what the window shows
+ * (test-results/screens/), to be looked at.
  */
 import type { Page } from '@playwright/test';
 import { seedFullDemo, walkScreens } from './demo';
@@ -25,6 +26,12 @@ function misfits(page: Page): Promise<string[]> {
     for (const cell of document.querySelectorAll<HTMLElement>('main td, main th')) {
       if (cell.scrollWidth > cell.clientWidth + 1) {
         found.push(`cell spills (${cell.scrollWidth} > ${cell.clientWidth}): ${name(cell)}`);
+      }
+    }
+    // An empty list says so, and what to do: never a bare header row.
+    for (const table of document.querySelectorAll('main table')) {
+      if (table.checkVisibility() && table.querySelectorAll('tbody tr').length === 0) {
+        found.push(`empty table without a word: ${name(table.querySelector('thead') ?? table)}`);
       }
     }
     for (const svg of document.querySelectorAll<SVGSVGElement>('main svg')) {
@@ -78,3 +85,23 @@ for (const language of ['da', 'en'] as const) {
     expect(seen).toEqual({});
   });
 }
+
+test('a new, empty vault: every list says what is missing and how to add it', async ({
+  gate,
+  vault,
+}) => {
+  await unlock(gate, vault.folder);
+  await expect(gate.getByRole('heading', { name: 'Overblik', level: 1 })).toBeVisible();
+  const base = gate.url().split('#')[0] ?? '';
+  const seen: Record<string, string[]> = {};
+  for (const route of ['systems', 'cases', 'risks', 'records', 'people', 'exports', 'settings']) {
+    await gate.goto(`${base}#/${route}`);
+    await expect(gate.getByRole('heading', { level: 1 })).toBeVisible();
+    await gate.waitForLoadState('networkidle');
+    const list = await misfits(gate);
+    if (list.length > 0) {
+      seen[route] = list;
+    }
+  }
+  expect(seen).toEqual({});
+});

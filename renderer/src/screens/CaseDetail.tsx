@@ -31,6 +31,7 @@ import { useUnsaved } from '../stores/unsaved';
 import { useVault } from '../stores/vault';
 import { uploadFile } from '../upload';
 import { useUnsavedForm } from '../stores/unsaved';
+import { EmptyRow } from '../components/EmptyRow';
 
 type Item = Detail['items'][number];
 type Status = (typeof ITEM_STATUSES)[number];
@@ -437,6 +438,7 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
           }
         />
         <tbody>
+          {detail.evidence.length === 0 ? <EmptyRow span={7} text={t('empty.evidence')} /> : null}
           {detail.evidence.map((e) => (
             <tr key={e.id}>
               <td>{coded('evidenceType', e.type)}</td>

@@ -9,6 +9,7 @@ import { useT } from '../i18n';
 import { useLanguage } from '../stores/preferences';
 import { hrefFor } from '../router';
 import { useOnScreen } from '../stores/register';
+import { EmptyRow } from '../components/EmptyRow';
 
 type CaseRow = NonNullable<Awaited<ReturnType<typeof loadCases>>>[number];
 
@@ -126,6 +127,7 @@ export function Cases({ initialState }: { initialState?: string }) {
           }
         />
         <tbody>
+          {cases.length === 0 ? <EmptyRow span={6} text={t('empty.cases')} /> : null}
           {cases.map((c) => (
             <tr key={c.id} data-testid="case-row">
               <td>

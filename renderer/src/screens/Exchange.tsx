@@ -177,7 +177,8 @@ export function Exchange() {
       <ReceivePackage onImported={() => setVersion((v) => v + 1)} />
       <section className="panel" aria-labelledby="log-title">
         <h2 id="log-title">{t('packages.log')}</h2>
-        <table className="table">
+        {log.length === 0 ? <p className="empty-inline">{t('packages.log.none')}</p> : null}
+        <table className="table" hidden={log.length === 0}>
           <TableHead
             columns={
               [

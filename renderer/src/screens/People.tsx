@@ -9,6 +9,7 @@ import { useT } from '../i18n';
 import { useLevelLabel } from '../stores/register';
 import { PersonForm, RetireButton, type Existing } from './RegisterForms';
 import { useFormat } from '../format';
+import { EmptyRow } from '../components/EmptyRow';
 
 type Person = z.infer<typeof PersonRowSchema>;
 
@@ -95,6 +96,7 @@ export function People() {
             ]}
           />
           <tbody>
+            {people.length === 0 ? <EmptyRow span={5} text={t('empty.people')} /> : null}
             {people.map((p) => (
               <tr
                 key={p.id}

@@ -16,6 +16,7 @@ import { hrefFor } from '../router';
 import { RecordForm } from './RecordForm';
 import { useLevelLabel, useOnScreen } from '../stores/register';
 import { useFormat } from '../format';
+import { EmptyRow } from '../components/EmptyRow';
 
 export function Records() {
   const t = useT();
@@ -127,6 +128,7 @@ export function Records() {
             }
           />
           <tbody>
+            {records.length === 0 ? <EmptyRow span={7} text={t('empty.records')} /> : null}
             {records.map((r) => (
               <tr
                 key={r.id}
