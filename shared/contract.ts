@@ -759,7 +759,11 @@ export const contract = {
     z.object({ id: z.string().uuid(), system: SystemInput }).strict(),
     IdOutput,
   ),
-  'records:list': invoke(RecordFilter, z.object({ records: z.array(RecordRow) }).strict()),
+  'records:list': invoke(
+    RecordFilter,
+    // `total`: how many match the filter, whatever `limit` drew of them.
+    z.object({ records: z.array(RecordRow), total: z.number().int().min(0) }).strict(),
+  ),
   'records:create': invoke(RecordInput, IdOutput),
   'people:list': invoke(
     z

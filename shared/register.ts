@@ -271,6 +271,10 @@ export const RecordFilter = z
     search: z.string().max(200).optional(),
     /** Only records whose follow-up is overdue or due within this many days (and not closed). */
     dueWithinDays: z.number().int().min(0).max(3650).optional(),
+    /** One record, by its id. */
+    id: Id.optional(),
+    /** At most this many, the first in the list's order (a page of a long register). */
+    limit: z.number().int().min(1).max(100_000).optional(),
   })
   .strict();
 export type RecordFilter = z.input<typeof RecordFilter>;

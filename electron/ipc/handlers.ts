@@ -105,7 +105,10 @@ export const handlers: HandlerTable = {
     await ctx.register.updateSystem(input.id, input.system);
     return { id: input.id };
   },
-  'records:list': async (input, ctx) => ({ records: ctx.register.listRecords(input) }),
+  'records:list': async (input, ctx) => ({
+    records: ctx.register.listRecords(input),
+    total: ctx.register.countRecords(input),
+  }),
   'records:create': async (input, ctx) => ({ id: await ctx.register.createRecord(input) }),
   'people:list': async (input, ctx) => ({ people: ctx.register.listPeople(input) }),
   'organisations:create': async (input, ctx) => ({

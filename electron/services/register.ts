@@ -1340,6 +1340,43 @@ export class RegisterService {
 
   listRecords(raw: unknown = {}, day = today()): RecordRow[] {
     const filter = RecordFilter.parse(raw);
+    const { where, params } = this.recordWhere(filter, day);
+    const sql = `SELECT r.*, (SELECT group_concat(system_id, ';') FROM record_systems WHERE record_id = r.id) AS systems,
+        (SELECT count(*) FROM record_attachments WHERE record_id = r.id) AS attachments
+      FROM records r ${where}
+      ORDER BY COALESCE(r.follow_up_due, '9999-12-31'), r.title
+      ${filter.limit ? 'LIMIT ?' : ''}`;
+    return rows(this.db, sql, filter.limit ? [...params, filter.limit] : params).map((r) => ({
+      id: str(r.id),
+      type: str(r.type) as RecordRow['type'],
+      title: str(r.title),
+      counterpart: str(r.counterpart),
+      theirRef: str(r.their_ref),
+      ourRef: str(r.our_ref),
+      sentOn: opt(r.sent_on),
+      receivedOn: opt(r.received_on),
+      validFrom: opt(r.valid_from),
+      validTo: opt(r.valid_to),
+      followUpDue: opt(r.follow_up_due),
+      markingLevel: opt(r.marking_level),
+      markingDomain: opt(r.marking_domain) as InfoDomain | null,
+      status: str(r.status) as RecordRow['status'],
+      notes: str(r.notes),
+      systemIds: str(r.systems).split(';').filter(Boolean),
+      attachments: Number(r.attachments ?? 0),
+      overdue: str(r.status) !== 'closed' && r.follow_up_due !== null && str(r.follow_up_due) < day,
+      outcome: str(r.outcome),
+      closedOn: opt(r.closed_on),
+    }));
+  }
+
+  /** How many records match the filter (its `limit` aside). */
+  countRecords(raw: unknown = {}, day = today()): number {
+    const { where, params } = this.recordWhere(RecordFilter.parse(raw), day);
+    return Number(rows(this.db, `SELECT count(*) AS n FROM records r ${where}`, params)[0]?.n ?? 0);
+  }
+
+  private recordWhere(filter: RecordFilter, day: string): { where: string; params: SqlValue[] } {
     const where: string[] = [];
     const params: SqlValue[] = [];
     if (filter.type) {
@@ -1367,31 +1404,10 @@ export class RegisterService {
       where.push("r.status <> 'closed' AND r.follow_up_due IS NOT NULL AND r.follow_up_due <= ?");
       params.push(addDays(day, filter.dueWithinDays));
     }
-    const sql = `SELECT r.*, (SELECT group_concat(system_id, ';') FROM record_systems WHERE record_id = r.id) AS systems,
-        (SELECT count(*) FROM record_attachments WHERE record_id = r.id) AS attachments
-      FROM records r ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY COALESCE(r.follow_up_due, '9999-12-31'), r.title`;
-    return rows(this.db, sql, params).map((r) => ({
-      id: str(r.id),
-      type: str(r.type) as RecordRow['type'],
-      title: str(r.title),
-      counterpart: str(r.counterpart),
-      theirRef: str(r.their_ref),
-      ourRef: str(r.our_ref),
-      sentOn: opt(r.sent_on),
-      receivedOn: opt(r.received_on),
-      validFrom: opt(r.valid_from),
-      validTo: opt(r.valid_to),
-      followUpDue: opt(r.follow_up_due),
-      markingLevel: opt(r.marking_level),
-      markingDomain: opt(r.marking_domain) as InfoDomain | null,
-      status: str(r.status) as RecordRow['status'],
-      notes: str(r.notes),
-      systemIds: str(r.systems).split(';').filter(Boolean),
-      attachments: Number(r.attachments ?? 0),
-      overdue: str(r.status) !== 'closed' && r.follow_up_due !== null && str(r.follow_up_due) < day,
-      outcome: str(r.outcome),
-      closedOn: opt(r.closed_on),
-    }));
+    if (filter.id) {
+      where.push('r.id = ?');
+      params.push(filter.id);
+    }
+    return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
   }
 }

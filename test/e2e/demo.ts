@@ -1,6 +1,6 @@
 /** The whole demo (register, cases, risks, a signed decision, an approval's life) in a vault. */
 import { join } from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Page, type Request } from '@playwright/test';
 import { createServices } from '../../electron/services';
 import {
   seedDemo,
@@ -47,8 +47,16 @@ export async function walkScreens(
 ): Promise<void> {
   await expect(page.getByRole('navigation').first()).toBeVisible();
   const base = page.url().split('#')[0] ?? '';
+  // A screen has settled when none of its calls to the core is outstanding (a hash change does
+  // not reset the page's load state, so 'networkidle' alone would not wait for them).
+  const pending = new Set<Request>();
+  const api = (r: Request) => new URL(r.url()).pathname.startsWith('/api/');
+  page.on('request', (r) => api(r) && pending.add(r));
+  page.on('requestfinished', (r) => pending.delete(r));
+  page.on('requestfailed', (r) => pending.delete(r));
   const settle = async (name: string) => {
     await page.waitForLoadState('networkidle');
+    await expect.poll(() => pending.size).toBe(0);
     await visit(name);
   };
   for (const route of ROUTES) {
@@ -82,4 +90,19 @@ export async function walkScreens(
   await page.getByTestId('record-row').first().getByRole('link').click();
   await expect(page.getByTestId('record-detail')).toBeVisible();
   await settle('record');
+}
+
+/**
+ * What `find` reports once the screen has settled: asked again (for up to `timeout` ms) while it
+ * reports anything, so a screen still drawing its data is not taken for a wrong one; a real
+ * problem stays and is returned.
+ */
+export async function settled(find: () => Promise<string[]>, timeout = 5_000): Promise<string[]> {
+  const until = Date.now() + timeout;
+  let found = await find();
+  while (found.length > 0 && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    found = await find();
+  }
+  return found;
 }

@@ -5,7 +5,7 @@
  * (a system's purpose, say) are content, not interface, and are left out of the search.
  */
 import type { Page } from '@playwright/test';
-import { seedFullDemo, walkScreens } from './demo';
+import { seedFullDemo, settled, walkScreens } from './demo';
 import { expect, test, unlock } from './fixtures';
 
 /** Words of the interface that must not appear in English on a Danish screen. */
@@ -72,7 +72,7 @@ test('every screen of the demo, in Danish, shows no raw key, US date or English 
   await unlock(page, vault.folder);
   const seen: Record<string, string[]> = {};
   await walkScreens(page, async (name) => {
-    const list = await problems(page);
+    const list = await settled(() => problems(page));
     if (list.length > 0) {
       seen[name] = list;
     }

@@ -204,6 +204,16 @@ describe('register service', () => {
       ['soon', false],
     ]);
     expect(register.listRecords({}, '2026-11-27')).toHaveLength(5);
+    // A page of the register: the first in the list's order, and how many match in all.
+    const all = register.listRecords({}, '2026-11-27');
+    const page = register.listRecords({ limit: 2 }, '2026-11-27');
+    expect(page.map((r) => r.id)).toEqual(all.slice(0, 2).map((r) => r.id));
+    expect(register.countRecords({ limit: 2 }, '2026-11-27')).toBe(5);
+    expect(register.countRecords({ dueWithinDays: 30 }, '2026-11-27')).toBe(2);
+    // One record by its id.
+    const last = all.at(-1)!;
+    expect(register.listRecords({ id: last.id })).toEqual([last]);
+    expect(register.countRecords({ id: last.id })).toBe(1);
   });
 
   it('imports a valid scheme, refuses a broken one, and refuses dropping a level in use', async () => {

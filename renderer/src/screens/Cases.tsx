@@ -23,11 +23,18 @@ export function Cases({ initialState }: { initialState?: string }) {
     CASE_STATES.find((s) => s === initialState),
   );
   const [cases, setCases] = useState<CaseRow[]>([]);
+  // Until the first answer, an empty list means 'not read yet', not 'nothing here'.
+  const [loaded, setLoaded] = useState(false);
   const [systems, setSystems] = useState<{ id: string; label: string }[]>([]);
   const [adding, setAdding] = useState(false);
   useEffect(() => {
     let live = true;
-    void loadCases(state).then((list) => live && list && setCases(list));
+    void loadCases(state).then((list) => {
+      if (live && list) {
+        setCases(list);
+        setLoaded(true);
+      }
+    });
     return () => {
       live = false;
     };
@@ -127,7 +134,7 @@ export function Cases({ initialState }: { initialState?: string }) {
           }
         />
         <tbody>
-          {cases.length === 0 ? <EmptyRow span={6} text={t('empty.cases')} /> : null}
+          {loaded && cases.length === 0 ? <EmptyRow span={6} text={t('empty.cases')} /> : null}
           {cases.map((c) => (
             <tr key={c.id} data-testid="case-row">
               <td>

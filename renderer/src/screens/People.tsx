@@ -19,6 +19,8 @@ export function People() {
   const label = useLevelLabel();
   const [onlyExpiring, setOnlyExpiring] = useState(false);
   const [people, setPeople] = useState<Person[]>([]);
+  // Until the first answer, an empty list means 'not read yet', not 'nothing here'.
+  const [loaded, setLoaded] = useState(false);
   const [retired, setRetired] = useState(false);
   const [version, setVersion] = useState(0);
   const [editing, setEditing] = useState<{
@@ -31,7 +33,12 @@ export function People() {
     void call('people:list', {
       ...(onlyExpiring ? { expiringWithinDays: 90 } : {}),
       includeRetired: retired,
-    }).then((r) => live && r && setPeople(r.people));
+    }).then((r) => {
+      if (live && r) {
+        setPeople(r.people);
+        setLoaded(true);
+      }
+    });
     return () => {
       live = false;
     };
@@ -96,7 +103,7 @@ export function People() {
             ]}
           />
           <tbody>
-            {people.length === 0 ? <EmptyRow span={5} text={t('empty.people')} /> : null}
+            {loaded && people.length === 0 ? <EmptyRow span={5} text={t('empty.people')} /> : null}
             {people.map((p) => (
               <tr
                 key={p.id}

@@ -74,9 +74,7 @@ export function RecordDetail({ id }: { id: string }) {
   const reload = useCallback(() => setVersion((v) => v + 1), []);
   useEffect(() => {
     let live = true;
-    void call('records:list', {}).then(
-      (r) => live && r && setRecord(r.records.find((x) => x.id === id) ?? null),
-    );
+    void call('records:list', { id }).then((r) => live && r && setRecord(r.records[0] ?? null));
     void call('records:attachments', { recordId: id }).then(
       (r) => live && r && setAttachments(r.attachments),
     );

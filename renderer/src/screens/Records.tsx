@@ -18,6 +18,9 @@ import { useLevelLabel, useOnScreen } from '../stores/register';
 import { useFormat } from '../format';
 import { EmptyRow } from '../components/EmptyRow';
 
+/** How many records are drawn at a time. */
+const PAGE = 200;
+
 export function Records() {
   const t = useT();
   const format = useFormat();
@@ -27,12 +30,20 @@ export function Records() {
   const [status, setStatus] = useState<RecordFilter['status']>();
   const [search, setSearch] = useState('');
   const [records, setRecords] = useState<RecordRow[]>([]);
+  // Until the first answer, an empty list means 'not read yet', not 'nothing here'.
+  const [loaded, setLoaded] = useState(false);
+  // A page of the register at a time (a new filter starts again at the first); `total` is how
+  // many match.
+  const filterKey = JSON.stringify([view, type, status, search]);
+  const [page, setPage] = useState({ key: filterKey, limit: PAGE });
+  const limit = page.key === filterKey ? page.limit : PAGE;
+  const [total, setTotal] = useState(0);
   const [adding, setAdding] = useState(false);
   const [version, setVersion] = useState(0);
 
   useEffect(() => {
     const timer = setTimeout(() => {
-      const filter: RecordFilter = {};
+      const filter: RecordFilter = { limit };
       if (type) {
         filter.type = type;
       }
@@ -45,10 +56,16 @@ export function Records() {
       if (view === 'due') {
         filter.dueWithinDays = 30;
       }
-      void call('records:list', filter).then((r) => r && setRecords(r.records));
+      void call('records:list', filter).then((r) => {
+        if (r) {
+          setRecords(r.records);
+          setTotal(r.total);
+          setLoaded(true);
+        }
+      });
     }, 100);
     return () => clearTimeout(timer);
-  }, [view, type, status, search, version]);
+  }, [view, type, status, search, version, limit]);
 
   useOnScreen(
     records
@@ -110,7 +127,7 @@ export function Records() {
         />
       ) : null}
       <p className="count" role="status" data-testid="records-count">
-        {t('records.count', { n: records.length })}
+        {t('records.count', { n: total })}
       </p>
       <div className="table-scroll" tabIndex={0} aria-label={t('nav.records')}>
         <table className="table">
@@ -120,15 +137,17 @@ export function Records() {
                 'col.type',
                 'col.title',
                 'col.counterpart',
-                'col.refs',
                 'col.followUp',
                 'col.status',
                 'col.marking',
+                'record.attachments',
               ] as const
             }
           />
           <tbody>
-            {records.length === 0 ? <EmptyRow span={7} text={t('empty.records')} /> : null}
+            {loaded && records.length === 0 ? (
+              <EmptyRow span={7} text={t('empty.records')} />
+            ) : null}
             {records.map((r) => (
               <tr
                 key={r.id}
@@ -139,9 +158,13 @@ export function Records() {
                 <td>
                   <a href={hrefFor('records', r.id)}>{r.title}</a>
                 </td>
-                <td>{r.counterpart}</td>
-                <td className="mono">
-                  {r.theirRef || '—'} / {r.ourRef || '—'}
+                <td>
+                  {r.counterpart}
+                  {/* Their reference and ours, under whom they belong to. */}
+                  <div className="muted" title={t('col.refs')}>
+                    <span className="mono">{r.theirRef || '—'}</span> /{' '}
+                    <span className="mono">{r.ourRef || '—'}</span>
+                  </div>
                 </td>
                 <td>
                   {format.day(r.followUpDue)}
@@ -166,6 +189,20 @@ export function Records() {
           </tbody>
         </table>
       </div>
+      {total > records.length ? (
+        <button
+          type="button"
+          className="secondary"
+          data-testid="records-more"
+          onClick={() => setPage({ key: filterKey, limit: limit + PAGE })}
+        >
+          {t('list.showMore', {
+            n: Math.min(PAGE, total - records.length),
+            shown: records.length,
+            total,
+          })}
+        </button>
+      ) : null}
     </div>
   );
 }
