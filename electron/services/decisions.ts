@@ -770,7 +770,8 @@ export class DecisionService {
         lines: [
           translate(language, 'doc.signedBy', { name }),
           organisation,
-          `${signingTime.toISOString().replace('T', ' ').slice(0, 19)} UTC`,
+          // The day as the letter's language writes it, the time of day in UTC.
+          `${formatDay(language, signingTime.toISOString().slice(0, 10))} ${signingTime.toISOString().slice(11, 19)} UTC`,
           `SHA-256 ${fingerprintOf(Buffer.from(cert.rawData)).slice(0, 32)}`,
         ],
       },
