@@ -125,7 +125,14 @@ test('suspend and reinstate by signed letters, re-accredit to one approval in fo
 
   await issue(page, 'Suspension', 'To administratorer har mistet deres sikkerhedsgodkendelse.');
   await expect(page.getByTestId('case-state')).toHaveText('Suspenderet');
+  // The form that follows offers what may follow a suspension, and guards what is typed in it.
+  const next = page.getByRole('form', { name: 'Træf afgørelsen' });
+  await expect(next.getByLabel('Afgørelse', { exact: true })).toHaveValue('reinstatement');
+  await expect(next.getByLabel('Begrundelse')).toHaveValue('');
+  await next.getByLabel('Begrundelse').fill('Halvt');
   await page.getByRole('link', { name: 'Overblik' }).click();
+  await expect(page.getByTestId('unsaved-dialog')).toBeVisible();
+  await page.getByRole('button', { name: 'Forlad uden at gemme' }).click();
   const standing = page.getByTestId('standing').filter({ hasText: 'Havnenet' });
   await expect(standing).toContainText('godkendelsen er suspenderet');
   await axeClean(page, 'dashboard with a suspended approval');

@@ -725,6 +725,8 @@ export function CaseDecision({ detail, onChanged }: { detail: CaseDetail; onChan
         />
       ) : accreditor && decisionsIn(detail.state).length > 0 ? (
         <IssueForm
+          // A fresh form for each state: the decisions open here differ after each one.
+          key={detail.state}
           detail={detail}
           info={info}
           onIssued={() => {

@@ -2,7 +2,7 @@
  * Unsaved edits: each form says whether it holds changes not yet saved; leaving the screen (a
  * menu link, a tab, closing the window) while one does asks first, in the app's own dialog.
  */
-import { useCallback, useEffect, useId } from 'react';
+import { useCallback, useEffect, useId, useState } from 'react';
 import { create } from 'zustand';
 import { registerReset } from './reset';
 
@@ -48,15 +48,21 @@ export const useUnsaved = create<UnsavedState>((set, get) => ({
 
 /**
  * A form's part in the guard: unsaved while `value` differs from `saved` (compared as JSON),
- * clean once it goes. `clean()` says so at once, for a form that saves and then leaves.
+ * clean once it goes. `clean()` says the value as it is now has been saved, at once (for a form
+ * that saves and then leaves); a later edit makes the form unsaved again.
  */
 export function useUnsavedForm(value: unknown, saved: unknown): () => void {
   const id = useId();
   const mark = useUnsaved((s) => s.mark);
-  const dirty = JSON.stringify(value) !== JSON.stringify(saved);
+  const current = JSON.stringify(value);
+  const [savedNow, setSavedNow] = useState<string | null>(null);
+  const dirty = current !== JSON.stringify(saved) && current !== savedNow;
   useEffect(() => mark(id, dirty), [mark, id, dirty]);
   useEffect(() => () => mark(id, false), [mark, id]);
-  return useCallback(() => mark(id, false), [mark, id]);
+  return useCallback(() => {
+    mark(id, false);
+    setSavedNow(current);
+  }, [mark, id, current]);
 }
 
 registerReset(() => useUnsaved.setState({ dirty: new Set(), pending: null }));
