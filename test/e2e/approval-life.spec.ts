@@ -9,7 +9,7 @@ import { createServices, type VaultServices } from '../../electron/services';
 import { today } from '../../electron/services/register';
 import { Vault } from '../../electron/vault/vault';
 import { addMonths } from '../../shared/risk';
-import { answerAll, judgeAll } from '../helpers/parties';
+import { toDecisionPending } from '../helpers/parties';
 import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
 import { axeClean, expect, test, unlock } from './fixtures';
 import type { Page } from '@playwright/test';
@@ -26,26 +26,9 @@ async function newSystem(services: VaultServices, ref: string, name: string): Pr
   });
 }
 
-/** A case taken to "decision pending": every requirement answered and judged. */
-async function pending(
-  services: VaultServices,
-  systemId: string,
-  type: 'initial' | 'reaccreditation',
-) {
-  const { cases } = services;
-  const caseId = await cases.createCase({ systemId, type });
-  await answerAll(services, caseId);
-  for (const to of ['submitted', 'intake', 'under_review'] as const) {
-    await cases.transition(caseId, to, `to ${to}`);
-  }
-  await judgeAll(services, caseId);
-  await cases.transition(caseId, 'decision_pending', 'Reviewed');
-  return caseId;
-}
-
 /** A case with an approval in force, signed with `identityId`. */
 async function inForce(services: VaultServices, systemId: string, identityId: string) {
-  const caseId = await pending(services, systemId, 'initial');
+  const caseId = await toDecisionPending(services, systemId);
   await services.decisions.issueDecision(caseId, {
     type: 'full_approval',
     identityId,
@@ -98,7 +81,7 @@ test('suspend and reinstate by signed letters, re-accredit to one approval in fo
   });
   const harbour = await newSystem(services, 'LIV-1', 'Havnenet');
   const first = await inForce(services, harbour, identityId);
-  const renewal = await pending(services, harbour, 'reaccreditation');
+  const renewal = await toDecisionPending(services, harbour, 'reaccreditation');
   const archive = await inForce(
     services,
     await newSystem(services, 'LIV-2', 'Arkivnet'),

@@ -1,21 +1,17 @@
 /**
- * Day two in the UI, as an accreditor corrects the demo register: a component that breaks a
- * rule is corrected (the problem leaves its row), another retired after a confirmation, and an
- * overdue record is opened, closed with its outcome, and its attachment opened.
+ * Day two in the UI, as an accreditor corrects the demo register: a component and a site that
+ * break a rule are corrected (the problem leaves the system), another component retired after a
+ * confirmation, an overdue record opened from the dashboard, closed with its outcome (it leaves
+ * the dashboard) and its attachment opened, and a clearance renewed.
  */
-import { seedDemo } from '../../electron/services/demo';
-import { RegisterService } from '../../electron/services/register';
-import { Vault } from '../../electron/vault/vault';
-import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
+import { seedRegisterDemo } from './demo';
 import { axeClean, expect, test, unlock } from './fixtures';
 
 test('correct and retire in the register, close a record with its outcome and open its attachment', async ({
   gate,
   vault,
 }) => {
-  const v = await Vault.open(vault.folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
-  await seedDemo(new RegisterService(() => v));
-  await v.close();
+  await seedRegisterDemo(vault.folder);
   await unlock(gate, vault.folder);
   const page = gate;
 
@@ -136,9 +132,7 @@ test('a site corrected to the level it is approved for: the rule warning leaves 
   gate,
   vault,
 }) => {
-  const v = await Vault.open(vault.folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
-  await seedDemo(new RegisterService(() => v));
-  await v.close();
+  await seedRegisterDemo(vault.folder);
   await unlock(gate, vault.folder);
   const page = gate;
   await page.getByRole('link', { name: 'Systemer' }).click();

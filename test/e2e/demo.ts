@@ -9,8 +9,17 @@ import {
   seedDemoLifecycle,
   seedDemoRisks,
 } from '../../electron/services/demo';
+import { RegisterService } from '../../electron/services/register';
 import { Vault } from '../../electron/vault/vault';
+import { ROUTES } from '../../renderer/src/router';
 import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
+
+/** The demo register only (systems, sites, components, people, records) in a vault. */
+export async function seedRegisterDemo(folder: string): Promise<void> {
+  const v = await Vault.open(folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
+  await seedDemo(new RegisterService(() => v));
+  await v.close();
+}
 
 export async function seedFullDemo(folder: string, dataFolder: string): Promise<void> {
   const v = await Vault.open(folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
@@ -22,18 +31,6 @@ export async function seedFullDemo(folder: string, dataFolder: string): Promise<
   await seedDemoLifecycle(services);
   await v.close();
 }
-
-const ROUTES = [
-  'dashboard',
-  'systems',
-  'cases',
-  'risks',
-  'records',
-  'people',
-  'exports',
-  'settings',
-  'diagnostics',
-] as const;
 
 /**
  * Every screen of the unlocked demo: each menu, a system and a case with every tab (the first

@@ -1,7 +1,4 @@
-import { seedDemo } from '../../electron/services/demo';
-import { RegisterService } from '../../electron/services/register';
-import { Vault } from '../../electron/vault/vault';
-import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
+import { seedRegisterDemo } from './demo';
 import { axeClean, expect, test, unlock } from './fixtures';
 
 test('register a system, see validation explained, edit it, filter, and find it again after reload and lock', async ({
@@ -57,9 +54,7 @@ test('the demo register: filters, the detail tabs with problems in place, and th
   gate,
   vault,
 }) => {
-  const v = await Vault.open(vault.folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
-  await seedDemo(new RegisterService(() => v));
-  await v.close();
+  await seedRegisterDemo(vault.folder);
   await unlock(gate, vault.folder);
   const page = gate;
   await page.getByRole('link', { name: 'Systemer' }).click();

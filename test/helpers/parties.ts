@@ -81,3 +81,20 @@ export async function judgeAll(
   const ids = services.cases.getCase(caseId).items.map((i) => i.requirementId);
   await services.cases.updateItems(caseId, ids, { verdict });
 }
+
+/** A new case of the system taken to "decision pending": every item answered and judged. */
+export async function toDecisionPending(
+  services: VaultServices,
+  systemId: string,
+  type: 'initial' | 'reaccreditation' | 'decommissioning' = 'initial',
+): Promise<string> {
+  const { cases } = services;
+  const caseId = await cases.createCase({ systemId, type });
+  await answerAll(services, caseId);
+  for (const to of ['submitted', 'intake', 'under_review'] as const) {
+    await cases.transition(caseId, to, `to ${to}`);
+  }
+  await judgeAll(services, caseId);
+  await cases.transition(caseId, 'decision_pending', 'Reviewed');
+  return caseId;
+}

@@ -12,7 +12,7 @@ import { Vault } from '../../electron/vault/vault';
 import { addMonths } from '../../shared/risk';
 import { systemReason } from '../../shared/i18n';
 import { tempFolder } from '../helpers/context';
-import { answerAll, judgeAll } from '../helpers/parties';
+import { toDecisionPending } from '../helpers/parties';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
 
 const folder = tempFolder('awb-approval-life-');
@@ -53,13 +53,7 @@ async function approved(
   validTo = addMonths(today(), 24),
 ): Promise<string> {
   const { cases, decisions } = services;
-  const caseId = await cases.createCase({ systemId, type });
-  await answerAll(services, caseId);
-  for (const to of ['submitted', 'intake', 'under_review'] as const) {
-    await cases.transition(caseId, to, `to ${to}`);
-  }
-  await judgeAll(services, caseId);
-  await cases.transition(caseId, 'decision_pending', 'Reviewed');
+  const caseId = await toDecisionPending(services, systemId, type);
   await decisions.issueDecision(caseId, {
     type: 'full_approval',
     identityId,
