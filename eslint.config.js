@@ -46,6 +46,8 @@ export default tseslint.config(
       'test-results/**',
       'playwright-report/**',
       'coverage/**',
+      '.stryker-tmp/**',
+      'reports/**',
     ],
   },
   ...tseslint.configs.recommendedTypeChecked,

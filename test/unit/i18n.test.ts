@@ -5,6 +5,8 @@ import {
   errorMessage,
   formatDay,
   messageKeys,
+  previewLine,
+  reasonMessage,
   reasonText,
   systemReason,
   translate,
@@ -76,5 +78,55 @@ describe('translations', () => {
     expect(reasonText('da', 'Meddelt ejeren')).toBe('Meddelt ejeren');
     expect(reasonText('da', 'step.unknown|x')).toBe('step.unknown|x');
     expect(reasonText('da', null)).toBe('');
+  });
+
+  it('leaves a placeholder no value was given for, rather than writing "undefined"', () => {
+    expect(translate('en', 'step.superseded', { other: 'x' })).toBe('Superseded by {value}');
+  });
+
+  it('an error reason in words, its other details in the text; no text for what it does not know', () => {
+    expect(
+      reasonMessage('en', 'TRANSITION_REFUSED', { reason: 'INCOMPLETE', missing: 3, note: {} }),
+    ).toBe('The dossier is incomplete: 3 items are missing.');
+    expect(reasonMessage('da', 'TRANSITION_REFUSED', { reason: 'INCOMPLETE', missing: '2' })).toBe(
+      'Dossieret er ufuldstændigt: der mangler 2 punkter.',
+    );
+    expect(reasonMessage('en', 'TRANSITION_REFUSED', { reason: 'NO_SUCH_REASON' })).toBeNull();
+    expect(reasonMessage('en', 'TRANSITION_REFUSED', { reason: 7 })).toBeNull();
+    expect(reasonMessage('en', 'TRANSITION_REFUSED', undefined)).toBeNull();
+    expect(reasonMessage('en', 'NOT_FOUND', { reason: 'INCOMPLETE' })).toBeNull();
+    expect(reasonMessage('en', 'PACKAGE_REJECTED', { reason: 'MALFORMED' })).toBe(
+      'its content is malformed',
+    );
+  });
+
+  it("a package preview's changes as sentences, states and decision types in words", () => {
+    expect(previewLine('en', { what: 'system', ref: 'SYS-1', added: true })).toBe(
+      'system SYS-1: added',
+    );
+    expect(previewLine('en', { what: 'system', ref: 'SYS-1', added: false })).toBe(
+      'system SYS-1: kept',
+    );
+    expect(
+      previewLine('en', { what: 'case', ref: 'C-1', added: true, states: ['submitted', 'intake'] }),
+    ).toBe('case C-1: added as "Submitted"');
+    expect(
+      previewLine('da', {
+        what: 'case',
+        ref: 'C-1',
+        added: false,
+        states: ['under_review', 'decided', 'unknown_state'],
+      }),
+    ).toBe('sag C-1: Under vurdering → Afgjort → unknown_state');
+    expect(previewLine('en', { what: 'decision', ref: 'D-1', type: 'suspension' })).toBe(
+      'decision D-1 (Suspension)',
+    );
+    expect(previewLine('en', { what: 'decision', ref: 'D-1', type: 'novel' })).toBe(
+      'decision D-1 (novel)',
+    );
+    expect(previewLine('da', { what: 'answers', n: 1200 })).toBe(
+      translate('da', 'preview.answers', { n: 1200 }),
+    );
+    expect(previewLine('en', { what: 'answers', n: 1200 })).toBe('1,200 checklist answers');
   });
 });

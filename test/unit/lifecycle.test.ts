@@ -205,6 +205,26 @@ describe('guards refuse with a reason', () => {
     expect(canTransition(from, to, { ...permissive, ...over })).toMatchObject({ ok: false, code });
   });
 
+  it('at the edges: a reason of three characters, an approval that ends today', () => {
+    const returned = (reason: string) =>
+      canTransition('intake', 'returned', { ...permissive, reason });
+    expect(returned('  ab  ')).toMatchObject({ ok: false, code: 'REASON_REQUIRED' });
+    expect(returned('abc')).toEqual({ ok: true });
+    // Valid through the day it ends; expired from the day after.
+    const expire = (validTo: string | null) =>
+      canTransition('in_force', 'expired', { ...permissive, validTo });
+    expect(expire('2026-11-27')).toMatchObject({ ok: false, code: 'STILL_VALID' });
+    expect(expire('2026-11-26')).toEqual({ ok: true });
+    expect(expire(null)).toMatchObject({ ok: false, code: 'STILL_VALID' });
+    // The refusals that count say how many.
+    expect(
+      canTransition('draft', 'submitted', { ...permissive, missing: ['a', 'b'] }),
+    ).toMatchObject({ params: { missing: '2' } });
+    expect(canTransition('in_force', 'suspended', { ...permissive, decision: null })).toMatchObject(
+      { code: 'DECISION_REQUIRED', params: { type: 'suspension' } },
+    );
+  });
+
   it('which decisions may be issued where, and the step each one makes', () => {
     expect(decisionsIn('decision_pending').sort()).toEqual(
       ['approval_to_test', 'full_approval', 'interim_approval', 'refusal'].sort(),

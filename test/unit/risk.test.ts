@@ -16,6 +16,8 @@ import {
   parseMatrix,
   recalculate,
   rescale,
+  RiskCriteriaSchema,
+  RiskInput,
   type RiskCriteria,
   type RiskMatrix,
   type RiskSubstance,
@@ -81,52 +83,74 @@ describe('risk matrices as data', () => {
     }
   });
 
-  const broken: [string, (m: RiskMatrix) => unknown, string][] = [
-    ['a row is missing', (m) => ({ ...m, grid: m.grid.slice(1) }), 'grid'],
+  // Each broken matrix is refused with exactly these problems (path: message), nothing more.
+  const FALLS = 'the level must not fall as likelihood or impact rises';
+  const broken: [string, (m: RiskMatrix) => unknown, string[]][] = [
+    [
+      'a row is missing',
+      (m) => ({ ...m, grid: m.grid.slice(1) }),
+      ['grid: the grid needs 5 rows, one per likelihood'],
+    ],
     [
       'a row is short',
       (m) => ({ ...m, grid: [m.grid[0]!.slice(1), ...m.grid.slice(1)] }),
-      'grid.0',
+      ['grid.0: row 1 needs 5 cells, one per impact'],
     ],
     [
       'a cell names a level that does not exist',
       (m) => ({ ...m, grid: [[0, 0, 0, 1, 9], ...m.grid.slice(1)] }),
-      'grid.0.4',
+      ['grid.0.4: cell refers to level 10, but there are 5 levels', `grid.1.4: ${FALLS}`],
+    ],
+    [
+      'a cell names the level just past the last',
+      (m) => ({ ...m, grid: [...m.grid.slice(0, 4), [1, 2, 3, 4, 5]] }),
+      ['grid.4.4: cell refers to level 6, but there are 5 levels'],
     ],
     [
       'the level falls as impact rises',
       (m) => ({ ...m, grid: [[0, 0, 0, 1, 0], ...m.grid.slice(1)] }),
-      'grid.0.4',
+      [`grid.0.4: ${FALLS}`],
     ],
     [
       'the level falls as likelihood rises',
       (m) => ({ ...m, grid: [...m.grid.slice(0, 4), [0, 0, 0, 0, 0]] }),
-      'grid.4.0',
+      [0, 1, 2, 3, 4].map((i) => `grid.4.${i}: ${FALLS}`),
     ],
     [
       'two levels share an id',
       (m) => ({ ...m, levels: m.levels.map((l) => ({ ...l, id: 'same' })) }),
-      'levels',
+      ['levels: level ids must be unique'],
     ],
     [
       'a colour is not a colour',
       (m) => ({ ...m, levels: [{ ...m.levels[0]!, colour: 'red' }, ...m.levels.slice(1)] }),
-      'levels.0.colour',
+      ['levels.0.colour: Invalid string: must match pattern /^#[0-9a-fA-F]{6}$/'],
     ],
     [
       'a label lacks Danish',
       (m) => ({ ...m, impact: [{ en: 'x' }, ...m.impact.slice(1)] }),
-      'impact.0.da',
+      ['impact.0.da: Invalid input: expected string, received undefined'],
     ],
-    ['an unknown field', (m) => ({ ...m, extra: true }), ''],
-    ['one level only', (m) => ({ ...m, levels: m.levels.slice(0, 1) }), 'levels'],
+    ['an unknown field', (m) => ({ ...m, extra: true }), [': Unrecognized key: "extra"']],
+    [
+      'one level only',
+      (m) => ({ ...m, levels: m.levels.slice(0, 1), grid: m.grid.map((r) => r.map(() => 0)) }),
+      ['levels: Too small: expected array to have >=2 items'],
+    ],
   ];
-  it.each(broken)('refuses a matrix where %s, naming the place', (_, mutate, path) => {
+  it.each(broken)('refuses a matrix where %s, naming the place', (_, mutate, expected) => {
     const parsed = parseMatrix(mutate(m5));
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) {
-      expect(parsed.issues.map((i) => i.path.join('.'))).toContain(path);
+      expect(parsed.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual(expected);
     }
+  });
+
+  it('takes a flat matrix (every cell the lowest level) and a steadily rising one', () => {
+    const flat = { ...m5, grid: m5.grid.map((r) => r.map(() => 0)) };
+    expect(parseMatrix(flat)).toEqual({ ok: true, matrix: flat });
+    const rising = { ...m5, grid: m5.grid.map((r, l) => r.map((_, i) => Math.min(4, l + i))) };
+    expect(parseMatrix(rising).ok).toBe(true);
   });
 });
 
@@ -409,5 +433,112 @@ describe('risk pictures', () => {
     ]);
     expect(residual[1]!.y).toBeLessThan(residual[0]!.y);
     expect(residual[1]!.x).toBeGreaterThan(residual[0]!.x);
+  });
+});
+
+describe('at the edges', () => {
+  const accept = (justification: string, expiresOn: string) =>
+    canAccept({
+      matrix: m5,
+      criteria,
+      residualIndex: 1,
+      treatment: 'reduce',
+      role: 'system_owner',
+      input: { justification, expiresOn },
+      today: '2026-11-27',
+    });
+
+  it('a justification of ten characters, an expiry from tomorrow to the longest allowed', () => {
+    expect(accept(' 123456789 ', '2027-01-01')).toEqual({
+      ok: false,
+      code: 'JUSTIFICATION_REQUIRED',
+    });
+    expect(accept('1234567890', '2027-01-01')).toEqual({ ok: true, authority: 'owner' });
+    expect(accept('1234567890', '2026-11-27')).toEqual({ ok: false, code: 'EXPIRY_IN_PAST' });
+    expect(accept('1234567890', '2026-11-28').ok).toBe(true);
+    expect(accept('1234567890', '2028-11-27').ok).toBe(true);
+    expect(accept('1234567890', '2028-11-28')).toEqual({ ok: false, code: 'EXPIRY_TOO_FAR' });
+  });
+
+  it('an acceptance holds through the day it ends', () => {
+    const accepted = { fingerprint: fingerprint(risk), expiresOn: '2026-11-27' };
+    expect(acceptanceStatus(risk, accepted, '2026-11-27')).toBe('accepted');
+    expect(acceptanceStatus(risk, accepted, '2026-11-28')).toBe('expired');
+  });
+
+  it('criteria: the accreditor may accept as much as the owner, not less; unknown levels are named', () => {
+    expect(criteriaIssues(m5, { ...criteria, accreditorAcceptsUpTo: 'low' })).toEqual([]);
+    expect(criteriaIssues(m5, { ...criteria, accreditorAcceptsUpTo: 'very_low' })).toEqual([
+      'accreditorAcceptsUpTo',
+    ]);
+    expect(
+      criteriaIssues(m5, { ...criteria, ownerAcceptsUpTo: 'nope', accreditorAcceptsUpTo: 'nope' }),
+    ).toEqual(['ownerAcceptsUpTo', 'accreditorAcceptsUpTo']);
+    expect(criteriaIssues(m5, { ...criteria, matrixId: 'other' })).toEqual(['matrixId']);
+    const valid = { ...criteria };
+    expect(RiskCriteriaSchema.safeParse(valid).success).toBe(true);
+    for (const bad of [
+      { ...valid, maxAcceptanceMonths: 0 },
+      { ...valid, maxAcceptanceMonths: 61 },
+      { ...valid, maxAcceptanceMonths: 1.5 },
+      { ...valid, matrixId: 'Nist' },
+      { ...valid, ownerAcceptsUpTo: 'Low' },
+      { ...valid, accreditorAcceptsUpTo: '1high' },
+      { ...valid, extra: 1 },
+    ]) {
+      expect(RiskCriteriaSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
+    expect(RiskCriteriaSchema.safeParse({ ...valid, maxAcceptanceMonths: 60 }).success).toBe(true);
+    expect(RiskCriteriaSchema.safeParse({ ...valid, maxAcceptanceMonths: 1 }).success).toBe(true);
+  });
+
+  it('months are added as the calendar has them', () => {
+    expect(addMonths('2026-01-31', 1)).toBe('2026-02-28');
+    expect(addMonths('2028-01-31', 1)).toBe('2028-02-29');
+    expect(addMonths('2026-11-27', 14)).toBe('2028-01-27');
+    expect(addMonths('2026-03-05', -3)).toBe('2025-12-05');
+    expect(rescale(3, 5, 5)).toBe(3);
+  });
+
+  it('a risk as entered: the texts and references it must have', () => {
+    const ok = {
+      systemId: '6f1c1f36-5f0b-4c36-9d55-3c1c2f0a4e10',
+      caseId: null,
+      scope: 'LA',
+      threatEvent: 'An',
+      confidentiality: 1,
+      integrity: null,
+      availability: 7,
+      authenticity: null,
+      likelihood: 1,
+      treatment: 'reduce',
+      residualLikelihood: 1,
+      residualImpact: 1,
+      reviewDate: null,
+      requirementIds: ['PER-01', 'ABCDE-123'],
+    };
+    const parsed = RiskInput.safeParse(ok);
+    expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+    expect(parsed.data).toMatchObject({
+      threatSource: '',
+      vulnerability: '',
+      measures: '',
+      owner: '',
+      findingIds: [],
+    });
+    for (const bad of [
+      { ...ok, scope: ' L ' },
+      { ...ok, threatEvent: 'x' },
+      { ...ok, likelihood: 0 },
+      { ...ok, availability: 8 },
+      { ...ok, requirementIds: ['per-01'] },
+      { ...ok, requirementIds: ['ABCDEF-01'] },
+      { ...ok, requirementIds: ['P-01'] },
+      { ...ok, requirementIds: ['PER-1'] },
+      { ...ok, requirementIds: ['PER-0001'] },
+      { ...ok, scope: 'x'.repeat(301) },
+    ]) {
+      expect(RiskInput.safeParse(bad).success, JSON.stringify(bad).slice(0, 120)).toBe(false);
+    }
   });
 });

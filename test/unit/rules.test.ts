@@ -203,6 +203,96 @@ describe('consistency rules', () => {
     expect(checkSystem(input, scheme).map((v) => v.code)).toEqual(expected);
   });
 
+  it('says what each violation is about: the entity, its id and the values in its message', () => {
+    const all = (mutate: Mutate) => {
+      const input = base();
+      mutate(input);
+      return checkSystem(input, scheme);
+    };
+    expect(all((i) => i.components.push(comp({ crypto: true, approvedProductId: 'p-r' })))).toEqual(
+      [
+        {
+          code: 'COMPONENT_ABOVE_PRODUCT',
+          entity: 'component',
+          entityId: 'c',
+          params: { product: 'CryptoBox R', level: 'SECRET', productLevel: 'RESTRICTED' },
+        },
+      ],
+    );
+    expect(all((i) => i.components.push(comp({ crypto: true })))).toEqual([
+      {
+        code: 'CRYPTO_WITHOUT_PRODUCT',
+        entity: 'component',
+        entityId: 'c',
+        params: { component: 'PC' },
+      },
+    ]);
+    expect(all((i) => i.components.push(comp({ approvedProductId: 'p-old' })))).toEqual([
+      {
+        code: 'PRODUCT_EXPIRED',
+        entity: 'component',
+        entityId: 'c',
+        params: { product: 'Old Box', expiresOn: '2020-01-01' },
+      },
+    ]);
+    expect(all((i) => i.components.push(comp({ approvedProductId: 'p-eu' })))).toEqual([
+      {
+        code: 'PRODUCT_WRONG_DOMAIN',
+        entity: 'component',
+        entityId: 'c',
+        params: { product: 'EU Box', domain: 'eu' },
+      },
+    ]);
+    expect(all((i) => i.interconnections.push(link({ peerLevel: 'RESTRICTED' })))).toEqual([
+      {
+        code: 'INTERCONNECTION_NEEDS_BOUNDARY',
+        entity: 'interconnection',
+        entityId: 'i',
+        params: { peer: 'Other', localLevel: 'SECRET', peerLevel: 'RESTRICTED' },
+      },
+    ]);
+    // The boundary is judged against the higher side, whichever side that is.
+    for (const [localLevel, peerLevel] of [
+      ['SECRET', 'RESTRICTED'],
+      ['RESTRICTED', 'SECRET'],
+    ]) {
+      expect(
+        all((i) =>
+          i.interconnections.push(link({ localLevel, peerLevel, boundaryProductId: 'p-r' })),
+        ),
+      ).toEqual([
+        {
+          code: 'BOUNDARY_BELOW_LEVEL',
+          entity: 'interconnection',
+          entityId: 'i',
+          params: { product: 'CryptoBox R', level: 'SECRET', productLevel: 'RESTRICTED' },
+        },
+      ]);
+    }
+    expect(all((i) => i.interconnections.push(link({ validUntil: '2026-01-01' })))).toEqual([
+      {
+        code: 'INTERCONNECTION_APPROVAL_LAPSED',
+        entity: 'interconnection',
+        entityId: 'i',
+        params: { peer: 'Other', validUntil: '2026-01-01' },
+      },
+    ]);
+    // On the day itself a product or an interconnection approval still holds.
+    expect(
+      all((i) => {
+        i.products.push({
+          id: 'p-t',
+          name: 'T',
+          maxLevel: 'SECRET',
+          domain: 'nato',
+          expiresOn: i.today,
+        });
+        i.components.push(comp({ approvedProductId: 'p-t' }));
+        i.interconnections.push(link({ validUntil: i.today }));
+      }),
+    ).toEqual([]);
+  });
+
   it('names the entity so the UI can show the violation where it occurs', () => {
     const input = base();
     input.components.push(comp({ id: 'comp-42', siteId: 'site-r' }));
