@@ -237,7 +237,8 @@ export const TRANSITIONS: Readonly<Partial<Record<CaseState, Partial<Record<Case
       withdrawn: all(accreditor, reasoned, decidedBy('withdrawal')),
       expired: all(accreditor, lapsed),
       decommissioned: accreditor,
-      closed: accreditor,
+      // Still valid while it is due: closed only when a newer approval takes its place.
+      closed: all(accreditor, superseded),
     },
     suspended: {
       in_force: all(accreditor, reasoned, decidedBy('reinstatement')),

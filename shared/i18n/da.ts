@@ -1402,4 +1402,5 @@ export const da: Messages = {
     'Ingen person her. Tilføj de personer, der arbejder med systemerne, med deres sikkerhedsgodkendelser i formularen ovenfor.',
   'empty.evidence':
     'Ingen dokumentation endnu. Dokumenter, der viser, at et krav er opfyldt, tilføjes med "Tilføj dokumentation".',
+  'field.dayIs': 'Valgt: {day}',
 };

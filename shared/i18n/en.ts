@@ -1408,6 +1408,7 @@ export const en = {
     'No person here. Add the people who work on the systems, with their clearances, in the form above.',
   'empty.evidence':
     'No evidence yet. Documents that show a requirement is met are added with "Add evidence".',
+  'field.dayIs': 'Chosen: {day}',
 } as const;
 
 export type MessageKey = keyof typeof en;

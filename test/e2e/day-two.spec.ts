@@ -113,6 +113,8 @@ test('correct and retire in the register, close a record with its outcome and op
   await expired.getByRole('button', { name: 'Redigér' }).click();
   const personForm = page.getByRole('form', { name: 'Redigér person og sikkerhedsgodkendelse' });
   await personForm.getByLabel('Sikkerhedsgodkendelsen udløber').fill('2030-06-30');
+  // Whatever the machine's date control shows, the day is also written the Danish way.
+  await expect(personForm.getByText('Valgt: 30.6.2030')).toBeVisible();
   await personForm.getByRole('button', { name: 'Gem ændringer' }).click();
   const renewed = page.getByTestId('person-row').filter({ hasText: person });
   await expect(renewed).toContainText('30.6.2030');

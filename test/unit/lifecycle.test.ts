@@ -160,6 +160,20 @@ describe('guards refuse with a reason', () => {
       'DECISION_NOT_APPROVING',
     ],
     ['closed after an approval', 'decided', 'closed', {}, 'DECISION_APPROVING'],
+    [
+      'an approval in force closed by hand',
+      'in_force',
+      'closed',
+      { supersededBy: null },
+      'NOT_SUPERSEDED',
+    ],
+    [
+      'an approval due for re-accreditation (still valid) closed by hand',
+      'reaccreditation_due',
+      'closed',
+      { supersededBy: null },
+      'NOT_SUPERSEDED',
+    ],
     ['expiry while still valid', 'in_force', 'expired', { validTo: '2030-01-01' }, 'STILL_VALID'],
     [
       'suspension without a reason',

@@ -1,5 +1,6 @@
 /** A labelled input with its help and error text wired for assistive technology. */
 import { useId, type InputHTMLAttributes, type SelectHTMLAttributes } from 'react';
+import { useT } from '../i18n';
 
 interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   label: string;
@@ -8,10 +9,20 @@ interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
 }
 
 export function Field({ label, help, error, ...input }: FieldProps) {
+  const t = useT();
   const id = useId();
+  // A date field's control follows the machine's locale, which may not be the app's language:
+  // the chosen day is also written out the app's way, so 12/01 can never be misread.
+  const day =
+    input.type === 'date' &&
+    typeof input.value === 'string' &&
+    /^\d{4}-\d{2}-\d{2}$/.test(input.value)
+      ? t('field.dayIs', { day: input.value })
+      : null;
   const helpId = help ? `${id}-help` : undefined;
+  const dayId = day ? `${id}-day` : undefined;
   const errorId = error ? `${id}-error` : undefined;
-  const describedBy = [helpId, errorId].filter(Boolean).join(' ') || undefined;
+  const describedBy = [helpId, dayId, errorId].filter(Boolean).join(' ') || undefined;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -24,6 +35,11 @@ export function Field({ label, help, error, ...input }: FieldProps) {
       {help ? (
         <p className="help" id={helpId}>
           {help}
+        </p>
+      ) : null}
+      {day ? (
+        <p className="help" id={dayId} data-testid="field-day">
+          {day}
         </p>
       ) : null}
       {error ? (
