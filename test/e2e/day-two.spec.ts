@@ -4,7 +4,7 @@
  * confirmation, an overdue record opened from the dashboard, closed with its outcome (it leaves
  * the dashboard) and its attachment opened, and a clearance renewed.
  */
-import { seedRegisterDemo } from './demo';
+import { openSystem, seedRegisterDemo } from './demo';
 import { axeClean, expect, test, unlock } from './fixtures';
 
 test('correct and retire in the register, close a record with its outcome and open its attachment', async ({
@@ -15,10 +15,7 @@ test('correct and retire in the register, close a record with its outcome and op
   await unlock(gate, vault.folder);
   const page = gate;
 
-  await page.getByRole('link', { name: 'Systemer' }).click();
-  await page.getByLabel('Søg i systemer').fill('Havneovervågning');
-  await expect(page.getByTestId('system-row')).toHaveCount(1);
-  await page.getByTestId('system-row').click();
+  await openSystem(page, 'Havneovervågning');
   // Unsaved edits ask before the screen changes under them; "Bliv" keeps them.
   await page.getByRole('tab', { name: 'Lokaliteter' }).click();
   const siteForm = page.getByRole('form', { name: 'Tilføj en lokalitet' });
@@ -137,10 +134,7 @@ test('a site corrected to the level it is approved for: the rule warning leaves 
   await seedRegisterDemo(vault.folder);
   await unlock(gate, vault.folder);
   const page = gate;
-  await page.getByRole('link', { name: 'Systemer' }).click();
-  await page.getByLabel('Søg i systemer').fill('Forsvarets Ledelsesnet');
-  await expect(page.getByTestId('system-row')).toHaveCount(1);
-  await page.getByTestId('system-row').click();
+  await openSystem(page, 'Forsvarets Ledelsesnet');
   const panel = page.getByRole('tabpanel');
   await page.getByRole('tab', { name: /Komponenter/ }).click();
   const warning = panel.getByText(/men lokaliteten (.+) er kun godkendt op til/);

@@ -103,3 +103,11 @@ export async function settled(find: () => Promise<string[]>, timeout = 5_000): P
   }
   return found;
 }
+
+/** Opens a system of the register by a search that finds it alone. */
+export async function openSystem(page: Page, search: string): Promise<void> {
+  await page.getByRole('link', { name: 'Systemer' }).click();
+  await page.getByLabel('Søg i systemer').fill(search);
+  await expect(page.getByTestId('system-row')).toHaveCount(1);
+  await page.getByTestId('system-row').click();
+}

@@ -17,9 +17,7 @@ import { RecordForm } from './RecordForm';
 import { useLevelLabel, useOnScreen } from '../stores/register';
 import { useFormat } from '../format';
 import { EmptyRow } from '../components/EmptyRow';
-
-/** How many records are drawn at a time. */
-const PAGE = 200;
+import { PAGE, ShowMore } from '../components/ShowMore';
 
 export function Records() {
   const t = useT();
@@ -189,20 +187,12 @@ export function Records() {
           </tbody>
         </table>
       </div>
-      {total > records.length ? (
-        <button
-          type="button"
-          className="secondary"
-          data-testid="records-more"
-          onClick={() => setPage({ key: filterKey, limit: limit + PAGE })}
-        >
-          {t('list.showMore', {
-            n: Math.min(PAGE, total - records.length),
-            shown: records.length,
-            total,
-          })}
-        </button>
-      ) : null}
+      <ShowMore
+        shown={records.length}
+        total={total}
+        onMore={() => setPage({ key: filterKey, limit: limit + PAGE })}
+        testId="records-more"
+      />
     </div>
   );
 }

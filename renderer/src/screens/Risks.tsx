@@ -22,6 +22,7 @@ import { useOnScreen } from '../stores/register';
 import { useRisks } from '../stores/risks';
 import { useVault } from '../stores/vault';
 import { RiskForm } from './RiskForm';
+import { PAGE, ShowMore } from '../components/ShowMore';
 
 interface SystemChoice {
   id: string;
@@ -270,9 +271,6 @@ export function LevelBadge({ matrix, level }: { matrix: RiskMatrix; level: strin
   );
 }
 
-/** How many rows of the register are drawn at a time. */
-const PAGE = 200;
-
 export function Risks({ param }: { param: string | null }) {
   const t = useT();
   const format = useFormat();
@@ -462,20 +460,12 @@ export function Risks({ param }: { param: string | null }) {
               ))}
             </tbody>
           </table>
-          {visible.length > limit ? (
-            <button
-              type="button"
-              className="secondary"
-              data-testid="risks-more"
-              onClick={() => setLimit(limit + PAGE)}
-            >
-              {t('list.showMore', {
-                n: Math.min(PAGE, visible.length - limit),
-                shown: limit,
-                total: visible.length,
-              })}
-            </button>
-          ) : null}
+          <ShowMore
+            shown={Math.min(limit, visible.length)}
+            total={visible.length}
+            onMore={() => setLimit(limit + PAGE)}
+            testId="risks-more"
+          />
         </>
       ) : null}
     </div>
