@@ -168,6 +168,13 @@ describe('register corrections', () => {
     } as const;
     const componentId = await register.createComponent(component);
     expect(codes(systemId)).toContain('COMPONENT_ABOVE_SITE');
+    // The site is the system's through its component: a correction to it is in the system's
+    // history, where the warning it changes is shown.
+    await register.update('site', site, { ...SITE, maxLevel: 'SECRET' });
+    expect(codes(systemId)).not.toContain('COMPONENT_ABOVE_SITE');
+    expect(register.getSystem(systemId).history.map((h) => h.action)).toContain('site.update');
+    await register.update('site', site, { ...SITE, maxLevel: 'RESTRICTED' });
+    expect(codes(systemId)).toContain('COMPONENT_ABOVE_SITE');
     // A component stays with its system.
     const other = await register.createSystem({
       ref: 'SYS-2',
