@@ -23,7 +23,13 @@ import {
   VERDICTS,
 } from './cases';
 import { CountersignInput, DecisionInput, DocumentRequest, SelfSignedInput } from './decisions';
-import { SIGNATURE_REASONS, SIGNATURE_WARNINGS } from './signatures';
+import {
+  FILE_STATUSES,
+  INDICATIONS,
+  SIGNATURE_REASONS,
+  SIGNATURE_WARNINGS,
+  SUB_INDICATIONS,
+} from './signatures';
 import { ERROR_CODES } from './errors';
 import { CASE_STATES, CASE_TYPES, DECISION_TYPES } from './lifecycle';
 import { RULE_CODES } from './rules';
@@ -579,12 +585,18 @@ const CertificateSummarySchema = z.object({
 
 export const VerificationSchema = z.object({
   valid: z.boolean(),
+  status: z.enum(FILE_STATUSES),
+  indication: z.enum(INDICATIONS),
+  subIndication: z.enum(SUB_INDICATIONS).nullable(),
   reason: z.enum(SIGNATURE_REASONS).nullable(),
   revisions: z.number().int(),
+  unsignedFields: z.array(z.string()),
   signatures: z.array(
     z.object({
       field: z.string(),
-      status: z.enum(['valid', 'invalid']),
+      status: z.enum(['valid', 'invalid', 'indeterminate']),
+      indication: z.enum(INDICATIONS),
+      subIndication: z.enum(SUB_INDICATIONS).nullable(),
       reason: z.enum(SIGNATURE_REASONS).nullable(),
       detail: z.string().nullable(),
       warnings: z.array(z.enum(SIGNATURE_WARNINGS)),

@@ -17,8 +17,106 @@ export const SIGNATURE_REASONS = [
   'CERTIFICATE_REVOKED',
   'KEY_USAGE',
   'UNSUPPORTED_CRITICAL_EXTENSION',
+  /** Path building ran out of its budget (a mesh of cross-certificates, say). */
+  'CHAIN_TOO_COMPLEX',
+  /** An object defined twice in one revision (two entries, or twice in an object stream). */
+  'DUPLICATE_OBJECT',
+  /** A cross-reference a viewer would rebuild: unknown entry types, odd widths, out of order. */
+  'XREF_INVALID',
+  /** Anything else two readers could read differently (`6.0 0 R`, a /Length that misses endstream). */
+  'AMBIGUOUS_STRUCTURE',
+  /** A later revision holds objects a countersignature does not write. */
+  'UNEXPECTED_OBJECT',
+  /** Two signature fields show one signature value. */
+  'SHARED_SIGNATURE_VALUE',
+  /** No CRL covers a certificate on the path: whether it is revoked is not known. */
+  'REVOCATION_UNKNOWN',
+  /** The CRL that covers a certificate on the path is past its next update. */
+  'REVOCATION_STALE',
 ] as const;
 export type SignatureReason = (typeof SIGNATURE_REASONS)[number];
+
+/**
+ * The verdict after ETSI EN 319 102-1 (§5.1.3): TOTAL-PASSED, TOTAL-FAILED (the signature is
+ * proven wrong: its format, its hash, its cryptography, a revocation) or INDETERMINATE (what is
+ * known does not show it valid: no trusted chain, a certificate out of its validity, an algorithm
+ * no longer accepted, revocation not known).
+ */
+export const INDICATIONS = ['TOTAL_PASSED', 'TOTAL_FAILED', 'INDETERMINATE'] as const;
+export type Indication = (typeof INDICATIONS)[number];
+
+export const SUB_INDICATIONS = [
+  'FORMAT_FAILURE',
+  'HASH_FAILURE',
+  'SIG_CRYPTO_FAILURE',
+  'REVOKED',
+  'NO_CERTIFICATE_CHAIN_FOUND',
+  'CERTIFICATE_CHAIN_GENERAL_FAILURE',
+  'CHAIN_CONSTRAINTS_FAILURE',
+  'CRYPTO_CONSTRAINTS_FAILURE_NO_POE',
+  'OUT_OF_BOUNDS_NO_POE',
+  'NOT_YET_VALID',
+  'TRY_LATER',
+  'SIGNED_DATA_NOT_FOUND',
+] as const;
+export type SubIndication = (typeof SUB_INDICATIONS)[number];
+
+/** Each refusal's place in the standard's verdicts. */
+export const REASON_INDICATION: Record<string, { indication: Indication; sub: SubIndication }> = {
+  NOT_SIGNED: { indication: 'INDETERMINATE', sub: 'SIGNED_DATA_NOT_FOUND' },
+  MALFORMED_SIGNATURE: { indication: 'TOTAL_FAILED', sub: 'FORMAT_FAILURE' },
+  DUPLICATE_OBJECT: { indication: 'TOTAL_FAILED', sub: 'FORMAT_FAILURE' },
+  XREF_INVALID: { indication: 'TOTAL_FAILED', sub: 'FORMAT_FAILURE' },
+  AMBIGUOUS_STRUCTURE: { indication: 'TOTAL_FAILED', sub: 'FORMAT_FAILURE' },
+  DIGEST_MISMATCH: { indication: 'TOTAL_FAILED', sub: 'HASH_FAILURE' },
+  MODIFIED_AFTER_SIGNING: { indication: 'TOTAL_FAILED', sub: 'HASH_FAILURE' },
+  UNEXPECTED_OBJECT: { indication: 'TOTAL_FAILED', sub: 'HASH_FAILURE' },
+  SHARED_SIGNATURE_VALUE: { indication: 'TOTAL_FAILED', sub: 'FORMAT_FAILURE' },
+  SIGNATURE_INVALID: { indication: 'TOTAL_FAILED', sub: 'SIG_CRYPTO_FAILURE' },
+  CERTIFICATE_REVOKED: { indication: 'TOTAL_FAILED', sub: 'REVOKED' },
+  WEAK_ALGORITHM: { indication: 'INDETERMINATE', sub: 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE' },
+  SIGNER_NOT_TRUSTED: { indication: 'INDETERMINATE', sub: 'NO_CERTIFICATE_CHAIN_FOUND' },
+  CHAIN_INCOMPLETE: { indication: 'INDETERMINATE', sub: 'NO_CERTIFICATE_CHAIN_FOUND' },
+  CHAIN_TOO_COMPLEX: { indication: 'INDETERMINATE', sub: 'CERTIFICATE_CHAIN_GENERAL_FAILURE' },
+  CERTIFICATE_EXPIRED: { indication: 'INDETERMINATE', sub: 'OUT_OF_BOUNDS_NO_POE' },
+  CERTIFICATE_NOT_YET_VALID: { indication: 'INDETERMINATE', sub: 'NOT_YET_VALID' },
+  KEY_USAGE: { indication: 'INDETERMINATE', sub: 'CHAIN_CONSTRAINTS_FAILURE' },
+  UNSUPPORTED_CRITICAL_EXTENSION: { indication: 'INDETERMINATE', sub: 'CHAIN_CONSTRAINTS_FAILURE' },
+  REVOCATION_UNKNOWN: { indication: 'INDETERMINATE', sub: 'TRY_LATER' },
+  REVOCATION_STALE: { indication: 'INDETERMINATE', sub: 'TRY_LATER' },
+};
+
+/** The standard's verdict for a reason (null: TOTAL-PASSED). */
+export function indicationOf(reason: SignatureReason | null): {
+  indication: Indication;
+  sub: SubIndication | null;
+} {
+  if (reason === null) {
+    return { indication: 'TOTAL_PASSED', sub: null };
+  }
+  return REASON_INDICATION[reason] ?? { indication: 'TOTAL_FAILED', sub: 'FORMAT_FAILURE' };
+}
+
+/**
+ * What a file is, for a decision: every signature TOTAL-PASSED and no field left empty
+ * ('valid'); every signature passed but a reserved field still empty ('awaiting_countersignature');
+ * or its verdict otherwise. Each has its own exit code in `awb verify`.
+ */
+export const FILE_STATUSES = [
+  'valid',
+  'awaiting_countersignature',
+  'invalid',
+  'indeterminate',
+] as const;
+export type FileStatus = (typeof FILE_STATUSES)[number];
+
+/** `awb verify`'s exit code per file status (2 is a usage error). */
+export const VERIFY_EXIT: Record<FileStatus, number> = {
+  valid: 0,
+  invalid: 1,
+  indeterminate: 3,
+  awaiting_countersignature: 4,
+};
 
 export const SIGNATURE_WARNINGS = [
   /** A CRL for a certificate on the path is past its nextUpdate. */
@@ -43,8 +141,13 @@ export interface CertificateSummary {
 export interface SignatureReport {
   /** The signature field's fully qualified name. */
   field: string;
-  /** 'valid': intact and from a trusted, valid signer; otherwise the reason it is not. */
-  status: 'valid' | 'invalid';
+  /**
+   * 'valid' (TOTAL-PASSED): intact and from a trusted, valid signer whose revocation status is
+   * known; 'invalid' (TOTAL-FAILED) or 'indeterminate' otherwise, with the reason.
+   */
+  status: 'valid' | 'invalid' | 'indeterminate';
+  indication: Indication;
+  subIndication: SubIndication | null;
   reason: SignatureReason | null;
   /** A short technical note on the reason (English, for logs and experts). */
   detail: string | null;
@@ -64,10 +167,19 @@ export interface SignatureReport {
 }
 
 export interface PdfVerification {
-  /** True when the file has at least one signature and every one is valid. */
+  /**
+   * True when the file has at least one signature, every one is TOTAL-PASSED, and no signature
+   * field is left empty: only then does it stand for a decision.
+   */
   valid: boolean;
-  /** The first refusal, for one-line reports (null when valid). */
+  status: FileStatus;
+  /** The verdict over all signatures: the worst of theirs (TOTAL-FAILED before INDETERMINATE). */
+  indication: Indication;
+  subIndication: SubIndication | null;
+  /** The first refusal, for one-line reports (null when every signature passed). */
   reason: SignatureReason | null;
   revisions: number;
   signatures: SignatureReport[];
+  /** Signature fields without a value (reserved for a signer still to come). */
+  unsignedFields: string[];
 }

@@ -1,21 +1,26 @@
 /**
  * The structure of a PDF as a signature verifier must see it: its revisions (one per
- * cross-reference section, following /Prev from the last `startxref`), the objects each revision
- * defines at the offsets its cross-reference gives, the signature fields of each revision, and the
- * exact byte span of every signature dictionary's /Contents.
+ * cross-reference section, following /Prev from the last `startxref`; the two sections of a
+ * linearized original are one revision), the objects each revision defines at the offsets its
+ * cross-reference gives, the signature fields of each revision, and the exact byte span of every
+ * signature dictionary's /Contents.
  *
- * Objects are parsed with pdf-lib's own object parser, positioned at the offsets the
- * cross-reference gives; nothing here searches the file's text for structure. A dictionary with
- * a key twice is refused (two parsers would pick different values), and so is an object whose
- * header does not name the number the cross-reference gave it.
+ * One reading only: anything two readers could read differently is refused, with its own
+ * reason, rather than read one way. An object defined twice in one revision (two cross-reference
+ * entries, a number twice in an object stream, an object stream listing an object its
+ * cross-reference places elsewhere) is DUPLICATE_OBJECT; a cross-reference entry of an unknown
+ * type, odd field widths, a table entry not in the fixed 20-byte form, or sections out of order
+ * are XREF_INVALID (they make viewers rebuild the cross-reference from whatever the file holds);
+ * a reference written with a real number (`6.0 0 R`) or a generation its entry does not have, a
+ * stream whose /Length does not end at `endstream`, and a dictionary with a key twice are
+ * AMBIGUOUS_STRUCTURE. Objects are parsed with pdf-lib's object parser positioned at the offsets
+ * the cross-reference gives; cross-reference and object streams are decoded here (Flate and PNG
+ * predictors), never by searching the file's text.
  *
- * What may follow a signed revision is decided in `changesAfter`: a later revision may add
- * signatures (a new signature field with its value, its widget on a page, the AcroForm listing
- * it, or the value of a signature field that was empty) and validation data (/DSS); any other
- * change to an existing object, a deleted object, or bytes outside the structure is reported.
+ * What may follow a signed revision is decided in update.ts, on the file's own bytes.
  */
+import { inflateSync } from 'node:zlib';
 import {
-  decodePDFRawStream,
   PDFArray,
   PDFContext,
   PDFDict,
@@ -26,12 +31,18 @@ import {
   PDFRawStream,
   PDFRef,
   PDFString,
-  PDFXRefStreamParser,
   type PDFObject,
 } from 'pdf-lib';
 
+/** Why a file's structure cannot be read one way only (each a SignatureReason too). */
+export type StructureReason =
+  'MALFORMED_SIGNATURE' | 'DUPLICATE_OBJECT' | 'XREF_INVALID' | 'AMBIGUOUS_STRUCTURE';
+
 export class PdfStructureError extends Error {
-  constructor(readonly detail: string) {
+  constructor(
+    readonly detail: string,
+    readonly reason: StructureReason = 'MALFORMED_SIGNATURE',
+  ) {
     super(`PDF structure: ${detail}`);
     this.name = 'PdfStructureError';
   }
@@ -49,6 +60,8 @@ const KW = {
   eof: ascii('%%EOF'),
   obj: ascii('obj'),
   endobj: ascii('endobj'),
+  stream: ascii('stream'),
+  endstream: ascii('endstream'),
 };
 
 /** Where a hex string literal sits in the file: [start, end) including its angle brackets. */
@@ -64,12 +77,15 @@ export interface Span {
 class Lexer extends PDFObjectParser {
   readonly spans = new WeakMap<PDFHexString, Span>();
 
+  private readonly size: number;
+
   constructor(bytes: Uint8Array, context: PDFContext) {
     super(
       // The parser reads from its own byte stream; forBytes builds it over the same array.
       (PDFObjectParser.forBytes(bytes, context) as unknown as { bytes: never }).bytes,
       context,
     );
+    this.size = bytes.length;
   }
 
   get position(): number {
@@ -106,6 +122,11 @@ class Lexer extends PDFObjectParser {
     return this.matchKeyword(word);
   }
 
+  /** The end-of-line after a table's subsection header (pdf-lib's int stops before it). */
+  skipEol(): void {
+    this.skipWhitespace();
+  }
+
   /** %%EOF looks like a comment to the tokenizer: match it after whitespace only. */
   endOfFile(): boolean {
     this.skipWhitespace();
@@ -123,6 +144,92 @@ class Lexer extends PDFObjectParser {
     return value;
   }
 
+  /** Reads an indirect /Length; set by the file, absent while cross-reference streams are read. */
+  resolveLength: ((ref: PDFRef) => number) | null = null;
+
+  private token(start: number): string {
+    return Buffer.from(this.bytes.slice(start, this.bytes.offset())).toString('latin1');
+  }
+
+  /**
+   * pdf-lib's number-or-reference, where a reference must be written with two unsigned integer
+   * tokens: `6.0 0 R` or `+6 0 R` is a reference to pdf-lib and a real number to other readers.
+   */
+  protected override parseNumberOrRef(): PDFNumber | PDFRef {
+    const firstAt = this.bytes.offset();
+    const first = this.parseRawNumber();
+    const firstText = this.token(firstAt);
+    this.skipWhitespaceAndComments();
+    const lookahead = this.bytes.offset();
+    const peek = this.bytes.peek();
+    if (peek >= 0x30 && peek <= 0x39) {
+      const secondAt = this.bytes.offset();
+      const second = this.parseRawNumber();
+      const secondText = this.token(secondAt);
+      this.skipWhitespaceAndComments();
+      if (this.bytes.peek() === 0x52 /* R */) {
+        if (!/^\d+$/.test(firstText) || !/^\d+$/.test(secondText)) {
+          throw new PdfStructureError(
+            `a reference written with a number that is not an integer (${firstText} ${secondText} R)`,
+            'AMBIGUOUS_STRUCTURE',
+          );
+        }
+        this.bytes.next();
+        return PDFRef.of(first, second);
+      }
+    }
+    this.bytes.moveTo(lookahead);
+    return PDFNumber.of(first);
+  }
+
+  /**
+   * A stream's data is exactly /Length bytes after `stream` and one end-of-line (CRLF or LF), and
+   * `endstream` follows after at most whitespace: pdf-lib would otherwise search for `endstream`,
+   * where a viewer trusts /Length.
+   */
+  protected override parseDictOrStream(): PDFDict | PDFRawStream {
+    const dict = this.parseDict();
+    this.skipWhitespaceAndComments();
+    if (!this.matchKeyword(KW.stream)) {
+      return dict;
+    }
+    if (this.bytes.peek() === 0x0d) {
+      this.bytes.next();
+      if (this.bytes.peek() !== 0x0a) {
+        throw new PdfStructureError('a stream keyword ends with a lone CR', 'AMBIGUOUS_STRUCTURE');
+      }
+    }
+    if (this.bytes.peek() !== 0x0a) {
+      throw new PdfStructureError(
+        'a stream keyword is not followed by an end-of-line',
+        'AMBIGUOUS_STRUCTURE',
+      );
+    }
+    this.bytes.next();
+    const start = this.bytes.offset();
+    const lengthValue = dict.get(PDFName.of('Length'));
+    let length: number;
+    if (lengthValue instanceof PDFNumber) {
+      length = lengthValue.asNumber();
+    } else if (lengthValue instanceof PDFRef && this.resolveLength) {
+      length = this.resolveLength(lengthValue);
+    } else {
+      throw new PdfStructureError('a stream without a usable /Length', 'AMBIGUOUS_STRUCTURE');
+    }
+    if (!Number.isInteger(length) || length < 0 || start + length > this.size) {
+      throw new PdfStructureError('a stream /Length that is not a length', 'AMBIGUOUS_STRUCTURE');
+    }
+    this.bytes.moveTo(start + length);
+    this.skipWhitespace();
+    if (!this.matchKeyword(KW.endstream)) {
+      throw new PdfStructureError(
+        `a stream's /Length (${length}) does not end at endstream`,
+        'AMBIGUOUS_STRUCTURE',
+      );
+    }
+    return PDFRawStream.of(dict, this.bytes.slice(start, start + length));
+  }
+
   /** pdf-lib's dictionary parser, refusing a repeated key (it would keep the last silently). */
   protected override parseDict(): PDFDict {
     this.bytes.assertNext(0x3c);
@@ -132,7 +239,10 @@ class Lexer extends PDFObjectParser {
     while (!this.bytes.done() && this.bytes.peek() !== 0x3e) {
       const key = this.parseName();
       if (map.has(key)) {
-        throw new PdfStructureError(`dictionary repeats the key ${key.asString()}`);
+        throw new PdfStructureError(
+          `dictionary repeats the key ${key.asString()}`,
+          'AMBIGUOUS_STRUCTURE',
+        );
       }
       map.set(key, this.parseObject());
       this.skipWhitespaceAndComments();
@@ -229,14 +339,17 @@ export class PdfFile {
   private readonly lexer: Lexer;
   readonly revisions: Revision[];
   private readonly cache = new Map<string, PDFObject>();
-  private readonly streamCache = new Map<
-    number,
-    { offsets: Map<number, number>; bytes: Uint8Array; first: number }
-  >();
+  private readonly streamCache = new Map<number, ObjectStream>();
+  private lengthDepth = 0;
 
   constructor(readonly bytes: Uint8Array) {
     this.lexer = new Lexer(bytes, this.context);
     this.revisions = this.readRevisions();
+    // From here on a stream may give its /Length as a reference, read as the newest revision has it.
+    this.lexer.resolveLength = (ref) => this.indirectLength(ref);
+    for (const revision of this.revisions) {
+      this.checkObjectStreams(revision);
+    }
   }
 
   /** Parses the file's cross-reference chain; a damaged structure throws PdfStructureError. */
@@ -286,15 +399,14 @@ export class PdfFile {
     throw new PdfStructureError('no startxref at the end of the file');
   }
 
-  /** Reads one cross-reference section (table or stream) and the startxref/%%EOF after it. */
-  private readSection(offset: number): {
-    entries: Map<number, XrefEntry>;
-    trailer: PDFDict;
-    end: number;
-  } {
+  /**
+   * Reads one cross-reference section (table or stream) and, when they follow it, the
+   * `startxref N %%EOF` lines: `named` is N, `end` the offset after %%EOF and its end-of-line.
+   */
+  private readSection(offset: number): Section {
     const lx = this.lexer;
     if (offset <= 0 || offset >= this.bytes.length) {
-      throw new PdfStructureError('cross-reference offset outside the file');
+      throw new PdfStructureError('cross-reference offset outside the file', 'XREF_INVALID');
     }
     lx.moveTo(offset);
     const entries = new Map<number, XrefEntry>();
@@ -307,40 +419,47 @@ export class PdfFile {
         }
         const first = lx.int();
         const count = lx.int();
-        if (count > 10_000_000) {
-          throw new PdfStructureError('cross-reference subsection too large');
+        if (count > 10_000_000 || first < 0) {
+          throw new PdfStructureError('cross-reference subsection out of range', 'XREF_INVALID');
         }
+        // End-of-line after the subsection header, then entries of exactly 20 bytes each.
+        lx.skipEol();
         for (let i = 0; i < count; i++) {
-          const entryOffset = lx.int();
-          const generation = lx.int();
-          lx.skip();
-          const type = lx.nextByte();
-          if (type !== 0x6e && type !== 0x66) {
-            throw new PdfStructureError('cross-reference entry is neither n nor f');
+          const at = lx.position;
+          const entry = xrefTableEntry(this.bytes.subarray(at, at + 20));
+          if (!entry) {
+            throw new PdfStructureError(
+              `cross-reference entry at offset ${at} is not of the form "nnnnnnnnnn ggggg n"`,
+              'XREF_INVALID',
+            );
           }
-          if (!entries.has(first + i)) {
-            entries.set(first + i, {
-              kind: type === 0x6e ? 'n' : 'f',
-              offset: entryOffset,
-              generation,
-            });
-          }
+          lx.moveTo(at + 20);
+          addEntry(entries, first + i, entry);
         }
       }
       lx.skip();
       const dict = lx.object();
       if (!(dict instanceof PDFDict)) {
-        throw new PdfStructureError('trailer is not a dictionary');
+        throw new PdfStructureError('trailer is not a dictionary', 'XREF_INVALID');
       }
       trailer = dict;
-      // A hybrid file: a table plus an XRefStm for the objects in object streams.
+      // A hybrid file: a table plus an XRefStm for the objects in object streams, which the
+      // table lists as free (or not at all).
       const stm = trailer.get(PDFName.of('XRefStm'));
-      if (stm instanceof PDFNumber) {
+      if (stm !== undefined) {
+        if (!(stm instanceof PDFNumber)) {
+          throw new PdfStructureError('XRefStm is not an offset', 'XREF_INVALID');
+        }
         const after = lx.position;
         for (const [num, entry] of this.readXrefStream(stm.asNumber()).entries) {
-          if (!entries.has(num)) {
-            entries.set(num, entry);
+          const listed = entries.get(num);
+          if (listed && listed.kind !== 'f') {
+            throw new PdfStructureError(
+              `object ${num} is defined by both the table and its XRefStm`,
+              'DUPLICATE_OBJECT',
+            );
           }
+          entries.set(num, entry);
         }
         lx.moveTo(after);
       }
@@ -352,12 +471,15 @@ export class PdfFile {
       trailer = stream.dict;
       lx.moveTo(stream.after);
     }
+    lx.skip();
+    const at = lx.position;
     if (!lx.keyword(KW.startxref)) {
-      throw new PdfStructureError('no startxref after a cross-reference section');
+      lx.moveTo(at);
+      return { offset, entries, trailer, end: null, named: null };
     }
-    lx.int();
+    const named = lx.int();
     if (!lx.endOfFile()) {
-      throw new PdfStructureError('no %%EOF after startxref');
+      throw new PdfStructureError('no %%EOF after startxref', 'XREF_INVALID');
     }
     // One end-of-line after %%EOF belongs to the revision.
     if (lx.peekByte() === 0x0d) {
@@ -366,9 +488,10 @@ export class PdfFile {
     if (!lx.atEnd() && lx.peekByte() === 0x0a) {
       lx.nextByte();
     }
-    return { entries, trailer, end: lx.position };
+    return { offset, entries, trailer, end: lx.position, named };
   }
 
+  /** A cross-reference stream, decoded and read field by field (types 0, 1 and 2 only). */
   private readXrefStream(offset: number): {
     entries: Map<number, XrefEntry>;
     dict: PDFDict;
@@ -376,81 +499,160 @@ export class PdfFile {
   } {
     const { object, after } = this.readIndirect(offset, null);
     if (!(object instanceof PDFRawStream) || name(object.dict.get(PDFName.of('Type'))) !== 'XRef') {
-      throw new PdfStructureError('cross-reference offset points at no xref table or stream');
-    }
-    const entries = new Map<number, XrefEntry>();
-    for (const e of PDFXRefStreamParser.forStream(object).parseIntoContext()) {
-      const num = e.ref.objectNumber;
-      if (entries.has(num)) {
-        continue;
-      }
-      entries.set(
-        num,
-        e.deleted
-          ? { kind: 'f', offset: 0, generation: e.ref.generationNumber }
-          : e.inObjectStream
-            ? {
-                kind: 'c',
-                offset: 0,
-                generation: 0,
-                stream: e.offset,
-                index: e.ref.generationNumber,
-              }
-            : { kind: 'n', offset: e.offset, generation: e.ref.generationNumber },
+      throw new PdfStructureError(
+        'cross-reference offset points at no xref table or stream',
+        'XREF_INVALID',
       );
     }
-    return { entries, dict: object.dict, after };
+    const { dict } = object;
+    const w = dict.get(PDFName.of('W'));
+    const widths =
+      w instanceof PDFArray && w.size() === 3
+        ? w.asArray().map((n) => (n instanceof PDFNumber ? n.asNumber() : -1))
+        : [];
+    const [w0, w1, w2] = widths as [number, number, number];
+    if (
+      widths.length !== 3 ||
+      !widths.every((n) => Number.isInteger(n)) ||
+      w0 < 0 ||
+      w0 > 1 ||
+      w1 < 1 ||
+      w1 > 6 ||
+      w2 < 0 ||
+      w2 > 4
+    ) {
+      throw new PdfStructureError(
+        `a cross-reference stream with field widths [${widths.join(' ')}]`,
+        'XREF_INVALID',
+      );
+    }
+    const size = dict.get(PDFName.of('Size'));
+    if (!(size instanceof PDFNumber) || !Number.isInteger(size.asNumber()) || size.asNumber() < 0) {
+      throw new PdfStructureError('a cross-reference stream without /Size', 'XREF_INVALID');
+    }
+    const index = dict.get(PDFName.of('Index'));
+    const ranges: number[] =
+      index === undefined
+        ? [0, size.asNumber()]
+        : index instanceof PDFArray && index.size() % 2 === 0
+          ? index.asArray().map((n) => (n instanceof PDFNumber ? n.asNumber() : -1))
+          : [-1];
+    if (ranges.some((n) => !Number.isInteger(n) || n < 0)) {
+      throw new PdfStructureError('a cross-reference stream with a bad /Index', 'XREF_INVALID');
+    }
+    const data = decodeStream(object, 'XREF_INVALID');
+    const row = w0 + w1 + w2;
+    let rows = 0;
+    for (let i = 1; i < ranges.length; i += 2) {
+      rows += ranges[i]!;
+    }
+    if (data.length !== rows * row) {
+      throw new PdfStructureError(
+        `a cross-reference stream holds ${data.length} bytes for ${rows} entries of ${row}`,
+        'XREF_INVALID',
+      );
+    }
+    const field = (at: number, width: number): number => {
+      let value = 0;
+      for (let i = 0; i < width; i++) {
+        value = value * 256 + data[at + i]!;
+      }
+      return value;
+    };
+    const entries = new Map<number, XrefEntry>();
+    let at = 0;
+    for (let i = 0; i < ranges.length; i += 2) {
+      for (let k = 0; k < ranges[i + 1]!; k++) {
+        const num = ranges[i]! + k;
+        const type = w0 === 0 ? 1 : field(at, w0);
+        const f2 = field(at + w0, w1);
+        const f3 = field(at + w0 + w1, w2);
+        at += row;
+        if (type === 0) {
+          addEntry(entries, num, { kind: 'f', offset: 0, generation: f3 });
+        } else if (type === 1) {
+          addEntry(entries, num, { kind: 'n', offset: f2, generation: f3 });
+        } else if (type === 2) {
+          addEntry(entries, num, { kind: 'c', offset: 0, generation: 0, stream: f2, index: f3 });
+        } else {
+          throw new PdfStructureError(
+            `cross-reference entry for object ${num} has type ${type}`,
+            'XREF_INVALID',
+          );
+        }
+      }
+    }
+    return { entries, dict, after };
   }
 
+  /**
+   * Follows /Prev from the last `startxref`. Each revision ends with `startxref` naming its own
+   * section; the one exception is a linearized original, whose first-page section (near the
+   * start) points back to the main section after it, and whose `startxref` names the first.
+   */
   private readRevisions(): Revision[] {
-    const sections: {
-      offset: number;
-      entries: Map<number, XrefEntry>;
-      trailer: PDFDict;
-      end: number;
-    }[] = [];
+    const chain: Section[] = [];
     const seen = new Set<number>();
     let offset: number | null = this.lastStartxref();
     while (offset !== null) {
-      if (seen.has(offset) || sections.length >= MAX_SECTIONS) {
-        throw new PdfStructureError('cross-reference sections form a loop');
+      if (seen.has(offset) || chain.length >= MAX_SECTIONS) {
+        throw new PdfStructureError('cross-reference sections form a loop', 'XREF_INVALID');
       }
       seen.add(offset);
       const section = this.readSection(offset);
-      sections.push({ offset, ...section });
+      chain.push(section);
       const prev = section.trailer.get(PDFName.of('Prev'));
+      if (prev !== undefined && !(prev instanceof PDFNumber)) {
+        throw new PdfStructureError('/Prev is not an offset', 'XREF_INVALID');
+      }
       offset = prev instanceof PDFNumber ? prev.asNumber() : null;
     }
-    sections.reverse();
-    // Each later section must lie after the one before it; a section that does not (the first-page
-    // table of a linearised file) is part of the revision it points into.
-    const merged: {
-      offset: number;
-      entries: Map<number, XrefEntry>;
-      trailer: PDFDict;
-      end: number;
-    }[] = [];
-    for (const section of sections) {
-      const before = merged.at(-1);
-      if (before && section.offset < before.end) {
-        for (const [num, entry] of section.entries) {
-          before.entries.set(num, entry);
-        }
-        before.trailer = section.trailer;
-        before.end = Math.max(before.end, section.end);
-        before.offset = section.offset;
-      } else {
-        merged.push({ ...section, entries: new Map(section.entries) });
+    chain.reverse(); // oldest first
+    const revisions: Revision[] = [];
+    let i = 0;
+    const [main, firstPage] = chain;
+    if (
+      main &&
+      firstPage &&
+      firstPage.offset < main.offset &&
+      main.end !== null &&
+      main.named === firstPage.offset &&
+      (firstPage.end === null || firstPage.named === 0)
+    ) {
+      // Linearized: one revision of two sections, its trailer the first-page one.
+      const entries = new Map(main.entries);
+      for (const [num, entry] of firstPage.entries) {
+        addEntry(entries, num, entry);
       }
+      revisions.push({
+        number: 1,
+        xrefOffset: firstPage.offset,
+        end: main.end,
+        start: 0,
+        trailer: firstPage.trailer,
+        entries,
+      });
+      i = 2;
     }
-    return merged.map((s, i) => ({
-      number: i + 1,
-      xrefOffset: s.offset,
-      end: s.end,
-      start: i === 0 ? 0 : merged[i - 1]!.end,
-      trailer: s.trailer,
-      entries: s.entries,
-    }));
+    for (; i < chain.length; i++) {
+      const section = chain[i]!;
+      const start = revisions.at(-1)?.end ?? 0;
+      if (section.end === null || section.named !== section.offset || section.offset < start) {
+        throw new PdfStructureError(
+          `the cross-reference section at ${section.offset} is not a revision of its own`,
+          'XREF_INVALID',
+        );
+      }
+      revisions.push({
+        number: revisions.length + 1,
+        xrefOffset: section.offset,
+        end: section.end,
+        start,
+        trailer: section.trailer,
+        entries: section.entries,
+      });
+    }
+    return revisions;
   }
 
   // ---- objects -----------------------------------------------------------------------------
@@ -459,28 +661,58 @@ export class PdfFile {
   private readIndirect(
     offset: number,
     expect: { num: number; gen: number } | null,
+    lx: Lexer = this.lexer,
   ): { object: PDFObject; num: number; after: number } {
-    const lx = this.lexer;
     if (offset <= 0 || offset >= this.bytes.length) {
-      throw new PdfStructureError('object offset outside the file');
+      throw new PdfStructureError('object offset outside the file', 'XREF_INVALID');
     }
     lx.moveTo(offset);
     const num = lx.int();
     const gen = lx.int();
     if (!lx.keyword(KW.obj)) {
-      throw new PdfStructureError(`no object header at offset ${offset}`);
+      throw new PdfStructureError(`no object header at offset ${offset}`, 'XREF_INVALID');
     }
     if (expect && (expect.num !== num || expect.gen !== gen)) {
       throw new PdfStructureError(
         `the cross-reference names object ${expect.num} at an offset holding object ${num}`,
+        'XREF_INVALID',
       );
     }
     lx.skip();
     const object = lx.object();
     if (!lx.keyword(KW.endobj)) {
-      throw new PdfStructureError(`object ${num} does not end with endobj`);
+      throw new PdfStructureError(`object ${num} does not end with endobj`, 'AMBIGUOUS_STRUCTURE');
     }
     return { object, num, after: lx.position };
+  }
+
+  /** An indirect /Length: a non-negative integer object, read with a lexer of its own. */
+  private indirectLength(ref: PDFRef): number {
+    if (this.lengthDepth > 0) {
+      throw new PdfStructureError('a /Length that is itself a stream', 'AMBIGUOUS_STRUCTURE');
+    }
+    this.lengthDepth++;
+    try {
+      const found = this.entry(ref.objectNumber, this.revisions.length);
+      if (!found || found.entry.kind !== 'n' || found.entry.generation !== ref.generationNumber) {
+        throw new PdfStructureError(
+          `a /Length refers to object ${ref.objectNumber}, which is not a plain object`,
+          'AMBIGUOUS_STRUCTURE',
+        );
+      }
+      const lx = new Lexer(this.bytes, this.context);
+      const { object } = this.readIndirect(
+        found.entry.offset,
+        { num: ref.objectNumber, gen: ref.generationNumber },
+        lx,
+      );
+      if (!(object instanceof PDFNumber)) {
+        throw new PdfStructureError('a /Length that is not a number', 'AMBIGUOUS_STRUCTURE');
+      }
+      return object.asNumber();
+    } finally {
+      this.lengthDepth--;
+    }
   }
 
   /** The entry for `num` as of revision `rev` (1-based), newest first. */
@@ -494,56 +726,124 @@ export class PdfFile {
     return null;
   }
 
-  /** The object `ref` as revision `rev` sees it (undefined when free or absent). */
+  /**
+   * The object `ref` as revision `rev` sees it (undefined when free or absent). A reference
+   * whose generation is not its entry's is refused: readers disagree on what it means.
+   */
   lookup(ref: PDFRef, rev: number): PDFObject | undefined {
     const found = this.entry(ref.objectNumber, rev);
     if (!found || found.entry.kind === 'f') {
       return undefined;
     }
     const { entry } = found;
+    if (ref.generationNumber !== entry.generation) {
+      throw new PdfStructureError(
+        `a reference to object ${ref.objectNumber} names generation ${ref.generationNumber}, its entry ${entry.generation}`,
+        'AMBIGUOUS_STRUCTURE',
+      );
+    }
     const key = entry.kind === 'n' ? `n${entry.offset}` : `c${entry.stream}:${entry.index}`;
     let object = this.cache.get(key);
     if (object === undefined) {
       object =
         entry.kind === 'n'
           ? this.readIndirect(entry.offset, { num: ref.objectNumber, gen: entry.generation }).object
-          : this.readCompressed(entry.stream!, ref.objectNumber, rev);
+          : this.readCompressed(entry.stream!, entry.index!, ref.objectNumber, found.revision);
       this.cache.set(key, object);
     }
     return object;
   }
 
-  private readCompressed(stream: number, num: number, rev: number): PDFObject {
+  /** An object stream as revision `rev` sees it: its header (number and offset per index). */
+  private objectStream(stream: number, rev: number): ObjectStream {
     let parsed = this.streamCache.get(stream);
     if (!parsed) {
-      const container = this.lookup(PDFRef.of(stream), rev);
+      const found = this.entry(stream, rev);
+      if (!found || found.entry.kind !== 'n') {
+        throw new PdfStructureError(
+          `object stream ${stream} is not a plain object`,
+          'XREF_INVALID',
+        );
+      }
+      const container = this.lookup(PDFRef.of(stream, found.entry.generation), rev);
       if (
         !(container instanceof PDFRawStream) ||
         name(container.dict.get(PDFName.of('Type'))) !== 'ObjStm'
       ) {
-        throw new PdfStructureError(`object ${num} points into something that is no object stream`);
+        throw new PdfStructureError(
+          `an entry points into object ${stream}, which is no object stream`,
+          'XREF_INVALID',
+        );
       }
       const count = container.dict.get(PDFName.of('N'));
       const first = container.dict.get(PDFName.of('First'));
-      if (!(count instanceof PDFNumber) || !(first instanceof PDFNumber)) {
-        throw new PdfStructureError('object stream without N or First');
+      if (
+        !(count instanceof PDFNumber) ||
+        !(first instanceof PDFNumber) ||
+        count.asNumber() > 100_000
+      ) {
+        throw new PdfStructureError('object stream without N or First', 'XREF_INVALID');
       }
-      const bytes = decodePDFRawStream(container).decode();
+      const bytes = decodeStream(container, 'MALFORMED_SIGNATURE');
       const lx = new Lexer(bytes, this.context);
-      const offsets = new Map<number, number>();
+      const header: { num: number; offset: number }[] = [];
+      const numbers = new Set<number>();
       for (let i = 0; i < count.asNumber(); i++) {
-        offsets.set(lx.int(), lx.int());
+        const num = lx.int();
+        const offset = lx.int();
+        if (numbers.has(num)) {
+          throw new PdfStructureError(
+            `object stream ${stream} lists object ${num} twice`,
+            'DUPLICATE_OBJECT',
+          );
+        }
+        numbers.add(num);
+        header.push({ num, offset });
       }
-      parsed = { offsets, bytes, first: first.asNumber() };
+      parsed = { header, bytes, first: first.asNumber() };
       this.streamCache.set(stream, parsed);
     }
-    const at = parsed.offsets.get(num);
-    if (at === undefined) {
-      throw new PdfStructureError(`object ${num} is not in its object stream`);
+    return parsed;
+  }
+
+  private readCompressed(stream: number, index: number, num: number, rev: number): PDFObject {
+    const parsed = this.objectStream(stream, rev);
+    const slot = parsed.header[index];
+    if (!slot || slot.num !== num) {
+      throw new PdfStructureError(
+        `object ${num} is not at index ${index} of its object stream`,
+        'XREF_INVALID',
+      );
     }
     const lx = new Lexer(parsed.bytes, this.context);
-    lx.moveTo(parsed.first + at);
+    lx.moveTo(parsed.first + slot.offset);
     return lx.object();
+  }
+
+  /**
+   * Every object an object stream of revision `rev` holds must be one that revision's
+   * cross-reference places there, at that index: a copy it places elsewhere is a second
+   * definition that a reader rebuilding the cross-reference could take instead.
+   */
+  private checkObjectStreams(revision: Revision): void {
+    const streams = new Set<number>();
+    for (const entry of revision.entries.values()) {
+      if (entry.kind === 'c') {
+        streams.add(entry.stream!);
+      }
+    }
+    for (const stream of streams) {
+      const { header } = this.objectStream(stream, revision.number);
+      header.forEach(({ num }, index) => {
+        const entry = revision.entries.get(num);
+        if (!entry || entry.kind !== 'c' || entry.stream !== stream || entry.index !== index) {
+          throw new PdfStructureError(
+            `object stream ${stream} holds object ${num}, which the cross-reference defines elsewhere`,
+            'DUPLICATE_OBJECT',
+          );
+        }
+      });
+    }
   }
 
   /** Follows references (at most a few) to a direct object, as revision `rev` sees it. */
@@ -643,213 +943,39 @@ export class PdfFile {
   signatureValues(rev: number): SignatureValue[] {
     return this.signatureFields(rev)
       .filter((f) => f.sig)
-      .map((f) => {
-        const sig = f.sig!;
-        const br = this.resolve(sig.get(PDFName.of('ByteRange')), rev);
-        const byteRange =
-          br instanceof PDFArray &&
-          br.size() === 4 &&
-          br.asArray().every((n) => n instanceof PDFNumber)
-            ? br.asArray().map((n) => (n as PDFNumber).asNumber())
-            : null;
-        // /Contents must be written in the dictionary itself: an indirect one sits elsewhere.
-        const raw = sig.get(PDFName.of('Contents'));
-        const contentsSpan = raw instanceof PDFHexString ? this.spanOf(raw) : null;
-        const definedIn = f.sigRef
-          ? (this.entry(f.sigRef.objectNumber, rev)?.revision ?? rev)
-          : f.fieldRef
-            ? (this.entry(f.fieldRef.objectNumber, rev)?.revision ?? rev)
-            : rev;
-        return {
-          field: f.name,
-          sigRef: f.sigRef,
-          byteRange,
-          contents: raw instanceof PDFHexString ? raw.asBytes() : null,
-          contentsSpan,
-          subFilter: name(this.resolve(sig.get(PDFName.of('SubFilter')), rev)),
-          filter: name(this.resolve(sig.get(PDFName.of('Filter')), rev)),
-          claimedTime: pdfDate(textOf(this.resolve(sig.get(PDFName.of('M')), rev))),
-          name: textOf(this.resolve(sig.get(PDFName.of('Name')), rev)),
-          reason: textOf(this.resolve(sig.get(PDFName.of('Reason')), rev)),
-          location: textOf(this.resolve(sig.get(PDFName.of('Location')), rev)),
-          definedIn,
-        };
-      });
+      .map((f) => this.signatureValue(f, rev));
   }
 
-  // ---- what changed after a revision -------------------------------------------------------
-
-  /**
-   * Checks the bytes of revision `rev` (after the previous one) are nothing but indirect
-   * objects its cross-reference lists at their offsets, the cross-reference itself and the
-   * trailer: data hidden between them is refused.
-   */
-  private accountedFor(rev: number): string | null {
-    const r = this.revisions[rev - 1]!;
-    const lx = this.lexer;
-    const listed = new Map<number, number>();
-    for (const [num, e] of r.entries) {
-      if (e.kind === 'n') {
-        listed.set(e.offset, num);
-      }
-    }
-    lx.moveTo(r.start);
-    if (rev === 1) {
-      return null; // the original document is covered by whatever signs it
-    }
-    while (lx.position < r.end) {
-      lx.skip();
-      const at = lx.position;
-      if (at >= r.end) {
-        break;
-      }
-      if (at === r.xrefOffset) {
-        return null; // the rest was read as the cross-reference section
-      }
-      const num = listed.get(at);
-      if (num === undefined) {
-        return `bytes at offset ${at} are not an object of this revision`;
-      }
-      this.readIndirect(at, { num, gen: r.entries.get(num)!.generation });
-    }
-    return null;
-  }
-
-  /**
-   * Whether revision `rev` only adds signatures and validation data to revision `rev - 1`.
-   * Returns null when it does, or what else it changes.
-   */
-  changesAfter(rev: number): string | null {
-    const before = rev - 1;
-    const r = this.revisions[rev - 1]!;
-    const stray = this.accountedFor(rev);
-    if (stray) {
-      return stray;
-    }
-    const oldTrailer = this.revisions[before - 1]!.trailer;
-    const oldRoot = oldTrailer.get(PDFName.of('Root'));
-    if (!(oldRoot instanceof PDFRef) || r.trailer.get(PDFName.of('Root')) !== oldRoot) {
-      return 'the document catalog was replaced';
-    }
-    for (const key of ['Info', 'Encrypt']) {
-      if (!same(oldTrailer.get(PDFName.of(key)), r.trailer.get(PDFName.of(key)))) {
-        return `the trailer's ${key} changed`;
-      }
-    }
-    const oldCatalog = this.catalog(before);
-    const oldAcroRef = oldCatalog?.get(PDFName.of('AcroForm'));
-    const oldFieldsRef = this.dict(oldAcroRef, before)?.get(PDFName.of('Fields'));
-    const oldSig = this.signatureFields(before);
-    const emptySig = new Set(
-      oldSig
-        .filter((f) => !f.sig)
-        .flatMap((f) => [
-          ...(f.fieldRef ? [f.fieldRef.objectNumber] : []),
-          ...f.widgets.map((w) => w.objectNumber),
-        ]),
-    );
-    const pages = this.pageRefs(before);
-    const signedNow = new Set(
-      this.signatureFields(rev)
-        .filter((f) => f.sig)
-        .flatMap((f) => [
-          ...(f.fieldRef ? [f.fieldRef.objectNumber] : []),
-          ...f.widgets.map((w) => w.objectNumber),
-        ]),
-    );
-    // Which existing objects may change at all, and in which keys.
-    for (const [num, entry] of r.entries) {
-      const prior = this.entry(num, before);
-      const existed = prior !== null && prior.entry.kind !== 'f';
-      if (entry.kind === 'f') {
-        if (existed) {
-          return `object ${num} was deleted`;
-        }
-        continue;
-      }
-      if (!existed) {
-        continue; // a new object is seen only through the changes checked here
-      }
-      const ref = PDFRef.of(num, prior.entry.kind === 'n' ? prior.entry.generation : 0);
-      const was = this.lookup(ref, before);
-      const now = this.lookup(ref, rev);
-      if (was !== undefined && now !== undefined && same(was, now)) {
-        continue; // written again unchanged
-      }
-      const only = (keys: string[]): string | null =>
-        sameExcept(was, now, keys) ? null : `object ${num} changed beyond ${keys.join(', ')}`;
-      let problem: string | null;
-      if (oldRoot.objectNumber === num) {
-        problem = only(['AcroForm', 'DSS']);
-      } else if (oldAcroRef instanceof PDFRef && oldAcroRef.objectNumber === num) {
-        problem = only(['Fields', 'SigFlags', 'DR']);
-      } else if (oldFieldsRef instanceof PDFRef && oldFieldsRef.objectNumber === num) {
-        problem = null; // its content is checked below
-      } else if (pages.has(num)) {
-        problem = only(['Annots']);
-      } else if (this.isAnnotsArrayOf(num, pages, before)) {
-        problem = null; // its content is checked below
-      } else if (emptySig.has(num)) {
-        // An empty signature field receives its value and its appearance, nothing else.
-        problem =
-          only(['V', 'AP']) ??
-          (signedNow.has(num) ? null : `signature field ${num} changed without being signed`);
-      } else {
-        problem = `object ${num} was changed`;
-      }
-      if (problem) {
-        return problem;
-      }
-    }
-    // The form: the same but for its field list, which may only grow by signed signatures.
-    const oldForm = this.dict(oldAcroRef, before);
-    const newForm = this.dict(this.catalog(rev)?.get(PDFName.of('AcroForm')), rev);
-    if (oldForm && !sameExcept(oldForm, newForm ?? undefined, ['Fields', 'SigFlags', 'DR'])) {
-      return 'the form changed beyond its field list';
-    }
-    if (
-      !oldForm &&
-      newForm &&
-      !sameExcept(PDFDict.withContext(this.context), newForm, ['Fields', 'SigFlags', 'DR'])
-    ) {
-      return 'a form was added with more than signature fields';
-    }
-    const problem =
-      grownBy(this.topFieldNums(before), this.topFieldNums(rev), signedNow, 'field') ??
-      [...pages]
-        .map((page) =>
-          grownBy(this.annotNums(page, before), this.annotNums(page, rev), signedNow, 'annotation'),
-        )
-        .find((p) => p !== null) ??
-      null;
-    return problem;
-  }
-
-  private topFieldNums(rev: number): number[] {
-    const acroForm = this.dict(this.catalog(rev)?.get(PDFName.of('AcroForm')), rev);
-    const fields = this.resolve(acroForm?.get(PDFName.of('Fields')), rev);
-    return fields instanceof PDFArray
-      ? fields.asArray().flatMap((f) => (f instanceof PDFRef ? [f.objectNumber] : [-1]))
-      : [];
-  }
-
-  private annotNums(page: number, rev: number): number[] {
-    const dict = this.dict(PDFRef.of(page, this.entry(page, rev)?.entry.generation ?? 0), rev);
-    const annots = this.resolve(dict?.get(PDFName.of('Annots')), rev);
-    return annots instanceof PDFArray
-      ? annots.asArray().flatMap((a) => (a instanceof PDFRef ? [a.objectNumber] : [-1]))
-      : [];
-  }
-
-  private isAnnotsArrayOf(num: number, pages: Set<number>, rev: number): boolean {
-    for (const page of pages) {
-      const dict = this.dict(PDFRef.of(page, this.entry(page, rev)?.entry.generation ?? 0), rev);
-      const annots = dict?.get(PDFName.of('Annots'));
-      if (annots instanceof PDFRef && annots.objectNumber === num) {
-        return true;
-      }
-    }
-    return false;
+  /** The value of a signed field as revision `rev` sees it. */
+  signatureValue(f: SignatureField, rev: number): SignatureValue {
+    const sig = f.sig!;
+    const br = this.resolve(sig.get(PDFName.of('ByteRange')), rev);
+    const byteRange =
+      br instanceof PDFArray && br.size() === 4 && br.asArray().every((n) => n instanceof PDFNumber)
+        ? br.asArray().map((n) => (n as PDFNumber).asNumber())
+        : null;
+    // /Contents must be written in the dictionary itself: an indirect one sits elsewhere.
+    const raw = sig.get(PDFName.of('Contents'));
+    const contentsSpan = raw instanceof PDFHexString ? this.spanOf(raw) : null;
+    const definedIn = f.sigRef
+      ? (this.entry(f.sigRef.objectNumber, rev)?.revision ?? rev)
+      : f.fieldRef
+        ? (this.entry(f.fieldRef.objectNumber, rev)?.revision ?? rev)
+        : rev;
+    return {
+      field: f.name,
+      sigRef: f.sigRef,
+      byteRange,
+      contents: raw instanceof PDFHexString ? raw.asBytes() : null,
+      contentsSpan,
+      subFilter: name(this.resolve(sig.get(PDFName.of('SubFilter')), rev)),
+      filter: name(this.resolve(sig.get(PDFName.of('Filter')), rev)),
+      claimedTime: pdfDate(textOf(this.resolve(sig.get(PDFName.of('M')), rev))),
+      name: textOf(this.resolve(sig.get(PDFName.of('Name')), rev)),
+      reason: textOf(this.resolve(sig.get(PDFName.of('Reason')), rev)),
+      location: textOf(this.resolve(sig.get(PDFName.of('Location')), rev)),
+      definedIn,
+    };
   }
 
   /** The object numbers of the page objects of revision `rev`. */
@@ -900,50 +1026,131 @@ function matches(bytes: Uint8Array, at: number, word: number[]): boolean {
   return true;
 }
 
-/** A canonical text of a direct object (streams: dictionary and raw bytes). */
-function serialise(object: PDFObject | undefined): string {
-  if (object === undefined) {
-    return '';
-  }
-  if (object instanceof PDFRawStream) {
-    return `${object.dict.toString()}stream${Buffer.from(object.contents).toString('latin1')}`;
-  }
-  return object.toString();
+/** A cross-reference section as read, before sections are grouped into revisions. */
+interface Section {
+  offset: number;
+  entries: Map<number, XrefEntry>;
+  trailer: PDFDict;
+  /** The offset after `startxref N %%EOF` when those follow the section, else null. */
+  end: number | null;
+  named: number | null;
 }
 
-function same(a: PDFObject | undefined, b: PDFObject | undefined): boolean {
-  return serialise(a) === serialise(b);
+interface ObjectStream {
+  header: { num: number; offset: number }[];
+  bytes: Uint8Array;
+  first: number;
 }
 
-/** Both are dictionaries (not streams) equal in every key but `keys`. */
-function sameExcept(a: PDFObject | undefined, b: PDFObject | undefined, keys: string[]): boolean {
-  if (
-    !(a instanceof PDFDict) ||
-    !(b instanceof PDFDict) ||
-    a instanceof PDFRawStream ||
-    b instanceof PDFRawStream
-  ) {
-    return false;
+/** Adds a cross-reference entry; a number already defined in the same revision is refused. */
+function addEntry(entries: Map<number, XrefEntry>, num: number, entry: XrefEntry): void {
+  if (entries.has(num)) {
+    throw new PdfStructureError(
+      `object ${num} is defined twice in one cross-reference`,
+      'DUPLICATE_OBJECT',
+    );
   }
-  const names = new Set([...a.keys(), ...b.keys()].map((k) => k.asString().replace(/^\//, '')));
-  return [...names].every(
-    (key) => keys.includes(key) || same(a.get(PDFName.of(key)), b.get(PDFName.of(key))),
-  );
+  entries.set(num, entry);
+}
+
+/** One 20-byte table entry: 10 digits, space, 5 digits, space, n or f, a two-byte end-of-line. */
+function xrefTableEntry(bytes: Uint8Array): XrefEntry | null {
+  const text = Buffer.from(bytes).toString('latin1');
+  const m = /^(\d{10}) (\d{5}) ([nf])( \r| \n|\r\n)$/.exec(text);
+  if (!m) {
+    return null;
+  }
+  return { kind: m[3] === 'n' ? 'n' : 'f', offset: Number(m[1]), generation: Number(m[2]) };
 }
 
 /**
- * `after` keeps every entry of `before` in order and adds only entries in `signed`; returns what
- * is wrong otherwise.
+ * The data of a cross-reference or object stream: unfiltered or FlateDecode (strictly: a
+ * damaged zlib stream is refused, not half-read), with the PNG predictors (10–15) where
+ * /DecodeParms asks for them.
  */
-function grownBy(
-  before: number[],
-  after: number[],
-  signed: Set<number>,
-  what: string,
-): string | null {
-  if (after.length < before.length || before.some((n, i) => after[i] !== n)) {
-    return `a ${what} list lost or reordered entries`;
+function decodeStream(stream: PDFRawStream, reason: StructureReason): Uint8Array {
+  const { dict } = stream;
+  const filter = dict.get(PDFName.of('Filter'));
+  const filters =
+    filter === undefined
+      ? []
+      : filter instanceof PDFArray
+        ? filter.asArray().map((f) => name(f))
+        : [name(filter)];
+  if (filters.some((f) => f !== 'FlateDecode') || filters.length > 1) {
+    throw new PdfStructureError(`a stream filtered by ${filters.join(', ')}`, reason);
   }
-  const added = after.slice(before.length).find((n) => !signed.has(n));
-  return added === undefined ? null : `${what} ${added} was added and is not a signed signature`;
+  let data: Uint8Array = stream.contents;
+  if (filters.length === 1) {
+    try {
+      data = inflateSync(data);
+    } catch {
+      throw new PdfStructureError('a stream whose compressed data is damaged', reason);
+    }
+  }
+  let parms = dict.get(PDFName.of('DecodeParms'));
+  if (parms instanceof PDFArray) {
+    parms = parms.get(0);
+  }
+  if (!(parms instanceof PDFDict)) {
+    return data;
+  }
+  const num = (key: string, fallback: number) => {
+    const v = (parms).get(PDFName.of(key));
+    return v instanceof PDFNumber ? v.asNumber() : fallback;
+  };
+  const predictor = num('Predictor', 1);
+  if (predictor === 1) {
+    return data;
+  }
+  const columns = num('Columns', 1);
+  if (
+    predictor < 10 ||
+    predictor > 15 ||
+    num('Colors', 1) !== 1 ||
+    num('BitsPerComponent', 8) !== 8 ||
+    !Number.isInteger(columns) ||
+    columns < 1 ||
+    data.length % (columns + 1) !== 0
+  ) {
+    throw new PdfStructureError(`a stream with predictor ${predictor} that cannot be read`, reason);
+  }
+  return unpredictPng(data, columns, reason);
+}
+
+/** Undoes PNG row filters (None, Sub, Up, Average, Paeth) with one byte per pixel. */
+function unpredictPng(data: Uint8Array, columns: number, reason: StructureReason): Uint8Array {
+  const rows = data.length / (columns + 1);
+  const out = new Uint8Array(rows * columns);
+  for (let r = 0; r < rows; r++) {
+    const type = data[r * (columns + 1)]!;
+    const src = r * (columns + 1) + 1;
+    const dst = r * columns;
+    for (let c = 0; c < columns; c++) {
+      const raw = data[src + c]!;
+      const left = c > 0 ? out[dst + c - 1]! : 0;
+      const up = r > 0 ? out[dst - columns + c]! : 0;
+      const upLeft = r > 0 && c > 0 ? out[dst - columns + c - 1]! : 0;
+      let value: number;
+      if (type === 0) {
+        value = raw;
+      } else if (type === 1) {
+        value = raw + left;
+      } else if (type === 2) {
+        value = raw + up;
+      } else if (type === 3) {
+        value = raw + ((left + up) >> 1);
+      } else if (type === 4) {
+        const p = left + up - upLeft;
+        const pa = Math.abs(p - left);
+        const pb = Math.abs(p - up);
+        const pc = Math.abs(p - upLeft);
+        value = raw + (pa <= pb && pa <= pc ? left : pb <= pc ? up : upLeft);
+      } else {
+        throw new PdfStructureError(`a PNG row filter of type ${type}`, reason);
+      }
+      out[dst + c] = value & 0xff;
+    }
+  }
+  return out;
 }

@@ -20,10 +20,11 @@ import {
   PDFName,
   PDFNumber,
   PDFRef,
+  PDFContext,
+  PDFRawStream,
   PDFString,
   StandardFontEmbedder,
   StandardFonts,
-  type PDFContext,
   type PDFObject,
 } from 'pdf-lib';
 import { pdfSafe, SIGNATURE_SLOT_SCHEME as SLOT_SCHEME } from '../../shared/documents';
@@ -100,19 +101,19 @@ function pdfDate(date: Date): string {
   return `D:${date.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
 }
 
-/** The visible block: a framed box with a bold title and lines of text, fitted to its width. */
-function appearanceStream(
-  context: PDFContext,
-  width: number,
-  height: number,
-  appearance: Appearance,
-  fonts: { regular: PDFRef; bold: PDFRef },
-): PDFRef {
+/** An appearance's text as written in the stream: each line a hex string in the font's encoding. */
+export interface EncodedAppearance {
+  title: string;
+  lines: string[];
+}
+
+type FontName = Parameters<typeof StandardFontEmbedder.for>[0];
+
+/** The title and lines in the fonts' encoding, each shortened with "..." until it fits `width`. */
+function encodeAppearance(appearance: Appearance, width: number): EncodedAppearance {
   // pdf-lib's two font-name enums hold the same strings.
-  type FontName = Parameters<typeof StandardFontEmbedder.for>[0];
   const regular = StandardFontEmbedder.for(StandardFonts.Helvetica as unknown as FontName);
   const bold = StandardFontEmbedder.for(StandardFonts.HelveticaBold as unknown as FontName);
-  /** The text in the font's encoding, shortened with "..." until it fits the block. */
   const fit = (embedder: StandardFontEmbedder, text: string, size: number): string => {
     const safe = pdfSafe(text);
     let shown = safe;
@@ -121,27 +122,72 @@ function appearanceStream(
     }
     return embedder.encodeText(shown).toString();
   };
-  const ops = [
+  return {
+    title: fit(bold, appearance.title, 9),
+    lines: appearance.lines.map((line) => fit(regular, line, 8)),
+  };
+}
+
+/** The content of the visible block: a framed box, a bold title and lines of text. */
+function appearanceOps(width: number, height: number, text: EncodedAppearance): string {
+  return [
     'q',
     '0.96 0.97 0.99 rg',
     `0 0 ${width} ${height} re f`,
     '0.04 0.31 0.54 RG 1 w',
     `0.5 0.5 ${width - 1} ${height - 1} re S`,
     '0 0 0 rg',
-    `BT /F2 9 Tf 8 ${height - 14} Td ${fit(bold, appearance.title, 9)} Tj ET`,
-    ...appearance.lines.map(
-      (line, i) => `BT /F1 8 Tf 8 ${height - 27 - i * 11} Td ${fit(regular, line, 8)} Tj ET`,
-    ),
+    `BT /F2 9 Tf 8 ${height - 14} Td ${text.title} Tj ET`,
+    ...text.lines.map((line, i) => `BT /F1 8 Tf 8 ${height - 27 - i * 11} Td ${line} Tj ET`),
     'Q',
-  ];
-  return context.register(
-    context.stream(ops.join('\n'), {
-      Type: 'XObject',
-      Subtype: 'Form',
-      BBox: [0, 0, width, height],
-      Resources: { Font: { F1: fonts.regular, F2: fonts.bold } },
-    }),
-  );
+  ].join('\n');
+}
+
+/**
+ * Reads back the text of a block `appearanceOps` drew in a box of `width` × `height`: null when
+ * the stream is anything else.
+ */
+export function readAppearance(
+  ops: Uint8Array,
+  width: number,
+  height: number,
+): EncodedAppearance | null {
+  const lines = Buffer.from(ops).toString('latin1').split('\n');
+  const hex = '(<[0-9A-F]*>)';
+  const title = new RegExp(`^BT /F2 9 Tf 8 \\S+ Td ${hex} Tj ET$`).exec(lines[6] ?? '');
+  const body = lines
+    .slice(7, -1)
+    .map((l) => new RegExp(`^BT /F1 8 Tf 8 \\S+ Td ${hex} Tj ET$`).exec(l));
+  if (!title || body.some((m) => !m)) {
+    return null;
+  }
+  const text = { title: title[1]!, lines: body.map((m) => m![1]!) };
+  // Everything else (the box, the positions) must be exactly what would be drawn.
+  return appearanceOps(width, height, text) === lines.join('\n') ? text : null;
+}
+
+/** The visible block as a form XObject of the box's size, using the two fonts. */
+function appearanceStream(
+  context: PDFContext,
+  rect: SignatureSlot['rect'],
+  text: EncodedAppearance,
+  fonts: { regular: PDFRef; bold: PDFRef },
+): PDFObject {
+  const width = rect[2] - rect[0];
+  const height = rect[3] - rect[1];
+  return context.stream(appearanceOps(width, height, text), {
+    Type: 'XObject',
+    Subtype: 'Form',
+    BBox: [0, 0, width, height],
+    Resources: { Font: { F1: fonts.regular, F2: fonts.bold } },
+  });
+}
+
+/** The two standard fonts a block uses, as objects of their own. */
+function fontObjects(context: PDFContext): { regular: PDFObject; bold: PDFObject } {
+  const font = (base: string) =>
+    context.obj({ Type: 'Font', Subtype: 'Type1', BaseFont: base, Encoding: 'WinAnsiEncoding' });
+  return { regular: font('Helvetica'), bold: font('Helvetica-Bold') };
 }
 
 export interface SignOptions {
@@ -157,14 +203,186 @@ export interface SignOptions {
   reserve?: { field: string; slot: SignatureSlot; appearance: Appearance }[];
 }
 
-/** Signs `pdf` as an incremental update; earlier revisions and signatures are left as they are. */
-export async function signPdf(
-  pdf: Uint8Array,
-  signer: CmsSigner,
-  options: SignOptions,
-): Promise<Buffer> {
-  const original = Buffer.from(pdf);
+/** What the signature dictionary says besides its ByteRange and /Contents. */
+export interface SignatureText {
+  /** /M as written: a PDF date. */
+  time: string;
+  name: string;
+  reason: string;
+  location: string;
+}
+
+/** An update before its signature: new and changed objects, and the number of the signature's. */
+interface UpdatePlan {
+  changed: Map<number, PDFObject>;
+  sigNum: number;
+  size: number;
+}
+
+const RANGE_WIDTH = 10;
+
+/** The signature dictionary's text up to /Contents' hex digits, and after them. */
+function signatureDictionary(text: SignatureText): { before: string; after: string } {
+  return {
+    before: `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange [0 `,
+    after: `> /M ${PDFString.of(text.time).toString()} /Name ${PDFHexString.fromText(text.name).toString()} /Reason ${PDFHexString.fromText(text.reason).toString()} /Location ${PDFHexString.fromText(text.location).toString()} >>`,
+  };
+}
+
+/**
+ * Lays out an update after `original`: its objects in number order (the signature dictionary
+ * with its ByteRange written and /Contents as `reserved` zeros), a cross-reference table and a
+ * trailer. Returns the file and where /Contents' literal begins (b) and ends (c).
+ */
+function layout(
+  original: Buffer,
+  last: PdfFile['last'],
+  plan: UpdatePlan,
+  text: SignatureText,
+  reserved: number,
+  secondId: string,
+): { out: Buffer; b: number; c: number } {
+  const { before, after } = signatureDictionary(text);
+  const rangeText = `${'0'.repeat(RANGE_WIDTH)} ${'0'.repeat(RANGE_WIDTH)} ${'0'.repeat(RANGE_WIDTH)}`;
+  const middle = `] /Contents <`;
+  const parts: Buffer[] = [original.at(-1) === 0x0a ? Buffer.alloc(0) : Buffer.from('\n')];
+  let offset = original.length + parts[0]!.length;
+  const offsets = new Map<number, number>();
+  let rangeAt = -1;
+  let contentsAt = -1;
+  const objects = [...plan.changed.keys(), plan.sigNum].sort((a, b) => a - b);
+  for (const num of objects) {
+    offsets.set(num, offset);
+    const head = Buffer.from(`${num} 0 obj\n`);
+    let body: Buffer;
+    if (num === plan.sigNum) {
+      rangeAt = offset + head.length + before.length;
+      contentsAt = rangeAt + rangeText.length + middle.length - 1;
+      body = Buffer.from(`${before}${rangeText}${middle}${'0'.repeat(reserved)}${after}`, 'latin1');
+    } else {
+      body = Buffer.from(bytesOf(plan.changed.get(num)!));
+    }
+    const chunk = Buffer.concat([head, body, Buffer.from('\nendobj\n')]);
+    parts.push(chunk);
+    offset += chunk.length;
+  }
+  const xrefAt = offset;
+  const xref = ['xref'];
+  for (let i = 0; i < objects.length;) {
+    let j = i;
+    while (j + 1 < objects.length && objects[j + 1] === objects[j]! + 1) {
+      j++;
+    }
+    xref.push(`${objects[i]} ${j - i + 1}`);
+    for (let k = i; k <= j; k++) {
+      xref.push(`${String(offsets.get(objects[k]!)).padStart(10, '0')} 00000 n\r`);
+    }
+    i = j + 1;
+  }
+  const context = PDFContext.create();
+  const trailer = context.obj({
+    Size: plan.size,
+    Root: last.trailer.get(PDFName.of('Root'))!,
+    Prev: last.xrefOffset,
+  });
+  const info = last.trailer.get(PDFName.of('Info'));
+  if (info) {
+    trailer.set(PDFName.of('Info'), info);
+  }
+  const id = last.trailer.get(PDFName.of('ID'));
+  const firstId = id instanceof PDFArray ? id.get(0) : PDFHexString.of(secondId);
+  trailer.set(PDFName.of('ID'), context.obj([firstId, PDFHexString.of(secondId)]));
+  parts.push(
+    Buffer.from(`${xref.join('\n')}\ntrailer\n`),
+    Buffer.from(bytesOf(trailer)),
+    Buffer.from(`\nstartxref\n${xrefAt}\n%%EOF\n`),
+  );
+  const out = Buffer.concat([original, ...parts]);
+  // ByteRange: everything but the /Contents literal (its angle brackets included).
+  const b = contentsAt;
+  const c = contentsAt + reserved + 2;
+  const range = [b, c, out.length - c].map((n) => String(n).padStart(RANGE_WIDTH, '0')).join(' ');
+  out.write(range, rangeAt, 'latin1');
+  return { out, b, c };
+}
+
+/**
+ * A countersignature's update: the empty field reserved earlier receives its value (/V) and its
+ * appearance (/AP), drawn inside the field's own rectangle; two font objects, the appearance and
+ * the signature dictionary are new; nothing else is written. Read through the file's
+ * cross-reference only (never by scanning), so what is written is what every reader sees.
+ */
+function countersignPlan(file: PdfFile, field: string, text: EncodedAppearance): UpdatePlan {
+  const last = file.last.number;
+  const existing = file.signatureFields(last).find((f) => f.name === field);
+  if (
+    !existing ||
+    existing.sig ||
+    !existing.fieldRef ||
+    existing.widgets[0] !== existing.fieldRef
+  ) {
+    throw new Error(`the field ${field} is already signed or cannot be filled`);
+  }
+  const original = file.lookup(existing.fieldRef, last);
+  const rect = original instanceof PDFDict ? original.get(PDFName.of('Rect')) : undefined;
+  if (
+    !(original instanceof PDFDict) ||
+    original instanceof PDFRawStream ||
+    !(rect instanceof PDFArray) ||
+    rect.size() !== 4 ||
+    !rect.asArray().every((n) => n instanceof PDFNumber)
+  ) {
+    throw new Error(`the field ${field} has no rectangle to sign in`);
+  }
+  const size = file.last.trailer.get(PDFName.of('Size'));
+  if (!(size instanceof PDFNumber)) {
+    throw new Error('the document has no cross-reference size');
+  }
+  const context = PDFContext.create();
+  let next = size.asNumber();
+  const changed = new Map<number, PDFObject>();
+  const fonts = fontObjects(context);
+  const regular = PDFRef.of(next++);
+  const bold = PDFRef.of(next++);
+  changed.set(regular.objectNumber, fonts.regular);
+  changed.set(bold.objectNumber, fonts.bold);
+  const sigNum = next++;
+  const ap = PDFRef.of(next++);
+  const box = rect.asArray().map((n) => (n as PDFNumber).asNumber()) as SignatureSlot['rect'];
+  changed.set(ap.objectNumber, appearanceStream(context, box, text, { regular, bold }));
+  const filled = original.clone(context);
+  filled.set(PDFName.of('V'), PDFRef.of(sigNum));
+  filled.set(PDFName.of('AP'), context.obj({ N: ap }));
+  changed.set(existing.fieldRef.objectNumber, filled);
+  return { changed, sigNum, size: next };
+}
+
+/**
+ * The update the workbench writes when it countersigns `original` in `field` (before its CMS
+ * goes into /Contents): what the verifier regenerates to compare a later revision with, byte
+ * for byte.
+ */
+export function countersignUpdate(
+  original: Buffer,
+  input: {
+    field: string;
+    appearance: EncodedAppearance;
+    text: SignatureText;
+    reserved: number;
+    secondId: string;
+  },
+): { out: Buffer; b: number; c: number } {
   const file = PdfFile.parse(original);
+  const plan = countersignPlan(file, input.field, input.appearance);
+  return layout(original, file.last, plan, input.text, input.reserved, input.secondId);
+}
+
+/** A first signature (and any fields reserved for later signers), laid out with pdf-lib. */
+async function firstSignaturePlan(
+  original: Buffer,
+  file: PdfFile,
+  options: SignOptions,
+): Promise<UpdatePlan> {
   const last = file.last;
   const doc = await PDFDocument.load(original, { updateMetadata: false });
   const { context } = doc;
@@ -183,29 +401,10 @@ export async function signPdf(
     changed.set(ref.objectNumber, object);
     return ref;
   };
-  const fonts = {
-    regular: add(
-      context.obj({
-        Type: 'Font',
-        Subtype: 'Type1',
-        BaseFont: 'Helvetica',
-        Encoding: 'WinAnsiEncoding',
-      }),
-    ),
-    bold: add(
-      context.obj({
-        Type: 'Font',
-        Subtype: 'Type1',
-        BaseFont: 'Helvetica-Bold',
-        Encoding: 'WinAnsiEncoding',
-      }),
-    ),
-  };
-  const stream = (rect: SignatureSlot['rect'], appearance: Appearance) => {
-    const ref = appearanceStream(context, rect[2] - rect[0], rect[3] - rect[1], appearance, fonts);
-    changed.set(ref.objectNumber, context.lookup(ref)!);
-    return ref;
-  };
+  const fontObjs = fontObjects(context);
+  const fonts = { regular: add(fontObjs.regular), bold: add(fontObjs.bold) };
+  const stream = (rect: SignatureSlot['rect'], appearance: Appearance) =>
+    add(appearanceStream(context, rect, encodeAppearance(appearance, rect[2] - rect[0]), fonts));
   const sigRef = context.nextRef();
   const catalog = doc.catalog;
   const pages = doc.getPages();
@@ -315,79 +514,52 @@ export async function signPdf(
       }
     }
   }
+  return { changed, sigNum: sigRef.objectNumber, size: context.largestObjectNumber + 1 };
+}
 
-  // The signature dictionary, written by hand so its ByteRange and /Contents can be patched.
+/**
+ * Signs `pdf` as an incremental update; earlier revisions and signatures are left as they are.
+ * Filling a field reserved earlier, with nothing else reserved, is a countersignature: its
+ * update is exactly `countersignUpdate`'s, so a verifier can regenerate and compare it.
+ */
+export async function signPdf(
+  pdf: Uint8Array,
+  signer: CmsSigner,
+  options: SignOptions,
+): Promise<Buffer> {
+  const original = Buffer.from(pdf);
+  const file = PdfFile.parse(original);
+  const reserving = (options.reserve?.length ?? 0) > 0;
+  const filling = file.signatureFields(file.last.number).find((f) => f.name === options.field);
+  let plan: UpdatePlan;
+  if (filling && !reserving) {
+    const rect = file
+      .dict(filling.fieldRef ?? undefined, file.last.number)
+      ?.get(PDFName.of('Rect'));
+    const width =
+      rect instanceof PDFArray && rect.size() === 4
+        ? (rect.get(2) as PDFNumber).asNumber() - (rect.get(0) as PDFNumber).asNumber()
+        : 0;
+    plan = countersignPlan(file, options.field, encodeAppearance(options.appearance, width));
+  } else {
+    plan = await firstSignaturePlan(original, file, options);
+  }
   const chainBytes = signer.chain.reduce((n, c) => n + c.length, 0);
   const reserved = 2 * (chainBytes + 8192);
-  const before = `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange [0 `;
-  const rangeWidth = 10;
-  const rangeText = `${'0'.repeat(rangeWidth)} ${'0'.repeat(rangeWidth)} ${'0'.repeat(rangeWidth)}`;
-  const middle = `] /Contents <`;
-  const after = `> /M ${PDFString.of(pdfDate(options.signingTime)).toString()} /Name ${PDFHexString.fromText(options.name).toString()} /Reason ${PDFHexString.fromText(options.reason).toString()} /Location ${PDFHexString.fromText(options.location).toString()} >>`;
-
-  // Lay out the update: objects in number order, then the cross-reference section and trailer.
-  const parts: Buffer[] = [original.at(-1) === 0x0a ? Buffer.alloc(0) : Buffer.from('\n')];
-  let offset = original.length + parts[0]!.length;
-  const offsets = new Map<number, number>();
-  let rangeAt = -1;
-  let contentsAt = -1;
-  const objects = [...changed.keys(), sigRef.objectNumber].sort((a, b) => a - b);
-  for (const num of objects) {
-    offsets.set(num, offset);
-    const head = Buffer.from(`${num} 0 obj\n`);
-    let body: Buffer;
-    if (num === sigRef.objectNumber) {
-      rangeAt = offset + head.length + before.length;
-      contentsAt = rangeAt + rangeText.length + middle.length - 1;
-      body = Buffer.from(`${before}${rangeText}${middle}${'0'.repeat(reserved)}${after}`, 'latin1');
-    } else {
-      body = Buffer.from(bytesOf(changed.get(num)!));
-    }
-    const chunk = Buffer.concat([head, body, Buffer.from('\nendobj\n')]);
-    parts.push(chunk);
-    offset += chunk.length;
-  }
-  const xrefAt = offset;
-  const xref = ['xref'];
-  for (let i = 0; i < objects.length;) {
-    let j = i;
-    while (j + 1 < objects.length && objects[j + 1] === objects[j]! + 1) {
-      j++;
-    }
-    xref.push(`${objects[i]} ${j - i + 1}`);
-    for (let k = i; k <= j; k++) {
-      xref.push(`${String(offsets.get(objects[k]!)).padStart(10, '0')} 00000 n\r`);
-    }
-    i = j + 1;
-  }
-  const trailer = context.obj({
-    Size: context.largestObjectNumber + 1,
-    Root: last.trailer.get(PDFName.of('Root'))!,
-    Prev: last.xrefOffset,
-  });
-  const info = last.trailer.get(PDFName.of('Info'));
-  if (info) {
-    trailer.set(PDFName.of('Info'), info);
-  }
-  const id = last.trailer.get(PDFName.of('ID'));
-  const firstId =
-    id instanceof PDFArray ? id.get(0) : PDFHexString.of(randomBytes(16).toString('hex'));
-  trailer.set(
-    PDFName.of('ID'),
-    context.obj([firstId, PDFHexString.of(randomBytes(16).toString('hex'))]),
+  const text: SignatureText = {
+    time: pdfDate(options.signingTime),
+    name: options.name,
+    reason: options.reason,
+    location: options.location,
+  };
+  const { out, b, c } = layout(
+    original,
+    file.last,
+    plan,
+    text,
+    reserved,
+    randomBytes(16).toString('hex'),
   );
-  parts.push(
-    Buffer.from(`${xref.join('\n')}\ntrailer\n`),
-    Buffer.from(bytesOf(trailer)),
-    Buffer.from(`\nstartxref\n${xrefAt}\n%%EOF\n`),
-  );
-  const out = Buffer.concat([original, ...parts]);
-
-  // ByteRange: everything but the /Contents literal (its angle brackets included).
-  const b = contentsAt;
-  const c = contentsAt + reserved + 2;
-  const range = [b, c, out.length - c].map((n) => String(n).padStart(rangeWidth, '0')).join(' ');
-  out.write(range, rangeAt, 'latin1');
   const digest = createHash(signer.hash)
     .update(out.subarray(0, b))
     .update(out.subarray(c))

@@ -1,21 +1,35 @@
 /**
- * Verifies every signature of a PDF, offline, against a trust store of anchors and CRLs.
+ * Verifies every signature of a PDF, offline, against a trust store of anchors and CRLs, and
+ * reports every signature field, signed or not.
  *
- * For each signature field of each revision: the ByteRange must start at 0, leave out exactly
- * the dictionary's own /Contents literal and end where a revision of the file ends; the CMS must
- * verify over those bytes (cms.ts); the signer's path must end at a trust anchor (path.ts); and
- * every revision after the one it signs may only add signatures and validation data
- * (pdf-structure.ts). A file is valid when it has a signature and every one is valid.
+ * The file is read one way only (pdf-structure.ts): an object defined twice, a cross-reference a
+ * viewer would rebuild, or anything else two readers could read differently fails the whole file
+ * with its own reason. For each signed field of the document as it stands: the ByteRange must
+ * start at 0, leave out exactly the dictionary's own /Contents literal and end where the revision
+ * that defines the dictionary ends; no other field may show the same value; the CMS must verify
+ * over those bytes (cms.ts); the signer's path must end at a trust anchor with its revocation
+ * status known (path.ts). Every revision after the first signed one must be exactly a
+ * countersignature as the workbench writes it (update.ts), else every signature before it is
+ * MODIFIED_AFTER_SIGNING. Each signature gets the verdict of ETSI EN 319 102-1; the file is
+ * 'valid' for a decision only when every signature passed and no field is left empty.
  */
-import type {
-  PdfVerification,
-  SignatureReason,
-  SignatureReport,
-  SignatureWarning,
+import {
+  indicationOf,
+  type FileStatus,
+  type PdfVerification,
+  type SignatureReason,
+  type SignatureReport,
+  type SignatureWarning,
 } from '../../shared/signatures';
 import { CmsError, verifyCms } from './cms';
 import { validatePath } from './path';
-import { PdfFile, PdfStructureError, type SignatureValue } from './pdf-structure';
+import {
+  PdfFile,
+  PdfStructureError,
+  type SignatureField,
+  type SignatureValue,
+} from './pdf-structure';
+import { countersignatureProblem } from './update';
 import { facts, readCertificate, type x509 } from './x509';
 
 export interface TrustStore {
@@ -28,6 +42,18 @@ export const NO_TRUST: TrustStore = { anchors: [], crls: [] };
 const whitespace = (bytes: Uint8Array) =>
   bytes.every((b) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09 || b === 0x0c || b === 0);
 
+/** A report's status and verdict from its reason. */
+function judged(reason: SignatureReason | null) {
+  const { indication, sub } = indicationOf(reason);
+  const status: SignatureReport['status'] =
+    indication === 'TOTAL_PASSED'
+      ? 'valid'
+      : indication === 'TOTAL_FAILED'
+        ? 'invalid'
+        : 'indeterminate';
+  return { status, indication, subIndication: sub, reason };
+}
+
 function refused(
   value: Pick<SignatureValue, 'field' | 'claimedTime' | 'subFilter'>,
   reason: SignatureReason,
@@ -36,8 +62,7 @@ function refused(
 ): SignatureReport {
   return {
     field: value.field,
-    status: 'invalid',
-    reason,
+    ...judged(reason),
     detail,
     warnings: [],
     signer: null,
@@ -51,6 +76,12 @@ function refused(
   };
 }
 
+/** A report refused for `reason` after it was built (its signer and path kept). */
+function refuse(report: SignatureReport, reason: SignatureReason, detail: string): SignatureReport {
+  return { ...report, ...judged(reason), detail };
+}
+
+/** One signature on its own: its byte range, its CMS, its signer's path. */
 async function verifyOne(
   file: PdfFile,
   value: SignatureValue,
@@ -106,12 +137,7 @@ async function verifyOne(
     ]);
   } catch (error) {
     if (error instanceof CmsError) {
-      return refused(
-        value,
-        error.reason === 'WEAK_ALGORITHM' ? 'WEAK_ALGORITHM' : error.reason,
-        error.message,
-        base,
-      );
+      return refused(value, error.reason, error.message, base);
     }
     return refused(value, 'MALFORMED_SIGNATURE', 'the signature cannot be read', base);
   }
@@ -131,11 +157,24 @@ async function verifyOne(
     claimed: claimed ? new Date(claimed) : null,
   });
   warnings.push(...path.warnings);
-  const report: SignatureReport = {
+  // Revocation not known, or known only from a CRL past its next update: not valid (yet).
+  const reason: SignatureReason | null =
+    path.reason ??
+    (path.warnings.includes('REVOCATION_UNCHECKED')
+      ? 'REVOCATION_UNKNOWN'
+      : path.warnings.includes('CRL_STALE')
+        ? 'REVOCATION_STALE'
+        : null);
+  return {
     field: value.field,
-    status: path.reason ? 'invalid' : 'valid',
-    reason: path.reason,
-    detail: path.detail,
+    ...judged(reason),
+    detail:
+      path.detail ??
+      (reason === 'REVOCATION_UNKNOWN'
+        ? 'no CRL covers a certificate on the path'
+        : reason === 'REVOCATION_STALE'
+          ? 'the CRL covering a certificate on the path is past its next update'
+          : null),
     warnings,
     signer: facts(signerCert),
     path: path.path,
@@ -145,30 +184,6 @@ async function verifyOne(
     subFilter: value.subFilter,
     level,
   };
-  if (report.status === 'invalid') {
-    return report;
-  }
-  // Whatever came after the signed revision may only add signatures and validation data.
-  for (const later of file.revisions.slice(revision.number)) {
-    const change = file.changesAfter(later.number);
-    if (change) {
-      return {
-        ...report,
-        status: 'invalid',
-        reason: 'MODIFIED_AFTER_SIGNING',
-        detail: `revision ${later.number}: ${change}`,
-      };
-    }
-  }
-  if (!whitespace(bytes.subarray(file.last.end))) {
-    return {
-      ...report,
-      status: 'invalid',
-      reason: 'MODIFIED_AFTER_SIGNING',
-      detail: 'bytes were appended after the last revision',
-    };
-  }
-  return report;
 }
 
 /**
@@ -183,6 +198,43 @@ export function signedKeywords(pdf: Uint8Array): string | null {
   }
 }
 
+/** The file's status and verdict from its signatures and its empty fields. */
+function summary(
+  signatures: SignatureReport[],
+  unsignedFields: string[],
+  revisions: number,
+): PdfVerification {
+  const failed = signatures.find((s) => s.indication === 'TOTAL_FAILED');
+  const unsure = signatures.find((s) => s.indication === 'INDETERMINATE');
+  const worst = failed ?? unsure ?? null;
+  const notSigned = signatures.length === 0;
+  const reason: SignatureReason | null = notSigned ? 'NOT_SIGNED' : (worst?.reason ?? null);
+  const { indication, sub } = indicationOf(reason);
+  const status: FileStatus =
+    indication === 'TOTAL_FAILED'
+      ? 'invalid'
+      : indication === 'INDETERMINATE'
+        ? 'indeterminate'
+        : unsignedFields.length
+          ? 'awaiting_countersignature'
+          : 'valid';
+  return {
+    valid: status === 'valid',
+    status,
+    indication,
+    subIndication: sub,
+    reason,
+    revisions,
+    signatures,
+    unsignedFields,
+  };
+}
+
+const structureFailure = (error: unknown): { reason: SignatureReason; detail: string } =>
+  error instanceof PdfStructureError
+    ? { reason: error.reason, detail: error.detail }
+    : { reason: 'MALFORMED_SIGNATURE', detail: 'the file cannot be read' };
+
 /** Verifies every signature in `pdf`; without anchors nothing is trusted, so nothing is valid. */
 export async function verifyPdf(
   pdf: Uint8Array,
@@ -190,44 +242,104 @@ export async function verifyPdf(
   now: Date = new Date(),
 ): Promise<PdfVerification> {
   let file: PdfFile;
+  let fields: SignatureField[];
   try {
     file = PdfFile.parse(pdf);
+    fields = file.signatureFields(file.last.number);
   } catch (error) {
-    const detail = error instanceof PdfStructureError ? error.detail : 'unreadable';
-    return {
-      valid: false,
-      reason: 'MALFORMED_SIGNATURE',
-      revisions: 0,
-      signatures: [
-        refused({ field: '', claimedTime: null, subFilter: null }, 'MALFORMED_SIGNATURE', detail),
-      ],
-    };
+    const { reason, detail } = structureFailure(error);
+    return summary(
+      [refused({ field: '', claimedTime: null, subFilter: null }, reason, detail)],
+      [],
+      0,
+    );
   }
+  const rev = file.last.number;
+  // Each field on its own: one that cannot be read does not hide the others.
   const signatures: SignatureReport[] = [];
-  try {
-    // A signature belongs to the revision that defines it; later revisions list it again.
-    const seen = new Set<string>();
-    for (const revision of file.revisions) {
-      for (const value of file.signatureValues(revision.number)) {
-        const key = value.sigRef
-          ? `ref:${value.sigRef.tag}@${value.definedIn}`
-          : `field:${value.field}@${value.definedIn}`;
-        if (!seen.has(key)) {
-          seen.add(key);
-          signatures.push(await verifyOne(file, value, trust, now));
+  const unsignedFields: string[] = [];
+  const values = new Map<string, string>();
+  for (const field of fields) {
+    if (!field.sig) {
+      unsignedFields.push(field.name);
+      continue;
+    }
+    const blank = { field: field.name, claimedTime: null, subFilter: null };
+    let value: SignatureValue;
+    try {
+      value = file.signatureValue(field, rev);
+    } catch (error) {
+      const { reason, detail } = structureFailure(error);
+      signatures.push(refused(blank, reason, detail));
+      continue;
+    }
+    // One value, one field: a value shown twice is a signature block its signer never made.
+    const key = field.sigRef
+      ? `ref:${field.sigRef.objectNumber}`
+      : `contents:${Buffer.from(value.contents ?? []).toString('hex')}`;
+    const contentsKey = `contents:${Buffer.from(value.contents ?? []).toString('hex')}`;
+    const twin = values.get(key) ?? values.get(contentsKey);
+    if (twin !== undefined) {
+      signatures.push(
+        refused(value, 'SHARED_SIGNATURE_VALUE', `the field shows the same signature as ${twin}`),
+      );
+      continue;
+    }
+    values.set(key, field.name);
+    values.set(contentsKey, field.name);
+    try {
+      signatures.push(await verifyOne(file, value, trust, now));
+    } catch (error) {
+      const { reason, detail } = structureFailure(error);
+      signatures.push(refused(value, reason, detail));
+    }
+  }
+  // A shared value taints the field it was first seen on too.
+  for (const s of signatures.filter((x) => x.reason === 'SHARED_SIGNATURE_VALUE')) {
+    const twin = s.detail?.replace('the field shows the same signature as ', '');
+    const i = signatures.findIndex(
+      (x) => x.field === twin && x.reason !== 'SHARED_SIGNATURE_VALUE',
+    );
+    if (i >= 0) {
+      signatures[i] = refuse(
+        signatures[i]!,
+        'SHARED_SIGNATURE_VALUE',
+        `another field (${s.field}) shows this signature`,
+      );
+    }
+  }
+  // Every revision after the first signed one is a countersignature as the workbench writes it.
+  const signedRevisions = signatures.map((s) => s.revision).filter((r): r is number => r !== null);
+  const first = Math.min(...signedRevisions);
+  if (Number.isFinite(first)) {
+    for (let r = first + 1; r <= rev; r++) {
+      let problem: ReturnType<typeof countersignatureProblem>;
+      try {
+        problem = countersignatureProblem(file, r);
+      } catch (error) {
+        problem = { reason: 'MODIFIED_AFTER_SIGNING', detail: structureFailure(error).detail };
+      }
+      if (problem) {
+        for (const [i, s] of signatures.entries()) {
+          if (s.revision !== null && s.revision < r && s.indication !== 'TOTAL_FAILED') {
+            signatures[i] = refuse(s, problem.reason, `revision ${r}: ${problem.detail}`);
+          } else if (s.revision === r && s.indication !== 'TOTAL_FAILED') {
+            signatures[i] = refuse(s, problem.reason, problem.detail);
+          }
         }
       }
     }
-  } catch (error) {
-    const detail = error instanceof PdfStructureError ? error.detail : 'the file cannot be read';
-    signatures.push(
-      refused({ field: '', claimedTime: null, subFilter: null }, 'MALFORMED_SIGNATURE', detail),
-    );
+    if (!whitespace(file.bytes.subarray(file.last.end))) {
+      for (const [i, s] of signatures.entries()) {
+        if (s.indication !== 'TOTAL_FAILED') {
+          signatures[i] = refuse(
+            s,
+            'MODIFIED_AFTER_SIGNING',
+            'bytes were appended after the last revision',
+          );
+        }
+      }
+    }
   }
-  if (signatures.length === 0) {
-    return { valid: false, reason: 'NOT_SIGNED', revisions: file.revisions.length, signatures };
-  }
-  // Each signature has checked that the revisions after it only add signatures.
-  const reason = signatures.find((s) => s.status === 'invalid')?.reason ?? null;
-  return { valid: reason === null, reason, revisions: file.revisions.length, signatures };
+  return summary(signatures, unsignedFields, file.revisions.length);
 }

@@ -47,8 +47,12 @@ export function appendUpdate(pdf: Buffer, objects: { num: number; body: string }
     ]),
   ].join('\n');
   const root = last.trailer.get(PDFName.of('Root'));
+  // The trailer keeps /Info and /ID as they were, so a row is refused for what it changes.
+  const info = last.trailer.get(PDFName.of('Info'));
+  const id = last.trailer.get(PDFName.of('ID'));
+  const kept = `${info ? ` /Info ${String(info)}` : ''}${id ? ` /ID ${String(id)}` : ''}`;
   parts.push(
-    `${xref}\ntrailer\n<< /Size ${Math.max(size instanceof PDFNumber ? size.asNumber() : 0, maxNum + 1)} /Root ${String(root)} /Prev ${last.xrefOffset} >>\nstartxref\n${offset}\n%%EOF\n`,
+    `${xref}\ntrailer\n<< /Size ${Math.max(size instanceof PDFNumber ? size.asNumber() : 0, maxNum + 1)} /Root ${String(root)} /Prev ${last.xrefOffset}${kept} >>\nstartxref\n${offset}\n%%EOF\n`,
   );
   return Buffer.concat([pdf, Buffer.from(parts.join(''), 'latin1')]);
 }

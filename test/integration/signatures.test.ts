@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PDFName } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SignatureReason } from '../../shared/signatures';
+import type { PdfVerification, SignatureReason } from '../../shared/signatures';
 import { buildPadesCms, type CmsSigner } from '../../electron/signing/cms';
 import { createSelfSigned, importPkcs12, softwareSigner } from '../../electron/signing/identity';
 import { PdfFile } from '../../electron/signing/pdf-structure';
@@ -51,10 +51,14 @@ function signerOf(party: Party, chain: Party[] = []): CmsSigner {
   return softwareSigner(party.key, [party.der, ...chain.map((c) => c.der)]);
 }
 
+/**
+ * Signs as the workbench does: a first signature in a new field (reserving Signature2 for a
+ * countersigner when asked), or a countersignature into the reserved Signature2.
+ */
 async function sign(
   pdf: Buffer,
   with_: CmsSigner,
-  options: { field?: string; slot?: number; time?: Date } = {},
+  options: { field?: string; slot?: number; time?: Date; reserve?: boolean } = {},
 ) {
   return signPdf(pdf, with_, {
     field: options.field ?? 'Signature1',
@@ -64,7 +68,27 @@ async function sign(
     reason: 'Test',
     location: 'Test',
     signingTime: options.time ?? new Date(),
+    reserve: options.reserve
+      ? [
+          {
+            field: 'Signature2',
+            slot: SLOTS[1]!,
+            appearance: { title: 'Countersignature', lines: ['Awaiting'] },
+          },
+        ]
+      : [],
   });
+}
+
+/** Signed by the first signer with Signature2 reserved, then countersigned by `second`. */
+async function countersigned(second: CmsSigner): Promise<Buffer> {
+  const once = await sign(base, signerOf(signer, [ca]), { reserve: true });
+  return sign(once, second, { field: 'Signature2' });
+}
+
+/** CRLs from both CAs of the test chain, current and revoking nobody. */
+async function currentCrls(): Promise<x509.X509Crl[]> {
+  return [await crl(ca, []), await crl(root, [])];
 }
 
 interface Row {
@@ -72,8 +96,10 @@ interface Row {
   build: () => Promise<Buffer>;
   anchors: () => Party[];
   crls?: () => Promise<x509.X509Crl[]>;
-  /** What our verifier must say: null for valid. */
+  /** What our verifier must say: null when every signature passed. */
   ours: SignatureReason | null;
+  /** The file's status when it is not what `ours` implies (a letter awaiting its countersignature). */
+  status?: PdfVerification['status'];
   /** Whether pdfsig accepts the file (every signature valid and trusted, the last one whole). */
   pdfsig: boolean;
 }
@@ -249,8 +275,7 @@ const rows: Row[] = [
         issuer: ca,
         algorithm: 'rsa',
       });
-      const once = await sign(base, signerOf(signer, [ca]));
-      return sign(once, signerOf(second, [ca]), { field: 'Signature2', slot: 1 });
+      return countersigned(signerOf(second, [ca]));
     },
     anchors: () => [root],
     ours: null,
@@ -260,8 +285,7 @@ const rows: Row[] = [
     name: 'two signatures, the second by an untrusted signer',
     build: async () => {
       const stranger = await issue({ name: 'CN=Stranger' });
-      const once = await sign(base, signerOf(signer, [ca]));
-      return sign(once, signerOf(stranger), { field: 'Signature2', slot: 1 });
+      return countersigned(signerOf(stranger));
     },
     anchors: () => [root],
     ours: 'SIGNER_NOT_TRUSTED',
@@ -273,6 +297,36 @@ const rows: Row[] = [
     anchors: () => [],
     ours: 'SIGNER_NOT_TRUSTED',
     pdfsig: false,
+  },
+  {
+    name: 'no CRL for the chain: revocation unknown is INDETERMINATE, not valid',
+    build: () => sign(base, signerOf(signer, [ca])),
+    anchors: () => [root],
+    crls: async () => [],
+    ours: 'REVOCATION_UNKNOWN',
+    pdfsig: true,
+  },
+  {
+    name: "the issuing CA's CRL is past its next update",
+    build: () => sign(base, signerOf(signer, [ca])),
+    anchors: () => [root],
+    crls: async () => [
+      await crl(ca, [], {
+        thisUpdate: new Date(Date.now() - 60 * DAY),
+        nextUpdate: new Date(Date.now() - DAY),
+      }),
+      await crl(root, []),
+    ],
+    ours: 'REVOCATION_STALE',
+    pdfsig: true,
+  },
+  {
+    name: 'a letter awaiting its countersignature: every signature passes, the file is not valid',
+    build: () => sign(base, signerOf(signer, [ca]), { reserve: true }),
+    anchors: () => [root],
+    ours: null,
+    status: 'awaiting_countersignature',
+    pdfsig: true,
   },
 ];
 
@@ -307,7 +361,7 @@ describe('the verifier against forgeries, agreeing with pdfsig', () => {
   for (const [i, row] of rows.entries()) {
     it(row.name, async () => {
       const pdf = await row.build();
-      const crls = row.crls ? await row.crls() : [];
+      const crls = row.crls ? await row.crls() : await currentCrls();
       const anchors = row.anchors();
       const trust: TrustStore = { anchors: anchors.map((a) => a.cert), crls };
       const ours = await verifyPdf(pdf, trust);
@@ -323,7 +377,9 @@ describe('the verifier against forgeries, agreeing with pdfsig', () => {
       const report = pdfsigReport(spawnSync('pdfsig', args, { encoding: 'utf8' }).stdout);
       const theirs = pdfsigAccepts(report);
       expect(ours.reason, JSON.stringify(ours.signatures.map((s) => s.detail))).toBe(row.ours);
-      expect(ours.valid).toBe(row.ours === null);
+      const status = row.status ?? (row.ours === null ? 'valid' : ours.status);
+      expect(ours.status).toBe(status);
+      expect(ours.valid).toBe(status === 'valid');
       expect(theirs, JSON.stringify(report)).toBe(row.pdfsig);
       // Never looser than pdfsig.
       if (ours.valid) {
@@ -336,14 +392,23 @@ describe('the verifier against forgeries, agreeing with pdfsig', () => {
 describe('what the verifier reports', () => {
   it('every signature with its signer, path, revision and the warnings that go with it', async () => {
     const second = await issue({ name: 'CN=Bo Countersigner, O=Authority, C=DK', issuer: ca });
-    const once = await sign(base, signerOf(signer, [ca]));
-    const twice = await sign(once, signerOf(second, [ca]), { field: 'Signature2', slot: 1 });
+    const twice = await countersigned(signerOf(second, [ca]));
     const stale = await crl(ca, [], {
       thisUpdate: new Date(Date.now() - 60 * DAY),
       nextUpdate: new Date(Date.now() - DAY),
     });
     const result = await verifyPdf(twice, { anchors: [root.cert], crls: [stale] });
-    expect(result.valid).toBe(true);
+    // Revocation is not known (the root's CRL is missing, the CA's stale): INDETERMINATE.
+    expect(result).toMatchObject({
+      valid: false,
+      status: 'indeterminate',
+      indication: 'INDETERMINATE',
+      subIndication: 'TRY_LATER',
+      reason: 'REVOCATION_UNKNOWN',
+      unsignedFields: [],
+    });
+    const current = await verifyPdf(twice, { anchors: [root.cert], crls: await currentCrls() });
+    expect(current).toMatchObject({ valid: true, status: 'valid', indication: 'TOTAL_PASSED' });
     expect(result.revisions).toBe(3);
     expect(result.signatures.map((s) => [s.field, s.revision, s.coversWholeFile, s.level])).toEqual(
       [
@@ -386,8 +451,8 @@ describe('what the verifier reports', () => {
   });
 
   it('refuses bytes hidden between the objects of a later revision', async () => {
-    const signed = await sign(base, signerOf(signer, [ca]));
-    const second = await sign(signed, signerOf(signer, [ca]), { field: 'Signature2', slot: 1 });
+    const signed = await sign(base, signerOf(signer, [ca]), { reserve: true });
+    const second = await sign(signed, signerOf(signer, [ca]), { field: 'Signature2' });
     const text = second.toString('latin1');
     // Inside the second revision (unsigned by the first signature), before its first object.
     const start = signed.length;
@@ -535,7 +600,9 @@ describe('identities', () => {
       root.cert.subject,
     ]);
     const signed = await sign(base, softwareSigner(identity.key, identity.chain));
-    expect(await verifyPdf(signed, { anchors: [root.cert], crls: [] })).toMatchObject({
+    expect(
+      await verifyPdf(signed, { anchors: [root.cert], crls: await currentCrls() }),
+    ).toMatchObject({
       valid: true,
     });
     await expect(importPkcs12(p12, 'wrong')).rejects.toMatchObject({ code: 'WRONG_P12_PASSWORD' });
