@@ -347,8 +347,30 @@ export class PdfFile {
     this.revisions = this.readRevisions();
     // From here on a stream may give its /Length as a reference, read as the newest revision has it.
     this.lexer.resolveLength = (ref) => this.indirectLength(ref);
-    for (const revision of this.revisions) {
-      this.checkObjectStreams(revision);
+  }
+
+  /**
+   * Reads every object every revision's cross-reference lists, as that revision sees it, and
+   * every object stream's header: the first thing that could be read two ways (an object defined
+   * twice, a reference written with a real, a stream whose /Length misses endstream…), or null.
+   */
+  ambiguity(): PdfStructureError | null {
+    try {
+      for (const revision of this.revisions) {
+        this.checkObjectStreams(revision);
+        for (const [num, entry] of revision.entries) {
+          if (entry.kind !== 'f') {
+            this.lookup(PDFRef.of(num, entry.kind === 'n' ? entry.generation : 0), revision.number);
+          }
+        }
+      }
+      return null;
+    } catch (error) {
+      return error instanceof PdfStructureError
+        ? error
+        : new PdfStructureError(
+            error instanceof Error ? error.message.slice(0, 200) : 'unreadable',
+          );
     }
   }
 
@@ -1096,7 +1118,7 @@ function decodeStream(stream: PDFRawStream, reason: StructureReason): Uint8Array
     return data;
   }
   const num = (key: string, fallback: number) => {
-    const v = (parms).get(PDFName.of(key));
+    const v = parms.get(PDFName.of(key));
     return v instanceof PDFNumber ? v.asNumber() : fallback;
   };
   const predictor = num('Predictor', 1);

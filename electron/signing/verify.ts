@@ -198,13 +198,36 @@ export function signedKeywords(pdf: Uint8Array): string | null {
   }
 }
 
+/**
+ * Which refusal names the file when several signatures fail: the most specific first (how the
+ * file was forged), the generic "changed after signing" last.
+ */
+const SPECIFIC_FIRST: SignatureReason[] = [
+  'DUPLICATE_OBJECT',
+  'XREF_INVALID',
+  'AMBIGUOUS_STRUCTURE',
+  'SHARED_SIGNATURE_VALUE',
+  'UNEXPECTED_OBJECT',
+  'MALFORMED_SIGNATURE',
+  'DIGEST_MISMATCH',
+  'SIGNATURE_INVALID',
+  'CERTIFICATE_REVOKED',
+  'MODIFIED_AFTER_SIGNING',
+];
+const precedence = (reason: SignatureReason | null) => {
+  const i = reason ? SPECIFIC_FIRST.indexOf(reason) : -1;
+  return i < 0 ? SPECIFIC_FIRST.length : i;
+};
+
 /** The file's status and verdict from its signatures and its empty fields. */
 function summary(
   signatures: SignatureReport[],
   unsignedFields: string[],
   revisions: number,
 ): PdfVerification {
-  const failed = signatures.find((s) => s.indication === 'TOTAL_FAILED');
+  const failed = signatures
+    .filter((s) => s.indication === 'TOTAL_FAILED')
+    .sort((a, b) => precedence(a.reason) - precedence(b.reason))[0];
   const unsure = signatures.find((s) => s.indication === 'INDETERMINATE');
   const worst = failed ?? unsure ?? null;
   const notSigned = signatures.length === 0;
@@ -306,6 +329,15 @@ export async function verifyPdf(
         'SHARED_SIGNATURE_VALUE',
         `another field (${s.field}) shows this signature`,
       );
+    }
+  }
+  // Anything in the file two readers could read differently fails every signature with it.
+  const ambiguity = file.ambiguity();
+  if (ambiguity) {
+    for (const [i, s] of signatures.entries()) {
+      if (s.indication !== 'TOTAL_FAILED') {
+        signatures[i] = refuse(s, ambiguity.reason, ambiguity.detail);
+      }
     }
   }
   // Every revision after the first signed one is a countersignature as the workbench writes it.

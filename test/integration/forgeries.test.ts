@@ -1,0 +1,495 @@
+/**
+ * Forged letters by class, each made here from fresh genuine letters (one signature; one awaiting
+ * its countersignature; two signatures), each asserting its own reason code, and each compared
+ * with pdfsig (which must not accept what we refuse, except where a row says pdfsig is looser) and
+ * with pdf.js (what a viewer shows differs from what was signed, so the row is a forgery a reader
+ * would see). Beside it, the interoperability table: genuine letters from other tools verify.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PdfVerification, SignatureReason } from '../../shared/signatures';
+import type { CmsSigner } from '../../electron/signing/cms';
+import { softwareSigner } from '../../electron/signing/identity';
+import { signPdf } from '../../electron/signing/sign';
+import { verifyPdf, type TrustStore } from '../../electron/signing/verify';
+import { tempFolder } from '../helpers/context';
+import {
+  anatomy,
+  appendStreamUpdate,
+  body,
+  lastRevisionObjects,
+  signLast,
+  viewerReading,
+  withoutLastRevision,
+} from '../helpers/forge';
+import { appendUpdate, contentStreamOf, letter, SLOTS, stream } from '../helpers/pdf';
+import { crl, issue, nssStore, pdfsigAccepts, pdfsigReport, type Party } from '../helpers/pki';
+
+let folder: ReturnType<typeof tempFolder>;
+let root: Party;
+let ca: Party;
+let anne: Party;
+let bo: Party;
+let trust: TrustStore;
+let nss: string;
+/** The genuine letters every row starts from. */
+const genuine: Record<'one' | 'awaiting' | 'two', Buffer> = {} as never;
+
+const signerOf = (party: Party): CmsSigner => softwareSigner(party.key, [party.der, ca.der]);
+
+async function sign(
+  pdf: Buffer,
+  who: Party,
+  field: 'Signature1' | 'Signature2',
+  reserve = false,
+): Promise<Buffer> {
+  return signPdf(pdf, signerOf(who), {
+    field,
+    slot: field === 'Signature1' ? SLOTS[0] : undefined,
+    appearance: { title: `${who.cert.subject}`, lines: ['Godkendt', 'Łódź'] },
+    name: who.cert.subject,
+    reason: 'Afgørelse',
+    location: 'København',
+    signingTime: new Date(),
+    reserve: reserve
+      ? [
+          {
+            field: 'Signature2',
+            slot: SLOTS[1]!,
+            appearance: { title: 'Medunderskrift', lines: ['Afventer'] },
+          },
+        ]
+      : [],
+  });
+}
+
+beforeAll(async () => {
+  folder = tempFolder('awb-forgeries-');
+  root = await issue({ name: 'CN=Forgery Root, O=Authority, C=DK', ca: true });
+  ca = await issue({ name: 'CN=Forgery Issuing CA, O=Authority, C=DK', ca: true, issuer: root });
+  anne = await issue({ name: 'CN=Anne Accreditor, O=Authority, C=DK', issuer: ca });
+  bo = await issue({
+    name: 'CN=Bo Accreditor, O=Authority, C=DK',
+    issuer: ca,
+    algorithm: 'ec-p256',
+  });
+  const crls = [await crl(ca, []), await crl(root, [])];
+  trust = { anchors: [root.cert], crls };
+  nss = nssStore(join(folder.path, 'nss'), root.pem, crls);
+  const base = await letter();
+  genuine.one = await sign(base, anne, 'Signature1');
+  genuine.awaiting = await sign(base, anne, 'Signature1', true);
+  genuine.two = await sign(genuine.awaiting, bo, 'Signature2');
+});
+afterAll(() => folder.cleanup());
+
+/** Adds `ref` to the array under `key` in an object body written by pdf-lib. */
+function listWith(text: string, key: string, ref: string): string {
+  const re = new RegExp(`/${key}\\s*\\[([^\\]]*)\\]`);
+  expect(re.test(text), `${key} in ${text}`).toBe(true);
+  return text.replace(re, (_, inner: string) => `/${key} [${inner} ${ref} ]`);
+}
+
+/** A new widget field showing the value `sigRef`, its block covering the whole page. */
+function fieldShowing(pdf: Buffer, sigRef: string, title: string): Buffer {
+  const a = anatomy(pdf);
+  const widget = a.size;
+  const ap = a.size + 1;
+  const ops = `BT /Helv 28 Tf 60 420 Td (${title}) Tj ET`;
+  return appendUpdate(pdf, [
+    {
+      num: widget,
+      body: `<< /Type /Annot /Subtype /Widget /FT /Sig /F 4 /T (Signature3) /V ${sigRef} /Rect [ 0 0 595 842 ] /P ${a.page} 0 R /AP << /N ${ap} 0 R >> >>`,
+    },
+    {
+      num: ap,
+      body: `<< /Type /XObject /Subtype /Form /BBox [ 0 0 595 842 ] /Length ${ops.length} >>\nstream\n${ops}\nendstream`,
+    },
+    { num: a.page, body: listWith(body(pdf, a.page), 'Annots', `${widget} 0 R`) },
+    { num: a.form!, body: listWith(body(pdf, a.form!), 'Fields', `${widget} 0 R`) },
+  ]);
+}
+
+const sigRefOf = (pdf: Buffer, field: string) =>
+  String(anatomy(pdf).fields.find((f) => f.name === field)!.sigRef);
+
+/** A page's /Contents, a reference or an array of one. */
+const CONTENTS = /\/Contents\s*(?:\[\s*)?\d+ 0 R(?:\s*\])?/;
+
+/** The signed page, its content replaced by one saying `text`, in an object stream listing it twice. */
+function pageTwiceInObjectStream(pdf: Buffer): Buffer {
+  const a = anatomy(pdf);
+  const content = a.size;
+  const objStm = a.size + 1;
+  const original = body(pdf, a.page);
+  const forged = original.replace(CONTENTS, `/Contents ${content} 0 R`);
+  return appendStreamUpdate(pdf, {
+    objects: [{ num: content, body: stream('DECISION: REFUSED') }],
+    objStm: {
+      num: objStm,
+      objects: [
+        { num: a.page, body: original },
+        { num: a.page, body: forged },
+      ],
+    },
+    entries: new Map([[a.page, [2, objStm, 1]]]),
+  });
+}
+
+/**
+ * A cross-reference stream entry of type 3 for the page, whose forged copy is written in the
+ * update but listed by no known entry: a viewer that rebuilds the cross-reference finds it.
+ */
+function unknownEntryType(pdf: Buffer): Buffer {
+  const a = anatomy(pdf);
+  const content = a.size;
+  const forged = body(pdf, a.page).replace(CONTENTS, `/Contents ${content} 0 R`);
+  return appendStreamUpdate(pdf, {
+    objects: [
+      { num: content, body: stream('DECISION: REFUSED') },
+      { num: a.page, body: forged },
+    ],
+    entries: new Map([[a.page, [3, 0, 0]]]),
+  });
+}
+
+/** The first occurrence of `from` in the last revision replaced by `to` of the same length. */
+function sameLengthEdit(pdf: Buffer, from: string, to: string): Buffer {
+  expect(to.length).toBe(from.length);
+  const start = withoutLastRevision(pdf).length;
+  const text = pdf.toString('latin1');
+  const at = text.indexOf(from, start);
+  expect(at, from).toBeGreaterThan(0);
+  return Buffer.concat([
+    pdf.subarray(0, at),
+    Buffer.from(to, 'latin1'),
+    pdf.subarray(at + from.length),
+  ]);
+}
+
+/** Flips a byte inside the last signature's CMS signature value (its DER's last bytes). */
+function cmsValueFlipped(pdf: Buffer): Buffer {
+  const file = anatomy(pdf).file;
+  const field = file.signatureFields(file.last.number).find((f) => f.name === 'Signature2')!;
+  const span = file.signatureValue(field, file.last.number).contentsSpan!;
+  const hex = pdf.subarray(span.start + 1, span.end - 1).toString('latin1');
+  const end = hex.replace(/0+$/, '').length; // the DER, zero padding stripped (rounded to bytes)
+  const at = span.start + 1 + Math.floor((end - 4) / 2) * 2;
+  const out = Buffer.from(pdf);
+  const digit = out.toString('latin1', at, at + 1);
+  out.write(digit === 'a' ? 'b' : 'a', at, 'latin1');
+  return out;
+}
+
+interface Row {
+  name: string;
+  from: keyof typeof genuine;
+  forge: (pdf: Buffer) => Buffer | Promise<Buffer>;
+  reason: SignatureReason;
+  /** Whether pdf.js shows something other than the genuine letter (false: the same page, broken). */
+  viewerDiffers: boolean;
+  /** pdfsig refuses too, unless it is looser here (a re-signed countersignature it cannot judge). */
+  pdfsigAccepts?: boolean;
+}
+
+const rows: Row[] = [
+  {
+    name: 'a second field reusing the first signature, with a full-page block',
+    from: 'one',
+    forge: (pdf) => fieldShowing(pdf, sigRefOf(pdf, 'Signature1'), 'FORGED: SECOND ACCREDITOR'),
+    reason: 'SHARED_SIGNATURE_VALUE',
+    viewerDiffers: true,
+  },
+  {
+    name: 'a third field reusing the countersignature, with a full-page block',
+    from: 'two',
+    forge: (pdf) => fieldShowing(pdf, sigRefOf(pdf, 'Signature2'), 'FORGED: THIRD ACCREDITOR'),
+    reason: 'SHARED_SIGNATURE_VALUE',
+    viewerDiffers: true,
+  },
+  {
+    name: 'the empty countersignature field pointed at the first signature',
+    from: 'awaiting',
+    forge: (pdf) => {
+      const a = anatomy(pdf);
+      const empty = a.fields.find((f) => f.name === 'Signature2')!;
+      const ap = a.size;
+      const ops = 'BT /Helv 9 Tf 8 60 Td (Second accreditor: approved) Tj ET';
+      const text = body(pdf, empty.fieldRef!.objectNumber)
+        .replace(/\/AP\s*<<\s*\/N\s+\d+ 0 R\s*>>/, `/AP << /N ${ap} 0 R >>`)
+        .replace(/>>\s*$/, ` /V ${sigRefOf(pdf, 'Signature1')} >>`);
+      return appendUpdate(pdf, [
+        { num: empty.fieldRef!.objectNumber, body: text },
+        {
+          num: ap,
+          body: `<< /Type /XObject /Subtype /Form /BBox [ 0 0 240 80 ] /Length ${ops.length} >>\nstream\n${ops}\nendstream`,
+        },
+      ]);
+    },
+    reason: 'SHARED_SIGNATURE_VALUE',
+    viewerDiffers: true, // pdf.js lists the same widget; poppler draws a second accreditor
+  },
+  {
+    name: 'an object stream listing the signed page twice (one letter)',
+    from: 'one',
+    forge: pageTwiceInObjectStream,
+    reason: 'DUPLICATE_OBJECT',
+    viewerDiffers: true,
+  },
+  {
+    name: 'an object stream listing the signed page twice (countersigned letter)',
+    from: 'two',
+    forge: pageTwiceInObjectStream,
+    reason: 'DUPLICATE_OBJECT',
+    viewerDiffers: true,
+  },
+  {
+    name: 'the page tree rewritten with "6.0 0 R" for "6 0 R"',
+    from: 'one',
+    forge: (pdf) => {
+      const a = anatomy(pdf);
+      const kids = body(pdf, a.pages).replace(
+        new RegExp(`/Kids\\s*\\[\\s*${a.page} 0 R`),
+        `/Kids [ ${a.page}.0 0 R`,
+      );
+      return appendUpdate(pdf, [{ num: a.pages, body: kids }]);
+    },
+    reason: 'AMBIGUOUS_STRUCTURE',
+    viewerDiffers: true,
+  },
+  {
+    name: "the first signer's block hidden by a real in the page's annotations",
+    from: 'two',
+    forge: (pdf) => {
+      const a = anatomy(pdf);
+      const first = a.fields.find((f) => f.name === 'Signature1')!.fieldRef!.objectNumber;
+      const page = body(pdf, a.page).replace(`${first} 0 R`, `${first}.0 0 R`);
+      return appendUpdate(pdf, [{ num: a.page, body: page }]);
+    },
+    reason: 'AMBIGUOUS_STRUCTURE',
+    viewerDiffers: true,
+  },
+  {
+    name: 'a cross-reference entry of type 3 over a hidden object stream (one letter)',
+    from: 'one',
+    forge: unknownEntryType,
+    reason: 'XREF_INVALID',
+    viewerDiffers: true,
+  },
+  {
+    name: 'a cross-reference entry of type 3 over a hidden object stream (countersigned letter)',
+    from: 'two',
+    forge: unknownEntryType,
+    reason: 'XREF_INVALID',
+    viewerDiffers: true,
+  },
+  {
+    name: 'a cross-reference stream with odd field widths',
+    from: 'one',
+    forge: (pdf) => {
+      const a = anatomy(pdf);
+      return appendStreamUpdate(pdf, {
+        objects: [{ num: contentStreamOf(pdf), body: stream('DECISION: REFUSED') }],
+        widths: [1, 9, 2],
+        entries: new Map([[a.size, [0, 0, 0]]]),
+      });
+    },
+    reason: 'XREF_INVALID',
+    viewerDiffers: true,
+  },
+  {
+    name: 'one object defined twice by the same cross-reference table',
+    from: 'one',
+    forge: (pdf) => {
+      const num = contentStreamOf(pdf);
+      const once = appendUpdate(pdf, [{ num, body: stream('DECISION: REFUSED') }]);
+      // The same number listed again in a second subsection of that table, at the original.
+      const text = once.toString('latin1');
+      const xref = text.lastIndexOf('\nxref\n') + 1;
+      const original = anatomy(pdf).file.entry(num, anatomy(pdf).file.last.number)!.entry.offset;
+      const extra = `${num} 1\n${String(original).padStart(10, '0')} 00000 n\r\n`;
+      const at = text.indexOf('trailer', xref);
+      const out = text.slice(0, at) + extra + text.slice(at);
+      return Buffer.from(
+        out.replace(/startxref\n\d+\n%%EOF\n$/, `startxref\n${xref}\n%%EOF\n`),
+        'latin1',
+      );
+    },
+    reason: 'DUPLICATE_OBJECT',
+    viewerDiffers: true,
+  },
+  {
+    name: 'a content stream whose /Length stops short of its endstream',
+    from: 'one',
+    forge: (pdf) => {
+      const ops =
+        'BT /F1 18 Tf 72 740 Td (DECISION: APPROVED) Tj ET\nBT /F1 18 Tf 72 600 Td (AND REFUSED) Tj ET';
+      return appendUpdate(pdf, [
+        { num: contentStreamOf(pdf), body: `<< /Length 48 >>\nstream\n${ops}\nendstream` },
+      ]);
+    },
+    reason: 'AMBIGUOUS_STRUCTURE',
+    viewerDiffers: true,
+  },
+  {
+    name: 'a plain change to the page after both signatures',
+    from: 'two',
+    forge: (pdf) =>
+      appendUpdate(pdf, [{ num: contentStreamOf(pdf), body: stream('DECISION: REFUSED') }]),
+    reason: 'MODIFIED_AFTER_SIGNING',
+    viewerDiffers: true,
+  },
+  {
+    name: 'a second signature in a new field (not the one reserved), by a trusted signer',
+    from: 'one',
+    forge: (pdf) =>
+      signPdf(pdf, signerOf(bo), {
+        field: 'Signature2',
+        slot: SLOTS[1],
+        appearance: { title: 'Bo', lines: [] },
+        name: 'Bo',
+        reason: 'x',
+        location: 'x',
+        signingTime: new Date(),
+      }),
+    reason: 'MODIFIED_AFTER_SIGNING',
+    viewerDiffers: true,
+    pdfsigAccepts: true, // pdfsig takes any later signature; only a reserved field may be signed
+  },
+  {
+    name: 'a countersignature whose update also writes an object nothing needs (re-signed)',
+    from: 'two',
+    forge: (pdf) => {
+      const objects = lastRevisionObjects(pdf);
+      const a = anatomy(pdf);
+      return signLast(
+        appendUpdate(withoutLastRevision(pdf), [
+          ...objects,
+          { num: a.size, body: stream('HIDDEN PAGE') },
+        ]),
+        signerOf(bo),
+      );
+    },
+    reason: 'UNEXPECTED_OBJECT',
+    viewerDiffers: false,
+    pdfsigAccepts: true,
+  },
+  {
+    name: 'a countersignature whose block is drawn outside its box (re-signed)',
+    from: 'two',
+    forge: (pdf) =>
+      signLast(sameLengthEdit(pdf, '0 0 240 80 re f', '0 0 940 80 re f'), signerOf(bo)),
+    reason: 'MODIFIED_AFTER_SIGNING',
+    viewerDiffers: true,
+    pdfsigAccepts: true,
+  },
+  {
+    name: "a countersignature that moved its field's rectangle (re-signed)",
+    from: 'two',
+    forge: (pdf) =>
+      signLast(
+        sameLengthEdit(pdf, '/Rect [ 300 60 540 140 ]', '/Rect [ 000 00 595 842 ]'),
+        signerOf(bo),
+      ),
+    reason: 'MODIFIED_AFTER_SIGNING',
+    viewerDiffers: true,
+    pdfsigAccepts: true,
+  },
+  {
+    name: 'a countersignature whose own CMS does not verify',
+    from: 'two',
+    forge: cmsValueFlipped,
+    reason: 'SIGNATURE_INVALID',
+    viewerDiffers: false,
+  },
+  {
+    name: 'bytes appended after the last revision',
+    from: 'two',
+    forge: (pdf) => Buffer.concat([pdf, Buffer.from('\n1 0 obj (x) endobj\n')]),
+    reason: 'MODIFIED_AFTER_SIGNING',
+    viewerDiffers: false,
+  },
+];
+
+describe('forged letters, by class, against pdfsig and pdf.js', () => {
+  for (const [i, row] of rows.entries()) {
+    it(row.name, async () => {
+      const source = genuine[row.from];
+      const forged = await row.forge(source);
+      const ours: PdfVerification = await verifyPdf(forged, trust);
+      expect(
+        ours.reason,
+        JSON.stringify(ours.signatures.map((s) => [s.field, s.reason, s.detail])),
+      ).toBe(row.reason);
+      expect(ours.valid).toBe(false);
+      expect(ours.status).not.toBe('valid');
+      const file = join(folder.path, `forged-${i}.pdf`);
+      writeFileSync(file, forged);
+      const report = pdfsigReport(
+        spawnSync('pdfsig', ['-nssdir', nss, file], { encoding: 'utf8' }).stdout,
+      );
+      expect(pdfsigAccepts(report), JSON.stringify(report)).toBe(row.pdfsigAccepts ?? false);
+      const shown = await viewerReading(forged);
+      const signed = await viewerReading(source);
+      // A viewer (pdf.js or poppler) shows something other than what was signed.
+      const differs = shown.pdfjs !== signed.pdfjs || shown.poppler !== signed.poppler;
+      expect(differs, JSON.stringify({ shown, signed }).slice(0, 2000)).toBe(row.viewerDiffers);
+    });
+  }
+
+  it('the genuine letters: one signature valid; awaiting its countersignature; two valid', async () => {
+    expect(await verifyPdf(genuine.one, trust)).toMatchObject({
+      valid: true,
+      status: 'valid',
+      indication: 'TOTAL_PASSED',
+      unsignedFields: [],
+    });
+    expect(await verifyPdf(genuine.awaiting, trust)).toMatchObject({
+      valid: false,
+      status: 'awaiting_countersignature',
+      indication: 'TOTAL_PASSED',
+      reason: null,
+      unsignedFields: ['Signature2'],
+    });
+    const two = await verifyPdf(genuine.two, trust);
+    expect(two).toMatchObject({ valid: true, status: 'valid', unsignedFields: [] });
+    expect(two.signatures.map((s) => [s.field, s.status, s.revision])).toEqual([
+      ['Signature1', 'valid', 2],
+      ['Signature2', 'valid', 3],
+    ]);
+  });
+
+  it('a field that cannot be read does not hide the report of the others', async () => {
+    // The countersignature's ByteRange made to skip a byte: it fails on its own, and the first
+    // signature is still reported, for its own reason (its revision was followed by a change).
+    const out = sameLengthEdit(genuine.two, '/ByteRange [0 0000', '/ByteRange [1 0000');
+    const result = await verifyPdf(out, trust);
+    expect(result.signatures.map((s) => [s.field, s.reason])).toEqual([
+      ['Signature1', 'MODIFIED_AFTER_SIGNING'],
+      ['Signature2', 'MALFORMED_SIGNATURE'],
+    ]);
+    expect(result.signatures[0]!.signer?.subject).toBe(anne.cert.subject);
+  });
+});
+
+describe('letters from other tools verify when they are genuine', () => {
+  it('a letter rewritten by qpdf --linearize --object-streams=generate, then signed and countersigned', async () => {
+    const input = join(folder.path, 'plain.pdf');
+    const output = join(folder.path, 'linearized.pdf');
+    writeFileSync(input, await letter());
+    execFileSync('qpdf', ['--linearize', '--object-streams=generate', input, output]);
+    const linearized = readFileSync(output);
+    const once = await sign(linearized, anne, 'Signature1', true);
+    const twice = await sign(once, bo, 'Signature2');
+    expect(await verifyPdf(once, trust)).toMatchObject({ status: 'awaiting_countersignature' });
+    expect(await verifyPdf(twice, trust)).toMatchObject({ valid: true, status: 'valid' });
+    const file = join(folder.path, 'linearized-signed.pdf');
+    writeFileSync(file, twice);
+    const report = pdfsigReport(
+      spawnSync('pdfsig', ['-nssdir', nss, file], { encoding: 'utf8' }).stdout,
+    );
+    expect(pdfsigAccepts(report), JSON.stringify(report)).toBe(true);
+  });
+});
