@@ -144,6 +144,19 @@ export default tseslint.config(
     },
   },
   {
+    // The vault's KDF floor (docs/vault.md): only tests may declare parameters below it.
+    files: ['electron/**/*.ts', 'renderer/**/*.{ts,tsx}', 'shared/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportSpecifier[imported.name='belowFloorForTests']",
+          message: 'Test-only: shipped code never goes below the KDF floor (docs/vault.md).',
+        },
+      ],
+    },
+  },
+  {
     // Command-line tools and test/dev tooling talk to a terminal.
     files: ['electron/cli/**', 'electron/dev/**', 'test/**'],
     rules: { 'no-console': 'off' },

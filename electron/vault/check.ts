@@ -12,6 +12,7 @@ import { AppError, isAppError, type ErrorCode } from '../../shared/errors';
 import { anchorMismatch, verifyAuditChain, type ChainReport } from '../db/audit';
 import { checkIntegrity, loadSqlJs, LATEST_SCHEMA_VERSION } from '../db/engine';
 import { decodeContainer, openBody } from './container';
+import { checkConfigKdf } from './kdf';
 import {
   BLOB_DIR,
   listGenerations,
@@ -114,6 +115,8 @@ export async function checkVault(
   config: VaultConfig,
   options: { anchor?: { rows: number; head: string } } = {},
 ): Promise<VaultCheckReport> {
+  // A configuration below the shipped floor checks nothing (its limits would pass weak headers).
+  checkConfigKdf(config);
   const temps: string[] = [];
   for (const dir of [folder, join(folder, BLOB_DIR)]) {
     try {
@@ -136,7 +139,8 @@ export async function checkVault(
   };
   let vault: Vault | null = null;
   try {
-    vault = await Vault.open(folder, secret, config);
+    // A check reads: a passphrase slot below the floor is re-wrapped at the next real unlock.
+    vault = await Vault.open(folder, secret, config, { upgradeKdf: false });
   } catch (error) {
     report.main = { part: 'vault.awb', ok: false, code: codeOf(error) };
   }

@@ -39,6 +39,7 @@ import {
 } from '../db/engine';
 import {
   decodeContainer,
+  FORMAT_VERSION,
   sealParts,
   SLOT_PASSPHRASE,
   SLOT_RECOVERY,
@@ -53,9 +54,11 @@ import { BlobStore } from './blobs';
 import { ImportJournal } from './import-journal';
 import { nodeFs, sameFingerprint, type Fingerprint, type FsOps } from './fsops';
 import {
-  DEFAULT_KDF,
+  checkConfigKdf,
   deriveKey,
   KDF_ARGON2ID,
+  kdfUpgrade,
+  SHIPPED_KDF,
   SHIPPED_LIMITS,
   type KdfLimits,
   type KdfParams,
@@ -69,21 +72,26 @@ export const BLOB_DIR = 'blobs';
 const TEMP_MARK = '.tmp-';
 
 export interface VaultConfig {
+  /** What new passphrase slots are derived with, and what weaker headers are re-wrapped to. */
   kdf: KdfParams;
+  /** The headers refused outright (below `minimum`, above `ceiling`). */
   limits: KdfLimits;
   generations: number;
   fs: FsOps;
   now: () => Date;
 }
 
-/** What ships. Tests pass their own config (a cheap KDF with matching floors). */
-export const PRODUCTION_CONFIG: VaultConfig = {
-  kdf: DEFAULT_KDF,
+/**
+ * What ships. Tests pass their own config (a cheap KDF only a test can declare, kdf.ts);
+ * any other config below the shipped floor is refused by `checkConfigKdf` before anything runs.
+ */
+export const PRODUCTION_CONFIG: Readonly<VaultConfig> = Object.freeze({
+  kdf: SHIPPED_KDF,
   limits: SHIPPED_LIMITS,
   generations: 3,
   fs: nodeFs,
   now: () => new Date(),
-};
+});
 
 export interface Profile {
   name: string;
@@ -224,6 +232,28 @@ function fingerprintText(f: Fingerprint | null): string | null {
 export interface OpenOptions {
   /** Open a previous generation instead of the main file (read for restore). */
   generation?: number;
+  /**
+   * Re-wrap a passphrase slot weaker than the configuration's KDF (default true). `vault check`
+   * reads without writing, so it says false.
+   */
+  upgradeKdf?: boolean;
+}
+
+/** The passphrase slot a KDF upgrade replaced: generations still carrying it are re-wrapped. */
+interface ReplacedSlot {
+  salt: Buffer;
+  kdf: KdfParams;
+  slot: KeySlot;
+}
+
+function sameKdf(a: KdfParams, b: KdfParams): boolean {
+  return (
+    a.memoryKiB === b.memoryKiB && a.iterations === b.iterations && a.parallelism === b.parallelism
+  );
+}
+
+function sameSlot(a: KeySlot, b: KeySlot): boolean {
+  return a.type === b.type && a.nonce.equals(b.nonce) && a.wrapped.equals(b.wrapped);
 }
 
 export class Vault {
@@ -247,6 +277,8 @@ export class Vault {
   private checked: Promise<void> = Promise.resolve();
   /** Told when the checks after unlock have finished (the UI then shows their verdict). */
   onChecked: () => void = () => undefined;
+  /** Set by a KDF upgrade until the kept generations no longer carry the weaker slot. */
+  private replacedSlot: ReplacedSlot | null = null;
 
   private constructor(
     readonly folder: string,
@@ -278,6 +310,7 @@ export class Vault {
     profile: Profile,
     config: VaultConfig = PRODUCTION_CONFIG,
   ): Promise<{ vault: Vault; recoveryKey: string }> {
+    checkConfigKdf(config);
     try {
       mkdirSync(folder, { recursive: true, mode: 0o700 });
       mkdirSync(join(folder, BLOB_DIR), { recursive: true, mode: 0o700 });
@@ -367,6 +400,7 @@ export class Vault {
     config: VaultConfig = PRODUCTION_CONFIG,
     options: OpenOptions = {},
   ): Promise<Vault> {
+    checkConfigKdf(config);
     const lock = FolderLock.acquire(join(folder, LOCK_FILE));
     try {
       cleanStaleTemps(folder);
@@ -447,10 +481,144 @@ export class Vault {
           vault.blobs.pathOf(address),
         );
       }
+      // A passphrase slot weaker than the configuration's KDF (an older version's, or a
+      // header between the minimum and the floor) is re-wrapped now; the next save writes it.
+      // Not on a trail already known broken: that vault has other things to settle first.
+      const upgrade = kdfUpgrade(header.kdf, config.kdf);
+      if (
+        upgrade &&
+        options.upgradeKdf !== false &&
+        'passphrase' in secret &&
+        vault.auditReport.intact
+      ) {
+        try {
+          await vault.upgradeKdf(secret.passphrase, upgrade);
+        } catch (error) {
+          await vault.close({ discard: true });
+          throw error;
+        }
+      }
       return vault;
     } catch (error) {
       lock.release();
       throw error;
+    }
+  }
+
+  /**
+   * Wraps the data key again under `target` (a new salt, the same passphrase) and records it
+   * in the audit trail with the parameters from and to. The data key, the recovery slot and
+   * the evidence are unchanged: the passphrase was just proved, only its slot gets stronger.
+   */
+  private async upgradeKdf(passphrase: string, target: KdfParams): Promise<void> {
+    const from = { ...this.kdf };
+    const old = this.slots.find((s) => s.type === SLOT_PASSPHRASE);
+    const salt = randomBytes(32);
+    const kek = await deriveKey(passphrase, salt, target);
+    const slot = wrapKey(kek, this.dataKey, SLOT_PASSPHRASE);
+    kek.fill(0);
+    const previous = { salt: this.salt, kdf: this.kdf, slots: this.slots };
+    this.salt = salt;
+    this.kdf = { ...target };
+    this.slots = [slot, ...this.slots.filter((s) => s.type !== SLOT_PASSPHRASE)];
+    try {
+      await this.change(
+        {
+          action: 'vault.kdfUpgrade',
+          entityType: 'vault',
+          entityId: this.meta('vault_id') ?? '',
+          changes: { kdf: [from, { ...target }] },
+        },
+        () => undefined,
+      );
+    } catch (error) {
+      Object.assign(this, previous);
+      throw error;
+    }
+    this.replacedSlot = old ? { salt: previous.salt, kdf: from, slot: old } : null;
+  }
+
+  /**
+   * After a KDF upgrade has been saved: the kept generations that still carry the replaced
+   * passphrase slot (same salt, parameters and wrapped key, so the same data key) are sealed
+   * again with the new slot, each atomically (temp file, fsync, rename). A generation under
+   * another slot (an older passphrase, another key) is left as it is; one that cannot be
+   * written now is tried again after the next save.
+   */
+  private async rewrapGenerations(replaced: ReplacedSlot): Promise<void> {
+    const { fs } = this.config;
+    const passphraseSlot = this.slots.find((s) => s.type === SLOT_PASSPHRASE);
+    if (!passphraseSlot) {
+      return;
+    }
+    let complete = true;
+    for (let g = 1; g <= this.config.generations; g++) {
+      const path = vaultPath(this.folder, g);
+      let decoded: Decoded;
+      try {
+        decoded = decodeContainer(await fs.readFile(path), {
+          maxSchemaVersion: LATEST_SCHEMA_VERSION,
+          limits: this.config.limits,
+        });
+      } catch {
+        continue; // absent or damaged: nothing to re-wrap
+      }
+      const { header } = decoded;
+      const slot = header.slots.find((s) => s.type === SLOT_PASSPHRASE);
+      if (
+        !slot ||
+        header.formatVersion !== FORMAT_VERSION ||
+        !header.salt.equals(replaced.salt) ||
+        !sameKdf(header.kdf, replaced.kdf) ||
+        !sameSlot(slot, replaced.slot)
+      ) {
+        continue;
+      }
+      let image: Buffer;
+      try {
+        image = openBody(decoded, this.dataKey);
+      } catch {
+        continue; // its body does not authenticate: damaged, and `vault check` says so
+      }
+      const temp = `${path}${TEMP_MARK}${randomBytes(6).toString('hex')}`;
+      let created = false;
+      try {
+        const parts = sealParts(
+          {
+            schemaVersion: header.schemaVersion,
+            kdfId: KDF_ARGON2ID,
+            kdf: this.kdf,
+            salt: this.salt,
+            slots: [passphraseSlot, ...header.slots.filter((s) => s.type !== SLOT_PASSPHRASE)],
+            audit: header.audit,
+          },
+          this.dataKey,
+          image,
+        );
+        const file = await fs.createExclusive(temp, 0o600);
+        created = true;
+        try {
+          try {
+            await file.writeAll(parts);
+          } finally {
+            image.fill(0);
+          }
+          await file.sync();
+        } finally {
+          await file.close();
+        }
+        await fs.rename(temp, path);
+        created = false;
+      } catch {
+        complete = false;
+        if (created) {
+          await fs.unlink(temp).catch(() => undefined);
+        }
+      }
+    }
+    await fs.syncDir(this.folder).catch(() => undefined);
+    if (complete && this.replacedSlot === replaced) {
+      this.replacedSlot = null;
     }
   }
 
@@ -571,6 +739,10 @@ export class Vault {
     });
     // Only what the image held is saved: a change committed meanwhile keeps the vault dirty.
     this.persisted = Math.max(this.persisted, generation);
+    // A KDF upgrade is on disk now: the generations still carrying the old slot follow.
+    if (this.replacedSlot) {
+      await this.rewrapGenerations(this.replacedSlot);
+    }
   }
 
   /**
@@ -811,6 +983,8 @@ export class Vault {
       this.salt = salt;
       this.kdf = this.config.kdf;
       this.slots = slots;
+      // The generations are removed below: none is left to re-wrap.
+      this.replacedSlot = null;
       this.persisted = this.committed;
       this.auditReport = {
         intact: this.auditReport.intact,

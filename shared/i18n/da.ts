@@ -530,7 +530,15 @@ export const da: Messages = {
   'error.NEWER_VERSION':
     'Boksen er skrevet af en nyere version af programmet. Opdatér programmet for at åbne den.',
   'error.UNSAFE_PARAMETERS':
-    'Boksen bruger svagere nøgleafledningsparametre end tilladt og blev afvist.',
+    'Boksen blev afvist: dens nøgleafledningsparametre ligger uden for det, programmet accepterer (fra 8 MiB, t=1, p=1 op til 1 GiB, t=20, p=16; alt under 64 MiB, t=3, p=4 styrkes ved oplåsning).',
+  'kdf.reason.UNKNOWN_KDF':
+    'dens hoved angiver en nøgleafledningsfunktion, som programmet ikke kender',
+  'kdf.reason.BELOW_MINIMUM':
+    'dens Argon2id-parametre ({memoryKiB} KiB, t={iterations}, p={parallelism}) er under noget, programmet nogensinde har skrevet (8 MiB, t=1, p=1)',
+  'kdf.reason.ABOVE_CEILING':
+    'dens Argon2id-parametre ({memoryKiB} KiB, t={iterations}, p={parallelism}) overstiger loftet (1 GiB, t=20, p=16), der forhindrer at oplåsningen udtømmer computeren',
+  'kdf.reason.CONFIG_BELOW_FLOOR':
+    'denne udgave er sat op til at aflede nøgler under programmets bund (Argon2id 64 MiB, t=3, p=4) og åbner derfor ingen boks',
   'error.EXTERNAL_CHANGE':
     'Boksfilen er ændret af noget andet, siden den blev åbnet. Intet blev skrevet.',
   'error.LOCKED_BY_OTHER': 'Boksen er åben i et andet vindue eller på en anden computer.',
@@ -1230,6 +1238,7 @@ export const da: Messages = {
   'auditField.markingLevel': 'Klassifikation',
   'auditField.markingDomain': 'Klassifikationsdomæne',
   'auditField.status': 'Status',
+  'audit.vault.kdfUpgrade': 'Adgangsfrasens nøgleafledning styrket til programmets parametre',
   'auditField.notes': 'Noter',
   'auditField.systemIds': 'Systemer',
   'auditField.organisationId': 'Organisation',
@@ -1320,6 +1329,10 @@ export const da: Messages = {
   'preview.findings': '{n} fund og vilkår',
   'preview.verdicts': '{n} vurderinger',
   'preview.decision': 'afgørelse {ref} ({type})',
+  'auditField.kdf': 'Nøgleafledning (Argon2id)',
+  'auditField.memoryKiB': 'hukommelse KiB',
+  'auditField.iterations': 'gennemløb',
+  'auditField.parallelism': 'baner',
   'evidenceType.ssrs': 'Systemspecifikke sikkerhedskrav (SSRS)',
   'evidenceType.sisrs': 'Sikkerhedskrav til sammenkobling (SISRS)',
   'evidenceType.secops_user': 'Sikkerhedsinstruks for brugere',

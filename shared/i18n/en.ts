@@ -533,7 +533,15 @@ export const en = {
   'error.NEWER_VERSION':
     'The vault was written by a newer version of the application. Update the application to open it.',
   'error.UNSAFE_PARAMETERS':
-    'The vault uses key-derivation parameters weaker than allowed and was refused.',
+    'The vault was refused: its key-derivation parameters are outside what the application accepts (from 8 MiB, t=1, p=1 up to 1 GiB, t=20, p=16; anything below 64 MiB, t=3, p=4 is strengthened at unlock).',
+  'kdf.reason.UNKNOWN_KDF':
+    'its header names a key-derivation function this application does not know',
+  'kdf.reason.BELOW_MINIMUM':
+    'its Argon2id parameters ({memoryKiB} KiB, t={iterations}, p={parallelism}) are below anything the application ever wrote (8 MiB, t=1, p=1)',
+  'kdf.reason.ABOVE_CEILING':
+    'its Argon2id parameters ({memoryKiB} KiB, t={iterations}, p={parallelism}) exceed the ceiling (1 GiB, t=20, p=16) that keeps unlocking from exhausting the computer',
+  'kdf.reason.CONFIG_BELOW_FLOOR':
+    'this build is configured to derive keys below the shipped floor (Argon2id 64 MiB, t=3, p=4), so it opens no vault',
   'error.EXTERNAL_CHANGE':
     'The vault file was changed by something else since it was opened. Nothing was written.',
   'error.LOCKED_BY_OTHER': 'The vault is open in another window or on another computer.',
@@ -1236,6 +1244,7 @@ export const en = {
   'auditField.markingLevel': 'Marking',
   'auditField.markingDomain': 'Marking domain',
   'auditField.status': 'Status',
+  'audit.vault.kdfUpgrade': 'Passphrase key derivation strengthened to the shipped parameters',
   'auditField.notes': 'Notes',
   'auditField.systemIds': 'Systems',
   'auditField.organisationId': 'Organisation',
@@ -1326,6 +1335,10 @@ export const en = {
   'preview.verdicts': '{n} verdicts',
   'preview.decision': 'decision {ref} ({type})',
   'evidenceType.ssrs': 'System-specific security requirements (SSRS)',
+  'auditField.kdf': 'Key derivation (Argon2id)',
+  'auditField.memoryKiB': 'memory KiB',
+  'auditField.iterations': 'passes',
+  'auditField.parallelism': 'lanes',
   'evidenceType.sisrs': 'Interconnection security requirements (SISRS)',
   'evidenceType.secops_user': 'Security operating procedures for users',
   'evidenceType.secops_admin': 'Security operating procedures for administrators',

@@ -98,6 +98,7 @@ const REASON_PREFIX: Partial<Record<ErrorCode, string>> = {
   PACKAGE_REJECTED: 'package.reason.',
   EXPORT_REFUSED: 'export.reason.',
   TRANSITION_REFUSED: 'refusal.',
+  UNSAFE_PARAMETERS: 'kdf.reason.',
 };
 
 /**

@@ -1,20 +1,23 @@
 import type { Database } from 'sql.js';
 import type { FsOps, SaveStep } from '../../electron/vault/fsops';
 import { nodeFs } from '../../electron/vault/fsops';
-import { SHIPPED_LIMITS } from '../../electron/vault/kdf';
+import { belowFloorForTests, SHIPPED_LIMITS } from '../../electron/vault/kdf';
 import { PRODUCTION_CONFIG, type Profile, type VaultConfig } from '../../electron/vault/vault';
 
 /**
- * Test-only KDF: the real Argon2id with tiny parameters, and floors lowered to match — injected
- * by configuration; PRODUCTION_CONFIG is untouched (a test proves it refuses these vaults).
+ * Test-only KDF: the real Argon2id with tiny parameters, and limits lowered to match — injected
+ * by configuration and declared with `belowFloorForTests` (without it the vault refuses such a
+ * config); PRODUCTION_CONFIG is untouched (a test proves it refuses these vaults).
  */
+export const TEST_KDF = belowFloorForTests({ memoryKiB: 64, iterations: 1, parallelism: 1 });
+export const TEST_LIMITS = belowFloorForTests({
+  minimum: { memoryKiB: 8, iterations: 1, parallelism: 1 },
+  ceiling: SHIPPED_LIMITS.ceiling,
+});
 export const TEST_CONFIG: VaultConfig = {
   ...PRODUCTION_CONFIG,
-  kdf: { memoryKiB: 64, iterations: 1, parallelism: 1 },
-  limits: {
-    floor: { memoryKiB: 8, iterations: 1, parallelism: 1 },
-    ceiling: SHIPPED_LIMITS.ceiling,
-  },
+  kdf: TEST_KDF,
+  limits: TEST_LIMITS,
 };
 
 export const PROFILE: Profile = {
