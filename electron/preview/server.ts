@@ -5,13 +5,21 @@
  *
  * Not part of the packaged application. Guarded like a local service should be:
  * - listens on 127.0.0.1 only, on a random port;
- * - every request must carry a random per-run token (first as ?token=, which sets a
- *   SameSite=Strict HttpOnly cookie and redirects; afterwards the cookie);
- * - the Host header must name the server itself (no DNS rebinding), and calls must come
- *   from its own origin;
+ * - the API (every call and the event stream) answers only a request that carries the
+ *   per-run token in the `X-AWB-Token` header, compared in constant time. The page learns it
+ *   from the URL's fragment (`/#token=…`, never sent over HTTP), drops it from the address bar
+ *   and keeps it in the tab's sessionStorage, which is bound to this origin and so to this port;
+ * - no cookie is set, read or needed: cookies on 127.0.0.1 are shared by every port, so a
+ *   cookie would reach every other local service, and one tossed by a page on another port
+ *   could lock or steer the API. The Cookie header is never looked at (a cookie bomb from
+ *   another port is parsed and ignored: the header limit is raised for it);
+ * - the Host header must name the server itself (no DNS rebinding); an Origin header must be
+ *   its own, and an API call must be same-origin by Sec-Fetch-Site where the browser sends it;
+ * - the static files are the renderer bundle and the bridge, which hold no secret: they are
+ *   served without the token (a reload or a hash route needs no token in the URL);
  * - the same CSP and security headers as the app:// protocol.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,31 +42,33 @@ export interface PreviewOptions {
 }
 
 export interface PreviewServer {
-  /** The URL to open, including the token. */
+  /** The URL to open: the origin with the token in its fragment (`/#token=…`). */
   url: string;
   origin: string;
   close(): Promise<void>;
 }
 
-const COOKIE = 'awb_preview';
+/** The request header that carries the token (Node lower-cases header names). */
+export const TOKEN_HEADER = 'x-awb-token';
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/**
+ * Chromium keeps up to 180 cookies of 4 KiB for 127.0.0.1, which any local page can set: a
+ * header limit above that keeps a cookie bomb from another port from locking the preview out.
+ */
+const MAX_HEADER_BYTES = 1024 * 1024;
 export const BRIDGE_PATH = '/preview-bridge.js';
 
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+/** Constant time whatever the lengths: both sides are hashed to 32 bytes first. */
+function sameSecret(offered: string, token: string): boolean {
+  const x = createHash('sha256').update(offered, 'utf8').digest();
+  const y = createHash('sha256').update(token, 'utf8').digest();
+  return timingSafeEqual(x, y);
 }
 
-function cookieToken(req: IncomingMessage): string | null {
-  const header = req.headers.cookie ?? '';
-  for (const part of header.split(';')) {
-    const [name, ...rest] = part.trim().split('=');
-    if (name === COOKIE) {
-      return rest.join('=');
-    }
-  }
-  return null;
+/** The token the request carries in its header; a repeated header counts as none. */
+function headerToken(req: IncomingMessage): string | null {
+  const value = req.headers[TOKEN_HEADER];
+  return typeof value === 'string' ? value : null;
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
@@ -92,7 +102,7 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
   const ctx = options.createContext(emit);
   let origin = '';
 
-  const server = createServer((req, res) => {
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) {
         send(res, 500, 'text/plain; charset=utf-8', 'Internal error');
@@ -108,39 +118,29 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
       send(res, 421, 'text/plain; charset=utf-8', 'Misdirected request');
       return;
     }
+    const requestOrigin = req.headers.origin;
+    if (requestOrigin !== undefined && requestOrigin !== origin) {
+      send(res, 403, 'text/plain; charset=utf-8', 'Cross-origin request refused');
+      return;
+    }
     const url = new URL(req.url ?? '/', origin);
-    const offered = url.searchParams.get('token');
-    if (offered !== null && req.method === 'GET') {
-      if (!sameSecret(offered, token)) {
+
+    if (url.pathname.startsWith('/api/')) {
+      const site = req.headers['sec-fetch-site'];
+      if (site !== undefined && site !== 'same-origin') {
+        send(res, 403, 'text/plain; charset=utf-8', 'Cross-site call refused');
+        return;
+      }
+      const presented = headerToken(req);
+      if (presented === null || !sameSecret(presented, token)) {
         send(
           res,
           403,
           'text/plain; charset=utf-8',
-          'Wrong token: open the URL printed by npm start.',
+          'Missing or wrong token: open the URL printed by npm start.',
         );
         return;
       }
-      url.searchParams.delete('token');
-      res.writeHead(303, {
-        ...SECURITY_HEADERS,
-        'Set-Cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        Location: url.pathname + url.search,
-      });
-      res.end();
-      return;
-    }
-    const presented = cookieToken(req);
-    if (presented === null || !sameSecret(presented, token)) {
-      send(
-        res,
-        403,
-        'text/plain; charset=utf-8',
-        'Missing token: open the URL printed by npm start.',
-      );
-      return;
-    }
-
-    if (url.pathname.startsWith('/api/')) {
       await api(req, res, url);
       return;
     }
@@ -177,11 +177,6 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
   }
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const requestOrigin = req.headers.origin;
-    if (requestOrigin !== undefined && requestOrigin !== origin) {
-      send(res, 403, 'text/plain; charset=utf-8', 'Cross-origin call refused');
-      return;
-    }
     if (url.pathname === '/api/events' && req.method === 'GET') {
       res.writeHead(200, {
         ...SECURITY_HEADERS,
@@ -232,7 +227,7 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
   origin = `http://127.0.0.1:${address.port}`;
 
   return {
-    url: `${origin}/?token=${token}`,
+    url: `${origin}/#token=${token}`,
     origin,
     async close() {
       // An open vault is saved and locked before the server goes away.
