@@ -9,6 +9,9 @@ const TOOLS: [command: string, pkg: string][] = [
   [process.env.CHROMIUM_PATH ?? 'chromium', 'chromium'],
   ['pdfsig', 'poppler-utils'],
   ['pdftotext', 'poppler-utils'],
+  ['pdftoppm', 'poppler-utils'],
+  ['pk12util', 'libnss3-tools'],
+  ['modutil', 'libnss3-tools'],
   ['qpdf', 'qpdf'],
   ['certutil', 'libnss3-tools'],
   ['crlutil', 'libnss3-tools'],
@@ -19,7 +22,11 @@ const TOOLS: [command: string, pkg: string][] = [
   ['jq', 'jq'],
   ['tar', 'tar'],
 ];
-const FILES: [path: string, pkg: string][] = [['/usr/lib/softhsm/libsofthsm2.so', 'softhsm2']];
+const FILES: [path: string, pkg: string][] = [
+  ['/usr/lib/softhsm/libsofthsm2.so', 'softhsm2'],
+  // OpenSSL signing with a key on a PKCS#11 token: the interoperability table's other signer.
+  ['/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so', 'libengine-pkcs11-openssl'],
+];
 
 const found = (command: string) =>
   command.includes('/')

@@ -689,8 +689,14 @@ export class PdfFile {
       throw new PdfStructureError('object offset outside the file', 'XREF_INVALID');
     }
     lx.moveTo(offset);
-    const num = lx.int();
-    const gen = lx.int();
+    let num: number;
+    let gen: number;
+    try {
+      num = lx.int();
+      gen = lx.int();
+    } catch {
+      throw new PdfStructureError(`no object header at offset ${offset}`, 'XREF_INVALID');
+    }
     if (!lx.keyword(KW.obj)) {
       throw new PdfStructureError(`no object header at offset ${offset}`, 'XREF_INVALID');
     }
@@ -764,7 +770,11 @@ export class PdfFile {
         'AMBIGUOUS_STRUCTURE',
       );
     }
-    const key = entry.kind === 'n' ? `n${entry.offset}` : `c${entry.stream}:${entry.index}`;
+    // Keyed by number too: two numbers pointing at one offset must each pass the header check.
+    const key =
+      entry.kind === 'n'
+        ? `n${ref.objectNumber}@${entry.offset}`
+        : `c${entry.stream}:${entry.index}`;
     let object = this.cache.get(key);
     if (object === undefined) {
       object =

@@ -365,6 +365,13 @@ describe('the verifier against forgeries, agreeing with pdfsig', () => {
       const anchors = row.anchors();
       const trust: TrustStore = { anchors: anchors.map((a) => a.cert), crls };
       const ours = await verifyPdf(pdf, trust);
+      expect(ours.reason, JSON.stringify(ours.signatures.map((s) => s.detail))).toBe(row.ours);
+      const status = row.status ?? (row.ours === null ? 'valid' : ours.status);
+      expect(ours.status).toBe(status);
+      expect(ours.valid).toBe(status === 'valid');
+      if (process.env.AWB_MUTATION === '1') {
+        return; // under mutation testing only our verdicts count
+      }
       const file = join(folder.path, `row-${i}.pdf`);
       writeFileSync(file, pdf);
       const args = [file];
@@ -376,10 +383,6 @@ describe('the verifier against forgeries, agreeing with pdfsig', () => {
       }
       const report = pdfsigReport(spawnSync('pdfsig', args, { encoding: 'utf8' }).stdout);
       const theirs = pdfsigAccepts(report);
-      expect(ours.reason, JSON.stringify(ours.signatures.map((s) => s.detail))).toBe(row.ours);
-      const status = row.status ?? (row.ours === null ? 'valid' : ours.status);
-      expect(ours.status).toBe(status);
-      expect(ours.valid).toBe(status === 'valid');
       expect(theirs, JSON.stringify(report)).toBe(row.pdfsig);
       // Never looser than pdfsig.
       if (ours.valid) {
@@ -447,7 +450,7 @@ describe('what the verifier reports', () => {
       text.replace('/Type /Sig /Filter', '/Type /Sig /Type   /Sig'),
       'latin1',
     );
-    expect((await verifyPdf(doubled, trust)).reason).toBe('MALFORMED_SIGNATURE');
+    expect((await verifyPdf(doubled, trust)).reason).toBe('AMBIGUOUS_STRUCTURE');
   });
 
   it('refuses bytes hidden between the objects of a later revision', async () => {
@@ -555,7 +558,12 @@ describe('identities', () => {
           },
         ).stdout,
       );
-      expect(pdfsigAccepts(report), JSON.stringify(report)).toBe(true);
+      // A self-signed identity is an end entity (CA:FALSE), trusted pinned; NSS takes no end
+      // entity as an anchor, so pdfsig finds the signature valid and whole but not its issuer.
+      expect(
+        report.map((r) => [r.valid, r.whole]),
+        JSON.stringify(report),
+      ).toEqual([[true, true]]);
       expect(await verifyPdf(signed, { anchors: [readCertificate(pem)!], crls: [] })).toMatchObject(
         { valid: true },
       );

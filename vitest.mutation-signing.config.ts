@@ -1,0 +1,23 @@
+/**
+ * The tests that guard the trust core (the PDF signature verifier, certificate paths, the
+ * algorithm policy, four eyes), for StrykerJS (`npm run mutate:signing`): each mutant of those
+ * files must make one of them fail.
+ */
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: [
+      'test/integration/signatures.test.ts',
+      'test/integration/forgeries.test.ts',
+      'test/integration/certificates.test.ts',
+      'test/integration/four-eyes.test.ts',
+      'test/unit/signing-core.test.ts',
+    ],
+    environment: 'node',
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    env: { AWB_MUTATION: '1' },
+  },
+});
