@@ -59,6 +59,9 @@ export const ERROR_CODES = [
   // exchange v2
   'EXPORT_REFUSED',
   'NO_RECIPIENT',
+  // signatures round two: tokens whose certificate and key disagree, tokens removed
+  'TOKEN_KEY_MISMATCH',
+  'TOKEN_NOT_PRESENT',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -44,6 +44,8 @@ export const PACKAGE_REASONS = [
   'REFERENCE_CLASH',
   'DOSSIER_MISMATCH',
   'UNKNOWN_CASE',
+  /** A decision that needs four eyes whose letter is not signed by two people trusted as the authority. */
+  'FOUR_EYES_NOT_MET',
 ] as const;
 export type PackageReason = (typeof PACKAGE_REASONS)[number];
 

@@ -770,6 +770,8 @@ export const da: Messages = {
     'et certifikat må ikke bruges sådan (underskriveren må ikke signere, eller en udsteder er ikke en CA)',
   'verify.reason.UNSUPPORTED_CRITICAL_EXTENSION':
     'et certifikat har en kritisk udvidelse, som denne verifikation ikke forstår',
+  'verify.reason.CHAIN_TOO_COMPLEX':
+    'certifikaterne i signaturen danner et virvar, der er for stort at søge en sti i (tegn på en konstrueret signatur)',
   'verify.warning.CRL_STALE':
     'en anvendt CRL er forældet (næste opdatering er passeret): importér en nyere',
   'verify.warning.REVOCATION_UNCHECKED':
@@ -942,6 +944,8 @@ export const da: Messages = {
   'package.reason.REFERENCE_CLASH': 'en reference i den betegner allerede noget andet her',
   'package.reason.DOSSIER_MISMATCH': 'dossieret er ikke det, afgørelsen og dens brev henviser til',
   'package.reason.UNKNOWN_CASE': 'sagen findes ikke i denne boks',
+  'package.reason.FOUR_EYES_NOT_MET':
+    'afgørelsen kræver to akkreditører, og brevet er ikke underskrevet af to forskellige personer, der er betroet som myndigheden',
   'export.reason.WRONG_ROLE': 'denne boks sender ikke denne slags pakke',
   'export.reason.NOT_SENT_NOW': 'sagen er ikke på et trin, hvor denne pakke sendes',
   'export.reason.NOT_RECEIVED': 'sagen kom ikke fra en systemejer, så der er ingen at svare',
@@ -982,6 +986,19 @@ export const da: Messages = {
     'Chipkortet er spærret efter for mange forkerte PIN-koder. Bed jeres PKI-kontor om at ophæve spærringen.',
   'error.COUNTERSIGNATURE_REFUSED':
     'Medunderskriften blev afvist: den skal komme fra en anden akkreditør med et andet certifikat, på en afgørelse, der afventer medunderskrift.',
+  'error.TOKEN_KEY_MISMATCH':
+    'Certifikatet på chipkortet eller tokenet hører ikke til dets nøgle. Intet blev underskrevet eller registreret; bed jeres PKI-kontor om et certifikat, der passer.',
+  'error.TOKEN_NOT_PRESENT':
+    'Chipkortet eller tokenet er taget ud eller ikke sat i. Sæt det i, og prøv igen; intet blev underskrevet.',
+  'countersign.reason.NOT_AWAITING': 'ingen afgørelse i sagen afventer en medunderskrift',
+  'countersign.reason.SAME_KEY':
+    'medunderskriverens certifikat har samme nøgle som den første underskrivers, så det er den samme underskriver',
+  'countersign.reason.SAME_PERSON':
+    'medunderskriverens certifikat angiver samme person som den første underskrivers (efter fire-øjne-politikken)',
+  'countersign.reason.NOT_TRUSTED_AS_AUTHORITY':
+    'medunderskriverens certifikat fører ikke til et certifikat, som denne boks stoler på som myndighed; stol først på det, eller dets CA, som myndighed under Indstillinger',
+  'countersign.reason.ISSUED_BY_FIRST_SIGNER':
+    'medunderskriverens certifikat er udstedt med den første underskrivers egen nøgle',
   'doc.signatures': 'Underskrifter',
   'doc.signature.accreditor': 'Akkreditør',
   'doc.signature.countersignature': 'Medunderskrift',

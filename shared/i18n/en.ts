@@ -774,6 +774,8 @@ export const en = {
     'a certificate may not be used this way (the signer may not sign, or an issuer is not a CA)',
   'verify.reason.UNSUPPORTED_CRITICAL_EXTENSION':
     'a certificate carries a critical extension this verifier does not understand',
+  'verify.reason.CHAIN_TOO_COMPLEX':
+    'the certificates carried with the signature form a tangle too large to search for a path (a sign of a crafted signature)',
   'verify.warning.CRL_STALE':
     'a CRL used for the check is past its next update: import a newer one',
   'verify.warning.REVOCATION_UNCHECKED':
@@ -946,6 +948,8 @@ export const en = {
   'package.reason.REFERENCE_CLASH': 'a reference it brings already names something else here',
   'package.reason.DOSSIER_MISMATCH': 'the dossier is not the one the decision and its letter cite',
   'package.reason.UNKNOWN_CASE': 'the case is not in this vault',
+  'package.reason.FOUR_EYES_NOT_MET':
+    'the decision needs two accreditors, and its letter is not signed by two different people trusted as the authority',
   'export.reason.WRONG_ROLE': 'this vault does not send this kind of package',
   'export.reason.NOT_SENT_NOW': 'the case is not at a step where this package is sent',
   'export.reason.NOT_RECEIVED':
@@ -987,6 +991,19 @@ export const en = {
     'The smart card is locked after too many wrong PINs. Ask your PKI office to unblock it.',
   'error.COUNTERSIGNATURE_REFUSED':
     'The countersignature was refused: it must come from a second accreditor with a different certificate, on a decision that awaits one.',
+  'error.TOKEN_KEY_MISMATCH':
+    'The certificate on the smart card or token does not belong to its key. Nothing was signed or registered; ask your PKI office for a matching certificate.',
+  'error.TOKEN_NOT_PRESENT':
+    'The smart card or token was removed or is not inserted. Insert it and try again; nothing was signed.',
+  'countersign.reason.NOT_AWAITING': 'no decision on the case awaits a countersignature',
+  'countersign.reason.SAME_KEY':
+    'the countersigner’s certificate holds the same key as the first signer’s, so it is the same signer',
+  'countersign.reason.SAME_PERSON':
+    'the countersigner’s certificate names the same person as the first signer’s (by the four-eyes policy)',
+  'countersign.reason.NOT_TRUSTED_AS_AUTHORITY':
+    'the countersigner’s certificate does not lead to a certificate this vault trusts as an authority; trust it, or its CA, as an authority under Settings first',
+  'countersign.reason.ISSUED_BY_FIRST_SIGNER':
+    'the countersigner’s certificate was issued by the first signer’s own key',
   'doc.signatures': 'Signatures',
   'doc.signature.accreditor': 'Accreditor',
   'doc.signature.countersignature': 'Countersignature',

@@ -98,6 +98,10 @@ const REASON_PREFIX: Partial<Record<ErrorCode, string>> = {
   PACKAGE_REJECTED: 'package.reason.',
   EXPORT_REFUSED: 'export.reason.',
   TRANSITION_REFUSED: 'refusal.',
+  COUNTERSIGNATURE_REFUSED: 'countersign.reason.',
+  // A signature or a certificate refused: the verifier's reason codes.
+  SIGNATURE_INVALID: 'verify.reason.',
+  SIGNING_IDENTITY_INVALID: 'verify.reason.',
   UNSAFE_PARAMETERS: 'kdf.reason.',
 };
 
