@@ -15,6 +15,7 @@ import {
 } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { hashAccepted, hashName, keyWeakness, signatureAlgorithmWeakness } from './algorithms';
 
 export const OID = {
   data: '1.2.840.113549.1.7.1',
@@ -184,6 +185,58 @@ export interface CmsReading {
   signingTime: string | null;
 }
 
+/**
+ * The signer's certificate (found by the SignerInfo's sid) and every certificate the CMS
+ * carries, each distinct certificate once: a CMS that carries the signer's certificate twice
+ * (as poppler/NSS writes it) names one signer; two different certificates matching the sid are
+ * ambiguous and refused.
+ */
+function signerOf(signedData: pkijs.SignedData): { signer: Buffer; certificates: Buffer[] } {
+  const info = signedData.signerInfos[0]!;
+  const seen = new Set<string>();
+  const certificates = (signedData.certificates ?? [])
+    .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
+    .map((c) => Buffer.from(c.toSchema().toBER(false)))
+    .filter((der) => {
+      const key = der.toString('base64');
+      return seen.has(key) ? false : (seen.add(key), true);
+    });
+  const matching = certificates.filter((der) => sidMatches(info.sid, der));
+  if (matching.length !== 1) {
+    throw new CmsError(
+      'MALFORMED_SIGNATURE',
+      matching.length
+        ? 'two different certificates match the signer'
+        : 'the signer certificate is not in the signature',
+    );
+  }
+  return { signer: matching[0]!, certificates };
+}
+
+/**
+ * The certificates of a /Contents value, without verifying anything: the signer's (by sid) and
+ * all it carries. Null when the bytes are no single-signer CMS SignedData. For checks that need
+ * the certificates of a signature already verified (four eyes: are two signers two people).
+ */
+export function cmsCertificates(
+  contents: Uint8Array,
+): { signer: Buffer; certificates: Buffer[] } | null {
+  try {
+    const parsed = asn1js.fromBER(toArrayBuffer(contents));
+    if (parsed.offset <= 0 || parsed.result.error) {
+      return null;
+    }
+    const info = new pkijs.ContentInfo({ schema: parsed.result });
+    if (info.contentType !== OID.signedData) {
+      return null;
+    }
+    const signedData = new pkijs.SignedData({ schema: info.content });
+    return signedData.signerInfos.length === 1 ? signerOf(signedData) : null;
+  } catch {
+    return null;
+  }
+}
+
 function onlyValue(attrs: pkijs.Attribute[], type: string): asn1js.AsnType | null {
   const found = attrs.filter((a) => a.type === type);
   if (found.length > 1 || (found[0] && found[0].values.length !== 1)) {
@@ -244,24 +297,12 @@ export function verifyCms(contents: Uint8Array, signed: Buffer[]): CmsReading {
     throw new CmsError('MALFORMED_SIGNATURE', 'the signature is not detached over data');
   }
   const info = signedData.signerInfos[0]!;
-  const certificates = (signedData.certificates ?? [])
-    .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
-    .map((c) => Buffer.from(c.toSchema().toBER(false)));
-  const matching = certificates.filter((der) => sidMatches(info.sid, der));
-  if (matching.length !== 1) {
-    throw new CmsError(
-      'MALFORMED_SIGNATURE',
-      matching.length
-        ? 'two certificates match the signer'
-        : 'the signer certificate is not in the signature',
-    );
-  }
-  const signer = matching[0]!;
+  const { signer, certificates } = signerOf(signedData);
   const hash = HASH_BY_OID[info.digestAlgorithm.algorithmId];
-  if (!hash) {
+  if (!hash || !hashAccepted(hash)) {
     throw new CmsError(
       'WEAK_ALGORITHM',
-      `digest ${info.digestAlgorithm.algorithmId} is not accepted`,
+      `the digest algorithm ${hashName(info.digestAlgorithm.algorithmId).toUpperCase()} is not accepted`,
     );
   }
   const attrs = info.signedAttrs?.attributes;
@@ -326,6 +367,19 @@ export function verifyCms(contents: Uint8Array, signed: Buffer[]): CmsReading {
   });
   const signatureBytes = Buffer.from(info.signature.valueBlock.valueHexView);
   const algorithm = info.signatureAlgorithm.algorithmId;
+  // The signer's key and the signature algorithm, as the algorithm policy allows.
+  const weakKey = keyWeakness(key, "the signer's key");
+  const weakAlgorithm =
+    algorithm === OID.rsaEncryption || algorithm === OID.ecPublicKey
+      ? null
+      : signatureAlgorithmWeakness(
+          algorithm,
+          info.signatureAlgorithm.algorithmParams,
+          'the signature',
+        );
+  if (weakKey ?? weakAlgorithm) {
+    throw new CmsError('WEAK_ALGORITHM', (weakKey ?? weakAlgorithm)!);
+  }
   let ok: boolean;
   if (algorithm === OID.rsaEncryption || SIG_HASH.get(algorithm)?.kind === 'rsa') {
     if (key.asymmetricKeyType !== 'rsa') {

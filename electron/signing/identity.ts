@@ -4,7 +4,9 @@
  * imported from the organisation's PKCS#12. Identities on a smart card or HSM live in pkcs11.ts;
  * both sign through the same CmsSigner.
  *
- * Names are UTF-8 (æ ø å, Ł, en dash) and keys are RSA-3072, EC P-256 or EC P-384.
+ * Names are UTF-8 (æ ø å, Ł, en dash) and keys are RSA-3072, EC P-256 or EC P-384. Keys are
+ * held to the algorithm policy (algorithms.ts): a key made here at its strength for new keys,
+ * an imported one at least at its floor for verification (an RSA-1024 key file is refused).
  */
 import {
   createPrivateKey,
@@ -17,6 +19,7 @@ import {
 import forge from 'node-forge';
 import type { KEY_ALGORITHMS } from '../../shared/decisions';
 import { AppError } from '../../shared/errors';
+import { keyWeakness } from './algorithms';
 import type { CmsSigner, HashName } from './cms';
 import { validatePath } from './path';
 import {
@@ -54,17 +57,15 @@ export function softwareSigner(keyDer: Buffer, chain: Buffer[]): CmsSigner {
   return { chain, keyType, hash, sign: (data) => Promise.resolve(sign(hash, data, key)) };
 }
 
-const SIGNING_USAGES =
-  x509.KeyUsageFlags.digitalSignature |
-  x509.KeyUsageFlags.nonRepudiation |
-  x509.KeyUsageFlags.keyCertSign;
+/** What a self-signed signing certificate allows: signatures, and never issuing certificates. */
+const SIGNING_USAGES = x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation;
 
 /**
- * A new key and a self-signed certificate. A signing one is an anchor a verifier can trust
- * (CA:TRUE with keyCertSign, as trust stores require of an anchor) that signs documents and
+ * A new key and a self-signed certificate, always an end entity (CA:FALSE, no keyCertSign): a
+ * verifier trusts it pinned, the very certificate in its store, and it can issue nothing, so
+ * one person's key cannot make a "second accreditor". A signing one signs documents and
  * packages (digitalSignature, nonRepudiation); an encryption one only receives packages
- * (keyEncipherment for RSA, keyAgreement for EC; no CA, no signatures), so the two keys stay
- * apart.
+ * (keyEncipherment for RSA, keyAgreement for EC; no signatures), so the two keys stay apart.
  */
 export async function createSelfSigned(input: {
   commonName: string;
@@ -81,6 +82,13 @@ export async function createSelfSigned(input: {
     algorithm === 'rsa-3072'
       ? generateKeyPairSync('rsa', { modulusLength: 3072 })
       : generateKeyPairSync('ec', { namedCurve: algorithm === 'ec-p384' ? 'P-384' : 'P-256' });
+  const weak = keyWeakness(publicKey, 'the new key', { newKey: true });
+  if (weak) {
+    throw new AppError('SIGNING_IDENTITY_INVALID', weak, {
+      reason: 'WEAK_ALGORITHM',
+      detail: weak,
+    });
+  }
   const keyDer = privateKey.export({ type: 'pkcs8', format: 'der' });
   const subtle = globalThis.crypto.subtle;
   const webAlgorithm =
@@ -116,7 +124,7 @@ export async function createSelfSigned(input: {
         ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
         : { name: 'ECDSA', hash: algorithm === 'ec-p384' ? 'SHA-384' : 'SHA-256' },
     extensions: [
-      new x509.BasicConstraintsExtension(!encryption, undefined, true),
+      new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(
         !encryption
           ? SIGNING_USAGES
@@ -225,6 +233,14 @@ export async function importPkcs12(
     });
   }
   const publicDer = createPublicKey(key).export({ type: 'spki', format: 'der' });
+  // An imported key is held to the floor for verification (RSA 2048 and up, accepted curves).
+  const weak = keyWeakness(createPublicKey(key), 'the key in the file');
+  if (weak) {
+    throw new AppError('SIGNING_IDENTITY_INVALID', weak, {
+      reason: 'WEAK_ALGORITHM',
+      detail: weak,
+    });
+  }
   const own = certs.find((c) => Buffer.from(c.publicKey.rawData).equals(publicDer));
   if (!own) {
     throw new AppError('SIGNING_IDENTITY_INVALID', 'No certificate in the file matches its key', {
@@ -251,6 +267,7 @@ export async function importPkcs12(
       check.detail ?? 'The certificate chain is not valid',
       {
         reason: check.reason,
+        ...(check.detail ? { detail: check.detail } : {}),
       },
     );
   }

@@ -8,15 +8,34 @@
  *
  * Built on @peculiar/x509 for parsing and signature checks; the rules are RFC 5280 §6 reduced
  * to what document signatures need (no policy processing; name constraints refused when critical).
+ *
+ * Also:
+ * - algorithms are policy (algorithms.ts): every certificate's key, and the algorithm every
+ *   certificate but the anchor is signed with, must be accepted, else WEAK_ALGORITHM. An
+ *   anchor's self-signature is never relied upon (the anchor is trusted input), its key is;
+ * - an anchor may be a pinned end entity (the signer's own certificate, byte-equal, in the
+ *   store); an anchor that is not a CA with keyCertSign issues nothing (KEY_USAGE);
+ * - path building has a budget (signature checks and candidate issuers explored); a crafted
+ *   mesh of cross-certificates that exhausts it is CHAIN_TOO_COMPLEX, not a long wait.
  */
+import * as pkijs from 'pkijs';
 import type {
   CertificateSummary,
   SignatureReason,
   SignatureWarning,
 } from '../../shared/signatures';
+import { certificateWeakness, signatureAlgorithmWeakness } from './algorithms';
 import { allows, derOf, facts, x509, type KeyPurpose } from './x509';
 
 const MAX_DEPTH = 8;
+
+/**
+ * How much work one path may cost: issuer signatures checked (each pair once) and candidate
+ * issuers explored. A real chain needs a handful of each; a mesh of cross-certificates needs
+ * exponentially many and stops here with CHAIN_TOO_COMPLEX.
+ */
+export const PATH_BUDGET = { signatures: 64, candidates: 256 } as const;
+export type PathBudget = { signatures: number; candidates: number };
 
 const KNOWN_EXTENSIONS = new Set([
   '2.5.29.14', // subjectKeyIdentifier
@@ -52,16 +71,20 @@ export interface PathInput {
   claimed?: Date | null;
   /** What the end certificate must allow: signatures (the default), or encryption. */
   purpose?: KeyPurpose;
+  /** The work path building may do (PATH_BUDGET by default; tests lower it). */
+  budget?: Partial<PathBudget>;
 }
 
 export interface PathResult {
   reason: SignatureReason | null;
   detail: string | null;
   path: CertificateSummary[];
+  /** The certificates of `path` (signer first, anchor last), for checks beyond this one. */
+  certificates: x509.X509Certificate[];
   warnings: SignatureWarning[];
+  /** The work path building did: issuer signatures checked, candidate issuers explored. */
+  stats: { signatureChecks: number; candidates: number };
 }
-
-const same = (a: x509.X509Certificate, b: x509.X509Certificate) => derOf(a).equals(derOf(b));
 
 function sameName(a: x509.Name, b: x509.Name): boolean {
   const da = Buffer.from(a.toArrayBuffer());
@@ -75,44 +98,94 @@ function keyIds(cert: x509.X509Certificate) {
   return { ski: ski?.keyId ?? null, aki: aki?.keyId ?? null };
 }
 
-async function signedBy(
-  cert: x509.X509Certificate,
-  issuer: x509.X509Certificate,
-): Promise<boolean> {
-  try {
-    return await cert.verify({ publicKey: issuer.publicKey, signatureOnly: true });
-  } catch {
-    return false;
-  }
-}
+class TooComplex extends Error {}
 
 /**
  * Finds a path from `signer` to an anchor. Returns the path (signer first, anchor last) or the
  * reason none exists: SIGNER_NOT_TRUSTED when the chain ends in a root nobody trusts (or a
  * certificate claims a trusted issuer's name without its key), CHAIN_INCOMPLETE when an issuer
- * is missing altogether.
+ * is missing altogether, WEAK_ALGORITHM when the only way on is through a weak certificate or
+ * key, CHAIN_TOO_COMPLEX when the budget runs out first.
  */
-async function buildPath(
-  input: PathInput,
-): Promise<{ path: x509.X509Certificate[] } | { reason: SignatureReason; detail: string }> {
-  const candidates = [...input.anchors, ...input.pool];
+async function buildPath(input: PathInput): Promise<
+  ({ path: x509.X509Certificate[] } | { reason: SignatureReason; detail: string }) & {
+    stats: PathResult['stats'];
+  }
+> {
+  const budget = { ...PATH_BUDGET, ...input.budget };
+  const stats = { signatureChecks: 0, candidates: 0 };
+  // One entry per distinct certificate (identical DER carried twice is one certificate); an
+  // anchor is taken as the anchor even when the signature carries it too.
+  const ders = new Map<x509.X509Certificate, Buffer>();
+  const byDer = new Map<string, x509.X509Certificate>();
+  const anchors = new Set<x509.X509Certificate>();
+  const add = (cert: x509.X509Certificate, anchor: boolean) => {
+    const der = derOf(cert);
+    const key = der.toString('base64');
+    const known = byDer.get(key);
+    if (known) {
+      return known;
+    }
+    byDer.set(key, cert);
+    ders.set(cert, der);
+    if (anchor) {
+      anchors.add(cert);
+    }
+    return cert;
+  };
+  input.anchors.forEach((a) => add(a, true));
+  input.pool.forEach((c) => add(c, false));
+  const signer = add(input.signer, false);
+  const candidates = [...byDer.values()];
+  const checked = new Map<x509.X509Certificate, Map<x509.X509Certificate, boolean>>();
+  const signedBy = async (cert: x509.X509Certificate, issuer: x509.X509Certificate) => {
+    let row = checked.get(cert);
+    if (!row) {
+      row = new Map();
+      checked.set(cert, row);
+    }
+    const known = row.get(issuer);
+    if (known !== undefined) {
+      return known;
+    }
+    if (++stats.signatureChecks > budget.signatures) {
+      throw new TooComplex();
+    }
+    let ok: boolean;
+    try {
+      ok = await cert.verify({ publicKey: issuer.publicKey, signatureOnly: true });
+    } catch {
+      ok = false;
+    }
+    row.set(issuer, ok);
+    return ok;
+  };
   let failure: { reason: SignatureReason; detail: string } = {
     reason: 'CHAIN_INCOMPLETE',
     detail: 'no issuer certificate for the signer',
   };
-  const rank = (r: SignatureReason) => (r === 'SIGNER_NOT_TRUSTED' ? 1 : 0);
+  const RANK: Partial<Record<SignatureReason, number>> = {
+    SIGNER_NOT_TRUSTED: 1,
+    WEAK_ALGORITHM: 2,
+  };
   const note = (reason: SignatureReason, detail: string) => {
-    if (rank(reason) >= rank(failure.reason)) {
+    if ((RANK[reason] ?? 0) >= (RANK[failure.reason] ?? 0)) {
       failure = { reason, detail };
     }
   };
   const walk = async (path: x509.X509Certificate[]): Promise<x509.X509Certificate[] | null> => {
     const cert = path.at(-1)!;
-    if (input.anchors.some((a) => same(a, cert))) {
+    if (anchors.has(cert)) {
       return path;
     }
     if (path.length > MAX_DEPTH) {
       note('CHAIN_INCOMPLETE', 'the path is too long');
+      return null;
+    }
+    // A weak certificate leads nowhere: its signature is not even checked.
+    const weak = certificateWeakness(cert);
+    if (weak) {
+      note('WEAK_ALGORITHM', weak);
       return null;
     }
     const selfIssued = sameName(cert.subjectName, cert.issuerName);
@@ -123,7 +196,7 @@ async function buildPath(
     const { aki } = keyIds(cert);
     const issuers = candidates.filter(
       (c) =>
-        !path.some((p) => same(p, c)) &&
+        !path.includes(c) &&
         sameName(c.subjectName, cert.issuerName) &&
         (aki === null || keyIds(c).ski === null || keyIds(c).ski === aki),
     );
@@ -132,6 +205,9 @@ async function buildPath(
       return null;
     }
     for (const issuer of issuers) {
+      if (++stats.candidates > budget.candidates) {
+        throw new TooComplex();
+      }
       if (!(await signedBy(cert, issuer))) {
         note(
           'SIGNER_NOT_TRUSTED',
@@ -146,8 +222,19 @@ async function buildPath(
     }
     return null;
   };
-  const path = await walk([input.signer]);
-  return path ? { path } : failure;
+  try {
+    const path = await walk([signer]);
+    return path ? { path, stats } : { ...failure, stats };
+  } catch (error) {
+    if (error instanceof TooComplex) {
+      return {
+        reason: 'CHAIN_TOO_COMPLEX',
+        detail: `path building stopped after ${Math.min(stats.signatureChecks, budget.signatures)} signature checks and ${Math.min(stats.candidates, budget.candidates)} candidate issuers`,
+        stats,
+      };
+    }
+    throw error;
+  }
 }
 
 function usages(cert: x509.X509Certificate): number | null {
@@ -157,24 +244,35 @@ function usages(cert: x509.X509Certificate): number | null {
 /** Validates the signer's certificate path as of `now` (and the claimed time). */
 export async function validatePath(input: PathInput): Promise<PathResult> {
   const warnings: SignatureWarning[] = [];
+  let stats: PathResult['stats'] = { signatureChecks: 0, candidates: 0 };
   const result = (
     reason: SignatureReason | null,
     detail: string | null,
     path: x509.X509Certificate[],
-  ) => ({
+  ): PathResult => ({
     reason,
     detail,
     path: path.map(facts),
+    certificates: path,
     warnings,
+    stats,
   });
   if (input.anchors.length === 0) {
     return result('SIGNER_NOT_TRUSTED', 'no trust anchors were given', [input.signer]);
   }
   const built = await buildPath(input);
+  stats = built.stats;
   if (!('path' in built)) {
     return result(built.reason, built.detail, [input.signer]);
   }
   const { path } = built;
+  // Algorithms: every key on the path, and every signature but the anchor's own.
+  for (const [i, cert] of path.entries()) {
+    const weak = certificateWeakness(cert, { anchor: i === path.length - 1 });
+    if (weak) {
+      return result('WEAK_ALGORITHM', weak, path);
+    }
+  }
   const times = [input.now, ...(input.claimed ? [input.claimed] : [])];
   for (const cert of path) {
     for (const at of times) {
@@ -207,7 +305,13 @@ export async function validatePath(input: PathInput): Promise<PathResult> {
     const ca = path[i]!;
     const constraints = ca.getExtension(x509.BasicConstraintsExtension);
     if (!constraints?.ca) {
-      return result('KEY_USAGE', `${ca.subject} is not a CA`, path);
+      return result(
+        'KEY_USAGE',
+        i === path.length - 1
+          ? `${ca.subject} is trusted as an end entity (not a CA) and issues nothing`
+          : `${ca.subject} is not a CA`,
+        path,
+      );
     }
     const below = path.slice(1, i).filter((c) => !sameName(c.subjectName, c.issuerName)).length;
     if (constraints.pathLength !== undefined && below > constraints.pathLength) {
@@ -249,6 +353,10 @@ export async function validatePath(input: PathInput): Promise<PathResult> {
       if (issuerKu !== null && !(issuerKu & x509.KeyUsageFlags.cRLSign)) {
         continue;
       }
+      // A CRL signed with a weak algorithm says nothing either.
+      if (crlWeakness(crl)) {
+        continue;
+      }
       try {
         if (await crl.verify({ publicKey: issuer.publicKey })) {
           crls.push(crl);
@@ -279,4 +387,17 @@ export async function validatePath(input: PathInput): Promise<PathResult> {
     }
   }
   return result(null, null, path);
+}
+
+function crlWeakness(crl: x509.X509Crl): string | null {
+  try {
+    const parsed = pkijs.CertificateRevocationList.fromBER(crl.rawData);
+    return signatureAlgorithmWeakness(
+      parsed.signatureAlgorithm.algorithmId,
+      parsed.signatureAlgorithm.algorithmParams,
+      `the CRL of ${crl.issuer}`,
+    );
+  } catch {
+    return `the CRL of ${crl.issuer} cannot be read`;
+  }
 }

@@ -36,10 +36,10 @@ function signingAlgorithm(algorithm: Algorithm) {
     : { name: 'ECDSA', hash: algorithm === 'ec-p384' ? 'SHA-384' : 'SHA-256' };
 }
 
-async function keys(algorithm: Algorithm) {
+async function keys(algorithm: Algorithm, rsaBits = 2048) {
   const pair =
     algorithm === 'rsa'
-      ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+      ? generateKeyPairSync('rsa', { modulusLength: rsaBits })
       : generateKeyPairSync('ec', { namedCurve: algorithm === 'ec-p384' ? 'P-384' : 'P-256' });
   const pkcs8 = pair.privateKey.export({ type: 'pkcs8', format: 'der' });
   const subtle = globalThis.crypto.subtle;
@@ -71,17 +71,27 @@ export interface IssueOptions {
   notAfter?: Date;
   algorithm?: Algorithm;
   serial?: string;
+  /** RSA modulus length (2048 by default; 1024 to make a weak key). */
+  rsaBits?: number;
+  /** The hash the issuer signs with (SHA-256, or SHA-384 for P-384, by default). */
+  signatureHash?: 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+  /** Reuse this party's key pair (a second certificate for the same key). */
+  keyOf?: Party;
+  /** The subjectKeyIdentifier (hex) instead of the key's hash: a look-alike's key id. */
+  keyId?: string;
 }
 
 /** A certificate (and its key) issued as asked. */
 export async function issue(options: IssueOptions): Promise<Party> {
-  const algorithm = options.algorithm ?? 'rsa';
-  const pair = await keys(algorithm);
+  const algorithm = options.keyOf?.algorithm ?? options.algorithm ?? 'rsa';
+  const pair = options.keyOf ? await keysOf(options.keyOf) : await keys(algorithm, options.rsaBits);
   const now = Date.now();
   const ca = options.ca ?? false;
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(ca, options.pathLength, true),
-    await x509.SubjectKeyIdentifierExtension.create(pair.publicKey),
+    options.keyId
+      ? new x509.SubjectKeyIdentifierExtension(options.keyId)
+      : await x509.SubjectKeyIdentifierExtension.create(pair.publicKey),
   ];
   if (!options.noKeyUsage) {
     extensions.push(
@@ -98,7 +108,13 @@ export async function issue(options: IssueOptions): Promise<Party> {
     extensions.push(new x509.ExtendedKeyUsageExtension(options.extendedUsages));
   }
   if (options.issuer) {
-    extensions.push(await x509.AuthorityKeyIdentifierExtension.create(options.issuer.cert, false));
+    // The issuer's key id as its certificate states it (RFC 5280 §4.2.1.1).
+    const issuerKeyId = options.issuer.cert.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
+    extensions.push(
+      issuerKeyId
+        ? new x509.AuthorityKeyIdentifierExtension(issuerKeyId, false)
+        : await x509.AuthorityKeyIdentifierExtension.create(options.issuer.cert, false),
+    );
   }
   const common = {
     serialNumber: options.serial ?? `01${randomBytes(8).toString('hex')}`,
@@ -106,20 +122,27 @@ export async function issue(options: IssueOptions): Promise<Party> {
     notAfter: options.notAfter ?? new Date(now + 365 * DAY),
     extensions,
   };
+  const signer = options.issuer ?? { algorithm, key: Buffer.from(pair.pkcs8) };
+  const hashed = options.signatureHash
+    ? await signingWith(signer, options.signatureHash)
+    : {
+        key: options.issuer?.signingKey ?? pair.privateKey,
+        algorithm: signingAlgorithm(signer.algorithm),
+      };
   const cert = options.issuer
     ? await x509.X509CertificateGenerator.create({
         ...common,
         subject: options.name,
         issuer: options.issuer.cert.subjectName,
         publicKey: pair.publicKey,
-        signingKey: options.issuer.signingKey,
-        signingAlgorithm: signingAlgorithm(options.issuer.algorithm),
+        signingKey: hashed.key,
+        signingAlgorithm: hashed.algorithm,
       })
     : await x509.X509CertificateGenerator.createSelfSigned({
         ...common,
         name: options.name,
-        keys: { privateKey: pair.privateKey, publicKey: pair.publicKey },
-        signingAlgorithm: signingAlgorithm(algorithm),
+        keys: { privateKey: hashed.key, publicKey: pair.publicKey },
+        signingAlgorithm: hashed.algorithm,
       });
   return {
     cert,
@@ -128,6 +151,34 @@ export async function issue(options: IssueOptions): Promise<Party> {
     algorithm,
     pem: toPem(derOf(cert)),
     der: derOf(cert),
+  };
+}
+
+/** A party's key pair again, as WebCrypto keys (to certify the same key twice). */
+async function keysOf(party: Party) {
+  const subtle = globalThis.crypto.subtle;
+  const algorithm = webAlgorithm(party.algorithm);
+  return {
+    pkcs8: party.key,
+    privateKey: await subtle.importKey('pkcs8', party.key, algorithm, true, ['sign']),
+    publicKey: await subtle.importKey('spki', party.cert.publicKey.rawData, algorithm, true, [
+      'verify',
+    ]),
+  };
+}
+
+/** The issuer's key set to sign with `hash` (WebCrypto fixes an RSA key's hash at import). */
+async function signingWith(
+  issuer: { algorithm: Algorithm; key: Buffer },
+  hash: NonNullable<IssueOptions['signatureHash']>,
+) {
+  const algorithm =
+    issuer.algorithm === 'rsa'
+      ? { name: 'RSASSA-PKCS1-v1_5', hash }
+      : { name: 'ECDSA', namedCurve: issuer.algorithm === 'ec-p384' ? 'P-384' : 'P-256' };
+  return {
+    key: await globalThis.crypto.subtle.importKey('pkcs8', issuer.key, algorithm, true, ['sign']),
+    algorithm: issuer.algorithm === 'rsa' ? algorithm : { name: 'ECDSA', hash },
   };
 }
 

@@ -323,6 +323,55 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('010 says where each risk and acceptance came from: made here, or received in a package', async () => {
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database();
+    db.run('PRAGMA foreign_keys = ON');
+    migrate(db, MIGRATIONS.slice(0, 9));
+    db.run(
+      "INSERT INTO users (id, name, organisation, role, created_at) VALUES ('u', 'Anne', 'Myndigheden', 'accreditor', 'x')",
+    );
+    db.run(
+      "INSERT INTO systems (id, ref, name, phase, mode, created_at, updated_at) VALUES ('s', 'S', 'N', 'operational', 'dedicated', 'x', 'x')",
+    );
+    db.run(
+      "INSERT INTO risk_matrices (id, json, builtin, imported_at) VALUES ('nist-5x5', '{}', 1, 'x')",
+    );
+    const risk = (id: string) =>
+      db.run(
+        `INSERT INTO risks (id, ref, system_id, matrix_id, scope, threat_event, likelihood, treatment, residual_likelihood, residual_impact, residual_level, residual_rank, created_at, updated_at)
+         VALUES ('${id}', '${id}', 's', 'nist-5x5', 'x', 'y', 1, 'reduce', 1, 1, 'low', 1, 'x', 'x')`,
+      );
+    // One made here (it has its 'created' review), one an owner's submission brought.
+    risk('mine');
+    risk('theirs');
+    db.run(
+      "INSERT INTO risk_reviews (risk_id, at, actor, note, matrix_id, residual_level, residual_rank) VALUES ('mine', 'x', 'Anne', 'created', 'nist-5x5', 'low', 1)",
+    );
+    const accept = (risk: string, role: string) =>
+      db.run(
+        `INSERT INTO risk_acceptances (risk_id, accepted_by, role, authority, justification, accepted_on, expires_on, fingerprint, snapshot, at)
+         VALUES ('${risk}', 'X', '${role}', 'owner', 'j', '2026-01-01', '2027-01-01', 'f', '{}', 'x')`,
+      );
+    accept('mine', 'accreditor');
+    accept('theirs', 'system_owner');
+    expect(migrate(db, MIGRATIONS.slice(0, 10))).toBe(10);
+    expect(db.exec('SELECT id, origin FROM risks ORDER BY id')[0]?.values).toEqual([
+      ['mine', 'here'],
+      ['theirs', 'received'],
+    ]);
+    expect(
+      db.exec('SELECT risk_id, origin, claimed_by FROM risk_acceptances ORDER BY risk_id')[0]
+        ?.values,
+    ).toEqual([
+      ['mine', 'here', null],
+      ['theirs', 'received', null],
+    ]);
+    expect(() => db.run("UPDATE risks SET origin = 'elsewhere'")).toThrow(/CHECK/);
+    expect(() => checkIntegrity(db)).not.toThrow();
+    db.close();
+  });
+
   it('refuses a database from a newer build', async () => {
     const SQL = await loadSqlJs();
     const db = new SQL.Database();

@@ -12,6 +12,7 @@ import { m006Exchange } from './006-exchange';
 import { m007Signatures } from './007-signatures';
 import { m008ExchangeV2 } from './008-exchange-v2';
 import { m009DayTwo } from './009-day-two';
+import { m010PackageScope } from './010-package-scope';
 
 export interface Migration {
   version: number;
@@ -29,6 +30,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m007Signatures,
   m008ExchangeV2,
   m009DayTwo,
+  m010PackageScope,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

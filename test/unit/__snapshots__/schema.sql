@@ -444,7 +444,7 @@ CREATE TABLE risk_acceptances (
         fingerprint TEXT NOT NULL,
         snapshot TEXT NOT NULL,
         at TEXT NOT NULL
-      ) STRICT;
+      , origin TEXT NOT NULL DEFAULT 'here' CHECK (origin IN ('here','received')), claimed_by TEXT, signer_fingerprint TEXT) STRICT;
 
 -- table risk_criteria on risk_criteria
 CREATE TABLE risk_criteria (
@@ -525,7 +525,7 @@ CREATE TABLE risks (
         review_date TEXT,
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
-      ) STRICT;
+      , origin TEXT NOT NULL DEFAULT 'here' CHECK (origin IN ('here','received'))) STRICT;
 
 -- table signing_identities on signing_identities
 CREATE TABLE "signing_identities" (
