@@ -67,10 +67,35 @@ export const CountersignInput = z
   })
   .strict();
 
-/** Which decisions need a countersignature: decision types from a level (by rank) upwards. */
+/** Certificate subject fields that can name a person, compared to tell two signers apart. */
+export const PERSON_FIELDS = ['commonName', 'serialNumber', 'email', 'pseudonym', 'uid'] as const;
+
+/**
+ * When two certificates name the same person (four eyes): when any of `fields` has a value in
+ * both (compared without regard to case, accents' composition or spacing). When no listed field
+ * is in both, they cannot be told apart, and count as the same person.
+ */
+export const SamePersonPolicy = z
+  .object({
+    $comment: z.string().optional(),
+    fields: z.array(z.enum(PERSON_FIELDS)).min(1),
+  })
+  .strict();
+export type SamePersonPolicy = z.infer<typeof SamePersonPolicy>;
+
+/** The person policy when four-eyes.json names none: common name, serial number, e-mail. */
+export const DEFAULT_SAME_PERSON: SamePersonPolicy = {
+  fields: ['commonName', 'serialNumber', 'email'],
+};
+
+/**
+ * Which decisions need a countersignature (decision types from a level, by rank, upwards), and
+ * when two signers are one person.
+ */
 export const FourEyesPolicy = z
   .object({
     $comment: z.string().optional(),
+    samePerson: SamePersonPolicy.optional(),
     rules: z
       .array(
         z

@@ -71,7 +71,7 @@ const USAGE = `usage:
   awb trust list --vault <folder> --passphrase-file <file> [--json]
   awb trust remove <fingerprint> --vault <folder> --passphrase-file <file>
   awb verify <file.pdf> [--trust <certificates.pem>]... [--crl <file.crl>]... [--json]
-  awb verify <file.pdf> --vault <folder> --passphrase-file <file> [--json]
+  awb verify <file.pdf> --vault <folder> --passphrase-file <file> [--role documents|authority] [--json]
   awb verify <letter.pdf> --dossier <dossier.json> [--trust <certificates.pem>]... [--json]
   awb verify <file.awbpkg> --vault <folder> --passphrase-file <file> [--json]
   awb vault create <folder> --passphrase-file <file> [--name <n>] [--organisation <o>] [--role accreditor|system_owner] [--prefix <ref prefix>] [--json]
@@ -683,8 +683,12 @@ async function exportCommand(io: CliIo, argv: string[]): Promise<Record<string, 
 
 /**
  * `awb verify <file.pdf>`: every signature, its path and status. The trust anchors and CRLs come
- * from files (--trust, --crl) or from a vault's trust store (--vault). Exit 0 only when the file
- * is signed and every signature is valid and trusted: no anchors means nothing is trusted.
+ * from files (--trust, --crl) or from a vault's trust store (--vault): by default the anchors
+ * trusted for documents (roles documents and authority; never an owner's); with `--role
+ * authority` as a decision letter is judged here (anchors trusted as an authority, and in an
+ * accreditor's vault its own signing identities). Exit 0 only
+ * when the file is signed and every signature is valid and trusted: no anchors means nothing
+ * is trusted.
  */
 async function verifyCommand(
   io: CliIo,
@@ -700,9 +704,13 @@ async function verifyCommand(
       'passphrase-file': { type: 'string' },
       dossier: { type: 'string' },
       json: { type: 'boolean' },
+      role: { type: 'string' },
     },
   });
   const [fileArg] = positionals;
+  if (values.role !== undefined && values.role !== 'documents' && values.role !== 'authority') {
+    throw new UsageError('--role takes documents or authority');
+  }
   const bytes = readInput(io, fileArg, '<file>');
   const file = resolve(io.cwd, fileArg!);
   // A package (a tar: "ustar" at 257) is opened with the vault's keys and checked through.
@@ -715,7 +723,9 @@ async function verifyCommand(
   }
   let verification: Awaited<ReturnType<typeof verifyPdf>>;
   if (values.vault) {
-    verification = await withVault(io, argv, ({ signing }) => signing.verify(bytes));
+    verification = await withVault(io, argv, ({ signing }) =>
+      values.role === 'authority' ? signing.verifyLetter(bytes) : signing.verify(bytes),
+    );
   } else {
     const anchors = (values.trust ?? []).flatMap((path) => {
       const certs = readCertificates(readInput(io, path, '--trust'));

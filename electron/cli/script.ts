@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { CountersignInput } from '../../shared/decisions';
 import { AppError } from '../../shared/errors';
 import { CASE_STATES, type CaseState } from '../../shared/lifecycle';
 import { ENTITY_KINDS, RETIRABLE, type EntityKind, type Retirable } from '../../shared/register';
@@ -28,6 +29,7 @@ export const SCRIPT_USAGE = `  awb systems create --from <systems.json|systems.c
   awb cases verdicts <id|ref> --from <verdicts.csv> --vault <folder> --passphrase-file <file>
   awb cases move <id|ref> --to <state> --reason <text> --vault <folder> --passphrase-file <file>
   awb decisions issue <case id|ref> --type <type> --identity <label|fingerprint> --reason <text> [--valid-to YYYY-MM-DD] [--conditions-file <file>] [--pin-file <file>] --vault <folder> --passphrase-file <file>
+  awb decisions countersign --case <id|ref> --identity <label|fingerprint> --reason <text> [--pin-file <file>] [--language da|en] --vault <folder> --passphrase-file <file>
   awb catalogue import <catalogue.json> --vault <folder> --passphrase-file <file> [--json]
   awb scheme import <scheme.json> --vault <folder> --passphrase-file <file> [--json]
     kinds: ${ENTITY_KINDS.join(', ')}; answers.csv: requirement,status,statement,justification; verdicts.csv: requirement,verdict,comment`;
@@ -173,6 +175,27 @@ async function createFrom(
   return { created: ids.length, ids };
 }
 
+/** A signing identity of the vault by its label or its certificate's fingerprint. */
+function identityOf(services: VaultServices, wanted: string) {
+  const found = services.signing
+    .identities()
+    .find((i) => i.label === wanted || i.fingerprint === wanted);
+  if (!found) {
+    throw new AppError('NOT_FOUND', `No signing identity ${wanted}`);
+  }
+  return found;
+}
+
+/**
+ * A token's PIN from --pin-file (its line ending dropped). An empty file is an empty PIN, which
+ * the core reports as a problem on the PIN field.
+ */
+function pinOf(io: Io, values: Values): string | undefined {
+  return typeof values['pin-file'] === 'string'
+    ? readText(io.cwd, values['pin-file'], 'pin-file').replace(/\r?\n$/, '')
+    : undefined;
+}
+
 /** Runs a scripting command; null when `area verb` is not one of them. */
 export async function scriptCommand(
   io: Io,
@@ -264,30 +287,43 @@ export async function scriptCommand(
     case 'decisions issue':
       return write(async (services, values, _vault, [wanted]) => {
         const caseId = caseOf(services, wanted);
-        const identity = option(values, 'identity');
-        const found = services.signing
-          .identities()
-          .find((i) => i.label === identity || i.fingerprint === identity);
-        if (!found) {
-          throw new AppError('NOT_FOUND', `No signing identity ${identity}`);
-        }
+        const found = identityOf(services, option(values, 'identity'));
         const conditions =
           typeof values['conditions-file'] === 'string'
             ? entries(io.cwd, values['conditions-file'])
             : [];
-        const pin =
-          typeof values['pin-file'] === 'string'
-            ? readText(io.cwd, values['pin-file'], 'pin-file').replace(/\r?\n$/, '')
-            : undefined;
+        const pin = pinOf(io, values);
         const issued = await services.decisions.issueDecision(caseId, {
           type: option(values, 'type'),
           identityId: found.id,
           reason: option(values, 'reason'),
           conditions,
           ...(typeof values['valid-to'] === 'string' ? { validTo: values['valid-to'] } : {}),
-          ...(pin ? { pin } : {}),
+          ...(pin !== undefined ? { pin } : {}),
         });
         return { ...issued, state: services.cases.getCase(caseId).state };
+      });
+    case 'decisions countersign':
+      // The second accreditor's signature on a four-eyes decision (see README, four eyes).
+      return write(async (services, values, _vault, [wanted]) => {
+        const caseId = caseOf(services, typeof values.case === 'string' ? values.case : wanted);
+        const found = identityOf(services, option(values, 'identity'));
+        const pin = pinOf(io, values);
+        const input = CountersignInput.parse({
+          identityId: found.id,
+          reason: option(values, 'reason'),
+          ...(typeof values.language === 'string' ? { language: values.language } : {}),
+          ...(pin !== undefined ? { pin } : {}),
+        });
+        const signed = await services.decisions.countersign(caseId, input);
+        const decision = services.decisions.decision(caseId);
+        return {
+          ...signed,
+          ref: decision?.ref ?? null,
+          status: decision?.status ?? null,
+          signatures: decision?.signatures.map((x) => x.subject) ?? [],
+          state: services.cases.getCase(caseId).state,
+        };
       });
     case 'catalogue import':
       return write(async ({ cases }, _values, _vault, [file]) => {

@@ -27,8 +27,11 @@ import { addMonths } from '../../shared/risk';
 import { heatMapCells, riskPoints } from '../../shared/risk-charts';
 import { canonicalDossier, readDossier, type CanonicalDossier } from '../documents/dossier';
 import { renderPdf, type WorkerLauncher } from '../documents/render';
+import { judgeCountersigner, letterSigners } from '../signing/four-eyes';
 import { prepareForSigning, signPdf } from '../signing/sign';
 import { fingerprintOf, readCertificate } from '../signing/x509';
+import { DEFAULT_SAME_PERSON } from '../../shared/decisions';
+import type { PdfVerification } from '../../shared/signatures';
 import { newRef } from '../db/refs';
 import { auditHead } from '../db/audit';
 import { fourEyesPolicy, validityPolicy } from './policy';
@@ -858,6 +861,16 @@ export class DecisionService {
             ]
           : [],
     });
+    // Nothing is stored or audited unverified: the letter must verify here, through the vault's
+    // anchors trusted as an authority or the signer's own identity certificate, pinned.
+    this.mustVerify(
+      await this.signing.verifyAs(pdf, 'authority', [
+        this.signing.identityCertificate(input.identityId),
+      ]),
+      1,
+      'The signed letter does not verify',
+      required === 2 && Boolean(countersign),
+    );
     const stored = await this.vault().blobs.put(Readable.from([pdf]));
     const accepted = this.risks
       .listRisks({ caseId })
@@ -963,9 +976,72 @@ export class DecisionService {
   }
 
   /**
+   * A freshly signed letter must verify, every signature, before anything is kept: otherwise
+   * SIGNATURE_INVALID with the verifier's reason, and nothing stored. `awaiting`: the letter
+   * reserves a field for a countersignature still to come, which the file's verdict may say.
+   */
+  private mustVerify(
+    check: PdfVerification,
+    signatures: number,
+    message: string,
+    awaiting = false,
+  ): void {
+    const broken = check.signatures.find((x) => x.status !== 'valid');
+    const status = (check as { status?: string }).status;
+    const whole = check.valid || (awaiting && status === 'awaiting_countersignature');
+    if (!whole || broken || check.signatures.length !== signatures) {
+      const reason = broken?.reason ?? check.reason ?? 'MALFORMED_SIGNATURE';
+      throw new AppError('SIGNATURE_INVALID', message, {
+        reason,
+        ...(broken?.detail ? { detail: broken.detail } : {}),
+      });
+    }
+  }
+
+  /**
+   * Whether an identity of this vault may countersign after the first signer: four eyes means
+   * two people (signing/four-eyes.ts). Throws COUNTERSIGNATURE_REFUSED with the reason.
+   */
+  private async checkCountersigner(
+    caseId: string,
+    firstFingerprint: string,
+    identityId: string,
+  ): Promise<void> {
+    const firstId = this.signing.identityIdByFingerprint(firstFingerprint);
+    // The first signer's certificate: its identity here, or else as the letter carries it.
+    const first = firstId
+      ? this.signing.identityCertificate(firstId)
+      : letterSigners(await this.decisionPdf(caseId)).find(
+          (x) => x.fingerprint === firstFingerprint,
+        )?.certificate;
+    if (!first) {
+      throw new AppError('COUNTERSIGNATURE_REFUSED', 'The first signature cannot be read', {
+        reason: 'NOT_AWAITING',
+      });
+    }
+    const verdict = await judgeCountersigner({
+      first,
+      second: this.signing.identityCertificate(identityId),
+      chain: this.signing.identityChain(identityId),
+      authority: this.signing.trustStore('authority'),
+      person: fourEyesPolicy().samePerson ?? DEFAULT_SAME_PERSON,
+      now: new Date(),
+    });
+    if (verdict) {
+      throw new AppError(
+        'COUNTERSIGNATURE_REFUSED',
+        'The countersignature must come from a second person trusted as the authority',
+        { reason: verdict.reason, detail: verdict.detail },
+      );
+    }
+  }
+
+  /**
    * The second accreditor's signature on a four-eyes decision: an incremental update of the same
-   * letter, in the box reserved for it, by a different certificate. Then the decision is issued
-   * and the case moves to "decided".
+   * letter, in the box reserved for it. Four eyes means two people: the countersigner holds
+   * another key, not issued by the first signer's, names another person, and chains to an
+   * anchor trusted as an authority. The countersigned letter must verify before it is kept.
+   * Then the decision is issued and the case moves to "decided".
    */
   async countersign(
     caseId: string,
@@ -979,20 +1055,14 @@ export class DecisionService {
       });
     }
     const identity = this.signing.identity(raw.identityId);
-    const cert = readCertificate(this.signing.certificatePem(raw.identityId))!;
-    const firstCert = d.signatures[0];
-    const samePerson = d.signatures.some(
-      (x) => x.fingerprint === identity.fingerprint || x.subject === identity.subject,
-    );
-    if (samePerson || !firstCert) {
-      throw new AppError(
-        'COUNTERSIGNATURE_REFUSED',
-        'The countersignature must come from a different certificate',
-        {
-          reason: 'SAME_SIGNER',
-        },
-      );
+    const cert = this.signing.identityCertificate(raw.identityId);
+    const firstSignature = d.signatures[0];
+    if (!firstSignature) {
+      throw new AppError('COUNTERSIGNATURE_REFUSED', 'The decision has no first signature', {
+        reason: 'NOT_AWAITING',
+      });
     }
+    await this.checkCountersigner(caseId, firstSignature.fingerprint, raw.identityId);
     const signer = this.signing.signer(raw.identityId, raw.pin);
     const language = raw.language ?? 'da';
     const signingTime = new Date();
@@ -1006,14 +1076,19 @@ export class DecisionService {
       ),
       field: SIGNATURE_FIELDS[1],
     });
-    // Both signatures must stand on their own (trust aside, which the verifier's store decides).
-    const check = await this.signing.verify(pdf);
-    const broken = check.signatures.find(
-      (x) => x.reason && !['SIGNER_NOT_TRUSTED', 'CHAIN_INCOMPLETE'].includes(x.reason),
+    // Both signatures must verify before the letter is kept: the first as when it was issued
+    // (an authority, or the first signer's own identity, pinned), the second through an anchor
+    // trusted as an authority, by the very certificate judged above.
+    const firstId = this.signing.identityIdByFingerprint(firstSignature.fingerprint);
+    const check = await this.signing.verifyAs(
+      pdf,
+      'authority',
+      firstId ? [this.signing.identityCertificate(firstId)] : [],
     );
-    if (check.signatures.length !== 2 || broken) {
-      throw new AppError('SIGNATURE_INVALID', 'The countersigned letter does not verify', {
-        reason: broken?.reason ?? 'MALFORMED_SIGNATURE',
+    this.mustVerify(check, 2, 'The countersigned letter does not verify');
+    if (check.signatures[1]?.signer?.fingerprint !== identity.fingerprint) {
+      throw new AppError('SIGNATURE_INVALID', 'The countersignature is not by the countersigner', {
+        reason: 'SIGNATURE_INVALID',
       });
     }
     const stored = await this.vault().blobs.put(Readable.from([pdf]));

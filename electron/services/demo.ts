@@ -934,6 +934,9 @@ export async function seedDemoDecision(
     organisation: 'National IT-sikkerhedsmyndighed (demo)',
     algorithm: 'ec-p256',
   });
+  // Four eyes means two people the vault trusts as the authority: the colleague's certificate
+  // is trusted as such (a self-signed identity is otherwise pinned for documents only).
+  await signing.setTrustRole(signing.identity(secondId).fingerprint, 'authority');
   const pending = cases.listCases().find((c) => c.state === 'decision_pending');
   if (!pending) {
     throw new Error('the demo has no case awaiting its decision');

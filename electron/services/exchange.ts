@@ -51,6 +51,8 @@ import {
   type PartSource,
   type Sender,
 } from '../exchange/package';
+import { DEFAULT_SAME_PERSON } from '../../shared/decisions';
+import { judgeLetter } from '../signing/four-eyes';
 import { sha256Hex } from '../signing/hash';
 import { validatePath } from '../signing/path';
 import { signedKeywords } from '../signing/verify';
@@ -60,6 +62,7 @@ import { ImportJournal } from '../vault/import-journal';
 import type { Vault } from '../vault/vault';
 import { findingEvent, recordStep, WORKBENCH, type CaseService } from './cases';
 import type { DecisionService } from './decisions';
+import { fourEyesPolicy } from './policy';
 import type { RegisterService } from './register';
 import type { SigningService } from './signing';
 
@@ -835,9 +838,11 @@ export class ExchangeService {
   }
 
   /**
-   * The n-th decision's parts, checked: the letter verifies here and one of its signers is
-   * trusted as an authority; the dossier is canonical and is the one the record, the signed
-   * letter and the signed-for report cite.
+   * The n-th decision's parts, checked: the letter verifies here through anchors trusted as an
+   * authority (every signature; a letter that verifies only through anchors trusted for
+   * documents is WRONG_SENDER_ROLE); a decision that needs four eyes is signed by two people
+   * (FOUR_EYES_NOT_MET, see signing/four-eyes.ts); the dossier is canonical and is the one the
+   * record, the signed letter and the signed-for report cite.
    */
   private async verifyDecisionParts(
     read: { buffered: Map<string, Buffer> },
@@ -850,16 +855,18 @@ export class ExchangeService {
     if (!letter || !report || !dossierBytes) {
       throw reject('MISSING_PART', `the letter, dossier and report of ${record.ref}`);
     }
-    const check = await this.signing.verify(letter);
-    const authorities = new Set(
-      this.signing
-        .trusted()
-        .filter((t) => t.role === 'authority')
-        .map((t) => t.fingerprint),
-    );
-    const byAuthority = check.signatures.some(
-      (x) => x.status === 'valid' && authorities.has(x.path.at(-1)?.fingerprint ?? ''),
-    );
+    const check = await this.signing.verifyLetter(letter);
+    // Not valid through an authority: WRONG_SENDER_ROLE when it is valid through the anchors
+    // trusted for documents (someone trusted, just not as the authority).
+    const byAuthority = check.valid || !(await this.signing.verify(letter)).valid;
+    const fourEyes =
+      check.valid && (Number(record.signatures_required) === 2 || check.signatures.length > 1)
+        ? await judgeLetter(letter, {
+            authority: this.signing.trustStore('authority'),
+            person: fourEyesPolicy().samePerson ?? DEFAULT_SAME_PERSON,
+            now: new Date(),
+          })
+        : null;
     const dossier = readDossier(dossierBytes);
     const cites = {
       record: record.dossier_sha256,
@@ -869,13 +876,16 @@ export class ExchangeService {
     const matches =
       !('problem' in dossier) && Object.values(cites).every((c) => c === dossier.sha256);
     return {
-      reason: !check.valid
-        ? (check.reason ?? 'SIGNATURE_INVALID')
-        : !byAuthority
-          ? 'WRONG_SENDER_ROLE'
-          : matches
-            ? null
-            : 'DOSSIER_MISMATCH',
+      reason: !byAuthority
+        ? 'WRONG_SENDER_ROLE'
+        : !check.valid
+          ? (check.reason ?? 'SIGNATURE_INVALID')
+          : fourEyes
+            ? 'FOUR_EYES_NOT_MET'
+            : matches
+              ? null
+              : 'DOSSIER_MISMATCH',
+      fourEyes,
       letter: check,
       letterBytes: letter,
       reportBytes: report,
@@ -1418,10 +1428,15 @@ export class ExchangeService {
       if (checked.reason) {
         // A letter that fails verification, one no authority signed, or another dossier.
         const reason =
-          checked.reason === 'DOSSIER_MISMATCH' || checked.reason === 'WRONG_SENDER_ROLE'
+          checked.reason === 'DOSSIER_MISMATCH' ||
+          checked.reason === 'WRONG_SENDER_ROLE' ||
+          checked.reason === 'FOUR_EYES_NOT_MET'
             ? checked.reason
             : 'SIGNATURE_INVALID';
-        throw reject(reason, `decision ${record.ref}: ${checked.reason}`);
+        throw reject(
+          reason,
+          `decision ${record.ref}: ${checked.reason}${checked.fourEyes ? ` (${checked.fourEyes.reason}: ${checked.fourEyes.detail})` : ''}`,
+        );
       }
       if ('problem' in checked.dossierRead || checked.dossierRead.snapshot.case.id !== caseId) {
         throw reject('DOSSIER_MISMATCH', `decision ${record.ref}: the dossier is of another case`);

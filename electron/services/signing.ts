@@ -4,6 +4,11 @@
  * PKCS#12 (its chain validated on import), or on a smart card or HSM (PKCS#11: the vault keeps
  * the certificate and the key's id, never the key, never the PIN). The trust store holds the
  * anchors (roots, or single certificates) and CRLs every verification in this vault uses.
+ *
+ * Trust is by role: a document is verified against anchors trusted for documents or as an
+ * authority (an anchor trusted as a system owner vouches for that owner's submissions only); a
+ * decision letter only against anchors trusted as an authority (and, for letters this vault
+ * issues, the signer's own identity certificate, pinned).
  */
 import { createPrivateKey, randomUUID } from 'node:crypto';
 import type { Database } from 'sql.js';
@@ -11,6 +16,7 @@ import { SelfSignedInput } from '../../shared/decisions';
 import { AppError } from '../../shared/errors';
 import type { TrustRole } from '../../shared/exchange';
 import type { PdfVerification } from '../../shared/signatures';
+import { keyWeakness } from '../signing/algorithms';
 import type { CmsSigner } from '../signing/cms';
 import {
   createSelfSigned,
@@ -34,6 +40,7 @@ import {
   toPem,
   type CertificateFacts,
   type KeyPurpose,
+  type x509,
 } from '../signing/x509';
 import { queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
@@ -43,6 +50,24 @@ const all = queryRows;
 const s = text;
 
 export type IdentityKind = 'pkcs12' | 'self_signed' | 'pkcs11';
+
+/** The roles whose anchors vouch for a signed document; an owner's only for its submissions. */
+export const DOCUMENT_ROLES: readonly TrustRole[] = ['documents', 'authority'];
+
+/** A token's PIN was not given: a problem on the PIN field, in the user's language. */
+function pinRequired(): AppError {
+  return new AppError('VALIDATION_FAILED', 'The token needs its PIN', {
+    issues: [
+      {
+        path: ['pin'],
+        code: 'too_small',
+        origin: 'string',
+        minimum: 1,
+        message: 'the token needs its PIN',
+      },
+    ],
+  });
+}
 
 export interface SigningOptions {
   /** The PKCS#11 module to use for tokens (a preference; null when none is configured). */
@@ -227,6 +252,22 @@ export class SigningService {
       );
     }
     const own = readCertificate(found.der)!;
+    const weak = keyWeakness(Buffer.from(own.publicKey.rawData), 'the key on the token');
+    if (weak) {
+      throw new AppError('SIGNING_IDENTITY_INVALID', weak, {
+        reason: 'WEAK_ALGORITHM',
+        detail: weak,
+      });
+    }
+    // The token's public key beside the certificate must be the certificate's key (when the
+    // token keeps none, the first signature is checked against the certificate instead).
+    if (token.publicKeyMatches(found.tokenSerial, found.keyId, own) === 'mismatch') {
+      throw new AppError(
+        'TOKEN_KEY_MISMATCH',
+        "The certificate on the token does not belong to the token's key",
+        { fingerprint: input.fingerprint },
+      );
+    }
     const chain = input.chainPem ? readCertificates(input.chainPem) : [];
     const check = await validatePath({
       signer: own,
@@ -241,6 +282,7 @@ export class SigningService {
         check.detail ?? 'The certificate chain is not valid',
         {
           reason: check.reason,
+          ...(check.detail ? { detail: check.detail } : {}),
         },
       );
     }
@@ -306,7 +348,7 @@ export class SigningService {
     const chainPem = [s(row.cert_pem), ...(JSON.parse(s(row.chain_pem)) as string[])];
     if (s(row.kind) === 'pkcs11') {
       if (!pin) {
-        throw new AppError('WRONG_PIN', 'The token needs its PIN');
+        throw pinRequired();
       }
       const chain = chainPem.flatMap((p) => readCertificates(p));
       return Pkcs11Token.at(this.options.pkcs11Module?.()).signer(
@@ -561,15 +603,19 @@ export class SigningService {
     );
   }
 
-  /** The anchors (all, or those trusted in `role`) and CRLs verification in this vault uses. */
-  trustStore(role?: TrustRole): TrustStore {
+  /**
+   * The anchors (all, or those trusted in `role`, or in any of several roles) and the CRLs
+   * verification in this vault uses.
+   */
+  trustStore(role?: TrustRole | readonly TrustRole[]): TrustStore {
+    const roles = role === undefined ? null : typeof role === 'string' ? [role] : [...role];
     return {
       anchors: all(
         this.db,
-        role
-          ? 'SELECT cert_pem FROM trusted_certificates WHERE role = ?'
+        roles
+          ? `SELECT cert_pem FROM trusted_certificates WHERE role IN (${roles.map(() => '?').join(', ')})`
           : 'SELECT cert_pem FROM trusted_certificates',
-        role ? [role] : [],
+        roles ?? [],
       ).flatMap((r) => readCertificate(s(r.cert_pem)) ?? []),
       crls: all(this.db, 'SELECT der FROM trusted_crls').flatMap(
         (r) => readCrl(r.der as Uint8Array) ?? [],
@@ -577,8 +623,59 @@ export class SigningService {
     };
   }
 
-  /** Verifies every signature of a PDF against this vault's trust store. */
+  /**
+   * Verifies every signature of a PDF against the anchors trusted for documents (in the roles
+   * 'documents' and 'authority'; an anchor trusted only as a system owner makes no PDF valid).
+   */
   verify(pdf: Uint8Array): Promise<PdfVerification> {
-    return verifyPdf(pdf, this.trustStore(), this.now());
+    return this.verifyAs(pdf, DOCUMENT_ROLES);
+  }
+
+  /**
+   * Verifies every signature of a PDF against the anchors trusted in `role` (or roles) only,
+   * and `pinned`: certificates trusted for this verification alone (a signer's own identity).
+   */
+  verifyAs(
+    pdf: Uint8Array,
+    role: TrustRole | readonly TrustRole[],
+    pinned: x509.X509Certificate[] = [],
+  ): Promise<PdfVerification> {
+    const store = this.trustStore(role);
+    return verifyPdf(pdf, { ...store, anchors: [...store.anchors, ...pinned] }, this.now());
+  }
+
+  /** The certificate of a signing identity of this vault. */
+  identityCertificate(identityId: string): x509.X509Certificate {
+    return readCertificate(this.certificatePem(identityId))!;
+  }
+
+  /** The chain an identity signs with, after its own certificate. */
+  identityChain(identityId: string): x509.X509Certificate[] {
+    const row = all(this.db, 'SELECT chain_pem FROM signing_identities WHERE id = ?', [
+      identityId,
+    ])[0];
+    if (!row) {
+      throw new AppError('NO_SIGNING_IDENTITY', 'No such signing identity');
+    }
+    return (JSON.parse(s(row.chain_pem)) as string[]).flatMap((p) => readCertificates(p));
+  }
+
+  /** The certificates of this vault's signing identities (what it signs its own letters with). */
+  ownSigningCertificates(): x509.X509Certificate[] {
+    return all(
+      this.db,
+      "SELECT cert_pem FROM signing_identities WHERE usage = 'signing' ORDER BY created_at",
+    ).flatMap((r) => readCertificate(s(r.cert_pem)) ?? []);
+  }
+
+  /**
+   * A decision letter as this vault judges it: through anchors trusted as an authority only;
+   * in an accreditor's vault also through its own signing identities' certificates, pinned
+   * (the letters it issued itself). A letter trusted only for documents, or through an owner's
+   * anchor, is not valid for a decision.
+   */
+  verifyLetter(pdf: Uint8Array): Promise<PdfVerification> {
+    const own = this.vault().actor.role === 'accreditor' ? this.ownSigningCertificates() : [];
+    return this.verifyAs(pdf, 'authority', own);
   }
 }

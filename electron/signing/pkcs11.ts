@@ -7,8 +7,14 @@
  * RSA signs with CKM_RSA_PKCS over a DigestInfo (what every card supports); EC with CKM_ECDSA
  * over the digest, whose raw r‖s the CMS needs DER-encoded. With no module configured the
  * feature says so (PKCS11_UNAVAILABLE) and nothing else changes.
+ *
+ * A token whose certificate does not belong to its key is refused (TOKEN_KEY_MISMATCH): when it
+ * is registered, by the public key object stored beside the certificate, and at every
+ * signature, by checking the token's signature with the certificate's key before it is used. A
+ * token taken out says so (TOKEN_NOT_PRESENT), and the module is initialised afresh, so the
+ * token is found again when it is put back, without restarting the application.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
 import { createRequire } from 'node:module';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
@@ -60,11 +66,23 @@ function pkcs11Error(error: unknown): AppError {
   if (code === p.CKR_PIN_INCORRECT) {
     return new AppError('WRONG_PIN', 'The PIN is not correct');
   }
+  if (code === p.CKR_KEY_TYPE_INCONSISTENT) {
+    // The certificate's key type (which chose the mechanism) is not the token key's.
+    return new AppError('TOKEN_KEY_MISMATCH', "The token's key is not the certificate's");
+  }
   if (code === p.CKR_PIN_LOCKED) {
     return new AppError('PIN_LOCKED', 'The token is locked: too many wrong PINs');
   }
-  if (code === p.CKR_TOKEN_NOT_PRESENT || code === p.CKR_DEVICE_REMOVED) {
-    return new AppError('TOKEN_NOT_FOUND', 'The token is not present');
+  if (
+    code === p.CKR_TOKEN_NOT_PRESENT ||
+    code === p.CKR_DEVICE_REMOVED ||
+    code === p.CKR_SESSION_HANDLE_INVALID ||
+    code === p.CKR_SESSION_CLOSED ||
+    code === p.CKR_SLOT_ID_INVALID ||
+    code === p.CKR_TOKEN_NOT_RECOGNIZED ||
+    code === p.CKR_DEVICE_ERROR
+  ) {
+    return new AppError('TOKEN_NOT_PRESENT', 'The token was removed or is not present');
   }
   return new AppError('PKCS11_FAILED', 'The token refused the operation', {
     code: typeof code === 'number' ? code : null,
@@ -74,6 +92,8 @@ function pkcs11Error(error: unknown): AppError {
 /** One loaded PKCS#11 module (a vendor's .so/.dll, or SoftHSM in tests). */
 export class Pkcs11Token {
   private readonly p: Pkcs11Types.PKCS11;
+  /** Signatures under way on the token's own thread. */
+  private signing = 0;
 
   private constructor(readonly modulePath: string) {
     const mod = binding();
@@ -103,6 +123,42 @@ export class Pkcs11Token {
     return token;
   }
 
+  /**
+   * Initialises the module afresh: after a token was taken out (its sessions are gone) and so
+   * that a token put back, or put in after the module was loaded, is seen again.
+   */
+  private reset(): void {
+    // Never under a signature in flight (the module would be finalised beneath it).
+    if (this.signing > 0) {
+      return;
+    }
+    try {
+      this.p.C_Finalize();
+    } catch {
+      // not initialised, or already gone with the token
+    }
+    try {
+      this.p.C_Initialize();
+    } catch {
+      throw new AppError('PKCS11_UNAVAILABLE', 'The PKCS#11 module cannot be initialised again', {
+        module: this.modulePath.split(/[\\/]/).at(-1),
+      });
+    }
+  }
+
+  /** Runs `work`; when the token turns out to be gone, the module is reset before it says so. */
+  private guarded<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      const refused = error instanceof AppError ? error : pkcs11Error(error);
+      if (refused.code === 'TOKEN_NOT_PRESENT') {
+        this.reset();
+      }
+      throw refused;
+    }
+  }
+
   /** Unloads every module (at quit, and between tests). */
   static closeAll(): void {
     for (const token of Pkcs11Token.open.values()) {
@@ -116,40 +172,176 @@ export class Pkcs11Token {
     Pkcs11Token.open.clear();
   }
 
-  /** The slots holding an initialised token (an empty SoftHSM slot, say, is left out). */
+  /**
+   * The slots holding an initialised token (an empty SoftHSM slot, say, is left out). A module
+   * that fails to say (a token pulled out under it: SoftHSM answers CKR_GENERAL_ERROR) is
+   * initialised afresh and asked once more.
+   */
   private slots(): { slot: Pkcs11Types.Handle; info: TokenSummary }[] {
-    const mod = binding();
     try {
-      return this.p.C_GetSlotList(true).flatMap((slot) => {
-        const info = this.p.C_GetTokenInfo(slot);
-        if (!(info.flags & mod.CKF_TOKEN_INITIALIZED)) {
-          return [];
-        }
-        return {
-          slot,
-          info: {
-            serial: info.serialNumber.trim(),
-            label: info.label.trim(),
-            manufacturer: info.manufacturerID.trim(),
-            model: info.model.trim(),
-          },
-        };
-      });
-    } catch (error) {
-      throw pkcs11Error(error);
+      return this.listSlots();
+    } catch {
+      this.reset();
+      try {
+        return this.listSlots();
+      } catch (error) {
+        throw pkcs11Error(error);
+      }
     }
   }
 
-  tokens(): TokenSummary[] {
-    return this.slots().map((s) => s.info);
+  private listSlots(): { slot: Pkcs11Types.Handle; info: TokenSummary }[] {
+    const mod = binding();
+    return this.p.C_GetSlotList(true).flatMap((slot) => {
+      const info = this.p.C_GetTokenInfo(slot);
+      if (!(info.flags & mod.CKF_TOKEN_INITIALIZED)) {
+        return [];
+      }
+      return {
+        slot,
+        info: {
+          serial: info.serialNumber.trim(),
+          label: info.label.trim(),
+          manufacturer: info.manufacturerID.trim(),
+          model: info.model.trim(),
+        },
+      };
+    });
   }
 
+  /** Whether the token `serial` is present now (the module asked afresh). */
+  private present(serial: string): boolean {
+    this.reset();
+    try {
+      return this.listSlots().some((s) => s.info.serial === serial);
+    } catch {
+      return false;
+    }
+  }
+
+  /** The tokens present now (the module asked afresh, so a token put in since is seen). */
+  tokens(): TokenSummary[] {
+    this.reset();
+    return this.guarded(() => this.slots().map((s) => s.info));
+  }
+
+  /**
+   * The slot holding the token `serial`. A token not seen may have been put in (or back) after
+   * the module last looked: it looks again once, afresh, before saying the token is not there.
+   */
   private slotOf(serial: string): Pkcs11Types.Handle {
-    const found = this.slots().find((s) => s.info.serial === serial);
+    const find = () => {
+      try {
+        return this.slots().find((s) => s.info.serial === serial);
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'TOKEN_NOT_PRESENT') {
+          return undefined;
+        }
+        throw error;
+      }
+    };
+    let found = find();
     if (!found) {
-      throw new AppError('TOKEN_NOT_FOUND', 'The token is not present', { serial });
+      this.reset();
+      found = find();
+    }
+    if (!found) {
+      throw new AppError('TOKEN_NOT_PRESENT', 'The token is not present', { serial });
     }
     return found.slot;
+  }
+
+  /**
+   * Whether the public key the token keeps beside the certificate (CKA_ID `keyId`) is the
+   * certificate's key: 'match', 'mismatch', or 'unknown' when the token keeps no public key
+   * object (then the first signature is checked instead).
+   */
+  publicKeyMatches(
+    serial: string,
+    keyId: string,
+    certificate: x509.X509Certificate,
+  ): 'match' | 'mismatch' | 'unknown' {
+    const mod = binding();
+    return this.guarded(() => {
+      const session = this.p.C_OpenSession(this.slotOf(serial), mod.CKF_SERIAL_SESSION);
+      try {
+        const keys = this.find(session, [
+          { type: mod.CKA_CLASS, value: mod.CKO_PUBLIC_KEY },
+          { type: mod.CKA_ID, value: Buffer.from(keyId, 'hex') },
+        ]);
+        if (keys.length === 0) {
+          return 'unknown';
+        }
+        const expected = createPublicKey({
+          key: Buffer.from(certificate.publicKey.rawData),
+          format: 'der',
+          type: 'spki',
+        }).export({ format: 'jwk' });
+        // Every public key object with that id must be the certificate's key.
+        for (const handle of keys) {
+          const onToken = this.publicKeyJwk(session, handle);
+          if (
+            !onToken ||
+            onToken.kty !== expected.kty ||
+            (expected.kty === 'RSA'
+              ? onToken.n !== expected.n || onToken.e !== expected.e
+              : onToken.x !== expected.x || onToken.y !== expected.y)
+          ) {
+            return 'mismatch';
+          }
+        }
+        return 'match';
+      } finally {
+        this.p.C_CloseSession(session);
+      }
+    });
+  }
+
+  /** A public key object as JWK components (RSA n/e, EC x/y), or null when it cannot be read. */
+  private publicKeyJwk(
+    session: Pkcs11Types.Handle,
+    handle: Pkcs11Types.Handle,
+  ): { kty: string; n?: string; e?: string; x?: string; y?: string } | null {
+    const mod = binding();
+    const b64 = (b: Buffer) => b.toString('base64url');
+    const value = (type: number): Buffer | null => {
+      try {
+        const [attribute] = this.p.C_GetAttributeValue(session, handle, [{ type }]);
+        return attribute?.value instanceof Buffer ? attribute.value : null;
+      } catch {
+        return null;
+      }
+    };
+    const modulus = value(mod.CKA_MODULUS);
+    if (modulus) {
+      const exponent = value(mod.CKA_PUBLIC_EXPONENT);
+      const strip = (b: Buffer) => {
+        let i = 0;
+        while (i < b.length - 1 && b[i] === 0) {
+          i++;
+        }
+        return b.subarray(i);
+      };
+      return exponent ? { kty: 'RSA', n: b64(strip(modulus)), e: b64(strip(exponent)) } : null;
+    }
+    let point = value(mod.CKA_EC_POINT);
+    if (!point) {
+      return null;
+    }
+    // CKA_EC_POINT is a DER OCTET STRING holding the uncompressed point (some tokens give it bare).
+    if (point[0] === 0x04 && point.length > 2 && point[1] !== 0x04) {
+      const parsed = asn1js.fromBER(new Uint8Array(point).buffer);
+      if (parsed.offset > 0 && parsed.result instanceof asn1js.OctetString) {
+        point = Buffer.from(parsed.result.valueBlock.valueHexView);
+      }
+    } else if (point[0] === 0x04 && point[1] !== undefined && point[1] + 2 === point.length) {
+      point = point.subarray(2);
+    }
+    if (point[0] !== 0x04 || point.length % 2 !== 1) {
+      return null;
+    }
+    const half = (point.length - 1) / 2;
+    return { kty: 'EC', x: b64(point.subarray(1, 1 + half)), y: b64(point.subarray(1 + half)) };
   }
 
   private find(session: Pkcs11Types.Handle, template: Pkcs11Types.Template): Pkcs11Types.Handle[] {
@@ -161,8 +353,13 @@ export class Pkcs11Token {
     }
   }
 
-  /** The certificates on every present token (public objects: no PIN needed). */
+  /** The certificates on every token present now (public objects: no PIN needed). */
   certificates(): TokenCertificate[] {
+    this.reset();
+    return this.guarded(() => this.listCertificates());
+  }
+
+  private listCertificates(): TokenCertificate[] {
     const mod = binding();
     const out: TokenCertificate[] = [];
     for (const { slot, info } of this.slots()) {
@@ -210,6 +407,11 @@ export class Pkcs11Token {
     const algorithm = certificate.publicKey.algorithm as { name: string; namedCurve?: string };
     const keyType = algorithm.name === 'ECDSA' ? 'ec' : 'rsa';
     const hash: HashName = algorithm.namedCurve === 'P-384' ? 'sha384' : 'sha256';
+    const certificateKey = createPublicKey({
+      key: Buffer.from(certificate.publicKey.rawData),
+      format: 'der',
+      type: 'spki',
+    });
     return {
       chain: chain.map(derOf),
       keyType,
@@ -230,13 +432,10 @@ export class Pkcs11Token {
                   .toBER(false),
               )
             : digest;
-        const session = (() => {
-          try {
-            return this.p.C_OpenSession(this.slotOf(serial), mod.CKF_SERIAL_SESSION);
-          } catch (error) {
-            throw error instanceof AppError ? error : pkcs11Error(error);
-          }
-        })();
+        const session = this.guarded(() =>
+          this.p.C_OpenSession(this.slotOf(serial), mod.CKF_SERIAL_SESSION),
+        );
+        let gone = false;
         try {
           try {
             this.p.C_Login(session, mod.CKU_USER, pin);
@@ -260,24 +459,52 @@ export class Pkcs11Token {
             { mechanism: keyType === 'rsa' ? mod.CKM_RSA_PKCS : mod.CKM_ECDSA },
             key,
           );
+          this.signing++;
           const signature = await new Promise<Buffer>((resolve, reject) =>
             this.p.C_Sign(session, input, Buffer.alloc(1024), (error, out) =>
               error ? reject(pkcs11Error(error)) : resolve(Buffer.from(out)),
             ),
-          );
+          ).finally(() => this.signing--);
           // ECDSA comes back as r‖s; CMS carries the DER SEQUENCE of two INTEGERs.
-          return keyType === 'rsa'
-            ? signature
-            : Buffer.from(pkijs.createCMSECDSASignature(new Uint8Array(signature).buffer));
+          const encoded =
+            keyType === 'rsa'
+              ? signature
+              : Buffer.from(pkijs.createCMSECDSASignature(new Uint8Array(signature).buffer));
+          // The token's key must be the certificate's: a signature the certificate does not
+          // verify is never handed on (it would make a letter nobody can verify).
+          if (!verifySignature(hash, data, certificateKey, encoded)) {
+            throw new AppError(
+              'TOKEN_KEY_MISMATCH',
+              "The token's key does not belong to the certificate",
+              { serial },
+            );
+          }
+          return encoded;
         } catch (error) {
-          throw error instanceof AppError ? error : pkcs11Error(error);
+          let refused = error instanceof AppError ? error : pkcs11Error(error);
+          gone = refused.code === 'TOKEN_NOT_PRESENT';
+          // A token pulled out mid-signature may only say "general error": ask whether it is there.
+          if (refused.code === 'PKCS11_FAILED') {
+            gone = true;
+            if (!this.present(serial)) {
+              refused = new AppError('TOKEN_NOT_PRESENT', 'The token was removed', { serial });
+            }
+          }
+          throw refused;
         } finally {
           try {
             this.p.C_Logout(session);
           } catch {
             // not logged in
           }
-          this.p.C_CloseSession(session);
+          try {
+            this.p.C_CloseSession(session);
+          } catch {
+            // gone with the token
+          }
+          if (gone) {
+            this.reset();
+          }
         }
       },
     };

@@ -806,3 +806,120 @@ describe('awb scripting: register, case, checklist, lifecycle and decision witho
     );
   });
 });
+
+describe('awb decisions countersign: four eyes from the command line', () => {
+  it('refuses the first signer and an untrusted colleague, then takes a colleague trusted as the authority', async () => {
+    const v = ['--vault', 'four-eyes-v', '--passphrase-file', pass];
+    expect((await cli('vault', 'create', 'four-eyes-v', '--passphrase-file', pass)).code).toBe(0);
+    writeFileSync(
+      join(work.path, 'secret-system.json'),
+      JSON.stringify({
+        ref: 'FE-1',
+        name: 'Secret net',
+        phase: 'operational',
+        mode: 'system_high',
+        levels: [{ domain: 'nato', level: 'SECRET' }],
+        userCount: 5,
+        minClearance: 'SECRET',
+      }),
+    );
+    expect((await cli('systems', 'create', '--from', 'secret-system.json', ...v)).code).toBe(0);
+    const opened = await cli(
+      'cases',
+      'open',
+      '--system',
+      'FE-1',
+      '--type',
+      'initial',
+      ...v,
+      '--json',
+    );
+    const { ref } = JSON.parse(opened.out) as { ref: string };
+    const shown = JSON.parse((await cli('cases', 'show', ref, ...v, '--json')).out) as {
+      items: { requirementId: string }[];
+    };
+    const ids = shown.items.map((i) => i.requirementId);
+    writeFileSync(
+      join(work.path, 'fe-answers.csv'),
+      `requirement,status,statement\n${ids.map((id) => `${id},compliant,In place`).join('\n')}\n`,
+    );
+    writeFileSync(
+      join(work.path, 'fe-verdicts.csv'),
+      `requirement,verdict\n${ids.map((id) => `${id},agreed`).join('\n')}\n`,
+    );
+    expect((await cli('cases', 'answers', ref, '--from', 'fe-answers.csv', ...v)).code).toBe(0);
+    for (const to of ['submitted', 'intake', 'under_review']) {
+      expect((await cli('cases', 'move', ref, '--to', to, '--reason', `to ${to}`, ...v)).code).toBe(
+        0,
+      );
+    }
+    expect((await cli('cases', 'verdicts', ref, '--from', 'fe-verdicts.csv', ...v)).code).toBe(0);
+    expect(
+      (await cli('cases', 'move', ref, '--to', 'decision_pending', '--reason', 'Reviewed', ...v))
+        .code,
+    ).toBe(0);
+    for (const [label, name] of [
+      ['First', 'Ann First'],
+      ['Second', 'Bo Second'],
+    ] as const) {
+      expect(
+        (
+          await cli(
+            ...['identity', 'create', '--label', label, '--name', name],
+            ...['--organisation', 'Authority', '--algorithm', 'ec-p256', ...v],
+          )
+        ).code,
+      ).toBe(0);
+    }
+    const issued = await cli(
+      ...['decisions', 'issue', ref, '--type', 'full_approval', '--identity', 'First'],
+      ...['--reason', 'All requirements met.', ...v, '--json'],
+    );
+    expect(issued.code, issued.err).toBe(0);
+    expect(JSON.parse(issued.out)).toMatchObject({ status: 'awaiting_countersignature' });
+    const countersign = (identity: string) =>
+      cli(
+        ...['decisions', 'countersign', '--case', ref, '--identity', identity],
+        ...['--reason', 'Four eyes.', ...v, '--json'],
+      );
+    const same = await countersign('First');
+    expect(same.code).toBe(1);
+    expect(same.err).toContain('error: COUNTERSIGNATURE_REFUSED (SAME_KEY)');
+    expect(JSON.parse(same.out)).toMatchObject({
+      error: 'COUNTERSIGNATURE_REFUSED',
+      reason: 'SAME_KEY',
+    });
+    const untrusted = await countersign('Second');
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.err).toContain('(NOT_TRUSTED_AS_AUTHORITY)');
+    expect(untrusted.err).toContain('trusts as an authority');
+    // The colleague's certificate, trusted as the authority: then the countersignature stands.
+    expect(
+      (await cli('identity', 'certificates', '--identity', 'Second', '--out', 'second.pem', ...v))
+        .code,
+    ).toBe(0);
+    expect((await cli('trust', 'add', 'second.pem', '--role', 'authority', ...v)).code).toBe(0);
+    const signed = await countersign('Second');
+    expect(signed.code, signed.err).toBe(0);
+    expect(JSON.parse(signed.out)).toMatchObject({
+      status: 'issued',
+      state: 'decided',
+      signatures: [expect.stringContaining('Ann First'), expect.stringContaining('Bo Second')],
+    });
+    expect(
+      (await cli('export', 'decision', '--case', ref, '--out', 'fe-letter.pdf', ...v)).code,
+    ).toBe(0);
+    const asLetter = await cli('verify', 'fe-letter.pdf', ...v, '--role', 'authority', '--json');
+    expect(asLetter.code, asLetter.err).toBe(0);
+    // A countersignature needs a decision that awaits one; a PIN file that is empty is a field error.
+    expect((await countersign('Second')).err).toContain('(NOT_AWAITING)');
+    writeFileSync(join(work.path, 'empty-pin'), '');
+    const again = await cli(
+      ...['decisions', 'countersign', '--case', ref, '--identity', 'Second'],
+      ...['--reason', 'Again.', '--pin-file', 'empty-pin', ...v],
+    );
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('error: VALIDATION_FAILED');
+    expect(again.err).toContain('pin:');
+  }, 120_000);
+});

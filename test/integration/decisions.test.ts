@@ -197,7 +197,7 @@ describe('decisions', () => {
       services.decisions.countersign(caseId, { identityId, reason: 'Same person again.' }),
     ).rejects.toMatchObject({
       code: 'COUNTERSIGNATURE_REFUSED',
-      details: { reason: 'SAME_SIGNER' },
+      details: { reason: 'SAME_KEY' },
     });
     const secondId = await services.signing.createSelfSigned({
       label: 'Second accreditor',
@@ -205,6 +205,18 @@ describe('decisions', () => {
       organisation: 'National IT-Security Authority',
       algorithm: 'ec-p384',
     });
+    // A self-signed identity is pinned for documents only: four eyes needs the colleague's
+    // certificate trusted as the authority first.
+    await expect(
+      services.decisions.countersign(caseId, { identityId: secondId, reason: 'Not yet trusted.' }),
+    ).rejects.toMatchObject({
+      code: 'COUNTERSIGNATURE_REFUSED',
+      details: { reason: 'NOT_TRUSTED_AS_AUTHORITY' },
+    });
+    await services.signing.setTrustRole(
+      services.signing.identity(secondId).fingerprint,
+      'authority',
+    );
     await services.decisions.countersign(caseId, {
       identityId: secondId,
       reason: 'Reviewed the case; I concur.',

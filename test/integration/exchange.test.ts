@@ -232,8 +232,10 @@ describe('the round trip', () => {
       organisation: 'authority org',
       algorithm: 'ec-p256',
     });
+    // Four eyes: the colleague is trusted as the authority, here and by the owner.
+    await a.signing.setTrustRole(a.signing.identity(second).fingerprint, 'authority');
     await a.decisions.countersign(caseId, { identityId: second, reason: 'Four eyes.' });
-    await owner.services.signing.trust(a.signing.certificatePem(second), 'documents');
+    await owner.services.signing.trust(a.signing.certificatePem(second), 'authority');
     await a.cases.transition(caseId, 'in_force', 'Notified');
     decision = (
       await a.exchange.exportPackage('decision', caseId, join(work.path, 'packages'), {
@@ -534,6 +536,21 @@ describe('who may send what', () => {
             genuine,
           ),
         'DOSSIER_MISMATCH',
+      ],
+      [
+        // The record says four eyes; the letter carries one signature.
+        'a decision needing four eyes whose letter one accreditor signed',
+        () =>
+          forged(
+            'one-signature',
+            {
+              parts: editDecision((content) => {
+                content.decisions.at(-1)!.signatures_required = 2;
+              }),
+            },
+            genuine,
+          ),
+        'FOUR_EYES_NOT_MET',
       ],
       [
         'a letter altered after it was signed',

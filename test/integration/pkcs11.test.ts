@@ -5,7 +5,14 @@
  * call both signatures valid; the PIN must never reach the vault.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type VaultServices } from '../../electron/services';
@@ -15,8 +22,8 @@ import { Vault } from '../../electron/vault/vault';
 import { addMonths } from '../../shared/risk';
 import { today } from '../../electron/services/register';
 import { tempFolder } from '../helpers/context';
-import { issue, nssStore, pdfsigAccepts, pdfsigReport, type Party } from '../helpers/pki';
-import { judgeAll } from '../helpers/parties';
+import { crl, issue, nssStore, pdfsigAccepts, pdfsigReport, type Party } from '../helpers/pki';
+import { judgeAll, toDecisionPending } from '../helpers/parties';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
 
 const MODULE = '/usr/lib/softhsm/libsofthsm2.so';
@@ -100,7 +107,10 @@ beforeAll(async () => {
   await tokenKey('02', 'EC:prime256v1', 'Bo on card');
   ({ vault } = await Vault.create(join(folder.path, 'v'), PASSPHRASE, PROFILE, TEST_CONFIG));
   services = createServices(() => vault, {}, { pkcs11Module: () => MODULE });
-  await services.signing.trust(root.pem);
+  // The authority's CA: both accreditors' cards chain to it (four eyes needs an authority), and
+  // its current CRL (a countersigner whose revocation is not known is not trusted).
+  await services.signing.trust(root.pem, 'authority');
+  await services.signing.addCrl(Buffer.from((await crl(root, [])).rawData));
 });
 
 afterAll(async () => {
@@ -180,9 +190,14 @@ describe('identities on a PKCS#11 token', () => {
     ).rejects.toMatchObject({
       code: 'WRONG_PIN',
     });
+    // No PIN is a problem on the PIN field, not a token error (nor a raw one).
     await expect(services.decisions.issueDecision(caseId, decision)).rejects.toMatchObject({
-      code: 'WRONG_PIN',
+      code: 'VALIDATION_FAILED',
+      details: { issues: [expect.objectContaining({ path: ['pin'] })] },
     });
+    await expect(
+      services.decisions.issueDecision(caseId, { ...decision, pin: '' }),
+    ).rejects.toMatchObject({ issues: [expect.objectContaining({ path: ['pin'] })] });
     expect(audit()).toBe(before);
     expect(services.decisions.decision(caseId)).toBeNull();
 
@@ -213,5 +228,97 @@ describe('identities on a PKCS#11 token', () => {
     ]);
     // The PIN is nowhere in the vault: not in the audit trail, not in the identities.
     expect(Buffer.from(vault.database.export()).includes(Buffer.from(PIN))).toBe(false);
+  });
+});
+
+/** A key pair made on the token under `id`, and a certificate for another (software) key under the same id. */
+async function mismatchedKey(id: string, name: string): Promise<x509.X509Certificate> {
+  tool('--login', '--pin', PIN, '--keypairgen', '--key-type', 'EC:prime256v1', '--id', id);
+  // The same kind of key (EC P-256), so only the signature itself can tell them apart.
+  const other = await issue({
+    name: `CN=${name}, O=Authority, C=DK`,
+    issuer: root,
+    algorithm: 'ec-p256',
+  });
+  const der = join(folder.path, `${id}-other.crt`);
+  writeFileSync(der, other.der);
+  tool(
+    '--login',
+    '--pin',
+    PIN,
+    '--write-object',
+    der,
+    '--type',
+    'cert',
+    '--id',
+    id,
+    '--label',
+    name,
+  );
+  return other.cert;
+}
+
+describe('a token whose certificate does not match its key, and a token taken out', () => {
+  const audit = () =>
+    Number(vault.database.exec('SELECT count(*) FROM audit_log')[0]?.values[0]?.[0]);
+  const blobs = () => readdirSync(join(folder.path, 'v', 'blobs'), { recursive: true }).length;
+
+  it('is refused when registered (the public key beside the certificate is another key)', async () => {
+    const cert = await mismatchedKey('03', 'Cy mismatched');
+    const listed = services.signing.tokenCertificates().find((c) => c.subject === cert.subject)!;
+    const before = audit();
+    await expect(
+      services.signing.addTokenIdentity({ fingerprint: listed.fingerprint, label: 'Cy (card)' }),
+    ).rejects.toMatchObject({ code: 'TOKEN_KEY_MISMATCH' });
+    expect(audit()).toBe(before);
+  });
+
+  it('is refused at signing when the token keeps no public key to compare: nothing is stored', async () => {
+    const cert = await mismatchedKey('04', 'Di mismatched');
+    // Without the public key object, registration cannot tell; the first signature does.
+    tool('--login', '--pin', PIN, '--delete-object', '--type', 'pubkey', '--id', '04');
+    const listed = services.signing.tokenCertificates().find((c) => c.subject === cert.subject)!;
+    const diId = await services.signing.addTokenIdentity({
+      fingerprint: listed.fingerprint,
+      label: 'Di (card)',
+    });
+    const systemId = await services.register.createSystem({
+      ref: 'SYS-HSM-2',
+      name: 'Kortnet 2',
+      phase: 'operational',
+      mode: 'system_high',
+      levels: [{ domain: 'national', level: 'RESTRICTED' }],
+      userCount: 10,
+    });
+    const caseId = await toDecisionPending(services, systemId);
+    const before = { audit: audit(), blobs: blobs() };
+    await expect(
+      services.decisions.issueDecision(caseId, {
+        type: 'full_approval',
+        identityId: diId,
+        reason: 'All requirements met.',
+        pin: PIN,
+      }),
+    ).rejects.toMatchObject({ code: 'TOKEN_KEY_MISMATCH' });
+    expect({ audit: audit(), blobs: blobs() }).toEqual(before);
+    expect(services.decisions.decision(caseId)).toBeNull();
+  });
+
+  it('a token taken out says so, and signs again once it is put back, without a restart', async () => {
+    const anne = services.signing.identities().find((i) => i.label === 'Anne (card)')!;
+    const tokens = join(folder.path, 'tokens');
+    const [dir] = readdirSync(tokens);
+    renameSync(join(tokens, dir!), join(folder.path, 'token-aside'));
+    try {
+      await expect(
+        services.signing.signer(anne.id, PIN).sign(Buffer.from('a letter')),
+      ).rejects.toMatchObject({ code: 'TOKEN_NOT_PRESENT' });
+      expect(services.signing.tokenCertificates()).toEqual([]);
+    } finally {
+      renameSync(join(folder.path, 'token-aside'), join(tokens, dir!));
+    }
+    const signature = await services.signing.signer(anne.id, PIN).sign(Buffer.from('a letter'));
+    expect(signature.length).toBeGreaterThan(64);
+    expect(services.signing.tokenCertificates().length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -1,0 +1,263 @@
+/**
+ * Four eyes means two people: whether a countersigner is someone other than the first signer,
+ * judged on certificates (the vault's own identities before a countersignature is made, and the
+ * signatures of a letter received). The countersigner must
+ *
+ * - hold a different key: SubjectPublicKeyInfo compared byte for byte, never a fingerprint or a
+ *   subject (a second certificate for the same key is the same signer) — SAME_KEY;
+ * - not have been issued by the first signer's key: no certificate on the countersigner's chain
+ *   or path holds that key or was signed by it (an accreditor's own key, even an old self-signed
+ *   CA:TRUE identity, cannot make a "second accreditor") — ISSUED_BY_FIRST_SIGNER;
+ * - name a different person by the policy in resources/decisions/four-eyes.json — SAME_PERSON;
+ * - chain to an anchor trusted as an authority — NOT_TRUSTED_AS_AUTHORITY.
+ */
+import type { SamePersonPolicy } from '../../shared/decisions';
+import { spkiOf } from './algorithms';
+import { cmsCertificates } from './cms';
+import { validatePath } from './path';
+import { PdfFile } from './pdf-structure';
+import { fingerprintOf, readCertificate, x509 } from './x509';
+
+export const FOUR_EYES_REFUSALS = [
+  'SAME_KEY',
+  'ISSUED_BY_FIRST_SIGNER',
+  'SAME_PERSON',
+  'NOT_TRUSTED_AS_AUTHORITY',
+] as const;
+export type FourEyesRefusal = (typeof FOUR_EYES_REFUSALS)[number];
+
+export interface CountersignerInput {
+  /** The first signer's certificate. */
+  first: x509.X509Certificate;
+  /** The countersigner's certificate, and the certificates it comes with (its chain). */
+  second: x509.X509Certificate;
+  chain: x509.X509Certificate[];
+  /** Anchors trusted as an authority, and the CRLs. */
+  authority: { anchors: x509.X509Certificate[]; crls: x509.X509Crl[] };
+  person: SamePersonPolicy;
+  now: Date;
+  claimed?: Date | null;
+}
+
+export interface FourEyesVerdict {
+  reason: FourEyesRefusal;
+  detail: string;
+}
+
+const OIDS: Record<SamePersonPolicy['fields'][number], string> = {
+  commonName: '2.5.4.3',
+  serialNumber: '2.5.4.5',
+  email: '1.2.840.113549.1.9.1',
+  pseudonym: '2.5.4.65',
+  uid: '0.9.2342.19200300.100.1.1',
+};
+
+/** A name's value as compared: composed, case-folded, spacing collapsed. */
+function normalise(value: string): string {
+  return value.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** The values a certificate gives for a person field (e-mail also from subjectAltName). */
+export function personValues(
+  cert: x509.X509Certificate,
+  field: SamePersonPolicy['fields'][number],
+): Set<string> {
+  const values = cert.subjectName.getField(OIDS[field]);
+  if (field === 'email') {
+    const san = cert.getExtension(x509.SubjectAlternativeNameExtension);
+    for (const name of san?.names.items ?? []) {
+      if (name.type === 'email') {
+        values.push(name.value);
+      }
+    }
+  }
+  return new Set(values.map(normalise).filter((v) => v !== ''));
+}
+
+/**
+ * Whether two certificates name the same person by the policy: the first listed field with a
+ * value in both that shares one; null when they are told apart. When no listed field is in
+ * both, they cannot be told apart: the same person.
+ */
+export function samePerson(
+  a: x509.X509Certificate,
+  b: x509.X509Certificate,
+  policy: SamePersonPolicy,
+): string | null {
+  let compared = false;
+  for (const field of policy.fields) {
+    const left = personValues(a, field);
+    const right = personValues(b, field);
+    if (left.size === 0 || right.size === 0) {
+      continue;
+    }
+    compared = true;
+    const shared = [...left].find((v) => right.has(v));
+    if (shared !== undefined) {
+      return `both certificates name ${field} "${shared}"`;
+    }
+  }
+  return compared ? null : `no field of ${policy.fields.join(', ')} tells the two signers apart`;
+}
+
+const sameKey = (a: x509.X509Certificate, b: x509.X509Certificate) => spkiOf(a).equals(spkiOf(b));
+
+async function signedWith(
+  cert: x509.X509Certificate,
+  issuerKey: x509.X509Certificate,
+): Promise<boolean> {
+  try {
+    return await cert.verify({ publicKey: issuerKey.publicKey, signatureOnly: true });
+  } catch {
+    return false;
+  }
+}
+
+/** The first certificate among `certs` that holds `first`'s key or was signed with it. */
+async function issuedByFirst(
+  first: x509.X509Certificate,
+  certs: x509.X509Certificate[],
+): Promise<x509.X509Certificate | null> {
+  for (const cert of certs) {
+    if (sameKey(cert, first) || (await signedWith(cert, first))) {
+      return cert;
+    }
+  }
+  return null;
+}
+
+/**
+ * Whether `second` may countersign after `first`: null when it may, else the reason it may not
+ * (in the order of FOUR_EYES_REFUSALS: the same key, issued by the first signer, the same
+ * person, not trusted as an authority).
+ */
+export async function judgeCountersigner(
+  input: CountersignerInput,
+): Promise<FourEyesVerdict | null> {
+  const { first, second } = input;
+  if (sameKey(first, second)) {
+    return {
+      reason: 'SAME_KEY',
+      detail: `${second.subject} holds the same public key as ${first.subject}`,
+    };
+  }
+  const byFirst = await issuedByFirst(first, [second, ...input.chain]);
+  if (byFirst) {
+    return {
+      reason: 'ISSUED_BY_FIRST_SIGNER',
+      detail: `${byFirst.subject} on the countersigner's chain was issued with the first signer's key`,
+    };
+  }
+  const person = samePerson(first, second, input.person);
+  if (person) {
+    return { reason: 'SAME_PERSON', detail: person };
+  }
+  const path = await validatePath({
+    signer: second,
+    pool: input.chain,
+    anchors: input.authority.anchors,
+    crls: input.authority.crls,
+    now: input.now,
+    claimed: input.claimed ?? null,
+  });
+  if (path.reason) {
+    return {
+      reason: 'NOT_TRUSTED_AS_AUTHORITY',
+      detail: `${path.reason}: ${path.detail ?? 'no path to an anchor trusted as an authority'}`,
+    };
+  }
+  // Trusted means known not to be revoked: a CA-issued countersigner needs a current CRL (the
+  // verifier would call the letter indeterminate without one), so it is refused before it signs.
+  const unknown = path.warnings.find((w) => w === 'REVOCATION_UNCHECKED' || w === 'CRL_STALE');
+  if (unknown) {
+    return {
+      reason: 'NOT_TRUSTED_AS_AUTHORITY',
+      detail: `${unknown}: whether the countersigner's certificate is revoked is not known here (import its CA's current CRL)`,
+    };
+  }
+  // The path may run through certificates the store holds: none of them may be the first signer's.
+  const onPath = await issuedByFirst(first, path.certificates.slice(1));
+  if (onPath) {
+    return {
+      reason: 'ISSUED_BY_FIRST_SIGNER',
+      detail: `${onPath.subject} on the countersigner's path holds or was issued with the first signer's key`,
+    };
+  }
+  return null;
+}
+
+/** One signature of a letter, by its certificates (nothing verified here). */
+export interface LetterSigner {
+  field: string;
+  /** SHA-256 of the signer's certificate. */
+  fingerprint: string;
+  certificate: x509.X509Certificate;
+  /** Every other certificate the signature carries. */
+  chain: x509.X509Certificate[];
+}
+
+/**
+ * The signers of a PDF's signatures, in the order of the revisions that made them, read the way
+ * the verifier reads them (the same cross-reference reading, the CMS signer by its sid). For
+ * judging four eyes on a letter the verifier has already found valid; nothing is verified here.
+ */
+export function letterSigners(pdf: Uint8Array): LetterSigner[] {
+  const signers: LetterSigner[] = [];
+  let file: PdfFile;
+  try {
+    file = PdfFile.parse(pdf);
+  } catch {
+    return signers;
+  }
+  const seen = new Set<string>();
+  for (const revision of file.revisions) {
+    let values;
+    try {
+      values = file.signatureValues(revision.number);
+    } catch {
+      continue;
+    }
+    for (const value of values) {
+      if (seen.has(value.field) || !value.contents) {
+        continue;
+      }
+      seen.add(value.field);
+      const read = cmsCertificates(value.contents);
+      const certificate = read ? readCertificate(read.signer) : null;
+      if (!read || !certificate) {
+        continue;
+      }
+      signers.push({
+        field: value.field,
+        fingerprint: fingerprintOf(read.signer),
+        certificate,
+        chain: read.certificates
+          .filter((der) => !der.equals(read.signer))
+          .flatMap((der) => readCertificate(der) ?? []),
+      });
+    }
+  }
+  return signers;
+}
+
+/**
+ * Four eyes on a letter: its first two signers judged as a countersignature is judged before it
+ * is made. Null when they are two people (the countersigner trusted as an authority); the
+ * reason otherwise. A letter with fewer than two signatures is NOT_TRUSTED_AS_AUTHORITY (there
+ * is no second person at all).
+ */
+export async function judgeLetter(
+  pdf: Uint8Array,
+  options: Omit<CountersignerInput, 'first' | 'second' | 'chain'>,
+): Promise<FourEyesVerdict | null> {
+  const [first, second] = letterSigners(pdf);
+  if (!first || !second) {
+    return { reason: 'NOT_TRUSTED_AS_AUTHORITY', detail: 'the letter has no second signature' };
+  }
+  return judgeCountersigner({
+    ...options,
+    first: first.certificate,
+    second: second.certificate,
+    chain: second.chain,
+  });
+}

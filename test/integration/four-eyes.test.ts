@@ -1,0 +1,390 @@
+/**
+ * Four eyes means two people, from the side that must be refused: a countersignature by the
+ * first signer's own key, by a second certificate for that key, by a certificate the first
+ * signer's key issued (an old self-signed CA:TRUE identity), by a certificate naming the same
+ * person, and by a certificate the vault does not trust as an authority — each refused with its
+ * reason and leaving the vault as it was. Then: a decision letter is valid only through an anchor
+ * trusted as an authority, and a letter that does not verify is never stored.
+ */
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServices, type VaultServices } from '../../electron/services';
+import { judgeLetter } from '../../electron/signing/four-eyes';
+import { DEFAULT_SAME_PERSON } from '../../shared/decisions';
+import { softwareSigner } from '../../electron/signing/identity';
+import { signPdf } from '../../electron/signing/sign';
+import { x509 } from '../../electron/signing/x509';
+import { Vault } from '../../electron/vault/vault';
+import { tempFolder } from '../helpers/context';
+import { toDecisionPending } from '../helpers/parties';
+import { letter, SLOTS } from '../helpers/pdf';
+import { crl, issue, type Party } from '../helpers/pki';
+import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
+
+let folder: ReturnType<typeof tempFolder>;
+let vault: Vault;
+let services: VaultServices;
+let orgCa: Party;
+let firstId: string;
+let n = 0;
+
+/** An organisation's PKCS#12 (made by openssl) imported as a signing identity. */
+async function importP12(party: Party, chain: Party[], label: string): Promise<string> {
+  const dir = folder.path;
+  const id = `p12-${++n}`;
+  writeFileSync(join(dir, `${id}.key.der`), party.key);
+  writeFileSync(join(dir, `${id}.crt`), party.pem);
+  writeFileSync(join(dir, `${id}.chain`), chain.map((c) => c.pem).join('') || party.pem);
+  execFileSync('openssl', [
+    ...['pkcs8', '-inform', 'DER', '-nocrypt', '-in', join(dir, `${id}.key.der`)],
+    ...['-out', join(dir, `${id}.key.pem`)],
+  ]);
+  execFileSync('openssl', [
+    ...['pkcs12', '-export', '-inkey', join(dir, `${id}.key.pem`), '-in', join(dir, `${id}.crt`)],
+    ...(chain.length ? ['-certfile', join(dir, `${id}.chain`)] : []),
+    ...['-out', join(dir, `${id}.p12`), '-passout', 'pass:p12-secret'],
+  ]);
+  return services.signing.importPkcs12(readFileSync(join(dir, `${id}.p12`)), 'p12-secret', label);
+}
+
+/** A Party for a vault identity's software key (to certify the same key again, or issue with it). */
+async function partyOf(identityId: string): Promise<Party> {
+  const row = vault.database.exec('SELECT key_der FROM signing_identities WHERE id = ?', [
+    identityId,
+  ])[0]!.values[0]![0] as Uint8Array;
+  const cert = services.signing.identityCertificate(identityId);
+  const rsa = (cert.publicKey.algorithm as { name: string }).name !== 'ECDSA';
+  const key = Buffer.from(row);
+  return {
+    cert,
+    key,
+    signingKey: await globalThis.crypto.subtle.importKey(
+      'pkcs8',
+      key,
+      rsa ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } : { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['sign'],
+    ),
+    algorithm: rsa ? 'rsa' : 'ec-p256',
+    pem: services.signing.certificatePem(identityId),
+    der: Buffer.from(cert.rawData),
+  };
+}
+
+let systemId: string;
+async function awaitingCase(signedBy: string): Promise<string> {
+  const caseId = await toDecisionPending(services, systemId);
+  const issued = await services.decisions.issueDecision(caseId, {
+    type: 'full_approval',
+    identityId: signedBy,
+    reason: 'The system meets the requirements.',
+  });
+  expect(issued.status).toBe('awaiting_countersignature');
+  return caseId;
+}
+
+function state(caseId: string) {
+  const count = (sql: string) => Number(vault.database.exec(sql)[0]?.values[0]?.[0] ?? 0);
+  return {
+    audit: count('SELECT count(*) FROM audit_log'),
+    blobs: readdirSync(join(vault.folder, 'blobs'), { recursive: true }).length,
+    decision: services.decisions.decision(caseId)?.status ?? null,
+    pdf: services.decisions.decision(caseId)?.pdfSha256 ?? null,
+  };
+}
+
+beforeAll(async () => {
+  folder = tempFolder('awb-four-eyes-');
+  ({ vault } = await Vault.create(join(folder.path, 'v'), PASSPHRASE, PROFILE, TEST_CONFIG));
+  services = createServices(() => vault);
+  await services.risks.setCriteria({
+    matrixId: 'nist-5x5',
+    ownerAcceptsUpTo: 'low',
+    accreditorAcceptsUpTo: 'high',
+    maxAcceptanceMonths: 24,
+  });
+  systemId = await services.register.createSystem({
+    ref: 'SYS-4EYES',
+    name: 'Missionsnet',
+    phase: 'operational',
+    mode: 'system_high',
+    levels: [{ domain: 'nato', level: 'SECRET' }],
+    userCount: 40,
+    minClearance: 'SECRET',
+  });
+  // The authority's own CA, trusted as an authority, with its current CRL.
+  orgCa = await issue({ name: 'CN=Authority CA, O=Authority, C=DK', ca: true });
+  await services.signing.trust(orgCa.pem, 'authority');
+  await services.signing.addCrl(Buffer.from((await crl(orgCa, [])).rawData));
+  firstId = await services.signing.createSelfSigned({
+    label: 'Anne',
+    commonName: 'Anne Accreditor',
+    organisation: 'Authority',
+  });
+});
+afterAll(async () => {
+  await vault.close({ discard: true });
+  folder.cleanup();
+});
+
+describe('a countersignature by one person is refused, each with its reason', () => {
+  interface Row {
+    name: string;
+    /** The countersigner's identity (and the case's first signer, when not Anne). */
+    make: () => Promise<{ countersigner: string; first?: string }>;
+    reason: 'SAME_KEY' | 'SAME_PERSON' | 'NOT_TRUSTED_AS_AUTHORITY' | 'ISSUED_BY_FIRST_SIGNER';
+  }
+  const rows: Row[] = [
+    {
+      name: 'the first signer again',
+      make: async () => ({ countersigner: firstId }),
+      reason: 'SAME_KEY',
+    },
+    {
+      name: "a second certificate for the first signer's key, from a CA trusted as an authority",
+      make: async () => {
+        const anne = await partyOf(firstId);
+        const again = await issue({
+          name: 'CN=Bo Second, O=Authority, C=DK',
+          issuer: orgCa,
+          keyOf: anne,
+        });
+        return { countersigner: await importP12(again, [orgCa], 'Bo (Anne’s key)') };
+      },
+      reason: 'SAME_KEY',
+    },
+    {
+      name: "a certificate an old self-signed CA:TRUE identity's key issued, even trusted as an authority",
+      make: async () => {
+        const legacy = await issue({
+          name: 'CN=Legacy Anne, O=Authority, C=DK',
+          ca: true,
+          usages:
+            x509.KeyUsageFlags.digitalSignature |
+            x509.KeyUsageFlags.nonRepudiation |
+            x509.KeyUsageFlags.keyCertSign,
+        });
+        const first = await importP12(legacy, [], 'Legacy Anne');
+        await services.signing.trust(legacy.pem, 'authority');
+        const made = await issue({
+          name: 'CN=Second Accreditor, O=Authority, C=DK',
+          issuer: legacy,
+        });
+        await services.signing.addCrl(Buffer.from((await crl(legacy, [])).rawData));
+        return { first, countersigner: await importP12(made, [legacy], 'Made by Anne') };
+      },
+      reason: 'ISSUED_BY_FIRST_SIGNER',
+    },
+    {
+      name: 'another key naming the same person (common name)',
+      make: async () => {
+        const twin = await issue({
+          name: 'CN=anne  accreditor, O=Other Unit, C=DK',
+          issuer: orgCa,
+        });
+        return { countersigner: await importP12(twin, [orgCa], 'Anne again') };
+      },
+      reason: 'SAME_PERSON',
+    },
+    {
+      name: 'a certificate from a CA trusted for documents only',
+      make: async () => {
+        const docsCa = await issue({ name: 'CN=Documents CA, O=Elsewhere, C=DK', ca: true });
+        await services.signing.trust(docsCa.pem, 'documents');
+        await services.signing.addCrl(Buffer.from((await crl(docsCa, [])).rawData));
+        const bo = await issue({ name: 'CN=Bo Documents, O=Elsewhere, C=DK', issuer: docsCa });
+        return { countersigner: await importP12(bo, [docsCa], 'Bo (documents)') };
+      },
+      reason: 'NOT_TRUSTED_AS_AUTHORITY',
+    },
+    {
+      name: 'a certificate from a CA trusted as a system owner',
+      make: async () => {
+        const ownerCa = await issue({ name: 'CN=Owner CA, O=Owner, C=DK', ca: true });
+        await services.signing.trust(ownerCa.pem, 'owner');
+        const bo = await issue({ name: 'CN=Bo Owner, O=Owner, C=DK', issuer: ownerCa });
+        return { countersigner: await importP12(bo, [ownerCa], 'Bo (owner)') };
+      },
+      reason: 'NOT_TRUSTED_AS_AUTHORITY',
+    },
+    {
+      name: 'a self-signed identity made here and never trusted as an authority',
+      make: async () => ({
+        countersigner: await services.signing.createSelfSigned({
+          label: 'Cy',
+          commonName: 'Cy Colleague',
+          organisation: 'Authority',
+          algorithm: 'ec-p256',
+        }),
+      }),
+      reason: 'NOT_TRUSTED_AS_AUTHORITY',
+    },
+  ];
+  for (const row of rows) {
+    it(row.name, async () => {
+      const { countersigner, first } = await row.make();
+      const caseId = await awaitingCase(first ?? firstId);
+      const before = state(caseId);
+      await expect(
+        services.decisions.countersign(caseId, { identityId: countersigner, reason: 'Four eyes.' }),
+      ).rejects.toMatchObject({
+        code: 'COUNTERSIGNATURE_REFUSED',
+        details: { reason: row.reason },
+      });
+      expect(state(caseId)).toEqual(before);
+      expect(services.cases.getCase(caseId).state).toBe('decision_pending');
+    });
+  }
+
+  it('a second person with a certificate from a CA trusted as an authority countersigns', async () => {
+    const bo = await issue({
+      name: 'CN=Bo Accreditor, O=Authority, C=DK',
+      issuer: orgCa,
+      algorithm: 'ec-p256',
+    });
+    const boId = await importP12(bo, [orgCa], 'Bo');
+    const caseId = await awaitingCase(firstId);
+    await services.decisions.countersign(caseId, { identityId: boId, reason: 'Four eyes.' });
+    expect(services.decisions.decision(caseId)?.status).toBe('issued');
+    expect(services.cases.getCase(caseId).state).toBe('decided');
+    // The letter stands for the decision here: Anne pinned (this vault's own), Bo by the CA.
+    const pdf = await services.decisions.decisionPdf(caseId);
+    expect(await services.signing.verifyLetter(pdf)).toMatchObject({ valid: true });
+  });
+});
+
+describe('four eyes on a letter received (as the exchange judges one)', () => {
+  /** The letter awaiting Anne's countersignature, countersigned in its reserved field by `by`. */
+  async function countersigned(caseId: string, by: Party, chain: Party[] = []): Promise<Buffer> {
+    return signPdf(
+      await services.decisions.decisionPdf(caseId),
+      softwareSigner(by.key, [by.der, ...chain.map((c) => c.der)]),
+      {
+        field: 'Signature2',
+        appearance: { title: 'Countersignature', lines: [] },
+        name: 'Countersigner',
+        reason: 'Four eyes',
+        location: 'Test',
+        signingTime: new Date(),
+      },
+    );
+  }
+  const judge = (pdf: Buffer) =>
+    judgeLetter(pdf, {
+      authority: services.signing.trustStore('authority'),
+      person: DEFAULT_SAME_PERSON,
+      now: new Date(),
+    });
+
+  it('the first signer countersigning their own letter is SAME_KEY', async () => {
+    const caseId = await awaitingCase(firstId);
+    expect((await judge(await countersigned(caseId, await partyOf(firstId))))?.reason).toBe(
+      'SAME_KEY',
+    );
+  });
+
+  it("a certificate the first signer's key issued is ISSUED_BY_FIRST_SIGNER", async () => {
+    const caseId = await awaitingCase(firstId);
+    const made = await issue({
+      name: 'CN=Made Up, O=Authority, C=DK',
+      issuer: await partyOf(firstId),
+    });
+    expect((await judge(await countersigned(caseId, made, [await partyOf(firstId)])))?.reason).toBe(
+      'ISSUED_BY_FIRST_SIGNER',
+    );
+  });
+
+  it('a stranger is NOT_TRUSTED_AS_AUTHORITY; a colleague of the authority passes', async () => {
+    const caseId = await awaitingCase(firstId);
+    const stranger = await issue({ name: 'CN=Stranger, O=Nowhere, C=DK' });
+    expect((await judge(await countersigned(caseId, stranger)))?.reason).toBe(
+      'NOT_TRUSTED_AS_AUTHORITY',
+    );
+    const colleague = await issue({ name: 'CN=Eva Colleague, O=Authority, C=DK', issuer: orgCa });
+    expect(await judge(await countersigned(caseId, colleague, [orgCa]))).toBeNull();
+    // One signature is no second person.
+    expect((await judge(await services.decisions.decisionPdf(caseId)))?.reason).toBe(
+      'NOT_TRUSTED_AS_AUTHORITY',
+    );
+  });
+});
+
+describe('trust by role', () => {
+  async function signedBy(rootRole: 'owner' | 'documents' | 'authority') {
+    const root = await issue({ name: `CN=${rootRole} Root, O=Elsewhere, C=DK`, ca: true });
+    const signer = await issue({ name: `CN=${rootRole} Signer, O=Elsewhere, C=DK`, issuer: root });
+    await services.signing.trust(root.pem, rootRole);
+    await services.signing.addCrl(Buffer.from((await crl(root, [])).rawData));
+    return signPdf(await letter(), softwareSigner(signer.key, [signer.der, root.der]), {
+      field: 'Signature1',
+      slot: SLOTS[0],
+      appearance: { title: 'Signer', lines: [] },
+      name: 'Signer',
+      reason: 'Test',
+      location: 'Test',
+      signingTime: new Date(),
+    });
+  }
+
+  it('a PDF trusted only through an anchor trusted as a system owner is valid for nothing', async () => {
+    const pdf = await signedBy('owner');
+    expect(await services.signing.verify(pdf)).toMatchObject({
+      valid: false,
+      reason: 'SIGNER_NOT_TRUSTED',
+    });
+    expect(await services.signing.verifyLetter(pdf)).toMatchObject({ valid: false });
+    expect(await services.signing.verifyAs(pdf, 'owner')).toMatchObject({ valid: true });
+  });
+
+  it('one trusted for documents is a valid document but not a letter for a decision', async () => {
+    const pdf = await signedBy('documents');
+    expect(await services.signing.verify(pdf)).toMatchObject({ valid: true });
+    expect(await services.signing.verifyLetter(pdf)).toMatchObject({
+      valid: false,
+      reason: 'SIGNER_NOT_TRUSTED',
+    });
+  });
+
+  it('one trusted as an authority is both', async () => {
+    const pdf = await signedBy('authority');
+    expect(await services.signing.verify(pdf)).toMatchObject({ valid: true });
+    expect(await services.signing.verifyLetter(pdf)).toMatchObject({ valid: true });
+  });
+});
+
+describe('nothing stored unverified', () => {
+  it('a letter that does not verify (its key is not its certificate’s) is refused, and nothing is kept', async () => {
+    const swapped = await services.signing.createSelfSigned({
+      label: 'Swapped',
+      commonName: 'Dan Swapped',
+      organisation: 'Authority',
+    });
+    // The key beside the certificate replaced, as a damaged or tampered vault might hold it.
+    const other = generateKeyPairSync('rsa', { modulusLength: 3072 }).privateKey.export({
+      type: 'pkcs8',
+      format: 'der',
+    });
+    vault.database.run('UPDATE signing_identities SET key_der = ? WHERE id = ?', [
+      new Uint8Array(other),
+      swapped,
+    ]);
+    const caseId = await toDecisionPending(services, systemId);
+    const before = state(caseId);
+    await expect(
+      services.decisions.issueDecision(caseId, {
+        type: 'full_approval',
+        identityId: swapped,
+        reason: 'The system meets the requirements.',
+      }),
+    ).rejects.toMatchObject({
+      code: 'SIGNATURE_INVALID',
+      details: { reason: 'SIGNATURE_INVALID' },
+    });
+    expect(state(caseId)).toEqual(before);
+    expect(services.decisions.decision(caseId)).toBeNull();
+    expect(services.cases.getCase(caseId).state).toBe('decision_pending');
+  });
+});
