@@ -64,6 +64,10 @@ test('two accreditors sign a four-eyes decision; the letter verifies, tampered a
   await signing.getByRole('button', { name: 'Opret selvsigneret identitet' }).click();
   await expect(signing.getByTestId('identity')).toHaveCount(2);
   await expect(signing.getByTestId('identity').nth(1)).toContainText('EC P-256');
+  // Four eyes means two people the vault trusts as the authority: Bo's certificate is raised to it.
+  const bo = signing.getByTestId('trusted').filter({ hasText: 'Bo Ærø' });
+  await bo.getByLabel('Betroet til at').selectOption('authority');
+  await expect(bo.getByLabel('Betroet til at')).toHaveValue('authority');
   await axeClean(page, 'settings');
 
   // The case: issue a full approval with a condition, signed.

@@ -160,7 +160,9 @@ async function keysOf(party: Party) {
   const algorithm = webAlgorithm(party.algorithm);
   return {
     pkcs8: party.key,
-    privateKey: await subtle.importKey('pkcs8', party.key, algorithm, true, ['sign']),
+    privateKey: await subtle.importKey('pkcs8', new Uint8Array(party.key), algorithm, true, [
+      'sign',
+    ]),
     publicKey: await subtle.importKey('spki', party.cert.publicKey.rawData, algorithm, true, [
       'verify',
     ]),
@@ -177,7 +179,13 @@ async function signingWith(
       ? { name: 'RSASSA-PKCS1-v1_5', hash }
       : { name: 'ECDSA', namedCurve: issuer.algorithm === 'ec-p384' ? 'P-384' : 'P-256' };
   return {
-    key: await globalThis.crypto.subtle.importKey('pkcs8', issuer.key, algorithm, true, ['sign']),
+    key: await globalThis.crypto.subtle.importKey(
+      'pkcs8',
+      new Uint8Array(issuer.key),
+      algorithm,
+      true,
+      ['sign'],
+    ),
     algorithm: issuer.algorithm === 'rsa' ? algorithm : { name: 'ECDSA', hash },
   };
 }
