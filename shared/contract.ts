@@ -6,7 +6,7 @@
  * Channels are named `area:verb`.
  */
 import { z } from 'zod';
-import { PACKAGE_KINDS, TRUST_ROLES } from './exchange';
+import { PACKAGE_KINDS, PREVIEW_TABLES, TRUST_ROLES } from './exchange';
 import { REF_PREFIX } from './references';
 import { DomainSchema, SchemeSchema } from './classification';
 import {
@@ -432,7 +432,14 @@ const Movement = z.object({
   inherent: z.tuple([Nullable, Nullable]),
   residual: z.tuple([z.string(), z.string()]),
 });
-const ACCEPTANCE_STATUSES = ['none', 'accepted', 'reaccept', 'expired'] as const;
+const ACCEPTANCE_STATUSES = [
+  'none',
+  'accepted',
+  'reaccept',
+  'expired',
+  'owner_not_valid',
+  'authority_not_valid',
+] as const;
 
 export const RiskRowSchema = z.object({
   id: z.string(),
@@ -630,12 +637,15 @@ const IdentityRow = z.object({
 
 const PackagePreview = z.object({
   kind: z.enum(['submission', 'decision']),
+  caseId: z.string(),
   caseRef: z.string(),
   caseExists: z.boolean(),
   sender: z.string(),
   signer: z.string(),
   sequence: z.number().int(),
   marking: z.string(),
+  /** The levels the signed marking stands for here: what the classification banner shows. */
+  levels: z.array(z.object({ domain: DomainSchema, level: z.string() })),
   encrypted: z.boolean(),
   changes: z.array(
     z.discriminatedUnion('what', [
@@ -651,6 +661,14 @@ const PackagePreview = z.object({
         n: z.number().int(),
       }),
       z.object({ what: z.literal('decision'), ref: z.string(), type: z.string() }),
+      z.object({
+        what: z.literal('row'),
+        table: z.enum(PREVIEW_TABLES),
+        ref: z.string(),
+        added: z.boolean(),
+        fields: z.array(z.object({ field: z.string(), from: Nullable, to: Nullable })),
+        valid: z.boolean().optional(),
+      }),
     ]),
   ),
 });
@@ -1139,6 +1157,8 @@ export const contract = {
             on: z.string(),
             expiresOn: z.string(),
             residualLevel: z.string(),
+            received: z.boolean(),
+            claimedBy: Nullable,
           }),
         ),
       })

@@ -653,6 +653,8 @@ export const da: Messages = {
   'acceptance.accepted': 'Accepteret',
   'acceptance.reaccept': 'Ændret — skal accepteres igen',
   'acceptance.expired': 'Accepten er udløbet',
+  'acceptance.owner_not_valid': 'Ejerens accept, ikke gyldig her',
+  'acceptance.authority_not_valid': 'Myndighedens accept, ikke gyldig her',
   'authority.owner': 'Risikoejeren må acceptere',
   'authority.accreditor': 'Kun en akkreditør må acceptere',
   'authority.none': 'Over alle grænser: håndtér yderligere',
@@ -756,7 +758,7 @@ export const da: Messages = {
   'verify.reason.SIGNATURE_INVALID': 'signaturen passer ikke til underskriverens certifikat',
   'verify.reason.WEAK_ALGORITHM': 'signaturen bruger en algoritme, der ikke accepteres',
   'verify.reason.MODIFIED_AFTER_SIGNING':
-    'der er tilføjet andet end en yderligere signatur til filen efter signeringen',
+    'filen er ændret efter signeringen ud over en medunderskrift, som arbejdsbænken skriver den',
   'verify.reason.SIGNER_NOT_TRUSTED':
     'underskriveren fører ikke til et certifikat, som denne boks stoler på (eller der er ikke angivet betroede certifikater)',
   'verify.reason.CHAIN_INCOMPLETE':
@@ -772,6 +774,43 @@ export const da: Messages = {
     'et certifikat har en kritisk udvidelse, som denne verifikation ikke forstår',
   'verify.reason.CHAIN_TOO_COMPLEX':
     'certifikaterne i signaturen danner et virvar, der er for stort at søge en sti i (tegn på en konstrueret signatur)',
+  'verify.reason.DUPLICATE_OBJECT':
+    'et objekt er defineret to gange i samme version af filen, så to læsere kan vise forskellige ting',
+  'verify.reason.XREF_INVALID':
+    'filens krydsreference er ugyldig (ukendt indgangstype, skæve feltbredder eller sektioner i forkert orden), så læsere genopbygger den hver på sin måde',
+  'verify.reason.AMBIGUOUS_STRUCTURE':
+    'filen kan læses på mere end én måde (fx en reference skrevet med et decimaltal eller en strøm, hvis længde ikke passer)',
+  'verify.reason.UNEXPECTED_OBJECT':
+    'en senere version skriver objekter, som en medunderskrift ikke skriver',
+  'verify.reason.SHARED_SIGNATURE_VALUE':
+    'to signaturfelter viser den samme signatur: den ene er en signaturblok, ingen har underskrevet',
+  'verify.reason.REVOCATION_UNKNOWN':
+    'ingen CRL dækker et certifikat på underskriverens sti, så det vides ikke, om det er tilbagekaldt: importér den udstedende myndigheds CRL',
+  'verify.reason.REVOCATION_STALE':
+    'CRL’en for et certifikat på underskriverens sti er forældet (næste opdatering er passeret): importér en nyere',
+  'verify.status.invalid': 'ugyldig',
+  'verify.status.indeterminate': 'ubestemt',
+  'verify.status.awaiting_countersignature': 'afventer medunderskrift',
+  'verify.awaiting':
+    'Afventer medunderskrift: {count} signatur(er) er gyldige, men feltet {fields} er endnu ikke underskrevet. Brevet gælder ikke som afgørelse, før det er.',
+  'verify.indeterminate': 'Ubestemt: {reason}.',
+  'verify.unsigned': 'Ikke underskrevet endnu',
+  'verify.indication': 'Resultat (ETSI EN 319 102-1)',
+  'verify.indication.TOTAL_PASSED': 'TOTAL-PASSED (gyldig)',
+  'verify.indication.TOTAL_FAILED': 'TOTAL-FAILED (ugyldig)',
+  'verify.indication.INDETERMINATE': 'INDETERMINATE (ubestemt)',
+  'verify.sub.FORMAT_FAILURE': 'formatfejl',
+  'verify.sub.HASH_FAILURE': 'det underskrevne stemmer ikke med filen',
+  'verify.sub.SIG_CRYPTO_FAILURE': 'signaturværdien kan ikke verificeres',
+  'verify.sub.REVOKED': 'certifikatet er tilbagekaldt',
+  'verify.sub.NO_CERTIFICATE_CHAIN_FOUND': 'ingen kæde til et betroet certifikat',
+  'verify.sub.CERTIFICATE_CHAIN_GENERAL_FAILURE': 'certifikatkæden kan ikke bygges',
+  'verify.sub.CHAIN_CONSTRAINTS_FAILURE': 'et certifikat i kæden opfylder ikke kravene',
+  'verify.sub.CRYPTO_CONSTRAINTS_FAILURE_NO_POE': 'en algoritme eller nøgle er for svag',
+  'verify.sub.OUT_OF_BOUNDS_NO_POE': 'et certifikat er uden for sin gyldighedsperiode',
+  'verify.sub.NOT_YET_VALID': 'et certifikat er endnu ikke gyldigt',
+  'verify.sub.TRY_LATER': 'tilbagekaldelsesstatus kendes ikke (ny CRL nødvendig)',
+  'verify.sub.SIGNED_DATA_NOT_FOUND': 'intet underskrevet',
   'verify.warning.CRL_STALE':
     'en anvendt CRL er forældet (næste opdatering er passeret): importér en nyere',
   'verify.warning.REVOCATION_UNCHECKED':
@@ -781,7 +820,7 @@ export const da: Messages = {
   'verify.signedAt': 'Tidspunkt angivet af underskriveren',
   'verify.revision': 'Signeret version',
   'verify.revisionOf': 'version {n} af {of}',
-  'verify.laterRevisions': 'senere versioner tilføjer kun signaturer',
+  'verify.laterRevisions': 'de senere versioner er medunderskrifter',
   'verify.level': 'Signaturniveau',
   'verify.path': 'Sti til det betroede certifikat',
   'verify.warnings': 'Advarsler',
@@ -946,6 +985,17 @@ export const da: Messages = {
   'package.reason.UNKNOWN_CASE': 'sagen findes ikke i denne boks',
   'package.reason.FOUR_EYES_NOT_MET':
     'afgørelsen kræver to akkreditører, og brevet er ikke underskrevet af to forskellige personer, der er betroet som myndigheden',
+  'package.reason.PREVIOUS_MISSING':
+    'den er en senere pakke i sagen, men nævner ikke den pakke, den svarer på',
+  'package.reason.MARKING_BELOW_SYSTEM':
+    'dens signerede mærkning er lavere end den klassifikation, boksen kender for systemet',
+  'package.reason.NOT_SENDERS_ROW': 'den ændrer en post her, som afsenderen ikke har oprettet',
+  'package.reason.OUTSIDE_CASE':
+    'den indeholder en post fra en anden sag eller et andet system end sit eget',
+  'package.reason.ACCEPTANCE_NOT_SENDERS':
+    'den påstår en risikoaccept i en rolle, som underskriveren ikke er betroet i',
+  'package.reason.STEP_NOT_SENDERS':
+    'den tager et skridt i sagen, som det er den anden parts at tage',
   'export.reason.WRONG_ROLE': 'denne boks sender ikke denne slags pakke',
   'export.reason.NOT_SENT_NOW': 'sagen er ikke på et trin, hvor denne pakke sendes',
   'export.reason.NOT_RECEIVED': 'sagen kom ikke fra en systemejer, så der er ingen at svare',
@@ -1153,6 +1203,7 @@ export const da: Messages = {
   'audit.finding.create': 'Fund tilføjet',
   'audit.finding.status': 'Fundets status ændret',
   'audit.identity.add': 'Signeringsidentitet tilføjet',
+  'audit.identity.keyExported': 'Krypteringsnøgle eksporteret fra boksen',
   'audit.interconnection.create': 'Sammenkobling tilføjet',
   'audit.interconnection.update': 'Sammenkobling rettet',
   'audit.interconnection.retire': 'Sammenkobling udfaset',
@@ -1201,7 +1252,41 @@ export const da: Messages = {
   'audit.vault.rekey': 'Boksen omkrypteret',
   'audit.vault.rekeyCleanup': 'Gamle generationer fjernet efter omkryptering',
   'audit.vault.restoreGeneration': 'Tidligere generation gendannet',
+  'audit.vault.kdfUpgrade': 'Adgangsfrasens nøgleafledning styrket til programmets parametre',
+  // Boksens revisionsspor: skrivebeskyttet mens det er brudt, signeret forklaring, tilbagerulning, omkryptering.
+  'audit.vault.breakExplained':
+    'Brud på revisionssporet forklaret (signeret); sporet forankret igen',
+  'audit.vault.format_migrated': 'Boksfilen overført til det format, der forankrer revisionssporet',
+  'error.VAULT_READ_ONLY': 'Boksen er skrivebeskyttet: intet blev ændret eller gemt.',
+  'readOnly.reason.AUDIT_CHAIN_BROKEN':
+    'dens revisionsspor er brudt ved post {row}; en akkreditør skal registrere en signeret forklaring på bruddet, før noget kan ændres',
+  'error.ROLLBACK_SUSPECTED':
+    'En gemt generation af boksen har revisionsposter, som boksfilen ikke har: boksfilen kan være erstattet af en ældre kopi.',
+  'error.REKEY_PENDING':
+    'Et skift af adgangsfrase eller gendannelsesnøgle blev afbrudt. Lås boksen op for at gøre det færdigt, før en generation gendannes.',
+  'error.NO_AUDIT_BREAK': 'Revisionssporet er intakt: der er intet brud at forklare.',
+  'audit.readOnly':
+    'Skrivebeskyttet: revisionssporet er brudt ved post {row} ({kind}): forventet {expected}, fundet {found}. Intet kan ændres, før en akkreditør registrerer en signeret forklaring.',
+  'audit.breakKind.link': 'et led til posten før',
+  'audit.breakKind.content': 'postens indhold',
+  'audit.breakKind.sequence': 'nummereringen',
+  'audit.breakKind.anchor': 'den afslutning, boksfilen forankrer',
+  'audit.breakKind.signature': 'en forklarings signatur',
+  'audit.explain.title': 'Registrér en signeret forklaring',
+  'audit.explain.text': 'Hvad skete der (signeres og gemmes i revisionssporet)',
+  'audit.explain.identity': 'Signeringsidentitet',
+  'audit.explain.pin': 'PIN-kode (kun for chipkort eller token)',
+  'audit.explain.submit': 'Signér og registrér',
+  'audit.explain.noIdentity':
+    'Boksen har ingen gyldig signeringsidentitet: tilføj en under Signering først.',
+  'rollback.warning':
+    'Generation {generation} af boksen har {rows} revisionsposter, som boksfilen (med {mainRows}) ikke når: boksfilen kan være rullet tilbage til en ældre kopi. Meld det til din sikkerhedsansvarlige.',
+  'rekey.finished':
+    'Et afbrudt skift af adgangsfrase eller gendannelsesnøgle blev gjort færdigt ved denne oplåsning: kun den nye adgangsfrase og den nye gendannelsesnøgle åbner boksen nu.',
+  'rekey.undone':
+    'Et afbrudt skift af adgangsfrase eller gendannelsesnøgle kunne ikke gøres færdigt og blev rullet tilbage ({code}): den hidtidige adgangsfrase og gendannelsesnøgle gælder stadig.',
   'auditField.ref': 'Reference',
+  'auditField.rows': 'Poster tilføjet eller ændret',
   'auditField.name': 'Navn',
   'auditField.purpose': 'Formål',
   'auditField.ownerOrgId': 'Ejer',
@@ -1255,7 +1340,6 @@ export const da: Messages = {
   'auditField.markingLevel': 'Klassifikation',
   'auditField.markingDomain': 'Klassifikationsdomæne',
   'auditField.status': 'Status',
-  'audit.vault.kdfUpgrade': 'Adgangsfrasens nøgleafledning styrket til programmets parametre',
   'auditField.notes': 'Noter',
   'auditField.systemIds': 'Systemer',
   'auditField.organisationId': 'Organisation',
@@ -1292,6 +1376,10 @@ export const da: Messages = {
   'auditField.sha256': 'SHA-256',
   'auditField.fingerprint': 'Fingeraftryk',
   'auditField.subject': 'Emne',
+  'auditField.kdf': 'Nøgleafledning (Argon2id)',
+  'auditField.memoryKiB': 'hukommelse KiB',
+  'auditField.iterations': 'gennemløb',
+  'auditField.parallelism': 'baner',
   'audit.unknown': 'Ændring registreret',
   'audit.otherField': 'Anden oplysning',
   'audit.unnamed': '(en post, der ikke længere er navngivet her)',
@@ -1336,6 +1424,15 @@ export const da: Messages = {
     'Uden denne spærreliste meldes certifikater, den har spærret, ikke længere som spærrede.',
   'risk.criteria.impact':
     'Skift af matrix omregner alle {risks} risici til den, og hver af de {accepted} accepterede risici skal accepteres igen.',
+  'preview.row.added': '{table} {ref}: tilføjes — {fields}',
+  'preview.row.changed': '{table} {ref}: ændres — {fields}',
+  'preview.row.notValidHere': 'ikke gyldig her efter boksens kriterier',
+  'preview.table.answer': 'svar',
+  'preview.table.verdict': 'vurdering',
+  'preview.table.evidence': 'dokumentation',
+  'preview.table.risk': 'risiko',
+  'preview.table.acceptance': 'accept af risiko',
+  'preview.table.finding': 'fund',
   'preview.systemAdded': 'system {ref}: tilføjes',
   'preview.systemKept': 'system {ref}: findes allerede',
   'preview.caseAdded': 'sag {ref}: tilføjes som "{state}"',
@@ -1346,10 +1443,6 @@ export const da: Messages = {
   'preview.findings': '{n} fund og vilkår',
   'preview.verdicts': '{n} vurderinger',
   'preview.decision': 'afgørelse {ref} ({type})',
-  'auditField.kdf': 'Nøgleafledning (Argon2id)',
-  'auditField.memoryKiB': 'hukommelse KiB',
-  'auditField.iterations': 'gennemløb',
-  'auditField.parallelism': 'baner',
   'evidenceType.ssrs': 'Systemspecifikke sikkerhedskrav (SSRS)',
   'evidenceType.sisrs': 'Sikkerhedskrav til sammenkobling (SISRS)',
   'evidenceType.secops_user': 'Sikkerhedsinstruks for brugere',

@@ -658,6 +658,8 @@ export const en = {
   'acceptance.accepted': 'Accepted',
   'acceptance.reaccept': 'Changed — re-acceptance needed',
   'acceptance.expired': 'Acceptance expired',
+  'acceptance.owner_not_valid': 'Owner’s acceptance, not valid here',
+  'acceptance.authority_not_valid': 'Authority’s acceptance, not valid here',
   'authority.owner': 'The risk owner may accept',
   'authority.accreditor': 'Only an accreditor may accept',
   'authority.none': 'Above every limit: treat further',
@@ -761,7 +763,7 @@ export const en = {
   'verify.reason.SIGNATURE_INVALID': 'the signature does not match the signer’s certificate',
   'verify.reason.WEAK_ALGORITHM': 'the signature uses an algorithm that is not accepted',
   'verify.reason.MODIFIED_AFTER_SIGNING':
-    'something other than a further signature was added to the file after it was signed',
+    'the file was changed after it was signed beyond a countersignature as the workbench writes it',
   'verify.reason.SIGNER_NOT_TRUSTED':
     'the signer does not lead to a certificate this vault trusts (or no trusted certificates were given)',
   'verify.reason.CHAIN_INCOMPLETE':
@@ -776,6 +778,44 @@ export const en = {
     'a certificate carries a critical extension this verifier does not understand',
   'verify.reason.CHAIN_TOO_COMPLEX':
     'the certificates carried with the signature form a tangle too large to search for a path (a sign of a crafted signature)',
+  'verify.reason.DUPLICATE_OBJECT':
+    'an object is defined twice in one revision of the file, so two readers can show different things',
+  'verify.reason.XREF_INVALID':
+    'the file’s cross-reference is invalid (an unknown entry type, odd field widths or sections out of order), so readers rebuild it each their own way',
+  'verify.reason.AMBIGUOUS_STRUCTURE':
+    'the file can be read more than one way (e.g. a reference written with a decimal number, or a stream whose length does not fit)',
+  'verify.reason.UNEXPECTED_OBJECT':
+    'a later revision writes objects a countersignature does not write',
+  'verify.reason.SHARED_SIGNATURE_VALUE':
+    'two signature fields show the same signature: one is a signature block nobody signed',
+  'verify.reason.REVOCATION_UNKNOWN':
+    'no CRL covers a certificate on the signer’s path, so whether it is revoked is not known: import the issuing authority’s CRL',
+  'verify.reason.REVOCATION_STALE':
+    'the CRL for a certificate on the signer’s path is past its next update: import a newer one',
+  'verify.status.invalid': 'invalid',
+  'verify.status.indeterminate': 'indeterminate',
+  'verify.status.awaiting_countersignature': 'awaiting countersignature',
+  'verify.awaiting':
+    'Awaiting countersignature: {count} signature(s) are valid, but the field {fields} is not signed yet. The letter does not stand as a decision until it is.',
+  'verify.indeterminate': 'Indeterminate: {reason}.',
+  'verify.unsigned': 'Not signed yet',
+  'verify.indication': 'Verdict (ETSI EN 319 102-1)',
+  'verify.indication.TOTAL_PASSED': 'TOTAL-PASSED (valid)',
+  'verify.indication.TOTAL_FAILED': 'TOTAL-FAILED (invalid)',
+  'verify.indication.INDETERMINATE': 'INDETERMINATE',
+  'verify.sub.FORMAT_FAILURE': 'format failure',
+  'verify.sub.HASH_FAILURE': 'what was signed does not match the file',
+  'verify.sub.SIG_CRYPTO_FAILURE': 'the signature value does not verify',
+  'verify.sub.REVOKED': 'the certificate is revoked',
+  'verify.sub.NO_CERTIFICATE_CHAIN_FOUND': 'no chain to a trusted certificate',
+  'verify.sub.CERTIFICATE_CHAIN_GENERAL_FAILURE': 'the certificate chain cannot be built',
+  'verify.sub.CHAIN_CONSTRAINTS_FAILURE':
+    'a certificate on the chain does not meet the constraints',
+  'verify.sub.CRYPTO_CONSTRAINTS_FAILURE_NO_POE': 'an algorithm or key is too weak',
+  'verify.sub.OUT_OF_BOUNDS_NO_POE': 'a certificate is outside its validity period',
+  'verify.sub.NOT_YET_VALID': 'a certificate is not valid yet',
+  'verify.sub.TRY_LATER': 'revocation status unknown (a current CRL is needed)',
+  'verify.sub.SIGNED_DATA_NOT_FOUND': 'nothing signed',
   'verify.warning.CRL_STALE':
     'a CRL used for the check is past its next update: import a newer one',
   'verify.warning.REVOCATION_UNCHECKED':
@@ -785,7 +825,7 @@ export const en = {
   'verify.signedAt': 'Time claimed by the signer',
   'verify.revision': 'Revision signed',
   'verify.revisionOf': 'revision {n} of {of}',
-  'verify.laterRevisions': 'later revisions only add signatures',
+  'verify.laterRevisions': 'the later revisions are countersignatures',
   'verify.level': 'Signature level',
   'verify.path': 'Path to the trusted certificate',
   'verify.warnings': 'Warnings',
@@ -950,6 +990,15 @@ export const en = {
   'package.reason.UNKNOWN_CASE': 'the case is not in this vault',
   'package.reason.FOUR_EYES_NOT_MET':
     'the decision needs two accreditors, and its letter is not signed by two different people trusted as the authority',
+  'package.reason.PREVIOUS_MISSING':
+    'it is a later package of the case but names no package it answers',
+  'package.reason.MARKING_BELOW_SYSTEM':
+    'its signed marking is below the classification this vault knows for the system',
+  'package.reason.NOT_SENDERS_ROW': 'it changes a record here that its sender did not make',
+  'package.reason.OUTSIDE_CASE': 'it holds a record of another case or system than its own',
+  'package.reason.ACCEPTANCE_NOT_SENDERS':
+    'it claims a risk acceptance in a role its signer is not trusted in',
+  'package.reason.STEP_NOT_SENDERS': 'it takes a step in the case that is the other side’s to take',
   'export.reason.WRONG_ROLE': 'this vault does not send this kind of package',
   'export.reason.NOT_SENT_NOW': 'the case is not at a step where this package is sent',
   'export.reason.NOT_RECEIVED':
@@ -1159,6 +1208,7 @@ export const en = {
   'audit.finding.create': 'Finding added',
   'audit.finding.status': 'Finding status changed',
   'audit.identity.add': 'Signing identity added',
+  'audit.identity.keyExported': 'Encryption key exported from the vault',
   'audit.interconnection.create': 'Interconnection added',
   'audit.interconnection.update': 'Interconnection corrected',
   'audit.interconnection.retire': 'Interconnection retired',
@@ -1207,7 +1257,40 @@ export const en = {
   'audit.vault.rekey': 'Vault re-keyed',
   'audit.vault.rekeyCleanup': 'Old generations removed after re-keying',
   'audit.vault.restoreGeneration': 'Earlier generation restored',
+  'audit.vault.kdfUpgrade': 'Passphrase key derivation strengthened to the shipped parameters',
+  // The vault's trail: read-only while broken, a signed explanation, rollback, re-key journal.
+  'audit.vault.breakExplained': 'Break of the audit trail explained (signed); trail anchored again',
+  'audit.vault.format_migrated': 'Vault file migrated to the format that anchors the audit trail',
+  'error.VAULT_READ_ONLY': 'The vault is read-only: nothing was changed or saved.',
+  'readOnly.reason.AUDIT_CHAIN_BROKEN':
+    'its audit trail is broken at entry {row}; an accreditor must record a signed explanation of the break before anything can be changed',
+  'error.ROLLBACK_SUSPECTED':
+    'A kept generation of the vault holds audit entries the vault file does not: the vault file may have been replaced by an older copy.',
+  'error.REKEY_PENDING':
+    'A change of passphrase or recovery key was interrupted. Unlock the vault to finish it before restoring a generation.',
+  'error.NO_AUDIT_BREAK': 'The audit trail is intact: there is no break to explain.',
+  'audit.readOnly':
+    'Read-only: the audit trail is broken at entry {row} ({kind}): expected {expected}, found {found}. Nothing can be changed until an accreditor records a signed explanation.',
+  'audit.breakKind.link': 'a link to the entry before',
+  'audit.breakKind.content': 'the entry’s content',
+  'audit.breakKind.sequence': 'the numbering',
+  'audit.breakKind.anchor': 'the end the vault file anchors',
+  'audit.breakKind.signature': 'an explanation’s signature',
+  'audit.explain.title': 'Record a signed explanation',
+  'audit.explain.text': 'What happened (signed, and kept in the audit trail)',
+  'audit.explain.identity': 'Signing identity',
+  'audit.explain.pin': 'PIN (only for a smart card or token)',
+  'audit.explain.submit': 'Sign and record',
+  'audit.explain.noIdentity':
+    'This vault has no valid signing identity: add one under Signing first.',
+  'rollback.warning':
+    'Generation {generation} of the vault holds {rows} audit entries the vault file (with {mainRows}) does not reach: the vault file may have been rolled back to an older copy. Report this to your security officer.',
+  'rekey.finished':
+    'An interrupted change of passphrase or recovery key was finished at this unlock: only the new passphrase and the new recovery key open the vault now.',
+  'rekey.undone':
+    'An interrupted change of passphrase or recovery key could not be finished and was undone ({code}): the previous passphrase and recovery key still apply.',
   'auditField.ref': 'Reference',
+  'auditField.rows': 'Records added or changed',
   'auditField.name': 'Name',
   'auditField.purpose': 'Purpose',
   'auditField.ownerOrgId': 'Owner',
@@ -1261,7 +1344,6 @@ export const en = {
   'auditField.markingLevel': 'Marking',
   'auditField.markingDomain': 'Marking domain',
   'auditField.status': 'Status',
-  'audit.vault.kdfUpgrade': 'Passphrase key derivation strengthened to the shipped parameters',
   'auditField.notes': 'Notes',
   'auditField.systemIds': 'Systems',
   'auditField.organisationId': 'Organisation',
@@ -1298,6 +1380,10 @@ export const en = {
   'auditField.sha256': 'SHA-256',
   'auditField.fingerprint': 'Fingerprint',
   'auditField.subject': 'Subject',
+  'auditField.kdf': 'Key derivation (Argon2id)',
+  'auditField.memoryKiB': 'memory KiB',
+  'auditField.iterations': 'passes',
+  'auditField.parallelism': 'lanes',
   'audit.unknown': 'Change recorded',
   'audit.otherField': 'Other detail',
   'audit.unnamed': '(an entry no longer named here)',
@@ -1351,11 +1437,16 @@ export const en = {
   'preview.findings': '{n} findings and conditions',
   'preview.verdicts': '{n} verdicts',
   'preview.decision': 'decision {ref} ({type})',
+  'preview.row.added': '{table} {ref}: added — {fields}',
+  'preview.row.changed': '{table} {ref}: changed — {fields}',
+  'preview.row.notValidHere': 'not valid here under this vault’s criteria',
+  'preview.table.answer': 'answer',
+  'preview.table.verdict': 'verdict',
+  'preview.table.evidence': 'evidence',
+  'preview.table.risk': 'risk',
+  'preview.table.acceptance': 'acceptance of risk',
+  'preview.table.finding': 'finding',
   'evidenceType.ssrs': 'System-specific security requirements (SSRS)',
-  'auditField.kdf': 'Key derivation (Argon2id)',
-  'auditField.memoryKiB': 'memory KiB',
-  'auditField.iterations': 'passes',
-  'auditField.parallelism': 'lanes',
   'evidenceType.sisrs': 'Interconnection security requirements (SISRS)',
   'evidenceType.secops_user': 'Security operating procedures for users',
   'evidenceType.secops_admin': 'Security operating procedures for administrators',

@@ -13,6 +13,7 @@ import {
   stream,
 } from '../helpers/pdf';
 import { issue } from '../helpers/pki';
+import { withoutLastRevision } from '../helpers/forge';
 import { Vault } from '../../electron/vault/vault';
 import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
 import { axeClean, expect, test, unlock } from './fixtures';
@@ -139,10 +140,19 @@ test('two accreditors sign a four-eyes decision; the letter verifies, tampered a
   await expect(verdict).toContainText('Ikke gyldig: filen er ændret efter signeringen.');
   await page.getByTestId('verify-file').setInputFiles(edited);
   await expect(verdict).toContainText(
-    'Ikke gyldig: der er tilføjet andet end en yderligere signatur til filen efter signeringen.',
+    'Ikke gyldig: filen er ændret efter signeringen ud over en medunderskrift, som arbejdsbænken skriver den.',
   );
+  await expect(verdict.getByTestId('verification-verdict')).toContainText('TOTAL-FAILED');
+  // The letter as it stood before its countersignature: each signature valid, a field empty.
+  const awaiting = join(dataFolder, 'awaiting.pdf');
+  writeFileSync(awaiting, withoutLastRevision(real));
+  await page.getByTestId('verify-file').setInputFiles(awaiting);
+  await expect(verdict).toHaveAttribute('data-status', 'awaiting_countersignature');
+  await expect(verdict).toContainText('Afventer medunderskrift: 1 signatur(er) er gyldige');
+  await expect(verdict.getByTestId('unsigned-field')).toContainText('Signature2');
   await page.getByTestId('verify-file').setInputFiles(attached);
   await expect(verdict).toHaveAttribute('data-valid', 'false');
+  await expect(verdict).toHaveAttribute('data-status', 'indeterminate');
   await expect(verdict).toContainText('underskriveren fører ikke til et certifikat');
   await axeClean(page, 'exchange');
 });

@@ -228,7 +228,6 @@ async function pdfjsReading(pdf: Buffer): Promise<string> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const task = pdfjs.getDocument({
     data: new Uint8Array(pdf),
-    isEvalSupported: false,
     disableFontFace: true,
     verbosity: 0,
   });

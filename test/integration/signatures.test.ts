@@ -447,7 +447,8 @@ describe('what the verifier reports', () => {
     });
     // A second /Type key in the signature dictionary (two parsers would disagree on it).
     const doubled = Buffer.from(
-      text.replace('/Type /Sig /Filter', '/Type /Sig /Type   /Sig'),
+      // Same length, so every offset stays right: only the repeated key differs.
+      text.replace('/Type /Sig /Filter /Adobe.PPKLite', `/Type /Sig /Type /Sig${' '.repeat(12)}`),
       'latin1',
     );
     expect((await verifyPdf(doubled, trust)).reason).toBe('AMBIGUOUS_STRUCTURE');

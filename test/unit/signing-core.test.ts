@@ -136,7 +136,7 @@ function withXrefStream(
       ...bytes(f2!, w1),
       ...bytes(f3!, w2),
     ]);
-  let data = Buffer.from(rows.flat());
+  let data: Buffer = Buffer.from(rows.flat());
   let parms = '';
   if (options.predictor) {
     data = predict(rows, options.rowFilter ?? 2);

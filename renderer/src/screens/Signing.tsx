@@ -61,14 +61,24 @@ export function VerificationResult({ result }: { result: Verification }) {
       role="status"
       data-testid="verification"
       data-valid={result.valid ? 'true' : 'false'}
+      data-status={result.status}
     >
       <strong>
-        {result.valid
+        {result.status === 'valid'
           ? t('verify.valid', { count: result.signatures.length })
-          : t('verify.invalid', {
-              reason: t(`verify.reason.${result.reason ?? 'MALFORMED_SIGNATURE'}`),
-            })}
+          : result.status === 'awaiting_countersignature'
+            ? t('verify.awaiting', {
+                count: result.signatures.length,
+                fields: result.unsignedFields.join(', '),
+              })
+            : t(result.status === 'indeterminate' ? 'verify.indeterminate' : 'verify.invalid', {
+                reason: t(`verify.reason.${result.reason ?? 'MALFORMED_SIGNATURE'}`),
+              })}
       </strong>
+      <p className="verification__verdict" data-testid="verification-verdict">
+        {t('verify.indication')}: {t(`verify.indication.${result.indication}`)}
+        {result.subIndication ? ` — ${t(`verify.sub.${result.subIndication}`)}` : ''}
+      </p>
       {result.signatures.map((sig, i) => (
         <section
           key={`${sig.field}-${i}`}
@@ -81,7 +91,7 @@ export function VerificationResult({ result }: { result: Verification }) {
             {t('verify.signature', { n: i + 1 })}: {sig.field || '—'} —{' '}
             {sig.status === 'valid'
               ? t('verify.status.valid')
-              : t(`verify.reason.${sig.reason ?? 'MALFORMED_SIGNATURE'}`)}
+              : `${t(`verify.status.${sig.status}`)}: ${t(`verify.reason.${sig.reason ?? 'MALFORMED_SIGNATURE'}`)}`}
           </h4>
           <dl className="facts">
             {sig.signer ? (
@@ -143,6 +153,18 @@ export function VerificationResult({ result }: { result: Verification }) {
               </div>
             ) : null}
           </dl>
+        </section>
+      ))}
+      {result.unsignedFields.map((field) => (
+        <section
+          key={`unsigned-${field}`}
+          className="verification__signature"
+          data-testid="unsigned-field"
+          data-status="unsigned"
+        >
+          <h4>
+            {field} — {t('verify.unsigned')}
+          </h4>
         </section>
       ))}
     </div>
