@@ -132,6 +132,30 @@ export class ClassificationScheme {
     const labels = [...new Set(domains.map((d) => top.labels[d]))];
     return { code: top.code, text: labels.join(' / '), ...top.banner };
   }
+
+  /**
+   * The (domain, level) items a marking text stands for: the inverse of highestMarking ("HEMMELIGT
+   * / NATO SECRET" → the national and NATO labels of one level). Empty when any part of the text
+   * is no label of this scheme, or the parts are of different levels: a marking this scheme does
+   * not know.
+   */
+  levelsOfMarking(text: string): { domain: InfoDomain; level: string }[] {
+    const items: { domain: InfoDomain; level: string }[] = [];
+    const ranks = new Set<number>();
+    for (const label of text.split(' / ').map((l) => l.trim())) {
+      const found = this.levels.flatMap((level) =>
+        DOMAINS.filter((d) => level.labels[d] === label).map((domain) => ({ domain, level })),
+      );
+      if (!found.length) {
+        return [];
+      }
+      for (const f of found) {
+        ranks.add(f.level.rank);
+        items.push({ domain: f.domain, level: f.level.code });
+      }
+    }
+    return ranks.size === 1 ? items : [];
+  }
 }
 
 /** Parses an untrusted scheme; the issues name the exact paths that are wrong. */

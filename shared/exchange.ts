@@ -46,6 +46,18 @@ export const PACKAGE_REASONS = [
   'UNKNOWN_CASE',
   /** A decision that needs four eyes whose letter is not signed by two people trusted as the authority. */
   'FOUR_EYES_NOT_MET',
+  /** A later package (after the first of its case) that names no previous package. */
+  'PREVIOUS_MISSING',
+  /** The signed marking is below the level this vault knows for the system. */
+  'MARKING_BELOW_SYSTEM',
+  /** A row by id that exists here and is not the sender's own (the other side's risk, say). */
+  'NOT_SENDERS_ROW',
+  /** A row of another case or system than the one the package is about. */
+  'OUTSIDE_CASE',
+  /** An acceptance in another role than the one the signer is trusted in. */
+  'ACCEPTANCE_NOT_SENDERS',
+  /** A lifecycle step that is the other side's to take (shared/lifecycle.ts, stepTakers). */
+  'STEP_NOT_SENDERS',
 ] as const;
 export type PackageReason = (typeof PACKAGE_REASONS)[number];
 
@@ -61,4 +73,32 @@ export type PreviewChange =
   | { what: 'system'; ref: string; added: boolean }
   | { what: 'case'; ref: string; added: boolean; states: string[] }
   | { what: 'answers' | 'evidence' | 'risks' | 'findings' | 'verdicts'; n: number }
-  | { what: 'decision'; ref: string; type: string };
+  | { what: 'decision'; ref: string; type: string }
+  | PreviewRow;
+
+/** The rows a package adds or changes, each named in previews and in the import's audit row. */
+export const PREVIEW_TABLES = [
+  'answer',
+  'verdict',
+  'evidence',
+  'risk',
+  'acceptance',
+  'finding',
+] as const;
+export type PreviewTable = (typeof PREVIEW_TABLES)[number];
+
+/**
+ * One row a package adds or changes, field by field (from → to; from is null for a new row).
+ * Values are as stored, shortened to PREVIEW_VALUE_MAX characters. An acceptance is added with
+ * `valid` saying whether this vault's criteria let it count.
+ */
+export interface PreviewRow {
+  what: 'row';
+  table: PreviewTable;
+  ref: string;
+  added: boolean;
+  fields: { field: string; from: string | null; to: string | null }[];
+  valid?: boolean;
+}
+
+export const PREVIEW_VALUE_MAX = 120;

@@ -271,6 +271,25 @@ export function canTransition(from: CaseState, to: CaseState, ctx: TransitionCon
   return guard(ctx);
 }
 
+/**
+ * The steps that are the system owner's (docs/domain.md): it sends its case (draft → submitted)
+ * and takes a returned case back to work on it (returned → draft). Cancelling before the decision
+ * is open to either side; every other step is the authority's. A package brings only the steps
+ * its sender's role takes (electron/exchange/scope.ts).
+ */
+export const OWNER_STEPS: readonly (readonly [CaseState, CaseState])[] = [
+  ['draft', 'submitted'],
+  ['returned', 'draft'],
+];
+
+/** Who takes the step `from → to`: the roles whose package may bring it. */
+export function stepTakers(from: CaseState, to: CaseState): readonly Role[] {
+  if (to === 'cancelled') {
+    return ['system_owner', 'accreditor'];
+  }
+  return OWNER_STEPS.some(([f, t]) => f === from && t === to) ? ['system_owner'] : ['accreditor'];
+}
+
 /** The states reachable from `from` (ignoring guards): what the UI offers. */
 export function nextStates(from: CaseState): CaseState[] {
   return Object.keys(TRANSITIONS[from] ?? {}) as CaseState[];

@@ -360,7 +360,76 @@ export function fingerprint(risk: RiskSubstance): string {
   return JSON.stringify(keys.map((k) => [k, risk[k]]));
 }
 
-export type AcceptanceStatus = 'none' | 'accepted' | 'reaccept' | 'expired';
+/**
+ * 'owner_not_valid' and 'authority_not_valid': an acceptance the other side sent in a package,
+ * current there, that this vault's own criteria do not allow (acceptanceValidHere): it is shown
+ * as the sender's claim and covers nothing here.
+ */
+export type AcceptanceStatus =
+  'none' | 'accepted' | 'reaccept' | 'expired' | 'owner_not_valid' | 'authority_not_valid';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export type ReceivedAcceptanceRefusal =
+  | 'TREATMENT_AVOID'
+  | 'NOT_ACCEPTABLE'
+  | 'ACCREDITOR_ONLY'
+  | 'ACCEPTED_LATER'
+  | 'EXPIRY_IN_PAST'
+  | 'EXPIRY_TOO_FAR'
+  | 'UNKNOWN_ROLE';
+
+/**
+ * Whether an acceptance that arrived by package counts in this vault: this vault's criteria must
+ * let the sender's role accept the risk's residual level — scored on this vault's matrix (a risk
+ * on another matrix is rescaled onto it, so a sender's own matrix decides nothing) — for the
+ * term it runs (from its day, not after today, to its end, within the longest term allowed).
+ * Null when it counts; otherwise why not.
+ */
+export function acceptanceValidHere(args: {
+  matrix: RiskMatrix;
+  criteria: RiskCriteria;
+  /** The matrix the risk is scored on (the vault's, or the one the package brought). */
+  riskMatrix: RiskMatrix;
+  risk: RiskScores & { treatment: Treatment };
+  role: string;
+  acceptedOn: string;
+  expiresOn: string;
+  today: string;
+}): ReceivedAcceptanceRefusal | null {
+  const { matrix, criteria, risk } = args;
+  if (args.role !== 'system_owner' && args.role !== 'accreditor') {
+    return 'UNKNOWN_ROLE';
+  }
+  if (risk.treatment === 'avoid') {
+    return 'TREATMENT_AVOID';
+  }
+  let residual: number;
+  try {
+    const scores =
+      args.riskMatrix.id === matrix.id ? risk : rescaleScores(args.riskMatrix, matrix, risk);
+    residual = levelIndex(matrix, scores.residualLikelihood, scores.residualImpact);
+  } catch {
+    return 'NOT_ACCEPTABLE';
+  }
+  const authority = acceptanceAuthority(matrix, criteria, residual);
+  if (authority === 'none') {
+    return 'NOT_ACCEPTABLE';
+  }
+  if (authority === 'accreditor' && args.role !== 'accreditor') {
+    return 'ACCREDITOR_ONLY';
+  }
+  if (!DAY.test(args.acceptedOn) || args.acceptedOn > args.today) {
+    return 'ACCEPTED_LATER';
+  }
+  if (!DAY.test(args.expiresOn) || args.expiresOn <= args.acceptedOn) {
+    return 'EXPIRY_IN_PAST';
+  }
+  if (args.expiresOn > addMonths(args.acceptedOn, criteria.maxAcceptanceMonths)) {
+    return 'EXPIRY_TOO_FAR';
+  }
+  return null;
+}
 
 /** The state of a risk's latest acceptance: current, flagged for re-acceptance, or lapsed. */
 export function acceptanceStatus(

@@ -210,7 +210,14 @@ export function packageFileName(
   return `${slug(manifest.marking.text) || 'UNMARKED'}--${slug(manifest.case.ref)}--${manifest.kind}--${String(manifest.sequence).padStart(4, '0')}.awbpkg`;
 }
 
-function markingText(manifest: Manifest): string {
+/**
+ * MARKING.txt, all of it, as the signed manifest says it: the marking on the first line, then
+ * what the package is and how to open it. A reader compares the whole file with this text
+ * (docs/package-format.md prints the same with jq): a relabelled line anywhere is refused.
+ */
+export function markingText(
+  manifest: Pick<Manifest, 'marking' | 'kind' | 'case' | 'sequence'>,
+): string {
   return [
     manifest.marking.text,
     '',
@@ -386,15 +393,16 @@ export interface ReadOptions {
   limits?: Limits;
   onProgress?: (done: number, total: number) => void;
   /**
-   * Decides, from the verified manifest, its signer and the marking outside, whether to read
-   * on: throws the refusal (the sender's trust and role, the sequence, the kind) before a single
-   * part is read.
+   * Decides, from the verified manifest, its signer and the marking outside (its first line,
+   * and the whole of MARKING.txt), whether to read on: throws the refusal (the sender's trust
+   * and role, the sequence, the kind) before a single part is read.
    */
   authorize: (
     manifest: Manifest,
     digest: string,
     sender: Sender,
     outerMarking: string,
+    markingFile: string,
   ) => Promise<void> | void;
   /**
    * Receives a part's bytes while they are hashed; whatever it keeps is provisional until the
@@ -407,8 +415,10 @@ export interface ReadPackage {
   manifest: Manifest;
   digest: string;
   sender: Sender;
-  /** The outer marking, as it stands in clear beside the envelope. */
+  /** The outer marking, as it stands in clear beside the envelope (the first line). */
   marking: string;
+  /** All of MARKING.txt. */
+  markingFile: string;
   /** Parts not handed to `consume`, by path (JSON and small files). */
   buffered: Map<string, Buffer>;
 }
@@ -448,10 +458,8 @@ export async function readPackage(file: string, options: ReadOptions): Promise<R
     ) {
       throw reject('NOT_A_PACKAGE', 'no marking first');
     }
-    const marking = (await collect(bytesOf(first.value), 8192, MARKING_FILE))
-      .toString('utf8')
-      .split('\n')[0]!
-      .trim();
+    const markingFile = (await collect(bytesOf(first.value), 8192, MARKING_FILE)).toString('utf8');
+    const marking = markingFile.split('\n')[0]!.trim();
     const second = await entries.next();
     if (
       second.done ||
@@ -465,13 +473,13 @@ export async function readPackage(file: string, options: ReadOptions): Promise<R
       second.value.header.size ?? 0,
       options,
       limits,
-      marking,
+      { marking, markingFile },
     );
     const rest = await entries.next();
     if (!rest.done) {
       throw reject('UNLISTED_ENTRY', rest.value.header.name);
     }
-    return { ...result, marking };
+    return { ...result, marking, markingFile };
   } catch (error) {
     source.destroy();
     outer.destroy();
@@ -513,8 +521,8 @@ async function readEnvelope(
   size: number,
   options: ReadOptions,
   limits: Limits,
-  marking: string,
-): Promise<Omit<ReadPackage, 'marking'>> {
+  marking: { marking: string; markingFile: string },
+): Promise<Omit<ReadPackage, 'marking' | 'markingFile'>> {
   const iterator = stream[Symbol.asyncIterator]();
   // The head: buffered until its structure is read.
   let pending = Buffer.alloc(0);
@@ -591,8 +599,8 @@ async function readInner(
   inner: tar.Extract,
   options: ReadOptions,
   limits: Limits,
-  marking: string,
-): Promise<Omit<ReadPackage, 'marking'>> {
+  marking: { marking: string; markingFile: string },
+): Promise<Omit<ReadPackage, 'marking' | 'markingFile'>> {
   const entries = inner[Symbol.asyncIterator]();
   const next = async (name: string) => {
     const entry = await entries.next();
@@ -638,7 +646,7 @@ async function readInner(
     throw reject('SIGNATURE_INVALID', error instanceof CmsError ? error.reason : 'unreadable');
   }
   const digest = createHash('sha256').update(manifestBytes).digest('hex');
-  await options.authorize(manifest, digest, sender, marking);
+  await options.authorize(manifest, digest, sender, marking.marking, marking.markingFile);
   const total = manifest.parts.reduce((n, p) => n + (Number(p.size) || 0), 0);
   let done = 0;
   const buffered = new Map<string, Buffer>();

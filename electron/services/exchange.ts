@@ -12,8 +12,8 @@
  * read, and everything is applied in one vault change in which each state change is a
  * lifecycle transition the state machine must allow: either all of it lands, or nothing.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, statSync } from 'node:fs';
+import { createHash, createPrivateKey, randomUUID } from 'node:crypto';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Database, SqlValue } from 'sql.js';
@@ -21,9 +21,17 @@ import type { ZodType } from 'zod';
 import { parseCatalogue } from '../../shared/catalogue';
 import { citedDossier } from '../../shared/dossier';
 import { AppError } from '../../shared/errors';
-import type { PackageKind, PreviewChange, TrustRole } from '../../shared/exchange';
-import { canTransition, type CaseState } from '../../shared/lifecycle';
-import { parseMatrix } from '../../shared/risk';
+import {
+  PREVIEW_VALUE_MAX,
+  type PackageKind,
+  type PreviewChange,
+  type PreviewRow,
+  type PreviewTable,
+  type TrustRole,
+} from '../../shared/exchange';
+import type { InfoDomain } from '../../shared/classification';
+import { canTransition, stepTakers, type CaseState } from '../../shared/lifecycle';
+import { assess, fingerprint, outOfScale, parseMatrix, type RiskMatrix } from '../../shared/risk';
 import type { SignatureReason } from '../../shared/signatures';
 import { auditHead } from '../db/audit';
 import { queryRows, text } from '../db/query';
@@ -38,7 +46,9 @@ import {
   RISK_COLUMNS,
   SubmissionContent,
 } from '../exchange/content';
+import { PACKAGE_SCOPE, RISK_CHANGES, type PackageScope } from '../exchange/scope';
 import {
+  markingText,
   packageFileName,
   parseJson,
   DEFAULT_LIMITS,
@@ -64,6 +74,7 @@ import { findingEvent, recordStep, WORKBENCH, type CaseService } from './cases';
 import type { DecisionService } from './decisions';
 import { fourEyesPolicy } from './policy';
 import type { RegisterService } from './register';
+import { substance as substanceOf, type RiskService } from './risks';
 import type { SigningService } from './signing';
 
 const all = queryRows;
@@ -113,6 +124,7 @@ function commonName(sender: Sender): string {
 
 export interface ImportPreview {
   kind: PackageKind;
+  caseId: string;
   caseRef: string;
   caseExists: boolean;
   /** Who the package says sent it, and who actually signed it (the certificate). */
@@ -120,7 +132,10 @@ export interface ImportPreview {
   signer: string;
   sequence: number;
   marking: string;
+  /** The levels the signed marking stands for in this vault's scheme (for the banner). */
+  levels: { domain: InfoDomain; level: string }[];
   encrypted: boolean;
+  /** Counts, steps and decisions, then every row added or changed, field by field. */
   changes: PreviewChange[];
 }
 
@@ -160,6 +175,7 @@ export class ExchangeService {
     private readonly cases: CaseService,
     private readonly decisions: DecisionService,
     private readonly signing: SigningService,
+    private readonly risks: RiskService,
     private readonly limits: Limits = DEFAULT_LIMITS,
   ) {}
 
@@ -397,12 +413,17 @@ export class ExchangeService {
     };
   }
 
-  /** The case's risks (of the case, and of its system without a case), with links and acceptances. */
+  /**
+   * What this side may send about the case's risks (electron/exchange/scope.ts): the risks made
+   * here (of the case, and of its system without a case) with their links, and the acceptances
+   * made here of any risk of the case. What the other side sent stays out: it has it.
+   */
   private riskRows(caseId: string, systemId: string) {
     const db = this.db;
+    const ofCase = 'case_id = ? OR (system_id = ? AND case_id IS NULL)';
     const risks = all(
       db,
-      `SELECT ${RISK_COLUMNS.join(', ')} FROM risks WHERE case_id = ? OR (system_id = ? AND case_id IS NULL) ORDER BY ref`,
+      `SELECT ${RISK_COLUMNS.join(', ')} FROM risks WHERE (${ofCase}) AND origin = 'here' ORDER BY ref`,
       [caseId, systemId],
     );
     const ids = risks.map((r) => s(r.id));
@@ -412,13 +433,12 @@ export class ExchangeService {
       riskLinks: ids.length
         ? all(db, `SELECT risk_id, kind, target FROM risk_links WHERE risk_id IN (${inList})`, ids)
         : [],
-      acceptances: ids.length
-        ? all(
-            db,
-            `SELECT ${ACCEPTANCE_COLUMNS.join(', ')} FROM risk_acceptances WHERE risk_id IN (${inList}) ORDER BY seq`,
-            ids,
-          )
-        : [],
+      acceptances: all(
+        db,
+        `SELECT ${ACCEPTANCE_COLUMNS.join(', ')} FROM risk_acceptances
+         WHERE origin = 'here' AND risk_id IN (SELECT id FROM risks WHERE ${ofCase}) ORDER BY seq`,
+        [caseId, systemId],
+      ),
       matrices: all(
         db,
         'SELECT json FROM risk_matrices WHERE id IN (SELECT DISTINCT matrix_id FROM risks WHERE case_id = ? OR (system_id = ? AND case_id IS NULL))',
@@ -594,6 +614,7 @@ export class ExchangeService {
     manifest: Manifest,
     sender: Sender,
     outerMarking: string,
+    markingFile: string,
   ): Promise<string> {
     const own = this.signing.decryptionKeys().map((k) => fingerprintOf(derOf(k.certificate)));
     if (!own.includes(manifest.recipient)) {
@@ -604,6 +625,13 @@ export class ExchangeService {
         'MARKING_MISMATCH',
         `outside "${outerMarking}", signed "${manifest.marking.text}"`,
       );
+    }
+    // Every line of MARKING.txt, not only the first: what it says is what the manifest says.
+    if (markingFile !== markingText(manifest)) {
+      const line = markingFile
+        .split('\n')
+        .findIndex((l, i) => l !== markingText(manifest).split('\n')[i]);
+      throw reject('MARKING_MISMATCH', `MARKING.txt line ${line + 1} is not the signed text`);
     }
     // The sender is whoever signed: its path must reach an anchor trusted for this kind.
     const role = SENDER_ROLE[manifest.kind];
@@ -643,9 +671,10 @@ export class ExchangeService {
     digest: string,
     sender: Sender,
     outerMarking: string,
+    markingFile: string,
   ): Promise<string> {
     const db = this.db;
-    const anchor = await this.checkSender(manifest, sender, outerMarking);
+    const anchor = await this.checkSender(manifest, sender, outerMarking, markingFile);
     if (this.vault().actor.role !== RECEIVER[manifest.kind]) {
       throw reject(
         'WRONG_KIND',
@@ -663,6 +692,20 @@ export class ExchangeService {
     if (c && s(c.system_id) !== manifest.system.id) {
       throw reject('MALFORMED', 'the case belongs to another system here');
     }
+    if (manifest.kind === 'submission') {
+      const system = all(db, 'SELECT id FROM systems WHERE id = ?', [manifest.system.id])[0];
+      const bound = all(db, 'SELECT anchor, subject FROM system_senders WHERE system_id = ?', [
+        manifest.system.id,
+      ])[0];
+      if (
+        system &&
+        (!bound ||
+          s(bound.anchor) !== anchor ||
+          (s(bound.subject) !== '' && s(bound.subject) !== sender.certificate.subject))
+      ) {
+        throw reject('NOT_SYSTEM_OWNER', `system ${manifest.system.ref} has another owner here`);
+      }
+    }
     // Not imported before, not older than the last from that side, tied to this exchange.
     if (all(db, 'SELECT 1 FROM exchange_log WHERE sha256 = ?', [digest]).length) {
       throw reject('PACKAGE_REPLAYED', `package ${digest.slice(0, 16)} was imported before`);
@@ -673,6 +716,19 @@ export class ExchangeService {
         'PACKAGE_STALE',
         `sequence ${manifest.sequence}, but ${exchange.seq} was imported`,
       );
+    }
+    // After the first package of a case every package answers one: a decision always (the
+    // authority answers a submission), a later submission too (what came back in between).
+    const sentHere = all(
+      db,
+      "SELECT 1 FROM exchange_log WHERE case_id = ? AND direction = 'sent' LIMIT 1",
+      [manifest.case.id],
+    ).length;
+    if (
+      manifest.previous === null &&
+      (manifest.kind === 'decision' || manifest.sequence > 1 || sentHere)
+    ) {
+      throw reject('PREVIOUS_MISSING', `sequence ${manifest.sequence} names no package it answers`);
     }
     if (
       manifest.previous !== null &&
@@ -691,21 +747,39 @@ export class ExchangeService {
     if (clash) {
       throw reject('REFERENCE_CLASH', `case ${manifest.case.ref} names another case here`);
     }
-    if (manifest.kind === 'submission') {
-      const system = all(db, 'SELECT id FROM systems WHERE id = ?', [manifest.system.id])[0];
-      const bound = all(db, 'SELECT anchor, subject FROM system_senders WHERE system_id = ?', [
-        manifest.system.id,
-      ])[0];
-      if (
-        system &&
-        (!bound ||
-          s(bound.anchor) !== anchor ||
-          (s(bound.subject) !== '' && s(bound.subject) !== sender.certificate.subject))
-      ) {
-        throw reject('NOT_SYSTEM_OWNER', `system ${manifest.system.ref} has another owner here`);
-      }
-    }
+    this.checkMarkingLevel(manifest, this.systemLevels(manifest.system.id));
     return anchor;
+  }
+
+  /** The levels this vault knows for a system (none when it does not know the system). */
+  private systemLevels(systemId: string): { domain: InfoDomain; level: string }[] {
+    return all(this.db, 'SELECT domain, level FROM system_levels WHERE system_id = ?', [
+      systemId,
+    ]).map((l) => ({ domain: s(l.domain) as InfoDomain, level: s(l.level) }));
+  }
+
+  /**
+   * The signed marking is not below what this vault knows for the system, read by this vault's
+   * scheme (its labels; the rank a manifest states is the sender's scheme's): a marking this
+   * scheme does not know counts as none.
+   */
+  private checkMarkingLevel(
+    manifest: Manifest,
+    levels: { domain: InfoDomain; level: string }[],
+  ): void {
+    const scheme = this.register.scheme();
+    const known = scheme.highestMarking(levels);
+    if (!known) {
+      return;
+    }
+    const signed = scheme.levelsOfMarking(manifest.marking.text);
+    const rank = signed.length ? scheme.rank(signed[0]!.level) : 0;
+    if (rank < scheme.rank(known.code)) {
+      throw reject(
+        'MARKING_BELOW_SYSTEM',
+        `signed "${manifest.marking.text}", but the system is ${known.text} here`,
+      );
+    }
   }
 
   /** Reads and verifies a whole package; evidence goes to `store` (or is only hashed). */
@@ -722,8 +796,8 @@ export class ExchangeService {
       keys: this.signing.decryptionKeys(),
       limits: this.limits,
       onProgress,
-      authorize: async (manifest, digest, sender, marking) => {
-        anchor = await this.authorize(manifest, digest, sender, marking);
+      authorize: async (manifest, digest, sender, marking, markingFile) => {
+        anchor = await this.authorize(manifest, digest, sender, marking, markingFile);
       },
       consume: (part, stream) => {
         if (part.type !== 'evidence') {
@@ -782,8 +856,8 @@ export class ExchangeService {
       read = await readPackage(file, {
         keys: this.signing.decryptionKeys(),
         limits: this.limits,
-        authorize: async (manifest, _digest, sender, marking) => {
-          anchor = await this.checkSender(manifest, sender, marking);
+        authorize: async (manifest, _digest, sender, marking, markingFile) => {
+          anchor = await this.checkSender(manifest, sender, marking, markingFile);
         },
         consume: (part, stream) => (part.type === 'evidence' ? hashOf(stream) : null),
       });
@@ -917,6 +991,10 @@ export class ExchangeService {
       this.checkSubmission(submission, manifest);
       const systemExists =
         all(this.db, 'SELECT 1 FROM systems WHERE id = ?', [submission.system.id]).length > 0;
+      // A new system's levels are what the package says: its signed marking must reach them.
+      if (!systemExists) {
+        this.checkMarkingLevel(manifest, submission.levels);
+      }
       changes.push(
         { what: 'system', ref: submission.system.ref, added: !systemExists },
         {
@@ -929,6 +1007,7 @@ export class ExchangeService {
         { what: 'evidence', n: submission.evidence.length },
         { what: 'risks', n: submission.risks.length },
       );
+      changes.push(...this.scoped(this.db, read, submission).rows);
     } else {
       decision = this.content(read, PARTS.decision, DecisionContent);
       const steps = this.newSteps(decision, manifest.case.id);
@@ -951,19 +1030,372 @@ export class ExchangeService {
         { what: 'findings', n: decision.findings.length },
         { what: 'verdicts', n: decision.verdicts.length },
       );
+      changes.push(...this.scoped(this.db, read, decision).rows);
     }
     const preview: ImportPreview = {
       kind: manifest.kind,
+      caseId: manifest.case.id,
       caseRef: manifest.case.ref,
       caseExists: Boolean(exists),
       sender: `${manifest.sender.name}, ${manifest.sender.organisation}`,
       signer: read.sender.certificate.subject,
       sequence: manifest.sequence,
       marking: manifest.marking.text,
+      levels: this.register.scheme().levelsOfMarking(manifest.marking.text),
       encrypted: true,
       changes,
     };
     return { preview, submission, decision };
+  }
+
+  // ---- what a package may change (electron/exchange/scope.ts) --------------------------------
+
+  /**
+   * Every row the package would add or change here, checked against what its sender may decide
+   * (PACKAGE_SCOPE): rows of the package's case and system only (OUTSIDE_CASE), existing rows
+   * only if the sender made them (NOT_SENDERS_ROW), acceptances only in the signer's role
+   * (ACCEPTANCE_NOT_SENDERS). Run on `db` as it stands: for the preview, and again inside the
+   * import's change, whose writes are exactly what this returns.
+   */
+  private scoped(db: Database, read: Verified, content: SubmissionContent | DecisionContent) {
+    const { manifest } = read;
+    const scope = PACKAGE_SCOPE[manifest.kind];
+    const caseId = manifest.case.id;
+    const rows: PreviewRow[] = [];
+    const answers: { requirementId: string; added: boolean; values: Cells }[] = [];
+    const verdicts: { requirementId: string; values: Cells }[] = [];
+    const findings: { id: string; added: boolean; from: string | null; values: Cells }[] = [];
+    const items = new Map(
+      all(db, 'SELECT * FROM checklist_items WHERE case_id = ?', [caseId]).map((i) => [
+        s(i.requirement_id),
+        i,
+      ]),
+    );
+    const caseExists = all(db, 'SELECT 1 FROM cases WHERE id = ?', [caseId]).length > 0;
+    if ('checklist' in content) {
+      // The owner's answers: every item of a new case; changed ones of a case it has here.
+      for (const item of content.checklist) {
+        const before = items.get(item.requirement_id) ?? null;
+        if (caseExists && !before) {
+          throw reject('MALFORMED', `${item.requirement_id} is not on the case's checklist here`);
+        }
+        const values: Cells = {
+          status: item.status,
+          statement: item.statement,
+          justification: item.justification,
+        };
+        const fields = fieldChanges(scope.checklist.change, before, values);
+        if (fields.length) {
+          answers.push({ requirementId: item.requirement_id, added: !before, values });
+          rows.push(previewRow('answer', item.requirement_id, !before, fields));
+        }
+      }
+      for (const e of content.evidence) {
+        const before = all(db, 'SELECT case_id FROM evidence WHERE id = ?', [e.id])[0];
+        if (before && s(before.case_id) !== caseId) {
+          throw reject('OUTSIDE_CASE', `evidence ${e.id} belongs to another case here`);
+        }
+        if (!before) {
+          const shown = ['type', 'title', 'version', 'file_name', 'sha256', 'size'] as const;
+          rows.push(
+            previewRow(
+              'evidence',
+              e.title === null ? e.id : String(e.title),
+              true,
+              fieldChanges(shown, null, e as unknown as Cells),
+            ),
+          );
+        }
+      }
+    } else {
+      for (const v of content.verdicts) {
+        const before = items.get(v.requirement_id);
+        if (!before) {
+          throw reject('MALFORMED', `${v.requirement_id} is not on the case's checklist here`);
+        }
+        const values: Cells = { verdict: v.verdict, assessor_comment: v.assessor_comment };
+        const fields = fieldChanges(scope.checklist.change, before, values);
+        if (fields.length) {
+          verdicts.push({ requirementId: v.requirement_id, values });
+          rows.push(previewRow('verdict', v.requirement_id, false, fields));
+        }
+      }
+      for (const f of content.findings) {
+        const before = all(db, 'SELECT * FROM findings WHERE id = ?', [f.id])[0] ?? null;
+        if (before && s(before.case_id) !== caseId) {
+          throw reject('OUTSIDE_CASE', `finding ${f.id} belongs to another case here`);
+        }
+        const shown = scope.findings.change.filter((k) => k !== 'updated_at');
+        const fields = fieldChanges(shown, before, f);
+        if (!before || fields.length) {
+          findings.push({
+            id: f.id,
+            added: !before,
+            from: before ? s(before.status) : null,
+            values: f,
+          });
+          rows.push(
+            previewRow('finding', f.title === null ? f.id : String(f.title), !before, fields),
+          );
+        }
+      }
+    }
+    const risks = this.scopedRisks(db, read, scope, content);
+    rows.push(...risks.rows);
+    return { rows, answers, verdicts, findings, risks };
+  }
+
+  /** The risks, their links and the acceptances a package brings, as its sender may send them. */
+  private scopedRisks(
+    db: Database,
+    read: Verified,
+    scope: PackageScope,
+    content: Pick<SubmissionContent, 'risks' | 'riskLinks' | 'acceptances' | 'matrices'>,
+  ) {
+    const { manifest } = read;
+    const caseId = manifest.case.id;
+    const systemId = manifest.system.id;
+    const rows: PreviewRow[] = [];
+    const ofThisCase = (r: Cells) =>
+      r.system_id === systemId &&
+      (r.case_id === null || r.case_id === undefined || r.case_id === caseId);
+    // The matrices a risk may be scored on: this vault's, and those the package brings.
+    const matrices = new Map<string, RiskMatrix>(this.risks.matrices().map((m) => [m.id, m]));
+    for (const m of content.matrices) {
+      const parsed = parseMatrix(m);
+      if (!parsed.ok) {
+        throw reject('MALFORMED', 'risk matrix');
+      }
+      if (!matrices.has(parsed.matrix.id)) {
+        matrices.set(parsed.matrix.id, parsed.matrix);
+      }
+    }
+    const risks: { values: Cells; added: boolean; links: { kind: string; target: string }[] }[] =
+      [];
+    const planned = new Map<string, Cells>();
+    for (const r of content.risks) {
+      const row = r as Cells;
+      if (!ofThisCase(row)) {
+        throw reject('OUTSIDE_CASE', `risk ${r.ref} is of another case or system`);
+      }
+      const before = all(db, 'SELECT * FROM risks WHERE id = ?', [r.id])[0] ?? null;
+      if (before && !ofThisCase(before)) {
+        throw reject('OUTSIDE_CASE', `risk ${s(before.ref)} is of another case or system here`);
+      }
+      if (before && s(before.origin) !== 'received') {
+        throw reject('NOT_SENDERS_ROW', `risk ${s(before.ref)} was not made by the sender`);
+      }
+      if (before && (before.case_id ?? null) !== (row.case_id ?? null)) {
+        throw reject('OUTSIDE_CASE', `risk ${s(before.ref)} would move to another case`);
+      }
+      const values: Cells = Object.fromEntries(scope.risks.change.map((k) => [k, row[k] ?? null]));
+      // The levels are this vault's arithmetic on the scores, never what the package says.
+      const matrix = matrices.get(s(values.matrix_id));
+      const scores = riskScores(values);
+      if (!matrix || !scores || outOfScale(matrix, scores).length) {
+        throw reject('MALFORMED', `risk ${r.ref} is not scored on a matrix it names`);
+      }
+      const assessed = assess(matrix, scores);
+      Object.assign(values, {
+        inherent_level: assessed.inherent?.id ?? null,
+        inherent_rank: assessed.inherent?.index ?? null,
+        residual_level: assessed.residual.id,
+        residual_rank: assessed.residual.index,
+      });
+      const links = content.riskLinks
+        .filter((l) => l.risk_id === r.id)
+        .map((l) => ({ kind: l.kind, target: l.target }));
+      const linksBefore = before
+        ? all(db, 'SELECT kind, target FROM risk_links WHERE risk_id = ?', [r.id]).map((l) => ({
+            kind: s(l.kind),
+            target: s(l.target),
+          }))
+        : [];
+      const shown = [...scope.risks.change, 'inherent_level', 'residual_level'];
+      const fields = fieldChanges(shown, before, values);
+      const linkText = (ls: { kind: string; target: string }[]) =>
+        ls
+          .map((l) => `${l.kind}:${l.target}`)
+          .sort()
+          .join(', ') || null;
+      if (linkText(links) !== (before ? linkText(linksBefore) : null)) {
+        fields.push(change('links', before ? linkText(linksBefore) : null, linkText(links)));
+      }
+      planned.set(r.id, { ...values, id: r.id, ref: r.ref, system_id: systemId });
+      if (!before || fields.length) {
+        risks.push({
+          values: {
+            ...values,
+            id: r.id,
+            ref: r.ref,
+            system_id: systemId,
+            case_id: row.case_id ?? null,
+            created_at: row.created_at ?? null,
+          },
+          added: !before,
+          links,
+        });
+        rows.push(previewRow('risk', r.ref, !before, fields));
+      }
+    }
+    for (const l of content.riskLinks) {
+      if (!planned.has(l.risk_id)) {
+        // A link goes with its risk: only the sender's risks in the package carry links.
+        throw all(db, 'SELECT 1 FROM risks WHERE id = ?', [l.risk_id]).length
+          ? reject(
+              'NOT_SENDERS_ROW',
+              `a link of risk ${l.risk_id}, which the package does not bring`,
+            )
+          : reject('MALFORMED', `a link of risk ${l.risk_id}, which does not exist`);
+      }
+    }
+    // Acceptances: the signer's claims, in its role, of risks of this case.
+    const signer = commonName(read.sender);
+    const acceptances: Cells[] = [];
+    for (const a of content.acceptances) {
+      const risk =
+        planned.get(a.risk_id) ?? all(db, 'SELECT * FROM risks WHERE id = ?', [a.risk_id])[0];
+      if (!risk) {
+        throw reject('MALFORMED', `an acceptance of risk ${a.risk_id}, which does not exist`);
+      }
+      if (!ofThisCase(risk)) {
+        throw reject('OUTSIDE_CASE', `an acceptance of risk ${s(risk.ref)}, of another case`);
+      }
+      if (a.role !== scope.sender || (scope.sender === 'system_owner' && a.authority !== 'owner')) {
+        throw reject(
+          'ACCEPTANCE_NOT_SENDERS',
+          `risk ${s(risk.ref)} accepted as ${String(a.role)} (${String(a.authority)}) in a package signed by ${signer}`,
+        );
+      }
+      const same = all(db, 'SELECT * FROM risk_acceptances WHERE risk_id = ? AND at = ?', [
+        a.risk_id,
+        a.at,
+      ])[0];
+      if (same) {
+        const unchanged =
+          s(same.origin) === 'received' &&
+          (['justification', 'accepted_on', 'expires_on', 'fingerprint'] as const).every(
+            (k) => same[k] === a[k],
+          );
+        if (!unchanged) {
+          throw reject('NOT_SENDERS_ROW', `an acceptance of risk ${s(risk.ref)} kept here`);
+        }
+        continue;
+      }
+      const values: Cells = {
+        ...Object.fromEntries(ACCEPTANCE_COLUMNS.map((k) => [k, a[k] ?? null])),
+        // Attributed to the certificate that signed the package, never to the name it gives.
+        accepted_by: signer,
+        role: scope.sender,
+        authority:
+          scope.sender === 'system_owner'
+            ? 'owner'
+            : a.authority === 'owner'
+              ? 'owner'
+              : 'accreditor',
+        claimed_by: a.accepted_by === null ? null : String(a.accepted_by),
+        signer_fingerprint: fingerprintOf(derOf(read.sender.certificate)),
+        origin: 'received',
+      };
+      acceptances.push(values);
+      const refusal = this.risks.receivedRefusal(
+        substanceOf(risk),
+        scope.sender,
+        s(values.accepted_on),
+        s(values.expires_on),
+      );
+      // It counts here only if it accepts the risk as it will stand, under this vault's criteria.
+      const valid = refusal === null && values.fingerprint === fingerprint(substanceOf(risk));
+      const shown = [
+        'accepted_by',
+        'claimed_by',
+        'role',
+        'accepted_on',
+        'expires_on',
+        'justification',
+      ];
+      const fields = fieldChanges(
+        shown.filter((k) => k !== 'claimed_by' || values.claimed_by !== signer),
+        null,
+        values,
+      );
+      rows.push({ ...previewRow('acceptance', s(risk.ref), true, fields), valid });
+    }
+    return { rows, risks, acceptances };
+  }
+
+  /** Writes what `scopedRisks` planned: the sender's risks with their links, and its claims. */
+  private writeRisks(
+    db: Database,
+    planned: Pick<ReturnType<ExchangeService['scopedRisks']>, 'risks' | 'acceptances'>,
+    read: Verified,
+    now: string,
+  ): void {
+    const note = `received in package ${read.digest.slice(0, 16)}`;
+    for (const r of planned.risks) {
+      const levels = ['inherent_level', 'inherent_rank', 'residual_level', 'residual_rank'];
+      const set = [...RISK_CHANGES, ...levels];
+      if (r.added) {
+        const columns = [
+          'id',
+          'ref',
+          'system_id',
+          'case_id',
+          'created_at',
+          'updated_at',
+          'origin',
+          ...set,
+        ];
+        db.run(
+          `INSERT INTO risks (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+          columns.map((k) =>
+            k === 'origin'
+              ? 'received'
+              : k === 'updated_at'
+                ? now
+                : k === 'created_at'
+                  ? (r.values.created_at ?? now)
+                  : (r.values[k] ?? null),
+          ),
+        );
+      } else {
+        db.run(
+          `UPDATE risks SET ${set.map((k) => `${k} = ?`).join(', ')}, updated_at = ? WHERE id = ? AND origin = 'received'`,
+          [...set.map((k) => r.values[k] ?? null), now, r.values.id ?? null],
+        );
+      }
+      db.run('DELETE FROM risk_links WHERE risk_id = ?', [r.values.id ?? null]);
+      for (const l of r.links) {
+        db.run('INSERT OR IGNORE INTO risk_links (risk_id, kind, target) VALUES (?, ?, ?)', [
+          r.values.id ?? null,
+          l.kind,
+          l.target,
+        ]);
+      }
+      // The register's trend records what the package brought, and from whom.
+      db.run(
+        `INSERT INTO risk_reviews (risk_id, at, actor, note, matrix_id, inherent_level, inherent_rank, residual_level, residual_rank)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          r.values.id ?? null,
+          now,
+          commonName(read.sender),
+          note,
+          r.values.matrix_id ?? null,
+          r.values.inherent_level ?? null,
+          r.values.inherent_rank ?? null,
+          r.values.residual_level ?? null,
+          r.values.residual_rank ?? null,
+        ],
+      );
+    }
+    const columns = [...ACCEPTANCE_COLUMNS, 'origin', 'claimed_by', 'signer_fingerprint'];
+    for (const a of planned.acceptances) {
+      db.run(
+        `INSERT INTO risk_acceptances (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+        columns.map((k) => a[k] ?? null),
+      );
+    }
   }
 
   /** A submission's content must be about the manifest's case and system, by its own references. */
@@ -1042,6 +1474,13 @@ export class ExchangeService {
       all(this.db, 'SELECT state FROM cases WHERE id = ?', [caseId])[0]?.state,
     ) as CaseState;
     for (const step of steps) {
+      // Only the authority's own steps: never one the lifecycle gives the owner.
+      if (!stepTakers(step.from, step.to).includes(PACKAGE_SCOPE.decision.sender)) {
+        throw reject(
+          'STEP_NOT_SENDERS',
+          `${step.from} -> ${step.to} is the system owner's step, not the authority's`,
+        );
+      }
       // An approval in force may have fallen due for re-accreditation on one side's clock and
       // not yet on the other's: both are the approval in force.
       if (step.from !== state && !(IN_FORCE.includes(step.from) && IN_FORCE.includes(state))) {
@@ -1152,6 +1591,10 @@ export class ExchangeService {
     if (from === to && IN_FORCE.includes(to)) {
       return; // the approval's time-based step, taken here already
     }
+    // A package takes only its sender's steps (shared/lifecycle.ts, stepTakers).
+    if (!stepTakers(from, to).includes(who.role)) {
+      throw reject('STEP_NOT_SENDERS', `${from} -> ${to} is not the ${who.role}'s step`);
+    }
     const verdict = canTransition(from, to, ctx);
     if (!verdict.ok) {
       throw reject('TRANSITION_NOT_ALLOWED', `${from} -> ${to}: ${verdict.code}`);
@@ -1190,20 +1633,19 @@ export class ExchangeService {
       reason: `Submission package ${digest.slice(0, 16)} (sequence ${manifest.sequence})`,
       at: now,
     };
+    const changes: Record<string, unknown> = {
+      kind: 'submission',
+      sha256: digest,
+      sequence: manifest.sequence,
+      signer: sender.certificate.subject,
+      signerFingerprint: fingerprintOf(derOf(sender.certificate)),
+    };
     await this.change(
-      {
-        action: 'package.received',
-        entityType: 'case',
-        entityId: c.id,
-        changes: {
-          kind: 'submission',
-          sha256: digest,
-          sequence: manifest.sequence,
-          signer: sender.certificate.subject,
-          signerFingerprint: fingerprintOf(derOf(sender.certificate)),
-        },
-      },
+      { action: 'package.received', entityType: 'case', entityId: c.id, changes },
       (db) => {
+        // What it may change, checked again where it is written; the audit row names every row.
+        const scoped = this.scoped(db, read, content);
+        changes.rows = scoped.rows.map(auditRow);
         db.run(
           'INSERT OR IGNORE INTO catalogues (id, version, json, imported_at) VALUES (?, ?, ?, ?)',
           [
@@ -1280,12 +1722,11 @@ export class ExchangeService {
             ],
           );
         }
-        for (const item of content.checklist) {
+        // A new case's checklist as the owner sent it; a case here takes the changed answers.
+        for (const item of existing ? [] : content.checklist) {
           db.run(
             `INSERT INTO checklist_items (case_id, requirement_id, area, position, status, statement, justification, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (case_id, requirement_id) DO UPDATE SET status = excluded.status, statement = excluded.statement,
-               justification = excluded.justification, updated_at = excluded.updated_at`,
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
             [
               c.id,
               item.requirement_id,
@@ -1296,6 +1737,14 @@ export class ExchangeService {
               item.justification,
               now,
             ],
+          );
+        }
+        const answered = PACKAGE_SCOPE.submission.checklist.change;
+        for (const a of existing ? scoped.answers : []) {
+          db.run(
+            `UPDATE checklist_items SET ${answered.map((k) => `${k} = ?`).join(', ')}, updated_at = ?
+             WHERE case_id = ? AND requirement_id = ?`,
+            [...answered.map((k) => a.values[k] ?? null), now, c.id, a.requirementId],
           );
         }
         for (const e of content.evidence) {
@@ -1330,7 +1779,7 @@ export class ExchangeService {
             );
           }
         }
-        this.upsertRisks(db, content, true);
+        this.writeRisks(db, scoped.risks, read, now);
         // The case moves as the owner moved it: new, or back from "returned", to "submitted"; a
         // case with remediation takes the update where it is. Anything else has left the owner.
         const from = existing ? (s(existing.state) as CaseState) : 'draft';
@@ -1361,48 +1810,6 @@ export class ExchangeService {
         );
       },
     );
-  }
-
-  /** Risks, their links and acceptances: an owner's submission updates its risks; a decision adds. */
-  private upsertRisks(
-    db: Database,
-    content: Pick<SubmissionContent, 'risks' | 'riskLinks' | 'acceptances'>,
-    update: boolean,
-  ) {
-    for (const r of content.risks) {
-      const columns = RISK_COLUMNS.filter((k) => k in r);
-      // An upsert, not a replace: a replace would cascade away this vault's reviews and acceptances.
-      db.run(
-        `INSERT INTO risks (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
-         ON CONFLICT (id) DO ${
-           update
-             ? `UPDATE SET ${columns
-                 .filter((k) => k !== 'id' && k !== 'ref')
-                 .map((k) => `${k} = excluded.${k}`)
-                 .join(', ')}`
-             : 'NOTHING'
-         }`,
-        columns.map((k) => (r as Record<string, SqlValue>)[k] ?? null),
-      );
-    }
-    for (const l of content.riskLinks) {
-      db.run('INSERT OR IGNORE INTO risk_links (risk_id, kind, target) VALUES (?, ?, ?)', [
-        l.risk_id,
-        l.kind,
-        l.target,
-      ]);
-    }
-    for (const a of content.acceptances) {
-      if (
-        !all(db, 'SELECT 1 FROM risk_acceptances WHERE risk_id = ? AND at = ?', [a.risk_id, a.at])
-          .length
-      ) {
-        db.run(
-          `INSERT INTO risk_acceptances (${ACCEPTANCE_COLUMNS.join(', ')}) VALUES (${ACCEPTANCE_COLUMNS.map(() => '?').join(', ')})`,
-          ACCEPTANCE_COLUMNS.map((k) => a[k] ?? null),
-        );
-      }
-    }
   }
 
   private async applyDecision(read: Verified, content: DecisionContent, created: StoredBlob[]) {
@@ -1463,21 +1870,19 @@ export class ExchangeService {
       ...arriving.map((a) => ({ at: a.record.created_at, decision: a })),
       ...steps.map((t) => ({ at: t.at, step: t })),
     ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 'decision' in a ? -1 : 1));
+    const changes: Record<string, unknown> = {
+      kind: 'decision',
+      sha256: digest,
+      sequence: manifest.sequence,
+      signer: sender.certificate.subject,
+      signerFingerprint: fingerprintOf(derOf(sender.certificate)),
+      decisions: arriving.map((a) => a.record.ref),
+    };
     await this.change(
-      {
-        action: 'package.received',
-        entityType: 'case',
-        entityId: caseId,
-        changes: {
-          kind: 'decision',
-          sha256: digest,
-          sequence: manifest.sequence,
-          signer: sender.certificate.subject,
-          signerFingerprint: fingerprintOf(derOf(sender.certificate)),
-          decisions: arriving.map((a) => a.record.ref),
-        },
-      },
+      { action: 'package.received', entityType: 'case', entityId: caseId, changes },
       (db) => {
+        const scoped = this.scoped(db, read, content);
+        changes.rows = scoped.rows.map(auditRow);
         for (const m of content.matrices) {
           const parsed = parseMatrix(m);
           if (!parsed.ok) {
@@ -1488,30 +1893,42 @@ export class ExchangeService {
             [parsed.matrix.id, JSON.stringify(parsed.matrix), now],
           );
         }
-        for (const f of content.findings) {
-          const before = all(db, 'SELECT status FROM findings WHERE id = ?', [f.id])[0];
-          db.run(
-            `INSERT INTO findings (case_id, ${FINDING_COLUMNS.join(', ')}) VALUES (?, ${FINDING_COLUMNS.map(() => '?').join(', ')})
-             ON CONFLICT (id) DO UPDATE SET ${FINDING_COLUMNS.filter(
-               (k) => k !== 'id' && k !== 'created_at',
-             )
-               .map((k) => `${k} = excluded.${k}`)
-               .join(', ')}`,
-            [caseId, ...FINDING_COLUMNS.map((k) => f[k] ?? null)],
-          );
+        const findingChanges = PACKAGE_SCOPE.decision.findings.change;
+        for (const f of scoped.findings) {
+          const values = f.values;
+          if (f.added) {
+            db.run(
+              `INSERT INTO findings (case_id, ${FINDING_COLUMNS.join(', ')}) VALUES (?, ${FINDING_COLUMNS.map(() => '?').join(', ')})`,
+              [caseId, ...FINDING_COLUMNS.map((k) => values[k] ?? null)],
+            );
+          } else {
+            db.run(
+              `UPDATE findings SET ${findingChanges.map((k) => `${k} = ?`).join(', ')} WHERE id = ? AND case_id = ?`,
+              [...findingChanges.map((k) => values[k] ?? null), f.id, caseId],
+            );
+          }
           // The finding's history here records what the package brought, and from whom.
-          const from = before ? s(before.status) : null;
-          if (from !== f.status) {
-            findingEvent(db, f.id, from, f.status, manifest.sender.name, WORKBENCH, now);
+          if (f.from !== values.status) {
+            findingEvent(
+              db,
+              f.id,
+              f.from,
+              s(values.status),
+              commonName(read.sender),
+              WORKBENCH,
+              now,
+            );
           }
         }
-        for (const v of content.verdicts) {
+        const judged = PACKAGE_SCOPE.decision.checklist.change;
+        for (const v of scoped.verdicts) {
           db.run(
-            'UPDATE checklist_items SET verdict = ?, assessor_comment = ?, updated_at = ? WHERE case_id = ? AND requirement_id = ?',
-            [v.verdict, v.assessor_comment, now, caseId, v.requirement_id],
+            `UPDATE checklist_items SET ${judged.map((k) => `${k} = ?`).join(', ')}, updated_at = ?
+             WHERE case_id = ? AND requirement_id = ?`,
+            [...judged.map((k) => v.values[k] ?? null), now, caseId, v.requirementId],
           );
         }
-        this.upsertRisks(db, content, false);
+        this.writeRisks(db, scoped.risks, read, now);
         for (const event of events) {
           if ('decision' in event) {
             this.insertDecision(db, caseId, event.decision, read, now);
@@ -1602,6 +2019,79 @@ export class ExchangeService {
         throw reject('MALFORMED', 'the content does not fit this vault');
       });
   }
+}
+
+type Cells = Record<string, SqlValue>;
+
+/** A previewed row as the import's audit row names it: each field with its [from, to]. */
+function auditRow(row: PreviewRow) {
+  return {
+    table: row.table,
+    ref: row.ref,
+    added: row.added,
+    fields: Object.fromEntries(row.fields.map((f) => [f.field, row.added ? f.to : [f.from, f.to]])),
+    ...(row.valid === undefined ? {} : { validHere: row.valid }),
+  };
+}
+
+/** A value as a preview shows it: text, shortened; null for nothing. */
+function shown(value: SqlValue | undefined): string | null {
+  if (value === null || value === undefined) {
+    return null;
+  }
+  const text = value instanceof Uint8Array ? `${value.length} bytes` : String(value);
+  return text.length > PREVIEW_VALUE_MAX ? `${text.slice(0, PREVIEW_VALUE_MAX - 1)}…` : text;
+}
+
+function change(field: string, from: string | null, to: string | null) {
+  return { field, from: shown(from), to: shown(to) };
+}
+
+/**
+ * The fields of a row that a package sets: for a row here, those whose value changes (from →
+ * to); for a new row, every field it fills.
+ */
+function fieldChanges(
+  fields: readonly string[],
+  before: Cells | null,
+  values: Record<string, SqlValue | undefined>,
+): { field: string; from: string | null; to: string | null }[] {
+  const text = (v: SqlValue | undefined) =>
+    v === null || v === undefined ? null : v instanceof Uint8Array ? null : String(v);
+  return fields.flatMap((field) => {
+    const to = text(values[field]);
+    if (!before) {
+      return to === null || to === '' ? [] : [change(field, null, to)];
+    }
+    const from = text(before[field]);
+    return from === to ? [] : [change(field, from, to)];
+  });
+}
+
+function previewRow(
+  table: PreviewTable,
+  ref: string,
+  added: boolean,
+  fields: PreviewRow['fields'],
+): PreviewRow {
+  return { what: 'row', table, ref, added, fields };
+}
+
+/** A risk's scores from its columns, if each is an integer (or null where an impact may be). */
+function riskScores(values: Cells) {
+  const score = (v: SqlValue | undefined) =>
+    typeof v === 'number' && Number.isInteger(v) ? v : NaN;
+  const impact = (v: SqlValue | undefined) => (v === null || v === undefined ? null : score(v));
+  const scores = {
+    likelihood: score(values.likelihood),
+    residualLikelihood: score(values.residual_likelihood),
+    residualImpact: score(values.residual_impact),
+    confidentiality: impact(values.impact_c),
+    integrity: impact(values.impact_i),
+    availability: impact(values.impact_a),
+    authenticity: impact(values.impact_auth),
+  };
+  return Object.values(scores).some((v) => Number.isNaN(v)) ? null : scores;
 }
 
 /** A stream's SHA-256, read through. */

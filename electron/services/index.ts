@@ -38,6 +38,6 @@ export function createServices(
     dashboard: new DashboardService(vault, risks),
     signing,
     decisions,
-    exchange: new ExchangeService(vault, register, cases, decisions, signing),
+    exchange: new ExchangeService(vault, register, cases, decisions, signing, risks),
   };
 }

@@ -13,6 +13,7 @@ import {
   AcceptanceInput,
   acceptanceAuthority,
   acceptanceStatus,
+  acceptanceValidHere,
   assess,
   canAccept,
   criteriaIssues,
@@ -26,6 +27,7 @@ import {
   type AcceptanceStatus,
   type Authority,
   type Movement,
+  type ReceivedAcceptanceRefusal,
   type RiskCriteria,
   type RiskMatrix,
   type RiskSubstance,
@@ -89,7 +91,9 @@ export interface RiskView extends RiskSubstance {
   residualRank: number;
   authority: Authority;
   acceptance: {
+    /** A received acceptance this vault's criteria do not allow reads owner_/authority_not_valid. */
     status: AcceptanceStatus;
+    /** Who accepted: for an acceptance received in a package, the certificate that signed it. */
     by: string | null;
     role: string | null;
     on: string | null;
@@ -101,7 +105,8 @@ export interface RiskView extends RiskSubstance {
   updatedAt: string;
 }
 
-function substance(r: Record<string, SqlValue>): RiskSubstance {
+/** What an acceptance accepts, from a stored risk row (shared/risk.ts, fingerprint). */
+export function substance(r: Record<string, SqlValue>): RiskSubstance {
   return {
     matrixId: s(r.matrix_id),
     scope: s(r.scope),
@@ -576,7 +581,8 @@ export class RiskService {
     const rows = all(
       this.db,
       `SELECT r.*, s.ref AS system_ref, s.name AS system_name, c.ref AS case_ref,
-         a.accepted_by, a.role AS accepted_role, a.accepted_on, a.expires_on, a.justification, a.fingerprint
+         a.accepted_by, a.role AS accepted_role, a.accepted_on, a.expires_on, a.justification, a.fingerprint,
+         a.origin AS accepted_origin
        FROM risks r JOIN systems s ON s.id = r.system_id LEFT JOIN cases c ON c.id = r.case_id
        LEFT JOIN risk_acceptances a ON a.seq = (SELECT max(seq) FROM risk_acceptances x WHERE x.risk_id = r.id)
        ${where} ORDER BY r.residual_rank DESC, r.residual_likelihood * r.residual_impact DESC, r.ref
@@ -605,6 +611,19 @@ export class RiskService {
         ? { fingerprint: s(r.fingerprint), expiresOn: s(r.expires_on) }
         : null;
       const link = links.get(s(r.id));
+      let status = acceptanceStatus(sub, accepted, day);
+      // An acceptance the other side sent counts only as far as this vault's criteria go.
+      if (
+        status === 'accepted' &&
+        r.accepted_origin === 'received' &&
+        this.receivedRefusal(sub, s(r.accepted_role), s(r.accepted_on), s(r.expires_on), {
+          criteria,
+          matrix,
+          day,
+        })
+      ) {
+        status = r.accepted_role === 'accreditor' ? 'authority_not_valid' : 'owner_not_valid';
+      }
       return {
         ...sub,
         id: s(r.id),
@@ -625,7 +644,7 @@ export class RiskService {
             ? acceptanceAuthority(matrix, criteria, Number(r.residual_rank))
             : 'none',
         acceptance: {
-          status: acceptanceStatus(sub, accepted, day),
+          status,
           by: n(r.accepted_by),
           role: n(r.accepted_role),
           on: n(r.accepted_on),
@@ -636,6 +655,46 @@ export class RiskService {
         findingIds: link?.finding ?? [],
         updatedAt: s(r.updated_at),
       };
+    });
+  }
+
+  /**
+   * Why an acceptance received in a package does not count here (null: it does): this vault's
+   * criteria must let `role` accept the risk's residual level, on this vault's matrix, for the
+   * term it runs (shared/risk.ts, acceptanceValidHere). Without criteria nothing counts.
+   */
+  receivedRefusal(
+    risk: RiskSubstance,
+    role: string,
+    acceptedOn: string,
+    expiresOn: string,
+    context: {
+      criteria?: RiskCriteria | null;
+      matrix?: RiskMatrix | null;
+      day?: string;
+    } = {},
+  ): ReceivedAcceptanceRefusal | null {
+    const criteria = context.criteria === undefined ? this.criteria() : context.criteria;
+    const matrix =
+      context.matrix === undefined
+        ? criteria
+          ? this.matrix(criteria.matrixId)
+          : null
+        : context.matrix;
+    const riskMatrix =
+      matrix?.id === risk.matrixId ? matrix : this.matrices().find((m) => m.id === risk.matrixId);
+    if (!criteria || !matrix || !riskMatrix) {
+      return 'NOT_ACCEPTABLE';
+    }
+    return acceptanceValidHere({
+      matrix,
+      criteria,
+      riskMatrix,
+      risk,
+      role,
+      acceptedOn,
+      expiresOn,
+      today: context.day ?? today(),
     });
   }
 
@@ -673,6 +732,9 @@ export class RiskService {
         on: s(a.accepted_on),
         expiresOn: s(a.expires_on),
         residualLevel: s((JSON.parse(s(a.snapshot)) as { residualLevel?: string }).residualLevel),
+        /** Received in a package: kept as the sender's claim, with the name the package gave. */
+        received: s(a.origin) === 'received',
+        claimedBy: n(a.claimed_by),
       })),
     };
   }

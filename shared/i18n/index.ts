@@ -154,6 +154,22 @@ export function previewLine(language: Language, c: PreviewChange): string {
           ? translate(language, `decisionType.${c.type}` as MessageKey)
           : c.type,
       });
+    case 'row': {
+      // Every field the row brings: "field: from → to" (a new row: "field: value").
+      const fields = c.fields
+        .map((f) =>
+          c.added ? `${f.field}: ${f.to ?? '—'}` : `${f.field}: ${f.from ?? '—'} → ${f.to ?? '—'}`,
+        )
+        .join('; ');
+      const line = translate(language, c.added ? 'preview.row.added' : 'preview.row.changed', {
+        table: translate(language, `preview.table.${c.table}`),
+        ref: c.ref,
+        fields,
+      });
+      return c.valid === false
+        ? `${line} (${translate(language, 'preview.row.notValidHere')})`
+        : line;
+    }
     default:
       return translate(language, `preview.${c.what}`, { n: c.n });
   }

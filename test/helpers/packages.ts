@@ -10,6 +10,7 @@ import { writeEnvelope, type DecryptionKey } from '../../electron/exchange/envel
 import {
   ENVELOPE_FILE,
   MARKING_FILE,
+  markingText,
   PACKAGE_FORMAT,
   PACKAGE_VERSION,
   readPackage,
@@ -118,7 +119,22 @@ export interface Craft {
   head?: TarEntry[];
   /** The outer tar's entries around the envelope (default: MARKING.txt, package.p7m). */
   outer?: (envelope: Buffer) => TarEntry[];
+  /** The marking line, for a manifest that is no manifest (else MARKING.txt is the manifest's). */
   marking?: string;
+  /** All of MARKING.txt (by default what the writer writes for the manifest). */
+  markingFile?: string;
+}
+
+/** MARKING.txt as the writer writes it for a manifest's bytes; a line of `marking` for anything else. */
+function markingFileOf(craft: Craft): string {
+  if (craft.markingFile !== undefined) {
+    return craft.markingFile;
+  }
+  try {
+    return markingText(JSON.parse(craft.manifest.toString('utf8')) as Manifest);
+  } catch {
+    return `${craft.marking ?? 'NATO RESTRICTED'}\n`;
+  }
 }
 
 /** Writes a package built from `craft` to `file`. */
@@ -139,7 +155,7 @@ export async function craftPackage(file: string, craft: Craft): Promise<void> {
   const outer =
     craft.outer?.(envelope) ??
     ([
-      { name: MARKING_FILE, data: Buffer.from(`${craft.marking ?? 'NATO RESTRICTED'}\n`) },
+      { name: MARKING_FILE, data: Buffer.from(markingFileOf(craft)) },
       { name: ENVELOPE_FILE, data: envelope },
     ] satisfies TarEntry[]);
   writeFileSync(file, await tarOf(outer));
@@ -184,12 +200,20 @@ export async function repack(
       name: p.path,
       data: parts.get(p.path) ?? Buffer.alloc(0),
     })),
-    marking: manifest.marking.text,
   });
 }
 
 /** The same package with another marking written outside (the envelope untouched). */
 export async function remark(file: string, out: string, marking: string): Promise<void> {
+  await relabel(file, out, () => `${marking}\n`);
+}
+
+/** The same package with MARKING.txt rewritten by `edit` (the envelope untouched). */
+export async function relabel(
+  file: string,
+  out: string,
+  edit: (text: string) => string,
+): Promise<void> {
   const extract = tar.extract();
   const entries: TarEntry[] = [];
   const done = (async () => {
@@ -209,7 +233,9 @@ export async function remark(file: string, out: string, marking: string): Promis
     out,
     await tarOf(
       entries.map((e) =>
-        e.name === MARKING_FILE ? { ...e, data: Buffer.from(`${marking}\n`) } : e,
+        e.name === MARKING_FILE
+          ? { ...e, data: Buffer.from(edit(e.data?.toString('utf8') ?? '')) }
+          : e,
       ),
     ),
   );

@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DecisionContent } from '../../electron/exchange/content';
+import type { DecisionContent, SubmissionContent } from '../../electron/exchange/content';
 import { writePackage } from '../../electron/exchange/package';
 import { today } from '../../electron/services/register';
 import { signedKeywords } from '../../electron/signing/verify';
@@ -17,7 +17,7 @@ import { readCertificate } from '../../electron/signing/x509';
 import { citedDossier } from '../../shared/dossier';
 import { addMonths } from '../../shared/risk';
 import { tempFolder } from '../helpers/context';
-import { craftPackage, manifestFor, remark, repack } from '../helpers/packages';
+import { craftPackage, manifestFor, relabel, remark, repack } from '../helpers/packages';
 import { previewLine } from '../../shared/i18n';
 import { answerAll, introduce, makeParty, type Party, judgeAll } from '../helpers/parties';
 
@@ -352,35 +352,45 @@ describe('no replays, no rollback', () => {
   });
 
   it('a submission cannot change a case that has left the owner', async () => {
-    // A new case, submitted and taken under review by the authority.
+    // A new case: submitted, taken in, sent back for remediation, and the owner's update taken.
     const o = owner.services;
+    const a = authority.services;
+    const folder = join(work.path, 'packages');
     const second = await o.cases.createCase({ systemId, type: 'significant_change' });
     await answerAll(o, second, () => 'compliant', 'First answer');
     await o.cases.transition(second, 'submitted', 'Complete');
-    const first = (
-      await o.exchange.exportPackage('submission', second, join(work.path, 'packages'), {
-        identityId: owner.signingId,
-      })
-    ).file;
-    await authority.services.exchange.importPackage(first);
-    await authority.services.cases.transition(second, 'intake', 'Intake');
-    // The owner, still "submitted" on its side, sends again with other answers.
-    await owner.vault.change(
-      { action: 'test.edit', entityType: 'case', entityId: second, changes: {} },
-      (db) =>
-        db.run("UPDATE checklist_items SET statement = 'Changed later' WHERE case_id = ?", [
-          second,
-        ]),
+    const send = async () =>
+      (
+        await o.exchange.exportPackage('submission', second, folder, {
+          identityId: owner.signingId,
+        })
+      ).file;
+    await a.exchange.importPackage(await send());
+    await a.cases.transition(second, 'intake', 'Intake');
+    await a.cases.transition(second, 'under_review', 'Review');
+    await a.cases.addFinding(second, { severity: 'major', title: 'Patch the servers' });
+    await a.cases.transition(second, 'awaiting_remediation', 'Findings issued');
+    await o.exchange.importPackage(
+      (
+        await a.exchange.exportPackage('decision', second, folder, {
+          identityId: authority.signingId,
+        })
+      ).file,
     );
-    const later = (
-      await o.exchange.exportPackage('submission', second, join(work.path, 'packages'), {
-        identityId: owner.signingId,
-      })
-    ).file;
-    await refused(authority, later, 'TRANSITION_NOT_ALLOWED', second);
-    expect(
-      authority.services.cases.getCase(second).items.every((i) => i.statement === 'First answer'),
-    ).toBe(true);
+    expect(o.cases.getCase(second).state).toBe('awaiting_remediation');
+    await o.cases.updateItem(second, 'DOC-01', { status: 'compliant', statement: 'Remedied' });
+    await a.exchange.importPackage(await send());
+    expect(a.cases.getCase(second).items.find((i) => i.requirementId === 'DOC-01')?.statement).toBe(
+      'Remedied',
+    );
+    // The authority goes back to review before the owner's next update arrives: that update,
+    // a genuine answer to the last package, is refused, and the answers stay as they were.
+    await a.cases.transition(second, 'under_review', 'Remediation checked');
+    await o.cases.updateItem(second, 'DOC-01', { statement: 'Changed later' });
+    await refused(authority, await send(), 'TRANSITION_NOT_ALLOWED', second);
+    expect(a.cases.getCase(second).items.find((i) => i.requirementId === 'DOC-01')?.statement).toBe(
+      'Remedied',
+    );
   });
 });
 
@@ -750,5 +760,464 @@ describe('who may send what', () => {
       inner: [],
     });
     await refused(owner, file, 'WRONG_RECIPIENT', caseId);
+  });
+});
+
+describe('a package carries only what its sender may decide', () => {
+  const folder = () => join(work.path, 'packages');
+  const encryptionCert = (p: Party) =>
+    readCertificate(p.services.signing.certificatePem(p.encryptionId))!;
+
+  /** A genuine package, opened by `to` and re-signed by `by` (the adversary), with `edit` applied. */
+  async function forged(
+    name: string,
+    source: string,
+    by: Party,
+    to: Party,
+    edit: Partial<Parameters<typeof repack>[2]>,
+  ): Promise<string> {
+    const file = out(`scope-${name}.awbpkg`);
+    await repack(source, file, {
+      keys: to.services.signing.decryptionKeys(),
+      signer: by.services.signing.signer(by.signingId),
+      recipient: encryptionCert(to),
+      ...edit,
+    });
+    return file;
+  }
+
+  const editSubmission =
+    (edit: (content: SubmissionContent) => void) => (parts: Map<string, Buffer>) => {
+      const content = JSON.parse(
+        parts.get('parts/submission.json')!.toString(),
+      ) as SubmissionContent;
+      edit(content);
+      parts.set('parts/submission.json', Buffer.from(JSON.stringify(content)));
+    };
+  const editDecision =
+    (edit: (content: DecisionContent) => void) => (parts: Map<string, Buffer>) => {
+      const content = JSON.parse(parts.get('parts/decision.json')!.toString()) as DecisionContent;
+      edit(content);
+      parts.set('parts/decision.json', Buffer.from(JSON.stringify(content)));
+    };
+
+  it('an owner’s acceptance beyond the authority’s criteria is kept as its claim, and the approval guard still blocks', async () => {
+    const o = owner.services;
+    const a = authority.services;
+    // The owner's own criteria let it accept anything; the authority's stop the owner at "low".
+    await o.risks.setCriteria({
+      matrixId: 'nist-5x5',
+      ownerAcceptsUpTo: 'very_high',
+      accreditorAcceptsUpTo: 'very_high',
+      maxAcceptanceMonths: 24,
+    });
+    const id = await o.cases.createCase({ systemId, type: 'interim_extension' });
+    await answerAll(o, id, (r) => (r === 'PER-01' ? 'non_compliant' : 'compliant'));
+    const risk = await o.risks.createRisk({
+      systemId,
+      caseId: id,
+      scope: 'Cleared staff only',
+      threatEvent: 'Administrators without clearance',
+      confidentiality: 5,
+      integrity: 5,
+      availability: 5,
+      likelihood: 5,
+      treatment: 'accept',
+      residualLikelihood: 5,
+      residualImpact: 5,
+      requirementIds: ['PER-01'],
+    });
+    await o.risks.acceptRisk(risk, {
+      justification: 'We accept it under our own criteria.',
+      expiresOn: addMonths(today(), 12),
+    });
+    expect(o.risks.getRisk(risk).acceptance.status).toBe('accepted');
+    await o.risks.setCriteria({
+      matrixId: 'nist-5x5',
+      ownerAcceptsUpTo: 'low',
+      accreditorAcceptsUpTo: 'high',
+      maxAcceptanceMonths: 24,
+    });
+    await o.cases.transition(id, 'submitted', 'Complete');
+    const file = (
+      await o.exchange.exportPackage('submission', id, folder(), { identityId: owner.signingId })
+    ).file;
+
+    // The preview says so before anything changes.
+    const preview = await a.exchange.inspect(file);
+    const acceptance = preview.changes.find((c) => c.what === 'row' && c.table === 'acceptance');
+    expect(acceptance).toMatchObject({ valid: false });
+    expect(previewLine('en', acceptance!)).toMatch(
+      /^acceptance of risk OWN-RISK-\d+: added — accepted_by: owner person; role: system_owner; .* \(not valid here under this vault’s criteria\)$/,
+    );
+
+    await a.exchange.importPackage(file);
+    const kept = a.risks.getRisk(risk);
+    expect(kept.residualLevel).toBe('very_high');
+    expect(kept.acceptance).toMatchObject({
+      status: 'owner_not_valid',
+      by: 'owner person',
+      role: 'system_owner',
+    });
+    expect(a.risks.riskHistory(risk).acceptances).toMatchObject([
+      { by: 'owner person', received: true, claimedBy: 'owner person' },
+    ]);
+    expect(a.cases.getCase(id).unaccepted).toEqual(['PER-01']);
+    // The dossier shows it for what it is.
+    const dossier = a.decisions.dossierSnapshot(id).snapshot;
+    expect(dossier.risks.find((r) => r.ref === kept.ref)?.acceptance.status).toBe(
+      'owner_not_valid',
+    );
+    // A full approval is refused: the requirement found wanting has no accepted risk here.
+    for (const to of ['intake', 'under_review', 'decision_pending'] as const) {
+      if (to === 'decision_pending') {
+        await judgeAll(a, id);
+      }
+      await a.cases.transition(id, to, `to ${to}`);
+    }
+    await expect(
+      a.decisions.issueDecision(id, {
+        type: 'full_approval',
+        identityId: authority.signingId,
+        reason: 'The owner has accepted the risk.',
+        conditions: [],
+      }),
+    ).rejects.toMatchObject({
+      code: 'TRANSITION_REFUSED',
+      details: { reason: 'NON_COMPLIANT_WITHOUT_ACCEPTED_RISK' },
+    });
+    expect(a.decisions.decision(id)).toBeNull();
+  });
+
+  it('refuses every row that is not the sender’s, each for its reason, and takes the genuine package', async () => {
+    const o = owner.services;
+    const a = authority.services;
+    // A case with a risk of each side: the owner's, and the authority's TEMPEST risk, which the
+    // authority's answer tells the owner about (its id included).
+    const id = await o.cases.createCase({ systemId, type: 'significant_change' });
+    await answerAll(o, id, () => 'compliant', 'Answer');
+    const ownRisk = await o.risks.createRisk({
+      systemId,
+      caseId: id,
+      scope: 'Printers',
+      threatEvent: 'Print-outs left in the tray',
+      confidentiality: 2,
+      integrity: null,
+      availability: null,
+      likelihood: 2,
+      treatment: 'reduce',
+      residualLikelihood: 1,
+      residualImpact: 2,
+    });
+    await o.cases.transition(id, 'submitted', 'Complete');
+    await a.exchange.importPackage(
+      (await o.exchange.exportPackage('submission', id, folder(), { identityId: owner.signingId }))
+        .file,
+    );
+    await a.cases.transition(id, 'intake', 'Intake');
+    await a.cases.transition(id, 'under_review', 'Review');
+    const tempest = await a.risks.createRisk({
+      systemId,
+      caseId: id,
+      scope: 'Server room',
+      threatEvent: 'Compromising emanations (TEMPEST)',
+      confidentiality: 5,
+      integrity: null,
+      availability: null,
+      likelihood: 5,
+      treatment: 'reduce',
+      measures: 'Zoned equipment',
+      residualLikelihood: 5,
+      residualImpact: 5,
+    });
+    await a.cases.addFinding(id, { severity: 'major', title: 'Zone the server room' });
+    await a.cases.transition(id, 'awaiting_remediation', 'Findings issued');
+    await o.exchange.importPackage(
+      (
+        await a.exchange.exportPackage('decision', id, folder(), {
+          identityId: authority.signingId,
+        })
+      ).file,
+    );
+    expect(o.risks.getRisk(tempest).residualLevel).toBe('very_high');
+
+    // The owner's genuine update: an answer and its own risk changed.
+    await o.cases.updateItem(id, 'DOC-01', { statement: 'Updated SSRS' });
+    await o.risks.updateRisk(ownRisk, {
+      systemId,
+      caseId: id,
+      scope: 'Printers',
+      threatEvent: 'Print-outs left in the tray',
+      confidentiality: 2,
+      integrity: null,
+      availability: null,
+      likelihood: 2,
+      treatment: 'accept',
+      residualLikelihood: 1,
+      residualImpact: 2,
+    });
+    const genuine = (
+      await o.exchange.exportPackage('submission', id, folder(), { identityId: owner.signingId })
+    ).file;
+    const tempestRow = (): SubmissionContent['risks'][number] => {
+      const r = authority.vault.database.exec('SELECT * FROM risks WHERE id = ?', [tempest])[0]!;
+      return Object.fromEntries(
+        r.columns.map((c, i) => [c, r.values[0]![i]]),
+      ) as SubmissionContent['risks'][number];
+    };
+    const firstCaseRisk = owner.services.risks.listRisks({ caseId })[0]!;
+
+    const { file: answer } = await a.exchange
+      .exportPackage('decision', id, folder(), { identityId: authority.signingId })
+      .then((r) => ({ file: r.file }));
+
+    const table: [string, () => Promise<string>, Party, string][] = [
+      [
+        // The attack of the report: very high TEMPEST → very low, "reduce" → "accept".
+        'a risk of the authority rewritten by id',
+        () =>
+          forged('rewrite', genuine, owner, authority, {
+            parts: editSubmission((c) => {
+              c.risks.push({
+                ...tempestRow(),
+                likelihood: 1,
+                impact_c: 1,
+                residual_likelihood: 1,
+                residual_impact: 1,
+                residual_level: 'very_low',
+                residual_rank: 0,
+                treatment: 'accept',
+              });
+            }),
+          }),
+        authority,
+        'NOT_SENDERS_ROW',
+      ],
+      [
+        'an acceptance claimed in the accreditor’s name',
+        () =>
+          forged('accreditor-name', genuine, owner, authority, {
+            parts: editSubmission((c) => {
+              c.acceptances.push({
+                risk_id: tempest,
+                accepted_by: 'authority person',
+                role: 'accreditor',
+                authority: 'accreditor',
+                justification: 'Accepted by the authority.',
+                accepted_on: today(),
+                expires_on: '2099-12-31',
+                fingerprint: '[]',
+                snapshot: '{}',
+                at: new Date().toISOString(),
+              });
+            }),
+          }),
+        authority,
+        'ACCEPTANCE_NOT_SENDERS',
+      ],
+      [
+        'another case’s risk (the owner’s own, of its first case)',
+        () =>
+          forged('other-case', genuine, owner, authority, {
+            parts: editSubmission((c) => {
+              const mine = c.risks[0]!;
+              c.risks.push({
+                ...mine,
+                id: firstCaseRisk.id,
+                ref: firstCaseRisk.ref,
+                case_id: caseId,
+                treatment: 'accept',
+              });
+            }),
+          }),
+        authority,
+        'OUTSIDE_CASE',
+      ],
+      [
+        'another case’s risk, moved into this case',
+        () =>
+          forged('moved', genuine, owner, authority, {
+            parts: editSubmission((c) => {
+              c.risks.push({ ...c.risks[0]!, id: firstCaseRisk.id, ref: firstCaseRisk.ref });
+            }),
+          }),
+        authority,
+        'OUTSIDE_CASE',
+      ],
+      [
+        'a later package with "previous": null',
+        () =>
+          forged('previous-null', genuine, owner, authority, {
+            manifest: (m) => ({ ...m, previous: null }),
+          }),
+        authority,
+        'PREVIOUS_MISSING',
+      ],
+      [
+        'MARKING.txt relabelled on its second line',
+        async () => {
+          const file = out('scope-second-line.awbpkg');
+          await relabel(genuine, file, (text) => {
+            const lines = text.split('\n');
+            lines[1] = 'Downgraded: handle as UNCLASSIFIED';
+            return lines.join('\n');
+          });
+          return file;
+        },
+        authority,
+        'MARKING_MISMATCH',
+      ],
+      [
+        'a signed marking below the level known for the system',
+        () =>
+          forged('below', genuine, owner, authority, {
+            manifest: (m) => ({ ...m, marking: { text: 'NATO RESTRICTED', rank: 1 } }),
+          }),
+        authority,
+        'MARKING_BELOW_SYSTEM',
+      ],
+      [
+        // And the other way: the authority's answer may not rewrite the owner's risk.
+        'a risk of the owner rewritten by the authority',
+        () =>
+          forged('owner-risk', answer, authority, owner, {
+            parts: editDecision((c) => {
+              const r = owner.vault.database.exec('SELECT * FROM risks WHERE id = ?', [
+                ownRisk,
+              ])[0]!;
+              c.risks.push({
+                ...(Object.fromEntries(
+                  r.columns.map((col, i) => [col, r.values[0]![i]]),
+                ) as DecisionContent['risks'][number]),
+                treatment: 'avoid',
+              });
+            }),
+          }),
+        owner,
+        'NOT_SENDERS_ROW',
+      ],
+      [
+        'a finding of another case changed by the authority',
+        () =>
+          forged('other-finding', answer, authority, owner, {
+            parts: editDecision((c) => {
+              const f = owner.services.cases.getCase(caseId).findings[0]!;
+              c.findings.push({ ...c.findings[0]!, id: f.id, status: 'verified' });
+            }),
+          }),
+        owner,
+        'OUTSIDE_CASE',
+      ],
+      [
+        'a decision package with "previous": null',
+        () =>
+          forged('decision-previous-null', answer, authority, owner, {
+            manifest: (m) => ({ ...m, previous: null }),
+          }),
+        owner,
+        'PREVIOUS_MISSING',
+      ],
+    ];
+    for (const [name, make, receiver, reason] of table) {
+      const file = await make();
+      await refused(receiver, file, reason, id).catch((error: unknown) => {
+        throw new Error(`${name}: ${String(error)}`);
+      });
+    }
+    // The authority's risk is as the authority left it.
+    expect(a.risks.getRisk(tempest)).toMatchObject({
+      residualLevel: 'very_high',
+      treatment: 'reduce',
+      acceptance: { status: 'none' },
+    });
+
+    // A name the package claims is kept beside the signer's, never instead of it.
+    const renamed = await forged('claimed-name', genuine, owner, authority, {
+      parts: editSubmission((c) => {
+        c.acceptances.push({
+          risk_id: ownRisk,
+          accepted_by: 'authority person',
+          role: 'system_owner',
+          authority: 'owner',
+          justification: 'Low, and ours to accept.',
+          accepted_on: today(),
+          expires_on: addMonths(today(), 6),
+          fingerprint: '[]',
+          snapshot: '{}',
+          at: new Date().toISOString(),
+        });
+      }),
+    });
+    const claimed = (await a.exchange.inspect(renamed)).changes.find(
+      (c) => c.what === 'row' && c.table === 'acceptance',
+    );
+    expect(claimed && previewLine('en', claimed)).toMatch(
+      /accepted_by: owner person; claimed_by: authority person; role: system_owner/,
+    );
+
+    // The genuine update: previewed field by field, imported, and named in the audit row.
+    const preview = await a.exchange.inspect(genuine);
+    const lines = preview.changes.map((c) => previewLine('en', c));
+    expect(lines).toContain('answer DOC-01: changed — statement: Answer → Updated SSRS');
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^risk OWN-RISK-\d+: changed — treatment: reduce → accept$/),
+    );
+    expect(preview.changes.map((c) => previewLine('da', c))).toContain(
+      'svar DOC-01: ændres — statement: Answer → Updated SSRS',
+    );
+    await a.exchange.importPackage(genuine);
+    expect(a.risks.getRisk(ownRisk).treatment).toBe('accept');
+    expect(a.risks.getRisk(tempest).treatment).toBe('reduce');
+    const audit = authority.vault.database.exec(
+      "SELECT changes FROM audit_log WHERE action = 'package.received' ORDER BY seq DESC LIMIT 1",
+    )[0]!.values[0]![0] as string;
+    expect(JSON.parse(audit)).toMatchObject({
+      rows: expect.arrayContaining([
+        {
+          table: 'answer',
+          ref: 'DOC-01',
+          added: false,
+          fields: { statement: ['Answer', 'Updated SSRS'] },
+        },
+        expect.objectContaining({ table: 'risk', fields: { treatment: ['reduce', 'accept'] } }),
+      ]),
+    });
+  });
+
+  it('an authority package never takes the owner’s step (returned → draft)', async () => {
+    const o = owner.services;
+    const a = authority.services;
+    const id = await o.cases.createCase({ systemId, type: 'interconnection' });
+    await answerAll(o, id);
+    await o.cases.transition(id, 'submitted', 'Complete');
+    await a.exchange.importPackage(
+      (await o.exchange.exportPackage('submission', id, folder(), { identityId: owner.signingId }))
+        .file,
+    );
+    await a.cases.transition(id, 'intake', 'Intake');
+    await a.cases.transition(id, 'returned', 'The SSRS is missing');
+    await o.exchange.importPackage(
+      (
+        await a.exchange.exportPackage('decision', id, folder(), {
+          identityId: authority.signingId,
+        })
+      ).file,
+    );
+    expect(o.cases.getCase(id).state).toBe('returned');
+    const next = (
+      await a.exchange.exportPackage('decision', id, folder(), { identityId: authority.signingId })
+    ).file;
+    const file = await forged('returned-draft', next, authority, owner, {
+      parts: editDecision((c) => {
+        const last = c.transitions.at(-1)!;
+        c.transitions.push({ ...last, seq: last.seq + 1, from: 'returned', to: 'draft' });
+        c.case.state = 'draft';
+      }),
+    });
+    await refused(owner, file, 'STEP_NOT_SENDERS', id);
+    await expect(o.exchange.inspect(file)).rejects.toMatchObject({
+      details: { reason: 'STEP_NOT_SENDERS' },
+    });
+    expect(o.cases.getCase(id).state).toBe('returned');
   });
 });

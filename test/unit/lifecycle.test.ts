@@ -5,11 +5,23 @@ import {
   DECISION_EFFECTS,
   decisionsIn,
   nextStates,
+  stepTakers,
   TRANSITIONS,
   type CaseState,
   type DecisionType,
   type TransitionContext,
 } from '../../shared/lifecycle';
+
+const PRE_DECISION_STATES = [
+  'draft',
+  'submitted',
+  'intake',
+  'returned',
+  'under_review',
+  'verification',
+  'awaiting_remediation',
+  'decision_pending',
+];
 
 /** A context in which every guard passes: only the graph decides. */
 const permissive: TransitionContext = {
@@ -275,5 +287,25 @@ describe('guards refuse with a reason', () => {
       ok: false,
       code: 'ACCREDITOR_ONLY',
     });
+  });
+  it('who takes each step: the owner its two, either side a cancellation, the authority every other', () => {
+    const takers = Object.entries(TRANSITIONS).flatMap(([from, tos]) =>
+      Object.keys(tos ?? {}).map((to): [string, string] => [
+        `${from} → ${to}`,
+        stepTakers(from as CaseState, to as CaseState).join(' '),
+      ]),
+    );
+    const by = (who: string) => takers.filter(([, t]) => t === who).map(([step]) => step);
+    expect(by('system_owner')).toEqual(['draft → submitted', 'returned → draft']);
+    expect(by('system_owner accreditor')).toEqual(
+      PRE_DECISION_STATES.map((from) => `${from} → cancelled`),
+    );
+    expect(by('accreditor')).toHaveLength(takers.length - 2 - PRE_DECISION_STATES.length);
+    // Every step the authority takes is one its guard keeps from the owner too.
+    const owner = { ...permissive, role: 'system_owner' as const };
+    for (const step of by('accreditor')) {
+      const [from, to] = step.split(' → ') as [CaseState, CaseState];
+      expect(canTransition(from, to, owner), step).toMatchObject({ ok: false });
+    }
   });
 });

@@ -5,6 +5,7 @@ import { MATRICES_FILE } from '../../electron/services/risks';
 import {
   acceptanceAuthority,
   acceptanceStatus,
+  acceptanceValidHere,
   addMonths,
   assess,
   canAccept,
@@ -392,6 +393,86 @@ describe('acceptance criteria and acceptance', () => {
       expect(acceptanceStatus({ ...risk, ...change }, accepted, '2026-11-27')).toBe('reaccept');
     }
   });
+});
+
+describe('an acceptance received in a package counts only under this vault’s criteria', () => {
+  // This vault: the owner accepts up to "low", an accreditor up to "high", for 12 months at most.
+  const criteria: RiskCriteria = {
+    matrixId: 'nist-5x5',
+    ownerAcceptsUpTo: 'low',
+    accreditorAcceptsUpTo: 'high',
+    maxAcceptanceMonths: 12,
+  };
+  const scores = (residualLikelihood: number, residualImpact: number) => ({
+    likelihood: 5,
+    confidentiality: 5,
+    integrity: null,
+    availability: null,
+    authenticity: null,
+    residualLikelihood,
+    residualImpact,
+    treatment: 'accept' as const,
+  });
+  const today = '2026-06-01';
+  const base = {
+    matrix: m5,
+    criteria,
+    riskMatrix: m5,
+    role: 'system_owner',
+    acceptedOn: '2026-05-01',
+    expiresOn: '2027-05-01',
+    today,
+  };
+  const table: [string, Partial<Parameters<typeof acceptanceValidHere>[0]>, string | null][] = [
+    ['the owner, a low risk, for a year', { risk: scores(2, 2) }, null],
+    // The report's attack: an owner accepting a very high risk under its own loose criteria.
+    ['the owner, a very high risk', { risk: scores(5, 5) }, 'NOT_ACCEPTABLE'],
+    ['the owner, a moderate risk (the accreditor’s)', { risk: scores(3, 3) }, 'ACCREDITOR_ONLY'],
+    ['an accreditor, a high risk', { risk: scores(4, 4), role: 'accreditor' }, null],
+    [
+      'an accreditor, a very high risk',
+      { risk: scores(5, 5), role: 'accreditor' },
+      'NOT_ACCEPTABLE',
+    ],
+    ['a role that is neither', { risk: scores(1, 1), role: 'auditor' }, 'UNKNOWN_ROLE'],
+    [
+      'a risk to be avoided',
+      { risk: { ...scores(1, 1), treatment: 'avoid' as const } },
+      'TREATMENT_AVOID',
+    ],
+    ['valid to 2099', { risk: scores(1, 1), expiresOn: '2099-12-31' }, 'EXPIRY_TOO_FAR'],
+    [
+      'the longest term, to the day',
+      { risk: scores(1, 1), acceptedOn: '2026-05-01', expiresOn: '2027-05-01' },
+      null,
+    ],
+    [
+      'a day past the longest term',
+      { risk: scores(1, 1), acceptedOn: '2026-05-01', expiresOn: '2027-05-02' },
+      'EXPIRY_TOO_FAR',
+    ],
+    [
+      'accepted on a day still to come',
+      { risk: scores(1, 1), acceptedOn: '2098-01-01', expiresOn: '2098-06-01' },
+      'ACCEPTED_LATER',
+    ],
+    ['ending before it begins', { risk: scores(1, 1), expiresOn: '2026-04-01' }, 'EXPIRY_IN_PAST'],
+    ['not a day', { risk: scores(1, 1), expiresOn: 'never' }, 'EXPIRY_IN_PAST'],
+    // A risk scored on the sender's own matrix is rescaled onto this vault's: a 3×3 "high"
+    // corner is this vault's very high, whatever the sender's matrix calls it.
+    ['a 3×3 corner, rescaled', { risk: scores(3, 3), riskMatrix: m3 }, 'NOT_ACCEPTABLE'],
+    ['a 3×3 low cell, rescaled', { risk: scores(1, 1), riskMatrix: m3 }, null],
+    ['scores off the matrix', { risk: scores(6, 6) }, 'NOT_ACCEPTABLE'],
+  ];
+  for (const [name, args, expected] of table) {
+    it(`${name} → ${expected ?? 'counts'}`, () => {
+      expect(
+        acceptanceValidHere({ ...base, risk: scores(1, 1), ...args } as Parameters<
+          typeof acceptanceValidHere
+        >[0]),
+      ).toBe(expected);
+    });
+  }
 });
 
 describe('risk pictures', () => {
