@@ -20,6 +20,7 @@ export const INVOKE_CHANNELS = [
   'vault:generations',
   'vault:restore',
   'vault:pickFolder',
+  'vault:explainBreak',
   'register:scheme',
   'register:importScheme',
   'organisations:list',

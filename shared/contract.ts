@@ -189,6 +189,39 @@ export const VaultStatusSchema = z
     integrity: z.enum(['checking', 'ok', 'failed']).nullable(),
     /** Groups of the new recovery key the user must type back (1-based), while unconfirmed. */
     confirmGroups: z.array(z.number().int()).nullable(),
+    /**
+     * Set while the vault is read-only: its audit trail is broken (the first break, with the
+     * hash expected there and the one found), until a signed explanation is recorded.
+     */
+    readOnly: z
+      .object({
+        reason: z.literal('AUDIT_CHAIN_BROKEN'),
+        row: z.number().int(),
+        kind: z.enum(['link', 'content', 'sequence', 'anchor', 'signature']),
+        expected: z.string(),
+        found: z.string(),
+      })
+      .strict()
+      .nullable()
+      .optional(),
+    /** Kept generations whose audit trail the vault file does not reach (rollback suspected). */
+    rollback: z
+      .array(
+        z
+          .object({
+            generation: z.number().int(),
+            rows: z.number().int(),
+            mainRows: z.number().int(),
+          })
+          .strict(),
+      )
+      .optional(),
+    /** What this unlock did with a re-key an earlier process left unfinished. */
+    rekey: z
+      .object({ state: z.enum(['finished', 'undone']), code: z.string().optional() })
+      .strict()
+      .nullable()
+      .optional(),
   })
   .strict();
 export type VaultStatus = z.infer<typeof VaultStatusSchema>;
@@ -763,6 +796,23 @@ export const contract = {
     VaultStatusSchema,
   ),
   'vault:pickFolder': invoke(Empty, z.object({ folder: z.string().nullable() }).strict()),
+  /**
+   * Records the signed explanation of a broken audit trail (read-only until then): an audit
+   * row citing every break, signed with one of the vault's signing identities; the trail is
+   * anchored again and the vault saved.
+   */
+  'vault:explainBreak': invoke(
+    z
+      .object({
+        text: z.string().trim().min(1).max(4000),
+        identityId: z.string().uuid(),
+        pin: z.string().max(256).nullable().optional(),
+      })
+      .strict(),
+    z
+      .object({ row: z.number().int(), breaks: z.number().int(), status: VaultStatusSchema })
+      .strict(),
+  ),
   'register:scheme': invoke(Empty, SchemeSchema),
   'register:importScheme': invoke(z.object({ scheme: z.unknown() }).strict(), SchemeSchema),
   'organisations:list': invoke(

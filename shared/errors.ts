@@ -62,6 +62,11 @@ export const ERROR_CODES = [
   // signatures round two: tokens whose certificate and key disagree, tokens removed
   'TOKEN_KEY_MISMATCH',
   'TOKEN_NOT_PRESENT',
+  // vault round two: a broken trail stops the vault, rollback, a journaled re-key
+  'VAULT_READ_ONLY',
+  'ROLLBACK_SUSPECTED',
+  'REKEY_PENDING',
+  'NO_AUDIT_BREAK',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

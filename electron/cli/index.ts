@@ -6,6 +6,7 @@
  *   awb vault change-passphrase <folder> --passphrase-file <file> --new-passphrase-file <file> [--json]
   awb vault new-recovery-key <folder> --passphrase-file <file> [--json]
  *   awb vault recover <folder> --recovery-key-file <file> --new-passphrase-file <file> [--json]
+ *   awb vault explain-break <folder> --passphrase-file <file> --text <text> --identity <label|fingerprint> [--pin-file <file>] [--json]
  *
  * Exit 0 on success; 1 with a line `error: <CODE>` (and the translated message) on a failure
  * the user can meet; 2 on a usage error. Secrets are read from files, never from arguments
@@ -19,7 +20,7 @@ import type { Profile } from '../../shared/contract';
 import { AppError, isAppError, type ErrorCode } from '../../shared/errors';
 import { citedDossier } from '../../shared/dossier';
 import { isTrustRole } from '../../shared/exchange';
-import { errorMessage, previewLine, reasonMessage, reasonText } from '../../shared/i18n';
+import { errorMessage, previewLine, reasonMessage, reasonText, translate } from '../../shared/i18n';
 import { passphraseStrength } from '../../shared/passphrase';
 import { combinedImpact } from '../../shared/risk';
 import { createServices, type VaultServices } from '../services';
@@ -79,6 +80,7 @@ const USAGE = `usage:
   awb vault change-passphrase <folder> --passphrase-file <file> --new-passphrase-file <file> [--json]
   awb vault new-recovery-key <folder> --passphrase-file <file> [--json]
   awb vault recover <folder> --recovery-key-file <file> --new-passphrase-file <file> [--json]
+  awb vault explain-break <folder> --passphrase-file <file>|--recovery-key-file <file> --text <text> --identity <label|fingerprint> [--pin-file <file>] [--pkcs11-module <lib>] [--json]
 ${SCRIPT_USAGE}`;
 
 /** A check that found damage: its report is printed, then its code. */
@@ -112,7 +114,90 @@ function strongOrThrow(passphrase: string): void {
   }
 }
 
-async function vaultCommand(io: CliIo, argv: string[]): Promise<Record<string, unknown>> {
+/**
+ * Shows, on the error stream, what an unlock did with a re-key an earlier process left
+ * unfinished, and the new recovery key it never showed (then the journal forgets it).
+ */
+function reportRekey(io: CliIo, vault: Vault): void {
+  const notice = vault.rekeyNotice;
+  if (notice?.state === 'finished') {
+    io.err(`note: ${translate('en', 'rekey.finished')}\n`);
+  } else if (notice?.state === 'undone') {
+    io.err(`note: ${translate('en', 'rekey.undone', { code: notice.code })}\n`);
+  }
+  const unshown = vault.pendingRecoveryKey();
+  if (unshown) {
+    io.err(
+      `note: the new recovery key of the last re-key was never shown. Write it down now: it is shown only once.\nrecoveryKey: ${unshown}\n`,
+    );
+    vault.recoveryKeyShown();
+  }
+}
+
+/**
+ * `awb vault explain-break`: the signed explanation of a broken audit trail, with one of the
+ * vault's signing identities; the vault, read-only until now, takes changes again.
+ */
+async function explainBreakCommand(
+  io: CliIo,
+  folder: string,
+  values: Record<string, string | boolean | undefined>,
+): Promise<Record<string, unknown>> {
+  if (typeof values.text !== 'string' || !values.text.trim()) {
+    throw new UsageError('missing --text <what happened>');
+  }
+  if (typeof values.identity !== 'string') {
+    throw new UsageError('missing --identity <label|fingerprint>');
+  }
+  const secret =
+    typeof values['recovery-key-file'] === 'string'
+      ? { recoveryKey: readSecret(io, values['recovery-key-file'], 'recovery-key-file') }
+      : {
+          passphrase: readSecret(
+            io,
+            values['passphrase-file'] as string | undefined,
+            'passphrase-file',
+          ),
+        };
+  const pin =
+    typeof values['pin-file'] === 'string' ? readSecret(io, values['pin-file'], 'pin-file') : null;
+  const vault = await Vault.open(folder, secret, io.config);
+  try {
+    reportRekey(io, vault);
+    await vault.checksDone();
+    const pkcs11Module =
+      (values['pkcs11-module'] as string | undefined) ?? process.env.AWB_PKCS11_MODULE ?? null;
+    const services = createServices(() => vault, {}, { pkcs11Module: () => pkcs11Module });
+    const identityId = pickIdentity(services, values.identity);
+    const identity = services.signing.identity(identityId);
+    const signer = services.signing.signer(identityId, pin);
+    const { row, breaks } = await vault.explainBreak({
+      text: values.text,
+      signer,
+      signerSubject: identity.subject,
+    });
+    return {
+      folder,
+      row,
+      explained: breaks.map((b) => ({
+        row: b.row,
+        kind: b.kind,
+        expected: b.expected,
+        found: b.found,
+      })),
+      signer: identity.subject,
+      note: `The explanation is audit entry ${row}, signed by ${identity.label}; the trail is anchored there and the vault takes changes again.`,
+    };
+  } finally {
+    await vault.close();
+  }
+}
+
+async function vaultCommand(
+  io: CliIo,
+  argv: string[],
+  json = false,
+): Promise<Record<string, unknown> | null> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -120,6 +205,10 @@ async function vaultCommand(io: CliIo, argv: string[]): Promise<Record<string, u
       'passphrase-file': { type: 'string' },
       'new-passphrase-file': { type: 'string' },
       'recovery-key-file': { type: 'string' },
+      text: { type: 'string' },
+      identity: { type: 'string' },
+      'pin-file': { type: 'string' },
+      'pkcs11-module': { type: 'string' },
       name: { type: 'string' },
       organisation: { type: 'string' },
       role: { type: 'string' },
@@ -177,46 +266,60 @@ async function vaultCommand(io: CliIo, argv: string[]): Promise<Record<string, u
       const next = readSecret(io, values['new-passphrase-file'], 'new-passphrase-file');
       strongOrThrow(next);
       const vault = await Vault.open(folder, { passphrase: current }, io.config);
-      let recoveryKey: string;
       try {
-        ({ recoveryKey } = await vault.rekey(current, next));
+        const { recoveryKey } = await vault.rekey(current, next);
+        print(io, json, {
+          folder,
+          passphrase: 'changed',
+          recoveryKey,
+          note: 'The vault was re-keyed: the old passphrase and the old recovery key no longer open it. Write the new recovery key down now: it is shown only once.',
+        });
+        // Shown: the re-key journal no longer keeps it.
+        vault.recoveryKeyShown();
       } finally {
         await vault.close();
       }
-      return {
-        folder,
-        passphrase: 'changed',
-        recoveryKey,
-        note: 'The vault was re-keyed: the old passphrase and the old recovery key no longer open it. Write the new recovery key down now: it is shown only once.',
-      };
+      return null;
     }
     case 'new-recovery-key': {
       const current = readSecret(io, values['passphrase-file'], 'passphrase-file');
       const vault = await Vault.open(folder, { passphrase: current }, io.config);
-      let recoveryKey: string;
       try {
-        ({ recoveryKey } = await vault.rekey(current, null));
+        const { recoveryKey } = await vault.rekey(current, null);
+        print(io, json, {
+          folder,
+          recoveryKey,
+          note: 'The vault was re-keyed: the old recovery key no longer opens it. Write the new one down now: it is shown only once.',
+        });
+        vault.recoveryKeyShown();
       } finally {
         await vault.close();
       }
-      return {
-        folder,
-        recoveryKey,
-        note: 'The vault was re-keyed: the old recovery key no longer opens it. Write the new one down now: it is shown only once.',
-      };
+      return null;
     }
     case 'recover': {
       const recoveryKey = readSecret(io, values['recovery-key-file'], 'recovery-key-file');
       const next = readSecret(io, values['new-passphrase-file'], 'new-passphrase-file');
       strongOrThrow(next);
+      // A recovery re-keys exactly as a passphrase change does: nothing the old recovery key
+      // (or the old passphrase) opened is left in the folder, and a new recovery key is shown.
       const vault = await Vault.open(folder, { recoveryKey }, io.config);
       try {
-        await vault.setPassphrase(next);
+        const { recoveryKey: newKey } = await vault.rekey({ recoveryKey }, next);
+        print(io, json, {
+          folder,
+          passphrase: 'set from recovery key',
+          recoveryKey: newKey,
+          note: 'The vault was re-keyed: the old recovery key and the old passphrase no longer open anything in the folder. Write the new recovery key down now: it is shown only once.',
+        });
+        vault.recoveryKeyShown();
       } finally {
         await vault.close();
       }
-      return { folder, passphrase: 'set from recovery key' };
+      return null;
     }
+    case 'explain-break':
+      return explainBreakCommand(io, folder, values);
     default:
       throw new UsageError(`unknown vault command: ${verb ?? ''}`);
   }
@@ -278,6 +381,7 @@ export async function withVault<T>(
   const passphrase = readSecret(io, values['passphrase-file'], 'passphrase-file');
   const vault = await Vault.open(resolve(io.cwd, values.vault), { passphrase }, io.config);
   try {
+    reportRekey(io, vault);
     // Awaited here, so an async command finishes before the vault closes.
     const pkcs11Module = values['pkcs11-module'] ?? process.env.AWB_PKCS11_MODULE ?? null;
     const services = createServices(() => vault, {}, { pkcs11Module: () => pkcs11Module });
@@ -846,7 +950,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const json = rest.includes('--json');
   try {
     if (area === 'vault') {
-      print(io, json, await vaultCommand(io, rest));
+      // The re-keying commands print their result themselves, before the journal forgets it.
+      const result = await vaultCommand(io, rest, json);
+      if (result) {
+        print(io, json, result);
+      }
       return 0;
     }
     if ((area === 'systems' || area === 'records') && rest[0] === 'list') {

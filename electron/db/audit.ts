@@ -107,10 +107,198 @@ export interface ChainReport {
   brokenAt?: number;
 }
 
+/** The action of the audit row that explains breaks of the trail and re-anchors it. */
+export const EXPLANATION_ACTION = 'vault.breakExplained';
+
+/**
+ * One break of the trail, as an explanation cites it:
+ * - `link`: the row's previous-hash is not the hash of the row before it (a row deleted,
+ *   inserted or reordered); `expected` is the hash the chain expected, `found` the row's.
+ * - `content`: the row's content no longer hashes to its stored hash (a row edited);
+ *   `expected` is the stored hash, `found` what the content hashes to now.
+ * - `sequence`: the row's number is not the next one; `expected` and `found` are the numbers.
+ * - `anchor`: the trail does not reach the head the container header was written with (its
+ *   tail cut, or the header's anchor rewritten); `expected` is the anchored head's hash at row
+ *   `anchorRows`, `found` the trail's hash at that row (or its last hash, when it is shorter).
+ * - `signature`: an explanation row whose signature does not verify; `found` says why.
+ * `content` is the hash of the row at `row` as it stands (fields and links), so an explanation
+ * covers that very row and nothing edited later; empty for `anchor` when the row is gone.
+ */
+export interface AuditBreak {
+  row: number;
+  kind: 'link' | 'content' | 'sequence' | 'anchor' | 'signature';
+  expected: string;
+  found: string;
+  content: string;
+  /** For `anchor`: the header's anchor and the trail's length. */
+  anchorRows?: number;
+  trailRows?: number;
+}
+
+/** The key an explanation's citation of a break is matched by. */
+export function breakKey(b: Pick<AuditBreak, 'row' | 'kind' | 'expected' | 'found' | 'content'>) {
+  return `${b.row}|${b.kind}|${b.expected}|${b.found}|${b.content}`;
+}
+
+function isBreak(value: unknown): value is AuditBreak {
+  const b = value as Partial<AuditBreak> | null;
+  return (
+    typeof b === 'object' &&
+    b !== null &&
+    typeof b.row === 'number' &&
+    typeof b.kind === 'string' &&
+    typeof b.expected === 'string' &&
+    typeof b.found === 'string' &&
+    typeof b.content === 'string'
+  );
+}
+
+/** The explanation rows of a trail: their row number and the breaks each cites. */
+export function explanationRows(
+  db: Database,
+): { seq: number; changes: Record<string, unknown>; breaks: AuditBreak[] }[] {
+  const rows = db.exec('SELECT seq, changes FROM audit_log WHERE action = ? ORDER BY seq', [
+    EXPLANATION_ACTION,
+  ])[0]?.values;
+  return (rows ?? []).map((r) => {
+    let changes: Record<string, unknown> = {};
+    try {
+      changes = JSON.parse(String(r[1])) as Record<string, unknown>;
+    } catch {
+      // an unreadable explanation explains nothing (and its row breaks the chain anyway)
+    }
+    const breaks = Array.isArray(changes.breaks) ? changes.breaks.filter(isBreak) : [];
+    return { seq: Number(r[0]), changes, breaks };
+  });
+}
+
+/**
+ * The breaks the trail's explanations cite, each with the row of the explanation that cites
+ * it. `valid` can refuse an explanation (its signature does not verify): it then explains
+ * nothing.
+ */
+export function explainedBreaks(
+  db: Database,
+  valid: (seq: number) => boolean = () => true,
+): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const row of explanationRows(db)) {
+    if (!valid(row.seq)) {
+      continue;
+    }
+    for (const b of row.breaks) {
+      if (!out.has(breakKey(b))) {
+        out.set(breakKey(b), row.seq);
+      }
+    }
+  }
+  return out;
+}
+
+export interface ChainWalk {
+  rows: number;
+  /** Breaks no later explanation cites, in trail order. */
+  breaks: AuditBreak[];
+  /** Breaks a later explanation cites: the chain is taken up again after each. */
+  explained: { row: number; by: number }[];
+}
+
+/**
+ * Walks the whole chain. A break that a later explanation row cites exactly (the same row,
+ * kind, hashes and content) is passed: the walk takes the chain up again from that row's stored
+ * hash. Any other break is reported; with `all`, the walk goes on past it the same way, so that
+ * every break can be listed (and explained) at once.
+ */
+export function walkAuditChain(
+  db: Database,
+  options: { explained?: Map<string, number>; all?: boolean } = {},
+): ChainWalk {
+  const explained = options.explained ?? explainedBreaks(db);
+  const stmt = db.prepare(
+    `SELECT seq, at, actor_id, actor_name, actor_organisation, actor_role, action, entity_type,
+            entity_id, changes, prev_hash, hash FROM audit_log ORDER BY seq`,
+  );
+  const walk: ChainWalk = { rows: 0, breaks: [], explained: [] };
+  let expectedPrev = GENESIS_HASH;
+  let expectedSeq = 1;
+  try {
+    while (stmt.step()) {
+      const r = stmt.get();
+      walk.rows++;
+      const seq = Number(r[0]);
+      const prevHash = String(r[10]);
+      const stored = String(r[11]);
+      // The stored changes text is hashed as stored: any edit to it breaks the chain.
+      const content = hashFields([
+        seq,
+        String(r[1]),
+        String(r[2]),
+        String(r[3]),
+        String(r[4]),
+        String(r[5]),
+        String(r[6]),
+        String(r[7]),
+        String(r[8]),
+        String(r[9]),
+        prevHash,
+      ]);
+      let found: AuditBreak | null = null;
+      if (prevHash !== expectedPrev) {
+        found = { row: seq, kind: 'link', expected: expectedPrev, found: prevHash, content };
+      } else if (content !== stored) {
+        found = { row: seq, kind: 'content', expected: stored, found: content, content };
+      } else if (seq !== expectedSeq) {
+        found = {
+          row: seq,
+          kind: 'sequence',
+          expected: String(expectedSeq),
+          found: String(seq),
+          content,
+        };
+      }
+      if (found) {
+        const by = explained.get(breakKey(found));
+        if (by !== undefined && by > seq) {
+          walk.explained.push({ row: seq, by });
+        } else {
+          walk.breaks.push(found);
+          if (!options.all) {
+            return walk;
+          }
+        }
+      }
+      expectedPrev = stored;
+      expectedSeq = seq + 1;
+    }
+  } finally {
+    stmt.free();
+  }
+  return walk;
+}
+
+/**
+ * The whole chain, verified: intact, or broken at the first row no explanation covers. An
+ * explanation's signature is checked by the vault (electron/vault/explanation.ts); here it is
+ * taken as written.
+ */
+export function verifyAuditChain(db: Database): ChainReport {
+  const walk = walkAuditChain(db);
+  const first = walk.breaks[0];
+  return first
+    ? { intact: false, rows: walk.rows, brokenAt: first.row }
+    : { intact: true, rows: walk.rows };
+}
+
 /** The head of the chain: how many rows, and the last row's hash (the genesis hash when empty). */
 export function auditHead(db: Database): { rows: number; head: string } {
   const last = db.exec('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1')[0]?.values[0];
   return last ? { rows: Number(last[0]), head: String(last[1]) } : { rows: 0, head: GENESIS_HASH };
+}
+
+/** The hash of row `seq`, or null when the trail has no such row. */
+export function rowHashAt(db: Database, seq: number): string | null {
+  const row = db.exec('SELECT hash FROM audit_log WHERE seq = ?', [seq])[0]?.values[0];
+  return row ? String(row[0]) : null;
 }
 
 /**
@@ -125,52 +313,68 @@ export function anchorMismatch(
   if (anchor.rows === 0) {
     return null;
   }
-  const row = db.exec('SELECT hash FROM audit_log WHERE seq = ?', [anchor.rows])[0]?.values[0];
-  return row && String(row[0]) === anchor.head ? null : anchor.rows;
+  return rowHashAt(db, anchor.rows) === anchor.head ? null : anchor.rows;
 }
 
-export function verifyAuditChain(db: Database): ChainReport {
-  const stmt = db.prepare(
-    `SELECT seq, at, actor_id, actor_name, actor_organisation, actor_role, action, entity_type,
-            entity_id, changes, prev_hash, hash FROM audit_log ORDER BY seq`,
-  );
-  let expectedPrev = GENESIS_HASH;
-  let expectedSeq = 1;
-  let rows = 0;
-  try {
-    while (stmt.step()) {
-      const r = stmt.get();
-      rows++;
-      const seq = Number(r[0]);
-      const prevHash = String(r[10]);
-      // The stored changes text is hashed as stored: any edit to it breaks the chain.
-      const fields = [
-        seq,
-        String(r[1]),
-        String(r[2]),
-        String(r[3]),
-        String(r[4]),
-        String(r[5]),
-        String(r[6]),
-        String(r[7]),
-        String(r[8]),
-        String(r[9]),
-        prevHash,
-      ];
-      if (
-        seq !== expectedSeq ||
-        prevHash !== expectedPrev ||
-        hashFields(fields) !== String(r[11])
-      ) {
-        return { intact: false, rows, brokenAt: seq };
-      }
-      expectedPrev = String(r[11]);
-      expectedSeq++;
-    }
-  } finally {
-    stmt.free();
+/**
+ * The trail against the anchor a container header was written with: it must reach the
+ * anchored row with the anchored hash, and end there. A break names the row and both hashes.
+ */
+export function anchorBreak(
+  db: Database,
+  anchor: { rows: number; head: string },
+): AuditBreak | null {
+  const head = auditHead(db);
+  const contentAt = (seq: number) => rowContentHash(db, seq) ?? '';
+  if (head.rows < anchor.rows) {
+    // Cut short: the trail ends before the anchored row.
+    return {
+      row: head.rows + 1,
+      kind: 'anchor',
+      expected: anchor.head,
+      found: head.head,
+      content: '',
+      anchorRows: anchor.rows,
+      trailRows: head.rows,
+    };
   }
-  return { intact: true, rows };
+  if (anchor.rows > 0) {
+    const at = rowHashAt(db, anchor.rows);
+    if (at !== anchor.head) {
+      return {
+        row: anchor.rows,
+        kind: 'anchor',
+        expected: anchor.head,
+        found: at ?? '',
+        content: contentAt(anchor.rows),
+        anchorRows: anchor.rows,
+        trailRows: head.rows,
+      };
+    }
+  }
+  if (head.rows > anchor.rows) {
+    // Rows after the anchored head that no save wrote into a header.
+    return {
+      row: anchor.rows + 1,
+      kind: 'anchor',
+      expected: anchor.head,
+      found: head.head,
+      content: contentAt(anchor.rows + 1),
+      anchorRows: anchor.rows,
+      trailRows: head.rows,
+    };
+  }
+  return null;
+}
+
+/** The hash row `seq`'s fields and link give now (its content hash), or null. */
+function rowContentHash(db: Database, seq: number): string | null {
+  const r = db.exec(
+    `SELECT seq, at, actor_id, actor_name, actor_organisation, actor_role, action, entity_type,
+            entity_id, changes, prev_hash FROM audit_log WHERE seq = ?`,
+    [seq],
+  )[0]?.values[0];
+  return r ? hashFields(r.map((v, i) => (i === 0 ? Number(v) : String(v)))) : null;
 }
 
 export function readAudit(db: Database, limit = 100): AuditRow[] {

@@ -146,6 +146,15 @@ export class WriteQueue {
     return next;
   }
 
+  /**
+   * Holds every write queued from now on until `gate` settles (the checks after unlock: no
+   * change is committed before their verdict is known).
+   */
+  after(gate: Promise<unknown>): void {
+    const previous = this.tail;
+    this.tail = Promise.all([previous, gate.catch(() => undefined)]);
+  }
+
   /** Resolves when every queued write has finished. */
   async idle(): Promise<void> {
     await this.tail;

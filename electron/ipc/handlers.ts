@@ -69,6 +69,12 @@ export const handlers: HandlerTable = {
   'vault:restore': async (input, ctx) =>
     ctx.vault.restore(input.folder, input.generation, input.passphrase),
   'vault:pickFolder': async (_input, ctx) => ({ folder: await ctx.pickFolder() }),
+  'vault:explainBreak': async (input, ctx) => {
+    // Signed with one of the vault's own signing identities (a software key or a token).
+    const identity = ctx.signing.identity(input.identityId);
+    const signer = ctx.signing.signer(input.identityId, input.pin ?? null);
+    return ctx.vault.explainBreak(input.text, signer, identity.subject);
+  },
 
   'register:scheme': async (_input, ctx) => ctx.register.scheme().scheme,
   'register:importScheme': async (input, ctx) => ctx.register.importScheme(input.scheme),

@@ -10,6 +10,7 @@ import type { Profile, VaultState, VaultStatus } from '../../shared/contract';
 import { AppError, isAppError } from '../../shared/errors';
 import { passphraseStrength } from '../../shared/passphrase';
 import type { Emit, PreferencesStore } from '../ipc/context';
+import type { CmsSigner } from '../signing/cms';
 import { recoveryKeyGroups } from '../vault/recovery';
 import { listGenerations, Vault, type Secret, type VaultConfig } from '../vault/vault';
 
@@ -92,6 +93,9 @@ export class VaultService {
         audit: null,
         integrity: null,
         confirmGroups: null,
+        readOnly: null,
+        rollback: [],
+        rekey: null,
       };
     }
     return {
@@ -114,6 +118,13 @@ export class VaultService {
           : { ...v.audit },
       integrity: v.integrity,
       confirmGroups: this.pendingRecovery?.groups ?? null,
+      readOnly: v.readOnly,
+      rollback: v.rollback.map(({ generation, rows, mainRows }) => ({
+        generation,
+        rows,
+        mainRows,
+      })),
+      rekey: v.rekeyNotice,
     };
   }
 
@@ -185,6 +196,12 @@ export class VaultService {
       throw new AppError('WRONG_RECOVERY_KEY', 'The typed groups do not match the recovery key');
     }
     this.pendingRecovery = null;
+    // Shown and typed back: the re-key journal no longer keeps it.
+    vault.recoveryKeyShown();
+    if (vault.readOnly) {
+      // A vault that takes no change: the confirmation cannot be recorded, only forgotten.
+      return this.status();
+    }
     const at = new Date().toISOString();
     await vault.change(
       {
@@ -210,11 +227,31 @@ export class VaultService {
     return this.status();
   }
 
+  /**
+   * Opens the vault with its recovery key and re-keys it exactly as a passphrase change does:
+   * a new data key, every evidence file sealed again, a new passphrase slot and a new recovery
+   * key (shown once, to confirm); afterwards the old recovery key opens nothing in the folder.
+   */
   async recover(folder: string, recoveryKey: string, newPassphrase: string): Promise<VaultStatus> {
     requireStrong(newPassphrase);
     await this.unlock(folder, { recoveryKey });
-    await this.current().setPassphrase(newPassphrase);
-    return this.status();
+    return this.rekey(this.current(), { recoveryKey }, newPassphrase);
+  }
+
+  /**
+   * Records the signed explanation of a broken audit trail: the vault, read-only until now,
+   * takes changes again. `signer` is one of the vault's signing identities.
+   */
+  async explainBreak(
+    text: string,
+    signer: CmsSigner,
+    signerSubject: string,
+  ): Promise<{ row: number; breaks: number; status: VaultStatus }> {
+    const vault = this.current();
+    this.clearSaveTimer();
+    const { row, breaks } = await vault.explainBreak({ text, signer, signerSubject });
+    this.options.emit('vault:stateChanged', { state: 'unlocked' });
+    return { row, breaks: breaks.length, status: this.status() };
   }
 
   /**
@@ -233,7 +270,11 @@ export class VaultService {
     return this.rekey(this.current(), current, null);
   }
 
-  private async rekey(vault: Vault, current: string, next: string | null): Promise<VaultStatus> {
+  private async rekey(
+    vault: Vault,
+    current: string | Secret,
+    next: string | null,
+  ): Promise<VaultStatus> {
     this.clearSaveTimer();
     const { recoveryKey } = await vault.rekey(current, next, (done, total) =>
       this.options.emit('task:progress', { task: 'rekey', done, total }),
@@ -315,6 +356,12 @@ export class VaultService {
     this.vault = vault;
     this.folder = vault.folder;
     this.touch();
+    // A re-key whose new recovery key was never shown (the process ended first): shown now,
+    // until it is confirmed.
+    const unshown = vault.pendingRecoveryKey();
+    this.pendingRecovery = unshown
+      ? { text: unshown, groups: confirmationGroups(unshown) }
+      : this.pendingRecovery;
     vault.onDirty = () => this.scheduleSave();
     // The checks after unlock finish later: the UI then shows their verdict.
     vault.onChecked = () => {

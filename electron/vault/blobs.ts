@@ -109,6 +109,9 @@ export class BlobStore {
 
   private wiped = false;
 
+  /** Asked before anything is written (the vault refuses while it is read-only). */
+  beforeWrite: () => void = () => undefined;
+
   /** Drops the derived keys (on lock); a stream still running fails instead of using them. */
   wipe(): void {
     this.wiped = true;
@@ -139,6 +142,7 @@ export class BlobStore {
     onProgress?: (bytes: number) => void,
     beforeCreate?: (address: string) => void,
   ): Promise<StoredBlob> {
+    this.beforeWrite();
     await fsp.mkdir(this.dir, { recursive: true, mode: 0o700 });
     const temp = join(this.dir, `incoming.tmp-${randomBytes(8).toString('hex')}`);
     const handle = await fsp.open(

@@ -1,24 +1,36 @@
 /**
  * `vault check`: every part of a vault folder, each with its verdict. The main file (opened,
- * SQLite's checks, the whole audit chain, and the chain against an anchor a signed document
- * cites), every kept generation (does it open with the same secret, is its database sound),
- * every evidence file (read through, each chunk authenticated), evidence referenced but missing,
- * files nobody references, and temp files a crash left. Damage anywhere makes the report fail.
+ * SQLite's checks, the whole audit chain with every break and every signed explanation, and
+ * the chain against an anchor a signed document cites), every kept generation (does it open
+ * with the same secret, is its database sound, does the main file's trail reach its trail: if
+ * not, ROLLBACK_SUSPECTED), every kept damaged copy, every evidence file (read through, each
+ * chunk authenticated), evidence referenced but missing, files nobody references, temp files a
+ * crash left, and every other file of the folder by kind. Damage anywhere makes the report
+ * fail; so does a broken trail until it is explained, and a suspected rollback.
  */
 import { readdirSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'sql.js';
 import { AppError, isAppError, type ErrorCode } from '../../shared/errors';
-import { anchorMismatch, verifyAuditChain, type ChainReport } from '../db/audit';
+import {
+  anchorMismatch,
+  explainedBreaks,
+  walkAuditChain,
+  type AuditBreak,
+  type ChainReport,
+} from '../db/audit';
 import { checkIntegrity, loadSqlJs, LATEST_SCHEMA_VERSION } from '../db/engine';
 import { decodeContainer, openBody } from './container';
+import { folderInventory, type FileKind, type FolderFile } from './inventory';
 import { checkConfigKdf } from './kdf';
+import { readJournal } from './rekey-journal';
 import {
   BLOB_DIR,
   listGenerations,
   unlockDataKey,
   Vault,
   vaultPath,
+  type RekeyNotice,
   type Secret,
   type VaultConfig,
 } from './vault';
@@ -33,11 +45,27 @@ export interface PartVerdict {
 export interface VaultCheckReport {
   folder: string;
   ok: boolean;
-  main: PartVerdict & { integrity?: 'ok' | 'failed'; audit?: ChainReport };
+  main: PartVerdict & {
+    integrity?: 'ok' | 'failed';
+    audit?: ChainReport;
+    /** The container format read (1: no anchor; migrated at the next unlock). */
+    format?: number;
+    /** Every break no signed explanation covers (row, kind, expected and found hashes). */
+    breaks?: AuditBreak[];
+    /** Breaks a signed explanation covers: the row, and the explanation's row. */
+    explained?: { row: number; by: number }[];
+  };
   anchor?: PartVerdict;
   generations: (PartVerdict & { generation: number; usable: boolean })[];
+  /** Kept damaged copies (`vault.awb.damaged-*`): whether this secret opens them. */
+  copies: (PartVerdict & { usable: boolean })[];
   evidence: { checked: number; damaged: PartVerdict[]; missing: string[]; orphaned: string[] };
   temps: string[];
+  /** Every file of the folder, by kind. */
+  files: FolderFile[];
+  kinds: Partial<Record<FileKind, number>>;
+  /** A re-key the unlock found unfinished, and whether its new recovery key is still unshown. */
+  rekey?: { notice: RekeyNotice | null; recoveryKeyPending: boolean };
 }
 
 const ADDRESS = /^[0-9a-f]{64}$/;
@@ -61,12 +89,17 @@ function referencedBlobs(db: Database): Map<string, string> {
   return refs;
 }
 
-/** Whether a kept generation opens with `secret` and holds a sound database. */
+/**
+ * Whether a kept generation opens with `secret` and holds a sound database. Its chain is walked
+ * with the explanations its own trail holds and those the main file's holds (`explained`): a
+ * break the main trail explains is explained in the older copies too.
+ */
 async function checkGeneration(
   folder: string,
   generation: number,
   secret: Secret,
   config: VaultConfig,
+  explained: Map<string, number>,
 ): Promise<PartVerdict & { generation: number; usable: boolean }> {
   const part = `vault.awb.${generation}`;
   try {
@@ -81,15 +114,18 @@ async function checkGeneration(
     const db = new SQL.Database(image);
     try {
       checkIntegrity(db);
-      const chain = verifyAuditChain(db);
-      if (!chain.intact) {
+      const chain = walkAuditChain(db, {
+        explained: new Map([...explainedBreaks(db), ...explained]),
+      });
+      const first = chain.breaks[0];
+      if (first) {
         return {
           part,
           generation,
           ok: false,
           usable: false,
           code: 'AUDIT_CHAIN_BROKEN',
-          detail: `row ${chain.brokenAt}`,
+          detail: `row ${first.row}`,
         };
       }
     } finally {
@@ -102,6 +138,25 @@ async function checkGeneration(
     // usable with this secret.
     const stale = code === 'WRONG_PASSPHRASE' || code === 'WRONG_RECOVERY_KEY';
     return { part, generation, ok: stale, usable: false, code };
+  }
+}
+
+/** Whether a kept damaged copy opens with `secret` (it is kept on purpose: never a failure). */
+async function checkCopy(
+  folder: string,
+  name: string,
+  secret: Secret,
+  config: VaultConfig,
+): Promise<PartVerdict & { usable: boolean }> {
+  try {
+    const decoded = decodeContainer(await config.fs.readFile(join(folder, name)), {
+      maxSchemaVersion: LATEST_SCHEMA_VERSION,
+      limits: config.limits,
+    });
+    openBody(decoded, await unlockDataKey(decoded, secret));
+    return { part: name, ok: true, usable: true };
+  } catch (error) {
+    return { part: name, ok: true, usable: false, code: codeOf(error) };
   }
 }
 
@@ -134,34 +189,75 @@ export async function checkVault(
     ok: true,
     main: { part: 'vault.awb', ok: true },
     generations: [],
+    copies: [],
     evidence: { checked: 0, damaged: [], missing: [], orphaned: [] },
     temps,
+    files: [],
+    kinds: {},
   };
   let vault: Vault | null = null;
   try {
-    // A check reads: a passphrase slot below the floor is re-wrapped at the next real unlock.
-    vault = await Vault.open(folder, secret, config, { upgradeKdf: false });
+    // A check reads: a passphrase slot below the floor is re-wrapped, and a first-format file
+    // migrated, at the next real unlock. (An unfinished re-key is finished, as by any unlock.)
+    vault = await Vault.open(folder, secret, config, { upgradeKdf: false, migrateFormat: false });
   } catch (error) {
     report.main = { part: 'vault.awb', ok: false, code: codeOf(error) };
   }
-  for (const g of listGenerations(folder, config)) {
-    report.generations.push(await checkGeneration(folder, g.generation, secret, config));
-  }
+  let explained = new Map<string, number>();
   if (vault) {
     try {
       await vault.checksDone();
+      explained = explainedBreaks(vault.database);
+    } catch {
+      explained = new Map();
+    }
+  }
+  const rollback = new Map((vault?.rollback ?? []).map((r) => [r.generation, r]));
+  for (const g of listGenerations(folder, config)) {
+    const verdict = await checkGeneration(folder, g.generation, secret, config, explained);
+    const suspect = rollback.get(g.generation);
+    report.generations.push(
+      suspect && verdict.ok
+        ? {
+            ...verdict,
+            ok: false,
+            code: 'ROLLBACK_SUSPECTED',
+            detail: `its trail has ${suspect.rows} rows the main file (${suspect.mainRows}) does not reach`,
+          }
+        : verdict,
+    );
+  }
+  for (const file of folderInventory(folder)) {
+    if (file.kind === 'damaged-copy') {
+      report.copies.push(await checkCopy(folder, file.path, secret, config));
+    }
+  }
+  if (vault) {
+    try {
       const db = vault.database;
+      const breaks = vault.audit.intact ? [] : vault.breaks();
+      const walk = walkAuditChain(db, { explained, all: true });
       report.main = {
         part: 'vault.awb',
         ok: vault.integrity === 'ok' && vault.audit.intact,
         integrity: vault.integrity === 'failed' ? 'failed' : 'ok',
         audit: vault.audit,
+        format: vault.format,
+        ...(breaks.length ? { breaks } : {}),
+        ...(walk.explained.length ? { explained: walk.explained } : {}),
         ...(vault.integrity === 'failed'
           ? { code: 'CORRUPTED_CONTENT' as const }
           : !vault.audit.intact
             ? { code: 'AUDIT_CHAIN_BROKEN' as const, detail: `row ${vault.audit.brokenAt}` }
             : {}),
       };
+      const journal = readJournal(folder);
+      if (vault.rekeyNotice || journal) {
+        report.rekey = {
+          notice: vault.rekeyNotice,
+          recoveryKeyPending: Boolean(journal?.committed && journal.recoveryKey),
+        };
+      }
       if (options.anchor) {
         const at = anchorMismatch(db, options.anchor);
         report.anchor =
@@ -213,6 +309,10 @@ export async function checkVault(
     } finally {
       await vault.close({ discard: true });
     }
+  }
+  report.files = folderInventory(folder);
+  for (const file of report.files) {
+    report.kinds[file.kind] = (report.kinds[file.kind] ?? 0) + 1;
   }
   report.ok =
     report.main.ok &&

@@ -25,7 +25,8 @@
  *
  * The audit anchor is the head of the audit trail's hash chain when the body was written; it
  * is authenticated with the body, so a trail cut short (rows deleted from its end) no longer
- * matches it. Format 1 files (no anchor) still open and are written back as format 2. A later
+ * matches it. Format 1 files (no anchor) still open; the vault migrates them once, with an
+ * audit row (`vault.format_migrated`), and writes them back as format 2. A later
  * format keeps this layout as a prefix, so its hash can be checked before its version refused.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
@@ -159,6 +160,29 @@ function fail(
 
 /** Parses and checks a whole container file. Never decrypts: that needs a key. */
 export function decodeContainer(bytes: Buffer, options: DecodeOptions): Decoded {
+  const { header, headerBytes } = decodeHeader(bytes, options);
+  const bodyStart = headerBytes.length;
+  if (bytes.length < bodyStart + header.bodyLength) {
+    fail('TRUNCATED', 'File ends before the declared body length');
+  }
+  if (bytes.length > bodyStart + header.bodyLength) {
+    fail('CORRUPTED_BODY', 'Data after the declared body');
+  }
+  return { header, headerBytes, body: bytes.subarray(bodyStart) };
+}
+
+/** The most bytes a header (with its hash) can take: enough to read for `decodeHeader`. */
+export const MAX_HEADER_BYTES = FIXED + SLOT_SIZE * MAX_SLOTS + TAIL_V1 + ANCHOR + HASH;
+
+/**
+ * Parses and checks a container's header from the first bytes of the file (at least the
+ * header; the body need not be there). Its claims are authenticated only when the body is
+ * opened with the key: callers that act on them open it.
+ */
+export function decodeHeader(
+  bytes: Buffer,
+  options: DecodeOptions,
+): { header: VaultHeader; headerBytes: Buffer } {
   if (bytes.length < MAGIC.length) {
     if (MAGIC.subarray(0, bytes.length).equals(bytes)) {
       fail('TRUNCATED', 'File ends inside the magic');
@@ -226,12 +250,6 @@ export function decodeContainer(bytes: Buffer, options: DecodeOptions): Decoded 
   }
   const bodyLength = Number(bodyLength64);
   const bodyStart = size + HASH;
-  if (bytes.length < bodyStart + bodyLength) {
-    fail('TRUNCATED', 'File ends before the declared body length');
-  }
-  if (bytes.length > bodyStart + bodyLength) {
-    fail('CORRUPTED_BODY', 'Data after the declared body');
-  }
   return {
     header: {
       formatVersion,
@@ -251,7 +269,6 @@ export function decodeContainer(bytes: Buffer, options: DecodeOptions): Decoded 
           : null,
     },
     headerBytes: bytes.subarray(0, bodyStart),
-    body: bytes.subarray(bodyStart),
   };
 }
 

@@ -11,19 +11,30 @@
  * The main file name always points at a complete container: rotation links rather than
  * moves, and the final rename is atomic. A failure at any step leaves the previous state and
  * removes the temp file.
+ *
+ * A vault whose audit trail is broken (the chain, or the header's anchor) opens read-only:
+ * every change and every save is refused (VAULT_READ_ONLY) until a signed explanation of the
+ * break is recorded (`explainBreak`), which anchors the trail again. A re-key is journaled
+ * (rekey-journal.ts): a process killed at any step has it finished at the next unlock.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'sql.js';
-import { AppError } from '../../shared/errors';
+import { AppError, isAppError } from '../../shared/errors';
 import { REF_PREFIX, suggestPrefix } from '../../shared/references';
 import {
+  anchorBreak,
   anchorMismatch,
   appendAudit,
   auditHead,
+  breakKey,
+  EXPLANATION_ACTION,
+  explainedBreaks,
   verifyAuditChain,
+  walkAuditChain,
   type Actor,
+  type AuditBreak,
   type AuditEntry,
   type ChainReport,
 } from '../db/audit';
@@ -37,9 +48,12 @@ import {
   schemaVersion,
   WriteQueue,
 } from '../db/engine';
+import type { CmsSigner } from '../signing/cms';
 import {
   decodeContainer,
+  decodeHeader,
   FORMAT_VERSION,
+  MAX_HEADER_BYTES,
   sealParts,
   SLOT_PASSPHRASE,
   SLOT_RECOVERY,
@@ -49,12 +63,24 @@ import {
   type AuditAnchor,
   type Decoded,
   type KeySlot,
+  type VaultHeader,
 } from './container';
 import { BlobStore } from './blobs';
+import {
+  acknowledgedHeads,
+  explanationFault,
+  explanationFaults,
+  explanationStatement,
+  signStatement,
+  type ExplanationRecord,
+  type TrailHead,
+} from './explanation';
 import { ImportJournal } from './import-journal';
+import { folderInventory } from './inventory';
 import { nodeFs, sameFingerprint, type Fingerprint, type FsOps } from './fsops';
 import {
   checkConfigKdf,
+  checkKdfParams,
   deriveKey,
   KDF_ARGON2ID,
   kdfUpgrade,
@@ -65,11 +91,27 @@ import {
 } from './kdf';
 import { FolderLock } from './lockfile';
 import { generateRecoveryKey, parseRecoveryKey, recoveryKek } from './recovery';
+import {
+  openBack,
+  openForward,
+  openRecoveryKey,
+  readJournal,
+  removeJournal,
+  sealBack,
+  sealForward,
+  sealRecoveryKey,
+  slotsFromJson,
+  slotsToJson,
+  writeJournal,
+  type RekeyJournalData,
+  type RekeyStep,
+} from './rekey-journal';
 
 export const VAULT_FILE = 'vault.awb';
 export const LOCK_FILE = 'vault.lock';
 export const BLOB_DIR = 'blobs';
 const TEMP_MARK = '.tmp-';
+const ADDRESS = /^[0-9a-f]{64}$/;
 
 export interface VaultConfig {
   /** What new passphrase slots are derived with, and what weaker headers are re-wrapped to. */
@@ -79,6 +121,11 @@ export interface VaultConfig {
   generations: number;
   fs: FsOps;
   now: () => Date;
+  /**
+   * Told each step of a re-key as it is reached (with the evidence file's number at
+   * `evidence`): the kill tests stop the process there. Never set in the shipped configuration.
+   */
+  rekeyStep?: (step: RekeyStep, n: number) => void;
 }
 
 /**
@@ -102,6 +149,26 @@ export interface Profile {
 }
 
 export type Secret = { passphrase: string } | { recoveryKey: string };
+
+/** Why a vault is read-only, with the first break of its trail. */
+export interface ReadOnlyState {
+  reason: 'AUDIT_CHAIN_BROKEN';
+  row: number;
+  kind: AuditBreak['kind'];
+  expected: string;
+  found: string;
+}
+
+/** A kept generation whose trail the main file does not reach (longer, or another branch). */
+export interface RollbackFinding {
+  generation: number;
+  rows: number;
+  head: string;
+  mainRows: number;
+}
+
+/** What the unlock did with a re-key it found unfinished. */
+export type RekeyNotice = { state: 'finished' } | { state: 'undone'; code: string };
 
 export function vaultPath(folder: string, generation = 0): string {
   return join(folder, generation === 0 ? VAULT_FILE : `${VAULT_FILE}.${generation}`);
@@ -156,6 +223,28 @@ async function readContainer(path: string, fs: FsOps, limits: KdfLimits): Promis
   return decodeContainer(bytes, { maxSchemaVersion: LATEST_SCHEMA_VERSION, limits });
 }
 
+/** The header of a container file, from its first bytes only; null when absent or damaged. */
+export function peekHeader(path: string, limits: KdfLimits): VaultHeader | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const prefix = Buffer.alloc(MAX_HEADER_BYTES);
+    const length = readSync(fd, prefix, 0, prefix.length, 0);
+    return decodeHeader(prefix.subarray(0, length), {
+      maxSchemaVersion: LATEST_SCHEMA_VERSION,
+      limits,
+    }).header;
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export async function unlockDataKey(decoded: Decoded, secret: Secret): Promise<Buffer> {
   const { header } = decoded;
   if ('passphrase' in secret) {
@@ -181,26 +270,40 @@ export async function unlockDataKey(decoded: Decoded, secret: Secret): Promise<B
 }
 
 /**
- * The audit trail against the anchor the header was written with: the trail must reach the
- * anchored row with the anchored hash, and end there. A trail cut short, or rows rewritten,
- * show as broken at the first row that no longer matches.
+ * The old data key of an unfinished re-key, through its journal: the new passphrase (or the
+ * new recovery key) opens the journal's new key slots, and the new data key the old one.
  */
-function anchoredReport(db: Database, anchor: AuditAnchor | null): ChainReport {
-  const head = auditHead(db);
-  if (!anchor) {
-    return { intact: true, rows: head.rows };
+async function journalOldKey(
+  journal: RekeyJournalData,
+  secret: Secret,
+  limits: KdfLimits,
+): Promise<Buffer | null> {
+  const slots = slotsFromJson(journal.header.slots);
+  let newKey: Buffer | null;
+  if ('passphrase' in secret) {
+    checkKdfParams(KDF_ARGON2ID, journal.header.kdf, limits);
+    const kek = await deriveKey(
+      secret.passphrase,
+      Buffer.from(journal.header.salt, 'hex'),
+      journal.header.kdf,
+    );
+    const slot = slots.find((s) => s.type === SLOT_PASSPHRASE);
+    newKey = slot ? unwrapKey(kek, slot) : null;
+    kek.fill(0);
+  } else {
+    const bytes = parseRecoveryKey(secret.recoveryKey);
+    const kek = recoveryKek(bytes);
+    bytes.fill(0);
+    const slot = slots.find((s) => s.type === SLOT_RECOVERY);
+    newKey = slot ? unwrapKey(kek, slot) : null;
+    kek.fill(0);
   }
-  if (head.rows < anchor.rows) {
-    return { intact: false, rows: head.rows, brokenAt: head.rows + 1 };
+  if (!newKey) {
+    return null;
   }
-  const mismatch = anchorMismatch(db, anchor);
-  if (mismatch !== null) {
-    return { intact: false, rows: head.rows, brokenAt: mismatch };
-  }
-  if (head.rows > anchor.rows) {
-    return { intact: false, rows: head.rows, brokenAt: anchor.rows + 1 };
-  }
-  return { intact: true, rows: head.rows };
+  const old = openBack(newKey, journal);
+  newKey.fill(0);
+  return old;
 }
 
 /** Databases from this size up are checked in a worker thread after unlock. */
@@ -237,6 +340,8 @@ export interface OpenOptions {
    * reads without writing, so it says false.
    */
   upgradeKdf?: boolean;
+  /** Migrate a first-format container (no anchor) at once, with its audit row (default true). */
+  migrateFormat?: boolean;
 }
 
 /** The passphrase slot a KDF upgrade replaced: generations still carrying it are re-wrapped. */
@@ -254,6 +359,13 @@ function sameKdf(a: KdfParams, b: KdfParams): boolean {
 
 function sameSlot(a: KeySlot, b: KeySlot): boolean {
   return a.type === b.type && a.nonce.equals(b.nonce) && a.wrapped.equals(b.wrapped);
+}
+
+function readOnlyError(state: ReadOnlyState): AppError {
+  return new AppError('VAULT_READ_ONLY', 'The audit trail is broken: the vault is read-only', {
+    reason: state.reason,
+    row: state.row,
+  });
 }
 
 export class Vault {
@@ -279,6 +391,21 @@ export class Vault {
   onChecked: () => void = () => undefined;
   /** Set by a KDF upgrade until the kept generations no longer carry the weaker slot. */
   private replacedSlot: ReplacedSlot | null = null;
+  /**
+   * The head the trail must end at: the header's anchor at unlock (null in a first-format
+   * container), then each saved or explained head.
+   */
+  private anchor: AuditAnchor | null = null;
+  /** The container format the main file was read in (1: no anchor, migrated once). */
+  private formatVersion = FORMAT_VERSION;
+  /** Set only while an explanation of a break is written: the one write a broken vault takes. */
+  private explaining = false;
+  /** Every break of the trail, worked out when first asked for (the trail does not change). */
+  private breaksCache: AuditBreak[] | null = null;
+  /** Kept generations the main file's trail does not reach, found at unlock. */
+  private rollbackFindings: RollbackFinding[] = [];
+  /** What the unlock did with an unfinished re-key, if it found one. */
+  private rekeyState: RekeyNotice | null = null;
 
   private constructor(
     readonly folder: string,
@@ -293,14 +420,25 @@ export class Vault {
     readonly actor: Actor,
     private auditReport: ChainReport,
   ) {
-    this.blobStore = new BlobStore(join(folder, BLOB_DIR), dataKey);
+    this.blobStore = this.guardedStore(dataKey);
     this.writes = new WriteQueue(
-      () => this.database,
+      () => {
+        // Every write goes through here: a vault with a broken trail takes none.
+        this.assertWritable();
+        return this.database;
+      },
       () => {
         this.committed++;
+        this.breaksCache = null;
         this.onDirty();
       },
     );
+  }
+
+  private guardedStore(dataKey: Buffer): BlobStore {
+    const store = new BlobStore(join(this.folder, BLOB_DIR), dataKey);
+    store.beforeWrite = () => this.assertWritable();
+    return store;
   }
 
   /** Creates a vault in an empty (or new) folder; returns it open, with the recovery key text. */
@@ -385,6 +523,7 @@ export class Vault {
         actor,
         { intact: true, rows: 1 },
       );
+      vault.anchor = auditHead(db);
       await vault.save();
       return { vault, recoveryKey: recovery.text };
     } catch (error) {
@@ -393,7 +532,12 @@ export class Vault {
     }
   }
 
-  /** Opens a vault with its passphrase or recovery key. */
+  /**
+   * Opens a vault with its passphrase or recovery key. At unlock of the main file: a re-key
+   * left unfinished is finished (or, if it cannot be, undone), evidence an unfinished import
+   * left is removed, kept generations the trail does not reach are noted (rollback), a weaker
+   * passphrase slot is re-wrapped and a first-format container migrated.
+   */
   static async open(
     folder: string,
     secret: Secret,
@@ -402,8 +546,15 @@ export class Vault {
   ): Promise<Vault> {
     checkConfigKdf(config);
     const lock = FolderLock.acquire(join(folder, LOCK_FILE));
+    let vault: Vault | null = null;
     try {
       cleanStaleTemps(folder);
+      const journal = readJournal(folder);
+      if (options.generation && journal && !(journal.committed && journal.cleaned)) {
+        // A generation is under the old key until the re-key is finished: restoring one would
+        // undo it. The main file's unlock finishes it first.
+        throw new AppError('REKEY_PENDING', 'A re-key is unfinished: unlock the vault first');
+      }
       const path = vaultPath(folder, options.generation ?? 0);
       const fingerprint = options.generation
         ? await config.fs.fingerprint(vaultPath(folder))
@@ -411,7 +562,20 @@ export class Vault {
       // The file's bytes are needed only until the body is decrypted: nothing keeps them after.
       const { header, image, dataKey } = await readContainer(path, config.fs, config.limits).then(
         async (decoded) => {
-          const key = await unlockDataKey(decoded, secret);
+          let key: Buffer;
+          try {
+            key = await unlockDataKey(decoded, secret);
+          } catch (error) {
+            // A re-key under way: the new passphrase opens its journal, and the old key with it.
+            const old =
+              !options.generation && journal && !journal.committed
+                ? await journalOldKey(journal, secret, config.limits)
+                : null;
+            if (!old) {
+              throw error;
+            }
+            key = old;
+          }
           return { header: decoded.header, image: openBody(decoded, key), dataKey: key };
         },
       );
@@ -434,7 +598,7 @@ export class Vault {
         organisation: String(owner[2]),
         role: String(owner[3]) as Actor['role'],
       };
-      const vault = new Vault(
+      const opened = new Vault(
         folder,
         db,
         dataKey,
@@ -445,64 +609,117 @@ export class Vault {
         lock,
         config,
         actor,
-        anchoredReport(db, header.audit),
+        { intact: true, rows: 0 },
       );
+      vault = opened;
+      opened.anchor = header.audit;
+      opened.formatVersion = header.formatVersion;
+      // At once: the header's anchor and the explanations' signatures (the whole chain follows).
+      opened.auditReport = opened.unlockReport();
       if (migrated) {
         // A migration has checked the database already; the chain is checked here too.
-        vault.committed++; // write the new schema back
-        vault.applyChecks({
+        opened.committed++; // write the new schema back
+        opened.applyChecks({
           integrity: 'ok',
           foreignKeyViolations: 0,
           chain: verifyAuditChain(db),
         });
       } else if (image.length < WORKER_CHECKS_FROM) {
         // A small database checks in milliseconds: a worker would cost more than it saves.
-        vault.integrityState = 'checking';
-        vault.checked = new Promise<void>((resolve) =>
+        opened.integrityState = 'checking';
+        opened.checked = new Promise<void>((resolve) =>
           setImmediate(() => {
-            vault.applyChecks(vault.checkHere());
+            opened.applyChecks(opened.checkHere());
             resolve();
           }),
         );
       } else {
-        vault.integrityState = 'checking';
-        vault.checked = checkInBackground(Uint8Array.prototype.slice.call(image)).then(
-          (report) => vault.applyChecks(report ?? vault.checkHere()),
-          () => vault.applyChecks(vault.checkHere()),
+        opened.integrityState = 'checking';
+        opened.checked = checkInBackground(Uint8Array.prototype.slice.call(image)).then(
+          (report) => opened.applyChecks(report ?? opened.checkHere()),
+          () => opened.applyChecks(opened.checkHere()),
         );
       }
-      // A re-key interrupted after its new file was written left old files to remove.
-      if (!options.generation && vault.meta('rekey_leftovers')) {
-        await vault.removeLeftovers();
-      }
-      // An import interrupted before its vault was saved left evidence nothing refers to.
+      // No change is committed before the checks have given their verdict.
+      opened.writes.after(opened.checked);
       if (!options.generation) {
-        ImportJournal.resolve(folder, new Set(referencedAddresses(db)), (address) =>
-          vault.blobs.pathOf(address),
+        // A re-key interrupted at any step is finished now (or undone, if it cannot be).
+        if (journal) {
+          await opened.resumeRekey(journal, header);
+        }
+        // A re-key of an older version, interrupted after its new file was written.
+        if (opened.meta('rekey_leftovers')) {
+          await opened.removeLeftovers().catch((error: unknown) => {
+            if (!isAppError(error) || error.code !== 'VAULT_READ_ONLY') {
+              throw error;
+            }
+          });
+        }
+        // An import interrupted before its vault was saved left evidence nothing refers to.
+        ImportJournal.resolve(folder, new Set(referencedAddresses(opened.db)), (address) =>
+          opened.blobStore.pathOf(address),
         );
+        opened.rollbackFindings = await opened.findRollback();
       }
       // A passphrase slot weaker than the configuration's KDF (an older version's, or a
       // header between the minimum and the floor) is re-wrapped now; the next save writes it.
       // Not on a trail already known broken: that vault has other things to settle first.
-      const upgrade = kdfUpgrade(header.kdf, config.kdf);
+      const upgrade = kdfUpgrade(opened.kdf, config.kdf);
       if (
         upgrade &&
         options.upgradeKdf !== false &&
         'passphrase' in secret &&
-        vault.auditReport.intact
+        opened.auditReport.intact &&
+        opened.salt.equals(header.salt)
       ) {
         try {
-          await vault.upgradeKdf(secret.passphrase, upgrade);
+          await opened.upgradeKdf(secret.passphrase, upgrade);
         } catch (error) {
-          await vault.close({ discard: true });
-          throw error;
+          // A trail the full walk finds broken takes no upgrade: read-only until explained.
+          if (!isAppError(error) || error.code !== 'VAULT_READ_ONLY') {
+            throw error;
+          }
         }
       }
-      return vault;
+      // A first-format container has no anchor: migrated once, with an audit row saying so.
+      if (opened.formatVersion === 1 && !options.generation && options.migrateFormat !== false) {
+        await opened.migrateFormat();
+      }
+      return opened;
     } catch (error) {
-      lock.release();
+      if (vault) {
+        await vault.close({ discard: true }).catch(() => undefined);
+      } else {
+        lock.release();
+      }
       throw error;
     }
+  }
+
+  /**
+   * Records that a first-format container (no anchor) becomes format 2, and saves it: from now
+   * on its header anchors the trail. A trail found broken is not migrated until explained.
+   */
+  private async migrateFormat(): Promise<void> {
+    try {
+      await this.change(
+        {
+          action: 'vault.format_migrated',
+          entityType: 'vault',
+          entityId: this.meta('vault_id') ?? '',
+          changes: { format: [1, FORMAT_VERSION], anchor: 'added' },
+        },
+        () => undefined,
+      );
+    } catch (error) {
+      if (isAppError(error) && error.code === 'VAULT_READ_ONLY') {
+        return;
+      }
+      throw error;
+    }
+    this.formatVersion = FORMAT_VERSION;
+    // A save that fails now leaves the change pending: the next save writes it.
+    await this.save().catch(() => undefined);
   }
 
   /**
@@ -650,9 +867,98 @@ export class Vault {
     this.onChecked();
   }
 
+  /**
+   * The trail's verdict available at once: the header's anchor, and the signatures of the
+   * explanations it holds (the full walk of the chain runs after unlock).
+   */
+  private unlockReport(): ChainReport {
+    const rows = auditHead(this.db).rows;
+    const first = [
+      ...(this.anchor ? [anchorBreak(this.db, this.anchor)] : []),
+      ...this.uncitedFaults(),
+    ]
+      .filter((b): b is AuditBreak => b !== null)
+      .sort((a, b) => a.row - b.row)[0];
+    return first ? { intact: false, rows, brokenAt: first.row } : { intact: true, rows };
+  }
+
+  /** Explanation rows whose signature fails, and which no later valid explanation cites. */
+  private uncitedFaults(): AuditBreak[] {
+    const faults = explanationFaults(this.db, this.meta('vault_id') ?? '');
+    if (!faults.length) {
+      return [];
+    }
+    const invalid = new Set(faults.map((f) => f.row));
+    const explained = explainedBreaks(this.db, (seq) => !invalid.has(seq));
+    return faults.filter((f) => !((explained.get(breakKey(f)) ?? 0) > f.row));
+  }
+
+  /**
+   * Every break of the trail no valid explanation covers, in trail order: the chain walked
+   * through (past each break), the explanations' signatures, and the header's anchor.
+   */
+  breaks(): AuditBreak[] {
+    if (this.breaksCache) {
+      return this.breaksCache;
+    }
+    const db = this.database;
+    const faults = explanationFaults(db, this.meta('vault_id') ?? '');
+    const invalid = new Set(faults.map((f) => f.row));
+    const explained = explainedBreaks(db, (seq) => !invalid.has(seq));
+    const walk = walkAuditChain(db, { explained, all: true });
+    const uncited = faults.filter((f) => !((explained.get(breakKey(f)) ?? 0) > f.row));
+    const anchor = this.anchor ? anchorBreak(db, this.anchor) : null;
+    this.breaksCache = [...walk.breaks, ...uncited, ...(anchor ? [anchor] : [])].sort(
+      (a, b) => a.row - b.row,
+    );
+    return this.breaksCache;
+  }
+
   /** The audit trail's state: the header anchor at unlock, then the whole chain once walked. */
   get audit(): ChainReport {
     return this.auditReport;
+  }
+
+  /**
+   * Null while changes are taken; else why not, with the first break: a broken trail makes
+   * the vault read-only until a signed explanation is recorded.
+   */
+  get readOnly(): ReadOnlyState | null {
+    if (this.auditReport.intact || this.explaining) {
+      return null;
+    }
+    const row = this.auditReport.brokenAt ?? 0;
+    const first = this.closed
+      ? undefined
+      : (this.breaks().find((b) => b.row === row) ?? this.breaks()[0]);
+    return {
+      reason: 'AUDIT_CHAIN_BROKEN',
+      row,
+      kind: first?.kind ?? 'link',
+      expected: first?.expected ?? '',
+      found: first?.found ?? '',
+    };
+  }
+
+  /** Kept generations whose trail the main file does not reach (a rollback, suspected). */
+  get rollback(): RollbackFinding[] {
+    return this.rollbackFindings;
+  }
+
+  /** What the unlock did with an unfinished re-key (null when there was none). */
+  get rekeyNotice(): RekeyNotice | null {
+    return this.rekeyState;
+  }
+
+  private assertWritable(): void {
+    if (!this.auditReport.intact && !this.explaining) {
+      throw readOnlyError(this.readOnly!);
+    }
+  }
+
+  /** The container format the main file was read in (1 until migrated). */
+  get format(): number {
+    return this.formatVersion;
   }
 
   /** Whether the database checks after unlock are still running, passed, or failed. */
@@ -725,7 +1031,10 @@ export class Vault {
         reason: 'INTEGRITY_CHECK_FAILED',
       });
     }
+    // A broken trail is never written as if it were whole: no save, no new anchor, no rotation.
+    this.assertWritable();
     await this.writes.idle();
+    this.assertWritable();
     // The count of the changes this image holds: taken with the export, nothing awaits between.
     const generation = this.committed;
     const anchor = auditHead(this.database);
@@ -737,6 +1046,7 @@ export class Vault {
       slots: this.slots,
       rotate: true,
     });
+    this.anchor = anchor;
     // Only what the image held is saved: a change committed meanwhile keeps the vault dirty.
     this.persisted = Math.max(this.persisted, generation);
     // A KDF upgrade is on disk now: the generations still carrying the old slot follow.
@@ -754,7 +1064,14 @@ export class Vault {
     image: Uint8Array,
     anchor: AuditAnchor,
     schema: number,
-    keys: { dataKey: Buffer; salt: Buffer; kdf: KdfParams; slots: KeySlot[]; rotate: boolean },
+    keys: {
+      dataKey: Buffer;
+      salt: Buffer;
+      kdf: KdfParams;
+      slots: KeySlot[];
+      rotate: boolean;
+      beforeRename?: () => void;
+    },
   ): Promise<void> {
     const { fs } = this.config;
     const main = vaultPath(this.folder);
@@ -804,6 +1121,7 @@ export class Vault {
         }
       }
       await rotating;
+      keys.beforeRename?.();
       fs.step?.('rename');
       await fs.rename(temp, main);
       created = false;
@@ -859,32 +1177,170 @@ export class Vault {
     }
   }
 
+  /** Whether `secret` (the passphrase or the recovery key) opens this vault's own key slot. */
+  private async prove(secret: Secret): Promise<void> {
+    if ('passphrase' in secret) {
+      await this.provePassphrase(secret.passphrase);
+      return;
+    }
+    const bytes = parseRecoveryKey(secret.recoveryKey);
+    const kek = recoveryKek(bytes);
+    bytes.fill(0);
+    const slot = this.slots.find((s) => s.type === SLOT_RECOVERY);
+    const check = slot ? unwrapKey(kek, slot) : null;
+    kek.fill(0);
+    const ok = check?.equals(this.dataKey) ?? false;
+    check?.fill(0);
+    if (!ok) {
+      throw new AppError('WRONG_RECOVERY_KEY', 'The recovery key does not open this vault');
+    }
+  }
+
+  private step(step: RekeyStep, n = 0): void {
+    this.config.rekeyStep?.(step, n);
+  }
+
   /**
-   * Re-keys the vault: a new data key; every evidence file sealed again under it (streamed,
-   * with progress); the database written under it with a new passphrase slot (`next`, or the
-   * current passphrase again) and a new recovery key, which is returned (shown once). Then the
-   * kept generations and the old evidence files are removed, so the old passphrase and the old
-   * recovery key open nothing in the folder. Until the new file is written, nothing changes;
-   * a crash after it leaves a note the next unlock finishes.
+   * Re-keys the vault: a new data key; every referenced evidence file sealed again under it
+   * (streamed, with progress); the database written under it with a new passphrase slot
+   * (`next`, or the current passphrase again) and a new recovery key, which is returned (shown
+   * once). Then every file of the folder under the old key is removed — kept generations,
+   * damaged copies, evidence nothing refers to, temp files — after being listed in the
+   * re-key's audit row, so the old passphrase and the old recovery key open nothing in the
+   * folder. `proof` is the current passphrase, or the recovery key (a recovery: then `next` is
+   * required).
+   *
+   * The re-key is journaled (rekey-journal.ts) before its first new file appears: a process
+   * that dies at any step has it finished at the next unlock, by the old secret or the new
+   * passphrase; one that fails before its new main file is written is undone.
    */
   async rekey(
-    current: string,
+    proof: string | Secret,
     next: string | null,
     onProgress?: (done: number, total: number) => void,
   ): Promise<{ recoveryKey: string }> {
-    await this.provePassphrase(current);
+    const secret: Secret = typeof proof === 'string' ? { passphrase: proof } : proof;
+    if (next === null && !('passphrase' in secret)) {
+      throw new AppError('VALIDATION_FAILED', 'A recovery sets a new passphrase', {
+        issues: [{ path: ['next'], code: 'custom', message: 'a new passphrase is required' }],
+      });
+    }
+    await this.prove(secret);
     await this.checked;
     if (this.integrityState === 'failed') {
       throw new AppError('CORRUPTED_CONTENT', 'The database failed its checks; it is not re-keyed');
     }
+    this.assertWritable();
     await this.writes.idle();
     await this.saving;
     this.assertNotBusy();
+    this.assertWritable();
+    const newKey = randomBytes(32);
+    const salt = randomBytes(32);
+    const passphrase = next ?? (secret as { passphrase: string }).passphrase;
+    const kek = await deriveKey(passphrase, salt, this.config.kdf);
+    const recovery = generateRecoveryKey();
+    const rKek = recoveryKek(recovery.bytes);
+    const slots = [wrapKey(kek, newKey, SLOT_PASSPHRASE), wrapKey(rKek, newKey, SLOT_RECOVERY)];
+    kek.fill(0);
+    rKek.fill(0);
+    recovery.bytes.fill(0);
+    const journal: RekeyJournalData = {
+      version: 1,
+      startedAt: this.config.now().toISOString(),
+      reason: !('passphrase' in secret) ? 'recover' : next === null ? 'recoveryKey' : 'passphrase',
+      header: {
+        salt: salt.toString('hex'),
+        kdf: { ...this.config.kdf },
+        slots: slotsToJson(slots),
+      },
+      forward: sealForward(this.dataKey, newKey),
+      back: sealBack(newKey, this.dataKey),
+      committed: false,
+      cleaned: false,
+      recoveryKey: sealRecoveryKey(newKey, recovery.text),
+      old: await this.oldFiles(),
+    };
+    try {
+      writeJournal(this.folder, journal);
+    } catch {
+      throw new AppError('SAVE_FAILED', 'The re-key could not be started');
+    }
+    this.step('journal');
+    try {
+      await this.rollForward(journal, newKey, onProgress);
+    } catch (error) {
+      if (!journal.committed) {
+        await this.undoRekey(journal);
+      }
+      throw error;
+    }
+    return { recoveryKey: recovery.text };
+  }
+
+  /** Every file of the folder a re-key leaves behind under the old key, listed before. */
+  private async oldFiles(): Promise<RekeyJournalData['old']> {
+    const files = folderInventory(this.folder);
+    const live = new Set(referencedAddresses(this.db));
+    const { fs } = this.config;
+    const old: RekeyJournalData['old'] = {
+      generations: [],
+      copies: [],
+      blobs: [],
+      unreferenced: [],
+      temps: [],
+    };
+    for (const file of files) {
+      const name = file.path;
+      if (file.kind === 'generation') {
+        old.generations.push({
+          name,
+          fingerprint: fingerprintText(await fs.fingerprint(join(this.folder, name))),
+        });
+      } else if (file.kind === 'damaged-copy') {
+        let sha256 = '';
+        try {
+          sha256 = createHash('sha256')
+            .update(await fs.readFile(join(this.folder, name)))
+            .digest('hex');
+        } catch {
+          sha256 = '';
+        }
+        old.copies.push({ name, size: file.size, sha256 });
+      } else if (file.kind === 'evidence') {
+        const address = name.slice(BLOB_DIR.length + 1);
+        old.blobs.push(address);
+        if (!live.has(address)) {
+          old.unreferenced.push(address);
+        }
+      } else if (file.kind === 'temp') {
+        old.temps.push(name);
+      }
+    }
+    return old;
+  }
+
+  /**
+   * Carries a journaled re-key through from wherever it stands while the main file is still
+   * under the old key (this vault's): every referenced evidence file sealed under the new key,
+   * the new image written (no rotation: the old file must not become a generation), the
+   * journal marked committed, then the old files removed.
+   */
+  private async rollForward(
+    journal: RekeyJournalData,
+    newKey: Buffer,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<void> {
+    await this.checked;
+    if (this.integrityState === 'failed') {
+      throw new AppError('CORRUPTED_CONTENT', 'The database failed its checks; it is not re-keyed');
+    }
+    this.assertWritable();
+    await this.writes.idle();
     this.busy = true;
     const dir = join(this.folder, BLOB_DIR);
-    const newKey = randomBytes(32);
-    const newStore = new BlobStore(dir, newKey);
-    const created: string[] = [];
+    const newStore = this.guardedStore(newKey);
+    let adopted = false;
     let copy: Database | null = null;
     try {
       const refs = referencedAddresses(this.db);
@@ -904,37 +1360,21 @@ export class Vault {
           onProgress?.(Math.min(total, before + bytes), total),
         );
         done = before + (sizes[i] ?? 0);
-        if (stored.created) {
-          created.push(stored.address);
-        }
         moved.set(address, stored.address);
+        this.step('evidence', i + 1);
       }
-      // The new image: a copy of the database with its evidence references moved, a note of
-      // what is to be removed once it is written, and the re-key in the audit trail.
+      // The new image: a copy of the database with its evidence references moved, and the
+      // re-key in the audit trail, listing every file under the old key that is removed.
       const SQL = await loadSqlJs();
       copy = new SQL.Database(exportDatabase(this.db));
       copy.run('PRAGMA foreign_keys = ON');
-      const generations = listGenerations(this.folder, this.config).map((g) => g.generation);
-      const leftovers = {
-        blobs: [...moved.entries()].filter(([a, b]) => a !== b).map(([a]) => a),
-        generations: await Promise.all(
-          generations.map(async (g) => ({
-            generation: g,
-            fingerprint: fingerprintText(
-              await this.config.fs.fingerprint(vaultPath(this.folder, g)),
-            ),
-          })),
-        ),
-      };
       copy.run('BEGIN');
       for (const [table, column] of BLOB_REFERENCES) {
         for (const [from, to] of moved) {
           copy.run(`UPDATE ${table} SET ${column} = ? WHERE ${column} = ?`, [to, from]);
         }
       }
-      copy.run("INSERT OR REPLACE INTO vault_meta (key, value) VALUES ('rekey_leftovers', ?)", [
-        JSON.stringify(leftovers),
-      ]);
+      copy.run("DELETE FROM vault_meta WHERE key = 'rekey_leftovers'");
       copy.run(
         "INSERT OR REPLACE INTO vault_meta (key, value) VALUES ('recovery_key_created_at', ?)",
         [this.config.now().toISOString()],
@@ -948,30 +1388,34 @@ export class Vault {
           entityType: 'vault',
           entityId: this.meta('vault_id') ?? '',
           changes: {
+            reason: journal.reason,
             evidenceFiles: refs.length,
-            passphrase: next === null ? 'kept' : 'changed',
+            passphrase: journal.reason === 'recoveryKey' ? 'kept' : 'changed',
             recoveryKey: 'replaced',
+            removed: {
+              generations: journal.old.generations.map((g) => g.name),
+              damagedCopies: journal.old.copies,
+              unreferencedEvidence: journal.old.unreferenced,
+              temps: journal.old.temps,
+            },
           },
         },
         this.config.now(),
       );
       copy.run('COMMIT');
-      const salt = randomBytes(32);
-      const kek = await deriveKey(next ?? current, salt, this.config.kdf);
-      const recovery = generateRecoveryKey();
-      const rKek = recoveryKek(recovery.bytes);
-      const slots = [wrapKey(kek, newKey, SLOT_PASSPHRASE), wrapKey(rKek, newKey, SLOT_RECOVERY)];
-      kek.fill(0);
-      rKek.fill(0);
-      recovery.bytes.fill(0);
+      const slots = slotsFromJson(journal.header.slots);
+      const salt = Buffer.from(journal.header.salt, 'hex');
       await this.writeImage(exportDatabase(copy), auditHead(copy), schemaVersion(copy), {
         dataKey: newKey,
         salt,
-        kdf: this.config.kdf,
+        kdf: journal.header.kdf,
         slots,
         rotate: false,
+        beforeRename: () => this.step('image'),
       });
       // Written: the vault now lives under the new key.
+      journal.committed = true;
+      this.step('commit');
       const old = this.db;
       this.db = copy;
       copy = null;
@@ -980,39 +1424,209 @@ export class Vault {
       this.dataKey = newKey;
       this.blobStore.wipe();
       this.blobStore = newStore;
+      adopted = true;
       this.salt = salt;
-      this.kdf = this.config.kdf;
+      this.kdf = { ...journal.header.kdf };
       this.slots = slots;
+      this.anchor = auditHead(this.db);
+      this.formatVersion = FORMAT_VERSION;
+      this.breaksCache = null;
       // The generations are removed below: none is left to re-wrap.
       this.replacedSlot = null;
       this.persisted = this.committed;
-      this.auditReport = {
-        intact: this.auditReport.intact,
-        rows: auditHead(this.db).rows,
-        ...(this.auditReport.brokenAt ? { brokenAt: this.auditReport.brokenAt } : {}),
-      };
-      this.busy = false;
-      await this.removeLeftovers();
-      return { recoveryKey: recovery.text };
+      this.auditReport = { intact: true, rows: auditHead(this.db).rows };
     } catch (error) {
       copy?.close();
-      for (const address of created) {
-        await newStore.remove(address);
+      if (!adopted) {
+        newStore.wipe();
       }
-      newStore.wipe();
+      if (journal.committed) {
+        // Past the new file, nothing is undone: the next unlock finishes what is left.
+        return;
+      }
       throw error instanceof AppError
         ? error
         : new AppError('SAVE_FAILED', 'The vault could not be re-keyed');
     } finally {
       this.busy = false;
     }
+    // The old key's openers go: the journal keeps only what finishing and showing need.
+    delete journal.forward;
+    delete journal.back;
+    try {
+      writeJournal(this.folder, journal);
+    } catch {
+      // the next unlock sees the new file and marks it committed then
+    }
+    this.step('committed');
+    await this.finishRekey(journal);
   }
 
   /**
-   * Removes what a re-key left for later (the generations and evidence files under the old key)
-   * and clears the note. Runs right after a re-key, and at unlock if one was interrupted.
+   * Removes every file under the old key a committed re-key listed: the kept generations
+   * (and any generation whose passphrase slot is not the current one), the damaged copies, the
+   * evidence files under their old addresses or referred to by nothing, the temp files. Then
+   * the journal keeps only the new recovery key until it has been shown.
    */
-  async removeLeftovers(): Promise<void> {
+  private async finishRekey(journal: RekeyJournalData): Promise<void> {
+    const { fs } = this.config;
+    let complete = true;
+    const remove = async (path: string) => {
+      try {
+        await fs.unlink(path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+          complete = false; // tried again at the next unlock
+        }
+      }
+    };
+    const current = this.slots.find((s) => s.type === SLOT_PASSPHRASE);
+    const listed = new Map(journal.old.generations.map((g) => [g.name, g.fingerprint]));
+    for (const file of folderInventory(this.folder)) {
+      if (file.kind !== 'generation') {
+        continue;
+      }
+      const path = join(this.folder, file.path);
+      const header = peekHeader(path, this.config.limits);
+      const slot = header?.slots.find((s) => s.type === SLOT_PASSPHRASE);
+      const underOld = header
+        ? !slot || !current || !sameSlot(slot, current) || !header.salt.equals(this.salt)
+        : listed.has(file.path) &&
+          listed.get(file.path) === fingerprintText(await fs.fingerprint(path));
+      if (underOld) {
+        await remove(path);
+      }
+    }
+    this.step('generations');
+    for (const copy of journal.old.copies) {
+      await remove(join(this.folder, copy.name));
+    }
+    this.step('copies');
+    const live = new Set(referencedAddresses(this.db));
+    for (const address of journal.old.blobs) {
+      if (!live.has(address) && ADDRESS.test(address)) {
+        await remove(join(this.folder, BLOB_DIR, address));
+      }
+    }
+    this.step('evidence-removed');
+    for (const temp of journal.old.temps) {
+      await remove(join(this.folder, temp));
+    }
+    await fs.syncDir(this.folder).catch(() => undefined);
+    await fs.syncDir(join(this.folder, BLOB_DIR)).catch(() => undefined);
+    if (complete) {
+      journal.cleaned = true;
+      try {
+        if (journal.recoveryKey) {
+          writeJournal(this.folder, journal);
+        } else {
+          removeJournal(this.folder);
+        }
+      } catch {
+        // the next unlock cleans again (nothing is left to remove) and writes it then
+      }
+    }
+    this.step('cleaned');
+  }
+
+  /**
+   * Undoes a re-key whose new main file was never written: the evidence files it sealed (every
+   * one not in the folder when it began) and its journal are removed. The vault stays as it was.
+   */
+  private async undoRekey(journal: RekeyJournalData): Promise<void> {
+    const before = new Set(journal.old.blobs);
+    const dir = join(this.folder, BLOB_DIR);
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      names = [];
+    }
+    for (const name of names) {
+      if (ADDRESS.test(name) && !before.has(name)) {
+        await this.config.fs.unlink(join(dir, name)).catch(() => undefined);
+      }
+    }
+    cleanStaleTemps(this.folder);
+    try {
+      removeJournal(this.folder);
+    } catch {
+      // tried again at the next unlock
+    }
+  }
+
+  /**
+   * At unlock: a journaled re-key the last process did not finish. Committed (the main file
+   * carries the journal's new slots): its old files are removed. Not committed: with the old
+   * data key this unlock has, it is carried through (a broken or damaged vault undoes it).
+   */
+  private async resumeRekey(journal: RekeyJournalData, header: VaultHeader): Promise<void> {
+    if (header.salt.equals(Buffer.from(journal.header.salt, 'hex'))) {
+      if (!journal.committed || journal.forward || journal.back) {
+        journal.committed = true;
+        delete journal.forward;
+        delete journal.back;
+        writeJournal(this.folder, journal);
+      }
+      const wasClean = journal.cleaned;
+      await this.finishRekey(journal);
+      if (!wasClean) {
+        this.rekeyState = { state: 'finished' };
+      }
+      return;
+    }
+    if (journal.committed) {
+      // Marked committed, yet the main file is not the one it wrote: not this vault's journal.
+      removeJournal(this.folder);
+      return;
+    }
+    const newKey = openForward(this.dataKey, journal);
+    if (!newKey) {
+      await this.undoRekey(journal);
+      this.rekeyState = { state: 'undone', code: 'WRONG_PASSPHRASE' };
+      return;
+    }
+    try {
+      await this.rollForward(journal, newKey);
+      this.rekeyState = { state: 'finished' };
+    } catch (error) {
+      newKey.fill(0);
+      await this.undoRekey(journal);
+      this.rekeyState = { state: 'undone', code: isAppError(error) ? error.code : 'SAVE_FAILED' };
+    }
+  }
+
+  /**
+   * The new recovery key of the last re-key, if it has not been shown yet (it is kept, sealed
+   * under the new data key, in the re-key journal until `recoveryKeyShown`).
+   */
+  pendingRecoveryKey(): string | null {
+    const journal = readJournal(this.folder);
+    if (!journal?.committed || !journal.recoveryKey) {
+      return null;
+    }
+    return openRecoveryKey(this.dataKey, journal);
+  }
+
+  /** The new recovery key has been shown: it is dropped from the journal (and the journal with it). */
+  recoveryKeyShown(): void {
+    const journal = readJournal(this.folder);
+    if (!journal?.committed) {
+      return;
+    }
+    if (journal.cleaned) {
+      removeJournal(this.folder);
+    } else {
+      delete journal.recoveryKey;
+      writeJournal(this.folder, journal);
+    }
+  }
+
+  /**
+   * Removes what a re-key of an older version left for later (its note `rekey_leftovers`):
+   * the generations and evidence files under the old key.
+   */
+  private async removeLeftovers(): Promise<void> {
     const note = this.meta('rekey_leftovers');
     if (!note) {
       return;
@@ -1064,40 +1678,208 @@ export class Vault {
     await this.save();
   }
 
-  /** Sets a new passphrase without the old one (after opening with the recovery key). */
-  async setPassphrase(next: string, action = 'vault.recover'): Promise<void> {
-    const salt = randomBytes(32);
-    const kek = await deriveKey(next, salt, this.config.kdf);
-    const slot = wrapKey(kek, this.dataKey, SLOT_PASSPHRASE);
-    kek.fill(0);
-    const previous = { salt: this.salt, kdf: this.kdf, slots: this.slots };
-    this.salt = salt;
-    this.kdf = this.config.kdf;
-    this.slots = [slot, ...this.slots.filter((s) => s.type !== SLOT_PASSPHRASE)];
-    await this.change(
-      {
-        action,
-        entityType: 'vault',
-        entityId: this.meta('vault_id') ?? '',
-        changes: { passphrase: 'changed' },
-      },
-      () => undefined,
-    );
+  /**
+   * The kept generations whose audit trail the main file's does not reach: a trail longer than
+   * the main file's, or another branch of it, is what a main file rolled back to an older copy
+   * leaves. A generation's header anchor the main trail reaches is enough; any other is opened
+   * (with this data key) and its own trail's head compared. Heads an explanation or a restore
+   * acknowledged are not reported; generations under another key cannot be judged.
+   */
+  private async findRollback(): Promise<RollbackFinding[]> {
+    const out: RollbackFinding[] = [];
+    const db = this.database;
+    const mainRows = auditHead(db).rows;
+    const acknowledged = acknowledgedHeads(db);
+    for (const g of listGenerations(this.folder, this.config)) {
+      const path = vaultPath(this.folder, g.generation);
+      const header = peekHeader(path, this.config.limits);
+      if (!header) {
+        continue; // damaged: `vault check` reports it
+      }
+      const claim = header.audit;
+      if (
+        claim &&
+        (anchorMismatch(db, claim) === null || acknowledged.has(`${claim.rows}:${claim.head}`))
+      ) {
+        continue;
+      }
+      const head = await this.generationHead(path);
+      if (
+        !head ||
+        anchorMismatch(db, head) === null ||
+        acknowledged.has(`${head.rows}:${head.head}`)
+      ) {
+        continue;
+      }
+      out.push({ generation: g.generation, rows: head.rows, head: head.head, mainRows });
+    }
+    return out;
+  }
+
+  /** The head of a kept generation's own trail, if it opens with this data key. */
+  private async generationHead(path: string): Promise<TrailHead | null> {
+    let image: Buffer;
     try {
-      await this.save();
-    } catch (error) {
-      Object.assign(this, previous);
-      throw error;
+      const decoded = decodeContainer(await this.config.fs.readFile(path), {
+        maxSchemaVersion: LATEST_SCHEMA_VERSION,
+        limits: this.config.limits,
+      });
+      image = openBody(decoded, this.dataKey);
+    } catch {
+      return null;
+    }
+    const SQL = await loadSqlJs();
+    let db: Database | null = null;
+    try {
+      db = new SQL.Database(image);
+      return auditHead(db);
+    } catch {
+      return null;
+    } finally {
+      db?.close();
+      image.fill(0);
     }
   }
 
   /**
+   * Records the signed explanation of a broken trail and anchors the trail again. The row
+   * cites every break no explanation covers yet (row, kind, expected and found hashes), the
+   * kept generations the trail does not reach, the accreditor's text and the signer's
+   * certificate, with a detached CMS signature over all of it (`signer`: a signing identity of
+   * the vault). The vault is then saved: the header anchors the explanation's row, and the
+   * breaks it cites are passed by every later walk of the chain, by this app and by `vault
+   * check` (which keeps reporting them as explained).
+   */
+  async explainBreak(input: {
+    text: string;
+    signer: CmsSigner;
+    signerSubject: string;
+  }): Promise<{ row: number; breaks: AuditBreak[] }> {
+    await this.checked;
+    if (this.integrityState === 'failed') {
+      throw new AppError('CORRUPTED_CONTENT', 'The database failed its checks; it is not saved', {
+        reason: 'INTEGRITY_CHECK_FAILED',
+      });
+    }
+    await this.writes.idle();
+    await this.saving;
+    this.assertNotBusy();
+    const text = input.text.trim();
+    if (!text) {
+      throw new AppError('VALIDATION_FAILED', 'The explanation needs a text', {
+        issues: [{ path: ['text'], code: 'too_small', message: 'the explanation needs a text' }],
+      });
+    }
+    this.breaksCache = null;
+    const breaks = this.breaks();
+    if (!breaks.length || this.auditReport.intact) {
+      throw new AppError(
+        'NO_AUDIT_BREAK',
+        'The audit trail is intact: there is nothing to explain',
+      );
+    }
+    const [own] = input.signer.chain;
+    if (!own) {
+      throw new AppError('NO_SIGNING_IDENTITY', 'The signer has no certificate');
+    }
+    const vaultId = this.meta('vault_id') ?? '';
+    const at = this.config.now();
+    const rollback = await this.findRollback();
+    const record: Omit<ExplanationRecord, 'signature'> = {
+      breaks,
+      text,
+      previousHead: auditHead(this.db),
+      generations: rollback.map((r) => ({ rows: r.rows, head: r.head })),
+      signer: {
+        fingerprint: createHash('sha256').update(own).digest('hex'),
+        subject: input.signerSubject,
+      },
+    };
+    const statement = explanationStatement({
+      vaultId,
+      at: at.toISOString(),
+      actor: this.actor,
+      record,
+    });
+    const signature = await signStatement(statement, input.signer);
+    // A token that signed with another key than its certificate's is caught here, not later.
+    const fault = explanationFault(statement, { signature, signer: record.signer });
+    if (fault) {
+      throw new AppError('SIGNATURE_INVALID', 'The explanation signature does not verify', {
+        reason: fault,
+      });
+    }
+    const migrate = this.formatVersion === 1;
+    this.explaining = true;
+    let row = 0;
+    try {
+      row = await this.writes.write((db) => {
+        const written = appendAudit(
+          db,
+          this.actor,
+          {
+            action: EXPLANATION_ACTION,
+            entityType: 'vault',
+            entityId: vaultId,
+            changes: { ...record, signature },
+          },
+          at,
+        );
+        if (migrate) {
+          appendAudit(
+            db,
+            this.actor,
+            {
+              action: 'vault.format_migrated',
+              entityType: 'vault',
+              entityId: vaultId,
+              changes: { format: [1, FORMAT_VERSION], anchor: 'added' },
+            },
+            at,
+          );
+        }
+        return written.seq;
+      });
+    } finally {
+      this.explaining = false;
+    }
+    // The trail is anchored at its new head: the next save writes it into the header.
+    this.anchor = auditHead(this.db);
+    this.breaksCache = null;
+    const left = this.breaks();
+    this.auditReport = left[0]
+      ? { intact: false, rows: auditHead(this.db).rows, brokenAt: left[0].row }
+      : { intact: true, rows: auditHead(this.db).rows };
+    if (migrate) {
+      this.formatVersion = FORMAT_VERSION;
+    }
+    this.rollbackFindings = await this.findRollback();
+    await this.save();
+    return { row, breaks };
+  }
+
+  /**
    * Makes the open (previous-generation) content the main file again: the damaged main is
-   * kept beside it as vault.awb.damaged-<time>, never deleted.
+   * kept beside it as vault.awb.damaged-<time>, never deleted (a re-key removes it, after
+   * listing it). The restore's audit row names the heads of the other kept generations and of
+   * the damaged file: their trails are longer than the restored one, on purpose.
    */
   async restoreAsMain(): Promise<void> {
     const main = vaultPath(this.folder);
     const { fs } = this.config;
+    const skipped: TrailHead[] = [];
+    for (const g of listGenerations(this.folder, this.config)) {
+      const header = peekHeader(vaultPath(this.folder, g.generation), this.config.limits);
+      if (header?.audit) {
+        skipped.push({ rows: header.audit.rows, head: header.audit.head });
+      }
+    }
+    const damaged = peekHeader(main, this.config.limits);
+    if (damaged?.audit) {
+      skipped.push({ rows: damaged.audit.rows, head: damaged.audit.head });
+    }
+    const db = this.database;
+    const generations = skipped.filter((h) => anchorMismatch(db, h) !== null);
     if ((await fs.fingerprint(main)) !== null) {
       const stamp = this.config.now().toISOString().replace(/[:.]/g, '-');
       await fs.rename(main, `${main}.damaged-${stamp}`);
@@ -1108,17 +1890,31 @@ export class Vault {
         action: 'vault.restoreGeneration',
         entityType: 'vault',
         entityId: this.meta('vault_id') ?? '',
-        changes: {},
+        changes: generations.length ? { generations } : {},
       },
       () => undefined,
     );
+    if (this.formatVersion === 1) {
+      await this.change(
+        {
+          action: 'vault.format_migrated',
+          entityType: 'vault',
+          entityId: this.meta('vault_id') ?? '',
+          changes: { format: [1, FORMAT_VERSION], anchor: 'added' },
+        },
+        () => undefined,
+      );
+      this.formatVersion = FORMAT_VERSION;
+    }
     await this.save();
+    this.rollbackFindings = await this.findRollback();
   }
 
   /**
    * Saves if needed, closes the database, drops the keys and releases the folder. If the save
    * fails the vault stays open and the error is thrown: a committed change is never dropped
-   * (unless `discard` says the caller has decided to).
+   * (unless `discard` says the caller has decided to). A read-only vault (a broken trail) took
+   * no change, so there is nothing to save.
    */
   async close(options: { discard?: boolean } = {}): Promise<void> {
     if (this.closed) {
@@ -1133,7 +1929,14 @@ export class Vault {
         if (!this.isDirty) {
           break;
         }
-        await this.save();
+        try {
+          await this.save();
+        } catch (error) {
+          if (isAppError(error) && error.code === 'VAULT_READ_ONLY') {
+            break;
+          }
+          throw error;
+        }
       }
     }
     this.closed = true;

@@ -103,6 +103,7 @@ const REASON_PREFIX: Partial<Record<ErrorCode, string>> = {
   SIGNATURE_INVALID: 'verify.reason.',
   SIGNING_IDENTITY_INVALID: 'verify.reason.',
   UNSAFE_PARAMETERS: 'kdf.reason.',
+  VAULT_READ_ONLY: 'readOnly.reason.',
 };
 
 /**

@@ -7,15 +7,35 @@
  * The kills are timed from the saves the parent sees, not by a clock: after the child reports
  * 1 to 3 saves, the kill comes a random part of the last save's duration later, which lands it
  * inside (or between) the saves however fast or loaded the machine is.
+ *
+ * Process killed during a re-key: the child re-keys a genuine vault (evidence referenced and
+ * not, kept generations, a damaged copy a restore kept) and kills itself at each step of the
+ * re-key in turn, through the configuration's injection point (never by timing). The next
+ * unlock — with the old secret or the new passphrase — finishes it: afterwards the old
+ * passphrase and the old recovery key open nothing in the folder, `vault check` passes, the
+ * content is all there, and the new recovery key the child never showed is offered and opens
+ * the vault.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, rmSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buffer } from 'node:stream/consumers';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Vault } from '../../electron/vault/vault';
+import { createServices } from '../../electron/services';
+import { checkVault, failureCode } from '../../electron/vault/check';
+import { readJournal } from '../../electron/vault/rekey-journal';
+import { Vault, vaultPath } from '../../electron/vault/vault';
 import { projectRoot, tempFolder } from '../helpers/context';
-import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
+import {
+  dataKeyOf,
+  openedByOldSecrets,
+  PASSPHRASE,
+  PROFILE,
+  NEW_PASSPHRASE,
+  TEST_CONFIG,
+  type OldSecrets,
+} from '../helpers/vault';
 
 const LOOPS = Number(process.env.AWB_KILL_LOOPS ?? 200);
 const work = tempFolder('awb-kill-');
@@ -110,4 +130,182 @@ describe('kill loop', () => {
       `kill loop: ${LOOPS} kills, ${highest} saves survived, ${aheadOfReport} kills after an unreported save`,
     );
   }, 600_000);
+});
+
+/** A genuine vault to re-key: two evidence files, one nothing refers to, a damaged copy kept. */
+const pristine = join(work.path, 'rekey-pristine');
+const CONTENT = [Buffer.alloc(200_000, 1), Buffer.alloc(70_000, 2)];
+let old: OldSecrets;
+
+async function makePristine(): Promise<void> {
+  const { vault, recoveryKey } = await Vault.create(pristine, PASSPHRASE, PROFILE, TEST_CONFIG);
+  const services = createServices(() => vault);
+  const systemId = await services.register.createSystem({
+    ref: 'SYS-R',
+    name: 'Rekeynet',
+    phase: 'operational',
+    mode: 'dedicated',
+    levels: [{ domain: 'national', level: 'RESTRICTED' }],
+    userCount: 2,
+    minClearance: 'RESTRICTED',
+  });
+  const caseId = await services.cases.createCase({ systemId, type: 'initial' });
+  for (const [i, content] of CONTENT.entries()) {
+    const blob = await vault.blobs.put(
+      (async function* () {
+        yield content;
+      })(),
+    );
+    await services.cases.addEvidence(
+      caseId,
+      { ...blob, name: `e${i}.pdf` },
+      { type: 'other', title: `Evidence ${i}` },
+    );
+    await vault.save();
+  }
+  await vault.blobs.put(
+    (async function* () {
+      yield Buffer.from('an interrupted import left me');
+    })(),
+  );
+  await vault.save();
+  await vault.close();
+  // A damaged main file, restored from its first generation: the damaged copy is kept.
+  const main = vaultPath(pristine);
+  const bytes = readFileSync(main);
+  bytes[bytes.length - 9] = (bytes[bytes.length - 9] ?? 0) ^ 0xff;
+  writeFileSync(main, bytes);
+  const restored = await Vault.open(pristine, { passphrase: PASSPHRASE }, TEST_CONFIG, {
+    generation: 1,
+  });
+  await restored.restoreAsMain();
+  await restored.close();
+  old = { passphrase: PASSPHRASE, recoveryKey, dataKey: await dataKeyOf(pristine) };
+}
+
+function rekeyChild(
+  folder: string,
+  kind: string,
+  step: string,
+  nth = 1,
+): Promise<{ killed: boolean; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [childScript, folder, 'rekey', kind, step, String(nth)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, AWB_TEST_RECOVERY_KEY: old.recoveryKey },
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (_code, signal) => resolve({ killed: signal === 'SIGKILL', out }));
+  });
+}
+
+/** Every re-key step a kill is injected at (the evidence step once per evidence file). */
+const STEPS: [step: string, nth: number][] = [
+  ['journal', 1],
+  ['evidence', 1],
+  ['evidence', 2],
+  ['image', 1],
+  ['commit', 1],
+  ['committed', 1],
+  ['generations', 1],
+  ['copies', 1],
+  ['evidence-removed', 1],
+  ['cleaned', 1],
+];
+
+describe('a kill during a re-key', () => {
+  beforeAll(makePristine, 60_000);
+
+  const cases: { kind: string; step: string; nth: number; next: 'old' | 'new' }[] = [
+    ...STEPS.flatMap(([step, nth]) => [
+      { kind: 'passphrase', step, nth, next: 'old' as const },
+      { kind: 'passphrase', step, nth, next: 'new' as const },
+    ]),
+    ...STEPS.filter((_, i) => i % 2 === 0).map(([step, nth]) => ({
+      kind: 'recover',
+      step,
+      nth,
+      next: 'old' as const,
+    })),
+    { kind: 'recoveryKey', step: 'evidence', nth: 1, next: 'old' as const },
+  ];
+  for (const { kind, step, nth, next } of cases) {
+    const name = `${kind} killed at ${step}${step === 'evidence' ? ` ${nth}` : ''}, next unlock with the ${next} secret`;
+    it(
+      name,
+      async () => {
+        const folder = join(work.path, `rekey-${kind}-${step}-${nth}-${next}`);
+        cpSync(pristine, folder, { recursive: true });
+        const { killed, out } = await rekeyChild(folder, kind, step, nth);
+        expect(killed, out).toBe(true);
+        expect(readJournal(folder), 'the journal is written before any new file').not.toBeNull();
+
+        // The next unlock: the secret the user had before, or the new passphrase.
+        const newSecret =
+          kind === 'recoveryKey' ? { passphrase: PASSPHRASE } : { passphrase: NEW_PASSPHRASE };
+        const oldSecret =
+          kind === 'recover' ? { recoveryKey: old.recoveryKey } : { passphrase: PASSPHRASE };
+        let vault: Vault;
+        try {
+          vault = await Vault.open(folder, next === 'old' ? oldSecret : newSecret, TEST_CONFIG);
+        } catch (error) {
+          // Past the new main file, the old secret opens it no more: the new passphrase does.
+          expect(next).toBe('old');
+          expect(error).toMatchObject({
+            code: kind === 'recover' ? 'WRONG_RECOVERY_KEY' : 'WRONG_PASSPHRASE',
+          });
+          vault = await Vault.open(folder, newSecret, TEST_CONFIG);
+        }
+        await vault.checksDone();
+        expect(vault.audit.intact).toBe(true);
+        expect(vault.integrity).toBe('ok');
+        // The content is all there, under the new key.
+        const addresses = vault.database
+          .exec('SELECT blob_address FROM evidence ORDER BY title')[0]!
+          .values.map((r) => String(r[0]));
+        expect(addresses).toHaveLength(CONTENT.length);
+        for (const [i, address] of addresses.entries()) {
+          expect((await buffer(vault.blobs.read(address))).equals(CONTENT[i]!)).toBe(true);
+        }
+        // The new recovery key nobody saw is offered now, and it opens the vault.
+        const shown = vault.pendingRecoveryKey();
+        expect(shown).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){10}$/);
+        expect(shown).not.toBe(old.recoveryKey);
+        vault.recoveryKeyShown();
+        await vault.close();
+        expect(readdirSync(folder)).not.toContain('rekey.journal');
+        await (await Vault.open(folder, { recoveryKey: shown! }, TEST_CONFIG)).close();
+
+        // No old secret opens anything in the folder; nothing is left over; the check passes.
+        // (A new recovery key keeps the passphrase: there, the old data key and recovery key.)
+        const stale = kind === 'recoveryKey' ? { ...old, passphrase: 'not-kept' } : old;
+        expect(await openedByOldSecrets(folder, stale)).toEqual([]);
+        if (kind !== 'recoveryKey') {
+          await expect(
+            Vault.open(folder, { passphrase: PASSPHRASE }, TEST_CONFIG),
+          ).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
+        }
+        await expect(
+          Vault.open(folder, { recoveryKey: old.recoveryKey }, TEST_CONFIG),
+        ).rejects.toMatchObject({ code: 'WRONG_RECOVERY_KEY' });
+        const report = await checkVault(folder, newSecret, TEST_CONFIG);
+        expect(failureCode(report), JSON.stringify(report, null, 1)).toBeNull();
+        expect(report.evidence.orphaned).toEqual([]);
+        expect(report.copies).toEqual([]);
+        expect(report.kinds).toEqual({ main: 1, evidence: CONTENT.length });
+      },
+      60_000,
+    );
+  }
+
+  it('left to finish, the re-key removes everything under the old key at once', async () => {
+    const folder = join(work.path, 'rekey-finished');
+    cpSync(pristine, folder, { recursive: true });
+    const { killed, out } = await rekeyChild(folder, 'passphrase', 'none');
+    expect(killed, out).toBe(false);
+    expect(out).toContain('done');
+    expect(await openedByOldSecrets(folder, old)).toEqual([]);
+  }, 60_000);
 });

@@ -13,6 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../electron/db/audit';
 import { decodeContainer, unwrapKey } from '../../electron/vault/container';
 import { deriveKey } from '../../electron/vault/kdf';
+import { readJournal } from '../../electron/vault/rekey-journal';
 import {
   listGenerations,
   LOCK_FILE,
@@ -94,7 +95,7 @@ describe('vault lifecycle', () => {
     expect(existsSync(join(folder.path, LOCK_FILE))).toBe(false);
   });
 
-  it('opens with the recovery key (any case, spaces or dashes) and sets a new passphrase', async () => {
+  it('opens with the recovery key (any case, spaces or dashes) and re-keys with a new passphrase', async () => {
     const { vault, recoveryKey } = await Vault.create(
       folder.path,
       PASSPHRASE,
@@ -104,7 +105,15 @@ describe('vault lifecycle', () => {
     await vault.close();
     const typed = recoveryKey.toLowerCase().replace(/-/g, ' ');
     const recovered = await Vault.open(folder.path, { recoveryKey: typed }, TEST_CONFIG);
-    await recovered.setPassphrase('a-brand-new-passphrase-2026');
+    // A recovery sets a passphrase, so it needs one.
+    await expect(recovered.rekey({ recoveryKey: typed }, null)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    const { recoveryKey: newKey } = await recovered.rekey(
+      { recoveryKey: typed },
+      'a-brand-new-passphrase-2026',
+    );
+    expect(newKey).not.toBe(recoveryKey);
     await recovered.close();
     await expect(
       Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG),
@@ -117,8 +126,11 @@ describe('vault lifecycle', () => {
     await reopened.checksDone();
     expect(reopened.audit.intact).toBe(true);
     await reopened.close();
-    // the recovery key still works after the passphrase changed
-    const again = await Vault.open(folder.path, { recoveryKey }, TEST_CONFIG);
+    // A recovery re-keys: the old recovery key opens nothing any more, the new one does.
+    await expect(Vault.open(folder.path, { recoveryKey }, TEST_CONFIG)).rejects.toMatchObject({
+      code: 'WRONG_RECOVERY_KEY',
+    });
+    const again = await Vault.open(folder.path, { recoveryKey: newKey }, TEST_CONFIG);
     await again.close();
   });
 
@@ -212,8 +224,8 @@ describe('vault lifecycle', () => {
     ).rejects.toMatchObject({
       code: 'WRONG_RECOVERY_KEY',
     });
-    // The generations under the old key are gone; the one written since is under the new key.
-    expect(listGenerations(folder.path).map((g) => g.generation)).toEqual([1]);
+    // The generations under the old key are gone (nothing has been saved since).
+    expect(listGenerations(folder.path).map((g) => g.generation)).toEqual([]);
     // No old evidence file is left, and the content is the same under the new key.
     expect(files().filter((f) => before.includes(f) && f.startsWith('blobs/'))).toEqual([]);
     const v = await Vault.open(folder.path, { passphrase: 'x-new-passphrase-x' }, TEST_CONFIG);
@@ -226,6 +238,19 @@ describe('vault lifecycle', () => {
     expect(moved).not.toBe(blob.address);
     expect(await buffer(v.blobs.read(moved))).toEqual(content);
     expect(v.meta('rekey_leftovers')).toBeNull();
+    // The re-key's audit row lists what it removed, before it removed it.
+    const row = v.database.exec("SELECT changes FROM audit_log WHERE action = 'vault.rekey'")[0]
+      ?.values[0]?.[0];
+    expect(JSON.parse(String(row))).toMatchObject({
+      reason: 'passphrase',
+      evidenceFiles: 1,
+      removed: { generations: ['vault.awb.1', 'vault.awb.2', 'vault.awb.3'] },
+    });
+    // Until shown, the new recovery key waits in the journal, sealed under the new key.
+    expect(v.pendingRecoveryKey()).toBe(recoveryKey);
+    v.recoveryKeyShown();
+    expect(v.pendingRecoveryKey()).toBeNull();
+    expect(readJournal(folder.path)).toBeNull();
     await v.close();
     const byRecovery = await Vault.open(folder.path, { recoveryKey }, TEST_CONFIG);
     await byRecovery.close();
@@ -265,12 +290,21 @@ describe('vault lifecycle', () => {
       },
     };
     const v = await Vault.open(folder.path, { passphrase: PASSPHRASE }, stuck);
-    await v.rekey(PASSPHRASE, 'x-new-passphrase-x');
-    expect(v.meta('rekey_leftovers')).not.toBeNull();
+    const { recoveryKey } = await v.rekey(PASSPHRASE, 'x-new-passphrase-x');
+    expect(readJournal(folder.path)).toMatchObject({ committed: true, cleaned: false });
     await v.close();
     expect(listGenerations(folder.path).length).toBeGreaterThan(0);
+    // Until it is finished, a generation (under the old key) cannot be restored over it.
+    await expect(
+      Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG, { generation: 1 }),
+    ).rejects.toMatchObject({ code: 'REKEY_PENDING' });
     const again = await Vault.open(folder.path, { passphrase: 'x-new-passphrase-x' }, TEST_CONFIG);
-    expect(again.meta('rekey_leftovers')).toBeNull();
+    expect(readJournal(folder.path)).toMatchObject({ committed: true, cleaned: true });
+    expect(listGenerations(folder.path)).toEqual([]);
+    // The new recovery key was returned, but nobody said it was shown: it is offered again.
+    expect(again.pendingRecoveryKey()).toBe(recoveryKey);
+    again.recoveryKeyShown();
+    expect(readJournal(folder.path)).toBeNull();
     await again.close();
     // What is left opens with the new passphrase only.
     for (const g of listGenerations(folder.path)) {

@@ -1,0 +1,101 @@
+/**
+ * Every file in a vault folder, by kind: what a re-key must cover and what `vault check` lists.
+ * Names alone decide the kind; nothing here opens a file.
+ */
+import { lstatSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const FILE_KINDS = [
+  'main',
+  'generation',
+  'damaged-copy',
+  'evidence',
+  'temp',
+  'lock',
+  'import-journal',
+  'rekey-journal',
+  'other',
+] as const;
+export type FileKind = (typeof FILE_KINDS)[number];
+
+export interface FolderFile {
+  /** The path inside the vault folder ("vault.awb.1", "blobs/<address>"). */
+  path: string;
+  kind: FileKind;
+  size: number;
+}
+
+const ADDRESS = /^[0-9a-f]{64}$/;
+
+function kindOf(name: string): FileKind {
+  if (name.includes('.tmp-')) {
+    return 'temp';
+  }
+  if (name === 'vault.awb') {
+    return 'main';
+  }
+  if (/^vault\.awb\.\d+$/.test(name)) {
+    return 'generation';
+  }
+  if (name.startsWith('vault.awb.damaged-')) {
+    return 'damaged-copy';
+  }
+  if (name === 'vault.lock') {
+    return 'lock';
+  }
+  if (/^import-[0-9a-f-]{36}\.pending$/.test(name)) {
+    return 'import-journal';
+  }
+  if (name === 'rekey.journal') {
+    return 'rekey-journal';
+  }
+  return 'other';
+}
+
+function sizeOf(path: string): { size: number; dir: boolean } | null {
+  try {
+    const s = lstatSync(path);
+    return { size: s.size, dir: s.isDirectory() };
+  } catch {
+    return null;
+  }
+}
+
+/** Every entry of the folder and of `blobs/`, each with its kind (other folders: `other`). */
+export function folderInventory(folder: string): FolderFile[] {
+  const out: FolderFile[] = [];
+  let names: string[] = [];
+  try {
+    names = readdirSync(folder).sort();
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    const stat = sizeOf(join(folder, name));
+    if (!stat) {
+      continue;
+    }
+    if (name === 'blobs' && stat.dir) {
+      let inner: string[] = [];
+      try {
+        inner = readdirSync(join(folder, name)).sort();
+      } catch {
+        inner = [];
+      }
+      for (const blob of inner) {
+        const s = sizeOf(join(folder, name, blob));
+        if (!s) {
+          continue;
+        }
+        out.push({
+          path: `blobs/${blob}`,
+          kind: blob.includes('.tmp-') ? 'temp' : ADDRESS.test(blob) ? 'evidence' : 'other',
+          size: s.size,
+        });
+      }
+      continue;
+    }
+    out.push({ path: name, kind: stat.dir ? 'other' : kindOf(name), size: stat.size });
+  }
+  return out;
+}

@@ -1,0 +1,526 @@
+/**
+ * The vault's hostile table (issue 21, items 2, 3 and 7): each row is what someone holding the
+ * passphrase, or the folder, does to a genuine vault the test makes, and the reason code the
+ * vault answers with. A broken trail opens read-only and stays reported (at unlock, by `vault
+ * check`, on the command line) until a signed explanation re-anchors it; a first-format file is
+ * migrated once with its audit row; a main file rolled back to an older copy is
+ * ROLLBACK_SUSPECTED; after a recovery, and after a passphrase change following a restore, the
+ * old passphrase and the old recovery key open nothing in the folder and `vault check` passes.
+ */
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../electron/cli/index';
+import { appendAudit, auditHead } from '../../electron/db/audit';
+import { createServices } from '../../electron/services';
+import { JsonFilePreferences } from '../../electron/services/preferences';
+import { VaultService } from '../../electron/services/vault-service';
+import { checkVault, failureCode } from '../../electron/vault/check';
+import { Vault, vaultPath } from '../../electron/vault/vault';
+import { tempFolder } from '../helpers/context';
+import {
+  dataKeyOf,
+  openedByOldSecrets,
+  PASSPHRASE,
+  PROFILE,
+  rewriteVault,
+  TEST_CONFIG,
+} from '../helpers/vault';
+
+const NEW_PASSPHRASE = 'trompet-hegn-morgengry-1987';
+
+let work: ReturnType<typeof tempFolder>;
+let folder = '';
+beforeEach(() => {
+  work = tempFolder('awb-hostile-');
+  folder = join(work.path, 'vault');
+  writeFileSync(join(work.path, 'pass'), PASSPHRASE);
+  writeFileSync(join(work.path, 'new'), NEW_PASSPHRASE);
+});
+afterEach(() => work.cleanup());
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, {
+    out: (t) => (out += t),
+    err: (t) => (err += t),
+    config: TEST_CONFIG,
+    cwd: work.path,
+  });
+  return { code, out, err };
+}
+
+async function note(v: Vault, text: string): Promise<void> {
+  await v.change(
+    { action: 'meta.set', entityType: 'vault_meta', entityId: text, changes: { value: text } },
+    (db) => db.run('INSERT OR REPLACE INTO vault_meta (key, value) VALUES (?, ?)', [text, text]),
+  );
+}
+
+const unlock = (
+  secret: { passphrase: string } | { recoveryKey: string } = { passphrase: PASSPHRASE },
+) => Vault.open(folder, secret, TEST_CONFIG);
+
+/**
+ * A genuine vault: a signing identity, a system with a case and an evidence file, an evidence
+ * file nothing refers to (as an interrupted import leaves), several saves (so three kept
+ * generations), and its trail's head.
+ */
+async function genuine(): Promise<{
+  recoveryKey: string;
+  identity: string;
+  head: { rows: number; head: string };
+}> {
+  const { vault, recoveryKey } = await Vault.create(folder, PASSPHRASE, PROFILE, TEST_CONFIG);
+  const services = createServices(() => vault);
+  const identity = await services.signing.createSelfSigned({
+    label: 'anne',
+    commonName: 'Anne Accreditor',
+    organisation: 'NIS',
+    algorithm: 'ec-p256',
+  });
+  const systemId = await services.register.createSystem({
+    ref: 'SYS-H',
+    name: 'Hostile',
+    phase: 'operational',
+    mode: 'dedicated',
+    levels: [{ domain: 'national', level: 'RESTRICTED' }],
+    userCount: 2,
+    minClearance: 'RESTRICTED',
+  });
+  const caseId = await services.cases.createCase({ systemId, type: 'initial' });
+  const blob = await vault.blobs.put(
+    (async function* () {
+      yield Buffer.alloc(100_000, 7);
+    })(),
+  );
+  await services.cases.addEvidence(
+    caseId,
+    { ...blob, name: 'ssrs.pdf' },
+    { type: 'ssrs', title: 'SSRS', version: '1', requirementIds: [] },
+  );
+  await vault.blobs.put(
+    (async function* () {
+      yield Buffer.from('nobody refers to me');
+    })(),
+  );
+  for (let i = 0; i < 4; i++) {
+    await note(vault, `n${i}`);
+    await vault.save();
+  }
+  const head = auditHead(vault.database);
+  await vault.close();
+  return { recoveryKey, identity, head };
+}
+
+/** Every vault file's bytes, by name: what a refused save must leave untouched. */
+function snapshot(): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(folder)
+      .filter((n) => n.startsWith('vault.awb'))
+      .map((n) => [n, readFileSync(join(folder, n)).toString('base64')]),
+  );
+}
+
+/** Opens, and records a signed explanation with the vault's own identity. */
+async function explain(text: string): Promise<{ row: number; kinds: string[] }> {
+  const v = await unlock();
+  try {
+    await v.checksDone();
+    const signing = createServices(() => v).signing;
+    const [identity] = signing.identities();
+    const { row, breaks } = await v.explainBreak({
+      text,
+      signer: signing.signer(identity!.id),
+      signerSubject: identity!.subject,
+    });
+    expect(v.readOnly).toBeNull();
+    return { row, kinds: breaks.map((b) => b.kind) };
+  } finally {
+    await v.close();
+  }
+}
+
+/** Opened: read-only with `kind` at `row`; a change, a save and new evidence are all refused. */
+async function expectReadOnly(kind: string, row: number): Promise<void> {
+  const before = snapshot();
+  const v = await unlock();
+  await v.checksDone();
+  expect(v.readOnly).toMatchObject({ reason: 'AUDIT_CHAIN_BROKEN', row, kind });
+  const refused = { code: 'VAULT_READ_ONLY', details: { reason: 'AUDIT_CHAIN_BROKEN', row } };
+  await expect(note(v, 'laundered')).rejects.toMatchObject(refused);
+  await expect(v.save()).rejects.toMatchObject(refused);
+  await expect(
+    v.blobs.put(
+      (async function* () {
+        yield Buffer.from('more');
+      })(),
+    ),
+  ).rejects.toMatchObject(refused);
+  await v.close(); // nothing to save: it took no change
+  // Nothing written: no save, no new header anchor, no generation rotated.
+  expect(snapshot()).toEqual(before);
+  // Still reported, by the next unlock and by `vault check` (non-zero, its reason and row).
+  const again = await unlock();
+  await again.checksDone();
+  expect(again.readOnly).toMatchObject({ row, kind });
+  await again.close();
+  const report = await checkVault(folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
+  expect(failureCode(report)).toBe('AUDIT_CHAIN_BROKEN');
+  expect(report.main.breaks?.[0]).toMatchObject({ row, kind });
+  const r = await cli('vault', 'check', folder, '--passphrase-file', 'pass');
+  expect(r.code).toBe(1);
+  expect(r.err).toContain('error: AUDIT_CHAIN_BROKEN');
+}
+
+async function expectCheckPasses(secret = PASSPHRASE): Promise<void> {
+  const report = await checkVault(folder, { passphrase: secret }, TEST_CONFIG);
+  expect(failureCode(report), JSON.stringify(report, null, 1)).toBeNull();
+}
+
+describe('the hostile vault table', () => {
+  it('cut tail + a change: refused, still reported, until a signed explanation (CLI) re-anchors it', async () => {
+    const { head } = await genuine();
+    const kept = head.rows - 3;
+    await rewriteVault(
+      folder,
+      (db) => db.run('DELETE FROM audit_log WHERE seq > ?', [kept]),
+      'keep',
+    );
+    await expectReadOnly('anchor', kept + 1);
+    const v = await unlock();
+    expect(v.readOnly).toMatchObject({ expected: head.head });
+    await v.close();
+
+    // The explanation is signed with the vault's identity, through the command line.
+    const explained = await cli(
+      'vault',
+      'explain-break',
+      folder,
+      '--passphrase-file',
+      'pass',
+      '--text',
+      'Three rows lost when the laptop was reimaged; reported to the security officer.',
+      '--identity',
+      'anne',
+      '--json',
+    );
+    expect(explained.code, explained.err).toBe(0);
+    const out = JSON.parse(explained.out) as { row: number; explained: { kind: string }[] };
+    expect(out).toMatchObject({
+      row: kept + 1,
+      explained: [{ row: kept + 1, kind: 'anchor', expected: head.head }],
+    });
+    // The vault takes changes again; the explanation is in the trail, signed, and stays valid.
+    const after = await unlock();
+    await after.checksDone();
+    expect(after.readOnly).toBeNull();
+    const row = after.database.exec(
+      "SELECT changes FROM audit_log WHERE action = 'vault.breakExplained'",
+    )[0]?.values[0]?.[0];
+    expect(JSON.parse(String(row))).toMatchObject({
+      text: 'Three rows lost when the laptop was reimaged; reported to the security officer.',
+      signer: { subject: expect.stringContaining('Anne Accreditor') as unknown },
+      signature: expect.stringMatching(/^[A-Za-z0-9+/]+=*$/) as unknown,
+    });
+    await note(after, 'work goes on');
+    await after.close();
+    // The longer generations from before the cut were acknowledged by the explanation.
+    await expectCheckPasses();
+    // There is nothing left to explain.
+    const nothing = await cli(
+      'vault',
+      'explain-break',
+      folder,
+      '--passphrase-file',
+      'pass',
+      '--text',
+      'again',
+      '--identity',
+      'anne',
+    );
+    expect(nothing.err).toContain('error: NO_AUDIT_BREAK');
+  });
+
+  it('rewritten header anchor + a change: refused, with the forged and the real hash', async () => {
+    const { head } = await genuine();
+    const forged = 'ab'.repeat(32);
+    await rewriteVault(folder, () => undefined, { rows: head.rows, head: forged });
+    await expectReadOnly('anchor', head.rows);
+    const v = await unlock();
+    expect(v.readOnly).toMatchObject({ expected: forged, found: head.head });
+    await v.close();
+    await explain('The header was rewritten by a test tool.');
+    await expectCheckPasses();
+  });
+
+  it('a row edited, its anchor brought up to date: refused from the walk; the explanation covers that row only', async () => {
+    await genuine();
+    await rewriteVault(
+      folder,
+      (db) => db.run('UPDATE audit_log SET changes = \'{"value":"forged"}\' WHERE seq = 3'),
+      'update',
+    );
+    await expectReadOnly('content', 3);
+    const { row, kinds } = await explain(
+      'Row 3 was edited by hand; the original is in the backup.',
+    );
+    expect(kinds).toEqual(['content']);
+    const v = await unlock();
+    await v.checksDone();
+    expect(v.audit.intact).toBe(true);
+    await v.close();
+    const report = await checkVault(folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
+    expect(report.ok, JSON.stringify(report.generations)).toBe(true);
+    expect(report.main.explained).toEqual([{ row: 3, by: row }]);
+    // Edited again: the explanation cites that row as it was, so the new edit is a new break.
+    await rewriteVault(
+      folder,
+      (db) => db.run('UPDATE audit_log SET changes = \'{"value":"forged again"}\' WHERE seq = 3'),
+      'update',
+    );
+    await expectReadOnly('content', 3);
+  });
+
+  it('an explanation whose signature is forged explains nothing: a break at its own row', async () => {
+    const { head } = await genuine();
+    const kept = head.rows - 2;
+    // Someone with the passphrase but no signing key cuts the tail and writes an "explanation".
+    await rewriteVault(
+      folder,
+      (db) => {
+        db.run('DELETE FROM audit_log WHERE seq > ?', [kept]);
+        const actor = db.exec('SELECT id, name, organisation, role FROM users')[0]!.values[0]!;
+        appendAudit(
+          db,
+          {
+            id: String(actor[0]),
+            name: String(actor[1]),
+            organisation: String(actor[2]),
+            role: 'accreditor',
+          },
+          {
+            action: 'vault.breakExplained',
+            entityType: 'vault',
+            entityId: 'x',
+            changes: {
+              breaks: [],
+              text: 'nothing happened',
+              previousHead: head,
+              generations: [],
+              signer: { fingerprint: 'f'.repeat(64), subject: 'CN=Anne Accreditor' },
+              signature: Buffer.from('not a signature').toString('base64'),
+            },
+          },
+          new Date(),
+        );
+      },
+      'update',
+    );
+    await expectReadOnly('signature', kept + 1);
+  });
+
+  it('a first-format container (no anchor) is migrated once, with its audit row', async () => {
+    await genuine();
+    await rewriteVault(folder, () => undefined, 'keep', { format: 1 });
+    const format = () => readFileSync(vaultPath(folder)).readUInt16LE(8);
+    expect(format()).toBe(1);
+    // `vault check` reads: it says which format, and migrates nothing.
+    const report = await checkVault(folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
+    expect(report.main).toMatchObject({ ok: true, format: 1 });
+    expect(format()).toBe(1);
+    const migrations = (v: Vault) =>
+      v.database.exec("SELECT changes FROM audit_log WHERE action = 'vault.format_migrated'")[0]
+        ?.values ?? [];
+    const v = await unlock();
+    expect(migrations(v).map((r) => JSON.parse(String(r[0])) as unknown)).toEqual([
+      { format: [1, 2], anchor: 'added' },
+    ]);
+    expect(v.format).toBe(2);
+    await v.close();
+    expect(format()).toBe(2);
+    const again = await unlock();
+    expect(migrations(again)).toHaveLength(1);
+    await again.close();
+    await expectCheckPasses();
+  });
+
+  it('a first-format container with a broken chain is not migrated until explained', async () => {
+    await genuine();
+    await rewriteVault(
+      folder,
+      (db) => db.run('UPDATE audit_log SET changes = \'{"value":"x"}\' WHERE seq = 2'),
+      'keep',
+      { format: 1 },
+    );
+    await expectReadOnly('content', 2);
+    expect(readFileSync(vaultPath(folder)).readUInt16LE(8)).toBe(1);
+    await explain('Row 2 was edited by an old tool.');
+    expect(readFileSync(vaultPath(folder)).readUInt16LE(8)).toBe(2);
+    const v = await unlock();
+    const actions = v.database
+      .exec(
+        "SELECT action FROM audit_log WHERE action IN ('vault.breakExplained', 'vault.format_migrated') ORDER BY seq",
+      )[0]
+      ?.values.map((r) => String(r[0]));
+    expect(actions).toEqual(['vault.breakExplained', 'vault.format_migrated']);
+    await v.close();
+    await expectCheckPasses();
+  });
+
+  it('a main file rolled back to an older copy: a longer generation is ROLLBACK_SUSPECTED', async () => {
+    await genuine();
+    copyFileSync(vaultPath(folder, 2), vaultPath(folder));
+    const v = await unlock();
+    expect(v.rollback).toMatchObject([{ generation: 1 }]);
+    expect(v.rollback[0]!.rows).toBeGreaterThan(v.rollback[0]!.mainRows);
+    await v.close({ discard: true });
+    // The app shows it as a warning with the vault's status.
+    const service = new VaultService({
+      config: TEST_CONFIG,
+      prefs: new JsonFilePreferences(join(work.path, 'prefs.json')),
+      emit: () => undefined,
+    });
+    const status = await service.unlock(folder, { passphrase: PASSPHRASE });
+    expect(status.rollback).toMatchObject([{ generation: 1 }]);
+    await service.lock();
+    const report = await checkVault(folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
+    expect(report.generations[0]).toMatchObject({ ok: false, code: 'ROLLBACK_SUSPECTED' });
+    expect(failureCode(report)).toBe('ROLLBACK_SUSPECTED');
+    const r = await cli('vault', 'check', folder, '--passphrase-file', 'pass');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('error: ROLLBACK_SUSPECTED');
+  });
+
+  it('a restore is no rollback: the generations it skips are named in its audit row', async () => {
+    await genuine();
+    const main = vaultPath(folder);
+    const bytes = readFileSync(main);
+    bytes[bytes.length - 5] = (bytes[bytes.length - 5] ?? 0) ^ 0xff;
+    writeFileSync(main, bytes);
+    const previous = await Vault.open(folder, { passphrase: PASSPHRASE }, TEST_CONFIG, {
+      generation: 2,
+    });
+    await previous.restoreAsMain();
+    expect(previous.rollback).toEqual([]);
+    await previous.close();
+    const v = await unlock();
+    expect(v.rollback).toEqual([]);
+    await v.close();
+    await expectCheckPasses();
+  });
+
+  it('after `vault recover` the old passphrase and the old recovery key open nothing; check passes', async () => {
+    const { recoveryKey } = await genuine();
+    const old = { passphrase: PASSPHRASE, recoveryKey, dataKey: await dataKeyOf(folder) };
+    writeFileSync(join(work.path, 'rk'), recoveryKey);
+    const r = await cli(
+      'vault',
+      'recover',
+      folder,
+      '--recovery-key-file',
+      'rk',
+      '--new-passphrase-file',
+      'new',
+      '--json',
+    );
+    expect(r.code, r.err).toBe(0);
+    const { recoveryKey: fresh } = JSON.parse(r.out) as { recoveryKey: string };
+    expect(fresh).not.toBe(recoveryKey);
+    expect(await openedByOldSecrets(folder, old)).toEqual([]);
+    await expect(unlock()).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
+    await expect(unlock({ recoveryKey })).rejects.toMatchObject({ code: 'WRONG_RECOVERY_KEY' });
+    // The key was shown: nothing waits in a journal.
+    expect(readdirSync(folder)).not.toContain('rekey.journal');
+    await expectCheckPasses(NEW_PASSPHRASE);
+    await (await unlock({ recoveryKey: fresh })).close();
+  });
+
+  it('a passphrase change after a restore (damaged copy kept): the copy is listed, then removed', async () => {
+    const { recoveryKey } = await genuine();
+    const old = { passphrase: PASSPHRASE, recoveryKey, dataKey: await dataKeyOf(folder) };
+    const main = vaultPath(folder);
+    const bytes = readFileSync(main);
+    bytes[bytes.length - 5] = (bytes[bytes.length - 5] ?? 0) ^ 0xff;
+    writeFileSync(main, bytes);
+    const restored = await Vault.open(folder, { passphrase: PASSPHRASE }, TEST_CONFIG, {
+      generation: 1,
+    });
+    await restored.restoreAsMain();
+    await restored.close();
+    const copies = readdirSync(folder).filter((n) => n.startsWith('vault.awb.damaged-'));
+    expect(copies).toHaveLength(1);
+    // Its header is intact: the old passphrase still opens its key slot.
+    expect(await openedByOldSecrets(folder, old)).toContain(copies[0]);
+    const report = await checkVault(folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
+    expect(report.copies).toMatchObject([{ part: copies[0], ok: true }]);
+
+    const service = new VaultService({
+      config: TEST_CONFIG,
+      prefs: new JsonFilePreferences(join(work.path, 'prefs.json')),
+      emit: () => undefined,
+    });
+    await service.unlock(folder, { passphrase: PASSPHRASE });
+    await service.changePassphrase(PASSPHRASE, NEW_PASSPHRASE);
+    const v = service.current();
+    const row = v.database.exec("SELECT changes FROM audit_log WHERE action = 'vault.rekey'")[0]
+      ?.values[0]?.[0];
+    expect(JSON.parse(String(row))).toMatchObject({
+      removed: {
+        damagedCopies: [
+          { name: copies[0], size: bytes.length, sha256: expect.any(String) as unknown },
+        ],
+        unreferencedEvidence: [expect.stringMatching(/^[0-9a-f]{64}$/) as unknown],
+      },
+    });
+    await service.lock();
+    expect(await openedByOldSecrets(folder, old)).toEqual([]);
+    expect(readdirSync(folder).filter((n) => n.startsWith('vault.awb.damaged-'))).toEqual([]);
+    await expectCheckPasses(NEW_PASSPHRASE);
+    // The key was never confirmed: the next unlock shows it again.
+    const again = await service.unlock(folder, { passphrase: NEW_PASSPHRASE });
+    expect(again.confirmGroups).toHaveLength(2);
+    await service.lock();
+  });
+
+  it('the service: read-only in the status, refused edits, explained through the service', async () => {
+    const { head } = await genuine();
+    await rewriteVault(folder, (db) => db.run('DELETE FROM audit_log WHERE seq > 4'), 'keep');
+    const service = new VaultService({
+      config: TEST_CONFIG,
+      prefs: new JsonFilePreferences(join(work.path, 'prefs.json')),
+      emit: () => undefined,
+    });
+    const status = await service.unlock(folder, { passphrase: PASSPHRASE });
+    expect(status.readOnly).toEqual({
+      reason: 'AUDIT_CHAIN_BROKEN',
+      row: 5,
+      kind: 'anchor',
+      expected: head.head,
+      found: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown,
+    });
+    const v = service.current();
+    const services = createServices(() => v);
+    await expect(
+      services.register.createSystem({
+        ref: 'SYS-X',
+        name: 'Refused',
+        phase: 'operational',
+        mode: 'dedicated',
+        levels: [{ domain: 'national', level: 'RESTRICTED' }],
+        userCount: 1,
+        minClearance: 'RESTRICTED',
+      }),
+    ).rejects.toMatchObject({ code: 'VAULT_READ_ONLY' });
+    const [identity] = services.signing.identities();
+    const done = await service.explainBreak(
+      'Cut by a restore of an old backup.',
+      services.signing.signer(identity!.id),
+      identity!.subject,
+    );
+    expect(done).toMatchObject({ row: 5, breaks: 1, status: { readOnly: null } });
+    await service.lock();
+    await expectCheckPasses();
+  });
+});
