@@ -66,6 +66,7 @@ const USAGE = `usage:
   awb identity create --label <l> --name <n> --organisation <o> [--algorithm rsa-3072|ec-p256|ec-p384] [--usage signing|encryption] --vault <folder> --passphrase-file <file>
   awb identity import <file.p12> --password-file <file> --label <l> [--usage signing|encryption] --vault <folder> --passphrase-file <file>
   awb identity certificates --identity <label|fingerprint> --out <file.pem> --vault <folder> --passphrase-file <file>
+  awb identity export-key --identity <label> --confirm <label> --out <key.pem> --vault <folder> --passphrase-file <file>   # an encryption key, unencrypted: see docs/package-format.md
   awb identity token-list --pkcs11-module <lib> --vault <folder> --passphrase-file <file> [--json]
   awb identity add-token --fingerprint <sha256> --label <l> [--chain <chain.pem>] --pkcs11-module <lib> --vault <folder> --passphrase-file <file>
   awb trust add <certificate.pem|crl> [--role documents|authority|owner] --vault <folder> --passphrase-file <file>
@@ -373,6 +374,7 @@ export async function withVault<T>(
       deadline: { type: 'string' },
       'valid-to': { type: 'string' },
       'conditions-file': { type: 'string' },
+      confirm: { type: 'string' },
     },
   });
   if (!values.vault) {
@@ -645,7 +647,15 @@ function readInput(io: CliIo, path: string | boolean | undefined, what: string):
 /** `awb identity list|create|import|token-list|add-token`: the vault's signing identities. */
 async function identityCommand(io: CliIo, argv: string[]): Promise<Record<string, unknown>> {
   const [verb, ...rest] = argv;
-  const verbs = ['list', 'create', 'import', 'token-list', 'add-token', 'certificates'];
+  const verbs = [
+    'list',
+    'create',
+    'import',
+    'token-list',
+    'add-token',
+    'certificates',
+    'export-key',
+  ];
   if (!verb || !verbs.includes(verb)) {
     throw new UsageError(`unknown identity command: ${verb ?? ''}`);
   }
@@ -692,6 +702,30 @@ async function identityCommand(io: CliIo, argv: string[]): Promise<Record<string
           const file = resolve(io.cwd, values.out);
           writeFileSync(file, pem);
           return { file, certificates: readCertificates(pem).map((c) => c.subject) };
+        }
+        case 'export-key': {
+          // A software encryption identity's key, for checking packages with openssl: asked for
+          // by typing the identity's label again, warned about, and recorded in the audit trail.
+          if (typeof values.out !== 'string' || typeof values.identity !== 'string') {
+            throw new UsageError('missing --identity <label> or --out <key.pem>');
+          }
+          const wanted = values.identity;
+          const found = signing
+            .identities()
+            .find((i) => i.label === wanted || i.fingerprint.startsWith(wanted.toLowerCase()));
+          if (!found) {
+            throw new AppError('NO_SIGNING_IDENTITY', 'No such identity');
+          }
+          const file = resolve(io.cwd, values.out);
+          const exported = await services.exchange.exportEncryptionKey(
+            found.id,
+            typeof values.confirm === 'string' ? values.confirm : '',
+            file,
+          );
+          io.err(
+            `warning: ${values.out} holds the private key of "${exported.label}" unencrypted: whoever has the file opens every package sent to it. Keep it on this machine and delete it when done.\n`,
+          );
+          return { file, ...exported };
         }
         case 'add-token': {
           if (typeof values.fingerprint !== 'string' || !label) {

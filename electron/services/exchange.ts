@@ -13,7 +13,7 @@
  * lifecycle transition the state machine must allow: either all of it lands, or nothing.
  */
 import { createHash, createPrivateKey, randomUUID } from 'node:crypto';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Database, SqlValue } from 'sql.js';
@@ -563,6 +563,63 @@ export class ExchangeService {
         entry.marking,
       ],
     );
+  }
+
+  /**
+   * The private key of a software encryption identity with its certificate (PEM, unencrypted),
+   * written to `file` — mode 0600, never over an existing file — so a package can be checked
+   * with openssl alone (docs/package-format.md). The identity's label must be typed again as
+   * `confirm`; a signing key, and a key on a token, never leave. The audit trail records it.
+   */
+  async exportEncryptionKey(
+    identityId: string,
+    confirm: string,
+    file: string,
+  ): Promise<{ label: string; fingerprint: string }> {
+    const row = all(
+      this.db,
+      'SELECT label, kind, usage, key_der, cert_pem, fingerprint FROM signing_identities WHERE id = ?',
+      [identityId],
+    )[0];
+    if (!row) {
+      throw new AppError('NO_SIGNING_IDENTITY', 'No such identity');
+    }
+    const refuse = (reason: string) =>
+      new AppError('KEY_EXPORT_REFUSED', `The key is not exported: ${reason}`, {
+        reason,
+        label: s(row.label),
+      });
+    if (s(row.usage) !== 'encryption') {
+      throw refuse('SIGNING_KEY');
+    }
+    if (!(row.key_der instanceof Uint8Array)) {
+      throw refuse('TOKEN_KEY');
+    }
+    if (confirm !== s(row.label)) {
+      throw refuse('NOT_CONFIRMED');
+    }
+    const key = createPrivateKey({ key: Buffer.from(row.key_der), format: 'der', type: 'pkcs8' });
+    const pem = `${key.export({ type: 'pkcs8', format: 'pem' }).toString()}${s(row.cert_pem)}`;
+    const facts = { label: s(row.label), fingerprint: s(row.fingerprint) };
+    if (existsSync(file)) {
+      throw new AppError('SAVE_FAILED', 'The key file exists already: it is not overwritten');
+    }
+    // Recorded before it is written: a key that left the vault is always in the trail.
+    await this.vault().change(
+      {
+        action: 'identity.keyExported',
+        entityType: 'signing_identity',
+        entityId: identityId,
+        changes: { ...facts, usage: 'encryption', format: 'PKCS#8 PEM, unencrypted' },
+      },
+      () => undefined,
+    );
+    try {
+      writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
+    } catch {
+      throw new AppError('SAVE_FAILED', 'The key file could not be written (does it exist?)');
+    }
+    return facts;
   }
 
   exchangeLog() {

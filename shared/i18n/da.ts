@@ -649,6 +649,8 @@ export const da: Messages = {
   'treatment.accept': 'Acceptér (behold)',
   'treatment.avoid': 'Undgå',
   'treatment.share': 'Del (overfør)',
+  'risk.acceptance.received':
+    'Modtaget i en pakke, signeret af den nævnte person; pakken angav navnet “{claimed}”',
   'acceptance.none': 'Ikke accepteret',
   'acceptance.accepted': 'Accepteret',
   'acceptance.reaccept': 'Ændret — skal accepteres igen',
@@ -1001,6 +1003,11 @@ export const da: Messages = {
   'export.reason.NOT_RECEIVED': 'sagen kom ikke fra en systemejer, så der er ingen at svare',
   'export.reason.DOSSIER_NOT_KEPT':
     'dossieret, afgørelsen blev truffet på, findes ikke i denne boks',
+  'keyExport.reason.SIGNING_KEY':
+    'en signeringsnøgle forlader aldrig boksen; kun en krypteringsnøgle eksporteres',
+  'keyExport.reason.TOKEN_KEY': 'nøglen ligger på et smartcard eller HSM og kan ikke eksporteres',
+  'keyExport.reason.NOT_CONFIRMED':
+    'nøglen eksporteres kun, når identitetens navn “{label}” skrives igen med --confirm',
   'error.PREVIEW_TOO_LARGE':
     'Filen er for stor til at blive vist her; den opbevares uændret i boksen.',
   'preview.open': 'Vis',
@@ -1069,6 +1076,7 @@ export const da: Messages = {
     'Databasen bestod ikke kontrollen efter oplåsning. Intet mere gemmes: lås boksen, og gendan en tidligere generation.',
   'error.VAULT_BUSY': 'Boksen får nye nøgler. Vent, til det er færdigt; intet blev ændret.',
   'error.EXPORT_REFUSED': 'Pakken blev ikke skrevet; årsagen vises ved den.',
+  'error.KEY_EXPORT_REFUSED': 'Nøglen blev ikke eksporteret; årsagen vises ved den.',
   'error.NO_RECIPIENT':
     'Intet krypteringscertifikat fra den anden side er betroet (eller flere er: vælg et). Tilføj deres under Signering, betroet som myndighed eller systemejer.',
   'settings.rekey.help':

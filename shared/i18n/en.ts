@@ -654,6 +654,8 @@ export const en = {
   'treatment.accept': 'Accept (retain)',
   'treatment.avoid': 'Avoid',
   'treatment.share': 'Share (transfer)',
+  'risk.acceptance.received':
+    'Received in a package, signed by the person named; the package gave the name “{claimed}”',
   'acceptance.none': 'Not accepted',
   'acceptance.accepted': 'Accepted',
   'acceptance.reaccept': 'Changed — re-acceptance needed',
@@ -1005,6 +1007,11 @@ export const en = {
     'the case did not come from a system owner, so there is no one to answer',
   'export.reason.DOSSIER_NOT_KEPT':
     'the dossier the decision was taken on is not kept in this vault',
+  'keyExport.reason.SIGNING_KEY':
+    'a signing key never leaves the vault; only an encryption key is exported',
+  'keyExport.reason.TOKEN_KEY': 'the key is on a smart card or HSM and cannot be exported',
+  'keyExport.reason.NOT_CONFIRMED':
+    'the key is exported only when the identity’s label “{label}” is typed again with --confirm',
   'error.PREVIEW_TOO_LARGE':
     'The file is too large to preview here; it is kept, unchanged, in the vault.',
   'preview.open': 'Preview',
@@ -1073,6 +1080,7 @@ export const en = {
     'The database failed its checks after unlock. Nothing more is saved: lock the vault and restore a previous generation.',
   'error.VAULT_BUSY': 'The vault is being re-keyed. Wait until it is done; nothing was changed.',
   'error.EXPORT_REFUSED': 'The package was not written; the reason is shown with it.',
+  'error.KEY_EXPORT_REFUSED': 'The key was not exported; the reason is shown with it.',
   'error.NO_RECIPIENT':
     'No encryption certificate of the other side is trusted (or several are: choose one). Add theirs under Signing, trusted as authority or system owner.',
   'settings.rekey.help':

@@ -97,6 +97,7 @@ export function messageKeys(): MessageKey[] {
 const REASON_PREFIX: Partial<Record<ErrorCode, string>> = {
   PACKAGE_REJECTED: 'package.reason.',
   EXPORT_REFUSED: 'export.reason.',
+  KEY_EXPORT_REFUSED: 'keyExport.reason.',
   TRANSITION_REFUSED: 'refusal.',
   COUNTERSIGNATURE_REFUSED: 'countersign.reason.',
   // A signature or a certificate refused: the verifier's reason codes.

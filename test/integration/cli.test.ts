@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../electron/cli/index';
 import { softwareSigner } from '../../electron/signing/identity';
 import { signPdf } from '../../electron/signing/sign';
-import { vaultPath } from '../../electron/vault/vault';
+import { Vault, vaultPath } from '../../electron/vault/vault';
 import { projectRoot, tempFolder } from '../helpers/context';
 import { appendUpdate, contentStreamOf, letter, SLOTS, stream } from '../helpers/pdf';
 import { crl, issue } from '../helpers/pki';
@@ -677,6 +677,68 @@ describe('awb identity and awb trust (in process)', () => {
     const untrusted = await cli('verify', 'org-letter.pdf', ...vault);
     expect(untrusted.code).toBe(1);
     expect(untrusted.err).toContain('error: SIGNATURE_INVALID (SIGNER_NOT_TRUSTED)');
+  });
+});
+
+describe('awb identity export-key (in process)', () => {
+  it('exports a software encryption key only when its label is typed again; never a signing key', async () => {
+    const vault = ['--vault', 'key-vault', '--passphrase-file', pass];
+    expect((await cli('vault', 'create', 'key-vault', '--passphrase-file', pass)).code).toBe(0);
+    for (const [label, usage] of [
+      ['Signing', 'signing'],
+      ['Receiving', 'encryption'],
+    ] as const) {
+      const made = await cli(
+        ...['identity', 'create', '--label', label, '--name', `Key ${label}`],
+        ...['--organisation', 'Org', '--usage', usage, ...vault],
+      );
+      expect(made.code, made.err).toBe(0);
+    }
+    const exportKey = (...args: string[]) =>
+      cli('identity', 'export-key', '--out', 'receiving.pem', ...args, ...vault);
+    // Without the typed label, with a wrong one, or for a signing key: refused, nothing written.
+    for (const [args, reason] of [
+      [['--identity', 'Receiving'], 'NOT_CONFIRMED'],
+      [['--identity', 'Receiving', '--confirm', 'receiving'], 'NOT_CONFIRMED'],
+      [['--identity', 'Signing', '--confirm', 'Signing'], 'SIGNING_KEY'],
+    ] as const) {
+      const refused = await exportKey(...args);
+      expect(refused.code, args.join(' ')).toBe(1);
+      expect(refused.err).toContain(`error: KEY_EXPORT_REFUSED (${reason})`);
+      expect(spawnSync('test', ['-e', join(work.path, 'receiving.pem')]).status).not.toBe(0);
+    }
+    const exported = await exportKey('--identity', 'Receiving', '--confirm', 'Receiving', '--json');
+    expect(exported.code, exported.err).toBe(0);
+    expect(exported.err).toMatch(/^warning: receiving\.pem holds the private key of "Receiving"/);
+    const pem = readFileSync(join(work.path, 'receiving.pem'), 'utf8');
+    expect(pem).toMatch(/^-----BEGIN PRIVATE KEY-----[\s\S]*-----BEGIN CERTIFICATE-----/);
+    // The key and the certificate belong together (openssl says so), and a second export does
+    // not overwrite the first.
+    const modulus = (kind: 'rsa' | 'x509') =>
+      spawnSync('openssl', [kind, '-in', 'receiving.pem', '-noout', '-modulus'], {
+        cwd: work.path,
+        encoding: 'utf8',
+      }).stdout;
+    expect(modulus('rsa')).toBe(modulus('x509'));
+    expect((await exportKey('--identity', 'Receiving', '--confirm', 'Receiving')).err).toContain(
+      'error: SAVE_FAILED',
+    );
+    // The export is in the audit trail (the refused second one is not).
+    const opened = await Vault.open(
+      join(work.path, 'key-vault'),
+      { passphrase: PASSPHRASE },
+      TEST_CONFIG,
+    );
+    try {
+      const rows = opened.database.exec(
+        "SELECT changes FROM audit_log WHERE action = 'identity.keyExported'",
+      )[0]?.values;
+      expect(rows?.map((r) => JSON.parse(String(r[0])) as { label: string })).toMatchObject([
+        { label: 'Receiving', format: 'PKCS#8 PEM, unencrypted' },
+      ]);
+    } finally {
+      await opened.close({ discard: true });
+    }
   });
 });
 

@@ -466,11 +466,7 @@ describe('an acceptance received in a package counts only under this vault’s c
   ];
   for (const [name, args, expected] of table) {
     it(`${name} → ${expected ?? 'counts'}`, () => {
-      expect(
-        acceptanceValidHere({ ...base, risk: scores(1, 1), ...args } as Parameters<
-          typeof acceptanceValidHere
-        >[0]),
-      ).toBe(expected);
+      expect(acceptanceValidHere({ ...base, risk: scores(1, 1), ...args })).toBe(expected);
     });
   }
 });

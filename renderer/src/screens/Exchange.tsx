@@ -7,6 +7,8 @@ import { useEffect, useState } from 'react';
 import type { ResponseOf } from '../../../shared/contract';
 import { errorMessage, previewLine, reasonMessage } from '../../../shared/i18n';
 import { call, callRaw } from '../api';
+import { hrefFor } from '../router';
+import { useOnScreen } from '../stores/register';
 import { FileButton } from '../components/FileButton';
 import { PathField } from '../components/PathField';
 import { TableHead } from '../components/TableHead';
@@ -60,6 +62,10 @@ function ReceivePackage({ onImported }: { onImported: () => void }) {
   const [file, setFile] = useState('');
   const [preview, setPreview] = useState<Preview | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  const [imported, setImported] = useState<{ id: string; ref: string } | null>(null);
+  // The banner carries the marking of the package shown (its signed marking, read by this
+  // vault's scheme), and nothing once it is gone.
+  useOnScreen(preview?.levels ?? []);
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   useEffect(
     () =>
@@ -89,6 +95,7 @@ function ReceivePackage({ onImported }: { onImported: () => void }) {
           e.preventDefault();
           setPreview(null);
           setMessage(null);
+          setImported(null);
           void callRaw('packages:inspect', { file }).then((r) =>
             r.ok ? setPreview(r.value) : refused(r.error),
           );
@@ -122,9 +129,11 @@ function ReceivePackage({ onImported }: { onImported: () => void }) {
               signer: preview.signer,
             })}
           </p>
-          <ul>
+          <ul data-testid="package-changes">
             {preview.changes.map((c, i) => (
-              <li key={i}>{previewLine(language, c)}</li>
+              <li key={i} className={c.what === 'row' && c.valid === false ? 'warning' : undefined}>
+                {previewLine(language, c)}
+              </li>
             ))}
           </ul>
           <button
@@ -135,7 +144,8 @@ function ReceivePackage({ onImported }: { onImported: () => void }) {
                 setProgress(null);
                 if (r.ok) {
                   setPreview(null);
-                  setMessage(t('packages.imported', { case: r.value.caseRef }));
+                  setMessage(null);
+                  setImported({ id: r.value.caseId, ref: r.value.caseRef });
                   onImported();
                 } else {
                   refused(r.error);
@@ -154,8 +164,28 @@ function ReceivePackage({ onImported }: { onImported: () => void }) {
           aria-label={t('packages.receive')}
         />
       ) : null}
+      {imported ? (
+        <p role="status" data-testid="package-imported">
+          <ImportedInto caseRef={imported.ref} href={hrefFor('cases', imported.id)} />
+        </p>
+      ) : null}
       {message ? <p role="status">{message}</p> : null}
     </section>
+  );
+}
+
+/** "Imported into case X.", the case a link to it. */
+function ImportedInto({ caseRef, href }: { caseRef: string; href: string }) {
+  const t = useT();
+  const [before, after] = t('packages.imported', { case: '\u0000' }).split('\u0000');
+  return (
+    <>
+      {before}
+      <a href={href} data-testid="imported-case">
+        {caseRef}
+      </a>
+      {after}
+    </>
   );
 }
 

@@ -109,6 +109,11 @@ function Acceptance({ detail, onAccepted }: { detail: Detail; onAccepted: () => 
                 <td>{format.day(a.on)}</td>
                 <td>
                   {a.by} ({t(`authority.${a.authority as 'owner' | 'accreditor'}`)})
+                  {a.received ? (
+                    <div className="muted">
+                      {t('risk.acceptance.received', { claimed: a.claimedBy ?? '—' })}
+                    </div>
+                  ) : null}
                 </td>
                 <td>{a.justification}</td>
                 <td>
