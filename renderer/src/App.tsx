@@ -1,6 +1,7 @@
 /** The application shell: banners, navigation, the current screen and the notifications. */
 import { useEffect, useRef, type ReactNode } from 'react';
 import { call } from './api';
+import { AuditBanner } from './components/AuditBanner';
 import { ClassificationBanner } from './components/ClassificationBanner';
 import { Notifications } from './components/Notifications';
 import { useT } from './i18n';
@@ -158,11 +159,7 @@ export function App() {
           <span>{t('app.title')}</span>
           {unlocked && status.profile ? <VaultBar /> : null}
         </div>
-        {status.audit && !status.audit.intact ? (
-          <p className="audit-alert" role="alert">
-            {t('audit.broken', { seq: status.audit.brokenAt ?? 0 })}
-          </p>
-        ) : null}
+        <AuditBanner />
         {status.integrity === 'failed' ? (
           <p className="audit-alert" role="alert" data-testid="integrity-alert">
             {t('integrity.failed')}

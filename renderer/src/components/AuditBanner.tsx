@@ -1,0 +1,161 @@
+/**
+ * The vault's trail, under the title while a vault is open: read-only with the first break
+ * (its row, what was expected there and what was found) until an accreditor records a signed
+ * explanation (the form is here); a kept generation the vault file does not reach (rollback
+ * suspected); a re-key an earlier process left unfinished, finished or undone at this unlock.
+ * Edits made meanwhile are refused by the core (VAULT_READ_ONLY) and shown as any error is.
+ */
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import type { ErrorCode } from '../../../shared/errors';
+import { errorMessage, type MessageKey } from '../../../shared/i18n';
+import { call, callRaw } from '../api';
+import { useT } from '../i18n';
+import { useLanguage } from '../stores/preferences';
+import { useVault } from '../stores/vault';
+import { Field, SelectField } from './Field';
+
+/** A hash as it fits a line: its first 16 hex digits (the whole in the tooltip). */
+function short(hash: string): string {
+  return /^[0-9a-f]{64}$/.test(hash) ? `${hash.slice(0, 16)}…` : hash;
+}
+
+function ExplainForm({ onDone }: { onDone: () => void }) {
+  const t = useT();
+  const language = useLanguage();
+  const applyStatus = useVault((s) => s.applyStatus);
+  const textId = useId();
+  const [identities, setIdentities] = useState<{ id: string; label: string; token: boolean }[]>([]);
+  const [identityId, setIdentityId] = useState('');
+  const [text, setText] = useState('');
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState<ErrorCode | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void call('identities:list', {}).then((r) => {
+      if (!live || !r) {
+        return;
+      }
+      const signing = r.identities
+        .filter((i) => i.usage === 'signing' && !i.expired)
+        .map((i) => ({ id: i.id, label: i.label, token: i.kind === 'pkcs11' }));
+      setIdentities(signing);
+      setIdentityId((current) => current || (signing[0]?.id ?? ''));
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+  const chosen = identities.find((i) => i.id === identityId);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    const r = await callRaw('vault:explainBreak', {
+      text,
+      identityId,
+      ...(chosen?.token ? { pin } : {}),
+    });
+    setBusy(false);
+    setPin('');
+    if (r.ok) {
+      applyStatus(r.value.status);
+      onDone();
+    } else {
+      setError(r.error.code);
+    }
+  }
+
+  if (!identities.length) {
+    return <p>{t('audit.explain.noIdentity')}</p>;
+  }
+  return (
+    <form className="audit-explain" onSubmit={(e) => void submit(e)}>
+      <div className="field">
+        <label htmlFor={textId}>{t('audit.explain.text')}</label>
+        <textarea
+          id={textId}
+          required
+          maxLength={4000}
+          rows={3}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
+      </div>
+      <SelectField
+        label={t('audit.explain.identity')}
+        value={identityId}
+        onChange={(e) => setIdentityId(e.target.value)}
+      >
+        {identities.map((i) => (
+          <option key={i.id} value={i.id}>
+            {i.label}
+          </option>
+        ))}
+      </SelectField>
+      {chosen?.token ? (
+        <Field
+          label={t('audit.explain.pin')}
+          type="password"
+          autoComplete="off"
+          value={pin}
+          onChange={(e) => setPin(e.target.value)}
+        />
+      ) : null}
+      {error ? <p role="alert">{errorMessage(language, error)}</p> : null}
+      <button type="submit" disabled={busy || !text.trim() || !identityId}>
+        {t('audit.explain.submit')}
+      </button>
+    </form>
+  );
+}
+
+export function AuditBanner() {
+  const t = useT();
+  const status = useVault((s) => s.status);
+  const [explaining, setExplaining] = useState(false);
+  if (status?.state !== 'unlocked') {
+    return null;
+  }
+  const broken = status.readOnly;
+  return (
+    <>
+      {broken ? (
+        <div className="audit-alert" role="alert" data-testid="read-only-banner">
+          <p title={`${broken.expected} / ${broken.found}`}>
+            {t('audit.readOnly', {
+              row: broken.row,
+              kind: t(`audit.breakKind.${broken.kind}` as MessageKey),
+              expected: short(broken.expected),
+              found: short(broken.found),
+            })}
+          </p>
+          <details open={explaining} onToggle={(e) => setExplaining(e.currentTarget.open)}>
+            <summary>{t('audit.explain.title')}</summary>
+            {explaining ? <ExplainForm onDone={() => setExplaining(false)} /> : null}
+          </details>
+        </div>
+      ) : status.audit && !status.audit.intact ? (
+        <p className="audit-alert" role="alert">
+          {t('audit.broken', { seq: status.audit.brokenAt ?? 0 })}
+        </p>
+      ) : null}
+      {(status.rollback ?? []).map((r) => (
+        <p key={r.generation} className="audit-alert" role="alert" data-testid="rollback-warning">
+          {t('rollback.warning', {
+            generation: r.generation,
+            rows: r.rows,
+            mainRows: r.mainRows,
+          })}
+        </p>
+      ))}
+      {status.rekey ? (
+        <p className="audit-notice" role="status">
+          {status.rekey.state === 'finished'
+            ? t('rekey.finished')
+            : t('rekey.undone', { code: status.rekey.code ?? '' })}
+        </p>
+      ) : null}
+    </>
+  );
+}
