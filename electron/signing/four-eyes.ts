@@ -197,47 +197,47 @@ export interface LetterSigner {
 }
 
 /**
- * The signers of a PDF's signatures, in the order of the revisions that made them, read the way
- * the verifier reads them (the same cross-reference reading, the CMS signer by its sid). For
- * judging four eyes on a letter the verifier has already found valid; nothing is verified here.
+ * The signers of a PDF's signatures as the document stands (the fields of its last revision,
+ * which is what the verifier reports and a viewer shows), in the order of the revisions their
+ * signatures cover, read the way the verifier reads them (the CMS signer by its sid). A
+ * signature dictionary left in an earlier revision but no longer a field of the document is no
+ * signer. For judging four eyes on a letter the verifier has already found valid; nothing is
+ * verified here.
  */
 export function letterSigners(pdf: Uint8Array): LetterSigner[] {
-  const signers: LetterSigner[] = [];
   let file: PdfFile;
+  let values;
   try {
     file = PdfFile.parse(pdf);
+    values = file.signatureValues(file.last.number);
   } catch {
-    return signers;
+    return [];
   }
-  const seen = new Set<string>();
-  for (const revision of file.revisions) {
-    let values;
-    try {
-      values = file.signatureValues(revision.number);
-    } catch {
-      continue;
-    }
-    for (const value of values) {
-      if (seen.has(value.field) || !value.contents) {
-        continue;
-      }
-      seen.add(value.field);
-      const read = cmsCertificates(value.contents);
+  // The revision a signature covers (where its ByteRange ends); one that covers none goes last.
+  const order = (range: number[] | null) => {
+    const at = range ? file.revisions.findIndex((r) => r.end === range[2]! + range[3]!) : -1;
+    return at < 0 ? Number.MAX_SAFE_INTEGER : at;
+  };
+  return values
+    .map((value) => ({ value, order: order(value.byteRange) }))
+    .sort((a, b) => a.order - b.order)
+    .flatMap(({ value }) => {
+      const read = value.contents ? cmsCertificates(value.contents) : null;
       const certificate = read ? readCertificate(read.signer) : null;
       if (!read || !certificate) {
-        continue;
+        return [];
       }
-      signers.push({
-        field: value.field,
-        fingerprint: fingerprintOf(read.signer),
-        certificate,
-        chain: read.certificates
-          .filter((der) => !der.equals(read.signer))
-          .flatMap((der) => readCertificate(der) ?? []),
-      });
-    }
-  }
-  return signers;
+      return [
+        {
+          field: value.field,
+          fingerprint: fingerprintOf(read.signer),
+          certificate,
+          chain: read.certificates
+            .filter((der) => !der.equals(read.signer))
+            .flatMap((der) => readCertificate(der) ?? []),
+        },
+      ];
+    });
 }
 
 /**

@@ -109,11 +109,25 @@ export interface EncodedAppearance {
 
 type FontName = Parameters<typeof StandardFontEmbedder.for>[0];
 
-/** The title and lines in the fonts' encoding, each shortened with "..." until it fits `width`. */
-function encodeAppearance(appearance: Appearance, width: number): EncodedAppearance {
-  // pdf-lib's two font-name enums hold the same strings.
-  const regular = StandardFontEmbedder.for(StandardFonts.Helvetica as unknown as FontName);
-  const bold = StandardFontEmbedder.for(StandardFonts.HelveticaBold as unknown as FontName);
+// pdf-lib's two font-name enums hold the same strings.
+const REGULAR = StandardFontEmbedder.for(StandardFonts.Helvetica as unknown as FontName);
+const BOLD = StandardFontEmbedder.for(StandardFonts.HelveticaBold as unknown as FontName);
+
+/** The baseline of body line `i` in a box `height` high, and how many lines fit above 2 pt. */
+const lineY = (height: number, i: number) => height - 27 - i * 11;
+const linesThatFit = (height: number) => Math.max(0, Math.floor((height - 27 - 2) / 11) + 1);
+
+/**
+ * The title and the lines that fit in the box, in the fonts' encoding, each shortened with "..."
+ * until it fits `width`: nothing is drawn outside the box the field reserved.
+ */
+function encodeAppearance(
+  appearance: Appearance,
+  width: number,
+  height: number,
+): EncodedAppearance {
+  const regular = REGULAR;
+  const bold = BOLD;
   const fit = (embedder: StandardFontEmbedder, text: string, size: number): string => {
     const safe = pdfSafe(text);
     let shown = safe;
@@ -124,8 +138,28 @@ function encodeAppearance(appearance: Appearance, width: number): EncodedAppeara
   };
   return {
     title: fit(bold, appearance.title, 9),
-    lines: appearance.lines.map((line) => fit(regular, line, 8)),
+    lines: appearance.lines.slice(0, linesThatFit(height)).map((line) => fit(regular, line, 8)),
   };
+}
+
+/** A hex string in a standard font's WinAnsi encoding, back to its text (null: a code it lacks). */
+function decodeWinAnsi(embedder: StandardFontEmbedder, hex: string): string | null {
+  const mappings = (
+    embedder as unknown as { encoding: { unicodeMappings: Record<number, [number, string]> } }
+  ).encoding.unicodeMappings;
+  const byCode = new Map<number, number>();
+  for (const [codePoint, [code]] of Object.entries(mappings)) {
+    byCode.set(code, Number(codePoint));
+  }
+  const codes = Buffer.from(hex.slice(1, -1), 'hex');
+  const points = [...codes].map((c) => byCode.get(c));
+  return points.every((p) => p !== undefined) ? String.fromCodePoint(...points) : null;
+}
+
+/** Whether an encoded text fits the block's width at `size`, as `fit` would have it. */
+function fits(embedder: StandardFontEmbedder, hex: string, size: number, width: number): boolean {
+  const text = decodeWinAnsi(embedder, hex);
+  return text !== null && embedder.widthOfTextAtSize(text, size) <= width - 16;
 }
 
 /** The content of the visible block: a framed box, a bold title and lines of text. */
@@ -138,7 +172,7 @@ function appearanceOps(width: number, height: number, text: EncodedAppearance): 
     `0.5 0.5 ${width - 1} ${height - 1} re S`,
     '0 0 0 rg',
     `BT /F2 9 Tf 8 ${height - 14} Td ${text.title} Tj ET`,
-    ...text.lines.map((line, i) => `BT /F1 8 Tf 8 ${height - 27 - i * 11} Td ${line} Tj ET`),
+    ...text.lines.map((line, i) => `BT /F1 8 Tf 8 ${lineY(height, i)} Td ${line} Tj ET`),
     'Q',
   ].join('\n');
 }
@@ -162,6 +196,14 @@ export function readAppearance(
     return null;
   }
   const text = { title: title[1]!, lines: body.map((m) => m![1]!) };
+  // Inside the box: no more lines than fit its height, no text wider than it.
+  if (
+    text.lines.length > linesThatFit(height) ||
+    !fits(BOLD, text.title, 9, width) ||
+    text.lines.some((line) => !fits(REGULAR, line, 8, width))
+  ) {
+    return null;
+  }
   // Everything else (the box, the positions) must be exactly what would be drawn.
   return appearanceOps(width, height, text) === lines.join('\n') ? text : null;
 }
@@ -404,7 +446,14 @@ async function firstSignaturePlan(
   const fontObjs = fontObjects(context);
   const fonts = { regular: add(fontObjs.regular), bold: add(fontObjs.bold) };
   const stream = (rect: SignatureSlot['rect'], appearance: Appearance) =>
-    add(appearanceStream(context, rect, encodeAppearance(appearance, rect[2] - rect[0]), fonts));
+    add(
+      appearanceStream(
+        context,
+        rect,
+        encodeAppearance(appearance, rect[2] - rect[0], rect[3] - rect[1]),
+        fonts,
+      ),
+    );
   const sigRef = context.nextRef();
   const catalog = doc.catalog;
   const pages = doc.getPages();
@@ -536,11 +585,15 @@ export async function signPdf(
     const rect = file
       .dict(filling.fieldRef ?? undefined, file.last.number)
       ?.get(PDFName.of('Rect'));
-    const width =
+    const box =
       rect instanceof PDFArray && rect.size() === 4
-        ? (rect.get(2) as PDFNumber).asNumber() - (rect.get(0) as PDFNumber).asNumber()
-        : 0;
-    plan = countersignPlan(file, options.field, encodeAppearance(options.appearance, width));
+        ? rect.asArray().map((n) => (n instanceof PDFNumber ? n.asNumber() : 0))
+        : [0, 0, 0, 0];
+    plan = countersignPlan(
+      file,
+      options.field,
+      encodeAppearance(options.appearance, box[2]! - box[0]!, box[3]! - box[1]!),
+    );
   } else {
     plan = await firstSignaturePlan(original, file, options);
   }

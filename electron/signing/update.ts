@@ -54,7 +54,9 @@ export function countersignatureProblem(file: PdfFile, rev: number): UpdateProbl
   const contents = sig.get(PDFName.of('Contents'));
   const span = contents instanceof PDFHexString ? file.spanOf(contents) : null;
   const time = sig.get(PDFName.of('M'));
-  if (!span || !(time instanceof PDFString)) {
+  // /M as the workbench writes it (D:YYYYMMDDHHmmSSZ): it is copied into the regenerated
+  // update, so anything else there (hidden objects, say) must not be copied along.
+  if (!span || !(time instanceof PDFString) || !/^D:\d{14}Z$/.test(time.asString())) {
     return modified(`the signature of revision ${rev} is not written as the workbench writes it`);
   }
   const literal = Buffer.from(file.bytes.subarray(span.start, span.end)).toString('latin1');

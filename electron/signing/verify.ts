@@ -39,9 +39,6 @@ export interface TrustStore {
 
 export const NO_TRUST: TrustStore = { anchors: [], crls: [] };
 
-const whitespace = (bytes: Uint8Array) =>
-  bytes.every((b) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09 || b === 0x0c || b === 0);
-
 /** A report's status and verdict from its reason. */
 function judged(reason: SignatureReason | null) {
   const { indication, sub } = indicationOf(reason);
@@ -103,6 +100,14 @@ async function verifyOne(
       'MALFORMED_SIGNATURE',
       'the signature has no ByteRange or no /Contents of its own',
     );
+  }
+  // The value as hex digits only: readers disagree on anything else in a hex string (pdf-lib reads
+  // a pair that is not hex as 0, poppler skips it), and /Contents lies outside what is signed.
+  const literal = Buffer.from(
+    bytes.subarray(value.contentsSpan.start, value.contentsSpan.end),
+  ).toString('latin1');
+  if (!/^<(?:[0-9A-Fa-f]{2})*>$/.test(literal)) {
+    return refused(value, 'MALFORMED_SIGNATURE', 'the /Contents is not an even run of hex digits');
   }
   const [a, b, c, d] = range as [number, number, number, number];
   if (a !== 0 || b !== value.contentsSpan.start || c !== value.contentsSpan.end || d < 0) {
@@ -180,7 +185,7 @@ async function verifyOne(
     path: path.path,
     claimedTime: claimed,
     revision: revision.number,
-    coversWholeFile: end === file.last.end && whitespace(bytes.subarray(end)),
+    coversWholeFile: end === bytes.length,
     subFilter: value.subFilter,
     level,
   };
@@ -361,13 +366,15 @@ export async function verifyPdf(
         }
       }
     }
-    if (!whitespace(file.bytes.subarray(file.last.end))) {
+    // Nothing after the last revision: not even whitespace, which a reader looking for the last
+    // startxref near the end (qpdf: the last 1,024 bytes) would take for a damaged file.
+    if (file.last.end !== file.bytes.length) {
       for (const [i, s] of signatures.entries()) {
         if (s.indication !== 'TOTAL_FAILED') {
           signatures[i] = refuse(
             s,
             'MODIFIED_AFTER_SIGNING',
-            'bytes were appended after the last revision',
+            `${file.bytes.length - file.last.end} bytes follow the last revision`,
           );
         }
       }

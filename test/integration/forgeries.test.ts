@@ -9,6 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createPrivateKey } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PDFName } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PdfVerification, SignatureReason } from '../../shared/signatures';
 import type { CmsSigner } from '../../electron/signing/cms';
@@ -407,6 +408,47 @@ const rows: Row[] = [
     from: 'two',
     forge: cmsValueFlipped,
     reason: 'SIGNATURE_INVALID',
+    viewerDiffers: false,
+  },
+  {
+    name: 'a countersignature whose /M is not a date (copied into the update it is compared with)',
+    from: 'two',
+    forge: (pdf) => {
+      const file = anatomy(pdf).file;
+      const field = file.signatureFields(file.last.number).find((f) => f.name === 'Signature2')!;
+      const time = String(field.sig!.get(PDFName.of('M')));
+      return signLast(sameLengthEdit(pdf, time, `${time.slice(0, -2)} )`), signerOf(bo));
+    },
+    reason: 'MODIFIED_AFTER_SIGNING',
+    viewerDiffers: false,
+    pdfsigAccepts: true,
+  },
+  {
+    name: "the first signature's /Contents padded with characters that are not hex",
+    from: 'awaiting',
+    forge: (pdf) => {
+      const file = anatomy(pdf).file;
+      const field = file.signatureFields(file.last.number).find((f) => f.name === 'Signature1')!;
+      const span = file.signatureValue(field, file.last.number).contentsSpan!;
+      const out = Buffer.from(pdf);
+      out.write('zRzE', span.end - 5, 'latin1');
+      return out;
+    },
+    reason: 'MALFORMED_SIGNATURE',
+    viewerDiffers: false, // nothing shown changes: the file is malleable, readers disagree on it
+  },
+  {
+    name: 'NUL bytes after the last revision (readers that look for startxref near the end rebuild)',
+    from: 'two',
+    forge: (pdf) => Buffer.concat([pdf, Buffer.alloc(3000)]),
+    reason: 'MODIFIED_AFTER_SIGNING',
+    viewerDiffers: false,
+  },
+  {
+    name: 'one end-of-line more after the last %%EOF',
+    from: 'two',
+    forge: (pdf) => Buffer.concat([pdf, Buffer.from('\n')]),
+    reason: 'MODIFIED_AFTER_SIGNING',
     viewerDiffers: false,
   },
   {

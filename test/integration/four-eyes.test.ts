@@ -12,7 +12,11 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type VaultServices } from '../../electron/services';
-import { judgeLetter } from '../../electron/signing/four-eyes';
+import { judgeLetter, letterSigners } from '../../electron/signing/four-eyes';
+import { PdfFile } from '../../electron/signing/pdf-structure';
+import type { PDFNumber, PDFRef } from 'pdf-lib';
+import { PDFName } from 'pdf-lib';
+import { body } from '../helpers/forge';
 import { DEFAULT_SAME_PERSON } from '../../shared/decisions';
 import { softwareSigner } from '../../electron/signing/identity';
 import { signPdf } from '../../electron/signing/sign';
@@ -20,7 +24,7 @@ import { x509 } from '../../electron/signing/x509';
 import { Vault } from '../../electron/vault/vault';
 import { tempFolder } from '../helpers/context';
 import { toDecisionPending } from '../helpers/parties';
-import { letter, SLOTS } from '../helpers/pdf';
+import { appendUpdate, letter, SLOTS } from '../helpers/pdf';
 import { crl, issue, type Party } from '../helpers/pki';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
 
@@ -309,6 +313,51 @@ describe('four eyes on a letter received (as the exchange judges one)', () => {
     expect((await judge(await services.decisions.decisionPdf(caseId)))?.reason).toBe(
       'NOT_TRUSTED_AS_AUTHORITY',
     );
+  });
+
+  it('a signature left in an earlier revision but no longer a field of the letter is no second person', async () => {
+    // A real signature by a colleague trusted as an authority, lifted from another letter…
+    const caseId = await awaitingCase(firstId);
+    const colleague = await issue({ name: 'CN=Ghost Colleague, O=Authority, C=DK', issuer: orgCa });
+    const donor = PdfFile.parse(await countersigned(caseId, colleague, [orgCa]));
+    const lifted = donor
+      .signatureValues(donor.last.number)
+      .find((v) => v.field === 'Signature2')!.contents!;
+    // …planted as a field in an unsigned revision, taken out of the form in the next, and then
+    // the first accreditor signs the letter alone.
+    const base = await letter();
+    const file = PdfFile.parse(base);
+    const size = (file.last.trailer.get(PDFName.of('Size')) as PDFNumber).asNumber();
+    const root = (file.last.trailer.get(PDFName.of('Root')) as PDFRef).objectNumber;
+    const catalog = body(base, root).replace(/>>\s*$/, ` /AcroForm ${size + 2} 0 R >>`);
+    const planted = appendUpdate(base, [
+      {
+        num: size,
+        body: `<< /Type /Annot /Subtype /Widget /FT /Sig /T (Ghost) /V ${size + 1} 0 R /Rect [ 0 0 0 0 ] >>`,
+      },
+      {
+        num: size + 1,
+        body: `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange [ 0 10 20 30 ] /Contents <${Buffer.from(lifted).toString('hex')}> >>`,
+      },
+      { num: size + 2, body: `<< /Fields [ ${size} 0 R ] >>` },
+      { num: root, body: catalog },
+    ]);
+    const removed = appendUpdate(planted, [{ num: size + 2, body: '<< /Fields [ ] >>' }]);
+    const alone = await signPdf(
+      removed,
+      softwareSigner((await partyOf(firstId)).key, [(await partyOf(firstId)).der]),
+      {
+        field: 'Signature1',
+        slot: SLOTS[0],
+        appearance: { title: 'Anne', lines: [] },
+        name: 'Anne',
+        reason: 'Approval',
+        location: 'Test',
+        signingTime: new Date(),
+      },
+    );
+    expect(letterSigners(alone).map((x) => x.field)).toEqual(['Signature1']);
+    expect((await judge(alone))?.reason).toBe('NOT_TRUSTED_AS_AUTHORITY');
   });
 });
 

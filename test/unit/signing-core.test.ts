@@ -18,6 +18,7 @@ import {
   type SignatureReason,
 } from '../../shared/signatures';
 import { PdfFile, PdfStructureError } from '../../electron/signing/pdf-structure';
+import { readAppearance } from '../../electron/signing/sign';
 import { tempFolder } from '../helpers/context';
 import { letter } from '../helpers/pdf';
 
@@ -388,6 +389,40 @@ describe('revisions', () => {
     expect(updated.lookup(PDFRef.of(size), 2)?.toString()).toBe('(new)');
     expect(updated.lookup(PDFRef.of(size), 1)).toBeUndefined();
     expect(reading(update)).toBe('read');
+  });
+});
+
+describe('a signature block is drawn inside its box', () => {
+  /** The block's content as the signer draws it: `lines` hex strings below a title. */
+  const ops = (width: number, height: number, title: string, lines: string[]) =>
+    [
+      'q',
+      '0.96 0.97 0.99 rg',
+      `0 0 ${width} ${height} re f`,
+      '0.04 0.31 0.54 RG 1 w',
+      `0.5 0.5 ${width - 1} ${height - 1} re S`,
+      '0 0 0 rg',
+      `BT /F2 9 Tf 8 ${height - 14} Td ${title} Tj ET`,
+      ...lines.map((line, i) => `BT /F1 8 Tf 8 ${height - 27 - i * 11} Td ${line} Tj ET`),
+      'Q',
+    ].join('\n');
+  const hex = (text: string) => `<${Buffer.from(text, 'latin1').toString('hex').toUpperCase()}>`;
+
+  it('reads back a block that fits, and refuses one line too many or a line too wide', () => {
+    // 80 points high: lines at 53, 42, 31, 20, 9 fit; a sixth at -2 would be outside.
+    const five = ['a', 'b', 'c', 'd', 'e'].map(hex);
+    expect(readAppearance(Buffer.from(ops(240, 80, hex('Title'), five)), 240, 80)).toEqual({
+      title: hex('Title'),
+      lines: five,
+    });
+    expect(
+      readAppearance(Buffer.from(ops(240, 80, hex('Title'), [...five, hex('f')])), 240, 80),
+    ).toBeNull();
+    const wide = hex('W'.repeat(40)); // 40 × 7.55 pt at 8 pt: wider than 240 − 16
+    expect(readAppearance(Buffer.from(ops(240, 80, hex('Title'), [wide])), 240, 80)).toBeNull();
+    expect(readAppearance(Buffer.from(ops(240, 80, hex('W'.repeat(30)), [])), 240, 80)).toBeNull();
+    // A byte the font's encoding has no character for is no text of ours.
+    expect(readAppearance(Buffer.from(ops(240, 80, '<81>', [])), 240, 80)).toBeNull();
   });
 });
 
