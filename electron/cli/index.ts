@@ -26,6 +26,7 @@ import { combinedImpact } from '../../shared/risk';
 import { createServices, type VaultServices } from '../services';
 import { readDossier } from '../documents/dossier';
 import { sha256Hex } from '../signing/hash';
+import { VERIFY_EXIT, type FileStatus } from '../../shared/signatures';
 import { signedKeywords, verifyPdf } from '../signing/verify';
 import { readCertificates, readCrl } from '../signing/x509';
 import {
@@ -841,14 +842,14 @@ async function verifyCommand(
       vault: { type: 'string' },
       'passphrase-file': { type: 'string' },
       dossier: { type: 'string' },
-      json: { type: 'boolean' },
       role: { type: 'string' },
+      json: { type: 'boolean' },
     },
   });
-  const [fileArg] = positionals;
   if (values.role !== undefined && values.role !== 'documents' && values.role !== 'authority') {
     throw new UsageError('--role takes documents or authority');
   }
+  const [fileArg] = positionals;
   const bytes = readInput(io, fileArg, '<file>');
   const file = resolve(io.cwd, fileArg!);
   // A package (a tar: "ustar" at 257) is opened with the vault's keys and checked through.
@@ -1033,14 +1034,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       print(io, json, result);
       if (!ok) {
         const reason = typeof result.reason === 'string' ? result.reason : 'UNKNOWN';
-        // A package or a dossier names its own reason; a PDF's signature names why it failed.
+        const status = result.status as FileStatus | undefined;
+        // A package or a dossier names its own reason; a PDF names its status and why.
+        if (reason === 'DOSSIER_MISMATCH' || 'kind' in result || !status) {
+          io.err(`error: ${reason}\n`);
+          return 1;
+        }
         io.err(
-          reason === 'DOSSIER_MISMATCH' || 'kind' in result
-            ? `error: ${reason}\n`
-            : `error: SIGNATURE_INVALID (${reason})\n`,
+          status === 'awaiting_countersignature'
+            ? `error: AWAITING_COUNTERSIGNATURE (${(result.unsignedFields as string[]).join(', ')})\n`
+            : status === 'indeterminate'
+              ? `error: SIGNATURE_INDETERMINATE (${reason})\n`
+              : `error: SIGNATURE_INVALID (${reason})\n`,
         );
+        return VERIFY_EXIT[status];
       }
-      return ok ? 0 : 1;
+      return 0;
     }
     if (area === 'demo') {
       print(io, json, await demoCommand(io, rest));

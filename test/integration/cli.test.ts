@@ -8,6 +8,7 @@ import { signPdf } from '../../electron/signing/sign';
 import { Vault, vaultPath } from '../../electron/vault/vault';
 import { projectRoot, tempFolder } from '../helpers/context';
 import { appendUpdate, contentStreamOf, letter, SLOTS, stream } from '../helpers/pdf';
+import { withoutLastRevision } from '../helpers/forge';
 import { crl, issue } from '../helpers/pki';
 import { PASSPHRASE, rewriteVault, TEST_CONFIG } from '../helpers/vault';
 
@@ -402,12 +403,30 @@ describe('awb demo exports, export and verify (in process)', () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('error: SIGNATURE_INVALID (DIGEST_MISMATCH)');
     const unsigned = await cli('verify', exports['dossier-report']!, '--json');
-    expect(unsigned.code).toBe(1);
-    expect(JSON.parse(unsigned.out)).toMatchObject({ valid: false, reason: 'NOT_SIGNED' });
-    // Without trust anchors nothing is trusted: a valid letter does not pass.
+    expect(unsigned.code).toBe(3);
+    expect(JSON.parse(unsigned.out)).toMatchObject({
+      valid: false,
+      reason: 'NOT_SIGNED',
+      indication: 'INDETERMINATE',
+    });
+    // Without trust anchors nothing is trusted: a valid letter is INDETERMINATE (exit 3).
     const anchorless = await cli('verify', exports['decision-letter']!);
-    expect(anchorless.code).toBe(1);
-    expect(anchorless.err).toContain('error: SIGNATURE_INVALID (SIGNER_NOT_TRUSTED)');
+    expect(anchorless.code).toBe(3);
+    expect(anchorless.err).toContain('error: SIGNATURE_INDETERMINATE (SIGNER_NOT_TRUSTED)');
+    // The letter as it stood before its countersignature: every signature valid, a field empty.
+    writeFileSync(
+      join(work.path, 'awaiting.pdf'),
+      withoutLastRevision(readFileSync(exports['decision-letter']!)),
+    );
+    const awaiting = await cli('verify', 'awaiting.pdf', '--trust', cert, '--json');
+    expect(awaiting.code).toBe(4);
+    expect(awaiting.err).toContain('error: AWAITING_COUNTERSIGNATURE (Signature2)');
+    expect(JSON.parse(awaiting.out)).toMatchObject({
+      valid: false,
+      status: 'awaiting_countersignature',
+      indication: 'TOTAL_PASSED',
+      unsignedFields: ['Signature2'],
+    });
     // --json lists every signature (the demo's approval is countersigned) with its path.
     const listedSignatures = JSON.parse(
       (await cli('verify', exports['decision-letter']!, '--trust', cert, '--json')).out,
@@ -428,6 +447,7 @@ describe('awb demo exports, export and verify (in process)', () => {
     const edited = await cli('verify', 'edited.pdf', '--trust', cert, '--json');
     expect(edited.code).toBe(1);
     expect(edited.err).toContain('error: SIGNATURE_INVALID (MODIFIED_AFTER_SIGNING)');
+    expect(JSON.parse(edited.out)).toMatchObject({ indication: 'TOTAL_FAILED' });
     expect(JSON.parse(edited.out)).toMatchObject({
       valid: false,
       reason: 'MODIFIED_AFTER_SIGNING',
@@ -676,8 +696,8 @@ describe('awb identity and awb trust (in process)', () => {
     )!.fingerprint;
     expect((await cli('trust', 'remove', rootFingerprint, ...vault)).code).toBe(0);
     const untrusted = await cli('verify', 'org-letter.pdf', ...vault);
-    expect(untrusted.code).toBe(1);
-    expect(untrusted.err).toContain('error: SIGNATURE_INVALID (SIGNER_NOT_TRUSTED)');
+    expect(untrusted.code).toBe(3);
+    expect(untrusted.err).toContain('error: SIGNATURE_INDETERMINATE (SIGNER_NOT_TRUSTED)');
   });
 });
 
