@@ -58,6 +58,11 @@ export const PACKAGE_REASONS = [
   'ACCEPTANCE_NOT_SENDERS',
   /** A lifecycle step that is the other side's to take (shared/lifecycle.ts, stepTakers). */
   'STEP_NOT_SENDERS',
+  /**
+   * A row that breaks a rule of sense (shared/sense.ts): a validity that ends before it starts,
+   * a deadline already past when it was set, a requirement the case does not have.
+   */
+  'IMPOSSIBLE_CONTENT',
 ] as const;
 export type PackageReason = (typeof PACKAGE_REASONS)[number];
 

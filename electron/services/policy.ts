@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { FourEyesPolicy } from '../../shared/decisions';
-import { DECISION_TYPES } from '../../shared/lifecycle';
+import { APPROVING, DECISION_TYPES, type DecisionType } from '../../shared/lifecycle';
 
 const dir = join(import.meta.dirname, '..', '..', 'resources', 'decisions');
 export const VALIDITY_FILE = join(dir, 'validity.json');
@@ -25,8 +25,46 @@ export const ValidityPolicy = z
     byLevel: z.record(z.string(), ByType),
     /** How many months before an approval ends the system shows "re-accreditation due". */
     reaccreditationDueMonths: Months,
+    /**
+     * The longest validity, in months from its first day, of each approving decision type (an
+     * amendment: of the approval it amends). A rule of sense (shared/sense.ts) holds every
+     * decision to it; no default may exceed it.
+     */
+    maximum: ByType,
   })
-  .strict();
+  .strict()
+  .superRefine((policy, ctx) => {
+    for (const type of APPROVING) {
+      if (policy.maximum[type] === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['maximum', type],
+          message: 'a maximum for each approving type',
+        });
+      }
+    }
+    const defaults: [string[], Partial<Record<DecisionType, number>>][] = [
+      [['default'], policy.default],
+      ...Object.entries(policy.byLevel).map(
+        ([level, byType]): [string[], Partial<Record<DecisionType, number>>] => [
+          ['byLevel', level],
+          byType,
+        ],
+      ),
+    ];
+    for (const [path, byType] of defaults) {
+      for (const [type, months] of Object.entries(byType)) {
+        const max = policy.maximum[type as DecisionType];
+        if (max !== undefined && months !== undefined && months > max) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, type],
+            message: 'longer than the maximum',
+          });
+        }
+      }
+    }
+  });
 export type ValidityPolicy = z.infer<typeof ValidityPolicy>;
 
 export const ApprovalPolicy = z

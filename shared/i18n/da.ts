@@ -906,7 +906,7 @@ export const da: Messages = {
   'decision.language': 'Brevets sprog',
   'decision.conditions': 'Vilkår',
   'decision.conditions.help':
-    'Ét vilkår pr. linje; hvert følges op bagefter. Begynd en linje med et krav ("PER-01: …") for at knytte vilkåret til det.',
+    'Hvert vilkår følges op bagefter: hvad der skal gøres, hvem der svarer for det, og hvornår (efter fristen står det som overskredet på Overblik). Vælg kravet, det besvarer, hvis der er et: så dækker det kravet.',
   'decision.reason': 'Begrundelse',
   'decision.dossier': 'Afgørelsen fastholder dossieret, som det er nu: SHA-256 {sha}',
   'decision.signing': 'Opsætter og signerer…',
@@ -1114,6 +1114,44 @@ export const da: Messages = {
   'issue.unknownLevel': '{code} er ikke et niveau i klassifikationsskemaet.',
   'issue.refTaken': 'Der findes allerede et system med referencen {ref}.',
   'issue.email': 'En e-mailadresse, fx navn@eksempel.dk.',
+  // Fornuftsreglerne (shared/sense.ts), hver på det felt, den angår.
+  'issue.VALIDITY_ENDS_BEFORE_START': 'Gyldigheden skal slutte efter den begynder ({from}).',
+  'issue.VALIDITY_ENDED':
+    'Gyldigheden ville være udløbet, før afgørelsen træffes: den skal løbe mindst til {day}.',
+  'issue.VALIDITY_TOO_LONG':
+    'Længere end politikken tillader: højst {months} måneder, altså senest {latest}.',
+  'issue.VERIFIED_IN_FUTURE':
+    'Bortskaffelsen kan ikke være verificeret på en dag, der ikke er kommet endnu (senest {day}).',
+  'issue.VERIFIED_BEFORE_OPENED': 'Datoen ligger før sagen blev oprettet ({day}).',
+  'issue.CLOSED_IN_FUTURE':
+    'En registrering kan ikke lukkes på en dag, der ikke er kommet endnu (senest {day}).',
+  'issue.CLOSED_BEFORE_RECEIVED':
+    'Datoen ligger før registreringen blev sendt eller modtaget ({day}).',
+  'issue.RECEIVED_AFTER_CLOSED': 'Datoen ligger efter registreringen blev lukket ({day}).',
+  'issue.RECEIVED_IN_FUTURE': 'Dagen er ikke kommet endnu (senest {day}).',
+  'issue.DEADLINE_PASSED': 'Fristen er allerede overskredet: vælg {day} eller senere.',
+  'issue.BRIEFED_IN_FUTURE':
+    'En instruktion kan ikke dateres til en dag, der ikke er kommet endnu (senest {day}).',
+  'issue.INSPECTED_IN_FUTURE':
+    'Seneste inspektion kan ikke ligge på en dag, der ikke er kommet endnu (senest {day}).',
+  'issue.UNKNOWN_REQUIREMENT': '{id} er ikke et krav i denne sag.',
+  'package.reason.IMPOSSIBLE_CONTENT':
+    'den ville gemme noget, der ikke kan passe (en gyldighed, der slutter før den begynder eller er længere end tilladt, en frist, der allerede er overskredet, et krav, sagen ikke har)',
+  'doc.col.condition': 'Vilkår',
+  'decision.validTo.helpMax':
+    'Standard for denne type og dette niveau: {date}; senest {latest} (politikkens maksimum).',
+  'decision.condition.legend': 'Vilkår {n}',
+  'decision.condition.text': 'Hvad skal gøres',
+  'decision.condition.owner': 'Ansvarlig',
+  'decision.condition.dueDate': 'Frist',
+  'decision.condition.requirement': 'Kravet, det besvarer',
+  'decision.condition.noRequirement': '— intet bestemt krav —',
+  'decision.condition.add': 'Tilføj vilkår',
+  'decision.condition.remove': 'Fjern vilkår {n}',
+  'decision.condition.none': 'Ingen vilkår.',
+  'decision.fixFields': 'Ret først de felter, der er markeret ovenfor.',
+  'policy.maximum':
+    'Højst, pr. afgørelsestype (måneder fra første dag; en ændring som den godkendelse, den ændrer): {list}.',
   'confirm.title': '{act}?',
   'confirm.do': 'Ja, {act}',
   'confirm.cancel': 'Annullér',

@@ -912,7 +912,7 @@ export const en = {
   'decision.language': 'Language of the letter',
   'decision.conditions': 'Conditions',
   'decision.conditions.help':
-    'One condition per line; each is tracked afterwards. Begin a line with a requirement ("PER-01: …") to tie the condition to it.',
+    'Each condition is tracked afterwards: what must be done, who answers for it and by when (it is overdue on the dashboard after that day). Choose the requirement it answers, if any: it then covers that requirement.',
   'decision.reason': 'Reasons',
   'decision.dossier': 'The decision records the dossier as it is now: SHA-256 {sha}',
   'decision.signing': 'Laying out and signing…',
@@ -1118,6 +1118,43 @@ export const en = {
   'issue.unknownLevel': '{code} is not a level of the classification scheme.',
   'issue.refTaken': 'A system with reference {ref} already exists.',
   'issue.email': 'An e-mail address, such as name@example.dk.',
+  // The rules of sense (shared/sense.ts), each on the field it names.
+  'issue.VALIDITY_ENDS_BEFORE_START': 'The validity must end after it starts ({from}).',
+  'issue.VALIDITY_ENDED':
+    'The validity would have ended before the decision is issued: it must run at least to {day}.',
+  'issue.VALIDITY_TOO_LONG':
+    'Longer than the policy allows: at most {months} months, so {latest} at the latest.',
+  'issue.VERIFIED_IN_FUTURE':
+    'Disposal cannot have been verified on a day still to come ({day} at the latest).',
+  'issue.VERIFIED_BEFORE_OPENED': 'This is before the case was opened ({day}).',
+  'issue.CLOSED_IN_FUTURE':
+    'A record cannot be closed on a day still to come ({day} at the latest).',
+  'issue.CLOSED_BEFORE_RECEIVED': 'This is before the record was sent or received ({day}).',
+  'issue.RECEIVED_AFTER_CLOSED': 'This is after the record was closed ({day}).',
+  'issue.RECEIVED_IN_FUTURE': 'This day has not come yet ({day} at the latest).',
+  'issue.DEADLINE_PASSED': 'This deadline has already passed: choose {day} or later.',
+  'issue.BRIEFED_IN_FUTURE':
+    'A briefing cannot be dated on a day still to come ({day} at the latest).',
+  'issue.INSPECTED_IN_FUTURE':
+    'The last inspection cannot be on a day still to come ({day} at the latest).',
+  'issue.UNKNOWN_REQUIREMENT': '{id} is not a requirement of this case.',
+  'package.reason.IMPOSSIBLE_CONTENT':
+    'it would store something that cannot be (a validity ending before it starts or longer than allowed, a deadline already past, a requirement the case does not have)',
+  'doc.col.condition': 'Condition',
+  'decision.validTo.helpMax':
+    'Default for this type and level: {date}; {latest} at the latest (the policy’s maximum).',
+  'decision.condition.legend': 'Condition {n}',
+  'decision.condition.text': 'What must be done',
+  'decision.condition.owner': 'Owner',
+  'decision.condition.dueDate': 'Due date',
+  'decision.condition.requirement': 'Requirement it answers',
+  'decision.condition.noRequirement': '— none in particular —',
+  'decision.condition.add': 'Add a condition',
+  'decision.condition.remove': 'Remove condition {n}',
+  'decision.condition.none': 'No conditions.',
+  'decision.fixFields': 'First correct the fields marked above.',
+  'policy.maximum':
+    'At most, by decision type (months from the first day; an amendment as the approval it amends): {list}.',
   'confirm.title': '{act}?',
   'confirm.do': 'Yes, {act}',
   'confirm.cancel': 'Cancel',

@@ -77,7 +77,23 @@ function byCode(issue: Issue): string {
 }
 
 /** The request members that carry the entry a form edits (see shared/contract). */
-const WRAPPERS = new Set(['input', 'closing', 'site', 'system', 'update', 'finding', 'meta']);
+const WRAPPERS = new Set([
+  'input',
+  'closing',
+  'site',
+  'system',
+  'update',
+  'finding',
+  'meta',
+  'decision',
+  'disposal',
+]);
+
+/** An issue's path inside the entry a form edits (a request's wrapper taken off). */
+function entryPath(issue: Issue): (string | number)[] {
+  const path: (string | number)[] = typeof issue.path === 'string' ? [issue.path] : [...issue.path];
+  return path.length > 1 && WRAPPERS.has(String(path[0])) ? path.slice(1) : path;
+}
 
 /** Issues by the field they name (the first segment of the path), in the user's language. */
 export function issuesByField(
@@ -86,12 +102,24 @@ export function issuesByField(
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of issues ?? []) {
-    const path = Array.isArray(issue.path) ? issue.path : [issue.path];
     // A request that wraps its entry ({ id, input }) names the entry's field after the wrapper.
-    const field = String(
-      (path.length > 1 && WRAPPERS.has(String(path[0])) ? path[1] : path[0]) ?? '',
-    );
+    const field = String(entryPath(issue)[0] ?? '');
     out[field] ??= issueText(language, issue);
+  }
+  return out;
+}
+
+/**
+ * Issues by their whole path inside the entry ("conditions.0.dueDate"), in the user's language:
+ * for a form with rows, each row's field gets its own problem.
+ */
+export function issuesByPath(
+  language: Language,
+  issues: readonly Issue[] | undefined,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of issues ?? []) {
+    out[entryPath(issue).join('.')] ??= issueText(language, issue);
   }
   return out;
 }
