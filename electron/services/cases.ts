@@ -45,10 +45,13 @@ import {
   type CaseType,
   type DecisionType,
 } from '../../shared/lifecycle';
+import { caseSense, disposalSense, findingSense, todayOf } from '../../shared/sense';
 import { newRef } from '../db/refs';
 import { optional, queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
+import { now as clockNow } from './clock';
 import { approvalPolicy, validityPolicy } from './policy';
+import { caseRequirements, refuseNonsense, senseToday } from './sense';
 import { PREVIEW_MAX_BYTES, today, type RegisterService } from './register';
 
 export { PREVIEW_MAX_BYTES };
@@ -267,6 +270,7 @@ export class CaseService {
   async createCase(raw: unknown): Promise<string> {
     const input = CaseInput.parse(raw);
     const detail = this.register.getSystem(input.systemId);
+    refuseNonsense(caseSense(input, { today: senseToday() }));
     const catalogue = await this.currentCatalogue(input.catalogueId);
     const requirements = applicableRequirements(
       catalogue,
@@ -279,7 +283,7 @@ export class CaseService {
     );
     const id = randomUUID();
     const ref = newRef(this.db, 'CASE');
-    const now = new Date().toISOString();
+    const now = clockNow().toISOString();
     await this.vault().change(
       {
         action: 'case.create',
@@ -796,7 +800,8 @@ export class CaseService {
   /** How the disposal of a decommissioned system was verified: the condition of closing it. */
   async recordDisposal(caseId: string, raw: unknown): Promise<void> {
     const input = DisposalInput.parse(raw);
-    const state = s(this.caseRow(caseId).state) as CaseState;
+    const opened = this.caseRow(caseId);
+    const state = s(opened.state) as CaseState;
     if (this.vault().actor.role !== 'accreditor') {
       throw new AppError('TRANSITION_REFUSED', 'Only an accreditor verifies disposal', {
         reason: 'ACCREDITOR_ONLY',
@@ -820,6 +825,13 @@ export class CaseService {
       }
       return { id, title: s(row.title), sha256: s(row.sha256) };
     });
+    // Verified on a day that has come, and not before the case was opened (anywhere on Earth).
+    refuseNonsense(
+      disposalSense(input, {
+        today: senseToday(),
+        openedOn: todayOf(new Date(s(opened.created_at))).earliest,
+      }),
+    );
     const actor = this.vault().actor;
     await this.vault().change(
       {
@@ -862,8 +874,15 @@ export class CaseService {
   async addFinding(caseId: string, raw: unknown): Promise<string> {
     const input = FindingInput.parse(raw);
     this.caseRow(caseId);
+    // A deadline not already past; a requirement the case has.
+    refuseNonsense(
+      findingSense(input, {
+        today: senseToday(),
+        requirements: caseRequirements(this.db, caseId),
+      }),
+    );
     const id = randomUUID();
-    const now = new Date().toISOString();
+    const now = clockNow().toISOString();
     await this.vault().change(
       {
         action: 'finding.create',

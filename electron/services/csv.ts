@@ -12,9 +12,11 @@ import { DOMAINS, type ClassificationScheme, type InfoDomain } from '../../share
 import { AppError } from '../../shared/errors';
 import { translate, type Language } from '../../shared/i18n';
 import { PersonInput, SystemInput } from '../../shared/register';
+import { personSense } from '../../shared/sense';
 import { appendAudit } from '../db/audit';
 import type { Vault } from '../vault/vault';
 import { insertPerson, insertSystem, type RegisterService } from './register';
+import { senseToday } from './sense';
 
 export type ExportKind = 'systems' | 'records' | 'people';
 export type ImportKind = 'systems' | 'people';
@@ -346,6 +348,12 @@ export async function importCsv(
     });
     if (!parsed.success) {
       errors.push(...zodRowErrors(line, parsed.error.issues));
+      return;
+    }
+    // The rules of sense, as for a person entered by hand (a briefing not in the future).
+    const nonsense = personSense(parsed.data, { today: senseToday() });
+    if (nonsense.length > 0) {
+      errors.push(...zodRowErrors(line, nonsense));
       return;
     }
     valid.push(parsed.data);

@@ -13,12 +13,22 @@ import { addMonths, type RiskInput } from '../../shared/risk';
 import type { Vault } from '../vault/vault';
 import type { VaultServices } from '.';
 import type { CaseService } from './cases';
+import { asOf } from './clock';
 import { today, type RegisterService } from './register';
 
 function day(offset: number, from = new Date()): string {
   const d = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()));
   d.setUTCDate(d.getUTCDate() + offset);
   return d.toISOString().slice(0, 10);
+}
+
+/**
+ * `offset` days from `from`, at noon (UTC): the moment the demo records an entry as of, when its
+ * story began before today (a follow-up due last week was set before then). The rules of sense
+ * judge it as of that day, as they judged it when it happened (./clock).
+ */
+function daysAgo(offset: number, from = new Date()): Date {
+  return new Date(`${day(-offset, from)}T12:00:00Z`);
 }
 
 type Mode = 'dedicated' | 'system_high' | 'compartmented' | 'multilevel';
@@ -551,24 +561,28 @@ export async function seedDemo(
   for (let i = 0; i < 32; i++) {
     const type = RECORD_TYPES[i % RECORD_TYPES.length] ?? 'other';
     const due = [-20, -3, 5, 12, 25, 45, 90, 200][i % 8] ?? 30;
-    await register.createRecord({
-      type,
-      // The demo is a Danish authority's register: its titles are written in Danish.
-      title: `${translate('da', `recordType.${type}`)} ${i + 1}: ${SYSTEMS[i % SYSTEMS.length]?.[1] ?? ''}`,
-      counterpart: COUNTERPARTS[i % COUNTERPARTS.length] ?? 'Other',
-      theirRef: `EXT-${2026}-${String(100 + i)}`,
-      ourRef: `DK-AKK-${String(1000 + i)}`,
-      sentOn: day(-60 - i, now),
-      receivedOn: i % 3 === 0 ? day(-30 - i, now) : null,
-      validFrom: type.endsWith('approval') ? day(-365, now) : null,
-      validTo: type.endsWith('approval') ? day(365 - i * 10, now) : null,
-      followUpDue: i % 5 === 4 ? null : day(due, now),
-      markingLevel: (['RESTRICTED', 'CONFIDENTIAL', 'SECRET'] as const)[i % 3],
-      markingDomain: (['nato', 'eu', 'national'] as const)[i % 3],
-      status: i % 7 === 6 ? 'closed' : i % 2 === 0 ? 'awaiting_reply' : 'open',
-      notes: i % 4 === 0 ? 'Reminder sent by registered mail.' : '',
-      systemIds: [systemIds[i % systemIds.length] ?? s1],
-    });
+    // Entered the day before its follow-up fell due (or yesterday): a deadline now past was
+    // not past when it was set.
+    await asOf(daysAgo(1 - Math.min(due, 0), now), () =>
+      register.createRecord({
+        type,
+        // The demo is a Danish authority's register: its titles are written in Danish.
+        title: `${translate('da', `recordType.${type}`)} ${i + 1}: ${SYSTEMS[i % SYSTEMS.length]?.[1] ?? ''}`,
+        counterpart: COUNTERPARTS[i % COUNTERPARTS.length] ?? 'Other',
+        theirRef: `EXT-${2026}-${String(100 + i)}`,
+        ourRef: `DK-AKK-${String(1000 + i)}`,
+        sentOn: day(-60 - i, now),
+        receivedOn: i % 3 === 0 ? day(-30 - i, now) : null,
+        validFrom: type.endsWith('approval') ? day(-365, now) : null,
+        validTo: type.endsWith('approval') ? day(365 - i * 10, now) : null,
+        followUpDue: i % 5 === 4 ? null : day(due, now),
+        markingLevel: (['RESTRICTED', 'CONFIDENTIAL', 'SECRET'] as const)[i % 3],
+        markingDomain: (['nato', 'eu', 'national'] as const)[i % 3],
+        status: i % 7 === 6 ? 'closed' : i % 2 === 0 ? 'awaiting_reply' : 'open',
+        notes: i % 4 === 0 ? 'Reminder sent by registered mail.' : '',
+        systemIds: [systemIds[i % systemIds.length] ?? s1],
+      }),
+    );
     records++;
   }
   void authority;
@@ -647,7 +661,7 @@ export async function seedDemoCases(
   const draft = await cases.createCase({
     systemId: byRef('SYS-001'),
     type: 'reaccreditation',
-    deadline: '2027-03-01',
+    deadline: day(86),
   });
   await answer(draft, 0.5);
   await evidence(draft, 'ssrs', 'SSRS Forsvarets Ledelsesnet', ['DOC-01']);
@@ -675,28 +689,32 @@ export async function seedDemoCases(
     severity: 'major',
     title: 'Guard response time not documented',
     owner: 'Site security officer',
-    dueDate: '2026-12-15',
+    dueDate: day(10),
     recommendedAction: 'Document and test the response time.',
   });
 
-  const remediation = await cases.createCase({
-    systemId: byRef('SYS-007'),
-    type: 'significant_change',
-  });
-  await answer(remediation, 1, ['CRY-02']);
-  await walk(remediation, ['submitted', 'intake', 'under_review']);
-  await cases.addFinding(remediation, {
-    requirementId: 'CRY-02',
-    severity: 'critical',
-    title: 'VPN product not approved',
-    owner: 'System owner',
-    dueDate: '2026-11-01',
+  // A case opened two months ago, whose critical finding is now a month overdue.
+  const remediation = await asOf(daysAgo(60), async () => {
+    const id = await cases.createCase({
+      systemId: byRef('SYS-007'),
+      type: 'significant_change',
+    });
+    await answer(id, 1, ['CRY-02']);
+    await walk(id, ['submitted', 'intake', 'under_review']);
+    await cases.addFinding(id, {
+      requirementId: 'CRY-02',
+      severity: 'critical',
+      title: 'VPN product not approved',
+      owner: 'System owner',
+      dueDate: day(-34),
+    });
+    return id;
   });
   await cases.addFinding(remediation, {
     severity: 'minor',
     title: 'Diagram out of date',
     owner: 'System owner',
-    dueDate: '2027-01-10',
+    dueDate: day(36),
   });
   await walk(remediation, ['awaiting_remediation']);
 

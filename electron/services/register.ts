@@ -35,9 +35,18 @@ import {
 } from '../../shared/register';
 import type { CaseState, DecisionType } from '../../shared/lifecycle';
 import { checkSystem, type Violation } from '../../shared/rules';
+import {
+  closingSense,
+  personSense,
+  recordSense,
+  siteSense,
+  type SenseIssue,
+} from '../../shared/sense';
 import { optional, queryRows, text } from '../db/query';
 import { namedRead } from '../vault/blobs';
 import type { Vault } from '../vault/vault';
+import { now as clockNow } from './clock';
+import { refuseNonsense, senseToday } from './sense';
 
 export const DEFAULT_SCHEME_FILE = join(
   import.meta.dirname,
@@ -71,7 +80,8 @@ const rows = queryRows;
 const str = text;
 const opt = optional;
 
-export function today(now = new Date()): string {
+/** Today's date (UTC) by the core's clock (./clock). */
+export function today(now = clockNow()): string {
   return now.toISOString().slice(0, 10);
 }
 
@@ -201,7 +211,7 @@ function dbValue(value: unknown): SqlValue {
 function insertEntity(db: Database, kind: EntityKind, id: string, input: object): void {
   const { table, columns } = ENTITIES[kind];
   const names = Object.keys(columns);
-  const now = new Date().toISOString();
+  const now = clockNow().toISOString();
   db.run(
     `INSERT INTO ${table} (id, ${names.join(', ')}, created_at, updated_at) VALUES (${Array(
       names.length + 3,
@@ -476,6 +486,7 @@ export class RegisterService {
     const input = PersonInput.parse(raw);
     input.clearances.forEach((c, i) => this.checkLevel(c.level, `clearances.${i}.level`));
     this.exists('organisations', input.organisationId, 'organisationId');
+    refuseNonsense(personSense(input, { today: senseToday() }));
     const id = randomUUID();
     await this.vault().change(
       { action: 'person.create', entityType: 'person', entityId: id, changes: input },
@@ -964,6 +975,7 @@ export class RegisterService {
     const input = SiteInput.parse(raw);
     this.checkLevel(input.maxLevel, 'maxLevel');
     systemIds.forEach((s) => this.exists('systems', s, 'systemIds'));
+    refuseNonsense(siteSense(input, { today: senseToday() }));
     const id = randomUUID();
     await this.vault().change(
       { action: 'site.create', entityType: 'site', entityId: id, changes: input },
@@ -1117,6 +1129,7 @@ export class RegisterService {
     if ('systemId' in input && input.systemId !== current.system_id) {
       throw invalid('systemId', 'stays with its system: retire it and add it to the other');
     }
+    refuseNonsense(this.sense(kind, input, current));
     const changes: Record<string, unknown> = entityChanges(current, kind, input);
     const extra = this.extraChanges(kind, id, input);
     Object.assign(changes, extra);
@@ -1172,6 +1185,36 @@ export class RegisterService {
       }
       case 'record':
         return this.validateRecord(RecordInput.parse(raw));
+    }
+  }
+
+  /**
+   * The rules of sense an entry is held to (shared/sense.ts): a person's briefing and a site's
+   * last inspection not in the future; a record's sending and receipt not in the future nor
+   * after its closing, its follow-up not already past when it is set or moved. `current` is the
+   * stored row of a correction.
+   */
+  private sense(kind: EntityKind, input: object, current?: Record<string, SqlValue>): SenseIssue[] {
+    const today = senseToday();
+    switch (kind) {
+      case 'person':
+        return personSense(input, { today });
+      case 'site':
+        return siteSense(input, { today });
+      case 'record':
+        return recordSense(input, {
+          today,
+          ...(current
+            ? {
+                before: {
+                  followUpDue: opt(current.follow_up_due),
+                  closedOn: opt(current.closed_on),
+                },
+              }
+            : {}),
+        });
+      default:
+        return [];
     }
   }
 
@@ -1242,6 +1285,7 @@ export class RegisterService {
 
   async createRecord(raw: unknown): Promise<string> {
     const input = this.validateRecord(RecordInput.parse(raw));
+    refuseNonsense(this.sense('record', input));
     const id = randomUUID();
     await this.vault().change(
       { action: 'record.create', entityType: 'record', entityId: id, changes: input },
@@ -1256,12 +1300,21 @@ export class RegisterService {
   /** Closes a record with its outcome (what came of it) and the day it closed. */
   async closeRecord(id: string, raw: unknown): Promise<void> {
     const { outcome, closedOn } = RecordClosing.parse(raw);
-    const current = rows(this.db, 'SELECT status, outcome, closed_on FROM records WHERE id = ?', [
-      id,
-    ])[0];
+    const current = rows(
+      this.db,
+      'SELECT status, outcome, closed_on, sent_on, received_on FROM records WHERE id = ?',
+      [id],
+    )[0];
     if (!current) {
       throw new AppError('NOT_FOUND', 'No such record');
     }
+    // Not on a day still to come, nor before the record was sent or received.
+    refuseNonsense(
+      closingSense(
+        { closedOn },
+        { today: senseToday(), sentOn: opt(current.sent_on), receivedOn: opt(current.received_on) },
+      ),
+    );
     await this.vault().change(
       {
         action: 'record.close',

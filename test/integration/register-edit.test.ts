@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { createServices, type VaultServices } from '../../electron/services';
+import { asOf } from '../../electron/services/clock';
 import { addDays, today } from '../../electron/services/register';
 import { Vault } from '../../electron/vault/vault';
 import { tempFolder } from '../helpers/context';
@@ -237,7 +238,10 @@ describe('register corrections', () => {
       status: 'awaiting_reply',
       systemIds: [systemId],
     } as const;
-    const id = await register.createRecord(record);
+    // Entered three weeks ago, when its follow-up was still to come; it is overdue now.
+    const id = await asOf(new Date(Date.now() - 21 * 86_400_000), () =>
+      register.createRecord(record),
+    );
     expect(register.listRecords({ dueWithinDays: 0 }).map((r) => r.id)).toEqual([id]);
     await refused(
       register.update('record', id, { ...record, followUpDue: '1900-01-01' }),
@@ -325,12 +329,16 @@ describe('the system page', () => {
     const { register, cases } = services;
     const systemId = await system();
     const caseId = await cases.createCase({ systemId, type: 'initial' });
-    const late = await cases.addFinding(caseId, {
-      severity: 'major',
-      title: 'Patch backlog',
-      owner: 'Operator',
-      dueDate: addDays(today(), -5),
-    });
+    // Found ten days ago, due five days ago.
+    const dueDate = addDays(today(), -5);
+    const late = await asOf(new Date(Date.now() - 10 * 86_400_000), () =>
+      cases.addFinding(caseId, {
+        severity: 'major',
+        title: 'Patch backlog',
+        owner: 'Operator',
+        dueDate,
+      }),
+    );
     await cases.addFinding(caseId, {
       severity: 'minor',
       title: 'Not yet due',

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dispatch } from '../../electron/ipc/dispatch';
 import { handlers } from '../../electron/ipc/handlers';
+import { asOf } from '../../electron/services/clock';
 import { seedDemo } from '../../electron/services/demo';
 import { defaultScheme, RegisterService } from '../../electron/services/register';
 import { Vault } from '../../electron/vault/vault';
@@ -188,16 +189,19 @@ describe('register service', () => {
       counterpart: 'NOS',
       status: 'open',
     } as const;
-    await register.createRecord({ ...base, title: 'overdue', followUpDue: '2026-11-01' });
-    await register.createRecord({ ...base, title: 'soon', followUpDue: '2026-12-10' });
-    await register.createRecord({ ...base, title: 'later', followUpDue: '2027-06-01' });
-    await register.createRecord({
-      ...base,
-      title: 'closed',
-      followUpDue: '2026-11-01',
-      status: 'closed',
+    // Entered in October, when none of the follow-ups had fallen due (a rule of sense).
+    await asOf(new Date('2026-10-20T12:00:00Z'), async () => {
+      await register.createRecord({ ...base, title: 'overdue', followUpDue: '2026-11-01' });
+      await register.createRecord({ ...base, title: 'soon', followUpDue: '2026-12-10' });
+      await register.createRecord({ ...base, title: 'later', followUpDue: '2027-06-01' });
+      await register.createRecord({
+        ...base,
+        title: 'closed',
+        followUpDue: '2026-11-01',
+        status: 'closed',
+      });
+      await register.createRecord({ ...base, title: 'no date' });
     });
-    await register.createRecord({ ...base, title: 'no date' });
     const due = register.listRecords({ dueWithinDays: 30 }, '2026-11-27');
     expect(due.map((r) => [r.title, r.overdue])).toEqual([
       ['overdue', true],
