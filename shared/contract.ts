@@ -1046,6 +1046,8 @@ export const contract = {
           default: z.record(z.string(), z.number()),
           byLevel: z.record(z.string(), z.record(z.string(), z.number())),
           reaccreditationDueMonths: z.number(),
+          /** The longest validity of each approving type (months): a rule of sense. */
+          maximum: z.record(z.string(), z.number()),
         }),
         fourEyes: z.array(z.object({ types: z.array(z.string()), fromLevel: z.string() })),
       })
@@ -1364,6 +1366,8 @@ export const contract = {
           })
           .nullable(),
         defaults: z.record(z.string(), Nullable),
+        /** The longest validity (months from its first day) of each type here; null: none chosen. */
+        maximum: z.record(z.string(), z.number().int().nullable()),
         dossierSha256: z.string(),
       })
       .strict(),

@@ -6,15 +6,22 @@ import { IsoDate } from './register';
 /** A smart card's PIN: passed through to the token for one signature, never stored or logged. */
 export const Pin = z.string().min(4).max(64);
 
+/**
+ * A condition of a decision: data, tracked afterwards as a finding of kind "condition" — what
+ * must be done, who answers for it and by when (it is overdue after that day, on the dashboard),
+ * and, where it answers one, the requirement of the case (chosen from the case's checklist; it
+ * then covers that requirement as an accepted risk would). The rules of sense hold its deadline
+ * and requirement (shared/sense.ts).
+ */
 export const ConditionInput = z
   .object({
     text: z.string().trim().min(3).max(2000),
-    dueDate: IsoDate.nullable().optional(),
-    owner: z.string().max(200).default(''),
-    /** The requirement the condition answers (it then covers that requirement as an accepted risk would). */
+    owner: z.string().trim().min(1).max(200),
+    dueDate: IsoDate,
     requirementId: z.string().trim().max(20).nullable().optional(),
   })
   .strict();
+export type ConditionInput = z.input<typeof ConditionInput>;
 
 export const DecisionInput = z
   .object({

@@ -272,6 +272,7 @@ export const handlers: HandlerTable = {
     return {
       decision: decision ? (({ pdfBlob: _blob, ...rest }) => rest)(decision) : null,
       defaults: ctx.decisions.validityDefaults(input.caseId),
+      maximum: ctx.decisions.validityMaximum(input.caseId),
       dossierSha256: ctx.decisions.dossierSnapshot(input.caseId).sha256,
     };
   },

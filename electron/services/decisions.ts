@@ -32,6 +32,7 @@ import { prepareForSigning, signPdf } from '../signing/sign';
 import { fingerprintOf, readCertificate } from '../signing/x509';
 import { DEFAULT_SAME_PERSON } from '../../shared/decisions';
 import type { PdfVerification } from '../../shared/signatures';
+import { decisionSense } from '../../shared/sense';
 import { newRef } from '../db/refs';
 import { auditHead } from '../db/audit';
 import { fourEyesPolicy, validityPolicy } from './policy';
@@ -39,6 +40,7 @@ import { optional, queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
 import { findingEvent, type CaseService } from './cases';
 import { today, type RegisterService } from './register';
+import { approvalType, caseRequirements, maximumMonths, refuseNonsense, senseToday } from './sense';
 import type { RiskService } from './risks';
 import type { SigningService } from './signing';
 
@@ -538,6 +540,42 @@ export class DecisionService {
     ) as Record<DecisionType, string | null>;
   }
 
+  /**
+   * The longest validity (months from its first day) each decision type may have on this case
+   * (validity.json, maximum; an amendment: that of the approval it amends); null: none chosen.
+   */
+  validityMaximum(caseId: string): Record<DecisionType, number | null> {
+    const amends = approvalType(this.db, caseId);
+    return Object.fromEntries(
+      DECISION_TYPES.map((type) => [type, maximumMonths(type, amends)]),
+    ) as Record<DecisionType, number | null>;
+  }
+
+  /**
+   * The rules of sense a decision is held to before anything is rendered or signed
+   * (shared/sense.ts): its validity ends after it starts, has not ended by today and is no
+   * longer than the policy allows; each condition's deadline is not past, and the requirement
+   * it names is on the case's checklist. Otherwise VALIDATION_FAILED, each problem on its field.
+   */
+  private checkSense(caseId: string, input: ReturnType<typeof DecisionInput.parse>): void {
+    const validFrom = input.validFrom ?? today();
+    refuseNonsense(
+      decisionSense(
+        {
+          validFrom,
+          validTo: this.validityOf(caseId, input, validFrom),
+          conditions: input.conditions,
+        },
+        {
+          today: senseToday(),
+          maxMonths: maximumMonths(input.type, approvalType(this.db, caseId)),
+          requirements: caseRequirements(this.db, caseId),
+        },
+      ),
+      'The decision says something that cannot be',
+    );
+  }
+
   /** The default end of validity for a decision type on this case's system. */
   defaultValidTo(caseId: string, type: DecisionType, from = today()): string | null {
     return this.validityDefaults(caseId, from)[type];
@@ -611,7 +649,7 @@ export class DecisionService {
     input: ReturnType<typeof DecisionInput.parse>,
     validTo: string | null,
     snapshot: string,
-    conditions: { text: string; dueDate?: string | null }[],
+    conditions: { text: string; owner: string; dueDate: string; requirementId?: string | null }[],
     signatures: 1 | 2,
   ): DocumentSpec {
     const language = input.language;
@@ -657,13 +695,22 @@ export class DecisionService {
         },
         { type: 'paragraphs', heading: t('doc.decision.reasons'), paragraphs: [input.reason] },
         {
+          // Each condition as tracked afterwards: what, for which requirement, who, by when.
           type: 'table',
           heading: t('doc.conditions'),
-          columns: ['#', t('doc.col.title'), t('doc.col.due')],
-          widths: [6, 74, 20],
+          columns: [
+            '#',
+            t('doc.col.condition'),
+            t('doc.col.requirement'),
+            t('doc.col.owner'),
+            t('doc.col.due'),
+          ],
+          widths: [5, 47, 12, 20, 16],
           rows: conditions.map((c, i) => [
             String(i + 1),
             c.text,
+            c.requirementId || '-',
+            c.owner,
             formatDay(language, c.dueDate, '-'),
           ]),
         },
@@ -745,6 +792,7 @@ export class DecisionService {
   /** The decision letter as it would be issued, unsigned and marked as a draft: to read before signing. */
   async previewDecision(caseId: string, raw: unknown): Promise<Buffer> {
     const input = DecisionInput.parse(raw);
+    this.checkSense(caseId, input);
     const { spec } = this.letter(caseId, input);
     const draft = translate(input.language, 'doc.draft');
     const rendered = await this.render({
@@ -814,6 +862,9 @@ export class DecisionService {
         state: detail.state,
       });
     }
+    // Nothing impossible is signed: the dates and requirements first, before the lifecycle
+    // counts the conditions' requirements as covered.
+    this.checkSense(caseId, input);
     const verdict = effect
       ? canTransition(detail.state, effect, {
           ...this.cases.transitionContext(caseId, input.reason, this.uncovered(caseId, input)),

@@ -74,6 +74,7 @@ import { findingEvent, recordStep, WORKBENCH, type CaseService } from './cases';
 import type { DecisionService } from './decisions';
 import { fourEyesPolicy } from './policy';
 import type { RegisterService } from './register';
+import { decisionPackageSense, refuseImpossiblePackage } from './sense';
 import { substance as substanceOf, type RiskService } from './risks';
 import type { SigningService } from './signing';
 
@@ -1069,6 +1070,8 @@ export class ExchangeService {
       decision = this.content(read, PARTS.decision, DecisionContent);
       const steps = this.newSteps(decision, manifest.case.id);
       this.checkDecision(decision, manifest);
+      // What it would store, held to the rules of sense (IMPOSSIBLE_CONTENT, each place named).
+      refuseImpossiblePackage(decisionPackageSense(this.db, manifest.case.id, decision));
       const known = new Set(
         all(this.db, 'SELECT id FROM decisions WHERE case_id = ?', [manifest.case.id]).map((r) =>
           s(r.id),

@@ -1,6 +1,12 @@
 import { useCallback, useMemo } from 'react';
 import { translate, type MessageKey } from '../../shared/i18n';
-import { issueText, issuesByField, pathOf, type Issue } from '../../shared/i18n/issues';
+import {
+  issueText,
+  issuesByField,
+  issuesByPath,
+  pathOf,
+  type Issue,
+} from '../../shared/i18n/issues';
 import { useLanguage } from './stores/preferences';
 
 /** The translation function for the current language. */
@@ -22,6 +28,8 @@ export function useIssues() {
       list,
       byField: (error: { details?: Record<string, unknown> } | null | undefined) =>
         issuesByField(language, list(error)),
+      /** By whole path ("conditions.0.dueDate"): a form with rows; also the core's own checks run here. */
+      byPath: (issues: readonly Issue[]) => issuesByPath(language, issues),
       lines: (error: { details?: Record<string, unknown> } | null | undefined) =>
         list(error).map((i) => `${pathOf(i)}: ${issueText(language, i)}`),
     };

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServices } from '../../electron/services';
+import { today } from '../../electron/services/register';
 import { verifyCms } from '../../electron/signing/cms';
 import { softwareSigner } from '../../electron/signing/identity';
 import { PdfFile } from '../../electron/signing/pdf-structure';
@@ -16,6 +17,7 @@ import { issue } from '../helpers/pki';
 import { withoutLastRevision } from '../helpers/forge';
 import { Vault } from '../../electron/vault/vault';
 import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
+import { addMonths } from '../../shared/risk';
 import { axeClean, expect, test, unlock } from './fixtures';
 
 test('two accreditors sign a four-eyes decision; the letter verifies, tampered and forged copies are refused', async ({
@@ -75,8 +77,47 @@ test('two accreditors sign a four-eyes decision; the letter verifies, tampered a
   await page.goto(`${page.url().split('#')[0]}#/cases/${caseId}`);
   await page.getByRole('tab', { name: 'Afgørelse og dokumenter' }).click();
   const form = page.getByRole('form', { name: 'Træf afgørelsen' });
-  await form.getByLabel('Vilkår').fill('Beredskabsplanen afprøves');
   await form.getByLabel('Begrundelse').fill('Kravene er opfyldt.');
+  // A validity that ends before it starts (valid to 1.1.2025, issued today) is refused on its
+  // field: the form will not sign it, and the core refuses the draft letter the same way.
+  const validTo = form.getByLabel('Gyldig til');
+  await validTo.fill('2025-01-01');
+  const ends = 'Gyldigheden skal slutte efter den begynder';
+  await expect(validTo).toHaveAttribute('aria-invalid', 'true');
+  // The problem is the field's own description, read with it.
+  const validToError = form.getByRole('alert').filter({ hasText: ends });
+  await expect(validToError).toBeVisible();
+  expect(await validTo.getAttribute('aria-describedby')).toContain(
+    await validToError.getAttribute('id'),
+  );
+  await expect(form.getByRole('button', { name: 'Træf og signér' })).toBeDisabled();
+  await expect(form).toContainText('Ret først de felter, der er markeret ovenfor.');
+  await form.getByRole('button', { name: 'Vis brevet først' }).click();
+  await expect(form.locator('.form-error')).toHaveText(
+    'Ret først de felter, der er markeret ovenfor.',
+  );
+  await validTo.fill('');
+  await expect(validTo).not.toHaveAttribute('aria-invalid', 'true');
+  // A condition is a row: what, who, by when, and the requirement it answers (chosen from the
+  // case's checklist). A deadline already past is refused on its field.
+  await form.getByRole('button', { name: 'Tilføj vilkår' }).click();
+  const condition = form.getByTestId('condition-row');
+  await expect(condition).toHaveCount(1);
+  await condition.getByLabel('Hvad skal gøres').fill('Beredskabsplanen afprøves');
+  await condition.getByLabel('Ansvarlig').fill('Systemejer');
+  const due = condition.getByLabel('Frist');
+  await due.fill('2020-01-01');
+  await expect(due).toHaveAttribute('aria-invalid', 'true');
+  await expect(condition.getByRole('alert')).toContainText('Fristen er allerede overskredet');
+  await expect(form.getByRole('button', { name: 'Træf og signér' })).toBeDisabled();
+  await due.fill(addMonths(today(), 3));
+  await condition.getByLabel('Kravet, det besvarer').selectOption('PER-01');
+  await expect(condition.getByRole('alert')).toHaveCount(0);
+  // A second row, removed again.
+  await form.getByRole('button', { name: 'Tilføj vilkår' }).click();
+  await expect(form.getByTestId('condition-row')).toHaveCount(2);
+  await form.getByRole('button', { name: 'Fjern vilkår 2' }).click();
+  await expect(form.getByTestId('condition-row')).toHaveCount(1);
   // Read the letter before signing it.
   await form.getByRole('button', { name: 'Vis brevet først' }).click();
   await expect(form.getByTestId('letter-draft').getByTestId('preview-page')).toHaveText(

@@ -185,7 +185,11 @@ describe('decisions', () => {
       identityId,
       reason: 'The system meets the requirements; one residual risk is accepted.',
       conditions: [
-        { text: 'Clearances for two administrators issued', dueDate: addMonths(today(), 3) },
+        {
+          text: 'Clearances for two administrators issued',
+          owner: 'System owner',
+          dueDate: addMonths(today(), 3),
+        },
       ],
     });
     expect(issued.ref).toMatch(/^NISA-DEC-\d{4}-\d{4}$/);

@@ -224,7 +224,7 @@ describe('the round trip', () => {
       type: 'full_approval',
       identityId: authority.signingId,
       reason: 'Requirements met; one residual risk accepted.',
-      conditions: [{ text: 'Clearances issued', dueDate: addMonths(today(), 3) }],
+      conditions: [{ text: 'Clearances issued', owner: 'Owner', dueDate: addMonths(today(), 3) }],
     });
     const second = await a.signing.createSelfSigned({
       label: 'second',

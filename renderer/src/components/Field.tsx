@@ -54,19 +54,37 @@ export function Field({ label, help, error, ...input }: FieldProps) {
 interface SelectFieldProps extends SelectHTMLAttributes<HTMLSelectElement> {
   label: string;
   className?: string;
+  error?: string | null;
 }
 
 /** A labelled select; the label is tied by id so the chosen option is not part of its name. */
-export function SelectField({ label, className = 'field', children, ...select }: SelectFieldProps) {
+export function SelectField({
+  label,
+  className = 'field',
+  error,
+  children,
+  ...select
+}: SelectFieldProps) {
   const id = useId();
+  const errorId = error ? `${id}-error` : undefined;
   return (
     <div className={className}>
       <label htmlFor={id} className="field__label">
         {label}
       </label>
-      <select id={id} {...select}>
+      <select
+        id={id}
+        aria-describedby={errorId}
+        aria-invalid={error ? true : undefined}
+        {...select}
+      >
         {children}
       </select>
+      {error ? (
+        <p className="field__error" id={errorId} role="alert">
+          {error}
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -5,13 +5,18 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { CaseDetail, ResponseOf } from '../../../shared/contract';
+import { ConditionInput } from '../../../shared/decisions';
+import type { ErrorCode } from '../../../shared/errors';
 import { errorMessage, reasonMessage, type MessageKey } from '../../../shared/i18n';
+import type { Issue } from '../../../shared/i18n/issues';
 import {
   APPROVING,
   DECISION_EFFECTS,
   decisionsIn,
   type DecisionType,
 } from '../../../shared/lifecycle';
+import { addMonths } from '../../../shared/risk';
+import { decisionSense, todayOf } from '../../../shared/sense';
 import { ConfirmButton } from '../components/Confirm';
 import { call, callRaw } from '../api';
 import { bytesOf, PdfView } from '../components/EvidencePreview';
@@ -121,6 +126,70 @@ function Disposal({ detail, onChanged }: { detail: CaseDetail; onChanged: () => 
   );
 }
 
+/** A condition row of the decision form, as typed (a key keeps each row's inputs its own). */
+interface ConditionRow {
+  key: number;
+  text: string;
+  owner: string;
+  dueDate: string;
+  requirementId: string;
+}
+
+/** A row as the core takes it: the requirement chosen, or none. */
+function conditionOf(row: ConditionRow) {
+  return {
+    text: row.text,
+    owner: row.owner,
+    dueDate: row.dueDate,
+    requirementId: row.requirementId || null,
+  };
+}
+
+/**
+ * Everything the form can tell before it asks the core: each condition's fields as the schema
+ * takes them, and the rules of sense (shared/sense.ts) — the validity against today and the
+ * policy's maximum, each deadline, each requirement. The core applies the same rules again.
+ */
+function localProblems(args: {
+  validTo: string | null;
+  rows: ConditionRow[];
+  maxMonths: number | null;
+  requirements: ReadonlySet<string>;
+}): Issue[] {
+  const now = new Date();
+  const conditions = args.rows.map(conditionOf);
+  const shape = conditions.flatMap((c, i) => {
+    // An empty date is a date not given: "fill this in", rather than "not a date".
+    const parsed = ConditionInput.safeParse({ ...c, dueDate: c.dueDate || undefined });
+    return parsed.success
+      ? []
+      : parsed.error.issues.map((issue): Issue => ({
+          path: [
+            'conditions',
+            i,
+            ...issue.path.map((x) => (typeof x === 'number' ? x : String(x))),
+          ],
+          code: issue.code,
+          message: issue.message,
+          ...('minimum' in issue ? { minimum: issue.minimum } : {}),
+          ...('maximum' in issue ? { maximum: issue.maximum } : {}),
+          ...('origin' in issue ? { origin: String(issue.origin) } : {}),
+        }));
+  });
+  const sense = decisionSense(
+    {
+      validFrom: now.toISOString().slice(0, 10),
+      validTo: args.validTo,
+      conditions: conditions.map((c) => ({
+        dueDate: c.dueDate && /^\d{4}-\d{2}-\d{2}$/.test(c.dueDate) ? c.dueDate : null,
+        requirementId: c.requirementId,
+      })),
+    },
+    { today: todayOf(now), maxMonths: args.maxMonths, requirements: args.requirements },
+  );
+  return [...shape, ...sense];
+}
+
 function IssueForm({
   detail,
   info,
@@ -132,47 +201,73 @@ function IssueForm({
 }) {
   const t = useT();
   const refusal = useRefusal();
+  const fieldIssues = useIssues();
   const language = useLanguage();
   const [listing] = useIdentities();
   const types = decisionsIn(detail.state);
   const [type, setType] = useState<DecisionType>(types[0] ?? 'full_approval');
   const [validTo, setValidTo] = useState('');
-  const [conditions, setConditions] = useState('');
+  const [rows, setRows] = useState<ConditionRow[]>([]);
+  const [nextKey, setNextKey] = useState(1);
   const [reason, setReason] = useState('');
   const [identityId, setIdentityId] = useState('');
   const [pin, setPin] = useState('');
   const [docLanguage, setDocLanguage] = useState<'da' | 'en'>(language);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
+  // What the core refused last, each on its field, until the form changes.
+  const [refused, setRefused] = useState<Issue[]>([]);
   const identities = (listing?.identities ?? []).filter((i) => !i.expired);
   const chosen = identityId || identities[0]?.id || '';
   const onToken = identities.find((i) => i.id === chosen)?.kind === 'pkcs11';
   const approving = APPROVING.includes(type);
   const [draft, setDraft] = useState<Uint8Array | null>(null);
   const clean = useUnsavedForm(
-    { validTo, conditions, reason },
-    { validTo: '', conditions: '', reason: '' },
+    { validTo, rows: JSON.stringify(rows), reason },
+    { validTo: '', rows: '[]', reason: '' },
   );
+  const requirements = useMemo(
+    () => new Set(detail.items.map((i) => i.requirementId)),
+    [detail.items],
+  );
+  const effectiveValidTo = approving ? validTo || info.defaults[type] || null : null;
+  const maxMonths = info.maximum[type] ?? null;
+  const problems = localProblems({ validTo: effectiveValidTo, rows, maxMonths, requirements });
+  const errors = { ...fieldIssues.byPath(refused), ...fieldIssues.byPath(problems) };
+  const edited = () => {
+    setRefused([]);
+    setMessage(null);
+  };
+  const updateRow = (key: number, change: Partial<ConditionRow>) => {
+    edited();
+    setRows((current) => current.map((r) => (r.key === key ? { ...r, ...change } : r)));
+  };
+  const latest =
+    approving && maxMonths !== null
+      ? addMonths(new Date().toISOString().slice(0, 10), maxMonths)
+      : null;
   const payload = () => ({
     type,
-    validTo: approving ? validTo || info.defaults[type] || null : null,
-    conditions: conditions
-      .split('\n')
-      .map((line) => line.trim())
-      .filter(Boolean)
-      .map((text) => {
-        // "REQ-01: text" ties the condition to a requirement of the case (it then covers it).
-        const [head, ...rest] = text.split(':');
-        const requirementId = head?.trim() ?? '';
-        return rest.length > 0 && detail.items.some((i) => i.requirementId === requirementId)
-          ? { text: rest.join(':').trim(), requirementId }
-          : { text };
-      }),
+    validTo: effectiveValidTo,
+    conditions: rows.map(conditionOf),
     identityId: chosen,
     language: docLanguage,
     reason,
     ...(onToken && pin ? { pin } : {}),
   });
+  /** A refusal: its problems on their fields, or its reason in words. */
+  const show = (error: { code: ErrorCode; details?: Record<string, unknown> }) => {
+    const issues = fieldIssues.list(error);
+    setRefused(issues);
+    const code = error.details?.reason;
+    setMessage(
+      issues.length > 0
+        ? t('decision.fixFields')
+        : typeof code === 'string'
+          ? refusal(code, error.details)
+          : errorMessage(language, error.code),
+    );
+  };
   const issue = () => {
     setBusy(true);
     setMessage(null);
@@ -187,12 +282,7 @@ function IssueForm({
         onIssued();
         return;
       }
-      const code = r.error.details?.reason;
-      setMessage(
-        typeof code === 'string'
-          ? refusal(code, r.error.details)
-          : errorMessage(language, r.error.code),
-      );
+      show(r.error);
     });
   };
   return (
@@ -207,7 +297,10 @@ function IssueForm({
         <SelectField
           label={t('decision.type')}
           value={type}
-          onChange={(e) => setType(e.target.value as DecisionType)}
+          onChange={(e) => {
+            edited();
+            setType(e.target.value as DecisionType);
+          }}
         >
           {types.map((d) => (
             <option key={d} value={d}>
@@ -219,15 +312,24 @@ function IssueForm({
           <Field
             label={t('decision.validTo')}
             type="date"
-            help={t('decision.validTo.help', { date: info.defaults[type] ?? '—' })}
+            help={
+              latest
+                ? t('decision.validTo.helpMax', { date: info.defaults[type] ?? '—', latest })
+                : t('decision.validTo.help', { date: info.defaults[type] ?? '—' })
+            }
             value={validTo || info.defaults[type] || ''}
-            onChange={(e) => setValidTo(e.target.value)}
+            onChange={(e) => {
+              edited();
+              setValidTo(e.target.value);
+            }}
+            error={errors.validTo}
           />
         ) : null}
         <SelectField
           label={t('decision.identity')}
           value={chosen}
           onChange={(e) => setIdentityId(e.target.value)}
+          error={errors.identityId}
         >
           {identities.map((i) => (
             <option key={i.id} value={i.id}>
@@ -243,6 +345,7 @@ function IssueForm({
             value={pin}
             onChange={(e) => setPin(e.target.value)}
             help={t('decision.pin.help')}
+            error={errors.pin}
           />
         ) : null}
         <SelectField
@@ -254,23 +357,84 @@ function IssueForm({
           <option value="en">{t('settings.language.en')}</option>
         </SelectField>
       </div>
-      <div className="field">
-        <label htmlFor="decision-conditions">{t('decision.conditions')}</label>
-        <textarea
-          id="decision-conditions"
-          rows={3}
-          value={conditions}
-          onChange={(e) => setConditions(e.target.value)}
-          aria-describedby="decision-conditions-help"
-        />
+      <fieldset className="conditions" aria-describedby="decision-conditions-help">
+        <legend className="field__label">{t('decision.conditions')}</legend>
         <p className="help" id="decision-conditions-help">
           {t('decision.conditions.help')}
         </p>
-      </div>
+        {rows.length === 0 ? <p className="help">{t('decision.condition.none')}</p> : null}
+        {rows.map((row, i) => (
+          <fieldset key={row.key} className="condition-row" data-testid="condition-row">
+            <legend>{t('decision.condition.legend', { n: i + 1 })}</legend>
+            <div className="form-grid">
+              <Field
+                label={t('decision.condition.text')}
+                value={row.text}
+                onChange={(e) => updateRow(row.key, { text: e.target.value })}
+                error={errors[`conditions.${i}.text`]}
+              />
+              <Field
+                label={t('decision.condition.owner')}
+                value={row.owner}
+                onChange={(e) => updateRow(row.key, { owner: e.target.value })}
+                error={errors[`conditions.${i}.owner`]}
+              />
+              <Field
+                label={t('decision.condition.dueDate')}
+                type="date"
+                value={row.dueDate}
+                onChange={(e) => updateRow(row.key, { dueDate: e.target.value })}
+                error={errors[`conditions.${i}.dueDate`]}
+              />
+              <SelectField
+                label={t('decision.condition.requirement')}
+                value={row.requirementId}
+                onChange={(e) => updateRow(row.key, { requirementId: e.target.value })}
+                error={errors[`conditions.${i}.requirementId`]}
+              >
+                <option value="">{t('decision.condition.noRequirement')}</option>
+                {detail.items.map((item) => (
+                  <option key={item.requirementId} value={item.requirementId}>
+                    {item.requirementId}
+                  </option>
+                ))}
+              </SelectField>
+            </div>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => {
+                edited();
+                setRows((current) => current.filter((r) => r.key !== row.key));
+              }}
+            >
+              {t('decision.condition.remove', { n: i + 1 })}
+            </button>
+          </fieldset>
+        ))}
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => {
+            edited();
+            setRows((current) => [
+              ...current,
+              { key: nextKey, text: '', owner: '', dueDate: '', requirementId: '' },
+            ]);
+            setNextKey((k) => k + 1);
+          }}
+        >
+          {t('decision.condition.add')}
+        </button>
+      </fieldset>
       <Field
         label={t('decision.reason')}
         value={reason}
-        onChange={(e) => setReason(e.target.value)}
+        onChange={(e) => {
+          edited();
+          setReason(e.target.value);
+        }}
+        error={errors.reason}
       />
       <p className="help">{t('decision.dossier', { sha: grouped(info.dossierSha256) })}</p>
       <div className="toolbar">
@@ -287,7 +451,7 @@ function IssueForm({
                 if (r.ok) {
                   setDraft(bytesOf(r.value.pdf));
                 } else {
-                  setMessage(errorMessage(language, r.error.code));
+                  show(r.error);
                 }
               },
             );
@@ -297,13 +461,15 @@ function IssueForm({
         </button>
         <ConfirmButton
           label={busy ? t('decision.signing') : t('decision.issueAndSign')}
-          disabled={busy || !chosen || reason.trim().length < 3}
+          disabled={busy || !chosen || reason.trim().length < 3 || problems.length > 0}
           disabledReason={
             !chosen
               ? t('decision.noIdentity')
-              : reason.trim().length < 3
-                ? t('decision.reasonFirst')
-                : undefined
+              : problems.length > 0
+                ? t('decision.fixFields')
+                : reason.trim().length < 3
+                  ? t('decision.reasonFirst')
+                  : undefined
           }
           typed={type === 'withdrawal' || type === 'refusal' ? detail.ref : undefined}
           impact={

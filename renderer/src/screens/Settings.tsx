@@ -281,6 +281,13 @@ function Policy() {
               .join(', '),
           })}
         </li>
+        <li>
+          {t('policy.maximum', {
+            list: Object.entries(policy.validity.maximum)
+              .map(([type, months]) => `${t(`decisionType.${type}` as MessageKey)}: ${months}`)
+              .join(', '),
+          })}
+        </li>
         <li>{t('policy.due', { months: policy.validity.reaccreditationDueMonths })}</li>
         {policy.fourEyes.map((rule, i) => (
           <li key={i}>
