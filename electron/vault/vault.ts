@@ -398,8 +398,6 @@ export class Vault {
   private anchor: AuditAnchor | null = null;
   /** The container format the main file was read in (1: no anchor, migrated once). */
   private formatVersion = FORMAT_VERSION;
-  /** Set only while an explanation of a break is written: the one write a broken vault takes. */
-  private explaining = false;
   /** Every break of the trail, worked out when first asked for (the trail does not change). */
   private breaksCache: AuditBreak[] | null = null;
   /** Kept generations the main file's trail does not reach, found at unlock. */
@@ -924,7 +922,7 @@ export class Vault {
    * the vault read-only until a signed explanation is recorded.
    */
   get readOnly(): ReadOnlyState | null {
-    if (this.auditReport.intact || this.explaining) {
+    if (this.auditReport.intact) {
       return null;
     }
     const row = this.auditReport.brokenAt ?? 0;
@@ -951,7 +949,7 @@ export class Vault {
   }
 
   private assertWritable(): void {
-    if (!this.auditReport.intact && !this.explaining) {
+    if (!this.auditReport.intact) {
       throw readOnlyError(this.readOnly!);
     }
   }
@@ -1235,6 +1233,20 @@ export class Vault {
     await this.saving;
     this.assertNotBusy();
     this.assertWritable();
+    // From the inventory on, no evidence file comes or goes but the re-key's own.
+    this.busy = true;
+    try {
+      return await this.rekeyHeld(secret, next, onProgress);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async rekeyHeld(
+    secret: Secret,
+    next: string | null,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<{ recoveryKey: string }> {
     const newKey = randomBytes(32);
     const salt = randomBytes(32);
     const passphrase = next ?? (secret as { passphrase: string }).passphrase;
@@ -1566,7 +1578,11 @@ export class Vault {
         journal.committed = true;
         delete journal.forward;
         delete journal.back;
-        writeJournal(this.folder, journal);
+        try {
+          writeJournal(this.folder, journal);
+        } catch {
+          // a folder that cannot be written now: the next unlock marks it again
+        }
       }
       const wasClean = journal.cleaned;
       await this.finishRekey(journal);
@@ -1810,39 +1826,46 @@ export class Vault {
       });
     }
     const migrate = this.formatVersion === 1;
-    this.explaining = true;
+    // The one write a broken vault takes: in one transaction, in this turn (no other write can
+    // come between), past the write queue that refuses every other.
+    await this.writes.idle();
+    const db = this.database;
+    if (auditHead(db).head !== record.previousHead.head) {
+      throw new AppError('EXTERNAL_CHANGE', 'The trail changed while the explanation was signed');
+    }
     let row = 0;
+    db.run('BEGIN');
     try {
-      row = await this.writes.write((db) => {
-        const written = appendAudit(
+      row = appendAudit(
+        db,
+        this.actor,
+        {
+          action: EXPLANATION_ACTION,
+          entityType: 'vault',
+          entityId: vaultId,
+          changes: { ...record, signature },
+        },
+        at,
+      ).seq;
+      if (migrate) {
+        appendAudit(
           db,
           this.actor,
           {
-            action: EXPLANATION_ACTION,
+            action: 'vault.format_migrated',
             entityType: 'vault',
             entityId: vaultId,
-            changes: { ...record, signature },
+            changes: { format: [1, FORMAT_VERSION], anchor: 'added' },
           },
           at,
         );
-        if (migrate) {
-          appendAudit(
-            db,
-            this.actor,
-            {
-              action: 'vault.format_migrated',
-              entityType: 'vault',
-              entityId: vaultId,
-              changes: { format: [1, FORMAT_VERSION], anchor: 'added' },
-            },
-            at,
-          );
-        }
-        return written.seq;
-      });
-    } finally {
-      this.explaining = false;
+      }
+      db.run('COMMIT');
+    } catch (error) {
+      db.run('ROLLBACK');
+      throw error;
     }
+    this.committed++;
     // The trail is anchored at its new head: the next save writes it into the header.
     this.anchor = auditHead(this.db);
     this.breaksCache = null;

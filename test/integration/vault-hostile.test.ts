@@ -11,13 +11,15 @@ import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../electron/cli/index';
+import { dispatch } from '../../electron/ipc/dispatch';
+import { handlers } from '../../electron/ipc/handlers';
 import { appendAudit, auditHead } from '../../electron/db/audit';
 import { createServices } from '../../electron/services';
 import { JsonFilePreferences } from '../../electron/services/preferences';
 import { VaultService } from '../../electron/services/vault-service';
 import { checkVault, failureCode } from '../../electron/vault/check';
 import { Vault, vaultPath } from '../../electron/vault/vault';
-import { tempFolder } from '../helpers/context';
+import { makeTestContext, tempFolder } from '../helpers/context';
 import {
   dataKeyOf,
   openedByOldSecrets,
@@ -481,29 +483,37 @@ describe('the hostile vault table', () => {
     // The key was never confirmed: the next unlock shows it again.
     const again = await service.unlock(folder, { passphrase: NEW_PASSPHRASE });
     expect(again.confirmGroups).toHaveLength(2);
+    const unshown = service.pendingRecoveryKey();
     await service.lock();
+    // So does the command line, once, on its error stream; then the journal forgets it.
+    const listed = await cli('systems', 'list', '--vault', folder, '--passphrase-file', 'new');
+    expect(listed.code, listed.err).toBe(0);
+    expect(listed.err).toContain(`recoveryKey: ${unshown}`);
+    expect(readdirSync(folder)).not.toContain('rekey.journal');
+    const quiet = await cli('systems', 'list', '--vault', folder, '--passphrase-file', 'new');
+    expect(quiet.err).not.toContain('recoveryKey');
   });
 
-  it('the service: read-only in the status, refused edits, explained through the service', async () => {
+  it('the app: read-only in the status, an edit refused, explained over IPC', async () => {
     const { head } = await genuine();
     await rewriteVault(folder, (db) => db.run('DELETE FROM audit_log WHERE seq > 4'), 'keep');
-    const service = new VaultService({
-      config: TEST_CONFIG,
-      prefs: new JsonFilePreferences(join(work.path, 'prefs.json')),
-      emit: () => undefined,
+    const { ctx } = makeTestContext(join(work.path, 'app'));
+    const ipc = (channel: string, payload: unknown) => dispatch(handlers, channel, payload, ctx);
+    expect(await ipc('vault:unlock', { folder, passphrase: PASSPHRASE })).toMatchObject({
+      ok: true,
+      value: {
+        readOnly: {
+          reason: 'AUDIT_CHAIN_BROKEN',
+          row: 5,
+          kind: 'anchor',
+          expected: head.head,
+          found: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown,
+        },
+      },
     });
-    const status = await service.unlock(folder, { passphrase: PASSPHRASE });
-    expect(status.readOnly).toEqual({
-      reason: 'AUDIT_CHAIN_BROKEN',
-      row: 5,
-      kind: 'anchor',
-      expected: head.head,
-      found: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown,
-    });
-    const v = service.current();
-    const services = createServices(() => v);
-    await expect(
-      services.register.createSystem({
+    // An edit from any screen is refused, with its reason and row, through the error path.
+    expect(
+      await ipc('systems:create', {
         ref: 'SYS-X',
         name: 'Refused',
         phase: 'operational',
@@ -512,15 +522,17 @@ describe('the hostile vault table', () => {
         userCount: 1,
         minClearance: 'RESTRICTED',
       }),
-    ).rejects.toMatchObject({ code: 'VAULT_READ_ONLY' });
-    const [identity] = services.signing.identities();
-    const done = await service.explainBreak(
-      'Cut by a restore of an old backup.',
-      services.signing.signer(identity!.id),
-      identity!.subject,
-    );
-    expect(done).toMatchObject({ row: 5, breaks: 1, status: { readOnly: null } });
-    await service.lock();
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'VAULT_READ_ONLY', details: { reason: 'AUDIT_CHAIN_BROKEN', row: 5 } },
+    });
+    const listing = await ipc('identities:list', {});
+    const identityId = (listing as { value: { identities: { id: string }[] } }).value.identities[0]!
+      .id;
+    expect(
+      await ipc('vault:explainBreak', { text: 'Cut by a restore of an old backup.', identityId }),
+    ).toMatchObject({ ok: true, value: { row: 5, breaks: 1, status: { readOnly: null } } });
+    expect(await ipc('vault:lock', {})).toMatchObject({ ok: true });
     await expectCheckPasses();
   });
 });
