@@ -871,10 +871,12 @@ export class Vault {
    */
   private unlockReport(): ChainReport {
     const rows = auditHead(this.db).rows;
-    const first = [
-      ...(this.anchor ? [anchorBreak(this.db, this.anchor)] : []),
-      ...this.uncitedFaults(),
-    ]
+    const faults = this.uncitedFaults();
+    // An explanation whose signature fails explains nothing: the whole walk, here and now, so
+    // that the first break shown is the earliest (the one it claimed to explain, if earlier).
+    const first = (
+      faults.length ? this.breaks() : this.anchor ? [anchorBreak(this.db, this.anchor)] : []
+    )
       .filter((b): b is AuditBreak => b !== null)
       .sort((a, b) => a.row - b.row)[0];
     return first ? { intact: false, rows, brokenAt: first.row } : { intact: true, rows };

@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../electron/cli/index';
 import { dispatch } from '../../electron/ipc/dispatch';
 import { handlers } from '../../electron/ipc/handlers';
-import { appendAudit, auditHead } from '../../electron/db/audit';
+import { appendAudit, auditHead, walkAuditChain } from '../../electron/db/audit';
 import { createServices } from '../../electron/services';
 import { JsonFilePreferences } from '../../electron/services/preferences';
 import { VaultService } from '../../electron/services/vault-service';
@@ -321,6 +321,51 @@ describe('the hostile vault table', () => {
       'update',
     );
     await expectReadOnly('signature', kept + 1);
+  });
+
+  it('a forged explanation citing an edited row exactly: the edit is the break shown', async () => {
+    await genuine();
+    await rewriteVault(
+      folder,
+      (db) => {
+        db.run('UPDATE audit_log SET changes = \'{"value":"forged"}\' WHERE seq = 3');
+        const cited = walkAuditChain(db, { all: true, explained: new Map() }).breaks;
+        expect(cited).toMatchObject([{ row: 3, kind: 'content' }]);
+        const actor = db.exec('SELECT id, name, organisation, role FROM users')[0]!.values[0]!;
+        appendAudit(
+          db,
+          {
+            id: String(actor[0]),
+            name: String(actor[1]),
+            organisation: String(actor[2]),
+            role: 'accreditor',
+          },
+          {
+            action: 'vault.breakExplained',
+            entityType: 'vault',
+            entityId: 'x',
+            changes: {
+              breaks: cited,
+              text: 'nothing happened',
+              previousHead: auditHead(db),
+              generations: [],
+              signer: { fingerprint: 'f'.repeat(64), subject: 'CN=Anne Accreditor' },
+              signature: Buffer.from('not a signature').toString('base64'),
+            },
+          },
+          new Date(),
+        );
+      },
+      'update',
+    );
+    await expectReadOnly('content', 3);
+    const v = await unlock();
+    await v.checksDone();
+    expect(v.breaks().map((b) => [b.row, b.kind])).toEqual([
+      [3, 'content'],
+      [v.audit.rows, 'signature'],
+    ]);
+    await v.close();
   });
 
   it('a first-format container (no anchor) is migrated once, with its audit row', async () => {
