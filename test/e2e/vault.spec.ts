@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServices } from '../../electron/services';
 import { Vault, vaultPath } from '../../electron/vault/vault';
-import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
+import { PASSPHRASE, rewriteVault, TEST_CONFIG } from '../helpers/vault';
 import { axeClean, expect, test, unlock } from './fixtures';
 
 test('create a vault with the wizard, confirm the recovery key, and land in the shell', async ({
@@ -91,7 +92,10 @@ test('lock, a wrong passphrase is explained, the right one unlocks again', async
   await expect(app.getByRole('navigation')).toBeVisible();
 });
 
-test('open with the recovery key and set a new passphrase', async ({ gate, vault }) => {
+test('open with the recovery key and set a new passphrase: the vault is re-keyed, a new recovery key shown', async ({
+  gate,
+  vault,
+}) => {
   await gate.getByRole('button', { name: 'Brug gendannelsesnøglen' }).click();
   await axeClean(gate, 'recover');
   await gate.getByLabel('Boksens mappe').fill(vault.folder);
@@ -101,6 +105,19 @@ test('open with the recovery key and set a new passphrase', async ({ gate, vault
   await gate.getByLabel('Ny adgangsfrase').fill('lindetræ-kajak-uglen-novembersol');
   await gate.getByLabel('Gentag adgangsfrasen').fill('lindetræ-kajak-uglen-novembersol');
   await gate.getByRole('button', { name: 'Åbn med gendannelsesnøglen' }).click();
+  // A recovery re-keys as a passphrase change does: the old recovery key is replaced.
+  await expect(gate.getByRole('heading', { level: 1 })).toHaveText(
+    'Boksen har fået nye nøgler: din nye gendannelsesnøgle',
+  );
+  const key = (await gate.getByTestId('recovery-key').textContent()) ?? '';
+  expect(key).not.toBe(vault.recoveryKey);
+  const groups = key.split('-');
+  const inputs = gate.getByLabel(/^Gruppe \d+$/);
+  const asked = await gate.locator('label', { hasText: /^Gruppe \d+$/ }).allTextContents();
+  for (const [i, label] of asked.entries()) {
+    await inputs.nth(i).fill(groups[Number(label.replace(/\D/g, '')) - 1] ?? '');
+  }
+  await gate.getByRole('button', { name: 'Bekræft' }).click();
   await expect(gate.getByRole('navigation')).toBeVisible();
   await gate.getByRole('button', { name: 'Lås', exact: true }).click();
   await unlock(gate, vault.folder, 'lindetræ-kajak-uglen-novembersol');
@@ -174,4 +191,34 @@ test('change the passphrase: the vault is re-keyed, the new recovery key survive
   await page.getByLabel('Adgangsfrase', { exact: true }).fill('fjeld-lanterne-ørred-onsdag');
   await page.getByRole('button', { name: 'Lås op' }).click();
   await expect(page.getByRole('navigation')).toBeVisible();
+});
+
+test('a cut audit trail: read-only, the break named in a banner, until a signed explanation', async ({
+  gate,
+  vault,
+}) => {
+  const v = await Vault.open(vault.folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
+  await createServices(() => v).signing.createSelfSigned({
+    label: 'anne',
+    commonName: 'Anne Accreditor',
+    organisation: 'NIS',
+    algorithm: 'ec-p256',
+  });
+  for (const key of ['a', 'b', 'c']) {
+    await v.change({ action: 'set', entityType: 'vault_meta', entityId: key, changes: {} }, (db) =>
+      db.run('INSERT INTO vault_meta (key, value) VALUES (?, ?)', [key, key]),
+    );
+  }
+  await v.close();
+  // The newest rows cut off, the body sealed again under the old anchor.
+  await rewriteVault(vault.folder, (db) => db.run('DELETE FROM audit_log WHERE seq > 2'), 'keep');
+  await unlock(gate, vault.folder);
+  const banner = gate.getByTestId('read-only-banner');
+  await expect(banner).toContainText('Skrivebeskyttet: revisionssporet er brudt ved post 3');
+  await axeClean(gate, 'read-only banner');
+  await banner.getByText('Registrér en signeret forklaring').click();
+  await banner.getByLabel(/^Hvad skete der/).fill('Three rows lost in a test; reported.');
+  await banner.getByRole('button', { name: 'Signér og registrér' }).click();
+  await expect(gate.getByTestId('read-only-banner')).toBeHidden();
+  await expect(gate.getByRole('navigation')).toBeVisible();
 });
