@@ -191,11 +191,13 @@ export const VaultStatusSchema = z
     confirmGroups: z.array(z.number().int()).nullable(),
     /**
      * Set while the vault is read-only: its audit trail is broken (the first break, with the
-     * hash expected there and the one found), until a signed explanation is recorded.
+     * hash expected there and the one found), or it does not reach a head it reached before (a
+     * rollback, suspected: the head not reached and the vault file's), until a signed
+     * explanation is recorded.
      */
     readOnly: z
       .object({
-        reason: z.literal('AUDIT_CHAIN_BROKEN'),
+        reason: z.enum(['AUDIT_CHAIN_BROKEN', 'ROLLBACK_SUSPECTED']),
         row: z.number().int(),
         kind: z.enum(['link', 'content', 'sequence', 'anchor', 'signature']),
         expected: z.string(),

@@ -69,6 +69,8 @@ export const ERROR_CODES = [
   'ROLLBACK_SUSPECTED',
   'REKEY_PENDING',
   'NO_AUDIT_BREAK',
+  // a re-key past its new main file: only the new passphrase finishes it
+  'REKEY_UNFINISHED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -38,6 +38,7 @@ import {
   seedDemoRisks,
 } from '../services/demo';
 import { checkVault, failureCode, type VaultCheckReport } from '../vault/check';
+import { defaultDataFolder, FileHeadMemory } from '../vault/head-memory';
 import { PRODUCTION_CONFIG, Vault, type VaultConfig } from '../vault/vault';
 import { scriptCommand, SCRIPT_USAGE } from './script';
 import { UsageError } from './usage';
@@ -1119,7 +1120,8 @@ if (/(?:cli[\\/]index\.ts|awb(?:\.js)?)$/.test(entry)) {
   const code = await runCli(process.argv.slice(2), {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
-    config: PRODUCTION_CONFIG,
+    // The newest audit head seen on this machine, shared with the app (a rollback shows).
+    config: { ...PRODUCTION_CONFIG, heads: new FileHeadMemory(defaultDataFolder()) },
     cwd: process.cwd(),
   });
   process.exitCode = code;

@@ -10,6 +10,7 @@ import { createServices } from '../services';
 import { utilityLauncher } from './pdf-launcher';
 import { Uploads } from '../services/uploads';
 import { VaultService } from '../services/vault-service';
+import { FileHeadMemory } from '../vault/head-memory';
 import { PRODUCTION_CONFIG } from '../vault/vault';
 import type { HandlerContext } from '../ipc/context';
 import { installAppHardening, hardenSession } from './hardening';
@@ -61,7 +62,9 @@ if (!app.requestSingleInstanceLock()) {
         window.webContents.send(channel, payload);
       }
     };
-    const vault = new VaultService({ config: PRODUCTION_CONFIG, prefs, emit });
+    // The newest audit head seen for each vault, kept on this machine (not in the vault folder).
+    const config = { ...PRODUCTION_CONFIG, heads: new FileHeadMemory(app.getPath('userData')) };
+    const vault = new VaultService({ config, prefs, emit });
     const uploads = new Uploads(() => vault.current());
     const services = createServices(
       () => vault.current(),

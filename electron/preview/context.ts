@@ -10,6 +10,7 @@ import { JsonFilePreferences } from '../services/preferences';
 import { createServices } from '../services';
 import { Uploads } from '../services/uploads';
 import { VaultService } from '../services/vault-service';
+import { FileHeadMemory } from '../vault/head-memory';
 import { PRODUCTION_CONFIG, type VaultConfig } from '../vault/vault';
 
 export interface PreviewContextOptions {
@@ -33,7 +34,11 @@ export function readAppVersion(projectRoot: string): string {
 export function createPreviewContext(options: PreviewContextOptions): HandlerContext {
   const prefs = new JsonFilePreferences(options.dataFolder);
   const vault = new VaultService({
-    config: options.vaultConfig ?? PRODUCTION_CONFIG,
+    // The newest audit head seen for each vault, kept in the data folder (not the vault's).
+    config: {
+      heads: new FileHeadMemory(options.dataFolder),
+      ...(options.vaultConfig ?? PRODUCTION_CONFIG),
+    },
     prefs,
     emit: options.emit,
   });

@@ -6,7 +6,8 @@
  * not, ROLLBACK_SUSPECTED), every kept damaged copy, every evidence file (read through, each
  * chunk authenticated), evidence referenced but missing, files nobody references, temp files a
  * crash left, and every other file of the folder by kind. Damage anywhere makes the report
- * fail; so does a broken trail until it is explained, and a suspected rollback.
+ * fail; so does a broken trail until it is explained, and a suspected rollback (a generation,
+ * or the newest head this machine remembers, that the main trail does not reach).
  */
 import { readdirSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
@@ -237,9 +238,11 @@ export async function checkVault(
       const db = vault.database;
       const breaks = vault.audit.intact ? [] : vault.breaks();
       const walk = walkAuditChain(db, { explained, all: true });
+      // The newest head this machine remembers for the vault, not reached (generation 0).
+      const remembered = vault.rollback.find((r) => r.generation === 0);
       report.main = {
         part: 'vault.awb',
-        ok: vault.integrity === 'ok' && vault.audit.intact,
+        ok: vault.integrity === 'ok' && vault.audit.intact && !remembered,
         integrity: vault.integrity === 'failed' ? 'failed' : 'ok',
         audit: vault.audit,
         format: vault.format,
@@ -249,7 +252,12 @@ export async function checkVault(
           ? { code: 'CORRUPTED_CONTENT' as const }
           : !vault.audit.intact
             ? { code: 'AUDIT_CHAIN_BROKEN' as const, detail: `row ${vault.audit.brokenAt}` }
-            : {}),
+            : remembered
+              ? {
+                  code: 'ROLLBACK_SUSPECTED' as const,
+                  detail: `this machine saw its trail at ${remembered.rows} rows (${remembered.head.slice(0, 16)}); the main file (${remembered.mainRows}) does not reach it`,
+                }
+              : {}),
       };
       const journal = readJournal(folder);
       if (vault.rekeyNotice || journal) {

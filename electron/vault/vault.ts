@@ -75,6 +75,7 @@ import {
   type ExplanationRecord,
   type TrailHead,
 } from './explanation';
+import type { HeadMemory } from './head-memory';
 import { ImportJournal } from './import-journal';
 import { folderInventory } from './inventory';
 import { nodeFs, sameFingerprint, type Fingerprint, type FsOps } from './fsops';
@@ -126,6 +127,12 @@ export interface VaultConfig {
    * `evidence`): the kill tests stop the process there. Never set in the shipped configuration.
    */
   rekeyStep?: (step: RekeyStep, n: number) => void;
+  /**
+   * The newest audit head this machine has seen for each vault, kept outside the vault folder
+   * (head-memory.ts): a main file whose trail does not reach it is ROLLBACK_SUSPECTED. The app
+   * and the command line set it; without it only the kept generations can tell.
+   */
+  heads?: HeadMemory;
 }
 
 /**
@@ -150,16 +157,23 @@ export interface Profile {
 
 export type Secret = { passphrase: string } | { recoveryKey: string };
 
-/** Why a vault is read-only, with the first break of its trail. */
+/**
+ * Why a vault is read-only: its trail is broken (the first break), or it does not reach a head
+ * it reached before (a rollback, suspected: `row` is the main trail's length, `expected` the
+ * head not reached, `found` the main trail's head).
+ */
 export interface ReadOnlyState {
-  reason: 'AUDIT_CHAIN_BROKEN';
+  reason: 'AUDIT_CHAIN_BROKEN' | 'ROLLBACK_SUSPECTED';
   row: number;
   kind: AuditBreak['kind'];
   expected: string;
   found: string;
 }
 
-/** A kept generation whose trail the main file does not reach (longer, or another branch). */
+/**
+ * A head the main file's trail does not reach (longer, or another branch): a kept generation's
+ * (`generation` 1…n), or the newest head this machine remembers for the vault (`generation` 0).
+ */
 export interface RollbackFinding {
   generation: number;
   rows: number;
@@ -306,6 +320,75 @@ async function journalOldKey(
   return old;
 }
 
+/**
+ * An unlock whose secret does not open the main file of a committed re-key (the old
+ * passphrase or recovery key, after the new main file was written): the re-key is finished
+ * by the new passphrase only — the old secret must never reach the new key — but everything
+ * the journal lists under the old key that can go without the new key goes now, so that the
+ * old secret opens nothing in the folder: the generations whose passphrase slot is not the
+ * main file's (or, undecodable, the very files listed), the damaged copies, the temp files;
+ * and the journal drops the new key sealed under the old one. Evidence files under their old
+ * addresses stay until the new passphrase finishes the re-key (whether one is still referred
+ * to is in the database, under the new key); no file left holds an old key slot, so the old
+ * secret alone opens none of them. Returns how many files went.
+ */
+async function removeOldKeyFiles(
+  folder: string,
+  journal: RekeyJournalData,
+  header: VaultHeader,
+  config: VaultConfig,
+): Promise<number> {
+  const { fs } = config;
+  let removed = 0;
+  const remove = async (path: string) => {
+    try {
+      await fs.unlink(path);
+      removed++;
+    } catch {
+      // absent, or not removable now: the new passphrase's unlock tries again
+    }
+  };
+  if (journal.forward || journal.back || !journal.committed) {
+    journal.committed = true;
+    delete journal.forward;
+    delete journal.back;
+    try {
+      writeJournal(folder, journal);
+    } catch {
+      // a folder that cannot be written now: the next unlock marks it again
+    }
+  }
+  const current = header.slots.find((s) => s.type === SLOT_PASSPHRASE);
+  const listed = new Map(journal.old.generations.map((g) => [g.name, g.fingerprint]));
+  for (const file of folderInventory(folder)) {
+    if (file.kind !== 'generation') {
+      continue;
+    }
+    const path = join(folder, file.path);
+    const g = peekHeader(path, config.limits);
+    const slot = g?.slots.find((s) => s.type === SLOT_PASSPHRASE);
+    const underOld = g
+      ? !slot || !current || !sameSlot(slot, current) || !g.salt.equals(header.salt)
+      : listed.has(file.path) &&
+        listed.get(file.path) === fingerprintText(await fs.fingerprint(path));
+    if (underOld) {
+      await remove(path);
+    }
+  }
+  for (const copy of journal.old.copies) {
+    if (copy.name.startsWith('vault.awb.damaged-') && !copy.name.includes('/')) {
+      await remove(join(folder, copy.name));
+    }
+  }
+  for (const temp of journal.old.temps) {
+    if (temp.includes('.tmp-') && !temp.includes('..')) {
+      await remove(join(folder, temp));
+    }
+  }
+  await fs.syncDir(folder).catch(() => undefined);
+  return removed;
+}
+
 /** Databases from this size up are checked in a worker thread after unlock. */
 const WORKER_CHECKS_FROM = 4 * 1024 * 1024;
 
@@ -362,10 +445,22 @@ function sameSlot(a: KeySlot, b: KeySlot): boolean {
 }
 
 function readOnlyError(state: ReadOnlyState): AppError {
-  return new AppError('VAULT_READ_ONLY', 'The audit trail is broken: the vault is read-only', {
-    reason: state.reason,
-    row: state.row,
-  });
+  return new AppError(
+    'VAULT_READ_ONLY',
+    state.reason === 'ROLLBACK_SUSPECTED'
+      ? 'The vault file may have been rolled back: the vault is read-only'
+      : 'The audit trail is broken: the vault is read-only',
+    { reason: state.reason, row: state.row },
+  );
+}
+
+/** Thrown by an unlock that cannot open a re-keyed main file: only the new passphrase can. */
+function rekeyUnfinishedError(removed: number): AppError {
+  return new AppError(
+    'REKEY_UNFINISHED',
+    'A re-key is unfinished: unlock with the new passphrase to finish it',
+    { removed },
+  );
 }
 
 export class Vault {
@@ -565,14 +660,31 @@ export class Vault {
             key = await unlockDataKey(decoded, secret);
           } catch (error) {
             // A re-key under way: the new passphrase opens its journal, and the old key with it.
+            const committed =
+              !options.generation &&
+              journal !== null &&
+              decoded.header.salt.equals(Buffer.from(journal.header.salt, 'hex'));
             const old =
-              !options.generation && journal && !journal.committed
+              !options.generation && journal && !journal.committed && !committed
                 ? await journalOldKey(journal, secret, config.limits)
                 : null;
-            if (!old) {
+            if (old) {
+              key = old;
+            } else if (
+              committed &&
+              journal &&
+              !journal.cleaned &&
+              isAppError(error) &&
+              (error.code === 'WRONG_PASSPHRASE' || error.code === 'WRONG_RECOVERY_KEY')
+            ) {
+              // Past its new main file, a re-key is finished by the new passphrase only (the
+              // old secret must not reach the new key). What needs no key goes now: every file
+              // the journal lists under the old key, so that the old secret opens nothing.
+              const removed = await removeOldKeyFiles(folder, journal, decoded.header, config);
+              throw rekeyUnfinishedError(removed);
+            } else {
               throw error;
             }
-            key = old;
           }
           return { header: decoded.header, image: openBody(decoded, key), dataKey: key };
         },
@@ -641,8 +753,10 @@ export class Vault {
       // No change is committed before the checks have given their verdict.
       opened.writes.after(opened.checked);
       if (!options.generation) {
-        // A re-key interrupted at any step is finished now (or undone, if it cannot be).
+        // A re-key interrupted at any step is finished now (or undone, if it cannot be) — not
+        // over a suspected rollback: that vault takes nothing until it is explained.
         if (journal) {
+          opened.rollbackFindings = await opened.findRollback();
           await opened.resumeRekey(journal, header);
         }
         // A re-key of an older version, interrupted after its new file was written.
@@ -658,6 +772,9 @@ export class Vault {
           opened.blobStore.pathOf(address),
         );
         opened.rollbackFindings = await opened.findRollback();
+        if (opened.auditReport.intact && !opened.rollbackFindings.length) {
+          opened.rememberHead(auditHead(db));
+        }
       }
       // A passphrase slot weaker than the configuration's KDF (an older version's, or a
       // header between the minimum and the floor) is re-wrapped now; the next save writes it.
@@ -925,7 +1042,20 @@ export class Vault {
    */
   get readOnly(): ReadOnlyState | null {
     if (this.auditReport.intact) {
-      return null;
+      const suspect = this.rollbackFindings[0];
+      if (!suspect || this.closed) {
+        return null;
+      }
+      // A trail that no longer reaches a head it reached: read-only as a broken trail is, so
+      // that ordinary use cannot rotate the evidence out of the generations and the memory.
+      const head = auditHead(this.db);
+      return {
+        reason: 'ROLLBACK_SUSPECTED',
+        row: head.rows,
+        kind: 'anchor',
+        expected: suspect.head,
+        found: head.head,
+      };
     }
     const row = this.auditReport.brokenAt ?? 0;
     const first = this.closed
@@ -951,8 +1081,35 @@ export class Vault {
   }
 
   private assertWritable(): void {
-    if (!this.auditReport.intact) {
+    if (!this.auditReport.intact || this.rollbackFindings.length) {
       throw readOnlyError(this.readOnly!);
+    }
+  }
+
+  /**
+   * Tells the machine's memory (VaultConfig.heads) the trail's head: called with each head
+   * written to the main file, and at unlock when the trail is whole and reaches every head it
+   * should. Only a head that is at least as new is ever given.
+   */
+  private rememberHead(head: TrailHead): void {
+    const id = this.closed ? null : this.meta('vault_id');
+    if (!id || !this.config.heads) {
+      return;
+    }
+    try {
+      // Never backwards: a head the trail does not reach stays until a restore or a signed
+      // explanation has named it (then it is acknowledged, and the new head replaces it).
+      const known = this.config.heads.recall(id);
+      if (
+        known &&
+        anchorMismatch(this.db, known) !== null &&
+        !acknowledgedHeads(this.db).has(`${known.rows}:${known.head}`)
+      ) {
+        return;
+      }
+      this.config.heads.remember(id, head);
+    } catch {
+      // a memory that cannot be written must not stop the vault
     }
   }
 
@@ -1047,6 +1204,7 @@ export class Vault {
       rotate: true,
     });
     this.anchor = anchor;
+    this.rememberHead(anchor);
     // Only what the image held is saved: a change committed meanwhile keeps the vault dirty.
     this.persisted = Math.max(this.persisted, generation);
     // A KDF upgrade is on disk now: the generations still carrying the old slot follow.
@@ -1443,6 +1601,7 @@ export class Vault {
       this.kdf = { ...journal.header.kdf };
       this.slots = slots;
       this.anchor = auditHead(this.db);
+      this.rememberHead(this.anchor);
       this.formatVersion = FORMAT_VERSION;
       this.breaksCache = null;
       // The generations are removed below: none is left to re-wrap.
@@ -1731,7 +1890,30 @@ export class Vault {
       }
       out.push({ generation: g.generation, rows: head.rows, head: head.head, mainRows });
     }
+    // The newest head this machine saw: no kept generation needs to be left to tell.
+    const remembered = this.rememberedHead();
+    if (
+      remembered &&
+      anchorMismatch(db, remembered) !== null &&
+      !acknowledged.has(`${remembered.rows}:${remembered.head}`) &&
+      !out.some((f) => f.rows === remembered.rows && f.head === remembered.head)
+    ) {
+      out.unshift({ generation: 0, rows: remembered.rows, head: remembered.head, mainRows });
+    }
     return out;
+  }
+
+  /** The newest head the machine's memory holds for this vault, if any. */
+  private rememberedHead(): TrailHead | null {
+    const id = this.meta('vault_id');
+    if (!id || !this.config.heads) {
+      return null;
+    }
+    try {
+      return this.config.heads.recall(id);
+    } catch {
+      return null;
+    }
   }
 
   /** The head of a kept generation's own trail, if it opens with this data key. */
@@ -1789,8 +1971,10 @@ export class Vault {
       });
     }
     this.breaksCache = null;
-    const breaks = this.breaks();
-    if (!breaks.length || this.auditReport.intact) {
+    const breaks = this.auditReport.intact ? [] : this.breaks();
+    const rollback = await this.findRollback();
+    // A suspected rollback is explained as a break is: signed, citing the heads not reached.
+    if (!rollback.length && (!breaks.length || this.auditReport.intact)) {
       throw new AppError(
         'NO_AUDIT_BREAK',
         'The audit trail is intact: there is nothing to explain',
@@ -1802,7 +1986,6 @@ export class Vault {
     }
     const vaultId = this.meta('vault_id') ?? '';
     const at = this.config.now();
-    const rollback = await this.findRollback();
     const record: Omit<ExplanationRecord, 'signature'> = {
       breaks,
       text,
@@ -1903,8 +2086,15 @@ export class Vault {
     if (damaged?.audit) {
       skipped.push({ rows: damaged.audit.rows, head: damaged.audit.head });
     }
+    // The newest head this machine saw is left behind too, on purpose: named with the rest.
+    const remembered = this.rememberedHead();
+    if (remembered) {
+      skipped.push(remembered);
+    }
     const db = this.database;
-    const generations = skipped.filter((h) => anchorMismatch(db, h) !== null);
+    const generations = skipped
+      .filter((h) => anchorMismatch(db, h) !== null)
+      .filter((h, i, all) => all.findIndex((o) => o.rows === h.rows && o.head === h.head) === i);
     if ((await fs.fingerprint(main)) !== null) {
       const stamp = this.config.now().toISOString().replace(/[:.]/g, '-');
       await fs.rename(main, `${main}.damaged-${stamp}`);

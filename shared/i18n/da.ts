@@ -1313,6 +1313,14 @@ export const da: Messages = {
   'error.NO_AUDIT_BREAK': 'Revisionssporet er intakt: der er intet brud at forklare.',
   'audit.readOnly':
     'Skrivebeskyttet: revisionssporet er brudt ved post {row} ({kind}): forventet {expected}, fundet {found}. Intet kan ændres, før en akkreditør registrerer en signeret forklaring.',
+  'error.REKEY_UNFINISHED':
+    'Et skift af adgangsfrase eller gendannelsesnøgle blev afbrudt, efter at boksen var skrevet under den nye nøgle. Den gamle adgangsfrase og gendannelsesnøgle åbner den ikke længere; de kopier, de stadig åbnede, er fjernet. Lås op med den nye adgangsfrase for at gøre skiftet færdigt.',
+  'readOnly.reason.ROLLBACK_SUSPECTED':
+    'boksfilen når ikke revisionsposter, den har haft: den kan være erstattet af en ældre kopi; en akkreditør skal registrere en signeret forklaring, før noget kan ændres',
+  'audit.readOnlyRollback':
+    'Skrivebeskyttet: boksfilen (med {row} revisionsposter, som ender med {found}) når ikke de poster, den har haft (som endte med {expected}): den kan være erstattet af en ældre kopi. Intet kan ændres, før en akkreditør registrerer en signeret forklaring.',
+  'rollback.remembered':
+    'Denne computer så sidst boksen med {rows} revisionsposter; boksfilen (med {mainRows}) når dem ikke: den kan være rullet tilbage til en ældre kopi. Meld det til din sikkerhedsansvarlige.',
   'audit.breakKind.link': 'et led til posten før',
   'audit.breakKind.content': 'postens indhold',
   'audit.breakKind.sequence': 'nummereringen',

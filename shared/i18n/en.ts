@@ -1316,6 +1316,14 @@ export const en = {
   'error.NO_AUDIT_BREAK': 'The audit trail is intact: there is no break to explain.',
   'audit.readOnly':
     'Read-only: the audit trail is broken at entry {row} ({kind}): expected {expected}, found {found}. Nothing can be changed until an accreditor records a signed explanation.',
+  'error.REKEY_UNFINISHED':
+    'A change of passphrase or recovery key was interrupted after the vault was written under the new key. The old passphrase and recovery key no longer open it; the copies they still opened have been removed. Unlock with the new passphrase to finish the change.',
+  'readOnly.reason.ROLLBACK_SUSPECTED':
+    'the vault file does not reach audit entries it held before: it may have been replaced by an older copy; an accreditor must record a signed explanation before anything can be changed',
+  'audit.readOnlyRollback':
+    'Read-only: the vault file (with {row} audit entries, ending {found}) does not reach the entries it held before (ending {expected}): it may have been replaced by an older copy. Nothing can be changed until an accreditor records a signed explanation.',
+  'rollback.remembered':
+    'This computer last saw the vault with {rows} audit entries; the vault file (with {mainRows}) does not reach them: it may have been rolled back to an older copy. Report this to your security officer.',
   'audit.breakKind.link': 'a link to the entry before',
   'audit.breakKind.content': 'the entry’s content',
   'audit.breakKind.sequence': 'the numbering',

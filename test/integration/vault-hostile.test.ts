@@ -18,6 +18,7 @@ import { createServices } from '../../electron/services';
 import { JsonFilePreferences } from '../../electron/services/preferences';
 import { VaultService } from '../../electron/services/vault-service';
 import { checkVault, failureCode } from '../../electron/vault/check';
+import { MapHeadMemory } from '../../electron/vault/head-memory';
 import { Vault, vaultPath } from '../../electron/vault/vault';
 import { makeTestContext, tempFolder } from '../helpers/context';
 import {
@@ -438,6 +439,113 @@ describe('the hostile vault table', () => {
     const r = await cli('vault', 'check', folder, '--passphrase-file', 'pass');
     expect(r.code).toBe(1);
     expect(r.err).toContain('error: ROLLBACK_SUSPECTED');
+  });
+
+  it('a one-step rollback: the head this machine remembers is not reached (V1)', async () => {
+    const { head } = await genuine();
+    const heads = new MapHeadMemory();
+    const config = { ...TEST_CONFIG, heads };
+    // This machine opens it and makes one change: the memory holds the newest head.
+    const v = await Vault.open(folder, { passphrase: PASSPHRASE }, config);
+    const id = v.meta('vault_id')!;
+    expect(heads.recall(id)).toEqual(head);
+    await note(v, 'the change that goes');
+    await v.close();
+    const newest = heads.recall(id)!;
+    expect(newest.rows).toBe(head.rows + 1);
+    // The folder's generations alone cannot tell a one-step rollback: every one is reached.
+    copyFileSync(vaultPath(folder, 1), vaultPath(folder));
+    expect(
+      failureCode(await checkVault(folder, { passphrase: PASSPHRASE }, TEST_CONFIG)),
+    ).toBeNull();
+    const before = snapshot();
+    const rolled = await Vault.open(folder, { passphrase: PASSPHRASE }, config);
+    await rolled.checksDone();
+    expect(rolled.rollback).toContainEqual({
+      generation: 0,
+      rows: newest.rows,
+      head: newest.head,
+      mainRows: head.rows,
+    });
+    expect(rolled.readOnly).toMatchObject({
+      reason: 'ROLLBACK_SUSPECTED',
+      row: head.rows,
+      expected: newest.head,
+      found: head.head,
+    });
+    await expect(note(rolled, 'laundered')).rejects.toMatchObject({
+      code: 'VAULT_READ_ONLY',
+      details: { reason: 'ROLLBACK_SUSPECTED' },
+    });
+    await rolled.close();
+    expect(snapshot()).toEqual(before);
+    // The memory is not moved back by that unlock; `vault check` reports it on the main file.
+    expect(heads.recall(id)).toEqual(newest);
+    const report = await checkVault(folder, { passphrase: PASSPHRASE }, config);
+    expect(report.main).toMatchObject({ ok: false, code: 'ROLLBACK_SUSPECTED' });
+    expect(failureCode(report)).toBe('ROLLBACK_SUSPECTED');
+    // The app's status says so too.
+    const service = new VaultService({
+      config,
+      prefs: new JsonFilePreferences(join(work.path, 'prefs')),
+      emit: () => undefined,
+    });
+    const status = await service.unlock(folder, { passphrase: PASSPHRASE });
+    expect(status.readOnly).toMatchObject({ reason: 'ROLLBACK_SUSPECTED' });
+    expect(status.rollback).toContainEqual({
+      generation: 0,
+      rows: newest.rows,
+      mainRows: head.rows,
+    });
+    await service.lock();
+    // A signed explanation cites the heads not reached, and re-anchors: changes are taken again.
+    const e = await Vault.open(folder, { passphrase: PASSPHRASE }, config);
+    await e.checksDone();
+    const signing = createServices(() => e).signing;
+    const [identity] = signing.identities();
+    const { row } = await e.explainBreak({
+      text: 'The vault file was put back to yesterday’s copy; the lost change is re-entered.',
+      signer: signing.signer(identity!.id),
+      signerSubject: identity!.subject,
+    });
+    expect(e.readOnly).toBeNull();
+    expect(e.rollback).toEqual([]);
+    const cited = JSON.parse(
+      String(
+        e.database.exec('SELECT changes FROM audit_log WHERE seq = ?', [row])[0]?.values[0]?.[0],
+      ),
+    ) as { generations: { rows: number; head: string }[]; breaks: unknown[] };
+    expect(cited.generations).toContainEqual(newest);
+    await note(e, 'work goes on');
+    await e.close();
+    expect(heads.recall(id)!.rows).toBe(head.rows + 2);
+    expect(failureCode(await checkVault(folder, { passphrase: PASSPHRASE }, config))).toBeNull();
+  });
+
+  it('a rollback is not laundered by ordinary use: read-only until explained (V2)', async () => {
+    await genuine();
+    copyFileSync(vaultPath(folder, 3), vaultPath(folder));
+    const before = snapshot();
+    for (let i = 0; i < 3; i++) {
+      const v = await unlock();
+      await v.checksDone();
+      expect(v.readOnly).toMatchObject({ reason: 'ROLLBACK_SUSPECTED' });
+      await expect(note(v, `ordinary ${i}`)).rejects.toMatchObject({ code: 'VAULT_READ_ONLY' });
+      await expect(v.save()).rejects.toMatchObject({ code: 'VAULT_READ_ONLY' });
+      await v.close();
+    }
+    // Nothing was written: the generations that tell are all still there.
+    expect(snapshot()).toEqual(before);
+    const r = await cli('vault', 'check', folder, '--passphrase-file', 'pass');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('error: ROLLBACK_SUSPECTED');
+    const { kinds } = await explain('An old copy was restored by hand; the later work is lost.');
+    expect(kinds).toEqual([]);
+    const after = await unlock();
+    expect(after.rollback).toEqual([]);
+    await note(after, 'work goes on');
+    await after.close();
+    await expectCheckPasses();
   });
 
   it('a restore is no rollback: the generations it skips are named in its audit row', async () => {
