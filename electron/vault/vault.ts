@@ -773,7 +773,7 @@ export class Vault {
         );
         opened.rollbackFindings = await opened.findRollback();
         if (opened.auditReport.intact && !opened.rollbackFindings.length) {
-          opened.rememberHead(auditHead(db));
+          opened.rememberHead(auditHead(opened.database));
         }
       }
       // A passphrase slot weaker than the configuration's KDF (an older version's, or a
