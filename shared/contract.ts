@@ -696,6 +696,8 @@ const PackagePreview = z.object({
         n: z.number().int(),
       }),
       z.object({ what: z.literal('decision'), ref: z.string(), type: z.string() }),
+      z.object({ what: z.literal('catalogue'), ref: z.string(), sha256: z.string() }),
+      z.object({ what: z.literal('notApplicable'), refs: z.array(z.string()) }),
       z.object({
         what: z.literal('row'),
         table: z.enum(PREVIEW_TABLES),

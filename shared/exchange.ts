@@ -63,6 +63,12 @@ export const PACKAGE_REASONS = [
    * a deadline already past when it was set, a requirement the case does not have.
    */
   'IMPOSSIBLE_CONTENT',
+  /**
+   * A submission whose case uses a catalogue this vault does not hold by that id and version,
+   * the same by content hash (or, for the shipped baseline, the copy shipped with the
+   * application): a package never adds or changes a catalogue.
+   */
+  'CATALOGUE_UNKNOWN',
 ] as const;
 export type PackageReason = (typeof PACKAGE_REASONS)[number];
 
@@ -79,6 +85,10 @@ export type PreviewChange =
   | { what: 'case'; ref: string; added: boolean; states: string[] }
   | { what: 'answers' | 'evidence' | 'risks' | 'findings' | 'verdicts'; n: number }
   | { what: 'decision'; ref: string; type: string }
+  /** The catalogue the case uses: this vault's own copy, by id, version and content hash. */
+  | { what: 'catalogue'; ref: string; sha256: string }
+  /** Answers to requirements that do not apply to the system here: not taken. */
+  | { what: 'notApplicable'; refs: string[] }
   | PreviewRow;
 
 /** The rows a package adds or changes, each named in previews and in the import's audit row. */

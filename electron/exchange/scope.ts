@@ -13,7 +13,15 @@
  *   the row it already is here;
  * - ACCEPTANCE_NOT_SENDERS: an acceptance in another role than the signer's (one claimed in the
  *   accreditor's name, in an owner's submission);
- * - STEP_NOT_SENDERS: a lifecycle step that is the other side's (shared/lifecycle.ts, stepTakers).
+ * - STEP_NOT_SENDERS: a lifecycle step that is the other side's (shared/lifecycle.ts, stepTakers);
+ * - CATALOGUE_UNKNOWN: a case whose catalogue this vault does not hold, the same by content hash
+ *   (the shipped baseline: the copy in resources/). A package never adds or changes a catalogue:
+ *   catalogues are what every other case and every new case's default here are built from.
+ *
+ * A new case's checklist is this vault's: the requirements of its catalogue that apply to the
+ * system as known here (CaseService.requirementsFor, as when the authority opens a case), and
+ * the package brings only the owner's answers to those; answers to others are not taken (the
+ * preview and the audit row list them).
  *
  * What the sender's own rows may say is its own affair; what they count for here is not: an
  * acceptance that arrives is kept as the sender's claim, attributed to the signer, and counts
@@ -33,6 +41,8 @@ export interface RowScope {
 export interface PackageScope {
   /** The role the signer must be trusted in; every row and step is attributed to it. */
   sender: Role;
+  /** Catalogues: none, ever; a submitted case must use one this vault already has. */
+  catalogues: RowScope;
   /** The system: a new one (bound to its signer); an existing system is the receiver's record. */
   system: RowScope;
   /** The case: a new one, which then moves only by the sender's steps. */
@@ -45,7 +55,10 @@ export interface PackageScope {
   risks: RowScope;
   /** A risk's links go with the risk: the sender's risks' links are the package's. */
   riskLinks: RowScope;
-  /** Acceptances (of any risk of the case): added as the signer's claim, in its role. */
+  /**
+   * Acceptances, added as the signer's claim in its role: an owner's of the owner's own risks
+   * only (NOT_SENDERS_ROW otherwise); the authority's of any risk of the case.
+   */
   acceptances: RowScope;
   /** Decisions with their letter, dossier and report. */
   decisions: RowScope;
@@ -77,8 +90,10 @@ export const PACKAGE_SCOPE: Readonly<Record<PackageKind, PackageScope>> = {
   /** The system owner's submission to the authority. */
   submission: {
     sender: 'system_owner',
+    catalogues: NONE,
     system: { create: true, change: [] },
     case: { create: true, change: [] },
+    /** Items are this vault's (create: the requirements that apply here); answers are the owner's. */
     checklist: { create: true, change: ['status', 'statement', 'justification'] },
     evidence: { create: true, change: [] },
     findings: NONE,
@@ -90,6 +105,7 @@ export const PACKAGE_SCOPE: Readonly<Record<PackageKind, PackageScope>> = {
   /** The authority's answer: its steps, findings, verdicts, risks, acceptances and decisions. */
   decision: {
     sender: 'accreditor',
+    catalogues: NONE,
     system: NONE,
     case: NONE,
     checklist: { create: false, change: ['verdict', 'assessor_comment'] },

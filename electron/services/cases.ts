@@ -10,12 +10,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import type { Database, SqlValue } from 'sql.js';
+import canonicalize from 'canonicalize';
 import {
   applicableRequirements,
   diffCatalogues,
   parseCatalogue,
   type Catalogue,
   type CatalogueDiff,
+  type Requirement,
+  type SystemProfile,
 } from '../../shared/catalogue';
 import type {
   Blocker,
@@ -47,6 +50,7 @@ import {
 } from '../../shared/lifecycle';
 import { caseSense, disposalSense, findingSense, todayOf } from '../../shared/sense';
 import { newRef } from '../db/refs';
+import { sha256Hex } from '../signing/hash';
 import { optional, queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
 import { now as clockNow } from './clock';
@@ -73,6 +77,23 @@ export const BASELINE_FILE = join(
 const all = queryRows;
 const s = text;
 const n = optional;
+
+/**
+ * A catalogue's content hash: the SHA-256 of its canonical JSON (RFC 8785) as this vault parses
+ * it. Two copies with the same hash are the same catalogue, whatever their bytes on the way.
+ */
+export function catalogueSha256(catalogue: Catalogue): string {
+  return sha256Hex(canonicalize(catalogue) ?? '');
+}
+
+/** The shipped baseline catalogue as resources/ holds it (not the vault's copy). */
+export function shippedBaseline(): Catalogue {
+  const parsed = parseCatalogue(JSON.parse(readFileSync(BASELINE_FILE, 'utf8')));
+  if (!parsed.ok) {
+    throw new AppError('INTERNAL', 'The shipped catalogue is invalid');
+  }
+  return parsed.catalogue;
+}
 
 /** How the history names the workbench when it takes a step itself (time, supersession). */
 const MISSING_TEXT: Partial<Record<Blocker, string>> = {
@@ -149,14 +170,54 @@ export class CaseService {
 
   /** The shipped baseline catalogue, stored in the vault on first use. */
   private async baseline(): Promise<Catalogue> {
-    const parsed = parseCatalogue(JSON.parse(readFileSync(BASELINE_FILE, 'utf8')));
-    if (!parsed.ok) {
-      throw new AppError('INTERNAL', 'The shipped catalogue is invalid');
+    const shipped = shippedBaseline();
+    if (!this.storedCatalogue(shipped.id, shipped.version)) {
+      await this.storeCatalogue(shipped);
     }
-    if (!this.storedCatalogue(parsed.catalogue.id, parsed.catalogue.version)) {
-      await this.storeCatalogue(parsed.catalogue);
+    return shipped;
+  }
+
+  /**
+   * The catalogue a case that arrives by package may use here: the copy this vault already
+   * holds by that id and version, or — for the shipped baseline — the copy in resources/, and
+   * only if the package's copy is the same by content hash. Null otherwise: a package never adds
+   * a catalogue, or changes one, that this vault's other cases and defaults use.
+   */
+  knownCatalogue(
+    submitted: Catalogue,
+  ): { catalogue: Catalogue; sha256: string; source: 'vault' | 'shipped' } | null {
+    const sha256 = catalogueSha256(submitted);
+    const stored = this.storedCatalogue(submitted.id, submitted.version);
+    if (stored) {
+      return catalogueSha256(stored) === sha256
+        ? { catalogue: stored, sha256, source: 'vault' }
+        : null;
     }
-    return parsed.catalogue;
+    const shipped = shippedBaseline();
+    if (shipped.id === submitted.id && shipped.version === submitted.version) {
+      return catalogueSha256(shipped) === sha256
+        ? { catalogue: shipped, sha256, source: 'shipped' }
+        : null;
+    }
+    return null;
+  }
+
+  /** What the applicability rules see of a system here: its levels, mode and component kinds. */
+  systemProfile(systemId: string): SystemProfile {
+    const detail = this.register.getSystem(systemId);
+    return {
+      levels: detail.system.levels,
+      mode: detail.system.mode,
+      componentKinds: detail.components.map((c) => c.kind),
+    };
+  }
+
+  /**
+   * The requirements of `catalogue` that apply to a system, in catalogue order: a new case's
+   * checklist, whether this vault opens the case or it arrives in a submission.
+   */
+  requirementsFor(catalogue: Catalogue, profile: SystemProfile): Requirement[] {
+    return applicableRequirements(catalogue, profile, this.register.scheme());
   }
 
   /** The newest version of one catalogue (by id) in the vault, or null. */
@@ -272,15 +333,7 @@ export class CaseService {
     const detail = this.register.getSystem(input.systemId);
     refuseNonsense(caseSense(input, { today: senseToday() }));
     const catalogue = await this.currentCatalogue(input.catalogueId);
-    const requirements = applicableRequirements(
-      catalogue,
-      {
-        levels: detail.system.levels,
-        mode: detail.system.mode,
-        componentKinds: detail.components.map((c) => c.kind),
-      },
-      this.register.scheme(),
-    );
+    const requirements = this.requirementsFor(catalogue, this.systemProfile(input.systemId));
     const id = randomUUID();
     const ref = newRef(this.db, 'CASE');
     const now = clockNow().toISOString();

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Database, SqlValue } from 'sql.js';
 import type { ZodType } from 'zod';
-import { parseCatalogue } from '../../shared/catalogue';
+import { parseCatalogue, type SystemProfile } from '../../shared/catalogue';
 import { citedDossier } from '../../shared/dossier';
 import { AppError } from '../../shared/errors';
 import {
@@ -346,7 +346,8 @@ export class ExchangeService {
       'SELECT evidence_id, requirement_id FROM evidence_links WHERE case_id = ?',
       [caseId],
     );
-    const { risks, riskLinks, acceptances, matrices } = this.riskRows(caseId, s(c.system_id));
+    // An owner's acceptances travel only for its own risks (the authority's are the authority's).
+    const { risks, riskLinks, acceptances, matrices } = this.riskRows(caseId, s(c.system_id), true);
     // Rows of this vault, as the receiver's schema (content.ts) reads them.
     const content = {
       case: {
@@ -417,9 +418,10 @@ export class ExchangeService {
   /**
    * What this side may send about the case's risks (electron/exchange/scope.ts): the risks made
    * here (of the case, and of its system without a case) with their links, and the acceptances
-   * made here of any risk of the case. What the other side sent stays out: it has it.
+   * made here of any risk of the case — for an owner (`ownRisksOnly`), of its own risks only.
+   * What the other side sent stays out: it has it.
    */
-  private riskRows(caseId: string, systemId: string) {
+  private riskRows(caseId: string, systemId: string, ownRisksOnly = false) {
     const db = this.db;
     const ofCase = 'case_id = ? OR (system_id = ? AND case_id IS NULL)';
     const risks = all(
@@ -437,7 +439,7 @@ export class ExchangeService {
       acceptances: all(
         db,
         `SELECT ${ACCEPTANCE_COLUMNS.join(', ')} FROM risk_acceptances
-         WHERE origin = 'here' AND risk_id IN (SELECT id FROM risks WHERE ${ofCase}) ORDER BY seq`,
+         WHERE origin = 'here' AND risk_id IN (SELECT id FROM risks WHERE (${ofCase})${ownRisksOnly ? " AND origin = 'here'" : ''}) ORDER BY seq`,
         [caseId, systemId],
       ),
       matrices: all(
@@ -1053,6 +1055,9 @@ export class ExchangeService {
       if (!systemExists) {
         this.checkMarkingLevel(manifest, submission.levels);
       }
+      // The catalogue, parsed and checked as the import does: this vault's own copy, or refused.
+      const catalogue = this.submittedCatalogue(this.db, submission);
+      const scoped = this.scoped(this.db, read, submission);
       changes.push(
         { what: 'system', ref: submission.system.ref, added: !systemExists },
         {
@@ -1061,11 +1066,19 @@ export class ExchangeService {
           added: !exists,
           states: exists ? [s(exists.state), submission.case.state] : [submission.case.state],
         },
-        { what: 'answers', n: submission.checklist.length },
+        {
+          what: 'catalogue',
+          ref: `${catalogue.catalogue.id} ${catalogue.catalogue.version}`,
+          sha256: catalogue.sha256,
+        },
+        { what: 'answers', n: submission.checklist.length - scoped.notApplicable.length },
         { what: 'evidence', n: submission.evidence.length },
         { what: 'risks', n: submission.risks.length },
       );
-      changes.push(...this.scoped(this.db, read, submission).rows);
+      if (scoped.notApplicable.length) {
+        changes.push({ what: 'notApplicable', refs: scoped.notApplicable });
+      }
+      changes.push(...scoped.rows);
     } else {
       decision = this.content(read, PARTS.decision, DecisionContent);
       const steps = this.newSteps(decision, manifest.case.id);
@@ -1132,13 +1145,24 @@ export class ExchangeService {
       ]),
     );
     const caseExists = all(db, 'SELECT 1 FROM cases WHERE id = ?', [caseId]).length > 0;
+    /** A new case's items: this vault's instantiation of its catalogue for the system here. */
+    const checklist: { requirement_id: string; area: string; position: number }[] = [];
+    /** Requirements the package answers or links evidence to that are not on the case here. */
+    const notApplicable = new Set<string>();
+    const evidenceLinks: { evidenceId: string; requirementId: string }[] = [];
     if ('checklist' in content) {
-      // The owner's answers: every item of a new case; changed ones of a case it has here.
+      if (!caseExists) {
+        checklist.push(...this.newChecklist(db, content));
+      }
+      const onChecklist = new Set([...items.keys(), ...checklist.map((i) => i.requirement_id)]);
+      // The owner's answers to the items here: every answered item of a new case (its items are
+      // this vault's), changed ones of a case it has here. Answers to anything else are not taken.
       for (const item of content.checklist) {
-        const before = items.get(item.requirement_id) ?? null;
-        if (caseExists && !before) {
-          throw reject('MALFORMED', `${item.requirement_id} is not on the case's checklist here`);
+        if (!onChecklist.has(item.requirement_id)) {
+          notApplicable.add(item.requirement_id);
+          continue;
         }
+        const before = caseExists ? (items.get(item.requirement_id) ?? null) : null;
         const values: Cells = {
           status: item.status,
           statement: item.statement,
@@ -1146,8 +1170,17 @@ export class ExchangeService {
         };
         const fields = fieldChanges(scope.checklist.change, before, values);
         if (fields.length) {
-          answers.push({ requirementId: item.requirement_id, added: !before, values });
-          rows.push(previewRow('answer', item.requirement_id, !before, fields));
+          answers.push({ requirementId: item.requirement_id, added: !caseExists, values });
+          rows.push(previewRow('answer', item.requirement_id, !caseExists, fields));
+        }
+      }
+      for (const e of content.evidence) {
+        for (const requirementId of e.requirements) {
+          if (onChecklist.has(requirementId)) {
+            evidenceLinks.push({ evidenceId: e.id, requirementId });
+          } else {
+            notApplicable.add(requirementId);
+          }
         }
       }
       for (const e of content.evidence) {
@@ -1202,7 +1235,67 @@ export class ExchangeService {
     }
     const risks = this.scopedRisks(db, read, scope, content);
     rows.push(...risks.rows);
-    return { rows, answers, verdicts, findings, risks };
+    return {
+      rows,
+      answers,
+      verdicts,
+      findings,
+      risks,
+      checklist,
+      notApplicable: [...notApplicable].sort(),
+      evidenceLinks,
+    };
+  }
+
+  /**
+   * The catalogue a submission's case uses, as this vault holds it: parsed as the import parses
+   * it (MALFORMED), the one the case names, the one a case here was opened on, and the same by
+   * content hash as this vault's copy — or, for the shipped baseline, the copy in resources/
+   * (CATALOGUE_UNKNOWN otherwise). A package never adds or changes a catalogue.
+   */
+  private submittedCatalogue(db: Database, content: SubmissionContent) {
+    const parsed = parseCatalogue(content.catalogue);
+    if (!parsed.ok) {
+      throw reject('MALFORMED', 'catalogue');
+    }
+    const { id, version } = parsed.catalogue;
+    if (content.case.catalogue_id !== id || content.case.catalogue_version !== version) {
+      throw reject('MALFORMED', 'the case names another catalogue than the one it brings');
+    }
+    const here = all(db, 'SELECT catalogue_id, catalogue_version FROM cases WHERE id = ?', [
+      content.case.id,
+    ])[0];
+    if (here && (s(here.catalogue_id) !== id || s(here.catalogue_version) !== version)) {
+      throw reject(
+        'CATALOGUE_UNKNOWN',
+        `the case uses ${s(here.catalogue_id)} ${s(here.catalogue_version)} here, not ${id} ${version}`,
+      );
+    }
+    const known = this.cases.knownCatalogue(parsed.catalogue);
+    if (!known) {
+      throw reject('CATALOGUE_UNKNOWN', `${id} ${version} is not this vault's catalogue`);
+    }
+    return known;
+  }
+
+  /**
+   * A new case's checklist, as this vault opens one: the requirements of its catalogue (this
+   * vault's copy) that apply to the system as known here — its record, or for a new system the
+   * levels and mode the submission brings (no components: a submission carries none).
+   */
+  private newChecklist(db: Database, content: SubmissionContent) {
+    const { catalogue } = this.submittedCatalogue(db, content);
+    const systemId = content.system.id;
+    const profile: SystemProfile = all(db, 'SELECT 1 FROM systems WHERE id = ?', [systemId]).length
+      ? this.cases.systemProfile(systemId)
+      : {
+          levels: content.levels,
+          mode: content.system.mode as SystemProfile['mode'],
+          componentKinds: [],
+        };
+    return this.cases
+      .requirementsFor(catalogue, profile)
+      .map((r, position) => ({ requirement_id: r.id, area: r.area, position }));
   }
 
   /** The risks, their links and the acceptances a package brings, as its sender may send them. */
@@ -1325,6 +1418,19 @@ export class ExchangeService {
         throw reject(
           'ACCEPTANCE_NOT_SENDERS',
           `risk ${s(risk.ref)} accepted as ${String(a.role)} (${String(a.authority)}) in a package signed by ${signer}`,
+        );
+      }
+      // An owner accepts only its own risks: those it sends, or sent before (received here).
+      // The authority's own risks are the authority's to accept; its acceptances may name any
+      // risk of the case (accepting what the owner may not is the authority's to decide).
+      if (
+        scope.sender === 'system_owner' &&
+        !planned.has(a.risk_id) &&
+        s((risk as Cells).origin) !== 'received'
+      ) {
+        throw reject(
+          'NOT_SENDERS_ROW',
+          `an acceptance of risk ${s(risk.ref)}, which is not the sender's risk`,
         );
       }
       const same = all(db, 'SELECT * FROM risk_acceptances WHERE risk_id = ? AND at = ?', [
@@ -1678,10 +1784,6 @@ export class ExchangeService {
   ) {
     const { manifest, digest, sender } = read;
     const c = content.case;
-    const catalogue = parseCatalogue(content.catalogue);
-    if (!catalogue.ok) {
-      throw reject('MALFORMED', 'catalogue');
-    }
     const matrices = content.matrices.map((m) => parseMatrix(m));
     if (matrices.some((m) => !m.ok)) {
       throw reject('MALFORMED', 'risk matrix');
@@ -1706,15 +1808,33 @@ export class ExchangeService {
         // What it may change, checked again where it is written; the audit row names every row.
         const scoped = this.scoped(db, read, content);
         changes.rows = scoped.rows.map(auditRow);
-        db.run(
-          'INSERT OR IGNORE INTO catalogues (id, version, json, imported_at) VALUES (?, ?, ?, ?)',
-          [
+        // The case's catalogue is this vault's own copy: nothing of the package's is stored.
+        const catalogue = this.submittedCatalogue(db, content);
+        changes.catalogue = {
+          id: catalogue.catalogue.id,
+          version: catalogue.catalogue.version,
+          sha256: catalogue.sha256,
+          source: catalogue.source,
+        };
+        if (scoped.notApplicable.length) {
+          changes.notApplicable = scoped.notApplicable;
+        }
+        if (catalogue.source === 'shipped') {
+          // The shipped baseline, from resources/, as a case opened here would store it; never
+          // ahead of a version of it imported here (the newest is what new cases use).
+          const older = all(db, 'SELECT min(imported_at) AS at FROM catalogues WHERE id = ?', [
             catalogue.catalogue.id,
-            catalogue.catalogue.version,
-            JSON.stringify(catalogue.catalogue),
-            now,
-          ],
-        );
+          ])[0]?.at;
+          db.run(
+            'INSERT OR IGNORE INTO catalogues (id, version, json, imported_at) VALUES (?, ?, ?, ?)',
+            [
+              catalogue.catalogue.id,
+              catalogue.catalogue.version,
+              JSON.stringify(catalogue.catalogue),
+              older ? new Date(Date.parse(s(older)) - 1).toISOString() : now,
+            ],
+          );
+        }
         for (const m of matrices) {
           if (m.ok) {
             db.run(
@@ -1782,25 +1902,16 @@ export class ExchangeService {
             ],
           );
         }
-        // A new case's checklist as the owner sent it; a case here takes the changed answers.
-        for (const item of existing ? [] : content.checklist) {
+        // A new case's checklist is this vault's (the requirements that apply here); the package
+        // brings only the owner's answers to its items.
+        for (const item of existing ? [] : scoped.checklist) {
           db.run(
-            `INSERT INTO checklist_items (case_id, requirement_id, area, position, status, statement, justification, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-            [
-              c.id,
-              item.requirement_id,
-              item.area,
-              item.position,
-              item.status,
-              item.statement,
-              item.justification,
-              now,
-            ],
+            'INSERT INTO checklist_items (case_id, requirement_id, area, position, updated_at) VALUES (?, ?, ?, ?, ?)',
+            [c.id, item.requirement_id, item.area, item.position, now],
           );
         }
         const answered = PACKAGE_SCOPE.submission.checklist.change;
-        for (const a of existing ? scoped.answers : []) {
+        for (const a of scoped.answers) {
           db.run(
             `UPDATE checklist_items SET ${answered.map((k) => `${k} = ?`).join(', ')}, updated_at = ?
              WHERE case_id = ? AND requirement_id = ?`,
@@ -1832,12 +1943,13 @@ export class ExchangeService {
               e.uploaded_at,
             ],
           );
-          for (const requirement of e.requirements) {
-            db.run(
-              'INSERT OR IGNORE INTO evidence_links (case_id, requirement_id, evidence_id) VALUES (?, ?, ?)',
-              [c.id, requirement, e.id],
-            );
-          }
+        }
+        // Evidence links to the items here only.
+        for (const l of scoped.evidenceLinks) {
+          db.run(
+            'INSERT OR IGNORE INTO evidence_links (case_id, requirement_id, evidence_id) VALUES (?, ?, ?)',
+            [c.id, l.requirementId, l.evidenceId],
+          );
         }
         this.writeRisks(db, scoped.risks, read, now);
         // The case moves as the owner moved it: new, or back from "returned", to "submitted"; a

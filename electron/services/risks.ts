@@ -580,11 +580,8 @@ export class RiskService {
     const links = new Map<string, { requirement: string[]; finding: string[] }>();
     const rows = all(
       this.db,
-      `SELECT r.*, s.ref AS system_ref, s.name AS system_name, c.ref AS case_ref,
-         a.accepted_by, a.role AS accepted_role, a.accepted_on, a.expires_on, a.justification, a.fingerprint,
-         a.origin AS accepted_origin
+      `SELECT r.*, s.ref AS system_ref, s.name AS system_name, c.ref AS case_ref
        FROM risks r JOIN systems s ON s.id = r.system_id LEFT JOIN cases c ON c.id = r.case_id
-       LEFT JOIN risk_acceptances a ON a.seq = (SELECT max(seq) FROM risk_acceptances x WHERE x.risk_id = r.id)
        ${where} ORDER BY r.residual_rank DESC, r.residual_likelihood * r.residual_impact DESC, r.ref
        ${limit ? `LIMIT ${Math.floor(limit)}` : ''}`,
       params,
@@ -605,25 +602,30 @@ export class RiskService {
       entry[s(l.kind) as 'requirement' | 'finding'].push(s(l.target));
       links.set(s(l.risk_id), entry);
     }
+    // Every acceptance of these risks, newest first.
+    const acceptanceRows = limit
+      ? all(
+          this.db,
+          `SELECT * FROM risk_acceptances WHERE risk_id IN (${rows.map(() => '?').join(',')}) ORDER BY seq DESC`,
+          rows.map((r) => r.id ?? null),
+        )
+      : all(
+          this.db,
+          `SELECT a.* FROM risk_acceptances a JOIN risks r ON r.id = a.risk_id ${where} ORDER BY a.seq DESC`,
+          params,
+        );
+    const acceptancesOf = new Map<string, Record<string, SqlValue>[]>();
+    for (const a of acceptanceRows) {
+      acceptancesOf.set(s(a.risk_id), [...(acceptancesOf.get(s(a.risk_id)) ?? []), a]);
+    }
     return rows.map((r) => {
       const sub = substance(r);
-      const accepted = r.fingerprint
-        ? { fingerprint: s(r.fingerprint), expiresOn: s(r.expires_on) }
-        : null;
       const link = links.get(s(r.id));
-      let status = acceptanceStatus(sub, accepted, day);
-      // An acceptance the other side sent counts only as far as this vault's criteria go.
-      if (
-        status === 'accepted' &&
-        r.accepted_origin === 'received' &&
-        this.receivedRefusal(sub, s(r.accepted_role), s(r.accepted_on), s(r.expires_on), {
-          criteria,
-          matrix,
-          day,
-        })
-      ) {
-        status = r.accepted_role === 'accreditor' ? 'authority_not_valid' : 'owner_not_valid';
-      }
+      const { status, acceptance: a } = this.judgeAcceptances(
+        sub,
+        acceptancesOf.get(s(r.id)) ?? [],
+        { criteria, matrix, day },
+      );
       return {
         ...sub,
         id: s(r.id),
@@ -645,17 +647,62 @@ export class RiskService {
             : 'none',
         acceptance: {
           status,
-          by: n(r.accepted_by),
-          role: n(r.accepted_role),
-          on: n(r.accepted_on),
-          expiresOn: n(r.expires_on),
-          justification: n(r.justification),
+          by: a ? n(a.accepted_by) : null,
+          role: a ? n(a.role) : null,
+          on: a ? n(a.accepted_on) : null,
+          expiresOn: a ? n(a.expires_on) : null,
+          justification: a ? n(a.justification) : null,
         },
         requirementIds: link?.requirement ?? [],
         findingIds: link?.finding ?? [],
         updatedAt: s(r.updated_at),
       };
     });
+  }
+
+  /**
+   * A risk's acceptance status from its acceptances (newest first), as this vault judges them:
+   * the newest acceptance valid here — made here, or received and allowed by this vault's
+   * criteria (receivedRefusal) — decides, so a later claim that is not valid here never masks a
+   * valid one. Without a valid one, the newest claim shows for what it is (the other side's,
+   * not valid here); without any, 'none'. Returns the acceptance the status is about.
+   */
+  private judgeAcceptances(
+    sub: RiskSubstance,
+    acceptances: Record<string, SqlValue>[],
+    context: { criteria: RiskCriteria | null; matrix: RiskMatrix | null; day: string },
+  ): { status: AcceptanceStatus; acceptance: Record<string, SqlValue> | null } {
+    const statusOf = (a: Record<string, SqlValue>): AcceptanceStatus =>
+      acceptanceStatus(
+        sub,
+        { fingerprint: s(a.fingerprint), expiresOn: s(a.expires_on) },
+        context.day,
+      );
+    const validHere = (a: Record<string, SqlValue>) =>
+      a.origin !== 'received' ||
+      this.receivedRefusal(sub, s(a.role), s(a.accepted_on), s(a.expires_on), context) === null;
+    // A current acceptance valid here stands, whatever was claimed after it.
+    const current = acceptances.find((a) => validHere(a) && statusOf(a) === 'accepted');
+    if (current) {
+      return { status: 'accepted', acceptance: current };
+    }
+    const latest = acceptances[0];
+    if (!latest) {
+      return { status: 'none', acceptance: null };
+    }
+    // Nothing current counts here: a current claim is shown for what it is (the sender's, not
+    // valid here); otherwise the newest acceptance valid here says why (re-accept, expired).
+    const valid = acceptances.find(validHere);
+    const claimed = statusOf(latest);
+    if (claimed === 'accepted') {
+      return {
+        status: latest.role === 'accreditor' ? 'authority_not_valid' : 'owner_not_valid',
+        acceptance: latest,
+      };
+    }
+    return valid
+      ? { status: statusOf(valid), acceptance: valid }
+      : { status: claimed, acceptance: latest };
   }
 
   /**

@@ -992,6 +992,8 @@ export const da: Messages = {
   'package.reason.MARKING_BELOW_SYSTEM':
     'dens signerede mærkning er lavere end den klassifikation, boksen kender for systemet',
   'package.reason.NOT_SENDERS_ROW': 'den ændrer en post her, som afsenderen ikke har oprettet',
+  'package.reason.CATALOGUE_UNKNOWN':
+    'dens sag bruger et katalog, som boksen ikke har, eller som afviger fra boksens eget eksemplar',
   'package.reason.OUTSIDE_CASE':
     'den indeholder en post fra en anden sag eller et andet system end sit eget',
   'package.reason.ACCEPTANCE_NOT_SENDERS':
@@ -1492,6 +1494,8 @@ export const da: Messages = {
   'preview.caseAdded': 'sag {ref}: tilføjes som "{state}"',
   'preview.caseMoves': 'sag {ref}: {path}',
   'preview.answers': '{n} svar i tjeklisten',
+  'preview.catalogue': 'katalog {ref}: boksens eget eksemplar (SHA-256 {sha256})',
+  'preview.notApplicable': 'svar, der ikke tages med (kravene gælder ikke her): {refs}',
   'preview.evidence': '{n} dokumentationsfiler',
   'preview.risks': '{n} risici',
   'preview.findings': '{n} fund og vilkår',

@@ -1001,6 +1001,8 @@ export const en = {
   'package.reason.ACCEPTANCE_NOT_SENDERS':
     'it claims a risk acceptance in a role its signer is not trusted in',
   'package.reason.STEP_NOT_SENDERS': 'it takes a step in the case that is the other side’s to take',
+  'package.reason.CATALOGUE_UNKNOWN':
+    'its case uses a catalogue this vault does not have, or one that differs from this vault’s copy',
   'export.reason.WRONG_ROLE': 'this vault does not send this kind of package',
   'export.reason.NOT_SENT_NOW': 'the case is not at a step where this package is sent',
   'export.reason.NOT_RECEIVED':
@@ -1485,6 +1487,8 @@ export const en = {
   'preview.caseAdded': 'case {ref}: added as "{state}"',
   'preview.caseMoves': 'case {ref}: {path}',
   'preview.answers': '{n} checklist answers',
+  'preview.catalogue': 'catalogue {ref}: this vault’s own copy (SHA-256 {sha256})',
+  'preview.notApplicable': 'answers not taken (the requirements do not apply here): {refs}',
   'preview.evidence': '{n} evidence files',
   'preview.risks': '{n} risks',
   'preview.findings': '{n} findings and conditions',

@@ -156,6 +156,13 @@ export function previewLine(language: Language, c: PreviewChange): string {
           ? translate(language, `decisionType.${c.type}` as MessageKey)
           : c.type,
       });
+    case 'catalogue':
+      return translate(language, 'preview.catalogue', {
+        ref: c.ref,
+        sha256: c.sha256.slice(0, 16),
+      });
+    case 'notApplicable':
+      return translate(language, 'preview.notApplicable', { refs: c.refs.join(', ') });
     case 'row': {
       // Every field the row brings: "field: from → to" (a new row: "field: value").
       const fields = c.fields

@@ -15,7 +15,7 @@ import { today } from '../../electron/services/register';
 import { signedKeywords } from '../../electron/signing/verify';
 import { readCertificate } from '../../electron/signing/x509';
 import { citedDossier } from '../../shared/dossier';
-import { addMonths } from '../../shared/risk';
+import { addMonths, fingerprint } from '../../shared/risk';
 import { tempFolder } from '../helpers/context';
 import { craftPackage, manifestFor, relabel, remark, repack } from '../helpers/packages';
 import { previewLine } from '../../shared/i18n';
@@ -971,7 +971,34 @@ describe('a package carries only what its sender may decide', () => {
       .exportPackage('decision', id, folder(), { identityId: authority.signingId })
       .then((r) => ({ file: r.file }));
 
-    const table: [string, () => Promise<string>, Party, string][] = [
+    // A genuine submission of a new case on the same system, as the owner opens one (every
+    // requirement that applies, answered): the base of the catalogue and checklist rows.
+    const freshId = await o.cases.createCase({ systemId, type: 'reaccreditation' });
+    await answerAll(o, freshId);
+    await o.cases.transition(freshId, 'submitted', 'Complete');
+    const fresh = (
+      await o.exchange.exportPackage('submission', freshId, folder(), {
+        identityId: owner.signingId,
+      })
+    ).file;
+    const applying = o.cases.getCase(freshId).items.length;
+    expect(applying).toBeGreaterThan(10);
+    const baseline = await a.cases.currentCatalogue();
+    /** The baseline cut to one requirement, as a catalogue "version" of the owner's. */
+    const oneRequirement = (version: string) => ({
+      ...baseline,
+      version,
+      requirements: [{ ...baseline.requirements.find((r) => r.id === 'DOC-01')! }],
+    });
+    const withCatalogue = (version: string) =>
+      editSubmission((c) => {
+        c.catalogue = oneRequirement(version);
+        c.case.catalogue_version = version;
+        c.checklist = c.checklist.filter((i) => i.requirement_id === 'DOC-01');
+      });
+
+    type Expect = string | ((file: string) => Promise<void>);
+    const table: [string, () => Promise<string>, Party, Expect][] = [
       [
         // The attack of the report: very high TEMPEST → very low, "reduce" → "accept".
         'a risk of the authority rewritten by id',
@@ -1117,13 +1144,131 @@ describe('a package carries only what its sender may decide', () => {
         owner,
         'PREVIOUS_MISSING',
       ],
+      [
+        // E1: a "newer" baseline of one requirement would become every new case's default.
+        'a new case on a catalogue of the owner’s ("awb-baseline 2026.2", one requirement)',
+        () =>
+          forged('catalogue-newer', fresh, owner, authority, { parts: withCatalogue('2026.2') }),
+        authority,
+        'CATALOGUE_UNKNOWN',
+      ],
+      [
+        // E1: the shipped baseline's id and version, other content.
+        'a new case on a forged "awb-baseline 2026.1"',
+        () =>
+          forged('catalogue-forged', fresh, owner, authority, {
+            parts: withCatalogue(baseline.version),
+          }),
+        authority,
+        'CATALOGUE_UNKNOWN',
+      ],
+      [
+        // E3: the owner accepts the authority's risk, in its own role: not its risk to accept.
+        'an owner’s acceptance of the authority’s risk',
+        () =>
+          forged('accept-authoritys', genuine, owner, authority, {
+            parts: editSubmission((c) => {
+              c.acceptances.push({
+                risk_id: tempest,
+                accepted_by: 'owner person',
+                role: 'system_owner',
+                authority: 'owner',
+                justification: 'Ours to accept.',
+                accepted_on: today(),
+                expires_on: addMonths(today(), 6),
+                fingerprint: '[]',
+                snapshot: '{}',
+                at: new Date().toISOString(),
+              });
+            }),
+          }),
+        authority,
+        'NOT_SENDERS_ROW',
+      ],
+      [
+        // E2: the owner's checklist of one item. The authority's case has every requirement
+        // that applies: the 62 the owner left out stay unanswered, so it cannot be submitted.
+        'a new case whose checklist the owner cut to one item',
+        () =>
+          forged('checklist-one', fresh, owner, authority, {
+            parts: editSubmission((c) => {
+              c.checklist = c.checklist.filter((i) => i.requirement_id === 'DOC-01');
+            }),
+          }),
+        authority,
+        async (file) => {
+          await expect(a.exchange.importPackage(file)).rejects.toMatchObject({
+            details: { reason: 'TRANSITION_NOT_ALLOWED' },
+          });
+          expect(
+            authority.vault.database.exec('SELECT 1 FROM cases WHERE id = ?', [freshId]),
+          ).toEqual([]);
+        },
+      ],
+      [
+        // E2: an item the system does not have here is not taken; the checklist is the
+        // authority's own instantiation, with only the owner's answers.
+        'a new case with an item that does not apply',
+        () =>
+          forged('checklist', fresh, owner, authority, {
+            parts: editSubmission((c) => {
+              const doc = c.checklist.find((i) => i.requirement_id === 'DOC-01')!;
+              doc.statement = 'Answered by the owner';
+              c.checklist.push({ ...doc, requirement_id: 'ZZZ-99', area: 'Invented', position: 0 });
+            }),
+          }),
+        authority,
+        async (file) => {
+          const preview = await a.exchange.inspect(file);
+          expect(preview.changes).toContainEqual({ what: 'notApplicable', refs: ['ZZZ-99'] });
+          expect(preview.changes).toContainEqual(
+            expect.objectContaining({
+              what: 'catalogue',
+              ref: `${baseline.id} ${baseline.version}`,
+            }),
+          );
+          await a.exchange.importPackage(file);
+          const items = a.cases.getCase(freshId).items;
+          expect(items.map((i) => i.requirementId)).toEqual(
+            a.cases.requirementsFor(baseline, a.cases.systemProfile(systemId)).map((r) => r.id),
+          );
+          expect(items).toHaveLength(applying);
+          expect(items.find((i) => i.requirementId === 'DOC-01')).toMatchObject({
+            status: 'compliant',
+            statement: 'Answered by the owner',
+          });
+          const audit = authority.vault.database.exec(
+            "SELECT changes FROM audit_log WHERE action = 'package.received' ORDER BY seq DESC LIMIT 1",
+          )[0]!.values[0]![0] as string;
+          expect(JSON.parse(audit)).toMatchObject({
+            catalogue: { id: baseline.id, version: baseline.version },
+            notApplicable: ['ZZZ-99'],
+          });
+        },
+      ],
     ];
-    for (const [name, make, receiver, reason] of table) {
+    for (const [name, make, receiver, expected] of table) {
       const file = await make();
-      await refused(receiver, file, reason, id).catch((error: unknown) => {
+      const check =
+        typeof expected === 'string'
+          ? async () => {
+              await refused(receiver, file, expected, id);
+              // A dry run refuses it for the same reason as the import.
+              await expect(receiver.services.exchange.inspect(file)).rejects.toMatchObject({
+                details: { reason: expected },
+              });
+            }
+          : () => expected(file);
+      await check().catch((error: unknown) => {
         throw new Error(`${name}: ${String(error)}`);
       });
     }
+    // No catalogue came with any of them: new cases here use the shipped baseline, as before.
+    expect(await a.cases.currentCatalogue()).toEqual(baseline);
+    expect((await a.cases.listCatalogues()).map((c) => `${c.id} ${c.version}`)).toEqual([
+      `${baseline.id} ${baseline.version}`,
+    ]);
+
     // The authority's risk is as the authority left it.
     expect(a.risks.getRisk(tempest)).toMatchObject({
       residualLevel: 'very_high',
@@ -1181,6 +1326,50 @@ describe('a package carries only what its sender may decide', () => {
     expect(rows).toContainEqual(
       expect.objectContaining({ table: 'risk', fields: { treatment: ['reduce', 'accept'] } }),
     );
+
+    // E3, the other half: the accreditor accepts the owner's risk; the owner's later claim of
+    // it, not valid here (a term beyond this vault's longest), never masks that acceptance.
+    await a.risks.acceptRisk(ownRisk, {
+      justification: 'Accepted by the accreditor.',
+      expiresOn: addMonths(today(), 6),
+    });
+    expect(a.risks.getRisk(ownRisk).acceptance).toMatchObject({
+      status: 'accepted',
+      role: 'accreditor',
+    });
+    const later = (
+      await o.exchange.exportPackage('submission', id, folder(), { identityId: owner.signingId })
+    ).file;
+    const masking = await forged('masking', later, owner, authority, {
+      parts: editSubmission((c) => {
+        c.acceptances.push({
+          risk_id: ownRisk,
+          accepted_by: 'owner person',
+          role: 'system_owner',
+          authority: 'owner',
+          justification: 'For ever.',
+          accepted_on: today(),
+          expires_on: '2099-12-31',
+          fingerprint: fingerprint(a.risks.getRisk(ownRisk)),
+          snapshot: '{}',
+          at: new Date().toISOString(),
+        });
+      }),
+    });
+    const claim = (await a.exchange.inspect(masking)).changes.find(
+      (c) => c.what === 'row' && c.table === 'acceptance',
+    );
+    expect(claim).toMatchObject({ valid: false });
+    await a.exchange.importPackage(masking);
+    expect(a.risks.riskHistory(ownRisk).acceptances.at(-1)).toMatchObject({
+      received: true,
+      expiresOn: '2099-12-31',
+    });
+    expect(a.risks.getRisk(ownRisk).acceptance).toMatchObject({
+      status: 'accepted',
+      role: 'accreditor',
+      by: 'authority person',
+    });
   });
 
   it('an authority package never takes the owner’s step (returned → draft)', async () => {
