@@ -44,16 +44,31 @@ export async function walkScreens(
 ): Promise<void> {
   await expect(page.getByRole('navigation').first()).toBeVisible();
   const base = page.url().split('#')[0] ?? '';
-  // A screen has settled when none of its calls to the core is outstanding (a hash change does
-  // not reset the page's load state, so 'networkidle' alone would not wait for them).
+  // A screen has settled when none of its calls to the core is outstanding. The event stream
+  // is one long request that never finishes (read with fetch, so it carries the token header):
+  // it is not a call, and 'networkidle' would wait for it forever.
   const pending = new Set<Request>();
-  const api = (r: Request) => new URL(r.url()).pathname.startsWith('/api/');
-  page.on('request', (r) => api(r) && pending.add(r));
-  page.on('requestfinished', (r) => pending.delete(r));
-  page.on('requestfailed', (r) => pending.delete(r));
+  const api = (r: Request) => {
+    const path = new URL(r.url()).pathname;
+    return path.startsWith('/api/') && path !== '/api/events';
+  };
+  // Like 'networkidle' without the stream: no call outstanding for half a second.
+  let last = Date.now();
+  const track = (r: Request, add: boolean) => {
+    if (api(r)) {
+      last = Date.now();
+      if (add) {
+        pending.add(r);
+      } else {
+        pending.delete(r);
+      }
+    }
+  };
+  page.on('request', (r) => track(r, true));
+  page.on('requestfinished', (r) => track(r, false));
+  page.on('requestfailed', (r) => track(r, false));
   const settle = async (name: string) => {
-    await page.waitForLoadState('networkidle');
-    await expect.poll(() => pending.size).toBe(0);
+    await expect.poll(() => pending.size === 0 && Date.now() - last >= 500).toBe(true);
     await visit(name);
   };
   for (const route of ROUTES) {

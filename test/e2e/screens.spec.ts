@@ -103,7 +103,6 @@ test('a new, empty vault: every list says what is missing and how to add it', as
   for (const route of ['systems', 'cases', 'risks', 'records', 'people', 'exports', 'settings']) {
     await gate.goto(`${base}#/${route}`);
     await expect(gate.getByRole('heading', { level: 1 })).toBeVisible();
-    await gate.waitForLoadState('networkidle');
     const list = await settled(() => misfits(gate));
     if (list.length > 0) {
       seen[route] = list;
