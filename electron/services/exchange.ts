@@ -30,6 +30,7 @@ import {
   type TrustRole,
 } from '../../shared/exchange';
 import type { InfoDomain } from '../../shared/classification';
+import type { DECISION_TYPES } from '../../shared/lifecycle';
 import { canTransition, stepTakers, type CaseState } from '../../shared/lifecycle';
 import { assess, fingerprint, outOfScale, parseMatrix, type RiskMatrix } from '../../shared/risk';
 import type { SignatureReason } from '../../shared/signatures';
@@ -61,7 +62,7 @@ import {
   type PartSource,
   type Sender,
 } from '../exchange/package';
-import { DEFAULT_SAME_PERSON } from '../../shared/decisions';
+import { DEFAULT_SAME_PERSON, signaturesRequired } from '../../shared/decisions';
 import { judgeLetter } from '../signing/four-eyes';
 import { sha256Hex } from '../signing/hash';
 import { validatePath } from '../signing/path';
@@ -957,7 +958,10 @@ export class ExchangeService {
     }
     const decisions = [];
     for (const [n, record] of content.data.decisions.entries()) {
-      decisions.push({ ref: record.ref, ...(await this.verifyDecisionParts(read, record, n)) });
+      decisions.push({
+        ref: record.ref,
+        ...(await this.verifyDecisionParts(read, record, n, manifest.case.id)),
+      });
     }
     const failed = decisions.find((d) => d.reason);
     const latest = decisions.at(-1)!;
@@ -972,6 +976,23 @@ export class ExchangeService {
   }
 
   /**
+   * How many signatures this vault's four-eyes policy asks of a decision of `type` on the case's
+   * system as this vault knows it (1 when the case or system is not known here).
+   */
+  private signaturesRequiredHere(caseId: string, type: (typeof DECISION_TYPES)[number]): 1 | 2 {
+    const c = all(this.db, 'SELECT system_id FROM cases WHERE id = ?', [caseId])[0];
+    if (!c) {
+      return 1;
+    }
+    const scheme = this.register.scheme();
+    const levels = this.register.getSystem(s(c.system_id)).system.levels;
+    const top = scheme.highestMarking(levels)?.code;
+    return signaturesRequired(fourEyesPolicy(), type, scheme.rank(top), (code) =>
+      scheme.rank(code),
+    );
+  }
+
+  /**
    * The n-th decision's parts, checked: the letter verifies here through anchors trusted as an
    * authority (every signature; a letter that verifies only through anchors trusted for
    * documents is WRONG_SENDER_ROLE); a decision that needs four eyes is signed by two people
@@ -982,6 +1003,8 @@ export class ExchangeService {
     read: { buffered: Map<string, Buffer> },
     record: DecisionContent['decisions'][number],
     n: number,
+    /** The case as the manifest names it: four eyes is judged by this vault's view of it. */
+    caseId: string,
   ) {
     const letter = read.buffered.get(PARTS.letter(n));
     const report = read.buffered.get(PARTS.dossierReport(n));
@@ -993,8 +1016,14 @@ export class ExchangeService {
     // Not valid through an authority: WRONG_SENDER_ROLE when it is valid through the anchors
     // trusted for documents (someone trusted, just not as the authority).
     const byAuthority = check.valid || !(await this.signing.verify(letter)).valid;
+    // Four eyes by this vault's own policy for the system as known here, whatever the sender
+    // says it needed: a package claiming one signature does not skip the check.
+    const required = Math.max(
+      Number(record.signatures_required) === 2 ? 2 : 1,
+      this.signaturesRequiredHere(caseId, record.type),
+    );
     const fourEyes =
-      check.valid && (Number(record.signatures_required) === 2 || check.signatures.length > 1)
+      check.valid && (required === 2 || check.signatures.length > 1)
         ? await judgeLetter(letter, {
             authority: this.signing.trustStore('authority'),
             person: fourEyesPolicy().samePerson ?? DEFAULT_SAME_PERSON,
@@ -2003,7 +2032,7 @@ export class ExchangeService {
       if (known.has(record.id)) {
         continue;
       }
-      const checked = await this.verifyDecisionParts(read, record, n);
+      const checked = await this.verifyDecisionParts(read, record, n, caseId);
       if (checked.reason) {
         // A letter that fails verification, one no authority signed, or another dossier.
         const reason =

@@ -563,6 +563,23 @@ describe('who may send what', () => {
         'FOUR_EYES_NOT_MET',
       ],
       [
+        // The record claims one signature is enough; this vault's policy for a NATO SECRET
+        // approval asks for two, and the letter has one.
+        'an approval of a NATO SECRET system claiming it needs one signature',
+        () =>
+          forged(
+            'claims-one',
+            {
+              parts: editDecision((content) => {
+                content.decisions.at(-1)!.type = 'full_approval';
+                content.decisions.at(-1)!.signatures_required = 1;
+              }),
+            },
+            genuine,
+          ),
+        'FOUR_EYES_NOT_MET',
+      ],
+      [
         'a letter altered after it was signed',
         () =>
           forged(
