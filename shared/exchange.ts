@@ -69,6 +69,10 @@ export const PACKAGE_REASONS = [
    * application): a package never adds or changes a catalogue.
    */
   'CATALOGUE_UNKNOWN',
+  /** The sender's audit trail is shorter than a package of theirs cited before (rolled back). */
+  'SENDER_TRAIL_SHORTER',
+  /** The sender's trail is as long as one cited before but ends otherwise (forked). */
+  'SENDER_TRAIL_FORKED',
 ] as const;
 export type PackageReason = (typeof PACKAGE_REASONS)[number];
 

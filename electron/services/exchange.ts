@@ -545,11 +545,13 @@ export class ExchangeService {
       seq: number;
       marking: string;
       summary: unknown;
+      /** The sender's audit anchor a received package cited, and when it says it was made. */
+      anchor?: { rows: number; head: string; madeAt: string };
     },
   ): void {
     db.run(
-      `INSERT INTO exchange_log (id, direction, kind, case_id, case_ref, counterpart, fingerprint, sha256, size, summary, at, actor, seq, marking)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO exchange_log (id, direction, kind, case_id, case_ref, counterpart, fingerprint, sha256, size, summary, at, actor, seq, marking, anchor_rows, anchor_head, made_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         randomUUID(),
         entry.direction,
@@ -565,6 +567,9 @@ export class ExchangeService {
         this.vault().actor.name,
         entry.seq,
         entry.marking,
+        entry.anchor?.rows ?? null,
+        entry.anchor?.head ?? null,
+        entry.anchor?.madeAt ?? null,
       ],
     );
   }
@@ -809,6 +814,7 @@ export class ExchangeService {
       throw reject('REFERENCE_CLASH', `case ${manifest.case.ref} names another case here`);
     }
     this.checkMarkingLevel(manifest, this.systemLevels(manifest.system.id));
+    this.checkSenderTrail(db, manifest, fingerprintOf(derOf(sender.certificate)));
     return anchor;
   }
 
@@ -817,6 +823,43 @@ export class ExchangeService {
     return all(this.db, 'SELECT domain, level FROM system_levels WHERE system_id = ?', [
       systemId,
     ]).map((l) => ({ domain: s(l.domain) as InfoDomain, level: s(l.level) }));
+  }
+
+  /**
+   * The sender's trail only grows: a package must cite an audit anchor that reaches at least as
+   * far as any the same signer's packages made before it cited. A shorter trail (the sender's
+   * vault put back to an older copy) is SENDER_TRAIL_SHORTER; one as long as a trail cited before
+   * but ending otherwise (two vaults going on from one copy) is SENDER_TRAIL_FORKED. Packages of
+   * different cases may arrive in any order: they are compared by when the sender made them.
+   */
+  private checkSenderTrail(db: Database, manifest: Manifest, fingerprint: string): void {
+    const { rows, head } = manifest.auditAnchor;
+    const longer = all(
+      db,
+      `SELECT anchor_rows, case_ref FROM exchange_log
+        WHERE direction = 'received' AND fingerprint = ? AND anchor_rows > ? AND made_at < ?
+        ORDER BY anchor_rows DESC LIMIT 1`,
+      [fingerprint, rows, manifest.createdAt],
+    )[0];
+    if (longer) {
+      throw reject(
+        'SENDER_TRAIL_SHORTER',
+        `its sender's trail has ${rows} entries; a package of ${s(longer.case_ref)} made before it cited ${Number(longer.anchor_rows)}`,
+      );
+    }
+    const other = all(
+      db,
+      `SELECT case_ref FROM exchange_log
+        WHERE direction = 'received' AND fingerprint = ? AND anchor_rows = ? AND anchor_head <> ?
+        LIMIT 1`,
+      [fingerprint, rows, head],
+    )[0];
+    if (other) {
+      throw reject(
+        'SENDER_TRAIL_FORKED',
+        `its sender's trail of ${rows} entries ends otherwise than one a package of ${s(other.case_ref)} cited`,
+      );
+    }
   }
 
   /**
@@ -1767,6 +1810,7 @@ export class ExchangeService {
         ...summary,
         claimedSender: `${manifest.sender.name}, ${manifest.sender.organisation}`,
       },
+      anchor: { ...manifest.auditAnchor, madeAt: manifest.createdAt },
     });
   }
 

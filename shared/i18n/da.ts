@@ -992,6 +992,10 @@ export const da: Messages = {
   'package.reason.MARKING_BELOW_SYSTEM':
     'dens signerede mærkning er lavere end den klassifikation, boksen kender for systemet',
   'package.reason.NOT_SENDERS_ROW': 'den ændrer en post her, som afsenderen ikke har oprettet',
+  'package.reason.SENDER_TRAIL_SHORTER':
+    'afsenderens revisionsspor er kortere end det, en tidligere pakke fra dem henviste til: deres boks kan være sat tilbage til en ældre kopi',
+  'package.reason.SENDER_TRAIL_FORKED':
+    'afsenderens revisionsspor er lige så langt som det, en tidligere pakke fra dem henviste til, men ender anderledes: deres boks kan være kopieret og fortsat to steder',
   'package.reason.CATALOGUE_UNKNOWN':
     'dens sag bruger et katalog, som boksen ikke har, eller som afviger fra boksens eget eksemplar',
   'package.reason.OUTSIDE_CASE':

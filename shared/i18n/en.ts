@@ -1001,6 +1001,10 @@ export const en = {
   'package.reason.ACCEPTANCE_NOT_SENDERS':
     'it claims a risk acceptance in a role its signer is not trusted in',
   'package.reason.STEP_NOT_SENDERS': 'it takes a step in the case that is the other side’s to take',
+  'package.reason.SENDER_TRAIL_SHORTER':
+    'its sender’s audit trail is shorter than one an earlier package of theirs cited: their vault may have been rolled back to an older copy',
+  'package.reason.SENDER_TRAIL_FORKED':
+    'its sender’s audit trail is as long as one an earlier package of theirs cited but ends otherwise: their vault may have been copied and gone on twice',
   'package.reason.CATALOGUE_UNKNOWN':
     'its case uses a catalogue this vault does not have, or one that differs from this vault’s copy',
   'export.reason.WRONG_ROLE': 'this vault does not send this kind of package',

@@ -630,7 +630,42 @@ describe('who may send what', () => {
           forged('previous', { manifest: (m) => ({ ...m, previous: 'cd'.repeat(32) }) }, genuine),
         'OUT_OF_SEQUENCE',
       ],
+      [
+        // The authority's trail, as its earlier packages cited it, cannot shrink: its vault was
+        // put back to an older copy between two packages.
+        "the sender's audit trail shorter than an earlier package of theirs cited",
+        () =>
+          forged(
+            'trail-shorter',
+            { manifest: (m) => ({ ...m, auditAnchor: { ...m.auditAnchor, rows: 1 } }) },
+            genuine,
+          ),
+        'SENDER_TRAIL_SHORTER',
+      ],
+      [
+        "the sender's trail as long as one cited before but ending otherwise",
+        () =>
+          forged(
+            'trail-forked',
+            {
+              manifest: (m) => ({
+                ...m,
+                auditAnchor: { rows: citedBefore(), head: 'ef'.repeat(32) },
+              }),
+            },
+            genuine,
+          ),
+        'SENDER_TRAIL_FORKED',
+      ],
     ];
+    // The longest trail the authority's packages have cited to the owner so far.
+    const citedBefore = () =>
+      Number(
+        owner.vault.database.exec(
+          "SELECT max(anchor_rows) FROM exchange_log WHERE direction = 'received'",
+        )[0]!.values[0]![0],
+      );
+    expect(citedBefore()).toBeGreaterThan(1);
     for (const [name, make, reason] of table) {
       const file = await make();
       await refused(owner, file, reason, id).catch((error: unknown) => {

@@ -13,6 +13,7 @@ import { m007Signatures } from './007-signatures';
 import { m008ExchangeV2 } from './008-exchange-v2';
 import { m009DayTwo } from './009-day-two';
 import { m010PackageScope } from './010-package-scope';
+import { m011SenderAnchor } from './011-sender-anchor';
 
 export interface Migration {
   version: number;
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m008ExchangeV2,
   m009DayTwo,
   m010PackageScope,
+  m011SenderAnchor,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

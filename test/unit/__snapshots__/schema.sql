@@ -322,7 +322,7 @@ CREATE TABLE exchange_log (
         summary TEXT NOT NULL,
         at TEXT NOT NULL,
         actor TEXT NOT NULL
-      , seq INTEGER, marking TEXT NOT NULL DEFAULT '') STRICT;
+      , seq INTEGER, marking TEXT NOT NULL DEFAULT '', anchor_rows INTEGER, anchor_head TEXT, made_at TEXT) STRICT;
 
 -- table finding_events on finding_events
 CREATE TABLE finding_events (
