@@ -2,8 +2,8 @@
  * The visual pass: every screen of the demo, in Danish and in English, at 1280×800 and
  * 1920×1080. Nothing may push the page sideways, no table cell may spill its text over the
  * next, no table may stand empty without a word, and a chart's labels must stay inside the
- * chart. Each screen is also saved as a screenshot of what the window shows
- * (test-results/screens/), to be looked at.
+ * chart; scrolled to its end, both marking banners are still in the window. Each screen is also
+ * saved as a screenshot of what the window shows (test-results/screens/), to be looked at.
  */
 import type { Page } from '@playwright/test';
 import { seedFullDemo, settled, walkScreens } from './demo';
@@ -56,6 +56,20 @@ function misfits(page: Page): Promise<string[]> {
   });
 }
 
+/** Scrolls to the end of the page: are both marking banners wholly inside the window? */
+function bannersInView(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    window.scrollTo(0, document.documentElement.scrollHeight);
+    const inside = ['top', 'bottom'].every((position) => {
+      const banner = document.querySelector(`[data-testid="classification-banner-${position}"]`);
+      const r = banner?.getBoundingClientRect();
+      return r !== undefined && r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;
+    });
+    window.scrollTo(0, 0);
+    return inside;
+  });
+}
+
 for (const language of ['da', 'en'] as const) {
   test(`every screen fits at 1280×800 and 1920×1080 (${language})`, async ({
     gate,
@@ -81,6 +95,10 @@ for (const language of ['da', 'en'] as const) {
           const label = `${language}-${size.width}-${name}`.replace(/[^\wæøåÆØÅ-]+/g, '_');
           const list = await settled(() => misfits(page));
           await page.screenshot({ path: `test-results/screens/${label}.png` });
+          // Scrolled to its end, the screen still shows the marking at the top and the bottom.
+          if (!(await bannersInView(page))) {
+            list.push('a marking banner leaves the window when the screen is scrolled');
+          }
           if (list.length > 0) {
             seen[label] = list;
           }
