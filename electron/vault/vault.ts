@@ -815,17 +815,19 @@ export class Vault {
    * Records that a first-format container (no anchor) becomes format 2, and saves it: from now
    * on its header anchors the trail. A trail found broken is not migrated until explained.
    */
+  /** The audit entry that says a first-format container was migrated (the anchor added). */
+  private formatMigratedEntry() {
+    return {
+      action: 'vault.format_migrated',
+      entityType: 'vault',
+      entityId: this.meta('vault_id') ?? '',
+      changes: { format: [1, FORMAT_VERSION], anchor: 'added' },
+    };
+  }
+
   private async migrateFormat(): Promise<void> {
     try {
-      await this.change(
-        {
-          action: 'vault.format_migrated',
-          entityType: 'vault',
-          entityId: this.meta('vault_id') ?? '',
-          changes: { format: [1, FORMAT_VERSION], anchor: 'added' },
-        },
-        () => undefined,
-      );
+      await this.change(this.formatMigratedEntry(), () => undefined);
     } catch (error) {
       if (isAppError(error) && error.code === 'VAULT_READ_ONLY') {
         return;
@@ -2110,15 +2112,7 @@ export class Vault {
       () => undefined,
     );
     if (this.formatVersion === 1) {
-      await this.change(
-        {
-          action: 'vault.format_migrated',
-          entityType: 'vault',
-          entityId: this.meta('vault_id') ?? '',
-          changes: { format: [1, FORMAT_VERSION], anchor: 'added' },
-        },
-        () => undefined,
-      );
+      await this.change(this.formatMigratedEntry(), () => undefined);
       this.formatVersion = FORMAT_VERSION;
     }
     await this.save();
