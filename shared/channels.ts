@@ -14,6 +14,8 @@ export const INVOKE_CHANNELS = [
   'vault:unlock',
   'vault:recover',
   'vault:lock',
+  'vault:keepDrafts',
+  'vault:takeDrafts',
   'vault:changePassphrase',
   'vault:newRecoveryKey',
   'vault:pendingRecoveryKey',

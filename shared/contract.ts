@@ -165,6 +165,37 @@ export const ProfileSchema = z
   .strict();
 export type Profile = z.infer<typeof ProfileSchema>;
 
+/**
+ * Unsaved form text the renderer hands to the core to keep across a lock (issue 22): the screen
+ * (its route), the form's name on it and the form's value. Sealed beside the vault, never plain.
+ */
+export const DraftSchema = z
+  .object({
+    route: z.string().max(500),
+    form: z.string().min(1).max(100),
+    value: z.unknown(),
+  })
+  .strict();
+export type Draft = z.infer<typeof DraftSchema>;
+/** At most 256 KiB of drafts (as JSON): a form's text, not a file. */
+export const DRAFTS_MAX_BYTES = 256 * 1024;
+export const DraftsSchema = z
+  .array(DraftSchema)
+  .max(50)
+  .refine((drafts) => JSON.stringify(drafts).length <= DRAFTS_MAX_BYTES, {
+    message: 'drafts too large',
+  });
+
+/** Why the vault is locked: by the user, after the idle time, or by the system (suspend, screen lock). */
+export const LockReasonSchema = z
+  .object({
+    reason: z.enum(['user', 'idle', 'system']),
+    /** The idle time that passed, in minutes (reason 'idle'). */
+    minutes: z.number().int().optional(),
+  })
+  .strict();
+export type LockReason = z.infer<typeof LockReasonSchema>;
+
 export const VaultStatusSchema = z
   .object({
     state: VaultStateSchema,
@@ -189,6 +220,8 @@ export const VaultStatusSchema = z
     integrity: z.enum(['checking', 'ok', 'failed']).nullable(),
     /** Groups of the new recovery key the user must type back (1-based), while unconfirmed. */
     confirmGroups: z.array(z.number().int()).nullable(),
+    /** While locked in this run: why it locked (the lock screen says so). */
+    locked: LockReasonSchema.nullable().optional(),
     /**
      * Set while the vault is read-only: its audit trail is broken (the first break, with the
      * hash expected there and the one found), or it does not reach a head it reached before (a
@@ -772,7 +805,15 @@ export const contract = {
       .strict(),
     VaultStatusSchema,
   ),
-  'vault:lock': invoke(Empty, VaultStatusSchema),
+  /** Locks the vault; the drafts are the forms' unsaved text, kept sealed until the next unlock. */
+  'vault:lock': invoke(z.object({ drafts: DraftsSchema.optional() }).strict(), VaultStatusSchema),
+  /** The forms' unsaved text now (replacing what was kept): sealed beside the vault at once. */
+  'vault:keepDrafts': invoke(
+    z.object({ drafts: DraftsSchema }).strict(),
+    z.object({ kept: z.number().int() }).strict(),
+  ),
+  /** The unsaved text kept when the vault last locked, once, right after unlock (then none). */
+  'vault:takeDrafts': invoke(Empty, z.object({ drafts: z.array(DraftSchema) }).strict()),
   'vault:changePassphrase': invoke(
     z.object({ current: PassphraseSchema, next: PassphraseSchema }).strict(),
     VaultStatusSchema,

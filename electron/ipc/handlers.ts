@@ -58,7 +58,9 @@ export const handlers: HandlerTable = {
     ctx.vault.unlock(input.folder, { passphrase: input.passphrase }),
   'vault:recover': async (input, ctx) =>
     ctx.vault.recover(input.folder, input.recoveryKey, input.newPassphrase),
-  'vault:lock': async (_input, ctx) => ctx.vault.lock(),
+  'vault:lock': async (input, ctx) => ctx.vault.lock('user', input.drafts),
+  'vault:keepDrafts': async (input, ctx) => ({ kept: ctx.vault.keepDrafts(input.drafts) }),
+  'vault:takeDrafts': async (_input, ctx) => ({ drafts: ctx.vault.takeDrafts() }),
   'vault:changePassphrase': async (input, ctx) =>
     ctx.vault.changePassphrase(input.current, input.next),
   'vault:newRecoveryKey': async (input, ctx) => ctx.vault.newRecoveryKey(input.current),

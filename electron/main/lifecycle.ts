@@ -14,7 +14,7 @@ export function wireVaultLifecycle(
   emit: Emit,
 ): void {
   const lockNow = (): void => {
-    vault.lock().catch(() => emit('vault:saveFailed', { code: 'SAVE_FAILED' }));
+    vault.lock('system').catch(() => emit('vault:saveFailed', { code: 'SAVE_FAILED' }));
   };
   power.on('suspend', lockNow);
   power.on('lock-screen', lockNow);

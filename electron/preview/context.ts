@@ -9,7 +9,7 @@ import type { HandlerContext } from '../ipc/context';
 import { JsonFilePreferences } from '../services/preferences';
 import { createServices } from '../services';
 import { Uploads } from '../services/uploads';
-import { VaultService } from '../services/vault-service';
+import { VaultService, type VaultServiceOptions } from '../services/vault-service';
 import { FileHeadMemory } from '../vault/head-memory';
 import { PRODUCTION_CONFIG, type VaultConfig } from '../vault/vault';
 
@@ -22,6 +22,8 @@ export interface PreviewContextOptions {
   vaultConfig?: VaultConfig;
   /** A PKCS#11 module for token identities (the preview has no file dialog to choose one). */
   pkcs11Module?: string | null;
+  /** Tests only: an idle lock in milliseconds instead of the preference's minutes. */
+  idle?: VaultServiceOptions['idle'];
 }
 
 export function readAppVersion(projectRoot: string): string {
@@ -41,6 +43,7 @@ export function createPreviewContext(options: PreviewContextOptions): HandlerCon
     },
     prefs,
     emit: options.emit,
+    ...(options.idle ? { idle: options.idle } : {}),
   });
   const uploads = new Uploads(() => vault.current());
   const services = createServices(

@@ -6,11 +6,19 @@
  */
 import { randomInt } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
-import type { Profile, VaultState, VaultStatus } from '../../shared/contract';
+import {
+  DraftsSchema,
+  type Draft,
+  type LockReason,
+  type Profile,
+  type VaultState,
+  type VaultStatus,
+} from '../../shared/contract';
 import { AppError, isAppError } from '../../shared/errors';
 import { passphraseStrength } from '../../shared/passphrase';
 import type { Emit, PreferencesStore } from '../ipc/context';
 import type { CmsSigner } from '../signing/cms';
+import { readDraftsFile, removeDraftsFile, writeDraftsFile } from '../vault/drafts';
 import { recoveryKeyGroups } from '../vault/recovery';
 import { listGenerations, Vault, type Secret, type VaultConfig } from '../vault/vault';
 
@@ -22,6 +30,11 @@ export interface VaultServiceOptions {
   saveDelayMs?: number;
   /** Clock for idle checks (tests move it). */
   clock?: () => number;
+  /**
+   * Tests only (the e2e preview): the idle time in milliseconds instead of the preference's
+   * minutes, and how often it is checked (15 s otherwise). What ships never sets them.
+   */
+  idle?: { limitMs: number; checkEveryMs: number };
 }
 
 function normaliseFolder(folder: string): string {
@@ -64,6 +77,12 @@ export class VaultService {
   private readonly dayListeners = new Set<() => Promise<unknown>>();
   /** The day the day listeners last ran for (they run again when the date changes). */
   private day: string | null = null;
+  /** The forms' unsaved text as the renderer last handed it over (sealed beside the vault too). */
+  private drafts: Draft[] = [];
+  /** The unsaved text kept at the last lock, offered once after unlock. */
+  private offered: Draft[] | null = null;
+  /** Why the vault locked, while it is locked. */
+  private lockedBy: LockReason | null = null;
 
   constructor(private readonly options: VaultServiceOptions) {
     this.clock = options.clock ?? Date.now;
@@ -96,6 +115,7 @@ export class VaultService {
         readOnly: null,
         rollback: [],
         rekey: null,
+        locked: this.folder ? this.lockedBy : null,
       };
     }
     return {
@@ -125,6 +145,7 @@ export class VaultService {
         mainRows,
       })),
       rekey: v.rekeyNotice,
+      locked: null,
     };
   }
 
@@ -280,6 +301,11 @@ export class VaultService {
       this.options.emit('task:progress', { task: 'rekey', done, total }),
     );
     this.pendingRecovery = { text: recoveryKey, groups: confirmationGroups(recoveryKey) };
+    try {
+      this.sealDrafts(vault); // under the new key: the old one opens nothing in the folder
+    } catch {
+      removeDraftsFile(vault.folder);
+    }
     return this.status();
   }
 
@@ -308,15 +334,80 @@ export class VaultService {
   }
 
   /**
-   * Saves, closes the database and drops the keys. If the save fails the vault stays unlocked
-   * and the error is raised: locking never throws a committed change away.
+   * The forms' unsaved text now: kept in memory and sealed beside the vault at once (a crash
+   * keeps it too); none removes the file. Returns how many forms' text is kept.
    */
-  async lock(): Promise<VaultStatus> {
+  keepDrafts(drafts: Draft[]): number {
+    const vault = this.current();
+    this.drafts = drafts;
+    this.offered = null;
+    this.sealDrafts(vault);
+    return drafts.length;
+  }
+
+  /** The unsaved text kept at the last lock, once: a second call returns none. */
+  takeDrafts(): Draft[] {
+    this.current();
+    const offered = this.offered ?? [];
+    this.offered = null;
+    return offered;
+  }
+
+  private sealDrafts(vault: Vault): void {
+    if (this.drafts.length === 0) {
+      removeDraftsFile(vault.folder);
+    } else {
+      writeDraftsFile(vault.folder, vault.sealDrafts(Buffer.from(JSON.stringify(this.drafts))));
+    }
+  }
+
+  /** The drafts sealed beside the vault, if they open under its key and read as drafts. */
+  private openDrafts(vault: Vault): Draft[] {
+    const sealed = readDraftsFile(vault.folder);
+    const plain = sealed ? vault.openDrafts(sealed) : null;
+    if (!plain) {
+      if (sealed) {
+        removeDraftsFile(vault.folder); // not this vault's, or not under its key: never shown
+      }
+      return [];
+    }
+    try {
+      const parsed = DraftsSchema.safeParse(JSON.parse(plain.toString('utf8')));
+      return parsed.success ? parsed.data : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * Saves, closes the database and drops the keys. If the save fails the vault stays unlocked
+   * and the error is raised: locking never throws a committed change away. The forms' unsaved
+   * text (`drafts`, or what was last handed over) is sealed beside the vault first, under its
+   * key, and offered back after the next unlock; `reason` is shown on the lock screen.
+   */
+  async lock(reason: LockReason['reason'] = 'user', drafts?: Draft[]): Promise<VaultStatus> {
     const vault = this.vault;
     if (vault) {
       this.clearSaveTimer();
+      if (drafts) {
+        this.drafts = drafts;
+      }
+      try {
+        this.sealDrafts(vault);
+      } catch (error) {
+        // A folder that takes no file now: the lock goes ahead (it protects), and says so.
+        this.options.emit('vault:saveFailed', {
+          code: isAppError(error) ? error.code : 'SAVE_FAILED',
+        });
+      }
       await vault.close();
       this.vault = null;
+      this.drafts = [];
+      this.offered = null;
+      this.lockedBy =
+        reason === 'idle'
+          ? { reason, minutes: Math.max(1, Math.round(this.idleLimit() / 60_000)) }
+          : { reason };
       this.pendingRecovery = null;
       this.stopIdleTimer();
       for (const listener of this.lockListeners) {
@@ -337,12 +428,11 @@ export class VaultService {
     if (!this.vault) {
       return false;
     }
-    const limit = this.options.prefs.get().idleLockMinutes * 60_000;
-    if (this.clock() - this.lastActivity < limit) {
+    if (this.clock() - this.lastActivity < this.idleLimit()) {
       return false;
     }
     try {
-      await this.lock();
+      await this.lock('idle');
       return true;
     } catch (error) {
       this.options.emit('vault:saveFailed', {
@@ -352,9 +442,18 @@ export class VaultService {
     }
   }
 
+  private idleLimit(): number {
+    return this.options.idle?.limitMs ?? this.options.prefs.get().idleLockMinutes * 60_000;
+  }
+
   private attach(vault: Vault): void {
     this.vault = vault;
     this.folder = vault.folder;
+    this.lockedBy = null;
+    // The unsaved text kept at the last lock: offered once, and kept sealed until the forms
+    // hand over their text again (restored, or discarded).
+    this.drafts = this.openDrafts(vault);
+    this.offered = this.drafts.length ? this.drafts : null;
     this.touch();
     // A re-key whose new recovery key was never shown (the process ended first): shown now,
     // until it is confirmed.
@@ -434,7 +533,7 @@ export class VaultService {
     this.idleTimer = setInterval(() => {
       void this.checkIdle();
       void this.newDay();
-    }, 15_000);
+    }, this.options.idle?.checkEveryMs ?? 15_000);
     this.idleTimer.unref();
   }
 

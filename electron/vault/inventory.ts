@@ -14,6 +14,7 @@ export const FILE_KINDS = [
   'lock',
   'import-journal',
   'rekey-journal',
+  'drafts',
   'other',
 ] as const;
 export type FileKind = (typeof FILE_KINDS)[number];
@@ -48,6 +49,9 @@ function kindOf(name: string): FileKind {
   }
   if (name === 'rekey.journal') {
     return 'rekey-journal';
+  }
+  if (name === 'drafts.awb') {
+    return 'drafts';
   }
   return 'other';
 }

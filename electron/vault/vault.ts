@@ -77,6 +77,7 @@ import {
 } from './explanation';
 import type { HeadMemory } from './head-memory';
 import { ImportJournal } from './import-journal';
+import { openDrafts, sealDrafts } from './drafts';
 import { folderInventory } from './inventory';
 import { nodeFs, sameFingerprint, type Fingerprint, type FsOps } from './fsops';
 import {
@@ -1773,6 +1774,16 @@ export class Vault {
       await this.undoRekey(journal);
       this.rekeyState = { state: 'undone', code: isAppError(error) ? error.code : 'SAVE_FAILED' };
     }
+  }
+
+  /** Seals unsaved form text for `drafts.awb` under this vault's data key (drafts.ts). */
+  sealDrafts(plain: Buffer): Buffer {
+    return sealDrafts(this.dataKey, this.meta('vault_id') ?? '', plain);
+  }
+
+  /** The drafts `sealDrafts` sealed, or null if they were sealed under another key or vault. */
+  openDrafts(sealed: Buffer): Buffer | null {
+    return openDrafts(this.dataKey, this.meta('vault_id') ?? '', sealed);
   }
 
   /**

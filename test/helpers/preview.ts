@@ -5,8 +5,14 @@ import { startPreviewServer, type PreviewServer } from '../../electron/preview/s
 import { projectRoot } from './context';
 import { TEST_CONFIG } from './vault';
 
-/** Starts the real preview server over the built renderer, with its own data folder. */
-export function startTestPreview(dataFolder: string): Promise<PreviewServer> {
+/**
+ * Starts the real preview server over the built renderer, with its own data folder (and, for a
+ * test of the idle lock, an idle time in milliseconds).
+ */
+export function startTestPreview(
+  dataFolder: string,
+  options: { idle?: { limitMs: number; checkEveryMs: number } } = {},
+): Promise<PreviewServer> {
   return startPreviewServer({
     rendererDir: join(projectRoot, 'dist', 'renderer'),
     bridgeFile: join(projectRoot, 'dist', 'preview', 'bridge.js'),
@@ -18,6 +24,7 @@ export function startTestPreview(dataFolder: string): Promise<PreviewServer> {
         emit,
         openExternal: async () => undefined,
         vaultConfig: TEST_CONFIG,
+        ...(options.idle ? { idle: options.idle } : {}),
       }),
     log: { error: () => undefined },
   });
