@@ -13,6 +13,8 @@ export default defineConfig({
       'test/integration/certificates.test.ts',
       'test/integration/four-eyes.test.ts',
       'test/unit/signing-core.test.ts',
+      'test/integration/countersignature-update.test.ts',
+      'test/integration/algorithms.test.ts',
     ],
     environment: 'node',
     pool: 'forks',

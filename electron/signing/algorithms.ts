@@ -52,8 +52,19 @@ export type AlgorithmPolicy = z.infer<typeof AlgorithmPolicy>;
 let loaded: AlgorithmPolicy | null = null;
 /** The policy in force (read once). */
 export function algorithmPolicy(): AlgorithmPolicy {
+  // Stryker disable next-line StringLiteral: JSON.parse reads a Buffer as its UTF-8 text, so
+  // without the encoding the same policy is read (an equivalent mutant).
   loaded ??= AlgorithmPolicy.parse(JSON.parse(readFileSync(ALGORITHMS_FILE, 'utf8')));
   return loaded;
+}
+
+/**
+ * Puts a policy in force in place of the shipped file's (null: the file's again), for an
+ * organisation's stricter choice and for tests. It passes the same schema, so it can only narrow
+ * what the shipped floor allows (SHA-2, RSA from 2048 bits, the NIST curves), never widen it.
+ */
+export function setAlgorithmPolicy(policy: unknown): void {
+  loaded = policy === null ? null : AlgorithmPolicy.parse(policy);
 }
 
 /** Hash OIDs by name, accepted or not, so a refusal can name what it saw. */

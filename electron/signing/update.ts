@@ -123,7 +123,8 @@ export function countersignatureProblem(file: PdfFile, rev: number): UpdateProbl
   );
 }
 
-function firstDifference(a: Buffer, b: Buffer): number {
+/** The offset of the first byte where `a` and `b` differ (the shorter length if one starts the other). */
+export function firstDifference(a: Buffer, b: Buffer): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     if (a[i] !== b[i]) {

@@ -1,0 +1,273 @@
+/**
+ * What may follow a signed revision, judged by itself: the checks of `countersignatureProblem`
+ * one by one, each row a later revision that is not the workbench's countersignature for one
+ * reason, asserting the reason and what it names (so a check switched off, whose file the final
+ * byte comparison would still refuse, is caught by its own row).
+ */
+import type { PDFRef } from 'pdf-lib';
+import { PDFName } from 'pdf-lib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { softwareSigner } from '../../electron/signing/identity';
+import { PdfFile } from '../../electron/signing/pdf-structure';
+import { signPdf } from '../../electron/signing/sign';
+import { countersignatureProblem, firstDifference } from '../../electron/signing/update';
+import { anatomy, body, lastRevisionObjects, withoutLastRevision } from '../helpers/forge';
+import { appendUpdate, letter, SLOTS } from '../helpers/pdf';
+import { issue } from '../helpers/pki';
+
+/** The letter awaiting its countersignature, and the same letter countersigned. */
+let awaiting: Buffer;
+let two: Buffer;
+/** The countersignature's objects: its widget, its signature dictionary and its appearance. */
+let widget: number;
+let sig: number;
+let ap: number;
+/** The countersignature's revision (the letter, its first signature, then this). */
+let R: number;
+
+async function sign(pdf: Buffer, field: 'Signature1' | 'Signature2', reserve: boolean) {
+  const party = await issue({ name: 'CN=Update Tester, C=DK', algorithm: 'ec-p256' });
+  return signPdf(pdf, softwareSigner(party.key, [party.der]), {
+    field,
+    slot: field === 'Signature1' ? SLOTS[0] : undefined,
+    appearance: { title: 'Update Tester', lines: ['Godkendt'] },
+    name: 'Update Tester',
+    reason: 'Afgørelse',
+    location: 'København',
+    signingTime: new Date('2026-12-05T12:00:00Z'),
+    reserve: reserve
+      ? [{ field: 'Signature2', slot: SLOTS[1]!, appearance: { title: 'M', lines: ['Afventer'] } }]
+      : [],
+  });
+}
+
+beforeAll(async () => {
+  awaiting = await sign(await letter(), 'Signature1', true);
+  two = await sign(awaiting, 'Signature2', false);
+  const field = anatomy(two).fields.find((f) => f.name === 'Signature2')!;
+  widget = field.fieldRef!.objectNumber;
+  sig = field.sigRef!.objectNumber;
+  const file = PdfFile.parse(two);
+  R = file.revisions.length;
+  const dict = file.dict(field.fieldRef!, R)!;
+  const n = file.dict(dict.get(PDFName.of('AP')), R)!.get(PDFName.of('N'));
+  ap = (n as PDFRef).objectNumber;
+});
+
+function problem(pdf: Buffer) {
+  const file = PdfFile.parse(pdf);
+  return countersignatureProblem(file, file.revisions.length);
+}
+
+/** The countersignature's own objects, each changed by `edit` (by object number), appended again. */
+function rewritten(
+  edit: (num: number, text: string) => string,
+  extra: { num: number; body: string }[] = [],
+  on = two,
+): Buffer {
+  const objects = lastRevisionObjects(on).map((o) => ({ num: o.num, body: edit(o.num, o.body) }));
+  return appendUpdate(withoutLastRevision(on), [...objects, ...extra]);
+}
+
+/** Replaces the first occurrence of `from` with `to` of the same length, so no offset moves. */
+function inPlace(pdf: Buffer, from: string, to: string, after = 0): Buffer {
+  expect(to.length).toBe(from.length);
+  const at = pdf.indexOf(from, after, 'latin1');
+  expect(at, from).toBeGreaterThan(-1);
+  const out = Buffer.from(pdf);
+  out.write(to, at, 'latin1');
+  return out;
+}
+
+describe('a countersignature is exactly the update the workbench writes', () => {
+  it('the genuine one is; the same objects written by another tool are not, and say where', () => {
+    expect(problem(two)).toBeNull();
+    const other = problem(rewritten((_, text) => text));
+    expect(other?.reason).toBe('MODIFIED_AFTER_SIGNING');
+    expect(other?.detail).toMatch(/^revision \d is not the countersignature .* at byte \d+\)$/);
+    // The byte it names is where the two first part: everything before it is the workbench's own.
+    const at = Number(/byte (\d+)/.exec(other!.detail)![1]);
+    expect(at).toBeGreaterThanOrEqual(withoutLastRevision(two).length);
+  });
+
+  it('a revision that signs nothing, or two fields at once, is refused by count', () => {
+    const none = problem(
+      rewritten((num, text) => (num === widget ? text.replace(/\/V \d+ 0 R/, '') : text)),
+    );
+    expect(none).toEqual({
+      reason: 'MODIFIED_AFTER_SIGNING',
+      detail: `revision ${R} adds no signature of its own`,
+    });
+    // The first signature's dictionary written again in the countersignature's revision.
+    const first = anatomy(awaiting).fields.find((f) => f.name === 'Signature1')!;
+    const again = {
+      num: first.sigRef!.objectNumber,
+      body: body(awaiting, first.sigRef!.objectNumber),
+    };
+    expect(problem(rewritten((_, text) => text, [again]))).toEqual({
+      reason: 'MODIFIED_AFTER_SIGNING',
+      detail: `revision ${R} adds 2 signatures`,
+    });
+  });
+
+  it('a revision that signs a field not left empty, or another object under the empty one’s name', () => {
+    // Signature1 signed again: it was not empty before.
+    const first = anatomy(awaiting).fields.find((f) => f.name === 'Signature1')!;
+    const resign = appendUpdate(awaiting, [
+      { num: first.sigRef!.objectNumber, body: body(awaiting, first.sigRef!.objectNumber) },
+    ]);
+    expect(problem(resign)).toEqual({
+      reason: 'MODIFIED_AFTER_SIGNING',
+      detail: `revision ${R} signs Signature1, which was not an empty field before`,
+    });
+    // A new widget named Signature2, holding the signature, beside the reserved (empty) one.
+    const a = anatomy(two);
+    const twin = a.size;
+    const objects = lastRevisionObjects(two).filter((o) => o.num !== widget);
+    const widgetBody = body(two, widget);
+    const impostor = appendUpdate(withoutLastRevision(two), [
+      ...objects,
+      { num: twin, body: widgetBody },
+      {
+        num: a.page,
+        body: body(two, a.page).replace(/\/Annots\s*\[([^\]]*)\]/, `/Annots [$1 ${twin} 0 R ]`),
+      },
+      {
+        num: a.form!,
+        body: body(two, a.form!).replace(/\/Fields\s*\[([^\]]*)\]/, `/Fields [$1 ${twin} 0 R ]`),
+      },
+    ]);
+    expect(problem(impostor)).toEqual({
+      reason: 'MODIFIED_AFTER_SIGNING',
+      detail: `revision ${R} signs Signature2, which was not an empty field before`,
+    });
+  });
+
+  it('a signing time not written as the workbench writes it (D:YYYYMMDDHHmmSSZ), or none', () => {
+    const expected = {
+      reason: 'MODIFIED_AFTER_SIGNING',
+      detail: `the signature of revision ${R} is not written as the workbench writes it`,
+    };
+    for (const time of [
+      "(D:20261205120000+01'00')",
+      '(xD:20261205120000Z)',
+      '(D:20261205120000Z0)',
+      '(D:2026120512000Z)',
+      '<443a32303236313230353132303030305a>',
+    ]) {
+      const pdf = rewritten((num, text) =>
+        num === sig ? text.replace(/\/M \([^)]*\)/, `/M ${time}`) : text,
+      );
+      expect(problem(pdf), time).toEqual(expected);
+    }
+    const none = rewritten((num, text) => (num === sig ? text.replace(/\/M \([^)]*\)/, '') : text));
+    expect(problem(none)).toEqual(expected);
+    // /Contents not a hex string: there is no value to judge.
+    const literal = rewritten((num, text) =>
+      num === sig ? text.replace(/\/Contents <([0-9a-f]+)>/, '/Contents ($1)') : text,
+    );
+    expect(problem(literal)).toEqual(expected);
+  });
+
+  it('a value in upper-case hex, or with a space, is not how the workbench writes /Contents', () => {
+    for (const edit of [
+      (hex: string) => hex.toUpperCase(),
+      (hex: string) => `${hex.slice(0, 10)} ${hex.slice(11)}`,
+      (hex: string) => `A${hex.slice(1)}`,
+      (hex: string) => `${hex.slice(0, -1)}F`,
+    ]) {
+      const pdf = rewritten((num, text) =>
+        num === sig
+          ? text.replace(/\/Contents <([0-9a-f]+)>/, (_, hex: string) => `/Contents <${edit(hex)}>`)
+          : text,
+      );
+      expect(problem(pdf)).toEqual({
+        reason: 'MODIFIED_AFTER_SIGNING',
+        detail: `the /Contents of revision ${R} is not plain lower-case hex`,
+      });
+    }
+  });
+
+  it('a revision whose trailer has no ID, or an ID of one', () => {
+    const text = two.toString('latin1');
+    const trailer = text.lastIndexOf('/ID');
+    const id = /\/ID \[ <[0-9a-f]+> <[0-9a-f]+> \]/.exec(text.slice(trailer))![0];
+    const expected = {
+      reason: 'MODIFIED_AFTER_SIGNING',
+      detail: `the trailer of revision ${R} has no ID`,
+    };
+    expect(problem(inPlace(two, id, ' '.repeat(id.length), trailer))).toEqual(expected);
+    const one = id.replace(/ <[0-9a-f]+> \]$/, ' ]');
+    expect(problem(inPlace(two, id, one.padEnd(id.length, ' '), trailer))).toEqual(expected);
+  });
+
+  it('a reserved field without a box of four numbers, or a countersignature without an appearance', () => {
+    const expected = {
+      reason: 'MODIFIED_AFTER_SIGNING',
+      detail: 'the field Signature2 has no box or no appearance',
+    };
+    // The box is the reserved field's, as the signed revision drew it.
+    const rect = '/Rect [ 300 60 540 140 ]';
+    const reservedAt = withoutLastRevision(two).indexOf(
+      '/T <FEFF005300690067006E006100740075007200650032>',
+      0,
+      'latin1',
+    );
+    const before = two.lastIndexOf(rect, reservedAt, 'latin1');
+    for (const box of [
+      '/Rect [ 300 60 540     ]',
+      '/Rect [ 300 60 540 (x) ]',
+      '/Rect [ 300 60 540 1 4 ]',
+      '/Rect << >>'.padEnd(rect.length, ' '),
+    ]) {
+      expect(problem(inPlace(two, rect, box, before)), box).toEqual(expected);
+    }
+    const bare = rewritten((num, text) =>
+      num === widget ? text.replace(/\/AP\s*<<\s*\/N \d+ 0 R\s*>>/, '') : text,
+    );
+    expect(problem(bare)).toEqual(expected);
+    const notStream = rewritten((num, text) =>
+      num === widget ? text.replace(/\/N \d+ 0 R/, `/N ${sig} 0 R`) : text,
+    );
+    expect(problem(notStream)).toEqual(expected);
+  });
+
+  it('an appearance that is not the block the workbench draws', () => {
+    const ops = 'q 0 0 0 rg 0 0 240 80 re f Q';
+    const pdf = rewritten((num, text) =>
+      num === ap
+        ? text
+            .replace(/\/Length \d+/, `/Length ${ops.length}`)
+            .replace(/stream\n[\s\S]*\nendstream/, `stream\n${ops}\nendstream`)
+        : text,
+    );
+    expect(problem(pdf)).toEqual({
+      reason: 'MODIFIED_AFTER_SIGNING',
+      detail: 'the appearance of Signature2 is not a signature block as the workbench draws it',
+    });
+  });
+
+  it('objects a countersignature does not write are named', () => {
+    const size = anatomy(two).size;
+    const pdf = rewritten(
+      (_, text) => text,
+      [
+        { num: size, body: '<< /Hidden true >>' },
+        { num: size + 1, body: '<< /Hidden true >>' },
+      ],
+    );
+    expect(problem(pdf)).toEqual({
+      reason: 'UNEXPECTED_OBJECT',
+      detail: `revision ${R} also writes object(s) ${size}, ${size + 1}`,
+    });
+  });
+
+  it('the first byte where two files part', () => {
+    const b = (s: string) => Buffer.from(s, 'latin1');
+    expect(firstDifference(b('abcd'), b('abxd'))).toBe(2);
+    expect(firstDifference(b('xbcd'), b('abcd'))).toBe(0);
+    expect(firstDifference(b('abc'), b('abcd'))).toBe(3);
+    expect(firstDifference(b('abcd'), b('abc'))).toBe(3);
+    expect(firstDifference(b('abc'), b('abc'))).toBe(3);
+  });
+});
