@@ -1,5 +1,6 @@
 /** Accreditation cases as the core and the UI exchange them (inputs are zod schemas). */
 import { z } from 'zod';
+import { TEXT_MAX } from './limits';
 import { DomainSchema } from './classification';
 import { CASE_STATES, CASE_TYPES, type CaseState, type Role } from './lifecycle';
 import { IsoDate } from './register';
@@ -63,10 +64,10 @@ export type CaseInput = z.input<typeof CaseInput>;
 export const ItemUpdate = z
   .object({
     status: z.enum(ITEM_STATUSES).optional(),
-    statement: z.string().max(8000).optional(),
-    justification: z.string().max(4000).optional(),
+    statement: z.string().max(TEXT_MAX.statement).optional(),
+    justification: z.string().max(TEXT_MAX.justification).optional(),
     verdict: z.enum(VERDICTS).optional(),
-    assessorComment: z.string().max(8000).optional(),
+    assessorComment: z.string().max(TEXT_MAX.assessorComment).optional(),
   })
   .strict();
 export type ItemUpdate = z.infer<typeof ItemUpdate>;
@@ -90,10 +91,10 @@ export const FindingInput = z
       .optional(),
     kind: z.enum(['finding', 'condition']).default('finding'),
     severity: z.enum(FINDING_SEVERITIES),
-    title: z.string().trim().min(3).max(300),
-    description: z.string().max(8000).default(''),
-    recommendedAction: z.string().max(4000).default(''),
-    owner: z.string().max(200).default(''),
+    title: z.string().trim().min(3).max(TEXT_MAX.findingTitle),
+    description: z.string().max(TEXT_MAX.findingDescription).default(''),
+    recommendedAction: z.string().max(TEXT_MAX.recommendedAction).default(''),
+    owner: z.string().max(TEXT_MAX.owner).default(''),
     dueDate: IsoDate.nullable().optional(),
   })
   .strict();

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { PACKAGE_KINDS, PREVIEW_TABLES, TRUST_ROLES } from './exchange';
 import { REF_PREFIX } from './references';
+import { TEXT_MAX } from './limits';
 import { DomainSchema, SchemeSchema } from './classification';
 import {
   BLOCKERS,
@@ -156,8 +157,8 @@ export const RoleSchema = z.enum(['accreditor', 'system_owner']);
 
 export const ProfileSchema = z
   .object({
-    name: z.string().trim().min(1).max(200),
-    organisation: z.string().trim().min(1).max(200),
+    name: z.string().trim().min(1).max(TEXT_MAX.name),
+    organisation: z.string().trim().min(1).max(TEXT_MAX.organisation),
     role: RoleSchema,
     /** The prefix of the vault's references; chosen at creation (default: the organisation's initials). */
     referencePrefix: z.string().regex(REF_PREFIX).optional(),
@@ -361,7 +362,13 @@ export const SystemDetailSchema = z.object({
       at: z.string(),
       actor: z.string(),
       action: z.string(),
+      entityType: z.string(),
+      entityId: z.string(),
+      /** What the entry was called when the row was written (from the trail), if known. */
+      entityName: Nullable,
       changes: z.string(),
+      /** The names the row kept of the entries it refers to; null on rows from before. */
+      names: z.record(z.string(), z.string()).nullable(),
     }),
   ),
   violations: z.array(ViolationSchema),
@@ -1131,7 +1138,7 @@ export const contract = {
   ),
   'cases:transition': invoke(
     z
-      .object({ caseId: z.string().uuid(), to: z.enum(CASE_STATES), reason: z.string().max(4000) })
+      .object({ caseId: z.string().uuid(), to: z.enum(CASE_STATES), reason: z.string().max(TEXT_MAX.reason) })
       .strict(),
     z.object({ state: z.enum(CASE_STATES) }).strict(),
   ),

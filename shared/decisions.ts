@@ -1,5 +1,6 @@
 /** Decisions, signing identities and documents as the core and the UI exchange them. */
 import { z } from 'zod';
+import { TEXT_MAX } from './limits';
 import { DECISION_TYPES } from './lifecycle';
 import { IsoDate } from './register';
 
@@ -15,8 +16,8 @@ export const Pin = z.string().min(4).max(64);
  */
 export const ConditionInput = z
   .object({
-    text: z.string().trim().min(3).max(2000),
-    owner: z.string().trim().min(1).max(200),
+    text: z.string().trim().min(3).max(TEXT_MAX.conditionText),
+    owner: z.string().trim().min(1).max(TEXT_MAX.owner),
     dueDate: IsoDate,
     requirementId: z.string().trim().max(20).nullable().optional(),
   })
@@ -32,7 +33,7 @@ export const DecisionInput = z
     conditions: z.array(ConditionInput).max(100).default([]),
     identityId: z.string().uuid(),
     language: z.enum(['da', 'en']).default('da'),
-    reason: z.string().trim().min(3).max(4000),
+    reason: z.string().trim().min(3).max(TEXT_MAX.reason),
     /** The token's PIN when the identity lives on a smart card or HSM; used once, never kept. */
     pin: Pin.optional(),
   })
@@ -44,9 +45,9 @@ export const KEY_ALGORITHMS = ['rsa-3072', 'ec-p256', 'ec-p384'] as const;
 
 export const SelfSignedInput = z
   .object({
-    label: z.string().trim().min(1).max(200),
-    commonName: z.string().trim().min(2).max(64),
-    organisation: z.string().trim().min(2).max(64),
+    label: z.string().trim().min(1).max(TEXT_MAX.identityLabel),
+    commonName: z.string().trim().min(2).max(TEXT_MAX.commonName),
+    organisation: z.string().trim().min(2).max(TEXT_MAX.certificateOrganisation),
     validYears: z.number().int().min(1).max(10).default(3),
     algorithm: z.enum(KEY_ALGORITHMS).default('rsa-3072'),
     /** A signing key, or a separate key that receives encrypted packages. */
@@ -69,7 +70,7 @@ export const CountersignInput = z
   .object({
     identityId: z.string().uuid(),
     pin: Pin.optional(),
-    reason: z.string().trim().min(3).max(4000),
+    reason: z.string().trim().min(3).max(TEXT_MAX.reason),
     language: z.enum(['da', 'en']).default('da'),
   })
   .strict();

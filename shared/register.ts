@@ -4,6 +4,7 @@
  * Level codes refer to the classification scheme in force; the services check them against it.
  */
 import { z } from 'zod';
+import { TEXT_MAX } from './limits';
 import { DomainSchema } from './classification';
 
 const Id = z.string().uuid();
@@ -118,8 +119,8 @@ export const SystemInput = z
       .string()
       .trim()
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'letters, digits, dot, dash or underscore'),
-    name: Required(200),
-    purpose: Text(4000).default(''),
+    name: Required(TEXT_MAX.name),
+    purpose: Text(TEXT_MAX.purpose).default(''),
     ownerOrgId: Id.nullable().optional(),
     operatorOrgId: Id.nullable().optional(),
     phase: z.enum(PHASES),
@@ -131,7 +132,7 @@ export const SystemInput = z
       .refine((ls) => new Set(ls.map((l) => l.domain)).size === ls.length, 'each domain once'),
     userCount: z.number().int().min(0).max(10_000_000),
     minClearance: LevelCode.nullable().optional(),
-    boundary: Text(4000).default(''),
+    boundary: Text(TEXT_MAX.boundary).default(''),
     nextReview: OptionalDate,
   })
   .strict();

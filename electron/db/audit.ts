@@ -71,8 +71,103 @@ function rowHash(row: Omit<AuditRow, 'hash'>, changesText = canonicalJson(row.ch
   ]);
 }
 
+/**
+ * The key under which a row's payload keeps the names of the entries its changes refer to, as
+ * they were named when the row was written ({ id: name }). It is part of the hashed payload but
+ * no field of the change: a history shows it as the names then, today's names only as a hint.
+ * Rows written before it was kept have none; their readers say the name is today's.
+ */
+export const NAMES_THEN = '@names';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** How each kind of entry is named (the same words the screens name it with). */
+const NAME_OF: [table: string, label: string][] = [
+  ['systems', "ref || ' ' || name"],
+  ['sites', 'name'],
+  ['organisations', 'name'],
+  ['people', 'name'],
+  ['approved_products', 'name'],
+  ['components', 'product'],
+  [
+    'interconnections',
+    "COALESCE((SELECT s.ref || ' ' || s.name FROM systems s WHERE s.id = peer_system_id), peer_name)",
+  ],
+  ['records', 'title'],
+  ['cases', 'ref'],
+  ['findings', 'title'],
+  ['evidence', 'title'],
+  ['risks', 'title'],
+];
+
+function idsIn(value: unknown, out: Set<string>): Set<string> {
+  if (typeof value === 'string') {
+    if (UUID.test(value)) {
+      out.add(value);
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((v) => idsIn(v, out));
+  } else if (value && typeof value === 'object') {
+    Object.values(value).forEach((v) => idsIn(v, out));
+  }
+  return out;
+}
+
+/** The name an entry has now, or null (no such entry, or a kind without a name). */
+export function nameNow(db: Database, id: string): string | null {
+  for (const [table, label] of NAME_OF) {
+    let found: unknown;
+    try {
+      found = db.exec(`SELECT ${label} FROM ${table} WHERE id = ?`, [id])[0]?.values[0]?.[0];
+    } catch {
+      continue; // a table an older schema does not have yet
+    }
+    if (typeof found === 'string' && found !== '') {
+      return found;
+    }
+  }
+  return null;
+}
+
+/**
+ * The names of the entries a change refers to (other than the entry it is about), as they are
+ * in the database the change has just written: what the row will show them as, whatever they
+ * are called later.
+ */
+export function namesThen(db: Database, entry: AuditEntry): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const id of idsIn(entry.changes, new Set())) {
+    const name = id === entry.entityId ? null : nameNow(db, id);
+    if (name !== null) {
+      names[id] = name;
+    }
+  }
+  return names;
+}
+
+/** A row's payload parted: the change itself, and the names then it kept (if any). */
+export function partChanges(changes: Record<string, unknown>): {
+  changes: Record<string, unknown>;
+  names: Record<string, string> | null;
+} {
+  const { [NAMES_THEN]: kept, ...rest } = changes;
+  if (!kept || typeof kept !== 'object' || Array.isArray(kept)) {
+    return { changes: rest, names: null };
+  }
+  const names = Object.fromEntries(
+    Object.entries(kept as Record<string, unknown>).filter(
+      (e): e is [string, string] => typeof e[1] === 'string',
+    ),
+  );
+  return { changes: rest, names };
+}
+
 /** Appends one row; call inside the write transaction of the change it records. */
 export function appendAudit(db: Database, actor: Actor, entry: AuditEntry, at: Date): AuditRow {
+  const names = namesThen(db, entry);
+  if (Object.keys(names).length > 0 && !(NAMES_THEN in entry.changes)) {
+    entry = { ...entry, changes: { ...entry.changes, [NAMES_THEN]: names } };
+  }
   const last = db.exec('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1')[0]?.values[0];
   const seq = last ? Number(last[0]) + 1 : 1;
   const prevHash = last ? String(last[1]) : GENESIS_HASH;

@@ -43,6 +43,7 @@ import {
   type SenseIssue,
 } from '../../shared/sense';
 import { optional, queryRows, text } from '../db/query';
+import { partChanges } from '../db/audit';
 import { namedRead } from '../vault/blobs';
 import type { Vault } from '../vault/vault';
 import { now as clockNow } from './clock';
@@ -842,21 +843,20 @@ export class RegisterService {
         [id, id, id],
       ).map((r) => str(r.id)),
     ];
-    const history = rows(
-      this.db,
-      // Both columns of the (entity_type, entity_id) index, so the trail is not scanned whole.
-      `SELECT seq, at, actor_name, action, changes FROM audit_log
-       WHERE entity_type IN ('system', 'component', 'interconnection', 'site') AND entity_id IN (${parts
-         .map(() => '?')
-         .join(', ')}) ORDER BY seq DESC LIMIT 200`,
-      parts,
-    ).map((r) => ({
-      seq: Number(r.seq),
-      at: str(r.at),
-      actor: str(r.actor_name),
-      action: str(r.action),
-      changes: str(r.changes),
-    }));
+    const history = historyAsItWas(
+      rows(
+        this.db,
+        // Both columns of the (entity_type, entity_id) index, so the trail is not scanned whole.
+        // Oldest first, all of it: what each entry was called then is read off the rows before.
+        `SELECT seq, at, actor_name, action, entity_type, entity_id, changes FROM audit_log
+         WHERE entity_type IN ('system', 'component', 'interconnection', 'site') AND entity_id IN (${parts
+           .map(() => '?')
+           .join(', ')}) ORDER BY seq`,
+        parts,
+      ),
+    )
+      .reverse()
+      .slice(0, 200);
     const approval = this.approvalOf(id);
     // Findings and conditions of the system's cases that are still open past their due date.
     const overdue = rows(
@@ -1463,4 +1463,67 @@ export class RegisterService {
     }
     return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
   }
+}
+
+/** The field(s) a register entry is called by, per kind (a system by its reference and name). */
+const LABEL_FIELDS: Record<string, string[]> = {
+  system: ['ref', 'name'],
+  site: ['name'],
+  component: ['product'],
+  interconnection: ['peerSystemId', 'peerName'],
+};
+
+/**
+ * A register entry's history as it was: each row with its change, the names it kept of the
+ * entries it refers to (null on rows written before names were kept), and what its own entry
+ * was called at that moment, read off the entry's earlier rows (its creation, its corrections).
+ * Rows oldest first, as the trail holds them.
+ */
+export function historyAsItWas(trail: Record<string, SqlValue>[]) {
+  const labels = new Map<string, Record<string, string>>();
+  return trail.map((r) => {
+    const type = str(r.entity_type);
+    const entityId = str(r.entity_id);
+    const action = str(r.action);
+    let parsed: Record<string, unknown> = {};
+    try {
+      parsed = JSON.parse(str(r.changes)) as Record<string, unknown>;
+    } catch {
+      // an unreadable payload shows no changes (and breaks the chain, which says so)
+    }
+    const { changes, names } = partChanges(parsed);
+    const fields = labels.get(entityId) ?? {};
+    for (const field of LABEL_FIELDS[type] ?? []) {
+      const v = changes[field];
+      // A creation records values; a correction records [old, new].
+      const after: unknown =
+        !action.endsWith('.create') && Array.isArray(v) && v.length === 2 ? (v as unknown[])[1] : v;
+      if (field === 'peerSystemId' && field in changes) {
+        // Another system of the register: by its name then, when the row kept it.
+        fields[field] = typeof after === 'string' ? (names?.[after] ?? '') : '';
+      } else if (typeof after === 'string') {
+        fields[field] = after;
+      }
+    }
+    labels.set(entityId, fields);
+    const label =
+      type === 'interconnection'
+        ? fields.peerSystemId || fields.peerName || ''
+        : (LABEL_FIELDS[type] ?? [])
+            .map((f) => fields[f] ?? '')
+            .filter((x) => x !== '')
+            .join(' ');
+    return {
+      seq: Number(r.seq),
+      at: str(r.at),
+      actor: str(r.actor_name),
+      action,
+      entityType: type,
+      entityId,
+      /** What the entry was called when the row was written, if the trail says. */
+      entityName: label === '' ? null : label,
+      changes: JSON.stringify(changes),
+      names,
+    };
+  });
 }

@@ -11,6 +11,8 @@ import { useLevelLabel } from './stores/register';
 import { useLanguage } from './stores/preferences';
 
 const KNOWN = new Set<string>(messageKeys());
+/** The payload key of the names a row kept (electron/db/audit.ts): no field of the change. */
+const NAMES_THEN = '@names';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
@@ -70,7 +72,22 @@ export function useAuditText(names: Record<string, string> = {}) {
   const level = useLevelLabel();
   return useMemo(() => {
     const has = (key: string): key is MessageKey => KNOWN.has(key);
-    const value = (field: string, v: unknown): string => {
+    /**
+     * An entry by the name it had then (`then[id]`), today's name only as a hint where it
+     * differs; on a row that kept no names (`then` null), today's name, said to be today's.
+     */
+    const named = (id: string, then?: Record<string, string> | null): string => {
+      const today = names[id];
+      const was = then?.[id];
+      if (was !== undefined) {
+        return today !== undefined && today !== was ? t('history.nowNamed', { was, today }) : was;
+      }
+      if (then === null && today !== undefined) {
+        return t('history.nameToday', { today });
+      }
+      return today ?? t('audit.unnamed');
+    };
+    const value = (field: string, v: unknown, then?: Record<string, string> | null): string => {
       if (v === null || v === undefined || v === '') {
         return '—';
       }
@@ -82,7 +99,7 @@ export function useAuditText(names: Record<string, string> = {}) {
       }
       if (typeof v === 'string') {
         if (UUID.test(v)) {
-          return names[v] ?? t('audit.unnamed');
+          return named(v, then);
         }
         if (DAY.test(v)) {
           return format.day(v);
@@ -102,7 +119,7 @@ export function useAuditText(names: Record<string, string> = {}) {
         return v;
       }
       if (Array.isArray(v)) {
-        return v.map((x) => value(field, x)).join(', ') || '—';
+        return v.map((x) => value(field, x, then)).join(', ') || '—';
       }
       if (typeof v === 'object') {
         const o = v as Record<string, unknown>;
@@ -111,7 +128,7 @@ export function useAuditText(names: Record<string, string> = {}) {
           return `${value('domain', o.domain)}: ${level(o.level, o.domain as InfoDomain)}`;
         }
         return Object.entries(o)
-          .map(([k, x]) => `${label(k)} ${value(k, x)}`)
+          .map(([k, x]) => `${label(k)} ${value(k, x, then)}`)
           .join(', ');
       }
       return '—';
@@ -125,8 +142,12 @@ export function useAuditText(names: Record<string, string> = {}) {
         const key = `audit.${action}`;
         return has(key) ? t(key) : t('audit.unknown');
       },
-      /** The changes of one audit row, each as "field: old → new" (or "field: value"). */
-      changes: (json: string, action = ''): string[] => {
+      named,
+      /**
+       * The changes of one audit row, each as "field: old → new" (or "field: value"); the
+       * entries it refers to by the names the row kept (`then`), see `named`.
+       */
+      changes: (json: string, action = '', then?: Record<string, string> | null): string[] => {
         // An update records [old, new]; a creation records the values themselves.
         const pairs = !/\.(create|add|assign\w*|attach|import|issue|received|sent)$/.test(action);
         let parsed: unknown;
@@ -138,11 +159,13 @@ export function useAuditText(names: Record<string, string> = {}) {
         if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
           return [];
         }
-        return Object.entries(parsed as Record<string, unknown>).map(([field, v]) =>
-          pairs && field !== 'requirementIds' && Array.isArray(v) && v.length === 2
-            ? `${label(field)}: ${value(field, v[0])} → ${value(field, v[1])}`
-            : `${label(field)}: ${value(field, v)}`,
-        );
+        return Object.entries(parsed as Record<string, unknown>)
+          .filter(([field]) => field !== NAMES_THEN)
+          .map(([field, v]) =>
+            pairs && field !== 'requirementIds' && Array.isArray(v) && v.length === 2
+              ? `${label(field)}: ${value(field, v[0], then)} → ${value(field, v[1], then)}`
+              : `${label(field)}: ${value(field, v, then)}`,
+          );
       },
     };
   }, [t, format, names, level]);

@@ -1446,6 +1446,8 @@ export const da: Messages = {
   'history.filter.who': 'Hvem',
   'history.filter.what': 'Hvad',
   'history.filter.all': 'Alle',
+  'history.nowNamed': '{was} (nu: {today})',
+  'history.nameToday': '{today} (navnet i dag: posten gemte ikke navnet dengang)',
   'role.workbench': 'værktøjet (tiden)',
   'recovery.copy': 'Kopiér',
   'recovery.print': 'Udskriv',
@@ -1588,4 +1590,8 @@ export const da: Messages = {
   'empty.evidence':
     'Ingen dokumentation endnu. Dokumenter, der viser, at et krav er opfyldt, tilføjes med "Tilføj dokumentation".',
   'field.dayIs': 'Valgt: {day}',
+  'field.counter': '{n} af {max} tegn',
+  'field.over': '{over} {over:tegn for meget|tegn for mange} (højst {max}).',
+  'field.notSaved': 'Ikke gemt: {reason} Teksten står her stadig; ret den, og forlad feltet for at gemme igen.',
+  'form.fix': 'Ret det markerede felt.',
 };

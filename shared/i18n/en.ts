@@ -1449,6 +1449,8 @@ export const en = {
   'history.filter.who': 'Who',
   'history.filter.what': 'What',
   'history.filter.all': 'All',
+  'history.nowNamed': '{was} (now: {today})',
+  'history.nameToday': "{today} (today's name: this entry did not record the name then)",
   'role.workbench': 'the workbench (time)',
   'recovery.copy': 'Copy',
   'recovery.print': 'Print',
@@ -1591,6 +1593,10 @@ export const en = {
   'empty.evidence':
     'No evidence yet. Documents that show a requirement is met are added with "Add evidence".',
   'field.dayIs': 'Chosen: {day}',
+  'field.counter': '{n} of {max} characters',
+  'field.over': '{over} {over:character|characters} too many (at most {max}).',
+  'field.notSaved': 'Not saved: {reason} The text is still here; correct it and leave the field to save again.',
+  'form.fix': 'Correct the marked field.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -41,9 +41,14 @@ export function issueText(language: Language, issue: Issue): string {
   const key = issue.key ?? (issue.message ? BY_MESSAGE[issue.message] : undefined) ?? byCode(issue);
   return translate(language, `issue.${key}` as MessageKey, {
     ...issue.params,
-    min: String(issue.minimum ?? ''),
-    max: String(issue.maximum ?? ''),
+    // A bound is a number, written as the language writes numbers (8.000 in Danish).
+    min: bound(issue.minimum),
+    max: bound(issue.maximum),
   });
+}
+
+function bound(value: number | bigint | undefined): string | number {
+  return typeof value === 'number' ? value : String(value ?? '');
 }
 
 function byCode(issue: Issue): string {

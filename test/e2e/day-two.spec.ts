@@ -158,4 +158,30 @@ test('a site corrected to the level it is approved for: the rule warning leaves 
   // The correction is in the system's history, as a sentence with the old and new level.
   await page.getByRole('tab', { name: 'Historik' }).click();
   await expect(panel).toContainText('YDERST HEMMELIGT');
+
+  // History as it was: the site renamed, the entries made under its old name keep that name,
+  // today's name only as a hint beside it.
+  await page.getByRole('tab', { name: 'Lokaliteter' }).click();
+  await panel
+    .getByRole('row')
+    .filter({ hasText: site })
+    .getByRole('button', { name: 'Redigér' })
+    .click();
+  await form.getByLabel('Navn', { exact: true }).fill('Nyt Navn Kaserne');
+  await form.getByRole('button', { name: 'Gem ændringer' }).click();
+  await expect(panel.getByRole('row').filter({ hasText: 'Nyt Navn Kaserne' })).toHaveCount(1);
+  await page.getByRole('tab', { name: 'Historik' }).click();
+  const rows = panel.getByRole('row');
+  const renamed = rows.filter({ hasText: `Navn: ${site} → Nyt Navn Kaserne` });
+  await expect(renamed).toHaveCount(1);
+  await expect(renamed.getByTestId('history-entry')).toHaveText('Nyt Navn Kaserne');
+  // The site as it was registered: its old name, and what it is called now.
+  const added = rows.filter({ hasText: 'Lokation tilføjet' }).filter({ hasText: site });
+  await expect(added.getByTestId('history-entry')).toHaveText(`${site} (nu: Nyt Navn Kaserne)`);
+  // A component placed there names the site as it was then, too.
+  await expect(
+    panel.getByTestId('history-changes').filter({ hasText: `${site} (nu: Nyt Navn Kaserne)` }),
+  ).not.toHaveCount(0);
+  await expect(panel).not.toContainText('navnet i dag');
+  await axeClean(page, 'system history');
 });

@@ -1,16 +1,64 @@
 /** A labelled input with its help and error text wired for assistive technology. */
-import { useId, type InputHTMLAttributes, type SelectHTMLAttributes } from 'react';
+import {
+  useId,
+  useState,
+  type ChangeEvent,
+  type InputHTMLAttributes,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from 'react';
+import { COUNTER_FROM } from '../../../shared/limits';
 import { useT } from '../i18n';
 
 interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   label: string;
   help?: string;
   error?: string | null;
+  /**
+   * The most characters the core accepts (shared/limits.ts): a counter shows near it, and a
+   * longer text is named on the field as the user types. Never a `maxLength`: a pasted text
+   * that is too long stays whole, for the user to shorten, instead of being cut silently.
+   */
+  limit?: number;
 }
 
-export function Field({ label, help, error, ...input }: FieldProps) {
+/** The length a field holds now: its value, or (uncontrolled) what was last typed. */
+function useLength<E extends HTMLInputElement | HTMLTextAreaElement>(
+  value: unknown,
+  defaultValue: unknown,
+  onChange: ((e: ChangeEvent<E>) => void) | undefined,
+) {
+  const [typed, setTyped] = useState<number | null>(null);
+  const length =
+    typeof value === 'string'
+      ? value.length
+      : (typed ?? (typeof defaultValue === 'string' ? defaultValue.length : 0));
+  const change = (e: ChangeEvent<E>) => {
+    setTyped(e.target.value.length);
+    onChange?.(e);
+  };
+  return { length, change };
+}
+
+/** The counter near a limit, and the field's problem beyond it. */
+function useLimit(id: string, length: number, limit: number | undefined) {
+  const t = useT();
+  if (limit === undefined || length < limit * COUNTER_FROM) {
+    return { counter: null, over: null, counterId: undefined };
+  }
+  return {
+    counter: t('field.counter', { n: length, max: limit }),
+    over: length > limit ? t('field.over', { over: length - limit, max: limit }) : null,
+    counterId: `${id}-count`,
+  };
+}
+
+export function Field({ label, help, error, limit, ...input }: FieldProps) {
   const t = useT();
   const id = useId();
+  const { length, change } = useLength(input.value, input.defaultValue, input.onChange);
+  const { counter, over, counterId } = useLimit(id, length, limit);
+  const problem = error || over;
   // A date field's control follows the machine's locale, which may not be the app's language:
   // the chosen day is also written out the app's way, so 12/01 can never be misread.
   const day =
@@ -21,16 +69,17 @@ export function Field({ label, help, error, ...input }: FieldProps) {
       : null;
   const helpId = help ? `${id}-help` : undefined;
   const dayId = day ? `${id}-day` : undefined;
-  const errorId = error ? `${id}-error` : undefined;
-  const describedBy = [helpId, dayId, errorId].filter(Boolean).join(' ') || undefined;
+  const errorId = problem ? `${id}-error` : undefined;
+  const describedBy = [helpId, dayId, counterId, errorId].filter(Boolean).join(' ') || undefined;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
       <input
         id={id}
         aria-describedby={describedBy}
-        aria-invalid={error ? true : undefined}
+        aria-invalid={problem ? true : undefined}
         {...input}
+        onChange={change}
       />
       {help ? (
         <p className="help" id={helpId}>
@@ -42,9 +91,54 @@ export function Field({ label, help, error, ...input }: FieldProps) {
           {day}
         </p>
       ) : null}
-      {error ? (
+      {counter ? (
+        <p className="field__counter" id={counterId} data-testid="field-counter">
+          {counter}
+        </p>
+      ) : null}
+      {problem ? (
         <p className="field__error" id={errorId} role="alert">
-          {error}
+          {[error, over].filter(Boolean).join(' ')}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+interface TextAreaFieldProps extends TextareaHTMLAttributes<HTMLTextAreaElement> {
+  label: string;
+  error?: string | null;
+  limit?: number;
+}
+
+/** A labelled textarea with the same error, counter and limit as `Field`. */
+export function TextAreaField({ label, error, limit, ...area }: TextAreaFieldProps) {
+  const id = useId();
+  const { length, change } = useLength(area.value, area.defaultValue, area.onChange);
+  const { counter, over, counterId } = useLimit(id, length, limit);
+  const problem = error || over;
+  const errorId = problem ? `${id}-error` : undefined;
+  const describedBy = [counterId, errorId].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id} className="field__label">
+        {label}
+      </label>
+      <textarea
+        id={id}
+        aria-describedby={describedBy}
+        aria-invalid={problem ? true : undefined}
+        {...area}
+        onChange={change}
+      />
+      {counter ? (
+        <p className="field__counter" id={counterId} data-testid="field-counter">
+          {counter}
+        </p>
+      ) : null}
+      {problem ? (
+        <p className="field__error" id={errorId} role="alert">
+          {[error, over].filter(Boolean).join(' ')}
         </p>
       ) : null}
     </div>
@@ -99,6 +193,7 @@ interface ChoiceFieldProps<T extends string> {
   /** When given, an empty first option with this text. */
   empty?: string;
   className?: string;
+  error?: string | null;
 }
 
 /** A labelled select over a list of codes, each shown by its translation. */
@@ -110,10 +205,12 @@ export function ChoiceField<T extends string>({
   onChange,
   empty,
   className,
+  error,
 }: ChoiceFieldProps<T>) {
   return (
     <SelectField
       className={className}
+      error={error}
       label={label}
       value={value}
       onChange={(e) => onChange(e.target.value as T | '')}

@@ -23,7 +23,9 @@ import { ChoiceField, Field, SelectField } from '../components/Field';
 import { TableHead } from '../components/TableHead';
 import { CaseDecision } from './CaseDecision';
 import { useCoded, useFormat, useRefusal } from '../format';
-import { useT } from '../i18n';
+import { useIssues, useT } from '../i18n';
+import type { ErrorInfo } from '../../../shared/result';
+import { TEXT_MAX } from '../../../shared/limits';
 import { hrefFor } from '../router';
 import { useLanguage } from '../stores/preferences';
 import { useOnScreen } from '../stores/register';
@@ -120,6 +122,7 @@ function Checklist({
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [bulk, setBulk] = useState<Status>('compliant');
   const [bulkVerdict, setBulkVerdict] = useState<(typeof VERDICTS)[number]>('agreed');
+  const [bulkError, setBulkError] = useState<string | null>(null);
   const rows = useRef<Map<string, HTMLElement>>(new Map());
   const items = detail.items.filter(
     (i) => !onlyOpen || (may.answers ? i.status === 'not_assessed' : i.verdict === 'none'),
@@ -141,12 +144,34 @@ function Checklist({
     setSelected(next);
   };
 
+  // Saves refused, by item and field: the field keeps its text and says why, and the screen
+  // counts as unsaved (leaving it asks first) until the text is saved.
+  const [refused, setRefused] = useState<Record<string, Record<string, ErrorInfo>>>({});
+  useUnsavedForm(refused, {});
+  const issues = useIssues();
+  const refusedText = (item: Item, field: string) => {
+    const error = refused[item.requirementId]?.[field];
+    if (!error) {
+      return undefined;
+    }
+    const reason = issues.byField(error)[field] ?? errorMessage(language, error.code);
+    return t('field.notSaved', { reason });
+  };
   const update = async (item: Item, patch: Record<string, string>) => {
     const r = await callRaw('cases:updateItem', {
       caseId: detail.id,
       requirementId: item.requirementId,
       update: patch,
     });
+    const next = { ...refused[item.requirementId] };
+    for (const field of Object.keys(patch)) {
+      if (r.ok) {
+        delete next[field];
+      } else {
+        next[field] = r.error;
+      }
+    }
+    setRefused((all) => ({ ...all, [item.requirementId]: next }));
     if (r.ok) {
       onChanged();
     }
@@ -180,8 +205,11 @@ function Checklist({
       update: may.answers ? { status: bulk } : { verdict: bulkVerdict },
     });
     if (r.ok) {
+      setBulkError(null);
       setSelected(new Set());
       onChanged();
+    } else {
+      setBulkError(errorMessage(language, r.error.code));
     }
   }
   const allShown = items.length > 0 && items.every((i) => selected.has(i.requirementId));
@@ -255,6 +283,11 @@ function Checklist({
           >
             {t('checklist.apply')}
           </button>
+          {bulkError ? (
+            <p className="form-error" role="alert">
+              {bulkError}
+            </p>
+          ) : null}
         </div>
       ) : null}
       <div className="checklist">
@@ -313,14 +346,18 @@ function Checklist({
                         value={item.status}
                         choices={ITEM_STATUSES}
                         render={(s) => t(`item.${s}`)}
+                        error={refusedText(item, 'status')}
                         onChange={(v) => void update(item, { status: v })}
                       />
                     </div>
                     <Field
                       label={t('checklist.statement')}
                       defaultValue={item.statement}
+                      limit={TEXT_MAX.statement}
+                      error={refusedText(item, 'statement')}
                       onBlur={(e) =>
-                        e.target.value !== item.statement &&
+                        (e.target.value !== item.statement ||
+                          refused[item.requirementId]?.statement) &&
                         void update(item, { statement: e.target.value })
                       }
                     />
@@ -328,8 +365,11 @@ function Checklist({
                       <Field
                         label={t('checklist.justification')}
                         defaultValue={item.justification}
+                        limit={TEXT_MAX.justification}
+                        error={refusedText(item, 'justification')}
                         onBlur={(e) =>
-                          e.target.value !== item.justification &&
+                          (e.target.value !== item.justification ||
+                            refused[item.requirementId]?.justification) &&
                           void update(item, { justification: e.target.value })
                         }
                       />
@@ -349,13 +389,17 @@ function Checklist({
                       value={item.verdict}
                       choices={VERDICTS}
                       render={(v) => t(`verdict.${v}`)}
+                      error={refusedText(item, 'verdict')}
                       onChange={(v) => void update(item, { verdict: v })}
                     />
                     <Field
                       label={t('checklist.comment')}
                       defaultValue={item.assessorComment}
+                      limit={TEXT_MAX.assessorComment}
+                      error={refusedText(item, 'assessorComment')}
                       onBlur={(e) =>
-                        e.target.value !== item.assessorComment &&
+                        (e.target.value !== item.assessorComment ||
+                          refused[item.requirementId]?.assessorComment) &&
                         void update(item, { assessorComment: e.target.value })
                       }
                     />

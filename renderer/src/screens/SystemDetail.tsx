@@ -389,9 +389,17 @@ function History({ detail }: { detail: Detail }) {
         rows={rows.map((h) => [
           format.time(h.at),
           h.actor,
-          audit.action(h.action),
+          <span key="w" className="history-what" data-testid="history-what">
+            {audit.action(h.action)}
+            {h.entityId !== detail.system.id ? (
+              // Which site, component or interconnection: by its name then (today's as a hint).
+              <span className="entry" data-testid="history-entry">
+                {audit.named(h.entityId, h.entityName ? { [h.entityId]: h.entityName } : null)}
+              </span>
+            ) : null}
+          </span>,
           <ul key="c" className="changes" data-testid="history-changes">
-            {audit.changes(h.changes, h.action).map((line, i) => (
+            {audit.changes(h.changes, h.action, h.names).map((line, i) => (
               <li key={i}>{line}</li>
             ))}
           </ul>,
