@@ -1504,6 +1504,8 @@ export const contract = {
           z.object({
             direction: z.string(),
             kind: z.string(),
+            /** The case, where it is in this vault (the log keeps the reference regardless). */
+            caseId: Nullable,
             caseRef: z.string(),
             counterpart: z.string(),
             fingerprint: z.string(),

@@ -6,6 +6,13 @@
 export const PACKAGE_KINDS = ['submission', 'decision'] as const;
 
 /**
+ * The lifecycle steps at which an owner's submission package is sent: for assessment, or with
+ * the remediation asked for. The core refuses it at any other (NOT_SENT_NOW); the window offers
+ * it disabled then, saying which step it needs.
+ */
+export const SUBMISSION_SENT_IN = ['submitted', 'awaiting_remediation'] as const;
+
+/**
  * What a trusted certificate may do beyond verifying documents: send decision packages (and
  * receive submissions: 'authority') or send submissions (and receive decisions: 'owner').
  */

@@ -27,6 +27,7 @@ import {
   type PreviewChange,
   type PreviewRow,
   type PreviewTable,
+  SUBMISSION_SENT_IN,
   type TrustRole,
 } from '../../shared/exchange';
 import type { InfoDomain } from '../../shared/classification';
@@ -88,7 +89,7 @@ type Row = Record<string, SqlValue>;
 const IN_FORCE: CaseState[] = ['in_force', 'reaccreditation_due'];
 
 /** A submission leaves the owner in these states: sent for assessment, or with remediation. */
-const OWNER_SENDS: CaseState[] = ['submitted', 'awaiting_remediation'];
+const OWNER_SENDS: readonly CaseState[] = SUBMISSION_SENT_IN;
 
 /** The certificate role that may send a kind, and the vault role that receives it. */
 const SENDER_ROLE: Record<PackageKind, Exclude<TrustRole, 'documents'>> = {
@@ -632,9 +633,15 @@ export class ExchangeService {
   }
 
   exchangeLog() {
-    return all(this.db, 'SELECT * FROM exchange_log ORDER BY at DESC').map((r) => ({
+    return all(
+      this.db,
+      // The case is a link where it is in this vault (it is not, once disposed of).
+      `SELECT l.*, c.id AS here FROM exchange_log l LEFT JOIN cases c ON c.id = l.case_id
+       ORDER BY l.at DESC`,
+    ).map((r) => ({
       direction: s(r.direction),
       kind: s(r.kind),
+      caseId: r.here === null ? null : s(r.here),
       caseRef: s(r.case_ref),
       counterpart: s(r.counterpart),
       fingerprint: s(r.fingerprint),

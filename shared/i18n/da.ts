@@ -1005,7 +1005,8 @@ export const da: Messages = {
   'package.reason.STEP_NOT_SENDERS':
     'den tager et skridt i sagen, som det er den anden parts at tage',
   'export.reason.WRONG_ROLE': 'denne boks sender ikke denne slags pakke',
-  'export.reason.NOT_SENT_NOW': 'sagen er ikke på et trin, hvor denne pakke sendes',
+  'export.reason.NOT_SENT_NOW':
+    'en indsendelsespakke sendes, når sagen er "Indsendt" eller "Afventer udbedring"; indsend sagen til vurdering først',
   'export.reason.NOT_RECEIVED': 'sagen kom ikke fra en systemejer, så der er ingen at svare',
   'export.reason.DOSSIER_NOT_KEPT':
     'dossieret, afgørelsen blev truffet på, findes ikke i denne boks',
@@ -1553,6 +1554,8 @@ export const da: Messages = {
   'packages.why.recipient':
     'Betro først modtagerens krypteringscertifikat i dets rolle (Indstillinger → Betroede certifikater).',
   'packages.why.folder': 'Vælg den mappe, pakken skal skrives til.',
+  'packages.why.step':
+    'En indsendelsespakke sendes, når sagen er "Indsendt" eller "Afventer udbedring". Sagen er nu "{state}": indsend den til vurdering først.',
   'keys.title': 'Tastatur',
   'keys.checklistMove': 'Tjekliste: næste og forrige krav',
   'keys.checklistStatus': 'Tjekliste: sæt status på kravet i fokus (ejerens visning)',

@@ -1008,7 +1008,8 @@ export const en = {
   'package.reason.CATALOGUE_UNKNOWN':
     'its case uses a catalogue this vault does not have, or one that differs from this vault’s copy',
   'export.reason.WRONG_ROLE': 'this vault does not send this kind of package',
-  'export.reason.NOT_SENT_NOW': 'the case is not at a step where this package is sent',
+  'export.reason.NOT_SENT_NOW':
+    'a submission package is sent when the case is "Submitted" or "Awaiting remediation"; submit the case for assessment first',
   'export.reason.NOT_RECEIVED':
     'the case did not come from a system owner, so there is no one to answer',
   'export.reason.DOSSIER_NOT_KEPT':
@@ -1555,6 +1556,8 @@ export const en = {
   'packages.why.recipient':
     "Trust the recipient's encryption certificate in its role first (Settings → Trusted certificates).",
   'packages.why.folder': 'Choose the folder to write the package to.',
+  'packages.why.step':
+    'A submission package is sent when the case is "Submitted" or "Awaiting remediation". The case is now "{state}": submit it for assessment first.',
   'keys.title': 'Keyboard',
   'keys.checklistMove': 'Checklist: next and previous requirement',
   'keys.checklistStatus': "Checklist: set the status of the requirement in focus (owner's view)",

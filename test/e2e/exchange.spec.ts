@@ -92,6 +92,15 @@ test('receive a submission package: verified and previewed first, then imported'
   await expect(page.getByText('Importeret i sag STYR-CASE-2026-0001.')).toBeVisible();
   await expect(page.getByRole('table')).toContainText('Modtaget · indsendelse');
   await page.screenshot({ path: 'test-results/exchange.png', fullPage: true });
+  // The imported case is a link to it, in the result and in the log.
+  await expect(page.getByTestId('log-case')).toHaveText('STYR-CASE-2026-0001');
+  await page.getByTestId('imported-case').click();
+  await expect(page.getByTestId('case-state')).toHaveText('Indsendt');
+  await expect(page.getByRole('heading', { name: /STYR-CASE-2026-0001/ })).toBeVisible();
+  await page.goBack();
+  await page.getByTestId('log-case').click();
+  await expect(page.getByTestId('case-state')).toHaveText('Indsendt');
+  await page.getByRole('navigation').getByRole('link', { name: 'Udveksling' }).click();
 
   // The same package again: refused, and the refusal says why, in the user's language.
   await page
@@ -143,4 +152,56 @@ test('keys for the exchange: a separate encryption key, and a trusted certificat
   ).toHaveValue('authority');
   await axeClean(page, 'signing and trust');
   await page.getByTestId('signing').screenshot({ path: 'test-results/signing-keys.png' });
+});
+
+test('a submission package says which step it needs: offered disabled in Draft, with the reason, until the case is submitted', async ({
+  gate,
+  dataFolder,
+}) => {
+  const folder = join(dataFolder, 'owner');
+  const { vault: ownerVault } = await Vault.create(
+    folder,
+    PASSPHRASE,
+    { name: 'Olga Owner', organisation: 'Styrelsen', role: 'system_owner' },
+    TEST_CONFIG,
+  );
+  const owner = createServices(() => ownerVault);
+  const systemId = await owner.register.createSystem({
+    ref: 'STY-1',
+    name: 'Styrelsens net',
+    phase: 'operational',
+    mode: 'dedicated',
+    levels: [{ domain: 'national', level: 'RESTRICTED' }],
+    userCount: 12,
+    minClearance: 'RESTRICTED',
+  });
+  const caseId = await owner.cases.createCase({ systemId, type: 'initial' });
+  await answerAll(owner, caseId, () => 'compliant', 'På plads.');
+  await ownerVault.close();
+
+  const page = gate;
+  await unlock(page, folder);
+  await page.getByRole('link', { name: 'Sager' }).click();
+  await page.getByTestId('case-row').getByRole('link').click();
+  await expect(page.getByTestId('case-state')).toHaveText('Kladde');
+  await page.getByRole('tab', { name: 'Afgørelse og dokumenter' }).click();
+  const write = page.getByRole('button', { name: 'Skriv indsendelsespakke' });
+  // Even with a folder chosen, the step is what is missing, and the reason says which.
+  await page.getByLabel('Mappe at skrive til').fill(dataFolder);
+  await expect(write).toBeDisabled();
+  await expect(page.getByTestId('package-why')).toHaveText(
+    'En indsendelsespakke sendes, når sagen er "Indsendt" eller "Afventer udbedring". Sagen er nu "Kladde": indsend den til vurdering først.',
+  );
+  await expect(write).toHaveAccessibleDescription(/Sagen er nu "Kladde"/);
+  await axeClean(page, 'package in draft');
+
+  // Submitted: the step is reached, and what is missing now is something else (no identity).
+  await page.getByRole('tab', { name: 'Tjekliste' }).click();
+  await page.getByLabel('Begrundelse (registreres med skridtet)').fill('Klar');
+  await page.getByTestId('move-submitted').click();
+  await expect(page.getByTestId('case-state')).toHaveText('Indsendt');
+  await page.getByRole('tab', { name: 'Afgørelse og dokumenter' }).click();
+  await expect(page.getByTestId('package-why')).not.toContainText('Kladde');
+  await expect(page.getByTestId('package-why')).not.toContainText('indsend den');
+  await expect(write).toBeDisabled();
 });

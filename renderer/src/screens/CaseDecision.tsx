@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { CaseDetail, ResponseOf } from '../../../shared/contract';
 import { ConditionInput } from '../../../shared/decisions';
+import { SUBMISSION_SENT_IN } from '../../../shared/exchange';
 import type { ErrorCode } from '../../../shared/errors';
 import { errorMessage, reasonMessage, type MessageKey } from '../../../shared/i18n';
 import type { Issue } from '../../../shared/i18n/issues';
@@ -702,6 +703,10 @@ function Packages({ detail }: { detail: CaseDetail }) {
     };
   }, [kind]);
   const identity = listing?.identities.find((i) => !i.expired && i.usage === 'signing');
+  // A submission is sent only at the steps that send it: offered disabled before, saying so.
+  const notNow =
+    kind === 'submission' && !(SUBMISSION_SENT_IN as readonly string[]).includes(detail.state);
+  const blocked = notNow || !identity || !folder || !recipient;
   return (
     <section className="panel" aria-labelledby="packages-title">
       <h3 id="packages-title">{t('packages.title')}</h3>
@@ -740,21 +745,23 @@ function Packages({ detail }: { detail: CaseDetail }) {
             onChange={(e) => setPin(e.target.value)}
           />
         ) : null}
-        {!identity || !folder || !recipient ? (
+        {blocked ? (
           <p className="help disabled-reason" id="package-why" data-testid="package-why">
-            {t(
-              !identity
-                ? 'packages.why.identity'
-                : !recipient
-                  ? 'packages.why.recipient'
-                  : 'packages.why.folder',
-            )}
+            {notNow
+              ? t('packages.why.step', { state: t(`state.${detail.state}`) })
+              : t(
+                  !identity
+                    ? 'packages.why.identity'
+                    : !recipient
+                      ? 'packages.why.recipient'
+                      : 'packages.why.folder',
+                )}
           </p>
         ) : null}
         <button
           type="button"
-          aria-describedby={!identity || !folder || !recipient ? 'package-why' : undefined}
-          disabled={!identity || !folder || !recipient}
+          aria-describedby={blocked ? 'package-why' : undefined}
+          disabled={blocked}
           onClick={() => {
             setMessage(null);
             setProgress({ done: 0, total: 1 });

@@ -230,7 +230,15 @@ export function Exchange() {
                   {t(`packages.kind.${l.kind as 'submission' | 'decision'}`)}
                   {l.sequence ? ` ${l.sequence}` : ''}
                 </td>
-                <td className="mono">{l.caseRef}</td>
+                <td className="mono">
+                  {l.caseId ? (
+                    <a href={hrefFor('cases', l.caseId)} data-testid="log-case">
+                      {l.caseRef}
+                    </a>
+                  ) : (
+                    l.caseRef
+                  )}
+                </td>
                 <td>{l.marking}</td>
                 <td>{l.counterpart}</td>
                 <td className="mono">{l.sha256.slice(0, 16)}</td>
