@@ -71,6 +71,9 @@ export const ERROR_CODES = [
   'NO_AUDIT_BREAK',
   // a re-key past its new main file: only the new passphrase finishes it
   'REKEY_UNFINISHED',
+  // trust after comparison: a certificate is trusted only once its fingerprint was compared
+  'TRUST_NOT_COMPARED',
+  'TRUST_FINGERPRINT_MISMATCH',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

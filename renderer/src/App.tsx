@@ -1,6 +1,6 @@
 /** The application shell: banners, navigation, the current screen and the notifications. */
 import { useEffect, useRef, type ReactNode } from 'react';
-import { call } from './api';
+import { call, callRaw } from './api';
 import { AuditBanner } from './components/AuditBanner';
 import { ClassificationBanner } from './components/ClassificationBanner';
 import { Notifications } from './components/Notifications';
@@ -25,7 +25,8 @@ import { RecoveryKey } from './screens/RecoveryKey';
 import { VaultGate } from './screens/VaultGate';
 import { useLanguage, usePreferences } from './stores/preferences';
 import { UnsavedDialog } from './components/Confirm';
-import { useUnsaved } from './stores/unsaved';
+import { currentDrafts, useUnsaved } from './stores/unsaved';
+import { useNotifications } from './stores/notifications';
 import { followVaultEvents, useVault } from './stores/vault';
 
 function Screen({ route, param }: { route: Route; param: string | null }): ReactNode {
@@ -86,10 +87,37 @@ function VaultBar() {
       <button
         type="button"
         className="secondary"
-        onClick={() => void call('vault:lock', {}).then((s) => s && applyStatus(s))}
+        // The forms' unsaved text goes with the lock: sealed by the core, offered after unlock.
+        onClick={() =>
+          void call('vault:lock', { drafts: currentDrafts() }).then((s) => s && applyStatus(s))
+        }
       >
         {t('vault.lock')}
       </button>
+    </div>
+  );
+}
+
+/** After unlock: the text kept at the lock, offered back on the screen it was typed on. */
+function DraftOffer() {
+  const t = useT();
+  const offer = useUnsaved((s) => s.offer);
+  const restore = useUnsaved((s) => s.restoreOffer);
+  const discard = useUnsaved((s) => s.discardOffer);
+  if (!offer) {
+    return null;
+  }
+  return (
+    <div className="draft-offer" role="status" data-testid="draft-offer">
+      <p>{t('unsaved.kept')}</p>
+      <div className="toolbar">
+        <button type="button" onClick={restore}>
+          {t('unsaved.restore')}
+        </button>
+        <button type="button" className="secondary" onClick={discard}>
+          {t('unsaved.discard')}
+        </button>
+      </div>
     </div>
   );
 }
@@ -124,13 +152,23 @@ export function App() {
   }, [language, t]);
 
   const unlocked = status?.state === 'unlocked';
-  // Unlocking opens the portfolio dashboard; a reload of an open vault keeps its screen.
+  // Unlocking opens the portfolio dashboard, or the screen whose unsaved text the lock kept
+  // (offered back there); a reload of an open vault keeps its screen.
   const wasLocked = useRef(false);
   useEffect(() => {
     if (unlocked) {
       void loadRegister();
       if (wasLocked.current) {
-        window.location.hash = hrefFor('dashboard');
+        void callRaw('vault:takeDrafts', {}).then((r) => {
+          const kept = r.ok ? r.value.drafts : [];
+          if (!r.ok) {
+            useNotifications.getState().pushError(r.error);
+          }
+          window.location.hash = kept[0]?.route || hrefFor('dashboard');
+          useUnsaved.getState().offerDrafts(kept);
+        });
+      } else if (!useUnsaved.getState().active) {
+        useUnsaved.getState().offerDrafts([]);
       }
     }
     if (status) {
@@ -198,6 +236,7 @@ export function App() {
           </nav>
           <main id="main" className="app__main" tabIndex={-1}>
             <h1>{t(`nav.${route}`)}</h1>
+            <DraftOffer />
             <Screen route={route} param={param} />
             <UnsavedDialog />
           </main>

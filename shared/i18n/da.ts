@@ -543,6 +543,10 @@ export const da: Messages = {
     'Boksfilen er ændret af noget andet, siden den blev åbnet. Intet blev skrevet.',
   'error.LOCKED_BY_OTHER': 'Boksen er åben i et andet vindue eller på en anden computer.',
   'error.VAULT_LOCKED': 'Boksen er låst. Lås den op for at fortsætte.',
+  'error.TRUST_NOT_COMPARED':
+    'Certifikatet blev ikke tilføjet: bekræft først, at du har sammenlignet dets SHA-256-fingeraftryk med afsenderen ad en anden kanal.',
+  'error.TRUST_FINGERPRINT_MISMATCH':
+    'Certifikatet blev ikke tilføjet: dets SHA-256-fingeraftryk er ikke det, der blev sammenlignet.',
   'error.VAULT_NOT_FOUND': 'Der blev ikke fundet nogen boks i mappen.',
   'error.VAULT_EXISTS': 'Mappen indeholder allerede en boks.',
   'error.FOLDER_NOT_WRITABLE': 'Der kan ikke skrives i mappen.',
@@ -1574,6 +1578,22 @@ export const da: Messages = {
     'En formular på skærmen har ændringer, der ikke er gemt. Vil du forlade dem, eller blive og gemme?',
   'unsaved.leave': 'Forlad uden at gemme',
   'unsaved.stay': 'Bliv',
+  'unsaved.kept':
+    'Tekst, du ikke havde gemt, da boksen blev låst, er bevaret krypteret i boksen. Vil du sætte den ind igen?',
+  'unsaved.restore': 'Gendan ikke-gemt tekst',
+  'unsaved.discard': 'Kassér',
+  'vault.lockedBy.idle': 'Boksen blev låst efter {minutes} min. uden brug.',
+  'vault.lockedBy.user': 'Du låste boksen.',
+  'vault.lockedBy.system': 'Boksen blev låst, da computeren gik i dvale, eller skærmen blev låst.',
+  'trust.compare.title': 'Sammenlign fingeraftrykket, før du stoler på certifikatet',
+  'trust.compare.help':
+    'Ring til afsenderen, eller brug en anden kanal end den, filen kom ad, og læs SHA-256-fingeraftrykket op. Stol kun på certifikatet, hvis hvert tegn stemmer.',
+  'trust.compare.subject': 'Udstedt til',
+  'trust.compare.fingerprint': 'SHA-256-fingeraftryk',
+  'trust.compare.confirm':
+    'Jeg har sammenlignet fingeraftrykket med afsenderen ad en anden kanal, og det stemmer.',
+  'trust.compare.accept': 'Tilføj som betroet',
+  'trust.compare.cancel': 'Annullér',
   'settings.rekey.impact':
     'Hele boksen og alle dokumentationsfiler krypteres igen under en ny nøgle. Den gamle adgangsfrase åbner intet i mappen, heller ikke de gemte generationer. Gem den nye gendannelsesnøgle, der vises bagefter.',
   'settings.newRecoveryKey.impact':

@@ -546,6 +546,10 @@ export const en = {
     'The vault file was changed by something else since it was opened. Nothing was written.',
   'error.LOCKED_BY_OTHER': 'The vault is open in another window or on another computer.',
   'error.VAULT_LOCKED': 'The vault is locked. Unlock it to continue.',
+  'error.TRUST_NOT_COMPARED':
+    'The certificate was not added: first confirm that you compared its SHA-256 fingerprint with the sender by another channel.',
+  'error.TRUST_FINGERPRINT_MISMATCH':
+    'The certificate was not added: its SHA-256 fingerprint is not the one that was compared.',
   'error.VAULT_NOT_FOUND': 'No vault was found in that folder.',
   'error.VAULT_EXISTS': 'That folder already holds a vault.',
   'error.FOLDER_NOT_WRITABLE': 'The folder cannot be written to.',
@@ -1576,6 +1580,23 @@ export const en = {
     'A form on this screen has changes that are not saved. Leave them, or stay and save?',
   'unsaved.leave': 'Leave without saving',
   'unsaved.stay': 'Stay',
+  'unsaved.kept':
+    'Text you had not saved when the vault locked was kept, encrypted in the vault. Put it back?',
+  'unsaved.restore': 'Restore unsaved text',
+  'unsaved.discard': 'Discard',
+  'vault.lockedBy.idle': 'The vault was locked after {minutes} min without use.',
+  'vault.lockedBy.user': 'You locked the vault.',
+  'vault.lockedBy.system':
+    'The vault was locked when the computer went to sleep or its screen was locked.',
+  'trust.compare.title': 'Compare the fingerprint before you trust the certificate',
+  'trust.compare.help':
+    'Call the sender, or use another channel than the one the file came by, and read the SHA-256 fingerprint aloud. Trust the certificate only if every character matches.',
+  'trust.compare.subject': 'Issued to',
+  'trust.compare.fingerprint': 'SHA-256 fingerprint',
+  'trust.compare.confirm':
+    'I compared the fingerprint with the sender by another channel, and it matches.',
+  'trust.compare.accept': 'Add as trusted',
+  'trust.compare.cancel': 'Cancel',
   'settings.rekey.impact':
     'The whole vault and every evidence file are encrypted again under a new key. The old passphrase will open nothing in this folder, not even the kept generations. Keep the new recovery key shown afterwards.',
   'settings.newRecoveryKey.impact':

@@ -23,6 +23,15 @@ export type FieldSpec =
 
 export type Values = Record<string, string | boolean>;
 
+/** A short stable name for a text (FNV-1a, hex). */
+function formKey(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  }
+  return hash.toString(16);
+}
+
 interface EntityFormProps {
   title: string;
   fields: FieldSpec[];
@@ -47,7 +56,11 @@ export function EntityForm({
   const [values, setValues] = useState<Values>(initial);
   // What the form held when it opened or was last saved: anything else is unsaved.
   const [baseline, setBaseline] = useState<Values>(initial);
-  useUnsavedForm(values, baseline);
+  // Kept across a lock under a name this form alone has on its screen: its fields and start.
+  useUnsavedForm(values, baseline, {
+    form: `entity:${formKey(fields.map((f) => f.name).join(',') + JSON.stringify(initial))}`,
+    restore: setValues,
+  });
   const [issues, setIssues] = useState<Record<string, string>>({});
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [done, setDone] = useState(false);

@@ -60,6 +60,7 @@ function Disposal({ detail, onChanged }: { detail: CaseDetail; onChanged: () => 
   const clean = useUnsavedForm(
     { verifiedBy: form.verifiedBy, method: form.method },
     { verifiedBy: '', method: '' },
+    { form: 'disposal', restore: (kept) => setForm((f) => ({ ...f, ...kept })) },
   );
   useEffect(() => {
     void call('cases:disposal', { id: detail.id }).then((r) => setRecorded(r?.disposal ?? null));
@@ -226,6 +227,14 @@ function IssueForm({
   const clean = useUnsavedForm(
     { validTo, rows: JSON.stringify(rows), reason },
     { validTo: '', rows: '[]', reason: '' },
+    {
+      form: 'decision',
+      restore: (kept) => {
+        setValidTo(kept.validTo);
+        setRows(JSON.parse(kept.rows) as ConditionRow[]);
+        setReason(kept.reason);
+      },
+    },
   );
   const requirements = useMemo(
     () => new Set(detail.items.map((i) => i.requirementId)),
@@ -531,7 +540,7 @@ function CountersignForm({
   const [message, setMessage] = useState<string | null>(null);
   const chosen = identityId || identities[0]?.id || '';
   const onToken = identities.find((i) => i.id === chosen)?.kind === 'pkcs11';
-  const clean = useUnsavedForm(reason, '');
+  const clean = useUnsavedForm(reason, '', { form: 'countersign', restore: setReason });
   return (
     <form
       className="panel entity-form"

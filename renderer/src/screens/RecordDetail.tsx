@@ -23,7 +23,7 @@ function CloseRecord({ id, onDone }: { id: string; onDone: () => void }) {
   const [outcome, setOutcome] = useState('');
   const [closedOn, setClosedOn] = useState(new Date().toISOString().slice(0, 10));
   const [issues, setIssues] = useState<Record<string, string>>({});
-  const clean = useUnsavedForm(outcome, '');
+  const clean = useUnsavedForm(outcome, '', { form: 'record-close', restore: setOutcome });
   async function submit(event: FormEvent) {
     event.preventDefault();
     const r = await callRaw('records:close', { id, closing: { outcome, closedOn } });

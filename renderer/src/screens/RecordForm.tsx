@@ -52,7 +52,7 @@ export function RecordForm({ onDone, existing }: { onDone: () => void; existing?
       : { type: 'correspondence', title: '', counterpart: '', status: 'open' },
   );
   const [draft, setDraft] = useState<Draft>(opened);
-  const clean = useUnsavedForm(draft, opened);
+  const clean = useUnsavedForm(draft, opened, { form: 'record', restore: setDraft });
   const [issues, setIssues] = useState<Record<string, string>>({});
   const set = (key: string, value: string) => setDraft({ ...draft, [key]: value });
   const date = (key: string) => (

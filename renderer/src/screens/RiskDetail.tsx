@@ -36,7 +36,10 @@ function Acceptance({ detail, onAccepted }: { detail: Detail; onAccepted: () => 
   const [justification, setJustification] = useState('');
   const [expiresOn, setExpiresOn] = useState(() => addMonths(today(), Math.min(12, months)));
   const [message, setMessage] = useState<string | null>(null);
-  const clean = useUnsavedForm(justification, '');
+  const clean = useUnsavedForm(justification, '', {
+    form: 'risk-acceptance',
+    restore: setJustification,
+  });
   const { risk } = detail;
   const mayAccept =
     risk.authority === 'owner' || (risk.authority === 'accreditor' && role === 'accreditor');

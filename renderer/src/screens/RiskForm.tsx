@@ -67,7 +67,7 @@ export function RiskForm({
   const language = useLanguage();
   const [opened] = useState<Draft>(() => draftOf(risk, initialSystem, initialCase));
   const [draft, setDraft] = useState<Draft>(opened);
-  const clean = useUnsavedForm(draft, opened);
+  const clean = useUnsavedForm(draft, opened, { form: 'risk', restore: setDraft });
   const [issues, setIssues] = useState<Record<string, string>>({});
   const [error, setError] = useState<ErrorInfo | null>(null);
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) =>

@@ -46,7 +46,7 @@ export function SystemForm({
   const organisations = useRegister((s) => s.organisations);
   const [opened] = useState<Draft>(() => toDraft(existing));
   const [draft, setDraft] = useState<Draft>(opened);
-  const clean = useUnsavedForm(draft, opened);
+  const clean = useUnsavedForm(draft, opened, { form: 'system', restore: setDraft });
   const [issues, setIssues] = useState<Record<string, string>>({});
   const [error, setError] = useState<ErrorCode | null>(null);
   const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });

@@ -416,6 +416,22 @@ function Recover() {
   );
 }
 
+/** Why the vault locked (after the idle time, by the user, by the system), while it is locked. */
+function LockReason() {
+  const t = useT();
+  const locked = useVault((s) => s.status?.locked ?? null);
+  if (!locked) {
+    return null;
+  }
+  return (
+    <p className="gate__reason" role="status" data-testid="lock-reason">
+      {locked.reason === 'idle'
+        ? t('vault.lockedBy.idle', { minutes: locked.minutes ?? 0 })
+        : t(`vault.lockedBy.${locked.reason}`)}
+    </p>
+  );
+}
+
 export function VaultGate() {
   const t = useT();
   const [tab, setTab] = useState<Tab>('unlock');
@@ -440,6 +456,7 @@ export function VaultGate() {
         ))}
       </div>
       <h1>{t('vault.gate.title')}</h1>
+      <LockReason />
       <p className="help">{t('vault.gate.intro')}</p>
       <div className="tabs" role="group" aria-label={t('vault.gate.title')}>
         {tabs.map((name) => (

@@ -1,0 +1,120 @@
+/**
+ * Issue 22, item 3: the idle lock keeps work. Typed text survives an idle lock (sealed by the
+ * core, never in plain form on disk), the lock screen says why it locked, and after unlock the
+ * same screen offers the text back, with no stray error. The idle time is a few seconds here,
+ * injected into this test's preview only; what ships reads the preference (at least a minute).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { startTestPreview } from '../helpers/preview';
+import { axeClean, expect, test as base, unlock } from './fixtures';
+
+const IDLE_MS = 5_000;
+
+const test = base.extend({
+  preview: async ({ dataFolder }, use) => {
+    const server = await startTestPreview(dataFolder, {
+      idle: { limitMs: IDLE_MS, checkEveryMs: 250 },
+    });
+    await use(server);
+    await server.close();
+  },
+});
+
+function filesUnder(root: string): string[] {
+  return readdirSync(root).flatMap((name) => {
+    const path = join(root, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+const NAME = 'Stabsnettet Ø-4711 kladde';
+const REFERENCE = 'STAB-9';
+
+test('an idle lock while typing: the lock says why, and the text is offered back on the same screen', async ({
+  app,
+  vault,
+  dataFolder,
+}) => {
+  await app.getByRole('link', { name: 'Systemer' }).click();
+  await app.getByRole('link', { name: 'Nyt system' }).click();
+  await expect(app).toHaveURL(/#\/systems\/new$/);
+  await app.getByLabel('Reference').fill(REFERENCE);
+  await app.getByLabel('Navn', { exact: true }).fill(NAME);
+
+  // Left alone: the core locks after the idle time and the gate says why.
+  await expect(app.getByTestId('lock-reason')).toHaveText(
+    'Boksen blev låst efter 1 min. uden brug.',
+    { timeout: IDLE_MS + 10_000 },
+  );
+  await expect(app.getByRole('navigation')).toHaveCount(0);
+  // The text is on disk only sealed: nowhere in the vault folder or the preferences in plain form.
+  const files = filesUnder(dataFolder);
+  expect(files.some((f) => f.endsWith('drafts.awb'))).toBe(true);
+  const plain = files.filter((f) => readFileSync(f).includes(Buffer.from('Ø-4711', 'utf8')));
+  expect(plain).toEqual([]);
+  await axeClean(app, 'lock screen with its reason');
+
+  await unlock(app, vault.folder);
+  // The same screen, the offer, and no error.
+  await expect(app.getByTestId('draft-offer')).toBeVisible();
+  await expect(app).toHaveURL(/#\/systems\/new$/);
+  await expect(app.getByTestId('draft-offer')).toContainText(
+    'Tekst, du ikke havde gemt, da boksen blev låst, er bevaret',
+  );
+  await expect(app.locator('.notification')).toHaveCount(0);
+  await expect(app.getByLabel('Navn', { exact: true })).toHaveValue('');
+  await app.screenshot({ path: 'test-results/idle-lock-offer.png' });
+  await axeClean(app, 'unsaved text offered after unlock');
+
+  await app.getByRole('button', { name: 'Gendan ikke-gemt tekst' }).click();
+  await expect(app.getByTestId('draft-offer')).toHaveCount(0);
+  await expect(app.getByLabel('Navn', { exact: true })).toHaveValue(NAME);
+  await expect(app.getByLabel('Reference')).toHaveValue(REFERENCE);
+  await expect(app.locator('.notification')).toHaveCount(0);
+});
+
+test('locked by the user on a record of the register: says so, and unlocks with no stray error; discarded text is gone', async ({
+  app,
+  vault,
+}) => {
+  // A saved system, its detail screen open.
+  await app.getByRole('link', { name: 'Systemer' }).click();
+  await app.getByRole('link', { name: 'Nyt system' }).click();
+  await app.getByLabel('Reference').fill('KON-1');
+  await app.getByLabel('Navn', { exact: true }).fill('Sikkert Kontornet');
+  await app.getByLabel('NATO', { exact: true }).selectOption('SECRET');
+  await app.getByLabel('Sikkerhedsmæssig driftsform').selectOption('dedicated');
+  await app.getByLabel('Brugernes mindste sikkerhedsgodkendelse').selectOption('CONFIDENTIAL');
+  await app.getByRole('button', { name: 'Gem' }).click();
+  await expect(app.getByRole('heading', { name: 'KON-1 Sikkert Kontornet' })).toBeVisible();
+
+  // Idle on a detail screen with nothing unsaved: the dashboard after unlock, no error.
+  await expect(app.getByTestId('lock-reason')).toBeVisible({ timeout: IDLE_MS + 10_000 });
+  await unlock(app, vault.folder);
+  await expect(app.getByRole('navigation')).toBeVisible();
+  await expect(app).toHaveURL(/#\/dashboard$/);
+  await expect(app.getByTestId('draft-offer')).toHaveCount(0);
+  await expect(app.locator('.notification')).toHaveCount(0);
+
+  // Typing, then the lock button: "you locked"; the text offered, and discarded.
+  await app.getByRole('link', { name: 'Systemer' }).click();
+  await app.getByRole('link', { name: 'Nyt system' }).click();
+  await app.getByLabel('Navn', { exact: true }).fill('Kassér mig');
+  await app.getByRole('button', { name: 'Lås', exact: true }).click();
+  await expect(app.getByTestId('lock-reason')).toHaveText('Du låste boksen.');
+  await unlock(app, vault.folder);
+  await expect(app.getByTestId('draft-offer')).toBeVisible();
+  await expect(app).toHaveURL(/#\/systems\/new$/);
+  await app.getByRole('button', { name: 'Kassér' }).click();
+  await expect(app.getByTestId('draft-offer')).toHaveCount(0);
+  await expect(app.getByLabel('Navn', { exact: true })).toHaveValue('');
+  await expect(app.locator('.notification')).toHaveCount(0);
+
+  // Discarded is gone: the next lock and unlock offers nothing.
+  await app.getByRole('button', { name: 'Lås', exact: true }).click();
+  await unlock(app, vault.folder);
+  await expect(app.getByRole('navigation')).toBeVisible();
+  await expect(app).toHaveURL(/#\/dashboard$/);
+  await expect(app.getByTestId('draft-offer')).toHaveCount(0);
+});
