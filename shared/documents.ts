@@ -70,3 +70,8 @@ export function pdfSafe(text: string): string {
     .replace(/≥/g, '>=')
     .replace(/[^\x09\x0a\x0d\x20-\x7e\xa0-\xff]/g, '?');
 }
+
+/** A version as the header writes it: a number or a hash as "v3", a word (a draft's) as is. */
+export function versionLabel(version: string): string {
+  return /^[0-9a-f]/.test(version) ? `v${version}` : version;
+}

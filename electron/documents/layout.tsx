@@ -10,6 +10,7 @@ import type { ReactElement } from 'react';
 import {
   pdfSafe,
   SIGNATURE_SLOT_SCHEME,
+  versionLabel,
   type DocumentSpec,
   type Section,
 } from '../../shared/documents';
@@ -82,7 +83,7 @@ function Frame({
         <Text style={styles.marking}>{pdfSafe(spec.marking)}</Text>
         <View style={styles.headerLine}>
           <Text>{pdfSafe(spec.title)}</Text>
-          <Text>{pdfSafe(`${spec.reference} · v${spec.version}`)}</Text>
+          <Text>{pdfSafe(`${spec.reference} · ${versionLabel(spec.version)}`)}</Text>
         </View>
       </View>
       {children}

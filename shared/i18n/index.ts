@@ -22,8 +22,15 @@ export function translate(
   if (!params) {
     return text;
   }
+  // A word that follows a number: `{count:punkt|punkter}` is the first form for exactly one,
+  // the second otherwise ("1 punkt", "2 punkter"), so no message reads "1 punkter".
+  const counted = text.replace(
+    /\{(\w+):([^|{}]*)\|([^|{}]*)\}/g,
+    (whole, name: string, one: string, other: string) =>
+      Object.hasOwn(params, name) ? (Number(params[name]) === 1 ? one : other) : whole,
+  );
   // A day or a number given to a message reads as the message's language writes it.
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+  return counted.replace(/\{(\w+)\}/g, (whole, name: string) => {
     if (!Object.hasOwn(params, name)) {
       return whole;
     }
@@ -83,6 +90,25 @@ export function reasonText(language: Language, reason: string | null | undefined
     return reason ?? '';
   }
   return translate(language, `step.${step}`, { value: coded[2] ?? '' });
+}
+
+/**
+ * A risk review's note in words: the workbench's own notes ('created', 'reviewed', a move to other
+ * risk criteria) are stored as codes and read in the reader's language; a person's note as is.
+ */
+export function riskNoteText(language: Language, note: string): string {
+  if (note === 'created' || note === 'reviewed') {
+    return translate(language, `risk.note.${note}`);
+  }
+  const moved = /^matrix (\S+) → (\S+)$/.exec(note);
+  return moved ? translate(language, 'risk.note.matrix', { from: moved[1]!, to: moved[2]! }) : note;
+}
+
+/** A signature field in words: the workbench's two fields by their part, any other by its name. */
+export function signatureFieldText(language: Language, field: string): string {
+  return field === 'Signature1' || field === 'Signature2'
+    ? translate(language, `verify.field.${field}`)
+    : field;
 }
 
 export function errorMessage(language: Language, code: ErrorCode): string {

@@ -30,6 +30,8 @@ const ENGLISH = [
   '(reinstatement)',
   '(amendment)',
 ];
+/** Codes and English words that must not stand alone on a Danish screen (compared word by word). */
+const CODES = new Set(['Signature1', 'Signature2', 'created', 'reviewed', 'nato', 'eu', 'vUDKAST']);
 const CONTENT = /\.(pdf|png|jpe?g|json|csv|pem|awbpkg|p12|crl|txt|dk|com|org|eu|int)\b/i;
 
 /** What on the page reads as a raw key, a US date or an English interface word. */
@@ -40,7 +42,9 @@ async function problems(page: Page): Promise<string[]> {
     if (!token || CONTENT.test(token) || /^[0-9a-f-]{16,}$/i.test(token)) {
       continue;
     }
-    if (/^[a-z]+(_[a-z]+)+$/.test(token)) {
+    if (CODES.has(token)) {
+      found.push(`code: ${token}`);
+    } else if (/^[a-z]+(_[a-z]+)+$/.test(token)) {
       found.push(`snake_case: ${token}`);
     } else if (/^[a-z]+(\.[a-zA-Z]+)+$/.test(token)) {
       found.push(`dotted key: ${token}`);

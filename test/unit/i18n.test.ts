@@ -8,9 +8,12 @@ import {
   previewLine,
   reasonMessage,
   reasonText,
+  riskNoteText,
+  signatureFieldText,
   systemReason,
   translate,
 } from '../../shared/i18n';
+import { versionLabel } from '../../shared/documents';
 import { da } from '../../shared/i18n/da';
 import { en } from '../../shared/i18n/en';
 
@@ -82,6 +85,39 @@ describe('translations', () => {
 
   it('leaves a placeholder no value was given for, rather than writing "undefined"', () => {
     expect(translate('en', 'step.superseded', { other: 'x' })).toBe('Superseded by {value}');
+  });
+
+  it('a word after a number agrees with it: one, or more (never "1 punkter")', () => {
+    expect(reasonMessage('da', 'TRANSITION_REFUSED', { reason: 'INCOMPLETE', missing: 1 })).toBe(
+      'Dossieret er ufuldstændigt: der mangler 1 punkt.',
+    );
+    expect(reasonMessage('da', 'TRANSITION_REFUSED', { reason: 'INCOMPLETE', missing: 2 })).toBe(
+      'Dossieret er ufuldstændigt: der mangler 2 punkter.',
+    );
+    expect(translate('en', 'risk.count', { n: 1 })).toBe('1 risk');
+    expect(translate('en', 'risk.count', { n: 0 })).toBe('0 risks');
+    expect(translate('da', 'trust.added', { count: 1 })).toBe('1 certifikat er nu betroet.');
+    // Without its number the choice is left as written, like any placeholder without a value.
+    expect(translate('en', 'risk.count', { other: 1 })).toBe('{n} {n:risk|risks}');
+    // No text in either language keeps a "(s)" or "(er)" plural for the reader to work out.
+    for (const key of messageKeys()) {
+      expect(translate('da', key), key).not.toMatch(/\w\((er|e|r)\)/);
+      expect(translate('en', key), key).not.toMatch(/\w\((s|es)\)/);
+    }
+  });
+
+  it('the workbench’s own risk notes and signature fields in words; a person’s note as is', () => {
+    expect(riskNoteText('da', 'created')).toBe('Vurderet ved oprettelsen');
+    expect(riskNoteText('en', 'reviewed')).toBe('Reassessed');
+    expect(riskNoteText('da', 'matrix m1 → m2')).toBe('Flyttet til risikokriterierne m2 (fra m1)');
+    expect(riskNoteText('da', 'matrix of my own making')).toBe('matrix of my own making');
+    expect(riskNoteText('en', 'Reviewed after the incident')).toBe('Reviewed after the incident');
+    expect(signatureFieldText('da', 'Signature1')).toBe('Første underskrift');
+    expect(signatureFieldText('en', 'Signature2')).toBe('Countersignature');
+    expect(signatureFieldText('da', 'Signature3')).toBe('Signature3');
+    expect(versionLabel('3')).toBe('v3');
+    expect(versionLabel('825d312a3928')).toBe('v825d312a3928');
+    expect(versionLabel('UDKAST')).toBe('UDKAST');
   });
 
   it('an error reason in words, its other details in the text; no text for what it does not know', () => {

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { ResponseOf } from '../../../shared/contract';
-import { errorMessage } from '../../../shared/i18n';
+import { errorMessage, riskNoteText } from '../../../shared/i18n';
 import { addMonths } from '../../../shared/risk';
 import { call, callRaw } from '../api';
 import { Field } from '../components/Field';
@@ -134,6 +134,7 @@ function Acceptance({ detail, onAccepted }: { detail: Detail; onAccepted: () => 
 export function RiskDetail({ id }: { id: string }) {
   const t = useT();
   const format = useFormat();
+  const language = useLanguage();
   const matrix = useRisks((s) => s.matrix);
   const load = useRisks((s) => s.load);
   const [detail, setDetail] = useState<Detail | null>(null);
@@ -210,7 +211,7 @@ export function RiskDetail({ id }: { id: string }) {
         <ol className="history">
           {detail.reviews.map((r) => (
             <li key={`${r.at}${r.note}`}>
-              {format.time(r.at)} · {r.actor} · {r.note}
+              {format.time(r.at)} · {r.actor} · {riskNoteText(language, r.note)}
             </li>
           ))}
         </ol>
