@@ -87,6 +87,7 @@ export const INVOKE_CHANNELS = [
   'identities:tokenCertificates',
   'identities:addToken',
   'identities:exchangeCertificates',
+  'trust:inspect',
   'trust:add',
   'trust:setRole',
   'trust:remove',

@@ -1357,11 +1357,34 @@ export const contract = {
   'identities:certificate': invoke(IdInput, z.object({ pem: z.string() }).strict()),
   /** The certificates a counterpart needs: this signing identity's chain and every encryption certificate. */
   'identities:exchangeCertificates': invoke(IdInput, z.object({ pem: z.string() }).strict()),
+  /** What a certificate file holds (subject, SHA-256 fingerprint), shown before it is trusted. */
+  'trust:inspect': invoke(
+    z.object({ pem: z.string().max(256 * 1024) }).strict(),
+    z
+      .object({
+        certificates: z.array(
+          z
+            .object({
+              subject: z.string(),
+              issuer: z.string(),
+              notAfter: z.string(),
+              fingerprint: z.string(),
+            })
+            .strict(),
+        ),
+      })
+      .strict(),
+  ),
+  /**
+   * Trusts the certificates of a file once the user compared their fingerprints with the sender
+   * by another channel: `compared` holds those fingerprints (none: TRUST_NOT_COMPARED).
+   */
   'trust:add': invoke(
     z
       .object({
         pem: z.string().max(256 * 1024),
         role: z.enum(TRUST_ROLES).default('documents'),
+        compared: z.array(z.string().max(200)).max(100).default([]),
       })
       .strict(),
     z.object({ fingerprints: z.array(z.string()) }).strict(),

@@ -20,6 +20,7 @@ import type { Profile } from '../../shared/contract';
 import { AppError, isAppError, type ErrorCode } from '../../shared/errors';
 import { citedDossier } from '../../shared/dossier';
 import { isTrustRole } from '../../shared/exchange';
+import { readAloud } from '../../shared/fingerprint';
 import { errorMessage, previewLine, reasonMessage, reasonText, translate } from '../../shared/i18n';
 import { passphraseStrength } from '../../shared/passphrase';
 import { combinedImpact } from '../../shared/risk';
@@ -71,7 +72,7 @@ const USAGE = `usage:
   awb identity export-key --identity <label> --confirm <label> --out <key.pem> --vault <folder> --passphrase-file <file>   # an encryption key, unencrypted: see docs/package-format.md
   awb identity token-list --pkcs11-module <lib> --vault <folder> --passphrase-file <file> [--json]
   awb identity add-token --fingerprint <sha256> --label <l> [--chain <chain.pem>] --pkcs11-module <lib> --vault <folder> --passphrase-file <file>
-  awb trust add <certificate.pem|crl> [--role documents|authority|owner] --vault <folder> --passphrase-file <file>
+  awb trust add <certificate.pem|crl> --fingerprint <sha256>[,<sha256>...] [--role documents|authority|owner] --vault <folder> --passphrase-file <file>
   awb trust list --vault <folder> --passphrase-file <file> [--json]
   awb trust remove <fingerprint> --vault <folder> --passphrase-file <file>
   awb verify <file.pdf> [--trust <certificates.pem>]... [--crl <file.crl>]... [--json]
@@ -616,7 +617,20 @@ async function trustCommand(io: CliIo, argv: string[]): Promise<Record<string, u
         if (!isTrustRole(role)) {
           throw new UsageError('--role documents|authority|owner');
         }
-        return { added: await signing.trust(bytes, role), role };
+        // Trust after comparison: each certificate's SHA-256 fingerprint, compared with the
+        // sender by another channel, is given back with --fingerprint (several: comma-separated).
+        const given = typeof values.fingerprint === 'string' ? values.fingerprint : '';
+        const compared = given
+          .split(',')
+          .map((f) => f.trim())
+          .filter(Boolean);
+        if (!compared.length) {
+          for (const c of signing.inspect(bytes)) {
+            io.err(`certificate: ${c.subject}\nSHA-256: ${readAloud(c.fingerprint)}\n`);
+          }
+          io.err('Compare with the sender by another channel, then pass --fingerprint <sha256>.\n');
+        }
+        return { added: await signing.trust(bytes, role, compared), role };
       }
       if (verb === 'remove') {
         if (!arg) {

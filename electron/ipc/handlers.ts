@@ -251,8 +251,18 @@ export const handlers: HandlerTable = {
     certificates: ctx.signing.tokenCertificates(),
   }),
   'identities:addToken': async (input, ctx) => ({ id: await ctx.signing.addTokenIdentity(input) }),
+  'trust:inspect': async (input, ctx) => ({
+    certificates: ctx.signing
+      .inspect(input.pem)
+      .map(({ subject, issuer, notAfter, fingerprint }) => ({
+        subject,
+        issuer,
+        notAfter,
+        fingerprint,
+      })),
+  }),
   'trust:add': async (input, ctx) => ({
-    fingerprints: await ctx.signing.trust(input.pem, input.role),
+    fingerprints: await ctx.signing.trust(input.pem, input.role, input.compared),
   }),
   'trust:setRole': async (input, ctx) => {
     await ctx.signing.setTrustRole(input.fingerprint, input.role);

@@ -15,6 +15,7 @@ import type { VaultServices } from '.';
 import type { CaseService } from './cases';
 import { asOf } from './clock';
 import { today, type RegisterService } from './register';
+import { fingerprintsOf } from './signing';
 
 function day(offset: number, from = new Date()): string {
   const d = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()));
@@ -1141,9 +1142,12 @@ export async function seedDemoExchange(
   });
   // The certificates are exchanged out of band; each side trusts the other's in its role. The
   // owner also trusts every accreditor who may sign a letter (a countersigner too).
-  await a.signing.trust(o.signing.exchangeCertificates(ownerSigning), 'owner');
+  // Both vaults are in this process: the fingerprints compared are the very certificates'.
+  const ownerPem = o.signing.exchangeCertificates(ownerSigning);
+  await a.signing.trust(ownerPem, 'owner', fingerprintsOf(ownerPem));
   for (const id of a.signing.identities().filter((i) => i.usage === 'signing')) {
-    await o.signing.trust(a.signing.exchangeCertificates(id.id), 'authority');
+    const pem = a.signing.exchangeCertificates(id.id);
+    await o.signing.trust(pem, 'authority', fingerprintsOf(pem));
   }
 
   // The owner's side: a RESTRICTED system, its case answered and submitted.

@@ -15,6 +15,7 @@ import type { Database } from 'sql.js';
 import { SelfSignedInput } from '../../shared/decisions';
 import { AppError } from '../../shared/errors';
 import type { TrustRole } from '../../shared/exchange';
+import { normaliseFingerprint } from '../../shared/fingerprint';
 import type { PdfVerification } from '../../shared/signatures';
 import { keyWeakness } from '../signing/algorithms';
 import type { CmsSigner } from '../signing/cms';
@@ -50,6 +51,14 @@ const all = queryRows;
 const s = text;
 
 export type IdentityKind = 'pkcs12' | 'self_signed' | 'pkcs11';
+
+/**
+ * The SHA-256 fingerprints of the certificates in a PEM bundle or DER certificate: what a party
+ * that holds both ends (a test, the demo) compared, in the form `trust` takes.
+ */
+export function fingerprintsOf(input: string | Buffer): string[] {
+  return readCertificates(input).map((c) => facts(c).fingerprint);
+}
 
 /** The roles whose anchors vouch for a signed document; an owner's only for its submissions. */
 export const DOCUMENT_ROLES: readonly TrustRole[] = ['documents', 'authority'];
@@ -457,17 +466,47 @@ export class SigningService {
     });
   }
 
+  /** What a PEM bundle (or DER certificate) holds, to compare before it is trusted. */
+  inspect(input: string | Buffer): CertificateFacts[] {
+    const certs = readCertificates(input);
+    if (certs.length === 0) {
+      throw new AppError('SIGNING_IDENTITY_INVALID', 'The file holds no certificate', {
+        reason: 'NOT_A_CERTIFICATE',
+      });
+    }
+    return certs.map((c) => facts(c));
+  }
+
   /**
    * Adds every certificate of a PEM bundle (or one DER certificate) as a trust anchor, in a role:
    * 'documents' verifies signed documents; 'authority' may also send decision packages and
    * receive submissions (its encryption certificate); 'owner' may send submissions and receive
    * decisions. Adding a certificate again changes its role.
+   *
+   * Trust after comparison (issue 22): `compared` are the SHA-256 fingerprints the user compared
+   * with the sender by another channel (read aloud by telephone, say). Every certificate's must
+   * be among them: none given is TRUST_NOT_COMPARED, another is TRUST_FINGERPRINT_MISMATCH, and
+   * nothing is added. The audit row names each fingerprint.
    */
-  async trust(input: string | Buffer, role: TrustRole = 'documents'): Promise<string[]> {
+  async trust(
+    input: string | Buffer,
+    role: TrustRole,
+    compared: readonly string[],
+  ): Promise<string[]> {
+    const found = this.inspect(input);
     const certs = readCertificates(input);
-    if (certs.length === 0) {
-      throw new AppError('SIGNING_IDENTITY_INVALID', 'The file holds no certificate', {
-        reason: 'NOT_A_CERTIFICATE',
+    const fingerprints = found.map((f) => f.fingerprint);
+    if (compared.length === 0) {
+      throw new AppError('TRUST_NOT_COMPARED', 'Compare the fingerprint with the sender first', {
+        fingerprints,
+      });
+    }
+    const said = new Set(compared.map((f) => normaliseFingerprint(f)));
+    const missing = fingerprints.filter((f) => !said.has(f));
+    if (missing.length) {
+      throw new AppError('TRUST_FINGERPRINT_MISMATCH', 'Not the fingerprint that was compared', {
+        fingerprints,
+        missing,
       });
     }
     const actor = this.vault().actor;
@@ -475,8 +514,13 @@ export class SigningService {
       {
         action: 'trust.add',
         entityType: 'certificate',
-        entityId: facts(certs[0]!).fingerprint,
-        changes: { subjects: certs.map((c) => c.subject), role },
+        entityId: fingerprints[0]!,
+        changes: {
+          subjects: found.map((f) => f.subject),
+          fingerprints,
+          role,
+          comparedWithSender: true,
+        },
       },
       (db) => certs.map((c) => this.insertAnchor(db, derOf(c), actor.name, role)),
     );

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { createServices } from '../../electron/services';
+import { fingerprintsOf } from '../../electron/services/signing';
 import { Vault } from '../../electron/vault/vault';
 import { answerAll } from '../helpers/parties';
 import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
@@ -51,8 +52,10 @@ test('receive a submission package: verified and previewed first, then imported'
     organisation: 'Myndigheden',
     usage: 'encryption',
   });
-  await authority.signing.trust(owner.signing.exchangeCertificates(ownerIdentity), 'owner');
-  await owner.signing.trust(authority.signing.exchangeCertificates(authorityIdentity), 'authority');
+  const ownerPem = owner.signing.exchangeCertificates(ownerIdentity);
+  await authority.signing.trust(ownerPem, 'owner', fingerprintsOf(ownerPem));
+  const authorityPem = authority.signing.exchangeCertificates(authorityIdentity);
+  await owner.signing.trust(authorityPem, 'authority', fingerprintsOf(authorityPem));
   await authorityVault.close();
   const { file: packageFile } = await owner.exchange.exportPackage(
     'submission',

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { KEY_ALGORITHMS } from '../../shared/decisions';
 import { createServices, type VaultServices } from '../../electron/services';
+import { fingerprintsOf } from '../../electron/services/signing';
 import { Vault, type Profile, type VaultConfig } from '../../electron/vault/vault';
 import { PASSPHRASE, TEST_CONFIG } from './vault';
 
@@ -47,14 +48,10 @@ export async function makeParty(
 
 /** The certificates exchanged out of band: each side trusts the other's in its role. */
 export async function introduce(owner: Party, authority: Party): Promise<void> {
-  await authority.services.signing.trust(
-    owner.services.signing.exchangeCertificates(owner.signingId),
-    'owner',
-  );
-  await owner.services.signing.trust(
-    authority.services.signing.exchangeCertificates(authority.signingId),
-    'authority',
-  );
+  const ownerPem = owner.services.signing.exchangeCertificates(owner.signingId);
+  await authority.services.signing.trust(ownerPem, 'owner', fingerprintsOf(ownerPem));
+  const authorityPem = authority.services.signing.exchangeCertificates(authority.signingId);
+  await owner.services.signing.trust(authorityPem, 'authority', fingerprintsOf(authorityPem));
 }
 
 /** Answers every checklist item of a case (compliant, unless `status` says otherwise). */

@@ -15,6 +15,7 @@ import { tempFolder } from '../helpers/context';
 import { answerAll } from '../helpers/parties';
 import { issue } from '../helpers/pki';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
+import { fingerprintsOf } from '../../electron/services/signing';
 
 const folder = tempFolder('awb-damaged-');
 const vaultFolder = join(folder.path, 'vault');
@@ -44,7 +45,7 @@ beforeAll(async () => {
     name: 'CN=Authority Encryption',
     usages: x509.KeyUsageFlags.keyEncipherment,
   });
-  await services.signing.trust(recipient.pem, 'authority');
+  await services.signing.trust(recipient.pem, 'authority', fingerprintsOf(recipient.pem));
   const systemId = await services.register.createSystem({
     ref: 'SYS-D',
     name: 'Skadenet',

@@ -20,6 +20,7 @@ import { tempFolder } from '../helpers/context';
 import { craftPackage, manifestFor, relabel, remark, repack } from '../helpers/packages';
 import { previewLine } from '../../shared/i18n';
 import { answerAll, introduce, makeParty, type Party, judgeAll } from '../helpers/parties';
+import { fingerprintsOf } from '../../electron/services/signing';
 
 const work = tempFolder('awb-exchange-');
 let owner: Party;
@@ -235,7 +236,11 @@ describe('the round trip', () => {
     // Four eyes: the colleague is trusted as the authority, here and by the owner.
     await a.signing.setTrustRole(a.signing.identity(second).fingerprint, 'authority');
     await a.decisions.countersign(caseId, { identityId: second, reason: 'Four eyes.' });
-    await owner.services.signing.trust(a.signing.certificatePem(second), 'authority');
+    await owner.services.signing.trust(
+      a.signing.certificatePem(second),
+      'authority',
+      fingerprintsOf(a.signing.certificatePem(second)),
+    );
     await a.cases.transition(caseId, 'in_force', 'Notified');
     decision = (
       await a.exchange.exportPackage('decision', caseId, join(work.path, 'packages'), {

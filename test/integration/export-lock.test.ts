@@ -8,6 +8,7 @@ import { makeTestContext, tempFolder } from '../helpers/context';
 import { answerAll } from '../helpers/parties';
 import { issue } from '../helpers/pki';
 import { PASSPHRASE, PROFILE } from '../helpers/vault';
+import { fingerprintsOf } from '../../electron/services/signing';
 
 const folder = tempFolder('awb-export-lock-');
 afterAll(() => folder.cleanup());
@@ -25,7 +26,7 @@ it('export a package, then lock at once: the exchange log and audit rows survive
     name: 'CN=Authority Encryption',
     usages: x509.KeyUsageFlags.keyEncipherment,
   });
-  await ctx.signing.trust(recipient.pem, 'authority');
+  await ctx.signing.trust(recipient.pem, 'authority', fingerprintsOf(recipient.pem));
   const systemId = await ctx.register.createSystem({
     ref: 'SYS-L',
     name: 'Låsenet',

@@ -27,6 +27,7 @@ import { toDecisionPending } from '../helpers/parties';
 import { appendUpdate, letter, SLOTS } from '../helpers/pdf';
 import { crl, issue, type Party } from '../helpers/pki';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
+import { fingerprintsOf } from '../../electron/services/signing';
 
 let folder: ReturnType<typeof tempFolder>;
 let vault: Vault;
@@ -121,7 +122,7 @@ beforeAll(async () => {
   });
   // The authority's own CA, trusted as an authority, with its current CRL.
   orgCa = await issue({ name: 'CN=Authority CA, O=Authority, C=DK', ca: true });
-  await services.signing.trust(orgCa.pem, 'authority');
+  await services.signing.trust(orgCa.pem, 'authority', fingerprintsOf(orgCa.pem));
   await services.signing.addCrl(Buffer.from((await crl(orgCa, [])).rawData));
   firstId = await services.signing.createSelfSigned({
     label: 'Anne',
@@ -172,7 +173,7 @@ describe('a countersignature by one person is refused, each with its reason', ()
             x509.KeyUsageFlags.keyCertSign,
         });
         const first = await importP12(legacy, [], 'Legacy Anne');
-        await services.signing.trust(legacy.pem, 'authority');
+        await services.signing.trust(legacy.pem, 'authority', fingerprintsOf(legacy.pem));
         const made = await issue({
           name: 'CN=Second Accreditor, O=Authority, C=DK',
           issuer: legacy,
@@ -197,7 +198,7 @@ describe('a countersignature by one person is refused, each with its reason', ()
       name: 'a certificate from a CA trusted for documents only',
       make: async () => {
         const docsCa = await issue({ name: 'CN=Documents CA, O=Elsewhere, C=DK', ca: true });
-        await services.signing.trust(docsCa.pem, 'documents');
+        await services.signing.trust(docsCa.pem, 'documents', fingerprintsOf(docsCa.pem));
         await services.signing.addCrl(Buffer.from((await crl(docsCa, [])).rawData));
         const bo = await issue({ name: 'CN=Bo Documents, O=Elsewhere, C=DK', issuer: docsCa });
         return { countersigner: await importP12(bo, [docsCa], 'Bo (documents)') };
@@ -208,7 +209,7 @@ describe('a countersignature by one person is refused, each with its reason', ()
       name: 'a certificate from a CA trusted as a system owner',
       make: async () => {
         const ownerCa = await issue({ name: 'CN=Owner CA, O=Owner, C=DK', ca: true });
-        await services.signing.trust(ownerCa.pem, 'owner');
+        await services.signing.trust(ownerCa.pem, 'owner', fingerprintsOf(ownerCa.pem));
         const bo = await issue({ name: 'CN=Bo Owner, O=Owner, C=DK', issuer: ownerCa });
         return { countersigner: await importP12(bo, [ownerCa], 'Bo (owner)') };
       },
@@ -365,7 +366,7 @@ describe('trust by role', () => {
   async function signedBy(rootRole: 'owner' | 'documents' | 'authority') {
     const root = await issue({ name: `CN=${rootRole} Root, O=Elsewhere, C=DK`, ca: true });
     const signer = await issue({ name: `CN=${rootRole} Signer, O=Elsewhere, C=DK`, issuer: root });
-    await services.signing.trust(root.pem, rootRole);
+    await services.signing.trust(root.pem, rootRole, fingerprintsOf(root.pem));
     await services.signing.addCrl(Buffer.from((await crl(root, [])).rawData));
     return signPdf(await letter(), softwareSigner(signer.key, [signer.der, root.der]), {
       field: 'Signature1',

@@ -25,6 +25,7 @@ import { tempFolder } from '../helpers/context';
 import { crl, issue, nssStore, pdfsigAccepts, pdfsigReport, type Party } from '../helpers/pki';
 import { judgeAll, toDecisionPending } from '../helpers/parties';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
+import { fingerprintsOf } from '../../electron/services/signing';
 
 const MODULE = '/usr/lib/softhsm/libsofthsm2.so';
 const PIN = '739154';
@@ -109,7 +110,7 @@ beforeAll(async () => {
   services = createServices(() => vault, {}, { pkcs11Module: () => MODULE });
   // The authority's CA: both accreditors' cards chain to it (four eyes needs an authority), and
   // its current CRL (a countersigner whose revocation is not known is not trusted).
-  await services.signing.trust(root.pem, 'authority');
+  await services.signing.trust(root.pem, 'authority', fingerprintsOf(root.pem));
   await services.signing.addCrl(Buffer.from((await crl(root, [])).rawData));
 });
 

@@ -11,6 +11,7 @@ import { errorMessage } from '../../../shared/i18n';
 import { ConfirmButton } from '../components/Confirm';
 import { call, callRaw } from '../api';
 import { FileButton } from '../components/FileButton';
+import { Fingerprint, TrustAdd } from '../components/TrustAdd';
 import { ChoiceField, Field } from '../components/Field';
 import { useFormat } from '../format';
 import { useT } from '../i18n';
@@ -440,7 +441,9 @@ export function SigningIdentities() {
                 .filter(Boolean)
                 .join(' · ')}
             </div>
-            <div className="mono">{grouped(c.fingerprint)}</div>
+            <div>
+              <Fingerprint hex={c.fingerprint} />
+            </div>
             <ChoiceField
               label={t('trust.role')}
               value={c.role}
@@ -480,20 +483,13 @@ export function SigningIdentities() {
         render={(r) => t(`trust.role.${r}`)}
         onChange={(r) => r && setRole(r)}
       />
-      <FileButton
-        label={t('trust.add')}
-        accept=".pem,.crt,.cer"
-        onFile={(file) => {
-          void file.text().then(async (pem) => {
-            const r = await callRaw('trust:add', { pem, role });
-            if (r.ok) {
-              setMessage(t('trust.added', { count: r.value.fingerprints.length }));
-              reload();
-            } else {
-              fail(r.error.code);
-            }
-          });
+      <TrustAdd
+        role={role}
+        onAdded={(count) => {
+          setMessage(t('trust.added', { count }));
+          reload();
         }}
+        onError={fail}
       />
       <h3>{t('trust.crls')}</h3>
       <p className="help">{t('trust.crls.help')}</p>
