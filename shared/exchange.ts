@@ -76,6 +76,11 @@ export const PACKAGE_REASONS = [
    * application): a package never adds or changes a catalogue.
    */
   'CATALOGUE_UNKNOWN',
+  /**
+   * A submission whose risks are scored on a matrix this vault does not hold, or holds otherwise:
+   * the owner scores on the authority's criteria, and a package never adds or changes them.
+   */
+  'MATRIX_UNKNOWN',
   /** The sender's audit trail is shorter than a package of theirs cited before (rolled back). */
   'SENDER_TRAIL_SHORTER',
   /** The sender's trail is as long as one cited before but ends otherwise (forked). */

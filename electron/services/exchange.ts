@@ -35,7 +35,7 @@ import type { DECISION_TYPES } from '../../shared/lifecycle';
 import { canTransition, stepTakers, type CaseState } from '../../shared/lifecycle';
 import { assess, fingerprint, outOfScale, parseMatrix, type RiskMatrix } from '../../shared/risk';
 import type { SignatureReason } from '../../shared/signatures';
-import { auditHead } from '../db/audit';
+import { auditHead, canonicalJson } from '../db/audit';
 import { queryRows, text } from '../db/query';
 import { readDossier } from '../documents/dossier';
 import {
@@ -1391,14 +1391,26 @@ export class ExchangeService {
     const ofThisCase = (r: Cells) =>
       r.system_id === systemId &&
       (r.case_id === null || r.case_id === undefined || r.case_id === caseId);
-    // The matrices a risk may be scored on: this vault's, and those the package brings.
+    // The matrices a risk may be scored on: this vault's, and those the authority sends. An
+    // owner scores on the authority's criteria: a matrix of its own making (or the authority's
+    // id with other levels) would let it rate its risks, and accept them, as it pleases.
     const matrices = new Map<string, RiskMatrix>(this.risks.matrices().map((m) => [m.id, m]));
     for (const m of content.matrices) {
       const parsed = parseMatrix(m);
       if (!parsed.ok) {
         throw reject('MALFORMED', 'risk matrix');
       }
-      if (!matrices.has(parsed.matrix.id)) {
+      const here = matrices.get(parsed.matrix.id);
+      if (
+        manifest.kind === 'submission' &&
+        canonicalJson(here ?? null) !== canonicalJson(parsed.matrix)
+      ) {
+        throw reject(
+          'MATRIX_UNKNOWN',
+          `risk matrix ${parsed.matrix.id} is ${here ? 'not this vault’s' : 'unknown here'}`,
+        );
+      }
+      if (!here) {
         matrices.set(parsed.matrix.id, parsed.matrix);
       }
     }
@@ -1864,8 +1876,7 @@ export class ExchangeService {
   ) {
     const { manifest, digest, sender } = read;
     const c = content.case;
-    const matrices = content.matrices.map((m) => parseMatrix(m));
-    if (matrices.some((m) => !m.ok)) {
+    if (content.matrices.some((m) => !parseMatrix(m).ok)) {
       throw reject('MALFORMED', 'risk matrix');
     }
     const now = new Date().toISOString();
@@ -1915,14 +1926,7 @@ export class ExchangeService {
             ],
           );
         }
-        for (const m of matrices) {
-          if (m.ok) {
-            db.run(
-              'INSERT OR IGNORE INTO risk_matrices (id, json, builtin, imported_at) VALUES (?, ?, 0, ?)',
-              [m.matrix.id, JSON.stringify(m.matrix), now],
-            );
-          }
-        }
+        // No matrix is stored from a submission: each it names is this vault's own (scopedRisks).
         const sys = content.system;
         if (!all(db, 'SELECT 1 FROM systems WHERE id = ?', [sys.id]).length) {
           db.run(

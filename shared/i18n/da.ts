@@ -1007,6 +1007,8 @@ export const da: Messages = {
     'afsenderens revisionsspor er kortere end det, en tidligere pakke fra dem henviste til: deres boks kan være sat tilbage til en ældre kopi',
   'package.reason.SENDER_TRAIL_FORKED':
     'afsenderens revisionsspor er lige så langt som det, en tidligere pakke fra dem henviste til, men ender anderledes: deres boks kan være kopieret og fortsat to steder',
+  'package.reason.MATRIX_UNKNOWN':
+    'dens risici er vurderet efter en risikomatrix, som boksen ikke har, eller som afviger fra boksens egen',
   'package.reason.CATALOGUE_UNKNOWN':
     'dens sag bruger et katalog, som boksen ikke har, eller som afviger fra boksens eget eksemplar',
   'package.reason.OUTSIDE_CASE':
@@ -1514,10 +1516,10 @@ export const da: Messages = {
   'preview.answers': '{n} svar i tjeklisten',
   'preview.catalogue': 'katalog {ref}: boksens eget eksemplar (SHA-256 {sha256})',
   'preview.notApplicable': 'svar, der ikke tages med (kravene gælder ikke her): {refs}',
-  'preview.evidence': '{n} dokumentationsfiler',
+  'preview.evidence': '{n} {n:dokumentationsfil|dokumentationsfiler}',
   'preview.risks': '{n} {n:risiko|risici}',
-  'preview.findings': '{n} fund og vilkår',
-  'preview.verdicts': '{n} vurderinger',
+  'preview.findings': '{n} {n:fund eller vilkår|fund og vilkår}',
+  'preview.verdicts': '{n} {n:vurdering|vurderinger}',
   'preview.decision': 'afgørelse {ref} ({type})',
   'evidenceType.ssrs': 'Systemspecifikke sikkerhedskrav (SSRS)',
   'evidenceType.sisrs': 'Sikkerhedskrav til sammenkobling (SISRS)',

@@ -1014,6 +1014,8 @@ export const en = {
     'its sender’s audit trail is shorter than one an earlier package of theirs cited: their vault may have been rolled back to an older copy',
   'package.reason.SENDER_TRAIL_FORKED':
     'its sender’s audit trail is as long as one an earlier package of theirs cited but ends otherwise: their vault may have been copied and gone on twice',
+  'package.reason.MATRIX_UNKNOWN':
+    'its risks are scored on a risk matrix this vault does not have, or one that differs from this vault’s own',
   'package.reason.CATALOGUE_UNKNOWN':
     'its case uses a catalogue this vault does not have, or one that differs from this vault’s copy',
   'export.reason.WRONG_ROLE': 'this vault does not send this kind of package',
@@ -1502,13 +1504,13 @@ export const en = {
   'preview.systemKept': 'system {ref}: kept',
   'preview.caseAdded': 'case {ref}: added as "{state}"',
   'preview.caseMoves': 'case {ref}: {path}',
-  'preview.answers': '{n} checklist answers',
+  'preview.answers': '{n} checklist {n:answer|answers}',
   'preview.catalogue': 'catalogue {ref}: this vault’s own copy (SHA-256 {sha256})',
   'preview.notApplicable': 'answers not taken (the requirements do not apply here): {refs}',
-  'preview.evidence': '{n} evidence files',
+  'preview.evidence': '{n} evidence {n:file|files}',
   'preview.risks': '{n} {n:risk|risks}',
-  'preview.findings': '{n} findings and conditions',
-  'preview.verdicts': '{n} verdicts',
+  'preview.findings': '{n} {n:finding or condition|findings and conditions}',
+  'preview.verdicts': '{n} {n:verdict|verdicts}',
   'preview.decision': 'decision {ref} ({type})',
   'preview.row.added': '{table} {ref}: added — {fields}',
   'preview.row.changed': '{table} {ref}: changed — {fields}',

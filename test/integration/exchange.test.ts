@@ -166,10 +166,10 @@ describe('the round trip', () => {
     });
     expect(preview.signer).toContain('CN=owner person');
     expect(preview.changes.map((c) => previewLine('en', c))).toEqual(
-      expect.arrayContaining(['system OWN-SYS-001: added', '1 evidence files', '1 risks']),
+      expect.arrayContaining(['system OWN-SYS-001: added', '1 evidence file', '1 risk']),
     );
     expect(preview.changes.map((c) => previewLine('da', c))).toEqual(
-      expect.arrayContaining(['system OWN-SYS-001: tilføjes', '1 dokumentationsfiler', '1 risici']),
+      expect.arrayContaining(['system OWN-SYS-001: tilføjes', '1 dokumentationsfil', '1 risiko']),
     );
     // Inspecting changed nothing.
     expect(a.cases.listCases()).toEqual([]);
@@ -1218,6 +1218,38 @@ describe('a package carries only what its sender may decide', () => {
           }),
         authority,
         'CATALOGUE_UNKNOWN',
+      ],
+      [
+        // The owner's own matrix: every cell "very low", so its risks would be its to accept.
+        'a risk scored on a matrix of the owner’s own making',
+        () =>
+          forged('matrix-own', genuine, owner, authority, {
+            parts: editSubmission((c) => {
+              const m = c.matrices[0] as { grid: number[][] };
+              const lenient = {
+                ...m,
+                id: 'owner-lenient',
+                grid: m.grid.map((r) => r.map(() => 0)),
+              };
+              c.matrices.push(lenient);
+              c.risks[0] = { ...c.risks[0]!, matrix_id: 'owner-lenient' };
+            }),
+          }),
+        authority,
+        'MATRIX_UNKNOWN',
+      ],
+      [
+        // The authority's matrix by id, its levels renamed: the owner's reading of it.
+        'the authority’s matrix by id, with other levels',
+        () =>
+          forged('matrix-forged', genuine, owner, authority, {
+            parts: editSubmission((c) => {
+              const m = c.matrices[0] as { levels: { en: string }[] };
+              m.levels = m.levels.map((l) => ({ ...l, en: `${l.en} (owner)` }));
+            }),
+          }),
+        authority,
+        'MATRIX_UNKNOWN',
       ],
       [
         // E3: the owner accepts the authority's risk, in its own role: not its risk to accept.

@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ResponseOf } from '../../../shared/contract';
 import { TRUST_ROLES, type TrustRole } from '../../../shared/exchange';
-import { errorMessage } from '../../../shared/i18n';
+import { errorMessage, signatureFieldText } from '../../../shared/i18n';
 import { ConfirmButton } from '../components/Confirm';
 import { call, callRaw } from '../api';
 import { FileButton } from '../components/FileButton';
@@ -70,7 +70,9 @@ export function VerificationResult({ result }: { result: Verification }) {
           : result.status === 'awaiting_countersignature'
             ? t('verify.awaiting', {
                 count: result.signatures.length,
-                fields: result.unsignedFields.join(', '),
+                fields: result.unsignedFields
+                  .map((f) => signatureFieldText(language, f))
+                  .join(', '),
               })
             : t(result.status === 'indeterminate' ? 'verify.indeterminate' : 'verify.invalid', {
                 reason: t(`verify.reason.${result.reason ?? 'MALFORMED_SIGNATURE'}`),
@@ -89,7 +91,8 @@ export function VerificationResult({ result }: { result: Verification }) {
           aria-label={t('verify.signature', { n: i + 1 })}
         >
           <h4>
-            {t('verify.signature', { n: i + 1 })}: {sig.field || '—'} —{' '}
+            {t('verify.signature', { n: i + 1 })}:{' '}
+            {sig.field ? signatureFieldText(language, sig.field) : '—'} —{' '}
             {sig.status === 'valid'
               ? t('verify.status.valid')
               : `${t(`verify.status.${sig.status}`)}: ${t(`verify.reason.${sig.reason ?? 'MALFORMED_SIGNATURE'}`)}`}
@@ -164,7 +167,7 @@ export function VerificationResult({ result }: { result: Verification }) {
           data-status="unsigned"
         >
           <h4>
-            {field} — {t('verify.unsigned')}
+            {signatureFieldText(language, field)} — {t('verify.unsigned')}
           </h4>
         </section>
       ))}
