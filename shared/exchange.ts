@@ -81,6 +81,8 @@ export const PACKAGE_REASONS = [
    * the owner scores on the authority's criteria, and a package never adds or changes them.
    */
   'MATRIX_UNKNOWN',
+  /** A system level the package names that this vault's classification scheme does not know. */
+  'LEVEL_UNKNOWN',
   /** The sender's audit trail is shorter than a package of theirs cited before (rolled back). */
   'SENDER_TRAIL_SHORTER',
   /** The sender's trail is as long as one cited before but ends otherwise (forked). */

@@ -879,6 +879,15 @@ export class ExchangeService {
     levels: { domain: InfoDomain; level: string }[],
   ): void {
     const scheme = this.register.scheme();
+    // A level this scheme does not know has no rank to hold the marking to: a new system's
+    // levels are this vault's codes, or the package is refused (no floor is skipped).
+    const unknown = levels.find((l) => !scheme.level(l.level));
+    if (unknown) {
+      throw reject(
+        'LEVEL_UNKNOWN',
+        `the system's level ${unknown.level} (${unknown.domain}) is not in this vault's classification scheme`,
+      );
+    }
     const known = scheme.highestMarking(levels);
     if (!known) {
       return;

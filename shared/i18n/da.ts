@@ -1009,6 +1009,8 @@ export const da: Messages = {
     'afsenderens revisionsspor er lige så langt som det, en tidligere pakke fra dem henviste til, men ender anderledes: deres boks kan være kopieret og fortsat to steder',
   'package.reason.MATRIX_UNKNOWN':
     'dens risici er vurderet efter en risikomatrix, som boksen ikke har, eller som afviger fra boksens egen',
+  'package.reason.LEVEL_UNKNOWN':
+    'systemets klassifikationsniveau findes ikke i boksens klassifikationsskema',
   'package.reason.CATALOGUE_UNKNOWN':
     'dens sag bruger et katalog, som boksen ikke har, eller som afviger fra boksens eget eksemplar',
   'package.reason.OUTSIDE_CASE':

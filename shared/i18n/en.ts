@@ -1016,6 +1016,8 @@ export const en = {
     'its sender’s audit trail is as long as one an earlier package of theirs cited but ends otherwise: their vault may have been copied and gone on twice',
   'package.reason.MATRIX_UNKNOWN':
     'its risks are scored on a risk matrix this vault does not have, or one that differs from this vault’s own',
+  'package.reason.LEVEL_UNKNOWN':
+    'the system’s classification level is not in this vault’s classification scheme',
   'package.reason.CATALOGUE_UNKNOWN':
     'its case uses a catalogue this vault does not have, or one that differs from this vault’s copy',
   'export.reason.WRONG_ROLE': 'this vault does not send this kind of package',

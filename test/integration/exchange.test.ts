@@ -1038,6 +1038,24 @@ describe('a package carries only what its sender may decide', () => {
         identityId: owner.signingId,
       })
     ).file;
+    // A genuine submission of a system the authority has not seen yet.
+    const newSystemId = await o.register.createSystem({
+      ref: 'OWN-SYS-NEW',
+      name: 'Nyt netværk',
+      phase: 'operational',
+      mode: 'system_high',
+      levels: [{ domain: 'nato', level: 'RESTRICTED' }],
+      userCount: 5,
+      minClearance: 'RESTRICTED',
+    });
+    const newCaseId = await o.cases.createCase({ systemId: newSystemId, type: 'initial' });
+    await answerAll(o, newCaseId);
+    await o.cases.transition(newCaseId, 'submitted', 'Complete');
+    const brandNew = (
+      await o.exchange.exportPackage('submission', newCaseId, folder(), {
+        identityId: owner.signingId,
+      })
+    ).file;
     const applying = o.cases.getCase(freshId).items.length;
     expect(applying).toBeGreaterThan(10);
     const baseline = await a.cases.currentCatalogue();
@@ -1159,6 +1177,18 @@ describe('a package carries only what its sender may decide', () => {
           }),
         authority,
         'MARKING_BELOW_SYSTEM',
+      ],
+      [
+        // A new system at a level no scheme here knows: there would be no floor to hold to.
+        'a new system at a level this vault’s scheme does not know',
+        () =>
+          forged('level-unknown', brandNew, owner, authority, {
+            parts: editSubmission((c) => {
+              c.levels = c.levels.map((l) => ({ ...l, level: 'COSMIC_ULTRA' }));
+            }),
+          }),
+        authority,
+        'LEVEL_UNKNOWN',
       ],
       [
         // And the other way: the authority's answer may not rewrite the owner's risk.
