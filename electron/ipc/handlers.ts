@@ -149,7 +149,9 @@ export const handlers: HandlerTable = {
     return { aborted: true };
   },
   'records:attach': async (input, ctx) => {
-    await ctx.register.attachToRecord(input.recordId, ctx.uploads.take(input.uploadId));
+    await ctx.uploads.attach(input.uploadId, (done) =>
+      ctx.register.attachToRecord(input.recordId, done),
+    );
     return { attached: true };
   },
   'records:attachments': async (input, ctx) => ({
@@ -193,7 +195,10 @@ export const handlers: HandlerTable = {
     return { updated: true };
   },
   'cases:addEvidence': async (input, ctx) => ({
-    id: await ctx.cases.addEvidence(input.caseId, ctx.uploads.take(input.uploadId), input.meta),
+    // Refused values leave the upload finished: the form corrects them and attaches it again.
+    id: await ctx.uploads.attach(input.uploadId, (done) =>
+      ctx.cases.addEvidence(input.caseId, done, input.meta),
+    ),
   }),
   'catalogues:import': async (input, ctx) => ctx.cases.importCatalogue(input.catalogue),
   'risks:matrices': async (_input, ctx) => ({

@@ -1056,6 +1056,29 @@ export class CaseService {
   async addEvidence(caseId: string, upload: FinishedUpload, raw: unknown): Promise<string> {
     const meta = EvidenceMeta.parse(raw);
     this.caseRow(caseId);
+    // Linked to requirements of this case's checklist only, and marked by a level of the scheme
+    // in a domain (both, or neither).
+    const items = new Set(
+      all(this.db, 'SELECT requirement_id FROM checklist_items WHERE case_id = ?', [caseId]).map(
+        (r) => s(r.requirement_id),
+      ),
+    );
+    const refuse = (path: (string | number)[], message: string) =>
+      new AppError('VALIDATION_FAILED', message, { issues: [{ path, code: 'custom', message }] });
+    meta.requirementIds.forEach((r, i) => {
+      if (!items.has(r)) {
+        throw refuse(['requirementIds', i], 'not a requirement of this case');
+      }
+    });
+    if (meta.markingLevel && !this.register.scheme().level(meta.markingLevel)) {
+      throw refuse(['markingLevel'], 'not a level of the classification scheme');
+    }
+    if (Boolean(meta.markingLevel) !== Boolean(meta.markingDomain)) {
+      throw refuse(
+        [meta.markingLevel ? 'markingDomain' : 'markingLevel'],
+        'a marking has both a level and a domain',
+      );
+    }
     const id = randomUUID();
     await this.vault().change(
       {

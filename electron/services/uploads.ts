@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/errors';
 import type { StoredBlob } from '../vault/blobs';
+import { referencedBlobs } from '../vault/check';
 import type { Vault } from '../vault/vault';
 
 export const MAX_CHUNK_BYTES = 1024 * 1024;
@@ -124,14 +125,44 @@ export class Uploads {
     return done;
   }
 
-  /** Stops an upload; resolves once its writer has removed the partial file. */
+  /**
+   * Stops an upload (the user cancelled it) and leaves nothing behind: an unfinished one's writer
+   * removes its partial file; a finished one not yet attached has its stored file removed, unless
+   * it was in the store before or something refers to it. Resolves once the file is gone.
+   */
   async abort(uploadId: string): Promise<void> {
     const upload = this.active.get(uploadId);
+    const done = this.finished.get(uploadId);
     this.finished.delete(uploadId);
     if (upload) {
       upload.queue.fail(new AppError('VALIDATION_FAILED', 'Upload aborted'));
       this.active.delete(uploadId);
       await upload.result.catch(() => undefined);
+    }
+    if (done?.created && !this.inUse(done.address)) {
+      await this.vault().blobs.remove(done.address);
+    }
+  }
+
+  /** Whether a stored file is referred to (by the database, or by another upload waiting). */
+  private inUse(address: string): boolean {
+    return (
+      [...this.finished.values()].some((f) => f.address === address) ||
+      referencedBlobs(this.vault().database).has(address)
+    );
+  }
+
+  /**
+   * Attaches a finished upload: `attach` gets it once. If attaching fails (the form's values
+   * refused), the upload stays finished, to attach again with corrected values or to abort.
+   */
+  async attach<T>(uploadId: string, attach: (done: FinishedUpload) => Promise<T>): Promise<T> {
+    const done = this.take(uploadId);
+    try {
+      return await attach(done);
+    } catch (error) {
+      this.finished.set(uploadId, done);
+      throw error;
     }
   }
 

@@ -76,7 +76,7 @@ function codeOf(error: unknown): ErrorCode {
 }
 
 /** Every blob address the database refers to, with what refers to it. */
-function referencedBlobs(db: Database): Map<string, string> {
+export function referencedBlobs(db: Database): Map<string, string> {
   const refs = new Map<string, string>();
   const add = (sql: string, what: string) => {
     for (const row of db.exec(sql)[0]?.values ?? []) {

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServices } from '../../electron/services';
 import { BASELINE_FILE } from '../../electron/services/cases';
 import { Vault } from '../../electron/vault/vault';
@@ -124,6 +125,83 @@ test('walk a case from draft to decision pending in the UI', async ({ gate, vaul
   await page.getByRole('tab', { name: 'Historik' }).click();
   await expect(page.getByRole('tabpanel').getByRole('row')).toHaveCount(7);
   await expect(page.getByRole('tabpanel')).toContainText('Dossier indsendt');
+});
+
+test('evidence: a large upload followed in per cent with the time left and cancelled, then a file linked to requirements and marked', async ({
+  gate,
+  vault,
+  dataFolder,
+}) => {
+  const v = await Vault.open(vault.folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
+  const { register, cases } = createServices(() => v);
+  const systemId = await register.createSystem({
+    ref: 'TTJ-1',
+    name: 'Sagssystem',
+    phase: 'operational',
+    mode: 'dedicated',
+    levels: [{ domain: 'national', level: 'RESTRICTED' }],
+    userCount: 20,
+    minClearance: 'RESTRICTED',
+  });
+  const caseId = await cases.createCase({ systemId, type: 'initial' });
+  const [firstReq, secondReq] = cases.getCase(caseId).items.map((i) => i.requirementId);
+  await v.close();
+  await unlock(gate, vault.folder);
+  const page = gate;
+  await page.getByRole('link', { name: 'Sager' }).click();
+  await page.getByTestId('case-row').getByRole('link').click();
+  await page.getByRole('tab', { name: 'Dokumentation' }).click();
+
+  // A large upload: followed in per cent with the time left, and cancelled, leaving nothing.
+  const big = join(dataFolder, 'stor-ssrs.pdf');
+  writeFileSync(big, Buffer.alloc(24 * 1024 * 1024, 7));
+  // Each chunk a little slower than this machine would send it, so there is time to cancel.
+  await page.route(/uploads(:|%3A)chunk/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await route.continue();
+  });
+  await page.getByTestId('evidence-file').setInputFiles(big);
+  await page.getByRole('button', { name: 'Overfør' }).click();
+  await expect(page.getByTestId('upload-status')).toHaveText(
+    /^\d+ % sendt · ca\. \d+ (sekund|sekunder|minut|minutter) tilbage$/,
+  );
+  await expect(page.getByRole('progressbar', { name: 'Overfører stor-ssrs.pdf' })).toBeVisible();
+  await page.screenshot({ path: 'test-results/evidence-upload.png' });
+  await page.getByRole('button', { name: 'Afbryd overførslen' }).click();
+  await expect(
+    page.getByText('Overførslen af stor-ssrs.pdf blev afbrudt; intet af den blev gemt.'),
+  ).toBeVisible();
+  await expect(page.getByTestId('upload-meter')).toHaveCount(0);
+  await expect(page.getByTestId('evidence-table')).toContainText('Ingen dokumentation endnu');
+  const blobs = join(vault.folder, 'blobs');
+  expect(existsSync(blobs) ? readdirSync(blobs) : []).toEqual([]);
+  await page.unroute(/uploads(:|%3A)chunk/);
+
+  // The evidence linked to requirements of the case, chosen from its checklist, and marked.
+  await page.getByLabel('Titel').fill('SSRS Sagssystem');
+  const requirements = page.getByTestId('evidence-requirements');
+  await requirements.getByRole('checkbox', { name: new RegExp(`^${firstReq} `) }).check();
+  await requirements.getByRole('checkbox', { name: new RegExp(`^${secondReq} `) }).check();
+  await expect(page.getByLabel('Mærkning: niveau')).toBeDisabled();
+  await page.getByLabel('Mærkning: domæne').selectOption('national');
+  await page.getByLabel('Mærkning: niveau').selectOption({ label: 'TIL TJENESTEBRUG' });
+  await page.getByTestId('evidence-file').setInputFiles({
+    name: 'ssrs.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.alloc(100_000, 1),
+  });
+  await page.getByRole('button', { name: 'Overfør' }).click();
+  await expect(page.getByTestId('evidence-table')).toContainText('SSRS Sagssystem');
+  await expect(page.getByTestId('evidence-marking')).toHaveText('Mærket TIL TJENESTEBRUG');
+  await expect(page.getByTestId('evidence-links')).toHaveText(
+    `Dokumenterer: ${firstReq}, ${secondReq}`,
+  );
+  // The form is empty again: nothing chosen for the next file.
+  await expect(requirements.getByRole('checkbox', { checked: true })).toHaveCount(0);
+  await expect(page.getByLabel('Mærkning: domæne')).toHaveValue('');
+  expect(readdirSync(blobs)).toHaveLength(1);
+  await axeClean(page, 'evidence form');
+  await page.screenshot({ path: 'test-results/evidence-linked.png', fullPage: true });
 });
 
 test('import a catalogue version: a broken file is refused with its paths, a new version shows what changed', async ({

@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dispatch } from '../../electron/ipc/dispatch';
 import { handlers } from '../../electron/ipc/handlers';
+import type { CaseDetail } from '../../shared/contract';
 import { makeTestContext, tempFolder, type TestContext } from '../helpers/context';
 import { PASSPHRASE, PROFILE } from '../helpers/vault';
 
@@ -111,5 +113,112 @@ describe('chunked uploads through the contract', () => {
     // No waiting: a refused chunk or finish answers only after the partial file is gone.
     const { readdirSync } = await import('node:fs');
     expect(readdirSync(`${folder.path}/vault/blobs`)).toEqual([]);
+  });
+
+  /** Sends `content` as one upload, finished unless `finish` is false; returns its id. */
+  async function send(content: Buffer, finish = true): Promise<string> {
+    const { uploadId } = await ok<{ uploadId: string }>('uploads:begin', {
+      name: 'ssrs.pdf',
+      size: content.length,
+    });
+    let index = 0;
+    for (let at = 0; at < content.length; at += 1024 * 1024) {
+      await ok('uploads:chunk', {
+        uploadId,
+        index: index++,
+        data: content.subarray(at, at + 1024 * 1024).toString('base64'),
+      });
+      if (!finish) {
+        break;
+      }
+    }
+    if (finish) {
+      await ok('uploads:finish', { uploadId });
+    }
+    return uploadId;
+  }
+
+  const blobFiles = () => readdirSync(`${folder.path}/vault/blobs`);
+
+  it('a cancelled upload leaves nothing behind: mid-way, and finished but not yet attached', async () => {
+    await send(randomBytes(2_500_000), false).then((uploadId) => ok('uploads:abort', { uploadId }));
+    expect(blobFiles()).toEqual([]);
+    const finished = await send(randomBytes(1_500_000));
+    expect(blobFiles()).toHaveLength(1);
+    await ok('uploads:abort', { uploadId: finished });
+    expect(blobFiles()).toEqual([]);
+  });
+
+  it('cancelling an upload of content the vault already holds keeps the file the vault refers to', async () => {
+    const content = randomBytes(100_000);
+    const { id: recordId } = await ok<{ id: string }>('records:create', {
+      type: 'correspondence',
+      title: 'Letter',
+      counterpart: 'NOS',
+      status: 'open',
+    });
+    await ok('records:attach', { recordId, uploadId: await send(content) });
+    expect(blobFiles()).toHaveLength(1);
+    await ok('uploads:abort', { uploadId: await send(content) });
+    const { attachments } = await ok<{ attachments: { address: string }[] }>(
+      'records:attachments',
+      { recordId },
+    );
+    expect(blobFiles()).toEqual([attachments[0]?.address]);
+    await tc.ctx.vault.current().blobs.verify(attachments[0]!.address);
+  });
+
+  it('evidence is linked to requirements of its case and marked; a refused link keeps the upload to attach again', async () => {
+    const { id: systemId } = await ok<{ id: string }>('systems:create', {
+      ref: 'TTJ-1',
+      name: 'Sagssystem',
+      phase: 'operational',
+      mode: 'dedicated',
+      levels: [{ domain: 'national', level: 'RESTRICTED' }],
+      userCount: 20,
+      minClearance: 'RESTRICTED',
+    });
+    const { id: caseId } = await ok<{ id: string }>('cases:create', { systemId, type: 'initial' });
+    const detail = () => ok<CaseDetail>('cases:get', { id: caseId });
+    const [first, second] = (await detail()).items.map((i) => i.requirementId);
+    const uploadId = await send(randomBytes(200_000));
+    const meta = {
+      type: 'ssrs',
+      title: 'SSRS',
+      requirementIds: [first, second],
+      markingDomain: 'nato',
+      markingLevel: 'SECRET',
+    };
+    // Each refusal names its field; the upload is not lost by it.
+    for (const [bad, path] of [
+      [{ requirementIds: [first, 'ZZZ-99'] }, ['requirementIds', 1]],
+      [{ markingLevel: 'ULTRA' }, ['markingLevel']],
+      [{ markingLevel: null }, ['markingLevel']],
+      [{ markingDomain: null }, ['markingDomain']],
+    ] as const) {
+      const refused = await dispatch(
+        handlers,
+        'cases:addEvidence',
+        { caseId, uploadId, meta: { ...meta, ...bad } },
+        tc.ctx,
+      );
+      expect(refused).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION_FAILED', details: { issues: [{ path }] } },
+      });
+    }
+    expect((await detail()).evidence).toEqual([]);
+    const { id } = await ok<{ id: string }>('cases:addEvidence', { caseId, uploadId, meta });
+    const after = await detail();
+    expect(after.evidence).toMatchObject([{ id, markingLevel: 'SECRET', markingDomain: 'nato' }]);
+    expect(after.items.filter((i) => i.evidence.includes(id)).map((i) => i.requirementId)).toEqual([
+      first,
+      second,
+    ]);
+    // Attached once: the upload is gone now, and its file is the evidence's.
+    const again = await dispatch(handlers, 'cases:addEvidence', { caseId, uploadId, meta }, tc.ctx);
+    expect(again).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    await ok('uploads:abort', { uploadId });
+    expect(blobFiles()).toEqual([after.evidence[0]?.address]);
   });
 });

@@ -1,9 +1,10 @@
-/** Attach a file to a record: chunked upload into the vault with a progress bar. */
-import { useState } from 'react';
+/** Attach a file to a record: chunked upload into the vault, followed and cancellable. */
+import { useRef, useState } from 'react';
 import { callRaw } from '../api';
 import { useT } from '../i18n';
 import { useNotifications } from '../stores/notifications';
-import { uploadFile } from '../upload';
+import { discardUpload, uploadFile, type UploadProgress } from '../upload';
+import { UploadMeter } from './UploadMeter';
 
 export function AttachButton({
   recordId,
@@ -16,23 +17,32 @@ export function AttachButton({
 }) {
   const t = useT();
   const pushError = useNotifications((s) => s.pushError);
-  const [progress, setProgress] = useState<{ name: string; sent: number; total: number } | null>(
-    null,
-  );
+  const [progress, setProgress] = useState<(UploadProgress & { name: string }) | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const cancel = useRef<AbortController | null>(null);
 
   async function attach(file: File | undefined) {
     if (!file) {
       return;
     }
-    setProgress({ name: file.name, sent: 0, total: file.size });
-    const uploaded = await uploadFile(file, (sent, total) =>
-      setProgress({ name: file.name, sent, total }),
+    setNote(null);
+    setProgress({ name: file.name, sent: 0, total: file.size, secondsLeft: null });
+    const controller = new AbortController();
+    cancel.current = controller;
+    const uploaded = await uploadFile(
+      file,
+      (p) => setProgress({ ...p, name: file.name }),
+      controller.signal,
     );
+    cancel.current = null;
     if (uploaded.ok) {
       const attached = await callRaw('records:attach', { recordId, uploadId: uploaded.uploadId });
       if (!attached.ok) {
+        await discardUpload(uploaded.uploadId);
         pushError(attached.error);
       }
+    } else if ('cancelled' in uploaded) {
+      setNote(t('upload.cancelled', { name: file.name }));
     } else {
       pushError({ code: uploaded.code, message: uploaded.code });
     }
@@ -53,12 +63,13 @@ export function AttachButton({
         />
       </label>
       {progress ? (
-        <progress
-          max={progress.total || 1}
-          value={progress.sent}
-          aria-label={t('attach.progress', { name: progress.name })}
+        <UploadMeter
+          name={progress.name}
+          progress={progress}
+          onCancel={() => cancel.current?.abort()}
         />
       ) : null}
+      {note ? <span role="status">{note}</span> : null}
     </span>
   );
 }

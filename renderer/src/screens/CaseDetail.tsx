@@ -28,10 +28,12 @@ import type { ErrorInfo } from '../../../shared/result';
 import { TEXT_MAX } from '../../../shared/limits';
 import { hrefFor } from '../router';
 import { useLanguage } from '../stores/preferences';
-import { useOnScreen } from '../stores/register';
+import { useLevelLabel, useOnScreen, useRegister } from '../stores/register';
 import { useUnsaved } from '../stores/unsaved';
 import { useVault } from '../stores/vault';
-import { uploadFile } from '../upload';
+import { discardUpload, uploadFile, type UploadProgress } from '../upload';
+import { UploadMeter } from '../components/UploadMeter';
+import { DOMAINS, type InfoDomain } from '../../../shared/classification';
 import { useUnsavedForm } from '../stores/unsaved';
 import { EmptyRow } from '../components/EmptyRow';
 
@@ -419,8 +421,17 @@ function Checklist({
   );
 }
 
-/** The evidence form as it opens: nothing typed yet. */
-const NO_META = { type: 'ssrs', title: '', version: '', author: '', effectiveDate: '' };
+/** The evidence form as it opens: nothing typed yet, no requirement chosen, not marked. */
+const NO_META = {
+  type: 'ssrs',
+  title: '',
+  version: '',
+  author: '',
+  effectiveDate: '',
+  requirementIds: [] as string[],
+  markingDomain: '',
+  markingLevel: '',
+};
 
 function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void }) {
   const t = useT();
@@ -428,21 +439,39 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
   const coded = useCoded();
   const [preview, setPreview] = useState<{ id: string; name: string } | null>(null);
   const accreditor = useVault((s) => s.status?.profile?.role === 'accreditor');
+  const language = useLanguage();
+  const issues = useIssues();
+  const scheme = useRegister((s) => s.scheme);
+  const level = useLevelLabel();
   const [meta, setMeta] = useState(NO_META);
   const [file, setFile] = useState<File | null>(null);
   const clean = useUnsavedForm({ meta, file: file?.name ?? null }, { meta: NO_META, file: null });
-  const [progress, setProgress] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [progress, setProgress] = useState<UploadProgress | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const cancel = useRef<AbortController | null>(null);
+  // The requirements each file documents, from the checklist's links.
+  const linked = (evidenceId: string) =>
+    detail.items.filter((i) => i.evidence.includes(evidenceId)).map((i) => i.requirementId);
+  const fieldError = issues.byField(error);
   async function submit() {
     if (!file) {
       return;
     }
     setError(null);
-    setProgress(0);
-    const uploaded = await uploadFile(file, (sent, total) => setProgress(total ? sent / total : 1));
+    setNote(null);
+    setProgress({ sent: 0, total: file.size, secondsLeft: null });
+    const controller = new AbortController();
+    cancel.current = controller;
+    const uploaded = await uploadFile(file, setProgress, controller.signal);
+    cancel.current = null;
     setProgress(null);
     if (!uploaded.ok) {
-      setError(uploaded.code);
+      if ('cancelled' in uploaded) {
+        setNote(t('upload.cancelled', { name: file.name }));
+      } else {
+        setError({ code: uploaded.code, message: uploaded.code });
+      }
       return;
     }
     const r = await callRaw('cases:addEvidence', {
@@ -454,6 +483,9 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
         version: meta.version,
         author: meta.author,
         effectiveDate: meta.effectiveDate || null,
+        requirementIds: meta.requirementIds,
+        markingDomain: (meta.markingDomain || null) as InfoDomain | null,
+        markingLevel: meta.markingLevel || null,
       },
     });
     if (r.ok) {
@@ -462,7 +494,9 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
       setMeta(NO_META);
       onChanged();
     } else {
-      setError(r.error.code);
+      // Refused: the form keeps what was typed and chosen; the stored file is not kept.
+      await discardUpload(uploaded.uploadId);
+      setError(r.error);
     }
   }
   return (
@@ -486,7 +520,21 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
           {detail.evidence.map((e) => (
             <tr key={e.id}>
               <td>{coded('evidenceType', e.type)}</td>
-              <td>{e.title}</td>
+              <td>
+                {e.title}
+                {e.markingLevel && e.markingDomain ? (
+                  <div className="muted" data-testid="evidence-marking">
+                    {t('evidence.markedAs', {
+                      marking: level(e.markingLevel, e.markingDomain as InfoDomain),
+                    })}
+                  </div>
+                ) : null}
+                {linked(e.id).length ? (
+                  <div className="muted" data-testid="evidence-links">
+                    {t('evidence.linked', { refs: linked(e.id).join(', ') })}
+                  </div>
+                ) : null}
+              </td>
               <td>{e.version}</td>
               <td>{format.day(e.effectiveDate)}</td>
               <td>
@@ -571,6 +619,39 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
             value={meta.effectiveDate}
             onChange={(e) => setMeta({ ...meta, effectiveDate: e.target.value })}
           />
+          <SelectField
+            label={t('evidence.markingDomain')}
+            value={meta.markingDomain}
+            error={fieldError.markingDomain}
+            onChange={(e) =>
+              setMeta({
+                ...meta,
+                markingDomain: e.target.value,
+                markingLevel: e.target.value ? meta.markingLevel : '',
+              })
+            }
+          >
+            <option value="">{t('evidence.marking.none')}</option>
+            {DOMAINS.map((d) => (
+              <option key={d} value={d}>
+                {t(`domain.${d}`)}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField
+            label={t('evidence.markingLevel')}
+            value={meta.markingLevel}
+            disabled={!meta.markingDomain}
+            error={fieldError.markingLevel}
+            onChange={(e) => setMeta({ ...meta, markingLevel: e.target.value })}
+          >
+            <option value="">{t('evidence.marking.none')}</option>
+            {scheme?.levels.map((l) => (
+              <option key={l.code} value={l.code}>
+                {level(l.code, (meta.markingDomain || 'national') as InfoDomain)}
+              </option>
+            ))}
+          </SelectField>
           <Field
             label={t('evidence.file')}
             type="file"
@@ -578,16 +659,48 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
             data-testid="evidence-file"
           />
         </div>
+        <fieldset className="field-group pick-list" data-testid="evidence-requirements">
+          <legend>{t('evidence.requirements')}</legend>
+          <p className="help">{t('evidence.requirements.help')}</p>
+          {fieldError.requirementIds ? (
+            <p className="field__error" role="alert">
+              {fieldError.requirementIds}
+            </p>
+          ) : null}
+          <ul>
+            {detail.items.map((i) => (
+              <li key={i.requirementId}>
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={meta.requirementIds.includes(i.requirementId)}
+                    onChange={(e) =>
+                      setMeta({
+                        ...meta,
+                        requirementIds: e.target.checked
+                          ? [...meta.requirementIds, i.requirementId]
+                          : meta.requirementIds.filter((r) => r !== i.requirementId),
+                      })
+                    }
+                  />{' '}
+                  <span className="mono">{i.requirementId}</span>{' '}
+                  {language === 'da' && i.textDa ? i.textDa : i.text}
+                </label>
+              </li>
+            ))}
+          </ul>
+        </fieldset>
         {progress !== null ? (
-          <progress
-            max={1}
-            value={progress}
-            aria-label={t('attach.progress', { name: file?.name ?? '' })}
+          <UploadMeter
+            name={file?.name ?? ''}
+            progress={progress}
+            onCancel={() => cancel.current?.abort()}
           />
         ) : null}
+        {note ? <p role="status">{note}</p> : null}
         {error ? (
           <p className="form-error" role="alert">
-            {error}
+            {errorMessage(language, error.code)}
           </p>
         ) : null}
         <button type="submit" disabled={!file || progress !== null}>
