@@ -22,12 +22,16 @@ export function translate(
   if (!params) {
     return text;
   }
-  // A word that follows a number: `{count:punkt|punkter}` is the first form for exactly one,
-  // the second otherwise ("1 punkt", "2 punkter"), so no message reads "1 punkter".
+  // A word that follows a number: `{count:punkt|punkter}` is the first form where the language
+  // says "one" (Intl.PluralRules), the second otherwise, so no message reads "1 punkter".
   const counted = text.replace(
     /\{(\w+):([^|{}]*)\|([^|{}]*)\}/g,
     (whole, name: string, one: string, other: string) =>
-      Object.hasOwn(params, name) ? (Number(params[name]) === 1 ? one : other) : whole,
+      Object.hasOwn(params, name)
+        ? PLURALS[language].select(Number(params[name])) === 'one'
+          ? one
+          : other
+        : whole,
   );
   // A day or a number given to a message reads as the message's language writes it.
   return counted.replace(/\{(\w+)\}/g, (whole, name: string) => {
@@ -45,6 +49,11 @@ export function translate(
 export const LOCALES: Record<Language, string> = { da: 'da-DK', en: 'en-GB' };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** How each language counts: Danish and English both have "one" and "other". */
+const PLURALS: Record<Language, Intl.PluralRules> = {
+  da: new Intl.PluralRules(LOCALES.da),
+  en: new Intl.PluralRules(LOCALES.en),
+};
 const DAY_FORMATS: Record<Language, Intl.DateTimeFormat> = {
   // 1.12.2026: how a Danish reader writes a day.
   da: new Intl.DateTimeFormat(LOCALES.da, {
