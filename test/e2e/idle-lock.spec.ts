@@ -6,7 +6,10 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServices } from '../../electron/services';
+import { Vault } from '../../electron/vault/vault';
 import { startTestPreview } from '../helpers/preview';
+import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
 import { axeClean, expect, test as base, unlock } from './fixtures';
 
 const IDLE_MS = 5_000;
@@ -117,4 +120,50 @@ test('locked by the user on a record of the register: says so, and unlocks with 
   await expect(app.getByRole('navigation')).toBeVisible();
   await expect(app).toHaveURL(/#\/dashboard$/);
   await expect(app.getByTestId('draft-offer')).toHaveCount(0);
+});
+
+test('a checklist statement typed but not yet saved survives an idle lock, and is saved once restored', async ({
+  app,
+  vault,
+}) => {
+  // A case to answer, made before the app opens the vault.
+  await app.getByRole('button', { name: 'Lås', exact: true }).click();
+  const v = await Vault.open(vault.folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
+  const services = createServices(() => v);
+  const systemId = await services.register.createSystem({
+    ref: 'LAS-1',
+    name: 'Låsenettet',
+    phase: 'operational',
+    mode: 'dedicated',
+    levels: [{ domain: 'national', level: 'RESTRICTED' }],
+    userCount: 5,
+    minClearance: 'RESTRICTED',
+  });
+  const caseId = await services.cases.createCase({ systemId, type: 'initial' });
+  await v.close();
+  await unlock(app, vault.folder);
+  await expect(app.getByRole('navigation')).toBeVisible();
+  await app.goto(app.url().replace(/#.*$/, `#/cases/${caseId}`));
+
+  const statement = app.getByLabel('Ejerens redegørelse').first();
+  const TEXT = 'Adgang styres med chipkort Ø-2231, halvt skrevet';
+  await statement.click();
+  await statement.pressSequentially(TEXT, { delay: 5 });
+  // Still focused, never saved: the idle lock comes.
+  await expect(app.getByTestId('lock-reason')).toBeVisible({ timeout: IDLE_MS + 10_000 });
+  await unlock(app, vault.folder);
+  await expect(app).toHaveURL(new RegExp(`#/cases/${caseId}$`));
+  await expect(app.getByTestId('draft-offer')).toBeVisible();
+  await expect(app.locator('.notification')).toHaveCount(0);
+  await expect(app.getByLabel('Ejerens redegørelse').first()).toHaveValue('');
+  await app.getByRole('button', { name: 'Gendan ikke-gemt tekst' }).click();
+  const back = app.getByLabel('Ejerens redegørelse').first();
+  await expect(back).toHaveValue(TEXT);
+  await expect(back).toBeFocused();
+  // Leaving the field saves it, as always; after a reload it is there.
+  await back.press('Tab');
+  await expect(app.locator('.notification')).toHaveCount(0);
+  await app.waitForTimeout(500);
+  await app.reload();
+  await expect(app.getByLabel('Ejerens redegørelse').first()).toHaveValue(TEXT);
 });

@@ -20,6 +20,7 @@ import { call, callRaw } from '../api';
 import { EntityForm, orNull, text } from '../components/EntityForm';
 import { EvidencePreview } from '../components/EvidencePreview';
 import { ChoiceField, Field, SelectField } from '../components/Field';
+import { KeptField } from '../components/KeptField';
 import { TableHead } from '../components/TableHead';
 import { CaseDecision } from './CaseDecision';
 import { useCoded, useFormat, useRefusal } from '../format';
@@ -352,7 +353,8 @@ function Checklist({
                         onChange={(v) => void update(item, { status: v })}
                       />
                     </div>
-                    <Field
+                    <KeptField
+                      keep={{ form: `statement:${item.requirementId}`, saved: item.statement }}
                       label={t('checklist.statement')}
                       defaultValue={item.statement}
                       limit={TEXT_MAX.statement}
@@ -364,7 +366,11 @@ function Checklist({
                       }
                     />
                     {item.status === 'not_applicable' ? (
-                      <Field
+                      <KeptField
+                        keep={{
+                          form: `justification:${item.requirementId}`,
+                          saved: item.justification,
+                        }}
                         label={t('checklist.justification')}
                         defaultValue={item.justification}
                         limit={TEXT_MAX.justification}
