@@ -819,7 +819,7 @@ export const contract = {
     z.object({ drafts: DraftsSchema }).strict(),
     z.object({ kept: z.number().int() }).strict(),
   ),
-  /** The unsaved text kept when the vault last locked, once, right after unlock (then none). */
+  /** The unsaved text kept when the vault last locked, until the forms answer (restored or discarded). */
   'vault:takeDrafts': invoke(Empty, z.object({ drafts: z.array(DraftSchema) }).strict()),
   'vault:changePassphrase': invoke(
     z.object({ current: PassphraseSchema, next: PassphraseSchema }).strict(),

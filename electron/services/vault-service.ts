@@ -79,7 +79,7 @@ export class VaultService {
   private day: string | null = null;
   /** The forms' unsaved text as the renderer last handed it over (sealed beside the vault too). */
   private drafts: Draft[] = [];
-  /** The unsaved text kept at the last lock, offered once after unlock. */
+  /** The unsaved text kept at the last lock, offered after unlock until the forms answer. */
   private offered: Draft[] | null = null;
   /** Why the vault locked, while it is locked. */
   private lockedBy: LockReason | null = null;
@@ -345,12 +345,13 @@ export class VaultService {
     return drafts.length;
   }
 
-  /** The unsaved text kept at the last lock, once: a second call returns none. */
+  /**
+   * The unsaved text kept at the last lock, offered until the forms hand over their text again
+   * (restored or discarded: `keepDrafts`); then none. A reload before the user chose sees it again.
+   */
   takeDrafts(): Draft[] {
     this.current();
-    const offered = this.offered ?? [];
-    this.offered = null;
-    return offered;
+    return this.offered ?? [];
   }
 
   private sealDrafts(vault: Vault): void {

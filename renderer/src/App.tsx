@@ -168,7 +168,14 @@ export function App() {
           useUnsaved.getState().offerDrafts(kept);
         });
       } else if (!useUnsaved.getState().active) {
-        useUnsaved.getState().offerDrafts([]);
+        // A reload of an open vault: what the user has not yet restored or discarded is
+        // offered again, on the screen the reload kept.
+        void callRaw('vault:takeDrafts', {}).then((r) => {
+          if (!r.ok) {
+            useNotifications.getState().pushError(r.error);
+          }
+          useUnsaved.getState().offerDrafts(r.ok ? r.value.drafts : []);
+        });
       }
     }
     if (status) {

@@ -109,6 +109,9 @@ test('locked by the user on a record of the register: says so, and unlocks with 
   await unlock(app, vault.folder);
   await expect(app.getByTestId('draft-offer')).toBeVisible();
   await expect(app).toHaveURL(/#\/systems\/new$/);
+  // A reload before the choice asks again.
+  await app.reload();
+  await expect(app.getByTestId('draft-offer')).toBeVisible();
   await app.getByRole('button', { name: 'Kassér' }).click();
   await expect(app.getByTestId('draft-offer')).toHaveCount(0);
   await expect(app.getByLabel('Navn', { exact: true })).toHaveValue('');

@@ -94,12 +94,13 @@ describe('the idle lock keeps unsaved text, sealed', () => {
     const status = await service.unlock(vaultFolder(), { passphrase: PASSPHRASE });
     expect(status.locked).toBeNull();
     expect(service.takeDrafts()).toEqual([draft()]);
-    // Once: a second look finds none, though the text stays sealed until the forms say otherwise.
-    expect(service.takeDrafts()).toEqual([]);
+    // Until the user chooses (a reload asks again), it stays offered and sealed.
+    expect(service.takeDrafts()).toEqual([draft()]);
     expect(existsSync(join(vaultFolder(), DRAFTS_FILE))).toBe(true);
-    // Restored and saved, or discarded: nothing unsaved is left, and the file goes.
+    // Discarded (or restored and saved): nothing unsaved is left, the file goes, none is offered.
     expect(service.keepDrafts([])).toBe(0);
     expect(existsSync(join(vaultFolder(), DRAFTS_FILE))).toBe(false);
+    expect(service.takeDrafts()).toEqual([]);
   });
 
   it('the text sealed before a crash is offered at the next unlock', async () => {
