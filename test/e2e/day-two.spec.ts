@@ -4,6 +4,10 @@
  * confirmation, an overdue record opened from the dashboard, closed with its outcome (it leaves
  * the dashboard) and its attachment opened, and a clearance renewed.
  */
+import { appendAudit } from '../../electron/db/audit';
+import { createServices } from '../../electron/services';
+import { Vault } from '../../electron/vault/vault';
+import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
 import { openSystem, seedRegisterDemo } from './demo';
 import { axeClean, expect, test, unlock } from './fixtures';
 
@@ -184,4 +188,60 @@ test('a site corrected to the level it is approved for: the rule warning leaves 
   ).not.toHaveCount(0);
   await expect(panel).not.toContainText('navnet i dag');
   await axeClean(page, 'system history');
+});
+
+test('history as it was: a row from before names were kept says the name shown is the current one', async ({
+  gate,
+  vault,
+}) => {
+  const v = await Vault.open(vault.folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
+  const { register } = createServices(() => v);
+  const systemId = await register.createSystem({
+    ref: 'TTJ-1',
+    name: 'Sagssystem',
+    phase: 'operational',
+    mode: 'dedicated',
+    levels: [{ domain: 'national', level: 'RESTRICTED' }],
+    userCount: 20,
+    minClearance: 'RESTRICTED',
+  });
+  const siteId = await register.createSite({ name: 'Kastellet', maxLevel: 'RESTRICTED' });
+  // An assignment as versions before names were kept wrote it: the row names no site (the
+  // site is nameless for the moment the row is written, so the row keeps no name for it).
+  await v.writes.write((db) => {
+    db.run("UPDATE sites SET name = '' WHERE id = ?", [siteId]);
+    appendAudit(
+      db,
+      v.actor,
+      {
+        action: 'system.assignSite',
+        entityType: 'system',
+        entityId: systemId,
+        changes: { siteId },
+      },
+      new Date(),
+    );
+    db.run("UPDATE sites SET name = 'Kastellet' WHERE id = ?", [siteId]);
+    db.run('INSERT INTO system_sites (system_id, site_id) VALUES (?, ?)', [systemId, siteId]);
+  });
+  // And one written now, under the same name.
+  await register.unassignSite(systemId, siteId);
+  await register.assignSite(systemId, siteId);
+  await v.close();
+
+  await unlock(gate, vault.folder);
+  await openSystem(gate, 'Sagssystem');
+  await gate.getByRole('tab', { name: 'Historik' }).click();
+  const rows = gate.getByRole('tabpanel').getByRole('row');
+  const assigned = rows.filter({ hasText: 'Lokation tilknyttet' }).getByTestId('history-changes');
+  await expect(assigned).toHaveCount(2);
+  // Newest first: the row written now names the site as it was; the old one says the name
+  // shown is today's, not the name then.
+  await expect(assigned.first()).toHaveText('Lokation: Kastellet');
+  await expect(assigned.last()).toHaveText(
+    'Lokation: Kastellet (navnet i dag: posten gemte ikke navnet dengang)',
+  );
+  await expect(
+    rows.filter({ hasText: 'Lokation fjernet fra systemet' }).getByTestId('history-changes'),
+  ).toHaveText('Lokation: Kastellet');
 });
