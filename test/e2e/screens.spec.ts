@@ -1,8 +1,8 @@
 /**
  * The visual pass: every screen of the demo, in Danish and in English, at 1280×800 and
  * 1920×1080. Nothing may push the page sideways, no table cell may spill its text over the
- * next, no table may stand empty without a word, and a chart's labels must stay inside the
- * chart; scrolled to its end, both marking banners are still in the window. Each screen is also
+ * next, no control or heading may be drawn over another, no table may stand empty without a
+ * word, and a chart's labels must stay inside the chart; scrolled to its end, both marking banners are still in the window. Each screen is also
  * saved as a screenshot of what the window shows (test-results/screens/), to be looked at.
  */
 import type { Page } from '@playwright/test';
@@ -38,6 +38,41 @@ function misfits(page: Page): Promise<string[]> {
     for (const table of document.querySelectorAll('main table')) {
       if (table.checkVisibility() && table.querySelectorAll('tbody tr').length === 0) {
         found.push(`empty table without a word: ${name(table.querySelector('thead') ?? table)}`);
+      }
+    }
+    // No control or heading drawn over another (a button over the next heading, say).
+    const shown = [
+      ...document.querySelectorAll<HTMLElement>(
+        'main :is(button, a, input, select, textarea, [role="tab"], h1, h2, h3, h4, label)',
+      ),
+    ].filter((el) => el.checkVisibility());
+    // What of each is drawn: its box cut by every ancestor that clips (a scrolled list, say).
+    const drawn = (el: HTMLElement) => {
+      const r = el.getBoundingClientRect();
+      let [left, top, right, bottom] = [r.left, r.top, r.right, r.bottom];
+      for (let up = el.parentElement; up; up = up.parentElement) {
+        const style = getComputedStyle(up);
+        if (style.overflowX !== 'visible' || style.overflowY !== 'visible') {
+          const c = up.getBoundingClientRect();
+          [left, top] = [Math.max(left, c.left), Math.max(top, c.top)];
+          [right, bottom] = [Math.min(right, c.right), Math.min(bottom, c.bottom)];
+        }
+      }
+      return { left, top, right, bottom };
+    };
+    const boxes = shown.map(drawn);
+    for (let i = 0; i < shown.length; i++) {
+      for (let j = i + 1; j < shown.length; j++) {
+        const [a, b] = [shown[i]!, shown[j]!];
+        if (a.contains(b) || b.contains(a)) {
+          continue;
+        }
+        const [p, q] = [boxes[i]!, boxes[j]!];
+        const w = Math.min(p.right, q.right) - Math.max(p.left, q.left);
+        const h = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+        if (w > 2 && h > 2) {
+          found.push(`overlap: "${name(a)}" and "${name(b)}"`);
+        }
       }
     }
     for (const svg of document.querySelectorAll<SVGSVGElement>('main svg')) {
