@@ -193,6 +193,8 @@ export const LockReasonSchema = z
     reason: z.enum(['user', 'idle', 'system']),
     /** The idle time that passed, in minutes (reason 'idle'). */
     minutes: z.number().int().optional(),
+    /** How many forms' unsaved text the lock kept (sealed), to offer after unlock. */
+    kept: z.number().int().optional(),
   })
   .strict();
 export type LockReason = z.infer<typeof LockReasonSchema>;

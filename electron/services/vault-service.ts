@@ -393,8 +393,10 @@ export class VaultService {
       if (drafts) {
         this.drafts = drafts;
       }
+      let kept = 0;
       try {
         this.sealDrafts(vault);
+        kept = this.drafts.length;
       } catch (error) {
         // A folder that takes no file now: the lock goes ahead (it protects), and says so.
         this.options.emit('vault:saveFailed', {
@@ -405,10 +407,13 @@ export class VaultService {
       this.vault = null;
       this.drafts = [];
       this.offered = null;
-      this.lockedBy =
-        reason === 'idle'
-          ? { reason, minutes: Math.max(1, Math.round(this.idleLimit() / 60_000)) }
-          : { reason };
+      this.lockedBy = {
+        reason,
+        ...(reason === 'idle'
+          ? { minutes: Math.max(1, Math.round(this.idleLimit() / 60_000)) }
+          : {}),
+        ...(kept ? { kept } : {}),
+      };
       this.pendingRecovery = null;
       this.stopIdleTimer();
       for (const listener of this.lockListeners) {

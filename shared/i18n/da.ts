@@ -1610,6 +1610,8 @@ export const da: Messages = {
   'vault.lockedBy.idle': 'Boksen blev låst efter {minutes} min. uden brug.',
   'vault.lockedBy.user': 'Du låste boksen.',
   'vault.lockedBy.system': 'Boksen blev låst, da computeren gik i dvale, eller skærmen blev låst.',
+  'vault.lockedBy.kept':
+    'Tekst, du ikke havde gemt, er bevaret krypteret i boksen og tilbydes igen, når du låser op.',
   'trust.compare.title': 'Sammenlign fingeraftrykket, før du stoler på certifikatet',
   'trust.compare.help':
     'Ring til afsenderen, eller brug en anden kanal end den, filen kom ad, og læs SHA-256-fingeraftrykket op. Stol kun på certifikatet, hvis hvert tegn stemmer.',

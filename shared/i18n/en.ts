@@ -1611,6 +1611,8 @@ export const en = {
   'vault.lockedBy.user': 'You locked the vault.',
   'vault.lockedBy.system':
     'The vault was locked when the computer went to sleep or its screen was locked.',
+  'vault.lockedBy.kept':
+    'Text you had not saved is kept, encrypted in the vault, and offered back when you unlock.',
   'trust.compare.title': 'Compare the fingerprint before you trust the certificate',
   'trust.compare.help':
     'Call the sender, or use another channel than the one the file came by, and read the SHA-256 fingerprint aloud. Trust the certificate only if every character matches.',

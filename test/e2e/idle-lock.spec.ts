@@ -47,7 +47,7 @@ test('an idle lock while typing: the lock says why, and the text is offered back
 
   // Left alone: the core locks after the idle time and the gate says why.
   await expect(app.getByTestId('lock-reason')).toHaveText(
-    'Boksen blev låst efter 1 min. uden brug.',
+    'Boksen blev låst efter 1 min. uden brug. Tekst, du ikke havde gemt, er bevaret krypteret i boksen og tilbydes igen, når du låser op.',
     { timeout: IDLE_MS + 10_000 },
   );
   await expect(app.getByRole('navigation')).toHaveCount(0);
@@ -56,6 +56,7 @@ test('an idle lock while typing: the lock says why, and the text is offered back
   expect(files.some((f) => f.endsWith('drafts.awb'))).toBe(true);
   const plain = files.filter((f) => readFileSync(f).includes(Buffer.from('Ø-4711', 'utf8')));
   expect(plain).toEqual([]);
+  await app.screenshot({ path: 'test-results/idle-lock-reason.png' });
   await axeClean(app, 'lock screen with its reason');
 
   await unlock(app, vault.folder);
@@ -93,7 +94,10 @@ test('locked by the user on a record of the register: says so, and unlocks with 
   await expect(app.getByRole('heading', { name: 'KON-1 Sikkert Kontornet' })).toBeVisible();
 
   // Idle on a detail screen with nothing unsaved: the dashboard after unlock, no error.
-  await expect(app.getByTestId('lock-reason')).toBeVisible({ timeout: IDLE_MS + 10_000 });
+  await expect(app.getByTestId('lock-reason')).toHaveText(
+    'Boksen blev låst efter 1 min. uden brug.',
+    { timeout: IDLE_MS + 10_000 },
+  );
   await unlock(app, vault.folder);
   await expect(app.getByRole('navigation')).toBeVisible();
   await expect(app).toHaveURL(/#\/dashboard$/);
@@ -105,7 +109,9 @@ test('locked by the user on a record of the register: says so, and unlocks with 
   await app.getByRole('link', { name: 'Nyt system' }).click();
   await app.getByLabel('Navn', { exact: true }).fill('Kassér mig');
   await app.getByRole('button', { name: 'Lås', exact: true }).click();
-  await expect(app.getByTestId('lock-reason')).toHaveText('Du låste boksen.');
+  await expect(app.getByTestId('lock-reason')).toHaveText(
+    'Du låste boksen. Tekst, du ikke havde gemt, er bevaret krypteret i boksen og tilbydes igen, når du låser op.',
+  );
   await unlock(app, vault.folder);
   await expect(app.getByTestId('draft-offer')).toBeVisible();
   await expect(app).toHaveURL(/#\/systems\/new$/);

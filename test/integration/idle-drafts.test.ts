@@ -84,7 +84,7 @@ describe('the idle lock keeps unsaved text, sealed', () => {
     expect(await service.checkIdle()).toBe(true);
     const locked = service.status();
     expect(locked.state).toBe('locked');
-    expect(locked.locked).toEqual({ reason: 'idle', minutes: 10 });
+    expect(locked.locked).toEqual({ reason: 'idle', minutes: 10, kept: 1 });
 
     // Nowhere in plain form: not in the vault folder, not in the preferences.
     expect(filesUnder(vaultFolder())).toContain(join(vaultFolder(), DRAFTS_FILE));
@@ -180,7 +180,7 @@ describe('the drafts through the contract', () => {
     const locked = await dispatch(handlers, 'vault:lock', { drafts: [draft()] }, tc.ctx);
     expect(locked).toMatchObject({
       ok: true,
-      value: { state: 'locked', locked: { reason: 'user' } },
+      value: { state: 'locked', locked: { reason: 'user', kept: 1 } },
     });
     expect(plainHits([vaultFolder(), tc.dataFolder], SECRET_TEXT)).toEqual([]);
 

@@ -428,6 +428,7 @@ function LockReason() {
       {locked.reason === 'idle'
         ? t('vault.lockedBy.idle', { minutes: locked.minutes ?? 0 })
         : t(`vault.lockedBy.${locked.reason}`)}
+      {locked.kept ? ` ${t('vault.lockedBy.kept')}` : null}
     </p>
   );
 }
