@@ -10,6 +10,8 @@ import { builtinMatrices } from '../../electron/services/risks';
 import { assess, fingerprint } from '../../shared/risk';
 
 export const SIZES = {
+  /** Tiny: what `npm test` runs every scenario at (test/integration/bench.test.ts). */
+  T: { systems: 4, cases: 2, answers: 20, risks: 10, records: 5, audit: 20 },
   S: { systems: 20, cases: 6, answers: 2_000, risks: 200, records: 100, audit: 1_000 },
   M: { systems: 200, cases: 60, answers: 20_000, risks: 2_000, records: 1_000, audit: 10_000 },
   L: { systems: 1_000, cases: 300, answers: 100_000, risks: 10_000, records: 5_000, audit: 50_000 },

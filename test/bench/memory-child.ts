@@ -2,12 +2,19 @@
  * Memory of one unlocked vault, measured in a process of its own (run by the bench): the
  * process's RSS with the core loaded, after unlock (checks finished), and after a save, with
  * the garbage collector run before each reading. Prints JSON.
- *   node --expose-gc --import tsx test/bench/memory-child.ts <folder> <passphrase>
+ *   node --expose-gc --import tsx test/bench/memory-child.ts <folder> <passphrase> [production|test]
+ * The vault is opened with PRODUCTION_CONFIG, or with the test KDF's configuration when the
+ * bench was asked for it by a test (test/helpers/vault.ts).
  */
 import { loadSqlJs } from '../../electron/db/engine';
 import { PRODUCTION_CONFIG, Vault } from '../../electron/vault/vault';
 
-const [folder, passphrase] = process.argv.slice(2);
+const [folder, passphrase, configName = 'production'] = process.argv.slice(2);
+if (configName !== 'production' && configName !== 'test') {
+  throw new Error(`unknown configuration ${configName}`);
+}
+const config =
+  configName === 'test' ? (await import('../helpers/vault')).TEST_CONFIG : PRODUCTION_CONFIG;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const rss = () => {
   gc();
@@ -19,7 +26,7 @@ const sampler = setInterval(() => {
 }, 5);
 await loadSqlJs();
 const baseline = rss();
-const vault = await Vault.open(folder!, { passphrase: passphrase! }, PRODUCTION_CONFIG);
+const vault = await Vault.open(folder!, { passphrase: passphrase! }, config);
 await vault.checksDone();
 const unlocked = rss();
 await vault.change(
