@@ -88,9 +88,10 @@ export function isTrustedSender(
 
 /**
  * The exact webPreferences of every window. A unit test pins this object key by key:
- * change it only together with that test and a reason.
+ * change it only together with that test and a reason. The developer tools exist only in
+ * development: a packaged build (`app.isPackaged`, told by the window factory) has none.
  */
-export function secureWebPreferences(preloadPath: string) {
+export function secureWebPreferences(preloadPath: string, { packaged }: { packaged: boolean }) {
   return {
     preload: preloadPath,
     sandbox: true,
@@ -108,7 +109,7 @@ export function secureWebPreferences(preloadPath: string) {
     spellcheck: false,
     // Middle-click would ask for a new window; window.open is denied anyway, this stops the ask.
     disableBlinkFeatures: 'Auxclick',
-    devTools: true,
+    devTools: !packaged,
   } as const;
 }
 

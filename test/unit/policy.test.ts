@@ -144,8 +144,8 @@ describe('resolveAssetPath', () => {
 });
 
 describe('secureWebPreferences', () => {
-  it('is exactly the hardened set', () => {
-    expect(secureWebPreferences('/app/preload.cjs')).toStrictEqual({
+  it('is exactly the hardened set, with no developer tools when packaged', () => {
+    expect(secureWebPreferences('/app/preload.cjs', { packaged: true })).toStrictEqual({
       preload: '/app/preload.cjs',
       sandbox: true,
       contextIsolation: true,
@@ -160,6 +160,13 @@ describe('secureWebPreferences', () => {
       safeDialogs: true,
       spellcheck: false,
       disableBlinkFeatures: 'Auxclick',
+      devTools: false,
+    });
+  });
+
+  it('differs in development by the developer tools alone', () => {
+    expect(secureWebPreferences('/app/preload.cjs', { packaged: false })).toStrictEqual({
+      ...secureWebPreferences('/app/preload.cjs', { packaged: true }),
       devTools: true,
     });
   });
