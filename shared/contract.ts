@@ -416,6 +416,8 @@ export const CaseDetailSchema = z.object({
   systemLevels: z.array(z.object({ domain: DomainSchema, level: z.string() })),
   deadline: Nullable,
   catalogue: z.object({ id: z.string(), version: z.string() }),
+  /** A package about the case has come from the other side (an authority answers only such). */
+  received: z.boolean(),
   progress: z.array(z.object({ area: z.string(), assessed: z.number(), total: z.number() })),
   items: z.array(
     z.object({

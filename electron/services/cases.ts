@@ -580,6 +580,8 @@ export class CaseService {
       systemLevels: this.register.getSystem(s(row.system_id)).system.levels,
       deadline: n(row.deadline),
       catalogue: { id: s(row.catalogue_id), version: s(row.catalogue_version) },
+      // Came in a package from the other side: an authority answers such a case with its own.
+      received: all(this.db, 'SELECT 1 FROM case_exchange WHERE case_id = ?', [id]).length > 0,
       progress: [...byArea.values()],
       items,
       missing: ctx.missing,

@@ -1585,6 +1585,8 @@ export const da: Messages = {
   'packages.why.folder': 'Vælg den mappe, pakken skal skrives til.',
   'packages.why.step':
     'En indsendelsespakke sendes, når sagen er "Indsendt" eller "Afventer udbedring". Sagen er nu "{state}": indsend den til vurdering først.',
+  'packages.why.notReceived':
+    'En afgørelsespakke besvarer en sag, der kom fra systemejeren i en pakke; denne sag er oprettet her, så der er ingen at svare.',
   'keys.title': 'Tastatur',
   'keys.checklistMove': 'Tjekliste: næste og forrige krav',
   'keys.checklistStatus': 'Tjekliste: sæt status på kravet i fokus (ejerens visning)',

@@ -1585,6 +1585,8 @@ export const en = {
   'packages.why.folder': 'Choose the folder to write the package to.',
   'packages.why.step':
     'A submission package is sent when the case is "Submitted" or "Awaiting remediation". The case is now "{state}": submit it for assessment first.',
+  'packages.why.notReceived':
+    'A decision package answers a case that came from its system owner in a package; this case was made here, so there is no one to answer.',
   'keys.title': 'Keyboard',
   'keys.checklistMove': 'Checklist: next and previous requirement',
   'keys.checklistStatus': "Checklist: set the status of the requirement in focus (owner's view)",

@@ -100,6 +100,9 @@ test('receive a submission package: verified and previewed first, then imported'
   await page.getByTestId('imported-case').click();
   await expect(page.getByTestId('case-state')).toHaveText('Indsendt');
   await expect(page.getByRole('heading', { name: /STYR-CASE-2026-0001/ })).toBeVisible();
+  // A case that came from its owner is one a decision package answers: no such reason shown.
+  await page.getByRole('tab', { name: 'Afgørelse og dokumenter' }).click();
+  await expect(page.getByTestId('package-why')).not.toContainText('ingen at svare');
   await page.goBack();
   await page.getByTestId('log-case').click();
   await expect(page.getByTestId('case-state')).toHaveText('Indsendt');
@@ -207,4 +210,36 @@ test('a submission package says which step it needs: offered disabled in Draft, 
   await expect(page.getByTestId('package-why')).not.toContainText('Kladde');
   await expect(page.getByTestId('package-why')).not.toContainText('indsend den');
   await expect(write).toBeDisabled();
+});
+
+test('a decision package is offered only for a case that came from its owner; for one made here it says why', async ({
+  gate,
+  vault,
+}) => {
+  const v = await Vault.open(vault.folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
+  const authority = createServices(() => v);
+  const systemId = await authority.register.createSystem({
+    ref: 'EGN-1',
+    name: 'Eget system',
+    phase: 'operational',
+    mode: 'dedicated',
+    levels: [{ domain: 'national', level: 'RESTRICTED' }],
+    userCount: 3,
+    minClearance: 'RESTRICTED',
+  });
+  await authority.cases.createCase({ systemId, type: 'initial' });
+  await v.close();
+
+  const page = gate;
+  await unlock(page, vault.folder);
+  await page.getByRole('link', { name: 'Sager' }).click();
+  await page.getByTestId('case-row').getByRole('link').click();
+  await page.getByRole('tab', { name: 'Afgørelse og dokumenter' }).click();
+  await page.getByLabel('Mappe at skrive til').fill(vault.folder);
+  const write = page.getByRole('button', { name: 'Skriv afgørelsespakke' });
+  await expect(write).toBeDisabled();
+  await expect(page.getByTestId('package-why')).toHaveText(
+    'En afgørelsespakke besvarer en sag, der kom fra systemejeren i en pakke; denne sag er oprettet her, så der er ingen at svare.',
+  );
+  await expect(write).toHaveAccessibleDescription(/ingen at svare/);
 });

@@ -712,9 +712,12 @@ function Packages({ detail }: { detail: CaseDetail }) {
     };
   }, [kind]);
   const identity = listing?.identities.find((i) => !i.expired && i.usage === 'signing');
-  // A submission is sent only at the steps that send it: offered disabled before, saying so.
+  // A submission is sent only at the steps that send it, a decision package only in answer to a
+  // case that came from its owner: offered disabled otherwise, saying so.
   const notNow =
-    kind === 'submission' && !(SUBMISSION_SENT_IN as readonly string[]).includes(detail.state);
+    kind === 'submission'
+      ? !(SUBMISSION_SENT_IN as readonly string[]).includes(detail.state)
+      : !detail.received;
   const blocked = notNow || !identity || !folder || !recipient;
   return (
     <section className="panel" aria-labelledby="packages-title">
@@ -757,7 +760,9 @@ function Packages({ detail }: { detail: CaseDetail }) {
         {blocked ? (
           <p className="help disabled-reason" id="package-why" data-testid="package-why">
             {notNow
-              ? t('packages.why.step', { state: t(`state.${detail.state}`) })
+              ? kind === 'submission'
+                ? t('packages.why.step', { state: t(`state.${detail.state}`) })
+                : t('packages.why.notReceived')
               : t(
                   !identity
                     ? 'packages.why.identity'
