@@ -199,6 +199,8 @@ test('evidence: a large upload followed in per cent with the time left and cance
   // The form is empty again: nothing chosen for the next file.
   await expect(requirements.getByRole('checkbox', { checked: true })).toHaveCount(0);
   await expect(page.getByLabel('Mærkning: domæne')).toHaveValue('');
+  await expect(page.getByTestId('evidence-file')).toHaveValue('');
+  await expect(page.getByRole('button', { name: 'Overfør' })).toBeDisabled();
   expect(readdirSync(blobs)).toHaveLength(1);
   await axeClean(page, 'evidence form');
   await page.screenshot({ path: 'test-results/evidence-linked.png', fullPage: true });

@@ -456,6 +456,7 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const cancel = useRef<AbortController | null>(null);
+  const [fileField, setFileField] = useState(0);
   // The requirements each file documents, from the checklist's links.
   const linked = (evidenceId: string) =>
     detail.items.filter((i) => i.evidence.includes(evidenceId)).map((i) => i.requirementId);
@@ -497,6 +498,7 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
     if (r.ok) {
       clean();
       setFile(null);
+      setFileField((n) => n + 1);
       setMeta(NO_META);
       onChanged();
     } else {
@@ -659,6 +661,8 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
             ))}
           </SelectField>
           <Field
+            // A new, empty file field once a file is added: it no longer names the last one.
+            key={fileField}
             label={t('evidence.file')}
             type="file"
             onChange={(e) => setFile(e.target.files?.[0] ?? null)}
