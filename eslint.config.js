@@ -1,6 +1,7 @@
 // Lint: type-aware rules (no floating promises), and the process boundaries in docs/architecture.md
 // as restricted imports, so breaking them fails the build instead of relying on memory.
 import reactHooks from 'eslint-plugin-react-hooks';
+import examineFailure from './eslint-rules/examine-failure.js';
 import tseslint from 'typescript-eslint';
 
 const NODE_BUILTINS = [
@@ -110,9 +111,11 @@ export default tseslint.config(
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],
-    plugins: { 'react-hooks': reactHooks },
+    plugins: { 'react-hooks': reactHooks, awb: { rules: { 'examine-failure': examineFailure } } },
     rules: {
       ...reactHooks.configs.recommended.rules,
+      // No silent failure (issue 22): a callRaw result's failure is looked at (eslint-rules/).
+      'awb/examine-failure': 'error',
       'no-restricted-imports': [
         'error',
         {

@@ -92,8 +92,8 @@ export const FindingInput = z
     kind: z.enum(['finding', 'condition']).default('finding'),
     severity: z.enum(FINDING_SEVERITIES),
     title: z.string().trim().min(3).max(TEXT_MAX.findingTitle),
-    description: z.string().max(TEXT_MAX.findingDescription).default(''),
-    recommendedAction: z.string().max(TEXT_MAX.recommendedAction).default(''),
+    description: z.string().max(8000).default(''),
+    recommendedAction: z.string().max(4000).default(''),
     owner: z.string().max(TEXT_MAX.owner).default(''),
     dueDate: IsoDate.nullable().optional(),
   })

@@ -45,7 +45,7 @@ export const KEY_ALGORITHMS = ['rsa-3072', 'ec-p256', 'ec-p384'] as const;
 
 export const SelfSignedInput = z
   .object({
-    label: z.string().trim().min(1).max(TEXT_MAX.identityLabel),
+    label: z.string().trim().min(1).max(200),
     commonName: z.string().trim().min(2).max(TEXT_MAX.commonName),
     organisation: z.string().trim().min(2).max(TEXT_MAX.certificateOrganisation),
     validYears: z.number().int().min(1).max(10).default(3),

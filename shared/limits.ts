@@ -2,7 +2,8 @@
  * The length limits of free text, in characters: one number per limit, used by the zod schema
  * that refuses a longer text and by the form field that counts as the user types (its counter
  * shows near the limit and turns into the field's error beyond it). A limit changed here changes
- * on both sides at once; test/unit/limits.test.ts holds every limit to a schema and a form.
+ * on both sides at once; test/unit/no-silent-failure.test.ts holds every limit to a schema and a
+ * form field. (A text no form edits keeps its number in its schema.)
  */
 export const TEXT_MAX = {
   /** A checklist item's statement of how the requirement is met. */
@@ -19,10 +20,6 @@ export const TEXT_MAX = {
   owner: 200,
   /** A finding's title. */
   findingTitle: 300,
-  /** A finding's description. */
-  findingDescription: 8000,
-  /** What a finding recommends. */
-  recommendedAction: 4000,
   /** A name in the register (a system, a site, a person, an organisation). */
   name: 200,
   /** A system's purpose and its boundary. */
@@ -30,8 +27,6 @@ export const TEXT_MAX = {
   boundary: 4000,
   /** The vault owner's organisation. */
   organisation: 200,
-  /** A signing identity's label. */
-  identityLabel: 200,
   /** A certificate's common name and organisation (X.509 upper bound). */
   commonName: 64,
   certificateOrganisation: 64,

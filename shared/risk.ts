@@ -5,6 +5,7 @@
  * UI and the CLI show it, and the tests pin it in tables.
  */
 import { z } from 'zod';
+import { TEXT_MAX } from './limits';
 import { IsoDate } from './register';
 
 const Label = z.object({
@@ -281,7 +282,7 @@ export type AcceptanceRefusal =
 
 export const AcceptanceInput = z
   .object({
-    justification: z.string().max(4000),
+    justification: z.string().max(TEXT_MAX.justification),
     expiresOn: IsoDate,
   })
   .strict();
@@ -467,7 +468,7 @@ export const RiskInput = z
     measures: z.string().max(4000).default(''),
     residualLikelihood: Score,
     residualImpact: Score,
-    owner: z.string().max(200).default(''),
+    owner: z.string().max(TEXT_MAX.owner).default(''),
     reviewDate: IsoDate.nullable().optional(),
     requirementIds: z
       .array(z.string().regex(/^[A-Z]{2,5}-\d{2,3}$/))

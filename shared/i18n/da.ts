@@ -1134,6 +1134,7 @@ export const da: Messages = {
   'issue.format': 'Ikke på den forventede form.',
   'issue.choice': 'Vælg en af de tilbudte værdier.',
   'issue.invalid': 'Værdien er ikke gyldig.',
+  'issue.matrixLevel': 'Vælg et af matricens niveauer.',
   'issue.date': 'En dato som ÅÅÅÅ-MM-DD.',
   'issue.realDate': 'Datoen findes ikke i kalenderen.',
   'issue.dateRange': 'En dato mellem 1950 og 2100.',

@@ -1136,6 +1136,7 @@ export const en = {
   'issue.format': 'Not in the expected form.',
   'issue.choice': 'Choose one of the offered values.',
   'issue.invalid': 'This value is not valid.',
+  'issue.matrixLevel': 'Choose one of the matrix\'s levels.',
   'issue.date': 'A date as YYYY-MM-DD.',
   'issue.realDate': 'Not a date in the calendar.',
   'issue.dateRange': 'A date between 1950 and 2100.',

@@ -35,6 +35,7 @@ const BY_MESSAGE: Record<string, string> = {
   'components of the system are still at this site': 'siteInUse',
   'stays with its system: retire it and add it to the other': 'staysWithSystem',
   'accreditor only': 'accreditorOnly',
+  'not a level of the matrix': 'matrixLevel',
 };
 
 export function issueText(language: Language, issue: Issue): string {

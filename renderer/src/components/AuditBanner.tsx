@@ -5,14 +5,14 @@
  * suspected); a re-key an earlier process left unfinished, finished or undone at this unlock.
  * Edits made meanwhile are refused by the core (VAULT_READ_ONLY) and shown as any error is.
  */
-import { useEffect, useId, useState, type FormEvent } from 'react';
-import type { ErrorCode } from '../../../shared/errors';
-import { errorMessage, type MessageKey } from '../../../shared/i18n';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { MessageKey } from '../../../shared/i18n';
+import { TEXT_MAX } from '../../../shared/limits';
 import { call, callRaw } from '../api';
+import { FormProblem, useFormErrors } from '../forms';
 import { useT } from '../i18n';
-import { useLanguage } from '../stores/preferences';
 import { useVault } from '../stores/vault';
-import { Field, SelectField } from './Field';
+import { Field, SelectField, TextAreaField } from './Field';
 
 /** A hash as it fits a line: its first 16 hex digits (the whole in the tooltip). */
 function short(hash: string): string {
@@ -21,14 +21,12 @@ function short(hash: string): string {
 
 function ExplainForm({ onDone }: { onDone: () => void }) {
   const t = useT();
-  const language = useLanguage();
   const applyStatus = useVault((s) => s.applyStatus);
-  const textId = useId();
   const [identities, setIdentities] = useState<{ id: string; label: string; token: boolean }[]>([]);
   const [identityId, setIdentityId] = useState('');
   const [text, setText] = useState('');
   const [pin, setPin] = useState('');
-  const [error, setError] = useState<ErrorCode | null>(null);
+  const form = useFormErrors({ codes: { WRONG_PIN: 'pin', PIN_LOCKED: 'pin' } });
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     let live = true;
@@ -59,10 +57,11 @@ function ExplainForm({ onDone }: { onDone: () => void }) {
     setBusy(false);
     setPin('');
     if (r.ok) {
+      form.clear();
       applyStatus(r.value.status);
       onDone();
     } else {
-      setError(r.error.code);
+      form.show(r.error);
     }
   }
 
@@ -70,22 +69,26 @@ function ExplainForm({ onDone }: { onDone: () => void }) {
     return <p>{t('audit.explain.noIdentity')}</p>;
   }
   return (
-    <form className="audit-explain" onSubmit={(e) => void submit(e)}>
-      <div className="field">
-        <label htmlFor={textId}>{t('audit.explain.text')}</label>
-        <textarea
-          id={textId}
-          required
-          maxLength={4000}
-          rows={3}
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-        />
-      </div>
+    <form
+      {...form.element}
+      data-form="audit-explain"
+      className="audit-explain"
+      onSubmit={(e) => void submit(e)}
+      noValidate
+    >
+      <TextAreaField
+        label={t('audit.explain.text')}
+        rows={3}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        error={form.error('text')}
+        limit={TEXT_MAX.reason}
+      />
       <SelectField
         label={t('audit.explain.identity')}
         value={identityId}
         onChange={(e) => setIdentityId(e.target.value)}
+        error={form.error('identityId')}
       >
         {identities.map((i) => (
           <option key={i.id} value={i.id}>
@@ -100,9 +103,10 @@ function ExplainForm({ onDone }: { onDone: () => void }) {
           autoComplete="off"
           value={pin}
           onChange={(e) => setPin(e.target.value)}
+          error={form.error('pin')}
         />
       ) : null}
-      {error ? <p role="alert">{errorMessage(language, error)}</p> : null}
+      <FormProblem form={form} />
       <button type="submit" disabled={busy || !text.trim() || !identityId}>
         {t('audit.explain.submit')}
       </button>

@@ -4,14 +4,17 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { ErrorInfo } from '../../../shared/result';
-import { errorMessage } from '../../../shared/i18n';
-import { useIssues, useT } from '../i18n';
-import { useLanguage } from '../stores/preferences';
+import { FormProblem, useFormErrors } from '../forms';
+import { useT } from '../i18n';
 import { useUnsavedForm } from '../stores/unsaved';
 import { Field, SelectField } from './Field';
 
-export type FieldSpec =
-  | { name: string; label: string; kind: 'text' | 'date' | 'number' }
+/**
+ * A field of the form. `path` is where the core's issues about it come from when that is not its
+ * name (a person's first clearance: `clearances.0.level`); `limit` its most characters.
+ */
+export type FieldSpec = { path?: string } & (
+  | { name: string; label: string; kind: 'text' | 'date' | 'number'; limit?: number }
   | {
       name: string;
       label: string;
@@ -19,7 +22,8 @@ export type FieldSpec =
       options: { value: string; label: string }[];
       empty?: string;
     }
-  | { name: string; label: string; kind: 'checkbox' };
+  | { name: string; label: string; kind: 'checkbox' }
+);
 
 export type Values = Record<string, string | boolean>;
 
@@ -33,6 +37,8 @@ function formKey(text: string): string {
 }
 
 interface EntityFormProps {
+  /** The form's name in the app's table of forms (data-form; test/e2e/forms.spec.ts). */
+  name: string;
   title: string;
   fields: FieldSpec[];
   initial: Values;
@@ -43,6 +49,7 @@ interface EntityFormProps {
 }
 
 export function EntityForm({
+  name,
   title,
   fields,
   initial,
@@ -51,8 +58,7 @@ export function EntityForm({
   editing = false,
 }: EntityFormProps) {
   const t = useT();
-  const issues_ = useIssues();
-  const language = useLanguage();
+  const form = useFormErrors();
   const [values, setValues] = useState<Values>(initial);
   // What the form held when it opened or was last saved: anything else is unsaved.
   const [baseline, setBaseline] = useState<Values>(initial);
@@ -61,9 +67,8 @@ export function EntityForm({
     form: `entity:${formKey(fields.map((f) => f.name).join(',') + JSON.stringify(initial))}`,
     restore: setValues,
   });
-  const [issues, setIssues] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ErrorInfo | null>(null);
   const [done, setDone] = useState(false);
+  const fieldError = (f: FieldSpec) => form.error(f.path ?? f.name);
   const set = (name: string, value: string | boolean) => setValues({ ...values, [name]: value });
 
   async function submit(event: FormEvent) {
@@ -76,21 +81,18 @@ export function EntityForm({
       } else {
         setValues(initial);
       }
-      setIssues({});
-      setError(null);
+      form.clear();
       setDone(true);
       onDone?.();
       return;
     }
-    const byField = issues_.byField(result.error);
-    setIssues(byField);
-    setError(
-      Object.keys(byField).some((k) => fields.some((f) => f.name === k)) ? null : result.error,
-    );
+    form.show(result.error);
   }
 
   return (
     <form
+      {...form.element}
+      data-form={name}
       className="panel entity-form"
       onSubmit={(e) => void submit(e)}
       aria-label={title}
@@ -106,6 +108,7 @@ export function EntityForm({
                 label={f.label}
                 value={String(values[f.name] ?? '')}
                 onChange={(e) => set(f.name, e.target.value)}
+                error={fieldError(f)}
               >
                 {f.empty !== undefined ? <option value="">{f.empty}</option> : null}
                 {f.options.map((o) => (
@@ -135,16 +138,13 @@ export function EntityForm({
               type={f.kind}
               value={String(values[f.name] ?? '')}
               onChange={(e) => set(f.name, e.target.value)}
-              error={issues[f.name]}
+              error={fieldError(f)}
+              limit={f.limit}
             />
           );
         })}
       </div>
-      {error ? (
-        <p className="form-error" role="alert">
-          {errorMessage(language, error.code)}
-        </p>
-      ) : null}
+      <FormProblem form={form} />
       {done ? <p role="status">{t(editing ? 'form.saved' : 'form.added')}</p> : null}
       <button type="submit">{t(editing ? 'form.edit' : 'form.add')}</button>
     </form>

@@ -12,6 +12,7 @@ export function PathField({
   chooseLabel,
   pick,
   onNoDialog,
+  error,
 }: {
   label: string;
   value: string;
@@ -20,6 +21,7 @@ export function PathField({
   chooseLabel: string;
   pick: () => Promise<string | null>;
   onNoDialog: () => void;
+  error?: string | null;
 }) {
   return (
     <>
@@ -28,6 +30,7 @@ export function PathField({
         value={value}
         onChange={(e) => onChange(e.target.value)}
         placeholder={placeholder}
+        error={error}
       />
       <button
         type="button"

@@ -16,6 +16,7 @@ import {
   decisionsIn,
   type DecisionType,
 } from '../../../shared/lifecycle';
+import { TEXT_MAX } from '../../../shared/limits';
 import { addMonths } from '../../../shared/risk';
 import { decisionSense, todayOf } from '../../../shared/sense';
 import { ConfirmButton } from '../components/Confirm';
@@ -24,6 +25,7 @@ import { bytesOf, PdfView } from '../components/EvidencePreview';
 import { Field, SelectField } from '../components/Field';
 import { PathField } from '../components/PathField';
 import { useFormat, useRefusal } from '../format';
+import { FormProblem, useFormErrors } from '../forms';
 import { useIssues, useT } from '../i18n';
 import { pdfUrl } from '../pdf';
 import { useLanguage } from '../stores/preferences';
@@ -47,7 +49,7 @@ function PdfLink({ base64, name, label }: { base64: string; name: string; label:
 /** A decommissioned system: how its disposal was verified (who, how, when), then it closes. */
 function Disposal({ detail, onChanged }: { detail: CaseDetail; onChanged: () => void }) {
   const t = useT();
-  const fieldIssues = useIssues();
+  const errors = useFormErrors();
   const accreditor = useVault((s) => s.status?.profile?.role === 'accreditor');
   const [recorded, setRecorded] = useState<ResponseOf<'cases:disposal'>['disposal']>(null);
   const [form, setForm] = useState({
@@ -55,7 +57,6 @@ function Disposal({ detail, onChanged }: { detail: CaseDetail; onChanged: () => 
     method: '',
     verifiedOn: new Date().toISOString().slice(0, 10),
   });
-  const [issues, setIssues] = useState<Record<string, string>>({});
   const [version, setVersion] = useState(0);
   const clean = useUnsavedForm(
     { verifiedBy: form.verifiedBy, method: form.method },
@@ -84,6 +85,8 @@ function Disposal({ detail, onChanged }: { detail: CaseDetail; onChanged: () => 
   }
   return (
     <form
+      {...errors.element}
+      data-form="disposal"
       className="panel entity-form"
       aria-label={t('disposal.title')}
       noValidate
@@ -95,7 +98,7 @@ function Disposal({ detail, onChanged }: { detail: CaseDetail; onChanged: () => 
             setVersion((v) => v + 1);
             onChanged();
           } else {
-            setIssues(fieldIssues.byField(r.error));
+            errors.show(r.error);
           }
         });
       }}
@@ -107,22 +110,23 @@ function Disposal({ detail, onChanged }: { detail: CaseDetail; onChanged: () => 
           label={t('disposal.verifiedBy')}
           value={form.verifiedBy}
           onChange={(e) => setForm({ ...form, verifiedBy: e.target.value })}
-          error={issues.verifiedBy}
+          error={errors.error('verifiedBy')}
         />
         <Field
           label={t('disposal.method')}
           value={form.method}
           onChange={(e) => setForm({ ...form, method: e.target.value })}
-          error={issues.method}
+          error={errors.error('method')}
         />
         <Field
           label={t('disposal.verifiedOn')}
           type="date"
           value={form.verifiedOn}
           onChange={(e) => setForm({ ...form, verifiedOn: e.target.value })}
-          error={issues.verifiedOn}
+          error={errors.error('verifiedOn')}
         />
       </div>
+      <FormProblem form={errors} />
       <button type="submit">{t('disposal.record')}</button>
     </form>
   );
@@ -217,8 +221,8 @@ function IssueForm({
   const [docLanguage, setDocLanguage] = useState<'da' | 'en'>(language);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
-  // What the core refused last, each on its field, until the form changes.
-  const [refused, setRefused] = useState<Issue[]>([]);
+  // What the core refused last, each on its field (and brought into view), until the form changes.
+  const form = useFormErrors();
   const identities = (listing?.identities ?? []).filter((i) => !i.expired);
   const chosen = identityId || identities[0]?.id || '';
   const onToken = identities.find((i) => i.id === chosen)?.kind === 'pkcs11';
@@ -243,9 +247,10 @@ function IssueForm({
   const effectiveValidTo = approving ? validTo || info.defaults[type] || null : null;
   const maxMonths = info.maximum[type] ?? null;
   const problems = localProblems({ validTo: effectiveValidTo, rows, maxMonths, requirements });
-  const errors = { ...fieldIssues.byPath(refused), ...fieldIssues.byPath(problems) };
+  const local = fieldIssues.byPath(problems);
+  const error = (path: string) => local[path] ?? form.error(path);
   const edited = () => {
-    setRefused([]);
+    form.clear();
     setMessage(null);
   };
   const updateRow = (key: number, change: Partial<ConditionRow>) => {
@@ -268,7 +273,11 @@ function IssueForm({
   /** A refusal: its problems on their fields, or its reason in words. */
   const show = (error: { code: ErrorCode; details?: Record<string, unknown> }) => {
     const issues = fieldIssues.list(error);
-    setRefused(issues);
+    if (issues.length > 0) {
+      form.show(error);
+    } else {
+      form.clear();
+    }
     const code = error.details?.reason;
     setMessage(
       issues.length > 0
@@ -297,6 +306,8 @@ function IssueForm({
   };
   return (
     <form
+      {...form.element}
+      data-form="decision"
       className="panel entity-form"
       aria-label={t('decision.issue')}
       onSubmit={(e) => e.preventDefault()}
@@ -332,14 +343,14 @@ function IssueForm({
               edited();
               setValidTo(e.target.value);
             }}
-            error={errors.validTo}
+            error={error('validTo')}
           />
         ) : null}
         <SelectField
           label={t('decision.identity')}
           value={chosen}
           onChange={(e) => setIdentityId(e.target.value)}
-          error={errors.identityId}
+          error={error('identityId')}
         >
           {identities.map((i) => (
             <option key={i.id} value={i.id}>
@@ -355,7 +366,7 @@ function IssueForm({
             value={pin}
             onChange={(e) => setPin(e.target.value)}
             help={t('decision.pin.help')}
-            error={errors.pin}
+            error={error('pin')}
           />
         ) : null}
         <SelectField
@@ -381,26 +392,28 @@ function IssueForm({
                 label={t('decision.condition.text')}
                 value={row.text}
                 onChange={(e) => updateRow(row.key, { text: e.target.value })}
-                error={errors[`conditions.${i}.text`]}
+                error={error(`conditions.${i}.text`)}
+                limit={TEXT_MAX.conditionText}
               />
               <Field
                 label={t('decision.condition.owner')}
                 value={row.owner}
                 onChange={(e) => updateRow(row.key, { owner: e.target.value })}
-                error={errors[`conditions.${i}.owner`]}
+                error={error(`conditions.${i}.owner`)}
+                limit={TEXT_MAX.owner}
               />
               <Field
                 label={t('decision.condition.dueDate')}
                 type="date"
                 value={row.dueDate}
                 onChange={(e) => updateRow(row.key, { dueDate: e.target.value })}
-                error={errors[`conditions.${i}.dueDate`]}
+                error={error(`conditions.${i}.dueDate`)}
               />
               <SelectField
                 label={t('decision.condition.requirement')}
                 value={row.requirementId}
                 onChange={(e) => updateRow(row.key, { requirementId: e.target.value })}
-                error={errors[`conditions.${i}.requirementId`]}
+                error={error(`conditions.${i}.requirementId`)}
               >
                 <option value="">{t('decision.condition.noRequirement')}</option>
                 {detail.items.map((item) => (
@@ -444,7 +457,8 @@ function IssueForm({
           edited();
           setReason(e.target.value);
         }}
-        error={errors.reason}
+        error={error('reason')}
+        limit={TEXT_MAX.reason}
       />
       <p className="help">{t('decision.dossier', { sha: grouped(info.dossierSha256) })}</p>
       <div className="toolbar">
@@ -502,6 +516,7 @@ function IssueForm({
         />
       </div>
       {busy ? <progress aria-label={t('decision.signing')} /> : null}
+      <FormProblem form={form} />
       {message ? (
         <p className="form-error" role="alert">
           {message}
@@ -537,19 +552,21 @@ function CountersignForm({
   const [pin, setPin] = useState('');
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<string | null>(null);
+  const errors = useFormErrors();
   const chosen = identityId || identities[0]?.id || '';
   const onToken = identities.find((i) => i.id === chosen)?.kind === 'pkcs11';
   const clean = useUnsavedForm(reason, '', { form: 'countersign', restore: setReason });
   return (
     <form
       className="panel entity-form"
+      {...errors.element}
+      data-form="countersign"
       aria-label={t('decision.countersign')}
       data-testid="countersign"
       onSubmit={(e) => {
         e.preventDefault();
         setBusy(true);
-        setMessage(null);
+        errors.clear();
         void callRaw('decisions:countersign', {
           caseId: detail.id,
           countersign: {
@@ -562,10 +579,11 @@ function CountersignForm({
           setBusy(false);
           setPin('');
           if (r.ok) {
+            errors.clear();
             clean();
             onSigned();
           } else {
-            setMessage(errorMessage(language, r.error.code));
+            errors.show(r.error);
           }
         });
       }}
@@ -580,6 +598,7 @@ function CountersignForm({
           label={t('decision.identity')}
           value={chosen}
           onChange={(e) => setIdentityId(e.target.value)}
+          error={errors.error('identityId')}
         >
           {identities.map((i) => (
             <option key={i.id} value={i.id}>
@@ -595,6 +614,7 @@ function CountersignForm({
             value={pin}
             onChange={(e) => setPin(e.target.value)}
             help={t('decision.pin.help')}
+            error={errors.error('pin')}
           />
         ) : null}
       </div>
@@ -602,16 +622,14 @@ function CountersignForm({
         label={t('decision.reason')}
         value={reason}
         onChange={(e) => setReason(e.target.value)}
+        error={errors.error('reason')}
+        limit={TEXT_MAX.reason}
       />
+      <FormProblem form={errors} />
       {!chosen ? <p className="help disabled-reason">{t('decision.noIdentity')}</p> : null}
       <button type="submit" disabled={busy || !chosen}>
         {busy ? t('decision.signing') : t('decision.countersign.submit')}
       </button>
-      {message ? (
-        <p className="form-error" role="alert">
-          {message}
-        </p>
-      ) : null}
     </form>
   );
 }

@@ -564,7 +564,7 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
                     label={t('evidence.col.review')}
                     value={e.reviewStatus}
                     onChange={(ev) =>
-                      void callRaw('cases:reviewEvidence', {
+                      void call('cases:reviewEvidence', {
                         evidenceId: e.id,
                         status: ev.target.value as 'accepted',
                       }).then(onChanged)
@@ -593,6 +593,7 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
         />
       ) : null}
       <form
+        data-form="evidence"
         className="panel"
         aria-label={t('evidence.add')}
         onSubmit={(e) => (e.preventDefault(), void submit())}
@@ -756,7 +757,7 @@ function Findings({ detail, onChanged }: { detail: Detail; onChanged: () => void
               choices={FINDING_STATUSES}
               render={(s) => t(`findingStatus.${s}`)}
               onChange={(v) =>
-                void callRaw('cases:setFindingStatus', {
+                void call('cases:setFindingStatus', {
                   findingId: f.id,
                   status: v as (typeof FINDING_STATUSES)[number],
                 }).then(onChanged)
@@ -766,6 +767,7 @@ function Findings({ detail, onChanged }: { detail: Detail; onChanged: () => void
         ))}
       </ul>
       <EntityForm
+        name="finding"
         title={t('findings.add')}
         fields={[
           {
@@ -781,8 +783,8 @@ function Findings({ detail, onChanged }: { detail: Detail; onChanged: () => void
             kind: 'select',
             options: FINDING_SEVERITIES.map((s) => ({ value: s, label: t(`severity.${s}`) })),
           },
-          { name: 'title', label: t('findings.title'), kind: 'text' },
-          { name: 'owner', label: t('findings.owner'), kind: 'text' },
+          { name: 'title', label: t('findings.title'), kind: 'text', limit: TEXT_MAX.findingTitle },
+          { name: 'owner', label: t('findings.owner'), kind: 'text', limit: TEXT_MAX.owner },
           { name: 'dueDate', label: t('findings.due'), kind: 'date' },
         ]}
         initial={{ severity: 'major', kind: 'finding' }}

@@ -78,6 +78,7 @@ export function Cases({ initialState }: { initialState?: string }) {
       </div>
       {adding ? (
         <EntityForm
+          name="case"
           title={t('cases.new')}
           fields={[
             {

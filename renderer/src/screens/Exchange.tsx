@@ -13,6 +13,7 @@ import { FileButton } from '../components/FileButton';
 import { PathField } from '../components/PathField';
 import { TableHead } from '../components/TableHead';
 import { useFormat } from '../format';
+import { FormProblem, useFormErrors } from '../forms';
 import { useT } from '../i18n';
 import { fileToBase64 } from '../pdf';
 import { useLanguage } from '../stores/preferences';
@@ -63,6 +64,8 @@ function ReceivePackage({ onImported }: { onImported: () => void }) {
   const [preview, setPreview] = useState<Preview | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [imported, setImported] = useState<{ id: string; ref: string } | null>(null);
+  // A package refused on inspection is said on its file's field.
+  const form = useFormErrors({ field: 'file' });
   // The banner carries the marking of the package shown (its signed marking, read by this
   // vault's scheme), and nothing once it is gone.
   useOnScreen(preview?.levels ?? []);
@@ -89,6 +92,8 @@ function ReceivePackage({ onImported }: { onImported: () => void }) {
       <h2 id="receive-title">{t('packages.receive')}</h2>
       <p className="help">{t('packages.receive.help')}</p>
       <form
+        {...form.element}
+        data-form="package-inspect"
         className="form-grid"
         aria-label={t('packages.receive')}
         onSubmit={(e) => {
@@ -96,8 +101,9 @@ function ReceivePackage({ onImported }: { onImported: () => void }) {
           setPreview(null);
           setMessage(null);
           setImported(null);
+          form.clear();
           void callRaw('packages:inspect', { file }).then((r) =>
-            r.ok ? setPreview(r.value) : refused(r.error),
+            r.ok ? setPreview(r.value) : form.show(r.error),
           );
         }}
       >
@@ -109,7 +115,9 @@ function ReceivePackage({ onImported }: { onImported: () => void }) {
           chooseLabel={t('packages.chooseFile')}
           pick={async () => (await call('packages:pickFile', {}))?.file ?? null}
           onNoDialog={() => setMessage(t('packages.typePath'))}
+          error={form.error('file')}
         />
+        <FormProblem form={form} />
         <button type="submit">{t('packages.check')}</button>
       </form>
       {preview ? (

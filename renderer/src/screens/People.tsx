@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { z } from 'zod';
 import type { PersonRowSchema } from '../../../shared/contract';
-import { call, callRaw } from '../api';
+import { call } from '../api';
 import { CsvTools } from '../components/CsvTools';
 import { TableHead } from '../components/TableHead';
 import { useT } from '../i18n';
@@ -137,7 +137,7 @@ export function People() {
                         type="button"
                         className="secondary"
                         onClick={() =>
-                          void callRaw('register:retire', {
+                          void call('register:retire', {
                             kind: 'person',
                             id: p.id,
                             retired: false,

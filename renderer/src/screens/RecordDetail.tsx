@@ -8,7 +8,8 @@ import { call, callRaw } from '../api';
 import { AttachButton } from '../components/AttachButton';
 import { EvidencePreview } from '../components/EvidencePreview';
 import { Field } from '../components/Field';
-import { useIssues, useT } from '../i18n';
+import { FormProblem, useFormErrors } from '../forms';
+import { useT } from '../i18n';
 import { hrefFor } from '../router';
 import { useLevelLabel } from '../stores/register';
 import { RecordForm } from './RecordForm';
@@ -19,10 +20,9 @@ type Attachment = { address: string; name: string; sha256: string; size: number;
 
 function CloseRecord({ id, onDone }: { id: string; onDone: () => void }) {
   const t = useT();
-  const fieldIssues = useIssues();
+  const form = useFormErrors();
   const [outcome, setOutcome] = useState('');
   const [closedOn, setClosedOn] = useState(new Date().toISOString().slice(0, 10));
-  const [issues, setIssues] = useState<Record<string, string>>({});
   const clean = useUnsavedForm(outcome, '', { form: 'record-close', restore: setOutcome });
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -31,11 +31,13 @@ function CloseRecord({ id, onDone }: { id: string; onDone: () => void }) {
       clean();
       onDone();
     } else {
-      setIssues(fieldIssues.byField(r.error));
+      form.show(r.error);
     }
   }
   return (
     <form
+      {...form.element}
+      data-form="record-close"
       className="panel"
       aria-label={t('record.close')}
       onSubmit={(e) => void submit(e)}
@@ -47,16 +49,17 @@ function CloseRecord({ id, onDone }: { id: string; onDone: () => void }) {
           label={t('record.field.outcome')}
           value={outcome}
           onChange={(e) => setOutcome(e.target.value)}
-          error={issues.outcome}
+          error={form.error('outcome')}
         />
         <Field
           label={t('record.field.closedOn')}
           type="date"
           value={closedOn}
           onChange={(e) => setClosedOn(e.target.value)}
-          error={issues.closedOn}
+          error={form.error('closedOn')}
         />
       </div>
+      <FormProblem form={form} />
       <button type="submit">{t('action.close')}</button>
     </form>
   );

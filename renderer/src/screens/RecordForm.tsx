@@ -10,7 +10,8 @@ import {
 } from '../../../shared/register';
 import { callRaw } from '../api';
 import { Field, SelectField } from '../components/Field';
-import { useIssues, useT } from '../i18n';
+import { FormProblem, useFormErrors } from '../forms';
+import { useT } from '../i18n';
 import { useLevelLabel, useRegister } from '../stores/register';
 
 type Draft = Required<Pick<RecordInput, 'type' | 'title' | 'counterpart' | 'status'>> &
@@ -43,7 +44,7 @@ function draftOf(r: RecordRow): Draft {
 
 export function RecordForm({ onDone, existing }: { onDone: () => void; existing?: RecordRow }) {
   const t = useT();
-  const fieldIssues = useIssues();
+  const form = useFormErrors();
   const label = useLevelLabel();
   const scheme = useRegister((s) => s.scheme);
   const [opened] = useState<Draft>(() =>
@@ -53,7 +54,6 @@ export function RecordForm({ onDone, existing }: { onDone: () => void; existing?
   );
   const [draft, setDraft] = useState<Draft>(opened);
   const clean = useUnsavedForm(draft, opened, { form: 'record', restore: setDraft });
-  const [issues, setIssues] = useState<Record<string, string>>({});
   const set = (key: string, value: string) => setDraft({ ...draft, [key]: value });
   const date = (key: string) => (
     <Field
@@ -61,7 +61,7 @@ export function RecordForm({ onDone, existing }: { onDone: () => void; existing?
       type="date"
       value={draft[key] ?? ''}
       onChange={(e) => set(key, e.target.value)}
-      error={issues[key]}
+      error={form.error(key)}
     />
   );
 
@@ -93,11 +93,13 @@ export function RecordForm({ onDone, existing }: { onDone: () => void; existing?
       onDone();
       return;
     }
-    setIssues(fieldIssues.byField(result.error));
+    form.show(result.error);
   }
 
   return (
     <form
+      {...form.element}
+      data-form="record"
       className="panel"
       onSubmit={(e) => void submit(e)}
       aria-label={t(existing ? 'record.edit' : 'records.new')}
@@ -119,13 +121,13 @@ export function RecordForm({ onDone, existing }: { onDone: () => void; existing?
           label={t('record.field.title')}
           value={draft.title}
           onChange={(e) => set('title', e.target.value)}
-          error={issues.title}
+          error={form.error('title')}
         />
         <Field
           label={t('record.field.counterpart')}
           value={draft.counterpart}
           onChange={(e) => set('counterpart', e.target.value)}
-          error={issues.counterpart}
+          error={form.error('counterpart')}
         />
         <Field
           label={t('record.field.theirRef')}
@@ -189,6 +191,7 @@ export function RecordForm({ onDone, existing }: { onDone: () => void; existing?
           onChange={(e) => set('notes', e.target.value)}
         />
       </div>
+      <FormProblem form={form} />
       <button type="submit">{t(existing ? 'form.edit' : 'records.create')}</button>
     </form>
   );

@@ -3,17 +3,14 @@
  * vault, and after a re-key (a new passphrase or a new recovery key).
  */
 import { useEffect, useState, type FormEvent } from 'react';
-import type { ErrorCode } from '../../../shared/errors';
-import { errorMessage } from '../../../shared/i18n';
-import { callRaw } from '../api';
+import { call, callRaw } from '../api';
 import { Field } from '../components/Field';
+import { FormProblem, useFormErrors } from '../forms';
 import { useT } from '../i18n';
-import { useLanguage } from '../stores/preferences';
 import { useVault } from '../stores/vault';
 
 export function RecoveryKey({ groups }: { groups: number[] }) {
   const t = useT();
-  const language = useLanguage();
   const recoveryKey = useVault((s) => s.recoveryKey);
   // A vault just created has an audit trail of one row; a re-keyed one has more.
   const created = useVault((s) => (s.status?.audit?.rows ?? 0) <= 1);
@@ -26,12 +23,12 @@ export function RecoveryKey({ groups }: { groups: number[] }) {
   // memory only until it is confirmed.
   useEffect(() => {
     if (!recoveryKey) {
-      void callRaw('vault:pendingRecoveryKey', {}).then(
-        (r) => r.ok && r.value.recoveryKey && setRecoveryKey(r.value.recoveryKey),
+      void call('vault:pendingRecoveryKey', {}).then(
+        (r) => r?.recoveryKey && setRecoveryKey(r.recoveryKey),
       );
     }
   }, [recoveryKey, setRecoveryKey]);
-  const [error, setError] = useState<ErrorCode | null>(null);
+  const form = useFormErrors({ codes: { WRONG_RECOVERY_KEY: 'answers' } });
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -42,7 +39,7 @@ export function RecoveryKey({ groups }: { groups: number[] }) {
       setRecoveryKey(null);
       applyStatus(r.value);
     } else {
-      setError(r.error.code);
+      form.show(r.error);
     }
   }
 
@@ -92,11 +89,13 @@ export function RecoveryKey({ groups }: { groups: number[] }) {
             </section>
           </>
         ) : null}
-        <form onSubmit={(e) => void submit(e)}>
+        <form {...form.element} data-form="recovery-confirm" onSubmit={(e) => void submit(e)}>
           <p>{t('recovery.confirmIntro', { a: groups[0] ?? 0, b: groups[1] ?? 0 })}</p>
-          {groups.map((group) => (
+          {groups.map((group, i) => (
             <Field
               key={group}
+              // A wrong answer is said on the first group (the core does not say which).
+              error={i === 0 ? form.error('answers') : undefined}
               label={t('recovery.group', { n: group })}
               value={answers[group] ?? ''}
               onChange={(e) => setAnswers({ ...answers, [group]: e.target.value })}
@@ -105,11 +104,7 @@ export function RecoveryKey({ groups }: { groups: number[] }) {
               maxLength={9}
             />
           ))}
-          {error ? (
-            <p className="form-error" role="alert">
-              {errorMessage(language, error)}
-            </p>
-          ) : null}
+          <FormProblem form={form} />
           <button type="submit">{t('recovery.confirm')}</button>
         </form>
       </section>

@@ -86,6 +86,7 @@ export function SiteForm({
   ];
   return (
     <EntityForm
+      name="site"
       title={t(existing ? 'form.editSite' : 'form.site')}
       fields={fields}
       initial={existing?.values ?? { maxLevel: levels[0]?.value ?? 'RESTRICTED' }}
@@ -151,6 +152,7 @@ export function ComponentForm({
   ];
   return (
     <EntityForm
+      name="component"
       title={t(existing ? 'form.editComponent' : 'form.component')}
       fields={fields}
       initial={
@@ -245,6 +247,7 @@ export function InterconnectionForm({
   const first = levels[0]?.value ?? 'RESTRICTED';
   return (
     <EntityForm
+      name="interconnection"
       title={t(existing ? 'form.editInterconnection' : 'form.interconnection')}
       fields={fields}
       initial={
@@ -290,6 +293,7 @@ export function OrganisationForm({
   const t = useT();
   return (
     <EntityForm
+      name="organisation"
       title={t(existing ? 'form.editOrganisation' : 'form.organisation')}
       fields={[
         { name: 'name', label: t('col.name'), kind: 'text' },
@@ -325,6 +329,7 @@ export function ProductForm({ onDone, existing }: { onDone: () => void; existing
   const levels = useLevelOptions();
   return (
     <EntityForm
+      name="product"
       title={t(existing ? 'form.editProduct' : 'form.product')}
       fields={[
         { name: 'name', label: t('col.name'), kind: 'text' },
@@ -389,6 +394,7 @@ export function PersonForm({
   const organisations = useRegister((s) => s.organisations);
   return (
     <EntityForm
+      name="person"
       title={t(existing ? 'form.editPerson' : 'form.person')}
       fields={[
         { name: 'name', label: t('col.name'), kind: 'text' },
@@ -403,6 +409,7 @@ export function PersonForm({
         { name: 'briefedOn', label: t('field.briefedOn'), kind: 'date' },
         {
           name: 'level',
+          path: 'clearances.0.level',
           label: t('field.clearanceLevel'),
           kind: 'select',
           empty: t('system.none'),
@@ -410,12 +417,23 @@ export function PersonForm({
         },
         {
           name: 'domain',
+          path: 'clearances.0.domain',
           label: t('field.clearanceDomain'),
           kind: 'select',
           options: options(t, 'domain', DOMAINS),
         },
-        { name: 'issuingBody', label: t('field.issuingBody'), kind: 'text' },
-        { name: 'expiresOn', label: t('field.clearanceExpires'), kind: 'date' },
+        {
+          name: 'issuingBody',
+          path: 'clearances.0.issuingBody',
+          label: t('field.issuingBody'),
+          kind: 'text',
+        },
+        {
+          name: 'expiresOn',
+          path: 'clearances.0.expiresOn',
+          label: t('field.clearanceExpires'),
+          kind: 'date',
+        },
       ]}
       initial={existing?.values ?? { domain: 'national' }}
       editing={Boolean(existing)}
@@ -449,6 +467,7 @@ export function AssignPersonForm({ systemId, onDone }: { systemId: string; onDon
   const people = useChoices(async () => (await call('people:list', {}))?.people);
   return (
     <EntityForm
+      name="assign"
       title={t('form.assign')}
       fields={[
         {
@@ -492,7 +511,7 @@ export function RetireButton({
       className="secondary"
       impact={t('retire.impact', { name })}
       onConfirm={() =>
-        callRaw('register:retire', { kind, id, retired: true }).then((r) => r.ok && onDone())
+        call('register:retire', { kind, id, retired: true }).then((r) => r && onDone())
       }
     />
   );

@@ -5,12 +5,14 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { ResponseOf } from '../../../shared/contract';
-import { errorMessage, riskNoteText } from '../../../shared/i18n';
+import { riskNoteText } from '../../../shared/i18n';
+import { TEXT_MAX } from '../../../shared/limits';
 import { addMonths } from '../../../shared/risk';
 import { call, callRaw } from '../api';
 import { Field } from '../components/Field';
 import { RiskTrend } from '../components/RiskCharts';
 import { useFormat } from '../format';
+import { FormProblem, useFormErrors } from '../forms';
 import { useT } from '../i18n';
 import { hrefFor } from '../router';
 import { useLanguage } from '../stores/preferences';
@@ -30,12 +32,12 @@ function today(): string {
 function Acceptance({ detail, onAccepted }: { detail: Detail; onAccepted: () => void }) {
   const t = useT();
   const format = useFormat();
-  const language = useLanguage();
   const role = useVault((s) => s.status?.profile?.role);
   const months = useRisks((s) => s.setup?.criteria?.maxAcceptanceMonths ?? 12);
   const [justification, setJustification] = useState('');
   const [expiresOn, setExpiresOn] = useState(() => addMonths(today(), Math.min(12, months)));
   const [message, setMessage] = useState<string | null>(null);
+  const form = useFormErrors();
   const clean = useUnsavedForm(justification, '', {
     form: 'risk-acceptance',
     restore: setJustification,
@@ -64,8 +66,11 @@ function Acceptance({ detail, onAccepted }: { detail: Detail; onAccepted: () => 
       <p className="help">{t(`authority.${risk.authority}.help`)}</p>
       {risk.acceptance.status !== 'accepted' && mayAccept ? (
         <form
+          {...form.element}
+          data-form="risk-acceptance"
           className="form-grid"
           aria-label={t('risk.accept')}
+          noValidate
           onSubmit={(e) => {
             e.preventDefault();
             void callRaw('risks:accept', {
@@ -73,18 +78,31 @@ function Acceptance({ detail, onAccepted }: { detail: Detail; onAccepted: () => 
               acceptance: { justification, expiresOn },
             }).then((r) => {
               if (r.ok) {
+                form.clear();
                 clean();
                 setJustification('');
                 setMessage(t('risk.accepted'));
                 onAccepted();
                 return;
               }
+              // A refusal whose reason belongs to a field is said on that field.
               const reason = r.error.details?.reason;
-              setMessage(
-                typeof reason === 'string'
-                  ? t(`acceptRefusal.${reason}` as Parameters<typeof t>[0])
-                  : errorMessage(language, r.error.code),
-              );
+              const field =
+                reason === 'JUSTIFICATION_REQUIRED'
+                  ? 'justification'
+                  : reason === 'EXPIRY_IN_PAST' || reason === 'EXPIRY_TOO_FAR'
+                    ? 'expiresOn'
+                    : null;
+              if (typeof reason === 'string' && field) {
+                setMessage(null);
+                form.showOn(field, `acceptRefusal.${reason}` as Parameters<typeof t>[0]);
+              } else if (typeof reason === 'string') {
+                form.clear();
+                setMessage(t(`acceptRefusal.${reason}` as Parameters<typeof t>[0]));
+              } else {
+                setMessage(null);
+                form.show(r.error);
+              }
             });
           }}
         >
@@ -92,13 +110,17 @@ function Acceptance({ detail, onAccepted }: { detail: Detail; onAccepted: () => 
             label={t('risk.justification')}
             value={justification}
             onChange={(e) => setJustification(e.target.value)}
+            error={form.error('justification')}
+            limit={TEXT_MAX.justification}
           />
           <Field
             label={t('risk.expiresOn')}
             type="date"
             value={expiresOn}
             onChange={(e) => setExpiresOn(e.target.value)}
+            error={form.error('expiresOn')}
           />
+          <FormProblem form={form} />
           <button type="submit">{t('risk.accept')}</button>
         </form>
       ) : null}

@@ -5,12 +5,11 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { RiskRow } from '../../../shared/contract';
-import { errorMessage } from '../../../shared/i18n';
-import type { ErrorInfo } from '../../../shared/result';
 import { assess, TREATMENTS, type RiskInput, type RiskMatrix } from '../../../shared/risk';
 import { callRaw } from '../api';
 import { Field, SelectField } from '../components/Field';
-import { useIssues, useT } from '../i18n';
+import { FormProblem, useFormErrors } from '../forms';
+import { useT } from '../i18n';
 import { useLanguage } from '../stores/preferences';
 import { useUnsavedForm } from '../stores/unsaved';
 
@@ -63,13 +62,11 @@ export function RiskForm({
   onSaved: (id: string) => void;
 }) {
   const t = useT();
-  const fieldIssues = useIssues();
+  const form = useFormErrors();
   const language = useLanguage();
   const [opened] = useState<Draft>(() => draftOf(risk, initialSystem, initialCase));
   const [draft, setDraft] = useState<Draft>(opened);
   const clean = useUnsavedForm(draft, opened, { form: 'risk', restore: setDraft });
-  const [issues, setIssues] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ErrorInfo | null>(null);
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) =>
     setDraft({ ...draft, [key]: value });
   const levels = assess(matrix, {
@@ -120,18 +117,18 @@ export function RiskForm({
       : await callRaw('risks:create', input);
     if (result.ok) {
       clean();
-      setIssues({});
-      setError(null);
+      form.clear();
       onSaved(risk ? risk.id : (result.value as { id: string }).id);
       return;
     }
-    setIssues(fieldIssues.byField(result.error));
-    setError(fieldIssues.list(result.error).length ? null : result.error);
+    form.show(result.error);
   }
 
   const caseChoices = cases.filter((c) => c.systemId === draft.systemId);
   return (
     <form
+      {...form.element}
+      data-form="risk"
       className="panel entity-form risk-form"
       onSubmit={(e) => void submit(e)}
       aria-label={risk ? t('risk.review', { ref: risk.ref }) : t('risk.new')}
@@ -167,7 +164,7 @@ export function RiskForm({
         <Field
           label={t('risk.scope')}
           value={draft.scope}
-          error={issues.scope}
+          error={form.error('scope')}
           onChange={(e) => set('scope', e.target.value)}
         />
         <Field
@@ -178,7 +175,7 @@ export function RiskForm({
         <Field
           label={t('risk.threatEvent')}
           value={draft.threatEvent}
-          error={issues.threatEvent}
+          error={form.error('threatEvent')}
           onChange={(e) => set('threatEvent', e.target.value)}
         />
         <Field
@@ -217,7 +214,7 @@ export function RiskForm({
             label={t('risk.requirements')}
             help={t('risk.requirements.help')}
             value={draft.requirements}
-            error={issues.requirementIds}
+            error={form.error('requirementIds')}
             onChange={(e) => set('requirements', e.target.value)}
           />
         </div>
@@ -236,16 +233,12 @@ export function RiskForm({
             label={t('risk.reviewDate')}
             type="date"
             value={draft.reviewDate}
-            error={issues.reviewDate}
+            error={form.error('reviewDate')}
             onChange={(e) => set('reviewDate', e.target.value)}
           />
         </div>
       </fieldset>
-      {error ? (
-        <p className="form-error" role="alert">
-          {errorMessage(language, error.code)}
-        </p>
-      ) : null}
+      <FormProblem form={form} />
       <button type="submit">{risk ? t('risk.saveReview') : t('risk.add')}</button>
     </form>
   );

@@ -15,6 +15,7 @@ import { Field, SelectField } from '../components/Field';
 import { HeatMap, RiskMovement, type Cell } from '../components/RiskCharts';
 import { TableHead } from '../components/TableHead';
 import { useFormat } from '../format';
+import { FormProblem, useFormErrors } from '../forms';
 import { useIssues, useT } from '../i18n';
 import { hrefFor } from '../router';
 import { useLanguage } from '../stores/preferences';
@@ -68,6 +69,7 @@ function Criteria({ onSaved }: { onSaved: () => void }) {
   const [accreditor, setAccreditor] = useState(setup?.criteria?.accreditorAcceptsUpTo ?? '');
   const [months, setMonths] = useState(String(setup?.criteria?.maxAcceptanceMonths ?? 12));
   const [message, setMessage] = useState<string | null>(null);
+  const form = useFormErrors();
   const [open, setOpen] = useState(!setup?.criteria);
   const [impact, setImpact] = useState<{ risks: number; accepted: number } | null>(null);
   useEffect(() => {
@@ -91,11 +93,13 @@ function Criteria({ onSaved }: { onSaved: () => void }) {
       maxAcceptanceMonths: Number(months),
     }).then((r) => {
       if (r.ok) {
+        form.clear();
         setMessage(t('risk.criteria.saved', { moved: r.value.moved.length }));
         setOpen(false);
         onSaved();
       } else {
-        setMessage(errorMessage(language, r.error.code));
+        setMessage(null);
+        form.show(r.error);
       }
     });
   if (!setup) {
@@ -136,6 +140,8 @@ function Criteria({ onSaved }: { onSaved: () => void }) {
       )}
       {open ? (
         <form
+          {...form.element}
+          data-form="risk-criteria"
           className="form-grid"
           aria-label={t('risk.criteria')}
           onSubmit={(e) => {
@@ -146,6 +152,7 @@ function Criteria({ onSaved }: { onSaved: () => void }) {
           <SelectField
             label={t('risk.matrix')}
             value={matrixId}
+            error={form.error('matrixId')}
             onChange={(e) => {
               setMatrixId(e.target.value);
               setOwner('');
@@ -161,6 +168,7 @@ function Criteria({ onSaved }: { onSaved: () => void }) {
           <SelectField
             label={t('risk.criteria.owner')}
             value={owner}
+            error={form.error('ownerAcceptsUpTo')}
             onChange={(e) => setOwner(e.target.value)}
           >
             <option value="">—</option>
@@ -169,6 +177,7 @@ function Criteria({ onSaved }: { onSaved: () => void }) {
           <SelectField
             label={t('risk.criteria.accreditor')}
             value={accreditor}
+            error={form.error('accreditorAcceptsUpTo')}
             onChange={(e) => setAccreditor(e.target.value)}
           >
             <option value="">—</option>
@@ -181,7 +190,9 @@ function Criteria({ onSaved }: { onSaved: () => void }) {
             max={60}
             value={months}
             onChange={(e) => setMonths(e.target.value)}
+            error={form.error('maxAcceptanceMonths')}
           />
+          <FormProblem form={form} />
           {current && matrixId !== current.matrixId ? (
             <ConfirmButton
               label={t('risk.criteria.save')}

@@ -1,12 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { ErrorCode } from '../../../shared/errors';
 import type { ResponseOf } from '../../../shared/contract';
-import { errorMessage, LANGUAGES, type Language, type MessageKey } from '../../../shared/i18n';
+import { LANGUAGES, type Language, type MessageKey } from '../../../shared/i18n';
 import { call, callRaw } from '../api';
 import { ConfirmButton } from '../components/Confirm';
 import { Field } from '../components/Field';
 import { NewPassphrase, newPassphraseReady } from '../components/NewPassphrase';
 import { useFormat } from '../format';
+import { FormProblem, useFormErrors } from '../forms';
 import { useT } from '../i18n';
 import { useLanguage, usePreferences } from '../stores/preferences';
 import { useLevelLabel } from '../stores/register';
@@ -47,15 +47,27 @@ function IdleLock() {
   const load = usePreferences((s) => s.load);
   const [minutes, setMinutes] = useState(String(current));
   const [message, setMessage] = useState<string | null>(null);
-  const language = useLanguage();
+  const form = useFormErrors();
   async function submit(event: FormEvent) {
     event.preventDefault();
     const r = await callRaw('prefs:set', { idleLockMinutes: Number(minutes) });
-    setMessage(r.ok ? t('settings.saved') : errorMessage(language, r.error.code));
+    if (r.ok) {
+      form.clear();
+      setMessage(t('settings.saved'));
+    } else {
+      setMessage(null);
+      form.show(r.error);
+    }
     await load();
   }
   return (
-    <form onSubmit={(e) => void submit(e)} className="field-group">
+    <form
+      {...form.element}
+      data-form="idle-lock"
+      onSubmit={(e) => void submit(e)}
+      className="field-group"
+      noValidate
+    >
       <Field
         label={t('settings.idle')}
         help={t('settings.idle.help')}
@@ -64,7 +76,9 @@ function IdleLock() {
         max={240}
         value={minutes}
         onChange={(e) => setMinutes(e.target.value)}
+        error={form.error('idleLockMinutes')}
       />
+      <FormProblem form={form} />
       <button type="submit">{t('settings.save')}</button>
       {message ? <p role="status">{message}</p> : null}
     </form>
@@ -93,17 +107,16 @@ function useRekeyProgress(): { done: number; total: number } | null {
  */
 function ChangePassphrase() {
   const t = useT();
-  const language = useLanguage();
   const applyStatus = useVault((s) => s.applyStatus);
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [error, setError] = useState<ErrorCode | null>(null);
+  const form = useFormErrors({ codes: { WRONG_PASSPHRASE: 'current' } });
   const [busy, setBusy] = useState(false);
   const progress = useRekeyProgress();
   async function submit(event?: FormEvent) {
     event?.preventDefault();
-    setError(null);
+    form.clear();
     setBusy(true);
     const r = await callRaw('vault:changePassphrase', { current, next });
     setBusy(false);
@@ -113,11 +126,13 @@ function ChangePassphrase() {
       setRepeat('');
       applyStatus(r.value);
     } else {
-      setError(r.error.code);
+      form.show(r.error);
     }
   }
   return (
     <form
+      {...form.element}
+      data-form="passphrase-change"
       onSubmit={(e) => void submit(e)}
       className="field-group"
       aria-label={t('settings.changePassphrase')}
@@ -129,6 +144,7 @@ function ChangePassphrase() {
         value={current}
         onChange={(e) => setCurrent(e.target.value)}
         autoComplete="current-password"
+        error={form.error('current')}
       />
       <NewPassphrase
         label={t('settings.newPassphrase')}
@@ -138,11 +154,7 @@ function ChangePassphrase() {
         onRepeat={setRepeat}
       />
       <p className="help">{t('settings.rekey.help')}</p>
-      {error ? (
-        <p className="form-error" role="alert">
-          {errorMessage(language, error)}
-        </p>
-      ) : null}
+      <FormProblem form={form} />
       {busy ? (
         <progress
           max={progress?.total || 1}
@@ -163,14 +175,13 @@ function ChangePassphrase() {
 /** A new recovery key: the vault is re-keyed under the same passphrase; the old key stops working. */
 function NewRecoveryKey() {
   const t = useT();
-  const language = useLanguage();
   const applyStatus = useVault((s) => s.applyStatus);
   const [current, setCurrent] = useState('');
-  const [error, setError] = useState<ErrorCode | null>(null);
+  const form = useFormErrors({ codes: { WRONG_PASSPHRASE: 'current' } });
   const [busy, setBusy] = useState(false);
   const progress = useRekeyProgress();
   const issue = () => {
-    setError(null);
+    form.clear();
     setBusy(true);
     return callRaw('vault:newRecoveryKey', { current }).then((r) => {
       setBusy(false);
@@ -178,12 +189,14 @@ function NewRecoveryKey() {
       if (r.ok) {
         applyStatus(r.value);
       } else {
-        setError(r.error.code);
+        form.show(r.error);
       }
     });
   };
   return (
     <form
+      {...form.element}
+      data-form="recovery-key-new"
       onSubmit={(e) => {
         e.preventDefault();
       }}
@@ -198,12 +211,9 @@ function NewRecoveryKey() {
         value={current}
         onChange={(e) => setCurrent(e.target.value)}
         autoComplete="current-password"
+        error={form.error('current')}
       />
-      {error ? (
-        <p className="form-error" role="alert">
-          {errorMessage(language, error)}
-        </p>
-      ) : null}
+      <FormProblem form={form} />
       {busy ? (
         <progress
           max={progress?.total || 1}

@@ -14,6 +14,8 @@ import { FileButton } from '../components/FileButton';
 import { Fingerprint, TrustAdd } from '../components/TrustAdd';
 import { ChoiceField, Field } from '../components/Field';
 import { useFormat } from '../format';
+import { FormProblem, useFormErrors } from '../forms';
+import { TEXT_MAX } from '../../../shared/limits';
 import { useT } from '../i18n';
 import { fileToBase64 } from '../pdf';
 import { useLanguage } from '../stores/preferences';
@@ -214,8 +216,8 @@ function TokenIdentities({
           type="button"
           className="secondary"
           onClick={() =>
-            void callRaw('identities:chooseModule', {}).then((r) => {
-              if (r.ok && r.value.pkcs11Module === module && !module) {
+            void call('identities:chooseModule', {}).then((r) => {
+              if (r && r.pkcs11Module === module && !module) {
                 say(t('pkcs11.noDialog'));
               }
               onChange();
@@ -290,6 +292,7 @@ export function SigningIdentities() {
   const [importUsage, setImportUsage] = useState<(typeof USAGES)[number]>('signing');
   const [role, setRole] = useState<TrustRole>('documents');
   const [password, setPassword] = useState('');
+  const createForm = useFormErrors();
   const fail = (code: Parameters<typeof errorMessage>[1]) =>
     setMessage(errorMessage(language, code));
   if (!listing) {
@@ -349,8 +352,11 @@ export function SigningIdentities() {
         <p>{t('signing.none')}</p>
       )}
       <form
+        {...createForm.element}
+        data-form="identity"
         className="form-grid"
         aria-label={t('signing.create')}
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           void callRaw('identities:createSelfSigned', {
@@ -361,10 +367,12 @@ export function SigningIdentities() {
             usage,
           }).then((r) => {
             if (r.ok) {
+              createForm.clear();
               setMessage(t('signing.created'));
               reload();
             } else {
-              fail(r.error.code);
+              setMessage(null);
+              createForm.show(r.error);
             }
           });
         }}
@@ -373,11 +381,15 @@ export function SigningIdentities() {
           label={t('signing.commonName')}
           value={commonName}
           onChange={(e) => setCommonName(e.target.value)}
+          error={createForm.error('commonName') ?? createForm.error('label')}
+          limit={TEXT_MAX.commonName}
         />
         <Field
           label={t('signing.organisation')}
           value={organisation}
           onChange={(e) => setOrganisation(e.target.value)}
+          error={createForm.error('organisation')}
+          limit={TEXT_MAX.certificateOrganisation}
         />
         <ChoiceField
           label={t('signing.algorithm')}
@@ -393,6 +405,7 @@ export function SigningIdentities() {
           render={(u) => t(`signing.usage.${u}`)}
           onChange={(u) => u && setUsage(u)}
         />
+        <FormProblem form={createForm} />
         <button type="submit">{t('signing.create')}</button>
       </form>
       <div className="form-grid">

@@ -246,12 +246,12 @@ function ApprovalCard({ detail }: { detail: Detail }) {
         <button
           type="button"
           onClick={() =>
-            void callRaw('cases:create', {
+            void call('cases:create', {
               systemId: detail.system.id,
               type: 'significant_change',
             }).then((r) => {
-              if (r.ok) {
-                window.location.hash = hrefFor('cases', r.value.id);
+              if (r) {
+                window.location.hash = hrefFor('cases', r.id);
               }
             })
           }

@@ -4,12 +4,11 @@ import { useUnsavedForm } from '../stores/unsaved';
 import { DOMAINS, type InfoDomain } from '../../../shared/classification';
 import type { SystemDetail } from '../../../shared/contract';
 import { MODES, PHASES, type SystemInput } from '../../../shared/register';
-import { errorMessage } from '../../../shared/i18n';
-import type { ErrorCode } from '../../../shared/errors';
+import { TEXT_MAX } from '../../../shared/limits';
 import { callRaw } from '../api';
-import { Field, SelectField } from '../components/Field';
-import { useIssues, useT } from '../i18n';
-import { useLanguage } from '../stores/preferences';
+import { Field, SelectField, TextAreaField } from '../components/Field';
+import { FormProblem, useFormErrors } from '../forms';
+import { useT } from '../i18n';
 import { useLevelLabel, useRegister } from '../stores/register';
 
 type Draft = Omit<SystemInput, 'levels'> & { levels: Partial<Record<InfoDomain, string>> };
@@ -39,16 +38,13 @@ export function SystemForm({
   onDone: (id: string) => void;
 }) {
   const t = useT();
-  const fieldIssues = useIssues();
-  const language = useLanguage();
+  const form = useFormErrors();
   const label = useLevelLabel();
   const scheme = useRegister((s) => s.scheme);
   const organisations = useRegister((s) => s.organisations);
   const [opened] = useState<Draft>(() => toDraft(existing));
   const [draft, setDraft] = useState<Draft>(opened);
   const clean = useUnsavedForm(draft, opened, { form: 'system', restore: setDraft });
-  const [issues, setIssues] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ErrorCode | null>(null);
   const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
 
   async function submit(event: FormEvent) {
@@ -72,8 +68,7 @@ export function SystemForm({
       onDone(result.value.id);
       return;
     }
-    setError(result.error.code);
-    setIssues(fieldIssues.byField(result.error));
+    form.show(result.error);
   }
 
   const orgSelect = (key: 'ownerOrgId' | 'operatorOrgId', text: string) => (
@@ -82,6 +77,7 @@ export function SystemForm({
       label={text}
       value={draft[key] ?? ''}
       onChange={(e) => set({ [key]: e.target.value || null })}
+      error={form.error(key)}
     >
       <option value="">{t('system.none')}</option>
       {organisations.map((o) => (
@@ -93,20 +89,27 @@ export function SystemForm({
   );
 
   return (
-    <form className="panel system-form" onSubmit={(e) => void submit(e)} noValidate>
+    <form
+      {...form.element}
+      data-form="system"
+      className="panel system-form"
+      onSubmit={(e) => void submit(e)}
+      noValidate
+    >
       <div className="form-grid">
         <Field
           label={t('system.field.ref')}
           value={draft.ref}
           onChange={(e) => set({ ref: e.target.value })}
-          error={issues.ref}
+          error={form.error('ref')}
           name="ref"
         />
         <Field
           label={t('system.field.name')}
           value={draft.name}
           onChange={(e) => set({ name: e.target.value })}
-          error={issues.name}
+          error={form.error('name')}
+          limit={TEXT_MAX.name}
           name="name"
         />
         {orgSelect('ownerOrgId', t('system.field.owner'))}
@@ -115,6 +118,7 @@ export function SystemForm({
           label={t('system.field.phase')}
           value={draft.phase}
           onChange={(e) => set({ phase: e.target.value as Draft['phase'] })}
+          error={form.error('phase')}
         >
           {PHASES.map((p) => (
             <option key={p} value={p}>
@@ -126,6 +130,7 @@ export function SystemForm({
           label={t('system.field.mode')}
           value={draft.mode}
           onChange={(e) => set({ mode: e.target.value as Draft['mode'] })}
+          error={form.error('mode')}
         >
           {MODES.map((m) => (
             <option key={m} value={m}>
@@ -139,12 +144,13 @@ export function SystemForm({
           min={0}
           value={String(draft.userCount)}
           onChange={(e) => set({ userCount: Number(e.target.value) })}
-          error={issues.userCount}
+          error={form.error('userCount')}
         />
         <SelectField
           label={t('system.field.minClearance')}
           value={draft.minClearance ?? ''}
           onChange={(e) => set({ minClearance: e.target.value || null })}
+          error={form.error('minClearance')}
         >
           <option value="">{t('system.none')}</option>
           {scheme?.levels.map((l) => (
@@ -158,14 +164,14 @@ export function SystemForm({
           type="date"
           value={draft.nextReview ?? ''}
           onChange={(e) => set({ nextReview: e.target.value || null })}
-          error={issues.nextReview}
+          error={form.error('nextReview')}
         />
       </div>
       <fieldset className="field-group">
         <legend>{t('system.field.levels')}</legend>
-        {issues.levels ? (
+        {form.error('levels') ? (
           <p className="field__error" role="alert">
-            {issues.levels}
+            {form.error('levels')}
           </p>
         ) : null}
         <div className="form-grid">
@@ -175,6 +181,7 @@ export function SystemForm({
               className="field"
               label={t(`domain.${d}`)}
               value={draft.levels[d] ?? ''}
+              aria-invalid={form.error('levels') ? true : undefined}
               onChange={(e) =>
                 set({ levels: { ...draft.levels, [d]: e.target.value || undefined } })
               }
@@ -189,27 +196,23 @@ export function SystemForm({
           ))}
         </div>
       </fieldset>
-      <label className="field">
-        <span className="field__label">{t('system.field.purpose')}</span>
-        <textarea
-          rows={3}
-          value={draft.purpose}
-          onChange={(e) => set({ purpose: e.target.value })}
-        />
-      </label>
-      <label className="field">
-        <span className="field__label">{t('system.field.boundary')}</span>
-        <textarea
-          rows={3}
-          value={draft.boundary}
-          onChange={(e) => set({ boundary: e.target.value })}
-        />
-      </label>
-      {error ? (
-        <p className="form-error" role="alert">
-          {errorMessage(language, error)}
-        </p>
-      ) : null}
+      <TextAreaField
+        label={t('system.field.purpose')}
+        rows={3}
+        value={draft.purpose}
+        onChange={(e) => set({ purpose: e.target.value })}
+        error={form.error('purpose')}
+        limit={TEXT_MAX.purpose}
+      />
+      <TextAreaField
+        label={t('system.field.boundary')}
+        rows={3}
+        value={draft.boundary}
+        onChange={(e) => set({ boundary: e.target.value })}
+        error={form.error('boundary')}
+        limit={TEXT_MAX.boundary}
+      />
+      <FormProblem form={form} />
       <button type="submit">{t('systems.save')}</button>
     </form>
   );

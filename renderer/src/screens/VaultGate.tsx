@@ -6,10 +6,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Profile } from '../../../shared/contract';
 import type { ErrorCode } from '../../../shared/errors';
-import { errorMessage, LANGUAGES } from '../../../shared/i18n';
+import { LANGUAGES } from '../../../shared/i18n';
+import { TEXT_MAX } from '../../../shared/limits';
 import { REF_PREFIX, suggestPrefix } from '../../../shared/references';
-import { callRaw } from '../api';
+import { call, callRaw } from '../api';
 import { Field } from '../components/Field';
+import { FormProblem, useFormErrors } from '../forms';
 import { NewPassphrase, newPassphraseReady } from '../components/NewPassphrase';
 import { useFormat } from '../format';
 import { useT } from '../i18n';
@@ -28,18 +30,6 @@ function isAbsolutePath(path: string): boolean {
   return path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\\\');
 }
 
-function ErrorText({ code }: { code: ErrorCode | null }) {
-  const language = useLanguage();
-  if (!code) {
-    return null;
-  }
-  return (
-    <p className="form-error" role="alert" data-code={code}>
-      {errorMessage(language, code)}
-    </p>
-  );
-}
-
 function FolderField({
   value,
   onChange,
@@ -52,9 +42,7 @@ function FolderField({
   const t = useT();
   const [canBrowse, setCanBrowse] = useState(false);
   useEffect(() => {
-    void callRaw('app:diagnostics', {}).then((r) =>
-      setCanBrowse(r.ok && r.value.runtime === 'electron'),
-    );
+    void call('app:diagnostics', {}).then((r) => setCanBrowse(r?.runtime === 'electron'));
   }, []);
   return (
     <div className="folder-field">
@@ -73,9 +61,7 @@ function FolderField({
           type="button"
           className="secondary"
           onClick={() =>
-            void callRaw('vault:pickFolder', {}).then(
-              (r) => r.ok && r.value.folder && onChange(r.value.folder),
-            )
+            void call('vault:pickFolder', {}).then((r) => r?.folder && onChange(r.folder))
           }
         >
           {t('vault.folder.browse')}
@@ -94,12 +80,12 @@ function Restore({ folder }: { folder: string }) {
   >(null);
   const [passphrase, setPassphrase] = useState('');
   const [chosen, setChosen] = useState(1);
-  const [error, setError] = useState<ErrorCode | null>(null);
+  const form = useFormErrors({ codes: { WRONG_PASSPHRASE: 'passphrase' } });
   useEffect(() => {
-    void callRaw('vault:generations', { folder }).then((r) => {
-      if (r.ok) {
-        setGenerations(r.value.generations);
-        setChosen(r.value.generations[0]?.generation ?? 1);
+    void call('vault:generations', { folder }).then((r) => {
+      if (r) {
+        setGenerations(r.generations);
+        setChosen(r.generations[0]?.generation ?? 1);
       }
     });
   }, [folder]);
@@ -109,7 +95,7 @@ function Restore({ folder }: { folder: string }) {
     if (r.ok) {
       applyStatus(r.value);
     } else {
-      setError(r.error.code);
+      form.show(r.error);
     }
   }
   return (
@@ -118,7 +104,7 @@ function Restore({ folder }: { folder: string }) {
       <p>{t('restore.intro')}</p>
       {generations && generations.length === 0 ? <p>{t('restore.none')}</p> : null}
       {generations && generations.length > 0 ? (
-        <form onSubmit={(e) => void submit(e)}>
+        <form {...form.element} data-form="vault-restore" onSubmit={(e) => void submit(e)}>
           <fieldset className="field-group">
             <legend>{t('restore.title')}</legend>
             {generations.map((g) => (
@@ -143,8 +129,9 @@ function Restore({ folder }: { folder: string }) {
             value={passphrase}
             onChange={(e) => setPassphrase(e.target.value)}
             autoComplete="current-password"
+            error={form.error('passphrase')}
           />
-          <ErrorText code={error} />
+          <FormProblem form={form} />
           <button type="submit">{t('restore.submit')}</button>
         </form>
       ) : null}
@@ -160,13 +147,15 @@ function Unlock() {
   const [folder, setFolder] = useState(lastFolder ?? recent[0] ?? '');
   const [passphrase, setPassphrase] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ErrorCode | null>(null);
+  const form = useFormErrors({
+    codes: { WRONG_PASSPHRASE: 'passphrase', VAULT_NOT_FOUND: 'folder' },
+  });
   const [damagedFolder, setDamagedFolder] = useState<string | null>(null);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
-    setError(null);
+    form.clear();
     const r = await callRaw('vault:unlock', { folder: folder.trim(), passphrase });
     setBusy(false);
     if (r.ok) {
@@ -174,13 +163,19 @@ function Unlock() {
       applyStatus(r.value);
       return;
     }
-    setError(r.error.code);
+    form.show(r.error);
     setDamagedFolder(DAMAGED.includes(r.error.code) ? folder.trim() : null);
   }
 
   return (
     <>
-      <form onSubmit={(e) => void submit(e)} className="panel" aria-label={t('vault.tab.unlock')}>
+      <form
+        {...form.element}
+        data-form="vault-unlock"
+        onSubmit={(e) => void submit(e)}
+        className="panel"
+        aria-label={t('vault.tab.unlock')}
+      >
         {recent.length > 0 ? (
           <fieldset className="field-group">
             <legend>{t('vault.recent')}</legend>
@@ -200,7 +195,7 @@ function Unlock() {
             </ul>
           </fieldset>
         ) : null}
-        <FolderField value={folder} onChange={setFolder} />
+        <FolderField value={folder} onChange={setFolder} error={form.error('folder')} />
         <Field
           label={t('vault.passphrase')}
           type="password"
@@ -208,8 +203,9 @@ function Unlock() {
           onChange={(e) => setPassphrase(e.target.value)}
           autoComplete="current-password"
           name="passphrase"
+          error={form.error('passphrase')}
         />
-        <ErrorText code={error} />
+        <FormProblem form={form} />
         <button type="submit" disabled={busy || !folder || !passphrase}>
           {busy ? t('vault.unlocking') : t('vault.unlock')}
         </button>
@@ -234,7 +230,15 @@ function Create() {
   const [repeat, setRepeat] = useState('');
   const [touched, setTouched] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ErrorCode | null>(null);
+  // The core's problems on the step where their field is: the folder and the profile on step 1.
+  const form = useFormErrors({
+    codes: { VAULT_EXISTS: 'folder', FOLDER_NOT_WRITABLE: 'folder' },
+    reveal: (paths) => {
+      if (paths.some((p) => p === 'folder' || p.startsWith('profile'))) {
+        setStep(1);
+      }
+    },
+  });
 
   const folderError =
     touched && !folder.trim()
@@ -262,6 +266,7 @@ function Create() {
       profile.organisation.trim() &&
       REF_PREFIX.test(referencePrefix)
     ) {
+      form.clear();
       setStep(2);
     }
   }
@@ -272,7 +277,7 @@ function Create() {
       return;
     }
     setBusy(true);
-    setError(null);
+    form.clear();
     const r = await callRaw('vault:create', {
       folder: folder.trim(),
       passphrase,
@@ -283,20 +288,32 @@ function Create() {
       setRecoveryKey(r.value.recoveryKey);
       applyStatus(r.value.status);
     } else {
-      setError(r.error.code);
+      form.show(r.error);
     }
   }
 
   if (step === 1) {
     return (
-      <form onSubmit={next} className="panel" aria-label={t('vault.create.step1')} noValidate>
+      <form
+        {...form.element}
+        data-form="vault-create"
+        onSubmit={next}
+        className="panel"
+        aria-label={t('vault.create.step1')}
+        noValidate
+      >
         <h2>{t('vault.create.step1')}</h2>
-        <FolderField value={folder} onChange={setFolder} error={folderError} />
+        <FolderField
+          value={folder}
+          onChange={setFolder}
+          error={folderError ?? form.error('folder')}
+        />
         <Field
           label={t('vault.create.name')}
           value={profile.name}
           onChange={(e) => setProfile({ ...profile, name: e.target.value })}
-          error={nameError}
+          error={nameError ?? form.error('profile.name')}
+          limit={TEXT_MAX.name}
           autoComplete="name"
           name="name"
         />
@@ -304,7 +321,8 @@ function Create() {
           label={t('vault.create.organisation')}
           value={profile.organisation}
           onChange={(e) => setProfile({ ...profile, organisation: e.target.value })}
-          error={orgError}
+          error={orgError ?? form.error('profile.organisation')}
+          limit={TEXT_MAX.organisation}
           autoComplete="organization"
           name="organisation"
         />
@@ -314,7 +332,7 @@ function Create() {
           value={prefix}
           placeholder={suggestPrefix(profile.organisation)}
           onChange={(e) => setPrefix(e.target.value.toUpperCase())}
-          error={prefixError}
+          error={prefixError ?? form.error('profile.referencePrefix')}
           name="referencePrefix"
           maxLength={10}
         />
@@ -333,12 +351,19 @@ function Create() {
             </label>
           ))}
         </fieldset>
+        <FormProblem form={form} />
         <button type="submit">{t('vault.create.next')}</button>
       </form>
     );
   }
   return (
-    <form onSubmit={(e) => void submit(e)} className="panel" aria-label={t('vault.create.step2')}>
+    <form
+      {...form.element}
+      data-form="vault-create-passphrase"
+      onSubmit={(e) => void submit(e)}
+      className="panel"
+      aria-label={t('vault.create.step2')}
+    >
       <h2>{t('vault.create.step2')}</h2>
       <NewPassphrase
         label={t('vault.passphrase')}
@@ -348,7 +373,7 @@ function Create() {
         onRepeat={setRepeat}
         context={context}
       />
-      <ErrorText code={error} />
+      <FormProblem form={form} />
       <div className="actions">
         <button type="button" className="secondary" onClick={() => setStep(1)}>
           {t('vault.create.back')}
@@ -370,13 +395,15 @@ function Recover() {
   const [passphrase, setPassphrase] = useState('');
   const [repeat, setRepeat] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ErrorCode | null>(null);
+  const form = useFormErrors({
+    codes: { WRONG_RECOVERY_KEY: 'recoveryKey', VAULT_NOT_FOUND: 'folder' },
+  });
   const ready = newPassphraseReady(passphrase, repeat);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
-    setError(null);
+    form.clear();
     const r = await callRaw('vault:recover', {
       folder: folder.trim(),
       recoveryKey,
@@ -386,12 +413,18 @@ function Recover() {
     if (r.ok) {
       applyStatus(r.value);
     } else {
-      setError(r.error.code);
+      form.show(r.error);
     }
   }
   return (
-    <form onSubmit={(e) => void submit(e)} className="panel" aria-label={t('vault.tab.recover')}>
-      <FolderField value={folder} onChange={setFolder} />
+    <form
+      {...form.element}
+      data-form="vault-recover"
+      onSubmit={(e) => void submit(e)}
+      className="panel"
+      aria-label={t('vault.tab.recover')}
+    >
+      <FolderField value={folder} onChange={setFolder} error={form.error('folder')} />
       <Field
         label={t('recovery.key')}
         help={t('recovery.key.help')}
@@ -400,6 +433,7 @@ function Recover() {
         autoComplete="off"
         spellCheck={false}
         name="recovery-key"
+        error={form.error('recoveryKey')}
       />
       <NewPassphrase
         label={t('recovery.newPassphrase')}
@@ -408,7 +442,7 @@ function Recover() {
         onChange={setPassphrase}
         onRepeat={setRepeat}
       />
-      <ErrorText code={error} />
+      <FormProblem form={form} />
       <button type="submit" disabled={busy || !folder || !recoveryKey || !ready}>
         {t('recovery.submit')}
       </button>
