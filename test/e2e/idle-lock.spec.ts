@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServices } from '../../electron/services';
 import { Vault } from '../../electron/vault/vault';
+import { toDecisionPending } from '../helpers/parties';
 import { startTestPreview } from '../helpers/preview';
 import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
 import { axeClean, expect, test as base, unlock } from './fixtures';
@@ -175,4 +176,47 @@ test('a checklist statement typed but not yet saved survives an idle lock, and i
   await app.waitForTimeout(500);
   await app.reload();
   await expect(app.getByLabel('Ejerens redegørelse').first()).toHaveValue(TEXT);
+});
+
+test('the decision being written survives an idle lock: restoring it opens its tab with the text', async ({
+  app,
+  vault,
+}) => {
+  // A case awaiting its decision, and a signing identity, made before the app opens the vault.
+  await app.getByRole('button', { name: 'Lås', exact: true }).click();
+  const v = await Vault.open(vault.folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
+  const services = createServices(() => v);
+  const systemId = await services.register.createSystem({
+    ref: 'AFG-1',
+    name: 'Afgørelsesnettet',
+    phase: 'operational',
+    mode: 'dedicated',
+    levels: [{ domain: 'national', level: 'RESTRICTED' }],
+    userCount: 5,
+    minClearance: 'RESTRICTED',
+  });
+  const caseId = await toDecisionPending(services, systemId);
+  await v.close();
+  await unlock(app, vault.folder);
+  await expect(app.getByRole('navigation')).toBeVisible();
+  await app.goto(app.url().replace(/#.*$/, `#/cases/${caseId}`));
+  await app.getByRole('tab', { name: 'Afgørelse og dokumenter' }).click();
+  const REASON = 'Kravene er opfyldt; vilkår om kvartalsvis logrevision Ø-88';
+  await app.getByRole('form', { name: 'Træf afgørelsen' }).getByLabel('Begrundelse').fill(REASON);
+
+  await expect(app.getByTestId('lock-reason')).toContainText('Tekst, du ikke havde gemt', {
+    timeout: IDLE_MS + 10_000,
+  });
+  await unlock(app, vault.folder);
+  await expect(app).toHaveURL(new RegExp(`#/cases/${caseId}$`));
+  await expect(app.getByTestId('draft-offer')).toBeVisible();
+  await app.getByRole('button', { name: 'Gendan ikke-gemt tekst' }).click();
+  await expect(app.getByRole('tab', { name: 'Afgørelse og dokumenter' })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  await expect(
+    app.getByRole('form', { name: 'Træf afgørelsen' }).getByLabel('Begrundelse'),
+  ).toHaveValue(REASON);
+  await expect(app.locator('.notification')).toHaveCount(0);
 });

@@ -875,6 +875,8 @@ function Blockers({ detail, onOpen }: { detail: Detail; onOpen: (id: string) => 
 }
 
 const TABS = ['checklist', 'evidence', 'findings', 'decision', 'history'] as const;
+/** The forms of the decision tab that keep their text across a lock (CaseDecision.tsx). */
+const DECISION_FORMS = ['decision', 'countersign', 'disposal'];
 
 export function CaseDetail({ id }: { id: string }) {
   const t = useT();
@@ -893,6 +895,18 @@ export function CaseDetail({ id }: { id: string }) {
       live = false;
     };
   }, [id, version]);
+  // Text kept across a lock in the decision tab's forms: choosing to restore it opens that tab.
+  useEffect(
+    () =>
+      useUnsaved.subscribe((s) => {
+        const here = (form: string) =>
+          s.restoring.some((d) => d.form === form && d.route === window.location.hash);
+        if (DECISION_FORMS.some(here)) {
+          setTab('decision');
+        }
+      }),
+    [],
+  );
   useOnScreen(detail?.systemLevels ?? []);
   if (!detail) {
     return null;
