@@ -287,6 +287,8 @@ export async function verifyPdf(
   const signatures: SignatureReport[] = [];
   const unsignedFields: string[] = [];
   const values = new Map<string, string>();
+  /** Each field refused for showing a value seen before, and the field it was first seen on. */
+  const twins: { field: string; twin: string }[] = [];
   for (const field of fields) {
     if (!field.sig) {
       unsignedFields.push(field.name);
@@ -311,6 +313,7 @@ export async function verifyPdf(
       signatures.push(
         refused(value, 'SHARED_SIGNATURE_VALUE', `the field shows the same signature as ${twin}`),
       );
+      twins.push({ field: field.name, twin });
       continue;
     }
     values.set(key, field.name);
@@ -323,8 +326,7 @@ export async function verifyPdf(
     }
   }
   // A shared value taints the field it was first seen on too.
-  for (const s of signatures.filter((x) => x.reason === 'SHARED_SIGNATURE_VALUE')) {
-    const twin = s.detail?.replace('the field shows the same signature as ', '');
+  for (const { field, twin } of twins) {
     const i = signatures.findIndex(
       (x) => x.field === twin && x.reason !== 'SHARED_SIGNATURE_VALUE',
     );
@@ -332,7 +334,7 @@ export async function verifyPdf(
       signatures[i] = refuse(
         signatures[i]!,
         'SHARED_SIGNATURE_VALUE',
-        `another field (${s.field}) shows this signature`,
+        `another field (${field}) shows this signature`,
       );
     }
   }

@@ -460,6 +460,21 @@ const rows: Row[] = [
   },
 ];
 
+describe('a signature value shown by two fields', () => {
+  it('taints both: the field it was first seen on names the other, and the other names it', async () => {
+    const forged = fieldShowing(
+      genuine.one,
+      sigRefOf(genuine.one, 'Signature1'),
+      'FORGED: SECOND ACCREDITOR',
+    );
+    const { signatures } = await verifyPdf(forged, trust);
+    expect(signatures.map((s) => [s.field, s.reason, s.detail])).toEqual([
+      ['Signature1', 'SHARED_SIGNATURE_VALUE', 'another field (Signature3) shows this signature'],
+      ['Signature3', 'SHARED_SIGNATURE_VALUE', 'the field shows the same signature as Signature1'],
+    ]);
+  });
+});
+
 describe('forged letters, by class, against pdfsig and pdf.js', () => {
   for (const [i, row] of rows.entries()) {
     it(row.name, async () => {
