@@ -486,6 +486,8 @@ export const da: Messages = {
   'evidence.version': 'Version',
   'evidence.author': 'Forfatter',
   'evidence.effective': 'Gældende fra',
+  'file.choose': 'Vælg fil…',
+  'file.none': 'Ingen fil valgt',
   'evidence.file': 'Fil',
   'evidence.upload': 'Overfør',
   'upload.percent': '{percent} % sendt',

@@ -190,6 +190,9 @@ test('evidence: a large upload followed in per cent with the time left and cance
     mimeType: 'application/pdf',
     buffer: Buffer.alloc(100_000, 1),
   });
+  // The chosen file is named in the app's language, never the browser's "Choose File".
+  await expect(page.getByTestId('evidence-file-chosen')).toHaveText('ssrs.pdf');
+  await expect(page.getByLabel('Fil', { exact: true })).toHaveCount(1);
   await page.getByRole('button', { name: 'Overfør' }).click();
   await expect(page.getByTestId('evidence-table')).toContainText('SSRS Sagssystem');
   await expect(page.getByTestId('evidence-marking')).toHaveText('Mærket TIL TJENESTEBRUG');
@@ -200,6 +203,7 @@ test('evidence: a large upload followed in per cent with the time left and cance
   await expect(requirements.getByRole('checkbox', { checked: true })).toHaveCount(0);
   await expect(page.getByLabel('Mærkning: domæne')).toHaveValue('');
   await expect(page.getByTestId('evidence-file')).toHaveValue('');
+  await expect(page.getByTestId('evidence-file-chosen')).toHaveText('Ingen fil valgt');
   await expect(page.getByRole('button', { name: 'Overfør' })).toBeDisabled();
   expect(readdirSync(blobs)).toHaveLength(1);
   await axeClean(page, 'evidence form');

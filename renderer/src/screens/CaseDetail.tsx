@@ -20,6 +20,7 @@ import { call, callRaw } from '../api';
 import { EntityForm, orNull, text } from '../components/EntityForm';
 import { EvidencePreview } from '../components/EvidencePreview';
 import { ChoiceField, Field, SelectField } from '../components/Field';
+import { FilePicker } from '../components/FilePicker';
 import { KeptField } from '../components/KeptField';
 import { TableHead } from '../components/TableHead';
 import { CaseDecision } from './CaseDecision';
@@ -661,13 +662,12 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
               </option>
             ))}
           </SelectField>
-          <Field
+          <FilePicker
             // A new, empty file field once a file is added: it no longer names the last one.
             key={fileField}
             label={t('evidence.file')}
-            type="file"
-            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
-            data-testid="evidence-file"
+            onFile={setFile}
+            testId="evidence-file"
           />
         </div>
         <fieldset className="field-group pick-list" data-testid="evidence-requirements">
