@@ -1,0 +1,50 @@
+/**
+ * `npm run mutate -- <area> [stryker options]`: StrykerJS over one area at a time, so an area runs
+ * on its own rather than everything in one long run. Each area keeps its incremental report in
+ * the repository (test/mutation/incremental/<area>.json): a run after a change tests only the
+ * mutants the change touched, and the next engineer starts from the last results.
+ *
+ *   core      shared/ rules, lifecycle, risk arithmetic, translations
+ *   signing   electron/signing: structure, update, verifier, CMS, paths, algorithms, four eyes
+ *   exchange  electron/exchange and the exchange service
+ *   vault     electron/vault
+ *   audit     the audit chain (electron/db/audit.ts)
+ *
+ * Anything after the area goes to Stryker as is, e.g. `--mutate electron/vault/kdf.ts:40-90`.
+ */
+import { spawnSync } from 'node:child_process';
+
+const AREAS: Record<string, { config: string; mutate?: string[] }> = {
+  core: { config: 'stryker.config.json' },
+  signing: { config: 'stryker.signing.json' },
+  exchange: {
+    config: 'stryker.exchange.json',
+    mutate: ['electron/exchange/*.ts', 'electron/services/exchange.ts'],
+  },
+  vault: {
+    config: 'stryker.exchange.json',
+    mutate: ['electron/vault/*.ts', '!electron/vault/kdf-worker.ts'],
+  },
+  audit: { config: 'stryker.exchange.json', mutate: ['electron/db/audit.ts'] },
+};
+
+const [area, ...rest] = process.argv.slice(2);
+const chosen = area ? AREAS[area] : undefined;
+if (!chosen) {
+  process.stderr.write(
+    `Usage: npm run mutate -- <${Object.keys(AREAS).join('|')}> [stryker options]\n`,
+  );
+  process.exit(2);
+}
+const args = [
+  'stryker',
+  'run',
+  chosen.config,
+  '--incrementalFile',
+  `test/mutation/incremental/${area}.json`,
+];
+if (chosen.mutate && !rest.includes('--mutate')) {
+  args.push('--mutate', chosen.mutate.join(','));
+}
+const run = spawnSync('npx', [...args, ...rest], { stdio: 'inherit' });
+process.exit(run.status ?? 1);
