@@ -2,10 +2,13 @@
  * No silent failure, field-level errors (issue 22, items 2 and 4): a save the core refuses keeps
  * the typed text on its field and says why there; length limits count as the user types.
  */
+import type { Locator, Page } from '@playwright/test';
 import { createServices } from '../../electron/services';
 import { Vault } from '../../electron/vault/vault';
+import { translate, type MessageKey } from '../../shared/i18n';
 import { TEXT_MAX } from '../../shared/limits';
 import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
+import { seedFullDemo, walkScreens } from './demo';
 import { expect, test, unlock } from './fixtures';
 
 test('a 9,000-character statement is refused on its field, kept, and saved once shortened', async ({
@@ -72,3 +75,420 @@ test('a 9,000-character statement is refused on its field, kept, and saved once 
     page.getByTestId('checklist-item').first().getByLabel('Ejerens redegørelse'),
   ).toHaveValue('c'.repeat(TEXT_MAX.statement));
 });
+
+/**
+ * The forms of the app, by the name each carries (data-form; test/unit/no-silent-failure.test.ts
+ * holds every <form> in the renderer to having one): how to reach it, what invalid input to give,
+ * and the field that must then name the problem. The walk below fails on a form found on a screen
+ * that is not in this table, so a new form is held to the same.
+ */
+interface FormCase {
+  /** From the unlocked demo (or the gate for `gate` cases) to the form. */
+  reach: (page: Page, ctx: Ctx) => Promise<void>;
+  /** Fills invalid input and submits; returns the field that must be marked. */
+  submit: (form: Locator, page: Page, ctx: Ctx) => Promise<Locator>;
+  /** The message the field must carry (Danish, the demo's language). */
+  message: string | RegExp;
+  /** Before unlocking. */
+  gate?: true;
+}
+interface Ctx {
+  folder: string;
+  recoveryKey: string;
+  /** A case awaiting its decision, a risk awaiting acceptance. */
+  seeded?: { caseId: string; riskId: string };
+}
+/** Forms this walk does not submit, each with where it is held instead. */
+type Elsewhere = { elsewhere: string };
+
+const da = (key: MessageKey, params?: Record<string, string | number>) =>
+  translate('da', key, params);
+const STRONG = 'korrekt hest batteri hæfteklamme 1947';
+const submitButton = (form: Locator) => form.locator('button[type="submit"]').first();
+const go = async (page: Page, link: string) =>
+  page.getByRole('navigation').getByRole('link', { name: link, exact: true }).click();
+const firstSystem = async (page: Page, tab: string) => {
+  await go(page, 'Systemer');
+  await page.getByTestId('system-row').first().click();
+  await page.getByRole('tab', { name: tab }).click();
+};
+
+const FORMS: Record<string, FormCase | Elsewhere> = {
+  'vault-unlock': {
+    gate: true,
+    reach: async () => undefined,
+    submit: async (form, _page, ctx) => {
+      await form.getByLabel('Boksens mappe').fill(ctx.folder);
+      await form.getByLabel('Adgangsfrase').fill('ikke den rigtige');
+      await submitButton(form).click();
+      return form.getByLabel('Adgangsfrase');
+    },
+    message: da('error.WRONG_PASSPHRASE'),
+  },
+  'vault-create': {
+    gate: true,
+    reach: async (page) => {
+      await page.getByRole('button', { name: 'Opret en ny boks' }).click();
+    },
+    // The folder is on step 1; the core refuses it on step 2; the message is on step 1's field.
+    submit: async (form, page, ctx) => {
+      await form.getByLabel('Boksens mappe').fill(ctx.folder);
+      await form.getByLabel('Dit navn').fill('Ny Bruger');
+      await form.getByLabel('Organisation').fill('Myndigheden');
+      await page.getByRole('button', { name: 'Næste' }).click();
+      const step2 = page.locator('form[data-form="vault-create-passphrase"]');
+      await step2.getByLabel('Adgangsfrase', { exact: true }).fill(STRONG);
+      await step2.getByLabel('Gentag adgangsfrasen').fill(STRONG);
+      await step2.getByRole('button', { name: 'Opret boksen' }).click();
+      return page.locator('form[data-form="vault-create"]').getByLabel('Boksens mappe');
+    },
+    message: da('error.VAULT_EXISTS'),
+  },
+  'vault-create-passphrase': { elsewhere: "submitted by the 'vault-create' case (its step 2)" },
+  'vault-recover': {
+    gate: true,
+    reach: async (page) => {
+      await page.getByRole('button', { name: 'Brug gendannelsesnøglen' }).click();
+    },
+    submit: async (form, _page, ctx) => {
+      await form.getByLabel('Boksens mappe').fill(ctx.folder);
+      // A key of the right form that is not this vault's.
+      const wrong = ctx.recoveryKey.replace(/^[0-9A-Z]/, (c) => (c === 'A' ? 'B' : 'A'));
+      await form.getByLabel('Gendannelsesnøgle').fill(wrong);
+      await form.getByLabel(/^Ny adgangsfrase$|^Adgangsfrase$/).fill(STRONG);
+      await form.getByLabel(/Gentag/).fill(STRONG);
+      await submitButton(form).click();
+      return form.getByLabel('Gendannelsesnøgle');
+    },
+    message: /.+/,
+  },
+  'vault-restore': { elsewhere: 'test/e2e/vault.spec.ts (a damaged vault file)' },
+  'recovery-confirm': { elsewhere: 'test/e2e/vault.spec.ts (the wizard confirms the key)' },
+  'audit-explain': { elsewhere: 'test/e2e/vault.spec.ts (a cut audit trail)' },
+  system: {
+    reach: async (page) => {
+      await go(page, 'Systemer');
+      await page.getByRole('link', { name: 'Nyt system' }).click();
+    },
+    submit: async (form) => {
+      await form.getByLabel('Reference').fill('NY-1');
+      await submitButton(form).click();
+      return form.getByLabel('Navn', { exact: true });
+    },
+    message: da('issue.required'),
+  },
+  site: {
+    reach: (page) => firstSystem(page, 'Lokaliteter'),
+    submit: async (form) => {
+      await submitButton(form).click();
+      return form.getByLabel('Navn', { exact: true });
+    },
+    message: da('issue.required'),
+  },
+  component: {
+    reach: (page) => firstSystem(page, 'Komponenter'),
+    submit: async (form) => {
+      await submitButton(form).click();
+      return form.getByLabel('Produkt', { exact: true });
+    },
+    message: da('issue.required'),
+  },
+  interconnection: {
+    reach: (page) => firstSystem(page, 'Sammenkoblinger'),
+    submit: async (form) => {
+      await submitButton(form).click();
+      return form.locator('[aria-invalid="true"]').first();
+    },
+    message: /.+/,
+  },
+  assign: {
+    reach: (page) => firstSystem(page, 'Personer'),
+    submit: async (form) => {
+      await submitButton(form).click();
+      return form.getByLabel('Person', { exact: true });
+    },
+    message: /.+/,
+  },
+  person: {
+    reach: (page) => go(page, 'Personer'),
+    submit: async (form) => {
+      await form.getByLabel('Sikkerhedsgodkendelsens niveau').selectOption({ index: 1 });
+      await form.getByLabel('Navn', { exact: true }).fill('Uden Udsteder');
+      await submitButton(form).click();
+      // The first clearance's issuer, asked by the core as `clearances.0.issuingBody`.
+      return form.getByLabel('Udstedt af');
+    },
+    message: da('issue.required'),
+  },
+  organisation: {
+    reach: (page) => go(page, 'Indstillinger'),
+    submit: async (form) => {
+      await submitButton(form).click();
+      return form.getByLabel('Navn', { exact: true });
+    },
+    message: da('issue.required'),
+  },
+  product: {
+    reach: (page) => go(page, 'Indstillinger'),
+    submit: async (form) => {
+      await submitButton(form).click();
+      return form.getByLabel('Navn', { exact: true });
+    },
+    message: da('issue.required'),
+  },
+  case: {
+    reach: async (page) => {
+      await go(page, 'Sager');
+      await page.getByRole('button', { name: 'Ny sag' }).click();
+    },
+    submit: async (form) => {
+      await submitButton(form).click();
+      return form.getByLabel('System', { exact: true });
+    },
+    message: /.+/,
+  },
+  finding: {
+    reach: async (page) => {
+      await go(page, 'Sager');
+      await page.locator('main table a').first().click();
+      await page.getByRole('tab', { name: 'Fund' }).click();
+    },
+    submit: async (form) => {
+      await form.getByLabel('Titel').fill('ab');
+      await submitButton(form).click();
+      return form.getByLabel('Titel');
+    },
+    message: da('issue.tooShort', { min: 3 }),
+  },
+  decision: {
+    reach: async (page, ctx) => {
+      await page.goto(`${page.url().split('#')[0]}#/cases/${ctx.seeded?.caseId ?? ''}`);
+      await page.getByRole('tab', { name: 'Afgørelse og dokumenter' }).click();
+    },
+    submit: async (form) => {
+      await form.getByLabel('Begrundelse').fill('Kravene er opfyldt.');
+      await form.getByLabel('Gyldig til').fill('2025-01-01');
+      await form.getByRole('button', { name: 'Vis brevet først' }).click();
+      return form.getByLabel('Gyldig til');
+    },
+    message: /Gyldigheden skal slutte efter den begynder/,
+  },
+  disposal: { elsewhere: 'test/e2e/approval-life.spec.ts (a decommissioned system)' },
+  countersign: { elsewhere: 'test/e2e/decisions.spec.ts (four eyes)' },
+  evidence: { elsewhere: 'test/e2e/cases.spec.ts (the evidence form, issue 22 item 9)' },
+  'risk-criteria': {
+    reach: async (page) => {
+      await go(page, 'Risici');
+      await page.getByTestId('risk-criteria').getByRole('button', { name: 'Ændr' }).click();
+    },
+    submit: async (form) => {
+      await form.getByLabel('Længste accept (måneder)').fill('0');
+      await submitButton(form).click();
+      return form.getByLabel('Længste accept (måneder)');
+    },
+    message: /.+/,
+  },
+  risk: {
+    reach: async (page) => {
+      await go(page, 'Risici');
+      await page.getByRole('button', { name: 'Ny risiko' }).click();
+    },
+    submit: async (form) => {
+      await form.getByLabel('Aktiv eller omfang').fill('a');
+      await submitButton(form).click();
+      return form.getByLabel('Aktiv eller omfang');
+    },
+    message: da('issue.tooShort', { min: 2 }),
+  },
+  'risk-acceptance': {
+    reach: async (page, ctx) => {
+      await page.goto(`${page.url().split('#')[0]}#/risks/${ctx.seeded?.riskId ?? ''}`);
+    },
+    submit: async (form) => {
+      await form.getByLabel('Begrundelse').fill('kort');
+      await submitButton(form).click();
+      return form.getByLabel('Begrundelse');
+    },
+    message: da('acceptRefusal.JUSTIFICATION_REQUIRED'),
+  },
+  record: {
+    reach: async (page) => {
+      await go(page, 'Registreringer');
+      await page.getByRole('button', { name: 'Ny registrering' }).click();
+    },
+    submit: async (form) => {
+      await submitButton(form).click();
+      return form.getByLabel('Titel');
+    },
+    message: da('issue.required'),
+  },
+  'record-close': {
+    reach: async (page) => {
+      await go(page, 'Registreringer');
+      await page.getByTestId('record-row').first().getByRole('link').click();
+    },
+    submit: async (form) => {
+      await submitButton(form).click();
+      return form.getByLabel('Udfald');
+    },
+    message: da('issue.required'),
+  },
+  'idle-lock': {
+    reach: (page) => go(page, 'Indstillinger'),
+    submit: async (form) => {
+      await form.getByLabel('Lås efter inaktivitet (minutter)').fill('0');
+      await submitButton(form).click();
+      return form.getByLabel('Lås efter inaktivitet (minutter)');
+    },
+    message: da('issue.tooSmall', { min: 1 }),
+  },
+  'passphrase-change': { elsewhere: 'test/e2e/vault.spec.ts (change the passphrase)' },
+  'recovery-key-new': { elsewhere: 'test/e2e/vault.spec.ts (a new recovery key)' },
+  identity: {
+    reach: (page) => go(page, 'Indstillinger'),
+    submit: async (form) => {
+      await form.getByLabel('Navn i certifikatet').fill('A');
+      await form.getByLabel('Organisation').fill('Myndigheden');
+      await submitButton(form).click();
+      return form.getByLabel('Navn i certifikatet');
+    },
+    message: da('issue.tooShort', { min: 2 }),
+  },
+  'package-inspect': {
+    reach: (page) => go(page, 'Udveksling'),
+    submit: async (form) => {
+      await form.getByLabel('Pakkefil').fill('/findes/ikke/pakke.awbpkg');
+      await submitButton(form).click();
+      return form.getByLabel('Pakkefil');
+    },
+    message: /.+/,
+  },
+};
+
+/** The field carries the problem: marked invalid, its message among its descriptions, in view. */
+async function expectOnField(field: Locator, message: string | RegExp) {
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  const ids = ((await field.getAttribute('aria-describedby')) ?? '').split(' ').filter(Boolean);
+  const page = field.page();
+  const described = (
+    await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).textContent()))
+  ).join(' ');
+  if (typeof message === 'string') {
+    expect(described).toContain(message);
+  } else {
+    expect(described).toMatch(message);
+  }
+  // No raw code or English word where a Danish sentence belongs.
+  expect(described).not.toMatch(/[A-Z]{3,}_[A-Z_]+|Too long|Required|Invalid/);
+  await expect(field).toBeInViewport();
+}
+
+/**
+ * The demo, a case awaiting its decision (the decision form is shown in that state only) and a
+ * low risk not yet accepted (the acceptance form is shown for it).
+ */
+async function seed(
+  folder: string,
+  dataFolder: string,
+): Promise<{ caseId: string; riskId: string }> {
+  await seedFullDemo(folder, dataFolder);
+  const v = await Vault.open(folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
+  const { register, cases, risks } = createServices(() => v);
+  const systemId = await register.createSystem({
+    ref: 'FORM-1',
+    name: 'Formularsystem',
+    phase: 'operational',
+    mode: 'system_high',
+    levels: [{ domain: 'national', level: 'RESTRICTED' }],
+    userCount: 4,
+    minClearance: 'RESTRICTED',
+  });
+  const caseId = await cases.createCase({ systemId, type: 'initial' });
+  for (const item of cases.getCase(caseId).items) {
+    await cases.updateItem(caseId, item.requirementId, { status: 'compliant', statement: 'Ok.' });
+  }
+  for (const to of ['submitted', 'intake', 'under_review', 'decision_pending'] as const) {
+    if (to === 'decision_pending') {
+      const ids = cases.getCase(caseId).items.map((i) => i.requirementId);
+      await cases.updateItems(caseId, ids, { verdict: 'agreed' });
+    }
+    await cases.transition(caseId, to, `to ${to}`);
+  }
+  const riskId = await risks.createRisk({
+    systemId,
+    scope: 'Arkivet',
+    threatEvent: 'Et dokument lægges forkert',
+    confidentiality: 1,
+    integrity: 1,
+    availability: 1,
+    likelihood: 1,
+    treatment: 'accept',
+    residualLikelihood: 1,
+    residualImpact: 1,
+  });
+  await v.close();
+  return { caseId, riskId };
+}
+
+test('every form the screens show is in the table of forms', async ({
+  gate,
+  vault,
+  dataFolder,
+}) => {
+  test.setTimeout(240_000);
+  const found = new Set<string>();
+  const collect = async () => {
+    for (const name of await gate
+      .locator('form[data-form]')
+      .evaluateAll((forms) => forms.map((f) => f.getAttribute('data-form') ?? ''))) {
+      found.add(name);
+    }
+  };
+  // The gate's tabs, and the wizard's second step.
+  await collect();
+  for (const tab of ['Opret en ny boks', 'Brug gendannelsesnøglen']) {
+    await gate.getByRole('button', { name: tab }).click();
+    await collect();
+  }
+  await seed(vault.folder, dataFolder);
+  await gate.getByRole('button', { name: 'Åbn en eksisterende boks' }).click();
+  await unlock(gate, vault.folder);
+  await walkScreens(gate, collect);
+  // Forms opened by a button on their screen.
+  for (const [link, button] of [
+    ['Sager', 'Ny sag'],
+    ['Risici', 'Ny risiko'],
+    ['Registreringer', 'Ny registrering'],
+  ] as const) {
+    await go(gate, link);
+    await gate.getByRole('button', { name: button }).click();
+    await collect();
+  }
+  const unknown = [...found].filter((name) => !(name in FORMS));
+  expect(unknown, 'forms on screen that the table of forms does not know').toEqual([]);
+  expect(found.size).toBeGreaterThan(15);
+});
+
+for (const [name, entry] of Object.entries(FORMS)) {
+  if ('elsewhere' in entry) {
+    continue;
+  }
+  test(`form "${name}": invalid input is named on its field`, async ({
+    gate,
+    vault,
+    dataFolder,
+  }) => {
+    const page = gate;
+    const ctx: Ctx = { folder: vault.folder, recoveryKey: vault.recoveryKey };
+    if (!entry.gate) {
+      ctx.seeded = await seed(vault.folder, dataFolder);
+      await unlock(page, vault.folder);
+      await expect(page.getByRole('navigation').first()).toBeVisible();
+    }
+    await entry.reach(page, ctx);
+    const form = page.locator(`form[data-form="${name}"]`).first();
+    await expect(form).toBeVisible();
+    const field = await entry.submit(form, page, ctx);
+    await expectOnField(field, entry.message);
+  });
+}

@@ -144,6 +144,7 @@ function Criteria({ onSaved }: { onSaved: () => void }) {
           data-form="risk-criteria"
           className="form-grid"
           aria-label={t('risk.criteria')}
+          noValidate
           onSubmit={(e) => {
             e.preventDefault();
             void save();
