@@ -1646,7 +1646,7 @@ export const da: Messages = {
     'Ingen dokumentation endnu. Dokumenter, der viser, at et krav er opfyldt, tilføjes med "Tilføj dokumentation".',
   'field.dayIs': 'Valgt: {day}',
   'field.counter': '{n} af {max} tegn',
-  'field.over': '{over} {over:tegn for meget|tegn for mange} (højst {max}).',
+  'field.over': '{over} {over:tegn for meget|tegn for mange}.',
   'field.notSaved':
     'Ikke gemt: {reason} Teksten står her stadig; ret den, og forlad feltet for at gemme igen.',
   'form.fix': 'Ret det markerede felt.',

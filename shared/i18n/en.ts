@@ -1648,7 +1648,7 @@ export const en = {
     'No evidence yet. Documents that show a requirement is met are added with "Add evidence".',
   'field.dayIs': 'Chosen: {day}',
   'field.counter': '{n} of {max} characters',
-  'field.over': '{over} {over:character|characters} too many (at most {max}).',
+  'field.over': '{over} {over:character|characters} too many.',
   'field.notSaved':
     'Not saved: {reason} The text is still here; correct it and leave the field to save again.',
   'form.fix': 'Correct the marked field.',
