@@ -12,11 +12,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DecisionContent, SubmissionContent } from '../../electron/exchange/content';
 import { writePackage } from '../../electron/exchange/package';
 import { today } from '../../electron/services/register';
+import { signPdf } from '../../electron/signing/sign';
 import { signedKeywords } from '../../electron/signing/verify';
 import { readCertificate } from '../../electron/signing/x509';
 import { citedDossier } from '../../shared/dossier';
 import { addMonths, fingerprint } from '../../shared/risk';
 import { tempFolder } from '../helpers/context';
+import { letter, SLOTS } from '../helpers/pdf';
+import { crl, issue, type Party as PkiParty } from '../helpers/pki';
+import { softwareSigner } from '../../electron/signing/identity';
 import { craftPackage, manifestFor, relabel, remark, repack } from '../helpers/packages';
 import { previewLine } from '../../shared/i18n';
 import { answerAll, introduce, makeParty, type Party, judgeAll } from '../helpers/parties';
@@ -69,11 +73,18 @@ function snapshot(p: Party, caseId: string) {
   };
 }
 
-async function refused(p: Party, file: string, reason: string, caseId: string) {
+async function refused(
+  p: Party,
+  file: string,
+  reason: string,
+  caseId: string,
+  /** Part of the refusal's detail, where the reason code alone is shared by several checks. */
+  detail?: string,
+) {
   const before = snapshot(p, caseId);
   await expect(p.services.exchange.importPackage(file)).rejects.toMatchObject({
     code: 'PACKAGE_REJECTED',
-    details: { reason },
+    details: detail ? { reason, detail: expect.stringContaining(detail) as unknown } : { reason },
   });
   expect(snapshot(p, caseId)).toEqual(before);
 }
@@ -351,6 +362,16 @@ describe('no replays, no rollback', () => {
     expect(owner.services.cases.getCase(caseId).state).toBe('withdrawn');
     // The suspension, older, would move a withdrawn approval back: refused.
     await refused(owner, suspension, 'PACKAGE_STALE', caseId);
+    // The withdrawal made again (a new digest, so no replay) has the sequence already taken:
+    // stale too, at the boundary (sequence equal to the last imported, not only below it).
+    const again = out('withdrawal-again.awbpkg');
+    await repack(withdrawal, again, {
+      keys: owner.services.signing.decryptionKeys(),
+      signer: authority.services.signing.signer(authority.signingId),
+      recipient: readCertificate(owner.services.signing.certificatePem(owner.encryptionId))!,
+      manifest: (m) => ({ ...m, createdAt: new Date(Date.parse(m.createdAt) + 1).toISOString() }),
+    });
+    await refused(owner, again, 'PACKAGE_STALE', caseId, 'sequence 3, but 3 was imported');
     // And the first decision, replayed, cannot put it back in force either.
     await refused(owner, decision, 'PACKAGE_REPLAYED', caseId);
     expect(owner.services.cases.getCase(caseId).state).toBe('withdrawn');
@@ -461,7 +482,7 @@ describe('who may send what', () => {
 
   it('refuses, each for its own reason, and takes the genuine package afterwards', async () => {
     const { file: genuine, caseId: id } = await pendingDecision();
-    const table: [string, () => Promise<string>, string][] = [
+    const table: [string, () => Promise<string>, string, string?][] = [
       [
         // The attack of the first release: a system owner's certificate sends a decision.
         'signed by the owner',
@@ -585,6 +606,76 @@ describe('who may send what', () => {
         'FOUR_EYES_NOT_MET',
       ],
       [
+        // The package is the authority's; the letter in it is signed by someone the owner trusts
+        // for documents only (a colleague), not as an authority.
+        'a letter signed by someone not trusted as an authority',
+        async () => {
+          const colleague = await owner.services.signing.createSelfSigned({
+            label: 'letter colleague',
+            commonName: 'owner letter colleague',
+            organisation: 'owner org',
+          });
+          const pdf = await signPdf(await letter(), signerOf(owner, colleague), {
+            field: 'Signature1',
+            slot: SLOTS[0]!,
+            appearance: { title: 'Decision', lines: [] },
+            name: 'owner letter colleague',
+            reason: 'Decision',
+            location: 'Test',
+            signingTime: new Date(),
+          });
+          return forged(
+            'letter-colleague',
+            { parts: (p) => p.set('parts/decision-1.pdf', pdf) },
+            genuine,
+          );
+        },
+        'WRONG_SENDER_ROLE',
+      ],
+      [
+        // Letter and report cite the dossier carried; the record alone cites another: each of
+        // the three must match, not one.
+        'a record citing another dossier than its letter and report',
+        () =>
+          forged(
+            'record-dossier',
+            {
+              parts: editDecision((content) => {
+                content.decisions.at(-1)!.dossier_sha256 = 'ab'.repeat(32);
+              }),
+            },
+            genuine,
+          ),
+        'DOSSIER_MISMATCH',
+      ],
+      [
+        'a decision whose manifest names a system owner as its sender',
+        () =>
+          forged(
+            'sender-role',
+            { manifest: (m) => ({ ...m, sender: { ...m.sender, role: 'system_owner' } }) },
+            genuine,
+          ),
+        'MALFORMED',
+        'the sender role does not fit the kind',
+      ],
+      [
+        'a decision on a case that belongs to another system here',
+        () =>
+          forged(
+            'case-system',
+            {
+              manifest: (m) => ({
+                ...m,
+                system: { ...m.system, id: 'c0ffee00-0000-4000-8000-0000000000aa' },
+              }),
+            },
+            genuine,
+          ),
+        'MALFORMED',
+        'the case belongs to another system here',
+      ],
+      [
         'a letter altered after it was signed',
         () =>
           forged(
@@ -671,9 +762,9 @@ describe('who may send what', () => {
         )[0]!.values[0]![0],
       );
     expect(citedBefore()).toBeGreaterThan(1);
-    for (const [name, make, reason] of table) {
+    for (const [name, make, reason, detail] of table) {
       const file = await make();
-      await refused(owner, file, reason, id).catch((error: unknown) => {
+      await refused(owner, file, reason, id, detail).catch((error: unknown) => {
         throw new Error(`${name}: ${String(error)}`);
       });
     }
@@ -714,6 +805,52 @@ describe('who may send what', () => {
       manifest: (m) => ({ ...m, sequence: 7 }),
     });
     await refused(authority, hijack, 'NOT_SYSTEM_OWNER', caseId);
+  });
+
+  it('a system is bound to its owner’s anchor and name: another of either is NOT_SYSTEM_OWNER', async () => {
+    // The owner's organisation CA with two people under it, and a look-alike of the first (the
+    // same name) under an anchor of its own. A fresh authority trusts both anchors as owners:
+    // each check alone must refuse, the other one passing.
+    const org = await issue({ name: 'CN=Owner Org CA, O=owner org, C=DK', ca: true });
+    const alice = await issue({ name: 'CN=Owner Alice, O=owner org, C=DK', issuer: org });
+    const bob = await issue({ name: 'CN=Owner Bob, O=owner org, C=DK', issuer: org });
+    const twin = await issue({ name: 'CN=Owner Alice, O=owner org, C=DK' });
+    const fresh = await party('bound-authority', 'accreditor', 'BND');
+    try {
+      for (const pem of [org.pem, twin.pem]) {
+        await fresh.services.signing.trust(pem, 'owner', fingerprintsOf(pem));
+      }
+      await fresh.services.signing.addCrl(Buffer.from((await crl(org, [])).rawData));
+      const to = readCertificate(fresh.services.signing.certificatePem(fresh.encryptionId))!;
+      const from = async (name: string, who: PkiParty, chain: PkiParty[], sequence: number) => {
+        const file = out(`bound-${name}.awbpkg`);
+        await repack(submission, file, {
+          keys: keysOf(authority),
+          signer: softwareSigner(who.key, [who.der, ...chain.map((c) => c.der)]),
+          recipient: to,
+          manifest: (m) => ({ ...m, sequence }),
+        });
+        return file;
+      };
+      // Alice's submission binds the system to the organisation's anchor and to her name.
+      await fresh.services.exchange.importPackage(await from('alice', alice, [org], 1));
+      expect(
+        fresh.vault.database.exec('SELECT anchor, subject FROM system_senders')[0]?.values,
+      ).toEqual([[createHash('sha256').update(org.der).digest('hex'), alice.cert.subject]]);
+      // Bob: the bound anchor, another name.
+      await refused(fresh, await from('bob', bob, [org], 2), 'NOT_SYSTEM_OWNER', caseId);
+      // The look-alike: the bound name, another anchor.
+      expect(twin.cert.subject).toBe(alice.cert.subject);
+      await refused(fresh, await from('twin', twin, [], 2), 'NOT_SYSTEM_OWNER', caseId);
+      // A binding kept from before names were bound (migration 008 leaves the subject empty)
+      // holds the anchor only: Bob passes it and is refused for what his package lacks, the
+      // look-alike still is not the owner.
+      fresh.vault.database.run("UPDATE system_senders SET subject = ''");
+      await refused(fresh, await from('bob-legacy', bob, [org], 2), 'PREVIOUS_MISSING', caseId);
+      await refused(fresh, await from('twin-legacy', twin, [], 2), 'NOT_SYSTEM_OWNER', caseId);
+    } finally {
+      await fresh.vault.close({ discard: true });
+    }
   });
 
   it('a reference that names something else here is refused, not renamed', async () => {

@@ -7,8 +7,10 @@
  * ROLLBACK_SUSPECTED; after a recovery, and after a passphrase change following a restore, the
  * old passphrase and the old recovery key open nothing in the folder and `vault check` passes.
  */
+import { createHash } from 'node:crypto';
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Database } from 'sql.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../electron/cli/index';
 import { dispatch } from '../../electron/ipc/dispatch';
@@ -177,6 +179,34 @@ async function expectReadOnly(kind: string, row: number): Promise<void> {
   expect(r.err).toContain('error: AUDIT_CHAIN_BROKEN');
 }
 
+/**
+ * What a forger who knows the hash recipe (docs/vault.md) does after editing the trail: every
+ * row from `from` on hashed again from its fields, each linked to the one before it (the first
+ * keeps the link it holds), so that contents and links verify from there on.
+ */
+function rechain(db: Database, from: number): void {
+  const rows =
+    db.exec(
+      `SELECT seq, at, actor_id, actor_name, actor_organisation, actor_role, action, entity_type,
+              entity_id, changes, prev_hash FROM audit_log WHERE seq >= ? ORDER BY seq`,
+      [from],
+    )[0]?.values ?? [];
+  let previous: string | null = null;
+  for (const r of rows) {
+    const fields = r.map((v, i) => (i === 0 ? Number(v) : String(v)));
+    if (previous !== null) {
+      fields[10] = previous;
+    }
+    const hash = createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+    db.run('UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?', [
+      fields[10]!,
+      hash,
+      fields[0]!,
+    ]);
+    previous = hash;
+  }
+}
+
 async function expectCheckPasses(secret = PASSPHRASE): Promise<void> {
   const report = await checkVault(folder, { passphrase: secret }, TEST_CONFIG);
   expect(failureCode(report), JSON.stringify(report, null, 1)).toBeNull();
@@ -284,6 +314,64 @@ describe('the hostile vault table', () => {
       'update',
     );
     await expectReadOnly('content', 3);
+  });
+
+  it('a row appended by hand, the header left as it was: the rows past its anchor are the break', async () => {
+    const { head } = await genuine();
+    await rewriteVault(
+      folder,
+      (db) => {
+        const actor = db.exec('SELECT id, name, organisation, role FROM users')[0]!.values[0]!;
+        appendAudit(
+          db,
+          {
+            id: String(actor[0]),
+            name: String(actor[1]),
+            organisation: String(actor[2]),
+            role: 'accreditor',
+          },
+          { action: 'meta.set', entityType: 'vault_meta', entityId: 'x', changes: { value: 'x' } },
+          new Date(),
+        );
+      },
+      'keep',
+    );
+    // The chain verifies row by row; only the header, which no save brought up to the new row,
+    // tells.
+    await expectReadOnly('anchor', head.rows + 1);
+  });
+
+  it('a row linked to a forged predecessor, every later row rehashed: the link is the break', async () => {
+    await genuine();
+    await rewriteVault(
+      folder,
+      (db) => {
+        db.run('UPDATE audit_log SET prev_hash = ? WHERE seq = 3', ['ab'.repeat(32)]);
+        rechain(db, 3);
+      },
+      'update',
+    );
+    // Each row's content hashes to its stored hash, the numbering runs on, the header's anchor
+    // is the new head: only row 3's link to row 2 tells.
+    await expectReadOnly('link', 3);
+  });
+
+  it('a row taken out, the next linked over the gap and every later row rehashed: the numbering is the break', async () => {
+    await genuine();
+    await rewriteVault(
+      folder,
+      (db) => {
+        const second = String(
+          db.exec('SELECT hash FROM audit_log WHERE seq = 2')[0]!.values[0]![0],
+        );
+        db.run('DELETE FROM audit_log WHERE seq = 3');
+        db.run('UPDATE audit_log SET prev_hash = ? WHERE seq = 4', [second]);
+        rechain(db, 4);
+      },
+      'update',
+    );
+    // Links and contents hold; only the missing number 3 tells.
+    await expectReadOnly('sequence', 4);
   });
 
   it('an explanation whose signature is forged explains nothing: a break at its own row', async () => {

@@ -435,6 +435,32 @@ describe('vault lifecycle', () => {
     });
   });
 
+  it('a lock is stale only when its holder is known dead: on this host, and not running', async () => {
+    const { vault } = await Vault.create(folder.path, PASSPHRASE, PROFILE, TEST_CONFIG);
+    await vault.close();
+    const lock = join(folder.path, LOCK_FILE);
+    const holder = (host: string, pid: number) =>
+      JSON.stringify({ host, pid, token: 'x', since: '2020-01-01' });
+    const here = (await import('node:os')).hostname();
+    // Another process on this host that runs (the one that started this test): in use.
+    expect(process.ppid).not.toBe(process.pid);
+    writeFileSync(lock, holder(here, process.ppid));
+    await expect(
+      Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG),
+    ).rejects.toMatchObject({ code: 'LOCKED_BY_OTHER', details: { host: here } });
+    // Another host, with a process id nothing here runs: its liveness cannot be known from
+    // here, so the lock holds.
+    writeFileSync(lock, holder('other-laptop', 2 ** 22 + 7));
+    await expect(
+      Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG),
+    ).rejects.toMatchObject({ code: 'LOCKED_BY_OTHER', details: { host: 'other-laptop' } });
+    // A half-written lock names nobody: taken over.
+    writeFileSync(lock, '{"host": "this-lap');
+    const v = await Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG);
+    await v.close();
+    expect(existsSync(lock)).toBe(false);
+  });
+
   it('cleans stale temp files on open', async () => {
     const { vault } = await Vault.create(folder.path, PASSPHRASE, PROFILE, TEST_CONFIG);
     await vault.close();
