@@ -341,6 +341,8 @@ export class PdfFile {
   private readonly cache = new Map<string, PDFObject>();
   private readonly streamCache = new Map<number, ObjectStream>();
   private lengthDepth = 0;
+  /** Whether the original was read as linearized: a first-page section pointing back to the main. */
+  private linearized = false;
 
   constructor(readonly bytes: Uint8Array) {
     this.lexer = new Lexer(bytes, this.context);
@@ -356,11 +358,17 @@ export class PdfFile {
    */
   ambiguity(): PdfStructureError | null {
     try {
+      this.checkLinearization();
       for (const revision of this.revisions) {
         this.checkObjectStreams(revision);
+        this.checkReferences(revision.trailer, revision.number, 'the trailer');
         for (const [num, entry] of revision.entries) {
           if (entry.kind !== 'f') {
-            this.lookup(PDFRef.of(num, entry.kind === 'n' ? entry.generation : 0), revision.number);
+            const object = this.lookup(
+              PDFRef.of(num, entry.kind === 'n' ? entry.generation : 0),
+              revision.number,
+            );
+            this.checkReferences(object, revision.number, `object ${num}`);
           }
         }
       }
@@ -371,6 +379,74 @@ export class PdfFile {
         : new PdfStructureError(
             error instanceof Error ? error.message.slice(0, 200) : 'unreadable',
           );
+    }
+  }
+
+  /**
+   * Every reference an object of revision `rev` makes names an object that revision defines,
+   * with its generation. A reference to nothing is null to one reader, a reason to rebuild the
+   * cross-reference (and find a hidden object) to another, and the object a later revision
+   * adds (a countersignature's appearance, say) once there is one.
+   */
+  private checkReferences(object: PDFObject | undefined, rev: number, where: string): void {
+    const visit = (o: PDFObject | undefined): void => {
+      if (o instanceof PDFRef) {
+        const found = this.entry(o.objectNumber, rev);
+        const entry = found?.entry;
+        if (!entry || entry.kind === 'f') {
+          throw new PdfStructureError(
+            `${where} of revision ${rev} refers to object ${o.objectNumber}, which that revision does not define`,
+            'AMBIGUOUS_STRUCTURE',
+          );
+        }
+        if (o.generationNumber !== (entry.kind === 'n' ? entry.generation : 0)) {
+          throw new PdfStructureError(
+            `${where} of revision ${rev} refers to object ${o.objectNumber} with generation ${o.generationNumber}, its entry ${entry.generation}`,
+            'AMBIGUOUS_STRUCTURE',
+          );
+        }
+      } else if (o instanceof PDFDict) {
+        for (const [, value] of o.entries()) {
+          visit(value);
+        }
+      } else if (o instanceof PDFArray) {
+        for (const value of o.asArray()) {
+          visit(value);
+        }
+      } else if (o instanceof PDFRawStream) {
+        visit(o.dict);
+      }
+    };
+    visit(object);
+  }
+
+  /**
+   * A linearization dictionary first in the file makes readers that honour it (pdf.js, poppler)
+   * read the first-page cross-reference it is followed by, while the file is as long as its /L
+   * says. It is one reading only when that section is the one the chain from the end reads too,
+   * and /L is the end of that original: then an update that follows is read the same way by all.
+   */
+  private checkLinearization(): void {
+    let first: PDFObject;
+    try {
+      const lx = new Lexer(this.bytes, this.context);
+      lx.moveTo(0);
+      // "%PDF-x.y", a comment line, then the first object.
+      lx.skip();
+      first = this.readIndirect(lx.position, null, lx).object;
+    } catch {
+      return; // no object first: nothing to linearize
+    }
+    if (!(first instanceof PDFDict) || first.get(PDFName.of('Linearized')) === undefined) {
+      return;
+    }
+    const length = first.get(PDFName.of('L'));
+    const original = this.revisions[0]!;
+    if (!this.linearized || !(length instanceof PDFNumber) || length.asNumber() !== original.end) {
+      throw new PdfStructureError(
+        `a linearization dictionary whose first-page section or /L (${length instanceof PDFNumber ? length.asNumber() : '?'}) is not the original's (${original.end} bytes)`,
+        'AMBIGUOUS_STRUCTURE',
+      );
     }
   }
 
@@ -473,7 +549,15 @@ export class PdfFile {
           throw new PdfStructureError('XRefStm is not an offset', 'XREF_INVALID');
         }
         const after = lx.position;
-        for (const [num, entry] of this.readXrefStream(stm.asNumber()).entries) {
+        const hybrid = this.readXrefStream(stm.asNumber());
+        // Its own /Prev is followed by some readers and not by others: a second chain.
+        if (hybrid.dict.get(PDFName.of('Prev')) !== undefined) {
+          throw new PdfStructureError(
+            'the XRefStm of a hybrid file has a /Prev of its own',
+            'AMBIGUOUS_STRUCTURE',
+          );
+        }
+        for (const [num, entry] of hybrid.entries) {
           const listed = entries.get(num);
           if (listed && listed.kind !== 'f') {
             throw new PdfStructureError(
@@ -481,7 +565,17 @@ export class PdfFile {
               'DUPLICATE_OBJECT',
             );
           }
-          entries.set(num, entry);
+          // Only what a table cannot say: objects in object streams. A plain object placed by
+          // the XRefStm where the table says free is read by one reader and not by another.
+          if (entry.kind === 'n') {
+            throw new PdfStructureError(
+              `the XRefStm places object ${num} outside an object stream`,
+              'AMBIGUOUS_STRUCTURE',
+            );
+          }
+          if (entry.kind === 'c') {
+            entries.set(num, entry);
+          }
         }
         lx.moveTo(after);
       }
@@ -642,6 +736,7 @@ export class PdfFile {
       (firstPage.end === null || firstPage.named === 0)
     ) {
       // Linearized: one revision of two sections, its trailer the first-page one.
+      this.linearized = true;
       const entries = new Map(main.entries);
       for (const [num, entry] of firstPage.entries) {
         addEntry(entries, num, entry);
@@ -865,7 +960,28 @@ export class PdfFile {
       }
     }
     for (const stream of streams) {
-      const { header } = this.objectStream(stream, revision.number);
+      const { header, bytes, first } = this.objectStream(stream, revision.number);
+      // Each object ends where the next begins (whitespace between): an offset into the middle
+      // of another object is read one way by this parser and another by a viewer's.
+      const lx = new Lexer(bytes, this.context);
+      header.forEach(({ num, offset }, index) => {
+        const next = header[index + 1]?.offset;
+        if (offset < 0 || (next !== undefined && next <= offset)) {
+          throw new PdfStructureError(
+            `object stream ${stream} gives object ${num} an offset out of order`,
+            'AMBIGUOUS_STRUCTURE',
+          );
+        }
+        lx.moveTo(first + offset);
+        lx.object();
+        lx.skip();
+        if (lx.position !== (next === undefined ? bytes.length : first + next)) {
+          throw new PdfStructureError(
+            `object ${num} in object stream ${stream} does not end where the next begins`,
+            'AMBIGUOUS_STRUCTURE',
+          );
+        }
+      });
       header.forEach(({ num }, index) => {
         const entry = revision.entries.get(num);
         if (!entry || entry.kind !== 'c' || entry.stream !== stream || entry.index !== index) {
