@@ -10,6 +10,7 @@ export default defineConfig({
     include: [
       'test/integration/signatures.test.ts',
       'test/integration/forgeries.test.ts',
+      'test/integration/forgeries-content.test.ts',
       'test/integration/certificates.test.ts',
       'test/integration/four-eyes.test.ts',
       'test/unit/signing-core.test.ts',

@@ -25,6 +25,12 @@ export const SIGNATURE_REASONS = [
   'XREF_INVALID',
   /** Anything else two readers could read differently (`6.0 0 R`, a /Length that misses endstream). */
   'AMBIGUOUS_STRUCTURE',
+  /**
+   * Content readers show differently from the same signed bytes: optional content, actions or
+   * JavaScript, form fields other than signature fields, annotations with their own appearance,
+   * print-only or hidden signature widgets.
+   */
+  'DYNAMIC_CONTENT',
   /** A later revision holds objects a countersignature does not write. */
   'UNEXPECTED_OBJECT',
   /** Two signature fields show one signature value. */
@@ -68,6 +74,7 @@ export const REASON_INDICATION: Record<string, { indication: Indication; sub: Su
   DUPLICATE_OBJECT: { indication: 'TOTAL_FAILED', sub: 'FORMAT_FAILURE' },
   XREF_INVALID: { indication: 'TOTAL_FAILED', sub: 'FORMAT_FAILURE' },
   AMBIGUOUS_STRUCTURE: { indication: 'TOTAL_FAILED', sub: 'FORMAT_FAILURE' },
+  DYNAMIC_CONTENT: { indication: 'TOTAL_FAILED', sub: 'FORMAT_FAILURE' },
   DIGEST_MISMATCH: { indication: 'TOTAL_FAILED', sub: 'HASH_FAILURE' },
   MODIFIED_AFTER_SIGNING: { indication: 'TOTAL_FAILED', sub: 'HASH_FAILURE' },
   UNEXPECTED_OBJECT: { indication: 'TOTAL_FAILED', sub: 'HASH_FAILURE' },

@@ -29,6 +29,7 @@ import {
   type SignatureField,
   type SignatureValue,
 } from './pdf-structure';
+import { dynamicContent } from './static-content';
 import { countersignatureProblem } from './update';
 import { facts, readCertificate, type x509 } from './x509';
 
@@ -211,6 +212,7 @@ const SPECIFIC_FIRST: SignatureReason[] = [
   'DUPLICATE_OBJECT',
   'XREF_INVALID',
   'AMBIGUOUS_STRUCTURE',
+  'DYNAMIC_CONTENT',
   'SHARED_SIGNATURE_VALUE',
   'UNEXPECTED_OBJECT',
   'MALFORMED_SIGNATURE',
@@ -256,6 +258,16 @@ function summary(
     signatures,
     unsignedFields,
   };
+}
+
+/** Content readers show differently (static-content.ts) as a refusal of every signature. */
+function dynamic(file: PdfFile): { reason: SignatureReason; detail: string } | null {
+  try {
+    const found = dynamicContent(file);
+    return found && { reason: 'DYNAMIC_CONTENT', detail: found.detail };
+  } catch (error) {
+    return structureFailure(error);
+  }
 }
 
 const structureFailure = (error: unknown): { reason: SignatureReason; detail: string } =>
@@ -339,7 +351,7 @@ export async function verifyPdf(
     }
   }
   // Anything in the file two readers could read differently fails every signature with it.
-  const ambiguity = file.ambiguity();
+  const ambiguity = file.ambiguity() ?? dynamic(file);
   if (ambiguity) {
     for (const [i, s] of signatures.entries()) {
       if (s.indication !== 'TOTAL_FAILED') {

@@ -807,6 +807,8 @@ export const da: Messages = {
     'filens krydsreference er ugyldig (ukendt indgangstype, skæve feltbredder eller sektioner i forkert orden), så læsere genopbygger den hver på sin måde',
   'verify.reason.AMBIGUOUS_STRUCTURE':
     'filen kan læses på mere end én måde (fx en reference skrevet med et decimaltal eller en strøm, hvis længde ikke passer)',
+  'verify.reason.DYNAMIC_CONTENT':
+    'filen indeholder indhold, som læsere viser forskelligt (fx lag, der kun ses ved udskrift, JavaScript, et formularfelt eller en påtegning med sit eget udseende), så skærmen og udskriften kan sige noget andet end det underskrevne',
   'verify.reason.UNEXPECTED_OBJECT':
     'en senere version skriver objekter, som en medunderskrift ikke skriver',
   'verify.reason.SHARED_SIGNATURE_VALUE':

@@ -809,6 +809,8 @@ export const en = {
     'the file’s cross-reference is invalid (an unknown entry type, odd field widths or sections out of order), so readers rebuild it each their own way',
   'verify.reason.AMBIGUOUS_STRUCTURE':
     'the file can be read more than one way (e.g. a reference written with a decimal number, or a stream whose length does not fit)',
+  'verify.reason.DYNAMIC_CONTENT':
+    'the file holds content readers show differently (e.g. layers seen only in print, JavaScript, a form field or an annotation with an appearance of its own), so the screen or a printout can say something other than what was signed',
   'verify.reason.UNEXPECTED_OBJECT':
     'a later revision writes objects a countersignature does not write',
   'verify.reason.SHARED_SIGNATURE_VALUE':

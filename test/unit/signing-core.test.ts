@@ -433,6 +433,7 @@ describe('verdicts', () => {
       'DUPLICATE_OBJECT',
       'XREF_INVALID',
       'AMBIGUOUS_STRUCTURE',
+      'DYNAMIC_CONTENT',
       'DIGEST_MISMATCH',
       'SIGNATURE_INVALID',
       'MODIFIED_AFTER_SIGNING',

@@ -1,0 +1,360 @@
+/**
+ * What a signed letter may hold so that every reader shows the same page: static content only.
+ *
+ * A signature covers bytes, not what a reader makes of them. Some features make one reader show
+ * what another hides, from the same signed bytes: optional content (a layer on for the screen and
+ * off for print), annotation flags (an appearance drawn only when printed), a form field whose
+ * value says one thing and whose appearance another, JavaScript or other actions that change the
+ * page when it is opened, annotations a viewer draws from its own stock (a Stamp's "Approved").
+ * None of them is in a letter the workbench writes or a genuine signer adds, so every object of
+ * every revision is read and the first such feature found is named; the verifier then refuses
+ * every signature (DYNAMIC_CONTENT).
+ *
+ * Allowed: signature fields and their widgets (flag Print, not Hidden, NoView or ToggleNoView; a
+ * normal appearance only), Links without an appearance whose action is URI, GoTo or Named.
+ * Content streams (pages, form XObjects, patterns, Type 3 glyphs) are read after their filter
+ * (none or Flate only) and must not name optional content (`/OC … BDC`).
+ */
+import { inflateSync } from 'node:zlib';
+import {
+  PDFArray,
+  PDFBool,
+  PDFDict,
+  PDFName,
+  PDFNumber,
+  PDFRawStream,
+  PDFRef,
+  type PDFObject,
+} from 'pdf-lib';
+import type { PdfFile } from './pdf-structure';
+
+/** Keys whose presence anywhere makes content dynamic, and what each is. */
+const FORBIDDEN_KEYS: Record<string, string> = {
+  OCProperties: 'optional content (/OCProperties)',
+  OC: 'optional content (/OC)',
+  OpenAction: 'an action run on opening (/OpenAction)',
+  AA: 'additional actions (/AA)',
+  JavaScript: 'JavaScript (/JavaScript)',
+  JS: 'JavaScript (/JS)',
+  XFA: 'an XFA form (/XFA)',
+  NeedsRendering: 'a form drawn by the viewer (/NeedsRendering)',
+  Alternates: 'alternate images (/Alternates)',
+  Collection: 'a portfolio (/Collection)',
+};
+
+/** Actions that only navigate; every other action can change what a reader shows or runs. */
+const HARMLESS_ACTIONS = new Set(['URI', 'GoTo', 'Named']);
+
+/** Annotation flags (PDF 32000-1 §12.5.3). */
+const FLAG = { hidden: 2, print: 4, noView: 32, toggleNoView: 256 } as const;
+
+const MAX_DEPTH = 64;
+/** A content stream larger than this once inflated is not read, and refused. */
+const MAX_CONTENT = 64 * 1024 * 1024;
+
+/** A name as readers decode it (pdf-lib leaves `#xx` with lower-case digits as written). */
+function nameOf(o: PDFObject | undefined): string | null {
+  return o instanceof PDFName
+    ? o
+        .asString()
+        .replace(/^\//, '')
+        .replace(/#([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+    : null;
+}
+
+/** The entries of a dictionary, keys decoded. */
+function entriesOf(dict: PDFDict): [string, PDFObject][] {
+  return dict.entries().map(([k, v]) => [nameOf(k) ?? '', v]);
+}
+
+function get(dict: PDFDict, key: string): PDFObject | undefined {
+  for (const [k, v] of entriesOf(dict)) {
+    if (k === key) {
+      return v;
+    }
+  }
+  return undefined;
+}
+
+class Found extends Error {}
+
+/** The name of optional content in a content stream, written plainly or with `#xx` escapes. */
+const OC_NAME = /\/(?:O|#4[fF])(?:C|#43)(?=[\s\0/[\]<>(){}%]|$)/;
+
+/**
+ * The first feature in `file` (any revision) that can make readers show different things, or
+ * null when the file holds static content only. Reads objects as `file` does; a structure it
+ * cannot read is `file.ambiguity()`'s to report (this throws its PdfStructureError).
+ */
+export function dynamicContent(file: PdfFile): { detail: string } | null {
+  try {
+    for (const revision of file.revisions) {
+      const rev = revision.number;
+      const contents: PDFRef[] = [];
+      for (const [num, entry] of revision.entries) {
+        if (entry.kind === 'f') {
+          continue;
+        }
+        const ref = PDFRef.of(num, entry.kind === 'n' ? entry.generation : 0);
+        const object = file.lookup(ref, rev);
+        const where = `object ${num} (revision ${rev})`;
+        visit(file, object, rev, where, 0, contents);
+        if (object instanceof PDFRawStream && isContentStream(object.dict)) {
+          scanContent(object, where);
+        }
+      }
+      for (const ref of contents) {
+        const target = file.lookup(ref, rev);
+        // A page's /Contents may name an array of streams indirectly.
+        const refs =
+          target instanceof PDFArray
+            ? target.asArray().filter((x): x is PDFRef => x instanceof PDFRef)
+            : [ref];
+        for (const one of refs) {
+          const stream = one === ref ? target : file.lookup(one, rev);
+          if (stream instanceof PDFRawStream) {
+            scanContent(stream, `object ${one.objectNumber} (revision ${rev})`);
+          }
+        }
+      }
+      checkFields(file, rev);
+    }
+    return null;
+  } catch (error) {
+    if (error instanceof Found) {
+      return { detail: error.message };
+    }
+    throw error;
+  }
+}
+
+/** Walks a direct object (references are visited as objects of their own). */
+function visit(
+  file: PdfFile,
+  object: PDFObject | undefined,
+  rev: number,
+  where: string,
+  depth: number,
+  contents: PDFRef[],
+): void {
+  if (depth > MAX_DEPTH) {
+    throw new Found(`${where} is nested too deeply to be read`);
+  }
+  if (object instanceof PDFArray) {
+    for (const item of object.asArray()) {
+      visit(file, item, rev, where, depth + 1, contents);
+    }
+    return;
+  }
+  const dict =
+    object instanceof PDFRawStream ? object.dict : object instanceof PDFDict ? object : null;
+  if (!dict) {
+    return;
+  }
+  const entries = entriesOf(dict);
+  for (const [key, value] of entries) {
+    const what = FORBIDDEN_KEYS[key];
+    if (what) {
+      throw new Found(`${where} holds ${what}`);
+    }
+    if (key === 'NeedAppearances' && !(value instanceof PDFBool && !value.asBoolean())) {
+      throw new Found(`${where} asks viewers to draw the form themselves (/NeedAppearances)`);
+    }
+    if (key === 'FT' && nameOf(file.resolve(value, rev)) !== 'Sig') {
+      throw new Found(
+        `${where} is a form field of type ${String(nameOf(file.resolve(value, rev)))}, not a signature field`,
+      );
+    }
+    // Where page content may come from: a page's /Contents, a Type 3 font's glyph procedures.
+    if (key === 'Contents' || key === 'CharProcs') {
+      const target = key === 'CharProcs' ? file.dict(value, rev) : null;
+      const items =
+        target !== null ? target.values() : value instanceof PDFArray ? value.asArray() : [value];
+      for (const item of items) {
+        if (item instanceof PDFRef) {
+          contents.push(item);
+        } else if (item instanceof PDFArray) {
+          contents.push(...item.asArray().filter((x): x is PDFRef => x instanceof PDFRef));
+        }
+      }
+    }
+  }
+  const type = nameOf(file.resolve(get(dict, 'Type'), rev));
+  if (type === 'OCG' || type === 'OCMD') {
+    throw new Found(`${where} is an optional content group (/${type})`);
+  }
+  // An action: a dictionary typed as one, or the /A or /Next of anything (followed by reference).
+  if (type === 'Action') {
+    checkAction(file, dict, rev, where, 0);
+  }
+  for (const key of ['A', 'Next']) {
+    const value = get(dict, key);
+    if (value !== undefined) {
+      checkAction(file, value, rev, where, 0);
+    }
+  }
+  const subtype = nameOf(file.resolve(get(dict, 'Subtype'), rev));
+  const isAnnotation =
+    type === 'Annot' ||
+    get(dict, 'AP') !== undefined ||
+    (subtype !== null && get(dict, 'Rect') !== undefined);
+  if (isAnnotation) {
+    checkAnnotation(file, dict, subtype, rev, where);
+  }
+  for (const [, value] of entries) {
+    visit(file, value, rev, where, depth + 1, contents);
+  }
+}
+
+/** An action (or a chain of them through /Next) that only navigates. */
+function checkAction(
+  file: PdfFile,
+  value: PDFObject | undefined,
+  rev: number,
+  where: string,
+  depth: number,
+): void {
+  if (depth > MAX_DEPTH) {
+    throw new Found(`${where} holds actions chained too deeply`);
+  }
+  const resolved = file.resolve(value, rev);
+  if (resolved instanceof PDFArray) {
+    for (const item of resolved.asArray()) {
+      checkAction(file, item, rev, where, depth + 1);
+    }
+    return;
+  }
+  if (!(resolved instanceof PDFDict)) {
+    return;
+  }
+  const s = nameOf(file.resolve(get(resolved, 'S'), rev));
+  if (s === null || !HARMLESS_ACTIONS.has(s)) {
+    throw new Found(`${where} holds a ${String(s)} action`);
+  }
+  const next = get(resolved, 'Next');
+  if (next !== undefined) {
+    checkAction(file, next, rev, where, depth + 1);
+  }
+}
+
+/** Only signature widgets as honest signers write them, and Links without an appearance. */
+function checkAnnotation(
+  file: PdfFile,
+  dict: PDFDict,
+  subtype: string | null,
+  rev: number,
+  where: string,
+): void {
+  if (subtype === 'Link') {
+    if (get(dict, 'AP') !== undefined) {
+      throw new Found(`${where} is a Link annotation with an appearance of its own (/AP)`);
+    }
+    return;
+  }
+  if (subtype !== 'Widget') {
+    throw new Found(`${where} is a ${String(subtype)} annotation`);
+  }
+  const fieldType = inheritedType(file, dict, rev);
+  if (fieldType !== 'Sig') {
+    throw new Found(`${where} is the widget of a form field that is not a signature field`);
+  }
+  const f = file.resolve(get(dict, 'F'), rev);
+  const flags = f instanceof PDFNumber ? f.asNumber() : 0;
+  if (
+    !Number.isInteger(flags) ||
+    !(flags & FLAG.print) ||
+    flags & (FLAG.hidden | FLAG.noView | FLAG.toggleNoView)
+  ) {
+    throw new Found(
+      `${where} is a signature widget with flags ${flags}: not shown alike on screen and in print`,
+    );
+  }
+  const ap = file.dict(get(dict, 'AP'), rev);
+  if (ap) {
+    for (const [key] of entriesOf(ap)) {
+      if (key !== 'N') {
+        throw new Found(`${where} is a signature widget with a /${key} appearance besides /N`);
+      }
+    }
+  }
+}
+
+/** A field's type, inherited through /Parent (null when none says). */
+function inheritedType(file: PdfFile, dict: PDFDict, rev: number): string | null {
+  let node: PDFDict | null = dict;
+  for (let i = 0; node && i < MAX_DEPTH; i++) {
+    const ft = get(node, 'FT');
+    if (ft !== undefined) {
+      return nameOf(file.resolve(ft, rev));
+    }
+    node = file.dict(get(node, 'Parent'), rev);
+  }
+  return null;
+}
+
+/** Every field the form of revision `rev` lists must be a signature field. */
+function checkFields(file: PdfFile, rev: number): void {
+  const form = file.dict(file.catalog(rev)?.get(PDFName.of('AcroForm')), rev);
+  const fields = file.resolve(form ? get(form, 'Fields') : undefined, rev);
+  if (!(fields instanceof PDFArray)) {
+    return;
+  }
+  let visited = 0;
+  const walk = (item: PDFObject, parentType: string | null, depth: number) => {
+    const field = file.dict(item, rev);
+    if (!field || depth > MAX_DEPTH || ++visited > 10_000) {
+      if (field) {
+        throw new Found(`the form of revision ${rev} is nested too deeply`);
+      }
+      return;
+    }
+    const ft = get(field, 'FT');
+    const type = ft !== undefined ? nameOf(file.resolve(ft, rev)) : parentType;
+    const kids = file.resolve(get(field, 'Kids'), rev);
+    if (kids instanceof PDFArray && kids.size() > 0) {
+      for (const kid of kids.asArray()) {
+        walk(kid, type, depth + 1);
+      }
+      return;
+    }
+    if (type !== 'Sig') {
+      throw new Found(`the form of revision ${rev} has a field that is not a signature field`);
+    }
+  };
+  for (const item of fields.asArray()) {
+    walk(item, null, 0);
+  }
+}
+
+/** A stream of page-description operators: a form XObject or a tiling pattern. */
+function isContentStream(dict: PDFDict): boolean {
+  const subtype = nameOf(get(dict, 'Subtype'));
+  const pattern = get(dict, 'PatternType');
+  return subtype === 'Form' || (pattern instanceof PDFNumber && pattern.asNumber() === 1);
+}
+
+/** A content stream, after its filter, must not name optional content. */
+function scanContent(stream: PDFRawStream, where: string): void {
+  const filter = get(stream.dict, 'Filter');
+  const filters = (filter instanceof PDFArray ? filter.asArray() : filter ? [filter] : []).map(
+    (f) => nameOf(f),
+  );
+  if (filters.length > 1 || filters.some((f) => f !== 'FlateDecode' && f !== 'Fl')) {
+    throw new Found(`${where} is a content stream filtered by ${filters.join(', ')}`);
+  }
+  const parms = get(stream.dict, 'DecodeParms') ?? get(stream.dict, 'DP');
+  if (parms !== undefined) {
+    throw new Found(`${where} is a content stream with decode parameters`);
+  }
+  let data: Uint8Array = stream.contents;
+  if (filters.length === 1) {
+    try {
+      data = inflateSync(data, { maxOutputLength: MAX_CONTENT });
+    } catch {
+      throw new Found(`${where} is a content stream whose compressed data cannot be read`);
+    }
+  }
+  if (OC_NAME.test(Buffer.from(data).toString('latin1'))) {
+    throw new Found(`${where} marks content as optional (/OC … BDC)`);
+  }
+}

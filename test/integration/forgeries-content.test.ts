@@ -1,0 +1,527 @@
+/**
+ * Letters whose signed bytes every reader reads alike but SHOWS differently: optional content, a
+ * print-only annotation, a form field whose value and appearance disagree, JavaScript on opening,
+ * annotations with an appearance of their own, signature widgets hidden from the screen. Each row
+ * is made here from a fresh genuine letter, the feature added after signing (an update) and,
+ * where it matters, built into the letter before it is signed (the signer signs something already
+ * dynamic); each is refused DYNAMIC_CONTENT, naming what it found. Genuine letters still verify.
+ */
+import { deflateSync } from 'node:zlib';
+import { PDFDocument } from 'pdf-lib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CmsSigner } from '../../electron/signing/cms';
+import { softwareSigner } from '../../electron/signing/identity';
+import { PdfFile } from '../../electron/signing/pdf-structure';
+import { signPdf } from '../../electron/signing/sign';
+import { dynamicContent } from '../../electron/signing/static-content';
+import { verifyPdf, type TrustStore } from '../../electron/signing/verify';
+import { anatomy, body } from '../helpers/forge';
+import { appendUpdate, letter, SLOTS } from '../helpers/pdf';
+import { crl, issue, type Party } from '../helpers/pki';
+
+let ca: Party;
+let anne: Party;
+let bo: Party;
+let trust: TrustStore;
+
+const signerOf = (party: Party): CmsSigner => softwareSigner(party.key, [party.der, ca.der]);
+
+async function sign(
+  pdf: Buffer,
+  who: Party,
+  field: 'Signature1' | 'Signature2',
+  reserve = false,
+): Promise<Buffer> {
+  return signPdf(pdf, signerOf(who), {
+    field,
+    slot: field === 'Signature1' ? SLOTS[0] : undefined,
+    appearance: { title: who.cert.subject, lines: ['Godkendt', 'Łódź'] },
+    name: who.cert.subject,
+    reason: 'Afgørelse',
+    location: 'København',
+    signingTime: new Date(),
+    reserve: reserve
+      ? [
+          {
+            field: 'Signature2',
+            slot: SLOTS[1]!,
+            appearance: { title: 'Medunderskrift', lines: ['Afventer'] },
+          },
+        ]
+      : [],
+  });
+}
+
+beforeAll(async () => {
+  const root = await issue({ name: 'CN=Content Root, O=Authority, C=DK', ca: true });
+  ca = await issue({ name: 'CN=Content Issuing CA, O=Authority, C=DK', ca: true, issuer: root });
+  anne = await issue({ name: 'CN=Anne Accreditor, O=Authority, C=DK', issuer: ca });
+  bo = await issue({
+    name: 'CN=Bo Accreditor, O=Authority, C=DK',
+    issuer: ca,
+    algorithm: 'ec-p256',
+  });
+  trust = { anchors: [root.cert], crls: [await crl(ca, []), await crl(root, [])] };
+});
+
+// ---- editing object bodies as pdf-lib writes them ---------------------------------------------
+
+/** `text` (a dictionary) with `entry` added before its closing `>>`. */
+const withEntry = (text: string, entry: string): string => {
+  const at = text.lastIndexOf('>>');
+  expect(at, text).toBeGreaterThan(0);
+  return `${text.slice(0, at)}${entry}\n${text.slice(at)}`;
+};
+
+/** `text` with `ref` added to the array under `key` (created when absent). */
+function listWith(text: string, key: string, ref: string): string {
+  const re = new RegExp(`/${key}\\s*\\[([^\\]]*)\\]`);
+  return re.test(text)
+    ? text.replace(re, (_, inner: string) => `/${key} [${inner} ${ref} ]`)
+    : withEntry(text, `/${key} [ ${ref} ]`);
+}
+
+/** `text` with `entry` added to the sub-dictionary under `key` (created when absent). */
+function subWith(text: string, key: string, entry: string): string {
+  const re = new RegExp(`/${key}\\s*<<`);
+  return re.test(text)
+    ? text.replace(re, (m) => `${m} ${entry}`)
+    : withEntry(text, `/${key} << ${entry} >>`);
+}
+
+const streamObject = (ops: string, dict = '') =>
+  `<< ${dict} /Length ${ops.length} >>\nstream\n${ops}\nendstream`;
+
+/** The objects a row adds to `pdf`, given fresh object numbers from `n`. */
+type Feature = (pdf: Buffer, n: () => number) => { num: number; body: string }[];
+
+/** The letter's font (Helvetica), as its page names it: [resource name, object number]. */
+function fontOf(pageBody: string): [string, number] {
+  const m = /\/(Helvetica-\d+) (\d+) 0 R/.exec(pageBody);
+  expect(m, pageBody).not.toBeNull();
+  return [m![1]!, Number(m![2])];
+}
+
+/** A form XObject drawing `text` in a white box of 300 × 30. */
+const formDrawing = (font: number, text: string) =>
+  streamObject(
+    `q 1 1 1 rg 0 0 300 30 re f 0 0 0 rg BT /F1 18 Tf 2 8 Td (${text}) Tj ET Q`,
+    `/Type /XObject /Subtype /Form /BBox [ 0 0 300 30 ] /Resources << /Font << /F1 ${font} 0 R >> >>`,
+  );
+
+/** The page with `annot` added to its annotations. */
+const annotated: (
+  annot: (pdf: Buffer, n: () => number) => { num: number; body: string }[],
+) => Feature = (annot) => (pdf, n) => {
+  const a = anatomy(pdf);
+  const objects = annot(pdf, n);
+  return [
+    ...objects,
+    { num: a.page, body: listWith(body(pdf, a.page), 'Annots', `${objects[0]!.num} 0 R`) },
+  ];
+};
+
+/** The catalog with `entry` added. */
+const catalogWith = (pdf: Buffer, entry: string) => {
+  const a = anatomy(pdf);
+  return { num: a.root, body: withEntry(body(pdf, a.root), entry) };
+};
+
+/**
+ * A text field "Decision" on the page: its /V says APPROVED, its appearance REFUSED. Listed in the
+ * form (the catalog's, made when the letter has none).
+ */
+const textField: Feature = (pdf, n) => {
+  const a = anatomy(pdf);
+  const [, font] = fontOf(body(pdf, a.page));
+  const widget = n();
+  const ap = n();
+  const out = [
+    {
+      num: widget,
+      body: `<< /Type /Annot /Subtype /Widget /FT /Tx /T (Decision) /V (APPROVED) /DA (/F1 18 Tf 0 g) /Rect [ 170 736 370 762 ] /F 4 /Ff 1 /P ${a.page} 0 R /AP << /N ${ap} 0 R >> >>`,
+    },
+    { num: ap, body: formDrawing(font, 'REFUSED') },
+    { num: a.page, body: listWith(body(pdf, a.page), 'Annots', `${widget} 0 R`) },
+  ];
+  if (a.form !== null) {
+    out.push({ num: a.form, body: listWith(body(pdf, a.form), 'Fields', `${widget} 0 R`) });
+  } else {
+    out.push(catalogWith(pdf, `/AcroForm << /Fields [ ${widget} 0 R ] /DA (/F1 12 Tf 0 g) >>`));
+  }
+  return out;
+};
+
+/** A signature field never signed, with flags `flags`, whose block says APPROVED. */
+const signatureWidget =
+  (flags: string): Feature =>
+  (pdf, n) => {
+    const a = anatomy(pdf);
+    const [, font] = fontOf(body(pdf, a.page));
+    const widget = n();
+    const ap = n();
+    const out = [
+      {
+        num: widget,
+        body: `<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature9) ${flags} /Rect [ 70 735 370 765 ] /P ${a.page} 0 R /AP << /N ${ap} 0 R >> >>`,
+      },
+      { num: ap, body: formDrawing(font, 'DECISION: APPROVED') },
+      { num: a.page, body: listWith(body(pdf, a.page), 'Annots', `${widget} 0 R`) },
+    ];
+    if (a.form !== null) {
+      out.push({ num: a.form, body: listWith(body(pdf, a.form), 'Fields', `${widget} 0 R`) });
+    } else {
+      out.push(catalogWith(pdf, `/AcroForm << /Fields [ ${widget} 0 R ] /SigFlags 3 >>`));
+    }
+    return out;
+  };
+
+interface Row {
+  name: string;
+  feature: Feature;
+  /** What the refusal's detail names. */
+  detail: RegExp;
+}
+
+const rows: Row[] = [
+  {
+    name: 'a) optional content: REFUSED on for the screen, APPROVED on for print',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [font] = fontOf(page);
+      const screen = n();
+      const print = n();
+      const content = n();
+      const ops = [
+        `/OC /MC0 BDC BT /${font} 18 Tf 72 770 Td (DECISION: REFUSED) Tj ET EMC`,
+        `/OC /MC1 BDC BT /${font} 18 Tf 72 770 Td (DECISION: APPROVED) Tj ET EMC`,
+      ].join('\n');
+      return [
+        {
+          num: screen,
+          body: `<< /Type /OCG /Name (Screen) /Usage << /Print << /PrintState /OFF >> /View << /ViewState /ON >> >> >>`,
+        },
+        {
+          num: print,
+          body: `<< /Type /OCG /Name (Print) /Usage << /Print << /PrintState /ON >> /View << /ViewState /OFF >> >> >>`,
+        },
+        { num: content, body: streamObject(ops) },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(page, 'Resources', `/Properties << /MC0 ${screen} 0 R /MC1 ${print} 0 R >>`),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+        catalogWith(
+          pdf,
+          `/OCProperties << /OCGs [ ${screen} 0 R ${print} 0 R ] /D << /ON [ ${screen} 0 R ] /OFF [ ${print} 0 R ] /AS [ << /Event /Print /OCGs [ ${screen} 0 R ${print} 0 R ] /Category [ /Print ] >> << /Event /View /OCGs [ ${screen} 0 R ${print} 0 R ] /Category [ /View ] >> ] >> >>`,
+        ),
+      ];
+    },
+    detail: /optional content \(\/OCProperties\)|optional content group/,
+  },
+  {
+    name: 'a) marked content /O#43 … BDC in a compressed page stream, nothing else',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const content = n();
+      const data = deflateSync(Buffer.from('/O#43 /MC0 BDC 1 1 1 rg 60 730 400 40 re f EMC\n'));
+      return [
+        {
+          num: content,
+          body: `<< /Filter /FlateDecode /Length ${data.length} >>\nstream\n${data.toString('latin1')}\nendstream`,
+        },
+        { num: a.page, body: listWith(body(pdf, a.page), 'Contents', `${content} 0 R`) },
+      ];
+    },
+    detail: /marks content as optional/,
+  },
+  {
+    name: 'a) marked content /OC … BDC in a form XObject the page draws',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const form = n();
+      const content = n();
+      return [
+        {
+          num: form,
+          body: streamObject(
+            '/OC /P BDC 1 1 1 rg 0 0 400 40 re f EMC',
+            '/Type /XObject /Subtype /Form /BBox [ 0 0 400 40 ]',
+          ),
+        },
+        { num: content, body: streamObject('q 1 0 0 1 60 730 cm /Fx9 Do Q') },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(page, 'XObject', `/Fx9 ${form} 0 R`),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /marks content as optional/,
+  },
+  {
+    name: 'a) /OC on an annotation (its appearance in a layer)',
+    feature: annotated((pdf, n) => {
+      const [, font] = fontOf(body(pdf, anatomy(pdf).page));
+      const [annot, ap] = [n(), n()];
+      return [
+        {
+          num: annot,
+          body: `<< /Type /Annot /Subtype /Link /Rect [ 70 735 370 765 ] /OC << /Type /OCMD >> >>`,
+        },
+        { num: ap, body: formDrawing(font, 'DECISION: APPROVED') },
+      ];
+    }),
+    detail: /optional content \(\/OC\)/,
+  },
+  {
+    name: 'b) a FreeText annotation drawing APPROVED, NoView|Print: only on the printout',
+    feature: annotated((pdf, n) => {
+      const [, font] = fontOf(body(pdf, anatomy(pdf).page));
+      const [annot, ap] = [n(), n()];
+      return [
+        {
+          num: annot,
+          body: `<< /Type /Annot /Subtype /FreeText /Rect [ 70 735 370 765 ] /F 36 /DA (/F1 18 Tf 0 g) /Contents () /AP << /N ${ap} 0 R >> >>`,
+        },
+        { num: ap, body: formDrawing(font, 'DECISION: APPROVED') },
+      ];
+    }),
+    detail: /FreeText annotation/,
+  },
+  ...(
+    [
+      ['NoView|Print (36)', '/F 36'],
+      ['Hidden|Print (6)', '/F 6'],
+      ['ToggleNoView|Print (260)', '/F 260'],
+      ['no Print flag (0)', '/F 0'],
+      ['no /F at all', ''],
+    ] as const
+  ).map(([flags, entry]): Row => ({
+    name: `b) a signature widget, never signed, its block saying APPROVED, flags ${flags}`,
+    feature: signatureWidget(entry),
+    detail: /signature widget with flags/,
+  })),
+  {
+    name: 'c) a text field: /V APPROVED, its appearance REFUSED',
+    feature: textField,
+    detail: /form field of type Tx|not a signature field/,
+  },
+  {
+    name: 'd) /OpenAction JavaScript setting that field to APPROVED',
+    feature: (pdf, n) => {
+      const objects = textField(pdf, n);
+      const a = anatomy(pdf);
+      const js = `/OpenAction << /S /JavaScript /JS (this.getField\\("Decision"\\).value = "APPROVED";) >>`;
+      const catalog = objects.find((o) => o.num === a.root);
+      if (catalog) {
+        catalog.body = withEntry(catalog.body, js);
+        return objects;
+      }
+      return [...objects, catalogWith(pdf, js)];
+    },
+    detail: /OpenAction|JavaScript|Tx/,
+  },
+  {
+    name: 'd) /OpenAction JavaScript alone (no field)',
+    feature: (pdf) => [
+      catalogWith(pdf, `/OpenAction << /S /JavaScript /JS (app.alert\\("APPROVED"\\);) >>`),
+    ],
+    detail: /an action run on opening \(\/OpenAction\)/,
+  },
+  {
+    name: 'd) document-level JavaScript in the /Names tree',
+    feature: (pdf, n) => {
+      const action = n();
+      return [
+        { num: action, body: `<< /Type /Action /S /JavaScript /JS (app.alert\\(1\\);) >>` },
+        catalogWith(pdf, `/Names << /JavaScript << /Names [ (a) ${action} 0 R ] >> >>`),
+      ];
+    },
+    detail: /JavaScript/,
+  },
+  {
+    name: 'd) a page /AA (on open) Launch action',
+    feature: (pdf) => {
+      const a = anatomy(pdf);
+      return [
+        {
+          num: a.page,
+          body: withEntry(body(pdf, a.page), '/AA << /O << /S /Launch /F (calc.exe) >> >>'),
+        },
+      ];
+    },
+    detail: /additional actions \(\/AA\)/,
+  },
+  {
+    name: 'd) a Link without appearance whose action hides annotations (/S /Hide, indirect)',
+    feature: annotated((pdf, n) => {
+      const [annot, action] = [n(), n()];
+      return [
+        {
+          num: annot,
+          body: `<< /Type /Annot /Subtype /Link /Rect [ 70 735 370 765 ] /Border [ 0 0 0 ] /A ${action} 0 R >>`,
+        },
+        { num: action, body: `<< /S /Hide /T (Signature1) >>` },
+      ];
+    }),
+    detail: /a Hide action/,
+  },
+  {
+    name: 'd) /NeedAppearances true: viewers draw the form themselves',
+    feature: (pdf) => {
+      const a = anatomy(pdf);
+      return a.form !== null
+        ? [{ num: a.form, body: withEntry(body(pdf, a.form), '/NeedAppearances true') }]
+        : [catalogWith(pdf, '/AcroForm << /Fields [ ] /NeedAppearances true >>')];
+    },
+    detail: /NeedAppearances/,
+  },
+  {
+    name: 'e) a Link annotation with an appearance (/AP) drawing APPROVED',
+    feature: annotated((pdf, n) => {
+      const [, font] = fontOf(body(pdf, anatomy(pdf).page));
+      const [annot, ap] = [n(), n()];
+      return [
+        {
+          num: annot,
+          body: `<< /Type /Annot /Subtype /Link /Rect [ 70 735 370 765 ] /F 4 /Border [ 0 0 0 ] /A << /S /URI /URI (https://example.org/) >> /AP << /N ${ap} 0 R >> >>`,
+        },
+        { num: ap, body: formDrawing(font, 'DECISION: APPROVED') },
+      ];
+    }),
+    detail: /Link annotation with an appearance/,
+  },
+  {
+    name: 'f) a Stamp annotation drawing APPROVED over the letter',
+    feature: annotated((pdf, n) => {
+      const [, font] = fontOf(body(pdf, anatomy(pdf).page));
+      const [annot, ap] = [n(), n()];
+      return [
+        {
+          num: annot,
+          body: `<< /Type /Annot /Subtype /Stamp /Rect [ 70 735 370 765 ] /F 4 /AP << /N ${ap} 0 R >> >>`,
+        },
+        { num: ap, body: formDrawing(font, 'DECISION: APPROVED') },
+      ];
+    }),
+    detail: /Stamp annotation/,
+  },
+  {
+    name: "f) a Stamp without appearance (/Name /Approved: the viewer's own stamp)",
+    feature: annotated((_, n) => [
+      {
+        num: n(),
+        body: `<< /Type /Annot /Subtype /Stamp /Name /Approved /Rect [ 70 735 370 765 ] /F 4 >>`,
+      },
+    ]),
+    detail: /Stamp annotation/,
+  },
+];
+
+/** `feature` added to `pdf` as an incremental update. */
+function added(pdf: Buffer, feature: Feature): Buffer {
+  let next = anatomy(pdf).size;
+  return appendUpdate(
+    pdf,
+    feature(pdf, () => next++),
+  );
+}
+
+/** `feature` built into the unsigned letter: one revision, as a tool would have written it. */
+async function builtIn(feature: Feature): Promise<Buffer> {
+  const doc = await PDFDocument.load(added(await letter(), feature), { updateMetadata: false });
+  return Buffer.from(await doc.save({ useObjectStreams: false }));
+}
+
+async function expectRefused(pdf: Buffer, detail: RegExp) {
+  const result = await verifyPdf(pdf, trust);
+  expect(result, JSON.stringify(result.signatures.map((s) => s.detail))).toMatchObject({
+    valid: false,
+    status: 'invalid',
+    indication: 'TOTAL_FAILED',
+    subIndication: 'FORMAT_FAILURE',
+    reason: 'DYNAMIC_CONTENT',
+  });
+  for (const s of result.signatures) {
+    expect(s.reason).toBe('DYNAMIC_CONTENT');
+    expect(s.detail).toMatch(detail);
+  }
+}
+
+describe('content readers show differently, added after signing', () => {
+  for (const row of rows) {
+    it(row.name, async () => {
+      const genuine = await sign(await letter(), anne, 'Signature1');
+      await expectRefused(added(genuine, row.feature), row.detail);
+    });
+  }
+
+  it('the signed widget itself rewritten with flags that hide it from the screen or the printout', async () => {
+    const genuine = await sign(await letter(), anne, 'Signature1');
+    const [field] = anatomy(genuine).fields;
+    const widget = field!.widgets[0]!.objectNumber;
+    const original = body(genuine, widget);
+    expect(original).toMatch(/\/F 4\b/);
+    for (const flags of ['/F 36', '/F 2', '/F 6', '/F 260', '/F 0', '']) {
+      const forged = appendUpdate(genuine, [
+        { num: widget, body: original.replace(/\/F 4\b/, flags) },
+      ]);
+      await expectRefused(forged, /signature widget with flags/);
+    }
+    const rollover = appendUpdate(genuine, [
+      { num: widget, body: original.replace(/\/AP\s*<</, '/AP << /R 1 0 R') },
+    ]);
+    await expectRefused(rollover, /a \/R appearance besides \/N/);
+  });
+});
+
+describe('content readers show differently, built into the letter before it is signed', () => {
+  for (const row of rows) {
+    it(row.name, async () => {
+      const dynamic = await builtIn(row.feature);
+      expect(PdfFile.parse(dynamic).revisions).toHaveLength(1);
+      const signed = await sign(dynamic, anne, 'Signature1');
+      await expectRefused(signed, row.detail);
+      // And countersigned: the second signer signs the same dynamic letter.
+      const awaiting = await sign(dynamic, anne, 'Signature1', true);
+      await expectRefused(await sign(awaiting, bo, 'Signature2'), row.detail);
+    });
+  }
+});
+
+describe('genuine letters are static', () => {
+  it('one signature, awaiting its countersignature, two signatures: valid, nothing found', async () => {
+    const base = await letter();
+    const one = await sign(base, anne, 'Signature1');
+    const awaiting = await sign(base, anne, 'Signature1', true);
+    const two = await sign(awaiting, bo, 'Signature2');
+    for (const pdf of [base, one, awaiting, two]) {
+      expect(dynamicContent(PdfFile.parse(pdf))).toBeNull();
+    }
+    expect(await verifyPdf(one, trust)).toMatchObject({ valid: true, status: 'valid' });
+    expect(await verifyPdf(awaiting, trust)).toMatchObject({
+      status: 'awaiting_countersignature',
+    });
+    expect(await verifyPdf(two, trust)).toMatchObject({ valid: true, status: 'valid' });
+  });
+
+  it('a Link without an appearance (a URI, as the letter layout writes one) is left alone', async () => {
+    const link: Feature = annotated((_, n) => [
+      {
+        num: n(),
+        body: `<< /Type /Annot /Subtype /Link /Rect [ 72 700 300 715 ] /Border [ 0 0 0 ] /A << /Type /Action /S /URI /URI (https://example.org/decision) >> >>`,
+      },
+    ]);
+    const signed = await sign(await builtIn(link), anne, 'Signature1');
+    expect(await verifyPdf(signed, trust)).toMatchObject({ valid: true, status: 'valid' });
+  });
+});
