@@ -16,6 +16,7 @@ export default defineConfig({
       'test/unit/signing-core.test.ts',
       'test/integration/countersignature-update.test.ts',
       'test/integration/algorithms.test.ts',
+      'test/integration/forgeries-structure.test.ts',
     ],
     environment: 'node',
     pool: 'forks',
