@@ -13,7 +13,7 @@ import {
 import type { SystemDetail as Detail, ResponseOf } from '../../../shared/contract';
 import type { MessageKey } from '../../../shared/i18n';
 import type { Violation } from '../../../shared/rules';
-import { call, callRaw } from '../api';
+import { call } from '../api';
 import { ConfirmButton } from '../components/Confirm';
 import type { Values } from '../components/EntityForm';
 import type { Retirable } from '../../../shared/register';
@@ -556,11 +556,11 @@ export function SystemDetail({ id }: { id: string }) {
                 className="secondary"
                 impact={t('unassignSite.impact', { name: s.name })}
                 onConfirm={async () => {
-                  const r = await callRaw('systems:unassignSite', {
+                  const r = await call('systems:unassignSite', {
                     systemId: system.id,
                     siteId: s.id,
                   });
-                  if (r.ok) {
+                  if (r) {
                     reload();
                   }
                 }}
@@ -695,12 +695,12 @@ export function SystemDetail({ id }: { id: string }) {
               className="secondary"
               impact={t('unassign.impact', { name: p.name, role: coded('personRole', p.role) })}
               onConfirm={async () => {
-                const r = await callRaw('systems:unassignPerson', {
+                const r = await call('systems:unassignPerson', {
                   systemId: system.id,
                   personId: p.id,
                   role: p.role,
                 });
-                if (r.ok) {
+                if (r) {
                   reload();
                 }
               }}
