@@ -40,6 +40,10 @@ const FORBIDDEN_KEYS: Record<string, string> = {
   NeedsRendering: 'a form drawn by the viewer (/NeedsRendering)',
   Alternates: 'alternate images (/Alternates)',
   Collection: 'a portfolio (/Collection)',
+  AlternatePresentations: 'alternate presentations (/AlternatePresentations)',
+  Thumb: 'a thumbnail image of its own (/Thumb)',
+  ActualText: 'text read aloud or copied instead of what is drawn (/ActualText)',
+  Alt: 'alternate text read instead of what is drawn (/Alt)',
 };
 
 /** Actions that only navigate; every other action can change what a reader shows or runs. */
@@ -78,8 +82,24 @@ function get(dict: PDFDict, key: string): PDFObject | undefined {
 
 class Found extends Error {}
 
-/** The name of optional content in a content stream, written plainly or with `#xx` escapes. */
-const OC_NAME = /\/(?:O|#4[fF])(?:C|#43)(?=[\s\0/[\]<>(){}%]|$)/;
+/** A name in a content stream, written plainly or with `#xx` escapes. */
+const nameIn = (text: string) =>
+  new RegExp(
+    `/${[...text]
+      .map((c) => {
+        const hex = [...c.charCodeAt(0).toString(16)]
+          .map((d) => (/[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d))
+          .join('');
+        return `(?:${c}|#${hex})`;
+      })
+      .join('')}(?=[\\s\\0/[\\]<>(){}%]|$)`,
+  );
+/** Optional content (`/OC … BDC`) and text that replaces what is drawn (`/ActualText`, `/Alt`). */
+const CONTENT_NAMES: [RegExp, string][] = [
+  [nameIn('OC'), 'marks content as optional (/OC … BDC)'],
+  [nameIn('ActualText'), 'gives text read instead of what it draws (/ActualText)'],
+  [nameIn('Alt'), 'gives text read instead of what it draws (/Alt)'],
+];
 
 /**
  * The first feature in `file` (any revision) that can make readers show different things, or
@@ -88,9 +108,9 @@ const OC_NAME = /\/(?:O|#4[fF])(?:C|#43)(?=[\s\0/[\]<>(){}%]|$)/;
  */
 export function dynamicContent(file: PdfFile): { detail: string } | null {
   try {
+    const contents: PDFRef[] = [];
     for (const revision of file.revisions) {
       const rev = revision.number;
-      const contents: PDFRef[] = [];
       for (const [num, entry] of revision.entries) {
         if (entry.kind === 'f') {
           continue;
@@ -103,28 +123,52 @@ export function dynamicContent(file: PdfFile): { detail: string } | null {
           scanContent(object, where);
         }
       }
-      for (const ref of contents) {
-        const target = file.lookup(ref, rev);
-        // A page's /Contents may name an array of streams indirectly.
-        const refs =
-          target instanceof PDFArray
-            ? target.asArray().filter((x): x is PDFRef => x instanceof PDFRef)
-            : [ref];
-        for (const one of refs) {
-          const stream = one === ref ? target : file.lookup(one, rev);
-          if (stream instanceof PDFRawStream) {
-            scanContent(stream, `object ${one.objectNumber} (revision ${rev})`);
-          }
-        }
-      }
       checkFields(file, rev);
     }
+    scanAll(file, contents);
     return null;
   } catch (error) {
     if (error instanceof Found) {
       return { detail: error.message };
     }
     throw error;
+  }
+}
+
+/**
+ * Every stream named as page content (or an appearance, or a glyph) as every revision has it:
+ * a later revision may replace the stream and leave what names it as it was.
+ */
+function scanAll(file: PdfFile, refs: PDFRef[]): void {
+  const queue = refs.map((r) => r.objectNumber);
+  const seen = new Set<number>();
+  const scanned = new Set<string>();
+  while (queue.length) {
+    const num = queue.pop()!;
+    if (seen.has(num) || seen.size > 100_000) {
+      continue;
+    }
+    seen.add(num);
+    for (const revision of file.revisions) {
+      const found = file.entry(num, revision.number);
+      if (!found || found.entry.kind === 'f' || scanned.has(`${num}@${found.revision}`)) {
+        continue;
+      }
+      scanned.add(`${num}@${found.revision}`);
+      const ref = PDFRef.of(num, found.entry.kind === 'n' ? found.entry.generation : 0);
+      const object = file.lookup(ref, revision.number);
+      const where = `object ${num} (revision ${found.revision})`;
+      if (object instanceof PDFRawStream) {
+        scanContent(object, where);
+      } else if (object instanceof PDFArray) {
+        // A page's /Contents may name an array of streams indirectly.
+        for (const item of object.asArray()) {
+          if (item instanceof PDFRef) {
+            queue.push(item.objectNumber);
+          }
+        }
+      }
+    }
   }
 }
 
@@ -165,9 +209,21 @@ function visit(
         `${where} is a form field of type ${String(nameOf(file.resolve(value, rev)))}, not a signature field`,
       );
     }
-    // Where page content may come from: a page's /Contents, a Type 3 font's glyph procedures.
-    if (key === 'Contents' || key === 'CharProcs') {
-      const target = key === 'CharProcs' ? file.dict(value, rev) : null;
+    // Where page content may come from: a page's /Contents, a Type 3 font's glyph procedures,
+    // an annotation's appearances (drawn whatever their /Subtype says).
+    if (key === 'Contents' || key === 'CharProcs' || key === 'AP') {
+      const target = key === 'Contents' ? null : file.dict(value, rev);
+      if (key === 'AP' && target) {
+        for (const state of target.values()) {
+          const states = file.dict(state, rev);
+          for (const item of states ? states.values() : [state]) {
+            if (item instanceof PDFRef) {
+              contents.push(item);
+            }
+          }
+        }
+        continue;
+      }
       const items =
         target !== null ? target.values() : value instanceof PDFArray ? value.asArray() : [value];
       for (const item of items) {
@@ -194,6 +250,12 @@ function visit(
     }
   }
   const subtype = nameOf(file.resolve(get(dict, 'Subtype'), rev));
+  if (subtype === 'PS') {
+    throw new Found(`${where} is a PostScript XObject (drawn by some printers only)`);
+  }
+  if (subtype === 'Form' && get(dict, 'Ref') !== undefined) {
+    throw new Found(`${where} is a reference XObject (another file's page drawn instead)`);
+  }
   const isAnnotation =
     type === 'Annot' ||
     get(dict, 'AP') !== undefined ||
@@ -271,9 +333,12 @@ function checkAnnotation(
   }
   const ap = file.dict(get(dict, 'AP'), rev);
   if (ap) {
-    for (const [key] of entriesOf(ap)) {
+    for (const [key, value] of entriesOf(ap)) {
       if (key !== 'N') {
         throw new Found(`${where} is a signature widget with a /${key} appearance besides /N`);
+      }
+      if (!(file.resolve(value, rev) instanceof PDFRawStream)) {
+        throw new Found(`${where} is a signature widget whose appearance is chosen by its state`);
       }
     }
   }
@@ -354,7 +419,10 @@ function scanContent(stream: PDFRawStream, where: string): void {
       throw new Found(`${where} is a content stream whose compressed data cannot be read`);
     }
   }
-  if (OC_NAME.test(Buffer.from(data).toString('latin1'))) {
-    throw new Found(`${where} marks content as optional (/OC … BDC)`);
+  const text = Buffer.from(data).toString('latin1');
+  for (const [re, what] of CONTENT_NAMES) {
+    if (re.test(text)) {
+      throw new Found(`${where} ${what}`);
+    }
   }
 }

@@ -154,18 +154,24 @@ const textField: Feature = (pdf, n) => {
 
 /** A signature field never signed, with flags `flags`, whose block says APPROVED. */
 const signatureWidget =
-  (flags: string): Feature =>
+  (
+    flags: string,
+    appearance?: (font: number, n: () => number) => [string, ...{ num: number; body: string }[]],
+  ): Feature =>
   (pdf, n) => {
     const a = anatomy(pdf);
     const [, font] = fontOf(body(pdf, a.page));
     const widget = n();
-    const ap = n();
+    const [ap, ...drawings] = appearance
+      ? appearance(font, n)
+      : ((num: number) =>
+          [`/N ${num} 0 R`, { num, body: formDrawing(font, 'DECISION: APPROVED') }] as const)(n());
     const out = [
       {
         num: widget,
-        body: `<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature9) ${flags} /Rect [ 70 735 370 765 ] /P ${a.page} 0 R /AP << /N ${ap} 0 R >> >>`,
+        body: `<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature9) ${flags} /Rect [ 70 735 370 765 ] /P ${a.page} 0 R /AP << ${ap} >> >>`,
       },
-      { num: ap, body: formDrawing(font, 'DECISION: APPROVED') },
+      ...drawings,
       { num: a.page, body: listWith(body(pdf, a.page), 'Annots', `${widget} 0 R`) },
     ];
     if (a.form !== null) {
@@ -310,6 +316,51 @@ const rows: Row[] = [
     feature: signatureWidget(entry),
     detail: /signature widget with flags/,
   })),
+  {
+    name: "a) /OC … BDC in a signature block's appearance stream written without /Subtype /Form",
+    feature: signatureWidget('/F 4', (_, n) => {
+      const num = n();
+      return [
+        `/N ${num} 0 R`,
+        {
+          num,
+          body: streamObject('/OC /P BDC 0 0 1 rg 0 0 300 30 re f EMC', '/BBox [ 0 0 300 30 ]'),
+        },
+      ];
+    }),
+    detail: /marks content as optional/,
+  },
+  {
+    name: 'b) a signature widget whose appearance is chosen by its state (/AP /N << /On /Off >>)',
+    feature: signatureWidget('/F 4 /AS /On', (font, n) => {
+      const [on, off] = [n(), n()];
+      return [
+        `/N << /On ${on} 0 R /Off ${off} 0 R >>`,
+        { num: on, body: formDrawing(font, 'DECISION: APPROVED') },
+        { num: off, body: formDrawing(font, 'DECISION: REFUSED') },
+      ];
+    }),
+    detail: /appearance is chosen by its state/,
+  },
+  {
+    name: 'text a screen reader, search or copy reads instead of what is drawn (/ActualText)',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [font] = fontOf(page);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject(
+            `/Span << /ActualText (DECISION: APPROVED) >> BDC BT /${font} 18 Tf 72 770 Td (DECISION: REFUSED) Tj ET EMC`,
+          ),
+        },
+        { num: a.page, body: listWith(page, 'Contents', `${content} 0 R`) },
+      ];
+    },
+    detail: /ActualText/,
+  },
   {
     name: 'c) a text field: /V APPROVED, its appearance REFUSED',
     feature: textField,
@@ -496,6 +547,21 @@ describe('content readers show differently, built into the letter before it is s
       await expectRefused(await sign(awaiting, bo, 'Signature2'), row.detail);
     });
   }
+});
+
+describe('content readers show differently, in an unsigned update before signing', () => {
+  it('the page left as it was, its content stream replaced by one with /OC … BDC', async () => {
+    const base = await letter();
+    const [content] = [...body(base, anatomy(base).page).matchAll(/\/Contents \[ (\d+) 0 R \]/g)];
+    const replaced = appendUpdate(base, [
+      {
+        num: Number(content![1]),
+        body: streamObject('/OC /P BDC 1 1 1 rg 60 730 400 40 re f EMC'),
+      },
+    ]);
+    expect(PdfFile.parse(replaced).revisions).toHaveLength(2);
+    await expectRefused(await sign(replaced, anne, 'Signature1'), /marks content as optional/);
+  });
 });
 
 describe('genuine letters are static', () => {
