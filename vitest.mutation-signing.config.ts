@@ -13,6 +13,7 @@ export default defineConfig({
       'test/integration/forgeries-content.test.ts',
       'test/integration/certificates.test.ts',
       'test/integration/four-eyes.test.ts',
+      'test/integration/four-eyes-rules.test.ts',
       'test/unit/signing-core.test.ts',
       'test/integration/countersignature-update.test.ts',
       'test/integration/algorithms.test.ts',

@@ -260,6 +260,15 @@ describe('a countersignature is exactly the update the workbench writes', () => 
       reason: 'UNEXPECTED_OBJECT',
       detail: `revision ${R} also writes object(s) ${size}, ${size + 1}`,
     });
+    // Many: the first eight are named.
+    const nine = Array.from({ length: 9 }, (_, i) => ({ num: size + i, body: '<< >>' }));
+    expect(problem(rewritten((_, text) => text, nine))).toEqual({
+      reason: 'UNEXPECTED_OBJECT',
+      detail: `revision ${R} also writes object(s) ${nine
+        .slice(0, 8)
+        .map((o) => o.num)
+        .join(', ')}`,
+    });
   });
 
   it('the first byte where two files part', () => {

@@ -1,0 +1,268 @@
+/**
+ * Four eyes, rule by rule, on certificates alone (no vault): each refusal with what it names, the
+ * person policy's fields one at a time (names compared composed, case-folded and with spacing
+ * collapsed; e-mail also from subjectAltName), a CA on the countersigner's path made with the first
+ * signer's key, revocation not known, and the signers of a letter in the order they signed.
+ */
+import { webcrypto } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  judgeCountersigner,
+  judgeLetter,
+  letterSigners,
+  personValues,
+  samePerson,
+  type CountersignerInput,
+} from '../../electron/signing/four-eyes';
+import { softwareSigner } from '../../electron/signing/identity';
+import { signPdf } from '../../electron/signing/sign';
+import { x509 } from '../../electron/signing/x509';
+import { DEFAULT_SAME_PERSON } from '../../shared/decisions';
+import { anatomy, body } from '../helpers/forge';
+import { appendUpdate, letter, SLOTS } from '../helpers/pdf';
+import { crl, issue, type Party } from '../helpers/pki';
+
+let root: Party;
+let anne: Party;
+let bo: Party;
+let rootCrl: x509.X509Crl;
+
+beforeAll(async () => {
+  root = await issue({ name: 'CN=Rules Root, O=Authority, C=DK', ca: true, algorithm: 'ec-p256' });
+  anne = await issue({ name: 'CN=Anne Accreditor, O=Authority, C=DK', issuer: root });
+  bo = await issue({
+    name: 'CN=Bo Accreditor, O=Authority, C=DK',
+    issuer: root,
+    algorithm: 'ec-p256',
+  });
+  rootCrl = await crl(root, []);
+});
+
+function input(
+  first: Party,
+  second: Party,
+  more: Partial<CountersignerInput> = {},
+): CountersignerInput {
+  return {
+    first: first.cert,
+    second: second.cert,
+    chain: [],
+    authority: { anchors: [root.cert], crls: [rootCrl] },
+    person: DEFAULT_SAME_PERSON,
+    now: new Date(),
+    ...more,
+  };
+}
+
+/** A self-signed certificate with `name` and, if given, e-mail addresses in subjectAltName. */
+async function selfSigned(name: string, emails: string[] = []): Promise<x509.X509Certificate> {
+  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
+  return x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: '01',
+    name,
+    keys,
+    signingAlgorithm: alg,
+    notBefore: new Date(Date.now() - 86_400_000),
+    notAfter: new Date(Date.now() + 86_400_000),
+    extensions: emails.length
+      ? [
+          new x509.SubjectAlternativeNameExtension(
+            emails.map((value) => ({ type: 'email', value })),
+          ),
+        ]
+      : [],
+  });
+}
+
+describe('the same person, by the policy’s fields', () => {
+  it('names compared composed, case-folded, spacing collapsed', async () => {
+    const a = await selfSigned('CN=Anne Accreditor, O=A');
+    const b = await selfSigned('CN=ＡＮＮＥ   accreditor , O=B');
+    expect([...personValues(b, 'commonName')]).toEqual(['anne accreditor']);
+    expect(samePerson(a, b, { fields: ['commonName'] })).toBe(
+      'both certificates name commonName "anne accreditor"',
+    );
+    const c = await selfSigned('CN=Anne Accreditor-Holm, O=A');
+    expect(samePerson(a, c, { fields: ['commonName'] })).toBeNull();
+  });
+
+  it('e-mail from the subject and from subjectAltName alike', async () => {
+    const a = await selfSigned('CN=A, E=Anne@Authority.DK');
+    const b = await selfSigned('CN=B', ['anne@authority.dk', 'other@authority.dk']);
+    expect([...personValues(b, 'email')].sort()).toEqual([
+      'anne@authority.dk',
+      'other@authority.dk',
+    ]);
+    // A name in subjectAltName of another kind is no e-mail.
+    const dns = await x509.X509CertificateGenerator.createSelfSigned({
+      serialNumber: '02',
+      name: 'CN=C',
+      keys: await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+        'sign',
+        'verify',
+      ]),
+      signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+      extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'anne' }])],
+    });
+    expect(personValues(dns, 'email').size).toBe(0);
+    expect(samePerson(a, b, { fields: ['email'] })).toBe(
+      'both certificates name email "anne@authority.dk"',
+    );
+    // Only the policy's fields count: by common name they are two people.
+    expect(samePerson(a, b, { fields: ['commonName'] })).toBeNull();
+  });
+
+  it('a field only one certificate has is skipped; none in both cannot tell them apart', async () => {
+    const a = await selfSigned('CN=Anne, 2.5.4.5=PID-1');
+    const b = await selfSigned('CN=Bo');
+    expect(samePerson(a, b, { fields: ['serialNumber', 'commonName'] })).toBeNull();
+    expect(samePerson(a, b, { fields: ['serialNumber'] })).toBe(
+      'no field of serialNumber tells the two signers apart',
+    );
+    expect(samePerson(a, b, { fields: ['serialNumber', 'email'] })).toBe(
+      'no field of serialNumber, email tells the two signers apart',
+    );
+  });
+});
+
+describe('a countersigner, judged', () => {
+  it('two people trusted as the authority pass', async () => {
+    expect(await judgeCountersigner(input(anne, bo))).toBeNull();
+  });
+
+  it('the same key, named', async () => {
+    const again = await issue({
+      name: 'CN=Bo Again, O=Authority, C=DK',
+      issuer: root,
+      keyOf: anne,
+    });
+    expect(await judgeCountersigner(input(anne, again))).toEqual({
+      reason: 'SAME_KEY',
+      detail:
+        'CN=Bo Again, O=Authority, C=DK holds the same public key as CN=Anne Accreditor, O=Authority, C=DK',
+    });
+  });
+
+  it('a certificate the first signer’s key issued, or one on its chain with that key', async () => {
+    const legacy = await issue({ name: 'CN=Legacy Anne, C=DK', ca: true });
+    const made = await issue({ name: 'CN=Made By Anne, C=DK', issuer: legacy });
+    expect(await judgeCountersigner(input(legacy, made))).toEqual({
+      reason: 'ISSUED_BY_FIRST_SIGNER',
+      detail:
+        "CN=Made By Anne, C=DK on the countersigner's chain was issued with the first signer's key",
+    });
+    // A CA on the chain holding the first signer's key (certified by the root, not by Anne).
+    const annesCa = await issue({
+      name: 'CN=Anne As CA, C=DK',
+      issuer: root,
+      ca: true,
+      keyOf: legacy,
+    });
+    const viaCa = await issue({ name: 'CN=Via Anne CA, C=DK', issuer: annesCa });
+    const verdict = await judgeCountersigner(input(legacy, viaCa, { chain: [annesCa.cert] }));
+    expect(verdict?.reason).toBe('ISSUED_BY_FIRST_SIGNER');
+    expect(verdict?.detail).toMatch(/^CN=Via Anne CA, C=DK on the countersigner's chain/);
+    // A first signer of another key type: its key verifies nothing of an RSA chain, and is no issuer.
+    expect(await judgeCountersigner(input(bo, anne))).toBeNull();
+  });
+
+  it('a CA on the path the store supplies, made with the first signer’s key', async () => {
+    const legacy = await issue({ name: 'CN=Legacy Anne, C=DK', ca: true });
+    const mid = await issue({ name: 'CN=Mid CA, C=DK', issuer: legacy, ca: true });
+    const second = await issue({ name: 'CN=Second Person, C=DK', issuer: mid });
+    const verdict = await judgeCountersigner(
+      input(legacy, second, {
+        authority: { anchors: [mid.cert], crls: [await crl(mid, [])] },
+      }),
+    );
+    expect(verdict).toEqual({
+      reason: 'ISSUED_BY_FIRST_SIGNER',
+      detail:
+        "CN=Mid CA, C=DK on the countersigner's path holds or was issued with the first signer's key",
+    });
+  });
+
+  it('not trusted as an authority: no path, or revocation not known (no CRL, or a stale one)', async () => {
+    const none = await judgeCountersigner(
+      input(anne, bo, { authority: { anchors: [], crls: [] } }),
+    );
+    expect(none?.reason).toBe('NOT_TRUSTED_AS_AUTHORITY');
+    expect(none?.detail).toMatch(/^[A-Z_]+: /);
+    expect(none?.detail).not.toMatch(/no path to an anchor trusted as an authority$/);
+    const unchecked = await judgeCountersigner(
+      input(anne, bo, { authority: { anchors: [root.cert], crls: [] } }),
+    );
+    expect(unchecked).toEqual({
+      reason: 'NOT_TRUSTED_AS_AUTHORITY',
+      detail:
+        "REVOCATION_UNCHECKED: whether the countersigner's certificate is revoked is not known here (import its CA's current CRL)",
+    });
+    const stale = await crl(root, [], {
+      thisUpdate: new Date(Date.now() - 40 * 86_400_000),
+      nextUpdate: new Date(Date.now() - 10 * 86_400_000),
+    });
+    const old = await judgeCountersigner(
+      input(anne, bo, { authority: { anchors: [root.cert], crls: [stale] } }),
+    );
+    expect(old?.reason).toBe('NOT_TRUSTED_AS_AUTHORITY');
+    expect(old?.detail).toMatch(/^CRL_STALE: whether the countersigner's certificate is revoked/);
+  });
+
+  it('judged at the time the countersigner claims as well as now', async () => {
+    const later = await issue({
+      name: 'CN=Not Yet, O=Authority, C=DK',
+      issuer: root,
+      notBefore: new Date(Date.now() - 86_400_000),
+    });
+    expect(await judgeCountersigner(input(anne, later))).toBeNull();
+    const claimed = await judgeCountersigner(
+      input(anne, later, { claimed: new Date(Date.now() - 10 * 86_400_000) }),
+    );
+    expect(claimed?.reason).toBe('NOT_TRUSTED_AS_AUTHORITY');
+  });
+});
+
+describe('the signers of a letter', () => {
+  const sign = (pdf: Buffer, who: Party, field: 'Signature1' | 'Signature2', reserve: boolean) =>
+    signPdf(pdf, softwareSigner(who.key, [who.der, root.der]), {
+      field,
+      slot: field === 'Signature1' ? SLOTS[0] : undefined,
+      appearance: { title: who.cert.subject, lines: ['Godkendt'] },
+      name: who.cert.subject,
+      reason: 'Afgørelse',
+      location: 'København',
+      signingTime: new Date(),
+      reserve: reserve
+        ? [{ field: 'Signature2', slot: SLOTS[1]!, appearance: { title: 'M', lines: ['—'] } }]
+        : [],
+    });
+
+  it('in the order they signed, whatever the order of the form’s fields; each with its own chain', async () => {
+    const awaiting = await sign(await letter(), anne, 'Signature1', true);
+    const two = await sign(awaiting, bo, 'Signature2', false);
+    const names = (pdf: Buffer) => letterSigners(pdf).map((s) => s.certificate.subject);
+    expect(names(two)).toEqual([anne.cert.subject, bo.cert.subject]);
+    const [, second] = letterSigners(two);
+    expect(second!.field).toBe('Signature2');
+    expect(second!.chain.map((c) => c.subject)).toEqual([root.cert.subject]);
+    // The form lists the countersignature first: the signers are still in the order they signed.
+    const a = anatomy(two);
+    const form = body(two, a.form!).replace(
+      /\/Fields\s*\[\s*(\d+ 0 R)\s+(\d+ 0 R)\s*\]/,
+      '/Fields [ $2 $1 ]',
+    );
+    expect(form).not.toBe(body(two, a.form!));
+    const reordered = appendUpdate(two, [{ num: a.form!, body: form }]);
+    expect(names(reordered)).toEqual([anne.cert.subject, bo.cert.subject]);
+    // One signature is no second person.
+    expect(
+      await judgeLetter(awaiting, {
+        authority: { anchors: [root.cert], crls: [rootCrl] },
+        person: DEFAULT_SAME_PERSON,
+        now: new Date(),
+      }),
+    ).toEqual({ reason: 'NOT_TRUSTED_AS_AUTHORITY', detail: 'the letter has no second signature' });
+    expect(letterSigners(Buffer.from('not a pdf'))).toEqual([]);
+  });
+});
