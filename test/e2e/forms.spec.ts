@@ -406,7 +406,20 @@ const FORMS: Record<string, FormCase | Elsewhere> = {
     },
     message: da('error.WRONG_PASSPHRASE'),
   },
-  'recovery-key-new': { elsewhere: 'test/e2e/vault.spec.ts (a new recovery key)' },
+  'recovery-key-new': {
+    bare: true,
+    reach: (page) => go(page, 'Indstillinger'),
+    // Asked first, with its word typed; then refused: the current passphrase is wrong.
+    submit: async (form, page) => {
+      await form.getByLabel('Nuværende adgangsfrase').fill('ikke den rigtige');
+      await form.getByRole('button', { name: 'Udsted en ny gendannelsesnøgle' }).click();
+      const dialog = page.getByRole('alertdialog');
+      await dialog.getByLabel('Skriv NY NØGLE for at bekræfte').fill('NY NØGLE');
+      await dialog.getByRole('button', { name: /^Ja, / }).click();
+      return form.getByLabel('Nuværende adgangsfrase');
+    },
+    message: da('error.WRONG_PASSPHRASE'),
+  },
   identity: {
     reach: (page) => go(page, 'Indstillinger'),
     submit: async (form) => {
