@@ -70,7 +70,7 @@ test('a 9,000-character statement is refused on its field, kept, and saved once 
   await page.reload();
   await page.getByRole('button', { name: 'Lås', exact: true }).click();
   await unlock(page, vault.folder);
-  await page.getByRole('link', { name: 'Sager' }).click();
+  await go(page, 'Sager');
   await page.getByTestId('case-row').getByRole('link').click();
   await expect(
     page.getByTestId('checklist-item').first().getByLabel('Ejerens redegørelse'),
@@ -108,8 +108,12 @@ const da = (key: MessageKey, params?: Record<string, string | number>) =>
   translate('da', key, params);
 const STRONG = 'korrekt hest batteri hæfteklamme 1947';
 const submitButton = (form: Locator) => form.locator('button[type="submit"]').first();
+/** To a menu's screen, and there: its heading says so (a click while the shell settles is repeated). */
 const go = async (page: Page, link: string) =>
-  page.getByRole('navigation').getByRole('link', { name: link, exact: true }).click();
+  expect(async () => {
+    await page.getByRole('navigation').getByRole('link', { name: link, exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(link, { timeout: 2_000 });
+  }).toPass();
 const firstSystem = async (page: Page, tab: string) => {
   await go(page, 'Systemer');
   await page.getByTestId('system-row').first().click();
