@@ -680,6 +680,23 @@ describe('the hostile vault table', () => {
     await (await unlock({ recoveryKey: fresh })).close();
   });
 
+  it('temp files that appear after unlock (writes cut short, under the old key) go with the re-key', async () => {
+    const { recoveryKey } = await genuine();
+    const old = { passphrase: PASSPHRASE, recoveryKey, dataKey: await dataKeyOf(folder) };
+    const v = await unlock();
+    await v.checksDone();
+    // Unlock removed the temps there were; these come after it: a save's temp file holding the
+    // whole container under the old key, and half an evidence file.
+    copyFileSync(vaultPath(folder), join(folder, 'vault.awb.tmp-0123abcd'));
+    writeFileSync(join(folder, 'blobs', `${'a'.repeat(64)}.tmp-4567`), 'half an evidence file');
+    await v.rekey(PASSPHRASE, NEW_PASSPHRASE);
+    // Gone with the re-key itself, not only at the next unlock (which removes temps anyway).
+    const temps = (dir: string) => readdirSync(dir).filter((n) => n.includes('.tmp-'));
+    expect([...temps(folder), ...temps(join(folder, 'blobs'))]).toEqual([]);
+    await v.close();
+    expect(await openedByOldSecrets(folder, old)).toEqual([]);
+  });
+
   it('a passphrase change after a restore (damaged copy kept): the copy is listed, then removed', async () => {
     const { recoveryKey } = await genuine();
     const old = { passphrase: PASSPHRASE, recoveryKey, dataKey: await dataKeyOf(folder) };

@@ -6,7 +6,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -459,6 +459,60 @@ describe('vault lifecycle', () => {
     const v = await Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG);
     await v.close();
     expect(existsSync(lock)).toBe(false);
+  });
+
+  it('what an older version’s interrupted re-key left is removed at unlock: that very generation, evidence nothing refers to', async () => {
+    const { vault } = await Vault.create(folder.path, PASSPHRASE, PROFILE, TEST_CONFIG);
+    const stray = await vault.blobs.put(
+      (async function* () {
+        yield Buffer.from('under the old key, referred to by nothing');
+      })(),
+    );
+    for (const key of ['a', 'b', 'c']) {
+      await vault.change(
+        { action: 'meta.set', entityType: 'vault_meta', entityId: key, changes: { value: key } },
+        (db) => db.run('INSERT OR REPLACE INTO vault_meta (key, value) VALUES (?, ?)', [key, key]),
+      );
+      await vault.save();
+    }
+    await vault.close();
+    expect(listGenerations(folder.path).map((g) => g.generation)).toEqual(
+      expect.arrayContaining([1, 2]),
+    );
+    const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+    const first = readFileSync(vaultPath(folder.path, 1));
+    const second = readFileSync(vaultPath(folder.path, 2));
+    const stat = statSync(vaultPath(folder.path, 1), { bigint: true });
+    // The note as the older version wrote it: generation 1 as it saw it; generation 2 under
+    // another fingerprint (a file written since, under the new key, which must stay).
+    const note = {
+      blobs: [stray.address],
+      generations: [
+        { generation: 1, fingerprint: `${stat.ino}:${stat.size}:${stat.mtimeNs}` },
+        { generation: 2, fingerprint: '1:2:3' },
+      ],
+    };
+    await rewriteVault(
+      folder.path,
+      (db) =>
+        db.run("INSERT INTO vault_meta (key, value) VALUES ('rekey_leftovers', ?)", [
+          JSON.stringify(note),
+        ]),
+      'keep',
+    );
+    const v = await Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG);
+    expect(v.meta('rekey_leftovers')).toBeNull();
+    const row = v.database.exec(
+      "SELECT changes FROM audit_log WHERE action = 'vault.rekeyCleanup'",
+    )[0]?.values[0]?.[0];
+    expect(JSON.parse(String(row))).toMatchObject({ generations: 2, evidenceFiles: 1 });
+    await v.close();
+    expect(existsSync(join(folder.path, 'blobs', stray.address))).toBe(false);
+    const left = readdirSync(folder.path)
+      .filter((n) => n.startsWith('vault.awb'))
+      .map((n) => sha(readFileSync(join(folder.path, n))));
+    expect(left).not.toContain(sha(first));
+    expect(left).toContain(sha(second));
   });
 
   it('cleans stale temp files on open', async () => {
