@@ -176,7 +176,7 @@ test('two accreditors sign a four-eyes decision; the letter verifies, tampered a
   const verdict = page.getByTestId('verification');
   await page.getByTestId('verify-file').setInputFiles(letter);
   await expect(verdict).toHaveAttribute('data-valid', 'true');
-  await expect(verdict).toContainText('Gyldig: 2 signatur(er)');
+  await expect(verdict).toContainText('Gyldig: 2 signaturer');
   await page.getByTestId('verify-file').setInputFiles(tampered);
   await expect(verdict).toContainText('Ikke gyldig: filen er ændret efter signeringen.');
   await page.getByTestId('verify-file').setInputFiles(edited);
@@ -189,7 +189,7 @@ test('two accreditors sign a four-eyes decision; the letter verifies, tampered a
   writeFileSync(awaiting, withoutLastRevision(real));
   await page.getByTestId('verify-file').setInputFiles(awaiting);
   await expect(verdict).toHaveAttribute('data-status', 'awaiting_countersignature');
-  await expect(verdict).toContainText('Afventer medunderskrift: 1 signatur(er) er gyldige');
+  await expect(verdict).toContainText('Afventer medunderskrift: 1 signatur er gyldig');
   await expect(verdict.getByTestId('unsigned-field')).toContainText('Signature2');
   await page.getByTestId('verify-file').setInputFiles(attached);
   await expect(verdict).toHaveAttribute('data-valid', 'false');
