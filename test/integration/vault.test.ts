@@ -20,9 +20,11 @@ import {
   PRODUCTION_CONFIG,
   Vault,
   vaultPath,
+  type VaultConfig,
 } from '../../electron/vault/vault';
 import { createServices } from '../../electron/services';
 import { tempFolder } from '../helpers/context';
+import { nodeFs } from '../../electron/vault/fsops';
 import { failingFs, PASSPHRASE, PROFILE, rewriteVault, TEST_CONFIG } from '../helpers/vault';
 
 let folder: ReturnType<typeof tempFolder>;
@@ -500,6 +502,29 @@ describe('vault lifecycle', () => {
         ]),
       'keep',
     );
+    // A file that cannot be removed now (EBUSY) keeps the note, and no cleanup is recorded...
+    let refused = 0;
+    const busy: VaultConfig = {
+      ...TEST_CONFIG,
+      fs: {
+        ...nodeFs,
+        async unlink(path) {
+          if (path === vaultPath(folder.path, 1)) {
+            refused++;
+            throw Object.assign(new Error('busy'), { code: 'EBUSY' });
+          }
+          return nodeFs.unlink(path);
+        },
+      },
+    };
+    const early = await Vault.open(folder.path, { passphrase: PASSPHRASE }, busy);
+    expect(refused).toBe(1);
+    expect(early.meta('rekey_leftovers')).toBe(JSON.stringify(note));
+    expect(
+      early.database.exec("SELECT 1 FROM audit_log WHERE action = 'vault.rekeyCleanup'"),
+    ).toEqual([]);
+    await early.close();
+    // ...until an unlock that can.
     const v = await Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG);
     expect(v.meta('rekey_leftovers')).toBeNull();
     const row = v.database.exec(
