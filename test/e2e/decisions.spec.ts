@@ -190,7 +190,7 @@ test('two accreditors sign a four-eyes decision; the letter verifies, tampered a
   await page.getByTestId('verify-file').setInputFiles(awaiting);
   await expect(verdict).toHaveAttribute('data-status', 'awaiting_countersignature');
   await expect(verdict).toContainText('Afventer medunderskrift: 1 signatur er gyldig');
-  await expect(verdict.getByTestId('unsigned-field')).toContainText('Signature2');
+  await expect(verdict.getByTestId('unsigned-field')).toContainText('Medunderskrift');
   await page.getByTestId('verify-file').setInputFiles(attached);
   await expect(verdict).toHaveAttribute('data-valid', 'false');
   await expect(verdict).toHaveAttribute('data-status', 'indeterminate');

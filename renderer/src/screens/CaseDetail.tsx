@@ -175,7 +175,11 @@ function Checklist({
         next[field] = r.error;
       }
     }
-    setRefused((all) => ({ ...all, [item.requirementId]: next }));
+    // An item with nothing refused leaves the map: an empty entry would count as unsaved.
+    setRefused((all) => {
+      const { [item.requirementId]: _done, ...rest } = all;
+      return Object.keys(next).length ? { ...rest, [item.requirementId]: next } : rest;
+    });
     if (r.ok) {
       onChanged();
     }
