@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../electron/cli/index';
 import { softwareSigner } from '../../electron/signing/identity';
 import { signPdf } from '../../electron/signing/sign';
+import { fingerprintsOf } from '../../electron/services/signing';
 import { Vault, vaultPath } from '../../electron/vault/vault';
 import { projectRoot, tempFolder } from '../helpers/context';
 import { appendUpdate, contentStreamOf, letter, SLOTS, stream } from '../helpers/pdf';
@@ -659,7 +660,12 @@ describe('awb identity and awb trust (in process)', () => {
     ]);
     expect(listed.identities[0]!.subject).toContain('Åse Ærø – Łukasz');
     // The organisation's root and its CRL in the trust store.
-    expect((await cli('trust', 'add', 'cli-root.pem', ...vault)).code).toBe(0);
+    // Trusted once its fingerprint was compared with the sender (given as --fingerprint).
+    const rootPrint = fingerprintsOf(root.pem).join(',');
+    expect((await cli('trust', 'add', 'cli-root.pem', ...vault)).code).not.toBe(0);
+    expect(
+      (await cli('trust', 'add', 'cli-root.pem', '--fingerprint', rootPrint, ...vault)).code,
+    ).toBe(0);
     writeFileSync(join(dir, 'cli.crl'), Buffer.from((await crl(root, [])).rawData));
     expect((await cli('trust', 'add', 'cli.crl', ...vault)).code).toBe(0);
     const trust = JSON.parse((await cli('trust', 'list', ...vault, '--json')).out) as {
@@ -981,7 +987,21 @@ describe('awb decisions countersign: four eyes from the command line', () => {
       (await cli('identity', 'certificates', '--identity', 'Second', '--out', 'second.pem', ...v))
         .code,
     ).toBe(0);
-    expect((await cli('trust', 'add', 'second.pem', '--role', 'authority', ...v)).code).toBe(0);
+    const secondPrint = fingerprintsOf(readFileSync(join(work.path, 'second.pem'))).join(',');
+    expect(
+      (
+        await cli(
+          'trust',
+          'add',
+          'second.pem',
+          '--role',
+          'authority',
+          '--fingerprint',
+          secondPrint,
+          ...v,
+        )
+      ).code,
+    ).toBe(0);
     const signed = await countersign('Second');
     expect(signed.code, signed.err).toBe(0);
     expect(JSON.parse(signed.out)).toMatchObject({
