@@ -159,12 +159,18 @@ export function App() {
     if (unlocked) {
       void loadRegister();
       if (wasLocked.current) {
+        // The dashboard at once; the kept text's screen when the core says there is one, unless
+        // the user has gone somewhere meanwhile (a click is never undone by a late answer).
+        window.location.hash = hrefFor('dashboard');
+        const opened = window.location.hash;
         void callRaw('vault:takeDrafts', {}).then((r) => {
           const kept = r.ok ? r.value.drafts : [];
           if (!r.ok) {
             useNotifications.getState().pushError(r.error);
           }
-          window.location.hash = kept[0]?.route || hrefFor('dashboard');
+          if (kept[0]?.route && window.location.hash === opened) {
+            window.location.hash = kept[0].route;
+          }
           useUnsaved.getState().offerDrafts(kept);
         });
       } else if (!useUnsaved.getState().active) {

@@ -114,7 +114,10 @@ test('receive a submission package: verified and previewed first, then imported'
     .getByLabel('Pakkefil')
     .fill(packageFile);
   await page.getByRole('button', { name: 'Verificér og vis' }).click();
-  await expect(page.getByRole('status')).toContainText(
+  // Said on the package field, where the user acts.
+  await expect(
+    page.getByRole('form', { name: 'Modtag en pakke' }).getByRole('alert'),
+  ).toContainText(
     'Pakken blev afvist, og boksen blev ikke ændret; årsagen vises ved den. Årsag: den er importeret før.',
   );
   await expect(page.getByTestId('package-preview')).toHaveCount(0);
