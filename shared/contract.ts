@@ -1142,7 +1142,11 @@ export const contract = {
   ),
   'cases:transition': invoke(
     z
-      .object({ caseId: z.string().uuid(), to: z.enum(CASE_STATES), reason: z.string().max(TEXT_MAX.reason) })
+      .object({
+        caseId: z.string().uuid(),
+        to: z.enum(CASE_STATES),
+        reason: z.string().max(TEXT_MAX.reason),
+      })
       .strict(),
     z.object({ state: z.enum(CASE_STATES) }).strict(),
   ),
