@@ -23,12 +23,16 @@ import { isTrustRole } from '../../shared/exchange';
 import { readAloud } from '../../shared/fingerprint';
 import { errorMessage, previewLine, reasonMessage, reasonText, translate } from '../../shared/i18n';
 import { passphraseStrength } from '../../shared/passphrase';
+import { DEFAULT_SAME_PERSON } from '../../shared/decisions';
 import { combinedImpact } from '../../shared/risk';
 import { createServices, type VaultServices } from '../services';
+import { fourEyesPolicy } from '../services/policy';
+import { DOCUMENT_ROLES } from '../services/signing';
 import { readDossier } from '../documents/dossier';
 import { sha256Hex } from '../signing/hash';
 import { VERIFY_EXIT, type FileStatus } from '../../shared/signatures';
-import { signedKeywords, verifyPdf } from '../signing/verify';
+import { judgeLetter } from '../signing/four-eyes';
+import { signedKeywords, verifyPdf, type TrustStore } from '../signing/verify';
 import { readCertificates, readCrl } from '../signing/x509';
 import {
   seedDemo,
@@ -876,10 +880,13 @@ async function verifyCommand(
     return { ok: check.valid, result: { file, ...check } };
   }
   let verification: Awaited<ReturnType<typeof verifyPdf>>;
+  /** The anchors a second signer must chain to, to count as a second person. */
+  let authority: TrustStore;
   if (values.vault) {
-    verification = await withVault(io, argv, ({ signing }) =>
-      values.role === 'authority' ? signing.verifyLetter(bytes) : signing.verify(bytes),
-    );
+    [verification, authority] = await withVault(io, argv, async ({ signing }) => [
+      await (values.role === 'authority' ? signing.verifyLetter(bytes) : signing.verify(bytes)),
+      signing.trustStore(values.role === 'authority' ? 'authority' : DOCUMENT_ROLES),
+    ]);
   } else {
     const anchors = (values.trust ?? []).flatMap((path) => {
       const certs = readCertificates(readInput(io, path, '--trust'));
@@ -895,7 +902,28 @@ async function verifyCommand(
       }
       return crl;
     });
-    verification = await verifyPdf(bytes, { anchors, crls });
+    authority = { anchors, crls };
+    verification = await verifyPdf(bytes, authority);
+  }
+  // Two signatures are two people: a second signature by the first signer's key, by a
+  // certificate that key issued, or naming the same person does not make the file valid.
+  const fourEyes =
+    verification.valid && verification.signatures.length > 1
+      ? await judgeLetter(bytes, {
+          authority,
+          person: fourEyesPolicy().samePerson ?? DEFAULT_SAME_PERSON,
+          now: new Date(),
+        })
+      : null;
+  if (fourEyes) {
+    verification = {
+      ...verification,
+      valid: false,
+      status: 'invalid',
+      indication: 'TOTAL_FAILED',
+      subIndication: null,
+      reason: null,
+    };
   }
   // With --dossier: the letter's signed keywords cite that file's SHA-256.
   let dossier: Record<string, unknown> | null = null;
@@ -917,6 +945,7 @@ async function verifyCommand(
       file,
       sha256: sha256Hex(bytes),
       ...verification,
+      ...(fourEyes ? { reason: `FOUR_EYES_${fourEyes.reason}`, fourEyes } : {}),
       ...(dossier ? { dossier } : {}),
       ...(dossier && !dossier.matches && verification.valid ? { reason: 'DOSSIER_MISMATCH' } : {}),
     },

@@ -44,6 +44,9 @@ const FORBIDDEN_KEYS: Record<string, string> = {
   Thumb: 'a thumbnail image of its own (/Thumb)',
   ActualText: 'text read aloud or copied instead of what is drawn (/ActualText)',
   Alt: 'alternate text read instead of what is drawn (/Alt)',
+  EmbeddedFiles: 'embedded files (/EmbeddedFiles)',
+  EF: 'an embedded file (/EF)',
+  AF: 'associated files (/AF)',
 };
 
 /** Actions that only navigate; every other action can change what a reader shows or runs. */
@@ -109,6 +112,9 @@ const CONTENT_NAMES: [RegExp, string][] = [
 export function dynamicContent(file: PdfFile): { detail: string } | null {
   try {
     const contents: PDFRef[] = [];
+    /** The widgets each revision's form lists, and every widget with the revision defining it. */
+    const forms: Set<number>[] = [];
+    const widgets: { num: number; rev: number; where: string }[] = [];
     for (const revision of file.revisions) {
       const rev = revision.number;
       for (const [num, entry] of revision.entries) {
@@ -122,8 +128,21 @@ export function dynamicContent(file: PdfFile): { detail: string } | null {
         if (object instanceof PDFRawStream && isContentStream(object.dict)) {
           scanContent(object, where);
         }
+        if (
+          object instanceof PDFDict &&
+          nameOf(file.resolve(get(object, 'Subtype'), rev)) === 'Widget'
+        ) {
+          widgets.push({ num, rev, where });
+        }
       }
-      checkFields(file, rev);
+      forms.push(checkFields(file, rev));
+    }
+    // A signature widget no field lists is drawn by viewers but judged by no verifier: it must
+    // be a field (or a field's kid) of the form from its revision to the last.
+    for (const { num, rev, where } of widgets) {
+      if (forms.slice(rev - 1).some((members) => !members.has(num))) {
+        throw new Found(`${where} is a signature widget the form does not list as a field`);
+      }
     }
     scanAll(file, contents);
     return null;
@@ -260,6 +279,9 @@ function visit(
     type === 'Annot' ||
     get(dict, 'AP') !== undefined ||
     (subtype !== null && get(dict, 'Rect') !== undefined);
+  if (isAnnotation && subtype === 'Widget' && depth > 0) {
+    throw new Found(`${where} holds a widget written inside it, which no field can list`);
+  }
   if (isAnnotation) {
     checkAnnotation(file, dict, subtype, rev, where);
   }
@@ -357,15 +379,22 @@ function inheritedType(file: PdfFile, dict: PDFDict, rev: number): string | null
   return null;
 }
 
-/** Every field the form of revision `rev` lists must be a signature field. */
-function checkFields(file: PdfFile, rev: number): void {
+/**
+ * Every field the form of revision `rev` lists must be a signature field; returns the object
+ * numbers of its fields and their kids (the widgets the form knows).
+ */
+function checkFields(file: PdfFile, rev: number): Set<number> {
+  const members = new Set<number>();
   const form = file.dict(file.catalog(rev)?.get(PDFName.of('AcroForm')), rev);
   const fields = file.resolve(form ? get(form, 'Fields') : undefined, rev);
   if (!(fields instanceof PDFArray)) {
-    return;
+    return members;
   }
   let visited = 0;
   const walk = (item: PDFObject, parentType: string | null, depth: number) => {
+    if (item instanceof PDFRef) {
+      members.add(item.objectNumber);
+    }
     const field = file.dict(item, rev);
     if (!field || depth > MAX_DEPTH || ++visited > 10_000) {
       if (field) {
@@ -389,6 +418,7 @@ function checkFields(file: PdfFile, rev: number): void {
   for (const item of fields.asArray()) {
     walk(item, null, 0);
   }
+  return members;
 }
 
 /** A stream of page-description operators: a form XObject or a tiling pattern. */

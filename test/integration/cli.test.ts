@@ -1026,3 +1026,66 @@ describe('awb decisions countersign: four eyes from the command line', () => {
     expect(again.err).toContain('pin:');
   }, 120_000);
 });
+
+describe('awb verify: two signatures are two people', () => {
+  it('a letter signed twice with one key, or twice by one person, does not exit 0; two people do', async () => {
+    const root = await issue({ name: 'CN=Verify Root, O=Authority, C=DK', ca: true });
+    const anne = await issue({ name: 'CN=Anne Verify, O=Authority, C=DK', issuer: root });
+    // The same key under another name and serial: the same signer.
+    const anneAgain = await issue({
+      name: 'CN=Second Accreditor, O=Authority, C=DK',
+      issuer: root,
+      keyOf: anne,
+    });
+    const bo = await issue({ name: 'CN=Bo Verify, O=Authority, C=DK', issuer: root });
+    // A new key under the same name: the same person by the policy.
+    const anneNewKey = await issue({ name: 'CN=Anne Verify, O=Authority, C=DK', issuer: root });
+    writeFileSync(join(work.path, 'verify-root.pem'), root.pem);
+    writeFileSync(join(work.path, 'verify-root.crl'), Buffer.from((await crl(root, [])).rawData));
+    const sign = (pdf: Buffer, who: typeof anne, field: 'Signature1' | 'Signature2') =>
+      signPdf(pdf, softwareSigner(who.key, [who.der, root.der]), {
+        field,
+        slot: field === 'Signature1' ? SLOTS[0] : undefined,
+        appearance: { title: who.cert.subject, lines: ['Godkendt'] },
+        name: who.cert.subject,
+        reason: 'Afgørelse',
+        location: 'København',
+        signingTime: new Date(),
+        reserve:
+          field === 'Signature1'
+            ? [{ field: 'Signature2', slot: SLOTS[1]!, appearance: { title: 'M', lines: ['—'] } }]
+            : [],
+      });
+    const awaiting = await sign(await letter(), anne, 'Signature1');
+    const verify = async (name: string, pdf: Buffer) => {
+      writeFileSync(join(work.path, name), pdf);
+      return cli(
+        ...['verify', name, '--trust', 'verify-root.pem', '--crl', 'verify-root.crl', '--json'],
+      );
+    };
+    const two = await verify('two-people.pdf', await sign(awaiting, bo, 'Signature2'));
+    expect(two.code, two.err).toBe(0);
+    expect(JSON.parse(two.out)).toMatchObject({ valid: true, status: 'valid' });
+    expect(JSON.parse(two.out)).not.toHaveProperty('fourEyes');
+
+    const same = await verify('same-key.pdf', await sign(awaiting, anneAgain, 'Signature2'));
+    expect(same.code).toBe(1);
+    expect(same.err).toContain('error: SIGNATURE_INVALID (FOUR_EYES_SAME_KEY)');
+    const report = JSON.parse(same.out) as Record<string, unknown>;
+    expect(report).toMatchObject({
+      valid: false,
+      status: 'invalid',
+      indication: 'TOTAL_FAILED',
+      reason: 'FOUR_EYES_SAME_KEY',
+      fourEyes: { reason: 'SAME_KEY' },
+    });
+    // Each signature on its own still verifies: the refusal is the pair's, not a signature's.
+    expect((report.signatures as { status: string }[]).map((s) => s.status)).toEqual([
+      'valid',
+      'valid',
+    ]);
+    const person = await verify('same-person.pdf', await sign(awaiting, anneNewKey, 'Signature2'));
+    expect(person.code).toBe(1);
+    expect(person.err).toContain('error: SIGNATURE_INVALID (FOUR_EYES_SAME_PERSON)');
+  });
+});

@@ -157,6 +157,7 @@ const signatureWidget =
   (
     flags: string,
     appearance?: (font: number, n: () => number) => [string, ...{ num: number; body: string }[]],
+    listed = true,
   ): Feature =>
   (pdf, n) => {
     const a = anatomy(pdf);
@@ -174,6 +175,9 @@ const signatureWidget =
       ...drawings,
       { num: a.page, body: listWith(body(pdf, a.page), 'Annots', `${widget} 0 R`) },
     ];
+    if (!listed) {
+      return out;
+    }
     if (a.form !== null) {
       out.push({ num: a.form, body: listWith(body(pdf, a.form), 'Fields', `${widget} 0 R`) });
     } else {
@@ -475,6 +479,61 @@ const rows: Row[] = [
       },
     ]),
     detail: /Stamp annotation/,
+  },
+  {
+    name: 'g) a signature widget on the page that no field of the form lists, its block saying APPROVED',
+    feature: signatureWidget('/F 4', undefined, false),
+    detail: /signature widget the form does not list as a field/,
+  },
+  {
+    name: 'g) a signature widget written inside the page’s /Annots (no object of its own)',
+    feature: (pdf) => {
+      const a = anatomy(pdf);
+      return [
+        {
+          num: a.page,
+          body: listWith(
+            body(pdf, a.page),
+            'Annots',
+            `<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature9) /F 4 /Rect [ 70 735 370 765 ] >>`,
+          ),
+        },
+      ];
+    },
+    detail: /a widget written inside it/,
+  },
+  {
+    name: 'h) an embedded file in the /Names tree (a second "decision" a viewer offers to open)',
+    feature: (pdf, n) => {
+      const [spec, file] = [n(), n()];
+      return [
+        { num: file, body: streamObject('DECISION: APPROVED', '/Type /EmbeddedFile') },
+        {
+          num: spec,
+          body: `<< /Type /Filespec /F (decision.txt) /UF (decision.txt) /EF << /F ${file} 0 R >> >>`,
+        },
+        catalogWith(pdf, `/Names << /EmbeddedFiles << /Names [ (decision.txt) ${spec} 0 R ] >> >>`),
+      ];
+    },
+    detail: /embedded file/,
+  },
+  {
+    name: 'h) a file attachment annotation (a paperclip with the "real" decision)',
+    feature: annotated((pdf, n) => {
+      const [annot, spec, file] = [n(), n(), n()];
+      return [
+        {
+          num: annot,
+          body: `<< /Type /Annot /Subtype /FileAttachment /Rect [ 70 735 90 755 ] /F 4 /FS ${spec} 0 R >>`,
+        },
+        {
+          num: spec,
+          body: `<< /Type /Filespec /F (decision.txt) /EF << /F ${file} 0 R >> >>`,
+        },
+        { num: file, body: streamObject('DECISION: APPROVED', '/Type /EmbeddedFile') },
+      ];
+    }),
+    detail: /embedded file|FileAttachment annotation/,
   },
 ];
 
