@@ -4,6 +4,9 @@
  * object: the `window.workbench` type, the preload's allow-list, main's registration and
  * validation, the browser preview's routes, and the contract-completeness test.
  * Channels are named `area:verb`.
+ *
+ * Longer than 500 lines: every IPC channel's schema; it becomes one file per area behind one index
+ * with the split by capability.
  */
 import { z } from 'zod';
 import { PACKAGE_KINDS, PREVIEW_TABLES, TRUST_ROLES } from './exchange';

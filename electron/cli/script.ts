@@ -15,7 +15,7 @@ import { ENTITY_KINDS, RETIRABLE, type EntityKind, type Retirable } from '../../
 import type { VaultServices } from '../services';
 import { importCsv, parseCsv } from '../services/csv';
 import type { Vault } from '../vault/vault';
-import type { CliIo } from './index';
+import type { CliIo } from './io';
 import { UsageError } from './usage';
 
 export const SCRIPT_USAGE = `  awb systems create --from <systems.json|systems.csv> --vault <folder> --passphrase-file <file> [--json]

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { FINDING_STATUSES, ITEM_STATUSES, VERDICTS } from '../../shared/cases';
 import { DomainSchema } from '../../shared/classification';
 import { CASE_STATES, CASE_TYPES, DECISION_TYPES } from '../../shared/lifecycle';
-import { RISK_FIELDS } from '../services/risks';
+import { RISK_FIELDS } from '../db/columns';
 
 const Text = z.string().max(1_000_000);
 const Cell = z.union([Text, z.number(), z.null()]);

@@ -12,6 +12,9 @@
  * the enclosing SEQUENCE headers are built from the lengths computed in advance (asn1js encodes
  * each identifier and length), and the reader walks the headers with asn1js too, then streams
  * the content between them. Only definite lengths (DER) are accepted.
+ *
+ * Longer than 500 lines: the whole envelope (tar reading and writing with its guards against
+ * hostile archives, the signed manifest) in one place, to be read against docs/package-format.md.
  */
 import {
   constants,

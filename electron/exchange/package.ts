@@ -22,6 +22,9 @@
  * the next one the manifest lists, of its size and hash; names, types, counts and sizes are
  * bounded; and the envelope's authentication tag is checked at its end. A consumer that keeps
  * what it reads must drop it when the read fails.
+ *
+ * Longer than 500 lines: building and reading every package kind; it becomes the stages read,
+ * verify, authorise, plan and apply with the split by capability.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';

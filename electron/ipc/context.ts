@@ -3,7 +3,7 @@
  * these and inject the platform pieces (preferences store, external opener, versions), so the
  * handlers themselves never import `electron` and run in plain Node.
  */
-import type { Diagnostics, EventChannel, PayloadOf, Preferences } from '../../shared/contract';
+import type { Diagnostics } from '../../shared/contract';
 import type { CaseService } from '../services/cases';
 import type { DashboardService } from '../services/dashboard';
 import type { DecisionService } from '../services/decisions';
@@ -12,13 +12,10 @@ import type { RegisterService } from '../services/register';
 import type { RiskService } from '../services/risks';
 import type { SigningService } from '../services/signing';
 import type { Uploads } from '../services/uploads';
+import type { Emit, PreferencesStore } from '../services/host';
 import type { VaultService } from '../services/vault-service';
 
-export interface PreferencesStore {
-  get(): Preferences;
-  /** Persists the merged preferences and returns them; throws AppError on failure. */
-  update(patch: Partial<Preferences>): Preferences;
-}
+export type { Emit, PreferencesStore };
 
 export interface AppInfo {
   appVersion: string;
@@ -27,8 +24,6 @@ export interface AppInfo {
   platform: string;
   dataFolder: string;
 }
-
-export type Emit = <E extends EventChannel>(channel: E, payload: PayloadOf<E>) => void;
 
 export interface HandlerContext {
   app: AppInfo;

@@ -4,6 +4,9 @@
  * (statement, status), the accreditor judges (verdict, comment, findings); the lifecycle moves
  * only through shared/lifecycle.ts, each step recorded with who, when and why. The
  * completeness check says what is missing before a case can move on.
+ *
+ * Longer than 500 lines: the area's SQL, rules and use cases together, until the split by
+ * capability into repository, domain and use cases.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';

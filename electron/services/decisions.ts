@@ -5,6 +5,9 @@
  * renders and signs the letter, stores it in the blob store, creates its conditions as tracked
  * items and moves the case through the lifecycle — which refuses an approval while a
  * non-compliant requirement has no accepted risk.
+ *
+ * Longer than 500 lines: the area's SQL, rules and use cases together, until the split by
+ * capability into repository, domain and use cases.
  */
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';

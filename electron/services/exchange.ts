@@ -11,6 +11,9 @@
  * than the last from that side, tied to this exchange). Then every part is verified as it is
  * read, and everything is applied in one vault change in which each state change is a
  * lifecycle transition the state machine must allow: either all of it lands, or nothing.
+ *
+ * Longer than 500 lines: the area's SQL, rules and use cases together, until the split by
+ * capability into repository, domain and use cases.
  */
 import { createHash, createPrivateKey, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DEFAULT_PREFERENCES, PreferencesSchema, type Preferences } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
-import type { PreferencesStore } from '../ipc/context';
+import type { PreferencesStore } from './host';
 
 /** Reads untrusted stored preferences, keeping every valid field and defaulting the rest. */
 export function sanitizePreferences(stored: unknown): Preferences {

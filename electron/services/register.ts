@@ -3,6 +3,9 @@
  * sites, approved products, components, interconnections and the security-authority records.
  * Every change goes through the vault's writer queue with its audit row; reads never mutate.
  * Level codes are checked against the classification scheme in force.
+ *
+ * Longer than 500 lines: the area's SQL, rules and use cases together, until the split by
+ * capability into repository, domain and use cases.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';

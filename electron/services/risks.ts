@@ -3,7 +3,11 @@
  * accepted under the vault's criteria by whoever the criteria name, and re-flagged when they
  * change after acceptance. The arithmetic is in shared/risk.ts; this service stores what it
  * computes, records every review for the trend, and records what moved when the matrix changes.
+ *
+ * Longer than 500 lines: the area's SQL, rules and use cases together, until the split by
+ * capability into repository, domain and use cases.
  */
+import { RISK_FIELDS } from '../db/columns';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -123,32 +127,6 @@ export function substance(r: Record<string, SqlValue>): RiskSubstance {
     residualImpact: Number(r.residual_impact),
   };
 }
-
-/** The columns a risk's input and assessment set, in one order for INSERT and UPDATE. */
-export const RISK_FIELDS = [
-  'case_id',
-  'matrix_id',
-  'scope',
-  'threat_source',
-  'threat_event',
-  'vulnerability',
-  'impact_c',
-  'impact_i',
-  'impact_a',
-  'impact_auth',
-  'likelihood',
-  'inherent_level',
-  'inherent_rank',
-  'treatment',
-  'measures',
-  'residual_likelihood',
-  'residual_impact',
-  'residual_level',
-  'residual_rank',
-  'owner',
-  'review_date',
-  'updated_at',
-] as const;
 
 function riskValues(
   input: ReturnType<typeof RiskInput.parse>,

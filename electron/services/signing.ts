@@ -9,6 +9,9 @@
  * authority (an anchor trusted as a system owner vouches for that owner's submissions only); a
  * decision letter only against anchors trusted as an authority (and, for letters this vault
  * issues, the signer's own identity certificate, pinned).
+ *
+ * Longer than 500 lines: the area's SQL, rules and use cases together, until the split by
+ * capability into repository, domain and use cases.
  */
 import { createPrivateKey, randomUUID } from 'node:crypto';
 import type { Database } from 'sql.js';

@@ -3,6 +3,9 @@
  * coalesces bursts of changes into one save, locks after the configured idle time and on
  * request (OS suspend and screen lock are wired to `lock` by the main process), and tells the
  * renderer about state changes so it can drop what it shows.
+ *
+ * Longer than 500 lines: the area's SQL, rules and use cases together, until the split by
+ * capability into repository, domain and use cases.
  */
 import { randomInt } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
@@ -16,7 +19,7 @@ import {
 } from '../../shared/contract';
 import { AppError, isAppError } from '../../shared/errors';
 import { passphraseStrength } from '../../shared/passphrase';
-import type { Emit, PreferencesStore } from '../ipc/context';
+import type { Emit, PreferencesStore } from './host';
 import type { CmsSigner } from '../signing/cms';
 import { readDraftsFile, removeDraftsFile, writeDraftsFile } from '../vault/drafts';
 import { recoveryKeyGroups } from '../vault/recovery';

@@ -18,6 +18,9 @@
  * predictors), never by searching the file's text.
  *
  * What may follow a signed revision is decided in update.ts, on the file's own bytes.
+ *
+ * Longer than 500 lines: one reader of a PDF's revisions, cross-references and objects on its own
+ * bytes; every structure rule reads the same parsed revisions, so they stay beside each other.
  */
 import { inflateSync } from 'node:zlib';
 import {

@@ -13,6 +13,9 @@
  * signature, by checking the token's signature with the certificate's key before it is used. A
  * token taken out says so (TOKEN_NOT_PRESENT), and the module is initialised afresh, so the
  * token is found again when it is put back, without restarting the application.
+ *
+ * Longer than 500 lines: the whole life of a token session (loading the module, login, finding the
+ * key, signing, a removed token and recovery) against one native interface.
  */
 import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
 import { createRequire } from 'node:module';

@@ -10,6 +10,9 @@
  * `prepareForSigning` reads their rectangles and removes the marks), so no block ever covers
  * text. The first signer can also reserve further boxes as empty signature fields, which a
  * countersigner later fills with their own signature and appearance.
+ *
+ * Longer than 500 lines: the writer of a signature field, its appearance and the incremental
+ * update the verifier regenerates and compares: one layout, read by both from one place.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {

@@ -16,6 +16,9 @@
  * every change and every save is refused (VAULT_READ_ONLY) until a signed explanation of the
  * break is recorded (`explainBreak`), which anchors the trail again. A re-key is journaled
  * (rekey-journal.ts): a process killed at any step has it finished at the next unlock.
+ *
+ * Longer than 500 lines: the vault's life and its crash-safe save (generations, journal, re-key)
+ * in one class whose invariants span its methods.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
