@@ -71,6 +71,8 @@ export const ERROR_CODES = [
   'NO_AUDIT_BREAK',
   // a re-key past its new main file: only the new passphrase finishes it
   'REKEY_UNFINISHED',
+  // kept form text in a file the vault's current key does not open (left by an old key)
+  'DRAFTS_STALE',
   // trust after comparison: a certificate is trusted only once its fingerprint was compared
   'TRUST_NOT_COMPARED',
   'TRUST_FINGERPRINT_MISMATCH',

@@ -22,6 +22,7 @@ import {
 } from '../db/audit';
 import { checkIntegrity, loadSqlJs, LATEST_SCHEMA_VERSION } from '../db/engine';
 import { decodeContainer, openBody } from './container';
+import { DRAFTS_FILE, readDraftsFile } from './drafts';
 import { folderInventory, type FileKind, type FolderFile } from './inventory';
 import { checkConfigKdf } from './kdf';
 import { readJournal } from './rekey-journal';
@@ -62,6 +63,8 @@ export interface VaultCheckReport {
   copies: (PartVerdict & { usable: boolean })[];
   evidence: { checked: number; damaged: PartVerdict[]; missing: string[]; orphaned: string[] };
   temps: string[];
+  /** Kept form text (`drafts.awb`), when present: whether the vault's current key opens it. */
+  drafts?: PartVerdict;
   /** Every file of the folder, by kind. */
   files: FolderFile[];
   kinds: Partial<Record<FileKind, number>>;
@@ -314,6 +317,13 @@ export async function checkVault(
       report.evidence.missing = [...refs.entries()]
         .filter(([address]) => !present.has(address))
         .map(([address, what]) => `${what} (${address.slice(0, 16)})`);
+      // A drafts file the current key does not open was sealed under an old one.
+      const drafts = readDraftsFile(folder);
+      if (drafts) {
+        report.drafts = vault.openDrafts(drafts)
+          ? { part: DRAFTS_FILE, ok: true }
+          : { part: DRAFTS_FILE, ok: false, code: 'DRAFTS_STALE' };
+      }
     } finally {
       await vault.close({ discard: true });
     }
@@ -327,7 +337,8 @@ export async function checkVault(
     (report.anchor?.ok ?? true) &&
     report.generations.every((g) => g.ok) &&
     report.evidence.damaged.length === 0 &&
-    report.evidence.missing.length === 0;
+    report.evidence.missing.length === 0 &&
+    (report.drafts?.ok ?? true);
   return report;
 }
 
@@ -342,6 +353,7 @@ export function failureCode(report: VaultCheckReport): ErrorCode | null {
     report.evidence.damaged[0]?.code ??
     (report.evidence.missing.length ? 'BLOB_CORRUPTED' : undefined) ??
     report.generations.find((g) => !g.ok)?.code ??
+    report.drafts?.code ??
     'CORRUPTED_CONTENT'
   );
 }

@@ -80,7 +80,14 @@ import {
 } from './explanation';
 import type { HeadMemory } from './head-memory';
 import { ImportJournal } from './import-journal';
-import { openDrafts, sealDrafts } from './drafts';
+import {
+  DRAFTS_FILE,
+  openDrafts,
+  readDraftsFile,
+  removeDraftsFile,
+  sealDrafts,
+  writeDraftsFile,
+} from './drafts';
 import { folderInventory } from './inventory';
 import { nodeFs, sameFingerprint, type Fingerprint, type FsOps } from './fsops';
 import {
@@ -1594,6 +1601,7 @@ export class Vault {
       // Written: the vault now lives under the new key.
       journal.committed = true;
       this.step('commit');
+      this.carryDrafts(this.dataKey, newKey);
       const old = this.db;
       this.db = copy;
       copy = null;
@@ -1691,6 +1699,11 @@ export class Vault {
     for (const temp of journal.old.temps) {
       await remove(join(this.folder, temp));
     }
+    // Kept form text not carried to the new key (the process died before): it goes too.
+    const drafts = readDraftsFile(this.folder);
+    if (drafts && !this.openDrafts(drafts)) {
+      await remove(join(this.folder, DRAFTS_FILE));
+    }
     await fs.syncDir(this.folder).catch(() => undefined);
     await fs.syncDir(join(this.folder, BLOB_DIR)).catch(() => undefined);
     if (complete) {
@@ -1776,6 +1789,30 @@ export class Vault {
       newKey.fill(0);
       await this.undoRekey(journal);
       this.rekeyState = { state: 'undone', code: isAppError(error) ? error.code : 'SAVE_FAILED' };
+    }
+  }
+
+  /**
+   * A re-key's kept form text (`drafts.awb`), sealed again from the old key to the new, so no
+   * old secret opens it and no typed text is lost; a file the old key does not open is removed.
+   */
+  private carryDrafts(oldKey: Buffer, newKey: Buffer): void {
+    const sealed = readDraftsFile(this.folder);
+    if (!sealed) {
+      return;
+    }
+    const id = this.meta('vault_id') ?? '';
+    const plain = openDrafts(oldKey, id, sealed);
+    try {
+      if (plain) {
+        writeDraftsFile(this.folder, sealDrafts(newKey, id, plain));
+      } else {
+        removeDraftsFile(this.folder);
+      }
+    } catch {
+      // Not written under the new key: finishRekey removes what the new key cannot open.
+    } finally {
+      plain?.fill(0);
     }
   }
 

@@ -1356,6 +1356,8 @@ export const da: Messages = {
     'En gemt generation af boksen har revisionsposter, som boksfilen ikke har: boksfilen kan være erstattet af en ældre kopi.',
   'error.REKEY_PENDING':
     'Et skift af adgangsfrase eller gendannelsesnøgle blev afbrudt. Lås boksen op for at gøre det færdigt, før en generation gendannes.',
+  'error.DRAFTS_STALE':
+    'Ugemt tekst fra formularer ligger i en fil, som boksens nuværende nøgle ikke åbner (efterladt fra før et skift af adgangsfrase eller gendannelsesnøgle, eller beskadiget). Når boksen låses op i programmet, fjernes den.',
   'error.NO_AUDIT_BREAK': 'Revisionssporet er intakt: der er intet brud at forklare.',
   'audit.readOnly':
     'Skrivebeskyttet: revisionssporet er brudt ved post {row} ({kind}): forventet {expected}, fundet {found}. Intet kan ændres, før en akkreditør registrerer en signeret forklaring.',

@@ -1357,6 +1357,8 @@ export const en = {
     'A kept generation of the vault holds audit entries the vault file does not: the vault file may have been replaced by an older copy.',
   'error.REKEY_PENDING':
     'A change of passphrase or recovery key was interrupted. Unlock the vault to finish it before restoring a generation.',
+  'error.DRAFTS_STALE':
+    "Unsaved form text is kept in a file the vault's current key does not open (left from before a change of passphrase or recovery key, or damaged). Unlocking the vault in the app removes it.",
   'error.NO_AUDIT_BREAK': 'The audit trail is intact: there is no break to explain.',
   'audit.readOnly':
     'Read-only: the audit trail is broken at entry {row} ({kind}): expected {expected}, found {found}. Nothing can be changed until an accreditor records a signed explanation.',

@@ -24,6 +24,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../../electron/services';
 import { checkVault, failureCode } from '../../electron/vault/check';
+import { DRAFTS_FILE, readDraftsFile, writeDraftsFile } from '../../electron/vault/drafts';
 import { readJournal } from '../../electron/vault/rekey-journal';
 import { Vault, vaultPath } from '../../electron/vault/vault';
 import { projectRoot, tempFolder } from '../helpers/context';
@@ -179,8 +180,22 @@ async function makePristine(): Promise<void> {
     generation: 1,
   });
   await restored.restoreAsMain();
+  // Form text kept at a lock: the re-key carries it to the new key, or (killed between its new
+  // main file and carrying it) removes it; never left under the old key.
+  writeDraftsFile(pristine, restored.sealDrafts(Buffer.from(DRAFT_TEXT)));
+  const vaultId = String(
+    restored.database.exec("SELECT value FROM vault_meta WHERE key = 'vault_id'")[0]!.values[0]![0],
+  );
   await restored.close();
-  old = { passphrase: PASSPHRASE, recoveryKey, dataKey: await dataKeyOf(pristine) };
+  old = { passphrase: PASSPHRASE, recoveryKey, dataKey: await dataKeyOf(pristine), vaultId };
+}
+
+const DRAFT_TEXT = 'Udkast: kept across the re-key';
+
+/** The kept form text as `vault` opens it, or null when there is none it opens. */
+function draftsOf(vault: Vault, folder: string): string | null {
+  const sealed = readDraftsFile(folder);
+  return sealed ? (vault.openDrafts(sealed)?.toString('utf8') ?? null) : null;
 }
 
 function rekeyChild(
@@ -263,14 +278,17 @@ describe('a kill during a re-key', () => {
             // The unlock says the new passphrase must finish it, and has removed what needs no
             // key: no generation, damaged copy or temp file, and the journal no longer holds
             // the new key under the old one. The old secret opens nothing left in the folder
-            // but evidence under old addresses, which only the old data key itself opens.
+            // but evidence under old addresses and kept form text not yet carried, which only
+            // the old data key itself opens (the new passphrase finishes both).
             expect(error).toMatchObject({ code: 'REKEY_UNFINISHED' });
             expect(journal).toMatchObject({ committed: true });
             expect(journal?.forward).toBeUndefined();
             expect(journal?.back).toBeUndefined();
             expect(readdirSync(folder).filter((n) => /^vault\.awb\.|\.tmp-/.test(n))).toEqual([]);
             expect(
-              (await openedByOldSecrets(folder, old)).filter((p) => !p.startsWith('blobs/')),
+              (await openedByOldSecrets(folder, old)).filter(
+                (p) => !p.startsWith('blobs/') && p !== DRAFTS_FILE,
+              ),
             ).toEqual([]);
             // Asked again, it says the same: the re-key is still the new passphrase's to finish.
             await expect(
@@ -290,6 +308,9 @@ describe('a kill during a re-key', () => {
         for (const [i, address] of addresses.entries()) {
           expect((await buffer(vault.blobs.read(address))).equals(CONTENT[i]!)).toBe(true);
         }
+        // The kept form text is there under the new key, unless the kill fell between the new
+        // main file and carrying it: then it is gone, not left under the old key.
+        expect(draftsOf(vault, folder)).toBe(step === 'commit' ? null : DRAFT_TEXT);
         // The new recovery key nobody saw is offered now, and it opens the vault.
         const shown = vault.pendingRecoveryKey();
         expect(shown).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){10}$/);
@@ -315,7 +336,11 @@ describe('a kill during a re-key', () => {
         expect(failureCode(report), JSON.stringify(report, null, 1)).toBeNull();
         expect(report.evidence.orphaned).toEqual([]);
         expect(report.copies).toEqual([]);
-        expect(report.kinds).toEqual({ main: 1, evidence: CONTENT.length });
+        expect(report.kinds).toEqual({
+          main: 1,
+          evidence: CONTENT.length,
+          ...(step === 'commit' ? {} : { drafts: 1 }),
+        });
       },
       60_000,
     );
@@ -328,5 +353,15 @@ describe('a kill during a re-key', () => {
     expect(killed, out).toBe(false);
     expect(out).toContain('done');
     expect(await openedByOldSecrets(folder, old)).toEqual([]);
+    const vault = await Vault.open(folder, { passphrase: NEW_PASSPHRASE }, TEST_CONFIG);
+    expect(draftsOf(vault, folder)).toBe(DRAFT_TEXT);
+    vault.recoveryKeyShown(); // the re-key is over: its journal goes
+    await vault.close();
+    // Drafts left under the old key (copied back from before): the check names them.
+    writeFileSync(join(folder, DRAFTS_FILE), readFileSync(join(pristine, DRAFTS_FILE)));
+    expect(await openedByOldSecrets(folder, old)).toEqual([DRAFTS_FILE]);
+    const report = await checkVault(folder, { passphrase: NEW_PASSPHRASE }, TEST_CONFIG);
+    expect(report.drafts).toEqual({ part: DRAFTS_FILE, ok: false, code: 'DRAFTS_STALE' });
+    expect(failureCode(report)).toBe('DRAFTS_STALE');
   }, 60_000);
 });

@@ -113,6 +113,8 @@ export interface OldSecrets {
   passphrase: string;
   recoveryKey: string;
   dataKey: Buffer;
+  /** The vault's id, which kept form text (drafts.awb) is sealed to. */
+  vaultId?: string;
 }
 
 /** The data key the main file opens with under `passphrase` (to try it on every file later). */
@@ -196,6 +198,11 @@ export async function openedByOldSecrets(folder: string, old: OldSecrets): Promi
       }
     } else if (file.kind === 'temp') {
       opened.push(file.path);
+    } else if (file.kind === 'drafts') {
+      const { openDrafts } = await import('../../electron/vault/drafts');
+      if (openDrafts(old.dataKey, old.vaultId ?? '', readFileSync(path))) {
+        opened.push(file.path);
+      }
     }
   }
   store.wipe();
