@@ -111,6 +111,9 @@ export type PreviewChange =
 
 /** The rows a package adds or changes, each named in previews and in the import's audit row. */
 export const PREVIEW_TABLES = [
+  'system',
+  'case',
+  'sender',
   'answer',
   'verdict',
   'evidence',

@@ -44,6 +44,10 @@ export const SENSE_CODES = [
   'INSPECTED_IN_FUTURE',
   /** A condition or finding naming a requirement that is not on the case's checklist. */
   'UNKNOWN_REQUIREMENT',
+  /** A risk acceptance dated on a day still to come. */
+  'ACCEPTED_IN_FUTURE',
+  /** A risk acceptance that expires on or before the day it was given. */
+  'ACCEPTANCE_ENDS_BEFORE_START',
 ] as const;
 export type SenseCode = (typeof SENSE_CODES)[number];
 
@@ -127,6 +131,7 @@ export function happenedRule(
     | 'RECEIVED_IN_FUTURE'
     | 'BRIEFED_IN_FUTURE'
     | 'INSPECTED_IN_FUTURE'
+    | 'ACCEPTED_IN_FUTURE'
   >,
   path: Path,
 ): SenseIssue[] {
@@ -285,4 +290,22 @@ export function findingSense(
   ctx: { today: Today; requirements: ReadonlySet<string> },
 ): SenseIssue[] {
   return conditionSense(f, ctx, []);
+}
+
+/** A risk acceptance: given not after today, expiring after it was given. */
+export function acceptanceSense(
+  a: { acceptedOn?: string | null; expiresOn?: string | null },
+  ctx: { today: Today },
+  path: Path = [],
+): SenseIssue[] {
+  const future = happenedRule(a.acceptedOn, ctx.today, 'ACCEPTED_IN_FUTURE', [
+    ...path,
+    'accepted_on',
+  ]);
+  if (future.length) {
+    return future;
+  }
+  return a.expiresOn && a.acceptedOn && a.expiresOn <= a.acceptedOn
+    ? [problem([...path, 'expires_on'], 'ACCEPTANCE_ENDS_BEFORE_START', { day: a.acceptedOn })]
+    : [];
 }

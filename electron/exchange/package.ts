@@ -73,7 +73,8 @@ export const ManifestSchema = z
     format: z.literal(PACKAGE_FORMAT),
     version: z.literal(PACKAGE_VERSION),
     kind: z.enum(PACKAGE_KINDS),
-    createdAt: Text,
+    /** When the sender made it, in UTC as `toISOString` writes it: compared as text, in order. */
+    createdAt: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
     sender: z
       .object({ name: Text, organisation: Text, role: z.enum(['accreditor', 'system_owner']) })
       .strict(),

@@ -79,7 +79,7 @@ import { findingEvent, recordStep, WORKBENCH, type CaseService } from './cases';
 import type { DecisionService } from './decisions';
 import { fourEyesPolicy } from './policy';
 import type { RegisterService } from './register';
-import { decisionPackageSense, refuseImpossiblePackage } from './sense';
+import { decisionPackageSense, refuseImpossiblePackage, submissionPackageSense } from './sense';
 import { substance as substanceOf, type RiskService } from './risks';
 import type { SigningService } from './signing';
 
@@ -793,6 +793,22 @@ export class ExchangeService {
         `sequence ${manifest.sequence}, but ${exchange.seq} was imported`,
       );
     }
+    // Newer by the sender's own clock too: a package dated before one of the same case received
+    // from that side is not what its sender made next (a backdated package would slip under the
+    // trail check, which compares the packages a sender made before it).
+    const later = all(
+      db,
+      `SELECT made_at FROM exchange_log
+        WHERE case_id = ? AND direction = 'received' AND made_at > ?
+        ORDER BY made_at DESC LIMIT 1`,
+      [manifest.case.id, manifest.createdAt],
+    )[0];
+    if (later) {
+      throw reject(
+        'PACKAGE_STALE',
+        `made ${manifest.createdAt}, before a package of this case made ${s(later.made_at)}`,
+      );
+    }
     // After the first package of a case every package answers one: a decision always (the
     // authority answers a submission), a later submission too (what came back in between).
     const sentHere = all(
@@ -1124,6 +1140,68 @@ export class ExchangeService {
     };
   }
 
+  /**
+   * The rows a submission writes besides answers, evidence and risks, field by field: a new
+   * system (its levels too), a new case (its type, title, deadline and catalogue), and where the
+   * authority's answers will go when the package moves that (`reply_to`).
+   */
+  private submissionRows(
+    submission: SubmissionContent,
+    manifest: Manifest,
+    systemExists: boolean,
+    caseExists: boolean,
+  ): PreviewRow[] {
+    const rows: PreviewRow[] = [];
+    const sys = submission.system;
+    if (!systemExists) {
+      const levels = submission.levels.map((l) => `${l.domain} ${l.level}`).join(', ');
+      rows.push(
+        previewRow(
+          'system',
+          sys.ref,
+          true,
+          fieldChanges(
+            [
+              'name',
+              'purpose',
+              'phase',
+              'mode',
+              'levels',
+              'user_count',
+              'min_clearance',
+              'boundary',
+              'next_review',
+            ],
+            null,
+            { ...sys, levels },
+          ),
+        ),
+      );
+    }
+    if (!caseExists) {
+      const c = submission.case;
+      rows.push(
+        previewRow(
+          'case',
+          c.ref,
+          true,
+          fieldChanges(['type', 'title', 'deadline', 'catalogue_id', 'catalogue_version'], null, c),
+        ),
+      );
+    }
+    const bound = all(this.db, 'SELECT reply_to FROM system_senders WHERE system_id = ?', [
+      sys.id,
+    ])[0];
+    const before =
+      bound?.reply_to === undefined || bound.reply_to === null ? null : s(bound.reply_to);
+    if (manifest.replyTo && manifest.replyTo !== before) {
+      rows.push(
+        previewRow('sender', sys.ref, !bound, [change('reply_to', before, manifest.replyTo)]),
+      );
+    }
+    return rows;
+  }
+
   /** Verifies a package completely and says what importing it would change; the vault is not touched. */
   async inspect(file: string): Promise<ImportPreview> {
     const read = await this.read(file, 'hash', [], new Map());
@@ -1149,6 +1227,8 @@ export class ExchangeService {
       // The catalogue, parsed and checked as the import does: this vault's own copy, or refused.
       const catalogue = this.submittedCatalogue(this.db, submission);
       const scoped = this.scoped(this.db, read, submission);
+      // What it would store, held to the rules of sense (IMPOSSIBLE_CONTENT, each place named).
+      refuseImpossiblePackage(submissionPackageSense(this.db, submission));
       changes.push(
         { what: 'system', ref: submission.system.ref, added: !systemExists },
         {
@@ -1169,6 +1249,7 @@ export class ExchangeService {
       if (scoped.notApplicable.length) {
         changes.push({ what: 'notApplicable', refs: scoped.notApplicable });
       }
+      changes.push(...this.submissionRows(submission, manifest, systemExists, Boolean(exists)));
       changes.push(...scoped.rows);
     } else {
       decision = this.content(read, PARTS.decision, DecisionContent);

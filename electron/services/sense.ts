@@ -8,6 +8,7 @@ import { AppError } from '../../shared/errors';
 import { APPROVING, type DecisionType } from '../../shared/lifecycle';
 import { IsoDate } from '../../shared/register';
 import {
+  acceptanceSense,
   deadlineRule,
   requirementRule,
   todayOf,
@@ -16,7 +17,7 @@ import {
   type Today,
 } from '../../shared/sense';
 import { queryRows, text } from '../db/query';
-import type { DecisionContent } from '../exchange/content';
+import type { DecisionContent, SubmissionContent } from '../exchange/content';
 import { now } from './clock';
 import { validityPolicy } from './policy';
 
@@ -96,14 +97,7 @@ export function decisionPackageSense(
     ]),
     ...content.findings.map((f, n): [string, unknown] => [`findings.${n}.due_date`, f.due_date]),
   ];
-  for (const [path, value] of days) {
-    if (value !== null && !IsoDate.safeParse(value).success) {
-      throw new AppError('PACKAGE_REJECTED', `Package rejected: MALFORMED (${path})`, {
-        reason: 'MALFORMED',
-        detail: `${path} is not a date`,
-      });
-    }
-  }
+  refuseMalformedDays(days);
   const known = new Set(
     queryRows(db, 'SELECT id FROM decisions WHERE case_id = ?', [caseId]).map((r) => text(r.id)),
   );
@@ -141,6 +135,72 @@ export function decisionPackageSense(
         typeof f.requirement_id === 'string' ? f.requirement_id : null,
         requirements,
         ['findings', n, 'requirement_id'],
+      ),
+    );
+  }
+  return issues;
+}
+
+/** Refuses a package whose `days` (place, value) hold something that is not a day (MALFORMED). */
+function refuseMalformedDays(days: readonly [string, unknown][]): void {
+  for (const [path, value] of days) {
+    if (value !== null && value !== undefined && !IsoDate.safeParse(value).success) {
+      throw new AppError('PACKAGE_REJECTED', `Package rejected: MALFORMED (${path})`, {
+        reason: 'MALFORMED',
+        detail: `${path} is not a date`,
+      });
+    }
+  }
+}
+
+/**
+ * What a submission would store, held to the rules of sense as of the day it is imported (the
+ * owner's clock is its own to set, so its claimed time moves no deadline): a new case's
+ * deadline, a new system's next review, each risk's review date where it is new or moved, not
+ * already past; each acceptance given not after today and expiring after it was given. The
+ * days are days first (MALFORMED). The problems, each at its place in the package.
+ */
+export function submissionPackageSense(
+  db: Database,
+  content: Pick<SubmissionContent, 'case' | 'system' | 'risks' | 'acceptances' | 'evidence'>,
+): SenseIssue[] {
+  refuseMalformedDays([
+    ['case.deadline', content.case.deadline],
+    ['system.next_review', content.system.next_review],
+    ...content.risks.map((r, n): [string, unknown] => [`risks.${n}.review_date`, r.review_date]),
+    ...content.acceptances.flatMap((a, n): [string, unknown][] => [
+      [`acceptances.${n}.accepted_on`, a.accepted_on],
+      [`acceptances.${n}.expires_on`, a.expires_on],
+    ]),
+    ...content.evidence.map((e, n): [string, unknown] => [
+      `evidence.${n}.effective_date`,
+      e.effective_date,
+    ]),
+  ]);
+  const today = senseToday();
+  const issues: SenseIssue[] = [];
+  const stored = (sql: string, id: string) => queryRows(db, sql, [id])[0] ?? null;
+  const day = (v: unknown) => (typeof v === 'string' ? v : null);
+  const caseBefore = stored('SELECT deadline FROM cases WHERE id = ?', content.case.id);
+  if (!caseBefore) {
+    issues.push(...deadlineRule(content.case.deadline, today, ['case', 'deadline']));
+  }
+  const systemBefore = stored('SELECT 1 AS x FROM systems WHERE id = ?', content.system.id);
+  if (!systemBefore) {
+    issues.push(...deadlineRule(content.system.next_review, today, ['system', 'next_review']));
+  }
+  for (const [n, r] of content.risks.entries()) {
+    const before = stored('SELECT review_date FROM risks WHERE id = ?', r.id);
+    if (!before || day(before.review_date) !== day(r.review_date)) {
+      issues.push(...deadlineRule(day(r.review_date), today, ['risks', n, 'review_date']));
+    }
+  }
+  for (const [n, a] of content.acceptances.entries()) {
+    issues.push(
+      ...acceptanceSense(
+        { acceptedOn: day(a.accepted_on), expiresOn: day(a.expires_on) },
+        { today },
+        ['acceptances', n],
       ),
     );
   }

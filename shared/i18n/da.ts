@@ -1180,6 +1180,10 @@ export const da: Messages = {
     'En instruktion kan ikke dateres til en dag, der ikke er kommet endnu (senest {day}).',
   'issue.INSPECTED_IN_FUTURE':
     'Seneste inspektion kan ikke ligge på en dag, der ikke er kommet endnu (senest {day}).',
+  'issue.ACCEPTED_IN_FUTURE':
+    'En risikoaccept kan ikke dateres til en dag, der ikke er kommet endnu (senest {day}).',
+  'issue.ACCEPTANCE_ENDS_BEFORE_START':
+    'En risikoaccept skal udløbe efter den dag, den blev givet ({day}).',
   'issue.UNKNOWN_REQUIREMENT': '{id} er ikke et krav i denne sag.',
   'package.reason.IMPOSSIBLE_CONTENT':
     'den ville gemme noget, der ikke kan passe (en gyldighed, der slutter før den begynder eller er længere end tilladt, en frist, der allerede er overskredet, et krav, sagen ikke har)',
@@ -1531,6 +1535,9 @@ export const da: Messages = {
   'preview.row.added': '{table} {ref}: tilføjes — {fields}',
   'preview.row.changed': '{table} {ref}: ændres — {fields}',
   'preview.row.notValidHere': 'ikke gyldig her efter boksens kriterier',
+  'preview.table.system': 'system',
+  'preview.table.case': 'sag',
+  'preview.table.sender': 'hvor svar sendes hen',
   'preview.table.answer': 'svar',
   'preview.table.verdict': 'vurdering',
   'preview.table.evidence': 'dokumentation',

@@ -1181,6 +1181,10 @@ export const en = {
     'A briefing cannot be dated on a day still to come ({day} at the latest).',
   'issue.INSPECTED_IN_FUTURE':
     'The last inspection cannot be on a day still to come ({day} at the latest).',
+  'issue.ACCEPTED_IN_FUTURE':
+    'A risk acceptance cannot be dated on a day still to come ({day} at the latest).',
+  'issue.ACCEPTANCE_ENDS_BEFORE_START':
+    'A risk acceptance must expire after the day it was given ({day}).',
   'issue.UNKNOWN_REQUIREMENT': '{id} is not a requirement of this case.',
   'package.reason.IMPOSSIBLE_CONTENT':
     'it would store something that cannot be (a validity ending before it starts or longer than allowed, a deadline already past, a requirement the case does not have)',
@@ -1543,6 +1547,9 @@ export const en = {
   'preview.row.added': '{table} {ref}: added — {fields}',
   'preview.row.changed': '{table} {ref}: changed — {fields}',
   'preview.row.notValidHere': 'not valid here under this vault’s criteria',
+  'preview.table.system': 'system',
+  'preview.table.case': 'case',
+  'preview.table.sender': 'where answers go',
   'preview.table.answer': 'answer',
   'preview.table.verdict': 'verdict',
   'preview.table.evidence': 'evidence',

@@ -1212,6 +1212,105 @@ describe('a package carries only what its sender may decide', () => {
     type Expect = string | ((file: string) => Promise<void>);
     const table: [string, () => Promise<string>, Party, Expect][] = [
       [
+        // The rules of sense hold for what a submission writes, as for every other way in.
+        'a new case whose deadline has already passed',
+        () =>
+          forged('deadline-past', fresh, owner, authority, {
+            parts: editSubmission((c) => {
+              c.case.deadline = '1999-01-01';
+            }),
+          }),
+        authority,
+        'IMPOSSIBLE_CONTENT',
+      ],
+      [
+        'a new system whose next review has already passed',
+        () =>
+          forged('next-review-past', brandNew, owner, authority, {
+            parts: editSubmission((c) => {
+              c.system.next_review = '2001-01-01';
+            }),
+          }),
+        authority,
+        'IMPOSSIBLE_CONTENT',
+      ],
+      [
+        'the owner’s risk with a review date already past',
+        () =>
+          forged('review-past', genuine, owner, authority, {
+            parts: editSubmission((c) => {
+              c.risks = c.risks.map((r) =>
+                r.id === ownRisk ? { ...r, review_date: '2001-01-01' } : r,
+              );
+            }),
+          }),
+        authority,
+        'IMPOSSIBLE_CONTENT',
+      ],
+      [
+        'a review date that is no date',
+        () =>
+          forged('review-nonsense', genuine, owner, authority, {
+            parts: editSubmission((c) => {
+              c.risks = c.risks.map((r) =>
+                r.id === ownRisk ? { ...r, review_date: 'not a date' } : r,
+              );
+            }),
+          }),
+        authority,
+        'MALFORMED',
+      ],
+      ...(
+        [
+          [
+            'an owner’s acceptance dated a year ahead',
+            addMonths(today(), 12),
+            addMonths(today(), 18),
+          ],
+          ['an owner’s acceptance expiring before it was given', today(), '2001-01-01'],
+        ] as const
+      ).map(([label, acceptedOn, expiresOn]): (typeof table)[number] => [
+        label,
+        () =>
+          forged(`accept-${acceptedOn}-${expiresOn}`, genuine, owner, authority, {
+            parts: editSubmission((c) => {
+              c.acceptances.push({
+                risk_id: ownRisk,
+                accepted_by: 'owner person',
+                role: 'system_owner',
+                authority: 'owner',
+                justification: 'Ours to accept.',
+                accepted_on: acceptedOn,
+                expires_on: expiresOn,
+                fingerprint: '[]',
+                snapshot: '{}',
+                at: new Date().toISOString(),
+              });
+            }),
+          }),
+        authority,
+        'IMPOSSIBLE_CONTENT',
+      ]),
+      [
+        // Backdated below the packages of this case already taken: not what its sender made next.
+        'a later package of the case dated before the earlier ones',
+        () =>
+          forged('backdated', genuine, owner, authority, {
+            manifest: (m) => ({ ...m, createdAt: '2020-01-01T00:00:00.000Z' }),
+          }),
+        authority,
+        'PACKAGE_STALE',
+      ],
+      [
+        'a package dated otherwise than in UTC as toISOString writes it',
+        () =>
+          forged('dated-offset', genuine, owner, authority, {
+            manifest: (m) => ({ ...m, createdAt: m.createdAt.replace('Z', '+00:00') }),
+          }),
+        authority,
+        'MALFORMED',
+      ],
+      [
         // The attack of the report: very high TEMPEST → very low, "reduce" → "accept".
         'a risk of the authority rewritten by id',
         () =>
@@ -1519,6 +1618,26 @@ describe('a package carries only what its sender may decide', () => {
         throw new Error(`${name}: ${String(error)}`);
       });
     }
+    // A new system and case, previewed field by field, with where the answers will go.
+    const rowsOf = async (file: string) =>
+      (await a.exchange.inspect(file)).changes.flatMap((c) =>
+        c.what === 'row' && ['system', 'case', 'sender'].includes(c.table)
+          ? [previewLine('en', c)]
+          : [],
+      );
+    const newRows = await rowsOf(brandNew);
+    expect(newRows).toEqual([
+      expect.stringMatching(
+        /^system OWN-SYS-NEW: added — name: Nyt netværk; .*levels: nato RESTRICTED; user_count: 5; min_clearance: RESTRICTED/,
+      ),
+      expect.stringMatching(
+        /^case \S+: added — type: initial; title: .*catalogue_id: awb-baseline/,
+      ),
+      expect.stringMatching(/^where answers go OWN-SYS-NEW: added — reply_to: [0-9a-f]{64}$/),
+    ]);
+    // A case known here: nothing of the case or system is written, so nothing is listed.
+    expect(await rowsOf(genuine)).toEqual([]);
+
     // No catalogue came with any of them: new cases here use the shipped baseline, as before.
     expect(await a.cases.currentCatalogue()).toEqual(baseline);
     expect((await a.cases.listCatalogues()).map((c) => `${c.id} ${c.version}`)).toEqual([
