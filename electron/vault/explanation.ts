@@ -86,11 +86,50 @@ export function explanationFault(
 }
 
 /**
- * The explanation rows of a trail whose signatures do not verify: each a `signature` break at
- * its row (`content` is the row's stored hash, so a later explanation can cite it).
+ * The row at which each signing identity of the vault was added (`identity.add`), by its
+ * certificate's fingerprint: the first such row.
+ */
+export function identitiesAdded(db: Database): Map<string, number> {
+  const out = new Map<string, number>();
+  const rows =
+    db.exec("SELECT seq, changes FROM audit_log WHERE action = 'identity.add' ORDER BY seq")[0]
+      ?.values ?? [];
+  for (const [seq, changes] of rows) {
+    try {
+      const fingerprint = (JSON.parse(String(changes)) as { fingerprint?: unknown }).fingerprint;
+      if (typeof fingerprint === 'string' && !out.has(fingerprint)) {
+        out.set(fingerprint, Number(seq));
+      }
+    } catch {
+      // an unreadable row adds no identity (and breaks the chain anyway)
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether `fingerprint` may sign an explanation whose earliest cited break (or, citing none,
+ * whose own row) is `before`: only an identity the trail shows added before it. Someone who
+ * cut or edited the trail and then added a key of their own (a self-made certificate, say)
+ * cannot vouch for the damage with it. Null when it may, else why not.
+ */
+export function explanationSignerFault(
+  added: ReadonlyMap<string, number>,
+  fingerprint: string,
+  before: number,
+): string | null {
+  const at = added.get(fingerprint);
+  return at !== undefined && at < before ? null : 'SIGNER_NOT_BEFORE_BREAK';
+}
+
+/**
+ * The explanation rows of a trail whose signatures do not verify, or whose signer is not an
+ * identity the trail shows added before what it explains: each a `signature` break at its row
+ * (`content` is the row's stored hash, so a later explanation can cite it).
  */
 export function explanationFaults(db: Database, vaultId: string): AuditBreak[] {
   const out: AuditBreak[] = [];
+  const added = identitiesAdded(db);
   for (const row of explanationRows(db)) {
     const meta = db.exec(
       'SELECT at, actor_id, actor_name, actor_organisation, actor_role, hash FROM audit_log WHERE seq = ?',
@@ -117,10 +156,16 @@ export function explanationFaults(db: Database, vaultId: string): AuditBreak[] {
         signer: c.signer ?? { fingerprint: '', subject: '' },
       },
     });
-    const fault = explanationFault(statement, {
-      signature: c.signature ?? '',
-      signer: c.signer ?? { fingerprint: '', subject: '' },
-    });
+    const fault =
+      explanationFault(statement, {
+        signature: c.signature ?? '',
+        signer: c.signer ?? { fingerprint: '', subject: '' },
+      }) ??
+      explanationSignerFault(
+        added,
+        c.signer?.fingerprint ?? '',
+        Math.min(row.seq, ...row.breaks.map((b) => b.row)),
+      );
     if (fault) {
       out.push({
         row: row.seq,

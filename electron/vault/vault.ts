@@ -73,6 +73,8 @@ import {
   acknowledgedHeads,
   explanationFault,
   explanationFaults,
+  explanationSignerFault,
+  identitiesAdded,
   explanationStatement,
   signStatement,
   type ExplanationRecord,
@@ -2037,6 +2039,21 @@ export class Vault {
     if (!own) {
       throw new AppError('NO_SIGNING_IDENTITY', 'The signer has no certificate');
     }
+    const fingerprint = createHash('sha256').update(own).digest('hex');
+    // Only an identity the trail shows added before the damage vouches for it.
+    const nextRow = auditHead(this.db).rows + 1;
+    const signerFault = explanationSignerFault(
+      identitiesAdded(this.db),
+      fingerprint,
+      Math.min(nextRow, ...breaks.map((b) => b.row)),
+    );
+    if (signerFault) {
+      throw new AppError(
+        'SIGNATURE_INVALID',
+        'Only a signing identity added before the break may explain it',
+        { reason: signerFault },
+      );
+    }
     const vaultId = this.meta('vault_id') ?? '';
     const at = this.config.now();
     const record: Omit<ExplanationRecord, 'signature'> = {
@@ -2044,10 +2061,7 @@ export class Vault {
       text,
       previousHead: auditHead(this.db),
       generations: rollback.map((r) => ({ rows: r.rows, head: r.head })),
-      signer: {
-        fingerprint: createHash('sha256').update(own).digest('hex'),
-        subject: input.signerSubject,
-      },
+      signer: { fingerprint, subject: input.signerSubject },
     };
     const statement = explanationStatement({
       vaultId,

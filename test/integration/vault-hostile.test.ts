@@ -15,7 +15,20 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../electron/cli/index';
 import { dispatch } from '../../electron/ipc/dispatch';
 import { handlers } from '../../electron/ipc/handlers';
-import { appendAudit, auditHead, walkAuditChain } from '../../electron/db/audit';
+import {
+  appendAudit,
+  auditHead,
+  walkAuditChain,
+  type Actor,
+  type AuditBreak,
+} from '../../electron/db/audit';
+import { softwareSigner } from '../../electron/signing/identity';
+import {
+  explanationStatement,
+  signStatement,
+  type TrailHead,
+} from '../../electron/vault/explanation';
+import { issue } from '../helpers/pki';
 import { createServices } from '../../electron/services';
 import { JsonFilePreferences } from '../../electron/services/preferences';
 import { VaultService } from '../../electron/services/vault-service';
@@ -457,6 +470,91 @@ describe('the hostile vault table', () => {
     await v.close();
   });
 
+  it('an explanation signed by a key the trail does not show added before the break explains nothing', async () => {
+    await genuine();
+    // Someone with the passphrase edits a row, makes a key and a certificate of their own, and
+    // writes an explanation with a signature that verifies, naming that certificate.
+    await rewriteVault(
+      folder,
+      (db) => db.run('UPDATE audit_log SET changes = \'{"value":"forged"}\' WHERE seq = 5'),
+      'update',
+    );
+    let facts: { vaultId: string; actor: Actor; head: TrailHead; cited: AuditBreak[] } | null =
+      null;
+    await rewriteVault(
+      folder,
+      (db) => {
+        const actor = db.exec('SELECT id, name, organisation, role FROM users')[0]!.values[0]!;
+        facts = {
+          vaultId: String(
+            db.exec("SELECT value FROM vault_meta WHERE key = 'vault_id'")[0]!.values[0]![0],
+          ),
+          actor: {
+            id: String(actor[0]),
+            name: String(actor[1]),
+            organisation: String(actor[2]),
+            role: 'accreditor',
+          },
+          head: auditHead(db),
+          cited: walkAuditChain(db, { all: true, explained: new Map() }).breaks,
+        };
+      },
+      'keep',
+    );
+    const { vaultId, actor, head, cited } = facts!;
+    expect(cited).toMatchObject([{ row: 5, kind: 'content' }]);
+    const forger = await issue({ name: 'CN=Anne Accreditor, O=NIS' });
+    const signer = softwareSigner(forger.key, [forger.der]);
+    const at = new Date();
+    const record = {
+      breaks: cited,
+      text: 'Nothing happened.',
+      previousHead: head,
+      generations: [],
+      signer: {
+        fingerprint: createHash('sha256').update(forger.der).digest('hex'),
+        subject: forger.cert.subject,
+      },
+    };
+    const signature = await signStatement(
+      explanationStatement({ vaultId, at: at.toISOString(), actor, record }),
+      signer,
+    );
+    await rewriteVault(
+      folder,
+      (db) => {
+        appendAudit(
+          db,
+          actor,
+          {
+            action: 'vault.breakExplained',
+            entityType: 'vault',
+            entityId: vaultId,
+            changes: { ...record, signature },
+          },
+          at,
+        );
+      },
+      'update',
+    );
+    // The signature verifies, but the certificate is no identity added before row 5.
+    await expectReadOnly('content', 5);
+    const v = await unlock();
+    await v.checksDone();
+    expect(v.breaks().map((b) => [b.row, b.kind, b.found])).toEqual([
+      [5, 'content', expect.any(String)],
+      [v.audit.rows, 'signature', 'SIGNER_NOT_BEFORE_BREAK'],
+    ]);
+    // Nor does the vault take such an explanation itself.
+    await expect(
+      v.explainBreak({ text: 'Still nothing.', signer, signerSubject: forger.cert.subject }),
+    ).rejects.toMatchObject({
+      code: 'SIGNATURE_INVALID',
+      details: { reason: 'SIGNER_NOT_BEFORE_BREAK' },
+    });
+    await v.close();
+  });
+
   it('a first-format container (no anchor) is migrated once, with its audit row', async () => {
     await genuine();
     await rewriteVault(folder, () => undefined, 'keep', { format: 1 });
@@ -486,13 +584,13 @@ describe('the hostile vault table', () => {
     await genuine();
     await rewriteVault(
       folder,
-      (db) => db.run('UPDATE audit_log SET changes = \'{"value":"x"}\' WHERE seq = 2'),
+      (db) => db.run('UPDATE audit_log SET changes = \'{"value":"x"}\' WHERE seq = 5'),
       'keep',
       { format: 1 },
     );
-    await expectReadOnly('content', 2);
+    await expectReadOnly('content', 5);
     expect(readFileSync(vaultPath(folder)).readUInt16LE(8)).toBe(1);
-    await explain('Row 2 was edited by an old tool.');
+    await explain('Row 5 was edited by an old tool.');
     expect(readFileSync(vaultPath(folder)).readUInt16LE(8)).toBe(2);
     const v = await unlock();
     const actions = v.database
