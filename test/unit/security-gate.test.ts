@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judge, readFindings } from '../security/gate';
+import { CANARY_CHECKS, judge, missedCanary, readFindings, staleEntries } from '../security/gate';
 
 describe('security gate', () => {
   it('reads SARIF results, taking the flagged source line as the sample', () => {
@@ -79,5 +79,42 @@ describe('security gate', () => {
       entries,
     );
     expect(verdicts.map((v) => v.entry !== null)).toEqual([true, false, false]);
+  });
+});
+
+describe('security gate: the scanner is watched too', () => {
+  const finding = (issue: string, file = 'main/window.ts', sample = 'new BrowserWindow({') => ({
+    issue,
+    severity: 'warning',
+    file,
+    location: '1',
+    sample,
+  });
+
+  it('an allow-list entry no finding matches is stale', () => {
+    const used = {
+      check: 'SANDBOX_JS_CHECK',
+      file: 'main/window.ts',
+      sample: 'new BrowserWindow(',
+      reason: 'r',
+    };
+    const gone = {
+      check: 'OPEN_EXTERNAL_JS_CHECK',
+      file: 'main/old.ts',
+      sample: 'openExternal',
+      reason: 'r',
+    };
+    const entries = [used, gone];
+    const verdicts = judge([finding('SANDBOX_JS_CHECK')], entries);
+    expect(staleEntries(verdicts, entries)).toEqual([gone]);
+    expect(staleEntries(judge([], entries), entries)).toEqual(entries);
+  });
+
+  it('the canary must be found, every check of it', () => {
+    expect(missedCanary(CANARY_CHECKS.map((c) => finding(c, 'window.js')))).toEqual([]);
+    expect(missedCanary([finding('NODE_INTEGRATION_JS_CHECK', 'window.js')])).toEqual([
+      'CONTEXT_ISOLATION_JS_CHECK',
+    ]);
+    expect(missedCanary([])).toEqual(CANARY_CHECKS);
   });
 });
