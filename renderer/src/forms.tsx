@@ -33,6 +33,11 @@ export interface FormErrorsOptions {
   reveal?: (paths: string[]) => void;
   /** A form of one field (a file to check): every refusal that names no field is said there. */
   field?: string;
+  /**
+   * The form's own words for a refusal that names no field (a lifecycle refusal said as the step
+   * the user took), or null for the general wording: what was refused, and why.
+   */
+  describe?: (refusal: Refusal) => string | null;
 }
 
 type Refusal = Pick<ErrorInfo, 'code' | 'details'>;
@@ -86,7 +91,7 @@ export function useFormErrors(options: FormErrorsOptions = {}): FormErrors {
   const [shown, setShown] = useState<Shown>(NONE);
   // Issue texts the form's fields did not show (measured after the form is drawn).
   const [unplaced, setUnplaced] = useState<readonly string[]>([]);
-  const { codes, reveal, field: only } = options;
+  const { codes, reveal, field: only, describe } = options;
 
   const messages = useMemo(() => {
     const byPath = issuesByPath(language, shown.issues);
@@ -177,7 +182,9 @@ export function useFormErrors(options: FormErrorsOptions = {}): FormErrors {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shown.n, unplaced.length]);
 
-  const generalText = shown.general ? refusalText(language, shown.general) : null;
+  const generalText = shown.general
+    ? (describe?.(shown.general) ?? refusalText(language, shown.general))
+    : null;
   const problem = [generalText, ...unplaced].filter(Boolean).join(' ') || null;
   const attach = useMemo(() => ({ ref }), []);
   return {

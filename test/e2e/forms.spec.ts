@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import { createServices } from '../../electron/services';
 import { Vault, vaultPath } from '../../electron/vault/vault';
-import { translate, type MessageKey } from '../../shared/i18n';
+import { translate, type Language, type MessageKey } from '../../shared/i18n';
 import { TEXT_MAX } from '../../shared/limits';
 import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
 import { seedFullDemo, walkScreens } from './demo';
@@ -470,6 +470,7 @@ async function expectOnField(field: Locator, message: string | RegExp) {
 async function seed(
   folder: string,
   dataFolder: string,
+  { wanting = false }: { wanting?: boolean } = {},
 ): Promise<{ caseId: string; riskId: string }> {
   await seedFullDemo(folder, dataFolder);
   const v = await Vault.open(folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
@@ -484,8 +485,10 @@ async function seed(
     minClearance: 'RESTRICTED',
   });
   const caseId = await cases.createCase({ systemId, type: 'initial' });
-  for (const item of cases.getCase(caseId).items) {
-    await cases.updateItem(caseId, item.requirementId, { status: 'compliant', statement: 'Ok.' });
+  for (const [i, item] of cases.getCase(caseId).items.entries()) {
+    // `wanting`: the first requirement found wanting, with no risk accepted for it.
+    const status = wanting && i === 0 ? 'non_compliant' : 'compliant';
+    await cases.updateItem(caseId, item.requirementId, { status, statement: 'Ok.' });
   }
   for (const to of ['submitted', 'intake', 'under_review', 'decision_pending'] as const) {
     if (to === 'decision_pending') {
@@ -572,3 +575,61 @@ for (const [name, entry] of Object.entries(FORMS)) {
     await expectOnField(field, entry.message);
   });
 }
+
+test('a refusal of the decision that names no field is said under the form, in the user’s language', async ({
+  gate,
+  vault,
+  dataFolder,
+}) => {
+  test.setTimeout(180_000);
+  const page = gate;
+  // A requirement found wanting, with neither an accepted risk nor a condition: the lifecycle
+  // refuses an approval, and the refusal names no field of the form.
+  const { caseId } = await seed(vault.folder, dataFolder, { wanting: true });
+  await unlock(page, vault.folder);
+  await expect(page.getByRole('navigation').first()).toBeVisible();
+  const issue = async (language: Language, reason: string) => {
+    await page.goto(`${page.url().split('#')[0]}#/cases/${caseId}`);
+    await page.getByRole('tab', { name: translate(language, 'case.tab.decision') }).click();
+    const form = page.locator('form[data-form="decision"]');
+    await form.getByLabel(translate(language, 'decision.reason'), { exact: true }).fill(reason);
+    await form.getByTestId('issue-decision').click();
+    await page.getByTestId('issue-decision-confirm').click();
+    return form;
+  };
+  const said = async (form: Locator, text: string) => {
+    const problem = form.locator('[data-form-problem]');
+    await expect(problem).toHaveText(text);
+    // Where the user acted: inside the form, below its button, in view and focused.
+    await expect(problem).toBeInViewport();
+    await expect(problem).toBeFocused();
+    const below = await form.evaluate((f) => {
+      const button = f.querySelector('[data-testid="issue-decision"]');
+      const message = f.querySelector('[data-form-problem]');
+      return Boolean(
+        button &&
+        message &&
+        button.compareDocumentPosition(message) & Node.DOCUMENT_POSITION_FOLLOWING,
+      );
+    });
+    expect(below, 'the message is under the button that was pressed').toBe(true);
+    // Said once, there: not also (or only) in a notification elsewhere on the screen.
+    await expect(page.getByText(text)).toHaveCount(1);
+    // Nothing was issued.
+    await expect(page.getByTestId('issue-decision')).toBeVisible();
+  };
+
+  const danish = await issue('da', 'Kravene er opfyldt.');
+  await said(danish, da('refusal.NON_COMPLIANT_WITHOUT_ACCEPTED_RISK', { count: 1 }));
+
+  // The reason typed is kept unless the user says otherwise: asked, and left.
+  await page.getByRole('navigation').getByRole('link', { name: 'Indstillinger' }).click();
+  await page
+    .getByTestId('unsaved-dialog')
+    .getByRole('button', { name: da('unsaved.leave') })
+    .click();
+  await page.getByRole('radio', { name: 'English' }).check();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Settings');
+  const english = await issue('en', 'The requirements are met.');
+  await said(english, translate('en', 'refusal.NON_COMPLIANT_WITHOUT_ACCEPTED_RISK', { count: 1 }));
+});
