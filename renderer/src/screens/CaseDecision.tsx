@@ -49,7 +49,7 @@ function PdfLink({ base64, name, label }: { base64: string; name: string; label:
 /** A decommissioned system: how its disposal was verified (who, how, when), then it closes. */
 function Disposal({ detail, onChanged }: { detail: CaseDetail; onChanged: () => void }) {
   const t = useT();
-  const errors = useFormErrors();
+  const errors = useFormErrors({ within: 'disposal' });
   const accreditor = useVault((s) => s.status?.profile?.role === 'accreditor');
   const [recorded, setRecorded] = useState<ResponseOf<'cases:disposal'>['disposal']>(null);
   const [form, setForm] = useState({
@@ -224,6 +224,7 @@ function IssueForm({
   // What the core refused last, each on its field (and brought into view), until the form changes;
   // a refusal that names no field (the lifecycle's, four eyes') is said under the form, in view.
   const form = useFormErrors({
+    within: 'decision',
     codes: { WRONG_PIN: 'pin', PIN_LOCKED: 'pin' },
     describe: (refused) => {
       const why = refused.details?.reason;
@@ -555,7 +556,10 @@ function CountersignForm({
   const [pin, setPin] = useState('');
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
-  const errors = useFormErrors();
+  const errors = useFormErrors({
+    within: 'countersign',
+    codes: { WRONG_PIN: 'pin', PIN_LOCKED: 'pin' },
+  });
   const chosen = identityId || identities[0]?.id || '';
   const onToken = identities.find((i) => i.id === chosen)?.kind === 'pkcs11';
   const clean = useUnsavedForm(reason, '', { form: 'countersign', restore: setReason });
