@@ -33,6 +33,16 @@ export interface FormErrorsOptions {
   reveal?: (paths: string[]) => void;
   /** A form of one field (a file to check): every refusal that names no field is said there. */
   field?: string;
+  /**
+   * Where the form's values sit in the call (`countersign` in `{ caseId, countersign }`): the
+   * contract's issues name `countersign.reason`, the service's `reason`; both are the field `reason`.
+   */
+  within?: string;
+  /**
+   * The form's own words for a refusal that names no field (a lifecycle refusal said as the step
+   * the user took), or null for the general wording: what was refused, and why.
+   */
+  describe?: (refusal: Refusal) => string | null;
 }
 
 type Refusal = Pick<ErrorInfo, 'code' | 'details'>;
@@ -86,7 +96,7 @@ export function useFormErrors(options: FormErrorsOptions = {}): FormErrors {
   const [shown, setShown] = useState<Shown>(NONE);
   // Issue texts the form's fields did not show (measured after the form is drawn).
   const [unplaced, setUnplaced] = useState<readonly string[]>([]);
-  const { codes, reveal, field: only } = options;
+  const { codes, reveal, field: only, describe, within } = options;
 
   const messages = useMemo(() => {
     const byPath = issuesByPath(language, shown.issues);
@@ -123,7 +133,7 @@ export function useFormErrors(options: FormErrorsOptions = {}): FormErrors {
   const show = useCallback(
     (failure: Pick<ErrorInfo, 'code' | 'details'>) => {
       const issues = Array.isArray(failure.details?.issues)
-        ? (failure.details.issues as Issue[])
+        ? (failure.details.issues as Issue[]).map((issue) => inside(issue, within))
         : [];
       const field = codes?.[failure.code] ?? only;
       const refusal = { code: failure.code, details: failure.details };
@@ -135,7 +145,7 @@ export function useFormErrors(options: FormErrorsOptions = {}): FormErrors {
         present({ issues: [], coded: null, general: refusal });
       }
     },
-    [codes, only, present],
+    [codes, only, within, present],
   );
 
   const showIssues = useCallback(
@@ -177,7 +187,9 @@ export function useFormErrors(options: FormErrorsOptions = {}): FormErrors {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shown.n, unplaced.length]);
 
-  const generalText = shown.general ? refusalText(language, shown.general) : null;
+  const generalText = shown.general
+    ? (describe?.(shown.general) ?? refusalText(language, shown.general))
+    : null;
   const problem = [generalText, ...unplaced].filter(Boolean).join(' ') || null;
   const attach = useMemo(() => ({ ref }), []);
   return {
@@ -190,6 +202,20 @@ export function useFormErrors(options: FormErrorsOptions = {}): FormErrors {
     problem,
     failed: shown.general !== null || shown.coded !== null || shown.issues.length > 0,
   };
+}
+
+/** An issue's path taken from under the object the form's values sit in (`within`). */
+function inside(issue: Issue, within: string | undefined): Issue {
+  const path = issue.path;
+  if (within === undefined) {
+    return issue;
+  }
+  if (typeof path === 'string') {
+    return path.startsWith(`${within}.`)
+      ? { ...issue, path: path.slice(within.length + 1) }
+      : issue;
+  }
+  return path.length > 1 && path[0] === within ? { ...issue, path: path.slice(1) } : issue;
 }
 
 function issuesPaths(issues: readonly Issue[]): string[] {

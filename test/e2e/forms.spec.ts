@@ -2,13 +2,15 @@
  * No silent failure, field-level errors (issue 22, items 2 and 4): a save the core refuses keeps
  * the typed text on its field and says why there; length limits count as the user types.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { createServices } from '../../electron/services';
 import { Vault, vaultPath } from '../../electron/vault/vault';
-import { translate, type MessageKey } from '../../shared/i18n';
+import { translate, type Language, type MessageKey } from '../../shared/i18n';
 import { TEXT_MAX } from '../../shared/limits';
-import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
+import { projectRoot } from '../helpers/context';
+import { PASSPHRASE, rewriteVault, TEST_CONFIG } from '../helpers/vault';
 import { seedFullDemo, walkScreens } from './demo';
 import { expect, test, unlock } from './fixtures';
 
@@ -80,8 +82,9 @@ test('a 9,000-character statement is refused on its field, kept, and saved once 
 /**
  * The forms of the app, by the name each carries (data-form; test/unit/no-silent-failure.test.ts
  * holds every <form> in the renderer to having one): how to reach it, what invalid input to give,
- * and the field that must then name the problem. The walk below fails on a form found on a screen
- * that is not in this table, so a new form is held to the same.
+ * and the field that must then name the problem. A form in the renderer's source that is not in
+ * this table fails the first test below (it reads the source), and a form found on a screen that
+ * is not in it fails the walk; so a new form is held to the same.
  */
 interface FormCase {
   /** From the unlocked demo (or the gate for `gate` cases) to the form. */
@@ -94,15 +97,20 @@ interface FormCase {
   gate?: true;
   /** Unlocked without the demo (the form needs no data). */
   bare?: true;
+  /** What the demo needs besides (a decommissioned case, a decision awaiting its second signature). */
+  needs?: SeedOptions;
 }
 interface Ctx {
   folder: string;
   recoveryKey: string;
-  /** A case awaiting its decision, a risk awaiting acceptance. */
-  seeded?: { caseId: string; riskId: string };
+  /** A case awaiting its decision, a risk awaiting acceptance, and what `needs` asked for. */
+  seeded?: Seeded;
 }
-/** Forms this walk does not submit, each with where it is held instead. */
-type Elsewhere = { elsewhere: string };
+/**
+ * A form this walk does not submit: the spec that does (it must find the form by its data-form
+ * there, which the first test checks) and why it is held there.
+ */
+type Elsewhere = { elsewhere: { spec: string; why: string } };
 
 const da = (key: MessageKey, params?: Record<string, string | number>) =>
   translate('da', key, params);
@@ -151,7 +159,24 @@ const FORMS: Record<string, FormCase | Elsewhere> = {
     },
     message: da('error.VAULT_EXISTS'),
   },
-  'vault-create-passphrase': { elsewhere: "submitted by the 'vault-create' case (its step 2)" },
+  'vault-create-passphrase': {
+    gate: true,
+    reach: async (page, ctx) => {
+      await page.getByRole('button', { name: 'Opret en ny boks' }).click();
+      await page.getByLabel('Boksens mappe').fill(`${ctx.folder}-ny`);
+      await page.getByLabel('Dit navn').fill('Ny Bruger');
+      await page.getByLabel('Organisation').fill('Myndigheden');
+      await page.getByRole('button', { name: 'Næste' }).click();
+    },
+    // Two passphrases that differ: said on the second as it is typed, and not sent.
+    submit: async (form) => {
+      await form.getByLabel('Adgangsfrase', { exact: true }).fill(STRONG);
+      await form.getByLabel('Gentag adgangsfrasen').fill(`${STRONG}x`);
+      await expect(submitButton(form)).toBeDisabled();
+      return form.getByLabel('Gentag adgangsfrasen');
+    },
+    message: da('vault.passphrase.mismatch'),
+  },
   'vault-recover': {
     gate: true,
     reach: async (page) => {
@@ -215,7 +240,40 @@ const FORMS: Record<string, FormCase | Elsewhere> = {
     },
     message: da('error.WRONG_RECOVERY_KEY'),
   },
-  'audit-explain': { elsewhere: 'test/e2e/vault.spec.ts (a cut audit trail)' },
+  'audit-explain': {
+    gate: true,
+    // A vault with a signing identity whose trail is cut: read-only until an explanation.
+    reach: async (page, ctx) => {
+      const v = await Vault.open(ctx.folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
+      await createServices(() => v).signing.createSelfSigned({
+        label: 'anne',
+        commonName: 'Anne Accreditor',
+        organisation: 'NIS',
+        algorithm: 'ec-p256',
+      });
+      for (const key of ['a', 'b', 'c']) {
+        await v.change(
+          { action: 'set', entityType: 'vault_meta', entityId: key, changes: {} },
+          (db) => db.run('INSERT INTO vault_meta (key, value) VALUES (?, ?)', [key, key]),
+        );
+      }
+      await v.close();
+      await rewriteVault(ctx.folder, (db) => db.run('DELETE FROM audit_log WHERE seq > 2'), 'keep');
+      await unlock(page, ctx.folder);
+      await page
+        .getByTestId('read-only-banner')
+        .getByText('Registrér en signeret forklaring')
+        .click();
+    },
+    // One character over what the core keeps: refused, and said on the text.
+    submit: async (form) => {
+      const text = form.getByLabel(/^Hvad skete der/);
+      await text.fill('a'.repeat(TEXT_MAX.reason + 1));
+      await submitButton(form).click();
+      return text;
+    },
+    message: /For langt: højst 4\.000 tegn\./,
+  },
   system: {
     reach: async (page) => {
       await go(page, 'Systemer');
@@ -324,9 +382,55 @@ const FORMS: Record<string, FormCase | Elsewhere> = {
     },
     message: /Gyldigheden skal slutte efter den begynder/,
   },
-  disposal: { elsewhere: 'test/e2e/approval-life.spec.ts (a decommissioned system)' },
-  countersign: { elsewhere: 'test/e2e/decisions.spec.ts (four eyes)' },
-  evidence: { elsewhere: 'test/e2e/cases.spec.ts (the evidence form, issue 22 item 9)' },
+  disposal: {
+    needs: { decommissioned: true },
+    reach: async (page, ctx) => {
+      await page.goto(`${page.url().split('#')[0]}#/cases/${ctx.seeded?.decommissionedId ?? ''}`);
+      await page.getByRole('tab', { name: 'Afgørelse og dokumenter' }).click();
+    },
+    // Verified on a day still to come: a rule of sense, refused by the core on the date.
+    submit: async (form) => {
+      await form.getByLabel('Verificeret af').fill('Bo Inspektør');
+      await form.getByLabel('Hvordan det blev verificeret').fill('Diske makuleret.');
+      const next = new Date();
+      next.setUTCFullYear(next.getUTCFullYear() + 1);
+      await form.getByLabel('Verificeret den').fill(next.toISOString().slice(0, 10));
+      await submitButton(form).click();
+      return form.getByLabel('Verificeret den');
+    },
+    message: /Bortskaffelsen kan ikke være verificeret på en dag, der ikke er kommet endnu/,
+  },
+  countersign: {
+    needs: { awaiting: true },
+    reach: async (page, ctx) => {
+      await page.goto(`${page.url().split('#')[0]}#/cases/${ctx.seeded?.awaitingId ?? ''}`);
+      await page.getByRole('tab', { name: 'Afgørelse og dokumenter' }).click();
+    },
+    submit: async (form) => {
+      await form.getByLabel('Begrundelse').fill('ok');
+      await submitButton(form).click();
+      return form.getByLabel('Begrundelse');
+    },
+    message: da('issue.tooShort', { min: 3 }),
+  },
+  evidence: {
+    reach: async (page, ctx) => {
+      await page.goto(`${page.url().split('#')[0]}#/cases/${ctx.seeded?.caseId ?? ''}`);
+      await page.getByRole('tab', { name: 'Dokumentation' }).click();
+    },
+    // A title longer than the core keeps, with a file: the file is sent, the title refused.
+    submit: async (form) => {
+      await form.getByLabel('Titel').fill('t'.repeat(301));
+      await form.getByTestId('evidence-file').setInputFiles({
+        name: 'ssrs.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from('SSRS'),
+      });
+      await submitButton(form).click();
+      return form.getByLabel('Titel');
+    },
+    message: da('issue.tooLong', { max: 300 }),
+  },
   'risk-criteria': {
     reach: async (page) => {
       await go(page, 'Risici');
@@ -467,13 +571,29 @@ async function expectOnField(field: Locator, message: string | RegExp) {
  * The demo, a case awaiting its decision (the decision form is shown in that state only) and a
  * low risk not yet accepted (the acceptance form is shown for it).
  */
+interface SeedOptions {
+  /** The form's case with its first requirement found wanting (no risk accepted for it). */
+  wanting?: boolean;
+  /** A case approved and then decommissioned: its disposal is still to be verified. */
+  decommissioned?: boolean;
+  /** A four-eyes approval (NATO SECRET) signed once: it awaits its countersignature. */
+  awaiting?: boolean;
+}
+interface Seeded {
+  caseId: string;
+  riskId: string;
+  decommissionedId?: string;
+  awaitingId?: string;
+}
+
 async function seed(
   folder: string,
   dataFolder: string,
-): Promise<{ caseId: string; riskId: string }> {
+  { wanting = false, decommissioned = false, awaiting = false }: SeedOptions = {},
+): Promise<Seeded> {
   await seedFullDemo(folder, dataFolder);
   const v = await Vault.open(folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
-  const { register, cases, risks } = createServices(() => v);
+  const { register, cases, risks, decisions, signing } = createServices(() => v);
   const systemId = await register.createSystem({
     ref: 'FORM-1',
     name: 'Formularsystem',
@@ -484,8 +604,10 @@ async function seed(
     minClearance: 'RESTRICTED',
   });
   const caseId = await cases.createCase({ systemId, type: 'initial' });
-  for (const item of cases.getCase(caseId).items) {
-    await cases.updateItem(caseId, item.requirementId, { status: 'compliant', statement: 'Ok.' });
+  for (const [i, item] of cases.getCase(caseId).items.entries()) {
+    // `wanting`: the first requirement found wanting, with no risk accepted for it.
+    const status = wanting && i === 0 ? 'non_compliant' : 'compliant';
+    await cases.updateItem(caseId, item.requirementId, { status, statement: 'Ok.' });
   }
   for (const to of ['submitted', 'intake', 'under_review', 'decision_pending'] as const) {
     if (to === 'decision_pending') {
@@ -506,9 +628,112 @@ async function seed(
     residualLikelihood: 1,
     residualImpact: 1,
   });
+  const seeded: Seeded = { caseId, riskId };
+  // A case taken to its decision and a full approval issued by the demo's first accreditor.
+  const approve = async (ref: string, level: { domain: 'national' | 'nato'; level: string }) => {
+    const system = await register.createSystem({
+      ref,
+      name: `Formularsystem ${ref}`,
+      phase: 'operational',
+      mode: 'system_high',
+      levels: [level],
+      userCount: 4,
+      minClearance: level.level,
+    });
+    const id = await cases.createCase({ systemId: system, type: 'initial' });
+    const ids = cases.getCase(id).items.map((i) => i.requirementId);
+    await cases.updateItems(id, ids, { status: 'compliant', statement: 'Ok.' });
+    for (const to of ['submitted', 'intake', 'under_review', 'decision_pending'] as const) {
+      if (to === 'decision_pending') {
+        await cases.updateItems(id, ids, { verdict: 'agreed' });
+      }
+      await cases.transition(id, to, `to ${to}`);
+    }
+    const identityId = signing.identities().find((i) => i.usage === 'signing' && !i.expired)?.id;
+    await decisions.issueDecision(id, {
+      type: 'full_approval',
+      identityId,
+      language: 'da',
+      reason: 'Kravene er opfyldt.',
+    });
+    return id;
+  };
+  if (decommissioned) {
+    const id = await approve('FORM-2', { domain: 'national', level: 'RESTRICTED' });
+    await cases.transition(id, 'in_force', 'Meddelt systemejeren.');
+    await cases.transition(id, 'decommissioned', 'Taget ud af drift.');
+    seeded.decommissionedId = id;
+  }
+  if (awaiting) {
+    seeded.awaitingId = await approve('FORM-3', { domain: 'nato', level: 'SECRET' });
+  }
   await v.close();
-  return { caseId, riskId };
+  return seeded;
 }
+
+/** Every .tsx file under a folder. */
+function tsxFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? tsxFiles(path) : name.endsWith('.tsx') ? [path] : [];
+  });
+}
+
+/**
+ * The forms the renderer's source draws, by name: each `data-form="…"` and each
+ * `<EntityForm name="…">` (comments aside). A name given any other way (`data-form={…}` outside
+ * EntityForm) cannot be read here, and is reported as such.
+ */
+function formsInSource(): { names: string[]; unreadable: string[] } {
+  const names: string[] = [];
+  const unreadable: string[] = [];
+  for (const path of tsxFiles(join(projectRoot, 'renderer', 'src'))) {
+    const text = readFileSync(path, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/^\s*\/\/.*$/gm, '');
+    const file = path.slice(projectRoot.length + 1);
+    for (const m of text.matchAll(/\bdata-form=(?:"([\w-]+)"|\{)/g)) {
+      if (m[1]) {
+        names.push(m[1]);
+      } else if (!file.endsWith('components/EntityForm.tsx')) {
+        unreadable.push(`${file}: ${text.slice(m.index, m.index + 40)}`);
+      }
+    }
+    for (const m of text.matchAll(/<EntityForm\b[\s\S]*?\sname=(?:"([\w-]+)"|\{)/g)) {
+      if (m[1]) {
+        names.push(m[1]);
+      } else {
+        unreadable.push(`${file}: ${m[0].slice(0, 60)}`);
+      }
+    }
+  }
+  return { names, unreadable };
+}
+
+test('every form in the renderer’s source is in the table of forms, submitted here or held by a named spec', () => {
+  const { names, unreadable } = formsInSource();
+  expect(unreadable, 'forms whose name the source does not spell out').toEqual([]);
+  expect(names.length).toBeGreaterThan(25);
+  expect(
+    names.filter((name) => !(name in FORMS)),
+    'forms in renderer/src that the table of forms does not know',
+  ).toEqual([]);
+  expect(
+    Object.keys(FORMS).filter((name) => !names.includes(name)),
+    'names in the table that no form of the renderer carries',
+  ).toEqual([]);
+  // A form held elsewhere: that spec exists and finds the form by its name.
+  for (const [name, entry] of Object.entries(FORMS)) {
+    if ('elsewhere' in entry) {
+      const spec = join(projectRoot, entry.elsewhere.spec);
+      expect(existsSync(spec), `${name}: ${entry.elsewhere.spec} exists`).toBe(true);
+      expect(
+        readFileSync(spec, 'utf8'),
+        `${name}: ${entry.elsewhere.spec} finds the form by its name`,
+      ).toContain(`data-form="${name}"`);
+    }
+  }
+});
 
 test('every form the screens show is in the table of forms', async ({
   gate,
@@ -561,7 +786,7 @@ for (const [name, entry] of Object.entries(FORMS)) {
     const page = gate;
     const ctx: Ctx = { folder: vault.folder, recoveryKey: vault.recoveryKey };
     if (!entry.gate) {
-      ctx.seeded = entry.bare ? undefined : await seed(vault.folder, dataFolder);
+      ctx.seeded = entry.bare ? undefined : await seed(vault.folder, dataFolder, entry.needs);
       await unlock(page, vault.folder);
       await expect(page.getByRole('navigation').first()).toBeVisible();
     }
@@ -572,3 +797,61 @@ for (const [name, entry] of Object.entries(FORMS)) {
     await expectOnField(field, entry.message);
   });
 }
+
+test('a refusal of the decision that names no field is said under the form, in the user’s language', async ({
+  gate,
+  vault,
+  dataFolder,
+}) => {
+  test.setTimeout(180_000);
+  const page = gate;
+  // A requirement found wanting, with neither an accepted risk nor a condition: the lifecycle
+  // refuses an approval, and the refusal names no field of the form.
+  const { caseId } = await seed(vault.folder, dataFolder, { wanting: true });
+  await unlock(page, vault.folder);
+  await expect(page.getByRole('navigation').first()).toBeVisible();
+  const issue = async (language: Language, reason: string) => {
+    await page.goto(`${page.url().split('#')[0]}#/cases/${caseId}`);
+    await page.getByRole('tab', { name: translate(language, 'case.tab.decision') }).click();
+    const form = page.locator('form[data-form="decision"]');
+    await form.getByLabel(translate(language, 'decision.reason'), { exact: true }).fill(reason);
+    await form.getByTestId('issue-decision').click();
+    await page.getByTestId('issue-decision-confirm').click();
+    return form;
+  };
+  const said = async (form: Locator, text: string) => {
+    const problem = form.locator('[data-form-problem]');
+    await expect(problem).toHaveText(text);
+    // Where the user acted: inside the form, below its button, in view and focused.
+    await expect(problem).toBeInViewport();
+    await expect(problem).toBeFocused();
+    const below = await form.evaluate((f) => {
+      const button = f.querySelector('[data-testid="issue-decision"]');
+      const message = f.querySelector('[data-form-problem]');
+      return Boolean(
+        button &&
+        message &&
+        button.compareDocumentPosition(message) & Node.DOCUMENT_POSITION_FOLLOWING,
+      );
+    });
+    expect(below, 'the message is under the button that was pressed').toBe(true);
+    // Said once, there: not also (or only) in a notification elsewhere on the screen.
+    await expect(page.getByText(text)).toHaveCount(1);
+    // Nothing was issued.
+    await expect(page.getByTestId('issue-decision')).toBeVisible();
+  };
+
+  const danish = await issue('da', 'Kravene er opfyldt.');
+  await said(danish, da('refusal.NON_COMPLIANT_WITHOUT_ACCEPTED_RISK', { count: 1 }));
+
+  // The reason typed is kept unless the user says otherwise: asked, and left.
+  await page.getByRole('navigation').getByRole('link', { name: 'Indstillinger' }).click();
+  await page
+    .getByTestId('unsaved-dialog')
+    .getByRole('button', { name: da('unsaved.leave') })
+    .click();
+  await page.getByRole('radio', { name: 'English' }).check();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Settings');
+  const english = await issue('en', 'The requirements are met.');
+  await said(english, translate('en', 'refusal.NON_COMPLIANT_WITHOUT_ACCEPTED_RISK', { count: 1 }));
+});

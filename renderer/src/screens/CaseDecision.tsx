@@ -49,7 +49,7 @@ function PdfLink({ base64, name, label }: { base64: string; name: string; label:
 /** A decommissioned system: how its disposal was verified (who, how, when), then it closes. */
 function Disposal({ detail, onChanged }: { detail: CaseDetail; onChanged: () => void }) {
   const t = useT();
-  const errors = useFormErrors();
+  const errors = useFormErrors({ within: 'disposal' });
   const accreditor = useVault((s) => s.status?.profile?.role === 'accreditor');
   const [recorded, setRecorded] = useState<ResponseOf<'cases:disposal'>['disposal']>(null);
   const [form, setForm] = useState({
@@ -221,8 +221,21 @@ function IssueForm({
   const [docLanguage, setDocLanguage] = useState<'da' | 'en'>(language);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
-  // What the core refused last, each on its field (and brought into view), until the form changes.
-  const form = useFormErrors();
+  // What the core refused last, each on its field (and brought into view), until the form changes;
+  // a refusal that names no field (the lifecycle's, four eyes') is said under the form, in view.
+  const form = useFormErrors({
+    within: 'decision',
+    codes: { WRONG_PIN: 'pin', PIN_LOCKED: 'pin' },
+    describe: (refused) => {
+      const why = refused.details?.reason;
+      // The lifecycle's reason alone, its decision type and state in words.
+      return refused.code === 'TRANSITION_REFUSED' &&
+        typeof why === 'string' &&
+        reasonMessage(language, refused.code, refused.details) !== null
+        ? refusal(why, refused.details)
+        : null;
+    },
+  });
   const identities = (listing?.identities ?? []).filter((i) => !i.expired);
   const chosen = identityId || identities[0]?.id || '';
   const onToken = identities.find((i) => i.id === chosen)?.kind === 'pkcs11';
@@ -270,22 +283,13 @@ function IssueForm({
     reason,
     ...(onToken && pin ? { pin } : {}),
   });
-  /** A refusal: its problems on their fields, or its reason in words. */
+  /**
+   * A refusal: its problems on their fields (and a word under the form to look above), or — when
+   * it names no field — its reason under the form, focused there.
+   */
   const show = (error: { code: ErrorCode; details?: Record<string, unknown> }) => {
-    const issues = fieldIssues.list(error);
-    if (issues.length > 0) {
-      form.show(error);
-    } else {
-      form.clear();
-    }
-    const code = error.details?.reason;
-    setMessage(
-      issues.length > 0
-        ? t('decision.fixFields')
-        : typeof code === 'string'
-          ? refusal(code, error.details)
-          : errorMessage(language, error.code),
-    );
+    form.show(error);
+    setMessage(fieldIssues.list(error).length > 0 ? t('decision.fixFields') : null);
   };
   const issue = () => {
     setBusy(true);
@@ -552,7 +556,10 @@ function CountersignForm({
   const [pin, setPin] = useState('');
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
-  const errors = useFormErrors();
+  const errors = useFormErrors({
+    within: 'countersign',
+    codes: { WRONG_PIN: 'pin', PIN_LOCKED: 'pin' },
+  });
   const chosen = identityId || identities[0]?.id || '';
   const onToken = identities.find((i) => i.id === chosen)?.kind === 'pkcs11';
   const clean = useUnsavedForm(reason, '', { form: 'countersign', restore: setReason });

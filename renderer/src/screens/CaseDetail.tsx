@@ -25,6 +25,7 @@ import { KeptField } from '../components/KeptField';
 import { TableHead } from '../components/TableHead';
 import { CaseDecision } from './CaseDecision';
 import { useCoded, useFormat, useRefusal } from '../format';
+import { FormProblem, useFormErrors } from '../forms';
 import { useIssues, useT } from '../i18n';
 import type { ErrorInfo } from '../../../shared/result';
 import { TEXT_MAX } from '../../../shared/limits';
@@ -451,26 +452,26 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
   const [preview, setPreview] = useState<{ id: string; name: string } | null>(null);
   const accreditor = useVault((s) => s.status?.profile?.role === 'accreditor');
   const language = useLanguage();
-  const issues = useIssues();
   const scheme = useRegister((s) => s.scheme);
   const level = useLevelLabel();
   const [meta, setMeta] = useState(NO_META);
   const [file, setFile] = useState<File | null>(null);
   const clean = useUnsavedForm({ meta, file: file?.name ?? null }, { meta: NO_META, file: null });
   const [progress, setProgress] = useState<UploadProgress | null>(null);
-  const [error, setError] = useState<ErrorInfo | null>(null);
+  // A refusal on the field it names, what names no field under the form; in view either way.
+  const form = useFormErrors({ within: 'meta' });
+  const fieldError = form.error;
   const [note, setNote] = useState<string | null>(null);
   const cancel = useRef<AbortController | null>(null);
   const [fileField, setFileField] = useState(0);
   // The requirements each file documents, from the checklist's links.
   const linked = (evidenceId: string) =>
     detail.items.filter((i) => i.evidence.includes(evidenceId)).map((i) => i.requirementId);
-  const fieldError = issues.byField(error);
   async function submit() {
     if (!file) {
       return;
     }
-    setError(null);
+    form.clear();
     setNote(null);
     setProgress({ sent: 0, total: file.size, secondsLeft: null });
     const controller = new AbortController();
@@ -482,7 +483,7 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
       if ('cancelled' in uploaded) {
         setNote(t('upload.cancelled', { name: file.name }));
       } else {
-        setError({ code: uploaded.code, message: uploaded.code });
+        form.show({ code: uploaded.code });
       }
       return;
     }
@@ -509,7 +510,7 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
     } else {
       // Refused: the form keeps what was typed and chosen; the stored file is not kept.
       await discardUpload(uploaded.uploadId);
-      setError(r.error);
+      form.show(r.error);
     }
   }
   return (
@@ -598,6 +599,7 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
         />
       ) : null}
       <form
+        {...form.element}
         data-form="evidence"
         className="panel"
         aria-label={t('evidence.add')}
@@ -615,28 +617,32 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
           <Field
             label={t('evidence.title')}
             value={meta.title}
+            error={fieldError('title')}
             onChange={(e) => setMeta({ ...meta, title: e.target.value })}
           />
           <Field
             label={t('evidence.version')}
             value={meta.version}
+            error={fieldError('version')}
             onChange={(e) => setMeta({ ...meta, version: e.target.value })}
           />
           <Field
             label={t('evidence.author')}
             value={meta.author}
+            error={fieldError('author')}
             onChange={(e) => setMeta({ ...meta, author: e.target.value })}
           />
           <Field
             label={t('evidence.effective')}
             type="date"
             value={meta.effectiveDate}
+            error={fieldError('effectiveDate')}
             onChange={(e) => setMeta({ ...meta, effectiveDate: e.target.value })}
           />
           <SelectField
             label={t('evidence.markingDomain')}
             value={meta.markingDomain}
-            error={fieldError.markingDomain}
+            error={fieldError('markingDomain')}
             onChange={(e) =>
               setMeta({
                 ...meta,
@@ -656,7 +662,7 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
             label={t('evidence.markingLevel')}
             value={meta.markingLevel}
             disabled={!meta.markingDomain}
-            error={fieldError.markingLevel}
+            error={fieldError('markingLevel')}
             onChange={(e) => setMeta({ ...meta, markingLevel: e.target.value })}
           >
             <option value="">{t('evidence.marking.none')}</option>
@@ -677,9 +683,9 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
         <fieldset className="field-group pick-list" data-testid="evidence-requirements">
           <legend>{t('evidence.requirements')}</legend>
           <p className="help">{t('evidence.requirements.help')}</p>
-          {fieldError.requirementIds ? (
+          {fieldError('requirementIds') ? (
             <p className="field__error" role="alert">
-              {fieldError.requirementIds}
+              {fieldError('requirementIds')}
             </p>
           ) : null}
           <ul>
@@ -713,11 +719,7 @@ function Evidence({ detail, onChanged }: { detail: Detail; onChanged: () => void
           />
         ) : null}
         {note ? <p role="status">{note}</p> : null}
-        {error ? (
-          <p className="form-error" role="alert">
-            {errorMessage(language, error.code)}
-          </p>
-        ) : null}
+        <FormProblem form={form} />
         <button type="submit" disabled={!file || progress !== null}>
           {t('evidence.upload')}
         </button>
