@@ -1570,7 +1570,17 @@ export const contract = {
       .object({
         imported: z.number().int(),
         errors: z.array(
-          z.object({ line: z.number().int(), field: z.string(), message: z.string() }),
+          z.object({
+            line: z.number().int(),
+            field: z.string(),
+            message: z.string(),
+            key: z.string().optional(),
+            params: z.record(z.string(), z.string()).optional(),
+            code: z.string().optional(),
+            minimum: z.number().optional(),
+            maximum: z.number().optional(),
+            origin: z.string().optional(),
+          }),
         ),
       })
       .strict(),

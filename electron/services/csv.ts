@@ -25,7 +25,15 @@ export interface RowError {
   /** Line in the file (1-based, counting the marking and header lines). */
   line: number;
   field: string;
+  /** English, for the command line and logs; a screen shows `issueText` of the rest. */
   message: string;
+  /** The problem as a validation issue (shared/i18n/issues.ts): its key and values, or its code. */
+  key?: string;
+  params?: Record<string, string>;
+  code?: string;
+  minimum?: number;
+  maximum?: number;
+  origin?: string;
 }
 
 const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
@@ -155,7 +163,9 @@ interface Parsed {
 export function parseCsv(content: string, required: string[]): Parsed {
   if (content.length > MAX_IMPORT_BYTES) {
     throw new AppError('VALIDATION_FAILED', 'The file is too large', {
-      issues: [{ path: ['file'], message: 'larger than 5 MB' }],
+      issues: [
+        { path: ['file'], message: 'larger than 5 MB', key: 'fileTooLarge', params: { mb: '5' } },
+      ],
     });
   }
   const lines = content.replace(/^\uFEFF/, '').split(/\r?\n/);
@@ -172,23 +182,71 @@ export function parseCsv(content: string, required: string[]): Parsed {
   const missing = required.filter((r) => !header.includes(r));
   if (missing.length > 0) {
     throw new AppError('VALIDATION_FAILED', 'Columns are missing', {
-      issues: missing.map((m) => ({ path: ['header'], message: `missing column ${m}` })),
+      issues: missing.map((m) => ({
+        path: ['header'],
+        message: `missing column ${m}`,
+        key: 'missingColumn',
+        params: { column: m },
+      })),
     });
   }
   if (result.data.length > MAX_IMPORT_ROWS) {
     throw new AppError('VALIDATION_FAILED', 'Too many rows', {
-      issues: [{ path: ['file'], message: `more than ${MAX_IMPORT_ROWS} rows` }],
+      issues: [
+        {
+          path: ['file'],
+          message: `more than ${MAX_IMPORT_ROWS} rows`,
+          key: 'tooManyRows',
+          params: { max: String(MAX_IMPORT_ROWS) },
+        },
+      ],
     });
   }
   return { rows: result.data, firstDataLine: skip + 2 };
 }
 
+/** A row's validation issues (zod's, or a rule of sense's), each with what translates it. */
 function zodRowErrors(
   line: number,
-  issues: { path: PropertyKey[]; message: string }[],
+  issues: readonly { path: PropertyKey[]; message: string }[],
 ): RowError[] {
-  return issues.map((i) => ({ line, field: i.path.map(String).join('.'), message: i.message }));
+  return issues.map((issue) => {
+    const i: Record<string, unknown> = { ...issue };
+    const params =
+      i.params && typeof i.params === 'object'
+        ? Object.fromEntries(Object.entries(i.params).map(([k, v]) => [k, String(v)]))
+        : null;
+    return {
+      line,
+      field: issue.path.map(String).join('.'),
+      message: issue.message,
+      ...(typeof i.key === 'string' ? { key: i.key } : {}),
+      ...(params ? { params } : {}),
+      ...(typeof i.code === 'string' ? { code: i.code } : {}),
+      ...(typeof i.minimum === 'number' ? { minimum: i.minimum } : {}),
+      ...(typeof i.maximum === 'number' ? { maximum: i.maximum } : {}),
+      ...(typeof i.origin === 'string' ? { origin: i.origin } : {}),
+    };
+  });
 }
+
+/** A cell naming a level the scheme does not know. */
+const unknownLevel = (line: number, field: string, cell: string): RowError => ({
+  line,
+  field,
+  message: `unknown level "${cell}"`,
+  key: 'unknownLevel',
+  params: { code: cell },
+});
+
+/** A cell naming an organisation the register does not have. */
+const unknownOrganisation = (line: number, field: string, name: string): RowError => ({
+  line,
+  field,
+  message: `no organisation named "${name}"`,
+  key: 'unknownOrganisation',
+  params: { name },
+});
 
 /** Writes every validated row in one transaction, each with its own audit row. */
 async function commitAll<T>(
@@ -240,7 +298,7 @@ export async function importCsv(
         }
         const code = levelCode(scheme, cell, d);
         if (!code) {
-          errors.push({ line, field: d, message: `unknown level "${cell}"` });
+          errors.push(unknownLevel(line, d, cell));
         } else {
           levels.push({ domain: d, level: code });
         }
@@ -248,17 +306,13 @@ export async function importCsv(
       const minCell = row.minClearance ?? '';
       const minClearance = minCell.trim() ? levelCode(scheme, minCell) : null;
       if (minCell.trim() && !minClearance) {
-        errors.push({ line, field: 'minClearance', message: `unknown level "${minCell}"` });
+        errors.push(unknownLevel(line, 'minClearance', minCell));
       }
       let ownerOrgId: string | null = null;
       if ((row.owner ?? '').trim()) {
         ownerOrgId = register.organisationByName(row.owner ?? '');
         if (!ownerOrgId) {
-          errors.push({
-            line,
-            field: 'owner',
-            message: `no organisation named "${row.owner ?? ''}"`,
-          });
+          errors.push(unknownOrganisation(line, 'owner', row.owner ?? ''));
         }
       }
       const parsed = SystemInput.safeParse({
@@ -289,7 +343,13 @@ export async function importCsv(
       }
       const ref = parsed.data.ref;
       if (seen.has(ref) || register.systemRefExists(ref)) {
-        errors.push({ line, field: 'ref', message: `reference ${ref} is already used` });
+        errors.push({
+          line,
+          field: 'ref',
+          message: `reference ${ref} is already used`,
+          key: 'refTaken',
+          params: { ref },
+        });
         return;
       }
       seen.add(ref);
@@ -309,11 +369,7 @@ export async function importCsv(
     if ((row.organisation ?? '').trim()) {
       organisationId = register.organisationByName(row.organisation ?? '');
       if (!organisationId) {
-        errors.push({
-          line,
-          field: 'organisation',
-          message: `no organisation named "${row.organisation ?? ''}"`,
-        });
+        errors.push(unknownOrganisation(line, 'organisation', row.organisation ?? ''));
       }
     }
     const clearances = [];
@@ -325,11 +381,7 @@ export async function importCsv(
         (DOMAINS as readonly string[]).includes(domain) ? domain : undefined,
       );
       if (!level) {
-        errors.push({
-          line,
-          field: 'clearanceLevel',
-          message: `unknown level "${row.clearanceLevel ?? ''}"`,
-        });
+        errors.push(unknownLevel(line, 'clearanceLevel', row.clearanceLevel ?? ''));
       } else {
         clearances.push({
           level,

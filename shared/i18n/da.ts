@@ -1158,6 +1158,10 @@ export const da: Messages = {
   'issue.staysWithSystem': 'Den hører til sit system: udfas den, og tilføj den til det andet.',
   'issue.accreditorOnly': 'Kun en godkender kan angive dette.',
   'issue.unknownLevel': '{code} er ikke et niveau i klassifikationsskemaet.',
+  'issue.unknownOrganisation': 'Der er ingen organisation med navnet »{name}« i registret.',
+  'issue.missingColumn': 'Filen har ingen kolonne {column}.',
+  'issue.fileTooLarge': 'Filen er større end {mb} MB.',
+  'issue.tooManyRows': 'Filen har mere end {max} rækker.',
   'issue.refTaken': 'Der findes allerede et system med referencen {ref}.',
   'issue.email': 'En e-mailadresse, fx navn@eksempel.dk.',
   // Fornuftsreglerne (shared/sense.ts), hver på det felt, den angår.

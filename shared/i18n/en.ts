@@ -1160,6 +1160,10 @@ export const en = {
   'issue.staysWithSystem': 'It stays with its system: retire it and add it to the other.',
   'issue.accreditorOnly': 'Only an accreditor can set this.',
   'issue.unknownLevel': '{code} is not a level of the classification scheme.',
+  'issue.unknownOrganisation': 'No organisation named "{name}" in the register.',
+  'issue.missingColumn': 'The file has no column {column}.',
+  'issue.fileTooLarge': 'The file is larger than {mb} MB.',
+  'issue.tooManyRows': 'The file has more than {max} rows.',
   'issue.refTaken': 'A system with reference {ref} already exists.',
   'issue.email': 'An e-mail address, such as name@example.dk.',
   // The rules of sense (shared/sense.ts), each on the field it names.

@@ -141,6 +141,12 @@ test('add a record, import systems from CSV (a bad file is refused row by row), 
   await expect(app.getByTestId('csv-report')).toContainText(
     'Intet blev importeret: der blev fundet 2 problemer',
   );
+  // Each problem in Danish, as the core's checks mean it (the core's English never shows).
+  await expect(app.getByTestId('csv-report')).toContainText(
+    'SUPER er ikke et niveau i klassifikationsskemaet.',
+  );
+  await expect(app.getByTestId('csv-report')).toContainText('Udfyld feltet.');
+  await expect(app.getByTestId('csv-report')).not.toContainText('unknown level');
   await expect(app.getByTestId('systems-count')).toHaveText('0 af 0 systemer');
   await app.getByTestId('csv-import-systems').setInputFiles({
     name: 'systems.csv',

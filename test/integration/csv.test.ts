@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportCsv, importCsv } from '../../electron/services/csv';
+import { translate } from '../../shared/i18n';
+import { issueText } from '../../shared/i18n/issues';
 import { seedDemo } from '../../electron/services/demo';
 import { RegisterService } from '../../electron/services/register';
 import { Vault } from '../../electron/vault/vault';
@@ -124,6 +126,15 @@ describe('CSV', () => {
       [4, 'organisation'],
       [5, 'clearances.0.domain'],
     ]);
+    // Each problem in the user's language, as the import screen shows it: no English in Danish.
+    expect(bad.errors.map((e) => issueText('da', { ...e, path: e.field }))).toEqual([
+      'Udfyld feltet.',
+      'Der er ingen organisation med navnet »Ukendt« i registret.',
+      translate('da', 'issue.choice'),
+    ]);
+    expect(issueText('en', { ...bad.errors[1]!, path: 'organisation' })).toBe(
+      'No organisation named "Ukendt" in the register.',
+    );
     const good = await importCsv(
       vault,
       register,
@@ -141,7 +152,20 @@ describe('CSV', () => {
   it('refuses a file without the required columns', async () => {
     await expect(
       importCsv(vault, register, 'systems', 'name,phase\nx,test\n'),
-    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    ).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { issues: [{ key: 'missingColumn', params: { column: 'ref' } }, expect.anything()] },
+    });
+    const unknownLevel = await importCsv(
+      vault,
+      register,
+      'systems',
+      'ref,name,phase,mode,national\nA-8,Alpha,test,dedicated,SUPER\nA-9,Beta,test,dedicated,HEM\nA-9,Gamma,test,dedicated,HEM\n',
+    );
+    expect(unknownLevel.errors.map((e) => issueText('da', { ...e, path: e.field }))).toEqual([
+      'SUPER er ikke et niveau i klassifikationsskemaet.',
+      'Der findes allerede et system med referencen A-9.',
+    ]);
   });
 
   it('neutralises spreadsheet formulas on export', async () => {

@@ -1,6 +1,7 @@
 /** Export a list as CSV (marking on the first line) and, where allowed, import one with a per-row report. */
 import { useRef, useState } from 'react';
 import { call } from '../api';
+import { issueText } from '../../../shared/i18n/issues';
 import { useT } from '../i18n';
 import { TableHead } from './TableHead';
 import { useLanguage } from '../stores/preferences';
@@ -83,7 +84,7 @@ export function CsvTools({
                     <tr key={i}>
                       <td>{e.line}</td>
                       <td className="mono">{e.field}</td>
-                      <td>{e.message}</td>
+                      <td>{issueText(language, { ...e, path: e.field })}</td>
                     </tr>
                   ))}
                 </tbody>
