@@ -1,0 +1,131 @@
+/**
+ * `awb verify`: a signed PDF (every signature, its path and status, four eyes), a dossier it
+ * cites, or a package.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { citedDossier } from '../../shared/dossier';
+import { DEFAULT_SAME_PERSON } from '../../shared/decisions';
+import { fourEyesPolicy } from '../services/policy';
+import { DOCUMENT_ROLES } from '../services/signing';
+import { readDossier } from '../documents/dossier';
+import { sha256Hex } from '../signing/hash';
+import { judgeLetter } from '../signing/four-eyes';
+import { signedKeywords, verifyPdf, type TrustStore } from '../signing/verify';
+import { readCertificates, readCrl } from '../signing/x509';
+import type { CliIo } from './io';
+import { UsageError } from './usage';
+import { readInput, withVault } from './common';
+
+/**
+ * `awb verify <file.pdf>`: every signature, its path and status. The trust anchors and CRLs come
+ * from files (--trust, --crl) or from a vault's trust store (--vault): by default the anchors
+ * trusted for documents (roles documents and authority; never an owner's); with `--role
+ * authority` as a decision letter is judged here (anchors trusted as an authority, and in an
+ * accreditor's vault its own signing identities). Exit 0 only
+ * when the file is signed and every signature is valid and trusted: no anchors means nothing
+ * is trusted.
+ */
+export async function verifyCommand(
+  io: CliIo,
+  argv: string[],
+): Promise<{ result: Record<string, unknown>; ok: boolean }> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      trust: { type: 'string', multiple: true },
+      crl: { type: 'string', multiple: true },
+      vault: { type: 'string' },
+      'passphrase-file': { type: 'string' },
+      dossier: { type: 'string' },
+      role: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  if (values.role !== undefined && values.role !== 'documents' && values.role !== 'authority') {
+    throw new UsageError('--role takes documents or authority');
+  }
+  const [fileArg] = positionals;
+  const bytes = readInput(io, fileArg, '<file>');
+  const file = resolve(io.cwd, fileArg!);
+  // A package (a tar: "ustar" at 257) is opened with the vault's keys and checked through.
+  if (bytes.subarray(257, 262).toString('latin1') === 'ustar') {
+    if (!values.vault) {
+      throw new UsageError('a package is verified with the receiving vault: --vault <folder>');
+    }
+    const check = await withVault(io, argv, ({ exchange }) => exchange.verifyPackage(file));
+    return { ok: check.valid, result: { file, ...check } };
+  }
+  let verification: Awaited<ReturnType<typeof verifyPdf>>;
+  /** The anchors a second signer must chain to, to count as a second person. */
+  let authority: TrustStore;
+  if (values.vault) {
+    [verification, authority] = await withVault(io, argv, async ({ signing }) => [
+      await (values.role === 'authority' ? signing.verifyLetter(bytes) : signing.verify(bytes)),
+      signing.trustStore(values.role === 'authority' ? 'authority' : DOCUMENT_ROLES),
+    ]);
+  } else {
+    const anchors = (values.trust ?? []).flatMap((path) => {
+      const certs = readCertificates(readInput(io, path, '--trust'));
+      if (certs.length === 0) {
+        throw new UsageError(`no certificate in ${path}`);
+      }
+      return certs;
+    });
+    const crls = (values.crl ?? []).map((path) => {
+      const crl = readCrl(readInput(io, path, '--crl'));
+      if (!crl) {
+        throw new UsageError(`no CRL in ${path}`);
+      }
+      return crl;
+    });
+    authority = { anchors, crls };
+    verification = await verifyPdf(bytes, authority);
+  }
+  // Two signatures are two people: a second signature by the first signer's key, by a
+  // certificate that key issued, or naming the same person does not make the file valid.
+  const fourEyes =
+    verification.valid && verification.signatures.length > 1
+      ? await judgeLetter(bytes, {
+          authority,
+          person: fourEyesPolicy().samePerson ?? DEFAULT_SAME_PERSON,
+          now: new Date(),
+        })
+      : null;
+  if (fourEyes) {
+    verification = {
+      ...verification,
+      valid: false,
+      status: 'invalid',
+      indication: 'TOTAL_FAILED',
+      subIndication: null,
+      reason: null,
+    };
+  }
+  // With --dossier: the letter's signed keywords cite that file's SHA-256.
+  let dossier: Record<string, unknown> | null = null;
+  if (values.dossier) {
+    const read = readDossier(readInput(io, values.dossier, '--dossier'));
+    const cited = citedDossier(signedKeywords(bytes));
+    dossier = {
+      file: resolve(io.cwd, values.dossier),
+      sha256: read.sha256,
+      cited,
+      problem: 'problem' in read ? read.problem : null,
+      matches: !('problem' in read) && cited === read.sha256,
+    };
+  }
+  const ok = verification.valid && (dossier === null || dossier.matches === true);
+  return {
+    ok,
+    result: {
+      file,
+      sha256: sha256Hex(bytes),
+      ...verification,
+      ...(fourEyes ? { reason: `FOUR_EYES_${fourEyes.reason}`, fourEyes } : {}),
+      ...(dossier ? { dossier } : {}),
+      ...(dossier && !dossier.matches && verification.valid ? { reason: 'DOSSIER_MISMATCH' } : {}),
+    },
+  };
+}
