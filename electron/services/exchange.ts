@@ -235,7 +235,17 @@ export class ExchangeService {
     const { parts, summary } =
       kind === 'submission' ? this.submissionParts(c) : await this.decisionPackageParts(c);
     const system = all(this.db, 'SELECT id, ref FROM systems WHERE id = ?', [s(c.system_id)])[0]!;
-    const levels = this.register.getSystem(s(c.system_id)).system.levels;
+    // The marking is the highest of what the package holds: the system's levels and every
+    // evidence file's own marking (a TEMPEST report may be marked above the system it is about).
+    const levels = [
+      ...this.register.getSystem(s(c.system_id)).system.levels,
+      ...all(
+        this.db,
+        `SELECT marking_domain, marking_level FROM evidence
+          WHERE case_id = ? AND marking_domain IS NOT NULL AND marking_level IS NOT NULL`,
+        [caseId],
+      ).map((e) => ({ domain: s(e.marking_domain) as InfoDomain, level: s(e.marking_level) })),
+    ];
     const scheme = this.register.scheme();
     const top = scheme.highestMarking(levels);
     const exchange = this.exchangeOf(caseId);

@@ -324,6 +324,47 @@ describe('the round trip', () => {
   });
 });
 
+describe('the marking of a package', () => {
+  it('is the highest of what it holds: evidence marked above its system raises it', async () => {
+    const o = owner.services;
+    const lowId = await o.register.createSystem({
+      ref: 'OWN-SYS-LOW',
+      name: 'Kontornet',
+      phase: 'operational',
+      mode: 'dedicated',
+      levels: [{ domain: 'national', level: 'RESTRICTED' }],
+      userCount: 3,
+      minClearance: 'RESTRICTED',
+    });
+    const lowCase = await o.cases.createCase({ systemId: lowId, type: 'initial' });
+    await answerAll(o, lowCase);
+    const blob = await owner.vault.blobs.put(
+      (async function* () {
+        yield Buffer.from('TEMPEST zoning report');
+      })(),
+    );
+    await o.cases.addEvidence(
+      lowCase,
+      { ...blob, name: 'tempest.pdf' },
+      {
+        type: 'tempest_report',
+        title: 'TEMPEST zoning',
+        version: '1',
+        requirementIds: [],
+        markingLevel: 'SECRET',
+        markingDomain: 'nato',
+      },
+    );
+    await o.cases.transition(lowCase, 'submitted', 'Complete');
+    const { file } = await o.exchange.exportPackage('submission', lowCase, out(''), {
+      identityId: owner.signingId,
+    });
+    // Named, labelled and signed at NATO SECRET, not at the system's TIL TJENESTEBRUG.
+    expect(file).toMatch(/NATO-SECRET--OWN-CASE-\d{4}-\d{4}--submission--0001\.awbpkg$/);
+    expect((await authority.services.exchange.inspect(file)).marking).toBe('NATO SECRET');
+  });
+});
+
 describe('no replays, no rollback', () => {
   let suspension = '';
   let withdrawal = '';

@@ -913,7 +913,16 @@ export function CaseDetail({ id }: { id: string }) {
       }),
     [],
   );
-  useOnScreen(detail?.systemLevels ?? []);
+  // The banner stands for everything on the screen: the system's levels and each evidence
+  // file's own marking (a document may be marked above the system it is about).
+  useOnScreen([
+    ...(detail?.systemLevels ?? []),
+    ...(detail?.evidence ?? []).flatMap((e) =>
+      e.markingDomain && e.markingLevel
+        ? [{ domain: e.markingDomain as InfoDomain, level: e.markingLevel }]
+        : [],
+    ),
+  ]);
   if (!detail) {
     return null;
   }
