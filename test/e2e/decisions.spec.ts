@@ -67,6 +67,14 @@ test('two accreditors sign a four-eyes decision; the letter verifies, tampered a
   await signing.getByRole('button', { name: 'Opret selvsigneret identitet' }).click();
   await expect(signing.getByTestId('identity')).toHaveCount(2);
   await expect(signing.getByTestId('identity').nth(1)).toContainText('EC P-256');
+  // An encryption identity, for packages only: never offered to sign a decision (below).
+  await signing.getByLabel('Navn i certifikatet').fill('Pakkenøgle');
+  await signing
+    .getByRole('form', { name: 'Opret selvsigneret identitet' })
+    .getByLabel('Brug')
+    .selectOption('encryption');
+  await signing.getByRole('button', { name: 'Opret selvsigneret identitet' }).click();
+  await expect(signing.getByTestId('identity')).toHaveCount(3);
   // Four eyes means two people the vault trusts as the authority: Bo's certificate is raised to it.
   const bo = signing.getByTestId('trusted').filter({ hasText: 'Bo Ærø' });
   await bo.getByLabel('Betroet til at').selectOption('authority');
@@ -77,6 +85,9 @@ test('two accreditors sign a four-eyes decision; the letter verifies, tampered a
   await page.goto(`${page.url().split('#')[0]}#/cases/${caseId}`);
   await page.getByRole('tab', { name: 'Afgørelse og dokumenter' }).click();
   const form = page.getByRole('form', { name: 'Træf afgørelsen' });
+  // Only the two signing identities are offered to sign; the encryption identity is not.
+  await expect(form.getByLabel('Signér som').locator('option')).toHaveCount(2);
+  await expect(form.getByLabel('Signér som')).not.toContainText('Pakkenøgle');
   await form.getByLabel('Begrundelse').fill('Kravene er opfyldt.');
   // A validity that ends before it starts (valid to 1.1.2025, issued today) is refused on its
   // field: the form will not sign it, and the core refuses the draft letter the same way.

@@ -236,7 +236,8 @@ function IssueForm({
         : null;
     },
   });
-  const identities = (listing?.identities ?? []).filter((i) => !i.expired);
+  // Only identities that sign: an encryption identity cannot, and is not offered.
+  const identities = (listing?.identities ?? []).filter((i) => !i.expired && i.usage === 'signing');
   const chosen = identityId || identities[0]?.id || '';
   const onToken = identities.find((i) => i.id === chosen)?.kind === 'pkcs11';
   const approving = APPROVING.includes(type);
@@ -550,7 +551,7 @@ function CountersignForm({
   const [listing] = useIdentities();
   const signed = new Set(decision.signatures.map((x) => x.fingerprint));
   const identities = (listing?.identities ?? []).filter(
-    (i) => !i.expired && !signed.has(i.fingerprint),
+    (i) => !i.expired && i.usage === 'signing' && !signed.has(i.fingerprint),
   );
   const [identityId, setIdentityId] = useState('');
   const [pin, setPin] = useState('');
