@@ -48,6 +48,10 @@ export const SENSE_CODES = [
   'ACCEPTED_IN_FUTURE',
   /** A risk acceptance that expires on or before the day it was given. */
   'ACCEPTANCE_ENDS_BEFORE_START',
+  /** A residual risk above the inherent risk it is what remains of. */
+  'RESIDUAL_ABOVE_INHERENT',
+  /** A decision's condition due after the approval it belongs to has ended. */
+  'CONDITION_AFTER_VALIDITY',
 ] as const;
 export type SenseCode = (typeof SENSE_CODES)[number];
 
@@ -307,5 +311,19 @@ export function acceptanceSense(
   }
   return a.expiresOn && a.acceptedOn && a.expiresOn <= a.acceptedOn
     ? [problem([...path, 'expires_on'], 'ACCEPTANCE_ENDS_BEFORE_START', { day: a.acceptedOn })]
+    : [];
+}
+
+/**
+ * A risk's residual level is not above its inherent level: what remains after treatment is
+ * never more than there was (levels as the matrix orders them, lowest first).
+ */
+export function residualRule(
+  inherent: { index: number; id: string } | null,
+  residual: { index: number; id: string },
+  path: Path = ['residualLikelihood'],
+): SenseIssue[] {
+  return inherent && residual.index > inherent.index
+    ? [problem(path, 'RESIDUAL_ABOVE_INHERENT', { level: inherent.id })]
     : [];
 }

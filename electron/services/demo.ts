@@ -921,7 +921,8 @@ export async function seedDemoRisks(services: VaultServices): Promise<{ risks: n
         likelihood: 1 + (i % 3),
         treatment: i % 2 ? 'share' : 'reduce',
         measures: 'Zone measurement ordered; equipment kept in the inner area.',
-        residualLikelihood: 1 + (i % 2),
+        // Never above the inherent risk (likelihood 1 + i % 3): what remains is not more.
+        residualLikelihood: Math.min(1 + (i % 2), 1 + (i % 3)),
         residualImpact: 2 + (i % 3),
       },
       i % 2 === 0

@@ -7,6 +7,8 @@
  * Longer than 500 lines: the area's SQL, rules and use cases together, until the split by
  * capability into repository, domain and use cases.
  */
+import { requirementRule, residualRule } from '../../shared/sense';
+import { caseRequirements, refuseNonsense } from './sense';
 import { RISK_FIELDS } from '../db/columns';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -400,7 +402,19 @@ export class RiskService {
         });
       }
     }
-    return { input, matrix, assessed: assess(matrix, input) };
+    const assessed = assess(matrix, input);
+    // The rules of sense: what remains is not more than there was; a requirement the risk is
+    // linked to is on the case's checklist.
+    const requirements = input.caseId ? caseRequirements(this.db, input.caseId) : null;
+    refuseNonsense([
+      ...residualRule(assessed.inherent, assessed.residual),
+      ...(requirements
+        ? input.requirementIds.flatMap((id, i) =>
+            requirementRule(id, requirements, ['requirementIds', i]),
+          )
+        : []),
+    ]);
+    return { input, matrix, assessed };
   }
 
   private writeLinks(

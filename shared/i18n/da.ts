@@ -1188,6 +1188,10 @@ export const da: Messages = {
     'En risikoaccept kan ikke dateres til en dag, der ikke er kommet endnu (senest {day}).',
   'issue.ACCEPTANCE_ENDS_BEFORE_START':
     'En risikoaccept skal udløbe efter den dag, den blev givet ({day}).',
+  'issue.RESIDUAL_ABOVE_INHERENT':
+    'Restrisikoen kan ikke være højere end den iboende risiko ({level}): sænk restsandsynligheden eller restkonsekvensen.',
+  'issue.CONDITION_AFTER_VALIDITY':
+    'Fristen ligger efter godkendelsens udløb ({day}): vælg en dag inden for gyldigheden.',
   'issue.UNKNOWN_REQUIREMENT': '{id} er ikke et krav i denne sag.',
   'package.reason.IMPOSSIBLE_CONTENT':
     'den ville gemme noget, der ikke kan passe (en gyldighed, der slutter før den begynder eller er længere end tilladt, en frist, der allerede er overskredet, et krav, sagen ikke har)',

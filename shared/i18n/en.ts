@@ -1189,6 +1189,10 @@ export const en = {
     'A risk acceptance cannot be dated on a day still to come ({day} at the latest).',
   'issue.ACCEPTANCE_ENDS_BEFORE_START':
     'A risk acceptance must expire after the day it was given ({day}).',
+  'issue.RESIDUAL_ABOVE_INHERENT':
+    'The residual risk cannot be higher than the inherent risk ({level}): lower the residual likelihood or impact.',
+  'issue.CONDITION_AFTER_VALIDITY':
+    'The deadline falls after the approval ends ({day}): choose a day within its validity.',
   'issue.UNKNOWN_REQUIREMENT': '{id} is not a requirement of this case.',
   'package.reason.IMPOSSIBLE_CONTENT':
     'it would store something that cannot be (a validity ending before it starts or longer than allowed, a deadline already past, a requirement the case does not have)',

@@ -94,6 +94,30 @@ describe('risk register', () => {
       code: 'VALIDATION_FAILED',
       details: { issues: [{ path: ['likelihood'] }] },
     });
+    // What remains after treatment is never more than there was (high inherent, very high residual).
+    await expect(
+      services.risks.createRisk(riskOn(id, { residualLikelihood: 5, residualImpact: 5 })),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: {
+        issues: [
+          {
+            path: ['residualLikelihood'],
+            key: 'RESIDUAL_ABOVE_INHERENT',
+            params: { level: 'high' },
+          },
+        ],
+      },
+    });
+    // A requirement the risk is linked to is on its case's checklist.
+    const caseId = await services.cases.createCase({ systemId: id, type: 'initial' });
+    const onChecklist = services.cases.getCase(caseId).items[0]!.requirementId;
+    await expect(
+      services.risks.createRisk(riskOn(id, { caseId, requirementIds: [onChecklist, 'XYZ-99'] })),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { issues: [{ path: ['requirementIds', 1], key: 'UNKNOWN_REQUIREMENT' }] },
+    });
     const riskId = await services.risks.createRisk(riskOn(id));
     const risk = services.risks.getRisk(riskId);
     expect(risk).toMatchObject({
@@ -161,7 +185,7 @@ describe('risk register', () => {
     expect(history.acceptances.map((a) => a.residualLevel)).toEqual(['moderate', 'high']);
     // Above every limit nobody accepts.
     const extreme = await services.risks.createRisk(
-      riskOn(sys, { residualLikelihood: 5, residualImpact: 5 }),
+      riskOn(sys, { likelihood: 5, confidentiality: 5, residualLikelihood: 5, residualImpact: 5 }),
     );
     await expect(services.risks.acceptRisk(extreme, accept())).rejects.toMatchObject({
       details: { reason: 'NOT_ACCEPTABLE' },
