@@ -114,6 +114,8 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks, awb: { rules: { 'examine-failure': examineFailure } } },
     rules: {
       ...reactHooks.configs.recommended.rules,
+      // useLoad (renderer/src/load.ts) takes its dependencies like useEffect: checked the same way.
+      'react-hooks/exhaustive-deps': ['warn', { additionalHooks: '^useLoad$' }],
       // No silent failure (issue 22): a callRaw result's failure is looked at (eslint-rules/).
       'awb/examine-failure': 'error',
       'no-restricted-imports': [

@@ -5,12 +5,13 @@
  * suspected); a re-key an earlier process left unfinished, finished or undone at this unlock.
  * Edits made meanwhile are refused by the core (VAULT_READ_ONLY) and shown as any error is.
  */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { MessageKey } from '../../../shared/i18n';
 import { TEXT_MAX } from '../../../shared/limits';
-import { call, callRaw } from '../api';
+import { callRaw } from '../api';
 import { FormProblem, useFormErrors } from '../forms';
 import { useT } from '../i18n';
+import { useLoad } from '../load';
 import { useVault } from '../stores/vault';
 import { Field, SelectField, TextAreaField } from './Field';
 
@@ -22,28 +23,17 @@ function short(hash: string): string {
 function ExplainForm({ onDone }: { onDone: () => void }) {
   const t = useT();
   const applyStatus = useVault((s) => s.applyStatus);
-  const [identities, setIdentities] = useState<{ id: string; label: string; token: boolean }[]>([]);
-  const [identityId, setIdentityId] = useState('');
+  const { data: listing } = useLoad(() => callRaw('identities:list', {}), []);
+  const identities = (listing?.identities ?? [])
+    .filter((i) => i.usage === 'signing' && !i.expired)
+    .map((i) => ({ id: i.id, label: i.label, token: i.kind === 'pkcs11' }));
+  // The identity the user chose; until then, the first that can sign.
+  const [picked, setIdentityId] = useState('');
+  const identityId = picked || (identities[0]?.id ?? '');
   const [text, setText] = useState('');
   const [pin, setPin] = useState('');
   const form = useFormErrors({ codes: { WRONG_PIN: 'pin', PIN_LOCKED: 'pin' } });
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    let live = true;
-    void call('identities:list', {}).then((r) => {
-      if (!live || !r) {
-        return;
-      }
-      const signing = r.identities
-        .filter((i) => i.usage === 'signing' && !i.expired)
-        .map((i) => ({ id: i.id, label: i.label, token: i.kind === 'pkcs11' }));
-      setIdentities(signing);
-      setIdentityId((current) => current || (signing[0]?.id ?? ''));
-    });
-    return () => {
-      live = false;
-    };
-  }, []);
   const chosen = identities.find((i) => i.id === identityId);
 
   async function submit(event: FormEvent) {

@@ -8,6 +8,7 @@ import type { PDFDocumentProxy } from 'pdfjs-dist';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { callRaw } from '../api';
 import { useT } from '../i18n';
+import { useLoad, type Outcome } from '../load';
 import { errorMessage } from '../../../shared/i18n';
 import { useLanguage } from '../stores/preferences';
 
@@ -123,27 +124,18 @@ export function EvidencePreview({
 }) {
   const t = useT();
   const language = useLanguage();
-  const [data, setData] = useState<Uint8Array<ArrayBuffer> | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    const load = attachment
-      ? callRaw('records:attachmentContent', attachment)
-      : callRaw('evidence:content', { evidenceId: evidenceId ?? '' });
-    void load.then((r) => {
-      if (!live) {
-        return;
-      }
-      if (r.ok) {
-        setData(bytesOf(r.value.data));
-      } else {
-        setError(errorMessage(language, r.error.code));
-      }
-    });
-    return () => {
-      live = false;
-    };
-  }, [evidenceId, attachment, language]);
+  // A refusal is said here, in the panel the user opened (not as a notification).
+  const content = useLoad(
+    (): Promise<Outcome<{ data: string }>> =>
+      attachment
+        ? callRaw('records:attachmentContent', attachment)
+        : callRaw('evidence:content', { evidenceId: evidenceId ?? '' }),
+    [evidenceId, attachment],
+    { show: 'inline' },
+  );
+  const base64 = content.data?.data;
+  const data = useMemo(() => (base64 === undefined ? null : bytesOf(base64)), [base64]);
+  const error = content.error ? errorMessage(language, content.error.code) : null;
   return (
     <section
       className="panel preview"

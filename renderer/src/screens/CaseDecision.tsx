@@ -21,6 +21,7 @@ import { addMonths } from '../../../shared/risk';
 import { decisionSense, todayOf } from '../../../shared/sense';
 import { ConfirmButton } from '../components/Confirm';
 import { call, callRaw } from '../api';
+import { useLoad } from '../load';
 import { bytesOf, PdfView } from '../components/EvidencePreview';
 import { Field, SelectField } from '../components/Field';
 import { PathField } from '../components/PathField';
@@ -34,7 +35,6 @@ import { grouped, useIdentities, VerificationResult } from './Signing';
 import { useUnsavedForm } from '../stores/unsaved';
 
 type Decision = ResponseOf<'decisions:get'>;
-type Verification = ResponseOf<'documents:verify'>;
 
 function PdfLink({ base64, name, label }: { base64: string; name: string; label: string }) {
   const url = useMemo(() => pdfUrl(base64), [base64]);
@@ -51,21 +51,18 @@ function Disposal({ detail, onChanged }: { detail: CaseDetail; onChanged: () => 
   const t = useT();
   const errors = useFormErrors({ within: 'disposal' });
   const accreditor = useVault((s) => s.status?.profile?.role === 'accreditor');
-  const [recorded, setRecorded] = useState<ResponseOf<'cases:disposal'>['disposal']>(null);
+  const disposal = useLoad(() => callRaw('cases:disposal', { id: detail.id }), [detail.id]);
+  const recorded = disposal.data?.disposal ?? null;
   const [form, setForm] = useState({
     verifiedBy: '',
     method: '',
     verifiedOn: new Date().toISOString().slice(0, 10),
   });
-  const [version, setVersion] = useState(0);
   const clean = useUnsavedForm(
     { verifiedBy: form.verifiedBy, method: form.method },
     { verifiedBy: '', method: '' },
     { form: 'disposal', restore: (kept) => setForm((f) => ({ ...f, ...kept })) },
   );
-  useEffect(() => {
-    void call('cases:disposal', { id: detail.id }).then((r) => setRecorded(r?.disposal ?? null));
-  }, [detail.id, version]);
   if (recorded) {
     return (
       <section className="panel" data-testid="disposal">
@@ -95,7 +92,7 @@ function Disposal({ detail, onChanged }: { detail: CaseDetail; onChanged: () => 
         void callRaw('cases:recordDisposal', { caseId: detail.id, disposal: form }).then((r) => {
           if (r.ok) {
             clean();
-            setVersion((v) => v + 1);
+            disposal.reload();
             onChanged();
           } else {
             errors.show(r.error);
@@ -709,13 +706,16 @@ function Packages({ detail }: { detail: CaseDetail }) {
   const accreditor = useVault((s) => s.status?.profile?.role === 'accreditor');
   const [listing] = useIdentities();
   const [folder, setFolder] = useState('');
-  const [recipients, setRecipients] = useState<Recipients | null>(null);
-  const [recipient, setRecipient] = useState('');
+  // An owner sends submissions; an authority answers with decisions.
+  const kind = accreditor ? 'decision' : 'submission';
+  const offered = useLoad(() => callRaw('packages:recipients', { kind }), [kind]);
+  const recipients: Recipients | null = offered.data?.recipients ?? null;
+  // The recipient the user chose; until then, the first offered.
+  const [chosen, setRecipient] = useState('');
+  const recipient = chosen || (recipients?.[0]?.fingerprint ?? '');
   const [pin, setPin] = useState('');
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [message, setMessage] = useState<string | null>(null);
-  // An owner sends submissions; an authority answers with decisions.
-  const kind = accreditor ? 'decision' : 'submission';
   useEffect(
     () =>
       window.workbench.on('task:progress', (p) => {
@@ -725,18 +725,6 @@ function Packages({ detail }: { detail: CaseDetail }) {
       }),
     [],
   );
-  useEffect(() => {
-    let live = true;
-    void call('packages:recipients', { kind }).then((r) => {
-      if (live && r) {
-        setRecipients(r.recipients);
-        setRecipient((current) => current || (r.recipients[0]?.fingerprint ?? ''));
-      }
-    });
-    return () => {
-      live = false;
-    };
-  }, [kind]);
   const identity = listing?.identities.find((i) => !i.expired && i.usage === 'signing');
   // A submission is sent only at the steps that send it, a decision package only in answer to a
   // case that came from its owner: offered disabled otherwise, saying so.
@@ -849,27 +837,17 @@ export function CaseDecision({ detail, onChanged }: { detail: CaseDetail; onChan
   const t = useT();
   const format = useFormat();
   const accreditor = useVault((s) => s.status?.profile?.role === 'accreditor');
-  const [info, setInfo] = useState<Decision | null>(null);
-  const [letter, setLetter] = useState<{ pdf: string; verification: Verification } | null>(null);
-  const [version, setVersion] = useState(0);
-  useEffect(() => {
-    let live = true;
-    void call('decisions:get', { caseId: detail.id }).then((d) => live && d && setInfo(d));
-    return () => {
-      live = false;
-    };
-  }, [detail.id, version, detail.state]);
-  useEffect(() => {
-    let live = true;
-    if (info?.decision) {
-      void call('documents:decisionPdf', { caseId: detail.id }).then(
-        (r) => live && r && setLetter(r),
-      );
-    }
-    return () => {
-      live = false;
-    };
-  }, [detail.id, info?.decision]);
+  // Asked again when the case moves: what can be decided, and what was, follow its state.
+  const decided = useLoad(
+    () => callRaw('decisions:get', { caseId: detail.id }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the state is why it is asked again
+    [detail.id, detail.state],
+  );
+  const info: Decision | undefined = decided.data;
+  const { data: letter } = useLoad(
+    () => (info?.decision ? callRaw('documents:decisionPdf', { caseId: detail.id }) : null),
+    [detail.id, info?.decision],
+  );
   if (!info) {
     return null;
   }
@@ -932,7 +910,7 @@ export function CaseDecision({ detail, onChanged }: { detail: CaseDetail; onChan
           detail={detail}
           decision={d}
           onSigned={() => {
-            setVersion((v) => v + 1);
+            decided.reload();
             onChanged();
           }}
         />
@@ -943,7 +921,7 @@ export function CaseDecision({ detail, onChanged }: { detail: CaseDetail; onChan
           detail={detail}
           info={info}
           onIssued={() => {
-            setVersion((v) => v + 1);
+            decided.reload();
             onChanged();
           }}
         />

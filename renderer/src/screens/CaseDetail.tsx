@@ -3,7 +3,7 @@
  * step is refused), what is still missing, the checklist grouped by area (keyboard-driven, with
  * bulk status), evidence with upload progress, findings and the history of its steps.
  */
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import {
   editable,
   EVIDENCE_TYPES,
@@ -17,6 +17,7 @@ import { errorMessage, reasonText, type MessageKey } from '../../../shared/i18n'
 import type { CaseState } from '../../../shared/lifecycle';
 import { ConfirmButton } from '../components/Confirm';
 import { call, callRaw } from '../api';
+import { useLoad } from '../load';
 import { EntityForm, orNull, text } from '../components/EntityForm';
 import { EvidencePreview } from '../components/EvidencePreview';
 import { ChoiceField, Field, SelectField } from '../components/Field';
@@ -815,13 +816,8 @@ function Findings({ detail, onChanged }: { detail: Detail; onChanged: () => void
 /** Says so when the case's catalogue has a newer version, and what changed in it. */
 function NewerCatalogue({ caseId }: { caseId: string }) {
   const t = useT();
-  const [newer, setNewer] = useState<{
-    version: string;
-    diff: { added: string[]; removed: string[]; changed: { id: string }[] };
-  } | null>(null);
-  useEffect(() => {
-    void call('cases:catalogueDiff', { id: caseId }).then((r) => setNewer(r?.newer ?? null));
-  }, [caseId]);
+  const { data } = useLoad(() => callRaw('cases:catalogueDiff', { id: caseId }), [caseId]);
+  const newer = data?.newer ?? null;
   if (!newer) {
     return null;
   }
@@ -889,18 +885,9 @@ export function CaseDetail({ id }: { id: string }) {
   const guard = useUnsaved((s) => s.guard);
   const format = useFormat();
   const language = useLanguage();
-  const [detail, setDetail] = useState<Detail | null>(null);
+  const { data: detail, reload } = useLoad(() => callRaw('cases:get', { id }), [id]);
   const [tab, setTab] = useState<(typeof TABS)[number]>('checklist');
   const [focus, setFocus] = useState<{ id: string; n: number } | null>(null);
-  const [version, setVersion] = useState(0);
-  const reload = useCallback(() => setVersion((v) => v + 1), []);
-  useEffect(() => {
-    let live = true;
-    void call('cases:get', { id }).then((d) => live && d && setDetail(d));
-    return () => {
-      live = false;
-    };
-  }, [id, version]);
   // Text kept across a lock in the decision tab's forms: choosing to restore it opens that tab.
   useEffect(
     () =>

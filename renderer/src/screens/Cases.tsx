@@ -1,7 +1,8 @@
 /** Accreditation cases: the list by state, and opening a new case for a system. */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { CASE_STATES, CASE_TYPES, type CaseState } from '../../../shared/lifecycle';
-import { call, callRaw } from '../api';
+import { callRaw } from '../api';
+import { useLoad } from '../load';
 import { ChoiceField } from '../components/Field';
 import { EntityForm, orNull, text } from '../components/EntityForm';
 import { TableHead } from '../components/TableHead';
@@ -11,54 +12,28 @@ import { hrefFor } from '../router';
 import { useOnScreen } from '../stores/register';
 import { EmptyRow } from '../components/EmptyRow';
 
-type CaseRow = NonNullable<Awaited<ReturnType<typeof loadCases>>>[number];
-
-async function loadCases(state?: CaseState) {
-  return (await call('cases:list', state ? { state } : {}))?.cases;
-}
-
 export function Cases({ initialState }: { initialState?: string }) {
   const t = useT();
   const [state, setState] = useState<CaseState | undefined>(
     CASE_STATES.find((s) => s === initialState),
   );
-  const [cases, setCases] = useState<CaseRow[]>([]);
+  const listed = useLoad(() => callRaw('cases:list', state ? { state } : {}), [state]);
+  const cases = listed.data?.cases ?? [];
   // Until the first answer, an empty list means 'not read yet', not 'nothing here'.
-  const [loaded, setLoaded] = useState(false);
-  const [systems, setSystems] = useState<{ id: string; label: string }[]>([]);
+  const loaded = listed.data !== undefined;
   const [adding, setAdding] = useState(false);
-  useEffect(() => {
-    let live = true;
-    void loadCases(state).then((list) => {
-      if (live && list) {
-        setCases(list);
-        setLoaded(true);
-      }
-    });
-    return () => {
-      live = false;
-    };
-  }, [state]);
   useOnScreen(cases.flatMap((c) => c.levels));
-  const [catalogues, setCatalogues] = useState<{ value: string; label: string }[]>([]);
   const language = useLanguage();
-  useEffect(() => {
-    void call('catalogues:list', {}).then(
-      (r) =>
-        r &&
-        setCatalogues(
-          r.catalogues.map((c) => ({
-            value: c.id,
-            label: `${c.name[language]} ${c.version} (${t('cases.requirements', { n: c.requirements })})`,
-          })),
-        ),
-    );
-  }, [language, t]);
-  useEffect(() => {
-    void call('systems:list', {}).then(
-      (r) => r && setSystems(r.systems.map((s) => ({ id: s.id, label: `${s.ref} ${s.name}` }))),
-    );
-  }, []);
+  const catalogued = useLoad(() => callRaw('catalogues:list', {}), []);
+  const catalogues = (catalogued.data?.catalogues ?? []).map((c) => ({
+    value: c.id,
+    label: `${c.name[language]} ${c.version} (${t('cases.requirements', { n: c.requirements })})`,
+  }));
+  const registered = useLoad(() => callRaw('systems:list', {}), []);
+  const systems = (registered.data?.systems ?? []).map((s) => ({
+    id: s.id,
+    label: `${s.ref} ${s.name}`,
+  }));
 
   return (
     <div className="register">

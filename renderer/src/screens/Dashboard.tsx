@@ -3,10 +3,10 @@
  * pipeline, overdue findings and conditions, record follow-ups, clearances running out and the
  * highest residual risks. Every item links to where it can be acted on.
  */
-import { useEffect, useState, type ReactNode } from 'react';
-import type { Dashboard as Summary } from '../../../shared/contract';
+import { useEffect, type ReactNode } from 'react';
 import type { MessageKey } from '../../../shared/i18n';
-import { call } from '../api';
+import { callRaw } from '../api';
+import { useLoad } from '../load';
 import { useT } from '../i18n';
 import { hrefFor } from '../router';
 import { useLanguage } from '../stores/preferences';
@@ -51,9 +51,9 @@ export function Dashboard() {
   const levelLabel = useLevelLabel();
   const matrix = useRisks((s) => s.matrix);
   const loadRisks = useRisks((s) => s.load);
-  const [summary, setSummary] = useState<Summary | null>(null);
+  const { data: summary } = useLoad(() => callRaw('dashboard:summary', {}), []);
+  // The risk set-up is the shared store's (stores/risks.ts), refreshed here.
   useEffect(() => {
-    void call('dashboard:summary', {}).then((s) => s && setSummary(s));
     void loadRisks();
   }, [loadRisks]);
   useOnScreen(summary?.levels ?? []);

@@ -1,25 +1,12 @@
-import { useEffect, useState } from 'react';
-import type { Diagnostics as DiagnosticsData } from '../../../shared/contract';
 import type { MessageKey } from '../../../shared/i18n';
-import { call } from '../api';
+import { callRaw } from '../api';
 import { useT } from '../i18n';
+import { useLoad } from '../load';
 
 /** Facts reported by the core (main process or preview), not guessed by the renderer. */
 export function Diagnostics() {
   const t = useT();
-  const [data, setData] = useState<DiagnosticsData | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    void call('app:diagnostics', {}).then((value) => {
-      if (live && value) {
-        setData(value);
-      }
-    });
-    return () => {
-      live = false;
-    };
-  }, []);
+  const { data } = useLoad(() => callRaw('app:diagnostics', {}), []);
 
   if (!data) {
     return <p>{t('diagnostics.loading')}</p>;

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import type { ResponseOf } from '../../../shared/contract';
 import { errorMessage, previewLine, reasonMessage } from '../../../shared/i18n';
 import { call, callRaw } from '../api';
+import { useLoad } from '../load';
 import { hrefFor } from '../router';
 import { useOnScreen } from '../stores/register';
 import { FileButton } from '../components/FileButton';
@@ -200,19 +201,12 @@ function ImportedInto({ caseRef, href }: { caseRef: string; href: string }) {
 export function Exchange() {
   const t = useT();
   const format = useFormat();
-  const [log, setLog] = useState<ResponseOf<'packages:log'>['entries']>([]);
-  const [version, setVersion] = useState(0);
-  useEffect(() => {
-    let live = true;
-    void call('packages:log', {}).then((r) => live && r && setLog(r.entries));
-    return () => {
-      live = false;
-    };
-  }, [version]);
+  const { data, reload } = useLoad(() => callRaw('packages:log', {}), []);
+  const log = data?.entries ?? [];
   return (
     <div className="stack">
       <VerifyPdf />
-      <ReceivePackage onImported={() => setVersion((v) => v + 1)} />
+      <ReceivePackage onImported={reload} />
       <section className="panel" aria-labelledby="log-title">
         <h2 id="log-title">{t('packages.log')}</h2>
         {log.length === 0 ? <p className="empty-inline">{t('packages.log.none')}</p> : null}

@@ -1,8 +1,9 @@
 /** People and their clearances, with warnings for expired and soon-expiring clearances. */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { z } from 'zod';
 import type { PersonRowSchema } from '../../../shared/contract';
-import { call } from '../api';
+import { call, callRaw } from '../api';
+import { useLoad } from '../load';
 import { CsvTools } from '../components/CsvTools';
 import { TableHead } from '../components/TableHead';
 import { useT } from '../i18n';
@@ -18,31 +19,22 @@ export function People() {
   const format = useFormat();
   const label = useLevelLabel();
   const [onlyExpiring, setOnlyExpiring] = useState(false);
-  const [people, setPeople] = useState<Person[]>([]);
-  // Until the first answer, an empty list means 'not read yet', not 'nothing here'.
-  const [loaded, setLoaded] = useState(false);
   const [retired, setRetired] = useState(false);
-  const [version, setVersion] = useState(0);
   const [editing, setEditing] = useState<{
     existing: Existing;
     others: Person['clearances'];
   } | null>(null);
-  const reload = () => setVersion((v) => v + 1);
-  useEffect(() => {
-    let live = true;
-    void call('people:list', {
-      ...(onlyExpiring ? { expiringWithinDays: 90 } : {}),
-      includeRetired: retired,
-    }).then((r) => {
-      if (live && r) {
-        setPeople(r.people);
-        setLoaded(true);
-      }
-    });
-    return () => {
-      live = false;
-    };
-  }, [onlyExpiring, retired, version]);
+  const { data, reload } = useLoad(
+    () =>
+      callRaw('people:list', {
+        ...(onlyExpiring ? { expiringWithinDays: 90 } : {}),
+        includeRetired: retired,
+      }),
+    [onlyExpiring, retired],
+  );
+  const people: Person[] = data?.people ?? [];
+  // Until the first answer, an empty list means 'not read yet', not 'nothing here'.
+  const loaded = data !== undefined;
   const edit = (p: Person) => {
     const [first, ...others] = p.clearances;
     setEditing({
@@ -77,7 +69,7 @@ export function People() {
           <input type="checkbox" checked={retired} onChange={(e) => setRetired(e.target.checked)} />
           {t('people.retired')}
         </label>
-        <CsvTools kind="people" importable onImported={() => setVersion((v) => v + 1)} />
+        <CsvTools kind="people" importable onImported={reload} />
       </div>
       <PersonForm
         key={editing?.existing.id ?? 'new-person'}

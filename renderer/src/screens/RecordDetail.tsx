@@ -2,9 +2,10 @@
  * One security-authority record: its facts, edited in place, closed with an outcome, and its
  * attachments listed and opened inside the app.
  */
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import type { RecordRow } from '../../../shared/register';
-import { call, callRaw } from '../api';
+import { callRaw } from '../api';
+import { useLoad } from '../load';
 import { AttachButton } from '../components/AttachButton';
 import { EvidencePreview } from '../components/EvidencePreview';
 import { Field } from '../components/Field';
@@ -69,22 +70,18 @@ export function RecordDetail({ id }: { id: string }) {
   const t = useT();
   const format = useFormat();
   const label = useLevelLabel();
-  const [record, setRecord] = useState<RecordRow | null>(null);
-  const [attachments, setAttachments] = useState<Attachment[]>([]);
+  const listed = useLoad(() => callRaw('records:list', { id }), [id]);
+  const attached = useLoad(() => callRaw('records:attachments', { recordId: id }), [id]);
+  const record: RecordRow | null = listed.data?.records[0] ?? null;
+  const attachments: Attachment[] = attached.data?.attachments ?? [];
   const [editing, setEditing] = useState(false);
   const [open, setOpen] = useState<Attachment | null>(null);
-  const [version, setVersion] = useState(0);
-  const reload = useCallback(() => setVersion((v) => v + 1), []);
-  useEffect(() => {
-    let live = true;
-    void call('records:list', { id }).then((r) => live && r && setRecord(r.records[0] ?? null));
-    void call('records:attachments', { recordId: id }).then(
-      (r) => live && r && setAttachments(r.attachments),
-    );
-    return () => {
-      live = false;
-    };
-  }, [id, version]);
+  const { reload: reloadRecord } = listed;
+  const { reload: reloadAttachments } = attached;
+  const reload = useCallback(() => {
+    reloadRecord();
+    reloadAttachments();
+  }, [reloadRecord, reloadAttachments]);
   if (!record) {
     return null;
   }

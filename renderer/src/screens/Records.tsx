@@ -1,12 +1,13 @@
 /** The security-authority records towards NATO and the EU, with the "overdue / due in 30 days" view. */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import {
   RECORD_STATUSES,
   RECORD_TYPES,
   type RecordFilter,
   type RecordRow,
 } from '../../../shared/register';
-import { call } from '../api';
+import { callRaw } from '../api';
+import { useLoad, useSettled } from '../load';
 import { ChoiceField } from '../components/Field';
 import { AttachButton } from '../components/AttachButton';
 import { CsvTools } from '../components/CsvTools';
@@ -27,43 +28,33 @@ export function Records() {
   const [type, setType] = useState<RecordFilter['type']>();
   const [status, setStatus] = useState<RecordFilter['status']>();
   const [search, setSearch] = useState('');
-  const [records, setRecords] = useState<RecordRow[]>([]);
-  // Until the first answer, an empty list means 'not read yet', not 'nothing here'.
-  const [loaded, setLoaded] = useState(false);
   // A page of the register at a time (a new filter starts again at the first); `total` is how
   // many match.
   const filterKey = JSON.stringify([view, type, status, search]);
   const [page, setPage] = useState({ key: filterKey, limit: PAGE });
   const limit = page.key === filterKey ? page.limit : PAGE;
-  const [total, setTotal] = useState(0);
   const [adding, setAdding] = useState(false);
-  const [version, setVersion] = useState(0);
-
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      const filter: RecordFilter = { limit };
-      if (type) {
-        filter.type = type;
-      }
-      if (status) {
-        filter.status = status;
-      }
-      if (search) {
-        filter.search = search;
-      }
-      if (view === 'due') {
-        filter.dueWithinDays = 30;
-      }
-      void call('records:list', filter).then((r) => {
-        if (r) {
-          setRecords(r.records);
-          setTotal(r.total);
-          setLoaded(true);
-        }
-      });
-    }, 100);
-    return () => clearTimeout(timer);
-  }, [view, type, status, search, version, limit]);
+  const filter: RecordFilter = { limit };
+  if (type) {
+    filter.type = type;
+  }
+  if (status) {
+    filter.status = status;
+  }
+  if (search) {
+    filter.search = search;
+  }
+  if (view === 'due') {
+    filter.dueWithinDays = 30;
+  }
+  // Asked once typing pauses: not a call per key.
+  const asked = useSettled(JSON.stringify(filter), 100);
+  const listed = useLoad(() => callRaw('records:list', JSON.parse(asked) as RecordFilter), [asked]);
+  const { reload } = listed;
+  const records: RecordRow[] = listed.data?.records ?? [];
+  const total = listed.data?.total ?? 0;
+  // Until the first answer, an empty list means 'not read yet', not 'nothing here'.
+  const loaded = listed.data !== undefined;
 
   useOnScreen(
     records
@@ -120,7 +111,7 @@ export function Records() {
         <RecordForm
           onDone={() => {
             setAdding(false);
-            setVersion((v) => v + 1);
+            reload();
           }}
         />
       ) : null}
@@ -176,11 +167,7 @@ export function Records() {
                 </td>
                 <td>
                   <span data-testid="attachment-count">{r.attachments}</span>{' '}
-                  <AttachButton
-                    recordId={r.id}
-                    title={r.title}
-                    onDone={() => setVersion((v) => v + 1)}
-                  />
+                  <AttachButton recordId={r.id} title={r.title} onDone={reload} />
                 </td>
               </tr>
             ))}

@@ -2,16 +2,17 @@
  * The recovery key, shown until it is confirmed by typing two groups back: step 3 of creating a
  * vault, and after a re-key (a new passphrase or a new recovery key).
  */
-import { useEffect, useState, type FormEvent } from 'react';
-import { call, callRaw } from '../api';
+import { useState, type FormEvent } from 'react';
+import { callRaw } from '../api';
 import { Field } from '../components/Field';
 import { FormProblem, useFormErrors } from '../forms';
 import { useT } from '../i18n';
+import { useLoad } from '../load';
 import { useVault } from '../stores/vault';
 
 export function RecoveryKey({ groups }: { groups: number[] }) {
   const t = useT();
-  const recoveryKey = useVault((s) => s.recoveryKey);
+  const given = useVault((s) => s.recoveryKey);
   // A vault just created has an audit trail of one row; a re-keyed one has more.
   const created = useVault((s) => (s.status?.audit?.rows ?? 0) <= 1);
   const applyStatus = useVault((s) => s.applyStatus);
@@ -21,13 +22,8 @@ export function RecoveryKey({ groups }: { groups: number[] }) {
   const profile = useVault((s) => s.status?.profile);
   // After a reload (or a re-key) the key is fetched again from the core, which keeps it in
   // memory only until it is confirmed.
-  useEffect(() => {
-    if (!recoveryKey) {
-      void call('vault:pendingRecoveryKey', {}).then(
-        (r) => r?.recoveryKey && setRecoveryKey(r.recoveryKey),
-      );
-    }
-  }, [recoveryKey, setRecoveryKey]);
+  const pending = useLoad(() => (given ? null : callRaw('vault:pendingRecoveryKey', {})), [given]);
+  const recoveryKey = given ?? pending.data?.recoveryKey ?? null;
   const form = useFormErrors({ codes: { WRONG_RECOVERY_KEY: 'answers' } });
 
   async function submit(event: FormEvent) {

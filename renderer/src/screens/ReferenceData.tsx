@@ -1,8 +1,9 @@
 /** Reference data of the vault: organisations, approved products, and the classification scheme (view and import). */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { DOMAINS } from '../../../shared/classification';
 import { errorMessage } from '../../../shared/i18n';
-import { call, callRaw } from '../api';
+import { callRaw } from '../api';
+import { useLoad } from '../load';
 import { useIssues, useT } from '../i18n';
 import { useLanguage } from '../stores/preferences';
 import { useRegister } from '../stores/register';
@@ -94,36 +95,18 @@ export function ReferenceData() {
   const scheme = useRegister((s) => s.scheme);
   const organisations = useRegister((s) => s.organisations);
   const reload = useRegister((s) => s.load);
-  const [products, setProducts] = useState<
-    {
-      id: string;
-      name: string;
-      vendor: string;
-      version: string;
-      kind: string;
-      authority: string;
-      reference: string;
-      maxLevel: string;
-      domain: string;
-      expiresOn: string | null;
-    }[]
-  >([]);
+  const { data: productList, reload: reloadProducts } = useLoad(
+    () => callRaw('products:list', {}),
+    [],
+  );
+  const products = productList?.products ?? [];
   const [editOrg, setEditOrg] = useState<Existing | null>(null);
   const [editProduct, setEditProduct] = useState<Existing | null>(null);
-  const [version, setVersion] = useState(0);
   const [schemeMessage, setSchemeMessage] = useState<{
     ok: boolean;
     text: string;
     issues?: string[];
   } | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    void call('products:list', {}).then((r) => live && r && setProducts(r.products));
-    return () => {
-      live = false;
-    };
-  }, [version]);
 
   async function importScheme(file: File | undefined) {
     if (!file) {
@@ -278,12 +261,7 @@ export function ReferenceData() {
             >
               {t('action.edit')}
             </button>
-            <RetireButton
-              kind="product"
-              id={p.id}
-              name={p.name}
-              onDone={() => setVersion((v) => v + 1)}
-            />
+            <RetireButton kind="product" id={p.id} name={p.name} onDone={reloadProducts} />
           </li>
         ))}
       </ul>
@@ -292,7 +270,7 @@ export function ReferenceData() {
         existing={editProduct ?? undefined}
         onDone={() => {
           setEditProduct(null);
-          setVersion((v) => v + 1);
+          reloadProducts();
         }}
       />
     </section>

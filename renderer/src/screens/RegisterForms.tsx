@@ -1,5 +1,4 @@
 /** The register's add-forms: sites, components and interconnections of a system; organisations and approved products. */
-import { useEffect, useState } from 'react';
 import { DOMAINS, type InfoDomain } from '../../../shared/classification';
 import type { MessageKey } from '../../../shared/i18n';
 import {
@@ -14,6 +13,7 @@ import {
 } from '../../../shared/register';
 import { ConfirmButton } from '../components/Confirm';
 import { call, callRaw } from '../api';
+import { useLoad } from '../load';
 import { EntityForm, orNull, text, type FieldSpec, type Values } from '../components/EntityForm';
 import type { RequestOf } from '../../../shared/contract';
 import type { ErrorInfo } from '../../../shared/result';
@@ -26,19 +26,6 @@ function useLevelOptions(domain: InfoDomain = 'national') {
   const scheme = useRegister((s) => s.scheme);
   const label = useLevelLabel();
   return (scheme?.levels ?? []).map((l) => ({ value: l.code, label: label(l.code, domain) }));
-}
-
-function useChoices<T>(load: () => Promise<T[] | undefined>, deps: unknown[] = []): T[] {
-  const [items, setItems] = useState<T[]>([]);
-  useEffect(() => {
-    let live = true;
-    void load().then((list) => live && list && setItems(list));
-    return () => {
-      live = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the loader is re-run when deps change
-  }, deps);
-  return items;
 }
 
 /** An entry being edited: its id and its present values (as the form holds them). */
@@ -121,8 +108,8 @@ export function ComponentForm({
 }) {
   const t = useT();
   const levels = useLevelOptions();
-  const sites = useChoices(async () => (await call('sites:list', {}))?.sites);
-  const products = useChoices(async () => (await call('products:list', {}))?.products);
+  const sites = useLoad(() => callRaw('sites:list', {}), []).data?.sites ?? [];
+  const products = useLoad(() => callRaw('products:list', {}), []).data?.products ?? [];
   const fields: FieldSpec[] = [
     {
       name: 'kind',
@@ -195,11 +182,11 @@ export function InterconnectionForm({
 }) {
   const t = useT();
   const levels = useLevelOptions();
-  const systems = useChoices(async () =>
-    (await call('systems:list', {}))?.systems.filter((s) => s.id !== systemId),
+  const systems = (useLoad(() => callRaw('systems:list', {}), []).data?.systems ?? []).filter(
+    (s) => s.id !== systemId,
   );
-  const products = useChoices(async () =>
-    (await call('products:list', {}))?.products.filter((p) => p.kind === 'boundary_device'),
+  const products = (useLoad(() => callRaw('products:list', {}), []).data?.products ?? []).filter(
+    (p) => p.kind === 'boundary_device',
   );
   const fields: FieldSpec[] = [
     {
@@ -464,7 +451,7 @@ export function PersonForm({
 
 export function AssignPersonForm({ systemId, onDone }: { systemId: string; onDone: () => void }) {
   const t = useT();
-  const people = useChoices(async () => (await call('people:list', {}))?.people);
+  const people = useLoad(() => callRaw('people:list', {}), []).data?.people ?? [];
   return (
     <EntityForm
       name="assign"

@@ -3,12 +3,13 @@
  * criteria), the trend over its reviews, and the review form. Accepting records the risk as it
  * stands; a later review flags the acceptance for renewal.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ResponseOf } from '../../../shared/contract';
 import { riskNoteText } from '../../../shared/i18n';
 import { TEXT_MAX } from '../../../shared/limits';
 import { addMonths } from '../../../shared/risk';
-import { call, callRaw } from '../api';
+import { callRaw } from '../api';
+import { useLoad } from '../load';
 import { Field } from '../components/Field';
 import { RiskTrend } from '../components/RiskCharts';
 import { useFormat } from '../format';
@@ -159,20 +160,12 @@ export function RiskDetail({ id }: { id: string }) {
   const language = useLanguage();
   const matrix = useRisks((s) => s.matrix);
   const load = useRisks((s) => s.load);
-  const [detail, setDetail] = useState<Detail | null>(null);
+  const { data: detail, reload } = useLoad(() => callRaw('risks:get', { id }), [id]);
   const { systems, cases } = useRiskChoices();
-  const [version, setVersion] = useState(0);
-  const reload = useCallback(() => setVersion((v) => v + 1), []);
+  // The risk set-up is the shared store's (stores/risks.ts), refreshed here.
   useEffect(() => {
     void load();
   }, [load]);
-  useEffect(() => {
-    let live = true;
-    void call('risks:get', { id }).then((d) => live && d && setDetail(d));
-    return () => {
-      live = false;
-    };
-  }, [id, version]);
   useOnScreen(systems.find((s) => s.id === detail?.risk.systemId)?.levels ?? []);
   if (!detail || !matrix) {
     return null;

@@ -3,13 +3,14 @@
  * assessment), heat maps of inherent and residual risk whose cells filter the register, the
  * movement from inherent to residual, and the register itself with each risk's acceptance.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { InfoDomain } from '../../../shared/classification';
 import type { RiskRow } from '../../../shared/contract';
 import { errorMessage } from '../../../shared/i18n';
 import { combinedImpact, type RiskMatrix } from '../../../shared/risk';
 import { ConfirmButton } from '../components/Confirm';
-import { call, callRaw } from '../api';
+import { callRaw } from '../api';
+import { useLoad } from '../load';
 import { FileButton } from '../components/FileButton';
 import { Field, SelectField } from '../components/Field';
 import { HeatMap, RiskMovement, type Cell } from '../components/RiskCharts';
@@ -32,26 +33,26 @@ interface SystemChoice {
 }
 
 export function useRiskChoices() {
-  const [systems, setSystems] = useState<SystemChoice[]>([]);
-  const [cases, setCases] = useState<{ id: string; label: string; systemId: string }[]>([]);
-  useEffect(() => {
-    void call('systems:list', {}).then(
-      (r) =>
-        r &&
-        setSystems(
-          r.systems.map((s) => ({ id: s.id, label: `${s.ref} ${s.name}`, levels: s.levels })),
-        ),
-    );
-  }, []);
-  useEffect(() => {
-    void call('cases:list', {}).then(
-      (r) =>
-        r &&
-        setCases(
-          r.cases.map((c) => ({ id: c.id, label: `${c.ref} ${c.title}`, systemId: c.systemId })),
-        ),
-    );
-  }, []);
+  const registered = useLoad(() => callRaw('systems:list', {}), []);
+  const opened = useLoad(() => callRaw('cases:list', {}), []);
+  const systems = useMemo<SystemChoice[]>(
+    () =>
+      (registered.data?.systems ?? []).map((s) => ({
+        id: s.id,
+        label: `${s.ref} ${s.name}`,
+        levels: s.levels,
+      })),
+    [registered.data],
+  );
+  const cases = useMemo(
+    () =>
+      (opened.data?.cases ?? []).map((c) => ({
+        id: c.id,
+        label: `${c.ref} ${c.title}`,
+        systemId: c.systemId,
+      })),
+    [opened.data],
+  );
   return { systems, cases };
 }
 
@@ -71,20 +72,17 @@ function Criteria({ onSaved }: { onSaved: () => void }) {
   const [message, setMessage] = useState<string | null>(null);
   const form = useFormErrors();
   const [open, setOpen] = useState(!setup?.criteria);
-  const [impact, setImpact] = useState<{ risks: number; accepted: number } | null>(null);
-  useEffect(() => {
-    // What a change of matrix touches: every risk is rescaled, every acceptance must be renewed.
-    if (open && setup?.criteria) {
-      void call('risks:list', {}).then(
-        (r) =>
-          r &&
-          setImpact({
-            risks: r.risks.length,
-            accepted: r.risks.filter((x) => x.acceptance.status === 'accepted').length,
-          }),
-      );
-    }
-  }, [open, setup?.criteria]);
+  // What a change of matrix touches: every risk is rescaled, every acceptance must be renewed.
+  const touched = useLoad(
+    () => (open && setup?.criteria ? callRaw('risks:list', {}) : null),
+    [open, setup?.criteria],
+  );
+  const impact = touched.data
+    ? {
+        risks: touched.data.risks.length,
+        accepted: touched.data.risks.filter((x) => x.acceptance.status === 'accepted').length,
+      }
+    : null;
   const save = () =>
     callRaw('risks:setCriteria', {
       matrixId,
@@ -295,19 +293,14 @@ export function Risks({ param }: { param: string | null }) {
   const [systemId, setSystemId] = useState(initialSystem);
   const [caseId, setCaseId] = useState(initialCase);
   const [cell, setCell] = useState<Cell | null>(null);
-  const [risks, setRisks] = useState<RiskRow[]>([]);
-  // Rows drawn: a page at a time, so all of a large register stays quick to show.
-  const [limit, setLimit] = useState(PAGE);
   const [adding, setAdding] = useState(false);
   const { systems, cases } = useRiskChoices();
 
-  const [version, setVersion] = useState(0);
-  const reload = useCallback(() => setVersion((v) => v + 1), []);
+  // The risk set-up is the shared store's (stores/risks.ts), refreshed here.
   useEffect(() => {
     void load();
   }, [load]);
-  useEffect(() => {
-    let live = true;
+  const listed = useLoad(() => {
     const filter: { systemId?: string; caseId?: string } = {};
     if (systemId) {
       filter.systemId = systemId;
@@ -315,16 +308,15 @@ export function Risks({ param }: { param: string | null }) {
     if (caseId) {
       filter.caseId = caseId;
     }
-    void call('risks:list', filter).then((r) => {
-      if (live && r) {
-        setRisks(r.risks);
-        setLimit(PAGE);
-      }
-    });
-    return () => {
-      live = false;
-    };
-  }, [systemId, caseId, version]);
+    return callRaw('risks:list', filter);
+  }, [systemId, caseId]);
+  const { reload } = listed;
+  const risks: RiskRow[] = listed.data?.risks ?? [];
+  // Rows drawn: a page at a time, so all of a large register stays quick to show. Each answer
+  // starts again at one page.
+  const [paged, setPaged] = useState<{ of: unknown; limit: number } | null>(null);
+  const limit = paged && paged.of === listed.data ? paged.limit : PAGE;
+  const setLimit = (next: number) => setPaged({ of: listed.data, limit: next });
   const shownSystems = new Set(risks.map((r) => r.systemId));
   useOnScreen(systems.filter((s) => shownSystems.has(s.id)).flatMap((s) => s.levels));
 

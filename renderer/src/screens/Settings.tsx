@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { ResponseOf } from '../../../shared/contract';
 import { LANGUAGES, type Language, type MessageKey } from '../../../shared/i18n';
-import { call, callRaw } from '../api';
+import { callRaw } from '../api';
+import { useLoad } from '../load';
 import { ConfirmButton } from '../components/Confirm';
 import { Field } from '../components/Field';
 import { NewPassphrase, newPassphraseReady } from '../components/NewPassphrase';
@@ -256,10 +256,7 @@ function RecoveryStatus() {
 function Policy() {
   const t = useT();
   const label = useLevelLabel();
-  const [policy, setPolicy] = useState<ResponseOf<'settings:policy'> | null>(null);
-  useEffect(() => {
-    void call('settings:policy', {}).then((p) => p && setPolicy(p));
-  }, []);
+  const { data: policy } = useLoad(() => callRaw('settings:policy', {}), []);
   if (!policy) {
     return null;
   }

@@ -4,12 +4,13 @@
  * for verifiers, and keep the list of certificates this vault trusts. Also the verification
  * result shown wherever a signed PDF is checked.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { ResponseOf } from '../../../shared/contract';
 import { TRUST_ROLES, type TrustRole } from '../../../shared/exchange';
 import { errorMessage, signatureFieldText } from '../../../shared/i18n';
 import { ConfirmButton } from '../components/Confirm';
 import { call, callRaw } from '../api';
+import { useLoad } from '../load';
 import { FileButton } from '../components/FileButton';
 import { Fingerprint, TrustAdd } from '../components/TrustAdd';
 import { ChoiceField, Field } from '../components/Field';
@@ -29,16 +30,8 @@ export function grouped(fingerprint: string): string {
 }
 
 export function useIdentities(): [Listing | null, () => void] {
-  const [listing, setListing] = useState<Listing | null>(null);
-  const [version, setVersion] = useState(0);
-  useEffect(() => {
-    let live = true;
-    void call('identities:list', {}).then((r) => live && r && setListing(r));
-    return () => {
-      live = false;
-    };
-  }, [version]);
-  return [listing, useCallback(() => setVersion((v) => v + 1), [])];
+  const { data, reload } = useLoad(() => callRaw('identities:list', {}), []);
+  return [data ?? null, reload];
 }
 
 /** The date and time of an ISO instant in the UI's language. */

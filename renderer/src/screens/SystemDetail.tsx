@@ -2,18 +2,12 @@
  * One system with tabs: profile, sites, components, interconnections, people, records,
  * history. Consistency problems are shown on the rows they concern (and listed on the profile).
  */
-import {
-  useCallback,
-  useEffect,
-  useMemo,
-  useState,
-  type KeyboardEvent,
-  type ReactNode,
-} from 'react';
-import type { SystemDetail as Detail, ResponseOf } from '../../../shared/contract';
+import { useEffect, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
+import type { SystemDetail as Detail } from '../../../shared/contract';
 import type { MessageKey } from '../../../shared/i18n';
 import type { Violation } from '../../../shared/rules';
-import { call } from '../api';
+import { call, callRaw } from '../api';
+import { useLoad } from '../load';
 import { ConfirmButton } from '../components/Confirm';
 import type { Values } from '../components/EntityForm';
 import type { Retirable } from '../../../shared/register';
@@ -267,10 +261,8 @@ function ApprovalCard({ detail }: { detail: Detail }) {
 function SystemCases({ systemId }: { systemId: string }) {
   const t = useT();
   const format = useFormat();
-  const [cases, setCases] = useState<ResponseOf<'cases:list'>['cases']>([]);
-  useEffect(() => {
-    void call('cases:list', { systemId }).then((r) => r && setCases(r.cases));
-  }, [systemId]);
+  const { data } = useLoad(() => callRaw('cases:list', { systemId }), [systemId]);
+  const cases = data?.cases ?? [];
   return (
     <Table
       head={[t('cases.col.ref'), t('cases.col.type'), t('cases.col.state'), t('cases.deadline')]}
@@ -290,11 +282,12 @@ function SystemCases({ systemId }: { systemId: string }) {
 /** The system's risk register (its own risks and its cases'), highest residual first. */
 function SystemRisks({ systemId }: { systemId: string }) {
   const t = useT();
-  const [risks, setRisks] = useState<ResponseOf<'risks:list'>['risks']>([]);
+  const { data } = useLoad(() => callRaw('risks:list', { systemId }), [systemId]);
+  const risks = data?.risks ?? [];
   const loadMatrix = useRisks((s) => s.load);
+  // The matrix is the shared store's (stores/risks.ts), refreshed here.
   useEffect(() => {
     void loadMatrix();
-    void call('risks:list', { systemId }).then((r) => r && setRisks(r.risks));
   }, [systemId, loadMatrix]);
   return (
     <Table
@@ -416,23 +409,10 @@ export function SystemDetail({ id }: { id: string }) {
   const guard = useUnsaved((s) => s.guard);
   const coded = useCoded();
   const label = useLevelLabel();
-  const [detail, setDetail] = useState<Detail | null>(null);
+  const { data: detail, reload } = useLoad(() => callRaw('systems:get', { id }), [id]);
   const [tab, setTab] = useState<Tab>('profile');
   const [editing, setEditing] = useState(false);
   const [editRow, setEditRow] = useState<{ kind: string; existing: Existing } | null>(null);
-  const [version, setVersion] = useState(0);
-  const reload = useCallback(() => setVersion((v) => v + 1), []);
-  useEffect(() => {
-    let live = true;
-    void call('systems:get', { id }).then((value) => {
-      if (live && value) {
-        setDetail(value);
-      }
-    });
-    return () => {
-      live = false;
-    };
-  }, [id, version]);
   useOnScreen(detail ? detail.system.levels : []);
 
   if (!detail) {

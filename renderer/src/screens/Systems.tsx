@@ -8,7 +8,8 @@ import { useEffect, useRef, useState } from 'react';
 import { create } from 'zustand';
 import { DOMAINS } from '../../../shared/classification';
 import { MODES, PHASES, type SystemFilter, type SystemRow } from '../../../shared/register';
-import { call } from '../api';
+import { callRaw } from '../api';
+import { together, useLoad, type Outcome } from '../load';
 import { ChoiceField, SelectField } from '../components/Field';
 import { CsvTools } from '../components/CsvTools';
 import { useT } from '../i18n';
@@ -17,32 +18,27 @@ import { useLevelLabel, useOnScreen, useRegister } from '../stores/register';
 import { registerReset } from '../stores/reset';
 import { useFormat } from '../format';
 
+/** The register's filter, kept while the user is on other screens (cleared on lock). */
 interface SystemsStore {
   filter: SystemFilter;
-  systems: SystemRow[];
-  total: number;
   setFilter: (patch: Partial<SystemFilter>) => void;
-  load: () => Promise<void>;
 }
 
 export const useSystems = create<SystemsStore>((set, get) => ({
   filter: { sort: 'ref', descending: false },
-  systems: [],
-  total: 0,
   setFilter: (patch) => set({ filter: { ...get().filter, ...patch } }),
-  async load() {
-    const filter = Object.fromEntries(
-      Object.entries(get().filter).filter(([, v]) => v !== '' && v !== undefined),
-    ) as SystemFilter;
-    const [list, all] = await Promise.all([call('systems:list', filter), call('systems:list', {})]);
-    if (list && all) {
-      set({ systems: list.systems, total: all.systems.length });
-    }
-  },
 }));
-registerReset(() =>
-  useSystems.setState({ filter: { sort: 'ref', descending: false }, systems: [], total: 0 }),
-);
+registerReset(() => useSystems.setState({ filter: { sort: 'ref', descending: false } }));
+
+/** The systems the filter finds, and how many there are in all. */
+function listSystems(filter: SystemFilter): Promise<Outcome<[SystemRow[], number]>> {
+  const asked = Object.fromEntries(
+    Object.entries(filter).filter(([, v]) => v !== '' && v !== undefined),
+  ) as SystemFilter;
+  return together(callRaw('systems:list', asked), callRaw('systems:list', {})).then((r) =>
+    r.ok ? { ok: true, value: [r.value[0].systems, r.value[1].systems.length] } : r,
+  );
+}
 
 function Select<T extends string>({
   label,
@@ -75,7 +71,9 @@ export function Systems() {
   const t = useT();
   const format = useFormat();
   const label = useLevelLabel();
-  const { filter, systems, total, setFilter, load } = useSystems();
+  const { filter, setFilter } = useSystems();
+  const listed = useLoad(() => listSystems(filter), [filter]);
+  const [systems, total] = listed.data ?? [[], 0];
   const scheme = useRegister((s) => s.scheme);
   const organisations = useRegister((s) => s.organisations);
   const [search, setSearch] = useState(filter.search ?? '');
@@ -85,9 +83,6 @@ export function Systems() {
     const timer = setTimeout(() => setFilter({ search: search || undefined }), 120);
     return () => clearTimeout(timer);
   }, [search, setFilter]);
-  useEffect(() => {
-    void load();
-  }, [filter, load]);
 
   useOnScreen(systems.flatMap((s) => s.levels));
 
@@ -166,7 +161,7 @@ export function Systems() {
           {t('systems.new')}
         </a>
       </div>
-      <CsvTools kind="systems" importable onImported={() => void load()} />
+      <CsvTools kind="systems" importable onImported={listed.reload} />
       <p className="count" role="status" data-testid="systems-count">
         {t('systems.count', { shown: systems.length, total })}
       </p>

@@ -3,13 +3,14 @@
  * wizard), open with the recovery key, and restore a previous generation when the vault file
  * itself cannot be opened. Errors are shown where the user acts, translated from their code.
  */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { Profile } from '../../../shared/contract';
 import type { ErrorCode } from '../../../shared/errors';
 import { LANGUAGES } from '../../../shared/i18n';
 import { TEXT_MAX } from '../../../shared/limits';
 import { REF_PREFIX, suggestPrefix } from '../../../shared/references';
 import { call, callRaw } from '../api';
+import { useLoad } from '../load';
 import { Field } from '../components/Field';
 import { FormProblem, useFormErrors } from '../forms';
 import { NewPassphrase, newPassphraseReady } from '../components/NewPassphrase';
@@ -40,10 +41,8 @@ function FolderField({
   error?: string | null;
 }) {
   const t = useT();
-  const [canBrowse, setCanBrowse] = useState(false);
-  useEffect(() => {
-    void call('app:diagnostics', {}).then((r) => setCanBrowse(r?.runtime === 'electron'));
-  }, []);
+  const { data } = useLoad(() => callRaw('app:diagnostics', {}), []);
+  const canBrowse = data?.runtime === 'electron';
   return (
     <div className="folder-field">
       <Field
@@ -75,20 +74,15 @@ function Restore({ folder }: { folder: string }) {
   const t = useT();
   const format = useFormat();
   const applyStatus = useVault((s) => s.applyStatus);
-  const [generations, setGenerations] = useState<
-    { generation: number; size: number; modifiedAt: string }[] | null
-  >(null);
+  const { data } = useLoad(() => callRaw('vault:generations', { folder }), [folder]);
+  const generations = data?.generations ?? null;
   const [passphrase, setPassphrase] = useState('');
-  const [chosen, setChosen] = useState(1);
+  // The generation the user picked in this folder; until then, the newest.
+  const [picked, setPicked] = useState<{ folder: string; generation: number } | null>(null);
+  const chosen =
+    picked?.folder === folder ? picked.generation : (generations?.[0]?.generation ?? 1);
+  const setChosen = (generation: number) => setPicked({ folder, generation });
   const form = useFormErrors({ codes: { WRONG_PASSPHRASE: 'passphrase' } });
-  useEffect(() => {
-    void call('vault:generations', { folder }).then((r) => {
-      if (r) {
-        setGenerations(r.generations);
-        setChosen(r.generations[0]?.generation ?? 1);
-      }
-    });
-  }, [folder]);
   async function submit(event: FormEvent) {
     event.preventDefault();
     const r = await callRaw('vault:restore', { folder, generation: chosen, passphrase });
