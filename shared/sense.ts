@@ -218,7 +218,13 @@ export function decisionSense(
           maxMonths: ctx.maxMonths,
         })
       : []),
-    ...d.conditions.flatMap((c, i) => conditionSense(c, ctx, ['conditions', i])),
+    ...d.conditions.flatMap((c, i) => {
+      const own = conditionSense(c, ctx, ['conditions', i]);
+      // A condition is met while the approval stands: not due after it has ended.
+      return own.length || !d.validTo || !c.dueDate || c.dueDate <= d.validTo
+        ? own
+        : [problem(['conditions', i, 'dueDate'], 'CONDITION_AFTER_VALIDITY', { day: d.validTo })];
+    }),
   ];
 }
 

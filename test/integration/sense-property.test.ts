@@ -316,7 +316,9 @@ describe('decisions and disposal', () => {
             validTo <= from ||
             validTo < EARLIEST ||
             validTo > addMonths(from, 60) ||
-            dueDate < EARLIEST;
+            dueDate < EARLIEST ||
+            // a condition falls due while the approval stands
+            dueDate > validTo;
           const before = count('decisions');
           const outcome = await attempt(
             () =>

@@ -123,9 +123,20 @@ describe('validity: ends after it starts, has not ended, within the maximum', ()
       ),
     ).toEqual([
       ['validTo', 'VALIDITY_ENDS_BEFORE_START'],
+      ['conditions.0.dueDate', 'CONDITION_AFTER_VALIDITY'],
       ['conditions.1.dueDate', 'DEADLINE_PASSED'],
       ['conditions.1.requirementId', 'UNKNOWN_REQUIREMENT'],
     ]);
+    // A condition is due while the approval stands: on its last day at the latest.
+    const conditions = (dueDate: string) => ({
+      validFrom: '2026-12-05',
+      validTo: '2028-06-01',
+      conditions: [{ dueDate, requirementId: 'PER-01' }],
+    });
+    expect(keys(decisionSense(conditions('2028-06-02'), ctx))).toEqual([
+      ['conditions.0.dueDate', 'CONDITION_AFTER_VALIDITY'],
+    ]);
+    expect(decisionSense(conditions('2028-06-01'), ctx)).toEqual([]);
   });
 });
 
