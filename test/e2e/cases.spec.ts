@@ -107,7 +107,7 @@ test('walk a case from draft to decision pending in the UI', async ({ gate, vaul
   await page.getByTestId('move-under_review').click();
   // The approval policy: every requirement has the accreditor's verdict before the decision.
   await expect(page.getByTestId('move-decision_pending')).toBeDisabled();
-  await expect(page.getByTestId('blockers')).toContainText('ingen vurdering fra godkenderen');
+  await expect(page.getByTestId('blockers')).toContainText('ingen vurdering fra akkreditøren');
   await page.getByRole('tab', { name: 'Tjekliste' }).click();
   await page.getByText('Det, der holder sagen tilbage (62)').click();
   await page.getByTestId('blocker').first().getByRole('button').click();

@@ -124,10 +124,10 @@ test('correct and retire in the register, close a record with its outcome and op
   // The approval policy the guards apply is shown, in Danish.
   await page.getByRole('link', { name: 'Indstillinger' }).click();
   await expect(page.getByTestId('policy')).toContainText(
-    'Hvert krav skal have godkenderens vurdering før "afventer afgørelse".',
+    'Hvert krav skal have akkreditørens vurdering før "afventer afgørelse".',
   );
   await expect(page.getByTestId('policy')).toContainText(
-    'fra HEMMELIGT kræver en anden godkenders underskrift',
+    'fra HEMMELIGT kræver en anden akkreditørs underskrift',
   );
 });
 

@@ -72,7 +72,7 @@ test('create a vault with the wizard, confirm the recovery key, and land in the 
   await page.getByRole('button', { name: 'Bekræft' }).click();
   await expect(page.getByRole('navigation')).toBeVisible();
   await expect(page.getByTestId('signed-in')).toHaveText(
-    'Karen Godkender, Den nationale IT-sikkerhedsmyndighed (godkender)',
+    'Karen Godkender, Den nationale IT-sikkerhedsmyndighed (akkreditør)',
   );
   await page.getByRole('link', { name: 'Indstillinger' }).click();
   await expect(page.getByTestId('recovery-status')).toContainText('bekræftet nedskrevet');
