@@ -94,6 +94,8 @@ export interface TransitionContext {
    * condition of the decision.
    */
   unacceptedNonCompliant: number;
+  /** Those requirements by id, where known (named in the refusal). */
+  unacceptedIds?: string[];
   /** Requirements still without the accreditor's verdict, where the approval policy needs one. */
   withoutVerdict?: string[];
   decision: { type: DecisionType; signed: boolean } | null;
@@ -139,6 +141,11 @@ const complete: Guard = (c) =>
     : { ok: false, code: 'INCOMPLETE', params: { missing: String(c.missing.length) } };
 const findingsIssued: Guard = (c) =>
   c.openFindings > 0 ? ok : { ok: false, code: 'NO_OPEN_FINDINGS' };
+/** Up to eight ids, then how many more: what a refusal can name in one line. */
+function shortList(ids: readonly string[]): string {
+  return ids.length > 8 ? `${ids.slice(0, 8).join(', ')} … (+${ids.length - 8})` : ids.join(', ');
+}
+
 const signedDecision: Guard = (c) => {
   if (!c.decision) {
     return { ok: false, code: 'DECISION_MISSING' };
@@ -150,7 +157,10 @@ const signedDecision: Guard = (c) => {
     return {
       ok: false,
       code: 'NON_COMPLIANT_WITHOUT_ACCEPTED_RISK',
-      params: { count: String(c.unacceptedNonCompliant) },
+      params: {
+        count: String(c.unacceptedNonCompliant),
+        ids: shortList(c.unacceptedIds ?? []),
+      },
     };
   }
   return ok;

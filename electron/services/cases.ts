@@ -503,6 +503,7 @@ export class CaseService {
         .map((b) => b.requirementId),
       openFindings,
       unacceptedNonCompliant: unaccepted,
+      unacceptedIds,
       decision: decision
         ? // Signed means every signature it needs: a four-eyes decision awaits its second.
           { type: s(decision.type) as DecisionType, signed: s(decision.status) === 'issued' }

@@ -419,7 +419,7 @@ export const da: Messages = {
   'refusal.DECISION_MISSING': 'Der er endnu ikke truffet en afgørelse.',
   'refusal.DECISION_NOT_SIGNED': 'Afgørelsen er ikke signeret.',
   'refusal.NON_COMPLIANT_WITHOUT_ACCEPTED_RISK':
-    '{count} krav, der ikke er opfyldt, har hverken en accepteret restrisiko eller et vilkår i afgørelsen.',
+    '{count} krav, der ikke er opfyldt ({ids}), har hverken en accepteret restrisiko eller et vilkår i afgørelsen: acceptér en restrisiko, der er knyttet til kravet, eller tilføj et vilkår, der nævner det.',
   'refusal.VERDICTS_MISSING':
     '{count} krav mangler endnu akkreditørens vurdering: godkendelsespolitikken kræver en på hvert krav.',
   'refusal.DECISION_NOT_APPROVING': 'Afgørelsen godkender ikke systemet.',

@@ -416,7 +416,7 @@ export const en = {
   'refusal.DECISION_MISSING': 'No decision has been issued yet.',
   'refusal.DECISION_NOT_SIGNED': 'The decision is not signed.',
   'refusal.NON_COMPLIANT_WITHOUT_ACCEPTED_RISK':
-    '{count} requirements found wanting have neither an accepted residual risk nor a condition of the decision.',
+    '{count} {count:requirement|requirements} found wanting ({ids}) {count:has|have} neither an accepted residual risk nor a condition of the decision: accept a residual risk linked to each, or add a condition that names it.',
   'refusal.VERDICTS_MISSING':
     '{count} requirements still have no verdict: the approval policy asks for one on every requirement.',
   'refusal.DECISION_NOT_APPROVING': 'The decision does not approve the system.',

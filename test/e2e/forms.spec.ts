@@ -581,6 +581,8 @@ interface SeedOptions {
 }
 interface Seeded {
   caseId: string;
+  /** The requirement found wanting (with `wanting`). */
+  wantingId: string;
   riskId: string;
   decommissionedId?: string;
   awaitingId?: string;
@@ -628,7 +630,11 @@ async function seed(
     residualLikelihood: 1,
     residualImpact: 1,
   });
-  const seeded: Seeded = { caseId, riskId };
+  const seeded: Seeded = {
+    caseId,
+    wantingId: cases.getCase(caseId).items[0]!.requirementId,
+    riskId,
+  };
   // A case taken to its decision and a full approval issued by the demo's first accreditor.
   const approve = async (ref: string, level: { domain: 'national' | 'nato'; level: string }) => {
     const system = await register.createSystem({
@@ -807,7 +813,7 @@ test('a refusal of the decision that names no field is said under the form, in t
   const page = gate;
   // A requirement found wanting, with neither an accepted risk nor a condition: the lifecycle
   // refuses an approval, and the refusal names no field of the form.
-  const { caseId } = await seed(vault.folder, dataFolder, { wanting: true });
+  const { caseId, wantingId } = await seed(vault.folder, dataFolder, { wanting: true });
   await unlock(page, vault.folder);
   await expect(page.getByRole('navigation').first()).toBeVisible();
   const issue = async (language: Language, reason: string) => {
@@ -842,7 +848,10 @@ test('a refusal of the decision that names no field is said under the form, in t
   };
 
   const danish = await issue('da', 'Kravene er opfyldt.');
-  await said(danish, da('refusal.NON_COMPLIANT_WITHOUT_ACCEPTED_RISK', { count: 1 }));
+  await said(
+    danish,
+    da('refusal.NON_COMPLIANT_WITHOUT_ACCEPTED_RISK', { count: 1, ids: wantingId }),
+  );
 
   // The reason typed is kept unless the user says otherwise: asked, and left.
   await page.getByRole('navigation').getByRole('link', { name: 'Indstillinger' }).click();
@@ -853,5 +862,8 @@ test('a refusal of the decision that names no field is said under the form, in t
   await page.getByRole('radio', { name: 'English' }).check();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Settings');
   const english = await issue('en', 'The requirements are met.');
-  await said(english, translate('en', 'refusal.NON_COMPLIANT_WITHOUT_ACCEPTED_RISK', { count: 1 }));
+  await said(
+    english,
+    translate('en', 'refusal.NON_COMPLIANT_WITHOUT_ACCEPTED_RISK', { count: 1, ids: wantingId }),
+  );
 });

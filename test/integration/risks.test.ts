@@ -306,7 +306,7 @@ describe('the approval block', () => {
     expect(decided(true)).toEqual({
       ok: false,
       code: 'NON_COMPLIANT_WITHOUT_ACCEPTED_RISK',
-      params: { count: '1' },
+      params: { count: '1', ids: 'PER-01' },
     });
     expect(decided(false)).toEqual({ ok: true });
 

@@ -268,6 +268,24 @@ describe('guards refuse with a reason', () => {
     }
   });
 
+  it('an approval held back by requirements names them, eight at most', () => {
+    const ids = Array.from({ length: 10 }, (_, i) => `PER-${String(i + 1).padStart(2, '0')}`);
+    const at = (unacceptedIds: string[]) =>
+      canTransition('decision_pending', 'decided', {
+        ...permissive,
+        unacceptedNonCompliant: unacceptedIds.length,
+        unacceptedIds,
+      });
+    expect(at(ids.slice(0, 2))).toEqual({
+      ok: false,
+      code: 'NON_COMPLIANT_WITHOUT_ACCEPTED_RISK',
+      params: { count: '2', ids: 'PER-01, PER-02' },
+    });
+    expect(at(ids)).toMatchObject({
+      params: { count: '10', ids: `${ids.slice(0, 8).join(', ')} … (+2)` },
+    });
+  });
+
   it('a refusal may be decided even with non-compliant requirements', () => {
     expect(
       canTransition('decision_pending', 'decided', {
