@@ -220,3 +220,25 @@ test('the decision being written survives an idle lock: restoring it opens its t
   ).toHaveValue(REASON);
   await expect(app.locator('.notification')).toHaveCount(0);
 });
+
+test('a new record half-typed survives a lock: restoring it opens the form with the text', async ({
+  app,
+  vault,
+}) => {
+  await unlock(app, vault.folder);
+  await expect(app.getByRole('navigation')).toBeVisible();
+  await app.getByRole('navigation').getByRole('link', { name: 'Registreringer' }).click();
+  await app.getByRole('button', { name: 'Ny registrering' }).click();
+  const TITLE = 'Brev om kryptoudstyr Ø-41 til sektion HEMMELIGT';
+  await app.getByRole('form', { name: 'Ny registrering' }).getByLabel('Titel').fill(TITLE);
+  await expect(app.getByTestId('lock-reason')).toContainText('Tekst, du ikke havde gemt', {
+    timeout: IDLE_MS + 10_000,
+  });
+  await unlock(app, vault.folder);
+  await expect(app.getByTestId('draft-offer')).toBeVisible();
+  await app.getByRole('button', { name: 'Gendan ikke-gemt tekst' }).click();
+  // The form is open again with the text in it, not closed with the text out of sight.
+  await expect(app.getByRole('form', { name: 'Ny registrering' }).getByLabel('Titel')).toHaveValue(
+    TITLE,
+  );
+});

@@ -15,7 +15,7 @@ import { hrefFor } from '../router';
 import { useLevelLabel } from '../stores/register';
 import { RecordForm } from './RecordForm';
 import { useFormat } from '../format';
-import { useUnsavedForm } from '../stores/unsaved';
+import { useOpenForRestore, useUnsavedForm } from '../stores/unsaved';
 
 type Attachment = { address: string; name: string; sha256: string; size: number; addedAt: string };
 
@@ -75,6 +75,8 @@ export function RecordDetail({ id }: { id: string }) {
   const record: RecordRow | null = listed.data?.records[0] ?? null;
   const attachments: Attachment[] = attached.data?.attachments ?? [];
   const [editing, setEditing] = useState(false);
+  // Kept text for this form, chosen after unlock: the form opens to take it back.
+  useOpenForRestore('record', setEditing);
   const [open, setOpen] = useState<Attachment | null>(null);
   const { reload: reloadRecord } = listed;
   const { reload: reloadAttachments } = attached;

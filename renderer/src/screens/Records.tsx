@@ -19,6 +19,7 @@ import { useLevelLabel, useOnScreen } from '../stores/register';
 import { useFormat } from '../format';
 import { EmptyRow } from '../components/EmptyRow';
 import { PAGE, ShowMore } from '../components/ShowMore';
+import { useOpenForRestore } from '../stores/unsaved';
 
 export function Records() {
   const t = useT();
@@ -34,6 +35,8 @@ export function Records() {
   const [page, setPage] = useState({ key: filterKey, limit: PAGE });
   const limit = page.key === filterKey ? page.limit : PAGE;
   const [adding, setAdding] = useState(false);
+  // Kept text for this form, chosen after unlock: the form opens to take it back.
+  useOpenForRestore('record', setAdding);
   const filter: RecordFilter = { limit };
   if (type) {
     filter.type = type;

@@ -25,6 +25,7 @@ import { useRisks } from '../stores/risks';
 import { useVault } from '../stores/vault';
 import { RiskForm } from './RiskForm';
 import { PAGE, ShowMore } from '../components/ShowMore';
+import { useOpenForRestore } from '../stores/unsaved';
 
 interface SystemChoice {
   id: string;
@@ -294,6 +295,8 @@ export function Risks({ param }: { param: string | null }) {
   const [caseId, setCaseId] = useState(initialCase);
   const [cell, setCell] = useState<Cell | null>(null);
   const [adding, setAdding] = useState(false);
+  // Kept text for this form, chosen after unlock: the form opens to take it back.
+  useOpenForRestore('risk', setAdding);
   const { systems, cases } = useRiskChoices();
 
   // The risk set-up is the shared store's (stores/risks.ts), refreshed here.

@@ -313,31 +313,33 @@ export function SigningIdentities() {
                       days: i.daysLeft,
                     })}
               </div>
-              <button
-                type="button"
-                className="secondary"
-                onClick={() =>
-                  void call('identities:certificate', { id: i.id }).then(
-                    (r) => r && download(`${i.label}.pem`, r.pem, 'application/x-pem-file'),
-                  )
-                }
-              >
-                {t('signing.exportCertificate')}
-              </button>
-              {i.usage === 'signing' ? (
+              <div className="button-row">
                 <button
                   type="button"
                   className="secondary"
                   onClick={() =>
-                    void call('identities:exchangeCertificates', { id: i.id }).then(
-                      (r) =>
-                        r && download(`${i.label} exchange.pem`, r.pem, 'application/x-pem-file'),
+                    void call('identities:certificate', { id: i.id }).then(
+                      (r) => r && download(`${i.label}.pem`, r.pem, 'application/x-pem-file'),
                     )
                   }
                 >
-                  {t('signing.exchangeCertificates')}
+                  {t('signing.exportCertificate')}
                 </button>
-              ) : null}
+                {i.usage === 'signing' ? (
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() =>
+                      void call('identities:exchangeCertificates', { id: i.id }).then(
+                        (r) =>
+                          r && download(`${i.label} exchange.pem`, r.pem, 'application/x-pem-file'),
+                      )
+                    }
+                  >
+                    {t('signing.exchangeCertificates')}
+                  </button>
+                ) : null}
+              </div>
             </li>
           ))}
         </ul>

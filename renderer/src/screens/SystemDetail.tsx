@@ -18,7 +18,7 @@ import { useAuditText, useCoded, useFormat } from '../format';
 import { useLanguage } from '../stores/preferences';
 import { useLevelLabel, useOnScreen, useRegister } from '../stores/register';
 import { useRisks } from '../stores/risks';
-import { useUnsaved } from '../stores/unsaved';
+import { useOpenForRestore, useUnsaved } from '../stores/unsaved';
 import {
   AssignPersonForm,
   ComponentForm,
@@ -412,6 +412,8 @@ export function SystemDetail({ id }: { id: string }) {
   const { data: detail, reload } = useLoad(() => callRaw('systems:get', { id }), [id]);
   const [tab, setTab] = useState<Tab>('profile');
   const [editing, setEditing] = useState(false);
+  // Kept text for this form, chosen after unlock: the form opens to take it back.
+  useOpenForRestore('system', setEditing);
   const [editRow, setEditRow] = useState<{ kind: string; existing: Existing } | null>(null);
   useOnScreen(detail ? detail.system.levels : []);
 

@@ -198,3 +198,30 @@ window.addEventListener('beforeunload', (event) => {
     event.preventDefault();
   }
 });
+
+/**
+ * Whether kept text for `form` on this screen waits to be restored (chosen after unlock): a
+ * screen that shows the form only on request (a "New …" or "Edit" button) opens it then, so the
+ * text comes back where the user left it instead of into a closed form.
+ */
+export function useRestoring(form: string): boolean {
+  return useUnsaved((s) =>
+    s.restoring.some((d) => d.form === form && d.route === window.location.hash),
+  );
+}
+
+/**
+ * Opens a form the screen shows only on request when kept text for it is chosen after unlock:
+ * `open(true)` once, as the restore begins (React's "adjusting state on a change" pattern, in
+ * render, so the form is there in the same pass the text arrives).
+ */
+export function useOpenForRestore(form: string, open: (value: true) => void): void {
+  const restoring = useRestoring(form);
+  const [seen, setSeen] = useState(false);
+  if (restoring !== seen) {
+    setSeen(restoring);
+    if (restoring) {
+      open(true);
+    }
+  }
+}
