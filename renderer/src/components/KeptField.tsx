@@ -1,5 +1,6 @@
 /**
- * A field that saves itself when it loses focus (a checklist statement), whose typed text is
+ * A text area that saves itself when it loses focus (a checklist statement, up to 8,000
+ * characters, so several lines are in view), whose typed text is
  * kept across a lock until it is saved (issue 22): what differs from the saved text goes to the
  * core with the other forms' drafts, sealed there, and after unlock "Restore unsaved text" puts
  * it back into the field, focused, to be saved as it leaves it.
@@ -7,9 +8,9 @@
 import { useEffect, useId, useRef, useState, type ComponentProps } from 'react';
 import type { Draft } from '../../../shared/contract';
 import { useUnsaved } from '../stores/unsaved';
-import { Field } from './Field';
+import { TextAreaField } from './Field';
 
-type FieldProps = ComponentProps<typeof Field>;
+type FieldProps = ComponentProps<typeof TextAreaField>;
 type KeptText = Draft & { value: string };
 
 function keptFor(form: string): KeptText | undefined {
@@ -58,8 +59,9 @@ export function KeptField({
   }, [keep.saved, id, setDraft]);
   useEffect(() => () => setDraft(id, null), [id, setDraft]);
   return (
-    <Field
+    <TextAreaField
       key={back === null ? 'saved' : 'restored'}
+      rows={3}
       {...props}
       defaultValue={back ?? props.defaultValue}
       autoFocus={back !== null || props.autoFocus}
