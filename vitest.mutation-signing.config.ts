@@ -18,6 +18,7 @@ export default defineConfig({
       'test/integration/countersignature-update.test.ts',
       'test/integration/algorithms.test.ts',
       'test/integration/forgeries-structure.test.ts',
+      'test/integration/path-rules.test.ts',
     ],
     environment: 'node',
     pool: 'forks',
