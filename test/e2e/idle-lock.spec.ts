@@ -138,6 +138,8 @@ test('a checklist statement typed but not yet saved survives an idle lock, and i
 }) => {
   // A case to answer, made before the app opens the vault.
   await app.getByRole('button', { name: 'Lås', exact: true }).click();
+  // The lock screen is shown once the app has closed the vault (and released its lock file).
+  await expect(app.getByTestId('lock-reason')).toContainText('Du låste boksen');
   const v = await Vault.open(vault.folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
   const services = createServices(() => v);
   const systemId = await services.register.createSystem({
@@ -184,6 +186,8 @@ test('the decision being written survives an idle lock: restoring it opens its t
 }) => {
   // A case awaiting its decision, and a signing identity, made before the app opens the vault.
   await app.getByRole('button', { name: 'Lås', exact: true }).click();
+  // The lock screen is shown once the app has closed the vault (and released its lock file).
+  await expect(app.getByTestId('lock-reason')).toContainText('Du låste boksen');
   const v = await Vault.open(vault.folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
   const services = createServices(() => v);
   const systemId = await services.register.createSystem({
