@@ -30,6 +30,7 @@
  */
 import type { PackageKind } from '../../shared/exchange';
 import type { Role } from '../../shared/lifecycle';
+import { RISK_FIELDS } from '../db/columns';
 
 /** Rows of one kind: whether a package may add them, and which columns of its own it may change. */
 export interface RowScope {
@@ -66,25 +67,25 @@ export interface PackageScope {
 
 const NONE: RowScope = { create: false, change: [] };
 
-/** The risk columns a sender may change on its own risks (levels are computed by the receiver). */
-export const RISK_CHANGES = [
-  'matrix_id',
-  'scope',
-  'threat_source',
-  'threat_event',
-  'vulnerability',
-  'impact_c',
-  'impact_i',
-  'impact_a',
-  'impact_auth',
-  'likelihood',
-  'treatment',
-  'measures',
-  'residual_likelihood',
-  'residual_impact',
-  'owner',
-  'review_date',
+/**
+ * The risk columns a sender may not set: the risk's case (fixed when it is created), the levels and
+ * ranks (the receiver computes them from its own matrix) and the time of change (the receiver's).
+ */
+const RISK_KEPT_BY_RECEIVER = [
+  'case_id',
+  'inherent_level',
+  'inherent_rank',
+  'residual_level',
+  'residual_rank',
+  'updated_at',
 ] as const;
+
+type RiskChange = Exclude<(typeof RISK_FIELDS)[number], (typeof RISK_KEPT_BY_RECEIVER)[number]>;
+
+/** The risk columns a sender may change on its own risks: every stored field but those above. */
+export const RISK_CHANGES: readonly RiskChange[] = RISK_FIELDS.filter(
+  (f): f is RiskChange => !(RISK_KEPT_BY_RECEIVER as readonly string[]).includes(f),
+);
 
 export const PACKAGE_SCOPE: Readonly<Record<PackageKind, PackageScope>> = {
   /** The system owner's submission to the authority. */
