@@ -113,3 +113,20 @@ export function citedDossier(keywords: string | null | undefined): string | null
   }
   return null;
 }
+
+/** One checklist answer as the dossier (and `awb cases show`) records it. */
+export type ChecklistAnswer = DossierSnapshot['checklist'][number];
+
+/** An item of a case's checklist reduced to its answer: what the owner said and the verdict on it. */
+export function checklistAnswer(i: ChecklistAnswer): ChecklistAnswer {
+  return {
+    requirementId: i.requirementId,
+    area: i.area,
+    status: i.status,
+    statement: i.statement,
+    justification: i.justification,
+    verdict: i.verdict,
+    assessorComment: i.assessorComment,
+    evidence: i.evidence,
+  };
+}

@@ -2,6 +2,7 @@
  * `awb systems|records list`, `awb cases`, `awb risks`, `awb dashboard`: what a vault holds, read.
  */
 import { AppError } from '../../shared/errors';
+import { checklistAnswer } from '../../shared/dossier';
 import { reasonText } from '../../shared/i18n';
 import { combinedImpact } from '../../shared/risk';
 import { type VaultServices } from '../services';
@@ -72,16 +73,7 @@ export async function casesCommand(io: CliIo, argv: string[]): Promise<Record<st
       missing: c.missing.length,
       blockers: c.blockers,
       nonCompliantWithoutAcceptedRisk: c.unaccepted,
-      items: c.items.map((i) => ({
-        requirementId: i.requirementId,
-        area: i.area,
-        status: i.status,
-        statement: i.statement,
-        justification: i.justification,
-        verdict: i.verdict,
-        assessorComment: i.assessorComment,
-        evidence: i.evidence,
-      })),
+      items: c.items.map(checklistAnswer),
       next: c.next,
       // The reason as recorded, and in words (a step the workbench took by itself is coded).
       history: c.history.map((h) => ({ ...h, reasonText: reasonText('en', h.reason) })),

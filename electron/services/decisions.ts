@@ -16,7 +16,12 @@ import type { Database, SqlValue } from 'sql.js';
 import type { ClassificationScheme } from '../../shared/classification';
 import { DecisionInput, DocumentRequest, signaturesRequired } from '../../shared/decisions';
 import type { DocumentSpec, Section } from '../../shared/documents';
-import { DOSSIER_FORMAT, DOSSIER_KEYWORD, type DossierSnapshot } from '../../shared/dossier';
+import {
+  checklistAnswer,
+  DOSSIER_FORMAT,
+  DOSSIER_KEYWORD,
+  type DossierSnapshot,
+} from '../../shared/dossier';
 import { AppError } from '../../shared/errors';
 import { formatDay, translate, type Language, type MessageKey } from '../../shared/i18n';
 import {
@@ -167,16 +172,7 @@ export class DecisionService {
         mode: system.mode,
         levels: system.levels.map((l) => ({ domain: l.domain, level: l.level })),
       },
-      checklist: detail.items.map((i) => ({
-        requirementId: i.requirementId,
-        area: i.area,
-        status: i.status,
-        statement: i.statement,
-        justification: i.justification,
-        verdict: i.verdict,
-        assessorComment: i.assessorComment,
-        evidence: i.evidence,
-      })),
+      checklist: detail.items.map(checklistAnswer),
       evidence: detail.evidence.map((e) => ({
         id: e.id,
         type: e.type,
