@@ -190,3 +190,18 @@ export interface PdfVerification {
   /** Signature fields without a value (reserved for a signer still to come). */
   unsignedFields: string[];
 }
+
+/**
+ * A file refused after its signatures were judged, for a rule beyond them (e.g. four eyes): each
+ * signature's report is kept, the file is TOTAL-FAILED and its reason is the caller's to name.
+ */
+export function refuseFile(verification: PdfVerification): PdfVerification {
+  return {
+    ...verification,
+    valid: false,
+    status: 'invalid',
+    indication: 'TOTAL_FAILED',
+    subIndication: null,
+    reason: null,
+  };
+}

@@ -12,6 +12,7 @@ import { readDossier } from '../documents/dossier';
 import { sha256Hex } from '../signing/hash';
 import { judgeLetter } from '../signing/four-eyes';
 import { signedKeywords, verifyPdf, type TrustStore } from '../signing/verify';
+import { refuseFile } from '../../shared/signatures';
 import { readCertificates, readCrl } from '../signing/x509';
 import type { CliIo } from './io';
 import { UsageError } from './usage';
@@ -94,14 +95,7 @@ export async function verifyCommand(
         })
       : null;
   if (fourEyes) {
-    verification = {
-      ...verification,
-      valid: false,
-      status: 'invalid',
-      indication: 'TOTAL_FAILED',
-      subIndication: null,
-      reason: null,
-    };
+    verification = refuseFile(verification);
   }
   // With --dossier: the letter's signed keywords cite that file's SHA-256.
   let dossier: Record<string, unknown> | null = null;

@@ -13,6 +13,7 @@ import { PDFName, PDFRef } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   indicationOf,
+  refuseFile,
   SIGNATURE_REASONS,
   VERIFY_EXIT,
   type SignatureReason,
@@ -457,6 +458,30 @@ describe('verdicts', () => {
       invalid: 1,
       indeterminate: 3,
       awaiting_countersignature: 4,
+    });
+  });
+
+  it('a file refused for a rule beyond its signatures keeps their reports and fails as a whole', () => {
+    const signatures = [{ field: 'Signature1' }, { field: 'Signature2' }] as never[];
+    const refused = refuseFile({
+      valid: true,
+      status: 'valid',
+      indication: 'TOTAL_PASSED',
+      subIndication: null,
+      reason: null,
+      revisions: 2,
+      signatures,
+      unsignedFields: [],
+    });
+    expect(refused).toEqual({
+      valid: false,
+      status: 'invalid',
+      indication: 'TOTAL_FAILED',
+      subIndication: null,
+      reason: null,
+      revisions: 2,
+      signatures,
+      unsignedFields: [],
     });
   });
 });
