@@ -129,8 +129,10 @@ export function explanationSignerFault(
  */
 export function explanationFaults(db: Database, vaultId: string): AuditBreak[] {
   const out: AuditBreak[] = [];
-  const added = identitiesAdded(db);
-  for (const row of explanationRows(db)) {
+  const rows = explanationRows(db);
+  // The identities' history is read only when there is an explanation to judge by it.
+  const added = rows.length > 0 ? identitiesAdded(db) : new Map<string, number>();
+  for (const row of rows) {
     const meta = db.exec(
       'SELECT at, actor_id, actor_name, actor_organisation, actor_role, hash FROM audit_log WHERE seq = ?',
       [row.seq],
