@@ -6,15 +6,8 @@
  * no form holds unsaved text. A file that does not open under the key (written before a re-key
  * that the process did not live to seal again, or damaged) is dropped, never shown.
  */
-import {
-  closeSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from './atomic';
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
@@ -57,22 +50,7 @@ export function openDrafts(dataKey: Buffer, vaultId: string, sealed: Buffer): Bu
 }
 
 export function writeDraftsFile(folder: string, sealed: Buffer): void {
-  const path = join(folder, DRAFTS_FILE);
-  const temp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
-  const fd = openSync(temp, 'wx', 0o600);
-  try {
-    writeSync(fd, sealed);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
-  syncFolder(folder);
+  writeFileAtomic(join(folder, DRAFTS_FILE), folder, sealed);
 }
 
 export function readDraftsFile(folder: string): Buffer | null {
@@ -85,20 +63,4 @@ export function readDraftsFile(folder: string): Buffer | null {
 
 export function removeDraftsFile(folder: string): void {
   rmSync(join(folder, DRAFTS_FILE), { force: true });
-}
-
-function syncFolder(folder: string): void {
-  if (process.platform === 'win32') {
-    return;
-  }
-  try {
-    const fd = openSync(folder, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // a folder that cannot be synced: the rename stands
-  }
 }

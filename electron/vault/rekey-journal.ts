@@ -17,15 +17,8 @@
  *   again first), temp files.
  * Nothing in it opens anything without a secret: addresses and file names are not secret.
  */
-import {
-  closeSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { syncFolder, writeFileAtomic } from './atomic';
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { KdfParams } from './kdf';
@@ -184,41 +177,10 @@ export function readJournal(folder: string): RekeyJournalData | null {
 
 /** Writes the journal atomically: temp file (0600), fsync, rename, folder fsync. */
 export function writeJournal(folder: string, data: RekeyJournalData): void {
-  const path = journalPath(folder);
-  const temp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
-  const fd = openSync(temp, 'wx', 0o600);
-  try {
-    writeSync(fd, JSON.stringify(data));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
-  syncFolder(folder);
+  writeFileAtomic(journalPath(folder), folder, JSON.stringify(data));
 }
 
 export function removeJournal(folder: string): void {
   rmSync(journalPath(folder), { force: true });
   syncFolder(folder);
-}
-
-function syncFolder(folder: string): void {
-  if (process.platform === 'win32') {
-    return;
-  }
-  try {
-    const fd = openSync(folder, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // a folder that cannot be synced: the rename is still atomic
-  }
 }
