@@ -3,7 +3,9 @@
  * attacker (or another tool) would append them to a signed file.
  */
 import { PDFArray, PDFDocument, PDFName, PDFNumber, PDFRef, StandardFonts } from 'pdf-lib';
+import type { CmsSigner } from '../../electron/signing/cms';
 import { PdfFile } from '../../electron/signing/pdf-structure';
+import { signPdf } from '../../electron/signing/sign';
 
 /** A one-page letter saying `text`, with room for signature blocks at the bottom. */
 export async function letter(text = 'DECISION: APPROVED'): Promise<Buffer> {
@@ -20,6 +22,36 @@ export const SLOTS = [
   { page: 0, rect: [48, 60, 288, 140] as [number, number, number, number] },
   { page: 0, rect: [300, 60, 540, 140] as [number, number, number, number] },
 ];
+
+/**
+ * Signs `pdf` in `field` as the workbench does: the first signature in the first box (reserving
+ * the second for a countersignature when `reserve`), a countersignature in its reserved field.
+ */
+export function signLetter(
+  pdf: Buffer,
+  signer: CmsSigner,
+  field: 'Signature1' | 'Signature2',
+  options: { title: string; lines?: string[]; reserve?: boolean; signingTime?: Date },
+): Promise<Buffer> {
+  return signPdf(pdf, signer, {
+    field,
+    slot: field === 'Signature1' ? SLOTS[0] : undefined,
+    appearance: { title: options.title, lines: options.lines ?? ['Godkendt'] },
+    name: options.title,
+    reason: 'Afgørelse',
+    location: 'København',
+    signingTime: options.signingTime ?? new Date(),
+    reserve: options.reserve
+      ? [
+          {
+            field: 'Signature2',
+            slot: SLOTS[1]!,
+            appearance: { title: 'Medunderskrift', lines: ['Afventer'] },
+          },
+        ]
+      : [],
+  });
+}
 
 /**
  * Appends an incremental update holding `objects` (object number → its body, written as is),

@@ -8,7 +8,7 @@ import { signPdf } from '../../electron/signing/sign';
 import { fingerprintsOf } from '../../electron/services/signing';
 import { Vault, vaultPath } from '../../electron/vault/vault';
 import { projectRoot, tempFolder } from '../helpers/context';
-import { appendUpdate, contentStreamOf, letter, SLOTS, stream } from '../helpers/pdf';
+import { appendUpdate, contentStreamOf, letter, signLetter, SLOTS, stream } from '../helpers/pdf';
 import { withoutLastRevision } from '../helpers/forge';
 import { crl, issue } from '../helpers/pki';
 import { PASSPHRASE, rewriteVault, TEST_CONFIG } from '../helpers/vault';
@@ -1043,18 +1043,9 @@ describe('awb verify: two signatures are two people', () => {
     writeFileSync(join(work.path, 'verify-root.pem'), root.pem);
     writeFileSync(join(work.path, 'verify-root.crl'), Buffer.from((await crl(root, [])).rawData));
     const sign = (pdf: Buffer, who: typeof anne, field: 'Signature1' | 'Signature2') =>
-      signPdf(pdf, softwareSigner(who.key, [who.der, root.der]), {
-        field,
-        slot: field === 'Signature1' ? SLOTS[0] : undefined,
-        appearance: { title: who.cert.subject, lines: ['Godkendt'] },
-        name: who.cert.subject,
-        reason: 'Afgørelse',
-        location: 'København',
-        signingTime: new Date(),
-        reserve:
-          field === 'Signature1'
-            ? [{ field: 'Signature2', slot: SLOTS[1]!, appearance: { title: 'M', lines: ['—'] } }]
-            : [],
+      signLetter(pdf, softwareSigner(who.key, [who.der, root.der]), field, {
+        title: who.cert.subject,
+        reserve: field === 'Signature1',
       });
     const awaiting = await sign(await letter(), anne, 'Signature1');
     const verify = async (name: string, pdf: Buffer) => {

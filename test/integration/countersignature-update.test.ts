@@ -9,10 +9,9 @@ import { PDFName } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { softwareSigner } from '../../electron/signing/identity';
 import { PdfFile } from '../../electron/signing/pdf-structure';
-import { signPdf } from '../../electron/signing/sign';
 import { countersignatureProblem, firstDifference } from '../../electron/signing/update';
 import { anatomy, body, lastRevisionObjects, withoutLastRevision } from '../helpers/forge';
-import { appendUpdate, letter, SLOTS } from '../helpers/pdf';
+import { appendUpdate, letter, signLetter } from '../helpers/pdf';
 import { issue } from '../helpers/pki';
 
 /** The letter awaiting its countersignature, and the same letter countersigned. */
@@ -27,17 +26,10 @@ let R: number;
 
 async function sign(pdf: Buffer, field: 'Signature1' | 'Signature2', reserve: boolean) {
   const party = await issue({ name: 'CN=Update Tester, C=DK', algorithm: 'ec-p256' });
-  return signPdf(pdf, softwareSigner(party.key, [party.der]), {
-    field,
-    slot: field === 'Signature1' ? SLOTS[0] : undefined,
-    appearance: { title: 'Update Tester', lines: ['Godkendt'] },
-    name: 'Update Tester',
-    reason: 'Afgørelse',
-    location: 'København',
+  return signLetter(pdf, softwareSigner(party.key, [party.der]), field, {
+    title: 'Update Tester',
+    reserve,
     signingTime: new Date('2026-12-05T12:00:00Z'),
-    reserve: reserve
-      ? [{ field: 'Signature2', slot: SLOTS[1]!, appearance: { title: 'M', lines: ['Afventer'] } }]
-      : [],
   });
 }
 

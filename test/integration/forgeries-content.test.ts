@@ -12,11 +12,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CmsSigner } from '../../electron/signing/cms';
 import { softwareSigner } from '../../electron/signing/identity';
 import { PdfFile } from '../../electron/signing/pdf-structure';
-import { signPdf } from '../../electron/signing/sign';
 import { dynamicContent } from '../../electron/signing/static-content';
 import { verifyPdf, type TrustStore } from '../../electron/signing/verify';
 import { anatomy, body } from '../helpers/forge';
-import { appendUpdate, letter, SLOTS } from '../helpers/pdf';
+import { appendUpdate, letter, signLetter } from '../helpers/pdf';
 import { crl, issue, type Party } from '../helpers/pki';
 
 let ca: Party;
@@ -26,29 +25,16 @@ let trust: TrustStore;
 
 const signerOf = (party: Party): CmsSigner => softwareSigner(party.key, [party.der, ca.der]);
 
-async function sign(
+function sign(
   pdf: Buffer,
   who: Party,
   field: 'Signature1' | 'Signature2',
   reserve = false,
 ): Promise<Buffer> {
-  return signPdf(pdf, signerOf(who), {
-    field,
-    slot: field === 'Signature1' ? SLOTS[0] : undefined,
-    appearance: { title: who.cert.subject, lines: ['Godkendt', 'Łódź'] },
-    name: who.cert.subject,
-    reason: 'Afgørelse',
-    location: 'København',
-    signingTime: new Date(),
-    reserve: reserve
-      ? [
-          {
-            field: 'Signature2',
-            slot: SLOTS[1]!,
-            appearance: { title: 'Medunderskrift', lines: ['Afventer'] },
-          },
-        ]
-      : [],
+  return signLetter(pdf, signerOf(who), field, {
+    title: who.cert.subject,
+    lines: ['Godkendt', 'Łódź'],
+    reserve,
   });
 }
 

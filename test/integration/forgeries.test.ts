@@ -27,7 +27,7 @@ import {
   viewerReading,
   withoutLastRevision,
 } from '../helpers/forge';
-import { appendUpdate, contentStreamOf, letter, SLOTS, stream } from '../helpers/pdf';
+import { appendUpdate, contentStreamOf, letter, signLetter, SLOTS, stream } from '../helpers/pdf';
 import { crl, issue, nssStore, pdfsigAccepts, pdfsigReport, type Party } from '../helpers/pki';
 
 /** Under mutation testing only our verdicts count: pdfsig and the viewers are left out. */
@@ -45,29 +45,16 @@ const genuine: Record<'one' | 'awaiting' | 'two', Buffer> = {} as never;
 
 const signerOf = (party: Party): CmsSigner => softwareSigner(party.key, [party.der, ca.der]);
 
-async function sign(
+function sign(
   pdf: Buffer,
   who: Party,
   field: 'Signature1' | 'Signature2',
   reserve = false,
 ): Promise<Buffer> {
-  return signPdf(pdf, signerOf(who), {
-    field,
-    slot: field === 'Signature1' ? SLOTS[0] : undefined,
-    appearance: { title: `${who.cert.subject}`, lines: ['Godkendt', 'Łódź'] },
-    name: who.cert.subject,
-    reason: 'Afgørelse',
-    location: 'København',
-    signingTime: new Date(),
-    reserve: reserve
-      ? [
-          {
-            field: 'Signature2',
-            slot: SLOTS[1]!,
-            appearance: { title: 'Medunderskrift', lines: ['Afventer'] },
-          },
-        ]
-      : [],
+  return signLetter(pdf, signerOf(who), field, {
+    title: who.cert.subject,
+    lines: ['Godkendt', 'Łódź'],
+    reserve,
   });
 }
 

@@ -15,11 +15,10 @@ import {
   type CountersignerInput,
 } from '../../electron/signing/four-eyes';
 import { softwareSigner } from '../../electron/signing/identity';
-import { signPdf } from '../../electron/signing/sign';
 import { x509 } from '../../electron/signing/x509';
 import { DEFAULT_SAME_PERSON } from '../../shared/decisions';
 import { anatomy, body } from '../helpers/forge';
-import { appendUpdate, letter, SLOTS } from '../helpers/pdf';
+import { appendUpdate, letter, signLetter } from '../helpers/pdf';
 import { crl, issue, type Party } from '../helpers/pki';
 
 let root: Party;
@@ -225,17 +224,9 @@ describe('a countersigner, judged', () => {
 
 describe('the signers of a letter', () => {
   const sign = (pdf: Buffer, who: Party, field: 'Signature1' | 'Signature2', reserve: boolean) =>
-    signPdf(pdf, softwareSigner(who.key, [who.der, root.der]), {
-      field,
-      slot: field === 'Signature1' ? SLOTS[0] : undefined,
-      appearance: { title: who.cert.subject, lines: ['Godkendt'] },
-      name: who.cert.subject,
-      reason: 'Afgørelse',
-      location: 'København',
-      signingTime: new Date(),
-      reserve: reserve
-        ? [{ field: 'Signature2', slot: SLOTS[1]!, appearance: { title: 'M', lines: ['—'] } }]
-        : [],
+    signLetter(pdf, softwareSigner(who.key, [who.der, root.der]), field, {
+      title: who.cert.subject,
+      reserve,
     });
 
   it('in the order they signed, whatever the order of the form’s fields; each with its own chain', async () => {
