@@ -7,7 +7,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: [
+    // AWB_MUTATION_TESTS (comma-separated paths, set by `npm run mutate -- … --tests …`) runs a
+    // focused part of the suite: one module's mutants against the tests written for it, in minutes.
+    include: process.env.AWB_MUTATION_TESTS?.split(',') ?? [
       'test/integration/signatures.test.ts',
       'test/integration/forgeries.test.ts',
       'test/integration/forgeries-content.test.ts',

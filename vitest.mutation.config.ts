@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: [
+    include: process.env.AWB_MUTATION_TESTS?.split(',') ?? [
       'test/unit/rules.test.ts',
       'test/unit/lifecycle.test.ts',
       'test/unit/risk.test.ts',

@@ -10,7 +10,12 @@
  *   vault     electron/vault
  *   audit     the audit chain (electron/db/audit.ts)
  *
- * Anything after the area goes to Stryker as is, e.g. `--mutate electron/vault/kdf.ts:40-90`.
+ * Anything after the area goes to Stryker as is, e.g. `--mutate electron/vault/kdf.ts:40-90`,
+ * except `--tests <file,file>`: only those test files run (the area's vitest config reads them from
+ * AWB_MUTATION_TESTS), so one module is measured against the tests written for it in minutes:
+ *
+ *   npm run mutate -- signing --mutate electron/signing/path.ts \
+ *     --tests test/integration/path-rules.test.ts,test/integration/certificates.test.ts
  */
 import { spawnSync } from 'node:child_process';
 
@@ -28,7 +33,14 @@ const AREAS: Record<string, { config: string; mutate?: string[] }> = {
   audit: { config: 'stryker.exchange.json', mutate: ['electron/db/audit.ts'] },
 };
 
-const [area, ...rest] = process.argv.slice(2);
+const [area, ...given] = process.argv.slice(2);
+const at = given.indexOf('--tests');
+const tests = at >= 0 ? given[at + 1] : undefined;
+const rest = at >= 0 ? [...given.slice(0, at), ...given.slice(at + 2)] : given;
+if (at >= 0 && !tests) {
+  process.stderr.write('--tests needs a comma-separated list of test files\n');
+  process.exit(2);
+}
 const chosen = area ? AREAS[area] : undefined;
 if (!chosen) {
   process.stderr.write(
@@ -46,5 +58,8 @@ const args = [
 if (chosen.mutate && !rest.includes('--mutate')) {
   args.push('--mutate', chosen.mutate.join(','));
 }
-const run = spawnSync('npx', [...args, ...rest], { stdio: 'inherit' });
+const run = spawnSync('npx', [...args, ...rest], {
+  stdio: 'inherit',
+  env: tests ? { ...process.env, AWB_MUTATION_TESTS: tests } : process.env,
+});
 process.exit(run.status ?? 1);
