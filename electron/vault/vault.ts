@@ -361,10 +361,11 @@ async function removeOldKeyFiles(
       // absent, or not removable now: the new passphrase's unlock tries again
     }
   };
-  if (journal.forward || journal.back || !journal.committed) {
+  // `back` (the old data key sealed under the new one) stays: only the new key opens it, and
+  // the new passphrase's unlock needs it to carry kept form text not carried yet.
+  if (journal.forward || !journal.committed) {
     journal.committed = true;
     delete journal.forward;
-    delete journal.back;
     try {
       writeJournal(folder, journal);
     } catch {
@@ -1757,6 +1758,10 @@ export class Vault {
   private async resumeRekey(journal: RekeyJournalData, header: VaultHeader): Promise<void> {
     if (header.salt.equals(Buffer.from(journal.header.salt, 'hex'))) {
       if (!journal.committed || journal.forward || journal.back) {
+        // Killed between the new main file and carrying the kept form text: `back` (the old
+        // data key sealed under the new one, which this unlock has) still opens it, so it is
+        // sealed again under the new key before `back` goes. No old secret is involved.
+        this.carryDraftsBack(journal);
         journal.committed = true;
         delete journal.forward;
         delete journal.back;
@@ -1815,6 +1820,41 @@ export class Vault {
       // Not written under the new key: finishRekey removes what the new key cannot open.
     } finally {
       plain?.fill(0);
+    }
+  }
+
+  /**
+   * At unlock, a committed re-key's journal still holding `back`: kept form text the new key
+   * does not open yet is carried from the old key `back` gives. Drafts already under the new
+   * key, or that the old key does not open either, are left as they are (finishRekey removes
+   * the latter).
+   */
+  private carryDraftsBack(journal: RekeyJournalData): void {
+    const sealed = readDraftsFile(this.folder);
+    if (!journal.back || !sealed) {
+      return;
+    }
+    const current = this.openDrafts(sealed);
+    if (current) {
+      current.fill(0);
+      return;
+    }
+    const oldKey = openBack(this.dataKey, journal);
+    if (!oldKey) {
+      return;
+    }
+    const id = this.meta('vault_id') ?? '';
+    const plain = openDrafts(oldKey, id, sealed);
+    oldKey.fill(0);
+    if (!plain) {
+      return;
+    }
+    try {
+      writeDraftsFile(this.folder, sealDrafts(this.dataKey, id, plain));
+    } catch {
+      // Not written: finishRekey removes what the new key cannot open, as before.
+    } finally {
+      plain.fill(0);
     }
   }
 
