@@ -7,9 +7,16 @@
  * ROLLBACK_SUSPECTED at unlock even when no kept generation is left to tell (docs/vault.md,
  * "Rollback").
  *
+ * Beside the newest head it keeps a bounded history of the heads it was given (HISTORY_MAX,
+ * thinned so that it spans the whole trail): which prefix of a trail this machine saw is what
+ * vouches for the signer of an explanation (explanation.ts, `vouchedPrefix`). A head that vouched
+ * for a recorded explanation is pinned, so thinning never takes away what re-judges it.
+ *
  * Its limits, stated: a vault opened on a machine for the first time (or with this file lost)
  * has nothing to compare with; whoever can write this machine's data folder can roll the
- * memory back too. What it read is parsed, never trusted: a malformed file is an empty memory.
+ * memory back too. What it read is parsed, never trusted: a malformed file is an empty memory,
+ * a malformed history entry is dropped. The file of earlier versions (one head per vault) reads
+ * as a history of that one head; earlier versions read this one's newest head and ignore the rest.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -21,14 +28,114 @@ export interface HeadMemory {
   recall(vaultId: string): TrailHead | null;
   /** Remembers `head` as the newest for this vault (only the vault decides it is newer). */
   remember(vaultId: string, head: TrailHead): void;
+  /** The heads remembered for this vault, oldest first (the newest last); empty if none. */
+  history(vaultId: string): TrailHead[];
+  /** Keeps `head` in this vault's history from now on (it vouched for an explanation). */
+  pin(vaultId: string, head: TrailHead): void;
+}
+
+/** At most this many heads are kept per vault; at most PINNED_MAX of them pinned. */
+export const HISTORY_MAX = 256;
+export const PINNED_MAX = 64;
+
+/** A remembered head; `pin`: it vouched for an explanation and is never thinned out. */
+export interface RememberedHead extends TrailHead {
+  pin?: true;
+}
+
+/** What is kept for one vault: the newest head (the format of earlier versions) and the history. */
+interface VaultHeads extends TrailHead {
+  history: RememberedHead[];
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
 const VAULT_ID = /^[0-9a-zA-Z-]{1,64}$/;
 export const HEADS_FILE = 'vault-heads.json';
 
-function parse(text: string): Record<string, TrailHead> {
-  const out: Record<string, TrailHead> = {};
+function validHead(v: unknown): v is TrailHead {
+  const h = v as { rows?: unknown; head?: unknown } | null;
+  return (
+    h !== null &&
+    typeof h === 'object' &&
+    Number.isSafeInteger(h.rows) &&
+    (h.rows as number) > 0 &&
+    typeof h.head === 'string' &&
+    HEX64.test(h.head)
+  );
+}
+
+const same = (a: TrailHead, b: TrailHead) => a.rows === b.rows && a.head === b.head;
+
+/**
+ * Thins a history to HISTORY_MAX entries: the oldest, the newest and the pinned ones stay;
+ * of the others, the one whose neighbours are closest in rows goes first, so what is left
+ * spans the whole trail, dense where it is recent and sparser further back. Pins beyond
+ * PINNED_MAX lose their pin, oldest first.
+ */
+export function thinHistory(history: readonly RememberedHead[]): RememberedHead[] {
+  const out = history.map((h) => ({ ...h }));
+  let pins = out.filter((h) => h.pin).length;
+  for (const h of out) {
+    if (pins <= PINNED_MAX) {
+      break;
+    }
+    if (h.pin) {
+      delete h.pin;
+      pins--;
+    }
+  }
+  while (out.length > HISTORY_MAX) {
+    let best = -1;
+    let gap = Infinity;
+    for (let i = 1; i < out.length - 1; i++) {
+      const g = Math.abs(out[i + 1]!.rows - out[i - 1]!.rows);
+      if (!out[i]!.pin && g < gap) {
+        best = i;
+        gap = g;
+      }
+    }
+    if (best < 0) {
+      break; // cannot happen while PINNED_MAX + 2 <= HISTORY_MAX
+    }
+    out.splice(best, 1);
+  }
+  return out;
+}
+
+/** `heads` with `head` remembered as the newest (appended unless it is the newest already). */
+function withHead(heads: VaultHeads | undefined, head: TrailHead): VaultHeads {
+  const history = heads ? heads.history.slice() : [];
+  const known = history.findIndex((h) => same(h, head));
+  if (known < 0) {
+    history.push({ rows: head.rows, head: head.head });
+  } else if (known !== history.length - 1) {
+    // seen before (a restore went back to it): it is the newest again, its pin kept
+    history.push(history.splice(known, 1)[0]!);
+  }
+  return { rows: head.rows, head: head.head, history: thinHistory(history) };
+}
+
+/** `heads` with `head` pinned (added to the history, not as the newest, if it is not in it). */
+function withPin(heads: VaultHeads | undefined, head: TrailHead): VaultHeads | undefined {
+  if (!heads) {
+    return undefined; // nothing remembered: nothing vouched, nothing to pin
+  }
+  const history = heads.history.slice();
+  const known = history.findIndex((h) => same(h, head));
+  if (known >= 0) {
+    history[known] = { rows: head.rows, head: head.head, pin: true };
+  } else {
+    history.splice(Math.max(0, history.length - 1), 0, {
+      rows: head.rows,
+      head: head.head,
+      pin: true,
+    });
+  }
+  return { ...heads, history: thinHistory(history) };
+}
+
+function parse(text: string): Record<string, VaultHeads> {
+  const out: Record<string, VaultHeads> = {};
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -39,18 +146,21 @@ function parse(text: string): Record<string, TrailHead> {
     return out;
   }
   for (const [id, value] of Object.entries(data as Record<string, unknown>)) {
-    const v = value as { rows?: unknown; head?: unknown } | null;
-    if (
-      VAULT_ID.test(id) &&
-      v &&
-      typeof v === 'object' &&
-      Number.isSafeInteger(v.rows) &&
-      (v.rows as number) > 0 &&
-      typeof v.head === 'string' &&
-      HEX64.test(v.head)
-    ) {
-      out[id] = { rows: v.rows as number, head: v.head };
+    if (!VAULT_ID.test(id) || !validHead(value)) {
+      continue;
     }
+    const raw = (value as { history?: unknown }).history;
+    const history: RememberedHead[] = [];
+    if (Array.isArray(raw)) {
+      for (const h of raw.slice(-4 * HISTORY_MAX)) {
+        if (validHead(h) && !history.some((k) => same(k, h))) {
+          const pinned = (h as { pin?: unknown }).pin === true;
+          history.push({ rows: h.rows, head: h.head, ...(pinned ? { pin: true as const } : {}) });
+        }
+      }
+    }
+    // The newest head is the history's last (a file of earlier versions has only it).
+    out[id] = withHead({ rows: value.rows, head: value.head, history }, value);
   }
   return out;
 }
@@ -63,7 +173,7 @@ export class FileHeadMemory implements HeadMemory {
     this.file = join(dataFolder, HEADS_FILE);
   }
 
-  private read(): Record<string, TrailHead> {
+  private read(): Record<string, VaultHeads> {
     try {
       return parse(readFileSync(this.file, 'utf8'));
     } catch {
@@ -72,7 +182,12 @@ export class FileHeadMemory implements HeadMemory {
   }
 
   recall(vaultId: string): TrailHead | null {
-    return this.read()[vaultId] ?? null;
+    const known = this.read()[vaultId];
+    return known ? { rows: known.rows, head: known.head } : null;
+  }
+
+  history(vaultId: string): TrailHead[] {
+    return (this.read()[vaultId]?.history ?? []).map((h) => ({ rows: h.rows, head: h.head }));
   }
 
   remember(vaultId: string, head: TrailHead): void {
@@ -81,10 +196,23 @@ export class FileHeadMemory implements HeadMemory {
     }
     const all = this.read();
     const known = all[vaultId];
-    if (known && known.rows === head.rows && known.head === head.head) {
+    if (known && same(known, head)) {
       return;
     }
-    all[vaultId] = { rows: head.rows, head: head.head };
+    all[vaultId] = withHead(known, head);
+    this.write(all);
+  }
+
+  pin(vaultId: string, head: TrailHead): void {
+    const all = this.read();
+    const pinned = VAULT_ID.test(vaultId) ? withPin(all[vaultId], head) : undefined;
+    if (pinned) {
+      all[vaultId] = pinned;
+      this.write(all);
+    }
+  }
+
+  private write(all: Record<string, VaultHeads>): void {
     try {
       mkdirSync(join(this.file, '..'), { recursive: true, mode: 0o700 });
       const temp = `${this.file}.tmp-${process.pid}`;
@@ -98,12 +226,22 @@ export class FileHeadMemory implements HeadMemory {
 
 /** An in-memory HeadMemory (tests; a process that must not touch the machine). */
 export class MapHeadMemory implements HeadMemory {
-  readonly heads = new Map<string, TrailHead>();
+  readonly heads = new Map<string, VaultHeads>();
   recall(vaultId: string): TrailHead | null {
-    return this.heads.get(vaultId) ?? null;
+    const known = this.heads.get(vaultId);
+    return known ? { rows: known.rows, head: known.head } : null;
+  }
+  history(vaultId: string): TrailHead[] {
+    return (this.heads.get(vaultId)?.history ?? []).map((h) => ({ rows: h.rows, head: h.head }));
   }
   remember(vaultId: string, head: TrailHead): void {
-    this.heads.set(vaultId, { rows: head.rows, head: head.head });
+    this.heads.set(vaultId, withHead(this.heads.get(vaultId), head));
+  }
+  pin(vaultId: string, head: TrailHead): void {
+    const pinned = withPin(this.heads.get(vaultId), head);
+    if (pinned) {
+      this.heads.set(vaultId, pinned);
+    }
   }
 }
 
