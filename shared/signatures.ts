@@ -43,6 +43,18 @@ export const SIGNATURE_REASONS = [
 export type SignatureReason = (typeof SIGNATURE_REASONS)[number];
 
 /**
+ * Why the signer of an explanation of a broken audit trail (or a suspected rollback) does not
+ * count (docs/vault.md, "A broken trail"), beside the signature's own reasons: its identity
+ * was not added before the damage, or not within the part of the trail this machine's head
+ * memory vouches for.
+ */
+export const EXPLANATION_SIGNER_REASONS = [
+  'SIGNER_NOT_BEFORE_BREAK',
+  'SIGNER_NOT_VOUCHED',
+] as const;
+export type ExplanationSignerReason = (typeof EXPLANATION_SIGNER_REASONS)[number];
+
+/**
  * The verdict after ETSI EN 319 102-1 (§5.1.3): TOTAL-PASSED, TOTAL-FAILED (the signature is
  * proven wrong: its format, its hash, its cryptography, a revocation) or INDETERMINATE (what is
  * known does not show it valid: no trusted chain, a certificate out of its validity, an algorithm

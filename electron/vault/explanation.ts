@@ -11,7 +11,14 @@
  */
 import { createHash } from 'node:crypto';
 import type { Database } from 'sql.js';
-import { canonicalJson, explanationRows, type Actor, type AuditBreak } from '../db/audit';
+import {
+  anchorMismatch,
+  canonicalJson,
+  explanationRows,
+  type Actor,
+  type AuditBreak,
+} from '../db/audit';
+import type { ExplanationSignerReason } from '../../shared/signatures';
 import { buildPadesCms, CmsError, verifyCms, type CmsSigner } from '../signing/cms';
 
 const PURPOSE = 'Accreditation Workbench: explanation of a broken audit trail';
@@ -108,26 +115,79 @@ export function identitiesAdded(db: Database): Map<string, number> {
 }
 
 /**
- * Whether `fingerprint` may sign an explanation whose earliest cited break (or, citing none,
- * whose own row) is `before`: only an identity the trail shows added before it. Someone who
- * cut or edited the trail and then added a key of their own (a self-made certificate, say)
- * cannot vouch for the damage with it. Null when it may, else why not.
+ * What this machine's head memory vouches for, judging an explanation whose damage begins at
+ * row `damage` (its earliest cited break; for a rollback, which cites none, its own row): the
+ * largest remembered head (rows r, hash h) below `damage` whose row r in this trail has hash h —
+ * everything up to r is as this machine saw it. 0 when the machine remembers heads below the
+ * damage but the trail reaches none of them (the trail was rewritten before anything it still
+ * agrees with: nothing is vouched). Null when it remembers nothing below the damage (a vault
+ * opened here for the first time after it, or a memory lost): then only the weaker fallback
+ * of `explanationSignerFault` applies.
+ *
+ * Why only an anchor from outside the vault: a consistent prefix proves nothing by itself, as
+ * whoever has the passphrase can re-hash as many rows as they like (move their own
+ * `identity.add` into a gap they cut, say, so that the chain breaks only after it).
+ */
+export function vouchedPrefix(
+  db: Database,
+  remembered: readonly TrailHead[],
+  damage: number,
+): number | null {
+  const below = remembered.filter((h) => h.rows < damage);
+  if (!below.length) {
+    return null;
+  }
+  let vouched = 0;
+  for (const h of below) {
+    if (h.rows > vouched && anchorMismatch(db, h) === null) {
+      vouched = h.rows;
+    }
+  }
+  return vouched;
+}
+
+/**
+ * Whether `fingerprint` may sign an explanation whose damage begins at row `damage` (its
+ * earliest cited break; citing none, its own row), `vouched` being `vouchedPrefix` for it:
+ * only an identity whose `identity.add` row is before the damage and within what this
+ * machine vouches for. Someone who cut or edited the trail and then added a key of their own
+ * (a self-made certificate, say, on a forked copy or moved into the gap they cut) cannot vouch
+ * for the damage with it. With nothing remembered (`vouched` null) the add row must be before
+ * the row preceding the damage (a `link` break at row n means row n-1 may itself be forged).
+ * Null when it may, else why not.
  */
 export function explanationSignerFault(
   added: ReadonlyMap<string, number>,
   fingerprint: string,
-  before: number,
-): string | null {
+  damage: number,
+  vouched: number | null,
+): ExplanationSignerReason | null {
   const at = added.get(fingerprint);
-  return at !== undefined && at < before ? null : 'SIGNER_NOT_BEFORE_BREAK';
+  if (at === undefined) {
+    return 'SIGNER_NOT_BEFORE_BREAK';
+  }
+  if (vouched === null) {
+    return at < damage - 1 ? null : 'SIGNER_NOT_BEFORE_BREAK';
+  }
+  if (at >= damage) {
+    return 'SIGNER_NOT_BEFORE_BREAK';
+  }
+  return at <= vouched ? null : 'SIGNER_NOT_VOUCHED';
 }
 
 /**
  * The explanation rows of a trail whose signatures do not verify, or whose signer is not an
- * identity the trail shows added before what it explains: each a `signature` break at its row
- * (`content` is the row's stored hash, so a later explanation can cite it).
+ * identity the trail shows added before what it explains and within what `remembered` (this
+ * machine's head memory for the vault, `HeadMemory.history`) vouches for: each a `signature`
+ * break at its row (`content` is the row's stored hash, so a later explanation can cite it).
+ * Each machine re-judges by its own memory, the one that judged at explanation time included
+ * (the head that vouched is pinned there, so thinning never takes it away).
  */
-export function explanationFaults(db: Database, vaultId: string): AuditBreak[] {
+export function explanationFaults(
+  db: Database,
+  vaultId: string,
+  remembered: readonly TrailHead[] = [],
+): AuditBreak[] {
   const out: AuditBreak[] = [];
   const rows = explanationRows(db);
   // The identities' history is read only when there is an explanation to judge by it.
@@ -162,12 +222,7 @@ export function explanationFaults(db: Database, vaultId: string): AuditBreak[] {
       explanationFault(statement, {
         signature: c.signature ?? '',
         signer: c.signer ?? { fingerprint: '', subject: '' },
-      }) ??
-      explanationSignerFault(
-        added,
-        c.signer?.fingerprint ?? '',
-        Math.min(row.seq, ...row.breaks.map((b) => b.row)),
-      );
+      }) ?? signerFaultAt(added, c.signer?.fingerprint ?? '', db, remembered, row);
     if (fault) {
       out.push({
         row: row.seq,
@@ -179,6 +234,23 @@ export function explanationFaults(db: Database, vaultId: string): AuditBreak[] {
     }
   }
   return out;
+}
+
+/** `explanationSignerFault` for the explanation row `row` of `db`. */
+function signerFaultAt(
+  added: ReadonlyMap<string, number>,
+  fingerprint: string,
+  db: Database,
+  remembered: readonly TrailHead[],
+  row: { seq: number; breaks: AuditBreak[] },
+): string | null {
+  const damage = explanationDamage(row.seq, row.breaks);
+  return explanationSignerFault(added, fingerprint, damage, vouchedPrefix(db, remembered, damage));
+}
+
+/** Where the damage an explanation at row `seq` citing `breaks` explains begins. */
+export function explanationDamage(seq: number, breaks: readonly AuditBreak[]): number {
+  return Math.min(seq, ...breaks.map((b) => b.row));
 }
 
 /** Every trail head an explanation or a restore acknowledged (generations not reached). */

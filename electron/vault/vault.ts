@@ -34,6 +34,7 @@ import {
   breakKey,
   EXPLANATION_ACTION,
   explainedBreaks,
+  rowHashAt,
   verifyAuditChain,
   walkAuditChain,
   type Actor,
@@ -72,9 +73,11 @@ import { BlobStore } from './blobs';
 import {
   acknowledgedHeads,
   explanationFault,
+  explanationDamage,
   explanationFaults,
   explanationSignerFault,
   identitiesAdded,
+  vouchedPrefix,
   explanationStatement,
   signStatement,
   type ExplanationRecord,
@@ -1017,7 +1020,7 @@ export class Vault {
 
   /** Explanation rows whose signature fails, and which no later valid explanation cites. */
   private uncitedFaults(): AuditBreak[] {
-    const faults = explanationFaults(this.db, this.meta('vault_id') ?? '');
+    const faults = explanationFaults(this.db, this.meta('vault_id') ?? '', this.headHistory());
     if (!faults.length) {
       return [];
     }
@@ -1035,7 +1038,7 @@ export class Vault {
       return this.breaksCache;
     }
     const db = this.database;
-    const faults = explanationFaults(db, this.meta('vault_id') ?? '');
+    const faults = explanationFaults(db, this.meta('vault_id') ?? '', this.headHistory());
     const invalid = new Set(faults.map((f) => f.row));
     const explained = explainedBreaks(db, (seq) => !invalid.has(seq));
     const walk = walkAuditChain(db, { explained, all: true });
@@ -1998,6 +2001,35 @@ export class Vault {
     return out;
   }
 
+  /**
+   * Every head the machine's memory holds for this vault, oldest first (empty if none): what
+   * vouches for the signers of explanations, at explanation time and when re-judged.
+   */
+  private headHistory(): TrailHead[] {
+    const id = this.meta('vault_id');
+    if (!id || !this.config.heads) {
+      return [];
+    }
+    try {
+      return this.config.heads.history(id);
+    } catch {
+      return [];
+    }
+  }
+
+  /** Keeps `head` in the machine's memory for this vault (it vouched for an explanation). */
+  private pinHead(head: TrailHead): void {
+    const id = this.meta('vault_id');
+    if (!id || !this.config.heads) {
+      return;
+    }
+    try {
+      this.config.heads.pin(id, head);
+    } catch {
+      // a memory that cannot be written must not stop the vault
+    }
+  }
+
   /** The newest head the machine's memory holds for this vault, if any. */
   private rememberedHead(): TrailHead | null {
     const id = this.meta('vault_id');
@@ -2080,17 +2112,24 @@ export class Vault {
       throw new AppError('NO_SIGNING_IDENTITY', 'The signer has no certificate');
     }
     const fingerprint = createHash('sha256').update(own).digest('hex');
-    // Only an identity the trail shows added before the damage vouches for it.
+    // Only an identity the trail shows added before the damage, in the part of the trail this
+    // machine's head memory vouches for, vouches for it (a rollback cites no break: its
+    // damage is bounded by the memory alone). The same rule re-judges the row at every unlock.
     const nextRow = auditHead(this.db).rows + 1;
+    const damage = explanationDamage(nextRow, breaks);
+    const vouched = vouchedPrefix(this.db, this.headHistory(), damage);
     const signerFault = explanationSignerFault(
       identitiesAdded(this.db),
       fingerprint,
-      Math.min(nextRow, ...breaks.map((b) => b.row)),
+      damage,
+      vouched,
     );
     if (signerFault) {
       throw new AppError(
         'SIGNATURE_INVALID',
-        'Only a signing identity added before the break may explain it',
+        signerFault === 'SIGNER_NOT_VOUCHED'
+          ? 'Only a signing identity added where this computer saw the trail as it is may explain it'
+          : 'Only a signing identity added before the break may explain it',
         { reason: signerFault },
       );
     }
@@ -2158,6 +2197,12 @@ export class Vault {
       throw error;
     }
     this.committed++;
+    // The remembered head that vouched for the signer stays in the memory from now on, so
+    // that thinning never takes away what re-judges this row at the next unlock.
+    const vouchedHash = vouched ? rowHashAt(this.db, vouched) : null;
+    if (vouchedHash) {
+      this.pinHead({ rows: vouched!, head: vouchedHash });
+    }
     // The trail is anchored at its new head: the next save writes it into the header.
     this.anchor = auditHead(this.db);
     this.breaksCache = null;

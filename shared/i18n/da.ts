@@ -808,6 +808,10 @@ export const da: Messages = {
     'certifikaterne i signaturen danner et virvar, der er for stort at søge en sti i (tegn på en konstrueret signatur)',
   'verify.reason.DUPLICATE_OBJECT':
     'et objekt er defineret to gange i samme version af filen, så to læsere kan vise forskellige ting',
+  'verify.reason.SIGNER_NOT_BEFORE_BREAK':
+    'signeringsidentiteten blev ikke tilføjet boksen før den skade, den skulle forklare',
+  'verify.reason.SIGNER_NOT_VOUCHED':
+    'signeringsidentiteten blev tilføjet i en del af revisionssporet, som denne computer ikke har set sådan, som det er nu, så den kan ikke stå inde for skaden',
   'verify.reason.XREF_INVALID':
     'filens krydsreference er ugyldig (ukendt indgangstype, skæve feltbredder eller sektioner i forkert orden), så læsere genopbygger den hver på sin måde',
   'verify.reason.AMBIGUOUS_STRUCTURE':

@@ -810,6 +810,10 @@ export const en = {
     'the certificates carried with the signature form a tangle too large to search for a path (a sign of a crafted signature)',
   'verify.reason.DUPLICATE_OBJECT':
     'an object is defined twice in one revision of the file, so two readers can show different things',
+  'verify.reason.SIGNER_NOT_BEFORE_BREAK':
+    'the signing identity was not added to the vault before the damage it would explain',
+  'verify.reason.SIGNER_NOT_VOUCHED':
+    'the signing identity was added in a part of the audit trail this computer did not see as it is now, so it cannot vouch for the damage',
   'verify.reason.XREF_INVALID':
     'the file’s cross-reference is invalid (an unknown entry type, odd field widths or sections out of order), so readers rebuild it each their own way',
   'verify.reason.AMBIGUOUS_STRUCTURE':

@@ -8,7 +8,7 @@
  * old passphrase and the old recovery key open nothing in the folder and `vault check` passes.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'sql.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -303,14 +303,16 @@ describe('the hostile vault table', () => {
 
   it('a row edited, its anchor brought up to date: refused from the walk; the explanation covers that row only', async () => {
     await genuine();
+    // Row 4, not 3: on a machine that remembers nothing of the vault (TEST_CONFIG), the signer
+    // must be added before the row preceding the break (the identity is row 2).
     await rewriteVault(
       folder,
-      (db) => db.run('UPDATE audit_log SET changes = \'{"value":"forged"}\' WHERE seq = 3'),
+      (db) => db.run('UPDATE audit_log SET changes = \'{"value":"forged"}\' WHERE seq = 4'),
       'update',
     );
-    await expectReadOnly('content', 3);
+    await expectReadOnly('content', 4);
     const { row, kinds } = await explain(
-      'Row 3 was edited by hand; the original is in the backup.',
+      'Row 4 was edited by hand; the original is in the backup.',
     );
     expect(kinds).toEqual(['content']);
     const v = await unlock();
@@ -319,14 +321,14 @@ describe('the hostile vault table', () => {
     await v.close();
     const report = await checkVault(folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
     expect(report.ok, JSON.stringify(report.generations)).toBe(true);
-    expect(report.main.explained).toEqual([{ row: 3, by: row }]);
+    expect(report.main.explained).toEqual([{ row: 4, by: row }]);
     // Edited again: the explanation cites that row as it was, so the new edit is a new break.
     await rewriteVault(
       folder,
-      (db) => db.run('UPDATE audit_log SET changes = \'{"value":"forged again"}\' WHERE seq = 3'),
+      (db) => db.run('UPDATE audit_log SET changes = \'{"value":"forged again"}\' WHERE seq = 4'),
       'update',
     );
-    await expectReadOnly('content', 3);
+    await expectReadOnly('content', 4);
   });
 
   it('a row appended by hand, the header left as it was: the rows past its anchor are the break', async () => {
@@ -890,5 +892,246 @@ describe('the hostile vault table', () => {
     ).toMatchObject({ ok: true, value: { row: 5, breaks: 1, status: { readOnly: null } } });
     expect(await ipc('vault:lock', {})).toMatchObject({ ok: true });
     await expectCheckPasses();
+  });
+});
+
+/**
+ * Who may explain (adversary 21b, F2 and F3): a signer's `identity.add` counts only within the
+ * prefix of the trail this machine's head memory vouches for (the largest remembered head the
+ * trail still reaches), and before the damage. A machine that remembers nothing falls back to:
+ * added before the row preceding the earliest break.
+ */
+describe('who may explain: what this machine saw vouches for the signer', () => {
+  const machine = () => ({ ...TEST_CONFIG, heads: new MapHeadMemory() });
+  const open = (config: typeof TEST_CONFIG, at = folder) =>
+    Vault.open(at, { passphrase: PASSPHRASE }, config);
+
+  /** A vault `config`'s machine has seen from its creation: Anne's identity, then `notes`. */
+  async function seen(config: typeof TEST_CONFIG, notes: string[]): Promise<void> {
+    const { vault } = await Vault.create(folder, PASSPHRASE, PROFILE, config);
+    await createServices(() => vault).signing.createSelfSigned({
+      label: 'anne',
+      commonName: 'Anne Accreditor',
+      organisation: 'NIS',
+      algorithm: 'ec-p256',
+    });
+    for (const n of notes) {
+      await note(vault, n);
+      await vault.save();
+    }
+    await vault.close();
+  }
+
+  /** Adds the insider's own self-signed identity to the vault at `at`; its id. */
+  async function addMallory(config: typeof TEST_CONFIG, at = folder): Promise<string> {
+    const v = await open(config, at);
+    const id = await createServices(() => v).signing.createSelfSigned({
+      label: 'mallory',
+      commonName: 'Mallory Insider',
+      organisation: 'NIS',
+      algorithm: 'ec-p256',
+    });
+    await v.close();
+    return id;
+  }
+
+  /** The explanation signed by the identity labelled `label`, on `config`'s machine. */
+  async function explainAs(v: Vault, label: string): Promise<{ row: number }> {
+    const signing = createServices(() => v).signing;
+    const identity = signing.identities().find((i) => i.label === label)!;
+    return v.explainBreak({
+      text: 'What happened, as the accreditor found it.',
+      signer: signing.signer(identity.id),
+      signerSubject: identity.subject,
+    });
+  }
+
+  it('F2: a rollback explained by a key added on the forked copy (another memory): SIGNER_NOT_VOUCHED, and so re-judged at unlock', async () => {
+    const home = machine();
+    await seen(home, ['a', 'b']);
+    // The insider copies the folder; work goes on here (the row the rollback erases).
+    const fork = join(work.path, 'fork');
+    cpSync(folder, fork, { recursive: true });
+    let v = await open(home);
+    await note(v, 'erased by the rollback');
+    await v.close();
+    // On the copy, with another machine's memory: the insider's own key. Then put back.
+    await addMallory(machine(), fork);
+    rmSync(folder, { recursive: true, force: true });
+    cpSync(fork, folder, { recursive: true });
+
+    v = await open(home);
+    await v.checksDone();
+    expect(v.readOnly).toMatchObject({ reason: 'ROLLBACK_SUSPECTED' });
+    await expect(explainAs(v, 'mallory')).rejects.toMatchObject({
+      code: 'SIGNATURE_INVALID',
+      details: { reason: 'SIGNER_NOT_VOUCHED' },
+    });
+    expect(v.readOnly).toMatchObject({ reason: 'ROLLBACK_SUSPECTED' });
+    // The insider writes the explanation row into the file by hand instead, signed by Mallory
+    // and acknowledging the head this machine remembers.
+    const signing = createServices(() => v).signing;
+    const mallory = signing.identities().find((i) => i.label === 'mallory')!;
+    const [meta] = v.database.exec(
+      'SELECT actor_id, actor_name, actor_organisation, actor_role FROM audit_log ORDER BY seq DESC LIMIT 1',
+    )[0]!.values;
+    const actor = {
+      id: String(meta![0]),
+      name: String(meta![1]),
+      organisation: String(meta![2]),
+      role: String(meta![3]),
+    } as Actor;
+    const vaultId = v.meta('vault_id')!;
+    const at = new Date();
+    const record = {
+      breaks: [],
+      text: 'Nothing happened.',
+      previousHead: auditHead(v.database),
+      generations: v.rollback.map((r) => ({ rows: r.rows, head: r.head })),
+      signer: {
+        fingerprint: createHash('sha256')
+          .update(signing.signer(mallory.id).chain[0]!)
+          .digest('hex'),
+        subject: mallory.subject,
+      },
+    };
+    const signature = await signStatement(
+      explanationStatement({ vaultId, at: at.toISOString(), actor, record }),
+      signing.signer(mallory.id),
+    );
+    await v.close();
+    await rewriteVault(
+      folder,
+      (db) => {
+        appendAudit(
+          db,
+          actor,
+          {
+            action: 'vault.breakExplained',
+            entityType: 'vault',
+            entityId: vaultId,
+            changes: { ...record, signature },
+          },
+          at,
+        );
+      },
+      'update',
+    );
+    // Re-judged by this machine's memory: the row explains nothing and is itself the break.
+    v = await open(home);
+    await v.checksDone();
+    const row = auditHead(v.database).rows;
+    expect(v.readOnly).toMatchObject({ reason: 'AUDIT_CHAIN_BROKEN', row, kind: 'signature' });
+    expect(v.breaks().map((b) => [b.row, b.kind, b.found])).toEqual([
+      [row, 'signature', 'SIGNER_NOT_VOUCHED'],
+    ]);
+    await v.close();
+    expect(failureCode(await checkVault(folder, { passphrase: PASSPHRASE }, home))).toBe(
+      'AUDIT_CHAIN_BROKEN',
+    );
+  });
+
+  it('F3: a deleted row with the insider’s identity.add moved into the gap: SIGNER_NOT_VOUCHED here, SIGNER_NOT_BEFORE_BREAK on a fresh machine', async () => {
+    const home = machine();
+    await seen(home, ['a', 'victim', 'c']);
+    await addMallory(home);
+    let victim = 0;
+    await rewriteVault(
+      folder,
+      (db) => {
+        const all = db.exec(
+          `SELECT seq, at, actor_id, actor_name, actor_organisation, actor_role, action,
+                  entity_type, entity_id, changes, prev_hash FROM audit_log ORDER BY seq`,
+        )[0]!.values;
+        const last = all.at(-1)!; // Mallory's identity.add
+        expect(last[6]).toBe('identity.add');
+        victim = Number(all.find((r) => r[8] === 'victim')![0]);
+        const prev = String(
+          db.exec('SELECT hash FROM audit_log WHERE seq = ?', [victim - 1])[0]!.values[0]![0],
+        );
+        db.run('DELETE FROM audit_log WHERE seq IN (?, ?)', [victim, Number(last[0])]);
+        const fields = [victim, ...last.slice(1, 10).map(String), prev];
+        const hash = createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+        db.run(
+          `INSERT INTO audit_log (seq, at, actor_id, actor_name, actor_organisation, actor_role,
+             action, entity_type, entity_id, changes, prev_hash, hash)
+           VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+          [...fields, hash] as (string | number)[],
+        );
+      },
+      'update',
+    );
+    let v = await open(home);
+    await v.checksDone();
+    // The chain breaks only after the moved row.
+    expect(v.readOnly).toMatchObject({
+      reason: 'AUDIT_CHAIN_BROKEN',
+      row: victim + 1,
+      kind: 'link',
+    });
+    await expect(explainAs(v, 'mallory')).rejects.toMatchObject({
+      code: 'SIGNATURE_INVALID',
+      details: { reason: 'SIGNER_NOT_VOUCHED' },
+    });
+    await v.close();
+    // A machine that remembers nothing: row n-1 of a break at row n may itself be forged.
+    v = await open(TEST_CONFIG);
+    await v.checksDone();
+    expect(v.readOnly).toMatchObject({ row: victim + 1, kind: 'link' });
+    await expect(explainAs(v, 'mallory')).rejects.toMatchObject({
+      code: 'SIGNATURE_INVALID',
+      details: { reason: 'SIGNER_NOT_BEFORE_BREAK' },
+    });
+    await v.close();
+  });
+
+  it('control: an identity added long before the damage explains it on the machine that saw the vault; re-judged the same at unlock and by `vault check`', async () => {
+    const home = machine();
+    await seen(home, ['a', 'b', 'c', 'd']);
+    await rewriteVault(
+      folder,
+      (db) => db.run('UPDATE audit_log SET changes = \'{"value":"forged"}\' WHERE seq = 5'),
+      'update',
+    );
+    let v = await open(home);
+    await v.checksDone();
+    expect(v.readOnly).toMatchObject({ reason: 'AUDIT_CHAIN_BROKEN', row: 5, kind: 'content' });
+    await explainAs(v, 'anne');
+    expect(v.readOnly).toBeNull();
+    // Work goes on; the head that vouched stays in the memory (pinned) for the re-judging.
+    for (let i = 0; i < 3; i++) {
+      await note(v, `after ${i}`);
+      await v.save();
+    }
+    await v.close();
+    v = await open(home);
+    await v.checksDone();
+    expect(v.readOnly).toBeNull();
+    expect(v.audit.intact).toBe(true);
+    await v.close();
+    expect(failureCode(await checkVault(folder, { passphrase: PASSPHRASE }, home))).toBeNull();
+  });
+
+  it('control: on a fresh machine (no memory), an identity added long before the damage explains it under the fallback rule', async () => {
+    await seen(machine(), ['a', 'b', 'c', 'd']);
+    await rewriteVault(
+      folder,
+      (db) => db.run('UPDATE audit_log SET changes = \'{"value":"forged"}\' WHERE seq = 5'),
+      'update',
+    );
+    const fresh = machine();
+    let v = await open(fresh);
+    await v.checksDone();
+    expect(v.readOnly).toMatchObject({ reason: 'AUDIT_CHAIN_BROKEN', row: 5, kind: 'content' });
+    await explainAs(v, 'anne');
+    expect(v.readOnly).toBeNull();
+    await v.close();
+    v = await open(fresh);
+    await v.checksDone();
+    expect(v.readOnly).toBeNull();
+    await v.close();
+    expect(
+      failureCode(await checkVault(folder, { passphrase: PASSPHRASE }, TEST_CONFIG)),
+    ).toBeNull();
   });
 });
