@@ -87,7 +87,28 @@ export const PACKAGE_REASONS = [
   'SENDER_TRAIL_SHORTER',
   /** The sender's trail is as long as one cited before but ends otherwise (forked). */
   'SENDER_TRAIL_FORKED',
+  /**
+   * A system the submission creates that local entry would refuse (shared/register.ts,
+   * SystemInput): no levels, a domain twice, a reference or a text outside its bounds.
+   */
+  'SYSTEM_INVALID',
+  /** An evidence item marked above the package's signed marking (read by this vault's scheme). */
+  'MARKING_BELOW_EVIDENCE',
+  /** Dated before the newest package already taken from the same signer, in any case. */
+  'PACKAGE_BACKDATED',
+  /** Dated more than PACKAGE_CLOCK_SKEW_MINUTES ahead of this vault's clock. */
+  'PACKAGE_FROM_FUTURE',
+  /** A `replyTo` naming an encryption certificate that is not the system's bound owner's. */
+  'REPLY_TO_NOT_OWNER',
+  /** One evidence id for two files: twice in the package, or one held here with other content. */
+  'EVIDENCE_ID_REUSED',
 ] as const;
+
+/**
+ * How far ahead of the receiver's clock a package's `createdAt` may be (two machines' clocks
+ * differ a little); a package dated later is PACKAGE_FROM_FUTURE.
+ */
+export const PACKAGE_CLOCK_SKEW_MINUTES = 10;
 export type PackageReason = (typeof PACKAGE_REASONS)[number];
 
 export function isPackageReason(value: unknown): value is PackageReason {

@@ -52,6 +52,8 @@ export const SENSE_CODES = [
   'RESIDUAL_ABOVE_INHERENT',
   /** A decision's condition due after the approval it belongs to has ended. */
   'CONDITION_AFTER_VALIDITY',
+  /** A risk linked to a finding that is not one of the case's. */
+  'UNKNOWN_FINDING',
 ] as const;
 export type SenseCode = (typeof SENSE_CODES)[number];
 
@@ -181,6 +183,15 @@ export function requirementRule(
   path: Path,
 ): SenseIssue[] {
   return id && !requirements.has(id) ? [problem(path, 'UNKNOWN_REQUIREMENT', { id })] : [];
+}
+
+/** A finding a risk is linked to is one of the case's (or, for a system's risk, the system's). */
+export function findingRule(
+  id: string | null | undefined,
+  findings: ReadonlySet<string>,
+  path: Path,
+): SenseIssue[] {
+  return id && !findings.has(id) ? [problem(path, 'UNKNOWN_FINDING', { id })] : [];
 }
 
 // ---- the entries each channel writes -------------------------------------------------------

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { FINDING_STATUSES, ITEM_STATUSES, VERDICTS } from '../../shared/cases';
 import { DomainSchema } from '../../shared/classification';
 import { CASE_STATES, CASE_TYPES, DECISION_TYPES } from '../../shared/lifecycle';
+import { TEXT_MAX } from '../../shared/limits';
 import { RISK_FIELDS } from '../db/columns';
 
 const Text = z.string().max(1_000_000);
@@ -21,7 +22,28 @@ function row<const K extends string>(columns: readonly K[]) {
 
 /** The risk columns a package may set. */
 export const RISK_COLUMNS = ['id', 'ref', 'system_id', 'created_at', ...RISK_FIELDS] as const;
-export const RiskRow = row(RISK_COLUMNS).extend({ id: Text, ref: Text, system_id: Text });
+/** A text of at most `max` characters (and at least `min` once trimmed), as RiskInput bounds it. */
+const Bounded = (max: number, min = 0) =>
+  z
+    .string()
+    .max(max)
+    .refine((v) => v.trim().length >= min, `at least ${min} characters`);
+
+/**
+ * A risk's texts are bounded as local entry bounds them (shared/risk.ts, RiskInput): a package
+ * stores nothing a person could not have typed here.
+ */
+export const RiskRow = row(RISK_COLUMNS).extend({
+  id: Text,
+  ref: Text,
+  system_id: Text,
+  scope: Bounded(300, 2),
+  threat_source: Bounded(300),
+  threat_event: Bounded(1000, 2),
+  vulnerability: Bounded(1000),
+  measures: Bounded(4000),
+  owner: Bounded(TEXT_MAX.owner),
+});
 
 export const RiskLinkRow = z.object({
   risk_id: Text,

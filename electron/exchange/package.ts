@@ -73,8 +73,17 @@ export const ManifestSchema = z
     format: z.literal(PACKAGE_FORMAT),
     version: z.literal(PACKAGE_VERSION),
     kind: z.enum(PACKAGE_KINDS),
-    /** When the sender made it, in UTC as `toISOString` writes it: compared as text, in order. */
-    createdAt: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+    /**
+     * When the sender made it, in UTC as `toISOString` writes it, and an instant that exists
+     * (`new Date(x).toISOString() === x`: no month 13, no 99 o'clock): compared as text, in order.
+     */
+    createdAt: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)
+      .refine((x) => {
+        const at = new Date(x);
+        return !Number.isNaN(at.getTime()) && at.toISOString() === x;
+      }, 'not a real instant'),
     sender: z
       .object({ name: Text, organisation: Text, role: z.enum(['accreditor', 'system_owner']) })
       .strict(),
@@ -628,7 +637,11 @@ async function readInner(
   );
   const parsed = ManifestSchema.safeParse(parseJson<unknown>(manifestBytes, limits, 'manifest'));
   if (!parsed.success) {
-    throw reject('MALFORMED', 'manifest');
+    const issue = parsed.error.issues[0];
+    throw reject(
+      'MALFORMED',
+      `manifest${issue ? `: ${issue.path.join('.')} ${issue.message}` : ''}`,
+    );
   }
   const manifest = parsed.data;
   if (manifest.parts.length + 2 > limits.maxEntries) {

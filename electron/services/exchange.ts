@@ -22,9 +22,11 @@ import { Readable } from 'node:stream';
 import type { Database, SqlValue } from 'sql.js';
 import type { ZodType } from 'zod';
 import { parseCatalogue, type SystemProfile } from '../../shared/catalogue';
+import { SystemInput } from '../../shared/register';
 import { citedDossier } from '../../shared/dossier';
 import { AppError } from '../../shared/errors';
 import {
+  PACKAGE_CLOCK_SKEW_MINUTES,
   PREVIEW_VALUE_MAX,
   type PackageKind,
   type PreviewChange,
@@ -71,7 +73,7 @@ import { judgeLetter } from '../signing/four-eyes';
 import { sha256Hex } from '../signing/hash';
 import { validatePath } from '../signing/path';
 import { signedKeywords } from '../signing/verify';
-import { derOf, fingerprintOf } from '../signing/x509';
+import { derOf, fingerprintOf, readCertificate, x509 } from '../signing/x509';
 import { namedRead, type StoredBlob } from '../vault/blobs';
 import { ImportJournal } from '../vault/import-journal';
 import type { Vault } from '../vault/vault';
@@ -80,11 +82,16 @@ import type { DecisionService } from './decisions';
 import { fourEyesPolicy } from './policy';
 import type { RegisterService } from './register';
 import { decisionPackageSense, refuseImpossiblePackage, submissionPackageSense } from './sense';
+import { findingRule, requirementRule, residualRule, type SenseIssue } from '../../shared/sense';
+import { now as clockNow } from './clock';
 import { substance as substanceOf, type RiskService } from './risks';
 import type { SigningService } from './signing';
 
 const all = queryRows;
 const s = text;
+
+/** A requirement's id as RiskInput takes it (a system's risk, outside any case's checklist). */
+const REQUIREMENT_ID = /^[A-Z]{2,5}-\d{2,3}$/;
 
 type Row = Record<string, SqlValue>;
 
@@ -323,17 +330,27 @@ export class ExchangeService {
     const candidates = this.signing.recipients(
       SENDER_ROLE[kind === 'submission' ? 'decision' : 'submission'],
     );
-    const replyTo = all(
+    const bound = all(
       this.db,
-      'SELECT s.reply_to FROM system_senders s JOIN cases c ON c.system_id = s.system_id WHERE c.id = ?',
+      'SELECT s.reply_to, s.anchor, s.subject FROM system_senders s JOIN cases c ON c.system_id = s.system_id WHERE c.id = ?',
       [caseId],
-    )[0]?.reply_to;
+    )[0];
+    const replyTo = bound?.reply_to;
     const wanted = fingerprint ?? (kind === 'decision' && replyTo ? s(replyTo) : null);
-    const chosen = wanted
+    let chosen = wanted
       ? candidates.find((r) => r.fingerprint === wanted)
       : candidates.length === 1
         ? candidates[0]
         : undefined;
+    // Where the owner asked its answers to go is followed only to the bound owner's certificate
+    // (its anchor, or its organisation): what import checks (checkReplyTo), asked again here.
+    if (chosen && !fingerprint && kind === 'decision' && bound && replyTo) {
+      const own = organisationOf(s(bound.subject));
+      const theirs = chosen.certificate.subjectName.getField('O')[0] ?? '';
+      if (own !== '' && theirs !== own && chosen.fingerprint !== s(bound.anchor)) {
+        chosen = undefined;
+      }
+    }
     if (!chosen) {
       throw new AppError(
         'NO_RECIPIENT',
@@ -796,6 +813,16 @@ export class ExchangeService {
     if (all(db, 'SELECT 1 FROM exchange_log WHERE sha256 = ?', [digest]).length) {
       throw reject('PACKAGE_REPLAYED', `package ${digest.slice(0, 16)} was imported before`);
     }
+    // Not dated ahead of this vault's clock by more than two clocks may differ: a package from
+    // the future would never count as made before a later one, and every honest one would be
+    // stale beside it.
+    const skew = PACKAGE_CLOCK_SKEW_MINUTES * 60_000;
+    if (Date.parse(manifest.createdAt) > clockNow().getTime() + skew) {
+      throw reject(
+        'PACKAGE_FROM_FUTURE',
+        `made ${manifest.createdAt}, more than ${PACKAGE_CLOCK_SKEW_MINUTES} minutes after now here`,
+      );
+    }
     const exchange = this.exchangeOf(manifest.case.id);
     if (exchange && manifest.sequence <= exchange.seq) {
       throw reject(
@@ -817,6 +844,24 @@ export class ExchangeService {
       throw reject(
         'PACKAGE_STALE',
         `made ${manifest.createdAt}, before a package of this case made ${s(later.made_at)}`,
+      );
+    }
+    // Nor before the newest package taken from its signer in any case: the first package of a
+    // new case, backdated, would otherwise slip under the trail check (which compares a
+    // signer's packages by when they were made). A signer's packages are imported in the order
+    // it made them.
+    const signerFingerprint = fingerprintOf(derOf(sender.certificate));
+    const newer = all(
+      db,
+      `SELECT made_at, case_ref FROM exchange_log
+        WHERE direction = 'received' AND fingerprint = ? AND made_at > ?
+        ORDER BY made_at DESC LIMIT 1`,
+      [signerFingerprint, manifest.createdAt],
+    )[0];
+    if (newer) {
+      throw reject(
+        'PACKAGE_BACKDATED',
+        `made ${manifest.createdAt}, before a package of ${s(newer.case_ref)} by the same signer made ${s(newer.made_at)}`,
       );
     }
     // After the first package of a case every package answers one: a decision always (the
@@ -850,8 +895,62 @@ export class ExchangeService {
       throw reject('REFERENCE_CLASH', `case ${manifest.case.ref} names another case here`);
     }
     this.checkMarkingLevel(manifest, this.systemLevels(manifest.system.id));
-    this.checkSenderTrail(db, manifest, fingerprintOf(derOf(sender.certificate)));
+    this.checkSenderTrail(db, manifest, signerFingerprint);
+    if (manifest.kind === 'submission' && manifest.replyTo !== null) {
+      await this.checkReplyTo(manifest.replyTo, sender, anchor);
+    }
     return anchor;
+  }
+
+  /**
+   * Where the authority's answers go (`replyTo`) is an encryption certificate of the system's
+   * bound owner — the signer, whose anchor and subject the system is (or will be) bound to: one
+   * trusted here as an owner's that reaches the same anchor, or names the same organisation (O)
+   * as the signer's certificate. A certificate trusted here as anyone else's, or as another
+   * organisation's, would send the answers (and what they say) to another organisation. A
+   * certificate not trusted here at all is no recipient (the export asks again).
+   */
+  private async checkReplyTo(replyTo: string, sender: Sender, anchor: string): Promise<void> {
+    const known = all(this.db, 'SELECT cert_pem FROM trusted_certificates WHERE fingerprint = ?', [
+      replyTo,
+    ])[0];
+    const cert = known ? readCertificate(s(known.cert_pem)) : null;
+    if (!cert) {
+      return;
+    }
+    if (!(await this.ownersCertificate(cert, anchor, sender.certificate.subject))) {
+      throw reject(
+        'REPLY_TO_NOT_OWNER',
+        `replyTo names ${cert.subject}, not a certificate of ${sender.certificate.subject}`,
+      );
+    }
+  }
+
+  /** Whether `cert` belongs to the owner bound by `anchor` and `subject` (see checkReplyTo). */
+  private async ownersCertificate(
+    cert: x509.X509Certificate,
+    anchor: string,
+    subject: string,
+  ): Promise<boolean> {
+    const trusted = this.signing
+      .recipients('owner')
+      .some((r) => r.fingerprint === fingerprintOf(derOf(cert)));
+    if (!trusted) {
+      return false;
+    }
+    const own = organisationOf(subject);
+    if (own !== '' && organisationOf(cert.subject) === own) {
+      return true;
+    }
+    const store = this.signing.trustStore('owner');
+    const path = await validatePath({
+      signer: cert,
+      pool: [],
+      anchors: store.anchors,
+      crls: store.crls,
+      now: new Date(),
+    });
+    return !path.reason && path.path.at(-1)?.fingerprint === anchor;
   }
 
   /** The levels this vault knows for a system (none when it does not know the system). */
@@ -927,6 +1026,39 @@ export class ExchangeService {
       throw reject(
         'MARKING_BELOW_SYSTEM',
         `signed "${manifest.marking.text}", but the system is ${known.text} here`,
+      );
+    }
+  }
+
+  /**
+   * The signed marking is not below any evidence item's marking, read by this vault's scheme as
+   * the writer reads them when it chooses a package's marking (MARKING_BELOW_EVIDENCE); an
+   * evidence level this scheme does not know is LEVEL_UNKNOWN.
+   */
+  private checkEvidenceMarking(manifest: Manifest, evidence: SubmissionContent['evidence']): void {
+    const scheme = this.register.scheme();
+    const levels = evidence.flatMap((e) =>
+      typeof e.marking_level === 'string' && typeof e.marking_domain === 'string'
+        ? [{ domain: e.marking_domain as InfoDomain, level: e.marking_level, title: e.title }]
+        : [],
+    );
+    const unknown = levels.find((l) => !scheme.level(l.level));
+    if (unknown) {
+      throw reject(
+        'LEVEL_UNKNOWN',
+        `evidence ${String(unknown.title)} is marked ${unknown.level}, not in this vault's classification scheme`,
+      );
+    }
+    const top = scheme.highestMarking(levels);
+    if (!top) {
+      return;
+    }
+    const signed = scheme.levelsOfMarking(manifest.marking.text);
+    const rank = signed.length ? scheme.rank(signed[0]!.level) : 0;
+    if (rank < scheme.rank(top.code)) {
+      throw reject(
+        'MARKING_BELOW_EVIDENCE',
+        `signed "${manifest.marking.text}", but it carries evidence marked ${top.text}`,
       );
     }
   }
@@ -1156,6 +1288,7 @@ export class ExchangeService {
    * authority's answers will go when the package moves that (`reply_to`).
    */
   private submissionRows(
+    db: Database,
     submission: SubmissionContent,
     manifest: Manifest,
     systemExists: boolean,
@@ -1199,9 +1332,7 @@ export class ExchangeService {
         ),
       );
     }
-    const bound = all(this.db, 'SELECT reply_to FROM system_senders WHERE system_id = ?', [
-      sys.id,
-    ])[0];
+    const bound = all(db, 'SELECT reply_to FROM system_senders WHERE system_id = ?', [sys.id])[0];
     const before =
       bound?.reply_to === undefined || bound.reply_to === null ? null : s(bound.reply_to);
     if (manifest.replyTo && manifest.replyTo !== before) {
@@ -1230,10 +1361,14 @@ export class ExchangeService {
       this.checkSubmission(submission, manifest);
       const systemExists =
         all(this.db, 'SELECT 1 FROM systems WHERE id = ?', [submission.system.id]).length > 0;
-      // A new system's levels are what the package says: its signed marking must reach them.
+      // A new system is validated as local entry validates it (SYSTEM_INVALID); its levels are
+      // what the package says: its signed marking must reach them.
       if (!systemExists) {
+        checkNewSystem(submission);
         this.checkMarkingLevel(manifest, submission.levels);
       }
+      // Nor below any evidence it carries: the writer marks a package with the highest of both.
+      this.checkEvidenceMarking(manifest, submission.evidence);
       // The catalogue, parsed and checked as the import does: this vault's own copy, or refused.
       const catalogue = this.submittedCatalogue(this.db, submission);
       const scoped = this.scoped(this.db, read, submission);
@@ -1259,14 +1394,18 @@ export class ExchangeService {
       if (scoped.notApplicable.length) {
         changes.push({ what: 'notApplicable', refs: scoped.notApplicable });
       }
-      changes.push(...this.submissionRows(submission, manifest, systemExists, Boolean(exists)));
+      changes.push(
+        ...this.submissionRows(this.db, submission, manifest, systemExists, Boolean(exists)),
+      );
       changes.push(...scoped.rows);
     } else {
       decision = this.content(read, PARTS.decision, DecisionContent);
       const steps = this.newSteps(decision, manifest.case.id);
       this.checkDecision(decision, manifest);
       // What it would store, held to the rules of sense (IMPOSSIBLE_CONTENT, each place named).
-      refuseImpossiblePackage(decisionPackageSense(this.db, manifest.case.id, decision));
+      refuseImpossiblePackage(
+        decisionPackageSense(this.db, manifest.case.id, decision, manifest.createdAt),
+      );
       const known = new Set(
         all(this.db, 'SELECT id FROM decisions WHERE case_id = ?', [manifest.case.id]).map((r) =>
           s(r.id),
@@ -1366,9 +1505,16 @@ export class ExchangeService {
         }
       }
       for (const e of content.evidence) {
-        const before = all(db, 'SELECT case_id FROM evidence WHERE id = ?', [e.id])[0];
+        const before = all(db, 'SELECT case_id, sha256 FROM evidence WHERE id = ?', [e.id])[0];
         if (before && s(before.case_id) !== caseId) {
           throw reject('OUTSIDE_CASE', `evidence ${e.id} belongs to another case here`);
+        }
+        // Evidence is never changed by a package: a known id comes back with the same file.
+        if (before && s(before.sha256) !== e.sha256) {
+          throw reject(
+            'EVIDENCE_ID_REUSED',
+            `evidence ${e.id} is held here with other content (${s(before.sha256).slice(0, 16)})`,
+          );
         }
         if (!before) {
           const shown = ['type', 'title', 'version', 'file_name', 'sha256', 'size'] as const;
@@ -1415,7 +1561,19 @@ export class ExchangeService {
         }
       }
     }
-    const risks = this.scopedRisks(db, read, scope, content);
+    // What a risk may be linked to: a requirement on the case's checklist here (a new case's:
+    // this vault's instantiation), a finding of the case — here, or arriving with it.
+    const arriving = 'findings' in content ? content.findings.map((f) => f.id) : [];
+    const findingsOf = (sql: string, id: string) =>
+      new Set([...all(db, sql, [id]).map((f) => s(f.id)), ...arriving]);
+    const risks = this.scopedRisks(db, read, scope, content, {
+      requirements: new Set([...items.keys(), ...checklist.map((i) => i.requirement_id)]),
+      caseFindings: findingsOf('SELECT id FROM findings WHERE case_id = ?', caseId),
+      systemFindings: findingsOf(
+        'SELECT f.id FROM findings f JOIN cases c ON c.id = f.case_id WHERE c.system_id = ?',
+        manifest.system.id,
+      ),
+    });
     rows.push(...risks.rows);
     return {
       rows,
@@ -1486,6 +1644,11 @@ export class ExchangeService {
     read: Verified,
     scope: PackageScope,
     content: Pick<SubmissionContent, 'risks' | 'riskLinks' | 'acceptances' | 'matrices'>,
+    targets: {
+      requirements: ReadonlySet<string>;
+      caseFindings: ReadonlySet<string>;
+      systemFindings: ReadonlySet<string>;
+    },
   ) {
     const { manifest } = read;
     const caseId = manifest.case.id;
@@ -1520,7 +1683,9 @@ export class ExchangeService {
     const risks: { values: Cells; added: boolean; links: { kind: string; target: string }[] }[] =
       [];
     const planned = new Map<string, Cells>();
-    for (const r of content.risks) {
+    // The rules local entry holds a risk to (RiskService.validated), each place named.
+    const nonsense: SenseIssue[] = [];
+    for (const [n, r] of content.risks.entries()) {
       const row = r as Cells;
       if (!ofThisCase(row)) {
         throw reject('OUTSIDE_CASE', `risk ${r.ref} is of another case or system`);
@@ -1543,6 +1708,9 @@ export class ExchangeService {
         throw reject('MALFORMED', `risk ${r.ref} is not scored on a matrix it names`);
       }
       const assessed = assess(matrix, scores);
+      nonsense.push(
+        ...residualRule(assessed.inherent, assessed.residual, ['risks', n, 'residual_likelihood']),
+      );
       Object.assign(values, {
         inherent_level: assessed.inherent?.id ?? null,
         inherent_rank: assessed.inherent?.index ?? null,
@@ -1585,7 +1753,21 @@ export class ExchangeService {
         rows.push(previewRow('risk', r.ref, !before, fields));
       }
     }
-    for (const l of content.riskLinks) {
+    for (const [n, l] of content.riskLinks.entries()) {
+      const risk = planned.get(l.risk_id);
+      if (risk) {
+        const ofCase = content.risks.find((r) => r.id === l.risk_id)?.case_id === caseId;
+        const path = ['riskLinks', n, 'target'];
+        nonsense.push(
+          ...(l.kind === 'requirement'
+            ? ofCase
+              ? requirementRule(l.target, targets.requirements, path)
+              : REQUIREMENT_ID.test(l.target)
+                ? []
+                : requirementRule(l.target, new Set(), path)
+            : findingRule(l.target, ofCase ? targets.caseFindings : targets.systemFindings, path)),
+        );
+      }
       if (!planned.has(l.risk_id)) {
         // A link goes with its risk: only the sender's risks in the package carry links.
         throw all(db, 'SELECT 1 FROM risks WHERE id = ?', [l.risk_id]).length
@@ -1596,6 +1778,7 @@ export class ExchangeService {
           : reject('MALFORMED', `a link of risk ${l.risk_id}, which does not exist`);
       }
     }
+    refuseImpossiblePackage(nonsense);
     // Acceptances: the signer's claims, in its role, of risks of this case.
     const signer = commonName(read.sender);
     const acceptances: Cells[] = [];
@@ -1769,6 +1952,14 @@ export class ExchangeService {
       throw reject('MALFORMED', 'the content is about another case than the manifest');
     }
     const listed = new Set(manifest.parts.filter((p) => p.type === 'evidence').map((p) => p.path));
+    // One id, one file: the import would keep the first and leave the second's file unreferenced.
+    const ids = new Set<string>();
+    for (const e of content.evidence) {
+      if (ids.has(e.id)) {
+        throw reject('EVIDENCE_ID_REUSED', `evidence ${e.id} is listed twice`);
+      }
+      ids.add(e.id);
+    }
     for (const e of content.evidence) {
       const part = manifest.parts.find((p) => p.path === e.part);
       if (!part || !listed.delete(e.part) || part.sha256 !== e.sha256 || part.size !== e.size) {
@@ -2001,7 +2192,15 @@ export class ExchangeService {
       (db) => {
         // What it may change, checked again where it is written; the audit row names every row.
         const scoped = this.scoped(db, read, content);
-        changes.rows = scoped.rows.map(auditRow);
+        // The new system, the new case and where answers go, as the preview lists them.
+        const own = this.submissionRows(
+          db,
+          content,
+          manifest,
+          all(db, 'SELECT 1 FROM systems WHERE id = ?', [content.system.id]).length > 0,
+          all(db, 'SELECT 1 FROM cases WHERE id = ?', [c.id]).length > 0,
+        );
+        changes.rows = [...own, ...scoped.rows].map(auditRow);
         // The case's catalogue is this vault's own copy: nothing of the package's is stored.
         const catalogue = this.submittedCatalogue(db, content);
         changes.catalogue = {
@@ -2382,6 +2581,15 @@ export class ExchangeService {
 
 type Cells = Record<string, SqlValue>;
 
+/** The organisation (O) a distinguished name gives ('' for none, or a name that does not parse). */
+function organisationOf(name: string): string {
+  try {
+    return new x509.Name(name).getField('O')[0] ?? '';
+  } catch {
+    return '';
+  }
+}
+
 /** A previewed row as the import's audit row names it: each field with its [from, to]. */
 function auditRow(row: PreviewRow) {
   return {
@@ -2468,4 +2676,38 @@ function pick<K extends string>(row: Row, keys: readonly K[]): Record<K, SqlValu
 
 function reasonText(reason: SignatureReason, detail: string | null): string {
   return detail ? `${reason}: ${detail}` : reason;
+}
+
+/**
+ * A system a submission creates, validated as local entry validates one (SystemInput): at least
+ * one level, each domain once, a reference of the register's form, texts within their bounds
+ * (SYSTEM_INVALID, the field named). Whether its levels are this vault's is LEVEL_UNKNOWN's.
+ */
+function checkNewSystem(content: SubmissionContent): void {
+  const sys = content.system;
+  const parsed = SystemInput.safeParse({
+    ref: sys.ref,
+    name: sys.name,
+    purpose: sys.purpose,
+    phase: sys.phase,
+    mode: sys.mode,
+    levels: content.levels,
+    userCount: sys.user_count,
+    minClearance: sys.min_clearance,
+    boundary: sys.boundary,
+    nextReview: sys.next_review,
+  });
+  const issue = parsed.success ? null : parsed.error.issues[0];
+  if (issue) {
+    throw reject('SYSTEM_INVALID', `system.${issue.path.join('.')}: ${issue.message}`);
+  }
+  // Stored as sent: what local entry would trim is not what it would store.
+  for (const [field, value] of [
+    ['ref', sys.ref],
+    ['name', sys.name],
+  ] as const) {
+    if (value !== value.trim()) {
+      throw reject('SYSTEM_INVALID', `system.${field}: surrounding spaces`);
+    }
+  }
 }

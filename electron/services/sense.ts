@@ -82,12 +82,17 @@ function todayAt(instant: unknown): Today {
  * What a decision package would store, held to the rules of sense: each decision this vault
  * does not have yet (its validity, as of the day it was issued), and each finding or condition
  * it adds or whose deadline it moves (its deadline, as of the day the finding was made; its
- * requirement on the case's checklist here). The problems, each at its place in the package.
+ * requirement on the case's checklist here); each risk's review date where it is new or moved,
+ * and each acceptance (given not after, expiring after it was given), as of the day the package
+ * was made (`madeAt`, its signed `createdAt`: never ahead of the receiver's clock, nor before the
+ * signer's newest package here). The same rules as a submission's (submissionPackageSense).
+ * The problems, each at its place in the package.
  */
 export function decisionPackageSense(
   db: Database,
   caseId: string,
-  content: Pick<DecisionContent, 'decisions' | 'findings'>,
+  content: Pick<DecisionContent, 'decisions' | 'findings' | 'risks' | 'acceptances'>,
+  madeAt: string,
 ): SenseIssue[] {
   // The rules compare days: what is no day at all is malformed, before any rule is asked.
   const days: [string, unknown][] = [
@@ -96,6 +101,11 @@ export function decisionPackageSense(
       [`decisions.${n}.valid_to`, d.valid_to],
     ]),
     ...content.findings.map((f, n): [string, unknown] => [`findings.${n}.due_date`, f.due_date]),
+    ...content.risks.map((r, n): [string, unknown] => [`risks.${n}.review_date`, r.review_date]),
+    ...content.acceptances.flatMap((a, n): [string, unknown][] => [
+      [`acceptances.${n}.accepted_on`, a.accepted_on],
+      [`acceptances.${n}.expires_on`, a.expires_on],
+    ]),
   ];
   refuseMalformedDays(days);
   const known = new Set(
@@ -135,6 +145,23 @@ export function decisionPackageSense(
         typeof f.requirement_id === 'string' ? f.requirement_id : null,
         requirements,
         ['findings', n, 'requirement_id'],
+      ),
+    );
+  }
+  const made = todayAt(madeAt);
+  const day = (v: unknown) => (typeof v === 'string' ? v : null);
+  for (const [n, r] of content.risks.entries()) {
+    const before = queryRows(db, 'SELECT review_date FROM risks WHERE id = ?', [r.id])[0];
+    if (!before || day(before.review_date) !== day(r.review_date)) {
+      issues.push(...deadlineRule(day(r.review_date), made, ['risks', n, 'review_date']));
+    }
+  }
+  for (const [n, a] of content.acceptances.entries()) {
+    issues.push(
+      ...acceptanceSense(
+        { acceptedOn: day(a.accepted_on), expiresOn: day(a.expires_on) },
+        { today: made },
+        ['acceptances', n],
       ),
     );
   }

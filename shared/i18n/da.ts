@@ -1034,6 +1034,17 @@ export const da: Messages = {
     'afsenderens revisionsspor er kortere end det, en tidligere pakke fra dem henviste til: deres boks kan være sat tilbage til en ældre kopi',
   'package.reason.SENDER_TRAIL_FORKED':
     'afsenderens revisionsspor er lige så langt som det, en tidligere pakke fra dem henviste til, men ender anderledes: deres boks kan være kopieret og fortsat to steder',
+  'package.reason.SYSTEM_INVALID':
+    'det system, den opretter, ville blive afvist, hvis det blev indtastet her (intet klassifikationsniveau, et domæne to gange, en reference eller tekst uden for grænserne)',
+  'package.reason.MARKING_BELOW_EVIDENCE':
+    'dens signerede mærkning er lavere end mærkningen af dokumentation, den indeholder',
+  'package.reason.PACKAGE_BACKDATED':
+    'den er dateret før en pakke, der allerede er importeret fra samme underskriver',
+  'package.reason.PACKAGE_FROM_FUTURE':
+    'den er dateret længere frem end denne computers ur end den tilladte forskel',
+  'package.reason.REPLY_TO_NOT_OWNER':
+    'den sender svarene til et krypteringscertifikat, som ikke er systemejerens',
+  'package.reason.EVIDENCE_ID_REUSED': 'den giver to forskellige filer samme dokumentations-id',
   'package.reason.MATRIX_UNKNOWN':
     'dens risici er vurderet efter en risikomatrix, som boksen ikke har, eller som afviger fra boksens egen',
   'package.reason.LEVEL_UNKNOWN':
@@ -1196,6 +1207,7 @@ export const da: Messages = {
     'Restrisikoen kan ikke være højere end den iboende risiko ({level}): sænk restsandsynligheden eller restkonsekvensen.',
   'issue.CONDITION_AFTER_VALIDITY':
     'Fristen ligger efter godkendelsens udløb ({day}): vælg en dag inden for gyldigheden.',
+  'issue.UNKNOWN_FINDING': '{id} er ikke et fund i denne sag.',
   'issue.UNKNOWN_REQUIREMENT': '{id} er ikke et krav i denne sag.',
   'package.reason.IMPOSSIBLE_CONTENT':
     'den ville gemme noget, der ikke kan passe (en gyldighed, der slutter før den begynder eller er længere end tilladt, en frist, der allerede er overskredet, et krav, sagen ikke har)',

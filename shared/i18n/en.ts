@@ -1041,6 +1041,17 @@ export const en = {
     'its sender’s audit trail is shorter than one an earlier package of theirs cited: their vault may have been rolled back to an older copy',
   'package.reason.SENDER_TRAIL_FORKED':
     'its sender’s audit trail is as long as one an earlier package of theirs cited but ends otherwise: their vault may have been copied and gone on twice',
+  'package.reason.SYSTEM_INVALID':
+    'the system it creates would be refused if entered here (no classification level, a domain twice, a reference or text outside its bounds)',
+  'package.reason.MARKING_BELOW_EVIDENCE':
+    'its signed marking is below the marking of evidence it carries',
+  'package.reason.PACKAGE_BACKDATED':
+    'it is dated before a package already imported from the same signer',
+  'package.reason.PACKAGE_FROM_FUTURE':
+    'it is dated ahead of this computer’s clock by more than the allowed difference',
+  'package.reason.REPLY_TO_NOT_OWNER':
+    'it sends the answers to an encryption certificate that is not the system owner’s',
+  'package.reason.EVIDENCE_ID_REUSED': 'it gives one evidence identifier to two different files',
   'package.reason.MATRIX_UNKNOWN':
     'its risks are scored on a risk matrix this vault does not have, or one that differs from this vault’s own',
   'package.reason.LEVEL_UNKNOWN':
@@ -1197,6 +1208,7 @@ export const en = {
     'The residual risk cannot be higher than the inherent risk ({level}): lower the residual likelihood or impact.',
   'issue.CONDITION_AFTER_VALIDITY':
     'The deadline falls after the approval ends ({day}): choose a day within its validity.',
+  'issue.UNKNOWN_FINDING': '{id} is not a finding of this case.',
   'issue.UNKNOWN_REQUIREMENT': '{id} is not a requirement of this case.',
   'package.reason.IMPOSSIBLE_CONTENT':
     'it would store something that cannot be (a validity ending before it starts or longer than allowed, a deadline already past, a requirement the case does not have)',

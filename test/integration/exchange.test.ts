@@ -1131,6 +1131,20 @@ describe('a package carries only what its sender may decide', () => {
     // authority's answer tells the owner about (its id included).
     const id = await o.cases.createCase({ systemId, type: 'significant_change' });
     await answerAll(o, id, () => 'compliant', 'Answer');
+    /** An evidence file of `bytes` on a case of the owner's (what the evidence rows start from). */
+    const evidenceOn = async (on: string, title: string) => {
+      const blob = await owner.vault.blobs.put(
+        (async function* () {
+          yield randomBytes(2_000);
+        })(),
+      );
+      await o.cases.addEvidence(
+        on,
+        { ...blob, name: `${title}.pdf` },
+        { type: 'ssrs', title, version: '1.0', requirementIds: ['DOC-01'] },
+      );
+    };
+    await evidenceOn(id, 'Change SSRS');
     const ownRisk = await o.risks.createRisk({
       systemId,
       caseId: id,
@@ -1191,7 +1205,7 @@ describe('a package carries only what its sender may decide', () => {
       residualLikelihood: 1,
       residualImpact: 2,
     });
-    const genuine = (
+    let genuine = (
       await o.exchange.exportPackage('submission', id, folder(), { identityId: owner.signingId })
     ).file;
     const tempestRow = (): SubmissionContent['risks'][number] => {
@@ -1210,6 +1224,8 @@ describe('a package carries only what its sender may decide', () => {
     // requirement that applies, answered): the base of the catalogue and checklist rows.
     const freshId = await o.cases.createCase({ systemId, type: 'reaccreditation' });
     await answerAll(o, freshId);
+    await evidenceOn(freshId, 'Fresh SSRS');
+    await evidenceOn(freshId, 'Fresh test report');
     await o.cases.transition(freshId, 'submitted', 'Complete');
     const fresh = (
       await o.exchange.exportPackage('submission', freshId, folder(), {
@@ -1250,8 +1266,282 @@ describe('a package carries only what its sender may decide', () => {
         c.checklist = c.checklist.filter((i) => i.requirement_id === 'DOC-01');
       });
 
-    type Expect = string | ((file: string) => Promise<void>);
+    type Expect = string | { reason: string; detail: string } | ((file: string) => Promise<void>);
+    /** The newest package the authority has taken from the owner's signer, by its date. */
+    const newestFromOwner = () =>
+      String(
+        authority.vault.database.exec(
+          "SELECT max(made_at) FROM exchange_log WHERE direction = 'received'",
+        )[0]!.values[0]![0],
+      );
+    const authorityAcceptance = (acceptedOn: string, expiresOn: string) => ({
+      risk_id: tempest,
+      accepted_by: 'authority person',
+      role: 'accreditor',
+      authority: 'accreditor',
+      justification: 'Accepted by the authority.',
+      accepted_on: acceptedOn,
+      expires_on: expiresOn,
+      fingerprint: '[]',
+      snapshot: '{}',
+      at: new Date().toISOString(),
+    });
     const table: [string, () => Promise<string>, Party, Expect][] = [
+      // ---- adversary 21b: each refused for its own reason; the genuine packages import below.
+      [
+        // F1: no levels, so no marking floor, and an empty checklist submitted.
+        'a new system without classification levels',
+        () =>
+          forged('no-levels', brandNew, owner, authority, {
+            parts: editSubmission((c) => {
+              c.levels = [];
+            }),
+          }),
+        authority,
+        { reason: 'SYSTEM_INVALID', detail: 'system.levels' },
+      ],
+      [
+        'a new system with one domain twice',
+        () =>
+          forged('domain-twice', brandNew, owner, authority, {
+            parts: editSubmission((c) => {
+              c.levels = [...c.levels, ...c.levels];
+            }),
+          }),
+        authority,
+        { reason: 'SYSTEM_INVALID', detail: 'system.levels' },
+      ],
+      [
+        'a new system whose reference is not one local entry takes',
+        () =>
+          forged('system-ref', brandNew, owner, authority, {
+            manifest: (m) => ({ ...m, system: { ...m.system, ref: 'OWN SYS/../NEW' } }),
+            parts: editSubmission((c) => {
+              c.system.ref = 'OWN SYS/../NEW';
+            }),
+          }),
+        authority,
+        { reason: 'SYSTEM_INVALID', detail: 'system.ref' },
+      ],
+      [
+        'a new system whose name is longer than local entry allows',
+        () =>
+          forged('system-name', brandNew, owner, authority, {
+            parts: editSubmission((c) => {
+              c.system.name = 'N'.repeat(201);
+            }),
+          }),
+        authority,
+        { reason: 'SYSTEM_INVALID', detail: 'system.name' },
+      ],
+      [
+        // F4: TOP SECRET content through a channel labelled SECRET.
+        'evidence marked above the package’s signed marking',
+        () =>
+          forged('evidence-above', genuine, owner, authority, {
+            parts: editSubmission((c) => {
+              c.evidence[0] = {
+                ...c.evidence[0]!,
+                marking_domain: 'nato',
+                marking_level: 'TOP_SECRET',
+              };
+            }),
+          }),
+        authority,
+        'MARKING_BELOW_EVIDENCE',
+      ],
+      [
+        // F5 (a): the first package of a new case, dated before the newest taken from its signer.
+        'the first package of a new case backdated before the signer’s newest package',
+        () =>
+          forged('backdated-new-case', brandNew, owner, authority, {
+            manifest: (m) => ({
+              ...m,
+              createdAt: new Date(Date.parse(newestFromOwner()) - 60_000).toISOString(),
+            }),
+          }),
+        authority,
+        'PACKAGE_BACKDATED',
+      ],
+      [
+        // F5 (b): of the form toISOString writes, but no instant.
+        'a package dated on no real instant (month 13, hour 99)',
+        () =>
+          forged('no-instant', genuine, owner, authority, {
+            manifest: (m) => ({ ...m, createdAt: '2026-13-45T99:99:99.999Z' }),
+          }),
+        authority,
+        { reason: 'MALFORMED', detail: 'createdAt not a real instant' },
+      ],
+      [
+        // F5 (c): every honest package of the case would be stale beside it.
+        'a package dated in the year 9999',
+        () =>
+          forged('far-future', genuine, owner, authority, {
+            manifest: (m) => ({ ...m, createdAt: '9999-12-31T23:59:59.999Z' }),
+          }),
+        authority,
+        'PACKAGE_FROM_FUTURE',
+      ],
+      [
+        'a package dated an hour ahead of the receiver’s clock',
+        () =>
+          forged('hour-ahead', genuine, owner, authority, {
+            manifest: (m) => ({ ...m, createdAt: new Date(Date.now() + 3_600_000).toISOString() }),
+          }),
+        authority,
+        'PACKAGE_FROM_FUTURE',
+      ],
+      [
+        // F6: the authority's answers, encrypted to another organisation.
+        'answers redirected to another owner organisation’s encryption certificate',
+        () =>
+          forged('reply-to-other', genuine, owner, authority, {
+            manifest: (m) => ({
+              ...m,
+              replyTo: createHash('sha256')
+                .update(Buffer.from(encryptionCert(otherOwner).rawData))
+                .digest('hex'),
+            }),
+          }),
+        authority,
+        'REPLY_TO_NOT_OWNER',
+      ],
+      [
+        // F8: what local entry refuses as RESIDUAL_ABOVE_INHERENT.
+        'the owner’s risk with its residual above its inherent level',
+        () =>
+          forged('residual-above', genuine, owner, authority, {
+            parts: editSubmission((c) => {
+              c.risks = c.risks.map((r) =>
+                r.id === ownRisk ? { ...r, residual_likelihood: 5, residual_impact: 5 } : r,
+              );
+            }),
+          }),
+        authority,
+        { reason: 'IMPOSSIBLE_CONTENT', detail: 'residual_likelihood' },
+      ],
+      [
+        'the owner’s risk linked to a requirement not on the case’s checklist',
+        () =>
+          forged('link-requirement', genuine, owner, authority, {
+            parts: editSubmission((c) => {
+              c.riskLinks.push({ risk_id: ownRisk, kind: 'requirement', target: 'ZZZ-99' });
+            }),
+          }),
+        authority,
+        { reason: 'IMPOSSIBLE_CONTENT', detail: 'is not a requirement of this case' },
+      ],
+      [
+        'the owner’s risk linked to a finding that is not the case’s',
+        () =>
+          forged('link-finding', genuine, owner, authority, {
+            parts: editSubmission((c) => {
+              c.riskLinks.push({
+                risk_id: ownRisk,
+                kind: 'finding',
+                target: 'c0ffee00-0000-4000-8000-0000000000ff',
+              });
+            }),
+          }),
+        authority,
+        { reason: 'IMPOSSIBLE_CONTENT', detail: 'is not a finding of this case' },
+      ],
+      [
+        'the owner’s risk with a scope longer than local entry allows',
+        () =>
+          forged('risk-scope', genuine, owner, authority, {
+            parts: editSubmission((c) => {
+              c.risks = c.risks.map((r) =>
+                r.id === ownRisk ? { ...r, scope: 'S'.repeat(301) } : r,
+              );
+            }),
+          }),
+        authority,
+        { reason: 'MALFORMED', detail: 'scope' },
+      ],
+      [
+        // F9: the preview showed two files, the import stored one and orphaned the other.
+        'two evidence entries with one id',
+        () =>
+          forged('evidence-twice', fresh, owner, authority, {
+            parts: editSubmission((c) => {
+              c.evidence[1] = { ...c.evidence[1]!, id: c.evidence[0]!.id };
+            }),
+          }),
+        authority,
+        'EVIDENCE_ID_REUSED',
+      ],
+      [
+        'evidence held here re-sent by its id with another file',
+        () =>
+          forged('evidence-other-file', genuine, owner, authority, {
+            parts: (parts) => {
+              const other = randomBytes(2_000);
+              editSubmission((c) => {
+                const e = c.evidence[0]!;
+                parts.set(e.part, other);
+                c.evidence[0] = {
+                  ...e,
+                  sha256: createHash('sha256').update(other).digest('hex'),
+                  size: other.length,
+                };
+              })(parts);
+            },
+          }),
+        authority,
+        'EVIDENCE_ID_REUSED',
+      ],
+      [
+        // F7: the authority's package is held to the same acceptance and review-date rules.
+        'an authority’s acceptance dated in 2099',
+        () =>
+          forged('decision-accept-future', answer, authority, owner, {
+            parts: editDecision((c) => {
+              c.acceptances.push(authorityAcceptance('2099-06-01', '2099-12-01'));
+            }),
+          }),
+        owner,
+        { reason: 'IMPOSSIBLE_CONTENT', detail: 'accepted_on' },
+      ],
+      [
+        'an authority’s acceptance ending before it starts',
+        () =>
+          forged('decision-accept-backwards', answer, authority, owner, {
+            parts: editDecision((c) => {
+              c.acceptances.push(authorityAcceptance(today(), '2001-01-01'));
+            }),
+          }),
+        owner,
+        { reason: 'IMPOSSIBLE_CONTENT', detail: 'expires_on' },
+      ],
+      [
+        'the authority’s risk with a review date already past',
+        () =>
+          forged('decision-review-past', answer, authority, owner, {
+            parts: editDecision((c) => {
+              c.risks = c.risks.map((r) =>
+                r.id === tempest ? { ...r, review_date: '1999-01-01' } : r,
+              );
+            }),
+          }),
+        owner,
+        { reason: 'IMPOSSIBLE_CONTENT', detail: 'review_date' },
+      ],
+      [
+        'the authority’s risk with its residual above its inherent level',
+        () =>
+          forged('decision-residual-above', answer, authority, owner, {
+            parts: editDecision((c) => {
+              c.risks = c.risks.map((r) =>
+                r.id === tempest ? { ...r, likelihood: 1, impact_c: 1 } : r,
+              );
+            }),
+          }),
+        owner,
+        { reason: 'IMPOSSIBLE_CONTENT', detail: 'residual_likelihood' },
+      ],
+
       [
         // The rules of sense hold for what a submission writes, as for every other way in.
         'a new case whose deadline has already passed',
@@ -1646,12 +1936,14 @@ describe('a package carries only what its sender may decide', () => {
     for (const [name, make, receiver, expected] of table) {
       const file = await make();
       const check =
-        typeof expected === 'string'
+        typeof expected !== 'function'
           ? async () => {
-              await refused(receiver, file, expected, id);
+              const { reason, detail } =
+                typeof expected === 'string' ? { reason: expected, detail: undefined } : expected;
+              await refused(receiver, file, reason, id, detail);
               // A dry run refuses it for the same reason as the import.
               await expect(receiver.services.exchange.inspect(file)).rejects.toMatchObject({
-                details: { reason: expected },
+                details: { reason },
               });
             }
           : () => expected(file);
@@ -1676,6 +1968,25 @@ describe('a package carries only what its sender may decide', () => {
       ),
       expect.stringMatching(/^where answers go OWN-SYS-NEW: added — reply_to: [0-9a-f]{64}$/),
     ]);
+    // The genuine new system (levels, marking, dated now) imports, and its audit row names the
+    // system, the case and where answers go, as the preview did (F6).
+    await a.exchange.importPackage(brandNew);
+    const newAudit = JSON.parse(
+      authority.vault.database.exec(
+        "SELECT changes FROM audit_log WHERE action = 'package.received' ORDER BY seq DESC LIMIT 1",
+      )[0]!.values[0]![0] as string,
+    ) as { rows: { table: string; ref: string; added: boolean }[] };
+    expect(newAudit.rows.filter((r) => ['system', 'case', 'sender'].includes(r.table))).toEqual([
+      expect.objectContaining({ table: 'system', ref: 'OWN-SYS-NEW', added: true }),
+      expect.objectContaining({ table: 'case', added: true }),
+      expect.objectContaining({ table: 'sender', ref: 'OWN-SYS-NEW', added: true }),
+    ]);
+    expect(a.cases.getCase(newCaseId).items.length).toBeGreaterThan(10);
+    // A signer's packages are taken in the order it made them: the update made before the new
+    // cases is made again (nothing else changed).
+    genuine = (
+      await o.exchange.exportPackage('submission', id, folder(), { identityId: owner.signingId })
+    ).file;
     // A case known here: nothing of the case or system is written, so nothing is listed.
     expect(await rowsOf(genuine)).toEqual([]);
 
