@@ -80,7 +80,8 @@ import type { DecisionService } from './decisions';
 import { fourEyesPolicy } from './policy';
 import type { RegisterService } from './register';
 import { decisionPackageSense, refuseImpossiblePackage, submissionPackageSense } from './sense';
-import { substance as substanceOf, type RiskService } from './risks';
+import { substanceOf } from '../areas/risks/repository';
+import type { RiskService } from '../areas/risks/use-cases';
 import type { SigningService } from './signing';
 
 const all = queryRows;
