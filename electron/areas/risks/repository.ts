@@ -2,13 +2,15 @@
  * The risk register's storage: the only code that speaks SQL to its tables (risk_matrices,
  * risk_criteria, risks, risk_links, risk_acceptances, risk_reviews, risk_recalculations), and
  * the matrices that ship with the application. Rows are typed here, as they leave the database;
- * nothing above this file reads a column by name.
+ * nothing above this file reads a column by name — except the exchange, whose packages carry
+ * rows column by column (electron/exchange/content.ts), and which reads and writes them here.
  *
  * Functions of the database they run on: the vault's for reads, the one `vault.change` hands
  * its job for writes, so a write lands in the change's transaction with its audit row.
  *
  * Longer than 500 lines: every statement on the area's seven tables lives here and nowhere
- * else, with the typing of each row it reads.
+ * else — the register's, and those the exchange reads and writes column by column — with the
+ * typing of each row it reads.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +29,7 @@ import {
 import { RISK_FIELDS } from '../../db/columns';
 import { optional, queryRows, text } from '../../db/query';
 import { newRef } from '../../db/refs';
+import { ACCEPTANCE_COLUMNS, RISK_COLUMNS } from '../../exchange/content';
 import { RESOURCES } from '../resources';
 import type { AcceptanceRecord, RiskLinks, RiskRecord } from './rules';
 
@@ -564,4 +567,140 @@ export function wantingRequirements(db: Database, caseId: string, partial: boole
      ORDER BY position`,
     [caseId],
   ).map((r) => s(r.requirement_id));
+}
+
+// ---- the exchange: risks as packages carry them, column by column -----------------------------
+
+/**
+ * What this side may send about a case's risks (electron/exchange/scope.ts): the risks made
+ * here (of the case, and of its system without a case) with their links, and the acceptances
+ * made here of any risk of the case — for an owner (`ownRisksOnly`), of its own risks only —
+ * and the matrices they are scored on.
+ */
+export function packageRisks(
+  db: Database,
+  caseId: string,
+  systemId: string,
+  ownRisksOnly: boolean,
+) {
+  const ofCase = 'case_id = ? OR (system_id = ? AND case_id IS NULL)';
+  const risks = all(
+    db,
+    `SELECT ${RISK_COLUMNS.join(', ')} FROM risks WHERE (${ofCase}) AND origin = 'here' ORDER BY ref`,
+    [caseId, systemId],
+  );
+  const ids = risks.map((r) => s(r.id));
+  const inList = ids.map(() => '?').join(',');
+  return {
+    risks,
+    riskLinks: ids.length
+      ? all(db, `SELECT risk_id, kind, target FROM risk_links WHERE risk_id IN (${inList})`, ids)
+      : [],
+    acceptances: all(
+      db,
+      `SELECT ${ACCEPTANCE_COLUMNS.join(', ')} FROM risk_acceptances
+       WHERE origin = 'here' AND risk_id IN (SELECT id FROM risks WHERE (${ofCase})${ownRisksOnly ? " AND origin = 'here'" : ''}) ORDER BY seq`,
+      [caseId, systemId],
+    ),
+    matrices: all(
+      db,
+      'SELECT json FROM risk_matrices WHERE id IN (SELECT DISTINCT matrix_id FROM risks WHERE case_id = ? OR (system_id = ? AND case_id IS NULL))',
+      [caseId, systemId],
+    ).map((m) => JSON.parse(s(m.json)) as unknown),
+  };
+}
+
+/** A stored risk's columns (null: none of that id). */
+export function riskRow(db: Database, id: string): Row | null {
+  return all(db, 'SELECT * FROM risks WHERE id = ?', [id])[0] ?? null;
+}
+
+export function riskExists(db: Database, id: string): boolean {
+  return all(db, 'SELECT 1 FROM risks WHERE id = ?', [id]).length > 0;
+}
+
+/** Whether another risk here has the reference. */
+export function riskRefTaken(db: Database, ref: string, id: string): boolean {
+  return all(db, 'SELECT 1 FROM risks WHERE ref = ? AND id <> ?', [ref, id]).length > 0;
+}
+
+/** A risk's stored review date (null: no such risk). */
+export function storedReviewDate(db: Database, id: string): { reviewDate: SqlValue } | null {
+  const row = all(db, 'SELECT review_date FROM risks WHERE id = ?', [id])[0];
+  return row ? { reviewDate: row.review_date ?? null } : null;
+}
+
+export function linksOfRisk(db: Database, id: string): { kind: string; target: string }[] {
+  return all(db, 'SELECT kind, target FROM risk_links WHERE risk_id = ?', [id]).map((l) => ({
+    kind: s(l.kind),
+    target: s(l.target),
+  }));
+}
+
+/** The acceptance of a risk made at `at`, as its columns (null: none). */
+export function acceptanceRowAt(db: Database, riskId: string, at: string): Row | null {
+  return (
+    all(db, 'SELECT * FROM risk_acceptances WHERE risk_id = ? AND at = ?', [riskId, at])[0] ?? null
+  );
+}
+
+/** Adds a risk the other side sent, with the columns given. */
+export function insertRiskRow(db: Database, values: Row): void {
+  const columns = Object.keys(values);
+  db.run(
+    `INSERT INTO risks (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    columns.map((k) => values[k] ?? null),
+  );
+}
+
+/** Changes a risk the other side sent before (never one made here). */
+export function updateReceivedRisk(db: Database, id: SqlValue, values: Row, now: string): void {
+  const set = Object.keys(values);
+  db.run(
+    `UPDATE risks SET ${set.map((k) => `${k} = ?`).join(', ')}, updated_at = ? WHERE id = ? AND origin = 'received'`,
+    [...set.map((k) => values[k] ?? null), now, id],
+  );
+}
+
+/** Replaces a received risk's links with the package's. */
+export function replaceReceivedLinks(
+  db: Database,
+  id: SqlValue,
+  links: { kind: string; target: string }[],
+): void {
+  db.run('DELETE FROM risk_links WHERE risk_id = ?', [id]);
+  for (const l of links) {
+    db.run('INSERT OR IGNORE INTO risk_links (risk_id, kind, target) VALUES (?, ?, ?)', [
+      id,
+      l.kind,
+      l.target,
+    ]);
+  }
+}
+
+/** Records what a package brought to a risk, and from whom, as a review. */
+export function insertReceivedReview(
+  db: Database,
+  values: Row,
+  review: { at: string; actor: string; note: string },
+): void {
+  insertReviewRow(db, [
+    values.id ?? null,
+    review.at,
+    review.actor,
+    review.note,
+    values.matrix_id ?? null,
+    values.inherent_level ?? null,
+    values.inherent_rank ?? null,
+    values.residual_level ?? null,
+    values.residual_rank ?? null,
+  ]);
+}
+
+/** Adds an acceptance the other side sent, with the columns given. */
+export function insertAcceptanceRow(db: Database, columns: readonly string[], values: Row): void {
+  db.run(
+    `INSERT INTO risk_acceptances (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    columns.map((k) => values[k] ?? null),
+  );
 }
