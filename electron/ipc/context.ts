@@ -9,7 +9,7 @@ import type { DashboardService } from '../services/dashboard';
 import type { DecisionService } from '../services/decisions';
 import type { ExchangeService } from '../services/exchange';
 import type { RegisterService } from '../services/register';
-import type { RiskService } from '../services/risks';
+import type { RiskService } from '../areas/risks/use-cases';
 import type { SigningService } from '../services/signing';
 import type { Uploads } from '../services/uploads';
 import type { Emit, PreferencesStore } from '../services/host';

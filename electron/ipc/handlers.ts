@@ -7,7 +7,6 @@ import type { InvokeChannel, ParsedRequestOf, ResponseOf } from '../../shared/co
 import { AppError } from '../../shared/errors';
 import { externalUrlDecision } from '../main/policy';
 import { exportCsv, importCsv } from '../services/csv';
-import { builtinMatrices } from '../services/risks';
 import { approvalPolicy, fourEyesPolicy, validityPolicy } from '../services/policy';
 import type { HandlerContext } from './context';
 
@@ -203,7 +202,7 @@ export const handlers: HandlerTable = {
   'catalogues:import': async (input, ctx) => ctx.cases.importCatalogue(input.catalogue),
   'risks:matrices': async (_input, ctx) => ({
     matrices: ctx.risks.matrices(),
-    defaultId: builtinMatrices().default,
+    defaultId: ctx.risks.defaultMatrixId(),
     criteria: ctx.risks.criteria(),
     recalculations: ctx.risks.recalculations(),
   }),

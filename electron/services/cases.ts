@@ -62,7 +62,7 @@ import { caseRequirements, refuseNonsense, senseToday } from './sense';
 import { PREVIEW_MAX_BYTES, today, type RegisterService } from './register';
 
 export { PREVIEW_MAX_BYTES };
-import type { RiskService } from './risks';
+import type { RiskService } from '../areas/risks/use-cases';
 import { namedRead } from '../vault/blobs';
 import type { FinishedUpload } from './uploads';
 

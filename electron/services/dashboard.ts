@@ -9,7 +9,7 @@ import { CASE_STATES, type CaseState } from '../../shared/lifecycle';
 import { optional, queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
 import { addDays, today as todayOf } from './register';
-import type { RiskService } from './risks';
+import type { RiskService } from '../areas/risks/use-cases';
 
 const all = queryRows;
 const s = text;

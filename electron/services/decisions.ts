@@ -49,7 +49,7 @@ import type { Vault } from '../vault/vault';
 import { findingEvent, type CaseService } from './cases';
 import { today, type RegisterService } from './register';
 import { approvalType, caseRequirements, maximumMonths, refuseNonsense, senseToday } from './sense';
-import type { RiskService } from './risks';
+import type { RiskService } from '../areas/risks/use-cases';
 import type { SigningService } from './signing';
 
 const all = queryRows;

@@ -50,7 +50,6 @@ import {
   EVIDENCE_COLUMNS,
   FINDING_COLUMNS,
   PARTS,
-  RISK_COLUMNS,
   SubmissionContent,
 } from '../exchange/content';
 import { PACKAGE_SCOPE, RISK_CHANGES, type PackageScope } from '../exchange/scope';
@@ -77,6 +76,8 @@ import { derOf, fingerprintOf, readCertificate, x509 } from '../signing/x509';
 import { namedRead, type StoredBlob } from '../vault/blobs';
 import { ImportJournal } from '../vault/import-journal';
 import type { Vault } from '../vault/vault';
+import * as riskRepo from '../areas/risks/repository';
+import type { RiskService } from '../areas/risks/use-cases';
 import { findingEvent, recordStep, WORKBENCH, type CaseService } from './cases';
 import type { DecisionService } from './decisions';
 import { fourEyesPolicy } from './policy';
@@ -84,7 +85,6 @@ import type { RegisterService } from './register';
 import { decisionPackageSense, refuseImpossiblePackage, submissionPackageSense } from './sense';
 import { findingRule, requirementRule, residualRule, type SenseIssue } from '../../shared/sense';
 import { now as clockNow } from './clock';
-import { substance as substanceOf, type RiskService } from './risks';
 import type { SigningService } from './signing';
 
 const all = queryRows;
@@ -454,32 +454,7 @@ export class ExchangeService {
    * What the other side sent stays out: it has it.
    */
   private riskRows(caseId: string, systemId: string, ownRisksOnly = false) {
-    const db = this.db;
-    const ofCase = 'case_id = ? OR (system_id = ? AND case_id IS NULL)';
-    const risks = all(
-      db,
-      `SELECT ${RISK_COLUMNS.join(', ')} FROM risks WHERE (${ofCase}) AND origin = 'here' ORDER BY ref`,
-      [caseId, systemId],
-    );
-    const ids = risks.map((r) => s(r.id));
-    const inList = ids.map(() => '?').join(',');
-    return {
-      risks,
-      riskLinks: ids.length
-        ? all(db, `SELECT risk_id, kind, target FROM risk_links WHERE risk_id IN (${inList})`, ids)
-        : [],
-      acceptances: all(
-        db,
-        `SELECT ${ACCEPTANCE_COLUMNS.join(', ')} FROM risk_acceptances
-         WHERE origin = 'here' AND risk_id IN (SELECT id FROM risks WHERE (${ofCase})${ownRisksOnly ? " AND origin = 'here'" : ''}) ORDER BY seq`,
-        [caseId, systemId],
-      ),
-      matrices: all(
-        db,
-        'SELECT json FROM risk_matrices WHERE id IN (SELECT DISTINCT matrix_id FROM risks WHERE case_id = ? OR (system_id = ? AND case_id IS NULL))',
-        [caseId, systemId],
-      ).map((m) => JSON.parse(s(m.json)) as unknown),
-    };
+    return riskRepo.packageRisks(this.db, caseId, systemId, ownRisksOnly);
   }
 
   /** Authority → owner: its steps on the case and, once issued, the decision with its dossier. */
@@ -1690,7 +1665,7 @@ export class ExchangeService {
       if (!ofThisCase(row)) {
         throw reject('OUTSIDE_CASE', `risk ${r.ref} is of another case or system`);
       }
-      const before = all(db, 'SELECT * FROM risks WHERE id = ?', [r.id])[0] ?? null;
+      const before = riskRepo.riskRow(db, r.id);
       if (before && !ofThisCase(before)) {
         throw reject('OUTSIDE_CASE', `risk ${s(before.ref)} is of another case or system here`);
       }
@@ -1720,12 +1695,7 @@ export class ExchangeService {
       const links = content.riskLinks
         .filter((l) => l.risk_id === r.id)
         .map((l) => ({ kind: l.kind, target: l.target }));
-      const linksBefore = before
-        ? all(db, 'SELECT kind, target FROM risk_links WHERE risk_id = ?', [r.id]).map((l) => ({
-            kind: s(l.kind),
-            target: s(l.target),
-          }))
-        : [];
+      const linksBefore = before ? riskRepo.linksOfRisk(db, r.id) : [];
       const shown = [...scope.risks.change, 'inherent_level', 'residual_level'];
       const fields = fieldChanges(shown, before, values);
       const linkText = (ls: { kind: string; target: string }[]) =>
@@ -1770,7 +1740,7 @@ export class ExchangeService {
       }
       if (!planned.has(l.risk_id)) {
         // A link goes with its risk: only the sender's risks in the package carry links.
-        throw all(db, 'SELECT 1 FROM risks WHERE id = ?', [l.risk_id]).length
+        throw riskRepo.riskExists(db, l.risk_id)
           ? reject(
               'NOT_SENDERS_ROW',
               `a link of risk ${l.risk_id}, which the package does not bring`,
@@ -1783,8 +1753,7 @@ export class ExchangeService {
     const signer = commonName(read.sender);
     const acceptances: Cells[] = [];
     for (const a of content.acceptances) {
-      const risk =
-        planned.get(a.risk_id) ?? all(db, 'SELECT * FROM risks WHERE id = ?', [a.risk_id])[0];
+      const risk = planned.get(a.risk_id) ?? riskRepo.riskRow(db, a.risk_id);
       if (!risk) {
         throw reject('MALFORMED', `an acceptance of risk ${a.risk_id}, which does not exist`);
       }
@@ -1803,17 +1772,14 @@ export class ExchangeService {
       if (
         scope.sender === 'system_owner' &&
         !planned.has(a.risk_id) &&
-        s((risk as Cells).origin) !== 'received'
+        s(risk.origin) !== 'received'
       ) {
         throw reject(
           'NOT_SENDERS_ROW',
           `an acceptance of risk ${s(risk.ref)}, which is not the sender's risk`,
         );
       }
-      const same = all(db, 'SELECT * FROM risk_acceptances WHERE risk_id = ? AND at = ?', [
-        a.risk_id,
-        a.at,
-      ])[0];
+      const same = riskRepo.acceptanceRowAt(db, a.risk_id, a.at);
       if (same) {
         const unchanged =
           s(same.origin) === 'received' &&
@@ -1842,13 +1808,14 @@ export class ExchangeService {
       };
       acceptances.push(values);
       const refusal = this.risks.receivedRefusal(
-        substanceOf(risk),
+        riskRepo.substanceOf(risk),
         scope.sender,
         s(values.accepted_on),
         s(values.expires_on),
       );
       // It counts here only if it accepts the risk as it will stand, under this vault's criteria.
-      const valid = refusal === null && values.fingerprint === fingerprint(substanceOf(risk));
+      const valid =
+        refusal === null && values.fingerprint === fingerprint(riskRepo.substanceOf(risk));
       const shown = [
         'accepted_by',
         'claimed_by',
@@ -1889,55 +1856,40 @@ export class ExchangeService {
           'origin',
           ...set,
         ];
-        db.run(
-          `INSERT INTO risks (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-          columns.map((k) =>
-            k === 'origin'
-              ? 'received'
-              : k === 'updated_at'
-                ? now
-                : k === 'created_at'
-                  ? (r.values.created_at ?? now)
-                  : (r.values[k] ?? null),
+        riskRepo.insertRiskRow(
+          db,
+          Object.fromEntries(
+            columns.map((k) => [
+              k,
+              k === 'origin'
+                ? 'received'
+                : k === 'updated_at'
+                  ? now
+                  : k === 'created_at'
+                    ? (r.values.created_at ?? now)
+                    : (r.values[k] ?? null),
+            ]),
           ),
         );
       } else {
-        db.run(
-          `UPDATE risks SET ${set.map((k) => `${k} = ?`).join(', ')}, updated_at = ? WHERE id = ? AND origin = 'received'`,
-          [...set.map((k) => r.values[k] ?? null), now, r.values.id ?? null],
+        riskRepo.updateReceivedRisk(
+          db,
+          r.values.id ?? null,
+          Object.fromEntries(set.map((k) => [k, r.values[k] ?? null])),
+          now,
         );
       }
-      db.run('DELETE FROM risk_links WHERE risk_id = ?', [r.values.id ?? null]);
-      for (const l of r.links) {
-        db.run('INSERT OR IGNORE INTO risk_links (risk_id, kind, target) VALUES (?, ?, ?)', [
-          r.values.id ?? null,
-          l.kind,
-          l.target,
-        ]);
-      }
+      riskRepo.replaceReceivedLinks(db, r.values.id ?? null, r.links);
       // The register's trend records what the package brought, and from whom.
-      db.run(
-        `INSERT INTO risk_reviews (risk_id, at, actor, note, matrix_id, inherent_level, inherent_rank, residual_level, residual_rank)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          r.values.id ?? null,
-          now,
-          commonName(read.sender),
-          note,
-          r.values.matrix_id ?? null,
-          r.values.inherent_level ?? null,
-          r.values.inherent_rank ?? null,
-          r.values.residual_level ?? null,
-          r.values.residual_rank ?? null,
-        ],
-      );
+      riskRepo.insertReceivedReview(db, r.values, {
+        at: now,
+        actor: commonName(read.sender),
+        note,
+      });
     }
     const columns = [...ACCEPTANCE_COLUMNS, 'origin', 'claimed_by', 'signer_fingerprint'];
     for (const a of planned.acceptances) {
-      db.run(
-        `INSERT INTO risk_acceptances (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-        columns.map((k) => a[k] ?? null),
-      );
+      riskRepo.insertAcceptanceRow(db, columns, a);
     }
   }
 
@@ -1982,7 +1934,7 @@ export class ExchangeService {
 
   private checkRiskRefs(risks: { id: string; ref: string }[]) {
     for (const r of risks) {
-      if (all(this.db, 'SELECT 1 FROM risks WHERE ref = ? AND id <> ?', [r.ref, r.id]).length) {
+      if (riskRepo.riskRefTaken(this.db, r.ref, r.id)) {
         throw reject('REFERENCE_CLASH', `risk ${r.ref} names another risk here`);
       }
     }
@@ -2446,10 +2398,7 @@ export class ExchangeService {
           if (!parsed.ok) {
             throw reject('MALFORMED', 'risk matrix');
           }
-          db.run(
-            'INSERT OR IGNORE INTO risk_matrices (id, json, builtin, imported_at) VALUES (?, ?, 0, ?)',
-            [parsed.matrix.id, JSON.stringify(parsed.matrix), now],
-          );
+          riskRepo.keepReceivedMatrix(db, parsed.matrix, now);
         }
         const findingChanges = PACKAGE_SCOPE.decision.findings.change;
         for (const f of scoped.findings) {

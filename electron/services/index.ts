@@ -8,7 +8,7 @@ import { DashboardService } from './dashboard';
 import { DecisionService, type DocumentOptions } from './decisions';
 import { ExchangeService } from './exchange';
 import { RegisterService } from './register';
-import { RiskService } from './risks';
+import { RiskService } from '../areas/risks/use-cases';
 import { SigningService, type SigningOptions } from './signing';
 
 export interface VaultServices {

@@ -17,6 +17,7 @@ import {
   type Today,
 } from '../../shared/sense';
 import { queryRows, text } from '../db/query';
+import { storedReviewDate } from '../areas/risks/repository';
 import type { DecisionContent, SubmissionContent } from '../exchange/content';
 import { now } from './clock';
 import { validityPolicy } from './policy';
@@ -217,8 +218,8 @@ export function submissionPackageSense(
     issues.push(...deadlineRule(content.system.next_review, today, ['system', 'next_review']));
   }
   for (const [n, r] of content.risks.entries()) {
-    const before = stored('SELECT review_date FROM risks WHERE id = ?', r.id);
-    if (!before || day(before.review_date) !== day(r.review_date)) {
+    const before = storedReviewDate(db, r.id);
+    if (!before || day(before.reviewDate) !== day(r.review_date)) {
       issues.push(...deadlineRule(day(r.review_date), today, ['risks', n, 'review_date']));
     }
   }

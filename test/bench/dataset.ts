@@ -6,7 +6,7 @@
  */
 import type { Database } from 'sql.js';
 import { appendAudit, type Actor } from '../../electron/db/audit';
-import { builtinMatrices } from '../../electron/services/risks';
+import { builtinMatrices } from '../../electron/areas/risks/repository';
 import { assess, fingerprint } from '../../shared/risk';
 
 export const SIZES = {

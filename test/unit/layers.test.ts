@@ -35,11 +35,19 @@ describe('layers', () => {
     const files: Record<string, string> = {
       'tsconfig.json': '{"compilerOptions":{"module":"esnext","moduleResolution":"bundler"}}',
       'shared/a.ts': "import { b } from '../electron/vault/b';\nexport const a = b;\n",
-      'electron/vault/b.ts': "import { c } from '../services/c';\nexport const b = c;\n",
+      'electron/vault/b.ts':
+        "import { c } from '../services/c';\nimport { u } from '../areas/a/use-cases';\nexport const b = [c, u];\n",
       'electron/services/c.ts':
         "import { app } from 'electron';\nimport { d } from '../cli/d';\nexport const c = [app, d];\n",
       'electron/cli/d.ts': "import { e } from './e';\nexport const d = e;\n",
       'electron/cli/e.ts': "import { d } from './d';\nexport const e = () => d;\n",
+      // An area: its use cases name a host; its repository composes use cases and reads another
+      // area's repository. Its own repository, read by its own use cases, is allowed (area b).
+      'electron/areas/a/use-cases.ts': "import { d } from '../../cli/d';\nexport const u = d;\n",
+      'electron/areas/a/repository.ts':
+        "import { u } from './use-cases';\nimport { q } from '../b/repository';\nexport const p = [u, q];\n",
+      'electron/areas/b/repository.ts': 'export const q = 1;\n',
+      'electron/areas/b/use-cases.ts': "import { q } from './repository';\nexport const v = q;\n",
       'renderer/src/r.ts': "import { c } from '../../electron/services/c';\nexport const r = c;\n",
     };
     for (const [path, text] of Object.entries(files)) {
@@ -55,11 +63,15 @@ describe('layers', () => {
         to!.includes('node_modules') ? `${rule} ${from}` : `${rule} ${from} ${to}`,
     );
     expect(fired.sort()).toEqual([
+      'areas-through-use-cases electron/areas/a/repository.ts electron/areas/b/repository.ts',
       'electron-only-in-the-shell electron/services/c.ts',
+      'engine-below-use-cases electron/vault/b.ts electron/areas/a/use-cases.ts',
       'engine-below-use-cases electron/vault/b.ts electron/services/c.ts',
       'no-circular electron/cli/d.ts electron/cli/e.ts',
       'renderer-only-through-the-contract renderer/src/r.ts electron/services/c.ts',
+      'repository-below-use-cases electron/areas/a/repository.ts electron/areas/a/use-cases.ts',
       'shared-imports-nothing-of-ours shared/a.ts electron/vault/b.ts',
+      'use-cases-below-hosts electron/areas/a/use-cases.ts electron/cli/d.ts',
       'use-cases-below-hosts electron/services/c.ts electron/cli/d.ts',
     ]);
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MATRICES_FILE } from '../../electron/services/risks';
+import { MATRICES_FILE } from '../../electron/areas/risks/repository';
 import {
   acceptanceAuthority,
   acceptanceStatus,
