@@ -79,6 +79,14 @@ export interface IssueOptions {
   keyOf?: Party;
   /** The subjectKeyIdentifier (hex) instead of the key's hash: a look-alike's key id. */
   keyId?: string;
+  /** Omit the subject and authority key identifiers. */
+  noKeyIds?: boolean;
+  /** Omit basic constraints altogether. */
+  noBasicConstraints?: boolean;
+  /** The issuer's name as written in the certificate, instead of the issuer's subject name. */
+  issuerName?: string;
+  /** Further extensions, as given. */
+  extensions?: x509.Extension[];
 }
 
 /** A certificate (and its key) issued as asked. */
@@ -87,12 +95,17 @@ export async function issue(options: IssueOptions): Promise<Party> {
   const pair = options.keyOf ? await keysOf(options.keyOf) : await keys(algorithm, options.rsaBits);
   const now = Date.now();
   const ca = options.ca ?? false;
-  const extensions: x509.Extension[] = [
-    new x509.BasicConstraintsExtension(ca, options.pathLength, true),
-    options.keyId
-      ? new x509.SubjectKeyIdentifierExtension(options.keyId)
-      : await x509.SubjectKeyIdentifierExtension.create(pair.publicKey),
-  ];
+  const extensions: x509.Extension[] = [];
+  if (!options.noBasicConstraints) {
+    extensions.push(new x509.BasicConstraintsExtension(ca, options.pathLength, true));
+  }
+  if (!options.noKeyIds) {
+    extensions.push(
+      options.keyId
+        ? new x509.SubjectKeyIdentifierExtension(options.keyId)
+        : await x509.SubjectKeyIdentifierExtension.create(pair.publicKey),
+    );
+  }
   if (!options.noKeyUsage) {
     extensions.push(
       new x509.KeyUsagesExtension(
@@ -107,7 +120,8 @@ export async function issue(options: IssueOptions): Promise<Party> {
   if (options.extendedUsages) {
     extensions.push(new x509.ExtendedKeyUsageExtension(options.extendedUsages));
   }
-  if (options.issuer) {
+  extensions.push(...(options.extensions ?? []));
+  if (options.issuer && !options.noKeyIds) {
     // The issuer's key id as its certificate states it (RFC 5280 §4.2.1.1).
     const issuerKeyId = options.issuer.cert.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
     extensions.push(
@@ -133,7 +147,7 @@ export async function issue(options: IssueOptions): Promise<Party> {
     ? await x509.X509CertificateGenerator.create({
         ...common,
         subject: options.name,
-        issuer: options.issuer.cert.subjectName,
+        issuer: options.issuerName ?? options.issuer.cert.subjectName,
         publicKey: pair.publicKey,
         signingKey: hashed.key,
         signingAlgorithm: hashed.algorithm,

@@ -138,6 +138,18 @@ describe('path length', () => {
         now: new Date(),
       }),
     ).toMatchObject({ reason: null, warnings: [] });
+    // Two CAs below a root allowing one: refused.
+    const deeper = await issue({ name: 'CN=Loose Deeper', ca: true, issuer: mid });
+    const under = await issue({ name: 'CN=Loose Under', issuer: deeper });
+    expect(
+      await validatePath({
+        signer: under.cert,
+        pool: [mid.cert, deeper.cert],
+        anchors: [loose.cert],
+        crls: [],
+        now: new Date(),
+      }),
+    ).toMatchObject({ reason: 'KEY_USAGE', detail: 'CN=Loose Root allows 1 CAs below it' });
   });
 });
 
@@ -222,5 +234,343 @@ describe('revocation', () => {
     ]) {
       expect(await validate(signer, { crls })).toMatchObject({ reason: null, warnings: [] });
     }
+  });
+});
+
+/** The subjects of a result's path, signer first. */
+const subjects = (r: { certificates: x509.X509Certificate[] }) =>
+  r.certificates.map((c) => c.subject);
+
+describe('building the path', () => {
+  it('no anchors: refused before any work, the signer alone on the path', async () => {
+    const signer = await issue({ name: 'CN=Lonely', issuer: root });
+    expect(await validate(signer, { anchors: [] })).toEqual({
+      reason: 'SIGNER_NOT_TRUSTED',
+      detail: 'no trust anchors were given',
+      path: [expect.objectContaining({ subject: 'CN=Lonely' })],
+      certificates: [signer.cert],
+      warnings: [],
+      stats: { signatureChecks: 0, candidates: 0 },
+    });
+  });
+
+  it('an issuer named in other letter case is the same issuer; another name is none', async () => {
+    const ca = await issue({ name: 'CN=Path CA, O=Authority, C=DK', ca: true, issuer: root });
+    const shouting = await issue({
+      name: 'CN=Shouted',
+      issuer: ca,
+      issuerName: 'CN=PATH CA, O=AUTHORITY, C=DK',
+    });
+    const crls = [rootCrl, await crl(ca, [])];
+    const found = await validate(shouting, { pool: [ca.cert], crls });
+    expect(found).toMatchObject({ reason: null });
+    expect(subjects(found)).toEqual(['CN=Shouted', ca.cert.subject, root.cert.subject]);
+    const elsewhere = await issue({ name: 'CN=Elsewhere', issuer: ca, issuerName: 'CN=Path CB' });
+    const missing = await validate(elsewhere, { pool: [ca.cert], crls });
+    expect(missing).toMatchObject({
+      reason: 'CHAIN_INCOMPLETE',
+      detail: 'no certificate for the issuer CN=Path CB',
+    });
+    expect(subjects(missing)).toEqual(['CN=Elsewhere']);
+  });
+
+  it('key identifiers choose among issuers of one name; without them every one is tried', async () => {
+    const wrong = await issue({ name: 'CN=Twin CA', ca: true, issuer: root, algorithm: 'ec-p256' });
+    const right = await issue({ name: 'CN=Twin CA', ca: true, issuer: root, algorithm: 'ec-p256' });
+    const crls = [rootCrl, await crl(right, [])];
+    const pool = [wrong.cert, right.cert];
+    // The signer's authority key id names the right twin: the wrong one is never tried.
+    const marked = await issue({ name: 'CN=Marked', issuer: right, algorithm: 'ec-p256' });
+    const direct = await validate(marked, { pool, crls });
+    expect(direct).toMatchObject({ reason: null, stats: { signatureChecks: 2, candidates: 2 } });
+    expect(direct.certificates[1]!.equal(right.cert)).toBe(true);
+    // No key ids on the signer: the wrong twin is tried first and fails on its signature.
+    const unmarked = await issue({
+      name: 'CN=Unmarked',
+      issuer: right,
+      algorithm: 'ec-p256',
+      noKeyIds: true,
+    });
+    const tried = await validate(unmarked, { pool, crls });
+    expect(tried).toMatchObject({ reason: null, stats: { signatureChecks: 3, candidates: 3 } });
+    expect(tried.certificates[1]!.equal(right.cert)).toBe(true);
+    // An issuer without a subject key id is a candidate whatever the signer's says.
+    const bare = await issue({
+      name: 'CN=Bare CA',
+      ca: true,
+      issuer: root,
+      algorithm: 'ec-p256',
+      noKeyIds: true,
+    });
+    const underBare = await issue({ name: 'CN=Under Bare', issuer: bare, algorithm: 'ec-p256' });
+    expect(
+      await validate(underBare, { pool: [bare.cert], crls: [rootCrl, await crl(bare, [])] }),
+    ).toMatchObject({ reason: null });
+    // Only the wrong twin: a certificate bears the name but did not issue the signer.
+    expect(await validate(unmarked, { pool: [wrong.cert], crls })).toMatchObject({
+      reason: 'SIGNER_NOT_TRUSTED',
+      detail: "a certificate bears the issuer's name (CN=Twin CA) but did not issue CN=Unmarked",
+      stats: { signatureChecks: 1, candidates: 1 },
+    });
+  });
+
+  it('each issuer signature is checked once, however many ways lead to it', async () => {
+    // Two certificates of one CA key under a root nobody trusts: both ways end at that root,
+    // whose own signature is checked the first time only.
+    const untrusted = await issue({ name: 'CN=Untrusted Root', ca: true, algorithm: 'ec-p256' });
+    const first = await issue({
+      name: 'CN=Shared Key CA',
+      ca: true,
+      issuer: untrusted,
+      algorithm: 'ec-p256',
+    });
+    const second = await issue({
+      name: 'CN=Shared Key CA',
+      ca: true,
+      issuer: untrusted,
+      keyOf: first,
+    });
+    const signer = await issue({ name: 'CN=Twice Reached', issuer: first, algorithm: 'ec-p256' });
+    expect(
+      await validate(signer, { pool: [first.cert, second.cert, untrusted.cert] }),
+    ).toMatchObject({
+      reason: 'SIGNER_NOT_TRUSTED',
+      detail: 'the path ends at a root that is not trusted: CN=Untrusted Root',
+      stats: { signatureChecks: 5, candidates: 4 },
+    });
+  });
+
+  it('a failure names the worst way tried: a weak issuer over a missing or an untrusted one', async () => {
+    const weak = await issue({
+      name: 'CN=Twin Issuer',
+      ca: true,
+      issuer: root,
+      signatureHash: 'SHA-1',
+    });
+    const orphanRoot = await issue({ name: 'CN=Orphan Root', ca: true });
+    const orphaned = await issue({
+      name: 'CN=Twin Issuer',
+      ca: true,
+      issuer: orphanRoot,
+      keyOf: weak,
+    });
+    const untrusted = await issue({ name: 'CN=Nobody Root', ca: true });
+    const distrusted = await issue({
+      name: 'CN=Twin Issuer',
+      ca: true,
+      issuer: untrusted,
+      keyOf: weak,
+    });
+    const signer = await issue({ name: 'CN=Twin Signed', issuer: weak, noKeyIds: true });
+    const weakReason = {
+      reason: 'WEAK_ALGORITHM',
+      detail:
+        'the signature on CN=Twin Issuer (sha1WithRSAEncryption): SHA1 is not an accepted hash',
+    };
+    for (const pool of [
+      [weak.cert, orphaned.cert],
+      [orphaned.cert, weak.cert],
+      [distrusted.cert, untrusted.cert, weak.cert],
+      [weak.cert, distrusted.cert, untrusted.cert],
+    ]) {
+      expect(await validate(signer, { pool }), pool.map((c) => c.issuer).join(' · ')).toMatchObject(
+        weakReason,
+      );
+    }
+    // And a strong way beside the weak one is taken.
+    const strong = await issue({
+      name: 'CN=Twin Issuer',
+      ca: true,
+      issuer: root,
+      keyOf: weak,
+    });
+    const taken = await validate(signer, {
+      pool: [weak.cert, strong.cert],
+      crls: [rootCrl, await crl(strong, [])],
+    });
+    expect(taken).toMatchObject({ reason: null, stats: { signatureChecks: 3, candidates: 3 } });
+    expect(taken.certificates[1]!.equal(strong.cert)).toBe(true);
+  });
+
+  it('a path of eight certificates below the anchor is the longest followed', async () => {
+    const chain = async (cas: number) => {
+      const made: Party[] = [];
+      let issuer = root;
+      for (let i = 0; i < cas; i++) {
+        issuer = await issue({ name: `CN=Level ${i}`, ca: true, issuer, algorithm: 'ec-p256' });
+        made.push(issuer);
+      }
+      const signer = await issue({ name: 'CN=Deep', issuer, algorithm: 'ec-p256' });
+      return validate(signer, { pool: made.map((p) => p.cert), crls: [] });
+    };
+    expect(await chain(7)).toMatchObject({ reason: null });
+    expect(await chain(8)).toMatchObject({
+      reason: 'CHAIN_INCOMPLETE',
+      detail: 'the path is too long',
+    });
+  });
+
+  it('the budget: exactly enough work passes; one check fewer stops, saying how far it got', async () => {
+    const ca = await issue({ name: 'CN=Budget CA', ca: true, issuer: root, algorithm: 'ec-p256' });
+    const signer = await issue({ name: 'CN=Budgeted', issuer: ca, algorithm: 'ec-p256' });
+    const crls = [rootCrl, await crl(ca, [])];
+    const run = (budget: { signatures: number; candidates: number }) =>
+      validate(signer, { pool: [ca.cert], crls, budget });
+    expect(await run({ signatures: 2, candidates: 2 })).toMatchObject({ reason: null });
+    expect(await run({ signatures: 2, candidates: 1 })).toMatchObject({
+      reason: 'CHAIN_TOO_COMPLEX',
+      detail: 'path building stopped after 1 signature checks and 1 candidate issuers',
+      stats: { signatureChecks: 1, candidates: 2 },
+    });
+    expect(await run({ signatures: 1, candidates: 2 })).toMatchObject({
+      reason: 'CHAIN_TOO_COMPLEX',
+      detail: 'path building stopped after 1 signature checks and 2 candidate issuers',
+      stats: { signatureChecks: 2, candidates: 2 },
+    });
+  });
+
+  it('a certificate that cannot be read stops path building with an error, not a verdict', async () => {
+    const garbled = await issue({
+      name: 'CN=Garbled',
+      issuer: root,
+      noKeyIds: true,
+      extensions: [new x509.Extension('2.5.29.35', false, new Uint8Array([4, 1, 0]))],
+    });
+    await expect(validate(garbled)).rejects.toThrow(/AuthorityKeyIdentifier/);
+  });
+});
+
+describe('what each certificate on the path must be', () => {
+  it('valid at the instant: from its first second to its last, not a second outside', async () => {
+    const start = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000);
+    const end = new Date(start.getTime() + 7_200_000);
+    const signer = await issue({ name: 'CN=Timed', issuer: root, notBefore: start, notAfter: end });
+    for (const now of [start, end]) {
+      expect(await validate(signer, { now }), now.toISOString()).toMatchObject({ reason: null });
+    }
+    expect(await validate(signer, { now: new Date(start.getTime() - 1000) })).toMatchObject({
+      reason: 'CERTIFICATE_NOT_YET_VALID',
+      detail: `CN=Timed is valid from ${start.toISOString()}`,
+    });
+    expect(await validate(signer, { now: new Date(end.getTime() + 1000) })).toMatchObject({
+      reason: 'CERTIFICATE_EXPIRED',
+      detail: `CN=Timed expired ${end.toISOString()}`,
+    });
+    // Judged at the time asked for, not at the machine's clock: a certificate that expired
+    // yesterday is expired, whatever its issuer's signature on it says.
+    const yesterday = await issue({
+      name: 'CN=Yesterday',
+      issuer: root,
+      notBefore: new Date(Date.now() - 10 * DAY),
+      notAfter: new Date(Date.now() - DAY),
+    });
+    expect(await validate(yesterday)).toMatchObject({
+      reason: 'CERTIFICATE_EXPIRED',
+      detail: `CN=Yesterday expired ${yesterday.cert.notAfter.toISOString()}`,
+    });
+    // The claimed signing time is held to the same.
+    expect(
+      await validate(signer, { now: start, claimed: new Date(end.getTime() + 1000) }),
+    ).toMatchObject({ reason: 'CERTIFICATE_EXPIRED' });
+  });
+
+  it('an unknown extension marked critical is refused; the same not critical is ignored', async () => {
+    const ext = (critical: boolean) =>
+      new x509.Extension('1.2.3.4.5', critical, new Uint8Array([5, 0]));
+    const critical = await issue({ name: 'CN=Critical', issuer: root, extensions: [ext(true)] });
+    const relaxed = await issue({ name: 'CN=Relaxed', issuer: root, extensions: [ext(false)] });
+    expect(await validate(critical)).toMatchObject({
+      reason: 'UNSUPPORTED_CRITICAL_EXTENSION',
+      detail: 'CN=Critical has critical extension 1.2.3.4.5',
+    });
+    expect(await validate(relaxed)).toMatchObject({ reason: null });
+  });
+
+  it('an issuer without basic constraints is no CA', async () => {
+    const plain = await issue({
+      name: 'CN=Plain',
+      issuer: root,
+      noBasicConstraints: true,
+      ca: true,
+    });
+    const below = await issue({ name: 'CN=Below Plain', issuer: plain });
+    expect(await validate(below, { pool: [plain.cert] })).toMatchObject({
+      reason: 'KEY_USAGE',
+      detail: 'CN=Plain is not a CA',
+    });
+  });
+
+  it('an issuer without a key usage extension may sign certificates and CRLs', async () => {
+    const open = await issue({ name: 'CN=Open CA', ca: true, issuer: root, noKeyUsage: true });
+    const signer = await issue({ name: 'CN=Under Open', issuer: open });
+    const at = (revoked: Party[]) =>
+      validate(signer, { pool: [open.cert], crls: [rootCrl] }).then(async () =>
+        validate(signer, { pool: [open.cert], crls: [rootCrl, await crl(open, revoked)] }),
+      );
+    expect(await at([])).toMatchObject({ reason: null, warnings: [] });
+    expect(await at([signer])).toMatchObject({ reason: 'CERTIFICATE_REVOKED' });
+  });
+
+  it('a self-issued certificate (a key rollover) does not count against a path length', async () => {
+    const strict = await issue({ name: 'CN=Rollover Root', ca: true, pathLength: 0 });
+    const rollover = await issue({ name: 'CN=Rollover Root', ca: true, issuer: strict });
+    const signer = await issue({ name: 'CN=After Rollover', issuer: rollover });
+    const result = await validatePath({
+      signer: signer.cert,
+      pool: [rollover.cert],
+      anchors: [strict.cert],
+      crls: [await crl(strict, []), await crl(rollover, [])],
+      now: new Date(),
+    });
+    expect(result).toMatchObject({ reason: null });
+    expect(result.certificates.map((c) => c.serialNumber)).toEqual(
+      [signer, rollover, strict].map((p) => p.cert.serialNumber),
+    );
+  });
+
+  it('one signing purpose among others is enough', async () => {
+    const both = await issue({
+      name: 'CN=Docs and TLS',
+      issuer: root,
+      extendedUsages: ['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.36'],
+    });
+    expect(await validate(both)).toMatchObject({ reason: null });
+  });
+});
+
+describe('revocation, each warning once', () => {
+  it('a CRL under the issuer’s key but another name says nothing', async () => {
+    const ca = await issue({ name: 'CN=Named CA', ca: true, issuer: root, algorithm: 'ec-p256' });
+    const renamed = await issue({ name: 'CN=Renamed CA', ca: true, issuer: root, keyOf: ca });
+    const signer = await issue({ name: 'CN=Under Named', issuer: ca });
+    expect(
+      await validate(signer, { pool: [ca.cert], crls: [rootCrl, await crl(renamed, [signer])] }),
+    ).toMatchObject({ reason: null, warnings: ['REVOCATION_UNCHECKED'] });
+  });
+
+  it('unchecked or stale at two levels is one warning; a CRL due this very second is not stale', async () => {
+    const ca = await issue({
+      name: 'CN=Two Level CA',
+      ca: true,
+      issuer: root,
+      algorithm: 'ec-p256',
+    });
+    const signer = await issue({ name: 'CN=Two Levels', issuer: ca, algorithm: 'ec-p256' });
+    const pool = [ca.cert];
+    expect(await validate(signer, { pool, crls: [] })).toMatchObject({
+      reason: null,
+      warnings: ['REVOCATION_UNCHECKED'],
+    });
+    const due = new Date(Math.floor(Date.now() / 1000) * 1000 - DAY);
+    const lapsed = { thisUpdate: new Date(due.getTime() - 10 * DAY), nextUpdate: due };
+    const crls = [await crl(root, [], lapsed), await crl(ca, [], lapsed)];
+    expect(await validate(signer, { pool, crls })).toMatchObject({
+      reason: null,
+      warnings: ['CRL_STALE'],
+    });
+    expect(await validate(signer, { pool, crls, now: due })).toMatchObject({
+      reason: null,
+      warnings: [],
+    });
   });
 });
