@@ -21,6 +21,8 @@ export default defineConfig({
       'test/integration/algorithms.test.ts',
       'test/integration/forgeries-structure.test.ts',
       'test/integration/path-rules.test.ts',
+      'test/integration/cms-rules.test.ts',
+      'test/integration/verify-rules.test.ts',
     ],
     environment: 'node',
     pool: 'forks',
