@@ -460,6 +460,22 @@ describe('a signature value shown by two fields', () => {
       ['Signature3', 'SHARED_SIGNATURE_VALUE', 'the field shows the same signature as Signature1'],
     ]);
   });
+
+  it('the countersignature shown again taints the countersignature, not the first signature', async () => {
+    const forged = fieldShowing(
+      genuine.two,
+      sigRefOf(genuine.two, 'Signature2'),
+      'FORGED: THIRD ACCREDITOR',
+    );
+    const { signatures } = await verifyPdf(forged, trust);
+    expect(signatures.map((s) => [s.field, s.reason])).toEqual([
+      ['Signature1', 'MODIFIED_AFTER_SIGNING'],
+      ['Signature2', 'SHARED_SIGNATURE_VALUE'],
+      ['Signature3', 'SHARED_SIGNATURE_VALUE'],
+    ]);
+    expect(signatures[1]!.detail).toBe('another field (Signature3) shows this signature');
+    expect(signatures[2]!.detail).toBe('the field shows the same signature as Signature2');
+  });
 });
 
 describe('forged letters, by class, against pdfsig and pdf.js', () => {
