@@ -216,3 +216,98 @@ describe('a later revision’s fault, on each signature', () => {
     }
   });
 });
+
+/** `pdf` with its first /ByteRange's numbers changed by `change`, each kept at its width. */
+function byteRange(pdf: Buffer, change: (r: number[]) => number[]): Buffer {
+  const text = pdf.toString('latin1');
+  const m = /\/ByteRange\s*\[\s*(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*\]/.exec(text)!;
+  const widths = m.slice(1, 5).map((n) => n.length);
+  const next = change(m.slice(1, 5).map(Number));
+  const written = next.map((n, i) =>
+    n < 0 ? `-${String(-n).padStart(widths[i]! - 1, '0')}` : String(n).padStart(widths[i]!, '0'),
+  );
+  written.forEach((w, i) => expect(w.length, w).toBe(widths[i]));
+  const from = m[0];
+  const to = `/ByteRange [${written.join(' ')}]`.padEnd(from.length, ' ');
+  return edit(pdf, from, to);
+}
+
+describe('what a signature value must be before its CMS is read', () => {
+  const refusedAs = async (pdf: Buffer) => {
+    const [s] = (await verifyPdf(pdf, trust)).signatures;
+    return [s!.reason, s!.detail];
+  };
+  const MALFORMED = 'MALFORMED_SIGNATURE';
+  const RANGE = "the ByteRange does not leave out exactly the signature dictionary's own /Contents";
+
+  it('a ByteRange that leaves out more than /Contents, or counts backwards, or nothing', async () => {
+    expect(
+      await refusedAs(byteRange(letters.one, ([a, b, c, d]) => [a!, b!, c! + 1, d! - 1])),
+    ).toEqual([MALFORMED, RANGE]);
+    expect(await refusedAs(byteRange(letters.one, ([a, b, c]) => [a!, b!, c!, -1]))).toEqual([
+      MALFORMED,
+      RANGE,
+    ]);
+    // Ending short of the revision's end, or at its /Contents: no revision ends there.
+    for (const d of [0, -1]) {
+      expect(
+        await refusedAs(
+          byteRange(letters.one, ([a, b, c, dd]) => [a!, b!, c!, d === 0 ? 0 : dd! - 1]),
+        ),
+      ).toEqual([MALFORMED, 'the ByteRange does not end where a revision ends']);
+    }
+  });
+
+  it('no ByteRange at all', async () => {
+    expect(await refusedAs(edit(letters.one, '/ByteRange', '/ByteRangX'))).toEqual([
+      MALFORMED,
+      'the signature has no ByteRange or no /Contents of its own',
+    ]);
+  });
+
+  it('/Contents with anything but hex digits in it', async () => {
+    const text = letters.one.toString('latin1');
+    const end = text.indexOf('000000>', text.indexOf('/Contents <'));
+    expect(end).toBeGreaterThan(0);
+    const spaced = Buffer.from(`${text.slice(0, end)}00 000>${text.slice(end + 7)}`, 'latin1');
+    expect(await refusedAs(spaced)).toEqual([
+      MALFORMED,
+      'the /Contents is not an even run of hex digits',
+    ]);
+  });
+
+  it('a file that cannot be read: one report, of no field', async () => {
+    const result = await verifyPdf(Buffer.from('%PDF-1.7\nnot a document'), trust);
+    expect(result).toMatchObject({
+      valid: false,
+      status: 'invalid',
+      revisions: 0,
+      unsignedFields: [],
+    });
+    expect(result.signatures).toEqual([
+      expect.objectContaining({
+        field: '',
+        claimedTime: null,
+        subFilter: null,
+        signer: null,
+        path: [],
+        revision: null,
+        warnings: [],
+        indication: 'TOTAL_FAILED',
+      }),
+    ]);
+  });
+
+  it('bytes after the last revision do not rename a signature already refused', async () => {
+    const broken = edit(
+      letters.two,
+      '/SubFilter /ETSI.CAdES.detached',
+      '/SubFilter /ETSI.CAdES.detachex',
+    );
+    const result = await verifyPdf(Buffer.concat([broken, Buffer.from('\n')]), trust);
+    expect(result.signatures[0]).toMatchObject({
+      reason: MALFORMED,
+      detail: 'sub-filter ETSI.CAdES.detachex is not supported',
+    });
+  });
+});
