@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PDFName } from 'pdf-lib';
+import * as asn1js from 'asn1js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PdfVerification, SignatureReason } from '../../shared/signatures';
 import { buildPadesCms, type CmsSigner } from '../../electron/signing/cms';
@@ -480,13 +481,12 @@ describe('PAdES baseline B-B', () => {
     expect(sig!.subFilter).toBe('ETSI.CAdES.detached');
     expect(sig!.claimedTime).not.toBeNull();
     const der = join(folder.path, 'cms.der');
-    // /Contents is zero-padded after the CMS; openssl wants the DER alone.
+    // /Contents is zero-padded after the CMS; openssl wants the DER alone, as long as its own
+    // header says (not up to the last non-zero byte: a DER may end in a zero byte).
     const bytes = Buffer.from(sig!.contents!);
-    let end = bytes.length;
-    while (end > 0 && bytes[end - 1] === 0) {
-      end--;
-    }
-    writeFileSync(der, bytes.subarray(0, end));
+    const { offset } = asn1js.fromBER(new Uint8Array(bytes).buffer);
+    expect(offset).toBeGreaterThan(0);
+    writeFileSync(der, bytes.subarray(0, offset));
     const printed = execFileSync(
       'openssl',
       ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', der],
