@@ -8,7 +8,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { softwareSigner } from '../../electron/signing/identity';
 import { signPdf } from '../../electron/signing/sign';
-import { verifyPdf, type TrustStore } from '../../electron/signing/verify';
+import { signedKeywords, verifyPdf, type TrustStore } from '../../electron/signing/verify';
+import { PDFDocument } from 'pdf-lib';
 import { facts, type x509 } from '../../electron/signing/x509';
 import { appendUpdate, contentStreamOf, letter, signLetter, SLOTS, stream } from '../helpers/pdf';
 import { crl, issue, type Party } from '../helpers/pki';
@@ -309,5 +310,18 @@ describe('what a signature value must be before its CMS is read', () => {
       reason: MALFORMED,
       detail: 'sub-filter ETSI.CAdES.detachex is not supported',
     });
+  });
+});
+
+describe('the keywords every signature covers', () => {
+  it('read from the document as first written; none from what is no PDF', async () => {
+    const doc = await PDFDocument.create();
+    doc.addPage([595, 842]);
+    doc.setKeywords(['dossier-sha256:abc']);
+    const first = Buffer.from(await doc.save({ useObjectStreams: false }));
+    const signed = await signLetter(first, signerOf(anne), 'Signature1', { title: 'Anne' });
+    expect(signedKeywords(signed)).toBe('dossier-sha256:abc');
+    expect(signedKeywords(letters.one)).toBeNull();
+    expect(signedKeywords(Buffer.from('not a document'))).toBeNull();
   });
 });
