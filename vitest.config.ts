@@ -4,8 +4,11 @@ export default defineConfig({
   test: {
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/fault/**/*.test.ts'],
     environment: 'node',
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // A timeout guards against a hang, never judges speed: with two CPU-bound processes beside
+    // the suite on 2 cores, a long exchange test (many vaults, packages signed and read) has
+    // taken over 30 s, so the bound sits well above anything a working test needs.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
     pool: 'forks',
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
   },

@@ -54,6 +54,22 @@ export function signLetter(
 }
 
 /**
+ * Signs `pdf` again in a new field `Signature2` in the second box — a field the letter never
+ * reserved, as a forger adds a signature of its own.
+ */
+export function signUnreservedField(pdf: Buffer, signer: CmsSigner): Promise<Buffer> {
+  return signPdf(pdf, signer, {
+    field: 'Signature2',
+    slot: SLOTS[1],
+    appearance: { title: 'Bo', lines: [] },
+    name: 'Bo',
+    reason: 'x',
+    location: 'x',
+    signingTime: new Date(),
+  });
+}
+
+/**
  * Appends an incremental update holding `objects` (object number → its body, written as is),
  * with its own cross-reference section and a trailer pointing back at the previous one.
  */

@@ -1029,6 +1029,10 @@ describe('a package carries only what its sender may decide', () => {
       edit(content);
       parts.set('parts/submission.json', Buffer.from(JSON.stringify(content)));
     };
+  /** A row's package: the genuine submission `source`, edited, re-signed by the owner for the authority. */
+  const submitted =
+    (name: string, source: string, edit: (content: SubmissionContent) => void) => () =>
+      forged(name, source, owner, authority, { parts: editSubmission(edit) });
   const editDecision =
     (edit: (content: DecisionContent) => void) => (parts: Map<string, Buffer>) => {
       const content = JSON.parse(parts.get('parts/decision.json')!.toString()) as DecisionContent;
@@ -1291,23 +1295,17 @@ describe('a package carries only what its sender may decide', () => {
       [
         // F1: no levels, so no marking floor, and an empty checklist submitted.
         'a new system without classification levels',
-        () =>
-          forged('no-levels', brandNew, owner, authority, {
-            parts: editSubmission((c) => {
-              c.levels = [];
-            }),
-          }),
+        submitted('no-levels', brandNew, (c) => {
+          c.levels = [];
+        }),
         authority,
         { reason: 'SYSTEM_INVALID', detail: 'system.levels' },
       ],
       [
         'a new system with one domain twice',
-        () =>
-          forged('domain-twice', brandNew, owner, authority, {
-            parts: editSubmission((c) => {
-              c.levels = [...c.levels, ...c.levels];
-            }),
-          }),
+        submitted('domain-twice', brandNew, (c) => {
+          c.levels = [...c.levels, ...c.levels];
+        }),
         authority,
         { reason: 'SYSTEM_INVALID', detail: 'system.levels' },
       ],
@@ -1325,28 +1323,22 @@ describe('a package carries only what its sender may decide', () => {
       ],
       [
         'a new system whose name is longer than local entry allows',
-        () =>
-          forged('system-name', brandNew, owner, authority, {
-            parts: editSubmission((c) => {
-              c.system.name = 'N'.repeat(201);
-            }),
-          }),
+        submitted('system-name', brandNew, (c) => {
+          c.system.name = 'N'.repeat(201);
+        }),
         authority,
         { reason: 'SYSTEM_INVALID', detail: 'system.name' },
       ],
       [
         // F4: TOP SECRET content through a channel labelled SECRET.
         'evidence marked above the package’s signed marking',
-        () =>
-          forged('evidence-above', genuine, owner, authority, {
-            parts: editSubmission((c) => {
-              c.evidence[0] = {
-                ...c.evidence[0]!,
-                marking_domain: 'nato',
-                marking_level: 'TOP_SECRET',
-              };
-            }),
-          }),
+        submitted('evidence-above', genuine, (c) => {
+          c.evidence[0] = {
+            ...c.evidence[0]!,
+            marking_domain: 'nato',
+            marking_level: 'TOP_SECRET',
+          };
+        }),
         authority,
         'MARKING_BELOW_EVIDENCE',
       ],
@@ -1410,65 +1402,48 @@ describe('a package carries only what its sender may decide', () => {
       [
         // F8: what local entry refuses as RESIDUAL_ABOVE_INHERENT.
         'the owner’s risk with its residual above its inherent level',
-        () =>
-          forged('residual-above', genuine, owner, authority, {
-            parts: editSubmission((c) => {
-              c.risks = c.risks.map((r) =>
-                r.id === ownRisk ? { ...r, residual_likelihood: 5, residual_impact: 5 } : r,
-              );
-            }),
-          }),
+        submitted('residual-above', genuine, (c) => {
+          c.risks = c.risks.map((r) =>
+            r.id === ownRisk ? { ...r, residual_likelihood: 5, residual_impact: 5 } : r,
+          );
+        }),
         authority,
         { reason: 'IMPOSSIBLE_CONTENT', detail: 'residual_likelihood' },
       ],
       [
         'the owner’s risk linked to a requirement not on the case’s checklist',
-        () =>
-          forged('link-requirement', genuine, owner, authority, {
-            parts: editSubmission((c) => {
-              c.riskLinks.push({ risk_id: ownRisk, kind: 'requirement', target: 'ZZZ-99' });
-            }),
-          }),
+        submitted('link-requirement', genuine, (c) => {
+          c.riskLinks.push({ risk_id: ownRisk, kind: 'requirement', target: 'ZZZ-99' });
+        }),
         authority,
         { reason: 'IMPOSSIBLE_CONTENT', detail: 'is not a requirement of this case' },
       ],
       [
         'the owner’s risk linked to a finding that is not the case’s',
-        () =>
-          forged('link-finding', genuine, owner, authority, {
-            parts: editSubmission((c) => {
-              c.riskLinks.push({
-                risk_id: ownRisk,
-                kind: 'finding',
-                target: 'c0ffee00-0000-4000-8000-0000000000ff',
-              });
-            }),
-          }),
+        submitted('link-finding', genuine, (c) => {
+          c.riskLinks.push({
+            risk_id: ownRisk,
+            kind: 'finding',
+            target: 'c0ffee00-0000-4000-8000-0000000000ff',
+          });
+        }),
         authority,
         { reason: 'IMPOSSIBLE_CONTENT', detail: 'is not a finding of this case' },
       ],
       [
         'the owner’s risk with a scope longer than local entry allows',
-        () =>
-          forged('risk-scope', genuine, owner, authority, {
-            parts: editSubmission((c) => {
-              c.risks = c.risks.map((r) =>
-                r.id === ownRisk ? { ...r, scope: 'S'.repeat(301) } : r,
-              );
-            }),
-          }),
+        submitted('risk-scope', genuine, (c) => {
+          c.risks = c.risks.map((r) => (r.id === ownRisk ? { ...r, scope: 'S'.repeat(301) } : r));
+        }),
         authority,
         { reason: 'MALFORMED', detail: 'scope' },
       ],
       [
         // F9: the preview showed two files, the import stored one and orphaned the other.
         'two evidence entries with one id',
-        () =>
-          forged('evidence-twice', fresh, owner, authority, {
-            parts: editSubmission((c) => {
-              c.evidence[1] = { ...c.evidence[1]!, id: c.evidence[0]!.id };
-            }),
-          }),
+        submitted('evidence-twice', fresh, (c) => {
+          c.evidence[1] = { ...c.evidence[1]!, id: c.evidence[0]!.id };
+        }),
         authority,
         'EVIDENCE_ID_REUSED',
       ],
@@ -1545,49 +1520,37 @@ describe('a package carries only what its sender may decide', () => {
       [
         // The rules of sense hold for what a submission writes, as for every other way in.
         'a new case whose deadline has already passed',
-        () =>
-          forged('deadline-past', fresh, owner, authority, {
-            parts: editSubmission((c) => {
-              c.case.deadline = '1999-01-01';
-            }),
-          }),
+        submitted('deadline-past', fresh, (c) => {
+          c.case.deadline = '1999-01-01';
+        }),
         authority,
         'IMPOSSIBLE_CONTENT',
       ],
       [
         'a new system whose next review has already passed',
-        () =>
-          forged('next-review-past', brandNew, owner, authority, {
-            parts: editSubmission((c) => {
-              c.system.next_review = '2001-01-01';
-            }),
-          }),
+        submitted('next-review-past', brandNew, (c) => {
+          c.system.next_review = '2001-01-01';
+        }),
         authority,
         'IMPOSSIBLE_CONTENT',
       ],
       [
         'the owner’s risk with a review date already past',
-        () =>
-          forged('review-past', genuine, owner, authority, {
-            parts: editSubmission((c) => {
-              c.risks = c.risks.map((r) =>
-                r.id === ownRisk ? { ...r, review_date: '2001-01-01' } : r,
-              );
-            }),
-          }),
+        submitted('review-past', genuine, (c) => {
+          c.risks = c.risks.map((r) =>
+            r.id === ownRisk ? { ...r, review_date: '2001-01-01' } : r,
+          );
+        }),
         authority,
         'IMPOSSIBLE_CONTENT',
       ],
       [
         'a review date that is no date',
-        () =>
-          forged('review-nonsense', genuine, owner, authority, {
-            parts: editSubmission((c) => {
-              c.risks = c.risks.map((r) =>
-                r.id === ownRisk ? { ...r, review_date: 'not a date' } : r,
-              );
-            }),
-          }),
+        submitted('review-nonsense', genuine, (c) => {
+          c.risks = c.risks.map((r) =>
+            r.id === ownRisk ? { ...r, review_date: 'not a date' } : r,
+          );
+        }),
         authority,
         'MALFORMED',
       ],
@@ -1602,23 +1565,20 @@ describe('a package carries only what its sender may decide', () => {
         ] as const
       ).map(([label, acceptedOn, expiresOn]): (typeof table)[number] => [
         label,
-        () =>
-          forged(`accept-${acceptedOn}-${expiresOn}`, genuine, owner, authority, {
-            parts: editSubmission((c) => {
-              c.acceptances.push({
-                risk_id: ownRisk,
-                accepted_by: 'owner person',
-                role: 'system_owner',
-                authority: 'owner',
-                justification: 'Ours to accept.',
-                accepted_on: acceptedOn,
-                expires_on: expiresOn,
-                fingerprint: '[]',
-                snapshot: '{}',
-                at: new Date().toISOString(),
-              });
-            }),
-          }),
+        submitted(`accept-${acceptedOn}-${expiresOn}`, genuine, (c) => {
+          c.acceptances.push({
+            risk_id: ownRisk,
+            accepted_by: 'owner person',
+            role: 'system_owner',
+            authority: 'owner',
+            justification: 'Ours to accept.',
+            accepted_on: acceptedOn,
+            expires_on: expiresOn,
+            fingerprint: '[]',
+            snapshot: '{}',
+            at: new Date().toISOString(),
+          });
+        }),
         authority,
         'IMPOSSIBLE_CONTENT',
       ]),
@@ -1644,72 +1604,60 @@ describe('a package carries only what its sender may decide', () => {
       [
         // The attack of the report: very high TEMPEST → very low, "reduce" → "accept".
         'a risk of the authority rewritten by id',
-        () =>
-          forged('rewrite', genuine, owner, authority, {
-            parts: editSubmission((c) => {
-              c.risks.push({
-                ...tempestRow(),
-                likelihood: 1,
-                impact_c: 1,
-                residual_likelihood: 1,
-                residual_impact: 1,
-                residual_level: 'very_low',
-                residual_rank: 0,
-                treatment: 'accept',
-              });
-            }),
-          }),
+        submitted('rewrite', genuine, (c) => {
+          c.risks.push({
+            ...tempestRow(),
+            likelihood: 1,
+            impact_c: 1,
+            residual_likelihood: 1,
+            residual_impact: 1,
+            residual_level: 'very_low',
+            residual_rank: 0,
+            treatment: 'accept',
+          });
+        }),
         authority,
         'NOT_SENDERS_ROW',
       ],
       [
         'an acceptance claimed in the accreditor’s name',
-        () =>
-          forged('accreditor-name', genuine, owner, authority, {
-            parts: editSubmission((c) => {
-              c.acceptances.push({
-                risk_id: tempest,
-                accepted_by: 'authority person',
-                role: 'accreditor',
-                authority: 'accreditor',
-                justification: 'Accepted by the authority.',
-                accepted_on: today(),
-                expires_on: '2099-12-31',
-                fingerprint: '[]',
-                snapshot: '{}',
-                at: new Date().toISOString(),
-              });
-            }),
-          }),
+        submitted('accreditor-name', genuine, (c) => {
+          c.acceptances.push({
+            risk_id: tempest,
+            accepted_by: 'authority person',
+            role: 'accreditor',
+            authority: 'accreditor',
+            justification: 'Accepted by the authority.',
+            accepted_on: today(),
+            expires_on: '2099-12-31',
+            fingerprint: '[]',
+            snapshot: '{}',
+            at: new Date().toISOString(),
+          });
+        }),
         authority,
         'ACCEPTANCE_NOT_SENDERS',
       ],
       [
         'another case’s risk (the owner’s own, of its first case)',
-        () =>
-          forged('other-case', genuine, owner, authority, {
-            parts: editSubmission((c) => {
-              const mine = c.risks[0]!;
-              c.risks.push({
-                ...mine,
-                id: firstCaseRisk.id,
-                ref: firstCaseRisk.ref,
-                case_id: caseId,
-                treatment: 'accept',
-              });
-            }),
-          }),
+        submitted('other-case', genuine, (c) => {
+          const mine = c.risks[0]!;
+          c.risks.push({
+            ...mine,
+            id: firstCaseRisk.id,
+            ref: firstCaseRisk.ref,
+            case_id: caseId,
+            treatment: 'accept',
+          });
+        }),
         authority,
         'OUTSIDE_CASE',
       ],
       [
         'another case’s risk, moved into this case',
-        () =>
-          forged('moved', genuine, owner, authority, {
-            parts: editSubmission((c) => {
-              c.risks.push({ ...c.risks[0]!, id: firstCaseRisk.id, ref: firstCaseRisk.ref });
-            }),
-          }),
+        submitted('moved', genuine, (c) => {
+          c.risks.push({ ...c.risks[0]!, id: firstCaseRisk.id, ref: firstCaseRisk.ref });
+        }),
         authority,
         'OUTSIDE_CASE',
       ],
@@ -1748,12 +1696,9 @@ describe('a package carries only what its sender may decide', () => {
       [
         // A new system at a level no scheme here knows: there would be no floor to hold to.
         'a new system at a level this vault’s scheme does not know',
-        () =>
-          forged('level-unknown', brandNew, owner, authority, {
-            parts: editSubmission((c) => {
-              c.levels = c.levels.map((l) => ({ ...l, level: 'COSMIC_ULTRA' }));
-            }),
-          }),
+        submitted('level-unknown', brandNew, (c) => {
+          c.levels = c.levels.map((l) => ({ ...l, level: 'COSMIC_ULTRA' }));
+        }),
         authority,
         'LEVEL_UNKNOWN',
       ],
@@ -1819,55 +1764,46 @@ describe('a package carries only what its sender may decide', () => {
       [
         // The owner's own matrix: every cell "very low", so its risks would be its to accept.
         'a risk scored on a matrix of the owner’s own making',
-        () =>
-          forged('matrix-own', genuine, owner, authority, {
-            parts: editSubmission((c) => {
-              const m = c.matrices[0] as { grid: number[][] };
-              const lenient = {
-                ...m,
-                id: 'owner-lenient',
-                grid: m.grid.map((r) => r.map(() => 0)),
-              };
-              c.matrices.push(lenient);
-              c.risks[0] = { ...c.risks[0]!, matrix_id: 'owner-lenient' };
-            }),
-          }),
+        submitted('matrix-own', genuine, (c) => {
+          const m = c.matrices[0] as { grid: number[][] };
+          const lenient = {
+            ...m,
+            id: 'owner-lenient',
+            grid: m.grid.map((r) => r.map(() => 0)),
+          };
+          c.matrices.push(lenient);
+          c.risks[0] = { ...c.risks[0]!, matrix_id: 'owner-lenient' };
+        }),
         authority,
         'MATRIX_UNKNOWN',
       ],
       [
         // The authority's matrix by id, its levels renamed: the owner's reading of it.
         'the authority’s matrix by id, with other levels',
-        () =>
-          forged('matrix-forged', genuine, owner, authority, {
-            parts: editSubmission((c) => {
-              const m = c.matrices[0] as { levels: { en: string }[] };
-              m.levels = m.levels.map((l) => ({ ...l, en: `${l.en} (owner)` }));
-            }),
-          }),
+        submitted('matrix-forged', genuine, (c) => {
+          const m = c.matrices[0] as { levels: { en: string }[] };
+          m.levels = m.levels.map((l) => ({ ...l, en: `${l.en} (owner)` }));
+        }),
         authority,
         'MATRIX_UNKNOWN',
       ],
       [
         // E3: the owner accepts the authority's risk, in its own role: not its risk to accept.
         'an owner’s acceptance of the authority’s risk',
-        () =>
-          forged('accept-authoritys', genuine, owner, authority, {
-            parts: editSubmission((c) => {
-              c.acceptances.push({
-                risk_id: tempest,
-                accepted_by: 'owner person',
-                role: 'system_owner',
-                authority: 'owner',
-                justification: 'Ours to accept.',
-                accepted_on: today(),
-                expires_on: addMonths(today(), 6),
-                fingerprint: '[]',
-                snapshot: '{}',
-                at: new Date().toISOString(),
-              });
-            }),
-          }),
+        submitted('accept-authoritys', genuine, (c) => {
+          c.acceptances.push({
+            risk_id: tempest,
+            accepted_by: 'owner person',
+            role: 'system_owner',
+            authority: 'owner',
+            justification: 'Ours to accept.',
+            accepted_on: today(),
+            expires_on: addMonths(today(), 6),
+            fingerprint: '[]',
+            snapshot: '{}',
+            at: new Date().toISOString(),
+          });
+        }),
         authority,
         'NOT_SENDERS_ROW',
       ],
@@ -1875,12 +1811,9 @@ describe('a package carries only what its sender may decide', () => {
         // E2: the owner's checklist of one item. The authority's case has every requirement
         // that applies: the 62 the owner left out stay unanswered, so it cannot be submitted.
         'a new case whose checklist the owner cut to one item',
-        () =>
-          forged('checklist-one', fresh, owner, authority, {
-            parts: editSubmission((c) => {
-              c.checklist = c.checklist.filter((i) => i.requirement_id === 'DOC-01');
-            }),
-          }),
+        submitted('checklist-one', fresh, (c) => {
+          c.checklist = c.checklist.filter((i) => i.requirement_id === 'DOC-01');
+        }),
         authority,
         async (file) => {
           await expect(a.exchange.importPackage(file)).rejects.toMatchObject({
@@ -1895,14 +1828,11 @@ describe('a package carries only what its sender may decide', () => {
         // E2: an item the system does not have here is not taken; the checklist is the
         // authority's own instantiation, with only the owner's answers.
         'a new case with an item that does not apply',
-        () =>
-          forged('checklist', fresh, owner, authority, {
-            parts: editSubmission((c) => {
-              const doc = c.checklist.find((i) => i.requirement_id === 'DOC-01')!;
-              doc.statement = 'Answered by the owner';
-              c.checklist.push({ ...doc, requirement_id: 'ZZZ-99', area: 'Invented', position: 0 });
-            }),
-          }),
+        submitted('checklist', fresh, (c) => {
+          const doc = c.checklist.find((i) => i.requirement_id === 'DOC-01')!;
+          doc.statement = 'Answered by the owner';
+          c.checklist.push({ ...doc, requirement_id: 'ZZZ-99', area: 'Invented', position: 0 });
+        }),
         authority,
         async (file) => {
           const preview = await a.exchange.inspect(file);

@@ -14,7 +14,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PdfVerification, SignatureReason } from '../../shared/signatures';
 import type { CmsSigner } from '../../electron/signing/cms';
 import { softwareSigner } from '../../electron/signing/identity';
-import { signPdf } from '../../electron/signing/sign';
 import { verifyPdf, type TrustStore } from '../../electron/signing/verify';
 import { x509 } from '../../electron/signing/x509';
 import { tempFolder } from '../helpers/context';
@@ -27,7 +26,14 @@ import {
   viewerReading,
   withoutLastRevision,
 } from '../helpers/forge';
-import { appendUpdate, contentStreamOf, letter, signLetter, SLOTS, stream } from '../helpers/pdf';
+import {
+  appendUpdate,
+  contentStreamOf,
+  letter,
+  signLetter,
+  signUnreservedField,
+  stream,
+} from '../helpers/pdf';
 import { crl, issue, nssStore, pdfsigAccepts, pdfsigReport, type Party } from '../helpers/pki';
 
 /** Under mutation testing only our verdicts count: pdfsig and the viewers are left out. */
@@ -337,16 +343,7 @@ const rows: Row[] = [
   {
     name: 'a second signature in a new field (not the one reserved), by a trusted signer',
     from: 'one',
-    forge: (pdf) =>
-      signPdf(pdf, signerOf(bo), {
-        field: 'Signature2',
-        slot: SLOTS[1],
-        appearance: { title: 'Bo', lines: [] },
-        name: 'Bo',
-        reason: 'x',
-        location: 'x',
-        signingTime: new Date(),
-      }),
+    forge: (pdf) => signUnreservedField(pdf, signerOf(bo)),
     reason: 'MODIFIED_AFTER_SIGNING',
     viewerDiffers: true,
     pdfsigAccepts: true, // pdfsig takes any later signature; only a reserved field may be signed

@@ -225,6 +225,33 @@ async function expectCheckPasses(secret = PASSPHRASE): Promise<void> {
   expect(failureCode(report), JSON.stringify(report, null, 1)).toBeNull();
 }
 
+/** A `vault.breakExplained` row written straight into the trail, as an insider with the passphrase could. */
+function appendExplanation(
+  db: Database,
+  actor: Parameters<typeof appendAudit>[1],
+  entityId: string,
+  changes: Record<string, unknown>,
+  at: Date,
+): void {
+  appendAudit(
+    db,
+    actor,
+    { action: 'vault.breakExplained', entityType: 'vault', entityId, changes },
+    at,
+  );
+}
+
+/** The vault's first user, as an accreditor: the actor of a row written by hand. */
+function firstUser(db: Database): Parameters<typeof appendAudit>[1] {
+  const actor = db.exec('SELECT id, name, organisation, role FROM users')[0]!.values[0]!;
+  return {
+    id: String(actor[0]),
+    name: String(actor[1]),
+    organisation: String(actor[2]),
+    role: 'accreditor',
+  };
+}
+
 describe('the hostile vault table', () => {
   it('cut tail + a change: refused, still reported, until a signed explanation (CLI) re-anchors it', async () => {
     const { head } = await genuine();
@@ -397,27 +424,17 @@ describe('the hostile vault table', () => {
       folder,
       (db) => {
         db.run('DELETE FROM audit_log WHERE seq > ?', [kept]);
-        const actor = db.exec('SELECT id, name, organisation, role FROM users')[0]!.values[0]!;
-        appendAudit(
+        appendExplanation(
           db,
+          firstUser(db),
+          'x',
           {
-            id: String(actor[0]),
-            name: String(actor[1]),
-            organisation: String(actor[2]),
-            role: 'accreditor',
-          },
-          {
-            action: 'vault.breakExplained',
-            entityType: 'vault',
-            entityId: 'x',
-            changes: {
-              breaks: [],
-              text: 'nothing happened',
-              previousHead: head,
-              generations: [],
-              signer: { fingerprint: 'f'.repeat(64), subject: 'CN=Anne Accreditor' },
-              signature: Buffer.from('not a signature').toString('base64'),
-            },
+            breaks: [],
+            text: 'nothing happened',
+            previousHead: head,
+            generations: [],
+            signer: { fingerprint: 'f'.repeat(64), subject: 'CN=Anne Accreditor' },
+            signature: Buffer.from('not a signature').toString('base64'),
           },
           new Date(),
         );
@@ -435,27 +452,17 @@ describe('the hostile vault table', () => {
         db.run('UPDATE audit_log SET changes = \'{"value":"forged"}\' WHERE seq = 3');
         const cited = walkAuditChain(db, { all: true, explained: new Map() }).breaks;
         expect(cited).toMatchObject([{ row: 3, kind: 'content' }]);
-        const actor = db.exec('SELECT id, name, organisation, role FROM users')[0]!.values[0]!;
-        appendAudit(
+        appendExplanation(
           db,
+          firstUser(db),
+          'x',
           {
-            id: String(actor[0]),
-            name: String(actor[1]),
-            organisation: String(actor[2]),
-            role: 'accreditor',
-          },
-          {
-            action: 'vault.breakExplained',
-            entityType: 'vault',
-            entityId: 'x',
-            changes: {
-              breaks: cited,
-              text: 'nothing happened',
-              previousHead: auditHead(db),
-              generations: [],
-              signer: { fingerprint: 'f'.repeat(64), subject: 'CN=Anne Accreditor' },
-              signature: Buffer.from('not a signature').toString('base64'),
-            },
+            breaks: cited,
+            text: 'nothing happened',
+            previousHead: auditHead(db),
+            generations: [],
+            signer: { fingerprint: 'f'.repeat(64), subject: 'CN=Anne Accreditor' },
+            signature: Buffer.from('not a signature').toString('base64'),
           },
           new Date(),
         );
@@ -525,17 +532,7 @@ describe('the hostile vault table', () => {
     await rewriteVault(
       folder,
       (db) => {
-        appendAudit(
-          db,
-          actor,
-          {
-            action: 'vault.breakExplained',
-            entityType: 'vault',
-            entityId: vaultId,
-            changes: { ...record, signature },
-          },
-          at,
-        );
+        appendExplanation(db, actor, vaultId, { ...record, signature }, at);
       },
       'update',
     );
@@ -1003,17 +1000,7 @@ describe('who may explain: what this machine saw vouches for the signer', () => 
     await rewriteVault(
       folder,
       (db) => {
-        appendAudit(
-          db,
-          actor,
-          {
-            action: 'vault.breakExplained',
-            entityType: 'vault',
-            entityId: vaultId,
-            changes: { ...record, signature },
-          },
-          at,
-        );
+        appendExplanation(db, actor, vaultId, { ...record, signature }, at);
       },
       'update',
     );

@@ -7,11 +7,17 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { softwareSigner } from '../../electron/signing/identity';
-import { signPdf } from '../../electron/signing/sign';
 import { signedKeywords, verifyPdf, type TrustStore } from '../../electron/signing/verify';
 import { PDFDocument } from 'pdf-lib';
 import { facts, type x509 } from '../../electron/signing/x509';
-import { appendUpdate, contentStreamOf, letter, signLetter, SLOTS, stream } from '../helpers/pdf';
+import {
+  appendUpdate,
+  contentStreamOf,
+  letter,
+  signLetter,
+  signUnreservedField,
+  stream,
+} from '../helpers/pdf';
 import { crl, issue, type Party } from '../helpers/pki';
 
 const DAY = 86_400_000;
@@ -169,15 +175,7 @@ describe('a later revision’s fault, on each signature', () => {
   });
 
   it('a second signature in a field never reserved: the first names its revision, the second is it', async () => {
-    const second = await signPdf(letters.one, signerOf(bo), {
-      field: 'Signature2',
-      slot: SLOTS[1],
-      appearance: { title: 'Bo', lines: [] },
-      name: 'Bo',
-      reason: 'x',
-      location: 'x',
-      signingTime: new Date(),
-    });
+    const second = await signUnreservedField(letters.one, signerOf(bo));
     const result = await verifyPdf(second, trust);
     const [first, own] = result.signatures;
     expect(first).toMatchObject({ reason: 'MODIFIED_AFTER_SIGNING', revision: 2 });

@@ -339,18 +339,7 @@ export function insertReview(
 
 export function insertAcceptance(
   db: Database,
-  a: {
-    riskId: string;
-    acceptedBy: string;
-    role: string;
-    authority: string;
-    justification: string;
-    acceptedOn: string;
-    expiresOn: string;
-    fingerprint: string;
-    snapshot: string;
-    at: string;
-  },
+  a: Omit<AcceptanceRecord, 'origin' | 'claimedBy'> & { snapshot: string; at: string },
 ): void {
   db.run(
     `INSERT INTO risk_acceptances (risk_id, accepted_by, role, authority, justification, accepted_on, expires_on, fingerprint, snapshot, at)
@@ -442,35 +431,29 @@ export function readRisks(
      ${limit ? `LIMIT ${Math.floor(limit)}` : ''}`,
     params,
   );
+  // A risk's links and acceptances: of the rows read when a limit cut them, else by the same
+  // selection (a list of thousands of ids would exceed what one statement may bind).
+  const ofRisks = (table: string, columns: string, order: string): Row[] =>
+    limit
+      ? all(
+          db,
+          `SELECT ${columns} FROM ${table} x WHERE x.risk_id IN (${rows.map(() => '?').join(',')}) ORDER BY ${order}`,
+          rows.map((r) => r.id ?? null),
+        )
+      : all(
+          db,
+          `SELECT ${columns} FROM ${table} x JOIN risks r ON r.id = x.risk_id ${where} ORDER BY ${order}`,
+          params,
+        );
   const links = new Map<string, RiskLinks>();
-  const linkRows = limit
-    ? all(
-        db,
-        `SELECT risk_id, kind, target FROM risk_links WHERE risk_id IN (${rows.map(() => '?').join(',')}) ORDER BY target`,
-        rows.map((r) => r.id ?? null),
-      )
-    : all(
-        db,
-        `SELECT l.risk_id, l.kind, l.target FROM risk_links l JOIN risks r ON r.id = l.risk_id ${where} ORDER BY l.target`,
-        params,
-      );
+  const linkRows = ofRisks('risk_links', 'x.risk_id, x.kind, x.target', 'x.target');
   for (const l of linkRows) {
     const entry = links.get(s(l.risk_id)) ?? { requirement: [], finding: [] };
     // The column's CHECK admits these two kinds only.
     entry[s(l.kind) as keyof RiskLinks].push(s(l.target));
     links.set(s(l.risk_id), entry);
   }
-  const acceptanceRows = limit
-    ? all(
-        db,
-        `SELECT * FROM risk_acceptances WHERE risk_id IN (${rows.map(() => '?').join(',')}) ORDER BY seq DESC`,
-        rows.map((r) => r.id ?? null),
-      )
-    : all(
-        db,
-        `SELECT a.* FROM risk_acceptances a JOIN risks r ON r.id = a.risk_id ${where} ORDER BY a.seq DESC`,
-        params,
-      );
+  const acceptanceRows = ofRisks('risk_acceptances', 'x.*', 'x.seq DESC');
   const acceptances = new Map<string, AcceptanceRecord[]>();
   for (const a of acceptanceRows) {
     acceptances.set(s(a.risk_id), [...(acceptances.get(s(a.risk_id)) ?? []), acceptanceOf(a)]);

@@ -58,20 +58,12 @@ export interface RiskLinks {
   finding: string[];
 }
 
-export interface RiskView extends RiskSubstance {
-  id: string;
-  ref: string;
-  systemId: string;
+/** The record's own fields a view repeats as they are. */
+type RiskRecordShown = Omit<RiskRecord, 'substance' | 'systemRef' | 'systemName'>;
+
+export interface RiskView extends RiskSubstance, RiskRecordShown {
+  /** The system's reference and name, as one text. */
   system: string;
-  caseId: string | null;
-  caseRef: string | null;
-  measures: string;
-  owner: string;
-  reviewDate: string | null;
-  inherentLevel: string | null;
-  inherentRank: number | null;
-  residualLevel: string;
-  residualRank: number;
   authority: Authority;
   acceptance: {
     /** A received acceptance this vault's criteria do not allow reads owner_/authority_not_valid. */
@@ -85,7 +77,6 @@ export interface RiskView extends RiskSubstance {
   };
   requirementIds: string[];
   findingIds: string[];
-  updatedAt: string;
 }
 
 /** What this vault judges by: its criteria and matrix (if set), the day, and every matrix. */
@@ -180,21 +171,11 @@ export function riskView(
 ): RiskView {
   const { criteria, matrix } = context;
   const { status, acceptance: a } = judgeAcceptances(r.substance, acceptances, context);
+  const { substance, systemRef, systemName, ...shown } = r;
   return {
-    ...r.substance,
-    id: r.id,
-    ref: r.ref,
-    systemId: r.systemId,
-    system: `${r.systemRef} ${r.systemName}`,
-    caseId: r.caseId,
-    caseRef: r.caseRef,
-    measures: r.measures,
-    owner: r.owner,
-    reviewDate: r.reviewDate,
-    inherentLevel: r.inherentLevel,
-    inherentRank: r.inherentRank,
-    residualLevel: r.residualLevel,
-    residualRank: r.residualRank,
+    ...substance,
+    ...shown,
+    system: `${systemRef} ${systemName}`,
     authority: matrix && criteria ? acceptanceAuthority(matrix, criteria, r.residualRank) : 'none',
     acceptance: {
       status,
@@ -206,6 +187,5 @@ export function riskView(
     },
     requirementIds: links?.requirement ?? [],
     findingIds: links?.finding ?? [],
-    updatedAt: r.updatedAt,
   };
 }
