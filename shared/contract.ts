@@ -259,7 +259,7 @@ export const VaultStatusSchema = z
       .optional(),
     /** What this unlock did with a re-key an earlier process left unfinished. */
     rekey: z
-      .object({ state: z.enum(['finished', 'undone']), code: z.string().optional() })
+      .object({ state: z.enum(['finished', 'undone', 'refused']), code: z.string().optional() })
       .strict()
       .nullable()
       .optional(),

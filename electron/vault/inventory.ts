@@ -56,6 +56,25 @@ function kindOf(name: string): FileKind {
   return 'other';
 }
 
+function blobKindOf(name: string): FileKind {
+  return name.includes('.tmp-') ? 'temp' : ADDRESS.test(name) ? 'evidence' : 'other';
+}
+
+/**
+ * Whether `path`, as a list of the folder's files names it (a re-key journal's), is a file of
+ * `kind` inside the vault folder: a name of the folder or of `blobs/`, never a way out of it.
+ */
+export function isFolderFile(path: string, kind: FileKind): boolean {
+  const parts = path.split('/');
+  if (parts.some((p) => p === '' || p === '.' || p === '..' || /[\\\0]/.test(p))) {
+    return false;
+  }
+  if (parts.length === 1) {
+    return kindOf(parts[0]!) === kind;
+  }
+  return parts.length === 2 && parts[0] === 'blobs' && blobKindOf(parts[1]!) === kind;
+}
+
 function sizeOf(path: string): { size: number; dir: boolean } | null {
   try {
     const s = lstatSync(path);
@@ -93,7 +112,7 @@ export function folderInventory(folder: string): FolderFile[] {
         }
         out.push({
           path: `blobs/${blob}`,
-          kind: blob.includes('.tmp-') ? 'temp' : ADDRESS.test(blob) ? 'evidence' : 'other',
+          kind: blobKindOf(blob),
           size: s.size,
         });
       }

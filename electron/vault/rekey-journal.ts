@@ -16,13 +16,27 @@
  *   written: generations, kept damaged copies, evidence files (referenced ones are sealed
  *   again first), temp files.
  * Nothing in it opens anything without a secret: addresses and file names are not secret.
+ *
+ * Anyone who can write to the folder can write a journal, so an unlock acts on one only when it
+ * is this re-key's own: every name it lists is a file of its kind inside the folder (never a
+ * way out of it), and what it says to do — the new header and the files to remove — carries a
+ * MAC under the old data key (checked while the main file is the old one) and one under the new
+ * (checked once the new main file is in place). A journal that fails either is not acted on.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { syncFolder, writeFileAtomic } from './atomic';
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 import { join } from 'node:path';
 import type { KdfParams } from './kdf';
 import type { KeySlot } from './container';
+import { isFolderFile } from './inventory';
 
 export const REKEY_JOURNAL = 'rekey.journal';
 
@@ -80,6 +94,8 @@ export interface RekeyJournalData {
   /** The new recovery key, sealed under the new data key, until shown. */
   recoveryKey?: Sealed;
   old: RekeyFiles;
+  /** MACs of what the journal says to do, under the old and the new data key (hex). */
+  mac: { old: string; new: string };
 }
 
 function sealWith(key: Buffer, purpose: string, plain: Buffer): Sealed {
@@ -108,6 +124,58 @@ function openWith(key: Buffer, purpose: string, sealed: Sealed | undefined): Buf
 /** The key the journal seals the new recovery key with: derived from the new data key. */
 function journalKey(dataKey: Buffer): Buffer {
   return Buffer.from(hkdfSync('sha256', dataKey, 'awb rekey', 'awb rekey journal v1', 32));
+}
+
+/** What a journal's MACs cover, in a fixed order: all but the flags and the sealed keys. */
+function macInput(journal: RekeyJournalData): string {
+  const { header, old } = journal;
+  return JSON.stringify([
+    'AWB rekey journal v1',
+    journal.version,
+    journal.startedAt,
+    journal.reason,
+    header.salt,
+    [header.kdf.memoryKiB, header.kdf.iterations, header.kdf.parallelism],
+    header.slots.map((s) => [s.type, s.nonce, s.wrapped]),
+    old.generations.map((g) => [g.name, g.fingerprint]),
+    old.copies.map((c) => [c.name, c.size, c.sha256]),
+    old.blobs,
+    old.unreferenced,
+    old.temps,
+  ]);
+}
+
+function macWith(dataKey: Buffer, journal: RekeyJournalData): Buffer {
+  const key = Buffer.from(hkdfSync('sha256', dataKey, 'awb rekey', 'awb rekey journal mac v1', 32));
+  try {
+    return createHmac('sha256', key).update(macInput(journal), 'utf8').digest();
+  } finally {
+    key.fill(0);
+  }
+}
+
+/** The journal's MACs, under the data key the re-key leaves and the one it makes. */
+export function macJournal(
+  oldKey: Buffer,
+  newKey: Buffer,
+  journal: Omit<RekeyJournalData, 'mac'>,
+): RekeyJournalData['mac'] {
+  const whole = { ...journal, mac: { old: '', new: '' } };
+  return {
+    old: macWith(oldKey, whole).toString('hex'),
+    new: macWith(newKey, whole).toString('hex'),
+  };
+}
+
+/** Whether the journal is this re-key's own: its MAC under `which` data key holds. */
+export function journalAuthentic(
+  dataKey: Buffer,
+  journal: RekeyJournalData,
+  which: 'old' | 'new',
+): boolean {
+  const given = Buffer.from(journal.mac[which], 'hex');
+  const expected = macWith(dataKey, journal);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 export function sealForward(oldKey: Buffer, newKey: Buffer): Sealed {
@@ -159,20 +227,110 @@ export function journalPath(folder: string): string {
   return join(folder, REKEY_JOURNAL);
 }
 
-/** The journal of an unfinished re-key, or null. An unreadable journal is null too. */
-export function readJournal(folder: string): RekeyJournalData | null {
+const HEX = /^[0-9a-f]*$/;
+const ADDRESS = /^[0-9a-f]{64}$/;
+const isText = (v: unknown): v is string => typeof v === 'string';
+const isHex = (v: unknown): v is string => isText(v) && HEX.test(v);
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const listOf = <T>(v: unknown, each: (e: unknown) => e is T): v is T[] =>
+  Array.isArray(v) && v.every(each);
+const isSealed = (v: unknown): v is Sealed =>
+  typeof v === 'object' && v !== null && isHex((v as Sealed).nonce) && isHex((v as Sealed).data);
+const optionalSealed = (v: unknown) => v === undefined || isSealed(v);
+
+/**
+ * Whether `data` has a journal's shape, and every file it lists is one of its kind inside the
+ * folder: a journal naming anything else (a path out of the folder, a file of another kind)
+ * is no journal of this program's.
+ */
+function isJournal(data: unknown): data is RekeyJournalData {
+  if (typeof data !== 'object' || data === null) {
+    return false;
+  }
+  const j = data as Record<string, unknown>;
+  const header = j.header as Record<string, unknown> | undefined;
+  const kdf = header?.kdf as Record<string, unknown> | undefined;
+  const old = j.old as Record<string, unknown> | undefined;
+  const mac = j.mac as Record<string, unknown> | undefined;
+  return (
+    j.version === 1 &&
+    isText(j.startedAt) &&
+    (j.reason === 'passphrase' || j.reason === 'recoveryKey' || j.reason === 'recover') &&
+    typeof j.committed === 'boolean' &&
+    typeof j.cleaned === 'boolean' &&
+    optionalSealed(j.forward) &&
+    optionalSealed(j.back) &&
+    optionalSealed(j.recoveryKey) &&
+    header !== undefined &&
+    isHex(header.salt) &&
+    kdf !== undefined &&
+    isCount(kdf.memoryKiB) &&
+    isCount(kdf.iterations) &&
+    isCount(kdf.parallelism) &&
+    listOf(
+      header.slots,
+      (s): s is RekeyJournalData['header']['slots'][number] =>
+        typeof s === 'object' &&
+        s !== null &&
+        isCount((s as { type: unknown }).type) &&
+        isHex((s as { nonce: unknown }).nonce) &&
+        isHex((s as { wrapped: unknown }).wrapped),
+    ) &&
+    old !== undefined &&
+    listOf(
+      old.generations,
+      (g): g is RekeyFiles['generations'][number] =>
+        typeof g === 'object' &&
+        g !== null &&
+        isText((g as { name: unknown }).name) &&
+        isFolderFile((g as { name: string }).name, 'generation') &&
+        ((g as { fingerprint: unknown }).fingerprint === null ||
+          isText((g as { fingerprint: unknown }).fingerprint)),
+    ) &&
+    listOf(
+      old.copies,
+      (c): c is RekeyFiles['copies'][number] =>
+        typeof c === 'object' &&
+        c !== null &&
+        isText((c as { name: unknown }).name) &&
+        isFolderFile((c as { name: string }).name, 'damaged-copy') &&
+        isCount((c as { size: unknown }).size) &&
+        isHex((c as { sha256: unknown }).sha256),
+    ) &&
+    listOf(old.blobs, (a): a is string => isText(a) && ADDRESS.test(a)) &&
+    listOf(old.unreferenced, (a): a is string => isText(a) && ADDRESS.test(a)) &&
+    listOf(old.temps, (n): n is string => isText(n) && isFolderFile(n, 'temp')) &&
+    mac !== undefined &&
+    isHex(mac.old) &&
+    isHex(mac.new)
+  );
+}
+
+/**
+ * The journal in the folder: none, one of this program's shape (still to be checked against
+ * a key before anything is done by it), or a file that is no such journal.
+ */
+export function inspectJournal(
+  folder: string,
+): { state: 'none' } | { state: 'journal'; journal: RekeyJournalData } | { state: 'foreign' } {
   let text: string;
   try {
     text = readFileSync(journalPath(folder), 'utf8');
   } catch {
-    return null;
+    return { state: 'none' };
   }
   try {
-    const data = JSON.parse(text) as RekeyJournalData;
-    return data.version === 1 && data.header && data.old ? data : null;
+    const data: unknown = JSON.parse(text);
+    return isJournal(data) ? { state: 'journal', journal: data } : { state: 'foreign' };
   } catch {
-    return null;
+    return { state: 'foreign' };
   }
+}
+
+/** The journal of an unfinished re-key, or null: none, or none of this program's shape. */
+export function readJournal(folder: string): RekeyJournalData | null {
+  const found = inspectJournal(folder);
+  return found.state === 'journal' ? found.journal : null;
 }
 
 /** Writes the journal atomically: temp file (0600), fsync, rename, folder fsync. */

@@ -109,6 +109,9 @@ import {
 import { FolderLock } from './lockfile';
 import { generateRecoveryKey, parseRecoveryKey, recoveryKek } from './recovery';
 import {
+  inspectJournal,
+  journalAuthentic,
+  macJournal,
   openBack,
   openForward,
   openRecoveryKey,
@@ -198,7 +201,11 @@ export interface RollbackFinding {
 }
 
 /** What the unlock did with a re-key it found unfinished. */
-export type RekeyNotice = { state: 'finished' } | { state: 'undone'; code: string };
+export type RekeyNotice =
+  | { state: 'finished' }
+  | { state: 'undone'; code: string }
+  /** A file in the journal's place that was no journal of this vault's: removed, not acted on. */
+  | { state: 'refused'; code: 'REKEY_JOURNAL_FOREIGN' };
 
 export function vaultPath(folder: string, generation = 0): string {
   return join(folder, generation === 0 ? VAULT_FILE : `${VAULT_FILE}.${generation}`);
@@ -659,7 +666,8 @@ export class Vault {
     let vault: Vault | null = null;
     try {
       cleanStaleTemps(folder);
-      const journal = readJournal(folder);
+      const found = inspectJournal(folder);
+      const journal = found.state === 'journal' ? found.journal : null;
       if (options.generation && journal && !(journal.committed && journal.cleaned)) {
         // A generation is under the old key until the re-key is finished: restoring one would
         // undo it. The main file's unlock finishes it first.
@@ -772,8 +780,12 @@ export class Vault {
       if (!options.generation) {
         // A re-key interrupted at any step is finished now (or undone, if it cannot be) — not
         // over a suspected rollback: that vault takes nothing until it is explained.
-        if (journal) {
-          opened.rollbackFindings = await opened.findRollback();
+        // A file in the journal's place that is no journal of this program's is not acted on.
+        if (found.state === 'foreign') {
+          opened.refuseJournal();
+        }
+        const before = journal ? await opened.findRollback() : [];
+        if (journal && !before.length) {
           await opened.resumeRekey(journal, header);
         }
         // A re-key of an older version, interrupted after its new file was written.
@@ -788,7 +800,9 @@ export class Vault {
         ImportJournal.resolve(folder, new Set(referencedAddresses(opened.db)), (address) =>
           opened.blobStore.pathOf(address),
         );
-        opened.rollbackFindings = await opened.findRollback();
+        // What was found before the re-key's journal was acted on stands: a rollback found
+        // then is not forgotten, whatever happened to the folder since.
+        opened.rollbackFindings = before.length ? before : await opened.findRollback();
         if (opened.auditReport.intact && !opened.rollbackFindings.length) {
           opened.rememberHead(auditHead(opened.database));
         }
@@ -1436,7 +1450,7 @@ export class Vault {
     kek.fill(0);
     rKek.fill(0);
     recovery.bytes.fill(0);
-    const journal: RekeyJournalData = {
+    const draft: Omit<RekeyJournalData, 'mac'> = {
       version: 1,
       startedAt: this.config.now().toISOString(),
       reason: !('passphrase' in secret) ? 'recover' : next === null ? 'recoveryKey' : 'passphrase',
@@ -1452,6 +1466,7 @@ export class Vault {
       recoveryKey: sealRecoveryKey(newKey, recovery.text),
       old: await this.oldFiles(),
     };
+    const journal: RekeyJournalData = { ...draft, mac: macJournal(this.dataKey, newKey, draft) };
     try {
       writeJournal(this.folder, journal);
     } catch {
@@ -1732,7 +1747,7 @@ export class Vault {
    * one not in the folder when it began) and its journal are removed. The vault stays as it was.
    */
   private async undoRekey(journal: RekeyJournalData): Promise<void> {
-    const before = new Set(journal.old.blobs);
+    const before = new Set([...journal.old.blobs, ...referencedAddresses(this.db)]);
     const dir = join(this.folder, BLOB_DIR);
     let names: string[] = [];
     try {
@@ -1759,7 +1774,14 @@ export class Vault {
    * data key this unlock has, it is carried through (a broken or damaged vault undoes it).
    */
   private async resumeRekey(journal: RekeyJournalData, header: VaultHeader): Promise<void> {
-    if (header.salt.equals(Buffer.from(journal.header.salt, 'hex'))) {
+    const committed = header.salt.equals(Buffer.from(journal.header.salt, 'hex'));
+    // The main file the journal wrote is opened by the new data key; the one it began from, by
+    // the old. Either way the key this unlock holds must carry the journal's MAC.
+    if (!journalAuthentic(this.dataKey, journal, committed ? 'new' : 'old')) {
+      this.refuseJournal();
+      return;
+    }
+    if (committed) {
       if (!journal.committed || journal.forward || journal.back) {
         // Killed between the new main file and carrying the kept form text: `back` (the old
         // data key sealed under the new one, which this unlock has) still opens it, so it is
@@ -1800,6 +1822,20 @@ export class Vault {
       await this.undoRekey(journal);
       this.rekeyState = { state: 'undone', code: isAppError(error) ? error.code : 'SAVE_FAILED' };
     }
+  }
+
+  /**
+   * A re-key journal that is not this vault's (not of the journal's shape, or its MAC does not
+   * hold under the key this unlock has): nothing it says is done. It is removed, so that it
+   * neither blocks a restore nor speaks at the next unlock, and the unlock says so.
+   */
+  private refuseJournal(): void {
+    try {
+      removeJournal(this.folder);
+    } catch {
+      // a folder that cannot be written now: the next unlock refuses it again
+    }
+    this.rekeyState = { state: 'refused', code: 'REKEY_JOURNAL_FOREIGN' };
   }
 
   /**

@@ -1415,6 +1415,8 @@ export const da: Messages = {
     'Et afbrudt skift af adgangsfrase eller gendannelsesnøgle blev gjort færdigt ved denne oplåsning: kun den nye adgangsfrase og den nye gendannelsesnøgle åbner boksen nu.',
   'rekey.undone':
     'Et afbrudt skift af adgangsfrase eller gendannelsesnøgle kunne ikke gøres færdigt og blev rullet tilbage ({code}): den hidtidige adgangsfrase og gendannelsesnøgle gælder stadig.',
+  'rekey.refused':
+    'En fil i stedet for genkrypteringsjournalen var ikke denne boks’ journal: intet af det, den nævnte, blev gjort, og den blev fjernet. Den er skrevet af andet end dette program: meld det til din sikkerhedsansvarlige.',
   'auditField.ref': 'Reference',
   'auditField.rows': 'Poster tilføjet eller ændret',
   'auditField.name': 'Navn',

@@ -1416,6 +1416,8 @@ export const en = {
     'An interrupted change of passphrase or recovery key was finished at this unlock: only the new passphrase and the new recovery key open the vault now.',
   'rekey.undone':
     'An interrupted change of passphrase or recovery key could not be finished and was undone ({code}): the previous passphrase and recovery key still apply.',
+  'rekey.refused':
+    'A file in the place of the re-key journal was not this vault’s journal: nothing it listed was done, and it was removed. Someone other than this program wrote it: report it to your security officer.',
   'auditField.ref': 'Reference',
   'auditField.rows': 'Records added or changed',
   'auditField.name': 'Name',

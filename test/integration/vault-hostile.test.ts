@@ -7,8 +7,16 @@
  * ROLLBACK_SUSPECTED; after a recovery, and after a passphrase change following a restore, the
  * old passphrase and the old recovery key open nothing in the folder and `vault check` passes.
  */
-import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'sql.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -34,7 +42,12 @@ import { JsonFilePreferences } from '../../electron/services/preferences';
 import { VaultService } from '../../electron/services/vault-service';
 import { checkVault, failureCode } from '../../electron/vault/check';
 import { MapHeadMemory } from '../../electron/vault/head-memory';
-import { Vault, vaultPath } from '../../electron/vault/vault';
+import {
+  REKEY_JOURNAL,
+  readJournal,
+  type RekeyJournalData,
+} from '../../electron/vault/rekey-journal';
+import { peekHeader, Vault, vaultPath } from '../../electron/vault/vault';
 import { makeTestContext, tempFolder } from '../helpers/context';
 import {
   dataKeyOf,
@@ -228,7 +241,7 @@ async function expectCheckPasses(secret = PASSPHRASE): Promise<void> {
 /** A `vault.breakExplained` row written straight into the trail, as an insider with the passphrase could. */
 function appendExplanation(
   db: Database,
-  actor: Parameters<typeof appendAudit>[1],
+  actor: Actor,
   entityId: string,
   changes: Record<string, unknown>,
   at: Date,
@@ -242,7 +255,7 @@ function appendExplanation(
 }
 
 /** The vault's first user, as an accreditor: the actor of a row written by hand. */
-function firstUser(db: Database): Parameters<typeof appendAudit>[1] {
+function firstUser(db: Database): Actor {
   const actor = db.exec('SELECT id, name, organisation, role FROM users')[0]!.values[0]!;
   return {
     id: String(actor[0]),
@@ -1120,5 +1133,139 @@ describe('who may explain: what this machine saw vouches for the signer', () => 
     expect(
       failureCode(await checkVault(folder, { passphrase: PASSPHRASE }, TEST_CONFIG)),
     ).toBeNull();
+  });
+});
+
+describe('a re-key journal planted in the folder is not acted on', () => {
+  /** A journal of the right shape, as anyone who may write to the folder can write one. */
+  const planted = (over: Partial<RekeyJournalData>): RekeyJournalData => ({
+    version: 1,
+    startedAt: new Date().toISOString(),
+    reason: 'passphrase',
+    header: { salt: randomBytes(32).toString('hex'), kdf: TEST_CONFIG.kdf, slots: [] },
+    forward: { nonce: '00'.repeat(12), data: '00'.repeat(48) },
+    committed: false,
+    cleaned: false,
+    old: { generations: [], copies: [], blobs: [], unreferenced: [], temps: [] },
+    mac: { old: '00'.repeat(32), new: '00'.repeat(32) },
+    ...over,
+  });
+  const plant = (journal: unknown) =>
+    writeFileSync(join(folder, REKEY_JOURNAL), JSON.stringify(journal));
+  const mainSalt = () => peekHeader(vaultPath(folder), TEST_CONFIG.limits)!.salt.toString('hex');
+  const blobsNow = () => readdirSync(join(folder, 'blobs')).sort();
+
+  it('naming files outside the folder: no file anywhere is removed, and the unlock says so', async () => {
+    await genuine();
+    const outside = join(work.path, 'outside.tmp-1');
+    writeFileSync(outside, 'the accreditor’s own file');
+    const memory = join(work.path, 'vault-heads.json');
+    writeFileSync(memory, '{}');
+    for (const old of [
+      { temps: ['../outside.tmp-1'] },
+      { copies: [{ name: '../vault-heads.json', size: 2, sha256: '' }] },
+      { copies: [{ name: 'vault.awb.damaged-x/../../vault-heads.json', size: 2, sha256: '' }] },
+      { generations: [{ name: 'blobs/../../outside.tmp-1', fingerprint: null }] },
+    ]) {
+      // Marked committed under the main file's (public) salt: an unlock would finish it.
+      plant(
+        planted({
+          header: { salt: mainSalt(), kdf: TEST_CONFIG.kdf, slots: [] },
+          committed: true,
+          old: { ...planted({}).old, ...old },
+        }),
+      );
+      const v = await unlock();
+      expect(v.rekeyNotice, JSON.stringify(old)).toEqual({
+        state: 'refused',
+        code: 'REKEY_JOURNAL_FOREIGN',
+      });
+      expect(existsSync(outside)).toBe(true);
+      expect(existsSync(memory)).toBe(true);
+      // Removed: it neither speaks at the next unlock nor blocks a restore.
+      expect(existsSync(join(folder, REKEY_JOURNAL))).toBe(false);
+      expect(v.readOnly).toBeNull();
+      await v.close();
+    }
+  });
+
+  it('of the right shape but no MAC under this vault’s key: the evidence stays', async () => {
+    await genuine();
+    const before = blobsNow();
+    expect(before.length).toBe(2);
+    // "Not committed" and listing no evidence: undoing it would remove every evidence file.
+    plant(planted({}));
+    const v = await unlock();
+    expect(v.rekeyNotice).toEqual({ state: 'refused', code: 'REKEY_JOURNAL_FOREIGN' });
+    expect(blobsNow()).toEqual(before);
+    await v.close();
+    await expectCheckPasses();
+  });
+
+  it('a file in the journal’s place that is no journal: refused, not ignored', async () => {
+    await genuine();
+    for (const text of ['not json', '{"version":2}', JSON.stringify({ ...planted({}), mac: 1 })]) {
+      writeFileSync(join(folder, REKEY_JOURNAL), text);
+      const v = await unlock();
+      expect(v.rekeyNotice, text).toEqual({ state: 'refused', code: 'REKEY_JOURNAL_FOREIGN' });
+      expect(existsSync(join(folder, REKEY_JOURNAL))).toBe(false);
+      await v.close();
+    }
+  });
+
+  it('a genuine journal whose list was edited: nothing it lists is removed', async () => {
+    await genuine();
+    // A re-key that wrote its new main file but could not remove the old ones.
+    const stuck = {
+      ...TEST_CONFIG,
+      fs: {
+        ...TEST_CONFIG.fs,
+        unlink: () => Promise.reject(Object.assign(new Error('EIO'), { code: 'EIO' })),
+      },
+    };
+    const v = await Vault.open(folder, { passphrase: PASSPHRASE }, stuck);
+    await v.rekey(PASSPHRASE, NEW_PASSPHRASE);
+    await v.close();
+    const journal = readJournal(folder)!;
+    expect(journal).toMatchObject({ committed: true, cleaned: false });
+    const kept = join(folder, 'vault.awb.damaged-2026-01-01');
+    writeFileSync(kept, 'a restore kept this copy');
+    plant({
+      ...journal,
+      old: {
+        ...journal.old,
+        copies: [
+          ...journal.old.copies,
+          { name: 'vault.awb.damaged-2026-01-01', size: 24, sha256: '' },
+        ],
+      },
+    });
+    const again = await unlock({ passphrase: NEW_PASSPHRASE });
+    expect(again.rekeyNotice).toEqual({ state: 'refused', code: 'REKEY_JOURNAL_FOREIGN' });
+    expect(existsSync(kept)).toBe(true);
+    await again.close();
+  });
+
+  it('a rolled-back folder with a journal planted beside it is still found rolled back', async () => {
+    const memory = new MapHeadMemory();
+    const config = { ...TEST_CONFIG, heads: memory };
+    const { vault } = await Vault.create(folder, PASSPHRASE, PROFILE, config);
+    await note(vault, 'kept');
+    await vault.save();
+    await vault.close();
+    const copy = join(work.path, 'copy');
+    cpSync(folder, copy, { recursive: true });
+    const later = await Vault.open(folder, { passphrase: PASSPHRASE }, config);
+    await note(later, 'erased by the rollback');
+    await later.save();
+    await later.close();
+    rmSync(folder, { recursive: true });
+    cpSync(copy, folder, { recursive: true });
+    plant(
+      planted({ header: { salt: mainSalt(), kdf: TEST_CONFIG.kdf, slots: [] }, committed: true }),
+    );
+    const v = await Vault.open(folder, { passphrase: PASSPHRASE }, config);
+    expect(v.readOnly).toMatchObject({ reason: 'ROLLBACK_SUSPECTED' });
+    await v.close();
   });
 });

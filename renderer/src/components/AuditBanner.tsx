@@ -155,7 +155,9 @@ export function AuditBanner() {
         <p className="audit-notice" role="status">
           {status.rekey.state === 'finished'
             ? t('rekey.finished')
-            : t('rekey.undone', { code: status.rekey.code ?? '' })}
+            : status.rekey.state === 'refused'
+              ? t('rekey.refused')
+              : t('rekey.undone', { code: status.rekey.code ?? '' })}
         </p>
       ) : null}
     </>
