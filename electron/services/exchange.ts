@@ -35,7 +35,7 @@ import {
   SUBMISSION_SENT_IN,
   type TrustRole,
 } from '../../shared/exchange';
-import type { InfoDomain } from '../../shared/classification';
+import type { ClassificationScheme, InfoDomain } from '../../shared/classification';
 import type { DECISION_TYPES } from '../../shared/lifecycle';
 import { canTransition, stepTakers, type CaseState } from '../../shared/lifecycle';
 import { assess, fingerprint, outOfScale, parseMatrix, type RiskMatrix } from '../../shared/risk';
@@ -179,6 +179,30 @@ interface Verified {
   anchor: string;
   size: number;
   buffered: Map<string, Buffer>;
+}
+
+/**
+ * The marking `items` call for when the signed marking `text` does not carry it (null: it
+ * does): the text must stand for a level above their highest, or for that level in every
+ * domain present at it — "HEMMELIGT" does not mark what this vault knows as NATO SECRET,
+ * though the levels are equivalent: NATO information travels under its own label.
+ */
+function markingShort(
+  scheme: ClassificationScheme,
+  text: string,
+  items: { domain: InfoDomain; level: string }[],
+): string | null {
+  const top = scheme.highestMarking(items);
+  if (!top) {
+    return null;
+  }
+  const topRank = scheme.rank(top.code);
+  const signed = scheme.levelsOfMarking(text);
+  const rank = signed.length ? scheme.rank(signed[0]!.level) : 0;
+  const carried = items
+    .filter((i) => scheme.rank(i.level) === topRank)
+    .every((i) => signed.some((s) => s.domain === i.domain));
+  return rank > topRank || (rank === topRank && carried) ? null : top.text;
 }
 
 export class ExchangeService {
@@ -852,15 +876,28 @@ export class ExchangeService {
     ) {
       throw reject('PREVIOUS_MISSING', `sequence ${manifest.sequence} names no package it answers`);
     }
-    if (
-      manifest.previous !== null &&
-      !all(
+    // It answers a package this vault sent in the case — a submission the last one: made
+    // answering an earlier one, it was made without what came back since (a return with its
+    // reasons, say), and its sender takes that first and sends again. An authority's answer is
+    // taken whatever the owner sent meanwhile: a decision on what the authority had stands.
+    if (manifest.previous !== null) {
+      const sent = all(
         db,
-        "SELECT 1 FROM exchange_log WHERE case_id = ? AND direction = 'sent' AND sha256 = ?",
-        [manifest.case.id, manifest.previous],
-      ).length
-    ) {
-      throw reject('OUT_OF_SEQUENCE', 'it answers a package this vault did not send in this case');
+        "SELECT sha256 FROM exchange_log WHERE case_id = ? AND direction = 'sent' ORDER BY seq DESC, rowid DESC",
+        [manifest.case.id],
+      ).map((r) => s(r.sha256));
+      if (!sent.includes(manifest.previous)) {
+        throw reject(
+          'OUT_OF_SEQUENCE',
+          'it answers a package this vault did not send in this case',
+        );
+      }
+      if (manifest.kind === 'submission' && sent[0] !== manifest.previous) {
+        throw reject(
+          'OUT_OF_SEQUENCE',
+          'it answers an earlier package of this case than the last one this vault sent',
+        );
+      }
     }
     const clash = all(db, 'SELECT id FROM cases WHERE ref = ? AND id <> ?', [
       manifest.case.ref,
@@ -991,16 +1028,11 @@ export class ExchangeService {
         `the system's level ${unknown.level} (${unknown.domain}) is not in this vault's classification scheme`,
       );
     }
-    const known = scheme.highestMarking(levels);
-    if (!known) {
-      return;
-    }
-    const signed = scheme.levelsOfMarking(manifest.marking.text);
-    const rank = signed.length ? scheme.rank(signed[0]!.level) : 0;
-    if (rank < scheme.rank(known.code)) {
+    const short = markingShort(scheme, manifest.marking.text, levels);
+    if (short) {
       throw reject(
         'MARKING_BELOW_SYSTEM',
-        `signed "${manifest.marking.text}", but the system is ${known.text} here`,
+        `signed "${manifest.marking.text}", but the system is ${short} here`,
       );
     }
   }
@@ -1024,16 +1056,11 @@ export class ExchangeService {
         `evidence ${String(unknown.title)} is marked ${unknown.level}, not in this vault's classification scheme`,
       );
     }
-    const top = scheme.highestMarking(levels);
-    if (!top) {
-      return;
-    }
-    const signed = scheme.levelsOfMarking(manifest.marking.text);
-    const rank = signed.length ? scheme.rank(signed[0]!.level) : 0;
-    if (rank < scheme.rank(top.code)) {
+    const short = markingShort(scheme, manifest.marking.text, levels);
+    if (short) {
       throw reject(
         'MARKING_BELOW_EVIDENCE',
-        `signed "${manifest.marking.text}", but it carries evidence marked ${top.text}`,
+        `signed "${manifest.marking.text}", but it carries evidence marked ${short}`,
       );
     }
   }
@@ -1491,15 +1518,30 @@ export class ExchangeService {
             `evidence ${e.id} is held here with other content (${s(before.sha256).slice(0, 16)})`,
           );
         }
-        if (!before) {
-          const shown = ['type', 'title', 'version', 'file_name', 'sha256', 'size'] as const;
+        // Every field it brings, and the requirements it links to: for a known file, the links
+        // it adds (all a package can change about evidence held here).
+        const linked = (before ? linksOfEvidence(db, e.id) : []).sort();
+        const links = [
+          ...new Set([
+            ...linked,
+            ...evidenceLinks.filter((l) => l.evidenceId === e.id).map((l) => l.requirementId),
+          ]),
+        ].sort();
+        const fields = [
+          ...(before
+            ? []
+            : fieldChanges(
+                EVIDENCE_COLUMNS.filter((k) => k !== 'id'),
+                null,
+                e as unknown as Cells,
+              )),
+          ...(links.length !== linked.length
+            ? [change('requirements', linked.join(', ') || null, links.join(', '))]
+            : []),
+        ];
+        if (!before || fields.length) {
           rows.push(
-            previewRow(
-              'evidence',
-              e.title === null ? e.id : String(e.title),
-              true,
-              fieldChanges(shown, null, e as unknown as Cells),
-            ),
+            previewRow('evidence', e.title === null ? e.id : String(e.title), !before, fields),
           );
         }
       }
@@ -1889,7 +1931,12 @@ export class ExchangeService {
     }
     const columns = [...ACCEPTANCE_COLUMNS, 'origin', 'claimed_by', 'signer_fingerprint'];
     for (const a of planned.acceptances) {
-      riskRepo.insertAcceptanceRow(db, columns, a);
+      // What was accepted, as this vault now holds the risk: the sender's snapshot of it is
+      // its own account, never what the risk's history here shows as accepted.
+      riskRepo.insertAcceptanceRow(db, columns, {
+        ...a,
+        snapshot: riskRepo.receivedSnapshot(db, s(a.risk_id)),
+      });
     }
   }
 
@@ -2582,6 +2629,13 @@ function fieldChanges(
     const from = text(before[field]);
     return from === to ? [] : [change(field, from, to)];
   });
+}
+
+/** The requirements an evidence file is linked to here. */
+function linksOfEvidence(db: Database, evidenceId: string): string[] {
+  return all(db, 'SELECT requirement_id FROM evidence_links WHERE evidence_id = ?', [
+    evidenceId,
+  ]).map((l) => s(l.requirement_id));
 }
 
 function previewRow(

@@ -182,6 +182,15 @@ describe('the round trip', () => {
     expect(preview.changes.map((c) => previewLine('da', c))).toEqual(
       expect.arrayContaining(['system OWN-SYS-001: tilføjes', '1 dokumentationsfil', '1 risiko']),
     );
+    // Every field an evidence file brings, its requirements too, as the audit row will name them.
+    const evidenceRow = preview.changes.find((c) => c.what === 'row' && c.table === 'evidence');
+    expect(evidenceRow).toMatchObject({
+      fields: expect.arrayContaining([
+        { field: 'title', from: null, to: 'SSRS' },
+        { field: 'uploaded_at', from: null, to: expect.any(String) as unknown },
+        { field: 'requirements', from: null, to: 'DOC-01' },
+      ]) as unknown,
+    });
     // Inspecting changed nothing.
     expect(a.cases.listCases()).toEqual([]);
 
@@ -1090,7 +1099,15 @@ describe('a package carries only what its sender may decide', () => {
       /^acceptance of risk OWN-RISK-\d+: added — accepted_by: owner person; role: system_owner; .* \(not valid here under this vault’s criteria\)$/,
     );
 
-    await a.exchange.importPackage(file);
+    // The owner's account of what it accepted says "very low": its own words, not the history's.
+    await a.exchange.importPackage(
+      await submitted('snapshot-claim', file, (c) => {
+        c.acceptances = c.acceptances.map((x) => ({
+          ...x,
+          snapshot: JSON.stringify({ residualLevel: 'very_low' }),
+        }));
+      })(),
+    );
     const kept = a.risks.getRisk(risk);
     expect(kept.residualLevel).toBe('very_high');
     expect(kept.acceptance).toMatchObject({
@@ -1099,7 +1116,7 @@ describe('a package carries only what its sender may decide', () => {
       role: 'system_owner',
     });
     expect(a.risks.riskHistory(risk).acceptances).toMatchObject([
-      { by: 'owner person', received: true, claimedBy: 'owner person' },
+      { by: 'owner person', received: true, claimedBy: 'owner person', residualLevel: 'very_high' },
     ]);
     expect(a.cases.getCase(id).unaccepted).toEqual(['PER-01']);
     // The dossier shows it for what it is.
@@ -1220,9 +1237,16 @@ describe('a package carries only what its sender may decide', () => {
     };
     const firstCaseRisk = owner.services.risks.listRisks({ caseId })[0]!;
 
-    const { file: answer } = await a.exchange
-      .exportPackage('decision', id, folder(), { identityId: authority.signingId })
-      .then((r) => ({ file: r.file }));
+    // The authority's answer, sent once every row the authority receives has been tried: a
+    // package of the owner's answers the last package the authority sent in the case, and the
+    // owner's update was made before this answer.
+    let answerFile: string | null = null;
+    const answer = async () =>
+      (answerFile ??= (
+        await a.exchange.exportPackage('decision', id, folder(), {
+          identityId: authority.signingId,
+        })
+      ).file);
 
     // A genuine submission of a new case on the same system, as the owner opens one (every
     // requirement that applies, answered): the base of the catalogue and checklist rows.
@@ -1470,8 +1494,8 @@ describe('a package carries only what its sender may decide', () => {
       [
         // F7: the authority's package is held to the same acceptance and review-date rules.
         'an authority’s acceptance dated in 2099',
-        () =>
-          forged('decision-accept-future', answer, authority, owner, {
+        async () =>
+          forged('decision-accept-future', await answer(), authority, owner, {
             parts: editDecision((c) => {
               c.acceptances.push(authorityAcceptance('2099-06-01', '2099-12-01'));
             }),
@@ -1481,8 +1505,8 @@ describe('a package carries only what its sender may decide', () => {
       ],
       [
         'an authority’s acceptance ending before it starts',
-        () =>
-          forged('decision-accept-backwards', answer, authority, owner, {
+        async () =>
+          forged('decision-accept-backwards', await answer(), authority, owner, {
             parts: editDecision((c) => {
               c.acceptances.push(authorityAcceptance(today(), '2001-01-01'));
             }),
@@ -1492,8 +1516,8 @@ describe('a package carries only what its sender may decide', () => {
       ],
       [
         'the authority’s risk with a review date already past',
-        () =>
-          forged('decision-review-past', answer, authority, owner, {
+        async () =>
+          forged('decision-review-past', await answer(), authority, owner, {
             parts: editDecision((c) => {
               c.risks = c.risks.map((r) =>
                 r.id === tempest ? { ...r, review_date: '1999-01-01' } : r,
@@ -1505,8 +1529,8 @@ describe('a package carries only what its sender may decide', () => {
       ],
       [
         'the authority’s risk with its residual above its inherent level',
-        () =>
-          forged('decision-residual-above', answer, authority, owner, {
+        async () =>
+          forged('decision-residual-above', await answer(), authority, owner, {
             parts: editDecision((c) => {
               c.risks = c.risks.map((r) =>
                 r.id === tempest ? { ...r, likelihood: 1, impact_c: 1 } : r,
@@ -1694,6 +1718,16 @@ describe('a package carries only what its sender may decide', () => {
         'MARKING_BELOW_SYSTEM',
       ],
       [
+        // The same level under the national label: NATO information travels under its own.
+        'the system’s level signed under another domain’s label',
+        () =>
+          forged('other-label', genuine, owner, authority, {
+            manifest: (m) => ({ ...m, marking: { text: 'HEMMELIGT', rank: 3 } }),
+          }),
+        authority,
+        'MARKING_BELOW_SYSTEM',
+      ],
+      [
         // A new system at a level no scheme here knows: there would be no floor to hold to.
         'a new system at a level this vault’s scheme does not know',
         submitted('level-unknown', brandNew, (c) => {
@@ -1705,8 +1739,8 @@ describe('a package carries only what its sender may decide', () => {
       [
         // And the other way: the authority's answer may not rewrite the owner's risk.
         'a risk of the owner rewritten by the authority',
-        () =>
-          forged('owner-risk', answer, authority, owner, {
+        async () =>
+          forged('owner-risk', await answer(), authority, owner, {
             parts: editDecision((c) => {
               const r = owner.vault.database.exec('SELECT * FROM risks WHERE id = ?', [
                 ownRisk,
@@ -1724,8 +1758,8 @@ describe('a package carries only what its sender may decide', () => {
       ],
       [
         'a finding of another case changed by the authority',
-        () =>
-          forged('other-finding', answer, authority, owner, {
+        async () =>
+          forged('other-finding', await answer(), authority, owner, {
             parts: editDecision((c) => {
               const f = owner.services.cases.getCase(caseId).findings[0]!;
               c.findings.push({ ...c.findings[0]!, id: f.id, status: 'verified' });
@@ -1736,8 +1770,8 @@ describe('a package carries only what its sender may decide', () => {
       ],
       [
         'a decision package with "previous": null',
-        () =>
-          forged('decision-previous-null', answer, authority, owner, {
+        async () =>
+          forged('decision-previous-null', await answer(), authority, owner, {
             manifest: (m) => ({ ...m, previous: null }),
           }),
         owner,
@@ -1863,7 +1897,12 @@ describe('a package carries only what its sender may decide', () => {
         },
       ],
     ];
-    for (const [name, make, receiver, expected] of table) {
+    // What the authority receives first; then what the owner receives, from the answer.
+    const ordered = [
+      ...table.filter((row) => row[2] === authority),
+      ...table.filter((row) => row[2] !== authority),
+    ];
+    for (const [name, make, receiver, expected] of ordered) {
       const file = await make();
       const check =
         typeof expected !== 'function'
@@ -1912,8 +1951,9 @@ describe('a package carries only what its sender may decide', () => {
       expect.objectContaining({ table: 'sender', ref: 'OWN-SYS-NEW', added: true }),
     ]);
     expect(a.cases.getCase(newCaseId).items.length).toBeGreaterThan(10);
-    // A signer's packages are taken in the order it made them: the update made before the new
-    // cases is made again (nothing else changed).
+    // The owner takes the authority's answer; a signer's packages are taken in the order it made
+    // them: the update made before the new cases is made again, answering the answer.
+    await o.exchange.importPackage(await answer());
     genuine = (
       await o.exchange.exportPackage('submission', id, folder(), { identityId: owner.signingId })
     ).file;
@@ -2064,5 +2104,51 @@ describe('a package carries only what its sender may decide', () => {
       details: { reason: 'STEP_NOT_SENDERS' },
     });
     expect(o.cases.getCase(id).state).toBe('returned');
+  });
+
+  it('a submission answering an earlier package than the last one sent is out of sequence', async () => {
+    const o = owner.services;
+    const a = authority.services;
+    const id = await o.cases.createCase({ systemId, type: 'interconnection' });
+    await answerAll(o, id);
+    await o.cases.transition(id, 'submitted', 'Complete');
+    await a.exchange.importPackage(
+      (await o.exchange.exportPackage('submission', id, folder(), { identityId: owner.signingId }))
+        .file,
+    );
+    const answer = async () =>
+      o.exchange.importPackage(
+        (
+          await a.exchange.exportPackage('decision', id, folder(), {
+            identityId: authority.signingId,
+          })
+        ).file,
+      );
+    await a.cases.transition(id, 'intake', 'Intake');
+    await answer();
+    await a.cases.transition(id, 'returned', 'The SSRS is missing');
+    await answer();
+    const [intake, returned] = authority.vault.database
+      .exec(
+        "SELECT sha256 FROM exchange_log WHERE case_id = ? AND direction = 'sent' ORDER BY seq",
+        [id],
+      )[0]!
+      .values.map((r) => String(r[0]));
+    await o.cases.transition(id, 'draft', 'Adding the SSRS');
+    await o.cases.transition(id, 'submitted', 'With the SSRS');
+    const again = (
+      await o.exchange.exportPackage('submission', id, folder(), { identityId: owner.signingId })
+    ).file;
+    // As if the owner never saw the return: it answers the intake package.
+    const file = await forged('answers-intake', again, owner, authority, {
+      manifest: (m) => {
+        expect(m.previous).toBe(returned);
+        return { ...m, previous: intake! };
+      },
+    });
+    await refused(authority, file, 'OUT_OF_SEQUENCE', id);
+    expect(a.cases.getCase(id).state).toBe('returned');
+    await a.exchange.importPackage(again);
+    expect(a.cases.getCase(id).state).toBe('submitted');
   });
 });

@@ -498,6 +498,16 @@ export function reviewsOf(db: Database, riskId: string) {
   );
 }
 
+/** The residual level a kept snapshot says was accepted ('' where it says none it can read). */
+function snapshotLevel(snapshot: string): string {
+  try {
+    const level = (JSON.parse(snapshot) as { residualLevel?: unknown } | null)?.residualLevel;
+    return typeof level === 'string' ? level : '';
+  } catch {
+    return '';
+  }
+}
+
 /** A risk's acceptances, oldest first, each with the residual level it accepted. */
 export function acceptancesOf(
   db: Database,
@@ -506,7 +516,7 @@ export function acceptancesOf(
   return all(db, 'SELECT * FROM risk_acceptances WHERE risk_id = ? ORDER BY seq', [riskId]).map(
     (a) => ({
       ...acceptanceOf(a),
-      residualLevel: s((JSON.parse(s(a.snapshot)) as { residualLevel?: string }).residualLevel),
+      residualLevel: snapshotLevel(s(a.snapshot)),
     }),
   );
 }
@@ -678,6 +688,28 @@ export function insertReceivedReview(
     values.residual_level ?? null,
     values.residual_rank ?? null,
   ]);
+}
+
+/**
+ * The snapshot of a risk kept with an acceptance received for it: the risk as this vault holds
+ * it once the package is applied (what the acceptance's history shows), not the sender's.
+ */
+export function receivedSnapshot(db: Database, riskId: string): string {
+  const r = riskRow(db, riskId);
+  return JSON.stringify(
+    r
+      ? {
+          id: s(r.id),
+          ref: s(r.ref),
+          matrixId: s(r.matrix_id),
+          inherentLevel: n(r.inherent_level),
+          residualLevel: s(r.residual_level),
+          residualRank: Number(r.residual_rank),
+          treatment: s(r.treatment),
+          received: true,
+        }
+      : { id: riskId, received: true },
+  );
 }
 
 /** Adds an acceptance the other side sent, with the columns given. */
