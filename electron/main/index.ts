@@ -6,12 +6,8 @@ import { app, BrowserWindow, dialog, powerMonitor, session, shell } from 'electr
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { handlers } from '../ipc/handlers';
-import { createServices } from '../services';
+import { createCore } from '../services';
 import { utilityLauncher } from './pdf-launcher';
-import { Uploads } from '../services/uploads';
-import { VaultService } from '../services/vault-service';
-import { FileHeadMemory } from '../vault/head-memory';
-import { PRODUCTION_CONFIG } from '../vault/vault';
 import type { HandlerContext } from '../ipc/context';
 import { installAppHardening, hardenSession } from './hardening';
 import { registerIpc } from './ipc';
@@ -62,17 +58,14 @@ if (!app.requestSingleInstanceLock()) {
         window.webContents.send(channel, payload);
       }
     };
-    // The newest audit head seen for each vault, kept on this machine (not in the vault folder).
-    const config = { ...PRODUCTION_CONFIG, heads: new FileHeadMemory(app.getPath('userData')) };
-    const vault = new VaultService({ config, prefs, emit });
-    const uploads = new Uploads(() => vault.current());
-    const services = createServices(
-      () => vault.current(),
-      { launcher: utilityLauncher },
-      { pkcs11Module: () => prefs.get().pkcs11Module },
-    );
-    vault.onLock(() => uploads.abortAll());
-    vault.onDay(() => services.cases.applyTime());
+    // The newest audit head seen for each vault is kept on this machine (not in the vault folder).
+    const core = createCore({
+      dataFolder: app.getPath('userData'),
+      prefs,
+      emit,
+      documents: { launcher: utilityLauncher },
+      pkcs11Module: () => prefs.get().pkcs11Module,
+    });
     const ctx: HandlerContext = {
       app: {
         appVersion: app.getVersion(),
@@ -119,11 +112,9 @@ if (!app.requestSingleInstanceLock()) {
           : await dialog.showOpenDialog(options);
         return result.canceled ? null : (result.filePaths[0] ?? null);
       },
-      vault,
-      ...services,
-      uploads,
+      ...core,
     };
-    wireVaultLifecycle(app, powerMonitor, vault, emit);
+    wireVaultLifecycle(app, powerMonitor, core.vault, emit);
     registerIpc(handlers, ctx, log);
     mainWindow = createMainWindow(preloadPath);
     mainWindow.on('closed', () => {

@@ -7,11 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HandlerContext } from '../ipc/context';
 import { JsonFilePreferences } from '../services/preferences';
-import { createServices } from '../services';
-import { Uploads } from '../services/uploads';
-import { VaultService, type VaultServiceOptions } from '../services/vault-service';
-import { FileHeadMemory } from '../vault/head-memory';
-import { PRODUCTION_CONFIG, type VaultConfig } from '../vault/vault';
+import { createCore } from '../services';
+import type { VaultServiceOptions } from '../services/vault-service';
+import type { VaultConfig } from '../vault/vault';
 
 export interface PreviewContextOptions {
   projectRoot: string;
@@ -35,24 +33,14 @@ export function readAppVersion(projectRoot: string): string {
 
 export function createPreviewContext(options: PreviewContextOptions): HandlerContext {
   const prefs = new JsonFilePreferences(options.dataFolder);
-  const vault = new VaultService({
-    // The newest audit head seen for each vault, kept in the data folder (not the vault's).
-    config: {
-      heads: new FileHeadMemory(options.dataFolder),
-      ...(options.vaultConfig ?? PRODUCTION_CONFIG),
-    },
+  const core = createCore({
+    dataFolder: options.dataFolder,
     prefs,
     emit: options.emit,
+    ...(options.vaultConfig ? { vaultConfig: options.vaultConfig } : {}),
     ...(options.idle ? { idle: options.idle } : {}),
+    pkcs11Module: () => prefs.get().pkcs11Module ?? options.pkcs11Module ?? null,
   });
-  const uploads = new Uploads(() => vault.current());
-  const services = createServices(
-    () => vault.current(),
-    {},
-    { pkcs11Module: () => prefs.get().pkcs11Module ?? options.pkcs11Module ?? null },
-  );
-  vault.onLock(() => uploads.abortAll());
-  vault.onDay(() => services.cases.applyTime());
   return {
     app: {
       appVersion: readAppVersion(options.projectRoot),
@@ -73,8 +61,6 @@ export function createPreviewContext(options: PreviewContextOptions): HandlerCon
     pickFolder: async () => null,
     pickPackage: async () => null,
     pickPkcs11Module: async () => null,
-    vault,
-    ...services,
-    uploads,
+    ...core,
   };
 }

@@ -1,8 +1,15 @@
 /**
- * The services of an open vault, built once and shared by Electron's main process, the browser
- * preview and the CLI, so every entry point sees the same wiring.
+ * The core, built once and shared by Electron's main process, the browser preview and the CLI,
+ * so every entry point sees the same wiring: `createCore` for a process that keeps a vault open
+ * across requests (the app and the preview: the vault service, uploads and every service, tied
+ * to the vault's lock and day), `createServices` for one that opens a vault for one command (the
+ * CLI) — the same services either way.
  */
-import type { Vault } from '../vault/vault';
+import { FileHeadMemory } from '../vault/head-memory';
+import { PRODUCTION_CONFIG, type Vault, type VaultConfig } from '../vault/vault';
+import type { Emit, PreferencesStore } from './host';
+import { Uploads } from './uploads';
+import { VaultService, type VaultServiceOptions } from './vault-service';
 import { CaseService } from './cases';
 import { DashboardService } from './dashboard';
 import { DecisionService, type DocumentOptions } from './decisions';
@@ -40,4 +47,47 @@ export function createServices(
     decisions,
     exchange: new ExchangeService(vault, register, cases, decisions, signing, risks),
   };
+}
+
+export interface CoreOptions {
+  /** This machine's data folder: the newest audit head of each vault is remembered there. */
+  dataFolder: string;
+  prefs: PreferencesStore;
+  emit: Emit;
+  /** What ships unless a test injects its cheap KDF (and, if it likes, a memory of its own). */
+  vaultConfig?: VaultConfig;
+  documents?: DocumentOptions;
+  /** The PKCS#11 module token identities use, asked each time (a preference may change it). */
+  pkcs11Module: () => string | null | undefined;
+  /** Tests only: an idle lock in milliseconds instead of the preference's minutes. */
+  idle?: VaultServiceOptions['idle'];
+}
+
+export interface Core extends VaultServices {
+  vault: VaultService;
+  uploads: Uploads;
+}
+
+/**
+ * The core of a process that keeps a vault open: the vault service, uploads into its evidence
+ * store (aborted when it locks), and every service of the open vault (the cases' deadlines
+ * applied when the day changes).
+ */
+export function createCore(options: CoreOptions): Core {
+  const vault = new VaultService({
+    config: {
+      heads: new FileHeadMemory(options.dataFolder),
+      ...(options.vaultConfig ?? PRODUCTION_CONFIG),
+    },
+    prefs: options.prefs,
+    emit: options.emit,
+    ...(options.idle ? { idle: options.idle } : {}),
+  });
+  const uploads = new Uploads(() => vault.current());
+  const services = createServices(() => vault.current(), options.documents ?? {}, {
+    pkcs11Module: () => options.pkcs11Module() ?? null,
+  });
+  vault.onLock(() => uploads.abortAll());
+  vault.onDay(() => services.cases.applyTime());
+  return { ...services, vault, uploads };
 }
