@@ -1,6 +1,6 @@
 /**
  * The channel names of the contract, without their schemas: what the preload and the web
- * bridge need to build their allow-lists without bundling zod. shared/contract.ts proves at
+ * bridge need to build their allow-lists without bundling zod. shared/contract/index.ts proves at
  * compile time that these lists are exactly the contract's invoke and event channels.
  */
 export const INVOKE_CHANNELS = [
