@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { citedDossier } from '../../shared/dossier';
 import { DEFAULT_SAME_PERSON } from '../../shared/decisions';
 import { fourEyesPolicy } from '../services/policy';
-import { DOCUMENT_ROLES } from '../services/signing';
+import { DOCUMENT_ROLES } from '../areas/identities/use-cases';
 import { readDossier } from '../documents/dossier';
 import { sha256Hex } from '../signing/hash';
 import { judgeLetter } from '../signing/four-eyes';

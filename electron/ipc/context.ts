@@ -10,7 +10,7 @@ import type { DecisionService } from '../services/decisions';
 import type { ExchangeService } from '../services/exchange';
 import type { RegisterService } from '../services/register';
 import type { RiskService } from '../areas/risks/use-cases';
-import type { SigningService } from '../services/signing';
+import type { SigningService } from '../areas/identities/use-cases';
 import type { Uploads } from '../services/uploads';
 import type { Emit, PreferencesStore } from '../services/host';
 import type { VaultService } from '../services/vault-service';

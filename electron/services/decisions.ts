@@ -50,7 +50,7 @@ import { findingEvent, type CaseService } from './cases';
 import { today, type RegisterService } from './register';
 import { approvalType, caseRequirements, maximumMonths, refuseNonsense, senseToday } from './sense';
 import type { RiskService } from '../areas/risks/use-cases';
-import type { SigningService } from './signing';
+import type { SigningService } from '../areas/identities/use-cases';
 
 const all = queryRows;
 const s = text;

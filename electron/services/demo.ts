@@ -17,7 +17,7 @@ import type { VaultServices } from '.';
 import type { CaseService } from './cases';
 import { asOf } from './clock';
 import { today, type RegisterService } from './register';
-import { fingerprintsOf } from './signing';
+import { fingerprintsOf } from '../areas/identities/use-cases';
 
 function day(offset: number, from = new Date()): string {
   const d = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()));

@@ -85,7 +85,7 @@ import type { RegisterService } from './register';
 import { decisionPackageSense, refuseImpossiblePackage, submissionPackageSense } from './sense';
 import { findingRule, requirementRule, residualRule, type SenseIssue } from '../../shared/sense';
 import { now as clockNow } from './clock';
-import type { SigningService } from './signing';
+import type { SigningService } from '../areas/identities/use-cases';
 
 const all = queryRows;
 const s = text;

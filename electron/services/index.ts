@@ -16,7 +16,7 @@ import { DecisionService, type DocumentOptions } from './decisions';
 import { ExchangeService } from './exchange';
 import { RegisterService } from './register';
 import { RiskService } from '../areas/risks/use-cases';
-import { SigningService, type SigningOptions } from './signing';
+import { SigningService, type SigningOptions } from '../areas/identities/use-cases';
 
 export interface VaultServices {
   register: RegisterService;

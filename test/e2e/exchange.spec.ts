@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { createServices } from '../../electron/services';
-import { fingerprintsOf } from '../../electron/services/signing';
+import { fingerprintsOf } from '../../electron/areas/identities/use-cases';
 import { Vault } from '../../electron/vault/vault';
 import { answerAll } from '../helpers/parties';
 import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';

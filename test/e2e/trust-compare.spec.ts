@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fingerprintsOf } from '../../electron/services/signing';
+import { fingerprintsOf } from '../../electron/areas/identities/use-cases';
 import { Vault } from '../../electron/vault/vault';
 import { fingerprintGroups, readAloud } from '../../shared/fingerprint';
 import { issue } from '../helpers/pki';

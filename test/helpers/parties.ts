@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { KEY_ALGORITHMS } from '../../shared/decisions';
 import { createServices, type VaultServices } from '../../electron/services';
-import { fingerprintsOf } from '../../electron/services/signing';
+import { fingerprintsOf } from '../../electron/areas/identities/use-cases';
 import { Vault, type Profile, type VaultConfig } from '../../electron/vault/vault';
 import { PASSPHRASE, TEST_CONFIG } from './vault';
 

@@ -15,7 +15,7 @@ import { tempFolder } from '../helpers/context';
 import { answerAll } from '../helpers/parties';
 import { issue } from '../helpers/pki';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
-import { fingerprintsOf } from '../../electron/services/signing';
+import { fingerprintsOf } from '../../electron/areas/identities/use-cases';
 
 const folder = tempFolder('awb-damaged-');
 const vaultFolder = join(folder.path, 'vault');

@@ -24,7 +24,7 @@ import { softwareSigner } from '../../electron/signing/identity';
 import { craftPackage, manifestFor, relabel, remark, repack } from '../helpers/packages';
 import { previewLine } from '../../shared/i18n';
 import { answerAll, introduce, makeParty, type Party, judgeAll } from '../helpers/parties';
-import { fingerprintsOf } from '../../electron/services/signing';
+import { fingerprintsOf } from '../../electron/areas/identities/use-cases';
 
 const work = tempFolder('awb-exchange-');
 let owner: Party;

@@ -8,7 +8,7 @@ import { makeTestContext, tempFolder } from '../helpers/context';
 import { answerAll } from '../helpers/parties';
 import { issue } from '../helpers/pki';
 import { PASSPHRASE, PROFILE } from '../helpers/vault';
-import { fingerprintsOf } from '../../electron/services/signing';
+import { fingerprintsOf } from '../../electron/areas/identities/use-cases';
 
 const folder = tempFolder('awb-export-lock-');
 afterAll(() => folder.cleanup());

@@ -27,7 +27,7 @@ import { toDecisionPending } from '../helpers/parties';
 import { appendUpdate, letter, SLOTS } from '../helpers/pdf';
 import { crl, issue, type Party } from '../helpers/pki';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
-import { fingerprintsOf } from '../../electron/services/signing';
+import { fingerprintsOf } from '../../electron/areas/identities/use-cases';
 
 let folder: ReturnType<typeof tempFolder>;
 let vault: Vault;

@@ -25,7 +25,7 @@ import { tempFolder } from '../helpers/context';
 import { crl, issue, nssStore, pdfsigAccepts, pdfsigReport, type Party } from '../helpers/pki';
 import { judgeAll, toDecisionPending } from '../helpers/parties';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
-import { fingerprintsOf } from '../../electron/services/signing';
+import { fingerprintsOf } from '../../electron/areas/identities/use-cases';
 
 const MODULE = '/usr/lib/softhsm/libsofthsm2.so';
 const PIN = '739154';

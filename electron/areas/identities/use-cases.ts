@@ -10,29 +10,31 @@
  * decision letter only against anchors trusted as an authority (and, for letters this vault
  * issues, the signer's own identity certificate, pinned).
  *
- * Longer than 500 lines: the area's SQL, rules and use cases together, until the split by
- * capability into repository, domain and use cases.
+ * The use cases: one method per user intention, composing the repository (the only SQL), the
+ * signing engine (electron/signing) and the vault's change with its audit row.
+ *
+ * Longer than 500 lines: identities (three kinds) and the trust store (anchors in roles, CRLs)
+ * with their verifications are one area; every method is one intention.
  */
 import { createPrivateKey, randomUUID } from 'node:crypto';
-import type { Database } from 'sql.js';
-import { SelfSignedInput } from '../../shared/decisions';
-import { AppError } from '../../shared/errors';
-import type { TrustRole } from '../../shared/exchange';
-import { normaliseFingerprint } from '../../shared/fingerprint';
-import type { PdfVerification } from '../../shared/signatures';
-import { keyWeakness } from '../signing/algorithms';
-import type { CmsSigner } from '../signing/cms';
+import { SelfSignedInput } from '../../../shared/decisions';
+import { AppError } from '../../../shared/errors';
+import type { TrustRole } from '../../../shared/exchange';
+import { normaliseFingerprint } from '../../../shared/fingerprint';
+import type { PdfVerification } from '../../../shared/signatures';
+import { keyWeakness } from '../../signing/algorithms';
+import type { CmsSigner } from '../../signing/cms';
 import {
   createSelfSigned,
   importPkcs12,
   legacyIdentity,
   softwareSigner,
   type SoftwareIdentity,
-} from '../signing/identity';
-import { validatePath } from '../signing/path';
-import { Pkcs11Token } from '../signing/pkcs11';
-import { verifyPdf, type TrustStore } from '../signing/verify';
-import type { DecryptionKey } from '../exchange/envelope';
+} from '../../signing/identity';
+import { validatePath } from '../../signing/path';
+import { Pkcs11Token } from '../../signing/pkcs11';
+import { verifyPdf, type TrustStore } from '../../signing/verify';
+import type { DecryptionKey } from '../../exchange/envelope';
 import {
   allows,
   derOf,
@@ -45,15 +47,12 @@ import {
   type CertificateFacts,
   type KeyPurpose,
   type x509,
-} from '../signing/x509';
-import { queryRows, text } from '../db/query';
-import type { Vault } from '../vault/vault';
-import { today } from './register';
+} from '../../signing/x509';
+import type { Vault } from '../../vault/vault';
+import { today } from '../../services/register';
+import * as repo from './repository';
 
-const all = queryRows;
-const s = text;
-
-export type IdentityKind = 'pkcs12' | 'self_signed' | 'pkcs11';
+export type { IdentityKind } from './repository';
 
 /**
  * The SHA-256 fingerprints of the certificates in a PEM bundle or DER certificate: what a party
@@ -93,7 +92,7 @@ export class SigningService {
     private readonly options: SigningOptions = {},
   ) {}
 
-  private get db(): Database {
+  private get db() {
     return this.vault().database;
   }
 
@@ -105,34 +104,31 @@ export class SigningService {
 
   identities() {
     const day = today();
-    return all(
-      this.db,
-      'SELECT id, label, kind, usage, token_label, subject, issuer, serial, not_before, not_after, fingerprint, cert_pem, created_at FROM signing_identities ORDER BY created_at',
-    ).map((r) => {
-      const cert = readCertificate(s(r.cert_pem));
+    return repo.identities(this.db).map((r) => {
+      const cert = readCertificate(r.certPem);
       const algorithm = cert?.publicKey.algorithm as
         { name?: string; namedCurve?: string; modulusLength?: number } | undefined;
       return {
-        id: s(r.id),
-        label: s(r.label),
-        kind: s(r.kind) as IdentityKind,
+        id: r.id,
+        label: r.label,
+        kind: r.kind,
         /** Signing (documents, packages) or encryption (receiving packages): never both. */
-        usage: s(r.usage) as KeyPurpose,
-        token: r.token_label === null ? null : s(r.token_label),
+        usage: r.usage,
+        token: r.tokenLabel,
         algorithm:
           algorithm?.name === 'ECDSA'
             ? `EC ${algorithm.namedCurve ?? ''}`.trim()
             : `RSA ${algorithm?.modulusLength ?? ''}`.trim(),
-        subject: s(r.subject),
-        issuer: s(r.issuer),
-        serial: s(r.serial),
-        notBefore: s(r.not_before),
-        notAfter: s(r.not_after),
-        fingerprint: s(r.fingerprint),
-        expired: s(r.not_after).slice(0, 10) < day,
+        subject: r.subject,
+        issuer: r.issuer,
+        serial: r.serial,
+        notBefore: r.notBefore,
+        notAfter: r.notAfter,
+        fingerprint: r.fingerprint,
+        expired: r.notAfter.slice(0, 10) < day,
         /** Days until the certificate expires (negative once it has). */
         daysLeft: Math.floor(
-          (Date.parse(s(r.not_after)) - Date.parse(`${day}T00:00:00Z`)) / 86_400_000,
+          (Date.parse(r.notAfter) - Date.parse(`${day}T00:00:00Z`)) / 86_400_000,
         ),
       };
     });
@@ -146,13 +142,11 @@ export class SigningService {
       token?: { serial: string; label: string; keyId: string };
     },
     label: string,
-    kind: IdentityKind,
+    kind: repo.IdentityKind,
     usage: KeyPurpose = 'signing',
   ): Promise<string> {
     const f = identity.facts;
-    if (
-      all(this.db, 'SELECT 1 FROM signing_identities WHERE fingerprint = ?', [f.fingerprint]).length
-    ) {
+    if (repo.identityIdByFingerprint(this.db, f.fingerprint) !== null) {
       throw new AppError(
         'SIGNING_IDENTITY_INVALID',
         'That certificate is already a signing identity',
@@ -173,30 +167,24 @@ export class SigningService {
         changes: { label, kind, usage, subject: f.subject, fingerprint: f.fingerprint },
       },
       (db) => {
-        db.run(
-          `INSERT INTO signing_identities (id, label, kind, usage, key_der, token_serial, token_label, key_id, cert_pem, chain_pem, subject, issuer, serial, not_before, not_after, fingerprint, created_at, created_by)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            id,
-            label,
-            kind,
-            usage,
-            identity.key ? new Uint8Array(identity.key) : null,
-            identity.token?.serial ?? null,
-            identity.token?.label ?? null,
-            identity.token?.keyId ?? null,
-            toPem(own!),
-            JSON.stringify(rest.map((c) => toPem(c))),
-            f.subject,
-            f.issuer,
-            f.serial,
-            f.notBefore,
-            f.notAfter,
-            f.fingerprint,
-            this.now().toISOString(),
-            actor.name,
-          ],
-        );
+        repo.insertIdentity(db, {
+          id,
+          label,
+          kind,
+          usage,
+          keyDer: identity.key ?? null,
+          token: identity.token ?? null,
+          certPem: toPem(own!),
+          chainPem: rest.map((c) => toPem(c)),
+          subject: f.subject,
+          issuer: f.issuer,
+          serial: f.serial,
+          notBefore: f.notBefore,
+          notAfter: f.notAfter,
+          fingerprint: f.fingerprint,
+          createdAt: this.now().toISOString(),
+          createdBy: actor.name,
+        });
         // One trusts one's own self-signed signing certificate (to verify one's own letters); an
         // organisation's root is added explicitly.
         if (kind === 'self_signed' && usage === 'signing') {
@@ -311,21 +299,20 @@ export class SigningService {
 
   /** The identity's certificate and chain, for verifiers (PEM). */
   certificatePem(identityId: string): string {
-    const row = all(this.db, 'SELECT cert_pem FROM signing_identities WHERE id = ?', [
-      identityId,
-    ])[0];
-    if (!row) {
+    return this.certificates(identityId).certPem;
+  }
+
+  private certificates(identityId: string) {
+    const found = repo.certificatesOf(this.db, identityId);
+    if (!found) {
       throw new AppError('NO_SIGNING_IDENTITY', 'No such signing identity');
     }
-    return s(row.cert_pem);
+    return found;
   }
 
   /** The identity whose certificate has this fingerprint, if this vault holds it. */
   identityIdByFingerprint(fingerprint: string): string | null {
-    const row = all(this.db, 'SELECT id FROM signing_identities WHERE fingerprint = ?', [
-      fingerprint,
-    ])[0];
-    return row ? s(row.id) : null;
+    return repo.identityIdByFingerprint(this.db, fingerprint);
   }
 
   /** Facts of an identity (no key material). */
@@ -342,63 +329,54 @@ export class SigningService {
    * or not-yet-valid certificate signs nothing.
    */
   signer(identityId: string, pin?: string | null): CmsSigner {
-    const row = all(this.db, 'SELECT * FROM signing_identities WHERE id = ?', [identityId])[0];
+    const row = repo.signingRecord(this.db, identityId);
     if (!row) {
       throw new AppError('NO_SIGNING_IDENTITY', 'No such signing identity');
     }
-    if (s(row.usage) !== 'signing') {
+    if (row.usage !== 'signing') {
       throw new AppError('SIGNING_IDENTITY_INVALID', 'An encryption key does not sign', {
         reason: 'KEY_USAGE',
       });
     }
     const now = this.now().toISOString();
-    if (s(row.not_after) < now || s(row.not_before) > now) {
+    if (row.notAfter < now || row.notBefore > now) {
       throw new AppError('SIGNING_IDENTITY_INVALID', 'The signing certificate is not valid now', {
-        reason: s(row.not_after) < now ? 'CERTIFICATE_EXPIRED' : 'CERTIFICATE_NOT_YET_VALID',
+        reason: row.notAfter < now ? 'CERTIFICATE_EXPIRED' : 'CERTIFICATE_NOT_YET_VALID',
       });
     }
-    const chainPem = [s(row.cert_pem), ...(JSON.parse(s(row.chain_pem)) as string[])];
-    if (s(row.kind) === 'pkcs11') {
+    const chainPem = [row.certPem, ...row.chainPem];
+    if (row.kind === 'pkcs11') {
       if (!pin) {
         throw pinRequired();
       }
       const chain = chainPem.flatMap((p) => readCertificates(p));
       return Pkcs11Token.at(this.options.pkcs11Module?.()).signer(
-        s(row.token_serial),
-        s(row.key_id),
+        row.tokenSerial,
+        row.keyId,
         chain,
         pin,
       );
     }
-    if (row.key_der instanceof Uint8Array) {
-      return softwareSigner(
-        Buffer.from(row.key_der),
-        chainPem.map((p) => derOf(readCertificate(p)!)),
-      );
+    const chain = chainPem.map((p) => derOf(readCertificate(p)!));
+    if (row.keyDer) {
+      return softwareSigner(Buffer.from(row.keyDer), chain);
     }
-    const legacy = legacyIdentity(Buffer.from(row.p12 as Uint8Array), s(row.p12_password));
-    return softwareSigner(
-      legacy.key,
-      chainPem.map((p) => derOf(readCertificate(p)!)),
+    const legacy = legacyIdentity(
+      Buffer.from(row.legacy?.p12 ?? new Uint8Array()),
+      row.legacy?.password ?? '',
     );
+    return softwareSigner(legacy.key, chain);
   }
 
   /** The keys that open packages sent to this vault: every encryption identity's. */
   decryptionKeys(): DecryptionKey[] {
-    return all(
-      this.db,
-      "SELECT cert_pem, key_der FROM signing_identities WHERE usage = 'encryption' AND key_der IS NOT NULL",
-    ).flatMap((r) => {
-      const certificate = readCertificate(s(r.cert_pem));
+    return repo.encryptionKeys(this.db).flatMap((r) => {
+      const certificate = readCertificate(r.certPem);
       return certificate
         ? [
             {
               certificate,
-              key: createPrivateKey({
-                key: Buffer.from(r.key_der as Uint8Array),
-                format: 'der',
-                type: 'pkcs8',
-              }),
+              key: createPrivateKey({ key: Buffer.from(r.keyDer), format: 'der', type: 'pkcs8' }),
             },
           ]
         : [];
@@ -410,59 +388,51 @@ export class SigningService {
    * its own: the signing identity's chain and every encryption certificate (PEM bundle).
    */
   exchangeCertificates(signingId: string): string {
-    const signing = all(
-      this.db,
-      "SELECT cert_pem, chain_pem FROM signing_identities WHERE id = ? AND usage = 'signing'",
-      [signingId],
-    )[0];
-    if (!signing) {
+    const signing = repo.certificatesOf(this.db, signingId);
+    if (!signing || signing.usage !== 'signing') {
       throw new AppError('NO_SIGNING_IDENTITY', 'No such signing identity');
     }
-    const encryption = all(
-      this.db,
-      "SELECT cert_pem FROM signing_identities WHERE usage = 'encryption' ORDER BY created_at",
-    ).map((r) => s(r.cert_pem));
     return [
-      s(signing.cert_pem),
-      ...(JSON.parse(s(signing.chain_pem)) as string[]),
-      ...encryption,
+      signing.certPem,
+      ...signing.chainPem,
+      ...repo.certificatesOfUsage(this.db, 'encryption'),
     ].join('');
   }
 
   // ---- trust store -------------------------------------------------------------------------
 
-  private insertAnchor(db: Database, der: Buffer, by: string, role: TrustRole): string {
-    const cert = readCertificate(der)!;
-    const f = facts(cert);
-    db.run(
-      `INSERT OR REPLACE INTO trusted_certificates (fingerprint, subject, issuer, not_after, cert_pem, added_at, added_by, role)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        f.fingerprint,
-        f.subject,
-        f.issuer,
-        f.notAfter,
-        toPem(der),
-        this.now().toISOString(),
-        by,
-        role,
-      ],
-    );
+  private insertAnchor(
+    db: Parameters<typeof repo.putAnchor>[0],
+    der: Buffer,
+    by: string,
+    role: TrustRole,
+  ): string {
+    const f = facts(readCertificate(der)!);
+    repo.putAnchor(db, {
+      fingerprint: f.fingerprint,
+      subject: f.subject,
+      issuer: f.issuer,
+      notAfter: f.notAfter,
+      certPem: toPem(der),
+      addedAt: this.now().toISOString(),
+      addedBy: by,
+      role,
+    });
     return f.fingerprint;
   }
 
   trusted() {
-    return all(this.db, 'SELECT * FROM trusted_certificates ORDER BY added_at').map((r) => {
-      const cert = readCertificate(s(r.cert_pem));
+    return repo.anchors(this.db).map((r) => {
+      const cert = readCertificate(r.certPem);
       return {
-        fingerprint: s(r.fingerprint),
-        subject: s(r.subject),
-        issuer: s(r.issuer),
-        notAfter: s(r.not_after),
-        addedAt: s(r.added_at),
-        addedBy: s(r.added_by),
+        fingerprint: r.fingerprint,
+        subject: r.subject,
+        issuer: r.issuer,
+        notAfter: r.notAfter,
+        addedAt: r.addedAt,
+        addedBy: r.addedBy,
         /** What packages it may send: none ('documents'), decisions ('authority'), submissions ('owner'). */
-        role: s(r.role) as TrustRole,
+        role: r.role,
         canSign: cert ? allows(cert, 'signing') : false,
         canEncrypt: cert ? allows(cert, 'encryption') : false,
       };
@@ -535,73 +505,54 @@ export class SigningService {
    */
   recipients(role: Exclude<TrustRole, 'documents'>) {
     const now = this.now();
-    return all(this.db, 'SELECT cert_pem FROM trusted_certificates WHERE role = ?', [role]).flatMap(
-      (r) => {
-        const cert = readCertificate(s(r.cert_pem));
-        return cert && allows(cert, 'encryption') && cert.notBefore <= now && now <= cert.notAfter
-          ? [{ ...facts(cert), certificate: cert }]
-          : [];
-      },
-    );
+    return repo.anchorCertificates(this.db, [role]).flatMap((pem) => {
+      const cert = readCertificate(pem);
+      return cert && allows(cert, 'encryption') && cert.notBefore <= now && now <= cert.notAfter
+        ? [{ ...facts(cert), certificate: cert }]
+        : [];
+    });
   }
 
   /** Changes what a trusted certificate may do (its role). */
   async setTrustRole(fingerprint: string, role: TrustRole): Promise<void> {
-    const row = all(
-      this.db,
-      'SELECT subject, role FROM trusted_certificates WHERE fingerprint = ?',
-      [fingerprint],
-    )[0];
-    if (!row) {
-      throw new AppError('NOT_FOUND', 'That certificate is not in the trust store');
-    }
+    const row = this.anchor(fingerprint);
     await this.vault().change(
       {
         action: 'trust.role',
         entityType: 'certificate',
         entityId: fingerprint,
-        changes: { subject: s(row.subject), role: [s(row.role), role] },
+        changes: { subject: row.subject, role: [row.role, role] },
       },
-      (db) =>
-        db.run('UPDATE trusted_certificates SET role = ? WHERE fingerprint = ?', [
-          role,
-          fingerprint,
-        ]),
+      (db) => repo.setAnchorRole(db, fingerprint, role),
     );
   }
 
   async untrust(fingerprint: string): Promise<void> {
-    const row = all(this.db, 'SELECT subject FROM trusted_certificates WHERE fingerprint = ?', [
-      fingerprint,
-    ])[0];
-    if (!row) {
-      throw new AppError('NOT_FOUND', 'That certificate is not in the trust store');
-    }
+    const row = this.anchor(fingerprint);
     await this.vault().change(
       {
         action: 'trust.remove',
         entityType: 'certificate',
         entityId: fingerprint,
-        changes: { subject: s(row.subject) },
+        changes: { subject: row.subject },
       },
-      (db) => db.run('DELETE FROM trusted_certificates WHERE fingerprint = ?', [fingerprint]),
+      (db) => repo.removeAnchor(db, fingerprint),
     );
+  }
+
+  private anchor(fingerprint: string): repo.AnchorRecord {
+    const row = repo.anchor(this.db, fingerprint);
+    if (!row) {
+      throw new AppError('NOT_FOUND', 'That certificate is not in the trust store');
+    }
+    return row;
   }
 
   crls() {
     const now = this.now().toISOString();
-    return all(
-      this.db,
-      'SELECT fingerprint, issuer, this_update, next_update, entries, added_at, added_by FROM trusted_crls ORDER BY issuer, this_update',
-    ).map((r) => ({
-      fingerprint: s(r.fingerprint),
-      issuer: s(r.issuer),
-      thisUpdate: s(r.this_update),
-      nextUpdate: r.next_update === null ? null : s(r.next_update),
-      entries: Number(r.entries),
-      stale: r.next_update !== null && s(r.next_update) < now,
-      addedAt: s(r.added_at),
-      addedBy: s(r.added_by),
+    return repo.crls(this.db).map((r) => ({
+      ...r,
+      stale: r.nextUpdate !== null && r.nextUpdate < now,
     }));
   }
 
@@ -625,20 +576,16 @@ export class SigningService {
         changes: { issuer: crl.issuer, entries: crl.entries.length },
       },
       (db) =>
-        db.run(
-          `INSERT OR REPLACE INTO trusted_crls (fingerprint, issuer, this_update, next_update, entries, der, added_at, added_by)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            fingerprint,
-            crl.issuer,
-            crl.thisUpdate.toISOString(),
-            crl.nextUpdate?.toISOString() ?? null,
-            crl.entries.length,
-            new Uint8Array(der),
-            this.now().toISOString(),
-            this.vault().actor.name,
-          ],
-        ),
+        repo.putCrl(db, {
+          fingerprint,
+          issuer: crl.issuer,
+          thisUpdate: crl.thisUpdate.toISOString(),
+          nextUpdate: crl.nextUpdate?.toISOString() ?? null,
+          entries: crl.entries.length,
+          der,
+          addedAt: this.now().toISOString(),
+          addedBy: this.vault().actor.name,
+        }),
     );
     return fingerprint;
   }
@@ -646,7 +593,7 @@ export class SigningService {
   async removeCrl(fingerprint: string): Promise<void> {
     await this.vault().change(
       { action: 'trust.removeCrl', entityType: 'crl', entityId: fingerprint, changes: {} },
-      (db) => db.run('DELETE FROM trusted_crls WHERE fingerprint = ?', [fingerprint]),
+      (db) => repo.removeCrl(db, fingerprint),
     );
   }
 
@@ -657,16 +604,8 @@ export class SigningService {
   trustStore(role?: TrustRole | readonly TrustRole[]): TrustStore {
     const roles = role === undefined ? null : typeof role === 'string' ? [role] : [...role];
     return {
-      anchors: all(
-        this.db,
-        roles
-          ? `SELECT cert_pem FROM trusted_certificates WHERE role IN (${roles.map(() => '?').join(', ')})`
-          : 'SELECT cert_pem FROM trusted_certificates',
-        roles ?? [],
-      ).flatMap((r) => readCertificate(s(r.cert_pem)) ?? []),
-      crls: all(this.db, 'SELECT der FROM trusted_crls').flatMap(
-        (r) => readCrl(r.der as Uint8Array) ?? [],
-      ),
+      anchors: repo.anchorCertificates(this.db, roles).flatMap((p) => readCertificate(p) ?? []),
+      crls: repo.crlBytes(this.db).flatMap((der) => readCrl(der) ?? []),
     };
   }
 
@@ -698,21 +637,12 @@ export class SigningService {
 
   /** The chain an identity signs with, after its own certificate. */
   identityChain(identityId: string): x509.X509Certificate[] {
-    const row = all(this.db, 'SELECT chain_pem FROM signing_identities WHERE id = ?', [
-      identityId,
-    ])[0];
-    if (!row) {
-      throw new AppError('NO_SIGNING_IDENTITY', 'No such signing identity');
-    }
-    return (JSON.parse(s(row.chain_pem)) as string[]).flatMap((p) => readCertificates(p));
+    return this.certificates(identityId).chainPem.flatMap((p) => readCertificates(p));
   }
 
   /** The certificates of this vault's signing identities (what it signs its own letters with). */
   ownSigningCertificates(): x509.X509Certificate[] {
-    return all(
-      this.db,
-      "SELECT cert_pem FROM signing_identities WHERE usage = 'signing' ORDER BY created_at",
-    ).flatMap((r) => readCertificate(s(r.cert_pem)) ?? []);
+    return repo.certificatesOfUsage(this.db, 'signing').flatMap((p) => readCertificate(p) ?? []);
   }
 
   /**
