@@ -198,12 +198,18 @@ test('a cut audit trail: read-only, the break named in a banner, until a signed 
   vault,
 }) => {
   const v = await Vault.open(vault.folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
-  await createServices(() => v).signing.createSelfSigned({
-    label: 'anne',
-    commonName: 'Anne Accreditor',
-    organisation: 'NIS',
-    algorithm: 'ec-p256',
-  });
+  // Anne's key (row 2), then Mallory's (row 3, the row just before the cut below).
+  for (const [label, commonName] of [
+    ['anne', 'Anne Accreditor'],
+    ['mallory', 'Mallory Insider'],
+  ] as const) {
+    await createServices(() => v).signing.createSelfSigned({
+      label,
+      commonName,
+      organisation: 'NIS',
+      algorithm: 'ec-p256',
+    });
+  }
   for (const key of ['a', 'b', 'c']) {
     await v.change({ action: 'set', entityType: 'vault_meta', entityId: key, changes: {} }, (db) =>
       db.run('INSERT INTO vault_meta (key, value) VALUES (?, ?)', [key, key]),
@@ -214,12 +220,25 @@ test('a cut audit trail: read-only, the break named in a banner, until a signed 
   // (row 2) before the row preceding the cut: on a machine that remembers nothing of this vault,
   // only such a key may explain it (the row just before a break may itself be forged).
   await rewriteVault(vault.folder, (db) => db.run('DELETE FROM audit_log WHERE seq > 3'), 'keep');
+  // And a file in the re-key journal's place that no re-key of this vault wrote.
+  writeFileSync(join(vault.folder, 'rekey.journal'), '{"version":1}');
   await unlock(gate, vault.folder);
+  await expect(gate.getByTestId('rekey-refused')).toContainText(
+    'var ikke denne boks’ journal: intet af det, den nævnte, blev gjort',
+  );
   const banner = gate.getByTestId('read-only-banner');
   await expect(banner).toContainText('Skrivebeskyttet: revisionssporet er brudt ved post 4');
   await axeClean(gate, 'read-only banner');
   await banner.getByText('Registrér en signeret forklaring').click();
   await banner.getByLabel(/^Hvad skete der/).fill('Three rows lost in a test; reported.');
+  // Mallory's key was added in the row the cut leaves last: nothing vouches for it.
+  await banner.getByLabel('Signeringsidentitet').selectOption({ label: 'mallory' });
+  await banner.getByRole('button', { name: 'Signér og registrér' }).click();
+  await expect(banner).toContainText(
+    'signeringsidentiteten blev ikke tilføjet boksen før den skade, den skulle forklare',
+  );
+  await axeClean(gate, 'an explanation refused in the read-only banner');
+  await banner.getByLabel('Signeringsidentitet').selectOption({ label: 'anne' });
   await banner.getByRole('button', { name: 'Signér og registrér' }).click();
   await expect(gate.getByTestId('read-only-banner')).toBeHidden();
   await expect(gate.getByRole('navigation')).toBeVisible();

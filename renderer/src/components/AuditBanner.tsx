@@ -151,13 +151,16 @@ export function AuditBanner() {
               })}
         </p>
       ))}
-      {status.rekey ? (
+      {status.rekey?.state === 'refused' ? (
+        // Someone other than this program wrote into the vault's folder: an alert, not a note.
+        <p className="audit-alert" role="alert" data-testid="rekey-refused">
+          {t('rekey.refused')}
+        </p>
+      ) : status.rekey ? (
         <p className="audit-notice" role="status">
           {status.rekey.state === 'finished'
             ? t('rekey.finished')
-            : status.rekey.state === 'refused'
-              ? t('rekey.refused')
-              : t('rekey.undone', { code: status.rekey.code ?? '' })}
+            : t('rekey.undone', { code: status.rekey.code ?? '' })}
         </p>
       ) : null}
     </>
