@@ -326,9 +326,9 @@ export async function scriptCommand(
         };
       });
     case 'catalogue import':
-      return write(async ({ cases }, _values, _vault, [file]) => {
+      return write(async ({ catalogues }, _values, _vault, [file]) => {
         const [catalogue] = entries(io.cwd, file);
-        return cases.importCatalogue(catalogue);
+        return catalogues.import(catalogue);
       });
     case 'scheme import':
       return write(async ({ register }, _values, _vault, [file]) => {

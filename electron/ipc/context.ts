@@ -5,6 +5,7 @@
  */
 import type { Diagnostics } from '../../shared/contract';
 import type { CaseService } from '../services/cases';
+import type { CatalogueService } from '../areas/catalogues/use-cases';
 import type { DashboardService } from '../services/dashboard';
 import type { DecisionService } from '../services/decisions';
 import type { ExchangeService } from '../services/exchange';
@@ -47,6 +48,8 @@ export interface HandlerContext {
   uploads: Uploads;
   /** Accreditation cases of the open vault. */
   cases: CaseService;
+  /** The requirement catalogues of the open vault. */
+  catalogues: CatalogueService;
   /** The risk register, matrices and acceptance criteria of the open vault. */
   risks: RiskService;
   /** The portfolio dashboard of the open vault. */

@@ -163,7 +163,7 @@ export const handlers: HandlerTable = {
     await ctx.cases.updateItem(input.caseId, input.requirementId, input.update);
     return { updated: true };
   },
-  'catalogues:list': async (_input, ctx) => ({ catalogues: await ctx.cases.listCatalogues() }),
+  'catalogues:list': async (_input, ctx) => ({ catalogues: await ctx.catalogues.list() }),
   'cases:catalogueDiff': async (input, ctx) => ({ newer: ctx.cases.catalogueDiff(input.id) }),
   'settings:policy': async () => ({
     approval: approvalPolicy(),
@@ -199,7 +199,7 @@ export const handlers: HandlerTable = {
       ctx.cases.addEvidence(input.caseId, done, input.meta),
     ),
   }),
-  'catalogues:import': async (input, ctx) => ctx.cases.importCatalogue(input.catalogue),
+  'catalogues:import': async (input, ctx) => ctx.catalogues.import(input.catalogue),
   'risks:matrices': async (_input, ctx) => ({
     matrices: ctx.risks.matrices(),
     defaultId: ctx.risks.defaultMatrixId(),

@@ -9,20 +9,9 @@
  * capability into repository, domain and use cases.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import type { Database, SqlValue } from 'sql.js';
-import canonicalize from 'canonicalize';
-import {
-  applicableRequirements,
-  diffCatalogues,
-  parseCatalogue,
-  type Catalogue,
-  type CatalogueDiff,
-  type Requirement,
-  type SystemProfile,
-} from '../../shared/catalogue';
+import type { CatalogueDiff } from '../../shared/catalogue';
 import type {
   Blocker,
   FINDING_SEVERITIES,
@@ -53,7 +42,6 @@ import {
 } from '../../shared/lifecycle';
 import { caseSense, disposalSense, findingSense, todayOf } from '../../shared/sense';
 import { newRef } from '../db/refs';
-import { sha256Hex } from '../signing/hash';
 import { optional, queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
 import { now as clockNow } from './clock';
@@ -63,40 +51,15 @@ import { PREVIEW_MAX_BYTES, today, type RegisterService } from './register';
 
 export { PREVIEW_MAX_BYTES };
 import type { RiskService } from '../areas/risks/use-cases';
+import type { CatalogueService } from '../areas/catalogues/use-cases';
 import { namedRead } from '../vault/blobs';
 import type { FinishedUpload } from './uploads';
 
 /** Larger files are not sent to the window for preview (they stay in the blob store). */
 
-export const BASELINE_FILE = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  'resources',
-  'catalogues',
-  'baseline-2026.1.json',
-);
-
 const all = queryRows;
 const s = text;
 const n = optional;
-
-/**
- * A catalogue's content hash: the SHA-256 of its canonical JSON (RFC 8785) as this vault parses
- * it. Two copies with the same hash are the same catalogue, whatever their bytes on the way.
- */
-export function catalogueSha256(catalogue: Catalogue): string {
-  return sha256Hex(canonicalize(catalogue) ?? '');
-}
-
-/** The shipped baseline catalogue as resources/ holds it (not the vault's copy). */
-export function shippedBaseline(): Catalogue {
-  const parsed = parseCatalogue(JSON.parse(readFileSync(BASELINE_FILE, 'utf8')));
-  if (!parsed.ok) {
-    throw new AppError('INTERNAL', 'The shipped catalogue is invalid');
-  }
-  return parsed.catalogue;
-}
 
 /** How the history names the workbench when it takes a step itself (time, supersession). */
 const MISSING_TEXT: Partial<Record<Blocker, string>> = {
@@ -151,182 +114,18 @@ export class CaseService {
     private readonly vault: () => Vault,
     private readonly register: RegisterService,
     private readonly risks: RiskService,
+    /** The catalogues a case's checklist comes from. */
+    readonly catalogues: CatalogueService,
   ) {}
 
   private get db(): Database {
     return this.vault().database;
   }
 
-  // ---- catalogues ------------------------------------------------------------------------
-
-  private storedCatalogue(id: string, version: string): Catalogue | null {
-    const row = all(this.db, 'SELECT json FROM catalogues WHERE id = ? AND version = ?', [
-      id,
-      version,
-    ])[0];
-    if (!row) {
-      return null;
-    }
-    const parsed = parseCatalogue(JSON.parse(s(row.json)));
-    return parsed.ok ? parsed.catalogue : null;
-  }
-
-  /** The shipped baseline catalogue, stored in the vault on first use. */
-  private async baseline(): Promise<Catalogue> {
-    const shipped = shippedBaseline();
-    if (!this.storedCatalogue(shipped.id, shipped.version)) {
-      await this.storeCatalogue(shipped);
-    }
-    return shipped;
-  }
-
-  /**
-   * The catalogue a case that arrives by package may use here: the copy this vault already
-   * holds by that id and version, or — for the shipped baseline — the copy in resources/, and
-   * only if the package's copy is the same by content hash. Null otherwise: a package never adds
-   * a catalogue, or changes one, that this vault's other cases and defaults use.
-   */
-  knownCatalogue(
-    submitted: Catalogue,
-  ): { catalogue: Catalogue; sha256: string; source: 'vault' | 'shipped' } | null {
-    const sha256 = catalogueSha256(submitted);
-    const stored = this.storedCatalogue(submitted.id, submitted.version);
-    if (stored) {
-      return catalogueSha256(stored) === sha256
-        ? { catalogue: stored, sha256, source: 'vault' }
-        : null;
-    }
-    const shipped = shippedBaseline();
-    if (shipped.id === submitted.id && shipped.version === submitted.version) {
-      return catalogueSha256(shipped) === sha256
-        ? { catalogue: shipped, sha256, source: 'shipped' }
-        : null;
-    }
-    return null;
-  }
-
-  /** What the applicability rules see of a system here: its levels, mode and component kinds. */
-  systemProfile(systemId: string): SystemProfile {
-    const detail = this.register.getSystem(systemId);
-    return {
-      levels: detail.system.levels,
-      mode: detail.system.mode,
-      componentKinds: detail.components.map((c) => c.kind),
-    };
-  }
-
-  /**
-   * The requirements of `catalogue` that apply to a system, in catalogue order: a new case's
-   * checklist, whether this vault opens the case or it arrives in a submission.
-   */
-  requirementsFor(catalogue: Catalogue, profile: SystemProfile): Requirement[] {
-    return applicableRequirements(catalogue, profile, this.register.scheme());
-  }
-
-  /** The newest version of one catalogue (by id) in the vault, or null. */
-  private newestVersion(id: string): Catalogue | null {
-    const latest = all(
-      this.db,
-      'SELECT version FROM catalogues WHERE id = ? ORDER BY imported_at DESC, rowid DESC LIMIT 1',
-      [id],
-    )[0];
-    return latest ? this.storedCatalogue(id, s(latest.version)) : null;
-  }
-
-  /**
-   * The catalogue a new case uses: the newest version of the one chosen (the shipped baseline's
-   * by default). Importing another catalogue never changes what the default is.
-   */
-  async currentCatalogue(id?: string): Promise<Catalogue> {
-    const baseline = await this.baseline();
-    const chosen = this.newestVersion(id ?? baseline.id);
-    if (!chosen) {
-      throw new AppError('NOT_FOUND', `No catalogue ${id ?? baseline.id} in this vault`);
-    }
-    return chosen;
-  }
-
-  /** The catalogues in the vault, each with its newest version (the baseline first). */
-  async listCatalogues(): Promise<
-    {
-      id: string;
-      name: { da: string; en: string };
-      version: string;
-      requirements: number;
-      baseline: boolean;
-    }[]
-  > {
-    const baseline = await this.baseline();
-    return all(this.db, 'SELECT DISTINCT id FROM catalogues ORDER BY id')
-      .map((r) => this.newestVersion(s(r.id)))
-      .filter((c): c is Catalogue => c !== null)
-      .map((c) => ({
-        id: c.id,
-        name: c.name,
-        version: c.version,
-        requirements: c.requirements.length,
-        baseline: c.id === baseline.id,
-      }))
-      .sort((a, b) => Number(b.baseline) - Number(a.baseline) || a.id.localeCompare(b.id));
-  }
-
   /** How a case's catalogue differs from the newest version of the same catalogue (null: none newer). */
   catalogueDiff(caseId: string): { version: string; diff: CatalogueDiff } | null {
     const row = this.caseRow(caseId);
-    const mine = this.storedCatalogue(s(row.catalogue_id), s(row.catalogue_version));
-    const newest = this.newestVersion(s(row.catalogue_id));
-    if (!mine || !newest || newest.version === mine.version) {
-      return null;
-    }
-    return { version: newest.version, diff: diffCatalogues(mine, newest) };
-  }
-
-  private async storeCatalogue(catalogue: Catalogue): Promise<void> {
-    await this.vault().change(
-      {
-        action: 'catalogue.import',
-        entityType: 'catalogue',
-        entityId: `${catalogue.id}@${catalogue.version}`,
-        changes: { requirements: catalogue.requirements.length },
-      },
-      (db) =>
-        db.run('INSERT INTO catalogues (id, version, json, imported_at) VALUES (?, ?, ?, ?)', [
-          catalogue.id,
-          catalogue.version,
-          JSON.stringify(catalogue),
-          new Date().toISOString(),
-        ]),
-    );
-  }
-
-  /** Imports a catalogue version (validated; an existing id+version is refused) and says what changed. */
-  async importCatalogue(
-    input: unknown,
-  ): Promise<{ id: string; version: string; diff: CatalogueDiff | null }> {
-    const parsed = parseCatalogue(input);
-    if (!parsed.ok) {
-      throw new AppError('VALIDATION_FAILED', 'The catalogue is not valid', {
-        issues: parsed.issues,
-      });
-    }
-    const { catalogue } = parsed;
-    if (this.storedCatalogue(catalogue.id, catalogue.version)) {
-      throw new AppError('VALIDATION_FAILED', 'That catalogue version is already imported', {
-        issues: [{ path: ['version'], message: `${catalogue.id} ${catalogue.version} exists` }],
-      });
-    }
-    const previous = all(
-      this.db,
-      'SELECT version FROM catalogues WHERE id = ? ORDER BY imported_at DESC LIMIT 1',
-      [catalogue.id],
-    )[0];
-    const before = previous ? this.storedCatalogue(catalogue.id, s(previous.version)) : null;
-    await this.storeCatalogue(catalogue);
-    return {
-      id: catalogue.id,
-      version: catalogue.version,
-      diff: before ? diffCatalogues(before, catalogue) : null,
-    };
+    return this.catalogues.diffToNewest(s(row.catalogue_id), s(row.catalogue_version));
   }
 
   // ---- cases ------------------------------------------------------------------------------
@@ -335,8 +134,11 @@ export class CaseService {
     const input = CaseInput.parse(raw);
     const detail = this.register.getSystem(input.systemId);
     refuseNonsense(caseSense(input, { today: senseToday() }));
-    const catalogue = await this.currentCatalogue(input.catalogueId);
-    const requirements = this.requirementsFor(catalogue, this.systemProfile(input.systemId));
+    const catalogue = await this.catalogues.current(input.catalogueId);
+    const requirements = this.catalogues.requirementsFor(
+      catalogue,
+      this.catalogues.systemProfile(input.systemId),
+    );
     const id = randomUUID();
     const ref = newRef(this.db, 'CASE');
     const now = clockNow().toISOString();
@@ -535,7 +337,7 @@ export class CaseService {
 
   getCase(id: string) {
     const row = this.caseRow(id);
-    const catalogue = this.storedCatalogue(s(row.catalogue_id), s(row.catalogue_version));
+    const catalogue = this.catalogues.stored(s(row.catalogue_id), s(row.catalogue_version));
     const texts = new Map((catalogue?.requirements ?? []).map((r) => [r.id, r]));
     const items = all(
       this.db,

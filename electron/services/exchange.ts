@@ -1628,7 +1628,7 @@ export class ExchangeService {
         `the case uses ${s(here.catalogue_id)} ${s(here.catalogue_version)} here, not ${id} ${version}`,
       );
     }
-    const known = this.cases.knownCatalogue(parsed.catalogue);
+    const known = this.cases.catalogues.known(parsed.catalogue);
     if (!known) {
       throw reject('CATALOGUE_UNKNOWN', `${id} ${version} is not this vault's catalogue`);
     }
@@ -1644,13 +1644,13 @@ export class ExchangeService {
     const { catalogue } = this.submittedCatalogue(db, content);
     const systemId = content.system.id;
     const profile: SystemProfile = all(db, 'SELECT 1 FROM systems WHERE id = ?', [systemId]).length
-      ? this.cases.systemProfile(systemId)
+      ? this.cases.catalogues.systemProfile(systemId)
       : {
           levels: content.levels,
           mode: content.system.mode as SystemProfile['mode'],
           componentKinds: [],
         };
-    return this.cases
+    return this.cases.catalogues
       .requirementsFor(catalogue, profile)
       .map((r, position) => ({ requirement_id: r.id, area: r.area, position }));
   }

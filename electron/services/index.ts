@@ -16,11 +16,13 @@ import { DecisionService, type DocumentOptions } from './decisions';
 import { ExchangeService } from './exchange';
 import { RegisterService } from './register';
 import { RiskService } from '../areas/risks/use-cases';
+import { CatalogueService } from '../areas/catalogues/use-cases';
 import { SigningService, type SigningOptions } from '../areas/identities/use-cases';
 
 export interface VaultServices {
   register: RegisterService;
   risks: RiskService;
+  catalogues: CatalogueService;
   cases: CaseService;
   dashboard: DashboardService;
   signing: SigningService;
@@ -35,12 +37,14 @@ export function createServices(
 ): VaultServices {
   const register = new RegisterService(vault);
   const risks = new RiskService(vault);
-  const cases = new CaseService(vault, register, risks);
+  const catalogues = new CatalogueService(vault, register);
+  const cases = new CaseService(vault, register, risks, catalogues);
   const signing = new SigningService(vault, signingOptions);
   const decisions = new DecisionService(vault, register, cases, risks, signing, documents);
   return {
     register,
     risks,
+    catalogues,
     cases,
     dashboard: new DashboardService(vault, risks),
     signing,

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServices } from '../../electron/services';
-import { BASELINE_FILE } from '../../electron/services/cases';
+import { BASELINE_FILE } from '../../electron/areas/catalogues/use-cases';
 import { Vault } from '../../electron/vault/vault';
 import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
 import { axeClean, expect, test, unlock } from './fixtures';

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServices } from '../../electron/services';
-import { BASELINE_FILE, type CaseService } from '../../electron/services/cases';
+import { BASELINE_FILE } from '../../electron/areas/catalogues/use-cases';
+import type { CaseService } from '../../electron/services/cases';
 import type { RegisterService } from '../../electron/services/register';
 import { Uploads } from '../../electron/services/uploads';
 import { Vault } from '../../electron/vault/vault';
@@ -232,21 +233,23 @@ describe('cases', () => {
   });
 
   it('imports a new catalogue version with a diff, and refuses a broken or repeated one', async () => {
-    await cases.currentCatalogue();
+    await cases.catalogues.current();
     const base = JSON.parse(readFileSync(BASELINE_FILE, 'utf8')) as {
       version: string;
       requirements: { id: string; severity: string }[];
     };
-    await expect(cases.importCatalogue({ ...base, requirements: [] })).rejects.toMatchObject({
+    await expect(cases.catalogues.import({ ...base, requirements: [] })).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
     });
-    await expect(cases.importCatalogue(base)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(cases.catalogues.import(base)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
     const next = {
       ...base,
       version: '2026.2',
       requirements: base.requirements.filter((r) => r.id !== 'APP-02'),
     };
-    const result = await cases.importCatalogue(next);
+    const result = await cases.catalogues.import(next);
     expect(result.diff).toEqual({ added: [], removed: ['APP-02'], changed: [] });
     const caseId = await cases.createCase({ systemId: await natoSecretSystem(), type: 'initial' });
     expect(cases.getCase(caseId).catalogue.version).toBe('2026.2');
@@ -262,12 +265,12 @@ describe('cases', () => {
     };
     const full = cases.getCase(before).items.length;
     // A one-requirement catalogue of another id: imported, listed, used only when chosen.
-    await cases.importCatalogue({
+    await cases.catalogues.import({
       ...base,
       id: 'tiny',
       requirements: base.requirements.slice(0, 1),
     });
-    expect((await cases.listCatalogues()).map((c) => [c.id, c.requirements, c.baseline])).toEqual([
+    expect((await cases.catalogues.list()).map((c) => [c.id, c.requirements, c.baseline])).toEqual([
       [base.id, base.requirements.length, true],
       ['tiny', 1, false],
     ]);
@@ -285,7 +288,7 @@ describe('cases', () => {
     });
     // A newer version of the baseline: new cases take it, open ones can see what changed.
     expect(cases.catalogueDiff(before)).toBeNull();
-    await cases.importCatalogue({
+    await cases.catalogues.import({
       ...base,
       version: '2099.1',
       requirements: base.requirements.filter((r) => r.id !== 'APP-02'),

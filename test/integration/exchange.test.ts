@@ -1280,7 +1280,7 @@ describe('a package carries only what its sender may decide', () => {
     ).file;
     const applying = o.cases.getCase(freshId).items.length;
     expect(applying).toBeGreaterThan(10);
-    const baseline = await a.cases.currentCatalogue();
+    const baseline = await a.catalogues.current();
     /** The baseline cut to one requirement, as a catalogue "version" of the owner's. */
     const oneRequirement = (version: string) => ({
       ...baseline,
@@ -1880,7 +1880,9 @@ describe('a package carries only what its sender may decide', () => {
           await a.exchange.importPackage(file);
           const items = a.cases.getCase(freshId).items;
           expect(items.map((i) => i.requirementId)).toEqual(
-            a.cases.requirementsFor(baseline, a.cases.systemProfile(systemId)).map((r) => r.id),
+            a.catalogues
+              .requirementsFor(baseline, a.catalogues.systemProfile(systemId))
+              .map((r) => r.id),
           );
           expect(items).toHaveLength(applying);
           expect(items.find((i) => i.requirementId === 'DOC-01')).toMatchObject({
@@ -1961,8 +1963,8 @@ describe('a package carries only what its sender may decide', () => {
     expect(await rowsOf(genuine)).toEqual([]);
 
     // No catalogue came with any of them: new cases here use the shipped baseline, as before.
-    expect(await a.cases.currentCatalogue()).toEqual(baseline);
-    expect((await a.cases.listCatalogues()).map((c) => `${c.id} ${c.version}`)).toEqual([
+    expect(await a.catalogues.current()).toEqual(baseline);
+    expect((await a.catalogues.list()).map((c) => `${c.id} ${c.version}`)).toEqual([
       `${baseline.id} ${baseline.version}`,
     ]);
 
