@@ -2071,25 +2071,36 @@ describe('a package carries only what its sender may decide', () => {
     });
   });
 
-  it('an authority package never takes the owner’s step (returned → draft)', async () => {
+  /** A new case of the owner's, submitted and taken by the authority. */
+  async function submittedCase(): Promise<string> {
     const o = owner.services;
-    const a = authority.services;
     const id = await o.cases.createCase({ systemId, type: 'interconnection' });
     await answerAll(o, id);
     await o.cases.transition(id, 'submitted', 'Complete');
-    await a.exchange.importPackage(
+    await authority.services.exchange.importPackage(
       (await o.exchange.exportPackage('submission', id, folder(), { identityId: owner.signingId }))
         .file,
     );
-    await a.cases.transition(id, 'intake', 'Intake');
-    await a.cases.transition(id, 'returned', 'The SSRS is missing');
-    await o.exchange.importPackage(
+    return id;
+  }
+  /** The authority's next package of the case, taken by the owner. */
+  async function answered(id: string): Promise<void> {
+    await owner.services.exchange.importPackage(
       (
-        await a.exchange.exportPackage('decision', id, folder(), {
+        await authority.services.exchange.exportPackage('decision', id, folder(), {
           identityId: authority.signingId,
         })
       ).file,
     );
+  }
+
+  it('an authority package never takes the owner’s step (returned → draft)', async () => {
+    const o = owner.services;
+    const a = authority.services;
+    const id = await submittedCase();
+    await a.cases.transition(id, 'intake', 'Intake');
+    await a.cases.transition(id, 'returned', 'The SSRS is missing');
+    await answered(id);
     expect(o.cases.getCase(id).state).toBe('returned');
     const next = (
       await a.exchange.exportPackage('decision', id, folder(), { identityId: authority.signingId })
@@ -2111,25 +2122,11 @@ describe('a package carries only what its sender may decide', () => {
   it('a submission answering an earlier package than the last one sent is out of sequence', async () => {
     const o = owner.services;
     const a = authority.services;
-    const id = await o.cases.createCase({ systemId, type: 'interconnection' });
-    await answerAll(o, id);
-    await o.cases.transition(id, 'submitted', 'Complete');
-    await a.exchange.importPackage(
-      (await o.exchange.exportPackage('submission', id, folder(), { identityId: owner.signingId }))
-        .file,
-    );
-    const answer = async () =>
-      o.exchange.importPackage(
-        (
-          await a.exchange.exportPackage('decision', id, folder(), {
-            identityId: authority.signingId,
-          })
-        ).file,
-      );
+    const id = await submittedCase();
     await a.cases.transition(id, 'intake', 'Intake');
-    await answer();
+    await answered(id);
     await a.cases.transition(id, 'returned', 'The SSRS is missing');
-    await answer();
+    await answered(id);
     const [intake, returned] = authority.vault.database
       .exec(
         "SELECT sha256 FROM exchange_log WHERE case_id = ? AND direction = 'sent' ORDER BY seq",
