@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: process.env.AWB_MUTATION_TESTS?.split(',') ?? [
+      'test/integration/audit-chain.test.ts',
       'test/integration/exchange.test.ts',
       'test/integration/package-format.test.ts',
       'test/integration/vault.test.ts',
