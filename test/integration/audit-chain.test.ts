@@ -303,6 +303,20 @@ describe('the anchor a header was written with', () => {
     expect(b.content).toBe(hashOf(3));
   });
 
+  it('the anchored row gone from the middle of the trail: the break is there, with nothing found', () => {
+    const anchor = { rows: 3, head: hashOf(3) };
+    db.run('DELETE FROM audit_log WHERE seq = 3');
+    expect(anchorBreak(db, anchor)).toEqual({
+      row: 3,
+      kind: 'anchor',
+      expected: anchor.head,
+      found: '',
+      content: '',
+      anchorRows: 3,
+      trailRows: 4,
+    });
+  });
+
   it('rows after the anchored head that no header holds: the break is the first of them', () => {
     const anchor = { rows: 2, head: hashOf(2) };
     expect(anchorBreak(db, anchor)).toEqual({
@@ -344,7 +358,13 @@ describe('a row keeps the names of what it refers to, as they were', () => {
       action: 'x',
       entityType: 'organisation',
       entityId: own!,
-      changes: { to: a, list: [1, b], nested: { deeper: { id: c } }, self: own, none: unnamed },
+      changes: {
+        to: a,
+        list: [1, b, null],
+        nested: { deeper: { id: c }, empty: null, yes: true },
+        self: own,
+        none: unnamed,
+      },
     };
     expect(namesThen(db, entry)).toEqual({ [a!]: 'Alpha', [b!]: 'Beta', [c!]: 'Gamma' });
     const row = appendAudit(db, ANNE, entry, AT);
