@@ -22,6 +22,7 @@ import { PdfFile, PdfStructureError } from '../../electron/signing/pdf-structure
 import { readAppearance } from '../../electron/signing/sign';
 import { tempFolder } from '../helpers/context';
 import { letter } from '../helpers/pdf';
+import { pngPredict } from '../helpers/raw-pdf';
 
 /** The reason a file's structure is refused for, or 'read' when it reads one way. */
 function reading(pdf: Buffer): string {
@@ -80,35 +81,6 @@ function classic(
   return Buffer.from(out, 'latin1');
 }
 
-/** PNG-predicts rows of `columns` bytes with filter `type` for each row. */
-function predict(rows: number[][], type: number): Buffer {
-  const out: number[] = [];
-  rows.forEach((row, r) => {
-    out.push(type);
-    row.forEach((value, c) => {
-      const left = c > 0 ? row[c - 1]! : 0;
-      const up = r > 0 ? rows[r - 1]![c]! : 0;
-      const upLeft = r > 0 && c > 0 ? rows[r - 1]![c - 1]! : 0;
-      let base = 0;
-      if (type === 1) {
-        base = left;
-      } else if (type === 2) {
-        base = up;
-      } else if (type === 3) {
-        base = (left + up) >> 1;
-      } else if (type === 4) {
-        const p = left + up - upLeft;
-        const pa = Math.abs(p - left);
-        const pb = Math.abs(p - up);
-        const pc = Math.abs(p - upLeft);
-        base = pa <= pb && pa <= pc ? left : pb <= pc ? up : upLeft;
-      }
-      out.push((value - base + 256) % 256);
-    });
-  });
-  return Buffer.from(out);
-}
-
 /** A one-revision PDF with a cross-reference stream (object 4), its rows as given. */
 function withXrefStream(
   options: {
@@ -141,7 +113,7 @@ function withXrefStream(
   let data: Buffer = Buffer.from(rows.flat());
   let parms = '';
   if (options.predictor) {
-    data = predict(rows, options.rowFilter ?? 2);
+    data = pngPredict(rows, options.rowFilter ?? 2);
     parms = ` /DecodeParms << /Predictor ${options.predictor} /Columns ${w0 + w1 + w2} >>`;
   }
   const filter = options.filter ?? 'FlateDecode';
