@@ -246,8 +246,10 @@ describe('decisions: validity and conditions', () => {
 
 describe('cases and findings', () => {
   it('a case’s deadline and a finding’s due date are not past when set; a finding’s requirement is the case’s', async () => {
+    // Two days back: past wherever the user is (the rules read "today" as any date some time
+    // zone has now, so yesterday in UTC is still today somewhere until noon UTC).
     expect(
-      await problems(services.cases.createCase({ systemId, type: 'initial', deadline: day(-1) })),
+      await problems(services.cases.createCase({ systemId, type: 'initial', deadline: day(-2) })),
     ).toEqual([['deadline', 'DEADLINE_PASSED']]);
     const caseId = await services.cases.createCase({
       systemId,
