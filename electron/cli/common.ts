@@ -60,7 +60,8 @@ export function reportRekey(io: CliIo, vault: Vault): void {
   if (notice?.state === 'finished') {
     io.err(`note: ${translate('en', 'rekey.finished')}\n`);
   } else if (notice?.state === 'undone') {
-    io.err(`note: ${translate('en', 'rekey.undone', { code: notice.code })}\n`);  } else if (notice?.state === 'refused') {
+    io.err(`note: ${translate('en', 'rekey.undone', { code: notice.code })}\n`);
+  } else if (notice?.state === 'refused') {
     io.err(`warning: ${translate('en', 'rekey.refused')}\n`);
   }
   const unshown = vault.pendingRecoveryKey();
