@@ -23,6 +23,7 @@ export default defineConfig({
       'test/integration/path-rules.test.ts',
       'test/integration/cms-rules.test.ts',
       'test/integration/verify-rules.test.ts',
+      'test/integration/verify-faults.test.ts',
       'test/integration/pdf-structure-rules.test.ts',
     ],
     environment: 'node',

@@ -143,12 +143,23 @@ function numberOfSize(file: PdfFile): number {
  * ByteRange of the file as it now is and a fresh CMS by `signer` — the countersigner's own key,
  * used on an update its tool (or an adversary holding the key) wrote differently.
  */
-export async function signLast(pdf: Buffer, signer: CmsSigner): Promise<Buffer> {
+export function signLast(pdf: Buffer, signer: CmsSigner): Promise<Buffer> {
   const file = PdfFile.parse(pdf);
   const rev = file.last.number;
   const field = file
     .signatureFields(rev)
     .find((f) => f.sigRef && file.entry(f.sigRef.objectNumber, rev)?.revision === rev);
+  return signField(pdf, signer, field!.name);
+}
+
+/**
+ * Signs field `name` again, wherever its dictionary stands: a ByteRange over the whole file as it
+ * now is (each number ten digits wide, as the workbench writes them) and a fresh CMS by `signer`.
+ */
+export async function signField(pdf: Buffer, signer: CmsSigner, name: string): Promise<Buffer> {
+  const file = PdfFile.parse(pdf);
+  const rev = file.last.number;
+  const field = file.signatureFields(rev).find((f) => f.name === name);
   const value = file.signatureValue(field!, rev);
   const span = value.contentsSpan!;
   const out = Buffer.from(pdf);

@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { softwareSigner } from '../../electron/signing/identity';
 import { signedKeywords, verifyPdf, type TrustStore } from '../../electron/signing/verify';
-import { PDFDocument } from 'pdf-lib';
+import { PDFDocument, PDFName, PDFString } from 'pdf-lib';
 import { facts, type x509 } from '../../electron/signing/x509';
 import {
   appendUpdate,
@@ -18,6 +18,7 @@ import {
   signUnreservedField,
   stream,
 } from '../helpers/pdf';
+import { anatomy, appendStreamUpdate, body, signField } from '../helpers/forge';
 import { crl, issue, type Party } from '../helpers/pki';
 
 const DAY = 86_400_000;
@@ -321,5 +322,272 @@ describe('the keywords every signature covers', () => {
     expect(signedKeywords(signed)).toBe('dossier-sha256:abc');
     expect(signedKeywords(letters.one)).toBeNull();
     expect(signedKeywords(Buffer.from('not a document'))).toBeNull();
+  });
+});
+
+/**
+ * An update adding signature fields to the form, after those it has: each `v` written as the
+ * field's /V (a reference, or an inline dictionary), with `objects` written beside them.
+ */
+function withFields(
+  pdf: Buffer,
+  fields: { name: string; v: string }[],
+  extra: {
+    objects?: { num: number; body: string }[];
+    objStm?: { num: number; objects: { num: number; body: string }[] };
+    entries?: Map<number, [number, number, number]>;
+  } = {},
+): Buffer {
+  const a = anatomy(pdf);
+  const nums = fields.map((_, i) => a.size + 10 + i);
+  const form = body(pdf, a.form!).replace(
+    /\/Fields\s*\[([^\]]*)\]/,
+    (_, refs: string) => `/Fields [${refs} ${nums.map((n) => `${n} 0 R`).join(' ')} ]`,
+  );
+  return appendStreamUpdate(pdf, {
+    ...extra,
+    objects: [
+      { num: a.form!, body: form },
+      ...fields.map((f, i) => ({
+        num: nums[i]!,
+        body: `<< /FT /Sig /T (${f.name}) /V ${f.v} >>`,
+      })),
+      ...(extra.objects ?? []),
+    ],
+  });
+}
+
+/** A signature dictionary with no ByteRange: refused before its CMS is read. */
+const UNSIGNED = (contents: string) =>
+  `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /Contents <${contents}> >>`;
+const NO_RANGE = 'the signature has no ByteRange or no /Contents of its own';
+
+describe('which refusal names the file, and what each signature keeps', () => {
+  it('a file with no signature at all is NOT_SIGNED: never valid', async () => {
+    const plain = await letter();
+    const result = await verifyPdf(plain, trust);
+    expect(result).toEqual({
+      valid: false,
+      status: 'indeterminate',
+      indication: 'INDETERMINATE',
+      subIndication: 'SIGNED_DATA_NOT_FOUND',
+      reason: 'NOT_SIGNED',
+      revisions: 1,
+      signatures: [],
+      unsignedFields: [],
+    });
+  });
+
+  it('a stray field refused before its CMS leaves the genuine signature beside it valid', async () => {
+    // The document as first written carries a signature field with a value of no ByteRange.
+    const doc = await PDFDocument.create();
+    doc.addPage([595, 842]);
+    const ctx = doc.context;
+    const sig = ctx.obj({ Type: 'Sig', Filter: 'Adobe.PPKLite', SubFilter: 'ETSI.CAdES.detached' });
+    const field = ctx.obj({ FT: 'Sig', T: PDFString.of('Stray'), V: ctx.register(sig) });
+    doc.catalog.set(
+      PDFName.of('AcroForm'),
+      ctx.register(ctx.obj({ Fields: [ctx.register(field)] })),
+    );
+    const base = Buffer.from(await doc.save({ useObjectStreams: false }));
+    const signed = await signLetter(base, signerOf(anne), 'Signature1', { title: 'Anne' });
+    const result = await verifyPdf(signed, trust);
+    expect(result.signatures.map((s) => [s.field, s.reason, s.detail, s.revision])).toEqual([
+      ['Stray', 'MALFORMED_SIGNATURE', NO_RANGE, null],
+      ['Signature1', null, null, 2],
+    ]);
+    expect(result).toMatchObject({ status: 'invalid', reason: 'MALFORMED_SIGNATURE' });
+  });
+
+  it('the most specific refusal names the file; a signature refused on its own keeps its reason', async () => {
+    // One update: the reserved field given a value of no ByteRange, and the page listed twice in
+    // an object stream (two readings of the signed page).
+    const a = anatomy(letters.awaiting);
+    const page = body(letters.awaiting, a.page);
+    const objStm = a.size + 20;
+    const field = a.fields.find((f) => f.name === 'Signature2')!.fieldRef!.objectNumber;
+    const sigNum = a.size + 21;
+    const forged = appendStreamUpdate(letters.awaiting, {
+      objects: [
+        {
+          num: field,
+          body: body(letters.awaiting, field).replace(/>>\s*$/, `/V ${sigNum} 0 R >>`),
+        },
+        { num: sigNum, body: UNSIGNED('00') },
+      ],
+      objStm: {
+        num: objStm,
+        objects: [
+          { num: a.page, body: page },
+          { num: a.page, body: page },
+        ],
+      },
+      entries: new Map([[a.page, [2, objStm, 1]]]),
+    });
+    const result = await verifyPdf(forged, trust);
+    expect(result.signatures.map((s) => [s.field, s.reason])).toEqual([
+      ['Signature1', 'DUPLICATE_OBJECT'],
+      ['Signature2', 'MALFORMED_SIGNATURE'],
+    ]);
+    expect(result.signatures[1]!.detail).toBe(NO_RANGE);
+    expect(result.reason).toBe('DUPLICATE_OBJECT');
+  });
+
+  it('three fields showing one signature: each refused, the first naming the first copy', async () => {
+    const sigRef = anatomy(letters.one).fields[0]!.sigRef!.objectNumber;
+    const forged = withFields(letters.one, [
+      { name: 'Copy1', v: `${sigRef} 0 R` },
+      { name: 'Copy2', v: `${sigRef} 0 R` },
+    ]);
+    const result = await verifyPdf(forged, trust);
+    expect(Object.keys(result.signatures)).toEqual(['0', '1', '2']);
+    expect(result.signatures.map((s) => [s.field, s.reason, s.detail])).toEqual([
+      ['Signature1', 'SHARED_SIGNATURE_VALUE', 'another field (Copy1) shows this signature'],
+      ['Copy1', 'SHARED_SIGNATURE_VALUE', 'the field shows the same signature as Signature1'],
+      ['Copy2', 'SHARED_SIGNATURE_VALUE', 'the field shows the same signature as Signature1'],
+    ]);
+  });
+
+  it('a copy of the signature dictionary in an object of its own is the same signature', async () => {
+    const sigRef = anatomy(letters.one).fields[0]!.sigRef!.objectNumber;
+    const copy = anatomy(letters.one).size + 30;
+    const forged = withFields(letters.one, [{ name: 'Copy', v: `${copy} 0 R` }], {
+      objects: [{ num: copy, body: body(letters.one, sigRef) }],
+    });
+    const result = await verifyPdf(forged, trust);
+    expect(result.signatures.map((s) => [s.field, s.reason])).toEqual([
+      ['Signature1', 'SHARED_SIGNATURE_VALUE'],
+      ['Copy', 'SHARED_SIGNATURE_VALUE'],
+    ]);
+  });
+
+  it('values written inline in their fields: two values are two, one value twice is shared', async () => {
+    const two = await verifyPdf(
+      withFields(letters.one, [
+        { name: 'In1', v: UNSIGNED('0102') },
+        { name: 'In2', v: UNSIGNED('0304') },
+      ]),
+      trust,
+    );
+    expect(two.signatures.slice(1).map((s) => [s.field, s.reason, s.detail])).toEqual([
+      ['In1', 'MALFORMED_SIGNATURE', NO_RANGE],
+      ['In2', 'MALFORMED_SIGNATURE', NO_RANGE],
+    ]);
+    const shared = await verifyPdf(
+      withFields(letters.one, [
+        { name: 'In1', v: UNSIGNED('0102') },
+        { name: 'In2', v: UNSIGNED('0102') },
+      ]),
+      trust,
+    );
+    expect(shared.signatures.slice(1).map((s) => [s.field, s.reason])).toEqual([
+      ['In1', 'SHARED_SIGNATURE_VALUE'],
+      ['In2', 'SHARED_SIGNATURE_VALUE'],
+    ]);
+  });
+
+  it('a later valid countersignature is not renamed by an earlier revision’s fault', async () => {
+    const changed = appendUpdate(letters.awaiting, [
+      { num: contentStreamOf(letters.awaiting), body: stream('DECISION: REFUSED') },
+    ]);
+    const countersigned = await signLetter(changed, signerOf(bo), 'Signature2', { title: 'Bo' });
+    const result = await verifyPdf(countersigned, trust);
+    expect(result.signatures.map((s) => [s.field, s.reason, s.revision])).toEqual([
+      ['Signature1', 'MODIFIED_AFTER_SIGNING', 2],
+      ['Signature2', null, 4],
+    ]);
+    expect(result.signatures[0]!.detail).toMatch(/^revision 3: /);
+  });
+
+  it('a signature refused for its CMS in a faulty revision keeps its own refusal', async () => {
+    const second = await signUnreservedField(letters.one, signerOf(bo));
+    const text = second.toString('latin1');
+    const at = text.lastIndexOf('/Contents <') + '/Contents <'.length;
+    expect(text.slice(at, at + 2)).toBe('30');
+    const broken = Buffer.from(second);
+    broken.write('31', at, 'latin1');
+    const result = await verifyPdf(broken, trust);
+    expect(result.signatures[1]).toMatchObject({
+      field: 'Signature2',
+      reason: 'MALFORMED_SIGNATURE',
+      detail: 'the signature is not a CMS SignedData',
+      revision: 3,
+      subFilter: 'ETSI.CAdES.detached',
+    });
+    expect(result.signatures[0]).toMatchObject({
+      reason: 'MODIFIED_AFTER_SIGNING',
+      detail: expect.stringMatching(/^revision 3: /) as unknown,
+    });
+  });
+});
+
+describe('a signature must cover the revision that writes it, in the form it claims', () => {
+  it('a signature dictionary written before the revision its ByteRange ends at', async () => {
+    // Anne's dictionary stands in revision 2; its value is made anew over revision 3 too.
+    const later = appendUpdate(letters.one, [
+      { num: anatomy(letters.one).size, body: '<< /Note (appended) >>' },
+    ]);
+    const resigned = await signField(later, signerOf(anne), 'Signature1');
+    const [s] = (await verifyPdf(resigned, trust)).signatures;
+    expect([s!.reason, s!.detail, s!.revision]).toEqual([
+      'MALFORMED_SIGNATURE',
+      'the signature dictionary is not part of the revision it signs',
+      null,
+    ]);
+  });
+
+  it('an odd run of hex digits in /Contents, even where the ByteRange and the CMS fit it', async () => {
+    const text = letters.one.toString('latin1');
+    const end = text.indexOf('>', text.indexOf('/Contents <'));
+    expect(text.slice(end - 2, end + 1)).toBe('00>');
+    const odd = Buffer.from(`${text.slice(0, end - 1)}> ${text.slice(end + 1)}`, 'latin1');
+    const resigned = await signField(odd, signerOf(anne), 'Signature1');
+    const [s] = (await verifyPdf(resigned, trust)).signatures;
+    expect([s!.reason, s!.detail]).toEqual([
+      'MALFORMED_SIGNATURE',
+      'the /Contents is not an even run of hex digits',
+    ]);
+  });
+
+  it('/Contents ending in an even run after a stray "<"', async () => {
+    const text = letters.one.toString('latin1');
+    const end = text.indexOf('>', text.indexOf('/Contents <'));
+    const broken = Buffer.from(`${text.slice(0, end - 3)}<${text.slice(end - 2)}`, 'latin1');
+    const [s] = (await verifyPdf(broken, trust)).signatures;
+    expect([s!.reason, s!.detail]).toEqual([
+      'MALFORMED_SIGNATURE',
+      'the /Contents is not an even run of hex digits',
+    ]);
+  });
+
+  it('a CMS that cannot be read: the report keeps the revision and sub-filter it claimed', async () => {
+    const text = letters.one.toString('latin1');
+    const at = text.indexOf('/Contents <') + '/Contents <'.length;
+    const broken = Buffer.from(letters.one);
+    broken.write('31', at, 'latin1');
+    const [s] = (await verifyPdf(broken, trust)).signatures;
+    expect(s).toMatchObject({
+      reason: 'MALFORMED_SIGNATURE',
+      detail: 'the signature is not a CMS SignedData',
+      revision: 2,
+      subFilter: 'ETSI.CAdES.detached',
+      signer: null,
+    });
+  });
+
+  it('adbe.pkcs7.detached: a CMS signature, valid, but not PAdES', async () => {
+    const adbe = edit(
+      letters.one,
+      '/SubFilter /ETSI.CAdES.detached',
+      '/SubFilter /adbe.pkcs7.detached',
+    );
+    const resigned = await signField(adbe, signerOf(anne), 'Signature1');
+    const [s] = (await verifyPdf(resigned, trust)).signatures;
+    expect(s).toMatchObject({
+      reason: null,
+      subFilter: 'adbe.pkcs7.detached',
+      level: 'CMS',
+      warnings: ['NOT_PADES'],
+    });
   });
 });
