@@ -1930,13 +1930,14 @@ export class ExchangeService {
       });
     }
     const columns = [...ACCEPTANCE_COLUMNS, 'origin', 'claimed_by', 'signer_fingerprint'];
+    // What was accepted, as this vault now holds the risk: the sender's snapshot of it is its
+    // own account, never what the risk's history here shows as accepted. One read per risk.
+    const snapshots = new Map<string, string>();
     for (const a of planned.acceptances) {
-      // What was accepted, as this vault now holds the risk: the sender's snapshot of it is
-      // its own account, never what the risk's history here shows as accepted.
-      riskRepo.insertAcceptanceRow(db, columns, {
-        ...a,
-        snapshot: riskRepo.receivedSnapshot(db, s(a.risk_id)),
-      });
+      const riskId = s(a.risk_id);
+      const snapshot = snapshots.get(riskId) ?? riskRepo.receivedSnapshot(db, riskId);
+      snapshots.set(riskId, snapshot);
+      riskRepo.insertAcceptanceRow(db, columns, { ...a, snapshot });
     }
   }
 

@@ -94,6 +94,19 @@ describe('signing identities', () => {
     expect(audit).not.toMatch(/PRIVATE KEY|password/i);
   });
 
+  it('an identity row cannot lose its key: the schema refuses it', async () => {
+    const id = await services.signing.createSelfSigned({
+      label: 'Keyless',
+      commonName: 'Keyless Signer',
+      organisation: 'National IT-Security Authority',
+    });
+    expect(() =>
+      vault.database.run('UPDATE signing_identities SET key_der = NULL WHERE id = ?', [id]),
+    ).toThrow(/CHECK constraint failed/);
+    expect(() => services.signing.signer(id)).not.toThrow();
+    vault.database.run('DELETE FROM signing_identities WHERE id = ?', [id]);
+  });
+
   it('imports an organisation PKCS#12, refusing a wrong password, a file that is no key file and a weak key', async () => {
     // A legacy 3DES-protected RSA key file, as older PKI software writes them.
     const keyFile = (bits: number) => {

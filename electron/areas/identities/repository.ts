@@ -7,7 +7,7 @@
 import type { Database, SqlValue } from 'sql.js';
 import type { TrustRole } from '../../../shared/exchange';
 import { optional, queryRows, text } from '../../db/query';
-import type { KeyPurpose } from '../../signing/x509';
+import type { CertificateFacts, KeyPurpose } from '../../signing/x509';
 
 const all = queryRows;
 const s = text;
@@ -15,18 +15,12 @@ const s = text;
 export type IdentityKind = 'pkcs12' | 'self_signed' | 'pkcs11';
 
 /** An identity as lists show it: its certificate's facts, never its key. */
-export interface IdentityRecord {
+export interface IdentityRecord extends CertificateFacts {
   id: string;
   label: string;
   kind: IdentityKind;
   usage: KeyPurpose;
   tokenLabel: string | null;
-  subject: string;
-  issuer: string;
-  serial: string;
-  notBefore: string;
-  notAfter: string;
-  fingerprint: string;
   certPem: string;
   createdAt: string;
 }
@@ -47,7 +41,7 @@ export interface SigningRecord {
   legacy: { p12: Uint8Array; password: string } | null;
 }
 
-export interface NewIdentity {
+export interface NewIdentity extends CertificateFacts {
   id: string;
   label: string;
   kind: IdentityKind;
@@ -56,21 +50,14 @@ export interface NewIdentity {
   token: { serial: string; label: string; keyId: string } | null;
   certPem: string;
   chainPem: string[];
-  subject: string;
-  issuer: string;
-  serial: string;
-  notBefore: string;
-  notAfter: string;
-  fingerprint: string;
   createdAt: string;
   createdBy: string;
 }
 
-export interface AnchorRecord {
-  fingerprint: string;
-  subject: string;
-  issuer: string;
-  notAfter: string;
+export interface AnchorRecord extends Pick<
+  CertificateFacts,
+  'fingerprint' | 'subject' | 'issuer' | 'notAfter'
+> {
   certPem: string;
   addedAt: string;
   addedBy: string;

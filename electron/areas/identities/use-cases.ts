@@ -361,10 +361,11 @@ export class SigningService {
     if (row.keyDer) {
       return softwareSigner(Buffer.from(row.keyDer), chain);
     }
-    const legacy = legacyIdentity(
-      Buffer.from(row.legacy?.p12 ?? new Uint8Array()),
-      row.legacy?.password ?? '',
-    );
+    if (!row.legacy) {
+      // The table's CHECK keeps a key or a key file on every row not on a token.
+      throw new AppError('SIGNING_IDENTITY_INVALID', 'The identity holds no key');
+    }
+    const legacy = legacyIdentity(Buffer.from(row.legacy.p12), row.legacy.password);
     return softwareSigner(legacy.key, chain);
   }
 
