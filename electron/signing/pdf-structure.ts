@@ -25,10 +25,12 @@
 import { inflateSync } from 'node:zlib';
 import {
   PDFArray,
+  PDFBool,
   PDFContext,
   PDFDict,
   PDFHexString,
   PDFName,
+  PDFNull,
   PDFNumber,
   PDFObjectParser,
   PDFRawStream,
@@ -56,6 +58,8 @@ const MAX_FIELDS = 4096;
 const MAX_DEPTH = 32;
 
 const ascii = (s: string): number[] => [...s].map((c) => c.charCodeAt(0));
+/** ( ) < > [ ] { } / %: where a token ends without whitespace. */
+const DELIMITERS = new Set(ascii('()<>[]{}/%'));
 const KW = {
   xref: ascii('xref'),
   trailer: ascii('trailer'),
@@ -162,6 +166,7 @@ class Lexer extends PDFObjectParser {
     const firstAt = this.bytes.offset();
     const first = this.parseRawNumber();
     const firstText = this.token(firstAt);
+    this.tokenEnds(firstText);
     this.skipWhitespaceAndComments();
     const lookahead = this.bytes.offset();
     const peek = this.bytes.peek();
@@ -169,6 +174,7 @@ class Lexer extends PDFObjectParser {
       const secondAt = this.bytes.offset();
       const second = this.parseRawNumber();
       const secondText = this.token(secondAt);
+      this.tokenEnds(secondText);
       this.skipWhitespaceAndComments();
       if (this.bytes.peek() === 0x52 /* R */) {
         if (!/^\d+$/.test(firstText) || !/^\d+$/.test(secondText)) {
@@ -178,11 +184,60 @@ class Lexer extends PDFObjectParser {
           );
         }
         this.bytes.next();
+        this.tokenEnds(`${firstText} ${secondText} R`);
         return PDFRef.of(first, second);
       }
     }
     this.bytes.moveTo(lookahead);
     return PDFNumber.of(first);
+  }
+
+  /**
+   * A number, `R`, `true`, `false` or `null` ends at whitespace, a delimiter or the end of the
+   * data. pdf-lib ends a number at its first `.` and the digits after it and matches a keyword
+   * as a prefix, so it reads `60.-5` as 60 and -5 and `falsetrue` as two values, where poppler
+   * and pdf.js read one token (60.5; an unknown keyword): a widget's /Rect would be two boxes.
+   */
+  private tokenEnds(token: string): void {
+    if (this.bytes.done()) {
+      return;
+    }
+    const next = this.bytes.peek();
+    if (!isWhite(next) && !DELIMITERS.has(next)) {
+      throw new PdfStructureError(
+        `a token runs into the next character (${token}${String.fromCharCode(next)})`,
+        'AMBIGUOUS_STRUCTURE',
+      );
+    }
+  }
+
+  /** pdf-lib's values, the keywords among them followed by whitespace or a delimiter. */
+  override parseObject(): PDFObject {
+    this.skipWhitespaceAndComments();
+    const start = this.bytes.offset();
+    const object = super.parseObject();
+    if (object instanceof PDFBool || object === PDFNull) {
+      this.tokenEnds(this.token(start));
+    }
+    return object;
+  }
+
+  /**
+   * A name whose `#` is not followed by two hex digits in upper case is refused: pdf-lib decodes
+   * only those, other readers lower case too (`/Fi#6celd` is /Field to poppler and pdf.js, and
+   * a name of its own to pdf-lib).
+   */
+  protected override parseName(): PDFName {
+    const start = this.bytes.offset();
+    const name = super.parseName();
+    const text = this.token(start);
+    if (/#(?![0-9A-F]{2})/.test(text)) {
+      throw new PdfStructureError(
+        `a name with an escape readers decode differently (${text})`,
+        'AMBIGUOUS_STRUCTURE',
+      );
+    }
+    return name;
   }
 
   /**
@@ -343,7 +398,6 @@ export class PdfFile {
   readonly revisions: Revision[];
   private readonly cache = new Map<string, PDFObject>();
   private readonly streamCache = new Map<number, ObjectStream>();
-  private lengthDepth = 0;
   /** Whether the original was read as linearized: a first-page section pointing back to the main. */
   private linearized = false;
 
@@ -812,33 +866,28 @@ export class PdfFile {
     return { object, num, after: lx.position };
   }
 
-  /** An indirect /Length: a non-negative integer object, read with a lexer of its own. */
+  /**
+   * An indirect /Length: a non-negative integer object, read with a lexer of its own. That lexer
+   * resolves no /Length itself, so a length object that is a stream cannot recurse: it is no number.
+   */
   private indirectLength(ref: PDFRef): number {
-    if (this.lengthDepth > 0) {
-      throw new PdfStructureError('a /Length that is itself a stream', 'AMBIGUOUS_STRUCTURE');
-    }
-    this.lengthDepth++;
-    try {
-      const found = this.entry(ref.objectNumber, this.revisions.length);
-      if (!found || found.entry.kind !== 'n' || found.entry.generation !== ref.generationNumber) {
-        throw new PdfStructureError(
-          `a /Length refers to object ${ref.objectNumber}, which is not a plain object`,
-          'AMBIGUOUS_STRUCTURE',
-        );
-      }
-      const lx = new Lexer(this.bytes, this.context);
-      const { object } = this.readIndirect(
-        found.entry.offset,
-        { num: ref.objectNumber, gen: ref.generationNumber },
-        lx,
+    const found = this.entry(ref.objectNumber, this.revisions.length);
+    if (!found || found.entry.kind !== 'n' || found.entry.generation !== ref.generationNumber) {
+      throw new PdfStructureError(
+        `a /Length refers to object ${ref.objectNumber}, which is not a plain object`,
+        'AMBIGUOUS_STRUCTURE',
       );
-      if (!(object instanceof PDFNumber)) {
-        throw new PdfStructureError('a /Length that is not a number', 'AMBIGUOUS_STRUCTURE');
-      }
-      return object.asNumber();
-    } finally {
-      this.lengthDepth--;
     }
+    const lx = new Lexer(this.bytes, this.context);
+    const { object } = this.readIndirect(
+      found.entry.offset,
+      { num: ref.objectNumber, gen: ref.generationNumber },
+      lx,
+    );
+    if (!(object instanceof PDFNumber)) {
+      throw new PdfStructureError('a /Length that is not a number', 'AMBIGUOUS_STRUCTURE');
+    }
+    return object.asNumber();
   }
 
   /** The entry for `num` as of revision `rev` (1-based), newest first. */

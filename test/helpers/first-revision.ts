@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import {
   PDFDocument,
+  PDFHexString,
   PDFName,
   PDFRef,
   StandardFonts,
@@ -530,4 +531,38 @@ export async function linearizationSwitch(pki: TestPki): Promise<Countersigned> 
     throw new Error('the countersigned letter is not the length the probe predicted');
   }
   return { awaiting, countersigned };
+}
+
+/**
+ * A10 — the empty field Anne's letter carries for a countersignature has its box written
+ * `/Rect [60.-5 540 625]`: three numbers to poppler and pdf.js (60.5 …: no box, nothing drawn,
+ * the conditions in full view), four to pdf-lib ([60 -5 540 625]). A countersigner reading it
+ * with pdf-lib would draw an opaque block from the foot of the page to above the conditions.
+ */
+export async function runTogetherRect(pki: TestPki): Promise<Buffer> {
+  const placeholder = '/Rect [ 11111 22222 33333 44444 ]';
+  const prepared = await letterSaying('DECISION: APPROVED', (doc, page, font) => {
+    page.drawText('CONDITION 1: the system must never be connected to any other network.', {
+      x: 72,
+      y: 600,
+      size: 11,
+      font,
+    });
+    const widget = doc.context.obj({
+      Type: 'Annot',
+      Subtype: 'Widget',
+      FT: 'Sig',
+      F: 4,
+      Rect: [11111, 22222, 33333, 44444],
+      P: page.ref,
+    });
+    widget.set(PDFName.of('T'), PDFHexString.fromText('Signature2'));
+    const ref = doc.context.register(widget);
+    page.node.set(PDFName.of('Annots'), doc.context.obj([ref]));
+    doc.catalog.set(PDFName.of('AcroForm'), doc.context.obj({ Fields: [ref] }));
+  });
+  const text = prepared.toString('latin1');
+  const written = (rect: string) =>
+    Buffer.from(text.replace(placeholder, rect.padEnd(placeholder.length, ' ')), 'latin1');
+  return signAsIs(pki, written('/Rect [60.-5 540 625]'), written('/Rect [60.05 540 625]'));
 }

@@ -14,7 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PdfFile } from '../../electron/signing/pdf-structure';
 import { verifyPdf, type TrustStore } from '../../electron/signing/verify';
 import { tempFolder } from '../helpers/context';
+import { viewerReading } from '../helpers/forge';
 import {
+  countersign,
   danglingAppearance,
   danglingRebuilt,
   generationMismatch,
@@ -22,6 +24,7 @@ import {
   linearizationSwitch,
   objectStreamFieldType,
   objectStreamFlags,
+  runTogetherRect,
   xrefStmPrev,
   type TestPki,
 } from '../helpers/first-revision';
@@ -37,6 +40,7 @@ const RULE = {
   xrefStmPlainObject: /the XRefStm places object \d+ outside an object stream/,
   xrefStmPrev: /the XRefStm of a hybrid file has a \/Prev of its own/,
   objectStreamWindow: /object \d+ in object stream \d+ does not end where the next begins/,
+  runTogether: /a token runs into the next character \(60\.-\)/,
   linearization:
     /a linearization dictionary whose first-page section or \/L \(\d+\) is not the original's/,
 };
@@ -169,6 +173,23 @@ describe('forged letters in the signed bytes are refused by the rule made for ea
     await expectRefused(forged, RULE.otherGeneration);
     if (!MUTATION) {
       expect(pdftotext(forged)).toContain('DECISION: APPROVED');
+    }
+  });
+
+  it('A10: a reserved box written "60.-5": four numbers to pdf-lib, three to every viewer', async () => {
+    const awaiting = await runTogetherRect(pki);
+    await expectRefused(awaiting, RULE.runTogether);
+    // Nobody countersigns it: the countersigner reads the letter as the verifier does.
+    await expect(countersign(pki, awaiting)).rejects.toMatchObject({
+      reason: 'AMBIGUOUS_STRUCTURE',
+      detail: expect.stringMatching(RULE.runTogether) as unknown,
+    });
+    if (!MUTATION) {
+      // pdf.js reads no box at all (three numbers), where pdf-lib would read [60 -5 540 625]:
+      // a countersignature block drawn there would cover the conditions Anne signed.
+      const { pdfjs } = await viewerReading(awaiting);
+      expect(pdfjs).toContain('["Widget","Signature2",[0,0,0,0]]');
+      expect(pdftotext(awaiting)).toContain('CONDITION 1');
     }
   });
 

@@ -39,6 +39,15 @@ function classic(
   return p.bytes();
 }
 
+/** A RawPdf holding objects 1–3: the catalog (with `extra` entries), its pages and one page. */
+function minimalDocument(extra = ''): RawPdf {
+  const p = new RawPdf('%PDF-1.7\n');
+  p.obj(1, `<< /Type /Catalog /Pages 2 0 R${extra} >>`);
+  p.obj(2, '<< /Type /Pages /Kids [ 3 0 R ] /Count 1 >>');
+  p.obj(3, '<< /Type /Page /Parent 2 0 R >>');
+  return p;
+}
+
 /** Refused with `reason` by the rule whose detail matches `detail`. */
 function refused(pdf: Uint8Array, reason: string, detail: RegExp | string): void {
   const result = verdict(pdf);
@@ -484,6 +493,50 @@ describe('references and numbers', () => {
     );
   });
 
+  it('a number, R or a keyword ends at whitespace or a delimiter, never runs into the next', () => {
+    const page = (box: string) => `<< /Type /Page /Parent 2 0 R /MediaBox ${box} >>`;
+    // Delimiters and whitespace of every kind end them; so does the end of an object stream.
+    expect(read(classic([CATALOG, PAGES, page('[0 0(x)[1]<00>%c\n 200/N 200]')])));
+    expect(read(classic([CATALOG, PAGES, page('[0\t0\f200\r200\x00]')])));
+    expect(read(classic([CATALOG, PAGES, page('[true false null 1]')])));
+    expect(read(classic([CATALOG, '<< /Type /Pages /Kids [3 0 R] /Count 1 >>', PAGE])));
+    for (const [box, token] of [
+      ['[0 0 60.-5 200]', '60.-'],
+      ['[0 0 1.2.3 200]', '1.2.'],
+      ['[0 0 200x 200]', '200x'],
+      ['[falsetrue 0 200 200]', 'falset'],
+      ['[nullnull 0 200 200]', 'nulln'],
+      ['[true1 0 200 200]', 'true1'],
+    ]) {
+      refused(
+        classic([CATALOG, PAGES, page(box!)]),
+        'AMBIGUOUS_STRUCTURE',
+        `a token runs into the next character (${token})`,
+      );
+    }
+    refused(
+      classic([CATALOG, '<< /Type /Pages /Kids [ 3 0 Rx ] /Count 1 >>', PAGE]),
+      'AMBIGUOUS_STRUCTURE',
+      'a token runs into the next character (3 0 Rx)',
+    );
+    refused(
+      classic([CATALOG, '<< /Type /Pages /Kids [ 3 0.-1 R ] /Count 1 >>', PAGE]),
+      'AMBIGUOUS_STRUCTURE',
+      'a token runs into the next character (0.-)',
+    );
+  });
+
+  it('a name escape is # and two hex digits in upper case, as every reader decodes it', () => {
+    expect(read(classic([CATALOG, PAGES, '<< /Type /Pag#65 /Parent 2 0 R /A#42 1 >>'])));
+    for (const name of ['/Pag#65#6c', '/A#4', '/A#', '/A#G0', '/A#4a']) {
+      refused(
+        classic([CATALOG, PAGES, `<< /Type /Page /Parent 2 0 R /X ${name} >>`]),
+        'AMBIGUOUS_STRUCTURE',
+        `a name with an escape readers decode differently (${name})`,
+      );
+    }
+  });
+
   it('a generation of two digits is a generation', () => {
     const p = new RawPdf();
     p.obj(1, CATALOG);
@@ -684,10 +737,7 @@ describe('cross-reference streams', () => {
       keepZero?: boolean;
     } = {},
   ): Buffer {
-    const p = new RawPdf('%PDF-1.7\n');
-    p.obj(1, '<< /Type /Catalog /Pages 2 0 R >>');
-    p.obj(2, '<< /Type /Pages /Kids [ 3 0 R ] /Count 1 >>');
-    p.obj(3, '<< /Type /Page /Parent 2 0 R >>');
+    const p = minimalDocument();
     const offset = p.length;
     // With no type field every row is a plain object: object 0's free row is left out.
     const rows = [...p.rows(options.extraRows), { num: 4, kind: 'n' as const, offset }]
@@ -949,10 +999,7 @@ function withObjectStream(
     streamBody?: string;
   } = {},
 ): Buffer {
-  const p = new RawPdf('%PDF-1.7\n');
-  p.obj(1, '<< /Type /Catalog /Pages 2 0 R /Extra 5 0 R >>');
-  p.obj(2, '<< /Type /Pages /Kids [ 3 0 R ] /Count 1 >>');
-  p.obj(3, '<< /Type /Page /Parent 2 0 R >>');
+  const p = minimalDocument(' /Extra 5 0 R');
   const objects = options.objects ?? [
     [5, '<< /Name (five) /Next 6 0 R >>'],
     [6, '(six)'],
@@ -1086,10 +1133,7 @@ describe('object streams', () => {
       'XREF_INVALID',
       'an entry points into object 4, which is no object stream',
     );
-    const p = new RawPdf('%PDF-1.7\n');
-    p.obj(1, '<< /Type /Catalog /Pages 2 0 R /Extra 5 0 R >>');
-    p.obj(2, '<< /Type /Pages /Kids [ 3 0 R ] /Count 1 >>');
-    p.obj(3, '<< /Type /Page /Parent 2 0 R >>');
+    const p = minimalDocument(' /Extra 5 0 R');
     p.stream(4, '/Type /Other', 'x');
     const xref = p.length;
     p.xrefStream(
@@ -1114,10 +1158,7 @@ describe('object streams', () => {
   });
 
   it('a damaged object stream is MALFORMED_SIGNATURE', () => {
-    const p = new RawPdf('%PDF-1.7\n');
-    p.obj(1, '<< /Type /Catalog /Pages 2 0 R /Extra 5 0 R >>');
-    p.obj(2, '<< /Type /Pages /Kids [ 3 0 R ] /Count 1 >>');
-    p.obj(3, '<< /Type /Page /Parent 2 0 R >>');
+    const p = minimalDocument(' /Extra 5 0 R');
     const data = deflateSync(Buffer.from('5 0\n(five)\n'));
     data[2] = data[2]! ^ 0xff;
     data[3] = data[3]! ^ 0xff;
@@ -1136,10 +1177,7 @@ describe('object streams', () => {
   });
 
   it('an object stream predicted with one column is read', () => {
-    const p = new RawPdf('%PDF-1.7\n');
-    p.obj(1, '<< /Type /Catalog /Pages 2 0 R /Extra 5 0 R >>');
-    p.obj(2, '<< /Type /Pages /Kids [ 3 0 R ] /Count 1 >>');
-    p.obj(3, '<< /Type /Page /Parent 2 0 R >>');
+    const p = minimalDocument(' /Extra 5 0 R');
     const text = Buffer.from('5 0\n(five)\n', 'latin1');
     const rows = [...text].map((b) => [0, b]).flat();
     p.stream(
@@ -1171,10 +1209,7 @@ describe('hybrid files (a table plus an XRefStm)', () => {
       stmDict?: string;
     } = {},
   ): Buffer {
-    const p = new RawPdf('%PDF-1.7\n');
-    p.obj(1, '<< /Type /Catalog /Pages 2 0 R /Extra 5 0 R >>');
-    p.obj(2, '<< /Type /Pages /Kids [ 3 0 R ] /Count 1 >>');
-    p.obj(3, '<< /Type /Page /Parent 2 0 R >>');
+    const p = minimalDocument(' /Extra 5 0 R');
     p.objectStream(4, [[5, '(five)']]);
     const stm = p.length;
     p.xrefStream(
