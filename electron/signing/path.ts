@@ -136,7 +136,25 @@ async function buildPath(input: PathInput): Promise<
   input.anchors.forEach((a) => add(a, true));
   input.pool.forEach((c) => add(c, false));
   const signer = add(input.signer, false);
-  const candidates = [...byDer.values()];
+  // Each candidate issuer indexed once by its subject as sameName compares it (the DER being
+  // equal implies the text is), with its key identifier: a step looks up its issuer's name
+  // instead of comparing it with the whole pool, so certificates carried only to pad the pool
+  // cost nothing per step.
+  const nameKey = (name: x509.Name) => name.toString().toLowerCase();
+  const bySubject = new Map<string, x509.X509Certificate[]>();
+  const skis = new Map<x509.X509Certificate, string | null>();
+  for (const c of byDer.values()) {
+    const key = nameKey(c.subjectName);
+    bySubject.set(key, [...(bySubject.get(key) ?? []), c]);
+    skis.set(c, keyIds(c).ski);
+  }
+  const weaknesses = new Map<x509.X509Certificate, string | null>();
+  const weaknessOf = (cert: x509.X509Certificate) => {
+    if (!weaknesses.has(cert)) {
+      weaknesses.set(cert, certificateWeakness(cert));
+    }
+    return weaknesses.get(cert)!;
+  };
   const checked = new Map<x509.X509Certificate, Map<x509.X509Certificate, boolean>>();
   const signedBy = async (cert: x509.X509Certificate, issuer: x509.X509Certificate) => {
     let row = checked.get(cert);
@@ -182,7 +200,7 @@ async function buildPath(input: PathInput): Promise<
       return null;
     }
     // A weak certificate leads nowhere: its signature is not even checked.
-    const weak = certificateWeakness(cert);
+    const weak = weaknessOf(cert);
     if (weak) {
       note('WEAK_ALGORITHM', weak);
       return null;
@@ -193,11 +211,8 @@ async function buildPath(input: PathInput): Promise<
       return null;
     }
     const { aki } = keyIds(cert);
-    const issuers = candidates.filter(
-      (c) =>
-        !path.includes(c) &&
-        sameName(c.subjectName, cert.issuerName) &&
-        (aki === null || keyIds(c).ski === null || keyIds(c).ski === aki),
+    const issuers = (bySubject.get(nameKey(cert.issuerName)) ?? []).filter(
+      (c) => !path.includes(c) && (aki === null || skis.get(c) === null || skis.get(c) === aki),
     );
     if (issuers.length === 0) {
       note('CHAIN_INCOMPLETE', `no certificate for the issuer ${cert.issuer}`);

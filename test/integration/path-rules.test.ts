@@ -5,7 +5,7 @@
  * issuer by name, may sign CRLs and signed it; an entry removed from the CRL is no revocation;
  * the newest CRL past its next update is stale. Each row asserts its own reason and detail.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { validatePath, type PathInput } from '../../electron/signing/path';
 import { x509 } from '../../electron/signing/x509';
 import { crl, issue, type Party } from '../helpers/pki';
@@ -427,6 +427,29 @@ describe('building the path', () => {
       detail: 'path building stopped after 1 signature checks and 2 candidate issuers',
       stats: { signatureChecks: 2, candidates: 2 },
     });
+  });
+
+  it('certificates carried only to pad the pool are read once, not at every step', async () => {
+    const ca = await issue({ name: 'CN=Padded CA', ca: true, issuer: root, algorithm: 'ec-p256' });
+    const signer = await issue({ name: 'CN=Padded', issuer: ca, algorithm: 'ec-p256' });
+    const fillers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        issue({ name: `CN=Filler ${i}`, issuer: root, algorithm: 'ec-p256' }),
+      ),
+    );
+    const crls = [rootCrl, await crl(ca, [])];
+    const names = vi.spyOn(x509.Name.prototype, 'toString');
+    const reads = async (pool: Party[]) => {
+      names.mockClear();
+      const result = await validate(signer, { pool: pool.map((p) => p.cert), crls });
+      expect(result).toMatchObject({ reason: null, stats: { signatureChecks: 2, candidates: 2 } });
+      return names.mock.calls.length;
+    };
+    const bare = await reads([ca]);
+    const padded = await reads([ca, ...fillers]);
+    names.mockRestore();
+    // Each filler's name is read when the pool is indexed; a step reads only its issuer's name.
+    expect(padded - bare).toBeLessThanOrEqual(fillers.length);
   });
 
   it('a certificate that cannot be read stops path building with an error, not a verdict', async () => {
