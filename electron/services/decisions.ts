@@ -1058,21 +1058,25 @@ export class DecisionService {
     identityId: string,
   ): Promise<void> {
     const firstId = this.signing.identityIdByFingerprint(firstFingerprint);
-    // The first signer's certificate: its identity here, or else as the letter carries it.
-    const first = firstId
-      ? this.signing.identityCertificate(firstId)
+    // The first signer's certificate and chain: its identity here, or else as the letter carries it.
+    const signed = firstId
+      ? {
+          certificate: this.signing.identityCertificate(firstId),
+          chain: this.signing.identityChain(firstId),
+        }
       : letterSigners(await this.decisionPdf(caseId)).find(
           (x) => x.fingerprint === firstFingerprint,
-        )?.certificate;
-    if (!first) {
+        );
+    if (!signed) {
       throw new AppError('COUNTERSIGNATURE_REFUSED', 'The first signature cannot be read', {
         reason: 'NOT_AWAITING',
       });
     }
     const verdict = await judgeCountersigner({
-      first,
+      first: signed.certificate,
       second: this.signing.identityCertificate(identityId),
       chain: this.signing.identityChain(identityId),
+      firstChain: signed.chain,
       authority: this.signing.trustStore('authority'),
       person: fourEyesPolicy().samePerson ?? DEFAULT_SAME_PERSON,
       now: new Date(),

@@ -194,6 +194,11 @@ export function keyWeakness(
   }
   const policy = algorithmPolicy();
   const facts = keyFacts(object);
+  // A point written compressed is the same key to OpenSSL and no key to NSS (pdfsig calls the
+  // signature invalid): only the uncompressed form, the one every reader takes, is accepted.
+  if (key instanceof Uint8Array && 'curve' in facts && publicKeyBits(key)[0] !== 0x04) {
+    return `${where}: an EC key not written as an uncompressed point`;
+  }
   if ('bits' in facts) {
     const minimum = options.newKey ? policy.rsa.minimumBitsNewKeys : policy.rsa.minimumBits;
     return facts.bits >= minimum
@@ -208,9 +213,44 @@ export function keyWeakness(
   return `${where}: a ${facts.kind} key, which is not accepted`;
 }
 
-/** The SubjectPublicKeyInfo DER of a certificate: what "the same key" means. */
+/** The SubjectPublicKeyInfo DER of a certificate, as written. */
 export function spkiOf(cert: x509.X509Certificate): Buffer {
   return Buffer.from(cert.publicKey.rawData);
+}
+
+/** The subjectPublicKey of a SubjectPublicKeyInfo: the key's own bytes (an EC point, an RSAPublicKey). */
+function publicKeyBits(spki: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(spki);
+  return pkijs.PublicKeyInfo.fromBER(copy.buffer).subjectPublicKey.valueBlock.valueHexView;
+}
+
+/**
+ * What "the same key" means: the key's value, however a certificate writes it — an EC key by its
+ * curve and coordinates (a compressed point is the same key), an RSA key by its modulus and
+ * exponent (with or without rsaEncryption's NULL, or as an RSASSA-PSS key). The bytes as
+ * written when they are neither.
+ */
+export function keyValueOf(cert: x509.X509Certificate): string {
+  const spki = spkiOf(cert);
+  try {
+    const key = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+    if (key.asymmetricKeyType === 'ec') {
+      const { crv, x, y } = key.export({ format: 'jwk' });
+      return `ec:${crv}:${x}:${y}`;
+    }
+    if (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') {
+      const parsed = asn1js.fromBER(publicKeyBits(spki)).result as asn1js.Sequence;
+      const [n, e] = parsed.valueBlock.value as asn1js.Integer[];
+      const hex = (i: asn1js.Integer) =>
+        Buffer.from(i.valueBlock.valueHexView)
+          .toString('hex')
+          .replace(/^(00)+/, '');
+      return `rsa:${hex(n!)}:${hex(e!)}`;
+    }
+  } catch {
+    // Read below as the bytes they are.
+  }
+  return `spki:${spki.toString('hex')}`;
 }
 
 /**

@@ -3,16 +3,18 @@
  * judged on certificates (the vault's own identities before a countersignature is made, and the
  * signatures of a letter received). The countersigner must
  *
- * - hold a different key: SubjectPublicKeyInfo compared byte for byte, never a fingerprint or a
- *   subject (a second certificate for the same key is the same signer) — SAME_KEY;
- * - not have been issued by the first signer's key: no certificate on the countersigner's chain
- *   or path holds that key or was signed by it (an accreditor's own key, even an old self-signed
- *   CA:TRUE identity, cannot make a "second accreditor") — ISSUED_BY_FIRST_SIGNER;
+ * - hold a different key: the public keys compared by value (an EC key's curve and point, an
+ *   RSA key's modulus and exponent), never a fingerprint or a subject (a second certificate
+ *   for the same key, however it writes the key, is the same signer) — SAME_KEY;
+ * - not have been issued by the other signer's key, either way round: no certificate on one
+ *   signer's chain or path holds the other's key or was signed by it (an accreditor's own key,
+ *   even an old self-signed CA:TRUE identity, cannot make a "second accreditor", whichever of
+ *   the two signs first) — ISSUED_BY_FIRST_SIGNER;
  * - name a different person by the policy in resources/decisions/four-eyes.json — SAME_PERSON;
  * - chain to an anchor trusted as an authority — NOT_TRUSTED_AS_AUTHORITY.
  */
 import type { SamePersonPolicy } from '../../shared/decisions';
-import { spkiOf } from './algorithms';
+import { keyValueOf } from './algorithms';
 import { cmsCertificates } from './cms';
 import { validatePath } from './path';
 import { PdfFile } from './pdf-structure';
@@ -32,6 +34,8 @@ export interface CountersignerInput {
   /** The countersigner's certificate, and the certificates it comes with (its chain). */
   second: x509.X509Certificate;
   chain: x509.X509Certificate[];
+  /** The certificates the first signer's signature came with (its chain), when known. */
+  firstChain?: x509.X509Certificate[];
   /** Anchors trusted as an authority, and the CRLs. */
   authority: { anchors: x509.X509Certificate[]; crls: x509.X509Crl[] };
   person: SamePersonPolicy;
@@ -52,9 +56,17 @@ const OIDS: Record<SamePersonPolicy['fields'][number], string> = {
   uid: '0.9.2342.19200300.100.1.1',
 };
 
-/** A name's value as compared: composed, case-folded, spacing collapsed. */
+/**
+ * A name's value as compared: composed, without format characters (a zero-width space, a
+ * direction mark: nothing a reader sees), case-folded, spacing collapsed.
+ */
 function normalise(value: string): string {
-  return value.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+  return value
+    .normalize('NFKC')
+    .replace(/\p{Cf}/gu, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** The values a certificate gives for a person field (e-mail also from subjectAltName). */
@@ -100,7 +112,9 @@ export function samePerson(
   return compared ? null : `no field of ${policy.fields.join(', ')} tells the two signers apart`;
 }
 
-const sameKey = (a: x509.X509Certificate, b: x509.X509Certificate) => spkiOf(a).equals(spkiOf(b));
+/** The same key by value, however each certificate writes it (compressed point, no NULL). */
+const sameKey = (a: x509.X509Certificate, b: x509.X509Certificate) =>
+  keyValueOf(a) === keyValueOf(b);
 
 async function signedWith(
   cert: x509.X509Certificate,
@@ -113,13 +127,13 @@ async function signedWith(
   }
 }
 
-/** The first certificate among `certs` that holds `first`'s key or was signed with it. */
-async function issuedByFirst(
-  first: x509.X509Certificate,
+/** The first certificate among `certs` that holds `signer`'s key or was signed with it. */
+async function issuedBy(
+  signer: x509.X509Certificate,
   certs: x509.X509Certificate[],
 ): Promise<x509.X509Certificate | null> {
   for (const cert of certs) {
-    if (sameKey(cert, first) || (await signedWith(cert, first))) {
+    if (sameKey(cert, signer) || (await signedWith(cert, signer))) {
       return cert;
     }
   }
@@ -141,11 +155,19 @@ export async function judgeCountersigner(
       detail: `${second.subject} holds the same public key as ${first.subject}`,
     };
   }
-  const byFirst = await issuedByFirst(first, [second, ...input.chain]);
+  const byFirst = await issuedBy(first, [second, ...input.chain]);
   if (byFirst) {
     return {
       reason: 'ISSUED_BY_FIRST_SIGNER',
       detail: `${byFirst.subject} on the countersigner's chain was issued with the first signer's key`,
+    };
+  }
+  // And the other way round: whoever signs first, a puppet of the other is no second person.
+  const bySecond = await issuedBy(second, [first, ...(input.firstChain ?? [])]);
+  if (bySecond) {
+    return {
+      reason: 'ISSUED_BY_FIRST_SIGNER',
+      detail: `${bySecond.subject} on the first signer's chain was issued with the countersigner's key`,
     };
   }
   const person = samePerson(first, second, input.person);
@@ -176,7 +198,7 @@ export async function judgeCountersigner(
     };
   }
   // The path may run through certificates the store holds: none of them may be the first signer's.
-  const onPath = await issuedByFirst(first, path.certificates.slice(1));
+  const onPath = await issuedBy(first, path.certificates.slice(1));
   if (onPath) {
     return {
       reason: 'ISSUED_BY_FIRST_SIGNER',
@@ -259,5 +281,6 @@ export async function judgeLetter(
     first: first.certificate,
     second: second.certificate,
     chain: second.chain,
+    firstChain: first.chain,
   });
 }

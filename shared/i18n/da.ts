@@ -1115,7 +1115,7 @@ export const da: Messages = {
   'countersign.reason.NOT_TRUSTED_AS_AUTHORITY':
     'medunderskriverens certifikat fører ikke til et certifikat, som denne boks stoler på som myndighed; stol først på det, eller dets CA, som myndighed under Indstillinger',
   'countersign.reason.ISSUED_BY_FIRST_SIGNER':
-    'medunderskriverens certifikat er udstedt med den første underskrivers egen nøgle',
+    'den ene underskrivers certifikat er udstedt med den andens egen nøgle',
   'doc.signatures': 'Underskrifter',
   'doc.signature.accreditor': 'Akkreditør',
   'doc.signature.countersignature': 'Medunderskrift',

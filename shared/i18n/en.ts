@@ -1117,7 +1117,7 @@ export const en = {
   'countersign.reason.NOT_TRUSTED_AS_AUTHORITY':
     'the countersigner’s certificate does not lead to a certificate this vault trusts as an authority; trust it, or its CA, as an authority under Settings first',
   'countersign.reason.ISSUED_BY_FIRST_SIGNER':
-    'the countersigner’s certificate was issued by the first signer’s own key',
+    'one signer’s certificate was issued with the other signer’s own key',
   'doc.signatures': 'Signatures',
   'doc.signature.accreditor': 'Accreditor',
   'doc.signature.countersignature': 'Countersignature',

@@ -4,7 +4,7 @@
  * CRLs, made with the same library the product uses to read them.
  */
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync, randomBytes, type webcrypto } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes, type webcrypto } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { derOf, readCertificates, toPem, x509 } from '../../electron/signing/x509';
@@ -87,6 +87,35 @@ export interface IssueOptions {
   issuerName?: string;
   /** Further extensions, as given. */
   extensions?: x509.Extension[];
+  /** The subject's key written otherwise (same key, other bytes), in a certificate an issuer signs. */
+  keyWritten?: (spki: Buffer) => Buffer;
+}
+
+/** An EC P-256 key's SubjectPublicKeyInfo with its point compressed (02/03 ‖ X): the same key. */
+export function compressedPoint(spki: Buffer): Buffer {
+  const jwk = createPublicKey({ key: spki, format: 'der', type: 'spki' }).export({
+    format: 'jwk',
+  }) as { x: string; y: string };
+  const y = Buffer.from(jwk.y, 'base64url');
+  const point = Buffer.concat([
+    Buffer.from([y.at(-1)! & 1 ? 3 : 2]),
+    Buffer.from(jwk.x, 'base64url'),
+  ]);
+  const algorithm = Buffer.from('301306072a8648ce3d020106082a8648ce3d030107', 'hex');
+  const bits = Buffer.concat([Buffer.from([0x03, point.length + 1, 0x00]), point]);
+  return Buffer.concat([Buffer.from([0x30, algorithm.length + bits.length]), algorithm, bits]);
+}
+
+/** An RSA key's SubjectPublicKeyInfo with rsaEncryption's NULL parameters left out: the same key. */
+export function withoutRsaNull(spki: Buffer): Buffer {
+  const withNull = Buffer.from('300d06092a864886f70d0101010500', 'hex');
+  const without = Buffer.from('300b06092a864886f70d010101', 'hex');
+  const at = spki.indexOf(withNull);
+  if (spki[1] !== 0x82 || at !== 4) {
+    throw new Error('not an RSA SubjectPublicKeyInfo with a two-byte length');
+  }
+  const inner = Buffer.concat([without, spki.subarray(at + withNull.length)]);
+  return Buffer.concat([Buffer.from([0x30, 0x82, inner.length >> 8, inner.length & 0xff]), inner]);
 }
 
 /** A certificate (and its key) issued as asked. */
@@ -148,7 +177,13 @@ export async function issue(options: IssueOptions): Promise<Party> {
         ...common,
         subject: options.name,
         issuer: options.issuerName ?? options.issuer.cert.subjectName,
-        publicKey: pair.publicKey,
+        publicKey: options.keyWritten
+          ? new Uint8Array(
+              options.keyWritten(
+                Buffer.from(await globalThis.crypto.subtle.exportKey('spki', pair.publicKey)),
+              ),
+            )
+          : pair.publicKey,
         signingKey: hashed.key,
         signingAlgorithm: hashed.algorithm,
       })

@@ -25,7 +25,19 @@ import { Vault } from '../../electron/vault/vault';
 import { tempFolder } from '../helpers/context';
 import { toDecisionPending } from '../helpers/parties';
 import { appendUpdate, letter, SLOTS } from '../helpers/pdf';
-import { crl, issue, type Party } from '../helpers/pki';
+import {
+  compressedPoint,
+  crl,
+  issue,
+  nssStore,
+  pdfsigAccepts,
+  pdfsigReport,
+  withoutRsaNull,
+  type Party,
+} from '../helpers/pki';
+import { spawnSync } from 'node:child_process';
+import { judgeCountersigner } from '../../electron/signing/four-eyes';
+import { verifyPdf } from '../../electron/signing/verify';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
 import { fingerprintsOf } from '../../electron/areas/identities/use-cases';
 
@@ -184,6 +196,37 @@ describe('a countersignature by one person is refused, each with its reason', ()
       reason: 'ISSUED_BY_FIRST_SIGNER',
     },
     {
+      name: "the first signer's certificate issued with the countersigner's own key (the puppet signs first)",
+      make: async () => {
+        const legacy = await issue({
+          name: 'CN=Legacy Cy, O=Authority, C=DK',
+          ca: true,
+          usages:
+            x509.KeyUsageFlags.digitalSignature |
+            x509.KeyUsageFlags.nonRepudiation |
+            x509.KeyUsageFlags.keyCertSign |
+            x509.KeyUsageFlags.cRLSign,
+        });
+        const countersigner = await importP12(legacy, [], 'Legacy Cy');
+        await services.signing.trust(legacy.pem, 'authority', fingerprintsOf(legacy.pem));
+        await services.signing.addCrl(Buffer.from((await crl(legacy, [])).rawData));
+        const puppet = await issue({ name: 'CN=Bo Puppet, O=Authority, C=DK', issuer: legacy });
+        return { first: await importP12(puppet, [legacy], 'Bo Puppet'), countersigner };
+      },
+      reason: 'ISSUED_BY_FIRST_SIGNER',
+    },
+    {
+      name: 'another key naming the same person, a zero-width space in the name',
+      make: async () => {
+        const twin = await issue({
+          name: 'CN=Anne Accre\u200Bditor, O=Other Unit, C=DK',
+          issuer: orgCa,
+        });
+        return { countersigner: await importP12(twin, [orgCa], 'Anne (zero width)') };
+      },
+      reason: 'SAME_PERSON',
+    },
+    {
       name: 'another key naming the same person (common name)',
       make: async () => {
         const twin = await issue({
@@ -300,6 +343,113 @@ describe('four eyes on a letter received (as the exchange judges one)', () => {
     expect((await judge(await countersigned(caseId, made, [await partyOf(firstId)])))?.reason).toBe(
       'ISSUED_BY_FIRST_SIGNER',
     );
+  });
+
+  it("the first signer's key in a second certificate that writes it without RSA's NULL is SAME_KEY", async () => {
+    const caseId = await awaitingCase(firstId);
+    const anne = await partyOf(firstId);
+    expect(anne.algorithm).toBe('rsa');
+    const duty = await issue({
+      name: 'CN=Duty Accreditor, O=Authority, C=DK',
+      issuer: orgCa,
+      keyOf: anne,
+      keyWritten: withoutRsaNull,
+    });
+    expect(Buffer.from(duty.cert.publicKey.rawData)).not.toEqual(
+      Buffer.from(anne.cert.publicKey.rawData),
+    );
+    expect((await judge(await countersigned(caseId, duty, [orgCa])))?.reason).toBe('SAME_KEY');
+  });
+
+  it('an EC key with its point compressed: the same key (SAME_KEY), and no valid signature, as for pdfsig', async () => {
+    const anne = await issue({
+      name: 'CN=Anne EC, O=Authority, C=DK',
+      issuer: orgCa,
+      algorithm: 'ec-p256',
+    });
+    const duty = await issue({
+      name: 'CN=Duty EC, O=Authority, C=DK',
+      issuer: orgCa,
+      keyOf: anne,
+      keyWritten: compressedPoint,
+    });
+    const authority = services.signing.trustStore('authority');
+    expect(
+      await judgeCountersigner({
+        first: anne.cert,
+        second: duty.cert,
+        chain: [orgCa.cert],
+        authority,
+        person: DEFAULT_SAME_PERSON,
+        now: new Date(),
+      }),
+    ).toMatchObject({ reason: 'SAME_KEY' });
+    // Signed with the key as the compressed certificate writes it: NSS reads no key there.
+    const signed = await signPdf(await letter(), softwareSigner(duty.key, [duty.der, orgCa.der]), {
+      field: 'Signature1',
+      slot: SLOTS[0],
+      appearance: { title: 'Duty', lines: [] },
+      name: 'Duty',
+      reason: 'Test',
+      location: 'Test',
+      signingTime: new Date(),
+    });
+    const result = await verifyPdf(signed, authority);
+    expect(result.signatures[0]).toMatchObject({
+      reason: 'WEAK_ALGORITHM',
+      detail: expect.stringContaining('an EC key not written as an uncompressed point') as unknown,
+    });
+    if (process.env.AWB_MUTATION !== '1') {
+      const file = join(folder.path, 'compressed.pdf');
+      writeFileSync(file, signed);
+      const nss = nssStore(join(folder.path, 'nss-compressed'), orgCa.pem, authority.crls);
+      const report = pdfsigReport(
+        spawnSync('pdfsig', ['-nssdir', nss, file], { encoding: 'utf8' }).stdout,
+      );
+      expect(pdfsigAccepts(report), JSON.stringify(report)).toBe(false);
+    }
+  });
+
+  it("a first signer whose certificate the countersigner's key issued is ISSUED_BY_FIRST_SIGNER", async () => {
+    const legacy = await issue({
+      name: 'CN=Legacy Dan, O=Authority, C=DK',
+      ca: true,
+      usages:
+        x509.KeyUsageFlags.digitalSignature |
+        x509.KeyUsageFlags.nonRepudiation |
+        x509.KeyUsageFlags.keyCertSign,
+    });
+    const puppet = await issue({ name: 'CN=Dan Puppet, O=Authority, C=DK', issuer: legacy });
+    const sign = (pdf: Buffer, by: Party, chain: Party[], field: 'Signature1' | 'Signature2') =>
+      signPdf(pdf, softwareSigner(by.key, [by.der, ...chain.map((c) => c.der)]), {
+        field,
+        slot: field === 'Signature1' ? SLOTS[0] : undefined,
+        appearance: { title: by.cert.subject, lines: [] },
+        name: by.cert.subject,
+        reason: 'Test',
+        location: 'Test',
+        signingTime: new Date(),
+        reserve:
+          field === 'Signature1'
+            ? [{ field: 'Signature2', slot: SLOTS[1]!, appearance: { title: '2', lines: [] } }]
+            : [],
+      });
+    const puppetFirst = await sign(
+      await sign(await letter(), puppet, [legacy], 'Signature1'),
+      legacy,
+      [],
+      'Signature2',
+    );
+    const verdict = await judgeLetter(puppetFirst, {
+      authority: { anchors: [legacy.cert], crls: [await crl(legacy, [])] },
+      person: DEFAULT_SAME_PERSON,
+      now: new Date(),
+    });
+    expect(verdict).toEqual({
+      reason: 'ISSUED_BY_FIRST_SIGNER',
+      detail:
+        "CN=Dan Puppet, O=Authority, C=DK on the first signer's chain was issued with the countersigner's key",
+    });
   });
 
   it('a stranger is NOT_TRUSTED_AS_AUTHORITY; a colleague of the authority passes', async () => {
