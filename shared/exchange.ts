@@ -50,6 +50,11 @@ export const PACKAGE_REASONS = [
   'TRANSITION_NOT_ALLOWED',
   'REFERENCE_CLASH',
   'DOSSIER_MISMATCH',
+  /**
+   * A decision record whose reference or terms (type, validity, scope, accepted risks, dossier,
+   * signatures required) are not those its signed letter binds.
+   */
+  'DECISION_MISMATCH',
   'UNKNOWN_CASE',
   /** A decision that needs four eyes whose letter is not signed by two people trusted as the authority. */
   'FOUR_EYES_NOT_MET',

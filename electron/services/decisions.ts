@@ -23,6 +23,7 @@ import {
   type DossierSnapshot,
 } from '../../shared/dossier';
 import { AppError } from '../../shared/errors';
+import { REF_KEYWORD, TERMS_KEYWORD, termsHash } from '../documents/decision-terms';
 import { formatDay, translate, type Language, type MessageKey } from '../../shared/i18n';
 import {
   APPROVING,
@@ -650,6 +651,7 @@ export class DecisionService {
     snapshot: string,
     conditions: { text: string; owner: string; dueDate: string; requirementId?: string | null }[],
     signatures: 1 | 2,
+    terms: string,
   ): DocumentSpec {
     const language = input.language;
     const { detail, profile, system, t, base } = this.header(
@@ -667,7 +669,12 @@ export class DecisionService {
       kind: 'decision-letter',
       title: `${translate(language, `decisionType.${input.type}`)} - ${system.ref} ${system.name}`,
       // Signed with the letter: the dossier it decides on, for `awb verify --dossier`.
-      keywords: [`${DOSSIER_KEYWORD}${snapshot}`, `decision:${ref}`],
+      // And the record's reference and terms (documents/decision-terms.ts).
+      keywords: [
+        `${DOSSIER_KEYWORD}${snapshot}`,
+        `${REF_KEYWORD}${ref}`,
+        `${TERMS_KEYWORD}${terms}`,
+      ],
       sections: [
         {
           type: 'facts',
@@ -776,6 +783,29 @@ export class DecisionService {
     const snapshot = this.dossierSnapshot(caseId);
     const ref = newRef(this.db, 'DEC');
     const required = this.signaturesRequired(caseId, input.type);
+    const system = this.register.getSystem(this.cases.getCase(caseId).systemId);
+    const accepted = this.risks
+      .listRisks({ caseId })
+      .filter((r) => r.acceptance.status === 'accepted')
+      .map((r) => ({
+        ref: r.ref,
+        residualLevel: r.residualLevel,
+        expiresOn: r.acceptance.expiresOn,
+      }));
+    // The record's terms as the decisions table will hold them: the letter binds their hash.
+    const terms = {
+      ref,
+      type: input.type,
+      levels: JSON.stringify(system.system.levels),
+      mode: system.system.mode,
+      sites: JSON.stringify(system.sites.map((x) => x.name)),
+      interconnections: JSON.stringify(system.interconnections.map((i) => i.id)),
+      valid_from: validTo ? validFrom : null,
+      valid_to: validTo,
+      accepted_risks: JSON.stringify(accepted),
+      dossier_sha256: snapshot.sha256,
+      signatures_required: required,
+    };
     const spec = this.decisionSpec(
       caseId,
       ref,
@@ -784,8 +814,9 @@ export class DecisionService {
       snapshot.sha256,
       input.conditions,
       required,
+      termsHash(terms),
     );
-    return { ref, validFrom, validTo, snapshot, spec, required };
+    return { ref, validFrom, validTo, snapshot, spec, required, terms };
   }
 
   /** The decision letter as it would be issued, unsigned and marked as a draft: to read before signing. */
@@ -883,7 +914,7 @@ export class DecisionService {
     }
     const signer = this.signing.signer(input.identityId, input.pin);
     const identity = this.signing.identity(input.identityId);
-    const { ref, validFrom, validTo, snapshot, spec, required } = this.letter(caseId, input);
+    const { ref, snapshot, spec, required, terms } = this.letter(caseId, input);
     const signingTime = new Date();
     const prepared = await prepareForSigning(await this.render(spec));
     const [own, countersign] = prepared.slots;
@@ -922,15 +953,6 @@ export class DecisionService {
       required === 2 && Boolean(countersign),
     );
     const stored = await this.vault().blobs.put(Readable.from([pdf]));
-    const accepted = this.risks
-      .listRisks({ caseId })
-      .filter((r) => r.acceptance.status === 'accepted')
-      .map((r) => ({
-        ref: r.ref,
-        residualLevel: r.residualLevel,
-        expiresOn: r.acceptance.expiresOn,
-      }));
-    const system = this.register.getSystem(detail.systemId);
     const id = randomUUID();
     const now = new Date().toISOString();
     const actor = this.vault().actor;
@@ -944,7 +966,7 @@ export class DecisionService {
           caseId,
           ref,
           type: input.type,
-          validTo,
+          validTo: terms.valid_to,
           dossierSha256: snapshot.sha256,
           pdfSha256: stored.sha256,
           signer: identity.fingerprint,
@@ -961,14 +983,14 @@ export class DecisionService {
             ref,
             caseId,
             input.type,
-            JSON.stringify(system.system.levels),
-            system.system.mode,
-            JSON.stringify(system.sites.map((x) => x.name)),
-            JSON.stringify(system.interconnections.map((i) => i.id)),
-            validTo ? validFrom : null,
-            validTo,
-            JSON.stringify(accepted),
-            snapshot.sha256,
+            terms.levels,
+            terms.mode,
+            terms.sites,
+            terms.interconnections,
+            terms.valid_from,
+            terms.valid_to,
+            terms.accepted_risks,
+            terms.dossier_sha256,
             input.language,
             identity.subject,
             identity.fingerprint,

@@ -39,7 +39,7 @@ import type { ClassificationScheme, InfoDomain } from '../../shared/classificati
 import type { DECISION_TYPES } from '../../shared/lifecycle';
 import { canTransition, stepTakers, type CaseState } from '../../shared/lifecycle';
 import { assess, fingerprint, outOfScale, parseMatrix, type RiskMatrix } from '../../shared/risk';
-import type { SignatureReason } from '../../shared/signatures';
+import type { SignatureReason, SignatureReport } from '../../shared/signatures';
 import { auditHead, canonicalJson } from '../db/audit';
 import { queryRows, text } from '../db/query';
 import { readDossier } from '../documents/dossier';
@@ -72,6 +72,7 @@ import { judgeLetter } from '../signing/four-eyes';
 import { sha256Hex } from '../signing/hash';
 import { validatePath } from '../signing/path';
 import { signedKeywords } from '../signing/verify';
+import { keywordValue, REF_KEYWORD, TERMS_KEYWORD, termsHash } from '../documents/decision-terms';
 import { derOf, fingerprintOf, readCertificate, x509 } from '../signing/x509';
 import { namedRead, type StoredBlob } from '../vault/blobs';
 import { ImportJournal } from '../vault/import-journal';
@@ -1260,6 +1261,12 @@ export class ExchangeService {
     };
     const matches =
       !('problem' in dossier) && Object.values(cites).every((c) => c === dossier.sha256);
+    // The record is the one the letter's signers signed: its reference and the hash of its terms
+    // are in the letter's signed keywords (documents/decision-terms.ts).
+    const keywords = signedKeywords(letter);
+    const bound =
+      keywordValue(keywords, REF_KEYWORD) === record.ref &&
+      keywordValue(keywords, TERMS_KEYWORD) === termsHash(record);
     return {
       reason: !byAuthority
         ? 'WRONG_SENDER_ROLE'
@@ -1267,9 +1274,11 @@ export class ExchangeService {
           ? (check.reason ?? 'SIGNATURE_INVALID')
           : fourEyes
             ? 'FOUR_EYES_NOT_MET'
-            : matches
-              ? null
-              : 'DOSSIER_MISMATCH',
+            : !matches
+              ? 'DOSSIER_MISMATCH'
+              : bound
+                ? null
+                : 'DECISION_MISMATCH',
       fourEyes,
       letter: check,
       letterBytes: letter,
@@ -2383,6 +2392,7 @@ export class ExchangeService {
       letter: StoredBlob;
       report: StoredBlob;
       dossier: string;
+      signed: SignatureReport[];
     }[] = [];
     const note = (address: string) => this.journal?.add(address);
     for (const [n, record] of content.decisions.entries()) {
@@ -2394,6 +2404,7 @@ export class ExchangeService {
         // A letter that fails verification, one no authority signed, or another dossier.
         const reason =
           checked.reason === 'DOSSIER_MISMATCH' ||
+          checked.reason === 'DECISION_MISMATCH' ||
           checked.reason === 'WRONG_SENDER_ROLE' ||
           checked.reason === 'FOUR_EYES_NOT_MET'
             ? checked.reason
@@ -2417,7 +2428,13 @@ export class ExchangeService {
         note,
       );
       created.push(...[letter, report].filter((b) => b.created));
-      arriving.push({ record, letter, report, dossier: checked.dossierRead.json });
+      arriving.push({
+        record,
+        letter,
+        report,
+        dossier: checked.dossierRead.json,
+        signed: checked.letter.signatures,
+      });
     }
     const steps = this.newSteps(content, caseId);
     const issuedFindings = content.findings.filter((f) => f.kind === 'finding').length;
@@ -2525,17 +2542,34 @@ export class ExchangeService {
       letter: StoredBlob;
       report: StoredBlob;
       dossier: string;
+      /** The letter's signatures as verified here: who signed is what the letter says. */
+      signed: SignatureReport[];
     },
     read: Verified,
     now: string,
   ) {
-    const d = a.record;
+    // The signers as the letter proves them, never as the package names them; who pressed the
+    // button in the authority's vault (signed_by) is the package's word, kept for its field.
+    const signers = a.signed.map((x, i) => ({
+      seq: i + 1,
+      field: x.field,
+      signer_subject: x.signer?.subject ?? '',
+      signer_fingerprint: x.signer?.fingerprint ?? '',
+      signed_at: x.claimedTime ?? '',
+      signed_by: a.record.signatures.find((y) => y.field === x.field)?.signed_by ?? '',
+    }));
+    const d = {
+      ...a.record,
+      signer_subject: signers[0]?.signer_subject ?? '',
+      signer_fingerprint: signers[0]?.signer_fingerprint ?? '',
+      signed_at: signers[0]?.signed_at ?? '',
+    };
     db.run(
       `INSERT OR IGNORE INTO decisions (case_id, status, pdf_blob, pdf_sha256, ${DECISION_COLUMNS.join(', ')})
        VALUES (?, 'issued', ?, ?, ${DECISION_COLUMNS.map(() => '?').join(', ')})`,
       [caseId, a.letter.address, a.letter.sha256, ...DECISION_COLUMNS.map((k) => d[k] ?? null)],
     );
-    for (const x of d.signatures) {
+    for (const x of signers) {
       db.run(
         `INSERT OR IGNORE INTO decision_signatures (decision_id, seq, field, signer_subject, signer_fingerprint, signed_at, signed_by)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,

@@ -1021,6 +1021,8 @@ export const da: Messages = {
   'package.reason.TRANSITION_NOT_ALLOWED':
     'det skridt, den bringer, er ikke tilladt fra sagens tilstand her',
   'package.reason.REFERENCE_CLASH': 'en reference i den betegner allerede noget andet her',
+  'package.reason.DECISION_MISMATCH':
+    'afgørelsens oplysninger er ikke dem, det underskrevne brev binder (reference, type, gyldighed, omfang eller accepterede risici afviger)',
   'package.reason.DOSSIER_MISMATCH': 'dossieret er ikke det, afgørelsen og dens brev henviser til',
   'package.reason.UNKNOWN_CASE': 'sagen findes ikke i denne boks',
   'package.reason.FOUR_EYES_NOT_MET':

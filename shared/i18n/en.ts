@@ -1024,6 +1024,8 @@ export const en = {
   'package.reason.TRANSITION_NOT_ALLOWED':
     "the step it brings is not allowed from the case's state here",
   'package.reason.REFERENCE_CLASH': 'a reference it brings already names something else here',
+  'package.reason.DECISION_MISMATCH':
+    'the decision record is not the one its signed letter binds (its reference, type, validity, scope or accepted risks differ)',
   'package.reason.DOSSIER_MISMATCH': 'the dossier is not the one the decision and its letter cite',
   'package.reason.UNKNOWN_CASE': 'the case is not in this vault',
   'package.reason.FOUR_EYES_NOT_MET':

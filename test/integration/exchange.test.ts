@@ -624,6 +624,52 @@ describe('who may send what', () => {
         'DOSSIER_MISMATCH',
       ],
       [
+        // The record is what the receiving vault acts on: it must be the one the letter binds.
+        'a refusal whose record gives it a validity of three years',
+        () =>
+          forged(
+            'record-validity',
+            {
+              parts: editDecision((content) => {
+                content.decisions.at(-1)!.valid_from = today();
+                content.decisions.at(-1)!.valid_to = addMonths(today(), 36);
+              }),
+            },
+            genuine,
+          ),
+        'DECISION_MISMATCH',
+      ],
+      [
+        'a record whose accepted risks are not the letter’s',
+        () =>
+          forged(
+            'record-risks',
+            {
+              parts: editDecision((content) => {
+                content.decisions.at(-1)!.accepted_risks = JSON.stringify([
+                  { ref: 'RSK-9999', residualLevel: 'very_high', expiresOn: null },
+                ]);
+              }),
+            },
+            genuine,
+          ),
+        'DECISION_MISMATCH',
+      ],
+      [
+        'a record whose system scope is not the letter’s',
+        () =>
+          forged(
+            'record-mode',
+            {
+              parts: editDecision((content) => {
+                content.decisions.at(-1)!.mode = 'multi_level';
+              }),
+            },
+            genuine,
+          ),
+        'DECISION_MISMATCH',
+      ],
+      [
         // The record says four eyes; the letter carries one signature.
         'a decision needing four eyes whose letter one accreditor signed',
         () =>
@@ -821,6 +867,34 @@ describe('who may send what', () => {
     // None of them spent the genuine package's place.
     await owner.services.exchange.importPackage(genuine);
     expect(owner.services.cases.getCase(id).state).toBe('decided');
+  });
+
+  it('the signers of a decision received are the letter’s, whoever the package names', async () => {
+    const { file: genuine, caseId: id } = await pendingDecision();
+    const named = await forged(
+      'named-signers',
+      {
+        parts: editDecision((content) => {
+          const d = content.decisions.at(-1)!;
+          d.signer_subject = 'CN=Director General, O=Authority';
+          d.signatures = d.signatures.map((x) => ({
+            ...x,
+            signer_subject: 'CN=Director General, O=Authority',
+            signer_fingerprint: 'ab'.repeat(32),
+          }));
+        }),
+      },
+      genuine,
+    );
+    await owner.services.exchange.importPackage(named);
+    const held = owner.services.decisions.decision(id)!;
+    const real = authority.services.decisions.decision(id)!;
+    expect(held.signer).toBe(real.signer);
+    expect(held.signerFingerprint).toBe(real.signerFingerprint);
+    expect(held.signatures.map((x) => [x.field, x.subject, x.fingerprint])).toEqual(
+      real.signatures.map((x) => [x.field, x.subject, x.fingerprint]),
+    );
+    expect(JSON.stringify(held)).not.toContain('Director General');
   });
 
   it('a vault refuses the kind it does not receive, and the system owner another owner', async () => {
