@@ -211,6 +211,31 @@ export function readAppearance(
   return appearanceOps(width, height, text) === lines.join('\n') ? text : null;
 }
 
+/**
+ * Whether `object` is a block as the workbench draws one in a box of `width` × `height` (an
+ * opaque background over the whole box, a frame, text read back by `readAppearance`): a form
+ * XObject whose BBox is the box, with no Matrix and no filter. A field reserved for a
+ * countersignature must show one in the revision its first signer signed, so the block the
+ * countersignature draws there hides nothing that signer saw.
+ */
+export function isBlock(object: unknown, width: number, height: number): boolean {
+  if (!(object instanceof PDFRawStream)) {
+    return false;
+  }
+  const { dict } = object;
+  const bbox = dict.get(PDFName.of('BBox'));
+  const numbers =
+    bbox instanceof PDFArray && bbox.asArray().every((n) => n instanceof PDFNumber)
+      ? bbox.asArray().map((n) => (n as PDFNumber).asNumber())
+      : [];
+  return (
+    numbers.join(' ') === `0 0 ${width} ${height}` &&
+    !dict.has(PDFName.of('Matrix')) &&
+    !dict.has(PDFName.of('Filter')) &&
+    readAppearance(object.contents, width, height) !== null
+  );
+}
+
 /** The visible block as a form XObject of the box's size, using the two fonts. */
 function appearanceStream(
   context: PDFContext,
@@ -378,6 +403,13 @@ function countersignPlan(file: PdfFile, field: string, text: EncodedAppearance):
     !rect.asArray().every((n) => n instanceof PDFNumber)
   ) {
     throw new Error(`the field ${field} has no rectangle to sign in`);
+  }
+  const [x1, y1, x2, y2] = rect.asArray().map((n) => (n as PDFNumber).asNumber());
+  const shown = file.dict(original.get(PDFName.of('AP')), last)?.get(PDFName.of('N'));
+  if (!isBlock(file.resolve(shown, last), x2! - x1!, y2! - y1!)) {
+    throw new Error(
+      `the field ${field} was not reserved with a block as the workbench draws one: its box may hide what the first signer saw`,
+    );
   }
   const size = file.last.trailer.get(PDFName.of('Size'));
   if (!(size instanceof PDFNumber)) {

@@ -10,7 +10,7 @@
 import { PDFArray, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFString } from 'pdf-lib';
 import type { SignatureReason } from '../../shared/signatures';
 import { PdfFile, textOf } from './pdf-structure';
-import { countersignUpdate, readAppearance } from './sign';
+import { countersignUpdate, isBlock, readAppearance } from './sign';
 
 export interface UpdateProblem {
   reason: Extract<SignatureReason, 'MODIFIED_AFTER_SIGNING' | 'UNEXPECTED_OBJECT'>;
@@ -81,6 +81,23 @@ export function countersignatureProblem(file: PdfFile, rev: number): UpdateProbl
   const normal = file.resolve(ap?.get(PDFName.of('N')), rev);
   if (box.length !== 4 || box.some((n) => Number.isNaN(n)) || !(normal instanceof PDFRawStream)) {
     return modified(`the field ${field.name} has no box or no appearance`);
+  }
+  // What the first signer signed showed the reserved box as the workbench draws it (an opaque
+  // block over the whole box): the countersignature's block, drawn there, hides nothing more.
+  const reservedAp = file.dict(
+    file.dict(reserved.fieldRef, rev - 1)?.get(PDFName.of('AP')),
+    rev - 1,
+  );
+  if (
+    !isBlock(
+      file.resolve(reservedAp?.get(PDFName.of('N')), rev - 1),
+      box[2]! - box[0]!,
+      box[3]! - box[1]!,
+    )
+  ) {
+    return modified(
+      `the field ${field.name} was not reserved with a block as the workbench draws one`,
+    );
   }
   const appearance = readAppearance(normal.contents, box[2]! - box[0]!, box[3]! - box[1]!);
   if (!appearance) {

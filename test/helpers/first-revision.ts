@@ -24,7 +24,7 @@ import { buildPadesCms, type CmsSigner } from '../../electron/signing/cms';
 import { softwareSigner } from '../../electron/signing/identity';
 import { PdfFile } from '../../electron/signing/pdf-structure';
 import { signPdf } from '../../electron/signing/sign';
-import { body } from './forge';
+import { body, signField } from './forge';
 import { letter, SLOTS } from './pdf';
 import type { Party } from './pki';
 
@@ -565,4 +565,31 @@ export async function runTogetherRect(pki: TestPki): Promise<Buffer> {
   const written = (rect: string) =>
     Buffer.from(text.replace(placeholder, rect.padEnd(placeholder.length, ' ')), 'latin1');
   return signAsIs(pki, written('/Rect [60.-5 540 625]'), written('/Rect [60.05 540 625]'));
+}
+
+/**
+ * A11 — the box Anne's letter reserves for the countersignature draws nothing (its appearance's
+ * BBox is empty), so every viewer shows the page beneath it; Bo's block, once countersigned,
+ * would be drawn there opaque. `awaiting` is the letter Anne signed; `countersigned` is it with
+ * Bo's countersignature made as the workbench wrote one before it refused such a box (Anne's
+ * and Bo's CMS made again over the edited bytes).
+ */
+export async function blocklessReservation(pki: TestPki): Promise<Countersigned> {
+  const genuine = await countersign(pki, await signFirst(pki, await letter(), true));
+  const file = PdfFile.parse(genuine);
+  const anneEnd = file.revisions[1]!.end;
+  const reserved = file.signatureFields(2).find((f) => f.name === 'Signature2')!;
+  const ap = file.dict(file.dict(reserved.fieldRef!, 2)?.get(PDFName.of('AP')), 2);
+  const normal = ap?.get(PDFName.of('N')) as PDFRef;
+  const offset = file.entry(normal.objectNumber, 2)!.entry.offset;
+  const text = genuine.toString('latin1');
+  const at = text.indexOf('/BBox [ 0 0 240 80 ]', offset);
+  if (at < 0 || at > anneEnd) {
+    throw new Error('the reserved appearance has no BBox of the slot');
+  }
+  const edited = Buffer.from(genuine);
+  edited.write('/BBox [ 0 0 0 0    ]', at, 'latin1');
+  const anneAgain = await signField(edited, signerOf(pki, pki.anne), 'Signature1', anneEnd);
+  const countersigned = await signField(anneAgain, signerOf(pki, pki.bo), 'Signature2');
+  return { awaiting: countersigned.subarray(0, anneEnd), countersigned };
 }

@@ -153,10 +153,16 @@ export function signLast(pdf: Buffer, signer: CmsSigner): Promise<Buffer> {
 }
 
 /**
- * Signs field `name` again, wherever its dictionary stands: a ByteRange over the whole file as it
- * now is (each number ten digits wide, as the workbench writes them) and a fresh CMS by `signer`.
+ * Signs field `name` again, wherever its dictionary stands: a ByteRange over the file up to `end`
+ * (the whole file as it now is unless told; each number ten digits wide, as the workbench writes
+ * them) and a fresh CMS by `signer`.
  */
-export async function signField(pdf: Buffer, signer: CmsSigner, name: string): Promise<Buffer> {
+export async function signField(
+  pdf: Buffer,
+  signer: CmsSigner,
+  name: string,
+  end = pdf.length,
+): Promise<Buffer> {
   const file = PdfFile.parse(pdf);
   const rev = file.last.number;
   const field = file.signatureFields(rev).find((f) => f.name === name);
@@ -166,14 +172,14 @@ export async function signField(pdf: Buffer, signer: CmsSigner, name: string): P
   const text = out.toString('latin1');
   const at = text.lastIndexOf('/ByteRange [0 ', span.start);
   const width = 10;
-  const range = [span.start, span.end, out.length - span.end]
+  const range = [span.start, span.end, end - span.end]
     .map((n) => String(n).padStart(width, '0'))
     .join(' ');
   out.write(range, at + '/ByteRange [0 '.length, 'latin1');
   out.fill(0x30, span.start + 1, span.end - 1);
   const digest = createHash(signer.hash)
     .update(out.subarray(0, span.start))
-    .update(out.subarray(span.end))
+    .update(out.subarray(span.end, end))
     .digest();
   const cms = (await buildPadesCms(digest, signer)).toString('hex');
   out.write(cms, span.start + 1, 'latin1');

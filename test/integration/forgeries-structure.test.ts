@@ -16,6 +16,7 @@ import { verifyPdf, type TrustStore } from '../../electron/signing/verify';
 import { tempFolder } from '../helpers/context';
 import { viewerReading } from '../helpers/forge';
 import {
+  blocklessReservation,
   countersign,
   danglingAppearance,
   danglingRebuilt,
@@ -191,6 +192,23 @@ describe('forged letters in the signed bytes are refused by the rule made for ea
       expect(pdfjs).toContain('["Widget","Signature2",[0,0,0,0]]');
       expect(pdftotext(awaiting)).toContain('CONDITION 1');
     }
+  });
+
+  it('A11: a box reserved for the countersignature that draws nothing over the conditions', async () => {
+    const { awaiting, countersigned } = await blocklessReservation(pki);
+    // What Anne signed verifies, and awaits its countersignature…
+    expect((await verifyPdf(awaiting, trust)).status).toBe('awaiting_countersignature');
+    // …but nobody countersigns it: the box would hide what Anne saw beneath it.
+    await expect(countersign(pki, awaiting)).rejects.toThrow(
+      'the field Signature2 was not reserved with a block as the workbench draws one',
+    );
+    // And a countersignature made there anyway is refused, on both signatures.
+    const result = await verifyPdf(countersigned, trust);
+    const detail = 'the field Signature2 was not reserved with a block as the workbench draws one';
+    expect(result.signatures.map((s) => [s.field, s.reason, s.detail])).toEqual([
+      ['Signature1', 'MODIFIED_AFTER_SIGNING', `revision 3: ${detail}`],
+      ['Signature2', 'MODIFIED_AFTER_SIGNING', detail],
+    ]);
   });
 
   it('A9: a linearization dictionary whose /L is the length the countersigned letter will have', async () => {
