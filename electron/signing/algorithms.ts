@@ -41,6 +41,8 @@ export const AlgorithmPolicy = z
       .object({
         minimumBits: z.number().int().min(2048),
         minimumBitsNewKeys: z.number().int().min(2048),
+        /** The smallest public exponent (odd, at least 3: 1 is no key at all). */
+        minimumExponent: z.number().int().min(3),
         padding: z.array(z.enum(['pkcs1-v1_5', 'pss'])).min(1),
       })
       .strict(),
@@ -161,11 +163,18 @@ export function signatureAlgorithmWeakness(
 /** The kind of key and its strength, as the policy reads it. */
 export function keyFacts(
   key: KeyObject,
-): { kind: 'rsa'; bits: number } | { kind: 'ec'; curve: string } | { kind: string } {
+):
+  | { kind: 'rsa'; bits: number; exponent: bigint }
+  | { kind: 'ec'; curve: string }
+  | { kind: string } {
   const type = key.asymmetricKeyType ?? 'unknown';
   const details = key.asymmetricKeyDetails ?? {};
   if (type === 'rsa' || type === 'rsa-pss') {
-    return { kind: 'rsa', bits: details.modulusLength ?? 0 };
+    return {
+      kind: 'rsa',
+      bits: details.modulusLength ?? 0,
+      exponent: details.publicExponent ?? 0n,
+    };
   }
   if (type === 'ec') {
     const curve = details.namedCurve ?? 'unnamed';
@@ -201,9 +210,15 @@ export function keyWeakness(
   }
   if ('bits' in facts) {
     const minimum = options.newKey ? policy.rsa.minimumBitsNewKeys : policy.rsa.minimumBits;
-    return facts.bits >= minimum
+    if (facts.bits < minimum) {
+      return `${where}: an RSA key of ${facts.bits} bits (at least ${minimum} are required)`;
+    }
+    // An exponent of 1 makes every number its own signature; an even or small one is no
+    // exponent the sources allow.
+    const e = facts.exponent;
+    return e % 2n === 1n && e >= BigInt(policy.rsa.minimumExponent)
       ? null
-      : `${where}: an RSA key of ${facts.bits} bits (at least ${minimum} are required)`;
+      : `${where}: an RSA key with public exponent ${e} (odd and at least ${policy.rsa.minimumExponent} is required)`;
   }
   if ('curve' in facts) {
     return (policy.ec.curves as readonly string[]).includes(facts.curve)
@@ -226,9 +241,9 @@ function publicKeyBits(spki: Uint8Array): Uint8Array {
 
 /**
  * What "the same key" means: the key's value, however a certificate writes it — an EC key by its
- * curve and coordinates (a compressed point is the same key), an RSA key by its modulus and
- * exponent (with or without rsaEncryption's NULL, or as an RSASSA-PSS key). The bytes as
- * written when they are neither.
+ * curve and coordinates (a compressed point is the same key), an RSA key by its modulus (with
+ * any exponent — who knows the modulus's factors signs with each —, with or without
+ * rsaEncryption's NULL, or as an RSASSA-PSS key). The bytes as written when they are neither.
  */
 export function keyValueOf(cert: x509.X509Certificate): string {
   const spki = spkiOf(cert);
@@ -240,12 +255,13 @@ export function keyValueOf(cert: x509.X509Certificate): string {
     }
     if (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') {
       const parsed = asn1js.fromBER(publicKeyBits(spki)).result as asn1js.Sequence;
-      const [n, e] = parsed.valueBlock.value as asn1js.Integer[];
+      const [n] = parsed.valueBlock.value as asn1js.Integer[];
       const hex = (i: asn1js.Integer) =>
         Buffer.from(i.valueBlock.valueHexView)
           .toString('hex')
           .replace(/^(00)+/, '');
-      return `rsa:${hex(n!)}:${hex(e!)}`;
+      // The modulus alone: whoever can factor it holds the key for every exponent.
+      return `rsa:${hex(n!)}`;
     }
   } catch {
     // Read below as the bytes they are.

@@ -57,13 +57,15 @@ const OIDS: Record<SamePersonPolicy['fields'][number], string> = {
 };
 
 /**
- * A name's value as compared: composed, without format characters (a zero-width space, a
- * direction mark: nothing a reader sees), case-folded, spacing collapsed.
+ * A name's value as compared: composed, without the characters a reader does not see (format
+ * characters such as a zero-width space or a direction mark, and every other default-ignorable
+ * one: variation selectors, the combining grapheme joiner, Hangul fillers), case-folded, spacing
+ * collapsed.
  */
 function normalise(value: string): string {
   return value
     .normalize('NFKC')
-    .replace(/\p{Cf}/gu, '')
+    .replace(/[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu, '')
     .toLowerCase()
     .replace(/\s+/g, ' ')
     .trim();

@@ -36,10 +36,10 @@ function signingAlgorithm(algorithm: Algorithm) {
     : { name: 'ECDSA', hash: algorithm === 'ec-p384' ? 'SHA-384' : 'SHA-256' };
 }
 
-async function keys(algorithm: Algorithm, rsaBits = 2048) {
+async function keys(algorithm: Algorithm, rsaBits = 2048, publicExponent = 65537) {
   const pair =
     algorithm === 'rsa'
-      ? generateKeyPairSync('rsa', { modulusLength: rsaBits })
+      ? generateKeyPairSync('rsa', { modulusLength: rsaBits, publicExponent })
       : generateKeyPairSync('ec', { namedCurve: algorithm === 'ec-p384' ? 'P-384' : 'P-256' });
   const pkcs8 = pair.privateKey.export({ type: 'pkcs8', format: 'der' });
   const subtle = globalThis.crypto.subtle;
@@ -73,6 +73,8 @@ export interface IssueOptions {
   serial?: string;
   /** RSA modulus length (2048 by default; 1024 to make a weak key). */
   rsaBits?: number;
+  /** RSA public exponent (65537 by default). */
+  rsaExponent?: number;
   /** The hash the issuer signs with (SHA-256, or SHA-384 for P-384, by default). */
   signatureHash?: 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
   /** Reuse this party's key pair (a second certificate for the same key). */
@@ -106,6 +108,21 @@ export function compressedPoint(spki: Buffer): Buffer {
   return Buffer.concat([Buffer.from([0x30, algorithm.length + bits.length]), algorithm, bits]);
 }
 
+/** An RSA key's SubjectPublicKeyInfo with its modulus and another public exponent. */
+export const withExponent =
+  (e: number) =>
+  (spki: Buffer): Buffer => {
+    const { n } = createPublicKey({ key: spki, format: 'der', type: 'spki' }).export({
+      format: 'jwk',
+    });
+    const hex = e.toString(16);
+    const exponent = Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex').toString('base64url');
+    return createPublicKey({ key: { kty: 'RSA', n: n!, e: exponent }, format: 'jwk' }).export({
+      type: 'spki',
+      format: 'der',
+    });
+  };
+
 /** An RSA key's SubjectPublicKeyInfo with rsaEncryption's NULL parameters left out: the same key. */
 export function withoutRsaNull(spki: Buffer): Buffer {
   const withNull = Buffer.from('300d06092a864886f70d0101010500', 'hex');
@@ -121,7 +138,9 @@ export function withoutRsaNull(spki: Buffer): Buffer {
 /** A certificate (and its key) issued as asked. */
 export async function issue(options: IssueOptions): Promise<Party> {
   const algorithm = options.keyOf?.algorithm ?? options.algorithm ?? 'rsa';
-  const pair = options.keyOf ? await keysOf(options.keyOf) : await keys(algorithm, options.rsaBits);
+  const pair = options.keyOf
+    ? await keysOf(options.keyOf)
+    : await keys(algorithm, options.rsaBits, options.rsaExponent);
   const now = Date.now();
   const ca = options.ca ?? false;
   const extensions: x509.Extension[] = [];

@@ -30,7 +30,15 @@ import { verifyPdf } from '../../electron/signing/verify';
 import { readCertificate, x509 } from '../../electron/signing/x509';
 import { tempFolder } from '../helpers/context';
 import { letter, SLOTS } from '../helpers/pdf';
-import { crl, issue, nssStore, pdfsigAccepts, pdfsigReport, type Party } from '../helpers/pki';
+import {
+  crl,
+  issue,
+  nssStore,
+  pdfsigAccepts,
+  pdfsigReport,
+  withExponent,
+  type Party,
+} from '../helpers/pki';
 
 let folder: ReturnType<typeof tempFolder>;
 let root: Party;
@@ -247,6 +255,26 @@ const pathRows: PathRow[] = [
     ours: 'WEAK_ALGORITHM',
     detail: '1024 bits',
   },
+  ...(
+    [
+      // e = 1: every number is its own signature, so anyone signs as the certificate.
+      [1, "anyone's signature"],
+      [3, 'a small exponent'],
+      [65538, 'an even exponent'],
+    ] as const
+  ).map(([e, what]) => ({
+    name: `a signer whose RSA public exponent is ${e} (${what})`,
+    build: async () => {
+      const odd = await issue({
+        name: `CN=Exponent ${e}, O=Authority, C=DK`,
+        issuer: root,
+        ...(e === 3 ? { rsaExponent: 3 } : { keyWritten: withExponent(e) }),
+      });
+      return { signer: odd, pool: [], anchors: [root] };
+    },
+    ours: 'WEAK_ALGORITHM' as const,
+    detail: `public exponent ${e} (odd and at least 65537 is required)`,
+  })),
   {
     name: 'an issuing CA with an RSA-1024 key',
     build: async () => {

@@ -32,6 +32,7 @@ import {
   nssStore,
   pdfsigAccepts,
   pdfsigReport,
+  withExponent,
   withoutRsaNull,
   type Party,
 } from '../helpers/pki';
@@ -407,6 +408,48 @@ describe('four eyes on a letter received (as the exchange judges one)', () => {
         spawnSync('pdfsig', ['-nssdir', nss, file], { encoding: 'utf8' }).stdout,
       );
       expect(pdfsigAccepts(report), JSON.stringify(report)).toBe(false);
+    }
+  });
+
+  it('the same RSA modulus with another exponent is the same key', async () => {
+    const anne = await partyOf(firstId);
+    const other = await issue({
+      name: 'CN=Duty Exponent, O=Authority, C=DK',
+      issuer: orgCa,
+      keyOf: anne,
+      keyWritten: withExponent(65539),
+    });
+    expect(
+      await judgeCountersigner({
+        first: anne.cert,
+        second: other.cert,
+        chain: [orgCa.cert],
+        authority: services.signing.trustStore('authority'),
+        person: DEFAULT_SAME_PERSON,
+        now: new Date(),
+      }),
+    ).toMatchObject({ reason: 'SAME_KEY' });
+  });
+
+  it('a name that differs only by characters nobody sees is the same person', async () => {
+    const anne = await issue({ name: 'CN=Anne Accreditor, O=Authority, C=DK', issuer: orgCa });
+    for (const invisible of ['\uFE0F', '\u034F', '\u3164', '\u200B', '\u2060']) {
+      const twin = await issue({
+        name: `CN=Anne Accreditor${invisible}, O=Authority, C=DK`,
+        issuer: orgCa,
+        algorithm: 'ec-p256',
+      });
+      expect(
+        await judgeCountersigner({
+          first: anne.cert,
+          second: twin.cert,
+          chain: [orgCa.cert],
+          authority: services.signing.trustStore('authority'),
+          person: DEFAULT_SAME_PERSON,
+          now: new Date(),
+        }),
+        JSON.stringify(invisible),
+      ).toMatchObject({ reason: 'SAME_PERSON' });
     }
   });
 
