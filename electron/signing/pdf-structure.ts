@@ -54,6 +54,8 @@ export class PdfStructureError extends Error {
 }
 
 const MAX_SECTIONS = 512;
+/** A cross-reference or object stream larger than this once inflated is refused, not read. */
+const MAX_INFLATED = 32 * 1024 * 1024;
 const MAX_FIELDS = 4096;
 const MAX_DEPTH = 32;
 
@@ -1283,9 +1285,14 @@ function decodeStream(stream: PDFRawStream, reason: StructureReason): Uint8Array
   let data: Uint8Array = stream.contents;
   if (filters.length === 1) {
     try {
-      data = inflateSync(data);
-    } catch {
-      throw new PdfStructureError('a stream whose compressed data is damaged', reason);
+      data = inflateSync(data, { maxOutputLength: MAX_INFLATED });
+    } catch (error) {
+      throw new PdfStructureError(
+        (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE'
+          ? `a stream that inflates beyond ${MAX_INFLATED / 1024 / 1024} MB`
+          : 'a stream whose compressed data is damaged',
+        reason,
+      );
     }
   }
   let parms = dict.get(PDFName.of('DecodeParms'));

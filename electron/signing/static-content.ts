@@ -56,8 +56,13 @@ const HARMLESS_ACTIONS = new Set(['URI', 'GoTo', 'Named']);
 const FLAG = { hidden: 2, print: 4, noView: 32, toggleNoView: 256 } as const;
 
 const MAX_DEPTH = 64;
-/** A content stream larger than this once inflated is not read, and refused. */
+/**
+ * The content streams of one file, inflated, together larger than this are not read, and
+ * refused: twenty-four compressed streams of 63 MB each kept a verification busy for 16 s.
+ */
 const MAX_CONTENT = 64 * 1024 * 1024;
+/** What is left of MAX_CONTENT for the file `dynamicContent` is reading. */
+let contentLeft = MAX_CONTENT;
 
 /** A name as readers decode it (pdf-lib leaves `#xx` with lower-case digits as written). */
 function nameOf(o: PDFObject | undefined): string | null {
@@ -110,6 +115,7 @@ const CONTENT_NAMES: [RegExp, string][] = [
  * cannot read is `file.ambiguity()`'s to report (this throws its PdfStructureError).
  */
 export function dynamicContent(file: PdfFile): { detail: string } | null {
+  contentLeft = MAX_CONTENT;
   try {
     const contents: PDFRef[] = [];
     /** The widgets each revision's form lists, and every widget with the revision defining it. */
@@ -444,11 +450,16 @@ function scanContent(stream: PDFRawStream, where: string): void {
   let data: Uint8Array = stream.contents;
   if (filters.length === 1) {
     try {
-      data = inflateSync(data, { maxOutputLength: MAX_CONTENT });
-    } catch {
-      throw new Found(`${where} is a content stream whose compressed data cannot be read`);
+      data = inflateSync(data, { maxOutputLength: Math.max(contentLeft, 1) });
+    } catch (error) {
+      throw new Found(
+        (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE'
+          ? `${where} takes the file's content beyond ${MAX_CONTENT / 1024 / 1024} MB inflated, more than is read`
+          : `${where} is a content stream whose compressed data cannot be read`,
+      );
     }
   }
+  contentLeft -= data.length;
   const text = Buffer.from(data).toString('latin1');
   for (const [re, what] of CONTENT_NAMES) {
     if (re.test(text)) {

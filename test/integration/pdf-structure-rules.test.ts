@@ -526,6 +526,23 @@ describe('references and numbers', () => {
     );
   });
 
+  it('a number that ends an object stream’s data ends there', () => {
+    const p = minimalDocument(' /Extra 5 0 R');
+    p.stream(4, '/Type /ObjStm /N 1 /First 4', '5 0\n42');
+    const xref = p.length;
+    p.xrefStream(
+      7,
+      [
+        ...p.rows(),
+        { num: 5, kind: 'c', stream: 4, index: 0 },
+        { num: 7, kind: 'n', offset: xref },
+      ],
+      '/Size 8 /Root 1 0 R',
+    );
+    const file = read(p.bytes());
+    expect(String(file.lookup(PDFRef.of(5), 1))).toBe('42');
+  });
+
   it('a name escape is # and two hex digits in upper case, as every reader decodes it', () => {
     expect(read(classic([CATALOG, PAGES, '<< /Type /Pag#65 /Parent 2 0 R /A#42 1 >>'])));
     for (const name of ['/Pag#65#6c', '/A#4', '/A#', '/A#G0', '/A#4a']) {
@@ -1155,6 +1172,26 @@ describe('object streams', () => {
         rows.map((row) => (row.num === 4 ? { num: 4, kind: 'c', stream: 4, index: 0 } : row)),
     });
     refused(r, 'XREF_INVALID', 'object stream 4 is not a plain object');
+  });
+
+  it('an object stream that inflates beyond 32 MB is refused, not read', () => {
+    const p = minimalDocument(' /Extra 5 0 R');
+    p.stream(
+      4,
+      '/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode',
+      deflateSync(Buffer.alloc(32 * 1024 * 1024 + 1, 0x20)),
+    );
+    const xref = p.length;
+    p.xrefStream(
+      7,
+      [
+        ...p.rows(),
+        { num: 5, kind: 'c', stream: 4, index: 0 },
+        { num: 7, kind: 'n', offset: xref },
+      ],
+      '/Size 8 /Root 1 0 R',
+    );
+    refused(p.bytes(), 'MALFORMED_SIGNATURE', 'a stream that inflates beyond 32 MB');
   });
 
   it('a damaged object stream is MALFORMED_SIGNATURE', () => {

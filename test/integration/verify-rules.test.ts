@@ -5,6 +5,7 @@
  * signature as "revision N: …" and on the revision's own signature as itself; bytes after the last
  * revision counted. The forgery tables judge whole files; these rows pin what each report says.
  */
+import { deflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { softwareSigner } from '../../electron/signing/identity';
 import { signedKeywords, verifyPdf, type TrustStore } from '../../electron/signing/verify';
@@ -517,6 +518,30 @@ describe('which refusal names the file, and what each signature keeps', () => {
     expect(result.signatures[0]).toMatchObject({
       reason: 'MODIFIED_AFTER_SIGNING',
       detail: expect.stringMatching(/^revision 3: /) as unknown,
+    });
+  });
+});
+
+describe('what is read is bounded', () => {
+  it('content that inflates beyond 64 MB in all is refused, not read to its end', async () => {
+    const form = (mb: number) => {
+      const data = deflateSync(Buffer.alloc(mb * 1024 * 1024, 0x20));
+      return `<< /Type /XObject /Subtype /Form /BBox [0 0 1 1] /Filter /FlateDecode /Length ${data.length} >>\nstream\n${data.toString('latin1')}\nendstream`;
+    };
+    const size = anatomy(letters.one).size;
+    const one = await verifyPdf(appendUpdate(letters.one, [{ num: size, body: form(40) }]), trust);
+    // One stream of 40 MB is read (and the update refused for what it is).
+    expect(one.signatures[0]).toMatchObject({ reason: 'MODIFIED_AFTER_SIGNING' });
+    const two = await verifyPdf(
+      appendUpdate(letters.one, [
+        { num: size, body: form(40) },
+        { num: size + 1, body: form(40) },
+      ]),
+      trust,
+    );
+    expect(two.signatures[0]).toMatchObject({
+      reason: 'DYNAMIC_CONTENT',
+      detail: `object ${size + 1} (revision 3) takes the file's content beyond 64 MB inflated, more than is read`,
     });
   });
 });
