@@ -107,6 +107,8 @@ const CONTENT_NAMES: [RegExp, string][] = [
   [nameIn('OC'), 'marks content as optional (/OC … BDC)'],
   [nameIn('ActualText'), 'gives text read instead of what it draws (/ActualText)'],
   [nameIn('Alt'), 'gives text read instead of what it draws (/Alt)'],
+  // Render mode 3 (and 7) draws nothing of the text that text readers still extract.
+  [/(?:^|[\s\0])[37][\s\0]+Tr(?=[\s\0/[\]<>(){}%]|$)/, 'writes text nobody sees (3 Tr)'],
 ];
 
 /**
@@ -198,6 +200,26 @@ function scanAll(file: PdfFile, refs: PDFRef[]): void {
 }
 
 /** Walks a direct object (references are visited as objects of their own). */
+/** Whether two boxes (arrays of four numbers, after references) are the same box. */
+function sameBox(
+  file: PdfFile,
+  a: PDFObject | undefined,
+  b: PDFObject | undefined,
+  rev: number,
+): boolean {
+  const numbers = (o: PDFObject | undefined) => {
+    const box = file.resolve(o, rev);
+    return box instanceof PDFArray
+      ? box.asArray().map((n) => {
+          const v = file.resolve(n, rev);
+          return v instanceof PDFNumber ? v.asNumber() : NaN;
+        })
+      : [];
+  };
+  const [x, y] = [numbers(a), numbers(b)];
+  return x.length === 4 && y.length === 4 && x.every((v, i) => v === y[i]);
+}
+
 function visit(
   file: PdfFile,
   object: PDFObject | undefined,
@@ -225,6 +247,11 @@ function visit(
     const what = FORBIDDEN_KEYS[key];
     if (what) {
       throw new Found(`${where} holds ${what}`);
+    }
+    // Viewers show a page's crop box (pdf.js) or its media box (pdftoppm without -cropbox):
+    // a page whose two differ is a different page to each.
+    if (key === 'CropBox' && !sameBox(file, value, get(dict, 'MediaBox'), rev)) {
+      throw new Found(`${where} has a CropBox that is not its MediaBox`);
     }
     if (key === 'NeedAppearances' && !(value instanceof PDFBool && !value.asBoolean())) {
       throw new Found(`${where} asks viewers to draw the form themselves (/NeedAppearances)`);

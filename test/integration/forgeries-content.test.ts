@@ -352,6 +352,31 @@ const rows: Row[] = [
     detail: /ActualText/,
   },
   {
+    name: 'text nobody sees that every text reader extracts (render mode 3)',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [font] = fontOf(page);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject(`BT 3 Tr /${font} 18 Tf 72 770 Td (DECISION: APPROVED) Tj ET`),
+        },
+        { num: a.page, body: listWith(page, 'Contents', `${content} 0 R`) },
+      ];
+    },
+    detail: /writes text nobody sees \(3 Tr\)/,
+  },
+  {
+    name: 'a crop box that shows pdf.js part of the page, pdftoppm all of it',
+    feature: (pdf) => {
+      const a = anatomy(pdf);
+      return [{ num: a.page, body: withEntry(body(pdf, a.page), '/CropBox [ 0 0 595 700 ]') }];
+    },
+    detail: /has a CropBox that is not its MediaBox/,
+  },
+  {
     name: 'c) a text field: /V APPROVED, its appearance REFUSED',
     feature: textField,
     detail: /form field of type Tx|not a signature field/,
