@@ -75,6 +75,7 @@ import { signedKeywords } from '../signing/verify';
 import { keywordValue, REF_KEYWORD, TERMS_KEYWORD, termsHash } from '../documents/decision-terms';
 import { derOf, fingerprintOf, readCertificate, x509 } from '../signing/x509';
 import { namedRead, type StoredBlob } from '../vault/blobs';
+import { referencedBlobs } from '../vault/check';
 import { ImportJournal } from '../vault/import-journal';
 import type { Vault } from '../vault/vault';
 import * as riskRepo from '../areas/risks/repository';
@@ -2076,6 +2077,7 @@ export class ExchangeService {
     // names what this import adds, so a crash before it is saved leaves nothing behind: the next
     // unlock removes what the saved vault does not refer to.
     this.journal = new ImportJournal(this.vault().folder);
+    let applied = false;
     try {
       const read = await this.read(file, 'keep', created, stored, options.onProgress);
       if (options.expect && read.manifest.kind !== options.expect) {
@@ -2087,12 +2089,24 @@ export class ExchangeService {
       } else {
         await this.applyDecision(read, planned.decision!, created);
       }
+      applied = true;
       await this.vault().save();
       this.journal.done();
       return planned.preview;
     } catch (error) {
+      if (applied) {
+        // The change is made and only its save failed: the vault keeps it (the next save writes
+        // it), so the files it refers to stay, and so does the journal — should the vault never
+        // be saved, the next unlock removes what the saved vault does not refer to.
+        throw error;
+      }
+      // Refused: the files this import added go, unless something came to refer to them (the
+      // same document uploaded meanwhile is one file) or an upload waiting holds them.
+      const live = referencedBlobs(this.vault().database);
       for (const blob of created) {
-        await this.vault().blobs.remove(blob.address);
+        if (!live.has(blob.address) && !this.vault().blobs.held(blob.address)) {
+          await this.vault().blobs.remove(blob.address);
+        }
       }
       this.journal.done();
       throw error;

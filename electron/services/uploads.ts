@@ -122,6 +122,8 @@ export class Uploads {
     const stored = await upload.result;
     const done = { ...stored, name: upload.name };
     this.finished.set(uploadId, done);
+    // Held until it is attached or aborted: nothing else removes it meanwhile.
+    this.vault().blobs.hold(done.address);
     return done;
   }
 
@@ -138,6 +140,9 @@ export class Uploads {
       upload.queue.fail(new AppError('VALIDATION_FAILED', 'Upload aborted'));
       this.active.delete(uploadId);
       await upload.result.catch(() => undefined);
+    }
+    if (done) {
+      this.vault().blobs.release(done.address);
     }
     if (done?.created && !this.inUse(done.address)) {
       await this.vault().blobs.remove(done.address);
@@ -159,7 +164,10 @@ export class Uploads {
   async attach<T>(uploadId: string, attach: (done: FinishedUpload) => Promise<T>): Promise<T> {
     const done = this.take(uploadId);
     try {
-      return await attach(done);
+      const attached = await attach(done);
+      // Referred to by the vault now; the hold was for the time in between.
+      this.vault().blobs.release(done.address);
+      return attached;
     } catch (error) {
       this.finished.set(uploadId, done);
       throw error;
@@ -180,6 +188,9 @@ export class Uploads {
   abortAll(): void {
     for (const id of [...this.active.keys()]) {
       void this.abort(id);
+    }
+    for (const done of this.finished.values()) {
+      this.vault().blobs.release(done.address);
     }
     this.finished.clear();
   }

@@ -107,6 +107,30 @@ export class BlobStore {
     this.macKey = Buffer.from(hkdfSync('sha256', dataKey, 'awb blobs', 'awb blob address v1', 32));
   }
 
+  /**
+   * Stored files something not yet saved will refer to (an upload waiting to be attached), by
+   * how many: a refused import removes the files it added only when nothing refers to them and
+   * nothing holds them.
+   */
+  private readonly holds = new Map<string, number>();
+
+  hold(address: string): void {
+    this.holds.set(address, (this.holds.get(address) ?? 0) + 1);
+  }
+
+  release(address: string): void {
+    const left = (this.holds.get(address) ?? 0) - 1;
+    if (left > 0) {
+      this.holds.set(address, left);
+    } else {
+      this.holds.delete(address);
+    }
+  }
+
+  held(address: string): boolean {
+    return this.holds.has(address);
+  }
+
   private wiped = false;
 
   /** Asked before anything is written (the vault refuses while it is read-only). */

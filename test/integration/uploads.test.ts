@@ -28,6 +28,37 @@ async function ok<T>(channel: string, payload: unknown): Promise<T> {
   return result.value as T;
 }
 
+describe('a finished upload is held until it is attached or aborted', () => {
+  it('held meanwhile (a refused import does not remove it), released after', async () => {
+    const upload = async () => {
+      const content = randomBytes(1_000);
+      const { uploadId } = await ok<{ uploadId: string }>('uploads:begin', {
+        name: 'held.pdf',
+        size: content.length,
+      });
+      await ok('uploads:chunk', { uploadId, index: 0, data: content.toString('base64') });
+      // Finished as the handler does, to see the stored file's address.
+      const done = await tc.ctx.uploads.finish(uploadId);
+      return { uploadId, address: done.address };
+    };
+    const blobs = () => tc.ctx.vault.current().blobs;
+    const attached = await upload();
+    expect(blobs().held(attached.address)).toBe(true);
+    const { id: recordId } = await ok<{ id: string }>('records:create', {
+      type: 'correspondence',
+      title: 'Letter',
+      counterpart: 'NOS',
+      status: 'open',
+    });
+    await ok('records:attach', { recordId, uploadId: attached.uploadId });
+    expect(blobs().held(attached.address)).toBe(false);
+    const aborted = await upload();
+    expect(blobs().held(aborted.address)).toBe(true);
+    await ok('uploads:abort', { uploadId: aborted.uploadId });
+    expect(blobs().held(aborted.address)).toBe(false);
+  });
+});
+
 describe('chunked uploads through the contract', () => {
   it('uploads a file in chunks and attaches it to a record, with its SHA-256', async () => {
     const content = randomBytes(2_500_000);
