@@ -75,6 +75,33 @@ export class CmsError extends Error {
 const toArrayBuffer = (b: Uint8Array): ArrayBuffer =>
   b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 
+interface Lengths {
+  idBlock: { isConstructed: boolean };
+  lenBlock: { isIndefiniteForm: boolean; length: number; blockLength: number };
+  valueBlock: { value?: Lengths[] };
+}
+
+/** Whether every length in `node` and below is definite and written in as few bytes as DER asks. */
+function derLengths(node: Lengths): boolean {
+  const { isIndefiniteForm, length, blockLength } = node.lenBlock;
+  const needed = length < 128 ? 1 : 1 + Math.ceil(length.toString(16).length / 2);
+  return (
+    !isIndefiniteForm &&
+    blockLength === needed &&
+    (!node.idBlock.isConstructed || (node.valueBlock.value ?? []).every(derLengths))
+  );
+}
+
+/** Whether `bytes` are one ASN.1 value, all of it, with DER's lengths. */
+function isDer(bytes: Uint8Array): boolean {
+  const parsed = asn1js.fromBER(toArrayBuffer(bytes));
+  return (
+    parsed.offset === bytes.length &&
+    !parsed.result.error &&
+    derLengths(parsed.result as unknown as Lengths)
+  );
+}
+
 /** The signer of a CMS: who signs, and a function that signs bytes with their key. */
 export interface CmsSigner {
   /** The signer's certificate, then the rest of the chain (DER). */
@@ -325,17 +352,22 @@ export function verifyCms(contents: Uint8Array, signed: Buffer[]): CmsReading {
   if (!actual.equals(Buffer.from(digest.valueBlock.valueHexView))) {
     throw new CmsError('DIGEST_MISMATCH', 'the document does not match the signed digest');
   }
-  // signing-certificate(-v2) binds the signer's certificate into the signature.
+  // signing-certificate-v2 binds the signer's certificate into the signature. Version 1 binds it
+  // with SHA-1, which the policy accepts nowhere: a signature that relies on it is refused.
+  if (onlyValue(attrs, OID.signingCertificate)) {
+    throw new CmsError(
+      'WEAK_ALGORITHM',
+      'signing-certificate (version 1) binds the signer with SHA-1, which is not accepted',
+    );
+  }
   const v2 = onlyValue(attrs, OID.signingCertificateV2);
-  const v1 = onlyValue(attrs, OID.signingCertificate);
-  const bound = v2 ?? v1;
-  if (bound) {
-    const certId = (bound as asn1js.Sequence).valueBlock.value[0] as asn1js.Sequence | undefined;
+  if (v2) {
+    const certId = (v2 as asn1js.Sequence).valueBlock.value[0] as asn1js.Sequence | undefined;
     const first = certId?.valueBlock.value[0] as asn1js.Sequence | undefined;
     const parts = first?.valueBlock.value ?? [];
-    let certHash: HashName | 'sha1' = v2 ? 'sha256' : 'sha1';
+    let certHash: HashName = 'sha256';
     let hashValue = parts[0];
-    if (v2 && parts[0] instanceof asn1js.Sequence) {
+    if (parts[0] instanceof asn1js.Sequence) {
       const alg = new pkijs.AlgorithmIdentifier({ schema: parts[0] });
       const named = HASH_BY_OID[alg.algorithmId];
       if (!named) {
@@ -359,8 +391,13 @@ export function verifyCms(contents: Uint8Array, signed: Buffer[]): CmsReading {
     time instanceof asn1js.UTCTime || time instanceof asn1js.GeneralizedTime
       ? time.toDate().toISOString()
       : null;
-  // The signature is over the signed attributes exactly as encoded, tagged as a SET (RFC 5652 §5.4).
+  // The signature is over the signed attributes exactly as encoded, tagged as a SET (RFC 5652 §5.4),
+  // which must be DER: NSS verifies over the attributes encoded again, so a BER length there
+  // (30 81 18 for 30 18) is a signature pdfsig calls invalid.
   const attrsDer = Buffer.from(info.signedAttrs.encodedValue);
+  if (!isDer(attrsDer)) {
+    throw new CmsError('MALFORMED_SIGNATURE', 'the signed attributes are not DER');
+  }
   const key = createPublicKey({
     key: new NodeCertificate(signer).publicKey.export({ type: 'spki', format: 'der' }),
     format: 'der',

@@ -6,11 +6,27 @@
  * signing-time, signing-certificate v1, RSA-PSS, the bare key OIDs as signature algorithms, a
  * signature hash other than the digest's) read as they should.
  */
-import { constants, createHash, createPrivateKey, sign } from 'node:crypto';
+import {
+  constants,
+  createHash,
+  createPrivateKey,
+  sign,
+  verify,
+  X509Certificate,
+} from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { CmsError, OID, verifyCms, type CmsReading } from '../../electron/signing/cms';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { algorithmPolicy, setAlgorithmPolicy } from '../../electron/signing/algorithms';
+import {
+  buildPadesCms,
+  cmsCertificates,
+  CmsError,
+  OID,
+  verifyCms,
+  type CmsReading,
+  type CmsSigner,
+} from '../../electron/signing/cms';
 import { issue, type Party } from '../helpers/pki';
 
 const DATA = [Buffer.from('the signed bytes, '), Buffer.from('in two parts')];
@@ -47,6 +63,10 @@ interface Shape {
   signatureParams?: asn1js.BaseBlock;
   sid?: 'issuerSerial' | 'keyId' | ((who: Party) => asn1js.BaseBlock);
   certificates?: (who: Party) => Buffer[];
+  /** Carried after the certificates: entries of the other CertificateChoices (RFC 5652 §10.2.2). */
+  otherCertificates?: pkijs.OtherCertificateFormat[];
+  /** No certificates field at all. */
+  noCertificates?: boolean;
   signerInfos?: (info: pkijs.SignerInfo) => pkijs.SignerInfo[];
   eContentType?: string;
   eContent?: boolean;
@@ -137,9 +157,16 @@ function cms(shape: Shape = {}): Buffer {
       eContentType: shape.eContentType ?? OID.data,
       ...(shape.eContent ? { eContent: new asn1js.OctetString({ valueHex: ab(DATA[0]!) }) } : {}),
     }),
-    certificates: (shape.certificates ?? ((p) => [p.der, root.der]))(who).map((d) =>
-      pkijs.Certificate.fromBER(ab(d)),
-    ),
+    ...(shape.noCertificates
+      ? {}
+      : {
+          certificates: [
+            ...(shape.certificates ?? ((p) => [p.der, root.der]))(who).map((d) =>
+              pkijs.Certificate.fromBER(ab(d)),
+            ),
+            ...(shape.otherCertificates ?? []),
+          ],
+        }),
     signerInfos: (shape.signerInfos ?? ((i) => [i]))(info),
   });
   return Buffer.from(
@@ -164,6 +191,36 @@ function refusal(contents: Buffer): { reason: string; detail: string } | CmsRead
 }
 
 const MALFORMED = 'MALFORMED_SIGNATURE';
+
+/** The attribute `a`, its own length written as `how` says (BER allows both; DER neither). */
+function berAttribute(a: pkijs.Attribute, how: 'long-form' | 'indefinite'): pkijs.Attribute {
+  return Object.assign(Object.create(a) as pkijs.Attribute, {
+    toSchema: () => {
+      const schema = a.toSchema();
+      if (how === 'long-form') {
+        schema.lenBlock.longFormUsed = true;
+      } else {
+        schema.lenBlock.isIndefiniteForm = true;
+        schema.valueBlock.isIndefiniteForm = true;
+      }
+      return schema;
+    },
+  });
+}
+
+/**
+ * `der` (a ContentInfo) re-encoded with an indefinite length whose end-of-contents never comes:
+ * after the content type and the content, an INTEGER that claims more bytes than are left. A
+ * decoder reads both children before it fails, so only its error says the value is broken.
+ */
+function unterminated(der: Buffer): Buffer {
+  const outer = asn1js.fromBER(ab(der)).result as asn1js.Sequence;
+  return Buffer.concat([
+    Buffer.from([0x30, 0x80]),
+    ...outer.valueBlock.value.map((child) => Buffer.from(child.toBER(false))),
+    Buffer.from([0x02, 0x05, 0x01]),
+  ]);
+}
 
 describe('a CMS read as the workbench writes it, and as others do', () => {
   it('RSA and EC, padded with zeros as /Contents is: the signer, its chain, the hash', () => {
@@ -199,11 +256,26 @@ describe('a CMS read as the workbench writes it, and as others do', () => {
     }
   });
 
-  it('signing-certificate v1 binds too (not PAdES); v2 may name its hash', () => {
+  it('signing-certificate v1 binds with SHA-1: refused, alone or beside v2; v2 may name its hash', () => {
     const v1 = cms({
       attrs: (g, who) => [g[0]!, g[1]!, attr(OID.signingCertificate, essV1(who.der))],
     });
-    expect(verifyCms(v1, DATA)).toMatchObject({ pades: false });
+    const sha1 =
+      'signing-certificate (version 1) binds the signer with SHA-1, which is not accepted';
+    expect(() => verifyCms(v1, DATA)).toThrow(
+      expect.objectContaining({ reason: 'WEAK_ALGORITHM', message: sha1 }) as Error,
+    );
+    const both = cms({
+      attrs: (g, who) => [
+        g[0]!,
+        g[1]!,
+        attr(OID.signingCertificateV2, essV2(who.der, 'sha256', H.sha256)),
+        attr(OID.signingCertificate, essV1(who.der)),
+      ],
+    });
+    expect(() => verifyCms(both, DATA)).toThrow(
+      expect.objectContaining({ reason: 'WEAK_ALGORITHM', message: sha1 }) as Error,
+    );
     const v2384 = cms({
       attrs: (g, who) => [
         g[0]!,
@@ -254,6 +326,75 @@ describe('a CMS read as the workbench writes it, and as others do', () => {
       ),
     ).toMatchObject({ reason: 'SIGNATURE_INVALID' });
   });
+
+  it('ECDSA with SHA-384 over a SHA-256 digest: the signature’s own hash is the one verified', () => {
+    const ecdsaSha384 = '1.2.840.10045.4.3.3';
+    expect(
+      refusal(
+        cms({
+          who: ec,
+          signatureAlgorithm: ecdsaSha384,
+          signWith: (a, who) => keySign(a, who, 'sha384'),
+        }),
+      ),
+    ).toMatchObject({ signer: ec.der, hash: 'sha256' });
+    expect(
+      refusal(
+        cms({
+          who: ec,
+          signatureAlgorithm: ecdsaSha384,
+          signWith: (a, who) => keySign(a, who, 'sha256'),
+        }),
+      ),
+    ).toEqual({
+      reason: 'SIGNATURE_INVALID',
+      detail: 'the signature does not verify with the signer certificate',
+    });
+  });
+
+  it('entries of the other certificate formats are carried, neither read as certificates nor returned', () => {
+    const other = new pkijs.OtherCertificateFormat({
+      otherCertFormat: '1.2.3.4',
+      otherCert: new asn1js.OctetString({ valueHex: ab(Buffer.from('not an X.509 certificate')) }),
+    });
+    expect(refusal(cms({ otherCertificates: [other] }))).toMatchObject({
+      signer: rsa.der,
+      certificates: [rsa.der, root.der],
+    });
+  });
+
+  it('the signer named by key id among certificates of which one has no extensions at all', async () => {
+    const plain = await issue({
+      name: 'CN=CMS Plain',
+      noBasicConstraints: true,
+      noKeyIds: true,
+      noKeyUsage: true,
+    });
+    expect(pkijs.Certificate.fromBER(ab(plain.der)).extensions).toBeUndefined();
+    expect(
+      refusal(cms({ sid: 'keyId', certificates: (p) => [plain.der, p.der, root.der] })),
+    ).toMatchObject({ signer: rsa.der, certificates: [plain.der, rsa.der, root.der] });
+  });
+
+  it('a signed attribute of exactly 128 bytes, its length in DER’s long form (30 81 80), is DER', () => {
+    // An attribute nobody reads: OID 1.2.3.4 (5 bytes) and a SET of one OCTET STRING of 119 bytes.
+    const extra = attr('1.2.3.4', new asn1js.OctetString({ valueHex: ab(Buffer.alloc(119, 5)) }));
+    expect(Buffer.from(extra.toSchema().toBER(false)).subarray(0, 3)).toEqual(
+      Buffer.from([0x30, 0x81, 0x80]),
+    );
+    expect(refusal(cms({ attrs: (g) => [...g, extra] }))).toMatchObject({ signer: rsa.der });
+  });
+
+  it('a refusal is a CmsError, named so wherever it is logged', () => {
+    let caught: unknown;
+    try {
+      verifyCms(Buffer.alloc(0), DATA);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(CmsError);
+    expect(String(caught)).toBe('CmsError: the signature is not DER');
+  });
 });
 
 describe('each CMS refused for its own reason', () => {
@@ -261,6 +402,18 @@ describe('each CMS refused for its own reason', () => {
   const rows: [string, () => Buffer | Promise<Buffer>, string, string][] = [
     ['no DER at all', () => Buffer.from('not a signature'), MALFORMED, 'the signature is not DER'],
     ['nothing', () => Buffer.alloc(0), MALFORMED, 'the signature is not DER'],
+    [
+      'a value that decodes with an error (a UTCTime that is no time)',
+      () => Buffer.from([0x17, 0x01, 0x41]),
+      MALFORMED,
+      'the signature is not DER',
+    ],
+    [
+      'a ContentInfo whose indefinite length never ends',
+      () => unterminated(cms()),
+      MALFORMED,
+      'the signature is not DER',
+    ],
     [
       'bytes after the signature other than padding',
       () => Buffer.concat([cms(), Buffer.from([0, 0, 7])]),
@@ -306,6 +459,12 @@ describe('each CMS refused for its own reason', () => {
     [
       'without the signer’s certificate',
       () => cms({ certificates: () => [root.der] }),
+      MALFORMED,
+      'the signer certificate is not in the signature',
+    ],
+    [
+      'no certificates at all',
+      () => cms({ noCertificates: true }),
       MALFORMED,
       'the signer certificate is not in the signature',
     ],
@@ -360,10 +519,28 @@ describe('each CMS refused for its own reason', () => {
       'the digest algorithm 1.2.3.4 is not accepted',
     ],
     [
+      'a signer’s RSA key of 1024 bits',
+      async () => cms({ who: await issue({ name: 'CN=CMS Small', issuer: root, rsaBits: 1024 }) }),
+      'WEAK_ALGORITHM',
+      "the signer's key: an RSA key of 1024 bits (at least 2048 are required)",
+    ],
+    [
       'no signed attributes',
       () => cms({ noSignedAttrs: true }),
       MALFORMED,
       'the signature has no signed attributes',
+    ],
+    [
+      'a signed attribute whose length is written long where DER writes it short (30 81 18)',
+      () => cms({ attrs: (g) => [berAttribute(g[0]!, 'long-form'), g[1]!, g[2]!] }),
+      MALFORMED,
+      'the signed attributes are not DER',
+    ],
+    [
+      'a signed attribute of indefinite length',
+      () => cms({ attrs: (g) => [g[0]!, g[1]!, berAttribute(g[2]!, 'indefinite')] }),
+      MALFORMED,
+      'the signed attributes are not DER',
     ],
     [
       'no content-type',
@@ -478,8 +655,8 @@ describe('each CMS refused for its own reason', () => {
         const o = await other();
         return cms({ attrs: (g) => [g[0]!, g[1]!, attr(OID.signingCertificate, essV1(o.der))] });
       },
-      MALFORMED,
-      'signing-certificate does not name the signer',
+      'WEAK_ALGORITHM',
+      'signing-certificate (version 1) binds the signer with SHA-1, which is not accepted',
     ],
     [
       'signing-certificate-v2 whose hash is no octet string',
@@ -576,6 +753,141 @@ describe('each CMS refused for its own reason', () => {
   for (const [name, make, reason, detail] of rows) {
     it(name, async () => {
       expect(refusal(await make())).toEqual({ reason, detail });
+    });
+  }
+});
+
+describe('the algorithm policy in force, for the digest too', () => {
+  afterEach(() => setAlgorithmPolicy(null));
+
+  it('a SHA-256 digest is refused under a policy that no longer accepts SHA-256', () => {
+    expect(refusal(cms())).toMatchObject({ signer: rsa.der, hash: 'sha256' });
+    setAlgorithmPolicy({ ...algorithmPolicy(), hashes: ['sha384', 'sha512'] });
+    expect(refusal(cms())).toEqual({
+      reason: 'WEAK_ALGORITHM',
+      detail: 'the digest algorithm SHA256 is not accepted',
+    });
+  });
+});
+
+describe('the CMS the workbench builds', () => {
+  const signer = (who: Party, hash: 'sha256' | 'sha384'): CmsSigner => ({
+    chain: [who.der, root.der],
+    keyType: who.algorithm === 'rsa' ? 'rsa' : 'ec',
+    hash,
+    sign: (data) => Promise.resolve(keySign(data, who, hash)),
+  });
+  const signerInfo = (der: Buffer) =>
+    new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(ab(der)).content }).signerInfos[0]!;
+  /** The ESSCertIDv2 of the signing-certificate-v2 attribute, element by element. */
+  function essCertId(der: Buffer): asn1js.BaseBlock[] {
+    const ess = signerInfo(der).signedAttrs!.attributes.find(
+      (a) => a.type === OID.signingCertificateV2,
+    )!;
+    const certs = (ess.values[0] as asn1js.Sequence).valueBlock.value[0] as asn1js.Sequence;
+    return (certs.valueBlock.value[0] as asn1js.Sequence).valueBlock.value;
+  }
+
+  it('signing-certificate-v2: the hash algorithm only when not the default SHA-256, the certificate’s hash, its issuer and serial', async () => {
+    const certificate = pkijs.Certificate.fromBER(ab(rsa.der));
+    for (const hash of ['sha256', 'sha384'] as const) {
+      const der = await buildPadesCms(
+        createHash(hash).update(Buffer.concat(DATA)).digest(),
+        signer(rsa, hash),
+      );
+      expect(verifyCms(der, DATA)).toMatchObject({ signer: rsa.der, hash, pades: true });
+      const id = essCertId(der);
+      // RFC 5035 §5.4.1.1: hashAlgorithm DEFAULT sha256, which DER leaves out.
+      expect(id).toHaveLength(hash === 'sha256' ? 2 : 3);
+      if (hash === 'sha384') {
+        expect(new pkijs.AlgorithmIdentifier({ schema: id[0] }).algorithmId).toBe(H.sha384);
+      }
+      const [value, issuerSerial] = id.slice(-2);
+      expect(value).toBeInstanceOf(asn1js.OctetString);
+      expect(Buffer.from((value as asn1js.OctetString).valueBlock.valueHexView)).toEqual(
+        createHash(hash).update(rsa.der).digest(),
+      );
+      const named = new pkijs.IssuerSerial({ schema: issuerSerial });
+      expect(named.issuer.names.map((n) => n.type)).toEqual([4]);
+      const issuer = named.issuer.names[0]!.value as pkijs.RelativeDistinguishedNames;
+      expect(issuer.isEqual(certificate.issuer)).toBe(true);
+      expect(issuer.isEqual(certificate.subject)).toBe(false);
+      expect(named.serialNumber.isEqual(certificate.serialNumber)).toBe(true);
+    }
+  });
+
+  it('the signed attributes are signed and carried in DER order (a SET OF sorts by encoding), not as written', async () => {
+    // A message-digest longer than the signing-certificate-v2 sorts after it.
+    const der = await buildPadesCms(Buffer.alloc(160, 0xab), signer(rsa, 'sha256'));
+    const info = signerInfo(der);
+    const attrs = info.signedAttrs!;
+    expect(attrs.attributes.map((a) => a.type)).toEqual([
+      OID.contentType,
+      OID.signingCertificateV2,
+      OID.messageDigest,
+    ]);
+    const encodings = attrs.attributes.map((a) => Buffer.from(a.toSchema().toBER(false)));
+    expect([...encodings].sort((a, b) => Buffer.compare(a, b))).toEqual(encodings);
+    // The signature is over exactly the attributes carried.
+    expect(
+      verify(
+        'sha256',
+        Buffer.from(attrs.encodedValue),
+        new X509Certificate(rsa.der).publicKey,
+        Buffer.from(info.signature.valueBlock.valueHexView),
+      ),
+    ).toBe(true);
+    expect(refusal(der)).toEqual({
+      reason: 'DIGEST_MISMATCH',
+      detail: 'the document does not match the signed digest',
+    });
+  });
+
+  it('a signer without a certificate is refused before anything is signed', async () => {
+    let signed = 0;
+    const none: CmsSigner = {
+      ...signer(rsa, 'sha256'),
+      chain: [],
+      sign: (data) => {
+        signed += 1;
+        return Promise.resolve(keySign(data, rsa));
+      },
+    };
+    await expect(buildPadesCms(DIGEST, none)).rejects.toThrow(
+      new Error('a signer needs a certificate'),
+    );
+    expect(signed).toBe(0);
+  });
+});
+
+describe('the certificates of a signature, read without verifying it', () => {
+  it('its signer, found by the identifier, and each certificate it carries once', () => {
+    expect(cmsCertificates(cms({ certificates: (p) => [root.der, p.der, p.der] }))).toEqual({
+      signer: rsa.der,
+      certificates: [root.der, rsa.der],
+    });
+    expect(cmsCertificates(cms({ who: ec, sid: 'keyId' }))).toEqual({
+      signer: ec.der,
+      certificates: [ec.der, root.der],
+    });
+  });
+
+  const rows: [string, () => Buffer][] = [
+    ['nothing', () => Buffer.alloc(0)],
+    ['no DER at all', () => Buffer.from('not a signature')],
+    ['a ContentInfo whose indefinite length never ends', () => unterminated(cms())],
+    [
+      'DER that is no ContentInfo',
+      () => Buffer.from(new asn1js.Integer({ value: 7 }).toBER(false)),
+    ],
+    ['a SignedData labelled as another content type', () => cms({ contentType: OID.data })],
+    ['two signers', () => cms({ signerInfos: (i) => [i, i] })],
+    ['no signer', () => cms({ signerInfos: () => [] })],
+    ['without the signer’s certificate', () => cms({ certificates: () => [root.der] })],
+  ];
+  for (const [name, make] of rows) {
+    it(`none for ${name}`, () => {
+      expect(cmsCertificates(make())).toBeNull();
     });
   }
 });
