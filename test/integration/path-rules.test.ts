@@ -215,6 +215,27 @@ describe('revocation', () => {
     ).toMatchObject({ reason: null, warnings: ['REVOCATION_UNCHECKED'] });
   });
 
+  it('the issuer’s name in another case is the issuer’s name (RFC 5280: caseIgnoreMatch)', async () => {
+    const lowered = await x509.X509CrlGenerator.create({
+      issuer: root.cert.subject.replace(/=([^,]+)/g, (_, v: string) => `=${v.toLowerCase()}`),
+      thisUpdate: new Date(Date.now() - DAY),
+      nextUpdate: new Date(Date.now() + DAY),
+      entries: [
+        {
+          serialNumber: signer.cert.serialNumber,
+          revocationDate: new Date(Date.now() - DAY / 2),
+          reason: x509.X509CrlReason.keyCompromise,
+        },
+      ],
+      signingKey: root.signingKey,
+      signingAlgorithm: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+    });
+    expect(lowered.issuer).not.toBe(root.cert.subject);
+    expect(await validate(signer, { crls: [lowered] })).toMatchObject({
+      reason: 'CERTIFICATE_REVOKED',
+    });
+  });
+
   it('the newest of the issuer’s CRLs decides staleness', async () => {
     const old = await crl(root, [], {
       thisUpdate: new Date(Date.now() - 40 * DAY),
@@ -426,6 +447,15 @@ describe('building the path', () => {
       reason: 'CHAIN_TOO_COMPLEX',
       detail: 'path building stopped after 1 signature checks and 2 candidate issuers',
       stats: { signatureChecks: 2, candidates: 2 },
+    });
+  });
+
+  it('a signer without key identifiers whose issuer is nowhere: CHAIN_INCOMPLETE', async () => {
+    const absent = await issue({ name: 'CN=Absent CA', ca: true, issuer: root });
+    const orphan = await issue({ name: 'CN=Orphan', issuer: absent, noKeyIds: true });
+    expect(await validate(orphan)).toMatchObject({
+      reason: 'CHAIN_INCOMPLETE',
+      detail: 'no certificate for the issuer CN=Absent CA',
     });
   });
 
