@@ -207,6 +207,23 @@ export async function judgeCountersigner(
       detail: `${onPath.subject} on the countersigner's path holds or was issued with the first signer's key`,
     };
   }
+  // And the first signer's path through the store, the other way round: a CA the
+  // countersigner's key made, trusted here, that made the first signer.
+  const firstPath = await validatePath({
+    signer: first,
+    pool: input.firstChain ?? [],
+    anchors: input.authority.anchors,
+    crls: input.authority.crls,
+    now: input.now,
+    claimed: null,
+  });
+  const onFirstPath = await issuedBy(second, firstPath.certificates.slice(1));
+  if (onFirstPath) {
+    return {
+      reason: 'ISSUED_BY_FIRST_SIGNER',
+      detail: `${onFirstPath.subject} on the first signer's path holds or was issued with the countersigner's key`,
+    };
+  }
   return null;
 }
 

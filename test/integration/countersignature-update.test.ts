@@ -9,6 +9,7 @@ import { PDFName } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { softwareSigner } from '../../electron/signing/identity';
 import { PdfFile } from '../../electron/signing/pdf-structure';
+import { signPdf } from '../../electron/signing/sign';
 import { countersignatureProblem, firstDifference } from '../../electron/signing/update';
 import { anatomy, body, lastRevisionObjects, withoutLastRevision } from '../helpers/forge';
 import { appendUpdate, letter, signLetter } from '../helpers/pdf';
@@ -135,6 +136,97 @@ describe('a countersignature is exactly the update the workbench writes', () => 
     });
   });
 
+  it('a value that is no signature dictionary of its own (written inline, or a stream) signs nothing', () => {
+    const expected = {
+      reason: 'MODIFIED_AFTER_SIGNING',
+      detail: `revision ${R} adds no signature of its own`,
+    };
+    // The signature dictionary written into the field itself: there is no object to be new.
+    const inline = rewritten((num, text) =>
+      num === widget ? text.replace(/\/V \d+ 0 R/, `/V ${body(two, sig)}`) : text,
+    );
+    expect(problem(inline)).toEqual(expected);
+    // A reference to an object of the revision that is no dictionary (the appearance stream).
+    const stream = rewritten((num, text) =>
+      num === widget ? text.replace(/\/V \d+ 0 R/, `/V ${ap} 0 R`) : text,
+    );
+    expect(problem(stream)).toEqual(expected);
+  });
+
+  it('the reserved field is the same object under the same name: renamed, or written into the form, it is not', () => {
+    // The reserved widget, renamed as it is signed.
+    const renamed = rewritten((num, text) =>
+      num === widget ? text.replace(/\/T <[0-9A-F]+>/, '/T (Signature9)') : text,
+    );
+    expect(problem(renamed)).toEqual({
+      reason: 'MODIFIED_AFTER_SIGNING',
+      detail: `revision ${R} signs Signature9, which was not an empty field before`,
+    });
+    // The signed widget written into the form's /Fields in place of its reference.
+    const a = anatomy(two);
+    const inForm = rewritten(
+      (_, text) => text,
+      [
+        {
+          num: a.form!,
+          body: body(two, a.form!).replace(`${widget} 0 R`, body(two, widget)),
+        },
+      ],
+    );
+    expect(anatomy(inForm).fields.find((f) => f.name === 'Signature2')?.fieldRef).toBeNull();
+    expect(problem(inForm)).toEqual({
+      reason: 'MODIFIED_AFTER_SIGNING',
+      detail: `revision ${R} signs Signature2, which was not an empty field before`,
+    });
+  });
+
+  it('an empty field of the same name written into the form before the reserved one: the workbench could not fill it', () => {
+    // The revision before the countersignature lists an empty Signature2 written inline first: the
+    // reserved widget is still there, but the workbench fills the first field of a name, and that
+    // one has no object of its own to fill.
+    const a = anatomy(awaiting);
+    const form = body(awaiting, a.form!).replace(
+      /\/Fields\s*\[/,
+      '/Fields [ << /FT /Sig /T (Signature2) /Rect [ 0 0 0 0 ] >> ',
+    );
+    const before = appendUpdate(awaiting, [{ num: a.form!, body: form }]);
+    const pdf = appendUpdate(before, lastRevisionObjects(two));
+    const rev = PdfFile.parse(pdf).revisions.length;
+    expect(rev).toBe(R + 1);
+    expect(problem(pdf)).toEqual({
+      reason: 'MODIFIED_AFTER_SIGNING',
+      detail: `revision ${R} has no field a countersignature could fill`,
+    });
+  });
+
+  it('a name, reason or location that is no text string: regenerated as the text the workbench would write, it differs there', async () => {
+    // A countersignature with all three empty, as the workbench writes them (<FEFF>).
+    const party = await issue({ name: 'CN=Update Tester, C=DK', algorithm: 'ec-p256' });
+    const blank = await signPdf(awaiting, softwareSigner(party.key, [party.der]), {
+      field: 'Signature2',
+      appearance: { title: 'Update Tester', lines: ['Godkendt'] },
+      name: '',
+      reason: '',
+      location: '',
+      signingTime: new Date('2026-12-05T12:00:00Z'),
+    });
+    expect(problem(blank)).toBeNull();
+    const start = withoutLastRevision(blank).length;
+    for (const [from, to] of [
+      ['/Name <FEFF>', '/Name /Anon '],
+      ['/Reason <FEFF>', '/Reason /None '],
+      ['/Location <FEFF>', '/Location /None '],
+    ] as const) {
+      // Written in place (the same length), so the update's offsets and ByteRange are the
+      // workbench's: the first byte that differs is the value itself.
+      const at = blank.indexOf(from, start, 'latin1') + from.indexOf('<');
+      expect(problem(inPlace(blank, from, to, start)), from).toEqual({
+        reason: 'MODIFIED_AFTER_SIGNING',
+        detail: `revision ${R} is not the countersignature the workbench writes (it differs at byte ${at})`,
+      });
+    }
+  });
+
   it('a signing time not written as the workbench writes it (D:YYYYMMDDHHmmSSZ), or none', () => {
     const expected = {
       reason: 'MODIFIED_AFTER_SIGNING',
@@ -222,6 +314,56 @@ describe('a countersignature is exactly the update the workbench writes', () => 
       num === widget ? text.replace(/\/N \d+ 0 R/, `/N ${sig} 0 R`) : text,
     );
     expect(problem(notStream)).toEqual(expected);
+  });
+
+  it('a field reserved without the workbench’s block (no appearance, or another drawing) is not one it countersigns', () => {
+    const expected = {
+      reason: 'MODIFIED_AFTER_SIGNING',
+      detail: 'the field Signature2 was not reserved with a block as the workbench draws one',
+    };
+    // The revision before the countersignature rewrites the reserved widget; the countersignature
+    // is the workbench's own, appended after it.
+    const reservedAs = (
+      edit: (text: string) => string,
+      extra: { num: number; body: string }[] = [],
+    ) =>
+      appendUpdate(
+        appendUpdate(awaiting, [{ num: widget, body: edit(body(awaiting, widget)) }, ...extra]),
+        lastRevisionObjects(two),
+      );
+    const noAp = reservedAs((text) => text.replace(/\/AP\s*<<\s*\/N \d+ 0 R\s*>>/, ''));
+    expect(body(withoutLastRevision(noAp), widget)).not.toMatch(/\/AP/);
+    expect(problem(noAp)).toEqual(expected);
+    // A drawing of the box's size that is no signature block: a white rectangle.
+    const size = anatomy(two).size;
+    const ops = 'q 1 1 1 rg 0 0 240 80 re f Q';
+    const white = reservedAs(
+      (text) => text.replace(/\/N \d+ 0 R/, `/N ${size} 0 R`),
+      [
+        {
+          num: size,
+          body: `<< /Type /XObject /Subtype /Form /BBox [ 0 0 240 80 ] /Length ${ops.length} >>\nstream\n${ops}\nendstream`,
+        },
+      ],
+    );
+    expect(problem(white)).toEqual(expected);
+  });
+
+  it('a reserved field whose appearance dictionary is an object of its own is read through it', async () => {
+    // The revision before the countersignature writes the reserved widget's /AP as a reference to
+    // a dictionary holding the same block; the workbench then countersigns it.
+    const size = anatomy(awaiting).size;
+    const n = /\/AP\s*<<\s*(\/N \d+ 0 R)\s*>>/.exec(body(awaiting, widget))![1]!;
+    const before = appendUpdate(awaiting, [
+      {
+        num: widget,
+        body: body(awaiting, widget).replace(/\/AP\s*<<\s*\/N \d+ 0 R\s*>>/, `/AP ${size} 0 R`),
+      },
+      { num: size, body: `<< ${n} >>` },
+    ]);
+    const countersigned = await sign(before, 'Signature2', false);
+    expect(PdfFile.parse(countersigned).revisions.length).toBe(R + 1);
+    expect(problem(countersigned)).toBeNull();
   });
 
   it('an appearance that is not the block the workbench draws', () => {

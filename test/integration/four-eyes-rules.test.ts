@@ -5,6 +5,7 @@
  * signer's key, revocation not known, and the signers of a letter in the order they signed.
  */
 import { webcrypto } from 'node:crypto';
+import * as asn1js from 'asn1js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   judgeCountersigner,
@@ -15,6 +16,7 @@ import {
   type CountersignerInput,
 } from '../../electron/signing/four-eyes';
 import { softwareSigner } from '../../electron/signing/identity';
+import { PdfFile } from '../../electron/signing/pdf-structure';
 import { x509 } from '../../electron/signing/x509';
 import { DEFAULT_SAME_PERSON } from '../../shared/decisions';
 import { anatomy, body } from '../helpers/forge';
@@ -123,6 +125,28 @@ describe('the same person, by the policy’s fields', () => {
       'no field of serialNumber, email tells the two signers apart',
     );
   });
+
+  it('an e-mail in subjectAltName is no common name', async () => {
+    // Anne's certificate carries Bo's address; Bo's common name is that address.
+    const a = await selfSigned('CN=Anne Accreditor', ['bo@authority.dk']);
+    const b = await selfSigned('CN=bo@authority.dk');
+    expect([...personValues(a, 'commonName')]).toEqual(['anne accreditor']);
+    expect(samePerson(a, b, { fields: ['commonName'] })).toBeNull();
+    // By e-mail they share one address only if both give it: Bo's certificate gives none.
+    expect(samePerson(a, b, { fields: ['email', 'commonName'] })).toBeNull();
+  });
+
+  it('a value that is only spacing is no value: it names nobody', async () => {
+    const a = await selfSigned('CN=Anne', [' ']);
+    const b = await selfSigned('CN=Bo', ['   ', 'bo@authority.dk']);
+    expect(personValues(a, 'email').size).toBe(0);
+    expect([...personValues(b, 'email')]).toEqual(['bo@authority.dk']);
+    // Two blank addresses are not one shared address: e-mail cannot tell them apart, the names can.
+    expect(samePerson(a, b, { fields: ['email'] })).toBe(
+      'no field of email tells the two signers apart',
+    );
+    expect(samePerson(a, b, { fields: ['email', 'commonName'] })).toBeNull();
+  });
 });
 
 describe('a countersigner, judged', () => {
@@ -179,6 +203,82 @@ describe('a countersigner, judged', () => {
       reason: 'ISSUED_BY_FIRST_SIGNER',
       detail:
         "CN=Mid CA, C=DK on the countersigner's path holds or was issued with the first signer's key",
+    });
+  });
+
+  it('issued the other way round: the first signer’s certificate, or a CA on its chain, made with the countersigner’s key', async () => {
+    // Bo's old self-signed CA key, and Bo certified by the authority for that same key.
+    const legacy = await issue({ name: 'CN=Legacy Bo, C=DK', ca: true });
+    const boTrusted = await issue({
+      name: 'CN=Bo Trusted, O=Authority, C=DK',
+      issuer: root,
+      keyOf: legacy,
+    });
+    // A puppet Bo's key made signs first: Bo countersigning it is one person.
+    const puppet = await issue({ name: 'CN=Puppet Of Bo, C=DK', issuer: legacy });
+    expect(await judgeCountersigner(input(puppet, boTrusted))).toEqual({
+      reason: 'ISSUED_BY_FIRST_SIGNER',
+      detail:
+        "CN=Puppet Of Bo, C=DK on the first signer's chain was issued with the countersigner's key",
+    });
+    // One step removed: Bo's key made a CA, the CA made the first signer. Seen through the
+    // first signer's chain; without it nothing tells, and the countersigner is trusted.
+    const mid = await issue({ name: 'CN=Mid Of Bo, C=DK', issuer: legacy, ca: true });
+    const deep = await issue({ name: 'CN=Deep Puppet, C=DK', issuer: mid });
+    expect(await judgeCountersigner(input(deep, boTrusted, { firstChain: [mid.cert] }))).toEqual({
+      reason: 'ISSUED_BY_FIRST_SIGNER',
+      detail:
+        "CN=Mid Of Bo, C=DK on the first signer's chain was issued with the countersigner's key",
+    });
+    expect(await judgeCountersigner(input(deep, boTrusted))).toBeNull();
+    // Through the store: Mid trusted here as an authority, the first signer's path runs through
+    // it, carried or not.
+    const midCrl = await crl(mid, []);
+    const stored = { anchors: [root.cert, mid.cert], crls: [rootCrl, midCrl] };
+    expect(await judgeCountersigner(input(deep, boTrusted, { authority: stored }))).toEqual({
+      reason: 'ISSUED_BY_FIRST_SIGNER',
+      detail:
+        "CN=Mid Of Bo, C=DK on the first signer's path holds or was issued with the countersigner's key",
+    });
+  });
+
+  it('issued with the first signer’s key whatever its dates: an expired or a future certificate alike', async () => {
+    const legacy = await issue({ name: 'CN=Legacy Anne, C=DK', ca: true });
+    for (const [name, notBefore, notAfter] of [
+      ['CN=Expired By Anne, C=DK', '2019-01-01T00:00:00Z', '2020-01-01T00:00:00Z'],
+      ['CN=Future By Anne, C=DK', '2098-01-01T00:00:00Z', '2099-01-01T00:00:00Z'],
+    ] as const) {
+      const made = await issue({
+        name,
+        issuer: legacy,
+        notBefore: new Date(notBefore),
+        notAfter: new Date(notAfter),
+      });
+      expect(await judgeCountersigner(input(legacy, made)), name).toEqual({
+        reason: 'ISSUED_BY_FIRST_SIGNER',
+        detail: `${name} on the countersigner's chain was issued with the first signer's key`,
+      });
+    }
+  });
+
+  it('a certificate whose signature cannot be read was issued by nobody: not trusted, not the first signer’s', async () => {
+    // Cleo's certificate with its signature value replaced by an ASN.1 NULL (no ECDSA r and s):
+    // checking it against the first signer's EC key fails to read it, which is no issuing.
+    const cleo = await issue({
+      name: 'CN=Cleo Accreditor, O=Authority, C=DK',
+      issuer: root,
+      algorithm: 'ec-p256',
+    });
+    const der = asn1js.fromBER(new Uint8Array(cleo.der)).result as asn1js.Sequence;
+    der.valueBlock.value[2] = new asn1js.BitString({ valueHex: new Uint8Array([0x05, 0x00]) });
+    const unreadable = new x509.X509Certificate(der.toBER(false));
+    await expect(
+      unreadable.verify({ publicKey: bo.cert.publicKey, signatureOnly: true }),
+    ).rejects.toThrow();
+    expect(await judgeCountersigner({ ...input(bo, anne), second: unreadable })).toEqual({
+      reason: 'NOT_TRUSTED_AS_AUTHORITY',
+      detail:
+        "SIGNER_NOT_TRUSTED: a certificate bears the issuer's name (CN=Rules Root, O=Authority, C=DK) but did not issue CN=Cleo Accreditor, O=Authority, C=DK",
     });
   });
 
@@ -255,5 +355,46 @@ describe('the signers of a letter', () => {
       }),
     ).toEqual({ reason: 'NOT_TRUSTED_AS_AUTHORITY', detail: 'the letter has no second signature' });
     expect(letterSigners(Buffer.from('not a pdf'))).toEqual([]);
+  });
+
+  it('a signature covering the original revision goes first, one covering none last; one that is no CMS is no signer', async () => {
+    const awaiting = await sign(await letter(), anne, 'Signature1', true);
+    const two = await sign(awaiting, bo, 'Signature2', false);
+    // The CMS values of two more signers, each taken from a letter of its own.
+    const cmsOf = async (name: string) => {
+      const party = await issue({ name, issuer: root, algorithm: 'ec-p256' });
+      const signed = await sign(await letter(), party, 'Signature1', false);
+      const file = PdfFile.parse(signed);
+      return Buffer.from(file.signatureValues(file.last.number)[0]!.contents!).toString('hex');
+    };
+    const carl = await cmsOf('CN=Carl Covers None, C=DK');
+    const dora = await cmsOf('CN=Dora Covers The Original, C=DK');
+    const a = anatomy(two);
+    const originalEnd = a.file.revisions[0]!.end;
+    const n = a.size;
+    const sigDict = (contents: string, range = '') =>
+      `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached${range} /Contents <${contents}> >>`;
+    const field = (name: string, v: number) => `<< /FT /Sig /T (${name}) /V ${v} 0 R >>`;
+    const form = body(two, a.form!).replace(
+      /\/Fields\s*\[([^\]]*)\]/,
+      `/Fields [ ${n + 3} 0 R ${n + 4} 0 R ${n + 5} 0 R$1]`,
+    );
+    // Listed first of all: Signature3 (no ByteRange), Signature4 (its range ends where the
+    // original revision ends), Signature5 (a /Contents that is no CMS).
+    const more = appendUpdate(two, [
+      { num: n, body: sigDict(carl) },
+      { num: n + 1, body: sigDict(dora, ` /ByteRange [0 10 20 ${originalEnd - 20}]`) },
+      { num: n + 2, body: sigDict('00') },
+      { num: n + 3, body: field('Signature3', n) },
+      { num: n + 4, body: field('Signature4', n + 1) },
+      { num: n + 5, body: field('Signature5', n + 2) },
+      { num: a.form!, body: form },
+    ]);
+    expect(letterSigners(more).map((s) => [s.field, s.certificate.subject])).toEqual([
+      ['Signature4', 'CN=Dora Covers The Original, C=DK'],
+      ['Signature1', anne.cert.subject],
+      ['Signature2', bo.cert.subject],
+      ['Signature3', 'CN=Carl Covers None, C=DK'],
+    ]);
   });
 });
