@@ -777,7 +777,11 @@ export class DecisionService {
   }
 
   /** The letter a decision would produce now: its reference, validity and layout. */
-  private letter(caseId: string, input: ReturnType<typeof DecisionInput.parse>) {
+  private letter(
+    caseId: string,
+    input: ReturnType<typeof DecisionInput.parse>,
+    at = new Date().toISOString(),
+  ) {
     const validFrom = input.validFrom ?? today();
     const validTo = this.validityOf(caseId, input, validFrom);
     const snapshot = this.dossierSnapshot(caseId);
@@ -805,6 +809,9 @@ export class DecisionService {
       accepted_risks: JSON.stringify(accepted),
       dossier_sha256: snapshot.sha256,
       signatures_required: required,
+      language: input.language,
+      created_at: at,
+      created_by: this.vault().actor.name,
     };
     const spec = this.decisionSpec(
       caseId,
@@ -914,8 +921,12 @@ export class DecisionService {
     }
     const signer = this.signing.signer(input.identityId, input.pin);
     const identity = this.signing.identity(input.identityId);
-    const { ref, snapshot, spec, required, terms } = this.letter(caseId, input);
     const signingTime = new Date();
+    const { ref, snapshot, spec, required, terms } = this.letter(
+      caseId,
+      input,
+      signingTime.toISOString(),
+    );
     const prepared = await prepareForSigning(await this.render(spec));
     const [own, countersign] = prepared.slots;
     const block = this.block(
@@ -934,10 +945,7 @@ export class DecisionService {
               {
                 field: SIGNATURE_FIELDS[1],
                 slot: countersign,
-                appearance: {
-                  title: translate(input.language, 'doc.signature.countersignature'),
-                  lines: [translate(input.language, 'doc.signature.awaiting')],
-                },
+                language: input.language,
               },
             ]
           : [],
@@ -991,14 +999,14 @@ export class DecisionService {
             terms.valid_to,
             terms.accepted_risks,
             terms.dossier_sha256,
-            input.language,
+            terms.language,
             identity.subject,
             identity.fingerprint,
             signingTime.toISOString(),
             stored.address,
             stored.sha256,
-            now,
-            actor.name,
+            terms.created_at,
+            terms.created_by,
             required,
             status,
           ] as SqlValue[],

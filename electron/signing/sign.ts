@@ -31,6 +31,7 @@ import {
   type PDFObject,
 } from 'pdf-lib';
 import { pdfSafe, SIGNATURE_SLOT_SCHEME as SLOT_SCHEME } from '../../shared/documents';
+import { translate } from '../../shared/i18n';
 import { buildPadesCms, type CmsSigner } from './cms';
 import { PdfFile } from './pdf-structure';
 
@@ -211,28 +212,79 @@ export function readAppearance(
   return appearanceOps(width, height, text) === lines.join('\n') ? text : null;
 }
 
+/** The block a field reserved for a countersignature shows until it is signed, per language. */
+export const AWAITING: Record<'da' | 'en', Appearance> = {
+  da: {
+    title: translate('da', 'doc.signature.countersignature'),
+    lines: [translate('da', 'doc.signature.awaiting')],
+  },
+  en: {
+    title: translate('en', 'doc.signature.countersignature'),
+    lines: [translate('en', 'doc.signature.awaiting')],
+  },
+};
+
+/** The entries of a dictionary, as pdf-lib names them, in order: what it holds and nothing else. */
+const keysOf = (dict: PDFDict | null) =>
+  dict
+    ? dict
+        .keys()
+        .map((k) => k.asString())
+        .sort()
+        .join(' ')
+    : null;
+
 /**
- * Whether `object` is a block as the workbench draws one in a box of `width` × `height` (an
- * opaque background over the whole box, a frame, text read back by `readAppearance`): a form
- * XObject whose BBox is the box, with no Matrix and no filter. A field reserved for a
- * countersignature must show one in the revision its first signer signed, so the block the
- * countersignature draws there hides nothing that signer saw.
+ * Whether `object` (as revision `rev` of `file` has it) is the block the workbench draws in a
+ * field reserved for a countersignature, in a box of `width` × `height`, exactly: a form XObject
+ * of the box's size (no Matrix, no filter, no other entry), whose only resources are the two
+ * standard fonts in WinAnsi, drawing the awaiting text of one of the languages — an opaque
+ * background over the whole box. The field must show it in the revision its first signer signed,
+ * so the block the countersignature draws there hides nothing that signer saw: not a transparent
+ * block, not one whose colours or fonts are redefined, not one whose text is the letter's own.
  */
-export function isBlock(object: unknown, width: number, height: number): boolean {
+export function isAwaitingBlock(
+  file: PdfFile,
+  object: PDFObject | undefined,
+  rev: number,
+  width: number,
+  height: number,
+): boolean {
   if (!(object instanceof PDFRawStream)) {
     return false;
   }
   const { dict } = object;
+  const name = (o: PDFObject | undefined) => (o instanceof PDFName ? o.asString() : null);
   const bbox = dict.get(PDFName.of('BBox'));
   const numbers =
     bbox instanceof PDFArray && bbox.asArray().every((n) => n instanceof PDFNumber)
       ? bbox.asArray().map((n) => (n as PDFNumber).asNumber())
       : [];
+  const resources = file.dict(dict.get(PDFName.of('Resources')), rev);
+  const fonts = file.dict(resources?.get(PDFName.of('Font')), rev);
+  const font = (key: string, base: string) => {
+    const f = file.dict(fonts?.get(PDFName.of(key)), rev);
+    return (
+      keysOf(f) === '/BaseFont /Encoding /Subtype /Type' &&
+      name(f!.get(PDFName.of('Type'))) === '/Font' &&
+      name(f!.get(PDFName.of('Subtype'))) === '/Type1' &&
+      name(f!.get(PDFName.of('BaseFont'))) === `/${base}` &&
+      name(f!.get(PDFName.of('Encoding'))) === '/WinAnsiEncoding'
+    );
+  };
+  const ops = Buffer.from(object.contents).toString('latin1');
   return (
+    keysOf(dict) === '/BBox /Length /Resources /Subtype /Type' &&
+    name(dict.get(PDFName.of('Type'))) === '/XObject' &&
+    name(dict.get(PDFName.of('Subtype'))) === '/Form' &&
     numbers.join(' ') === `0 0 ${width} ${height}` &&
-    !dict.has(PDFName.of('Matrix')) &&
-    !dict.has(PDFName.of('Filter')) &&
-    readAppearance(object.contents, width, height) !== null
+    keysOf(resources) === '/Font' &&
+    keysOf(fonts) === '/F1 /F2' &&
+    font('F1', 'Helvetica') &&
+    font('F2', 'Helvetica-Bold') &&
+    Object.values(AWAITING).some(
+      (text) => ops === appearanceOps(width, height, encodeAppearance(text, width, height)),
+    )
   );
 }
 
@@ -269,8 +321,11 @@ export interface SignOptions {
   reason: string;
   location: string;
   signingTime: Date;
-  /** Empty signature fields to reserve for later signers (countersignatures). */
-  reserve?: { field: string; slot: SignatureSlot; appearance: Appearance }[];
+  /**
+   * Empty signature fields to reserve for later signers (countersignatures), each showing the
+   * awaiting block in the letter's language until it is signed.
+   */
+  reserve?: { field: string; slot: SignatureSlot; language: 'da' | 'en' }[];
 }
 
 /** What the signature dictionary says besides its ByteRange and /Contents. */
@@ -406,7 +461,7 @@ function countersignPlan(file: PdfFile, field: string, text: EncodedAppearance):
   }
   const [x1, y1, x2, y2] = rect.asArray().map((n) => (n as PDFNumber).asNumber());
   const shown = file.dict(original.get(PDFName.of('AP')), last)?.get(PDFName.of('N'));
-  if (!isBlock(file.resolve(shown, last), x2! - x1!, y2! - y1!)) {
+  if (!isAwaitingBlock(file, file.resolve(shown, last), last, x2! - x1!, y2! - y1!)) {
     throw new Error(
       `the field ${field} was not reserved with a block as the workbench draws one: its box may hide what the first signer saw`,
     );
@@ -571,7 +626,7 @@ async function firstSignaturePlan(
     newField(options.field, options.slot, options.appearance, sigRef);
   }
   for (const r of options.reserve ?? []) {
-    newField(r.field, r.slot, r.appearance, null);
+    newField(r.field, r.slot, AWAITING[r.language], null);
   }
   if (!existing || options.reserve?.length) {
     // Write back what lists the new fields: the field array, the form, the pages' annotations.

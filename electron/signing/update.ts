@@ -10,7 +10,7 @@
 import { PDFArray, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFString } from 'pdf-lib';
 import type { SignatureReason } from '../../shared/signatures';
 import { PdfFile, textOf } from './pdf-structure';
-import { countersignUpdate, isBlock, readAppearance } from './sign';
+import { countersignUpdate, isAwaitingBlock, readAppearance } from './sign';
 
 export interface UpdateProblem {
   reason: Extract<SignatureReason, 'MODIFIED_AFTER_SIGNING' | 'UNEXPECTED_OBJECT'>;
@@ -89,8 +89,10 @@ export function countersignatureProblem(file: PdfFile, rev: number): UpdateProbl
     rev - 1,
   );
   if (
-    !isBlock(
+    !isAwaitingBlock(
+      file,
       file.resolve(reservedAp?.get(PDFName.of('N')), rev - 1),
+      rev - 1,
       box[2]! - box[0]!,
       box[3]! - box[1]!,
     )

@@ -59,7 +59,7 @@ export async function signFirst(pki: TestPki, pdf: Buffer, reserve: boolean): Pr
           {
             field: 'Signature2',
             slot: SLOTS[1]!,
-            appearance: { title: 'Countersignature', lines: ['Awaiting'] },
+            language: 'en',
           },
         ]
       : [],

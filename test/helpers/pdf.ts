@@ -46,7 +46,7 @@ export function signLetter(
           {
             field: 'Signature2',
             slot: SLOTS[1]!,
-            appearance: { title: 'Medunderskrift', lines: ['Afventer'] },
+            language: 'da',
           },
         ]
       : [],

@@ -347,6 +347,34 @@ describe('a countersignature is exactly the update the workbench writes', () => 
       ],
     );
     expect(problem(white)).toEqual(expected);
+    // The workbench's own block, one thing changed: a colour space that paints nothing, a font
+    // of its own, or text that is not the awaiting text (the letter's conditions, say).
+    const block = Number(/\/N (\d+) 0 R/.exec(body(awaiting, widget))![1]);
+    const blockBody = body(awaiting, block);
+    const fontRef = Number(/\/F1 (\d+) 0 R/.exec(blockBody)![1]);
+    const changed = (objects: { num: number; body: string }[]) =>
+      appendUpdate(appendUpdate(awaiting, objects), lastRevisionObjects(two));
+    // (Unchanged, the block passes; the appended copy of the countersignature then differs.)
+    expect(problem(changed([{ num: block, body: blockBody }]))?.detail).toMatch(
+      /is not the countersignature the workbench writes/,
+    );
+    const colours = blockBody.replace(
+      /\/Font\s*<</,
+      '/ColorSpace << /DefaultRGB /DeviceGray >> /Font <<',
+    );
+    expect(colours).not.toBe(blockBody);
+    expect(problem(changed([{ num: block, body: colours }]))).toEqual(expected);
+    const courier = body(awaiting, fontRef).replace('/Helvetica', '/Courier');
+    expect(problem(changed([{ num: fontRef, body: courier }]))).toEqual(expected);
+    const [, title] = /BT \/F2 9 Tf 8 \S+ Td <([0-9A-F]+)> Tj ET/.exec(blockBody)!;
+    const other = Buffer.from('CONDITION 1', 'latin1').toString('hex').toUpperCase();
+    const retitled = blockBody
+      .replace(`<${title!}>`, `<${other}>`)
+      .replace(
+        /\/Length (\d+)/,
+        (_, n: string) => `/Length ${Number(n) - title!.length + other.length}`,
+      );
+    expect(problem(changed([{ num: block, body: retitled }]))).toEqual(expected);
   });
 
   it('a reserved field whose appearance dictionary is an object of its own is read through it', async () => {

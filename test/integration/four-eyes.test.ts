@@ -474,7 +474,7 @@ describe('four eyes on a letter received (as the exchange judges one)', () => {
         signingTime: new Date(),
         reserve:
           field === 'Signature1'
-            ? [{ field: 'Signature2', slot: SLOTS[1]!, appearance: { title: '2', lines: [] } }]
+            ? [{ field: 'Signature2', slot: SLOTS[1]!, language: 'en' as const }]
             : [],
       });
     const puppetFirst = await sign(

@@ -74,7 +74,7 @@ async function sign(
           {
             field: 'Signature2',
             slot: SLOTS[1]!,
-            appearance: { title: 'Countersignature', lines: ['Awaiting'] },
+            language: 'en',
           },
         ]
       : [],
