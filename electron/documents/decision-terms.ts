@@ -26,6 +26,9 @@ export const TERMS_COLUMNS = [
   'accepted_risks',
   'dossier_sha256',
   'signatures_required',
+  'language',
+  'created_at',
+  'created_by',
 ] as const;
 
 /** SHA-256 of a record's terms, as its columns hold them (JSON columns as their text). */

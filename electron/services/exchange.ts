@@ -2562,15 +2562,15 @@ export class ExchangeService {
     read: Verified,
     now: string,
   ) {
-    // The signers as the letter proves them, never as the package names them; who pressed the
-    // button in the authority's vault (signed_by) is the package's word, kept for its field.
+    // The signers as the letter proves them, never as the package names them (signed_by too:
+    // who signed, as the certificate says, not a name the package gives).
     const signers = a.signed.map((x, i) => ({
       seq: i + 1,
       field: x.field,
       signer_subject: x.signer?.subject ?? '',
       signer_fingerprint: x.signer?.fingerprint ?? '',
       signed_at: x.claimedTime ?? '',
-      signed_by: a.record.signatures.find((y) => y.field === x.field)?.signed_by ?? '',
+      signed_by: x.signer?.subject ?? '',
     }));
     const d = {
       ...a.record,

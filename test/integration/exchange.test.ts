@@ -656,6 +656,35 @@ describe('who may send what', () => {
         'DECISION_MISMATCH',
       ],
       [
+        // The day a decision was made orders it among the case's decisions and steps.
+        'a record dated otherwise than the letter’s',
+        () =>
+          forged(
+            'record-created',
+            {
+              parts: editDecision((content) => {
+                content.decisions.at(-1)!.created_at = '2001-01-01T00:00:00.000Z';
+              }),
+            },
+            genuine,
+          ),
+        'DECISION_MISMATCH',
+      ],
+      [
+        'a record in another language than the letter’s',
+        () =>
+          forged(
+            'record-language',
+            {
+              parts: editDecision((content) => {
+                content.decisions.at(-1)!.language = 'en';
+              }),
+            },
+            genuine,
+          ),
+        'DECISION_MISMATCH',
+      ],
+      [
         'a record whose system scope is not the letter’s',
         () =>
           forged(
@@ -881,6 +910,7 @@ describe('who may send what', () => {
             ...x,
             signer_subject: 'CN=Director General, O=Authority',
             signer_fingerprint: 'ab'.repeat(32),
+            signed_by: 'Director General',
           }));
         }),
       },
