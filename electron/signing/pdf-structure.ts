@@ -56,6 +56,14 @@ export class PdfStructureError extends Error {
 const MAX_SECTIONS = 512;
 /** A cross-reference or object stream larger than this once inflated is refused, not read. */
 const MAX_INFLATED = 32 * 1024 * 1024;
+/** All of one file's cross-reference and object streams together, inflated. */
+const MAX_FILE_INFLATED = 64 * 1024 * 1024;
+/**
+ * The entries all of one file's cross-reference streams may list together: far beyond any
+ * letter's objects, and refused before a stream is inflated (a 94 KB file of sections listing
+ * millions of free entries each kept the reader busy for seconds per section).
+ */
+const MAX_ENTRIES = 1_000_000;
 const MAX_FIELDS = 4096;
 const MAX_DEPTH = 32;
 
@@ -400,6 +408,8 @@ export class PdfFile {
   readonly revisions: Revision[];
   private readonly cache = new Map<string, PDFObject>();
   private readonly streamCache = new Map<number, ObjectStream>();
+  /** What is left of MAX_FILE_INFLATED and MAX_ENTRIES for this file. */
+  private readonly budget = { inflated: MAX_FILE_INFLATED, entries: MAX_ENTRIES };
   /** Whether the original was read as linearized: a first-page section pointing back to the main. */
   private linearized = false;
 
@@ -715,12 +725,19 @@ export class PdfFile {
     if (ranges.some((n) => !Number.isInteger(n) || n < 0)) {
       throw new PdfStructureError('a cross-reference stream with a bad /Index', 'XREF_INVALID');
     }
-    const data = decodeStream(object, 'XREF_INVALID');
     const row = w0 + w1 + w2;
     let rows = 0;
     for (let i = 1; i < ranges.length; i += 2) {
       rows += ranges[i]!;
     }
+    this.budget.entries -= rows;
+    if (this.budget.entries < 0) {
+      throw new PdfStructureError(
+        `cross-reference streams listing more than ${MAX_ENTRIES} entries`,
+        'XREF_INVALID',
+      );
+    }
+    const data = decodeStream(object, 'XREF_INVALID', this.budget);
     if (data.length !== rows * row) {
       throw new PdfStructureError(
         `a cross-reference stream holds ${data.length} bytes for ${rows} entries of ${row}`,
@@ -965,7 +982,7 @@ export class PdfFile {
       ) {
         throw new PdfStructureError('object stream without N or First', 'XREF_INVALID');
       }
-      const bytes = decodeStream(container, 'MALFORMED_SIGNATURE');
+      const bytes = decodeStream(container, 'MALFORMED_SIGNATURE', this.budget);
       const lx = new Lexer(bytes, this.context);
       const header: { num: number; offset: number }[] = [];
       const numbers = new Set<number>();
@@ -1270,7 +1287,11 @@ function xrefTableEntry(bytes: Uint8Array): XrefEntry | null {
  * damaged zlib stream is refused, not half-read), with the PNG predictors (10–15) where
  * /DecodeParms asks for them.
  */
-function decodeStream(stream: PDFRawStream, reason: StructureReason): Uint8Array {
+function decodeStream(
+  stream: PDFRawStream,
+  reason: StructureReason,
+  budget: { inflated: number },
+): Uint8Array {
   const { dict } = stream;
   const filter = dict.get(PDFName.of('Filter'));
   const filters =
@@ -1284,16 +1305,20 @@ function decodeStream(stream: PDFRawStream, reason: StructureReason): Uint8Array
   }
   let data: Uint8Array = stream.contents;
   if (filters.length === 1) {
+    const limit = Math.min(MAX_INFLATED, budget.inflated);
     try {
-      data = inflateSync(data, { maxOutputLength: MAX_INFLATED });
+      data = inflateSync(data, { maxOutputLength: Math.max(limit, 1) });
     } catch (error) {
       throw new PdfStructureError(
-        (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE'
-          ? `a stream that inflates beyond ${MAX_INFLATED / 1024 / 1024} MB`
-          : 'a stream whose compressed data is damaged',
+        (error as { code?: string }).code !== 'ERR_BUFFER_TOO_LARGE'
+          ? 'a stream whose compressed data is damaged'
+          : limit === MAX_INFLATED
+            ? `a stream that inflates beyond ${MAX_INFLATED / 1024 / 1024} MB`
+            : `streams that inflate beyond ${MAX_FILE_INFLATED / 1024 / 1024} MB in all`,
         reason,
       );
     }
+    budget.inflated -= data.length;
   }
   let parms = dict.get(PDFName.of('DecodeParms'));
   if (parms instanceof PDFArray) {

@@ -1194,6 +1194,45 @@ describe('object streams', () => {
     refused(p.bytes(), 'MALFORMED_SIGNATURE', 'a stream that inflates beyond 32 MB');
   });
 
+  it('object streams that inflate beyond 64 MB in all are refused, each one within its own limit', () => {
+    const p = minimalDocument(' /Extra [ 5 0 R 6 0 R 7 0 R ]');
+    const objStm = (num: number) =>
+      deflateSync(
+        Buffer.concat([Buffer.from(`${num} 0\n(x)`), Buffer.alloc(24 * 1024 * 1024, 0x20)]),
+      );
+    p.stream(4, '/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode', objStm(5));
+    p.stream(8, '/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode', objStm(6));
+    p.stream(9, '/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode', objStm(7));
+    const xref = p.length;
+    p.xrefStream(
+      10,
+      [
+        ...p.rows(),
+        { num: 5, kind: 'c', stream: 4, index: 0 },
+        { num: 6, kind: 'c', stream: 8, index: 0 },
+        { num: 7, kind: 'c', stream: 9, index: 0 },
+        { num: 10, kind: 'n', offset: xref },
+      ],
+      '/Size 11 /Root 1 0 R',
+    );
+    refused(p.bytes(), 'MALFORMED_SIGNATURE', 'streams that inflate beyond 64 MB in all');
+  });
+
+  it('cross-reference streams listing more than a million entries are refused before they are read', () => {
+    const p = minimalDocument();
+    const xref = p.length;
+    // Rows for objects 1–4, then an /Index claiming a million more (their data absent: never read).
+    p.xrefStream(
+      5,
+      [...p.rows(), { num: 5, kind: 'n', offset: xref }],
+      '/Size 1000006 /Root 1 0 R',
+      {
+        index: '[ 0 6 6 1000000 ]',
+      },
+    );
+    refused(p.bytes(), 'XREF_INVALID', 'cross-reference streams listing more than 1000000 entries');
+  });
+
   it('a damaged object stream is MALFORMED_SIGNATURE', () => {
     const p = minimalDocument(' /Extra 5 0 R');
     const data = deflateSync(Buffer.from('5 0\n(five)\n'));
