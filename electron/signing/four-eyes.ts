@@ -4,13 +4,15 @@
  * signatures of a letter received). The countersigner must
  *
  * - hold a different key: the public keys compared by value (an EC key's curve and point, an
- *   RSA key's modulus and exponent), never a fingerprint or a subject (a second certificate
+ *   RSA key's modulus, whatever its exponent), never a fingerprint or a subject (a second certificate
  *   for the same key, however it writes the key, is the same signer) — SAME_KEY;
  * - not have been issued by the other signer's key, either way round: no certificate on one
  *   signer's chain or path holds the other's key or was signed by it (an accreditor's own key,
  *   even an old self-signed CA:TRUE identity, cannot make a "second accreditor", whichever of
  *   the two signs first) — ISSUED_BY_FIRST_SIGNER;
- * - name a different person by the policy in resources/decisions/four-eyes.json — SAME_PERSON;
+ * - name a different person by the policy in resources/decisions/four-eyes.json, names compared
+ *   by their look (Unicode's confusable skeletons; a name mixing scripts tells nobody apart) —
+ *   SAME_PERSON;
  * - chain to an anchor trusted as an authority — NOT_TRUSTED_AS_AUTHORITY.
  */
 import type { SamePersonPolicy } from '../../shared/decisions';
@@ -18,6 +20,7 @@ import { keyValueOf } from './algorithms';
 import { cmsCertificates } from './cms';
 import { validatePath } from './path';
 import { PdfFile } from './pdf-structure';
+import unhomoglyph from 'unhomoglyph';
 import { fingerprintOf, readCertificate, x509 } from './x509';
 
 export const FOUR_EYES_REFUSALS = [
@@ -57,25 +60,58 @@ const OIDS: Record<SamePersonPolicy['fields'][number], string> = {
 };
 
 /**
- * A name's value as compared: composed, without the characters a reader does not see (format
- * characters such as a zero-width space or a direction mark, and every other default-ignorable
- * one: variation selectors, the combining grapheme joiner, Hangul fillers), case-folded, spacing
- * collapsed.
+ * The skeleton of a string after Unicode's confusable detection (UTS #39, section 4): decomposed,
+ * each character replaced by the prototype it is confusable with (Unicode's confusables data:
+ * Cyrillic А and Greek Α both become Latin A, a digit 0 the letter O), decomposed again. Two
+ * strings with the same skeleton look alike to a reader.
  */
-function normalise(value: string): string {
-  return value
+const skeleton = (value: string) => unhomoglyph(value.normalize('NFD')).normalize('NFD');
+
+/**
+ * A name's value as a reader sees it: composed, without the characters a reader does not see
+ * (format characters such as a zero-width space or a direction mark, and every other
+ * default-ignorable one: variation selectors, the combining grapheme joiner, Hangul fillers),
+ * spacing collapsed.
+ */
+const visible = (value: string) =>
+  value
     .normalize('NFKC')
     .replace(/[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu, '')
-    .toLowerCase()
     .replace(/\s+/g, ' ')
     .trim();
+
+/**
+ * The forms a value is compared in: its case-folded skeleton as written, in capitals and in
+ * small letters. Two values name the same person when they share a form: so case never tells
+ * two names apart, and neither does a look-alike in either case (a capital I reads as an l, a
+ * small m as "rn", Greek capitals as Latin ones).
+ */
+const forms = (seen: string) =>
+  [seen, seen.toUpperCase(), seen.toLowerCase()].map((form) =>
+    skeleton(skeleton(form).toLowerCase()).normalize('NFC'),
+  );
+
+/** The script families a reader tells apart by eye; any other letter is a family of its own. */
+const FAMILIES = [/\p{Script=Latin}/u, /\p{Script=Greek}/u, /\p{Script=Cyrillic}/u];
+
+/**
+ * Whether a value mixes letters of different scripts (Latin with Cyrillic, Greek or any other):
+ * the sign of a name built to look like another (UTS #39's restriction levels), which no
+ * skeleton table catches in full.
+ */
+export function mixesScripts(value: string): boolean {
+  const families = new Set<number>();
+  for (const letter of value.match(/\p{L}/gu) ?? []) {
+    families.add(FAMILIES.findIndex((family) => family.test(letter)));
+  }
+  return families.size > 1;
 }
 
-/** The values a certificate gives for a person field (e-mail also from subjectAltName). */
-export function personValues(
+/** The values a certificate writes for a person field (e-mail also from subjectAltName). */
+function writtenValues(
   cert: x509.X509Certificate,
   field: SamePersonPolicy['fields'][number],
-): Set<string> {
+): string[] {
   const values = cert.subjectName.getField(OIDS[field]);
   if (field === 'email') {
     const san = cert.getExtension(x509.SubjectAlternativeNameExtension);
@@ -85,7 +121,24 @@ export function personValues(
       }
     }
   }
-  return new Set(values.map(normalise).filter((v) => v !== ''));
+  return values;
+}
+
+/**
+ * The values a certificate gives for a person field, as a reader sees them, by the forms they
+ * are compared in.
+ */
+export function personValues(
+  cert: x509.X509Certificate,
+  field: SamePersonPolicy['fields'][number],
+): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const seen of writtenValues(cert, field).map(visible)) {
+    for (const form of seen === '' ? [] : forms(seen)) {
+      values.set(form, seen);
+    }
+  }
+  return values;
 }
 
 /**
@@ -100,15 +153,22 @@ export function samePerson(
 ): string | null {
   let compared = false;
   for (const field of policy.fields) {
+    const mixed = [a, b].flatMap((cert) => writtenValues(cert, field)).find(mixesScripts);
+    if (mixed !== undefined) {
+      return `${field} "${mixed}" mixes scripts: the two signers cannot be told apart`;
+    }
     const left = personValues(a, field);
     const right = personValues(b, field);
     if (left.size === 0 || right.size === 0) {
       continue;
     }
     compared = true;
-    const shared = [...left].find((v) => right.has(v));
+    const shared = [...left.keys()].find((form) => right.has(form));
     if (shared !== undefined) {
-      return `both certificates name ${field} "${shared}"`;
+      const [x, y] = [left.get(shared), right.get(shared)];
+      return x === y
+        ? `both certificates name ${field} "${x}"`
+        : `${field} "${x}" and "${y}" read alike`;
     }
   }
   return compared ? null : `no field of ${policy.fields.join(', ')} tells the two signers apart`;

@@ -228,6 +228,17 @@ describe('a countersignature by one person is refused, each with its reason', ()
       reason: 'SAME_PERSON',
     },
     {
+      name: 'another key naming the same person with a look-alike letter (Cyrillic А)',
+      make: async () => {
+        const twin = await issue({
+          name: 'CN=\u0410nne Accreditor, O=Other Unit, C=DK',
+          issuer: orgCa,
+        });
+        return { countersigner: await importP12(twin, [orgCa], 'Anne (Cyrillic A)') };
+      },
+      reason: 'SAME_PERSON',
+    },
+    {
       name: 'another key naming the same person (common name)',
       make: async () => {
         const twin = await issue({
