@@ -2,7 +2,8 @@
  * What a decision letter binds of its decision record. The letter's signatures (one or two
  * people, four eyes) cover its Keywords; among them the record's reference (`decision:<ref>`)
  * and a hash of its terms (`decision-terms-sha256:<hex>`): the type, the levels, mode, sites and
- * interconnections decided on, the validity, the accepted risks, the dossier and how many
+ * interconnections decided on, the validity, the accepted risks, the conditions (what, for which
+ * requirement, who, by when), the dossier and how many
  * signatures it needs. A vault that receives a decision acts on the record, so it takes the
  * record only when its terms hash to what the letter's signers signed: one signer alone cannot
  * turn a signed three-month interim approval into a three-year full approval.
@@ -24,6 +25,7 @@ export const TERMS_COLUMNS = [
   'valid_from',
   'valid_to',
   'accepted_risks',
+  'conditions',
   'dossier_sha256',
   'signatures_required',
   'language',
@@ -47,6 +49,81 @@ export function keywordValue(keywords: string | null | undefined, prefix: string
   for (const word of (keywords ?? '').split(/\s+/)) {
     if (word.startsWith(prefix) && word.length > prefix.length) {
       return word.slice(prefix.length);
+    }
+  }
+  return null;
+}
+
+/** A decision's condition as issued: what its letter lists and its record binds. */
+export interface IssuedCondition {
+  text: string;
+  requirementId: string | null;
+  owner: string;
+  dueDate: string | null;
+}
+
+/** Conditions as a decision is issued with them, in the letter's order. */
+export function issuedConditions(
+  conditions: readonly {
+    text: string;
+    owner: string;
+    dueDate?: string | null;
+    requirementId?: string | null;
+  }[],
+): IssuedCondition[] {
+  return conditions.map((c) => ({
+    text: c.text,
+    requirementId: c.requirementId || null,
+    owner: c.owner,
+    dueDate: c.dueDate ?? null,
+  }));
+}
+
+/** The tracked finding a condition becomes: its columns as the findings table holds them. */
+export function conditionRow(ref: string, c: IssuedCondition) {
+  return {
+    kind: 'condition',
+    requirement_id: c.requirementId,
+    title: c.text.slice(0, 300),
+    description: `${ref}: ${c.text}`,
+    owner: c.owner,
+    due_date: c.dueDate,
+  };
+}
+
+/** The columns of a condition's finding its decision binds: all but its status and dates. */
+export const CONDITION_TERMS = [
+  'kind',
+  'requirement_id',
+  'title',
+  'description',
+  'owner',
+  'due_date',
+] as const;
+
+/**
+ * The first condition a decision record binds (its `conditions`, whose hash its letter's signers
+ * signed) that no finding among `findings` carries as signed; null when each arrives as issued.
+ * A record whose conditions are not a list of conditions binds none that could arrive: its
+ * text is named.
+ */
+export function unsignedCondition(
+  record: { ref: string; conditions?: string | number | null },
+  findings: readonly Partial<Record<(typeof CONDITION_TERMS)[number], unknown>>[],
+): string | null {
+  let bound: unknown;
+  try {
+    bound = JSON.parse(String(record.conditions ?? '[]'));
+  } catch {
+    return String(record.conditions);
+  }
+  if (!Array.isArray(bound)) {
+    return String(record.conditions);
+  }
+  for (const c of bound as IssuedCondition[]) {
+    const row = conditionRow(record.ref, c);
+    if (!findings.some((f) => CONDITION_TERMS.every((k) => (f[k] ?? null) === row[k]))) {
+      return String(c.text);
     }
   }
   return null;

@@ -166,6 +166,7 @@ export const DECISION_COLUMNS = [
   'valid_from',
   'valid_to',
   'accepted_risks',
+  'conditions',
   'dossier_sha256',
   'language',
   'signer_subject',

@@ -23,7 +23,13 @@ import {
   type DossierSnapshot,
 } from '../../shared/dossier';
 import { AppError } from '../../shared/errors';
-import { REF_KEYWORD, TERMS_KEYWORD, termsHash } from '../documents/decision-terms';
+import {
+  conditionRow,
+  issuedConditions,
+  REF_KEYWORD,
+  TERMS_KEYWORD,
+  termsHash,
+} from '../documents/decision-terms';
 import { formatDay, translate, type Language, type MessageKey } from '../../shared/i18n';
 import {
   APPROVING,
@@ -807,6 +813,7 @@ export class DecisionService {
       valid_from: validTo ? validFrom : null,
       valid_to: validTo,
       accepted_risks: JSON.stringify(accepted),
+      conditions: JSON.stringify(issuedConditions(input.conditions)),
       dossier_sha256: snapshot.sha256,
       signatures_required: required,
       language: input.language,
@@ -983,9 +990,9 @@ export class DecisionService {
       },
       (db) => {
         db.run(
-          `INSERT INTO decisions (id, ref, case_id, type, levels, mode, sites, interconnections, valid_from, valid_to, accepted_risks, dossier_sha256, language,
+          `INSERT INTO decisions (id, ref, case_id, type, levels, mode, sites, interconnections, valid_from, valid_to, accepted_risks, conditions, dossier_sha256, language,
              signer_subject, signer_fingerprint, signed_at, pdf_blob, pdf_sha256, created_at, created_by, signatures_required, status)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [
             id,
             ref,
@@ -998,6 +1005,7 @@ export class DecisionService {
             terms.valid_from,
             terms.valid_to,
             terms.accepted_risks,
+            terms.conditions,
             terms.dossier_sha256,
             terms.language,
             identity.subject,
@@ -1028,19 +1036,20 @@ export class DecisionService {
           'INSERT OR IGNORE INTO dossier_snapshots (sha256, case_id, json, created_at) VALUES (?, ?, ?, ?)',
           [snapshot.sha256, caseId, snapshot.json, now],
         );
-        for (const c of input.conditions) {
+        for (const c of issuedConditions(input.conditions)) {
           const conditionId = randomUUID();
+          const row = conditionRow(ref, c);
           db.run(
             `INSERT INTO findings (id, case_id, requirement_id, kind, severity, title, description, recommended_action, owner, due_date, status, created_at, updated_at)
              VALUES (?, ?, ?, 'condition', 'major', ?, ?, '', ?, ?, 'open', ?, ?)`,
             [
               conditionId,
               caseId,
-              c.requirementId || null,
-              c.text.slice(0, 300),
-              `${ref}: ${c.text}`,
-              c.owner,
-              c.dueDate ?? null,
+              row.requirement_id,
+              row.title,
+              row.description,
+              row.owner,
+              row.due_date,
               now,
               now,
             ],

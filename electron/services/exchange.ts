@@ -72,7 +72,14 @@ import { judgeLetter } from '../signing/four-eyes';
 import { sha256Hex } from '../signing/hash';
 import { validatePath } from '../signing/path';
 import { signedKeywords } from '../signing/verify';
-import { keywordValue, REF_KEYWORD, TERMS_KEYWORD, termsHash } from '../documents/decision-terms';
+import {
+  CONDITION_TERMS,
+  keywordValue,
+  REF_KEYWORD,
+  TERMS_KEYWORD,
+  termsHash,
+  unsignedCondition,
+} from '../documents/decision-terms';
 import { derOf, fingerprintOf, readCertificate, x509 } from '../signing/x509';
 import { namedRead, type StoredBlob } from '../vault/blobs';
 import { referencedBlobs } from '../vault/check';
@@ -1573,6 +1580,14 @@ export class ExchangeService {
         if (before && s(before.case_id) !== caseId) {
           throw reject('OUTSIDE_CASE', `finding ${f.id} belongs to another case here`);
         }
+        // A decision's condition stays as its letter's signers signed it; only its status moves.
+        const rewritten = CONDITION_TERMS.filter((k) => (f[k] ?? null) !== (before?.[k] ?? null));
+        if (before?.kind === 'condition' && rewritten.length) {
+          throw reject(
+            'DECISION_MISMATCH',
+            `condition ${f.id} would change its ${rewritten.join(', ')}: it stays as its decision was signed`,
+          );
+        }
         const shown = scope.findings.change.filter((k) => k !== 'updated_at');
         const fields = fieldChanges(shown, before, f);
         if (!before || fields.length) {
@@ -2023,6 +2038,14 @@ export class ExchangeService {
       if (clash) {
         throw reject('REFERENCE_CLASH', `decision ${d.ref} names another decision here`);
       }
+      // A decision this vault holds is the same decision of the same case: never another's.
+      const held = all(this.db, 'SELECT case_id, ref FROM decisions WHERE id = ?', [d.id])[0];
+      if (held && s(held.case_id) !== manifest.case.id) {
+        throw reject('OUTSIDE_CASE', `decision ${d.ref} is of another case here`);
+      }
+      if (held && s(held.ref) !== d.ref) {
+        throw reject('REFERENCE_CLASH', `decision ${d.ref} is ${s(held.ref)} here`);
+      }
     }
     this.checkRiskRefs(content.risks);
   }
@@ -2431,6 +2454,13 @@ export class ExchangeService {
       if ('problem' in checked.dossierRead || checked.dossierRead.snapshot.case.id !== caseId) {
         throw reject('DOSSIER_MISMATCH', `decision ${record.ref}: the dossier is of another case`);
       }
+      const unsigned = unsignedCondition(record, content.findings);
+      if (unsigned !== null) {
+        throw reject(
+          'DECISION_MISMATCH',
+          `decision ${record.ref}: the condition "${unsigned.slice(0, 80)}" does not arrive as its letter's signers signed it`,
+        );
+      }
       const letter = await this.vault().blobs.put(
         Readable.from([checked.letterBytes]),
         undefined,
@@ -2579,13 +2609,13 @@ export class ExchangeService {
       signed_at: signers[0]?.signed_at ?? '',
     };
     db.run(
-      `INSERT OR IGNORE INTO decisions (case_id, status, pdf_blob, pdf_sha256, ${DECISION_COLUMNS.join(', ')})
+      `INSERT INTO decisions (case_id, status, pdf_blob, pdf_sha256, ${DECISION_COLUMNS.join(', ')})
        VALUES (?, 'issued', ?, ?, ${DECISION_COLUMNS.map(() => '?').join(', ')})`,
       [caseId, a.letter.address, a.letter.sha256, ...DECISION_COLUMNS.map((k) => d[k] ?? null)],
     );
     for (const x of signers) {
       db.run(
-        `INSERT OR IGNORE INTO decision_signatures (decision_id, seq, field, signer_subject, signer_fingerprint, signed_at, signed_by)
+        `INSERT INTO decision_signatures (decision_id, seq, field, signer_subject, signer_fingerprint, signed_at, signed_by)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
         [d.id, x.seq, x.field, x.signer_subject, x.signer_fingerprint, x.signed_at, x.signed_by],
       );

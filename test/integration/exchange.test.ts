@@ -500,8 +500,8 @@ describe('who may send what', () => {
       parts.set('parts/decision.json', Buffer.from(JSON.stringify(content)));
     };
 
-  /** A decision package as the authority would write it now, for a fresh state on both sides. */
-  async function pendingDecision(): Promise<{ file: string; caseId: string }> {
+  /** A case the owner submitted, at the authority "decision pending". */
+  async function pendingCase(): Promise<string> {
     const o = owner.services;
     const id = await o.cases.createCase({ systemId, type: 'reaccreditation' });
     await answerAll(o, id, (r) => (r === 'PER-01' ? 'non_compliant' : 'compliant'), 'Answer');
@@ -516,6 +516,12 @@ describe('who may send what', () => {
       }
       await authority.services.cases.transition(id, to, `to ${to}`);
     }
+    return id;
+  }
+
+  /** A decision package as the authority would write it now, for a fresh state on both sides. */
+  async function pendingDecision(): Promise<{ file: string; caseId: string }> {
+    const id = await pendingCase();
     await authority.services.decisions.issueDecision(id, {
       type: 'refusal',
       identityId: authority.signingId,
@@ -896,6 +902,160 @@ describe('who may send what', () => {
     // None of them spent the genuine package's place.
     await owner.services.exchange.importPackage(genuine);
     expect(owner.services.cases.getCase(id).state).toBe('decided');
+  });
+
+  it('a decision’s conditions arrive as its letter’s signers signed them, and stay so; its id is its own', async () => {
+    const a = authority.services;
+    // An approval with a condition, countersigned (four eyes), as the owner would receive it.
+    const { file: otherFile, caseId: other } = await pendingDecision();
+    await owner.services.exchange.importPackage(otherFile);
+    const id = await pendingCase();
+    const held = owner.services.decisions.decision(other)!;
+    await a.decisions.issueDecision(id, {
+      type: 'full_approval',
+      identityId: authority.signingId,
+      reason: 'Met, on a condition.',
+      conditions: [
+        {
+          text: 'Patch the firewall within two months',
+          owner: 'Owner',
+          dueDate: addMonths(today(), 2),
+          requirementId: 'PER-01',
+        },
+      ],
+    });
+    const second = await a.signing.createSelfSigned({
+      label: 'conditions second',
+      commonName: 'authority conditions second',
+      organisation: 'authority org',
+      algorithm: 'ec-p256',
+    });
+    await a.signing.setTrustRole(a.signing.identity(second).fingerprint, 'authority');
+    await owner.services.signing.trust(
+      a.signing.certificatePem(second),
+      'authority',
+      fingerprintsOf(a.signing.certificatePem(second)),
+    );
+    await a.decisions.countersign(id, { identityId: second, reason: 'Four eyes.' });
+    const genuine = (
+      await a.exchange.exportPackage('decision', id, join(work.path, 'packages'), {
+        identityId: authority.signingId,
+      })
+    ).file;
+    // The record binds its conditions: the letter's signers signed their hash.
+    const issued = a.decisions.decision(id)!;
+    const condition = (content: DecisionContent) =>
+      content.findings.find((f) => f.kind === 'condition')!;
+    const table: [string, (content: DecisionContent) => void, string][] = [
+      [
+        'the condition reworded',
+        (c) => void (condition(c).title = 'Consider a firewall'),
+        'DECISION_MISMATCH',
+      ],
+      [
+        'the condition’s text in the description reworded',
+        (c) => void (condition(c).description = `${issued.ref}: Consider a firewall`),
+        'DECISION_MISMATCH',
+      ],
+      [
+        'the condition due ten years later, and verified',
+        (c) => {
+          condition(c).due_date = addMonths(today(), 120);
+          condition(c).status = 'verified';
+        },
+        'DECISION_MISMATCH',
+      ],
+      [
+        'the condition for another requirement',
+        (c) => void (condition(c).requirement_id = null),
+        'DECISION_MISMATCH',
+      ],
+      [
+        'the condition another’s to meet',
+        (c) => void (condition(c).owner = 'Nobody'),
+        'DECISION_MISMATCH',
+      ],
+      [
+        'the condition left out',
+        (c) => void (c.findings = c.findings.filter((f) => f.kind !== 'condition')),
+        'DECISION_MISMATCH',
+      ],
+      [
+        'the record without its conditions',
+        (c) => void (c.decisions.at(-1)!.conditions = '[]'),
+        'DECISION_MISMATCH',
+      ],
+      [
+        // The record carrying the id of a decision this vault holds for another case: it would
+        // be ignored as known, or change that decision's signatures.
+        'the decision under the id of another case’s decision',
+        (c) => {
+          c.decisions.at(-1)!.id = held.id;
+          c.transitions = [];
+          c.case.state = 'submitted';
+        },
+        'OUTSIDE_CASE',
+      ],
+    ];
+    for (const [name, edit, reason] of table) {
+      const file = await forged(`conditions-${name}`, { parts: editDecision(edit) }, genuine);
+      await refused(owner, file, reason, id).catch((error: unknown) => {
+        throw new Error(`${name}: ${String(error)}`);
+      });
+    }
+    expect(owner.services.decisions.decision(other)!.signatures).toEqual(held.signatures);
+    await owner.services.exchange.importPackage(genuine);
+    const mine = owner.services.cases.getCase(id).findings.filter((f) => f.kind === 'condition');
+    expect(mine.map((f) => [f.title, f.dueDate, f.status])).toEqual([
+      ['Patch the firewall within two months', addMonths(today(), 2), 'open'],
+    ]);
+
+    // Afterwards only its status moves: the authority verifies it, then suspends the approval.
+    const theirs = a.cases.getCase(id).findings.find((f) => f.kind === 'condition')!;
+    await a.cases.setFindingStatus(theirs.id, 'verified', 'Seen patched');
+    await a.cases.transition(id, 'in_force', 'Notified');
+    await a.decisions.issueDecision(id, {
+      type: 'suspension',
+      identityId: authority.signingId,
+      reason: 'Incident',
+    });
+    const later = (
+      await a.exchange.exportPackage('decision', id, join(work.path, 'packages'), {
+        identityId: authority.signingId,
+      })
+    ).file;
+    const suspension = (c: DecisionContent) => c.decisions.find((d) => d.type === 'suspension')!;
+    const after: [string, (content: DecisionContent) => void, string][] = [
+      [
+        'the held condition due later',
+        (c) => void (condition(c).due_date = addMonths(today(), 120)),
+        'DECISION_MISMATCH',
+      ],
+      [
+        'the held condition reworded',
+        (c) => void (condition(c).title = 'Consider a firewall'),
+        'DECISION_MISMATCH',
+      ],
+      [
+        // A new decision under the id of the one held: skipped as known, it would be lost.
+        'the suspension under the approval’s id',
+        (c) => void (suspension(c).id = issued.id),
+        'REFERENCE_CLASH',
+      ],
+    ];
+    for (const [name, edit, reason] of after) {
+      const file = await forged(`conditions-later-${name}`, { parts: editDecision(edit) }, later);
+      await refused(owner, file, reason, id).catch((error: unknown) => {
+        throw new Error(`${name}: ${String(error)}`);
+      });
+    }
+    await owner.services.exchange.importPackage(later);
+    expect(
+      owner.services.cases
+        .getCase(id)
+        .findings.filter((f) => f.kind === 'condition')
+        .map((f) => [f.title, f.dueDate, f.status]),
+    ).toEqual([['Patch the firewall within two months', addMonths(today(), 2), 'verified']]);
   });
 
   it('the signers of a decision received are the letter’s, whoever the package names', async () => {

@@ -14,6 +14,7 @@ import { m008ExchangeV2 } from './008-exchange-v2';
 import { m009DayTwo } from './009-day-two';
 import { m010PackageScope } from './010-package-scope';
 import { m011SenderAnchor } from './011-sender-anchor';
+import { m012DecisionConditions } from './012-decision-conditions';
 
 export interface Migration {
   version: number;
@@ -33,6 +34,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m009DayTwo,
   m010PackageScope,
   m011SenderAnchor,
+  m012DecisionConditions,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -255,7 +255,7 @@ CREATE TABLE "decisions" (
         created_by TEXT NOT NULL,
         signatures_required INTEGER NOT NULL DEFAULT 1 CHECK (signatures_required IN (1, 2)),
         status TEXT NOT NULL DEFAULT 'issued' CHECK (status IN ('awaiting_countersignature', 'issued'))
-      ) STRICT;
+      , conditions TEXT NOT NULL DEFAULT '[]') STRICT;
 
 -- table documents on documents
 CREATE TABLE documents (
