@@ -20,6 +20,7 @@ import { keyValueOf } from './algorithms';
 import { cmsCertificates } from './cms';
 import { validatePath } from './path';
 import { PdfFile } from './pdf-structure';
+import { domainToASCII } from 'node:url';
 import unhomoglyph from 'unhomoglyph';
 import { fingerprintOf, readCertificate, x509 } from './x509';
 
@@ -91,6 +92,24 @@ const forms = (seen: string) =>
     skeleton(skeleton(form).toLowerCase()).normalize('NFC'),
   );
 
+/**
+ * The mailbox an address reaches, as far as its spelling tells: the local part without quotes
+ * or a "+tag" (sub-addressing reaches the same mailbox), the domain without a trailing dot and
+ * in its ASCII form (an internationalised domain and its punycode are one domain).
+ */
+function mailbox(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at < 0) {
+    return address;
+  }
+  const local = address
+    .slice(0, at)
+    .replace(/^"(.*)"$/, '$1')
+    .replace(/\+.*$/, '');
+  const domain = address.slice(at + 1).replace(/\.+$/, '');
+  return `${local}@${domainToASCII(domain) || domain}`;
+}
+
 /** The script families a reader tells apart by eye; any other letter is a family of its own. */
 const FAMILIES = [/\p{Script=Latin}/u, /\p{Script=Greek}/u, /\p{Script=Cyrillic}/u];
 
@@ -134,7 +153,8 @@ export function personValues(
 ): Map<string, string> {
   const values = new Map<string, string>();
   for (const seen of writtenValues(cert, field).map(visible)) {
-    for (const form of seen === '' ? [] : forms(seen)) {
+    const compared = field === 'email' ? mailbox(seen) : seen;
+    for (const form of seen === '' ? [] : forms(compared)) {
       values.set(form, seen);
     }
   }

@@ -408,6 +408,8 @@ export class PdfFile {
   readonly revisions: Revision[];
   private readonly cache = new Map<string, PDFObject>();
   private readonly streamCache = new Map<number, ObjectStream>();
+  /** For each object number, the revisions defining it (definedIn). */
+  private definitions: Map<number, number[]> | null = null;
   /** What is left of MAX_FILE_INFLATED and MAX_ENTRIES for this file. */
   private readonly budget = { inflated: MAX_FILE_INFLATED, entries: MAX_ENTRIES };
   /** Whether the original was read as linearized: a first-page section pointing back to the main. */
@@ -909,12 +911,35 @@ export class PdfFile {
     return object.asNumber();
   }
 
+  /**
+   * The revisions (1-based, oldest first) whose cross-reference lists `num`. Indexed once: a
+   * walk back through every revision for every object cost objects × revisions² (20,000
+   * objects behind 511 empty updates took 13 s to check).
+   */
+  definedIn(num: number): readonly number[] {
+    if (!this.definitions) {
+      this.definitions = new Map();
+      for (const revision of this.revisions) {
+        for (const n of revision.entries.keys()) {
+          const list = this.definitions.get(n);
+          if (list) {
+            list.push(revision.number);
+          } else {
+            this.definitions.set(n, [revision.number]);
+          }
+        }
+      }
+    }
+    return this.definitions.get(num) ?? [];
+  }
+
   /** The entry for `num` as of revision `rev` (1-based), newest first. */
   entry(num: number, rev: number): { entry: XrefEntry; revision: number } | null {
-    for (let r = rev; r >= 1; r--) {
-      const entry = this.revisions[r - 1]!.entries.get(num);
-      if (entry) {
-        return { entry, revision: r };
+    const revisions = this.definedIn(num);
+    for (let i = revisions.length - 1; i >= 0; i--) {
+      const r = revisions[i]!;
+      if (r <= rev) {
+        return { entry: this.revisions[r - 1]!.entries.get(num)!, revision: r };
       }
     }
     return null;

@@ -11,7 +11,8 @@
  * every signature (DYNAMIC_CONTENT).
  *
  * Allowed: signature fields and their widgets (flag Print, not Hidden, NoView or ToggleNoView; a
- * normal appearance only), Links without an appearance whose action is URI, GoTo or Named.
+ * normal appearance only), Links that draw nothing (no appearance, no border, no colour) whose
+ * action is URI, GoTo or Named.
  * Content streams (pages, form XObjects, patterns, Type 3 glyphs) are read after their filter
  * (none or Flate only) and must not name optional content (`/OC … BDC`).
  */
@@ -26,6 +27,7 @@ import {
   PDFRef,
   type PDFObject,
 } from 'pdf-lib';
+import { contentProblem } from './content-stream';
 import type { PdfFile } from './pdf-structure';
 
 /** Keys whose presence anywhere makes content dynamic, and what each is. */
@@ -90,27 +92,6 @@ function get(dict: PDFDict, key: string): PDFObject | undefined {
 
 class Found extends Error {}
 
-/** A name in a content stream, written plainly or with `#xx` escapes. */
-const nameIn = (text: string) =>
-  new RegExp(
-    `/${[...text]
-      .map((c) => {
-        const hex = [...c.charCodeAt(0).toString(16)]
-          .map((d) => (/[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d))
-          .join('');
-        return `(?:${c}|#${hex})`;
-      })
-      .join('')}(?=[\\s\\0/[\\]<>(){}%]|$)`,
-  );
-/** Optional content (`/OC … BDC`) and text that replaces what is drawn (`/ActualText`, `/Alt`). */
-const CONTENT_NAMES: [RegExp, string][] = [
-  [nameIn('OC'), 'marks content as optional (/OC … BDC)'],
-  [nameIn('ActualText'), 'gives text read instead of what it draws (/ActualText)'],
-  [nameIn('Alt'), 'gives text read instead of what it draws (/Alt)'],
-  // Render mode 3 (and 7) draws nothing of the text that text readers still extract.
-  [/(?:^|[\s\0])[37][\s\0]+Tr(?=[\s\0/[\]<>(){}%]|$)/, 'writes text nobody sees (3 Tr)'],
-];
-
 /**
  * The first feature in `file` (any revision) that can make readers show different things, or
  * null when the file holds static content only. Reads objects as `file` does; a structure it
@@ -169,22 +150,21 @@ export function dynamicContent(file: PdfFile): { detail: string } | null {
 function scanAll(file: PdfFile, refs: PDFRef[]): void {
   const queue = refs.map((r) => r.objectNumber);
   const seen = new Set<number>();
-  const scanned = new Set<string>();
   while (queue.length) {
     const num = queue.pop()!;
     if (seen.has(num) || seen.size > 100_000) {
       continue;
     }
     seen.add(num);
-    for (const revision of file.revisions) {
-      const found = file.entry(num, revision.number);
-      if (!found || found.entry.kind === 'f' || scanned.has(`${num}@${found.revision}`)) {
+    // Each definition of it, in the revision that made it (only those revisions: see definedIn).
+    for (const rev of file.definedIn(num)) {
+      const found = file.entry(num, rev);
+      if (!found || found.entry.kind === 'f') {
         continue;
       }
-      scanned.add(`${num}@${found.revision}`);
       const ref = PDFRef.of(num, found.entry.kind === 'n' ? found.entry.generation : 0);
-      const object = file.lookup(ref, revision.number);
-      const where = `object ${num} (revision ${found.revision})`;
+      const object = file.lookup(ref, rev);
+      const where = `object ${num} (revision ${rev})`;
       if (object instanceof PDFRawStream) {
         scanContent(object, where);
       } else if (object instanceof PDFArray) {
@@ -278,6 +258,10 @@ function visit(
       }
       const items =
         target !== null ? target.values() : value instanceof PDFArray ? value.asArray() : [value];
+      const joined = key === 'Contents' ? file.resolve(value, rev) : undefined;
+      if (joined instanceof PDFArray && joined.size() > 1) {
+        scanJoined(file, joined.asArray(), rev, where);
+      }
       for (const item of items) {
         if (item instanceof PDFRef) {
           contents.push(item);
@@ -363,9 +347,7 @@ function checkAnnotation(
   where: string,
 ): void {
   if (subtype === 'Link') {
-    if (get(dict, 'AP') !== undefined) {
-      throw new Found(`${where} is a Link annotation with an appearance of its own (/AP)`);
-    }
+    checkLink(file, dict, rev, where);
     return;
   }
   if (subtype !== 'Widget') {
@@ -397,6 +379,63 @@ function checkAnnotation(
       }
     }
   }
+}
+
+/**
+ * What a Link may hold: where it leads, and nothing a viewer draws. Without an appearance a
+ * viewer draws a Link's border itself (poppler from /Border or /BS, in the colour /C), and the
+ * flags can keep that border off the screen and on paper: a frame printed over signed text. So
+ * only these entries, and a border, if any, of width 0.
+ */
+const LINK_KEYS = new Set([
+  'Type',
+  'Subtype',
+  'Rect',
+  'A',
+  'Dest',
+  'H',
+  'QuadPoints',
+  'P',
+  'NM',
+  'M',
+  'F',
+  'StructParent',
+  'PA',
+  'Contents',
+  'Border',
+  'BS',
+]);
+
+function checkLink(file: PdfFile, dict: PDFDict, rev: number, where: string): void {
+  for (const [key, value] of entriesOf(dict)) {
+    if (!LINK_KEYS.has(key)) {
+      throw new Found(
+        key === 'AP'
+          ? `${where} is a Link annotation with an appearance of its own (/AP)`
+          : `${where} is a Link annotation with /${key}, which a viewer may draw`,
+      );
+    }
+    const width =
+      key === 'Border'
+        ? arrayItem(file, value, 2, rev)
+        : key === 'BS'
+          ? file.resolve(file.dict(value, rev)?.get(PDFName.of('W')), rev)
+          : undefined;
+    if (
+      (key === 'Border' || key === 'BS') &&
+      !(width instanceof PDFNumber && width.asNumber() === 0)
+    ) {
+      throw new Found(`${where} is a Link annotation with a border (/${key}) a viewer draws`);
+    }
+  }
+}
+
+/** Item `i` of an array (after references), or undefined. */
+function arrayItem(file: PdfFile, value: PDFObject, i: number, rev: number) {
+  const array = file.resolve(value, rev);
+  return array instanceof PDFArray && i < array.size()
+    ? file.resolve(array.get(i), rev)
+    : undefined;
 }
 
 /** A field's type, inherited through /Parent (null when none says). */
@@ -461,8 +500,31 @@ function isContentStream(dict: PDFDict): boolean {
   return subtype === 'Form' || (pattern instanceof PDFNumber && pattern.asNumber() === 1);
 }
 
-/** A content stream, after its filter, must not name optional content. */
+/** A content stream, after its filter, must be read alike by every reader (content-stream.ts). */
 function scanContent(stream: PDFRawStream, where: string): void {
+  const problem = contentProblem(contentData(stream, where));
+  if (problem !== null) {
+    throw new Found(`${where} ${problem}`);
+  }
+}
+
+/**
+ * A page's streams as readers join them into one, read whole: what one stream leaves open the
+ * next may finish (a name, an operand and its operator).
+ */
+function scanJoined(file: PdfFile, items: PDFObject[], rev: number, where: string): void {
+  const parts = items.map((item) => {
+    const stream = file.resolve(item, rev);
+    return stream instanceof PDFRawStream ? contentData(stream, where) : new Uint8Array();
+  });
+  const problem = contentProblem(Buffer.concat(parts));
+  if (problem !== null) {
+    throw new Found(`the page ${where}, its streams read as one, ${problem}`);
+  }
+}
+
+/** A content stream's data after its filter (none or Flate only), within the file's budget. */
+function contentData(stream: PDFRawStream, where: string): Uint8Array {
   const filter = get(stream.dict, 'Filter');
   const filters = (filter instanceof PDFArray ? filter.asArray() : filter ? [filter] : []).map(
     (f) => nameOf(f),
@@ -487,10 +549,5 @@ function scanContent(stream: PDFRawStream, where: string): void {
     }
   }
   contentLeft -= data.length;
-  const text = Buffer.from(data).toString('latin1');
-  for (const [re, what] of CONTENT_NAMES) {
-    if (re.test(text)) {
-      throw new Found(`${where} ${what}`);
-    }
-  }
+  return data;
 }

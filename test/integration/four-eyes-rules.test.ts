@@ -162,6 +162,40 @@ describe('the same person, by the policy’s fields', () => {
     expect(samePerson(a, twin, { fields: ['commonName'] })).toMatch(/mixes scripts/);
   });
 
+  it('e-mail compared by the mailbox it reaches: no +tag, quotes, trailing dot; domains in ASCII', async () => {
+    const anne = await selfSigned('E=anne@authority.dk');
+    for (const spelling of [
+      'E=anne@authority.dk.',
+      'E=anne\\+countersign@authority.dk',
+      'E=\\"anne\\"@authority.dk',
+      'E=ANNE\\+X@Authority.DK..',
+    ]) {
+      const twin = await selfSigned(spelling);
+      expect(samePerson(anne, twin, { fields: ['email'] }), spelling).toMatch(
+        /^email "anne@authority\.dk" and ".+" read alike$/,
+      );
+    }
+    const idn = await selfSigned('E=anne@b\u00fccher.dk');
+    const ascii = await selfSigned('E=anne@xn--bcher-kva.dk');
+    expect(samePerson(idn, ascii, { fields: ['email'] })).toBe(
+      'email "anne@b\u00fccher.dk" and "anne@xn--bcher-kva.dk" read alike',
+    );
+    // Another mailbox is another person; so is the same local part at another domain.
+    for (const other of [
+      'E=anne.holm@authority.dk',
+      'E=anne@authority.dk.com',
+      'E=annex@authority.dk',
+    ]) {
+      expect(samePerson(anne, await selfSigned(other), { fields: ['email'] }), other).toBeNull();
+    }
+    // Only an address has a mailbox: a common name with a + or quotes is compared as written.
+    expect(
+      samePerson(await selfSigned('CN=Anne\\+X'), await selfSigned('CN=Anne'), {
+        fields: ['commonName'],
+      }),
+    ).toBeNull();
+  });
+
   it('e-mail from the subject and from subjectAltName alike', async () => {
     const a = await selfSigned('CN=A, E=Anne@Authority.DK');
     const b = await selfSigned('CN=B', ['anne@authority.dk', 'other@authority.dk']);

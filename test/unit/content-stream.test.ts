@@ -1,0 +1,97 @@
+/**
+ * A content stream read token by token: what a letter draws is read alike by every reader, and
+ * each spelling that once slipped past a search of the text is named.
+ */
+import { describe, expect, it } from 'vitest';
+import { contentProblem } from '../../electron/signing/content-stream';
+
+const problem = (text: string) => contentProblem(Buffer.from(text, 'latin1'));
+
+describe('what letters draw is read alike', () => {
+  it('every operator of PDF’s, with its operands, passes', () => {
+    const genuine = [
+      'q 1 0 0 1 72 700 cm 0.5 g 0 0 0 RG 2 w 0 J 0 j 10 M [3 2] 0 d /GS1 gs /R ri 0.5 i',
+      '0 0 m 10 0 l 10 10 20 20 30 30 c 1 2 3 4 v 1 2 3 4 y h 0 0 10 10 re S s f F f* B B* b b* n W n W* n',
+      'BT /F1 12 Tf 14 TL 0 Tc 0 Tw 100 Tz 0 Ts 72 700 Td 0 -14 TD 1 0 0 1 72 680 Tm T* (a\\)b(c)) Tj',
+      '[(A) -120 (B)] TJ (next) \' 1 2 (more) " 0 Tr 1 Tr 2 Tr 4 Tr 5 Tr 6 Tr 0.0 Tr ET',
+      '/CS0 cs /CS0 CS 0.1 sc 0.1 0.2 SC 0.1 0.2 0.3 /P scn /P SCN 0 0 0 1 k 0 0 0 1 K 0 G',
+      '/Im1 Do /Sh sh /Span << /Lang (da) >> BDC EMC /Tag BMC EMC /Tag MP /Tag /P DP',
+      '% a comment\n<48656c6c6f> Tj 0 0 d0 1 0 0 0 1 1 d1 /P << /B true /C false /D null >> BDC EMC Q\n',
+    ];
+    for (const text of genuine) {
+      expect(problem(text), text).toBeNull();
+    }
+    expect(problem('')).toBeNull();
+  });
+
+  it('text nobody sees, however its mode is written', () => {
+    expect(problem('BT 3 Tr ET')).toBe('writes text nobody sees (3 Tr)');
+    expect(problem('BT 7 Tr ET')).toBe('writes text nobody sees (7 Tr)');
+    expect(problem('BT 03 Tr ET')).toBe('writes text nobody sees (3 Tr)');
+    expect(problem('BT +3.0 Tr ET')).toBe('writes text nobody sees (3 Tr)');
+    expect(problem('BT 3%x\nTr ET')).toBe('writes text nobody sees (3 Tr)');
+    expect(problem('BT 3\rTr ET')).toBe('writes text nobody sees (3 Tr)');
+    expect(problem('BT 8 Tr ET')).toBe('writes text nobody sees (8 Tr)');
+    expect(problem('BT -1 Tr ET')).toBe('writes text nobody sees (-1 Tr)');
+    expect(problem('BT 0.5 Tr ET')).toBe('writes text nobody sees (0.5 Tr)');
+    expect(problem('BT /M Tr ET')).toBe('writes text nobody sees (null Tr)');
+    expect(problem('BT [](x)3 Tr ET')).toBe('gives Tr 3 operands, not 1');
+    expect(problem('BT Tr ET')).toBe('gives Tr 0 operands, not 1');
+  });
+
+  it('operators readers do not share, or whose end they guess', () => {
+    expect(problem('1 2 3 T')).toBe('uses T, which is no operator of PDF’s'.replace('’', "'"));
+    expect(problem('q Qq')).toBe("uses Qq, which is no operator of PDF's");
+    expect(problem('BI /W 1 ID x EI')).toMatch(/^holds an inline image/);
+    expect(problem('1 ID')).toMatch(/^holds an inline image/);
+    expect(problem('EI')).toMatch(/^holds an inline image/);
+    expect(problem('BX EX')).toMatch(/^opens a compatibility section/);
+    expect(problem('EX')).toMatch(/^opens a compatibility section/);
+    expect(problem('1 2 m 3 l')).toBe('gives l 1 operands, not 2');
+    expect(problem('1 2 3 4 5 6 7 cm')).toBe('gives cm 7 operands, not 6');
+    expect(problem('sc')).toBe('gives sc 0 operands, not one or more');
+    expect(problem('[ 1 Tj ]')).toBe('holds the operator Tj inside an array or dictionary');
+    expect(problem('<< /A q >>')).toBe('holds the operator q inside an array or dictionary');
+  });
+
+  it('names of optional content and of replacement text, plainly or escaped', () => {
+    expect(problem('/OC /MC0 BDC EMC')).toBe('marks content as optional (/OC … BDC)');
+    expect(problem('/O#43 /MC0 BDC EMC')).toBe('marks content as optional (/OC … BDC)');
+    expect(problem('/#4fC /MC0 BDC EMC')).toBe('marks content as optional (/OC … BDC)');
+    expect(problem('/Span << /ActualText (x) >> BDC EMC')).toBe(
+      'gives text read instead of what it draws (/ActualText)',
+    );
+    expect(problem('/Span << /Alt (x) >> BDC EMC')).toBe(
+      'gives text read instead of what it draws (/Alt)',
+    );
+    // A name that only begins like one is another name.
+    expect(problem('/OCX BMC EMC /Alto BMC EMC /OC1 BMC EMC')).toBeNull();
+    // Names end at a delimiter.
+    expect(problem('/OC(x) BDC EMC')).toBe('marks content as optional (/OC … BDC)');
+    expect(problem('/OC<<>>BDC EMC')).toBe('marks content as optional (/OC … BDC)');
+  });
+
+  it('a stream ends where its tokens end, nothing left over for the next', () => {
+    expect(problem('BT 3')).toBe(
+      'ends with operands no operator takes (split from it, across streams)',
+    );
+    expect(problem('/O')).toBe(
+      'ends with operands no operator takes (split from it, across streams)',
+    );
+    expect(problem('(open Tj')).toBe('ends inside a string');
+    expect(problem('(a (nested) one Tj')).toBe('ends inside a string');
+    expect(problem('<48656c Tj')).toBe('ends inside a hexadecimal string');
+    expect(problem('[ (a) ')).toBe('ends inside an array or dictionary');
+    expect(problem('<< /A 1 ')).toBe('ends inside an array or dictionary');
+    expect(problem('] Tj')).toBe('closes an array it never opened');
+    expect(problem('>> Tj')).toBe('closes a dictionary it never opened');
+    expect(problem('{ 1 } Tj')).toBe('holds a stray {');
+    expect(problem(') Tj')).toBe('holds a stray )');
+    // An escaped parenthesis does not close the string; a balanced pair inside it does not either.
+    expect(problem('(a\\) 3 Tr) Tj')).toBeNull();
+    expect(problem('(a (3 Tr) b) Tj')).toBeNull();
+    // Arrays and dictionaries are one operand each, however much they hold.
+    expect(problem('[ 1 2 3 ] 0 d << /A [ 1 2 ] >> DP')).toBe('gives DP 1 operands, not 2');
+    expect(problem('/T << /A [ 1 2 ] >> DP')).toBeNull();
+  });
+});
