@@ -154,9 +154,28 @@ class Lexer extends PDFObjectParser {
     return this.parseObject();
   }
 
+  /**
+   * A hex string as the standard reads it (§7.3.4.3): whitespace skipped, a final odd digit
+   * followed by 0. pdf-lib pairs the characters as written (`<5369 67>` is four other bytes to
+   * it than to poppler), so a field's name or a signer's reason would read one way here and
+   * another in a viewer. A character that is neither a hex digit nor whitespace is read
+   * differently by each reader: refused.
+   */
   protected override parseHexString(): PDFHexString {
     const start = this.bytes.offset();
-    const value = super.parseHexString();
+    const written = super.parseHexString();
+    const text = written.asString();
+    if (/[^0-9A-Fa-f\0\t\n\f\r ]/.test(text)) {
+      throw new PdfStructureError(
+        `a hex string at offset ${start} holds a character that is no hex digit`,
+        'AMBIGUOUS_STRUCTURE',
+      );
+    }
+    const digits = text.replace(/[\0\t\n\f\r ]/g, '');
+    const value =
+      digits === text && digits.length % 2 === 0
+        ? written
+        : PDFHexString.of(digits.length % 2 ? `${digits}0` : digits);
     this.spans.set(value, { start, end: this.bytes.offset() });
     return value;
   }
@@ -581,9 +600,16 @@ export class PdfFile {
     const entries = new Map<number, XrefEntry>();
     let trailer: PDFDict;
     if (lx.keyword(KW.xref)) {
-      for (;;) {
+      for (let subsections = 0; ; subsections++) {
         lx.skip();
         if (lx.keyword(KW.trailer)) {
+          // Poppler finds no trailer after a table without a subsection, and rebuilds the file.
+          if (subsections === 0) {
+            throw new PdfStructureError(
+              'a cross-reference table with no subsection',
+              'XREF_INVALID',
+            );
+          }
           break;
         }
         const first = lx.int();

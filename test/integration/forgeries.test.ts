@@ -418,7 +418,8 @@ const rows: Row[] = [
       out.write('zRzE', span.end - 5, 'latin1');
       return out;
     },
-    reason: 'MALFORMED_SIGNATURE',
+    // No hex digits: pdf-lib reads them as 0, poppler skips them.
+    reason: 'AMBIGUOUS_STRUCTURE',
     viewerDiffers: false, // nothing shown changes: the file is malleable, readers disagree on it
   },
   {

@@ -1233,6 +1233,41 @@ describe('object streams', () => {
     refused(p.bytes(), 'XREF_INVALID', 'cross-reference streams listing more than 1000000 entries');
   });
 
+  it('an update whose table lists no object at all is XREF_INVALID (poppler reads no trailer after it)', () => {
+    const p = minimalDocument();
+    const first = p.table(p.rows(), '<< /Size 4 /Root 1 0 R >>');
+    p.table([], `<< /Size 4 /Root 1 0 R /Prev ${first} >>`);
+    refused(p.bytes(), 'XREF_INVALID', 'a cross-reference table with no subsection');
+    // With one object listed, the same update is read.
+    const q = minimalDocument();
+    const before = q.table(q.rows(), '<< /Size 4 /Root 1 0 R >>');
+    const at = q.obj(3, '<< /Type /Page /Parent 2 0 R >>');
+    q.table([{ num: 3, kind: 'n', offset: at }], `<< /Size 4 /Root 1 0 R /Prev ${before} >>`);
+    expect(PdfFile.parse(q.bytes()).revisions).toHaveLength(2);
+  });
+
+  it('hex strings read as the standard says: whitespace skipped, an odd digit padded with 0', () => {
+    const withInfo = (title: string) => {
+      const p = minimalDocument();
+      p.obj(4, `<< /Title ${title} /Subject <5369676E617475726531> >>`);
+      p.table(p.rows(), '<< /Size 5 /Root 1 0 R /Info 4 0 R >>');
+      return p.bytes();
+    };
+    // pdf-lib pairs characters as written: "<5369 67>" would be four other bytes.
+    const spaced = PdfFile.parse(withInfo('<5369 676E\n61\t74\r75 7265 31>'));
+    expect(spaced.infoText('Title', 1)).toBe('Signature1');
+    expect(spaced.infoText('Subject', 1)).toBe('Signature1');
+    expect(PdfFile.parse(withInfo('<53696>')).infoText('Title', 1)).toBe('Si`');
+    expect(PdfFile.parse(withInfo('<4 1>')).infoText('Title', 1)).toBe('A');
+    expect(PdfFile.parse(withInfo('<>')).infoText('Title', 1)).toBe('');
+    refused(
+      withInfo('<5369 6Z>'),
+      'AMBIGUOUS_STRUCTURE',
+      /a hex string at offset \d+ holds a character that is no hex digit/,
+    );
+    refused(withInfo('<53-69>'), 'AMBIGUOUS_STRUCTURE', /no hex digit/);
+  });
+
   it('a damaged object stream is MALFORMED_SIGNATURE', () => {
     const p = minimalDocument(' /Extra 5 0 R');
     const data = deflateSync(Buffer.from('5 0\n(five)\n'));
@@ -1393,11 +1428,12 @@ describe('revisions', () => {
   it('an update whose table follows %%EOF at once is a revision of its own', () => {
     const base = classic();
     const file = PdfFile.parse(base);
-    const xref = base.length;
+    const object = `3 0 obj\n${PAGE}\nendobj\n`;
+    const xref = base.length + object.length;
     const pdf = Buffer.concat([
       base,
       Buffer.from(
-        `xref\ntrailer\n<< /Size 4 /Root 1 0 R /Prev ${file.last.xrefOffset} >>\nstartxref\n${xref}\n%%EOF\n`,
+        `${object}xref\n3 1\n${String(base.length).padStart(10, '0')} 00000 n\r\ntrailer\n<< /Size 4 /Root 1 0 R /Prev ${file.last.xrefOffset} >>\nstartxref\n${xref}\n%%EOF\n`,
         'latin1',
       ),
     ]);
@@ -1540,22 +1576,22 @@ describe('revisions', () => {
 
   it('512 sections are read; a 513th is refused', () => {
     let pdf = classic();
-    const add = (base: Buffer) => {
-      const prev = PdfFile.parse(base).last.xrefOffset;
-      return Buffer.concat([
-        base,
-        Buffer.from(
-          `xref\ntrailer\n<< /Size 4 /Root 1 0 R /Prev ${prev} >>\nstartxref\n${base.length}\n%%EOF\n`,
-          'latin1',
-        ),
-      ]);
+    // Each update defines the page again (an update listing nothing is refused for that).
+    const update = (at: number, prev: number) => {
+      const object = `3 0 obj\n${PAGE}\nendobj\n`;
+      return `${object}xref\n3 1\n${String(at).padStart(10, '0')} 00000 n\r\ntrailer\n<< /Size 4 /Root 1 0 R /Prev ${prev} >>\nstartxref\n${at + object.length}\n%%EOF\n`;
     };
+    const add = (base: Buffer) =>
+      Buffer.concat([
+        base,
+        Buffer.from(update(base.length, PdfFile.parse(base).last.xrefOffset), 'latin1'),
+      ]);
     let prev = PdfFile.parse(pdf).last.xrefOffset;
     const parts: Buffer[] = [pdf];
     let length = pdf.length;
     for (let i = 1; i < 512; i++) {
-      const text = `xref\ntrailer\n<< /Size 4 /Root 1 0 R /Prev ${prev} >>\nstartxref\n${length}\n%%EOF\n`;
-      prev = length;
+      const text = update(length, prev);
+      prev = length + text.indexOf('xref');
       length += text.length;
       parts.push(Buffer.from(text, 'latin1'));
     }

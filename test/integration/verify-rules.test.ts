@@ -578,11 +578,13 @@ describe('a signature must cover the revision that writes it, in the form it cla
     const text = letters.one.toString('latin1');
     const end = text.indexOf('>', text.indexOf('/Contents <'));
     const broken = Buffer.from(`${text.slice(0, end - 3)}<${text.slice(end - 2)}`, 'latin1');
+    // A "<" is no hex digit: readers read the string each their own way (the file is refused
+    // before its signatures are judged).
     const [s] = (await verifyPdf(broken, trust)).signatures;
-    expect([s!.reason, s!.detail]).toEqual([
-      'MALFORMED_SIGNATURE',
-      'the /Contents is not an even run of hex digits',
-    ]);
+    expect(s!.reason).toBe('AMBIGUOUS_STRUCTURE');
+    expect(s!.detail).toMatch(
+      /^a hex string at offset \d+ holds a character that is no hex digit$/,
+    );
   });
 
   it('a CMS that cannot be read: the report keeps the revision and sub-filter it claimed', async () => {
