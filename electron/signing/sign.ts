@@ -216,11 +216,17 @@ export function readAppearance(
 export const AWAITING: Record<'da' | 'en', Appearance> = {
   da: {
     title: translate('da', 'doc.signature.countersignature'),
-    lines: [translate('da', 'doc.signature.awaiting')],
+    lines: [
+      translate('da', 'doc.signature.awaiting'),
+      translate('da', 'doc.signature.awaitingUntil'),
+    ],
   },
   en: {
     title: translate('en', 'doc.signature.countersignature'),
-    lines: [translate('en', 'doc.signature.awaiting')],
+    lines: [
+      translate('en', 'doc.signature.awaiting'),
+      translate('en', 'doc.signature.awaitingUntil'),
+    ],
   },
 };
 
