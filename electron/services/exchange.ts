@@ -650,7 +650,7 @@ export class ExchangeService {
     const pem = `${key.export({ type: 'pkcs8', format: 'pem' }).toString()}${s(row.cert_pem)}`;
     const facts = { label: s(row.label), fingerprint: s(row.fingerprint) };
     if (existsSync(file)) {
-      throw new AppError('SAVE_FAILED', 'The key file exists already: it is not overwritten');
+      throw refuse('FILE_EXISTS');
     }
     // Recorded before it is written: a key that left the vault is always in the trail.
     await this.vault().change(
@@ -665,7 +665,7 @@ export class ExchangeService {
     try {
       writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
     } catch {
-      throw new AppError('SAVE_FAILED', 'The key file could not be written (does it exist?)');
+      throw refuse('NOT_WRITTEN');
     }
     return facts;
   }

@@ -575,7 +575,8 @@ export const da: Messages = {
   'error.WEAK_PASSPHRASE': 'Adgangsfrasen er for svag.',
   'error.WRONG_RECOVERY_KEY': 'Gendannelsesnøglen er forkert.',
   'error.AUDIT_CHAIN_BROKEN': 'Revisionssporet er ændret: dets hashkæde er brudt.',
-  'error.SAVE_FAILED': 'Boksen kunne ikke gemmes. Den senest gemte tilstand er intakt.',
+  'error.SAVE_FAILED':
+    'Boksen kunne ikke gemmes lige nu. Det ændrede er bevaret i den åbne boks og gemmes ved næste gemning, eller når boksen låses; den senest gemte tilstand på disken er intakt.',
   'error.NO_GENERATION': 'Ingen tidligere generation af boksen kunne åbnes.',
   'error.BLOB_CORRUPTED':
     'En dokumentationsfil i boksen er beskadiget eller ændret; den blev ikke brugt.',
@@ -1067,6 +1068,9 @@ export const da: Messages = {
     'dossieret, afgørelsen blev truffet på, findes ikke i denne boks',
   'keyExport.reason.SIGNING_KEY':
     'en signeringsnøgle forlader aldrig boksen; kun en krypteringsnøgle eksporteres',
+  'keyExport.reason.FILE_EXISTS': 'der findes allerede en fil med det navn; den overskrives ikke',
+  'keyExport.reason.NOT_WRITTEN':
+    'nøglefilen kunne ikke skrives der (eksporten står i sporet; intet blev skrevet)',
   'keyExport.reason.TOKEN_KEY': 'nøglen ligger på et smartcard eller HSM og kan ikke eksporteres',
   'keyExport.reason.NOT_CONFIRMED':
     'nøglen eksporteres kun, når identitetens navn “{label}” skrives igen med --confirm',

@@ -577,7 +577,8 @@ export const en = {
   'error.WEAK_PASSPHRASE': 'The passphrase is too weak.',
   'error.WRONG_RECOVERY_KEY': 'The recovery key is not correct.',
   'error.AUDIT_CHAIN_BROKEN': 'The audit trail has been altered: its hash chain is broken.',
-  'error.SAVE_FAILED': 'The vault could not be saved. The previous saved state is intact.',
+  'error.SAVE_FAILED':
+    'The vault could not be saved just now. What was changed is kept in the open vault and saved with the next save, or when the vault is locked; the last saved state on disk is intact.',
   'error.NO_GENERATION': 'No previous generation of the vault could be opened.',
   'error.BLOB_CORRUPTED':
     'An evidence file in the vault is damaged or was altered; it was not used.',
@@ -1069,6 +1070,9 @@ export const en = {
     'the dossier the decision was taken on is not kept in this vault',
   'keyExport.reason.SIGNING_KEY':
     'a signing key never leaves the vault; only an encryption key is exported',
+  'keyExport.reason.FILE_EXISTS': 'a file of that name exists already; it is not overwritten',
+  'keyExport.reason.NOT_WRITTEN':
+    'the key file could not be written there (the export is in the trail; nothing was written)',
   'keyExport.reason.TOKEN_KEY': 'the key is on a smart card or HSM and cannot be exported',
   'keyExport.reason.NOT_CONFIRMED':
     'the key is exported only when the identity’s label “{label}” is typed again with --confirm',

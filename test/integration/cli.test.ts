@@ -747,9 +747,10 @@ describe('awb identity export-key (in process)', () => {
         encoding: 'utf8',
       }).stdout;
     expect(modulus('rsa')).toBe(modulus('x509'));
-    expect((await exportKey('--identity', 'Receiving', '--confirm', 'Receiving')).err).toContain(
-      'error: SAVE_FAILED',
-    );
+    // A file of that name exists now: never overwritten, and said so.
+    const again = await exportKey('--identity', 'Receiving', '--confirm', 'Receiving');
+    expect(again.err).toContain('error: KEY_EXPORT_REFUSED (FILE_EXISTS)');
+    expect(again.err).toContain('a file of that name exists already; it is not overwritten');
     // The export is in the audit trail (the refused second one is not).
     const opened = await Vault.open(
       join(work.path, 'key-vault'),
