@@ -107,6 +107,10 @@ export const PACKAGE_REASONS = [
   'REPLY_TO_NOT_OWNER',
   /** One evidence id for two files: twice in the package, or one held here with other content. */
   'EVIDENCE_ID_REUSED',
+  /** Two rows of one table of the package with the same id (or, for answers and verdicts, requirement). */
+  'DUPLICATE_ROW',
+  /** A verdict changed by a package while the case is not under review, here or on the package's steps. */
+  'VERDICT_LOCKED',
 ] as const;
 
 /**

@@ -37,6 +37,7 @@ import {
 } from '../../shared/exchange';
 import type { ClassificationScheme, InfoDomain } from '../../shared/classification';
 import type { DECISION_TYPES } from '../../shared/lifecycle';
+import { REVIEW_STATES } from '../../shared/cases';
 import { canTransition, stepTakers, type CaseState } from '../../shared/lifecycle';
 import { assess, fingerprint, outOfScale, parseMatrix, type RiskMatrix } from '../../shared/risk';
 import type { SignatureReason, SignatureReport } from '../../shared/signatures';
@@ -1563,6 +1564,14 @@ export class ExchangeService {
         }
       }
     } else {
+      // Verdicts move only while the case is under review, here or on the way the package's
+      // steps take it: after the decision they stand as the letter's dossier has them.
+      const current = s(
+        all(db, 'SELECT state FROM cases WHERE id = ?', [caseId])[0]?.state,
+      ) as CaseState;
+      const reviewed = [current, ...this.newSteps(content, caseId).map((t) => t.to)].some((state) =>
+        REVIEW_STATES.includes(state),
+      );
       for (const v of content.verdicts) {
         const before = items.get(v.requirement_id);
         if (!before) {
@@ -1570,6 +1579,12 @@ export class ExchangeService {
         }
         const values: Cells = { verdict: v.verdict, assessor_comment: v.assessor_comment };
         const fields = fieldChanges(scope.checklist.change, before, values);
+        if (fields.length && !reviewed) {
+          throw reject(
+            'VERDICT_LOCKED',
+            `the verdict on ${v.requirement_id} would change while the case is ${current}, not under review`,
+          );
+        }
         if (fields.length) {
           verdicts.push({ requirementId: v.requirement_id, values });
           rows.push(previewRow('verdict', v.requirement_id, false, fields));
@@ -1582,6 +1597,12 @@ export class ExchangeService {
         }
         // A decision's condition stays as its letter's signers signed it; only its status moves.
         const rewritten = CONDITION_TERMS.filter((k) => (f[k] ?? null) !== (before?.[k] ?? null));
+        if (before?.kind === 'finding' && f.kind === 'condition') {
+          throw reject(
+            'DECISION_MISMATCH',
+            `finding ${f.id} would become a condition that no decision's letter lists`,
+          );
+        }
         if (before?.kind === 'condition' && rewritten.length) {
           throw reject(
             'DECISION_MISMATCH',
@@ -1985,6 +2006,7 @@ export class ExchangeService {
       }
       ids.add(e.id);
     }
+    uniqueRows(content);
     for (const e of content.evidence) {
       const part = manifest.parts.find((p) => p.path === e.part);
       if (!part || !listed.delete(e.part) || part.sha256 !== e.sha256 || part.size !== e.size) {
@@ -2014,6 +2036,7 @@ export class ExchangeService {
   }
 
   private checkDecision(content: DecisionContent, manifest: Manifest) {
+    uniqueRows(content);
     if (content.case.id !== manifest.case.id || content.case.ref !== manifest.case.ref) {
       throw reject('MALFORMED', 'the content is about another case than the manifest');
     }
@@ -2087,10 +2110,28 @@ export class ExchangeService {
     return steps;
   }
 
-  /** Imports a verified package in one vault change; on any failure the vault is as it was. */
-  async importPackage(
+  /**
+   * Imports a verified package in one vault change; on any failure the vault is as it was.
+   * One import at a time: each keeps the evidence it stored in a journal of its own until it is
+   * saved or refused, and a refused import removes what it added. Two at once (a double click,
+   * two windows) shared that journal, and a refused one removed a file the other had found
+   * stored and went on to save a row for.
+   */
+  importPackage(
     file: string,
     options: { expect?: PackageKind; onProgress?: (done: number, total: number) => void } = {},
+  ): Promise<ImportPreview> {
+    const turn = this.importing.then(() => this.importOnce(file, options));
+    this.importing = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** The import in progress, which the next waits for. */
+  private importing: Promise<unknown> = Promise.resolve();
+
+  private async importOnce(
+    file: string,
+    options: { expect?: PackageKind; onProgress?: (done: number, total: number) => void },
   ): Promise<ImportPreview> {
     // The case stands where time has taken it before the other side's steps are applied.
     await this.cases.applyTime();
@@ -2657,6 +2698,31 @@ export class ExchangeService {
 type Cells = Record<string, SqlValue>;
 
 /** The organisation (O) a distinguished name gives ('' for none, or a name that does not parse). */
+/**
+ * Every table of a package names each row once (by id, or by requirement for answers and
+ * verdicts): two rows with one id are written in turn, the last one winning, and each is judged
+ * against what the vault held before either — a signed condition carried by one row and undone
+ * by the next.
+ */
+function uniqueRows(content: SubmissionContent | DecisionContent): void {
+  for (const [table, rows] of Object.entries(content)) {
+    if (!Array.isArray(rows)) {
+      continue;
+    }
+    const seen = new Set<string>();
+    for (const row of rows as Record<string, unknown>[]) {
+      const key = row.id ?? row.requirement_id;
+      if (typeof key !== 'string') {
+        continue;
+      }
+      if (seen.has(key)) {
+        throw reject('DUPLICATE_ROW', `two rows of ${table} are ${key}`);
+      }
+      seen.add(key);
+    }
+  }
+}
+
 function organisationOf(name: string): string {
   try {
     return new x509.Name(name).getField('O')[0] ?? '';

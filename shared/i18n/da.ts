@@ -1054,6 +1054,9 @@ export const da: Messages = {
     'systemets klassifikationsniveau findes ikke i boksens klassifikationsskema',
   'package.reason.CATALOGUE_UNKNOWN':
     'dens sag bruger et katalog, som boksen ikke har, eller som afviger fra boksens eget eksemplar',
+  'package.reason.DUPLICATE_ROW': 'den nævner den samme post to gange i en tabel',
+  'package.reason.VERDICT_LOCKED':
+    'den ændrer en akkreditørs vurdering, mens sagen ikke er under behandling (efter afgørelsen står vurderingerne som afgjort)',
   'package.reason.OUTSIDE_CASE':
     'den indeholder en post fra en anden sag eller et andet system end sit eget',
   'package.reason.ACCEPTANCE_NOT_SENDERS':

@@ -1036,6 +1036,9 @@ export const en = {
   'package.reason.MARKING_BELOW_SYSTEM':
     'its signed marking is below the classification this vault knows for the system',
   'package.reason.NOT_SENDERS_ROW': 'it changes a record here that its sender did not make',
+  'package.reason.DUPLICATE_ROW': 'it lists one record twice in a table',
+  'package.reason.VERDICT_LOCKED':
+    'it changes an accreditor’s verdict while the case is not under review (after the decision the verdicts stand as decided)',
   'package.reason.OUTSIDE_CASE': 'it holds a record of another case or system than its own',
   'package.reason.ACCEPTANCE_NOT_SENDERS':
     'it claims a risk acceptance in a role its signer is not trusted in',

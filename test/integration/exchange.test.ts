@@ -587,6 +587,8 @@ describe('who may send what', () => {
                 const first = content.transitions.find((t) => t.from === 'submitted')!;
                 content.transitions = [{ ...first, from: 'submitted', to: 'in_force' }];
                 content.case.state = 'in_force';
+                // No verdicts: they would move outside review, refused for that first.
+                content.verdicts = [];
               }),
             },
             genuine,
@@ -1040,6 +1042,11 @@ describe('who may send what', () => {
         // A new decision under the id of the one held: skipped as known, it would be lost.
         'the suspension under the approval’s id',
         (c) => void (suspension(c).id = issued.id),
+        'DUPLICATE_ROW',
+      ],
+      [
+        'the approval held here under another reference',
+        (c) => void (c.decisions.find((d) => d.id === issued.id)!.ref = 'DEC-9999-0001'),
         'REFERENCE_CLASH',
       ],
     ];
@@ -1056,6 +1063,117 @@ describe('who may send what', () => {
         .findings.filter((f) => f.kind === 'condition')
         .map((f) => [f.title, f.dueDate, f.status]),
     ).toEqual([['Patch the firewall within two months', addMonths(today(), 2), 'verified']]);
+  });
+
+  it('after the decision its verdicts and findings stand: no row twice, no finding made a condition', async () => {
+    const a = authority.services;
+    const id = await pendingCase();
+    await a.cases.addFinding(id, {
+      severity: 'major',
+      title: 'Clearances missing',
+      requirementId: 'PER-01',
+    });
+    await a.decisions.issueDecision(id, {
+      type: 'refusal',
+      identityId: authority.signingId,
+      reason: 'Not ready.',
+      conditions: [],
+    });
+    const genuine = (
+      await a.exchange.exportPackage('decision', id, join(work.path, 'packages'), {
+        identityId: authority.signingId,
+      })
+    ).file;
+    await owner.services.exchange.importPackage(genuine);
+    expect(owner.services.cases.getCase(id).state).toBe('decided');
+    // One accreditor re-packs the package as a later one of the case.
+    const later = (name: string, edit: (content: DecisionContent) => void) =>
+      forged(
+        `after-${name}`,
+        {
+          manifest: (m) => ({
+            ...m,
+            sequence: m.sequence + 1,
+            createdAt: new Date(Date.parse(m.createdAt) + 1).toISOString(),
+          }),
+          parts: editDecision(edit),
+        },
+        genuine,
+      );
+    const ref = a.decisions.decision(id)!.ref;
+    const table: [string, (content: DecisionContent) => void, string, string][] = [
+      [
+        'every verdict turned to disagreed',
+        (c) => c.verdicts.forEach((v) => void (v.verdict = 'disagreed')),
+        'VERDICT_LOCKED',
+        'would change while the case is decided, not under review',
+      ],
+      [
+        'a verdict given twice, the second undoing the first',
+        (c) => c.verdicts.push({ ...c.verdicts[0]!, verdict: 'disagreed' }),
+        'DUPLICATE_ROW',
+        'two rows of verdicts are',
+      ],
+      [
+        'a finding given twice',
+        (c) => c.findings.push({ ...c.findings[0]!, title: 'Nothing missing' }),
+        'DUPLICATE_ROW',
+        'two rows of findings are',
+      ],
+      [
+        'the finding made a condition of the decision',
+        (c) => {
+          const f = c.findings[0]!;
+          f.kind = 'condition';
+          f.description = `${ref}: Clearances missing`;
+        },
+        'DECISION_MISMATCH',
+        'would become a condition that no decision',
+      ],
+    ];
+    for (const [name, edit, reason, detail] of table) {
+      await refused(owner, await later(name, edit), reason, id, detail).catch((error: unknown) => {
+        throw new Error(`${name}: ${String(error)}`);
+      });
+    }
+    const held = owner.services.cases.getCase(id);
+    expect(held.findings.map((f) => [f.kind, f.title])).toEqual([
+      ['finding', 'Clearances missing'],
+    ]);
+    expect(new Set(held.items.map((i) => i.verdict))).toEqual(new Set(['agreed']));
+  });
+
+  it('one import at a time: a second waits for the first, and a package taken twice at once is taken once', async () => {
+    const { file, caseId: id } = await pendingDecision();
+    const service = owner.services.exchange as unknown as {
+      importOnce: (...args: unknown[]) => Promise<unknown>;
+    };
+    const original = service.importOnce.bind(service);
+    const events: string[] = [];
+    service.importOnce = async (...args: unknown[]) => {
+      events.push('start');
+      try {
+        return await original(...args);
+      } finally {
+        events.push('end');
+      }
+    };
+    try {
+      const results = await Promise.allSettled([
+        owner.services.exchange.importPackage(file),
+        owner.services.exchange.importPackage(file),
+      ]);
+      expect(events).toEqual(['start', 'end', 'start', 'end']);
+      expect(results[0].status).toBe('fulfilled');
+      expect(results[1]).toMatchObject({
+        status: 'rejected',
+        reason: { code: 'PACKAGE_REJECTED', details: { reason: 'PACKAGE_REPLAYED' } },
+      });
+    } finally {
+      service.importOnce = original;
+    }
+    expect(owner.services.cases.getCase(id).state).toBe('decided');
+    expect(readdirSync(owner.vault.folder).filter((n) => n.endsWith('.pending'))).toEqual([]);
   });
 
   it('the signers of a decision received are the letter’s, whoever the package names', async () => {
