@@ -14,7 +14,7 @@
  * - text render mode 3 or 7, or one that is not a mode: text drawn invisibly that every text
  *   reader still extracts;
  * - a name of optional content (/OC) or of text read instead of what is drawn (/ActualText,
- *   /Alt);
+ *   /Alt); a font set by anything but a name (`(F1) 12 Tf`);
  * - a stream that ends inside a string, array or dictionary, or with operands left over.
  */
 
@@ -120,12 +120,21 @@ class Problem extends Error {}
  * readers join them) that readers may show differently; null when there is none.
  */
 export function contentProblem(data: Uint8Array): string | null {
+  return readContent(data).problem;
+}
+
+/**
+ * `contentProblem`, and the fonts the content sets by name (`/F1 12 Tf`): each must be one its
+ * resources define, or poppler draws nothing of the text and pdf.js a standard font's.
+ */
+export function readContent(data: Uint8Array): { problem: string | null; fonts: Set<string> } {
+  const fonts = new Set<string>();
   try {
-    read(data);
-    return null;
+    read(data, fonts);
+    return { problem: null, fonts };
   } catch (error) {
     if (error instanceof Problem) {
-      return error.message;
+      return { problem: error.message, fonts };
     }
     throw error;
   }
@@ -138,14 +147,17 @@ function decodeName(raw: string): string {
   );
 }
 
-function read(data: Uint8Array): void {
+/** An operand: a number as its value, a name as itself, anything else as null. */
+type Operand = number | { name: string } | null;
+
+function read(data: Uint8Array, fonts: Set<string>): void {
   const length = data.length;
   let i = 0;
-  /** The operands before the next operator: numbers as their value, everything else as null. */
-  let operands: (number | null)[] = [];
+  /** The operands before the next operator. */
+  let operands: Operand[] = [];
   /** Open arrays and dictionaries: an operand only once closed. */
   let nesting = 0;
-  const operand = (value: number | null) => {
+  const operand = (value: Operand) => {
     if (nesting === 0) {
       operands.push(value);
     }
@@ -191,11 +203,12 @@ function read(data: Uint8Array): void {
       while (i < length && !WHITESPACE.has(data[i]!) && !DELIMITERS.has(data[i]!)) {
         i++;
       }
-      const what = NAMES[decodeName(latin1(data, start, i))];
+      const name = decodeName(latin1(data, start, i));
+      const what = NAMES[name];
       if (what) {
         throw new Problem(what);
       }
-      operand(null);
+      operand({ name });
     } else if (DELIMITERS.has(c)) {
       throw new Problem(`holds a stray ${String.fromCharCode(c)}`);
     } else {
@@ -211,7 +224,7 @@ function read(data: Uint8Array): void {
       } else if (nesting > 0) {
         throw new Problem(`holds the operator ${token} inside an array or dictionary`);
       } else {
-        operator(token, operands);
+        operator(token, operands, fonts);
         operands = [];
       }
     }
@@ -224,7 +237,7 @@ function read(data: Uint8Array): void {
   }
 }
 
-function operator(token: string, operands: (number | null)[]): void {
+function operator(token: string, operands: Operand[], fonts: Set<string>): void {
   const refused = REFUSED[token];
   if (refused) {
     throw new Problem(refused);
@@ -238,9 +251,22 @@ function operator(token: string, operands: (number | null)[]): void {
       `gives ${token} ${operands.length} operands, not ${count === -1 ? 'one or more' : count}`,
     );
   }
-  if (token === 'Tr' && !DRAWN_MODES.has(operands[0] ?? NaN)) {
-    throw new Problem(`writes text nobody sees (${String(operands[0])} Tr)`);
+  const [first] = operands;
+  if (token === 'Tr' && !(typeof first === 'number' && DRAWN_MODES.has(first))) {
+    throw new Problem(`writes text nobody sees (${shown(first)} Tr)`);
   }
+  if (token === 'Tf') {
+    // Readers differ on a font they cannot find: poppler draws nothing, pdf.js a standard font.
+    if (first === null || typeof first !== 'object') {
+      throw new Problem(`sets a font by ${shown(first)}, not by name (Tf)`);
+    }
+    fonts.add(first.name);
+  }
+}
+
+/** An operand as a refusal names it. */
+function shown(operand: Operand | undefined): string {
+  return operand !== null && typeof operand === 'object' ? `/${operand.name}` : String(operand);
 }
 
 /** Where a literal string starting at `start` ends: parentheses balanced, escapes skipped. */

@@ -27,7 +27,7 @@ import {
   PDFRef,
   type PDFObject,
 } from 'pdf-lib';
-import { contentProblem } from './content-stream';
+import { contentProblem, readContent } from './content-stream';
 import type { PdfFile } from './pdf-structure';
 
 /** Keys whose presence anywhere makes content dynamic, and what each is. */
@@ -114,8 +114,8 @@ export function dynamicContent(file: PdfFile): { detail: string } | null {
         const object = file.lookup(ref, rev);
         const where = `object ${num} (revision ${rev})`;
         visit(file, object, rev, where, 0, contents);
-        if (object instanceof PDFRawStream && isContentStream(object.dict)) {
-          scanContent(object, where);
+        if (object instanceof PDFRawStream && isContentStream(file, object.dict, rev)) {
+          scanForm(file, object, rev, where);
         }
         if (
           object instanceof PDFDict &&
@@ -134,6 +134,7 @@ export function dynamicContent(file: PdfFile): { detail: string } | null {
       }
     }
     scanAll(file, contents);
+    checkPageFonts(file);
     return null;
   } catch (error) {
     if (error instanceof Found) {
@@ -493,10 +494,13 @@ function checkFields(file: PdfFile, rev: number): Set<number> {
   return members;
 }
 
-/** A stream of page-description operators: a form XObject or a tiling pattern. */
-function isContentStream(dict: PDFDict): boolean {
-  const subtype = nameOf(get(dict, 'Subtype'));
-  const pattern = get(dict, 'PatternType');
+/**
+ * A stream of page-description operators: a form XObject or a tiling pattern, its type read
+ * through references as every reader reads it (an indirect /Subtype hid a form from the scan).
+ */
+function isContentStream(file: PdfFile, dict: PDFDict, rev: number): boolean {
+  const subtype = nameOf(file.resolve(get(dict, 'Subtype'), rev));
+  const pattern = file.resolve(get(dict, 'PatternType'), rev);
   return subtype === 'Form' || (pattern instanceof PDFNumber && pattern.asNumber() === 1);
 }
 
@@ -506,6 +510,64 @@ function scanContent(stream: PDFRawStream, where: string): void {
   if (problem !== null) {
     throw new Found(`${where} ${problem}`);
   }
+}
+
+/**
+ * A form or a pattern: read alike, and every font it sets is one of its own resources. Readers
+ * differ on a font they cannot find (poppler draws nothing, pdf.js and MuPDF a standard font,
+ * so a line shows in one viewer and not in another), and on where a form without resources of
+ * its own finds one (poppler looks further out, pdf.js does not).
+ */
+function scanForm(file: PdfFile, stream: PDFRawStream, rev: number, where: string): void {
+  const { problem, fonts } = readContent(contentData(stream, where));
+  if (problem !== null) {
+    throw new Found(`${where} ${problem}`);
+  }
+  const missing = missingFont(file, fonts, get(stream.dict, 'Resources'), rev);
+  if (missing !== null) {
+    throw new Found(`${where} sets the font /${missing}, which its resources do not define`);
+  }
+}
+
+/**
+ * Every page as the last revision has it (what a viewer shows) sets only fonts its resources
+ * define (inherited through /Parent, as readers inherit them), its streams read joined.
+ */
+function checkPageFonts(file: PdfFile): void {
+  const last = file.revisions.length;
+  for (const num of file.pageRefs(last)) {
+    const entry = file.entry(num, last)?.entry;
+    let page = file.dict(PDFRef.of(num, entry?.kind === 'n' ? entry.generation : 0), last);
+    const contents = page ? file.resolve(get(page, 'Contents'), last) : undefined;
+    let resources: PDFObject | undefined;
+    for (let depth = 0; page && depth < MAX_DEPTH && resources === undefined; depth++) {
+      resources = get(page, 'Resources');
+      page = file.dict(get(page, 'Parent'), last);
+    }
+    const streams = contents instanceof PDFArray ? contents.asArray() : [contents];
+    const data = streams.map((item) => {
+      const stream = file.resolve(item, last);
+      return stream instanceof PDFRawStream ? contentData(stream, `page ${num}`) : new Uint8Array();
+    });
+    const missing = missingFont(file, readContent(Buffer.concat(data)).fonts, resources, last);
+    if (missing !== null) {
+      throw new Found(
+        `the page object ${num} sets the font /${missing}, which its resources do not define`,
+      );
+    }
+  }
+}
+
+/** The first of `fonts` that `resources` (a resource dictionary, after references) lacks. */
+function missingFont(
+  file: PdfFile,
+  fonts: Set<string>,
+  resources: PDFObject | undefined,
+  rev: number,
+): string | null {
+  const defined = file.dict(file.dict(resources, rev)?.get(PDFName.of('Font')), rev);
+  const names = new Set(defined ? entriesOf(defined).map(([key]) => key) : []);
+  return [...fonts].find((font) => !names.has(font)) ?? null;
 }
 
 /**

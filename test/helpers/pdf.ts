@@ -2,7 +2,7 @@
  * PDFs for signature tests: a one-page letter, and incremental updates written the way an
  * attacker (or another tool) would append them to a signed file.
  */
-import { PDFArray, PDFDocument, PDFName, PDFNumber, PDFRef, StandardFonts } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRef, StandardFonts } from 'pdf-lib';
 import type { CmsSigner } from '../../electron/signing/cms';
 import { PdfFile } from '../../electron/signing/pdf-structure';
 import { signPdf } from '../../electron/signing/sign';
@@ -14,6 +14,9 @@ export async function letter(text = 'DECISION: APPROVED'): Promise<Buffer> {
   const font = await doc.embedFont(StandardFonts.Helvetica);
   page.drawText(text, { x: 72, y: 740, size: 18, font });
   page.drawText('Reference DEC-TEST-0001', { x: 72, y: 710, size: 11, font });
+  // The font also as /F1, the name the forgeries below draw with (`stream`): a forger uses a
+  // font the page defines, so a row is refused for what it changes, not for an unknown font.
+  page.node.Resources()!.lookup(PDFName.of('Font'), PDFDict).set(PDFName.of('F1'), font.ref);
   return Buffer.from(await doc.save({ useObjectStreams: false }));
 }
 

@@ -250,6 +250,81 @@ const rows: Row[] = [
     detail: /marks content as optional/,
   },
   {
+    name: 'text nobody sees in a form whose /Subtype and /PatternType are given by reference',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [, font] = fontOf(page);
+      const [form, subtype, pattern, tile, content] = [n(), n(), n(), n(), n()];
+      return [
+        {
+          num: form,
+          body: streamObject(
+            'BT 3 Tr /F1 18 Tf 2 8 Td (DECISION: APPROVED) Tj ET',
+            `/Type /XObject /Subtype ${subtype} 0 R /BBox [ 0 0 400 40 ] /Resources << /Font << /F1 ${font} 0 R >> >>`,
+          ),
+        },
+        { num: subtype, body: '/Form' },
+        {
+          num: tile,
+          body: streamObject(
+            'BT 3 Tr /F1 18 Tf 2 8 Td (APPROVED) Tj ET',
+            `/Type /Pattern /PatternType ${pattern} 0 R /PaintType 1 /TilingType 1 /BBox [ 0 0 400 40 ] /XStep 400 /YStep 40 /Resources << /Font << /F1 ${font} 0 R >> >>`,
+          ),
+        },
+        { num: pattern, body: '1' },
+        { num: content, body: streamObject('q 1 0 0 1 60 730 cm /Fx9 Do Q\n') },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(subWith(page, 'XObject', `/Fx9 ${form} 0 R`), 'Pattern', `/P9 ${tile} 0 R`),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /writes text nobody sees \(3 Tr\)/,
+  },
+  {
+    name: 'a condition in a font the page does not define (poppler draws nothing, pdf.js a standard font)',
+    feature: drawing(() => ['BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n']),
+    detail: /^the page object \d+ sets the font \/F9, which its resources do not define$/,
+  },
+  {
+    name: 'a font set by a string, not a name',
+    feature: drawing(() => ['BT (F1) 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n']),
+    detail: /sets a font by null, not by name \(Tf\)/,
+  },
+  {
+    name: 'a form setting a font its own resources lack (poppler looks further out, pdf.js does not)',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [name] = fontOf(page);
+      const [form, content] = [n(), n()];
+      return [
+        {
+          num: form,
+          body: streamObject(
+            `BT /${name} 18 Tf 2 8 Td (DECISION: APPROVED) Tj ET`,
+            '/Type /XObject /Subtype /Form /BBox [ 0 0 400 40 ] /Resources << >>',
+          ),
+        },
+        { num: content, body: streamObject('q 1 0 0 1 60 730 cm /Fx9 Do Q\n') },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(page, 'XObject', `/Fx9 ${form} 0 R`),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /sets the font \/Helvetica-\d+, which its resources do not define/,
+  },
+  {
     name: 'a) marked content /OC … BDC in a form XObject the page draws',
     feature: (pdf, n) => {
       const a = anatomy(pdf);

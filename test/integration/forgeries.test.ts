@@ -91,6 +91,9 @@ function listWith(text: string, key: string, ref: string): string {
   return text.replace(re, (_, inner: string) => `/${key} [${inner} ${ref} ]`);
 }
 
+/** Resources lending a form Helvetica as /Helv: a forger's block draws in a font it defines. */
+const HELV = '<< /Font << /Helv << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>';
+
 /** A new widget field showing the value `sigRef`, its block covering the whole page. */
 function fieldShowing(pdf: Buffer, sigRef: string, title: string): Buffer {
   const a = anatomy(pdf);
@@ -104,7 +107,7 @@ function fieldShowing(pdf: Buffer, sigRef: string, title: string): Buffer {
     },
     {
       num: ap,
-      body: `<< /Type /XObject /Subtype /Form /BBox [ 0 0 595 842 ] /Length ${ops.length} >>\nstream\n${ops}\nendstream`,
+      body: `<< /Type /XObject /Subtype /Form /BBox [ 0 0 595 842 ] /Resources ${HELV} /Length ${ops.length} >>\nstream\n${ops}\nendstream`,
     },
     { num: a.page, body: listWith(body(pdf, a.page), 'Annots', `${widget} 0 R`) },
     { num: a.form!, body: listWith(body(pdf, a.form!), 'Fields', `${widget} 0 R`) },
@@ -223,7 +226,7 @@ const rows: Row[] = [
         { num: empty.fieldRef!.objectNumber, body: text },
         {
           num: ap,
-          body: `<< /Type /XObject /Subtype /Form /BBox [ 0 0 240 80 ] /Length ${ops.length} >>\nstream\n${ops}\nendstream`,
+          body: `<< /Type /XObject /Subtype /Form /BBox [ 0 0 240 80 ] /Resources ${HELV} /Length ${ops.length} >>\nstream\n${ops}\nendstream`,
         },
       ]);
     },

@@ -3,7 +3,7 @@
  * each spelling that once slipped past a search of the text is named.
  */
 import { describe, expect, it } from 'vitest';
-import { contentProblem } from '../../electron/signing/content-stream';
+import { contentProblem, readContent } from '../../electron/signing/content-stream';
 
 const problem = (text: string) => contentProblem(Buffer.from(text, 'latin1'));
 
@@ -22,6 +22,14 @@ describe('what letters draw is read alike', () => {
       expect(problem(text), text).toBeNull();
     }
     expect(problem('')).toBeNull();
+    // A comment may end the stream without an end-of-line.
+    expect(problem('q Q % the end')).toBeNull();
+    // true, false and null are operands like any other.
+    expect(problem('/P true BDC EMC /P null DP')).toBeNull();
+    // A dictionary closed right after a number, and a hex string right after a dictionary.
+    expect(problem('/T << /A 1>> DP')).toBeNull();
+    expect(problem('<< /A 1 >><41> DP')).toBeNull();
+    expect(problem('[ 1 ]<41> DP')).toBeNull();
   });
 
   it('text nobody sees, however its mode is written', () => {
@@ -31,10 +39,12 @@ describe('what letters draw is read alike', () => {
     expect(problem('BT +3.0 Tr ET')).toBe('writes text nobody sees (3 Tr)');
     expect(problem('BT 3%x\nTr ET')).toBe('writes text nobody sees (3 Tr)');
     expect(problem('BT 3\rTr ET')).toBe('writes text nobody sees (3 Tr)');
+    expect(problem('BT 3%x\rTr ET')).toBe('writes text nobody sees (3 Tr)');
     expect(problem('BT 8 Tr ET')).toBe('writes text nobody sees (8 Tr)');
     expect(problem('BT -1 Tr ET')).toBe('writes text nobody sees (-1 Tr)');
     expect(problem('BT 0.5 Tr ET')).toBe('writes text nobody sees (0.5 Tr)');
-    expect(problem('BT /M Tr ET')).toBe('writes text nobody sees (null Tr)');
+    expect(problem('BT /M Tr ET')).toBe('writes text nobody sees (/M Tr)');
+    expect(problem('BT (3) Tr ET')).toBe('writes text nobody sees (null Tr)');
     expect(problem('BT [](x)3 Tr ET')).toBe('gives Tr 3 operands, not 1');
     expect(problem('BT Tr ET')).toBe('gives Tr 0 operands, not 1');
   });
@@ -54,6 +64,16 @@ describe('what letters draw is read alike', () => {
     expect(problem('<< /A q >>')).toBe('holds the operator q inside an array or dictionary');
   });
 
+  it('a font is set by name, and the names set are told', () => {
+    expect(problem('BT (F1) 12 Tf ET')).toBe('sets a font by null, not by name (Tf)');
+    expect(problem('BT 1 12 Tf ET')).toBe('sets a font by 1, not by name (Tf)');
+    expect(problem('BT [/F1] 12 Tf ET')).toBe('sets a font by null, not by name (Tf)');
+    const read = readContent(Buffer.from('BT /F1 12 Tf (a) Tj /F#32 9 Tf (b) Tj ET /F1 3 Tf'));
+    expect(read.problem).toBeNull();
+    expect([...read.fonts]).toEqual(['F1', 'F2']);
+    expect([...readContent(Buffer.from('q Q')).fonts]).toEqual([]);
+  });
+
   it('names of optional content and of replacement text, plainly or escaped', () => {
     expect(problem('/OC /MC0 BDC EMC')).toBe('marks content as optional (/OC … BDC)');
     expect(problem('/O#43 /MC0 BDC EMC')).toBe('marks content as optional (/OC … BDC)');
@@ -64,6 +84,9 @@ describe('what letters draw is read alike', () => {
     expect(problem('/Span << /Alt (x) >> BDC EMC')).toBe(
       'gives text read instead of what it draws (/Alt)',
     );
+    // A name at the very end of the stream is read to its end, not beyond.
+    expect(problem('/OC')).toBe('marks content as optional (/OC … BDC)');
+    expect(problem('/Alt')).toBe('gives text read instead of what it draws (/Alt)');
     // A name that only begins like one is another name.
     expect(problem('/OCX BMC EMC /Alto BMC EMC /OC1 BMC EMC')).toBeNull();
     // Names end at a delimiter.
@@ -87,6 +110,7 @@ describe('what letters draw is read alike', () => {
     expect(problem('>> Tj')).toBe('closes a dictionary it never opened');
     expect(problem('{ 1 } Tj')).toBe('holds a stray {');
     expect(problem(') Tj')).toBe('holds a stray )');
+    expect(problem('> Tj')).toBe('holds a stray >');
     // An escaped parenthesis does not close the string; a balanced pair inside it does not either.
     expect(problem('(a\\) 3 Tr) Tj')).toBeNull();
     expect(problem('(a (3 Tr) b) Tj')).toBeNull();
