@@ -103,15 +103,22 @@ export type DossierSnapshot = z.infer<typeof DossierSnapshotSchema>;
 /** The keyword a letter carries, signed, naming the dossier it was decided on. */
 export const DOSSIER_KEYWORD = 'dossier-sha256:';
 
-/** The dossier hash a document's keywords cite, if any. */
+/**
+ * The value a document's keywords give after `prefix`: of the one keyword that has it. None, an
+ * empty one, or two (two values are two readings of one document) give null.
+ */
+export function keywordValue(keywords: string | null | undefined, prefix: string): string | null {
+  const values = (keywords ?? '')
+    .split(/\s+/)
+    .filter((word) => word.startsWith(prefix))
+    .map((word) => word.slice(prefix.length));
+  return values.length === 1 && values[0] !== '' ? values[0]! : null;
+}
+
+/** The dossier hash a document's keywords cite, if they cite one. */
 export function citedDossier(keywords: string | null | undefined): string | null {
-  for (const word of (keywords ?? '').split(/\s+/)) {
-    if (word.startsWith(DOSSIER_KEYWORD)) {
-      const hash = word.slice(DOSSIER_KEYWORD.length);
-      return /^[0-9a-f]{64}$/.test(hash) ? hash : null;
-    }
-  }
-  return null;
+  const hash = keywordValue(keywords, DOSSIER_KEYWORD);
+  return hash !== null && /^[0-9a-f]{64}$/.test(hash) ? hash : null;
 }
 
 /** One checklist answer as the dossier (and `awb cases show`) records it. */

@@ -10,28 +10,23 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../db/audit';
+import { DECISION_COLUMNS } from '../exchange/content';
 
 export const TERMS_KEYWORD = 'decision-terms-sha256:';
 export const REF_KEYWORD = 'decision:';
 
-/** The columns of a decision record (as the decisions table holds them) its letter binds. */
-export const TERMS_COLUMNS = [
-  'ref',
-  'type',
-  'levels',
-  'mode',
-  'sites',
-  'interconnections',
-  'valid_from',
-  'valid_to',
-  'accepted_risks',
-  'conditions',
-  'dossier_sha256',
-  'signatures_required',
-  'language',
-  'created_at',
-  'created_by',
-] as const;
+/** The columns of a decision record that are not its terms: its id, and who signed when. */
+const UNBOUND = ['id', 'signer_subject', 'signer_fingerprint', 'signed_at'] as const;
+type Term = Exclude<(typeof DECISION_COLUMNS)[number], (typeof UNBOUND)[number]>;
+
+/**
+ * The columns of a decision record (as the decisions table holds them and a package carries
+ * them) its letter binds: every one but its id and who signed when (the letter itself says
+ * that). A column added to the record is bound unless it is listed as unbound.
+ */
+export const TERMS_COLUMNS = DECISION_COLUMNS.filter(
+  (c): c is Term => !(UNBOUND as readonly string[]).includes(c),
+);
 
 /** SHA-256 of a record's terms, as its columns hold them (JSON columns as their text). */
 export function termsHash(row: Partial<Record<(typeof TERMS_COLUMNS)[number], unknown>>): string {
@@ -42,16 +37,6 @@ export function termsHash(row: Partial<Record<(typeof TERMS_COLUMNS)[number], un
     ]),
   );
   return createHash('sha256').update(canonicalJson(terms)).digest('hex');
-}
-
-/** The value a document's keywords give after `prefix`, or null when none does. */
-export function keywordValue(keywords: string | null | undefined, prefix: string): string | null {
-  for (const word of (keywords ?? '').split(/\s+/)) {
-    if (word.startsWith(prefix) && word.length > prefix.length) {
-      return word.slice(prefix.length);
-    }
-  }
-  return null;
 }
 
 /** A decision's condition as issued: what its letter lists and its record binds. */

@@ -23,7 +23,7 @@ import type { Database, SqlValue } from 'sql.js';
 import type { ZodType } from 'zod';
 import { parseCatalogue, type SystemProfile } from '../../shared/catalogue';
 import { SystemInput } from '../../shared/register';
-import { citedDossier } from '../../shared/dossier';
+import { citedDossier, keywordValue } from '../../shared/dossier';
 import { AppError } from '../../shared/errors';
 import {
   PACKAGE_CLOCK_SKEW_MINUTES,
@@ -75,7 +75,6 @@ import { validatePath } from '../signing/path';
 import { signedKeywords } from '../signing/verify';
 import {
   CONDITION_TERMS,
-  keywordValue,
   REF_KEYWORD,
   TERMS_KEYWORD,
   termsHash,
