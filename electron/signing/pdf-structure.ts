@@ -59,6 +59,11 @@ const MAX_INFLATED = 32 * 1024 * 1024;
 /** All of one file's cross-reference and object streams together, inflated. */
 const MAX_FILE_INFLATED = 64 * 1024 * 1024;
 /**
+ * All of one file's content streams together, inflated (static-content.ts): twenty-four
+ * compressed streams of 63 MB each kept a verification busy for 16 s.
+ */
+export const MAX_CONTENT_INFLATED = 64 * 1024 * 1024;
+/**
  * The entries all of one file's cross-reference streams may list together: far beyond any
  * letter's objects, and refused before a stream is inflated (a 94 KB file of sections listing
  * millions of free entries each kept the reader busy for seconds per section).
@@ -429,8 +434,15 @@ export class PdfFile {
   private readonly streamCache = new Map<number, ObjectStream>();
   /** For each object number, the revisions defining it (definedIn). */
   private definitions: Map<number, number[]> | null = null;
-  /** What is left of MAX_FILE_INFLATED and MAX_ENTRIES for this file. */
-  private readonly budget = { inflated: MAX_FILE_INFLATED, entries: MAX_ENTRIES };
+  /**
+   * What is left for this file of MAX_FILE_INFLATED (its cross-reference and object streams),
+   * MAX_ENTRIES, and MAX_CONTENT_INFLATED (its content streams, as static-content.ts reads them).
+   */
+  readonly budget = {
+    inflated: MAX_FILE_INFLATED,
+    entries: MAX_ENTRIES,
+    content: MAX_CONTENT_INFLATED,
+  };
   /** Whether the original was read as linearized: a first-page section pointing back to the main. */
   private linearized = false;
 

@@ -28,7 +28,7 @@ import {
   type PDFObject,
 } from 'pdf-lib';
 import { contentProblem, readContent } from './content-stream';
-import type { PdfFile } from './pdf-structure';
+import { MAX_CONTENT_INFLATED, type PdfFile } from './pdf-structure';
 
 /** Keys whose presence anywhere makes content dynamic, and what each is. */
 const FORBIDDEN_KEYS: Record<string, string> = {
@@ -58,13 +58,6 @@ const HARMLESS_ACTIONS = new Set(['URI', 'GoTo', 'Named']);
 const FLAG = { hidden: 2, print: 4, noView: 32, toggleNoView: 256 } as const;
 
 const MAX_DEPTH = 64;
-/**
- * The content streams of one file, inflated, together larger than this are not read, and
- * refused: twenty-four compressed streams of 63 MB each kept a verification busy for 16 s.
- */
-const MAX_CONTENT = 64 * 1024 * 1024;
-/** What is left of MAX_CONTENT for the file `dynamicContent` is reading. */
-let contentLeft = MAX_CONTENT;
 
 /** A name as readers decode it (pdf-lib leaves `#xx` with lower-case digits as written). */
 function nameOf(o: PDFObject | undefined): string | null {
@@ -98,7 +91,6 @@ class Found extends Error {}
  * cannot read is `file.ambiguity()`'s to report (this throws its PdfStructureError).
  */
 export function dynamicContent(file: PdfFile): { detail: string } | null {
-  contentLeft = MAX_CONTENT;
   try {
     const contents: PDFRef[] = [];
     /** The widgets each revision's form lists, and every widget with the revision defining it. */
@@ -167,7 +159,7 @@ function scanAll(file: PdfFile, refs: PDFRef[]): void {
       const object = file.lookup(ref, rev);
       const where = `object ${num} (revision ${rev})`;
       if (object instanceof PDFRawStream) {
-        scanContent(object, where);
+        scanContent(file, object, where);
       } else if (object instanceof PDFArray) {
         // A page's /Contents may name an array of streams indirectly.
         for (const item of object.asArray()) {
@@ -505,8 +497,8 @@ function isContentStream(file: PdfFile, dict: PDFDict, rev: number): boolean {
 }
 
 /** A content stream, after its filter, must be read alike by every reader (content-stream.ts). */
-function scanContent(stream: PDFRawStream, where: string): void {
-  const problem = contentProblem(contentData(stream, where));
+function scanContent(file: PdfFile, stream: PDFRawStream, where: string): void {
+  const problem = contentProblem(contentData(file, stream, where));
   if (problem !== null) {
     throw new Found(`${where} ${problem}`);
   }
@@ -519,7 +511,7 @@ function scanContent(stream: PDFRawStream, where: string): void {
  * its own finds one (poppler looks further out, pdf.js does not).
  */
 function scanForm(file: PdfFile, stream: PDFRawStream, rev: number, where: string): void {
-  const { problem, fonts } = readContent(contentData(stream, where));
+  const { problem, fonts } = readContent(contentData(file, stream, where));
   if (problem !== null) {
     throw new Found(`${where} ${problem}`);
   }
@@ -547,7 +539,9 @@ function checkPageFonts(file: PdfFile): void {
     const streams = contents instanceof PDFArray ? contents.asArray() : [contents];
     const data = streams.map((item) => {
       const stream = file.resolve(item, last);
-      return stream instanceof PDFRawStream ? contentData(stream, `page ${num}`) : new Uint8Array();
+      return stream instanceof PDFRawStream
+        ? contentData(file, stream, `page ${num}`)
+        : new Uint8Array();
     });
     const missing = missingFont(file, readContent(Buffer.concat(data)).fonts, resources, last);
     if (missing !== null) {
@@ -577,7 +571,7 @@ function missingFont(
 function scanJoined(file: PdfFile, items: PDFObject[], rev: number, where: string): void {
   const parts = items.map((item) => {
     const stream = file.resolve(item, rev);
-    return stream instanceof PDFRawStream ? contentData(stream, where) : new Uint8Array();
+    return stream instanceof PDFRawStream ? contentData(file, stream, where) : new Uint8Array();
   });
   const problem = contentProblem(Buffer.concat(parts));
   if (problem !== null) {
@@ -586,7 +580,7 @@ function scanJoined(file: PdfFile, items: PDFObject[], rev: number, where: strin
 }
 
 /** A content stream's data after its filter (none or Flate only), within the file's budget. */
-function contentData(stream: PDFRawStream, where: string): Uint8Array {
+function contentData(file: PdfFile, stream: PDFRawStream, where: string): Uint8Array {
   const filter = get(stream.dict, 'Filter');
   const filters = (filter instanceof PDFArray ? filter.asArray() : filter ? [filter] : []).map(
     (f) => nameOf(f),
@@ -601,15 +595,15 @@ function contentData(stream: PDFRawStream, where: string): Uint8Array {
   let data: Uint8Array = stream.contents;
   if (filters.length === 1) {
     try {
-      data = inflateSync(data, { maxOutputLength: Math.max(contentLeft, 1) });
+      data = inflateSync(data, { maxOutputLength: Math.max(file.budget.content, 1) });
     } catch (error) {
       throw new Found(
         (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE'
-          ? `${where} takes the file's content beyond ${MAX_CONTENT / 1024 / 1024} MB inflated, more than is read`
+          ? `${where} takes the file's content beyond ${MAX_CONTENT_INFLATED / 1024 / 1024} MB inflated, more than is read`
           : `${where} is a content stream whose compressed data cannot be read`,
       );
     }
   }
-  contentLeft -= data.length;
+  file.budget.content -= data.length;
   return data;
 }
