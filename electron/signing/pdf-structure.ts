@@ -1260,7 +1260,7 @@ export class PdfFile {
     };
   }
 
-  /** The object numbers of the page objects of revision `rev`. */
+  /** The object numbers of the page objects of revision `rev`, as readers find them. */
   pageRefs(rev: number): Set<number> {
     const out = new Set<number>();
     let visited = 0;
@@ -1272,15 +1272,18 @@ export class PdfFile {
       if (!dict) {
         return;
       }
-      if (name(dict.get(PDFName.of('Type'))) === 'Page') {
+      // A page as readers find one: typed as a page (through a reference too), or a node with no
+      // /Kids (poppler and pdf.js draw an untyped leaf as a page).
+      const kids = this.resolve(dict.get(PDFName.of('Kids')), rev);
+      if (
+        name(this.resolve(dict.get(PDFName.of('Type')), rev)) === 'Page' ||
+        !(kids instanceof PDFArray)
+      ) {
         out.add(node.objectNumber);
         return;
       }
-      const kids = this.resolve(dict.get(PDFName.of('Kids')), rev);
-      if (kids instanceof PDFArray) {
-        for (const kid of kids.asArray()) {
-          walk(kid, depth + 1);
-        }
+      for (const kid of kids.asArray()) {
+        walk(kid, depth + 1);
       }
     };
     walk(this.catalog(rev)?.get(PDFName.of('Pages')), 0);

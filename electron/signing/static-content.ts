@@ -226,6 +226,30 @@ function visit(
     if (key === 'CropBox' && !sameBox(file, value, get(dict, 'MediaBox'), rev)) {
       throw new Found(`${where} has a CropBox that is not its MediaBox`);
     }
+    // Transparency, blend modes and transfer functions draw text invisibly that every text
+    // reader still extracts (as render mode 3 does): a letter is drawn opaque, as it is.
+    const resolved = file.resolve(value, rev);
+    if (
+      (key === 'ca' || key === 'CA') &&
+      resolved instanceof PDFNumber &&
+      resolved.asNumber() < 1
+    ) {
+      throw new Found(`${where} draws with transparency (/${key} ${resolved.asNumber()})`);
+    }
+    if (key === 'BM' && !['Normal', 'Compatible'].includes(nameOf(resolved) ?? '')) {
+      throw new Found(`${where} draws with a blend mode (/BM)`);
+    }
+    if (
+      (key === 'TR' || key === 'TR2') &&
+      !['Identity', 'Default'].includes(nameOf(resolved) ?? '')
+    ) {
+      throw new Found(`${where} draws through a transfer function (/${key})`);
+    }
+    // A graphics state's soft mask is a group drawn by nobody yet read by text extractors (an
+    // image's /SMask is a stream, and stays).
+    if (key === 'SMask' && file.resolve(value, rev) instanceof PDFDict) {
+      throw new Found(`${where} holds a soft mask in a graphics state (/SMask)`);
+    }
     if (key === 'NeedAppearances' && !(value instanceof PDFBool && !value.asBoolean())) {
       throw new Found(`${where} asks viewers to draw the form themselves (/NeedAppearances)`);
     }
@@ -517,7 +541,9 @@ function scanForm(file: PdfFile, stream: PDFRawStream, rev: number, where: strin
   }
   const missing = missingFont(file, fonts, get(stream.dict, 'Resources'), rev);
   if (missing !== null) {
-    throw new Found(`${where} sets the font /${missing}, which its resources do not define`);
+    throw new Found(
+      `${where} sets the font /${missing}, which its resources do not define as a font every reader loads`,
+    );
   }
 }
 
@@ -546,13 +572,22 @@ function checkPageFonts(file: PdfFile): void {
     const missing = missingFont(file, readContent(Buffer.concat(data)).fonts, resources, last);
     if (missing !== null) {
       throw new Found(
-        `the page object ${num} sets the font /${missing}, which its resources do not define`,
+        `the page object ${num} sets the font /${missing}, which its resources do not define as a font every reader loads`,
       );
     }
   }
 }
 
-/** The first of `fonts` that `resources` (a resource dictionary, after references) lacks. */
+/** Font types every reader loads; the standard fonts by the names every reader knows. */
+const FONT_TYPES = new Set(['Type1', 'TrueType', 'Type0', 'MMType1', 'Type3']);
+
+/**
+ * The first of `fonts` that `resources` (a resource dictionary, after references) does not
+ * define as a font every reader can load: a font dictionary (typed /Font), of a type readers
+ * share, a composite one with its descendant font. A name mapped to null or a number, a
+ * dictionary without its /Subtype, a Type0 font without /DescendantFonts: poppler drew the
+ * text and pdf.js did not, or the other way round.
+ */
 function missingFont(
   file: PdfFile,
   fonts: Set<string>,
@@ -560,8 +595,19 @@ function missingFont(
   rev: number,
 ): string | null {
   const defined = file.dict(file.dict(resources, rev)?.get(PDFName.of('Font')), rev);
-  const names = new Set(defined ? entriesOf(defined).map(([key]) => key) : []);
-  return [...fonts].find((font) => !names.has(font)) ?? null;
+  const loadable = (font: string) => {
+    const dict = defined ? file.dict(get(defined, font), rev) : null;
+    const subtype = dict ? nameOf(get(dict, 'Subtype')) : null;
+    const descendants = dict ? file.resolve(get(dict, 'DescendantFonts'), rev) : undefined;
+    return (
+      dict !== null &&
+      nameOf(get(dict, 'Type')) === 'Font' &&
+      subtype !== null &&
+      FONT_TYPES.has(subtype) &&
+      (subtype !== 'Type0' || (descendants instanceof PDFArray && descendants.size() === 1))
+    );
+  };
+  return [...fonts].find((font) => !loadable(font)) ?? null;
 }
 
 /**
@@ -569,6 +615,10 @@ function missingFont(
  * next may finish (a name, an operand and its operator).
  */
 function scanJoined(file: PdfFile, items: PDFObject[], rev: number, where: string): void {
+  const named = items.filter((item) => item instanceof PDFRef).map((item) => item.objectNumber);
+  if (new Set(named).size !== named.length) {
+    throw new Found(`the page ${where} names one content stream twice in its /Contents`);
+  }
   const parts = items.map((item) => {
     const stream = file.resolve(item, rev);
     return stream instanceof PDFRawStream ? contentData(file, stream, where) : new Uint8Array();
@@ -581,6 +631,10 @@ function scanJoined(file: PdfFile, items: PDFObject[], rev: number, where: strin
 
 /** A content stream's data after its filter (none or Flate only), within the file's budget. */
 function contentData(file: PdfFile, stream: PDFRawStream, where: string): Uint8Array {
+  const read = decoded.get(stream);
+  if (read) {
+    return read;
+  }
   const filter = get(stream.dict, 'Filter');
   const filters = (filter instanceof PDFArray ? filter.asArray() : filter ? [filter] : []).map(
     (f) => nameOf(f),
@@ -592,6 +646,7 @@ function contentData(file: PdfFile, stream: PDFRawStream, where: string): Uint8A
   if (parms !== undefined) {
     throw new Found(`${where} is a content stream with decode parameters`);
   }
+  const beyond = `${where} takes the file's content beyond ${MAX_CONTENT_INFLATED / 1024 / 1024} MB, more than is read`;
   let data: Uint8Array = stream.contents;
   if (filters.length === 1) {
     try {
@@ -599,11 +654,19 @@ function contentData(file: PdfFile, stream: PDFRawStream, where: string): Uint8A
     } catch (error) {
       throw new Found(
         (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE'
-          ? `${where} takes the file's content beyond ${MAX_CONTENT_INFLATED / 1024 / 1024} MB inflated, more than is read`
+          ? beyond
           : `${where} is a content stream whose compressed data cannot be read`,
       );
     }
   }
+  // Plain streams count too: a page naming one stream thousands of times read it as often.
   file.budget.content -= data.length;
+  if (file.budget.content < 0) {
+    throw new Found(beyond);
+  }
+  decoded.set(stream, data);
   return data;
 }
+
+/** Each content stream's data once decoded: the joined and font checks read it again. */
+const decoded = new WeakMap<PDFRawStream, Uint8Array>();

@@ -289,12 +289,273 @@ const rows: Row[] = [
   {
     name: 'a condition in a font the page does not define (poppler draws nothing, pdf.js a standard font)',
     feature: drawing(() => ['BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n']),
-    detail: /^the page object \d+ sets the font \/F9, which its resources do not define$/,
+    detail:
+      /^the page object \d+ sets the font \/F9, which its resources do not define as a font every reader loads$/,
   },
   {
     name: 'a font set by a string, not a name',
     feature: drawing(() => ['BT (F1) 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n']),
     detail: /sets a font by null, not by name \(Tf\)/,
+  },
+  {
+    name: 'a font named by the page that is null (poppler draws nothing, pdf.js a standard font)',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject('BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n'),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(body(pdf, a.page), 'Font', '/F9 null'),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
+  },
+  {
+    name: 'a font named by the page that is a number',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject('BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n'),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(body(pdf, a.page), 'Font', '/F9 42'),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
+  },
+  {
+    name: 'a font without its /Subtype (pdf.js draws nothing, poppler draws)',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject('BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n'),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(body(pdf, a.page), 'Font', '/F9 << /Type /Font /BaseFont /Helvetica >>'),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
+  },
+  {
+    name: 'a composite font without its descendant font',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject('BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n'),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(
+              body(pdf, a.page),
+              'Font',
+              '/F9 << /Type /Font /Subtype /Type0 /BaseFont /Helvetica /Encoding /Identity-H >>',
+            ),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
+  },
+  {
+    name: 'a font dictionary with nothing in it',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject('BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n'),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(body(pdf, a.page), 'Font', '/F9 << >>'),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
+  },
+  {
+    name: 'a font of a type no reader knows',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject('BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n'),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(
+              body(pdf, a.page),
+              'Font',
+              '/F9 << /Type /Font /Subtype /Bogus /BaseFont /Helvetica >>',
+            ),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
+  },
+  {
+    name: 'text drawn fully transparent that every text reader extracts (/ca 0)',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [font] = fontOf(page);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject(`/GS9 gs BT /${font} 12 Tf 72 700 Td (DECISION: GRANTED) Tj ET\n`),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(page, 'ExtGState', '/GS9 << /Type /ExtGState /ca 0 /CA 0 >>'),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /draws with transparency \(\/ca 0\)/,
+  },
+  {
+    name: 'text drawn through a blend mode',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [font] = fontOf(page);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject(`/GS9 gs BT /${font} 12 Tf 72 700 Td (DECISION: GRANTED) Tj ET\n`),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(page, 'ExtGState', '/GS9 << /Type /ExtGState /BM /Screen >>'),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /draws with a blend mode/,
+  },
+  {
+    name: 'text drawn through a transfer function',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [font] = fontOf(page);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject(`/GS9 gs BT /${font} 12 Tf 72 700 Td (DECISION: GRANTED) Tj ET\n`),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(
+              page,
+              'ExtGState',
+              '/GS9 << /Type /ExtGState /TR << /FunctionType 2 /Domain [ 0 1 ] /C0 [ 1 ] /C1 [ 1 ] /N 1 >> >>',
+            ),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /draws through a transfer function \(\/TR\)/,
+  },
+  {
+    name: 'a soft mask whose group nobody draws (/SMask in a graphics state)',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [font] = fontOf(page);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject(`/GS9 gs BT /${font} 12 Tf 72 700 Td (DECISION: GRANTED) Tj ET\n`),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(
+              page,
+              'ExtGState',
+              '/GS9 << /Type /ExtGState /SMask << /S /Luminosity /BC [ 1 ] >> >>',
+            ),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /soft mask in a graphics state/,
+  },
+  {
+    name: 'a page naming one content stream over and over (read once, refused)',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      let page = body(pdf, a.page);
+      const content = n();
+      for (let i = 0; i < 50; i++) {
+        page = listWith(page, 'Contents', `${content} 0 R`);
+      }
+      return [
+        { num: content, body: streamObject('q Q\n') },
+        { num: a.page, body: page },
+      ];
+    },
+    detail: /names one content stream twice in its \/Contents/,
   },
   {
     name: 'a form setting a font its own resources lack (poppler looks further out, pdf.js does not)',

@@ -1894,7 +1894,7 @@ describe('form fields and signature values', () => {
 });
 
 describe('the page tree', () => {
-  it('pages are found 32 levels down, not 33; nodes without kids, or direct, add nothing', () => {
+  it('pages are found 32 levels down, not 33; a node without kids is a page, as readers take it; direct ones add nothing', () => {
     const tree = (depth: number) => {
       // Object 2 is the root; 4.. are intermediate nodes; the page is the last object.
       const bodies = [CATALOG];
@@ -1913,13 +1913,20 @@ describe('the page tree', () => {
     const odd = PdfFile.parse(
       classic([
         CATALOG,
-        '<< /Type /Pages /Kids [ 3 0 R 4 0 R << /Type /Page >> 5 0 R ] >>',
+        '<< /Type /Pages /Kids [ 3 0 R 4 0 R << /Type /Page >> 5 0 R 6 0 R 7 0 R 8 0 R ] >>',
         PAGE,
         '<< /Type /Pages >>',
         '42',
+        '<< /Kids [ ] >>',
+        '<< /Type 9 0 R /Kids [ ] >>',
+        '<< /Kids 10 0 R >>',
+        '/Page',
+        '[ ]',
       ]),
     );
-    expect(odd.pageRefs(1)).toEqual(new Set([3]));
+    // 4 has no kids: poppler and pdf.js draw it as a page. 7's type, by reference, is Page; 8's
+    // kids, by reference, are none.
+    expect(odd.pageRefs(1)).toEqual(new Set([3, 4, 7]));
   });
 });
 
@@ -1931,7 +1938,7 @@ describe('the page tree walk', () => {
           CATALOG,
           `<< /Type /Pages /Kids [ ${'4 0 R '.repeat(empty)}3 0 R ] >>`,
           PAGE,
-          '<< /Type /Pages >>',
+          '<< /Type /Pages /Kids [ ] >>',
         ]),
       ).pageRefs(1);
     expect(tree(99_998)).toEqual(new Set([3]));
