@@ -885,6 +885,22 @@ export class PdfFile {
         entries: section.entries,
       });
     }
+    // Each revision's /Size is above every object number defined so far: the next writer
+    // numbers its new objects from it, so one below would have an honest countersignature
+    // overwrite an object the first signer signed (its content stream, say) with its own.
+    let highest = -1;
+    for (const revision of revisions) {
+      for (const num of revision.entries.keys()) {
+        highest = Math.max(highest, num);
+      }
+      const size = revision.trailer.get(PDFName.of('Size'));
+      if (!(size instanceof PDFNumber) || !(size.asNumber() > highest)) {
+        throw new PdfStructureError(
+          `revision ${revision.number}'s /Size is ${size instanceof PDFNumber ? size.asNumber() : 'missing'}, but object ${highest} is defined`,
+          'XREF_INVALID',
+        );
+      }
+    }
     return revisions;
   }
 

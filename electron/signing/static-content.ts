@@ -22,6 +22,7 @@ import {
   PDFBool,
   PDFDict,
   PDFName,
+  PDFNull,
   PDFNumber,
   PDFRawStream,
   PDFRef,
@@ -562,12 +563,20 @@ function checkPageFonts(file: PdfFile): void {
       resources = get(page, 'Resources');
       page = file.dict(get(page, 'Parent'), last);
     }
-    const streams = contents instanceof PDFArray ? contents.asArray() : [contents];
+    // No content, one stream, or an array of streams: poppler draws nothing of a page whose
+    // array holds an array or a dictionary, pdf.js skips the item and draws the rest.
+    const streams =
+      contents === undefined || contents === PDFNull
+        ? []
+        : contents instanceof PDFArray
+          ? contents.asArray()
+          : [contents];
     const data = streams.map((item) => {
       const stream = file.resolve(item, last);
-      return stream instanceof PDFRawStream
-        ? contentData(file, stream, `page ${num}`)
-        : new Uint8Array();
+      if (!(stream instanceof PDFRawStream)) {
+        throw new Found(`the page object ${num} has page content that is not a stream`);
+      }
+      return contentData(file, stream, `page ${num}`);
     });
     const missing = missingFont(file, readContent(Buffer.concat(data)).fonts, resources, last);
     if (missing !== null) {

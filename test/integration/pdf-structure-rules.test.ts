@@ -804,9 +804,45 @@ describe('cross-reference streams', () => {
     );
   });
 
-  it('/Size 0 with an /Index of its own is read by the /Index', () => {
-    const file = read(streamed({ dict: '/Size 0 /Root 1 0 R' }));
-    expect(file.entry(3, 1)?.entry.kind).toBe('n');
+  it('a /Size below what its /Index lists is refused: the next writer would number over it', () => {
+    refused(
+      streamed({ dict: '/Size 0 /Root 1 0 R' }),
+      'XREF_INVALID',
+      "revision 1's /Size is 0, but object 4 is defined",
+    );
+    refused(
+      streamed({ dict: '/Size 4 /Root 1 0 R' }),
+      'XREF_INVALID',
+      "revision 1's /Size is 4, but object 4 is defined",
+    );
+    expect(read(streamed({ dict: '/Size 5 /Root 1 0 R' })).entry(4, 1)?.entry.kind).toBe('n');
+  });
+
+  it('a table revision whose /Size is at or below an object it or an earlier one defines is refused', () => {
+    refused(
+      classic(undefined, { trailer: () => '<< /Size 3 /Root 1 0 R >>' }),
+      'XREF_INVALID',
+      "revision 1's /Size is 3, but object 3 is defined",
+    );
+    refused(
+      classic(undefined, { trailer: () => '<< /Root 1 0 R >>' }),
+      'XREF_INVALID',
+      "revision 1's /Size is missing, but object 3 is defined",
+    );
+    // A later revision defining nothing new keeps the earlier objects under its /Size.
+    const base = classic();
+    const object = `2 0 obj\n${PAGES}\nendobj\n`;
+    const prev = PdfFile.parse(base).last.xrefOffset;
+    const update = (size: number) =>
+      Buffer.concat([
+        base,
+        Buffer.from(
+          `${object}xref\n2 1\n${String(base.length).padStart(10, '0')} 00000 n\r\ntrailer\n<< /Size ${size} /Root 1 0 R /Prev ${prev} >>\nstartxref\n${base.length + object.length}\n%%EOF\n`,
+          'latin1',
+        ),
+      ]);
+    refused(update(3), 'XREF_INVALID', "revision 2's /Size is 3, but object 3 is defined");
+    expect(read(update(4)).revisions).toHaveLength(2);
   });
 
   it.each([

@@ -1,0 +1,1015 @@
+/**
+ * Features that make readers show a letter differently (optional content, print-only
+ * annotations, hidden text, fonts a reader cannot load…), each a row with the detail the
+ * verifier names it by; and the tools to add one to a letter, after signing or before. Used by
+ * the forgery table (signed letters, verifyPdf) and by the static-content rules (the reader
+ * alone, fast enough to run under mutation).
+ */
+import { deflateSync } from 'node:zlib';
+import { PDFDocument } from 'pdf-lib';
+import { expect } from 'vitest';
+import { anatomy, body } from './forge';
+import { appendUpdate, letter } from './pdf';
+
+// ---- editing object bodies as pdf-lib writes them ---------------------------------------------
+
+/** `text` (a dictionary) with `entry` added before its closing `>>`. */
+export const withEntry = (text: string, entry: string): string => {
+  const at = text.lastIndexOf('>>');
+  expect(at, text).toBeGreaterThan(0);
+  return `${text.slice(0, at)}${entry}\n${text.slice(at)}`;
+};
+
+/** `text` with `ref` added to the array under `key` (created when absent). */
+export function listWith(text: string, key: string, ref: string): string {
+  const re = new RegExp(`/${key}\\s*\\[([^\\]]*)\\]`);
+  return re.test(text)
+    ? text.replace(re, (_, inner: string) => `/${key} [${inner} ${ref} ]`)
+    : withEntry(text, `/${key} [ ${ref} ]`);
+}
+
+/** `text` with `entry` added to the sub-dictionary under `key` (created when absent). */
+export function subWith(text: string, key: string, entry: string): string {
+  const re = new RegExp(`/${key}\\s*<<`);
+  return re.test(text)
+    ? text.replace(re, (m) => `${m} ${entry}`)
+    : withEntry(text, `/${key} << ${entry} >>`);
+}
+
+export const streamObject = (ops: string, dict = '') =>
+  `<< ${dict} /Length ${ops.length} >>\nstream\n${ops}\nendstream`;
+
+/** The objects a row adds to `pdf`, given fresh object numbers from `n`. */
+export type Feature = (pdf: Buffer, n: () => number) => { num: number; body: string }[];
+
+/** The letter's font (Helvetica), as its page names it: [resource name, object number]. */
+export function fontOf(pageBody: string): [string, number] {
+  const m = /\/(Helvetica-\d+) (\d+) 0 R/.exec(pageBody);
+  expect(m, pageBody).not.toBeNull();
+  return [m![1]!, Number(m![2])];
+}
+
+/** A form XObject drawing `text` in a white box of 300 × 30. */
+export const formDrawing = (font: number, text: string) =>
+  streamObject(
+    `q 1 1 1 rg 0 0 300 30 re f 0 0 0 rg BT /F1 18 Tf 2 8 Td (${text}) Tj ET Q`,
+    `/Type /XObject /Subtype /Form /BBox [ 0 0 300 30 ] /Resources << /Font << /F1 ${font} 0 R >> >>`,
+  );
+
+/** The page with `annot` added to its annotations. */
+export const annotated: (
+  annot: (pdf: Buffer, n: () => number) => { num: number; body: string }[],
+) => Feature = (annot) => (pdf, n) => {
+  const a = anatomy(pdf);
+  const objects = annot(pdf, n);
+  return [
+    ...objects,
+    { num: a.page, body: listWith(body(pdf, a.page), 'Annots', `${objects[0]!.num} 0 R`) },
+  ];
+};
+
+/** The page drawing more, in streams of its own: `ops` given the letter's font name. */
+export const drawing =
+  (ops: (font: string) => string[]): Feature =>
+  (pdf, n) => {
+    const a = anatomy(pdf);
+    let page = body(pdf, a.page);
+    const [font] = fontOf(page);
+    const streams = ops(font).map((text) => ({ num: n(), body: streamObject(text) }));
+    for (const stream of streams) {
+      page = listWith(page, 'Contents', `${stream.num} 0 R`);
+    }
+    return [...streams, { num: a.page, body: page }];
+  };
+
+/** The catalog with `entry` added. */
+export const catalogWith = (pdf: Buffer, entry: string) => {
+  const a = anatomy(pdf);
+  return { num: a.root, body: withEntry(body(pdf, a.root), entry) };
+};
+
+/**
+ * A text field "Decision" on the page: its /V says APPROVED, its appearance REFUSED. Listed in the
+ * form (the catalog's, made when the letter has none).
+ */
+export const textField: Feature = (pdf, n) => {
+  const a = anatomy(pdf);
+  const [, font] = fontOf(body(pdf, a.page));
+  const widget = n();
+  const ap = n();
+  const out = [
+    {
+      num: widget,
+      body: `<< /Type /Annot /Subtype /Widget /FT /Tx /T (Decision) /V (APPROVED) /DA (/F1 18 Tf 0 g) /Rect [ 170 736 370 762 ] /F 4 /Ff 1 /P ${a.page} 0 R /AP << /N ${ap} 0 R >> >>`,
+    },
+    { num: ap, body: formDrawing(font, 'REFUSED') },
+    { num: a.page, body: listWith(body(pdf, a.page), 'Annots', `${widget} 0 R`) },
+  ];
+  if (a.form !== null) {
+    out.push({ num: a.form, body: listWith(body(pdf, a.form), 'Fields', `${widget} 0 R`) });
+  } else {
+    out.push(catalogWith(pdf, `/AcroForm << /Fields [ ${widget} 0 R ] /DA (/F1 12 Tf 0 g) >>`));
+  }
+  return out;
+};
+
+/** A signature field never signed, with flags `flags`, whose block says APPROVED. */
+export const signatureWidget =
+  (
+    flags: string,
+    appearance?: (font: number, n: () => number) => [string, ...{ num: number; body: string }[]],
+    listed = true,
+  ): Feature =>
+  (pdf, n) => {
+    const a = anatomy(pdf);
+    const [, font] = fontOf(body(pdf, a.page));
+    const widget = n();
+    const [ap, ...drawings] = appearance
+      ? appearance(font, n)
+      : ((num: number) =>
+          [`/N ${num} 0 R`, { num, body: formDrawing(font, 'DECISION: APPROVED') }] as const)(n());
+    const out = [
+      {
+        num: widget,
+        body: `<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature9) ${flags} /Rect [ 70 735 370 765 ] /P ${a.page} 0 R /AP << ${ap} >> >>`,
+      },
+      ...drawings,
+      { num: a.page, body: listWith(body(pdf, a.page), 'Annots', `${widget} 0 R`) },
+    ];
+    if (!listed) {
+      return out;
+    }
+    if (a.form !== null) {
+      out.push({ num: a.form, body: listWith(body(pdf, a.form), 'Fields', `${widget} 0 R`) });
+    } else {
+      out.push(catalogWith(pdf, `/AcroForm << /Fields [ ${widget} 0 R ] /SigFlags 3 >>`));
+    }
+    return out;
+  };
+
+export interface Row {
+  name: string;
+  feature: Feature;
+  /** What the refusal's detail names. */
+  detail: RegExp;
+}
+
+export const rows: Row[] = [
+  {
+    name: 'a) optional content: REFUSED on for the screen, APPROVED on for print',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [font] = fontOf(page);
+      const screen = n();
+      const print = n();
+      const content = n();
+      const ops = [
+        `/OC /MC0 BDC BT /${font} 18 Tf 72 770 Td (DECISION: REFUSED) Tj ET EMC`,
+        `/OC /MC1 BDC BT /${font} 18 Tf 72 770 Td (DECISION: APPROVED) Tj ET EMC`,
+      ].join('\n');
+      return [
+        {
+          num: screen,
+          body: `<< /Type /OCG /Name (Screen) /Usage << /Print << /PrintState /OFF >> /View << /ViewState /ON >> >> >>`,
+        },
+        {
+          num: print,
+          body: `<< /Type /OCG /Name (Print) /Usage << /Print << /PrintState /ON >> /View << /ViewState /OFF >> >> >>`,
+        },
+        { num: content, body: streamObject(ops) },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(page, 'Resources', `/Properties << /MC0 ${screen} 0 R /MC1 ${print} 0 R >>`),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+        catalogWith(
+          pdf,
+          `/OCProperties << /OCGs [ ${screen} 0 R ${print} 0 R ] /D << /ON [ ${screen} 0 R ] /OFF [ ${print} 0 R ] /AS [ << /Event /Print /OCGs [ ${screen} 0 R ${print} 0 R ] /Category [ /Print ] >> << /Event /View /OCGs [ ${screen} 0 R ${print} 0 R ] /Category [ /View ] >> ] >> >>`,
+        ),
+      ];
+    },
+    detail: /optional content \(\/OCProperties\)|optional content group/,
+  },
+  {
+    name: 'a) marked content /O#43 … BDC in a compressed page stream, nothing else',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const content = n();
+      const data = deflateSync(Buffer.from('/O#43 /MC0 BDC 1 1 1 rg 60 730 400 40 re f EMC\n'));
+      return [
+        {
+          num: content,
+          body: `<< /Filter /FlateDecode /Length ${data.length} >>\nstream\n${data.toString('latin1')}\nendstream`,
+        },
+        { num: a.page, body: listWith(body(pdf, a.page), 'Contents', `${content} 0 R`) },
+      ];
+    },
+    detail: /marks content as optional/,
+  },
+  {
+    name: 'text nobody sees in a form whose /Subtype and /PatternType are given by reference',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [, font] = fontOf(page);
+      const [form, subtype, pattern, tile, content] = [n(), n(), n(), n(), n()];
+      return [
+        {
+          num: form,
+          body: streamObject(
+            'BT 3 Tr /F1 18 Tf 2 8 Td (DECISION: APPROVED) Tj ET',
+            `/Type /XObject /Subtype ${subtype} 0 R /BBox [ 0 0 400 40 ] /Resources << /Font << /F1 ${font} 0 R >> >>`,
+          ),
+        },
+        { num: subtype, body: '/Form' },
+        {
+          num: tile,
+          body: streamObject(
+            'BT 3 Tr /F1 18 Tf 2 8 Td (APPROVED) Tj ET',
+            `/Type /Pattern /PatternType ${pattern} 0 R /PaintType 1 /TilingType 1 /BBox [ 0 0 400 40 ] /XStep 400 /YStep 40 /Resources << /Font << /F1 ${font} 0 R >> >>`,
+          ),
+        },
+        { num: pattern, body: '1' },
+        { num: content, body: streamObject('q 1 0 0 1 60 730 cm /Fx9 Do Q\n') },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(subWith(page, 'XObject', `/Fx9 ${form} 0 R`), 'Pattern', `/P9 ${tile} 0 R`),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /writes text nobody sees \(3 Tr\)/,
+  },
+  {
+    name: 'a condition in a font the page does not define (poppler draws nothing, pdf.js a standard font)',
+    feature: drawing(() => ['BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n']),
+    detail:
+      /^the page object \d+ sets the font \/F9, which its resources do not define as a font every reader loads$/,
+  },
+  {
+    name: 'a font set by a string, not a name',
+    feature: drawing(() => ['BT (F1) 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n']),
+    detail: /sets a font by null, not by name \(Tf\)/,
+  },
+  {
+    name: 'a font named by the page that is null (poppler draws nothing, pdf.js a standard font)',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject('BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n'),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(body(pdf, a.page), 'Font', '/F9 null'),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
+  },
+  {
+    name: 'a font named by the page that is a number',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject('BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n'),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(body(pdf, a.page), 'Font', '/F9 42'),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
+  },
+  {
+    name: 'a font without its /Subtype (pdf.js draws nothing, poppler draws)',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject('BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n'),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(body(pdf, a.page), 'Font', '/F9 << /Type /Font /BaseFont /Helvetica >>'),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
+  },
+  {
+    name: 'a composite font without its descendant font',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject('BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n'),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(
+              body(pdf, a.page),
+              'Font',
+              '/F9 << /Type /Font /Subtype /Type0 /BaseFont /Helvetica /Encoding /Identity-H >>',
+            ),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
+  },
+  {
+    name: 'a font dictionary with nothing in it',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject('BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n'),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(body(pdf, a.page), 'Font', '/F9 << >>'),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
+  },
+  {
+    name: 'a font of a type no reader knows',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject('BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n'),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(
+              body(pdf, a.page),
+              'Font',
+              '/F9 << /Type /Font /Subtype /Bogus /BaseFont /Helvetica >>',
+            ),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
+  },
+  {
+    name: 'text drawn fully transparent that every text reader extracts (/ca 0)',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [font] = fontOf(page);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject(`/GS9 gs BT /${font} 12 Tf 72 700 Td (DECISION: GRANTED) Tj ET\n`),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(page, 'ExtGState', '/GS9 << /Type /ExtGState /ca 0 /CA 0 >>'),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /draws with transparency \(\/ca 0\)/,
+  },
+  {
+    name: 'text drawn through a blend mode',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [font] = fontOf(page);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject(`/GS9 gs BT /${font} 12 Tf 72 700 Td (DECISION: GRANTED) Tj ET\n`),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(page, 'ExtGState', '/GS9 << /Type /ExtGState /BM /Screen >>'),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /draws with a blend mode/,
+  },
+  {
+    name: 'text drawn through a transfer function',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [font] = fontOf(page);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject(`/GS9 gs BT /${font} 12 Tf 72 700 Td (DECISION: GRANTED) Tj ET\n`),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(
+              page,
+              'ExtGState',
+              '/GS9 << /Type /ExtGState /TR << /FunctionType 2 /Domain [ 0 1 ] /C0 [ 1 ] /C1 [ 1 ] /N 1 >> >>',
+            ),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /draws through a transfer function \(\/TR\)/,
+  },
+  {
+    name: 'a soft mask whose group nobody draws (/SMask in a graphics state)',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [font] = fontOf(page);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject(`/GS9 gs BT /${font} 12 Tf 72 700 Td (DECISION: GRANTED) Tj ET\n`),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(
+              page,
+              'ExtGState',
+              '/GS9 << /Type /ExtGState /SMask << /S /Luminosity /BC [ 1 ] >> >>',
+            ),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /soft mask in a graphics state/,
+  },
+  {
+    name: 'a page whose content array holds an array (poppler draws nothing, pdf.js the rest)',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const content = n();
+      const page = body(pdf, a.page).replace(
+        /\/Contents\s*\[\s*(\d+) 0 R\s*\]/,
+        (_, first: string) => `/Contents [ [ ${first} 0 R ] ${content} 0 R ]`,
+      );
+      return [
+        { num: content, body: streamObject('q Q\n') },
+        { num: a.page, body: page },
+      ];
+    },
+    detail: /^the page object \d+ has page content that is not a stream$/,
+  },
+  {
+    name: 'a page whose content array holds a dictionary',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const item = n();
+      return [
+        { num: item, body: '<< /Length 0 >>' },
+        { num: a.page, body: listWith(body(pdf, a.page), 'Contents', `${item} 0 R`) },
+      ];
+    },
+    detail: /^the page object \d+ has page content that is not a stream$/,
+  },
+  {
+    name: 'a page naming one content stream over and over (read once, refused)',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      let page = body(pdf, a.page);
+      const content = n();
+      for (let i = 0; i < 50; i++) {
+        page = listWith(page, 'Contents', `${content} 0 R`);
+      }
+      return [
+        { num: content, body: streamObject('q Q\n') },
+        { num: a.page, body: page },
+      ];
+    },
+    detail: /names one content stream twice in its \/Contents/,
+  },
+  {
+    name: 'a form setting a font its own resources lack (poppler looks further out, pdf.js does not)',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [name] = fontOf(page);
+      const [form, content] = [n(), n()];
+      return [
+        {
+          num: form,
+          body: streamObject(
+            `BT /${name} 18 Tf 2 8 Td (DECISION: APPROVED) Tj ET`,
+            '/Type /XObject /Subtype /Form /BBox [ 0 0 400 40 ] /Resources << >>',
+          ),
+        },
+        { num: content, body: streamObject('q 1 0 0 1 60 730 cm /Fx9 Do Q\n') },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(page, 'XObject', `/Fx9 ${form} 0 R`),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /sets the font \/Helvetica-\d+, which its resources do not define/,
+  },
+  {
+    name: 'a) marked content /OC … BDC in a form XObject the page draws',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const form = n();
+      const content = n();
+      return [
+        {
+          num: form,
+          body: streamObject(
+            '/OC /P BDC 1 1 1 rg 0 0 400 40 re f EMC',
+            '/Type /XObject /Subtype /Form /BBox [ 0 0 400 40 ]',
+          ),
+        },
+        { num: content, body: streamObject('q 1 0 0 1 60 730 cm /Fx9 Do Q') },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(page, 'XObject', `/Fx9 ${form} 0 R`),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /marks content as optional/,
+  },
+  {
+    name: 'a) /OC on an annotation (its appearance in a layer)',
+    feature: annotated((pdf, n) => {
+      const [, font] = fontOf(body(pdf, anatomy(pdf).page));
+      const [annot, ap] = [n(), n()];
+      return [
+        {
+          num: annot,
+          body: `<< /Type /Annot /Subtype /Link /Rect [ 70 735 370 765 ] /OC << /Type /OCMD >> >>`,
+        },
+        { num: ap, body: formDrawing(font, 'DECISION: APPROVED') },
+      ];
+    }),
+    detail: /optional content \(\/OC\)/,
+  },
+  {
+    name: 'b) a FreeText annotation drawing APPROVED, NoView|Print: only on the printout',
+    feature: annotated((pdf, n) => {
+      const [, font] = fontOf(body(pdf, anatomy(pdf).page));
+      const [annot, ap] = [n(), n()];
+      return [
+        {
+          num: annot,
+          body: `<< /Type /Annot /Subtype /FreeText /Rect [ 70 735 370 765 ] /F 36 /DA (/F1 18 Tf 0 g) /Contents () /AP << /N ${ap} 0 R >> >>`,
+        },
+        { num: ap, body: formDrawing(font, 'DECISION: APPROVED') },
+      ];
+    }),
+    detail: /FreeText annotation/,
+  },
+  ...(
+    [
+      ['NoView|Print (36)', '/F 36'],
+      ['Hidden|Print (6)', '/F 6'],
+      ['ToggleNoView|Print (260)', '/F 260'],
+      ['no Print flag (0)', '/F 0'],
+      ['no /F at all', ''],
+    ] as const
+  ).map(([flags, entry]): Row => ({
+    name: `b) a signature widget, never signed, its block saying APPROVED, flags ${flags}`,
+    feature: signatureWidget(entry),
+    detail: /signature widget with flags/,
+  })),
+  {
+    name: "a) /OC … BDC in a signature block's appearance stream written without /Subtype /Form",
+    feature: signatureWidget('/F 4', (_, n) => {
+      const num = n();
+      return [
+        `/N ${num} 0 R`,
+        {
+          num,
+          body: streamObject('/OC /P BDC 0 0 1 rg 0 0 300 30 re f EMC', '/BBox [ 0 0 300 30 ]'),
+        },
+      ];
+    }),
+    detail: /marks content as optional/,
+  },
+  {
+    name: 'b) a signature widget whose appearance is chosen by its state (/AP /N << /On /Off >>)',
+    feature: signatureWidget('/F 4 /AS /On', (font, n) => {
+      const [on, off] = [n(), n()];
+      return [
+        `/N << /On ${on} 0 R /Off ${off} 0 R >>`,
+        { num: on, body: formDrawing(font, 'DECISION: APPROVED') },
+        { num: off, body: formDrawing(font, 'DECISION: REFUSED') },
+      ];
+    }),
+    detail: /appearance is chosen by its state/,
+  },
+  {
+    name: 'text a screen reader, search or copy reads instead of what is drawn (/ActualText)',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [font] = fontOf(page);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject(
+            `/Span << /ActualText (DECISION: APPROVED) >> BDC BT /${font} 18 Tf 72 770 Td (DECISION: REFUSED) Tj ET EMC`,
+          ),
+        },
+        { num: a.page, body: listWith(page, 'Contents', `${content} 0 R`) },
+      ];
+    },
+    detail: /ActualText/,
+  },
+  {
+    name: 'text nobody sees that every text reader extracts (render mode 3)',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [font] = fontOf(page);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject(`BT 3 Tr /${font} 18 Tf 72 770 Td (DECISION: APPROVED) Tj ET`),
+        },
+        { num: a.page, body: listWith(page, 'Contents', `${content} 0 R`) },
+      ];
+    },
+    detail: /writes text nobody sees \(3 Tr\)/,
+  },
+  {
+    name: 'text nobody sees, its mode written 03',
+    feature: drawing((font) => [`BT 03 Tr /${font} 18 Tf 72 770 Td (DECISION: APPROVED) Tj ET`]),
+    detail: /writes text nobody sees \(3 Tr\)/,
+  },
+  {
+    name: 'text nobody sees, mode 7 (clip only)',
+    feature: drawing((font) => [`BT 7 Tr /${font} 18 Tf 72 770 Td (DECISION: APPROVED) Tj ET`]),
+    detail: /writes text nobody sees \(7 Tr\)/,
+  },
+  {
+    name: 'text nobody sees, a comment between mode and operator',
+    feature: drawing((font) => [`BT 3%x\nTr /${font} 18 Tf 72 770 Td (DECISION: APPROVED) Tj ET`]),
+    detail: /writes text nobody sees \(3 Tr\)/,
+  },
+  {
+    name: 'text nobody sees, extra operands before the mode (readers take the last)',
+    feature: drawing((font) => [
+      `BT /${font} 18 Tf 72 770 Td [](x)3 Tr (DECISION: APPROVED) Tj ET`,
+    ]),
+    detail: /gives Tr 3 operands, not 1/,
+  },
+  {
+    name: 'text nobody sees, the mode in one stream of the page and its operator in the next',
+    feature: drawing((font) => [`BT /${font} 18 Tf 72 770 Td 3`, ` Tr (DECISION: APPROVED) Tj ET`]),
+    detail: /its streams read as one, writes text nobody sees \(3 Tr\)/,
+  },
+  {
+    name: 'a name of optional content split across two streams of the page',
+    feature: drawing((font) => [
+      `/O`,
+      `C /MC0 BDC BT /${font} 18 Tf 72 770 Td (DECISION: APPROVED) Tj ET EMC`,
+    ]),
+    detail: /its streams read as one, marks content as optional/,
+  },
+  {
+    name: 'optional content named with an escape (/O#43)',
+    feature: drawing((font) => [
+      `/O#43 /MC0 BDC BT /${font} 18 Tf 72 770 Td (DECISION: APPROVED) Tj ET EMC`,
+    ]),
+    detail: /marks content as optional/,
+  },
+  {
+    name: 'an operator split across two streams (T | r)',
+    feature: drawing((font) => [`BT /${font} 18 Tf 72 770 Td 3 T`, `r (DECISION: APPROVED) Tj ET`]),
+    detail: /its streams read as one, writes text nobody sees \(3 Tr\)/,
+  },
+  {
+    name: 'an inline image, whose end readers find each their own way',
+    feature: drawing(() => [`q 10 0 0 10 72 700 cm BI /W 1 /H 1 /CS /G /BPC 8 ID \x00 EI Q`]),
+    detail: /inline image/,
+  },
+  {
+    name: 'a compatibility section, inside which readers skip what they do not know',
+    feature: drawing((font) => [`BX /${font} 18 Tf EX`]),
+    detail: /compatibility section/,
+  },
+  {
+    name: 'a string left open at the end of the stream',
+    feature: drawing((font) => [`BT /${font} 18 Tf 72 770 Td (DECISION: APPROVED Tj ET`]),
+    detail: /ends inside a string/,
+  },
+  {
+    name: 'a crop box that shows pdf.js part of the page, pdftoppm all of it',
+    feature: (pdf) => {
+      const a = anatomy(pdf);
+      return [{ num: a.page, body: withEntry(body(pdf, a.page), '/CropBox [ 0 0 595 700 ]') }];
+    },
+    detail: /has a CropBox that is not its MediaBox/,
+  },
+  {
+    name: 'c) a text field: /V APPROVED, its appearance REFUSED',
+    feature: textField,
+    detail: /form field of type Tx|not a signature field/,
+  },
+  {
+    name: 'd) /OpenAction JavaScript setting that field to APPROVED',
+    feature: (pdf, n) => {
+      const objects = textField(pdf, n);
+      const a = anatomy(pdf);
+      const js = `/OpenAction << /S /JavaScript /JS (this.getField\\("Decision"\\).value = "APPROVED";) >>`;
+      const catalog = objects.find((o) => o.num === a.root);
+      if (catalog) {
+        catalog.body = withEntry(catalog.body, js);
+        return objects;
+      }
+      return [...objects, catalogWith(pdf, js)];
+    },
+    detail: /OpenAction|JavaScript|Tx/,
+  },
+  {
+    name: 'd) /OpenAction JavaScript alone (no field)',
+    feature: (pdf) => [
+      catalogWith(pdf, `/OpenAction << /S /JavaScript /JS (app.alert\\("APPROVED"\\);) >>`),
+    ],
+    detail: /an action run on opening \(\/OpenAction\)/,
+  },
+  {
+    name: 'd) document-level JavaScript in the /Names tree',
+    feature: (pdf, n) => {
+      const action = n();
+      return [
+        { num: action, body: `<< /Type /Action /S /JavaScript /JS (app.alert\\(1\\);) >>` },
+        catalogWith(pdf, `/Names << /JavaScript << /Names [ (a) ${action} 0 R ] >> >>`),
+      ];
+    },
+    detail: /JavaScript/,
+  },
+  {
+    name: 'd) a page /AA (on open) Launch action',
+    feature: (pdf) => {
+      const a = anatomy(pdf);
+      return [
+        {
+          num: a.page,
+          body: withEntry(body(pdf, a.page), '/AA << /O << /S /Launch /F (calc.exe) >> >>'),
+        },
+      ];
+    },
+    detail: /additional actions \(\/AA\)/,
+  },
+  {
+    name: 'd) a Link without appearance whose action hides annotations (/S /Hide, indirect)',
+    feature: annotated((pdf, n) => {
+      const [annot, action] = [n(), n()];
+      return [
+        {
+          num: annot,
+          body: `<< /Type /Annot /Subtype /Link /Rect [ 70 735 370 765 ] /Border [ 0 0 0 ] /A ${action} 0 R >>`,
+        },
+        { num: action, body: `<< /S /Hide /T (Signature1) >>` },
+      ];
+    }),
+    detail: /a Hide action/,
+  },
+  {
+    name: 'd) /NeedAppearances true: viewers draw the form themselves',
+    feature: (pdf) => {
+      const a = anatomy(pdf);
+      return a.form !== null
+        ? [{ num: a.form, body: withEntry(body(pdf, a.form), '/NeedAppearances true') }]
+        : [catalogWith(pdf, '/AcroForm << /Fields [ ] /NeedAppearances true >>')];
+    },
+    detail: /NeedAppearances/,
+  },
+  {
+    name: 'e) a Link annotation with an appearance (/AP) drawing APPROVED',
+    feature: annotated((pdf, n) => {
+      const [, font] = fontOf(body(pdf, anatomy(pdf).page));
+      const [annot, ap] = [n(), n()];
+      return [
+        {
+          num: annot,
+          body: `<< /Type /Annot /Subtype /Link /Rect [ 70 735 370 765 ] /F 4 /Border [ 0 0 0 ] /A << /S /URI /URI (https://example.org/) >> /AP << /N ${ap} 0 R >> >>`,
+        },
+        { num: ap, body: formDrawing(font, 'DECISION: APPROVED') },
+      ];
+    }),
+    detail: /Link annotation with an appearance/,
+  },
+  {
+    name: 'e) a Link whose border only the printout shows, over the decision (/Border, /C, /F 36)',
+    feature: annotated((_, n) => [
+      {
+        num: n(),
+        body: `<< /Type /Annot /Subtype /Link /Rect [ 60 730 540 760 ] /Border [ 0 0 40 ] /C [ 0 0 0 ] /F 36 /A << /S /URI /URI (https://example.org/) >> >>`,
+      },
+    ]),
+    detail: /Link annotation with a border \(\/Border\) a viewer draws/,
+  },
+  {
+    name: 'e) a Link whose border style draws a frame (/BS with a width)',
+    feature: annotated((_, n) => [
+      {
+        num: n(),
+        body: `<< /Type /Annot /Subtype /Link /Rect [ 60 730 540 760 ] /BS << /W 40 /S /S >> /F 4 /A << /S /URI /URI (https://example.org/) >> >>`,
+      },
+    ]),
+    detail: /Link annotation with a border \(\/BS\) a viewer draws/,
+  },
+  {
+    name: 'e) a Link whose border style has the default width (/BS without /W)',
+    feature: annotated((_, n) => [
+      {
+        num: n(),
+        body: `<< /Type /Annot /Subtype /Link /Rect [ 60 730 540 760 ] /BS << /S /U >> /A << /S /URI /URI (https://example.org/) >> >>`,
+      },
+    ]),
+    detail: /Link annotation with a border \(\/BS\)/,
+  },
+  {
+    name: 'e) a Link with no border and a colour, an interior colour or a border effect',
+    feature: annotated((_, n) => [
+      {
+        num: n(),
+        body: `<< /Type /Annot /Subtype /Link /Rect [ 60 730 540 760 ] /Border [ 0 0 0 ] /C [ 1 1 1 ] /IC [ 1 1 1 ] /BE << /S /C /I 2 >> /A << /S /URI /URI (https://example.org/) >> >>`,
+      },
+    ]),
+    detail: /Link annotation with \/C, which a viewer may draw/,
+  },
+  {
+    name: 'e) a Link with a border one point wide (/Border [ 0 0 1 ])',
+    feature: annotated((_, n) => [
+      {
+        num: n(),
+        body: `<< /Type /Annot /Subtype /Link /Rect [ 60 730 540 760 ] /Border [ 0 0 1 ] /A << /S /URI /URI (https://example.org/) >> >>`,
+      },
+    ]),
+    detail: /Link annotation with a border \(\/Border\)/,
+  },
+  {
+    name: 'f) a Stamp annotation drawing APPROVED over the letter',
+    feature: annotated((pdf, n) => {
+      const [, font] = fontOf(body(pdf, anatomy(pdf).page));
+      const [annot, ap] = [n(), n()];
+      return [
+        {
+          num: annot,
+          body: `<< /Type /Annot /Subtype /Stamp /Rect [ 70 735 370 765 ] /F 4 /AP << /N ${ap} 0 R >> >>`,
+        },
+        { num: ap, body: formDrawing(font, 'DECISION: APPROVED') },
+      ];
+    }),
+    detail: /Stamp annotation/,
+  },
+  {
+    name: "f) a Stamp without appearance (/Name /Approved: the viewer's own stamp)",
+    feature: annotated((_, n) => [
+      {
+        num: n(),
+        body: `<< /Type /Annot /Subtype /Stamp /Name /Approved /Rect [ 70 735 370 765 ] /F 4 >>`,
+      },
+    ]),
+    detail: /Stamp annotation/,
+  },
+  {
+    name: 'g) a signature widget on the page that no field of the form lists, its block saying APPROVED',
+    feature: signatureWidget('/F 4', undefined, false),
+    detail: /signature widget the form does not list as a field/,
+  },
+  {
+    name: 'g) a signature widget written inside the page’s /Annots (no object of its own)',
+    feature: (pdf) => {
+      const a = anatomy(pdf);
+      return [
+        {
+          num: a.page,
+          body: listWith(
+            body(pdf, a.page),
+            'Annots',
+            `<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature9) /F 4 /Rect [ 70 735 370 765 ] >>`,
+          ),
+        },
+      ];
+    },
+    detail: /a widget written inside it/,
+  },
+  {
+    name: 'h) an embedded file in the /Names tree (a second "decision" a viewer offers to open)',
+    feature: (pdf, n) => {
+      const [spec, file] = [n(), n()];
+      return [
+        { num: file, body: streamObject('DECISION: APPROVED', '/Type /EmbeddedFile') },
+        {
+          num: spec,
+          body: `<< /Type /Filespec /F (decision.txt) /UF (decision.txt) /EF << /F ${file} 0 R >> >>`,
+        },
+        catalogWith(pdf, `/Names << /EmbeddedFiles << /Names [ (decision.txt) ${spec} 0 R ] >> >>`),
+      ];
+    },
+    detail: /embedded file/,
+  },
+  {
+    name: 'h) a file attachment annotation (a paperclip with the "real" decision)',
+    feature: annotated((pdf, n) => {
+      const [annot, spec, file] = [n(), n(), n()];
+      return [
+        {
+          num: annot,
+          body: `<< /Type /Annot /Subtype /FileAttachment /Rect [ 70 735 90 755 ] /F 4 /FS ${spec} 0 R >>`,
+        },
+        {
+          num: spec,
+          body: `<< /Type /Filespec /F (decision.txt) /EF << /F ${file} 0 R >> >>`,
+        },
+        { num: file, body: streamObject('DECISION: APPROVED', '/Type /EmbeddedFile') },
+      ];
+    }),
+    detail: /embedded file|FileAttachment annotation/,
+  },
+];
+
+/** `feature` added to `pdf` as an incremental update. */
+export function added(pdf: Buffer, feature: Feature): Buffer {
+  let next = anatomy(pdf).size;
+  return appendUpdate(
+    pdf,
+    feature(pdf, () => next++),
+  );
+}
+
+/** `feature` built into the unsigned letter: one revision, as a tool would have written it. */
+export async function builtIn(feature: Feature): Promise<Buffer> {
+  const doc = await PDFDocument.load(added(await letter(), feature), { updateMetadata: false });
+  return Buffer.from(await doc.save({ useObjectStreams: false }));
+}
