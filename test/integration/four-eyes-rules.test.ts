@@ -188,7 +188,31 @@ describe('the same person, by the policy’s fields', () => {
     ]) {
       expect(samePerson(anne, await selfSigned(other), { fields: ['email'] }), other).toBeNull();
     }
-    // Only an address has a mailbox: a common name with a + or quotes is compared as written.
+    // Quotes count only around the whole local part, and only a local part has them.
+    for (const [x, y] of [
+      ['E=x\\"anne\\"@authority.dk', 'E=xanne@authority.dk'],
+      ['E=\\"anne\\"x@authority.dk', 'E=annex@authority.dk'],
+    ]) {
+      expect(
+        samePerson(await selfSigned(x), await selfSigned(y), { fields: ['email'] }),
+        x,
+      ).toBeNull();
+    }
+    // An address without a local part still loses the trailing dot of its domain.
+    expect(
+      samePerson(await selfSigned('E=@authority.dk.'), await selfSigned('E=@authority.dk'), {
+        fields: ['email'],
+      }),
+    ).not.toBeNull();
+    // Only an address has a mailbox: a common name written like one is compared as written.
+    expect(
+      samePerson(
+        await selfSigned('CN=anne\\+x@authority.dk'),
+        await selfSigned('CN=anne@authority.dk'),
+        { fields: ['commonName'] },
+      ),
+    ).toBeNull();
+
     expect(
       samePerson(await selfSigned('CN=Anne\\+X'), await selfSigned('CN=Anne'), {
         fields: ['commonName'],
