@@ -7,7 +7,7 @@
  * usage must allow signing, and imported CRLs are consulted for every certificate on the path.
  *
  * Built on @peculiar/x509 for parsing and signature checks; the rules are RFC 5280 §6 reduced
- * to what document signatures need (no policy processing; name constraints refused when critical).
+ * to what document signatures need (no policy processing; a CA carrying name constraints vouches for nobody; only complete CRLs, not deltas or partial ones, say a certificate is not revoked).
  *
  * Also:
  * - algorithms are policy (algorithms.ts): every certificate's key, and the algorithm every
@@ -50,6 +50,12 @@ const KNOWN_EXTENSIONS = new Set([
   '1.3.6.1.5.5.7.1.1', // authorityInfoAccess
   '1.3.6.1.5.5.7.1.3', // qcStatements
 ]);
+
+const NAME_CONSTRAINTS = '2.5.29.30';
+const ISSUING_DISTRIBUTION_POINT = '2.5.29.28';
+const DELTA_CRL = '2.5.29.27';
+/** CRL extensions understood: the CRL number, the authority key identifier. */
+const CRL_EXTENSIONS = new Set(['2.5.29.20', '2.5.29.35']);
 
 /** Extended key usages that allow signing documents (when the certificate names any). */
 const SIGNING_EKUS = new Set([
@@ -337,6 +343,24 @@ export async function validatePath(input: PathInput): Promise<PathResult> {
     if (ku !== null && !(ku & x509.KeyUsageFlags.keyCertSign)) {
       return result('KEY_USAGE', `${ca.subject} may not sign certificates`, path);
     }
+    // Name constraints are not judged here, so a CA that carries them, marked critical or not,
+    // vouches for nobody: a CA limited to another organisation's names issued an accreditor.
+    if (ca.extensions.some((e) => e.type === NAME_CONSTRAINTS)) {
+      return result(
+        'UNSUPPORTED_CRITICAL_EXTENSION',
+        `${ca.subject} constrains the names below it, which is not judged here`,
+        path,
+      );
+    }
+    // A CA whose extended usage names purposes only vouches for those (as NSS reads it).
+    const caEku = ca.getExtension(x509.ExtendedKeyUsageExtension);
+    if (
+      (input.purpose ?? 'signing') === 'signing' &&
+      caEku &&
+      !caEku.usages.some((u) => SIGNING_EKUS.has(String(u)))
+    ) {
+      return result('KEY_USAGE', `${ca.subject} is limited to other purposes than signing`, path);
+    }
   }
   const signer = path[0]!;
   const purpose = input.purpose ?? 'signing';
@@ -367,8 +391,10 @@ export async function validatePath(input: PathInput): Promise<PathResult> {
       if (issuerKu !== null && !(issuerKu & x509.KeyUsageFlags.cRLSign)) {
         continue;
       }
-      // A CRL signed with a weak algorithm says nothing either.
-      if (crlWeakness(crl)) {
+      // A CRL signed with a weak algorithm says nothing either; nor does one that is not a
+      // complete CRL of the issuer (its scope limited, a delta, an extension not understood), nor
+      // one dated ahead of now (it would hide a stale one).
+      if (crlWeakness(crl) || !completeCrl(crl) || crl.thisUpdate > input.now) {
         continue;
       }
       try {
@@ -385,9 +411,10 @@ export async function validatePath(input: PathInput): Promise<PathResult> {
       }
       continue;
     }
+    // Listed is revoked, whatever the reason: removeFromCRL belongs in a delta CRL, never read.
     for (const crl of crls) {
       const entry = crl.findRevoked(cert);
-      if (entry && entry.reason !== x509.X509CrlReason.removeFromCRL) {
+      if (entry) {
         return result(
           'CERTIFICATE_REVOKED',
           `${cert.subject} was revoked ${entry.revocationDate.toISOString()}`,
@@ -402,6 +429,20 @@ export async function validatePath(input: PathInput): Promise<PathResult> {
     }
   }
   return result(null, null, path);
+}
+
+/**
+ * A complete CRL of its issuer: no issuingDistributionPoint (a scope limited to CA or end
+ * certificates, some reasons or one distribution point), no deltaCRLIndicator, and no critical
+ * extension but the CRL number's kind. Only such a CRL says a certificate is not revoked.
+ */
+function completeCrl(crl: x509.X509Crl): boolean {
+  return !crl.extensions.some(
+    (e) =>
+      e.type === ISSUING_DISTRIBUTION_POINT ||
+      e.type === DELTA_CRL ||
+      (e.critical && !CRL_EXTENSIONS.has(e.type)),
+  );
 }
 
 function crlWeakness(crl: x509.X509Crl): string | null {

@@ -192,7 +192,7 @@ describe('the same person, by the policy’s fields', () => {
     for (const [x, y] of [
       ['E=x\\"anne\\"@authority.dk', 'E=xanne@authority.dk'],
       ['E=\\"anne\\"x@authority.dk', 'E=annex@authority.dk'],
-    ]) {
+    ] as const) {
       expect(
         samePerson(await selfSigned(x), await selfSigned(y), { fields: ['email'] }),
         x,

@@ -159,7 +159,7 @@ describe('revocation', () => {
     signer = await issue({ name: 'CN=Revocable', issuer: root });
   });
 
-  it('a CRL of the issuer that lists the signer revokes it; one removed from the CRL does not', async () => {
+  it('a CRL of the issuer that lists the signer revokes it, whatever the reason it gives', async () => {
     expect(await validate(signer, { crls: [await crl(root, [signer])] })).toMatchObject({
       reason: 'CERTIFICATE_REVOKED',
       detail: expect.stringMatching(/^CN=Revocable was revoked \d{4}-/) as unknown,
@@ -178,9 +178,67 @@ describe('revocation', () => {
       signingKey: root.signingKey,
       signingAlgorithm: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
     });
+    // removeFromCRL belongs in a delta CRL (never read): in a complete CRL, listed is revoked.
     expect(await validate(signer, { crls: [removed] })).toMatchObject({
+      reason: 'CERTIFICATE_REVOKED',
+    });
+  });
+
+  it('only a complete CRL of the issuer says the signer is not revoked', async () => {
+    const ext = (oid: string, critical: boolean, hex: string) =>
+      new x509.Extension(oid, critical, Buffer.from(hex.replace(/ /g, ''), 'hex'));
+    const made = (extensions: x509.Extension[], thisUpdate = new Date(Date.now() - DAY)) =>
+      x509.X509CrlGenerator.create({
+        issuer: root.cert.subjectName,
+        thisUpdate,
+        nextUpdate: new Date(thisUpdate.getTime() + 30 * DAY),
+        extensions,
+        entries: [],
+        signingKey: root.signingKey,
+        signingAlgorithm: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+      });
+    const number = ext('2.5.29.20', false, '0201 01');
+    const partial = {
+      'scoped to CA certificates': [number, ext('2.5.29.28', true, '3003 8201ff')],
+      'scoped to some reasons': [number, ext('2.5.29.28', true, '3004 83020640')],
+      'a delta CRL': [number, ext('2.5.29.27', true, '0201 04')],
+      'with a critical extension not understood': [
+        number,
+        ext('1.3.6.1.4.1.99999.1', true, '0500'),
+      ],
+    };
+    for (const [name, extensions] of Object.entries(partial)) {
+      expect(await validate(signer, { crls: [await made(extensions)] }), name).toMatchObject({
+        reason: null,
+        warnings: ['REVOCATION_UNCHECKED'],
+      });
+    }
+    // A CRL number, critical or not, is understood.
+    for (const critical of [false, true]) {
+      expect(
+        await validate(signer, { crls: [await made([ext('2.5.29.20', critical, '0201 01')])] }),
+      ).toMatchObject({ reason: null, warnings: [] });
+    }
+    // A fresh partial CRL does not hide a stale complete one.
+    const stale = await crl(root, [], {
+      thisUpdate: new Date(Date.now() - 40 * DAY),
+      nextUpdate: new Date(Date.now() - 10 * DAY),
+    });
+    expect(
+      await validate(signer, { crls: [stale, await made(partial['a delta CRL'])] }),
+    ).toMatchObject({ reason: null, warnings: ['CRL_STALE'] });
+    // Nor does one dated ahead of now.
+    const ahead = await crl(root, [], {
+      thisUpdate: new Date(Date.now() + DAY),
+      nextUpdate: new Date(Date.now() + 30 * DAY),
+    });
+    expect(await validate(signer, { crls: [stale, ahead] })).toMatchObject({
       reason: null,
-      warnings: [],
+      warnings: ['CRL_STALE'],
+    });
+    expect(await validate(signer, { crls: [ahead] })).toMatchObject({
+      reason: null,
+      warnings: ['REVOCATION_UNCHECKED'],
     });
   });
 
@@ -494,6 +552,62 @@ describe('building the path', () => {
 });
 
 describe('what each certificate on the path must be', () => {
+  it('a CA that constrains names, critical or not, vouches for nobody; a CA limited to other purposes neither', async () => {
+    // nameConstraints: permitted dNSName example.org (not judged here, so not trusted).
+    const dns = Buffer.from('example.org');
+    const subtree = Buffer.concat([Buffer.from([0x30, dns.length + 2, 0x82, dns.length]), dns]);
+    const permitted = Buffer.concat([Buffer.from([0xa0, subtree.length]), subtree]);
+    const constraints = Buffer.concat([Buffer.from([0x30, permitted.length]), permitted]);
+    for (const critical of [false, true]) {
+      const ca = await issue({
+        name: `CN=Constrained CA ${critical}`,
+        issuer: root,
+        ca: true,
+        extensions: [new x509.Extension('2.5.29.30', critical, constraints)],
+      });
+      const signer = await issue({ name: 'CN=Under Constraints', issuer: ca });
+      expect(await validate(signer, { pool: [ca.cert] })).toMatchObject({
+        reason: 'UNSUPPORTED_CRITICAL_EXTENSION',
+        detail: critical
+          ? 'CN=Constrained CA true has critical extension 2.5.29.30'
+          : 'CN=Constrained CA false constrains the names below it, which is not judged here',
+      });
+    }
+    const limited = (name: string, usages: string[]) =>
+      issue({
+        name,
+        issuer: root,
+        ca: true,
+        extensions: [new x509.ExtendedKeyUsageExtension(usages)],
+      });
+    const server = await limited('CN=Server CA', ['1.3.6.1.5.5.7.3.1']);
+    expect(
+      await validate(await issue({ name: 'CN=Under Server CA', issuer: server }), {
+        pool: [server.cert],
+      }),
+    ).toMatchObject({
+      reason: 'KEY_USAGE',
+      detail: 'CN=Server CA is limited to other purposes than signing',
+    });
+    // For encryption the purposes are not judged, as for the end certificate.
+    const encrypting = await issue({
+      name: 'CN=Enc Under Server CA',
+      issuer: server,
+      usages: x509.KeyUsageFlags.keyEncipherment,
+    });
+    expect(
+      await validate(encrypting, { pool: [server.cert], purpose: 'encryption' }),
+    ).toMatchObject({ reason: null });
+    for (const usages of [['2.5.29.37.0'], ['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.36']]) {
+      const ca = await limited(`CN=Signing CA ${usages.length}`, usages);
+      expect(
+        await validate(await issue({ name: 'CN=Under Signing CA', issuer: ca }), {
+          pool: [ca.cert],
+        }),
+      ).toMatchObject({ reason: null });
+    }
+  });
+
   it('valid at the instant: from its first second to its last, not a second outside', async () => {
     const start = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000);
     const end = new Date(start.getTime() + 7_200_000);
