@@ -14,7 +14,12 @@
  * normal appearance only), Links that draw nothing (no appearance, no border, no colour) whose
  * action is URI, GoTo or Named.
  * Content streams (pages, form XObjects, patterns, Type 3 glyphs) are read after their filter
- * (none or Flate only) and must not name optional content (`/OC … BDC`).
+ * (none or Flate only), token by token (content-stream.ts), and every font they set must be one
+ * every reader loads.
+ *
+ * Longer than 500 lines: one walk over every object of every revision deciding what a letter may
+ * hold — objects, annotations, forms, pages and their fonts — each rule beside the feature it
+ * refuses; the reading of content streams themselves is content-stream.ts's.
  */
 import { inflateSync } from 'node:zlib';
 import {
