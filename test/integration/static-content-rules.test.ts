@@ -7,7 +7,20 @@
 import { describe, expect, it } from 'vitest';
 import { PdfFile } from '../../electron/signing/pdf-structure';
 import { dynamicContent } from '../../electron/signing/static-content';
-import { added, builtIn, rows } from '../helpers/content-features';
+import {
+  added,
+  annotated,
+  builtIn,
+  catalogWith,
+  fontOf,
+  listWith,
+  rows,
+  streamObject,
+  subWith,
+  withEntry,
+  type Feature,
+} from '../helpers/content-features';
+import { anatomy, body } from '../helpers/forge';
 import { letter } from '../helpers/pdf';
 
 const found = (pdf: Buffer) => dynamicContent(PdfFile.parse(pdf))?.detail ?? null;
@@ -23,4 +36,121 @@ describe('each content feature readers show differently is found and named', () 
   it('a letter as the tests write it holds none of them', async () => {
     expect(found(await letter())).toBeNull();
   });
+});
+
+/** What an honest tool may write, each beside a rule that refuses its near neighbour. */
+const honest: [string, Feature][] = [
+  [
+    'a crop box that is the media box',
+    (pdf) => {
+      const a = anatomy(pdf);
+      return [
+        { num: a.page, body: withEntry(body(pdf, a.page), '/CropBox [ 0 0 595 842 ] /Rotate 0') },
+      ];
+    },
+  ],
+  [
+    'a Link drawing nothing: a border of width 0, by array or style, print flag, highlight',
+    annotated((_, n) => [
+      {
+        num: n(),
+        body: '<< /Type /Annot /Subtype /Link /Rect [ 72 700 300 715 ] /Border [ 0 0 0 ] /BS << /W 0 /S /S >> /F 4 /H /I /A << /S /URI /URI (https://example.org/) >> >>',
+      },
+    ]),
+  ],
+  [
+    'a graphics state drawing opaque, in the normal blend mode, without transfer',
+    (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [font] = fontOf(page);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject(`/GS1 gs BT /${font} 12 Tf 72 700 Td (Seen) Tj ET\n`),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(
+              page,
+              'ExtGState',
+              '/GS1 << /Type /ExtGState /ca 1 /CA 1.0 /BM /Normal /TR /Identity /TR2 /Default /SMask /None >>',
+            ),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+  ],
+  [
+    'an image with a soft mask of its own (an image /SMask is a stream, not a graphics state)',
+    (pdf, n) => {
+      const a = anatomy(pdf);
+      const [image, mask, content] = [n(), n(), n()];
+      return [
+        {
+          num: mask,
+          body: streamObject(
+            '\xff',
+            '/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8',
+          ),
+        },
+        {
+          num: image,
+          body: streamObject(
+            '\x00',
+            `/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 /SMask ${mask} 0 R`,
+          ),
+        },
+        { num: content, body: streamObject('q 10 0 0 10 72 700 cm /Im1 Do Q\n') },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(body(pdf, a.page), 'XObject', `/Im1 ${image} 0 R`),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+  ],
+  [
+    'a composite font with its descendant, and the form telling viewers not to draw it',
+    (pdf, n) => {
+      const a = anatomy(pdf);
+      const [descendant, content] = [n(), n()];
+      return [
+        {
+          num: descendant,
+          body: '<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Helvetica /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>',
+        },
+        { num: content, body: streamObject('BT /F0 12 Tf 72 700 Td <0041> Tj ET\n') },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(
+              body(pdf, a.page),
+              'Font',
+              `/F0 << /Type /Font /Subtype /Type0 /BaseFont /Helvetica /Encoding /Identity-H /DescendantFonts [ ${descendant} 0 R ] >>`,
+            ),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+        catalogWith(pdf, '/AcroForm << /Fields [ ] /NeedAppearances false >>'),
+      ];
+    },
+  ],
+];
+
+describe('what honest tools write is left alone', () => {
+  for (const [name, feature] of honest) {
+    it(name, async () => {
+      expect(found(added(await letter(), feature))).toBeNull();
+      expect(found(await builtIn(feature))).toBeNull();
+    });
+  }
 });
