@@ -97,7 +97,8 @@ const NAME_OF: [table: string, label: string][] = [
   ['cases', 'ref'],
   ['findings', 'title'],
   ['evidence', 'title'],
-  ['risks', 'title'],
+  // A risk has no title: its reference and the threat it names.
+  ['risks', "ref || ' ' || threat_event"],
 ];
 
 function idsIn(value: unknown, out: Set<string>): Set<string> {
