@@ -2472,6 +2472,8 @@ export class ExchangeService {
       signed: SignatureReport[];
     }[] = [];
     const note = (address: string) => this.journal?.add(address);
+    /** The checklist of the dossier the last decision arriving was taken on. */
+    let judged: { requirementId: string; verdict: string; assessorComment: string }[] | null = null;
     for (const [n, record] of content.decisions.entries()) {
       if (known.has(record.id)) {
         continue;
@@ -2519,6 +2521,21 @@ export class ExchangeService {
         dossier: checked.dossierRead.json,
         signed: checked.letter.signatures,
       });
+      judged = checked.dossierRead.snapshot.checklist;
+    }
+    // The verdicts a package brings with a decision are those of the dossier its letter cites:
+    // verdicts lock once the case is decided, so a changed one would stand against the letter.
+    for (const v of judged ? content.verdicts : []) {
+      const held = judged!.find((i) => i.requirementId === v.requirement_id);
+      if (
+        held &&
+        (held.verdict !== (v.verdict ?? '') || held.assessorComment !== (v.assessor_comment ?? ''))
+      ) {
+        throw reject(
+          'DOSSIER_MISMATCH',
+          `the verdict on ${v.requirement_id} is not the one the decision's dossier holds`,
+        );
+      }
     }
     const steps = this.newSteps(content, caseId);
     const issuedFindings = content.findings.filter((f) => f.kind === 'finding').length;

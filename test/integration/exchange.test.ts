@@ -632,6 +632,22 @@ describe('who may send what', () => {
         'DOSSIER_MISMATCH',
       ],
       [
+        // Verdicts lock at the decision: those it brings must be the dossier's the letter cites.
+        'a verdict other than the one the decision’s dossier holds',
+        () =>
+          forged(
+            'verdict-dossier',
+            {
+              parts: editDecision((content) => {
+                content.verdicts[0]!.verdict = 'disagreed';
+              }),
+            },
+            genuine,
+          ),
+        'DOSSIER_MISMATCH',
+        'is not the one the decision',
+      ],
+      [
         // The record is what the receiving vault acts on: it must be the one the letter binds.
         'a refusal whose record gives it a validity of three years',
         () =>
