@@ -8,9 +8,12 @@
  * `contentProblem` names the first thing in a stream that can make readers show different
  * things, or that shows text nobody sees:
  *
- * - an operator that is not PDF's, or one with other operands than it takes (readers drop the
- *   operator or take the last operands, each their own way); a compatibility section (BX … EX)
- *   and an inline image (whose end readers find by guessing);
+ * - an operator that is not PDF's, or one with other operands than it takes, in number or in
+ *   kind (readers drop the operator or take the last operands, each their own way); a
+ *   compatibility section (BX … EX) and an inline image (whose end readers find by guessing);
+ * - a colour given with other components than its colour space has (`1 1 1 sc` in DeviceGray:
+ *   poppler keeps the last colour, pdf.js takes the first operand), and, where the resources are
+ *   known, a colour space they do not define (`/CS9 cs`: each reader falls back its own way);
  * - text render mode 3 or 7, or one that is not a mode: text drawn invisibly that every text
  *   reader still extracts;
  * - a name of optional content (/OC) or of text read instead of what is drawn (/ActualText,
@@ -18,76 +21,80 @@
  * - a stream that ends inside a string, array or dictionary, or with operands left over.
  */
 
-/** Each operator of PDF's content streams, and how many operands it takes (-1: one or more). */
-const OPERATORS: Record<string, number> = {
-  b: 0,
-  B: 0,
-  'b*': 0,
-  'B*': 0,
-  BDC: 2,
-  BMC: 1,
-  BT: 0,
-  c: 6,
-  cm: 6,
-  CS: 1,
-  cs: 1,
-  d: 2,
-  d0: 2,
-  d1: 6,
-  Do: 1,
-  DP: 2,
-  EMC: 0,
-  ET: 0,
-  f: 0,
-  F: 0,
-  'f*': 0,
-  G: 1,
-  g: 1,
-  gs: 1,
-  h: 0,
-  i: 1,
-  j: 1,
-  J: 1,
-  K: 4,
-  k: 4,
-  l: 2,
-  m: 2,
-  M: 1,
-  MP: 1,
-  n: 0,
-  q: 0,
-  Q: 0,
-  re: 4,
-  RG: 3,
-  rg: 3,
-  ri: 1,
-  s: 0,
-  S: 0,
-  SC: -1,
-  sc: -1,
-  SCN: -1,
-  scn: -1,
-  sh: 1,
-  'T*': 0,
-  Tc: 1,
-  Td: 2,
-  TD: 2,
-  Tf: 2,
-  Tj: 1,
-  TJ: 1,
-  TL: 1,
-  Tm: 6,
-  Tr: 1,
-  Ts: 1,
-  Tw: 1,
-  Tz: 1,
-  v: 4,
-  w: 1,
-  W: 0,
-  'W*': 0,
-  y: 4,
-  "'": 1,
-  '"': 3,
+/**
+ * Each operator of PDF's content streams and the kinds of operands it takes, one letter each:
+ * n a number, / a name, s a string, a an array, d a dictionary or a name; null: a colour,
+ * whose operands its colour space decides.
+ */
+const OPERATORS: Record<string, string | null> = {
+  b: '',
+  B: '',
+  'b*': '',
+  'B*': '',
+  BDC: '/d',
+  BMC: '/',
+  BT: '',
+  c: 'nnnnnn',
+  cm: 'nnnnnn',
+  CS: '/',
+  cs: '/',
+  d: 'an',
+  d0: 'nn',
+  d1: 'nnnnnn',
+  Do: '/',
+  DP: '/d',
+  EMC: '',
+  ET: '',
+  f: '',
+  F: '',
+  'f*': '',
+  G: 'n',
+  g: 'n',
+  gs: '/',
+  h: '',
+  i: 'n',
+  j: 'n',
+  J: 'n',
+  K: 'nnnn',
+  k: 'nnnn',
+  l: 'nn',
+  m: 'nn',
+  M: 'n',
+  MP: '/',
+  n: '',
+  q: '',
+  Q: '',
+  re: 'nnnn',
+  RG: 'nnn',
+  rg: 'nnn',
+  ri: '/',
+  s: '',
+  S: '',
+  SC: null,
+  sc: null,
+  SCN: null,
+  scn: null,
+  sh: '/',
+  'T*': '',
+  Tc: 'n',
+  Td: 'nn',
+  TD: 'nn',
+  Tf: '/n',
+  Tj: 's',
+  TJ: 'a',
+  TL: 'n',
+  Tm: 'nnnnnn',
+  Tr: 'n',
+  Ts: 'n',
+  Tw: 'n',
+  Tz: 'n',
+  v: 'nnnn',
+  w: 'n',
+  W: '',
+  'W*': '',
+  y: 'nnnn',
+  "'": 's',
+  '"': 'nns',
 };
 
 /** Operators readers do not agree on where they end, or that admit any operator. */
@@ -115,26 +122,53 @@ const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)$/;
 
 class Problem extends Error {}
 
+/** A colour space as content sets it: how many components a colour in it has, and whether its
+ * colours are patterns (named last, after the components of the space beneath, if any). */
+export interface ColourSpace {
+  components: number;
+  pattern: boolean;
+}
+
+/**
+ * The colour spaces a stream's resources define, by name: null for a name they do not define.
+ * Without it (a stream read on its own, its resources unknown) a named space's colours are
+ * only read as numbers.
+ */
+export type ColourSpaces = (name: string) => ColourSpace | null;
+
+/** Spaces a `cs` names directly, without resources (PDF 32000-1 §8.6.8). */
+const DEVICE_SPACES: Record<string, ColourSpace> = {
+  DeviceGray: { components: 1, pattern: false },
+  DeviceRGB: { components: 3, pattern: false },
+  DeviceCMYK: { components: 4, pattern: false },
+  Pattern: { components: 0, pattern: true },
+};
+
 /**
  * The first thing in `data` (one content stream after its filter, or a page's streams joined as
  * readers join them) that readers may show differently; null when there is none.
  */
-export function contentProblem(data: Uint8Array): string | null {
-  return readContent(data).problem;
+export function contentProblem(data: Uint8Array, spaces?: ColourSpaces): string | null {
+  return readContent(data, { spaces }).problem;
 }
 
 /**
  * `contentProblem`, and the fonts the content sets by name (`/F1 12 Tf`): each must be one its
- * resources define, or poppler draws nothing of the text and pdf.js a standard font's.
+ * resources define, or poppler draws nothing of the text and pdf.js a standard font's. A form
+ * (`inherits`) draws in the colour spaces of whatever draws it: a colour it gives before
+ * setting a space of its own has as many components as its caller's, which it cannot know.
  */
-export function readContent(data: Uint8Array): { problem: string | null; fonts: Set<string> } {
-  const fonts = new Set<string>();
+export function readContent(
+  data: Uint8Array,
+  { spaces, inherits = false }: { spaces?: ColourSpaces; inherits?: boolean } = {},
+): { problem: string | null; fonts: Set<string> } {
+  const reader = new Reader(spaces, inherits ? INHERITED : GRAY);
   try {
-    read(data, fonts);
-    return { problem: null, fonts };
+    reader.read(data);
+    return { problem: null, fonts: reader.fonts };
   } catch (error) {
     if (error instanceof Problem) {
-      return { problem: error.message, fonts };
+      return { problem: error.message, fonts: reader.fonts };
     }
     throw error;
   }
@@ -147,126 +181,246 @@ function decodeName(raw: string): string {
   );
 }
 
-/** An operand: a number as its value, a name as itself, anything else as null. */
-type Operand = number | { name: string } | null;
+/** An operand: a number as its value, a name as itself, anything else by its kind. */
+type Operand = number | { name: string } | 'string' | 'array' | 'dictionary' | null;
 
-function read(data: Uint8Array, fonts: Set<string>): void {
-  const length = data.length;
-  let i = 0;
-  /** The operands before the next operator. */
-  let operands: Operand[] = [];
-  /** Open arrays and dictionaries: an operand only once closed. */
-  let nesting = 0;
-  const operand = (value: Operand) => {
-    if (nesting === 0) {
-      operands.push(value);
-    }
-  };
-  while (i < length) {
-    const c = data[i]!;
-    if (WHITESPACE.has(c)) {
-      i++;
-    } else if (c === 0x25 /* % */) {
-      while (i < length && data[i] !== 0x0a && data[i] !== 0x0d) {
+/** The colour spaces in force for filling and stroking (not known: null). */
+interface Colours {
+  fill: ColourSpace | null;
+  stroke: ColourSpace | null;
+}
+
+const GRAY = DEVICE_SPACES.DeviceGray!;
+/** The space of whatever draws a form, which the form cannot know. */
+const INHERITED: ColourSpace = { components: -1, pattern: false };
+
+class Reader {
+  readonly fonts = new Set<string>();
+  /** DeviceGray for both at the start of a page (§8.4.1), saved by q and restored by Q. */
+  private colours: Colours;
+  private readonly saved: Colours[] = [];
+
+  constructor(
+    private readonly spaces: ColourSpaces | undefined,
+    start: ColourSpace,
+  ) {
+    this.colours = { fill: start, stroke: start };
+  }
+
+  read(data: Uint8Array): void {
+    const length = data.length;
+    let i = 0;
+    /** The operands before the next operator. */
+    let operands: Operand[] = [];
+    /** Open arrays and dictionaries, innermost last: an operand only once all are closed. */
+    const open: ('array' | 'dictionary')[] = [];
+    const operand = (value: Operand) => {
+      if (open.length === 0) {
+        operands.push(value);
+      }
+    };
+    const close = (kind: 'array' | 'dictionary') => {
+      const opened = open.pop();
+      if (opened !== kind) {
+        throw new Problem(
+          opened === undefined
+            ? `closes ${a(kind)} it never opened`
+            : `closes ${a(opened)} as if it were ${a(kind)}`,
+        );
+      }
+      operand(kind);
+    };
+    while (i < length) {
+      const c = data[i]!;
+      if (WHITESPACE.has(c)) {
         i++;
-      }
-    } else if (c === 0x28 /* ( */) {
-      i = skipString(data, i);
-      operand(null);
-    } else if (c === 0x3c /* < */ && data[i + 1] === 0x3c) {
-      nesting++;
-      i += 2;
-    } else if (c === 0x3e /* > */ && data[i + 1] === 0x3e) {
-      if (--nesting < 0) {
-        throw new Problem('closes a dictionary it never opened');
-      }
-      i += 2;
-      operand(null);
-    } else if (c === 0x3c) {
-      const end = data.indexOf(0x3e, i + 1);
-      if (end < 0) {
-        throw new Problem('ends inside a hexadecimal string');
-      }
-      i = end + 1;
-      operand(null);
-    } else if (c === 0x5b /* [ */) {
-      nesting++;
-      i++;
-    } else if (c === 0x5d /* ] */) {
-      if (--nesting < 0) {
-        throw new Problem('closes an array it never opened');
-      }
-      i++;
-      operand(null);
-    } else if (c === 0x2f /* / */) {
-      const start = ++i;
-      while (i < length && !WHITESPACE.has(data[i]!) && !DELIMITERS.has(data[i]!)) {
+      } else if (c === 0x25 /* % */) {
+        while (i < length && data[i] !== 0x0a && data[i] !== 0x0d) {
+          i++;
+        }
+      } else if (c === 0x28 /* ( */) {
+        i = skipString(data, i);
+        operand('string');
+      } else if (c === 0x3c /* < */ && data[i + 1] === 0x3c) {
+        open.push('dictionary');
+        i += 2;
+      } else if (c === 0x3e /* > */ && data[i + 1] === 0x3e) {
+        i += 2;
+        close('dictionary');
+      } else if (c === 0x3c) {
+        const end = data.indexOf(0x3e, i + 1);
+        if (end < 0) {
+          throw new Problem('ends inside a hexadecimal string');
+        }
+        i = end + 1;
+        operand('string');
+      } else if (c === 0x5b /* [ */) {
+        open.push('array');
         i++;
-      }
-      const name = decodeName(latin1(data, start, i));
-      const what = NAMES[name];
-      if (what) {
-        throw new Problem(what);
-      }
-      operand({ name });
-    } else if (DELIMITERS.has(c)) {
-      throw new Problem(`holds a stray ${String.fromCharCode(c)}`);
-    } else {
-      const start = i;
-      while (i < length && !WHITESPACE.has(data[i]!) && !DELIMITERS.has(data[i]!)) {
+      } else if (c === 0x5d /* ] */) {
         i++;
-      }
-      const token = latin1(data, start, i);
-      if (NUMBER.test(token)) {
-        operand(Number(token));
-      } else if (token === 'true' || token === 'false' || token === 'null') {
-        operand(null);
-      } else if (nesting > 0) {
-        throw new Problem(`holds the operator ${token} inside an array or dictionary`);
+        close('array');
+      } else if (c === 0x2f /* / */) {
+        const start = ++i;
+        while (i < length && !WHITESPACE.has(data[i]!) && !DELIMITERS.has(data[i]!)) {
+          i++;
+        }
+        const name = decodeName(latin1(data, start, i));
+        const what = NAMES[name];
+        if (what) {
+          throw new Problem(what);
+        }
+        operand({ name });
+      } else if (DELIMITERS.has(c)) {
+        throw new Problem(`holds a stray ${String.fromCharCode(c)}`);
       } else {
-        operator(token, operands, fonts);
-        operands = [];
+        const start = i;
+        while (i < length && !WHITESPACE.has(data[i]!) && !DELIMITERS.has(data[i]!)) {
+          i++;
+        }
+        const token = latin1(data, start, i);
+        if (NUMBER.test(token)) {
+          operand(Number(token));
+        } else if (token === 'true' || token === 'false' || token === 'null') {
+          operand(null);
+        } else if (open.length > 0) {
+          throw new Problem(`holds the operator ${token} inside an array or dictionary`);
+        } else {
+          this.operator(token, operands);
+          operands = [];
+        }
       }
     }
+    if (open.length > 0) {
+      throw new Problem('ends inside an array or dictionary');
+    }
+    if (operands.length > 0) {
+      throw new Problem('ends with operands no operator takes (split from it, across streams)');
+    }
   }
-  if (nesting > 0) {
-    throw new Problem('ends inside an array or dictionary');
+
+  private operator(token: string, operands: Operand[]): void {
+    const refused = REFUSED[token];
+    if (refused) {
+      throw new Problem(refused);
+    }
+    const kinds = OPERATORS[token];
+    if (kinds === undefined) {
+      throw new Problem(`uses ${token}, which is no operator of PDF's`);
+    }
+    if (kinds === null) {
+      this.colour(token, operands);
+      return;
+    }
+    if (operands.length !== kinds.length) {
+      throw new Problem(`gives ${token} ${operands.length} operands, not ${kinds.length}`);
+    }
+    const [first] = operands;
+    if (token === 'Tr' && !(typeof first === 'number' && DRAWN_MODES.has(first))) {
+      throw new Problem(`writes text nobody sees (${shown(first)} Tr)`);
+    }
+    if (token === 'Tf') {
+      // Readers differ on a font they cannot find: poppler draws nothing, pdf.js a standard font.
+      if (!isName(first)) {
+        throw new Problem(`sets a font by ${shown(first)}, not by name (Tf)`);
+      }
+      this.fonts.add(first.name);
+    }
+    operands.forEach((value, at) => {
+      const kind = kinds[at]!;
+      if (!KINDS[kind]!.test(value)) {
+        throw new Problem(
+          `gives ${token} ${shown(value)} where it takes ${KINDS[kind]!.name} (operand ${at + 1})`,
+        );
+      }
+    });
+    this.state(token, first);
   }
-  if (operands.length > 0) {
-    throw new Problem('ends with operands no operator takes (split from it, across streams)');
+
+  /** What q and Q, and the operators that set a colour space, change. */
+  private state(token: string, first: Operand | undefined): void {
+    const set = SET_BY[token];
+    if (token === 'q') {
+      this.saved.push({ ...this.colours });
+    } else if (token === 'Q') {
+      this.colours = this.saved.pop() ?? this.colours;
+    } else if (set) {
+      this.colours[set[0]] = set[1];
+    } else if (token === 'cs' || token === 'CS') {
+      const { name } = first as { name: string };
+      const space = DEVICE_SPACES[name] ?? this.spaces?.(name) ?? null;
+      if (space === null && this.spaces) {
+        throw new Problem(
+          `sets the colour space /${name}, which its resources do not define as one every reader reads alike`,
+        );
+      }
+      this.colours[token === 'cs' ? 'fill' : 'stroke'] = space;
+    }
+  }
+
+  /** sc, SC, scn and SCN: the components of the space in force; a pattern named last by scn. */
+  private colour(token: string, operands: Operand[]): void {
+    const space = this.colours[token === token.toLowerCase() ? 'fill' : 'stroke'];
+    const last = operands[operands.length - 1];
+    const pattern = /n$/i.test(token) && isName(last) && (space === null || space.pattern);
+    const numbers = pattern ? operands.slice(0, -1) : operands;
+    const bad = numbers.find((value) => typeof value !== 'number');
+    if (operands.length === 0) {
+      throw new Problem(`gives ${token} no operands`);
+    }
+    if (bad !== undefined) {
+      throw new Problem(`gives ${token} ${shown(bad)} where it takes a number`);
+    }
+    if (space === null) {
+      return;
+    }
+    if (space === INHERITED) {
+      throw new Problem(`gives ${token} a colour before setting a colour space of its own`);
+    }
+    if (space.pattern && !pattern) {
+      throw new Problem(`gives ${token} no pattern in a pattern colour space`);
+    }
+    if (numbers.length !== space.components) {
+      throw new Problem(
+        `gives ${token} ${numbers.length} components in a colour space of ${space.components}`,
+      );
+    }
   }
 }
 
-function operator(token: string, operands: Operand[], fonts: Set<string>): void {
-  const refused = REFUSED[token];
-  if (refused) {
-    throw new Problem(refused);
-  }
-  const count = OPERATORS[token];
-  if (count === undefined) {
-    throw new Problem(`uses ${token}, which is no operator of PDF's`);
-  }
-  if (count === -1 ? operands.length === 0 : operands.length !== count) {
-    throw new Problem(
-      `gives ${token} ${operands.length} operands, not ${count === -1 ? 'one or more' : count}`,
-    );
-  }
-  const [first] = operands;
-  if (token === 'Tr' && !(typeof first === 'number' && DRAWN_MODES.has(first))) {
-    throw new Problem(`writes text nobody sees (${shown(first)} Tr)`);
-  }
-  if (token === 'Tf') {
-    // Readers differ on a font they cannot find: poppler draws nothing, pdf.js a standard font.
-    if (first === null || typeof first !== 'object') {
-      throw new Problem(`sets a font by ${shown(first)}, not by name (Tf)`);
-    }
-    fonts.add(first.name);
-  }
-}
+const a = (kind: 'array' | 'dictionary') => (kind === 'array' ? 'an array' : 'a dictionary');
+
+const isName = (value: Operand | undefined): value is { name: string } =>
+  value !== null && typeof value === 'object';
+
+/** Each kind of operand: how it is recognised, and how a refusal names it. */
+const KINDS: Record<string, { test: (value: Operand) => boolean; name: string }> = {
+  n: { test: (value) => typeof value === 'number', name: 'a number' },
+  '/': { test: isName, name: 'a name' },
+  s: { test: (value) => value === 'string', name: 'a string' },
+  a: { test: (value) => value === 'array', name: 'an array' },
+  d: { test: (value) => value === 'dictionary' || isName(value), name: 'a dictionary or a name' },
+};
+
+/** The operators that set a device colour, and the space each sets. */
+const SET_BY: Record<string, ['fill' | 'stroke', ColourSpace]> = {
+  g: ['fill', GRAY],
+  G: ['stroke', GRAY],
+  rg: ['fill', DEVICE_SPACES.DeviceRGB!],
+  RG: ['stroke', DEVICE_SPACES.DeviceRGB!],
+  k: ['fill', DEVICE_SPACES.DeviceCMYK!],
+  K: ['stroke', DEVICE_SPACES.DeviceCMYK!],
+};
 
 /** An operand as a refusal names it. */
 function shown(operand: Operand | undefined): string {
-  return operand !== null && typeof operand === 'object' ? `/${operand.name}` : String(operand);
+  if (isName(operand)) {
+    return `/${operand.name}`;
+  }
+  if (typeof operand === 'number' || operand == null) {
+    return String(operand ?? null);
+  }
+  return operand === 'string' ? 'a string' : a(operand);
 }
 
 /** Where a literal string starting at `start` ends: parentheses balanced, escapes skipped. */

@@ -26,14 +26,16 @@ import {
   PDFArray,
   PDFBool,
   PDFDict,
+  PDFHexString,
   PDFName,
   PDFNull,
   PDFNumber,
   PDFRawStream,
   PDFRef,
+  PDFString,
   type PDFObject,
 } from 'pdf-lib';
-import { contentProblem, readContent } from './content-stream';
+import { contentProblem, readContent, type ColourSpace, type ColourSpaces } from './content-stream';
 import { MAX_CONTENT_INFLATED, type PdfFile } from './pdf-structure';
 
 /** Keys whose presence anywhere makes content dynamic, and what each is. */
@@ -55,13 +57,23 @@ const FORBIDDEN_KEYS: Record<string, string> = {
   EmbeddedFiles: 'embedded files (/EmbeddedFiles)',
   EF: 'an embedded file (/EF)',
   AF: 'associated files (/AF)',
+  DefaultGray: 'a colour space that replaces DeviceGray (/DefaultGray)',
+  DefaultRGB: 'a colour space that replaces DeviceRGB (/DefaultRGB)',
+  DefaultCMYK: 'a colour space that replaces DeviceCMYK (/DefaultCMYK)',
 };
 
 /** Actions that only navigate; every other action can change what a reader shows or runs. */
 const HARMLESS_ACTIONS = new Set(['URI', 'GoTo', 'Named']);
 
 /** Annotation flags (PDF 32000-1 §12.5.3). */
-const FLAG = { hidden: 2, print: 4, noView: 32, toggleNoView: 256 } as const;
+const FLAG = {
+  hidden: 2,
+  print: 4,
+  noZoom: 8,
+  noRotate: 16,
+  noView: 32,
+  toggleNoView: 256,
+} as const;
 
 const MAX_DEPTH = 64;
 
@@ -132,7 +144,7 @@ export function dynamicContent(file: PdfFile): { detail: string } | null {
       }
     }
     scanAll(file, contents);
-    checkPageFonts(file);
+    checkPages(file);
     return null;
   } catch (error) {
     if (error instanceof Found) {
@@ -211,6 +223,13 @@ function visit(
     throw new Found(`${where} is nested too deeply to be read`);
   }
   if (object instanceof PDFArray) {
+    const family = nameOf(file.resolve(object.get(0), rev));
+    if (family === 'Separation' || family === 'DeviceN') {
+      throw new Found(`${where} holds a colour space drawn through a function (/${family})`);
+    }
+    if (family === 'Indexed' && spaceOf(file, object, rev, true) === null) {
+      throw new Found(`${where} holds an indexed colour space whose table is not its entries`);
+    }
     for (const item of object.asArray()) {
       visit(file, item, rev, where, depth + 1, contents);
     }
@@ -231,6 +250,13 @@ function visit(
     // a page whose two differ is a different page to each.
     if (key === 'CropBox' && !sameBox(file, value, get(dict, 'MediaBox'), rev)) {
       throw new Found(`${where} has a CropBox that is not its MediaBox`);
+    }
+    // A page turned by other than a quarter turn is turned by some viewers and not by others.
+    if (key === 'Rotate') {
+      const turn = file.resolve(value, rev);
+      if (!(turn instanceof PDFNumber && Number.isInteger(turn.asNumber() / 90))) {
+        throw new Found(`${where} turns a page by other than quarter turns (/Rotate)`);
+      }
     }
     // Transparency, blend modes and transfer functions draw text invisibly that every text
     // reader still extracts (as render mode 3 does): a letter is drawn opaque, as it is.
@@ -391,6 +417,12 @@ function checkAnnotation(
       `${where} is a signature widget with flags ${flags}: not shown alike on screen and in print`,
     );
   }
+  // A widget kept at its size when zoomed is drawn so by some viewers and scaled by others: at
+  // a small zoom it covers more of the page than its rectangle (poppler's own zero-sized
+  // widget carries NoRotate, which checkPages judges on rotated pages).
+  if (flags & FLAG.noZoom && hasArea(file, get(dict, 'Rect'), rev)) {
+    throw new Found(`${where} is a signature widget kept at its size when zoomed (flag NoZoom)`);
+  }
   const ap = file.dict(get(dict, 'AP'), rev);
   if (ap) {
     for (const [key, value] of entriesOf(ap)) {
@@ -451,6 +483,15 @@ function checkLink(file: PdfFile, dict: PDFDict, rev: number, where: string): vo
       throw new Found(`${where} is a Link annotation with a border (/${key}) a viewer draws`);
     }
   }
+}
+
+/** Whether a rectangle (after references) covers any of the page: both sides longer than 0. */
+function hasArea(file: PdfFile, rect: PDFObject | undefined, rev: number): boolean {
+  const [x1, y1, x2, y2] = [0, 1, 2, 3].map((i) => {
+    const v = arrayItem(file, rect ?? PDFNull, i, rev);
+    return v instanceof PDFNumber ? v.asNumber() : NaN;
+  });
+  return !(x1 === x2 || y1 === y2);
 }
 
 /** Item `i` of an array (after references), or undefined. */
@@ -541,11 +582,15 @@ function scanContent(file: PdfFile, stream: PDFRawStream, where: string): void {
  * its own finds one (poppler looks further out, pdf.js does not).
  */
 function scanForm(file: PdfFile, stream: PDFRawStream, rev: number, where: string): void {
-  const { problem, fonts } = readContent(contentData(file, stream, where));
+  const resources = get(stream.dict, 'Resources');
+  const { problem, fonts } = readContent(contentData(file, stream, where), {
+    spaces: colourSpaces(file, resources, rev),
+    inherits: true,
+  });
   if (problem !== null) {
     throw new Found(`${where} ${problem}`);
   }
-  const missing = missingFont(file, fonts, get(stream.dict, 'Resources'), rev);
+  const missing = missingFont(file, fonts, resources, rev);
   if (missing !== null) {
     throw new Found(
       `${where} sets the font /${missing}, which its resources do not define as a font every reader loads`,
@@ -554,19 +599,32 @@ function scanForm(file: PdfFile, stream: PDFRawStream, rev: number, where: strin
 }
 
 /**
- * Every page as the last revision has it (what a viewer shows) sets only fonts its resources
- * define (inherited through /Parent, as readers inherit them), its streams read joined.
+ * Every page as the last revision has it (what a viewer shows), its streams read joined, sets
+ * only fonts and colour spaces its resources define (inherited through /Parent, as readers
+ * inherit them); on a rotated page no widget keeps upright (NoRotate: poppler turns it about
+ * its corner, off its rectangle and over the page, pdf.js turns it with the page).
  */
-function checkPageFonts(file: PdfFile): void {
+function checkPages(file: PdfFile): void {
   const last = file.revisions.length;
   for (const num of file.pageRefs(last)) {
     const entry = file.entry(num, last)?.entry;
-    let page = file.dict(PDFRef.of(num, entry?.kind === 'n' ? entry.generation : 0), last);
-    const contents = page ? file.resolve(get(page, 'Contents'), last) : undefined;
-    let resources: PDFObject | undefined;
-    for (let depth = 0; page && depth < MAX_DEPTH && resources === undefined; depth++) {
-      resources = get(page, 'Resources');
-      page = file.dict(get(page, 'Parent'), last);
+    const leaf = file.dict(PDFRef.of(num, entry?.kind === 'n' ? entry.generation : 0), last);
+    const contents = leaf ? file.resolve(get(leaf, 'Contents'), last) : undefined;
+    const inherited = (key: string) => {
+      let page = leaf;
+      for (let depth = 0; page && depth < MAX_DEPTH; depth++) {
+        const value = get(page, key);
+        if (value !== undefined) {
+          return value;
+        }
+        page = file.dict(get(page, 'Parent'), last);
+      }
+      return undefined;
+    };
+    const resources = inherited('Resources');
+    const rotate = file.resolve(inherited('Rotate'), last);
+    if (leaf && rotate instanceof PDFNumber && rotate.asNumber() % 360 !== 0) {
+      checkUpright(file, leaf, num, last);
     }
     // No content, one stream, or an array of streams: poppler draws nothing of a page whose
     // array holds an array or a dictionary, pdf.js skips the item and draws the rest.
@@ -583,10 +641,105 @@ function checkPageFonts(file: PdfFile): void {
       }
       return contentData(file, stream, `page ${num}`);
     });
-    const missing = missingFont(file, readContent(Buffer.concat(data)).fonts, resources, last);
+    const read = readContent(Buffer.concat(data), {
+      spaces: colourSpaces(file, resources, last),
+    });
+    if (read.problem !== null) {
+      throw new Found(`the page object ${num}, its streams read as one, ${read.problem}`);
+    }
+    const missing = missingFont(file, read.fonts, resources, last);
     if (missing !== null) {
       throw new Found(
         `the page object ${num} sets the font /${missing}, which its resources do not define as a font every reader loads`,
+      );
+    }
+  }
+}
+
+/**
+ * The colour spaces `resources` defines by name, each as every reader reads it: the CIE-based
+ * spaces, ICC profiles of 1, 3 or 4 components, patterns over such a space, and an indexed
+ * space whose table holds exactly its entries. Not a space drawn through a function
+ * (Separation, DeviceN: readers evaluate functions each their own way), not a table shorter
+ * or longer than its highest index says (readers pad it or read past it differently).
+ */
+function colourSpaces(file: PdfFile, resources: PDFObject | undefined, rev: number): ColourSpaces {
+  const defined = file.dict(file.dict(resources, rev)?.get(PDFName.of('ColorSpace')), rev);
+  return (name) => (defined ? spaceOf(file, get(defined, name), rev, true) : null);
+}
+
+const SPACE_COMPONENTS: Record<string, number> = {
+  DeviceGray: 1,
+  DeviceRGB: 3,
+  DeviceCMYK: 4,
+  CalGray: 1,
+  CalRGB: 3,
+  Lab: 3,
+};
+
+/** One colour space (a name or an array, after references); a pattern or indexed one if `outer`. */
+function spaceOf(
+  file: PdfFile,
+  value: PDFObject | undefined,
+  rev: number,
+  outer: boolean,
+): ColourSpace | null {
+  const resolved = file.resolve(value, rev);
+  const items = resolved instanceof PDFArray ? resolved.asArray() : [resolved];
+  const family = nameOf(file.resolve(items[0], rev));
+  const plain = (components: number) => ({ components, pattern: false });
+  if (family === 'Pattern' && outer && items.length <= 2) {
+    const under = items.length === 2 ? spaceOf(file, items[1], rev, false) : plain(0);
+    return under && { components: under.components, pattern: true };
+  }
+  if (family === 'Indexed' && outer && items.length === 4) {
+    const base = spaceOf(file, items[1], rev, false);
+    const hival = file.resolve(items[2], rev);
+    const high = hival instanceof PDFNumber ? hival.asNumber() : NaN;
+    const table = lookupBytes(file, file.resolve(items[3], rev));
+    return base && Number.isInteger(high) && high >= 0 && high <= 255
+      ? table === base.components * (high + 1)
+        ? plain(1)
+        : null
+      : null;
+  }
+  if (family === 'ICCBased' && items.length === 2) {
+    const profile = file.resolve(items[1], rev);
+    const n = profile instanceof PDFRawStream ? file.resolve(get(profile.dict, 'N'), rev) : null;
+    const components = n instanceof PDFNumber ? n.asNumber() : NaN;
+    return [1, 3, 4].includes(components) ? plain(components) : null;
+  }
+  const components = family === null ? undefined : SPACE_COMPONENTS[family];
+  const device = family !== null && family.startsWith('Device');
+  // A device space by name or alone in an array; a CIE-based one with its dictionary.
+  const shaped = device
+    ? items.length === 1
+    : items.length === 2 && file.resolve(items[1], rev) instanceof PDFDict;
+  return components !== undefined && shaped ? plain(components) : null;
+}
+
+/** How many bytes an indexed space's table holds: a string, or a stream after its filter. */
+function lookupBytes(file: PdfFile, table: PDFObject | undefined): number {
+  if (table instanceof PDFString || table instanceof PDFHexString) {
+    return table.asBytes().length;
+  }
+  return table instanceof PDFRawStream ? contentData(file, table, 'an indexed table').length : -1;
+}
+
+/** No annotation of a rotated page keeps upright (flag NoRotate) where it covers any of it. */
+function checkUpright(file: PdfFile, page: PDFDict, num: number, rev: number): void {
+  const annots = file.resolve(get(page, 'Annots'), rev);
+  for (const item of annots instanceof PDFArray ? annots.asArray() : []) {
+    const annot = file.dict(item, rev);
+    const f = annot ? file.resolve(get(annot, 'F'), rev) : undefined;
+    if (
+      annot &&
+      f instanceof PDFNumber &&
+      f.asNumber() & FLAG.noRotate &&
+      hasArea(file, get(annot, 'Rect'), rev)
+    ) {
+      throw new Found(
+        `the page object ${num} is rotated and holds a widget kept upright (flag NoRotate), drawn off its rectangle by some viewers`,
       );
     }
   }

@@ -256,7 +256,7 @@ export const rows: Row[] = [
   {
     name: 'a font set by a string, not a name',
     feature: drawing(() => ['BT (F1) 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n']),
-    detail: /sets a font by null, not by name \(Tf\)/,
+    detail: /sets a font by a string, not by name \(Tf\)/,
   },
   {
     name: 'a font named by the page that is null (poppler draws nothing, pdf.js a standard font)',
@@ -996,6 +996,142 @@ export const rows: Row[] = [
       ];
     }),
     detail: /embedded file|FileAttachment annotation/,
+  },
+  ...(
+    [
+      [
+        'three components in DeviceGray (poppler keeps black, pdf.js takes the first: white)',
+        '/DeviceGray cs 1 1 0 sc',
+        /gives sc 3 components in a colour space of 1/,
+      ],
+      [
+        'one component in DeviceRGB (poppler keeps black, pdf.js reads white)',
+        '/DeviceRGB cs 1 sc',
+        /gives sc 1 components in a colour space of 3/,
+      ],
+      [
+        'four components after rg, by scn',
+        '0 0 0 rg 1 1 1 1 scn',
+        /gives scn 4 components in a colour space of 3/,
+      ],
+      [
+        'a colour space the resources do not define (each reader falls back its own way)',
+        '/CS9 cs 1 sc',
+        /sets the colour space \/CS9, which its resources do not define/,
+      ],
+    ] as const
+  ).map(([what, ops, detail]): Row => ({
+    name: `a condition drawn in a colour readers read differently: ${what}`,
+    feature: drawing((font) => [
+      `${ops} BT /${font} 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n`,
+    ]),
+    detail,
+  })),
+  ...(
+    [
+      [
+        'an indexed space whose table is shorter than its highest index says',
+        '/CS1 [ /Indexed /DeviceRGB 1 <FFFFFF> ]',
+        /indexed colour space whose table is not its entries/,
+      ],
+      [
+        'an indexed space whose table is longer than its highest index says',
+        '/CS1 [ /Indexed /DeviceRGB 0 <FFFFFF000000> ]',
+        /indexed colour space whose table is not its entries/,
+      ],
+      [
+        'an indexed space over 256 entries',
+        `/CS1 [ /Indexed /DeviceGray 256 <${'00'.repeat(257)}> ]`,
+        /indexed colour space whose table is not its entries/,
+      ],
+      [
+        'a separation space drawn through a function',
+        '/CS1 [ /Separation /Spot /DeviceGray << /FunctionType 2 /Domain [ 0 1 ] /C0 [ 1 ] /C1 [ 1 ] /N 1 >> ]',
+        /colour space drawn through a function \(\/Separation\)/,
+      ],
+      [
+        'a default space replacing DeviceRGB (poppler draws through it, pdf.js does not)',
+        '/DefaultRGB [ /CalRGB << /WhitePoint [ 1 1 1 ] /Gamma [ 9 9 9 ] >> ] /CS1 /DeviceGray',
+        /replaces DeviceRGB \(\/DefaultRGB\)/,
+      ],
+    ] as const
+  ).map(([what, space, detail]): Row => ({
+    name: `a condition drawn in a colour space readers read differently: ${what}`,
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [font] = fontOf(page);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject(
+            `/CS1 cs 0 sc 0 0 0 rg BT /${font} 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n`,
+          ),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(page, 'Resources', `/ColorSpace << ${space} >>`),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail,
+  })),
+  {
+    name: 'a form drawing a colour in whatever space its caller set (pdf.js and poppler differ)',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [, font] = fontOf(page);
+      const [form, content] = [n(), n()];
+      return [
+        {
+          num: form,
+          body: streamObject(
+            '1 sc BT /F1 18 Tf 2 8 Td (DECISION: APPROVED) Tj ET',
+            `/Type /XObject /Subtype /Form /BBox [ 0 0 400 40 ] /Resources << /Font << /F1 ${font} 0 R >> >>`,
+          ),
+        },
+        { num: content, body: streamObject('q 0 0 0 rg 1 0 0 1 60 730 cm /Fx9 Do Q\n') },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(page, 'XObject', `/Fx9 ${form} 0 R`),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /gives sc a colour before setting a colour space of its own/,
+  },
+  {
+    name: 'b) a signature block kept at its size when zoomed out (flag NoZoom): it covers more',
+    feature: signatureWidget('/F 12'),
+    detail: /kept at its size when zoomed \(flag NoZoom\)/,
+  },
+  {
+    name: 'b) a signature block kept upright on a page turned a quarter (flag NoRotate)',
+    feature: (pdf, n) => {
+      const objects = signatureWidget('/F 20')(pdf, n);
+      const a = anatomy(pdf);
+      return objects.map((o) =>
+        o.num === a.page ? { ...o, body: withEntry(o.body, '/Rotate 90') } : o,
+      );
+    },
+    detail: /is rotated and holds a widget kept upright \(flag NoRotate\)/,
+  },
+  {
+    name: 'a page turned by 45 degrees (some viewers turn it, some do not)',
+    feature: (pdf) => {
+      const a = anatomy(pdf);
+      return [{ num: a.page, body: withEntry(body(pdf, a.page), '/Rotate 45') }];
+    },
+    detail: /turns a page by other than quarter turns/,
   },
 ];
 

@@ -24,12 +24,20 @@ describe('what letters draw is read alike', () => {
     expect(problem('')).toBeNull();
     // A comment may end the stream without an end-of-line.
     expect(problem('q Q % the end')).toBeNull();
-    // true, false and null are operands like any other.
-    expect(problem('/P true BDC EMC /P null DP')).toBeNull();
+    // true, false and null are operands like any other, of their own kind.
+    expect(problem('/P true BDC EMC')).toBe(
+      'gives BDC null where it takes a dictionary or a name (operand 2)',
+    );
+    expect(problem('/P null DP')).toBe(
+      'gives DP null where it takes a dictionary or a name (operand 2)',
+    );
     // A dictionary closed right after a number, and a hex string right after a dictionary.
     expect(problem('/T << /A 1>> DP')).toBeNull();
-    expect(problem('<< /A 1 >><41> DP')).toBeNull();
-    expect(problem('[ 1 ]<41> DP')).toBeNull();
+    expect(problem('<< /A 1 >><41> DP')).toBe(
+      'gives DP a dictionary where it takes a name (operand 1)',
+    );
+    expect(problem('[ 1 ]<41> DP')).toBe('gives DP an array where it takes a name (operand 1)');
+    expect(problem('[ 1 ]0 d<41>Tj')).toBeNull();
   });
 
   it('text nobody sees, however its mode is written', () => {
@@ -44,7 +52,8 @@ describe('what letters draw is read alike', () => {
     expect(problem('BT -1 Tr ET')).toBe('writes text nobody sees (-1 Tr)');
     expect(problem('BT 0.5 Tr ET')).toBe('writes text nobody sees (0.5 Tr)');
     expect(problem('BT /M Tr ET')).toBe('writes text nobody sees (/M Tr)');
-    expect(problem('BT (3) Tr ET')).toBe('writes text nobody sees (null Tr)');
+    expect(problem('BT (3) Tr ET')).toBe('writes text nobody sees (a string Tr)');
+    expect(problem('BT null Tr ET')).toBe('writes text nobody sees (null Tr)');
     expect(problem('BT [](x)3 Tr ET')).toBe('gives Tr 3 operands, not 1');
     expect(problem('BT Tr ET')).toBe('gives Tr 0 operands, not 1');
   });
@@ -59,15 +68,17 @@ describe('what letters draw is read alike', () => {
     expect(problem('EX')).toMatch(/^opens a compatibility section/);
     expect(problem('1 2 m 3 l')).toBe('gives l 1 operands, not 2');
     expect(problem('1 2 3 4 5 6 7 cm')).toBe('gives cm 7 operands, not 6');
-    expect(problem('sc')).toBe('gives sc 0 operands, not one or more');
+    expect(problem('sc')).toBe('gives sc no operands');
     expect(problem('[ 1 Tj ]')).toBe('holds the operator Tj inside an array or dictionary');
     expect(problem('<< /A q >>')).toBe('holds the operator q inside an array or dictionary');
   });
 
   it('a font is set by name, and the names set are told', () => {
-    expect(problem('BT (F1) 12 Tf ET')).toBe('sets a font by null, not by name (Tf)');
+    expect(problem('BT (F1) 12 Tf ET')).toBe('sets a font by a string, not by name (Tf)');
     expect(problem('BT 1 12 Tf ET')).toBe('sets a font by 1, not by name (Tf)');
-    expect(problem('BT [/F1] 12 Tf ET')).toBe('sets a font by null, not by name (Tf)');
+    expect(problem('BT [/F1] 12 Tf ET')).toBe('sets a font by an array, not by name (Tf)');
+    expect(problem('BT <</F1 1>> 12 Tf ET')).toBe('sets a font by a dictionary, not by name (Tf)');
+    expect(problem('BT /F1 /S Tf ET')).toBe('gives Tf /S where it takes a number (operand 2)');
     const read = readContent(Buffer.from('BT /F1 12 Tf (a) Tj /F#32 9 Tf (b) Tj ET /F1 3 Tf'));
     expect(read.problem).toBeNull();
     expect([...read.fonts]).toEqual(['F1', 'F2']);
@@ -117,5 +128,96 @@ describe('what letters draw is read alike', () => {
     // Arrays and dictionaries are one operand each, however much they hold.
     expect(problem('[ 1 2 3 ] 0 d << /A [ 1 2 ] >> DP')).toBe('gives DP 1 operands, not 2');
     expect(problem('/T << /A [ 1 2 ] >> DP')).toBeNull();
+  });
+
+  it('each operand of the kind its operator takes', () => {
+    expect(problem('(1) g')).toBe('gives g a string where it takes a number (operand 1)');
+    expect(problem('1 0 0 /R rg')).toBe('gives rg 4 operands, not 3');
+    expect(problem('1 0 /B rg')).toBe('gives rg /B where it takes a number (operand 3)');
+    expect(problem('[1] 0 0 1 k')).toBe('gives k an array where it takes a number (operand 1)');
+    expect(problem('BT [(a)] Tj ET')).toBe('gives Tj an array where it takes a string (operand 1)');
+    expect(problem('BT (a) TJ ET')).toBe('gives TJ a string where it takes an array (operand 1)');
+    expect(problem('BT 1 (2) (a) " ET')).toBe(
+      'gives " a string where it takes a number (operand 2)',
+    );
+    expect(problem('BT 1 2 /a " ET')).toBe('gives " /a where it takes a string (operand 3)');
+    expect(problem('0 [3] d')).toBe('gives d 0 where it takes an array (operand 1)');
+    expect(problem('(Im1) Do')).toBe('gives Do a string where it takes a name (operand 1)');
+    expect(problem('<</A 1>> BMC EMC')).toBe(
+      'gives BMC a dictionary where it takes a name (operand 1)',
+    );
+    // An array closed as a dictionary, or the other way round, is read differently by readers.
+    expect(problem('[ 1 >> 0 d')).toBe('closes an array as if it were a dictionary');
+    expect(problem('/T << /A 1 ] DP')).toBe('closes a dictionary as if it were an array');
+  });
+
+  it('a colour has the components of its colour space', () => {
+    // Device spaces, set by their own operators or by name; DeviceGray before any is set.
+    expect(problem('0.5 sc 0.5 SC')).toBeNull();
+    expect(problem('1 1 1 sc')).toBe('gives sc 3 components in a colour space of 1');
+    expect(problem('1 1 1 SC')).toBe('gives SC 3 components in a colour space of 1');
+    expect(problem('0 0 0 rg 1 1 1 sc 0.5 SC')).toBeNull();
+    expect(problem('0 0 0 RG 1 1 1 SC 0.5 sc')).toBeNull();
+    expect(problem('0 0 0 rg 1 sc')).toBe('gives sc 1 components in a colour space of 3');
+    expect(problem('0 0 0 1 k 0 0 0 1 sc')).toBeNull();
+    expect(problem('0 0 0 1 K 0 0 1 SC')).toBe('gives SC 3 components in a colour space of 4');
+    expect(problem('0 0 0 rg 0.5 g 0.5 sc')).toBeNull();
+    expect(problem('0 0 0 RG 0.5 G 0.5 SC')).toBeNull();
+    expect(problem('/DeviceRGB cs 1 1 1 scn')).toBeNull();
+    expect(problem('/DeviceGray cs 1 1 1 sc')).toBe('gives sc 3 components in a colour space of 1');
+    expect(problem('/DeviceCMYK CS 1 1 1 SCN')).toBe(
+      'gives SCN 3 components in a colour space of 4',
+    );
+    expect(problem('/DeviceRGB CS 1 SC')).toBe('gives SC 1 components in a colour space of 3');
+    // q saves the spaces in force and Q restores them.
+    expect(problem('q 0 0 0 rg Q 1 sc')).toBeNull();
+    expect(problem('q 0 0 0 rg Q 1 1 1 sc')).toBe('gives sc 3 components in a colour space of 1');
+    expect(problem('0 0 0 rg q Q 1 1 1 sc')).toBeNull();
+    expect(problem('Q 1 sc')).toBeNull();
+    // Patterns: named last, by scn only, after the components of the space beneath.
+    expect(problem('/Pattern cs /P0 scn')).toBeNull();
+    expect(problem('/Pattern CS /P0 SCN')).toBeNull();
+    expect(problem('/Pattern cs /P0 sc')).toBe('gives sc /P0 where it takes a number');
+    expect(problem('/Pattern cs 1 scn')).toBe('gives scn no pattern in a pattern colour space');
+    expect(problem('/Pattern cs 1 /P0 scn')).toBe('gives scn 1 components in a colour space of 0');
+    expect(problem('0.5 /P0 scn')).toBe('gives scn /P0 where it takes a number');
+    expect(problem('(1) sc')).toBe('gives sc a string where it takes a number');
+    expect(problem('SCN')).toBe('gives SCN no operands');
+  });
+
+  it('a named colour space is one the resources define, its colours of its components', () => {
+    const spaces = (name: string) =>
+      ({
+        CS0: { components: 3, pattern: false },
+        P1: { components: 1, pattern: true },
+      })[name] ?? null;
+    const read = (text: string) => contentProblem(Buffer.from(text, 'latin1'), spaces);
+    expect(read('/CS0 cs 1 0 0 sc /CS0 CS 1 0 0 SCN')).toBeNull();
+    expect(read('/CS0 cs 1 sc')).toBe('gives sc 1 components in a colour space of 3');
+    expect(read('/CS9 cs')).toBe(
+      'sets the colour space /CS9, which its resources do not define as one every reader reads alike',
+    );
+    expect(read('/CS9 CS')).toMatch(/^sets the colour space \/CS9,/);
+    expect(read('/P1 cs 0.5 /Pat scn')).toBeNull();
+    expect(read('/P1 cs /Pat scn')).toBe('gives scn 0 components in a colour space of 1');
+    // The device spaces are never looked up.
+    expect(read('/DeviceRGB cs 1 0 0 sc')).toBeNull();
+    // Without resources a named space's colours are only read as numbers.
+    expect(problem('/CS9 cs 1 sc 1 2 3 4 5 sc 1 /P scn')).toBeNull();
+    expect(problem('/CS9 cs (1) sc')).toBe('gives sc a string where it takes a number');
+  });
+
+  it('a form gives a colour only in a colour space it sets itself', () => {
+    const form = (text: string) =>
+      readContent(Buffer.from(text, 'latin1'), { inherits: true }).problem;
+    expect(form('1 sc')).toBe('gives sc a colour before setting a colour space of its own');
+    expect(form('0 0 0 rg 1 SC')).toBe(
+      'gives SC a colour before setting a colour space of its own',
+    );
+    expect(form('0 0 0 rg 0 0 0 RG 1 1 1 sc 1 1 1 SC')).toBeNull();
+    expect(form('/DeviceGray cs 1 sc 0 G 1 SC')).toBeNull();
+    expect(form('q 0 0 0 rg Q 1 1 1 sc')).toBe(
+      'gives sc a colour before setting a colour space of its own',
+    );
   });
 });
