@@ -113,3 +113,96 @@ export function unsignedCondition(
   }
   return null;
 }
+
+/** A risk row and an acceptance row as a package carries them (the columns compared here). */
+type RiskCells = Partial<
+  Record<
+    | 'id'
+    | 'ref'
+    | 'residual_level'
+    | 'inherent_level'
+    | 'treatment'
+    | 'scope'
+    | 'threat_event'
+    | 'updated_at',
+    unknown
+  >
+>;
+type AcceptanceCells = Partial<Record<'risk_id' | 'expires_on' | 'at', unknown>>;
+
+/**
+ * The first risk a package brings with a decision that is not as its letter and dossier have
+ * it; null when each is. A risk the dossier holds arrives as the dossier has it, unless changed
+ * after the decision; each risk the letter lists as accepted arrives at the residual level it
+ * gives, and its acceptance — the newest made before the decision, arriving or `held` by the
+ * receiver already (a package never returns what its receiver sent) — ends when the letter
+ * says. The second signer of a letter re-packed its package with an accepted risk's acceptance
+ * running to 2099: the receiving register said what no signer signed.
+ */
+export function unsignedRisk(
+  content: { risks: readonly RiskCells[]; acceptances: readonly AcceptanceCells[] },
+  held: { risks: readonly RiskCells[]; acceptances: readonly AcceptanceCells[] },
+  record: { created_at?: unknown; accepted_risks?: unknown },
+  dossier: {
+    risks: readonly {
+      ref: string;
+      residualLevel: string | null;
+      inherentLevel: string | null;
+      treatment: string;
+      scope: string;
+      threatEvent: string;
+    }[];
+  },
+): { reason: 'DOSSIER_MISMATCH' | 'DECISION_MISMATCH'; detail: string } | null {
+  const decidedAt = typeof record.created_at === 'string' ? record.created_at : '';
+  const after = (at: unknown) => typeof at === 'string' && at > decidedAt;
+  for (const r of content.risks) {
+    const held = dossier.risks.find((d) => d.ref === r.ref);
+    const same =
+      !held ||
+      (held.residualLevel === r.residual_level &&
+        held.inherentLevel === r.inherent_level &&
+        held.treatment === r.treatment &&
+        held.scope === r.scope &&
+        held.threatEvent === r.threat_event);
+    if (!same && !after(r.updated_at)) {
+      return {
+        reason: 'DOSSIER_MISMATCH',
+        detail: `risk ${String(r.ref)} is not as the decision's dossier holds it`,
+      };
+    }
+  }
+  let listed: unknown;
+  try {
+    listed = JSON.parse(String(record.accepted_risks));
+  } catch {
+    listed = null;
+  }
+  if (!Array.isArray(listed)) {
+    return {
+      reason: 'DECISION_MISMATCH',
+      detail: 'the decision lists no accepted risks it could bind',
+    };
+  }
+  for (const entry of listed as { ref?: unknown; residualLevel?: unknown; expiresOn?: unknown }[]) {
+    const arriving = content.risks.find((r) => r.ref === entry.ref);
+    const risk = arriving ?? held.risks.find((r) => r.ref === entry.ref);
+    const [accepted] = [...content.acceptances, ...held.acceptances]
+      .filter((a) => risk !== undefined && a.risk_id === risk.id && !after(a.at))
+      .sort((a, b) => (String(a.at) < String(b.at) ? 1 : -1));
+    if (
+      !risk ||
+      (arriving &&
+        !after(arriving.updated_at) &&
+        arriving.residual_level !== entry.residualLevel) ||
+      !accepted ||
+      (accepted.expires_on ?? null) !== (entry.expiresOn ?? null)
+    ) {
+      return {
+        reason: 'DECISION_MISMATCH',
+        detail: `risk ${String(entry.ref)} does not arrive accepted as the decision's letter lists it`,
+      };
+    }
+  }
+  return null;
+}

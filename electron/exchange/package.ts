@@ -67,23 +67,26 @@ const ManifestPartSchema = z
   .strict();
 export type ManifestPart = z.infer<typeof ManifestPartSchema>;
 
+/**
+ * An instant in UTC as `toISOString` writes it, and one that exists (`new Date(x).toISOString()
+ * === x`: no month 13, no 99 o'clock): compared as text, in order.
+ */
+export function isInstant(x: unknown): x is string {
+  if (typeof x !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(x)) {
+    return false;
+  }
+  const at = new Date(x);
+  return !Number.isNaN(at.getTime()) && at.toISOString() === x;
+}
+
 /** The manifest as a reader accepts it: every field present and of its type, nothing else. */
 export const ManifestSchema = z
   .object({
     format: z.literal(PACKAGE_FORMAT),
     version: z.literal(PACKAGE_VERSION),
     kind: z.enum(PACKAGE_KINDS),
-    /**
-     * When the sender made it, in UTC as `toISOString` writes it, and an instant that exists
-     * (`new Date(x).toISOString() === x`: no month 13, no 99 o'clock): compared as text, in order.
-     */
-    createdAt: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)
-      .refine((x) => {
-        const at = new Date(x);
-        return !Number.isNaN(at.getTime()) && at.toISOString() === x;
-      }, 'not a real instant'),
+    /** When the sender made it: an instant (isInstant). */
+    createdAt: z.string().refine(isInstant, 'not a real instant'),
     sender: z
       .object({ name: Text, organisation: Text, role: z.enum(['accreditor', 'system_owner']) })
       .strict(),

@@ -23,7 +23,7 @@ import type { Database, SqlValue } from 'sql.js';
 import type { ZodType } from 'zod';
 import { parseCatalogue, type SystemProfile } from '../../shared/catalogue';
 import { SystemInput } from '../../shared/register';
-import { citedDossier, keywordValue } from '../../shared/dossier';
+import { citedDossier, keywordValue, type DossierSnapshot } from '../../shared/dossier';
 import { AppError } from '../../shared/errors';
 import {
   PACKAGE_CLOCK_SKEW_MINUTES,
@@ -59,6 +59,7 @@ import {
   packageFileName,
   parseJson,
   DEFAULT_LIMITS,
+  isInstant,
   readPackage,
   reject,
   writePackage,
@@ -79,6 +80,7 @@ import {
   TERMS_KEYWORD,
   termsHash,
   unsignedCondition,
+  unsignedRisk,
 } from '../documents/decision-terms';
 import { derOf, fingerprintOf, readCertificate, x509 } from '../signing/x509';
 import { namedRead, type StoredBlob } from '../vault/blobs';
@@ -1419,7 +1421,7 @@ export class ExchangeService {
       changes.push(...scoped.rows);
     } else {
       decision = this.content(read, PARTS.decision, DecisionContent);
-      const steps = this.newSteps(decision, manifest.case.id);
+      const steps = this.newSteps(decision, manifest.case.id, manifest.createdAt);
       this.checkDecision(decision, manifest);
       // What it would store, held to the rules of sense (IMPOSSIBLE_CONTENT, each place named).
       refuseImpossiblePackage(
@@ -1568,9 +1570,10 @@ export class ExchangeService {
       const current = s(
         all(db, 'SELECT state FROM cases WHERE id = ?', [caseId])[0]?.state,
       ) as CaseState;
-      const reviewed = [current, ...this.newSteps(content, caseId).map((t) => t.to)].some((state) =>
-        REVIEW_STATES.includes(state),
-      );
+      const reviewed = [
+        current,
+        ...this.newSteps(content, caseId, read.manifest.createdAt).map((t) => t.to),
+      ].some((state) => REVIEW_STATES.includes(state));
       for (const v of content.verdicts) {
         const before = items.get(v.requirement_id);
         if (!before) {
@@ -2073,13 +2076,36 @@ export class ExchangeService {
   }
 
   /** The authority's steps this vault has not applied yet, checked to start where the case is. */
-  private newSteps(content: DecisionContent, caseId: string) {
+  private newSteps(content: DecisionContent, caseId: string, madeAt: string) {
     const upto = this.exchangeOf(caseId)?.transitionsUpto ?? 0;
     const steps = content.transitions.filter((t) => t.seq > upto).sort((a, b) => a.seq - b.seq);
     let state = s(
       all(this.db, 'SELECT state FROM cases WHERE id = ?', [caseId])[0]?.state,
     ) as CaseState;
+    // Steps are dated on the sender's clock, in the order they were taken: after the sender's
+    // steps held here, and not after the package was made. Decisions and steps are applied in
+    // the order of their dates, so a step dated 2099 or "soon" would reorder them.
+    let since = String(
+      all(
+        this.db,
+        "SELECT max(at) AS at FROM case_transitions WHERE case_id = ? AND actor_role = 'accreditor'",
+        [caseId],
+      )[0]?.at ?? '',
+    );
     for (const step of steps) {
+      if (!isInstant(step.at)) {
+        throw reject(
+          'MALFORMED',
+          `the step ${step.from} -> ${step.to} is dated ${String(step.at)}`,
+        );
+      }
+      if (step.at < since || step.at > madeAt) {
+        throw reject(
+          'IMPOSSIBLE_CONTENT',
+          `the step ${step.from} -> ${step.to} is dated ${step.at}: ${step.at < since ? `before the step before it (${since})` : `after the package was made (${madeAt})`}`,
+        );
+      }
+      since = step.at;
       // Only the authority's own steps: never one the lifecycle gives the owner.
       if (!stepTakers(step.from, step.to).includes(PACKAGE_SCOPE.decision.sender)) {
         throw reject(
@@ -2472,8 +2498,9 @@ export class ExchangeService {
       signed: SignatureReport[];
     }[] = [];
     const note = (address: string) => this.journal?.add(address);
-    /** The checklist of the dossier the last decision arriving was taken on. */
-    let judged: { requirementId: string; verdict: string; assessorComment: string }[] | null = null;
+    /** The last decision arriving, and the dossier it was taken on. */
+    let judged: { record: DecisionContent['decisions'][number]; dossier: DossierSnapshot } | null =
+      null;
     for (const [n, record] of content.decisions.entries()) {
       if (known.has(record.id)) {
         continue;
@@ -2521,12 +2548,12 @@ export class ExchangeService {
         dossier: checked.dossierRead.json,
         signed: checked.letter.signatures,
       });
-      judged = checked.dossierRead.snapshot.checklist;
+      judged = { record, dossier: checked.dossierRead.snapshot };
     }
     // The verdicts a package brings with a decision are those of the dossier its letter cites:
     // verdicts lock once the case is decided, so a changed one would stand against the letter.
     for (const v of judged ? content.verdicts : []) {
-      const held = judged!.find((i) => i.requirementId === v.requirement_id);
+      const held = judged!.dossier.checklist.find((i) => i.requirementId === v.requirement_id);
       if (
         held &&
         (held.verdict !== (v.verdict ?? '') || held.assessorComment !== (v.assessor_comment ?? ''))
@@ -2537,7 +2564,22 @@ export class ExchangeService {
         );
       }
     }
-    const steps = this.newSteps(content, caseId);
+    const heldRisks = all(this.db, 'SELECT id, ref FROM risks WHERE system_id = ?', [
+      manifest.system.id,
+    ]);
+    const held = {
+      risks: heldRisks,
+      acceptances: all(
+        this.db,
+        'SELECT a.risk_id, a.expires_on, a.at FROM risk_acceptances a JOIN risks r ON r.id = a.risk_id WHERE r.system_id = ?',
+        [manifest.system.id],
+      ),
+    };
+    const risky = judged && unsignedRisk(content, held, judged.record, judged.dossier);
+    if (risky) {
+      throw reject(risky.reason, risky.detail);
+    }
+    const steps = this.newSteps(content, caseId, manifest.createdAt);
     const issuedFindings = content.findings.filter((f) => f.kind === 'finding').length;
     const now = new Date().toISOString();
     // Decisions and steps in the order the authority took them: each step is checked against

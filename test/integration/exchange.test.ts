@@ -617,6 +617,52 @@ describe('who may send what', () => {
         'TRANSITION_NOT_ALLOWED',
       ],
       [
+        // Decisions and steps are applied in the order of their dates.
+        'a step dated after the package was made',
+        () =>
+          forged(
+            'step-future',
+            {
+              parts: editDecision((content) => {
+                content.transitions.at(-1)!.at = '2099-01-01T00:00:00.000Z';
+              }),
+            },
+            genuine,
+          ),
+        'IMPOSSIBLE_CONTENT',
+        'after the package was made',
+      ],
+      [
+        'a step dated before the step before it',
+        () =>
+          forged(
+            'step-earlier',
+            {
+              parts: editDecision((content) => {
+                content.transitions.at(-1)!.at = '2001-01-01T00:00:00.000Z';
+              }),
+            },
+            genuine,
+          ),
+        'IMPOSSIBLE_CONTENT',
+        'before the step before it',
+      ],
+      [
+        'a step dated in words',
+        () =>
+          forged(
+            'step-text',
+            {
+              parts: editDecision((content) => {
+                content.transitions.at(-1)!.at = 'soon';
+              }),
+            },
+            genuine,
+          ),
+        'MALFORMED',
+        'is dated soon',
+      ],
+      [
         'another dossier than the decision cites',
         () =>
           forged(
@@ -920,6 +966,101 @@ describe('who may send what', () => {
     // None of them spent the genuine package's place.
     await owner.services.exchange.importPackage(genuine);
     expect(owner.services.cases.getCase(id).state).toBe('decided');
+  });
+
+  it('risks arrive with a decision as its letter and dossier have them', async () => {
+    const a = authority.services;
+    const id = await pendingCase();
+    const risk = await a.risks.createRisk({
+      systemId,
+      caseId: id,
+      scope: 'Reception',
+      threatEvent: 'Visitors read screens',
+      confidentiality: 2,
+      integrity: null,
+      availability: null,
+      likelihood: 2,
+      treatment: 'accept',
+      residualLikelihood: 2,
+      residualImpact: 2,
+    });
+    const expiresOn = addMonths(today(), 6);
+    await a.risks.acceptRisk(risk, { justification: 'Screens face away.', expiresOn });
+    await a.decisions.issueDecision(id, {
+      type: 'refusal',
+      identityId: authority.signingId,
+      reason: 'Not ready.',
+      conditions: [],
+    });
+    const ref = a.risks.getRisk(risk).ref;
+    expect(a.decisions.decision(id)!.acceptedRisks).toEqual([
+      expect.objectContaining({ ref, expiresOn }),
+    ]);
+    const genuine = (
+      await a.exchange.exportPackage('decision', id, join(work.path, 'packages'), {
+        identityId: authority.signingId,
+      })
+    ).file;
+    const ours = (c: DecisionContent) => c.risks.find((r) => r.ref === ref)!;
+    const acceptance = (c: DecisionContent) => c.acceptances.find((x) => x.risk_id === risk)!;
+    const table: [string, (content: DecisionContent) => void, string, string][] = [
+      [
+        'the accepted risk’s acceptance running to 2099',
+        (c) => void (acceptance(c).expires_on = '2099-12-31'),
+        'DECISION_MISMATCH',
+        'does not arrive accepted as the decision',
+      ],
+      [
+        'the accepted risk arriving without its acceptance',
+        (c) => void (c.acceptances = c.acceptances.filter((x) => x.risk_id !== risk)),
+        'DECISION_MISMATCH',
+        'does not arrive accepted as the decision',
+      ],
+      [
+        'the accepted risk not arriving at all',
+        (c) => {
+          c.risks = c.risks.filter((r) => r.ref !== ref);
+          c.riskLinks = c.riskLinks.filter((l) => l.risk_id !== risk);
+          c.acceptances = c.acceptances.filter((x) => x.risk_id !== risk);
+        },
+        'DECISION_MISMATCH',
+        'does not arrive accepted as the decision',
+      ],
+      [
+        'the accepted risk at another residual level',
+        (c) => void (ours(c).residual_level = 'very_low'),
+        'DOSSIER_MISMATCH',
+        'is not as the decision',
+      ],
+      [
+        'the risk under another treatment',
+        (c) => void (ours(c).treatment = 'avoid'),
+        'DOSSIER_MISMATCH',
+        'is not as the decision',
+      ],
+    ];
+    for (const [name, edit, reason, detail] of table) {
+      const file = await forged(`risk-${name.length}`, { parts: editDecision(edit) }, genuine);
+      await refused(owner, file, reason, id, detail).catch((error: unknown) => {
+        throw new Error(`${name}: ${String(error)}`);
+      });
+    }
+    // A change made after the decision is the authority's to send, dated after it.
+    const later = await forged(
+      'risk-later',
+      {
+        parts: editDecision((c) => {
+          ours(c).treatment = 'reduce';
+          ours(c).updated_at = new Date(Date.now() + 1000).toISOString();
+        }),
+      },
+      genuine,
+    );
+    await owner.services.exchange.importPackage(later);
+    expect(owner.services.risks.getRisk(risk)).toMatchObject({
+      treatment: 'reduce',
+      acceptance: { expiresOn },
+    });
   });
 
   it('a decision’s conditions arrive as its letter’s signers signed them, and stay so; its id is its own', async () => {
