@@ -4,7 +4,9 @@
  * signature is checked against its issuer's key (a name that matches is not enough), every
  * certificate must be valid now and at the claimed signing time (no trusted time exists on an
  * air-gapped laptop), every issuer must be a CA allowed to sign certificates, the signer's key
- * usage must allow signing, and imported CRLs are consulted for every certificate on the path.
+ * usage must allow signing (and its extended key usage, and every CA's, include emailProtection
+ * when it names any, as pdfsig requires), and imported CRLs are consulted for every certificate
+ * on the path.
  *
  * Built on @peculiar/x509 for parsing and signature checks; the rules are RFC 5280 §6 reduced
  * to what document signatures need (no policy processing; a CA carrying name constraints vouches for nobody; only complete CRLs, not deltas or partial ones, say a certificate is not revoked).
@@ -57,14 +59,21 @@ const DELTA_CRL = '2.5.29.27';
 /** CRL extensions understood: the CRL number, the authority key identifier. */
 const CRL_EXTENSIONS = new Set(['2.5.29.20', '2.5.29.35']);
 
-/** Extended key usages that allow signing documents (when the certificate names any). */
-const SIGNING_EKUS = new Set([
-  '2.5.29.37.0', // anyExtendedKeyUsage
-  '1.3.6.1.5.5.7.3.4', // emailProtection
-  '1.3.6.1.5.5.7.3.36', // documentSigning (RFC 9336)
-  '1.2.840.113583.1.1.5', // Adobe Authentic Documents Trust
-  '1.3.6.1.4.1.311.10.3.12', // Microsoft document signing
-]);
+/**
+ * The extended key usage a certificate that names any must include to sign documents:
+ * emailProtection. pdfsig (NSS) verifies a PDF's signer for certificateUsageEmailSigner, which,
+ * where the extension is present, requires emailProtection of the signer and of every CA on its
+ * path, the anchor included; documentSigning (RFC 9336), Adobe's or Microsoft's document-signing
+ * purposes, or anyExtendedKeyUsage without it are refused there, and so here (never looser than
+ * pdfsig). A certificate without the extension is limited to nothing.
+ */
+const EMAIL_PROTECTION = '1.3.6.1.5.5.7.3.4';
+
+/** Whether `cert`'s extended key usage, if it names any, allows signing documents. */
+function signingEku(cert: x509.X509Certificate): boolean {
+  const eku = cert.getExtension(x509.ExtendedKeyUsageExtension);
+  return !eku || eku.usages.some((u) => String(u) === EMAIL_PROTECTION);
+}
 
 export interface PathInput {
   signer: x509.X509Certificate;
@@ -353,12 +362,7 @@ export async function validatePath(input: PathInput): Promise<PathResult> {
       );
     }
     // A CA whose extended usage names purposes only vouches for those (as NSS reads it).
-    const caEku = ca.getExtension(x509.ExtendedKeyUsageExtension);
-    if (
-      (input.purpose ?? 'signing') === 'signing' &&
-      caEku &&
-      !caEku.usages.some((u) => SIGNING_EKUS.has(String(u)))
-    ) {
+    if ((input.purpose ?? 'signing') === 'signing' && !signingEku(ca)) {
       return result('KEY_USAGE', `${ca.subject} is limited to other purposes than signing`, path);
     }
   }
@@ -374,8 +378,7 @@ export async function validatePath(input: PathInput): Promise<PathResult> {
     );
   }
   // For encryption the extended usage is not judged (packages are sealed to the key).
-  const eku = signer.getExtension(x509.ExtendedKeyUsageExtension);
-  if (purpose === 'signing' && eku && !eku.usages.some((u) => SIGNING_EKUS.has(String(u)))) {
+  if (purpose === 'signing' && !signingEku(signer)) {
     return result('KEY_USAGE', 'the signer certificate is limited to other purposes', path);
   }
   // Revocation: each certificate below the anchor, against the CRLs its issuer signed.

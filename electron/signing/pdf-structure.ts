@@ -12,8 +12,9 @@
  * type, odd field widths, a table entry not in the fixed 20-byte form, or sections out of order
  * are XREF_INVALID (they make viewers rebuild the cross-reference from whatever the file holds);
  * a reference written with a real number (`6.0 0 R`) or a generation its entry does not have, a
- * stream whose /Length does not end at `endstream`, and a dictionary with a key twice are
- * AMBIGUOUS_STRUCTURE. Objects are parsed with pdf-lib's object parser positioned at the offsets
+ * stream whose /Length does not end at `endstream`, a dictionary with a key twice, and a page
+ * tree that is not exact in some revision (a /Count that is not the number of pages below, a
+ * /Parent that is not the node listing it, a node listed twice) are AMBIGUOUS_STRUCTURE. Objects are parsed with pdf-lib's object parser positioned at the offsets
  * the cross-reference gives; cross-reference and object streams are decoded here (Flate and PNG
  * predictors), never by searching the file's text.
  *
@@ -71,6 +72,8 @@ export const MAX_CONTENT_INFLATED = 64 * 1024 * 1024;
 const MAX_ENTRIES = 1_000_000;
 const MAX_FIELDS = 4096;
 const MAX_DEPTH = 32;
+/** The nodes one walk of a page tree visits at most. */
+const MAX_PAGE_NODES = 100_000;
 
 const ascii = (s: string): number[] => [...s].map((c) => c.charCodeAt(0));
 /** ( ) < > [ ] { } / %: where a token ends without whitespace. */
@@ -474,6 +477,7 @@ export class PdfFile {
           }
         }
       }
+      this.checkPageTrees();
       return null;
     } catch (error) {
       return error instanceof PdfStructureError
@@ -1276,12 +1280,15 @@ export class PdfFile {
     };
   }
 
-  /** The object numbers of the page objects of revision `rev`, as readers find them. */
+  /**
+   * The object numbers of the page objects of revision `rev`, as readers find them. Only a tree
+   * checkPageTree accepts (ambiguity() refuses any other) is found alike by every reader.
+   */
   pageRefs(rev: number): Set<number> {
     const out = new Set<number>();
     let visited = 0;
     const walk = (node: PDFObject | undefined, depth: number) => {
-      if (!(node instanceof PDFRef) || depth > MAX_DEPTH || ++visited > 100_000) {
+      if (!(node instanceof PDFRef) || depth > MAX_DEPTH || ++visited > MAX_PAGE_NODES) {
         return;
       }
       const dict = this.dict(node, rev);
@@ -1304,6 +1311,112 @@ export class PdfFile {
     };
     walk(this.catalog(rev)?.get(PDFName.of('Pages')), 0);
     return out;
+  }
+
+  /**
+   * The page tree of every revision is exact (checkPageTree). A revision that redefines none of
+   * the objects its predecessor's tree was read from, and keeps its /Root, has the same tree:
+   * it is not walked again (511 empty updates behind a tree of many pages would walk it 512
+   * times).
+   */
+  private checkPageTrees(): void {
+    let checkedRoot: string | null = null;
+    let read = new Set<number>();
+    for (const revision of this.revisions) {
+      const root = String(revision.trailer.get(PDFName.of('Root')));
+      if (checkedRoot === root && ![...revision.entries.keys()].some((n) => read.has(n))) {
+        continue;
+      }
+      checkedRoot = root;
+      read = this.checkPageTree(revision.number);
+    }
+  }
+
+  /**
+   * The page tree of revision `rev` as every reader reads it alike, or a refusal naming the node
+   * that is not: poppler walks /Kids and inherits a page's attributes from the nodes it walked
+   * through, pdf.js skips a node by its /Count and inherits through /Parent. So every
+   * intermediate node's /Count (an integer, direct or by reference) is the number of pages under
+   * it, every node a /Kids array lists (by reference) has a /Parent referring to that node, no
+   * node is listed twice, the root has no /Parent, and the tree is at most MAX_DEPTH deep and
+   * MAX_PAGE_NODES large (deeper or larger, pageRefs would not find every page). A catalog
+   * without /Pages has no tree to check. Returns the object numbers the tree was read from.
+   */
+  private checkPageTree(rev: number): Set<number> {
+    const read = new Set<number>();
+    const resolve = (object: PDFObject | undefined): PDFObject | undefined => {
+      let current = object;
+      for (let i = 0; i < 8 && current instanceof PDFRef; i++) {
+        read.add(current.objectNumber);
+        current = this.lookup(current, rev);
+      }
+      return current instanceof PDFRef ? undefined : current;
+    };
+    const refuse = (detail: string) =>
+      new PdfStructureError(`the page tree of revision ${rev}: ${detail}`, 'AMBIGUOUS_STRUCTURE');
+    const catalog = resolve(this.revisions[rev - 1]!.trailer.get(PDFName.of('Root')));
+    const root = catalog instanceof PDFDict ? catalog.get(PDFName.of('Pages')) : undefined;
+    if (root === undefined) {
+      return read;
+    }
+    if (!(root instanceof PDFRef)) {
+      throw refuse("the catalog's /Pages is not a reference");
+    }
+    const listed = new Set<number>([root.objectNumber]);
+    let visited = 0;
+    /** The pages under `ref`, listed by node `parent` (null for the root). */
+    const walk = (ref: PDFRef, parent: number | null, depth: number): number => {
+      const num = ref.objectNumber;
+      if (depth > MAX_DEPTH) {
+        throw refuse(`node ${num} lies deeper than ${MAX_DEPTH} levels`);
+      }
+      if (++visited > MAX_PAGE_NODES) {
+        throw refuse(`more than ${MAX_PAGE_NODES} nodes`);
+      }
+      const node = resolve(ref);
+      if (!(node instanceof PDFDict)) {
+        throw refuse(`node ${num} is not a dictionary`);
+      }
+      const up = node.get(PDFName.of('Parent'));
+      if (parent === null) {
+        if (up !== undefined) {
+          throw refuse(`the root node ${num} has a /Parent`);
+        }
+      } else if (!(up instanceof PDFRef) || up.objectNumber !== parent) {
+        throw refuse(
+          `node ${num}, listed by node ${parent}, has ${up instanceof PDFRef ? `/Parent ${String(up)}` : up === undefined ? 'no /Parent' : 'a /Parent that is no reference'}`,
+        );
+      }
+      // A page as pageRefs finds one: typed as a page, or a node without /Kids.
+      const kids = node.get(PDFName.of('Kids'));
+      if (name(resolve(node.get(PDFName.of('Type')))) === 'Page' || kids === undefined) {
+        return 1;
+      }
+      const list = resolve(kids);
+      if (!(list instanceof PDFArray)) {
+        throw refuse(`node ${num} has /Kids that are not an array`);
+      }
+      let pages = 0;
+      for (const kid of list.asArray()) {
+        if (!(kid instanceof PDFRef)) {
+          throw refuse(`node ${num} lists a kid that is not a reference`);
+        }
+        if (listed.has(kid.objectNumber)) {
+          throw refuse(`node ${kid.objectNumber} is listed twice`);
+        }
+        listed.add(kid.objectNumber);
+        pages += walk(kid, num, depth + 1);
+      }
+      const count = resolve(node.get(PDFName.of('Count')));
+      if (!(count instanceof PDFNumber) || count.asNumber() !== pages) {
+        throw refuse(
+          `node ${num} has ${count instanceof PDFNumber ? `/Count ${count.asNumber()}` : 'no integer /Count'} where ${pages} ${pages === 1 ? 'page lies' : 'pages lie'} under it`,
+        );
+      }
+      return pages;
+    };
+    walk(root, null, 0);
+    return read;
   }
 }
 

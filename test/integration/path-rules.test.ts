@@ -68,24 +68,28 @@ describe('what the end certificate allows', () => {
     expect(await validate(signingOnly)).toMatchObject({ reason: null });
   });
 
-  it('extended key usage: a document-signing purpose passes, one limited to others is refused', async () => {
-    const docs = await issue({
-      name: 'CN=Docs',
-      issuer: root,
-      extendedUsages: ['1.3.6.1.5.5.7.3.36'],
-    });
+  it('extended key usage: emailProtection (alone or among others) passes, one limited to others is refused', async () => {
     const mail = await issue({
       name: 'CN=Mail',
       issuer: root,
       extendedUsages: ['1.3.6.1.5.5.7.3.4'],
+    });
+    const mailAndDocs = await issue({
+      name: 'CN=Mail and Docs',
+      issuer: root,
+      extendedUsages: ['1.3.6.1.5.5.7.3.4', '1.3.6.1.5.5.7.3.36'],
     });
     const tls = await issue({
       name: 'CN=TLS',
       issuer: root,
       extendedUsages: ['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2'],
     });
-    expect(await validate(docs)).toMatchObject({ reason: null });
+    // No extension at all: limited to nothing, as NSS takes it.
+    expect(await validate(await issue({ name: 'CN=No EKU', issuer: root }))).toMatchObject({
+      reason: null,
+    });
     expect(await validate(mail)).toMatchObject({ reason: null });
+    expect(await validate(mailAndDocs)).toMatchObject({ reason: null });
     expect(await validate(tls)).toMatchObject({
       reason: 'KEY_USAGE',
       detail: 'the signer certificate is limited to other purposes',
@@ -99,6 +103,25 @@ describe('what the end certificate allows', () => {
     });
     expect(await validate(tlsEnc, { purpose: 'encryption' })).toMatchObject({ reason: null });
   });
+
+  // pdfsig (NSS, certificateUsageEmailSigner) refuses each of these signers: with the extension
+  // present it requires emailProtection, and so do we.
+  it.each([
+    ['documentSigning (RFC 9336)', ['1.3.6.1.5.5.7.3.36']],
+    ["Adobe's Authentic Documents", ['1.2.840.113583.1.1.5']],
+    ["Microsoft's document signing", ['1.3.6.1.4.1.311.10.3.12']],
+    ['anyExtendedKeyUsage alone', ['2.5.29.37.0']],
+    ['clientAuth and anyExtendedKeyUsage', ['1.3.6.1.5.5.7.3.2', '2.5.29.37.0']],
+  ])(
+    'a signer whose extended key usage is %s, without emailProtection, is refused',
+    async (_, extendedUsages) => {
+      const signer = await issue({ name: 'CN=No Mail', issuer: root, extendedUsages });
+      expect(await validate(signer)).toMatchObject({
+        reason: 'KEY_USAGE',
+        detail: 'the signer certificate is limited to other purposes',
+      });
+    },
+  );
 });
 
 describe('path length', () => {
@@ -598,13 +621,50 @@ describe('what each certificate on the path must be', () => {
     expect(
       await validate(encrypting, { pool: [server.cert], purpose: 'encryption' }),
     ).toMatchObject({ reason: null });
-    for (const usages of [['2.5.29.37.0'], ['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.36']]) {
+    // A CA, like the signer, vouches for signers only with emailProtection among its purposes
+    // (pdfsig: "Certificate issuer is unknown" for any other).
+    for (const usages of [['1.3.6.1.5.5.7.3.4'], ['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.4']]) {
       const ca = await limited(`CN=Signing CA ${usages.length}`, usages);
       expect(
         await validate(await issue({ name: 'CN=Under Signing CA', issuer: ca }), {
           pool: [ca.cert],
         }),
       ).toMatchObject({ reason: null });
+    }
+    for (const usages of [
+      ['2.5.29.37.0'],
+      ['1.3.6.1.5.5.7.3.36'],
+      ['1.2.840.113583.1.1.5'],
+      ['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.36'],
+    ]) {
+      const ca = await limited(`CN=Document CA ${usages.join(' ')}`, usages);
+      expect(
+        await validate(await issue({ name: 'CN=Under Document CA', issuer: ca }), {
+          pool: [ca.cert],
+        }),
+      ).toMatchObject({
+        reason: 'KEY_USAGE',
+        detail: `CN=Document CA ${usages.join(' ')} is limited to other purposes than signing`,
+      });
+    }
+    // The anchor too (pdfsig refuses a root limited to documentSigning as it does a CA).
+    for (const [usages, reason] of [
+      [['1.3.6.1.5.5.7.3.4'], null],
+      [['1.3.6.1.5.5.7.3.36'], 'KEY_USAGE'],
+    ] as const) {
+      const anchor = await issue({
+        name: 'CN=Limited Root',
+        ca: true,
+        extendedUsages: [...usages],
+      });
+      const signer = await issue({ name: 'CN=Under Limited Root', issuer: anchor });
+      expect(
+        await validate(signer, { anchors: [anchor.cert], crls: [await crl(anchor, [])] }),
+      ).toMatchObject(
+        reason === null
+          ? { reason: null }
+          : { reason, detail: 'CN=Limited Root is limited to other purposes than signing' },
+      );
     }
   });
 
@@ -695,13 +755,22 @@ describe('what each certificate on the path must be', () => {
     );
   });
 
-  it('one signing purpose among others is enough', async () => {
+  it('emailProtection among other purposes is enough; documentSigning among others is not', async () => {
     const both = await issue({
+      name: 'CN=Mail and TLS',
+      issuer: root,
+      extendedUsages: ['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.4'],
+    });
+    expect(await validate(both)).toMatchObject({ reason: null });
+    const docs = await issue({
       name: 'CN=Docs and TLS',
       issuer: root,
       extendedUsages: ['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.36'],
     });
-    expect(await validate(both)).toMatchObject({ reason: null });
+    expect(await validate(docs)).toMatchObject({
+      reason: 'KEY_USAGE',
+      detail: 'the signer certificate is limited to other purposes',
+    });
   });
 });
 

@@ -15,7 +15,8 @@ import { PDFDict, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFString } from 'pd
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfDate, PdfFile, PdfStructureError, textOf } from '../../electron/signing/pdf-structure';
 import { tempFolder } from '../helpers/context';
-import { letter } from '../helpers/pdf';
+import { anatomy, body } from '../helpers/forge';
+import { appendUpdate, letter, stream } from '../helpers/pdf';
 import { RawPdf, tableEntry, verdict, type Row } from '../helpers/raw-pdf';
 
 const CATALOG = '<< /Type /Catalog /Pages 2 0 R >>';
@@ -1979,6 +1980,233 @@ describe('the page tree walk', () => {
       ).pageRefs(1);
     expect(tree(99_998)).toEqual(new Set([3]));
     expect(tree(99_999)).toEqual(new Set());
+  });
+});
+
+describe('the page tree is exact in every revision, as every reader reads it', () => {
+  /**
+   * The letter's objects: catalog, root node (pdf-lib writes `/Kids [ page ] /Count 1`) and its
+   * one page, whose body (with /Resources and /Contents) a forger copies; `size` is the first
+   * free object number.
+   */
+  async function parts() {
+    const pdf = await letter();
+    const { pages, page, size } = anatomy(pdf);
+    return { pdf, pages, page, size, pageBody: body(pdf, page) };
+  }
+
+  /** The page body with /Parent `parent` and, when given, its /Contents replaced. */
+  const reparent = (pageBody: string, parent: number, contents?: number) => {
+    const moved = pageBody.replace(/\/Parent \d+ 0 R/, `/Parent ${parent} 0 R`);
+    return contents === undefined
+      ? moved
+      : moved.replace(/\/Contents \[ \d+ 0 R \]/, `/Contents ${contents} 0 R`);
+  };
+
+  it('a /Count too small: a node of /Count 0 holding a REFUSED page before the APPROVED one (poppler shows it as page 1, pdf.js skips it)', async () => {
+    const { pdf, pages, page, size, pageBody } = await parts();
+    const mid = size;
+    const forged = appendUpdate(pdf, [
+      { num: pages, body: `<< /Type /Pages /Kids [ ${mid} 0 R ${page} 0 R ] /Count 1 >>` },
+      {
+        num: mid,
+        body: `<< /Type /Pages /Parent ${pages} 0 R /Kids [ ${mid + 1} 0 R ] /Count 0 >>`,
+      },
+      { num: mid + 1, body: reparent(pageBody, mid, mid + 2) },
+      { num: mid + 2, body: stream('DECISION: REFUSED') },
+    ]);
+    refused(
+      forged,
+      'AMBIGUOUS_STRUCTURE',
+      `the page tree of revision 2: node ${mid} has /Count 0 where 1 page lies under it`,
+    );
+  });
+
+  it('a /Count too large: the root counting two pages where it holds one (readers order and number pages differently)', async () => {
+    const { pdf, pages, page } = await parts();
+    const forged = appendUpdate(pdf, [
+      { num: pages, body: `<< /Type /Pages /Kids [ ${page} 0 R ] /Count 2 >>` },
+    ]);
+    refused(
+      forged,
+      'AMBIGUOUS_STRUCTURE',
+      `the page tree of revision 2: node ${pages} has /Count 2 where 1 page lies under it`,
+    );
+  });
+
+  it('a page whose /Parent is not the node listing it: no /Resources of its own, a font defined differently by each (poppler inherits from the node it walked, pdf.js through /Parent)', async () => {
+    const { pdf, pages, page, size, pageBody } = await parts();
+    const mid = size;
+    const resources = /\/Resources <<[\s\S]*?>>\s*>>/.exec(pageBody)![0];
+    const bare = pageBody.replace(resources, '');
+    const forged = appendUpdate(pdf, [
+      // The root (where /Parent points) keeps the letter's resources; the node listing the page
+      // defines /F1 as another font.
+      {
+        num: pages,
+        body: `<< /Type /Pages /Kids [ ${mid} 0 R ] /Count 1 ${resources} >>`,
+      },
+      {
+        num: mid,
+        body: `<< /Type /Pages /Parent ${pages} 0 R /Kids [ ${page} 0 R ] /Count 1 /Resources << /Font << /F1 ${mid + 1} 0 R >> >> >>`,
+      },
+      { num: mid + 1, body: '<< /Type /Font /Subtype /Type1 /BaseFont /Symbol >>' },
+      { num: page, body: bare },
+    ]);
+    expect(bare).toContain(`/Parent ${pages} 0 R`);
+    expect(bare).not.toContain('/Resources');
+    refused(
+      forged,
+      'AMBIGUOUS_STRUCTURE',
+      `the page tree of revision 2: node ${page}, listed by node ${mid}, has /Parent ${pages} 0 R`,
+    );
+  });
+
+  it('an update that rewrites only the page, its /Parent another object, is walked again', async () => {
+    const { pdf, pages, page, pageBody } = await parts();
+    const { root } = anatomy(pdf);
+    const forged = appendUpdate(pdf, [{ num: page, body: reparent(pageBody, root) }]);
+    refused(
+      forged,
+      'AMBIGUOUS_STRUCTURE',
+      `the page tree of revision 2: node ${page}, listed by node ${pages}, has /Parent ${root} 0 R`,
+    );
+  });
+
+  it('a node listed twice (the page twice, /Count 2 as the kids are written)', async () => {
+    const { pdf, pages, page } = await parts();
+    const forged = appendUpdate(pdf, [
+      { num: pages, body: `<< /Type /Pages /Kids [ ${page} 0 R ${page} 0 R ] /Count 2 >>` },
+    ]);
+    refused(
+      forged,
+      'AMBIGUOUS_STRUCTURE',
+      `the page tree of revision 2: node ${page} is listed twice`,
+    );
+  });
+
+  it('a tree broken in an earlier revision and mended in the next is still refused (every revision)', async () => {
+    const { pdf, pages, page } = await parts();
+    const broken = appendUpdate(pdf, [
+      { num: pages, body: `<< /Type /Pages /Kids [ ${page} 0 R ] /Count 2 >>` },
+    ]);
+    const mended = appendUpdate(broken, [
+      { num: pages, body: `<< /Type /Pages /Kids [ ${page} 0 R ] /Count 1 >>` },
+    ]);
+    refused(
+      mended,
+      'AMBIGUOUS_STRUCTURE',
+      `the page tree of revision 2: node ${pages} has /Count 2 where 1 page lies under it`,
+    );
+  });
+
+  it('an honest two-level tree (a /Count by reference too) is read, its pages in order', async () => {
+    const { pdf, pages, page, size, pageBody } = await parts();
+    const [a, b, second, third, count] = [size, size + 1, size + 2, size + 3, size + 4];
+    const honest = appendUpdate(pdf, [
+      { num: pages, body: `<< /Type /Pages /Kids [ ${a} 0 R ${b} 0 R ] /Count 3 >>` },
+      { num: a, body: `<< /Type /Pages /Parent ${pages} 0 R /Kids [ ${page} 0 R ] /Count 1 >>` },
+      {
+        num: b,
+        body: `<< /Type /Pages /Parent ${pages} 0 R /Kids [ ${second} 0 R ${third} 0 R ] /Count ${count} 0 R >>`,
+      },
+      { num: page, body: reparent(pageBody, a) },
+      { num: second, body: reparent(pageBody, b) },
+      { num: third, body: reparent(pageBody, b) },
+      { num: count, body: '2' },
+    ]);
+    const file = read(honest);
+    expect([...file.pageRefs(2)]).toEqual([page, second, third]);
+    // The letter as pdf-lib writes it, and a revision that leaves the tree alone.
+    expect(read(pdf).pageRefs(1)).toEqual(new Set([page]));
+    expect(verdict(appendUpdate(honest, [{ num: size + 5, body: '(x)' }]))).toBe('read');
+  });
+
+  it.each([
+    [
+      'a root with a /Parent',
+      ['<< /Type /Pages /Kids [ 3 0 R ] /Count 1 /Parent 1 0 R >>', PAGE],
+      'the root node 2 has a /Parent',
+    ],
+    [
+      'a node without /Count',
+      ['<< /Type /Pages /Kids [ 3 0 R ] >>', PAGE],
+      'node 2 has no integer /Count where 1 page lies under it',
+    ],
+    [
+      'a /Count that is no integer',
+      ['<< /Type /Pages /Kids [ 3 0 R ] /Count 1.5 >>', PAGE],
+      'node 2 has /Count 1.5 where 1 page lies under it',
+    ],
+    [
+      'a kid written in place',
+      ['<< /Type /Pages /Kids [ << /Type /Page /Parent 2 0 R >> ] /Count 1 >>'],
+      'node 2 lists a kid that is not a reference',
+    ],
+    [
+      '/Kids that are no array',
+      ['<< /Type /Pages /Kids 3 0 R /Count 0 >>', '(x)'],
+      'node 2 has /Kids that are not an array',
+    ],
+    [
+      'a kid that is no dictionary',
+      ['<< /Type /Pages /Kids [ 3 0 R ] /Count 1 >>', '42'],
+      'node 3 is not a dictionary',
+    ],
+    [
+      'a page without /Parent',
+      ['<< /Type /Pages /Kids [ 3 0 R ] /Count 1 >>', '<< /Type /Page >>'],
+      'node 3, listed by node 2, has no /Parent',
+    ],
+    [
+      'a page whose /Parent is written in place',
+      [
+        '<< /Type /Pages /Kids [ 3 0 R ] /Count 1 >>',
+        '<< /Type /Page /Parent << /Type /Pages >> >>',
+      ],
+      'node 3, listed by node 2, has a /Parent that is no reference',
+    ],
+    [
+      'the root listed below itself',
+      ['<< /Type /Pages /Kids [ 2 0 R ] /Count 1 >>'],
+      'node 2 is listed twice',
+    ],
+  ])('%s is refused', (_, bodies, detail) => {
+    refused(
+      classic([CATALOG, ...bodies]),
+      'AMBIGUOUS_STRUCTURE',
+      `the page tree of revision 1: ${detail}`,
+    );
+  });
+
+  it('a catalog whose /Pages is no reference is refused; one without /Pages has no tree to check', () => {
+    refused(
+      classic(['<< /Type /Catalog /Pages << /Type /Pages /Kids [ ] /Count 0 >> >>']),
+      'AMBIGUOUS_STRUCTURE',
+      "the page tree of revision 1: the catalog's /Pages is not a reference",
+    );
+    expect(verdict(classic(['<< /Type /Catalog >>']))).toBe('read');
+  });
+
+  it('a tree 32 levels deep is read; 33 levels (pages pageRefs would not find) are refused', () => {
+    const tree = (depth: number) => {
+      // Object 2 is the root, 3.. the nodes below it, the page the last object.
+      const bodies = [CATALOG];
+      const pageNum = depth + 2;
+      for (let num = 2; num < pageNum; num++) {
+        bodies.push(
+          `<< /Type /Pages${num > 2 ? ` /Parent ${num - 1} 0 R` : ''} /Kids [ ${num + 1} 0 R ] /Count 1 >>`,
+        );
+      }
+      bodies.push(`<< /Type /Page /Parent ${pageNum - 1} 0 R >>`);
+      return classic(bodies);
+    };
+    expect(read(tree(32)).pageRefs(1)).toEqual(new Set([34]));
+    refused(
+      tree(33),
+      'AMBIGUOUS_STRUCTURE',
+      'the page tree of revision 1: node 35 lies deeper than 32 levels',
+    );
   });
 });
 
