@@ -19,6 +19,10 @@
  * - a name of optional content (/OC) or of text read instead of what is drawn (/ActualText,
  *   /Alt); a font set by anything but a name (`(F1) 12 Tf`);
  * - a stream that ends inside a string, array or dictionary, or with operands left over.
+ *
+ * Longer than 500 lines: the table of PDF's operators with the kinds of their operands, and one
+ * reader that tokenizes, types each operand and follows the colour state, each rule beside the
+ * operator it judges.
  */
 
 /**
@@ -161,18 +165,34 @@ export function contentProblem(data: Uint8Array, spaces?: ColourSpaces): string 
 export function readContent(
   data: Uint8Array,
   { spaces, inherits = false }: { spaces?: ColourSpaces; inherits?: boolean } = {},
-): { problem: string | null; fonts: Set<string> } {
+): { problem: string | null; fonts: Set<string>; names: Map<Resource, Set<string>> } {
   const reader = new Reader(spaces, inherits ? INHERITED : GRAY);
+  let problem: string | null = null;
   try {
     reader.read(data);
-    return { problem: null, fonts: reader.fonts };
   } catch (error) {
-    if (error instanceof Problem) {
-      return { problem: error.message, fonts: reader.fonts };
+    if (!(error instanceof Problem)) {
+      throw error;
     }
-    throw error;
+    problem = error.message;
   }
+  return { problem, fonts: reader.named('Font'), names: reader.names };
 }
+
+/**
+ * The kinds of resource content names (PDF 32000-1 §7.8.3): each name must be one the stream's
+ * own resources define, or readers differ (poppler looks in the resources further out, pdf.js
+ * does not).
+ */
+export type Resource = 'Font' | 'XObject' | 'ExtGState' | 'Shading' | 'Pattern' | 'Properties';
+
+/** The operators that name a resource, and the kind each names (by its first operand). */
+const NAMING: Record<string, Resource> = {
+  Tf: 'Font',
+  Do: 'XObject',
+  gs: 'ExtGState',
+  sh: 'Shading',
+};
 
 /** A name token's text after its `#xx` escapes. */
 function decodeName(raw: string): string {
@@ -195,16 +215,26 @@ const GRAY = DEVICE_SPACES.DeviceGray!;
 const INHERITED: ColourSpace = { components: -1, pattern: false };
 
 class Reader {
-  readonly fonts = new Set<string>();
+  /** The resources the content names, by kind. */
+  readonly names = new Map<Resource, Set<string>>();
   /** DeviceGray for both at the start of a page (§8.4.1), saved by q and restored by Q. */
   private colours: Colours;
   private readonly saved: Colours[] = [];
+  /** The numbers directly in the last array closed at the top level (a dash's, for `d`). */
+  private lastArray: number[] = [];
+  private inArray: number[] = [];
 
   constructor(
     private readonly spaces: ColourSpaces | undefined,
     start: ColourSpace,
   ) {
     this.colours = { fill: start, stroke: start };
+  }
+
+  named(kind: Resource): Set<string> {
+    const names = this.names.get(kind) ?? new Set<string>();
+    this.names.set(kind, names);
+    return names;
   }
 
   read(data: Uint8Array): void {
@@ -227,6 +257,9 @@ class Reader {
             ? `closes ${a(kind)} it never opened`
             : `closes ${a(opened)} as if it were ${a(kind)}`,
         );
+      }
+      if (open.length === 0 && kind === 'array') {
+        this.lastArray = this.inArray;
       }
       operand(kind);
     };
@@ -255,6 +288,9 @@ class Reader {
         i = end + 1;
         operand('string');
       } else if (c === 0x5b /* [ */) {
+        if (open.length === 0) {
+          this.inArray = [];
+        }
         open.push('array');
         i++;
       } else if (c === 0x5d /* ] */) {
@@ -280,6 +316,9 @@ class Reader {
         }
         const token = latin1(data, start, i);
         if (NUMBER.test(token)) {
+          if (open.length === 1 && open[0] === 'array') {
+            this.inArray.push(Number(token));
+          }
           operand(Number(token));
         } else if (token === 'true' || token === 'false' || token === 'null') {
           operand(null);
@@ -324,7 +363,9 @@ class Reader {
       if (!isName(first)) {
         throw new Problem(`sets a font by ${shown(first)}, not by name (Tf)`);
       }
-      this.fonts.add(first.name);
+      if (operands[1] === 0) {
+        throw new Problem('sets a font of size 0 (Tf): text drawn at no size, still extracted');
+      }
     }
     operands.forEach((value, at) => {
       const kind = kinds[at]!;
@@ -334,6 +375,27 @@ class Reader {
         );
       }
     });
+    const naming = NAMING[token];
+    if (naming) {
+      this.named(naming).add((first as { name: string }).name);
+    }
+    const properties = operands[1];
+    if ((token === 'BDC' || token === 'DP') && isName(properties)) {
+      this.named('Properties').add(properties.name);
+    }
+    // A dash of no length: pdf.js strokes it solid, poppler not at all.
+    if (token === 'd' && this.lastArray.length > 0 && this.lastArray.every((n) => n === 0)) {
+      throw new Problem('sets a dash of no length (d)');
+    }
+    // Text and drawings flattened to nothing are drawn by nobody and extracted by every reader.
+    if (token === 'Tz' && first === 0) {
+      throw new Problem('scales text to no width (0 Tz): drawn by nobody, still extracted');
+    }
+    if ((token === 'cm' || token === 'Tm') && flat(operands as number[])) {
+      throw new Problem(
+        `sets a matrix that flattens what follows to a line or a point (${token}): drawn by nobody, still extracted`,
+      );
+    }
     this.state(token, first);
   }
 
@@ -363,6 +425,9 @@ class Reader {
     const space = this.colours[token === token.toLowerCase() ? 'fill' : 'stroke'];
     const last = operands[operands.length - 1];
     const pattern = /n$/i.test(token) && isName(last) && (space === null || space.pattern);
+    if (pattern) {
+      this.named('Pattern').add(last.name);
+    }
     const numbers = pattern ? operands.slice(0, -1) : operands;
     const bad = numbers.find((value) => typeof value !== 'number');
     if (operands.length === 0) {
@@ -386,6 +451,11 @@ class Reader {
       );
     }
   }
+}
+
+/** Whether a matrix [a b c d e f] maps the plane onto a line or a point (its determinant is 0). */
+function flat([a, b, c, d]: number[]): boolean {
+  return a! * d! - b! * c! === 0;
 }
 
 const a = (kind: 'array' | 'dictionary') => (kind === 'array' ? 'an array' : 'a dictionary');

@@ -35,7 +35,7 @@ import {
   PDFString,
   type PDFObject,
 } from 'pdf-lib';
-import { contentProblem, readContent, type ColourSpace, type ColourSpaces } from './content-stream';
+import { readContent, type ColourSpace, type ColourSpaces, type Resource } from './content-stream';
 import { MAX_CONTENT_INFLATED, type PdfFile } from './pdf-structure';
 
 /** Keys whose presence anywhere makes content dynamic, and what each is. */
@@ -109,6 +109,7 @@ class Found extends Error {}
  * cannot read is `file.ambiguity()`'s to report (this throws its PdfStructureError).
  */
 export function dynamicContent(file: PdfFile): { detail: string } | null {
+  unread = MAX_TOKENS_READ;
   try {
     const contents: PDFRef[] = [];
     /** The widgets each revision's form lists, and every widget with the revision defining it. */
@@ -126,6 +127,12 @@ export function dynamicContent(file: PdfFile): { detail: string } | null {
         visit(file, object, rev, where, 0, contents);
         if (object instanceof PDFRawStream && isContentStream(file, object.dict, rev)) {
           scanForm(file, object, rev, where);
+        }
+        if (
+          object instanceof PDFRawStream &&
+          nameOf(file.resolve(get(object.dict, 'Subtype'), rev)) === 'Image'
+        ) {
+          checkImage(file, object, rev, where);
         }
         if (
           object instanceof PDFDict &&
@@ -176,7 +183,8 @@ function scanAll(file: PdfFile, refs: PDFRef[]): void {
       const ref = PDFRef.of(num, found.entry.kind === 'n' ? found.entry.generation : 0);
       const object = file.lookup(ref, rev);
       const where = `object ${num} (revision ${rev})`;
-      if (object instanceof PDFRawStream) {
+      // (A form is read by scanForm, with its resources.)
+      if (object instanceof PDFRawStream && !isContentStream(file, object.dict, rev)) {
         scanContent(file, object, where);
       } else if (object instanceof PDFArray) {
         // A page's /Contents may name an array of streams indirectly.
@@ -250,6 +258,25 @@ function visit(
     // a page whose two differ is a different page to each.
     if (key === 'CropBox' && !sameBox(file, value, get(dict, 'MediaBox'), rev)) {
       throw new Found(`${where} has a CropBox that is not its MediaBox`);
+    }
+    // Readers evaluate functions each their own way (poppler refused a function without its
+    // /Domain and showed the line, pdf.js painted it over): no shading, no function.
+    if (key === 'ShadingType' || key === 'FunctionType') {
+      throw new Found(
+        `${where} holds a shading or a function (/${key}), which readers evaluate differently`,
+      );
+    }
+    // A dash of no length is drawn solid by pdf.js and not at all by poppler.
+    if (key === 'D' && file.resolve(value, rev) instanceof PDFArray) {
+      const dash = numbers(file, arrayItem(file, value, 0, rev), rev);
+      if (dash && dash.length > 0 && dash.every((d) => d === 0)) {
+        throw new Found(`${where} sets a dash of no length (/D)`);
+      }
+    }
+    // A graphics state's font is set by `gs`, which no font check of `Tf` sees (poppler drew a
+    // font pdf.js could not load): a letter sets its fonts by Tf.
+    if (key === 'Font' && file.resolve(value, rev) instanceof PDFArray) {
+      throw new Found(`${where} sets a font through a graphics state (/Font in an ExtGState)`);
     }
     // A page turned by other than a quarter turn is turned by some viewers and not by others.
     if (key === 'Rotate') {
@@ -335,6 +362,9 @@ function visit(
     }
   }
   const subtype = nameOf(file.resolve(get(dict, 'Subtype'), rev));
+  if (subtype === 'Type3') {
+    checkGlyphs(file, dict, rev, where);
+  }
   if (subtype === 'PS') {
     throw new Found(`${where} is a PostScript XObject (drawn by some printers only)`);
   }
@@ -569,7 +599,7 @@ function isContentStream(file: PdfFile, dict: PDFDict, rev: number): boolean {
 
 /** A content stream, after its filter, must be read alike by every reader (content-stream.ts). */
 function scanContent(file: PdfFile, stream: PDFRawStream, where: string): void {
-  const problem = contentProblem(contentData(file, stream, where));
+  const { problem } = tokens(contentData(file, stream, where));
   if (problem !== null) {
     throw new Found(`${where} ${problem}`);
   }
@@ -583,18 +613,27 @@ function scanContent(file: PdfFile, stream: PDFRawStream, where: string): void {
  */
 function scanForm(file: PdfFile, stream: PDFRawStream, rev: number, where: string): void {
   const resources = get(stream.dict, 'Resources');
-  const { problem, fonts } = readContent(contentData(file, stream, where), {
+  // Where it draws: a box of four numbers, through a matrix of six that keeps the plane a plane
+  // (without a box poppler drew nothing of a form and pdf.js all of it; a seventh number in
+  // the matrix moved it in one reader and not the other).
+  const box = numbers(file, get(stream.dict, 'BBox'), rev);
+  const matrix = get(stream.dict, 'Matrix');
+  const m = matrix === undefined ? [1, 0, 0, 1, 0, 0] : numbers(file, matrix, rev);
+  if (box?.length !== 4 || m?.length !== 6 || m[0]! * m[3]! - m[1]! * m[2]! === 0) {
+    throw new Found(
+      `${where} is a form or pattern whose box or matrix readers read differently (/BBox, /Matrix)`,
+    );
+  }
+  const { problem, names } = tokens(contentData(file, stream, where), {
     spaces: colourSpaces(file, resources, rev),
     inherits: true,
   });
   if (problem !== null) {
     throw new Found(`${where} ${problem}`);
   }
-  const missing = missingFont(file, fonts, resources, rev);
+  const missing = missingResource(file, names, resources, rev);
   if (missing !== null) {
-    throw new Found(
-      `${where} sets the font /${missing}, which its resources do not define as a font every reader loads`,
-    );
+    throw new Found(`${where} ${missing}`);
   }
 }
 
@@ -622,6 +661,10 @@ function checkPages(file: PdfFile): void {
       return undefined;
     };
     const resources = inherited('Resources');
+    const crop = inherited('CropBox');
+    if (crop !== undefined && !sameBox(file, crop, inherited('MediaBox'), last)) {
+      throw new Found(`the page object ${num} has a CropBox that is not its MediaBox (inherited)`);
+    }
     const rotate = file.resolve(inherited('Rotate'), last);
     if (leaf && rotate instanceof PDFNumber && rotate.asNumber() % 360 !== 0) {
       checkUpright(file, leaf, num, last);
@@ -641,17 +684,15 @@ function checkPages(file: PdfFile): void {
       }
       return contentData(file, stream, `page ${num}`);
     });
-    const read = readContent(Buffer.concat(data), {
+    const read = tokens(Buffer.concat(data), {
       spaces: colourSpaces(file, resources, last),
     });
     if (read.problem !== null) {
       throw new Found(`the page object ${num}, its streams read as one, ${read.problem}`);
     }
-    const missing = missingFont(file, read.fonts, resources, last);
+    const missing = missingResource(file, read.names, resources, last);
     if (missing !== null) {
-      throw new Found(
-        `the page object ${num} sets the font /${missing}, which its resources do not define as a font every reader loads`,
-      );
+      throw new Found(`the page object ${num} ${missing}`);
     }
   }
 }
@@ -707,15 +748,56 @@ function spaceOf(
     const profile = file.resolve(items[1], rev);
     const n = profile instanceof PDFRawStream ? file.resolve(get(profile.dict, 'N'), rev) : null;
     const components = n instanceof PDFNumber ? n.asNumber() : NaN;
-    return [1, 3, 4].includes(components) ? plain(components) : null;
+    // A reader that cannot read the profile draws in its alternate: of as many components.
+    const alternate = profile instanceof PDFRawStream ? get(profile.dict, 'Alternate') : undefined;
+    const instead = alternate === undefined ? null : spaceOf(file, alternate, rev, false);
+    return [1, 3, 4].includes(components) &&
+      (alternate === undefined || instead?.components === components)
+      ? plain(components)
+      : null;
   }
   const components = family === null ? undefined : SPACE_COMPONENTS[family];
   const device = family !== null && family.startsWith('Device');
   // A device space by name or alone in an array; a CIE-based one with its dictionary.
-  const shaped = device
-    ? items.length === 1
-    : items.length === 2 && file.resolve(items[1], rev) instanceof PDFDict;
+  const params = items.length === 2 ? file.dict(items[1], rev) : null;
+  const shaped = device ? items.length === 1 : params !== null && cieParams(file, params, rev);
   return components !== undefined && shaped ? plain(components) : null;
+}
+
+/** The numbers of an array (after references), or null when it is not one of numbers only. */
+function numbers(file: PdfFile, value: PDFObject | undefined, rev: number): number[] | null {
+  const array = file.resolve(value, rev);
+  if (!(array instanceof PDFArray)) {
+    return null;
+  }
+  const out = array.asArray().map((item) => {
+    const n = file.resolve(item, rev);
+    return n instanceof PDFNumber ? n.asNumber() : NaN;
+  });
+  return out.every(Number.isFinite) ? out : null;
+}
+
+/**
+ * A CIE-based space's dictionary as the standard has it (§8.6.5): a white point [X 1 Z] with X
+ * and Z above 0, and gammas above 0. Poppler drew a CalGray of white point [1 2 1] in pink,
+ * pdf.js refused the space and drew nothing.
+ */
+function cieParams(file: PdfFile, params: PDFDict, rev: number): boolean {
+  const white = numbers(file, get(params, 'WhitePoint'), rev);
+  const gamma = get(params, 'Gamma');
+  const gammas =
+    gamma === undefined
+      ? []
+      : (numbers(file, gamma, rev) ??
+        ((g) => (g instanceof PDFNumber ? [g.asNumber()] : [NaN]))(file.resolve(gamma, rev)));
+  return (
+    white !== null &&
+    white.length === 3 &&
+    white[0]! > 0 &&
+    white[1] === 1 &&
+    white[2]! > 0 &&
+    gammas.every((g) => g > 0)
+  );
 }
 
 /** How many bytes an indexed space's table holds: a string, or a stream after its filter. */
@@ -724,6 +806,29 @@ function lookupBytes(file: PdfFile, table: PDFObject | undefined): number {
     return table.asBytes().length;
   }
   return table instanceof PDFRawStream ? contentData(file, table, 'an indexed table').length : -1;
+}
+
+/**
+ * A Type 3 font's glyphs, each read with the font's own resources: a glyph naming a form only
+ * the page defined drew the page's in poppler and nothing in pdf.js.
+ */
+function checkGlyphs(file: PdfFile, font: PDFDict, rev: number, where: string): void {
+  const resources = get(font, 'Resources');
+  const procs = file.dict(get(font, 'CharProcs'), rev);
+  for (const proc of procs ? procs.values() : []) {
+    const glyph = file.resolve(proc, rev);
+    if (!(glyph instanceof PDFRawStream)) {
+      continue;
+    }
+    const read = tokens(contentData(file, glyph, where), {
+      spaces: colourSpaces(file, resources, rev),
+      inherits: true,
+    });
+    const missing = read.problem ?? missingResource(file, read.names, resources, rev);
+    if (missing !== null) {
+      throw new Found(`${where} is a Type 3 font one of whose glyphs ${missing}`);
+    }
+  }
 }
 
 /** No annotation of a rotated page keeps upright (flag NoRotate) where it covers any of it. */
@@ -778,6 +883,37 @@ function missingFont(
 }
 
 /**
+ * The first resource `names` (what a stream names, by kind) that `resources` does not define:
+ * a font as missingFont reads it, an XObject as a stream, any other as a dictionary or a
+ * stream. Named and not found, readers differ: poppler looks in the resources further out
+ * (a form drew the page's REFUSED), pdf.js draws nothing.
+ */
+function missingResource(
+  file: PdfFile,
+  names: Map<Resource, Set<string>>,
+  resources: PDFObject | undefined,
+  rev: number,
+): string | null {
+  const font = missingFont(file, names.get('Font') ?? new Set(), resources, rev);
+  if (font !== null) {
+    return `sets the font /${font}, which its resources do not define as a font every reader loads`;
+  }
+  const dict = file.dict(resources, rev);
+  for (const [kind, set] of names) {
+    const defined = file.dict(dict?.get(PDFName.of(kind)), rev);
+    for (const name of kind === 'Font' ? [] : set) {
+      const found = defined ? file.resolve(get(defined, name), rev) : undefined;
+      const fits =
+        found instanceof PDFRawStream || (kind !== 'XObject' && found instanceof PDFDict);
+      if (!fits) {
+        return `names the ${kind} /${name}, which its resources do not define`;
+      }
+    }
+  }
+  return null;
+}
+
+/**
  * A page's streams as readers join them into one, read whole: what one stream leaves open the
  * next may finish (a name, an operand and its operator).
  */
@@ -790,7 +926,7 @@ function scanJoined(file: PdfFile, items: PDFObject[], rev: number, where: strin
     const stream = file.resolve(item, rev);
     return stream instanceof PDFRawStream ? contentData(file, stream, where) : new Uint8Array();
   });
-  const problem = contentProblem(Buffer.concat(parts));
+  const { problem } = tokens(Buffer.concat(parts));
   if (problem !== null) {
     throw new Found(`the page ${where}, its streams read as one, ${problem}`);
   }
@@ -833,6 +969,179 @@ function contentData(file: PdfFile, stream: PDFRawStream, where: string): Uint8A
   }
   decoded.set(stream, data);
   return data;
+}
+
+/** An integer entry of a dictionary (after references), or null. */
+function integer(file: PdfFile, dict: PDFDict, key: string, rev: number): number | null {
+  const v = file.resolve(get(dict, key), rev);
+  return v instanceof PDFNumber && Number.isInteger(v.asNumber()) ? v.asNumber() : null;
+}
+
+/**
+ * An image every reader decodes alike: unfiltered, Flate or DCT (JPEG) only; Flate data that
+ * inflates whole, with nothing after it, to exactly the rows the image's size, colour space and
+ * depth (and PNG predictor) make; JPEG data from its start marker to its end marker, of the
+ * image's size. Poppler painted an image whose JPEG data was not a JPEG white over a line of
+ * the letter, pdf.js drew nothing; broken, trailing or short Flate data was white in one and
+ * black in the other.
+ */
+function checkImage(
+  file: PdfFile,
+  stream: PDFRawStream,
+  rev: number,
+  where: string,
+  as: 'image' | 'smask' | 'stencil' = 'image',
+): void {
+  const dict = stream.dict;
+  const refuse = (why: string) => {
+    throw new Found(`${where} is an image readers decode differently: ${why}`);
+  };
+  const filter = file.resolve(get(dict, 'Filter'), rev);
+  const filters = (filter instanceof PDFArray ? filter.asArray() : filter ? [filter] : []).map(
+    (f) => nameOf(file.resolve(f, rev)),
+  );
+  const kind = filters.length === 0 ? 'none' : filters.length === 1 ? filters[0] : 'many';
+  const width = integer(file, dict, 'Width', rev);
+  const height = integer(file, dict, 'Height', rev);
+  if (width === null || height === null || width < 1 || height < 1) {
+    return refuse('its size is not two positive whole numbers');
+  }
+  // Its masks are images too, whatever their /Subtype says (readers do not ask).
+  for (const [key, kind] of [
+    ['SMask', 'smask'],
+    ['Mask', 'stencil'],
+  ] as const) {
+    const masking = file.resolve(get(dict, key), rev);
+    if (masking instanceof PDFRawStream && as === 'image') {
+      checkImage(file, masking, rev, `${where} (its /${key})`, kind);
+    }
+  }
+  const data = stream.contents;
+  if (kind === 'DCTDecode' || kind === 'DCT') {
+    const size = jpegSize(data);
+    if (!size || size.width !== width || size.height !== height) {
+      return refuse('its JPEG data is not one whole JPEG of its size');
+    }
+    return;
+  }
+  if (kind !== 'none' && kind !== 'FlateDecode' && kind !== 'Fl') {
+    return refuse(`it is filtered by ${filters.join(', ')}`);
+  }
+  const mask = file.resolve(get(dict, 'ImageMask'), rev);
+  const isMask = as === 'stencil' || (mask instanceof PDFBool && mask.asBoolean());
+  // A soft mask is gray whatever it says (§11.6.5.2); a stencil mask one bit deep.
+  const space =
+    isMask || as === 'smask'
+      ? { components: 1, pattern: false }
+      : spaceOf(file, get(dict, 'ColorSpace'), rev, true);
+  const bits = isMask ? 1 : integer(file, dict, 'BitsPerComponent', rev);
+  if (!space || space.pattern || bits === null || ![1, 2, 4, 8, 16].includes(bits)) {
+    return refuse('its colour space or depth is not one every reader reads alike');
+  }
+  // A decode array maps each component: two numbers each, or readers skip the image or not.
+  const decode = get(dict, 'Decode');
+  if (decode !== undefined && numbers(file, decode, rev)?.length !== 2 * space.components) {
+    return refuse('its /Decode is not two numbers for each component');
+  }
+  const parms = file.dict(get(dict, 'DecodeParms') ?? get(dict, 'DP'), rev);
+  const predictor = parms ? (integer(file, parms, 'Predictor', rev) ?? 1) : 1;
+  const png = predictor >= 10;
+  if (parms) {
+    const colors = integer(file, parms, 'Colors', rev) ?? 1;
+    const depth = integer(file, parms, 'BitsPerComponent', rev) ?? 8;
+    const columns = integer(file, parms, 'Columns', rev) ?? 1;
+    if (
+      kind === 'none' ||
+      (predictor !== 1 && (colors !== space.components || depth !== bits || columns !== width))
+    ) {
+      return refuse('its decode parameters do not describe its rows');
+    }
+  }
+  const row = Math.ceil((width * space.components * bits) / 8) + (png ? 1 : 0);
+  const expected = row * height;
+  let decoded: Uint8Array = data;
+  if (kind !== 'none') {
+    try {
+      // (With `info`, inflateSync gives the engine too: how much of the input it read.)
+      const out = inflateSync(data, {
+        info: true,
+        maxOutputLength: Math.max(file.budget.content, 1),
+      }) as unknown as {
+        buffer: Buffer;
+        engine: { bytesWritten: number };
+      };
+      if (out.engine.bytesWritten !== data.length) {
+        return refuse('data follows its compressed data');
+      }
+      decoded = out.buffer;
+    } catch (error) {
+      if (error instanceof Found) {
+        throw error;
+      }
+      return refuse('its compressed data cannot be read whole');
+    }
+    file.budget.content -= decoded.length;
+  }
+  if (decoded.length !== expected) {
+    return refuse(`it holds ${decoded.length} bytes where its rows make ${expected}`);
+  }
+  for (let at = 0; png && at < decoded.length; at += row) {
+    if (decoded[at]! > 4) {
+      return refuse('a row of it names no PNG predictor');
+    }
+  }
+}
+
+/** The size a JPEG's frame header gives, if `data` runs from its start marker to its end marker. */
+function jpegSize(data: Uint8Array): { width: number; height: number } | null {
+  const n = data.length;
+  if (
+    n < 4 ||
+    data[0] !== 0xff ||
+    data[1] !== 0xd8 ||
+    data[n - 2] !== 0xff ||
+    data[n - 1] !== 0xd9
+  ) {
+    return null;
+  }
+  for (let i = 2; i + 9 < n;) {
+    if (data[i] !== 0xff) {
+      return null;
+    }
+    const marker = data[i + 1]!;
+    const length = (data[i + 2]! << 8) | data[i + 3]!;
+    // A frame header: SOF0–SOF15, but for DHT (C4), JPG (C8) and DAC (CC).
+    if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
+      return {
+        height: (data[i + 5]! << 8) | data[i + 6]!,
+        width: (data[i + 7]! << 8) | data[i + 8]!,
+      };
+    }
+    if (marker === 0xd9 || marker === 0xda || length < 2) {
+      return null;
+    }
+    i += 2 + length;
+  }
+  return null;
+}
+
+/**
+ * How much content this check reads token by token, first reads and re-reads alike: a stream
+ * fifty pages name (2 MB inflated, charged once to the file's budget) was read fifty times,
+ * for 19 s. Reading runs at about 5 MB a second.
+ */
+const MAX_TOKENS_READ = MAX_CONTENT_INFLATED;
+let unread = MAX_TOKENS_READ;
+
+/** readContent, within the budget of what one check reads. */
+function tokens(data: Uint8Array, options?: Parameters<typeof readContent>[1]) {
+  unread -= data.length;
+  if (unread < 0) {
+    throw new Found(
+      `the letter's content streams, read as every page and form names them, run beyond ${MAX_TOKENS_READ / 1024 / 1024} MB, more than is read`,
+    );
+  }
+  return readContent(data, options);
 }
 
 /** Each content stream's data once decoded: the joined and font checks read it again. */

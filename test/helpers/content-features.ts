@@ -1133,6 +1133,389 @@ export const rows: Row[] = [
     },
     detail: /turns a page by other than quarter turns/,
   },
+  {
+    name: 'a form naming an XObject only the page defines (poppler draws the page’s, pdf.js nothing)',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [, font] = fontOf(page);
+      const [outer, inner, content] = [n(), n(), n()];
+      return [
+        {
+          num: outer,
+          body: streamObject(
+            '/Fm2 Do',
+            `/Type /XObject /Subtype /Form /BBox [ 0 0 400 40 ] /Resources << /Font << /F1 ${font} 0 R >> >>`,
+          ),
+        },
+        {
+          num: inner,
+          body: streamObject(
+            '0 g BT /F1 18 Tf 2 8 Td (DECISION: REFUSED) Tj ET',
+            `/Type /XObject /Subtype /Form /BBox [ 0 0 400 40 ] /Resources << /Font << /F1 ${font} 0 R >> >>`,
+          ),
+        },
+        { num: content, body: streamObject('q 1 0 0 1 60 730 cm /Fm1 Do Q\n') },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(page, 'XObject', `/Fm1 ${outer} 0 R /Fm2 ${inner} 0 R`),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /names the XObject \/Fm2, which its resources do not define/,
+  },
+  {
+    name: 'a graphics state the page does not define',
+    feature: drawing((font) => [`/GS9 gs BT /${font} 12 Tf 72 700 Td (CONDITION 1) Tj ET\n`]),
+    detail: /names the ExtGState \/GS9, which its resources do not define/,
+  },
+  {
+    name: 'a font set through a graphics state, not by Tf (poppler draws it, pdf.js does not)',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject('/GSF gs BT 72 700 Td (DECISION: REFUSED) Tj ET\n'),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(
+              page,
+              'ExtGState',
+              '/GSF << /Type /ExtGState /Font [ << /Type /Font /BaseFont /Helvetica >> 18 ] >>',
+            ),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /sets a font through a graphics state/,
+  },
+  ...(
+    [
+      ['scaled to no width', '0 Tz', /scales text to no width \(0 Tz\)/],
+      ['in a font of size 0', '', /sets a font of size 0 \(Tf\)/, '0'],
+      ['under a matrix that flattens it', '1 0 0 0 0 0 cm', /flattens what follows .*\(cm\)/],
+      ['by a text matrix that flattens it', '0 0 0 0 72 700 Tm', /flattens what follows .*\(Tm\)/],
+    ] as const
+  ).map(([what, ops, detail, size]): Row => ({
+    name: `text drawn by nobody and extracted by every reader: ${what}`,
+    feature: drawing((font) => [
+      `q ${ops.endsWith('cm') ? ops : ''} BT /${font} ${size ?? '12'} Tf ${ops.endsWith('cm') ? '' : ops} 72 700 Td (DECISION: REFUSED) Tj ET Q\n`,
+    ]),
+    detail,
+  })),
+  ...(
+    [
+      [
+        'JPEG data that is not a JPEG (poppler paints white over the line, pdf.js nothing)',
+        'not a jpeg at all',
+        '/Filter /DCTDecode /ColorSpace /DeviceGray /BitsPerComponent 8',
+        /its JPEG data is not one whole JPEG of its size/,
+      ],
+      [
+        'Flate data with more after it (white in poppler, black in pdf.js)',
+        `${deflateSync(Buffer.alloc(4, 255)).toString('latin1')}trailing`,
+        '/Filter /FlateDecode /ColorSpace /DeviceGray /BitsPerComponent 8',
+        /data follows its compressed data/,
+      ],
+      [
+        'Flate data cut short',
+        deflateSync(Buffer.alloc(4, 255)).subarray(0, 5).toString('latin1'),
+        '/Filter /FlateDecode /ColorSpace /DeviceGray /BitsPerComponent 8',
+        /its compressed data cannot be read whole/,
+      ],
+      [
+        'fewer rows than its height (readers fill the rest each their own way)',
+        '\xff\xff',
+        '/ColorSpace /DeviceGray /BitsPerComponent 8',
+        /it holds 2 bytes where its rows make 4/,
+      ],
+      [
+        'LZW data',
+        'x',
+        '/Filter /LZWDecode /ColorSpace /DeviceGray /BitsPerComponent 8',
+        /it is filtered by LZWDecode/,
+      ],
+    ] as const
+  ).map(([what, data, dict, detail]): Row => ({
+    name: `an image over a condition that readers decode differently: ${what}`,
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [font] = fontOf(page);
+      const [image, content] = [n(), n()];
+      return [
+        {
+          num: image,
+          body: streamObject(data, `/Type /XObject /Subtype /Image /Width 2 /Height 2 ${dict}`),
+        },
+        {
+          num: content,
+          body: streamObject(
+            `BT /${font} 12 Tf 72 700 Td (CONDITION 1) Tj ET q 300 0 0 20 70 695 cm /Im9 Do Q\n`,
+          ),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(page, 'XObject', `/Im9 ${image} 0 R`),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail,
+  })),
+  ...(
+    [
+      ['no /BBox (poppler draws nothing of it, pdf.js all)', '', ''],
+      ['a /BBox of three numbers', '/BBox [ 0 0 595 ]', ''],
+      ['a /Matrix with a name in it', '/BBox [ 0 0 400 40 ]', '/Matrix [ /a 0 0 1 0 0 ]'],
+      [
+        'a /Matrix of seven numbers (poppler takes six)',
+        '/BBox [ 0 0 400 40 ]',
+        '/Matrix [ 1 0 0 1 0 -200 0 ]',
+      ],
+      ['a /Matrix that flattens it', '/BBox [ 0 0 400 40 ]', '/Matrix [ 0 0 0 0 0 0 ]'],
+    ] as const
+  ).map(([what, box, matrix]): Row => ({
+    name: `a form drawn over the decision whose geometry readers read differently: ${what}`,
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [, font] = fontOf(page);
+      const [form, content] = [n(), n()];
+      return [
+        {
+          num: form,
+          body: streamObject(
+            '1 g 0 0 400 40 re f 0 g BT /F1 18 Tf 2 8 Td (DECISION: REFUSED) Tj ET',
+            `/Type /XObject /Subtype /Form ${box} ${matrix} /Resources << /Font << /F1 ${font} 0 R >> >>`,
+          ),
+        },
+        { num: content, body: streamObject('q 1 0 0 1 60 760 cm /Fx7 Do Q\n') },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(page, 'XObject', `/Fx7 ${form} 0 R`),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /is a form or pattern whose box or matrix readers read differently/,
+  })),
+  {
+    name: 'a shading over the decision, its function without a /Domain (poppler skips it, pdf.js paints)',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const content = n();
+      return [
+        { num: content, body: streamObject('q 60 760 400 40 re W n /Sh1 sh Q\n') },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(
+              page,
+              'Resources',
+              '/Shading << /Sh1 << /ShadingType 2 /ColorSpace /DeviceGray /Coords [ 0 0 1 0 ] /Extend [ true true ] /Function << /FunctionType 2 /C0 [ 1 ] /C1 [ 1 ] /N 1 >> >> >>',
+            ),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /holds a shading or a function \(\/(ShadingType|FunctionType)\)/,
+  },
+  ...(
+    [
+      [
+        'an ICC profile of one component with an RGB alternate (poppler keeps black, pdf.js draws white)',
+        (profile: number) => `/CS1 [ /ICCBased ${profile} 0 R ]`,
+        '/N 1 /Alternate /DeviceRGB',
+      ],
+      [
+        'a CalGray whose white point is not one (poppler draws pink, pdf.js nothing)',
+        () => '/CS1 [ /CalGray << /WhitePoint [ 1 2 1 ] >> ]',
+        '/N 1',
+      ],
+    ] as const
+  ).map(([what, space, profileDict]): Row => ({
+    name: `a condition drawn in a colour space readers read differently: ${what}`,
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [font] = fontOf(page);
+      const [profile, content] = [n(), n()];
+      return [
+        { num: profile, body: streamObject('icc', profileDict) },
+        {
+          num: content,
+          body: streamObject(
+            `0 0 0 rg /CS1 cs 1 sc BT /${font} 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n`,
+          ),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(page, 'Resources', `/ColorSpace << ${space(profile)} >>`),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /sets the colour space \/CS1, which its resources do not define/,
+  })),
+  ...(
+    [
+      [
+        'a /Decode of names',
+        '/Decode [ /a /b ]',
+        '\xff',
+        /its \/Decode is not two numbers for each component/,
+      ],
+      [
+        'a /Decode of one number',
+        '/Decode [ 1 ]',
+        '\xff',
+        /its \/Decode is not two numbers for each component/,
+      ],
+      [
+        'a soft mask without /Subtype whose data is short',
+        '/SMask MASK',
+        '\xff',
+        /\(its \/SMask\) is an image readers decode differently: it holds 1 bytes where its rows make 4/,
+      ],
+    ] as const
+  ).map(([what, entry, data, detail]): Row => ({
+    name: `an image over a condition that readers decode differently: ${what}`,
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [font] = fontOf(page);
+      const [image, mask, content] = [n(), n(), n()];
+      return [
+        { num: mask, body: streamObject('\x00', '/Width 2 /Height 2 /BitsPerComponent 8') },
+        {
+          num: image,
+          body: streamObject(
+            data,
+            `/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 ${entry.replace('MASK', `${mask} 0 R`)}`,
+          ),
+        },
+        {
+          num: content,
+          body: streamObject(
+            `BT /${font} 12 Tf 72 700 Td (CONDITION 1) Tj ET q 300 0 0 20 70 695 cm /Im9 Do Q\n`,
+          ),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(page, 'XObject', `/Im9 ${image} 0 R`),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail,
+  })),
+  {
+    name: 'a Type 3 glyph naming a form only the page defines (poppler draws it, pdf.js nothing)',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [font] = fontOf(page);
+      const [t3, glyph, form, content] = [n(), n(), n(), n()];
+      return [
+        { num: glyph, body: streamObject('1000 0 d0 /Fm9 Do') },
+        {
+          num: t3,
+          body: `<< /Type /Font /Subtype /Type3 /FontBBox [ 0 0 1000 1000 ] /FontMatrix [ 0.001 0 0 0.001 0 0 ] /CharProcs << /a ${glyph} 0 R >> /Encoding << /Type /Encoding /Differences [ 97 /a ] >> /FirstChar 97 /LastChar 97 /Widths [ 1000 ] /Resources << >> >>`,
+        },
+        {
+          num: form,
+          body: streamObject(
+            '0 g BT /F1 1 Tf (REFUSED) Tj ET',
+            `/Type /XObject /Subtype /Form /BBox [ 0 0 1000 1000 ] /Resources << /Font << /F1 ${fontOf(page)[1]} 0 R >> >>`,
+          ),
+        },
+        {
+          num: content,
+          body: streamObject(
+            `BT /T3 12 Tf 72 700 Td (a) Tj ET BT /${font} 12 Tf 90 700 Td (x) Tj ET\n`,
+          ),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(subWith(page, 'Font', `/T3 ${t3} 0 R`), 'XObject', `/Fm9 ${form} 0 R`),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /is a Type 3 font one of whose glyphs names the XObject \/Fm9/,
+  },
+  {
+    name: 'a crop box inherited from the page tree, not the page’s media box (pdf.js shows the top only)',
+    feature: (pdf) => {
+      const a = anatomy(pdf);
+      const pages = /\/Parent (\d+) 0 R/.exec(body(pdf, a.page))![1]!;
+      return [
+        {
+          num: Number(pages),
+          body: withEntry(
+            body(pdf, Number(pages)),
+            '/MediaBox [ 0 0 595 400 ] /CropBox [ 0 0 595 400 ]',
+          ),
+        },
+      ];
+    },
+    detail: /has a CropBox that is not its MediaBox \(inherited\)/,
+  },
+  {
+    name: 'a white stroke over the decision with a dash of no length (pdf.js strokes it, poppler not)',
+    feature: drawing(() => ['1 G 40 w [ 0 0 ] 0 d 60 775 m 500 775 l S\n']),
+    detail: /sets a dash of no length \(d\)/,
+  },
+  {
+    name: 'a dash of no length set through a graphics state',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const content = n();
+      return [
+        { num: content, body: streamObject('1 G 40 w /GSD gs 60 775 m 500 775 l S\n') },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(page, 'ExtGState', '/GSD << /Type /ExtGState /D [ [ 0 0 ] 0 ] >>'),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /sets a dash of no length \(\/D\)/,
+  },
 ];
 
 /** `feature` added to `pdf` as an incremental update. */

@@ -4,6 +4,8 @@
  * unsigned letters — no signing, no CMS, so a row takes milliseconds and the module can be
  * measured under mutation. The signed letters are forgeries-content.test.ts's.
  */
+import { deflateSync } from 'node:zlib';
+import { PDFDocument, PDFName } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { PdfFile } from '../../electron/signing/pdf-structure';
 import { dynamicContent } from '../../electron/signing/static-content';
@@ -214,6 +216,34 @@ const honest: [string, Feature][] = [
       );
     },
   ],
+  [
+    'an RGB image, Flate with PNG predictors, as pdfkit writes one',
+    (pdf, n) => {
+      const a = anatomy(pdf);
+      const [image, content] = [n(), n()];
+      // Two rows of two RGB pixels, each row led by its predictor (0: none, 2: up).
+      const rows = Buffer.from([0, 255, 0, 0, 0, 0, 255, 2, 0, 0, 0, 0, 0, 0]);
+      const data = deflateSync(rows).toString('latin1');
+      return [
+        {
+          num: image,
+          body: streamObject(
+            data,
+            '/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode /DecodeParms << /Predictor 15 /Colors 3 /BitsPerComponent 8 /Columns 2 >>',
+          ),
+        },
+        { num: content, body: streamObject('q 20 0 0 20 72 600 cm /Im8 Do Q\n') },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(body(pdf, a.page), 'XObject', `/Im8 ${image} 0 R`),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+  ],
 ];
 
 describe('what honest tools write is left alone', () => {
@@ -223,4 +253,17 @@ describe('what honest tools write is left alone', () => {
       expect(found(await builtIn(feature))).toBeNull();
     });
   }
+});
+
+describe('a content stream many pages name is read within a budget', () => {
+  it('twenty pages naming one stream of 3.5 MB: refused once 64 MB are read, not read for ever', async () => {
+    const doc = await PDFDocument.create();
+    const ops = Buffer.from('q Q\n'.repeat(920_000));
+    const shared = doc.context.register(doc.context.flateStream(ops));
+    for (let i = 0; i < 20; i++) {
+      doc.addPage([595, 842]).node.set(PDFName.of('Contents'), shared);
+    }
+    const pdf = Buffer.from(await doc.save({ useObjectStreams: false }));
+    expect(found(pdf)).toMatch(/read as every page and form names them, run beyond 64 MB/);
+  });
 });
