@@ -119,15 +119,40 @@ type RiskCells = Partial<
   Record<
     | 'id'
     | 'ref'
+    | 'case_id'
     | 'residual_level'
     | 'inherent_level'
     | 'treatment'
     | 'scope'
     | 'threat_event'
+    | 'likelihood'
+    | 'impact_c'
+    | 'impact_i'
+    | 'impact_a'
+    | 'impact_auth'
+    | 'residual_likelihood'
+    | 'residual_impact'
+    | 'created_at'
     | 'updated_at',
     unknown
   >
 >;
+
+const samePoint = (
+  a: { likelihood: unknown; impact: unknown } | null,
+  b: { likelihood: number; impact: number } | null,
+) => (a === null || b === null ? a === b : a.likelihood === b.likelihood && a.impact === b.impact);
+
+/** A risk's scores as the dossier records them: likelihood and combined impact, before and after. */
+function pointsOf(r: RiskCells) {
+  const impacts = [r.impact_c, r.impact_i, r.impact_a, r.impact_auth].filter(
+    (v): v is number => typeof v === 'number',
+  );
+  return {
+    inherent: impacts.length ? { likelihood: r.likelihood, impact: Math.max(...impacts) } : null,
+    residual: { likelihood: r.residual_likelihood, impact: r.residual_impact },
+  };
+}
 type AcceptanceCells = Partial<Record<'risk_id' | 'expires_on' | 'at', unknown>>;
 
 /**
@@ -140,7 +165,11 @@ type AcceptanceCells = Partial<Record<'risk_id' | 'expires_on' | 'at', unknown>>
  * running to 2099: the receiving register said what no signer signed.
  */
 export function unsignedRisk(
-  content: { risks: readonly RiskCells[]; acceptances: readonly AcceptanceCells[] },
+  content: {
+    case: { id: string };
+    risks: readonly RiskCells[];
+    acceptances: readonly AcceptanceCells[];
+  },
   held: { risks: readonly RiskCells[]; acceptances: readonly AcceptanceCells[] },
   record: { created_at?: unknown; accepted_risks?: unknown },
   dossier: {
@@ -151,26 +180,43 @@ export function unsignedRisk(
       treatment: string;
       scope: string;
       threatEvent: string;
+      inherent: { likelihood: number; impact: number } | null;
+      residual: { likelihood: number; impact: number };
     }[];
   },
 ): { reason: 'DOSSIER_MISMATCH' | 'DECISION_MISMATCH'; detail: string } | null {
   const decidedAt = typeof record.created_at === 'string' ? record.created_at : '';
   const after = (at: unknown) => typeof at === 'string' && at > decidedAt;
   for (const r of content.risks) {
-    const held = dossier.risks.find((d) => d.ref === r.ref);
+    const decided = dossier.risks.find((d) => d.ref === r.ref);
+    // The receiver works out the levels from the scores: both are compared.
     const same =
-      !held ||
-      (held.residualLevel === r.residual_level &&
-        held.inherentLevel === r.inherent_level &&
-        held.treatment === r.treatment &&
-        held.scope === r.scope &&
-        held.threatEvent === r.threat_event);
-    if (!same && !after(r.updated_at)) {
+      decided !== undefined &&
+      decided.residualLevel === r.residual_level &&
+      decided.inherentLevel === r.inherent_level &&
+      decided.treatment === r.treatment &&
+      decided.scope === r.scope &&
+      decided.threatEvent === r.threat_event &&
+      samePoint(pointsOf(r).inherent, decided.inherent) &&
+      samePoint(pointsOf(r).residual, decided.residual);
+    // A risk of the case made before the decision is one its dossier holds (by its reference).
+    const unheld =
+      !decided && r.case_id === content.case.id && !after(r.created_at) && !after(r.updated_at);
+    if ((decided && !same && !after(r.updated_at)) || unheld) {
       return {
         reason: 'DOSSIER_MISMATCH',
         detail: `risk ${String(r.ref)} is not as the decision's dossier holds it`,
       };
     }
+  }
+  // Every risk the dossier holds arrives, or is held here already.
+  const known = new Set([...content.risks, ...held.risks].map((r) => r.ref));
+  const missing = dossier.risks.find((d) => !known.has(d.ref));
+  if (missing) {
+    return {
+      reason: 'DOSSIER_MISMATCH',
+      detail: `risk ${missing.ref} of the decision's dossier does not arrive`,
+    };
   }
   let listed: unknown;
   try {
@@ -187,6 +233,8 @@ export function unsignedRisk(
   for (const entry of listed as { ref?: unknown; residualLevel?: unknown; expiresOn?: unknown }[]) {
     const arriving = content.risks.find((r) => r.ref === entry.ref);
     const risk = arriving ?? held.risks.find((r) => r.ref === entry.ref);
+    // The sender's acceptances (arriving, or sent before): an acceptance the receiver made of
+    // its own risk is its own, dated on its own clock.
     const [accepted] = [...content.acceptances, ...held.acceptances]
       .filter((a) => risk !== undefined && a.risk_id === risk.id && !after(a.at))
       .sort((a, b) => (String(a.at) < String(b.at) ? 1 : -1));
@@ -195,8 +243,11 @@ export function unsignedRisk(
       (arriving &&
         !after(arriving.updated_at) &&
         arriving.residual_level !== entry.residualLevel) ||
-      !accepted ||
-      (accepted.expires_on ?? null) !== (entry.expiresOn ?? null)
+      (accepted
+        ? (accepted.expires_on ?? null)
+        : arriving
+          ? undefined
+          : (entry.expiresOn ?? null)) !== (entry.expiresOn ?? null)
     ) {
       return {
         reason: 'DECISION_MISMATCH',

@@ -38,7 +38,12 @@ import {
 import type { ClassificationScheme, InfoDomain } from '../../shared/classification';
 import type { DECISION_TYPES } from '../../shared/lifecycle';
 import { REVIEW_STATES } from '../../shared/cases';
-import { canTransition, stepTakers, type CaseState } from '../../shared/lifecycle';
+import {
+  canTransition,
+  DECISION_EFFECTS,
+  stepTakers,
+  type CaseState,
+} from '../../shared/lifecycle';
 import { assess, fingerprint, outOfScale, parseMatrix, type RiskMatrix } from '../../shared/risk';
 import type { SignatureReason, SignatureReport } from '../../shared/signatures';
 import { auditHead, canonicalJson } from '../db/audit';
@@ -1765,6 +1770,18 @@ export class ExchangeService {
       if (before && (before.case_id ?? null) !== (row.case_id ?? null)) {
         throw reject('OUTSIDE_CASE', `risk ${s(before.ref)} would move to another case`);
       }
+      for (const k of ['created_at', 'updated_at'] as const) {
+        const at = row[k];
+        if (at !== null && at !== undefined && !isInstant(at)) {
+          throw reject('MALFORMED', `risk ${r.ref} has ${k} ${String(at)}`);
+        }
+        if (typeof at === 'string' && at > manifest.createdAt) {
+          throw reject(
+            'IMPOSSIBLE_CONTENT',
+            `risk ${r.ref} has ${k} ${at}, after the package was made (${manifest.createdAt})`,
+          );
+        }
+      }
       const values: Cells = Object.fromEntries(scope.risks.change.map((k) => [k, row[k] ?? null]));
       // The levels are this vault's arithmetic on the scores, never what the package says.
       const matrix = matrices.get(s(values.matrix_id));
@@ -1881,6 +1898,26 @@ export class ExchangeService {
         }
         continue;
       }
+      // Dated on the sender's clock, not after the package, nor before an acceptance of the
+      // risk held here: the register shows the newest it holds, the letter's check the newest
+      // by date, and an acceptance dated a minute before the genuine one made them two.
+      // (Of the sender's: the receiver may accept a risk again whenever it likes.)
+      const newest = s(
+        all(
+          db,
+          "SELECT max(at) AS at FROM risk_acceptances WHERE risk_id = ? AND origin = 'received' AND signer_fingerprint = ?",
+          [a.risk_id, fingerprintOf(derOf(read.sender.certificate))],
+        )[0]?.at ?? '',
+      );
+      if (!isInstant(a.at)) {
+        throw reject('MALFORMED', `an acceptance of risk ${s(risk.ref)} dated ${String(a.at)}`);
+      }
+      if (a.at > manifest.createdAt || a.at < newest) {
+        throw reject(
+          'IMPOSSIBLE_CONTENT',
+          `an acceptance of risk ${s(risk.ref)} dated ${a.at}: ${a.at < newest ? `before one held here (${newest})` : `after the package was made (${manifest.createdAt})`}`,
+        );
+      }
       const values: Cells = {
         ...Object.fromEntries(ACCEPTANCE_COLUMNS.map((k) => [k, a[k] ?? null])),
         // Attributed to the certificate that signed the package, never to the name it gives.
@@ -1921,6 +1958,8 @@ export class ExchangeService {
       );
       rows.push({ ...previewRow('acceptance', s(risk.ref), true, fields), valid });
     }
+    // Written in the order of their dates, so the newest written is the newest by date.
+    acceptances.sort((x, y) => (s(x.at) < s(y.at) ? -1 : s(x.at) > s(y.at) ? 1 : 0));
     return { rows, risks, acceptances };
   }
 
@@ -2077,35 +2116,52 @@ export class ExchangeService {
 
   /** The authority's steps this vault has not applied yet, checked to start where the case is. */
   private newSteps(content: DecisionContent, caseId: string, madeAt: string) {
+    // Steps are dated on the sender's clock in the order they were taken, none after the
+    // package was made: decisions and steps are applied in the order of their dates, so a step
+    // dated 2099 or "soon" would reorder them.
+    const taken = [...content.transitions].sort((a, b) => a.seq - b.seq);
+    let previous = '';
+    for (const [n, step] of taken.entries()) {
+      if (!isInstant(step.at) || (n > 0 && taken[n - 1]!.seq === step.seq)) {
+        throw reject(
+          'MALFORMED',
+          `the step ${step.from} -> ${step.to} is dated ${String(step.at)}, numbered ${step.seq}`,
+        );
+      }
+      if (step.at < previous || step.at > madeAt) {
+        throw reject(
+          'IMPOSSIBLE_CONTENT',
+          `the step ${step.from} -> ${step.to} is dated ${step.at}: ${step.at < previous ? `before the step before it (${previous})` : `after the package was made (${madeAt})`}`,
+        );
+      }
+      previous = step.at;
+    }
+    // The new ones are those not held here, none dated before one that is: a step's number is
+    // the sender's to give, and one numbered 1000 made every later step look old.
+    const held = all(
+      this.db,
+      "SELECT to_state, at FROM case_transitions WHERE case_id = ? AND actor_role = 'accreditor'",
+      [caseId],
+    );
+    // (Held by where each went and when: where it came from is this vault's state at the time.)
+    const key = (to: unknown, at: unknown) => `${String(at)} ${String(to)}`;
+    const kept = new Set(held.map((h) => key(h.to_state, h.at)));
+    const since = held.reduce((latest, h) => (s(h.at) > latest ? s(h.at) : latest), '');
+    // (By number too: a step the sender sent before and this vault did not record — one it had
+    // already taken by the clock, to re-accreditation due — is not new either.)
     const upto = this.exchangeOf(caseId)?.transitionsUpto ?? 0;
-    const steps = content.transitions.filter((t) => t.seq > upto).sort((a, b) => a.seq - b.seq);
+    const steps = taken.filter((t) => !kept.has(key(t.to, t.at)) && (t.seq > upto || t.at > since));
+    const early = steps.find((t) => t.at < since);
+    if (early) {
+      throw reject(
+        'IMPOSSIBLE_CONTENT',
+        `the step ${early.from} -> ${early.to} is dated ${early.at}: before the step before it (${since})`,
+      );
+    }
     let state = s(
       all(this.db, 'SELECT state FROM cases WHERE id = ?', [caseId])[0]?.state,
     ) as CaseState;
-    // Steps are dated on the sender's clock, in the order they were taken: after the sender's
-    // steps held here, and not after the package was made. Decisions and steps are applied in
-    // the order of their dates, so a step dated 2099 or "soon" would reorder them.
-    let since = String(
-      all(
-        this.db,
-        "SELECT max(at) AS at FROM case_transitions WHERE case_id = ? AND actor_role = 'accreditor'",
-        [caseId],
-      )[0]?.at ?? '',
-    );
     for (const step of steps) {
-      if (!isInstant(step.at)) {
-        throw reject(
-          'MALFORMED',
-          `the step ${step.from} -> ${step.to} is dated ${String(step.at)}`,
-        );
-      }
-      if (step.at < since || step.at > madeAt) {
-        throw reject(
-          'IMPOSSIBLE_CONTENT',
-          `the step ${step.from} -> ${step.to} is dated ${step.at}: ${step.at < since ? `before the step before it (${since})` : `after the package was made (${madeAt})`}`,
-        );
-      }
-      since = step.at;
       // Only the authority's own steps: never one the lifecycle gives the owner.
       if (!stepTakers(step.from, step.to).includes(PACKAGE_SCOPE.decision.sender)) {
         throw reject(
@@ -2498,9 +2554,9 @@ export class ExchangeService {
       signed: SignatureReport[];
     }[] = [];
     const note = (address: string) => this.journal?.add(address);
-    /** The last decision arriving, and the dossier it was taken on. */
-    let judged: { record: DecisionContent['decisions'][number]; dossier: DossierSnapshot } | null =
-      null;
+    /** The decisions arriving, each with the dossier it was taken on (the last one last). */
+    const decided: { record: DecisionContent['decisions'][number]; dossier: DossierSnapshot }[] =
+      [];
     for (const [n, record] of content.decisions.entries()) {
       if (known.has(record.id)) {
         continue;
@@ -2548,10 +2604,11 @@ export class ExchangeService {
         dossier: checked.dossierRead.json,
         signed: checked.letter.signatures,
       });
-      judged = { record, dossier: checked.dossierRead.snapshot };
+      decided.push({ record, dossier: checked.dossierRead.snapshot });
     }
     // The verdicts a package brings with a decision are those of the dossier its letter cites:
     // verdicts lock once the case is decided, so a changed one would stand against the letter.
+    const judged = decided.at(-1);
     for (const v of judged ? content.verdicts : []) {
       const held = judged!.dossier.checklist.find((i) => i.requirementId === v.requirement_id);
       if (
@@ -2567,17 +2624,22 @@ export class ExchangeService {
     const heldRisks = all(this.db, 'SELECT id, ref FROM risks WHERE system_id = ?', [
       manifest.system.id,
     ]);
+    // The acceptances held here that the sender sent before: the receiver's own are its own.
     const held = {
       risks: heldRisks,
       acceptances: all(
         this.db,
-        'SELECT a.risk_id, a.expires_on, a.at FROM risk_acceptances a JOIN risks r ON r.id = a.risk_id WHERE r.system_id = ?',
-        [manifest.system.id],
+        "SELECT a.risk_id, a.expires_on, a.at FROM risk_acceptances a JOIN risks r ON r.id = a.risk_id WHERE r.system_id = ? AND a.origin = 'received' AND a.signer_fingerprint = ?",
+        [manifest.system.id, fingerprintOf(derOf(sender.certificate))],
       ),
     };
-    const risky = judged && unsignedRisk(content, held, judged.record, judged.dossier);
-    if (risky) {
-      throw reject(risky.reason, risky.detail);
+    // Every decision arriving, not the last listed only (two listed the other way round had
+    // the older one judged).
+    for (const { record, dossier } of decided) {
+      const risky = unsignedRisk(content, held, record, dossier);
+      if (risky) {
+        throw reject(risky.reason, `decision ${record.ref}: ${risky.detail}`);
+      }
     }
     const steps = this.newSteps(content, caseId, manifest.createdAt);
     const issuedFindings = content.findings.filter((f) => f.kind === 'finding').length;
@@ -2588,6 +2650,28 @@ export class ExchangeService {
       ...arriving.map((a) => ({ at: a.record.created_at, decision: a })),
       ...steps.map((t) => ({ at: t.at, step: t })),
     ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 'decision' in a ? -1 : 1));
+    // Each decision arrives with the step it takes (a suspension with in force → suspended):
+    // a signed suspension held while the case stayed in force said two things at once.
+    let state = s(all(this.db, 'SELECT state FROM cases WHERE id = ?', [caseId])[0]?.state);
+    let awaited: { ref: string; to: CaseState } | null = null;
+    for (const event of events) {
+      if ('step' in event && event.step) {
+        if (awaited && event.step.to !== awaited.to) {
+          break;
+        }
+        awaited = null;
+        state = event.step.to;
+      } else if ('decision' in event && event.decision && !awaited) {
+        const effect = DECISION_EFFECTS[state as CaseState]?.[event.decision.record.type];
+        awaited = effect ? { ref: event.decision.record.ref, to: effect } : null;
+      }
+    }
+    if (awaited) {
+      throw reject(
+        'DECISION_MISMATCH',
+        `decision ${awaited.ref} arrives without the step it takes (to ${awaited.to})`,
+      );
+    }
     const changes: Record<string, unknown> = {
       kind: 'decision',
       sha256: digest,

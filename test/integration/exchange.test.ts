@@ -617,6 +617,37 @@ describe('who may send what', () => {
         'TRANSITION_NOT_ALLOWED',
       ],
       [
+        'the decision without the step it takes (decision pending → decided)',
+        () =>
+          forged(
+            'dropped-step',
+            {
+              parts: editDecision((content) => {
+                const last = content.transitions.pop()!;
+                content.case.state = last.from;
+              }),
+            },
+            genuine,
+          ),
+        'DECISION_MISMATCH',
+        'arrives without the step it takes',
+      ],
+      [
+        'two steps numbered alike',
+        () =>
+          forged(
+            'step-twice',
+            {
+              parts: editDecision((content) => {
+                content.transitions.at(-1)!.seq = content.transitions.at(-2)!.seq;
+              }),
+            },
+            genuine,
+          ),
+        'MALFORMED',
+        'numbered',
+      ],
+      [
         // Decisions and steps are applied in the order of their dates.
         'a step dated after the package was made',
         () =>
@@ -1023,8 +1054,61 @@ describe('who may send what', () => {
           c.riskLinks = c.riskLinks.filter((l) => l.risk_id !== risk);
           c.acceptances = c.acceptances.filter((x) => x.risk_id !== risk);
         },
-        'DECISION_MISMATCH',
-        'does not arrive accepted as the decision',
+        'DOSSIER_MISMATCH',
+        'of the decision’s dossier does not arrive'.replace('’', "'"),
+      ],
+      [
+        // The receiver works out the levels from the scores: the level names alone prove nothing.
+        'the accepted risk scored higher, its level names kept',
+        (c) => {
+          ours(c).likelihood = 5;
+          ours(c).impact_c = 5;
+          ours(c).residual_likelihood = 5;
+          ours(c).residual_impact = 5;
+        },
+        'DOSSIER_MISMATCH',
+        'is not as the decision',
+      ],
+      [
+        'the accepted risk under a look-alike reference (Cyrillic А), its treatment changed',
+        (c) => {
+          const row = ours(c);
+          row.ref = `\u0410${ref.slice(1)}`;
+          row.treatment = 'share';
+        },
+        'DOSSIER_MISMATCH',
+        'is not as the decision',
+      ],
+      [
+        'a second acceptance dated in words',
+        (c) => void c.acceptances.push({ ...acceptance(c), at: 'zzz' }),
+        'MALFORMED',
+        'dated zzz',
+      ],
+      [
+        'a second acceptance dated after the package was made',
+        (c) =>
+          void c.acceptances.push({
+            ...acceptance(c),
+            at: new Date(Date.now() + 3_600_000).toISOString(),
+          }),
+        'IMPOSSIBLE_CONTENT',
+        'after the package was made',
+      ],
+      [
+        'the risk said to have changed after the package was made',
+        (c) => {
+          ours(c).treatment = 'avoid';
+          ours(c).updated_at = '2099-01-01T00:00:00.000Z';
+        },
+        'IMPOSSIBLE_CONTENT',
+        'after the package was made',
+      ],
+      [
+        'the risk made on a day that is no day',
+        (c) => void (ours(c).created_at = '9999-99-99'),
+        'MALFORMED',
+        'has created_at 9999-99-99',
       ],
       [
         'the accepted risk at another residual level',
@@ -1045,13 +1129,23 @@ describe('who may send what', () => {
         throw new Error(`${name}: ${String(error)}`);
       });
     }
-    // A change made after the decision is the authority's to send, dated after it.
+    // A change made after the decision is the authority's to send, dated after it. An
+    // acceptance dated a minute before the genuine one is written before it: the register
+    // shows the newest by date, the one the letter lists.
+    const stamp = new Date().toISOString();
     const later = await forged(
       'risk-later',
       {
+        manifest: (m) => ({ ...m, createdAt: stamp }),
         parts: editDecision((c) => {
           ours(c).treatment = 'reduce';
-          ours(c).updated_at = new Date(Date.now() + 1000).toISOString();
+          ours(c).updated_at = stamp;
+          const genuineAcceptance = acceptance(c);
+          c.acceptances.push({
+            ...genuineAcceptance,
+            expires_on: addMonths(today(), 18),
+            at: new Date(Date.parse(genuineAcceptance.at) - 60_000).toISOString(),
+          });
         }),
       },
       genuine,
@@ -1061,6 +1155,59 @@ describe('who may send what', () => {
       treatment: 'reduce',
       acceptance: { expiresOn },
     });
+  });
+
+  it('the owner may accept its own risk again whenever it likes: the authority’s acceptance still arrives', async () => {
+    const o = owner.services;
+    const a = authority.services;
+    const id = await o.cases.createCase({ systemId, type: 'reaccreditation' });
+    await answerAll(o, id, (r) => (r === 'PER-01' ? 'non_compliant' : 'compliant'), 'Answer');
+    const risk = await o.risks.createRisk({
+      systemId,
+      caseId: id,
+      scope: 'Printer',
+      threatEvent: 'Print-outs left in the tray',
+      confidentiality: 1,
+      integrity: null,
+      availability: null,
+      likelihood: 1,
+      treatment: 'accept',
+      residualLikelihood: 1,
+      residualImpact: 1,
+    });
+    await o.cases.transition(id, 'submitted', 'Complete');
+    const folder = join(work.path, 'packages');
+    await a.exchange.importPackage(
+      (await o.exchange.exportPackage('submission', id, folder, { identityId: owner.signingId }))
+        .file,
+    );
+    for (const to of ['intake', 'under_review', 'decision_pending'] as const) {
+      if (to === 'decision_pending') {
+        await judgeAll(a, id);
+      }
+      await a.cases.transition(id, to, `to ${to}`);
+    }
+    await a.risks.acceptRisk(risk, {
+      justification: 'The authority accepts it.',
+      expiresOn: addMonths(today(), 12),
+    });
+    await a.decisions.issueDecision(id, {
+      type: 'refusal',
+      identityId: authority.signingId,
+      reason: 'Not ready.',
+      conditions: [],
+    });
+    const file = (
+      await a.exchange.exportPackage('decision', id, folder, { identityId: authority.signingId })
+    ).file;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Meanwhile the owner accepts its own risk (as it may at any time), after the authority did.
+    await o.risks.acceptRisk(risk, {
+      justification: 'We accept it too.',
+      expiresOn: addMonths(today(), 6),
+    });
+    await o.exchange.importPackage(file);
+    expect(o.cases.getCase(id).state).toBe('decided');
   });
 
   it('a decision’s conditions arrive as its letter’s signers signed them, and stay so; its id is its own', async () => {
@@ -2515,7 +2662,10 @@ describe('a package carries only what its sender may decide', () => {
     });
 
     // A name the package claims is kept beside the signer's, never instead of it.
+    // (Made now, as the acceptance it adds: nothing a package brings is dated after it.)
+    const stamp = new Date().toISOString();
     const renamed = await forged('claimed-name', genuine, owner, authority, {
+      manifest: (m) => ({ ...m, createdAt: stamp }),
       parts: editSubmission((c) => {
         c.acceptances.push({
           risk_id: ownRisk,
@@ -2527,7 +2677,7 @@ describe('a package carries only what its sender may decide', () => {
           expires_on: addMonths(today(), 6),
           fingerprint: '[]',
           snapshot: '{}',
-          at: new Date().toISOString(),
+          at: stamp,
         });
       }),
     });
@@ -2578,7 +2728,9 @@ describe('a package carries only what its sender may decide', () => {
     const later = (
       await o.exchange.exportPackage('submission', id, folder(), { identityId: owner.signingId })
     ).file;
+    const masked = new Date().toISOString();
     const masking = await forged('masking', later, owner, authority, {
+      manifest: (m) => ({ ...m, createdAt: masked }),
       parts: editSubmission((c) => {
         c.acceptances.push({
           risk_id: ownRisk,
@@ -2590,7 +2742,7 @@ describe('a package carries only what its sender may decide', () => {
           expires_on: '2099-12-31',
           fingerprint: fingerprint(a.risks.getRisk(ownRisk)),
           snapshot: '{}',
-          at: new Date().toISOString(),
+          at: masked,
         });
       }),
     });
