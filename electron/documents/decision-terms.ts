@@ -133,7 +133,8 @@ type RiskCells = Partial<
     | 'residual_likelihood'
     | 'residual_impact'
     | 'created_at'
-    | 'updated_at',
+    | 'updated_at'
+    | 'origin',
     unknown
   >
 >;
@@ -209,8 +210,11 @@ export function unsignedRisk(
       };
     }
   }
-  // Every risk the dossier holds arrives, or is held here already.
-  const known = new Set([...content.risks, ...held.risks].map((r) => r.ref));
+  // Every risk the dossier holds arrives, or is the receiver's own: a sender's risk held from
+  // an earlier package stayed as it was while the dossier had it otherwise.
+  const known = new Set(
+    [...content.risks, ...held.risks.filter((r) => r.origin !== 'received')].map((r) => r.ref),
+  );
   const missing = dossier.risks.find((d) => !known.has(d.ref));
   if (missing) {
     return {

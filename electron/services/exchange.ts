@@ -2621,7 +2621,7 @@ export class ExchangeService {
         );
       }
     }
-    const heldRisks = all(this.db, 'SELECT id, ref FROM risks WHERE system_id = ?', [
+    const heldRisks = all(this.db, 'SELECT id, ref, origin FROM risks WHERE system_id = ?', [
       manifest.system.id,
     ]);
     // The acceptances held here that the sender sent before: the receiver's own are its own.

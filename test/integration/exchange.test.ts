@@ -1157,6 +1157,55 @@ describe('who may send what', () => {
     });
   });
 
+  it('a risk of the authority’s the owner holds from an earlier package arrives again with the decision', async () => {
+    const a = authority.services;
+    const id = await pendingCase();
+    const body = (scope: string, residualLikelihood: number) => ({
+      systemId,
+      caseId: id,
+      scope,
+      threatEvent: 'Unescorted contractors copy disks',
+      confidentiality: 5,
+      integrity: 5,
+      availability: 4,
+      likelihood: 4,
+      treatment: 'reduce' as const,
+      residualLikelihood,
+      residualImpact: 5,
+    });
+    const risk = await a.risks.createRisk(body('Server room (mitigated)', 1));
+    const folder = join(work.path, 'packages');
+    await owner.services.exchange.importPackage(
+      (await a.exchange.exportPackage('decision', id, folder, { identityId: authority.signingId }))
+        .file,
+    );
+    // Revised before the decision: the dossier holds the revision, the owner the first version.
+    await a.risks.updateRisk(risk, body('Server room: no controls yet', 4));
+    await a.decisions.issueDecision(id, {
+      type: 'refusal',
+      identityId: authority.signingId,
+      reason: 'Not ready.',
+      conditions: [],
+    });
+    const genuine = (
+      await a.exchange.exportPackage('decision', id, folder, { identityId: authority.signingId })
+    ).file;
+    const left = await forged(
+      'risk-left-out',
+      {
+        parts: editDecision((c) => {
+          c.risks = c.risks.filter((x) => x.id !== risk);
+          c.riskLinks = c.riskLinks.filter((l) => l.risk_id !== risk);
+          c.acceptances = c.acceptances.filter((x) => x.risk_id !== risk);
+        }),
+      },
+      genuine,
+    );
+    await refused(owner, left, 'DOSSIER_MISMATCH', id, "of the decision's dossier does not arrive");
+    await owner.services.exchange.importPackage(genuine);
+    expect(owner.services.risks.getRisk(risk).scope).toBe('Server room: no controls yet');
+  });
+
   it('the owner may accept its own risk again whenever it likes: the authority’s acceptance still arrives', async () => {
     const o = owner.services;
     const a = authority.services;
