@@ -10,6 +10,10 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // Two files at once on two cores: much of the suite waits on child processes (pdfsig, qpdf,
+    // openssl, the PDF layout worker, the kill loop's children), and one file at a time left a
+    // core idle through all of it.
+    maxWorkers: 2,
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
   },
 });

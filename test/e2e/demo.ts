@@ -1,4 +1,6 @@
 /** The whole demo (register, cases, risks, a signed decision, an approval's life) in a vault. */
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, type Page, type Request } from '@playwright/test';
 import { createServices } from '../../electron/services';
@@ -12,7 +14,7 @@ import {
 import { RegisterService } from '../../electron/services/register';
 import { Vault } from '../../electron/vault/vault';
 import { ROUTES } from '../../renderer/src/router';
-import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
+import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
 
 /** The demo register only (systems, sites, components, people, records) in a vault. */
 export async function seedRegisterDemo(folder: string): Promise<void> {
@@ -22,14 +24,56 @@ export async function seedRegisterDemo(folder: string): Promise<void> {
 }
 
 export async function seedFullDemo(folder: string, dataFolder: string): Promise<void> {
-  const v = await Vault.open(folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
-  const services = createServices(() => v);
-  await seedDemo(services.register);
-  await seedDemoCases(services.cases, services.register, v);
-  await seedDemoRisks(services);
-  await seedDemoDecision(services, join(dataFolder, 'exports'));
-  await seedDemoLifecycle(services);
-  await v.close();
+  await fromTemplate('full', folder, dataFolder, async (f, d) => {
+    const v = await Vault.open(f, { passphrase: PASSPHRASE }, TEST_CONFIG);
+    const services = createServices(() => v);
+    await seedDemo(services.register);
+    await seedDemoCases(services.cases, services.register, v);
+    await seedDemoRisks(services);
+    await seedDemoDecision(services, join(d, 'exports'));
+    await seedDemoLifecycle(services);
+    await v.close();
+  });
+}
+
+/**
+ * The templates this worker has seeded, by name: a data folder (vault and exports) and what its
+ * seeding returned. Seeding signs letters, and each letter is laid out in its own process (about
+ * a second apiece, fourteen seconds for the demo); a test that only needs the data gets a copy.
+ */
+const templates = new Map<string, Promise<{ dataFolder: string; value: unknown }>>();
+
+/**
+ * Replaces the vault in `folder` (and the exports beside it in `dataFolder`) by a copy of the
+ * template `name`, seeded by `seed` the first time in this worker, into a vault of its own made
+ * as the fixture makes one (same passphrase and profile). The copy is a vault of its own: its
+ * recovery key is the template's, not the one the fixture reported for the vault it replaces.
+ */
+export async function fromTemplate<T>(
+  name: string,
+  folder: string,
+  dataFolder: string,
+  seed: (folder: string, dataFolder: string) => Promise<T>,
+): Promise<T> {
+  let template = templates.get(name);
+  if (!template) {
+    template = (async () => {
+      const root = mkdtempSync(join(tmpdir(), `awb-template-${name}-`));
+      process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+      const { vault } = await Vault.create(join(root, 'vault'), PASSPHRASE, PROFILE, TEST_CONFIG);
+      await vault.close();
+      const value = await seed(join(root, 'vault'), root);
+      return { dataFolder: root, value };
+    })();
+    templates.set(name, template);
+  }
+  const { dataFolder: source, value } = await template;
+  rmSync(folder, { recursive: true, force: true });
+  cpSync(join(source, 'vault'), folder, { recursive: true });
+  if (existsSync(join(source, 'exports'))) {
+    cpSync(join(source, 'exports'), join(dataFolder, 'exports'), { recursive: true });
+  }
+  return value as T;
 }
 
 /**

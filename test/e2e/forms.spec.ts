@@ -11,7 +11,7 @@ import { translate, type Language, type MessageKey } from '../../shared/i18n';
 import { TEXT_MAX } from '../../shared/limits';
 import { projectRoot } from '../helpers/context';
 import { PASSPHRASE, rewriteVault, TEST_CONFIG } from '../helpers/vault';
-import { seedFullDemo, walkScreens } from './demo';
+import { fromTemplate, seedFullDemo, walkScreens } from './demo';
 import { expect, test, unlock } from './fixtures';
 
 test('a 9,000-character statement is refused on its field, kept, and saved once shortened', async ({
@@ -588,10 +588,20 @@ interface Seeded {
   awaitingId?: string;
 }
 
-async function seed(
+function seed(folder: string, dataFolder: string, options: SeedOptions = {}): Promise<Seeded> {
+  const { wanting = false, decommissioned = false, awaiting = false } = options;
+  return fromTemplate(
+    `forms${wanting ? '-wanting' : ''}${decommissioned ? '-decommissioned' : ''}${awaiting ? '-awaiting' : ''}`,
+    folder,
+    dataFolder,
+    (f, d) => seedForms(f, d, { wanting, decommissioned, awaiting }),
+  );
+}
+
+async function seedForms(
   folder: string,
   dataFolder: string,
-  { wanting = false, decommissioned = false, awaiting = false }: SeedOptions = {},
+  { wanting, decommissioned, awaiting }: Required<SeedOptions>,
 ): Promise<Seeded> {
   await seedFullDemo(folder, dataFolder);
   const v = await Vault.open(folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
