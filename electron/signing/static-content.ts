@@ -111,7 +111,7 @@ class Found extends Error {}
 export function dynamicContent(file: PdfFile): { detail: string } | null {
   unread = MAX_TOKENS_READ;
   try {
-    const contents: PDFRef[] = [];
+    const contents: Named = { content: [], appearances: [] };
     /** The widgets each revision's form lists, and every widget with the revision defining it. */
     const forms: Set<number>[] = [];
     const widgets: { num: number; rev: number; where: string }[] = [];
@@ -150,7 +150,8 @@ export function dynamicContent(file: PdfFile): { detail: string } | null {
         throw new Found(`${where} is a signature widget the form does not list as a field`);
       }
     }
-    scanAll(file, contents);
+    scanAll(file, contents.content);
+    scanAppearances(file, contents.appearances);
     checkPages(file);
     return null;
   } catch (error) {
@@ -158,6 +159,42 @@ export function dynamicContent(file: PdfFile): { detail: string } | null {
       return { detail: error.message };
     }
     throw error;
+  }
+}
+
+/** The streams the objects name as content: pages' and glyphs' (`content`), and annotations'. */
+interface Named {
+  content: PDFRef[];
+  appearances: PDFRef[];
+}
+
+/**
+ * An annotation's appearance is a form whatever its /Subtype says: every reader draws it as one.
+ * One without /Subtype /Form escaped the reading of forms (a named XObject it did not define,
+ * drawn by poppler from the page's resources), so each is read as a form, in every revision
+ * that defines it.
+ */
+function scanAppearances(file: PdfFile, refs: readonly PDFRef[]): void {
+  const seen = new Set<number>();
+  for (const { objectNumber: num } of refs) {
+    if (seen.has(num)) {
+      continue;
+    }
+    seen.add(num);
+    for (const rev of file.definedIn(num)) {
+      const found = file.entry(num, rev);
+      if (!found || found.entry.kind === 'f') {
+        continue;
+      }
+      const object = file.lookup(
+        PDFRef.of(num, found.entry.kind === 'n' ? found.entry.generation : 0),
+        rev,
+      );
+      // (One that says it is a form was read as one with the other objects.)
+      if (object instanceof PDFRawStream && !isContentStream(file, object.dict, rev)) {
+        scanForm(file, object, rev, `object ${num} (revision ${rev})`);
+      }
+    }
   }
 }
 
@@ -225,7 +262,7 @@ function visit(
   rev: number,
   where: string,
   depth: number,
-  contents: PDFRef[],
+  contents: Named,
 ): void {
   if (depth > MAX_DEPTH) {
     throw new Found(`${where} is nested too deeply to be read`);
@@ -326,7 +363,8 @@ function visit(
           const states = file.dict(state, rev);
           for (const item of states ? states.values() : [state]) {
             if (item instanceof PDFRef) {
-              contents.push(item);
+              contents.content.push(item);
+              contents.appearances.push(item);
             }
           }
         }
@@ -340,9 +378,9 @@ function visit(
       }
       for (const item of items) {
         if (item instanceof PDFRef) {
-          contents.push(item);
+          contents.content.push(item);
         } else if (item instanceof PDFArray) {
-          contents.push(...item.asArray().filter((x): x is PDFRef => x instanceof PDFRef));
+          contents.content.push(...item.asArray().filter((x): x is PDFRef => x instanceof PDFRef));
         }
       }
     }
@@ -454,6 +492,18 @@ function checkAnnotation(
     throw new Found(`${where} is a signature widget kept at its size when zoomed (flag NoZoom)`);
   }
   const ap = file.dict(get(dict, 'AP'), rev);
+  // Without an appearance stream of its own, poppler makes one up from the widget's /MK (a box
+  // in its background colour over the page) and pdf.js draws nothing: a white box hid "NOT" of
+  // "NOT APPROVED" in one reader only.
+  if (
+    !(file.resolve(ap ? get(ap, 'N') : undefined, rev) instanceof PDFRawStream) &&
+    get(dict, 'MK') !== undefined &&
+    hasArea(file, get(dict, 'Rect'), rev)
+  ) {
+    throw new Found(
+      `${where} is a signature widget without an appearance, drawn by some viewers from its /MK`,
+    );
+  }
   if (ap) {
     for (const [key, value] of entriesOf(ap)) {
       if (key !== 'N') {
@@ -572,6 +622,18 @@ function checkFields(file: PdfFile, rev: number): Set<number> {
     const type = ft !== undefined ? nameOf(file.resolve(ft, rev)) : parentType;
     const kids = file.resolve(get(field, 'Kids'), rev);
     if (kids instanceof PDFArray && kids.size() > 0) {
+      // A kid without a name of its own is a widget of this field, not a field: a signature
+      // field is its one widget (pdfsig reads each widget as a field, with a value of its own,
+      // and called unsigned what the kids' parent had signed).
+      if (
+        type === 'Sig' &&
+        kids.asArray().some((kid) => {
+          const widget = file.dict(kid, rev);
+          return widget !== null && get(widget, 'T') === undefined;
+        })
+      ) {
+        throw new Found(`the form of revision ${rev} has a signature field with widgets as kids`);
+      }
       for (const kid of kids.asArray()) {
         walk(kid, type, depth + 1);
       }
@@ -876,10 +938,36 @@ function missingFont(
       nameOf(get(dict, 'Type')) === 'Font' &&
       subtype !== null &&
       FONT_TYPES.has(subtype) &&
-      (subtype !== 'Type0' || (descendants instanceof PDFArray && descendants.size() === 1))
+      // A simple font names the font it is (without, pdftotext read text no reader drew).
+      (subtype === 'Type0' ||
+        subtype === 'Type3' ||
+        file.resolve(get(dict, 'BaseFont'), rev) instanceof PDFName) &&
+      (subtype !== 'Type0' ||
+        (descendants instanceof PDFArray &&
+          descendants.size() === 1 &&
+          embeddedCidFont(file, descendants.get(0), rev)))
     );
   };
   return [...fonts].find((font) => !loadable(font)) ?? null;
+}
+
+/**
+ * A composite font's descendant as every reader draws it: a CID font (type 0 or 2) carrying its
+ * program. Without one, readers substitute each their own way: poppler drew CID n as the
+ * character U+n, pdf.js glyph n of its Helvetica, so one run of codes read REFUSED in one and
+ * APPROVED in the other.
+ */
+function embeddedCidFont(file: PdfFile, value: PDFObject | undefined, rev: number): boolean {
+  const descendant = file.dict(value, rev);
+  const subtype = descendant ? nameOf(file.resolve(get(descendant, 'Subtype'), rev)) : null;
+  const descriptor = descendant ? file.dict(get(descendant, 'FontDescriptor'), rev) : null;
+  return (
+    (subtype === 'CIDFontType0' || subtype === 'CIDFontType2') &&
+    descriptor !== null &&
+    ['FontFile', 'FontFile2', 'FontFile3'].some(
+      (key) => file.resolve(get(descriptor, key), rev) instanceof PDFRawStream,
+    )
+  );
 }
 
 /**

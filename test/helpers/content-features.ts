@@ -350,6 +350,77 @@ export const rows: Row[] = [
     },
     detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
   },
+  ...(
+    [
+      // Without its program readers substitute each their own way: poppler drew CID n as the
+      // character U+n, pdf.js glyph n of its Helvetica (REFUSED in one, APPROVED in the other).
+      [
+        'a composite font whose CID font carries no program',
+        '/Subtype /CIDFontType2 /BaseFont /Helvetica /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>',
+      ],
+      [
+        'a composite font whose descendant is a simple font',
+        '/Subtype /Type1 /BaseFont /Helvetica',
+      ],
+      // Without the name of its font, no reader drew the text and pdftotext extracted it.
+      ['a simple font that names no font', null],
+    ] as const
+  ).map(([name, descendant]) => ({
+    name,
+    feature: ((pdf, n) => {
+      const a = anatomy(pdf);
+      const [content, child] = [n(), n()];
+      const font =
+        descendant === null
+          ? '/F9 << /Type /Font /Subtype /Type1 /Encoding /WinAnsiEncoding >>'
+          : `/F9 << /Type /Font /Subtype /Type0 /BaseFont /Helvetica /Encoding /Identity-H /DescendantFonts [ ${child} 0 R ] >>`;
+      return [
+        {
+          num: child,
+          body: `<< /Type /Font ${descendant ?? '/Subtype /Type1 /BaseFont /Helvetica'} >>`,
+        },
+        { num: content, body: streamObject('BT /F9 12 Tf 72 700 Td <0041> Tj ET\n') },
+        {
+          num: a.page,
+          body: listWith(subWith(body(pdf, a.page), 'Font', font), 'Contents', `${content} 0 R`),
+        },
+      ];
+    }) satisfies Feature,
+    detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
+  })),
+  {
+    // Poppler makes up an appearance from /MK (a box in its background colour), pdf.js draws
+    // nothing: a white box hid "NOT" of "NOT APPROVED" in one reader only.
+    name: 'a signature widget without an appearance stream, its /MK background over the decision',
+    feature: signatureWidget('/F 4 /MK << /BG [ 1 ] >>', () => ['']),
+    detail: /is a signature widget without an appearance, drawn by some viewers from its \/MK/,
+  },
+  {
+    // pdfsig reads each widget of a field as a field with a value of its own: the parent's
+    // signature was "not signed" to it while the verifier called the letter valid.
+    name: 'a signature field whose widgets are its kids',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const [, font] = fontOf(body(pdf, a.page));
+      const [field, first, second, drawing] = [n(), n(), n(), n()];
+      const widget = (rect: string) =>
+        `<< /Type /Annot /Subtype /Widget /Parent ${field} 0 R /F 4 /Rect ${rect} /P ${a.page} 0 R /AP << /N ${drawing} 0 R >> >>`;
+      return [
+        { num: field, body: `<< /FT /Sig /T (Signature9) /Kids [ ${first} 0 R ${second} 0 R ] >>` },
+        { num: first, body: widget('[ 70 735 370 765 ]') },
+        { num: second, body: widget('[ 70 635 370 665 ]') },
+        { num: drawing, body: formDrawing(font, 'DECISION: APPROVED') },
+        {
+          num: a.page,
+          body: listWith(body(pdf, a.page), 'Annots', `${first} 0 R ${second} 0 R`),
+        },
+        a.form !== null
+          ? { num: a.form, body: listWith(body(pdf, a.form), 'Fields', `${field} 0 R`) }
+          : catalogWith(pdf, `/AcroForm << /Fields [ ${field} 0 R ] /SigFlags 3 >>`),
+      ];
+    },
+    detail: /has a signature field with widgets as kids/,
+  },
   {
     name: 'a font dictionary with nothing in it',
     feature: (pdf, n) => {
@@ -1167,6 +1238,41 @@ export const rows: Row[] = [
       ];
     },
     detail: /names the XObject \/Fm2, which its resources do not define/,
+  },
+  {
+    // Every reader draws an appearance as a form, whatever its /Subtype says: one without it
+    // escaped the reading of forms, and poppler drew the page's /Fm9 through it.
+    name: 'a signature widget whose appearance, typed as no form, names an XObject only the page defines',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [, font] = fontOf(page);
+      const drawing = n();
+      const widget = signatureWidget('/F 4', (_font, next) => {
+        const ap = next();
+        return [
+          `/N ${ap} 0 R`,
+          { num: ap, body: streamObject('/Fm9 Do', '/BBox [ 0 0 300 30 ] /Resources << >>') },
+        ];
+      })(pdf, n);
+      const drawn = {
+        num: drawing,
+        body: streamObject(
+          '0 g BT /F1 18 Tf 2 8 Td (DECISION: REFUSED) Tj ET',
+          `/Type /XObject /Subtype /Form /BBox [ 0 0 300 30 ] /Resources << /Font << /F1 ${font} 0 R >> >>`,
+        ),
+      };
+      // The widget's page, with the drawing among its XObjects.
+      return [
+        drawn,
+        ...widget.map((o) =>
+          o.num === a.page
+            ? { num: o.num, body: subWith(o.body, 'XObject', `/Fm9 ${drawing} 0 R`) }
+            : o,
+        ),
+      ];
+    },
+    detail: /names the XObject \/Fm9, which its resources do not define/,
   },
   {
     name: 'a graphics state the page does not define',

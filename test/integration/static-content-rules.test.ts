@@ -121,15 +121,21 @@ const honest: [string, Feature][] = [
     },
   ],
   [
-    'a composite font with its descendant, and the form telling viewers not to draw it',
+    'a composite font with its descendant and its program, and the form telling viewers not to draw it',
     (pdf, n) => {
       const a = anatomy(pdf);
-      const [descendant, content] = [n(), n()];
+      const [descendant, descriptor, program, content] = [n(), n(), n(), n()];
       return [
         {
           num: descendant,
-          body: '<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Helvetica /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>',
+          body: `<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Helvetica /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor ${descriptor} 0 R >>`,
         },
+        // Its program embedded, as honest tools write it (the reader here only asks that it is).
+        {
+          num: descriptor,
+          body: `<< /Type /FontDescriptor /FontName /Helvetica /Flags 32 /FontBBox [ 0 0 1000 1000 ] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /FontFile2 ${program} 0 R >>`,
+        },
+        { num: program, body: streamObject('true') },
         { num: content, body: streamObject('BT /F0 12 Tf 72 700 Td <0041> Tj ET\n') },
         {
           num: a.page,
