@@ -154,15 +154,28 @@ function pointsOf(r: RiskCells) {
     residual: { likelihood: r.residual_likelihood, impact: r.residual_impact },
   };
 }
-type AcceptanceCells = Partial<Record<'risk_id' | 'expires_on' | 'at', unknown>>;
+type AcceptanceCells = Partial<
+  Record<'risk_id' | 'expires_on' | 'at' | 'role' | 'accepted_on' | 'fingerprint', unknown>
+>;
+
+/**
+ * The acceptance the receiver's register shows for `risk` among `acceptances` (newest first),
+ * judged on `day` by the receiver's rules (electron/areas/risks/rules.ts, judgeAcceptances);
+ * undefined when there is none.
+ */
+export type Standing = (
+  risk: RiskCells,
+  acceptances: readonly AcceptanceCells[],
+  day: string,
+) => AcceptanceCells | undefined;
 
 /**
  * The first risk a package brings with a decision that is not as its letter and dossier have
  * it; null when each is. A risk the dossier holds arrives as the dossier has it, unless changed
  * after the decision; each risk the letter lists as accepted arrives at the residual level it
- * gives, and its acceptance — the newest made before the decision, arriving or `held` by the
- * receiver already (a package never returns what its receiver sent) — ends when the letter
- * says. The second signer of a letter re-packed its package with an accepted risk's acceptance
+ * gives, and its acceptance — the one the receiver's register shows as standing on the day of
+ * the decision (`standing`), among those made before it, arriving or `held` by the receiver
+ * already (a package never returns what its receiver sent) — ends when the letter says. The second signer of a letter re-packed its package with an accepted risk's acceptance
  * running to 2099: the receiving register said what no signer signed.
  */
 export function unsignedRisk(
@@ -185,6 +198,7 @@ export function unsignedRisk(
       residual: { likelihood: number; impact: number };
     }[];
   },
+  standing: Standing,
 ): { reason: 'DOSSIER_MISMATCH' | 'DECISION_MISMATCH'; detail: string } | null {
   const decidedAt = typeof record.created_at === 'string' ? record.created_at : '';
   const after = (at: unknown) => typeof at === 'string' && at > decidedAt;
@@ -239,9 +253,15 @@ export function unsignedRisk(
     const risk = arriving ?? held.risks.find((r) => r.ref === entry.ref);
     // The sender's acceptances (arriving, or sent before): an acceptance the receiver made of
     // its own risk is its own, dated on its own clock.
-    const [accepted] = [...content.acceptances, ...held.acceptances]
+    const theirs = [...content.acceptances, ...held.acceptances]
       .filter((a) => risk !== undefined && a.risk_id === risk.id && !after(a.at))
       .sort((a, b) => (String(a.at) < String(b.at) ? 1 : -1));
+    // The one the register shows as standing on the day of the decision, judged as the register
+    // judges (a newer one that no longer accepts the risk as it stands does not mask an older
+    // one that does): never the newest by date alone, which a package dresses up. A risk
+    // changed since the decision cannot say which was current then: the newest by date.
+    const accepted =
+      risk && !after(risk.updated_at) ? standing(risk, theirs, decidedAt.slice(0, 10)) : theirs[0];
     if (
       !risk ||
       (arriving &&

@@ -86,6 +86,7 @@ import {
   termsHash,
   unsignedCondition,
   unsignedRisk,
+  type Standing,
 } from '../documents/decision-terms';
 import { derOf, fingerprintOf, readCertificate, x509 } from '../signing/x509';
 import { namedRead, type StoredBlob } from '../vault/blobs';
@@ -93,6 +94,7 @@ import { referencedBlobs } from '../vault/check';
 import { ImportJournal } from '../vault/import-journal';
 import type { Vault } from '../vault/vault';
 import * as riskRepo from '../areas/risks/repository';
+import type { AcceptanceRecord } from '../areas/risks/rules';
 import type { RiskService } from '../areas/risks/use-cases';
 import { findingEvent, recordStep, WORKBENCH, type CaseService } from './cases';
 import type { DecisionService } from './decisions';
@@ -1899,8 +1901,9 @@ export class ExchangeService {
         continue;
       }
       // Dated on the sender's clock, not after the package, nor before an acceptance of the
-      // risk held here: the register shows the newest it holds, the letter's check the newest
-      // by date, and an acceptance dated a minute before the genuine one made them two.
+      // risk held here: written in the order of their dates, the register reads them in the
+      // order the sender made them (an acceptance dated a minute before one held would be read
+      // as newer than it).
       // (Of the sender's: the receiver may accept a risk again whenever it likes.)
       const newest = s(
         all(
@@ -2621,22 +2624,38 @@ export class ExchangeService {
         );
       }
     }
-    const heldRisks = all(this.db, 'SELECT id, ref, origin FROM risks WHERE system_id = ?', [
-      manifest.system.id,
-    ]);
+    const heldRisks = all(this.db, 'SELECT * FROM risks WHERE system_id = ?', [manifest.system.id]);
     // The acceptances held here that the sender sent before: the receiver's own are its own.
     const held = {
       risks: heldRisks,
       acceptances: all(
         this.db,
-        "SELECT a.risk_id, a.expires_on, a.at FROM risk_acceptances a JOIN risks r ON r.id = a.risk_id WHERE r.system_id = ? AND a.origin = 'received' AND a.signer_fingerprint = ?",
+        "SELECT a.risk_id, a.expires_on, a.at, a.role, a.accepted_on, a.fingerprint FROM risk_acceptances a JOIN risks r ON r.id = a.risk_id WHERE r.system_id = ? AND a.origin = 'received' AND a.signer_fingerprint = ? ORDER BY a.seq DESC",
         [manifest.system.id, fingerprintOf(derOf(sender.certificate))],
       ),
+    };
+    // Judged as the register judges the sender's acceptances (received, in the role they came in).
+    const standing: Standing = (risk, acceptances, day) => {
+      const text = (v: unknown) => (typeof v === 'string' ? v : '');
+      const records = acceptances.map((a): AcceptanceRecord => ({
+        riskId: text(a.risk_id),
+        acceptedBy: '',
+        role: text(a.role),
+        authority: '',
+        justification: '',
+        acceptedOn: text(a.accepted_on),
+        expiresOn: text(a.expires_on),
+        fingerprint: text(a.fingerprint),
+        origin: 'received',
+        claimedBy: null,
+      }));
+      const shown = this.risks.standing(riskRepo.substanceOf(risk as Row), records, day);
+      return shown ? acceptances[records.indexOf(shown)] : undefined;
     };
     // Every decision arriving, not the last listed only (two listed the other way round had
     // the older one judged).
     for (const { record, dossier } of decided) {
-      const risky = unsignedRisk(content, held, record, dossier);
+      const risky = unsignedRisk(content, held, record, dossier, standing);
       if (risky) {
         throw reject(risky.reason, `decision ${record.ref}: ${risky.detail}`);
       }
@@ -2654,10 +2673,15 @@ export class ExchangeService {
     // a signed suspension held while the case stayed in force said two things at once.
     let state = s(all(this.db, 'SELECT state FROM cases WHERE id = ?', [caseId])[0]?.state);
     let awaited: { ref: string; to: CaseState } | null = null;
+    // The steps the arriving decisions take (each the one after its decision).
+    const taken = new Set<unknown>();
     for (const event of events) {
       if ('step' in event && event.step) {
         if (awaited && event.step.to !== awaited.to) {
           break;
+        }
+        if (awaited) {
+          taken.add(event.step);
         }
         awaited = null;
         state = event.step.to;
@@ -2741,6 +2765,14 @@ export class ExchangeService {
               { actor: t.actor, role: 'accreditor', reason: t.reason, at: t.at },
               (ctx) => {
                 ctx.openFindings = Math.max(ctx.openFindings, issuedFindings);
+                // A decision's own step stands on its letter: its signers judged the register
+                // at the authority, and the copy here may have moved since (a covering risk
+                // revised after the decision, an owner's risk the authority revised and
+                // accepted) without making the signed decision any less the authority's.
+                if (taken.has(t)) {
+                  ctx.unacceptedNonCompliant = 0;
+                  ctx.unacceptedIds = [];
+                }
               },
             );
           }

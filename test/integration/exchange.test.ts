@@ -1122,6 +1122,38 @@ describe('who may send what', () => {
         'DOSSIER_MISMATCH',
         'is not as the decision',
       ],
+      [
+        // The register shows the newest acceptance that still accepts the risk as it stands:
+        // the genuine one given another fingerprint no longer does, and would let an earlier
+        // one with another end stand while the letter check read the newest by date.
+        'the genuine acceptance made stale, one with another end dated a millisecond before it',
+        (c) => {
+          const genuineAcceptance = acceptance(c);
+          c.acceptances.unshift({
+            ...genuineAcceptance,
+            expires_on: addMonths(today(), 23),
+            at: new Date(Date.parse(genuineAcceptance.at) - 1).toISOString(),
+          });
+          genuineAcceptance.fingerprint = 'f'.repeat(64);
+        },
+        'DECISION_MISMATCH',
+        'does not arrive accepted as the decision',
+      ],
+      [
+        // Likewise one this vault's criteria do not let stand (accepted for longer than they allow).
+        'the genuine acceptance made invalid here, one with another end dated a millisecond before it',
+        (c) => {
+          const genuineAcceptance = acceptance(c);
+          c.acceptances.unshift({
+            ...genuineAcceptance,
+            expires_on: addMonths(today(), 5),
+            at: new Date(Date.parse(genuineAcceptance.at) - 1).toISOString(),
+          });
+          genuineAcceptance.accepted_on = '2001-01-01';
+        },
+        'DECISION_MISMATCH',
+        'does not arrive accepted as the decision',
+      ],
     ];
     for (const [name, edit, reason, detail] of table) {
       const file = await forged(`risk-${name.length}`, { parts: editDecision(edit) }, genuine);
@@ -1878,6 +1910,97 @@ describe('a package carries only what its sender may decide', () => {
       details: { reason: 'NON_COMPLIANT_WITHOUT_ACCEPTED_RISK' },
     });
     expect(a.decisions.decision(id)).toBeNull();
+  });
+
+  it('a decision’s own step stands on its letter, not on the receiver’s copy of the register', async () => {
+    const o = owner.services;
+    const a = authority.services;
+    const second = await a.signing.createSelfSigned({
+      label: 'covering second',
+      commonName: 'authority covering second',
+      organisation: 'authority org',
+      algorithm: 'ec-p256',
+    });
+    await a.signing.setTrustRole(a.signing.identity(second).fingerprint, 'authority');
+    await o.signing.trust(
+      a.signing.certificatePem(second),
+      'authority',
+      fingerprintsOf(a.signing.certificatePem(second)),
+    );
+    /** A requirement found wanting, its risk (made by `maker`) accepted by the authority. */
+    const approved = async (
+      maker: 'owner' | 'authority',
+      revise: (risk: string, body: (residualLikelihood: number) => object) => Promise<void>,
+    ) => {
+      const id = await o.cases.createCase({ systemId, type: 'initial' });
+      const wanting = o.cases.getCase(id).items[0]!.requirementId;
+      await answerAll(o, id, (r) => (r === wanting ? 'non_compliant' : 'compliant'), 'Answer');
+      const body = (residualLikelihood: number) => ({
+        systemId,
+        caseId: id,
+        scope: `Clearances (${maker})`,
+        threatEvent: 'An administrator without clearance',
+        confidentiality: 3,
+        integrity: null,
+        availability: null,
+        likelihood: 2,
+        treatment: 'accept' as const,
+        residualLikelihood,
+        residualImpact: 2,
+        requirementIds: [wanting],
+      });
+      let risk = maker === 'owner' ? await o.risks.createRisk(body(2)) : '';
+      await o.cases.transition(id, 'submitted', 'Complete');
+      const sent = await o.exchange.exportPackage('submission', id, join(work.path, 'packages'), {
+        identityId: owner.signingId,
+      });
+      await a.exchange.importPackage(sent.file);
+      for (const to of ['intake', 'under_review', 'decision_pending'] as const) {
+        if (to === 'decision_pending') {
+          await judgeAll(a, id);
+        }
+        await a.cases.transition(id, to, `to ${to}`);
+      }
+      risk ||= await a.risks.createRisk(body(2));
+      if (maker === 'owner') {
+        await revise(risk, body); // the authority revises the owner's risk before deciding
+      }
+      await a.risks.acceptRisk(risk, {
+        justification: 'Accepted until the clearances come.',
+        expiresOn: addMonths(today(), 6),
+      });
+      await a.decisions.issueDecision(id, {
+        type: 'full_approval',
+        identityId: authority.signingId,
+        reason: 'Requirements met; one risk accepted.',
+        conditions: [],
+      });
+      await a.decisions.countersign(id, { identityId: second, reason: 'Four eyes.' });
+      await a.cases.transition(id, 'in_force', 'In force');
+      if (maker === 'authority') {
+        await revise(risk, body); // revised after the approval, not yet accepted again
+      }
+      const file = (
+        await a.exchange.exportPackage('decision', id, join(work.path, 'packages'), {
+          identityId: authority.signingId,
+        })
+      ).file;
+      return { id, risk, file };
+    };
+    // The authority's covering risk revised after the approval: uncovered there today, but the
+    // approval was signed while it was covered.
+    const rescored = await approved('authority', (risk, body) =>
+      a.risks.updateRisk(risk, { ...body(1), measures: 'Escort, and a log of every session' }),
+    );
+    expect(a.risks.unacceptedNonCompliant(rescored.id)).not.toEqual([]);
+    await o.exchange.importPackage(rescored.file);
+    expect(o.cases.getCase(rescored.id).state).toBe('in_force');
+    // The owner's risk the authority revised and accepted: the revision stays at the authority,
+    // so the owner's copy is not the one accepted.
+    const revised = await approved('owner', (risk, body) => a.risks.updateRisk(risk, body(1)));
+    await o.exchange.importPackage(revised.file);
+    expect(o.cases.getCase(revised.id).state).toBe('in_force');
+    expect(o.decisions.decision(revised.id)).toMatchObject({ type: 'full_approval' });
   });
 
   it('refuses every row that is not the sender’s, each for its reason, and takes the genuine package', async () => {
