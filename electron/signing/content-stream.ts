@@ -454,7 +454,7 @@ class Reader {
 }
 
 /** Whether a matrix [a b c d e f] maps the plane onto a line or a point (its determinant is 0). */
-function flat([a, b, c, d]: number[]): boolean {
+export function flat([a, b, c, d]: number[]): boolean {
   return a! * d! - b! * c! === 0;
 }
 

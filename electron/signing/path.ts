@@ -225,9 +225,10 @@ async function buildPath(input: PathInput): Promise<
       return null;
     }
     const { aki } = keyIds(cert);
-    const issuers = (bySubject.get(nameKey(cert.issuerName)) ?? []).filter(
-      (c) => !path.includes(c) && (aki === null || keyIds(c).ski === null || keyIds(c).ski === aki),
-    );
+    const issuers = (bySubject.get(nameKey(cert.issuerName)) ?? []).filter((c) => {
+      const { ski } = keyIds(c);
+      return !path.includes(c) && (aki === null || ski === null || ski === aki);
+    });
     if (issuers.length === 0) {
       note('CHAIN_INCOMPLETE', `no certificate for the issuer ${cert.issuer}`);
       return null;

@@ -35,7 +35,13 @@ import {
   PDFString,
   type PDFObject,
 } from 'pdf-lib';
-import { readContent, type ColourSpace, type ColourSpaces, type Resource } from './content-stream';
+import {
+  flat,
+  readContent,
+  type ColourSpace,
+  type ColourSpaces,
+  type Resource,
+} from './content-stream';
 import { MAX_CONTENT_INFLATED, type PdfFile } from './pdf-structure';
 
 /** Keys whose presence anywhere makes content dynamic, and what each is. */
@@ -235,7 +241,6 @@ function scanAll(file: PdfFile, refs: PDFRef[]): void {
   }
 }
 
-/** Walks a direct object (references are visited as objects of their own). */
 /** Whether two boxes (arrays of four numbers, after references) are the same box. */
 function sameBox(
   file: PdfFile,
@@ -243,19 +248,11 @@ function sameBox(
   b: PDFObject | undefined,
   rev: number,
 ): boolean {
-  const numbers = (o: PDFObject | undefined) => {
-    const box = file.resolve(o, rev);
-    return box instanceof PDFArray
-      ? box.asArray().map((n) => {
-          const v = file.resolve(n, rev);
-          return v instanceof PDFNumber ? v.asNumber() : NaN;
-        })
-      : [];
-  };
-  const [x, y] = [numbers(a), numbers(b)];
-  return x.length === 4 && y.length === 4 && x.every((v, i) => v === y[i]);
+  const [x, y] = [numbers(file, a, rev), numbers(file, b, rev)];
+  return x?.length === 4 && y?.length === 4 && x.every((v, i) => v === y[i]);
 }
 
+/** Walks a direct object (references are visited as objects of their own). */
 function visit(
   file: PdfFile,
   object: PDFObject | undefined,
@@ -681,7 +678,7 @@ function scanForm(file: PdfFile, stream: PDFRawStream, rev: number, where: strin
   const box = numbers(file, get(stream.dict, 'BBox'), rev);
   const matrix = get(stream.dict, 'Matrix');
   const m = matrix === undefined ? [1, 0, 0, 1, 0, 0] : numbers(file, matrix, rev);
-  if (box?.length !== 4 || m?.length !== 6 || m[0]! * m[3]! - m[1]! * m[2]! === 0) {
+  if (box?.length !== 4 || m?.length !== 6 || flat(m)) {
     throw new Found(
       `${where} is a form or pattern whose box or matrix readers read differently (/BBox, /Matrix)`,
     );
