@@ -114,6 +114,33 @@ export function unsignedCondition(
   return null;
 }
 
+/**
+ * The first condition among `findings` (a finding of kind 'condition') that no decision among
+ * `records` binds as issued; null when each is one a letter's signers signed. A condition that
+ * no letter lists arrived beside a refusal and stood in the register as the decision's.
+ */
+export function unlistedCondition(
+  findings: readonly Partial<Record<(typeof CONDITION_TERMS)[number], unknown>>[],
+  records: readonly { ref?: unknown; conditions?: unknown }[],
+): string | null {
+  const bound = records.flatMap((record) => {
+    try {
+      const list: unknown = JSON.parse(String(record.conditions ?? '[]'));
+      return Array.isArray(list)
+        ? (list as IssuedCondition[]).map((c) => conditionRow(String(record.ref), c))
+        : [];
+    } catch {
+      return [];
+    }
+  });
+  const stray = findings.find(
+    (f) =>
+      f.kind === 'condition' &&
+      !bound.some((row) => CONDITION_TERMS.every((k) => (f[k] ?? null) === row[k])),
+  );
+  return stray ? String(stray.title) : null;
+}
+
 /** A risk row and an acceptance row as a package carries them (the columns compared here). */
 type RiskCells = Partial<
   Record<
@@ -154,38 +181,22 @@ function pointsOf(r: RiskCells) {
     residual: { likelihood: r.residual_likelihood, impact: r.residual_impact },
   };
 }
-type AcceptanceCells = Partial<
-  Record<'risk_id' | 'expires_on' | 'at' | 'role' | 'accepted_on' | 'fingerprint', unknown>
->;
+type AcceptanceCells = Partial<Record<'risk_id' | 'expires_on' | 'at' | 'fingerprint', unknown>>;
 
 /**
- * The acceptance the receiver's register shows for `risk` among `acceptances` (newest first),
- * judged on `day` by the receiver's rules (electron/areas/risks/rules.ts, judgeAcceptances);
- * undefined when there is none.
- */
-export type Standing = (
-  risk: RiskCells,
-  acceptances: readonly AcceptanceCells[],
-  day: string,
-) => AcceptanceCells | undefined;
-
-/**
- * The first risk a package brings with a decision that is not as its letter and dossier have
- * it; null when each is. A risk the dossier holds arrives as the dossier has it, unless changed
- * after the decision; each risk the letter lists as accepted arrives at the residual level it
- * gives, and its acceptance — the one the receiver's register shows as standing on the day of
- * the decision (`standing`), among those made before it, arriving or `held` by the receiver
- * already (a package never returns what its receiver sent) — ends when the letter says. The second signer of a letter re-packed its package with an accepted risk's acceptance
- * running to 2099: the receiving register said what no signer signed.
+ * The first risk a package brings with a decision that is not as its dossier has it; null when
+ * each is. A risk the dossier holds arrives as the dossier has it, unless changed after the
+ * decision; every risk the dossier holds arrives, or is the receiver's own; a risk of the case
+ * made before the decision is one the dossier holds. (What the letter lists as accepted is
+ * acceptedAsListed's.)
  */
 export function unsignedRisk(
   content: {
     case: { id: string };
     risks: readonly RiskCells[];
-    acceptances: readonly AcceptanceCells[];
   },
-  held: { risks: readonly RiskCells[]; acceptances: readonly AcceptanceCells[] },
-  record: { created_at?: unknown; accepted_risks?: unknown },
+  held: { risks: readonly RiskCells[] },
+  record: { created_at?: unknown },
   dossier: {
     risks: readonly {
       ref: string;
@@ -198,8 +209,7 @@ export function unsignedRisk(
       residual: { likelihood: number; impact: number };
     }[];
   },
-  standing: Standing,
-): { reason: 'DOSSIER_MISMATCH' | 'DECISION_MISMATCH'; detail: string } | null {
+): { reason: 'DOSSIER_MISMATCH'; detail: string } | null {
   const decidedAt = typeof record.created_at === 'string' ? record.created_at : '';
   const after = (at: unknown) => typeof at === 'string' && at > decidedAt;
   for (const r of content.risks) {
@@ -236,6 +246,58 @@ export function unsignedRisk(
       detail: `risk ${missing.ref} of the decision's dossier does not arrive`,
     };
   }
+  return null;
+}
+
+/**
+ * Whether the acceptances a package brings agree with what a decision's letter lists as
+ * accepted (null when they do): the letter's signers bound, for each accepted risk, the day its
+ * acceptance ends; one package signer must not make the receiver's register say otherwise by
+ * acceptances dated before the decision. For each risk the letter lists (`accepted_risks`):
+ *
+ * - an acceptance made before the decision ends that day: the sender's (arriving, or held from
+ *   an earlier package) or the receiver's own (an owner's acceptance of its own risk, which
+ *   the authority judged valid); the newest such one is the letter's;
+ * - none of the sender's arrives dated after it and before the decision (it would be the newer,
+ *   and the register shows the newer);
+ * - if the letter's no longer accepts the risk as it now stands (its fingerprint), none older
+ *   arriving does (the register would show that one instead: the genuine acceptance given
+ *   another fingerprint let one dated a millisecond earlier stand).
+ *
+ * A risk of the case the letter does not list must not arrive with the sender's newest
+ * acceptance before the decision still accepting it then (accepted afterwards, re-dated before).
+ * `fingerprintOf` gives a risk's fingerprint as it will stand here (shared/risk.ts).
+ */
+export function acceptedAsListed(
+  content: {
+    case: { id: string };
+    risks: readonly RiskCells[];
+    acceptances: readonly AcceptanceCells[];
+  },
+  held: {
+    risks: readonly RiskCells[];
+    /** The sender's side's acceptances held here (received). */
+    acceptances: readonly AcceptanceCells[];
+    /** The receiver's own acceptances (of its own risks). */
+    own: readonly AcceptanceCells[];
+  },
+  record: { ref?: unknown; created_at?: unknown; accepted_risks?: unknown },
+  fingerprintOf: (risk: RiskCells) => string,
+): { reason: 'DECISION_MISMATCH'; detail: string } | null {
+  const decidedAt = typeof record.created_at === 'string' ? record.created_at : '';
+  const before = (a: AcceptanceCells) => typeof a.at === 'string' && a.at <= decidedAt;
+  const newestFirst = (a: AcceptanceCells, b: AcceptanceCells) =>
+    String(a.at) < String(b.at) ? 1 : String(a.at) > String(b.at) ? -1 : 0;
+  // What this package brings that is not held here already (a package carries again what its
+  // sender made before).
+  const arrived = new Set<AcceptanceCells>(
+    content.acceptances.filter(
+      (a) => !held.acceptances.some((h) => h.risk_id === a.risk_id && h.at === a.at),
+    ),
+  );
+  const riskOf = (ref: unknown) =>
+    content.risks.find((r) => r.ref === ref) ?? held.risks.find((r) => r.ref === ref);
+  const mismatch = (detail: string) => ({ reason: 'DECISION_MISMATCH' as const, detail });
   let listed: unknown;
   try {
     listed = JSON.parse(String(record.accepted_risks));
@@ -243,40 +305,60 @@ export function unsignedRisk(
     listed = null;
   }
   if (!Array.isArray(listed)) {
-    return {
-      reason: 'DECISION_MISMATCH',
-      detail: 'the decision lists no accepted risks it could bind',
-    };
+    return mismatch('the decision lists no accepted risks it could bind');
   }
-  for (const entry of listed as { ref?: unknown; residualLevel?: unknown; expiresOn?: unknown }[]) {
+  const entries = listed as { ref?: unknown; residualLevel?: unknown; expiresOn?: unknown }[];
+  for (const entry of entries) {
+    const risk = riskOf(entry.ref);
     const arriving = content.risks.find((r) => r.ref === entry.ref);
-    const risk = arriving ?? held.risks.find((r) => r.ref === entry.ref);
-    // The sender's acceptances (arriving, or sent before): an acceptance the receiver made of
-    // its own risk is its own, dated on its own clock.
     const theirs = [...content.acceptances, ...held.acceptances]
-      .filter((a) => risk !== undefined && a.risk_id === risk.id && !after(a.at))
-      .sort((a, b) => (String(a.at) < String(b.at) ? 1 : -1));
-    // The one the register shows as standing on the day of the decision, judged as the register
-    // judges (a newer one that no longer accepts the risk as it stands does not mask an older
-    // one that does): never the newest by date alone, which a package dresses up. A risk
-    // changed since the decision cannot say which was current then: the newest by date.
-    const accepted =
-      risk && !after(risk.updated_at) ? standing(risk, theirs, decidedAt.slice(0, 10)) : theirs[0];
+      .filter((a) => risk !== undefined && a.risk_id === risk.id && before(a))
+      .sort(newestFirst);
+    const mine = held.own.filter((a) => risk !== undefined && a.risk_id === risk.id && before(a));
+    const letters = [...theirs, ...mine]
+      .filter((a) => (a.expires_on ?? null) === (entry.expiresOn ?? null))
+      .sort(newestFirst)[0];
+    const unsigned = `risk ${String(entry.ref)} does not arrive accepted as the decision's letter lists it`;
     if (
       !risk ||
+      !letters ||
       (arriving &&
-        !after(arriving.updated_at) &&
-        arriving.residual_level !== entry.residualLevel) ||
-      (accepted
-        ? (accepted.expires_on ?? null)
-        : arriving
-          ? undefined
-          : (entry.expiresOn ?? null)) !== (entry.expiresOn ?? null)
+        typeof arriving.updated_at === 'string' &&
+        arriving.updated_at <= decidedAt &&
+        arriving.residual_level !== entry.residualLevel)
     ) {
-      return {
-        reason: 'DECISION_MISMATCH',
-        detail: `risk ${String(entry.ref)} does not arrive accepted as the decision's letter lists it`,
-      };
+      return mismatch(unsigned);
+    }
+    const current = fingerprintOf(risk);
+    const newer = theirs.some((a) => arrived.has(a) && String(a.at) > String(letters.at));
+    const masking =
+      letters.fingerprint !== current &&
+      theirs.some(
+        (a) => arrived.has(a) && String(a.at) < String(letters.at) && a.fingerprint === current,
+      );
+    if (newer || masking) {
+      return mismatch(unsigned);
+    }
+  }
+  const listedRefs = new Set(entries.map((e) => e.ref));
+  const day = decidedAt.slice(0, 10);
+  for (const risk of content.risks) {
+    if (listedRefs.has(risk.ref) || (risk.case_id !== content.case.id && risk.case_id !== null)) {
+      continue;
+    }
+    const [newest] = [...content.acceptances, ...held.acceptances]
+      .filter((a) => a.risk_id === risk.id && before(a))
+      .sort(newestFirst);
+    if (
+      newest &&
+      arrived.has(newest) &&
+      typeof newest.expires_on === 'string' &&
+      newest.expires_on > day &&
+      newest.fingerprint === fingerprintOf(risk)
+    ) {
+      return mismatch(
+        `risk ${String(risk.ref)} arrives accepted before the decision, which does not list it as accepted`,
+      );
     }
   }
   return null;

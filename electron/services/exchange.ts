@@ -86,7 +86,8 @@ import {
   termsHash,
   unsignedCondition,
   unsignedRisk,
-  type Standing,
+  acceptedAsListed,
+  unlistedCondition,
 } from '../documents/decision-terms';
 import { derOf, fingerprintOf, readCertificate, x509 } from '../signing/x509';
 import { namedRead, type StoredBlob } from '../vault/blobs';
@@ -94,7 +95,6 @@ import { referencedBlobs } from '../vault/check';
 import { ImportJournal } from '../vault/import-journal';
 import type { Vault } from '../vault/vault';
 import * as riskRepo from '../areas/risks/repository';
-import type { AcceptanceRecord } from '../areas/risks/rules';
 import type { RiskService } from '../areas/risks/use-cases';
 import { findingEvent, recordStep, WORKBENCH, type CaseService } from './cases';
 import type { DecisionService } from './decisions';
@@ -1901,15 +1901,16 @@ export class ExchangeService {
         continue;
       }
       // Dated on the sender's clock, not after the package, nor before an acceptance of the
-      // risk held here: written in the order of their dates, the register reads them in the
-      // order the sender made them (an acceptance dated a minute before one held would be read
-      // as newer than it).
+      // risk received here before (from any signer of the other side: its colleague's package
+      // planted one before the genuine): written in the order of their dates, the register
+      // reads them in the order they were made (one dated a minute before one held would be
+      // read as newer than it).
       // (Of the sender's: the receiver may accept a risk again whenever it likes.)
       const newest = s(
         all(
           db,
-          "SELECT max(at) AS at FROM risk_acceptances WHERE risk_id = ? AND origin = 'received' AND signer_fingerprint = ?",
-          [a.risk_id, fingerprintOf(derOf(read.sender.certificate))],
+          "SELECT max(at) AS at FROM risk_acceptances WHERE risk_id = ? AND origin = 'received'",
+          [a.risk_id],
         )[0]?.at ?? '',
       );
       if (!isInstant(a.at)) {
@@ -2625,39 +2626,58 @@ export class ExchangeService {
       }
     }
     const heldRisks = all(this.db, 'SELECT * FROM risks WHERE system_id = ?', [manifest.system.id]);
-    // The acceptances held here that the sender sent before: the receiver's own are its own.
+    const heldAcceptances = (origin: 'received' | 'own') =>
+      all(
+        this.db,
+        `SELECT a.risk_id, a.expires_on, a.at, a.fingerprint FROM risk_acceptances a JOIN risks r ON r.id = a.risk_id
+         WHERE r.system_id = ? AND ${origin === 'received' ? "a.origin = 'received'" : "a.origin <> 'received'"}`,
+        [manifest.system.id],
+      );
+    // The acceptances the sender's side sent before (by any of its signers), and the receiver's
+    // own: what a letter lists as accepted may be either.
     const held = {
       risks: heldRisks,
-      acceptances: all(
-        this.db,
-        "SELECT a.risk_id, a.expires_on, a.at, a.role, a.accepted_on, a.fingerprint FROM risk_acceptances a JOIN risks r ON r.id = a.risk_id WHERE r.system_id = ? AND a.origin = 'received' AND a.signer_fingerprint = ? ORDER BY a.seq DESC",
-        [manifest.system.id, fingerprintOf(derOf(sender.certificate))],
-      ),
-    };
-    // Judged as the register judges the sender's acceptances (received, in the role they came in).
-    const standing: Standing = (risk, acceptances, day) => {
-      const text = (v: unknown) => (typeof v === 'string' ? v : '');
-      const records = acceptances.map((a): AcceptanceRecord => ({
-        riskId: text(a.risk_id),
-        acceptedBy: '',
-        role: text(a.role),
-        authority: '',
-        justification: '',
-        acceptedOn: text(a.accepted_on),
-        expiresOn: text(a.expires_on),
-        fingerprint: text(a.fingerprint),
-        origin: 'received',
-        claimedBy: null,
-      }));
-      const shown = this.risks.standing(riskRepo.substanceOf(risk as Row), records, day);
-      return shown ? acceptances[records.indexOf(shown)] : undefined;
+      acceptances: heldAcceptances('received'),
+      own: heldAcceptances('own'),
     };
     // Every decision arriving, not the last listed only (two listed the other way round had
     // the older one judged).
     for (const { record, dossier } of decided) {
-      const risky = unsignedRisk(content, held, record, dossier, standing);
+      const risky = unsignedRisk(content, held, record, dossier);
       if (risky) {
         throw reject(risky.reason, `decision ${record.ref}: ${risky.detail}`);
+      }
+    }
+    // What each decision of the case lists as accepted, those held here included: acceptances
+    // dated before a decision held here arrive in later packages too.
+    const heldDecisions = all(
+      this.db,
+      'SELECT ref, created_at, accepted_risks FROM decisions WHERE case_id = ?',
+      [caseId],
+    );
+    // A condition arriving new is one a letter lists (its decision's, arriving or held).
+    const heldFindings = new Set(
+      all(this.db, 'SELECT id FROM findings WHERE case_id = ?', [caseId]).map((f) => s(f.id)),
+    );
+    const stray = unlistedCondition(
+      content.findings.filter((f) => !heldFindings.has(f.id)),
+      [
+        ...all(this.db, 'SELECT ref, conditions FROM decisions WHERE case_id = ?', [caseId]),
+        ...decided.map((d) => d.record),
+      ],
+    );
+    if (stray !== null) {
+      throw reject(
+        'DECISION_MISMATCH',
+        `the condition "${stray}" is one no decision's letter lists`,
+      );
+    }
+    const fingerprintNow = (risk: Record<string, unknown>) =>
+      fingerprint(riskRepo.substanceOf(risk as Row));
+    for (const record of [...heldDecisions, ...decided.map((d) => d.record)]) {
+      const unlisted = acceptedAsListed(content, held, record, fingerprintNow);
+      if (unlisted) {
+        throw reject(unlisted.reason, `decision ${String(record.ref)}: ${unlisted.detail}`);
       }
     }
     const steps = this.newSteps(content, caseId, manifest.createdAt);
@@ -2775,6 +2795,31 @@ export class ExchangeService {
                 }
               },
             );
+          }
+        }
+        // The case's verdicts, once the package is in, are those of the dossier its newest
+        // decision was taken on: a verdict changed after an interim package and left out of
+        // the decision's kept the earlier one here.
+        const decidedOn = decided.at(-1);
+        if (decidedOn) {
+          const verdictsHere = new Map(
+            all(
+              db,
+              'SELECT requirement_id, verdict, assessor_comment FROM checklist_items WHERE case_id = ?',
+              [caseId],
+            ).map((i) => [s(i.requirement_id), i]),
+          );
+          for (const item of decidedOn.dossier.checklist) {
+            const here = verdictsHere.get(item.requirementId);
+            if (
+              s(here?.verdict) !== item.verdict ||
+              s(here?.assessor_comment) !== item.assessorComment
+            ) {
+              throw reject(
+                'DOSSIER_MISMATCH',
+                `the verdict on ${item.requirementId} here would not be the one the decision's dossier holds`,
+              );
+            }
           }
         }
         const upto = Math.max(0, ...content.transitions.map((t) => t.seq));

@@ -1140,16 +1140,27 @@ describe('who may send what', () => {
         'does not arrive accepted as the decision',
       ],
       [
-        // Likewise one this vault's criteria do not let stand (accepted for longer than they allow).
-        'the genuine acceptance made invalid here, one with another end dated a millisecond before it',
+        // The register shows the newer: one dated between the letter's and the decision.
+        'another acceptance with another end, dated after the genuine one and before the decision',
         (c) => {
           const genuineAcceptance = acceptance(c);
-          c.acceptances.unshift({
+          c.acceptances.push({
             ...genuineAcceptance,
             expires_on: addMonths(today(), 5),
-            at: new Date(Date.parse(genuineAcceptance.at) - 1).toISOString(),
+            at: new Date(Date.parse(genuineAcceptance.at) + 1).toISOString(),
           });
-          genuineAcceptance.accepted_on = '2001-01-01';
+        },
+        'DECISION_MISMATCH',
+        'does not arrive accepted as the decision',
+      ],
+      [
+        // Moved past the decision with another end: none made before it ends when the letter says.
+        'the acceptance re-dated after the decision, with another end',
+        (c) => {
+          const genuineAcceptance = acceptance(c);
+          genuineAcceptance.expires_on = addMonths(today(), 23);
+          const decidedAt = String(c.decisions.at(-1)!.created_at);
+          genuineAcceptance.at = new Date(Date.parse(decidedAt) + 1).toISOString();
         },
         'DECISION_MISMATCH',
         'does not arrive accepted as the decision',

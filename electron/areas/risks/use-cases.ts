@@ -35,14 +35,7 @@ import { today } from '../../services/register';
 import { caseRequirements, refuseNonsense } from '../../services/sense';
 import type { Vault } from '../../vault/vault';
 import * as repo from './repository';
-import {
-  judgeAcceptances,
-  receivedRefusal,
-  riskView,
-  type AcceptanceRecord,
-  type JudgeContext,
-  type RiskView,
-} from './rules';
+import { receivedRefusal, riskView, type JudgeContext, type RiskView } from './rules';
 
 export type { RiskView } from './rules';
 
@@ -333,18 +326,6 @@ export class RiskService {
   /** The risks with the highest residual level across all systems. */
   highestResidual(limit: number): RiskView[] {
     return this.query({ by: 'highest', limit });
-  }
-
-  /**
-   * The acceptance the register shows for a risk among `acceptances` (newest first), as it
-   * would be judged on `day`: the one a decision's letter must agree with.
-   */
-  standing(
-    risk: RiskSubstance,
-    acceptances: readonly AcceptanceRecord[],
-    day: string,
-  ): AcceptanceRecord | null {
-    return judgeAcceptances(risk, acceptances, { ...this.judgeContext(), day }).acceptance;
   }
 
   /** What this vault judges acceptances by, today. */
