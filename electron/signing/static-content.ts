@@ -571,6 +571,12 @@ function hasArea(file: PdfFile, rect: PDFObject | undefined, rev: number): boole
   return !(x1 === x2 || y1 === y2);
 }
 
+/** Four numbers (after references) that make a box with an area. */
+function isBox(file: PdfFile, value: PDFObject | undefined, rev: number): boolean {
+  const box = numbers(file, value, rev);
+  return box?.length === 4 && box[0] !== box[2] && box[1] !== box[3];
+}
+
 /** Item `i` of an array (after references), or undefined. */
 function arrayItem(file: PdfFile, value: PDFObject, i: number, rev: number) {
   const array = file.resolve(value, rev);
@@ -719,6 +725,20 @@ function checkPages(file: PdfFile): void {
       }
       return undefined;
     };
+    // The page's box as every reader takes it: four numbers with an area, at every level that
+    // gives one (poppler passed over a page's box of other than four numbers to the one its
+    // parent gave, pdf.js fell back to Letter: each showed another part of the page), and one
+    // there is (readers default to different sizes).
+    for (let node = leaf, depth = 0; node && depth < MAX_DEPTH; depth++) {
+      const box = get(node, 'MediaBox');
+      if (box !== undefined && !isBox(file, box, last)) {
+        throw new Found(`the page object ${num} has a MediaBox readers read differently`);
+      }
+      node = file.dict(get(node, 'Parent'), last);
+    }
+    if (inherited('MediaBox') === undefined) {
+      throw new Found(`the page object ${num} has no MediaBox`);
+    }
     const resources = inherited('Resources');
     const crop = inherited('CropBox');
     if (crop !== undefined && !sameBox(file, crop, inherited('MediaBox'), last)) {
@@ -935,17 +955,55 @@ function missingFont(
       nameOf(get(dict, 'Type')) === 'Font' &&
       subtype !== null &&
       FONT_TYPES.has(subtype) &&
-      // A simple font names the font it is (without, pdftotext read text no reader drew).
-      (subtype === 'Type0' ||
-        subtype === 'Type3' ||
-        file.resolve(get(dict, 'BaseFont'), rev) instanceof PDFName) &&
+      (subtype === 'Type0' || subtype === 'Type3' || simpleFontAlike(file, dict, rev)) &&
       (subtype !== 'Type0' ||
         (descendants instanceof PDFArray &&
           descendants.size() === 1 &&
+          identityEncoded(file, dict, rev) &&
           embeddedCidFont(file, descendants.get(0), rev)))
     );
   };
   return [...fonts].find((font) => !loadable(font)) ?? null;
+}
+
+/**
+ * A simple font (Type 1, TrueType) every reader maps codes to glyphs alike in: it names its
+ * font (without /BaseFont, pdftotext read text no reader drew); its encoding, if any, is a
+ * named one without /Differences (glyph names the font lacks: poppler drew the base encoding's
+ * "NOT", pdf.js nothing; a symbolic TrueType's: poppler applied them, pdf.js the codes); no
+ * encoding at all for Symbol and ZapfDingbats, or for a TrueType flagged symbolic (poppler drew
+ * boxes or applied it, pdf.js Greek letters, dingbats or the codes).
+ */
+function simpleFontAlike(file: PdfFile, dict: PDFDict, rev: number): boolean {
+  const base = nameOf(file.resolve(get(dict, 'BaseFont'), rev));
+  if (base === null) {
+    return false;
+  }
+  const encoding = file.resolve(get(dict, 'Encoding'), rev);
+  if (encoding === undefined) {
+    return true;
+  }
+  if (encoding instanceof PDFDict && get(encoding, 'Differences') !== undefined) {
+    return false;
+  }
+  const descriptor = file.dict(get(dict, 'FontDescriptor'), rev);
+  const flags = descriptor ? file.resolve(get(descriptor, 'Flags'), rev) : undefined;
+  const symbolic =
+    /^([A-Z]{6}\+)?(Symbol|ZapfDingbats)$/.test(base) ||
+    (nameOf(file.resolve(get(dict, 'Subtype'), rev)) === 'TrueType' &&
+      flags instanceof PDFNumber &&
+      (flags.asNumber() & 4) !== 0);
+  return !symbolic;
+}
+
+/**
+ * A composite font's codes read alike: by an identity encoding. An embedded CMap is read by
+ * each reader its own way (code-space ranges of one and two bytes overlapping: pdf.js read one
+ * byte a code, poppler two, and one string spelled two words).
+ */
+function identityEncoded(file: PdfFile, dict: PDFDict, rev: number): boolean {
+  const encoding = nameOf(file.resolve(get(dict, 'Encoding'), rev));
+  return encoding === 'Identity-H' || encoding === 'Identity-V';
 }
 
 /**

@@ -388,6 +388,89 @@ export const rows: Row[] = [
     }) satisfies Feature,
     detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
   })),
+  // Fonts whose codes readers map to glyphs each their own way.
+  ...(
+    [
+      [
+        // Glyph names Helvetica lacks: poppler drew the base encoding's "NOT", pdf.js nothing.
+        'a standard font whose /Differences name glyphs it does not have',
+        '/Subtype /Type1 /BaseFont /Helvetica /Encoding << /BaseEncoding /WinAnsiEncoding /Differences [ 78 /g78 /g79 84 /g84 ] >>',
+        '',
+      ],
+      [
+        'the Symbol font given an encoding (poppler drew boxes, pdf.js Greek letters)',
+        '/Subtype /Type1 /BaseFont /Symbol /Encoding /WinAnsiEncoding',
+        '',
+      ],
+      [
+        // Poppler applied the names, pdf.js drew the codes: GRANTED in one, REFUSED in the other.
+        'an embedded TrueType font flagged symbolic, given an encoding',
+        '/Subtype /TrueType /BaseFont /LiberationSans /Encoding /WinAnsiEncoding /FontDescriptor DESCRIPTOR',
+        '/Flags 4',
+      ],
+      [
+        // Code-space ranges of one and two bytes: pdf.js read one byte a code, poppler two.
+        'a composite font whose codes an embedded CMap reads',
+        '/Subtype /Type0 /BaseFont /LiberationSans /Encoding CMAP /DescendantFonts [ CID ]',
+        '/Flags 32',
+      ],
+    ] as const
+  ).map(([name, font, flags]) => ({
+    name,
+    feature: ((pdf, n) => {
+      const a = anatomy(pdf);
+      const [content, descriptor, program, cmap, cid] = [n(), n(), n(), n(), n()];
+      return [
+        {
+          num: descriptor,
+          body: `<< /Type /FontDescriptor /FontName /LiberationSans ${flags} /FontBBox [ 0 0 1000 1000 ] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /FontFile2 ${program} 0 R >>`,
+        },
+        { num: program, body: streamObject('true') },
+        {
+          num: cmap,
+          body: streamObject(
+            '/CIDInit /ProcSet findresource begin 12 dict begin begincmap 2 begincodespacerange <00> <FF> <0000> <FFFF> endcodespacerange endcmap end end',
+            '/Type /CMap /CMapName /Overlap /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>',
+          ),
+        },
+        {
+          num: cid,
+          body: `<< /Type /Font /Subtype /CIDFontType2 /BaseFont /LiberationSans /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor ${descriptor} 0 R >>`,
+        },
+        { num: content, body: streamObject('BT /F9 12 Tf 72 700 Td (NOT) Tj ET\n') },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(
+              body(pdf, a.page),
+              'Font',
+              `/F9 << /Type /Font ${font
+                .replace('DESCRIPTOR', `${descriptor} 0 R`)
+                .replace('CMAP', `${cmap} 0 R`)
+                .replace('CID', `${cid} 0 R`)} >>`,
+            ),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    }) satisfies Feature,
+    detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
+  })),
+  {
+    // Poppler passed over the page's box to its parent's, pdf.js fell back to Letter.
+    name: 'a page whose MediaBox is not four numbers',
+    feature: (pdf) => {
+      const a = anatomy(pdf);
+      return [
+        {
+          num: a.page,
+          body: body(pdf, a.page).replace(/\/MediaBox\s*\[[^\]]*\]/, '/MediaBox [ 0 0 595 (x) ]'),
+        },
+      ];
+    },
+    detail: /has a MediaBox readers read differently/,
+  },
   {
     // Poppler makes up an appearance from /MK (a box in its background colour), pdf.js draws
     // nothing: a white box hid "NOT" of "NOT APPROVED" in one reader only.
