@@ -1769,9 +1769,8 @@ export class ExchangeService {
       if (before && s(before.origin) !== 'received') {
         throw reject('NOT_SENDERS_ROW', `risk ${s(before.ref)} was not made by the sender`);
       }
-      if (before && (before.case_id ?? null) !== (row.case_id ?? null)) {
-        throw reject('OUTSIDE_CASE', `risk ${s(before.ref)} would move to another case`);
-      }
+      // (A risk may move between the system and this case, as its editor moves it: both sides
+      // of the move are this package's to send. One of another case is refused above.)
       for (const k of ['created_at', 'updated_at'] as const) {
         const at = row[k];
         if (at !== null && at !== undefined && !isInstant(at)) {

@@ -334,6 +334,30 @@ describe('honest flows the two registers judge differently', () => {
     }
   });
 
+  it('a system risk the authority files under the case after its decision arrives, sent before or not', async () => {
+    const a = pair.authority.services;
+    for (const sentBefore of [false, true]) {
+      const id = await pendingCase(pair);
+      const body = (caseId?: string) => ({
+        ...risk(caseId ?? id, `Site (${String(sentBefore)})`, 2),
+        caseId,
+        treatment: 'reduce' as const,
+      });
+      const moved = await a.risks.createRisk(body());
+      if (sentBefore) {
+        expect(await outcome(pair.owner, await decisionPackage(pair, id))).toBe('IMPORTED');
+      }
+      await a.decisions.issueDecision(id, { ...refusal, identityId: pair.authority.signingId });
+      await tick();
+      await a.risks.updateRisk(moved, body(id));
+      expect(await outcome(pair.owner, await decisionPackage(pair, id))).toBe('IMPORTED');
+      // Filed where it first arrived: a risk's case is the receiver's to keep (exchange/scope.ts).
+      expect(pair.owner.services.risks.getRisk(moved)).toMatchObject({
+        caseId: sentBefore ? null : id,
+      });
+    }
+  });
+
   it('an owner whose criteria are stricter takes the letter; the longer term shows as not valid there', async () => {
     const { owner } = pair;
     await owner.services.risks.setCriteria({
