@@ -399,9 +399,18 @@ async function removeOldKeyFiles(
       await remove(path);
     }
   }
+  // A damaged copy as the generations are judged: one under the main file's key stays (a
+  // journal planted in the folder, met by a mistyped passphrase, removed a copy a restore kept).
   for (const copy of journal.old.copies) {
     if (copy.name.startsWith('vault.awb.damaged-') && !copy.name.includes('/')) {
-      await remove(join(folder, copy.name));
+      const path = join(folder, copy.name);
+      const c = peekHeader(path, config.limits);
+      const slot = c?.slots.find((s) => s.type === SLOT_PASSPHRASE);
+      const underCurrent =
+        c !== null && slot !== undefined && current !== undefined && sameSlot(slot, current);
+      if (!underCurrent) {
+        await remove(path);
+      }
     }
   }
   for (const temp of journal.old.temps) {
@@ -2283,25 +2292,41 @@ export class Vault {
     const generations = skipped
       .filter((h) => anchorMismatch(db, h) !== null)
       .filter((h, i, all) => all.findIndex((o) => o.rows === h.rows && o.head === h.head) === i);
+    // A generation whose own trail is broken is read-only: refused before the main file is
+    // touched (the refusal came after it was renamed, and left the folder without one).
+    await this.checked;
+    if (!this.auditReport.intact) {
+      throw readOnlyError(this.readOnly!);
+    }
+    let kept: string | null = null;
     if ((await fs.fingerprint(main)) !== null) {
       const stamp = this.config.now().toISOString().replace(/[:.]/g, '-');
-      await fs.rename(main, `${main}.damaged-${stamp}`);
+      kept = `${main}.damaged-${stamp}`;
+      await fs.rename(main, kept);
     }
     this.fingerprint = null;
-    await this.change(
-      {
-        action: 'vault.restoreGeneration',
-        entityType: 'vault',
-        entityId: this.meta('vault_id') ?? '',
-        changes: generations.length ? { generations } : {},
-      },
-      () => undefined,
-    );
-    if (this.formatVersion === 1) {
-      await this.change(this.formatMigratedEntry(), () => undefined);
-      this.formatVersion = FORMAT_VERSION;
+    try {
+      await this.change(
+        {
+          action: 'vault.restoreGeneration',
+          entityType: 'vault',
+          entityId: this.meta('vault_id') ?? '',
+          changes: generations.length ? { generations } : {},
+        },
+        () => undefined,
+      );
+      if (this.formatVersion === 1) {
+        await this.change(this.formatMigratedEntry(), () => undefined);
+        this.formatVersion = FORMAT_VERSION;
+      }
+      await this.save();
+    } catch (error) {
+      // Nothing written in its place: the main file goes back where it was.
+      if (kept !== null && (await fs.fingerprint(main)) === null) {
+        await fs.rename(kept, main);
+      }
+      throw error;
     }
-    await this.save();
     this.rollbackFindings = await this.findRollback();
   }
 

@@ -764,6 +764,28 @@ describe('the hostile vault table', () => {
     await expectCheckPasses();
   });
 
+  it('a generation whose own trail is broken is not restored, and the main file stays where it was', async () => {
+    await genuine();
+    await rewriteVault(
+      folder,
+      (db) => db.run("UPDATE audit_log SET actor_name = 'someone else' WHERE seq = 2"),
+      'keep',
+      { generation: 2 },
+    );
+    const before = snapshot();
+    const previous = await Vault.open(folder, { passphrase: PASSPHRASE }, TEST_CONFIG, {
+      generation: 2,
+    });
+    await previous.checksDone();
+    await expect(previous.restoreAsMain()).rejects.toMatchObject({ code: 'VAULT_READ_ONLY' });
+    await previous.close();
+    // Refused before anything moved: the folder as it was, the main file opens.
+    expect(snapshot()).toEqual(before);
+    const v = await unlock();
+    expect(v.readOnly).toBeNull();
+    await v.close();
+  });
+
   it('after `vault recover` the old passphrase and the old recovery key open nothing; check passes', async () => {
     const { recoveryKey } = await genuine();
     const old = { passphrase: PASSPHRASE, recoveryKey, dataKey: await dataKeyOf(folder) };
@@ -1200,6 +1222,37 @@ describe('a re-key journal planted in the folder is not acted on', () => {
     expect(blobsNow()).toEqual(before);
     await v.close();
     await expectCheckPasses();
+  });
+
+  it('met by a mistyped passphrase, it removes no copy under the main file’s key', async () => {
+    await genuine();
+    // A damaged main file; generation 2 restored: the damaged copy is kept as evidence.
+    const main = vaultPath(folder);
+    const bytes = readFileSync(main);
+    bytes[bytes.length - 5] = (bytes[bytes.length - 5] ?? 0) ^ 0xff;
+    writeFileSync(main, bytes);
+    const previous = await Vault.open(folder, { passphrase: PASSPHRASE }, TEST_CONFIG, {
+      generation: 2,
+    });
+    await previous.restoreAsMain();
+    await previous.close();
+    const copy = readdirSync(folder).find((n) => n.startsWith('vault.awb.damaged-'))!;
+    // "Committed" under the main file's (public) salt: a wrong secret would finish it.
+    plant(
+      planted({
+        header: { salt: mainSalt(), kdf: TEST_CONFIG.kdf, slots: [] },
+        committed: true,
+        old: { ...planted({}).old, copies: [{ name: copy, size: 0, sha256: '' }] },
+      }),
+    );
+    await expect(Vault.open(folder, { passphrase: 'a typo' }, TEST_CONFIG)).rejects.toMatchObject({
+      code: 'REKEY_UNFINISHED',
+    });
+    expect(existsSync(join(folder, copy))).toBe(true);
+    const v = await unlock();
+    expect(v.rekeyNotice).toEqual({ state: 'refused', code: 'REKEY_JOURNAL_FOREIGN' });
+    expect(existsSync(join(folder, copy))).toBe(true);
+    await v.close();
   });
 
   it('a file in the journal’s place that is no journal: refused, not ignored', async () => {
