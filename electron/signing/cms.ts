@@ -418,6 +418,21 @@ export function verifyCms(contents: Uint8Array, signed: Buffer[]): CmsReading {
   if (weakKey ?? weakAlgorithm) {
     throw new CmsError('WEAK_ALGORITHM', (weakKey ?? weakAlgorithm)!);
   }
+  // The hash the signature is made over is the one the signer declares as its digest: NSS
+  // (pdfsig) refuses a SHA-256 signature declared SHA-512, which this check once took.
+  const signedWith =
+    algorithm === OID.rsaPss
+      ? HASH_BY_OID[
+          new pkijs.RSASSAPSSParams({ schema: info.signatureAlgorithm.algorithmParams })
+            .hashAlgorithm.algorithmId
+        ]
+      : (SIG_HASH.get(algorithm)?.hash ?? hash);
+  if (signedWith !== hash) {
+    throw new CmsError(
+      'SIGNATURE_INVALID',
+      `the signature is made with ${String(signedWith).toUpperCase()}, the signer declares ${hash.toUpperCase()}`,
+    );
+  }
   let ok: boolean;
   if (algorithm === OID.rsaEncryption || SIG_HASH.get(algorithm)?.kind === 'rsa') {
     if (key.asymmetricKeyType !== 'rsa') {

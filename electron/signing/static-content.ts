@@ -956,6 +956,7 @@ function missingFont(
       subtype !== null &&
       FONT_TYPES.has(subtype) &&
       (subtype === 'Type0' || subtype === 'Type3' || simpleFontAlike(file, dict, rev)) &&
+      (subtype === 'Type0' || widthsAlike(file, dict, rev)) &&
       (subtype !== 'Type0' ||
         (descendants instanceof PDFArray &&
           descendants.size() === 1 &&
@@ -979,6 +980,13 @@ function simpleFontAlike(file: PdfFile, dict: PDFDict, rev: number): boolean {
   if (base === null) {
     return false;
   }
+  const descriptor = file.dict(get(dict, 'FontDescriptor'), rev);
+  // Not embedded, a font is found by its name, and readers know other names: one of the
+  // standard fourteen, exactly (Symbol-Bold was Symbol to pdf.js only, a name with "Dingbats"
+  // ZapfDingbats, a GBK name a Chinese font).
+  if (!embedded(file, descriptor, rev) && !STANDARD_FONTS.has(base)) {
+    return false;
+  }
   const encoding = file.resolve(get(dict, 'Encoding'), rev);
   if (encoding === undefined) {
     return true;
@@ -986,7 +994,6 @@ function simpleFontAlike(file: PdfFile, dict: PDFDict, rev: number): boolean {
   if (encoding instanceof PDFDict && get(encoding, 'Differences') !== undefined) {
     return false;
   }
-  const descriptor = file.dict(get(dict, 'FontDescriptor'), rev);
   const flags = descriptor ? file.resolve(get(descriptor, 'Flags'), rev) : undefined;
   const symbolic =
     /^([A-Z]{6}\+)?(Symbol|ZapfDingbats)$/.test(base) ||
@@ -994,6 +1001,118 @@ function simpleFontAlike(file: PdfFile, dict: PDFDict, rev: number): boolean {
       flags instanceof PDFNumber &&
       (flags.asNumber() & 4) !== 0);
   return !symbolic;
+}
+
+/** The fonts every reader has without a program in the file, by their names. */
+const STANDARD_FONTS = new Set([
+  'Times-Roman',
+  'Times-Bold',
+  'Times-Italic',
+  'Times-BoldItalic',
+  'Helvetica',
+  'Helvetica-Bold',
+  'Helvetica-Oblique',
+  'Helvetica-BoldOblique',
+  'Courier',
+  'Courier-Bold',
+  'Courier-Oblique',
+  'Courier-BoldOblique',
+  'Symbol',
+  'ZapfDingbats',
+]);
+
+/** Whether a font descriptor carries the font's program. */
+function embedded(file: PdfFile, descriptor: PDFDict | null, rev: number): boolean {
+  return (
+    descriptor !== null &&
+    ['FontFile', 'FontFile2', 'FontFile3'].some(
+      (key) => file.resolve(get(descriptor, key), rev) instanceof PDFRawStream,
+    )
+  );
+}
+
+/**
+ * A simple font's widths as every reader takes them: none, or /FirstChar ≤ /LastChar, whole
+ * codes, and exactly one number for each code between (/LastChar below /FirstChar: poppler
+ * gave a space no width, pdf.js fifty ems, and "NOT" left the line in one reader only).
+ */
+function widthsAlike(file: PdfFile, dict: PDFDict, rev: number): boolean {
+  const [first, last, widths] = ['FirstChar', 'LastChar', 'Widths'].map((key) => get(dict, key));
+  if (first === undefined && last === undefined && widths === undefined) {
+    return true;
+  }
+  const [f, l] = [first, last].map((v) => {
+    const n = file.resolve(v, rev);
+    return n instanceof PDFNumber ? n.asNumber() : NaN;
+  });
+  const w = numbers(file, widths, rev);
+  return (
+    Number.isInteger(f) &&
+    Number.isInteger(l) &&
+    f! >= 0 &&
+    f! <= l! &&
+    l! <= 255 &&
+    w !== null &&
+    w.length === l! - f! + 1
+  );
+}
+
+/**
+ * A CID font's widths (/W, or /W2 vertical: `c [w …]` or `c₁ c₂ w`, three numbers a width
+ * vertically) as every reader takes them: well formed, no code given two widths (poppler
+ * kept the first, pdf.js the last).
+ */
+function cidWidthsAlike(file: PdfFile, descendant: PDFDict, rev: number): boolean {
+  for (const [key, per] of [
+    ['W', 1],
+    ['W2', 3],
+  ] as const) {
+    const value = get(descendant, key);
+    if (value === undefined) {
+      continue;
+    }
+    const array = file.resolve(value, rev);
+    if (!(array instanceof PDFArray)) {
+      return false;
+    }
+    const items = array.asArray().map((item) => file.resolve(item, rev));
+    const ranges: [number, number][] = [];
+    const whole = (v: unknown): v is PDFNumber =>
+      v instanceof PDFNumber && Number.isInteger(v.asNumber()) && v.asNumber() >= 0;
+    for (let i = 0; i < items.length;) {
+      const start = items[i];
+      const next = items[i + 1];
+      if (!whole(start)) {
+        return false;
+      }
+      if (next instanceof PDFArray) {
+        const list = numbers(file, next, rev);
+        if (list === null || list.length === 0 || list.length % per !== 0) {
+          return false;
+        }
+        ranges.push([start.asNumber(), start.asNumber() + list.length / per - 1]);
+        i += 2;
+      } else {
+        const end = items[i + 1];
+        const values = items.slice(i + 2, i + 2 + per);
+        if (
+          !whole(end) ||
+          end.asNumber() < start.asNumber() ||
+          values.length !== per ||
+          !values.every((v) => v instanceof PDFNumber)
+        ) {
+          return false;
+        }
+        ranges.push([start.asNumber(), end.asNumber()]);
+        i += 2 + per;
+      }
+    }
+    ranges.sort((a, b) => a[0] - b[0]);
+    if (ranges.some((r, i) => i > 0 && r[0] <= ranges[i - 1]![1])) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /**
@@ -1018,10 +1137,8 @@ function embeddedCidFont(file: PdfFile, value: PDFObject | undefined, rev: numbe
   const descriptor = descendant ? file.dict(get(descendant, 'FontDescriptor'), rev) : null;
   return (
     (subtype === 'CIDFontType0' || subtype === 'CIDFontType2') &&
-    descriptor !== null &&
-    ['FontFile', 'FontFile2', 'FontFile3'].some(
-      (key) => file.resolve(get(descriptor, key), rev) instanceof PDFRawStream,
-    )
+    embedded(file, descriptor, rev) &&
+    cidWidthsAlike(file, descendant!, rev)
   );
 }
 

@@ -414,8 +414,32 @@ export const rows: Row[] = [
         '/Subtype /Type0 /BaseFont /LiberationSans /Encoding CMAP /DescendantFonts [ CID ]',
         '/Flags 32',
       ],
+      [
+        // Poppler gave the space no width, pdf.js fifty ems: "NOT" left the line in one only.
+        'a simple font whose /LastChar is below its /FirstChar',
+        '/Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 31 /Widths [ 50000 ]',
+        '',
+      ],
+      [
+        // Symbol to pdf.js, a Latin font to poppler.
+        'a font not embedded under a name one reader alone knows (Symbol-Bold)',
+        '/Subtype /Type1 /BaseFont /Symbol-Bold /Encoding /WinAnsiEncoding',
+        '',
+      ],
+      [
+        'a font not embedded named like Dingbats (ZapfDingbats to pdf.js only)',
+        '/Subtype /TrueType /BaseFont /ABCDEF+Dingbats',
+        '',
+      ],
+      [
+        // Poppler kept the first width of code 3, pdf.js the last.
+        'a composite font whose /W gives one code two widths',
+        '/Subtype /Type0 /BaseFont /LiberationSans /Encoding /Identity-H /DescendantFonts [ CID ]',
+        '/Flags 32',
+        '/W [ 3 [ 0 ] 2 4 50000 ]',
+      ],
     ] as const
-  ).map(([name, font, flags]) => ({
+  ).map(([name, font, flags, widths]) => ({
     name,
     feature: ((pdf, n) => {
       const a = anatomy(pdf);
@@ -435,7 +459,7 @@ export const rows: Row[] = [
         },
         {
           num: cid,
-          body: `<< /Type /Font /Subtype /CIDFontType2 /BaseFont /LiberationSans /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor ${descriptor} 0 R >>`,
+          body: `<< /Type /Font /Subtype /CIDFontType2 /BaseFont /LiberationSans /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor ${descriptor} 0 R ${widths ?? ''} >>`,
         },
         { num: content, body: streamObject('BT /F9 12 Tf 72 700 Td (NOT) Tj ET\n') },
         {
