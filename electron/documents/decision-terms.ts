@@ -125,7 +125,9 @@ export function unlistedCondition(
 ): string | null {
   const bound = records.flatMap((record) => {
     try {
-      const list: unknown = JSON.parse(String(record.conditions ?? '[]'));
+      const list: unknown = JSON.parse(
+        typeof record.conditions === 'string' ? record.conditions : '[]',
+      );
       return Array.isArray(list)
         ? (list as IssuedCondition[]).map((c) => conditionRow(String(record.ref), c))
         : [];

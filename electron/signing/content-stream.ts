@@ -123,6 +123,8 @@ const NAMES: Record<string, string> = {
 const WHITESPACE = new Set([0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]);
 const DELIMITERS = new Set([...'()<>[]{}/%'].map((c) => c.charCodeAt(0)));
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)$/;
+/** Operators whose operands poppler takes as integers only (a real one and it skips them). */
+const INTEGER_OPERANDS = new Set(['Tr', 'J', 'j']);
 
 class Problem extends Error {}
 
@@ -242,11 +244,14 @@ class Reader {
     let i = 0;
     /** The operands before the next operator. */
     let operands: Operand[] = [];
+    /** Whether any of them is a number written with a point (`4.0`, `2.`). */
+    let real = false;
     /** Open arrays and dictionaries, innermost last: an operand only once all are closed. */
     const open: ('array' | 'dictionary')[] = [];
-    const operand = (value: Operand) => {
+    const operand = (value: Operand, point = false) => {
       if (open.length === 0) {
         operands.push(value);
+        real ||= point;
       }
     };
     const close = (kind: 'array' | 'dictionary') => {
@@ -319,14 +324,20 @@ class Reader {
           if (open.length === 1 && open[0] === 'array') {
             this.inArray.push(Number(token));
           }
-          operand(Number(token));
+          operand(Number(token), token.includes('.'));
         } else if (token === 'true' || token === 'false' || token === 'null') {
           operand(null);
         } else if (open.length > 0) {
           throw new Problem(`holds the operator ${token} inside an array or dictionary`);
         } else {
+          // Poppler takes only an integer here and skips the operator given a real; pdf.js
+          // applies it (`4.0 Tr` clipped "NOT" away in pdf.js, `2.0 J` capped a stroke over it).
+          if (real && INTEGER_OPERANDS.has(token)) {
+            throw new Problem(`gives ${token} a number with a point where readers take an integer`);
+          }
           this.operator(token, operands);
           operands = [];
+          real = false;
         }
       }
     }

@@ -99,6 +99,18 @@ export interface Span {
  * pdf-lib's object parser, positioned by offset, remembering where each hex string sits and
  * refusing dictionaries with a repeated key.
  */
+/** The numbers read that were written with a point (`4.0`, `4.`): one value, two readings. */
+const writtenWithPoint = new WeakSet<PDFNumber>();
+
+/**
+ * Whether `value` is a number written with a point. Some readers take an entry as an integer
+ * only (poppler read `/F 4.` as no flags in its print path, `/DW 50000.0` as the default
+ * width), others take its value: such an entry must be written as an integer.
+ */
+export function writtenAsReal(value: PDFObject | undefined): boolean {
+  return value instanceof PDFNumber && writtenWithPoint.has(value);
+}
+
 class Lexer extends PDFObjectParser {
   readonly spans = new WeakMap<PDFHexString, Span>();
 
@@ -226,7 +238,11 @@ class Lexer extends PDFObjectParser {
       }
     }
     this.bytes.moveTo(lookahead);
-    return PDFNumber.of(first);
+    const number = PDFNumber.of(first);
+    if (firstText.includes('.')) {
+      writtenWithPoint.add(number);
+    }
+    return number;
   }
 
   /**

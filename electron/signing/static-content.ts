@@ -42,7 +42,7 @@ import {
   type ColourSpaces,
   type Resource,
 } from './content-stream';
-import { MAX_CONTENT_INFLATED, type PdfFile } from './pdf-structure';
+import { MAX_CONTENT_INFLATED, writtenAsReal, type PdfFile } from './pdf-structure';
 
 /** Keys whose presence anywhere makes content dynamic, and what each is. */
 const FORBIDDEN_KEYS: Record<string, string> = {
@@ -414,6 +414,16 @@ function visit(
     throw new Found(`${where} holds a widget written inside it, which no field can list`);
   }
   if (isAnnotation) {
+    // Where it draws, and whether it prints, as every reader reads them: a /Rect of four
+    // numbers (a string in it was 0 to poppler, which drew the widget over the decision, and
+    // made pdf.js draw nothing), flags written as an integer (`/F 4.` printed nothing of it).
+    const rect = file.resolve(get(dict, 'Rect'), rev);
+    if (numbers(file, rect, rev)?.length !== 4) {
+      throw new Found(`${where} is an annotation whose /Rect is not four numbers`);
+    }
+    if (writtenAsReal(file.resolve(get(dict, 'F'), rev))) {
+      throw new Found(`${where} is an annotation whose flags are written with a point (/F)`);
+    }
     checkAnnotation(file, dict, subtype, rev, where);
   }
   for (const [, value] of entries) {
@@ -1135,10 +1145,21 @@ function embeddedCidFont(file: PdfFile, value: PDFObject | undefined, rev: numbe
   const descendant = file.dict(value, rev);
   const subtype = descendant ? nameOf(file.resolve(get(descendant, 'Subtype'), rev)) : null;
   const descriptor = descendant ? file.dict(get(descendant, 'FontDescriptor'), rev) : null;
+  // Default widths written as integers: poppler passed over `/DW 50000.0` to its default.
+  const dw = descendant ? file.resolve(get(descendant, 'DW'), rev) : undefined;
+  const dw2 = descendant ? file.resolve(get(descendant, 'DW2'), rev) : undefined;
   return (
     (subtype === 'CIDFontType0' || subtype === 'CIDFontType2') &&
     embedded(file, descriptor, rev) &&
-    cidWidthsAlike(file, descendant!, rev)
+    cidWidthsAlike(file, descendant!, rev) &&
+    (dw === undefined || (dw instanceof PDFNumber && !writtenAsReal(dw))) &&
+    (dw2 === undefined ||
+      (dw2 instanceof PDFArray &&
+        dw2.size() === 2 &&
+        dw2.asArray().every((v) => {
+          const n = file.resolve(v, rev);
+          return n instanceof PDFNumber && !writtenAsReal(n);
+        })))
   );
 }
 

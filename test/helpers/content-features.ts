@@ -152,6 +152,11 @@ export interface Row {
   feature: Feature;
   /** What the refusal's detail names. */
   detail: RegExp;
+  /**
+   * Only as an update: built into the letter, pdf-lib writes it again otherwise (a number
+   * written with a point comes out without one).
+   */
+  updateOnly?: true;
 }
 
 export const rows: Row[] = [
@@ -438,6 +443,13 @@ export const rows: Row[] = [
         '/Flags 32',
         '/W [ 3 [ 0 ] 2 4 50000 ]',
       ],
+      [
+        // Poppler passed over a default width written with a point to its own, pdf.js took it.
+        'a composite font whose default width is written with a point',
+        '/Subtype /Type0 /BaseFont /LiberationSans /Encoding /Identity-H /DescendantFonts [ CID ]',
+        '/Flags 32',
+        '/DW 50000.0',
+      ],
     ] as const
   ).map(([name, font, flags, widths]) => ({
     name,
@@ -480,6 +492,7 @@ export const rows: Row[] = [
       ];
     }) satisfies Feature,
     detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
+    ...(widths?.includes('.') ? { updateOnly: true as const } : {}),
   })),
   {
     // Poppler passed over the page's box to its parent's, pdf.js fell back to Letter.
@@ -501,6 +514,24 @@ export const rows: Row[] = [
     name: 'a signature widget without an appearance stream, its /MK background over the decision',
     feature: signatureWidget('/F 4 /MK << /BG [ 1 ] >>', () => ['']),
     detail: /is a signature widget without an appearance, drawn by some viewers from its \/MK/,
+  },
+  {
+    // Poppler's print path read `/F 4.` as no flags, and printed nothing of the widget.
+    name: 'a signature widget whose flags are written with a point',
+    feature: signatureWidget('/F 4.'),
+    detail: /is an annotation whose flags are written with a point/,
+    updateOnly: true,
+  },
+  {
+    // A string in /Rect was 0 to poppler, which drew the widget over the decision; pdf.js
+    // drew nothing.
+    name: 'a signature widget whose /Rect holds a string',
+    feature: (pdf, n) =>
+      signatureWidget('/F 4')(pdf, n).map((o) => ({
+        ...o,
+        body: o.body.replace('/Rect [ 70 735 370 765 ]', '/Rect [ 70 (x) 370 765 ]'),
+      })),
+    detail: /is an annotation whose \/Rect is not four numbers/,
   },
   {
     // pdfsig reads each widget of a field as a field with a value of its own: the parent's

@@ -100,7 +100,7 @@ describe('content readers show differently, added after signing', () => {
 });
 
 describe('content readers show differently, built into the letter before it is signed', () => {
-  for (const row of rows) {
+  for (const row of rows.filter((r) => !r.updateOnly)) {
     it(row.name, async () => {
       const dynamic = await builtIn(row.feature);
       expect(PdfFile.parse(dynamic).revisions).toHaveLength(1);
