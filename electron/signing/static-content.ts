@@ -187,19 +187,28 @@ function scanAppearances(file: PdfFile, refs: readonly PDFRef[]): void {
       continue;
     }
     seen.add(num);
-    for (const rev of file.definedIn(num)) {
-      const found = file.entry(num, rev);
-      if (!found || found.entry.kind === 'f') {
-        continue;
-      }
-      const object = file.lookup(
-        PDFRef.of(num, found.entry.kind === 'n' ? found.entry.generation : 0),
-        rev,
-      );
+    for (const { rev, object } of definitions(file, num)) {
       // (One that says it is a form was read as one with the other objects.)
       if (object instanceof PDFRawStream && !isContentStream(file, object.dict, rev)) {
         scanForm(file, object, rev, `object ${num} (revision ${rev})`);
       }
+    }
+  }
+}
+
+/**
+ * Each definition of object `num`, in the revision that made it (only those revisions: see
+ * PdfFile.definedIn); a free entry is none.
+ */
+function* definitions(
+  file: PdfFile,
+  num: number,
+): Generator<{ rev: number; object: PDFObject | undefined }> {
+  for (const rev of file.definedIn(num)) {
+    const found = file.entry(num, rev);
+    if (found && found.entry.kind !== 'f') {
+      const ref = PDFRef.of(num, found.entry.kind === 'n' ? found.entry.generation : 0);
+      yield { rev, object: file.lookup(ref, rev) };
     }
   }
 }
@@ -217,14 +226,7 @@ function scanAll(file: PdfFile, refs: PDFRef[]): void {
       continue;
     }
     seen.add(num);
-    // Each definition of it, in the revision that made it (only those revisions: see definedIn).
-    for (const rev of file.definedIn(num)) {
-      const found = file.entry(num, rev);
-      if (!found || found.entry.kind === 'f') {
-        continue;
-      }
-      const ref = PDFRef.of(num, found.entry.kind === 'n' ? found.entry.generation : 0);
-      const object = file.lookup(ref, rev);
+    for (const { rev, object } of definitions(file, num)) {
       const where = `object ${num} (revision ${rev})`;
       // (A form is read by scanForm, with its resources.)
       if (object instanceof PDFRawStream && !isContentStream(file, object.dict, rev)) {
