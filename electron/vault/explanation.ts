@@ -253,12 +253,16 @@ export function explanationDamage(seq: number, breaks: readonly AuditBreak[]): n
   return Math.min(seq, ...breaks.map((b) => b.row));
 }
 
-/** Every trail head an explanation or a restore acknowledged (generations not reached). */
+/**
+ * Every trail head a signed explanation acknowledged (generations not reached, the head this
+ * machine remembered). A restore's row names the heads it leaves behind but acknowledges none: it
+ * is not signed, so whoever holds the passphrase could write one (or restore an old copy placed
+ * as a generation) and roll the vault back past every kept generation unexplained.
+ */
 export function acknowledgedHeads(db: Database): Set<string> {
   const out = new Set<string>();
-  const rows = db.exec(
-    "SELECT changes FROM audit_log WHERE action IN ('vault.breakExplained', 'vault.restoreGeneration')",
-  )[0]?.values;
+  const rows = db.exec("SELECT changes FROM audit_log WHERE action = 'vault.breakExplained'")[0]
+    ?.values;
   for (const r of rows ?? []) {
     try {
       const c = JSON.parse(String(r[0])) as {

@@ -1139,8 +1139,8 @@ export class Vault {
       return;
     }
     try {
-      // Never backwards: a head the trail does not reach stays until a restore or a signed
-      // explanation has named it (then it is acknowledged, and the new head replaces it).
+      // Never backwards: a head the trail does not reach stays until a signed explanation has
+      // named it (then it is acknowledged, and the new head replaces it).
       const known = this.config.heads.recall(id);
       if (
         known &&
@@ -2002,8 +2002,9 @@ export class Vault {
    * The kept generations whose audit trail the main file's does not reach: a trail longer than
    * the main file's, or another branch of it, is what a main file rolled back to an older copy
    * leaves. A generation's header anchor the main trail reaches is enough; any other is opened
-   * (with this data key) and its own trail's head compared. Heads an explanation or a restore
-   * acknowledged are not reported; generations under another key cannot be judged.
+   * (with this data key) and its own trail's head compared. Heads a signed explanation
+   * acknowledged are not reported (a restore's row acknowledges none); generations under another
+   * key cannot be judged.
    */
   private async findRollback(): Promise<RollbackFinding[]> {
     const out: RollbackFinding[] = [];
@@ -2266,8 +2267,11 @@ export class Vault {
   /**
    * Makes the open (previous-generation) content the main file again: the damaged main is
    * kept beside it as vault.awb.damaged-<time>, never deleted (a re-key removes it, after
-   * listing it). The restore's audit row names the heads of the other kept generations and of
-   * the damaged file: their trails are longer than the restored one, on purpose.
+   * listing it). The restore's audit row names the heads of the other kept generations, of the
+   * damaged file and the one this machine remembers: their trails are longer than the restored
+   * one, on purpose. A restore that leaves any of them behind is a rollback like any other: the
+   * vault stays read-only (`ROLLBACK_SUSPECTED`) until a signed explanation names them. The row
+   * is not signed, so it cannot be what acknowledges them.
    */
   async restoreAsMain(): Promise<void> {
     const main = vaultPath(this.folder);

@@ -124,15 +124,37 @@ test('open with the recovery key and set a new passphrase: the vault is re-keyed
   await expect(gate.getByRole('navigation')).toBeVisible();
 });
 
-test('a damaged vault file offers the previous generation, and restoring it opens the vault', async ({
+test('a damaged vault file offers the previous generation; restoring it is a rollback the accreditor signs for', async ({
   gate,
   vault,
 }) => {
-  const v = await Vault.open(vault.folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
-  await v.change({ action: 'set', entityType: 'vault_meta', entityId: 'x', changes: {} }, (db) =>
-    db.run("INSERT INTO vault_meta (key, value) VALUES ('second', 'save')"),
-  );
-  await v.close();
+  const changeOutside = async (key: string, withIdentity = false) => {
+    const v = await Vault.open(vault.folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
+    if (withIdentity) {
+      await createServices(() => v).signing.createSelfSigned({
+        label: 'anne',
+        commonName: 'Anne Accreditor',
+        organisation: 'NIS',
+        algorithm: 'ec-p256',
+      });
+    }
+    await v.change({ action: 'set', entityType: 'vault_meta', entityId: key, changes: {} }, (db) =>
+      db.run('INSERT INTO vault_meta (key, value) VALUES (?, ?)', [key, key]),
+    );
+    await v.close();
+  };
+  // This computer sees the vault at each save, as the app does when it writes it.
+  const seenHere = async () => {
+    await unlock(gate, vault.folder);
+    await expect(gate.getByRole('navigation')).toBeVisible();
+    await gate.getByRole('button', { name: 'Lås', exact: true }).click();
+    // Locked (the folder released) once the gate is back.
+    await expect(gate.getByRole('button', { name: 'Lås op', exact: true })).toBeVisible();
+  };
+  await changeOutside('first', true);
+  await seenHere();
+  await changeOutside('second');
+  await seenHere();
   const file = vaultPath(vault.folder);
   const bytes = readFileSync(file);
   writeFileSync(file, bytes.subarray(0, bytes.length - 10));
@@ -146,6 +168,17 @@ test('a damaged vault file offers the previous generation, and restoring it open
     .fill(PASSPHRASE);
   await gate.getByRole('button', { name: 'Gendan denne generation' }).click();
   await expect(gate.getByRole('navigation')).toBeVisible();
+  // The restore went back past the last save this computer saw: read-only until signed for.
+  const banner = gate.getByTestId('read-only-banner');
+  await expect(banner).toContainText('Skrivebeskyttet: boksfilen');
+  await expect(gate.getByTestId('rollback-warning')).toBeVisible();
+  await banner.getByText('Registrér en signeret forklaring').click();
+  await banner
+    .getByLabel(/^Hvad skete der/)
+    .fill('The vault file was cut short; generation 1 restored, the last change re-entered.');
+  await banner.getByRole('button', { name: 'Signér og registrér' }).click();
+  await expect(gate.getByTestId('read-only-banner')).toBeHidden();
+  await expect(gate.getByTestId('rollback-warning')).toBeHidden();
 });
 
 test('change the passphrase: the vault is re-keyed, the new recovery key survives a reload, the old passphrase opens nothing', async ({

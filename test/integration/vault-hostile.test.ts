@@ -47,7 +47,7 @@ import {
   readJournal,
   type RekeyJournalData,
 } from '../../electron/vault/rekey-journal';
-import { peekHeader, Vault, vaultPath } from '../../electron/vault/vault';
+import { listGenerations, peekHeader, Vault, vaultPath } from '../../electron/vault/vault';
 import { makeTestContext, tempFolder } from '../helpers/context';
 import {
   dataKeyOf,
@@ -746,7 +746,7 @@ describe('the hostile vault table', () => {
     await expectCheckPasses();
   });
 
-  it('a restore is no rollback: the generations it skips are named in its audit row', async () => {
+  it('a restore that skips a kept generation is a rollback: read-only until a signed explanation names it', async () => {
     await genuine();
     const main = vaultPath(folder);
     const bytes = readFileSync(main);
@@ -756,12 +756,105 @@ describe('the hostile vault table', () => {
       generation: 2,
     });
     await previous.restoreAsMain();
-    expect(previous.rollback).toEqual([]);
+    // The restore's row names what it leaves behind, and acknowledges none of it: it is unsigned.
+    const named = JSON.parse(
+      String(
+        previous.database.exec(
+          "SELECT changes FROM audit_log WHERE action = 'vault.restoreGeneration'",
+        )[0]?.values[0]?.[0],
+      ),
+    ) as { generations: { rows: number }[] };
+    expect(named.generations.length).toBeGreaterThan(0);
+    expect(previous.rollback.length).toBeGreaterThan(0);
+    expect(previous.readOnly).toMatchObject({ reason: 'ROLLBACK_SUSPECTED' });
     await previous.close();
     const v = await unlock();
-    expect(v.rollback).toEqual([]);
+    await v.checksDone();
+    expect(v.readOnly).toMatchObject({ reason: 'ROLLBACK_SUSPECTED' });
+    await expect(note(v, 'laundered')).rejects.toMatchObject({ code: 'VAULT_READ_ONLY' });
     await v.close();
+    const report = await checkVault(folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
+    expect(failureCode(report)).toBe('ROLLBACK_SUSPECTED');
+    // The accreditor signs for the restore: it is a rollback explained, and work goes on.
+    await explain('The main file was damaged; generation 2 restored, the later work re-entered.');
+    const after = await unlock();
+    expect(after.rollback).toEqual([]);
+    await note(after, 'work goes on');
+    await after.close();
     await expectCheckPasses();
+  });
+
+  it('R1: an old copy placed as a generation and restored leaves the remembered head reported', async () => {
+    const { head } = await genuine();
+    const heads = new MapHeadMemory();
+    const config = { ...TEST_CONFIG, heads };
+    const v = await Vault.open(folder, { passphrase: PASSPHRASE }, config);
+    const id = v.meta('vault_id')!;
+    await note(v, 'the decision that goes');
+    await v.close();
+    const newest = heads.recall(id)!;
+    expect(newest.rows).toBe(head.rows + 1);
+    // The insider puts the oldest kept copy in every generation's place and restores it.
+    const oldest = readFileSync(vaultPath(folder, 3));
+    for (const g of listGenerations(folder)) {
+      writeFileSync(vaultPath(folder, g.generation), oldest);
+    }
+    const previous = await Vault.open(folder, { passphrase: PASSPHRASE }, config, {
+      generation: 1,
+    });
+    await previous.restoreAsMain();
+    expect(previous.rollback).toContainEqual(
+      expect.objectContaining({ generation: 0, rows: newest.rows, head: newest.head }),
+    );
+    await expect(note(previous, 'laundered')).rejects.toMatchObject({
+      code: 'VAULT_READ_ONLY',
+      details: { reason: 'ROLLBACK_SUSPECTED' },
+    });
+    await previous.close();
+    // The memory stays where it was; the next unlock and `vault check` still report it.
+    expect(heads.recall(id)).toEqual(newest);
+    const again = await Vault.open(folder, { passphrase: PASSPHRASE }, config);
+    await again.checksDone();
+    expect(again.readOnly).toMatchObject({ reason: 'ROLLBACK_SUSPECTED' });
+    await again.close();
+    const report = await checkVault(folder, { passphrase: PASSPHRASE }, config);
+    expect(report.main).toMatchObject({ ok: false, code: 'ROLLBACK_SUSPECTED' });
+  });
+
+  it('R1: a restore row written by hand, naming the remembered head, acknowledges nothing', async () => {
+    const { head } = await genuine();
+    const heads = new MapHeadMemory();
+    const config = { ...TEST_CONFIG, heads };
+    const v = await Vault.open(folder, { passphrase: PASSPHRASE }, config);
+    const id = v.meta('vault_id')!;
+    await note(v, 'the decision that goes');
+    await v.close();
+    const newest = heads.recall(id)!;
+    // An older copy in the main file's place, a restore row appended and the file sealed again
+    // with its header anchored at the new head.
+    copyFileSync(vaultPath(folder, 1), vaultPath(folder));
+    await rewriteVault(
+      folder,
+      (db) =>
+        appendAudit(
+          db,
+          firstUser(db),
+          {
+            action: 'vault.restoreGeneration',
+            entityType: 'vault',
+            entityId: id,
+            changes: { generations: [newest] },
+          },
+          new Date(),
+        ),
+      'update',
+    );
+    const rolled = await Vault.open(folder, { passphrase: PASSPHRASE }, config);
+    await rolled.checksDone();
+    expect(auditHead(rolled.database).rows).toBe(head.rows + 1);
+    expect(rolled.readOnly).toMatchObject({ reason: 'ROLLBACK_SUSPECTED', expected: newest.head });
+    await rolled.close();
+    expect(heads.recall(id)).toEqual(newest);
   });
 
   it('a generation whose own trail is broken is not restored, and the main file stays where it was', async () => {
@@ -1226,13 +1319,14 @@ describe('a re-key journal planted in the folder is not acted on', () => {
 
   it('met by a mistyped passphrase, it removes no copy under the main file’s key', async () => {
     await genuine();
-    // A damaged main file; generation 2 restored: the damaged copy is kept as evidence.
+    // A damaged main file; generation 1 restored (it skips no kept generation, so the vault takes
+    // changes again): the damaged copy is kept as evidence.
     const main = vaultPath(folder);
     const bytes = readFileSync(main);
     bytes[bytes.length - 5] = (bytes[bytes.length - 5] ?? 0) ^ 0xff;
     writeFileSync(main, bytes);
     const previous = await Vault.open(folder, { passphrase: PASSPHRASE }, TEST_CONFIG, {
-      generation: 2,
+      generation: 1,
     });
     await previous.restoreAsMain();
     await previous.close();
