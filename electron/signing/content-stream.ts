@@ -222,7 +222,7 @@ class Reader {
   /** DeviceGray for both at the start of a page (§8.4.1), saved by q and restored by Q. */
   private colours: Colours;
   private readonly saved: Colours[] = [];
-  /** The numbers directly in the last array closed at the top level (a dash's, for `d`). */
+  /** The items directly in the last array closed at the top level, NaN where no number (a dash's, for `d`). */
   private lastArray: number[] = [];
   private inArray: number[] = [];
 
@@ -249,6 +249,10 @@ class Reader {
     /** Open arrays and dictionaries, innermost last: an operand only once all are closed. */
     const open: ('array' | 'dictionary')[] = [];
     const operand = (value: Operand, point = false) => {
+      // What a dash array holds: a number, or NaN for anything else (a string, a name, an array).
+      if (open.length === 1 && open[0] === 'array') {
+        this.inArray.push(typeof value === 'number' ? value : NaN);
+      }
       if (open.length === 0) {
         operands.push(value);
         real ||= point;
@@ -321,9 +325,6 @@ class Reader {
         }
         const token = latin1(data, start, i);
         if (NUMBER.test(token)) {
-          if (open.length === 1 && open[0] === 'array') {
-            this.inArray.push(Number(token));
-          }
           operand(Number(token), token.includes('.'));
         } else if (token === 'true' || token === 'false' || token === 'null') {
           operand(null);
@@ -394,7 +395,11 @@ class Reader {
     if ((token === 'BDC' || token === 'DP') && isName(properties)) {
       this.named('Properties').add(properties.name);
     }
-    // A dash of no length: pdf.js strokes it solid, poppler not at all.
+    // A dash of no length: pdf.js strokes it solid, poppler not at all. A dash of anything but
+    // numbers is one too, to poppler (it reads the rest as 0), and solid to pdf.js.
+    if (token === 'd' && this.lastArray.some((n) => Number.isNaN(n))) {
+      throw new Problem('sets a dash of other things than numbers (d)');
+    }
     if (token === 'd' && this.lastArray.length > 0 && this.lastArray.every((n) => n === 0)) {
       throw new Problem('sets a dash of no length (d)');
     }

@@ -320,7 +320,9 @@ class Lexer extends PDFObjectParser {
     const start = this.bytes.offset();
     const lengthValue = dict.get(PDFName.of('Length'));
     let length: number;
-    if (lengthValue instanceof PDFNumber) {
+    // Written as an integer: poppler trusts no other /Length and looks for endstream instead
+    // (a first `endstream` inside the data would end the stream there for it alone).
+    if (lengthValue instanceof PDFNumber && !writtenAsReal(lengthValue)) {
       length = lengthValue.asNumber();
     } else if (lengthValue instanceof PDFRef && this.resolveLength) {
       length = this.resolveLength(lengthValue);
@@ -979,8 +981,8 @@ export class PdfFile {
       { num: ref.objectNumber, gen: ref.generationNumber },
       lx,
     );
-    if (!(object instanceof PDFNumber)) {
-      throw new PdfStructureError('a /Length that is not a number', 'AMBIGUOUS_STRUCTURE');
+    if (!(object instanceof PDFNumber) || writtenAsReal(object)) {
+      throw new PdfStructureError('a /Length that is not an integer', 'AMBIGUOUS_STRUCTURE');
     }
     return object.asNumber();
   }

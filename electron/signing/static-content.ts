@@ -302,12 +302,30 @@ function visit(
         `${where} holds a shading or a function (/${key}), which readers evaluate differently`,
       );
     }
-    // A dash of no length is drawn solid by pdf.js and not at all by poppler.
+    // A dash of no length is drawn solid by pdf.js and not at all by poppler; so is a dash of
+    // anything but numbers (`[[null 0] 0]`: 0 to poppler).
     if (key === 'D' && file.resolve(value, rev) instanceof PDFArray) {
       const dash = numbers(file, arrayItem(file, value, 0, rev), rev);
-      if (dash && dash.length > 0 && dash.every((d) => d === 0)) {
+      const phase = file.resolve(arrayItem(file, value, 1, rev), rev);
+      const size = (file.resolve(value, rev) as PDFArray).size();
+      if (!dash || size !== 2 || !(phase instanceof PDFNumber)) {
+        throw new Found(`${where} sets a dash that is not numbers and a phase (/D)`);
+      }
+      if (dash.length > 0 && dash.every((d) => d === 0)) {
         throw new Found(`${where} sets a dash of no length (/D)`);
       }
+    }
+    // A graphics state's line cap and join, as `J` and `j`: poppler applies only an integer
+    // (`/LC 2.0` and `/LC (2)` it skipped; pdf.js capped a stroke over "NOT"); width and miter
+    // limit, as `w` and `M`, numbers.
+    if (key === 'LC' || key === 'LJ') {
+      const style = file.resolve(value, rev);
+      if (!isIntegerToken(style) || ![0, 1, 2].includes(style.asNumber())) {
+        throw new Found(`${where} sets /${key} to other than an integer line style (0, 1 or 2)`);
+      }
+    }
+    if ((key === 'LW' || key === 'ML') && !(file.resolve(value, rev) instanceof PDFNumber)) {
+      throw new Found(`${where} sets /${key} with other than a number`);
     }
     // A graphics state's font is set by `gs`, which no font check of `Tf` sees (poppler drew a
     // font pdf.js could not load): a letter sets its fonts by Tf.
@@ -317,7 +335,8 @@ function visit(
     // A page turned by other than a quarter turn is turned by some viewers and not by others.
     if (key === 'Rotate') {
       const turn = file.resolve(value, rev);
-      if (!(turn instanceof PDFNumber && Number.isInteger(turn.asNumber() / 90))) {
+      // Written as an integer: poppler takes /Rotate 180.0 as no turn, pdf.js turns the page.
+      if (!(isIntegerToken(turn) && Number.isInteger(turn.asNumber() / 90))) {
         throw new Found(`${where} turns a page by other than quarter turns (/Rotate)`);
       }
     }
@@ -1254,10 +1273,30 @@ function contentData(file: PdfFile, stream: PDFRawStream, where: string): Uint8A
   return data;
 }
 
-/** An integer entry of a dictionary (after references), or null. */
+/**
+ * An integer entry of a dictionary (after references) written as an integer, or null. Poppler
+ * takes an image's depth only as an integer token and skipped an image of
+ * `/BitsPerComponent 8.0` that pdf.js drew over "NOT".
+ */
 function integer(file: PdfFile, dict: PDFDict, key: string, rev: number): number | null {
   const v = file.resolve(get(dict, key), rev);
-  return v instanceof PDFNumber && Number.isInteger(v.asNumber()) ? v.asNumber() : null;
+  return isIntegerToken(v) ? v.asNumber() : null;
+}
+
+/** A number written as an integer (`4`, not `4.0`, `4.` or `4.5`). */
+function isIntegerToken(value: PDFObject | undefined): value is PDFNumber {
+  return value instanceof PDFNumber && Number.isInteger(value.asNumber()) && !writtenAsReal(value);
+}
+
+/** `integer`, or `fallback` when the entry is absent; NaN when present but no integer token. */
+function integerOr(
+  file: PdfFile,
+  dict: PDFDict,
+  key: string,
+  rev: number,
+  fallback: number,
+): number {
+  return get(dict, key) === undefined ? fallback : (integer(file, dict, key, rev) ?? NaN);
 }
 
 /**
@@ -1300,14 +1339,8 @@ function checkImage(
     }
   }
   const data = stream.contents;
-  if (kind === 'DCTDecode' || kind === 'DCT') {
-    const size = jpegSize(data);
-    if (!size || size.width !== width || size.height !== height) {
-      return refuse('its JPEG data is not one whole JPEG of its size');
-    }
-    return;
-  }
-  if (kind !== 'none' && kind !== 'FlateDecode' && kind !== 'Fl') {
+  const jpeg = kind === 'DCTDecode' || kind === 'DCT';
+  if (!jpeg && kind !== 'none' && kind !== 'FlateDecode' && kind !== 'Fl') {
     return refuse(`it is filtered by ${filters.join(', ')}`);
   }
   const mask = file.resolve(get(dict, 'ImageMask'), rev);
@@ -1316,7 +1349,7 @@ function checkImage(
   const space =
     isMask || as === 'smask'
       ? { components: 1, pattern: false }
-      : spaceOf(file, get(dict, 'ColorSpace'), rev, true);
+      : spaceOf(file, get(dict, 'ColorSpace'), rev, !jpeg);
   const bits = isMask ? 1 : integer(file, dict, 'BitsPerComponent', rev);
   if (!space || space.pattern || bits === null || ![1, 2, 4, 8, 16].includes(bits)) {
     return refuse('its colour space or depth is not one every reader reads alike');
@@ -1326,14 +1359,45 @@ function checkImage(
   if (decode !== undefined && numbers(file, decode, rev)?.length !== 2 * space.components) {
     return refuse('its /Decode is not two numbers for each component');
   }
+  // A colour key masks the samples within its ranges: two integers for each component, each a
+  // sample value (poppler cut `254.5` to 254 and masked the sample, pdf.js drew it; given one
+  // number, poppler drew the image and pdf.js did not).
+  const key = file.resolve(get(dict, 'Mask'), rev);
+  if (key instanceof PDFArray) {
+    const ranges = key.asArray().map((item) => file.resolve(item, rev));
+    const top = 2 ** bits - 1;
+    const samples = ranges.map((n) => (isIntegerToken(n) ? n.asNumber() : NaN));
+    if (
+      jpeg ||
+      samples.length !== 2 * space.components ||
+      samples.some((n, i) => !(n >= 0 && n <= top) || (i % 2 === 1 && n < samples[i - 1]!))
+    ) {
+      return refuse(
+        'its colour key (/Mask) is not a range of its sample values for each component',
+      );
+    }
+  }
+  if (jpeg) {
+    // The JPEG's own frame says its size, depth and components; the dictionary must say the
+    // same (a 3-component JPEG declared DeviceCMYK was black to poppler and white to pdf.js).
+    const frame = jpegFrame(data);
+    if (!frame || frame.width !== width || frame.height !== height) {
+      return refuse('its JPEG data is not one whole JPEG of its size');
+    }
+    if (isMask || frame.precision !== 8 || bits !== 8 || frame.components !== space.components) {
+      return refuse('its JPEG data is not of the depth and colour components it declares');
+    }
+    return;
+  }
   const parms = file.dict(get(dict, 'DecodeParms') ?? get(dict, 'DP'), rev);
-  const predictor = parms ? (integer(file, parms, 'Predictor', rev) ?? 1) : 1;
+  const predictor = parms ? integerOr(file, parms, 'Predictor', rev, 1) : 1;
   const png = predictor >= 10;
   if (parms) {
-    const colors = integer(file, parms, 'Colors', rev) ?? 1;
-    const depth = integer(file, parms, 'BitsPerComponent', rev) ?? 8;
-    const columns = integer(file, parms, 'Columns', rev) ?? 1;
+    const colors = integerOr(file, parms, 'Colors', rev, 1);
+    const depth = integerOr(file, parms, 'BitsPerComponent', rev, 8);
+    const columns = integerOr(file, parms, 'Columns', rev, 1);
     if (
+      [predictor, colors, depth, columns].some(Number.isNaN) ||
       kind === 'none' ||
       (predictor !== 1 && (colors !== space.components || depth !== bits || columns !== width))
     ) {
@@ -1375,8 +1439,13 @@ function checkImage(
   }
 }
 
-/** The size a JPEG's frame header gives, if `data` runs from its start marker to its end marker. */
-function jpegSize(data: Uint8Array): { width: number; height: number } | null {
+/**
+ * What a JPEG's frame header gives (size, sample precision, number of components), if `data`
+ * runs from its start marker to its end marker.
+ */
+function jpegFrame(
+  data: Uint8Array,
+): { width: number; height: number; precision: number; components: number } | null {
   const n = data.length;
   if (
     n < 4 ||
@@ -1396,8 +1465,10 @@ function jpegSize(data: Uint8Array): { width: number; height: number } | null {
     // A frame header: SOF0–SOF15, but for DHT (C4), JPG (C8) and DAC (CC).
     if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
       return {
+        precision: data[i + 4]!,
         height: (data[i + 5]! << 8) | data[i + 6]!,
         width: (data[i + 7]! << 8) | data[i + 8]!,
+        components: data[i + 9]!,
       };
     }
     if (marker === 0xd9 || marker === 0xda || length < 2) {

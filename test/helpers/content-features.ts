@@ -36,6 +36,12 @@ export function subWith(text: string, key: string, entry: string): string {
     : withEntry(text, `/${key} << ${entry} >>`);
 }
 
+/** A whole JPEG of 2 × 2 white pixels: baseline, 8 bits, 3 components (YCbCr). */
+export const WHITE_JPEG = Buffer.from(
+  '/9j/2wBDABALDA4MChAODQ4SERATGCgaGBYWGDEjJR0oOjM9PDkzODdASFxOQERXRTc4UG1RV19iZ2hnPk1xeXBkeFxlZ2P/2wBDARESEhgVGC8aGi9jQjhCY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2P/wAARCAACAAIDASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAf/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/8QAFAEBAAAAAAAAAAAAAAAAAAAAAP/EABQRAQAAAAAAAAAAAAAAAAAAAAD/2gAMAwEAAhEDEQA/AKAAD//Z',
+  'base64',
+).toString('latin1');
+
 export const streamObject = (ops: string, dict = '') =>
   `<< ${dict} /Length ${ops.length} >>\nstream\n${ops}\nendstream`;
 
@@ -1490,9 +1496,81 @@ export const rows: Row[] = [
         '/Filter /LZWDecode /ColorSpace /DeviceGray /BitsPerComponent 8',
         /it is filtered by LZWDecode/,
       ],
+      // A JPEG's dictionary must say what its frame says (round 20t: each a different decision).
+      [
+        'a three-component JPEG declared CMYK (black to poppler, white to pdf.js)',
+        WHITE_JPEG,
+        '/Filter /DCTDecode /ColorSpace /DeviceCMYK /BitsPerComponent 8',
+        /its JPEG data is not of the depth and colour components it declares/,
+      ],
+      [
+        'a JPEG whose /Decode is short (poppler skips it, pdf.js draws it)',
+        WHITE_JPEG,
+        '/Filter /DCTDecode /ColorSpace /DeviceRGB /BitsPerComponent 8 /Decode [ 0 1 ]',
+        /its \/Decode is not two numbers for each component/,
+      ],
+      [
+        'a JPEG in a pattern space (poppler draws it black, pdf.js nothing)',
+        WHITE_JPEG,
+        '/Filter /DCTDecode /ColorSpace /Pattern /BitsPerComponent 8',
+        /its colour space or depth is not one every reader reads alike/,
+      ],
+      [
+        'a JPEG declared 4 bits deep',
+        WHITE_JPEG,
+        '/Filter /DCTDecode /ColorSpace /DeviceRGB /BitsPerComponent 4',
+        /its JPEG data is not of the depth and colour components it declares/,
+      ],
+      [
+        'a JPEG with a colour key (decoders differ in the samples it would mask)',
+        WHITE_JPEG,
+        '/Filter /DCTDecode /ColorSpace /DeviceRGB /BitsPerComponent 8 /Mask [ 250 255 250 255 250 255 ]',
+        /its colour key \(\/Mask\) is not a range of its sample values/,
+      ],
+      [
+        'a JPEG whose depth is written with a point (poppler skips it)',
+        WHITE_JPEG,
+        '/Filter /DCTDecode /ColorSpace /DeviceRGB /BitsPerComponent 8.0',
+        /its colour space or depth is not one every reader reads alike/,
+        true,
+      ],
+      [
+        'a depth written with a point (poppler skips the image, pdf.js draws it)',
+        '\xfe\xfe\xfe\xfe',
+        '/ColorSpace /DeviceGray /BitsPerComponent 8.0',
+        /its colour space or depth is not one every reader reads alike/,
+        true,
+      ],
+      [
+        'a colour key of a real (poppler cuts 254.5 to 254 and masks, pdf.js draws)',
+        '\xfe\xfe\xfe\xfe',
+        '/ColorSpace /DeviceGray /BitsPerComponent 8 /Mask [ 254.5 255 ]',
+        /its colour key \(\/Mask\) is not a range of its sample values/,
+        true,
+      ],
+      [
+        'a colour key of one number (poppler draws the image, pdf.js not)',
+        '\xfe\xfe\xfe\xfe',
+        '/ColorSpace /DeviceGray /BitsPerComponent 8 /Mask [ 254 ]',
+        /its colour key \(\/Mask\) is not a range of its sample values/,
+      ],
+      [
+        'a colour key beyond its depth',
+        '\xfe\xfe\xfe\xfe',
+        '/ColorSpace /DeviceGray /BitsPerComponent 8 /Mask [ 254 256 ]',
+        /its colour key \(\/Mask\) is not a range of its sample values/,
+      ],
+      [
+        'a predictor written with a point (poppler takes integers only)',
+        deflateSync(Buffer.from([2, 0xfe, 0xfe, 2, 0, 0])).toString('latin1'),
+        '/Filter /FlateDecode /ColorSpace /DeviceGray /BitsPerComponent 8 /DecodeParms << /Predictor 12.0 /Columns 2 >>',
+        /its decode parameters do not describe its rows/,
+        true,
+      ],
     ] as const
-  ).map(([what, data, dict, detail]): Row => ({
+  ).map(([what, data, dict, detail, updateOnly]): Row => ({
     name: `an image over a condition that readers decode differently: ${what}`,
+    ...(updateOnly ? { updateOnly } : {}),
     feature: (pdf, n) => {
       const a = anatomy(pdf);
       const page = body(pdf, a.page);
@@ -1759,6 +1837,78 @@ export const rows: Row[] = [
       ];
     },
     detail: /sets a dash of no length \(\/D\)/,
+  },
+  // Round 20t: what a graphics state sets, read as every reader reads it.
+  ...(
+    [
+      [
+        'a dash of nulls (no length to poppler, solid to pdf.js)',
+        '/D [ [ null 0 ] 0 ]',
+        /sets a dash that is not numbers and a phase \(\/D\)/,
+      ],
+      [
+        'a dash of strings',
+        '/D [ [ (1) 0 ] 0 ]',
+        /sets a dash that is not numbers and a phase \(\/D\)/,
+      ],
+      [
+        'a dash without its phase',
+        '/D [ [ 3 0 ] ]',
+        /sets a dash that is not numbers and a phase \(\/D\)/,
+      ],
+      [
+        'a line cap given as a string (poppler skips it, pdf.js caps the stroke over "NOT")',
+        '/LC (2)',
+        /sets \/LC to other than an integer line style/,
+      ],
+      [
+        'a line cap written with a point',
+        '/LC 2.0',
+        /sets \/LC to other than an integer line style/,
+        true,
+      ],
+      [
+        'a line join of no style of PDF’s',
+        '/LJ 3',
+        /sets \/LJ to other than an integer line style/,
+      ],
+      ['a line width given as a string', '/LW (40)', /sets \/LW with other than a number/],
+    ] as const
+  ).map(([what, entry, detail, updateOnly]): Row => ({
+    name: `a white stroke over the decision through a graphics state: ${what}`,
+    ...(updateOnly ? { updateOnly } : {}),
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const content = n();
+      return [
+        { num: content, body: streamObject('q /GSX gs 1 1 1 RG 46 w 60 775 m 500 775 l S Q\n') },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(page, 'ExtGState', `/GSX << /Type /ExtGState ${entry} >>`),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail,
+  })),
+  {
+    name: 'a white stroke over the decision with a dash of names (d)',
+    feature: drawing(() => ['1 G 40 w [ /a 1 ] 0 d 60 775 m 500 775 l S\n']),
+    detail: /sets a dash of other things than numbers \(d\)/,
+  },
+  {
+    // Poppler takes /Rotate only as an integer: the page is upright to it, upside down to pdf.js.
+    name: 'a page tree turning its pages by a number written with a point',
+    updateOnly: true,
+    feature: (pdf) => {
+      const a = anatomy(pdf);
+      return [{ num: a.pages, body: withEntry(body(pdf, a.pages), '/Rotate 180.0') }];
+    },
+    detail: /turns a page by other than quarter turns/,
   },
 ];
 

@@ -624,7 +624,14 @@ describe('streams', () => {
       'a fractional /Length',
       '<< /Length 4.5 >>\n',
       '\nhello\nendstream',
-      'a stream /Length that is not a length',
+      'a stream without a usable /Length',
+    ],
+    // Poppler trusts only an integer /Length, and looks for endstream instead.
+    [
+      'a /Length written with a point',
+      '<< /Length 5.0 >>\n',
+      '\nhello\nendstream',
+      'a stream without a usable /Length',
     ],
     [
       'a /Length beyond the file',
@@ -700,7 +707,8 @@ describe('streams', () => {
       'AMBIGUOUS_STRUCTURE',
       "a stream's /Length (7) does not end at endstream",
     );
-    refused(indirect('(5)'), 'AMBIGUOUS_STRUCTURE', 'a /Length that is not a number');
+    refused(indirect('(5)'), 'AMBIGUOUS_STRUCTURE', 'a /Length that is not an integer');
+    refused(indirect('5.0'), 'AMBIGUOUS_STRUCTURE', 'a /Length that is not an integer');
     refused(
       indirect('5', '9 0 R'),
       'AMBIGUOUS_STRUCTURE',

@@ -20,6 +20,7 @@ import {
   signatureWidget,
   streamObject,
   subWith,
+  WHITE_JPEG,
   withEntry,
   type Feature,
 } from '../helpers/content-features';
@@ -245,6 +246,66 @@ const honest: [string, Feature][] = [
           num: a.page,
           body: listWith(
             subWith(body(pdf, a.page), 'XObject', `/Im8 ${image} 0 R`),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+  ],
+  ...(
+    [
+      [
+        'a JPEG declared as its frame says: RGB, 8 bits, a full /Decode',
+        WHITE_JPEG,
+        '/Filter /DCTDecode /ColorSpace /DeviceRGB /BitsPerComponent 8 /Decode [ 0 1 0 1 0 1 ]',
+      ],
+      [
+        'a gray image with a colour key of its sample values',
+        '\xfe\xfe\x10\x10',
+        '/ColorSpace /DeviceGray /BitsPerComponent 8 /Mask [ 250 255 ]',
+      ],
+    ] as const
+  ).map(([name, data, dict]): [string, Feature] => [
+    name,
+    (pdf, n) => {
+      const a = anatomy(pdf);
+      const [image, content] = [n(), n()];
+      return [
+        {
+          num: image,
+          body: streamObject(data, `/Type /XObject /Subtype /Image /Width 2 /Height 2 ${dict}`),
+        },
+        { num: content, body: streamObject('q 20 0 0 20 72 600 cm /Im7 Do Q\n') },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(body(pdf, a.page), 'XObject', `/Im7 ${image} 0 R`),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+  ]),
+  [
+    'a graphics state with a round cap, a bevel join, a width, a miter limit and a dash',
+    (pdf, n) => {
+      const a = anatomy(pdf);
+      const content = n();
+      return [
+        {
+          num: content,
+          body: streamObject('q /GSL gs 0 G [ 3 1 ] 0 d 72 600 m 300 600 l S Q\n'),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(
+              body(pdf, a.page),
+              'ExtGState',
+              '/GSL << /Type /ExtGState /LC 1 /LJ 2 /LW 1.5 /ML 10 /D [ [ 3 1 ] 0 ] >>',
+            ),
             'Contents',
             `${content} 0 R`,
           ),
