@@ -2651,7 +2651,7 @@ export class ExchangeService {
     // dated before a decision held here arrive in later packages too.
     const heldDecisions = all(
       this.db,
-      'SELECT ref, created_at, accepted_risks FROM decisions WHERE case_id = ?',
+      'SELECT ref, created_at, accepted_risks, conditions FROM decisions WHERE case_id = ?',
       [caseId],
     );
     // A condition arriving new is one a letter lists (its decision's, arriving or held).
@@ -2660,10 +2660,7 @@ export class ExchangeService {
     );
     const stray = unlistedCondition(
       content.findings.filter((f) => !heldFindings.has(f.id)),
-      [
-        ...all(this.db, 'SELECT ref, conditions FROM decisions WHERE case_id = ?', [caseId]),
-        ...decided.map((d) => d.record),
-      ],
+      [...heldDecisions, ...decided.map((d) => d.record)],
     );
     if (stray !== null) {
       throw reject(

@@ -1019,18 +1019,29 @@ function simpleFontAlike(file: PdfFile, dict: PDFDict, rev: number): boolean {
     return false;
   }
   const encoding = file.resolve(get(dict, 'Encoding'), rev);
+  const flags = descriptor ? file.resolve(get(descriptor, 'Flags'), rev) : undefined;
+  // An embedded Type 1 program carries an encoding of its own: poppler draws by it unless the
+  // font names WinAnsi or MacRoman, pdf.js only when the font is flagged symbolic (a white
+  // Euro drawn over "NOT" by one reader, nothing by the other). Either it is flagged symbolic,
+  // as an integer, and names no encoding, or it names one of those two.
+  const subtype = nameOf(file.resolve(get(dict, 'Subtype'), rev));
+  if ((subtype === 'Type1' || subtype === 'MMType1') && embedded(file, descriptor, rev)) {
+    const builtIn = isIntegerToken(flags) && (flags.asNumber() & 4) !== 0;
+    const named = encoding instanceof PDFDict ? get(encoding, 'BaseEncoding') : encoding;
+    return builtIn
+      ? encoding === undefined
+      : ['WinAnsiEncoding', 'MacRomanEncoding'].includes(nameOf(file.resolve(named, rev)) ?? '') &&
+          !(encoding instanceof PDFDict && get(encoding, 'Differences') !== undefined);
+  }
   if (encoding === undefined) {
     return true;
   }
   if (encoding instanceof PDFDict && get(encoding, 'Differences') !== undefined) {
     return false;
   }
-  const flags = descriptor ? file.resolve(get(descriptor, 'Flags'), rev) : undefined;
   const symbolic =
     /^([A-Z]{6}\+)?(Symbol|ZapfDingbats)$/.test(base) ||
-    (nameOf(file.resolve(get(dict, 'Subtype'), rev)) === 'TrueType' &&
-      flags instanceof PDFNumber &&
-      (flags.asNumber() & 4) !== 0);
+    (subtype === 'TrueType' && flags instanceof PDFNumber && (flags.asNumber() & 4) !== 0);
   return !symbolic;
 }
 
@@ -1072,9 +1083,10 @@ function widthsAlike(file: PdfFile, dict: PDFDict, rev: number): boolean {
   if (first === undefined && last === undefined && widths === undefined) {
     return true;
   }
+  // Written as integers: poppler takes /FirstChar 32.0 as 0, and every width moved 32 codes.
   const [f, l] = [first, last].map((v) => {
     const n = file.resolve(v, rev);
-    return n instanceof PDFNumber ? n.asNumber() : NaN;
+    return isIntegerToken(n) ? n.asNumber() : NaN;
   });
   const w = numbers(file, widths, rev);
   return (
@@ -1108,8 +1120,10 @@ function cidWidthsAlike(file: PdfFile, descendant: PDFDict, rev: number): boolea
     }
     const items = array.asArray().map((item) => file.resolve(item, rev));
     const ranges: [number, number][] = [];
-    const whole = (v: unknown): v is PDFNumber =>
-      v instanceof PDFNumber && Number.isInteger(v.asNumber()) && v.asNumber() >= 0;
+    // A code written as an integer: poppler skipped `3.0 [40000]` for its default width,
+    // pdf.js gave the space 40 ems.
+    const whole = (v: PDFObject | undefined): v is PDFNumber =>
+      isIntegerToken(v) && v.asNumber() >= 0;
     for (let i = 0; i < items.length;) {
       const start = items[i];
       const next = items[i + 1];

@@ -456,8 +456,64 @@ export const rows: Row[] = [
         '/Flags 32',
         '/DW 50000.0',
       ],
+      // Round 20u.
+      [
+        // Poppler takes /FirstChar 32.0 as 0: every width moved 32 codes, the space 40 ems wide.
+        'a simple font whose /FirstChar is written with a point',
+        '/Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /FirstChar 32.0 /LastChar 32 /Widths [ 40000 ]',
+        '',
+      ],
+      [
+        // Poppler skipped the entry for /DW, pdf.js gave the space 40 ems.
+        'a composite font whose /W names a code with a point',
+        '/Subtype /Type0 /BaseFont /LiberationSans /Encoding /Identity-H /DescendantFonts [ CID ]',
+        '/Flags 32',
+        '/W [ 3.0 [ 40000 ] ]',
+      ],
+      [
+        'a composite font whose /W ends a range with a point',
+        '/Subtype /Type0 /BaseFont /LiberationSans /Encoding /Identity-H /DescendantFonts [ CID ]',
+        '/Flags 32',
+        '/W [ 3 3.0 40000 ]',
+      ],
+      [
+        'a composite font whose /W2 names a code with a point',
+        '/Subtype /Type0 /BaseFont /LiberationSans /Encoding /Identity-V /DescendantFonts [ CID ]',
+        '/Flags 32',
+        '/W2 [ 3.0 [ -40000 500 880 ] ]',
+      ],
+      [
+        // Poppler draws by the program's own encoding, pdf.js by the standard one unless the
+        // font is flagged symbolic: a white Euro over "NOT" in one reader only.
+        'an embedded Type 1 font with no encoding, not flagged symbolic',
+        '/Subtype /Type1 /BaseFont /FreeEuro /FontDescriptor DESCRIPTOR',
+        '/Flags 32',
+        '',
+        'FontFile',
+      ],
+      [
+        'an embedded Type 1 font named StandardEncoding (poppler knows no such name)',
+        '/Subtype /Type1 /BaseFont /FreeEuro /Encoding /StandardEncoding /FontDescriptor DESCRIPTOR',
+        '/Flags 32',
+        '',
+        'FontFile',
+      ],
+      [
+        'an embedded compact Type 1 font with no encoding, not flagged symbolic',
+        '/Subtype /Type1 /BaseFont /FreeEuro /FontDescriptor DESCRIPTOR',
+        '/Flags 32',
+        '',
+        'FontFile3',
+      ],
+      [
+        'an embedded Type 1 font flagged symbolic with a point, with no encoding',
+        '/Subtype /Type1 /BaseFont /FreeEuro /FontDescriptor DESCRIPTOR',
+        '/Flags 4.0',
+        '',
+        'FontFile',
+      ],
     ] as const
-  ).map(([name, font, flags, widths]) => ({
+  ).map(([name, font, flags, widths, file = 'FontFile2']) => ({
     name,
     feature: ((pdf, n) => {
       const a = anatomy(pdf);
@@ -465,9 +521,12 @@ export const rows: Row[] = [
       return [
         {
           num: descriptor,
-          body: `<< /Type /FontDescriptor /FontName /LiberationSans ${flags} /FontBBox [ 0 0 1000 1000 ] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /FontFile2 ${program} 0 R >>`,
+          body: `<< /Type /FontDescriptor /FontName /LiberationSans ${flags} /FontBBox [ 0 0 1000 1000 ] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /${file} ${program} 0 R >>`,
         },
-        { num: program, body: streamObject('true') },
+        {
+          num: program,
+          body: streamObject('true', file === 'FontFile3' ? '/Subtype /Type1C' : ''),
+        },
         {
           num: cmap,
           body: streamObject(
@@ -498,7 +557,7 @@ export const rows: Row[] = [
       ];
     }) satisfies Feature,
     detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
-    ...(widths?.includes('.') ? { updateOnly: true as const } : {}),
+    ...(`${font} ${flags} ${widths ?? ''}`.includes('.0') ? { updateOnly: true as const } : {}),
   })),
   {
     // Poppler passed over the page's box to its parent's, pdf.js fell back to Letter.

@@ -19,25 +19,36 @@ export interface Pair {
   packages: string;
 }
 
+/**
+ * A party under `folder` that exchanges packages: `name`'s vault with an encryption identity
+ * (RSA for an authority, EC for an owner) and the same acceptance criteria on both sides (an
+ * owner accepts up to low, an accreditor up to high, for at most 24 months).
+ */
+export async function exchangeParty(
+  folder: string,
+  name: string,
+  role: 'accreditor' | 'system_owner',
+  prefix: string,
+): Promise<Party> {
+  const p = await makeParty(
+    folder,
+    name,
+    { name: `${name} person`, organisation: `${name} org`, role, referencePrefix: prefix },
+    { encryption: role === 'accreditor' ? 'rsa-3072' : 'ec-p256' },
+  );
+  await p.services.risks.setCriteria({
+    matrixId: 'nist-5x5',
+    ownerAcceptsUpTo: 'low',
+    accreditorAcceptsUpTo: 'high',
+    maxAcceptanceMonths: 24,
+  });
+  return p;
+}
+
 /** An owner and an authority under `folder`, each with criteria, and a NATO SECRET system. */
 export async function makePair(folder: string): Promise<Pair> {
-  const party = async (name: string, role: 'accreditor' | 'system_owner', prefix: string) => {
-    const p = await makeParty(
-      folder,
-      name,
-      { name: `${name} person`, organisation: `${name} org`, role, referencePrefix: prefix },
-      { encryption: role === 'accreditor' ? 'rsa-3072' : 'ec-p256' },
-    );
-    await p.services.risks.setCriteria({
-      matrixId: 'nist-5x5',
-      ownerAcceptsUpTo: 'low',
-      accreditorAcceptsUpTo: 'high',
-      maxAcceptanceMonths: 24,
-    });
-    return p;
-  };
-  const owner = await party('owner', 'system_owner', 'OWN');
-  const authority = await party('authority', 'accreditor', 'AUTH');
+  const owner = await exchangeParty(folder, 'owner', 'system_owner', 'OWN');
+  const authority = await exchangeParty(folder, 'authority', 'accreditor', 'AUTH');
   await introduce(owner, authority);
   const systemId = await owner.services.register.createSystem({
     ref: 'OWN-SYS-001',

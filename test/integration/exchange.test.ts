@@ -23,8 +23,9 @@ import { crl, issue, type Party as PkiParty } from '../helpers/pki';
 import { softwareSigner } from '../../electron/signing/identity';
 import { craftPackage, manifestFor, relabel, remark, repack } from '../helpers/packages';
 import { previewLine } from '../../shared/i18n';
-import { answerAll, introduce, makeParty, type Party, judgeAll } from '../helpers/parties';
+import { answerAll, introduce, type Party, judgeAll } from '../helpers/parties';
 import { fingerprintsOf } from '../../electron/areas/identities/use-cases';
+import { exchangeParty } from '../helpers/exchange-pair';
 
 const work = tempFolder('awb-exchange-');
 let owner: Party;
@@ -32,25 +33,8 @@ let authority: Party;
 let outsider: Party;
 let otherOwner: Party;
 
-async function party(
-  name: string,
-  role: 'accreditor' | 'system_owner',
-  prefix: string,
-): Promise<Party> {
-  const p = await makeParty(
-    work.path,
-    name,
-    { name: `${name} person`, organisation: `${name} org`, role, referencePrefix: prefix },
-    { encryption: role === 'accreditor' ? 'rsa-3072' : 'ec-p256' },
-  );
-  await p.services.risks.setCriteria({
-    matrixId: 'nist-5x5',
-    ownerAcceptsUpTo: 'low',
-    accreditorAcceptsUpTo: 'high',
-    maxAcceptanceMonths: 24,
-  });
-  return p;
-}
+const party = (name: string, role: 'accreditor' | 'system_owner', prefix: string) =>
+  exchangeParty(work.path, name, role, prefix);
 
 /** Everything an import could touch: the audit trail, the blobs, and the case as it stands. */
 function snapshot(p: Party, caseId: string) {

@@ -288,6 +288,43 @@ const honest: [string, Feature][] = [
       ];
     },
   ]),
+  ...(
+    [
+      ['an embedded Type 1 font encoded WinAnsi', '/Flags 32', '/Encoding /WinAnsiEncoding'],
+      [
+        'an embedded Type 1 font encoded on a MacRoman base, without differences',
+        '/Flags 32',
+        '/Encoding << /Type /Encoding /BaseEncoding /MacRomanEncoding >>',
+      ],
+      ['an embedded Type 1 font flagged symbolic, drawn by its own encoding', '/Flags 4', ''],
+    ] as const
+  ).map(([name, flags, encoding]): [string, Feature] => [
+    name,
+    (pdf, n) => {
+      const a = anatomy(pdf);
+      const [descriptor, program, content] = [n(), n(), n()];
+      return [
+        {
+          num: descriptor,
+          body: `<< /Type /FontDescriptor /FontName /Embedded ${flags} /FontBBox [ 0 0 1000 1000 ] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /FontFile ${program} 0 R >>`,
+        },
+        { num: program, body: streamObject('true') },
+        { num: content, body: streamObject('BT /E1 12 Tf 72 600 Td (Seen) Tj ET\n') },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(
+              body(pdf, a.page),
+              'Font',
+              `/E1 << /Type /Font /Subtype /Type1 /BaseFont /Embedded ${encoding} /FontDescriptor ${descriptor} 0 R >>`,
+            ),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+  ]),
   [
     'a graphics state with a round cap, a bevel join, a width, a miter limit and a dash',
     (pdf, n) => {

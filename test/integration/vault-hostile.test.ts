@@ -145,6 +145,19 @@ async function genuine(): Promise<{
   return { recoveryKey, identity, head };
 }
 
+/** The main file damaged (a byte near its end flipped) and generation `g` restored: open. */
+async function damagedAndRestored(g: number): Promise<Vault> {
+  const main = vaultPath(folder);
+  const bytes = readFileSync(main);
+  bytes[bytes.length - 5] = (bytes[bytes.length - 5] ?? 0) ^ 0xff;
+  writeFileSync(main, bytes);
+  const restored = await Vault.open(folder, { passphrase: PASSPHRASE }, TEST_CONFIG, {
+    generation: g,
+  });
+  await restored.restoreAsMain();
+  return restored;
+}
+
 /** Every vault file's bytes, by name: what a refused save must leave untouched. */
 function snapshot(): Record<string, string> {
   return Object.fromEntries(
@@ -748,14 +761,7 @@ describe('the hostile vault table', () => {
 
   it('a restore that skips a kept generation is a rollback: read-only until a signed explanation names it', async () => {
     await genuine();
-    const main = vaultPath(folder);
-    const bytes = readFileSync(main);
-    bytes[bytes.length - 5] = (bytes[bytes.length - 5] ?? 0) ^ 0xff;
-    writeFileSync(main, bytes);
-    const previous = await Vault.open(folder, { passphrase: PASSPHRASE }, TEST_CONFIG, {
-      generation: 2,
-    });
-    await previous.restoreAsMain();
+    const previous = await damagedAndRestored(2);
     // The restore's row names what it leaves behind, and acknowledges none of it: it is unsigned.
     const named = JSON.parse(
       String(
@@ -925,17 +931,11 @@ describe('the hostile vault table', () => {
   it('a passphrase change after a restore (damaged copy kept): the copy is listed, then removed', async () => {
     const { recoveryKey } = await genuine();
     const old = { passphrase: PASSPHRASE, recoveryKey, dataKey: await dataKeyOf(folder) };
-    const main = vaultPath(folder);
-    const bytes = readFileSync(main);
-    bytes[bytes.length - 5] = (bytes[bytes.length - 5] ?? 0) ^ 0xff;
-    writeFileSync(main, bytes);
-    const restored = await Vault.open(folder, { passphrase: PASSPHRASE }, TEST_CONFIG, {
-      generation: 1,
-    });
-    await restored.restoreAsMain();
+    const restored = await damagedAndRestored(1);
     await restored.close();
     const copies = readdirSync(folder).filter((n) => n.startsWith('vault.awb.damaged-'));
     expect(copies).toHaveLength(1);
+    const bytes = readFileSync(join(folder, copies[0]!));
     // Its header is intact: the old passphrase still opens its key slot.
     expect(await openedByOldSecrets(folder, old)).toContain(copies[0]);
     const report = await checkVault(folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
@@ -1321,14 +1321,7 @@ describe('a re-key journal planted in the folder is not acted on', () => {
     await genuine();
     // A damaged main file; generation 1 restored (it skips no kept generation, so the vault takes
     // changes again): the damaged copy is kept as evidence.
-    const main = vaultPath(folder);
-    const bytes = readFileSync(main);
-    bytes[bytes.length - 5] = (bytes[bytes.length - 5] ?? 0) ^ 0xff;
-    writeFileSync(main, bytes);
-    const previous = await Vault.open(folder, { passphrase: PASSPHRASE }, TEST_CONFIG, {
-      generation: 1,
-    });
-    await previous.restoreAsMain();
+    const previous = await damagedAndRestored(1);
     await previous.close();
     const copy = readdirSync(folder).find((n) => n.startsWith('vault.awb.damaged-'))!;
     // "Committed" under the main file's (public) salt: a wrong secret would finish it.
