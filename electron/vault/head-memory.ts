@@ -12,15 +12,19 @@
  * vouches for the signer of an explanation (explanation.ts, `vouchedPrefix`). A head that vouched
  * for a recorded explanation is pinned, so thinning never takes away what re-judges it.
  *
+ * It also keeps which vault (by id) it last saw in each folder, so that a rolled-back copy
+ * given a fresh id is judged by the heads of the vault it replaced, not as a vault never seen.
+ *
  * Its limits, stated: a vault opened on a machine for the first time (or with this file lost)
  * has nothing to compare with; whoever can write this machine's data folder can roll the
  * memory back too. What it read is parsed, never trusted: a malformed file is an empty memory,
  * a malformed history entry is dropped. The file of earlier versions (one head per vault) reads
  * as a history of that one head; earlier versions read this one's newest head and ignore the rest.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { TrailHead } from './explanation';
 
 export interface HeadMemory {
@@ -32,6 +36,19 @@ export interface HeadMemory {
   history(vaultId: string): TrailHead[];
   /** Keeps `head` in this vault's history from now on (it vouched for an explanation). */
   pin(vaultId: string, head: TrailHead): void;
+  /**
+   * The vault this machine last saw in `folder` (by its id), or null: a vault found there under
+   * another id is judged against that one's heads too, so that changing a rolled-back copy's id
+   * does not make it a vault this machine never saw.
+   */
+  vaultAt(folder: string): string | null;
+  /** Remembers that `folder` holds the vault `vaultId` now. */
+  bind(folder: string, vaultId: string): void;
+}
+
+/** The key a folder is remembered by: the SHA-256 of its absolute path. */
+export function folderKey(folder: string): string {
+  return createHash('sha256').update(resolve(folder)).digest('hex');
 }
 
 /** At most this many heads are kept per vault; at most PINNED_MAX of them pinned. */
@@ -134,16 +151,34 @@ function withPin(heads: VaultHeads | undefined, head: TrailHead): VaultHeads | u
   return { ...heads, history: thinHistory(history) };
 }
 
-function parse(text: string): Record<string, VaultHeads> {
+/** What the file holds: each vault's heads, and which vault each folder held last. */
+interface Remembered {
+  vaults: Record<string, VaultHeads>;
+  folders: Record<string, string>;
+}
+
+/** The entry that keeps the folders (no vault id begins with `@`). */
+const FOLDERS = '@folders';
+
+function parse(text: string): Remembered {
   const out: Record<string, VaultHeads> = {};
+  const folders: Record<string, string> = {};
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
-    return out;
+    return { vaults: out, folders };
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    return out;
+    return { vaults: out, folders };
+  }
+  const bound = (data as Record<string, unknown>)[FOLDERS];
+  if (bound !== null && typeof bound === 'object' && !Array.isArray(bound)) {
+    for (const [key, id] of Object.entries(bound as Record<string, unknown>)) {
+      if (HEX64.test(key) && typeof id === 'string' && VAULT_ID.test(id)) {
+        folders[key] = id;
+      }
+    }
   }
   for (const [id, value] of Object.entries(data as Record<string, unknown>)) {
     if (!VAULT_ID.test(id) || !validHead(value)) {
@@ -162,7 +197,7 @@ function parse(text: string): Record<string, VaultHeads> {
     // The newest head is the history's last (a file of earlier versions has only it).
     out[id] = withHead({ rows: value.rows, head: value.head, history }, value);
   }
-  return out;
+  return { vaults: out, folders };
 }
 
 /** A JSON file in the app's data folder (written atomically, 0600). */
@@ -173,21 +208,24 @@ export class FileHeadMemory implements HeadMemory {
     this.file = join(dataFolder, HEADS_FILE);
   }
 
-  private read(): Record<string, VaultHeads> {
+  private read(): Remembered {
     try {
       return parse(readFileSync(this.file, 'utf8'));
     } catch {
-      return {};
+      return { vaults: {}, folders: {} };
     }
   }
 
   recall(vaultId: string): TrailHead | null {
-    const known = this.read()[vaultId];
+    const known = this.read().vaults[vaultId];
     return known ? { rows: known.rows, head: known.head } : null;
   }
 
   history(vaultId: string): TrailHead[] {
-    return (this.read()[vaultId]?.history ?? []).map((h) => ({ rows: h.rows, head: h.head }));
+    return (this.read().vaults[vaultId]?.history ?? []).map((h) => ({
+      rows: h.rows,
+      head: h.head,
+    }));
   }
 
   remember(vaultId: string, head: TrailHead): void {
@@ -195,28 +233,44 @@ export class FileHeadMemory implements HeadMemory {
       return;
     }
     const all = this.read();
-    const known = all[vaultId];
+    const known = all.vaults[vaultId];
     if (known && same(known, head)) {
       return;
     }
-    all[vaultId] = withHead(known, head);
+    all.vaults[vaultId] = withHead(known, head);
     this.write(all);
   }
 
   pin(vaultId: string, head: TrailHead): void {
     const all = this.read();
-    const pinned = VAULT_ID.test(vaultId) ? withPin(all[vaultId], head) : undefined;
+    const pinned = VAULT_ID.test(vaultId) ? withPin(all.vaults[vaultId], head) : undefined;
     if (pinned) {
-      all[vaultId] = pinned;
+      all.vaults[vaultId] = pinned;
       this.write(all);
     }
   }
 
-  private write(all: Record<string, VaultHeads>): void {
+  vaultAt(folder: string): string | null {
+    return this.read().folders[folderKey(folder)] ?? null;
+  }
+
+  bind(folder: string, vaultId: string): void {
+    const all = this.read();
+    const key = folderKey(folder);
+    if (!VAULT_ID.test(vaultId) || all.folders[key] === vaultId) {
+      return;
+    }
+    all.folders[key] = vaultId;
+    this.write(all);
+  }
+
+  private write(all: Remembered): void {
     try {
       mkdirSync(join(this.file, '..'), { recursive: true, mode: 0o700 });
       const temp = `${this.file}.tmp-${process.pid}`;
-      writeFileSync(temp, JSON.stringify(all, null, 1), { mode: 0o600 });
+      writeFileSync(temp, JSON.stringify({ ...all.vaults, [FOLDERS]: all.folders }, null, 1), {
+        mode: 0o600,
+      });
       renameSync(temp, this.file);
     } catch {
       // A memory that cannot be written must not stop the vault: the next save tries again.
@@ -242,6 +296,13 @@ export class MapHeadMemory implements HeadMemory {
     if (pinned) {
       this.heads.set(vaultId, pinned);
     }
+  }
+  readonly folders = new Map<string, string>();
+  vaultAt(folder: string): string | null {
+    return this.folders.get(folderKey(folder)) ?? null;
+  }
+  bind(folder: string, vaultId: string): void {
+    this.folders.set(folderKey(folder), vaultId);
   }
 }
 

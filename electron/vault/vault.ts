@@ -349,7 +349,8 @@ async function journalOldKey(
  * by the new passphrase only — the old secret must never reach the new key — but everything
  * the journal lists under the old key that can go without the new key goes now, so that the
  * old secret opens nothing in the folder: the generations whose passphrase slot is not the
- * main file's (or, undecodable, the very files listed), the damaged copies, the temp files;
+ * main file's (or, undecodable, the very files listed), the damaged copies whose header shows
+ * another slot, the temp files;
  * and the journal drops the new key sealed under the old one. Evidence files under their old
  * addresses stay until the new passphrase finishes the re-key (whether one is still referred
  * to is in the database, under the new key); no file left holds an old key slot, so the old
@@ -399,16 +400,17 @@ async function removeOldKeyFiles(
       await remove(path);
     }
   }
-  // A damaged copy as the generations are judged: one under the main file's key stays (a
+  // A damaged copy goes only when its header shows another key slot than the main file's (a
   // journal planted in the folder, met by a mistyped passphrase, removed a copy a restore kept).
+  // One whose header does not read cannot be told: it stays until the new passphrase's unlock,
+  // which has the journal's MAC to trust (the usual damage that makes one restore is there).
   for (const copy of journal.old.copies) {
     if (copy.name.startsWith('vault.awb.damaged-') && !copy.name.includes('/')) {
       const path = join(folder, copy.name);
       const c = peekHeader(path, config.limits);
       const slot = c?.slots.find((s) => s.type === SLOT_PASSPHRASE);
-      const underCurrent =
-        c !== null && slot !== undefined && current !== undefined && sameSlot(slot, current);
-      if (!underCurrent) {
+      const underOld = c !== null && (!slot || !current || !sameSlot(slot, current));
+      if (underOld) {
         await remove(path);
       }
     }
@@ -650,6 +652,12 @@ export class Vault {
         { intact: true, rows: 1 },
       );
       vault.anchor = auditHead(db);
+      // A vault made here is what the folder holds now, whatever this machine saw in it before.
+      try {
+        config.heads?.bind(folder, meta[0]?.[1] ?? '');
+      } catch {
+        // a memory that cannot be written must not stop the vault
+      }
       await vault.save();
       return { vault, recoveryKey: recovery.text };
     } catch (error) {
@@ -1141,15 +1149,18 @@ export class Vault {
     try {
       // Never backwards: a head the trail does not reach stays until a signed explanation has
       // named it (then it is acknowledged, and the new head replaces it).
-      const known = this.config.heads.recall(id);
+      const acknowledged = acknowledgedHeads(this.db);
       if (
-        known &&
-        anchorMismatch(this.db, known) !== null &&
-        !acknowledgedHeads(this.db).has(`${known.rows}:${known.head}`)
+        this.rememberedHeads().some(
+          (known) =>
+            anchorMismatch(this.db, known) !== null &&
+            !acknowledged.has(`${known.rows}:${known.head}`),
+        )
       ) {
         return;
       }
       this.config.heads.remember(id, head);
+      this.config.heads.bind(this.folder, id);
     } catch {
       // a memory that cannot be written must not stop the vault
     }
@@ -2035,14 +2046,14 @@ export class Vault {
       out.push({ generation: g.generation, rows: head.rows, head: head.head, mainRows });
     }
     // The newest head this machine saw: no kept generation needs to be left to tell.
-    const remembered = this.rememberedHead();
-    if (
-      remembered &&
-      anchorMismatch(db, remembered) !== null &&
-      !acknowledged.has(`${remembered.rows}:${remembered.head}`) &&
-      !out.some((f) => f.rows === remembered.rows && f.head === remembered.head)
-    ) {
-      out.unshift({ generation: 0, rows: remembered.rows, head: remembered.head, mainRows });
+    for (const remembered of this.rememberedHeads().reverse()) {
+      if (
+        anchorMismatch(db, remembered) !== null &&
+        !acknowledged.has(`${remembered.rows}:${remembered.head}`) &&
+        !out.some((f) => f.rows === remembered.rows && f.head === remembered.head)
+      ) {
+        out.unshift({ generation: 0, rows: remembered.rows, head: remembered.head, mainRows });
+      }
     }
     return out;
   }
@@ -2052,14 +2063,29 @@ export class Vault {
    * vouches for the signers of explanations, at explanation time and when re-judged.
    */
   private headHistory(): TrailHead[] {
+    const heads = this.config.heads;
+    try {
+      return heads ? this.memoryIds().flatMap((id) => heads.history(id)) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * The ids this machine's memory judges the vault by: its own, and the id of the vault this
+   * machine last saw in its folder when that is another (a rolled-back copy given a new id is
+   * judged by the heads of the vault it replaced).
+   */
+  private memoryIds(): string[] {
     const id = this.meta('vault_id');
     if (!id || !this.config.heads) {
       return [];
     }
     try {
-      return this.config.heads.history(id);
+      const before = this.config.heads.vaultAt(this.folder);
+      return before && before !== id ? [id, before] : [id];
     } catch {
-      return [];
+      return [id];
     }
   }
 
@@ -2076,16 +2102,20 @@ export class Vault {
     }
   }
 
-  /** The newest head the machine's memory holds for this vault, if any. */
-  private rememberedHead(): TrailHead | null {
-    const id = this.meta('vault_id');
-    if (!id || !this.config.heads) {
-      return null;
-    }
+  /**
+   * The newest heads the machine's memory holds for this vault: its own, and that of the vault
+   * it last saw in this folder when that is another (none if nothing is remembered).
+   */
+  private rememberedHeads(): TrailHead[] {
+    const heads = this.config.heads;
     try {
-      return this.config.heads.recall(id);
+      return heads
+        ? this.memoryIds()
+            .map((id) => heads.recall(id))
+            .filter((h): h is TrailHead => h !== null)
+        : [];
     } catch {
-      return null;
+      return [];
     }
   }
 
@@ -2288,10 +2318,7 @@ export class Vault {
       skipped.push({ rows: damaged.audit.rows, head: damaged.audit.head });
     }
     // The newest head this machine saw is left behind too, on purpose: named with the rest.
-    const remembered = this.rememberedHead();
-    if (remembered) {
-      skipped.push(remembered);
-    }
+    skipped.push(...this.rememberedHeads());
     const db = this.database;
     const generations = skipped
       .filter((h) => anchorMismatch(db, h) !== null)

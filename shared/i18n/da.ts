@@ -1418,7 +1418,7 @@ export const da: Messages = {
   'audit.explain.pin': 'PIN-kode (kun for chipkort eller token)',
   'audit.explain.submit': 'Signér og registrér',
   'audit.explain.noIdentity':
-    'Boksen har ingen gyldig signeringsidentitet: tilføj en under Signering først.',
+    'Ingen af boksens signeringsidentiteter kan signere den: kun en, der blev tilføjet før bruddet, kan forklare det, og ingen blev. Boksen forbliver skrivebeskyttet; alt i den kan stadig læses. En nøgle tilføjet nu ville ikke kunne stå inde for noget.',
   'rollback.warning':
     'Generation {generation} af boksen har {rows} revisionsposter, som boksfilen (med {mainRows}) ikke når: boksfilen kan være rullet tilbage til en ældre kopi. Meld det til din sikkerhedsansvarlige.',
   'rekey.finished':

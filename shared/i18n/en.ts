@@ -1419,7 +1419,7 @@ export const en = {
   'audit.explain.pin': 'PIN (only for a smart card or token)',
   'audit.explain.submit': 'Sign and record',
   'audit.explain.noIdentity':
-    'This vault has no valid signing identity: add one under Signing first.',
+    'No signing identity of this vault can sign it: only one added before the break may explain it, and none was. The vault stays read-only; everything in it can still be read. A key added now would vouch for nothing.',
   'rollback.warning':
     'Generation {generation} of the vault holds {rows} audit entries the vault file (with {mainRows}) does not reach: the vault file may have been rolled back to an older copy. Report this to your security officer.',
   'rekey.finished':

@@ -7,7 +7,7 @@
  * ROLLBACK_SUSPECTED; after a recovery, and after a passphrase change following a restore, the
  * old passphrase and the old recovery key open nothing in the folder and `vault check` passes.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
   copyFileSync,
   cpSync,
@@ -41,7 +41,7 @@ import { createServices } from '../../electron/services';
 import { JsonFilePreferences } from '../../electron/services/preferences';
 import { VaultService } from '../../electron/services/vault-service';
 import { checkVault, failureCode } from '../../electron/vault/check';
-import { MapHeadMemory } from '../../electron/vault/head-memory';
+import { FileHeadMemory, MapHeadMemory } from '../../electron/vault/head-memory';
 import {
   REKEY_JOURNAL,
   readJournal,
@@ -145,11 +145,15 @@ async function genuine(): Promise<{
   return { recoveryKey, identity, head };
 }
 
-/** The main file damaged (a byte near its end flipped) and generation `g` restored: open. */
-async function damagedAndRestored(g: number): Promise<Vault> {
+/**
+ * The main file damaged (a byte flipped near its end, or in its header) and generation `g`
+ * restored: open.
+ */
+async function damagedAndRestored(g: number, where: 'body' | 'header' = 'body'): Promise<Vault> {
   const main = vaultPath(folder);
   const bytes = readFileSync(main);
-  bytes[bytes.length - 5] = (bytes[bytes.length - 5] ?? 0) ^ 0xff;
+  const at = where === 'header' ? 40 : bytes.length - 5;
+  bytes[at] = (bytes[at] ?? 0) ^ 0xff;
   writeFileSync(main, bytes);
   const restored = await Vault.open(folder, { passphrase: PASSPHRASE }, TEST_CONFIG, {
     generation: g,
@@ -863,6 +867,74 @@ describe('the hostile vault table', () => {
     expect(heads.recall(id)).toEqual(newest);
   });
 
+  describe('a rolled-back copy given another id is judged by the vault the folder held (21l V1)', () => {
+    /** The main file put back to an older copy after five more saves seen here; no generations. */
+    async function rolledBack(config: typeof TEST_CONFIG) {
+      await genuine();
+      const old = join(work.path, 'old-copy.awb');
+      copyFileSync(vaultPath(folder), old);
+      const v = await Vault.open(folder, { passphrase: PASSPHRASE }, config);
+      const id = v.meta('vault_id')!;
+      for (let i = 0; i < 5; i++) {
+        await note(v, `later work ${i}`);
+        await v.save();
+      }
+      await v.close();
+      copyFileSync(old, vaultPath(folder));
+      for (const g of listGenerations(folder)) {
+        rmSync(vaultPath(folder, g.generation));
+      }
+      return { id, newest: config.heads!.recall(id)! };
+    }
+    const renamed = (id: string) =>
+      rewriteVault(
+        folder,
+        (db) => db.run("UPDATE vault_meta SET value = ? WHERE key = 'vault_id'", [id]),
+        'keep',
+      );
+
+    it('a fresh id: ROLLBACK_SUSPECTED for the head the folder’s vault reached; check fails', async () => {
+      const config = { ...TEST_CONFIG, heads: new MapHeadMemory() };
+      const { newest } = await rolledBack(config);
+      await renamed(randomUUID());
+      const v = await Vault.open(folder, { passphrase: PASSPHRASE }, config);
+      await v.checksDone();
+      expect(v.readOnly).toMatchObject({ reason: 'ROLLBACK_SUSPECTED', expected: newest.head });
+      await expect(note(v, 'laundered')).rejects.toMatchObject({ code: 'VAULT_READ_ONLY' });
+      await v.close();
+      const report = await checkVault(folder, { passphrase: PASSPHRASE }, config);
+      expect(failureCode(report)).toBe('ROLLBACK_SUSPECTED');
+    });
+
+    it('an id the memory file cannot keep: still judged by the folder, in the file memory too', async () => {
+      const heads = new FileHeadMemory(join(work.path, 'data'));
+      const config = { ...TEST_CONFIG, heads };
+      const { newest } = await rolledBack(config);
+      await renamed('ab_cd');
+      const v = await Vault.open(folder, { passphrase: PASSPHRASE }, config);
+      await v.checksDone();
+      expect(v.readOnly).toMatchObject({ reason: 'ROLLBACK_SUSPECTED', expected: newest.head });
+      await v.close();
+      // What the file keeps is read back by a new reader (as at the next start of the app).
+      expect(new FileHeadMemory(join(work.path, 'data')).vaultAt(folder)).not.toBeNull();
+    });
+
+    it('a new vault made here replaces the folder’s: not judged by the old one', async () => {
+      const config = { ...TEST_CONFIG, heads: new MapHeadMemory() };
+      const { id } = await rolledBack(config);
+      rmSync(folder, { recursive: true });
+      const { vault } = await Vault.create(folder, PASSPHRASE, PROFILE, config);
+      expect(vault.meta('vault_id')).not.toBe(id);
+      await note(vault, 'a new vault');
+      await vault.close();
+      const v = await Vault.open(folder, { passphrase: PASSPHRASE }, config);
+      await v.checksDone();
+      expect(v.readOnly).toBeNull();
+      expect(v.rollback).toEqual([]);
+      await v.close();
+    });
+  });
+
   it('a generation whose own trail is broken is not restored, and the main file stays where it was', async () => {
     await genuine();
     await rewriteVault(
@@ -1315,6 +1387,25 @@ describe('a re-key journal planted in the folder is not acted on', () => {
     expect(blobsNow()).toEqual(before);
     await v.close();
     await expectCheckPasses();
+  });
+
+  it('met by a mistyped passphrase, it removes no copy whose header does not read (21l R2-bis)', async () => {
+    await genuine();
+    const previous = await damagedAndRestored(1, 'header');
+    await previous.close();
+    const copy = readdirSync(folder).find((n) => n.startsWith('vault.awb.damaged-'))!;
+    expect(peekHeader(join(folder, copy), TEST_CONFIG.limits)).toBeNull();
+    plant(
+      planted({
+        header: { salt: mainSalt(), kdf: TEST_CONFIG.kdf, slots: [] },
+        committed: true,
+        old: { ...planted({}).old, copies: [{ name: copy, size: 0, sha256: '' }] },
+      }),
+    );
+    await expect(Vault.open(folder, { passphrase: 'a typo' }, TEST_CONFIG)).rejects.toMatchObject({
+      code: 'REKEY_UNFINISHED',
+    });
+    expect(existsSync(join(folder, copy))).toBe(true);
   });
 
   it('met by a mistyped passphrase, it removes no copy under the main file’s key', async () => {

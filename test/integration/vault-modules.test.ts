@@ -824,6 +824,33 @@ describe('the machine’s head memory', () => {
     expect(memory.recall('v1')).toBeNull();
   });
 
+  it('keeps which vault each folder held, beside the heads, read back by a new reader', () => {
+    const memory = new FileHeadMemory(work.path);
+    memory.remember('v1', head(3));
+    memory.bind('/vaults/a', 'v1');
+    memory.bind('/vaults/b', 'v2');
+    memory.bind('/vaults/c', 'not a vault id');
+    const again = new FileHeadMemory(work.path);
+    expect(again.vaultAt('/vaults/a')).toBe('v1');
+    expect(again.vaultAt('/vaults/a/../a')).toBe('v1');
+    expect(again.vaultAt('/vaults/b')).toBe('v2');
+    expect(again.vaultAt('/vaults/c')).toBeNull();
+    expect(again.recall('v1')).toEqual(head(3));
+    // Another vault made in the folder replaces the one it held.
+    again.bind('/vaults/a', 'v3');
+    expect(new FileHeadMemory(work.path).vaultAt('/vaults/a')).toBe('v3');
+    // The folders' entry is no vault to an earlier reader, and a malformed one is no folder.
+    const text = JSON.parse(readFileSync(fileIn(work.path), 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(text).sort()).toEqual(['@folders', 'v1']);
+    writeFileSync(
+      fileIn(work.path),
+      JSON.stringify({ ...text, '@folders': { [hash(1)]: 'v1', short: 'v2', [hash(2)]: 7 } }),
+    );
+    const odd = new FileHeadMemory(work.path);
+    expect(odd.recall('v1')).toEqual(head(3));
+    expect(odd.vaultAt('/vaults/a')).toBeNull();
+  });
+
   it('remembers nothing under an id that is no vault id', () => {
     const memory = new FileHeadMemory(work.path);
     for (const id of ['', 'a/b', '../x', 'x'.repeat(65), 'æ']) {
