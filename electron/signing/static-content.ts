@@ -315,6 +315,32 @@ function visit(
         throw new Found(`${where} sets a dash of no length (/D)`);
       }
     }
+    // A pattern every reader takes: a tiling pattern of integers (poppler drew none of
+    // `/PatternType 1.0` and made up a missing /PaintType, which pdf.js refused), with steps.
+    if (key === 'PatternType') {
+      const integers = (name: string, allowed: number[]) => {
+        const v = file.resolve(get(dict, name), rev);
+        return isIntegerToken(v) && allowed.includes(v.asNumber());
+      };
+      const step = (name: string) => {
+        const v = file.resolve(get(dict, name), rev);
+        return v instanceof PDFNumber && v.asNumber() !== 0;
+      };
+      // (A shading pattern, type 2, is refused with its shading.)
+      const tiling = integers('PatternType', [1]);
+      if (
+        !(tiling || integers('PatternType', [2])) ||
+        (tiling &&
+          !(
+            integers('PaintType', [1, 2]) &&
+            integers('TilingType', [1, 2, 3]) &&
+            step('XStep') &&
+            step('YStep')
+          ))
+      ) {
+        throw new Found(`${where} is a pattern readers read differently`);
+      }
+    }
     // A graphics state's line cap and join, as `J` and `j`: poppler applies only an integer
     // (`/LC 2.0` and `/LC (2)` it skipped; pdf.js capped a stroke over "NOT"); width and miter
     // limit, as `w` and `M`, numbers.
@@ -856,8 +882,10 @@ function spaceOf(
   }
   if (family === 'ICCBased' && items.length === 2) {
     const profile = file.resolve(items[1], rev);
-    const n = profile instanceof PDFRawStream ? file.resolve(get(profile.dict, 'N'), rev) : null;
-    const components = n instanceof PDFNumber ? n.asNumber() : NaN;
+    const n =
+      profile instanceof PDFRawStream ? file.resolve(get(profile.dict, 'N'), rev) : undefined;
+    // Written as an integer: poppler refused the space for `/N 3.0`, pdf.js read 3.
+    const components = isIntegerToken(n) ? n.asNumber() : NaN;
     // A reader that cannot read the profile draws in its alternate: of as many components.
     const alternate = profile instanceof PDFRawStream ? get(profile.dict, 'Alternate') : undefined;
     const instead = alternate === undefined ? null : spaceOf(file, alternate, rev, false);
@@ -1025,13 +1053,29 @@ function simpleFontAlike(file: PdfFile, dict: PDFDict, rev: number): boolean {
   // Euro drawn over "NOT" by one reader, nothing by the other). Either it is flagged symbolic,
   // as an integer, and names no encoding, or it names one of those two.
   const subtype = nameOf(file.resolve(get(dict, 'Subtype'), rev));
+  const winOrMac = () => {
+    const named = encoding instanceof PDFDict ? get(encoding, 'BaseEncoding') : encoding;
+    return (
+      ['WinAnsiEncoding', 'MacRomanEncoding'].includes(nameOf(file.resolve(named, rev)) ?? '') &&
+      !(encoding instanceof PDFDict && get(encoding, 'Differences') !== undefined)
+    );
+  };
   if ((subtype === 'Type1' || subtype === 'MMType1') && embedded(file, descriptor, rev)) {
     const builtIn = isIntegerToken(flags) && (flags.asNumber() & 4) !== 0;
-    const named = encoding instanceof PDFDict ? get(encoding, 'BaseEncoding') : encoding;
-    return builtIn
-      ? encoding === undefined
-      : ['WinAnsiEncoding', 'MacRomanEncoding'].includes(nameOf(file.resolve(named, rev)) ?? '') &&
-          !(encoding instanceof PDFDict && get(encoding, 'Differences') !== undefined);
+    return builtIn ? encoding === undefined : winOrMac();
+  }
+  // An embedded TrueType program with a (3,0) "symbol" cmap: poppler draws by it whenever the
+  // font names no encoding, pdf.js only when the font is flagged symbolic ("NOT" drawn as
+  // spaces in one reader only). Its tables must be read to tell.
+  if (subtype === 'TrueType' && embedded(file, descriptor, rev)) {
+    const cmaps = trueTypeCmaps(file, descriptor!, rev);
+    if (cmaps === null) {
+      return false;
+    }
+    const flagged = flags instanceof PDFNumber && (flags.asNumber() & 4) !== 0;
+    if (cmaps.includes('3,0') && !flagged && !winOrMac()) {
+      return false;
+    }
   }
   if (encoding === undefined) {
     return true;
@@ -1043,6 +1087,61 @@ function simpleFontAlike(file: PdfFile, dict: PDFDict, rev: number): boolean {
     /^([A-Z]{6}\+)?(Symbol|ZapfDingbats)$/.test(base) ||
     (subtype === 'TrueType' && flags instanceof PDFNumber && (flags.asNumber() & 4) !== 0);
   return !symbolic;
+}
+
+/**
+ * The (platform, encoding) pairs of an embedded TrueType or OpenType program's cmap subtables,
+ * as "3,1", or null when its table directory or cmap cannot be read (unfiltered or Flate only).
+ */
+function trueTypeCmaps(file: PdfFile, descriptor: PDFDict, rev: number): string[] | null {
+  const program = ['FontFile2', 'FontFile3']
+    .map((key) => file.resolve(get(descriptor, key), rev))
+    .find((p): p is PDFRawStream => p instanceof PDFRawStream);
+  if (!program) {
+    return null;
+  }
+  const filter = file.resolve(get(program.dict, 'Filter'), rev);
+  const kind = filter === undefined ? 'none' : nameOf(filter);
+  let data: Buffer;
+  try {
+    data =
+      kind === 'none'
+        ? Buffer.from(program.contents)
+        : kind === 'FlateDecode' || kind === 'Fl'
+          ? inflateSync(program.contents, { maxOutputLength: Math.max(file.budget.content, 1) })
+          : Buffer.alloc(0);
+  } catch {
+    return null;
+  }
+  file.budget.content -= data.length;
+  if (data.length < 12 || ![0x00010000, 0x74727565, 0x4f54544f].includes(data.readUInt32BE(0))) {
+    return null;
+  }
+  const tables = data.readUInt16BE(4);
+  if (12 + 16 * tables > data.length) {
+    return null;
+  }
+  for (let t = 0; t < tables; t++) {
+    const at = 12 + 16 * t;
+    if (data.toString('latin1', at, at + 4) !== 'cmap') {
+      continue;
+    }
+    const offset = data.readUInt32BE(at + 8);
+    if (offset + 4 > data.length) {
+      return null;
+    }
+    const count = data.readUInt16BE(offset + 2);
+    if (offset + 4 + 8 * count > data.length) {
+      return null;
+    }
+    const out: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const r = offset + 4 + 8 * i;
+      out.push(`${data.readUInt16BE(r)},${data.readUInt16BE(r + 2)}`);
+    }
+    return out;
+  }
+  return null;
 }
 
 /** The fonts every reader has without a program in the file, by their names. */

@@ -153,6 +153,62 @@ export const signatureWidget =
     return out;
   };
 
+/**
+ * The smallest TrueType program a reader of its tables meets: a table directory holding one
+ * `cmap` whose subtables are the (platform, encoding) pairs given (each with no mapping of its
+ * own); `null` gives a program of no tables at all.
+ */
+export function sfnt(cmaps: readonly (readonly [number, number])[] | null): string {
+  if (cmaps === null) {
+    return 'true';
+  }
+  const cmap = Buffer.alloc(4 + 8 * cmaps.length);
+  cmap.writeUInt16BE(cmaps.length, 2);
+  cmaps.forEach(([platform, encoding], i) => {
+    cmap.writeUInt16BE(platform, 4 + 8 * i);
+    cmap.writeUInt16BE(encoding, 6 + 8 * i);
+  });
+  const head = Buffer.alloc(12 + 16);
+  head.writeUInt32BE(0x00010000, 0);
+  head.writeUInt16BE(1, 4);
+  head.write('cmap', 12, 'latin1');
+  head.writeUInt32BE(28, 20);
+  head.writeUInt32BE(cmap.length, 24);
+  return Buffer.concat([head, cmap]).toString('latin1');
+}
+
+/** A font /F9 drawing "NOT": an embedded TrueType program with the cmap subtables given. */
+export const trueTypeFont =
+  (
+    flags: string,
+    encoding: string,
+    cmaps: readonly (readonly [number, number])[] | null,
+  ): Feature =>
+  (pdf, n) => {
+    const a = anatomy(pdf);
+    const [descriptor, program, content] = [n(), n(), n()];
+    return [
+      {
+        num: descriptor,
+        body: `<< /Type /FontDescriptor /FontName /LiberationSans ${flags} /FontBBox [ 0 0 1000 1000 ] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /FontFile2 ${program} 0 R >>`,
+      },
+      { num: program, body: streamObject(sfnt(cmaps)) },
+      { num: content, body: streamObject('BT /F9 12 Tf 72 700 Td (NOT) Tj ET\n') },
+      {
+        num: a.page,
+        body: listWith(
+          subWith(
+            body(pdf, a.page),
+            'Font',
+            `/F9 << /Type /Font /Subtype /TrueType /BaseFont /LiberationSans ${encoding} /FontDescriptor ${descriptor} 0 R >>`,
+          ),
+          'Contents',
+          `${content} 0 R`,
+        ),
+      },
+    ];
+  };
+
 export interface Row {
   name: string;
   feature: Feature;
@@ -1734,9 +1790,16 @@ export const rows: Row[] = [
         () => '/CS1 [ /CalGray << /WhitePoint [ 1 2 1 ] >> ]',
         '/N 1',
       ],
+      [
+        // Poppler refused the space (the colour stayed gray: "NOT" white), pdf.js drew black.
+        'an ICC profile whose /N is written with a point',
+        (profile: number) => `/CS1 [ /ICCBased ${profile} 0 R ]`,
+        '/N 1.0',
+      ],
     ] as const
   ).map(([what, space, profileDict]): Row => ({
     name: `a condition drawn in a colour space readers read differently: ${what}`,
+    ...(profileDict.includes('.0') ? { updateOnly: true as const } : {}),
     feature: (pdf, n) => {
       const a = anatomy(pdf);
       const page = body(pdf, a.page);
@@ -1959,6 +2022,81 @@ export const rows: Row[] = [
     feature: drawing(() => ['1 G 40 w [ /a 1 ] 0 d 60 775 m 500 775 l S\n']),
     detail: /sets a dash of other things than numbers \(d\)/,
   },
+  // Round 20v: a tiling pattern every reader takes, filling "NOT" white.
+  ...(
+    [
+      [
+        'its type written with a point (poppler draws none)',
+        '/PatternType 1.0 /PaintType 1 /TilingType 1 /XStep 4 /YStep 4',
+        true,
+      ],
+      [
+        'no /PaintType (poppler makes one up, pdf.js refuses it)',
+        '/PatternType 1 /TilingType 1 /XStep 4 /YStep 4',
+      ],
+      ['a /PaintType of 1.5', '/PatternType 1 /PaintType 1.5 /TilingType 1 /XStep 4 /YStep 4'],
+      ['no /TilingType', '/PatternType 1 /PaintType 1 /XStep 4 /YStep 4'],
+      ['no steps', '/PatternType 1 /PaintType 1 /TilingType 1'],
+      ['a step of 0', '/PatternType 1 /PaintType 1 /TilingType 1 /XStep 0 /YStep 4'],
+    ] as const
+  ).map(([what, entries, updateOnly]: readonly [string, string, true?]): Row => ({
+    name: `"NOT" filled with a white pattern readers read differently: ${what}`,
+    ...(updateOnly ? { updateOnly } : {}),
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [font] = fontOf(page);
+      const [tile, content] = [n(), n()];
+      return [
+        {
+          num: tile,
+          body: streamObject(
+            '1 g 0 0 4 4 re f',
+            `/Type /Pattern ${entries} /BBox [ 0 0 4 4 ] /Resources << >>`,
+          ),
+        },
+        {
+          num: content,
+          body: streamObject(`/Pattern cs /P9 scn BT /${font} 12 Tf 72 700 Td (NOT) Tj ET\n`),
+        },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(page, 'Resources', `/Pattern << /P9 ${tile} 0 R >>`),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /is a pattern readers read differently/,
+  })),
+  ...(
+    [
+      [
+        // Poppler draws by a (3,0) cmap whenever no encoding is named, pdf.js only for a font
+        // flagged symbolic: "NOT" mapped to spaces in one reader only.
+        'an embedded TrueType font with a symbol cmap, not flagged symbolic, no encoding',
+        '/Flags 32',
+        '',
+        [
+          [3, 0],
+          [3, 1],
+        ],
+      ],
+      [
+        'an embedded TrueType font with a symbol cmap named StandardEncoding',
+        '/Flags 32',
+        '/Encoding /StandardEncoding',
+        [[3, 0]],
+      ],
+      ['an embedded TrueType font whose tables cannot be read', '/Flags 32', '', null],
+    ] as const
+  ).map(([name, flags, encoding, cmaps]): Row => ({
+    name,
+    feature: trueTypeFont(flags, encoding, cmaps),
+    detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
+  })),
   {
     // Poppler takes /Rotate only as an integer: the page is upright to it, upside down to pdf.js.
     name: 'a page tree turning its pages by a number written with a point',
