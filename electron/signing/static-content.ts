@@ -1091,7 +1091,8 @@ function simpleFontAlike(file: PdfFile, dict: PDFDict, rev: number): boolean {
 
 /**
  * The (platform, encoding) pairs of an embedded TrueType or OpenType program's cmap subtables,
- * as "3,1", or null when its table directory or cmap cannot be read (unfiltered or Flate only).
+ * as "3,1", or null when its table directory or cmap cannot be read (unfiltered or Flate only)
+ * or lists its subtables out of order or one kind twice.
  */
 function trueTypeCmaps(file: PdfFile, descriptor: PDFDict, rev: number): string[] | null {
   const program = ['FontFile2', 'FontFile3']
@@ -1134,9 +1135,17 @@ function trueTypeCmaps(file: PdfFile, descriptor: PDFDict, rev: number): string[
     if (offset + 4 + 8 * count > data.length) {
       return null;
     }
+    // In ascending order, each (platform, encoding) once, as the format has them: poppler keeps
+    // the last subtable of a kind and pdf.js the first ("NOT" blank in one reader only).
     const out: string[] = [];
+    let previous = -1;
     for (let i = 0; i < count; i++) {
       const r = offset + 4 + 8 * i;
+      const key = data.readUInt16BE(r) * 0x10000 + data.readUInt16BE(r + 2);
+      if (key <= previous) {
+        return null;
+      }
+      previous = key;
       out.push(`${data.readUInt16BE(r)},${data.readUInt16BE(r + 2)}`);
     }
     return out;
@@ -1436,6 +1445,14 @@ function checkImage(
     (f) => nameOf(file.resolve(f, rev)),
   );
   const kind = filters.length === 0 ? 'none' : filters.length === 1 ? filters[0] : 'many';
+  // The abbreviations of inline images are no keys of an image object: poppler reads the full
+  // key first, pdf.js the short one (`/ImageMask false /IM true`, `/Height 2 /H 1`).
+  const short = ['IM', 'H', 'W', 'BPC', 'CS', 'D', 'DP', 'F', 'I'].find(
+    (key) => get(dict, key) !== undefined,
+  );
+  if (short !== undefined) {
+    return refuse(`it has the inline image entry /${short}`);
+  }
   const width = integer(file, dict, 'Width', rev);
   const height = integer(file, dict, 'Height', rev);
   if (width === null || height === null || width < 1 || height < 1) {
@@ -1457,7 +1474,34 @@ function checkImage(
     return refuse(`it is filtered by ${filters.join(', ')}`);
   }
   const mask = file.resolve(get(dict, 'ImageMask'), rev);
+  // A stencil mask says so, as a boolean (poppler skipped `/ImageMask 1`, pdf.js took it as a
+  // mask; poppler skipped an image whose /Mask stream did not say /ImageMask true).
+  if (mask !== undefined && !(mask instanceof PDFBool)) {
+    return refuse('its /ImageMask is not true or false');
+  }
+  if (as === 'stencil' && !(mask instanceof PDFBool && mask.asBoolean())) {
+    return refuse('its /Mask is a stream that is no stencil mask (/ImageMask true)');
+  }
   const isMask = as === 'stencil' || (mask instanceof PDFBool && mask.asBoolean());
+  if (isMask) {
+    // One bit deep, as an integer if said (poppler skipped a mask of 8 bits), and a decode
+    // array of 0 and 1 (poppler inverted `[0.5 0]` only from 0.9, pdf.js from above 0).
+    const depth = get(dict, 'BitsPerComponent');
+    const decoding = file.resolve(get(dict, 'Decode'), rev);
+    const flips =
+      decoding instanceof PDFArray
+        ? decoding.asArray().map((v) => {
+            const n = file.resolve(v, rev);
+            return isIntegerToken(n) ? n.asNumber() : NaN;
+          })
+        : [];
+    if (
+      (depth !== undefined && integer(file, dict, 'BitsPerComponent', rev) !== 1) ||
+      (decoding !== undefined && !['0,1', '1,0'].includes(flips.join(',')))
+    ) {
+      return refuse('it is a stencil mask not one bit deep, or not decoded by 0 and 1');
+    }
+  }
   // A soft mask is gray whatever it says (§11.6.5.2); a stencil mask one bit deep.
   const space =
     isMask || as === 'smask'

@@ -1675,6 +1675,38 @@ export const rows: Row[] = [
         '/ColorSpace /DeviceGray /BitsPerComponent 8 /Mask [ 254 256 ]',
         /its colour key \(\/Mask\) is not a range of its sample values/,
       ],
+      // Round 20w: stencil masks and inline-image keys.
+      [
+        'a stencil mask decoded by 0.5 (poppler inverts from 0.9, pdf.js from above 0)',
+        '\xff\xff',
+        '/ImageMask true /Decode [ 0.5 0 ]',
+        /it is a stencil mask not one bit deep, or not decoded by 0 and 1/,
+        true,
+      ],
+      [
+        'a stencil mask eight bits deep (poppler skips it, pdf.js draws it)',
+        '\xff\xff\xff\xff',
+        '/ImageMask true /BitsPerComponent 8',
+        /it is a stencil mask not one bit deep, or not decoded by 0 and 1/,
+      ],
+      [
+        'a stencil mask said by a number (poppler skips it, pdf.js draws it)',
+        '\xff\xff',
+        '/ImageMask 1',
+        /its \/ImageMask is not true or false/,
+      ],
+      [
+        'an inline image key beside the full one (/IM, read first by pdf.js)',
+        '\xff\xff',
+        '/ImageMask false /IM true /ColorSpace /DeviceGray /BitsPerComponent 8',
+        /it has the inline image entry \/IM/,
+      ],
+      [
+        'a short height beside the full one (/H)',
+        '\xff\xff\xff\xff',
+        '/H 1 /ColorSpace /DeviceGray /BitsPerComponent 8',
+        /it has the inline image entry \/H/,
+      ],
       [
         'a predictor written with a point (poppler takes integers only)',
         deflateSync(Buffer.from([2, 0xfe, 0xfe, 2, 0, 0])).toString('latin1'),
@@ -2091,11 +2123,69 @@ export const rows: Row[] = [
         [[3, 0]],
       ],
       ['an embedded TrueType font whose tables cannot be read', '/Flags 32', '', null],
+      [
+        // Poppler keeps the last subtable of a kind, pdf.js the first.
+        'an embedded TrueType font with one kind of cmap twice',
+        '/Flags 32',
+        '/Encoding /WinAnsiEncoding',
+        [
+          [3, 1],
+          [3, 1],
+        ],
+      ],
+      [
+        'an embedded TrueType font with its cmaps out of order',
+        '/Flags 32',
+        '',
+        [
+          [3, 1],
+          [1, 0],
+        ],
+      ],
     ] as const
   ).map(([name, flags, encoding, cmaps]): Row => ({
     name,
     feature: trueTypeFont(flags, encoding, cmaps),
     detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
+  })),
+  ...(
+    [
+      [
+        'that does not say /ImageMask true (poppler skips the image)',
+        '/ColorSpace /DeviceGray /BitsPerComponent 8',
+      ],
+      [
+        'typed an image (poppler used it as a soft mask)',
+        '/Type /XObject /Subtype /Image /ColorSpace /DeviceGray /BitsPerComponent 8',
+      ],
+    ] as const
+  ).map(([what, maskDict]): Row => ({
+    name: `a white image over the decision whose /Mask is a stream ${what}`,
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const page = body(pdf, a.page);
+      const [mask, image, content] = [n(), n(), n()];
+      return [
+        { num: mask, body: streamObject('\xff\xff\xff\xff', `/Width 2 /Height 2 ${maskDict}`) },
+        {
+          num: image,
+          body: streamObject(
+            '\xff\xff\xff\xff',
+            `/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8 /Mask ${mask} 0 R`,
+          ),
+        },
+        { num: content, body: streamObject('q 300 0 0 20 70 695 cm /Im9 Do Q\n') },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(page, 'XObject', `/Im9 ${image} 0 R`),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+    detail: /its \/Mask is a stream that is no stencil mask/,
   })),
   {
     // Poppler takes /Rotate only as an integer: the page is upright to it, upside down to pdf.js.

@@ -261,6 +261,11 @@ const honest: [string, Feature][] = [
         '/Filter /DCTDecode /ColorSpace /DeviceRGB /BitsPerComponent 8 /Decode [ 0 1 0 1 0 1 ]',
       ],
       [
+        'a stencil mask one bit deep, decoded 1 to 0',
+        '\xc0\x40',
+        '/ImageMask true /BitsPerComponent 1 /Decode [ 1 0 ]',
+      ],
+      [
         'a gray image with a colour key of its sample values',
         '\xfe\xfe\x10\x10',
         '/ColorSpace /DeviceGray /BitsPerComponent 8 /Mask [ 250 255 ]',
@@ -325,6 +330,32 @@ const honest: [string, Feature][] = [
       ];
     },
   ]),
+  [
+    'an image masked by a stencil mask stream that says so',
+    (pdf, n) => {
+      const a = anatomy(pdf);
+      const [mask, image, content] = [n(), n(), n()];
+      return [
+        { num: mask, body: streamObject('\xc0\x40', '/Width 2 /Height 2 /ImageMask true') },
+        {
+          num: image,
+          body: streamObject(
+            '\x00\x00\x00\x00',
+            `/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8 /Mask ${mask} 0 R`,
+          ),
+        },
+        { num: content, body: streamObject('q 20 0 0 20 72 600 cm /Im6 Do Q\n') },
+        {
+          num: a.page,
+          body: listWith(
+            subWith(body(pdf, a.page), 'XObject', `/Im6 ${image} 0 R`),
+            'Contents',
+            `${content} 0 R`,
+          ),
+        },
+      ];
+    },
+  ],
   [
     'an embedded TrueType font with Unicode and Macintosh cmaps only, no encoding',
     trueTypeFont('/Flags 32', '', [
