@@ -284,6 +284,17 @@ function visit(
   if (!dict) {
     return;
   }
+  // Decode parameters on a stream that is no image (a font program, a profile, a map): pdf.js
+  // read a font stored with `/Predictor 5` as empty and drew a standard font, poppler the font.
+  // (Cross-reference streams are read by the structure reader, not drawn.)
+  if (
+    object instanceof PDFRawStream &&
+    (get(dict, 'DecodeParms') !== undefined || get(dict, 'DP') !== undefined) &&
+    nameOf(file.resolve(get(dict, 'Subtype'), rev)) !== 'Image' &&
+    nameOf(file.resolve(get(dict, 'Type'), rev)) !== 'XRef'
+  ) {
+    throw new Found(`${where} is a stream other than an image with decode parameters`);
+  }
   const entries = entriesOf(dict);
   for (const [key, value] of entries) {
     const what = FORBIDDEN_KEYS[key];
@@ -1046,6 +1057,9 @@ function simpleFontAlike(file: PdfFile, dict: PDFDict, rev: number): boolean {
   if (!embedded(file, descriptor, rev) && !STANDARD_FONTS.has(base)) {
     return false;
   }
+  if (!programOfItsType(file, descriptor, nameOf(file.resolve(get(dict, 'Subtype'), rev)), rev)) {
+    return false;
+  }
   const encoding = file.resolve(get(dict, 'Encoding'), rev);
   const flags = descriptor ? file.resolve(get(descriptor, 'Flags'), rev) : undefined;
   // An embedded Type 1 program carries an encoding of its own: poppler draws by it unless the
@@ -1090,15 +1104,13 @@ function simpleFontAlike(file: PdfFile, dict: PDFDict, rev: number): boolean {
 }
 
 /**
- * The (platform, encoding) pairs of an embedded TrueType or OpenType program's cmap subtables,
+ * The (platform, encoding) pairs of an embedded TrueType program's cmap subtables,
  * as "3,1", or null when its table directory or cmap cannot be read (unfiltered or Flate only)
  * or lists its subtables out of order or one kind twice.
  */
 function trueTypeCmaps(file: PdfFile, descriptor: PDFDict, rev: number): string[] | null {
-  const program = ['FontFile2', 'FontFile3']
-    .map((key) => file.resolve(get(descriptor, key), rev))
-    .find((p): p is PDFRawStream => p instanceof PDFRawStream);
-  if (!program) {
+  const program = file.resolve(get(descriptor, 'FontFile2'), rev);
+  if (!(program instanceof PDFRawStream)) {
     return null;
   }
   const filter = file.resolve(get(program.dict, 'Filter'), rev);
@@ -1115,7 +1127,7 @@ function trueTypeCmaps(file: PdfFile, descriptor: PDFDict, rev: number): string[
     return null;
   }
   file.budget.content -= data.length;
-  if (data.length < 12 || ![0x00010000, 0x74727565, 0x4f54544f].includes(data.readUInt32BE(0))) {
+  if (data.length < 12 || ![0x00010000, 0x74727565].includes(data.readUInt32BE(0))) {
     return null;
   }
   const tables = data.readUInt16BE(4);
@@ -1173,12 +1185,52 @@ const STANDARD_FONTS = new Set([
 
 /** Whether a font descriptor carries the font's program. */
 function embedded(file: PdfFile, descriptor: PDFDict | null, rev: number): boolean {
-  return (
-    descriptor !== null &&
-    ['FontFile', 'FontFile2', 'FontFile3'].some(
-      (key) => file.resolve(get(descriptor, key), rev) instanceof PDFRawStream,
-    )
+  return programKey(file, descriptor, rev) !== null;
+}
+
+/**
+ * Which one program a font descriptor carries (`FontFile`, `FontFile2` or `FontFile3`, with a
+ * compact program's /Subtype after a slash: `FontFile3/Type1C`), or null when it carries none.
+ * Two programs are `'two'`: readers take the one they look for first (a Type 1 program beside
+ * a TrueType one under /TrueType was drawn by its own encoding in poppler only).
+ */
+function programKey(file: PdfFile, descriptor: PDFDict | null, rev: number): string | null {
+  if (descriptor === null) {
+    return null;
+  }
+  const present = ['FontFile', 'FontFile2', 'FontFile3'].filter(
+    (key) => get(descriptor, key) !== undefined,
   );
+  const [key] = present;
+  if (present.length > 1) {
+    return 'two';
+  }
+  const program = key === undefined ? undefined : file.resolve(get(descriptor, key), rev);
+  if (!(program instanceof PDFRawStream)) {
+    return key === undefined ? null : 'two';
+  }
+  const sub = nameOf(file.resolve(get(program.dict, 'Subtype'), rev));
+  return key === 'FontFile3' ? `${key}/${sub ?? ''}` : key!;
+}
+
+/** The programs each font type is drawn from, as every reader loads them. */
+const PROGRAMS: Record<string, string[]> = {
+  Type1: ['FontFile', 'FontFile3/Type1C'],
+  MMType1: ['FontFile', 'FontFile3/Type1C'],
+  TrueType: ['FontFile2'],
+  CIDFontType0: ['FontFile3/CIDFontType0C'],
+  CIDFontType2: ['FontFile2'],
+};
+
+/** Whether a font embedding a program embeds one, of the kind its /Subtype says. */
+function programOfItsType(
+  file: PdfFile,
+  descriptor: PDFDict | null,
+  subtype: string | null,
+  rev: number,
+): boolean {
+  const key = programKey(file, descriptor, rev);
+  return key === null || (PROGRAMS[subtype ?? '']?.includes(key) ?? false);
 }
 
 /**
@@ -1294,6 +1346,7 @@ function embeddedCidFont(file: PdfFile, value: PDFObject | undefined, rev: numbe
   return (
     (subtype === 'CIDFontType0' || subtype === 'CIDFontType2') &&
     embedded(file, descriptor, rev) &&
+    programOfItsType(file, descriptor, subtype, rev) &&
     cidWidthsAlike(file, descendant!, rev) &&
     (dw === undefined || (dw instanceof PDFNumber && !writtenAsReal(dw))) &&
     (dw2 === undefined ||
@@ -1546,9 +1599,18 @@ function checkImage(
     }
     return;
   }
-  const parms = file.dict(get(dict, 'DecodeParms') ?? get(dict, 'DP'), rev);
+  const parms = file.dict(get(dict, 'DecodeParms'), rev);
   const predictor = parms ? integerOr(file, parms, 'Predictor', rev, 1) : 1;
   const png = predictor >= 10;
+  // A predictor every reader applies alike: none, or PNG's (10–15) on samples of at most a byte
+  // (pdf.js read 3–9 and 16 and above as no data at all, poppler as none or as PNG; TIFF's on
+  // 16-bit samples was black in one reader and white in the other).
+  if (
+    get(dict, 'DecodeParms') !== undefined &&
+    (parms === null || !(predictor === 1 || (predictor >= 10 && predictor <= 15 && bits <= 8)))
+  ) {
+    return refuse('its predictor is not one every reader applies alike');
+  }
   if (parms) {
     const colors = integerOr(file, parms, 'Colors', rev, 1);
     const depth = integerOr(file, parms, 'BitsPerComponent', rev, 8);

@@ -187,6 +187,8 @@ export interface ReadOnlyState {
   kind: AuditBreak['kind'];
   expected: string;
   found: string;
+  /** A rollback a restore of this trail made (no explanation since): the user's own, usually. */
+  restored?: true;
 }
 
 /**
@@ -1099,12 +1101,18 @@ export class Vault {
       // A trail that no longer reaches a head it reached: read-only as a broken trail is, so
       // that ordinary use cannot rotate the evidence out of the generations and the memory.
       const head = auditHead(this.db);
+      // Made by a restore recorded in this trail since the last explanation: said so, not as a
+      // copy put in place by someone.
+      const last = this.db.exec(
+        "SELECT action FROM audit_log WHERE action IN ('vault.restoreGeneration', 'vault.breakExplained') ORDER BY seq DESC LIMIT 1",
+      )[0]?.values[0]?.[0];
       return {
         reason: 'ROLLBACK_SUSPECTED',
         row: head.rows,
         kind: 'anchor',
         expected: suspect.head,
         found: head.head,
+        ...(last === 'vault.restoreGeneration' ? { restored: true as const } : {}),
       };
     }
     const row = this.auditReport.brokenAt ?? 0;

@@ -170,8 +170,8 @@ test('a damaged vault file offers the previous generation; restoring it is a rol
   await expect(gate.getByRole('navigation')).toBeVisible();
   // The restore went back past the last save this computer saw: read-only until signed for.
   const banner = gate.getByTestId('read-only-banner');
-  await expect(banner).toContainText('Skrivebeskyttet: boksfilen');
-  await expect(gate.getByTestId('rollback-warning')).toBeVisible();
+  await expect(banner).toContainText('Skrivebeskyttet: en tidligere generation blev gendannet');
+  await expect(gate.getByTestId('rollback-warning')).toContainText('Gendannelsen efterlod');
   await banner.getByText('Registrér en signeret forklaring').click();
   await banner
     .getByLabel(/^Hvad skete der/)

@@ -183,6 +183,7 @@ export const trueTypeFont =
     flags: string,
     encoding: string,
     cmaps: readonly (readonly [number, number])[] | null,
+    programDict = '',
   ): Feature =>
   (pdf, n) => {
     const a = anatomy(pdf);
@@ -190,9 +191,9 @@ export const trueTypeFont =
     return [
       {
         num: descriptor,
-        body: `<< /Type /FontDescriptor /FontName /LiberationSans ${flags} /FontBBox [ 0 0 1000 1000 ] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /FontFile2 ${program} 0 R >>`,
+        body: `<< /Type /FontDescriptor /FontName /LiberationSans ${flags.replace('PROGRAM', `${program} 0 R`)} /FontBBox [ 0 0 1000 1000 ] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /FontFile2 ${program} 0 R >>`,
       },
-      { num: program, body: streamObject(sfnt(cmaps)) },
+      { num: program, body: streamObject(sfnt(cmaps), programDict) },
       { num: content, body: streamObject('BT /F9 12 Tf 72 700 Td (NOT) Tj ET\n') },
       {
         num: a.page,
@@ -560,6 +561,13 @@ export const rows: Row[] = [
         '/Flags 32',
         '',
         'FontFile3',
+      ],
+      [
+        'a Type 1 font drawn from a TrueType program',
+        '/Subtype /Type1 /BaseFont /FreeEuro /Encoding /WinAnsiEncoding /FontDescriptor DESCRIPTOR',
+        '/Flags 32',
+        '',
+        'FontFile2',
       ],
       [
         'an embedded Type 1 font flagged symbolic with a point, with no encoding',
@@ -1707,11 +1715,31 @@ export const rows: Row[] = [
         '/H 1 /ColorSpace /DeviceGray /BitsPerComponent 8',
         /it has the inline image entry \/H/,
       ],
+      // Round 20x: predictors pdf.js does not apply (it read no data at all: a white mask
+      // painted over "NOT", a gray image black).
+      [
+        'a stencil mask with predictor 5 (poppler applies none, pdf.js reads nothing)',
+        deflateSync(Buffer.from([0xff, 0xff])).toString('latin1'),
+        '/ImageMask true /Filter /FlateDecode /DecodeParms << /Predictor 5 /Columns 2 >>',
+        /its predictor is not one every reader applies alike/,
+      ],
+      [
+        'a gray image with predictor 16 (PNG to poppler, nothing to pdf.js)',
+        deflateSync(Buffer.from([0, 0xfe, 0xfe, 0, 0xfe, 0xfe])).toString('latin1'),
+        '/Filter /FlateDecode /ColorSpace /DeviceGray /BitsPerComponent 8 /DecodeParms << /Predictor 16 /Columns 2 >>',
+        /its predictor is not one every reader applies alike/,
+      ],
+      [
+        'a 16-bit image with the TIFF predictor (black to poppler, white to pdf.js)',
+        deflateSync(Buffer.alloc(8, 0xff)).toString('latin1'),
+        '/Filter /FlateDecode /ColorSpace /DeviceGray /BitsPerComponent 16 /DecodeParms << /Predictor 2 /Columns 2 /BitsPerComponent 16 >>',
+        /its predictor is not one every reader applies alike/,
+      ],
       [
         'a predictor written with a point (poppler takes integers only)',
         deflateSync(Buffer.from([2, 0xfe, 0xfe, 2, 0, 0])).toString('latin1'),
         '/Filter /FlateDecode /ColorSpace /DeviceGray /BitsPerComponent 8 /DecodeParms << /Predictor 12.0 /Columns 2 >>',
-        /its decode parameters do not describe its rows/,
+        /its predictor is not one every reader applies alike/,
         true,
       ],
     ] as const
@@ -2124,6 +2152,13 @@ export const rows: Row[] = [
       ],
       ['an embedded TrueType font whose tables cannot be read', '/Flags 32', '', null],
       [
+        // Both readers take /FontFile first, then each applies its own Type 1 encoding rule.
+        'a TrueType font carrying a Type 1 program beside its own',
+        '/Flags 32 /FontFile PROGRAM',
+        '',
+        [[3, 1]],
+      ],
+      [
         // Poppler keeps the last subtable of a kind, pdf.js the first.
         'an embedded TrueType font with one kind of cmap twice',
         '/Flags 32',
@@ -2148,6 +2183,12 @@ export const rows: Row[] = [
     feature: trueTypeFont(flags, encoding, cmaps),
     detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
   })),
+  {
+    // pdf.js read the program as empty and drew a standard font, poppler the program.
+    name: 'an embedded TrueType font stored with a predictor',
+    feature: trueTypeFont('/Flags 32', '', [[3, 1]], '/DecodeParms << /Predictor 5 >>'),
+    detail: /is a stream other than an image with decode parameters/,
+  },
   ...(
     [
       [

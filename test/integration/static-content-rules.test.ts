@@ -302,6 +302,11 @@ const honest: [string, Feature][] = [
         '/Encoding << /Type /Encoding /BaseEncoding /MacRomanEncoding >>',
       ],
       ['an embedded Type 1 font flagged symbolic, drawn by its own encoding', '/Flags 4', ''],
+      [
+        'an embedded compact Type 1 font encoded WinAnsi',
+        '/Flags 32 COMPACT',
+        '/Encoding /WinAnsiEncoding',
+      ],
     ] as const
   ).map(([name, flags, encoding]): [string, Feature] => [
     name,
@@ -311,9 +316,12 @@ const honest: [string, Feature][] = [
       return [
         {
           num: descriptor,
-          body: `<< /Type /FontDescriptor /FontName /Embedded ${flags} /FontBBox [ 0 0 1000 1000 ] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /FontFile ${program} 0 R >>`,
+          body: `<< /Type /FontDescriptor /FontName /Embedded ${flags.replace(' COMPACT', '')} /FontBBox [ 0 0 1000 1000 ] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /${flags.includes('COMPACT') ? 'FontFile3' : 'FontFile'} ${program} 0 R >>`,
         },
-        { num: program, body: streamObject('true') },
+        {
+          num: program,
+          body: streamObject('true', flags.includes('COMPACT') ? '/Subtype /Type1C' : ''),
+        },
         { num: content, body: streamObject('BT /E1 12 Tf 72 600 Td (Seen) Tj ET\n') },
         {
           num: a.page,

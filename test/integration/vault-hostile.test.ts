@@ -745,6 +745,7 @@ describe('the hostile vault table', () => {
       const v = await unlock();
       await v.checksDone();
       expect(v.readOnly).toMatchObject({ reason: 'ROLLBACK_SUSPECTED' });
+      expect(v.readOnly?.restored).toBeUndefined();
       await expect(note(v, `ordinary ${i}`)).rejects.toMatchObject({ code: 'VAULT_READ_ONLY' });
       await expect(v.save()).rejects.toMatchObject({ code: 'VAULT_READ_ONLY' });
       await v.close();
@@ -776,7 +777,8 @@ describe('the hostile vault table', () => {
     ) as { generations: { rows: number }[] };
     expect(named.generations.length).toBeGreaterThan(0);
     expect(previous.rollback.length).toBeGreaterThan(0);
-    expect(previous.readOnly).toMatchObject({ reason: 'ROLLBACK_SUSPECTED' });
+    // Said as the restore it is (the banner's words), not as a copy someone put in place.
+    expect(previous.readOnly).toMatchObject({ reason: 'ROLLBACK_SUSPECTED', restored: true });
     await previous.close();
     const v = await unlock();
     await v.checksDone();
