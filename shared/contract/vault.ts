@@ -98,6 +98,8 @@ export const VaultStatusSchema = z
         kind: z.enum(['link', 'content', 'sequence', 'anchor', 'signature']),
         expected: z.string(),
         found: z.string(),
+        /** The rollback is one a restore of this vault made (since the last explanation). */
+        restored: z.literal(true).optional(),
       })
       .strict()
       .nullable()

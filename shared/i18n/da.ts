@@ -1405,6 +1405,8 @@ export const da: Messages = {
     'boksfilen når ikke revisionsposter, den har haft: den kan være erstattet af en ældre kopi; en akkreditør skal registrere en signeret forklaring, før noget kan ændres',
   'audit.readOnlyRollback':
     'Skrivebeskyttet: boksfilen (med {row} revisionsposter, som ender med {found}) når ikke de poster, den har haft (som endte med {expected}): den kan være erstattet af en ældre kopi. Intet kan ændres, før en akkreditør registrerer en signeret forklaring.',
+  'audit.readOnlyRestored':
+    'Skrivebeskyttet: en tidligere generation blev gendannet, og dermed gik boksen tilbage forbi arbejde, der var gemt eller set før (boksfilen har nu {row} revisionsposter; før endte de med {expected}). Intet kan ændres, før en akkreditør registrerer en signeret forklaring af gendannelsen.',
   'rollback.remembered':
     'Denne computer så sidst boksen med {rows} revisionsposter; boksfilen (med {mainRows}) når dem ikke: den kan være rullet tilbage til en ældre kopi. Meld det til din sikkerhedsansvarlige.',
   'audit.breakKind.link': 'et led til posten før',
@@ -1419,6 +1421,8 @@ export const da: Messages = {
   'audit.explain.submit': 'Signér og registrér',
   'audit.explain.noIdentity':
     'Ingen af boksens signeringsidentiteter kan signere den: kun en, der blev tilføjet før bruddet, kan forklare det, og ingen blev. Boksen forbliver skrivebeskyttet; alt i den kan stadig læses. En nøgle tilføjet nu ville ikke kunne stå inde for noget.',
+  'rollback.leftByRestore':
+    'Gendannelsen efterlod boksen, som denne computer eller en gemt generation sidst havde den ({rows} revisionsposter): arbejdet efter den gendannede generation er ikke i boksen.',
   'rollback.warning':
     'Generation {generation} af boksen har {rows} revisionsposter, som boksfilen (med {mainRows}) ikke når: boksfilen kan være rullet tilbage til en ældre kopi. Meld det til din sikkerhedsansvarlige.',
   'rekey.finished':

@@ -1406,6 +1406,8 @@ export const en = {
     'the vault file does not reach audit entries it held before: it may have been replaced by an older copy; an accreditor must record a signed explanation before anything can be changed',
   'audit.readOnlyRollback':
     'Read-only: the vault file (with {row} audit entries, ending {found}) does not reach the entries it held before (ending {expected}): it may have been replaced by an older copy. Nothing can be changed until an accreditor records a signed explanation.',
+  'audit.readOnlyRestored':
+    'Read-only: an earlier generation was restored, and with it the vault went back past work kept or seen before (the vault file now has {row} audit entries; before, they ended {expected}). Nothing can be changed until an accreditor records a signed explanation of the restore.',
   'rollback.remembered':
     'This computer last saw the vault with {rows} audit entries; the vault file (with {mainRows}) does not reach them: it may have been rolled back to an older copy. Report this to your security officer.',
   'audit.breakKind.link': 'a link to the entry before',
@@ -1420,6 +1422,8 @@ export const en = {
   'audit.explain.submit': 'Sign and record',
   'audit.explain.noIdentity':
     'No signing identity of this vault can sign it: only one added before the break may explain it, and none was. The vault stays read-only; everything in it can still be read. A key added now would vouch for nothing.',
+  'rollback.leftByRestore':
+    'The restore left behind the vault as this computer or a kept generation last had it ({rows} audit entries): the work after the restored generation is not in the vault.',
   'rollback.warning':
     'Generation {generation} of the vault holds {rows} audit entries the vault file (with {mainRows}) does not reach: the vault file may have been rolled back to an older copy. Report this to your security officer.',
   'rekey.finished':

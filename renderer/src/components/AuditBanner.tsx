@@ -117,18 +117,20 @@ export function AuditBanner() {
       {broken ? (
         <div className="audit-alert" role="alert" data-testid="read-only-banner">
           <p title={`${broken.expected} / ${broken.found}`}>
-            {broken.reason === 'ROLLBACK_SUSPECTED'
-              ? t('audit.readOnlyRollback', {
-                  row: broken.row,
-                  expected: short(broken.expected),
-                  found: short(broken.found),
-                })
-              : t('audit.readOnly', {
-                  row: broken.row,
-                  kind: t(`audit.breakKind.${broken.kind}` as MessageKey),
-                  expected: short(broken.expected),
-                  found: short(broken.found),
-                })}
+            {broken.reason === 'ROLLBACK_SUSPECTED' && broken.restored
+              ? t('audit.readOnlyRestored', { row: broken.row, expected: short(broken.expected) })
+              : broken.reason === 'ROLLBACK_SUSPECTED'
+                ? t('audit.readOnlyRollback', {
+                    row: broken.row,
+                    expected: short(broken.expected),
+                    found: short(broken.found),
+                  })
+                : t('audit.readOnly', {
+                    row: broken.row,
+                    kind: t(`audit.breakKind.${broken.kind}` as MessageKey),
+                    expected: short(broken.expected),
+                    found: short(broken.found),
+                  })}
           </p>
           <details open={explaining} onToggle={(e) => setExplaining(e.currentTarget.open)}>
             <summary>{t('audit.explain.title')}</summary>
@@ -142,13 +144,15 @@ export function AuditBanner() {
       ) : null}
       {(status.rollback ?? []).map((r) => (
         <p key={r.generation} className="audit-alert" role="alert" data-testid="rollback-warning">
-          {r.generation === 0
-            ? t('rollback.remembered', { rows: r.rows, mainRows: r.mainRows })
-            : t('rollback.warning', {
-                generation: r.generation,
-                rows: r.rows,
-                mainRows: r.mainRows,
-              })}
+          {broken?.restored
+            ? t('rollback.leftByRestore', { rows: r.rows })
+            : r.generation === 0
+              ? t('rollback.remembered', { rows: r.rows, mainRows: r.mainRows })
+              : t('rollback.warning', {
+                  generation: r.generation,
+                  rows: r.rows,
+                  mainRows: r.mainRows,
+                })}
         </p>
       ))}
       {status.rekey?.state === 'refused' ? (
