@@ -2085,15 +2085,17 @@ export class Vault {
    * judged by the heads of the vault it replaced).
    */
   private memoryIds(): string[] {
-    const id = this.meta('vault_id');
-    if (!id || !this.config.heads) {
+    if (!this.config.heads) {
       return [];
     }
+    // A vault whose id was removed or emptied is still judged by its folder's (21m V2).
+    const id = this.meta('vault_id');
+    const own = id ? [id] : [];
     try {
       const before = this.config.heads.vaultAt(this.folder);
-      return before && before !== id ? [id, before] : [id];
+      return before && before !== id ? [...own, before] : own;
     } catch {
-      return [id];
+      return own;
     }
   }
 

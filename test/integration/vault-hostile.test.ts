@@ -908,6 +908,25 @@ describe('the hostile vault table', () => {
       expect(failureCode(report)).toBe('ROLLBACK_SUSPECTED');
     });
 
+    it('no id at all, or an empty one: still judged by the folder (21m V2)', async () => {
+      for (const edit of [
+        "DELETE FROM vault_meta WHERE key = 'vault_id'",
+        "UPDATE vault_meta SET value = '' WHERE key = 'vault_id'",
+      ]) {
+        rmSync(folder, { recursive: true, force: true });
+        const config = { ...TEST_CONFIG, heads: new MapHeadMemory() };
+        const { newest } = await rolledBack(config);
+        await rewriteVault(folder, (db) => db.run(edit), 'keep');
+        const v = await Vault.open(folder, { passphrase: PASSPHRASE }, config);
+        await v.checksDone();
+        expect(v.readOnly, edit).toMatchObject({
+          reason: 'ROLLBACK_SUSPECTED',
+          expected: newest.head,
+        });
+        await v.close();
+      }
+    });
+
     it('an id the memory file cannot keep: still judged by the folder, in the file memory too', async () => {
       const heads = new FileHeadMemory(join(work.path, 'data'));
       const config = { ...TEST_CONFIG, heads };
