@@ -482,6 +482,20 @@ function visit(
     if (writtenAsReal(file.resolve(get(dict, 'F'), rev))) {
       throw new Found(`${where} is an annotation whose flags are written with a point (/F)`);
     }
+    // Drawn where it has an area, through appearances whose boxes have one: pdf.js drew an
+    // appearance whose box had none unscaled over the decision, poppler nothing. (Poppler's own
+    // zero-sized widget, with no area, draws nothing in any reader.)
+    const states = hasArea(file, rect, rev) ? file.dict(get(dict, 'AP'), rev) : null;
+    for (const state of states ? states.values() : []) {
+      const sub = file.resolve(state, rev);
+      const streams = sub instanceof PDFDict ? sub.values() : [state];
+      for (const item of streams) {
+        const stream = file.resolve(item, rev);
+        if (stream instanceof PDFRawStream && !isBox(file, get(stream.dict, 'BBox'), rev)) {
+          throw new Found(`${where} is an annotation whose appearance box has no area (/BBox)`);
+        }
+      }
+    }
     checkAnnotation(file, dict, subtype, rev, where);
   }
   for (const [, value] of entries) {
@@ -891,19 +905,13 @@ function spaceOf(
         : null
       : null;
   }
-  if (family === 'ICCBased' && items.length === 2) {
-    const profile = file.resolve(items[1], rev);
-    const n =
-      profile instanceof PDFRawStream ? file.resolve(get(profile.dict, 'N'), rev) : undefined;
-    // Written as an integer: poppler refused the space for `/N 3.0`, pdf.js read 3.
-    const components = isIntegerToken(n) ? n.asNumber() : NaN;
-    // A reader that cannot read the profile draws in its alternate: of as many components.
-    const alternate = profile instanceof PDFRawStream ? get(profile.dict, 'Alternate') : undefined;
-    const instead = alternate === undefined ? null : spaceOf(file, alternate, rev, false);
-    return [1, 3, 4].includes(components) &&
-      (alternate === undefined || instead?.components === components)
-      ? plain(components)
-      : null;
+  // No ICC profile: poppler draws through it (lcms), pdf.js without its colour engine through
+  // the alternate or device space, with it through the profile or, if it refuses it, the
+  // alternate. A profile whose curves are inverted, or whose header names another space than
+  // its /N, drew "NOT" black in one reader and white in another (round 20y); checking what a
+  // profile does would take a colour engine of our own.
+  if (family === 'ICCBased') {
+    return null;
   }
   const components = family === null ? undefined : SPACE_COMPONENTS[family];
   const device = family !== null && family.startsWith('Device');
@@ -1090,6 +1098,12 @@ function simpleFontAlike(file: PdfFile, dict: PDFDict, rev: number): boolean {
     if (cmaps.includes('3,0') && !flagged && !winOrMac()) {
       return false;
     }
+    // A Unicode subtable of platform 0 with an encoding named: pdf.js then maps codes by the
+    // glyph names of the font's `post` table, poppler by the cmap ("NOT" drawn as spaces in
+    // poppler only).
+    if (encoding !== undefined && cmaps.some((c) => c.startsWith('0,'))) {
+      return false;
+    }
   }
   if (encoding === undefined) {
     return true;
@@ -1149,18 +1163,25 @@ function trueTypeCmaps(file: PdfFile, descriptor: PDFDict, rev: number): string[
     }
     // In ascending order, each (platform, encoding) once, as the format has them: poppler keeps
     // the last subtable of a kind and pdf.js the first ("NOT" blank in one reader only).
+    // The subtables that map Unicode (platform 0, Windows' 3,1 and 3,10) must be one table:
+    // poppler takes the last of them, pdf.js reads only some (round 20y).
     const out: string[] = [];
+    const unicode = new Set<number>();
     let previous = -1;
     for (let i = 0; i < count; i++) {
       const r = offset + 4 + 8 * i;
-      const key = data.readUInt16BE(r) * 0x10000 + data.readUInt16BE(r + 2);
+      const [platform, encoding] = [data.readUInt16BE(r), data.readUInt16BE(r + 2)];
+      const key = platform * 0x10000 + encoding;
       if (key <= previous) {
         return null;
       }
       previous = key;
-      out.push(`${data.readUInt16BE(r)},${data.readUInt16BE(r + 2)}`);
+      if (platform === 0 || (platform === 3 && (encoding === 1 || encoding === 10))) {
+        unicode.add(data.readUInt32BE(r + 4));
+      }
+      out.push(`${platform},${encoding}`);
     }
-    return out;
+    return unicode.size > 1 ? null : out;
   }
   return null;
 }

@@ -155,18 +155,19 @@ export const signatureWidget =
 
 /**
  * The smallest TrueType program a reader of its tables meets: a table directory holding one
- * `cmap` whose subtables are the (platform, encoding) pairs given (each with no mapping of its
- * own); `null` gives a program of no tables at all.
+ * `cmap` whose subtables are the (platform, encoding[, offset]) given (each with no mapping of
+ * its own); `null` gives a program of no tables at all.
  */
-export function sfnt(cmaps: readonly (readonly [number, number])[] | null): string {
+export function sfnt(cmaps: readonly (readonly number[])[] | null): string {
   if (cmaps === null) {
     return 'true';
   }
   const cmap = Buffer.alloc(4 + 8 * cmaps.length);
   cmap.writeUInt16BE(cmaps.length, 2);
-  cmaps.forEach(([platform, encoding], i) => {
+  cmaps.forEach(([platform = 0, encoding = 0, offset = 0], i) => {
     cmap.writeUInt16BE(platform, 4 + 8 * i);
     cmap.writeUInt16BE(encoding, 6 + 8 * i);
+    cmap.writeUInt32BE(offset, 8 + 8 * i);
   });
   const head = Buffer.alloc(12 + 16);
   head.writeUInt32BE(0x00010000, 0);
@@ -182,7 +183,7 @@ export const trueTypeFont =
   (
     flags: string,
     encoding: string,
-    cmaps: readonly (readonly [number, number])[] | null,
+    cmaps: readonly (readonly number[])[] | null,
     programDict = '',
   ): Feature =>
   (pdf, n) => {
@@ -1851,6 +1852,13 @@ export const rows: Row[] = [
         '/N 1',
       ],
       [
+        // Poppler draws through the profile, pdf.js (without its colour engine) through the
+        // device space: an inverted curve drew "NOT" black in one and white in the other.
+        'an ICC profile (readers apply it or not)',
+        (profile: number) => `/CS1 [ /ICCBased ${profile} 0 R ]`,
+        '/N 1',
+      ],
+      [
         // Poppler refused the space (the colour stayed gray: "NOT" white), pdf.js drew black.
         'an ICC profile whose /N is written with a point',
         (profile: number) => `/CS1 [ /ICCBased ${profile} 0 R ]`,
@@ -2152,6 +2160,23 @@ export const rows: Row[] = [
       ],
       ['an embedded TrueType font whose tables cannot be read', '/Flags 32', '', null],
       [
+        // pdf.js then maps codes by the `post` table's glyph names, poppler by the cmap.
+        'an embedded TrueType font with a platform-0 Unicode cmap, encoded WinAnsi',
+        '/Flags 32',
+        '/Encoding /WinAnsiEncoding',
+        [[0, 3]],
+      ],
+      [
+        // Poppler takes the last Unicode subtable, pdf.js reads only some of them.
+        'an embedded TrueType font whose Unicode cmaps are two tables',
+        '/Flags 32',
+        '',
+        [
+          [0, 3, 100],
+          [0, 4, 200],
+        ],
+      ],
+      [
         // Both readers take /FontFile first, then each applies its own Type 1 encoding rule.
         'a TrueType font carrying a Type 1 program beside its own',
         '/Flags 32 /FontFile PROGRAM',
@@ -2228,6 +2253,21 @@ export const rows: Row[] = [
     },
     detail: /its \/Mask is a stream that is no stencil mask/,
   })),
+  {
+    // pdf.js drew the appearance unscaled over the decision, poppler clipped it to nothing.
+    name: 'a signature widget whose appearance box has no area',
+    feature: signatureWidget('/F 4', (font, next) => {
+      const ap = next();
+      return [
+        `/N ${ap} 0 R`,
+        {
+          num: ap,
+          body: formDrawing(font, 'REFUSED').replace('/BBox [ 0 0 300 30 ]', '/BBox [ 0 0 0 30 ]'),
+        },
+      ];
+    }),
+    detail: /is an annotation whose appearance box has no area \(\/BBox\)/,
+  },
   {
     // Poppler takes /Rotate only as an integer: the page is upright to it, upside down to pdf.js.
     name: 'a page tree turning its pages by a number written with a point',
