@@ -45,6 +45,27 @@ export const WHITE_JPEG = Buffer.from(
 export const streamObject = (ops: string, dict = '') =>
   `<< ${dict} /Length ${ops.length} >>\nstream\n${ops}\nendstream`;
 
+/**
+ * `ops` drawn on the letter's page in a stream of its own (object `content`), with `entry`
+ * added to the page's `kind` resources (or to its resource dictionary itself: `'Resources'`).
+ */
+export function drawnWith(
+  pdf: Buffer,
+  content: number,
+  kind: string,
+  entry: string,
+  ops: string,
+): { num: number; body: string }[] {
+  const a = anatomy(pdf);
+  return [
+    { num: content, body: streamObject(ops) },
+    {
+      num: a.page,
+      body: listWith(subWith(body(pdf, a.page), kind, entry), 'Contents', `${content} 0 R`),
+    },
+  ];
+}
+
 /** The objects a row adds to `pdf`, given fresh object numbers from `n`. */
 export type Feature = (pdf: Buffer, n: () => number) => { num: number; body: string }[];
 
@@ -187,7 +208,6 @@ export const trueTypeFont =
     programDict = '',
   ): Feature =>
   (pdf, n) => {
-    const a = anatomy(pdf);
     const [descriptor, program, content] = [n(), n(), n()];
     return [
       {
@@ -195,19 +215,13 @@ export const trueTypeFont =
         body: `<< /Type /FontDescriptor /FontName /LiberationSans ${flags.replace('PROGRAM', `${program} 0 R`)} /FontBBox [ 0 0 1000 1000 ] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /FontFile2 ${program} 0 R >>`,
       },
       { num: program, body: streamObject(sfnt(cmaps), programDict) },
-      { num: content, body: streamObject('BT /F9 12 Tf 72 700 Td (NOT) Tj ET\n') },
-      {
-        num: a.page,
-        body: listWith(
-          subWith(
-            body(pdf, a.page),
-            'Font',
-            `/F9 << /Type /Font /Subtype /TrueType /BaseFont /LiberationSans ${encoding} /FontDescriptor ${descriptor} 0 R >>`,
-          ),
-          'Contents',
-          `${content} 0 R`,
-        ),
-      },
+      ...drawnWith(
+        pdf,
+        content,
+        'Font',
+        `/F9 << /Type /Font /Subtype /TrueType /BaseFont /LiberationSans ${encoding} /FontDescriptor ${descriptor} 0 R >>`,
+        'BT /F9 12 Tf 72 700 Td (NOT) Tj ET\n',
+      ),
     ];
   };
 
@@ -246,15 +260,13 @@ export const rows: Row[] = [
           num: print,
           body: `<< /Type /OCG /Name (Print) /Usage << /Print << /PrintState /ON >> /View << /ViewState /OFF >> >> >>`,
         },
-        { num: content, body: streamObject(ops) },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(page, 'Resources', `/Properties << /MC0 ${screen} 0 R /MC1 ${print} 0 R >>`),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'Resources',
+          `/Properties << /MC0 ${screen} 0 R /MC1 ${print} 0 R >>`,
+          ops,
+        ),
         catalogWith(
           pdf,
           `/OCProperties << /OCGs [ ${screen} 0 R ${print} 0 R ] /D << /ON [ ${screen} 0 R ] /OFF [ ${print} 0 R ] /AS [ << /Event /Print /OCGs [ ${screen} 0 R ${print} 0 R ] /Category [ /Print ] >> << /Event /View /OCGs [ ${screen} 0 R ${print} 0 R ] /Category [ /View ] >> ] >> >>`,
@@ -330,21 +342,15 @@ export const rows: Row[] = [
   {
     name: 'a font named by the page that is null (poppler draws nothing, pdf.js a standard font)',
     feature: (pdf, n) => {
-      const a = anatomy(pdf);
       const content = n();
       return [
-        {
-          num: content,
-          body: streamObject('BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n'),
-        },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(body(pdf, a.page), 'Font', '/F9 null'),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'Font',
+          '/F9 null',
+          'BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n',
+        ),
       ];
     },
     detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
@@ -352,21 +358,15 @@ export const rows: Row[] = [
   {
     name: 'a font named by the page that is a number',
     feature: (pdf, n) => {
-      const a = anatomy(pdf);
       const content = n();
       return [
-        {
-          num: content,
-          body: streamObject('BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n'),
-        },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(body(pdf, a.page), 'Font', '/F9 42'),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'Font',
+          '/F9 42',
+          'BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n',
+        ),
       ];
     },
     detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
@@ -374,21 +374,15 @@ export const rows: Row[] = [
   {
     name: 'a font without its /Subtype (pdf.js draws nothing, poppler draws)',
     feature: (pdf, n) => {
-      const a = anatomy(pdf);
       const content = n();
       return [
-        {
-          num: content,
-          body: streamObject('BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n'),
-        },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(body(pdf, a.page), 'Font', '/F9 << /Type /Font /BaseFont /Helvetica >>'),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'Font',
+          '/F9 << /Type /Font /BaseFont /Helvetica >>',
+          'BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n',
+        ),
       ];
     },
     detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
@@ -396,25 +390,15 @@ export const rows: Row[] = [
   {
     name: 'a composite font without its descendant font',
     feature: (pdf, n) => {
-      const a = anatomy(pdf);
       const content = n();
       return [
-        {
-          num: content,
-          body: streamObject('BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n'),
-        },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(
-              body(pdf, a.page),
-              'Font',
-              '/F9 << /Type /Font /Subtype /Type0 /BaseFont /Helvetica /Encoding /Identity-H >>',
-            ),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'Font',
+          '/F9 << /Type /Font /Subtype /Type0 /BaseFont /Helvetica /Encoding /Identity-H >>',
+          'BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n',
+        ),
       ];
     },
     detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
@@ -437,7 +421,6 @@ export const rows: Row[] = [
   ).map(([name, descendant]) => ({
     name,
     feature: ((pdf, n) => {
-      const a = anatomy(pdf);
       const [content, child] = [n(), n()];
       const font =
         descendant === null
@@ -448,11 +431,7 @@ export const rows: Row[] = [
           num: child,
           body: `<< /Type /Font ${descendant ?? '/Subtype /Type1 /BaseFont /Helvetica'} >>`,
         },
-        { num: content, body: streamObject('BT /F9 12 Tf 72 700 Td <0041> Tj ET\n') },
-        {
-          num: a.page,
-          body: listWith(subWith(body(pdf, a.page), 'Font', font), 'Contents', `${content} 0 R`),
-        },
+        ...drawnWith(pdf, content, 'Font', font, 'BT /F9 12 Tf 72 700 Td <0041> Tj ET\n'),
       ];
     }) satisfies Feature,
     detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
@@ -581,7 +560,6 @@ export const rows: Row[] = [
   ).map(([name, font, flags, widths, file = 'FontFile2']) => ({
     name,
     feature: ((pdf, n) => {
-      const a = anatomy(pdf);
       const [content, descriptor, program, cmap, cid] = [n(), n(), n(), n(), n()];
       return [
         {
@@ -603,22 +581,16 @@ export const rows: Row[] = [
           num: cid,
           body: `<< /Type /Font /Subtype /CIDFontType2 /BaseFont /LiberationSans /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor ${descriptor} 0 R ${widths ?? ''} >>`,
         },
-        { num: content, body: streamObject('BT /F9 12 Tf 72 700 Td (NOT) Tj ET\n') },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(
-              body(pdf, a.page),
-              'Font',
-              `/F9 << /Type /Font ${font
-                .replace('DESCRIPTOR', `${descriptor} 0 R`)
-                .replace('CMAP', `${cmap} 0 R`)
-                .replace('CID', `${cid} 0 R`)} >>`,
-            ),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'Font',
+          `/F9 << /Type /Font ${font
+            .replace('DESCRIPTOR', `${descriptor} 0 R`)
+            .replace('CMAP', `${cmap} 0 R`)
+            .replace('CID', `${cid} 0 R`)} >>`,
+          'BT /F9 12 Tf 72 700 Td (NOT) Tj ET\n',
+        ),
       ];
     }) satisfies Feature,
     detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
@@ -692,21 +664,15 @@ export const rows: Row[] = [
   {
     name: 'a font dictionary with nothing in it',
     feature: (pdf, n) => {
-      const a = anatomy(pdf);
       const content = n();
       return [
-        {
-          num: content,
-          body: streamObject('BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n'),
-        },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(body(pdf, a.page), 'Font', '/F9 << >>'),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'Font',
+          '/F9 << >>',
+          'BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n',
+        ),
       ];
     },
     detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
@@ -714,25 +680,15 @@ export const rows: Row[] = [
   {
     name: 'a font of a type no reader knows',
     feature: (pdf, n) => {
-      const a = anatomy(pdf);
       const content = n();
       return [
-        {
-          num: content,
-          body: streamObject('BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n'),
-        },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(
-              body(pdf, a.page),
-              'Font',
-              '/F9 << /Type /Font /Subtype /Bogus /BaseFont /Helvetica >>',
-            ),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'Font',
+          '/F9 << /Type /Font /Subtype /Bogus /BaseFont /Helvetica >>',
+          'BT /F9 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n',
+        ),
       ];
     },
     detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
@@ -745,18 +701,13 @@ export const rows: Row[] = [
       const [font] = fontOf(page);
       const content = n();
       return [
-        {
-          num: content,
-          body: streamObject(`/GS9 gs BT /${font} 12 Tf 72 700 Td (DECISION: GRANTED) Tj ET\n`),
-        },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(page, 'ExtGState', '/GS9 << /Type /ExtGState /ca 0 /CA 0 >>'),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'ExtGState',
+          '/GS9 << /Type /ExtGState /ca 0 /CA 0 >>',
+          `/GS9 gs BT /${font} 12 Tf 72 700 Td (DECISION: GRANTED) Tj ET\n`,
+        ),
       ];
     },
     detail: /draws with transparency \(\/ca 0\)/,
@@ -769,18 +720,13 @@ export const rows: Row[] = [
       const [font] = fontOf(page);
       const content = n();
       return [
-        {
-          num: content,
-          body: streamObject(`/GS9 gs BT /${font} 12 Tf 72 700 Td (DECISION: GRANTED) Tj ET\n`),
-        },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(page, 'ExtGState', '/GS9 << /Type /ExtGState /BM /Screen >>'),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'ExtGState',
+          '/GS9 << /Type /ExtGState /BM /Screen >>',
+          `/GS9 gs BT /${font} 12 Tf 72 700 Td (DECISION: GRANTED) Tj ET\n`,
+        ),
       ];
     },
     detail: /draws with a blend mode/,
@@ -793,22 +739,13 @@ export const rows: Row[] = [
       const [font] = fontOf(page);
       const content = n();
       return [
-        {
-          num: content,
-          body: streamObject(`/GS9 gs BT /${font} 12 Tf 72 700 Td (DECISION: GRANTED) Tj ET\n`),
-        },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(
-              page,
-              'ExtGState',
-              '/GS9 << /Type /ExtGState /TR << /FunctionType 2 /Domain [ 0 1 ] /C0 [ 1 ] /C1 [ 1 ] /N 1 >> >>',
-            ),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'ExtGState',
+          '/GS9 << /Type /ExtGState /TR << /FunctionType 2 /Domain [ 0 1 ] /C0 [ 1 ] /C1 [ 1 ] /N 1 >> >>',
+          `/GS9 gs BT /${font} 12 Tf 72 700 Td (DECISION: GRANTED) Tj ET\n`,
+        ),
       ];
     },
     detail: /draws through a transfer function \(\/TR\)/,
@@ -821,22 +758,13 @@ export const rows: Row[] = [
       const [font] = fontOf(page);
       const content = n();
       return [
-        {
-          num: content,
-          body: streamObject(`/GS9 gs BT /${font} 12 Tf 72 700 Td (DECISION: GRANTED) Tj ET\n`),
-        },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(
-              page,
-              'ExtGState',
-              '/GS9 << /Type /ExtGState /SMask << /S /Luminosity /BC [ 1 ] >> >>',
-            ),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'ExtGState',
+          '/GS9 << /Type /ExtGState /SMask << /S /Luminosity /BC [ 1 ] >> >>',
+          `/GS9 gs BT /${font} 12 Tf 72 700 Td (DECISION: GRANTED) Tj ET\n`,
+        ),
       ];
     },
     detail: /soft mask in a graphics state/,
@@ -900,15 +828,13 @@ export const rows: Row[] = [
             '/Type /XObject /Subtype /Form /BBox [ 0 0 400 40 ] /Resources << >>',
           ),
         },
-        { num: content, body: streamObject('q 1 0 0 1 60 730 cm /Fx9 Do Q\n') },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(page, 'XObject', `/Fx9 ${form} 0 R`),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'XObject',
+          `/Fx9 ${form} 0 R`,
+          'q 1 0 0 1 60 730 cm /Fx9 Do Q\n',
+        ),
       ];
     },
     detail: /sets the font \/Helvetica-\d+, which its resources do not define/,
@@ -916,8 +842,6 @@ export const rows: Row[] = [
   {
     name: 'a) marked content /OC … BDC in a form XObject the page draws',
     feature: (pdf, n) => {
-      const a = anatomy(pdf);
-      const page = body(pdf, a.page);
       const form = n();
       const content = n();
       return [
@@ -928,15 +852,7 @@ export const rows: Row[] = [
             '/Type /XObject /Subtype /Form /BBox [ 0 0 400 40 ]',
           ),
         },
-        { num: content, body: streamObject('q 1 0 0 1 60 730 cm /Fx9 Do Q') },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(page, 'XObject', `/Fx9 ${form} 0 R`),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(pdf, content, 'XObject', `/Fx9 ${form} 0 R`, 'q 1 0 0 1 60 730 cm /Fx9 Do Q'),
       ];
     },
     detail: /marks content as optional/,
@@ -1402,20 +1318,13 @@ export const rows: Row[] = [
       const [font] = fontOf(page);
       const content = n();
       return [
-        {
-          num: content,
-          body: streamObject(
-            `/CS1 cs 0 sc 0 0 0 rg BT /${font} 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n`,
-          ),
-        },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(page, 'Resources', `/ColorSpace << ${space} >>`),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'Resources',
+          `/ColorSpace << ${space} >>`,
+          `/CS1 cs 0 sc 0 0 0 rg BT /${font} 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n`,
+        ),
       ];
     },
     detail,
@@ -1435,15 +1344,13 @@ export const rows: Row[] = [
             `/Type /XObject /Subtype /Form /BBox [ 0 0 400 40 ] /Resources << /Font << /F1 ${font} 0 R >> >>`,
           ),
         },
-        { num: content, body: streamObject('q 0 0 0 rg 1 0 0 1 60 730 cm /Fx9 Do Q\n') },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(page, 'XObject', `/Fx9 ${form} 0 R`),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'XObject',
+          `/Fx9 ${form} 0 R`,
+          'q 0 0 0 rg 1 0 0 1 60 730 cm /Fx9 Do Q\n',
+        ),
       ];
     },
     detail: /gives sc a colour before setting a colour space of its own/,
@@ -1494,15 +1401,13 @@ export const rows: Row[] = [
             `/Type /XObject /Subtype /Form /BBox [ 0 0 400 40 ] /Resources << /Font << /F1 ${font} 0 R >> >>`,
           ),
         },
-        { num: content, body: streamObject('q 1 0 0 1 60 730 cm /Fm1 Do Q\n') },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(page, 'XObject', `/Fm1 ${outer} 0 R /Fm2 ${inner} 0 R`),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'XObject',
+          `/Fm1 ${outer} 0 R /Fm2 ${inner} 0 R`,
+          'q 1 0 0 1 60 730 cm /Fm1 Do Q\n',
+        ),
       ];
     },
     detail: /names the XObject \/Fm2, which its resources do not define/,
@@ -1550,26 +1455,15 @@ export const rows: Row[] = [
   {
     name: 'a font set through a graphics state, not by Tf (poppler draws it, pdf.js does not)',
     feature: (pdf, n) => {
-      const a = anatomy(pdf);
-      const page = body(pdf, a.page);
       const content = n();
       return [
-        {
-          num: content,
-          body: streamObject('/GSF gs BT 72 700 Td (DECISION: REFUSED) Tj ET\n'),
-        },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(
-              page,
-              'ExtGState',
-              '/GSF << /Type /ExtGState /Font [ << /Type /Font /BaseFont /Helvetica >> 18 ] >>',
-            ),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'ExtGState',
+          '/GSF << /Type /ExtGState /Font [ << /Type /Font /BaseFont /Helvetica >> 18 ] >>',
+          '/GSF gs BT 72 700 Td (DECISION: REFUSED) Tj ET\n',
+        ),
       ];
     },
     detail: /sets a font through a graphics state/,
@@ -1757,20 +1651,13 @@ export const rows: Row[] = [
           num: image,
           body: streamObject(data, `/Type /XObject /Subtype /Image /Width 2 /Height 2 ${dict}`),
         },
-        {
-          num: content,
-          body: streamObject(
-            `BT /${font} 12 Tf 72 700 Td (CONDITION 1) Tj ET q 300 0 0 20 70 695 cm /Im9 Do Q\n`,
-          ),
-        },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(page, 'XObject', `/Im9 ${image} 0 R`),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'XObject',
+          `/Im9 ${image} 0 R`,
+          `BT /${font} 12 Tf 72 700 Td (CONDITION 1) Tj ET q 300 0 0 20 70 695 cm /Im9 Do Q\n`,
+        ),
       ];
     },
     detail,
@@ -1802,15 +1689,13 @@ export const rows: Row[] = [
             `/Type /XObject /Subtype /Form ${box} ${matrix} /Resources << /Font << /F1 ${font} 0 R >> >>`,
           ),
         },
-        { num: content, body: streamObject('q 1 0 0 1 60 760 cm /Fx7 Do Q\n') },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(page, 'XObject', `/Fx7 ${form} 0 R`),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'XObject',
+          `/Fx7 ${form} 0 R`,
+          'q 1 0 0 1 60 760 cm /Fx7 Do Q\n',
+        ),
       ];
     },
     detail: /is a form or pattern whose box or matrix readers read differently/,
@@ -1818,23 +1703,15 @@ export const rows: Row[] = [
   {
     name: 'a shading over the decision, its function without a /Domain (poppler skips it, pdf.js paints)',
     feature: (pdf, n) => {
-      const a = anatomy(pdf);
-      const page = body(pdf, a.page);
       const content = n();
       return [
-        { num: content, body: streamObject('q 60 760 400 40 re W n /Sh1 sh Q\n') },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(
-              page,
-              'Resources',
-              '/Shading << /Sh1 << /ShadingType 2 /ColorSpace /DeviceGray /Coords [ 0 0 1 0 ] /Extend [ true true ] /Function << /FunctionType 2 /C0 [ 1 ] /C1 [ 1 ] /N 1 >> >> >>',
-            ),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'Resources',
+          '/Shading << /Sh1 << /ShadingType 2 /ColorSpace /DeviceGray /Coords [ 0 0 1 0 ] /Extend [ true true ] /Function << /FunctionType 2 /C0 [ 1 ] /C1 [ 1 ] /N 1 >> >> >>',
+          'q 60 760 400 40 re W n /Sh1 sh Q\n',
+        ),
       ];
     },
     detail: /holds a shading or a function \(\/(ShadingType|FunctionType)\)/,
@@ -1875,20 +1752,13 @@ export const rows: Row[] = [
       const [profile, content] = [n(), n()];
       return [
         { num: profile, body: streamObject('icc', profileDict) },
-        {
-          num: content,
-          body: streamObject(
-            `0 0 0 rg /CS1 cs 1 sc BT /${font} 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n`,
-          ),
-        },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(page, 'Resources', `/ColorSpace << ${space(profile)} >>`),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'Resources',
+          `/ColorSpace << ${space(profile)} >>`,
+          `0 0 0 rg /CS1 cs 1 sc BT /${font} 12 Tf 72 700 Td (CONDITION 1: never connected) Tj ET\n`,
+        ),
       ];
     },
     detail: /sets the colour space \/CS1, which its resources do not define/,
@@ -1930,20 +1800,13 @@ export const rows: Row[] = [
             `/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 ${entry.replace('MASK', `${mask} 0 R`)}`,
           ),
         },
-        {
-          num: content,
-          body: streamObject(
-            `BT /${font} 12 Tf 72 700 Td (CONDITION 1) Tj ET q 300 0 0 20 70 695 cm /Im9 Do Q\n`,
-          ),
-        },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(page, 'XObject', `/Im9 ${image} 0 R`),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'XObject',
+          `/Im9 ${image} 0 R`,
+          `BT /${font} 12 Tf 72 700 Td (CONDITION 1) Tj ET q 300 0 0 20 70 695 cm /Im9 Do Q\n`,
+        ),
       ];
     },
     detail,
@@ -2011,19 +1874,15 @@ export const rows: Row[] = [
   {
     name: 'a dash of no length set through a graphics state',
     feature: (pdf, n) => {
-      const a = anatomy(pdf);
-      const page = body(pdf, a.page);
       const content = n();
       return [
-        { num: content, body: streamObject('1 G 40 w /GSD gs 60 775 m 500 775 l S\n') },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(page, 'ExtGState', '/GSD << /Type /ExtGState /D [ [ 0 0 ] 0 ] >>'),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'ExtGState',
+          '/GSD << /Type /ExtGState /D [ [ 0 0 ] 0 ] >>',
+          '1 G 40 w /GSD gs 60 775 m 500 775 l S\n',
+        ),
       ];
     },
     detail: /sets a dash of no length \(\/D\)/,
@@ -2068,19 +1927,15 @@ export const rows: Row[] = [
     name: `a white stroke over the decision through a graphics state: ${what}`,
     ...(updateOnly ? { updateOnly } : {}),
     feature: (pdf, n) => {
-      const a = anatomy(pdf);
-      const page = body(pdf, a.page);
       const content = n();
       return [
-        { num: content, body: streamObject('q /GSX gs 1 1 1 RG 46 w 60 775 m 500 775 l S Q\n') },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(page, 'ExtGState', `/GSX << /Type /ExtGState ${entry} >>`),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'ExtGState',
+          `/GSX << /Type /ExtGState ${entry} >>`,
+          'q /GSX gs 1 1 1 RG 46 w 60 775 m 500 775 l S Q\n',
+        ),
       ];
     },
     detail,
@@ -2123,18 +1978,13 @@ export const rows: Row[] = [
             `/Type /Pattern ${entries} /BBox [ 0 0 4 4 ] /Resources << >>`,
           ),
         },
-        {
-          num: content,
-          body: streamObject(`/Pattern cs /P9 scn BT /${font} 12 Tf 72 700 Td (NOT) Tj ET\n`),
-        },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(page, 'Resources', `/Pattern << /P9 ${tile} 0 R >>`),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'Resources',
+          `/Pattern << /P9 ${tile} 0 R >>`,
+          `/Pattern cs /P9 scn BT /${font} 12 Tf 72 700 Td (NOT) Tj ET\n`,
+        ),
       ];
     },
     detail: /is a pattern readers read differently/,
@@ -2228,8 +2078,6 @@ export const rows: Row[] = [
   ).map(([what, maskDict]): Row => ({
     name: `a white image over the decision whose /Mask is a stream ${what}`,
     feature: (pdf, n) => {
-      const a = anatomy(pdf);
-      const page = body(pdf, a.page);
       const [mask, image, content] = [n(), n(), n()];
       return [
         { num: mask, body: streamObject('\xff\xff\xff\xff', `/Width 2 /Height 2 ${maskDict}`) },
@@ -2240,15 +2088,13 @@ export const rows: Row[] = [
             `/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8 /Mask ${mask} 0 R`,
           ),
         },
-        { num: content, body: streamObject('q 300 0 0 20 70 695 cm /Im9 Do Q\n') },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(page, 'XObject', `/Im9 ${image} 0 R`),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'XObject',
+          `/Im9 ${image} 0 R`,
+          'q 300 0 0 20 70 695 cm /Im9 Do Q\n',
+        ),
       ];
     },
     detail: /its \/Mask is a stream that is no stencil mask/,

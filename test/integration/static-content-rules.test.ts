@@ -13,12 +13,11 @@ import {
   annotated,
   builtIn,
   catalogWith,
+  drawnWith,
   fontOf,
-  listWith,
   rows,
   signatureWidget,
   streamObject,
-  subWith,
   trueTypeFont,
   WHITE_JPEG,
   withEntry,
@@ -72,29 +71,19 @@ const honest: [string, Feature][] = [
       const [font] = fontOf(page);
       const content = n();
       return [
-        {
-          num: content,
-          body: streamObject(`/GS1 gs BT /${font} 12 Tf 72 700 Td (Seen) Tj ET\n`),
-        },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(
-              page,
-              'ExtGState',
-              '/GS1 << /Type /ExtGState /ca 1 /CA 1.0 /BM /Normal /TR /Identity /TR2 /Default /SMask /None >>',
-            ),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'ExtGState',
+          '/GS1 << /Type /ExtGState /ca 1 /CA 1.0 /BM /Normal /TR /Identity /TR2 /Default /SMask /None >>',
+          `/GS1 gs BT /${font} 12 Tf 72 700 Td (Seen) Tj ET\n`,
+        ),
       ];
     },
   ],
   [
     'an image with a soft mask of its own (an image /SMask is a stream, not a graphics state)',
     (pdf, n) => {
-      const a = anatomy(pdf);
       const [image, mask, content] = [n(), n(), n()];
       return [
         {
@@ -111,22 +100,19 @@ const honest: [string, Feature][] = [
             `/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 /SMask ${mask} 0 R`,
           ),
         },
-        { num: content, body: streamObject('q 10 0 0 10 72 700 cm /Im1 Do Q\n') },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(body(pdf, a.page), 'XObject', `/Im1 ${image} 0 R`),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'XObject',
+          `/Im1 ${image} 0 R`,
+          'q 10 0 0 10 72 700 cm /Im1 Do Q\n',
+        ),
       ];
     },
   ],
   [
     'a composite font with its descendant and its program, and the form telling viewers not to draw it',
     (pdf, n) => {
-      const a = anatomy(pdf);
       const [descendant, descriptor, program, content] = [n(), n(), n(), n()];
       return [
         {
@@ -139,19 +125,13 @@ const honest: [string, Feature][] = [
           body: `<< /Type /FontDescriptor /FontName /Helvetica /Flags 32 /FontBBox [ 0 0 1000 1000 ] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /FontFile2 ${program} 0 R >>`,
         },
         { num: program, body: streamObject('true') },
-        { num: content, body: streamObject('BT /F0 12 Tf 72 700 Td <0041> Tj ET\n') },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(
-              body(pdf, a.page),
-              'Font',
-              `/F0 << /Type /Font /Subtype /Type0 /BaseFont /Helvetica /Encoding /Identity-H /DescendantFonts [ ${descendant} 0 R ] >>`,
-            ),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'Font',
+          `/F0 << /Type /Font /Subtype /Type0 /BaseFont /Helvetica /Encoding /Identity-H /DescendantFonts [ ${descendant} 0 R ] >>`,
+          'BT /F0 12 Tf 72 700 Td <0041> Tj ET\n',
+        ),
         catalogWith(pdf, '/AcroForm << /Fields [ ] /NeedAppearances false >>'),
       ];
     },
@@ -171,33 +151,22 @@ const honest: [string, Feature][] = [
             '/Type /Pattern /PatternType 1 /PaintType 1 /TilingType 1 /BBox [ 0 0 4 4 ] /XStep 4 /YStep 4 /Resources << >>',
           ),
         },
-        {
-          num: content,
-          body: streamObject(
-            [
-              '/CS0 cs 0 0 0 sc /CS0 CS 0 0 0 SCN /CS1 cs 1 sc /CS2 cs 0.5 scn /CS3 cs 0 0 0 sc',
-              `/CS4 cs /P1 scn /Pattern CS /P1 SCN /CS5 cs 0 0 0 /P1 scn 0 0 0 1 k 0 0 0 1 sc`,
-              `BT /${font} 12 Tf 72 700 Td (Seen) Tj ET\n`,
-            ].join('\n'),
-          ),
-        },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(
-              page,
-              'Resources',
-              [
-                `/Pattern << /P1 ${tile} 0 R >> /ColorSpace <<`,
-                '/CS0 [ /CalRGB << /WhitePoint [ 0.95 1 1.09 ] >> ] /CS1 [ /Indexed /DeviceRGB 1 <FFFFFF000000> ]',
-                '/CS2 [ /CalGray << /WhitePoint [ 0.95 1 1.09 ] >> ] /CS3 [ /Lab << /WhitePoint [ 0.95 1 1.09 ] >> ]',
-                '/CS4 /Pattern /CS5 [ /Pattern /DeviceRGB ] >>',
-              ].join(' '),
-            ),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'Resources',
+          [
+            `/Pattern << /P1 ${tile} 0 R >> /ColorSpace <<`,
+            '/CS0 [ /CalRGB << /WhitePoint [ 0.95 1 1.09 ] >> ] /CS1 [ /Indexed /DeviceRGB 1 <FFFFFF000000> ]',
+            '/CS2 [ /CalGray << /WhitePoint [ 0.95 1 1.09 ] >> ] /CS3 [ /Lab << /WhitePoint [ 0.95 1 1.09 ] >> ]',
+            '/CS4 /Pattern /CS5 [ /Pattern /DeviceRGB ] >>',
+          ].join(' '),
+          [
+            '/CS0 cs 0 0 0 sc /CS0 CS 0 0 0 SCN /CS1 cs 1 sc /CS2 cs 0.5 scn /CS3 cs 0 0 0 sc',
+            `/CS4 cs /P1 scn /Pattern CS /P1 SCN /CS5 cs 0 0 0 /P1 scn 0 0 0 1 k 0 0 0 1 sc`,
+            `BT /${font} 12 Tf 72 700 Td (Seen) Tj ET\n`,
+          ].join('\n'),
+        ),
       ];
     },
   ],
@@ -227,7 +196,6 @@ const honest: [string, Feature][] = [
   [
     'an RGB image, Flate with PNG predictors, as pdfkit writes one',
     (pdf, n) => {
-      const a = anatomy(pdf);
       const [image, content] = [n(), n()];
       // Two rows of two RGB pixels, each row led by its predictor (0: none, 2: up).
       const rows = Buffer.from([0, 255, 0, 0, 0, 0, 255, 2, 0, 0, 0, 0, 0, 0]);
@@ -240,15 +208,13 @@ const honest: [string, Feature][] = [
             '/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode /DecodeParms << /Predictor 15 /Colors 3 /BitsPerComponent 8 /Columns 2 >>',
           ),
         },
-        { num: content, body: streamObject('q 20 0 0 20 72 600 cm /Im8 Do Q\n') },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(body(pdf, a.page), 'XObject', `/Im8 ${image} 0 R`),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'XObject',
+          `/Im8 ${image} 0 R`,
+          'q 20 0 0 20 72 600 cm /Im8 Do Q\n',
+        ),
       ];
     },
   ],
@@ -273,22 +239,19 @@ const honest: [string, Feature][] = [
   ).map(([name, data, dict]): [string, Feature] => [
     name,
     (pdf, n) => {
-      const a = anatomy(pdf);
       const [image, content] = [n(), n()];
       return [
         {
           num: image,
           body: streamObject(data, `/Type /XObject /Subtype /Image /Width 2 /Height 2 ${dict}`),
         },
-        { num: content, body: streamObject('q 20 0 0 20 72 600 cm /Im7 Do Q\n') },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(body(pdf, a.page), 'XObject', `/Im7 ${image} 0 R`),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'XObject',
+          `/Im7 ${image} 0 R`,
+          'q 20 0 0 20 72 600 cm /Im7 Do Q\n',
+        ),
       ];
     },
   ]),
@@ -310,7 +273,6 @@ const honest: [string, Feature][] = [
   ).map(([name, flags, encoding]): [string, Feature] => [
     name,
     (pdf, n) => {
-      const a = anatomy(pdf);
       const [descriptor, program, content] = [n(), n(), n()];
       return [
         {
@@ -321,26 +283,19 @@ const honest: [string, Feature][] = [
           num: program,
           body: streamObject('true', flags.includes('COMPACT') ? '/Subtype /Type1C' : ''),
         },
-        { num: content, body: streamObject('BT /E1 12 Tf 72 600 Td (Seen) Tj ET\n') },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(
-              body(pdf, a.page),
-              'Font',
-              `/E1 << /Type /Font /Subtype /Type1 /BaseFont /Embedded ${encoding} /FontDescriptor ${descriptor} 0 R >>`,
-            ),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'Font',
+          `/E1 << /Type /Font /Subtype /Type1 /BaseFont /Embedded ${encoding} /FontDescriptor ${descriptor} 0 R >>`,
+          'BT /E1 12 Tf 72 600 Td (Seen) Tj ET\n',
+        ),
       ];
     },
   ]),
   [
     'an image masked by a stencil mask stream that says so',
     (pdf, n) => {
-      const a = anatomy(pdf);
       const [mask, image, content] = [n(), n(), n()];
       return [
         { num: mask, body: streamObject('\xc0\x40', '/Width 2 /Height 2 /ImageMask true') },
@@ -351,15 +306,13 @@ const honest: [string, Feature][] = [
             `/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8 /Mask ${mask} 0 R`,
           ),
         },
-        { num: content, body: streamObject('q 20 0 0 20 72 600 cm /Im6 Do Q\n') },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(body(pdf, a.page), 'XObject', `/Im6 ${image} 0 R`),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'XObject',
+          `/Im6 ${image} 0 R`,
+          'q 20 0 0 20 72 600 cm /Im6 Do Q\n',
+        ),
       ];
     },
   ],
@@ -384,25 +337,15 @@ const honest: [string, Feature][] = [
   [
     'a graphics state with a round cap, a bevel join, a width, a miter limit and a dash',
     (pdf, n) => {
-      const a = anatomy(pdf);
       const content = n();
       return [
-        {
-          num: content,
-          body: streamObject('q /GSL gs 0 G [ 3 1 ] 0 d 72 600 m 300 600 l S Q\n'),
-        },
-        {
-          num: a.page,
-          body: listWith(
-            subWith(
-              body(pdf, a.page),
-              'ExtGState',
-              '/GSL << /Type /ExtGState /LC 1 /LJ 2 /LW 1.5 /ML 10 /D [ [ 3 1 ] 0 ] >>',
-            ),
-            'Contents',
-            `${content} 0 R`,
-          ),
-        },
+        ...drawnWith(
+          pdf,
+          content,
+          'ExtGState',
+          '/GSL << /Type /ExtGState /LC 1 /LJ 2 /LW 1.5 /ML 10 /D [ [ 3 1 ] 0 ] >>',
+          'q /GSL gs 0 G [ 3 1 ] 0 d 72 600 m 300 600 l S Q\n',
+        ),
       ];
     },
   ],
