@@ -378,8 +378,13 @@ function visit(
       }
     }
     // Transparency, blend modes and transfer functions draw text invisibly that every text
-    // reader still extracts (as render mode 3 does): a letter is drawn opaque, as it is.
+    // reader still extracts (as render mode 3 does): a letter is drawn opaque, as it is. An
+    // alpha that is no number is refused too: poppler skipped `/ca (0)`, pdf.js's canvas read
+    // it as 0 and hid "NOT" (round 20z).
     const resolved = file.resolve(value, rev);
+    if ((key === 'ca' || key === 'CA') && !(resolved instanceof PDFNumber)) {
+      throw new Found(`${where} sets /${key} with other than a number`);
+    }
     if (
       (key === 'ca' || key === 'CA') &&
       resolved instanceof PDFNumber &&
@@ -1148,17 +1153,32 @@ function trueTypeCmaps(file: PdfFile, descriptor: PDFDict, rev: number): string[
   if (12 + 16 * tables > data.length) {
     return null;
   }
+  // A table directory every reader reads alike: each table once, of some length, within the
+  // program (poppler read the first of two `cmap` tables, pdf.js the last, and skipped one of
+  // length 0); TrueType outlines and no CFF ones (pdf.js drew a `CFF ` table's glyphs, poppler
+  // the `glyf` outlines) (round 20z).
+  const found = new Map<string, { offset: number; length: number }>();
   for (let t = 0; t < tables; t++) {
     const at = 12 + 16 * t;
-    if (data.toString('latin1', at, at + 4) !== 'cmap') {
-      continue;
-    }
+    const tag = data.toString('latin1', at, at + 4);
     const offset = data.readUInt32BE(at + 8);
-    if (offset + 4 > data.length) {
+    const length = data.readUInt32BE(at + 12);
+    if (found.has(tag) || length === 0 || offset + length > data.length) {
+      return null;
+    }
+    found.set(tag, { offset, length });
+  }
+  if (!found.has('glyf') || !found.has('loca') || found.has('CFF ') || found.has('CFF2')) {
+    return null;
+  }
+  const table = found.get('cmap');
+  if (table) {
+    const { offset, length } = table;
+    if (length < 4) {
       return null;
     }
     const count = data.readUInt16BE(offset + 2);
-    if (offset + 4 + 8 * count > data.length) {
+    if (4 + 8 * count > length) {
       return null;
     }
     // In ascending order, each (platform, encoding) once, as the format has them: poppler keeps

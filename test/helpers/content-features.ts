@@ -175,11 +175,15 @@ export const signatureWidget =
   };
 
 /**
- * The smallest TrueType program a reader of its tables meets: a table directory holding one
+ * The smallest TrueType program a reader of its tables meets: a table directory holding a
  * `cmap` whose subtables are the (platform, encoding[, offset]) given (each with no mapping of
- * its own); `null` gives a program of no tables at all.
+ * its own) and the `tables` named (outlines by default); `null` gives a program of no tables.
  */
-export function sfnt(cmaps: readonly (readonly number[])[] | null): string {
+export function sfnt(
+  cmaps: readonly (readonly number[])[] | null,
+  tables: readonly string[] = ['glyf', 'loca'],
+  cmapLength?: number,
+): string {
   if (cmaps === null) {
     return 'true';
   }
@@ -190,13 +194,23 @@ export function sfnt(cmaps: readonly (readonly number[])[] | null): string {
     cmap.writeUInt16BE(encoding, 6 + 8 * i);
     cmap.writeUInt32BE(offset, 8 + 8 * i);
   });
-  const head = Buffer.alloc(12 + 16);
+  // The directory: the cmap first, then each other table (four bytes of zeros; a second
+  // `cmap` names the first one's bytes again).
+  const head = Buffer.alloc(12 + 16 * (1 + tables.length));
   head.writeUInt32BE(0x00010000, 0);
-  head.writeUInt16BE(1, 4);
-  head.write('cmap', 12, 'latin1');
-  head.writeUInt32BE(28, 20);
-  head.writeUInt32BE(cmap.length, 24);
-  return Buffer.concat([head, cmap]).toString('latin1');
+  head.writeUInt16BE(1 + tables.length, 4);
+  const record = (i: number, tag: string, offset: number, length: number) => {
+    head.write(tag, 12 + 16 * i, 'latin1');
+    head.writeUInt32BE(offset, 20 + 16 * i);
+    head.writeUInt32BE(length, 24 + 16 * i);
+  };
+  record(0, 'cmap', head.length, cmapLength ?? cmap.length);
+  tables.forEach((tag, i) =>
+    tag === 'cmap'
+      ? record(i + 1, tag, head.length, cmap.length)
+      : record(i + 1, tag, head.length + cmap.length + 4 * i, 4),
+  );
+  return Buffer.concat([head, cmap, Buffer.alloc(4 * tables.length)]).toString('latin1');
 }
 
 /** A font /F9 drawing "NOT": an embedded TrueType program with the cmap subtables given. */
@@ -206,15 +220,16 @@ export const trueTypeFont =
     encoding: string,
     cmaps: readonly (readonly number[])[] | null,
     programDict = '',
+    program = sfnt(cmaps),
   ): Feature =>
   (pdf, n) => {
-    const [descriptor, program, content] = [n(), n(), n()];
+    const [descriptor, programNum, content] = [n(), n(), n()];
     return [
       {
         num: descriptor,
-        body: `<< /Type /FontDescriptor /FontName /LiberationSans ${flags.replace('PROGRAM', `${program} 0 R`)} /FontBBox [ 0 0 1000 1000 ] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /FontFile2 ${program} 0 R >>`,
+        body: `<< /Type /FontDescriptor /FontName /LiberationSans ${flags.replace('PROGRAM', `${programNum} 0 R`)} /FontBBox [ 0 0 1000 1000 ] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /FontFile2 ${programNum} 0 R >>`,
       },
-      { num: program, body: streamObject(sfnt(cmaps), programDict) },
+      { num: programNum, body: streamObject(program, programDict) },
       ...drawnWith(
         pdf,
         content,
@@ -1922,6 +1937,8 @@ export const rows: Row[] = [
         /sets \/LJ to other than an integer line style/,
       ],
       ['a line width given as a string', '/LW (40)', /sets \/LW with other than a number/],
+      // Poppler skipped it, pdf.js's canvas read "0" as 0 and hid the stroke (round 20z).
+      ['an alpha given as a string', '/CA (0)', /sets \/CA with other than a number/],
     ] as const
   ).map(([what, entry, detail, updateOnly]): Row => ({
     name: `a white stroke over the decision through a graphics state: ${what}`,
@@ -2056,6 +2073,22 @@ export const rows: Row[] = [
   ).map(([name, flags, encoding, cmaps]): Row => ({
     name,
     feature: trueTypeFont(flags, encoding, cmaps),
+    detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
+  })),
+  // Round 20z: a table directory every reader reads alike.
+  ...(
+    [
+      // pdf.js drew the `CFF ` table's (empty) glyphs, poppler the `glyf` outlines.
+      ['a CFF table beside its TrueType outlines', sfnt([[3, 1]], ['glyf', 'loca', 'CFF '])],
+      ['no TrueType outlines (no glyf)', sfnt([[3, 1]], ['loca'])],
+      // Poppler read the first cmap, pdf.js the last.
+      ['its cmap listed twice', sfnt([[3, 1]], ['glyf', 'loca', 'cmap'])],
+      // pdf.js skipped it, poppler read it.
+      ['a cmap of length 0', sfnt([[3, 1]], ['glyf', 'loca'], 0)],
+    ] as const
+  ).map(([what, program]): Row => ({
+    name: `an embedded TrueType font whose table directory readers read differently: ${what}`,
+    feature: trueTypeFont('/Flags 32', '/Encoding /WinAnsiEncoding', [[3, 1]], '', program),
     detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
   })),
   {
