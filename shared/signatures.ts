@@ -31,6 +31,11 @@ export const SIGNATURE_REASONS = [
    * print-only or hidden signature widgets.
    */
   'DYNAMIC_CONTENT',
+  /**
+   * The letter holds what a decision letter never holds (an embedded font, an image, a pattern,
+   * an operator outside the letter's): the workbench cannot vouch that every reader shows it alike.
+   */
+  'OUTSIDE_LETTER_PROFILE',
   /** A later revision holds objects a countersignature does not write. */
   'UNEXPECTED_OBJECT',
   /** Two signature fields show one signature value. */
@@ -76,6 +81,7 @@ export const SUB_INDICATIONS = [
   'NOT_YET_VALID',
   'TRY_LATER',
   'SIGNED_DATA_NOT_FOUND',
+  'SIG_CONSTRAINTS_FAILURE',
 ] as const;
 export type SubIndication = (typeof SUB_INDICATIONS)[number];
 
@@ -87,6 +93,7 @@ export const REASON_INDICATION: Record<string, { indication: Indication; sub: Su
   XREF_INVALID: { indication: 'TOTAL_FAILED', sub: 'FORMAT_FAILURE' },
   AMBIGUOUS_STRUCTURE: { indication: 'TOTAL_FAILED', sub: 'FORMAT_FAILURE' },
   DYNAMIC_CONTENT: { indication: 'TOTAL_FAILED', sub: 'FORMAT_FAILURE' },
+  OUTSIDE_LETTER_PROFILE: { indication: 'INDETERMINATE', sub: 'SIG_CONSTRAINTS_FAILURE' },
   DIGEST_MISMATCH: { indication: 'TOTAL_FAILED', sub: 'HASH_FAILURE' },
   MODIFIED_AFTER_SIGNING: { indication: 'TOTAL_FAILED', sub: 'HASH_FAILURE' },
   UNEXPECTED_OBJECT: { indication: 'TOTAL_FAILED', sub: 'HASH_FAILURE' },

@@ -167,7 +167,14 @@ export function contentProblem(data: Uint8Array, spaces?: ColourSpaces): string 
 export function readContent(
   data: Uint8Array,
   { spaces, inherits = false }: { spaces?: ColourSpaces; inherits?: boolean } = {},
-): { problem: string | null; fonts: Set<string>; names: Map<Resource, Set<string>> } {
+): {
+  problem: string | null;
+  fonts: Set<string>;
+  names: Map<Resource, Set<string>>;
+  /** Every operator the content uses, and every colour space it sets by name (cs, CS). */
+  operators: Set<string>;
+  colourSpaces: Set<string>;
+} {
   const reader = new Reader(spaces, inherits ? INHERITED : GRAY);
   let problem: string | null = null;
   try {
@@ -178,7 +185,13 @@ export function readContent(
     }
     problem = error.message;
   }
-  return { problem, fonts: reader.named('Font'), names: reader.names };
+  return {
+    problem,
+    fonts: reader.named('Font'),
+    names: reader.names,
+    operators: reader.operators,
+    colourSpaces: reader.colourSpaces,
+  };
 }
 
 /**
@@ -219,6 +232,8 @@ const INHERITED: ColourSpace = { components: -1, pattern: false };
 class Reader {
   /** The resources the content names, by kind. */
   readonly names = new Map<Resource, Set<string>>();
+  readonly operators = new Set<string>();
+  readonly colourSpaces = new Set<string>();
   /** DeviceGray for both at the start of a page (§8.4.1), saved by q and restored by Q. */
   private colours: Colours;
   private readonly saved: Colours[] = [];
@@ -351,6 +366,7 @@ class Reader {
   }
 
   private operator(token: string, operands: Operand[]): void {
+    this.operators.add(token);
     const refused = REFUSED[token];
     if (refused) {
       throw new Problem(refused);
@@ -426,6 +442,7 @@ class Reader {
       this.colours[set[0]] = set[1];
     } else if (token === 'cs' || token === 'CS') {
       const { name } = first as { name: string };
+      this.colourSpaces.add(name);
       const space = DEVICE_SPACES[name] ?? this.spaces?.(name) ?? null;
       if (space === null && this.spaces) {
         throw new Problem(

@@ -42,6 +42,7 @@ import {
   type ColourSpaces,
   type Resource,
 } from './content-stream';
+import { entriesOf, get, isIntegerToken, nameOf } from './pdf-dict';
 import { MAX_CONTENT_INFLATED, writtenAsReal, type PdfFile } from './pdf-structure';
 
 /** Keys whose presence anywhere makes content dynamic, and what each is. */
@@ -83,31 +84,8 @@ const FLAG = {
 
 const MAX_DEPTH = 64;
 
-/** A name as readers decode it (pdf-lib leaves `#xx` with lower-case digits as written). */
-function nameOf(o: PDFObject | undefined): string | null {
-  return o instanceof PDFName
-    ? o
-        .asString()
-        .replace(/^\//, '')
-        .replace(/#([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
-    : null;
-}
-
-/** The entries of a dictionary, keys decoded. */
-function entriesOf(dict: PDFDict): [string, PDFObject][] {
-  return dict.entries().map(([k, v]) => [nameOf(k) ?? '', v]);
-}
-
-function get(dict: PDFDict, key: string): PDFObject | undefined {
-  for (const [k, v] of entriesOf(dict)) {
-    if (k === key) {
-      return v;
-    }
-  }
-  return undefined;
-}
-
 class Found extends Error {}
+export { Found as ContentFound };
 
 /**
  * The first feature in `file` (any revision) that can make readers show different things, or
@@ -1451,7 +1429,7 @@ function scanJoined(file: PdfFile, items: PDFObject[], rev: number, where: strin
 }
 
 /** A content stream's data after its filter (none or Flate only), within the file's budget. */
-function contentData(file: PdfFile, stream: PDFRawStream, where: string): Uint8Array {
+export function contentData(file: PdfFile, stream: PDFRawStream, where: string): Uint8Array {
   const read = decoded.get(stream);
   if (read) {
     return read;
@@ -1497,11 +1475,6 @@ function contentData(file: PdfFile, stream: PDFRawStream, where: string): Uint8A
 function integer(file: PdfFile, dict: PDFDict, key: string, rev: number): number | null {
   const v = file.resolve(get(dict, key), rev);
   return isIntegerToken(v) ? v.asNumber() : null;
-}
-
-/** A number written as an integer (`4`, not `4.0`, `4.` or `4.5`). */
-function isIntegerToken(value: PDFObject | undefined): value is PDFNumber {
-  return value instanceof PDFNumber && Number.isInteger(value.asNumber()) && !writtenAsReal(value);
 }
 
 /** `integer`, or `fallback` when the entry is absent; NaN when present but no integer token. */

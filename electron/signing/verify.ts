@@ -29,6 +29,7 @@ import {
   type SignatureField,
   type SignatureValue,
 } from './pdf-structure';
+import { outsideLetterProfile } from './letter-profile';
 import { dynamicContent } from './static-content';
 import { countersignatureProblem } from './update';
 import { facts, readCertificate, type x509 } from './x509';
@@ -270,6 +271,19 @@ function dynamic(file: PdfFile): { reason: SignatureReason; detail: string } | n
   }
 }
 
+/**
+ * What a decision letter never holds (letter-profile.ts), read once the file is known to hold
+ * nothing readers are known to show differently.
+ */
+function outsideProfile(file: PdfFile): { reason: SignatureReason; detail: string } | null {
+  try {
+    const found = outsideLetterProfile(file);
+    return found && { reason: 'OUTSIDE_LETTER_PROFILE', detail: found.detail };
+  } catch (error) {
+    return structureFailure(error);
+  }
+}
+
 const structureFailure = (error: unknown): { reason: SignatureReason; detail: string } =>
   error instanceof PdfStructureError
     ? { reason: error.reason, detail: error.detail }
@@ -391,6 +405,15 @@ export async function verifyPdf(
             `${file.bytes.length - file.last.end} bytes follow the last revision`,
           );
         }
+      }
+    }
+  }
+  // Only what a decision letter holds, once nothing proves a signature wrong.
+  const outside = signatures.some((s) => s.indication !== 'TOTAL_FAILED') && outsideProfile(file);
+  if (outside) {
+    for (const [i, s] of signatures.entries()) {
+      if (s.indication !== 'TOTAL_FAILED') {
+        signatures[i] = refuse(s, outside.reason, outside.detail);
       }
     }
   }

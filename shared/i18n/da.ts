@@ -819,6 +819,8 @@ export const da: Messages = {
     'filen kan læses på mere end én måde (fx en reference skrevet med et decimaltal eller en strøm, hvis længde ikke passer)',
   'verify.reason.DYNAMIC_CONTENT':
     'filen indeholder indhold, som læsere viser forskelligt (fx lag, der kun ses ved udskrift, JavaScript, et formularfelt eller en påtegning med sit eget udseende), så skærmen og udskriften kan sige noget andet end det underskrevne',
+  'verify.reason.OUTSIDE_LETTER_PROFILE':
+    'brevet indeholder noget, et afgørelsesbrev aldrig indeholder (en indlejret skrifttype, et billede, et mønster, en usædvanlig tegneoperator), så værktøjet kan ikke stå inde for, at enhver fremviser viser det underskrevne; selve underskrifterne kan være ægte',
   'verify.reason.UNEXPECTED_OBJECT':
     'en senere version skriver objekter, som en medunderskrift ikke skriver',
   'verify.reason.SHARED_SIGNATURE_VALUE':
@@ -852,6 +854,7 @@ export const da: Messages = {
   'verify.sub.NOT_YET_VALID': 'et certifikat er endnu ikke gyldigt',
   'verify.sub.TRY_LATER': 'tilbagekaldelsesstatus kendes ikke (ny CRL nødvendig)',
   'verify.sub.SIGNED_DATA_NOT_FOUND': 'intet underskrevet',
+  'verify.sub.SIG_CONSTRAINTS_FAILURE': 'uden for brevprofilen',
   'verify.warning.CRL_STALE':
     'en anvendt CRL er forældet (næste opdatering er passeret): importér en nyere',
   'verify.warning.REVOCATION_UNCHECKED':

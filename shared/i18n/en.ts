@@ -821,6 +821,8 @@ export const en = {
     'the file can be read more than one way (e.g. a reference written with a decimal number, or a stream whose length does not fit)',
   'verify.reason.DYNAMIC_CONTENT':
     'the file holds content readers show differently (e.g. layers seen only in print, JavaScript, a form field or an annotation with an appearance of its own), so the screen or a printout can say something other than what was signed',
+  'verify.reason.OUTSIDE_LETTER_PROFILE':
+    'the letter holds something a decision letter never holds (an embedded font, an image, a pattern, an unusual drawing operator), so the workbench cannot vouch that every viewer shows what was signed; the signatures themselves may be genuine',
   'verify.reason.UNEXPECTED_OBJECT':
     'a later revision writes objects a countersignature does not write',
   'verify.reason.SHARED_SIGNATURE_VALUE':
@@ -855,6 +857,7 @@ export const en = {
   'verify.sub.NOT_YET_VALID': 'a certificate is not valid yet',
   'verify.sub.TRY_LATER': 'revocation status unknown (a current CRL is needed)',
   'verify.sub.SIGNED_DATA_NOT_FOUND': 'nothing signed',
+  'verify.sub.SIG_CONSTRAINTS_FAILURE': 'not within the letter profile',
   'verify.warning.CRL_STALE':
     'a CRL used for the check is past its next update: import a newer one',
   'verify.warning.REVOCATION_UNCHECKED':

@@ -8,6 +8,8 @@ import { anchorMismatch } from '../../electron/db/audit';
 import { importPkcs12 } from '../../electron/signing/identity';
 import { renderPdf } from '../../electron/documents/render';
 import { sha256Hex } from '../../electron/signing/hash';
+import { outsideLetterProfile } from '../../electron/signing/letter-profile';
+import { PdfFile } from '../../electron/signing/pdf-structure';
 import { signedKeywords, verifyPdf } from '../../electron/signing/verify';
 import { readCertificates } from '../../electron/signing/x509';
 import { createServices, type VaultServices } from '../../electron/services';
@@ -372,6 +374,11 @@ describe('decisions', () => {
     expect(all).toContain('PER-01');
     expect(all.replace(/\s+/g, '')).toContain(services.decisions.dossierSnapshot(caseId).sha256);
     expect(spawnSync('qpdf', ['--check', file]).status).toBe(0);
+    // Inside the letter profile, as the records extract is: an owner signs the report it is
+    // given, and an authority verifies what it signed (docs/signatures.md, "The letter profile").
+    expect(outsideLetterProfile(PdfFile.parse(dossier.pdf))).toBeNull();
+    const records = await services.decisions.render(services.decisions.recordsSpec('en'));
+    expect(outsideLetterProfile(PdfFile.parse(records))).toBeNull();
 
     const acceptance = await services.decisions.issueDocument({
       caseId,

@@ -1,0 +1,332 @@
+/**
+ * What a decision letter may hold: an allowlist, read after static-content.ts's denylist.
+ *
+ * The denylist names what readers are known to show differently; seven rounds of attacks each
+ * found another class of font, image or colour machinery that poppler and pdf.js draw their own
+ * way. A letter the workbench writes, or countersigns, or another tool re-signs, needs none of
+ * it: text in the standard Latin fonts (not embedded, WinAnsi), lines, rectangles and curves in
+ * device colours, opacity, and forms (signature appearances) drawing the same. So a letter
+ * judged for a decision draws only that, in each revision: its pages, what they inherit, the
+ * appearances of its annotations that have an area, and every form these draw. Anything else is
+ * OUTSIDE_LETTER_PROFILE (INDETERMINATE: the signatures may be genuine, but the workbench cannot
+ * vouch that every reader shows what was signed). Allowed:
+ *
+ * - fonts: /Type1 with a /BaseFont of the twelve standard Latin fonts and /Encoding
+ *   /WinAnsiEncoding, nothing else (no widths, descriptor, program or ToUnicode map);
+ * - resources: /Font, /ExtGState, /XObject, /ProcSet and an empty /ColorSpace; graphics states
+ *   of /ca and /CA from 0 to 1; XObjects that are forms (no images, patterns or shadings);
+ * - forms: a box, a matrix, resources and a Flate filter;
+ * - pages: a parent, a media box (and crop box, rotation, a user unit of 1), contents, resources
+ *   and annotations; content streams of a length and a filter;
+ * - content: path, text, device colour, graphics-state and form operators (LETTER_OPERATORS),
+ *   colour spaces named DeviceGray, DeviceRGB or DeviceCMYK.
+ *
+ * What no page draws (the form's default resources, the appearance of a signature with no area
+ * that poppler's pdfsig adds, in an embedded font) is left to static-content.ts, which reads
+ * every object of every revision. Annotations, actions and forms are static-content.ts's
+ * (signature widgets and links that draw nothing); the file's structure is pdf-structure.ts's.
+ */
+import { PDFArray, PDFDict, PDFNumber, PDFRawStream, PDFRef, type PDFObject } from 'pdf-lib';
+import { readContent } from './content-stream';
+import { entriesOf, get, isIntegerToken, nameOf } from './pdf-dict';
+import type { PdfFile } from './pdf-structure';
+import { ContentFound, contentData } from './static-content';
+
+/** The standard fonts every reader carries for Latin text (Symbol and ZapfDingbats are not). */
+const LATIN_FONTS = new Set([
+  'Helvetica',
+  'Helvetica-Bold',
+  'Helvetica-Oblique',
+  'Helvetica-BoldOblique',
+  'Times-Roman',
+  'Times-Bold',
+  'Times-Italic',
+  'Times-BoldItalic',
+  'Courier',
+  'Courier-Bold',
+  'Courier-Oblique',
+  'Courier-BoldOblique',
+]);
+
+const FONT_KEYS = new Set(['Type', 'Subtype', 'BaseFont', 'Encoding', 'Name']);
+const RESOURCE_KEYS = new Set(['Font', 'ExtGState', 'XObject', 'ProcSet', 'ColorSpace']);
+const STATE_KEYS = new Set(['Type', 'ca', 'CA']);
+const FORM_KEYS = new Set([
+  'Type',
+  'Subtype',
+  'FormType',
+  'BBox',
+  'Matrix',
+  'Resources',
+  'Length',
+  'Filter',
+]);
+const PAGE_KEYS = new Set([
+  'Type',
+  'Parent',
+  'MediaBox',
+  'CropBox',
+  'Rotate',
+  'UserUnit',
+  'Contents',
+  'Resources',
+  'Annots',
+]);
+const DEVICE_SPACES = new Set(['DeviceGray', 'DeviceRGB', 'DeviceCMYK']);
+
+/**
+ * The operators a letter draws with. Not among them: images inline or by name's kind (BI, sh),
+ * Type 3 glyph operators (d0, d1), text render modes (Tr), rendering intent and flatness (ri,
+ * i), marked content with properties (BDC, DP, MP) and compatibility sections (BX, EX).
+ */
+const LETTER_OPERATORS = new Set(
+  [
+    'q Q cm w J j M d gs',
+    'm l c v y h re S s f F f* B B* b b* n W W*',
+    'BT ET Tc Tw Tz TL Tf Ts Td TD Tm T* Tj TJ \' "',
+    'CS cs SC SCN sc scn G g RG rg K k',
+    'Do BMC EMC',
+  ].flatMap((group) => group.split(' ')),
+);
+
+class Outside extends Error {}
+
+/**
+ * The first thing a decision letter never holds that any revision draws, or null when every
+ * revision draws only what the profile allows. What no page draws (the form's default
+ * resources, an appearance with no area) is left to static-content.ts, which reads every object.
+ */
+export function outsideLetterProfile(file: PdfFile): { detail: string } | null {
+  try {
+    for (const { number: rev } of file.revisions) {
+      new Drawing(file, rev).pages();
+    }
+    return null;
+  } catch (error) {
+    if (error instanceof Outside || error instanceof ContentFound) {
+      return { detail: error.message };
+    }
+    throw error;
+  }
+}
+
+/** The object `num` as revision `rev` has it. */
+function objectAt(file: PdfFile, num: number, rev: number): PDFObject | undefined {
+  const found = file.entry(num, rev);
+  if (!found || found.entry.kind === 'f') {
+    return undefined;
+  }
+  return file.lookup(PDFRef.of(num, found.entry.kind === 'n' ? found.entry.generation : 0), rev);
+}
+
+const MAX_DEPTH = 64;
+
+/** What one revision draws: its pages, their resources and annotations' appearances, and forms. */
+class Drawing {
+  private readonly forms = new Set<PDFObject>();
+
+  constructor(
+    private readonly file: PdfFile,
+    private readonly rev: number,
+  ) {}
+
+  private resolve(value: PDFObject | undefined) {
+    return this.file.resolve(value, this.rev);
+  }
+
+  pages(): void {
+    for (const num of this.file.pageRefs(this.rev)) {
+      const where = `the page object ${num} (revision ${this.rev})`;
+      const page = objectAt(this.file, num, this.rev);
+      if (!(page instanceof PDFDict) || page instanceof PDFRawStream) {
+        continue;
+      }
+      onlyKeys(page, PAGE_KEYS, where);
+      const unit = get(page, 'UserUnit');
+      if (unit !== undefined && !(isIntegerToken(unit) && unit.asNumber() === 1)) {
+        throw new Outside(`${where} has a user unit other than 1`);
+      }
+      // Its resources, and those it inherits from the nodes above it.
+      let node: PDFObject | undefined = page;
+      for (let depth = 0; node instanceof PDFDict && depth < MAX_DEPTH; depth++) {
+        const resources = get(node, 'Resources');
+        if (resources !== undefined) {
+          this.resources(resources, `${where} /Resources`, depth);
+        }
+        node = this.resolve(get(node, 'Parent'));
+      }
+      const contents = this.resolve(get(page, 'Contents'));
+      for (const item of contents instanceof PDFArray
+        ? contents.asArray()
+        : [get(page, 'Contents')]) {
+        const stream = this.resolve(item);
+        if (stream instanceof PDFRawStream) {
+          onlyKeys(stream.dict, new Set(['Length', 'Filter']), `${where}'s content stream`);
+          this.content(stream, false, `${where}'s content`);
+        }
+      }
+      const annots = this.resolve(get(page, 'Annots'));
+      for (const annot of annots instanceof PDFArray ? annots.asArray() : []) {
+        this.appearances(this.resolve(annot), `an annotation of ${where}`);
+      }
+    }
+  }
+
+  /** An annotation's appearances (/N, /R, /D; each a form or states of forms), where it has an area. */
+  private appearances(annot: PDFObject | undefined, where: string): void {
+    if (!(annot instanceof PDFDict) || !this.hasArea(get(annot, 'Rect'))) {
+      return;
+    }
+    const ap = this.resolve(get(annot, 'AP'));
+    if (!(ap instanceof PDFDict) || ap instanceof PDFRawStream) {
+      return;
+    }
+    for (const [, value] of entriesOf(ap)) {
+      const state = this.resolve(value);
+      const streams =
+        state instanceof PDFRawStream
+          ? [state]
+          : state instanceof PDFDict
+            ? entriesOf(state).map(([, v]) => this.resolve(v))
+            : [];
+      for (const stream of streams) {
+        if (stream instanceof PDFRawStream) {
+          this.form(stream, `the appearance of ${where}`, 0);
+        }
+      }
+    }
+  }
+
+  private hasArea(rect: PDFObject | undefined): boolean {
+    const box = this.resolve(rect);
+    const [x1, y1, x2, y2] = (box instanceof PDFArray ? box.asArray() : []).map((v) => {
+      const n = this.resolve(v);
+      return n instanceof PDFNumber ? n.asNumber() : NaN;
+    });
+    // (Not four numbers: static-content.ts refuses it.)
+    return !(x1 === x2 || y1 === y2);
+  }
+
+  /** A form: its keys, its resources and its content. */
+  private form(stream: PDFRawStream, where: string, depth: number): void {
+    if (this.forms.has(stream)) {
+      return;
+    }
+    this.forms.add(stream);
+    if (depth > MAX_DEPTH) {
+      throw new Outside(`${where} nests forms too deeply to be read`);
+    }
+    onlyKeys(stream.dict, FORM_KEYS, `${where}, a form,`);
+    const resources = get(stream.dict, 'Resources');
+    if (resources !== undefined) {
+      this.resources(resources, `${where} /Resources`, depth);
+    }
+    this.content(stream, true, where);
+  }
+
+  /** Fonts, graphics states and forms only, each as the profile allows. */
+  private resources(value: PDFObject | undefined, where: string, depth: number): void {
+    const dict = this.resolve(value);
+    if (!(dict instanceof PDFDict) || dict instanceof PDFRawStream) {
+      throw new Outside(`${where} is not a dictionary of resources`);
+    }
+    onlyKeys(dict, RESOURCE_KEYS, where);
+    const entries = (key: string) => {
+      const d = this.resolve(get(dict, key));
+      if (d === undefined) {
+        return [];
+      }
+      if (!(d instanceof PDFDict) || d instanceof PDFRawStream) {
+        throw new Outside(`${where} /${key} is not a dictionary`);
+      }
+      return entriesOf(d);
+    };
+    if (entries('ColorSpace').length > 0) {
+      throw new Outside(`${where} defines colour spaces, which a decision letter never uses`);
+    }
+    for (const [name, font] of entries('Font')) {
+      this.font(font, `${where} /Font /${name}`);
+    }
+    for (const [name, state] of entries('ExtGState')) {
+      this.state(state, `${where} /ExtGState /${name}`);
+    }
+    for (const [name, xobject] of entries('XObject')) {
+      const form = this.resolve(xobject);
+      if (
+        !(form instanceof PDFRawStream) ||
+        nameOf(this.resolve(get(form.dict, 'Subtype'))) !== 'Form'
+      ) {
+        throw new Outside(
+          `${where} /XObject /${name} is not a form (an image?), which a decision letter never draws`,
+        );
+      }
+      this.form(form, `${where} /XObject /${name}`, depth + 1);
+    }
+  }
+
+  /** A standard Latin Type 1 font, WinAnsi encoded, not embedded. */
+  private font(value: PDFObject | undefined, where: string): void {
+    const font = this.resolve(value);
+    if (!(font instanceof PDFDict) || font instanceof PDFRawStream) {
+      throw new Outside(`${where} is not a font dictionary`);
+    }
+    onlyKeys(font, FONT_KEYS, `${where}, a font,`);
+    const subtype = nameOf(this.resolve(get(font, 'Subtype')));
+    const base = nameOf(this.resolve(get(font, 'BaseFont')));
+    if (subtype !== 'Type1' || !base || !LATIN_FONTS.has(base)) {
+      throw new Outside(
+        `${where} is a font other than a standard Latin one (/${subtype ?? '?'} /${base ?? '?'}), which a decision letter never uses`,
+      );
+    }
+    if (nameOf(this.resolve(get(font, 'Encoding'))) !== 'WinAnsiEncoding') {
+      throw new Outside(`${where} is a font not encoded /WinAnsiEncoding`);
+    }
+  }
+
+  /** A graphics state of opacity only: /ca and /CA, numbers from 0 to 1. */
+  private state(value: PDFObject | undefined, where: string): void {
+    const state = this.resolve(value);
+    if (!(state instanceof PDFDict) || state instanceof PDFRawStream) {
+      throw new Outside(`${where} is not a graphics state dictionary`);
+    }
+    onlyKeys(state, STATE_KEYS, `${where}, a graphics state,`);
+    for (const key of ['ca', 'CA']) {
+      const v = this.resolve(get(state, key));
+      if (v !== undefined && !(v instanceof PDFNumber && v.asNumber() >= 0 && v.asNumber() <= 1)) {
+        throw new Outside(`${where} sets /${key} to something other than a number from 0 to 1`);
+      }
+    }
+    const type = get(state, 'Type');
+    if (type !== undefined && nameOf(this.resolve(type)) !== 'ExtGState') {
+      throw new Outside(`${where} is typed other than /ExtGState`);
+    }
+  }
+
+  /** A stream drawn as content: only the letter's operators and device colour spaces. */
+  private content(stream: PDFRawStream, form: boolean, where: string): void {
+    const read = readContent(contentData(this.file, stream, where), { inherits: form });
+    if (read.problem !== null) {
+      throw new Outside(`${where} ${read.problem}`);
+    }
+    const operator = [...read.operators].find((op) => !LETTER_OPERATORS.has(op));
+    if (operator !== undefined) {
+      throw new Outside(
+        `${where} uses the operator ${operator}, which a decision letter never uses`,
+      );
+    }
+    const space = [...read.colourSpaces].find((name) => !DEVICE_SPACES.has(name));
+    if (space !== undefined) {
+      throw new Outside(
+        `${where} sets the colour space /${space}, which a decision letter never uses`,
+      );
+    }
+  }
+}
+
+/** Only the keys `allowed`. */
+function onlyKeys(dict: PDFDict, allowed: ReadonlySet<string>, what: string): void {
+  const other = entriesOf(dict).find(([key]) => !allowed.has(key));
+  if (other) {
+    throw new Outside(`${what} has /${other[0]}, which a decision letter never holds`);
+  }
+}

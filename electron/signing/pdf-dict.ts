@@ -1,0 +1,36 @@
+/**
+ * A PDF dictionary's entries as every reader reads them: names after their `#xx` escapes, and
+ * integers only where written as integers. Shared by the readings of what a signed letter holds
+ * (static-content.ts, letter-profile.ts).
+ */
+import { PDFName, PDFNumber, type PDFDict, type PDFObject } from 'pdf-lib';
+import { writtenAsReal } from './pdf-structure';
+
+/** A name as readers decode it (pdf-lib leaves `#xx` with lower-case digits as written). */
+export function nameOf(o: PDFObject | undefined): string | null {
+  return o instanceof PDFName
+    ? o
+        .asString()
+        .replace(/^\//, '')
+        .replace(/#([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+    : null;
+}
+
+/** The entries of a dictionary, keys decoded. */
+export function entriesOf(dict: PDFDict): [string, PDFObject][] {
+  return dict.entries().map(([k, v]) => [nameOf(k) ?? '', v]);
+}
+
+export function get(dict: PDFDict, key: string): PDFObject | undefined {
+  for (const [k, v] of entriesOf(dict)) {
+    if (k === key) {
+      return v;
+    }
+  }
+  return undefined;
+}
+
+/** A number written as an integer (`4`, not `4.0`, `4.` or `4.5`). */
+export function isIntegerToken(value: PDFObject | undefined): value is PDFNumber {
+  return value instanceof PDFNumber && Number.isInteger(value.asNumber()) && !writtenAsReal(value);
+}

@@ -1,0 +1,473 @@
+/**
+ * The letter profile (electron/signing/letter-profile.ts): what a decision letter may draw, an
+ * allowlist read after the static-content denylist. Each row below is something the denylist
+ * lets through (it is not known to be shown differently) that no decision letter draws; each is
+ * refused on its own, in an update and built into the letter, naming what it found. What the
+ * workbench's letters draw, and what poppler's pdfsig adds without drawing it, stays inside. A
+ * signed letter outside the profile is INDETERMINATE (OUTSIDE_LETTER_PROFILE) while pdfsig, which
+ * judges the signature alone, calls it valid: stricter, never looser.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { softwareSigner } from '../../electron/signing/identity';
+import { outsideLetterProfile } from '../../electron/signing/letter-profile';
+import { PdfFile } from '../../electron/signing/pdf-structure';
+import { dynamicContent } from '../../electron/signing/static-content';
+import { verifyPdf, type TrustStore } from '../../electron/signing/verify';
+import {
+  added,
+  builtIn,
+  drawnWith,
+  fontOf,
+  signatureWidget,
+  streamObject,
+  withEntry,
+  type Feature,
+} from '../helpers/content-features';
+import { tempFolder } from '../helpers/context';
+import { anatomy, body } from '../helpers/forge';
+import { honest } from '../helpers/honest-features';
+import { letter, signLetter } from '../helpers/pdf';
+import { crl, issue, nssStore, pdfsigAccepts, pdfsigReport, type Party } from '../helpers/pki';
+
+const outside = (pdf: Buffer) => outsideLetterProfile(PdfFile.parse(pdf))?.detail ?? null;
+const dynamic = (pdf: Buffer) => dynamicContent(PdfFile.parse(pdf))?.detail ?? null;
+
+/** The page draws `ops` with `entry` added to its resources of `kind`. */
+const drawn =
+  (kind: string, entry: string, ops: (font: string) => string): Feature =>
+  (pdf, n) => {
+    const [font] = fontOf(body(pdf, anatomy(pdf).page));
+    return drawnWith(pdf, n(), kind, entry, ops(font));
+  };
+
+/** The page with `entry` added to its own dictionary. */
+const pageWith =
+  (entry: string): Feature =>
+  (pdf) => {
+    const a = anatomy(pdf);
+    return [{ num: a.page, body: withEntry(body(pdf, a.page), entry) }];
+  };
+
+/** A page font `/FX` of `dict`, drawing a line of text. */
+const font = (dict: string): Feature =>
+  drawn('Font', `/FX << /Type /Font ${dict} >>`, () => 'BT /FX 12 Tf 72 600 Td (APPROVED) Tj ET\n');
+
+/** The page draws a form holding `dict` and `ops`. */
+const form =
+  (dict: string, ops: (font: number) => string): Feature =>
+  (pdf, n) => {
+    const [, fontNum] = fontOf(body(pdf, anatomy(pdf).page));
+    const formNum = n();
+    return [
+      {
+        num: formNum,
+        body: streamObject(
+          ops(fontNum),
+          `/Type /XObject /Subtype /Form /BBox [ 0 0 300 30 ] ${dict} /Resources << /Font << /F1 ${fontNum} 0 R >> >>`,
+        ),
+      },
+      ...drawnWith(pdf, n(), 'XObject', `/Fm1 ${formNum} 0 R`, 'q 1 0 0 1 72 600 cm /Fm1 Do Q\n'),
+    ];
+  };
+
+/** An unsigned signature field whose appearance (an area of its own) draws in Symbol. */
+const symbolWidget: Feature = signatureWidget('/F 4', (_, n) => {
+  const ap = n();
+  return [
+    `/N ${ap} 0 R`,
+    {
+      num: ap,
+      body: streamObject(
+        'BT /T1 12 Tf 2 8 Td (a) Tj ET',
+        '/Type /XObject /Subtype /Form /BBox [ 0 0 300 30 ] /Resources << /Font << /T1 << /Type /Font /Subtype /Type1 /BaseFont /Symbol >> >> >>',
+      ),
+    },
+  ];
+});
+
+const TEXT = (f: string) => `BT /${f} 12 Tf 72 600 Td (APPROVED) Tj ET\n`;
+
+/** Not known to be shown differently, but drawn by no decision letter. */
+/** (`updateOnly`: a real pdf-lib rewrites as an integer when it saves the letter whole.) */
+const rows: { name: string; feature: Feature; detail: RegExp; updateOnly?: boolean }[] = [
+  {
+    name: 'a standard font that is not a Latin one (Symbol)',
+    feature: font('/Subtype /Type1 /BaseFont /Symbol'),
+    detail: /\/FX is a font other than a standard Latin one \(\/Type1 \/Symbol\)/,
+  },
+  {
+    name: 'a standard Latin font with a ToUnicode map (what is copied need not be what is drawn)',
+    feature: (pdf, n) => {
+      const map = n();
+      return [
+        { num: map, body: streamObject('/CIDInit /ProcSet findresource begin end') },
+        ...font(
+          `/Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /ToUnicode ${map} 0 R`,
+        )(pdf, n),
+      ];
+    },
+    detail: /\/FX, a font, has \/ToUnicode, which a decision letter never holds/,
+  },
+  {
+    name: 'a standard Latin font encoded MacRoman',
+    feature: font('/Subtype /Type1 /BaseFont /Helvetica /Encoding /MacRomanEncoding'),
+    detail: /\/FX is a font not encoded \/WinAnsiEncoding/,
+  },
+  {
+    name: 'a standard Latin font with no encoding',
+    feature: font('/Subtype /Type1 /BaseFont /Times-Roman'),
+    detail: /\/FX is a font not encoded \/WinAnsiEncoding/,
+  },
+  {
+    name: 'a standard Latin font named as TrueType',
+    feature: font('/Subtype /TrueType /BaseFont /Helvetica /Encoding /WinAnsiEncoding'),
+    detail: /\/FX is a font other than a standard Latin one \(\/TrueType \/Helvetica\)/,
+  },
+  {
+    name: 'a font that is not a dictionary',
+    feature: drawn('Font', '/FX 0', () => 'q Q\n'),
+    detail: /\/Font \/FX is not a font dictionary/,
+  },
+  {
+    name: 'a graphics state with a line width',
+    feature: drawn('ExtGState', '/GX << /LW 2 >>', () => '/GX gs 72 600 m 300 600 l S\n'),
+    detail: /\/GX, a graphics state, has \/LW/,
+  },
+  {
+    name: 'a graphics state with an opacity above 1',
+    feature: drawn('ExtGState', '/GX << /ca 1.5 >>', () => '/GX gs 72 600 100 20 re f\n'),
+    detail: /\/GX sets \/ca to something other than a number from 0 to 1/,
+  },
+
+  {
+    name: 'a graphics state typed as something else',
+    feature: drawn('ExtGState', '/GX << /Type /Font /ca 1 >>', () => '/GX gs\n'),
+    detail: /\/GX is typed other than \/ExtGState/,
+  },
+  {
+    name: 'a graphics state that is not a dictionary',
+    feature: drawn('ExtGState', '/GX 1', () => 'q Q\n'),
+    detail: /\/ExtGState \/GX is not a graphics state dictionary/,
+  },
+  {
+    name: 'a colour space of its resources',
+    feature: drawn(
+      'Resources',
+      '/ColorSpace << /CS1 [ /CalRGB << /WhitePoint [ 0.9505 1 1.089 ] >> ] >>',
+      () => '/CS1 cs 1 0 0 sc 72 600 100 20 re f\n',
+    ),
+    detail: /defines colour spaces, which a decision letter never uses/,
+  },
+  {
+    name: 'marked-content properties among its resources',
+    feature: drawn('Resources', '/Properties << /P1 << /Lang (da) >> >>', () => 'q Q\n'),
+    detail: /\/Resources has \/Properties, which a decision letter never holds/,
+  },
+  {
+    name: 'a resource kind that is not a dictionary',
+    feature: drawn('Resources', '/ColorSpace 3', () => 'q Q\n'),
+    detail: /\/Resources \/ColorSpace is not a dictionary/,
+  },
+  {
+    name: 'text drawn in a render mode of its own (0 Tr)',
+    feature: drawn('Resources', '', (f) => `BT /${f} 12 Tf 0 Tr 72 600 Td (APPROVED) Tj ET\n`),
+    detail: /uses the operator Tr, which a decision letter never uses/,
+  },
+  {
+    name: 'a rendering intent (ri)',
+    feature: drawn('Resources', '', () => '/Perceptual ri 72 600 100 20 re f\n'),
+    detail: /uses the operator ri/,
+  },
+  {
+    name: 'a flatness tolerance (i)',
+    feature: drawn('Resources', '', () => '1 i 72 600 m 300 600 l S\n'),
+    detail: /uses the operator i,/,
+  },
+  {
+    name: 'marked content with properties (BDC)',
+    feature: drawn('Resources', '', (f) => `/Span << /Lang (da) >> BDC ${TEXT(f)}EMC\n`),
+    detail: /uses the operator BDC/,
+  },
+  {
+    name: 'a marked point (MP)',
+    feature: drawn('Resources', '', () => '/Here MP\n'),
+    detail: /uses the operator MP/,
+  },
+  {
+    name: 'a colour space named Pattern, without a pattern',
+    feature: drawn('Resources', '', () => '/Pattern cs\n'),
+    detail: /sets the colour space \/Pattern, which a decision letter never uses/,
+  },
+  {
+    name: 'a page in a transparency group',
+    feature: pageWith('/Group << /S /Transparency /CS /DeviceRGB >>'),
+    detail: /the page object \d+ \(revision \d\) has \/Group, which a decision letter never holds/,
+  },
+  {
+    name: 'a page with a trim box',
+    feature: pageWith('/TrimBox [ 0 0 595 842 ]'),
+    detail: /has \/TrimBox/,
+  },
+  {
+    name: 'a page of another user unit',
+    feature: pageWith('/UserUnit 2'),
+    detail: /has a user unit other than 1/,
+  },
+  {
+    name: 'a page of a user unit written as a real',
+    feature: pageWith('/UserUnit 1.0'),
+    detail: /has a user unit other than 1/,
+    updateOnly: true,
+  },
+  {
+    name: 'a content stream with an entry of its own',
+    feature: (pdf, n) => {
+      const [stream, page] = drawnWith(pdf, n(), 'Resources', '', 'q Q');
+      return [{ ...stream!, body: streamObject('q Q', '/DL 3') }, page!];
+    },
+    detail: /content stream has \/DL/,
+  },
+  {
+    name: 'a form in a transparency group',
+    feature: form('/Group << /S /Transparency >>', () => TEXT('F1')),
+    detail: /\/XObject \/Fm1, a form, has \/Group/,
+  },
+  {
+    name: 'a form drawing with an operator no letter uses',
+    feature: form('', () => `2 Tr ${TEXT('F1')}`),
+    detail: /\/XObject \/Fm1 uses the operator Tr/,
+  },
+  {
+    name: 'an XObject that is not a form',
+    feature: drawn('XObject', '/Fx 3', () => 'q Q\n'),
+    detail: /\/XObject \/Fx is not a form \(an image\?\)/,
+  },
+  {
+    name: 'resources inherited from the page tree, holding a font no letter uses',
+    feature: (pdf) => {
+      const a = anatomy(pdf);
+      const pages = /\/Parent (\d+) 0 R/.exec(body(pdf, a.page))![1]!;
+      return [
+        {
+          num: Number(pages),
+          body: withEntry(
+            body(pdf, Number(pages)),
+            '/Resources << /Font << /FS << /Type /Font /Subtype /Type1 /BaseFont /ZapfDingbats >> >> >>',
+          ),
+        },
+      ];
+    },
+    detail: /\/FS is a font other than a standard Latin one \(\/Type1 \/ZapfDingbats\)/,
+  },
+  {
+    name: "a signature's appearance with an area, in a font no letter uses",
+    feature: symbolWidget,
+    detail:
+      /the appearance of an annotation of the page .*\/T1 is a font other than a standard Latin one \(\/Type1 \/Symbol\)/,
+  },
+];
+
+/** What the profile makes of each honest tool's feature (null: inside it). */
+const honestOutside: Record<string, RegExp | null> = {
+  'a crop box that is the media box': null,
+  'a Link drawing nothing: a border of width 0, by array or style, print flag, highlight': null,
+  'a graphics state drawing opaque, in the normal blend mode, without transfer': /has \/BM/,
+  'an image with a soft mask of its own (an image /SMask is a stream, not a graphics state)':
+    /is not a form \(an image\?\)/,
+  'a composite font with its descendant and its program, and the form telling viewers not to draw it':
+    /has \/DescendantFonts/,
+  'colours in the spaces their resources define: CIE, indexed with its exact table, patterns':
+    /\/Resources has \/Pattern/,
+  "a page turned a quarter, with poppler's own zero-sized signature widget (NoRotate, Locked)":
+    null,
+  'a signature widget on a page turned a half, drawn with the page (Print only)': null,
+  'an RGB image, Flate with PNG predictors, as pdfkit writes one': /is not a form \(an image\?\)/,
+  'a JPEG declared as its frame says: RGB, 8 bits, a full /Decode': /is not a form \(an image\?\)/,
+  'a stencil mask one bit deep, decoded 1 to 0': /is not a form \(an image\?\)/,
+  'a gray image with a colour key of its sample values': /is not a form \(an image\?\)/,
+  'an embedded Type 1 font encoded WinAnsi': /has \/FontDescriptor/,
+  'an embedded Type 1 font encoded on a MacRoman base, without differences': /has \/FontDescriptor/,
+  'an embedded Type 1 font flagged symbolic, drawn by its own encoding': /has \/FontDescriptor/,
+  'an embedded compact Type 1 font encoded WinAnsi': /has \/FontDescriptor/,
+  'an image masked by a stencil mask stream that says so': /is not a form \(an image\?\)/,
+  'an embedded TrueType font with Unicode and Macintosh cmaps only, no encoding':
+    /has \/FontDescriptor/,
+  'an embedded TrueType font with a symbol cmap, flagged symbolic, no encoding':
+    /has \/FontDescriptor/,
+  'an embedded TrueType font with a symbol cmap, encoded WinAnsi': /has \/FontDescriptor/,
+  'a graphics state with a round cap, a bevel join, a width, a miter limit and a dash': /has \/LC/,
+};
+
+/** What a decision letter may draw. */
+const inside: [string, Feature][] = [
+  [
+    'opaque graphics states, typed or not',
+    drawn(
+      'ExtGState',
+      '/GA << /Type /ExtGState /ca 1 /CA 1.0 >> /GB << /ca 1 >>',
+      () => '/GA gs 72 600 100 20 re f /GB gs 72 600 m 300 600 l S\n',
+    ),
+  ],
+  [
+    'the twelve standard Latin fonts, by reference, with a name',
+    (pdf, n) => {
+      const fonts = ['Times-Bold', 'Courier-Oblique', 'Helvetica-BoldOblique'].map((base) => ({
+        num: n(),
+        body: `<< /Type /Font /Subtype /Type1 /BaseFont /${base} /Encoding /WinAnsiEncoding /Name /X >>`,
+      }));
+      return [
+        ...fonts,
+        ...drawnWith(
+          pdf,
+          n(),
+          'Font',
+          fonts.map((f, i) => `/X${i} ${f.num} 0 R`).join(' '),
+          fonts.map((_, i) => TEXT(`X${i}`)).join(''),
+        ),
+      ];
+    },
+  ],
+  ['a form drawn by the page', form('/Matrix [ 1 0 0 1 0 0 ] /FormType 1', () => TEXT('F1'))],
+  [
+    'paths, curves, clipping, dashes and every device colour, as a layout writes them',
+    drawn(
+      'Resources',
+      '/ProcSet [ /PDF /Text ]',
+      () =>
+        'q 0.5 w 1 J 1 j 4 M [ 3 1 ] 0 d /DeviceRGB CS 0 0 1 SCN /DeviceCMYK cs 0 0 0 1 scn ' +
+        '72 600 m 100 650 120 650 150 600 c 150 650 160 610 v 170 620 180 600 y h B ' +
+        '72 500 100 20 re W n ' +
+        '0.2 g 0.3 G 1 0 0 rg 0 1 0 RG 0 0 0 1 k 0 0 0 1 K f* S s F b B* b* f Q\n',
+    ),
+  ],
+  [
+    'text set every way a layout sets it, in a marked-content sequence',
+    drawn(
+      'Resources',
+      '',
+      (f) =>
+        `/Tx BMC BT /${f} 12 Tf 1 Tc 2 Tw 90 Tz 14 TL 1 Ts 72 600 Td 0 -14 TD 1 0 0 1 72 580 Tm ` +
+        'T* (a) Tj [(b) -20 (c)] TJ (d) \' 1 2 (e) " ET EMC\n',
+    ),
+  ],
+  [
+    "a signature's appearance with no area, in a font no letter uses (as poppler's pdfsig adds one)",
+    (pdf, n) =>
+      symbolWidget(pdf, n).map((o) => ({
+        ...o,
+        body: o.body.replace('/Rect [ 70 735 370 765 ]', '/Rect [ 0 0 0 0 ]'),
+      })),
+  ],
+];
+
+describe('what no decision letter draws is found and named, though readers agree on it', () => {
+  for (const row of rows) {
+    it(row.name, async () => {
+      const updated = added(await letter(), row.feature);
+      expect(dynamic(updated), 'the denylist lets it through').toBeNull();
+      expect(outside(updated)).toMatch(row.detail);
+      if (!row.updateOnly) {
+        expect(outside(await builtIn(row.feature))).toMatch(row.detail);
+      }
+    });
+  }
+});
+
+describe('what honest tools write outside the profile is named; the rest is inside', () => {
+  it('every honest row is judged here', () => {
+    expect(Object.keys(honestOutside).sort()).toEqual(honest.map(([name]) => name).sort());
+  });
+  for (const [name, feature] of honest) {
+    it(name, async () => {
+      const expected = honestOutside[name];
+      for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
+        if (expected) {
+          expect(outside(pdf)).toMatch(expected);
+        } else {
+          expect(outside(pdf)).toBeNull();
+        }
+      }
+    });
+  }
+});
+
+describe('what a decision letter draws is inside the profile', () => {
+  it('the letter as the tests write it', async () => {
+    expect(outside(await letter())).toBeNull();
+  });
+  for (const [name, feature] of inside) {
+    it(name, async () => {
+      const updated = added(await letter(), feature);
+      expect(dynamic(updated)).toBeNull();
+      expect(outside(updated)).toBeNull();
+      expect(outside(await builtIn(feature))).toBeNull();
+    });
+  }
+});
+
+describe('a signed letter outside the profile', () => {
+  let ca: Party;
+  let anne: Party;
+  let bo: Party;
+  let trust: TrustStore;
+  let nss: string;
+  const folder = tempFolder('awb-profile-');
+  beforeAll(async () => {
+    const root = await issue({ name: 'CN=Profile Root, O=Authority, C=DK', ca: true });
+    ca = await issue({ name: 'CN=Profile CA, O=Authority, C=DK', ca: true, issuer: root });
+    anne = await issue({ name: 'CN=Anne Accreditor, O=Authority, C=DK', issuer: ca });
+    bo = await issue({ name: 'CN=Bo Accreditor, O=Authority, C=DK', issuer: ca });
+    const crls = [await crl(ca, []), await crl(root, [])];
+    trust = { anchors: [root.cert], crls };
+    nss = nssStore(join(folder.path, 'nss'), root.pem, crls);
+  });
+  afterAll(() => folder.cleanup());
+
+  const sign = (pdf: Buffer, who: Party, field: 'Signature1' | 'Signature2', reserve = false) =>
+    signLetter(pdf, softwareSigner(who.key, [who.der, ca.der]), field, {
+      title: who.cert.subject,
+      lines: ['Godkendt'],
+      reserve,
+    });
+
+  it('is INDETERMINATE for every signature, once and countersigned, though pdfsig calls it valid', async () => {
+    const [name, feature] = honest.find(([n]) => n.startsWith('an embedded TrueType font'))!;
+    const once = await sign(await builtIn(feature), anne, 'Signature1', true);
+    const twice = await sign(once, bo, 'Signature2');
+    for (const [i, pdf] of [once, twice].entries()) {
+      const result = await verifyPdf(pdf, trust);
+      expect(result, name).toMatchObject({
+        valid: false,
+        status: 'indeterminate',
+        indication: 'INDETERMINATE',
+        subIndication: 'SIG_CONSTRAINTS_FAILURE',
+        reason: 'OUTSIDE_LETTER_PROFILE',
+      });
+      expect(result.signatures).toHaveLength(i + 1);
+      for (const s of result.signatures) {
+        expect(s.reason).toBe('OUTSIDE_LETTER_PROFILE');
+        expect(s.detail).toMatch(/has \/FontDescriptor, which a decision letter never holds/);
+        expect(s.signer?.subject).toBeTruthy();
+      }
+      const file = join(folder.path, `outside-${i}.pdf`);
+      writeFileSync(file, pdf);
+      const report = pdfsigReport(
+        spawnSync('pdfsig', ['-nssdir', nss, file], { encoding: 'utf8' }).stdout,
+      );
+      expect(pdfsigAccepts(report), JSON.stringify(report)).toBe(true);
+    }
+  });
+
+  it('a genuine letter stays valid, and a change that proves a signature wrong is named first', async () => {
+    const once = await sign(await letter(), anne, 'Signature1');
+    expect(await verifyPdf(once, trust)).toMatchObject({ valid: true, reason: null });
+    const feature = rows.find((r) => r.name.startsWith('a standard font that is not'))!.feature;
+    expect(await verifyPdf(added(once, feature), trust)).toMatchObject({
+      status: 'invalid',
+      reason: 'MODIFIED_AFTER_SIGNING',
+    });
+  });
+});
