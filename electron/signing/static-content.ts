@@ -1101,6 +1101,36 @@ function simpleFontAlike(file: PdfFile, dict: PDFDict, rev: number): boolean {
 }
 
 /**
+ * An embedded font program's data after its filter (none or Flate), once per stream: a font set
+ * on every page of a long letter is checked on every page, and its program is charged to the
+ * file's budget once. Null when it cannot be read.
+ */
+function fontProgram(file: PdfFile, program: PDFRawStream, rev: number): Buffer | null {
+  const known = programs.get(program);
+  if (known !== undefined) {
+    return known;
+  }
+  const filter = file.resolve(get(program.dict, 'Filter'), rev);
+  const kind = filter === undefined ? 'none' : nameOf(filter);
+  let data: Buffer | null;
+  try {
+    data =
+      kind === 'none'
+        ? Buffer.from(program.contents)
+        : kind === 'FlateDecode' || kind === 'Fl'
+          ? inflateSync(program.contents, { maxOutputLength: Math.max(file.budget.content, 1) })
+          : Buffer.alloc(0);
+    file.budget.content -= data.length;
+  } catch {
+    data = null;
+  }
+  programs.set(program, data);
+  return data;
+}
+
+const programs = new WeakMap<PDFRawStream, Buffer | null>();
+
+/**
  * The (platform, encoding) pairs of an embedded TrueType program's cmap subtables,
  * as "3,1", or null when its table directory or cmap cannot be read (unfiltered or Flate only)
  * or lists its subtables out of order or one kind twice.
@@ -1110,20 +1140,10 @@ function trueTypeCmaps(file: PdfFile, descriptor: PDFDict, rev: number): string[
   if (!(program instanceof PDFRawStream)) {
     return null;
   }
-  const filter = file.resolve(get(program.dict, 'Filter'), rev);
-  const kind = filter === undefined ? 'none' : nameOf(filter);
-  let data: Buffer;
-  try {
-    data =
-      kind === 'none'
-        ? Buffer.from(program.contents)
-        : kind === 'FlateDecode' || kind === 'Fl'
-          ? inflateSync(program.contents, { maxOutputLength: Math.max(file.budget.content, 1) })
-          : Buffer.alloc(0);
-  } catch {
+  const data = fontProgram(file, program, rev);
+  if (data === null) {
     return null;
   }
-  file.budget.content -= data.length;
   if (data.length < 12 || ![0x00010000, 0x74727565].includes(data.readUInt32BE(0))) {
     return null;
   }
