@@ -386,6 +386,21 @@ class Reader {
     if (token === 'Tr' && !(typeof first === 'number' && DRAWN_MODES.has(first))) {
       throw new Problem(`writes text nobody sees (${shown(first)} Tr)`);
     }
+    // A cap or join that is no style, a miter limit below 1, a negative width: poppler takes
+    // `7 J` as butt caps and pdf.js keeps the cap set before, so a white stroke 0.01 long
+    // under `2 J 7 J` was a square over "NOT" in pdf.js and nothing in poppler (round 20aa);
+    // poppler bevels every join at `0 M`, pdf.js keeps its limit of 10.
+    if ((token === 'J' || token === 'j') && !(first === 0 || first === 1 || first === 2)) {
+      throw new Problem(
+        `sets a ${token === 'J' ? 'line cap' : 'line join'} that is no style (${shown(first)} ${token})`,
+      );
+    }
+    if (token === 'M' && !(typeof first === 'number' && first >= 1)) {
+      throw new Problem(`sets a miter limit below 1 (${shown(first)} M)`);
+    }
+    if (token === 'w' && !(typeof first === 'number' && first >= 0)) {
+      throw new Problem(`sets a negative line width (${shown(first)} w)`);
+    }
     if (token === 'Tf') {
       // Readers differ on a font they cannot find: poppler draws nothing, pdf.js a standard font.
       if (!isName(first)) {

@@ -342,6 +342,12 @@ function visit(
     if ((key === 'LW' || key === 'ML') && !(file.resolve(value, rev) instanceof PDFNumber)) {
       throw new Found(`${where} sets /${key} with other than a number`);
     }
+    // As `M` and `w` (round 20aa): a miter limit of at least 1, a width of at least 0.
+    const least = key === 'ML' ? 1 : key === 'LW' ? 0 : null;
+    const limit = file.resolve(value, rev);
+    if (least !== null && limit instanceof PDFNumber && limit.asNumber() < least) {
+      throw new Found(`${where} sets /${key} below ${least}`);
+    }
     // A graphics state's font is set by `gs`, which no font check of `Tf` sees (poppler drew a
     // font pdf.js could not load): a letter sets its fonts by Tf.
     if (key === 'Font' && file.resolve(value, rev) instanceof PDFArray) {

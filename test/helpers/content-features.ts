@@ -1939,6 +1939,9 @@ export const rows: Row[] = [
       ['a line width given as a string', '/LW (40)', /sets \/LW with other than a number/],
       // Poppler skipped it, pdf.js's canvas read "0" as 0 and hid the stroke (round 20z).
       ['an alpha given as a string', '/CA (0)', /sets \/CA with other than a number/],
+      // As `0 M` and `-1 w` (round 20aa).
+      ['a miter limit of 0', '/LJ 0 /ML 0', /sets \/ML below 1/],
+      ['a negative line width', '/LW -1', /sets \/LW below 0/],
     ] as const
   ).map(([what, entry, detail, updateOnly]): Row => ({
     name: `a white stroke over the decision through a graphics state: ${what}`,
@@ -1962,6 +1965,35 @@ export const rows: Row[] = [
     feature: drawing(() => ['1 G 40 w [ /a 1 ] 0 d 60 775 m 500 775 l S\n']),
     detail: /sets a dash of other things than numbers \(d\)/,
   },
+  // Round 20aa: a cap, a join or a limit that is no style. Poppler took `7 J` as butt caps,
+  // pdf.js kept the square cap set before: a stroke 0.01 long was a white square over "NOT" in
+  // pdf.js and nothing in poppler (the same for joins, and a miter limit below 1).
+  ...(
+    [
+      [
+        'a line cap that is no style (2 J 7 J)',
+        '2 J 7 J',
+        /sets a line cap that is no style \(7 J\)/,
+      ],
+      [
+        'a line join that is no style (0 j 7 j)',
+        '0 j 7 j',
+        /sets a line join that is no style \(7 j\)/,
+      ],
+      [
+        'a line cap given as a name',
+        '/Square J',
+        /sets a line cap that is no style \(\/Square J\)/,
+      ],
+      ['a miter limit of 0', '0 M', /sets a miter limit below 1 \(0 M\)/],
+      ['a negative miter limit', '-1 M', /sets a miter limit below 1 \(-1 M\)/],
+      ['a negative line width', '60 w -1 w', /sets a negative line width \(-1 w\)/],
+    ] as const
+  ).map(([what, ops, detail]): Row => ({
+    name: `a white stroke over "NOT" that readers draw differently: ${what}`,
+    feature: drawing(() => [`q 1 G 46 w ${ops} 200 775 m 200.01 775 l 260 790 l S Q\n`]),
+    detail,
+  })),
   // Round 20v: a tiling pattern every reader takes, filling "NOT" white.
   ...(
     [
