@@ -163,10 +163,15 @@ export function contentProblem(data: Uint8Array, spaces?: ColourSpaces): string 
  * resources define, or poppler draws nothing of the text and pdf.js a standard font's. A form
  * (`inherits`) draws in the colour spaces of whatever draws it: a colour it gives before
  * setting a space of its own has as many components as its caller's, which it cannot know.
+ * Content read `whole` (a page's streams joined, a form, a glyph) restores only states it saved.
  */
 export function readContent(
   data: Uint8Array,
-  { spaces, inherits = false }: { spaces?: ColourSpaces; inherits?: boolean } = {},
+  {
+    spaces,
+    inherits = false,
+    whole = false,
+  }: { spaces?: ColourSpaces; inherits?: boolean; whole?: boolean } = {},
 ): {
   problem: string | null;
   fonts: Set<string>;
@@ -175,7 +180,7 @@ export function readContent(
   operators: Set<string>;
   colourSpaces: Set<string>;
 } {
-  const reader = new Reader(spaces, inherits ? INHERITED : GRAY);
+  const reader = new Reader(spaces, inherits ? INHERITED : GRAY, whole);
   let problem: string | null = null;
   try {
     reader.read(data);
@@ -244,6 +249,8 @@ class Reader {
   constructor(
     private readonly spaces: ColourSpaces | undefined,
     start: ColourSpace,
+    /** Read whole (a page's streams joined, a form, a glyph): every Q restores a q of its own. */
+    private readonly whole = false,
   ) {
     this.colours = { fill: start, stroke: start };
   }
@@ -452,6 +459,12 @@ class Reader {
     if (token === 'q') {
       this.saved.push({ ...this.colours });
     } else if (token === 'Q') {
+      // Poppler stops drawing the stream at a Q with nothing saved; pdf.js draws on (inside a
+      // form it restores the state from before the form, out of its matrix and box): a white
+      // square after `Q` hid "NOT" in pdf.js only (round 20ab).
+      if (this.whole && this.saved.length === 0) {
+        throw new Problem('restores a graphics state it never saved (Q without q)');
+      }
       this.colours = this.saved.pop() ?? this.colours;
     } else if (set) {
       this.colours[set[0]] = set[1];

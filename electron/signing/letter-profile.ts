@@ -97,9 +97,10 @@ class Outside extends Error {}
  * resources, an appearance with no area) is left to static-content.ts, which reads every object.
  */
 export function outsideLetterProfile(file: PdfFile): { detail: string } | null {
+  const read: Read = { streams: new Map(), content: new Set(), budget: MAX_READ };
   try {
     for (const { number: rev } of file.revisions) {
-      new Drawing(file, rev).pages();
+      new Drawing(file, rev, read).pages();
     }
     return null;
   } catch (error) {
@@ -121,13 +122,30 @@ function objectAt(file: PdfFile, num: number, rev: number): PDFObject | undefine
 
 const MAX_DEPTH = 64;
 
+/** As much content as static-content.ts reads: 64 MB, each stream (or page's streams) once. */
+const MAX_READ = 64 * 1024 * 1024;
+
+/**
+ * What the revisions of one file have read: each content stream's number (`streams`), the
+ * content judged (`content`: a form's stream, or a page's streams in order, by those numbers),
+ * and what is left of the budget. A later revision draws mostly what the earlier ones drew.
+ */
+interface Read {
+  streams: Map<PDFRawStream, number>;
+  content: Set<string>;
+  budget: number;
+}
+
 /** What one revision draws: its pages, their resources and annotations' appearances, and forms. */
 class Drawing {
+  /** Forms read, and forms being read (whose content draws more forms). */
   private readonly forms = new Set<PDFObject>();
+  private readonly open = new Set<PDFObject>();
 
   constructor(
     private readonly file: PdfFile,
     private readonly rev: number,
+    private readonly read: Read,
   ) {}
 
   private resolve(value: PDFObject | undefined) {
@@ -155,16 +173,16 @@ class Drawing {
         }
         node = this.resolve(get(node, 'Parent'));
       }
+      // Its streams read joined, as readers join them (one may set what the next draws with).
       const contents = this.resolve(get(page, 'Contents'));
-      for (const item of contents instanceof PDFArray
-        ? contents.asArray()
-        : [get(page, 'Contents')]) {
-        const stream = this.resolve(item);
-        if (stream instanceof PDFRawStream) {
-          onlyKeys(stream.dict, new Set(['Length', 'Filter']), `${where}'s content stream`);
-          this.content(stream, false, `${where}'s content`);
-        }
+      const streams = (
+        contents instanceof PDFArray ? contents.asArray() : [get(page, 'Contents')]
+      ).map((item) => this.resolve(item));
+      const drawn = streams.filter((stream) => stream instanceof PDFRawStream);
+      for (const stream of drawn) {
+        onlyKeys(stream.dict, new Set(['Length', 'Filter']), `${where}'s content stream`);
       }
+      this.content(drawn, false, `${where}'s content`);
       const annots = this.resolve(get(page, 'Annots'));
       for (const annot of annots instanceof PDFArray ? annots.asArray() : []) {
         this.appearances(this.resolve(annot), `an annotation of ${where}`);
@@ -207,21 +225,29 @@ class Drawing {
     return !(x1 === x2 || y1 === y2);
   }
 
-  /** A form: its keys, its resources and its content. */
+  /**
+   * A form: its keys, its resources and its content, once; a form that draws itself, through
+   * its own resources or another form's, is no letter's (readers stop at different depths).
+   */
   private form(stream: PDFRawStream, where: string, depth: number): void {
+    if (this.open.has(stream)) {
+      throw new Outside(`${where} is a form that draws itself`);
+    }
     if (this.forms.has(stream)) {
       return;
     }
-    this.forms.add(stream);
     if (depth > MAX_DEPTH) {
       throw new Outside(`${where} nests forms too deeply to be read`);
     }
+    this.open.add(stream);
     onlyKeys(stream.dict, FORM_KEYS, `${where}, a form,`);
     const resources = get(stream.dict, 'Resources');
     if (resources !== undefined) {
       this.resources(resources, `${where} /Resources`, depth);
     }
-    this.content(stream, true, where);
+    this.content([stream], true, where);
+    this.open.delete(stream);
+    this.forms.add(stream);
   }
 
   /** Fonts, graphics states and forms only, each as the profile allows. */
@@ -302,9 +328,32 @@ class Drawing {
     }
   }
 
-  /** A stream drawn as content: only the letter's operators and device colour spaces. */
-  private content(stream: PDFRawStream, form: boolean, where: string): void {
-    const read = readContent(contentData(this.file, stream, where), { inherits: form });
+  /**
+   * Content (a page's streams joined, or a form's): only the letter's operators and device
+   * colour spaces.
+   */
+  private content(streams: PDFRawStream[], form: boolean, where: string): void {
+    const { read: seen } = this;
+    const key = `${form}:${streams
+      .map((stream) => {
+        const known = seen.streams.get(stream);
+        const id = known ?? seen.streams.size + 1;
+        seen.streams.set(stream, id);
+        return id;
+      })
+      .join(',')}`;
+    if (seen.content.has(key)) {
+      return;
+    }
+    const data = Buffer.concat(streams.map((stream) => contentData(this.file, stream, where)));
+    seen.budget -= data.length;
+    if (seen.budget < 0) {
+      throw new Outside(
+        `the letter's content, read as its revisions draw it, runs beyond ${MAX_READ / 1024 / 1024} MB, more than is read`,
+      );
+    }
+    seen.content.add(key);
+    const read = readContent(data, { inherits: form, whole: true });
     if (read.problem !== null) {
       throw new Outside(`${where} ${read.problem}`);
     }

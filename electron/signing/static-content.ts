@@ -763,6 +763,7 @@ function scanForm(file: PdfFile, stream: PDFRawStream, rev: number, where: strin
   const { problem, names } = tokens(contentData(file, stream, where), {
     spaces: colourSpaces(file, resources, rev),
     inherits: true,
+    whole: true,
   });
   if (problem !== null) {
     throw new Found(`${where} ${problem}`);
@@ -836,6 +837,7 @@ function checkPages(file: PdfFile): void {
     });
     const read = tokens(Buffer.concat(data), {
       spaces: colourSpaces(file, resources, last),
+      whole: true,
     });
     if (read.problem !== null) {
       throw new Found(`the page object ${num}, its streams read as one, ${read.problem}`);
@@ -969,6 +971,7 @@ function checkGlyphs(file: PdfFile, font: PDFDict, rev: number, where: string): 
     const read = tokens(contentData(file, glyph, where), {
       spaces: colourSpaces(file, resources, rev),
       inherits: true,
+      whole: true,
     });
     const missing = read.problem ?? missingResource(file, read.names, resources, rev);
     if (missing !== null) {
@@ -1448,7 +1451,7 @@ function scanJoined(file: PdfFile, items: PDFObject[], rev: number, where: strin
     const stream = file.resolve(item, rev);
     return stream instanceof PDFRawStream ? contentData(file, stream, where) : new Uint8Array();
   });
-  const { problem } = tokens(Buffer.concat(parts));
+  const { problem } = tokens(Buffer.concat(parts), { whole: true });
   if (problem !== null) {
     throw new Found(`the page ${where}, its streams read as one, ${problem}`);
   }

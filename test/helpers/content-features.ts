@@ -1965,6 +1965,30 @@ export const rows: Row[] = [
     feature: drawing(() => ['1 G 40 w [ /a 1 ] 0 d 60 775 m 500 775 l S\n']),
     detail: /sets a dash of other things than numbers \(d\)/,
   },
+  // Round 20ab: a Q with nothing saved. Poppler stops drawing the stream there; pdf.js draws
+  // on, and inside a form restores the state from before the form, out of its matrix and box.
+  {
+    name: 'a white square over "NOT" after a Q with nothing saved (drawn by pdf.js only)',
+    feature: drawing(() => ['Q 1 g 168.5 724 44 44 re f\n']),
+    detail: /restores a graphics state it never saved \(Q without q\)/,
+  },
+  {
+    name: 'a white square over "NOT" in a tiny form, after a Q that leaves the form (pdf.js only)',
+    feature: (pdf, n) => {
+      const form = n();
+      return [
+        {
+          num: form,
+          body: streamObject(
+            'Q 1 g 168.5 724 44 44 re f',
+            '/Type /XObject /Subtype /Form /BBox [ 0 0 1 1 ] /Matrix [ 0.001 0 0 0.001 0 0 ] /Resources << >>',
+          ),
+        },
+        ...drawnWith(pdf, n(), 'XObject', `/Fx ${form} 0 R`, 'q /Fx Do Q\n'),
+      ];
+    },
+    detail: /object \d+ \(revision \d\) restores a graphics state it never saved \(Q without q\)/,
+  },
   // Round 20aa: a cap, a join or a limit that is no style. Poppler took `7 J` as butt caps,
   // pdf.js kept the square cap set before: a stroke 0.01 long was a white square over "NOT" in
   // pdf.js and nothing in poppler (the same for joins, and a miter limit below 1).

@@ -263,6 +263,64 @@ const rows: { name: string; feature: Feature; detail: RegExp; updateOnly?: boole
     detail: /\/FS is a font other than a standard Latin one \(\/Type1 \/ZapfDingbats\)/,
   },
   {
+    name: 'a graphics state with a stroking opacity above 1',
+    feature: drawn('ExtGState', '/GX << /CA 1.5 >>', () => '/GX gs 72 600 m 300 600 l S\n'),
+    detail: /\/GX sets \/CA to something other than a number from 0 to 1/,
+  },
+  {
+    name: 'a form whose resources are no dictionary',
+    feature: (pdf, n) => {
+      const formNum = n();
+      return [
+        {
+          num: formNum,
+          body: streamObject(
+            '0 0 m 10 10 l S',
+            '/Type /XObject /Subtype /Form /BBox [ 0 0 300 30 ] /Resources 3',
+          ),
+        },
+        ...drawnWith(pdf, n(), 'XObject', `/Fm1 ${formNum} 0 R`, 'q /Fm1 Do Q\n'),
+      ];
+    },
+    detail: /\/XObject \/Fm1 \/Resources is not a dictionary of resources/,
+  },
+  {
+    name: 'a form that draws itself',
+    feature: (pdf, n) => {
+      const self = n();
+      return [
+        {
+          num: self,
+          body: streamObject(
+            '0 0 m 10 10 l S /Fs Do',
+            `/Type /XObject /Subtype /Form /BBox [ 0 0 300 30 ] /Resources << /XObject << /Fs ${self} 0 R >> >>`,
+          ),
+        },
+        ...drawnWith(pdf, n(), 'XObject', `/Fs ${self} 0 R`, 'q /Fs Do Q\n'),
+      ];
+    },
+    detail: /\/XObject \/Fs is a form that draws itself/,
+  },
+  {
+    name: 'forms drawn within forms 66 deep',
+    feature: (pdf, n) => {
+      const nums = Array.from({ length: 66 }, () => n());
+      return [
+        ...nums.map((num, i) => ({
+          num,
+          body: streamObject(
+            i + 1 < nums.length ? '/Fn Do' : '0 0 m 10 10 l S',
+            `/Type /XObject /Subtype /Form /BBox [ 0 0 300 30 ]${
+              i + 1 < nums.length ? ` /Resources << /XObject << /Fn ${nums[i + 1]} 0 R >> >>` : ''
+            }`,
+          ),
+        })),
+        ...drawnWith(pdf, n(), 'XObject', `/Fn ${nums[0]} 0 R`, 'q /Fn Do Q\n'),
+      ];
+    },
+    detail: /nests forms too deeply to be read/,
+  },
+  {
     name: "a signature's appearance with an area, in a font no letter uses",
     feature: symbolWidget,
     detail:
@@ -352,6 +410,43 @@ const inside: [string, Feature][] = [
         `/Tx BMC BT /${f} 12 Tf 1 Tc 2 Tw 90 Tz 14 TL 1 Ts 72 600 Td 0 -14 TD 1 0 0 1 72 580 Tm ` +
         'T* (a) Tj [(b) -20 (c)] TJ (d) \' 1 2 (e) " ET EMC\n',
     ),
+  ],
+  [
+    "a signature's appearance of no width, in a font no letter uses",
+    (pdf, n) =>
+      symbolWidget(pdf, n).map((o) => ({
+        ...o,
+        body: o.body.replace('/Rect [ 70 735 370 765 ]', '/Rect [ 70 735 70 765 ]'),
+      })),
+  ],
+  [
+    "a signature's appearance of no height, in a font no letter uses",
+    (pdf, n) =>
+      symbolWidget(pdf, n).map((o) => ({
+        ...o,
+        body: o.body.replace('/Rect [ 70 735 370 765 ]', '/Rect [ 70 735 370 735 ]'),
+      })),
+  ],
+  [
+    'a form without resources of its own, drawing lines',
+    (pdf, n) => {
+      const [formNum, content] = [n(), n()];
+      return [
+        {
+          num: formNum,
+          body: streamObject(
+            '0 0 m 10 10 l S',
+            '/Type /XObject /Subtype /Form /BBox [ 0 0 300 30 ]',
+          ),
+        },
+        ...drawnWith(pdf, content, 'XObject', `/Fm2 ${formNum} 0 R`, 'q /Fm2 Do Q\n'),
+      ];
+    },
+  ],
+  ['a page of a user unit of 1', pageWith('/UserUnit 1')],
+  [
+    'a page filling in its default colour space, gray, without setting one',
+    drawn('Resources', '', () => '0.5 sc 72 600 100 20 re f\n'),
   ],
   [
     "a signature's appearance with no area, in a font no letter uses (as poppler's pdfsig adds one)",
