@@ -5,7 +5,7 @@
  * and by an operand left at the end of one stream of a page for the operator at the start of
  * the next.
  *
- * `contentProblem` names the first thing in a stream that can make readers show different
+ * `readContent` names the first thing in a stream that can make readers show different
  * things, or that shows text nobody sees:
  *
  * - an operator that is not PDF's, or one with other operands than it takes, in number or in
@@ -152,14 +152,8 @@ const DEVICE_SPACES: Record<string, ColourSpace> = {
 
 /**
  * The first thing in `data` (one content stream after its filter, or a page's streams joined as
- * readers join them) that readers may show differently; null when there is none.
- */
-export function contentProblem(data: Uint8Array, spaces?: ColourSpaces): string | null {
-  return readContent(data, { spaces }).problem;
-}
-
-/**
- * `contentProblem`, and the fonts the content sets by name (`/F1 12 Tf`): each must be one its
+ * readers join them) that readers may show differently (`problem`, null when there is none), and
+ * the fonts the content sets by name (`/F1 12 Tf`): each must be one its
  * resources define, or poppler draws nothing of the text and pdf.js a standard font's. A form
  * (`inherits`) draws in the colour spaces of whatever draws it: a colour it gives before
  * setting a space of its own has as many components as its caller's, which it cannot know.

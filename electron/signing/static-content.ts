@@ -403,13 +403,10 @@ function visit(
     if (key === 'Contents' || key === 'CharProcs' || key === 'AP') {
       const target = key === 'Contents' ? null : file.dict(value, rev);
       if (key === 'AP' && target) {
-        for (const state of target.values()) {
-          const states = file.dict(state, rev);
-          for (const item of states ? states.values() : [state]) {
-            if (item instanceof PDFRef) {
-              contents.content.push(item);
-              contents.appearances.push(item);
-            }
+        for (const item of appearanceItems(file, target, rev)) {
+          if (item instanceof PDFRef) {
+            contents.content.push(item);
+            contents.appearances.push(item);
           }
         }
         continue;
@@ -475,14 +472,10 @@ function visit(
     // appearance whose box had none unscaled over the decision, poppler nothing. (Poppler's own
     // zero-sized widget, with no area, draws nothing in any reader.)
     const states = hasArea(file, rect, rev) ? file.dict(get(dict, 'AP'), rev) : null;
-    for (const state of states ? states.values() : []) {
-      const sub = file.resolve(state, rev);
-      const streams = sub instanceof PDFDict ? sub.values() : [state];
-      for (const item of streams) {
-        const stream = file.resolve(item, rev);
-        if (stream instanceof PDFRawStream && !isBox(file, get(stream.dict, 'BBox'), rev)) {
-          throw new Found(`${where} is an annotation whose appearance box has no area (/BBox)`);
-        }
+    for (const item of states ? appearanceItems(file, states, rev) : []) {
+      const stream = file.resolve(item, rev);
+      if (stream instanceof PDFRawStream && !isBox(file, get(stream.dict, 'BBox'), rev)) {
+        throw new Found(`${where} is an annotation whose appearance box has no area (/BBox)`);
       }
     }
     checkAnnotation(file, dict, subtype, rev, where);
@@ -490,6 +483,18 @@ function visit(
   for (const [, value] of entries) {
     visit(file, value, rev, where, depth + 1, contents);
   }
+}
+
+/**
+ * What an annotation's appearance dictionary names: each appearance (/N, /R, /D) that is a
+ * stream, and each state's stream where it is a dictionary of states, as written (references
+ * or direct objects).
+ */
+function appearanceItems(file: PdfFile, ap: PDFDict, rev: number): PDFObject[] {
+  return ap.values().flatMap((state) => {
+    const states = file.dict(state, rev);
+    return states ? states.values() : [state];
+  });
 }
 
 /** An action (or a chain of them through /Next) that only navigates. */
@@ -1233,32 +1238,35 @@ const STANDARD_FONTS = new Set([
 
 /** Whether a font descriptor carries the font's program. */
 function embedded(file: PdfFile, descriptor: PDFDict | null, rev: number): boolean {
-  return programKey(file, descriptor, rev) !== null;
+  return programOf(file, descriptor, rev).kind !== 'none';
 }
 
 /**
- * Which one program a font descriptor carries (`FontFile`, `FontFile2` or `FontFile3`, with a
- * compact program's /Subtype after a slash: `FontFile3/Type1C`), or null when it carries none.
- * Two programs are `'two'`: readers take the one they look for first (a Type 1 program beside
- * a TrueType one under /TrueType was drawn by its own encoding in poppler only).
+ * The program a font descriptor carries: none; one (`FontFile`, `FontFile2` or `FontFile3`,
+ * with a compact program's /Subtype after a slash: `FontFile3/Type1C`); or one no reader can be
+ * sure of — two programs (readers take the one they look for first: a Type 1 program beside a
+ * TrueType one under /TrueType was drawn by its own encoding in poppler only), or an entry that
+ * is no stream. Only a single program counts as one of its font's type.
  */
-function programKey(file: PdfFile, descriptor: PDFDict | null, rev: number): string | null {
+type Program = { kind: 'none' } | { kind: 'one'; key: string } | { kind: 'unsure' };
+
+function programOf(file: PdfFile, descriptor: PDFDict | null, rev: number): Program {
   if (descriptor === null) {
-    return null;
+    return { kind: 'none' };
   }
   const present = ['FontFile', 'FontFile2', 'FontFile3'].filter(
     (key) => get(descriptor, key) !== undefined,
   );
   const [key] = present;
-  if (present.length > 1) {
-    return 'two';
+  if (key === undefined) {
+    return { kind: 'none' };
   }
-  const program = key === undefined ? undefined : file.resolve(get(descriptor, key), rev);
-  if (!(program instanceof PDFRawStream)) {
-    return key === undefined ? null : 'two';
+  const program = file.resolve(get(descriptor, key), rev);
+  if (present.length > 1 || !(program instanceof PDFRawStream)) {
+    return { kind: 'unsure' };
   }
   const sub = nameOf(file.resolve(get(program.dict, 'Subtype'), rev));
-  return key === 'FontFile3' ? `${key}/${sub ?? ''}` : key!;
+  return { kind: 'one', key: key === 'FontFile3' ? `${key}/${sub ?? ''}` : key };
 }
 
 /** The programs each font type is drawn from, as every reader loads them. */
@@ -1277,8 +1285,11 @@ function programOfItsType(
   subtype: string | null,
   rev: number,
 ): boolean {
-  const key = programKey(file, descriptor, rev);
-  return key === null || (PROGRAMS[subtype ?? '']?.includes(key) ?? false);
+  const program = programOf(file, descriptor, rev);
+  return (
+    program.kind === 'none' ||
+    (program.kind === 'one' && (PROGRAMS[subtype ?? '']?.includes(program.key) ?? false))
+  );
 }
 
 /**

@@ -3,8 +3,11 @@
  * each spelling that once slipped past a search of the text is named.
  */
 import { describe, expect, it } from 'vitest';
-import { contentProblem, readContent } from '../../electron/signing/content-stream';
+import { readContent, type ColourSpaces } from '../../electron/signing/content-stream';
 
+/** The first problem readContent names in `text` (null: none). */
+const contentProblem = (data: Uint8Array, spaces?: ColourSpaces) =>
+  readContent(data, { spaces }).problem;
 const problem = (text: string) => contentProblem(Buffer.from(text, 'latin1'));
 
 describe('what letters draw is read alike', () => {
