@@ -261,24 +261,20 @@ function summary(
   };
 }
 
-/** Content readers show differently (static-content.ts) as a refusal of every signature. */
-function dynamic(file: PdfFile): { reason: SignatureReason; detail: string } | null {
-  try {
-    const found = dynamicContent(file);
-    return found && { reason: 'DYNAMIC_CONTENT', detail: found.detail };
-  } catch (error) {
-    return structureFailure(error);
-  }
-}
-
 /**
- * What a decision letter never holds (letter-profile.ts), read once the file is known to hold
- * nothing readers are known to show differently.
+ * What a reading of the whole file finds, as a refusal of every signature for `reason`: content
+ * readers show differently (static-content.ts, DYNAMIC_CONTENT), or what a decision letter never
+ * holds (letter-profile.ts, OUTSIDE_LETTER_PROFILE, read once nothing of the first kind is
+ * found). A structure the reading cannot read is refused as such.
  */
-function outsideProfile(file: PdfFile): { reason: SignatureReason; detail: string } | null {
+function refusedBy(
+  file: PdfFile,
+  read: (file: PdfFile) => { detail: string } | null,
+  reason: SignatureReason,
+): { reason: SignatureReason; detail: string } | null {
   try {
-    const found = outsideLetterProfile(file);
-    return found && { reason: 'OUTSIDE_LETTER_PROFILE', detail: found.detail };
+    const found = read(file);
+    return found && { reason, detail: found.detail };
   } catch (error) {
     return structureFailure(error);
   }
@@ -365,7 +361,7 @@ export async function verifyPdf(
     }
   }
   // Anything in the file two readers could read differently fails every signature with it.
-  const ambiguity = file.ambiguity() ?? dynamic(file);
+  const ambiguity = file.ambiguity() ?? refusedBy(file, dynamicContent, 'DYNAMIC_CONTENT');
   if (ambiguity) {
     for (const [i, s] of signatures.entries()) {
       if (s.indication !== 'TOTAL_FAILED') {
@@ -409,7 +405,9 @@ export async function verifyPdf(
     }
   }
   // Only what a decision letter holds, once nothing proves a signature wrong.
-  const outside = signatures.some((s) => s.indication !== 'TOTAL_FAILED') && outsideProfile(file);
+  const outside =
+    signatures.some((s) => s.indication !== 'TOTAL_FAILED') &&
+    refusedBy(file, outsideLetterProfile, 'OUTSIDE_LETTER_PROFILE');
   if (outside) {
     for (const [i, s] of signatures.entries()) {
       if (s.indication !== 'TOTAL_FAILED') {

@@ -109,6 +109,12 @@ export const drawing =
     return [...streams, { num: a.page, body: page }];
   };
 
+/** The page tree node above the letter's page, with `entry` added. */
+export const pagesWith = (pdf: Buffer, entry: string) => {
+  const pages = Number(/\/Parent (\d+) 0 R/.exec(body(pdf, anatomy(pdf).page))![1]);
+  return { num: pages, body: withEntry(body(pdf, pages), entry) };
+};
+
 /** The catalog with `entry` added. */
 export const catalogWith = (pdf: Buffer, entry: string) => {
   const a = anatomy(pdf);
@@ -1867,17 +1873,7 @@ export const rows: Row[] = [
   {
     name: 'a crop box inherited from the page tree, not the page’s media box (pdf.js shows the top only)',
     feature: (pdf) => {
-      const a = anatomy(pdf);
-      const pages = /\/Parent (\d+) 0 R/.exec(body(pdf, a.page))![1]!;
-      return [
-        {
-          num: Number(pages),
-          body: withEntry(
-            body(pdf, Number(pages)),
-            '/MediaBox [ 0 0 595 400 ] /CropBox [ 0 0 595 400 ]',
-          ),
-        },
-      ];
+      return [pagesWith(pdf, '/MediaBox [ 0 0 595 400 ] /CropBox [ 0 0 595 400 ]')];
     },
     detail: /has a CropBox that is not its MediaBox \(inherited\)/,
   },

@@ -21,6 +21,7 @@ import {
   builtIn,
   drawnWith,
   fontOf,
+  pagesWith,
   signatureWidget,
   streamObject,
   withEntry,
@@ -87,6 +88,15 @@ const symbolWidget: Feature = signatureWidget('/F 4', (_, n) => {
     },
   ];
 });
+
+/** `symbolWidget` with its rectangle moved to `rect`. */
+const symbolWidgetAt =
+  (rect: string): Feature =>
+  (pdf, n) =>
+    symbolWidget(pdf, n).map((o) => ({
+      ...o,
+      body: o.body.replace('/Rect [ 70 735 370 765 ]', `/Rect [ ${rect} ]`),
+    }));
 
 const TEXT = (f: string) => `BT /${f} 12 Tf 72 600 Td (APPROVED) Tj ET\n`;
 
@@ -247,19 +257,12 @@ const rows: { name: string; feature: Feature; detail: RegExp; updateOnly?: boole
   },
   {
     name: 'resources inherited from the page tree, holding a font no letter uses',
-    feature: (pdf) => {
-      const a = anatomy(pdf);
-      const pages = /\/Parent (\d+) 0 R/.exec(body(pdf, a.page))![1]!;
-      return [
-        {
-          num: Number(pages),
-          body: withEntry(
-            body(pdf, Number(pages)),
-            '/Resources << /Font << /FS << /Type /Font /Subtype /Type1 /BaseFont /ZapfDingbats >> >> >>',
-          ),
-        },
-      ];
-    },
+    feature: (pdf) => [
+      pagesWith(
+        pdf,
+        '/Resources << /Font << /FS << /Type /Font /Subtype /Type1 /BaseFont /ZapfDingbats >> >> >>',
+      ),
+    ],
     detail: /\/FS is a font other than a standard Latin one \(\/Type1 \/ZapfDingbats\)/,
   },
   {
@@ -413,19 +416,11 @@ const inside: [string, Feature][] = [
   ],
   [
     "a signature's appearance of no width, in a font no letter uses",
-    (pdf, n) =>
-      symbolWidget(pdf, n).map((o) => ({
-        ...o,
-        body: o.body.replace('/Rect [ 70 735 370 765 ]', '/Rect [ 70 735 70 765 ]'),
-      })),
+    symbolWidgetAt('70 735 70 765'),
   ],
   [
     "a signature's appearance of no height, in a font no letter uses",
-    (pdf, n) =>
-      symbolWidget(pdf, n).map((o) => ({
-        ...o,
-        body: o.body.replace('/Rect [ 70 735 370 765 ]', '/Rect [ 70 735 370 735 ]'),
-      })),
+    symbolWidgetAt('70 735 370 735'),
   ],
   [
     'a form without resources of its own, drawing lines',
@@ -450,11 +445,7 @@ const inside: [string, Feature][] = [
   ],
   [
     "a signature's appearance with no area, in a font no letter uses (as poppler's pdfsig adds one)",
-    (pdf, n) =>
-      symbolWidget(pdf, n).map((o) => ({
-        ...o,
-        body: o.body.replace('/Rect [ 70 735 370 765 ]', '/Rect [ 0 0 0 0 ]'),
-      })),
+    symbolWidgetAt('0 0 0 0'),
   ],
 ];
 
