@@ -150,6 +150,7 @@ export const PREVIEW_TABLES = [
   'risk',
   'acceptance',
   'finding',
+  'matrix',
 ] as const;
 export type PreviewTable = (typeof PREVIEW_TABLES)[number];
 

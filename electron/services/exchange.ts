@@ -1732,6 +1732,10 @@ export class ExchangeService {
     // The matrices a risk may be scored on: this vault's, and those the authority sends. An
     // owner scores on the authority's criteria: a matrix of its own making (or the authority's
     // id with other levels) would let it rate its risks, and accept them, as it pleases.
+    // A matrix this vault knows by that id (shipped or kept) must be the same matrix: a package
+    // that brought another grid under a shipped id was kept beside it and scored every later
+    // risk on its own levels (round 21n). One the authority sends that this vault lacks is kept,
+    // and listed.
     const matrices = new Map<string, RiskMatrix>(this.risks.matrices().map((m) => [m.id, m]));
     for (const m of content.matrices) {
       const parsed = parseMatrix(m);
@@ -1740,7 +1744,7 @@ export class ExchangeService {
       }
       const here = matrices.get(parsed.matrix.id);
       if (
-        manifest.kind === 'submission' &&
+        (here || manifest.kind === 'submission') &&
         canonicalJson(here ?? null) !== canonicalJson(parsed.matrix)
       ) {
         throw reject(
@@ -1750,6 +1754,17 @@ export class ExchangeService {
       }
       if (!here) {
         matrices.set(parsed.matrix.id, parsed.matrix);
+        rows.push(
+          previewRow('matrix', parsed.matrix.id, true, [
+            change('name', null, parsed.matrix.name.en),
+            change('levels', null, parsed.matrix.levels.map((l) => l.id).join(', ')),
+            change(
+              'grid',
+              null,
+              parsed.matrix.grid.map((row) => row.map((i) => i + 1).join(' ')).join(' / '),
+            ),
+          ]),
+        );
       }
     }
     const risks: { values: Cells; added: boolean; links: { kind: string; target: string }[] }[] =

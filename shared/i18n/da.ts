@@ -1587,6 +1587,7 @@ export const da: Messages = {
   'preview.table.risk': 'risiko',
   'preview.table.acceptance': 'accept af risiko',
   'preview.table.finding': 'fund',
+  'preview.table.matrix': 'risikomatrix',
   'preview.systemAdded': 'system {ref}: tilføjes',
   'preview.systemKept': 'system {ref}: findes allerede',
   'preview.caseAdded': 'sag {ref}: tilføjes som "{state}"',

@@ -1599,6 +1599,7 @@ export const en = {
   'preview.table.risk': 'risk',
   'preview.table.acceptance': 'acceptance of risk',
   'preview.table.finding': 'finding',
+  'preview.table.matrix': 'risk matrix',
   'evidenceType.ssrs': 'System-specific security requirements (SSRS)',
   'evidenceType.sisrs': 'Interconnection security requirements (SISRS)',
   'evidenceType.secops_user': 'Security operating procedures for users',

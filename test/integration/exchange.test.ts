@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DecisionContent, SubmissionContent } from '../../electron/exchange/content';
 import { writePackage } from '../../electron/exchange/package';
+import { builtinMatrices } from '../../electron/areas/risks/repository';
 import { today } from '../../electron/services/register';
 import { signPdf } from '../../electron/signing/sign';
 import { signedKeywords } from '../../electron/signing/verify';
@@ -1907,6 +1908,23 @@ describe('a package carries only what its sender may decide', () => {
     expect(a.decisions.decision(id)).toBeNull();
   });
 
+  it('no matrix a vault keeps stands in for a shipped one of its id', async () => {
+    // A vault that took such a matrix before this was refused keeps it; it is never read.
+    const shipped = builtinMatrices().matrices[0]!;
+    const db = owner.vault.database;
+    const had = db.exec('SELECT COUNT(*) FROM risk_matrices WHERE id = ?', [shipped.id])[0]!;
+    if (Number(had.values[0]![0]) === 0) {
+      db.run('INSERT INTO risk_matrices (id, json, builtin, imported_at) VALUES (?, ?, 0, ?)', [
+        shipped.id,
+        JSON.stringify({ ...shipped, grid: shipped.grid.map((r) => r.map(() => 0)) }),
+        new Date().toISOString(),
+      ]);
+    }
+    const seen = owner.services.risks.matrices().filter((m) => m.id === shipped.id);
+    expect(seen).toEqual([shipped]);
+    expect(owner.services.risks.matrix(shipped.id).grid).toEqual(shipped.grid);
+  });
+
   it('a decision’s own step stands on its letter, not on the receiver’s copy of the register', async () => {
     const o = owner.services;
     const a = authority.services;
@@ -2392,6 +2410,43 @@ describe('a package carries only what its sender may decide', () => {
           }),
         owner,
         { reason: 'IMPOSSIBLE_CONTENT', detail: 'residual_likelihood' },
+      ],
+      [
+        // Round 21n: another grid under a shipped matrix id was kept beside the shipped one, and
+        // every later risk of that id was scored on its levels (a very high risk became low,
+        // and the owner's to accept).
+        'the authority’s answer bringing another grid under a shipped matrix id',
+        async () =>
+          forged('decision-matrix-shadow', await answer(), authority, owner, {
+            parts: editDecision((c) => {
+              // (One the package does not bring already: a matrix twice is DUPLICATE_ROW.)
+              const shipped = builtinMatrices().matrices.find(
+                (m) => !c.matrices.some((x) => (x as { id: string }).id === m.id),
+              )!;
+              c.matrices.push({ ...shipped, grid: shipped.grid.map((r) => r.map(() => 0)) });
+            }),
+          }),
+        owner,
+        { reason: 'MATRIX_UNKNOWN', detail: 'is not this vault’s' },
+      ],
+      [
+        // One the owner lacks is kept (the authority's risks are scored on it), and listed.
+        'the authority’s answer bringing a matrix the owner lacks: previewed, field by field',
+        async () =>
+          forged('decision-matrix-new', await answer(), authority, owner, {
+            parts: editDecision((c) => {
+              const shipped = builtinMatrices().matrices[0]!;
+              c.matrices.push({ ...shipped, id: 'authority-own' });
+            }),
+          }),
+        owner,
+        async (file: string) => {
+          const preview = await owner.services.exchange.inspect(file);
+          const row = preview.changes.find((c) => c.what === 'row' && c.table === 'matrix');
+          expect(row && previewLine('en', row)).toMatch(
+            /^risk matrix authority-own: added — name: .+; levels: .+; grid: [1-9]/,
+          );
+        },
       ],
 
       [

@@ -92,8 +92,11 @@ export function insertMatrix(db: Database, matrix: RiskMatrix, builtin: boolean,
   ]);
 }
 
-/** Keeps a matrix a package brought, unless the vault has one of that id. */
+/** Keeps a matrix a package brought, unless the vault has one of that id or ships one. */
 export function keepReceivedMatrix(db: Database, matrix: RiskMatrix, at: string): void {
+  if (builtinMatrices().matrices.some((m) => m.id === matrix.id)) {
+    return;
+  }
   db.run(
     'INSERT OR IGNORE INTO risk_matrices (id, json, builtin, imported_at) VALUES (?, ?, 0, ?)',
     [matrix.id, JSON.stringify(matrix), at],

@@ -48,9 +48,14 @@ export class RiskService {
 
   // ---- matrices and criteria -------------------------------------------------------------
 
-  /** Every matrix the vault can use: the shipped ones and those imported into it. */
+  /**
+   * Every matrix the vault can use: the shipped ones and those imported into it or received,
+   * none of which stands in for a shipped one (an id is one matrix wherever it is looked up).
+   */
   matrices(): RiskMatrix[] {
-    return [...repo.builtinMatrices().matrices, ...repo.importedMatrices(this.db)];
+    const shipped = repo.builtinMatrices().matrices;
+    const ids = new Set(shipped.map((m) => m.id));
+    return [...shipped, ...repo.importedMatrices(this.db).filter((m) => !ids.has(m.id))];
   }
 
   matrix(id: string): RiskMatrix {
