@@ -165,7 +165,8 @@ export function readContent(
     spaces,
     inherits = false,
     whole = false,
-  }: { spaces?: ColourSpaces; inherits?: boolean; whole?: boolean } = {},
+    letter = false,
+  }: { spaces?: ColourSpaces; inherits?: boolean; whole?: boolean; letter?: boolean } = {},
 ): {
   problem: string | null;
   fonts: Set<string>;
@@ -174,7 +175,7 @@ export function readContent(
   operators: Set<string>;
   colourSpaces: Set<string>;
 } {
-  const reader = new Reader(spaces, inherits ? INHERITED : GRAY, whole);
+  const reader = new Reader(spaces, inherits ? INHERITED : GRAY, whole, letter);
   let problem: string | null = null;
   try {
     reader.read(data);
@@ -236,6 +237,9 @@ class Reader {
   /** DeviceGray for both at the start of a page (§8.4.1), saved by q and restored by Q. */
   private colours: Colours;
   private readonly saved: Colours[] = [];
+  /** The matrix content has set (cm) since it began, saved and restored with q and Q. */
+  private ctm = [1, 0, 0, 1, 0, 0];
+  private readonly savedCtm: number[][] = [];
   /** The items directly in the last array closed at the top level, NaN where no number (a dash's, for `d`). */
   private lastArray: number[] = [];
   private inArray: number[] = [];
@@ -245,6 +249,8 @@ class Reader {
     start: ColourSpace,
     /** Read whole (a page's streams joined, a form, a glyph): every Q restores a q of its own. */
     private readonly whole = false,
+    /** Held to the letter profile's sizes (LETTER_LIMITS). */
+    private readonly letter = false,
   ) {
     this.colours = { fill: start, stroke: start };
   }
@@ -295,6 +301,11 @@ class Reader {
       } else if (c === 0x25 /* % */) {
         while (i < length && data[i] !== 0x0a && data[i] !== 0x0d) {
           i++;
+        }
+        // Poppler runs a comment on into the page's next stream, pdf.js ends it with the stream:
+        // a line after `% …` at a stream's end was drawn by pdf.js only (round 20ac).
+        if (i === length) {
+          throw new Problem('ends inside a comment, which readers end in different places');
         }
       } else if (c === 0x28 /* ( */) {
         i = skipString(data, i);
@@ -435,6 +446,11 @@ class Reader {
     if (token === 'd' && this.lastArray.length > 0 && this.lastArray.every((n) => n === 0)) {
       throw new Problem('sets a dash of no length (d)');
     }
+    // A negative length: poppler strokes nothing, a canvas ignores the dash and strokes solid
+    // (a white bar over "NOT" in pdf.js only, round 20ac).
+    if (token === 'd' && (this.lastArray.some((n) => n < 0) || (operands[1] as number) < 0)) {
+      throw new Problem('sets a dash with a negative length or phase (d)');
+    }
     // Text and drawings flattened to nothing are drawn by nobody and extracted by every reader.
     if (token === 'Tz' && first === 0) {
       throw new Problem('scales text to no width (0 Tz): drawn by nobody, still extracted');
@@ -444,7 +460,47 @@ class Reader {
         `sets a matrix that flattens what follows to a line or a point (${token}): drawn by nobody, still extracted`,
       );
     }
+    if (this.letter) {
+      this.letterSizes(token, operands);
+    }
     this.state(token, first);
+  }
+
+  /**
+   * The sizes a letter draws at (letter-profile.ts): numbers of at most LETTER_LIMITS.number,
+   * matrices that scale by at most LETTER_LIMITS.scale however they are composed, and butt caps.
+   * Poppler computes in doubles, a canvas in single precision: `2^50 + 10^6` then `-2^50`
+   * translated a white box a million points away in poppler and onto "NOT" in pdf.js; a
+   * zero-length stroke with round caps was a dot in poppler and nothing in pdf.js (round 20ac).
+   */
+  private letterSizes(token: string, operands: Operand[]): void {
+    const numbers = [
+      ...operands.filter((o): o is number => typeof o === 'number'),
+      // (An array's strings are NaN here: only its numbers are sizes.)
+      ...(token === 'TJ' || token === 'd' ? this.lastArray.filter((n) => !Number.isNaN(n)) : []),
+    ];
+    const big = numbers.find((n) => !(Math.abs(n) <= LETTER_LIMITS.number));
+    if (big !== undefined) {
+      throw new Problem(`gives ${token} ${big}, a number beyond the sizes a letter draws at`);
+    }
+    if (token === 'J' && operands[0] !== 0) {
+      throw new Problem(
+        `sets line caps other than butt (${shown(operands[0])} J): a zero-length stroke with round caps is a dot to poppler and nothing to pdf.js`,
+      );
+    }
+    if (token === 'cm' || token === 'Tm') {
+      const m = operands as number[];
+      const composed = token === 'cm' ? multiply(m, this.ctm) : m;
+      if (composed.slice(0, 4).some((v) => Math.abs(v) > LETTER_LIMITS.scale)) {
+        throw new Problem(`sets a matrix (${token}) that scales beyond what a letter draws`);
+      }
+      if (composed.slice(4).some((v) => Math.abs(v) > LETTER_LIMITS.number)) {
+        throw new Problem(`sets a matrix (${token}) that moves beyond what a letter draws`);
+      }
+      if (token === 'cm') {
+        this.ctm = composed;
+      }
+    }
   }
 
   /** What q and Q, and the operators that set a colour space, change. */
@@ -452,6 +508,7 @@ class Reader {
     const set = SET_BY[token];
     if (token === 'q') {
       this.saved.push({ ...this.colours });
+      this.savedCtm.push(this.ctm);
     } else if (token === 'Q') {
       // Poppler stops drawing the stream at a Q with nothing saved; pdf.js draws on (inside a
       // form it restores the state from before the form, out of its matrix and box): a white
@@ -460,6 +517,7 @@ class Reader {
         throw new Problem('restores a graphics state it never saved (Q without q)');
       }
       this.colours = this.saved.pop() ?? this.colours;
+      this.ctm = this.savedCtm.pop() ?? this.ctm;
     } else if (set) {
       this.colours[set[0]] = set[1];
     } else if (token === 'cs' || token === 'CS') {
@@ -509,6 +567,23 @@ class Reader {
 }
 
 /** Whether a matrix [a b c d e f] maps the plane onto a line or a point (its determinant is 0). */
+/** The sizes a letter draws at: numbers, and the scale of any matrix (letterSizes). */
+export const LETTER_LIMITS = { number: 10_000, scale: 100 } as const;
+
+/** The product `m × n` of two PDF matrices [a b c d e f]. */
+function multiply(m: number[], n: number[]): number[] {
+  const [a, b, c, d, e, f] = m as [number, number, number, number, number, number];
+  const [A, B, C, D, E, F] = n as [number, number, number, number, number, number];
+  return [
+    a * A + b * C,
+    a * B + b * D,
+    c * A + d * C,
+    c * B + d * D,
+    e * A + f * C + E,
+    e * B + f * D + F,
+  ];
+}
+
 export function flat([a, b, c, d]: number[]): boolean {
   return a! * d! - b! * c! === 0;
 }

@@ -27,7 +27,7 @@
  * (signature widgets and links that draw nothing); the file's structure is pdf-structure.ts's.
  */
 import { PDFArray, PDFDict, PDFNumber, PDFRawStream, PDFRef, type PDFObject } from 'pdf-lib';
-import { readContent } from './content-stream';
+import { LETTER_LIMITS, readContent } from './content-stream';
 import { entriesOf, get, isIntegerToken, nameOf } from './pdf-dict';
 import type { PdfFile } from './pdf-structure';
 import { ContentFound, contentData } from './static-content';
@@ -121,6 +121,9 @@ function objectAt(file: PdfFile, num: number, rev: number): PDFObject | undefine
 }
 
 const MAX_DEPTH = 64;
+
+/** How deep forms may draw forms (a page, a form, a form in it…). */
+const FORM_DEPTH = 4;
 
 /** As much content as static-content.ts reads: 64 MB, each stream (or page's streams) once. */
 const MAX_READ = 64 * 1024 * 1024;
@@ -236,11 +239,24 @@ class Drawing {
     if (this.forms.has(stream)) {
       return;
     }
-    if (depth > MAX_DEPTH) {
+    // Forms within forms compose their matrices: a letter draws a signature's appearance, and
+    // nothing nests deeper than a few forms, each scaling within LETTER_LIMITS.
+    if (depth > FORM_DEPTH) {
       throw new Outside(`${where} nests forms too deeply to be read`);
     }
     this.open.add(stream);
     onlyKeys(stream.dict, FORM_KEYS, `${where}, a form,`);
+    const matrix = this.resolve(get(stream.dict, 'Matrix'));
+    const m = (matrix instanceof PDFArray ? matrix.asArray() : []).map((v) => {
+      const n = this.resolve(v);
+      return n instanceof PDFNumber ? n.asNumber() : NaN;
+    });
+    if (
+      m.slice(0, 4).some((v) => !(Math.abs(v) <= LETTER_LIMITS.scale)) ||
+      m.slice(4).some((v) => !(Math.abs(v) <= LETTER_LIMITS.number))
+    ) {
+      throw new Outside(`${where} is a form whose matrix goes beyond the sizes a letter draws at`);
+    }
     const resources = get(stream.dict, 'Resources');
     if (resources !== undefined) {
       this.resources(resources, `${where} /Resources`, depth);
@@ -353,7 +369,7 @@ class Drawing {
       );
     }
     seen.content.add(key);
-    const read = readContent(data, { inherits: form, whole: true });
+    const read = readContent(data, { inherits: form, whole: true, letter: true });
     if (read.problem !== null) {
       throw new Outside(`${where} ${read.problem}`);
     }

@@ -303,6 +303,10 @@ function visit(
       if (dash.length > 0 && dash.every((d) => d === 0)) {
         throw new Found(`${where} sets a dash of no length (/D)`);
       }
+      // As `d` (round 20ac): poppler strokes nothing of a negative dash, a canvas solid.
+      if (dash.some((d) => d < 0) || phase.asNumber() < 0) {
+        throw new Found(`${where} sets a dash with a negative length or phase (/D)`);
+      }
     }
     // A pattern every reader takes: a tiling pattern of integers (poppler drew none of
     // `/PatternType 1.0` and made up a missing /PaintType, which pdf.js refused), with steps.

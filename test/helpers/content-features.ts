@@ -1935,6 +1935,11 @@ export const rows: Row[] = [
       ['a line width given as a string', '/LW (40)', /sets \/LW with other than a number/],
       // Poppler skipped it, pdf.js's canvas read "0" as 0 and hid the stroke (round 20z).
       ['an alpha given as a string', '/CA (0)', /sets \/CA with other than a number/],
+      [
+        'a dash of a negative length',
+        '/D [ [ -1 1 ] 0 ]',
+        /sets a dash with a negative length or phase \(\/D\)/,
+      ],
       // As `0 M` and `-1 w` (round 20aa).
       ['a miter limit of 0', '/LJ 0 /ML 0', /sets \/ML below 1/],
       ['a negative line width', '/LW -1', /sets \/LW below 0/],
@@ -1984,6 +1989,18 @@ export const rows: Row[] = [
       ];
     },
     detail: /object \d+ \(revision \d\) restores a graphics state it never saved \(Q without q\)/,
+  },
+  // Round 20ac: a comment at a stream's end, run on into the next stream by poppler only; a
+  // dash of a negative length, stroked by nobody in poppler and solid in pdf.js.
+  {
+    name: 'a white square over "NOT" in the stream after one that ends inside a comment (pdf.js only)',
+    feature: drawing(() => ['q Q % the end of the stream', '1 g 168.5 724 44 44 re f\n']),
+    detail: /ends inside a comment, which readers end in different places/,
+  },
+  {
+    name: 'a white bar over "NOT" dashed with a negative length (pdf.js strokes it solid)',
+    feature: drawing(() => ['[ -1 1 ] 0 d 1 G 44 w 168.5 746 m 212.5 746 l S\n']),
+    detail: /sets a dash with a negative length or phase \(d\)/,
   },
   // Round 20aa: a cap, a join or a limit that is no style. Poppler took `7 J` as butt caps,
   // pdf.js kept the square cap set before: a stroke 0.01 long was a white square over "NOT" in

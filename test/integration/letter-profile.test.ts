@@ -265,6 +265,47 @@ const rows: { name: string; feature: Feature; detail: RegExp; updateOnly?: boole
     ],
     detail: /\/FS is a font other than a standard Latin one \(\/Type1 \/ZapfDingbats\)/,
   },
+  // Round 20ac: sizes no letter draws at, which a canvas computes in single precision.
+  {
+    name: 'a white box moved by 2^50 + 10^6 and back by 2^50 (on "NOT" in pdf.js only)',
+    feature: drawn(
+      'Resources',
+      '',
+      () =>
+        '1 0 0 1 1125899907842624 0 cm 1 0 0 1 -1125899906842624 0 cm 1 g 168.5 724 44 44 re f\n',
+    ),
+    detail: /gives cm 1125899907842624, a number beyond the sizes a letter draws at/,
+  },
+  {
+    name: 'matrices that compose to a scale of 10,000',
+    feature: drawn('Resources', '', () => 'q 100 0 0 100 0 0 cm 100 0 0 100 0 0 cm Q\n'),
+    detail: /sets a matrix \(cm\) that scales beyond what a letter draws/,
+  },
+  {
+    name: 'matrices that compose to a move of 20,000',
+    feature: drawn('Resources', '', () => 'q 10 0 0 10 0 0 cm 1 0 0 1 2000 0 cm Q\n'),
+    detail: /sets a matrix \(cm\) that moves beyond what a letter draws/,
+  },
+  {
+    name: 'a text matrix scaled by 1,000',
+    feature: drawn('Resources', '', (f) => `BT /${f} 12 Tf 1000 0 0 1000 0 0 Tm (a) Tj ET\n`),
+    detail: /sets a matrix \(Tm\) that scales beyond what a letter draws/,
+  },
+  {
+    name: 'a kerning of a million in TJ',
+    feature: drawn('Resources', '', (f) => `BT /${f} 12 Tf [ (a) -1000000 (b) ] TJ ET\n`),
+    detail: /gives TJ -1000000, a number beyond the sizes a letter draws at/,
+  },
+  {
+    name: 'a form scaled by 1,000',
+    feature: form('/Matrix [ 1000 0 0 1000 0 0 ]', () => '0 0 m 1 1 l S'),
+    detail: /\/Fm1 is a form whose matrix goes beyond the sizes a letter draws at/,
+  },
+  {
+    name: 'a zero-length stroke with round caps (a dot over "NOT" in poppler only)',
+    feature: drawn('Resources', '', () => '1 J 1 G 46 w 189.5 746 m 189.5 746 l S\n'),
+    detail: /sets line caps other than butt \(1 J\)/,
+  },
   {
     name: 'a graphics state with a stroking opacity above 1',
     feature: drawn('ExtGState', '/GX << /CA 1.5 >>', () => '/GX gs 72 600 m 300 600 l S\n'),
@@ -398,7 +439,7 @@ const inside: [string, Feature][] = [
       'Resources',
       '/ProcSet [ /PDF /Text ]',
       () =>
-        'q 0.5 w 1 J 1 j 4 M [ 3 1 ] 0 d /DeviceRGB CS 0 0 1 SCN /DeviceCMYK cs 0 0 0 1 scn ' +
+        'q 0.5 w 0 J 1 j 4 M [ 3 1 ] 0 d /DeviceRGB CS 0 0 1 SCN /DeviceCMYK cs 0 0 0 1 scn ' +
         '72 600 m 100 650 120 650 150 600 c 150 650 160 610 v 170 620 180 600 y h B ' +
         '72 500 100 20 re W n ' +
         '0.2 g 0.3 G 1 0 0 rg 0 1 0 RG 0 0 0 1 k 0 0 0 1 K f* S s F b B* b* f Q\n',
