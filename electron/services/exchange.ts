@@ -1990,6 +1990,9 @@ export class ExchangeService {
   ): void {
     const note = `received in package ${read.digest.slice(0, 16)}`;
     for (const r of planned.risks) {
+      // A risk's matrix is a row of this vault's: a shipped one its criteria do not name is
+      // stored from its own copy (an owner with no criteria yet receives the default's).
+      riskRepo.keepShippedMatrix(db, String(r.values.matrix_id), now);
       const levels = ['inherent_level', 'inherent_rank', 'residual_level', 'residual_rank'];
       const set = [...RISK_CHANGES, ...levels];
       if (r.added) {

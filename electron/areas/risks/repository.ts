@@ -92,9 +92,25 @@ export function insertMatrix(db: Database, matrix: RiskMatrix, builtin: boolean,
   ]);
 }
 
-/** Keeps a matrix a package brought, unless the vault has one of that id or ships one. */
+/**
+ * The vault's row for a shipped matrix (a risk's matrix must be a row), stored from this vault's
+ * own copy when the vault has none: a risk received on a shipped matrix the vault's criteria do
+ * not name.
+ */
+export function keepShippedMatrix(db: Database, id: string, at: string): void {
+  const shipped = builtinMatrices().matrices.find((m) => m.id === id);
+  if (shipped && !hasMatrix(db, id)) {
+    insertMatrix(db, shipped, true, at);
+  }
+}
+
+/**
+ * Keeps a matrix a package brought, unless the vault has one of that id; of a shipped id, the
+ * vault's own copy (the package's was compared with it and found the same).
+ */
 export function keepReceivedMatrix(db: Database, matrix: RiskMatrix, at: string): void {
   if (builtinMatrices().matrices.some((m) => m.id === matrix.id)) {
+    keepShippedMatrix(db, matrix.id, at);
     return;
   }
   db.run(
