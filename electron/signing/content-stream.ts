@@ -240,6 +240,9 @@ class Reader {
   /** The matrix content has set (cm) since it began, saved and restored with q and Q. */
   private ctm = [1, 0, 0, 1, 0, 0];
   private readonly savedCtm: number[][] = [];
+  /** Whether a path has a current point, and whether a text object is open (read whole). */
+  private point = false;
+  private inText = false;
   /** The items directly in the last array closed at the top level, NaN where no number (a dash's, for `d`). */
   private lastArray: number[] = [];
   private inArray: number[] = [];
@@ -460,10 +463,41 @@ class Reader {
         `sets a matrix that flattens what follows to a line or a point (${token}): drawn by nobody, still extracted`,
       );
     }
+    if (this.whole) {
+      this.wholeOrder(token);
+    }
     if (this.letter) {
       this.letterSizes(token, operands);
     }
     this.state(token, first);
+  }
+
+  /**
+   * The order of operators in content read whole (round 20ad): a path goes on from a current
+   * point (poppler skips `l`, `c`, `v`, `y` and `h` without one, a canvas starts a path there:
+   * a white box of four `l` filled over "NOT" in pdf.js only, and `h W n` clipped everything
+   * away in pdf.js only); text is shown and placed inside BT … ET, and no form is drawn there
+   * (poppler starts a form's text at the form's origin, pdf.js where the page's text stood: a
+   * form's `(REFUSED) Tj` showed in pdf.js, another's `(APPROVED) Tj` in poppler).
+   */
+  private wholeOrder(token: string): void {
+    if (PATH_ON.has(token) && !this.point) {
+      throw new Problem(`draws a path on from no current point (${token})`);
+    }
+    if (TEXT_PLACING.has(token) && !this.inText) {
+      throw new Problem(`shows or places text outside BT … ET (${token})`);
+    }
+    if (token === 'Do' && this.inText) {
+      throw new Problem('draws a form inside a text object (Do between BT and ET)');
+    }
+    if (token === 'm' || token === 're') {
+      this.point = true;
+    } else if (PAINTING.has(token) || token === 'BT' || token === 'ET') {
+      this.point = false;
+    }
+    if (token === 'BT' || token === 'ET') {
+      this.inText = token === 'BT';
+    }
   }
 
   /**
@@ -482,6 +516,11 @@ class Reader {
     const big = numbers.find((n) => !(Math.abs(n) <= LETTER_LIMITS.number));
     if (big !== undefined) {
       throw new Problem(`gives ${token} ${big}, a number beyond the sizes a letter draws at`);
+    }
+    // A form draws at the scale it is drawn at times its own: at most 1 here, so forms within
+    // forms never compose beyond LETTER_LIMITS (a form's /Matrix is held to 1 too).
+    if (token === 'Do' && this.ctm.slice(0, 4).some((v) => Math.abs(v) > 1)) {
+      throw new Problem('draws a form at a scale above 1 (Do)');
     }
     if (token === 'J' && operands[0] !== 0) {
       throw new Problem(
@@ -567,6 +606,12 @@ class Reader {
 }
 
 /** Whether a matrix [a b c d e f] maps the plane onto a line or a point (its determinant is 0). */
+/** Path operators that go on from the current point, and those that paint (and end) a path. */
+const PATH_ON = new Set(['l', 'c', 'v', 'y', 'h']);
+const PAINTING = new Set(['S', 's', 'f', 'F', 'f*', 'B', 'B*', 'b', 'b*', 'n']);
+/** Operators that show or place text: only inside a text object. */
+const TEXT_PLACING = new Set(['Tj', 'TJ', "'", '"', 'Td', 'TD', 'T*', 'Tm']);
+
 /** The sizes a letter draws at: numbers, and the scale of any matrix (letterSizes). */
 export const LETTER_LIMITS = { number: 10_000, scale: 100 } as const;
 

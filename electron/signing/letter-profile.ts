@@ -212,18 +212,35 @@ class Drawing {
             : [];
       for (const stream of streams) {
         if (stream instanceof PDFRawStream) {
+          // A viewer fits the appearance's box to the rectangle: never magnified, so the scale
+          // a form draws at stays within LETTER_LIMITS (the workbench's boxes are its rects).
+          const [bx1, by1, bx2, by2] = this.box(get(stream.dict, 'BBox'));
+          const [rx1, ry1, rx2, ry2] = this.box(get(annot, 'Rect'));
+          if (
+            Math.abs(rx2! - rx1!) > Math.abs(bx2! - bx1!) * 1.001 ||
+            Math.abs(ry2! - ry1!) > Math.abs(by2! - by1!) * 1.001
+          ) {
+            throw new Outside(
+              `the appearance of ${where} is drawn magnified (its /Rect larger than its /BBox)`,
+            );
+          }
           this.form(stream, `the appearance of ${where}`, 0);
         }
       }
     }
   }
 
-  private hasArea(rect: PDFObject | undefined): boolean {
-    const box = this.resolve(rect);
-    const [x1, y1, x2, y2] = (box instanceof PDFArray ? box.asArray() : []).map((v) => {
-      const n = this.resolve(v);
+  /** Four numbers of a box (NaN where there is no number). */
+  private box(value: PDFObject | undefined): number[] {
+    const box = this.resolve(value);
+    return [0, 1, 2, 3].map((i) => {
+      const n = this.resolve(box instanceof PDFArray ? box.get(i) : undefined);
       return n instanceof PDFNumber ? n.asNumber() : NaN;
     });
+  }
+
+  private hasArea(rect: PDFObject | undefined): boolean {
+    const [x1, y1, x2, y2] = this.box(rect);
     // (Not four numbers: static-content.ts refuses it.)
     return !(x1 === x2 || y1 === y2);
   }
@@ -252,7 +269,7 @@ class Drawing {
       return n instanceof PDFNumber ? n.asNumber() : NaN;
     });
     if (
-      m.slice(0, 4).some((v) => !(Math.abs(v) <= LETTER_LIMITS.scale)) ||
+      m.slice(0, 4).some((v) => !(Math.abs(v) <= 1)) ||
       m.slice(4).some((v) => !(Math.abs(v) <= LETTER_LIMITS.number))
     ) {
       throw new Outside(`${where} is a form whose matrix goes beyond the sizes a letter draws at`);

@@ -2002,6 +2002,61 @@ export const rows: Row[] = [
     feature: drawing(() => ['[ -1 1 ] 0 d 1 G 44 w 168.5 746 m 212.5 746 l S\n']),
     detail: /sets a dash with a negative length or phase \(d\)/,
   },
+  // Round 20ad: a path from no current point (poppler skips it, a canvas starts one there), and
+  // text shown outside a text object or a form drawn inside one (poppler starts a form's text at
+  // its origin, pdf.js where the page's text stood).
+  {
+    name: 'a white box of four lines from no current point over "NOT" (pdf.js only)',
+    feature: drawing(() => ['q 1 g 168.5 724 l 212.5 724 l 212.5 768 l 168.5 768 l h f Q\n']),
+    detail: /draws a path on from no current point \(l\)/,
+  },
+  {
+    name: 'a close from no current point, then a clip that hides a box in pdf.js only',
+    feature: drawing(() => ['q h W n 1 g 168.5 724 44 44 re f Q\n']),
+    detail: /draws a path on from no current point \(h\)/,
+  },
+  {
+    name: 'a form showing "REFUSED" with no text object of its own, placed by the page’s (pdf.js only)',
+    feature: (pdf, n) => {
+      const [font, fontNum] = fontOf(body(pdf, anatomy(pdf).page));
+      const form = n();
+      return [
+        {
+          num: form,
+          body: streamObject(
+            '(REFUSED) Tj',
+            `/Type /XObject /Subtype /Form /BBox [ 50 600 595 842 ] /Resources << /Font << /${font} ${fontNum} 0 R >> >>`,
+          ),
+        },
+        ...drawnWith(
+          pdf,
+          n(),
+          'XObject',
+          `/X1 ${form} 0 R`,
+          `BT /${font} 18 Tf 162 740 Td ET q /X1 Do Q\n`,
+        ),
+      ];
+    },
+    detail: /shows or places text outside BT … ET \(Tj\)/,
+  },
+  {
+    name: 'a form drawn inside the page’s text object',
+    feature: (pdf, n) => {
+      const [font, fontNum] = fontOf(body(pdf, anatomy(pdf).page));
+      const form = n();
+      return [
+        { num: form, body: formDrawing(fontNum, 'REFUSED') },
+        ...drawnWith(
+          pdf,
+          n(),
+          'XObject',
+          `/X1 ${form} 0 R`,
+          `BT /${font} 18 Tf 162 740 Td /X1 Do ET\n`,
+        ),
+      ];
+    },
+    detail: /draws a form inside a text object \(Do between BT and ET\)/,
+  },
   // Round 20aa: a cap, a join or a limit that is no style. Poppler took `7 J` as butt caps,
   // pdf.js kept the square cap set before: a stroke 0.01 long was a white square over "NOT" in
   // pdf.js and nothing in poppler (the same for joins, and a miter limit below 1).

@@ -58,7 +58,7 @@ const font = (dict: string): Feature =>
 
 /** The page draws a form holding `dict` and `ops`. */
 const form =
-  (dict: string, ops: (font: number) => string): Feature =>
+  (dict: string, ops: (font: number) => string, at = '1 0 0 1 72 600'): Feature =>
   (pdf, n) => {
     const [, fontNum] = fontOf(body(pdf, anatomy(pdf).page));
     const formNum = n();
@@ -70,7 +70,7 @@ const form =
           `/Type /XObject /Subtype /Form /BBox [ 0 0 300 30 ] ${dict} /Resources << /Font << /F1 ${fontNum} 0 R >> >>`,
         ),
       },
-      ...drawnWith(pdf, n(), 'XObject', `/Fm1 ${formNum} 0 R`, 'q 1 0 0 1 72 600 cm /Fm1 Do Q\n'),
+      ...drawnWith(pdf, n(), 'XObject', `/Fm1 ${formNum} 0 R`, `q ${at} cm /Fm1 Do Q\n`),
     ];
   };
 
@@ -305,6 +305,26 @@ const rows: { name: string; feature: Feature; detail: RegExp; updateOnly?: boole
     name: 'a zero-length stroke with round caps (a dot over "NOT" in poppler only)',
     feature: drawn('Resources', '', () => '1 J 1 G 46 w 189.5 746 m 189.5 746 l S\n'),
     detail: /sets line caps other than butt \(1 J\)/,
+  },
+  // Round 20ad: scales composed through forms (2^24 in all: 8192.0002 was 8192 to a canvas).
+  {
+    name: 'a form drawn at a scale of 64',
+    feature: form('', () => '0 0 m 1 1 l S', '64 0 0 64 0 0'),
+    detail: /draws a form at a scale above 1 \(Do\)/,
+  },
+  {
+    name: 'a form whose own matrix scales by 2',
+    feature: form('/Matrix [ 2 0 0 2 0 0 ]', () => '0 0 m 1 1 l S'),
+    detail: /\/Fm1 is a form whose matrix goes beyond the sizes a letter draws at/,
+  },
+  {
+    name: "a signature's appearance magnified a hundredfold into its rectangle",
+    feature: (pdf, n) =>
+      symbolWidget(pdf, n).map((o) => ({
+        ...o,
+        body: o.body.replace('/BBox [ 0 0 300 30 ]', '/BBox [ 0 0 3 0.3 ]'),
+      })),
+    detail: /is drawn magnified \(its \/Rect larger than its \/BBox\)/,
   },
   {
     name: 'a graphics state with a stroking opacity above 1',
