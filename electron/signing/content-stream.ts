@@ -522,6 +522,14 @@ class Reader {
     if (token === 'Do' && this.ctm.slice(0, 4).some((v) => Math.abs(v) > 1)) {
       throw new Problem('draws a form at a scale above 1 (Do)');
     }
+    // Mirrored text has no place in a letter (pdftotext extracted `-100 Tz (REFUSED)` as
+    // DESUFER, pdf.js as REFUSED).
+    if (
+      (token === 'Tz' && !((operands[0] as number) > 0)) ||
+      (token === 'Tf' && !((operands[1] as number) > 0))
+    ) {
+      throw new Problem(`sets text mirrored or of no size (${token})`);
+    }
     if (token === 'J' && operands[0] !== 0) {
       throw new Problem(
         `sets line caps other than butt (${shown(operands[0])} J): a zero-length stroke with round caps is a dot to poppler and nothing to pdf.js`,

@@ -214,11 +214,18 @@ class Drawing {
         if (stream instanceof PDFRawStream) {
           // A viewer fits the appearance's box to the rectangle: never magnified, so the scale
           // a form draws at stays within LETTER_LIMITS (the workbench's boxes are its rects).
+          // The box as the viewer fits it: through the form's /Matrix (round 20ae: a /Matrix of
+          // 0.000001 made a 300 × 30 box three ten-thousandths wide, fitted a million times
+          // larger: on its rectangle in poppler, a thousand pixels away in a canvas).
           const [bx1, by1, bx2, by2] = this.box(get(stream.dict, 'BBox'));
+          const matrix = this.resolve(get(stream.dict, 'Matrix'));
+          const [a, b, c, d] = matrix instanceof PDFArray ? this.box(matrix) : [1, 0, 0, 1];
+          const xs = [bx1!, bx2!].flatMap((x) => [by1!, by2!].map((y) => a! * x + c! * y));
+          const ys = [bx1!, bx2!].flatMap((x) => [by1!, by2!].map((y) => b! * x + d! * y));
           const [rx1, ry1, rx2, ry2] = this.box(get(annot, 'Rect'));
           if (
-            Math.abs(rx2! - rx1!) > Math.abs(bx2! - bx1!) * 1.001 ||
-            Math.abs(ry2! - ry1!) > Math.abs(by2! - by1!) * 1.001
+            !(Math.abs(rx2! - rx1!) <= (Math.max(...xs) - Math.min(...xs)) * 1.001) ||
+            !(Math.abs(ry2! - ry1!) <= (Math.max(...ys) - Math.min(...ys)) * 1.001)
           ) {
             throw new Outside(
               `the appearance of ${where} is drawn magnified (its /Rect larger than its /BBox)`,
@@ -268,11 +275,15 @@ class Drawing {
       const n = this.resolve(v);
       return n instanceof PDFNumber ? n.asNumber() : NaN;
     });
+    const bbox = this.box(get(stream.dict, 'BBox'));
     if (
       m.slice(0, 4).some((v) => !(Math.abs(v) <= 1)) ||
-      m.slice(4).some((v) => !(Math.abs(v) <= LETTER_LIMITS.number))
+      m.slice(4).some((v) => !(Math.abs(v) <= LETTER_LIMITS.number)) ||
+      bbox.some((v) => !(Math.abs(v) <= LETTER_LIMITS.number))
     ) {
-      throw new Outside(`${where} is a form whose matrix goes beyond the sizes a letter draws at`);
+      throw new Outside(
+        `${where} is a form whose matrix or box goes beyond the sizes a letter draws at`,
+      );
     }
     const resources = get(stream.dict, 'Resources');
     if (resources !== undefined) {

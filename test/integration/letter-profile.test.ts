@@ -299,7 +299,7 @@ const rows: { name: string; feature: Feature; detail: RegExp; updateOnly?: boole
   {
     name: 'a form scaled by 1,000',
     feature: form('/Matrix [ 1000 0 0 1000 0 0 ]', () => '0 0 m 1 1 l S'),
-    detail: /\/Fm1 is a form whose matrix goes beyond the sizes a letter draws at/,
+    detail: /\/Fm1 is a form whose matrix or box goes beyond the sizes a letter draws at/,
   },
   {
     name: 'a zero-length stroke with round caps (a dot over "NOT" in poppler only)',
@@ -315,7 +315,7 @@ const rows: { name: string; feature: Feature; detail: RegExp; updateOnly?: boole
   {
     name: 'a form whose own matrix scales by 2',
     feature: form('/Matrix [ 2 0 0 2 0 0 ]', () => '0 0 m 1 1 l S'),
-    detail: /\/Fm1 is a form whose matrix goes beyond the sizes a letter draws at/,
+    detail: /\/Fm1 is a form whose matrix or box goes beyond the sizes a letter draws at/,
   },
   {
     name: "a signature's appearance magnified a hundredfold into its rectangle",
@@ -325,6 +325,39 @@ const rows: { name: string; feature: Feature; detail: RegExp; updateOnly?: boole
         body: o.body.replace('/BBox [ 0 0 300 30 ]', '/BBox [ 0 0 3 0.3 ]'),
       })),
     detail: /is drawn magnified \(its \/Rect larger than its \/BBox\)/,
+  },
+  // Round 20ae: an appearance shrunk by its /Matrix, fitted a million times larger (a canvas
+  // missed its rectangle by a thousand pixels); mirrored text.
+  {
+    name: "a signature's appearance shrunk by its matrix and fitted a million times larger",
+    feature: (pdf, n) =>
+      symbolWidget(pdf, n).map((o) => ({
+        ...o,
+        body: o.body.replace(
+          '/BBox [ 0 0 300 30 ]',
+          '/BBox [ 0 0 300 30 ] /Matrix [ 0.000001 0 0 0.000001 10000 10000 ]',
+        ),
+      })),
+    detail: /is drawn magnified \(its \/Rect larger than its \/BBox\)/,
+  },
+  {
+    name: "a signature's appearance whose box reaches 30,000 points",
+    feature: (pdf, n) =>
+      symbolWidget(pdf, n).map((o) => ({
+        ...o,
+        body: o.body.replace('/BBox [ 0 0 300 30 ]', '/BBox [ 0 0 30000 30 ]'),
+      })),
+    detail: /is a form whose matrix or box goes beyond the sizes a letter draws at/,
+  },
+  {
+    name: 'text mirrored by a negative horizontal scale',
+    feature: drawn('Resources', '', (f) => `BT /${f} 12 Tf -100 Tz 300 600 Td (a) Tj ET\n`),
+    detail: /sets text mirrored or of no size \(Tz\)/,
+  },
+  {
+    name: 'text set upside down by a negative size',
+    feature: drawn('Resources', '', (f) => `BT /${f} -18 Tf 72 600 Td (a) Tj ET\n`),
+    detail: /sets text mirrored or of no size \(Tf\)/,
   },
   {
     name: 'a graphics state with a stroking opacity above 1',
