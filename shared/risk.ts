@@ -192,6 +192,26 @@ export function rescaleScores(from: RiskMatrix, to: RiskMatrix, scores: RiskScor
   };
 }
 
+/**
+ * A risk's residual level (its index) on `matrix`, the one this vault's criteria are written for:
+ * its own scores when it is scored on that matrix, rescaled onto it otherwise (a risk received on
+ * another matrix). The one computation behind who may accept a risk, wherever it is asked — the
+ * register's view, an acceptance made here, one received — so the three never disagree. Null when
+ * the scores do not fit the matrix.
+ */
+export function residualIndexOn(
+  matrix: RiskMatrix,
+  riskMatrix: RiskMatrix,
+  risk: RiskScores,
+): number | null {
+  try {
+    const scores = riskMatrix.id === matrix.id ? risk : rescaleScores(riskMatrix, matrix, risk);
+    return levelIndex(matrix, scores.residualLikelihood, scores.residualImpact);
+  } catch {
+    return null;
+  }
+}
+
 export interface Movement {
   id: string;
   inherent: [string | null, string | null];
@@ -405,12 +425,8 @@ export function acceptanceValidHere(args: {
   if (risk.treatment === 'avoid') {
     return 'TREATMENT_AVOID';
   }
-  let residual: number;
-  try {
-    const scores =
-      args.riskMatrix.id === matrix.id ? risk : rescaleScores(args.riskMatrix, matrix, risk);
-    residual = levelIndex(matrix, scores.residualLikelihood, scores.residualImpact);
-  } catch {
+  const residual = residualIndexOn(matrix, args.riskMatrix, risk);
+  if (residual === null) {
     return 'NOT_ACCEPTABLE';
   }
   const authority = acceptanceAuthority(matrix, criteria, residual);

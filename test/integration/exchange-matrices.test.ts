@@ -107,6 +107,49 @@ describe('a risk on a shipped matrix the receiver does not use', () => {
     });
   });
 
+  it('is judged on the receiver’s matrix: in the register, and when accepted here (21, L1)', async () => {
+    // High on the owner's 3×3 is the top of the scale: very high once rescaled onto the
+    // authority's 4×4, where its criteria let nobody accept it (the accreditor: up to high).
+    const { owner, authority, systemId } = pair;
+    let riskId = '';
+    await pendingCase(pair, async (caseId) => {
+      riskId = await owner.services.risks.createRisk({
+        ...risk(systemId, caseId),
+        likelihood: 3,
+        residualLikelihood: 3,
+        residualImpact: 3,
+      });
+    });
+    const received = authority.services.risks.getRisk(riskId);
+    expect(received).toMatchObject({ matrixId: 'simple-3x3', residualLevel: 'high' });
+    expect(received.authority).toBe('none');
+    await expect(
+      authority.services.risks.acceptRisk(riskId, {
+        justification: 'Compensated by the site’s physical controls.',
+        expiresOn: '2027-06-01',
+      }),
+    ).rejects.toMatchObject({
+      code: 'RISK_ACCEPTANCE_REFUSED',
+      details: { reason: 'NOT_ACCEPTABLE' },
+    });
+    // Low on the 3×3 (the owner's to accept there) is moderate on the 4×4: the accreditor's.
+    let lower = '';
+    await pendingCase(pair, async (caseId) => {
+      lower = await owner.services.risks.createRisk({
+        ...risk(systemId, caseId),
+        residualLikelihood: 1,
+        residualImpact: 2,
+      });
+    });
+    expect(authority.services.risks.getRisk(lower).residualLevel).toBe('low');
+    expect(authority.services.risks.getRisk(lower).authority).toBe('accreditor');
+    await authority.services.risks.acceptRisk(lower, {
+      justification: 'Compensated by the site’s physical controls.',
+      expiresOn: '2027-06-01',
+    });
+    expect(authority.services.risks.getRisk(lower).acceptance.status).toBe('accepted');
+  });
+
   it('arrives at an owner that has set no criteria yet (the default matrix)', async () => {
     const at = join(folder.path, 'fresh');
     const owner = await makeParty(

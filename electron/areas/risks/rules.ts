@@ -8,6 +8,7 @@ import {
   acceptanceAuthority,
   acceptanceStatus,
   acceptanceValidHere,
+  residualIndexOn,
   type AcceptanceStatus,
   type Authority,
   type ReceivedAcceptanceRefusal,
@@ -91,6 +92,28 @@ export interface JudgeContext {
 /** Text shown as absent when empty. */
 const orNull = (v: string): string | null => (v === '' ? null : v);
 
+/** The matrix a risk is scored on, if this vault knows it. */
+function matrixOf(risk: RiskSubstance, context: JudgeContext): RiskMatrix | undefined {
+  const { matrix } = context;
+  return matrix?.id === risk.matrixId
+    ? matrix
+    : context.matrices().find((m) => m.id === risk.matrixId);
+}
+
+/**
+ * Who may accept a risk here: by this vault's criteria, at the risk's residual level on this
+ * vault's matrix (shared/risk.ts, residualIndexOn). 'none' without criteria, or for a risk on a
+ * matrix this vault does not know.
+ */
+export function authorityHere(risk: RiskSubstance, context: JudgeContext): Authority {
+  const { criteria, matrix } = context;
+  const riskMatrix = matrixOf(risk, context);
+  const residual = matrix && riskMatrix ? residualIndexOn(matrix, riskMatrix, risk) : null;
+  return criteria && matrix && residual !== null
+    ? acceptanceAuthority(matrix, criteria, residual)
+    : 'none';
+}
+
 /**
  * Why an acceptance received in a package does not count here (null: it does): this vault's
  * criteria must let `role` accept the risk's residual level, on this vault's matrix, for the
@@ -104,8 +127,7 @@ export function receivedRefusal(
   context: JudgeContext,
 ): ReceivedAcceptanceRefusal | null {
   const { criteria, matrix } = context;
-  const riskMatrix =
-    matrix?.id === risk.matrixId ? matrix : context.matrices().find((m) => m.id === risk.matrixId);
+  const riskMatrix = matrixOf(risk, context);
   if (!criteria || !matrix || !riskMatrix) {
     return 'NOT_ACCEPTABLE';
   }
@@ -169,14 +191,13 @@ export function riskView(
   acceptances: readonly AcceptanceRecord[],
   context: JudgeContext,
 ): RiskView {
-  const { criteria, matrix } = context;
   const { status, acceptance: a } = judgeAcceptances(r.substance, acceptances, context);
   const { substance, systemRef, systemName, ...shown } = r;
   return {
     ...substance,
     ...shown,
     system: `${systemRef} ${systemName}`,
-    authority: matrix && criteria ? acceptanceAuthority(matrix, criteria, r.residualRank) : 'none',
+    authority: authorityHere(r.substance, context),
     acceptance: {
       status,
       by: a ? orNull(a.acceptedBy) : null,

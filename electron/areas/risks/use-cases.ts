@@ -19,6 +19,7 @@ import {
   outOfScale,
   parseMatrix,
   recalculate,
+  residualIndexOn,
   RiskCriteriaSchema,
   RiskFilter,
   RiskInput,
@@ -280,10 +281,18 @@ export class RiskService {
     const risk = this.getRisk(id);
     const matrix = this.matrix(criteria.matrixId);
     const actor = this.vault().actor;
+    // On this vault's matrix, as the register shows it and as a received acceptance is judged.
+    const riskMatrix = this.matrices().find((m) => m.id === risk.matrixId);
+    const residual = riskMatrix ? residualIndexOn(matrix, riskMatrix, risk) : null;
+    if (residual === null) {
+      throw new AppError('RISK_ACCEPTANCE_REFUSED', 'The risk cannot be accepted', {
+        reason: 'NOT_ACCEPTABLE',
+      });
+    }
     const verdict = canAccept({
       matrix,
       criteria,
-      residualIndex: risk.residualRank,
+      residualIndex: residual,
       treatment: risk.treatment,
       role: actor.role,
       input,
