@@ -28,9 +28,9 @@
  */
 import { PDFArray, PDFDict, PDFNumber, PDFRawStream, PDFRef, type PDFObject } from 'pdf-lib';
 import { LETTER_LIMITS, readContent } from './content-stream';
-import { entriesOf, get, isIntegerToken, nameOf } from './pdf-dict';
+import { entriesOf, get, isIntegerToken, nameOf, numbersOf } from './pdf-dict';
 import type { PdfFile } from './pdf-structure';
-import { ContentFound, contentData } from './static-content';
+import { appearanceItems, ContentFound, contentData, MAX_DEPTH } from './static-content';
 
 /** The standard fonts every reader carries for Latin text (Symbol and ZapfDingbats are not). */
 const LATIN_FONTS = new Set([
@@ -120,8 +120,6 @@ function objectAt(file: PdfFile, num: number, rev: number): PDFObject | undefine
   return file.lookup(PDFRef.of(num, found.entry.kind === 'n' ? found.entry.generation : 0), rev);
 }
 
-const MAX_DEPTH = 64;
-
 /** How deep forms may draw forms (a page, a form, a form in it…). */
 const FORM_DEPTH = 4;
 
@@ -202,48 +200,44 @@ class Drawing {
     if (!(ap instanceof PDFDict) || ap instanceof PDFRawStream) {
       return;
     }
-    for (const [, value] of entriesOf(ap)) {
-      const state = this.resolve(value);
-      const streams =
-        state instanceof PDFRawStream
-          ? [state]
-          : state instanceof PDFDict
-            ? entriesOf(state).map(([, v]) => this.resolve(v))
-            : [];
-      for (const stream of streams) {
-        if (stream instanceof PDFRawStream) {
-          // A viewer fits the appearance's box to the rectangle: never magnified, so the scale
-          // a form draws at stays within LETTER_LIMITS (the workbench's boxes are its rects).
-          // The box as the viewer fits it: through the form's /Matrix (round 20ae: a /Matrix of
-          // 0.000001 made a 300 × 30 box three ten-thousandths wide, fitted a million times
-          // larger: on its rectangle in poppler, a thousand pixels away in a canvas).
-          const [bx1, by1, bx2, by2] = this.box(get(stream.dict, 'BBox'));
-          const matrix = this.resolve(get(stream.dict, 'Matrix'));
-          const [a, b, c, d] = matrix instanceof PDFArray ? this.box(matrix) : [1, 0, 0, 1];
-          const xs = [bx1!, bx2!].flatMap((x) => [by1!, by2!].map((y) => a! * x + c! * y));
-          const ys = [bx1!, bx2!].flatMap((x) => [by1!, by2!].map((y) => b! * x + d! * y));
-          const [rx1, ry1, rx2, ry2] = this.box(get(annot, 'Rect'));
-          if (
-            !(Math.abs(rx2! - rx1!) <= (Math.max(...xs) - Math.min(...xs)) * 1.001) ||
-            !(Math.abs(ry2! - ry1!) <= (Math.max(...ys) - Math.min(...ys)) * 1.001)
-          ) {
-            throw new Outside(
-              `the appearance of ${where} is drawn magnified (its /Rect larger than its /BBox)`,
-            );
-          }
-          this.form(stream, `the appearance of ${where}`, 0);
-        }
+    for (const item of appearanceItems(this.file, ap, this.rev)) {
+      const stream = this.resolve(item);
+      if (!(stream instanceof PDFRawStream)) {
+        continue;
       }
+      if (this.magnified(stream, annot)) {
+        throw new Outside(
+          `the appearance of ${where} is drawn magnified (its /Rect larger than its /BBox)`,
+        );
+      }
+      this.form(stream, `the appearance of ${where}`, 0);
     }
+  }
+
+  /**
+   * Whether a viewer, fitting an appearance's box to its annotation's rectangle, magnifies it: a
+   * letter's never is, so the scale a form draws at stays within LETTER_LIMITS (the workbench's
+   * boxes are its rects). The box as the viewer fits it: through the form's /Matrix (round 20ae:
+   * a /Matrix of 0.000001 made a 300 × 30 box three ten-thousandths wide, fitted a million times
+   * larger: on its rectangle in poppler, a thousand pixels away in a canvas).
+   */
+  private magnified(stream: PDFRawStream, annot: PDFDict): boolean {
+    const [bx1, by1, bx2, by2] = this.box(get(stream.dict, 'BBox'));
+    const matrix = this.resolve(get(stream.dict, 'Matrix'));
+    const [a, b, c, d] = matrix instanceof PDFArray ? this.box(matrix) : [1, 0, 0, 1];
+    const xs = [bx1!, bx2!].flatMap((x) => [by1!, by2!].map((y) => a! * x + c! * y));
+    const ys = [bx1!, bx2!].flatMap((x) => [by1!, by2!].map((y) => b! * x + d! * y));
+    const [rx1, ry1, rx2, ry2] = this.box(get(annot, 'Rect'));
+    return (
+      !(Math.abs(rx2! - rx1!) <= (Math.max(...xs) - Math.min(...xs)) * 1.001) ||
+      !(Math.abs(ry2! - ry1!) <= (Math.max(...ys) - Math.min(...ys)) * 1.001)
+    );
   }
 
   /** Four numbers of a box (NaN where there is no number). */
   private box(value: PDFObject | undefined): number[] {
-    const box = this.resolve(value);
-    return [0, 1, 2, 3].map((i) => {
-      const n = this.resolve(box instanceof PDFArray ? box.get(i) : undefined);
-      return n instanceof PDFNumber ? n.asNumber() : NaN;
-    });
+    const numbers = numbersOf(this.file, value, this.rev);
+    return [0, 1, 2, 3].map((i) => numbers?.[i] ?? NaN);
   }
 
   private hasArea(rect: PDFObject | undefined): boolean {
@@ -271,10 +265,7 @@ class Drawing {
     this.open.add(stream);
     onlyKeys(stream.dict, FORM_KEYS, `${where}, a form,`);
     const matrix = this.resolve(get(stream.dict, 'Matrix'));
-    const m = (matrix instanceof PDFArray ? matrix.asArray() : []).map((v) => {
-      const n = this.resolve(v);
-      return n instanceof PDFNumber ? n.asNumber() : NaN;
-    });
+    const m = numbersOf(this.file, matrix, this.rev) ?? [];
     const bbox = this.box(get(stream.dict, 'BBox'));
     if (
       m.slice(0, 4).some((v) => !(Math.abs(v) <= 1)) ||

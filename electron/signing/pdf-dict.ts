@@ -3,8 +3,8 @@
  * integers only where written as integers. Shared by the readings of what a signed letter holds
  * (static-content.ts, letter-profile.ts).
  */
-import { PDFName, PDFNumber, type PDFDict, type PDFObject } from 'pdf-lib';
-import { writtenAsReal } from './pdf-structure';
+import { PDFArray, PDFName, PDFNumber, type PDFDict, type PDFObject } from 'pdf-lib';
+import { writtenAsReal, type PdfFile } from './pdf-structure';
 
 /** A name as readers decode it (pdf-lib leaves `#xx` with lower-case digits as written). */
 export function nameOf(o: PDFObject | undefined): string | null {
@@ -33,4 +33,22 @@ export function get(dict: PDFDict, key: string): PDFObject | undefined {
 /** A number written as an integer (`4`, not `4.0`, `4.` or `4.5`). */
 export function isIntegerToken(value: PDFObject | undefined): value is PDFNumber {
   return value instanceof PDFNumber && Number.isInteger(value.asNumber()) && !writtenAsReal(value);
+}
+
+/**
+ * The items of an array as numbers, after references (NaN for an item that is no number), or
+ * null when the value is no array.
+ */
+export function numbersOf(
+  file: PdfFile,
+  value: PDFObject | undefined,
+  rev: number,
+): number[] | null {
+  const array = file.resolve(value, rev);
+  return array instanceof PDFArray
+    ? array.asArray().map((item) => {
+        const n = file.resolve(item, rev);
+        return n instanceof PDFNumber ? n.asNumber() : NaN;
+      })
+    : null;
 }

@@ -42,7 +42,7 @@ import {
   type ColourSpaces,
   type Resource,
 } from './content-stream';
-import { entriesOf, get, isIntegerToken, nameOf } from './pdf-dict';
+import { entriesOf, get, isIntegerToken, nameOf, numbersOf } from './pdf-dict';
 import { MAX_CONTENT_INFLATED, writtenAsReal, type PdfFile } from './pdf-structure';
 
 /** Keys whose presence anywhere makes content dynamic, and what each is. */
@@ -82,7 +82,8 @@ const FLAG = {
   toggleNoView: 256,
 } as const;
 
-const MAX_DEPTH = 64;
+/** How far a chain of references, parents or actions is followed. */
+export const MAX_DEPTH = 64;
 
 class Found extends Error {}
 export { Found as ContentFound };
@@ -494,7 +495,7 @@ function visit(
  * stream, and each state's stream where it is a dictionary of states, as written (references
  * or direct objects).
  */
-function appearanceItems(file: PdfFile, ap: PDFDict, rev: number): PDFObject[] {
+export function appearanceItems(file: PdfFile, ap: PDFDict, rev: number): PDFObject[] {
   return ap.values().flatMap((state) => {
     const states = file.dict(state, rev);
     return states ? states.values() : [state];
@@ -923,15 +924,8 @@ function spaceOf(
 
 /** The numbers of an array (after references), or null when it is not one of numbers only. */
 function numbers(file: PdfFile, value: PDFObject | undefined, rev: number): number[] | null {
-  const array = file.resolve(value, rev);
-  if (!(array instanceof PDFArray)) {
-    return null;
-  }
-  const out = array.asArray().map((item) => {
-    const n = file.resolve(item, rev);
-    return n instanceof PDFNumber ? n.asNumber() : NaN;
-  });
-  return out.every(Number.isFinite) ? out : null;
+  const out = numbersOf(file, value, rev);
+  return out?.every(Number.isFinite) ? out : null;
 }
 
 /**
