@@ -243,6 +243,14 @@ class Reader {
   /** Whether a path has a current point, and whether a text object is open (read whole). */
   private point = false;
   private inText = false;
+  /** Text as a letter places it (letterSizes): its state, saved with q and Q, and its line. */
+  private text: TextState = { ...DEFAULT_TEXT };
+  private readonly savedText: TextState[] = [];
+  /** The text line matrix (set by BT, Tm, Td, TD, T*), and how far text has run along it since. */
+  private line = [1, 0, 0, 1, 0, 0];
+  private run = 0;
+  /** The bytes of the strings among the operands before the next operator (at most: raw). */
+  private shownBytes = 0;
   /** The items directly in the last array closed at the top level, NaN where no number (a dash's, for `d`). */
   private lastArray: number[] = [];
   private inArray: number[] = [];
@@ -283,6 +291,12 @@ class Reader {
         real ||= point;
       }
     };
+    // The bytes a string shows: one at the top level, or directly in an array there (TJ's).
+    const shown = (bytes: number) => {
+      if (open.length === 0 || (open.length === 1 && open[0] === 'array')) {
+        this.shownBytes += bytes;
+      }
+    };
     const close = (kind: 'array' | 'dictionary') => {
       const opened = open.pop();
       if (opened !== kind) {
@@ -311,7 +325,9 @@ class Reader {
           throw new Problem('ends inside a comment, which readers end in different places');
         }
       } else if (c === 0x28 /* ( */) {
+        const start = i;
         i = skipString(data, i);
+        shown(i - start - 2);
         operand('string');
       } else if (c === 0x3c /* < */ && data[i + 1] === 0x3c) {
         open.push('dictionary');
@@ -324,6 +340,7 @@ class Reader {
         if (end < 0) {
           throw new Problem('ends inside a hexadecimal string');
         }
+        shown(Math.ceil((end - i - 1) / 2));
         i = end + 1;
         operand('string');
       } else if (c === 0x5b /* [ */) {
@@ -369,6 +386,7 @@ class Reader {
           this.operator(token, operands);
           operands = [];
           real = false;
+          this.shownBytes = 0;
         }
       }
     }
@@ -377,6 +395,13 @@ class Reader {
     }
     if (operands.length > 0) {
       throw new Problem('ends with operands no operator takes (split from it, across streams)');
+    }
+    // Whatever the page draws next (an annotation's appearance) starts from its own text state
+    // in some readers and from the page's in others.
+    if (this.letter && this.whole && !defaultText(this.text)) {
+      throw new Problem(
+        'ends with its text state set (Tc, Tw, Tz, TL or Ts), which readers carry on differently',
+      );
     }
   }
 
@@ -535,6 +560,7 @@ class Reader {
         `sets line caps other than butt (${shown(operands[0])} J): a zero-length stroke with round caps is a dot to poppler and nothing to pdf.js`,
       );
     }
+    this.textPlacing(token, operands);
     if (token === 'cm' || token === 'Tm') {
       const m = operands as number[];
       const composed = token === 'cm' ? multiply(m, this.ctm) : m;
@@ -550,12 +576,119 @@ class Reader {
     }
   }
 
+  /**
+   * Where a letter's text goes, in page units (round 20af): each number and matrix within the
+   * limits, twenty `10000 0 Td` under a text matrix and a `cm` of 100 each took a line 2·10⁹
+   * points away, and `-10000 Tc` brought each glyph of one string back: poppler, in doubles,
+   * drew "NOT" in its place, pdf.js's canvas, in single precision, lost it. So the line's start
+   * through the text and page matrices, how far text runs along the line (each glyph at most
+   * GLYPH_EM of its size, with its spacing and TJ's moves, counted whatever their sign) and its
+   * rise stay within LETTER_LIMITS.number; the matrices compose within LETTER_LIMITS.scale. A
+   * form starts from the text state of whatever draws it, so it is drawn with none set, and text
+   * is shown only in a font set where it is read.
+   */
+  private textPlacing(token: string, operands: Operand[]): void {
+    const n = operands.filter((o): o is number => typeof o === 'number');
+    const text = this.text;
+    const lineTo = (tx: number, ty: number) => {
+      this.line = multiply([1, 0, 0, 1, tx, ty], this.line);
+      this.run = 0;
+    };
+    switch (token) {
+      case 'BT':
+        this.line = [1, 0, 0, 1, 0, 0];
+        this.run = 0;
+        return;
+      case 'Tc':
+        text.tc = n[0]!;
+        return;
+      case 'Tw':
+        text.tw = n[0]!;
+        return;
+      case 'Tz':
+        text.th = n[0]! / 100;
+        return;
+      case 'TL':
+        text.tl = n[0]!;
+        return;
+      case 'Ts':
+        text.ts = n[0]!;
+        return;
+      case 'Tf':
+        text.size = n[0]!;
+        return;
+      case 'Tm':
+        this.line = n;
+        this.run = 0;
+        return;
+      case 'TD':
+        text.tl = -n[1]!;
+        lineTo(n[0]!, n[1]!);
+        return;
+      case 'Td':
+        lineTo(n[0]!, n[1]!);
+        return;
+      case 'T*':
+        lineTo(0, -text.tl);
+        return;
+      case 'Do':
+        if (!defaultText(text)) {
+          throw new Problem('draws a form with its text state set (Tc, Tw, Tz, TL or Ts)');
+        }
+        return;
+      case '"':
+        text.tw = n[0]!;
+        text.tc = n[1]!;
+        lineTo(0, -text.tl);
+        break;
+      case "'":
+        lineTo(0, -text.tl);
+        break;
+      case 'Tj':
+      case 'TJ':
+        break;
+      default:
+        return;
+    }
+    if (text.size === null) {
+      throw new Problem(`shows text before setting its font here (${token} without Tf)`);
+    }
+    const moves = token === 'TJ' ? this.lastArray.filter((v) => !Number.isNaN(v)) : [];
+    this.run +=
+      text.th *
+      (this.shownBytes * (GLYPH_EM * text.size + Math.abs(text.tc) + Math.abs(text.tw)) +
+        (moves.reduce((sum, v) => sum + Math.abs(v), 0) / 1000) * text.size);
+    const [a, b, c, d, e, f] = multiply(this.line, this.ctm) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    if ([a, b, c, d].some((v) => !(Math.abs(v) <= LETTER_LIMITS.scale))) {
+      throw new Problem(
+        `shows text (${token}) through matrices that scale beyond what a letter draws`,
+      );
+    }
+    if (
+      !(Math.abs(e) <= LETTER_LIMITS.number && Math.abs(f) <= LETTER_LIMITS.number) ||
+      !(this.run * Math.hypot(a, b) <= LETTER_LIMITS.number) ||
+      !(Math.abs(text.ts) * Math.hypot(c, d) <= LETTER_LIMITS.number)
+    ) {
+      throw new Problem(
+        `shows text (${token}) beyond the page's sizes, where readers place it apart`,
+      );
+    }
+  }
+
   /** What q and Q, and the operators that set a colour space, change. */
   private state(token: string, first: Operand | undefined): void {
     const set = SET_BY[token];
     if (token === 'q') {
       this.saved.push({ ...this.colours });
       this.savedCtm.push(this.ctm);
+      this.savedText.push({ ...this.text });
     } else if (token === 'Q') {
       // Poppler stops drawing the stream at a Q with nothing saved; pdf.js draws on (inside a
       // form it restores the state from before the form, out of its matrix and box): a white
@@ -565,6 +698,7 @@ class Reader {
       }
       this.colours = this.saved.pop() ?? this.colours;
       this.ctm = this.savedCtm.pop() ?? this.ctm;
+      this.text = this.savedText.pop() ?? this.text;
     } else if (set) {
       this.colours[set[0]] = set[1];
     } else if (token === 'cs' || token === 'CS') {
@@ -622,6 +756,27 @@ const TEXT_PLACING = new Set(['Tj', 'TJ', "'", '"', 'Td', 'TD', 'T*', 'Tm']);
 
 /** The sizes a letter draws at: numbers, and the scale of any matrix (letterSizes). */
 export const LETTER_LIMITS = { number: 10_000, scale: 100 } as const;
+
+/** The widest glyph of a standard Latin font, in ems (Helvetica's @ is 1.015). */
+const GLYPH_EM = 1.1;
+
+/** The text state a letter sets (PDF 32000-1 §9.3); the font's size is null until Tf. */
+interface TextState {
+  tc: number;
+  tw: number;
+  /** Horizontal scaling, as a factor (Tz / 100). */
+  th: number;
+  tl: number;
+  ts: number;
+  size: number | null;
+}
+
+const DEFAULT_TEXT: TextState = { tc: 0, tw: 0, th: 1, tl: 0, ts: 0, size: null };
+
+/** Whether nothing but the font is set: what a form may be drawn with, and a page end with. */
+function defaultText(text: TextState): boolean {
+  return text.tc === 0 && text.tw === 0 && text.th === 1 && text.tl === 0 && text.ts === 0;
+}
 
 /** The product `m × n` of two PDF matrices [a b c d e f]. */
 function multiply(m: number[], n: number[]): number[] {

@@ -359,6 +359,94 @@ const rows: { name: string; feature: Feature; detail: RegExp; updateOnly?: boole
     feature: drawn('Resources', '', (f) => `BT /${f} -18 Tf 72 600 Td (a) Tj ET\n`),
     detail: /sets text mirrored or of no size \(Tf\)/,
   },
+  // Round 20af: where text goes, in page units. Twenty `10000 0 Td` under a text matrix and a
+  // page matrix of 100 each took a line 2·10⁹ points away, and `-10000 Tc` brought each glyph
+  // back: poppler drew "NOT" in its place, pdf.js's single-precision canvas lost it.
+  {
+    name: 'a line taken 2·10⁹ points away by Td and brought back by Tc (NOT lost in pdf.js only)',
+    feature: drawn(
+      'Resources',
+      '',
+      (f) =>
+        `q 100 0 0 100 0 0 cm BT /${f} 0.0018 Tf 100 0 0 100 0.6192 7.4 Tm ${'10000 0 Td '.repeat(20)}` +
+        '-10000 Tc (....................N) Tj 0 Tc ET Q\n',
+    ),
+    detail: /shows text \(Tj\) through matrices that scale beyond what a letter draws/,
+  },
+  {
+    name: 'a line moved 20,000 points by Td',
+    feature: drawn('Resources', '', (f) => `BT /${f} 12 Tf 10000 0 Td 10000 0 Td (a) Tj ET\n`),
+    detail: /shows text \(Tj\) beyond the page's sizes, where readers place it apart/,
+  },
+  {
+    name: 'a line moved 20,000 points by T* and its leading',
+    feature: drawn(
+      'Resources',
+      '',
+      (f) => `q BT /${f} 12 Tf 10000 TL 72 600 Td T* T* (a) Tj ET Q\n`,
+    ),
+    detail: /shows text \(Tj\) beyond the page's sizes/,
+  },
+  {
+    name: 'a line moved 19,400 points by TD and the leading it sets',
+    feature: drawn(
+      'Resources',
+      '',
+      (f) => `q BT /${f} 12 Tf 72 600 Td 0 -10000 TD T* (a) Tj ET Q\n`,
+    ),
+    detail: /shows text \(Tj\) beyond the page's sizes/,
+  },
+  {
+    name: 'text run 12,000 points along one line by its character spacing',
+    feature: drawn(
+      'Resources',
+      '',
+      (f) => `q BT /${f} 12 Tf 72 600 Td 1000 Tc (aaaaaaaaaaaa) Tj ET Q\n`,
+    ),
+    detail: /shows text \(Tj\) beyond the page's sizes/,
+  },
+  {
+    name: 'text run 12,000 points along one line by its word spacing, in a " string',
+    feature: drawn(
+      'Resources',
+      '',
+      (f) => `q BT /${f} 12 Tf 72 600 Td 1000 0 (a a a a a a) " ET Q\n`,
+    ),
+    detail: /shows text \("\) beyond the page's sizes/,
+  },
+  {
+    name: 'TJ moves that add up to 10,800 points along one line',
+    feature: drawn(
+      'Resources',
+      '',
+      (f) => `BT /${f} 12 Tf 72 600 Td [ ${'(a) -9000 '.repeat(100)}] TJ ET\n`,
+    ),
+    detail: /shows text \(TJ\) beyond the page's sizes/,
+  },
+  {
+    name: 'text raised 20,000 points through a text matrix of 2',
+    feature: drawn(
+      'Resources',
+      '',
+      (f) => `q BT /${f} 12 Tf 2 0 0 2 72 600 Tm 10000 Ts (a) Tj ET Q\n`,
+    ),
+    detail: /shows text \(Tj\) beyond the page's sizes/,
+  },
+  {
+    name: 'a form drawn with the page’s character spacing, which it would inherit',
+    feature: form('', () => TEXT('F1'), '5 Tc 1 0 0 1 72 600'),
+    detail: /draws a form with its text state set \(Tc, Tw, Tz, TL or Ts\)/,
+  },
+  {
+    name: 'a form showing text in the font of whatever draws it',
+    feature: form('', () => 'BT 0 0 Td (a) Tj ET'),
+    detail: /\/XObject \/Fm1 shows text before setting its font here \(Tj without Tf\)/,
+  },
+  {
+    name: 'a page ending with its character spacing set (carried into appearances by some readers)',
+    feature: drawn('Resources', '', () => '2 Tc\n'),
+    detail: /ends with its text state set/,
+  },
   {
     name: 'a graphics state with a stroking opacity above 1',
     feature: drawn('ExtGState', '/GX << /CA 1.5 >>', () => '/GX gs 72 600 m 300 600 l S\n'),
@@ -499,13 +587,13 @@ const inside: [string, Feature][] = [
     ),
   ],
   [
-    'text set every way a layout sets it, in a marked-content sequence',
+    'text set every way a layout sets it, in a marked-content sequence, its state restored',
     drawn(
       'Resources',
       '',
       (f) =>
-        `/Tx BMC BT /${f} 12 Tf 1 Tc 2 Tw 90 Tz 14 TL 1 Ts 72 600 Td 0 -14 TD 1 0 0 1 72 580 Tm ` +
-        'T* (a) Tj [(b) -20 (c)] TJ (d) \' 1 2 (e) " ET EMC\n',
+        `q /Tx BMC BT /${f} 12 Tf 1 Tc 2 Tw 90 Tz 14 TL 1 Ts 72 600 Td 0 -14 TD 1 0 0 1 72 580 Tm ` +
+        'T* (a) Tj [(b) -20 (c)] TJ (d) \' 1 2 (e) " ET EMC Q\n',
     ),
   ],
   [
