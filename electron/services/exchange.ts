@@ -1821,6 +1821,14 @@ export class ExchangeService {
       const linksBefore = before ? riskRepo.linksOfRisk(db, r.id) : [];
       const shown = [...scope.risks.change, 'inherent_level', 'residual_level'];
       const fields = fieldChanges(shown, before, values);
+      if (!before) {
+        // Where a new risk is filed (the case, whose checks it then counts against, or the
+        // system) and when it was made: written as the package says, so shown (round 21p).
+        fields.push(
+          change('case', null, row.case_id ? manifest.case.ref : null),
+          ...fieldChanges(['created_at'], null, row),
+        );
+      }
       const linkText = (ls: { kind: string; target: string }[]) =>
         ls
           .map((l) => `${l.kind}:${l.target}`)
@@ -1961,13 +1969,18 @@ export class ExchangeService {
       // It counts here only if it accepts the risk as it will stand, under this vault's criteria.
       const valid =
         refusal === null && values.fingerprint === fingerprint(riskRepo.substanceOf(risk));
+      // Every field written (round 21p): `at` decides which acceptance is the newest, and the
+      // fingerprint what was accepted.
       const shown = [
         'accepted_by',
         'claimed_by',
         'role',
+        'authority',
         'accepted_on',
         'expires_on',
         'justification',
+        'at',
+        'fingerprint',
       ];
       const fields = fieldChanges(
         shown.filter((k) => k !== 'claimed_by' || values.claimed_by !== signer),

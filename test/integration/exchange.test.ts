@@ -176,6 +176,27 @@ describe('the round trip', () => {
         { field: 'requirements', from: null, to: 'DOC-01' },
       ]) as unknown,
     });
+    // A new risk: where it is filed (this case, whose checks it counts against) and when it was
+    // made, as written; its acceptance with every field written (round 21p).
+    const riskRow = preview.changes.find((c) => c.what === 'row' && c.table === 'risk');
+    expect(riskRow).toMatchObject({
+      fields: expect.arrayContaining([
+        {
+          field: 'case',
+          from: null,
+          to: expect.stringMatching(/^OWN-CASE-\d{4}-0001$/) as unknown,
+        },
+        { field: 'created_at', from: null, to: expect.any(String) as unknown },
+      ]) as unknown,
+    });
+    const acceptanceRow = preview.changes.find((c) => c.what === 'row' && c.table === 'acceptance');
+    expect(acceptanceRow).toMatchObject({
+      fields: expect.arrayContaining([
+        { field: 'authority', from: null, to: 'owner' },
+        { field: 'at', from: null, to: expect.any(String) as unknown },
+        { field: 'fingerprint', from: null, to: expect.any(String) as unknown },
+      ]) as unknown,
+    });
     // Inspecting changed nothing.
     expect(a.cases.listCases()).toEqual([]);
 
