@@ -193,11 +193,8 @@ export function rescaleScores(from: RiskMatrix, to: RiskMatrix, scores: RiskScor
 }
 
 /**
- * A risk's residual level (its index) on `matrix`, the one this vault's criteria are written for:
- * its own scores when it is scored on that matrix, rescaled onto it otherwise (a risk received on
- * another matrix). The one computation behind who may accept a risk, wherever it is asked — the
- * register's view, an acceptance made here, one received — so the three never disagree. Null when
- * the scores do not fit the matrix.
+ * A risk's residual level index on `matrix` (the criteria's), rescaled from its own: the one computation
+ * of who may accept a risk — in the register, here, on receipt. Null when the scores do not fit.
  */
 export function residualIndexOn(
   matrix: RiskMatrix,
@@ -401,11 +398,9 @@ export type ReceivedAcceptanceRefusal =
   | 'UNKNOWN_ROLE';
 
 /**
- * Whether an acceptance that arrived by package counts in this vault: this vault's criteria must
- * let the sender's role accept the risk's residual level — scored on this vault's matrix (a risk
- * on another matrix is rescaled onto it, so a sender's own matrix decides nothing) — for the
- * term it runs (from its day, not after today, to its end, within the longest term allowed).
- * Null when it counts; otherwise why not.
+ * Whether an acceptance received by package counts here: this vault's criteria must let the
+ * sender's role accept the risk's residual level on this vault's matrix (residualIndexOn) for
+ * the term it runs (from a day not after today, within the longest term). Null when it counts.
  */
 export function acceptanceValidHere(args: {
   matrix: RiskMatrix;

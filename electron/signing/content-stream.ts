@@ -503,7 +503,8 @@ class Reader {
    * a white box of four `l` filled over "NOT" in pdf.js only, and `h W n` clipped everything
    * away in pdf.js only); text is shown and placed inside BT … ET, and no form is drawn there
    * (poppler starts a form's text at the form's origin, pdf.js where the page's text stood: a
-   * form's `(REFUSED) Tj` showed in pdf.js, another's `(APPROVED) Tj` in poppler).
+   * form's `(REFUSED) Tj` showed in pdf.js, another's `(APPROVED) Tj` in poppler); and no
+   * graphics state is saved, restored or transformed inside a text object.
    */
   private wholeOrder(token: string): void {
     if (PATH_ON.has(token) && !this.point) {
@@ -514,6 +515,13 @@ class Reader {
     }
     if (token === 'Do' && this.inText) {
       throw new Problem('draws a form inside a text object (Do between BT and ET)');
+    }
+    // Poppler's Q restores the text matrix but not the line's position, pdf.js's both: `Td`
+    // inside `q … Q` put "NOT" in its place in poppler and off the page in pdf.js (round 20ag).
+    if ((token === 'q' || token === 'Q' || token === 'cm') && this.inText) {
+      throw new Problem(
+        `saves, restores or transforms the graphics state inside a text object (${token} between BT and ET)`,
+      );
     }
     if (token === 'm' || token === 're') {
       this.point = true;

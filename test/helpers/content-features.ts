@@ -2057,6 +2057,34 @@ export const rows: Row[] = [
     },
     detail: /draws a form inside a text object \(Do between BT and ET\)/,
   },
+  // Round 20ag: the graphics state saved, restored or transformed inside a text object. Poppler's
+  // Q restores the text matrix but not the line's position, pdf.js's both.
+  ...(
+    [
+      [
+        'the text line moved inside q … Q in a text object ("NOT" in poppler, off the page in pdf.js)',
+        (font: string) => `BT /${font} 18 Tf 2000 740 Td q -1838 0 Td Q (NOT) Tj ET\n`,
+        /saves, restores or transforms the graphics state inside a text object \(q between BT and ET\)/,
+      ],
+      [
+        'a state saved before a text object restored inside it',
+        (font: string) => `q BT /${font} 18 Tf 162 740 Td Q (NOT) Tj ET\n`,
+        /inside a text object \(Q between BT and ET\)/,
+      ],
+      [
+        'the page matrix moved inside a text object',
+        (font: string) => `BT /${font} 18 Tf 162 740 Td 1 0 0 1 2000 0 cm (NOT) Tj ET\n`,
+        /inside a text object \(cm between BT and ET\)/,
+      ],
+    ] as const
+  ).map(([name, ops, detail]) => ({
+    name,
+    feature: (pdf: Buffer, n: () => number) => {
+      const [font] = fontOf(body(pdf, anatomy(pdf).page));
+      return drawnWith(pdf, n(), 'Resources', '', ops(font));
+    },
+    detail,
+  })),
   // Round 20aa: a cap, a join or a limit that is no style. Poppler took `7 J` as butt caps,
   // pdf.js kept the square cap set before: a stroke 0.01 long was a white square over "NOT" in
   // pdf.js and nothing in poppler (the same for joins, and a miter limit below 1).
