@@ -6,8 +6,11 @@
  * which the two registers judge acceptances differently are taken.
  */
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { today } from '../../electron/services/register';
+import { readCertificate } from '../../electron/signing/x509';
 import { addMonths } from '../../shared/risk';
 import { tempFolder } from '../helpers/context';
 import {
@@ -21,7 +24,9 @@ import {
   snapshot,
   type Pair,
 } from '../helpers/exchange-pair';
+import { repack } from '../helpers/packages';
 import { judgeAll } from '../helpers/parties';
+import { signLetter } from '../helpers/pdf';
 
 const work = tempFolder('awb-letter-');
 let pair: Pair;
@@ -386,5 +391,49 @@ describe('honest flows the two registers judge differently', () => {
       status: 'accepted',
       expiresOn: addMonths(today(), 6),
     });
+  });
+});
+
+describe('the letter a package carries is judged as a letter is', () => {
+  it('one drawing outside the letter profile, though its signature is the authority’s, is refused and keeps nothing', async () => {
+    const { owner, authority } = pair;
+    const id = await pendingCase(pair);
+    await authority.services.decisions.issueDecision(id, {
+      ...refusal,
+      identityId: authority.signingId,
+    });
+    const genuine = await decisionPackage(pair, id);
+    // A letter the authority's own key signs, with a line in a font no letter uses: readers
+    // agree on it (the denylist lets it through), the profile does not.
+    const doc = await PDFDocument.create();
+    const page = doc.addPage([595, 842]);
+    page.drawText('DECISION: REFUSED', {
+      x: 72,
+      y: 740,
+      size: 18,
+      font: await doc.embedFont(StandardFonts.Helvetica),
+    });
+    page.drawText('✓', {
+      x: 72,
+      y: 700,
+      size: 18,
+      font: await doc.embedFont(StandardFonts.ZapfDingbats),
+    });
+    const signed = await signLetter(
+      Buffer.from(await doc.save({ useObjectStreams: false })),
+      authority.services.signing.signer(authority.signingId),
+      'Signature1',
+      { title: 'authority person' },
+    );
+    const file = join(pair.packages, 'outside-profile.awbpkg');
+    await repack(genuine, file, {
+      keys: owner.services.signing.decryptionKeys(),
+      signer: authority.services.signing.signer(authority.signingId),
+      recipient: readCertificate(owner.services.signing.certificatePem(owner.encryptionId))!,
+      parts: (parts) => parts.set('parts/decision-1.pdf', signed),
+    });
+    await refusedThenTaken(genuine, [
+      ['outside the profile', file, /^SIGNATURE_INVALID: decision .*: OUTSIDE_LETTER_PROFILE$/],
+    ]);
   });
 });
