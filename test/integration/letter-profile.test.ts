@@ -340,6 +340,24 @@ const rows: { name: string; feature: Feature; detail: RegExp; updateOnly?: boole
       })),
     detail: /is drawn magnified \(its \/Rect larger than its \/BBox\)/,
   },
+  // Round 20ah: poppler clips an appearance to its /BBox as the matrix turns it, pdf.js to the
+  // /Rect only: "NOT" in a corner outside a sheared box showed in pdf.js alone.
+  ...(
+    [
+      ['sheared', '1 0 1 1 0 0'],
+      ['turned a quarter', '0 1 -1 0 0 0'],
+      ['mirrored', '-1 0 0 1 0 0'],
+      ['turned upside down', '1 0 0 -1 0 30'],
+    ] as const
+  ).map(([how, matrix]) => ({
+    name: `a signature's appearance ${how} by its matrix`,
+    feature: (pdf: Buffer, n: () => number) =>
+      symbolWidget(pdf, n).map((o) => ({
+        ...o,
+        body: o.body.replace('/BBox [ 0 0 300 30 ]', `/BBox [ 0 0 300 30 ] /Matrix [ ${matrix} ]`),
+      })),
+    detail: /is drawn through a matrix that skews, rotates or mirrors it \(\/Matrix\)/,
+  })),
   {
     name: "a signature's appearance whose box reaches 30,000 points",
     feature: (pdf, n) =>
