@@ -552,7 +552,8 @@ class Reader {
     }
     // A form draws at the scale it is drawn at times its own: at most 1 here, so forms within
     // forms never compose beyond LETTER_LIMITS (a form's /Matrix is held to 1 too).
-    if (token === 'Do' && this.ctm.slice(0, 4).some((v) => Math.abs(v) > 1)) {
+    // (By how far it stretches, not its entries: [1 1 -1 1] doubles the size, round 20ai.)
+    if (token === 'Do' && !(stretch(this.ctm) <= 1 + 1e-9)) {
       throw new Problem('draws a form at a scale above 1 (Do)');
     }
     // Mirrored text has no place in a letter (pdftotext extracted `-100 Tz (REFUSED)` as
@@ -755,7 +756,17 @@ class Reader {
   }
 }
 
-/** Whether a matrix [a b c d e f] maps the plane onto a line or a point (its determinant is 0). */
+/**
+ * How far a matrix [a b c d …] stretches any length at most (its largest singular value): the
+ * factor by which nested forms' sizes compose, whatever their entries.
+ */
+export function stretch(m: readonly number[]): number {
+  const [a, b, c, d] = m as [number, number, number, number];
+  const sum = a * a + b * b + c * c + d * d;
+  const det = a * d - b * c;
+  return Math.sqrt((sum + Math.sqrt(Math.max(0, sum * sum - 4 * det * det))) / 2);
+}
+
 /** Path operators that go on from the current point, and those that paint (and end) a path. */
 const PATH_ON = new Set(['l', 'c', 'v', 'y', 'h']);
 const PAINTING = new Set(['S', 's', 'f', 'F', 'f*', 'B', 'B*', 'b', 'b*', 'n']);
@@ -800,6 +811,7 @@ function multiply(m: number[], n: number[]): number[] {
   ];
 }
 
+/** Whether a matrix [a b c d e f] maps the plane onto a line or a point (its determinant is 0). */
 export function flat([a, b, c, d]: number[]): boolean {
   return a! * d! - b! * c! === 0;
 }

@@ -27,7 +27,7 @@
  * (signature widgets and links that draw nothing); the file's structure is pdf-structure.ts's.
  */
 import { PDFArray, PDFDict, PDFNumber, PDFRawStream, PDFRef, type PDFObject } from 'pdf-lib';
-import { LETTER_LIMITS, readContent } from './content-stream';
+import { LETTER_LIMITS, readContent, stretch } from './content-stream';
 import { entriesOf, get, isIntegerToken, nameOf, numbersOf } from './pdf-dict';
 import type { PdfFile } from './pdf-structure';
 import { appearanceItems, ContentFound, contentData, MAX_DEPTH } from './static-content';
@@ -139,8 +139,8 @@ interface Read {
 
 /** What one revision draws: its pages, their resources and annotations' appearances, and forms. */
 class Drawing {
-  /** Forms read, and forms being read (whose content draws more forms). */
-  private readonly forms = new Set<PDFObject>();
+  /** Forms read (with the deepest they were read at), and forms being read. */
+  private readonly forms = new Map<PDFObject, number>();
   private readonly open = new Set<PDFObject>();
 
   constructor(
@@ -268,14 +268,17 @@ class Drawing {
   }
 
   /**
-   * A form: its keys, its resources and its content, once; a form that draws itself, through
-   * its own resources or another form's, is no letter's (readers stop at different depths).
+   * A form: its keys, its resources and its content; a form that draws itself, through its own
+   * resources or another form's, is no letter's (readers stop at different depths). A form is
+   * read again when it is reached deeper than before, so the depth it is judged at is the
+   * deepest it is drawn at (round 20ai: twenty forms, each listed by the page and so first
+   * read one deep, drew each other twenty deep, each doubling the scale).
    */
   private form(stream: PDFRawStream, where: string, depth: number): void {
     if (this.open.has(stream)) {
       throw new Outside(`${where} is a form that draws itself`);
     }
-    if (this.forms.has(stream)) {
+    if ((this.forms.get(stream) ?? -1) >= depth) {
       return;
     }
     // Forms within forms compose their matrices: a letter draws a signature's appearance, and
@@ -288,8 +291,11 @@ class Drawing {
     const matrix = this.resolve(get(stream.dict, 'Matrix'));
     const m = numbersOf(this.file, matrix, this.rev) ?? [];
     const bbox = this.box(get(stream.dict, 'BBox'));
+    // Its matrix may not enlarge (a stretch of at most 1, not merely entries of at most 1:
+    // [1 -1 1 1] and a `cm` of [1 1 -1 1] compose to twice the size).
     if (
       m.slice(0, 4).some((v) => !(Math.abs(v) <= 1)) ||
+      (m.length > 0 && !(stretch(m) <= 1 + 1e-9)) ||
       m.slice(4).some((v) => !(Math.abs(v) <= LETTER_LIMITS.number)) ||
       bbox.some((v) => !(Math.abs(v) <= LETTER_LIMITS.number))
     ) {
@@ -303,7 +309,7 @@ class Drawing {
     }
     this.content([stream], true, where);
     this.open.delete(stream);
-    this.forms.add(stream);
+    this.forms.set(stream, depth);
   }
 
   /** Fonts, graphics states and forms only, each as the profile allows. */

@@ -317,6 +317,40 @@ const rows: { name: string; feature: Feature; detail: RegExp; updateOnly?: boole
     feature: form('/Matrix [ 2 0 0 2 0 0 ]', () => '0 0 m 1 1 l S'),
     detail: /\/Fm1 is a form whose matrix or box goes beyond the sizes a letter draws at/,
   },
+  // Round 20ai: sizes by how far a matrix stretches, not its entries ([1 -1 1 1] then a `cm`
+  // of [1 1 -1 1] doubled the size at each of twenty levels), and forms judged at the deepest
+  // they are drawn at.
+  {
+    name: 'a form whose own matrix stretches by √2 with entries of 1',
+    feature: form('/Matrix [ 1 -1 1 1 0 0 ]', () => '0 0 m 1 1 l S'),
+    detail: /\/Fm1 is a form whose matrix or box goes beyond the sizes a letter draws at/,
+  },
+  {
+    name: 'a form drawn through a cm that stretches by √2 with entries of 1',
+    feature: form('', () => '0 0 m 1 1 l S', '1 1 -1 1 72 600'),
+    detail: /draws a form at a scale above 1 \(Do\)/,
+  },
+  {
+    name: 'six forms drawing each other, each listed by the page before the one drawing it',
+    feature: (pdf, n) => {
+      const nums = Array.from({ length: 6 }, () => n());
+      const forms = nums.map((num, i) => ({
+        num,
+        body: streamObject(
+          i + 1 < nums.length ? '/Fn Do' : '0 0 m 10 10 l S',
+          `/Type /XObject /Subtype /Form /BBox [ 0 0 300 30 ]${
+            i + 1 < nums.length ? ` /Resources << /XObject << /Fn ${nums[i + 1]} 0 R >> >>` : ''
+          }`,
+        ),
+      }));
+      const listed = [...nums]
+        .reverse()
+        .map((num, i) => `/L${i} ${num} 0 R`)
+        .join(' ');
+      return [...forms, ...drawnWith(pdf, n(), 'XObject', listed, 'q /L5 Do Q\n')];
+    },
+    detail: /nests forms too deeply to be read/,
+  },
   {
     name: "a signature's appearance magnified a hundredfold into its rectangle",
     feature: (pdf, n) =>

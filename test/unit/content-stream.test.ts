@@ -3,7 +3,7 @@
  * each spelling that once slipped past a search of the text is named.
  */
 import { describe, expect, it } from 'vitest';
-import { readContent, type ColourSpaces } from '../../electron/signing/content-stream';
+import { readContent, stretch, type ColourSpaces } from '../../electron/signing/content-stream';
 
 /** The first problem readContent names in `text` (null: none). */
 const contentProblem = (data: Uint8Array, spaces?: ColourSpaces) =>
@@ -238,5 +238,20 @@ describe('what letters draw is read alike', () => {
     expect(form('q 0 0 0 rg Q 1 1 1 sc')).toBe(
       'gives sc a colour before setting a colour space of its own',
     );
+  });
+});
+
+describe('how far a matrix stretches (the scale forms compose by)', () => {
+  it.each([
+    [[1, 0, 0, 1], 1],
+    [[0, 1, -1, 0], 1],
+    [[2, 0, 0, 0.5], 2],
+    [[0.5, 0, 0, -3], 3],
+    [[1, 1, -1, 1], Math.SQRT2],
+    [[1, -1, 1, 1], Math.SQRT2],
+    [[1, 1, 1, 1], 2],
+    [[0, 0, 0, 0], 0],
+  ])('%j stretches by %d', (m, by) => {
+    expect(stretch(m)).toBeCloseTo(by, 12);
   });
 });
