@@ -24,6 +24,7 @@
  * reader that tokenizes, types each operand and follows the colour state, each rule beside the
  * operator it judges.
  */
+import { MAX_NUMBER_LENGTH } from './pdf-structure';
 
 /**
  * Each operator of PDF's content streams and the kinds of operands it takes, one letter each:
@@ -372,6 +373,12 @@ class Reader {
         }
         const token = latin1(data, start, i);
         if (NUMBER.test(token)) {
+          // pdf.js read `170.` and 310 zeros as NaN, poppler as 170 (round 20aj).
+          if (token.length > MAX_NUMBER_LENGTH) {
+            throw new Problem(
+              `writes a number of ${token.length} characters, which readers read as different values`,
+            );
+          }
           operand(Number(token), token.includes('.'));
         } else if (token === 'true' || token === 'false' || token === 'null') {
           operand(null);

@@ -99,6 +99,24 @@ export interface Span {
  * pdf-lib's object parser, positioned by offset, remembering where each hex string sits and
  * refusing dictionaries with a repeated key.
  */
+/**
+ * The longest number token every reader reads as one value (round 20ai… 20aj): pdf.js gathers
+ * all the digits into one number and divides once, so `170.` followed by 310 zeros is NaN to
+ * it (∞/∞) and 170 to poppler and pdf-lib — a /Rect or a `Td` one reader places and another
+ * drops. No writer needs more than a double's seventeen digits and a sign and a point.
+ */
+export const MAX_NUMBER_LENGTH = 32;
+
+/** Refuses a number token longer than MAX_NUMBER_LENGTH (AMBIGUOUS_STRUCTURE). */
+function numberReadAlike(token: string): void {
+  if (token.length > MAX_NUMBER_LENGTH) {
+    throw new PdfStructureError(
+      `a number written with ${token.length} characters, which readers read as different values (${token.slice(0, 24)}…)`,
+      'AMBIGUOUS_STRUCTURE',
+    );
+  }
+}
+
 /** The numbers read that were written with a point (`4.0`, `4.`): one value, two readings. */
 const writtenWithPoint = new WeakSet<PDFNumber>();
 
@@ -216,6 +234,7 @@ class Lexer extends PDFObjectParser {
     const first = this.parseRawNumber();
     const firstText = this.token(firstAt);
     this.tokenEnds(firstText);
+    numberReadAlike(firstText);
     this.skipWhitespaceAndComments();
     const lookahead = this.bytes.offset();
     const peek = this.bytes.peek();
@@ -224,6 +243,7 @@ class Lexer extends PDFObjectParser {
       const second = this.parseRawNumber();
       const secondText = this.token(secondAt);
       this.tokenEnds(secondText);
+      numberReadAlike(secondText);
       this.skipWhitespaceAndComments();
       if (this.bytes.peek() === 0x52 /* R */) {
         if (!/^\d+$/.test(firstText) || !/^\d+$/.test(secondText)) {

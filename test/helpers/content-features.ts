@@ -2085,6 +2085,22 @@ export const rows: Row[] = [
     },
     detail,
   })),
+  // Round 20aj: pdf.js gathers a number's digits and divides once: 170. and 400 zeros is NaN to
+  // it (NOT drawn at the page's corner), 170 to poppler (NOT beside "DECISION:").
+  {
+    name: 'a line placed by a number of 404 characters (NaN to pdf.js)',
+    feature: (pdf: Buffer, n: () => number) => {
+      const [font] = fontOf(body(pdf, anatomy(pdf).page));
+      return drawnWith(
+        pdf,
+        n(),
+        'Resources',
+        '',
+        `BT /${font} 18 Tf 170.${'0'.repeat(400)} 740 Td (NOT) Tj ET\n`,
+      );
+    },
+    detail: /writes a number of 404 characters, which readers read as different values/,
+  },
   // Round 20aa: a cap, a join or a limit that is no style. Poppler took `7 J` as butt caps,
   // pdf.js kept the square cap set before: a stroke 0.01 long was a white square over "NOT" in
   // pdf.js and nothing in poppler (the same for joins, and a miter limit below 1).

@@ -402,6 +402,33 @@ describe('cross-reference tables', () => {
     refused(p.bytes(), 'AMBIGUOUS_STRUCTURE', 'object 3 does not end with endobj');
   });
 
+  it('a number longer than every reader reads alike is AMBIGUOUS_STRUCTURE (round 20aj)', () => {
+    // pdf.js gathers the digits and divides once: 595. and 400 zeros is NaN to it, 595 here.
+    const box = (width: string) => {
+      const p = new RawPdf();
+      p.obj(1, CATALOG);
+      p.obj(2, PAGES);
+      p.obj(3, `<< /Type /Page /Parent 2 0 R /MediaBox [ 0 0 ${width} 842 ] >>`);
+      p.table(p.rows(), '<< /Size 4 /Root 1 0 R >>');
+      return p.bytes();
+    };
+    refused(
+      box(`595.${'0'.repeat(400)}`),
+      'AMBIGUOUS_STRUCTURE',
+      /^a number written with 404 characters, which readers read as different values \(595\.0+…\)$/,
+    );
+    // 32 characters are read alike; 33 are not taken.
+    expect(read(box(`595.${'0'.repeat(28)}`)).pageRefs(1)).toEqual(new Set([3]));
+    refused(box(`595.${'0'.repeat(29)}`), 'AMBIGUOUS_STRUCTURE', /^a number written with 33 /);
+    // Nor in a reference's generation (its object number is the first token, judged above).
+    const p = new RawPdf();
+    p.obj(1, CATALOG);
+    p.obj(2, `<< /Type /Pages /Kids [ 3 ${'0'.repeat(40)} R ] /Count 1 >>`);
+    p.obj(3, PAGE);
+    p.table(p.rows(), '<< /Size 4 /Root 1 0 R >>');
+    refused(p.bytes(), 'AMBIGUOUS_STRUCTURE', /^a number written with 40 /);
+  });
+
   it('an object of generation 1 is read by references of generation 1, and only by those', () => {
     const p = new RawPdf();
     p.obj(1, CATALOG);
