@@ -341,6 +341,15 @@ class Reader {
         if (end < 0) {
           throw new Problem('ends inside a hexadecimal string');
         }
+        // Poppler reads a character that is no hex digit as 0, pdf.js skips it (round 20ak).
+        for (let k = i + 1; k < end; k++) {
+          const h = data[k]!;
+          if (!WHITESPACE.has(h) && !isHexDigit(h)) {
+            throw new Problem(
+              `writes ${String.fromCharCode(h)} in a hexadecimal string, which readers read differently`,
+            );
+          }
+        }
         shown(Math.ceil((end - i - 1) / 2));
         i = end + 1;
         operand('string');
@@ -358,7 +367,13 @@ class Reader {
         while (i < length && !WHITESPACE.has(data[i]!) && !DELIMITERS.has(data[i]!)) {
           i++;
         }
-        const name = decodeName(latin1(data, start, i));
+        const raw = latin1(data, start, i);
+        // Poppler drops a `#` escape's bad second digit (`/X#4Z` is /X@ to it, /X#4Z to pdf.js)
+        // and ends a name at `#00` (round 20ak).
+        if (/#(?![0-9a-fA-F]{2})|#00/.test(raw)) {
+          throw new Problem(`names /${raw}, an escape readers decode differently`);
+        }
+        const name = decodeName(raw);
         const what = NAMES[name];
         if (what) {
           throw new Problem(what);
@@ -864,6 +879,14 @@ function skipString(data: Uint8Array, start: number): number {
   for (let i = start; i < data.length; i++) {
     const c = data[i];
     if (c === 0x5c /* \ */) {
+      // An octal escape above \377: poppler keeps its low byte ("NOT" from \516\517\524),
+      // pdf.js a code no font has (nothing drawn), round 20ak.
+      const octal = /^[0-7]{1,3}/.exec(latin1(data, i + 1, Math.min(i + 4, data.length)));
+      if (octal && parseInt(octal[0], 8) > 0o377) {
+        throw new Problem(
+          `writes \\${octal[0]} in a string, above a byte, which readers read differently`,
+        );
+      }
       i++;
     } else if (c === 0x28) {
       depth++;
@@ -872,6 +895,11 @@ function skipString(data: Uint8Array, start: number): number {
     }
   }
   throw new Problem('ends inside a string');
+}
+
+/** 0–9, A–F, a–f. */
+function isHexDigit(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 }
 
 function latin1(data: Uint8Array, start: number, end: number): string {

@@ -304,7 +304,8 @@ class Lexer extends PDFObjectParser {
     const start = this.bytes.offset();
     const name = super.parseName();
     const text = this.token(start);
-    if (/#(?![0-9A-F]{2})/.test(text)) {
+    // `#00` too: poppler ends a name there (`/X#00Y` is /X to it, a name of three to pdf.js).
+    if (/#(?![0-9A-F]{2})|#00/.test(text)) {
       throw new PdfStructureError(
         `a name with an escape readers decode differently (${text})`,
         'AMBIGUOUS_STRUCTURE',

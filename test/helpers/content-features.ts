@@ -2101,6 +2101,37 @@ export const rows: Row[] = [
     },
     detail: /writes a number of 404 characters, which readers read as different values/,
   },
+  // Round 20ak: names and strings as poppler and pdf.js lex them apart. Poppler drops a `#`
+  // escape's bad digit and ends a name at `#00`, keeps an octal escape's low byte, and reads a
+  // character in a hex string that is no hex digit as 0; pdf.js does none of these.
+  ...(
+    [
+      [
+        'a form named with a broken escape (/X#4Z: /X@ to poppler)',
+        'q /X#4Z Do Q',
+        /names \/X#4Z, an escape readers decode differently/,
+      ],
+      [
+        'a form named with #00 (cut there by poppler)',
+        'q /X#00Y Do Q',
+        /names \/X#00Y, an escape readers decode differently/,
+      ],
+      [
+        'octal escapes above a byte (NOT to poppler, nothing to pdf.js)',
+        'BT /F1 18 Tf 170 740 Td (\\516\\517\\524) Tj ET',
+        /writes \\516 in a string, above a byte, which readers read differently/,
+      ],
+      [
+        'a hex string with characters that are no hex digits (NOT to pdf.js only)',
+        'BT /F1 18 Tf 170 740 Td <G4GEG4GFG5G4> Tj ET',
+        /writes G in a hexadecimal string, which readers read differently/,
+      ],
+    ] as const
+  ).map(([name, ops, detail]) => ({
+    name,
+    feature: (pdf: Buffer, n: () => number) => drawnWith(pdf, n(), 'Resources', '', `${ops}\n`),
+    detail,
+  })),
   // Round 20aa: a cap, a join or a limit that is no style. Poppler took `7 J` as butt caps,
   // pdf.js kept the square cap set before: a stroke 0.01 long was a white square over "NOT" in
   // pdf.js and nothing in poppler (the same for joins, and a miter limit below 1).

@@ -402,6 +402,19 @@ describe('cross-reference tables', () => {
     refused(p.bytes(), 'AMBIGUOUS_STRUCTURE', 'object 3 does not end with endobj');
   });
 
+  it('a name with #00 is AMBIGUOUS_STRUCTURE: poppler ends the name there (round 20ak)', () => {
+    const p = new RawPdf();
+    p.obj(1, CATALOG);
+    p.obj(2, PAGES);
+    p.obj(3, '<< /Type /Page /Parent 2 0 R /MediaBox [ 0 0 595 842 ] /X#00Y 1 >>');
+    p.table(p.rows(), '<< /Size 4 /Root 1 0 R >>');
+    refused(
+      p.bytes(),
+      'AMBIGUOUS_STRUCTURE',
+      'a name with an escape readers decode differently (/X#00Y)',
+    );
+  });
+
   it('a number longer than every reader reads alike is AMBIGUOUS_STRUCTURE (round 20aj)', () => {
     // pdf.js gathers the digits and divides once: 595. and 400 zeros is NaN to it, 595 here.
     const box = (width: string) => {
