@@ -57,18 +57,24 @@ export interface DocumentSpec {
 
 /** Characters the PDF's built-in fonts cannot draw, replaced by ones they can. */
 export function pdfSafe(text: string): string {
-  return text
-    .replace(/[→⇒]/g, '->')
-    .replace(/[←]/g, '<-')
-    .replace(/[↑]/g, '^')
-    .replace(/[↔]/g, '<->')
-    .replace(/[–—]/g, '-')
-    .replace(/[“”]/g, '"')
-    .replace(/[‘’]/g, "'")
-    .replace(/…/g, '...')
-    .replace(/≤/g, '<=')
-    .replace(/≥/g, '>=')
-    .replace(/[^\x09\x0a\x0d\x20-\x7e\xa0-\xff]/g, '?');
+  return (
+    text
+      .replace(/[→⇒]/g, '->')
+      .replace(/[←]/g, '<-')
+      .replace(/[↑]/g, '^')
+      .replace(/[↔]/g, '<->')
+      .replace(/[–—]/g, '-')
+      .replace(/[“”]/g, '"')
+      .replace(/[‘’]/g, "'")
+      .replace(/…/g, '...')
+      .replace(/≤/g, '<=')
+      .replace(/≥/g, '>=')
+      // No control code reaches a page: readers give them different widths (a letter drawing one
+      // is outside the letter profile). A tab is a space, a carriage return a line break.
+      .replace(/\r\n?/g, '\n')
+      .replace(/\t/g, ' ')
+      .replace(/[^\x0a\x20-\x7e\xa0-\xff]/g, '?')
+  );
 }
 
 /** A version as the header writes it: a number or a hash as "v3", a word (a draft's) as is. */

@@ -252,6 +252,8 @@ class Reader {
   private run = 0;
   /** The bytes of the strings among the operands before the next operator (at most: raw). */
   private shownBytes = 0;
+  /** Whether one of those strings holds a control code (0x00–0x1F). */
+  private shownControl = false;
   /** The items directly in the last array closed at the top level, NaN where no number (a dash's, for `d`). */
   private lastArray: number[] = [];
   private inArray: number[] = [];
@@ -293,9 +295,10 @@ class Reader {
       }
     };
     // The bytes a string shows: one at the top level, or directly in an array there (TJ's).
-    const shown = (bytes: number) => {
+    const shown = (bytes: number, control: boolean) => {
       if (open.length === 0 || (open.length === 1 && open[0] === 'array')) {
         this.shownBytes += bytes;
+        this.shownControl ||= control;
       }
     };
     const close = (kind: 'array' | 'dictionary') => {
@@ -328,7 +331,7 @@ class Reader {
       } else if (c === 0x28 /* ( */) {
         const start = i;
         i = skipString(data, i);
-        shown(i - start - 2);
+        shown(i - start - 2, literalHasControl(data, start + 1, i - 1));
         operand('string');
       } else if (c === 0x3c /* < */ && data[i + 1] === 0x3c) {
         open.push('dictionary');
@@ -350,7 +353,7 @@ class Reader {
             );
           }
         }
-        shown(Math.ceil((end - i - 1) / 2));
+        shown(Math.ceil((end - i - 1) / 2), hexHasControl(data, i + 1, end));
         i = end + 1;
         operand('string');
       } else if (c === 0x5b /* [ */) {
@@ -409,6 +412,7 @@ class Reader {
           operands = [];
           real = false;
           this.shownBytes = 0;
+          this.shownControl = false;
         }
       }
     }
@@ -684,6 +688,13 @@ class Reader {
     if (text.size === null) {
       throw new Problem(`shows text before setting its font here (${token} without Tf)`);
     }
+    // Codes 0x00–0x1F are no WinAnsi character: poppler gives them no width in Courier, pdf.js
+    // 0.6 em, so fifty of them put "NOT" in place in one and off the page in the other (20al).
+    if (this.shownControl) {
+      throw new Problem(
+        `shows a control code (0x00–0x1F) that readers space differently (${token})`,
+      );
+    }
     const moves = token === 'TJ' ? this.lastArray.filter((v) => !Number.isNaN(v)) : [];
     this.run +=
       text.th *
@@ -895,6 +906,53 @@ function skipString(data: Uint8Array, start: number): number {
     }
   }
   throw new Problem('ends inside a string');
+}
+
+/**
+ * Whether a literal string's body (between its parentheses) holds a control code: a byte below
+ * 0x20 written as is (an end of line in a string is one), or as `\n`, `\r`, `\t`, `\b`, `\f` or
+ * an octal escape below `\040`. A backslash before an end of line continues the line.
+ */
+function literalHasControl(data: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = data[i]!;
+    if (c !== 0x5c) {
+      if (c < 0x20) {
+        return true;
+      }
+      continue;
+    }
+    const next = data[i + 1];
+    if (next === 0x0d) {
+      i += data[i + 2] === 0x0a ? 2 : 1;
+    } else if (next === 0x0a) {
+      i += 1;
+    } else if (next !== undefined && 'nrtbf'.includes(String.fromCharCode(next))) {
+      return true;
+    } else {
+      const octal = /^[0-7]{1,3}/.exec(latin1(data, i + 1, Math.min(i + 4, end)));
+      if (octal) {
+        if (parseInt(octal[0], 8) < 0x20) {
+          return true;
+        }
+        i += octal[0].length;
+      } else {
+        i += 1;
+      }
+    }
+  }
+  return false;
+}
+
+/** Whether a hex string's body holds a control code (a last odd digit is followed by 0). */
+function hexHasControl(data: Uint8Array, start: number, end: number): boolean {
+  const digits = latin1(data, start, end).replace(/[\0\t\n\f\r ]/g, '');
+  for (let i = 0; i < digits.length; i += 2) {
+    if (parseInt(digits.slice(i, i + 2).padEnd(2, '0'), 16) < 0x20) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** 0–9, A–F, a–f. */

@@ -499,6 +499,22 @@ const rows: { name: string; feature: Feature; detail: RegExp; updateOnly?: boole
     feature: drawn('Resources', '', () => '2 Tc\n'),
     detail: /ends with its text state set/,
   },
+  // Round 20al: codes 0x00–0x1F are no WinAnsi character; poppler gives them no width in
+  // Courier, pdf.js 0.6 em (fifty put "NOT" in place in one reader and off the page in the other).
+  ...(
+    [
+      ['NUL written as an octal escape', '(\\000\\000NOT)'],
+      ['a tab written as is', '(\tNOT)'],
+      ['a tab written as an escape', '(\\tNOT)'],
+      ['an end of line inside the string', '(\nNOT)'],
+      ['a control code in a hex string', '<1F4E4F54>'],
+      ['a control code as the odd last digit of a hex string', '<4E4F541>'],
+    ] as const
+  ).map(([how, string]) => ({
+    name: `a control code shown: ${how}`,
+    feature: drawn('Resources', '', (f) => `BT /${f} 18 Tf 170 740 Td ${string} Tj ET\n`),
+    detail: /shows a control code \(0x00–0x1F\) that readers space differently \(Tj\)/,
+  })),
   {
     name: 'a graphics state with a stroking opacity above 1',
     feature: drawn('ExtGState', '/GX << /CA 1.5 >>', () => '/GX gs 72 600 m 300 600 l S\n'),
@@ -671,6 +687,15 @@ const inside: [string, Feature][] = [
         ...drawnWith(pdf, content, 'XObject', `/Fm2 ${formNum} 0 R`, 'q /Fm2 Do Q\n'),
       ];
     },
+  ],
+  [
+    'strings with escapes that show no control code: a line continued, parentheses, octal letters',
+    drawn(
+      'Resources',
+      '',
+      (f) =>
+        `BT /${f} 12 Tf 72 600 Td (a\\\nb \\( \\) \\\\ \\116\\040 c\\\r\nd) Tj <4E 4F 54> Tj <4E4F544> Tj ET\n`,
+    ),
   ],
   ['a page of a user unit of 1', pageWith('/UserUnit 1')],
   [

@@ -13,7 +13,7 @@ import {
   systemReason,
   translate,
 } from '../../shared/i18n';
-import { versionLabel } from '../../shared/documents';
+import { pdfSafe, versionLabel } from '../../shared/documents';
 import { da } from '../../shared/i18n/da';
 import { en } from '../../shared/i18n/en';
 
@@ -164,5 +164,13 @@ describe('translations', () => {
       translate('da', 'preview.answers', { n: 1200 }),
     );
     expect(previewLine('en', { what: 'answers', n: 1200 })).toBe('1,200 checklist answers');
+  });
+});
+
+describe('text for the built-in fonts (pdfSafe)', () => {
+  it('puts no control code on a page: a tab is a space, a carriage return a line break', () => {
+    expect(pdfSafe('a\tb\r\nc\rd\ne')).toBe('a b\nc\nd\ne');
+    expect(pdfSafe('x\u0000y\u001fz\u007f')).toBe('x?y?z?');
+    expect(pdfSafe('Łódź → €')).toBe('?ód? -> ?');
   });
 });
