@@ -1146,6 +1146,20 @@ export class PdfFile {
    * definition that a reader rebuilding the cross-reference could take instead.
    */
   private checkObjectStreams(revision: Revision): void {
+    // An object stream an earlier revision places objects in is never defined again: the
+    // objects it holds would change without any revision listing them, and a reader of the last
+    // revision takes the new copy where this reading took the first (round 20am: a page's
+    // /Contents array redefined so, drew NOT in poppler and not in pdf.js, and verified valid).
+    for (const earlier of this.revisions.slice(0, revision.number - 1)) {
+      for (const entry of earlier.entries.values()) {
+        if (entry.kind === 'c' && revision.entries.has(entry.stream!)) {
+          throw new PdfStructureError(
+            `revision ${revision.number} defines object stream ${entry.stream} again, which revision ${earlier.number} places objects in`,
+            'AMBIGUOUS_STRUCTURE',
+          );
+        }
+      }
+    }
     const streams = new Set<number>();
     for (const entry of revision.entries.values()) {
       if (entry.kind === 'c') {

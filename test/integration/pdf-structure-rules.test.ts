@@ -1141,6 +1141,56 @@ describe('object streams', () => {
     });
   });
 
+  it('an object stream an earlier revision places objects in, defined again, is AMBIGUOUS_STRUCTURE (round 20am)', () => {
+    // Revision 1 holds 5 and 6 in object stream 4; revision 2 writes stream 4 anew (5 changed)
+    // without listing 5: a reader of the last revision takes the new 5, a reading revision by
+    // revision the first.
+    const update = (redefine: boolean) => {
+      const p = minimalDocument(' /Extra 5 0 R');
+      p.objectStream(4, [
+        [5, '<< /Name (five) >>'],
+        [6, '(six)'],
+      ]);
+      const first = p.length;
+      p.xrefStream(
+        7,
+        [
+          ...p.rows(),
+          { num: 5, kind: 'c', stream: 4, index: 0 },
+          { num: 6, kind: 'c', stream: 4, index: 1 },
+          { num: 7, kind: 'n', offset: first },
+        ].sort((a, b) => a.num - b.num),
+        '/Size 8 /Root 1 0 R',
+      );
+      const rows: Row[] = redefine
+        ? [
+            {
+              num: 4,
+              kind: 'n',
+              offset: p.objectStream(4, [
+                [5, '<< /Name (FIVE) >>'],
+                [6, '(six)'],
+              ]),
+            },
+          ]
+        : [{ num: 6, kind: 'n', offset: p.obj(6, '(six, again)') }];
+      const second = p.length;
+      p.xrefStream(
+        8,
+        [...rows, { num: 8, kind: 'n', offset: second }],
+        `/Size 9 /Root 1 0 R /Prev ${first}`,
+      );
+      return p.bytes();
+    };
+    refused(
+      update(true),
+      'AMBIGUOUS_STRUCTURE',
+      'revision 2 defines object stream 4 again, which revision 1 places objects in',
+    );
+    // An object of the stream written anew as an object of its own is an ordinary update.
+    expect(verdict(update(false))).toBe('read');
+  });
+
   it('an object stream listing an object twice is DUPLICATE_OBJECT', () => {
     refused(
       withObjectStream({
