@@ -1058,11 +1058,13 @@ export class PdfFile {
         'AMBIGUOUS_STRUCTURE',
       );
     }
-    // Keyed by number too: two numbers pointing at one offset must each pass the header check.
+    // Keyed by number too: two numbers pointing at one offset, or at one slot of an object
+    // stream, must each pass the header check (round 20an: J's entry named K's slot, and J was
+    // served K from the cache; poppler reads no object there, pdf.js K).
     const key =
       entry.kind === 'n'
         ? `n${ref.objectNumber}@${entry.offset}`
-        : `c${entry.stream}:${entry.index}`;
+        : `c${ref.objectNumber}@${entry.stream}:${entry.index}`;
     let object = this.cache.get(key);
     if (object === undefined) {
       object =

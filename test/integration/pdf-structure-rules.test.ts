@@ -1191,6 +1191,22 @@ describe('object streams', () => {
     expect(verdict(update(false))).toBe('read');
   });
 
+  it('two entries naming one slot of an object stream: the second is not there (round 20an)', () => {
+    // Poppler reads no object for 6 (the slot holds 5), pdf.js reads 5: 6 must not be served
+    // 5 from what was read for 5.
+    refused(
+      withObjectStream({
+        objects: [[5, '<< /Name (five) >>']],
+        rows: (rows) =>
+          [...rows, { num: 6, kind: 'c' as const, stream: 4, index: 0 }].sort(
+            (a, b) => a.num - b.num,
+          ),
+      }),
+      'XREF_INVALID',
+      'object 6 is not at index 0 of its object stream',
+    );
+  });
+
   it('an object stream listing an object twice is DUPLICATE_OBJECT', () => {
     refused(
       withObjectStream({
