@@ -1,0 +1,218 @@
+/**
+ * The re-key journal's own rules (electron/vault/rekey-journal.ts), one by one: each key it seals
+ * opens only with its key and for its purpose, its MACs cover every field that says what to do
+ * (and pin the format a journal left by an earlier run is read in), and a file of any other
+ * shape is no journal. The journal at work — kills and restarts at each step — is tested in
+ * test/fault and vault-hostile.test.ts.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  inspectJournal,
+  journalAuthentic,
+  macJournal,
+  openBack,
+  openForward,
+  openRecoveryKey,
+  sealBack,
+  sealForward,
+  sealRecoveryKey,
+  type RekeyJournalData,
+} from '../../electron/vault/rekey-journal';
+
+const OLD = Buffer.alloc(32, 0x11);
+const NEW = Buffer.alloc(32, 0x22);
+const ADDRESS = 'ab'.repeat(32);
+
+function journal(): Omit<RekeyJournalData, 'mac'> {
+  return {
+    version: 1,
+    startedAt: '2026-12-06T20:00:00.000Z',
+    reason: 'passphrase',
+    header: {
+      salt: '00ff',
+      kdf: { memoryKiB: 65536, iterations: 3, parallelism: 4 },
+      slots: [{ type: 1, nonce: '0a0b', wrapped: '0c0d' }],
+    },
+    committed: false,
+    cleaned: false,
+    old: {
+      generations: [{ name: 'vault.awb.1', fingerprint: 'fe' }],
+      copies: [{ name: 'vault.awb.damaged-1', size: 10, sha256: 'cd' }],
+      blobs: [ADDRESS],
+      unreferenced: [ADDRESS],
+      temps: ['vault.awb.tmp-1'],
+    },
+  };
+}
+
+const signed = (j = journal()): RekeyJournalData => ({ ...j, mac: macJournal(OLD, NEW, j) });
+
+describe('what the journal seals', () => {
+  it('the new key opens under the old, the old under the new, each for its own purpose', () => {
+    const j = { ...signed(), forward: sealForward(OLD, NEW), back: sealBack(NEW, OLD) };
+    expect(openForward(OLD, j)).toEqual(NEW);
+    expect(openBack(NEW, j)).toEqual(OLD);
+    // Another key, or the other purpose, opens nothing.
+    expect(openForward(NEW, j)).toBeNull();
+    expect(openBack(OLD, j)).toBeNull();
+    expect(openForward(NEW, { ...j, forward: j.back })).toBeNull();
+    expect(openBack(OLD, { ...j, back: j.forward })).toBeNull();
+    // Nothing sealed, nothing opened; a changed byte, nothing opened.
+    expect(openForward(OLD, signed())).toBeNull();
+    const data = j.forward.data;
+    const flipped = `${data.slice(0, -1)}${data.endsWith('0') ? '1' : '0'}`;
+    expect(openForward(OLD, { ...j, forward: { ...j.forward, data: flipped } })).toBeNull();
+  });
+
+  it('the new recovery key opens under the new data key only, and as nothing else', () => {
+    const sealed = sealRecoveryKey(NEW, 'ABCD-EFGH');
+    const j = { ...signed(), recoveryKey: sealed };
+    expect(openRecoveryKey(NEW, j)).toBe('ABCD-EFGH');
+    expect(openRecoveryKey(OLD, j)).toBeNull();
+    expect(openRecoveryKey(NEW, signed())).toBeNull();
+    // Sealed under a key derived from the data key, for its own purpose: not the data key's.
+    expect(openBack(NEW, { ...j, back: sealed })).toBeNull();
+    expect(openRecoveryKey(NEW, { ...j, recoveryKey: sealBack(NEW, OLD) })).toBeNull();
+  });
+});
+
+describe('what the MACs cover', () => {
+  it('hold under both keys, and pin the format an earlier run wrote', () => {
+    const j = signed();
+    expect(journalAuthentic(OLD, j, 'old')).toBe(true);
+    expect(journalAuthentic(NEW, j, 'new')).toBe(true);
+    expect(journalAuthentic(NEW, j, 'old')).toBe(false);
+    expect(journalAuthentic(OLD, j, 'new')).toBe(false);
+    // A journal left by an earlier run of this version is read by this one: its MACs are these.
+    expect(j.mac).toEqual(KNOWN_MAC);
+  });
+
+  it('a MAC cut short, or of another length, does not hold', () => {
+    const j = signed();
+    expect(journalAuthentic(OLD, { ...j, mac: { ...j.mac, old: j.mac.old.slice(2) } }, 'old')).toBe(
+      false,
+    );
+    expect(journalAuthentic(OLD, { ...j, mac: { ...j.mac, old: '' } }, 'old')).toBe(false);
+  });
+
+  const edits: [string, (j: RekeyJournalData) => void][] = [
+    ['startedAt', (j) => (j.startedAt = '2026-12-06T20:00:01.000Z')],
+    ['reason', (j) => (j.reason = 'recover')],
+    ['salt', (j) => (j.header.salt = '00fe')],
+    ['KDF memory', (j) => (j.header.kdf.memoryKiB = 65537)],
+    ['KDF iterations', (j) => (j.header.kdf.iterations = 4)],
+    ['KDF parallelism', (j) => (j.header.kdf.parallelism = 5)],
+    ['slot type', (j) => (j.header.slots[0]!.type = 2)],
+    ['slot nonce', (j) => (j.header.slots[0]!.nonce = '0a0c')],
+    ['slot wrapped', (j) => (j.header.slots[0]!.wrapped = '0c0e')],
+    ['a slot added', (j) => j.header.slots.push({ type: 1, nonce: '01', wrapped: '02' })],
+    ['generation name', (j) => (j.old.generations[0]!.name = 'vault.awb.2')],
+    ['generation fingerprint', (j) => (j.old.generations[0]!.fingerprint = null)],
+    ['copy name', (j) => (j.old.copies[0]!.name = 'vault.awb.damaged-2')],
+    ['copy size', (j) => (j.old.copies[0]!.size = 11)],
+    ['copy hash', (j) => (j.old.copies[0]!.sha256 = 'ce')],
+    ['blobs', (j) => (j.old.blobs = [])],
+    ['unreferenced', (j) => (j.old.unreferenced = [])],
+    ['temps', (j) => (j.old.temps = [])],
+  ];
+  it.each(edits)('a journal whose %s changed is not authentic', (_, edit) => {
+    const j = structuredClone(signed());
+    edit(j);
+    expect(journalAuthentic(OLD, j, 'old')).toBe(false);
+    expect(journalAuthentic(NEW, j, 'new')).toBe(false);
+  });
+
+  it('what the re-key changes as it goes (its flags, the keys it seals) is not covered', () => {
+    const j = signed();
+    const later = {
+      ...j,
+      committed: true,
+      cleaned: true,
+      forward: sealForward(OLD, NEW),
+      recoveryKey: sealRecoveryKey(NEW, 'x'),
+    };
+    expect(journalAuthentic(OLD, later, 'old')).toBe(true);
+  });
+});
+
+describe('a file of another shape is no journal', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'awb-rekey-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+  const inspect = (data: unknown) => {
+    writeFileSync(
+      join(folder, 'rekey.journal'),
+      typeof data === 'string' ? data : JSON.stringify(data),
+    );
+    return inspectJournal(folder).state;
+  };
+
+  it('none, one of this program, and one that is not JSON', () => {
+    expect(inspectJournal(folder).state).toBe('none');
+    expect(inspect(signed())).toBe('journal');
+    expect(inspect({ ...signed(), forward: sealForward(OLD, NEW), back: sealBack(NEW, OLD) })).toBe(
+      'journal',
+    );
+    expect(inspect('{ not json')).toBe('foreign');
+    expect(inspect(null)).toBe('foreign');
+    expect(inspect('"a string"')).toBe('foreign');
+  });
+
+  const GONE = Symbol('gone');
+  const broken: [string, (string | number)[], unknown][] = [
+    ['another version', ['version'], 2],
+    ['a start that is no text', ['startedAt'], 1],
+    ['another reason', ['reason'], 'other'],
+    ['flags that are no booleans', ['committed'], 'yes'],
+    ['a cleaned flag that is no boolean', ['cleaned'], 1],
+    ['a sealed key that is no hex', ['forward'], { nonce: 'zz', data: '00' }],
+    ['a sealed key without data', ['back'], { nonce: '00' }],
+    ['a sealed recovery key that is no object', ['recoveryKey'], 'x'],
+    ['no header', ['header'], GONE],
+    ['a salt that is no hex', ['header', 'salt'], 'XY'],
+    ['no KDF', ['header', 'kdf'], GONE],
+    ['a negative KDF memory', ['header', 'kdf', 'memoryKiB'], -1],
+    ['KDF iterations that are no integer', ['header', 'kdf', 'iterations'], 1.5],
+    ['a KDF parallelism that is no number', ['header', 'kdf', 'parallelism'], '4'],
+    ['slots that are no list', ['header', 'slots'], {}],
+    ['a slot that is no object', ['header', 'slots'], [null]],
+    ['a slot type that is no count', ['header', 'slots', 0, 'type'], -1],
+    ['a slot nonce that is no hex', ['header', 'slots', 0, 'nonce'], 'g'],
+    ['a wrapped key that is no hex', ['header', 'slots', 0, 'wrapped'], 1],
+    ['no list of old files', ['old'], GONE],
+    ['a generation outside the folder', ['old', 'generations', 0, 'name'], '../vault.awb.1'],
+    ['a generation that is another kind of file', ['old', 'generations', 0, 'name'], 'vault.awb'],
+    ['a generation fingerprint that is no text', ['old', 'generations', 0, 'fingerprint'], 1],
+    ['a copy that is another kind of file', ['old', 'copies', 0, 'name'], 'vault.awb.1'],
+    ['a copy of no size', ['old', 'copies', 0, 'size'], -1],
+    ['a copy hash that is no hex', ['old', 'copies', 0, 'sha256'], 'x'],
+    ['an evidence address of another form', ['old', 'blobs'], ['ab']],
+    ['an unreferenced address outside the folder', ['old', 'unreferenced'], ['../x']],
+    ['a temp file that is another kind', ['old', 'temps'], ['vault.awb']],
+    ['no MACs', ['mac'], GONE],
+    ['a MAC that is no hex', ['mac', 'old'], 'G'],
+    ['a new MAC that is no hex', ['mac', 'new'], null],
+  ];
+  it.each(broken)('%s', (_, path, value) => {
+    const j = structuredClone(signed()) as unknown as Record<string | number, unknown>;
+    let at = j;
+    for (const key of path.slice(0, -1)) {
+      at = at[key] as Record<string | number, unknown>;
+    }
+    const last = path.at(-1)!;
+    if (value === GONE) {
+      delete at[last];
+    } else {
+      at[last] = value;
+    }
+    expect(inspect(j)).toBe('foreign');
+  });
+});
+
+/** The MACs of `journal()` under OLD and NEW, as this version writes them. */
+const KNOWN_MAC = {
+  old: 'ca65d3cae0a6e563581e2c4e32f62a938006de1ec4e94023b67ee5d81286ee84',
+  new: '2dbaa2602757f48bbc027864684017d270e060b7267d789f6a6575844bdb26d8',
+};
