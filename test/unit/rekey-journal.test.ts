@@ -155,6 +155,15 @@ describe('a file of another shape is no journal', () => {
     expect(inspect({ ...signed(), forward: sealForward(OLD, NEW), back: sealBack(NEW, OLD) })).toBe(
       'journal',
     );
+    // Every reason, an unknown fingerprint, counts of zero: still a journal.
+    for (const reason of ['recoveryKey', 'recover'] as const) {
+      expect(inspect(signed({ ...journal(), reason }))).toBe('journal');
+    }
+    const zero = journal();
+    zero.header.slots[0]!.type = 0;
+    zero.old.copies[0]!.size = 0;
+    zero.old.generations[0]!.fingerprint = null;
+    expect(inspect(signed(zero))).toBe('journal');
     expect(inspect('{ not json')).toBe('foreign');
     expect(inspect(null)).toBe('foreign');
     expect(inspect('"a string"')).toBe('foreign');
@@ -189,6 +198,11 @@ describe('a file of another shape is no journal', () => {
     ['a copy of no size', ['old', 'copies', 0, 'size'], -1],
     ['a copy hash that is no hex', ['old', 'copies', 0, 'sha256'], 'x'],
     ['an evidence address of another form', ['old', 'blobs'], ['ab']],
+    [
+      'one good evidence address and one of another form',
+      ['old', 'blobs'],
+      ['ab'.repeat(32), 'ab'],
+    ],
     ['an unreferenced address outside the folder', ['old', 'unreferenced'], ['../x']],
     ['a temp file that is another kind', ['old', 'temps'], ['vault.awb']],
     ['no MACs', ['mac'], GONE],
