@@ -515,6 +515,7 @@ export class PdfFile {
             this.checkReferences(object, revision.number, `object ${num}`);
           }
         }
+        this.checkFreed(revision);
       }
       this.checkPageTrees();
       return null;
@@ -524,6 +525,33 @@ export class PdfFile {
         : new PdfStructureError(
             error instanceof Error ? error.message.slice(0, 200) : 'unreadable',
           );
+    }
+  }
+
+  /**
+   * A revision that frees objects leaves no object still in force referring to one (round 20ap:
+   * an older page kept an annotation a later revision freed; poppler rebuilt the cross-reference
+   * at the free entry and drew an object hidden in a stream, pdf.js drew nothing). Only a
+   * revision that frees something is read whole again: every object it still has, whichever
+   * revision wrote it.
+   */
+  private checkFreed(revision: Revision): void {
+    const frees = [...revision.entries].some(([num, entry]) => num !== 0 && entry.kind === 'f');
+    if (revision.number === 1 || !frees) {
+      return;
+    }
+    const numbers = new Set<number>();
+    for (const earlier of this.revisions.slice(0, revision.number)) {
+      for (const num of earlier.entries.keys()) {
+        numbers.add(num);
+      }
+    }
+    for (const num of numbers) {
+      const found = this.entry(num, revision.number);
+      if (found && found.entry.kind !== 'f' && !revision.entries.has(num)) {
+        const ref = PDFRef.of(num, found.entry.kind === 'n' ? found.entry.generation : 0);
+        this.checkReferences(this.lookup(ref, revision.number), revision.number, `object ${num}`);
+      }
     }
   }
 
@@ -672,6 +700,7 @@ export class PdfFile {
         if (count > 10_000_000 || first < 0) {
           throw new PdfStructureError('cross-reference subsection out of range', 'XREF_INVALID');
         }
+
         // End-of-line after the subsection header, then entries of exactly 20 bytes each.
         lx.skipEol();
         for (let i = 0; i < count; i++) {
@@ -680,6 +709,14 @@ export class PdfFile {
           if (!entry) {
             throw new PdfStructureError(
               `cross-reference entry at offset ${at} is not of the form "nnnnnnnnnn ggggg n"`,
+              'XREF_INVALID',
+            );
+          }
+          // pdf.js takes a subsection from 1 whose first entry is free as starting at 0 (a
+          // writer's old mistake), poppler only for `0000000000 65535 f` (round 20ap).
+          if (first === 1 && i === 0 && entry.kind === 'f') {
+            throw new PdfStructureError(
+              'a cross-reference subsection from object 1 whose first entry is free',
               'XREF_INVALID',
             );
           }
