@@ -100,6 +100,18 @@ const symbolWidgetAt =
 
 const TEXT = (f: string) => `BT /${f} 12 Tf 72 600 Td (APPROVED) Tj ET\n`;
 
+/** Forms `nums`, each drawing the next as /Fn, the last a line. */
+const formChain = (nums: number[]) =>
+  nums.map((num, i) => ({
+    num,
+    body: streamObject(
+      i + 1 < nums.length ? '/Fn Do' : '0 0 m 10 10 l S',
+      `/Type /XObject /Subtype /Form /BBox [ 0 0 300 30 ]${
+        i + 1 < nums.length ? ` /Resources << /XObject << /Fn ${nums[i + 1]} 0 R >> >>` : ''
+      }`,
+    ),
+  }));
+
 /** Not known to be shown differently, but drawn by no decision letter. */
 /** (`updateOnly`: a real pdf-lib rewrites as an integer when it saves the letter whole.) */
 const rows: { name: string; feature: Feature; detail: RegExp; updateOnly?: boolean }[] = [
@@ -334,15 +346,7 @@ const rows: { name: string; feature: Feature; detail: RegExp; updateOnly?: boole
     name: 'six forms drawing each other, each listed by the page before the one drawing it',
     feature: (pdf, n) => {
       const nums = Array.from({ length: 6 }, () => n());
-      const forms = nums.map((num, i) => ({
-        num,
-        body: streamObject(
-          i + 1 < nums.length ? '/Fn Do' : '0 0 m 10 10 l S',
-          `/Type /XObject /Subtype /Form /BBox [ 0 0 300 30 ]${
-            i + 1 < nums.length ? ` /Resources << /XObject << /Fn ${nums[i + 1]} 0 R >> >>` : ''
-          }`,
-        ),
-      }));
+      const forms = formChain(nums);
       const listed = [...nums]
         .reverse()
         .map((num, i) => `/L${i} ${num} 0 R`)
@@ -559,15 +563,7 @@ const rows: { name: string; feature: Feature; detail: RegExp; updateOnly?: boole
     feature: (pdf, n) => {
       const nums = Array.from({ length: 66 }, () => n());
       return [
-        ...nums.map((num, i) => ({
-          num,
-          body: streamObject(
-            i + 1 < nums.length ? '/Fn Do' : '0 0 m 10 10 l S',
-            `/Type /XObject /Subtype /Form /BBox [ 0 0 300 30 ]${
-              i + 1 < nums.length ? ` /Resources << /XObject << /Fn ${nums[i + 1]} 0 R >> >>` : ''
-            }`,
-          ),
-        })),
+        ...formChain(nums),
         ...drawnWith(pdf, n(), 'XObject', `/Fn ${nums[0]} 0 R`, 'q /Fn Do Q\n'),
       ];
     },
