@@ -93,11 +93,28 @@ export interface JudgeContext {
 const orNull = (v: string): string | null => (v === '' ? null : v);
 
 /** The matrix a risk is scored on, if this vault knows it. */
-function matrixOf(risk: RiskSubstance, context: JudgeContext): RiskMatrix | undefined {
+function matrixOf(
+  risk: RiskSubstance,
+  context: Pick<JudgeContext, 'matrix' | 'matrices'>,
+): RiskMatrix | undefined {
   const { matrix } = context;
   return matrix?.id === risk.matrixId
     ? matrix
     : context.matrices().find((m) => m.id === risk.matrixId);
+}
+
+/**
+ * A risk's residual level on this vault's matrix (shared/risk.ts, residualIndexOn): what the
+ * register shows, what an acceptance made here and one received are judged by. Null without a
+ * matrix here, for a risk on a matrix this vault does not know, or without a residual level.
+ */
+export function residualHere(
+  risk: RiskSubstance,
+  context: Pick<JudgeContext, 'matrix' | 'matrices'>,
+): number | null {
+  const { matrix } = context;
+  const riskMatrix = matrixOf(risk, context);
+  return matrix && riskMatrix ? residualIndexOn(matrix, riskMatrix, risk) : null;
 }
 
 /**
@@ -107,8 +124,7 @@ function matrixOf(risk: RiskSubstance, context: JudgeContext): RiskMatrix | unde
  */
 export function authorityHere(risk: RiskSubstance, context: JudgeContext): Authority {
   const { criteria, matrix } = context;
-  const riskMatrix = matrixOf(risk, context);
-  const residual = matrix && riskMatrix ? residualIndexOn(matrix, riskMatrix, risk) : null;
+  const residual = residualHere(risk, context);
   return criteria && matrix && residual !== null
     ? acceptanceAuthority(matrix, criteria, residual)
     : 'none';

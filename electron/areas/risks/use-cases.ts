@@ -19,7 +19,6 @@ import {
   outOfScale,
   parseMatrix,
   recalculate,
-  residualIndexOn,
   RiskCriteriaSchema,
   RiskFilter,
   RiskInput,
@@ -36,7 +35,7 @@ import { today } from '../../services/register';
 import { caseRequirements, refuseNonsense } from '../../services/sense';
 import type { Vault } from '../../vault/vault';
 import * as repo from './repository';
-import { receivedRefusal, riskView, type JudgeContext, type RiskView } from './rules';
+import { receivedRefusal, residualHere, riskView, type JudgeContext, type RiskView } from './rules';
 
 export type { RiskView } from './rules';
 
@@ -282,8 +281,7 @@ export class RiskService {
     const matrix = this.matrix(criteria.matrixId);
     const actor = this.vault().actor;
     // On this vault's matrix, as the register shows it and as a received acceptance is judged.
-    const riskMatrix = this.matrices().find((m) => m.id === risk.matrixId);
-    const residual = riskMatrix ? residualIndexOn(matrix, riskMatrix, risk) : null;
+    const residual = residualHere(risk, { matrix, matrices: () => this.matrices() });
     if (residual === null) {
       throw new AppError('RISK_ACCEPTANCE_REFUSED', 'The risk cannot be accepted', {
         reason: 'NOT_ACCEPTABLE',
