@@ -503,8 +503,13 @@ export class PdfFile {
   ambiguity(): PdfStructureError | null {
     try {
       this.checkLinearization();
+      // Carried from one revision to the next, so the checks stay linear in revisions: the
+      // object streams earlier revisions place objects in (with the first to do so), and every
+      // object number any revision so far lists.
+      const placedIn = new Map<number, number>();
+      const listed = new Set<number>();
       for (const revision of this.revisions) {
-        this.checkObjectStreams(revision);
+        this.checkObjectStreams(revision, placedIn);
         this.checkReferences(revision.trailer, revision.number, 'the trailer');
         for (const [num, entry] of revision.entries) {
           if (entry.kind !== 'f') {
@@ -515,7 +520,10 @@ export class PdfFile {
             this.checkReferences(object, revision.number, `object ${num}`);
           }
         }
-        this.checkFreed(revision);
+        for (const num of revision.entries.keys()) {
+          listed.add(num);
+        }
+        this.checkFreed(revision, listed);
       }
       this.checkPageTrees();
       return null;
@@ -535,18 +543,12 @@ export class PdfFile {
    * revision that frees something is read whole again: every object it still has, whichever
    * revision wrote it.
    */
-  private checkFreed(revision: Revision): void {
+  private checkFreed(revision: Revision, listed: ReadonlySet<number>): void {
     const frees = [...revision.entries].some(([num, entry]) => num !== 0 && entry.kind === 'f');
     if (revision.number === 1 || !frees) {
       return;
     }
-    const numbers = new Set<number>();
-    for (const earlier of this.revisions.slice(0, revision.number)) {
-      for (const num of earlier.entries.keys()) {
-        numbers.add(num);
-      }
-    }
-    for (const num of numbers) {
+    for (const num of listed) {
       const found = this.entry(num, revision.number);
       if (found && found.entry.kind !== 'f' && !revision.entries.has(num)) {
         const ref = PDFRef.of(num, found.entry.kind === 'n' ? found.entry.generation : 0);
@@ -1193,25 +1195,27 @@ export class PdfFile {
    * cross-reference places there, at that index: a copy it places elsewhere is a second
    * definition that a reader rebuilding the cross-reference could take instead.
    */
-  private checkObjectStreams(revision: Revision): void {
+  private checkObjectStreams(revision: Revision, placedIn: Map<number, number>): void {
     // An object stream an earlier revision places objects in is never defined again: the
     // objects it holds would change without any revision listing them, and a reader of the last
     // revision takes the new copy where this reading took the first (round 20am: a page's
     // /Contents array redefined so, drew NOT in poppler and not in pdf.js, and verified valid).
-    for (const earlier of this.revisions.slice(0, revision.number - 1)) {
-      for (const entry of earlier.entries.values()) {
-        if (entry.kind === 'c' && revision.entries.has(entry.stream!)) {
-          throw new PdfStructureError(
-            `revision ${revision.number} defines object stream ${entry.stream} again, which revision ${earlier.number} places objects in`,
-            'AMBIGUOUS_STRUCTURE',
-          );
-        }
+    for (const num of revision.entries.keys()) {
+      const earlier = placedIn.get(num);
+      if (earlier !== undefined) {
+        throw new PdfStructureError(
+          `revision ${revision.number} defines object stream ${num} again, which revision ${earlier} places objects in`,
+          'AMBIGUOUS_STRUCTURE',
+        );
       }
     }
     const streams = new Set<number>();
     for (const entry of revision.entries.values()) {
       if (entry.kind === 'c') {
         streams.add(entry.stream!);
+        if (!placedIn.has(entry.stream!)) {
+          placedIn.set(entry.stream!, revision.number);
+        }
       }
     }
     for (const stream of streams) {
