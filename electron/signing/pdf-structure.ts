@@ -107,6 +107,22 @@ export interface Span {
  */
 export const MAX_NUMBER_LENGTH = 32;
 
+/**
+ * Refuses an /Encrypt entry, whatever its value (AMBIGUOUS_STRUCTURE). Readers take it from the
+ * newest trailer and, with an empty user password, decrypt every string and stream without
+ * asking; this verifier, its denylist and the letter profile read them as stored. Round 20aq: a
+ * page whose stored content said APPROVED decrypted (RC4, 40 bits, an /ID searched for) to NOT
+ * APPROVED in poppler and pdf.js alike, and verified valid. The workbench never encrypts a letter.
+ */
+function notEncrypted(dict: PDFDict, where: string): void {
+  if (dict.has(PDFName.of('Encrypt'))) {
+    throw new PdfStructureError(
+      `${where} names /Encrypt: readers decrypt what is read here as stored`,
+      'AMBIGUOUS_STRUCTURE',
+    );
+  }
+}
+
 /** Refuses a number token longer than MAX_NUMBER_LENGTH (AMBIGUOUS_STRUCTURE). */
 function numberReadAlike(token: string): void {
   if (token.length > MAX_NUMBER_LENGTH) {
@@ -732,6 +748,7 @@ export class PdfFile {
         throw new PdfStructureError('trailer is not a dictionary', 'XREF_INVALID');
       }
       trailer = dict;
+      notEncrypted(trailer, 'the trailer');
       // A hybrid file: a table plus an XRefStm for the objects in object streams, which the
       // table does not list.
       const stm = trailer.get(PDFName.of('XRefStm'));
@@ -741,6 +758,7 @@ export class PdfFile {
         }
         const after = lx.position;
         const hybrid = this.readXrefStream(stm.asNumber());
+        notEncrypted(hybrid.dict, 'the XRefStm');
         // Its own /Prev is followed by some readers and not by others: a second chain.
         if (hybrid.dict.get(PDFName.of('Prev')) !== undefined) {
           throw new PdfStructureError(
@@ -785,6 +803,7 @@ export class PdfFile {
         entries.set(num, entry);
       }
       trailer = stream.dict;
+      notEncrypted(trailer, 'the cross-reference stream');
       lx.moveTo(stream.after);
     }
     lx.skip();

@@ -241,6 +241,28 @@ describe('cross-reference tables', () => {
     refused(pdf, 'XREF_INVALID', 'cross-reference offset outside the file');
   });
 
+  it('a trailer naming /Encrypt, direct or by reference, is AMBIGUOUS_STRUCTURE (round 20aq)', () => {
+    // Round 20aq: stored content said APPROVED, decrypted (RC4, an /ID searched for) NOT
+    // APPROVED in poppler and pdf.js alike; this reading takes it as stored.
+    const encrypt = '<< /Filter /Standard /V 1 /R 2 >>';
+    for (const [bodies, value] of [
+      [[CATALOG, PAGES, PAGE], encrypt],
+      [[CATALOG, PAGES, PAGE, encrypt], '4 0 R'],
+    ] as const) {
+      refused(
+        classic([...bodies], {
+          trailer: (size) => `<< /Size ${size} /Root 1 0 R /Encrypt ${value} >>`,
+        }),
+        'AMBIGUOUS_STRUCTURE',
+        'the trailer names /Encrypt: readers decrypt what is read here as stored',
+      );
+    }
+    // A null value is no encryption to every reader.
+    read(
+      classic(undefined, { trailer: (size) => `<< /Size ${size} /Root 1 0 R /Encrypt null >>` }),
+    );
+  });
+
   it('a subsection of more than 10,000,000 entries is out of range; 10,000,000 is read on', () => {
     const p = new RawPdf();
     p.obj(1, CATALOG);
@@ -859,6 +881,17 @@ describe('cross-reference streams', () => {
     p.xrefStream(4, rows, options.dict ?? '/Size 5 /Root 1 0 R', options);
     return p.bytes();
   }
+
+  it('a cross-reference stream naming /Encrypt is AMBIGUOUS_STRUCTURE (round 20aq)', () => {
+    // Readers decrypt every string and stream with an empty user password; this reading, the
+    // denylist and the letter profile read them as stored.
+    refused(
+      streamed({ dict: '/Size 5 /Root 1 0 R /Encrypt << /Filter /Standard /V 1 /R 2 >>' }),
+      'AMBIGUOUS_STRUCTURE',
+      'the cross-reference stream names /Encrypt: readers decrypt what is read here as stored',
+    );
+    read(streamed({ dict: '/Size 5 /Root 1 0 R /Encrypted << /Filter /Standard >>' }));
+  });
 
   it.each([[[0, 2, 1]], [[1, 1, 1]], [[1, 6, 2]], [[1, 2, 0]], [[1, 2, 4]]] as [
     [number, number, number],
@@ -1591,6 +1624,14 @@ describe('hybrid files (a table plus an XRefStm)', () => {
       hybrid({ stmDict: ' /Prev 9' }),
       'AMBIGUOUS_STRUCTURE',
       'the XRefStm of a hybrid file has a /Prev of its own',
+    );
+  });
+
+  it('an XRefStm naming /Encrypt is AMBIGUOUS_STRUCTURE (round 20aq)', () => {
+    refused(
+      hybrid({ stmDict: ' /Encrypt << /Filter /Standard /V 1 /R 2 >>' }),
+      'AMBIGUOUS_STRUCTURE',
+      'the XRefStm names /Encrypt: readers decrypt what is read here as stored',
     );
   });
 });
