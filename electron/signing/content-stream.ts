@@ -330,8 +330,9 @@ class Reader {
         }
       } else if (c === 0x28 /* ( */) {
         const start = i;
-        i = skipString(data, i);
-        shown(i - start - 2, literalHasControl(data, start + 1, i - 1));
+        const literal = readLiteral(data, i);
+        i = literal.end;
+        shown(i - start - 2, literal.control);
         operand('string');
       } else if (c === 0x3c /* < */ && data[i + 1] === 0x3c) {
         open.push('dictionary');
@@ -343,15 +344,6 @@ class Reader {
         const end = data.indexOf(0x3e, i + 1);
         if (end < 0) {
           throw new Problem('ends inside a hexadecimal string');
-        }
-        // Poppler reads a character that is no hex digit as 0, pdf.js skips it (round 20ak).
-        for (let k = i + 1; k < end; k++) {
-          const h = data[k]!;
-          if (!WHITESPACE.has(h) && !isHexDigit(h)) {
-            throw new Problem(
-              `writes ${String.fromCharCode(h)} in a hexadecimal string, which readers read differently`,
-            );
-          }
         }
         shown(Math.ceil((end - i - 1) / 2), hexHasControl(data, i + 1, end));
         i = end + 1;
@@ -884,75 +876,78 @@ function shown(operand: Operand | undefined): string {
   return operand === 'string' ? 'a string' : a(operand);
 }
 
-/** Where a literal string starting at `start` ends: parentheses balanced, escapes skipped. */
-function skipString(data: Uint8Array, start: number): number {
+/**
+ * Reads a literal string starting at `start` (its opening parenthesis): where it ends
+ * (parentheses balanced, escapes skipped) and whether its body holds a control code — a byte
+ * below 0x20 written as is (an end of line in a string is one), or as `\n`, `\r`, `\t`, `\b`,
+ * `\f` or an octal escape below `\040`. A backslash before an end of line continues the line.
+ */
+function readLiteral(data: Uint8Array, start: number): { end: number; control: boolean } {
   let depth = 0;
+  let control = false;
   for (let i = start; i < data.length; i++) {
-    const c = data[i];
+    const c = data[i]!;
     if (c === 0x5c /* \ */) {
-      // An octal escape above \377: poppler keeps its low byte ("NOT" from \516\517\524),
-      // pdf.js a code no font has (nothing drawn), round 20ak.
+      const next = data[i + 1];
       const octal = /^[0-7]{1,3}/.exec(latin1(data, i + 1, Math.min(i + 4, data.length)));
-      if (octal && parseInt(octal[0], 8) > 0o377) {
-        throw new Problem(
-          `writes \\${octal[0]} in a string, above a byte, which readers read differently`,
-        );
+      if (next === 0x0d) {
+        i += data[i + 2] === 0x0a ? 2 : 1;
+      } else if (next === 0x0a) {
+        i += 1;
+      } else if (next !== undefined && 'nrtbf'.includes(String.fromCharCode(next))) {
+        control = true;
+        i += 1;
+      } else if (octal) {
+        // An octal escape above \377: poppler keeps its low byte ("NOT" from \516\517\524),
+        // pdf.js a code no font has (nothing drawn), round 20ak.
+        const value = parseInt(octal[0], 8);
+        if (value > 0o377) {
+          throw new Problem(
+            `writes \\${octal[0]} in a string, above a byte, which readers read differently`,
+          );
+        }
+        control ||= value < 0x20;
+        i += octal[0].length;
+      } else {
+        i += 1;
       }
-      i++;
     } else if (c === 0x28) {
       depth++;
     } else if (c === 0x29 && --depth === 0) {
-      return i + 1;
+      return { end: i + 1, control };
+    } else if (c < 0x20 && depth > 0) {
+      control = true;
     }
   }
   throw new Problem('ends inside a string');
 }
 
 /**
- * Whether a literal string's body (between its parentheses) holds a control code: a byte below
- * 0x20 written as is (an end of line in a string is one), or as `\n`, `\r`, `\t`, `\b`, `\f` or
- * an octal escape below `\040`. A backslash before an end of line continues the line.
+ * Whether a hex string's body holds a control code (a last odd digit is followed by 0). A
+ * character that is no hex digit is refused: poppler reads it as 0, pdf.js skips it (round 20ak).
  */
-function literalHasControl(data: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const c = data[i]!;
-    if (c !== 0x5c) {
-      if (c < 0x20) {
-        return true;
-      }
+function hexHasControl(data: Uint8Array, start: number, end: number): boolean {
+  let control = false;
+  let high: number | null = null;
+  for (let k = start; k < end; k++) {
+    const h = data[k]!;
+    if (WHITESPACE.has(h)) {
       continue;
     }
-    const next = data[i + 1];
-    if (next === 0x0d) {
-      i += data[i + 2] === 0x0a ? 2 : 1;
-    } else if (next === 0x0a) {
-      i += 1;
-    } else if (next !== undefined && 'nrtbf'.includes(String.fromCharCode(next))) {
-      return true;
+    if (!isHexDigit(h)) {
+      throw new Problem(
+        `writes ${String.fromCharCode(h)} in a hexadecimal string, which readers read differently`,
+      );
+    }
+    const digit = parseInt(String.fromCharCode(h), 16);
+    if (high === null) {
+      high = digit;
     } else {
-      const octal = /^[0-7]{1,3}/.exec(latin1(data, i + 1, Math.min(i + 4, end)));
-      if (octal) {
-        if (parseInt(octal[0], 8) < 0x20) {
-          return true;
-        }
-        i += octal[0].length;
-      } else {
-        i += 1;
-      }
+      control ||= high * 16 + digit < 0x20;
+      high = null;
     }
   }
-  return false;
-}
-
-/** Whether a hex string's body holds a control code (a last odd digit is followed by 0). */
-function hexHasControl(data: Uint8Array, start: number, end: number): boolean {
-  const digits = latin1(data, start, end).replace(/[\0\t\n\f\r ]/g, '');
-  for (let i = 0; i < digits.length; i += 2) {
-    if (parseInt(digits.slice(i, i + 2).padEnd(2, '0'), 16) < 0x20) {
-      return true;
-    }
-  }
-  return false;
+  return control || (high !== null && high * 16 < 0x20);
 }
 
 /** 0–9, A–F, a–f. */

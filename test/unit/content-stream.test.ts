@@ -149,6 +149,50 @@ describe('what letters draw is read alike', () => {
     expect(problem('/T << /A [ 1 2 ] >> DP')).toBeNull();
   });
 
+  it('a string shows a control code however it is spelled; an escape above a byte is refused', () => {
+    // Round 20al: codes 0x00–0x1F take no width in poppler's Courier and 0.6 em in pdf.js.
+    // Round 20ak: poppler keeps an octal escape's low byte, pdf.js a code no font has.
+    const shows = (string: string) =>
+      readContent(Buffer.from(`BT /F1 12 Tf ${string} Tj ET`, 'latin1'), { letter: true }).problem;
+    const control = 'shows a control code (0x00–0x1F) that readers space differently (Tj)';
+    for (const string of [
+      '(\\037)',
+      '(\\37)',
+      '(a\\n)',
+      '(\\r)',
+      '(\\t)',
+      '(\\b)',
+      '(\\f)',
+      '(a\x1fb)',
+      '(a\nb)',
+      '<1F>',
+      '<20 1F>',
+      '<4E 4F 1>',
+      '<41 0>',
+    ]) {
+      expect(shows(string), string).toBe(control);
+    }
+    for (const string of [
+      '(\\040)',
+      '(\\377)',
+      '(\\\\n)',
+      '(\\q)',
+      '(a\\\nb)',
+      '(a\\\r\nb)',
+      '(a\\\rb)',
+      '<20>',
+      '<2 0>',
+      '<4E 4F 2>',
+      '<7F>',
+    ]) {
+      expect(shows(string), string).toBeNull();
+    }
+    expect(shows('(\\400)')).toBe(
+      'writes \\400 in a string, above a byte, which readers read differently',
+    );
+    expect(shows('(\\1000)')).toBeNull();
+  });
+
   it('each operand of the kind its operator takes', () => {
     expect(problem('(1) g')).toBe('gives g a string where it takes a number (operand 1)');
     expect(problem('1 0 0 /R rg')).toBe('gives rg 4 operands, not 3');
