@@ -36,6 +36,18 @@ export function isIntegerToken(value: PDFObject | undefined): value is PDFNumber
 }
 
 /**
+ * Whether a word of flags (an annotation's /F, a font's /Flags) is one every reader takes with
+ * the same bits: an integer from 0 to 2^31 − 1. Poppler reads a larger one as a 64-bit integer,
+ * which is no flags to it, while pdf.js (and JavaScript's bit operators here) keep its low 32
+ * bits: /F 2147483652 printed a signature widget in pdf.js and left it off paper in poppler
+ * (round 20ar).
+ */
+export function flagsReadAlike(value: PDFNumber): boolean {
+  const n = value.asNumber();
+  return Number.isInteger(n) && n >= 0 && n <= 0x7fffffff;
+}
+
+/**
  * The items of an array as numbers, after references (NaN for an item that is no number), or
  * null when the value is no array.
  */

@@ -42,7 +42,7 @@ import {
   type ColourSpaces,
   type Resource,
 } from './content-stream';
-import { entriesOf, get, isIntegerToken, nameOf, numbersOf } from './pdf-dict';
+import { entriesOf, flagsReadAlike, get, isIntegerToken, nameOf, numbersOf } from './pdf-dict';
 import { MAX_CONTENT_INFLATED, writtenAsReal, type PdfFile } from './pdf-structure';
 
 /** Keys whose presence anywhere makes content dynamic, and what each is. */
@@ -470,8 +470,14 @@ function visit(
     if (numbers(file, rect, rev)?.length !== 4) {
       throw new Found(`${where} is an annotation whose /Rect is not four numbers`);
     }
-    if (writtenAsReal(file.resolve(get(dict, 'F'), rev))) {
+    const flags = file.resolve(get(dict, 'F'), rev);
+    if (writtenAsReal(flags)) {
       throw new Found(`${where} is an annotation whose flags are written with a point (/F)`);
+    }
+    if (flags instanceof PDFNumber && !flagsReadAlike(flags)) {
+      throw new Found(
+        `${where} is an annotation whose flags (/F ${flags.asNumber()}) are no integer from 0 to 2^31 − 1, read with other bits by other readers`,
+      );
     }
     // Drawn where it has an area, through appearances whose boxes have one: pdf.js drew an
     // appearance whose box had none unscaled over the decision, poppler nothing. (Poppler's own
@@ -1065,6 +1071,9 @@ function simpleFontAlike(file: PdfFile, dict: PDFDict, rev: number): boolean {
   }
   const encoding = file.resolve(get(dict, 'Encoding'), rev);
   const flags = descriptor ? file.resolve(get(descriptor, 'Flags'), rev) : undefined;
+  if (flags instanceof PDFNumber && !flagsReadAlike(flags)) {
+    return false;
+  }
   // An embedded Type 1 program carries an encoding of its own: poppler draws by it unless the
   // font names WinAnsi or MacRoman, pdf.js only when the font is flagged symbolic (a white
   // Euro drawn over "NOT" by one reader, nothing by the other). Either it is flagged symbolic,

@@ -577,6 +577,14 @@ export const rows: Row[] = [
         '',
         'FontFile',
       ],
+      [
+        // Round 20ar: beyond 2^31 − 1 poppler reads no flags, pdf.js the low 32 bits (symbolic).
+        'an embedded Type 1 font flagged symbolic beyond 2^31 − 1, with no encoding',
+        '/Subtype /Type1 /BaseFont /FreeEuro /FontDescriptor DESCRIPTOR',
+        '/Flags 4294967300',
+        '',
+        'FontFile',
+      ],
     ] as const
   ).map(([name, font, flags, widths, file = 'FontFile2']) => ({
     name,
@@ -645,6 +653,17 @@ export const rows: Row[] = [
     detail: /is an annotation whose flags are written with a point/,
     updateOnly: true,
   },
+  // Round 20ar: poppler reads flags beyond 2^31 − 1 as a 64-bit integer, no flags to it (its
+  // print path dropped the widget over "NOT"), pdf.js and JavaScript keep the low 32 bits
+  // (Print set).
+  ...['2147483652', '4294967300'].map((f) => ({
+    name: `a signature widget whose flags are beyond 2^31 − 1 (/F ${f})`,
+    feature: signatureWidget(`/F ${f}`),
+    detail: new RegExp(
+      `is an annotation whose flags \\(/F ${f}\\) are no integer from 0 to 2\\^31 − 1`,
+    ),
+    updateOnly: true,
+  })),
   {
     // A string in /Rect was 0 to poppler, which drew the widget over the decision; pdf.js
     // drew nothing.
