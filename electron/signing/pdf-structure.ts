@@ -1643,6 +1643,11 @@ function decodeStream(
   if (parms instanceof PDFArray) {
     parms = parms.get(0);
   }
+  // Given by reference, readers resolve it (an object stream's predictor applied) or cannot yet
+  // (a cross-reference stream's, read before any object can be), where this reading took none.
+  if (parms instanceof PDFRef) {
+    throw new PdfStructureError('a stream whose /DecodeParms is given by reference', reason);
+  }
   if (!(parms instanceof PDFDict)) {
     return data;
   }

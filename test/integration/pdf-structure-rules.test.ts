@@ -1123,6 +1123,19 @@ describe('cross-reference streams', () => {
       'latin1',
     );
     expect(read(notDict).entry(3, 1)?.entry.kind).toBe('n');
+    // By reference (directly or in an array), a reader resolves it or cannot yet: refused.
+    for (const parms of ['1 0 R', '[ 1 0 R ]']) {
+      refused(
+        Buffer.from(
+          streamed()
+            .toString('latin1')
+            .replace('/Filter /FlateDecode', `/Filter /FlateDecode /DecodeParms ${parms}`),
+          'latin1',
+        ),
+        'XREF_INVALID',
+        'a stream whose /DecodeParms is given by reference',
+      );
+    }
   });
 
   it.each([
