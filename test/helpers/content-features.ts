@@ -662,7 +662,7 @@ export const rows: Row[] = [
     detail: new RegExp(
       `is an annotation whose flags \\(/F ${f}\\) are no integer from 0 to 2\\^31 − 1`,
     ),
-    updateOnly: true,
+    updateOnly: true as const,
   })),
   {
     // A string in /Rect was 0 to poppler, which drew the widget over the decision; pdf.js
