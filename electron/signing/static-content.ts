@@ -362,8 +362,17 @@ function visit(
     if (key === 'Rotate') {
       const turn = file.resolve(value, rev);
       // Written as an integer: poppler takes /Rotate 180.0 as no turn, pdf.js turns the page.
-      if (!(isIntegerToken(turn) && Number.isInteger(turn.asNumber() / 90))) {
-        throw new Found(`${where} turns a page by other than quarter turns (/Rotate)`);
+      // At most a whole turn either way: beyond 2^31 − 1 poppler keeps the turn the page
+      // inherits, pdf.js and this reading take the page's own (round 20as: 2147483880, no turn
+      // here, let a NoRotate widget past this check, which poppler turned over "NOT").
+      if (!(
+        isIntegerToken(turn) &&
+        Number.isInteger(turn.asNumber() / 90) &&
+        Math.abs(turn.asNumber()) <= 360
+      )) {
+        throw new Found(
+          `${where} turns a page by other than quarter turns, at most a whole turn (/Rotate)`,
+        );
       }
     }
     // Transparency, blend modes and transfer functions draw text invisibly that every text

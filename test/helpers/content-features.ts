@@ -2375,6 +2375,20 @@ export const rows: Row[] = [
     },
     detail: /turns a page by other than quarter turns/,
   },
+  // Round 20as: beyond 2^31 − 1 poppler keeps the turn the page inherits (180, from its page
+  // tree) where pdf.js and the verifier took the page's own (no turn), so a NoRotate widget the
+  // upright check passed over was turned over "NOT" in poppler.
+  ...['2147483880', '-2147483700', '450'].map((turn) => ({
+    name: `a page turned by more than a whole turn (/Rotate ${turn}) under a page tree turned by 180`,
+    feature: ((pdf) => {
+      const a = anatomy(pdf);
+      return [
+        { num: a.pages, body: withEntry(body(pdf, a.pages), '/Rotate 180') },
+        { num: a.page, body: withEntry(body(pdf, a.page), `/Rotate ${turn}`) },
+      ];
+    }) satisfies Feature,
+    detail: /turns a page by other than quarter turns, at most a whole turn/,
+  })),
 ];
 
 /** `feature` added to `pdf` as an incremental update. */

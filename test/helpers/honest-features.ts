@@ -31,6 +31,16 @@ export const honest: [string, Feature][] = [
     },
   ],
   [
+    'a page turned a whole turn back, under a page tree turned a whole turn (the bounds of /Rotate)',
+    (pdf) => {
+      const a = anatomy(pdf);
+      return [
+        { num: a.pages, body: withEntry(body(pdf, a.pages), '/Rotate 360') },
+        { num: a.page, body: withEntry(body(pdf, a.page), '/Rotate -360') },
+      ];
+    },
+  ],
+  [
     'a Link drawing nothing: a border of width 0, by array or style, print flag, highlight',
     annotated((_, n) => [
       {

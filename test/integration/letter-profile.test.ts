@@ -580,6 +580,8 @@ const rows: { name: string; feature: Feature; detail: RegExp; updateOnly?: boole
 /** What the profile makes of each honest tool's feature (null: inside it). */
 const honestOutside: Record<string, RegExp | null> = {
   'a crop box that is the media box': null,
+  'a page turned a whole turn back, under a page tree turned a whole turn (the bounds of /Rotate)':
+    null,
   'a Link drawing nothing: a border of width 0, by array or style, print flag, highlight': null,
   'a graphics state drawing opaque, in the normal blend mode, without transfer': /has \/BM/,
   'an image with a soft mask of its own (an image /SMask is a stream, not a graphics state)':
