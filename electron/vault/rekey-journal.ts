@@ -234,8 +234,8 @@ const isHex = (v: unknown): v is string => isText(v) && HEX.test(v);
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const listOf = <T>(v: unknown, each: (e: unknown) => e is T): v is T[] =>
   Array.isArray(v) && v.every(each);
-const isSealed = (v: unknown): v is Sealed =>
-  typeof v === 'object' && v !== null && isHex((v as Sealed).nonce) && isHex((v as Sealed).data);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const isSealed = (v: unknown): v is Sealed => isObject(v) && isHex(v.nonce) && isHex(v.data);
 const optionalSealed = (v: unknown) => v === undefined || isSealed(v);
 
 /**
@@ -244,14 +244,12 @@ const optionalSealed = (v: unknown) => v === undefined || isSealed(v);
  * is no journal of this program's.
  */
 function isJournal(data: unknown): data is RekeyJournalData {
-  if (typeof data !== 'object' || data === null) {
+  if (!isObject(data)) {
     return false;
   }
-  const j = data as Record<string, unknown>;
-  const header = j.header as Record<string, unknown> | undefined;
-  const kdf = header?.kdf as Record<string, unknown> | undefined;
-  const old = j.old as Record<string, unknown> | undefined;
-  const mac = j.mac as Record<string, unknown> | undefined;
+  const j = data;
+  const { header, old, mac } = j;
+  const kdf = isObject(header) ? header.kdf : undefined;
   return (
     j.version === 1 &&
     isText(j.startedAt) &&
@@ -261,46 +259,39 @@ function isJournal(data: unknown): data is RekeyJournalData {
     optionalSealed(j.forward) &&
     optionalSealed(j.back) &&
     optionalSealed(j.recoveryKey) &&
-    header !== undefined &&
+    isObject(header) &&
     isHex(header.salt) &&
-    kdf !== undefined &&
+    isObject(kdf) &&
     isCount(kdf.memoryKiB) &&
     isCount(kdf.iterations) &&
     isCount(kdf.parallelism) &&
     listOf(
       header.slots,
       (s): s is RekeyJournalData['header']['slots'][number] =>
-        typeof s === 'object' &&
-        s !== null &&
-        isCount((s as { type: unknown }).type) &&
-        isHex((s as { nonce: unknown }).nonce) &&
-        isHex((s as { wrapped: unknown }).wrapped),
+        isObject(s) && isCount(s.type) && isHex(s.nonce) && isHex(s.wrapped),
     ) &&
-    old !== undefined &&
+    isObject(old) &&
     listOf(
       old.generations,
       (g): g is RekeyFiles['generations'][number] =>
-        typeof g === 'object' &&
-        g !== null &&
-        isText((g as { name: unknown }).name) &&
-        isFolderFile((g as { name: string }).name, 'generation') &&
-        ((g as { fingerprint: unknown }).fingerprint === null ||
-          isText((g as { fingerprint: unknown }).fingerprint)),
+        isObject(g) &&
+        isText(g.name) &&
+        isFolderFile(g.name, 'generation') &&
+        (g.fingerprint === null || isText(g.fingerprint)),
     ) &&
     listOf(
       old.copies,
       (c): c is RekeyFiles['copies'][number] =>
-        typeof c === 'object' &&
-        c !== null &&
-        isText((c as { name: unknown }).name) &&
-        isFolderFile((c as { name: string }).name, 'damaged-copy') &&
-        isCount((c as { size: unknown }).size) &&
-        isHex((c as { sha256: unknown }).sha256),
+        isObject(c) &&
+        isText(c.name) &&
+        isFolderFile(c.name, 'damaged-copy') &&
+        isCount(c.size) &&
+        isHex(c.sha256),
     ) &&
     listOf(old.blobs, (a): a is string => isText(a) && ADDRESS.test(a)) &&
     listOf(old.unreferenced, (a): a is string => isText(a) && ADDRESS.test(a)) &&
     listOf(old.temps, (n): n is string => isText(n) && isFolderFile(n, 'temp')) &&
-    mac !== undefined &&
+    isObject(mac) &&
     isHex(mac.old) &&
     isHex(mac.new)
   );
@@ -319,12 +310,14 @@ export function inspectJournal(
   } catch {
     return { state: 'none' };
   }
+  let data: unknown;
   try {
-    const data: unknown = JSON.parse(text);
-    return isJournal(data) ? { state: 'journal', journal: data } : { state: 'foreign' };
+    data = JSON.parse(text);
   } catch {
     return { state: 'foreign' };
   }
+  // Judged outside the try: the shape check answers for every value, it never throws.
+  return isJournal(data) ? { state: 'journal', journal: data } : { state: 'foreign' };
 }
 
 /** The journal of an unfinished re-key, or null: none, or none of this program's shape. */

@@ -5,6 +5,7 @@
  * shape is no journal. The journal at work — kills and restarts at each step — is tested in
  * test/fault and vault-hostile.test.ts.
  */
+import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +77,43 @@ describe('what the journal seals', () => {
     // Sealed under a key derived from the data key, for its own purpose: not the data key's.
     expect(openBack(NEW, { ...j, back: sealed })).toBeNull();
     expect(openRecoveryKey(NEW, { ...j, recoveryKey: sealBack(NEW, OLD) })).toBeNull();
+  });
+});
+
+describe('the sealed format, read and written by hand (a journal an earlier run left must open)', () => {
+  const seal = (key: Buffer, purpose: string, plain: Buffer) => {
+    const nonce = Buffer.alloc(12, 7);
+    const cipher = createCipheriv('aes-256-gcm', key, nonce);
+    cipher.setAAD(Buffer.from(`AWB rekey ${purpose} v1`, 'latin1'));
+    const data = Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+    return { nonce: nonce.toString('hex'), data: data.toString('hex') };
+  };
+  const open = (key: Buffer, purpose: string, sealed: { nonce: string; data: string }) => {
+    const data = Buffer.from(sealed.data, 'hex');
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.nonce, 'hex'));
+    decipher.setAAD(Buffer.from(`AWB rekey ${purpose} v1`, 'latin1'));
+    decipher.setAuthTag(data.subarray(-16));
+    return Buffer.concat([decipher.update(data.subarray(0, -16)), decipher.final()]);
+  };
+  /** The key the recovery key is sealed under: HKDF-SHA-256 of the data key. */
+  const journalKey = (dataKey: Buffer) =>
+    Buffer.from(hkdfSync('sha256', dataKey, 'awb rekey', 'awb rekey journal v1', 32));
+
+  it('AES-256-GCM, the purpose in the associated data, the recovery key under a derived key', () => {
+    expect(open(OLD, 'forward', sealForward(OLD, NEW))).toEqual(NEW);
+    expect(open(NEW, 'back', sealBack(NEW, OLD))).toEqual(OLD);
+    expect(open(journalKey(NEW), 'recovery key', sealRecoveryKey(NEW, 'K-1')).toString()).toBe(
+      'K-1',
+    );
+    const j = {
+      ...signed(),
+      forward: seal(OLD, 'forward', NEW),
+      back: seal(NEW, 'back', OLD),
+      recoveryKey: seal(journalKey(NEW), 'recovery key', Buffer.from('K-2')),
+    };
+    expect(openForward(OLD, j)).toEqual(NEW);
+    expect(openBack(NEW, j)).toEqual(OLD);
+    expect(openRecoveryKey(NEW, j)).toBe('K-2');
   });
 });
 
@@ -167,6 +205,8 @@ describe('a file of another shape is no journal', () => {
     expect(inspect('{ not json')).toBe('foreign');
     expect(inspect(null)).toBe('foreign');
     expect(inspect('"a string"')).toBe('foreign');
+    expect(inspect('7')).toBe('foreign');
+    expect(inspect([])).toBe('foreign');
   });
 
   const GONE = Symbol('gone');
@@ -208,6 +248,16 @@ describe('a file of another shape is no journal', () => {
     ['no MACs', ['mac'], GONE],
     ['a MAC that is no hex', ['mac', 'old'], 'G'],
     ['a new MAC that is no hex', ['mac', 'new'], null],
+    // Null where an object is asked for: answered, never thrown.
+    ['a header that is null', ['header'], null],
+    ['a KDF that is null', ['header', 'kdf'], null],
+    ['old files that are null', ['old'], null],
+    ['MACs that are null', ['mac'], null],
+    ['a sealed key that is null', ['forward'], null],
+    ['a generation that is null', ['old', 'generations'], [null]],
+    ['a copy that is null', ['old', 'copies'], [null]],
+    ['a header that is a string', ['header'], 'salt'],
+    ['old files that are a list', ['old'], []],
   ];
   it.each(broken)('%s', (_, path, value) => {
     const j = structuredClone(signed()) as unknown as Record<string | number, unknown>;
