@@ -55,6 +55,13 @@ export class PdfStructureError extends Error {
 }
 
 const MAX_SECTIONS = 512;
+/**
+ * The highest object number a file may use (PDF 1.7, Annex C.2: 8,388,607 indirect objects).
+ * Poppler cannot grow its table to a much larger /Size or subsection (near 2^25) and rebuilds the
+ * cross-reference from the raw bytes, finding objects hidden in a stream's data; pdf.js reads the
+ * table as written (round 20at: a /Size of 100,000,001 showed NOT APPROVED in poppler alone).
+ */
+export const MAX_OBJECT_NUMBER = 8_388_607;
 /** A cross-reference or object stream larger than this once inflated is refused, not read. */
 const MAX_INFLATED = 32 * 1024 * 1024;
 /** All of one file's cross-reference and object streams together, inflated. */
@@ -715,8 +722,14 @@ export class PdfFile {
         }
         const first = lx.int();
         const count = lx.int();
-        if (count > 10_000_000 || first < 0) {
+        if (first < 0) {
           throw new PdfStructureError('cross-reference subsection out of range', 'XREF_INVALID');
+        }
+        if (first + count > MAX_OBJECT_NUMBER + 1) {
+          throw new PdfStructureError(
+            `a cross-reference subsection reaching past object ${MAX_OBJECT_NUMBER}`,
+            'XREF_INVALID',
+          );
         }
 
         // End-of-line after the subsection header, then entries of exactly 20 bytes each.
@@ -875,6 +888,14 @@ export class PdfFile {
     if (ranges.some((n) => !Number.isInteger(n) || n < 0)) {
       throw new PdfStructureError('a cross-reference stream with a bad /Index', 'XREF_INVALID');
     }
+    for (let i = 1; i < ranges.length; i += 2) {
+      if (ranges[i - 1]! + ranges[i]! > MAX_OBJECT_NUMBER + 1) {
+        throw new PdfStructureError(
+          `a cross-reference stream whose /Index reaches past object ${MAX_OBJECT_NUMBER}`,
+          'XREF_INVALID',
+        );
+      }
+    }
     const row = w0 + w1 + w2;
     let rows = 0;
     for (let i = 1; i < ranges.length; i += 2) {
@@ -1007,6 +1028,12 @@ export class PdfFile {
       if (!(size instanceof PDFNumber) || !(size.asNumber() > highest)) {
         throw new PdfStructureError(
           `revision ${revision.number}'s /Size is ${size instanceof PDFNumber ? size.asNumber() : 'missing'}, but object ${highest} is defined`,
+          'XREF_INVALID',
+        );
+      }
+      if (size.asNumber() > MAX_OBJECT_NUMBER + 1) {
+        throw new PdfStructureError(
+          `revision ${revision.number}'s /Size is ${size.asNumber()}, above ${MAX_OBJECT_NUMBER + 1}`,
           'XREF_INVALID',
         );
       }
@@ -1582,6 +1609,14 @@ interface ObjectStream {
 
 /** Adds a cross-reference entry; a number already defined in the same revision is refused. */
 function addEntry(entries: Map<number, XrefEntry>, num: number, entry: XrefEntry): void {
+  // (Numbers above MAX_OBJECT_NUMBER are refused with their subsection or /Index.)
+  // Generations are 16 bits to every reader; a table entry can write five digits.
+  if (entry.generation > 65535) {
+    throw new PdfStructureError(
+      `object ${num} has generation ${entry.generation}, above 65535`,
+      'XREF_INVALID',
+    );
+  }
   if (entries.has(num)) {
     throw new PdfStructureError(
       `object ${num} is defined twice in one cross-reference`,
