@@ -511,6 +511,9 @@ export class PdfFile {
   /** Whether the original was read as linearized: a first-page section pointing back to the main. */
   private linearized = false;
 
+  /** Where the cross-reference streams read sit (each an object no entry need list). */
+  private readonly xrefStreamsAt = new Set<number>();
+
   constructor(readonly bytes: Uint8Array) {
     this.lexer = new Lexer(bytes, this.context);
     this.revisions = this.readRevisions();
@@ -549,6 +552,7 @@ export class PdfFile {
         this.checkFreed(revision, listed);
       }
       this.checkPageTrees();
+      this.checkHeaders();
       return null;
     } catch (error) {
       return error instanceof PdfStructureError
@@ -556,6 +560,40 @@ export class PdfFile {
         : new PdfStructureError(
             error instanceof Error ? error.message.slice(0, 200) : 'unreadable',
           );
+    }
+  }
+
+  /**
+   * Every object header in the file's bytes (`N G obj`) is one a cross-reference places there.
+   * A reader that rebuilds its cross-reference — poppler at any entry it cannot use, pdf.js when
+   * its table fails — scans the raw bytes for such headers and takes the last one of each
+   * number, wherever it is: inside a stream's data, a string, or between objects. Rounds 20ap
+   * and 20at each found a way to make one reader rebuild (a freed object still referred to, a
+   * /Size it could not allocate) and an object hidden in an unreferenced stream drawn by it
+   * alone; with no header a rebuild could find but the listed ones, a rebuild finds the file as
+   * its cross-reference reads it.
+   */
+  private checkHeaders(): void {
+    const listed = new Set(this.xrefStreamsAt);
+    for (const revision of this.revisions) {
+      for (const entry of revision.entries.values()) {
+        if (entry.kind === 'n') {
+          listed.add(entry.offset);
+        }
+      }
+    }
+    // (Bytes after the last revision are the signature check's to name: a change appended.)
+    const text = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.last.end).toString(
+      'latin1',
+    );
+    const header = /(?<![0-9])([0-9]+)[\0\t\n\f\r ]+([0-9]+)[\0\t\n\f\r ]+obj/g;
+    for (const m of text.matchAll(header)) {
+      if (!listed.has(m.index)) {
+        throw new PdfStructureError(
+          `bytes at offset ${m.index} read as the header of object ${m[1]} ${m[2]}, which no cross-reference places there (a reader rebuilding its cross-reference would take it)`,
+          'AMBIGUOUS_STRUCTURE',
+        );
+      }
     }
   }
 
@@ -846,6 +884,7 @@ export class PdfFile {
     after: number;
   } {
     const { object, after } = this.readIndirect(offset, null);
+    this.xrefStreamsAt.add(offset);
     if (!(object instanceof PDFRawStream) || name(object.dict.get(PDFName.of('Type'))) !== 'XRef') {
       throw new PdfStructureError(
         'cross-reference offset points at no xref table or stream',

@@ -612,6 +612,53 @@ describe('cross-reference tables', () => {
   });
 });
 
+describe('object headers a rebuilding reader would find', () => {
+  it('a header anywhere but where a cross-reference places it is AMBIGUOUS_STRUCTURE (rounds 20ap, 20at)', () => {
+    // Poppler and pdf.js rebuild the cross-reference from the raw bytes when theirs fails, and
+    // take the last header of each number wherever it is: in a stream's data, a string, between
+    // objects.
+    const hidden = (at: 'stream' | 'string' | 'between', spacing = ' ') => {
+      const p = new RawPdf();
+      p.obj(1, CATALOG);
+      p.obj(2, PAGES);
+      p.obj(3, PAGE);
+      if (at === 'stream') {
+        p.stream(4, '', `q\n3${spacing}0${spacing}obj << /Type /Page >> endobj\nQ`);
+      } else if (at === 'string') {
+        p.obj(4, `(see 3${spacing}0${spacing}obj)`);
+      } else {
+        p.obj(4, '(x)');
+        p.raw(`3${spacing}0${spacing}obj << /Type /Page >> endobj\n`);
+      }
+      p.table(p.rows(), '<< /Size 5 /Root 1 0 R >>');
+      return p.bytes();
+    };
+    for (const at of ['stream', 'string', 'between'] as const) {
+      const pdf = hidden(at);
+      const offset = pdf.indexOf('3 0 obj', pdf.indexOf('3 0 obj') + 1);
+      refused(
+        pdf,
+        'AMBIGUOUS_STRUCTURE',
+        `bytes at offset ${offset} read as the header of object 3 0, which no cross-reference places there (a reader rebuilding its cross-reference would take it)`,
+      );
+    }
+    // Any whitespace between the parts, as the readers' scanners take it.
+    refused(hidden('string', '\r\n'), 'AMBIGUOUS_STRUCTURE', /read as the header of object 3 0/);
+    refused(hidden('string', '\0'), 'AMBIGUOUS_STRUCTURE', /read as the header of object 3 0/);
+    // Stricter than either reader's scanner (poppler's reads line starts, pdf.js's whole
+    // tokens): any run of digits, a generation and `obj`, whatever stands before or after.
+    const p = new RawPdf();
+    p.obj(1, CATALOG);
+    p.obj(2, PAGES);
+    p.obj(3, PAGE);
+    p.obj(4, '(x13 0 objection)');
+    p.table(p.rows(), '<< /Size 5 /Root 1 0 R >>');
+    refused(p.bytes(), 'AMBIGUOUS_STRUCTURE', /read as the header of object 13 0/);
+    // The genuine headers, at the offsets the table gives, are what a rebuild finds: read.
+    read(classic());
+  });
+});
+
 describe('references and numbers', () => {
   it('a reference is two unsigned integers: more digits are fine, a real or a sign is not', () => {
     const bodies = [CATALOG, '<< /Type /Pages /Kids [ 12 0 R ] /Count 1 >>'];
@@ -917,6 +964,13 @@ describe('cross-reference streams', () => {
     p.xrefStream(4, rows, options.dict ?? '/Size 5 /Root 1 0 R', options);
     return p.bytes();
   }
+
+  it('a cross-reference stream that lists no entry of its own is read: its header is where the chain points', () => {
+    const p = minimalDocument();
+    p.xrefStream(4, p.rows(), '/Size 5 /Root 1 0 R');
+    const file = read(p.bytes());
+    expect(file.last.entries.has(4)).toBe(false);
+  });
 
   it('an /Index reaching past object 8,388,607 is XREF_INVALID (round 20at)', () => {
     refused(
