@@ -275,6 +275,41 @@ describe('the explanations of a trail, judged again from their rows', () => {
     expect(none.map((f) => f.found)).toEqual(['SIGNER_NOT_BEFORE_BREAK']);
   });
 
+  it('a row that lacks its fields is judged as one that says nothing: unsigned', async () => {
+    append('identity.add', { fingerprint });
+    plain(2);
+    const seq = append(EXPLANATION_ACTION, { breaks: [{ ...BREAK, row: 3 }] });
+    const faults = explanationFaults(db, VAULT);
+    expect(faults).toHaveLength(1);
+    expect(faults[0]).toMatchObject({
+      row: seq,
+      kind: 'signature',
+      expected: '',
+      content: rowHashAt(db, seq),
+    });
+    expect(faults[0]!.found).toMatch(/^[A-Z_]+$/);
+    // Signed over what such a row says (empty text, no head, no generations, no signer), by a
+    // signature that names no certificate: still nothing explained.
+    const statement = explanationStatement({
+      vaultId: VAULT,
+      at: AT.toISOString(),
+      actor: ANNE,
+      record: {
+        breaks: [{ ...BREAK, row: 3 }],
+        text: '',
+        previousHead: { rows: 0, head: '' },
+        generations: [],
+        signer: { fingerprint: '', subject: '' },
+      },
+    });
+    const signature = await signStatement(statement, signer);
+    const unnamed = append(EXPLANATION_ACTION, { breaks: [{ ...BREAK, row: 3 }], signature });
+    expect(explanationFaults(db, VAULT).find((f) => f.row === unnamed)).toMatchObject({
+      expected: '',
+      found: 'SIGNER_MISMATCH',
+    });
+  });
+
   it('with a remembered head: vouched only up to it', async () => {
     append('identity.add', { fingerprint });
     plain(3);

@@ -178,6 +178,9 @@ describe('what the decoder refuses, by code and rule', () => {
   it('the magic: cut inside it, or other bytes', () => {
     expect(decodes(Buffer.alloc(0))).toBe('TRUNCATED: File ends inside the magic');
     expect(decodes(MAGIC.subarray(0, 5))).toBe('TRUNCATED: File ends inside the magic');
+    expect(decodes(MAGIC.subarray(0, 7))).toBe('TRUNCATED: File ends inside the magic');
+    // The whole magic and nothing more: cut inside the header.
+    expect(decodes(Buffer.from(MAGIC))).toBe('TRUNCATED: File ends inside the header');
     expect(decodes(Buffer.from('AWX'))).toBe('CORRUPTED_HEADER: Not a vault file');
     expect(decodes(Buffer.concat([Buffer.from('AWBVLT\n\n'), good.subarray(8)]))).toBe(
       'CORRUPTED_HEADER: Not a vault file',

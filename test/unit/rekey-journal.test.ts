@@ -6,20 +6,26 @@
  * test/fault and vault-hostile.test.ts.
  */
 import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   inspectJournal,
   journalAuthentic,
+  journalPath,
   macJournal,
   openBack,
   openForward,
   openRecoveryKey,
+  readJournal,
+  removeJournal,
   sealBack,
   sealForward,
   sealRecoveryKey,
+  slotsFromJson,
+  slotsToJson,
+  writeJournal,
   type RekeyJournalData,
 } from '../../electron/vault/rekey-journal';
 
@@ -173,6 +179,36 @@ describe('what the MACs cover', () => {
       recoveryKey: sealRecoveryKey(NEW, 'x'),
     };
     expect(journalAuthentic(OLD, later, 'old')).toBe(true);
+  });
+});
+
+describe('the journal on disk', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'awb-rekey-file-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('is written whole, read back as written, and removed (twice, without complaint)', () => {
+    expect(readJournal(folder)).toBeNull();
+    const j = signed();
+    writeJournal(folder, j);
+    expect(readJournal(folder)).toEqual(j);
+    expect(JSON.parse(readFileSync(journalPath(folder), 'utf8'))).toEqual(j);
+    writeFileSync(journalPath(folder), '{ not a journal');
+    expect(readJournal(folder)).toBeNull();
+    removeJournal(folder);
+    expect(existsSync(journalPath(folder))).toBe(false);
+    removeJournal(folder);
+    expect(readJournal(folder)).toBeNull();
+  });
+
+  it('key slots as hex, and back', () => {
+    const slots = [
+      { type: 1, nonce: Buffer.from('0a0b', 'hex'), wrapped: Buffer.from('0c0d', 'hex') },
+      { type: 2, nonce: Buffer.alloc(12, 1), wrapped: Buffer.alloc(48, 2) },
+    ];
+    const json = slotsToJson(slots);
+    expect(json[0]).toEqual({ type: 1, nonce: '0a0b', wrapped: '0c0d' });
+    expect(json[1]).toEqual({ type: 2, nonce: '01'.repeat(12), wrapped: '02'.repeat(48) });
+    expect(slotsFromJson(json)).toEqual(slots);
   });
 });
 
