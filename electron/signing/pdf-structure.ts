@@ -511,8 +511,11 @@ export class PdfFile {
   /** Whether the original was read as linearized: a first-page section pointing back to the main. */
   private linearized = false;
 
-  /** Where the cross-reference streams read sit (each an object no entry need list). */
-  private readonly xrefStreamsAt = new Set<number>();
+  /** Where the cross-reference streams read begin and end (each an object no entry need list). */
+  private readonly xrefStreamsAt = new Map<number, number>();
+  /** Where the cross-reference tables read begin, and their `trailer` keywords. */
+  private readonly tablesAt = new Set<number>();
+  private readonly trailersAt = new Set<number>();
 
   constructor(readonly bytes: Uint8Array) {
     this.lexer = new Lexer(bytes, this.context);
@@ -574,7 +577,7 @@ export class PdfFile {
    * its cross-reference reads it.
    */
   private checkHeaders(): void {
-    const listed = new Set(this.xrefStreamsAt);
+    const listed = new Set(this.xrefStreamsAt.keys());
     for (const revision of this.revisions) {
       for (const entry of revision.entries.values()) {
         if (entry.kind === 'n') {
@@ -593,6 +596,31 @@ export class PdfFile {
           `bytes at offset ${m.index} read as the header of object ${m[1]} ${m[2]}, which no cross-reference places there (a reader rebuilding its cross-reference would take it)`,
           'AMBIGUOUS_STRUCTURE',
         );
+      }
+    }
+    // What else a rebuild reads: a trailer (poppler takes the last one's /Root, pdf.js the
+    // first that leads to pages), a table (pdf.js looks for its trailer), and an object naming
+    // /XRef (pdf.js reads it as a cross-reference stream). Each only where the file has one.
+    const stray = (what: string, at: number) =>
+      new PdfStructureError(
+        `bytes at offset ${at} read as ${what} by a reader rebuilding its cross-reference, where the file has none`,
+        'AMBIGUOUS_STRUCTURE',
+      );
+    for (const m of text.matchAll(/trailer/g)) {
+      if (!this.trailersAt.has(m.index)) {
+        throw stray('a trailer', m.index);
+      }
+    }
+    for (const m of text.matchAll(/(?<!start)xref/g)) {
+      if (!this.tablesAt.has(m.index)) {
+        throw stray('a cross-reference table', m.index);
+      }
+    }
+    const streams = [...this.xrefStreamsAt];
+    // (As pdf.js reads it: /XRef followed by a character below '@', so not /XRefStm.)
+    for (const m of text.matchAll(/\/XRef(?![\x40-\xff])/g)) {
+      if (!streams.some(([start, end]) => m.index > start && m.index < end)) {
+        throw stray('a cross-reference stream (/XRef)', m.index);
       }
     }
   }
@@ -746,9 +774,12 @@ export class PdfFile {
     const entries = new Map<number, XrefEntry>();
     let trailer: PDFDict;
     if (lx.keyword(KW.xref)) {
+      this.tablesAt.add(offset);
       for (let subsections = 0; ; subsections++) {
         lx.skip();
+        const keywordAt = lx.position;
         if (lx.keyword(KW.trailer)) {
+          this.trailersAt.add(keywordAt);
           // Poppler finds no trailer after a table without a subsection, and rebuilds the file.
           if (subsections === 0) {
             throw new PdfStructureError(
@@ -884,7 +915,7 @@ export class PdfFile {
     after: number;
   } {
     const { object, after } = this.readIndirect(offset, null);
-    this.xrefStreamsAt.add(offset);
+    this.xrefStreamsAt.set(offset, after);
     if (!(object instanceof PDFRawStream) || name(object.dict.get(PDFName.of('Type'))) !== 'XRef') {
       throw new PdfStructureError(
         'cross-reference offset points at no xref table or stream',

@@ -657,6 +657,48 @@ describe('object headers a rebuilding reader would find', () => {
     // The genuine headers, at the offsets the table gives, are what a rebuild finds: read.
     read(classic());
   });
+
+  it('a trailer, a table or an /XRef where the file has none is AMBIGUOUS_STRUCTURE', () => {
+    // Poppler's rebuild takes the last trailer's /Root, pdf.js's the first that leads to pages;
+    // pdf.js reads a table's trailer, and an object naming /XRef as a cross-reference stream.
+    const holding = (data: string) => {
+      const p = new RawPdf();
+      p.obj(1, CATALOG);
+      p.obj(2, PAGES);
+      p.obj(3, PAGE);
+      p.stream(4, '', data);
+      p.table(p.rows(), '<< /Size 5 /Root 1 0 R >>');
+      return p.bytes();
+    };
+    const rows: [string, string, string][] = [
+      ['q\ntrailer\n<< /Root 3 0 R >>\nQ', 'trailer', 'a trailer'],
+      ['q\nxref\n0 1\nQ', 'xref', 'a cross-reference table'],
+      ['q /XRef Do Q', '/XRef', 'a cross-reference stream (/XRef)'],
+    ];
+    for (const [data, word, what] of rows) {
+      const pdf = holding(data);
+      refused(
+        pdf,
+        'AMBIGUOUS_STRUCTURE',
+        `bytes at offset ${pdf.indexOf(word, pdf.indexOf('4 0 obj'))} read as ${what} by a reader rebuilding its cross-reference, where the file has none`,
+      );
+    }
+    // Words no rebuild reads: startxref, a name that runs on from /XRef.
+    read(holding('q /XRefStm Do Q % startxref\n'));
+    // /XRef inside a cross-reference stream is that stream's; in an object after it, not.
+    const p = minimalDocument();
+    const stream = p.length;
+    p.xrefStream(4, [...p.rows(), { num: 4, kind: 'n', offset: stream }], '/Size 5 /Root 1 0 R');
+    read(p.bytes());
+    const five = p.stream(5, '', 'q /XRef Do Q');
+    p.table([{ num: 5, kind: 'n', offset: five }], `<< /Size 6 /Root 1 0 R /Prev ${stream} >>`);
+    const pdf = p.bytes();
+    refused(
+      pdf,
+      'AMBIGUOUS_STRUCTURE',
+      `bytes at offset ${pdf.lastIndexOf('/XRef')} read as a cross-reference stream (/XRef) by a reader rebuilding its cross-reference, where the file has none`,
+    );
+  });
 });
 
 describe('references and numbers', () => {
