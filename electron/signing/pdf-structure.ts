@@ -589,7 +589,9 @@ export class PdfFile {
     const text = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.last.end).toString(
       'latin1',
     );
-    const header = /(?<![0-9])([0-9]+)[\0\t\n\f\r ]+([0-9]+)[\0\t\n\f\r ]+obj/g;
+    // Whitespace as the readers' scanners take it, wider than PDF's: pdf.js also skips 0x0B and
+    // 0xA0 there, poppler 0x0B (round 20au).
+    const header = /(?<![0-9])([0-9]+)[\0\t\n\v\f\r \xa0]+([0-9]+)[\0\t\n\v\f\r \xa0]+obj/g;
     for (const m of text.matchAll(header)) {
       if (!listed.has(m.index)) {
         throw new PdfStructureError(
@@ -700,6 +702,14 @@ export class PdfFile {
       first = this.readIndirect(lx.position, null, lx).object;
     } catch {
       return; // no object first: nothing to linearize
+    }
+    // A stream first that names /Linearized: one reader may take its dictionary as the
+    // linearization dictionary, another not (round 20au found none that did, and refused it).
+    if (first instanceof PDFRawStream && first.dict.get(PDFName.of('Linearized')) !== undefined) {
+      throw new PdfStructureError(
+        'a stream first in the file that names /Linearized',
+        'AMBIGUOUS_STRUCTURE',
+      );
     }
     if (!(first instanceof PDFDict) || first.get(PDFName.of('Linearized')) === undefined) {
       return;

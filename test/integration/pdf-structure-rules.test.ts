@@ -645,6 +645,9 @@ describe('object headers a rebuilding reader would find', () => {
     // Any whitespace between the parts, as the readers' scanners take it.
     refused(hidden('string', '\r\n'), 'AMBIGUOUS_STRUCTURE', /read as the header of object 3 0/);
     refused(hidden('string', '\0'), 'AMBIGUOUS_STRUCTURE', /read as the header of object 3 0/);
+    // And as their scanners take it beyond PDF's whitespace (round 20au): 0x0B, 0xA0.
+    refused(hidden('string', '\v'), 'AMBIGUOUS_STRUCTURE', /read as the header of object 3 0/);
+    refused(hidden('string', '\xa0'), 'AMBIGUOUS_STRUCTURE', /read as the header of object 3 0/);
     // Stricter than either reader's scanner (poppler's reads line starts, pdf.js's whole
     // tokens): any run of digits, a generation and `obj`, whatever stands before or after.
     const p = new RawPdf();
@@ -2044,6 +2047,23 @@ describe('linearization', () => {
     ]);
     const first = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(linearized.toString('latin1'))![1];
     expect(file.revisions[0]!.xrefOffset).toBe(Number(first));
+  });
+
+  it('a stream first in the file naming /Linearized is refused (round 20au)', () => {
+    const p = new RawPdf('%PDF-1.7\n');
+    p.stream(4, '/Linearized 1 /L 1000', 'x');
+    p.obj(1, CATALOG);
+    p.obj(2, PAGES);
+    p.obj(3, PAGE);
+    p.table(p.rows(), '<< /Size 5 /Root 1 0 R >>');
+    refused(p.bytes(), 'AMBIGUOUS_STRUCTURE', 'a stream first in the file that names /Linearized');
+    const q = new RawPdf('%PDF-1.7\n');
+    q.stream(4, '/Other 1', 'x');
+    q.obj(1, CATALOG);
+    q.obj(2, PAGES);
+    q.obj(3, PAGE);
+    q.table(q.rows(), '<< /Size 5 /Root 1 0 R >>');
+    read(q.bytes());
   });
 
   it("a linearization dictionary whose /L is not the original's length is refused", () => {
