@@ -699,8 +699,57 @@ export const rows: Row[] = [
           : catalogWith(pdf, `/AcroForm << /Fields [ ${field} 0 R ] /SigFlags 3 >>`),
       ];
     },
-    detail: /has a signature field with widgets as kids/,
+    detail: /has a field with kids \(\/Kids\), which readers tell from widgets differently/,
   },
+  {
+    // A field of no type (no /FT: no signature field) with no widget, holding a value.
+    name: 'a field of no type in the form, with no widget, holding a value',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const field = n();
+      return [
+        { num: field, body: '<< /T (Note) /V (DECISION: NOT APPROVED) >>' },
+        a.form !== null
+          ? { num: a.form, body: listWith(body(pdf, a.form), 'Fields', `${field} 0 R`) }
+          : catalogWith(pdf, `/AcroForm << /Fields [ ${field} 0 R ] /SigFlags 3 >>`),
+      ];
+    },
+    detail: /has a field that is not a signature field/,
+  },
+  // Round 20av: under a field with kids, this verifier and pdf.js tell a field by /T, poppler
+  // by /Parent. A kid with /T and no /Parent was countersigned here as "Signature2.x" and was
+  // an unsigned widget of Signature2 to pdfsig; a kid with /Parent and no /T (its type its
+  // own) was an unsigned field to pdfsig and nothing here.
+  ...(
+    [
+      ['a kid named, with no /Parent', () => '/FT /Sig /T (x)', '/FT /Sig'],
+      [
+        'a kid typed, with a /Parent and no name',
+        (field: number) => `/Parent ${field} 0 R /FT /Sig`,
+        '',
+      ],
+    ] as const
+  ).map(([how, kid, parentType]) => ({
+    name: `a signature field with kids: ${how}`,
+    feature: ((pdf, n) => {
+      const a = anatomy(pdf);
+      const [, font] = fontOf(body(pdf, a.page));
+      const [field, widget, drawing] = [n(), n(), n()];
+      return [
+        { num: field, body: `<< ${parentType} /T (Signature9) /Kids [ ${widget} 0 R ] >>` },
+        {
+          num: widget,
+          body: `<< /Type /Annot /Subtype /Widget ${kid(field)} /F 4 /Rect [ 70 735 370 765 ] /P ${a.page} 0 R /AP << /N ${drawing} 0 R >> >>`,
+        },
+        { num: drawing, body: formDrawing(font, 'DECISION: APPROVED') },
+        { num: a.page, body: listWith(body(pdf, a.page), 'Annots', `${widget} 0 R`) },
+        a.form !== null
+          ? { num: a.form, body: listWith(body(pdf, a.form), 'Fields', `${field} 0 R`) }
+          : catalogWith(pdf, `/AcroForm << /Fields [ ${field} 0 R ] /SigFlags 3 >>`),
+      ];
+    }) satisfies Feature,
+    detail: /has a field with kids \(\/Kids\), which readers tell from widgets differently/,
+  })),
   {
     name: 'a font dictionary with nothing in it',
     feature: (pdf, n) => {
