@@ -456,6 +456,8 @@ export interface SignatureValue {
   filter: string | null;
   /** /M, the claimed signing time (not trusted: nothing vouches for it). */
   claimedTime: string | null;
+  /** Whether /M is written at all (a time written but not read as a date is refused). */
+  timeWritten: boolean;
   name: string | null;
   reason: string | null;
   location: string | null;
@@ -1483,10 +1485,17 @@ export class PdfFile {
   signatureValue(f: SignatureField, rev: number): SignatureValue {
     const sig = f.sig!;
     const br = this.resolve(sig.get(PDFName.of('ByteRange')), rev);
+    // Four integers written as integers: poppler refuses `1024.0` there ("Illegal values in
+    // ByteRange array") and verifies nothing, pdf-lib reads 1024 (round 20aw).
     const byteRange =
-      br instanceof PDFArray && br.size() === 4 && br.asArray().every((n) => n instanceof PDFNumber)
+      br instanceof PDFArray &&
+      br.size() === 4 &&
+      br
+        .asArray()
+        .every((n) => n instanceof PDFNumber && Number.isInteger(n.asNumber()) && !writtenAsReal(n))
         ? br.asArray().map((n) => (n as PDFNumber).asNumber())
         : null;
+    const time = this.resolve(sig.get(PDFName.of('M')), rev);
     // /Contents must be written in the dictionary itself: an indirect one sits elsewhere.
     const raw = sig.get(PDFName.of('Contents'));
     const contentsSpan = raw instanceof PDFHexString ? this.spanOf(raw) : null;
@@ -1503,7 +1512,8 @@ export class PdfFile {
       contentsSpan,
       subFilter: name(this.resolve(sig.get(PDFName.of('SubFilter')), rev)),
       filter: name(this.resolve(sig.get(PDFName.of('Filter')), rev)),
-      claimedTime: pdfDate(textOf(this.resolve(sig.get(PDFName.of('M')), rev))),
+      claimedTime: pdfDate(textOf(time)),
+      timeWritten: time !== undefined,
       name: textOf(this.resolve(sig.get(PDFName.of('Name')), rev)),
       reason: textOf(this.resolve(sig.get(PDFName.of('Reason')), rev)),
       location: textOf(this.resolve(sig.get(PDFName.of('Location')), rev)),

@@ -67,6 +67,11 @@ const FORBIDDEN_KEYS: Record<string, string> = {
   DefaultGray: 'a colour space that replaces DeviceGray (/DefaultGray)',
   DefaultRGB: 'a colour space that replaces DeviceRGB (/DefaultRGB)',
   DefaultCMYK: 'a colour space that replaces DeviceCMYK (/DefaultCMYK)',
+  // A certification (DocMDP) or field-lock signature: what later changes it allows is enforced
+  // by some readers and not others (a countersignature broke a "no changes" certification in
+  // Acrobat and in no reader here, round 20aw). The workbench writes approval signatures only.
+  Perms: 'permissions a certification signature sets (/Perms)',
+  Reference: 'a certification or field-lock reference in a signature (/Reference)',
 };
 
 /** Actions that only navigate; every other action can change what a reader shows or runs. */

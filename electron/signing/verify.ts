@@ -96,6 +96,15 @@ async function verifyOne(
       `sub-filter ${String(value.subFilter)} is not supported`,
     );
   }
+  // A time written that is no date: the check of the signer's certificate at that time would
+  // be skipped, while pdfsig shows the time as it reads it (round 20aw).
+  if (value.timeWritten && value.claimedTime === null) {
+    return refused(
+      value,
+      'MALFORMED_SIGNATURE',
+      'the signing time (/M) is not a date written as PDF writes one',
+    );
+  }
   if (!range || !value.contents || !value.contentsSpan) {
     return refused(
       value,

@@ -1148,6 +1148,32 @@ export const rows: Row[] = [
     ],
     detail: /an action run on opening \(\/OpenAction\)/,
   },
+  // Round 20aw: a certification that forbids every change, countersigned: broken to Acrobat,
+  // unremarked by poppler and pdf.js. The workbench signs approvals only.
+  {
+    name: 'a certification forbidding every change (/Perms /DocMDP)',
+    feature: (pdf, n) => {
+      const sig = n();
+      return [
+        {
+          num: sig,
+          body: '<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /Reference [ << /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P 1 /V /1.2 >> >> ] >>',
+        },
+        catalogWith(pdf, `/Perms << /DocMDP ${sig} 0 R >>`),
+      ];
+    },
+    detail: /\(\/Perms\)|\(\/Reference\)/,
+  },
+  {
+    name: 'a signature dictionary with a field-lock reference (/Reference /FieldMDP)',
+    feature: (_, n) => [
+      {
+        num: n(),
+        body: '<< /Type /Sig /Reference [ << /Type /SigRef /TransformMethod /FieldMDP /TransformParams << /Type /TransformParams /Action /All /V /1.2 >> >> ] >>',
+      },
+    ],
+    detail: /a certification or field-lock reference in a signature \(\/Reference\)/,
+  },
   {
     name: 'd) document-level JavaScript in the /Names tree',
     feature: (pdf, n) => {

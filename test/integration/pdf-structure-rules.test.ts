@@ -2278,6 +2278,23 @@ describe('form fields and signature values', () => {
     expect(value('[ 0 1 2 3 4 ]')).toBeNull();
     expect(value('[ 0 1 (2) 3 ]')).toBeNull();
     expect(value('(0 1 2 3)')).toBeNull();
+    // Integers written as integers (round 20aw: poppler refuses `1.0` there, pdf-lib reads 1).
+    expect(value('[ 0 1.0 2 3 ]')).toBeNull();
+    expect(value('[ 0 1 2 3.5 ]')).toBeNull();
+  });
+
+  it('whether a time is written, and whether it reads as a date (round 20aw)', () => {
+    const value = (m: string) =>
+      form('4 0 R', [
+        `<< /FT /Sig /T (S) /V << /ByteRange [ 0 1 2 3 ] /Contents <00>${m} >> >>`,
+      ]).signatureValues(1)[0]!;
+    expect(value('')).toMatchObject({ claimedTime: null, timeWritten: false });
+    expect(value(' /M (D:20250101120000Z)')).toMatchObject({
+      claimedTime: '2025-01-01T12:00:00.000Z',
+      timeWritten: true,
+    });
+    expect(value(' /M (20250101120000Z)')).toMatchObject({ claimedTime: null, timeWritten: true });
+    expect(value(' /M 7')).toMatchObject({ claimedTime: null, timeWritten: true });
   });
 
   it('an indirect /Contents has no span: it sits elsewhere', () => {
@@ -2626,6 +2643,7 @@ describe('text and dates', () => {
     ["D:20240315142530Z00'00'", '2024-03-15T14:25:30.000Z'],
     ["D:20240315142530+01'00'", '2024-03-15T13:25:30.000Z'],
     ["D:20240315142530-05'30'", '2024-03-15T19:55:30.000Z'],
+    ["D:20240315142530+23'59'", '2024-03-14T14:26:30.000Z'],
     ["D:20240315142530+01'30", '2024-03-15T12:55:30.000Z'],
     ['D:20240315142530+0130', '2024-03-15T12:55:30.000Z'],
     ["D:20240315142530+01'", '2024-03-15T13:25:30.000Z'],
@@ -2661,6 +2679,10 @@ describe('text and dates', () => {
     ['D:202'],
     ['D:20241340'],
     ['D:2024031514253'],
+    // An offset of a day or more is no time zone (round 20aw: pdfsig shows the time moved).
+    ["D:20250101120000+24'00'"],
+    ["D:20250101120000+25'00'"],
+    ["D:20250101120000-13'60'"],
   ])('%j is no date', (text) => {
     expect(pdfDate(text)).toBeNull();
   });

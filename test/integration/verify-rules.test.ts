@@ -118,6 +118,19 @@ describe('what a report says', () => {
     expect(result).toMatchObject({ valid: false, status: 'invalid', indication: 'TOTAL_FAILED' });
   });
 
+  it('a signing time written that is no date is refused before the CMS is read (round 20aw)', async () => {
+    // Read as no time, the check of the certificate at the claimed time was skipped, while
+    // pdfsig showed the time as it read it (here: before the certificate was issued).
+    const text = letters.one.toString('latin1');
+    const m = /\/M \(D:(\d{14})Z\)/.exec(text)!;
+    const result = await verifyPdf(edit(letters.one, m[0], `/M (${m[1]}Z00)`), trust);
+    expect(result.signatures[0]).toMatchObject({
+      reason: 'MALFORMED_SIGNATURE',
+      detail: 'the signing time (/M) is not a date written as PDF writes one',
+      claimedTime: null,
+    });
+  });
+
   it('revocation not known, or known only from a stale CRL: INDETERMINATE, each said', async () => {
     const unknown = await verifyPdf(letters.one, { anchors: [root.cert], crls: [] });
     expect(unknown).toMatchObject({
