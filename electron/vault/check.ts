@@ -28,6 +28,7 @@ import { checkConfigKdf } from './kdf';
 import { readJournal } from './rekey-journal';
 import {
   BLOB_DIR,
+  COPY_GENERATION,
   listGenerations,
   unlockDataKey,
   Vault,
@@ -241,8 +242,11 @@ export async function checkVault(
       const db = vault.database;
       const breaks = vault.audit.intact ? [] : vault.breaks();
       const walk = walkAuditChain(db, { explained, all: true });
-      // The newest head this machine remembers for the vault, not reached (generation 0).
-      const remembered = vault.rollback.find((r) => r.generation === 0);
+      // The newest head this machine remembers for the vault, not reached (generation 0), or
+      // a kept damaged copy's (COPY_GENERATION): the main file went back past either.
+      const remembered = vault.rollback.find(
+        (r) => r.generation === 0 || r.generation === COPY_GENERATION,
+      );
       report.main = {
         part: 'vault.awb',
         ok: vault.integrity === 'ok' && vault.audit.intact && !remembered,
@@ -258,7 +262,10 @@ export async function checkVault(
             : remembered
               ? {
                   code: 'ROLLBACK_SUSPECTED' as const,
-                  detail: `this machine saw its trail at ${remembered.rows} rows (${remembered.head.slice(0, 16)}); the main file (${remembered.mainRows}) does not reach it`,
+                  detail:
+                    remembered.generation === 0
+                      ? `this machine saw its trail at ${remembered.rows} rows (${remembered.head.slice(0, 16)}); the main file (${remembered.mainRows}) does not reach it`
+                      : `a kept damaged copy holds ${remembered.rows} rows (${remembered.head.slice(0, 16)}); the main file (${remembered.mainRows}) does not reach them`,
                 }
               : {}),
       };

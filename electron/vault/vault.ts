@@ -195,7 +195,11 @@ export interface ReadOnlyState {
  * A head the main file's trail does not reach (longer, or another branch): a kept generation's
  * (`generation` 1…n), or the newest head this machine remembers for the vault (`generation` 0).
  */
+/** The generation a rollback finding names when it comes from a kept damaged copy. */
+export const COPY_GENERATION = -1;
+
 export interface RollbackFinding {
+  /** The kept generation, 0 for this machine's memory, COPY_GENERATION for a damaged copy. */
   generation: number;
   rows: number;
   head: string;
@@ -2061,6 +2065,26 @@ export class Vault {
         !out.some((f) => f.rows === remembered.rows && f.head === remembered.head)
       ) {
         out.unshift({ generation: 0, rows: remembered.rows, head: remembered.head, mainRows });
+      }
+    }
+    // A kept damaged copy (`vault.awb.damaged-*`, the main file a restore replaced) whose body
+    // still opens and whose trail the main file does not reach: the restore went back past work
+    // that was whole, with no memory on this machine needed to tell (round 21q: a one-step
+    // restore over an intact main file, on a machine that had not seen the vault, left it
+    // writable). A copy whose body no longer opens claims a head nothing vouches for: restoring
+    // over a damaged file is the recovery it is kept for (the restore's row names its claim).
+    for (const file of folderInventory(this.folder)) {
+      if (file.kind !== 'damaged-copy') {
+        continue;
+      }
+      const head = await this.generationHead(join(this.folder, file.path));
+      if (
+        head &&
+        anchorMismatch(db, head) !== null &&
+        !acknowledged.has(`${head.rows}:${head.head}`) &&
+        !out.some((f) => f.rows === head.rows && f.head === head.head)
+      ) {
+        out.push({ generation: COPY_GENERATION, rows: head.rows, head: head.head, mainRows });
       }
     }
     return out;

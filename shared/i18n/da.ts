@@ -1425,7 +1425,9 @@ export const da: Messages = {
   'audit.explain.noIdentity':
     'Ingen af boksens signeringsidentiteter kan signere den: kun en, der blev tilføjet før bruddet, kan forklare det, og ingen blev. Boksen forbliver skrivebeskyttet; alt i den kan stadig læses. En nøgle tilføjet nu ville ikke kunne stå inde for noget.',
   'rollback.leftByRestore':
-    'Gendannelsen efterlod boksen, som denne computer eller en gemt generation sidst havde den ({rows} revisionsposter): arbejdet efter den gendannede generation er ikke i boksen.',
+    'Gendannelsen efterlod boksen, som denne computer, en gemt generation eller den erstattede boksfil sidst havde den ({rows} revisionsposter): arbejdet efter den gendannede generation er ikke i boksen.',
+  'rollback.copy':
+    'En gemt kopi af en erstattet boksfil har {rows} revisionsposter, som boksfilen (med {mainRows}) ikke når: boksfilen kan være rullet tilbage til en ældre kopi. Meld det til din sikkerhedsansvarlige.',
   'rollback.warning':
     'Generation {generation} af boksen har {rows} revisionsposter, som boksfilen (med {mainRows}) ikke når: boksfilen kan være rullet tilbage til en ældre kopi. Meld det til din sikkerhedsansvarlige.',
   'rekey.finished':

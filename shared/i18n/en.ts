@@ -1426,7 +1426,9 @@ export const en = {
   'audit.explain.noIdentity':
     'No signing identity of this vault can sign it: only one added before the break may explain it, and none was. The vault stays read-only; everything in it can still be read. A key added now would vouch for nothing.',
   'rollback.leftByRestore':
-    'The restore left behind the vault as this computer or a kept generation last had it ({rows} audit entries): the work after the restored generation is not in the vault.',
+    'The restore left behind the vault as this computer, a kept generation or the replaced vault file last had it ({rows} audit entries): the work after the restored generation is not in the vault.',
+  'rollback.copy':
+    'A kept copy of a replaced vault file holds {rows} audit entries the vault file (with {mainRows}) does not reach: the vault file may have been rolled back to an older copy. Report this to your security officer.',
   'rollback.warning':
     'Generation {generation} of the vault holds {rows} audit entries the vault file (with {mainRows}) does not reach: the vault file may have been rolled back to an older copy. Report this to your security officer.',
   'rekey.finished':

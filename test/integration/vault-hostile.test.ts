@@ -47,7 +47,13 @@ import {
   readJournal,
   type RekeyJournalData,
 } from '../../electron/vault/rekey-journal';
-import { listGenerations, peekHeader, Vault, vaultPath } from '../../electron/vault/vault';
+import {
+  COPY_GENERATION,
+  listGenerations,
+  peekHeader,
+  Vault,
+  vaultPath,
+} from '../../electron/vault/vault';
 import { makeTestContext, tempFolder } from '../helpers/context';
 import {
   dataKeyOf,
@@ -831,6 +837,37 @@ describe('the hostile vault table', () => {
     await again.close();
     const report = await checkVault(folder, { passphrase: PASSPHRASE }, config);
     expect(report.main).toMatchObject({ ok: false, code: 'ROLLBACK_SUSPECTED' });
+  });
+
+  it('R2 (round 21q): a one-step restore where no machine remembers the vault is told by the replaced file kept beside it', async () => {
+    await genuine();
+    const v = await unlock();
+    await note(v, 'the decision that goes');
+    await v.close();
+    // TEST_CONFIG keeps no memory of heads: as on a machine that never saw the vault.
+    const previous = await Vault.open(folder, { passphrase: PASSPHRASE }, TEST_CONFIG, {
+      generation: 1,
+    });
+    await previous.restoreAsMain();
+    expect(previous.rollback).toEqual([expect.objectContaining({ generation: COPY_GENERATION })]);
+    expect(previous.readOnly).toMatchObject({ reason: 'ROLLBACK_SUSPECTED', restored: true });
+    await previous.close();
+    const again = await unlock();
+    await again.checksDone();
+    expect(again.readOnly).toMatchObject({ reason: 'ROLLBACK_SUSPECTED' });
+    await expect(note(again, 'laundered')).rejects.toMatchObject({ code: 'VAULT_READ_ONLY' });
+    expect(again.meta('the decision that goes')).toBeNull();
+    await again.close();
+    const report = await checkVault(folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
+    expect(report.main).toMatchObject({ ok: false, code: 'ROLLBACK_SUSPECTED' });
+    expect(report.main.detail).toMatch(/^a kept damaged copy holds \d+ rows/);
+    // Signed for, it is a rollback explained; the copy stays, acknowledged.
+    await explain('The last change was undone on purpose: the decision is to be taken again.');
+    const after = await unlock();
+    expect(after.rollback).toEqual([]);
+    await note(after, 'work goes on');
+    await after.close();
+    await expectCheckPasses();
   });
 
   it('R1: a restore row written by hand, naming the remembered head, acknowledges nothing', async () => {

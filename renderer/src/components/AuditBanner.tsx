@@ -143,16 +143,23 @@ export function AuditBanner() {
         </p>
       ) : null}
       {(status.rollback ?? []).map((r) => (
-        <p key={r.generation} className="audit-alert" role="alert" data-testid="rollback-warning">
+        <p
+          key={`${r.generation}:${r.rows}`}
+          className="audit-alert"
+          role="alert"
+          data-testid="rollback-warning"
+        >
           {broken?.restored
             ? t('rollback.leftByRestore', { rows: r.rows })
             : r.generation === 0
               ? t('rollback.remembered', { rows: r.rows, mainRows: r.mainRows })
-              : t('rollback.warning', {
-                  generation: r.generation,
-                  rows: r.rows,
-                  mainRows: r.mainRows,
-                })}
+              : r.generation < 0
+                ? t('rollback.copy', { rows: r.rows, mainRows: r.mainRows })
+                : t('rollback.warning', {
+                    generation: r.generation,
+                    rows: r.rows,
+                    mainRows: r.mainRows,
+                  })}
         </p>
       ))}
       {status.rekey?.state === 'refused' ? (
