@@ -591,9 +591,17 @@ export class PdfFile {
     const text = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.last.end).toString(
       'latin1',
     );
-    // Whitespace as the readers' scanners take it, wider than PDF's: pdf.js also skips 0x0B and
-    // 0xA0 there, poppler 0x0B (round 20au).
-    const header = /(?<![0-9])([0-9]+)[\0\t\n\v\f\r \xa0]+([0-9]+)[\0\t\n\v\f\r \xa0]+obj/g;
+    // Where the readers' scanners look: at the start of a line (poppler reads line by line,
+    // pdf.js token by token from a line's start), or after a `<` (where pdf.js starts its next
+    // token), past any whitespace. A word elsewhere on a line — "mobile trailer" in a title — is
+    // read by no rebuild (round 20ax: honest letters were refused for it).
+    const start = String.raw`(?<=(?:^|[\r\n<])[\0\t\v\f \xa0]*)`;
+    // Between a header's parts: whitespace as the scanners take it, wider than PDF's (pdf.js
+    // also skips 0x0B and 0xA0, poppler 0x0B: round 20au), and a NUL with the rest of its line
+    // (poppler's line ends at a NUL and it reads on from the next; its parser then skips a
+    // comment there: round 20ax).
+    const gap = String.raw`(?:[\0\t\n\v\f\r \xa0]|\0[^\r\n]*)+`;
+    const header = new RegExp(`${start}([0-9]+)${gap}([0-9]+)${gap}obj`, 'g');
     for (const m of text.matchAll(header)) {
       if (!listed.has(m.index)) {
         throw new PdfStructureError(
@@ -610,12 +618,12 @@ export class PdfFile {
         `bytes at offset ${at} read as ${what} by a reader rebuilding its cross-reference, where the file has none`,
         'AMBIGUOUS_STRUCTURE',
       );
-    for (const m of text.matchAll(/trailer/g)) {
+    for (const m of text.matchAll(new RegExp(`${start}trailer`, 'g'))) {
       if (!this.trailersAt.has(m.index)) {
         throw stray('a trailer', m.index);
       }
     }
-    for (const m of text.matchAll(/(?<!start)xref/g)) {
+    for (const m of text.matchAll(new RegExp(`${start}xref`, 'g'))) {
       if (!this.tablesAt.has(m.index)) {
         throw stray('a cross-reference table', m.index);
       }

@@ -613,19 +613,19 @@ describe('cross-reference tables', () => {
 });
 
 describe('object headers a rebuilding reader would find', () => {
-  it('a header anywhere but where a cross-reference places it is AMBIGUOUS_STRUCTURE (rounds 20ap, 20at)', () => {
+  it('a header where a rebuild looks but no cross-reference places it is AMBIGUOUS_STRUCTURE (rounds 20ap, 20at)', () => {
     // Poppler and pdf.js rebuild the cross-reference from the raw bytes when theirs fails, and
-    // take the last header of each number wherever it is: in a stream's data, a string, between
-    // objects.
-    const hidden = (at: 'stream' | 'string' | 'between', spacing = ' ') => {
+    // take the last header of each number they find at the start of a line (or, pdf.js, after
+    // a `<`): in a stream's data, a string, between objects.
+    const hidden = (at: 'stream' | 'string' | 'between', spacing = ' ', before = '\n') => {
       const p = new RawPdf();
       p.obj(1, CATALOG);
       p.obj(2, PAGES);
       p.obj(3, PAGE);
       if (at === 'stream') {
-        p.stream(4, '', `q\n3${spacing}0${spacing}obj << /Type /Page >> endobj\nQ`);
+        p.stream(4, '', `q${before}3${spacing}0${spacing}obj << /Type /Page >> endobj\nQ`);
       } else if (at === 'string') {
-        p.obj(4, `(see 3${spacing}0${spacing}obj)`);
+        p.obj(4, `(see${before}3${spacing}0${spacing}obj)`);
       } else {
         p.obj(4, '(x)');
         p.raw(`3${spacing}0${spacing}obj << /Type /Page >> endobj\n`);
@@ -642,19 +642,25 @@ describe('object headers a rebuilding reader would find', () => {
         `bytes at offset ${offset} read as the header of object 3 0, which no cross-reference places there (a reader rebuilding its cross-reference would take it)`,
       );
     }
-    // Any whitespace between the parts, as the readers' scanners take it.
-    refused(hidden('string', '\r\n'), 'AMBIGUOUS_STRUCTURE', /read as the header of object 3 0/);
-    refused(hidden('string', '\0'), 'AMBIGUOUS_STRUCTURE', /read as the header of object 3 0/);
-    // And as their scanners take it beyond PDF's whitespace (round 20au): 0x0B, 0xA0.
-    refused(hidden('string', '\v'), 'AMBIGUOUS_STRUCTURE', /read as the header of object 3 0/);
-    refused(hidden('string', '\xa0'), 'AMBIGUOUS_STRUCTURE', /read as the header of object 3 0/);
-    // Stricter than either reader's scanner (poppler's reads line starts, pdf.js's whole
-    // tokens): any run of digits, a generation and `obj`, whatever stands before or after.
+    const found = /read as the header of object 3 0/;
+    // Any whitespace between the parts, as the readers' scanners take it, PDF's and beyond
+    // (round 20au: 0x0B, 0xA0), and a NUL that ends poppler's line, a comment after it
+    // (round 20ax: `3\0%x` and `0 obj` on the next line was object 3 to poppler).
+    for (const spacing of ['\r\n', '\0', '\v', '\xa0', '\0%x\n', ' \0 junk\r']) {
+      refused(hidden('string', spacing), 'AMBIGUOUS_STRUCTURE', found);
+    }
+    // After whitespace at a line's start, after a `<` (where pdf.js starts a token), or first.
+    refused(hidden('stream', ' ', '\r \t'), 'AMBIGUOUS_STRUCTURE', found);
+    refused(hidden('string', ' ', '<'), 'AMBIGUOUS_STRUCTURE', found);
+    // Not where a rebuild looks: within a line, after other text (a title that says so).
+    read(hidden('string', ' ', ' '));
+    read(hidden('stream', ' ', ' x '));
+    // `obj` that runs on is a header to poppler (it compares three letters), not to pdf.js.
     const p = new RawPdf();
     p.obj(1, CATALOG);
     p.obj(2, PAGES);
     p.obj(3, PAGE);
-    p.obj(4, '(x13 0 objection)');
+    p.obj(4, '(x\n13 0 objection)');
     p.table(p.rows(), '<< /Size 5 /Root 1 0 R >>');
     refused(p.bytes(), 'AMBIGUOUS_STRUCTURE', /read as the header of object 13 0/);
     // The genuine headers, at the offsets the table gives, are what a rebuild finds: read.
@@ -686,6 +692,9 @@ describe('object headers a rebuilding reader would find', () => {
         `bytes at offset ${pdf.indexOf(word, pdf.indexOf('4 0 obj'))} read as ${what} by a reader rebuilding its cross-reference, where the file has none`,
       );
     }
+    // Within a line, a word no rebuild reads: a title that speaks of a trailer or an xref.
+    read(holding('q % a mobile trailer, xref DEC-1\nQ'));
+    refused(holding('q\n  trailer\nQ'), 'AMBIGUOUS_STRUCTURE', /read as a trailer/);
     // Words no rebuild reads: startxref, a name that runs on from /XRef.
     read(holding('q /XRefStm Do Q % startxref\n'));
     // /XRef inside a cross-reference stream is that stream's; in an object after it, not.
