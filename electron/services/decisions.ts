@@ -1179,7 +1179,10 @@ export class DecisionService {
       firstId ? [this.signing.identityCertificate(firstId)] : [],
     );
     this.mustVerify(check, 2, 'The countersigned letter does not verify');
-    if (check.signatures[1]?.signer?.fingerprint !== identity.fingerprint) {
+    // By the field it was written in, not by its place in the list (signatures are listed in
+    // /Fields order, which a letter made elsewhere may give as Signature2 first: round 20ay).
+    const countersignature = check.signatures.find((s) => s.field === SIGNATURE_FIELDS[1]);
+    if (countersignature?.signer?.fingerprint !== identity.fingerprint) {
       throw new AppError('SIGNATURE_INVALID', 'The countersignature is not by the countersigner', {
         reason: 'SIGNATURE_INVALID',
       });

@@ -454,6 +454,14 @@ function countersignPlan(file: PdfFile, field: string, text: EncodedAppearance):
   ) {
     throw new Error(`the field ${field} is already signed or cannot be filled`);
   }
+  // The update is written at generation 0: a field reserved at another generation would be
+  // filled beside references that still name the old one (round 20ay: no countersignature to
+  // pdfsig, a letter nobody could complete). Refused before anything is signed.
+  if (existing.fieldRef.generationNumber !== 0) {
+    throw new Error(
+      `the field ${field} is written at generation ${existing.fieldRef.generationNumber}: a countersignature writes its update at generation 0`,
+    );
+  }
   const original = file.lookup(existing.fieldRef, last);
   const rect = original instanceof PDFDict ? original.get(PDFName.of('Rect')) : undefined;
   if (

@@ -76,14 +76,17 @@ export function signUnreservedField(pdf: Buffer, signer: CmsSigner): Promise<Buf
  * Appends an incremental update holding `objects` (object number → its body, written as is),
  * with its own cross-reference section and a trailer pointing back at the previous one.
  */
-export function appendUpdate(pdf: Buffer, objects: { num: number; body: string }[]): Buffer {
+export function appendUpdate(
+  pdf: Buffer,
+  objects: { num: number; body: string; gen?: number }[],
+): Buffer {
   const file = PdfFile.parse(pdf);
   const last = file.last;
   const parts: string[] = ['\n'];
   let offset = pdf.length + 1;
   const offsets: number[] = [];
   for (const o of objects) {
-    const text = `${o.num} 0 obj\n${o.body}\nendobj\n`;
+    const text = `${o.num} ${o.gen ?? 0} obj\n${o.body}\nendobj\n`;
     offsets.push(offset);
     parts.push(text);
     offset += Buffer.byteLength(text, 'latin1');
@@ -94,7 +97,7 @@ export function appendUpdate(pdf: Buffer, objects: { num: number; body: string }
     'xref',
     ...objects.flatMap((o, i) => [
       `${o.num} 1`,
-      `${String(offsets[i]).padStart(10, '0')} 00000 n\r`,
+      `${String(offsets[i]).padStart(10, '0')} ${String(o.gen ?? 0).padStart(5, '0')} n\r`,
     ]),
   ].join('\n');
   const root = last.trailer.get(PDFName.of('Root'));

@@ -47,6 +47,33 @@ beforeAll(async () => {
   ap = (n as PDFRef).objectNumber;
 });
 
+describe('a field reserved at another generation', () => {
+  it('is refused before anything is signed: the update writes generation 0 (round 20ay)', async () => {
+    // A first signer that reserved Signature2 as `N 1 obj`: the countersignature written at
+    // generation 0 beside references to `N 1 R` was no countersignature to pdfsig.
+    const a = anatomy(awaiting);
+    const reserved = a.fields.find((f) => f.name === 'Signature2')!.fieldRef!.objectNumber;
+    const moved = (text: string) => text.replaceAll(`${reserved} 0 R`, `${reserved} 1 R`);
+    const regenerated = appendUpdate(awaiting, [
+      { num: reserved, body: body(awaiting, reserved), gen: 1 },
+      { num: a.page, body: moved(body(awaiting, a.page)) },
+      ...(a.form !== null
+        ? [{ num: a.form, body: moved(body(awaiting, a.form)) }]
+        : [{ num: a.root, body: moved(body(awaiting, a.root)) }]),
+    ]);
+    expect(PdfFile.parse(regenerated).ambiguity()).toBeNull();
+    const party = await issue({ name: 'CN=Second Tester, C=DK', algorithm: 'ec-p256' });
+    await expect(
+      signLetter(regenerated, softwareSigner(party.key, [party.der]), 'Signature2', {
+        title: 'Second Tester',
+        reserve: false,
+      }),
+    ).rejects.toThrow(
+      `the field Signature2 is written at generation 1: a countersignature writes its update at generation 0`,
+    );
+  });
+});
+
 function problem(pdf: Buffer) {
   const file = PdfFile.parse(pdf);
   return countersignatureProblem(file, file.revisions.length);
