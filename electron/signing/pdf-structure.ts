@@ -601,38 +601,38 @@ export class PdfFile {
     // (poppler's line ends at a NUL and it reads on from the next; its parser then skips a
     // comment there: round 20ax).
     const gap = String.raw`(?:[\0\t\n\v\f\r \xa0]|\0[^\r\n]*)+`;
-    const header = new RegExp(`${start}([0-9]+)${gap}([0-9]+)${gap}obj`, 'g');
-    for (const m of text.matchAll(header)) {
-      if (!listed.has(m.index)) {
-        throw new PdfStructureError(
-          `bytes at offset ${m.index} read as the header of object ${m[1]} ${m[2]}, which no cross-reference places there (a reader rebuilding its cross-reference would take it)`,
-          'AMBIGUOUS_STRUCTURE',
-        );
-      }
-    }
-    // What else a rebuild reads: a trailer (poppler takes the last one's /Root, pdf.js the
-    // first that leads to pages), a table (pdf.js looks for its trailer), and an object naming
-    // /XRef (pdf.js reads it as a cross-reference stream). Each only where the file has one.
+    // One pass over the bytes, each alternative a zero-width lookahead so that matches may
+    // overlap as the readers' scans do (a header's gap may hold what another scan reads): an
+    // object header, then what else a rebuild reads — a trailer (poppler takes the last one's
+    // /Root, pdf.js the first that leads to pages), a table (pdf.js looks for its trailer), and
+    // an object naming /XRef (pdf.js reads it as a cross-reference stream, if followed by a
+    // character below '@', so not /XRefStm). Each only where the file has one.
+    const scan = new RegExp(
+      String.raw`${start}(?=([0-9]+)${gap}([0-9]+)${gap}obj|(trailer)|(xref))|(?=(/XRef)(?![\x40-\xff]))`,
+      'g',
+    );
     const stray = (what: string, at: number) =>
       new PdfStructureError(
         `bytes at offset ${at} read as ${what} by a reader rebuilding its cross-reference, where the file has none`,
         'AMBIGUOUS_STRUCTURE',
       );
-    for (const m of text.matchAll(new RegExp(`${start}trailer`, 'g'))) {
-      if (!this.trailersAt.has(m.index)) {
-        throw stray('a trailer', m.index);
-      }
-    }
-    for (const m of text.matchAll(new RegExp(`${start}xref`, 'g'))) {
-      if (!this.tablesAt.has(m.index)) {
-        throw stray('a cross-reference table', m.index);
-      }
-    }
     const streams = [...this.xrefStreamsAt];
-    // (As pdf.js reads it: /XRef followed by a character below '@', so not /XRefStm.)
-    for (const m of text.matchAll(/\/XRef(?![\x40-\xff])/g)) {
-      if (!streams.some(([start, end]) => m.index > start && m.index < end)) {
-        throw stray('a cross-reference stream (/XRef)', m.index);
+    for (const m of text.matchAll(scan)) {
+      const at = m.index;
+      if (m[1] !== undefined && !listed.has(at)) {
+        throw new PdfStructureError(
+          `bytes at offset ${at} read as the header of object ${m[1]} ${m[2]}, which no cross-reference places there (a reader rebuilding its cross-reference would take it)`,
+          'AMBIGUOUS_STRUCTURE',
+        );
+      }
+      if (m[3] !== undefined && !this.trailersAt.has(at)) {
+        throw stray('a trailer', at);
+      }
+      if (m[4] !== undefined && !this.tablesAt.has(at)) {
+        throw stray('a cross-reference table', at);
+      }
+      if (m[5] !== undefined && !streams.some(([from, to]) => at > from && at < to)) {
+        throw stray('a cross-reference stream (/XRef)', at);
       }
     }
   }

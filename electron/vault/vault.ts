@@ -2035,27 +2035,10 @@ export class Vault {
     const mainRows = auditHead(db).rows;
     const acknowledged = acknowledgedHeads(db);
     for (const g of listGenerations(this.folder, this.config)) {
-      const path = vaultPath(this.folder, g.generation);
-      const header = peekHeader(path, this.config.limits);
-      if (!header) {
-        continue; // damaged: `vault check` reports it
+      const head = await this.unreachedHead(vaultPath(this.folder, g.generation), acknowledged);
+      if (head) {
+        out.push({ generation: g.generation, rows: head.rows, head: head.head, mainRows });
       }
-      const claim = header.audit;
-      if (
-        claim &&
-        (anchorMismatch(db, claim) === null || acknowledged.has(`${claim.rows}:${claim.head}`))
-      ) {
-        continue;
-      }
-      const head = await this.generationHead(path);
-      if (
-        !head ||
-        anchorMismatch(db, head) === null ||
-        acknowledged.has(`${head.rows}:${head.head}`)
-      ) {
-        continue;
-      }
-      out.push({ generation: g.generation, rows: head.rows, head: head.head, mainRows });
     }
     // The newest head this machine saw: no kept generation needs to be left to tell.
     for (const remembered of this.rememberedHeads().reverse()) {
@@ -2077,17 +2060,31 @@ export class Vault {
       if (file.kind !== 'damaged-copy') {
         continue;
       }
-      const head = await this.generationHead(join(this.folder, file.path));
-      if (
-        head &&
-        anchorMismatch(db, head) !== null &&
-        !acknowledged.has(`${head.rows}:${head.head}`) &&
-        !out.some((f) => f.rows === head.rows && f.head === head.head)
-      ) {
+      const head = await this.unreachedHead(join(this.folder, file.path), acknowledged);
+      if (head && !out.some((f) => f.rows === head.rows && f.head === head.head)) {
         out.push({ generation: COPY_GENERATION, rows: head.rows, head: head.head, mainRows });
       }
     }
     return out;
+  }
+
+  /**
+   * The trail head of the kept file at `path` (a generation or a damaged copy) when the main
+   * trail does not reach it and no explanation acknowledged it; null otherwise, and for a file
+   * whose header or body does not open. The header's claim is read first: a file whose claimed
+   * head the main trail vouches for is not decrypted at every unlock (the claim is the body's
+   * associated data, so a false claim leaves a body that does not open).
+   */
+  private async unreachedHead(path: string, acknowledged: Set<string>): Promise<TrailHead | null> {
+    const db = this.database;
+    const vouched = (h: TrailHead): boolean =>
+      anchorMismatch(db, h) === null || acknowledged.has(`${h.rows}:${h.head}`);
+    const header = peekHeader(path, this.config.limits);
+    if (!header || (header.audit && vouched(header.audit))) {
+      return null;
+    }
+    const head = await this.generationHead(path);
+    return head && !vouched(head) ? head : null;
   }
 
   /**

@@ -29,26 +29,11 @@ import {
   type Actor,
   type AuditBreak,
 } from '../../electron/db/audit';
-import { openDatabase } from '../../electron/db/engine';
-
-const ANNE: Actor = { id: 'u1', name: 'Anne', organisation: 'NIS', role: 'accreditor' };
-const AT = new Date('2026-12-01T10:00:00.000Z');
-
-/** A migrated, empty database with Anne as its user (the rows name her). */
-async function fresh(): Promise<Database> {
-  const made = await openDatabase();
-  made.run("INSERT INTO users (id, name, organisation, role, created_at) VALUES (?, ?, ?, ?, '')", [
-    ANNE.id,
-    ANNE.name,
-    ANNE.organisation,
-    ANNE.role,
-  ]);
-  return made;
-}
+import { ANNE, AT, databaseWithAnne } from '../helpers/audit-db';
 
 let db: Database;
 beforeEach(async () => {
-  db = await fresh();
+  db = await databaseWithAnne();
 });
 
 /** Appends `n` plain rows. */
@@ -110,7 +95,7 @@ describe('appending links each row to the one before it', () => {
     );
     const other = async (change: Partial<{ actor: Actor; at: Date; changes: object }>) => {
       return appendAudit(
-        await fresh(),
+        await databaseWithAnne(),
         change.actor ?? ANNE,
         { action: 'a', entityType: 't', entityId: 'e', changes: { ...(change.changes ?? {}) } },
         change.at ?? AT,
@@ -160,7 +145,7 @@ describe('a walk reports each kind of break at its row', () => {
   it('a row well linked and hashed but numbered out of turn is `sequence`, with both numbers', async () => {
     // A trail whose first row is numbered 2, hashed and linked as such: a placeholder row 1 whose
     // hash is the genesis hash gives the appended row that link, and then goes.
-    db = await fresh();
+    db = await databaseWithAnne();
     db.run(
       `INSERT INTO audit_log (seq, at, actor_id, actor_name, actor_organisation, actor_role, action, entity_type, entity_id, changes, prev_hash, hash)
        VALUES (1, '', ?, '', '', 'accreditor', '', '', '', '{}', '', ?)`,

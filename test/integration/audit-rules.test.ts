@@ -18,23 +18,14 @@ import {
   readAudit,
   verifyAuditChain,
   walkAuditChain,
-  type Actor,
 } from '../../electron/db/audit';
-import { openDatabase } from '../../electron/db/engine';
+import { ANNE, AT, databaseWithAnne } from '../helpers/audit-db';
 
-const ANNE: Actor = { id: 'u1', name: 'Anne', organisation: 'NIS', role: 'accreditor' };
-const AT = new Date('2026-12-01T10:00:00.000Z');
 const ZEROS = '0'.repeat(64);
 
 let db: Database;
 beforeEach(async () => {
-  db = await openDatabase();
-  db.run("INSERT INTO users (id, name, organisation, role, created_at) VALUES (?, ?, ?, ?, '')", [
-    ANNE.id,
-    ANNE.name,
-    ANNE.organisation,
-    ANNE.role,
-  ]);
+  db = await databaseWithAnne();
 });
 
 /** The changes text of row `seq` exactly as stored. */

@@ -13,7 +13,6 @@ import {
   canonicalJson,
   EXPLANATION_ACTION,
   rowHashAt,
-  type Actor,
   type AuditBreak,
 } from '../../electron/db/audit';
 import { openDatabase } from '../../electron/db/engine';
@@ -32,10 +31,9 @@ import {
   type ExplanationRecord,
 } from '../../electron/vault/explanation';
 import { issue, type Party } from '../helpers/pki';
+import { ANNE, AT, databaseWithAnne } from '../helpers/audit-db';
 
-const ANNE: Actor = { id: 'u1', name: 'Anne', organisation: 'NIS', role: 'accreditor' };
 const VAULT = 'vault-1';
-const AT = new Date('2026-12-01T10:00:00.000Z');
 
 let anne: Party;
 let signer: CmsSigner;
@@ -48,13 +46,7 @@ beforeAll(async () => {
 
 let db: Database;
 beforeEach(async () => {
-  db = await openDatabase();
-  db.run("INSERT INTO users (id, name, organisation, role, created_at) VALUES (?, ?, ?, ?, '')", [
-    ANNE.id,
-    ANNE.name,
-    ANNE.organisation,
-    ANNE.role,
-  ]);
+  db = await databaseWithAnne();
 });
 
 function append(action: string, changes: Record<string, unknown>): number {
