@@ -11,6 +11,8 @@ export default defineConfig({
       'test/integration/audit-chain.test.ts',
       'test/integration/exchange.test.ts',
       'test/integration/package-format.test.ts',
+      'test/integration/package-rules.test.ts',
+      'test/unit/envelope.test.ts',
       'test/integration/vault.test.ts',
       'test/integration/vault-hostile.test.ts',
       'test/integration/vault-kdf.test.ts',
