@@ -379,7 +379,11 @@ function parseHead(head: Buffer, size: number): EnvelopeHead {
   if (outer.tagNumber !== 16 || !outer.constructed || outer.start + outer.length !== size) {
     throw new EnvelopeError('NOT_A_PACKAGE', 'the file is not one DER SEQUENCE');
   }
+  // An element's header is read from sixteen bytes, as every header here is: a head that
+  // arrives cut inside a header is awaited, not refused (the reader is handed the envelope in
+  // whatever chunks the archive gives).
   const complete = (offset: number) => {
+    need(offset + 16);
     const at = nodeAt(head, offset);
     need(at.start + at.length);
     return elementAt(head, offset);

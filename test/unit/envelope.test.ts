@@ -6,7 +6,11 @@
  * breaks exactly one thing. (`package-format.test.ts` proves `openssl cms` opens what is
  * written; this file is what a broken check in the envelope is caught by.)
  */
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createPrivateKey, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   contentDecipher,
@@ -20,7 +24,7 @@ import {
   type DecryptionKey,
   type EnvelopeHead,
 } from '../../electron/exchange/envelope';
-import { x509 } from '../../electron/signing/x509';
+import { readCertificate, x509 } from '../../electron/signing/x509';
 import { issue, type Party } from '../helpers/pki';
 
 let rsa: Party;
@@ -111,6 +115,7 @@ function refusal(fn: () => unknown): { reason: string; detail: string } {
   } catch (error) {
     expect(error).toBeInstanceOf(EnvelopeError);
     const e = error as EnvelopeError;
+    expect(e.name).toBe('EnvelopeError');
     return { reason: e.reason, detail: e.message };
   }
   throw new Error('nothing was refused');
@@ -153,6 +158,96 @@ describe('an envelope as written', () => {
     }
   });
 
+  it('a run is handed on when it reaches a mebibyte exactly', async () => {
+    const content = randomBytes(1024 * 1024);
+    const headLength = envelopeSize(content.length, rsa.cert) - content.length - 18;
+    const first = 1024 * 1024 - headLength;
+    const out: Buffer[] = [];
+    async function* source() {
+      yield content.subarray(0, first);
+      yield content.subarray(first);
+    }
+    await writeEnvelope(
+      async (b) => {
+        out.push(Buffer.from(b));
+      },
+      source(),
+      content.length,
+      rsa.cert,
+    );
+    expect(out.map((b) => b.length)).toEqual([1024 * 1024, content.length - first + 18]);
+  });
+
+  it('a recipient whose key is neither RSA nor EC is refused before anything is written', async () => {
+    const pem = execFileSync('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ed25519',
+      '-nodes',
+      '-keyout',
+      '/dev/null',
+      '-subj',
+      '/CN=Ed',
+      '-days',
+      '1',
+    ]).toString();
+    const ed = readCertificate(pem)!;
+    const out: Buffer[] = [];
+    await expect(
+      writeEnvelope(async (b) => void out.push(b), (async function* () {})(), 0, ed),
+    ).rejects.toMatchObject({
+      name: 'EnvelopeError',
+      reason: 'WRONG_RECIPIENT',
+      message: 'the recipient certificate has neither an RSA nor an EC key',
+    });
+    expect(out).toHaveLength(0);
+  });
+
+  it('openssl cms opens it, for an RSA and an EC recipient', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'awb-envelope-'));
+    try {
+      const content = randomBytes(3000);
+      for (const [name, recipient] of [
+        ['rsa', rsa],
+        ['ec', ec],
+        ['ec384', ec384],
+      ] as const) {
+        writeFileSync(join(dir, `${name}.der`), await envelope(content, recipient));
+        writeFileSync(
+          join(dir, `${name}.key`),
+          createPrivateKey({ key: recipient.key, format: 'der', type: 'pkcs8' }).export({
+            type: 'pkcs8',
+            format: 'pem',
+          }),
+        );
+        writeFileSync(join(dir, `${name}.pem`), recipient.cert.toString('pem'));
+        const run = spawnSync(
+          'openssl',
+          [
+            'cms',
+            '-decrypt',
+            '-inform',
+            'DER',
+            '-in',
+            `${name}.der`,
+            '-inkey',
+            `${name}.key`,
+            '-recip',
+            `${name}.pem`,
+            '-binary',
+          ],
+          { cwd: dir },
+        );
+        expect(run.stderr.toString(), name).toBe('');
+        expect(run.status, name).toBe(0);
+        expect(run.stdout.equals(content), name).toBe(true);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('of empty content is one write', async () => {
     const out = await writes(Buffer.alloc(0), rsa);
     expect(out).toHaveLength(1);
@@ -185,9 +280,19 @@ describe('the head is read from its first bytes', () => {
   it('is not yet known from too few bytes, and known from the whole head', async () => {
     const file = await envelope(randomBytes(1000), rsa);
     const head = headOf(file);
-    for (const n of [0, 10, 15, 16, 40, head.headLength - 1]) {
-      expect(readHead(file.subarray(0, n), file.length), `${n} bytes`).toBeNull();
+    // Every prefix: unknown (never refused) until the head is whole, then the head itself.
+    let known = false;
+    for (let n = 0; n <= head.headLength + 16; n++) {
+      const read = readHead(file.subarray(0, n), file.length);
+      if (read) {
+        expect(read, `${n} bytes`).toEqual(head);
+        known = true;
+      } else {
+        expect(known, `${n} bytes: unknown again`).toBe(false);
+        expect(n).toBeLessThan(head.headLength + 16);
+      }
     }
+    expect(readHead(file.subarray(0, head.headLength - 1), file.length)).toBeNull();
     // The content's header is read from sixteen bytes, as every header is.
     expect(readHead(file.subarray(0, head.headLength + 16), file.length)).toEqual(head);
   });
@@ -314,6 +419,39 @@ describe('a hostile envelope is refused with what is wrong', () => {
       'the encrypted content is not a single OCTET STRING',
     ],
   ];
+
+  rows.push(
+    [
+      'an application tag for the explicit [0]',
+      (f) => patched(f, at(f, OID.authEnvelopedData) + 13, 0x60),
+      'the envelope is not laid out as CMS requires',
+    ],
+    [
+      'an AuthEnvelopedData a byte shorter than its explicit [0]',
+      (f) => {
+        const aed =
+          at(f, OID.authEnvelopedData) + 13 + headerLength(f, at(f, OID.authEnvelopedData) + 13);
+        const last = aed + headerLength(f, aed) - 1;
+        return patched(f, last, f[last]! - 1);
+      },
+      'the envelope is not laid out as CMS requires',
+    ],
+    [
+      'an octet string for the recipient info',
+      (f) => patched(f, at(f, '02 01 00 31') + 3 + headerLength(f, at(f, '02 01 00 31') + 3), 0x04),
+      'a recipient info cannot be read',
+    ],
+    [
+      'a 10-byte nonce (the tag length and a NULL after it)',
+      (f) => {
+        const params = at(f, OID.aes256Gcm) + 11;
+        const copy = Buffer.from(f);
+        Buffer.from(`040a${'11'.repeat(10)}0201100500`, 'hex').copy(copy, params + 2);
+        return copy;
+      },
+      'the content is not encrypted with AES-256-GCM',
+    ],
+  );
 
   it.each(rows)('%s', (_, change, detail) => {
     const bad = change(file);
