@@ -81,6 +81,29 @@ function algorithm(oid: string, params?: asn1js.BaseBlock): pkijs.AlgorithmIdent
   );
 }
 
+/** RSAES-OAEP with SHA-256 and MGF1 with SHA-256: the only key transport written or read. */
+const oaepParams = () =>
+  new pkijs.RSAESOAEPParams({
+    hashAlgorithm: algorithm(OIDS.sha256),
+    maskGenAlgorithm: algorithm(OIDS.mgf1, algorithm(OIDS.sha256).toSchema()),
+  }).toSchema();
+
+/** AES-256 key wrap: the only key-encryption algorithm after ECDH written or read. */
+const wrapAlgorithm = () => algorithm(OIDS.aes256Wrap).toSchema();
+
+/**
+ * Whether an algorithm's parameters, as the envelope holds them (their own bytes, not a
+ * re-encoding), are exactly `expected`: a reader honouring other parameters (SHA-1 in OAEP, say)
+ * would read the envelope otherwise than this one, which uses only these (round 21r).
+ */
+function paramsAre(identifier: pkijs.AlgorithmIdentifier, expected: asn1js.BaseBlock): boolean {
+  const params: unknown = identifier.algorithmParams;
+  return (
+    params instanceof asn1js.BaseBlock &&
+    Buffer.from(params.valueBeforeDecodeView).equals(der(expected))
+  );
+}
+
 /** ECC-CMS-SharedInfo for the X9.63 KDF: the wrap algorithm and the key length in bits. */
 function sharedInfo(): Buffer {
   const bits = Buffer.alloc(4);
@@ -128,13 +151,7 @@ function recipientInfo(recipient: x509.X509Certificate, cek: Buffer): pkijs.Reci
       value: new pkijs.KeyTransRecipientInfo({
         version: 0,
         rid: issuerAndSerial(recipient),
-        keyEncryptionAlgorithm: algorithm(
-          OIDS.rsaesOaep,
-          new pkijs.RSAESOAEPParams({
-            hashAlgorithm: algorithm(OIDS.sha256),
-            maskGenAlgorithm: algorithm(OIDS.mgf1, algorithm(OIDS.sha256).toSchema()),
-          }).toSchema(),
-        ),
+        keyEncryptionAlgorithm: algorithm(OIDS.rsaesOaep, oaepParams()),
         encryptedKey: new asn1js.OctetString({ valueHex: toAB(encryptedKey) }),
       }),
     });
@@ -163,10 +180,7 @@ function recipientInfo(recipient: x509.X509Certificate, cek: Buffer): pkijs.Reci
             publicKey: new asn1js.BitString({ valueHex: toAB(point) }),
           }),
         }),
-        keyEncryptionAlgorithm: algorithm(
-          OIDS.ecdhSha256Kdf,
-          algorithm(OIDS.aes256Wrap).toSchema(),
-        ),
+        keyEncryptionAlgorithm: algorithm(OIDS.ecdhSha256Kdf, wrapAlgorithm()),
         recipientEncryptedKeys: new pkijs.RecipientEncryptedKeys({
           encryptedKeys: [
             new pkijs.RecipientEncryptedKey({
@@ -438,9 +452,12 @@ function parseHead(head: Buffer, size: number): EnvelopeHead {
     const identifier = new pkijs.AlgorithmIdentifier({ schema: alg.block });
     const params = identifier.algorithmParams as asn1js.Sequence;
     const [n, icv] = params.valueBlock.value as [asn1js.OctetString, asn1js.Integer | undefined];
+    // The tag length written out (absent, RFC 5084 reads 12; round 21r), and nothing after it.
     if (
       identifier.algorithmId !== OIDS.aes256Gcm ||
-      (icv && icv.valueBlock.valueDec !== 16) ||
+      params.valueBlock.value.length !== 2 ||
+      !(icv instanceof asn1js.Integer) ||
+      icv.valueBlock.valueDec !== 16 ||
       n.valueBlock.valueHexView.length !== 12
     ) {
       throw new Error('not AES-256-GCM with a 12-byte nonce and a 16-byte tag');
@@ -501,8 +518,12 @@ export function unwrapContentKey(head: EnvelopeHead, keys: DecryptionKey[]): Buf
       if (!mine) {
         continue;
       }
-      if (info.value.keyEncryptionAlgorithm.algorithmId !== OIDS.rsaesOaep) {
-        throw new EnvelopeError('DECRYPTION_FAILED', 'the key is not wrapped with RSA-OAEP');
+      const transport = info.value.keyEncryptionAlgorithm;
+      if (transport.algorithmId !== OIDS.rsaesOaep || !paramsAre(transport, oaepParams())) {
+        throw new EnvelopeError(
+          'DECRYPTION_FAILED',
+          'the key is not wrapped with RSA-OAEP, SHA-256 and MGF1 with SHA-256',
+        );
       }
       try {
         return privateDecrypt(
@@ -524,10 +545,14 @@ export function unwrapContentKey(head: EnvelopeHead, keys: DecryptionKey[]): Buf
         if (!mine) {
           continue;
         }
-        if (kari.keyEncryptionAlgorithm.algorithmId !== OIDS.ecdhSha256Kdf) {
+        const agreement = kari.keyEncryptionAlgorithm;
+        if (
+          agreement.algorithmId !== OIDS.ecdhSha256Kdf ||
+          !paramsAre(agreement, wrapAlgorithm())
+        ) {
           throw new EnvelopeError(
             'DECRYPTION_FAILED',
-            'the key agreement is not ECDH with the SHA-256 KDF',
+            'the key agreement is not ECDH with the SHA-256 KDF and AES-256 key wrap',
           );
         }
         try {

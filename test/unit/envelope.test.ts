@@ -11,6 +11,7 @@ import { createPrivateKey, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as asn1js from 'asn1js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   contentDecipher,
@@ -155,6 +156,20 @@ describe('an envelope as written', () => {
       const file = Buffer.concat(out);
       expect(file.length).toBe(envelopeSize(content.length, rsa.cert));
       expect(open(file, [keyOf(rsa)]).equals(content)).toBe(true);
+    }
+  });
+
+  it('is DER: each length in its shortest form', async () => {
+    for (const [length, header] of [
+      [0, '8000'],
+      [1, '8001'],
+      [127, '807f'],
+      [128, '808180'],
+      [256, '80820100'],
+    ] as const) {
+      const file = await envelope(randomBytes(length), rsa);
+      const at = contentTagAt(file);
+      expect(file.subarray(at, at + header.length / 2).toString('hex'), `${length}`).toBe(header);
     }
   });
 
@@ -500,20 +515,50 @@ describe('a hostile envelope is refused with what is wrong', () => {
     expect(() => open(patched(file, inside, file[inside]! ^ 1), [keyOf(rsa)])).toThrow();
   });
 
-  it('a key wrapped otherwise than with RSA-OAEP is refused, not tried', () => {
-    const bad = patched(file, at(file, OID.rsaesOaep) + 10, 0x01);
-    expect(refusal(() => unwrapContentKey(headOf(bad), [keyOf(rsa)]))).toEqual({
-      reason: 'DECRYPTION_FAILED',
-      detail: 'the key is not wrapped with RSA-OAEP',
-    });
+  it('a key wrapped otherwise than with RSA-OAEP, SHA-256 and MGF1 with SHA-256 is refused, not tried', () => {
+    const sha256 = '06 09 60 86 48 01 65 03 04 02 01';
+    const oaep = at(file, OID.rsaesOaep);
+    const first = at(file.subarray(oaep), sha256) + oaep;
+    const second = at(file.subarray(first + 11), sha256) + first + 11;
+    for (const bad of [
+      patched(file, oaep + 10, 0x01), // rsaEncryption (PKCS #1 v1.5)
+      patched(file, first + 10, 0x02), // OAEP with SHA-384
+      patched(file, second + 10, 0x02), // MGF1 with SHA-384
+    ]) {
+      expect(refusal(() => unwrapContentKey(headOf(bad), [keyOf(rsa)]))).toEqual({
+        reason: 'DECRYPTION_FAILED',
+        detail: 'the key is not wrapped with RSA-OAEP, SHA-256 and MGF1 with SHA-256',
+      });
+    }
   });
 
-  it('a key agreement otherwise than with the SHA-256 KDF is refused', () => {
-    const bad = patched(ecFile, at(ecFile, OID.ecdhSha256Kdf) + 7, 0x02);
-    expect(refusal(() => unwrapContentKey(headOf(bad), [keyOf(ec)]))).toEqual({
-      reason: 'DECRYPTION_FAILED',
-      detail: 'the key agreement is not ECDH with the SHA-256 KDF',
-    });
+  it('a key agreement otherwise than with the SHA-256 KDF and AES-256 key wrap is refused', () => {
+    const wrap = '06 09 60 86 48 01 65 03 04 01 2d';
+    for (const bad of [
+      patched(ecFile, at(ecFile, OID.ecdhSha256Kdf) + 7, 0x02), // the SHA-384 KDF
+      patched(ecFile, at(ecFile, wrap) + 10, 0x05), // AES-128 key wrap
+    ]) {
+      expect(refusal(() => unwrapContentKey(headOf(bad), [keyOf(ec)]))).toEqual({
+        reason: 'DECRYPTION_FAILED',
+        detail: 'the key agreement is not ECDH with the SHA-256 KDF and AES-256 key wrap',
+      });
+    }
+  });
+
+  it('GCM parameters without the tag length (RFC 5084 reads 12), or with more after it, are refused', () => {
+    for (const edit of [
+      (params: asn1js.Sequence) => params.valueBlock.value.pop(),
+      (params: asn1js.Sequence) => params.valueBlock.value.push(new asn1js.Null()),
+    ]) {
+      const bad = reencoded(file, (root) => edit(gcmParams(root)));
+      expect(refusal(() => readHead(bad, bad.length))).toEqual({
+        reason: 'NOT_A_PACKAGE',
+        detail: 'the content is not encrypted with AES-256-GCM',
+      });
+    }
+    // The same file re-encoded unchanged still reads: only the edit is refused.
+    const same = reencoded(file, () => undefined);
+    expect(same.equals(file)).toBe(true);
   });
 });
 
@@ -578,4 +623,21 @@ function headerLength(file: Buffer, offset: number): number {
 /** Where the encrypted content's [0] tag stands: after the GCM algorithm identifier. */
 function contentTagAt(file: Buffer): number {
   return at(file, OID.aes256Gcm) + 11 + 19;
+}
+
+/** `file` decoded by asn1js, changed by `edit`, and encoded again (the lengths follow the edit). */
+function reencoded(file: Buffer, edit: (root: asn1js.Sequence) => void): Buffer {
+  const parsed = asn1js.fromBER(file.buffer.slice(file.byteOffset, file.byteOffset + file.length));
+  expect(parsed.result.error).toBe('');
+  const root = parsed.result as asn1js.Sequence;
+  edit(root);
+  return Buffer.from(root.toBER(false));
+}
+
+/** The GCM parameters' SEQUENCE within a decoded envelope. */
+function gcmParams(root: asn1js.Sequence): asn1js.Sequence {
+  const child = (block: asn1js.BaseBlock, i: number) =>
+    (block as asn1js.Constructed).valueBlock.value[i]!;
+  // ContentInfo → [0] → AuthEnvelopedData → its EncryptedContentInfo → the algorithm → params.
+  return child(child(child(child(child(root, 1), 0), 2), 1), 1) as asn1js.Sequence;
 }
