@@ -246,6 +246,53 @@ export const trueTypeFont =
     ];
   };
 
+/**
+ * The page draws "NOT" in the font `/F9 << /Type /Font ${font} >>`, where `DESCRIPTOR` stands
+ * for a font descriptor with `flags` and a program under `file`, `CMAP` for an embedded CMap of
+ * overlapping code spaces, and `CID` for a CIDFontType2 descendant carrying `widths`.
+ */
+export function fontFeature(
+  font: string,
+  flags: string,
+  widths = '',
+  file: 'FontFile' | 'FontFile2' | 'FontFile3' = 'FontFile2',
+): Feature {
+  return (pdf, n) => {
+    const [content, descriptor, program, cmap, cid] = [n(), n(), n(), n(), n()];
+    return [
+      {
+        num: descriptor,
+        body: `<< /Type /FontDescriptor /FontName /LiberationSans ${flags} /FontBBox [ 0 0 1000 1000 ] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /${file} ${program} 0 R >>`,
+      },
+      {
+        num: program,
+        body: streamObject('true', file === 'FontFile3' ? '/Subtype /Type1C' : ''),
+      },
+      {
+        num: cmap,
+        body: streamObject(
+          '/CIDInit /ProcSet findresource begin 12 dict begin begincmap 2 begincodespacerange <00> <FF> <0000> <FFFF> endcodespacerange endcmap end end',
+          '/Type /CMap /CMapName /Overlap /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>',
+        ),
+      },
+      {
+        num: cid,
+        body: `<< /Type /Font /Subtype /CIDFontType2 /BaseFont /LiberationSans /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor ${descriptor} 0 R ${widths} >>`,
+      },
+      ...drawnWith(
+        pdf,
+        content,
+        'Font',
+        `/F9 << /Type /Font ${font
+          .replace('DESCRIPTOR', `${descriptor} 0 R`)
+          .replace('CMAP', `${cmap} 0 R`)
+          .replaceAll('CID', `${cid} 0 R`)} >>`,
+        'BT /F9 12 Tf 72 700 Td (NOT) Tj ET\n',
+      ),
+    ];
+  };
+}
+
 export interface Row {
   name: string;
   feature: Feature;
@@ -588,40 +635,7 @@ export const rows: Row[] = [
     ] as const
   ).map(([name, font, flags, widths, file = 'FontFile2']) => ({
     name,
-    feature: ((pdf, n) => {
-      const [content, descriptor, program, cmap, cid] = [n(), n(), n(), n(), n()];
-      return [
-        {
-          num: descriptor,
-          body: `<< /Type /FontDescriptor /FontName /LiberationSans ${flags} /FontBBox [ 0 0 1000 1000 ] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /${file} ${program} 0 R >>`,
-        },
-        {
-          num: program,
-          body: streamObject('true', file === 'FontFile3' ? '/Subtype /Type1C' : ''),
-        },
-        {
-          num: cmap,
-          body: streamObject(
-            '/CIDInit /ProcSet findresource begin 12 dict begin begincmap 2 begincodespacerange <00> <FF> <0000> <FFFF> endcodespacerange endcmap end end',
-            '/Type /CMap /CMapName /Overlap /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>',
-          ),
-        },
-        {
-          num: cid,
-          body: `<< /Type /Font /Subtype /CIDFontType2 /BaseFont /LiberationSans /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor ${descriptor} 0 R ${widths ?? ''} >>`,
-        },
-        ...drawnWith(
-          pdf,
-          content,
-          'Font',
-          `/F9 << /Type /Font ${font
-            .replace('DESCRIPTOR', `${descriptor} 0 R`)
-            .replace('CMAP', `${cmap} 0 R`)
-            .replace('CID', `${cid} 0 R`)} >>`,
-          'BT /F9 12 Tf 72 700 Td (NOT) Tj ET\n',
-        ),
-      ];
-    }) satisfies Feature,
+    feature: fontFeature(font, flags, widths, file),
     detail: /sets the font \/F9, which its resources do not define as a font every reader loads/,
     ...(`${font} ${flags} ${widths ?? ''}`.includes('.0') ? { updateOnly: true as const } : {}),
   })),

@@ -1,0 +1,397 @@
+/**
+ * The edges of the static-content reader's rules (electron/signing/static-content.ts), each
+ * from both sides, on unsigned letters: a font's widths and a composite font's codes, a colour
+ * space, an image. What every reader loads, reads or decodes alike is left alone; what readers
+ * take each their own way is named. The forgery table holds the splits that were found; these
+ * rows hold the boundaries of the rules written against them, so a rule moved by one is caught
+ * (mutation testing showed both directions of most of these conditions unguarded).
+ */ import { deflateSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { PdfFile } from '../../electron/signing/pdf-structure';
+import { dynamicContent } from '../../electron/signing/static-content';
+import {
+  added,
+  builtIn,
+  drawnWith,
+  fontFeature,
+  streamObject,
+  WHITE_JPEG,
+  type Feature,
+} from '../helpers/content-features';
+import { letter } from '../helpers/pdf';
+
+const found = (pdf: Buffer) => dynamicContent(PdfFile.parse(pdf))?.detail ?? null;
+const NAMED = /sets the font \/F9, which its resources do not define as a font every reader loads/;
+
+const HELVETICA = '/Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding';
+const COMPOSITE = (encoding = 'Identity-H', descendants = 'CID') =>
+  `/Subtype /Type0 /BaseFont /LiberationSans /Encoding /${encoding} /DescendantFonts [ ${descendants} ]`;
+
+/** [what, the font, its descendant's entries, whether every reader loads it alike] */
+type FontRow = [string, string, string, boolean];
+
+const simple: FontRow[] = [
+  ['a standard font without widths', HELVETICA, '', true],
+  [
+    'widths for three codes',
+    `${HELVETICA} /FirstChar 32 /LastChar 34 /Widths [ 278 278 355 ]`,
+    '',
+    true,
+  ],
+  ['one width, for code 0', `${HELVETICA} /FirstChar 0 /LastChar 0 /Widths [ 500 ]`, '', true],
+  [
+    'one width, for code 255',
+    `${HELVETICA} /FirstChar 255 /LastChar 255 /Widths [ 500 ]`,
+    '',
+    true,
+  ],
+  ['widths by reference', `${HELVETICA} /FirstChar 32 /LastChar 32 /Widths [ 278 ]`, '', true],
+  ['one width too few', `${HELVETICA} /FirstChar 32 /LastChar 33 /Widths [ 278 ]`, '', false],
+  [
+    'one width too many',
+    `${HELVETICA} /FirstChar 32 /LastChar 33 /Widths [ 278 278 278 ]`,
+    '',
+    false,
+  ],
+  ['a first code below 0', `${HELVETICA} /FirstChar -1 /LastChar 0 /Widths [ 1 1 ]`, '', false],
+  ['a last code above 255', `${HELVETICA} /FirstChar 255 /LastChar 256 /Widths [ 1 1 ]`, '', false],
+  [
+    'the last code below the first',
+    `${HELVETICA} /FirstChar 33 /LastChar 32 /Widths [ ]`,
+    '',
+    false,
+  ],
+  ['codes without widths', `${HELVETICA} /FirstChar 32 /LastChar 32`, '', false],
+  ['widths without codes', `${HELVETICA} /Widths [ 278 ]`, '', false],
+  ['widths without a first code', `${HELVETICA} /LastChar 32 /Widths [ 278 ]`, '', false],
+  ['widths without a last code', `${HELVETICA} /FirstChar 32 /Widths [ 278 ]`, '', false],
+  ['widths that are no array', `${HELVETICA} /FirstChar 32 /LastChar 32 /Widths 278`, '', false],
+  [
+    'a width that is no number',
+    `${HELVETICA} /FirstChar 32 /LastChar 32 /Widths [ (w) ]`,
+    '',
+    false,
+  ],
+];
+
+const composite: FontRow[] = [
+  ['a composite font without widths', COMPOSITE(), '', true],
+  ['written vertically, without widths', COMPOSITE('Identity-V'), '', true],
+  ['widths as a list and as a range', COMPOSITE(), '/W [ 3 [ 500 600 ] 10 12 700 ]', true],
+  ['a list from code 0', COMPOSITE(), '/W [ 0 [ 500 ] ]', true],
+  ['a range of one code', COMPOSITE(), '/W [ 3 3 500 ]', true],
+  ['lists side by side', COMPOSITE(), '/W [ 3 [ 500 ] 4 [ 600 ] ]', true],
+  ['ranges out of order, apart', COMPOSITE(), '/W [ 5 [ 1 ] 3 4 2 ]', true],
+  ['vertical widths as a list', COMPOSITE('Identity-V'), '/W2 [ 3 [ -1000 500 880 ] ]', true],
+  ['vertical widths as a range', COMPOSITE('Identity-V'), '/W2 [ 3 4 -1000 500 880 ]', true],
+  ['default widths', COMPOSITE(), '/DW 1000 /DW2 [ 880 -1000 ]', true],
+  ['widths that are no array', COMPOSITE(), '/W 5', false],
+  ['an empty list', COMPOSITE(), '/W [ 3 [ ] ]', false],
+  ['a list holding something other than numbers', COMPOSITE(), '/W [ 3 [ (a) ] ]', false],
+  ['vertical widths not in threes', COMPOSITE('Identity-V'), '/W2 [ 3 [ 1 2 ] ]', false],
+  ['a vertical range of two numbers', COMPOSITE('Identity-V'), '/W2 [ 3 4 1 2 ]', false],
+  ['a code below 0', COMPOSITE(), '/W [ -1 [ 500 ] ]', false],
+  ['a range ending before it starts', COMPOSITE(), '/W [ 3 2 500 ]', false],
+  ['a range without its width', COMPOSITE(), '/W [ 3 4 ]', false],
+  ['a range whose width is no number', COMPOSITE(), '/W [ 3 4 (x) ]', false],
+  ['a range whose end is no number', COMPOSITE(), '/W [ 3 (x) 500 ]', false],
+  ['a start that is no number', COMPOSITE(), '/W [ (x) [ 500 ] ]', false],
+  ['one code in two lists', COMPOSITE(), '/W [ 3 [ 500 ] 3 [ 600 ] ]', false],
+  ['a list starting where a range ends', COMPOSITE(), '/W [ 3 5 500 5 [ 600 ] ]', false],
+  ['ranges out of order, overlapping', COMPOSITE(), '/W [ 5 [ 1 ] 3 5 2 ]', false],
+  ['a default vertical width of one number', COMPOSITE(), '/DW2 [ 880 ]', false],
+  ['a default vertical width that is no array', COMPOSITE(), '/DW2 880', false],
+  ['a default vertical width that is no number', COMPOSITE(), '/DW2 [ 880 (x) ]', false],
+  ['a default width that is no number', COMPOSITE(), '/DW (x)', false],
+  ['an identity encoding of neither direction', COMPOSITE('Identity'), '', false],
+  ['a simple encoding for a composite font', COMPOSITE('WinAnsiEncoding'), '', false],
+  ['two descendant fonts', COMPOSITE('Identity-H', 'CID CID'), '', false],
+  ['no descendant font', COMPOSITE('Identity-H', ''), '', false],
+];
+
+/** [what, the font, the descriptor's flags, read alike]: embedded Type 1 programs. */
+const EMBEDDED = '/Subtype /Type1 /BaseFont /FreeEuro /FontDescriptor DESCRIPTOR';
+const embeddedType1: [string, string, string, boolean][] = [
+  ['WinAnsi', `${EMBEDDED} /Encoding /WinAnsiEncoding`, '/Flags 32', true],
+  ['MacRoman', `${EMBEDDED} /Encoding /MacRomanEncoding`, '/Flags 32', true],
+  [
+    'WinAnsi as a base, nothing changed',
+    `${EMBEDDED} /Encoding << /BaseEncoding /WinAnsiEncoding >>`,
+    '/Flags 32',
+    true,
+  ],
+  ['flagged symbolic, by its own encoding', EMBEDDED, '/Flags 4', true],
+  ['flagged symbolic among other flags', EMBEDDED, '/Flags 36', true],
+  [
+    'WinAnsi with differences',
+    `${EMBEDDED} /Encoding << /BaseEncoding /WinAnsiEncoding /Differences [ 65 /A ] >>`,
+    '/Flags 32',
+    false,
+  ],
+  [
+    'a base encoding other than WinAnsi or MacRoman',
+    `${EMBEDDED} /Encoding << /BaseEncoding /MacExpertEncoding >>`,
+    '/Flags 32',
+    false,
+  ],
+  [
+    'flagged symbolic and given an encoding',
+    `${EMBEDDED} /Encoding /WinAnsiEncoding`,
+    '/Flags 4',
+    false,
+  ],
+  [
+    'no name',
+    `${EMBEDDED.replace('/BaseFont /FreeEuro ', '')} /Encoding /WinAnsiEncoding`,
+    '/Flags 32',
+    false,
+  ],
+];
+
+describe('an embedded Type 1 font', () => {
+  it.each(embeddedType1)('%s', async (_name, font, flags, alike) => {
+    const feature = fontFeature(font, flags, '', 'FontFile');
+    for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
+      if (alike) {
+        expect(found(pdf)).toBeNull();
+      } else {
+        expect(found(pdf)).toMatch(NAMED);
+      }
+    }
+  });
+});
+
+describe.each([
+  ['a simple font', simple],
+  ['a composite font', composite],
+])('%s', (_, table) => {
+  it.each(table)('%s', async (_name, font, widths, alike) => {
+    const feature = fontFeature(font, '/Flags 32', widths);
+    for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
+      if (alike) {
+        expect(found(pdf)).toBeNull();
+      } else {
+        expect(found(pdf)).toMatch(NAMED);
+      }
+    }
+  });
+});
+
+/** [what, the colour space /CS0, its components (operands of `scn`), read alike] */
+type SpaceRow = [string, string, number, boolean];
+
+// (An indexed space is read where it stands too, and named there first.)
+const SPACE_NAMED =
+  /(sets the colour space \/CS0, which its resources do not define as one every reader reads alike|holds an indexed colour space whose table is not its entries)$/;
+const WHITE = '/WhitePoint [ 0.9505 1 1.089 ]';
+const RED_GREEN = '<FF000000FF00>';
+const spaces: SpaceRow[] = [
+  ['a device space by name', '/DeviceRGB', 3, true],
+  ['a device space alone in an array', '[ /DeviceCMYK ]', 4, true],
+  ['calibrated grey with a gamma', `[ /CalGray << ${WHITE} /Gamma 2.2 >> ]`, 1, true],
+  [
+    'calibrated RGB with three gammas',
+    `[ /CalRGB << ${WHITE} /Gamma [ 1.8 1.8 1.8 ] >> ]`,
+    3,
+    true,
+  ],
+  ['Lab', `[ /Lab << ${WHITE} >> ]`, 3, true],
+  ['an indexed space of two colours', `[ /Indexed /DeviceRGB 1 ${RED_GREEN} ]`, 1, true],
+  ['an indexed space of one grey', '[ /Indexed /DeviceGray 0 <80> ]', 1, true],
+  ['an indexed space of 256 greys', `[ /Indexed /DeviceGray 255 <${'80'.repeat(256)}> ]`, 1, true],
+  [
+    'an indexed space over a calibrated one',
+    `[ /Indexed [ /CalGray << ${WHITE} >> ] 0 <80> ]`,
+    1,
+    true,
+  ],
+  ['a device space in an array with more', '[ /DeviceRGB /DeviceRGB ]', 3, false],
+  ['calibrated RGB without its dictionary', '[ /CalRGB ]', 3, false],
+  ['a white point whose Y is not 1', `[ /CalRGB << /WhitePoint [ 0.9505 2 1.089 ] >> ]`, 3, false],
+  ['a white point whose X is 0', `[ /CalRGB << /WhitePoint [ 0 1 1.089 ] >> ]`, 3, false],
+  ['a white point whose Z is 0', `[ /CalRGB << /WhitePoint [ 0.9505 1 0 ] >> ]`, 3, false],
+  ['a white point of two numbers', `[ /CalRGB << /WhitePoint [ 0.9505 1 ] >> ]`, 3, false],
+  ['no white point', '[ /CalGray << /Gamma 2.2 >> ]', 1, false],
+  ['a gamma of 0', `[ /CalGray << ${WHITE} /Gamma 0 >> ]`, 1, false],
+  ['a gamma of 0 among three', `[ /CalRGB << ${WHITE} /Gamma [ 1 0 1 ] >> ]`, 3, false],
+  ['a gamma that is no number', `[ /CalGray << ${WHITE} /Gamma (g) >> ]`, 1, false],
+  ['an ICC profile', '[ /ICCBased << /N 1 >> ]', 1, false],
+  ['a table one byte short', '[ /Indexed /DeviceRGB 1 <FF000000FF> ]', 1, false],
+  ['a table one byte long', '[ /Indexed /DeviceRGB 1 <FF000000FF0000> ]', 1, false],
+  ['a highest index below 0', '[ /Indexed /DeviceGray -1 <> ]', 1, false],
+  ['a highest index above 255', `[ /Indexed /DeviceGray 256 <${'80'.repeat(257)}> ]`, 1, false],
+  ['a highest index that is not whole', '[ /Indexed /DeviceGray 0.5 <80> ]', 1, false],
+  [
+    'an indexed space over an indexed one',
+    '[ /Indexed [ /Indexed /DeviceGray 0 <80> ] 0 <80> ]',
+    1,
+    false,
+  ],
+  [
+    'an indexed space over an ICC profile',
+    '[ /Indexed [ /ICCBased << /N 1 >> ] 0 <80> ]',
+    1,
+    false,
+  ],
+  ['an indexed space of three entries', '[ /Indexed /DeviceGray 0 ]', 1, false],
+  ['a pattern space of three entries', '[ /Pattern /DeviceRGB /DeviceRGB ]', 3, false],
+  ['a space of no family', '[ 5 ]', 1, false],
+];
+
+describe('a colour space, as the page fills with it', () => {
+  it.each(spaces)('%s', async (_name, space, components, alike) => {
+    const feature: Feature = (pdf, n) =>
+      drawnWith(
+        pdf,
+        n(),
+        'Resources',
+        `/ColorSpace << /CS0 ${space} >>`,
+        `/CS0 cs ${'0 '.repeat(components)}scn 72 600 100 20 re f\n`,
+      );
+    for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
+      if (alike) {
+        expect(found(pdf)).toBeNull();
+      } else {
+        expect(found(pdf)).toMatch(SPACE_NAMED);
+      }
+    }
+  });
+});
+
+/** [what, the image's data (bytes as latin1), its dictionary after /Subtype, null or what is named] */
+type ImageRow = [string, string, string, RegExp | null];
+
+const GRAY = '/Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8';
+const FOUR = '\xfe\xfe\xfe\xfe';
+const flate = (bytes: number[]) => deflateSync(Buffer.from(bytes)).toString('latin1');
+/** PNG rows of two grey samples, each after its predictor byte. */
+const PNG_ROWS = flate([2, 0xfe, 0xfe, 2, 0, 0]);
+const PNG = (parms: string) =>
+  `${GRAY} /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 2 ${parms} >>`;
+const jpeg = WHITE_JPEG.toString('latin1');
+const RGB_JPEG = '/Width 2 /Height 2 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode';
+const SIZE = /its size is not two positive whole numbers/;
+const DEPTH = /its colour space or depth is not one every reader reads alike/;
+const KEY = /its colour key \(\/Mask\) is not a range of its sample values for each component/;
+const ROWS = /its decode parameters do not describe its rows/;
+const PREDICTOR = /its predictor is not one every reader applies alike/;
+const STENCIL = /it is a stencil mask not one bit deep, or not decoded by 0 and 1/;
+
+const images: ImageRow[] = [
+  ['grey, eight bits, raw', FOUR, GRAY, null],
+  ['RGB, eight bits, raw', '\xfe'.repeat(12), GRAY.replace('DeviceGray', 'DeviceRGB'), null],
+  ['grey, one bit, a byte a row', '\x80\x40', GRAY.replace('8', '1'), null],
+  ['decoded inverted', FOUR, `${GRAY} /Decode [ 1 0 ]`, null],
+  ['a colour key within its samples', FOUR, `${GRAY} /Mask [ 0 254 ]`, null],
+  ['a colour key of the top sample', FOUR, `${GRAY} /Mask [ 255 255 ]`, null],
+  ['compressed', flate([1, 2, 3, 4]), `${GRAY} /Filter /FlateDecode`, null],
+  ['compressed, named in an array', flate([1, 2, 3, 4]), `${GRAY} /Filter [ /FlateDecode ]`, null],
+  ['compressed with PNG rows', PNG_ROWS, PNG('/Colors 1 /BitsPerComponent 8'), null],
+  ['compressed with PNG rows, parameters by default', PNG_ROWS, PNG(''), null],
+  ['compressed with PNG rows, predictor 10', PNG_ROWS, PNG('').replace('12', '10'), null],
+  ['compressed with PNG rows, predictor 15', PNG_ROWS, PNG('').replace('12', '15'), null],
+  [
+    'compressed, predictor 1 said',
+    flate([1, 2, 3, 4]),
+    `${GRAY} /Filter /FlateDecode /DecodeParms << /Predictor 1 >>`,
+    null,
+  ],
+  ['a JPEG of its size', jpeg, RGB_JPEG, null],
+  ['a stencil mask', '\x80\x40', '/Width 2 /Height 2 /ImageMask true /Decode [ 1 0 ]', null],
+  [
+    'a stencil mask saying its depth',
+    '\x80\x40',
+    '/Width 2 /Height 2 /ImageMask true /BitsPerComponent 1',
+    null,
+  ],
+  ['no width', FOUR, GRAY.replace('/Width 2 ', ''), SIZE],
+  ['no height', FOUR, GRAY.replace('/Height 2 ', ''), SIZE],
+  ['a width of 0', '', GRAY.replace('/Width 2', '/Width 0'), SIZE],
+  ['a height of 0', '', GRAY.replace('/Height 2', '/Height 0'), SIZE],
+  [
+    'two filters',
+    flate([1, 2, 3, 4]),
+    `${GRAY} /Filter [ /FlateDecode /FlateDecode ]`,
+    /it is filtered by FlateDecode, FlateDecode/,
+  ],
+  ['a depth of 3', FOUR, GRAY.replace('8', '3'), DEPTH],
+  ['no depth', FOUR, GRAY.replace(' /BitsPerComponent 8', ''), DEPTH],
+  ['in an ICC profile', FOUR, GRAY.replace('/DeviceGray', '[ /ICCBased << /N 1 >> ]'), DEPTH],
+  [
+    'a decode array for three components in grey',
+    FOUR,
+    `${GRAY} /Decode [ 0 1 0 1 0 1 ]`,
+    /its \/Decode is not two numbers for each component/,
+  ],
+  ['a colour key beyond the top sample', FOUR, `${GRAY} /Mask [ 0 256 ]`, KEY],
+  ['a colour key below 0', FOUR, `${GRAY} /Mask [ -1 3 ]`, KEY],
+  ['a colour key upside down', FOUR, `${GRAY} /Mask [ 5 4 ]`, KEY],
+  ['a colour key of three numbers', FOUR, `${GRAY} /Mask [ 0 1 2 ]`, KEY],
+  [
+    'a stencil mask eight bits deep',
+    FOUR,
+    '/Width 2 /Height 2 /ImageMask true /BitsPerComponent 8',
+    STENCIL,
+  ],
+  [
+    'a stencil mask decoded by halves',
+    '\x80\x40',
+    '/Width 2 /Height 2 /ImageMask true /Decode [ 0.5 0 ]',
+    STENCIL,
+  ],
+  [
+    'a JPEG declared larger than it is',
+    jpeg,
+    RGB_JPEG.replace('/Width 2', '/Width 3'),
+    /its JPEG data is not one whole JPEG of its size/,
+  ],
+  [
+    'a JPEG declared shorter than it is',
+    jpeg,
+    RGB_JPEG.replace('/Height 2', '/Height 1'),
+    /its JPEG data is not one whole JPEG of its size/,
+  ],
+  ['PNG rows of three colours in grey', PNG_ROWS, PNG('/Colors 3'), ROWS],
+  ['PNG rows of three columns', PNG_ROWS, PNG('').replace('/Columns 2', '/Columns 3'), ROWS],
+  ['PNG rows four bits deep', PNG_ROWS, PNG('/BitsPerComponent 4'), ROWS],
+  ['a predictor on raw data', FOUR, `${GRAY} /DecodeParms << /Predictor 12 /Columns 2 >>`, ROWS],
+  ['the TIFF predictor', PNG_ROWS, PNG('').replace('12', '2'), PREDICTOR],
+  ['a predictor above 15', PNG_ROWS, PNG('').replace('12', '16'), PREDICTOR],
+  [
+    'PNG rows sixteen bits deep',
+    flate([2, 0, 0, 0, 0, 2, 0, 0, 0, 0]),
+    PNG('').replace('/BitsPerComponent 8', '/BitsPerComponent 16'),
+    PREDICTOR,
+  ],
+  [
+    'a PNG row naming predictor 5',
+    flate([5, 0xfe, 0xfe, 2, 0, 0]),
+    PNG(''),
+    /a row of it names no PNG predictor/,
+  ],
+];
+
+describe('an image, as the page draws it', () => {
+  it.each(images)('%s', async (_name, data, dict, named) => {
+    const feature: Feature = (pdf, n) => {
+      const image = n();
+      return [
+        { num: image, body: streamObject(data, `/Type /XObject /Subtype /Image ${dict}`) },
+        ...drawnWith(
+          pdf,
+          n(),
+          'XObject',
+          `/Im9 ${image} 0 R`,
+          'q 300 0 0 20 70 695 cm /Im9 Do Q\n',
+        ),
+      ];
+    };
+    for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
+      if (named) {
+        expect(found(pdf)).toMatch(named);
+      } else {
+        expect(found(pdf)).toBeNull();
+      }
+    }
+  });
+});
