@@ -395,3 +395,88 @@ describe('an image, as the page draws it', () => {
     }
   });
 });
+
+/** [what, a graphics state's entries, null or what is named] */
+const states: [string, string, RegExp | null][] = [
+  ['opaque fill and stroke', '/ca 1 /CA 1', null],
+  ['a fill alpha that is no number', '/ca (x)', /sets \/ca with other than a number/],
+  ['a stroke alpha that is no number', '/CA (x)', /sets \/CA with other than a number/],
+  ['a fill alpha below 1', '/ca 0.5', /draws with transparency \(\/ca 0.5\)/],
+  ['a stroke alpha below 1', '/CA 0.5', /draws with transparency \(\/CA 0.5\)/],
+  ['the normal blend mode', '/BM /Normal', null],
+  ['the compatible blend mode', '/BM /Compatible', null],
+  ['a multiplying blend mode', '/BM /Multiply', /draws with a blend mode \(\/BM\)/],
+  ['blend modes in an array', '/BM [ /Normal ]', /draws with a blend mode \(\/BM\)/],
+  ['the identity transfer', '/TR /Identity', null],
+  ['the default transfer', '/TR2 /Default', null],
+  ['another transfer, named', '/TR2 /Inverse', /draws through a transfer function \(\/TR2\)/],
+  [
+    'a transfer through a function',
+    '/TR << /FunctionType 2 /Domain [ 0 1 ] /N 1 >>',
+    /transfer function \(\/TR\)|function/,
+  ],
+  ['a line width of 0', '/LW 0', null],
+  ['a line width below 0', '/LW -1', /sets \/LW below 0/],
+  ['a line width that is no number', '/LW (x)', /sets \/LW with other than a number/],
+  ['a miter limit of 1', '/ML 1', null],
+  ['a miter limit below 1', '/ML 0.5', /sets \/ML below 1/],
+  ['a miter limit that is no number', '/ML (x)', /sets \/ML with other than a number/],
+  ['a bevel join', '/LJ 2', null],
+  ['a join of 2.5', '/LJ 2.5', /sets \/LJ to other than an integer line style \(0, 1 or 2\)/],
+  ['a cap of 3', '/LC 3', /sets \/LC to other than an integer line style \(0, 1 or 2\)/],
+  ['a dash', '/D [ [ 3 1 ] 0 ]', null],
+  ['a solid dash', '/D [ [ ] 0 ]', null],
+  ['a dash with a gap of 0', '/D [ [ 3 0 ] 0 ]', null],
+  ['a dash of no length', '/D [ [ 0 0 ] 0 ]', /sets a dash of no length \(\/D\)/],
+  [
+    'a dash with a negative length',
+    '/D [ [ 3 -1 ] 0 ]',
+    /sets a dash with a negative length or phase \(\/D\)/,
+  ],
+  [
+    'a dash with a negative phase',
+    '/D [ [ 3 1 ] -1 ]',
+    /sets a dash with a negative length or phase \(\/D\)/,
+  ],
+  [
+    'a dash without its phase',
+    '/D [ [ 3 1 ] ]',
+    /sets a dash that is not numbers and a phase \(\/D\)/,
+  ],
+  [
+    'a dash whose phase is no number',
+    '/D [ [ 3 1 ] (p) ]',
+    /sets a dash that is not numbers and a phase \(\/D\)/,
+  ],
+  [
+    'a dash of something other than numbers',
+    '/D [ [ (a) ] 0 ]',
+    /sets a dash that is not numbers and a phase \(\/D\)/,
+  ],
+  ['no soft mask', '/SMask /None', null],
+  [
+    'a soft mask',
+    '/SMask << /S /Luminosity /G 1 0 R >>',
+    /holds a soft mask in a graphics state \(\/SMask\)/,
+  ],
+];
+
+describe('a graphics state, as the page strokes with it', () => {
+  it.each(states)('%s', async (_name, entries, named) => {
+    const feature: Feature = (pdf, n) =>
+      drawnWith(
+        pdf,
+        n(),
+        'ExtGState',
+        `/GS9 << /Type /ExtGState ${entries} >>`,
+        '/GS9 gs 72 600 m 300 600 l S\n',
+      );
+    for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
+      if (named) {
+        expect(found(pdf)).toMatch(named);
+      } else {
+        expect(found(pdf)).toBeNull();
+      }
+    }
+  });
+});
