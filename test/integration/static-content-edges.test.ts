@@ -11,6 +11,7 @@ import { PdfFile } from '../../electron/signing/pdf-structure';
 import { dynamicContent } from '../../electron/signing/static-content';
 import {
   added,
+  annotated,
   builtIn,
   drawnWith,
   fontFeature,
@@ -478,5 +479,102 @@ describe('a graphics state, as the page strokes with it', () => {
         expect(found(pdf)).toBeNull();
       }
     }
+  });
+});
+
+/** [what, a Link annotation's entries after its /Rect, null or what is named] */
+const links: [string, string, RegExp | null][] = [
+  ['a URI', '/A << /S /URI /URI (https://example.org) >>', null],
+  ['a named action', '/A << /S /Named /N /NextPage >>', null],
+  [
+    'a URI, then a go-to a named destination',
+    '/A << /S /URI /URI (u) /Next << /S /GoTo /D (end) >> >>',
+    null,
+  ],
+  [
+    'a URI, then a list of two harmless ones',
+    '/A << /S /URI /URI (u) /Next [ << /S /Named /N /FirstPage >> << /S /URI /URI (v) >> ] >>',
+    null,
+  ],
+  ['actions in a list', '/A [ << /S /URI /URI (u) >> ]', null],
+  ['an action that is no dictionary', '/A 5', null],
+  ['JavaScript', '/A << /S /JavaScript /JS (app.alert(1)) >>', /holds a JavaScript action/],
+  ['an action without its type', '/A << /URI (u) >>', /holds a null action/],
+  [
+    'a URI, then JavaScript',
+    '/A << /S /URI /URI (u) /Next << /S /JavaScript /JS (x) >> >>',
+    /holds a JavaScript action/,
+  ],
+  [
+    'JavaScript in a list',
+    '/A << /S /URI /URI (u) /Next [ << /S /URI /URI (v) >> << /S /JavaScript /JS (x) >> ] >>',
+    /holds a JavaScript action/,
+  ],
+  ['a border of width 0', '/A << /S /URI /URI (u) >> /Border [ 0 0 0 ]', null],
+  [
+    'a border of width 1',
+    '/A << /S /URI /URI (u) >> /Border [ 0 0 1 ]',
+    /is a Link annotation with a border \(\/Border\) a viewer draws/,
+  ],
+  [
+    'a border of two numbers',
+    '/A << /S /URI /URI (u) >> /Border [ 0 0 ]',
+    /is a Link annotation with a border \(\/Border\) a viewer draws/,
+  ],
+  ['a border style of width 0', '/A << /S /URI /URI (u) >> /BS << /W 0 >>', null],
+  [
+    'a border style of width 1',
+    '/A << /S /URI /URI (u) >> /BS << /W 1 >>',
+    /is a Link annotation with a border \(\/BS\) a viewer draws/,
+  ],
+  [
+    'a border style without a width',
+    '/A << /S /URI /URI (u) >> /BS << /S /S >>',
+    /is a Link annotation with a border \(\/BS\) a viewer draws/,
+  ],
+  [
+    'a colour',
+    '/A << /S /URI /URI (u) >> /C [ 1 0 0 ]',
+    /is a Link annotation with \/C, which a viewer may draw/,
+  ],
+  [
+    'an appearance',
+    '/A << /S /URI /URI (u) >> /AP << /N 1 0 R >>',
+    /is a Link annotation with an appearance of its own \(\/AP\)/,
+  ],
+];
+
+describe('a Link annotation on the page', () => {
+  it.each(links)('%s', async (_name, entries, named) => {
+    const feature = annotated((_pdf, n) => [
+      { num: n(), body: `<< /Type /Annot /Subtype /Link /Rect [ 72 600 200 620 ] ${entries} >>` },
+    ]);
+    for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
+      if (named) {
+        expect(found(pdf)).toMatch(named);
+      } else {
+        expect(found(pdf)).toBeNull();
+      }
+    }
+  });
+
+  it('actions chained deeper than any reader follows, each its own object', async () => {
+    const chain = (length: number) =>
+      annotated((_pdf, n) => {
+        const link = n();
+        const actions = Array.from({ length }, () => n());
+        return [
+          {
+            num: link,
+            body: `<< /Type /Annot /Subtype /Link /Rect [ 72 600 200 620 ] /A ${actions[0]} 0 R >>`,
+          },
+          ...actions.map((num, i) => ({
+            num,
+            body: `<< /S /URI /URI (u)${i + 1 < length ? ` /Next ${actions[i + 1]} 0 R` : ''} >>`,
+          })),
+        ];
+      });
+    expect(found(added(await letter(), chain(65)))).toBeNull();
+    expect(found(added(await letter(), chain(66)))).toMatch(/holds actions chained too deeply/);
   });
 });
