@@ -15,6 +15,8 @@ import {
   builtIn,
   drawnWith,
   fontFeature,
+  formDrawing,
+  signatureWidget,
   streamObject,
   WHITE_JPEG,
   type Feature,
@@ -576,5 +578,102 @@ describe('a Link annotation on the page', () => {
       });
     expect(found(added(await letter(), chain(65)))).toBeNull();
     expect(found(added(await letter(), chain(66)))).toMatch(/holds actions chained too deeply/);
+  });
+});
+
+/** `feature` with each of its objects' bodies passed through `edit`. */
+const edited =
+  (feature: Feature, edit: (body: string) => string): Feature =>
+  (pdf, n) =>
+    feature(pdf, n).map((o) => ({ ...o, body: edit(o.body) }));
+
+const WIDGET_STATES: (
+  font: number,
+  n: () => number,
+) => [string, ...{ num: number; body: string }[]] = (font, n) => {
+  const num = n();
+  return [`/N << /On ${num} 0 R >>`, { num, body: formDrawing(font, 'DECISION: APPROVED') }];
+};
+
+const widgets: [string, Feature, RegExp | null][] = [
+  ['printed, shown', signatureWidget('/F 4'), null],
+  [
+    'printed, kept at its size, of no area',
+    edited(signatureWidget('/F 12'), (b) =>
+      b.replace('/Rect [ 70 735 370 765 ]', '/Rect [ 70 735 70 765 ]'),
+    ),
+    null,
+  ],
+  [
+    'printed, kept at its size, with an area',
+    signatureWidget('/F 12'),
+    /kept at its size when zoomed \(flag NoZoom\)/,
+  ],
+  [
+    'flags that are not whole',
+    signatureWidget('/F 4.5'),
+    /is an annotation whose flags are written with a point \(\/F\)/,
+  ],
+  ['not printed', signatureWidget('/F 0'), /with flags 0: not shown alike/],
+  ['no flags', signatureWidget(''), /with flags 0: not shown alike/],
+  ['printed and hidden', signatureWidget('/F 6'), /with flags 6: not shown alike/],
+  ['printed and not viewed', signatureWidget('/F 36'), /with flags 36: not shown alike/],
+  ['printed, not viewed by toggle', signatureWidget('/F 260'), /with flags 260: not shown alike/],
+  [
+    'an appearance for when pressed too',
+    edited(signatureWidget('/F 4'), (b) =>
+      b.replace(/\/AP << \/N (\d+) 0 R >>/, '/AP << /N $1 0 R /D $1 0 R >>'),
+    ),
+    /is a signature widget with a \/D appearance besides \/N/,
+  ],
+  [
+    'appearances chosen by state',
+    signatureWidget('/F 4', WIDGET_STATES),
+    /is a signature widget whose appearance is chosen by its state/,
+  ],
+  [
+    'characteristics and an appearance',
+    edited(signatureWidget('/F 4'), (b) =>
+      b.replace('/FT /Sig', '/FT /Sig /MK << /BG [ 1 1 1 ] >>'),
+    ),
+    null,
+  ],
+  [
+    'characteristics and no appearance',
+    edited(signatureWidget('/F 4'), (b) =>
+      b.replace(/\/AP << \/N \d+ 0 R >>/, '/MK << /BG [ 1 1 1 ] >>'),
+    ),
+    /is a signature widget without an appearance, drawn by some viewers from its \/MK/,
+  ],
+  [
+    'characteristics and no appearance, of no area',
+    edited(signatureWidget('/F 4'), (b) =>
+      b
+        .replace(/\/AP << \/N \d+ 0 R >>/, '/MK << /BG [ 1 1 1 ] >>')
+        .replace('/Rect [ 70 735 370 765 ]', '/Rect [ 70 735 370 735 ]'),
+    ),
+    null,
+  ],
+  [
+    'the widget of a text field',
+    edited(signatureWidget('/F 4', undefined, false), (b) => b.replace('/FT /Sig', '/FT /Tx')),
+    /is a form field of type Tx, not a signature field/,
+  ],
+  [
+    'the widget of no field type',
+    edited(signatureWidget('/F 4', undefined, false), (b) => b.replace('/FT /Sig ', '')),
+    /is the widget of a form field that is not a signature field/,
+  ],
+];
+
+describe('a signature widget on the page', () => {
+  it.each(widgets)('%s', async (_name, feature, named) => {
+    for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
+      if (named) {
+        expect(found(pdf)).toMatch(named);
+      } else {
+        expect(found(pdf)).toBeNull();
+      }
+    }
   });
 });
