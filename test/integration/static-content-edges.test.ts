@@ -19,8 +19,10 @@ import {
   signatureWidget,
   streamObject,
   WHITE_JPEG,
+  withEntry,
   type Feature,
 } from '../helpers/content-features';
+import { anatomy, body } from '../helpers/forge';
 import { letter } from '../helpers/pdf';
 
 const found = (pdf: Buffer) => dynamicContent(PdfFile.parse(pdf))?.detail ?? null;
@@ -677,3 +679,88 @@ describe('a signature widget on the page', () => {
     }
   });
 });
+
+/** The letter's page with its dictionary passed through `edit`. */
+const pageEdited =
+  (edit: (body: string) => string): Feature =>
+  (pdf) => {
+    const a = anatomy(pdf);
+    return [{ num: a.page, body: edit(body(pdf, a.page)) }];
+  };
+
+/** `feature` with the letter's page (among its objects) turned by `rotate`. */
+const turned =
+  (feature: Feature, rotate: string): Feature =>
+  (pdf, n) => {
+    const page = anatomy(pdf).page;
+    return feature(pdf, n).map((o) =>
+      o.num === page ? { ...o, body: withEntry(o.body, `/Rotate ${rotate}`) } : o,
+    );
+  };
+
+const pages: [string, Feature, RegExp | null][] = [
+  [
+    'a crop box that is its media box',
+    pageEdited((b) => withEntry(b, `/CropBox ${mediaBox(b)}`)),
+    null,
+  ],
+  [
+    'a crop box inside its media box',
+    pageEdited((b) => withEntry(b, '/CropBox [ 0 0 300 300 ]')),
+    /has a CropBox that is not its MediaBox/,
+  ],
+  [
+    'a media box of no width',
+    pageEdited((b) => b.replace(/\/MediaBox\s*\[[^\]]*\]/, '/MediaBox [ 0 0 0 842 ]')),
+    /has a MediaBox readers read differently/,
+  ],
+  [
+    'a media box of no height',
+    pageEdited((b) => b.replace(/\/MediaBox\s*\[[^\]]*\]/, '/MediaBox [ 0 0 595 0 ]')),
+    /has a MediaBox readers read differently/,
+  ],
+  [
+    'no content',
+    pageEdited((b) => b.replace(/\/Contents\s*(\d+ 0 R|\[[^\]]*\])/, '/Contents null')),
+    null,
+  ],
+  [
+    'content in an array within an array',
+    pageEdited((b) => b.replace(/\/Contents\s*(\d+ 0 R|\[[^\]]*\])/, '/Contents [ [ $1 ] ]')),
+    /has page content that is not a stream/,
+  ],
+  ['turned a whole turn, a widget kept upright', turned(signatureWidget('/F 20'), '360'), null],
+  [
+    'turned a quarter, a widget kept upright',
+    turned(signatureWidget('/F 20'), '90'),
+    /is rotated and holds a widget kept upright \(flag NoRotate\)/,
+  ],
+  ['turned a quarter, a widget not kept upright', turned(signatureWidget('/F 4'), '90'), null],
+  [
+    'turned a quarter, a widget kept upright of no area',
+    turned(
+      edited(signatureWidget('/F 20'), (b) =>
+        b.replace('/Rect [ 70 735 370 765 ]', '/Rect [ 70 735 370 735 ]'),
+      ),
+      '90',
+    ),
+    null,
+  ],
+];
+
+describe('the page', () => {
+  it.each(pages)('%s', async (_name, feature, named) => {
+    for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
+      if (named) {
+        expect(found(pdf)).toMatch(named);
+      } else {
+        expect(found(pdf)).toBeNull();
+      }
+    }
+  });
+});
+
+/** The page's own /MediaBox, as written. */
+function mediaBox(pageBody: string): string {
+  return /\/MediaBox\s*(\[[^\]]*\])/.exec(pageBody)![1]!;
+}
