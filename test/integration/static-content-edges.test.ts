@@ -16,7 +16,9 @@ import {
   drawnWith,
   fontFeature,
   formDrawing,
+  sfnt,
   signatureWidget,
+  trueTypeFont,
   streamObject,
   WHITE_JPEG,
   withEntry,
@@ -764,3 +766,126 @@ describe('the page', () => {
 function mediaBox(pageBody: string): string {
   return /\/MediaBox\s*(\[[^\]]*\])/.exec(pageBody)![1]!;
 }
+
+const WIN = '/Encoding /WinAnsiEncoding';
+/** An sfnt program with its first bytes replaced by `head` (latin1). */
+const headed = (program: string, head: string) => head + program.slice(head.length);
+
+/** [what, the font's flags, its encoding, its program, read alike] */
+const trueTypes: [string, string, string, string, boolean][] = [
+  ['WinAnsi over a Windows Unicode cmap', '/Flags 32', WIN, sfnt([[3, 1]]), true],
+  ['no encoding over a Windows Unicode cmap', '/Flags 32', '', sfnt([[3, 1]]), true],
+  ['a symbol cmap, flagged symbolic, no encoding', '/Flags 4', '', sfnt([[3, 0]]), true],
+  ['a symbol cmap, WinAnsi', '/Flags 32', WIN, sfnt([[3, 0]]), true],
+  [
+    'Macintosh and Windows cmaps in order',
+    '/Flags 32',
+    WIN,
+    sfnt([
+      [1, 0],
+      [3, 1],
+    ]),
+    true,
+  ],
+  [
+    'two Unicode cmaps that are one table, no encoding',
+    '/Flags 32',
+    '',
+    sfnt([
+      [0, 3],
+      [3, 1],
+    ]),
+    true,
+  ],
+  ['a program tagged "true"', '/Flags 32', WIN, headed(sfnt([[3, 1]]), 'true'), true],
+  ['a symbol cmap, not flagged symbolic, no encoding', '/Flags 32', '', sfnt([[3, 0]]), false],
+  ['flagged symbolic and given an encoding', '/Flags 4', WIN, sfnt([[3, 1]]), false],
+  ['a Unicode cmap of platform 0 and an encoding named', '/Flags 32', WIN, sfnt([[0, 3]]), false],
+  [
+    'cmaps out of order',
+    '/Flags 32',
+    WIN,
+    sfnt([
+      [3, 1],
+      [1, 0],
+    ]),
+    false,
+  ],
+  [
+    'one cmap twice',
+    '/Flags 32',
+    WIN,
+    sfnt([
+      [3, 1],
+      [3, 1],
+    ]),
+    false,
+  ],
+  [
+    'two Unicode cmaps that are two tables',
+    '/Flags 32',
+    '',
+    sfnt([
+      [0, 3, 0],
+      [3, 1, 8],
+    ]),
+    false,
+  ],
+  ['no program of tables', '/Flags 32', WIN, sfnt(null), false],
+  ['no outlines', '/Flags 32', WIN, sfnt([[3, 1]], ['loca']), false],
+  ['no outline index', '/Flags 32', WIN, sfnt([[3, 1]], ['glyf']), false],
+  ['compact outlines too', '/Flags 32', WIN, sfnt([[3, 1]], ['glyf', 'loca', 'CFF ']), false],
+  [
+    'compact outlines of the second kind too',
+    '/Flags 32',
+    WIN,
+    sfnt([[3, 1]], ['glyf', 'loca', 'CFF2']),
+    false,
+  ],
+  ['two cmap tables', '/Flags 32', WIN, sfnt([[3, 1]], ['glyf', 'loca', 'cmap']), false],
+  ['a cmap too short for its header', '/Flags 32', WIN, sfnt([[3, 1]], ['glyf', 'loca'], 2), false],
+  [
+    'a cmap too short for its subtables',
+    '/Flags 32',
+    WIN,
+    sfnt([[3, 1]], ['glyf', 'loca'], 4),
+    false,
+  ],
+  ['a program tagged otherwise', '/Flags 32', WIN, headed(sfnt([[3, 1]]), 'OTTO'), false],
+  [
+    'more tables listed than the program holds',
+    '/Flags 32',
+    WIN,
+    headed(sfnt([[3, 1]]), '\x00\x01\x00\x00\x00\x40'),
+    false,
+  ],
+];
+
+describe('an embedded TrueType font', () => {
+  it.each(trueTypes)('%s', async (_name, flags, encoding, program, alike) => {
+    const feature = trueTypeFont(flags, encoding, null, '', program);
+    for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
+      if (alike) {
+        expect(found(pdf)).toBeNull();
+      } else {
+        expect(found(pdf)).toMatch(NAMED);
+      }
+    }
+  });
+
+  it('read through its compression alike', async () => {
+    const program = deflateSync(Buffer.from(sfnt([[3, 1]]), 'latin1')).toString('latin1');
+    const feature = trueTypeFont('/Flags 32', WIN, null, '/Filter /FlateDecode', program);
+    expect(found(added(await letter(), feature))).toBeNull();
+    const broken = trueTypeFont(
+      '/Flags 32',
+      WIN,
+      null,
+      '/Filter /FlateDecode',
+      program.slice(0, 8),
+    );
+    expect(found(added(await letter(), broken))).toMatch(NAMED);
+    const other = trueTypeFont('/Flags 32', WIN, null, '/Filter /LZWDecode', program);
+    expect(found(added(await letter(), other))).toMatch(NAMED);
+  });
+});
