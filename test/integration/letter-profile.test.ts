@@ -814,3 +814,95 @@ describe('a signed letter outside the profile', () => {
     });
   });
 });
+
+/** `symbolWidget` with its appearance's box and matrix as given (the /Rect is 300 × 30). */
+const appearanceOf =
+  (box: string): Feature =>
+  (pdf, n) =>
+    symbolWidget(pdf, n).map((o) => ({
+      ...o,
+      body: o.body.replace('/BBox [ 0 0 300 30 ]', box),
+    }));
+
+describe('the edges of the profile’s rules, each from both sides', () => {
+  const MAGNIFIED = /is drawn magnified \(its \/Rect larger than its \/BBox\)/;
+  const SLANTED = /is drawn through a matrix that skews, rotates or mirrors it \(\/Matrix\)/;
+  const cases: [string, Feature, RegExp | null][] = [
+    [
+      'an appearance fitted exactly, its box below and left of the origin',
+      appearanceOf('/BBox [ -300 -30 0 0 ]'),
+      /font other than a standard Latin one/,
+    ],
+    [
+      'an appearance halved in width by its matrix',
+      appearanceOf('/BBox [ 0 0 300 30 ] /Matrix [ 0.5 0 0 1 0 0 ]'),
+      MAGNIFIED,
+    ],
+    [
+      'an appearance halved in height by its matrix',
+      appearanceOf('/BBox [ 0 0 300 30 ] /Matrix [ 1 0 0 0.5 0 0 ]'),
+      MAGNIFIED,
+    ],
+    [
+      'an appearance a little narrower than its rectangle',
+      appearanceOf('/BBox [ 0 0 290 30 ]'),
+      MAGNIFIED,
+    ],
+    [
+      'an appearance flattened to no width by its matrix',
+      appearanceOf('/BBox [ 0 0 300 30 ] /Matrix [ 0 0 0 1 0 0 ]'),
+      SLANTED,
+    ],
+    [
+      'an appearance flattened to no height by its matrix',
+      appearanceOf('/BBox [ 0 0 300 30 ] /Matrix [ 1 0 0 0 0 0 ]'),
+      SLANTED,
+    ],
+    ['a form moved by its matrix', form('/Matrix [ 1 0 0 1 10 10 ]', () => TEXT('F1')), null],
+    [
+      'a form moved by its matrix beyond the page’s sizes',
+      form('/Matrix [ 1 0 0 1 10001 0 ]', () => TEXT('F1')),
+      /is a form whose matrix or box goes beyond the sizes a letter draws at/,
+    ],
+    [
+      'text in a mode the page content sets',
+      drawn('Resources', '', (f) => `BT /${f} 12 Tf 1 Tr 72 600 Td (NOT) Tj ET\n`),
+      /the page object \d+ \(revision \d+\)'s content/,
+    ],
+    [
+      'text in a mode a form sets, the page’s own content inside',
+      form('', () => 'BT /F1 12 Tf 1 Tr 72 600 Td (NOT) Tj ET'),
+      /\/Resources \/XObject \/Fm1 uses the operator Tr, which a decision letter never uses/,
+    ],
+  ];
+  for (const [name, feature, detail] of cases) {
+    it(name, async () => {
+      for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
+        if (detail) {
+          expect(outside(pdf)).toMatch(detail);
+        } else {
+          expect(outside(pdf)).toBeNull();
+        }
+      }
+    });
+  }
+
+  it('forms drawn within forms as deep as the profile reads, and one deeper', async () => {
+    const chain =
+      (length: number): Feature =>
+      (pdf, n) => {
+        const nums = Array.from({ length }, () => n());
+        return [
+          ...formChain(nums),
+          ...drawnWith(pdf, n(), 'XObject', `/Fn ${nums[0]} 0 R`, 'q /Fn Do Q\n'),
+        ];
+      };
+    const verdicts: (string | null)[] = [];
+    for (const length of [1, 2, 3, 4, 5]) {
+      verdicts.push(outside(added(await letter(), chain(length))));
+    }
+    // Four forms deep are read (a page, a form, a form in it…); a fifth is not.
+    expect(verdicts.slice(0, 4)).toEqual([null, null, null, null]);
+    expect(verdicts[4]).toMatch(/nests forms too deeply to be read/);
+  });
+});
