@@ -16,6 +16,7 @@ import {
   drawnWith,
   fontFeature,
   formDrawing,
+  listWith,
   sfnt,
   signatureWidget,
   trueTypeFont,
@@ -887,5 +888,111 @@ describe('an embedded TrueType font', () => {
     expect(found(added(await letter(), broken))).toMatch(NAMED);
     const other = trueTypeFont('/Flags 32', WIN, null, '/Filter /LZWDecode', program);
     expect(found(added(await letter(), other))).toMatch(NAMED);
+  });
+});
+
+const LINE = '0 0 m 10 10 l S\n';
+/** [what, the content stream's data (latin1), its dictionary, null or what is named] */
+const contents: [string, string, string, RegExp | null][] = [
+  ['raw', LINE, '', null],
+  ['compressed', flate([...Buffer.from(LINE)]), '/Filter /FlateDecode', null],
+  [
+    'compressed, named in an array',
+    flate([...Buffer.from(LINE)]),
+    '/Filter [ /FlateDecode ]',
+    null,
+  ],
+  ['compressed, by the short name', flate([...Buffer.from(LINE)]), '/Filter /Fl', null],
+  ['LZW', LINE, '/Filter /LZWDecode', /is a content stream filtered by LZWDecode/],
+  [
+    'compressed twice',
+    flate([...deflateSync(Buffer.from(LINE))]),
+    '/Filter [ /FlateDecode /FlateDecode ]',
+    /is a content stream filtered by FlateDecode, FlateDecode/,
+  ],
+  [
+    'compressed, with decode parameters',
+    flate([...Buffer.from(LINE)]),
+    '/Filter /FlateDecode /DecodeParms << /Predictor 1 >>',
+    /is a stream other than an image with decode parameters/,
+  ],
+  [
+    'raw, with decode parameters by the short name',
+    LINE,
+    '/DP << >>',
+    /is a stream other than an image with decode parameters/,
+  ],
+  [
+    'compressed data that is not',
+    LINE,
+    '/Filter /FlateDecode',
+    /is a content stream whose compressed data cannot be read/,
+  ],
+];
+
+describe('a content stream of the page', () => {
+  it.each(contents)('%s', async (_name, data, dict, named) => {
+    const feature: Feature = (pdf, n) => {
+      const stream = n();
+      const a = anatomy(pdf);
+      return [
+        { num: stream, body: streamObject(data, dict) },
+        { num: a.page, body: listWith(body(pdf, a.page), 'Contents', `${stream} 0 R`) },
+      ];
+    };
+    for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
+      if (named) {
+        expect(found(pdf)).toMatch(named);
+      } else {
+        expect(found(pdf)).toBeNull();
+      }
+    }
+  });
+});
+
+/** WHITE_JPEG with the byte at `at` (from the end if negative) set to `value`. */
+const jpegWith = (at: number, value: number) => {
+  const bytes = Buffer.from(jpeg, 'latin1');
+  bytes[at < 0 ? bytes.length + at : at] = value;
+  return bytes.toString('latin1');
+};
+const NOT_A_JPEG = /its JPEG data is not one whole JPEG of its size/;
+const sof = Buffer.from(jpeg, 'latin1').indexOf(Buffer.from([0xff, 0xc0]));
+
+const jpegs: [string, string, RegExp | null][] = [
+  ['whole', jpeg, null],
+  ['not starting with its start marker', jpegWith(0, 0), NOT_A_JPEG],
+  ['a start marker of another kind', jpegWith(1, 0xd9), NOT_A_JPEG],
+  ['not ending with its end marker', jpegWith(-1, 0xd8), NOT_A_JPEG],
+  ['its end marker broken', jpegWith(-2, 0), NOT_A_JPEG],
+  ['data after its end marker', `${jpeg}\x00`, NOT_A_JPEG],
+  ['its markers alone', '\xff\xd8\xff\xd9', NOT_A_JPEG],
+  ['three bytes', '\xff\xd8\xd9', NOT_A_JPEG],
+  ['its frame a table of codes instead (C4)', jpegWith(sof + 1, 0xc4), NOT_A_JPEG],
+  ['a segment not opened by a marker', jpegWith(2, 0), NOT_A_JPEG],
+];
+
+describe('a JPEG image', () => {
+  it.each(jpegs)('%s', async (_name, data, named) => {
+    const feature: Feature = (pdf, n) => {
+      const image = n();
+      return [
+        { num: image, body: streamObject(data, `/Type /XObject /Subtype /Image ${RGB_JPEG}`) },
+        ...drawnWith(
+          pdf,
+          n(),
+          'XObject',
+          `/Im9 ${image} 0 R`,
+          'q 300 0 0 20 70 695 cm /Im9 Do Q\n',
+        ),
+      ];
+    };
+    for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
+      if (named) {
+        expect(found(pdf)).toMatch(named);
+      } else {
+        expect(found(pdf)).toBeNull();
+      }
+    }
   });
 });
