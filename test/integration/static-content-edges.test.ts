@@ -5,7 +5,8 @@
  * take each their own way is named. The forgery table holds the splits that were found; these
  * rows hold the boundaries of the rules written against them, so a rule moved by one is caught
  * (mutation testing showed both directions of most of these conditions unguarded).
- */ import { deflateSync } from 'node:zlib';
+ */
+import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { PdfFile } from '../../electron/signing/pdf-structure';
 import { dynamicContent } from '../../electron/signing/static-content';
@@ -276,7 +277,7 @@ const flate = (bytes: number[]) => deflateSync(Buffer.from(bytes)).toString('lat
 const PNG_ROWS = flate([2, 0xfe, 0xfe, 2, 0, 0]);
 const PNG = (parms: string) =>
   `${GRAY} /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 2 ${parms} >>`;
-const jpeg = WHITE_JPEG.toString('latin1');
+const jpeg = WHITE_JPEG;
 const RGB_JPEG = '/Width 2 /Height 2 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode';
 const SIZE = /its size is not two positive whole numbers/;
 const DEPTH = /its colour space or depth is not one every reader reads alike/;
