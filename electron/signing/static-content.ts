@@ -101,7 +101,7 @@ export { Found as ContentFound };
 export function dynamicContent(file: PdfFile): { detail: string } | null {
   unread = MAX_TOKENS_READ;
   try {
-    const contents: Named = { content: [], appearances: [] };
+    const contents: Named = { content: [], appearances: [], states: [] };
     /** The widgets each revision's form lists, and every widget with the revision defining it. */
     const forms: Set<number>[] = [];
     const widgets: { num: number; rev: number; where: string }[] = [];
@@ -140,6 +140,12 @@ export function dynamicContent(file: PdfFile): { detail: string } | null {
         throw new Found(`${where} is a signature widget the form does not list as a field`);
       }
     }
+    for (const { state, rev, where } of contents.states) {
+      const dash = file.dict(state, rev)?.get(PDFName.of('D'));
+      if (dash !== undefined) {
+        checkDash(file, dash, rev, where);
+      }
+    }
     scanAll(file, contents.content);
     scanAppearances(file, contents.appearances);
     checkPages(file);
@@ -156,6 +162,8 @@ export function dynamicContent(file: PdfFile): { detail: string } | null {
 interface Named {
   content: PDFRef[];
   appearances: PDFRef[];
+  /** Every graphics state a resource dictionary lists, with where it is listed. */
+  states: { state: PDFObject; rev: number; where: string }[];
 }
 
 /**
@@ -238,6 +246,29 @@ function sameBox(
   return x?.length === 4 && y?.length === 4 && x.every((v, i) => v === y[i]);
 }
 
+/**
+ * A graphics state's dash as every reader draws it. A dash of no length is drawn solid by pdf.js
+ * and not at all by poppler; so is a dash of anything but numbers (`[[null 0] 0]`: 0 to poppler).
+ */
+function checkDash(file: PdfFile, value: PDFObject, rev: number, where: string): void {
+  const dashed = file.resolve(value, rev);
+  if (!(dashed instanceof PDFArray)) {
+    return;
+  }
+  const dash = numbers(file, arrayItem(file, value, 0, rev), rev);
+  const phase = file.resolve(arrayItem(file, value, 1, rev), rev);
+  if (!dash || dashed.size() !== 2 || !(phase instanceof PDFNumber)) {
+    throw new Found(`${where} sets a dash that is not numbers and a phase (/D)`);
+  }
+  if (dash.length > 0 && dash.every((d) => d === 0)) {
+    throw new Found(`${where} sets a dash of no length (/D)`);
+  }
+  // As `d` (round 20ac): poppler strokes nothing of a negative dash, a canvas solid.
+  if (dash.some((d) => d < 0) || phase.asNumber() < 0) {
+    throw new Found(`${where} sets a dash with a negative length or phase (/D)`);
+  }
+}
+
 /** Walks a direct object (references are visited as objects of their own). */
 function visit(
   file: PdfFile,
@@ -297,21 +328,15 @@ function visit(
         `${where} holds a shading or a function (/${key}), which readers evaluate differently`,
       );
     }
-    // A dash of no length is drawn solid by pdf.js and not at all by poppler; so is a dash of
-    // anything but numbers (`[[null 0] 0]`: 0 to poppler).
-    if (key === 'D' && file.resolve(value, rev) instanceof PDFArray) {
-      const dash = numbers(file, arrayItem(file, value, 0, rev), rev);
-      const phase = file.resolve(arrayItem(file, value, 1, rev), rev);
-      const size = (file.resolve(value, rev) as PDFArray).size();
-      if (!dash || size !== 2 || !(phase instanceof PDFNumber)) {
-        throw new Found(`${where} sets a dash that is not numbers and a phase (/D)`);
-      }
-      if (dash.length > 0 && dash.every((d) => d === 0)) {
-        throw new Found(`${where} sets a dash of no length (/D)`);
-      }
-      // As `d` (round 20ac): poppler strokes nothing of a negative dash, a canvas solid.
-      if (dash.some((d) => d < 0) || phase.asNumber() < 0) {
-        throw new Found(`${where} sets a dash with a negative length or phase (/D)`);
+    // A graphics state's dash (/D), checked here unless the dictionary names its kind by /S (an
+    // action's /D is where it leads, a border style's its own dash): such a dictionary's dash
+    // is checked where the dictionary is used as a graphics state, whatever else it says.
+    if (key === 'D' && get(dict, 'S') === undefined) {
+      checkDash(file, value, rev, where);
+    }
+    if (key === 'ExtGState') {
+      for (const state of file.dict(value, rev)?.values() ?? []) {
+        contents.states.push({ state, rev, where });
       }
     }
     // A pattern every reader takes: a tiling pattern of integers (poppler drew none of

@@ -462,6 +462,18 @@ const states: [string, string, RegExp | null][] = [
     '/D [ [ (a) ] 0 ]',
     /sets a dash that is not numbers and a phase \(\/D\)/,
   ],
+  // An action's /D is where it leads, not a dash; a graphics state that names a kind as one
+  // does is still read as a graphics state where it is used.
+  [
+    'a dash of no length in a state that names a kind (/S)',
+    '/S /GoTo /D [ [ 0 0 ] 0 ]',
+    /sets a dash of no length \(\/D\)/,
+  ],
+  [
+    'a destination for a dash in a state that names a kind (/S)',
+    '/S /GoTo /D [ 1 0 R /Fit ]',
+    /sets a dash that is not numbers and a phase \(\/D\)/,
+  ],
   ['no soft mask', '/SMask /None', null],
   [
     'a soft mask',
@@ -505,6 +517,13 @@ const links: [string, string, RegExp | null][] = [
     null,
   ],
   ['actions in a list', '/A [ << /S /URI /URI (u) >> ]', null],
+  ['a go-to a page of the letter', '/A << /S /GoTo /D [ 1 0 R /XYZ 0 792 0 ] >>', null],
+  ['a go-to a page, fitted', '/A << /S /GoTo /D [ 1 0 R /Fit ] >>', null],
+  [
+    'a border style of width 0, dashed',
+    '/A << /S /URI /URI (u) >> /BS << /W 0 /S /D /D [ 3 2 ] >>',
+    null,
+  ],
   ['an action that is no dictionary', '/A 5', null],
   ['JavaScript', '/A << /S /JavaScript /JS (app.alert(1)) >>', /holds a JavaScript action/],
   ['an action without its type', '/A << /URI (u) >>', /holds a null action/],
