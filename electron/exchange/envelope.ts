@@ -91,16 +91,19 @@ const oaepParams = () =>
 /** AES-256 key wrap: the only key-encryption algorithm after ECDH written or read. */
 const wrapAlgorithm = () => algorithm(OIDS.aes256Wrap).toSchema();
 
+/** The two parameters a reader accepts, as DER: exactly what the writer writes. */
+const OAEP_PARAMS = der(oaepParams());
+const WRAP_ALGORITHM = der(wrapAlgorithm());
+
 /**
  * Whether an algorithm's parameters, as the envelope holds them (their own bytes, not a
  * re-encoding), are exactly `expected`: a reader honouring other parameters (SHA-1 in OAEP, say)
  * would read the envelope otherwise than this one, which uses only these (round 21r).
  */
-function paramsAre(identifier: pkijs.AlgorithmIdentifier, expected: asn1js.BaseBlock): boolean {
+function paramsAre(identifier: pkijs.AlgorithmIdentifier, expected: Buffer): boolean {
   const params: unknown = identifier.algorithmParams;
   return (
-    params instanceof asn1js.BaseBlock &&
-    Buffer.from(params.valueBeforeDecodeView).equals(der(expected))
+    params instanceof asn1js.BaseBlock && Buffer.from(params.valueBeforeDecodeView).equals(expected)
   );
 }
 
@@ -519,7 +522,7 @@ export function unwrapContentKey(head: EnvelopeHead, keys: DecryptionKey[]): Buf
         continue;
       }
       const transport = info.value.keyEncryptionAlgorithm;
-      if (transport.algorithmId !== OIDS.rsaesOaep || !paramsAre(transport, oaepParams())) {
+      if (transport.algorithmId !== OIDS.rsaesOaep || !paramsAre(transport, OAEP_PARAMS)) {
         throw new EnvelopeError(
           'DECRYPTION_FAILED',
           'the key is not wrapped with RSA-OAEP, SHA-256 and MGF1 with SHA-256',
@@ -546,10 +549,7 @@ export function unwrapContentKey(head: EnvelopeHead, keys: DecryptionKey[]): Buf
           continue;
         }
         const agreement = kari.keyEncryptionAlgorithm;
-        if (
-          agreement.algorithmId !== OIDS.ecdhSha256Kdf ||
-          !paramsAre(agreement, wrapAlgorithm())
-        ) {
+        if (agreement.algorithmId !== OIDS.ecdhSha256Kdf || !paramsAre(agreement, WRAP_ALGORITHM)) {
           throw new EnvelopeError(
             'DECRYPTION_FAILED',
             'the key agreement is not ECDH with the SHA-256 KDF and AES-256 key wrap',

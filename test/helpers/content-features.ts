@@ -69,6 +69,23 @@ export function drawnWith(
 /** The objects a row adds to `pdf`, given fresh object numbers from `n`. */
 export type Feature = (pdf: Buffer, n: () => number) => { num: number; body: string }[];
 
+/** An image of `data` (an XObject whose dictionary ends with `dict`), drawn after `before`. */
+export const imageDrawn =
+  (data: string, dict: string, before: (pdf: Buffer) => string = () => ''): Feature =>
+  (pdf, n) => {
+    const image = n();
+    return [
+      { num: image, body: streamObject(data, `/Type /XObject /Subtype /Image ${dict}`) },
+      ...drawnWith(
+        pdf,
+        n(),
+        'XObject',
+        `/Im9 ${image} 0 R`,
+        `${before(pdf)}q 300 0 0 20 70 695 cm /Im9 Do Q\n`,
+      ),
+    ];
+  };
+
 /** The letter's font (Helvetica), as its page names it: [resource name, object number]. */
 export function fontOf(pageBody: string): [string, number] {
   const m = /\/(Helvetica-\d+) (\d+) 0 R/.exec(pageBody);
@@ -1770,25 +1787,10 @@ export const rows: Row[] = [
   ).map(([what, data, dict, detail, updateOnly]): Row => ({
     name: `an image over a condition that readers decode differently: ${what}`,
     ...(updateOnly ? { updateOnly } : {}),
-    feature: (pdf, n) => {
-      const a = anatomy(pdf);
-      const page = body(pdf, a.page);
-      const [font] = fontOf(page);
-      const [image, content] = [n(), n()];
-      return [
-        {
-          num: image,
-          body: streamObject(data, `/Type /XObject /Subtype /Image /Width 2 /Height 2 ${dict}`),
-        },
-        ...drawnWith(
-          pdf,
-          content,
-          'XObject',
-          `/Im9 ${image} 0 R`,
-          `BT /${font} 12 Tf 72 700 Td (CONDITION 1) Tj ET q 300 0 0 20 70 695 cm /Im9 Do Q\n`,
-        ),
-      ];
-    },
+    feature: imageDrawn(data, `/Width 2 /Height 2 ${dict}`, (pdf) => {
+      const [font] = fontOf(body(pdf, anatomy(pdf).page));
+      return `BT /${font} 12 Tf 72 700 Td (CONDITION 1) Tj ET `;
+    }),
     detail,
   })),
   ...(

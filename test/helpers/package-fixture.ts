@@ -7,6 +7,7 @@
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { afterAll, beforeAll } from 'vitest';
 import {
   writePackage,
   type Manifest,
@@ -15,6 +16,7 @@ import {
 } from '../../electron/exchange/package';
 import { softwareSigner } from '../../electron/signing/identity';
 import { x509 } from '../../electron/signing/x509';
+import { tempFolder } from './context';
 import { sha256 } from './packages';
 import { issue, type Party } from './pki';
 
@@ -102,3 +104,42 @@ export async function writtenPackage(
 }
 
 export const accept: ReadOptions['authorize'] = () => undefined;
+
+/**
+ * The parties of a test file, made once before its tests, and a temporary folder removed after
+ * them; `written` writes the submission above into that folder.
+ */
+export function usePackageParties(prefix: string) {
+  const work = tempFolder(prefix);
+  let made: PackageParties | undefined;
+  const ready = (): PackageParties => {
+    if (!made) {
+      throw new Error('the package parties are made before the tests (beforeAll)');
+    }
+    return made;
+  };
+  beforeAll(async () => {
+    made = await packageParties();
+  }, 60_000);
+  afterAll(() => work.cleanup());
+  const parties: PackageParties = {
+    get root() {
+      return ready().root;
+    },
+    get sender() {
+      return ready().sender;
+    },
+    get rsaRecipient() {
+      return ready().rsaRecipient;
+    },
+    get ecRecipient() {
+      return ready().ecRecipient;
+    },
+    get stranger() {
+      return ready().stranger;
+    },
+  };
+  const written = (name: string, recipient: Party) =>
+    writtenPackage(work.path, parties, name, recipient);
+  return { work, parties, written };
+}

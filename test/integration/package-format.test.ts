@@ -17,39 +17,16 @@ import {
   packageFileName,
   readPackage,
 } from '../../electron/exchange/package';
-import { projectRoot, tempFolder } from '../helpers/context';
+import { projectRoot } from '../helpers/context';
 import { createServices } from '../../electron/services';
 import { readCertificate, type x509 } from '../../electron/signing/x509';
 import { PRODUCTION_CONFIG, Vault } from '../../electron/vault/vault';
-import {
-  accept,
-  evidence,
-  packageParties,
-  writtenPackage,
-  type PackageParties,
-} from '../helpers/package-fixture';
+import { accept, evidence, usePackageParties } from '../helpers/package-fixture';
 import { craftPackage, relabel, remark, repack, sha256 } from '../helpers/packages';
 import { answerAll, introduce, makeParty, type Party as VaultParty } from '../helpers/parties';
-import type { Party } from '../helpers/pki';
 import { PASSPHRASE } from '../helpers/vault';
 
-const work = tempFolder('awb-package-format-');
-let parties: PackageParties;
-let root: Party;
-let sender: Party;
-let rsaRecipient: Party;
-let ecRecipient: Party;
-let stranger: Party;
-
-const written = (name: string, recipient: Party) =>
-  writtenPackage(work.path, parties, name, recipient);
-
-beforeAll(async () => {
-  parties = await packageParties();
-  ({ root, sender, rsaRecipient, ecRecipient, stranger } = parties);
-}, 60_000);
-
-afterAll(() => work.cleanup());
+const { work, parties: p, written } = usePackageParties('awb-package-format-');
 
 /**
  * A shell block of docs/package-format.md exactly as printed there, between its
@@ -79,8 +56,8 @@ function checkPackage(dir: string, file: string, keyPem: string, senderPem: stri
 
 describe('standard tools open a package', () => {
   for (const [label, recipient] of [
-    ['RSA-OAEP', () => rsaRecipient],
-    ['ECDH', () => ecRecipient],
+    ['RSA-OAEP', () => p.rsaRecipient],
+    ['ECDH', () => p.ecRecipient],
   ] as const) {
     it(`the documented script decrypts, verifies and checks it (${label} recipient)`, async () => {
       const { file, digest } = await written(`example-${label}.awbpkg`, recipient());
@@ -88,12 +65,12 @@ describe('standard tools open a package', () => {
       const keyPem = `${createPrivateKey({ key: recipient().key, format: 'der', type: 'pkcs8' })
         .export({ type: 'pkcs8', format: 'pem' })
         .toString()}${recipient().pem}`;
-      const run = checkPackage(dir, file, keyPem, root.pem);
+      const run = checkPackage(dir, file, keyPem, p.root.pem);
       expect(run.stderr).toContain('CMS Verification successful');
       expect(run.status, run.stderr).toBe(0);
       // The signer, by name and as the vault names certificates.
       expect(run.stdout).toMatch(/^signer: subject=.*CN=Sender Person/m);
-      expect(run.stdout).toContain(`signer SHA-256: ${sha256(sender.der)}`);
+      expect(run.stdout).toContain(`signer SHA-256: ${sha256(p.sender.der)}`);
       expect(run.stdout).toContain('marking: NATO RESTRICTED');
       expect(run.stdout).toContain('parts/evidence-0001: OK');
       expect(run.stdout).toContain('parts/submission.json: OK');
@@ -106,16 +83,16 @@ describe('standard tools open a package', () => {
   }
 
   it('a signature over other bytes fails openssl too', async () => {
-    const { file } = await written('tampered-for-openssl.awbpkg', rsaRecipient);
+    const { file } = await written('tampered-for-openssl.awbpkg', p.rsaRecipient);
     const dir = join(work.path, 'openssl-tampered');
     mkdirSync(dir);
     execFileSync('tar', ['-xf', file, '-C', dir]);
-    const keyPem = createPrivateKey({ key: rsaRecipient.key, format: 'der', type: 'pkcs8' })
+    const keyPem = createPrivateKey({ key: p.rsaRecipient.key, format: 'der', type: 'pkcs8' })
       .export({ type: 'pkcs8', format: 'pem' })
       .toString();
     writeFileSync(join(dir, 'k.pem'), keyPem);
-    writeFileSync(join(dir, 'c.pem'), rsaRecipient.pem);
-    writeFileSync(join(dir, 'ca.pem'), root.pem);
+    writeFileSync(join(dir, 'c.pem'), p.rsaRecipient.pem);
+    writeFileSync(join(dir, 'ca.pem'), p.root.pem);
     execFileSync('openssl', [
       ...['cms', '-decrypt', '-inform', 'DER', '-in', join(dir, ENVELOPE_FILE)],
       ...['-recip', join(dir, 'c.pem'), '-inkey', join(dir, 'k.pem'), '-out', join(dir, 'c.tar')],
@@ -136,7 +113,7 @@ describe('standard tools open a package', () => {
   });
 
   it('the outside shows the marking and nothing of the content', async () => {
-    const { file, manifest } = await written('outside.awbpkg', rsaRecipient);
+    const { file, manifest } = await written('outside.awbpkg', p.rsaRecipient);
     const listing = execFileSync('tar', ['-tvf', file], { encoding: 'utf8' });
     expect(listing.trim().split('\n')).toHaveLength(2);
     expect(listing).toContain(MARKING_FILE);
@@ -322,14 +299,14 @@ describe('the walk-through as a user runs it, on packages the application wrote'
     await repack(genuine, elsewhere, {
       keys: authorityKeys,
       signer: ownerSigner,
-      recipient: stranger.cert,
+      recipient: p.stranger.cert,
     });
     const passedOn = forged('passed-on');
     await repack(genuine, passedOn, {
       keys: authorityKeys,
       signer: ownerSigner,
       recipient: authorityEncryption,
-      manifest: (m) => ({ ...m, recipient: sha256(Buffer.from(stranger.cert.rawData)) }),
+      manifest: (m) => ({ ...m, recipient: sha256(Buffer.from(p.stranger.cert.rawData)) }),
     });
     const table: [string, string, string, string][] = [
       ['appended', appended, 'holds an entry besides MARKING.txt', 'UNLISTED_ENTRY'],

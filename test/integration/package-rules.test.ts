@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_LIMITS,
   ENVELOPE_FILE,
@@ -20,47 +20,27 @@ import {
   type Manifest,
   type ReadOptions,
 } from '../../electron/exchange/package';
-import { tempFolder } from '../helpers/context';
 import {
   accept,
   evidence,
   header,
   json,
   keysOf,
-  packageParties,
   parts,
   signerOf,
-  writtenPackage,
-  type PackageParties,
+  usePackageParties,
 } from '../helpers/package-fixture';
 import { craftPackage, manifestFor, sha256, type TarEntry } from '../helpers/packages';
-import type { Party } from '../helpers/pki';
 
-const work = tempFolder('awb-package-rules-');
-let parties: PackageParties;
-let root: Party;
-let sender: Party;
-let rsaRecipient: Party;
-let ecRecipient: Party;
-let stranger: Party;
-
-const written = (name: string, recipient: Party) =>
-  writtenPackage(work.path, parties, name, recipient);
-
-beforeAll(async () => {
-  parties = await packageParties();
-  ({ root, sender, rsaRecipient, ecRecipient, stranger } = parties);
-}, 60_000);
-
-afterAll(() => work.cleanup());
+const { work, parties: p, written } = usePackageParties('awb-package-rules-');
 
 describe('reading a package', () => {
   it('gives back the signed manifest, the signer and every part, authorised before any part', async () => {
-    const { file, digest } = await written('round.awbpkg', ecRecipient);
+    const { file, digest } = await written('round.awbpkg', p.ecRecipient);
     const order: string[] = [];
     const got = new Map<string, Buffer>();
     const read = await readPackage(file, {
-      keys: keysOf(ecRecipient),
+      keys: keysOf(p.ecRecipient),
       authorize: (manifest, d, who) => {
         order.push('authorize');
         expect(d).toBe(digest);
@@ -91,11 +71,11 @@ describe('reading a package', () => {
   });
 
   it('a refusal by the caller stops the read before the first part', async () => {
-    const { file } = await written('refused-by-caller.awbpkg', rsaRecipient);
+    const { file } = await written('refused-by-caller.awbpkg', p.rsaRecipient);
     let consumed = 0;
     await expect(
       readPackage(file, {
-        keys: keysOf(rsaRecipient),
+        keys: keysOf(p.rsaRecipient),
         authorize: () => {
           throw new Error('no');
         },
@@ -114,8 +94,8 @@ describe('reading a package', () => {
       writePackage(file, {
         manifest: header,
         parts: [{ ...parts[0]!, sha256: '0'.repeat(64) }],
-        signer: signerOf(sender, [root]),
-        recipient: rsaRecipient.cert,
+        signer: signerOf(p.sender, [p.root]),
+        recipient: p.rsaRecipient.cert,
       }),
     ).rejects.toMatchObject({ code: 'SAVE_FAILED' });
     expect(spawnSync('test', ['-e', file]).status).not.toBe(0);
@@ -135,7 +115,7 @@ describe('hostile packages are refused with their reason', () => {
     let consumed = 0;
     try {
       await readPackage(file, {
-        keys: keysOf(rsaRecipient),
+        keys: keysOf(p.rsaRecipient),
         authorize: accept,
         consume: () => {
           consumed++;
@@ -155,10 +135,10 @@ describe('hostile packages are refused with their reason', () => {
     (overrides: Partial<Parameters<typeof craftPackage>[1]> = {}) =>
     (file: string) =>
       craftPackage(file, {
-        recipient: rsaRecipient.cert,
-        signer: signerOf(sender, [root]),
+        recipient: p.rsaRecipient.cert,
+        signer: signerOf(p.sender, [p.root]),
         manifest: Buffer.from(
-          JSON.stringify(manifestFor([{ path: 'parts/a', data: part }], rsaRecipient.cert)),
+          JSON.stringify(manifestFor([{ path: 'parts/a', data: part }], p.rsaRecipient.cert)),
         ),
         inner: [{ name: 'parts/a', data: part }],
         ...overrides,
@@ -167,7 +147,7 @@ describe('hostile packages are refused with their reason', () => {
     (fields: Partial<Manifest>, inner: TarEntry[], listed = [{ path: 'parts/a', data: part }]) =>
     (file: string) =>
       standard({
-        manifest: Buffer.from(JSON.stringify(manifestFor(listed, rsaRecipient.cert, fields))),
+        manifest: Buffer.from(JSON.stringify(manifestFor(listed, p.rsaRecipient.cert, fields))),
         inner,
       })(file);
 
@@ -213,10 +193,10 @@ describe('hostile packages are refused with their reason', () => {
     [
       'encrypted to someone else',
       async (f) => {
-        const manifest = manifestFor([{ path: 'parts/a', data: part }], stranger.cert);
+        const manifest = manifestFor([{ path: 'parts/a', data: part }], p.stranger.cert);
         await craftPackage(f, {
-          recipient: stranger.cert,
-          signer: signerOf(sender, [root]),
+          recipient: p.stranger.cert,
+          signer: signerOf(p.sender, [p.root]),
           manifest: Buffer.from(JSON.stringify(manifest)),
           inner: [{ name: 'parts/a', data: part }],
         });
@@ -243,7 +223,7 @@ describe('hostile packages are refused with their reason', () => {
       'a signature that is not CMS',
       async (f) => {
         const manifest = Buffer.from(
-          JSON.stringify(manifestFor([{ path: 'parts/a', data: part }], rsaRecipient.cert)),
+          JSON.stringify(manifestFor([{ path: 'parts/a', data: part }], p.rsaRecipient.cert)),
         );
         await standard({
           manifest,
@@ -259,7 +239,7 @@ describe('hostile packages are refused with their reason', () => {
       'the signature first',
       async (f) => {
         const manifest = Buffer.from(
-          JSON.stringify(manifestFor([{ path: 'parts/a', data: part }], rsaRecipient.cert)),
+          JSON.stringify(manifestFor([{ path: 'parts/a', data: part }], p.rsaRecipient.cert)),
         );
         await standard({
           manifest,
@@ -381,9 +361,9 @@ describe('hostile packages are refused with their reason', () => {
   }
 
   it('a package read is refused with a reason, or gives exactly the signed manifest (property)', async () => {
-    const { file } = await written('property.awbpkg', rsaRecipient);
+    const { file } = await written('property.awbpkg', p.rsaRecipient);
     const original = readFileSync(file);
-    const reference = await readPackage(file, { keys: keysOf(rsaRecipient), authorize: accept });
+    const reference = await readPackage(file, { keys: keysOf(p.rsaRecipient), authorize: accept });
     const mutant = join(work.path, 'mutant.awbpkg');
     await fc.assert(
       fc.asyncProperty(
@@ -402,7 +382,7 @@ describe('hostile packages are refused with their reason', () => {
           writeFileSync(mutant, bytes);
           try {
             const read = await readPackage(mutant, {
-              keys: keysOf(rsaRecipient),
+              keys: keysOf(p.rsaRecipient),
               authorize: accept,
             });
             // Accepted only when every signed and encrypted byte is as it was (a flip in the

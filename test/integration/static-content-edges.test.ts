@@ -16,6 +16,7 @@ import {
   builtIn,
   drawnWith,
   fontFeature,
+  imageDrawn,
   formDrawing,
   listWith,
   sfnt,
@@ -30,6 +31,19 @@ import { anatomy, body } from '../helpers/forge';
 import { letter } from '../helpers/pdf';
 
 const found = (pdf: Buffer) => dynamicContent(PdfFile.parse(pdf))?.detail ?? null;
+/**
+ * The feature added to a letter as a later revision and built into a letter's first revision:
+ * each time not named (null) or named as `named` says.
+ */
+async function expectVerdict(feature: Feature, named: RegExp | null): Promise<void> {
+  for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
+    if (named) {
+      expect(found(pdf)).toMatch(named);
+    } else {
+      expect(found(pdf)).toBeNull();
+    }
+  }
+}
 const NAMED = /sets the font \/F9, which its resources do not define as a font every reader loads/;
 
 const HELVETICA = '/Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding';
@@ -160,13 +174,7 @@ const embeddedType1: [string, string, string, boolean][] = [
 describe('an embedded Type 1 font', () => {
   it.each(embeddedType1)('%s', async (_name, font, flags, alike) => {
     const feature = fontFeature(font, flags, '', 'FontFile');
-    for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
-      if (alike) {
-        expect(found(pdf)).toBeNull();
-      } else {
-        expect(found(pdf)).toMatch(NAMED);
-      }
-    }
+    await expectVerdict(feature, alike ? null : NAMED);
   });
 });
 
@@ -176,13 +184,7 @@ describe.each([
 ])('%s', (_, table) => {
   it.each(table)('%s', async (_name, font, widths, alike) => {
     const feature = fontFeature(font, '/Flags 32', widths);
-    for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
-      if (alike) {
-        expect(found(pdf)).toBeNull();
-      } else {
-        expect(found(pdf)).toMatch(NAMED);
-      }
-    }
+    await expectVerdict(feature, alike ? null : NAMED);
   });
 });
 
@@ -257,13 +259,7 @@ describe('a colour space, as the page fills with it', () => {
         `/ColorSpace << /CS0 ${space} >>`,
         `/CS0 cs ${'0 '.repeat(components)}scn 72 600 100 20 re f\n`,
       );
-    for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
-      if (alike) {
-        expect(found(pdf)).toBeNull();
-      } else {
-        expect(found(pdf)).toMatch(SPACE_NAMED);
-      }
-    }
+    await expectVerdict(feature, alike ? null : SPACE_NAMED);
   });
 });
 
@@ -382,26 +378,7 @@ const images: ImageRow[] = [
 
 describe('an image, as the page draws it', () => {
   it.each(images)('%s', async (_name, data, dict, named) => {
-    const feature: Feature = (pdf, n) => {
-      const image = n();
-      return [
-        { num: image, body: streamObject(data, `/Type /XObject /Subtype /Image ${dict}`) },
-        ...drawnWith(
-          pdf,
-          n(),
-          'XObject',
-          `/Im9 ${image} 0 R`,
-          'q 300 0 0 20 70 695 cm /Im9 Do Q\n',
-        ),
-      ];
-    };
-    for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
-      if (named) {
-        expect(found(pdf)).toMatch(named);
-      } else {
-        expect(found(pdf)).toBeNull();
-      }
-    }
+    await expectVerdict(imageDrawn(data, `${dict}`), named);
   });
 });
 
@@ -492,13 +469,7 @@ describe('a graphics state, as the page strokes with it', () => {
         `/GS9 << /Type /ExtGState ${entries} >>`,
         '/GS9 gs 72 600 m 300 600 l S\n',
       );
-    for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
-      if (named) {
-        expect(found(pdf)).toMatch(named);
-      } else {
-        expect(found(pdf)).toBeNull();
-      }
-    }
+    await expectVerdict(feature, named);
   });
 });
 
@@ -576,13 +547,7 @@ describe('a Link annotation on the page', () => {
     const feature = annotated((_pdf, n) => [
       { num: n(), body: `<< /Type /Annot /Subtype /Link /Rect [ 72 600 200 620 ] ${entries} >>` },
     ]);
-    for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
-      if (named) {
-        expect(found(pdf)).toMatch(named);
-      } else {
-        expect(found(pdf)).toBeNull();
-      }
-    }
+    await expectVerdict(feature, named);
   });
 
   it('actions chained deeper than any reader follows, each its own object', async () => {
@@ -693,13 +658,7 @@ const widgets: [string, Feature, RegExp | null][] = [
 
 describe('a signature widget on the page', () => {
   it.each(widgets)('%s', async (_name, feature, named) => {
-    for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
-      if (named) {
-        expect(found(pdf)).toMatch(named);
-      } else {
-        expect(found(pdf)).toBeNull();
-      }
-    }
+    await expectVerdict(feature, named);
   });
 });
 
@@ -773,13 +732,7 @@ const pages: [string, Feature, RegExp | null][] = [
 
 describe('the page', () => {
   it.each(pages)('%s', async (_name, feature, named) => {
-    for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
-      if (named) {
-        expect(found(pdf)).toMatch(named);
-      } else {
-        expect(found(pdf)).toBeNull();
-      }
-    }
+    await expectVerdict(feature, named);
   });
 });
 
@@ -885,13 +838,7 @@ const trueTypes: [string, string, string, string, boolean][] = [
 describe('an embedded TrueType font', () => {
   it.each(trueTypes)('%s', async (_name, flags, encoding, program, alike) => {
     const feature = trueTypeFont(flags, encoding, null, '', program);
-    for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
-      if (alike) {
-        expect(found(pdf)).toBeNull();
-      } else {
-        expect(found(pdf)).toMatch(NAMED);
-      }
-    }
+    await expectVerdict(feature, alike ? null : NAMED);
   });
 
   it('read through its compression alike', async () => {
@@ -960,13 +907,7 @@ describe('a content stream of the page', () => {
         { num: a.page, body: listWith(body(pdf, a.page), 'Contents', `${stream} 0 R`) },
       ];
     };
-    for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
-      if (named) {
-        expect(found(pdf)).toMatch(named);
-      } else {
-        expect(found(pdf)).toBeNull();
-      }
-    }
+    await expectVerdict(feature, named);
   });
 });
 
@@ -994,25 +935,6 @@ const jpegs: [string, string, RegExp | null][] = [
 
 describe('a JPEG image', () => {
   it.each(jpegs)('%s', async (_name, data, named) => {
-    const feature: Feature = (pdf, n) => {
-      const image = n();
-      return [
-        { num: image, body: streamObject(data, `/Type /XObject /Subtype /Image ${RGB_JPEG}`) },
-        ...drawnWith(
-          pdf,
-          n(),
-          'XObject',
-          `/Im9 ${image} 0 R`,
-          'q 300 0 0 20 70 695 cm /Im9 Do Q\n',
-        ),
-      ];
-    };
-    for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
-      if (named) {
-        expect(found(pdf)).toMatch(named);
-      } else {
-        expect(found(pdf)).toBeNull();
-      }
-    }
+    await expectVerdict(imageDrawn(data, `${RGB_JPEG}`), named);
   });
 });

@@ -515,34 +515,46 @@ describe('a hostile envelope is refused with what is wrong', () => {
     expect(() => open(patched(file, inside, file[inside]! ^ 1), [keyOf(rsa)])).toThrow();
   });
 
-  it('a key wrapped otherwise than with RSA-OAEP, SHA-256 and MGF1 with SHA-256 is refused, not tried', () => {
-    const sha256 = '06 09 60 86 48 01 65 03 04 02 01';
-    const oaep = at(file, OID.rsaesOaep);
-    const first = at(file.subarray(oaep), sha256) + oaep;
-    const second = at(file.subarray(first + 11), sha256) + first + 11;
-    for (const bad of [
-      patched(file, oaep + 10, 0x01), // rsaEncryption (PKCS #1 v1.5)
-      patched(file, first + 10, 0x02), // OAEP with SHA-384
-      patched(file, second + 10, 0x02), // MGF1 with SHA-384
-    ]) {
-      expect(refusal(() => unwrapContentKey(headOf(bad), [keyOf(rsa)]))).toEqual({
-        reason: 'DECRYPTION_FAILED',
-        detail: 'the key is not wrapped with RSA-OAEP, SHA-256 and MGF1 with SHA-256',
-      });
+  const OAEP = 'the key is not wrapped with RSA-OAEP, SHA-256 and MGF1 with SHA-256';
+  const AGREEMENT = 'the key agreement is not ECDH with the SHA-256 KDF and AES-256 key wrap';
+  const SHA256 = '06 09 60 86 48 01 65 03 04 02 01';
+  /** The nth SHA-256 identifier after the OAEP identifier. */
+  const oaepSha256 = (nth: number) => {
+    let from = at(file, OID.rsaesOaep);
+    for (let i = 0; i < nth; i++) {
+      from += at(file.subarray(from), SHA256) + (i < nth - 1 ? 11 : 0);
     }
-  });
-
-  it('a key agreement otherwise than with the SHA-256 KDF and AES-256 key wrap is refused', () => {
-    const wrap = '06 09 60 86 48 01 65 03 04 01 2d';
-    for (const bad of [
-      patched(ecFile, at(ecFile, OID.ecdhSha256Kdf) + 7, 0x02), // the SHA-384 KDF
-      patched(ecFile, at(ecFile, wrap) + 10, 0x05), // AES-128 key wrap
-    ]) {
-      expect(refusal(() => unwrapContentKey(headOf(bad), [keyOf(ec)]))).toEqual({
-        reason: 'DECRYPTION_FAILED',
-        detail: 'the key agreement is not ECDH with the SHA-256 KDF and AES-256 key wrap',
-      });
-    }
+    return from;
+  };
+  /** [what, the envelope changed, whose key opens it, the reason given] */
+  const algorithms: [string, () => Buffer, 'rsa' | 'ec', string][] = [
+    [
+      'rsaEncryption (PKCS #1 v1.5)',
+      () => patched(file, at(file, OID.rsaesOaep) + 10, 0x01),
+      'rsa',
+      OAEP,
+    ],
+    ['OAEP with SHA-384', () => patched(file, oaepSha256(1) + 10, 0x02), 'rsa', OAEP],
+    ['MGF1 with SHA-384', () => patched(file, oaepSha256(2) + 10, 0x02), 'rsa', OAEP],
+    [
+      'the SHA-384 KDF',
+      () => patched(ecFile, at(ecFile, OID.ecdhSha256Kdf) + 7, 0x02),
+      'ec',
+      AGREEMENT,
+    ],
+    [
+      'AES-128 key wrap',
+      () => patched(ecFile, at(ecFile, '06 09 60 86 48 01 65 03 04 01 2d') + 10, 0x05),
+      'ec',
+      AGREEMENT,
+    ],
+  ];
+  it.each(algorithms)('a key sent by %s is refused, not tried', (_, bad, whose, detail) => {
+    const key = keyOf(whose === 'rsa' ? rsa : ec);
+    expect(refusal(() => unwrapContentKey(headOf(bad()), [key]))).toEqual({
+      reason: 'DECRYPTION_FAILED',
+      detail,
+    });
   });
 
   it('GCM parameters without the tag length (RFC 5084 reads 12), or with more after it, are refused', () => {
