@@ -72,6 +72,10 @@ const FORBIDDEN_KEYS: Record<string, string> = {
   // Acrobat and in no reader here, round 20aw). The workbench writes approval signatures only.
   Perms: 'permissions a certification signature sets (/Perms)',
   Reference: 'a certification or field-lock reference in a signature (/Reference)',
+  // pdf.js shows the XMP title in its title bar, poppler's tools and most viewers the Info
+  // /Title (round 20ba): the workbench writes the document information only.
+  Metadata:
+    'XMP metadata (/Metadata), whose title some viewers show instead of the document information',
 };
 
 /** Actions that only navigate; every other action can change what a reader shows or runs. */

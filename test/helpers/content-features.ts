@@ -1205,6 +1205,23 @@ export const rows: Row[] = [
     ],
     detail: /a certification or field-lock reference in a signature \(\/Reference\)/,
   },
+  // Round 20ba: pdf.js shows an XMP title in its title bar, poppler's tools the Info /Title.
+  {
+    name: 'an XMP title other than the document information says (/Metadata)',
+    feature: (pdf, n) => {
+      const xmp = n();
+      const packet =
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">' +
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">' +
+        '<dc:title><rdf:Alt><rdf:li xml:lang="x-default">DECISION: REFUSED</rdf:li></rdf:Alt></dc:title>' +
+        '</rdf:Description></rdf:RDF></x:xmpmeta>';
+      return [
+        { num: xmp, body: streamObject(packet, '/Type /Metadata /Subtype /XML') },
+        catalogWith(pdf, `/Metadata ${xmp} 0 R`),
+      ];
+    },
+    detail: /holds XMP metadata \(\/Metadata\)/,
+  },
   {
     name: 'd) document-level JavaScript in the /Names tree',
     feature: (pdf, n) => {
