@@ -73,6 +73,8 @@ export const ERROR_CODES = [
   'REKEY_UNFINISHED',
   // kept form text in a file the vault's current key does not open (left by an old key)
   'DRAFTS_STALE',
+  // a copy of vault data under a name the workbench never writes, which a re-key removes
+  'STRAY_COPY',
   // trust after comparison: a certificate is trusted only once its fingerprint was compared
   'TRUST_NOT_COMPARED',
   'TRUST_FINGERPRINT_MISMATCH',

@@ -62,6 +62,12 @@ export interface VaultCheckReport {
   generations: (PartVerdict & { generation: number; usable: boolean })[];
   /** Kept damaged copies (`vault.awb.damaged-*`): whether this secret opens them. */
   copies: (PartVerdict & { usable: boolean })[];
+  /**
+   * Copies of vault data under names the workbench never writes (a vault file, evidence or kept
+   * form text copied by a backup tool, an editor or a person): each fails the check, as data
+   * outside the vault's bookkeeping that an old secret may open; a re-key removes them.
+   */
+  strays: PartVerdict[];
   evidence: { checked: number; damaged: PartVerdict[]; missing: string[]; orphaned: string[] };
   temps: string[];
   /** Kept form text (`drafts.awb`), when present: whether the vault's current key opens it. */
@@ -195,6 +201,7 @@ export async function checkVault(
     main: { part: 'vault.awb', ok: true },
     generations: [],
     copies: [],
+    strays: [],
     evidence: { checked: 0, damaged: [], missing: [], orphaned: [] },
     temps,
     files: [],
@@ -235,6 +242,14 @@ export async function checkVault(
   for (const file of folderInventory(folder)) {
     if (file.kind === 'damaged-copy') {
       report.copies.push(await checkCopy(folder, file.path, secret, config));
+    }
+    if (file.kind === 'stray-copy') {
+      report.strays.push({
+        part: file.path,
+        ok: false,
+        code: 'STRAY_COPY',
+        detail: 'a copy of vault data under a name the workbench does not write',
+      });
     }
   }
   if (vault) {
@@ -295,6 +310,9 @@ export async function checkVault(
       for (const name of names) {
         const what = refs.get(name);
         if (!ADDRESS.test(name)) {
+          if (report.strays.some((s) => s.part === `${BLOB_DIR}/${name}`)) {
+            continue; // reported as a stray copy
+          }
           report.evidence.damaged.push({
             part: `blobs/${name}`,
             ok: false,
@@ -345,6 +363,7 @@ export async function checkVault(
     report.generations.every((g) => g.ok) &&
     report.evidence.damaged.length === 0 &&
     report.evidence.missing.length === 0 &&
+    report.strays.length === 0 &&
     (report.drafts?.ok ?? true);
   return report;
 }
@@ -361,6 +380,7 @@ export function failureCode(report: VaultCheckReport): ErrorCode | null {
     (report.evidence.missing.length ? 'BLOB_CORRUPTED' : undefined) ??
     report.generations.find((g) => !g.ok)?.code ??
     report.drafts?.code ??
+    report.strays[0]?.code ??
     'CORRUPTED_CONTENT'
   );
 }

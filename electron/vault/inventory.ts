@@ -1,8 +1,11 @@
 /**
  * Every file in a vault folder, by kind: what a re-key must cover and what `vault check` lists.
- * Names alone decide the kind; nothing here opens a file.
+ * Names decide the kind, except for a file whose name the workbench never writes: its first
+ * eight bytes tell whether it is a copy of vault data (a `stray-copy`: a vault file, an
+ * evidence file or kept form text, copied by a backup tool, an editor or a person), which a
+ * re-key must remove as it removes a generation — the old secret opens it otherwise.
  */
-import { lstatSync, readdirSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const FILE_KINDS = [
@@ -15,6 +18,7 @@ export const FILE_KINDS = [
   'import-journal',
   'rekey-journal',
   'drafts',
+  'stray-copy',
   'other',
 ] as const;
 export type FileKind = (typeof FILE_KINDS)[number];
@@ -27,6 +31,26 @@ export interface FolderFile {
 }
 
 const ADDRESS = /^[0-9a-f]{64}$/;
+
+/** The first bytes of every file the workbench seals: a vault file, evidence, kept form text. */
+const SEALED_MAGICS = ['AWBVLT\r\n', 'AWBBLOB2', 'AWBDRFT1'].map((m) => Buffer.from(m, 'latin1'));
+
+/** Whether the regular file at `path` begins as one of the workbench's sealed files does. */
+function sealedByUs(path: string): boolean {
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(8);
+    const read = readSync(fd, head, 0, 8, 0);
+    return SEALED_MAGICS.some((magic) => read === 8 && head.equals(magic));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== null) {
+      closeSync(fd);
+    }
+  }
+}
 
 function kindOf(name: string): FileKind {
   if (name.includes('.tmp-')) {
@@ -63,25 +87,32 @@ function blobKindOf(name: string): FileKind {
 /**
  * Whether `path`, as a list of the folder's files names it (a re-key journal's), is a file of
  * `kind` inside the vault folder: a name of the folder or of `blobs/`, never a way out of it.
+ * A `stray-copy` is judged by its name only here (one the workbench never writes).
  */
 export function isFolderFile(path: string, kind: FileKind): boolean {
   const parts = path.split('/');
   if (parts.some((p) => p === '' || p === '.' || p === '..' || /[\\\0]/.test(p))) {
     return false;
   }
+  const named = kind === 'stray-copy' ? 'other' : kind;
   if (parts.length === 1) {
-    return kindOf(parts[0]!) === kind;
+    return kindOf(parts[0]!) === named;
   }
-  return parts.length === 2 && parts[0] === 'blobs' && blobKindOf(parts[1]!) === kind;
+  return parts.length === 2 && parts[0] === 'blobs' && blobKindOf(parts[1]!) === named;
 }
 
-function sizeOf(path: string): { size: number; dir: boolean } | null {
+function sizeOf(path: string): { size: number; dir: boolean; file: boolean } | null {
   try {
     const s = lstatSync(path);
-    return { size: s.size, dir: s.isDirectory() };
+    return { size: s.size, dir: s.isDirectory(), file: s.isFile() };
   } catch {
     return null;
   }
+}
+
+/** A file named as no file of ours, which holds vault data all the same, is a stray copy. */
+function byContent(kind: FileKind, path: string, file: boolean): FileKind {
+  return kind === 'other' && file && sealedByUs(path) ? 'stray-copy' : kind;
 }
 
 /** Every entry of the folder and of `blobs/`, each with its kind (other folders: `other`). */
@@ -110,15 +141,17 @@ export function folderInventory(folder: string): FolderFile[] {
         if (!s) {
           continue;
         }
+        const path = join(folder, name, blob);
         out.push({
           path: `blobs/${blob}`,
-          kind: blobKindOf(blob),
+          kind: byContent(blobKindOf(blob), path, s.file),
           size: s.size,
         });
       }
       continue;
     }
-    out.push({ path: name, kind: stat.dir ? 'other' : kindOf(name), size: stat.size });
+    const kind = stat.dir ? 'other' : byContent(kindOf(name), join(folder, name), stat.file);
+    out.push({ path: name, kind, size: stat.size });
   }
   return out;
 }

@@ -62,7 +62,10 @@ interface Sealed {
 export interface RekeyFiles {
   /** Generations (`vault.awb.N`) with the fingerprint they had when the re-key began. */
   generations: { name: string; fingerprint: string | null }[];
-  /** Kept damaged copies (`vault.awb.damaged-*`): name, size and SHA-256 of the file. */
+  /**
+   * Kept damaged copies (`vault.awb.damaged-*`) and stray copies of vault data under names the
+   * workbench never writes (inventory.ts): name, size and SHA-256 of the file.
+   */
   copies: { name: string; size: number; sha256: string }[];
   /** Every evidence file in `blobs/` when the re-key began. */
   blobs: string[];
@@ -284,7 +287,7 @@ function isJournal(data: unknown): data is RekeyJournalData {
       (c): c is RekeyFiles['copies'][number] =>
         isObject(c) &&
         isText(c.name) &&
-        isFolderFile(c.name, 'damaged-copy') &&
+        (isFolderFile(c.name, 'damaged-copy') || isFolderFile(c.name, 'stray-copy')) &&
         isCount(c.size) &&
         isHex(c.sha256),
     ) &&

@@ -93,7 +93,7 @@ import {
   sealDrafts,
   writeDraftsFile,
 } from './drafts';
-import { folderInventory } from './inventory';
+import { folderInventory, isFolderFile } from './inventory';
 import { nodeFs, sameFingerprint, type Fingerprint, type FsOps } from './fsops';
 import {
   checkConfigKdf,
@@ -411,7 +411,7 @@ async function removeOldKeyFiles(
   // One whose header does not read cannot be told: it stays until the new passphrase's unlock,
   // which has the journal's MAC to trust (the usual damage that makes one restore is there).
   for (const copy of journal.old.copies) {
-    if (copy.name.startsWith('vault.awb.damaged-') && !copy.name.includes('/')) {
+    if (isFolderFile(copy.name, 'damaged-copy') || isFolderFile(copy.name, 'stray-copy')) {
       const path = join(folder, copy.name);
       const c = peekHeader(path, config.limits);
       const slot = c?.slots.find((s) => s.type === SLOT_PASSPHRASE);
@@ -1535,7 +1535,7 @@ export class Vault {
           name,
           fingerprint: fingerprintText(await fs.fingerprint(join(this.folder, name))),
         });
-      } else if (file.kind === 'damaged-copy') {
+      } else if (file.kind === 'damaged-copy' || file.kind === 'stray-copy') {
         let sha256 = '';
         try {
           sha256 = createHash('sha256')
@@ -1632,7 +1632,8 @@ export class Vault {
             recoveryKey: 'replaced',
             removed: {
               generations: journal.old.generations.map((g) => g.name),
-              damagedCopies: journal.old.copies,
+              damagedCopies: journal.old.copies.filter((c) => isFolderFile(c.name, 'damaged-copy')),
+              strayCopies: journal.old.copies.filter((c) => isFolderFile(c.name, 'stray-copy')),
               unreferencedEvidence: journal.old.unreferenced,
               temps: journal.old.temps,
             },

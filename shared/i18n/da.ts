@@ -1399,6 +1399,8 @@ export const da: Messages = {
     'Et skift af adgangsfrase eller gendannelsesnøgle blev afbrudt. Lås boksen op for at gøre det færdigt, før en generation gendannes.',
   'error.DRAFTS_STALE':
     'Ugemt tekst fra formularer ligger i en fil, som boksens nuværende nøgle ikke åbner (efterladt fra før et skift af adgangsfrase eller gendannelsesnøgle, eller beskadiget). Når boksen låses op i programmet, fjernes den.',
+  'error.STRAY_COPY':
+    'Boksens mappe rummer en kopi af boksdata under et navn, som programmet ikke skriver (lavet af et backupværktøj, en editor eller en person). En gammel adgangsfrase kan åbne den: flyt den ud af mappen, eller skift adgangsfrase, hvilket fjerner den.',
   'error.NO_AUDIT_BREAK': 'Revisionssporet er intakt: der er intet brud at forklare.',
   'audit.readOnly':
     'Skrivebeskyttet: revisionssporet er brudt ved post {row} ({kind}): forventet {expected}, fundet {found}. Intet kan ændres, før en akkreditør registrerer en signeret forklaring.',

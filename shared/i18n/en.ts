@@ -1400,6 +1400,8 @@ export const en = {
     'A change of passphrase or recovery key was interrupted. Unlock the vault to finish it before restoring a generation.',
   'error.DRAFTS_STALE':
     "Unsaved form text is kept in a file the vault's current key does not open (left from before a change of passphrase or recovery key, or damaged). Unlocking the vault in the app removes it.",
+  'error.STRAY_COPY':
+    'The vault folder holds a copy of vault data under a name the workbench does not write (made by a backup tool, an editor or a person). An old passphrase may open it: move it out of the folder, or change the passphrase, which removes it.',
   'error.NO_AUDIT_BREAK': 'The audit trail is intact: there is no break to explain.',
   'audit.readOnly':
     'Read-only: the audit trail is broken at entry {row} ({kind}): expected {expected}, found {found}. Nothing can be changed until an accreditor records a signed explanation.',

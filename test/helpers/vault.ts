@@ -196,7 +196,9 @@ export async function openedByOldSecrets(folder: string, old: OldSecrets): Promi
       ) {
         opened.push(file.path);
       }
-    } else if (file.kind === 'temp') {
+    } else if (file.kind === 'temp' || file.kind === 'stray-copy') {
+      // A write cut short, or a copy of vault data under another name: counted whatever key
+      // it is under, as no file of either kind may outlive a re-key.
       opened.push(file.path);
     } else if (file.kind === 'drafts') {
       const { openDrafts } = await import('../../electron/vault/drafts');

@@ -1041,6 +1041,55 @@ describe('the hostile vault table', () => {
     await (await unlock({ recoveryKey: fresh })).close();
   });
 
+  it('copies of vault data under names the workbench never writes fail the check, and go with `vault recover` (21s)', async () => {
+    const { recoveryKey } = await genuine();
+    const old = { passphrase: PASSPHRASE, recoveryKey, dataKey: await dataKeyOf(folder) };
+    const blob = readdirSync(join(folder, 'blobs')).find((n) => /^[0-9a-f]{64}$/.test(n))!;
+    // What a backup tool, an editor or a file manager leaves: each a whole copy under the old
+    // key. Beside them, files of the folder that hold no vault data.
+    copyFileSync(vaultPath(folder), join(folder, 'vault.awb.tmp'));
+    copyFileSync(vaultPath(folder), join(folder, 'vault.awb (copy)'));
+    copyFileSync(join(folder, 'blobs', blob), join(folder, 'blobs', `${blob}.orig`));
+    writeFileSync(join(folder, 'notes.txt'), 'AWBVLT: not a vault');
+    writeFileSync(join(folder, 'short'), 'AWBBLOB');
+    const strays = [`blobs/${blob}.orig`, 'vault.awb (copy)', 'vault.awb.tmp'];
+    expect(await openedByOldSecrets(folder, old)).toEqual(expect.arrayContaining(strays));
+    const before = await checkVault(folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
+    expect(before.strays.map((s) => [s.part, s.code]).sort()).toEqual(
+      strays.map((s) => [s, 'STRAY_COPY']).sort(),
+    );
+    expect(failureCode(before)).toBe('STRAY_COPY');
+    const checked = await cli('vault', 'check', folder, '--passphrase-file', 'pass', '--json');
+    expect(checked.code).not.toBe(0);
+
+    writeFileSync(join(work.path, 'rk'), recoveryKey);
+    const r = await cli(
+      'vault',
+      'recover',
+      folder,
+      '--recovery-key-file',
+      'rk',
+      '--new-passphrase-file',
+      'new',
+      '--json',
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(await openedByOldSecrets(folder, old)).toEqual([]);
+    const left = readdirSync(folder);
+    expect(left).toEqual(expect.arrayContaining(['notes.txt', 'short']));
+    expect(left).not.toEqual(expect.arrayContaining(['vault.awb.tmp']));
+    expect(left).not.toContain('vault.awb (copy)');
+    expect(readdirSync(join(folder, 'blobs'))).not.toContain(`${blob}.orig`);
+    const v = await unlock({ passphrase: NEW_PASSPHRASE });
+    const row = v.database.exec("SELECT changes FROM audit_log WHERE action = 'vault.rekey'")[0]
+      ?.values[0]?.[0];
+    await v.close();
+    const removed = (JSON.parse(String(row)) as { removed: { strayCopies: { name: string }[] } })
+      .removed;
+    expect(removed.strayCopies.map((c) => c.name).sort()).toEqual([...strays].sort());
+    await expectCheckPasses(NEW_PASSPHRASE);
+  });
+
   it('temp files that appear after unlock (writes cut short, under the old key) go with the re-key', async () => {
     const { recoveryKey } = await genuine();
     const old = { passphrase: PASSPHRASE, recoveryKey, dataKey: await dataKeyOf(folder) };

@@ -764,6 +764,59 @@ describe('the folder inventory', () => {
     expect(folderInventory(join(work.path, 'missing'))).toEqual([]);
   });
 
+  it('a file under a name of no kind that begins as a sealed file of ours is a stray copy', () => {
+    mkdirSync(join(work.path, 'blobs'));
+    const files: Record<string, string> = {
+      'vault.awb.tmp': 'AWBVLT\r\n and the rest',
+      'vault.awb (copy)': 'AWBVLT\r\n',
+      'kept.drafts': 'AWBDRFT1',
+      'evidence.bin': 'AWBBLOB2...',
+      [`blobs/${ADDRESS}.orig`]: 'AWBBLOB2...',
+      // Not ours: one byte short, another magic, the magic past the start, an empty file.
+      short: 'AWBBLOB',
+      lower: 'awbblob2',
+      later: ' AWBBLOB2',
+      empty: '',
+      'blobs/README': 'AWBVLT\r',
+      // A name of its own kind keeps it, whatever it holds.
+      'vault.awb.damaged-1': 'AWBVLT\r\n',
+      'vault.awb.2': 'AWBVLT\r\n',
+    };
+    for (const [name, text] of Object.entries(files)) {
+      writeFileSync(join(work.path, name), text, 'latin1');
+    }
+    // A link is never followed, even to a vault file.
+    symlinkSync(join(work.path, 'vault.awb.2'), join(work.path, 'link'));
+    const kinds = Object.fromEntries(folderInventory(work.path).map((f) => [f.path, f.kind]));
+    expect(kinds).toEqual({
+      'vault.awb.tmp': 'stray-copy',
+      'vault.awb (copy)': 'stray-copy',
+      'kept.drafts': 'stray-copy',
+      'evidence.bin': 'stray-copy',
+      [`blobs/${ADDRESS}.orig`]: 'stray-copy',
+      short: 'other',
+      lower: 'other',
+      later: 'other',
+      empty: 'other',
+      'blobs/README': 'other',
+      'vault.awb.damaged-1': 'damaged-copy',
+      'vault.awb.2': 'generation',
+      link: 'other',
+    });
+    // Named in a journal, a stray copy is a name of no other kind, inside the folder.
+    expect(isFolderFile('vault.awb.tmp', 'stray-copy')).toBe(true);
+    expect(isFolderFile(`blobs/${ADDRESS}.orig`, 'stray-copy')).toBe(true);
+    for (const path of [
+      'vault.awb',
+      'vault.awb.2',
+      `blobs/${ADDRESS}`,
+      '../vault.awb.tmp',
+      'blobs/../x',
+    ]) {
+      expect(isFolderFile(path, 'stray-copy')).toBe(false);
+    }
+  });
+
   it('names a file of the folder or of blobs/ by its kind, never a way out of the folder', () => {
     expect(FILE_KINDS).toContain('other');
     expect(isFolderFile('vault.awb.3', 'generation')).toBe(true);
