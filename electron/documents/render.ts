@@ -24,7 +24,12 @@ export function workerEntry(): { file: string; execArgv: string[] } {
   if (existsSync(bundled)) {
     return { file: bundled, execArgv: [] };
   }
-  return { file: join(import.meta.dirname, 'worker.ts'), execArgv: ['--import', 'tsx'] };
+  // tsx as this module resolves it: `--import tsx` alone is resolved from the working folder,
+  // and the command line run from outside the project found none (DOCUMENT_FAILED).
+  return {
+    file: join(import.meta.dirname, 'worker.ts'),
+    execArgv: ['--import', import.meta.resolve('tsx')],
+  };
 }
 
 /** A Node child process (CLI, browser preview, tests). */

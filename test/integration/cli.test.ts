@@ -1081,3 +1081,27 @@ describe('awb verify: two signatures are two people', () => {
     expect(person.err).toContain('error: SIGNATURE_INVALID (FOUR_EYES_SAME_PERSON)');
   });
 });
+
+describe('documents laid out from any working folder (real process)', () => {
+  it('the layout worker starts when the command line runs outside the project', () => {
+    const script = join(work.path, 'render-here.mts');
+    writeFileSync(
+      script,
+      `import { renderPdf } from ${JSON.stringify(join(projectRoot, 'electron', 'documents', 'render.ts'))};
+const pdf = await renderPdf({
+  kind: 'records-extract', language: 'en', title: 'Extract', marking: 'RESTRICTED',
+  reference: 'REF-1', version: '1', pageLabel: 'Page {page} of {pages}', issuer: 'Authority',
+  date: '2026-11-27', sections: [{ type: 'paragraphs', paragraphs: ['One paragraph.'] }],
+});
+process.stdout.write(pdf.subarray(0, 5).toString('latin1'));
+`,
+    );
+    // The working folder holds no node_modules: tsx is found beside the worker, not here.
+    const r = spawnSync(join(projectRoot, 'node_modules', '.bin', 'tsx'), [script], {
+      cwd: work.path,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect([r.status, r.stdout], r.stderr).toEqual([0, '%PDF-']);
+  });
+});
