@@ -157,7 +157,12 @@ class Drawing {
     for (const num of this.file.pageRefs(this.rev)) {
       const where = `the page object ${num} (revision ${this.rev})`;
       const page = objectAt(this.file, num, this.rev);
-      if (!(page instanceof PDFDict) || page instanceof PDFRawStream) {
+      // A page object written as a reference to another object, or as a stream, is followed by
+      // some readers and not by others: its page is judged by nobody here.
+      if (page instanceof PDFRef || page instanceof PDFRawStream) {
+        throw new Outside(`${where} is not written as a page dictionary`);
+      }
+      if (!(page instanceof PDFDict)) {
         continue;
       }
       onlyKeys(page, PAGE_KEYS, where);

@@ -209,6 +209,9 @@ function* definitions(
   }
 }
 
+/** How many objects named as content are read before the file is refused as too many. */
+export const MAX_CONTENT_OBJECTS = 100_000;
+
 /**
  * Every stream named as page content (or an appearance, or a glyph) as every revision has it:
  * a later revision may replace the stream and leave what names it as it was.
@@ -218,8 +221,12 @@ function scanAll(file: PdfFile, refs: PDFRef[]): void {
   const seen = new Set<number>();
   while (queue.length) {
     const num = queue.pop()!;
-    if (seen.has(num) || seen.size > 100_000) {
+    if (seen.has(num)) {
       continue;
+    }
+    // No letter names so many streams as content; past them nothing would be read.
+    if (seen.size >= MAX_CONTENT_OBJECTS) {
+      throw new Found(`the file names more than ${MAX_CONTENT_OBJECTS} objects as content`);
     }
     seen.add(num);
     for (const { rev, object } of definitions(file, num)) {
@@ -461,9 +468,12 @@ function visit(
       }
       const items =
         target !== null ? target.values() : value instanceof PDFArray ? value.asArray() : [value];
-      const joined = key === 'Contents' ? file.resolve(value, rev) : undefined;
-      if (joined instanceof PDFArray && joined.size() > 1) {
-        scanJoined(file, joined.asArray(), rev, where);
+      // A page's content is read whole, in every revision and however /Contents is written
+      // (one stream, or an array of one or more): a `Q` without its `q` is the page's.
+      // (An annotation's /Contents is its text, and a signature's its value: no stream.)
+      if (key === 'Contents') {
+        const joined = file.resolve(value, rev);
+        scanJoined(file, joined instanceof PDFArray ? joined.asArray() : [value], rev, where);
       }
       for (const item of items) {
         if (item instanceof PDFRef) {
@@ -482,9 +492,13 @@ function visit(
   if (type === 'Action') {
     checkAction(file, dict, rev, where, 0);
   }
+  // A dictionary's /A is an action; its /Next is the next action only when it is one (names
+  // its kind by /S): an outline item's /Next is the next bookmark. (A chain reached through an
+  // /A is followed by checkAction, which refuses a link of no kind.)
   for (const key of ['A', 'Next']) {
     const value = get(dict, key);
-    if (value !== undefined) {
+    const action = key === 'A' || get(dict, 'S') !== undefined;
+    if (value !== undefined && action) {
       checkAction(file, value, rev, where, 0);
     }
   }
@@ -1683,6 +1697,12 @@ function checkImage(
     if (isMask || frame.precision !== 8 || bits !== 8 || frame.components !== space.components) {
       return refuse('its JPEG data is not of the depth and colour components it declares');
     }
+    // Huffman-coded, baseline, extended or progressive: what every reader decodes. Lossless,
+    // hierarchical and arithmetic-coded frames pdf.js's own decoder refuses, while poppler
+    // draws them as its libjpeg was built.
+    if (![0xc0, 0xc1, 0xc2].includes(frame.marker)) {
+      return refuse('its JPEG data is coded otherwise than every reader decodes (SOF0 to SOF2)');
+    }
     return;
   }
   const parms = file.dict(get(dict, 'DecodeParms'), rev);
@@ -1750,7 +1770,7 @@ function checkImage(
  */
 function jpegFrame(
   data: Uint8Array,
-): { width: number; height: number; precision: number; components: number } | null {
+): { marker: number; width: number; height: number; precision: number; components: number } | null {
   const n = data.length;
   if (
     n < 4 ||
@@ -1770,6 +1790,7 @@ function jpegFrame(
     // A frame header: SOF0–SOF15, but for DHT (C4), JPG (C8) and DAC (CC).
     if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
       return {
+        marker,
         precision: data[i + 4]!,
         height: (data[i + 5]! << 8) | data[i + 6]!,
         width: (data[i + 7]! << 8) | data[i + 8]!,
