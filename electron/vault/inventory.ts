@@ -33,7 +33,9 @@ export interface FolderFile {
 const ADDRESS = /^[0-9a-f]{64}$/;
 
 /** The first bytes of every file the workbench seals: a vault file, evidence, kept form text. */
-const SEALED_MAGICS = ['AWBVLT\r\n', 'AWBBLOB2', 'AWBDRFT1'].map((m) => Buffer.from(m, 'latin1'));
+const SEALED_MAGICS = ['AWBVLT\r\n', 'AWBBLOB1', 'AWBBLOB2', 'AWBDRFT1'].map((m) =>
+  Buffer.from(m, 'latin1'),
+);
 
 /** Whether the regular file at `path` begins as one of the workbench's sealed files does. */
 function sealedByUs(path: string): boolean {

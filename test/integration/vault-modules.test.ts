@@ -771,6 +771,7 @@ describe('the folder inventory', () => {
       'vault.awb (copy)': 'AWBVLT\r\n',
       'kept.drafts': 'AWBDRFT1',
       'evidence.bin': 'AWBBLOB2...',
+      'old-evidence.bin': 'AWBBLOB1...',
       [`blobs/${ADDRESS}.orig`]: 'AWBBLOB2...',
       // Not ours: one byte short, another magic, the magic past the start, an empty file.
       short: 'AWBBLOB',
@@ -793,6 +794,7 @@ describe('the folder inventory', () => {
       'vault.awb (copy)': 'stray-copy',
       'kept.drafts': 'stray-copy',
       'evidence.bin': 'stray-copy',
+      'old-evidence.bin': 'stray-copy',
       [`blobs/${ADDRESS}.orig`]: 'stray-copy',
       short: 'other',
       lower: 'other',
