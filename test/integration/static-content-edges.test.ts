@@ -8,12 +8,9 @@
  */
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { PdfFile } from '../../electron/signing/pdf-structure';
-import { dynamicContent } from '../../electron/signing/static-content';
 import {
   added,
   annotated,
-  builtIn,
   drawnWith,
   fontFeature,
   imageDrawn,
@@ -29,21 +26,8 @@ import {
 } from '../helpers/content-features';
 import { anatomy, body } from '../helpers/forge';
 import { letter } from '../helpers/pdf';
+import { expectVerdict, found } from '../helpers/static-verdict';
 
-const found = (pdf: Buffer) => dynamicContent(PdfFile.parse(pdf))?.detail ?? null;
-/**
- * The feature added to a letter as a later revision and built into a letter's first revision:
- * each time not named (null) or named as `named` says.
- */
-async function expectVerdict(feature: Feature, named: RegExp | null): Promise<void> {
-  for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
-    if (named) {
-      expect(found(pdf)).toMatch(named);
-    } else {
-      expect(found(pdf)).toBeNull();
-    }
-  }
-}
 const NAMED = /sets the font \/F9, which its resources do not define as a font every reader loads/;
 
 const HELVETICA = '/Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding';

@@ -5,11 +5,9 @@
  * rather than by their /Type, and where a feature is named (the object and its revision).
  */
 import { describe, expect, it } from 'vitest';
-import { PdfFile, PdfStructureError } from '../../electron/signing/pdf-structure';
-import { dynamicContent } from '../../electron/signing/static-content';
+import { PdfStructureError } from '../../electron/signing/pdf-structure';
 import {
   added,
-  builtIn,
   drawnWith,
   formDrawing,
   listWith,
@@ -20,22 +18,7 @@ import {
 } from '../helpers/content-features';
 import { anatomy, appendStreamUpdate, body } from '../helpers/forge';
 import { appendUpdate, letter } from '../helpers/pdf';
-
-const found = (pdf: Buffer) => dynamicContent(PdfFile.parse(pdf))?.detail ?? null;
-
-/**
- * The feature added to a letter as a later revision and built into a letter's first revision:
- * each time not named (null) or named as `named` says.
- */
-async function expectVerdict(feature: Feature, named: RegExp | null): Promise<void> {
-  for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
-    if (named) {
-      expect(found(pdf)).toMatch(named);
-    } else {
-      expect(found(pdf)).toBeNull();
-    }
-  }
-}
+import { expectVerdict, found } from '../helpers/static-verdict';
 
 /**
  * `pdf` with `feature` added as revision 2, and revision 3 putting back every object of `pdf`

@@ -6,13 +6,10 @@
  * loads and the tables of an embedded TrueType program. Rows mutation testing showed missing.
  */
 import { deflateSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
-import { PdfFile } from '../../electron/signing/pdf-structure';
-import { dynamicContent } from '../../electron/signing/static-content';
+import { describe, it } from 'vitest';
 import {
   added,
   annotated,
-  builtIn,
   catalogWith,
   drawnWith,
   fontFeature,
@@ -27,23 +24,7 @@ import {
 } from '../helpers/content-features';
 import { anatomy, body } from '../helpers/forge';
 import { letter } from '../helpers/pdf';
-
-const found = (pdf: Buffer) => dynamicContent(PdfFile.parse(pdf))?.detail ?? null;
-
-/** The verdict on `pdf`: not named (null) or named as `named` says. */
-function expectNamed(pdf: Buffer, named: RegExp | null): void {
-  if (named) {
-    expect(found(pdf)).toMatch(named);
-  } else {
-    expect(found(pdf)).toBeNull();
-  }
-}
-
-/** The feature added to a letter as a later revision and built into a letter's first revision. */
-async function expectVerdict(feature: Feature, named: RegExp | null): Promise<void> {
-  expectNamed(added(await letter(), feature), named);
-  expectNamed(await builtIn(feature), named);
-}
+import { expectNamed, expectVerdict } from '../helpers/static-verdict';
 
 const FONT_NAMED =
   /sets the font \/F9, which its resources do not define as a font every reader loads/;

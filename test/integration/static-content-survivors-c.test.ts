@@ -11,7 +11,6 @@ import { MAX_CONTENT_INFLATED, PdfFile } from '../../electron/signing/pdf-struct
 import { dynamicContent } from '../../electron/signing/static-content';
 import {
   added,
-  builtIn,
   drawnWith,
   fontFeature,
   imageDrawn,
@@ -24,21 +23,7 @@ import {
 } from '../helpers/content-features';
 import { anatomy, body } from '../helpers/forge';
 import { letter } from '../helpers/pdf';
-
-const found = (pdf: Buffer) => dynamicContent(PdfFile.parse(pdf))?.detail ?? null;
-/**
- * The feature added to a letter as a later revision and built into a letter's first revision:
- * each time not named (null) or named as `named` says.
- */
-async function expectVerdict(feature: Feature, named: RegExp | null): Promise<void> {
-  for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
-    if (named) {
-      expect(found(pdf)).toMatch(named);
-    } else {
-      expect(found(pdf)).toBeNull();
-    }
-  }
-}
+import { expectVerdict, found } from '../helpers/static-verdict';
 
 /** `feature` with each of its objects' bodies passed through `edit`. */
 const edited =
