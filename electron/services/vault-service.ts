@@ -309,6 +309,8 @@ export class VaultService {
     } catch {
       removeDraftsFile(vault.folder);
     }
+    // A status asked for while the re-key ran is stale: the UI asks again.
+    this.options.emit('vault:stateChanged', { state: 'unlocked' });
     return this.status();
   }
 

@@ -124,4 +124,30 @@ describe('vault service', () => {
     expect(service.current().meta('precious')).toBe('yes');
     await service.current().close({ discard: true });
   });
+
+  it('tells the renderer again once a recovery has re-keyed: a status asked for meanwhile is stale', async () => {
+    const { recoveryKey } = await service.create(vaultFolder(), PASSPHRASE, PROFILE);
+    await service.lock();
+    // What a status asked for at each event would have shown as the key to confirm.
+    const shown: (string | null)[] = [];
+    const watched = new VaultService({
+      config: TEST_CONFIG,
+      prefs,
+      emit: (channel) => {
+        if (channel === 'vault:stateChanged') {
+          shown.push(watched.pendingRecoveryKey());
+        }
+      },
+      saveDelayMs: 20,
+      clock: () => now,
+    });
+    const status = await watched.recover(vaultFolder(), recoveryKey, `${PASSPHRASE}-new`);
+    const fresh = watched.pendingRecoveryKey();
+    expect(fresh).toMatch(/^[A-Z0-9]{4}(-[A-Z0-9]{4})+$/);
+    expect(fresh).not.toBe(recoveryKey);
+    expect(status.confirmGroups).toHaveLength(2);
+    expect(shown.at(0)).toBeNull(); // the unlock's own event, before the re-key
+    expect(shown).toContain(fresh);
+    await watched.lock();
+  });
 });

@@ -5,6 +5,7 @@
 import { create } from 'zustand';
 import type { VaultStatus } from '../../../shared/contract';
 import { callRaw } from '../api';
+import { newestFirst } from './newest';
 import { useNotifications } from './notifications';
 import { usePreferences } from './preferences';
 import { resetAll } from './reset';
@@ -18,27 +19,37 @@ interface VaultStore {
   setRecoveryKey: (key: string | null) => void;
 }
 
-export const useVault = create<VaultStore>((set, get) => ({
-  status: null,
-  recoveryKey: null,
-  async refresh() {
-    const result = await callRaw('vault:status', {});
-    if (result.ok) {
-      get().applyStatus(result.value);
-    } else {
-      useNotifications.getState().pushError(result.error);
-    }
-  },
-  applyStatus(status) {
+// A refresh's answer may arrive after a newer status was applied (see newest.ts).
+const order = newestFirst();
+
+export const useVault = create<VaultStore>((set, get) => {
+  function apply(status: VaultStatus): void {
     const before = get().status?.state;
     if (before === 'unlocked' && status.state !== 'unlocked') {
       resetAll();
       set({ recoveryKey: null });
     }
     set({ status });
-  },
-  setRecoveryKey: (recoveryKey) => set({ recoveryKey }),
-}));
+  }
+  return {
+    status: null,
+    recoveryKey: null,
+    async refresh() {
+      const ticket = order.ask();
+      const result = await callRaw('vault:status', {});
+      if (!result.ok) {
+        useNotifications.getState().pushError(result.error);
+      } else if (order.admit(ticket)) {
+        apply(result.value); // unless a newer status was applied while this one was on its way
+      }
+    },
+    applyStatus(status) {
+      order.given();
+      apply(status);
+    },
+    setRecoveryKey: (recoveryKey) => set({ recoveryKey }),
+  };
+});
 
 let subscribed = false;
 
