@@ -7,8 +7,6 @@
  */
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { outsideLetterProfile } from '../../electron/signing/letter-profile';
-import { PdfFile } from '../../electron/signing/pdf-structure';
 import {
   added,
   builtIn,
@@ -20,9 +18,8 @@ import {
   type Feature,
 } from '../helpers/content-features';
 import { anatomy, body } from '../helpers/forge';
+import { featureRows, outside } from '../helpers/static-verdict';
 import { appendUpdate, contentStreamOf, letter } from '../helpers/pdf';
-
-const outside = (pdf: Buffer) => outsideLetterProfile(PdfFile.parse(pdf))?.detail ?? null;
 
 /** The page draws `ops` with `entry` added to its resources of `kind` (/F1 is its font). */
 const drawn =
@@ -202,17 +199,7 @@ const rows: [string, Feature, RegExp | null][] = [
 ];
 
 describe('the profile at the edges of its rules', () => {
-  for (const [name, feature, detail] of rows) {
-    it(name, async () => {
-      for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
-        if (detail) {
-          expect(outside(pdf)).toMatch(detail);
-        } else {
-          expect(outside(pdf)).toBeNull();
-        }
-      }
-    });
-  }
+  featureRows(rows, outside);
 
   it('a page written as generation 1, with a trim box', async () => {
     const pdf = await letter();

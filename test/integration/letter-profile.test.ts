@@ -12,7 +12,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { softwareSigner } from '../../electron/signing/identity';
-import { outsideLetterProfile } from '../../electron/signing/letter-profile';
 import { PdfFile } from '../../electron/signing/pdf-structure';
 import { dynamicContent } from '../../electron/signing/static-content';
 import { verifyPdf, type TrustStore } from '../../electron/signing/verify';
@@ -29,11 +28,11 @@ import {
 } from '../helpers/content-features';
 import { tempFolder } from '../helpers/context';
 import { anatomy, body } from '../helpers/forge';
+import { featureRows, outside } from '../helpers/static-verdict';
 import { honest } from '../helpers/honest-features';
 import { letter, signLetter } from '../helpers/pdf';
 import { crl, issue, nssStore, pdfsigAccepts, pdfsigReport, type Party } from '../helpers/pki';
 
-const outside = (pdf: Buffer) => outsideLetterProfile(PdfFile.parse(pdf))?.detail ?? null;
 const dynamic = (pdf: Buffer) => dynamicContent(PdfFile.parse(pdf))?.detail ?? null;
 
 /** The page draws `ops` with `entry` added to its resources of `kind`. */
@@ -875,17 +874,7 @@ describe('the edges of the profile’s rules, each from both sides', () => {
       /\/Resources \/XObject \/Fm1 uses the operator Tr, which a decision letter never uses/,
     ],
   ];
-  for (const [name, feature, detail] of cases) {
-    it(name, async () => {
-      for (const pdf of [added(await letter(), feature), await builtIn(feature)]) {
-        if (detail) {
-          expect(outside(pdf)).toMatch(detail);
-        } else {
-          expect(outside(pdf)).toBeNull();
-        }
-      }
-    });
-  }
+  featureRows(cases, outside);
 
   it('forms drawn within forms as deep as the profile reads, and one deeper', async () => {
     const chain =

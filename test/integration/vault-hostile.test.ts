@@ -1015,9 +1015,8 @@ describe('the hostile vault table', () => {
     await v.close();
   });
 
-  it('after `vault recover` the old passphrase and the old recovery key open nothing; check passes', async () => {
-    const { recoveryKey } = await genuine();
-    const old = { passphrase: PASSPHRASE, recoveryKey, dataKey: await dataKeyOf(folder) };
+  /** `awb vault recover` with the recovery key and NEW_PASSPHRASE; it must succeed. */
+  async function recoverByCli(recoveryKey: string) {
     writeFileSync(join(work.path, 'rk'), recoveryKey);
     const r = await cli(
       'vault',
@@ -1030,6 +1029,13 @@ describe('the hostile vault table', () => {
       '--json',
     );
     expect(r.code, r.err).toBe(0);
+    return r;
+  }
+
+  it('after `vault recover` the old passphrase and the old recovery key open nothing; check passes', async () => {
+    const { recoveryKey } = await genuine();
+    const old = { passphrase: PASSPHRASE, recoveryKey, dataKey: await dataKeyOf(folder) };
+    const r = await recoverByCli(recoveryKey);
     const { recoveryKey: fresh } = JSON.parse(r.out) as { recoveryKey: string };
     expect(fresh).not.toBe(recoveryKey);
     expect(await openedByOldSecrets(folder, old)).toEqual([]);
@@ -1062,18 +1068,7 @@ describe('the hostile vault table', () => {
     const checked = await cli('vault', 'check', folder, '--passphrase-file', 'pass', '--json');
     expect(checked.code).not.toBe(0);
 
-    writeFileSync(join(work.path, 'rk'), recoveryKey);
-    const r = await cli(
-      'vault',
-      'recover',
-      folder,
-      '--recovery-key-file',
-      'rk',
-      '--new-passphrase-file',
-      'new',
-      '--json',
-    );
-    expect(r.code, r.err).toBe(0);
+    await recoverByCli(recoveryKey);
     expect(await openedByOldSecrets(folder, old)).toEqual([]);
     const left = readdirSync(folder);
     expect(left).toEqual(expect.arrayContaining(['notes.txt', 'short']));

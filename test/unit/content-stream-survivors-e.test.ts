@@ -4,19 +4,9 @@
  * sizes of what content read whole draws, each from both sides of its edge.
  */
 import { describe, expect, it } from 'vitest';
-import { readContent, type ColourSpaces } from '../../electron/signing/content-stream';
+import { type ColourSpaces } from '../../electron/signing/content-stream';
 import { MAX_NUMBER_LENGTH } from '../../electron/signing/pdf-structure';
-
-const read = (text: string, options?: Parameters<typeof readContent>[1]) =>
-  readContent(Buffer.from(text, 'latin1'), options);
-/** The first problem in one stream read on its own. */
-const problem = (text: string) => read(text).problem;
-/** The first problem in a page's content read whole. */
-const whole = (text: string) => read(text, { whole: true }).problem;
-/** The first problem in a letter's content read whole, held to the letter's sizes. */
-const letter = (text: string) => read(text, { whole: true, letter: true }).problem;
-/** The first problem in one of a letter's streams read on its own. */
-const letterStream = (text: string) => read(text, { letter: true }).problem;
+import { letter, letterStream, problem, read, whole } from '../helpers/content-read';
 
 describe('the styles a stroke is drawn with', () => {
   it('a line cap or join is one of the three styles', () => {

@@ -3,12 +3,7 @@
  * letter's sizes: each rule from both sides, on the content alone.
  */
 import { describe, expect, it } from 'vitest';
-import { readContent } from '../../electron/signing/content-stream';
-
-/** The first problem a page's content read whole names (null: none). */
-const whole = (text: string) => readContent(Buffer.from(text, 'latin1'), { whole: true }).problem;
-/** The first problem content held to a letter's sizes names (null: none). */
-const letter = (text: string) => readContent(Buffer.from(text, 'latin1'), { letter: true }).problem;
+import { letterStream, whole } from '../helpers/content-read';
 
 describe('content read whole: operators in the order every reader draws alike', () => {
   it.each([
@@ -86,7 +81,7 @@ describe('content held to the sizes a letter draws at', () => {
     ['matrices that together move by 10000', '1 0 0 1 5000 0 cm 1 0 0 1 5000 0 cm'],
     ['a text matrix of 11 under a page matrix of 10', '10 0 0 10 0 0 cm BT 11 0 0 11 0 0 Tm ET'],
   ])('%s', (_, text) => {
-    expect(letter(text)).toBeNull();
+    expect(letterStream(text)).toBeNull();
   });
 
   it.each([
@@ -144,6 +139,6 @@ describe('content held to the sizes a letter draws at', () => {
       'sets a matrix (cm) that moves beyond what a letter draws',
     ],
   ])('%s', (_, text, named) => {
-    expect(letter(text)).toBe(named);
+    expect(letterStream(text)).toBe(named);
   });
 });

@@ -4,12 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readContent } from '../../electron/signing/content-stream';
+import { letter, problem, read as readAs, whole } from '../helpers/content-read';
 
-/** The problem readContent names in a letter's page content (null: none). */
-const letter = (text: string) =>
-  readContent(Buffer.from(text, 'latin1'), { whole: true, letter: true }).problem;
-/** The same, of a stream read on its own. */
-const problem = (text: string) => readContent(Buffer.from(text, 'latin1')).problem;
 /** Text shown at 12 points, after `before` inside the text object. */
 const shows = (before: string, shown = '(a) Tj', after = '') =>
   letter(`BT /F1 12 Tf ${before} ${shown} ${after} ET`);
@@ -174,7 +170,6 @@ describe('matrices a letter composes with cm', () => {
 });
 
 describe('q and Q, read whole', () => {
-  const whole = (text: string) => readContent(Buffer.from(text, 'latin1'), { whole: true }).problem;
   it('every Q restores a q of its own', () => {
     expect(whole('q Q q q Q Q')).toBeNull();
     expect(whole('Q')).toBe('restores a graphics state it never saved (Q without q)');
@@ -184,7 +179,7 @@ describe('q and Q, read whole', () => {
 
 describe('patterns a colour names', () => {
   it('scn names its pattern as a resource', () => {
-    const read = readContent(Buffer.from('/Pattern cs /P0 scn /Pattern CS /P1 SCN'));
+    const read = readAs('/Pattern cs /P0 scn /Pattern CS /P1 SCN');
     expect(read.problem).toBeNull();
     expect(read.names.get('Pattern')).toEqual(new Set(['P0', 'P1']));
   });

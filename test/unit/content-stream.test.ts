@@ -3,12 +3,10 @@
  * each spelling that once slipped past a search of the text is named.
  */
 import { describe, expect, it } from 'vitest';
-import { readContent, stretch, type ColourSpaces } from '../../electron/signing/content-stream';
+import { readContent, stretch } from '../../electron/signing/content-stream';
+import { letterStream, problem } from '../helpers/content-read';
 
 /** The first problem readContent names in `text` (null: none). */
-const contentProblem = (data: Uint8Array, spaces?: ColourSpaces) =>
-  readContent(data, { spaces }).problem;
-const problem = (text: string) => contentProblem(Buffer.from(text, 'latin1'));
 
 describe('what letters draw is read alike', () => {
   it('every operator of PDF’s, with its operands, passes', () => {
@@ -152,8 +150,7 @@ describe('what letters draw is read alike', () => {
   it('a string shows a control code however it is spelled; an escape above a byte is refused', () => {
     // Round 20al: codes 0x00–0x1F take no width in poppler's Courier and 0.6 em in pdf.js.
     // Round 20ak: poppler keeps an octal escape's low byte, pdf.js a code no font has.
-    const shows = (string: string) =>
-      readContent(Buffer.from(`BT /F1 12 Tf ${string} Tj ET`, 'latin1'), { letter: true }).problem;
+    const shows = (string: string) => letterStream(`BT /F1 12 Tf ${string} Tj ET`);
     const control = 'shows a control code (0x00–0x1F) that readers space differently (Tj)';
     for (const string of [
       '(\\037)',
@@ -254,7 +251,7 @@ describe('what letters draw is read alike', () => {
         CS0: { components: 3, pattern: false },
         P1: { components: 1, pattern: true },
       })[name] ?? null;
-    const read = (text: string) => contentProblem(Buffer.from(text, 'latin1'), spaces);
+    const read = (text: string) => problem(text, { spaces });
     expect(read('/CS0 cs 1 0 0 sc /CS0 CS 1 0 0 SCN')).toBeNull();
     expect(read('/CS0 cs 1 sc')).toBe('gives sc 1 components in a colour space of 3');
     expect(read('/CS9 cs')).toBe(
@@ -271,8 +268,7 @@ describe('what letters draw is read alike', () => {
   });
 
   it('a form gives a colour only in a colour space it sets itself', () => {
-    const form = (text: string) =>
-      readContent(Buffer.from(text, 'latin1'), { inherits: true }).problem;
+    const form = (text: string) => problem(text, { inherits: true });
     expect(form('1 sc')).toBe('gives sc a colour before setting a colour space of its own');
     expect(form('0 0 0 rg 1 SC')).toBe(
       'gives SC a colour before setting a colour space of its own',
