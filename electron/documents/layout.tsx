@@ -7,6 +7,7 @@
  */
 import { Document, Font, Link, Page, Rect, StyleSheet, Svg, Text, View } from '@react-pdf/renderer';
 import type { ReactElement } from 'react';
+import { CELL_FONT_SIZE, columnWidths } from './columns';
 import {
   pdfSafe,
   SIGNATURE_SLOT_SCHEME,
@@ -63,7 +64,7 @@ const styles = StyleSheet.create({
     paddingVertical: 3,
   },
   tableRow: { flexDirection: 'row', borderBottom: '0.5pt solid #ccc', paddingVertical: 2 },
-  cell: { paddingHorizontal: 3, fontSize: 8 },
+  cell: { paddingHorizontal: 3, fontSize: CELL_FONT_SIZE },
   maps: { flexDirection: 'row', gap: 24 },
   slots: { flexDirection: 'row', gap: 14, marginTop: 4 },
   slotLabel: { fontSize: 8, color: '#333', marginBottom: 2 },
@@ -134,7 +135,12 @@ function sectionBody(section: Section, rows?: string[][]): ReactElement {
         </View>
       );
     case 'table': {
-      const widths = section.widths ?? section.columns.map(() => 100 / section.columns.length);
+      // Over the whole table, so that its columns stand alike on every page.
+      const widths = columnWidths(
+        section.columns.map(pdfSafe),
+        section.rows.map((row) => row.map(pdfSafe)),
+        section.widths,
+      );
       return (
         <View>
           <Heading text={section.heading} />

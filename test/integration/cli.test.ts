@@ -10,6 +10,7 @@ import { Vault, vaultPath } from '../../electron/vault/vault';
 import { projectRoot, tempFolder } from '../helpers/context';
 import { appendUpdate, contentStreamOf, letter, signLetter, SLOTS, stream } from '../helpers/pdf';
 import { withoutLastRevision } from '../helpers/forge';
+import { overlappingWords, pdfWords } from '../helpers/pdf-words';
 import { crl, issue } from '../helpers/pki';
 import { PASSPHRASE, rewriteVault, TEST_CONFIG } from '../helpers/vault';
 
@@ -189,6 +190,21 @@ describe('awb demo, systems list, records list (in process)', () => {
       risks: 10,
       lifecycle: 2,
     });
+    // Every document as a reader sees it: no word runs into the next (a risk's reference in its
+    // column, a Danish compound in the records extract's narrow type column).
+    const { exports } = JSON.parse(demo.out) as { exports: Record<string, string> };
+    const pdfs = Object.values(exports).filter((f) => f.endsWith('.pdf'));
+    expect(pdfs).toHaveLength(4);
+    for (const pdf of pdfs) {
+      const words = pdfWords(pdf);
+      expect(words.length, pdf).toBeGreaterThan(100);
+      expect(overlappingWords(words), pdf).toEqual([]);
+    }
+    expect(pdfWords(exports['risk-acceptance']!).map((w) => w.text)).toContain('NISD-RISK-0006');
+    expect(
+      pdfWords(exports['records-extract']!).filter((w) => w.text === 'Overensstemmelseserklæring')
+        .length,
+    ).toBeGreaterThan(0);
     const systems = await cli(
       'systems',
       'list',
