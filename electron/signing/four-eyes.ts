@@ -82,6 +82,29 @@ const visible = (value: string) =>
     .trim();
 
 /**
+ * Latin small capitals, which no decomposition or confusable table maps to their letters
+ * (round 20c: `ᴀnne Accreditor` was another person than `Anne Accreditor`).
+ */
+const SMALL_CAPITALS: Record<string, string> = Object.fromEntries(
+  [...'ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡʏᴢ'].map((c, i) => [c, 'abcdefghijklmnopqrstuvwyz'[i]!]),
+);
+
+/**
+ * A name as a reader tells it from another: its letters and digits only. Marks, punctuation,
+ * symbols and spaces are dropped after decomposing (round 20c: a Braille blank, U+2800, looks
+ * like a space and is none; a trailing dot or middle dot, a figure dash, a combining low line
+ * or dot above are easily missed), and small capitals read as letters. Two names of one
+ * person differ in nothing else; two people whose names differ only there are refused as one,
+ * the safe side of four eyes.
+ */
+const lettersOf = (seen: string) =>
+  seen
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/./gu, (c) => SMALL_CAPITALS[c] ?? c)
+    .replace(/[^\p{L}\p{N}]/gu, '');
+
+/**
  * The forms a value is compared in: its case-folded skeleton as written, in capitals and in
  * small letters. Two values name the same person when they share a form: so case never tells
  * two names apart, and neither does a look-alike in either case (a capital I reads as an l, a
@@ -153,7 +176,7 @@ export function personValues(
 ): Map<string, string> {
   const values = new Map<string, string>();
   for (const seen of writtenValues(cert, field).map(visible)) {
-    const compared = field === 'email' ? mailbox(seen) : seen;
+    const compared = field === 'email' ? mailbox(seen) : lettersOf(seen);
     for (const form of seen === '' ? [] : forms(compared)) {
       values.set(form, seen);
     }

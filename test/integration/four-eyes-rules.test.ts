@@ -97,6 +97,43 @@ describe('the same person, by the policy’s fields', () => {
     expect(samePerson(a, c, { fields: ['commonName'] })).toBeNull();
   });
 
+  it('names told apart by their letters and digits only (round 20c)', async () => {
+    const anne = await selfSigned('CN=Anne Accreditor');
+    // Each a second certificate of one person that read as another's: a Braille blank (U+2800)
+    // for the space, a trailing dot or middle dot, a small capital A, a combining low line or dot
+    // above, a figure dash for the space.
+    for (const name of [
+      'Anne\u2800Accreditor',
+      'Anne Accreditor.',
+      'Anne Accreditor\u00b7',
+      '\u1d00nne Accreditor',
+      'Anne Accreditor\u0332',
+      'Anne Accredit\u022fr',
+      'Anne\u2012Accreditor',
+      'ANNE ACCREDITOR',
+      '\u1d00\u0274\u0274\u1d07 \u1d00\u1d04\u1d04\u0280\u1d07\u1d05\u026a\u1d1b\u1d0f\u0280',
+    ]) {
+      expect(
+        samePerson(anne, await selfSigned(`CN=${name}`), { fields: ['commonName'] }),
+        name,
+      ).not.toBeNull();
+    }
+    // A letter or a digit more or other is another person.
+    for (const name of ['Anna Accreditor', 'Anne Accreditor 2', 'Anne Accreditors']) {
+      expect(
+        samePerson(anne, await selfSigned(`CN=${name}`), { fields: ['commonName'] }),
+        name,
+      ).toBeNull();
+    }
+    expect(
+      samePerson(
+        await selfSigned('CN=Anne Accreditor 1'),
+        await selfSigned('CN=Anne Accreditor 2'),
+        { fields: ['commonName'] },
+      ),
+    ).toBeNull();
+  });
+
   it('look-alike letters are the same letter: Unicode’s confusable skeletons', async () => {
     const latin = await selfSigned('CN=Cepo Axe, O=A');
     // All Cyrillic (С е р о А х е), one script, yet it reads as the Latin name.
