@@ -97,9 +97,15 @@ class Outside extends Error {}
  * resources, an appearance with no area) is left to static-content.ts, which reads every object.
  */
 export function outsideLetterProfile(file: PdfFile): { detail: string } | null {
-  const read: Read = { streams: new Map(), content: new Set(), budget: MAX_READ };
+  const read: Read = {
+    streams: new Map(),
+    content: new Set(),
+    budget: MAX_READ,
+    visits: MAX_PROFILE_VISITS,
+  };
   try {
     for (const { number: rev } of file.revisions) {
+      viewerChrome(file, rev);
       new Drawing(file, rev, read).pages();
     }
     return null;
@@ -108,6 +114,38 @@ export function outsideLetterProfile(file: PdfFile): { detail: string } | null {
       return { detail: error.message };
     }
     throw error;
+  }
+}
+
+/**
+ * What a viewer shows beside the pages, from the catalog, and the workbench never writes (round
+ * 20c: a bookmark "DECISION: NOT APPROVED" opened on opening, and a page label "NOT APPROVED -
+ * page 1", beside a page that says approved). Every reader reads them alike, but the workbench's
+ * own preview of a letter to countersign shows none of them.
+ */
+const VIEWER_CHROME: Record<string, string> = {
+  Outlines: 'bookmarks (/Outlines)',
+  PageLabels: 'page labels (/PageLabels)',
+  Threads: 'article threads (/Threads)',
+};
+
+function viewerChrome(file: PdfFile, rev: number): void {
+  const catalog = file.catalog(rev);
+  if (!catalog) {
+    return;
+  }
+  for (const [key, value] of entriesOf(catalog)) {
+    const what = VIEWER_CHROME[key];
+    if (what) {
+      throw new Outside(
+        `the catalog (revision ${rev}) holds ${what}, which a decision letter never shows`,
+      );
+    }
+    if (key === 'PageMode' && nameOf(file.resolve(value, rev)) !== 'UseNone') {
+      throw new Outside(
+        `the catalog (revision ${rev}) opens the viewer on a panel (/PageMode), which a decision letter never does`,
+      );
+    }
   }
 }
 
@@ -127,14 +165,24 @@ const FORM_DEPTH = 4;
 const MAX_READ = 64 * 1024 * 1024;
 
 /**
+ * How many pages, forms and resources the revisions of one file may draw, together (round 20c:
+ * four layers of 1,200 forms, each layer's forms sharing one dictionary that lists the next,
+ * and thirty revisions made the walk take minutes; the workbench's own letters draw a few
+ * dozen, a 200-page report a few thousand).
+ */
+export const MAX_PROFILE_VISITS = 100_000;
+
+/**
  * What the revisions of one file have read: each content stream's number (`streams`), the
  * content judged (`content`: a form's stream, or a page's streams in order, by those numbers),
- * and what is left of the budget. A later revision draws mostly what the earlier ones drew.
+ * and what is left of the budgets. A later revision draws mostly what the earlier ones drew.
  */
 interface Read {
   streams: Map<PDFRawStream, number>;
   content: Set<string>;
   budget: number;
+  /** Pages, forms and resource entries still to visit (MAX_PROFILE_VISITS). */
+  visits: number;
 }
 
 /** What one revision draws: its pages, their resources and annotations' appearances, and forms. */
@@ -142,6 +190,13 @@ class Drawing {
   /** Forms read (with the deepest they were read at), and forms being read. */
   private readonly forms = new Map<PDFObject, number>();
   private readonly open = new Set<PDFObject>();
+  /**
+   * Resource dictionaries read, with the depth their forms were read at: many forms may share
+   * one, and reading it again at that depth or shallower finds nothing new (every form it lists
+   * was read at least as deep, and a form that draws itself through it was found the first
+   * time, when it was being read).
+   */
+  private readonly resourcesRead = new Map<PDFObject, number>();
 
   constructor(
     private readonly file: PdfFile,
@@ -153,9 +208,20 @@ class Drawing {
     return this.file.resolve(value, this.rev);
   }
 
+  /** Counts `n` visits against the file's budget. */
+  private visit(n: number): void {
+    this.read.visits -= n;
+    if (this.read.visits < 0) {
+      throw new Outside(
+        `the letter's revisions draw more than ${MAX_PROFILE_VISITS} pages, forms and resources, more than is read`,
+      );
+    }
+  }
+
   pages(): void {
     for (const num of this.file.pageRefs(this.rev)) {
       const where = `the page object ${num} (revision ${this.rev})`;
+      this.visit(1);
       const page = objectAt(this.file, num, this.rev);
       // A page object written as a reference to another object, or as a stream, is followed by
       // some readers and not by others: its page is judged by nobody here.
@@ -291,6 +357,7 @@ class Drawing {
     if (depth > FORM_DEPTH) {
       throw new Outside(`${where} nests forms too deeply to be read`);
     }
+    this.visit(1);
     this.open.add(stream);
     onlyKeys(stream.dict, FORM_KEYS, `${where}, a form,`);
     const matrix = this.resolve(get(stream.dict, 'Matrix'));
@@ -323,6 +390,9 @@ class Drawing {
     if (!(dict instanceof PDFDict) || dict instanceof PDFRawStream) {
       throw new Outside(`${where} is not a dictionary of resources`);
     }
+    if ((this.resourcesRead.get(dict) ?? -1) >= depth) {
+      return;
+    }
     onlyKeys(dict, RESOURCE_KEYS, where);
     const entries = (key: string) => {
       const d = this.resolve(get(dict, key));
@@ -332,7 +402,9 @@ class Drawing {
       if (!(d instanceof PDFDict) || d instanceof PDFRawStream) {
         throw new Outside(`${where} /${key} is not a dictionary`);
       }
-      return entriesOf(d);
+      const listed = entriesOf(d);
+      this.visit(listed.length);
+      return listed;
     };
     if (entries('ColorSpace').length > 0) {
       throw new Outside(`${where} defines colour spaces, which a decision letter never uses`);
@@ -355,6 +427,7 @@ class Drawing {
       }
       this.form(form, `${where} /XObject /${name}`, depth + 1);
     }
+    this.resourcesRead.set(dict, depth);
   }
 
   /** A standard Latin Type 1 font, WinAnsi encoded, not embedded. */

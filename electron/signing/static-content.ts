@@ -292,6 +292,16 @@ function visit(
   if (depth > MAX_DEPTH) {
     throw new Found(`${where} is nested too deeply to be read`);
   }
+  // A text string in UTF-8 (PDF 2.0, marked by its byte-order mark) is read as UTF-8 by pdf.js
+  // and as PDFDocEncoding by poppler 22 (round 20c: a title "NOT APPROVED" in one, "ï»¿NOT
+  // APPROVED" in the other); the workbench writes UTF-16 or PDFDocEncoding.
+  if (object instanceof PDFString || object instanceof PDFHexString) {
+    const bytes = object.asBytes();
+    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+      throw new Found(`${where} holds a text string in UTF-8, which readers decode differently`);
+    }
+    return;
+  }
   if (object instanceof PDFArray) {
     const family = nameOf(file.resolve(object.get(0), rev));
     if (family === 'Separation' || family === 'DeviceN') {

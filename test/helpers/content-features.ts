@@ -6,7 +6,7 @@
  * alone, fast enough to run under mutation).
  */
 import { deflateSync } from 'node:zlib';
-import { PDFDocument } from 'pdf-lib';
+import { PDFDocument, PDFName, PDFRef } from 'pdf-lib';
 import { expect } from 'vitest';
 import { anatomy, body } from './forge';
 import { appendUpdate, letter } from './pdf';
@@ -1221,6 +1221,19 @@ export const rows: Row[] = [
       ];
     },
     detail: /holds XMP metadata \(\/Metadata\)/,
+  },
+  // Round 20c: a text string in UTF-8 (PDF 2.0): pdf.js decodes it, poppler 22 reads its bytes
+  // as PDFDocEncoding ("NOT APPROVED" and "ï»¿NOT APPROVED").
+  {
+    name: 'a title in UTF-8, which poppler reads as other characters',
+    feature: (pdf) => {
+      const info = anatomy(pdf).file.last.trailer.get(PDFName.of('Info'));
+      if (!(info instanceof PDFRef)) {
+        throw new Error('the letter has no /Info to rewrite');
+      }
+      return [{ num: info.objectNumber, body: '<< /Title <EFBBBF4E4F5420415050524F564544> >>' }];
+    },
+    detail: /holds a text string in UTF-8, which readers decode differently/,
   },
   {
     name: 'd) document-level JavaScript in the /Names tree',

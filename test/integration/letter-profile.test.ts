@@ -17,6 +17,7 @@ import { dynamicContent } from '../../electron/signing/static-content';
 import { verifyPdf, type TrustStore } from '../../electron/signing/verify';
 import {
   added,
+  catalogWith,
   builtIn,
   drawnWith,
   fontOf,
@@ -114,6 +115,44 @@ const formChain = (nums: number[]) =>
 /** Not known to be shown differently, but drawn by no decision letter. */
 /** (`updateOnly`: a real pdf-lib rewrites as an integer when it saves the letter whole.) */
 const rows: { name: string; feature: Feature; detail: RegExp; updateOnly?: boolean }[] = [
+  // Round 20c: what a viewer shows beside the page, which the workbench's preview does not.
+  {
+    name: 'bookmarks the page does not say, opened on opening (/Outlines, /PageMode)',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const [outlines, item] = [n(), n()];
+      return [
+        {
+          num: outlines,
+          body: `<< /Type /Outlines /First ${item} 0 R /Last ${item} 0 R /Count 1 >>`,
+        },
+        {
+          num: item,
+          body: `<< /Title (DECISION: NOT APPROVED) /Parent ${outlines} 0 R /Dest [ ${a.page} 0 R /Fit ] >>`,
+        },
+        catalogWith(pdf, `/Outlines ${outlines} 0 R /PageMode /UseOutlines`),
+      ];
+    },
+    detail:
+      /^the catalog \(revision \d\) holds bookmarks \(\/Outlines\), which a decision letter never shows$/,
+  },
+  {
+    name: 'page labels (/PageLabels)',
+    feature: (pdf) => [
+      catalogWith(pdf, '/PageLabels << /Nums [ 0 << /S /D /P (NOT APPROVED - page ) >> ] >>'),
+    ],
+    detail: /holds page labels \(\/PageLabels\), which a decision letter never shows/,
+  },
+  {
+    name: 'article threads (/Threads)',
+    feature: (pdf) => [catalogWith(pdf, '/Threads [ ]')],
+    detail: /holds article threads \(\/Threads\)/,
+  },
+  {
+    name: 'a viewer opened on a panel (/PageMode /UseThumbs)',
+    feature: (pdf) => [catalogWith(pdf, '/PageMode /UseThumbs')],
+    detail: /opens the viewer on a panel \(\/PageMode\), which a decision letter never does/,
+  },
   {
     name: 'a standard font that is not a Latin one (Symbol)',
     feature: font('/Subtype /Type1 /BaseFont /Symbol'),
@@ -611,6 +650,10 @@ const honestOutside: Record<string, RegExp | null> = {
 
 /** What a decision letter may draw. */
 const inside: [string, Feature][] = [
+  [
+    'a viewer opened on the page alone (/PageMode /UseNone)',
+    (pdf) => [catalogWith(pdf, '/PageMode /UseNone')],
+  ],
   [
     'opaque graphics states, typed or not',
     drawn(
