@@ -90,19 +90,37 @@ const SMALL_CAPITALS: Record<string, string> = Object.fromEntries(
 );
 
 /**
- * A name as a reader tells it from another: its letters and digits only. Marks, punctuation,
- * symbols and spaces are dropped after decomposing (round 20c: a Braille blank, U+2800, looks
- * like a space and is none; a trailing dot or middle dot, a figure dash, a combining low line
- * or dot above are easily missed), and small capitals read as letters. Two names of one
- * person differ in nothing else; two people whose names differ only there are refused as one,
- * the safe side of four eyes.
+ * A name as a reader tells it from another: its letters and digits only. Punctuation, symbols,
+ * spaces and marks are dropped, before and after decomposing (round 20c: a Braille blank,
+ * U+2800, looks like a space and is none; a trailing dot or middle dot, a figure dash, a
+ * combining low line or dot above are easily missed; round 20d: ™ and superscript digits
+ * decompose into letters and digits), and small capitals read as their letters. Two names of
+ * one person differ in nothing else; two people whose names differ only there are refused as
+ * one, the safe side of four eyes.
  */
 const lettersOf = (seen: string) =>
   seen
+    .replace(/[\p{P}\p{S}\p{Z}\p{No}\p{Cc}]/gu, '')
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .replace(/./gu, (c) => SMALL_CAPITALS[c] ?? c)
     .replace(/[^\p{L}\p{N}]/gu, '');
+
+/**
+ * The Latin letters of Europe's alphabets, after decomposing and without marks: a name written
+ * with another (an r with a fishhook, an n with a long leg, IPA letters; round 20d) reads as a
+ * name it is not, and no table of look-alikes lists them all.
+ */
+const EUROPEAN_LATIN = /^[A-Za-zªºÆÐØÞßæðøþĐđĦħıĸŁłŊŋŒœŦŧſƏəƷʒ]$/u;
+
+/** The first Latin letter of `value` outside Europe's alphabets, or null. */
+export function unusualLatin(value: string): string | null {
+  const letters = value
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .match(/\p{Script=Latin}/gu);
+  return letters?.find((letter) => !EUROPEAN_LATIN.test(letter)) ?? null;
+}
 
 /**
  * The forms a value is compared in: its case-folded skeleton as written, in capitals and in
@@ -143,7 +161,9 @@ const FAMILIES = [/\p{Script=Latin}/u, /\p{Script=Greek}/u, /\p{Script=Cyrillic}
  */
 export function mixesScripts(value: string): boolean {
   const families = new Set<number>();
-  for (const letter of value.match(/\p{L}/gu) ?? []) {
+  // As written and as decomposed: a Kangxi radical (a symbol) decomposes into a Han letter
+  // (round 20d: `Anne⼀Accreditor`).
+  for (const letter of `${value} ${value.normalize('NFKC')}`.match(/\p{L}/gu) ?? []) {
     families.add(FAMILIES.findIndex((family) => family.test(letter)));
   }
   return families.size > 1;
@@ -175,9 +195,16 @@ export function personValues(
   field: SamePersonPolicy['fields'][number],
 ): Map<string, string> {
   const values = new Map<string, string>();
-  for (const seen of writtenValues(cert, field).map(visible)) {
-    const compared = field === 'email' ? mailbox(seen) : lettersOf(seen);
-    for (const form of seen === '' ? [] : forms(compared)) {
+  for (const written of writtenValues(cert, field)) {
+    const seen = visible(written);
+    // A name's letters as written (before composing turns a symbol into letters: ™, ⁰) and
+    // after its look-alikes are replaced (an Arabic-Indic zero is read as a dot, which is then
+    // no letter; round 20d).
+    const compared =
+      field === 'email'
+        ? forms(mailbox(seen))
+        : [...forms(lettersOf(written)), ...forms(seen).map(lettersOf)];
+    for (const form of seen === '' ? [] : compared) {
       values.set(form, seen);
     }
   }
@@ -196,9 +223,14 @@ export function samePerson(
 ): string | null {
   let compared = false;
   for (const field of policy.fields) {
-    const mixed = [a, b].flatMap((cert) => writtenValues(cert, field)).find(mixesScripts);
+    const written = [a, b].flatMap((cert) => writtenValues(cert, field));
+    const mixed = written.find(mixesScripts);
     if (mixed !== undefined) {
       return `${field} "${mixed}" mixes scripts: the two signers cannot be told apart`;
+    }
+    const unusual = written.find((value) => unusualLatin(value) !== null);
+    if (unusual !== undefined) {
+      return `${field} "${unusual}" holds a letter readers take for another (${unusualLatin(unusual)}): the two signers cannot be told apart`;
     }
     const left = personValues(a, field);
     const right = personValues(b, field);

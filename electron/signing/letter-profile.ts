@@ -141,6 +141,18 @@ function viewerChrome(file: PdfFile, rev: number): void {
         `the catalog (revision ${rev}) holds ${what}, which a decision letter never shows`,
       );
     }
+    // The workbench asks for the document's title in the title bar, and keeps an empty tree of
+    // named destinations; nothing else of either (round 20d: a hidden toolbar and menu bar).
+    if (key === 'ViewerPreferences' || key === 'Names') {
+      const allowed = key === 'Names' ? 'Dests' : 'DisplayDocTitle';
+      const dict = file.dict(value, rev);
+      const other = dict ? entriesOf(dict).find(([name]) => name !== allowed) : undefined;
+      if (other) {
+        throw new Outside(
+          `the catalog (revision ${rev}) holds /${key} /${other[0]}, which a decision letter never holds`,
+        );
+      }
+    }
     if (key === 'PageMode' && nameOf(file.resolve(value, rev)) !== 'UseNone') {
       throw new Outside(
         `the catalog (revision ${rev}) opens the viewer on a panel (/PageMode), which a decision letter never does`,
@@ -257,7 +269,15 @@ class Drawing {
       this.content(drawn, false, `${where}'s content`);
       const annots = this.resolve(get(page, 'Annots'));
       for (const annot of annots instanceof PDFArray ? annots.asArray() : []) {
-        this.appearances(this.resolve(annot), `an annotation of ${where}`);
+        const dict = this.resolve(annot);
+        // A viewer shows an annotation's text as a tooltip or a note (round 20d: a Link's
+        // "DECISION: NOT APPROVED"); the workbench's annotations hold none.
+        if (dict instanceof PDFDict && get(dict, 'Contents') !== undefined) {
+          throw new Outside(
+            `an annotation of ${where} holds a text viewers show (/Contents), which a decision letter never holds`,
+          );
+        }
+        this.appearances(dict, `an annotation of ${where}`);
       }
     }
   }

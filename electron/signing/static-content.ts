@@ -281,6 +281,66 @@ function checkDash(file: PdfFile, value: PDFObject, rev: number, where: string):
 }
 
 /** Walks a direct object (references are visited as objects of their own). */
+/**
+ * The entries whose strings a viewer shows as text: the document information, a field's or an
+ * annotation's name and text (a tooltip), a signature's signer, reason and place.
+ */
+const TEXT_KEYS = new Set([
+  'Title',
+  'Author',
+  'Subject',
+  'Keywords',
+  'Creator',
+  'Producer',
+  'T',
+  'TU',
+  'TM',
+  'Contents',
+  'Name',
+  'Reason',
+  'Location',
+  'ContactInfo',
+]);
+
+/**
+ * How a text string is read differently by poppler and pdf.js, or null (round 20d). pdf.js
+ * drops what stands between two escapes (0x1B, a language tag), poppler shows it: a title
+ * "DECISION: \x1bNOT \x1bAPPROVED" read "DECISION: APPROVED" in one and with "NOT" in the
+ * other. Each also decodes control codes, bytes PDFDocEncoding leaves undefined (0x7F, 0x9F,
+ * 0xAD), a UTF-16 surrogate without its pair and a UTF-16 string of odd length its own way.
+ */
+export function textReadTwoWays(bytes: Uint8Array): string | null {
+  const control = (code: number) => code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d;
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) {
+    return 'in UTF-16 of the wrong byte order';
+  }
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    if (bytes.length % 2 !== 0) {
+      return 'in UTF-16 of an odd length';
+    }
+    for (let i = 2; i < bytes.length; i += 2) {
+      const unit = (bytes[i]! << 8) | bytes[i + 1]!;
+      if (control(unit)) {
+        return `with a control code (0x${unit.toString(16).padStart(2, '0')})`;
+      }
+      if (unit >= 0xd800 && unit <= 0xdbff) {
+        const next = i + 3 < bytes.length ? (bytes[i + 2]! << 8) | bytes[i + 3]! : -1;
+        if (!(next >= 0xdc00 && next <= 0xdfff)) {
+          return 'with a UTF-16 surrogate without its pair';
+        }
+        i += 2;
+      } else if (unit >= 0xdc00 && unit <= 0xdfff) {
+        return 'with a UTF-16 surrogate without its pair';
+      }
+    }
+    return null;
+  }
+  const odd = bytes.find((b) => control(b) || b === 0x7f || b === 0x9f || b === 0xad);
+  return odd === undefined
+    ? null
+    : `with a byte PDFDocEncoding reads apart (0x${odd.toString(16).padStart(2, '0')})`;
+}
+
 function visit(
   file: PdfFile,
   object: PDFObject | undefined,
@@ -336,6 +396,19 @@ function visit(
     const what = FORBIDDEN_KEYS[key];
     if (what) {
       throw new Found(`${where} holds ${what}`);
+    }
+    // (A signature value's /Contents is its CMS, no text.)
+    if (TEXT_KEYS.has(key) && !(key === 'Contents' && get(dict, 'ByteRange') !== undefined)) {
+      const text = file.resolve(value, rev);
+      const differs =
+        text instanceof PDFString || text instanceof PDFHexString
+          ? textReadTwoWays(text.asBytes())
+          : null;
+      if (differs !== null) {
+        throw new Found(
+          `${where} holds a text (/${key}) ${differs}, which readers decode differently`,
+        );
+      }
     }
     // Viewers show a page's crop box (pdf.js) or its media box (pdftoppm without -cropbox):
     // a page whose two differ is a different page to each.

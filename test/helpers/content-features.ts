@@ -1235,6 +1235,19 @@ export const rows: Row[] = [
     },
     detail: /holds a text string in UTF-8, which readers decode differently/,
   },
+  // Round 20d: pdf.js drops what stands between two escapes (a language tag), poppler shows it.
+  {
+    name: 'a title whose NOT stands between escapes, which pdf.js drops',
+    feature: (pdf) => {
+      const info = anatomy(pdf).file.last.trailer.get(PDFName.of('Info'));
+      if (!(info instanceof PDFRef)) {
+        throw new Error('the letter has no /Info to rewrite');
+      }
+      const title = Buffer.from('DECISION: \x1bNOT \x1bAPPROVED', 'latin1').toString('hex');
+      return [{ num: info.objectNumber, body: `<< /Title <${title}> >>` }];
+    },
+    detail: /holds a text \(\/Title\) with a byte PDFDocEncoding reads apart \(0x1b\)/,
+  },
   {
     name: 'd) document-level JavaScript in the /Names tree',
     feature: (pdf, n) => {

@@ -14,6 +14,7 @@ import {
   mixesScripts,
   personValues,
   samePerson,
+  unusualLatin,
   type CountersignerInput,
 } from '../../electron/signing/four-eyes';
 import { softwareSigner } from '../../electron/signing/identity';
@@ -118,6 +119,27 @@ describe('the same person, by the policy’s fields', () => {
         name,
       ).not.toBeNull();
     }
+    // Round 20d: an Arabic-Indic zero read as a dot, Kangxi radicals read as a tick, a bar or a
+    // dash, a trade mark sign and superscript digits, Latin letters with hooks and legs.
+    for (const name of [
+      'Anne Accreditor\u0660',
+      'Anne Accreditor\u06f0',
+      'Anne Accreditor\u2f02',
+      'Anne Accreditor\u2f01',
+      'Anne\u2f00Accreditor',
+      'Anne Accreditor\u2122',
+      'Anne Accreditor\u2070',
+      'Anne Accreditor\u00b9',
+      'Anne Acc\u027eeditor',
+      'A\u019ene Accreditor',
+      'An\ua791e Accreditor',
+      '\u1d8fnne Accreditor',
+    ]) {
+      expect(
+        samePerson(anne, await selfSigned(`CN=${name}`), { fields: ['commonName'] }),
+        name,
+      ).not.toBeNull();
+    }
     // A letter or a digit more or other is another person.
     for (const name of ['Anna Accreditor', 'Anne Accreditor 2', 'Anne Accreditors']) {
       expect(
@@ -131,6 +153,27 @@ describe('the same person, by the policy’s fields', () => {
         await selfSigned('CN=Anne Accreditor 2'),
         { fields: ['commonName'] },
       ),
+    ).toBeNull();
+  });
+
+  it("Latin letters outside Europe's alphabets tell nobody apart; those of its languages do", async () => {
+    for (const name of ['Ærø Łódź', 'Ørsted Şahin', 'Țara Đorđe', 'Əliyev Ŋaŋ', 'Þóra Straße']) {
+      expect(unusualLatin(name), name).toBeNull();
+    }
+    expect(unusualLatin('Anne Acc\u027eeditor')).toBe('\u027e');
+    expect(unusualLatin('\u1d8fnne')).toBe('\u1d8f');
+    expect(unusualLatin('\u0410nne')).toBeNull(); // Cyrillic: the mixed-script check's
+    expect(
+      samePerson(await selfSigned('CN=Bo Holm'), await selfSigned('CN=Anne Acc\u027eeditor'), {
+        fields: ['commonName'],
+      }),
+    ).toBe(
+      'commonName "Anne Acc\u027eeditor" holds a letter readers take for another (\u027e): the two signers cannot be told apart',
+    );
+    expect(
+      samePerson(await selfSigned('CN=Łukasz Żółć'), await selfSigned('CN=Marek Żółć'), {
+        fields: ['commonName'],
+      }),
     ).toBeNull();
   });
 

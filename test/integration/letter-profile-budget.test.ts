@@ -6,10 +6,12 @@
  * minutes on a file poppler draws in a tenth of a second; the bound is counted, not timed.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_PROFILE_VISITS } from '../../electron/signing/letter-profile';
+import { MAX_PROFILE_VISITS, outsideLetterProfile } from '../../electron/signing/letter-profile';
+import { PdfFile } from '../../electron/signing/pdf-structure';
 import { added, drawnWith, streamObject, type Feature } from '../helpers/content-features';
 import { anatomy } from '../helpers/forge';
 import { appendUpdate, letter } from '../helpers/pdf';
+import { RawPdf } from '../helpers/raw-pdf';
 import { outside } from '../helpers/static-verdict';
 
 /**
@@ -87,5 +89,46 @@ describe('the letter profile reads within its bounds', () => {
       ];
     };
     expect(outside(added(await letter(), loop))).toMatch(/is a form that draws itself/);
+  });
+
+  it('exactly MAX_PROFILE_VISITS visits are read, one more is outside', () => {
+    // One page (a visit), its fonts and its forms' names (a visit each), and the one form they
+    // all name (a visit, read once): 1 + fonts + names + 1.
+    const page = (fonts: number, names: number) => {
+      const p = new RawPdf();
+      const font =
+        '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>';
+      const fontEntries = Array.from({ length: fonts }, (_, i) => `/F${i} ${font}`).join(' ');
+      const formEntries = Array.from({ length: names }, (_, i) => `/X${i} 4 0 R`).join(' ');
+      p.obj(1, '<< /Type /Catalog /Pages 2 0 R >>');
+      p.obj(2, '<< /Type /Pages /Kids [ 3 0 R ] /Count 1 >>');
+      p.obj(
+        3,
+        `<< /Type /Page /Parent 2 0 R /MediaBox [ 0 0 595 842 ] /Resources << /Font << ${fontEntries} >> /XObject << ${formEntries} >> >> >>`,
+      );
+      p.obj(
+        4,
+        '<< /Type /XObject /Subtype /Form /BBox [ 0 0 10 10 ] /Length 0 >>\nstream\n\nendstream',
+      );
+      p.table(p.rows(), '<< /Size 5 /Root 1 0 R >>');
+      return outsideLetterProfile(PdfFile.parse(p.bytes()))?.detail ?? null;
+    };
+    const names = MAX_PROFILE_VISITS - 3;
+    expect(page(1, names)).toBeNull();
+    expect(page(2, names)).toBe(
+      `the letter's revisions draw more than ${MAX_PROFILE_VISITS} pages, forms and resources, more than is read`,
+    );
+    expect(page(1, names + 1)).toMatch(/more than 100000 pages, forms and resources/);
+  });
+});
+
+describe("the catalog's viewer chrome", () => {
+  it('a revision without a catalog shows none (and draws no page)', () => {
+    const p = new RawPdf();
+    p.obj(1, '<< /Type /Catalog /Pages 2 0 R /Outlines 3 0 R >>');
+    p.obj(2, '<< /Type /Pages /Kids [ ] /Count 0 >>');
+    p.obj(3, '<< /Type /Outlines /Count 0 >>');
+    p.table(p.rows(), '<< /Size 4 >>');
+    expect(outsideLetterProfile(PdfFile.parse(p.bytes()))).toBeNull();
   });
 });

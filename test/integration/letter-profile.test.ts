@@ -21,6 +21,7 @@ import {
   builtIn,
   drawnWith,
   fontOf,
+  listWith,
   pagesWith,
   signatureWidget,
   streamObject,
@@ -135,6 +136,36 @@ const rows: { name: string; feature: Feature; detail: RegExp; updateOnly?: boole
     },
     detail:
       /^the catalog \(revision \d\) holds bookmarks \(\/Outlines\), which a decision letter never shows$/,
+  },
+  {
+    name: 'a viewer opened without its toolbar (/ViewerPreferences /HideToolbar)',
+    feature: (pdf) => [
+      catalogWith(pdf, '/ViewerPreferences << /DisplayDocTitle true /HideToolbar true >>'),
+    ],
+    detail: /holds \/ViewerPreferences \/HideToolbar, which a decision letter never holds/,
+  },
+  {
+    name: 'a name tree other than named destinations (/Names /IDS)',
+    feature: (pdf) => [
+      catalogWith(pdf, '/Names << /Dests << /Names [ ] >> /IDS << /Names [ ] >> >>'),
+    ],
+    detail: /holds \/Names \/IDS, which a decision letter never holds/,
+  },
+  {
+    name: 'a link whose text a viewer shows as a tooltip (/Contents)',
+    feature: (pdf, n) => {
+      const a = anatomy(pdf);
+      const link = n();
+      const page = body(pdf, a.page);
+      return [
+        {
+          num: link,
+          body: '<< /Type /Annot /Subtype /Link /Rect [ 72 600 200 620 ] /Border [ 0 0 0 ] /Contents (DECISION: NOT APPROVED) /A << /S /URI /URI (https://example.org) >> >>',
+        },
+        { num: a.page, body: listWith(page, 'Annots', `${link} 0 R`) },
+      ];
+    },
+    detail: /holds a text viewers show \(\/Contents\), which a decision letter never holds/,
   },
   {
     name: 'page labels (/PageLabels)',
@@ -650,6 +681,15 @@ const honestOutside: Record<string, RegExp | null> = {
 
 /** What a decision letter may draw. */
 const inside: [string, Feature][] = [
+  [
+    'the title in the title bar, and an empty tree of named destinations (as the workbench writes)',
+    (pdf) => [
+      catalogWith(
+        pdf,
+        '/ViewerPreferences << /DisplayDocTitle true >> /Names << /Dests << /Names [ ] >> >>',
+      ),
+    ],
+  ],
   [
     'a viewer opened on the page alone (/PageMode /UseNone)',
     (pdf) => [catalogWith(pdf, '/PageMode /UseNone')],
