@@ -21,6 +21,7 @@ import { cmsCertificates } from './cms';
 import { validatePath } from './path';
 import { PdfFile } from './pdf-structure';
 import { domainToASCII } from 'node:url';
+import * as asn1js from 'asn1js';
 import unhomoglyph from 'unhomoglyph';
 import { fingerprintOf, readCertificate, x509 } from './x509';
 
@@ -85,9 +86,14 @@ const visible = (value: string) =>
  * Latin small capitals, which no decomposition or confusable table maps to their letters
  * (round 20c: `ᴀnne Accreditor` was another person than `Anne Accreditor`).
  */
-const SMALL_CAPITALS: Record<string, string> = Object.fromEntries(
-  [...'ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡʏᴢ'].map((c, i) => [c, 'abcdefghijklmnopqrstuvwyz'[i]!]),
-);
+const SMALL_CAPITALS: Record<string, string> = {
+  ...Object.fromEntries(
+    [...'ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡʏᴢ'].map((c, i) => [c, 'abcdefghijklmnopqrstuvwyz'[i]!]),
+  ),
+  // A schwa reads as an e turned (round 20e: `Annə Accreditor`).
+  ə: 'e',
+  Ə: 'E',
+};
 
 /**
  * A name as a reader tells it from another: its letters and digits only. Punctuation, symbols,
@@ -174,7 +180,23 @@ function writtenValues(
   cert: x509.X509Certificate,
   field: SamePersonPolicy['fields'][number],
 ): string[] {
-  const values = cert.subjectName.getField(OIDS[field]);
+  // Every value of the field, read from the subject's own encoding: a string type the library
+  // does not decode (a NumericString, say) it gives as the hex of its encoding, where every
+  // other reader shows its text (round 20e: the hex of "Anne Accreditor" was another person).
+  const values: string[] = [];
+  const name = asn1js.fromBER(cert.subjectName.toArrayBuffer()).result;
+  for (const rdn of name instanceof asn1js.Sequence ? name.valueBlock.value : []) {
+    for (const attribute of rdn instanceof asn1js.Set ? rdn.valueBlock.value : []) {
+      const [type, value] = attribute instanceof asn1js.Sequence ? attribute.valueBlock.value : [];
+      if (
+        type instanceof asn1js.ObjectIdentifier &&
+        type.getValue() === OIDS[field] &&
+        value instanceof asn1js.BaseBlock
+      ) {
+        values.push(stringText(value));
+      }
+    }
+  }
   if (field === 'email') {
     const san = cert.getExtension(x509.SubjectAlternativeNameExtension);
     for (const name of san?.names.items ?? []) {
@@ -184,6 +206,84 @@ function writtenValues(
     }
   }
   return values;
+}
+
+/** The text of a directory string: UTF-16 or UTF-32 by its type, else UTF-8 where it is, else Latin-1. */
+function stringText(value: asn1js.BaseBlock): string {
+  const whole = value.valueBeforeDecodeView;
+  const content = Buffer.from(
+    whole.subarray(value.idBlock.blockLength + value.lenBlock.blockLength),
+  );
+  const tag = value.idBlock.tagNumber;
+  if (tag === 30) {
+    // BMPString (a last odd byte, which no reader decodes, left out)
+    return Buffer.from(content.subarray(0, content.length - (content.length % 2)))
+      .swap16()
+      .toString('utf16le');
+  }
+  if (tag === 28) {
+    const points = [];
+    for (let i = 0; i + 3 < content.length; i += 4) {
+      points.push(content.readUInt32BE(i));
+    }
+    return String.fromCodePoint(...points.filter((p) => p <= 0x10ffff)); // UniversalString
+  }
+  const utf8 = content.toString('utf8');
+  return Buffer.from(utf8, 'utf8').equals(content) ? utf8 : content.toString('latin1');
+}
+
+/**
+ * A name's words, each with the forms it is compared in and those of its first letter; a
+ * qualifier in brackets ("(signing)") is no part of the name.
+ */
+const wordsOf = (value: string) =>
+  value
+    .replace(/\([^)]*\)|\[[^\]]*\]/g, ' ')
+    .split(/[\p{Z}\p{P}\p{S}\s]+/u)
+    .map(lettersOf)
+    .filter((word) => word !== '')
+    .map((word) => ({ word, forms: new Set(forms(word)), initial: forms(word.slice(0, 1)) }));
+
+type Word = ReturnType<typeof wordsOf>[number];
+
+/** Whether a word is one letter (an initial; a digit is none). */
+const oneLetter = (w: Word) => w.word.length === 1 && /\p{L}/u.test(w.word);
+
+/** Whether `a` is a word of one letter that is `b`'s first. */
+const initialOf = (a: Word, b: Word) => oneLetter(a) && b.initial.some((f) => a.forms.has(f));
+
+/**
+ * Whether two names of two words or more are one person's by their words (round 20e): the same
+ * words in another order ("Accreditor, Anne"), a word given by its initial ("A. Accreditor"),
+ * a middle initial more ("Anne B. Accreditor"), or a qualifier in brackets. A word of two
+ * letters or more must be the same, and every word left over is an initial: "Anne Marie Holm"
+ * and "Anne Holm" may be two people.
+ */
+export function sameWords(x: string, y: string): boolean {
+  const left = wordsOf(x);
+  const right = wordsOf(y);
+  if (left.length < 2 || right.length < 2) {
+    return false;
+  }
+  let whole = false;
+  const unmatched: Word[] = [];
+  for (const w of left) {
+    const at = right.findIndex((v) => [...w.forms].some((f) => v.forms.has(f)));
+    if (at < 0) {
+      unmatched.push(w);
+    } else {
+      whole ||= w.word.length > 1;
+      right.splice(at, 1);
+    }
+  }
+  for (const w of [...unmatched]) {
+    const at = right.findIndex((v) => initialOf(w, v) || initialOf(v, w));
+    if (at >= 0) {
+      right.splice(at, 1);
+      unmatched.splice(unmatched.indexOf(w), 1);
+    }
+  }
+  return whole && [...unmatched, ...right].every(oneLetter);
 }
 
 /**
@@ -244,6 +344,14 @@ export function samePerson(
       return x === y
         ? `both certificates name ${field} "${x}"`
         : `${field} "${x}" and "${y}" read alike`;
+    }
+    if (field === 'commonName' || field === 'pseudonym') {
+      for (const x of new Set(left.values())) {
+        const y = [...new Set(right.values())].find((other) => sameWords(x, other));
+        if (y !== undefined) {
+          return `${field} "${x}" and "${y}" name the same person in other words`;
+        }
+      }
     }
   }
   return compared ? null : `no field of ${policy.fields.join(', ')} tells the two signers apart`;

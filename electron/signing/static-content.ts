@@ -281,26 +281,8 @@ function checkDash(file: PdfFile, value: PDFObject, rev: number, where: string):
 }
 
 /** Walks a direct object (references are visited as objects of their own). */
-/**
- * The entries whose strings a viewer shows as text: the document information, a field's or an
- * annotation's name and text (a tooltip), a signature's signer, reason and place.
- */
-const TEXT_KEYS = new Set([
-  'Title',
-  'Author',
-  'Subject',
-  'Keywords',
-  'Creator',
-  'Producer',
-  'T',
-  'TU',
-  'TM',
-  'Contents',
-  'Name',
-  'Reason',
-  'Location',
-  'ContactInfo',
-]);
+/** The entries whose strings are bytes, not text: an encryption dictionary's, a file's identifier. */
+const BINARY_KEYS = new Set(['ID', 'O', 'U', 'OE', 'UE', 'Perms']);
 
 /**
  * How a text string is read differently by poppler and pdf.js, or null (round 20d). pdf.js
@@ -397,8 +379,13 @@ function visit(
     if (what) {
       throw new Found(`${where} holds ${what}`);
     }
-    // (A signature value's /Contents is its CMS, no text.)
-    if (TEXT_KEYS.has(key) && !(key === 'Contents' && get(dict, 'ByteRange') !== undefined)) {
+    // Every string a dictionary holds is judged as text (round 20e: a document information key
+    // of the author's own, shown by `pdfinfo -custom`), but a signature value's CMS and
+    // certificates and an encryption dictionary's keys, which are bytes.
+    if (
+      !BINARY_KEYS.has(key) &&
+      !((key === 'Contents' || key === 'Cert') && get(dict, 'ByteRange') !== undefined)
+    ) {
       const text = file.resolve(value, rev);
       const differs =
         text instanceof PDFString || text instanceof PDFHexString

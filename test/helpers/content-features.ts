@@ -1248,6 +1248,23 @@ export const rows: Row[] = [
     },
     detail: /holds a text \(\/Title\) with a byte PDFDocEncoding reads apart \(0x1b\)/,
   },
+  // Round 20e: a document information key of the author's own (`pdfinfo -custom` shows it).
+  {
+    name: 'a document information key of its own whose NOT stands between escapes',
+    feature: (pdf) => {
+      const info = anatomy(pdf).file.last.trailer.get(PDFName.of('Info'));
+      if (!(info instanceof PDFRef)) {
+        throw new Error('the letter has no /Info to rewrite');
+      }
+      return [
+        {
+          num: info.objectNumber,
+          body: '<< /Title (Decision) /Decision (DECISION: \\033NOT \\033APPROVED) >>',
+        },
+      ];
+    },
+    detail: /holds a text \(\/Decision\) with a byte PDFDocEncoding reads apart \(0x1b\)/,
+  },
   {
     name: 'd) document-level JavaScript in the /Names tree',
     feature: (pdf, n) => {

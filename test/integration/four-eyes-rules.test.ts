@@ -14,6 +14,7 @@ import {
   mixesScripts,
   personValues,
   samePerson,
+  sameWords,
   unusualLatin,
   type CountersignerInput,
 } from '../../electron/signing/four-eyes';
@@ -58,7 +59,10 @@ function input(
 }
 
 /** A self-signed certificate with `name` and, if given, e-mail addresses in subjectAltName. */
-async function selfSigned(name: string, emails: string[] = []): Promise<x509.X509Certificate> {
+async function selfSigned(
+  name: string | x509.Name,
+  emails: string[] = [],
+): Promise<x509.X509Certificate> {
   const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
   const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
   return x509.X509CertificateGenerator.createSelfSigned({
@@ -94,7 +98,7 @@ describe('the same person, by the policy’s fields', () => {
     expect(
       samePerson(a, await selfSigned('CN= Anne\u200b Accreditor'), { fields: ['commonName'] }),
     ).toBe('both certificates name commonName "Anne Accreditor"');
-    const c = await selfSigned('CN=Anne Accreditor-Holm, O=A');
+    const c = await selfSigned('CN=Anna Accreditor-Holm, O=A');
     expect(samePerson(a, c, { fields: ['commonName'] })).toBeNull();
   });
 
@@ -141,7 +145,7 @@ describe('the same person, by the policy’s fields', () => {
       ).not.toBeNull();
     }
     // A letter or a digit more or other is another person.
-    for (const name of ['Anna Accreditor', 'Anne Accreditor 2', 'Anne Accreditors']) {
+    for (const name of ['Anna Accreditor', 'Anne Accreditors', 'Anne Accreditors 2']) {
       expect(
         samePerson(anne, await selfSigned(`CN=${name}`), { fields: ['commonName'] }),
         name,
@@ -154,6 +158,80 @@ describe('the same person, by the policy’s fields', () => {
         { fields: ['commonName'] },
       ),
     ).toBeNull();
+  });
+
+  it('a name read from its encoding, whatever string type it is written in (round 20e)', async () => {
+    const anne = await selfSigned('CN=Anne Accreditor');
+    const tlv = (tag: number, body: Buffer): Buffer =>
+      Buffer.concat([Buffer.from([tag, body.length]), body]);
+    const named = (tag: number, text: Buffer) =>
+      new x509.Name(
+        tlv(
+          0x30,
+          tlv(0x31, tlv(0x30, Buffer.concat([Buffer.from('0603550403', 'hex'), tlv(tag, text)]))),
+        ),
+      );
+    const ascii = Buffer.from('Anne Accreditor');
+    for (const [type, tag, text] of [
+      ['NumericString', 0x12, ascii],
+      ['PrintableString', 0x13, ascii],
+      ['TeletexString', 0x14, ascii],
+      ['IA5String', 0x16, ascii],
+      ['BMPString', 0x1e, Buffer.from('Anne Accreditor', 'utf16le').swap16()],
+      [
+        'UniversalString',
+        0x1c,
+        Buffer.concat([...'Anne Accreditor'].map((c) => Buffer.from([0, 0, 0, c.charCodeAt(0)]))),
+      ],
+      ['UTF8String of Latin-1 bytes', 0x0c, Buffer.from('Anne Accr\xe9ditor', 'latin1')],
+    ] as const) {
+      const twin = await selfSigned(named(tag, text));
+      expect(samePerson(anne, twin, { fields: ['commonName'] }), type).not.toBeNull();
+      expect(samePerson(twin, anne, { fields: ['commonName'] }), type).not.toBeNull();
+    }
+    const other = await selfSigned(named(0x12, Buffer.from('Bo Holm')));
+    expect(samePerson(anne, other, { fields: ['commonName'] })).toBeNull();
+  });
+
+  it('a name in other words: another order, more words, an initial (round 20e)', async () => {
+    const anne = await selfSigned('CN=Anne Accreditor');
+    for (const name of [
+      'Accreditor\\, Anne',
+      'ACCREDITOR Anne',
+      'Anne B. Accreditor',
+      'A. Accreditor',
+      'Anne Accreditor (signing)',
+      'Ann\u0259 Accreditor',
+    ]) {
+      expect(
+        samePerson(anne, await selfSigned(`CN=${name}`), { fields: ['commonName'] }),
+        name,
+      ).not.toBeNull();
+    }
+    expect(
+      samePerson(anne, await selfSigned('CN=Accreditor\\, Anne'), { fields: ['commonName'] }),
+    ).toBe(
+      'commonName "Anne Accreditor" and "Accreditor, Anne" name the same person in other words',
+    );
+    for (const name of [
+      'Bo Accreditor',
+      'Anne Bakke',
+      'A. B.',
+      'Accreditor',
+      'B. Accreditor',
+      'Anne Marie Accreditor',
+      'Anne Second Accreditor',
+    ]) {
+      expect(
+        samePerson(anne, await selfSigned(`CN=${name}`), { fields: ['commonName'] }),
+        name,
+      ).toBeNull();
+    }
+    expect(sameWords('Anne Accreditor', 'Anne Accreditor-Holm')).toBe(false);
+    expect(sameWords('Demo Accreditor', 'Demo Second Accreditor')).toBe(false);
+    expect(sameWords('Holm, Anne M.', 'A. Holm')).toBe(true);
+    expect(sameWords('A. B.', 'Anne Bakke')).toBe(false);
+    expect(sameWords('', 'Anne')).toBe(false);
   });
 
   it("Latin letters outside Europe's alphabets tell nobody apart; those of its languages do", async () => {
@@ -284,12 +362,12 @@ describe('the same person, by the policy’s fields', () => {
         fields: ['email'],
       }),
     ).not.toBeNull();
-    // Only an address has a mailbox: a common name written like one is compared as written.
+    // Only an address has a mailbox: a serial number written like one is compared as written.
     expect(
       samePerson(
-        await selfSigned('CN=anne\\+x@authority.dk'),
-        await selfSigned('CN=anne@authority.dk'),
-        { fields: ['commonName'] },
+        await selfSigned('2.5.4.5=anne\\+x@authority.dk'),
+        await selfSigned('2.5.4.5=anne@authority.dk'),
+        { fields: ['serialNumber'] },
       ),
     ).toBeNull();
 

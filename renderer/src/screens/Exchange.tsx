@@ -210,44 +210,51 @@ export function Exchange() {
       <section className="panel" aria-labelledby="log-title">
         <h2 id="log-title">{t('packages.log')}</h2>
         {log.length === 0 ? <p className="empty-inline">{t('packages.log.none')}</p> : null}
-        <table className="table" hidden={log.length === 0}>
-          <TableHead
-            columns={
-              [
-                'packages.col.at',
-                'packages.col.direction',
-                'packages.col.case',
-                'packages.col.marking',
-                'packages.col.counterpart',
-                'packages.col.sha',
-              ] as const
-            }
-          />
-          <tbody>
-            {log.map((l) => (
-              <tr key={`${l.at}${l.sha256}`}>
-                <td>{format.time(l.at)}</td>
-                <td>
-                  {t(`packages.direction.${l.direction as 'sent' | 'received'}`)} ·{' '}
-                  {t(`packages.kind.${l.kind as 'submission' | 'decision'}`)}
-                  {l.sequence ? ` ${l.sequence}` : ''}
-                </td>
-                <td className="mono">
-                  {l.caseId ? (
-                    <a href={hrefFor('cases', l.caseId)} data-testid="log-case">
-                      {l.caseRef}
-                    </a>
-                  ) : (
-                    l.caseRef
-                  )}
-                </td>
-                <td>{l.marking}</td>
-                <td>{l.counterpart}</td>
-                <td className="mono">{l.sha256.slice(0, 16)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div
+          className="table-scroll"
+          tabIndex={0}
+          aria-label={t('packages.log')}
+          hidden={log.length === 0}
+        >
+          <table className="table">
+            <TableHead
+              columns={
+                [
+                  'packages.col.at',
+                  'packages.col.direction',
+                  'packages.col.case',
+                  'packages.col.marking',
+                  'packages.col.counterpart',
+                  'packages.col.sha',
+                ] as const
+              }
+            />
+            <tbody>
+              {log.map((l) => (
+                <tr key={`${l.at}${l.sha256}`}>
+                  <td>{format.time(l.at)}</td>
+                  <td>
+                    {t(`packages.direction.${l.direction as 'sent' | 'received'}`)} ·{' '}
+                    {t(`packages.kind.${l.kind as 'submission' | 'decision'}`)}
+                    {l.sequence ? ` ${l.sequence}` : ''}
+                  </td>
+                  <td>
+                    {l.caseId ? (
+                      <a className="mono" href={hrefFor('cases', l.caseId)} data-testid="log-case">
+                        {l.caseRef}
+                      </a>
+                    ) : (
+                      <span className="mono">{l.caseRef}</span>
+                    )}
+                  </td>
+                  <td>{l.marking}</td>
+                  <td>{l.counterpart}</td>
+                  <td className="mono">{l.sha256.slice(0, 16)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
     </div>
   );
