@@ -952,7 +952,7 @@ export async function seedDemoDecision(
   // A second accreditor's identity (EC P-256): approvals at HEMMELIGT and above need four eyes.
   const secondId = await signing.createSelfSigned({
     label: 'Demo second accreditor (self-signed)',
-    commonName: 'Demo Second Accreditor',
+    commonName: 'Demo Countersigner',
     organisation: 'National IT-sikkerhedsmyndighed (demo)',
     algorithm: 'ec-p256',
   });

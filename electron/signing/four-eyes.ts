@@ -135,9 +135,17 @@ export function unusualLatin(value: string): string | null {
  * small m as "rn", Greek capitals as Latin ones).
  */
 const forms = (seen: string) =>
-  [seen, seen.toUpperCase(), seen.toLowerCase()].map((form) =>
-    skeleton(skeleton(form).toLowerCase()).normalize('NFC'),
-  );
+  [seen, seen.toUpperCase(), seen.toLowerCase()]
+    .map((form) => skeleton(skeleton(form).toLowerCase()).normalize('NFC'))
+    .flatMap((form) => [form, transliterated(form)]);
+
+/**
+ * A form with the letters Danish, Norwegian, Swedish and German names are transliterated into
+ * written back as one letter (round 20f: "Soeren Soerensen" was another person than "Søren
+ * Sørensen", whose skeleton is "soren sorensen"): ae, oe, ue and aa read as a, o, u and a.
+ */
+const transliterated = (form: string) =>
+  form.replace(/ae/g, 'a').replace(/oe/g, 'o').replace(/ue/g, 'u').replace(/aa/g, 'a');
 
 /**
  * The mailbox an address reaches, as far as its spelling tells: the local part without quotes
@@ -149,12 +157,22 @@ function mailbox(address: string): string {
   if (at < 0) {
     return address;
   }
+  // A tag after +, - or %, and dots, reach the same mailbox at many servers (round 20f); the
+  // safe side takes them as one.
   const local = address
     .slice(0, at)
     .replace(/^"(.*)"$/, '$1')
-    .replace(/\+.*$/, '');
-  const domain = address.slice(at + 1).replace(/\.+$/, '');
-  return `${local}@${domainToASCII(domain) || domain}`;
+    .replace(/[+%-].*$/, '')
+    .replace(/\./g, '');
+  // The domain written with any full stop (。), without a trailing one, in ASCII, and by its
+  // last two labels: a subdomain of the organisation's domain is the organisation's.
+  const written = address
+    .slice(at + 1)
+    .normalize('NFKC')
+    .replace(/[\u3002\uff0e\uff61]/g, '.')
+    .replace(/\.+$/, '');
+  const domain = (domainToASCII(written) || written).split('.').slice(-2).join('.');
+  return `${local}@${domain}`;
 }
 
 /** The script families a reader tells apart by eye; any other letter is a family of its own. */
@@ -253,37 +271,30 @@ const oneLetter = (w: Word) => w.word.length === 1 && /\p{L}/u.test(w.word);
 const initialOf = (a: Word, b: Word) => oneLetter(a) && b.initial.some((f) => a.forms.has(f));
 
 /**
- * Whether two names of two words or more are one person's by their words (round 20e): the same
- * words in another order ("Accreditor, Anne"), a word given by its initial ("A. Accreditor"),
- * a middle initial more ("Anne B. Accreditor"), or a qualifier in brackets. A word of two
- * letters or more must be the same, and every word left over is an initial: "Anne Marie Holm"
- * and "Anne Holm" may be two people.
+ * Whether two names are one person's by their words (rounds 20e, 20f): every word of the
+ * shorter name, of two words or more, meets its own word of the longer, as the same word or as
+ * its initial, and one word of two letters or more is the same. So the same words in another
+ * order ("Accreditor, Anne"), a word by its initial ("A. Accreditor"), a title, rank or role
+ * ("Dr.", "Major", ", signing"), a middle name or initial are one person's. The safe side: "Anne
+ * Holm" and "Anne Marie Holm" are refused as one (a unit whose staff share names compares by
+ * serialNumber or e-mail instead).
  */
 export function sameWords(x: string, y: string): boolean {
-  const left = wordsOf(x);
-  const right = wordsOf(y);
-  if (left.length < 2 || right.length < 2) {
+  const [short, long] = [wordsOf(x), wordsOf(y)].sort((a, b) => a.length - b.length);
+  if (!short || !long || short.length < 2) {
     return false;
   }
   let whole = false;
-  const unmatched: Word[] = [];
-  for (const w of left) {
-    const at = right.findIndex((v) => [...w.forms].some((f) => v.forms.has(f)));
+  for (const w of short) {
+    const same = long.findIndex((v) => [...w.forms].some((f) => v.forms.has(f)));
+    const at = same >= 0 ? same : long.findIndex((v) => initialOf(w, v) || initialOf(v, w));
     if (at < 0) {
-      unmatched.push(w);
-    } else {
-      whole ||= w.word.length > 1;
-      right.splice(at, 1);
+      return false;
     }
+    whole ||= same >= 0 && w.word.length > 1;
+    long.splice(at, 1);
   }
-  for (const w of [...unmatched]) {
-    const at = right.findIndex((v) => initialOf(w, v) || initialOf(v, w));
-    if (at >= 0) {
-      right.splice(at, 1);
-      unmatched.splice(unmatched.indexOf(w), 1);
-    }
-  }
-  return whole && [...unmatched, ...right].every(oneLetter);
+  return whole;
 }
 
 /**
@@ -300,10 +311,15 @@ export function personValues(
     // A name's letters as written (before composing turns a symbol into letters: ™, ⁰) and
     // after its look-alikes are replaced (an Arabic-Indic zero is read as a dot, which is then
     // no letter; round 20d).
+    // A serial number also without a prefix of its scheme ("PID:"; round 20f).
+    const bare = field === 'serialNumber' ? [written.replace(/^\s*[A-Za-z]{2,8}\s*:/, '')] : [];
     const compared =
       field === 'email'
         ? forms(mailbox(seen))
-        : [...forms(lettersOf(written)), ...forms(seen).map(lettersOf)];
+        : [
+            ...[written, ...bare].flatMap((v) => forms(lettersOf(v))),
+            ...forms(seen).map(lettersOf),
+          ];
     for (const form of seen === '' ? [] : compared) {
       values.set(form, seen);
     }

@@ -577,7 +577,7 @@ export async function exchangeFigures(
     await a.cases.transition(caseId, 'decision_pending', 'Reviewed');
     const secondId = await a.signing.createSelfSigned({
       label: 'Bench second accreditor',
-      commonName: 'Bench Second Accreditor',
+      commonName: 'Bench Countersigner',
       organisation: PROFILE.organisation,
       algorithm: 'ec-p256',
     });

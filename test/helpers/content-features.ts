@@ -69,6 +69,18 @@ export function drawnWith(
 /** The objects a row adds to `pdf`, given fresh object numbers from `n`. */
 export type Feature = (pdf: Buffer, n: () => number) => { num: number; body: string }[];
 
+/** A line the page strokes with a graphics state /GS9 of `entries`. */
+export const strokedWith =
+  (entries: string): Feature =>
+  (pdf, n) =>
+    drawnWith(
+      pdf,
+      n(),
+      'ExtGState',
+      `/GS9 << /Type /ExtGState ${entries} >>`,
+      '/GS9 gs 72 600 m 300 600 l S\n',
+    );
+
 /** An image of `data` (an XObject whose dictionary ends with `dict`), drawn after `before`. */
 export const imageDrawn =
   (data: string, dict: string, before: (pdf: Buffer) => string = () => ''): Feature =>

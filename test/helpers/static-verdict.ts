@@ -9,7 +9,8 @@ import { outsideLetterProfile } from '../../electron/signing/letter-profile';
 import { PdfFile } from '../../electron/signing/pdf-structure';
 import { dynamicContent } from '../../electron/signing/static-content';
 import { added, builtIn, type Feature } from './content-features';
-import { letter } from './pdf';
+import { anatomy, body } from './forge';
+import { appendUpdate, letter } from './pdf';
 
 /** The detail the reader names `pdf` by, or null when every reader shows it alike. */
 export const found = (pdf: Buffer): string | null =>
@@ -46,4 +47,18 @@ export async function expectVerdict(
 ): Promise<void> {
   expectNamed(added(await letter(), feature), named, judge);
   expectNamed(await builtIn(feature), named, judge);
+}
+
+/**
+ * `pdf` with `feature` added as revision 2, and revision 3 putting back every object of `pdf`
+ * the feature changed: the feature is held by revision 2 only.
+ */
+export function undoneLater(pdf: Buffer, feature: Feature): Buffer {
+  const size = anatomy(pdf).size;
+  let next = size;
+  const objects = feature(pdf, () => next++);
+  return appendUpdate(
+    appendUpdate(pdf, objects),
+    objects.filter((o) => o.num < size).map((o) => ({ num: o.num, body: body(pdf, o.num) })),
+  );
 }

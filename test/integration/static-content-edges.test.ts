@@ -23,6 +23,7 @@ import {
   WHITE_JPEG,
   withEntry,
   type Feature,
+  strokedWith,
 } from '../helpers/content-features';
 import { anatomy, body } from '../helpers/forge';
 import { letter } from '../helpers/pdf';
@@ -445,15 +446,7 @@ const states: [string, string, RegExp | null][] = [
 
 describe('a graphics state, as the page strokes with it', () => {
   it.each(states)('%s', async (_name, entries, named) => {
-    const feature: Feature = (pdf, n) =>
-      drawnWith(
-        pdf,
-        n(),
-        'ExtGState',
-        `/GS9 << /Type /ExtGState ${entries} >>`,
-        '/GS9 gs 72 600 m 300 600 l S\n',
-      );
-    await expectVerdict(feature, named);
+    await expectVerdict(strokedWith(entries), named);
   });
 });
 

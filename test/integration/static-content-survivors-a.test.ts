@@ -18,21 +18,7 @@ import {
 } from '../helpers/content-features';
 import { anatomy, appendStreamUpdate, body } from '../helpers/forge';
 import { appendUpdate, letter } from '../helpers/pdf';
-import { expectVerdict, found } from '../helpers/static-verdict';
-
-/**
- * `pdf` with `feature` added as revision 2, and revision 3 putting back every object of `pdf`
- * the feature changed: the feature is held by revision 2 only.
- */
-function undoneLater(pdf: Buffer, feature: Feature): Buffer {
-  const size = anatomy(pdf).size;
-  let next = size;
-  const objects = feature(pdf, () => next++);
-  return appendUpdate(
-    appendUpdate(pdf, objects),
-    objects.filter((o) => o.num < size).map((o) => ({ num: o.num, body: body(pdf, o.num) })),
-  );
-}
+import { expectVerdict, found, undoneLater } from '../helpers/static-verdict';
 
 /** Objects no page draws: each a dictionary (or stream) of its own. */
 const orphans =

@@ -17,24 +17,11 @@ import {
   streamObject,
   withEntry,
   type Feature,
+  strokedWith,
 } from '../helpers/content-features';
 import { anatomy, body } from '../helpers/forge';
-import { appendUpdate, letter } from '../helpers/pdf';
-import { expectVerdict, found } from '../helpers/static-verdict';
-
-/**
- * `pdf` with `feature` added as revision 2, and revision 3 putting back every object of `pdf`
- * the feature changed: the feature is held by revision 2 only.
- */
-function undoneLater(pdf: Buffer, feature: Feature): Buffer {
-  const size = anatomy(pdf).size;
-  let next = size;
-  const objects = feature(pdf, () => next++);
-  return appendUpdate(
-    appendUpdate(pdf, objects),
-    objects.filter((o) => o.num < size).map((o) => ({ num: o.num, body: body(pdf, o.num) })),
-  );
-}
+import { letter } from '../helpers/pdf';
+import { expectVerdict, found, undoneLater } from '../helpers/static-verdict';
 
 const LZW = streamObject('0 0 m 10 10 l S\n', '/Filter /LZWDecode');
 
@@ -67,15 +54,7 @@ describe('a graphics state’s dash, as the page strokes with it', () => {
     ],
     ['a dash and a phase', '/D [ [ 3 1 ] 0 ]', null],
   ])('%s', async (_name, entries, named) => {
-    const feature: Feature = (pdf, n) =>
-      drawnWith(
-        pdf,
-        n(),
-        'ExtGState',
-        `/GS9 << /Type /ExtGState ${entries} >>`,
-        '/GS9 gs 72 600 m 300 600 l S\n',
-      );
-    await expectVerdict(feature, named);
+    await expectVerdict(strokedWith(entries), named);
   });
 });
 
