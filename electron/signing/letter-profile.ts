@@ -25,6 +25,10 @@
  * that poppler's pdfsig adds, in an embedded font) is left to static-content.ts, which reads
  * every object of every revision. Annotations, actions and forms are static-content.ts's
  * (signature widgets and links that draw nothing); the file's structure is pdf-structure.ts's.
+ *
+ * Longer than 500 lines: one walk over what each revision draws (pages, their resources, forms,
+ * appearances, content) and the catalog's viewer chrome, sharing the state of the walk (forms
+ * and resources read, the budgets of content and visits) that a split would pass between files.
  */
 import { PDFArray, PDFDict, PDFNumber, PDFRawStream, PDFRef, type PDFObject } from 'pdf-lib';
 import { LETTER_LIMITS, readContent, stretch } from './content-stream';

@@ -108,7 +108,7 @@ export async function secondAccreditor(pair: Pair): Promise<string> {
   const a = pair.authority.services;
   const second = await a.signing.createSelfSigned({
     label: 'second',
-    commonName: 'authority second person',
+    commonName: 'countersigning officer',
     organisation: 'authority org',
     algorithm: 'ec-p256',
   });

@@ -255,7 +255,7 @@ describe('the round trip', () => {
     });
     const second = await a.signing.createSelfSigned({
       label: 'second',
-      commonName: 'authority second person',
+      commonName: 'countersigning officer',
       organisation: 'authority org',
       algorithm: 'ec-p256',
     });

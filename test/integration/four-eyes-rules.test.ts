@@ -11,13 +11,15 @@ import {
   judgeCountersigner,
   judgeLetter,
   letterSigners,
+  type CountersignerInput,
+} from '../../electron/signing/four-eyes';
+import {
   mixesScripts,
   personValues,
   samePerson,
   sameWords,
   unusualLatin,
-  type CountersignerInput,
-} from '../../electron/signing/four-eyes';
+} from '../../electron/signing/names';
 import { softwareSigner } from '../../electron/signing/identity';
 import { PdfFile } from '../../electron/signing/pdf-structure';
 import { x509 } from '../../electron/signing/x509';
@@ -191,6 +193,33 @@ describe('the same person, by the policy’s fields', () => {
     }
     const other = await selfSigned(named(0x12, Buffer.from('Bo Holm')));
     expect(samePerson(anne, other, { fields: ['commonName'] })).toBeNull();
+    // Letters above U+00FF, which a UTF-8 or Latin-1 reading of UTF-16 or UTF-32 would lose; a
+    // point beyond Unicode in a UniversalString dropped. (A BMPString of an odd length, or a
+    // UniversalString of other than whole points, the certificate library does not parse: the
+    // signer is unreadable, refused before names are compared.)
+    const polish = await selfSigned('CN=\u0141ukasz \u017b\u00f3\u0142\u0107');
+    const utf16 = Buffer.from('\u0141ukasz \u017b\u00f3\u0142\u0107', 'utf16le').swap16();
+    const utf32 = Buffer.concat(
+      [...'\u0141ukasz \u017b\u00f3\u0142\u0107'].map((c) => {
+        const b = Buffer.alloc(4);
+        b.writeUInt32BE(c.codePointAt(0)!);
+        return b;
+      }),
+    );
+    for (const [type, tag, text] of [
+      ['BMPString', 0x1e, utf16],
+      ['UniversalString', 0x1c, utf32],
+      [
+        'UniversalString with a point beyond Unicode',
+        0x1c,
+        Buffer.concat([utf32, Buffer.from([0, 0x11, 0, 0])]),
+      ],
+    ] as const) {
+      const twin = await selfSigned(named(tag, text));
+      expect(samePerson(polish, twin, { fields: ['commonName'] }), type).toMatch(
+        /^(both certificates name commonName "\u0141ukasz \u017b\u00f3\u0142\u0107"|commonName "\u0141ukasz \u017b\u00f3\u0142\u0107" and ".*" read alike)$/u,
+      );
+    }
   });
 
   it('transliterated names, a serial number without its prefix, e-mail by its mailbox (round 20f)', async () => {
