@@ -62,6 +62,8 @@ export const ERROR_CODES = [
   // signatures round two: tokens whose certificate and key disagree, tokens removed
   'TOKEN_KEY_MISMATCH',
   'TOKEN_NOT_PRESENT',
+  // four eyes: a decision that needs two signs only with a certificate a CA vouches for
+  'FOUR_EYES_SIGNER_NOT_CERTIFIED',
   // the exchange round two: an encryption key exported for checking packages by hand
   'KEY_EXPORT_REFUSED',
   // vault round two: a broken trail stops the vault, rollback, a journaled re-key

@@ -192,6 +192,20 @@ export interface SignatureReport {
   level: 'PAdES-B-B' | 'CMS' | null;
 }
 
+/**
+ * Why two signatures are not two people (electron/signing/four-eyes.ts): the same key, one
+ * issued with the other's key, the same person by the policy, not trusted as an authority, or
+ * trusted only as itself rather than certified by a CA trusted as the authority.
+ */
+export const FOUR_EYES_REFUSALS = [
+  'SAME_KEY',
+  'ISSUED_BY_FIRST_SIGNER',
+  'SAME_PERSON',
+  'NOT_TRUSTED_AS_AUTHORITY',
+  'NOT_CERTIFIED_BY_AUTHORITY',
+] as const;
+export type FourEyesRefusal = (typeof FOUR_EYES_REFUSALS)[number];
+
 export interface PdfVerification {
   /**
    * True when the file has at least one signature, every one is TOTAL-PASSED, and no signature
@@ -208,6 +222,11 @@ export interface PdfVerification {
   signatures: SignatureReport[];
   /** Signature fields without a value (reserved for a signer still to come). */
   unsignedFields: string[];
+  /**
+   * Where a file of two signatures was refused because its signers are not two people (judged
+   * after the signatures, through anchors trusted as an authority), why.
+   */
+  fourEyes?: { reason: FourEyesRefusal; detail: string } | null;
 }
 
 /**

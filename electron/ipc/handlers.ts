@@ -308,7 +308,8 @@ export const handlers: HandlerTable = {
     // A decision letter stands for a decision only through an anchor trusted as an authority.
     return { pdf: pdf.toString('base64'), verification: await ctx.signing.verifyLetter(pdf) };
   },
-  'documents:verify': async (input, ctx) => ctx.signing.verify(Buffer.from(input.pdf, 'base64')),
+  'documents:verify': async (input, ctx) =>
+    ctx.signing.verifyDocument(Buffer.from(input.pdf, 'base64')),
   'packages:recipients': async (input, ctx) => ({
     recipients: ctx.exchange.recipients(input.kind),
   }),

@@ -42,7 +42,7 @@ import { addMonths } from '../../shared/risk';
 import { heatMapCells, riskPoints } from '../../shared/risk-charts';
 import { canonicalDossier, readDossier, type CanonicalDossier } from '../documents/dossier';
 import { renderPdf, type WorkerLauncher } from '../documents/render';
-import { judgeCountersigner, letterSigners } from '../signing/four-eyes';
+import { certifiedPath, judgeCountersigner, letterSigners } from '../signing/four-eyes';
 import { prepareForSigning, signPdf } from '../signing/sign';
 import { fingerprintOf, readCertificate } from '../signing/x509';
 import { DEFAULT_SAME_PERSON } from '../../shared/decisions';
@@ -934,6 +934,23 @@ export class DecisionService {
       input,
       signingTime.toISOString(),
     );
+    // Four eyes holds both signers to a CA trusted as the authority: a first signature no
+    // countersignature could ever complete is not made.
+    if (required === 2) {
+      const certified = await certifiedPath(
+        this.signing.identityCertificate(input.identityId),
+        this.signing.identityChain(input.identityId),
+        { authority: this.signing.trustStore('authority'), now: signingTime },
+        'the first signer',
+      );
+      if ('refused' in certified) {
+        throw new AppError(
+          'FOUR_EYES_SIGNER_NOT_CERTIFIED',
+          'Four eyes needs a certificate a CA trusted as the authority issued',
+          { reason: certified.refused.reason, detail: certified.refused.detail },
+        );
+      }
+    }
     const prepared = await prepareForSigning(await this.render(spec));
     const [own, countersign] = prepared.slots;
     const block = this.block(

@@ -18,6 +18,8 @@ import type { CaseService } from './cases';
 import { asOf } from './clock';
 import { today, type RegisterService } from './register';
 import { fingerprintsOf } from '../areas/identities/use-cases';
+import { createAuthority, issueIdentity, revocationList } from '../signing/authority';
+import { derOf, toPem } from '../signing/x509';
 
 function day(offset: number, from = new Date()): string {
   const d = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()));
@@ -934,31 +936,46 @@ export async function seedDemoRisks(services: VaultServices): Promise<{ risks: n
 }
 
 /**
- * The demo authority's signed decision (issue 7): a self-signed identity, a full approval of the
- * case in "decision pending" (its risks accepted), and the documents written to `exportsFolder`:
- * decision letter (signed), dossier report, residual-risk acceptance (signed), records extract
- * and the signer's certificate for verifiers.
+ * The demo authority's signed decision (issue 7): two accreditors certified by the demo's CA, a
+ * full approval of the case in "decision pending" (its risks accepted) signed and countersigned,
+ * and the documents written to `exportsFolder`: decision letter (signed), dossier report,
+ * residual-risk acceptance (signed), records extract, and for verifiers the CA's certificate
+ * (`signer-certificate.pem`) and its CRL (`demo-ca.crl`).
  */
 export async function seedDemoDecision(
   services: VaultServices,
   exportsFolder: string,
 ): Promise<Record<string, string>> {
   const { decisions, cases, signing } = services;
-  const identityId = await signing.createSelfSigned({
-    label: 'Demo accreditor (self-signed)',
-    commonName: 'Demo Accreditor',
+  // Two accreditors (approvals at HEMMELIGT and above need four eyes), both certified by the
+  // demo's CA, which stands for the authority's own: four eyes takes only names a CA trusted as
+  // the authority vouches for (a self-signed identity names whoever made it). The vault trusts
+  // the CA as the authority and holds its current CRL.
+  const ca = await createAuthority({
+    commonName: 'Demo Authority CA',
     organisation: 'National IT-sikkerhedsmyndighed (demo)',
   });
-  // A second accreditor's identity (EC P-256): approvals at HEMMELIGT and above need four eyes.
-  const secondId = await signing.createSelfSigned({
-    label: 'Demo second accreditor (self-signed)',
-    commonName: 'Demo Countersigner',
-    organisation: 'National IT-sikkerhedsmyndighed (demo)',
-    algorithm: 'ec-p256',
-  });
-  // Four eyes means two people the vault trusts as the authority: the colleague's certificate
-  // is trusted as such (a self-signed identity is otherwise pinned for documents only).
-  await signing.setTrustRole(signing.identity(secondId).fingerprint, 'authority');
+  const identityId = await signing.addIssued(
+    await issueIdentity(ca, {
+      commonName: 'Demo Accreditor',
+      organisation: 'National IT-sikkerhedsmyndighed (demo)',
+    }),
+    'Demo accreditor (issued by the demo CA)',
+  );
+  const secondId = await signing.addIssued(
+    await issueIdentity(ca, {
+      commonName: 'Demo Countersigner',
+      organisation: 'National IT-sikkerhedsmyndighed (demo)',
+      algorithm: 'ec-p256',
+    }),
+    'Demo second accreditor (issued by the demo CA)',
+  );
+  const caPem = toPem(derOf(ca.cert));
+  await signing.trust(caPem, 'authority', fingerprintsOf(caPem));
+  // One CRL for the demo's life (its identities' three years): a signer's revocation must be
+  // known, or the letter is indeterminate.
+  const crlDer = await revocationList(ca, { nextUpdateDays: 3 * 365 });
+  await signing.addCrl(crlDer);
   const pending = cases.listCases().find((c) => c.state === 'decision_pending');
   if (!pending) {
     throw new Error('the demo has no case awaiting its decision');
@@ -1032,10 +1049,10 @@ export async function seedDemoDecision(
     ).pdf,
   );
   write('records-extract.pdf', await decisions.render(decisions.recordsSpec('da')));
-  write(
-    'signer-certificate.pem',
-    `${signing.certificatePem(identityId)}${signing.certificatePem(secondId)}`,
-  );
+  // For a verifier: the CA that certified both accreditors, with its CRL (a signer's revocation
+  // must be known).
+  write('signer-certificate.pem', caPem);
+  write('demo-ca.crl', crlDer);
   return files;
 }
 
@@ -1151,6 +1168,10 @@ export async function seedDemoExchange(
   for (const id of a.signing.identities().filter((i) => i.usage === 'signing')) {
     const pem = a.signing.exchangeCertificates(id.id);
     await o.signing.trust(pem, 'authority', fingerprintsOf(pem));
+  }
+  // And the authority's CAs' CRLs, so that its accreditors' revocation is known there too.
+  for (const der of a.signing.trustStore('authority').crls.map((c) => Buffer.from(c.rawData))) {
+    await o.signing.addCrl(der);
   }
 
   // The owner's side: a RESTRICTED system, its case answered and submitted.

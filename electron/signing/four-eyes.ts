@@ -13,23 +13,23 @@
  * - name a different person by the policy in resources/decisions/four-eyes.json (names.ts:
  *   names read from the certificate's encoding, compared by letters and digits, by look and by
  *   words; a name mixing scripts tells nobody apart) — SAME_PERSON;
- * - chain to an anchor trusted as an authority — NOT_TRUSTED_AS_AUTHORITY.
+ * - chain to an anchor trusted as an authority, its revocation known — NOT_TRUSTED_AS_AUTHORITY;
+ * - be certified by a CA that anchor stands for, never trusted pinned as itself, and so must the
+ *   first signer: a self-signed identity names whoever made it (one person can make a second in
+ *   any name, or sign first under one name of her own and second under the name a CA gave her),
+ *   while an organisation's CA vouches for the names it certifies — NOT_CERTIFIED_BY_AUTHORITY.
+ *   The names are still compared (the second line: one person holding two certificates).
  */
 import type { SamePersonPolicy } from '../../shared/decisions';
+import { FOUR_EYES_REFUSALS, type FourEyesRefusal } from '../../shared/signatures';
 import { keyValueOf } from './algorithms';
 import { cmsCertificates } from './cms';
 import { validatePath } from './path';
 import { samePerson } from './names';
 import { PdfFile } from './pdf-structure';
-import { fingerprintOf, readCertificate, type x509 } from './x509';
+import { fingerprintOf, readCertificate, x509 } from './x509';
 
-export const FOUR_EYES_REFUSALS = [
-  'SAME_KEY',
-  'ISSUED_BY_FIRST_SIGNER',
-  'SAME_PERSON',
-  'NOT_TRUSTED_AS_AUTHORITY',
-] as const;
-export type FourEyesRefusal = (typeof FOUR_EYES_REFUSALS)[number];
+export { FOUR_EYES_REFUSALS, type FourEyesRefusal };
 
 export interface CountersignerInput {
   /** The first signer's certificate. */
@@ -79,10 +79,99 @@ async function issuedBy(
   return null;
 }
 
+/** What an end entity's key does: sign documents, receive packages. */
+const ENTITY_USAGES =
+  x509.KeyUsageFlags.digitalSignature |
+  x509.KeyUsageFlags.nonRepudiation |
+  x509.KeyUsageFlags.keyEncipherment |
+  x509.KeyUsageFlags.dataEncipherment |
+  x509.KeyUsageFlags.keyAgreement;
+
+/**
+ * An anchor that is a certification authority and nothing else: CA:TRUE, allowed to certify,
+ * and its key allowed nothing an identity's key does. A certificate whose key may also sign or
+ * receive is someone's identity, whoever wrote CA:TRUE into it: it vouches for no name.
+ */
+function certifierOnly(anchor: x509.X509Certificate): boolean {
+  const usage = anchor.getExtension(x509.KeyUsagesExtension)?.usages ?? 0;
+  return (
+    anchor.getExtension(x509.BasicConstraintsExtension)?.ca === true &&
+    (usage & x509.KeyUsageFlags.keyCertSign) !== 0 &&
+    (usage & ENTITY_USAGES) === 0
+  );
+}
+
+/**
+ * A signer's path from a CA trusted as the authority, or why there is none: only through an
+ * anchor that is a CA and nothing else (certifierOnly), never through one holding the signer's
+ * own key (its certificate trusted pinned, however written), which vouches for nobody but
+ * itself — NOT_CERTIFIED_BY_AUTHORITY where only such anchors trust it,
+ * NOT_TRUSTED_AS_AUTHORITY where none does or its revocation is not known.
+ */
+export async function certifiedPath(
+  signer: x509.X509Certificate,
+  pool: x509.X509Certificate[],
+  input: Pick<CountersignerInput, 'authority' | 'now'>,
+  who: string,
+  claimed?: Date | null,
+): Promise<{ refused: FourEyesVerdict } | { certificates: x509.X509Certificate[] }> {
+  const anchors = input.authority.anchors;
+  const pathTo = (trusted: x509.X509Certificate[]) =>
+    validatePath({
+      signer,
+      pool,
+      anchors: trusted,
+      crls: input.authority.crls,
+      now: input.now,
+      claimed: claimed ?? null,
+    });
+  const others = anchors.filter((anchor) => !sameKey(anchor, signer));
+  const path = await pathTo(others.filter(certifierOnly));
+  if (path.reason) {
+    // Refused through CAs alone but trusted through an identity's certificate (round 20h: a
+    // self-signed "encryption certificate" with CA:TRUE, handed to the owner, certified a
+    // made-up colleague), or through its own: not certified.
+    if (!(await pathTo(others)).reason) {
+      return {
+        refused: {
+          reason: 'NOT_CERTIFIED_BY_AUTHORITY',
+          detail: `${who}, ${signer.subject}, is certified only through an anchor that is also someone's identity (its key signs or receives as well): four eyes needs certificates issued by a certification authority trusted as the authority`,
+        },
+      };
+    }
+    if (!(await pathTo(anchors)).reason) {
+      return {
+        refused: {
+          reason: 'NOT_CERTIFIED_BY_AUTHORITY',
+          detail: `${who}, ${signer.subject}, is trusted only as itself: four eyes needs certificates issued by a certification authority trusted as the authority`,
+        },
+      };
+    }
+    return {
+      refused: {
+        reason: 'NOT_TRUSTED_AS_AUTHORITY',
+        detail: `${who}: ${path.reason}: ${path.detail ?? 'no path to an anchor trusted as an authority'}`,
+      },
+    };
+  }
+  // Trusted means known not to be revoked: a CA-issued signer needs a current CRL (the
+  // verifier would call the letter indeterminate without one), so it is refused before it signs.
+  const unknown = path.warnings.find((w) => w === 'REVOCATION_UNCHECKED' || w === 'CRL_STALE');
+  if (unknown) {
+    return {
+      refused: {
+        reason: 'NOT_TRUSTED_AS_AUTHORITY',
+        detail: `${unknown}: whether ${who}'s certificate is revoked is not known here (import its CA's current CRL)`,
+      },
+    };
+  }
+  return { certificates: path.certificates };
+}
+
 /**
  * Whether `second` may countersign after `first`: null when it may, else the reason it may not
  * (in the order of FOUR_EYES_REFUSALS: the same key, issued by the first signer, the same
- * person, not trusted as an authority).
+ * person, not trusted as an authority, not certified by one).
  */
 export async function judgeCountersigner(
   input: CountersignerInput,
@@ -113,47 +202,39 @@ export async function judgeCountersigner(
   if (person) {
     return { reason: 'SAME_PERSON', detail: person };
   }
-  const path = await validatePath({
-    signer: second,
-    pool: input.chain,
-    anchors: input.authority.anchors,
-    crls: input.authority.crls,
-    now: input.now,
-    claimed: input.claimed ?? null,
-  });
-  if (path.reason) {
-    return {
-      reason: 'NOT_TRUSTED_AS_AUTHORITY',
-      detail: `${path.reason}: ${path.detail ?? 'no path to an anchor trusted as an authority'}`,
-    };
-  }
-  // Trusted means known not to be revoked: a CA-issued countersigner needs a current CRL (the
-  // verifier would call the letter indeterminate without one), so it is refused before it signs.
-  const unknown = path.warnings.find((w) => w === 'REVOCATION_UNCHECKED' || w === 'CRL_STALE');
-  if (unknown) {
-    return {
-      reason: 'NOT_TRUSTED_AS_AUTHORITY',
-      detail: `${unknown}: whether the countersigner's certificate is revoked is not known here (import its CA's current CRL)`,
-    };
+  const secondPath = await certifiedPath(
+    second,
+    input.chain,
+    input,
+    'the countersigner',
+    input.claimed,
+  );
+  if ('refused' in secondPath) {
+    return secondPath.refused;
   }
   // The path may run through certificates the store holds: none of them may be the first signer's.
-  const onPath = await issuedBy(first, path.certificates.slice(1));
+  const onPath = await issuedBy(first, secondPath.certificates.slice(1));
   if (onPath) {
     return {
       reason: 'ISSUED_BY_FIRST_SIGNER',
       detail: `${onPath.subject} on the countersigner's path holds or was issued with the first signer's key`,
     };
   }
+  // The first signer is held to the same: a name of its own making beside a certified one is
+  // one person's two names (round 20g: a self-signed "Anne Accreditor" first, a CA's "Anne
+  // Holm" second, the CA never asked to certify a second person).
+  const firstPath = await certifiedPath(
+    first,
+    input.firstChain ?? [],
+    input,
+    'the first signer',
+    null,
+  );
+  if ('refused' in firstPath) {
+    return firstPath.refused;
+  }
   // And the first signer's path through the store, the other way round: a CA the
   // countersigner's key made, trusted here, that made the first signer.
-  const firstPath = await validatePath({
-    signer: first,
-    pool: input.firstChain ?? [],
-    anchors: input.authority.anchors,
-    crls: input.authority.crls,
-    now: input.now,
-    claimed: null,
-  });
   const onFirstPath = await issuedBy(second, firstPath.certificates.slice(1));
   if (onFirstPath) {
     return {

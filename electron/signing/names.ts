@@ -264,8 +264,13 @@ export function personValues(
   cert: x509.X509Certificate,
   field: SamePersonPolicy['fields'][number],
 ): Map<string, string> {
+  return valueForms(writtenValues(cert, field), field);
+}
+
+/** Written values of a person field by the forms they are compared in (personValues). */
+function valueForms(all: string[], field: SamePersonPolicy['fields'][number]): Map<string, string> {
   const values = new Map<string, string>();
-  for (const written of writtenValues(cert, field)) {
+  for (const written of all) {
     const seen = visible(written);
     // A name's letters as written (before composing turns a symbol into letters: ™, ⁰) and
     // after its look-alikes are replaced (an Arabic-Indic zero is read as a dot, which is then
@@ -298,7 +303,9 @@ export function samePerson(
 ): string | null {
   let compared = false;
   for (const field of policy.fields) {
-    const written = [a, b].flatMap((cert) => writtenValues(cert, field));
+    // Each certificate's subject read once per field.
+    const [ownA, ownB] = [writtenValues(a, field), writtenValues(b, field)];
+    const written = [...ownA, ...ownB];
     const mixed = written.find(mixesScripts);
     if (mixed !== undefined) {
       return `${field} "${mixed}" mixes scripts: the two signers cannot be told apart`;
@@ -307,8 +314,8 @@ export function samePerson(
     if (unusual !== undefined) {
       return `${field} "${unusual}" holds a letter readers take for another (${unusualLatin(unusual)}): the two signers cannot be told apart`;
     }
-    const left = personValues(a, field);
-    const right = personValues(b, field);
+    const left = valueForms(ownA, field);
+    const right = valueForms(ownB, field);
     if (left.size === 0 || right.size === 0) {
       continue;
     }

@@ -428,7 +428,9 @@ export async function validatePath(input: PathInput): Promise<PathResult> {
     }
     // Stryker disable next-line EqualityOperator: two CRLs issued at the same instant are equally new
     const newest = crls.reduce((a, b) => (b.thisUpdate > a.thisUpdate ? b : a));
-    if (newest.nextUpdate && newest.nextUpdate < input.now && !warnings.includes('CRL_STALE')) {
+    // A CRL that names no next update (RFC 5280 requires one) is current for no time at all:
+    // else one years old would still say "not revoked" (round 20g).
+    if ((!newest.nextUpdate || newest.nextUpdate < input.now) && !warnings.includes('CRL_STALE')) {
       warnings.push('CRL_STALE');
     }
   }

@@ -4,6 +4,7 @@ import { TRUST_ROLES } from '../exchange';
 import { SelfSignedInput } from '../decisions';
 import {
   FILE_STATUSES,
+  FOUR_EYES_REFUSALS,
   INDICATIONS,
   SIGNATURE_REASONS,
   SIGNATURE_WARNINGS,
@@ -28,6 +29,10 @@ export const VerificationSchema = z.object({
   reason: z.enum(SIGNATURE_REASONS).nullable(),
   revisions: z.number().int(),
   unsignedFields: z.array(z.string()),
+  fourEyes: z
+    .object({ reason: z.enum(FOUR_EYES_REFUSALS), detail: z.string() })
+    .nullable()
+    .optional(),
   signatures: z.array(
     z.object({
       field: z.string(),

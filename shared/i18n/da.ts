@@ -781,6 +781,8 @@ export const da: Messages = {
   'case.tab.decision': 'Afgørelse og dokumenter',
   'verify.valid':
     'Gyldig: {count} {count:signatur|signaturer}, {count:den er|hver er} uændret, dækker det, den skal, og er lavet af en betroet, gyldig underskriver.',
+  'verify.fourEyes':
+    'Ikke gyldig som afgørelse: de {count} signaturer er hver især gyldige, men fire øjne er ikke opfyldt: {reason}.',
   'verify.invalid': 'Ikke gyldig: {reason}.',
   'verify.signature': 'Signatur {n}',
   'verify.status.valid': 'gyldig',
@@ -1115,6 +1117,8 @@ export const da: Messages = {
     'Chipkortet er spærret efter for mange forkerte PIN-koder. Bed jeres PKI-kontor om at ophæve spærringen.',
   'error.COUNTERSIGNATURE_REFUSED':
     'Medunderskriften blev afvist: den skal komme fra en anden akkreditør med et andet certifikat, på en afgørelse, der afventer medunderskrift.',
+  'error.FOUR_EYES_SIGNER_NOT_CERTIFIED':
+    'Afgørelsen kræver fire øjne, og fire øjne kræver, at begge akkreditørers certifikater er udstedt af en CA, som boksen stoler på som myndighed. Signér med en sådan identitet (Indstillinger); intet blev underskrevet.',
   'error.TOKEN_KEY_MISMATCH':
     'Certifikatet på chipkortet eller tokenet hører ikke til dets nøgle. Intet blev underskrevet eller registreret; bed jeres PKI-kontor om et certifikat, der passer.',
   'error.TOKEN_NOT_PRESENT':
@@ -1125,7 +1129,9 @@ export const da: Messages = {
   'countersign.reason.SAME_PERSON':
     'medunderskriverens certifikat angiver samme person som den første underskrivers (efter fire-øjne-politikken)',
   'countersign.reason.NOT_TRUSTED_AS_AUTHORITY':
-    'medunderskriverens certifikat fører ikke til et certifikat, som denne boks stoler på som myndighed; stol først på det, eller dets CA, som myndighed under Indstillinger',
+    'en underskrivers certifikat fører ikke til et certifikat, som denne boks stoler på som myndighed, eller det vides ikke, om det er tilbagekaldt (ingen gældende spærreliste fra dets CA); stol først på dets CA som myndighed, og importér CA’ens spærreliste, under Indstillinger',
+  'countersign.reason.NOT_CERTIFIED_BY_AUTHORITY':
+    'en underskrivers certifikat er kun betroet som sig selv: fire øjne kræver, at begge underskriveres certifikater er udstedt af en certificeringsmyndighed (CA), der er betroet som myndighed (organisationens CA, som kun udsteder certifikater), ikke en selvsigneret identitet eller et certifikat, der også signerer eller modtager',
   'countersign.reason.ISSUED_BY_FIRST_SIGNER':
     'den ene underskrivers certifikat er udstedt med den andens egen nøgle',
   'doc.signatures': 'Underskrifter',
@@ -1141,7 +1147,7 @@ export const da: Messages = {
     'Afventer medunderskrift: afgørelsen kræver en anden akkreditør og er ikke i kraft, før vedkommende har underskrevet.',
   'decision.countersign': 'Medunderskriv afgørelsen',
   'decision.countersign.help':
-    'En anden akkreditør signerer samme brev med sit eget certifikat (eller token) i feltet, der er afsat til det. En signatur med samme certifikat afvises.',
+    'En anden akkreditør signerer samme brev i feltet, der er afsat til det, med sit eget certifikat (eller token) udstedt af en CA, som boksen stoler på som myndighed. En selvsigneret identitet og en signatur med samme nøgle afvises.',
   'decision.countersign.noIdentity':
     'Der er ingen anden signeringsidentitet her: den anden akkreditør tilføjer sin egen identitet eller sit token under Indstillinger.',
   'decision.countersign.submit': 'Medunderskriv',

@@ -784,6 +784,8 @@ export const en = {
   'case.tab.decision': 'Decision and documents',
   'verify.valid':
     'Valid: {count} {count:signature|signatures}, {count:intact|each intact}, covering what it should and made by a trusted, valid signer.',
+  'verify.fourEyes':
+    'Not valid for a decision: the {count} signatures are each valid, but four eyes is not met: {reason}.',
   'verify.invalid': 'Not valid: {reason}.',
   'verify.signature': 'Signature {n}',
   'verify.status.valid': 'valid',
@@ -1117,6 +1119,8 @@ export const en = {
     'The smart card is locked after too many wrong PINs. Ask your PKI office to unblock it.',
   'error.COUNTERSIGNATURE_REFUSED':
     'The countersignature was refused: it must come from a second accreditor with a different certificate, on a decision that awaits one.',
+  'error.FOUR_EYES_SIGNER_NOT_CERTIFIED':
+    'This decision needs four eyes, and four eyes needs both accreditors’ certificates issued by a CA this vault trusts as the authority. Sign it with such an identity (Settings); nothing was signed.',
   'error.TOKEN_KEY_MISMATCH':
     'The certificate on the smart card or token does not belong to its key. Nothing was signed or registered; ask your PKI office for a matching certificate.',
   'error.TOKEN_NOT_PRESENT':
@@ -1127,7 +1131,9 @@ export const en = {
   'countersign.reason.SAME_PERSON':
     'the countersigner’s certificate names the same person as the first signer’s (by the four-eyes policy)',
   'countersign.reason.NOT_TRUSTED_AS_AUTHORITY':
-    'the countersigner’s certificate does not lead to a certificate this vault trusts as an authority; trust it, or its CA, as an authority under Settings first',
+    'a signer’s certificate does not lead to a certificate this vault trusts as an authority, or whether it is revoked is not known (no current CRL of its CA); trust its CA as an authority, and import the CA’s CRL, under Settings first',
+  'countersign.reason.NOT_CERTIFIED_BY_AUTHORITY':
+    'a signer’s certificate is trusted only as itself: four eyes needs both signers’ certificates issued by a certification authority trusted as the authority (your organisation’s CA, which certifies and does nothing else), not a self-signed identity or a certificate that also signs or receives',
   'countersign.reason.ISSUED_BY_FIRST_SIGNER':
     'one signer’s certificate was issued with the other signer’s own key',
   'doc.signatures': 'Signatures',
@@ -1143,7 +1149,7 @@ export const en = {
     'Awaiting countersignature: this decision needs a second accreditor and is not in force until they sign.',
   'decision.countersign': 'Countersign the decision',
   'decision.countersign.help':
-    'A second accreditor signs the same letter with their own certificate (or token), in the box reserved for it. A signature by the same certificate is refused.',
+    'A second accreditor signs the same letter in the box reserved for it, with their own certificate (or token) issued by a CA this vault trusts as the authority. A self-signed identity and a signature by the same key are refused.',
   'decision.countersign.noIdentity':
     'No other signing identity here: the second accreditor adds their own identity or token under Settings.',
   'decision.countersign.submit': 'Countersign',

@@ -135,6 +135,7 @@ const REASON_PREFIX: Partial<Record<ErrorCode, string>> = {
   KEY_EXPORT_REFUSED: 'keyExport.reason.',
   TRANSITION_REFUSED: 'refusal.',
   COUNTERSIGNATURE_REFUSED: 'countersign.reason.',
+  FOUR_EYES_SIGNER_NOT_CERTIFIED: 'countersign.reason.',
   // A signature or a certificate refused: the verifier's reason codes.
   SIGNATURE_INVALID: 'verify.reason.',
   SIGNING_IDENTITY_INVALID: 'verify.reason.',

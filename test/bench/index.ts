@@ -10,6 +10,7 @@
  * to the physical floor measured in the same run (AES-256-GCM seal + write + fsync of the same
  * number of bytes), unlock without KDF against read + decrypt of the same bytes, and memory.
  */
+import { issuedAccreditor } from '../helpers/accreditor';
 import { execFileSync } from 'node:child_process';
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -422,7 +423,8 @@ export async function exchangeFigures(
         folder,
         name,
         { ...PROFILE, name: `${name} signer`, role },
-        { config },
+        // An accreditor certified by a CA: four eyes takes no self-signed signer.
+        { config, certified: role === 'accreditor' },
       );
       await party.services.risks.setCriteria({
         matrixId: 'nist-5x5',
@@ -575,13 +577,11 @@ export async function exchangeFigures(
     }
     await judgeAll(a, caseId);
     await a.cases.transition(caseId, 'decision_pending', 'Reviewed');
-    const secondId = await a.signing.createSelfSigned({
+    const { identityId: secondId } = await issuedAccreditor(a, {
       label: 'Bench second accreditor',
       commonName: 'Bench Countersigner',
       organisation: PROFILE.organisation,
-      algorithm: 'ec-p256',
     });
-    await a.signing.setTrustRole(a.signing.identity(secondId).fingerprint, 'authority');
     const [letterMs, issued] = await timed(() =>
       a.decisions.issueDecision(caseId, {
         type: 'full_approval',

@@ -14,10 +14,12 @@ import {
   stream,
 } from '../helpers/pdf';
 import { issue } from '../helpers/pki';
+import { issuedAccreditor } from '../helpers/accreditor';
 import { withoutLastRevision } from '../helpers/forge';
 import { Vault } from '../../electron/vault/vault';
 import { PASSPHRASE, TEST_CONFIG } from '../helpers/vault';
 import { addMonths } from '../../shared/risk';
+import type { Locator } from '@playwright/test';
 import { axeClean, expect, test, unlock } from './fixtures';
 
 test('two accreditors sign a four-eyes decision; the letter verifies, tampered and forged copies are refused', async ({
@@ -48,6 +50,25 @@ test('two accreditors sign a four-eyes decision; the letter verifies, tampered a
     }
     await cases.transition(caseId, to, `to ${to}`);
   }
+  // Two accreditors' certificates as the authority's CA issued them (four eyes takes no
+  // self-signed signer), the CA trusted as the authority with its CRL.
+  const cato = await issuedAccreditor(
+    createServices(() => v),
+    {
+      commonName: 'Cato Akkreditør',
+      organisation: 'Myndigheden',
+      label: 'Cato (myndighedens CA)',
+    },
+  );
+  await issuedAccreditor(
+    createServices(() => v),
+    {
+      commonName: 'Dora Medunderskriver',
+      organisation: 'Myndigheden',
+      label: 'Dora (myndighedens CA)',
+      ca: cato.ca,
+    },
+  );
   await v.close();
   const page = gate;
   await unlock(page, vault.folder);
@@ -58,15 +79,15 @@ test('two accreditors sign a four-eyes decision; the letter verifies, tampered a
   await signing.getByLabel('Navn i certifikatet').fill('Anne Akkreditør');
   await signing.getByLabel('Organisation').fill('Myndigheden');
   await signing.getByRole('button', { name: 'Opret selvsigneret identitet' }).click();
-  await expect(signing.getByTestId('identity')).toHaveCount(1);
-  await expect(signing.getByTestId('identity')).toContainText('Gyldig til');
-  await expect(signing.getByTestId('trusted')).toHaveCount(1);
+  await expect(signing.getByTestId('identity')).toHaveCount(3);
+  await expect(signing.getByTestId('identity').nth(2)).toContainText('Gyldig til');
+  await expect(signing.getByTestId('trusted')).toHaveCount(2);
   // The second accreditor's own identity, with an EC key.
   await signing.getByLabel('Navn i certifikatet').fill('Bo Ærø – Łukasz');
   await signing.getByLabel('Nøgle').selectOption('ec-p256');
   await signing.getByRole('button', { name: 'Opret selvsigneret identitet' }).click();
-  await expect(signing.getByTestId('identity')).toHaveCount(2);
-  await expect(signing.getByTestId('identity').nth(1)).toContainText('EC P-256');
+  await expect(signing.getByTestId('identity')).toHaveCount(4);
+  await expect(signing.getByTestId('identity').nth(3)).toContainText('EC P-256');
   // An encryption identity, for packages only: never offered to sign a decision (below).
   await signing.getByLabel('Navn i certifikatet').fill('Pakkenøgle');
   await signing
@@ -74,8 +95,8 @@ test('two accreditors sign a four-eyes decision; the letter verifies, tampered a
     .getByLabel('Brug')
     .selectOption('encryption');
   await signing.getByRole('button', { name: 'Opret selvsigneret identitet' }).click();
-  await expect(signing.getByTestId('identity')).toHaveCount(3);
-  // Four eyes means two people the vault trusts as the authority: Bo's certificate is raised to it.
+  await expect(signing.getByTestId('identity')).toHaveCount(5);
+  // Bo's self-signed certificate is raised to the authority (not enough for four eyes: below).
   const bo = signing.getByTestId('trusted').filter({ hasText: 'Bo Ærø' });
   await bo.getByLabel('Betroet til at').selectOption('authority');
   await expect(bo.getByLabel('Betroet til at')).toHaveValue('authority');
@@ -85,9 +106,10 @@ test('two accreditors sign a four-eyes decision; the letter verifies, tampered a
   await page.goto(`${page.url().split('#')[0]}#/cases/${caseId}`);
   await page.getByRole('tab', { name: 'Afgørelse og dokumenter' }).click();
   const form = page.getByRole('form', { name: 'Træf afgørelsen' });
-  // Only the two signing identities are offered to sign; the encryption identity is not.
-  await expect(form.getByLabel('Signér som').locator('option')).toHaveCount(2);
+  // Only the four signing identities are offered to sign; the encryption identity is not.
+  await expect(form.getByLabel('Signér som').locator('option')).toHaveCount(4);
   await expect(form.getByLabel('Signér som')).not.toContainText('Pakkenøgle');
+  await form.getByLabel('Signér som').selectOption(await optionOf(form, 'Anne Akkreditør'));
   await form.getByLabel('Begrundelse').fill('Kravene er opfyldt.');
   // A validity that ends before it starts (valid to 1.1.2025, issued today) is refused on its
   // field: the form will not sign it, and the core refuses the draft letter the same way.
@@ -140,6 +162,13 @@ test('two accreditors sign a four-eyes decision; the letter verifies, tampered a
   await form.getByRole('button', { name: 'Træf og signér' }).click();
   await expect(page.getByRole('alertdialog')).toContainText('Dette underskriver');
   await page.getByRole('alertdialog').getByRole('button', { name: 'Ja, Træf og signér' }).click();
+  // Anne's identity is self-signed: a decision that needs four eyes is not signed with it.
+  await expect(form).toContainText('Afgørelsen kræver fire øjne', { timeout: 30_000 });
+  await form.screenshot({ path: 'test-results/decision-not-certified.png' });
+  // Cato's, certified by the authority's CA, signs.
+  await form.getByLabel('Signér som').selectOption(await optionOf(form, 'Cato'));
+  await form.getByRole('button', { name: 'Træf og signér' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Ja, Træf og signér' }).click();
   const decision = page.getByTestId('case-decision');
   // NATO SECRET: one signature is not enough; the case waits for the second accreditor.
   await expect(decision.getByTestId('decision-status')).toContainText('Afventer medunderskrift', {
@@ -148,6 +177,13 @@ test('two accreditors sign a four-eyes decision; the letter verifies, tampered a
   await expect(page.getByTestId('case-state')).toHaveText('Afventer afgørelse');
   const countersign = page.getByRole('form', { name: 'Medunderskriv afgørelsen' });
   await countersign.getByLabel('Begrundelse').fill('Gennemgået; enig.');
+  // Bo's self-signed identity, though trusted as the authority, names whoever made it: refused.
+  await countersign.getByLabel('Signér som').selectOption(await optionOf(countersign, 'Bo Ærø'));
+  await countersign.getByRole('button', { name: 'Medunderskriv' }).click();
+  await expect(countersign).toContainText('kun betroet som sig selv', { timeout: 30_000 });
+  await expect(decision.getByTestId('decision-status')).toContainText('Afventer medunderskrift');
+  // Dora, certified by the authority's CA, countersigns.
+  await countersign.getByLabel('Signér som').selectOption(await optionOf(countersign, 'Dora'));
   await countersign.getByRole('button', { name: 'Medunderskriv' }).click();
   await expect(decision.getByTestId('decision-status')).toContainText('Udstedt: signeret af 2', {
     timeout: 30_000,
@@ -208,6 +244,18 @@ test('two accreditors sign a four-eyes decision; the letter verifies, tampered a
   await expect(verdict).toContainText('underskriveren fører ikke til et certifikat');
   await axeClean(page, 'exchange');
 });
+
+/** The value of the option of `form`'s "Signér som" whose text holds `text`. */
+async function optionOf(form: Locator, text: string): Promise<string> {
+  const value = await form
+    .getByLabel('Signér som')
+    .locator('option', { hasText: text })
+    .getAttribute('value');
+  if (!value) {
+    throw new Error(`no identity "${text}" to sign as`);
+  }
+  return value;
+}
 
 /** A letter signed by a stranger's self-signed key, carrying the real signers' certificates. */
 async function forgeWithAttachedCertificates(real: Buffer): Promise<Buffer> {

@@ -4,6 +4,7 @@
  * pending" at the authority, the decision package, a copy of it edited and signed again by one
  * of the authority's package signers, the outcome of an import and a vault's whole state.
  */
+import { issuedAccreditor } from './accreditor';
 import { join } from 'node:path';
 import type { DecisionContent } from '../../electron/exchange/content';
 import { fingerprintsOf } from '../../electron/areas/identities/use-cases';
@@ -34,7 +35,10 @@ export async function exchangeParty(
     folder,
     name,
     { name: `${name} person`, organisation: `${name} org`, role, referencePrefix: prefix },
-    { encryption: role === 'accreditor' ? 'rsa-3072' : 'ec-p256' },
+    {
+      encryption: role === 'accreditor' ? 'rsa-3072' : 'ec-p256',
+      certified: role === 'accreditor',
+    },
   );
   await p.services.risks.setCriteria({
     matrixId: 'nist-5x5',
@@ -103,22 +107,20 @@ export async function decisionPackage(
   return sent.file;
 }
 
-/** A second person of the authority, trusted as the authority by both sides. */
+/**
+ * A second person of the authority, certified by the authority's CA (four eyes takes no
+ * self-signed countersigner), the CA trusted as the authority by both sides with its CRL.
+ */
 export async function secondAccreditor(pair: Pair): Promise<string> {
-  const a = pair.authority.services;
-  const second = await a.signing.createSelfSigned({
-    label: 'second',
+  const issued = await issuedAccreditor(pair.authority.services, {
     commonName: 'countersigning officer',
     organisation: 'authority org',
-    algorithm: 'ec-p256',
+    label: 'second',
   });
-  await a.signing.setTrustRole(a.signing.identity(second).fingerprint, 'authority');
-  await pair.owner.services.signing.trust(
-    a.signing.certificatePem(second),
-    'authority',
-    fingerprintsOf(a.signing.certificatePem(second)),
-  );
-  return second;
+  const o = pair.owner.services.signing;
+  await o.trust(issued.caPem, 'authority', fingerprintsOf(issued.caPem));
+  await o.addCrl(issued.crl);
+  return issued.identityId;
 }
 
 /**

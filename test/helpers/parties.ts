@@ -8,6 +8,7 @@ import type { KEY_ALGORITHMS } from '../../shared/decisions';
 import { createServices, type VaultServices } from '../../electron/services';
 import { fingerprintsOf } from '../../electron/areas/identities/use-cases';
 import { Vault, type Profile, type VaultConfig } from '../../electron/vault/vault';
+import { issuedAccreditor } from './accreditor';
 import { PASSPHRASE, TEST_CONFIG } from './vault';
 
 export interface Party {
@@ -22,7 +23,15 @@ export async function makeParty(
   folder: string,
   name: string,
   profile: Profile,
-  options: { config?: VaultConfig; encryption?: (typeof KEY_ALGORITHMS)[number] } = {},
+  options: {
+    config?: VaultConfig;
+    encryption?: (typeof KEY_ALGORITHMS)[number];
+    /**
+     * The signing identity certified by a CA of the vault's own, trusted there as the authority
+     * with its CRL (an accreditor four eyes takes), instead of self-signed.
+     */
+    certified?: boolean;
+  } = {},
 ): Promise<Party> {
   const { vault } = await Vault.create(
     join(folder, name),
@@ -31,11 +40,20 @@ export async function makeParty(
     options.config ?? TEST_CONFIG,
   );
   const services = createServices(() => vault);
-  const signingId = await services.signing.createSelfSigned({
-    label: `${profile.name} signing`,
-    commonName: profile.name,
-    organisation: profile.organisation,
-  });
+  const signingId = options.certified
+    ? (
+        await issuedAccreditor(services, {
+          label: `${profile.name} signing`,
+          commonName: profile.name,
+          organisation: profile.organisation,
+          algorithm: 'rsa-3072',
+        })
+      ).identityId
+    : await services.signing.createSelfSigned({
+        label: `${profile.name} signing`,
+        commonName: profile.name,
+        organisation: profile.organisation,
+      });
   const encryptionId = await services.signing.createSelfSigned({
     label: `${profile.name} encryption`,
     commonName: `${profile.name} encryption`,
@@ -52,6 +70,10 @@ export async function introduce(owner: Party, authority: Party): Promise<void> {
   await authority.services.signing.trust(ownerPem, 'owner', fingerprintsOf(ownerPem));
   const authorityPem = authority.services.signing.exchangeCertificates(authority.signingId);
   await owner.services.signing.trust(authorityPem, 'authority', fingerprintsOf(authorityPem));
+  // And the authority's CAs' CRLs, so that its signers' revocation is known at the owner's.
+  for (const crl of authority.services.signing.trustStore('authority').crls) {
+    await owner.services.signing.addCrl(Buffer.from(crl.rawData));
+  }
 }
 
 /** Answers every checklist item of a case (compliant, unless `status` says otherwise). */

@@ -262,12 +262,16 @@ async function signingWith(
 export async function crl(
   issuer: Party,
   revoked: Party[],
-  options: { thisUpdate?: Date; nextUpdate?: Date } = {},
+  options: { thisUpdate?: Date; nextUpdate?: Date | null } = {},
 ): Promise<x509.X509Crl> {
   return x509.X509CrlGenerator.create({
     issuer: issuer.cert.subjectName,
     thisUpdate: options.thisUpdate ?? new Date(Date.now() - DAY),
-    nextUpdate: options.nextUpdate ?? new Date(Date.now() + 30 * DAY),
+    // null: a CRL that names no next update.
+    nextUpdate:
+      options.nextUpdate === null
+        ? undefined
+        : (options.nextUpdate ?? new Date(Date.now() + 30 * DAY)),
     entries: revoked.map((r) => ({
       serialNumber: r.cert.serialNumber,
       revocationDate: new Date(Date.now() - DAY / 2),

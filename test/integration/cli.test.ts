@@ -389,12 +389,18 @@ describe('awb demo exports, export and verify (in process)', () => {
     expect(demo.code, demo.err).toBe(0);
     const exports = (JSON.parse(demo.out) as { exports: Record<string, string> }).exports;
     const cert = exports['signer-certificate']!;
+    const crlFile = exports['demo-ca']!;
     for (const name of ['decision-letter', 'risk-acceptance']) {
       const report = spawnSync('pdfsig', [exports[name]!], { encoding: 'utf8' }).stdout;
       expect(report, name).toContain('Signature is Valid.');
       expect(report).toContain('Total document signed');
-      expect((await cli('verify', exports[name]!, '--trust', cert)).code).toBe(0);
+      expect((await cli('verify', exports[name]!, '--trust', cert, '--crl', crlFile)).code).toBe(0);
     }
+    // The countersigner is certified by the demo's CA: without its CRL, whether it is revoked
+    // is not known, and the letter is indeterminate (exit 3).
+    const noCrl = await cli('verify', exports['decision-letter']!, '--trust', cert, '--json');
+    expect(noCrl.code).toBe(3);
+    expect(JSON.parse(noCrl.out)).toMatchObject({ reason: 'REVOCATION_UNKNOWN' });
     for (const name of [
       'decision-letter',
       'dossier-report',
@@ -435,7 +441,15 @@ describe('awb demo exports, export and verify (in process)', () => {
       join(work.path, 'awaiting.pdf'),
       withoutLastRevision(readFileSync(exports['decision-letter']!)),
     );
-    const awaiting = await cli('verify', 'awaiting.pdf', '--trust', cert, '--json');
+    const awaiting = await cli(
+      'verify',
+      'awaiting.pdf',
+      '--trust',
+      cert,
+      '--crl',
+      crlFile,
+      '--json',
+    );
     expect(awaiting.code).toBe(4);
     expect(awaiting.err).toContain('error: AWAITING_COUNTERSIGNATURE (Signature2)');
     expect(JSON.parse(awaiting.out)).toMatchObject({
@@ -444,14 +458,25 @@ describe('awb demo exports, export and verify (in process)', () => {
       indication: 'TOTAL_PASSED',
       unsignedFields: ['Signature2'],
     });
-    // --json lists every signature (the demo's approval is countersigned) with its path.
+    // --json lists every signature (the demo's approval is countersigned) with its path: both
+    // accreditors through the demo's CA.
     const listedSignatures = JSON.parse(
-      (await cli('verify', exports['decision-letter']!, '--trust', cert, '--json')).out,
+      (
+        await cli(
+          'verify',
+          exports['decision-letter']!,
+          '--trust',
+          cert,
+          '--crl',
+          crlFile,
+          '--json',
+        )
+      ).out,
     ) as { valid: boolean; signatures: { field: string; status: string; path: unknown[] }[] };
     expect(listedSignatures.valid).toBe(true);
     expect(listedSignatures.signatures.map((x) => [x.field, x.status, x.path.length])).toEqual([
-      ['Signature1', 'valid', 1],
-      ['Signature2', 'valid', 1],
+      ['Signature1', 'valid', 2],
+      ['Signature2', 'valid', 2],
     ]);
     // The letter edited after signing (an incremental update replacing the page's text) is refused.
     const letterBytes = readFileSync(exports['decision-letter']!);
@@ -540,7 +565,7 @@ describe('awb demo exports, export and verify (in process)', () => {
     expect(dossierJson.code, dossierJson.err).toBe(0);
     expect(JSON.parse(dossierJson.out)).toMatchObject({ decided: true });
     const withDossier = await cli(
-      ...['verify', exports['decision-letter']!, '--trust', cert],
+      ...['verify', exports['decision-letter']!, '--trust', cert, '--crl', crlFile],
       ...['--dossier', 'dossier.json', '--json'],
     );
     expect(withDossier.code, withDossier.err).toBe(0);
@@ -553,7 +578,7 @@ describe('awb demo exports, export and verify (in process)', () => {
       readFileSync(join(work.path, 'dossier.json'), 'utf8').replace('"compliant"', '"complian1"'),
     );
     const changed = await cli(
-      ...['verify', exports['decision-letter']!, '--trust', cert],
+      ...['verify', exports['decision-letter']!, '--trust', cert, '--crl', crlFile],
       ...['--dossier', 'dossier-changed.json', '--json'],
     );
     expect(changed.code).toBe(1);
@@ -914,7 +939,7 @@ describe('awb scripting: register, case, checklist, lifecycle and decision witho
 });
 
 describe('awb decisions countersign: four eyes from the command line', () => {
-  it('refuses the first signer and an untrusted colleague, then takes a colleague trusted as the authority', async () => {
+  it('refuses the first signer, an untrusted colleague and a self-signed one trusted as the authority, then takes a colleague certified by a CA trusted as the authority', async () => {
     const v = ['--vault', 'four-eyes-v', '--passphrase-file', pass];
     expect((await cli('vault', 'create', 'four-eyes-v', '--passphrase-file', pass)).code).toBe(0);
     writeFileSync(
@@ -977,10 +1002,59 @@ describe('awb decisions countersign: four eyes from the command line', () => {
         ).code,
       ).toBe(0);
     }
-    const issued = await cli(
-      ...['decisions', 'issue', ref, '--type', 'full_approval', '--identity', 'First'],
-      ...['--reason', 'All requirements met.', ...v, '--json'],
+    const issueAs = (identity: string) =>
+      cli(
+        ...['decisions', 'issue', ref, '--type', 'full_approval', '--identity', identity],
+        ...['--reason', 'All requirements met.', ...v, '--json'],
+      );
+    // Four eyes holds both signers to a CA trusted as the authority: a self-signed identity
+    // does not even make the first signature.
+    const selfSigned = await issueAs('First');
+    expect(selfSigned.code).toBe(1);
+    expect(selfSigned.err).toContain(
+      'error: FOUR_EYES_SIGNER_NOT_CERTIFIED (NOT_TRUSTED_AS_AUTHORITY)',
     );
+    // The accreditors' own PKCS#12 files from the authority's CA, and the CA trusted.
+    const ca = await issue({ name: 'CN=Authority CA, O=Authority, C=DK', ca: true });
+    writeFileSync(join(work.path, 'authority-ca.pem'), ca.pem);
+    writeFileSync(join(work.path, 'authority-ca.crl'), Buffer.from((await crl(ca, [])).rawData));
+    writeFileSync(join(work.path, 'p12-password'), 'p12-secret');
+    const openssl = (...args: string[]) =>
+      expect(spawnSync('openssl', args, { cwd: work.path }).status).toBe(0);
+    for (const [label, name] of [
+      ['Ann', 'Ann First'],
+      ['Third', 'Cy Third'],
+    ] as const) {
+      const person = await issue({ name: `CN=${name}, O=Authority, C=DK`, issuer: ca });
+      writeFileSync(join(work.path, `${label}.key.der`), person.key);
+      writeFileSync(join(work.path, `${label}.pem`), person.pem);
+      openssl(
+        ...['pkcs8', '-inform', 'DER', '-nocrypt', '-in', `${label}.key.der`],
+        ...['-out', `${label}.key.pem`],
+      );
+      openssl(
+        ...['pkcs12', '-export', '-inkey', `${label}.key.pem`, '-in', `${label}.pem`],
+        ...['-certfile', 'authority-ca.pem', '-out', `${label}.p12`],
+        ...['-passout', 'pass:p12-secret'],
+      );
+      const imported = await cli(
+        ...['identity', 'import', `${label}.p12`, '--password-file', 'p12-password'],
+        ...['--label', label, ...v],
+      );
+      expect(imported.code, imported.err).toBe(0);
+    }
+    const caPrint = fingerprintsOf(ca.pem).join(',');
+    const trustCa = await cli(
+      ...['trust', 'add', 'authority-ca.pem', '--role', 'authority', '--fingerprint', caPrint],
+      ...v,
+    );
+    expect(trustCa.code, trustCa.err).toBe(0);
+    // Trusted, but whether the certificate is revoked is not known without the CA's CRL.
+    const withoutCrl = await issueAs('Ann');
+    expect(withoutCrl.err).toContain('(NOT_TRUSTED_AS_AUTHORITY)');
+    expect(withoutCrl.err).toContain('REVOCATION_UNCHECKED');
+    expect((await cli('trust', 'add', 'authority-ca.crl', ...v)).code).toBe(0);
+    const issued = await issueAs('Ann');
     expect(issued.code, issued.err).toBe(0);
     expect(JSON.parse(issued.out)).toMatchObject({ status: 'awaiting_countersignature' });
     const countersign = (identity: string) =>
@@ -988,7 +1062,7 @@ describe('awb decisions countersign: four eyes from the command line', () => {
         ...['decisions', 'countersign', '--case', ref, '--identity', identity],
         ...['--reason', 'Four eyes.', ...v, '--json'],
       );
-    const same = await countersign('First');
+    const same = await countersign('Ann');
     expect(same.code).toBe(1);
     expect(same.err).toContain('error: COUNTERSIGNATURE_REFUSED (SAME_KEY)');
     expect(JSON.parse(same.out)).toMatchObject({
@@ -999,7 +1073,8 @@ describe('awb decisions countersign: four eyes from the command line', () => {
     expect(untrusted.code).toBe(1);
     expect(untrusted.err).toContain('(NOT_TRUSTED_AS_AUTHORITY)');
     expect(untrusted.err).toContain('trusts as an authority');
-    // The colleague's certificate, trusted as the authority: then the countersignature stands.
+    // The colleague's self-signed certificate, trusted as the authority: still trusted only as
+    // itself (it names whoever made it), so four eyes takes it from nobody.
     expect(
       (await cli('identity', 'certificates', '--identity', 'Second', '--out', 'second.pem', ...v))
         .code,
@@ -1008,23 +1083,21 @@ describe('awb decisions countersign: four eyes from the command line', () => {
     expect(
       (
         await cli(
-          'trust',
-          'add',
-          'second.pem',
-          '--role',
-          'authority',
-          '--fingerprint',
-          secondPrint,
-          ...v,
+          ...['trust', 'add', 'second.pem', '--role', 'authority'],
+          ...['--fingerprint', secondPrint, ...v],
         )
       ).code,
     ).toBe(0);
-    const signed = await countersign('Second');
+    const pinned = await countersign('Second');
+    expect(pinned.code).toBe(1);
+    expect(pinned.err).toContain('error: COUNTERSIGNATURE_REFUSED (NOT_CERTIFIED_BY_AUTHORITY)');
+    // A colleague the CA certified: then the countersignature stands.
+    const signed = await countersign('Third');
     expect(signed.code, signed.err).toBe(0);
     expect(JSON.parse(signed.out)).toMatchObject({
       status: 'issued',
       state: 'decided',
-      signatures: [expect.stringContaining('Ann First'), expect.stringContaining('Bo Second')],
+      signatures: [expect.stringContaining('Ann First'), expect.stringContaining('Cy Third')],
     });
     expect(
       (await cli('export', 'decision', '--case', ref, '--out', 'fe-letter.pdf', ...v)).code,
@@ -1032,10 +1105,10 @@ describe('awb decisions countersign: four eyes from the command line', () => {
     const asLetter = await cli('verify', 'fe-letter.pdf', ...v, '--role', 'authority', '--json');
     expect(asLetter.code, asLetter.err).toBe(0);
     // A countersignature needs a decision that awaits one; a PIN file that is empty is a field error.
-    expect((await countersign('Second')).err).toContain('(NOT_AWAITING)');
+    expect((await countersign('Third')).err).toContain('(NOT_AWAITING)');
     writeFileSync(join(work.path, 'empty-pin'), '');
     const again = await cli(
-      ...['decisions', 'countersign', '--case', ref, '--identity', 'Second'],
+      ...['decisions', 'countersign', '--case', ref, '--identity', 'Third'],
       ...['--reason', 'Again.', '--pin-file', 'empty-pin', ...v],
     );
     expect(again.code).toBe(1);
@@ -1095,6 +1168,32 @@ describe('awb verify: two signatures are two people', () => {
     const person = await verify('same-person.pdf', await sign(awaiting, anneNewKey, 'Signature2'));
     expect(person.code).toBe(1);
     expect(person.err).toContain('error: SIGNATURE_INVALID (FOUR_EYES_SAME_PERSON)');
+
+    // One person, two names (round 20g): a self-signed name of her own first, trusted by the
+    // verifier as itself, and the name the CA gave her second. No CA certified a second person.
+    const own = await issue({ name: 'CN=Anne Own Name, O=Authority, C=DK' });
+    writeFileSync(join(work.path, 'own.pem'), own.pem);
+    const ownFirst = await signLetter(
+      await letter(),
+      softwareSigner(own.key, [own.der]),
+      'Signature1',
+      {
+        title: own.cert.subject,
+        reserve: true,
+      },
+    );
+    writeFileSync(join(work.path, 'two-names.pdf'), await sign(ownFirst, anne, 'Signature2'));
+    const twoNames = await cli(
+      ...['verify', 'two-names.pdf', '--trust', 'own.pem', '--trust', 'verify-root.pem'],
+      ...['--crl', 'verify-root.crl', '--json'],
+    );
+    expect(twoNames.code).toBe(1);
+    expect(twoNames.err).toContain(
+      'error: SIGNATURE_INVALID (FOUR_EYES_NOT_CERTIFIED_BY_AUTHORITY)',
+    );
+    expect(JSON.parse(twoNames.out)).toMatchObject({
+      fourEyes: { reason: 'NOT_CERTIFIED_BY_AUTHORITY' },
+    });
   });
 });
 

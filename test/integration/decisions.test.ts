@@ -19,6 +19,7 @@ import { citedDossier } from '../../shared/dossier';
 import { addMonths } from '../../shared/risk';
 import { tempFolder } from '../helpers/context';
 import { nssStore } from '../helpers/pki';
+import { issuedAccreditor } from '../helpers/accreditor';
 import { judgeAll } from '../helpers/parties';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
 
@@ -195,9 +196,32 @@ describe('decisions', () => {
       justification: 'Supervised access until the clearances are issued.',
       expiresOn: addMonths(today(), 6),
     });
+    // Four eyes holds both signers to a CA trusted as the authority: Anne's self-signed identity
+    // (trusted for documents, pinned) does not even make the first signature, and nothing is
+    // signed, stored or audited.
+    const auditRows = () => vault.database.exec('SELECT COUNT(*) FROM audit_log')[0]!.values[0]![0];
+    const beforeIssue = auditRows();
+    await expect(
+      services.decisions.issueDecision(caseId, {
+        type: 'full_approval',
+        identityId,
+        reason: 'The system meets the requirements; one residual risk is accepted.',
+      }),
+    ).rejects.toMatchObject({
+      code: 'FOUR_EYES_SIGNER_NOT_CERTIFIED',
+      details: { reason: 'NOT_TRUSTED_AS_AUTHORITY' },
+    });
+    expect(auditRows()).toBe(beforeIssue);
+    expect(services.decisions.decision(caseId)).toBeNull();
+    // Anne's certificate as the authority's CA issued it.
+    const anne = await issuedAccreditor(services, {
+      commonName: 'Anne Holm',
+      organisation: 'National IT-Security Authority',
+      algorithm: 'rsa-3072',
+    });
     const issued = await services.decisions.issueDecision(caseId, {
       type: 'full_approval',
-      identityId,
+      identityId: anne.identityId,
       reason: 'The system meets the requirements; one residual risk is accepted.',
       conditions: [
         {
@@ -213,7 +237,10 @@ describe('decisions', () => {
     expect(services.cases.getCase(caseId).state).toBe('decision_pending');
     expect(services.cases.transitionContext(caseId, 'x').decision?.signed).toBe(false);
     await expect(
-      services.decisions.countersign(caseId, { identityId, reason: 'Same person again.' }),
+      services.decisions.countersign(caseId, {
+        identityId: anne.identityId,
+        reason: 'Same person again.',
+      }),
     ).rejects.toMatchObject({
       code: 'COUNTERSIGNATURE_REFUSED',
       details: { reason: 'SAME_KEY' },
@@ -232,16 +259,34 @@ describe('decisions', () => {
       code: 'COUNTERSIGNATURE_REFUSED',
       details: { reason: 'NOT_TRUSTED_AS_AUTHORITY' },
     });
+    // Trusted as the authority, a self-signed certificate is still trusted only as itself: it
+    // names whoever made it, so four eyes takes it from nobody.
     await services.signing.setTrustRole(
       services.signing.identity(secondId).fingerprint,
       'authority',
     );
+    const before = auditRows();
+    await expect(
+      services.decisions.countersign(caseId, { identityId: secondId, reason: 'Self-made.' }),
+    ).rejects.toMatchObject({
+      code: 'COUNTERSIGNATURE_REFUSED',
+      details: { reason: 'NOT_CERTIFIED_BY_AUTHORITY' },
+    });
+    expect(auditRows()).toBe(before);
+    expect(services.decisions.decision(caseId)?.status).toBe('awaiting_countersignature');
+    // The colleague's certificate as the authority's CA issues it: four eyes is met.
+    const { identityId: issuedId, caPem } = await issuedAccreditor(services, {
+      commonName: 'Bo Second Accreditor',
+      organisation: 'National IT-Security Authority',
+      algorithm: 'ec-p384',
+      ca: anne.ca,
+    });
     await services.decisions.countersign(caseId, {
-      identityId: secondId,
+      identityId: issuedId,
       reason: 'Reviewed the case; I concur.',
     });
     await expect(
-      services.decisions.countersign(caseId, { identityId: secondId, reason: 'Again.' }),
+      services.decisions.countersign(caseId, { identityId: issuedId, reason: 'Again.' }),
     ).rejects.toMatchObject({
       code: 'COUNTERSIGNATURE_REFUSED',
       details: { reason: 'NOT_AWAITING' },
@@ -272,12 +317,10 @@ describe('decisions', () => {
     const pdf = await services.decisions.decisionPdf(caseId);
     const file = join(folder.path, 'decision.pdf');
     writeFileSync(file, pdf);
-    const anchors = `${services.signing.certificatePem(identityId)}${services.signing.certificatePem(secondId)}`;
-    const report = pdfsig(file, anchors);
+    const report = pdfsig(file, caPem);
     expect(report.match(/Signature is Valid\./g)).toHaveLength(2);
-    // Self-signed identities are end entities (CA:FALSE), trusted here only pinned; NSS takes
-    // no end entity as an anchor, so pdfsig calls both signatures valid but not their issuer.
-    expect(report.match(/Certificate is Trusted\./g)).toBeNull();
+    // Both accreditors are certified by the CA, which pdfsig trusts as well.
+    expect(report.match(/Certificate is Trusted\./g)).toHaveLength(2);
     expect(report).toContain('Signature Field Name: Signature2');
     expect(report).toContain('Total document signed');
     expect(spawnSync('qpdf', ['--check', file]).status).toBe(0);
@@ -332,7 +375,7 @@ describe('decisions', () => {
       reason: 'DIGEST_MISMATCH',
     });
     expect(pdfsig(join(folder.path, 'tampered.pdf'))).not.toContain('Signature is Valid.');
-    const trust = { anchors: readCertificates(anchors), crls: [] };
+    const trust = { anchors: readCertificates(caPem), crls: [] };
     const appended = Buffer.concat([pdf, Buffer.from('\n% appended after signing\n')]);
     expect(await verifyPdf(appended, trust)).toMatchObject({
       valid: false,

@@ -18,6 +18,7 @@ import { signedKeywords } from '../../electron/signing/verify';
 import { readCertificate } from '../../electron/signing/x509';
 import { citedDossier } from '../../shared/dossier';
 import { addMonths, fingerprint } from '../../shared/risk';
+import { issuedAccreditor } from '../helpers/accreditor';
 import { tempFolder } from '../helpers/context';
 import { letter, SLOTS } from '../helpers/pdf';
 import { crl, issue, type Party as PkiParty } from '../helpers/pki';
@@ -75,6 +76,21 @@ async function refused(
 }
 
 const out = (name: string) => join(work.path, 'packages', name);
+
+/**
+ * A second accreditor certified by a CA of the authority's (four eyes takes no self-signed
+ * countersigner), the CA trusted as the authority here and by the owner, with its CRL.
+ */
+async function countersignerOf(label: string, commonName: string): Promise<string> {
+  const issued = await issuedAccreditor(authority.services, {
+    label,
+    commonName,
+    organisation: 'authority org',
+  });
+  await owner.services.signing.trust(issued.caPem, 'authority', fingerprintsOf(issued.caPem));
+  await owner.services.signing.addCrl(issued.crl);
+  return issued.identityId;
+}
 let caseId = '';
 let systemId = '';
 let submission = '';
@@ -253,20 +269,9 @@ describe('the round trip', () => {
       reason: 'Requirements met; one residual risk accepted.',
       conditions: [{ text: 'Clearances issued', owner: 'Owner', dueDate: addMonths(today(), 3) }],
     });
-    const second = await a.signing.createSelfSigned({
-      label: 'second',
-      commonName: 'countersigning officer',
-      organisation: 'authority org',
-      algorithm: 'ec-p256',
-    });
-    // Four eyes: the colleague is trusted as the authority, here and by the owner.
-    await a.signing.setTrustRole(a.signing.identity(second).fingerprint, 'authority');
+    // Four eyes: the colleague certified by the authority's CA, trusted here and by the owner.
+    const second = await countersignerOf('second', 'countersigning officer');
     await a.decisions.countersign(caseId, { identityId: second, reason: 'Four eyes.' });
-    await owner.services.signing.trust(
-      a.signing.certificatePem(second),
-      'authority',
-      fingerprintsOf(a.signing.certificatePem(second)),
-    );
     await a.cases.transition(caseId, 'in_force', 'Notified');
     decision = (
       await a.exchange.exportPackage('decision', caseId, join(work.path, 'packages'), {
@@ -1328,18 +1333,8 @@ describe('who may send what', () => {
         },
       ],
     });
-    const second = await a.signing.createSelfSigned({
-      label: 'conditions second',
-      commonName: 'authority conditions second',
-      organisation: 'authority org',
-      algorithm: 'ec-p256',
-    });
-    await a.signing.setTrustRole(a.signing.identity(second).fingerprint, 'authority');
-    await owner.services.signing.trust(
-      a.signing.certificatePem(second),
-      'authority',
-      fingerprintsOf(a.signing.certificatePem(second)),
-    );
+    // Four eyes: the colleague certified by the authority's CA, trusted here and by the owner.
+    const second = await countersignerOf('conditions second', 'authority conditions second');
     await a.decisions.countersign(id, { identityId: second, reason: 'Four eyes.' });
     const genuine = (
       await a.exchange.exportPackage('decision', id, join(work.path, 'packages'), {
@@ -1949,18 +1944,8 @@ describe('a package carries only what its sender may decide', () => {
   it('a decision’s own step stands on its letter, not on the receiver’s copy of the register', async () => {
     const o = owner.services;
     const a = authority.services;
-    const second = await a.signing.createSelfSigned({
-      label: 'covering second',
-      commonName: 'authority covering second',
-      organisation: 'authority org',
-      algorithm: 'ec-p256',
-    });
-    await a.signing.setTrustRole(a.signing.identity(second).fingerprint, 'authority');
-    await o.signing.trust(
-      a.signing.certificatePem(second),
-      'authority',
-      fingerprintsOf(a.signing.certificatePem(second)),
-    );
+    // Four eyes: the colleague certified by the authority's CA, trusted here and by the owner.
+    const second = await countersignerOf('covering second', 'authority covering second');
     /** A requirement found wanting, its risk (made by `maker`) accepted by the authority. */
     const approved = async (
       maker: 'owner' | 'authority',

@@ -579,7 +579,8 @@ describe('a countersigner, judged', () => {
         "CN=Puppet Of Bo, C=DK on the first signer's chain was issued with the countersigner's key",
     });
     // One step removed: Bo's key made a CA, the CA made the first signer. Seen through the
-    // first signer's chain; without it nothing tells, and the countersigner is trusted.
+    // first signer's chain; without it nothing tells that, but the first signer then leads to
+    // no CA trusted as an authority, which four eyes asks of both signers (round 20g).
     const mid = await issue({ name: 'CN=Mid Of Bo, C=DK', issuer: legacy, ca: true });
     const deep = await issue({ name: 'CN=Deep Puppet, C=DK', issuer: mid });
     expect(await judgeCountersigner(input(deep, boTrusted, { firstChain: [mid.cert] }))).toEqual({
@@ -587,7 +588,11 @@ describe('a countersigner, judged', () => {
       detail:
         "CN=Mid Of Bo, C=DK on the first signer's chain was issued with the countersigner's key",
     });
-    expect(await judgeCountersigner(input(deep, boTrusted))).toBeNull();
+    expect(await judgeCountersigner(input(deep, boTrusted))).toEqual({
+      reason: 'NOT_TRUSTED_AS_AUTHORITY',
+      detail:
+        'the first signer: CHAIN_INCOMPLETE: no certificate for the issuer CN=Mid Of Bo, C=DK',
+    });
     // Through the store: Mid trusted here as an authority, the first signer's path runs through
     // it, carried or not.
     const midCrl = await crl(mid, []);
@@ -635,8 +640,100 @@ describe('a countersigner, judged', () => {
     expect(await judgeCountersigner({ ...input(bo, anne), second: unreadable })).toEqual({
       reason: 'NOT_TRUSTED_AS_AUTHORITY',
       detail:
-        "SIGNER_NOT_TRUSTED: a certificate bears the issuer's name (CN=Rules Root, O=Authority, C=DK) but did not issue CN=Cleo Accreditor, O=Authority, C=DK",
+        "the countersigner: SIGNER_NOT_TRUSTED: a certificate bears the issuer's name (CN=Rules Root, O=Authority, C=DK) but did not issue CN=Cleo Accreditor, O=Authority, C=DK",
     });
+  });
+
+  it('the first signer is held to the same: certified by a CA trusted as an authority, its revocation known (round 20g)', async () => {
+    // One person: a name of her own making, trusted as itself, and the one the CA gave her.
+    const own = await issue({ name: 'CN=Anne Own Name, C=DK' });
+    const certified = await issue({ name: 'CN=Anne Holm, O=Authority, C=DK', issuer: root });
+    const pinned = { anchors: [root.cert, own.cert], crls: [rootCrl] };
+    expect(await judgeCountersigner(input(own, certified, { authority: pinned }))).toEqual({
+      reason: 'NOT_CERTIFIED_BY_AUTHORITY',
+      detail:
+        'the first signer, CN=Anne Own Name, C=DK, is trusted only as itself: four eyes needs certificates issued by a certification authority trusted as the authority',
+    });
+    // And the countersigner so, whichever signs first.
+    expect(await judgeCountersigner(input(certified, own, { authority: pinned }))).toMatchObject({
+      reason: 'NOT_CERTIFIED_BY_AUTHORITY',
+      detail: expect.stringMatching(
+        /^the countersigner, CN=Anne Own Name, C=DK, is trusted only/,
+      ) as unknown,
+    });
+    // A first signer the CA certified, its revocation not known: not trusted.
+    const anneOfRoot = await issue({ name: 'CN=Anne Rooted, O=Authority, C=DK', issuer: root });
+    const otherRoot = await issue({ name: 'CN=Other Root, O=Authority, C=DK', ca: true });
+    const boOfOther = await issue({ name: 'CN=Bo Other, O=Authority, C=DK', issuer: otherRoot });
+    const onlyOther = {
+      anchors: [root.cert, otherRoot.cert],
+      crls: [await crl(otherRoot, [])],
+    };
+    expect(
+      await judgeCountersigner(input(anneOfRoot, boOfOther, { authority: onlyOther })),
+    ).toEqual({
+      reason: 'NOT_TRUSTED_AS_AUTHORITY',
+      detail:
+        "REVOCATION_UNCHECKED: whether the first signer's certificate is revoked is not known here (import its CA's current CRL)",
+    });
+    expect(
+      await judgeCountersigner(
+        input(anneOfRoot, boOfOther, {
+          authority: { ...onlyOther, crls: [...onlyOther.crls, rootCrl] },
+        }),
+      ),
+    ).toBeNull();
+  });
+
+  it('only a CA and nothing else certifies: an anchor whose key also signs or receives is someone’s identity (round 20h)', async () => {
+    const someone = (name: string, usages: number) =>
+      issue({
+        name,
+        ca: true,
+        usages: x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | usages,
+      });
+    for (const [name, usages] of [
+      ['CN=Authority Encryption, C=DK', x509.KeyUsageFlags.keyEncipherment],
+      ['CN=Authority Agreement, C=DK', x509.KeyUsageFlags.keyAgreement],
+      ['CN=Authority Data, C=DK', x509.KeyUsageFlags.dataEncipherment],
+      ['CN=Anne Signing, C=DK', x509.KeyUsageFlags.digitalSignature],
+      ['CN=Anne Non-repudiation, C=DK', x509.KeyUsageFlags.nonRepudiation],
+    ] as const) {
+      const fake = await someone(name, usages);
+      const colleague = await issue({ name: 'CN=Bent Kollega, C=DK', issuer: fake });
+      const trusted = {
+        anchors: [root.cert, fake.cert],
+        crls: [rootCrl, await crl(fake, [])],
+      };
+      expect(
+        await judgeCountersigner(input(anne, colleague, { authority: trusted })),
+        name,
+      ).toEqual({
+        reason: 'NOT_CERTIFIED_BY_AUTHORITY',
+        detail:
+          "the countersigner, CN=Bent Kollega, C=DK, is certified only through an anchor that is also someone's identity (its key signs or receives as well): four eyes needs certificates issued by a certification authority trusted as the authority",
+      });
+    }
+    // A CA without a key usage at all, or not allowed to certify, vouches for nobody either.
+    const bare = await issue({ name: 'CN=Bare CA, C=DK', ca: true, noKeyUsage: true });
+    const byBare = await issue({ name: 'CN=Bent Bare, C=DK', issuer: bare });
+    expect(
+      await judgeCountersigner(
+        input(anne, byBare, {
+          authority: { anchors: [root.cert, bare.cert], crls: [rootCrl, await crl(bare, [])] },
+        }),
+      ),
+    ).toMatchObject({ reason: 'NOT_CERTIFIED_BY_AUTHORITY' });
+    // A CA that certifies and signs CRLs only is one.
+    const pure = await someone('CN=Pure CA, C=DK', 0);
+    const byPure = await issue({ name: 'CN=Bent Pure, C=DK', issuer: pure });
+    expect(
+      await judgeCountersigner(
+        input(anne, byPure, {
+          authority: { anchors: [root.cert, pure.cert], crls: [rootCrl, await crl(pure, [])] },
+        }),
+      ),
+    ).toBeNull();
   });
 
   it('not trusted as an authority: no path, or revocation not known (no CRL, or a stale one)', async () => {
@@ -644,7 +741,7 @@ describe('a countersigner, judged', () => {
       input(anne, bo, { authority: { anchors: [], crls: [] } }),
     );
     expect(none?.reason).toBe('NOT_TRUSTED_AS_AUTHORITY');
-    expect(none?.detail).toMatch(/^[A-Z_]+: /);
+    expect(none?.detail).toMatch(/^the countersigner: [A-Z_]+: /);
     expect(none?.detail).not.toMatch(/no path to an anchor trusted as an authority$/);
     const unchecked = await judgeCountersigner(
       input(anne, bo, { authority: { anchors: [root.cert], crls: [] } }),

@@ -137,11 +137,12 @@ beforeAll(async () => {
   orgCa = await issue({ name: 'CN=Authority CA, O=Authority, C=DK', ca: true });
   await services.signing.trust(orgCa.pem, 'authority', fingerprintsOf(orgCa.pem));
   await services.signing.addCrl(Buffer.from((await crl(orgCa, [])).rawData));
-  firstId = await services.signing.createSelfSigned({
-    label: 'Anne',
-    commonName: 'Anne Accreditor',
-    organisation: 'Authority',
-  });
+  // Anne, the first signer, certified by that CA: four eyes takes no self-signed signer.
+  firstId = await importP12(
+    await issue({ name: 'CN=Anne Accreditor, O=Authority, C=DK', issuer: orgCa }),
+    [orgCa],
+    'Anne',
+  );
 });
 afterAll(async () => {
   await vault.close({ discard: true });
@@ -153,7 +154,12 @@ describe('a countersignature by one person is refused, each with its reason', ()
     name: string;
     /** The countersigner's identity (and the case's first signer, when not Anne). */
     make: () => Promise<{ countersigner: string; first?: string }>;
-    reason: 'SAME_KEY' | 'SAME_PERSON' | 'NOT_TRUSTED_AS_AUTHORITY' | 'ISSUED_BY_FIRST_SIGNER';
+    reason:
+      | 'SAME_KEY'
+      | 'SAME_PERSON'
+      | 'NOT_TRUSTED_AS_AUTHORITY'
+      | 'ISSUED_BY_FIRST_SIGNER'
+      | 'NOT_CERTIFIED_BY_AUTHORITY';
   }
   const rows: Row[] = [
     {
@@ -175,44 +181,50 @@ describe('a countersignature by one person is refused, each with its reason', ()
       reason: 'SAME_KEY',
     },
     {
-      name: "a certificate an old self-signed CA:TRUE identity's key issued, even trusted as an authority",
+      name: "a certificate the first signer's own CA:TRUE signing certificate issued, itself certified by a CA trusted as an authority",
       make: async () => {
         const legacy = await issue({
           name: 'CN=Legacy Anne, O=Authority, C=DK',
           ca: true,
-          usages:
-            x509.KeyUsageFlags.digitalSignature |
-            x509.KeyUsageFlags.nonRepudiation |
-            x509.KeyUsageFlags.keyCertSign,
-        });
-        const first = await importP12(legacy, [], 'Legacy Anne');
-        await services.signing.trust(legacy.pem, 'authority', fingerprintsOf(legacy.pem));
-        const made = await issue({
-          name: 'CN=Second Accreditor, O=Authority, C=DK',
-          issuer: legacy,
-        });
-        await services.signing.addCrl(Buffer.from((await crl(legacy, [])).rawData));
-        return { first, countersigner: await importP12(made, [legacy], 'Made by Anne') };
-      },
-      reason: 'ISSUED_BY_FIRST_SIGNER',
-    },
-    {
-      name: "the first signer's certificate issued with the countersigner's own key (the puppet signs first)",
-      make: async () => {
-        const legacy = await issue({
-          name: 'CN=Legacy Cy, O=Authority, C=DK',
-          ca: true,
+          issuer: orgCa,
           usages:
             x509.KeyUsageFlags.digitalSignature |
             x509.KeyUsageFlags.nonRepudiation |
             x509.KeyUsageFlags.keyCertSign |
             x509.KeyUsageFlags.cRLSign,
         });
-        const countersigner = await importP12(legacy, [], 'Legacy Cy');
-        await services.signing.trust(legacy.pem, 'authority', fingerprintsOf(legacy.pem));
+        const first = await importP12(legacy, [orgCa], 'Legacy Anne');
+        const made = await issue({
+          name: 'CN=Second Accreditor, O=Authority, C=DK',
+          issuer: legacy,
+        });
+        await services.signing.addCrl(Buffer.from((await crl(legacy, [])).rawData));
+        return { first, countersigner: await importP12(made, [legacy, orgCa], 'Made by Anne') };
+      },
+      reason: 'ISSUED_BY_FIRST_SIGNER',
+    },
+    {
+      name: "the first signer's certificate issued with the countersigner's own key (the puppet signs first)",
+      make: async () => {
+        // Cy's signing certificate, CA:TRUE as well, certified by the authority's CA: his key
+        // makes a puppet, which the CA's path vouches for through Cy's certificate.
+        const legacy = await issue({
+          name: 'CN=Legacy Cy, O=Authority, C=DK',
+          ca: true,
+          issuer: orgCa,
+          usages:
+            x509.KeyUsageFlags.digitalSignature |
+            x509.KeyUsageFlags.nonRepudiation |
+            x509.KeyUsageFlags.keyCertSign |
+            x509.KeyUsageFlags.cRLSign,
+        });
+        const countersigner = await importP12(legacy, [orgCa], 'Legacy Cy');
         await services.signing.addCrl(Buffer.from((await crl(legacy, [])).rawData));
         const puppet = await issue({ name: 'CN=Bo Puppet, O=Authority, C=DK', issuer: legacy });
-        return { first: await importP12(puppet, [legacy], 'Bo Puppet'), countersigner };
+        return {
+          first: await importP12(puppet, [legacy, orgCa], 'Bo Puppet'),
+          countersigner,
+        };
       },
       reason: 'ISSUED_BY_FIRST_SIGNER',
     },
@@ -282,6 +294,30 @@ describe('a countersignature by one person is refused, each with its reason', ()
       }),
       reason: 'NOT_TRUSTED_AS_AUTHORITY',
     },
+    {
+      name: 'a self-signed identity made here and trusted as an authority: trusted only as itself',
+      make: async () => {
+        const dy = await services.signing.createSelfSigned({
+          label: 'Dy',
+          commonName: 'Dy Colleague',
+          organisation: 'Authority',
+          algorithm: 'ec-p256',
+        });
+        await services.signing.setTrustRole(services.signing.identity(dy).fingerprint, 'authority');
+        return { countersigner: dy };
+      },
+      reason: 'NOT_CERTIFIED_BY_AUTHORITY',
+    },
+    {
+      name: "an organisation's end-entity certificate trusted as an authority by itself (pinned), not its CA",
+      make: async () => {
+        const elsewhereCa = await issue({ name: 'CN=Elsewhere CA, O=Elsewhere, C=DK', ca: true });
+        const ed = await issue({ name: 'CN=Ed Elsewhere, O=Elsewhere, C=DK', issuer: elsewhereCa });
+        await services.signing.trust(ed.pem, 'authority', fingerprintsOf(ed.pem));
+        return { countersigner: await importP12(ed, [elsewhereCa], 'Ed (pinned)') };
+      },
+      reason: 'NOT_CERTIFIED_BY_AUTHORITY',
+    },
   ];
   for (const row of rows) {
     it(row.name, async () => {
@@ -306,6 +342,8 @@ describe('a countersignature by one person is refused, each with its reason', ()
       algorithm: 'ec-p256',
     });
     const boId = await importP12(bo, [orgCa], 'Bo');
+    // Trusted pinned as well, Bo is still taken through the CA that certified him.
+    await services.signing.trust(bo.pem, 'authority', fingerprintsOf(bo.pem));
     const caseId = await awaitingCase(firstId);
     await services.decisions.countersign(caseId, { identityId: boId, reason: 'Four eyes.' });
     expect(services.decisions.decision(caseId)?.status).toBe('issued');
@@ -344,6 +382,57 @@ describe('four eyes on a letter received (as the exchange judges one)', () => {
     expect((await judge(await countersigned(caseId, await partyOf(firstId))))?.reason).toBe(
       'SAME_KEY',
     );
+  });
+
+  it('a self-signed countersigner trusted as an authority is NOT_CERTIFIED_BY_AUTHORITY; the same name from a trusted CA is two people', async () => {
+    const caseId = await awaitingCase(firstId);
+    const selfMade = await issue({ name: 'CN=Self Made, O=Authority, C=DK', algorithm: 'ec-p256' });
+    await services.signing.trust(selfMade.pem, 'authority', fingerprintsOf(selfMade.pem));
+    expect(await judge(await countersigned(caseId, selfMade))).toMatchObject({
+      reason: 'NOT_CERTIFIED_BY_AUTHORITY',
+      detail: expect.stringContaining('CN=Self Made') as unknown,
+    });
+    const certified = await issue({
+      name: 'CN=Self Made, O=Authority, C=DK',
+      issuer: orgCa,
+      algorithm: 'ec-p256',
+    });
+    expect(await judge(await countersigned(caseId, certified, [orgCa]))).toBeNull();
+  });
+
+  it('a first signer trusted only as itself beside a certified countersigner is NOT_CERTIFIED_BY_AUTHORITY (round 20g), and such an identity signs no four-eyes decision', async () => {
+    // One person: a self-signed name of her own making first, the CA's name for her second.
+    const own = await issue({ name: 'CN=Anne Own Name, O=Authority, C=DK' });
+    await services.signing.trust(own.pem, 'authority', fingerprintsOf(own.pem));
+    const certified = await issue({ name: 'CN=Anne Holm, O=Authority, C=DK', issuer: orgCa });
+    expect(
+      await judgeCountersigner({
+        first: own.cert,
+        second: certified.cert,
+        chain: [orgCa.cert],
+        authority: services.signing.trustStore('authority'),
+        person: DEFAULT_SAME_PERSON,
+        now: new Date(),
+      }),
+    ).toMatchObject({
+      reason: 'NOT_CERTIFIED_BY_AUTHORITY',
+      detail: expect.stringContaining('the first signer, CN=Anne Own Name') as unknown,
+    });
+    // In the vault that identity does not make the first signature of a four-eyes decision.
+    const ownId = await importP12(own, [], 'Anne (own name)');
+    const caseId = await toDecisionPending(services, systemId);
+    const before = state(caseId);
+    await expect(
+      services.decisions.issueDecision(caseId, {
+        type: 'full_approval',
+        identityId: ownId,
+        reason: 'The system meets the requirements.',
+      }),
+    ).rejects.toMatchObject({
+      code: 'FOUR_EYES_SIGNER_NOT_CERTIFIED',
+      details: { reason: 'NOT_CERTIFIED_BY_AUTHORITY' },
+    });
+    expect(state(caseId)).toEqual(before);
   });
 
   it("a certificate the first signer's key issued is ISSUED_BY_FIRST_SIGNER", async () => {
@@ -611,11 +700,11 @@ describe('trust by role', () => {
 
 describe('nothing stored unverified', () => {
   it('a letter that does not verify (its key is not its certificate’s) is refused, and nothing is kept', async () => {
-    const swapped = await services.signing.createSelfSigned({
-      label: 'Swapped',
-      commonName: 'Dan Swapped',
-      organisation: 'Authority',
-    });
+    const swapped = await importP12(
+      await issue({ name: 'CN=Dan Swapped, O=Authority, C=DK', issuer: orgCa }),
+      [orgCa],
+      'Swapped',
+    );
     // The key beside the certificate replaced, as a damaged or tampered vault might hold it.
     const other = generateKeyPairSync('rsa', { modulusLength: 3072 }).privateKey.export({
       type: 'pkcs8',

@@ -263,6 +263,16 @@ describe('revocation', () => {
       reason: null,
       warnings: ['REVOCATION_UNCHECKED'],
     });
+    // A CRL that names no next update is current for no time at all (round 20g).
+    const endless = await crl(root, [], {
+      thisUpdate: new Date(Date.now() - DAY),
+      nextUpdate: null,
+    });
+    expect(endless.nextUpdate).toBeUndefined();
+    expect(await validate(signer, { crls: [endless] })).toMatchObject({
+      reason: null,
+      warnings: ['CRL_STALE'],
+    });
   });
 
   it('a CRL counts only from the issuer by name, allowed to sign CRLs, and signed by it', async () => {

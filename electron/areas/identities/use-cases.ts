@@ -17,11 +17,11 @@
  * with their verifications are one area; every method is one intention.
  */
 import { createPrivateKey, randomUUID } from 'node:crypto';
-import { SelfSignedInput } from '../../../shared/decisions';
+import { DEFAULT_SAME_PERSON, SelfSignedInput } from '../../../shared/decisions';
 import { AppError } from '../../../shared/errors';
 import type { TrustRole } from '../../../shared/exchange';
 import { normaliseFingerprint } from '../../../shared/fingerprint';
-import type { PdfVerification } from '../../../shared/signatures';
+import { refuseFile, type PdfVerification } from '../../../shared/signatures';
 import { keyWeakness } from '../../signing/algorithms';
 import type { CmsSigner } from '../../signing/cms';
 import {
@@ -31,6 +31,7 @@ import {
   softwareSigner,
   type SoftwareIdentity,
 } from '../../signing/identity';
+import { judgeLetter } from '../../signing/four-eyes';
 import { validatePath } from '../../signing/path';
 import { Pkcs11Token } from '../../signing/pkcs11';
 import { verifyPdf, type TrustStore } from '../../signing/verify';
@@ -49,6 +50,7 @@ import {
   type x509,
 } from '../../signing/x509';
 import type { Vault } from '../../vault/vault';
+import { fourEyesPolicy } from '../../services/policy';
 import { today } from '../../services/register';
 import * as repo from './repository';
 
@@ -199,6 +201,27 @@ export class SigningService {
     const input = SelfSignedInput.parse(raw);
     const identity = await createSelfSigned({ ...input, now: this.now() });
     return this.store(identity, input.label, 'self_signed', input.usage);
+  }
+
+  /**
+   * Keeps a signing identity whose key and chain were made in this process by a certification
+   * authority (signing/authority.ts: the demo's CA stands for an organisation's), as an imported
+   * one: its certificate must allow signing and chain to its issuer.
+   */
+  async addIssued(identity: SoftwareIdentity, label: string): Promise<string> {
+    const cert = readCertificate(identity.chain[0]!);
+    const issuer = identity.chain[1] ? readCertificate(identity.chain[1]) : null;
+    if (
+      !cert ||
+      !issuer ||
+      !allows(cert, 'signing') ||
+      !(await cert.verify({ publicKey: issuer.publicKey, signatureOnly: true }))
+    ) {
+      throw new AppError('SIGNING_IDENTITY_INVALID', 'Not a signing certificate and its issuer', {
+        reason: 'NOT_ISSUED',
+      });
+    }
+    return this.store(identity, label, 'pkcs12', 'signing');
   }
 
   /** Imports a PKCS#12 as a signing or an encryption identity; its key usage must allow that. */
@@ -655,5 +678,24 @@ export class SigningService {
   verifyLetter(pdf: Uint8Array): Promise<PdfVerification> {
     const own = this.vault().actor.role === 'accreditor' ? this.ownSigningCertificates() : [];
     return this.verifyAs(pdf, 'authority', own);
+  }
+
+  /**
+   * A PDF as the Exchange screen checks it: its signatures (verify), and where two signed it,
+   * whether they are two people, judged through anchors trusted as an authority as the command
+   * line and a package's import judge it (four-eyes.ts); a file whose signers are not is
+   * TOTAL-FAILED, each signature's report kept, with the reason in `fourEyes`.
+   */
+  async verifyDocument(pdf: Uint8Array): Promise<PdfVerification> {
+    const verification = await this.verify(pdf);
+    if (!verification.valid || verification.signatures.length < 2) {
+      return verification;
+    }
+    const fourEyes = await judgeLetter(pdf, {
+      authority: this.trustStore('authority'),
+      person: fourEyesPolicy().samePerson ?? DEFAULT_SAME_PERSON,
+      now: this.now(),
+    });
+    return fourEyes ? { ...refuseFile(verification), fourEyes } : verification;
   }
 }

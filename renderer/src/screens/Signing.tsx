@@ -69,9 +69,14 @@ export function VerificationResult({ result }: { result: Verification }) {
                   .map((f) => signatureFieldText(language, f))
                   .join(', '),
               })
-            : t(result.status === 'indeterminate' ? 'verify.indeterminate' : 'verify.invalid', {
-                reason: t(`verify.reason.${result.reason ?? 'MALFORMED_SIGNATURE'}`),
-              })}
+            : result.fourEyes
+              ? t('verify.fourEyes', {
+                  count: result.signatures.length,
+                  reason: t(`countersign.reason.${result.fourEyes.reason}`),
+                })
+              : t(result.status === 'indeterminate' ? 'verify.indeterminate' : 'verify.invalid', {
+                  reason: t(`verify.reason.${result.reason ?? 'MALFORMED_SIGNATURE'}`),
+                })}
       </strong>
       <p className="verification__verdict" data-testid="verification-verdict">
         {t('verify.indication')}: {t(`verify.indication.${result.indication}`)}

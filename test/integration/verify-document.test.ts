@@ -1,0 +1,147 @@
+/**
+ * The Exchange screen's check of a PDF (`documents:verify`) is no looser than the command line
+ * or a package's import (round 20g): a file of two signatures whose signers are not two people
+ * is not valid, each signature's own report kept, the reason in `fourEyes`; two people certified
+ * by a CA trusted as the authority are valid.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../../electron/cli/index';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../electron/ipc/dispatch';
+import { handlers } from '../../electron/ipc/handlers';
+import { softwareSigner } from '../../electron/signing/identity';
+import { fingerprintsOf } from '../../electron/areas/identities/use-cases';
+import { x509 } from '../../electron/signing/x509';
+import { makeTestContext, tempFolder, type TestContext } from '../helpers/context';
+import { letter, signLetter } from '../helpers/pdf';
+import { crl, issue, type Party } from '../helpers/pki';
+import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
+import type { PdfVerification } from '../../shared/signatures';
+
+const work = tempFolder('awb-verify-document-');
+let tc: TestContext;
+let root: Party;
+
+beforeAll(async () => {
+  root = await issue({ name: 'CN=Document Root, O=Authority, C=DK', ca: true });
+  tc = makeTestContext(join(work.path, 'data'));
+  await tc.ctx.vault.create(join(work.path, 'vault'), PASSPHRASE, PROFILE);
+  await tc.ctx.signing.trust(root.pem, 'authority', fingerprintsOf(root.pem));
+  await tc.ctx.signing.addCrl(Buffer.from((await crl(root, [])).rawData));
+});
+afterAll(async () => {
+  await tc.ctx.vault.lock().catch(() => undefined);
+  work.cleanup();
+});
+
+/** A letter signed first by `first` and countersigned by `second` (each with its chain). */
+async function signedBy(
+  first: Party,
+  firstChain: Party[],
+  second: Party,
+  secondChain: Party[] = [root],
+): Promise<Buffer> {
+  const once = await signLetter(
+    await letter(),
+    softwareSigner(first.key, [first.der, ...firstChain.map((c) => c.der)]),
+    'Signature1',
+    { title: first.cert.subject, reserve: true },
+  );
+  return signLetter(
+    once,
+    softwareSigner(second.key, [second.der, ...secondChain.map((c) => c.der)]),
+    'Signature2',
+    {
+      title: second.cert.subject,
+    },
+  );
+}
+
+const verify = async (pdf: Buffer) => {
+  const r = await dispatch(handlers, 'documents:verify', { pdf: pdf.toString('base64') }, tc.ctx);
+  if (!r.ok) {
+    throw new Error(r.error.code);
+  }
+  return r.value as PdfVerification;
+};
+
+describe('the Exchange screen judges four eyes', () => {
+  it('one person under a name of her own and the name the CA gave her is not valid', async () => {
+    const own = await issue({ name: 'CN=Anne Own Name, O=Authority, C=DK' });
+    await tc.ctx.signing.trust(own.pem, 'authority', fingerprintsOf(own.pem));
+    const certified = await issue({ name: 'CN=Anne Holm, O=Authority, C=DK', issuer: root });
+    const result = await verify(await signedBy(own, [], certified));
+    expect(result).toMatchObject({
+      valid: false,
+      status: 'invalid',
+      indication: 'TOTAL_FAILED',
+      fourEyes: { reason: 'NOT_CERTIFIED_BY_AUTHORITY' },
+    });
+    expect(result.fourEyes?.detail).toContain('the first signer, CN=Anne Own Name');
+    // Each signature on its own still verifies: the refusal is the pair's.
+    expect(result.signatures.map((s) => s.status)).toEqual(['valid', 'valid']);
+  });
+
+  it('a made-up colleague certified by an "encryption certificate" that says CA:TRUE is no second person (round 20h)', async () => {
+    const fake = await issue({
+      name: 'CN=Authority Encryption, O=Authority, C=DK',
+      ca: true,
+      usages:
+        x509.KeyUsageFlags.keyEncipherment |
+        x509.KeyUsageFlags.keyCertSign |
+        x509.KeyUsageFlags.cRLSign,
+    });
+    await tc.ctx.signing.trust(fake.pem, 'authority', fingerprintsOf(fake.pem));
+    await tc.ctx.signing.addCrl(Buffer.from((await crl(fake, [])).rawData));
+    const anne = await issue({ name: 'CN=Anne Real, O=Authority, C=DK', issuer: root });
+    const bent = await issue({ name: 'CN=Bent Kollega, O=Authority, C=DK', issuer: fake });
+    const pdf = await signedBy(anne, [root], bent, [fake]);
+    const result = await verify(pdf);
+    expect(result).toMatchObject({
+      valid: false,
+      fourEyes: { reason: 'NOT_CERTIFIED_BY_AUTHORITY' },
+    });
+    expect(result.fourEyes?.detail).toContain("also someone's identity");
+  });
+
+  it('the same key twice is not valid; two people the CA certified are', async () => {
+    const anne = await issue({ name: 'CN=Anne Accreditor, O=Authority, C=DK', issuer: root });
+    const again = await issue({
+      name: 'CN=Second Accreditor, O=Authority, C=DK',
+      issuer: root,
+      keyOf: anne,
+    });
+    expect(await verify(await signedBy(anne, [root], again))).toMatchObject({
+      valid: false,
+      fourEyes: { reason: 'SAME_KEY' },
+    });
+    const bo = await issue({ name: 'CN=Bo Accreditor, O=Authority, C=DK', issuer: root });
+    const two = await verify(await signedBy(anne, [root], bo));
+    expect(two).toMatchObject({ valid: true, status: 'valid' });
+    expect(two.fourEyes ?? null).toBeNull();
+  });
+});
+
+describe('the command line judges four eyes through anchors trusted as an authority', () => {
+  it('whatever the role the file is verified in: a countersigner of a CA trusted for documents only is no second person', async () => {
+    const docsRoot = await issue({ name: 'CN=Documents Root, O=Elsewhere, C=DK', ca: true });
+    await tc.ctx.signing.trust(docsRoot.pem, 'documents', fingerprintsOf(docsRoot.pem));
+    await tc.ctx.signing.addCrl(Buffer.from((await crl(docsRoot, [])).rawData));
+    const anne = await issue({ name: 'CN=Anne Verified, O=Authority, C=DK', issuer: root });
+    const elsewhere = await issue({ name: 'CN=Cy Elsewhere, O=Elsewhere, C=DK', issuer: docsRoot });
+    const pdf = await signedBy(anne, [root], elsewhere, [docsRoot]);
+    // Each signature is valid as a document here (both roots trusted for documents at least).
+    expect(await tc.ctx.signing.verify(pdf)).toMatchObject({ valid: true });
+    writeFileSync(join(work.path, 'elsewhere.pdf'), pdf);
+    writeFileSync(join(work.path, 'passphrase'), PASSPHRASE);
+    await tc.ctx.vault.lock();
+    let err = '';
+    const code = await runCli(
+      ['verify', 'elsewhere.pdf', '--vault', 'vault', '--passphrase-file', 'passphrase'],
+      { out: () => undefined, err: (t) => (err += t), config: TEST_CONFIG, cwd: work.path },
+    );
+    expect(code).toBe(1);
+    expect(err).toContain('error: SIGNATURE_INVALID (FOUR_EYES_NOT_TRUSTED_AS_AUTHORITY)');
+  });
+});
