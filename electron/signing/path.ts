@@ -16,7 +16,8 @@
  *   certificate but the anchor is signed with, must be accepted, else WEAK_ALGORITHM. An
  *   anchor's self-signature is never relied upon (the anchor is trusted input), its key is;
  * - an anchor may be a pinned end entity (the signer's own certificate, byte-equal, in the
- *   store); an anchor that is not a CA with keyCertSign issues nothing (KEY_USAGE);
+ *   store); an anchor that is not a CA with keyCertSign issues nothing (KEY_USAGE); a pinned
+ *   signer a CA certified is still revoked by that CA's CRL when the store holds both;
  * - path building has a budget (signature checks and candidate issuers explored); a crafted
  *   mesh of cross-certificates that exhausts it is CHAIN_TOO_COMPLEX, not a long wait.
  */
@@ -432,6 +433,16 @@ export async function validatePath(input: PathInput): Promise<PathResult> {
     // else one years old would still say "not revoked" (round 20g).
     if ((!newest.nextUpdate || newest.nextUpdate < input.now) && !warnings.includes('CRL_STALE')) {
       warnings.push('CRL_STALE');
+    }
+  }
+  // A signer trusted pinned whose issuer is in the store as well is still revoked by that
+  // issuer's CRL (round 20i: an accreditor's revoked certificate, trusted pinned beside her CA,
+  // kept signing valid letters). Pinning trusts the certificate, not past its CA's word.
+  if (path.length === 1) {
+    const others = input.anchors.filter((anchor) => !derOf(anchor).equals(derOf(signer)));
+    const through = await validatePath({ ...input, anchors: others });
+    if (through.reason === 'CERTIFICATE_REVOKED') {
+      return result(through.reason, through.detail, path);
     }
   }
   return result(null, null, path);

@@ -724,6 +724,26 @@ describe('a countersigner, judged', () => {
         }),
       ),
     ).toMatchObject({ reason: 'NOT_CERTIFIED_BY_AUTHORITY' });
+    // Nor does a "CA" without basic constraints (and its absence is no error).
+    const unconstrained = await issue({
+      name: 'CN=Unconstrained, C=DK',
+      noBasicConstraints: true,
+      usages: x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
+    });
+    const byUnconstrained = await issue({
+      name: 'CN=Bent Unconstrained, C=DK',
+      issuer: unconstrained,
+    });
+    expect(
+      await judgeCountersigner(
+        input(anne, byUnconstrained, {
+          authority: {
+            anchors: [root.cert, unconstrained.cert],
+            crls: [rootCrl, await crl(unconstrained, [])],
+          },
+        }),
+      ),
+    ).toMatchObject({ reason: 'NOT_TRUSTED_AS_AUTHORITY' });
     // A CA that certifies and signs CRLs only is one.
     const pure = await someone('CN=Pure CA, C=DK', 0);
     const byPure = await issue({ name: 'CN=Bent Pure, C=DK', issuer: pure });
@@ -734,6 +754,16 @@ describe('a countersigner, judged', () => {
         }),
       ),
     ).toBeNull();
+  });
+
+  it('a revoked first signer trusted pinned beside its CA is revoked, not merely uncertified (round 20i)', async () => {
+    const revoked = { anchors: [root.cert, anne.cert], crls: [await crl(root, [anne])] };
+    expect(await judgeCountersigner(input(anne, bo, { authority: revoked }))).toEqual({
+      reason: 'NOT_TRUSTED_AS_AUTHORITY',
+      detail: expect.stringMatching(
+        /^the first signer: CERTIFICATE_REVOKED: CN=Anne Accreditor, O=Authority, C=DK was revoked/,
+      ) as unknown,
+    });
   });
 
   it('not trusted as an authority: no path, or revocation not known (no CRL, or a stale one)', async () => {

@@ -207,6 +207,30 @@ describe('revocation', () => {
     });
   });
 
+  it('a signer trusted pinned is still revoked by its CA’s CRL when the store holds the CA too (round 20i)', async () => {
+    const revoked = await crl(root, [signer]);
+    const pinned = { anchors: [root.cert, signer.cert] };
+    expect(await validate(signer, { ...pinned, crls: [revoked] })).toMatchObject({
+      reason: 'CERTIFICATE_REVOKED',
+      detail: expect.stringMatching(/^CN=Revocable was revoked \d{4}-/) as unknown,
+      path: [{ subject: 'CN=Revocable' }],
+    });
+    // Not revoked, or nothing known of it: pinned is trusted, and says nothing more.
+    expect(await validate(signer, { ...pinned, crls: [rootCrl] })).toMatchObject({
+      reason: null,
+      warnings: [],
+      path: [{ subject: 'CN=Revocable' }],
+    });
+    expect(await validate(signer, { ...pinned, crls: [] })).toMatchObject({
+      reason: null,
+      warnings: [],
+    });
+    // Its CA not in the store: nothing checks the CRL, and pinned is pinned.
+    expect(await validate(signer, { anchors: [signer.cert], crls: [revoked] })).toMatchObject({
+      reason: null,
+    });
+  });
+
   it('only a complete CRL of the issuer says the signer is not revoked', async () => {
     const ext = (oid: string, critical: boolean, hex: string) =>
       new x509.Extension(oid, critical, Buffer.from(hex.replace(/ /g, ''), 'hex'));
