@@ -882,3 +882,95 @@ describe('the signers of a letter', () => {
     ]);
   });
 });
+
+describe('names.ts, row by row where mutation testing asked (this stop)', () => {
+  const tlv = (tag: number, body: Buffer): Buffer =>
+    Buffer.concat([Buffer.from([tag, body.length]), body]);
+  /** A subject of one attribute (`oid` in hex, without its tag) written as UTF8String. */
+  const subject = (oid: string, text: string) =>
+    new x509.Name(
+      tlv(
+        0x30,
+        tlv(
+          0x31,
+          tlv(
+            0x30,
+            Buffer.concat([tlv(0x06, Buffer.from(oid, 'hex')), tlv(0x0c, Buffer.from(text))]),
+          ),
+        ),
+      ),
+    );
+  const EMAIL = '2a864886f70d010901';
+  const SERIAL = '550405';
+  const PSEUDONYM = '550441';
+  const by = async (
+    field: 'commonName' | 'email' | 'serialNumber' | 'pseudonym',
+    oid: string,
+    a: string,
+    b: string,
+  ) =>
+    samePerson(await selfSigned(subject(oid, a)), await selfSigned(subject(oid, b)), {
+      fields: [field],
+    });
+
+  it('an address by its mailbox: any full stop, the organisation’s last two labels', async () => {
+    expect(await by('email', EMAIL, 'anne@example\u3002dk', 'anne@example.dk')).not.toBeNull();
+    expect(await by('email', EMAIL, 'anne@example\uff0edk', 'anne@example.dk')).not.toBeNull();
+    expect(await by('email', EMAIL, 'anne@mail.example.dk', 'anne@example.dk')).not.toBeNull();
+    expect(await by('email', EMAIL, 'anne@example.dk', 'anne@example.se')).toBeNull();
+    expect(await by('email', EMAIL, 'anne@example.dk', 'anne@elsewhere.dk')).toBeNull();
+  });
+
+  it('a serial number without its prefix only where the prefix starts it', async () => {
+    expect(await by('serialNumber', SERIAL, 'PID:123', '123')).not.toBeNull();
+    expect(await by('serialNumber', SERIAL, ' PID : 123', '123')).not.toBeNull();
+    for (const written of ['12 AB:34', 'X1PID:123', 'PIDX9:123']) {
+      const bare = written.replace(/^.*:/, '');
+      expect(await by('serialNumber', SERIAL, written, bare), written).toBeNull();
+    }
+    // A common name keeps what stands before a colon.
+    expect(await by('commonName', '550403', 'Anne: Holm', 'Holm')).toBeNull();
+  });
+
+  it('a pseudonym by its words, as a common name', async () => {
+    expect(await by('pseudonym', PSEUDONYM, 'Night Owl', 'Owl, Night')).toBe(
+      'pseudonym "Night Owl" and "Owl, Night" name the same person in other words',
+    );
+  });
+
+  it('words: a bracket is no word, a separator is, a number is no initial, one whole word is needed', () => {
+    expect(sameWords('Holm (Anne)', 'Anne Holm')).toBe(false);
+    expect(sameWords('Holm [Anne]', 'Anne Holm')).toBe(false);
+    expect(sameWords('Anne(x)Holm', 'Anne Holm')).toBe(true);
+    expect(sameWords('Anne[x]Holm', 'Anne Holm')).toBe(true);
+    expect(sameWords('-Anne Holm', 'Anne Marie Holm')).toBe(true);
+    expect(sameWords('Anne Holm 2', 'Anne Holm 2nd')).toBe(false);
+    expect(sameWords('A H', 'Anne Holm')).toBe(false);
+    expect(sameWords('A H', 'A Holm')).toBe(false);
+    expect(sameWords('Anne Holm', 'Anne-Holm')).toBe(true);
+  });
+
+  it('a name by its letters: punctuation, marks and transliterations are no difference', async () => {
+    expect(
+      samePerson(
+        await selfSigned(subject('550403', 'Anne-Marie Holm')),
+        await selfSigned(subject('550403', 'Annemarie.Holm')),
+        { fields: ['commonName'] },
+      ),
+    ).not.toBeNull();
+    expect(
+      samePerson(
+        await selfSigned(subject('550403', 'Zoe\u0308 Holm')),
+        await selfSigned(subject('550403', 'Zoe Holm')),
+        { fields: ['commonName'] },
+      ),
+    ).not.toBeNull();
+    expect(
+      samePerson(
+        await selfSigned(subject('550403', 'Aerø Soeren Mueller Aabye')),
+        await selfSigned(subject('550403', 'Ærø Søren Müller Åbye')),
+        { fields: ['commonName'] },
+      ),
+    ).not.toBeNull();
+  });
+});
