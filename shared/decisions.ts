@@ -1,7 +1,7 @@
 /** Decisions, signing identities and documents as the core and the UI exchange them. */
 import { z } from 'zod';
 import { TEXT_MAX } from './limits';
-import { DECISION_TYPES } from './lifecycle';
+import { APPROVING, DECISION_TYPES } from './lifecycle';
 import { IsoDate } from './register';
 
 /** A smart card's PIN: passed through to the token for one signature, never stored or logged. */
@@ -119,16 +119,32 @@ export const FourEyesPolicy = z
 export type FourEyesPolicy = z.infer<typeof FourEyesPolicy>;
 
 /**
+ * The decisions that act on an approval in force rather than decide a case: an amendment may
+ * move its end of validity or change its conditions, a reinstatement puts it back in force.
+ * Each takes as many signatures as the approval itself would (round 20j: one accreditor alone
+ * extended a SECRET approval two had signed by an amendment).
+ */
+export const ACTS_ON_APPROVAL: readonly (typeof DECISION_TYPES)[number][] = [
+  'amendment',
+  'reinstatement',
+];
+
+/**
  * How many signatures a decision of `type` needs on a system whose highest level has rank
- * `rank`, given a way to read a level code's rank (0 when unknown).
+ * `rank`, given a way to read a level code's rank (0 when unknown): two where a rule lists the
+ * type from a level the system reaches. A decision that acts on an approval (ACTS_ON_APPROVAL)
+ * also takes two where an approval of the system would, or where the approval it acts on took
+ * two (`approvalTook`, as the vault holds it: the system's level may have changed since).
  */
 export function signaturesRequired(
   policy: FourEyesPolicy,
   type: (typeof DECISION_TYPES)[number],
   rank: number,
   rankOf: (code: string) => number,
+  approvalTook: number = 1,
 ): 1 | 2 {
-  return policy.rules.some((r) => r.types.includes(type) && rank > 0 && rank >= rankOf(r.fromLevel))
-    ? 2
-    : 1;
+  const needs = (t: (typeof DECISION_TYPES)[number]) =>
+    policy.rules.some((r) => r.types.includes(t) && rank > 0 && rank >= rankOf(r.fromLevel));
+  const actsOn = ACTS_ON_APPROVAL.includes(type);
+  return needs(type) || (actsOn && (approvalTook >= 2 || APPROVING.some(needs))) ? 2 : 1;
 }

@@ -203,6 +203,8 @@ export const FOUR_EYES_REFUSALS = [
   'SAME_PERSON',
   'NOT_TRUSTED_AS_AUTHORITY',
   'NOT_CERTIFIED_BY_AUTHORITY',
+  /** A letter whose decision needs four eyes with one signature: no second person at all. */
+  'NO_SECOND_SIGNATURE',
 ] as const;
 export type FourEyesRefusal = (typeof FOUR_EYES_REFUSALS)[number];
 

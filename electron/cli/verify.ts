@@ -6,7 +6,10 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { citedDossier } from '../../shared/dossier';
 import { DEFAULT_SAME_PERSON } from '../../shared/decisions';
+import { ClassificationScheme } from '../../shared/classification';
+import { lettersNeed } from '../documents/decision-terms';
 import { fourEyesPolicy } from '../services/policy';
+import { defaultScheme } from '../services/register';
 import { readDossier } from '../documents/dossier';
 import { sha256Hex } from '../signing/hash';
 import { judgeLetter } from '../signing/four-eyes';
@@ -60,15 +63,19 @@ export async function verifyCommand(
   let verification: Awaited<ReturnType<typeof verifyPdf>>;
   /** The anchors a second signer must chain to, to count as a second person. */
   let authority: TrustStore;
+  /** The levels a letter's keywords name, ranked (the vault's scheme, or the shipped one). */
+  let scheme: ClassificationScheme;
   if (values.vault) {
-    [verification, authority] = await withVault(io, argv, async ({ signing }) => [
+    [verification, authority, scheme] = await withVault(io, argv, async ({ signing, register }) => [
       await (values.role === 'authority' ? signing.verifyLetter(bytes) : signing.verify(bytes)),
       // Four eyes is a decision's rule: judged through anchors trusted as an authority whatever
       // the role the file is verified in (round 20g: a CA trusted for documents only made a
       // second person under the default role).
       signing.trustStore('authority'),
+      register.scheme(),
     ]);
   } else {
+    scheme = new ClassificationScheme(defaultScheme());
     const anchors = (values.trust ?? []).flatMap((path) => {
       const certs = readCertificates(readInput(io, path, '--trust'));
       if (certs.length === 0) {
@@ -88,8 +95,11 @@ export async function verifyCommand(
   }
   // Two signatures are two people: a second signature by the first signer's key, by a
   // certificate that key issued, or naming the same person does not make the file valid.
+  // A letter that says, signed, that its decision takes four eyes (or names a type and level
+  // this installation's policy asks two of) is judged even with one signature.
+  const needs = lettersNeed(signedKeywords(bytes), fourEyesPolicy(), (code) => scheme.rank(code));
   const fourEyes =
-    verification.valid && verification.signatures.length > 1
+    verification.valid && (verification.signatures.length > 1 || needs === 2)
       ? await judgeLetter(bytes, {
           authority,
           person: fourEyesPolicy().samePerson ?? DEFAULT_SAME_PERSON,

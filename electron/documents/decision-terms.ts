@@ -11,9 +11,65 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../db/audit';
 import { DECISION_COLUMNS } from '../exchange/content';
+import { signaturesRequired, type FourEyesPolicy } from '../../shared/decisions';
+import { keywordValue } from '../../shared/dossier';
+import { DECISION_TYPES } from '../../shared/lifecycle';
 
 export const TERMS_KEYWORD = 'decision-terms-sha256:';
 export const REF_KEYWORD = 'decision:';
+/**
+ * What a verifier with no record of the decision judges four eyes by, signed with the letter:
+ * the decision's type, the highest level of its system (a level code of the classification
+ * scheme, URI-encoded) and how many signatures its issuer's policy asked.
+ */
+export const TYPE_KEYWORD = 'decision-type:';
+export const LEVEL_KEYWORD = 'decision-level:';
+export const SIGNATURES_KEYWORD = 'signatures-required:';
+
+/** The keywords that let a verifier outside the vault judge four eyes (see lettersNeed). */
+export function fourEyesKeywords(
+  type: (typeof DECISION_TYPES)[number],
+  level: string | null,
+  required: 1 | 2,
+): string[] {
+  return [
+    `${TYPE_KEYWORD}${type}`,
+    ...(level ? [`${LEVEL_KEYWORD}${encodeURIComponent(level)}`] : []),
+    `${SIGNATURES_KEYWORD}${required}`,
+  ];
+}
+
+/**
+ * How many signatures a letter's own signed keywords say its decision needs: what its issuer
+ * declared, or more where the verifier's own four-eyes policy asks more of the decision type
+ * and level the letter names (an issuer whose policy was edited, or older than a rule, does not
+ * lower the verifier's). Null when the keywords name no decision (not a decision letter, or one
+ * from before these keywords): four eyes is then judged only where two signed.
+ */
+export function lettersNeed(
+  keywords: string | null,
+  policy: FourEyesPolicy,
+  rankOf: (code: string) => number,
+): 1 | 2 | null {
+  const type = keywordValue(keywords, TYPE_KEYWORD);
+  const declared = keywordValue(keywords, SIGNATURES_KEYWORD);
+  if (!keywordValue(keywords, REF_KEYWORD) || (type === null && declared === null)) {
+    return null;
+  }
+  const level = keywordValue(keywords, LEVEL_KEYWORD);
+  let code: string | null = null;
+  try {
+    code = level === null ? null : decodeURIComponent(level);
+  } catch {
+    code = null;
+  }
+  const known = (DECISION_TYPES as readonly string[]).includes(type ?? '');
+  const byPolicy =
+    known && code !== null
+      ? signaturesRequired(policy, type as (typeof DECISION_TYPES)[number], rankOf(code), rankOf)
+      : 1;
+  return declared === '2' || byPolicy === 2 ? 2 : 1;
+}
 
 /** The columns of a decision record that are not its terms: its id, and who signed when. */
 const UNBOUND = ['id', 'signer_subject', 'signer_fingerprint', 'signed_at'] as const;

@@ -25,6 +25,7 @@ import {
 import { AppError } from '../../shared/errors';
 import {
   conditionRow,
+  fourEyesKeywords,
   issuedConditions,
   REF_KEYWORD,
   TERMS_KEYWORD,
@@ -58,6 +59,7 @@ import { today, type RegisterService } from './register';
 import { approvalType, caseRequirements, maximumMonths, refuseNonsense, senseToday } from './sense';
 import type { RiskService } from '../areas/risks/use-cases';
 import type { SigningService } from '../areas/identities/use-cases';
+import { approvalActedOn } from '../areas/decisions/repository';
 
 const all = queryRows;
 const s = text;
@@ -644,8 +646,12 @@ export class DecisionService {
   signaturesRequired(caseId: string, type: DecisionType): 1 | 2 {
     const scheme = this.scheme();
     const top = scheme.highestMarking(this.cases.getCase(caseId).systemLevels)?.code;
-    return signaturesRequired(fourEyesPolicy(), type, scheme.rank(top), (code) =>
-      scheme.rank(code),
+    return signaturesRequired(
+      fourEyesPolicy(),
+      type,
+      scheme.rank(top),
+      (code) => scheme.rank(code),
+      approvalActedOn(this.db, caseId)?.signaturesRequired,
     );
   }
 
@@ -680,6 +686,12 @@ export class DecisionService {
         `${DOSSIER_KEYWORD}${snapshot}`,
         `${REF_KEYWORD}${ref}`,
         `${TERMS_KEYWORD}${terms}`,
+        // And what a verifier with no record judges four eyes by.
+        ...fourEyesKeywords(
+          input.type,
+          this.scheme().highestMarking(system.levels)?.code ?? null,
+          signatures,
+        ),
       ],
       sections: [
         {
@@ -758,12 +770,8 @@ export class DecisionService {
 
   /** The validity of the approval the case holds now: its latest issued decision with an end. */
   approvalValidity(caseId: string): { validFrom: string | null; validTo: string } | null {
-    const row = all(
-      this.db,
-      "SELECT valid_from, valid_to FROM decisions WHERE case_id = ? AND status = 'issued' AND valid_to IS NOT NULL ORDER BY created_at DESC LIMIT 1",
-      [caseId],
-    )[0];
-    return row ? { validFrom: n(row.valid_from), validTo: s(row.valid_to) } : null;
+    const approval = approvalActedOn(this.db, caseId);
+    return approval && { validFrom: approval.validFrom, validTo: approval.validTo };
   }
 
   /**

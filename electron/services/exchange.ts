@@ -104,6 +104,7 @@ import { decisionPackageSense, refuseImpossiblePackage, submissionPackageSense }
 import { findingRule, requirementRule, residualRule, type SenseIssue } from '../../shared/sense';
 import { now as clockNow } from './clock';
 import type { SigningService } from '../areas/identities/use-cases';
+import { approvalActedOn } from '../areas/decisions/repository';
 
 const all = queryRows;
 const s = text;
@@ -1227,8 +1228,13 @@ export class ExchangeService {
     const scheme = this.register.scheme();
     const levels = this.register.getSystem(s(c.system_id)).system.levels;
     const top = scheme.highestMarking(levels)?.code;
-    return signaturesRequired(fourEyesPolicy(), type, scheme.rank(top), (code) =>
-      scheme.rank(code),
+    // An amendment or reinstatement takes as many as the approval held here it acts on.
+    return signaturesRequired(
+      fourEyesPolicy(),
+      type,
+      scheme.rank(top),
+      (code) => scheme.rank(code),
+      approvalActedOn(this.db, caseId)?.signaturesRequired,
     );
   }
 

@@ -379,6 +379,18 @@ function siteOf(r: Record<string, SqlValue>) {
   };
 }
 
+/** The classification scheme a vault keeps (or the shipped one where it keeps none it can read). */
+export function schemeOf(db: Database): ClassificationScheme {
+  const stored = rows(db, 'SELECT json FROM classification_scheme WHERE id = 1')[0];
+  if (stored) {
+    const parsed = parseScheme(JSON.parse(str(stored.json)));
+    if (parsed.ok) {
+      return new ClassificationScheme(parsed.scheme);
+    }
+  }
+  return new ClassificationScheme(defaultScheme());
+}
+
 export class RegisterService {
   constructor(private readonly vault: () => Vault) {}
 
@@ -389,14 +401,7 @@ export class RegisterService {
   // ---- classification scheme -------------------------------------------------------------
 
   scheme(): ClassificationScheme {
-    const stored = rows(this.db, 'SELECT json FROM classification_scheme WHERE id = 1')[0];
-    if (stored) {
-      const parsed = parseScheme(JSON.parse(str(stored.json)));
-      if (parsed.ok) {
-        return new ClassificationScheme(parsed.scheme);
-      }
-    }
-    return new ClassificationScheme(defaultScheme());
+    return schemeOf(this.db);
   }
 
   /** Replaces the scheme in force after validation; levels in use must remain. */

@@ -302,8 +302,7 @@ export function letterSigners(pdf: Uint8Array): LetterSigner[] {
 /**
  * Four eyes on a letter: its first two signers judged as a countersignature is judged before it
  * is made. Null when they are two people (the countersigner trusted as an authority); the
- * reason otherwise. A letter with fewer than two signatures is NOT_TRUSTED_AS_AUTHORITY (there
- * is no second person at all).
+ * reason otherwise. A letter with fewer than two signatures is NO_SECOND_SIGNATURE.
  */
 export async function judgeLetter(
   pdf: Uint8Array,
@@ -311,7 +310,7 @@ export async function judgeLetter(
 ): Promise<FourEyesVerdict | null> {
   const [first, second] = letterSigners(pdf);
   if (!first || !second) {
-    return { reason: 'NOT_TRUSTED_AS_AUTHORITY', detail: 'the letter has no second signature' };
+    return { reason: 'NO_SECOND_SIGNATURE', detail: 'the letter has no second signature' };
   }
   return judgeCountersigner({
     ...options,

@@ -784,6 +784,8 @@ export const da: Messages = {
   'verify.fourEyes':
     'Ikke gyldig som afgørelse: de {count} signaturer er hver især gyldige, men fire øjne er ikke opfyldt: {reason}.',
   'verify.invalid': 'Ikke gyldig: {reason}.',
+  'verify.fourEyesOne':
+    'Ikke gyldig som afgørelse: dens ene signatur er gyldig, men fire øjne er ikke opfyldt: {reason}.',
   'verify.signature': 'Signatur {n}',
   'verify.status.valid': 'gyldig',
   'verify.reason.NOT_SIGNED': 'filen har ingen signatur',
@@ -1130,6 +1132,8 @@ export const da: Messages = {
     'medunderskriverens certifikat angiver samme person som den første underskrivers (efter fire-øjne-politikken)',
   'countersign.reason.NOT_TRUSTED_AS_AUTHORITY':
     'en underskrivers certifikat fører ikke til et certifikat, som denne boks stoler på som myndighed, eller det vides ikke, om det er tilbagekaldt (ingen gældende spærreliste fra dets CA); stol først på dets CA som myndighed, og importér CA’ens spærreliste, under Indstillinger',
+  'countersign.reason.NO_SECOND_SIGNATURE':
+    'brevet siger, at dets afgørelse kræver to akkreditørers underskrifter, og det bærer én',
   'countersign.reason.NOT_CERTIFIED_BY_AUTHORITY':
     'en underskrivers certifikat er kun betroet som sig selv: fire øjne kræver, at begge underskriveres certifikater er udstedt af en certificeringsmyndighed (CA), der er betroet som myndighed (organisationens CA, som kun udsteder certifikater), ikke en selvsigneret identitet eller et certifikat, der også signerer eller modtager',
   'countersign.reason.ISSUED_BY_FIRST_SIGNER':

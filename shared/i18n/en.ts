@@ -787,6 +787,8 @@ export const en = {
   'verify.fourEyes':
     'Not valid for a decision: the {count} signatures are each valid, but four eyes is not met: {reason}.',
   'verify.invalid': 'Not valid: {reason}.',
+  'verify.fourEyesOne':
+    'Not valid for a decision: its one signature is valid, but four eyes is not met: {reason}.',
   'verify.signature': 'Signature {n}',
   'verify.status.valid': 'valid',
   'verify.reason.NOT_SIGNED': 'the file carries no signature',
@@ -1132,6 +1134,8 @@ export const en = {
     'the countersigner’s certificate names the same person as the first signer’s (by the four-eyes policy)',
   'countersign.reason.NOT_TRUSTED_AS_AUTHORITY':
     'a signer’s certificate does not lead to a certificate this vault trusts as an authority, or whether it is revoked is not known (no current CRL of its CA); trust its CA as an authority, and import the CA’s CRL, under Settings first',
+  'countersign.reason.NO_SECOND_SIGNATURE':
+    'the letter says its decision needs two accreditors’ signatures, and it carries one',
   'countersign.reason.NOT_CERTIFIED_BY_AUTHORITY':
     'a signer’s certificate is trusted only as itself: four eyes needs both signers’ certificates issued by a certification authority trusted as the authority (your organisation’s CA, which certifies and does nothing else), not a self-signed identity or a certificate that also signs or receives',
   'countersign.reason.ISSUED_BY_FIRST_SIGNER':

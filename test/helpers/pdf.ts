@@ -8,8 +8,15 @@ import { PdfFile } from '../../electron/signing/pdf-structure';
 import { signPdf } from '../../electron/signing/sign';
 
 /** A one-page letter saying `text`, with room for signature blocks at the bottom. */
-export async function letter(text = 'DECISION: APPROVED'): Promise<Buffer> {
+export async function letter(
+  text = 'DECISION: APPROVED',
+  /** The document's Keywords, as a decision letter carries them signed. */
+  keywords: string[] = [],
+): Promise<Buffer> {
   const doc = await PDFDocument.create();
+  if (keywords.length) {
+    doc.setKeywords(keywords);
+  }
   const page = doc.addPage([595, 842]);
   const font = await doc.embedFont(StandardFonts.Helvetica);
   page.drawText(text, { x: 72, y: 740, size: 18, font });

@@ -842,6 +842,24 @@ describe('who may send what', () => {
           ),
         'FOUR_EYES_NOT_MET',
       ],
+      ...(['amendment', 'reinstatement'] as const).map(
+        (type): [string, () => Promise<string>, string] => [
+          // Round 20j: one accreditor alone moved the end of a SECRET approval by an amendment.
+          `a one-signature ${type} of a NATO SECRET system's approval`,
+          () =>
+            forged(
+              `one-signature-${type}`,
+              {
+                parts: editDecision((content) => {
+                  content.decisions.at(-1)!.type = type;
+                  content.decisions.at(-1)!.signatures_required = 1;
+                }),
+              },
+              genuine,
+            ),
+          'FOUR_EYES_NOT_MET',
+        ],
+      ),
       [
         // The package is the authority's; the letter in it is signed by someone the owner trusts
         // for documents only (a colleague), not as an authority.

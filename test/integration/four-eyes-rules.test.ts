@@ -837,7 +837,7 @@ describe('the signers of a letter', () => {
         person: DEFAULT_SAME_PERSON,
         now: new Date(),
       }),
-    ).toEqual({ reason: 'NOT_TRUSTED_AS_AUTHORITY', detail: 'the letter has no second signature' });
+    ).toEqual({ reason: 'NO_SECOND_SIGNATURE', detail: 'the letter has no second signature' });
     expect(letterSigners(Buffer.from('not a pdf'))).toEqual([]);
   });
 

@@ -354,6 +354,86 @@ describe('a countersignature by one person is refused, each with its reason', ()
   });
 });
 
+describe('decisions that act on a four-eyes approval take four eyes (round 20j)', () => {
+  let boId: string;
+  /** A case of the NATO SECRET system whose approval Anne and Bo signed, in force. */
+  async function inForce(): Promise<string> {
+    const caseId = await awaitingCase(firstId);
+    await services.decisions.countersign(caseId, { identityId: boId, reason: 'Four eyes.' });
+    await services.cases.transition(caseId, 'in_force', 'Notified');
+    return caseId;
+  }
+  beforeAll(async () => {
+    boId = await importP12(
+      await issue({ name: 'CN=Bo Amender, O=Authority, C=DK', issuer: orgCa }),
+      [orgCa],
+      'Bo amender',
+    );
+  });
+
+  it('an amendment one accreditor signs moves nothing until a second person countersigns it', async () => {
+    const caseId = await inForce();
+    const approved = services.decisions.approvalValidity(caseId)!.validTo;
+    const later = `${Number(approved.slice(0, 4)) + 2}${approved.slice(4)}`;
+    const issued = await services.decisions.issueDecision(caseId, {
+      type: 'amendment',
+      identityId: firstId,
+      reason: 'Validity extended.',
+      validTo: later,
+    });
+    expect(issued.status).toBe('awaiting_countersignature');
+    expect(services.decisions.decision(caseId)).toMatchObject({ signaturesRequired: 2 });
+    // One signature moves nothing: the approval still ends when two people said it does.
+    expect(services.decisions.approvalValidity(caseId)?.validTo).toBe(approved);
+    expect(
+      await services.signing.verifyLetter(await services.decisions.decisionPdf(caseId)),
+    ).toMatchObject({ valid: false, status: 'awaiting_countersignature' });
+    // Nor does the first signer countersign it alone.
+    await expect(
+      services.decisions.countersign(caseId, { identityId: firstId, reason: 'Mine.' }),
+    ).rejects.toMatchObject({ code: 'COUNTERSIGNATURE_REFUSED', details: { reason: 'SAME_KEY' } });
+    expect(services.decisions.approvalValidity(caseId)?.validTo).toBe(approved);
+    await services.decisions.countersign(caseId, { identityId: boId, reason: 'Four eyes.' });
+    expect(services.decisions.approvalValidity(caseId)?.validTo).toBe(later);
+    expect(services.cases.getCase(caseId).state).toBe('in_force');
+  });
+
+  it('a reinstatement puts a suspended four-eyes approval back in force only countersigned', async () => {
+    const caseId = await inForce();
+    // Suspending takes one: it restricts.
+    const suspension = await services.decisions.issueDecision(caseId, {
+      type: 'suspension',
+      identityId: firstId,
+      reason: 'Clearances lapsed.',
+    });
+    expect(suspension.status).toBe('issued');
+    expect(services.cases.getCase(caseId).state).toBe('suspended');
+    const reinstated = await services.decisions.issueDecision(caseId, {
+      type: 'reinstatement',
+      identityId: firstId,
+      reason: 'Clearances renewed.',
+    });
+    expect(reinstated.status).toBe('awaiting_countersignature');
+    expect(services.cases.getCase(caseId).state).toBe('suspended');
+    await services.decisions.countersign(caseId, { identityId: boId, reason: 'Four eyes.' });
+    expect(services.cases.getCase(caseId).state).toBe('in_force');
+  });
+
+  it('an approval that took four eyes keeps them for its amendment after the system was lowered', async () => {
+    const caseId = await inForce();
+    const { id: _id, ...system } = services.register.getSystem(systemId).system;
+    const lowered = { ...system, levels: [{ domain: 'nato', level: 'RESTRICTED' }] };
+    await services.register.updateSystem(systemId, lowered);
+    try {
+      // The policy alone would ask one signature of a NATO RESTRICTED system's amendment.
+      expect(services.decisions.signaturesRequired(caseId, 'amendment')).toBe(2);
+      expect(services.decisions.signaturesRequired(caseId, 'suspension')).toBe(1);
+    } finally {
+      await services.register.updateSystem(systemId, system);
+    }
+  });
+});
+
 describe('four eyes on a letter received (as the exchange judges one)', () => {
   /** The letter awaiting Anne's countersignature, countersigned in its reserved field by `by`. */
   async function countersigned(caseId: string, by: Party, chain: Party[] = []): Promise<Buffer> {
@@ -605,7 +685,7 @@ describe('four eyes on a letter received (as the exchange judges one)', () => {
     expect(await judge(await countersigned(caseId, colleague, [orgCa]))).toBeNull();
     // One signature is no second person.
     expect((await judge(await services.decisions.decisionPdf(caseId)))?.reason).toBe(
-      'NOT_TRUSTED_AS_AUTHORITY',
+      'NO_SECOND_SIGNATURE',
     );
   });
 
@@ -651,7 +731,7 @@ describe('four eyes on a letter received (as the exchange judges one)', () => {
       },
     );
     expect(letterSigners(alone).map((x) => x.field)).toEqual(['Signature1']);
-    expect((await judge(alone))?.reason).toBe('NOT_TRUSTED_AS_AUTHORITY');
+    expect((await judge(alone))?.reason).toBe('NO_SECOND_SIGNATURE');
   });
 });
 

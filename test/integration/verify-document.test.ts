@@ -123,6 +123,97 @@ describe('the Exchange screen judges four eyes', () => {
   });
 });
 
+describe('a letter one accreditor signed is judged by what its signed keywords say it decides (round 20j)', () => {
+  /** Keywords as a decision letter of `type` on a system at `level` carries them. */
+  const decided = (type: string, level: string | null, required: 1 | 2) => [
+    'decision:NISD-DEC-2026-0007',
+    `decision-type:${type}`,
+    ...(level ? [`decision-level:${encodeURIComponent(level)}`] : []),
+    `signatures-required:${required}`,
+  ];
+  // Each: the keywords, and whether one certified accreditor's signature is valid on its own.
+  const rows: [string, string[], boolean][] = [
+    [
+      'an amendment of a SECRET system, declared as needing one',
+      decided('amendment', 'SECRET', 1),
+      false,
+    ],
+    [
+      'a full approval of a TOP SECRET system, declared as needing one',
+      decided('full_approval', 'TOP_SECRET', 1),
+      false,
+    ],
+    ['a suspension declared as needing two', decided('suspension', 'RESTRICTED', 2), false],
+    [
+      'a suspension of a SECRET system (one signature is the rule)',
+      decided('suspension', 'SECRET', 1),
+      true,
+    ],
+    ['a full approval of a RESTRICTED system', decided('full_approval', 'RESTRICTED', 1), true],
+    [
+      'a level this scheme does not know, declared as needing one',
+      decided('full_approval', 'COSMIC', 1),
+      true,
+    ],
+    [
+      'a level whose encoding cannot be read',
+      [
+        'decision:X',
+        'decision-type:full_approval',
+        'decision-level:%E0%A4%A',
+        'signatures-required:1',
+      ],
+      true,
+    ],
+    [
+      'keywords that name no decision',
+      ['decision-type:full_approval', 'decision-level:SECRET'],
+      true,
+    ],
+    ['no keywords at all', [], true],
+  ];
+  let anne: Party;
+  beforeAll(async () => {
+    anne = await issue({ name: 'CN=Anne Alone, O=Authority, C=DK', issuer: root });
+  });
+  const once = async (keywords: string[]) =>
+    signLetter(
+      await letter('DECISION', keywords),
+      softwareSigner(anne.key, [anne.der, root.der]),
+      'Signature1',
+      { title: anne.cert.subject },
+    );
+
+  it('on the Exchange screen', async () => {
+    for (const [name, keywords, valid] of rows) {
+      const result = await verify(await once(keywords));
+      expect(
+        result.signatures.map((x) => x.status),
+        name,
+      ).toEqual(['valid']);
+      expect({ valid: result.valid, fourEyes: result.fourEyes?.reason ?? null }, name).toEqual(
+        valid ? { valid: true, fourEyes: null } : { valid: false, fourEyes: 'NO_SECOND_SIGNATURE' },
+      );
+    }
+  });
+
+  it('by `awb verify`, given the authority’s certificate and CRL', async () => {
+    writeFileSync(join(work.path, 'root.pem'), root.pem);
+    writeFileSync(join(work.path, 'root.crl'), Buffer.from((await crl(root, [])).rawData));
+    for (const [name, keywords, valid] of rows.slice(0, 5)) {
+      writeFileSync(join(work.path, 'once.pdf'), await once(keywords));
+      let err = '';
+      const code = await runCli(
+        ['verify', 'once.pdf', '--trust', 'root.pem', '--crl', 'root.crl'],
+        { out: () => undefined, err: (t) => (err += t), config: TEST_CONFIG, cwd: work.path },
+      );
+      expect([code, err], name).toEqual(
+        valid ? [0, ''] : [1, 'error: SIGNATURE_INVALID (FOUR_EYES_NO_SECOND_SIGNATURE)\n'],
+      );
+    }
+  });
+});
+
 describe('the command line judges four eyes through anchors trusted as an authority', () => {
   it('whatever the role the file is verified in: a countersigner of a CA trusted for documents only is no second person', async () => {
     const docsRoot = await issue({ name: 'CN=Documents Root, O=Elsewhere, C=DK', ca: true });

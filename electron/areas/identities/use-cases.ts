@@ -34,7 +34,7 @@ import {
 import { judgeLetter } from '../../signing/four-eyes';
 import { validatePath } from '../../signing/path';
 import { Pkcs11Token } from '../../signing/pkcs11';
-import { verifyPdf, type TrustStore } from '../../signing/verify';
+import { signedKeywords, verifyPdf, type TrustStore } from '../../signing/verify';
 import type { DecryptionKey } from '../../exchange/envelope';
 import {
   allows,
@@ -51,6 +51,8 @@ import {
 } from '../../signing/x509';
 import type { Vault } from '../../vault/vault';
 import { fourEyesPolicy } from '../../services/policy';
+import { schemeOf } from '../../services/register';
+import { lettersNeed } from '../../documents/decision-terms';
 import { today } from '../../services/register';
 import * as repo from './repository';
 
@@ -681,14 +683,19 @@ export class SigningService {
   }
 
   /**
-   * A PDF as the Exchange screen checks it: its signatures (verify), and where two signed it,
-   * whether they are two people, judged through anchors trusted as an authority as the command
+   * A PDF as the Exchange screen checks it: its signatures (verify), and where two signed it or
+   * its signed keywords say its decision needs two (documents/decision-terms.ts, lettersNeed),
+   * whether two people signed, judged through anchors trusted as an authority as the command
    * line and a package's import judge it (four-eyes.ts); a file whose signers are not is
    * TOTAL-FAILED, each signature's report kept, with the reason in `fourEyes`.
    */
   async verifyDocument(pdf: Uint8Array): Promise<PdfVerification> {
     const verification = await this.verify(pdf);
-    if (!verification.valid || verification.signatures.length < 2) {
+    // A letter that says, signed, that its decision takes four eyes (or names a type and level
+    // this vault's policy asks two of) is judged even with one signature.
+    const scheme = schemeOf(this.db);
+    const needs = lettersNeed(signedKeywords(pdf), fourEyesPolicy(), (code) => scheme.rank(code));
+    if (!verification.valid || (verification.signatures.length < 2 && needs !== 2)) {
       return verification;
     }
     const fourEyes = await judgeLetter(pdf, {

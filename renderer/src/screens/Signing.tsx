@@ -70,7 +70,7 @@ export function VerificationResult({ result }: { result: Verification }) {
                   .join(', '),
               })
             : result.fourEyes
-              ? t('verify.fourEyes', {
+              ? t(result.signatures.length === 1 ? 'verify.fourEyesOne' : 'verify.fourEyes', {
                   count: result.signatures.length,
                   reason: t(`countersign.reason.${result.fourEyes.reason}`),
                 })
