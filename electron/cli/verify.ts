@@ -5,16 +5,13 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { citedDossier } from '../../shared/dossier';
-import { DEFAULT_SAME_PERSON } from '../../shared/decisions';
 import { ClassificationScheme } from '../../shared/classification';
-import { lettersNeed } from '../documents/decision-terms';
-import { fourEyesPolicy } from '../services/policy';
+import type { PdfVerification } from '../../shared/signatures';
+import { withFourEyes } from '../areas/identities/use-cases';
 import { defaultScheme } from '../services/register';
 import { readDossier } from '../documents/dossier';
 import { sha256Hex } from '../signing/hash';
-import { judgeLetter } from '../signing/four-eyes';
-import { signedKeywords, verifyPdf, type TrustStore } from '../signing/verify';
-import { refuseFile } from '../../shared/signatures';
+import { signedKeywords, verifyPdf } from '../signing/verify';
 import { readCertificates, readCrl } from '../signing/x509';
 import type { CliIo } from './io';
 import { UsageError } from './usage';
@@ -60,22 +57,13 @@ export async function verifyCommand(
     const check = await withVault(io, argv, ({ exchange }) => exchange.verifyPackage(file));
     return { ok: check.valid, result: { file, ...check } };
   }
-  let verification: Awaited<ReturnType<typeof verifyPdf>>;
-  /** The anchors a second signer must chain to, to count as a second person. */
-  let authority: TrustStore;
-  /** The levels a letter's keywords name, ranked (the vault's scheme, or the shipped one). */
-  let scheme: ClassificationScheme;
+  // Every signature, then four eyes through anchors trusted as an authority (withFourEyes).
+  let verification: PdfVerification;
   if (values.vault) {
-    [verification, authority, scheme] = await withVault(io, argv, async ({ signing, register }) => [
-      await (values.role === 'authority' ? signing.verifyLetter(bytes) : signing.verify(bytes)),
-      // Four eyes is a decision's rule: judged through anchors trusted as an authority whatever
-      // the role the file is verified in (round 20g: a CA trusted for documents only made a
-      // second person under the default role).
-      signing.trustStore('authority'),
-      register.scheme(),
-    ]);
+    verification = await withVault(io, argv, ({ signing }) =>
+      signing.verifyDocument(bytes, values.role === 'authority' ? 'authority' : 'documents'),
+    );
   } else {
-    scheme = new ClassificationScheme(defaultScheme());
     const anchors = (values.trust ?? []).flatMap((path) => {
       const certs = readCertificates(readInput(io, path, '--trust'));
       if (certs.length === 0) {
@@ -90,25 +78,15 @@ export async function verifyCommand(
       }
       return crl;
     });
-    authority = { anchors, crls };
-    verification = await verifyPdf(bytes, authority);
+    const authority = { anchors, crls };
+    const scheme = new ClassificationScheme(defaultScheme());
+    verification = await withFourEyes(bytes, await verifyPdf(bytes, authority), {
+      authority,
+      rankOf: (code) => scheme.rank(code),
+      now: new Date(),
+    });
   }
-  // Two signatures are two people: a second signature by the first signer's key, by a
-  // certificate that key issued, or naming the same person does not make the file valid.
-  // A letter that says, signed, that its decision takes four eyes (or names a type and level
-  // this installation's policy asks two of) is judged even with one signature.
-  const needs = lettersNeed(signedKeywords(bytes), fourEyesPolicy(), (code) => scheme.rank(code));
-  const fourEyes =
-    verification.valid && (verification.signatures.length > 1 || needs === 2)
-      ? await judgeLetter(bytes, {
-          authority,
-          person: fourEyesPolicy().samePerson ?? DEFAULT_SAME_PERSON,
-          now: new Date(),
-        })
-      : null;
-  if (fourEyes) {
-    verification = refuseFile(verification);
-  }
+  const { fourEyes } = verification;
   // With --dossier: the letter's signed keywords cite that file's SHA-256.
   let dossier: Record<string, unknown> | null = null;
   if (values.dossier) {

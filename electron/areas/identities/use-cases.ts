@@ -62,6 +62,31 @@ export type { IdentityKind } from './repository';
  * The SHA-256 fingerprints of the certificates in a PEM bundle or DER certificate: what a party
  * that holds both ends (a test, the demo) compared, in the form `trust` takes.
  */
+/**
+ * A verified PDF with four eyes judged on it, as the Exchange screen and `awb verify` judge it:
+ * where two signed it, or its signed keywords say its decision needs two
+ * (documents/decision-terms.ts, lettersNeed: by what it declares and by this installation's
+ * rules for the type and level it names), whether two people signed, through `authority` only
+ * (four-eyes.ts). A file whose signers are not is TOTAL-FAILED, each signature's report kept,
+ * with the reason in `fourEyes`.
+ */
+export async function withFourEyes(
+  pdf: Uint8Array,
+  verification: PdfVerification,
+  options: { authority: TrustStore; rankOf: (code: string) => number; now: Date },
+): Promise<PdfVerification> {
+  const needs = lettersNeed(signedKeywords(pdf), fourEyesPolicy(), options.rankOf);
+  if (!verification.valid || (verification.signatures.length < 2 && needs !== 2)) {
+    return verification;
+  }
+  const fourEyes = await judgeLetter(pdf, {
+    authority: options.authority,
+    person: fourEyesPolicy().samePerson ?? DEFAULT_SAME_PERSON,
+    now: options.now,
+  });
+  return fourEyes ? { ...refuseFile(verification), fourEyes } : verification;
+}
+
 export function fingerprintsOf(input: string | Buffer): string[] {
   return readCertificates(input).map((c) => facts(c).fingerprint);
 }
@@ -683,26 +708,20 @@ export class SigningService {
   }
 
   /**
-   * A PDF as the Exchange screen checks it: its signatures (verify), and where two signed it or
-   * its signed keywords say its decision needs two (documents/decision-terms.ts, lettersNeed),
-   * whether two people signed, judged through anchors trusted as an authority as the command
-   * line and a package's import judge it (four-eyes.ts); a file whose signers are not is
-   * TOTAL-FAILED, each signature's report kept, with the reason in `fourEyes`.
+   * A PDF as the Exchange screen (and `awb verify --vault`) checks it: its signatures, through
+   * the anchors trusted for documents (or, `role` authority, as a decision letter is judged
+   * here: verifyLetter), and four eyes through anchors trusted as an authority whatever the role
+   * (withFourEyes; round 20g: a CA trusted for documents only made a second person).
    */
-  async verifyDocument(pdf: Uint8Array): Promise<PdfVerification> {
-    const verification = await this.verify(pdf);
-    // A letter that says, signed, that its decision takes four eyes (or names a type and level
-    // this vault's policy asks two of) is judged even with one signature.
+  async verifyDocument(
+    pdf: Uint8Array,
+    role: 'documents' | 'authority' = 'documents',
+  ): Promise<PdfVerification> {
     const scheme = schemeOf(this.db);
-    const needs = lettersNeed(signedKeywords(pdf), fourEyesPolicy(), (code) => scheme.rank(code));
-    if (!verification.valid || (verification.signatures.length < 2 && needs !== 2)) {
-      return verification;
-    }
-    const fourEyes = await judgeLetter(pdf, {
-      authority: this.trustStore('authority'),
-      person: fourEyesPolicy().samePerson ?? DEFAULT_SAME_PERSON,
-      now: this.now(),
-    });
-    return fourEyes ? { ...refuseFile(verification), fourEyes } : verification;
+    return withFourEyes(
+      pdf,
+      await (role === 'authority' ? this.verifyLetter(pdf) : this.verify(pdf)),
+      { authority: this.trustStore('authority'), rankOf: (c) => scheme.rank(c), now: this.now() },
+    );
   }
 }
