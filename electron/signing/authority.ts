@@ -8,8 +8,14 @@
  * its key identifiers, and it publishes a complete CRL. Keys are RSA-3072 or EC P-256/P-384, as
  * for identities made here (algorithms.ts's strength for new keys).
  */
-import { generateKeyPairSync, randomBytes, type webcrypto } from 'node:crypto';
-import type { KeyAlgorithm, SoftwareIdentity } from './identity';
+import { randomBytes, type webcrypto } from 'node:crypto';
+import {
+  newKeys,
+  signingAlgorithmOf,
+  yearsAfter,
+  type KeyAlgorithm,
+  type SoftwareIdentity,
+} from './identity';
 import { derOf, facts, x509 } from './x509';
 
 export interface CertificationAuthority {
@@ -19,45 +25,6 @@ export interface CertificationAuthority {
 }
 
 const DAY = 86_400_000;
-
-function webAlgorithm(algorithm: KeyAlgorithm) {
-  return algorithm === 'rsa-3072'
-    ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
-    : { name: 'ECDSA', namedCurve: algorithm === 'ec-p384' ? 'P-384' : 'P-256' };
-}
-
-function signingAlgorithm(algorithm: KeyAlgorithm) {
-  return algorithm === 'rsa-3072'
-    ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
-    : { name: 'ECDSA', hash: algorithm === 'ec-p384' ? 'SHA-384' : 'SHA-256' };
-}
-
-/** A new key pair as WebCrypto keys, and the private key's PKCS#8. */
-async function newKeys(algorithm: KeyAlgorithm) {
-  const { privateKey, publicKey } =
-    algorithm === 'rsa-3072'
-      ? generateKeyPairSync('rsa', { modulusLength: 3072 })
-      : generateKeyPairSync('ec', { namedCurve: algorithm === 'ec-p384' ? 'P-384' : 'P-256' });
-  const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'der' });
-  const subtle = globalThis.crypto.subtle;
-  return {
-    pkcs8,
-    privateKey: await subtle.importKey('pkcs8', pkcs8, webAlgorithm(algorithm), false, ['sign']),
-    publicKey: await subtle.importKey(
-      'spki',
-      publicKey.export({ type: 'spki', format: 'der' }),
-      webAlgorithm(algorithm),
-      true,
-      ['verify'],
-    ),
-  };
-}
-
-function until(now: Date, years: number): Date {
-  const end = new Date(now);
-  end.setUTCFullYear(now.getUTCFullYear() + years);
-  return end;
-}
 
 /** A root CA named `commonName` of `organisation`, valid `validYears` (10 by default). */
 export async function createAuthority(input: {
@@ -75,9 +42,9 @@ export async function createAuthority(input: {
     serialNumber: `01${randomBytes(15).toString('hex')}`,
     name: [{ CN: [input.commonName] }, { O: [input.organisation] }, { C: [input.country ?? 'DK'] }],
     notBefore: new Date(now.getTime() - 60_000),
-    notAfter: until(now, input.validYears ?? 10),
+    notAfter: yearsAfter(now, input.validYears ?? 10),
     keys,
-    signingAlgorithm: signingAlgorithm(algorithm),
+    signingAlgorithm: signingAlgorithmOf(algorithm),
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(
@@ -109,7 +76,7 @@ export async function issueIdentity(
   const algorithm = input.algorithm ?? 'rsa-3072';
   const keys = await newKeys(algorithm);
   const now = input.now ?? new Date();
-  const notAfter = until(now, input.validYears ?? 3);
+  const notAfter = yearsAfter(now, input.validYears ?? 3);
   const caKeyId = ca.cert.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: `01${randomBytes(15).toString('hex')}`,
@@ -124,7 +91,7 @@ export async function issueIdentity(
     notAfter: notAfter < ca.cert.notAfter ? notAfter : ca.cert.notAfter,
     publicKey: keys.publicKey,
     signingKey: ca.key,
-    signingAlgorithm: signingAlgorithm(ca.algorithm),
+    signingAlgorithm: signingAlgorithmOf(ca.algorithm),
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(
@@ -161,7 +128,7 @@ export async function revocationList(
       reason: x509.X509CrlReason.keyCompromise,
     })),
     signingKey: ca.key,
-    signingAlgorithm: signingAlgorithm(ca.algorithm),
+    signingAlgorithm: signingAlgorithmOf(ca.algorithm),
   });
   return Buffer.from(crl.rawData);
 }

@@ -60,6 +60,56 @@ export function softwareSigner(keyDer: Buffer, chain: Buffer[]): CmsSigner {
 /** What a self-signed signing certificate allows: signatures, and never issuing certificates. */
 const SIGNING_USAGES = x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation;
 
+const webAlgorithmOf = (algorithm: KeyAlgorithm) =>
+  algorithm === 'rsa-3072'
+    ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
+    : { name: 'ECDSA', namedCurve: algorithm === 'ec-p384' ? 'P-384' : 'P-256' };
+
+/** The algorithm a certificate made with a new key of `algorithm` is signed with. */
+export const signingAlgorithmOf = (algorithm: KeyAlgorithm) =>
+  algorithm === 'rsa-3072'
+    ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
+    : { name: 'ECDSA', hash: algorithm === 'ec-p384' ? 'SHA-384' : 'SHA-256' };
+
+/** The day `years` after `now` (the end of a certificate's validity). */
+export function yearsAfter(now: Date, years: number): Date {
+  const end = new Date(now);
+  end.setUTCFullYear(now.getUTCFullYear() + years);
+  return end;
+}
+
+/**
+ * A new key pair of `algorithm` as WebCrypto keys (the private one for signing only), with the
+ * private key's PKCS#8; a key algorithms.ts finds weak for a new key is SIGNING_IDENTITY_INVALID.
+ */
+export async function newKeys(algorithm: KeyAlgorithm) {
+  const { privateKey, publicKey } =
+    algorithm === 'rsa-3072'
+      ? generateKeyPairSync('rsa', { modulusLength: 3072 })
+      : generateKeyPairSync('ec', { namedCurve: algorithm === 'ec-p384' ? 'P-384' : 'P-256' });
+  const weak = keyWeakness(publicKey, 'the new key', { newKey: true });
+  if (weak) {
+    throw new AppError('SIGNING_IDENTITY_INVALID', weak, {
+      reason: 'WEAK_ALGORITHM',
+      detail: weak,
+    });
+  }
+  const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'der' });
+  const subtle = globalThis.crypto.subtle;
+  const web = webAlgorithmOf(algorithm);
+  return {
+    pkcs8,
+    privateKey: await subtle.importKey('pkcs8', pkcs8, web, false, ['sign']),
+    publicKey: await subtle.importKey(
+      'spki',
+      publicKey.export({ type: 'spki', format: 'der' }),
+      web,
+      true,
+      ['verify'],
+    ),
+  };
+}
+
 /**
  * A new key and a self-signed certificate, always an end entity (CA:FALSE, no keyCertSign): a
  * verifier trusts it pinned, the very certificate in its store, and it can issue nothing, so
@@ -78,36 +128,9 @@ export async function createSelfSigned(input: {
 }): Promise<SoftwareIdentity> {
   const encryption = input.usage === 'encryption';
   const algorithm = input.algorithm ?? 'rsa-3072';
-  const { privateKey, publicKey } =
-    algorithm === 'rsa-3072'
-      ? generateKeyPairSync('rsa', { modulusLength: 3072 })
-      : generateKeyPairSync('ec', { namedCurve: algorithm === 'ec-p384' ? 'P-384' : 'P-256' });
-  const weak = keyWeakness(publicKey, 'the new key', { newKey: true });
-  if (weak) {
-    throw new AppError('SIGNING_IDENTITY_INVALID', weak, {
-      reason: 'WEAK_ALGORITHM',
-      detail: weak,
-    });
-  }
-  const keyDer = privateKey.export({ type: 'pkcs8', format: 'der' });
-  const subtle = globalThis.crypto.subtle;
-  const webAlgorithm =
-    algorithm === 'rsa-3072'
-      ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
-      : { name: 'ECDSA', namedCurve: algorithm === 'ec-p384' ? 'P-384' : 'P-256' };
-  const keys = {
-    privateKey: await subtle.importKey('pkcs8', keyDer, webAlgorithm, false, ['sign']),
-    publicKey: await subtle.importKey(
-      'spki',
-      publicKey.export({ type: 'spki', format: 'der' }),
-      webAlgorithm,
-      true,
-      ['verify'],
-    ),
-  };
+  const { pkcs8: keyDer, ...keys } = await newKeys(algorithm);
   const now = input.now ?? new Date();
-  const notAfter = new Date(now);
-  notAfter.setUTCFullYear(now.getUTCFullYear() + (input.validYears ?? 3));
+  const notAfter = yearsAfter(now, input.validYears ?? 3);
   const name: x509.JsonName = [
     { CN: [input.commonName] },
     { O: [input.organisation] },
@@ -119,10 +142,7 @@ export async function createSelfSigned(input: {
     notBefore: new Date(now.getTime() - 60_000),
     notAfter,
     keys,
-    signingAlgorithm:
-      algorithm === 'rsa-3072'
-        ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
-        : { name: 'ECDSA', hash: algorithm === 'ec-p384' ? 'SHA-384' : 'SHA-256' },
+    signingAlgorithm: signingAlgorithmOf(algorithm),
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(
