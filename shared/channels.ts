@@ -96,6 +96,7 @@ export const INVOKE_CHANNELS = [
   'decisions:get',
   'decisions:issue',
   'decisions:countersign',
+  'decisions:discard',
   'decisions:preview',
   'documents:issue',
   'documents:decisionPdf',

@@ -75,6 +75,11 @@ export const CountersignInput = z
   })
   .strict();
 
+/** Why a decision awaiting its countersignature is withdrawn before it took force. */
+export const DiscardInput = z
+  .object({ reason: z.string().trim().min(3).max(TEXT_MAX.reason) })
+  .strict();
+
 /** Certificate subject fields that can name a person, compared to tell two signers apart. */
 export const PERSON_FIELDS = ['commonName', 'serialNumber', 'email', 'pseudonym', 'uid'] as const;
 
@@ -127,6 +132,15 @@ export type FourEyesPolicy = z.infer<typeof FourEyesPolicy>;
 export const ACTS_ON_APPROVAL: readonly (typeof DECISION_TYPES)[number][] = [
   'amendment',
   'reinstatement',
+];
+
+/**
+ * The decisions that set the end of an approval's validity: an approval, an amendment (which may
+ * move it), a reinstatement (which restores it). Every other decision ends nothing.
+ */
+export const SETS_VALIDITY: readonly (typeof DECISION_TYPES)[number][] = [
+  ...APPROVING,
+  ...ACTS_ON_APPROVAL,
 ];
 
 /**

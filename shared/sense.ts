@@ -54,6 +54,10 @@ export const SENSE_CODES = [
   'CONDITION_AFTER_VALIDITY',
   /** A risk linked to a finding that is not one of the case's. */
   'UNKNOWN_FINDING',
+  /** An end of validity on a decision that ends nothing (a suspension, a withdrawal, a refusal). */
+  'VALIDITY_NOT_CARRIED',
+  /** A reinstatement whose end of validity is not the one of the approval it restores. */
+  'VALIDITY_NOT_RESTORED',
 ] as const;
 export type SenseCode = (typeof SENSE_CODES)[number];
 
@@ -122,6 +126,25 @@ export function validityRule(
     if (v.validTo > latest) {
       return [problem(path, 'VALIDITY_TOO_LONG', { months: String(v.maxMonths), latest })];
     }
+  }
+  return [];
+}
+
+/**
+ * What a decision says of its approval's end (round 20k: a one-signature suspension carrying an
+ * end in 2099 would have been taken, where it arrived, as the approval's): only a decision that
+ * sets validity (`sets`: an approval, an amendment, a reinstatement) carries one, and a
+ * reinstatement carries the end of the approval it restores (`current`, where known).
+ */
+export function carriedValidityRule(
+  d: { type: string; validTo: string | null; sets: boolean; current: string | null },
+  path: Path = ['validTo'],
+): SenseIssue[] {
+  if (!d.sets) {
+    return d.validTo === null ? [] : [problem(path, 'VALIDITY_NOT_CARRIED', { type: d.type })];
+  }
+  if (d.type === 'reinstatement' && d.current !== null && d.validTo !== d.current) {
+    return [problem(path, 'VALIDITY_NOT_RESTORED', { day: d.current })];
   }
   return [];
 }

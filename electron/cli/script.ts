@@ -29,6 +29,7 @@ export const SCRIPT_USAGE = `  awb systems create --from <systems.json|systems.c
   awb cases verdicts <id|ref> --from <verdicts.csv> --vault <folder> --passphrase-file <file>
   awb cases move <id|ref> --to <state> --reason <text> --vault <folder> --passphrase-file <file>
   awb decisions issue <case id|ref> --type <type> --identity <label|fingerprint> --reason <text> [--valid-to YYYY-MM-DD] [--conditions-file <file>] [--pin-file <file>] --vault <folder> --passphrase-file <file>
+  awb decisions discard --case <id|ref> --reason <text> --vault <folder> --passphrase-file <file>
   awb decisions countersign --case <id|ref> --identity <label|fingerprint> --reason <text> [--pin-file <file>] [--language da|en] --vault <folder> --passphrase-file <file>
   awb catalogue import <catalogue.json> --vault <folder> --passphrase-file <file> [--json]
   awb scheme import <scheme.json> --vault <folder> --passphrase-file <file> [--json]
@@ -322,6 +323,19 @@ export async function scriptCommand(
           ref: decision?.ref ?? null,
           status: decision?.status ?? null,
           signatures: decision?.signatures.map((x) => x.subject) ?? [],
+          state: services.cases.getCase(caseId).state,
+        };
+      });
+    case 'decisions discard':
+      // A decision awaiting its countersignature withdrawn before it took force.
+      return write(async (services, values, _vault, [wanted]) => {
+        const caseId = caseOf(services, typeof values.case === 'string' ? values.case : wanted);
+        const discarded = await services.decisions.discardAwaiting(caseId, {
+          reason: option(values, 'reason'),
+        });
+        return {
+          ...discarded,
+          decision: services.decisions.decision(caseId)?.ref ?? null,
           state: services.cases.getCase(caseId).state,
         };
       });

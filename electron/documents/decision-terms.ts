@@ -12,7 +12,6 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../db/audit';
 import { DECISION_COLUMNS } from '../exchange/content';
 import { signaturesRequired, type FourEyesPolicy } from '../../shared/decisions';
-import { keywordValue } from '../../shared/dossier';
 import { DECISION_TYPES } from '../../shared/lifecycle';
 
 export const TERMS_KEYWORD = 'decision-terms-sha256:';
@@ -39,35 +38,78 @@ export function fourEyesKeywords(
   ];
 }
 
+/** What a letter's keywords may speak of only as the workbench writes them (lettersNeed). */
+const DECLARING = ['decisiontype', 'decisionlevel', 'signaturesrequired'];
+
 /**
  * How many signatures a letter's own signed keywords say its decision needs: what its issuer
  * declared, or more where the verifier's own four-eyes policy asks more of the decision type
  * and level the letter names (an issuer whose policy was edited, or older than a rule, does not
- * lower the verifier's). Null when the keywords name no decision (not a decision letter, or one
+ * lower the verifier's). Null when the keywords declare nothing (not a decision letter, or one
  * from before these keywords): four eyes is then judged only where two signed.
+ *
+ * Read fail-closed (round 20k: a keyword written twice, `02`, an invisible character after `2`,
+ * `SECRET%`, keywords joined by `;` all read as "nothing declared"): keywords that speak of a
+ * decision's type, level or signatures in any spelling (letters and digits compared, any case)
+ * must be exactly as the workbench writes them — printable ASCII words joined by single spaces,
+ * each decision keyword once, a reference, a known type, a level this scheme knows, 1 or 2 —
+ * or the letter is held to two signatures.
  */
 export function lettersNeed(
   keywords: string | null,
   policy: FourEyesPolicy,
   rankOf: (code: string) => number,
 ): 1 | 2 | null {
-  const type = keywordValue(keywords, TYPE_KEYWORD);
-  const declared = keywordValue(keywords, SIGNATURES_KEYWORD);
-  if (!keywordValue(keywords, REF_KEYWORD) || (type === null && declared === null)) {
+  const text = keywords ?? '';
+  const letters = text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
+  if (!DECLARING.some((word) => letters.includes(word))) {
     return null;
   }
-  const level = keywordValue(keywords, LEVEL_KEYWORD);
+  const words = text.split(' ');
+  const once = (prefix: string) => {
+    const values = words.filter((w) => w.startsWith(prefix)).map((w) => w.slice(prefix.length));
+    return values.length === 1 ? values[0]! : null;
+  };
+  const [ref, type, level, declared] = [
+    REF_KEYWORD,
+    TYPE_KEYWORD,
+    LEVEL_KEYWORD,
+    SIGNATURES_KEYWORD,
+  ].map(once);
+  const repeated = [
+    REF_KEYWORD,
+    TERMS_KEYWORD,
+    TYPE_KEYWORD,
+    LEVEL_KEYWORD,
+    SIGNATURES_KEYWORD,
+  ].some((prefix) => words.filter((w) => w.startsWith(prefix)).length > 1);
   let code: string | null = null;
   try {
-    code = level === null ? null : decodeURIComponent(level);
+    code = level === null || level === undefined ? null : decodeURIComponent(level);
   } catch {
-    code = null;
+    return 2;
   }
-  const known = (DECISION_TYPES as readonly string[]).includes(type ?? '');
-  const byPolicy =
-    known && code !== null
-      ? signaturesRequired(policy, type as (typeof DECISION_TYPES)[number], rankOf(code), rankOf)
-      : 1;
+  const rank = code === null ? 0 : rankOf(code);
+  if (
+    repeated ||
+    !words.every((w) => /^[\x21-\x7e]+$/.test(w)) ||
+    !ref ||
+    !type ||
+    !(DECISION_TYPES as readonly string[]).includes(type) ||
+    (declared !== '1' && declared !== '2') ||
+    (code !== null && rank === 0)
+  ) {
+    return 2;
+  }
+  const byPolicy = signaturesRequired(
+    policy,
+    type as (typeof DECISION_TYPES)[number],
+    rank,
+    rankOf,
+  );
   return declared === '2' || byPolicy === 2 ? 2 : 1;
 }
 

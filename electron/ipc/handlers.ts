@@ -296,6 +296,8 @@ export const handlers: HandlerTable = {
     ctx.decisions.issueDecision(input.caseId, input.decision),
   'decisions:countersign': async (input, ctx) =>
     ctx.decisions.countersign(input.caseId, input.countersign),
+  'decisions:discard': async (input, ctx) =>
+    ctx.decisions.discardAwaiting(input.caseId, input.discard),
   'decisions:preview': async (input, ctx) => ({
     pdf: (await ctx.decisions.previewDecision(input.caseId, input.decision)).toString('base64'),
   }),

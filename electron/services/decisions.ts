@@ -14,7 +14,12 @@ import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import type { Database, SqlValue } from 'sql.js';
 import type { ClassificationScheme } from '../../shared/classification';
-import { DecisionInput, DocumentRequest, signaturesRequired } from '../../shared/decisions';
+import {
+  DecisionInput,
+  DiscardInput,
+  DocumentRequest,
+  signaturesRequired,
+} from '../../shared/decisions';
 import type { DocumentSpec, Section } from '../../shared/documents';
 import {
   checklistAnswer,
@@ -27,6 +32,7 @@ import {
   conditionRow,
   fourEyesKeywords,
   issuedConditions,
+  type IssuedCondition,
   REF_KEYWORD,
   TERMS_KEYWORD,
   termsHash,
@@ -1161,6 +1167,59 @@ export class DecisionService {
    * anchor trusted as an authority. The countersigned letter must verify before it is kept.
    * Then the decision is issued and the case moves to "decided".
    */
+  /**
+   * Withdraws a decision that awaits its countersignature and so never took force (round 20k:
+   * one accreditor's amendment nobody countersigned held the approval so that it could be
+   * neither suspended nor withdrawn). The record, its signature row and the conditions it made
+   * go; the audit row keeps its reference, its letter's hash and the reason; the case stays where
+   * it is, and the next decision can be issued. Any accreditor may withdraw it: the first signer
+   * changing their mind, or a colleague who will not countersign.
+   */
+  async discardAwaiting(caseId: string, raw: unknown): Promise<{ ref: string }> {
+    this.requireAccreditor('withdraws decisions awaiting a countersignature');
+    const { reason } = DiscardInput.parse(raw);
+    const d = this.decision(caseId);
+    if (!d || d.status !== 'awaiting_countersignature') {
+      throw new AppError(
+        'TRANSITION_REFUSED',
+        'No decision on the case awaits a countersignature',
+        {
+          reason: 'NOT_AWAITING',
+        },
+      );
+    }
+    await this.vault().change(
+      {
+        action: 'decision.discard',
+        entityType: 'decision',
+        entityId: d.id,
+        changes: { caseId, ref: d.ref, type: d.type, pdfSha256: d.pdfSha256, reason },
+      },
+      (db) => {
+        // The conditions it made, as issueDecision made them (conditionRow), each by its text.
+        const [record] = all(db, 'SELECT conditions FROM decisions WHERE id = ?', [d.id]);
+        const made = (JSON.parse(s(record?.conditions) || '[]') as IssuedCondition[]).map((c) =>
+          conditionRow(d.ref, c),
+        );
+        for (const row of made) {
+          // One finding for each condition (two alike made two).
+          const [found] = all(
+            db,
+            "SELECT id FROM findings WHERE case_id = ? AND kind = 'condition' AND description = ? ORDER BY created_at LIMIT 1",
+            [caseId, row.description],
+          );
+          if (found) {
+            db.run('DELETE FROM finding_events WHERE finding_id = ?', [s(found.id)]);
+            db.run('DELETE FROM findings WHERE id = ?', [s(found.id)]);
+          }
+        }
+        db.run('DELETE FROM decision_signatures WHERE decision_id = ?', [d.id]);
+        db.run('DELETE FROM decisions WHERE id = ?', [d.id]);
+      },
+    );
+    return { ref: d.ref };
+  }
+
   async countersign(
     caseId: string,
     raw: { identityId: string; pin?: string | null; reason: string; language?: Language },

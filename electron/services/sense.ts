@@ -9,6 +9,7 @@ import { APPROVING, type DecisionType } from '../../shared/lifecycle';
 import { IsoDate } from '../../shared/register';
 import {
   acceptanceSense,
+  carriedValidityRule,
   deadlineRule,
   requirementRule,
   todayOf,
@@ -18,6 +19,8 @@ import {
 } from '../../shared/sense';
 import { queryRows, text } from '../db/query';
 import { storedReviewDate } from '../areas/risks/repository';
+import { approvalActedOn } from '../areas/decisions/repository';
+import { SETS_VALIDITY } from '../../shared/decisions';
 import type { DecisionContent, SubmissionContent } from '../exchange/content';
 import { now } from './clock';
 import { validityPolicy } from './policy';
@@ -114,7 +117,23 @@ export function decisionPackageSense(
   );
   const issues: SenseIssue[] = [];
   let approved = approvalType(db, caseId);
+  // The approval's end as the decisions before each one left it.
+  let current = approvalActedOn(db, caseId)?.validTo ?? null;
   for (const [n, d] of content.decisions.entries()) {
+    const sets = SETS_VALIDITY.includes(d.type);
+    const validTo = typeof d.valid_to === 'string' ? d.valid_to : null;
+    if (!known.has(d.id)) {
+      issues.push(
+        ...carriedValidityRule({ type: d.type, validTo, sets, current }, [
+          'decisions',
+          n,
+          'valid_to',
+        ]),
+      );
+    }
+    if (sets && validTo !== null) {
+      current = validTo;
+    }
     if (!known.has(d.id) && typeof d.valid_to === 'string') {
       const issuedOn = todayAt(d.created_at).earliest;
       const validFrom = typeof d.valid_from === 'string' ? d.valid_from : issuedOn;

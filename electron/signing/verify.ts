@@ -203,12 +203,16 @@ async function verifyOne(
 }
 
 /**
- * The Keywords of the document as first written (revision 1): what every signature covers, so
- * only meaningful once `verifyPdf` found the document valid. Later revisions cannot change it.
+ * The Keywords of the document as it stands (its last revision's document information), which is
+ * what viewers and `pdfinfo` show: only meaningful once `verifyPdf` found the document valid, when
+ * every revision after the first signed one is a countersignature that leaves them as they were,
+ * so they are the ones every signature covers. Not revision 1's (round 20k: an update written
+ * before the first signature gave the letter other keywords than the ones read here).
  */
 export function signedKeywords(pdf: Uint8Array): string | null {
   try {
-    return PdfFile.parse(pdf).infoText('Keywords', 1);
+    const file = PdfFile.parse(pdf);
+    return file.infoText('Keywords', file.last.number);
   } catch {
     return null;
   }

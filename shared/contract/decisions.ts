@@ -1,6 +1,6 @@
 /** Decisions and documents: issue, countersign, preview and verify. */
 import { z } from 'zod';
-import { CountersignInput, DecisionInput, DocumentRequest } from '../decisions';
+import { CountersignInput, DecisionInput, DiscardInput, DocumentRequest } from '../decisions';
 import { DECISION_TYPES } from '../lifecycle';
 import { Base64, Nullable, invoke } from './common';
 import { VerificationSchema } from './signing';
@@ -60,6 +60,10 @@ export const decisionsChannels = {
   'decisions:countersign': invoke(
     z.object({ caseId: z.string().uuid(), countersign: CountersignInput }).strict(),
     z.object({ pdfSha256: z.string() }).strict(),
+  ),
+  'decisions:discard': invoke(
+    z.object({ caseId: z.string().uuid(), discard: DiscardInput }).strict(),
+    z.object({ ref: z.string() }).strict(),
   ),
   'decisions:preview': invoke(
     z.object({ caseId: z.string().uuid(), decision: DecisionInput }).strict(),

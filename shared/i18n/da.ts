@@ -430,6 +430,7 @@ export const da: Messages = {
   'refusal.NOT_SUPERSEDED': 'En godkendelse lukkes kun, når en nyere for systemet træder i kraft.',
   'refusal.DECISION_NOT_HERE': 'Denne afgørelse kan ikke træffes i sagens nuværende tilstand.',
   'refusal.AWAITING_COUNTERSIGNATURE': 'En afgørelse i sagen afventer stadig sin medunderskrift.',
+  'refusal.NOT_AWAITING': 'Ingen afgørelse i sagen afventer en medunderskrift.',
   'cases.new': 'Ny sag',
   'cases.create': 'Opret sagen',
   'cases.system': 'System',
@@ -1150,6 +1151,10 @@ export const da: Messages = {
   'decision.status.awaiting':
     'Afventer medunderskrift: afgørelsen kræver en anden akkreditør og er ikke i kraft, før vedkommende har underskrevet.',
   'decision.countersign': 'Medunderskriv afgørelsen',
+  'decision.discard': 'Træk afgørelsen, der afventer medunderskrift, tilbage',
+  'decision.discard.help':
+    'En afgørelse, som ingen medunderskriver, træder aldrig i kraft. Trækkes den tilbage, fjernes den og de vilkår, den stillede (historikken bevarer den), så en anden afgørelse kan træffes.',
+  'decision.discard.submit': 'Træk den tilbage',
   'decision.countersign.help':
     'En anden akkreditør signerer samme brev i feltet, der er afsat til det, med sit eget certifikat (eller token) udstedt af en CA, som boksen stoler på som myndighed. En selvsigneret identitet og en signatur med samme nøgle afvises.',
   'decision.countersign.noIdentity':
@@ -1206,6 +1211,10 @@ export const da: Messages = {
   'issue.VALIDITY_ENDS_BEFORE_START': 'Gyldigheden skal slutte efter den begynder ({from}).',
   'issue.VALIDITY_ENDED':
     'Gyldigheden ville være udløbet, før afgørelsen træffes: den skal løbe mindst til {day}.',
+  'issue.VALIDITY_NOT_CARRIED':
+    'En afgørelse af denne art ({type}) afslutter intet: den har ingen gyldighedsperiode.',
+  'issue.VALIDITY_NOT_RESTORED':
+    'En genindsættelse genopretter godkendelsen, som den var: dens gyldighed udløber {day}.',
   'issue.VALIDITY_TOO_LONG':
     'Længere end politikken tillader: højst {months} måneder, altså senest {latest}.',
   'issue.VERIFIED_IN_FUTURE':
@@ -1340,6 +1349,7 @@ export const da: Messages = {
   'audit.component.reinstate': 'Komponent genindsat',
   'audit.decision.countersign': 'Afgørelse medunderskrevet',
   'audit.decision.issue': 'Afgørelse truffet og underskrevet',
+  'audit.decision.discard': 'Afgørelse, der afventede medunderskrift, trukket tilbage',
   'audit.document.issue': 'Dokument udstedt',
   'audit.evidence.add': 'Dokumentation tilføjet',
   'audit.evidence.review': 'Dokumentation gennemgået',

@@ -429,6 +429,7 @@ export const en = {
     'An approval is closed only when a newer one for the system takes force.',
   'refusal.DECISION_NOT_HERE': "This decision cannot be issued in the case's present state.",
   'refusal.AWAITING_COUNTERSIGNATURE': 'A decision on the case still awaits its countersignature.',
+  'refusal.NOT_AWAITING': 'No decision on the case awaits a countersignature.',
   'cases.new': 'New case',
   'cases.create': 'Open the case',
   'cases.system': 'System',
@@ -1152,6 +1153,10 @@ export const en = {
   'decision.status.awaiting':
     'Awaiting countersignature: this decision needs a second accreditor and is not in force until they sign.',
   'decision.countersign': 'Countersign the decision',
+  'decision.discard': 'Withdraw the decision awaiting countersignature',
+  'decision.discard.help':
+    'A decision nobody countersigns never takes force. Withdrawing it removes it and the conditions it made (the history keeps it), so another decision can be issued.',
+  'decision.discard.submit': 'Withdraw it',
   'decision.countersign.help':
     'A second accreditor signs the same letter in the box reserved for it, with their own certificate (or token) issued by a CA this vault trusts as the authority. A self-signed identity and a signature by the same key are refused.',
   'decision.countersign.noIdentity':
@@ -1208,6 +1213,10 @@ export const en = {
   'issue.VALIDITY_ENDS_BEFORE_START': 'The validity must end after it starts ({from}).',
   'issue.VALIDITY_ENDED':
     'The validity would have ended before the decision is issued: it must run at least to {day}.',
+  'issue.VALIDITY_NOT_CARRIED':
+    'A decision of this kind ({type}) ends nothing: it carries no end of validity.',
+  'issue.VALIDITY_NOT_RESTORED':
+    'A reinstatement restores the approval as it was: its validity ends {day}.',
   'issue.VALIDITY_TOO_LONG':
     'Longer than the policy allows: at most {months} months, so {latest} at the latest.',
   'issue.VERIFIED_IN_FUTURE':
@@ -1342,6 +1351,7 @@ export const en = {
   'audit.component.reinstate': 'Component brought back',
   'audit.decision.countersign': 'Decision countersigned',
   'audit.decision.issue': 'Decision issued and signed',
+  'audit.decision.discard': 'Decision awaiting its countersignature withdrawn',
   'audit.document.issue': 'Document issued',
   'audit.evidence.add': 'Evidence added',
   'audit.evidence.review': 'Evidence reviewed',

@@ -736,7 +736,9 @@ describe('who may send what', () => {
         'is not the one the decision',
       ],
       [
-        // The record is what the receiving vault acts on: it must be the one the letter binds.
+        // The record is what the receiving vault acts on: it must be the one the letter binds;
+        // and before that, a decision that ends nothing carries no end (round 20k: a
+        // one-signature suspension carrying one would have been the approval's end here).
         'a refusal whose record gives it a validity of three years',
         () =>
           forged(
@@ -749,7 +751,8 @@ describe('who may send what', () => {
             },
             genuine,
           ),
-        'DECISION_MISMATCH',
+        'IMPOSSIBLE_CONTENT',
+        'carries no end of validity',
       ],
       [
         'a record whose accepted risks are not the letter’s',

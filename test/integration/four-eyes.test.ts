@@ -419,6 +419,91 @@ describe('decisions that act on a four-eyes approval take four eyes (round 20j)'
     expect(services.cases.getCase(caseId).state).toBe('in_force');
   });
 
+  it('an amendment nobody countersigns is withdrawn, and the approval can be suspended again (round 20k)', async () => {
+    const caseId = await inForce();
+    const approved = services.decisions.decision(caseId)!;
+    const conditions = () =>
+      Number(
+        vault.database.exec(
+          "SELECT count(*) FROM findings WHERE kind = 'condition' AND case_id = ?",
+          [caseId],
+        )[0]!.values[0]![0],
+      );
+    const before = conditions();
+    const amended = await services.decisions.issueDecision(caseId, {
+      type: 'amendment',
+      identityId: firstId,
+      reason: 'One accreditor amends.',
+      conditions: [
+        {
+          text: 'Report monthly',
+          owner: 'SO',
+          dueDate: new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10),
+        },
+      ],
+    });
+    expect(conditions()).toBe(before + 1);
+    // Held: nothing restricts the approval while the amendment waits.
+    await expect(
+      services.decisions.issueDecision(caseId, {
+        type: 'suspension',
+        identityId: firstId,
+        reason: 'Clearances lapsed.',
+      }),
+    ).rejects.toMatchObject({ details: { reason: 'AWAITING_COUNTERSIGNATURE' } });
+    const audit = () =>
+      Number(vault.database.exec('SELECT count(*) FROM audit_log')[0]!.values[0]![0]);
+    const rows = audit();
+    // A reason is asked, as for every decision.
+    await expect(services.decisions.discardAwaiting(caseId, { reason: '' })).rejects.toThrow();
+    expect(audit()).toBe(rows);
+    expect(
+      await services.decisions.discardAwaiting(caseId, { reason: 'Not countersigned.' }),
+    ).toEqual({
+      ref: amended.ref,
+    });
+    // Gone, with the condition it made; the audit trail keeps it; the approval is as it was.
+    expect(services.decisions.decision(caseId)).toMatchObject({
+      ref: approved.ref,
+      status: 'issued',
+    });
+    expect(conditions()).toBe(before);
+    const [row] = vault.database.exec(
+      "SELECT changes FROM audit_log WHERE action = 'decision.discard' ORDER BY seq DESC LIMIT 1",
+    )[0]!.values;
+    expect(JSON.parse(String(row![0]))).toMatchObject({
+      ref: amended.ref,
+      pdfSha256: amended.pdfSha256,
+      reason: 'Not countersigned.',
+    });
+    expect(services.decisions.approvalValidity(caseId)?.validTo).toBe(approved.validTo);
+    // Nothing awaits now: nothing to withdraw.
+    await expect(
+      services.decisions.discardAwaiting(caseId, { reason: 'Again.' }),
+    ).rejects.toMatchObject({ details: { reason: 'NOT_AWAITING' } });
+    const suspended = await services.decisions.issueDecision(caseId, {
+      type: 'suspension',
+      identityId: firstId,
+      reason: 'Clearances lapsed.',
+    });
+    expect(suspended.status).toBe('issued');
+    expect(services.cases.getCase(caseId).state).toBe('suspended');
+    // A system owner withdraws nothing of the authority's.
+    const { vault: owners } = await Vault.create(
+      join(folder.path, 'owner'),
+      PASSPHRASE,
+      { ...PROFILE, role: 'system_owner' },
+      TEST_CONFIG,
+    );
+    try {
+      await expect(
+        createServices(() => owners).decisions.discardAwaiting(caseId, { reason: 'Mine now.' }),
+      ).rejects.toMatchObject({ details: { reason: 'ACCREDITOR_ONLY' } });
+    } finally {
+      await owners.close({ discard: true });
+    }
+  });
+
   it('an approval that took four eyes keeps them for its amendment after the system was lowered', async () => {
     const caseId = await inForce();
     const { id: _id, ...system } = services.register.getSystem(systemId).system;

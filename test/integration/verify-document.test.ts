@@ -14,7 +14,10 @@ import { softwareSigner } from '../../electron/signing/identity';
 import { fingerprintsOf } from '../../electron/areas/identities/use-cases';
 import { x509 } from '../../electron/signing/x509';
 import { makeTestContext, tempFolder, type TestContext } from '../helpers/context';
-import { letter, signLetter } from '../helpers/pdf';
+import { appendUpdate, letter, signLetter } from '../helpers/pdf';
+import { PdfFile } from '../../electron/signing/pdf-structure';
+import { PDFName, type PDFRef } from 'pdf-lib';
+import { execFileSync } from 'node:child_process';
 import { crl, issue, type Party } from '../helpers/pki';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
 import type { PdfVerification } from '../../shared/signatures';
@@ -150,11 +153,13 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
       true,
     ],
     ['a full approval of a RESTRICTED system', decided('full_approval', 'RESTRICTED', 1), true],
-    [
-      'a level this scheme does not know, declared as needing one',
-      decided('full_approval', 'COSMIC', 1),
-      true,
-    ],
+    ['no keywords at all', [], true],
+    // A letter from before these keywords: it declares nothing, and is judged as a document.
+    ['a decision and its terms only', ['decision:X', 'decision-terms-sha256:ab'], true],
+    ['a dossier report’s', ['dossier-sha256:ab'], true],
+    // Read fail-closed (round 20k): keywords that speak of a decision's type, level or
+    // signatures otherwise than the workbench writes them hold the letter to two.
+    ['a level this scheme does not know', decided('full_approval', 'COSMIC', 1), false],
     [
       'a level whose encoding cannot be read',
       [
@@ -163,14 +168,44 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
         'decision-level:%E0%A4%A',
         'signatures-required:1',
       ],
-      true,
+      false,
     ],
     [
-      'keywords that name no decision',
+      'a type and level without a decision',
       ['decision-type:full_approval', 'decision-level:SECRET'],
-      true,
+      false,
     ],
-    ['no keywords at all', [], true],
+    ['signatures declared alone', ['signatures-required:1'], false],
+    ...(
+      [
+        ['the decision named twice', (k) => ['decision:Y', ...k]],
+        ['its terms twice', (k) => [...k, 'decision-terms-sha256:a', 'decision-terms-sha256:b']],
+        ['the signatures twice', (k) => [...k, 'signatures-required:1']],
+        ['the level twice', (k) => [...k, 'decision-level:RESTRICTED']],
+        ['the type twice', (k) => [...k, 'decision-type:suspension']],
+        [
+          'an invisible space after the count',
+          (k) => [...k.slice(0, -1), 'signatures-required:1\u200b'],
+        ],
+        ['a count of 01', (k) => [...k.slice(0, -1), 'signatures-required:01']],
+        ['a count in words', (k) => [...k.slice(0, -1), 'signatures-required:one']],
+        ['a level with a stray %', (k) => [k[0]!, k[1]!, 'decision-level:RESTRICTED%', k[3]!]],
+        ['a level in lower case', (k) => [k[0]!, k[1]!, 'decision-level:restricted', k[3]!]],
+        ['a type in capitals', (k) => [k[0]!, 'decision-type:FULL_APPROVAL', k[2]!, k[3]!]],
+        ['a type the workbench has not', (k) => [k[0]!, 'decision-type:approval', k[2]!, k[3]!]],
+        ['no count', (k) => k.slice(0, -1)],
+        ['joined by semicolons', (k) => [k.join(';')]],
+        ['joined by NEL (0x85)', (k) => [k.join('\u0085')]],
+        ['joined by a zero-width space', (k) => [k.join('\u200b')]],
+        ['joined by two spaces', (k) => [k.join('  ')]],
+        ['joined by a tab', (k) => [k.join('\t')]],
+        ['in capitals', (k) => k.map((w) => w.toUpperCase())],
+      ] as [string, (k: string[]) => string[]][]
+    ).map(([how, mangle]): [string, string[], boolean] => [
+      `a RESTRICTED approval's keywords with ${how}`,
+      mangle(decided('full_approval', 'RESTRICTED', 1)),
+      false,
+    ]),
   ];
   let anne: Party;
   beforeAll(async () => {
@@ -194,6 +229,44 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
       expect({ valid: result.valid, fourEyes: result.fourEyes?.reason ?? null }, name).toEqual(
         valid ? { valid: true, fourEyes: null } : { valid: false, fourEyes: 'NO_SECOND_SIGNATURE' },
       );
+    }
+  });
+
+  it('the keywords as the letter stands, not as first written (round 20k)', async () => {
+    // An update before the first signature gives the document information other keywords:
+    // viewers and pdfinfo show those, and so does the verifier.
+    const plain = await letter('DECISION', ['dossier-sha256:ab']);
+    const info = PdfFile.parse(plain).last.trailer.get(PDFName.of('Info')) as PDFRef;
+    const declaring = decided('full_approval', 'SECRET', 2).join(' ');
+    for (const num of [
+      info.objectNumber,
+      PdfFile.parse(plain).last.trailer.get(PDFName.of('Size')),
+    ]) {
+      const infoNum = typeof num === 'number' ? num : Number(String(num));
+      let updated = appendUpdate(plain, [{ num: infoNum, body: `<< /Keywords (${declaring}) >>` }]);
+      if (infoNum !== info.objectNumber) {
+        // A new dictionary the trailer points at.
+        updated = Buffer.from(
+          updated
+            .toString('latin1')
+            .replace(/\/Info \d+ 0 R(?![^]*\/Info )/, `/Info ${infoNum} 0 R`),
+          'latin1',
+        );
+      }
+      writeFileSync(join(work.path, 'redeclared.pdf'), updated);
+      expect(execFileSync('pdfinfo', [join(work.path, 'redeclared.pdf')]).toString()).toContain(
+        declaring,
+      );
+      const signed = await signLetter(
+        updated,
+        softwareSigner(anne.key, [anne.der, root.der]),
+        'Signature1',
+        { title: anne.cert.subject },
+      );
+      expect(await verify(signed)).toMatchObject({
+        valid: false,
+        fourEyes: { reason: 'NO_SECOND_SIGNATURE' },
+      });
     }
   });
 

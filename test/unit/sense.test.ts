@@ -11,6 +11,7 @@ import { da } from '../../shared/i18n/da';
 import { en } from '../../shared/i18n/en';
 import { issuesByField, issuesByPath, issueText } from '../../shared/i18n/issues';
 import {
+  carriedValidityRule,
   caseSense,
   closingSense,
   conditionSense,
@@ -100,6 +101,32 @@ describe('validity: ends after it starts, has not ended, within the maximum', ()
         }),
       ),
     ).toEqual([['validTo', 'VALIDITY_TOO_LONG']]);
+  });
+
+  it('only a decision that sets validity carries an end; a reinstatement carries the approval’s (round 20k)', () => {
+    const at = (type: string, validTo: string | null, sets: boolean, current: string | null) =>
+      keys(carriedValidityRule({ type, validTo, sets, current }));
+    expect(at('suspension', '2099-12-31', false, '2029-01-01')).toEqual([
+      ['validTo', 'VALIDITY_NOT_CARRIED'],
+    ]);
+    expect(at('suspension', null, false, '2029-01-01')).toEqual([]);
+    expect(at('reinstatement', '2099-12-31', true, '2029-01-01')).toEqual([
+      ['validTo', 'VALIDITY_NOT_RESTORED'],
+    ]);
+    expect(at('reinstatement', null, true, '2029-01-01')).toEqual([
+      ['validTo', 'VALIDITY_NOT_RESTORED'],
+    ]);
+    expect(at('reinstatement', '2029-01-01', true, '2029-01-01')).toEqual([]);
+    // Where the approval it restores is not known, the rule has nothing to compare.
+    expect(at('reinstatement', '2099-12-31', true, null)).toEqual([]);
+    // An amendment sets its own (within the maximum: validityRule's).
+    expect(at('amendment', '2099-12-31', true, '2029-01-01')).toEqual([]);
+    expect(
+      carriedValidityRule(
+        { type: 'reinstatement', validTo: null, sets: true, current: '2029-01-01' },
+        ['decisions', 2, 'valid_to'],
+      )[0],
+    ).toMatchObject({ path: ['decisions', 2, 'valid_to'], params: { day: '2029-01-01' } });
   });
 
   it('a decision: its validity when it carries one, and each condition at its row', () => {

@@ -48,4 +48,31 @@ describe('text strings read alike', () => {
     expect(textReadTwoWays(Buffer.from([0xfe, 0xff, 0xdb, 0xff, 0xdf, 0xff]))).toBeNull();
     expect(textReadTwoWays(Buffer.from([0xfe, 0xff, 0xdc, 0x00, 0xdc, 0x00]))).toBe(lone);
   });
+
+  it('each bound where it stands: the surrogates’ ranges, the byte-order marks, a control code’s digits', () => {
+    const lone = 'with a UTF-16 surrogate without its pair';
+    const units = (...u: number[]) =>
+      Buffer.from([0xfe, 0xff, ...u.flatMap((x) => [x >> 8, x & 0xff])]);
+    // The first high surrogate, paired with the first and the last low one; and unpaired.
+    expect(textReadTwoWays(units(0xd800, 0xdc00))).toBeNull();
+    expect(textReadTwoWays(units(0xd800, 0xdfff))).toBeNull();
+    expect(textReadTwoWays(units(0xd800, 0x0041))).toBe(lone);
+    expect(textReadTwoWays(units(0xd800, 0xe000))).toBe(lone);
+    expect(textReadTwoWays(units(0xd800, 0xdbff))).toBe(lone);
+    // The last low surrogate alone; the first unit past the surrogates is a character.
+    expect(textReadTwoWays(units(0xdfff))).toBe(lone);
+    expect(textReadTwoWays(units(0xe000))).toBeNull();
+    expect(textReadTwoWays(units(0xd7ff))).toBeNull();
+    // A byte-order mark is both its bytes: one of them alone is a PDFDocEncoding character.
+    for (const bytes of [
+      [0xff, 0x41],
+      [0x41, 0xfe],
+      [0xfe, 0x41],
+      [0x41, 0xff],
+    ]) {
+      expect(textReadTwoWays(Buffer.from(bytes)), bytes.join(',')).toBeNull();
+    }
+    // A control code below 0x10 is named with two digits.
+    expect(textReadTwoWays(units(0x0041, 0x0001))).toBe('with a control code (0x01)');
+  });
 });

@@ -4,6 +4,7 @@
  * that arrives), typed as they leave the database.
  */
 import type { Database } from 'sql.js';
+import { SETS_VALIDITY } from '../../../shared/decisions';
 import { optional, queryRows, text } from '../../db/query';
 
 /** The approval a case stands on: what the newest issued decision with an end of validity says. */
@@ -16,14 +17,15 @@ export interface ApprovalActedOn {
 
 /**
  * The approval in force on a case as this vault holds it — the newest issued decision that
- * carries an end of validity (an approval, or the amendment or reinstatement that last set it);
- * null when none. A decision still awaiting its countersignature is not in force.
+ * sets an end of validity (an approval, or the amendment or reinstatement that last set it:
+ * SETS_VALIDITY; whatever another decision's row says); null when none. A decision still
+ * awaiting its countersignature is not in force.
  */
 export function approvalActedOn(db: Database, caseId: string): ApprovalActedOn | null {
   const [row] = queryRows(
     db,
-    "SELECT valid_from, valid_to, signatures_required FROM decisions WHERE case_id = ? AND status = 'issued' AND valid_to IS NOT NULL ORDER BY created_at DESC LIMIT 1",
-    [caseId],
+    `SELECT valid_from, valid_to, signatures_required FROM decisions WHERE case_id = ? AND status = 'issued' AND valid_to IS NOT NULL AND type IN (${SETS_VALIDITY.map(() => '?').join(', ')}) ORDER BY created_at DESC LIMIT 1`,
+    [caseId, ...SETS_VALIDITY],
   );
   return row
     ? {

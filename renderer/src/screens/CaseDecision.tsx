@@ -639,6 +639,56 @@ function CountersignForm({
   );
 }
 
+/**
+ * Withdraws the decision awaiting its countersignature (it never took force): the first signer
+ * changing their mind, or a colleague who will not countersign, so that another can be issued.
+ */
+function DiscardForm({ detail, onDiscarded }: { detail: CaseDetail; onDiscarded: () => void }) {
+  const t = useT();
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const errors = useFormErrors({ within: 'discard' });
+  const clean = useUnsavedForm(reason, '', { form: 'discard', restore: setReason });
+  return (
+    <form
+      className="panel entity-form"
+      {...errors.element}
+      data-form="discard"
+      aria-label={t('decision.discard')}
+      data-testid="discard"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setBusy(true);
+        errors.clear();
+        void callRaw('decisions:discard', { caseId: detail.id, discard: { reason } }).then((r) => {
+          setBusy(false);
+          if (r.ok) {
+            errors.clear();
+            clean();
+            onDiscarded();
+          } else {
+            errors.show(r.error);
+          }
+        });
+      }}
+    >
+      <h3>{t('decision.discard')}</h3>
+      <p className="help">{t('decision.discard.help')}</p>
+      <Field
+        label={t('decision.reason')}
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        error={errors.error('reason')}
+        limit={TEXT_MAX.reason}
+      />
+      <FormProblem form={errors} />
+      <button type="submit" className="secondary" disabled={busy}>
+        {t('decision.discard.submit')}
+      </button>
+    </form>
+  );
+}
+
 function Documents({ detail }: { detail: CaseDetail }) {
   const t = useT();
   const language = useLanguage();
@@ -906,14 +956,23 @@ export function CaseDecision({ detail, onChanged }: { detail: CaseDetail; onChan
         </section>
       ) : null}
       {d && d.status === 'awaiting_countersignature' && accreditor ? (
-        <CountersignForm
-          detail={detail}
-          decision={d}
-          onSigned={() => {
-            decided.reload();
-            onChanged();
-          }}
-        />
+        <>
+          <CountersignForm
+            detail={detail}
+            decision={d}
+            onSigned={() => {
+              decided.reload();
+              onChanged();
+            }}
+          />
+          <DiscardForm
+            detail={detail}
+            onDiscarded={() => {
+              decided.reload();
+              onChanged();
+            }}
+          />
+        </>
       ) : accreditor && decisionsIn(detail.state).length > 0 ? (
         <IssueForm
           // A fresh form for each state: the decisions open here differ after each one.

@@ -878,7 +878,7 @@ function Blockers({ detail, onOpen }: { detail: Detail; onOpen: (id: string) => 
 
 const TABS = ['checklist', 'evidence', 'findings', 'decision', 'history'] as const;
 /** The forms of the decision tab that keep their text across a lock (CaseDecision.tsx). */
-const DECISION_FORMS = ['decision', 'countersign', 'disposal'];
+const DECISION_FORMS = ['decision', 'countersign', 'discard', 'disposal'];
 
 export function CaseDetail({ id }: { id: string }) {
   const t = useT();
