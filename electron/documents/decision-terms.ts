@@ -13,6 +13,7 @@ import { canonicalJson } from '../db/audit';
 import { DECISION_COLUMNS } from '../exchange/content';
 import { signaturesRequired, type FourEyesPolicy } from '../../shared/decisions';
 import { DECISION_TYPES } from '../../shared/lifecycle';
+import { readsAs } from '../signing/names';
 
 export const TERMS_KEYWORD = 'decision-terms-sha256:';
 export const REF_KEYWORD = 'decision:';
@@ -38,8 +39,19 @@ export function fourEyesKeywords(
   ];
 }
 
-/** What a letter's keywords may speak of only as the workbench writes them (lettersNeed). */
-const DECLARING = ['decisiontype', 'decisionlevel', 'signaturesrequired'];
+/** Words a letter's document information may hold only as the workbench writes them. */
+const DECLARING = ['decision-type', 'decision-level', 'signatures-required'];
+/** Keywords whose words, read so, speak of a decision or signatures. */
+const SPEAKING = ['decision', 'signature'];
+/** The keywords the workbench writes that speak of them. */
+const CANONICAL = [REF_KEYWORD, TERMS_KEYWORD, TYPE_KEYWORD, LEVEL_KEYWORD, SIGNATURES_KEYWORD];
+
+/** A letter's document information as it stands (verify.ts, signedInfo). */
+export interface LetterInfo {
+  keywords: string | null;
+  title?: string | null;
+  subject?: string | null;
+}
 
 /**
  * How many signatures a letter's own signed keywords say its decision needs: what its issuer
@@ -48,24 +60,27 @@ const DECLARING = ['decisiontype', 'decisionlevel', 'signaturesrequired'];
  * lower the verifier's). Null when the keywords declare nothing (not a decision letter, or one
  * from before these keywords): four eyes is then judged only where two signed.
  *
- * Read fail-closed (round 20k: a keyword written twice, `02`, an invisible character after `2`,
- * `SECRET%`, keywords joined by `;` all read as "nothing declared"): keywords that speak of a
- * decision's type, level or signatures in any spelling (letters and digits compared, any case)
- * must be exactly as the workbench writes them — printable ASCII words joined by single spaces,
- * each decision keyword once, a reference, a known type, a level this scheme knows, 1 or 2 —
- * or the letter is held to two signatures.
+ * Read fail-closed (rounds 20k and 20l: a keyword written twice, `02`, an invisible character
+ * after `2`, `SECRET%`, keywords joined by `;`, `Decision-Level:` or `x-decision-level:` beside
+ * the right ones, a Cyrillic е, a declaration in the title): where the document information
+ * declares a decision's type, level or signatures in any spelling (readsAs: look-alikes,
+ * case, punctuation and spacing aside), the keywords must be exactly as the workbench writes
+ * them — printable ASCII words joined by single spaces; every word that speaks of a decision or
+ * signatures one of its own, each once; a reference, a known type, a level this scheme knows, 1
+ * or 2; nothing declared in the title or subject — or the letter is held to two signatures.
  */
 export function lettersNeed(
-  keywords: string | null,
+  info: LetterInfo,
   policy: FourEyesPolicy,
   rankOf: (code: string) => number,
 ): 1 | 2 | null {
-  const text = keywords ?? '';
-  const letters = text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[^a-z0-9]/g, '');
-  if (!DECLARING.some((word) => letters.includes(word))) {
+  const text = info.keywords ?? '';
+  const declares = (value: string | null | undefined) =>
+    DECLARING.some((word) => readsAs(value ?? '', word));
+  if (declares(info.title) || declares(info.subject)) {
+    return 2;
+  }
+  if (!declares(text)) {
     return null;
   }
   const words = text.split(' ');
@@ -79,13 +94,12 @@ export function lettersNeed(
     LEVEL_KEYWORD,
     SIGNATURES_KEYWORD,
   ].map(once);
-  const repeated = [
-    REF_KEYWORD,
-    TERMS_KEYWORD,
-    TYPE_KEYWORD,
-    LEVEL_KEYWORD,
-    SIGNATURES_KEYWORD,
-  ].some((prefix) => words.filter((w) => w.startsWith(prefix)).length > 1);
+  const repeated = CANONICAL.some((prefix) => words.filter((w) => w.startsWith(prefix)).length > 1);
+  const stray = words.some(
+    (w) =>
+      !/^[\x21-\x7e]+$/.test(w) ||
+      (SPEAKING.some((s) => readsAs(w, s)) && !CANONICAL.some((p) => w.startsWith(p))),
+  );
   let code: string | null = null;
   try {
     code = level === null || level === undefined ? null : decodeURIComponent(level);
@@ -95,7 +109,7 @@ export function lettersNeed(
   const rank = code === null ? 0 : rankOf(code);
   if (
     repeated ||
-    !words.every((w) => /^[\x21-\x7e]+$/.test(w)) ||
+    stray ||
     !ref ||
     !type ||
     !(DECISION_TYPES as readonly string[]).includes(type) ||

@@ -72,6 +72,25 @@ const lettersOf = (seen: string) =>
     .replace(/[^\p{L}\p{N}]/gu, '');
 
 /**
+ * A text as a reader may take it in, to find a word in it however it is spelled: as written, in
+ * capitals and in small letters, each character as its confusable prototype (a Cyrillic е as e;
+ * a capital I and a small l alike), case-folded, letters and digits only (so `Decision_Level`,
+ * `dеcision-level` and `DECISION-LEVEL` all hold a reading of `decision-level`).
+ */
+export function readingsOf(value: string): string[] {
+  const seen = value.normalize('NFKC');
+  return [seen, seen.toUpperCase(), seen.toLowerCase()].map((form) =>
+    lettersOf(skeleton(skeleton(form).toLowerCase()).normalize('NFC')).toLowerCase(),
+  );
+}
+
+/** Whether some reading of `text` holds some reading of `word` (readingsOf). */
+export function readsAs(text: string, word: string): boolean {
+  const readings = readingsOf(text);
+  return readingsOf(word).some((w) => readings.some((r) => r.includes(w)));
+}
+
+/**
  * The Latin letters of Europe's alphabets, after decomposing and without marks: a name written
  * with another (an r with a fishhook, an n with a long leg, IPA letters; round 20d) reads as a
  * name it is not, and no table of look-alikes lists them all.

@@ -210,11 +210,25 @@ async function verifyOne(
  * before the first signature gave the letter other keywords than the ones read here).
  */
 export function signedKeywords(pdf: Uint8Array): string | null {
+  return signedInfo(pdf).keywords;
+}
+
+/** The document information a reader shows, as signedKeywords reads the Keywords. */
+export function signedInfo(pdf: Uint8Array): {
+  keywords: string | null;
+  title: string | null;
+  subject: string | null;
+} {
   try {
     const file = PdfFile.parse(pdf);
-    return file.infoText('Keywords', file.last.number);
+    const rev = file.last.number;
+    return {
+      keywords: file.infoText('Keywords', rev),
+      title: file.infoText('Title', rev),
+      subject: file.infoText('Subject', rev),
+    };
   } catch {
-    return null;
+    return { keywords: null, title: null, subject: null };
   }
 }
 

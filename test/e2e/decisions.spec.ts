@@ -182,6 +182,13 @@ test('two accreditors sign a four-eyes decision; the letter verifies, tampered a
   await countersign.getByRole('button', { name: 'Medunderskriv' }).click();
   await expect(countersign).toContainText('kun betroet som sig selv', { timeout: 30_000 });
   await expect(decision.getByTestId('decision-status')).toContainText('Afventer medunderskrift');
+  // It could be withdrawn instead (never in force): with a reason, which is asked first.
+  const discard = page.getByRole('form', {
+    name: 'Træk afgørelsen, der afventer medunderskrift, tilbage',
+  });
+  await discard.getByRole('button', { name: 'Træk den tilbage' }).click();
+  await expect(discard.getByLabel('Begrundelse')).toHaveAttribute('aria-invalid', 'true');
+  await expect(decision.getByTestId('decision-status')).toContainText('Afventer medunderskrift');
   // Dora, certified by the authority's CA, countersigns.
   await countersign.getByLabel('Signér som').selectOption(await optionOf(countersign, 'Dora'));
   await countersign.getByRole('button', { name: 'Medunderskriv' }).click();

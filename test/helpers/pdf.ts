@@ -12,10 +12,18 @@ export async function letter(
   text = 'DECISION: APPROVED',
   /** The document's Keywords, as a decision letter carries them signed. */
   keywords: string[] = [],
+  /** Its title and subject, where given. */
+  info: { title?: string; subject?: string } = {},
 ): Promise<Buffer> {
   const doc = await PDFDocument.create();
   if (keywords.length) {
     doc.setKeywords(keywords);
+  }
+  if (info.title !== undefined) {
+    doc.setTitle(info.title);
+  }
+  if (info.subject !== undefined) {
+    doc.setSubject(info.subject);
   }
   const page = doc.addPage([595, 842]);
   const font = await doc.embedFont(StandardFonts.Helvetica);

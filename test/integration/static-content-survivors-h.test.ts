@@ -21,7 +21,7 @@ import {
 } from '../helpers/content-features';
 import { anatomy, body } from '../helpers/forge';
 import { letter } from '../helpers/pdf';
-import { expectVerdict, found, undoneLater } from '../helpers/static-verdict';
+import { expectVerdict, featureRows, found, undoneLater } from '../helpers/static-verdict';
 
 const LZW = streamObject('0 0 m 10 10 l S\n', '/Filter /LZWDecode');
 
@@ -245,4 +245,47 @@ describe('how much content is read token by token', () => {
       "the letter's content streams, read as every page and form names them, run beyond 64 MB, more than is read",
     );
   });
+});
+
+describe('which strings are bytes, not text (round 20k, textReadTwoWays’s keys)', () => {
+  /** An object of its own holding `entries`. */
+  const holding =
+    (entries: string): Feature =>
+    (_pdf, n) => [{ num: n(), body: `<< ${entries} >>` }];
+  featureRows([
+    // A signature value's CMS and certificates are bytes beside its /ByteRange.
+    [
+      'a signature value’s /Contents and /Cert',
+      holding('/ByteRange [ 0 1 2 3 ] /Contents <001b02> /Cert <1b00ff>'),
+      null,
+    ],
+    // Only those two: a signature value's other strings are text.
+    [
+      'a signature value’s /Reason with an escape',
+      holding('/ByteRange [ 0 1 2 3 ] /Contents <00> /Reason (A\\033B)'),
+      /holds a text \(\/Reason\)/,
+    ],
+    // Without a /ByteRange, /Contents and /Cert are text like any other string.
+    [
+      'a /Contents of text with an escape',
+      holding('/Contents (A\\033NOT\\033B)'),
+      /holds a text \(\/Contents\) with a byte PDFDocEncoding reads apart \(0x1b\)/,
+    ],
+    [
+      'a /Cert of text with an escape',
+      holding('/Cert (A\\033B)'),
+      /holds a text \(\/Cert\) with a byte/,
+    ],
+    // A file's identifier and an encryption dictionary's keys are bytes.
+    [
+      'an /ID, /O, /U, /OE, /UE',
+      holding('/ID [ <001b> <1b00> ] /O <001b> /U <1b00> /OE <00> /UE <1b>'),
+      null,
+    ],
+    [
+      'any other key of text with an escape',
+      holding('/Author (A\\033B)'),
+      /holds a text \(\/Author\)/,
+    ],
+  ]);
 });

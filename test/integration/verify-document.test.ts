@@ -200,6 +200,22 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
         ['joined by two spaces', (k) => [k.join('  ')]],
         ['joined by a tab', (k) => [k.join('\t')]],
         ['in capitals', (k) => k.map((w) => w.toUpperCase())],
+        // Round 20l: a declaration spelled otherwise beside the right keywords.
+        [
+          'the level and count in capitals beside them',
+          (k) => [...k, 'Decision-Level:SECRET', 'Signatures-Required:2'],
+        ],
+        [
+          'underscores for hyphens beside them',
+          (k) => [...k, 'decision_level:SECRET', 'signatures_required:2'],
+        ],
+        [
+          'a prefix before them beside them',
+          (k) => [...k, 'x-decision-level:SECRET', 'x-signatures-required:2'],
+        ],
+        ['= for : beside them', (k) => [...k, 'decision-level=SECRET', 'signatures-required=2']],
+        ['a word of their own beside them', (k) => [...k, 'decision']],
+        ['a Cyrillic е in each', (k) => k.map((w) => w.replace(/e/g, '\u0435'))],
       ] as [string, (k: string[]) => string[]][]
     ).map(([how, mangle]): [string, string[], boolean] => [
       `a RESTRICTED approval's keywords with ${how}`,
@@ -218,6 +234,37 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
       'Signature1',
       { title: anne.cert.subject },
     );
+
+  it('a declaration in the title or subject holds a letter to two (round 20l)', async () => {
+    const declaring = decided('full_approval', 'SECRET', 2).join(' ');
+    for (const info of [
+      { title: declaring },
+      { subject: declaring },
+      { title: 'Decision-Level: SECRET' },
+    ]) {
+      const signed = await signLetter(
+        await letter('DECISION', decided('full_approval', 'RESTRICTED', 1), info),
+        softwareSigner(anne.key, [anne.der, root.der]),
+        'Signature1',
+        { title: anne.cert.subject },
+      );
+      expect(await verify(signed), JSON.stringify(info)).toMatchObject({
+        valid: false,
+        fourEyes: { reason: 'NO_SECOND_SIGNATURE' },
+      });
+    }
+    // A title that names the decision as a letter's does is no declaration.
+    const plain = await signLetter(
+      await letter('DECISION', decided('full_approval', 'RESTRICTED', 1), {
+        title: 'Full approval - SYS-1 Decision Support System',
+        subject: 'Signatures of the authority',
+      }),
+      softwareSigner(anne.key, [anne.der, root.der]),
+      'Signature1',
+      { title: anne.cert.subject },
+    );
+    expect(await verify(plain)).toMatchObject({ valid: true });
+  });
 
   it('on the Exchange screen', async () => {
     for (const [name, keywords, valid] of rows) {

@@ -72,6 +72,14 @@ describe('text strings read alike', () => {
     ]) {
       expect(textReadTwoWays(Buffer.from(bytes)), bytes.join(',')).toBeNull();
     }
+    // …and the two readings differ where one byte of a mark would start UTF-16: PDFDocEncoding
+    // names the NUL, UTF-16 would name the control code it makes with the next byte.
+    expect(textReadTwoWays(Buffer.from([0xfe, 0x41, 0x00, 0x01]))).toBe(
+      'with a byte PDFDocEncoding reads apart (0x00)',
+    );
+    expect(textReadTwoWays(Buffer.from([0x41, 0xff, 0x00, 0x01]))).toBe(
+      'with a byte PDFDocEncoding reads apart (0x00)',
+    );
     // A control code below 0x10 is named with two digits.
     expect(textReadTwoWays(units(0x0041, 0x0001))).toBe('with a control code (0x01)');
   });

@@ -34,7 +34,7 @@ import {
 import { judgeLetter } from '../../signing/four-eyes';
 import { validatePath } from '../../signing/path';
 import { Pkcs11Token } from '../../signing/pkcs11';
-import { signedKeywords, verifyPdf, type TrustStore } from '../../signing/verify';
+import { signedInfo, verifyPdf, type TrustStore } from '../../signing/verify';
 import type { DecryptionKey } from '../../exchange/envelope';
 import {
   allows,
@@ -75,7 +75,7 @@ export async function withFourEyes(
   verification: PdfVerification,
   options: { authority: TrustStore; rankOf: (code: string) => number; now: Date },
 ): Promise<PdfVerification> {
-  const needs = lettersNeed(signedKeywords(pdf), fourEyesPolicy(), options.rankOf);
+  const needs = lettersNeed(signedInfo(pdf), fourEyesPolicy(), options.rankOf);
   if (!verification.valid || (verification.signatures.length < 2 && needs !== 2)) {
     return verification;
   }
