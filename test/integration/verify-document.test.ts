@@ -216,6 +216,8 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
         ['= for : beside them', (k) => [...k, 'decision-level=SECRET', 'signatures-required=2']],
         ['a word of their own beside them', (k) => [...k, 'decision']],
         ['a Cyrillic е in each', (k) => k.map((w) => w.replace(/e/g, '\u0435'))],
+        // In capitals a small l reads as an I: DEClSlON reads DECISION.
+        ['a small l for each I in capitals beside them', (k) => [...k, 'DEClSlON-LEVEL:SECRET']],
       ] as [string, (k: string[]) => string[]][]
     ).map(([how, mangle]): [string, string[], boolean] => [
       `a RESTRICTED approval's keywords with ${how}`,
