@@ -13,7 +13,7 @@ import { canonicalJson } from '../db/audit';
 import { DECISION_COLUMNS } from '../exchange/content';
 import { signaturesRequired, type FourEyesPolicy } from '../../shared/decisions';
 import { DECISION_TYPES } from '../../shared/lifecycle';
-import { readsAs } from '../signing/names';
+import { readingsOf } from '../signing/names';
 
 export const TERMS_KEYWORD = 'decision-terms-sha256:';
 export const REF_KEYWORD = 'decision:';
@@ -25,6 +25,8 @@ export const REF_KEYWORD = 'decision:';
 export const TYPE_KEYWORD = 'decision-type:';
 export const LEVEL_KEYWORD = 'decision-level:';
 export const SIGNATURES_KEYWORD = 'signatures-required:';
+/** The level a letter declares for a system without one. */
+export const NO_LEVEL = 'none';
 
 /** The keywords that let a verifier outside the vault judge four eyes (see lettersNeed). */
 export function fourEyesKeywords(
@@ -34,13 +36,13 @@ export function fourEyesKeywords(
 ): string[] {
   return [
     `${TYPE_KEYWORD}${type}`,
-    ...(level ? [`${LEVEL_KEYWORD}${encodeURIComponent(level)}`] : []),
+    `${LEVEL_KEYWORD}${level ? encodeURIComponent(level) : NO_LEVEL}`,
     `${SIGNATURES_KEYWORD}${required}`,
   ];
 }
 
 /** Words a letter's document information may hold only as the workbench writes them. */
-const DECLARING = ['decision-type', 'decision-level', 'signatures-required'];
+const DECLARING = ['decisiontype', 'decisionlevel', 'signaturesrequired'];
 /** Keywords whose words, read so, speak of a decision or signatures. */
 const SPEAKING = ['decision', 'signature'];
 /** The keywords the workbench writes that speak of them. */
@@ -49,25 +51,38 @@ const CANONICAL = [REF_KEYWORD, TERMS_KEYWORD, TYPE_KEYWORD, LEVEL_KEYWORD, SIGN
 /** A letter's document information as it stands (verify.ts, signedInfo). */
 export interface LetterInfo {
   keywords: string | null;
-  title?: string | null;
-  subject?: string | null;
+  /** Every other entry's text (title, subject, author, custom keys…). */
+  others?: readonly string[];
 }
+
+/**
+ * The ASCII letters and digits a reader may take `value` for (names.ts readingsOf), anything
+ * else left out: a look-alike, a letter that looks like a dash or a blank (ᐨ, ー, a Hangul
+ * filler), punctuation and spacing all read as nothing between the words around them.
+ */
+const flat = (value: string) => readingsOf(value).map((r) => r.replace(/[^a-z0-9]/g, ''));
+/** Whether some reading of `value` holds some reading of one of `words` (a capital I as l too). */
+const says = (value: string, words: readonly string[]) => {
+  const readings = flat(value);
+  return words.some((word) => flat(word).some((w) => readings.some((r) => r.includes(w))));
+};
 
 /**
  * How many signatures a letter's own signed keywords say its decision needs: what its issuer
  * declared, or more where the verifier's own four-eyes policy asks more of the decision type
  * and level the letter names (an issuer whose policy was edited, or older than a rule, does not
- * lower the verifier's). Null when the keywords declare nothing (not a decision letter, or one
- * from before these keywords): four eyes is then judged only where two signed.
+ * lower the verifier's). Null when the document information declares nothing (not a decision
+ * letter, or one from before these keywords): four eyes is then judged only where two signed.
  *
- * Read fail-closed (rounds 20k and 20l: a keyword written twice, `02`, an invisible character
- * after `2`, `SECRET%`, keywords joined by `;`, `Decision-Level:` or `x-decision-level:` beside
- * the right ones, a Cyrillic е, a declaration in the title): where the document information
- * declares a decision's type, level or signatures in any spelling (readsAs: look-alikes,
- * case, punctuation and spacing aside), the keywords must be exactly as the workbench writes
- * them — printable ASCII words joined by single spaces; every word that speaks of a decision or
- * signatures one of its own, each once; a reference, a known type, a level this scheme knows, 1
- * or 2; nothing declared in the title or subject — or the letter is held to two signatures.
+ * Read fail-closed (rounds 20k to 20m: a keyword written twice, `02`, an invisible character
+ * after `2`, `SECRET%`, keywords joined by `;`, `Decision-Level:` beside the right ones, a
+ * Cyrillic е, a dash-like letter ᐨ for the hyphen, a declaration in the title, the author or a
+ * custom key, no level at all): where the document information declares a decision's type,
+ * level or signatures in any spelling (flat: look-alikes, case, punctuation, spacing and every
+ * other character aside), it must be the Keywords, exactly as the workbench writes them —
+ * printable ASCII words joined by single spaces; every word that speaks of a decision or
+ * signatures one of its own, each once; a reference, a known type, a level this scheme knows
+ * (or `none`), 1 or 2 — or the letter is held to two signatures.
  */
 export function lettersNeed(
   info: LetterInfo,
@@ -75,12 +90,10 @@ export function lettersNeed(
   rankOf: (code: string) => number,
 ): 1 | 2 | null {
   const text = info.keywords ?? '';
-  const declares = (value: string | null | undefined) =>
-    DECLARING.some((word) => readsAs(value ?? '', word));
-  if (declares(info.title) || declares(info.subject)) {
+  if ((info.others ?? []).some((value) => says(value, DECLARING))) {
     return 2;
   }
-  if (!declares(text)) {
+  if (!says(text, DECLARING)) {
     return null;
   }
   const words = text.split(' ');
@@ -97,12 +110,14 @@ export function lettersNeed(
   const repeated = CANONICAL.some((prefix) => words.filter((w) => w.startsWith(prefix)).length > 1);
   const stray = words.some(
     (w) =>
-      !/^[\x21-\x7e]+$/.test(w) ||
-      (SPEAKING.some((s) => readsAs(w, s)) && !CANONICAL.some((p) => w.startsWith(p))),
+      !/^[\x21-\x7e]+$/.test(w) || (says(w, SPEAKING) && !CANONICAL.some((p) => w.startsWith(p))),
   );
+  if (level === null || level === undefined) {
+    return 2;
+  }
   let code: string | null = null;
   try {
-    code = level === null || level === undefined ? null : decodeURIComponent(level);
+    code = level === NO_LEVEL ? null : decodeURIComponent(level);
   } catch {
     return 2;
   }

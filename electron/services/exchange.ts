@@ -74,7 +74,7 @@ import {
   type PartSource,
   type Sender,
 } from '../exchange/package';
-import { DEFAULT_SAME_PERSON, signaturesRequired } from '../../shared/decisions';
+import { DEFAULT_SAME_PERSON } from '../../shared/decisions';
 import { judgeLetter } from '../signing/four-eyes';
 import { sha256Hex } from '../signing/hash';
 import { validatePath } from '../signing/path';
@@ -104,7 +104,6 @@ import { decisionPackageSense, refuseImpossiblePackage, submissionPackageSense }
 import { findingRule, requirementRule, residualRule, type SenseIssue } from '../../shared/sense';
 import { now as clockNow } from './clock';
 import type { SigningService } from '../areas/identities/use-cases';
-import { approvalActedOn } from '../areas/decisions/repository';
 
 const all = queryRows;
 const s = text;
@@ -1221,21 +1220,10 @@ export class ExchangeService {
    * system as this vault knows it (1 when the case or system is not known here).
    */
   private signaturesRequiredHere(caseId: string, type: (typeof DECISION_TYPES)[number]): 1 | 2 {
-    const c = all(this.db, 'SELECT system_id FROM cases WHERE id = ?', [caseId])[0];
-    if (!c) {
-      return 1;
-    }
-    const scheme = this.register.scheme();
-    const levels = this.register.getSystem(s(c.system_id)).system.levels;
-    const top = scheme.highestMarking(levels)?.code;
-    // An amendment or reinstatement takes as many as the approval held here it acts on.
-    return signaturesRequired(
-      fourEyesPolicy(),
-      type,
-      scheme.rank(top),
-      (code) => scheme.rank(code),
-      approvalActedOn(this.db, caseId)?.signaturesRequired,
-    );
+    const known = all(this.db, 'SELECT 1 FROM cases WHERE id = ?', [caseId]).length > 0;
+    // As the vault's own decisions are held to it (an amendment or reinstatement as the
+    // approval held here it acts on).
+    return known ? this.decisions.signaturesRequired(caseId, type) : 1;
   }
 
   /**

@@ -84,12 +84,6 @@ export function readingsOf(value: string): string[] {
   );
 }
 
-/** Whether some reading of `text` holds some reading of `word` (readingsOf). */
-export function readsAs(text: string, word: string): boolean {
-  const readings = readingsOf(text);
-  return readingsOf(word).some((w) => readings.some((r) => r.includes(w)));
-}
-
 /**
  * The Latin letters of Europe's alphabets, after decomposing and without marks: a name written
  * with another (an r with a fishhook, an n with a long leg, IPA letters; round 20d) reads as a

@@ -21,7 +21,9 @@ import {
   type SignatureReport,
   type SignatureWarning,
 } from '../../shared/signatures';
+import { PDFName } from 'pdf-lib';
 import { CmsError, verifyCms } from './cms';
+import { entriesOf } from './pdf-dict';
 import { validatePath } from './path';
 import {
   PdfFile,
@@ -213,22 +215,24 @@ export function signedKeywords(pdf: Uint8Array): string | null {
   return signedInfo(pdf).keywords;
 }
 
-/** The document information a reader shows, as signedKeywords reads the Keywords. */
-export function signedInfo(pdf: Uint8Array): {
-  keywords: string | null;
-  title: string | null;
-  subject: string | null;
-} {
+/**
+ * The document information a reader shows, as signedKeywords reads the Keywords: the Keywords,
+ * and every other entry as `key: text` (title, subject, author, creator, producer and custom keys
+ * alike: `pdfinfo -custom` shows them all, each by its name).
+ */
+export function signedInfo(pdf: Uint8Array): { keywords: string | null; others: string[] } {
   try {
     const file = PdfFile.parse(pdf);
     const rev = file.last.number;
-    return {
-      keywords: file.infoText('Keywords', rev),
-      title: file.infoText('Title', rev),
-      subject: file.infoText('Subject', rev),
-    };
+    const info = file.dict(file.last.trailer.get(PDFName.of('Info')), rev);
+    const others = info
+      ? entriesOf(info)
+          .filter(([key]) => key !== 'Keywords')
+          .map(([key]) => `${key}: ${file.infoText(key, rev) ?? ''}`)
+      : [];
+    return { keywords: file.infoText('Keywords', rev), others };
   } catch {
-    return { keywords: null, title: null, subject: null };
+    return { keywords: null, others: [] };
   }
 }
 

@@ -12,8 +12,8 @@ export async function letter(
   text = 'DECISION: APPROVED',
   /** The document's Keywords, as a decision letter carries them signed. */
   keywords: string[] = [],
-  /** Its title and subject, where given. */
-  info: { title?: string; subject?: string } = {},
+  /** Its title, subject and author, where given. */
+  info: { title?: string; subject?: string; author?: string } = {},
 ): Promise<Buffer> {
   const doc = await PDFDocument.create();
   if (keywords.length) {
@@ -24,6 +24,9 @@ export async function letter(
   }
   if (info.subject !== undefined) {
     doc.setSubject(info.subject);
+  }
+  if (info.author !== undefined) {
+    doc.setAuthor(info.author);
   }
   const page = doc.addPage([595, 842]);
   const font = await doc.embedFont(StandardFonts.Helvetica);

@@ -218,6 +218,14 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
         ['a Cyrillic е in each', (k) => k.map((w) => w.replace(/e/g, '\u0435'))],
         // In capitals a small l reads as an I: DEClSlON reads DECISION.
         ['a small l for each I in capitals beside them', (k) => [...k, 'DEClSlON-LEVEL:SECRET']],
+        // Round 20m: letters that look like a dash or a blank for the hyphen.
+        ...['\u1428', '\u30fc', '\u3164', '\u02cd', '\u3161'].map(
+          (dash): [string, (k: string[]) => string[]] => [
+            `U+${dash.codePointAt(0)!.toString(16).toUpperCase()} for each hyphen`,
+            (k) => k.map((w) => w.replace(/-/g, dash)),
+          ],
+        ),
+        ['no level', (k) => [k[0]!, k[1]!, k[3]!]],
       ] as [string, (k: string[]) => string[]][]
     ).map(([how, mangle]): [string, string[], boolean] => [
       `a RESTRICTED approval's keywords with ${how}`,
@@ -243,6 +251,9 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
       { title: declaring },
       { subject: declaring },
       { title: 'Decision-Level: SECRET' },
+      // Round 20m: any entry a reader shows, and a dash-like letter for the hyphen.
+      { author: declaring },
+      { title: declaring.replace(/-/g, '\u1428') },
     ]) {
       const signed = await signLetter(
         await letter('DECISION', decided('full_approval', 'RESTRICTED', 1), info),
@@ -317,6 +328,23 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
         fourEyes: { reason: 'NO_SECOND_SIGNATURE' },
       });
     }
+    // Round 20m: a key of its own, as `pdfinfo -custom` shows it.
+    const custom = appendUpdate(plain, [
+      {
+        num: info.objectNumber,
+        body: '<< /Keywords (dossier-sha256:ab) /Decision-Level (SECRET) /Signatures-Required (2) >>',
+      },
+    ]);
+    const signed = await signLetter(
+      custom,
+      softwareSigner(anne.key, [anne.der, root.der]),
+      'Signature1',
+      { title: anne.cert.subject },
+    );
+    expect(await verify(signed)).toMatchObject({
+      valid: false,
+      fourEyes: { reason: 'NO_SECOND_SIGNATURE' },
+    });
   });
 
   it('by `awb verify`, given the authority’s certificate and CRL', async () => {
