@@ -30,13 +30,13 @@ import {
 import { AppError } from '../../shared/errors';
 import {
   conditionRow,
-  fourEyesKeywords,
   issuedConditions,
   type IssuedCondition,
   REF_KEYWORD,
   TERMS_KEYWORD,
   termsHash,
 } from '../documents/decision-terms';
+import { fourEyesKeywords } from '../documents/letter-keywords';
 import { formatDay, translate, type Language, type MessageKey } from '../../shared/i18n';
 import {
   APPROVING,

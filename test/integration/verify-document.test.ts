@@ -254,6 +254,13 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
       // Round 20m: any entry a reader shows, and a dash-like letter for the hyphen.
       { author: declaring },
       { title: declaring.replace(/-/g, '\u1428') },
+      // Round 20n: letters the reading drops, shown by pdfinfo as the words they look like.
+      {
+        subject:
+          '\u{1f173}\u{1f174}\u{1f172}\u{1f178}\u{1f182}\u{1f178}\u{1f17e}\u{1f17d} level SECRET',
+      },
+      { subject: '\ua77aecision-level: SECRET' },
+      { title: '\u13b6 approval' },
     ]) {
       const signed = await signLetter(
         await letter('DECISION', decided('full_approval', 'RESTRICTED', 1), info),
@@ -269,7 +276,7 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
     // A title that names the decision as a letter's does is no declaration.
     const plain = await signLetter(
       await letter('DECISION', decided('full_approval', 'RESTRICTED', 1), {
-        title: 'Full approval - SYS-1 Decision Support System',
+        title: 'Godkendelse - SYS-1 Kryptonøglehåndtering, Łódź – € 10 Decision Support System',
         subject: 'Signatures of the authority',
       }),
       softwareSigner(anne.key, [anne.der, root.der]),

@@ -52,7 +52,7 @@ import {
 import type { Vault } from '../../vault/vault';
 import { fourEyesPolicy } from '../../services/policy';
 import { schemeOf } from '../../services/register';
-import { lettersNeed } from '../../documents/decision-terms';
+import { lettersNeed } from '../../documents/letter-keywords';
 import { today } from '../../services/register';
 import * as repo from './repository';
 
@@ -65,7 +65,7 @@ export type { IdentityKind } from './repository';
 /**
  * A verified PDF with four eyes judged on it, as the Exchange screen and `awb verify` judge it:
  * where two signed it, or its signed keywords say its decision needs two
- * (documents/decision-terms.ts, lettersNeed: by what it declares and by this installation's
+ * (documents/letter-keywords.ts, lettersNeed: by what it declares and by this installation's
  * rules for the type and level it names), whether two people signed, through `authority` only
  * (four-eyes.ts). A file whose signers are not is TOTAL-FAILED, each signature's report kept,
  * with the reason in `fourEyes`.

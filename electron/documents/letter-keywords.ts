@@ -1,0 +1,156 @@
+/**
+ * What a decision letter says of itself in its document information, for a verifier that holds
+ * no record of the decision (`awb verify`, the Exchange screen): its keywords name the decision's
+ * type, its system's highest level and the signatures it needs, beside the reference and terms
+ * hash decision-terms.ts binds; and how a letter's document information is read for what it
+ * declares, fail-closed (lettersNeed).
+ */
+import { signaturesRequired, type FourEyesPolicy } from '../../shared/decisions';
+import { DECISION_TYPES } from '../../shared/lifecycle';
+import { readingsOf, unusualLatin } from '../signing/names';
+import { REF_KEYWORD, TERMS_KEYWORD } from './decision-terms';
+
+/**
+ * What a verifier with no record of the decision judges four eyes by, signed with the letter:
+ * the decision's type, the highest level of its system (a level code of the classification
+ * scheme, URI-encoded) and how many signatures its issuer's policy asked.
+ */
+export const TYPE_KEYWORD = 'decision-type:';
+export const LEVEL_KEYWORD = 'decision-level:';
+export const SIGNATURES_KEYWORD = 'signatures-required:';
+/** The level a letter declares for a system without one. */
+export const NO_LEVEL = 'none';
+
+/** The keywords that let a verifier outside the vault judge four eyes (see lettersNeed). */
+export function fourEyesKeywords(
+  type: (typeof DECISION_TYPES)[number],
+  level: string | null,
+  required: 1 | 2,
+): string[] {
+  return [
+    `${TYPE_KEYWORD}${type}`,
+    `${LEVEL_KEYWORD}${level ? encodeURIComponent(level) : NO_LEVEL}`,
+    `${SIGNATURES_KEYWORD}${required}`,
+  ];
+}
+
+/** Words a letter's document information may hold only as the workbench writes them. */
+const DECLARING = ['decisiontype', 'decisionlevel', 'signaturesrequired'];
+/** Keywords whose words, read so, speak of a decision or signatures. */
+const SPEAKING = ['decision', 'signature'];
+/** The keywords the workbench writes that speak of them. */
+const CANONICAL = [REF_KEYWORD, TERMS_KEYWORD, TYPE_KEYWORD, LEVEL_KEYWORD, SIGNATURES_KEYWORD];
+
+/** A letter's document information as it stands (verify.ts, signedInfo). */
+export interface LetterInfo {
+  keywords: string | null;
+  /** Every other entry's text (title, subject, author, custom keys…). */
+  others?: readonly string[];
+}
+
+/**
+ * The ASCII letters and digits a reader may take `value` for (names.ts readingsOf), anything
+ * else left out: a look-alike, a letter that looks like a dash or a blank (ᐨ, ー, a Hangul
+ * filler), punctuation and spacing all read as nothing between the words around them.
+ */
+const flat = (value: string) => readingsOf(value).map((r) => r.replace(/[^a-z0-9]/g, ''));
+/** Whether some reading of `value` holds some reading of one of `words` (a capital I as l too). */
+const says = (value: string, words: readonly string[]) => {
+  const readings = flat(value);
+  return words.some((word) => flat(word).some((w) => readings.some((r) => r.includes(w))));
+};
+
+/**
+ * Whether `value` holds a character the reading above cannot take for what a reader sees (round
+ * 20n: 🅳🅴🅲🅸🆂🅸🅾🅽, an insular ꝺ, a Cherokee Ꮆ read as nothing, and pdfinfo showed
+ * "decision"): anything but the Latin letters of Europe's alphabets (names.ts unusualLatin),
+ * Greek, Cyrillic, marks, and the common digits, punctuation, spaces and currency signs — a
+ * symbol (an enclosed or squared letter), a private or unassigned code point, a replacement
+ * character or a letter of another script. The workbench's own entries hold none.
+ */
+function unreadable(value: string): boolean {
+  return (
+    unusualLatin(value) !== null ||
+    /[\p{So}\p{Co}\p{Cn}\p{Cs}\uFFFD]/u.test(value) ||
+    /[^\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Common}\p{Script=Inherited}]/u.test(
+      value,
+    )
+  );
+}
+
+/**
+ * How many signatures a letter's own signed keywords say its decision needs: what its issuer
+ * declared, or more where the verifier's own four-eyes policy asks more of the decision type
+ * and level the letter names (an issuer whose policy was edited, or older than a rule, does not
+ * lower the verifier's). Null when the document information declares nothing (not a decision
+ * letter, or one from before these keywords): four eyes is then judged only where two signed.
+ *
+ * Read fail-closed (rounds 20k to 20m: a keyword written twice, `02`, an invisible character
+ * after `2`, `SECRET%`, keywords joined by `;`, `Decision-Level:` beside the right ones, a
+ * Cyrillic е, a dash-like letter ᐨ for the hyphen, a declaration in the title, the author or a
+ * custom key, no level at all, letters the reading drops; an entry holding any of those is held
+ * to two whatever it says: unreadable): where the document information declares a decision's type,
+ * level or signatures in any spelling (flat: look-alikes, case, punctuation, spacing and every
+ * other character aside), it must be the Keywords, exactly as the workbench writes them —
+ * printable ASCII words joined by single spaces; every word that speaks of a decision or
+ * signatures one of its own, each once; a reference, a known type, a level this scheme knows
+ * (or `none`), 1 or 2 — or the letter is held to two signatures.
+ */
+export function lettersNeed(
+  info: LetterInfo,
+  policy: FourEyesPolicy,
+  rankOf: (code: string) => number,
+): 1 | 2 | null {
+  const text = info.keywords ?? '';
+  const others = info.others ?? [];
+  if ([text, ...others].some(unreadable) || others.some((value) => says(value, DECLARING))) {
+    return 2;
+  }
+  if (!says(text, DECLARING)) {
+    return null;
+  }
+  const words = text.split(' ');
+  const once = (prefix: string) => {
+    const values = words.filter((w) => w.startsWith(prefix)).map((w) => w.slice(prefix.length));
+    return values.length === 1 ? values[0]! : null;
+  };
+  const [ref, type, level, declared] = [
+    REF_KEYWORD,
+    TYPE_KEYWORD,
+    LEVEL_KEYWORD,
+    SIGNATURES_KEYWORD,
+  ].map(once);
+  const repeated = CANONICAL.some((prefix) => words.filter((w) => w.startsWith(prefix)).length > 1);
+  const stray = words.some(
+    (w) =>
+      !/^[\x21-\x7e]+$/.test(w) || (says(w, SPEAKING) && !CANONICAL.some((p) => w.startsWith(p))),
+  );
+  if (level === null || level === undefined) {
+    return 2;
+  }
+  let code: string | null = null;
+  try {
+    code = level === NO_LEVEL ? null : decodeURIComponent(level);
+  } catch {
+    return 2;
+  }
+  const rank = code === null ? 0 : rankOf(code);
+  if (
+    repeated ||
+    stray ||
+    !ref ||
+    !type ||
+    !(DECISION_TYPES as readonly string[]).includes(type) ||
+    (declared !== '1' && declared !== '2') ||
+    (code !== null && rank === 0)
+  ) {
+    return 2;
+  }
+  const byPolicy = signaturesRequired(
+    policy,
+    type as (typeof DECISION_TYPES)[number],
+    rank,
+    rankOf,
+  );
+  return declared === '2' || byPolicy === 2 ? 2 : 1;
+}
