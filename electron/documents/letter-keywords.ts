@@ -61,21 +61,30 @@ const says = (value: string, words: readonly string[]) => {
 };
 
 /**
- * Whether `value` holds a character the reading above cannot take for what a reader sees (round
- * 20n: 🅳🅴🅲🅸🆂🅸🅾🅽, an insular ꝺ, a Cherokee Ꮆ read as nothing, and pdfinfo showed
- * "decision"): anything but the Latin letters of Europe's alphabets (names.ts unusualLatin),
- * Greek, Cyrillic, marks, and the common digits, punctuation, spaces and currency signs — a
- * symbol (an enclosed or squared letter), a private or unassigned code point, a replacement
- * character or a letter of another script. The workbench's own entries hold none.
+ * Whether `value` holds a character the reading above cannot take for what a reader sees
+ * (rounds 20n and 20o: 🅳🅴🅲🅸🆂🅸🅾🅽, an insular ꝺ, a Cherokee Ꮆ, a Greek ϲ or a Cyrillic п were read
+ * as nothing while pdfinfo showed "decision"): a letter or digit that no reading takes for an
+ * ASCII letter or digit (ø, å, Ł, é, ß and a Cyrillic е are read as o, a, l, e, ss and e; þ, Ω
+ * or п as nothing), a combining mark other than the accents (U+0300–U+0362; a combining small
+ * letter stacked on another is one a reader may read), a symbol (an enclosed or squared
+ * letter), a Latin letter outside Europe's alphabets, a private, unassigned or broken code
+ * point. The workbench's own entries hold none of them but where a name it was given does.
  */
 function unreadable(value: string): boolean {
-  return (
-    unusualLatin(value) !== null ||
-    /[\p{So}\p{Co}\p{Cn}\p{Cs}\uFFFD]/u.test(value) ||
-    /[^\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Common}\p{Script=Inherited}]/u.test(
-      value,
-    )
-  );
+  if (unusualLatin(value) !== null || /[\p{So}\p{Co}\p{Cn}\p{Cs}\uFFFD]/u.test(value)) {
+    return true;
+  }
+  for (const c of value.normalize('NFD')) {
+    const code = c.codePointAt(0)!;
+    if (
+      /\p{M}/u.test(c)
+        ? code < 0x300 || code > 0x362
+        : /[\p{L}\p{N}]/u.test(c) && flat(c).every((r) => r === '')
+    ) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /**

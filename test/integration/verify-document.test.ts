@@ -226,6 +226,11 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
           ],
         ),
         ['no level', (k) => [k[0]!, k[1]!, k[3]!]],
+        // Round 20o: letters of another alphabet that look like c and n.
+        [
+          'a Greek ϲ and a Cyrillic п',
+          (k) => k.map((w) => w.replace(/c/g, '\u03f2').replace(/n/g, '\u043f')),
+        ],
       ] as [string, (k: string[]) => string[]][]
     ).map(([how, mangle]): [string, string[], boolean] => [
       `a RESTRICTED approval's keywords with ${how}`,
@@ -237,13 +242,14 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
   beforeAll(async () => {
     anne = await issue({ name: 'CN=Anne Alone, O=Authority, C=DK', issuer: root });
   });
-  const once = async (keywords: string[]) =>
-    signLetter(
-      await letter('DECISION', keywords),
-      softwareSigner(anne.key, [anne.der, root.der]),
-      'Signature1',
-      { title: anne.cert.subject },
-    );
+  /** `pdf` signed by Anne alone, with no field reserved for a second signature. */
+  const annes = (pdf: Buffer) =>
+    signLetter(pdf, softwareSigner(anne.key, [anne.der, root.der]), 'Signature1', {
+      title: anne.cert.subject,
+    });
+  const once = async (keywords: string[]) => annes(await letter('DECISION', keywords));
+  /** Held to two signatures: one is no second person. */
+  const heldToTwo = { valid: false, fourEyes: { reason: 'NO_SECOND_SIGNATURE' } };
 
   it('a declaration in the title or subject holds a letter to two (round 20l)', async () => {
     const declaring = decided('full_approval', 'SECRET', 2).join(' ');
@@ -261,27 +267,21 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
       },
       { subject: '\ua77aecision-level: SECRET' },
       { title: '\u13b6 approval' },
+      // Round 20o: a Greek ϲ and a Cyrillic п for c and n; combining small letters.
+      { subject: 'De\u03f2ision type: full approval; sig\u043fatures required: 2' },
+      { subject: 'x\u0369\u0364\u1de4 level SECRET' },
     ]) {
-      const signed = await signLetter(
+      const signed = await annes(
         await letter('DECISION', decided('full_approval', 'RESTRICTED', 1), info),
-        softwareSigner(anne.key, [anne.der, root.der]),
-        'Signature1',
-        { title: anne.cert.subject },
       );
-      expect(await verify(signed), JSON.stringify(info)).toMatchObject({
-        valid: false,
-        fourEyes: { reason: 'NO_SECOND_SIGNATURE' },
-      });
+      expect(await verify(signed), JSON.stringify(info)).toMatchObject(heldToTwo);
     }
     // A title that names the decision as a letter's does is no declaration.
-    const plain = await signLetter(
+    const plain = await annes(
       await letter('DECISION', decided('full_approval', 'RESTRICTED', 1), {
         title: 'Godkendelse - SYS-1 Kryptonøglehåndtering, Łódź – € 10 Decision Support System',
         subject: 'Signatures of the authority',
       }),
-      softwareSigner(anne.key, [anne.der, root.der]),
-      'Signature1',
-      { title: anne.cert.subject },
     );
     expect(await verify(plain)).toMatchObject({ valid: true });
   });
@@ -324,16 +324,8 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
       expect(execFileSync('pdfinfo', [join(work.path, 'redeclared.pdf')]).toString()).toContain(
         declaring,
       );
-      const signed = await signLetter(
-        updated,
-        softwareSigner(anne.key, [anne.der, root.der]),
-        'Signature1',
-        { title: anne.cert.subject },
-      );
-      expect(await verify(signed)).toMatchObject({
-        valid: false,
-        fourEyes: { reason: 'NO_SECOND_SIGNATURE' },
-      });
+      const signed = await annes(updated);
+      expect(await verify(signed)).toMatchObject(heldToTwo);
     }
     // Round 20m: a key of its own, as `pdfinfo -custom` shows it.
     const custom = appendUpdate(plain, [
@@ -342,16 +334,8 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
         body: '<< /Keywords (dossier-sha256:ab) /Decision-Level (SECRET) /Signatures-Required (2) >>',
       },
     ]);
-    const signed = await signLetter(
-      custom,
-      softwareSigner(anne.key, [anne.der, root.der]),
-      'Signature1',
-      { title: anne.cert.subject },
-    );
-    expect(await verify(signed)).toMatchObject({
-      valid: false,
-      fourEyes: { reason: 'NO_SECOND_SIGNATURE' },
-    });
+    const signed = await annes(custom);
+    expect(await verify(signed)).toMatchObject(heldToTwo);
   });
 
   it('by `awb verify`, given the authority’s certificate and CRL', async () => {
