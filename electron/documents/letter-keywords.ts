@@ -67,11 +67,17 @@ const says = (value: string, words: readonly string[]) => {
  * ASCII letter or digit (ø, å, Ł, é, ß and a Cyrillic е are read as o, a, l, e, ss and e; þ, Ω
  * or п as nothing), a combining mark other than the accents (U+0300–U+0362; a combining small
  * letter stacked on another is one a reader may read), a symbol (an enclosed or squared
- * letter), a Latin letter outside Europe's alphabets, a private, unassigned or broken code
- * point. The workbench's own entries hold none of them but where a name it was given does.
+ * letter) anywhere or any other sign against a letter (₵ for C, ∂ for d), a Latin letter
+ * outside Europe's alphabets, a private, unassigned or broken code point. The workbench's own entries hold none of them but where a name it was given does.
  */
 function unreadable(value: string): boolean {
-  if (unusualLatin(value) !== null || /[\p{So}\p{Co}\p{Cn}\p{Cs}\uFFFD]/u.test(value)) {
+  if (
+    unusualLatin(value) !== null ||
+    /[\p{So}\p{Co}\p{Cn}\p{Cs}\uFFFD]/u.test(value) ||
+    // A currency, maths or modifier sign beyond ASCII against a letter stands for one (round 20p:
+    // ₵ for C, ₲ for G, ∂ for d, ∩ for n); between words (€ 10), or C++, it is what it is.
+    /[\p{L}\p{M}](?![\x00-\x7f])\p{S}|(?![\x00-\x7f])\p{S}\p{L}/u.test(value.normalize('NFC'))
+  ) {
     return true;
   }
   for (const c of value.normalize('NFD')) {

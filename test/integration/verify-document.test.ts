@@ -270,6 +270,10 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
       // Round 20o: a Greek ϲ and a Cyrillic п for c and n; combining small letters.
       { subject: 'De\u03f2ision type: full approval; sig\u043fatures required: 2' },
       { subject: 'x\u0369\u0364\u1de4 level SECRET' },
+      // Round 20p: currency and maths signs for letters.
+      { subject: 'Four eyes: DE\u20b5ISION-LEVEL: SE\u20b5RET; SI\u20b2NATURES-REQUIRED: 2' },
+      { subject: 'SI\u20b2NATURES REQUIRED: 2' },
+      { subject: '\u2202ecision-level: SECRET' },
     ]) {
       const signed = await annes(
         await letter('DECISION', decided('full_approval', 'RESTRICTED', 1), info),
@@ -279,7 +283,7 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
     // A title that names the decision as a letter's does is no declaration.
     const plain = await annes(
       await letter('DECISION', decided('full_approval', 'RESTRICTED', 1), {
-        title: 'Godkendelse - SYS-1 Kryptonøglehåndtering, Łódź – € 10 Decision Support System',
+        title: 'Godkendelse - SYS-1 Kryptonøglehåndtering, Łódź – € 10 C++ Decision Support System',
         subject: 'Signatures of the authority',
       }),
     );
