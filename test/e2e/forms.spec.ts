@@ -413,6 +413,19 @@ const FORMS: Record<string, FormCase | Elsewhere> = {
     },
     message: da('issue.tooShort', { min: 3 }),
   },
+  discard: {
+    needs: { awaiting: true },
+    reach: async (page, ctx) => {
+      await page.goto(`${page.url().split('#')[0]}#/cases/${ctx.seeded?.awaitingId ?? ''}`);
+      await page.getByRole('tab', { name: 'Afgørelse og dokumenter' }).click();
+    },
+    submit: async (form) => {
+      await form.getByLabel('Begrundelse').fill('ok');
+      await submitButton(form).click();
+      return form.getByLabel('Begrundelse');
+    },
+    message: da('issue.tooShort', { min: 3 }),
+  },
   evidence: {
     reach: async (page, ctx) => {
       await page.goto(`${page.url().split('#')[0]}#/cases/${ctx.seeded?.caseId ?? ''}`);
