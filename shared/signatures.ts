@@ -3,6 +3,8 @@
  * is refused, and the warnings that accompany one that passes. One code per reason, so a forged
  * letter, an untrusted signer and a damaged file read differently.
  */
+import type { DecisionType } from './lifecycle';
+
 export const SIGNATURE_REASONS = [
   'NOT_SIGNED',
   'MALFORMED_SIGNATURE',
@@ -208,6 +210,26 @@ export const FOUR_EYES_REFUSALS = [
 ] as const;
 export type FourEyesRefusal = (typeof FOUR_EYES_REFUSALS)[number];
 
+/**
+ * What a letter's signed keywords declare of its decision, read by a verifier that holds no
+ * record of it (`awb verify`, the Exchange screen): a decision of a type and level needing one
+ * or two signatures (`required`: what it declares, or more where this installation's rules ask
+ * more); nothing (`none`: four eyes judged only where two signed); or a declaration that cannot
+ * be read as the workbench writes it (`unreadable`: held to two signatures).
+ */
+export type LetterDeclaration =
+  | { kind: 'none' }
+  | { kind: 'unreadable' }
+  | {
+      kind: 'declared';
+      reference: string;
+      type: DecisionType;
+      /** The system's highest level code, null for none. */
+      level: string | null;
+      declared: 1 | 2;
+      required: 1 | 2;
+    };
+
 export interface PdfVerification {
   /**
    * True when the file has at least one signature, every one is TOTAL-PASSED, and no signature
@@ -229,6 +251,13 @@ export interface PdfVerification {
    * after the signatures, through anchors trusted as an authority), why.
    */
   fourEyes?: { reason: FourEyesRefusal; detail: string } | null;
+  /** What four eyes was judged by: the decision the letter declares (set where it was judged). */
+  declaration?: LetterDeclaration;
+  /**
+   * Judged as a decision letter (`awb verify --role authority`): a letter whose keywords
+   * declare no decision as the workbench writes them is not taken as one.
+   */
+  notADecision?: boolean;
 }
 
 /**

@@ -6,8 +6,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { citedDossier } from '../../shared/dossier';
 import { ClassificationScheme } from '../../shared/classification';
-import type { PdfVerification } from '../../shared/signatures';
-import { withFourEyes } from '../areas/identities/use-cases';
+import type { LetterDeclaration, PdfVerification } from '../../shared/signatures';
+import { asDecision, withFourEyes } from '../areas/identities/use-cases';
 import { defaultScheme } from '../services/register';
 import { readDossier } from '../documents/dossier';
 import { sha256Hex } from '../signing/hash';
@@ -22,7 +22,8 @@ import { readInput, withVault } from './common';
  * from files (--trust, --crl) or from a vault's trust store (--vault): by default the anchors
  * trusted for documents (roles documents and authority; never an owner's); with `--role
  * authority` as a decision letter is judged here (anchors trusted as an authority, and in an
- * accreditor's vault its own signing identities). Exit 0 only
+ * accreditor's vault its own signing identities; a letter whose keywords declare no decision as
+ * the workbench writes them is not one: DECISION_NOT_DECLARED). Exit 0 only
  * when the file is signed and every signature is valid and trusted: no anchors means nothing
  * is trusted.
  */
@@ -85,8 +86,9 @@ export async function verifyCommand(
       rankOf: (code) => scheme.rank(code),
       now: new Date(),
     });
+    verification = values.role === 'authority' ? asDecision(verification) : verification;
   }
-  const { fourEyes } = verification;
+  const { fourEyes, notADecision } = verification;
   // With --dossier: the letter's signed keywords cite that file's SHA-256.
   let dossier: Record<string, unknown> | null = null;
   if (values.dossier) {
@@ -107,9 +109,23 @@ export async function verifyCommand(
       file,
       sha256: sha256Hex(bytes),
       ...verification,
+      ...(verification.declaration ? { judged: judgedBy(verification.declaration) } : {}),
       ...(fourEyes ? { reason: `FOUR_EYES_${fourEyes.reason}`, fourEyes } : {}),
+      ...(notADecision ? { reason: 'DECISION_NOT_DECLARED' } : {}),
       ...(dossier ? { dossier } : {}),
       ...(dossier && !dossier.matches && verification.valid ? { reason: 'DOSSIER_MISMATCH' } : {}),
     },
   };
+}
+
+/** What four eyes was judged by, in a line: the decision the letter declares, or that none is. */
+function judgedBy(declaration: LetterDeclaration): string {
+  if (declaration.kind === 'none') {
+    return 'declares no decision: four eyes judged only where two signed';
+  }
+  if (declaration.kind === 'unreadable') {
+    return 'declares a decision other than as the workbench writes it: held to two signatures';
+  }
+  const { type, reference, level, required } = declaration;
+  return `declares ${type} ${reference} at level ${level ?? 'none'}: needs ${required} signature${required === 2 ? 's' : ''}`;
 }

@@ -3,10 +3,11 @@
  * no record of the decision (`awb verify`, the Exchange screen): its keywords name the decision's
  * type, its system's highest level and the signatures it needs, beside the reference and terms
  * hash decision-terms.ts binds; and how a letter's document information is read for what it
- * declares, fail-closed (lettersNeed).
+ * declares, fail-closed (letterDeclares).
  */
 import { signaturesRequired, type FourEyesPolicy } from '../../shared/decisions';
-import { DECISION_TYPES } from '../../shared/lifecycle';
+import { DECISION_TYPES, type DecisionType } from '../../shared/lifecycle';
+import type { LetterDeclaration } from '../../shared/signatures';
 import { readingsOf, unusualLatin } from '../signing/names';
 import { REF_KEYWORD, TERMS_KEYWORD } from './decision-terms';
 
@@ -21,7 +22,7 @@ export const SIGNATURES_KEYWORD = 'signatures-required:';
 /** The level a letter declares for a system without one. */
 export const NO_LEVEL = 'none';
 
-/** The keywords that let a verifier outside the vault judge four eyes (see lettersNeed). */
+/** The keywords that let a verifier outside the vault judge four eyes (see letterDeclares). */
 export function fourEyesKeywords(
   type: (typeof DECISION_TYPES)[number],
   level: string | null,
@@ -94,11 +95,12 @@ function unreadable(value: string): boolean {
 }
 
 /**
- * How many signatures a letter's own signed keywords say its decision needs: what its issuer
- * declared, or more where the verifier's own four-eyes policy asks more of the decision type
- * and level the letter names (an issuer whose policy was edited, or older than a rule, does not
- * lower the verifier's). Null when the document information declares nothing (not a decision
- * letter, or one from before these keywords): four eyes is then judged only where two signed.
+ * What decision a letter's own signed keywords declare, and how many signatures it needs: what
+ * its issuer declared, or more where the verifier's own four-eyes policy asks more of the
+ * decision type and level the letter names (an issuer whose policy was edited, or older than a
+ * rule, does not lower the verifier's). `none` when the document information declares nothing
+ * (not a decision letter, or one from before these keywords): four eyes is then judged only
+ * where two signed. `unreadable` (held to two) when it declares one other than as below.
  *
  * Read fail-closed (rounds 20k to 20m: a keyword written twice, `02`, an invisible character
  * after `2`, `SECRET%`, keywords joined by `;`, `Decision-Level:` beside the right ones, a
@@ -111,18 +113,18 @@ function unreadable(value: string): boolean {
  * signatures one of its own, each once; a reference, a known type, a level this scheme knows
  * (or `none`), 1 or 2 — or the letter is held to two signatures.
  */
-export function lettersNeed(
+export function letterDeclares(
   info: LetterInfo,
   policy: FourEyesPolicy,
   rankOf: (code: string) => number,
-): 1 | 2 | null {
+): LetterDeclaration {
   const text = info.keywords ?? '';
   const others = info.others ?? [];
   if ([text, ...others].some(unreadable) || others.some((value) => says(value, DECLARING))) {
-    return 2;
+    return HELD;
   }
   if (!says(text, DECLARING)) {
-    return null;
+    return { kind: 'none' };
   }
   const words = text.split(' ');
   const once = (prefix: string) => {
@@ -141,13 +143,13 @@ export function lettersNeed(
       !/^[\x21-\x7e]+$/.test(w) || (says(w, SPEAKING) && !CANONICAL.some((p) => w.startsWith(p))),
   );
   if (level === null || level === undefined) {
-    return 2;
+    return HELD;
   }
   let code: string | null = null;
   try {
     code = level === NO_LEVEL ? null : decodeURIComponent(level);
   } catch {
-    return 2;
+    return HELD;
   }
   const rank = code === null ? 0 : rankOf(code);
   if (
@@ -159,13 +161,32 @@ export function lettersNeed(
     (declared !== '1' && declared !== '2') ||
     (code !== null && rank === 0)
   ) {
-    return 2;
+    return HELD;
   }
-  const byPolicy = signaturesRequired(
-    policy,
-    type as (typeof DECISION_TYPES)[number],
-    rank,
-    rankOf,
-  );
-  return declared === '2' || byPolicy === 2 ? 2 : 1;
+  const decisionType = type as DecisionType;
+  const byPolicy = signaturesRequired(policy, decisionType, rank, rankOf);
+  return {
+    kind: 'declared',
+    reference: ref,
+    type: decisionType,
+    level: code,
+    declared: declared === '2' ? 2 : 1,
+    required: declared === '2' || byPolicy === 2 ? 2 : 1,
+  };
+}
+
+/** A declaration the reading above holds to two signatures, whatever it says. */
+const HELD: LetterDeclaration = { kind: 'unreadable' };
+
+/**
+ * How many signatures a letter's declaration says its decision needs: null where it declares
+ * nothing (four eyes is then judged only where two signed), two where it cannot be read as
+ * the workbench writes it.
+ */
+export function signaturesDeclared(declaration: LetterDeclaration): 1 | 2 | null {
+  return declaration.kind === 'none'
+    ? null
+    : declaration.kind === 'unreadable'
+      ? 2
+      : declaration.required;
 }

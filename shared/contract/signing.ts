@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { TRUST_ROLES } from '../exchange';
 import { SelfSignedInput } from '../decisions';
+import { DECISION_TYPES } from '../lifecycle';
 import {
   FILE_STATUSES,
   FOUR_EYES_REFUSALS,
@@ -33,6 +34,21 @@ export const VerificationSchema = z.object({
     .object({ reason: z.enum(FOUR_EYES_REFUSALS), detail: z.string() })
     .nullable()
     .optional(),
+  declaration: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('none') }),
+      z.object({ kind: z.literal('unreadable') }),
+      z.object({
+        kind: z.literal('declared'),
+        reference: z.string(),
+        type: z.enum(DECISION_TYPES),
+        level: z.string().nullable(),
+        declared: z.union([z.literal(1), z.literal(2)]),
+        required: z.union([z.literal(1), z.literal(2)]),
+      }),
+    ])
+    .optional(),
+  notADecision: z.boolean().optional(),
   signatures: z.array(
     z.object({
       field: z.string(),

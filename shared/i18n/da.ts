@@ -787,6 +787,14 @@ export const da: Messages = {
   'verify.invalid': 'Ikke gyldig: {reason}.',
   'verify.fourEyesOne':
     'Ikke gyldig som afgørelse: dens ene signatur er gyldig, men fire øjne er ikke opfyldt: {reason}.',
+  'verify.notADecision':
+    'Ikke gyldig som afgørelse: {count} {count:signatur er gyldig|signaturer er gyldige}, men den erklærer ingen afgørelse, som arbejdsbænken skriver en.',
+  'verify.declared':
+    'Den erklærer {type} {reference} på niveau {level}, som kræver {count} {count:signatur|signaturer}.',
+  'verify.declaredNone':
+    'Den erklærer ingen afgørelse: fire øjne bedømmes kun, hvor to personer har underskrevet.',
+  'verify.declaredUnreadable':
+    'Den erklærer en afgørelse på anden måde, end arbejdsbænken skriver en, og kræver derfor to signaturer.',
   'verify.signature': 'Signatur {n}',
   'verify.status.valid': 'gyldig',
   'verify.reason.NOT_SIGNED': 'filen har ingen signatur',

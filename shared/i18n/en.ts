@@ -790,6 +790,14 @@ export const en = {
   'verify.invalid': 'Not valid: {reason}.',
   'verify.fourEyesOne':
     'Not valid for a decision: its one signature is valid, but four eyes is not met: {reason}.',
+  'verify.notADecision':
+    'Not valid for a decision: its {count} {count:signature is|signatures are} valid, but it declares no decision as the workbench writes one.',
+  'verify.declared':
+    'It declares {type} {reference} at level {level}, which needs {count} {count:signature|signatures}.',
+  'verify.declaredNone':
+    'It declares no decision: four eyes is judged only where two people signed.',
+  'verify.declaredUnreadable':
+    'It declares a decision other than as the workbench writes one, so it is held to two signatures.',
   'verify.signature': 'Signature {n}',
   'verify.status.valid': 'valid',
   'verify.reason.NOT_SIGNED': 'the file carries no signature',

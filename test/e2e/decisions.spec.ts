@@ -231,6 +231,14 @@ test('two accreditors sign a four-eyes decision; the letter verifies, tampered a
   await page.getByTestId('verify-file').setInputFiles(letter);
   await expect(verdict).toHaveAttribute('data-valid', 'true');
   await expect(verdict).toContainText('Gyldig: 2 signaturer');
+  // What four eyes was judged by: the decision the letter's signed keywords declare.
+  await expect(verdict.getByTestId('verification-declaration')).toHaveAttribute(
+    'data-kind',
+    'declared',
+  );
+  await expect(verdict.getByTestId('verification-declaration')).toContainText(
+    'som kræver 2 signaturer',
+  );
   await page.getByTestId('verify-file').setInputFiles(tampered);
   await expect(verdict).toContainText('Ikke gyldig: filen er ændret efter signeringen.');
   await page.getByTestId('verify-file').setInputFiles(edited);

@@ -290,8 +290,8 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
     expect(await verify(plain)).toMatchObject({ valid: true });
   });
 
-  it('on the Exchange screen', async () => {
-    for (const [name, keywords, valid] of rows) {
+  it('on the Exchange screen, which says what it judged', async () => {
+    for (const [i, [name, keywords, valid]] of rows.entries()) {
       const result = await verify(await once(keywords));
       expect(
         result.signatures.map((x) => x.status),
@@ -300,7 +300,73 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
       expect({ valid: result.valid, fourEyes: result.fourEyes?.reason ?? null }, name).toEqual(
         valid ? { valid: true, fourEyes: null } : { valid: false, fourEyes: 'NO_SECOND_SIGNATURE' },
       );
+      // The first five declare a decision as the workbench writes one; the letters that declare
+      // none are valid on one signature; every other is held to two, unread.
+      expect(result.declaration?.kind, name).toBe(
+        i < 5 ? 'declared' : valid ? 'none' : 'unreadable',
+      );
     }
+    // What a declared decision is judged by: what it declares, raised by this installation's rules.
+    expect((await verify(await once(rows[0]![1]))).declaration).toEqual({
+      kind: 'declared',
+      reference: 'NISD-DEC-2026-0007',
+      type: 'amendment',
+      level: 'SECRET',
+      declared: 1,
+      required: 2,
+    });
+    expect((await verify(await once(rows[2]![1]))).declaration).toMatchObject({
+      type: 'suspension',
+      level: 'RESTRICTED',
+      declared: 2,
+      required: 2,
+    });
+    expect((await verify(await once(rows[4]![1]))).declaration).toMatchObject({
+      type: 'full_approval',
+      declared: 1,
+      required: 1,
+    });
+    const none = await once(decided('full_approval', null, 1));
+    expect((await verify(none)).declaration).toMatchObject({ kind: 'unreadable' });
+  });
+
+  it('taken as a decision only where it declares one (`awb verify --role authority`)', async () => {
+    writeFileSync(join(work.path, 'root.pem'), root.pem);
+    writeFileSync(join(work.path, 'root.crl'), Buffer.from((await crl(root, [])).rawData));
+    const asLetter = async (keywords: string[], role: string[]) => {
+      writeFileSync(join(work.path, 'as-letter.pdf'), await once(keywords));
+      let [out, err] = ['', ''];
+      const code = await runCli(
+        ['verify', 'as-letter.pdf', '--trust', 'root.pem', '--crl', 'root.crl', ...role],
+        { out: (t) => (out += t), err: (t) => (err += t), config: TEST_CONFIG, cwd: work.path },
+      );
+      return { code, err, judged: /^judged: (.*)$/m.exec(out)?.[1] ?? null };
+    };
+    const approval = decided('full_approval', 'RESTRICTED', 1);
+    const dossier = ['dossier-sha256:ab'];
+    const role = ['--role', 'authority'];
+    expect(await asLetter(approval, role)).toEqual({
+      code: 0,
+      err: '',
+      judged: 'declares full_approval NISD-DEC-2026-0007 at level RESTRICTED: needs 1 signature',
+    });
+    expect(await asLetter(dossier, [])).toEqual({
+      code: 0,
+      err: '',
+      judged: 'declares no decision: four eyes judged only where two signed',
+    });
+    expect(await asLetter(dossier, role)).toMatchObject({
+      code: 1,
+      err: 'error: SIGNATURE_INVALID (DECISION_NOT_DECLARED)\n',
+    });
+    expect(await asLetter(decided('full_approval', 'RESTRICTED', 2), [])).toMatchObject({
+      code: 1,
+      judged: 'declares full_approval NISD-DEC-2026-0007 at level RESTRICTED: needs 2 signatures',
+    });
+    expect(await asLetter([...approval, 'decision'], [])).toMatchObject({
+      code: 1,
+      judged: 'declares a decision other than as the workbench writes it: held to two signatures',
+    });
   });
 
   it('the keywords as the letter stands, not as first written (round 20k)', async () => {

@@ -52,41 +52,56 @@ import {
 import type { Vault } from '../../vault/vault';
 import { fourEyesPolicy } from '../../services/policy';
 import { schemeOf } from '../../services/register';
-import { lettersNeed } from '../../documents/letter-keywords';
+import { letterDeclares, signaturesDeclared } from '../../documents/letter-keywords';
 import { today } from '../../services/register';
 import * as repo from './repository';
 
 export type { IdentityKind } from './repository';
 
 /**
- * The SHA-256 fingerprints of the certificates in a PEM bundle or DER certificate: what a party
- * that holds both ends (a test, the demo) compared, in the form `trust` takes.
- */
-/**
  * A verified PDF with four eyes judged on it, as the Exchange screen and `awb verify` judge it:
  * where two signed it, or its signed keywords say its decision needs two
- * (documents/letter-keywords.ts, lettersNeed: by what it declares and by this installation's
+ * (documents/letter-keywords.ts, letterDeclares: by what it declares and by this installation's
  * rules for the type and level it names), whether two people signed, through `authority` only
  * (four-eyes.ts). A file whose signers are not is TOTAL-FAILED, each signature's report kept,
- * with the reason in `fourEyes`.
+ * with the reason in `fourEyes`; what the letter declares is in `declaration` either way.
  */
 export async function withFourEyes(
   pdf: Uint8Array,
   verification: PdfVerification,
   options: { authority: TrustStore; rankOf: (code: string) => number; now: Date },
 ): Promise<PdfVerification> {
-  const needs = lettersNeed(signedInfo(pdf), fourEyesPolicy(), options.rankOf);
-  if (!verification.valid || (verification.signatures.length < 2 && needs !== 2)) {
-    return verification;
+  const declaration = letterDeclares(signedInfo(pdf), fourEyesPolicy(), options.rankOf);
+  const judged = { ...verification, declaration };
+  if (
+    !verification.valid ||
+    (verification.signatures.length < 2 && signaturesDeclared(declaration) !== 2)
+  ) {
+    return judged;
   }
   const fourEyes = await judgeLetter(pdf, {
     authority: options.authority,
     person: fourEyesPolicy().samePerson ?? DEFAULT_SAME_PERSON,
     now: options.now,
   });
-  return fourEyes ? { ...refuseFile(verification), fourEyes } : verification;
+  return fourEyes ? { ...refuseFile(judged), fourEyes } : judged;
 }
 
+/**
+ * A verified letter taken as a decision: only where its keywords declare one as the workbench
+ * writes them (a letter that declares none, or one not read as written, is not valid for a
+ * decision whatever its signatures; `notADecision`).
+ */
+export function asDecision(verification: PdfVerification): PdfVerification {
+  return verification.valid && verification.declaration?.kind !== 'declared'
+    ? { ...refuseFile(verification), notADecision: true }
+    : verification;
+}
+
+/**
+ * The SHA-256 fingerprints of the certificates in a PEM bundle or DER certificate: what a party
+ * that holds both ends (a test, the demo) compared, in the form `trust` takes.
+ */
 export function fingerprintsOf(input: string | Buffer): string[] {
   return readCertificates(input).map((c) => facts(c).fingerprint);
 }
@@ -718,10 +733,11 @@ export class SigningService {
     role: 'documents' | 'authority' = 'documents',
   ): Promise<PdfVerification> {
     const scheme = schemeOf(this.db);
-    return withFourEyes(
+    const verification = await withFourEyes(
       pdf,
       await (role === 'authority' ? this.verifyLetter(pdf) : this.verify(pdf)),
       { authority: this.trustStore('authority'), rankOf: (c) => scheme.rank(c), now: this.now() },
     );
+    return role === 'authority' ? asDecision(verification) : verification;
   }
 }

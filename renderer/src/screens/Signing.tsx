@@ -20,6 +20,8 @@ import { TEXT_MAX } from '../../../shared/limits';
 import { useT } from '../i18n';
 import { fileToBase64 } from '../pdf';
 import { useLanguage } from '../stores/preferences';
+import { useLevelLabel } from '../stores/register';
+import type { LetterDeclaration } from '../../../shared/signatures';
 
 type Listing = ResponseOf<'identities:list'>;
 type Verification = ResponseOf<'documents:verify'>;
@@ -43,6 +45,28 @@ function when(iso: string | null, language: string): string {
         timeZone: 'UTC',
       }) + ' UTC'
     : '—';
+}
+
+/** What four eyes was judged by: the decision a letter's signed keywords declare, or none. */
+function Declaration({ declaration }: { declaration: LetterDeclaration }) {
+  const t = useT();
+  const levelLabel = useLevelLabel();
+  return (
+    <p
+      className="verification__declaration"
+      data-testid="verification-declaration"
+      data-kind={declaration.kind}
+    >
+      {declaration.kind === 'declared'
+        ? t('verify.declared', {
+            type: t(`decisionType.${declaration.type}`),
+            reference: declaration.reference,
+            level: levelLabel(declaration.level),
+            count: declaration.required,
+          })
+        : t(declaration.kind === 'none' ? 'verify.declaredNone' : 'verify.declaredUnreadable')}
+    </p>
+  );
 }
 
 /** The outcome of verifying a PDF: the verdict, then every signature with its path and status. */
@@ -74,14 +98,17 @@ export function VerificationResult({ result }: { result: Verification }) {
                   count: result.signatures.length,
                   reason: t(`countersign.reason.${result.fourEyes.reason}`),
                 })
-              : t(result.status === 'indeterminate' ? 'verify.indeterminate' : 'verify.invalid', {
-                  reason: t(`verify.reason.${result.reason ?? 'MALFORMED_SIGNATURE'}`),
-                })}
+              : result.notADecision
+                ? t('verify.notADecision', { count: result.signatures.length })
+                : t(result.status === 'indeterminate' ? 'verify.indeterminate' : 'verify.invalid', {
+                    reason: t(`verify.reason.${result.reason ?? 'MALFORMED_SIGNATURE'}`),
+                  })}
       </strong>
       <p className="verification__verdict" data-testid="verification-verdict">
         {t('verify.indication')}: {t(`verify.indication.${result.indication}`)}
         {result.subIndication ? ` — ${t(`verify.sub.${result.subIndication}`)}` : ''}
       </p>
+      {result.declaration ? <Declaration declaration={result.declaration} /> : null}
       {result.signatures.map((sig, i) => (
         <section
           key={`${sig.field}-${i}`}
