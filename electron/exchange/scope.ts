@@ -4,7 +4,7 @@
  * sender's role may decide about the one case it names (and that case's system); the sender is
  * whoever signed it, trusted in the role its kind needs, never what the manifest says.
  *
- * The import (electron/services/exchange.ts) writes exactly the columns listed here, to rows of
+ * The import (electron/areas/exchange/authorise.ts and apply.ts) writes exactly the columns listed here, to rows of
  * the package's case and system only, and refuses anything else with its reason:
  *
  * - NOT_SENDERS_ROW: a row that exists here by that id and was not made by the sender (a risk of

@@ -8,7 +8,7 @@ import type { CaseService } from '../services/cases';
 import type { CatalogueService } from '../areas/catalogues/use-cases';
 import type { DashboardService } from '../services/dashboard';
 import type { DecisionService } from '../services/decisions';
-import type { ExchangeService } from '../services/exchange';
+import type { ExchangeService } from '../areas/exchange/use-cases';
 import type { RegisterService } from '../services/register';
 import type { RiskService } from '../areas/risks/use-cases';
 import type { SigningService } from '../areas/identities/use-cases';

@@ -13,7 +13,7 @@ import { VaultService, type VaultServiceOptions } from './vault-service';
 import { CaseService } from './cases';
 import { DashboardService } from './dashboard';
 import { DecisionService, type DocumentOptions } from './decisions';
-import { ExchangeService } from './exchange';
+import { ExchangeService } from '../areas/exchange/use-cases';
 import { RegisterService } from './register';
 import { RiskService } from '../areas/risks/use-cases';
 import { CatalogueService } from '../areas/catalogues/use-cases';

@@ -1563,9 +1563,12 @@ describe('who may send what', () => {
 
   it('one import at a time: a second waits for the first, and a package taken twice at once is taken once', async () => {
     const { file, caseId: id } = await pendingDecision();
-    const service = owner.services.exchange as unknown as {
-      importOnce: (...args: unknown[]) => Promise<unknown>;
-    };
+    // The import stage (electron/areas/exchange/apply.ts), watched where each import runs.
+    const service = (
+      owner.services.exchange as unknown as {
+        applier: { importOnce: (...args: unknown[]) => Promise<unknown> };
+      }
+    ).applier;
     const original = service.importOnce.bind(service);
     const events: string[] = [];
     service.importOnce = async (...args: unknown[]) => {
