@@ -42,6 +42,27 @@ const SPEAKING = ['decision', 'signature'];
 /** The keywords the workbench writes that speak of them. */
 const CANONICAL = [REF_KEYWORD, TERMS_KEYWORD, TYPE_KEYWORD, LEVEL_KEYWORD, SIGNATURES_KEYWORD];
 
+/**
+ * The value each of the workbench's keywords takes, as it writes it (round 20q: a reference
+ * `DEC-1,decision-level:SECRET,signatures-required:2` smuggled a declaration past the reading):
+ * a reference of letters, digits and `._-` that says nothing of a decision, a SHA-256 in small
+ * hex, a known type, a level encoded as encodeURIComponent encodes it, 1 or 2.
+ */
+const CANONICAL_VALUE: Record<string, (value: string) => boolean> = {
+  [REF_KEYWORD]: (v) =>
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v) && !says(v, [...SPEAKING, ...DECLARING]),
+  [TERMS_KEYWORD]: (v) => /^[0-9a-f]{64}$/.test(v),
+  [TYPE_KEYWORD]: (v) => (DECISION_TYPES as readonly string[]).includes(v),
+  [LEVEL_KEYWORD]: (v) => {
+    try {
+      return v === NO_LEVEL || (v !== '' && encodeURIComponent(decodeURIComponent(v)) === v);
+    } catch {
+      return false;
+    }
+  },
+  [SIGNATURES_KEYWORD]: (v) => v === '1' || v === '2',
+};
+
 /** A letter's document information as it stands (verify.ts, signedInfo). */
 export interface LetterInfo {
   keywords: string | null;
@@ -55,10 +76,48 @@ export interface LetterInfo {
  * filler), punctuation and spacing all read as nothing between the words around them.
  */
 const flat = (value: string) => readingsOf(value).map((r) => r.replace(/[^a-z0-9]/g, ''));
-/** Whether some reading of `value` holds some reading of one of `words` (a capital I as l too). */
+/** Where a reading had punctuation or a symbol: a letter a reader may see there (round 20q). */
+const WILD = '?';
+/**
+ * The readings of `value` with each punctuation mark or symbol kept as WILD (`dec¡s¡on`,
+ * `s!gnatures` read as decision and signatures by people, as nothing by flat).
+ */
+const loose = (value: string) => {
+  const chunks = value.normalize('NFKC').split(/[\p{P}\p{S}]/u);
+  return [0, 1, 2].map((form) => chunks.map((chunk) => flat(chunk)[form]!).join(WILD));
+};
+/**
+ * Whether `text` holds `word`, each of its letters written as itself or as a WILD (at most half
+ * of them), WILD between them read as nothing: `dec!s!on-level` holds decisionlevel, a line of
+ * dashes does not.
+ */
+function holds(text: string, word: string): boolean {
+  const never = word.length + 1;
+  // fewest[j]: the fewest WILDs for word's first j letters ending here.
+  let fewest = Array.from({ length: word.length + 1 }, (_, j) => (j === 0 ? 0 : never));
+  for (const c of text) {
+    const next = fewest.map((_, j) => (j === 0 ? 0 : never));
+    for (let j = 0; j < word.length; j++) {
+      const cost = c === word[j] ? 0 : c === WILD ? 1 : never;
+      next[j + 1] = Math.min(next[j + 1]!, fewest[j]! + cost);
+      if (c === WILD && j > 0) {
+        next[j] = Math.min(next[j]!, fewest[j]!);
+      }
+    }
+    if (next[word.length]! <= Math.floor(word.length / 2)) {
+      return true;
+    }
+    fewest = next;
+  }
+  return false;
+}
+/**
+ * Whether some reading of `value` holds some reading of one of `words` (a capital I as l too),
+ * punctuation or symbols standing for some of its letters.
+ */
 const says = (value: string, words: readonly string[]) => {
-  const readings = flat(value);
-  return words.some((word) => flat(word).some((w) => readings.some((r) => r.includes(w))));
+  const readings = loose(value);
+  return words.some((word) => flat(word).some((w) => readings.some((r) => holds(r, w))));
 };
 
 /**
@@ -138,10 +197,13 @@ export function letterDeclares(
     SIGNATURES_KEYWORD,
   ].map(once);
   const repeated = CANONICAL.some((prefix) => words.filter((w) => w.startsWith(prefix)).length > 1);
-  const stray = words.some(
-    (w) =>
-      !/^[\x21-\x7e]+$/.test(w) || (says(w, SPEAKING) && !CANONICAL.some((p) => w.startsWith(p))),
-  );
+  const stray = words.some((w) => {
+    const prefix = CANONICAL.find((p) => w.startsWith(p));
+    return (
+      !/^[\x21-\x7e]+$/.test(w) ||
+      (prefix ? !CANONICAL_VALUE[prefix]!(w.slice(prefix.length)) : says(w, SPEAKING))
+    );
+  });
   if (level === null || level === undefined) {
     return HELD;
   }

@@ -231,6 +231,18 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
           'a Greek ϲ and a Cyrillic п',
           (k) => k.map((w) => w.replace(/c/g, '\u03f2').replace(/n/g, '\u043f')),
         ],
+        // Round 20q: punctuation for letters, and a declaration inside a keyword's value.
+        ['a ¡ for each i', (k) => k.map((w) => w.replace(/i/g, '\u00a1'))],
+        [
+          'an ! for each i beside them',
+          (k) => [...k, 'dec!s!on-level:SECRET', 's!gnatures-requ!red:2'],
+        ],
+        [
+          'a declaration inside the reference',
+          (k) => ['decision:DEC-1,decision-level:SECRET,signatures-required:2', ...k.slice(1)],
+        ],
+        ['a terms hash that is no SHA-256', (k) => [...k, 'decision-terms-sha256:ab']],
+        ['a level encoded otherwise', (k) => [k[0]!, k[1]!, 'decision-level:%52ESTRICTED', k[3]!]],
       ] as [string, (k: string[]) => string[]][]
     ).map(([how, mangle]): [string, string[], boolean] => [
       `a RESTRICTED approval's keywords with ${how}`,
@@ -274,6 +286,10 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
       { subject: 'Four eyes: DE\u20b5ISION-LEVEL: SE\u20b5RET; SI\u20b2NATURES-REQUIRED: 2' },
       { subject: 'SI\u20b2NATURES REQUIRED: 2' },
       { subject: '\u2202ecision-level: SECRET' },
+      // Round 20q: punctuation for letters.
+      ...['\u00a1', '\u00a7', '\ufe57', '\u205d', '\ufe15', '!'].map((mark) => ({
+        subject: `Dec${mark}s${mark}on level: SECRET - s${mark}gnatures requ${mark}red: 2`,
+      })),
     ]) {
       const signed = await annes(
         await letter('DECISION', decided('full_approval', 'RESTRICTED', 1), info),
@@ -284,7 +300,7 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
     const plain = await annes(
       await letter('DECISION', decided('full_approval', 'RESTRICTED', 1), {
         title: 'Godkendelse - SYS-1 Kryptonøglehåndtering, Łódź – € 10 C++ Decision Support System',
-        subject: 'Signatures of the authority',
+        subject: 'Signatures of the authority --------------- !!!!!!!!!!!!!!!!!! (design-level)',
       }),
     );
     expect(await verify(plain)).toMatchObject({ valid: true });
