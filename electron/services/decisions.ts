@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import type { Database, SqlValue } from 'sql.js';
-import type { ClassificationScheme } from '../../shared/classification';
+import type { ClassificationScheme, InfoDomain } from '../../shared/classification';
 import {
   DecisionInput,
   DiscardInput,
@@ -65,7 +65,7 @@ import { today, type RegisterService } from './register';
 import { approvalType, caseRequirements, maximumMonths, refuseNonsense, senseToday } from './sense';
 import type { RiskService } from '../areas/risks/use-cases';
 import type { SigningService } from '../areas/identities/use-cases';
-import { approvalActedOn } from '../areas/decisions/repository';
+import { approvalActedOn, levelsHeldSince } from '../areas/decisions/repository';
 
 const all = queryRows;
 const s = text;
@@ -648,10 +648,18 @@ export class DecisionService {
     return buffer(this.vault().blobs.read(d.pdfBlob));
   }
 
-  /** How many signatures a decision of `type` on this case needs (four eyes, resources/decisions). */
+  /**
+   * How many signatures a decision of `type` on this case needs (four eyes, resources/decisions):
+   * by the highest level its system holds, or held since its last approval (levelsHeldSince).
+   */
   signaturesRequired(caseId: string, type: DecisionType): 1 | 2 {
     const scheme = this.scheme();
-    const top = scheme.highestMarking(this.cases.getCase(caseId).systemLevels)?.code;
+    const c = this.cases.getCase(caseId);
+    const held = levelsHeldSince(this.db, c.systemId).map((l) => ({
+      ...l,
+      domain: l.domain as InfoDomain,
+    }));
+    const top = scheme.highestMarking([...c.systemLevels, ...held])?.code;
     return signaturesRequired(
       fourEyesPolicy(),
       type,

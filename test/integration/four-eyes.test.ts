@@ -504,6 +504,40 @@ describe('decisions that act on a four-eyes approval take four eyes (round 20j)'
     }
   });
 
+  it('a system lowered before its approval is judged at the level it held, until an approval at the lower level (round 20q)', async () => {
+    const lowerable = await services.register.createSystem({
+      ref: 'SYS-LOWERED',
+      name: 'Sænket net',
+      phase: 'operational',
+      mode: 'system_high',
+      levels: [{ domain: 'nato', level: 'SECRET' }],
+      userCount: 5,
+      minClearance: 'SECRET',
+    });
+    const { id: _id, ...system } = services.register.getSystem(lowerable).system;
+    const restricted = { ...system, levels: [{ domain: 'nato', level: 'RESTRICTED' }] };
+    await services.register.updateSystem(lowerable, restricted);
+    const caseId = await toDecisionPending(services, lowerable);
+    // Registered at SECRET and never approved: what it held counts, not only what it holds.
+    expect(services.decisions.signaturesRequired(caseId, 'full_approval')).toBe(2);
+    const issued = await services.decisions.issueDecision(caseId, {
+      type: 'full_approval',
+      identityId: firstId,
+      reason: 'Lowered first.',
+    });
+    expect(issued.status).toBe('awaiting_countersignature');
+    await services.decisions.countersign(caseId, { identityId: boId, reason: 'Four eyes.' });
+    // Approved by two at RESTRICTED: the level it holds since is what the next decision needs
+    // (an amendment: as many as the approval it acts on took).
+    expect(services.decisions.signaturesRequired(caseId, 'full_approval')).toBe(1);
+    expect(services.decisions.signaturesRequired(caseId, 'amendment')).toBe(2);
+    // Raised and lowered again after that approval: the level it held since counts.
+    await services.register.updateSystem(lowerable, system);
+    await services.register.updateSystem(lowerable, restricted);
+    expect(services.decisions.signaturesRequired(caseId, 'full_approval')).toBe(2);
+    expect(services.decisions.decision(caseId)).toMatchObject({ signaturesRequired: 2 });
+  });
+
   it('an approval that took four eyes keeps them for its amendment after the system was lowered', async () => {
     const caseId = await inForce();
     const { id: _id, ...system } = services.register.getSystem(systemId).system;

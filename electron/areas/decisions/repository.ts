@@ -1,7 +1,8 @@
 /**
  * The decisions' storage, as far as it has moved here from electron/services/decisions.ts: the
  * statements more than one area reads (the vault issuing a decision, the exchange judging one
- * that arrives), typed as they leave the database.
+ * that arrives), typed as they leave the database; and the levels a system held, as the audit
+ * trail records them, that a decision's four eyes is judged by.
  */
 import type { Database } from 'sql.js';
 import { SETS_VALIDITY } from '../../../shared/decisions';
@@ -34,4 +35,49 @@ export function approvalActedOn(db: Database, caseId: string): ApprovalActedOn |
         signaturesRequired: Number(row.signatures_required) === 2 ? 2 : 1,
       }
     : null;
+}
+
+/**
+ * Every level a system held since its newest approval was issued (an issued decision of a type
+ * that sets a validity, on any of its cases), or since it was registered where none was: the
+ * levels each change of its record left and took, as the audit trail holds them (round 20q: one
+ * accreditor lowered a SECRET system to RESTRICTED, issued a full approval alone, and put the
+ * level back). A level lowered after an approval thus counts once more, at the next.
+ */
+export function levelsHeldSince(
+  db: Database,
+  systemId: string,
+): { domain: string; level: string }[] {
+  const since = optional(
+    queryRows(
+      db,
+      `SELECT max(d.created_at) AS at FROM decisions d JOIN cases c ON c.id = d.case_id
+        WHERE c.system_id = ? AND d.status = 'issued' AND d.type IN (${SETS_VALIDITY.map(() => '?').join(', ')})`,
+      [systemId, ...SETS_VALIDITY],
+    )[0]?.at,
+  );
+  const levelsOf = (value: unknown) =>
+    Array.isArray(value)
+      ? value.filter(
+          (l): l is { domain: string; level: string } =>
+            typeof l?.domain === 'string' && typeof l?.level === 'string',
+        )
+      : [];
+  return queryRows(
+    db,
+    `SELECT changes FROM audit_log WHERE entity_type = 'system' AND entity_id = ?
+      AND action IN ('system.create', 'system.update') AND at >= ?`,
+    [systemId, since ?? ''],
+  ).flatMap((row) => {
+    let levels: unknown;
+    try {
+      levels = (JSON.parse(text(row.changes)) as { levels?: unknown }).levels;
+    } catch {
+      return [];
+    }
+    // A change holds its levels as [before, after]; the record made holds them as made.
+    return Array.isArray(levels) && levels.every(Array.isArray)
+      ? levels.flatMap(levelsOf)
+      : levelsOf(levels);
+  });
 }
