@@ -227,6 +227,42 @@ function sameList(a: readonly string[], b: readonly string[]) {
 }
 
 /** The form's message for what no field took; focusable, so the form can bring it into view. */
+/**
+ * A form's submission of one call: busy while it runs; then, done, the form marked clean and
+ * `done` called, or the failure shown on its fields (the text the user typed kept).
+ */
+export function useSubmit(
+  form: Pick<FormErrors, 'clear' | 'show'>,
+  { clean, done }: { clean: () => void; done: () => void },
+): {
+  busy: boolean;
+  submit: (
+    call: () => Promise<{ ok: true } | { ok: false; error: ErrorInfo }>,
+    after?: () => void,
+  ) => void;
+} {
+  const [busy, setBusy] = useState(false);
+  const submit = (
+    call: () => Promise<{ ok: true } | { ok: false; error: ErrorInfo }>,
+    after?: () => void,
+  ) => {
+    setBusy(true);
+    form.clear();
+    void call().then((result) => {
+      setBusy(false);
+      after?.();
+      if (result.ok) {
+        form.clear();
+        clean();
+        done();
+      } else {
+        form.show(result.error);
+      }
+    });
+  };
+  return { busy, submit };
+}
+
 export function FormProblem({ form }: { form: Pick<FormErrors, 'problem'> }) {
   return form.problem ? (
     <p className="form-error" role="alert" tabIndex={-1} data-form-problem="">

@@ -26,7 +26,7 @@ import { bytesOf, PdfView } from '../components/EvidencePreview';
 import { Field, SelectField } from '../components/Field';
 import { PathField } from '../components/PathField';
 import { useFormat, useRefusal } from '../format';
-import { FormProblem, useFormErrors } from '../forms';
+import { FormProblem, useFormErrors, useSubmit } from '../forms';
 import { useIssues, useT } from '../i18n';
 import { pdfUrl } from '../pdf';
 import { useLanguage } from '../stores/preferences';
@@ -553,7 +553,6 @@ function CountersignForm({
   const [identityId, setIdentityId] = useState('');
   const [pin, setPin] = useState('');
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
   const errors = useFormErrors({
     within: 'countersign',
     codes: { WRONG_PIN: 'pin', PIN_LOCKED: 'pin' },
@@ -561,6 +560,7 @@ function CountersignForm({
   const chosen = identityId || identities[0]?.id || '';
   const onToken = identities.find((i) => i.id === chosen)?.kind === 'pkcs11';
   const clean = useUnsavedForm(reason, '', { form: 'countersign', restore: setReason });
+  const { busy, submit } = useSubmit(errors, { clean, done: onSigned });
   return (
     <form
       className="panel entity-form"
@@ -570,27 +570,19 @@ function CountersignForm({
       data-testid="countersign"
       onSubmit={(e) => {
         e.preventDefault();
-        setBusy(true);
-        errors.clear();
-        void callRaw('decisions:countersign', {
-          caseId: detail.id,
-          countersign: {
-            identityId: chosen,
-            reason,
-            language,
-            ...(onToken && pin ? { pin } : {}),
-          },
-        }).then((r) => {
-          setBusy(false);
-          setPin('');
-          if (r.ok) {
-            errors.clear();
-            clean();
-            onSigned();
-          } else {
-            errors.show(r.error);
-          }
-        });
+        submit(
+          () =>
+            callRaw('decisions:countersign', {
+              caseId: detail.id,
+              countersign: {
+                identityId: chosen,
+                reason,
+                language,
+                ...(onToken && pin ? { pin } : {}),
+              },
+            }),
+          () => setPin(''),
+        );
       }}
     >
       <h3>{t('decision.countersign')}</h3>
@@ -646,9 +638,9 @@ function CountersignForm({
 function DiscardForm({ detail, onDiscarded }: { detail: CaseDetail; onDiscarded: () => void }) {
   const t = useT();
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
   const errors = useFormErrors({ within: 'discard' });
   const clean = useUnsavedForm(reason, '', { form: 'discard', restore: setReason });
+  const { busy, submit } = useSubmit(errors, { clean, done: onDiscarded });
   return (
     <form
       className="panel entity-form"
@@ -658,18 +650,7 @@ function DiscardForm({ detail, onDiscarded }: { detail: CaseDetail; onDiscarded:
       data-testid="discard"
       onSubmit={(e) => {
         e.preventDefault();
-        setBusy(true);
-        errors.clear();
-        void callRaw('decisions:discard', { caseId: detail.id, discard: { reason } }).then((r) => {
-          setBusy(false);
-          if (r.ok) {
-            errors.clear();
-            clean();
-            onDiscarded();
-          } else {
-            errors.show(r.error);
-          }
-        });
+        submit(() => callRaw('decisions:discard', { caseId: detail.id, discard: { reason } }));
       }}
     >
       <h3>{t('decision.discard')}</h3>
