@@ -76,14 +76,15 @@ export interface LetterInfo {
  * filler), punctuation and spacing all read as nothing between the words around them.
  */
 const flat = (value: string) => readingsOf(value).map((r) => r.replace(/[^a-z0-9]/g, ''));
-/** Where a reading had punctuation or a symbol: a letter a reader may see there (round 20q). */
+/** Where a reading had punctuation, a symbol or a digit: a letter a reader may see there. */
 const WILD = '?';
 /**
- * The readings of `value` with each punctuation mark or symbol kept as WILD (`dec¡s¡on`,
- * `s!gnatures` read as decision and signatures by people, as nothing by flat).
+ * The readings of `value` with each punctuation mark, symbol or digit kept as WILD (`dec¡s¡on`,
+ * `s!gnatures`, `d3cision-l3v3l` read as decision, signatures and decision-level by people, as
+ * nothing by flat; rounds 20q and 20r).
  */
 const loose = (value: string) => {
-  const chunks = value.normalize('NFKC').split(/[\p{P}\p{S}]/u);
+  const chunks = value.normalize('NFKC').split(/[\p{P}\p{S}\p{N}]/u);
   return [0, 1, 2].map((form) => chunks.map((chunk) => flat(chunk)[form]!).join(WILD));
 };
 /**

@@ -243,6 +243,12 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
         ],
         ['a terms hash that is no SHA-256', (k) => [...k, 'decision-terms-sha256:ab']],
         ['a level encoded otherwise', (k) => [k[0]!, k[1]!, 'decision-level:%52ESTRICTED', k[3]!]],
+        // Round 20r: digits for letters.
+        [
+          'digits for letters beside them',
+          (k) => [...k, 'd3cision-l3v3l:SECRET', 'sign4tur3s-r3quir3d:2'],
+        ],
+        ['every e a 3', (k) => k.map((w) => w.replace(/e/g, '3'))],
       ] as [string, (k: string[]) => string[]][]
     ).map(([how, mangle]): [string, string[], boolean] => [
       `a RESTRICTED approval's keywords with ${how}`,
