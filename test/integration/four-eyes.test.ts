@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createServices, type VaultServices } from '../../electron/services';
 import { judgeLetter, letterSigners } from '../../electron/signing/four-eyes';
 import { PdfFile } from '../../electron/signing/pdf-structure';
@@ -531,9 +531,16 @@ describe('decisions that act on a four-eyes approval take four eyes (round 20j)'
     // (an amendment: as many as the approval it acts on took).
     expect(services.decisions.signaturesRequired(caseId, 'full_approval')).toBe(1);
     expect(services.decisions.signaturesRequired(caseId, 'amendment')).toBe(2);
-    // Raised and lowered again after that approval: the level it held since counts.
-    await services.register.updateSystem(lowerable, system);
-    await services.register.updateSystem(lowerable, restricted);
+    // Raised and lowered again after that approval, with the clock set back to before it (round
+    // 20r): the level it held since counts, by the trail's order, not by the dates on its rows.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2001-01-01T00:00:00Z'));
+    try {
+      await services.register.updateSystem(lowerable, system);
+      await services.register.updateSystem(lowerable, restricted);
+    } finally {
+      vi.useRealTimers();
+    }
     expect(services.decisions.signaturesRequired(caseId, 'full_approval')).toBe(2);
     expect(services.decisions.decision(caseId)).toMatchObject({ signaturesRequired: 2 });
   });

@@ -42,32 +42,40 @@ export function approvalActedOn(db: Database, caseId: string): ApprovalActedOn |
  * that sets a validity, on any of its cases), or since it was registered where none was: the
  * levels each change of its record left and took, as the audit trail holds them (round 20q: one
  * accreditor lowered a SECRET system to RESTRICTED, issued a full approval alone, and put the
- * level back). A level lowered after an approval thus counts once more, at the next.
+ * level back). A level lowered after an approval thus counts once more, at the next. "Since" is
+ * by the trail's order (its sequence, which the chain fixes), never by the clock that dated the
+ * rows (round 20r: a change made with the clock set back was dated before the approval).
  */
 export function levelsHeldSince(
   db: Database,
   systemId: string,
 ): { domain: string; level: string }[] {
-  const since = optional(
+  const types = SETS_VALIDITY.map(() => '?').join(', ');
+  // The trail's row that issued it here, or the package's that brought it.
+  const since = Number(
     queryRows(
       db,
-      `SELECT max(d.created_at) AS at FROM decisions d JOIN cases c ON c.id = d.case_id
-        WHERE c.system_id = ? AND d.status = 'issued' AND d.type IN (${SETS_VALIDITY.map(() => '?').join(', ')})`,
-      [systemId, ...SETS_VALIDITY],
-    )[0]?.at,
+      `SELECT max(a.seq) AS seq FROM audit_log a
+        JOIN decisions d ON d.status = 'issued' AND d.type IN (${types})
+        JOIN cases c ON c.id = d.case_id AND c.system_id = ?
+        WHERE (a.action = 'decision.issue' AND a.entity_id = d.id)
+           OR (a.action = 'package.received' AND a.entity_id = c.id
+               AND instr(a.changes, '"' || d.ref || '"') > 0)`,
+      [...SETS_VALIDITY, systemId],
+    )[0]?.seq ?? 0,
   );
   const levelsOf = (value: unknown) =>
     Array.isArray(value)
-      ? value.filter(
-          (l): l is { domain: string; level: string } =>
-            typeof l?.domain === 'string' && typeof l?.level === 'string',
-        )
+      ? (value as unknown[]).filter((l): l is { domain: string; level: string } => {
+          const item = l as { domain?: unknown; level?: unknown } | null;
+          return typeof item?.domain === 'string' && typeof item.level === 'string';
+        })
       : [];
   return queryRows(
     db,
     `SELECT changes FROM audit_log WHERE entity_type = 'system' AND entity_id = ?
-      AND action IN ('system.create', 'system.update') AND at >= ?`,
-    [systemId, since ?? ''],
+      AND action IN ('system.create', 'system.update') AND seq > ?`,
+    [systemId, since],
   ).flatMap((row) => {
     let levels: unknown;
     try {
