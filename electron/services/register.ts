@@ -404,7 +404,13 @@ export class RegisterService {
     return schemeOf(this.db);
   }
 
-  /** Replaces the scheme in force after validation; levels in use must remain. */
+  /**
+   * Replaces the scheme in force after validation; levels in use must remain, and every level it
+   * keeps keeps its rank (round 20r: SECRET ranked above TOP SECRET let one accreditor approve a
+   * TOP SECRET system alone, and the old scheme put back left the approval standing). Ranks decide
+   * four eyes, markings and clearances: a scheme that orders the levels otherwise is another
+   * vault's.
+   */
   async importScheme(input: unknown): Promise<Scheme> {
     const parsed = parseScheme(input);
     if (!parsed.ok) {
@@ -422,6 +428,19 @@ export class RegisterService {
     if (missing.length > 0) {
       throw new AppError('VALIDATION_FAILED', 'The scheme drops levels that are in use', {
         issues: missing.map((code) => ({ path: ['levels'], message: `level ${code} is in use` })),
+      });
+    }
+    const current = this.scheme();
+    const moved = parsed.scheme.levels.filter((l) => {
+      const was = current.level(l.code);
+      return was !== undefined && was.rank !== l.rank;
+    });
+    if (moved.length > 0) {
+      throw new AppError('VALIDATION_FAILED', 'The scheme changes the rank of a level', {
+        issues: moved.map((l) => ({
+          path: ['levels'],
+          message: `level ${l.code} keeps its rank ${current.rank(l.code)}`,
+        })),
       });
     }
     const json = JSON.stringify(parsed.scheme);

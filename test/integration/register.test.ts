@@ -241,6 +241,21 @@ describe('register service', () => {
       code: 'VALIDATION_FAILED',
       details: { issues: [{ message: 'level SECRET is in use' }] },
     });
+    // Round 20r: SECRET ranked above TOP SECRET would let one accreditor approve a TOP SECRET
+    // system alone; a level the scheme keeps keeps its rank.
+    const rank = (code: string) => scheme.levels.find((l) => l.code === code)!.rank;
+    const reordered = {
+      ...scheme,
+      version: '2026.3',
+      levels: scheme.levels.map((l) =>
+        l.code === 'SECRET' ? { ...l, rank: rank('TOP_SECRET') + 5 } : l,
+      ),
+    };
+    await expect(register.importScheme(reordered)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { issues: [{ message: `level SECRET keeps its rank ${rank('SECRET')}` }] },
+    });
+    expect(register.scheme().rank('SECRET')).toBe(rank('SECRET'));
   });
 
   it('the demo sample has what a demonstration needs', async () => {
