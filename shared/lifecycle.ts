@@ -105,6 +105,11 @@ export interface TransitionContext {
   disposalVerified: boolean;
   /** The case whose approval took force over this one's (its reference), if any. */
   supersededBy?: string | null;
+  /**
+   * The case's approval took fewer signatures than its system's level now asks (raised since):
+   * it does not take force at that level.
+   */
+  belowLevel?: boolean;
 }
 
 export type RefusalCode =
@@ -122,6 +127,7 @@ export type RefusalCode =
   | 'STILL_VALID'
   | 'DISPOSAL_NOT_VERIFIED'
   | 'DECISION_REQUIRED'
+  | 'APPROVAL_BELOW_LEVEL'
   | 'NOT_SUPERSEDED'
   | 'VERDICTS_MISSING';
 
@@ -189,6 +195,8 @@ const judged: Guard = (c) =>
     ? ok
     : { ok: false, code: 'VERDICTS_MISSING', params: { count: String(c.withoutVerdict?.length) } };
 const superseded: Guard = (c) => (c.supersededBy ? ok : { ok: false, code: 'NOT_SUPERSEDED' });
+/** An approval takes force only at a level its signatures meet (four eyes; round 20r). */
+const coversLevel: Guard = (c) => (c.belowLevel ? { ok: false, code: 'APPROVAL_BELOW_LEVEL' } : ok);
 
 const all =
   (...guards: Guard[]): Guard =>
@@ -232,7 +240,10 @@ export const TRANSITIONS: Readonly<Partial<Record<CaseState, Partial<Record<Case
     },
     awaiting_remediation: { under_review: accreditor, verification: accreditor },
     decision_pending: { decided: all(accreditor, signedDecision), under_review: accreditor },
-    decided: { in_force: all(accreditor, approving), closed: all(accreditor, refusing) },
+    decided: {
+      in_force: all(accreditor, approving, coversLevel),
+      closed: all(accreditor, refusing),
+    },
     in_force: {
       reaccreditation_due: accreditor,
       suspended: all(accreditor, reasoned, decidedBy('suspension')),
@@ -242,7 +253,7 @@ export const TRANSITIONS: Readonly<Partial<Record<CaseState, Partial<Record<Case
       closed: all(accreditor, superseded),
     },
     reaccreditation_due: {
-      in_force: accreditor,
+      in_force: all(accreditor, coversLevel),
       suspended: all(accreditor, reasoned, decidedBy('suspension')),
       withdrawn: all(accreditor, reasoned, decidedBy('withdrawal')),
       expired: all(accreditor, lapsed),

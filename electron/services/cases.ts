@@ -33,6 +33,7 @@ import { AppError } from '../../shared/errors';
 import { systemReason } from '../../shared/i18n';
 import { addMonths } from '../../shared/risk';
 import {
+  APPROVING,
   canTransition,
   nextStates,
   type CaseState,
@@ -46,6 +47,7 @@ import { optional, queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
 import { now as clockNow } from './clock';
 import { approvalPolicy, validityPolicy } from './policy';
+import { signaturesNeeded } from '../areas/decisions/four-eyes';
 import { caseRequirements, refuseNonsense, senseToday } from './sense';
 import { PREVIEW_MAX_BYTES, today, type RegisterService } from './register';
 
@@ -278,7 +280,7 @@ export class CaseService {
     const unaccepted = unacceptedIds.length;
     const decision = all(
       this.db,
-      'SELECT type, status, valid_to FROM decisions WHERE case_id = ? ORDER BY created_at DESC LIMIT 1',
+      'SELECT type, status, valid_to, signatures_required FROM decisions WHERE case_id = ? ORDER BY created_at DESC LIMIT 1',
       [caseId],
     )[0];
     const openFindings = Number(
@@ -315,7 +317,30 @@ export class CaseService {
       disposalVerified:
         all(this.db, 'SELECT 1 FROM case_disposals WHERE case_id = ?', [caseId]).length > 0,
       supersededBy: this.supersededBy(caseId),
+      belowLevel: decision ? this.belowLevel(caseId, decision) : false,
     };
+  }
+
+  /**
+   * Whether an issued approval took fewer signatures than its system's level now asks (raised
+   * after it was approved, round 20r): it does not take force again at that level.
+   */
+  private belowLevel(caseId: string, decision: Record<string, SqlValue>): boolean {
+    const type = s(decision.type) as DecisionType;
+    if (s(decision.status) !== 'issued' || !APPROVING.includes(type)) {
+      return false;
+    }
+    const systemId = s(
+      all(this.db, 'SELECT system_id FROM cases WHERE id = ?', [caseId])[0]?.system_id,
+    );
+    const systemLevels = this.register.getSystem(systemId).system.levels;
+    const needs = signaturesNeeded(
+      this.db,
+      this.register.scheme(),
+      { caseId, systemId, systemLevels },
+      type,
+    );
+    return Number(decision.signatures_required) < needs;
   }
 
   /**

@@ -13,13 +13,8 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import type { Database, SqlValue } from 'sql.js';
-import type { ClassificationScheme, InfoDomain } from '../../shared/classification';
-import {
-  DecisionInput,
-  DiscardInput,
-  DocumentRequest,
-  signaturesRequired,
-} from '../../shared/decisions';
+import type { ClassificationScheme } from '../../shared/classification';
+import { DecisionInput, DiscardInput, DocumentRequest } from '../../shared/decisions';
 import type { DocumentSpec, Section } from '../../shared/documents';
 import {
   checklistAnswer,
@@ -65,7 +60,8 @@ import { today, type RegisterService } from './register';
 import { approvalType, caseRequirements, maximumMonths, refuseNonsense, senseToday } from './sense';
 import type { RiskService } from '../areas/risks/use-cases';
 import type { SigningService } from '../areas/identities/use-cases';
-import { approvalActedOn, levelsHeldSince } from '../areas/decisions/repository';
+import { approvalActedOn } from '../areas/decisions/repository';
+import { signaturesNeeded } from '../areas/decisions/four-eyes';
 
 const all = queryRows;
 const s = text;
@@ -650,23 +646,11 @@ export class DecisionService {
 
   /**
    * How many signatures a decision of `type` on this case needs (four eyes, resources/decisions):
-   * by the highest level its system holds, or held since its last approval (levelsHeldSince).
+   * by the highest level its system holds, or held since its last approval (signaturesNeeded).
    */
   signaturesRequired(caseId: string, type: DecisionType): 1 | 2 {
-    const scheme = this.scheme();
     const c = this.cases.getCase(caseId);
-    const held = levelsHeldSince(this.db, c.systemId).map((l) => ({
-      ...l,
-      domain: l.domain as InfoDomain,
-    }));
-    const top = scheme.highestMarking([...c.systemLevels, ...held])?.code;
-    return signaturesRequired(
-      fourEyesPolicy(),
-      type,
-      scheme.rank(top),
-      (code) => scheme.rank(code),
-      approvalActedOn(this.db, caseId)?.signaturesRequired,
-    );
+    return signaturesNeeded(this.db, this.scheme(), { ...c, caseId }, type);
   }
 
   private decisionSpec(

@@ -422,6 +422,8 @@ export const da: Messages = {
     '{count} krav, der ikke er opfyldt ({ids}), har hverken en accepteret restrisiko eller et vilkår i afgørelsen: acceptér en restrisiko, der er knyttet til kravet, eller tilføj et vilkår, der nævner det.',
   'refusal.VERDICTS_MISSING':
     '{count} krav mangler endnu akkreditørens vurdering: godkendelsespolitikken kræver en på hvert krav.',
+  'refusal.APPROVAL_BELOW_LEVEL':
+    'Godkendelsen har færre signaturer, end systemets klassifikationsniveau nu kræver (fire øjne): det er hævet siden. Åbn en genakkreditering.',
   'refusal.DECISION_NOT_APPROVING': 'Afgørelsen godkender ikke systemet.',
   'refusal.DECISION_APPROVING': 'Afgørelsen godkender systemet.',
   'refusal.STILL_VALID': 'Godkendelsen er stadig gyldig.',

@@ -419,6 +419,8 @@ export const en = {
     '{count} {count:requirement|requirements} found wanting ({ids}) {count:has|have} neither an accepted residual risk nor a condition of the decision: accept a residual risk linked to each, or add a condition that names it.',
   'refusal.VERDICTS_MISSING':
     '{count} requirements still have no verdict: the approval policy asks for one on every requirement.',
+  'refusal.APPROVAL_BELOW_LEVEL':
+    'The approval took fewer signatures than the system’s classification level now requires (four eyes): it was raised since. Open a re-accreditation.',
   'refusal.DECISION_NOT_APPROVING': 'The decision does not approve the system.',
   'refusal.DECISION_APPROVING': 'The decision approves the system.',
   'refusal.STILL_VALID': 'The approval is still valid.',

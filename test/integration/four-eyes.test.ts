@@ -545,6 +545,39 @@ describe('decisions that act on a four-eyes approval take four eyes (round 20j)'
     expect(services.decisions.decision(caseId)).toMatchObject({ signaturesRequired: 2 });
   });
 
+  it('an approval one accreditor gave a RESTRICTED system takes no force once the system is raised (round 20r)', async () => {
+    const raised = await services.register.createSystem({
+      ref: 'SYS-RAISED',
+      name: 'Hævet net',
+      phase: 'operational',
+      mode: 'system_high',
+      levels: [{ domain: 'nato', level: 'RESTRICTED' }],
+      userCount: 5,
+      minClearance: 'RESTRICTED',
+    });
+    const caseId = await toDecisionPending(services, raised);
+    const issued = await services.decisions.issueDecision(caseId, {
+      type: 'full_approval',
+      identityId: firstId,
+      reason: 'One signature is the rule at RESTRICTED.',
+    });
+    expect(issued.status).toBe('issued');
+    const { id: _id, ...system } = services.register.getSystem(raised).system;
+    await services.register.updateSystem(raised, {
+      ...system,
+      levels: [{ domain: 'nato', level: 'SECRET' }],
+    });
+    await expect(services.cases.transition(caseId, 'in_force', 'Notified')).rejects.toMatchObject({
+      code: 'TRANSITION_REFUSED',
+      details: { reason: 'APPROVAL_BELOW_LEVEL' },
+    });
+    // Put back, it held SECRET since its approval: it still takes no force alone.
+    await services.register.updateSystem(raised, system);
+    await expect(services.cases.transition(caseId, 'in_force', 'Notified')).rejects.toMatchObject({
+      details: { reason: 'APPROVAL_BELOW_LEVEL' },
+    });
+  });
+
   it('an approval that took four eyes keeps them for its amendment after the system was lowered', async () => {
     const caseId = await inForce();
     const { id: _id, ...system } = services.register.getSystem(systemId).system;
