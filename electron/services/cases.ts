@@ -33,7 +33,6 @@ import { AppError } from '../../shared/errors';
 import { systemReason } from '../../shared/i18n';
 import { addMonths } from '../../shared/risk';
 import {
-  APPROVING,
   canTransition,
   nextStates,
   type CaseState,
@@ -48,6 +47,7 @@ import type { Vault } from '../vault/vault';
 import { now as clockNow } from './clock';
 import { approvalPolicy, validityPolicy } from './policy';
 import { signaturesNeeded } from '../areas/decisions/four-eyes';
+import { SETS_VALIDITY } from '../../shared/decisions';
 import { caseRequirements, refuseNonsense, senseToday } from './sense';
 import { PREVIEW_MAX_BYTES, today, type RegisterService } from './register';
 
@@ -322,12 +322,13 @@ export class CaseService {
   }
 
   /**
-   * Whether an issued approval took fewer signatures than its system's level now asks (raised
-   * after it was approved, round 20r): it does not take force again at that level.
+   * Whether the decision an approval stands on (the approval, or the amendment or reinstatement
+   * that last set it: SETS_VALIDITY) took fewer signatures than its system's level now asks
+   * (raised after, round 20r): it does not take force again at that level.
    */
   private belowLevel(caseId: string, decision: Record<string, SqlValue>): boolean {
     const type = s(decision.type) as DecisionType;
-    if (s(decision.status) !== 'issued' || !APPROVING.includes(type)) {
+    if (s(decision.status) !== 'issued' || !SETS_VALIDITY.includes(type)) {
       return false;
     }
     const systemId = s(

@@ -578,6 +578,42 @@ describe('decisions that act on a four-eyes approval take four eyes (round 20j)'
     });
   });
 
+  it('nor does one whose amendment one accreditor gave, once the system is raised (round 20s)', async () => {
+    const raised = await services.register.createSystem({
+      ref: 'SYS-RAISED-2',
+      name: 'Hævet net 2',
+      phase: 'operational',
+      mode: 'system_high',
+      levels: [{ domain: 'nato', level: 'RESTRICTED' }],
+      userCount: 5,
+      minClearance: 'RESTRICTED',
+    });
+    const caseId = await toDecisionPending(services, raised);
+    await services.decisions.issueDecision(caseId, {
+      type: 'full_approval',
+      identityId: firstId,
+      reason: 'One signature is the rule at RESTRICTED.',
+    });
+    await services.cases.transition(caseId, 'in_force', 'Notified');
+    const approved = services.decisions.approvalValidity(caseId)!.validTo;
+    const amended = await services.decisions.issueDecision(caseId, {
+      type: 'amendment',
+      identityId: firstId,
+      reason: 'Validity extended.',
+      validTo: `${Number(approved.slice(0, 4)) + 1}${approved.slice(4)}`,
+    });
+    expect(amended.status).toBe('issued');
+    await services.cases.transition(caseId, 'reaccreditation_due', 'Due');
+    const { id: _id, ...system } = services.register.getSystem(raised).system;
+    await services.register.updateSystem(raised, {
+      ...system,
+      levels: [{ domain: 'nato', level: 'SECRET' }],
+    });
+    await expect(services.cases.transition(caseId, 'in_force', 'Back')).rejects.toMatchObject({
+      details: { reason: 'APPROVAL_BELOW_LEVEL' },
+    });
+  });
+
   it('an approval that took four eyes keeps them for its amendment after the system was lowered', async () => {
     const caseId = await inForce();
     const { id: _id, ...system } = services.register.getSystem(systemId).system;
