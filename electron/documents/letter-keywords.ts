@@ -63,6 +63,13 @@ const CANONICAL_VALUE: Record<string, (value: string) => boolean> = {
   [SIGNATURES_KEYWORD]: (v) => v === '1' || v === '2',
 };
 
+/**
+ * The longest document-information entry read for a declaration: a letter's keywords and title
+ * are a few hundred characters; a longer entry (a megabyte title would keep the reading busy for
+ * minutes) holds the letter to two unread.
+ */
+const ENTRY_MAX = 4096;
+
 /** A letter's document information as it stands (verify.ts, signedInfo). */
 export interface LetterInfo {
   keywords: string | null;
@@ -114,7 +121,7 @@ function holds(text: string, word: string): boolean {
 }
 /**
  * Whether some reading of `value` holds some reading of one of `words` (a capital I as l too),
- * punctuation or symbols standing for some of its letters.
+ * punctuation, symbols or digits standing for some of its letters.
  */
 const says = (value: string, words: readonly string[]) => {
   const readings = loose(value);
@@ -180,6 +187,10 @@ export function letterDeclares(
 ): LetterDeclaration {
   const text = info.keywords ?? '';
   const others = info.others ?? [];
+  // An entry longer than any the workbench writes is held unread: the reading is bounded.
+  if ([text, ...others].some((value) => value.length > ENTRY_MAX)) {
+    return HELD;
+  }
   if ([text, ...others].some(unreadable) || others.some((value) => says(value, DECLARING))) {
     return HELD;
   }

@@ -302,6 +302,13 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
       );
       expect(await verify(signed), JSON.stringify(info)).toMatchObject(heldToTwo);
     }
+    // An entry longer than any the workbench writes is held unread (the reading is bounded).
+    const long = await annes(
+      await letter('DECISION', decided('full_approval', 'RESTRICTED', 1), {
+        subject: 'a-b '.repeat(1100),
+      }),
+    );
+    expect(await verify(long)).toMatchObject(heldToTwo);
     // A title that names the decision as a letter's does is no declaration.
     const plain = await annes(
       await letter('DECISION', decided('full_approval', 'RESTRICTED', 1), {
