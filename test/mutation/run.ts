@@ -24,7 +24,11 @@ const AREAS: Record<string, { config: string; mutate?: string[] }> = {
   signing: { config: 'stryker.signing.json' },
   exchange: {
     config: 'stryker.exchange.json',
-    mutate: ['electron/exchange/*.ts', 'electron/areas/exchange/*.ts', 'electron/areas/risks/received.ts'],
+    mutate: [
+      'electron/exchange/*.ts',
+      'electron/areas/exchange/*.ts',
+      'electron/areas/risks/received.ts',
+    ],
   },
   vault: {
     config: 'stryker.exchange.json',
