@@ -576,6 +576,21 @@ describe('decisions that act on a four-eyes approval take four eyes (round 20j)'
     await expect(services.cases.transition(caseId, 'in_force', 'Notified')).rejects.toMatchObject({
       details: { reason: 'APPROVAL_BELOW_LEVEL' },
     });
+    // A package received for the case whose rows only quote the approval's reference (a finding's
+    // text, as a submission's audit row names its rows) is not the approval arriving (20s lead).
+    const received = (changes: Record<string, unknown>) =>
+      vault.change(
+        { action: 'package.received', entityType: 'case', entityId: caseId, changes },
+        () => undefined,
+      );
+    await received({ decisions: [], rows: [{ table: 'findings', text: `See ${issued.ref}.` }] });
+    await received({ rows: [{ table: 'findings', title: issued.ref }] });
+    await expect(services.cases.transition(caseId, 'in_force', 'Notified')).rejects.toMatchObject({
+      details: { reason: 'APPROVAL_BELOW_LEVEL' },
+    });
+    // The package that brings it, by name, is: the levels held since are those after it.
+    await received({ decisions: [issued.ref] });
+    await services.cases.transition(caseId, 'in_force', 'Notified');
   });
 
   it('nor does one whose amendment one accreditor gave, once the system is raised (round 20s)', async () => {

@@ -60,7 +60,8 @@ export function levelsHeldSince(
         JOIN cases c ON c.id = d.case_id AND c.system_id = ?
         WHERE (a.action = 'decision.issue' AND a.entity_id = d.id)
            OR (a.action = 'package.received' AND a.entity_id = c.id
-               AND instr(a.changes, '"' || d.ref || '"') > 0)`,
+               AND json_valid(a.changes) AND EXISTS (
+                 SELECT 1 FROM json_each(a.changes, '$.decisions') r WHERE r.value = d.ref))`,
       [...SETS_VALIDITY, systemId],
     )[0]?.seq ?? 0,
   );
