@@ -8,7 +8,8 @@ import type { InfoDomain } from '../../shared/classification';
 import { CASE_STATES, type CaseState } from '../../shared/lifecycle';
 import { optional, queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
-import { addDays, today as todayOf } from './register';
+import { addDays, schemeOf, today as todayOf } from './register';
+import { outsideApproval, type ApprovalScope, type SystemNow } from '../../shared/approval-scope';
 import type { RiskService } from '../areas/risks/use-cases';
 
 const all = queryRows;
@@ -29,7 +30,13 @@ function daysBetween(from: string, to: string): number {
 export const WINDOWS = [30, 90, 180] as const;
 
 type StandingState =
-  'multiple' | 'suspended' | 'reaccreditation_due' | 'expired' | 'withdrawn' | 'none';
+  | 'multiple'
+  | 'suspended'
+  | 'reaccreditation_due'
+  | 'expired'
+  | 'withdrawn'
+  | 'none'
+  | 'beyond_approval';
 
 export class DashboardService {
   constructor(
@@ -180,6 +187,7 @@ export class DashboardService {
                 : null;
       return flag ? [{ systemId: s(r.id), system: `${s(r.ref)} ${s(r.name)}`, state: flag }] : [];
     });
+    standing.push(...this.beyondApproval(new Set(standing.map((x) => x.systemId))));
 
     // The first hour: what a new vault still lacks, until everything is done.
     const count = (sql: string) => Number(all(this.db, sql)[0]?.c ?? 0);
@@ -233,5 +241,74 @@ export class DashboardService {
       })),
       levels,
     };
+  }
+  /**
+   * Systems whose approval in force no longer covers them (a level raised above it, a domain, a
+   * site or an interconnection it did not name) while no re-accreditation is under way: a
+   * significant change the accreditor has not yet taken up. `flagged` already have a flag.
+   */
+  private beyondApproval(flagged: Set<string>) {
+    const approvals = new Map<string, { name: string; scope: ApprovalScope }>();
+    for (const r of all(
+      this.db,
+      `SELECT c.system_id, s.ref, s.name, d.levels, d.sites, d.interconnections
+       FROM cases c JOIN decisions d ON d.case_id = c.id AND d.status = 'issued'
+         JOIN systems s ON s.id = c.system_id
+       WHERE c.state IN ('in_force', 'reaccreditation_due')
+         AND d.type IN ('full_approval', 'interim_approval', 'approval_to_test', 'amendment')
+         AND NOT EXISTS (SELECT 1 FROM cases o WHERE o.system_id = c.system_id AND o.id <> c.id
+           AND o.type IN ('reaccreditation', 'significant_change')
+           AND o.state NOT IN ('closed', 'cancelled', 'in_force', 'withdrawn', 'expired'))
+       ORDER BY s.ref, d.created_at DESC`,
+    )) {
+      const id = s(r.system_id);
+      if (!flagged.has(id) && !approvals.has(id)) {
+        approvals.set(id, {
+          name: `${s(r.ref)} ${s(r.name)}`,
+          scope: {
+            levels: JSON.parse(s(r.levels)) as ApprovalScope['levels'],
+            sites: JSON.parse(s(r.sites)) as string[],
+            interconnections: JSON.parse(s(r.interconnections)) as string[],
+          },
+        });
+      }
+    }
+    if (approvals.size === 0) {
+      return [];
+    }
+    const ids = [...approvals.keys()];
+    const marks = ids.map(() => '?').join(', ');
+    const now = new Map<string, SystemNow>(
+      ids.map((id) => [id, { levels: [], sites: [], interconnections: [] }]),
+    );
+    for (const r of all(
+      this.db,
+      `SELECT system_id, domain, level FROM system_levels WHERE system_id IN (${marks})`,
+      ids,
+    )) {
+      now.get(s(r.system_id))!.levels.push({ domain: s(r.domain), level: s(r.level) });
+    }
+    for (const r of all(
+      this.db,
+      `SELECT ss.system_id, x.name FROM system_sites ss JOIN sites x ON x.id = ss.site_id
+       WHERE ss.system_id IN (${marks})`,
+      ids,
+    )) {
+      now.get(s(r.system_id))!.sites.push({ name: s(r.name) });
+    }
+    for (const r of all(
+      this.db,
+      `SELECT system_id, id FROM interconnections WHERE retired_at IS NULL AND system_id IN (${marks})`,
+      ids,
+    )) {
+      now.get(s(r.system_id))!.interconnections.push({ id: s(r.id), peer: '' });
+    }
+    const scheme = schemeOf(this.db);
+    return ids.flatMap((id) => {
+      const { name, scope } = approvals.get(id)!;
+      return outsideApproval(scope, now.get(id)!, (l) => scheme.rank(l)).length > 0
+        ? [{ systemId: id, system: name, state: 'beyond_approval' }]
+        : [];
+    });
   }
 }

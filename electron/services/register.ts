@@ -38,6 +38,7 @@ import {
 } from '../../shared/register';
 import type { CaseState, DecisionType } from '../../shared/lifecycle';
 import { checkSystem, type Violation } from '../../shared/rules';
+import { outsideApproval, type SystemLevel } from '../../shared/approval-scope';
 import {
   closingSense,
   personSense,
@@ -77,8 +78,6 @@ export function defaultScheme(): Scheme {
 
 /** The largest file opened inside the app (evidence and attachments alike). */
 export const PREVIEW_MAX_BYTES = 25 * 1024 * 1024;
-
-type SystemLevel = { domain: string; level: string };
 
 const rows = queryRows;
 const str = text;
@@ -902,6 +901,7 @@ export class RegisterService {
       caseId: str(r.case_id),
       caseRef: str(r.case_ref),
     }));
+    const scheme = this.scheme();
     const violations: Violation[] = checkSystem(
       {
         system: { id, mode: system.mode, levels, minClearance: system.minClearance },
@@ -912,7 +912,7 @@ export class RegisterService {
         people,
         today: today(),
       },
-      this.scheme(),
+      scheme,
     );
     return {
       system,
@@ -927,7 +927,9 @@ export class RegisterService {
       approval,
       overdue,
       significantChanges: approval
-        ? this.significantChanges(approval.scope, { levels, sites, interconnections })
+        ? outsideApproval(approval.scope, { levels, sites, interconnections }, (l) =>
+            scheme.rank(l),
+          )
         : [],
     };
   }
@@ -965,35 +967,6 @@ export class RegisterService {
         interconnections: JSON.parse(str(row.interconnections)) as string[],
       },
     };
-  }
-
-  /**
-   * What changed since the approval that calls for a re-accreditation: an interconnection, a
-   * site or an information domain outside the approval's scope, or a level raised above it.
-   */
-  private significantChanges(
-    approval: { levels: SystemLevel[]; sites: string[]; interconnections: string[] },
-    now: {
-      levels: SystemLevel[];
-      sites: { name: string }[];
-      interconnections: { id: string; peer: string }[];
-    },
-  ): { kind: 'interconnection' | 'site' | 'level'; label: string }[] {
-    const scheme = this.scheme();
-    return [
-      ...now.levels
-        .filter((l) => {
-          const old = approval.levels.find((b) => b.domain === l.domain);
-          return !old || scheme.rank(l.level) > scheme.rank(old.level);
-        })
-        .map((l) => ({ kind: 'level' as const, label: `${l.domain}: ${l.level}` })),
-      ...now.sites
-        .filter((x) => !approval.sites.includes(x.name))
-        .map((x) => ({ kind: 'site' as const, label: x.name })),
-      ...now.interconnections
-        .filter((x) => !approval.interconnections.includes(x.id))
-        .map((x) => ({ kind: 'interconnection' as const, label: x.peer })),
-    ];
   }
 
   // ---- sites, products, components, interconnections ---------------------------------------

@@ -40,6 +40,7 @@ export const DashboardSchema = z.object({
         'expired',
         'withdrawn',
         'none',
+        'beyond_approval',
       ]),
     }),
   ),

@@ -1335,6 +1335,7 @@ export const da: Messages = {
   'dash.standing.expired': 'godkendelsen er udløbet',
   'dash.standing.withdrawn': 'godkendelsen er tilbagekaldt',
   'dash.standing.none': 'i drift uden godkendelse',
+  'dash.standing.beyond_approval': 'ændret ud over sin godkendelse; ingen genakkreditering i gang',
   'policy.title': 'Godkendelsespolitik',
   'policy.help':
     'Konfigurerbare data, der følger med værktøjet (resources/decisions); national praksis bestemmer værdierne.',

@@ -1336,6 +1336,7 @@ export const en = {
   'dash.standing.expired': 'approval expired',
   'dash.standing.withdrawn': 'approval withdrawn',
   'dash.standing.none': 'in operation without an approval',
+  'dash.standing.beyond_approval': 'changed beyond its approval; no re-accreditation under way',
   'policy.title': 'Accreditation policy',
   'policy.help':
     'Configurable data shipped with the workbench (resources/decisions); national practice decides the values.',

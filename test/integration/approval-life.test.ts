@@ -214,6 +214,9 @@ describe('the system and its approval', () => {
       renewing: false,
     });
     expect(significantChanges).toEqual([]);
+    const flag = () =>
+      services.dashboard.summary().standing.find((x) => x.systemId === systemId)?.state;
+    expect(flag()).toBeUndefined();
     // A new interconnection, a site and a raised level are each outside the approval.
     await register.createInterconnection({
       systemId,
@@ -235,13 +238,17 @@ describe('the system and its approval', () => {
       { kind: 'site', label: 'Annex' },
       { kind: 'interconnection', label: 'Allied net' },
     ]);
+    // The dashboard flags the system until a re-accreditation is under way.
+    expect(flag()).toBe('beyond_approval');
     // A level lowered is no significant change; a re-accreditation case under way says so.
     await register.updateSystem(systemId, { ...system, levels: system.levels });
     expect(register.getSystem(systemId).significantChanges.map((c) => c.kind)).toEqual([
       'site',
       'interconnection',
     ]);
+    expect(flag()).toBe('beyond_approval');
     await cases.createCase({ systemId, type: 'reaccreditation' });
     expect(register.getSystem(systemId).approval?.renewing).toBe(true);
+    expect(flag()).toBeUndefined();
   });
 });

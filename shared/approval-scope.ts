@@ -1,0 +1,50 @@
+/**
+ * What an approval covers against what its system now is: an information domain it did not cover,
+ * a level raised above the one it approved, a site or an interconnection it did not name. Each is a
+ * significant change that calls for a re-accreditation; the system page lists them and the
+ * dashboard flags the system while no re-accreditation is under way.
+ */
+/** A level the system holds in one information domain. */
+export interface SystemLevel {
+  domain: string;
+  level: string;
+}
+
+export interface ApprovalScope {
+  levels: SystemLevel[];
+  sites: string[];
+  interconnections: string[];
+}
+
+export interface SystemNow {
+  levels: SystemLevel[];
+  sites: { name: string }[];
+  interconnections: { id: string; peer: string }[];
+}
+
+export interface SignificantChange {
+  kind: 'interconnection' | 'site' | 'level';
+  label: string;
+}
+
+/** The changes outside `approval`, levels compared by `rank` (the scheme in force). */
+export function outsideApproval(
+  approval: ApprovalScope,
+  now: SystemNow,
+  rank: (level: string) => number,
+): SignificantChange[] {
+  return [
+    ...now.levels
+      .filter((l) => {
+        const old = approval.levels.find((b) => b.domain === l.domain);
+        return !old || rank(l.level) > rank(old.level);
+      })
+      .map((l) => ({ kind: 'level' as const, label: `${l.domain}: ${l.level}` })),
+    ...now.sites
+      .filter((x) => !approval.sites.includes(x.name))
+      .map((x) => ({ kind: 'site' as const, label: x.name })),
+    ...now.interconnections
+      .filter((x) => !approval.interconnections.includes(x.id))
+      .map((x) => ({ kind: 'interconnection' as const, label: x.peer })),
+  ];
+}
