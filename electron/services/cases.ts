@@ -47,7 +47,7 @@ import type { Vault } from '../vault/vault';
 import { now as clockNow } from './clock';
 import { approvalPolicy, validityPolicy } from './policy';
 import { signaturesNeeded } from '../areas/decisions/four-eyes';
-import { SETS_VALIDITY } from '../../shared/decisions';
+import { approvalActedOn } from '../areas/decisions/repository';
 import { caseRequirements, refuseNonsense, senseToday } from './sense';
 import { PREVIEW_MAX_BYTES, today, type RegisterService } from './register';
 
@@ -317,18 +317,20 @@ export class CaseService {
       disposalVerified:
         all(this.db, 'SELECT 1 FROM case_disposals WHERE case_id = ?', [caseId]).length > 0,
       supersededBy: this.supersededBy(caseId),
-      belowLevel: decision ? this.belowLevel(caseId, decision) : false,
+      belowLevel: this.belowLevel(caseId),
     };
   }
 
   /**
-   * Whether the decision an approval stands on (the approval, or the amendment or reinstatement
-   * that last set it: SETS_VALIDITY) took fewer signatures than its system's level now asks
-   * (raised after, round 20r): it does not take force again at that level.
+   * Whether the decision the case's approval stands on (the newest issued approval, or the
+   * amendment or reinstatement that last set its validity: SETS_VALIDITY) took fewer signatures
+   * than its system's level now asks (raised after, round 20r): it does not take force again at
+   * that level. Judged on that decision whatever came after it (round 20t: an amendment awaiting
+   * its countersignature, the case's newest decision, hid the approval from the check).
    */
-  private belowLevel(caseId: string, decision: Record<string, SqlValue>): boolean {
-    const type = s(decision.type) as DecisionType;
-    if (s(decision.status) !== 'issued' || !SETS_VALIDITY.includes(type)) {
+  private belowLevel(caseId: string): boolean {
+    const approval = approvalActedOn(this.db, caseId);
+    if (!approval) {
       return false;
     }
     const systemId = s(
@@ -339,9 +341,9 @@ export class CaseService {
       this.db,
       this.register.scheme(),
       { caseId, systemId, systemLevels },
-      type,
+      approval.type,
     );
-    return Number(decision.signatures_required) < needs;
+    return approval.signaturesRequired < needs;
   }
 
   /**

@@ -6,10 +6,13 @@
  */
 import type { Database } from 'sql.js';
 import { SETS_VALIDITY } from '../../../shared/decisions';
+import type { DecisionType } from '../../../shared/lifecycle';
 import { optional, queryRows, text } from '../../db/query';
 
 /** The approval a case stands on: what the newest issued decision with an end of validity says. */
 export interface ApprovalActedOn {
+  /** The decision's type (one of SETS_VALIDITY). */
+  type: DecisionType;
   validFrom: string | null;
   validTo: string;
   /** How many signatures that decision took (two: four eyes). */
@@ -25,11 +28,12 @@ export interface ApprovalActedOn {
 export function approvalActedOn(db: Database, caseId: string): ApprovalActedOn | null {
   const [row] = queryRows(
     db,
-    `SELECT valid_from, valid_to, signatures_required FROM decisions WHERE case_id = ? AND status = 'issued' AND valid_to IS NOT NULL AND type IN (${SETS_VALIDITY.map(() => '?').join(', ')}) ORDER BY created_at DESC LIMIT 1`,
+    `SELECT type, valid_from, valid_to, signatures_required FROM decisions WHERE case_id = ? AND status = 'issued' AND valid_to IS NOT NULL AND type IN (${SETS_VALIDITY.map(() => '?').join(', ')}) ORDER BY created_at DESC LIMIT 1`,
     [caseId, ...SETS_VALIDITY],
   );
   return row
     ? {
+        type: text(row.type) as DecisionType,
         validFrom: optional(row.valid_from),
         validTo: text(row.valid_to),
         signaturesRequired: Number(row.signatures_required) === 2 ? 2 : 1,
@@ -89,4 +93,18 @@ export function levelsHeldSince(
       ? levels.flatMap(levelsOf)
       : levelsOf(levels);
   });
+}
+
+/**
+ * The levels the system's parts hold: each component's (what it handles) and each live
+ * interconnection's local end. The register's rules flag a part above its system; four eyes and
+ * the approval's scope count it either way.
+ */
+export function partLevels(db: Database, systemId: string): string[] {
+  return queryRows(
+    db,
+    `SELECT level FROM components WHERE system_id = ? AND retired_at IS NULL
+     UNION SELECT local_level FROM interconnections WHERE system_id = ? AND retired_at IS NULL`,
+    [systemId, systemId],
+  ).map((r) => text(r.level));
 }
