@@ -1,6 +1,7 @@
 /**
  * What an approval covers against what its system now is: an information domain it did not cover,
- * a level raised above the one it approved, a site or an interconnection it did not name. Each is a
+ * a level raised above the one it approved (of the system, of a component it runs, of an
+ * interconnection's local end), a site or an interconnection it did not name. Each is a
  * significant change that calls for a re-accreditation; the system page lists them and the
  * dashboard flags the system while no re-accreditation is under way.
  */
@@ -19,7 +20,9 @@ export interface ApprovalScope {
 export interface SystemNow {
   levels: SystemLevel[];
   sites: { name: string }[];
-  interconnections: { id: string; peer: string }[];
+  interconnections: { id: string; peer: string; localLevel?: string; domain?: string }[];
+  /** What its components handle (a component names no domain). */
+  components?: { product: string; level: string }[];
 }
 
 export interface SignificantChange {
@@ -33,6 +36,11 @@ export function outsideApproval(
   now: SystemNow,
   rank: (level: string) => number,
 ): SignificantChange[] {
+  const top = Math.max(0, ...approval.levels.map((l) => rank(l.level)));
+  const above = (level: string, domain?: string) => {
+    const approved = domain ? approval.levels.find((l) => l.domain === domain) : undefined;
+    return rank(level) > (approved ? rank(approved.level) : top);
+  };
   return [
     ...now.levels
       .filter((l) => {
@@ -40,6 +48,14 @@ export function outsideApproval(
         return !old || rank(l.level) > rank(old.level);
       })
       .map((l) => ({ kind: 'level' as const, label: `${l.domain}: ${l.level}` })),
+    ...(now.components ?? [])
+      .filter((c) => above(c.level))
+      .map((c) => ({ kind: 'level' as const, label: `${c.product}: ${c.level}` })),
+    ...now.interconnections
+      // One it did not name is listed as such below.
+      .filter((x) => approval.interconnections.includes(x.id))
+      .filter((x) => x.localLevel !== undefined && above(x.localLevel, x.domain))
+      .map((x) => ({ kind: 'level' as const, label: `${x.peer}: ${x.localLevel}` })),
     ...now.sites
       .filter((x) => !approval.sites.includes(x.name))
       .map((x) => ({ kind: 'site' as const, label: x.name })),

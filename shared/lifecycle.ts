@@ -280,6 +280,23 @@ for (const state of PRE_DECISION) {
 
 export const TERMINAL: readonly CaseState[] = ['closed', 'cancelled'];
 
+/**
+ * A case on its way to a decision: a re-accreditation or significant-change case in one of these
+ * states is under way, and the system's approval in force is flagged no longer once it no longer
+ * covers the system. A case decided (a refusal), or ended in any other way, is not (round 20t: a
+ * refused re-accreditation left decided silenced the dashboard's flag).
+ */
+export const UNDER_WAY: readonly CaseState[] = [
+  'draft',
+  'submitted',
+  'intake',
+  'returned',
+  'under_review',
+  'verification',
+  'awaiting_remediation',
+  'decision_pending',
+];
+
 /** Whether `from → to` may happen now, and if not, why. */
 export function canTransition(from: CaseState, to: CaseState, ctx: TransitionContext): Verdict {
   if (TERMINAL.includes(from)) {

@@ -5,6 +5,9 @@
  *
  * - A component may not handle a higher level than its site is approved for, nor than the
  *   approved product it relies on; that product must be valid and for the right domain.
+ * - A component may not handle, nor an interconnection's local end hold, a level above what the
+ *   system is registered to hold (in the interconnection's domain): the system's levels are what
+ *   its approval and four eyes are judged by.
  * - An interconnection between different levels needs a boundary device; an approved boundary
  *   product must cover the higher side.
  * - In dedicated and system-high mode every user must be cleared for everything on the system:
@@ -16,6 +19,8 @@ import type { ClassificationScheme, InfoDomain } from './classification';
 
 export const RULE_CODES = [
   'COMPONENT_ABOVE_SITE',
+  'COMPONENT_ABOVE_SYSTEM',
+  'INTERCONNECTION_ABOVE_SYSTEM',
   'COMPONENT_ABOVE_PRODUCT',
   'PRODUCT_EXPIRED',
   'PRODUCT_WRONG_DOMAIN',
@@ -124,7 +129,19 @@ export function checkSystem(input: RuleInput, scheme: ClassificationScheme): Vio
     }
   };
 
+  const levelIn = (domain: InfoDomain) => {
+    const held = system.levels.find((l) => l.domain === domain);
+    return held ? rank(held.level) : 0;
+  };
   for (const c of input.components) {
+    if (rank(c.level) > systemTop) {
+      out.push({
+        code: 'COMPONENT_ABOVE_SYSTEM',
+        entity: 'component',
+        entityId: c.id,
+        params: { component: c.product, level: c.level },
+      });
+    }
     const site = c.siteId ? sites.get(c.siteId) : undefined;
     if (site && rank(c.level) > rank(site.maxLevel)) {
       out.push({
@@ -148,6 +165,14 @@ export function checkSystem(input: RuleInput, scheme: ClassificationScheme): Vio
   }
 
   for (const i of input.interconnections) {
+    if (rank(i.localLevel) > levelIn(i.domain)) {
+      out.push({
+        code: 'INTERCONNECTION_ABOVE_SYSTEM',
+        entity: 'interconnection',
+        entityId: i.id,
+        params: { peer: i.peer, localLevel: i.localLevel, domain: i.domain },
+      });
+    }
     const high = rank(i.localLevel) >= rank(i.peerLevel) ? i.localLevel : i.peerLevel;
     const differs = rank(i.localLevel) !== rank(i.peerLevel);
     const product = i.boundaryProductId ? products.get(i.boundaryProductId) : undefined;

@@ -5,7 +5,7 @@
  */
 import type { Database } from 'sql.js';
 import type { InfoDomain } from '../../shared/classification';
-import { CASE_STATES, type CaseState } from '../../shared/lifecycle';
+import { CASE_STATES, UNDER_WAY, type CaseState } from '../../shared/lifecycle';
 import { optional, queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
 import { addDays, schemeOf, today as todayOf } from './register';
@@ -258,7 +258,7 @@ export class DashboardService {
          AND d.type IN ('full_approval', 'interim_approval', 'approval_to_test', 'amendment')
          AND NOT EXISTS (SELECT 1 FROM cases o WHERE o.system_id = c.system_id AND o.id <> c.id
            AND o.type IN ('reaccreditation', 'significant_change')
-           AND o.state NOT IN ('closed', 'cancelled', 'in_force', 'withdrawn', 'expired'))
+           AND o.state IN (${UNDER_WAY.map((x) => `'${x}'`).join(', ')}))
        ORDER BY s.ref, d.created_at DESC`,
     )) {
       const id = s(r.system_id);
@@ -279,7 +279,7 @@ export class DashboardService {
     const ids = [...approvals.keys()];
     const marks = ids.map(() => '?').join(', ');
     const now = new Map<string, SystemNow>(
-      ids.map((id) => [id, { levels: [], sites: [], interconnections: [] }]),
+      ids.map((id) => [id, { levels: [], sites: [], interconnections: [], components: [] }]),
     );
     for (const r of all(
       this.db,
@@ -298,10 +298,24 @@ export class DashboardService {
     }
     for (const r of all(
       this.db,
-      `SELECT system_id, id FROM interconnections WHERE retired_at IS NULL AND system_id IN (${marks})`,
+      `SELECT system_id, id, local_level, domain FROM interconnections
+       WHERE retired_at IS NULL AND system_id IN (${marks})`,
       ids,
     )) {
-      now.get(s(r.system_id))!.interconnections.push({ id: s(r.id), peer: '' });
+      now.get(s(r.system_id))!.interconnections.push({
+        id: s(r.id),
+        peer: '',
+        localLevel: s(r.local_level),
+        domain: s(r.domain),
+      });
+    }
+    for (const r of all(
+      this.db,
+      `SELECT system_id, product, level FROM components
+       WHERE retired_at IS NULL AND system_id IN (${marks})`,
+      ids,
+    )) {
+      now.get(s(r.system_id))!.components!.push({ product: s(r.product), level: s(r.level) });
     }
     const scheme = schemeOf(this.db);
     return ids.flatMap((id) => {

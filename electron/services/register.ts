@@ -36,7 +36,7 @@ import {
   type RecordRow,
   type SystemRow,
 } from '../../shared/register';
-import type { CaseState, DecisionType } from '../../shared/lifecycle';
+import { UNDER_WAY, type CaseState, type DecisionType } from '../../shared/lifecycle';
 import { checkSystem, type Violation } from '../../shared/rules';
 import { outsideApproval, type SystemLevel } from '../../shared/approval-scope';
 import {
@@ -421,7 +421,9 @@ export class RegisterService {
     const used = rows(
       this.db,
       `SELECT level AS code FROM system_levels UNION SELECT level FROM clearances UNION SELECT max_level FROM sites
-       UNION SELECT level FROM components UNION SELECT max_level FROM approved_products`,
+       UNION SELECT level FROM components UNION SELECT max_level FROM approved_products
+       UNION SELECT local_level FROM interconnections UNION SELECT peer_level FROM interconnections
+       UNION SELECT json_extract(l.value, '$.level') FROM decisions d, json_each(d.levels) l`,
     ).map((r) => str(r.code));
     const missing = [...new Set(used)].filter((c) => !codes.has(c));
     if (missing.length > 0) {
@@ -430,15 +432,16 @@ export class RegisterService {
       });
     }
     const current = this.scheme();
+    const known = this.ranksKnown(current);
     const moved = parsed.scheme.levels.filter((l) => {
-      const was = current.level(l.code);
-      return was !== undefined && was.rank !== l.rank;
+      const was = known.get(l.code);
+      return was !== undefined && was !== l.rank;
     });
     if (moved.length > 0) {
       throw new AppError('VALIDATION_FAILED', 'The scheme changes the rank of a level', {
         issues: moved.map((l) => ({
           path: ['levels'],
-          message: `level ${l.code} keeps its rank ${current.rank(l.code)}`,
+          message: `level ${l.code} keeps its rank ${known.get(l.code)}`,
         })),
       });
     }
@@ -448,7 +451,11 @@ export class RegisterService {
         action: 'scheme.import',
         entityType: 'classification_scheme',
         entityId: parsed.scheme.id,
-        changes: { version: parsed.scheme.version },
+        // The ranks of the scheme it replaces: a level dropped keeps its rank if it comes back.
+        changes: {
+          version: parsed.scheme.version,
+          replaced: Object.fromEntries(current.levels.map((l) => [l.code, l.rank])),
+        },
       },
       (db) =>
         db.run(
@@ -457,6 +464,34 @@ export class RegisterService {
         ),
     );
     return parsed.scheme;
+  }
+
+  /**
+   * The rank of every level this vault's schemes have held: the scheme in force, then those it
+   * replaced, newest first (round 20t: SECRET dropped by one import and added back above TOP
+   * SECRET by the next moved four eyes' threshold above every level).
+   */
+  private ranksKnown(current: ClassificationScheme): Map<string, number> {
+    const known = new Map(current.levels.map((l) => [l.code, l.rank]));
+    for (const row of rows(
+      this.db,
+      `SELECT changes FROM audit_log WHERE action = 'scheme.import' ORDER BY seq DESC`,
+    )) {
+      let replaced: unknown;
+      try {
+        replaced = (JSON.parse(str(row.changes)) as { replaced?: unknown }).replaced;
+      } catch {
+        continue;
+      }
+      if (replaced && typeof replaced === 'object') {
+        for (const [code, rank] of Object.entries(replaced)) {
+          if (typeof rank === 'number' && !known.has(code)) {
+            known.set(code, rank);
+          }
+        }
+      }
+    }
+    return known;
   }
 
   private checkLevel(code: string | null | undefined, path: string): void {
@@ -927,7 +962,7 @@ export class RegisterService {
       approval,
       overdue,
       significantChanges: approval
-        ? outsideApproval(approval.scope, { levels, sites, interconnections }, (l) =>
+        ? outsideApproval(approval.scope, { levels, sites, interconnections, components }, (l) =>
             scheme.rank(l),
           )
         : [],
@@ -942,7 +977,7 @@ export class RegisterService {
          d.levels, d.sites, d.interconnections,
          (SELECT count(*) FROM cases o WHERE o.system_id = c.system_id AND o.id <> c.id
             AND o.type IN ('reaccreditation', 'significant_change')
-            AND o.state NOT IN ('closed', 'cancelled', 'in_force', 'withdrawn', 'expired')) AS renewing
+            AND o.state IN (${UNDER_WAY.map((x) => `'${x}'`).join(', ')})) AS renewing
        FROM cases c JOIN decisions d ON d.case_id = c.id AND d.status = 'issued'
        WHERE c.system_id = ? AND c.state IN ('in_force', 'reaccreditation_due', 'suspended')
          AND d.type IN ('full_approval', 'interim_approval', 'approval_to_test', 'amendment')

@@ -247,6 +247,10 @@ export const da: Messages = {
   'recordStatus.closed': 'Lukket',
   'rule.COMPONENT_ABOVE_SITE':
     '{component} behandler {level}, men lokaliteten {site} er kun godkendt op til {siteLevel}.',
+  'rule.COMPONENT_ABOVE_SYSTEM':
+    '{component} behandler {level}, over ethvert niveau systemet er registreret til at behandle.',
+  'rule.INTERCONNECTION_ABOVE_SYSTEM':
+    'Forbindelsen til {peer} fører {localLevel} fra dette system, som ikke er registreret til det i domænet {domain}.',
   'rule.COMPONENT_ABOVE_PRODUCT':
     '{product} er kun godkendt op til {productLevel}, men bruges på {level}.',
   'rule.PRODUCT_EXPIRED': 'Godkendelsen af {product} udløb {expiresOn}.',

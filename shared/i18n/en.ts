@@ -245,6 +245,10 @@ export const en = {
   'recordStatus.closed': 'Closed',
   'rule.COMPONENT_ABOVE_SITE':
     '{component} handles {level} but its site {site} is approved only up to {siteLevel}.',
+  'rule.COMPONENT_ABOVE_SYSTEM':
+    '{component} handles {level}, above every level the system is registered to hold.',
+  'rule.INTERCONNECTION_ABOVE_SYSTEM':
+    'The connection to {peer} carries {localLevel} from this system, which is not registered to hold it in the {domain} domain.',
   'rule.COMPONENT_ABOVE_PRODUCT':
     '{product} is approved only up to {productLevel}, but is used at {level}.',
   'rule.PRODUCT_EXPIRED': 'The approval of {product} expired on {expiresOn}.',

@@ -217,6 +217,19 @@ describe('the system and its approval', () => {
     const flag = () =>
       services.dashboard.summary().standing.find((x) => x.systemId === systemId)?.state;
     expect(flag()).toBeUndefined();
+    // A component above the approval's levels is outside it (round 20t), named by its product.
+    const component = await register.createComponent({
+      systemId,
+      kind: 'server',
+      product: 'Mail server',
+      level: 'SECRET',
+    });
+    expect(register.getSystem(systemId).significantChanges).toEqual([
+      { kind: 'level', label: 'Mail server: SECRET' },
+    ]);
+    expect(flag()).toBe('beyond_approval');
+    await register.retire('component', component);
+    expect(flag()).toBeUndefined();
     // A new interconnection, a site and a raised level are each outside the approval.
     await register.createInterconnection({
       systemId,
@@ -240,6 +253,7 @@ describe('the system and its approval', () => {
     ]);
     // The dashboard flags the system until a re-accreditation is under way.
     expect(flag()).toBe('beyond_approval');
+
     // A level lowered is no significant change; a re-accreditation case under way says so.
     await register.updateSystem(systemId, { ...system, levels: system.levels });
     expect(register.getSystem(systemId).significantChanges.map((c) => c.kind)).toEqual([
@@ -247,8 +261,17 @@ describe('the system and its approval', () => {
       'interconnection',
     ]);
     expect(flag()).toBe('beyond_approval');
-    await cases.createCase({ systemId, type: 'reaccreditation' });
+    const renewal = await toDecisionPending(services, systemId, 'reaccreditation');
     expect(register.getSystem(systemId).approval?.renewing).toBe(true);
     expect(flag()).toBeUndefined();
+    // Refused, the renewal is under way no longer: the approval in force is flagged again (20t).
+    await services.decisions.issueDecision(renewal, {
+      type: 'refusal',
+      identityId,
+      reason: 'Not this time.',
+    });
+    expect(cases.getCase(renewal).state).toBe('decided');
+    expect(register.getSystem(systemId).approval?.renewing).toBe(false);
+    expect(flag()).toBe('beyond_approval');
   });
 });

@@ -104,6 +104,36 @@ async function awaitingCase(signedBy: string): Promise<string> {
   return caseId;
 }
 
+/** A NATO system registered at `level`, taken to decision pending: its id and the case's. */
+async function pendingAt(ref: string, level: string): Promise<{ system: string; caseId: string }> {
+  const system = await services.register.createSystem({
+    ref,
+    name: `Net ${ref}`,
+    phase: 'operational',
+    mode: 'system_high',
+    levels: [{ domain: 'nato', level }],
+    userCount: 5,
+    minClearance: level,
+  });
+  return { system, caseId: await toDecisionPending(services, system) };
+}
+
+/** The system's levels changed to one NATO level (its other fields as they are). */
+async function setLevel(id: string, level: string): Promise<void> {
+  const { id: _id, ...system } = services.register.getSystem(id).system;
+  await services.register.updateSystem(id, { ...system, levels: [{ domain: 'nato', level }] });
+}
+
+/** A decision of `type` issued by the first accreditor alone. */
+function decideAlone(caseId: string, type: 'full_approval' | 'amendment', extra = {}) {
+  return services.decisions.issueDecision(caseId, {
+    type,
+    identityId: firstId,
+    reason: 'One accreditor.',
+    ...extra,
+  });
+}
+
 function state(caseId: string) {
   const count = (sql: string) => Number(vault.database.exec(sql)[0]?.values[0]?.[0] ?? 0);
   return {
@@ -505,27 +535,11 @@ describe('decisions that act on a four-eyes approval take four eyes (round 20j)'
   });
 
   it('a system lowered before its approval is judged at the level it held, until an approval at the lower level (round 20q)', async () => {
-    const lowerable = await services.register.createSystem({
-      ref: 'SYS-LOWERED',
-      name: 'Sænket net',
-      phase: 'operational',
-      mode: 'system_high',
-      levels: [{ domain: 'nato', level: 'SECRET' }],
-      userCount: 5,
-      minClearance: 'SECRET',
-    });
-    const { id: _id, ...system } = services.register.getSystem(lowerable).system;
-    const restricted = { ...system, levels: [{ domain: 'nato', level: 'RESTRICTED' }] };
-    await services.register.updateSystem(lowerable, restricted);
-    const caseId = await toDecisionPending(services, lowerable);
+    const { system, caseId } = await pendingAt('SYS-LOWERED', 'SECRET');
+    await setLevel(system, 'RESTRICTED');
     // Registered at SECRET and never approved: what it held counts, not only what it holds.
     expect(services.decisions.signaturesRequired(caseId, 'full_approval')).toBe(2);
-    const issued = await services.decisions.issueDecision(caseId, {
-      type: 'full_approval',
-      identityId: firstId,
-      reason: 'Lowered first.',
-    });
-    expect(issued.status).toBe('awaiting_countersignature');
+    expect((await decideAlone(caseId, 'full_approval')).status).toBe('awaiting_countersignature');
     await services.decisions.countersign(caseId, { identityId: boId, reason: 'Four eyes.' });
     // Approved by two at RESTRICTED: the level it holds since is what the next decision needs
     // (an amendment: as many as the approval it acts on took).
@@ -536,8 +550,8 @@ describe('decisions that act on a four-eyes approval take four eyes (round 20j)'
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2001-01-01T00:00:00Z'));
     try {
-      await services.register.updateSystem(lowerable, system);
-      await services.register.updateSystem(lowerable, restricted);
+      await setLevel(system, 'SECRET');
+      await setLevel(system, 'RESTRICTED');
     } finally {
       vi.useRealTimers();
     }
@@ -546,33 +560,16 @@ describe('decisions that act on a four-eyes approval take four eyes (round 20j)'
   });
 
   it('an approval one accreditor gave a RESTRICTED system takes no force once the system is raised (round 20r)', async () => {
-    const raised = await services.register.createSystem({
-      ref: 'SYS-RAISED',
-      name: 'Hævet net',
-      phase: 'operational',
-      mode: 'system_high',
-      levels: [{ domain: 'nato', level: 'RESTRICTED' }],
-      userCount: 5,
-      minClearance: 'RESTRICTED',
-    });
-    const caseId = await toDecisionPending(services, raised);
-    const issued = await services.decisions.issueDecision(caseId, {
-      type: 'full_approval',
-      identityId: firstId,
-      reason: 'One signature is the rule at RESTRICTED.',
-    });
+    const { system, caseId } = await pendingAt('SYS-RAISED', 'RESTRICTED');
+    const issued = await decideAlone(caseId, 'full_approval');
     expect(issued.status).toBe('issued');
-    const { id: _id, ...system } = services.register.getSystem(raised).system;
-    await services.register.updateSystem(raised, {
-      ...system,
-      levels: [{ domain: 'nato', level: 'SECRET' }],
-    });
+    await setLevel(system, 'SECRET');
     await expect(services.cases.transition(caseId, 'in_force', 'Notified')).rejects.toMatchObject({
       code: 'TRANSITION_REFUSED',
       details: { reason: 'APPROVAL_BELOW_LEVEL' },
     });
     // Put back, it held SECRET since its approval: it still takes no force alone.
-    await services.register.updateSystem(raised, system);
+    await setLevel(system, 'RESTRICTED');
     await expect(services.cases.transition(caseId, 'in_force', 'Notified')).rejects.toMatchObject({
       details: { reason: 'APPROVAL_BELOW_LEVEL' },
     });
@@ -594,39 +591,54 @@ describe('decisions that act on a four-eyes approval take four eyes (round 20j)'
   });
 
   it('nor does one whose amendment one accreditor gave, once the system is raised (round 20s)', async () => {
-    const raised = await services.register.createSystem({
-      ref: 'SYS-RAISED-2',
-      name: 'Hævet net 2',
-      phase: 'operational',
-      mode: 'system_high',
-      levels: [{ domain: 'nato', level: 'RESTRICTED' }],
-      userCount: 5,
-      minClearance: 'RESTRICTED',
-    });
-    const caseId = await toDecisionPending(services, raised);
-    await services.decisions.issueDecision(caseId, {
-      type: 'full_approval',
-      identityId: firstId,
-      reason: 'One signature is the rule at RESTRICTED.',
-    });
+    const { system, caseId } = await pendingAt('SYS-RAISED-2', 'RESTRICTED');
+    await decideAlone(caseId, 'full_approval');
     await services.cases.transition(caseId, 'in_force', 'Notified');
     const approved = services.decisions.approvalValidity(caseId)!.validTo;
-    const amended = await services.decisions.issueDecision(caseId, {
-      type: 'amendment',
-      identityId: firstId,
-      reason: 'Validity extended.',
+    const amended = await decideAlone(caseId, 'amendment', {
       validTo: `${Number(approved.slice(0, 4)) + 1}${approved.slice(4)}`,
     });
     expect(amended.status).toBe('issued');
     await services.cases.transition(caseId, 'reaccreditation_due', 'Due');
-    const { id: _id, ...system } = services.register.getSystem(raised).system;
-    await services.register.updateSystem(raised, {
-      ...system,
-      levels: [{ domain: 'nato', level: 'SECRET' }],
-    });
+    await setLevel(system, 'SECRET');
     await expect(services.cases.transition(caseId, 'in_force', 'Back')).rejects.toMatchObject({
       details: { reason: 'APPROVAL_BELOW_LEVEL' },
     });
+    // An amendment left awaiting its countersignature is not what the approval stands on (20t).
+    expect(
+      (await decideAlone(caseId, 'amendment', { validTo: approved, reason: 'Pending.' })).status,
+    ).toBe('awaiting_countersignature');
+    await expect(services.cases.transition(caseId, 'in_force', 'Back')).rejects.toMatchObject({
+      details: { reason: 'APPROVAL_BELOW_LEVEL' },
+    });
+  });
+
+  it("a part's level counts: a component or a connection's local end at SECRET on a RESTRICTED system takes four eyes (round 20t)", async () => {
+    const { system, caseId } = await pendingAt('SYS-PARTS', 'RESTRICTED');
+    expect(services.decisions.signaturesRequired(caseId, 'full_approval')).toBe(1);
+    const component = await services.register.createComponent({
+      systemId: system,
+      kind: 'server',
+      product: 'Crypto server',
+      level: 'SECRET',
+    });
+    expect(services.register.getSystem(system).violations.map((v) => v.code)).toContain(
+      'COMPONENT_ABOVE_SYSTEM',
+    );
+    expect(services.decisions.signaturesRequired(caseId, 'full_approval')).toBe(2);
+    await services.register.retire('component', component);
+    expect(services.decisions.signaturesRequired(caseId, 'full_approval')).toBe(1);
+    await services.register.createInterconnection({
+      systemId: system,
+      peerName: 'Allied net',
+      localLevel: 'SECRET',
+      peerLevel: 'SECRET',
+      domain: 'nato',
+      direction: 'bidirectional',
+      approvalStatus: 'pending',
+    });
+    expect(services.decisions.signaturesRequired(caseId, 'full_approval')).toBe(2);
+    expect((await decideAlone(caseId, 'full_approval')).status).toBe('awaiting_countersignature');
   });
 
   it('an approval that took four eyes keeps them for its amendment after the system was lowered', async () => {

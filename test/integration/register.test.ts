@@ -256,6 +256,35 @@ describe('register service', () => {
       details: { issues: [{ message: `level SECRET keeps its rank ${rank('SECRET')}` }] },
     });
     expect(register.scheme().rank('SECRET')).toBe(rank('SECRET'));
+    // Round 20t: dropped by one import (nothing used it) and added back above the rest by the
+    // next, a level would move four eyes' threshold; a level the vault has known keeps its rank.
+    const without = (code: string) => scheme.levels.filter((l) => l.code !== code);
+    await register.importScheme({ ...scheme, version: '2026.4', levels: without('TOP_SECRET') });
+    expect(register.scheme().rank('TOP_SECRET')).toBe(0);
+    const back = (at: number) => ({
+      ...scheme,
+      version: '2026.5',
+      levels: [...without('TOP_SECRET'), { ...scheme.levels.at(-1)!, rank: at }],
+    });
+    await expect(register.importScheme(back(rank('TOP_SECRET') + 3))).rejects.toMatchObject({
+      details: { issues: [{ message: `level TOP_SECRET keeps its rank ${rank('TOP_SECRET')}` }] },
+    });
+    await register.importScheme(back(rank('TOP_SECRET')));
+    expect(register.scheme().rank('TOP_SECRET')).toBe(rank('TOP_SECRET'));
+    // A level only an interconnection's peer holds is in use.
+    const [systemId] = register.listSystems().map((x) => x.id);
+    await register.createInterconnection({
+      systemId,
+      peerName: 'Allied net',
+      localLevel: 'SECRET',
+      peerLevel: 'CONFIDENTIAL',
+      domain: 'nato',
+      direction: 'bidirectional',
+      approvalStatus: 'pending',
+    });
+    await expect(
+      register.importScheme({ ...scheme, version: '2026.6', levels: without('CONFIDENTIAL') }),
+    ).rejects.toMatchObject({ details: { issues: [{ message: 'level CONFIDENTIAL is in use' }] } });
   });
 
   it('the demo sample has what a demonstration needs', async () => {

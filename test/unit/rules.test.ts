@@ -90,6 +90,21 @@ const cases: [string, Mutate, string[]][] = [
   ],
   ['component without a site', (i) => i.components.push(comp({ siteId: null })), []],
   [
+    'component above every level of its system',
+    (i) => i.components.push(comp({ siteId: null, level: 'TOP_SECRET' })),
+    ['COMPONENT_ABOVE_SYSTEM'],
+  ],
+  [
+    "interconnection's local end above its system",
+    (i) => i.interconnections.push(link({ localLevel: 'TOP_SECRET', peerLevel: 'TOP_SECRET' })),
+    ['INTERCONNECTION_ABOVE_SYSTEM'],
+  ],
+  [
+    'interconnection in a domain its system does not hold',
+    (i) => i.interconnections.push(link({ domain: 'eu' })),
+    ['INTERCONNECTION_ABOVE_SYSTEM'],
+  ],
+  [
     'crypto on an approved product',
     (i) => i.components.push(comp({ crypto: true, approvedProductId: 'p-s' })),
     [],

@@ -1,8 +1,9 @@
 /**
  * How many signatures a decision needs here: the four-eyes policy
  * (resources/decisions/four-eyes.json) at the highest level its system holds, or held since its
- * newest approval (levelsHeldSince), and as many as the approval it acts on took (an amendment or
- * a reinstatement). One rule for the vault issuing a decision, the import judging one, and the
+ * newest approval (levelsHeldSince) — or a level one of its components handles or an
+ * interconnection's local end holds (partLevels; round 20t: parts at SECRET on a system registered
+ * RESTRICTED) — and as many as the approval it acts on took (an amendment or a reinstatement). One rule for the vault issuing a decision, the import judging one, and the
  * lifecycle putting an approval in force.
  */
 import type { Database } from 'sql.js';
@@ -10,7 +11,7 @@ import type { ClassificationScheme, InfoDomain } from '../../../shared/classific
 import { signaturesRequired } from '../../../shared/decisions';
 import type { DecisionType } from '../../../shared/lifecycle';
 import { fourEyesPolicy } from '../../services/policy';
-import { approvalActedOn, levelsHeldSince } from './repository';
+import { approvalActedOn, levelsHeldSince, partLevels } from './repository';
 
 export function signaturesNeeded(
   db: Database,
@@ -18,15 +19,15 @@ export function signaturesNeeded(
   on: { caseId: string; systemId: string; systemLevels: { domain: InfoDomain; level: string }[] },
   type: DecisionType,
 ): 1 | 2 {
-  const held = levelsHeldSince(db, on.systemId).map((l) => ({
-    ...l,
-    domain: l.domain as InfoDomain,
-  }));
-  const top = scheme.highestMarking([...on.systemLevels, ...held])?.code;
+  const levels = [
+    ...on.systemLevels.map((l) => l.level),
+    ...levelsHeldSince(db, on.systemId).map((l) => l.level),
+    ...partLevels(db, on.systemId),
+  ];
   return signaturesRequired(
     fourEyesPolicy(),
     type,
-    scheme.rank(top),
+    Math.max(0, ...levels.map((l) => scheme.rank(l))),
     (code) => scheme.rank(code),
     approvalActedOn(db, on.caseId)?.signaturesRequired,
   );
