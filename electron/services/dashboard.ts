@@ -161,7 +161,7 @@ export class DashboardService {
 
     // One approval in force per system: any other state is flagged (operational systems only;
     // planned, in test or decommissioned ones may rightly have none).
-    const standing = all(
+    const standing: { systemId: string; system: string; state: StandingState }[] = all(
       this.db,
       `SELECT s.id, s.ref, s.name, s.phase,
          (SELECT count(*) FROM cases c WHERE c.system_id = s.id AND c.state IN ('in_force', 'reaccreditation_due')) AS in_force,
@@ -321,7 +321,7 @@ export class DashboardService {
     return ids.flatMap((id) => {
       const { name, scope } = approvals.get(id)!;
       return outsideApproval(scope, now.get(id)!, (l) => scheme.rank(l)).length > 0
-        ? [{ systemId: id, system: name, state: 'beyond_approval' }]
+        ? [{ systemId: id, system: name, state: 'beyond_approval' as const }]
         : [];
     });
   }
