@@ -6,7 +6,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { citedDossier } from '../../shared/dossier';
 import { ClassificationScheme } from '../../shared/classification';
-import type { LetterDeclaration, PdfVerification } from '../../shared/signatures';
+import type { PdfVerification } from '../../shared/signatures';
+import { declarationText } from '../../shared/i18n';
 import { asDecision, withFourEyes } from '../areas/identities/use-cases';
 import { defaultScheme } from '../services/register';
 import { readDossier } from '../documents/dossier';
@@ -109,7 +110,7 @@ export async function verifyCommand(
       file,
       sha256: sha256Hex(bytes),
       ...verification,
-      ...(verification.declaration ? { judged: judgedBy(verification.declaration) } : {}),
+      ...(verification.declaration ? { judged: declarationText('en', verification.declaration) } : {}),
       ...(fourEyes ? { reason: `FOUR_EYES_${fourEyes.reason}`, fourEyes } : {}),
       ...(notADecision ? { reason: 'DECISION_NOT_DECLARED' } : {}),
       ...(dossier ? { dossier } : {}),
@@ -118,14 +119,3 @@ export async function verifyCommand(
   };
 }
 
-/** What four eyes was judged by, in a line: the decision the letter declares, or that none is. */
-function judgedBy(declaration: LetterDeclaration): string {
-  if (declaration.kind === 'none') {
-    return 'declares no decision: four eyes judged only where two signed';
-  }
-  if (declaration.kind === 'unreadable') {
-    return 'declares a decision other than as the workbench writes it: held to two signatures';
-  }
-  const { type, reference, level, required } = declaration;
-  return `declares ${type} ${reference} at level ${level ?? 'none'}: needs ${required} signature${required === 2 ? 's' : ''}`;
-}

@@ -4,6 +4,7 @@
  */
 import type { ErrorCode } from '../errors';
 import type { PreviewChange } from '../exchange';
+import type { LetterDeclaration } from '../signatures';
 import { da } from './da';
 import { en, type MessageKey, type Messages } from './en';
 
@@ -221,3 +222,27 @@ export function previewLine(language: Language, c: PreviewChange): string {
 }
 
 const KNOWN_KEYS = new Set<string>(Object.keys(en));
+
+/**
+ * What four eyes was judged by, as a sentence: the decision the letter's signed keywords declare
+ * (its level as `levelLabel` names it), or that it declares none or none readably. The Exchange
+ * screen and `awb verify` say the same.
+ */
+export function declarationText(
+  language: Language,
+  declaration: LetterDeclaration,
+  levelLabel: (code: string | null) => string = (code) => code ?? '—',
+): string {
+  if (declaration.kind !== 'declared') {
+    return translate(
+      language,
+      declaration.kind === 'none' ? 'verify.declaredNone' : 'verify.declaredUnreadable',
+    );
+  }
+  return translate(language, 'verify.declared', {
+    type: translate(language, `decisionType.${declaration.type}`),
+    reference: declaration.reference,
+    level: levelLabel(declaration.level),
+    count: declaration.required,
+  });
+}

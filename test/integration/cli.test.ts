@@ -396,6 +396,13 @@ describe('awb demo exports, export and verify (in process)', () => {
       expect(report).toContain('Total document signed');
       expect((await cli('verify', exports[name]!, '--trust', cert, '--crl', crlFile)).code).toBe(0);
     }
+    // What four eyes was judged by, in the words the Exchange screen uses.
+    const judged = await cli(
+      ...['verify', exports['decision-letter']!, '--trust', cert, '--crl', crlFile, '--json'],
+    );
+    expect((JSON.parse(judged.out) as { judged: string }).judged).toMatch(
+      /^It declares Full approval NISD-DEC-\d{4}-\d{4} at level SECRET, which needs 2 signatures\.$/,
+    );
     // The countersigner is certified by the demo's CA: without its CRL, whether it is revoked
     // is not known, and the letter is indeterminate (exit 3).
     const noCrl = await cli('verify', exports['decision-letter']!, '--trust', cert, '--json');

@@ -7,7 +7,7 @@
 import { useState } from 'react';
 import type { ResponseOf } from '../../../shared/contract';
 import { TRUST_ROLES, type TrustRole } from '../../../shared/exchange';
-import { errorMessage, signatureFieldText } from '../../../shared/i18n';
+import { declarationText, errorMessage, signatureFieldText } from '../../../shared/i18n';
 import { ConfirmButton } from '../components/Confirm';
 import { call, callRaw } from '../api';
 import { useLoad } from '../load';
@@ -49,7 +49,7 @@ function when(iso: string | null, language: string): string {
 
 /** What four eyes was judged by: the decision a letter's signed keywords declare, or none. */
 function Declaration({ declaration }: { declaration: LetterDeclaration }) {
-  const t = useT();
+  const language = useLanguage();
   const levelLabel = useLevelLabel();
   return (
     <p
@@ -57,14 +57,7 @@ function Declaration({ declaration }: { declaration: LetterDeclaration }) {
       data-testid="verification-declaration"
       data-kind={declaration.kind}
     >
-      {declaration.kind === 'declared'
-        ? t('verify.declared', {
-            type: t(`decisionType.${declaration.type}`),
-            reference: declaration.reference,
-            level: levelLabel(declaration.level),
-            count: declaration.required,
-          })
-        : t(declaration.kind === 'none' ? 'verify.declaredNone' : 'verify.declaredUnreadable')}
+      {declarationText(language, declaration, (code) => levelLabel(code))}
     </p>
   );
 }
