@@ -390,6 +390,35 @@ export function schemeOf(db: Database): ClassificationScheme {
   return new ClassificationScheme(defaultScheme());
 }
 
+/**
+ * The rank of every level this vault's schemes have held: the scheme in force, then those it
+ * replaced, newest first (round 20t: SECRET dropped by one import and added back above TOP
+ * SECRET by the next moved four eyes' threshold above every level; round 20u: a level dropped
+ * ranked nothing where the system had held it).
+ */
+export function ranksKnown(db: Database, current: ClassificationScheme): Map<string, number> {
+  const known = new Map(current.levels.map((l) => [l.code, l.rank]));
+  for (const row of rows(
+    db,
+    `SELECT changes FROM audit_log WHERE action = 'scheme.import' ORDER BY seq DESC`,
+  )) {
+    let replaced: unknown;
+    try {
+      replaced = (JSON.parse(str(row.changes)) as { replaced?: unknown }).replaced;
+    } catch {
+      continue;
+    }
+    if (replaced && typeof replaced === 'object') {
+      for (const [code, rank] of Object.entries(replaced)) {
+        if (typeof rank === 'number' && !known.has(code)) {
+          known.set(code, rank);
+        }
+      }
+    }
+  }
+  return known;
+}
+
 export class RegisterService {
   constructor(private readonly vault: () => Vault) {}
 
@@ -432,7 +461,7 @@ export class RegisterService {
       });
     }
     const current = this.scheme();
-    const known = this.ranksKnown(current);
+    const known = ranksKnown(this.db, current);
     const moved = parsed.scheme.levels.filter((l) => {
       const was = known.get(l.code);
       return was !== undefined && was !== l.rank;
@@ -464,34 +493,6 @@ export class RegisterService {
         ),
     );
     return parsed.scheme;
-  }
-
-  /**
-   * The rank of every level this vault's schemes have held: the scheme in force, then those it
-   * replaced, newest first (round 20t: SECRET dropped by one import and added back above TOP
-   * SECRET by the next moved four eyes' threshold above every level).
-   */
-  private ranksKnown(current: ClassificationScheme): Map<string, number> {
-    const known = new Map(current.levels.map((l) => [l.code, l.rank]));
-    for (const row of rows(
-      this.db,
-      `SELECT changes FROM audit_log WHERE action = 'scheme.import' ORDER BY seq DESC`,
-    )) {
-      let replaced: unknown;
-      try {
-        replaced = (JSON.parse(str(row.changes)) as { replaced?: unknown }).replaced;
-      } catch {
-        continue;
-      }
-      if (replaced && typeof replaced === 'object') {
-        for (const [code, rank] of Object.entries(replaced)) {
-          if (typeof rank === 'number' && !known.has(code)) {
-            known.set(code, rank);
-          }
-        }
-      }
-    }
-    return known;
   }
 
   private checkLevel(code: string | null | undefined, path: string): void {

@@ -626,9 +626,18 @@ describe('decisions that act on a four-eyes approval take four eyes (round 20j)'
       'COMPONENT_ABOVE_SYSTEM',
     );
     expect(services.decisions.signaturesRequired(caseId, 'full_approval')).toBe(2);
+    // Retired before the approval, it held SECRET since the system was registered (round 20u).
     await services.register.retire('component', component);
+    expect(services.decisions.signaturesRequired(caseId, 'full_approval')).toBe(2);
+    expect((await decideAlone(caseId, 'full_approval')).status).toBe('awaiting_countersignature');
+    await services.decisions.countersign(caseId, { identityId: boId, reason: 'Four eyes.' });
+    // Approved by two: a part retired before that approval holds nothing since.
     expect(services.decisions.signaturesRequired(caseId, 'full_approval')).toBe(1);
-    await services.register.createInterconnection({
+  });
+
+  it("an interconnection's local end lowered before a one-signature approval still counts (round 20u)", async () => {
+    const { system, caseId } = await pendingAt('SYS-LINK', 'RESTRICTED');
+    const link = {
       systemId: system,
       peerName: 'Allied net',
       localLevel: 'SECRET',
@@ -636,6 +645,13 @@ describe('decisions that act on a four-eyes approval take four eyes (round 20j)'
       domain: 'nato',
       direction: 'bidirectional',
       approvalStatus: 'pending',
+    };
+    const id = await services.register.createInterconnection(link);
+    expect(services.decisions.signaturesRequired(caseId, 'full_approval')).toBe(2);
+    await services.register.update('interconnection', id, {
+      ...link,
+      localLevel: 'RESTRICTED',
+      peerLevel: 'RESTRICTED',
     });
     expect(services.decisions.signaturesRequired(caseId, 'full_approval')).toBe(2);
     expect((await decideAlone(caseId, 'full_approval')).status).toBe('awaiting_countersignature');

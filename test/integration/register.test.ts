@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dispatch } from '../../electron/ipc/dispatch';
 import { handlers } from '../../electron/ipc/handlers';
 import { asOf } from '../../electron/services/clock';
+import { signaturesNeeded } from '../../electron/areas/decisions/four-eyes';
 import { seedDemo } from '../../electron/services/demo';
 import { defaultScheme, RegisterService } from '../../electron/services/register';
 import { Vault } from '../../electron/vault/vault';
@@ -285,6 +286,34 @@ describe('register service', () => {
     await expect(
       register.importScheme({ ...scheme, version: '2026.6', levels: without('CONFIDENTIAL') }),
     ).rejects.toMatchObject({ details: { issues: [{ message: 'level CONFIDENTIAL is in use' }] } });
+  });
+
+  it('a level the scheme in force dropped keeps the rank it had for four eyes (round 20u)', async () => {
+    const id = await register.createSystem(
+      system({ levels: [{ domain: 'nato', level: 'TOP_SECRET' }], minClearance: 'TOP_SECRET' }),
+    );
+    const { id: _id, ...held } = register.getSystem(id).system;
+    await register.updateSystem(id, {
+      ...held,
+      levels: [{ domain: 'nato', level: 'RESTRICTED' }],
+      minClearance: 'RESTRICTED',
+    });
+    const needed = () =>
+      signaturesNeeded(
+        vault.database,
+        register.scheme(),
+        { caseId: 'none', systemId: id, systemLevels: register.getSystem(id).system.levels },
+        'full_approval',
+      );
+    expect(needed()).toBe(2);
+    const scheme = defaultScheme();
+    await register.importScheme({
+      ...scheme,
+      version: '2026.7',
+      levels: scheme.levels.filter((l) => l.code !== 'TOP_SECRET'),
+    });
+    expect(register.scheme().rank('TOP_SECRET')).toBe(0);
+    expect(needed()).toBe(2);
   });
 
   it('the demo sample has what a demonstration needs', async () => {

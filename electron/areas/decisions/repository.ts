@@ -4,7 +4,7 @@
  * that arrives), typed as they leave the database; and the levels a system held, as the audit
  * trail records them, that a decision's four eyes is judged by.
  */
-import type { Database } from 'sql.js';
+import type { Database, SqlValue } from 'sql.js';
 import { SETS_VALIDITY } from '../../../shared/decisions';
 import type { DecisionType } from '../../../shared/lifecycle';
 import { optional, queryRows, text } from '../../db/query';
@@ -48,15 +48,40 @@ export function approvalActedOn(db: Database, caseId: string): ApprovalActedOn |
  * accreditor lowered a SECRET system to RESTRICTED, issued a full approval alone, and put the
  * level back). A level lowered after an approval thus counts once more, at the next. "Since" is
  * by the trail's order (its sequence, which the chain fixes), never by the clock that dated the
- * rows (round 20r: a change made with the clock set back was dated before the approval).
+ * rows (round 20r: a change made with the clock set back was dated before the approval). Its
+ * parts count the same way (partLevelsHeldSince; round 20u: a SECRET component retired or
+ * lowered before a one-signature approval, and put back after). Level codes.
  */
-export function levelsHeldSince(
-  db: Database,
-  systemId: string,
-): { domain: string; level: string }[] {
+export function levelsHeldSince(db: Database, systemId: string): string[] {
+  const since = heldSince(db, systemId);
+  const levelsOf = (value: unknown) =>
+    Array.isArray(value)
+      ? (value as unknown[]).flatMap((l) => {
+          const item = l as { domain?: unknown; level?: unknown } | null;
+          return typeof item?.domain === 'string' && typeof item.level === 'string'
+            ? [item.level]
+            : [];
+        })
+      : [];
+  const own = queryRows(
+    db,
+    `SELECT changes FROM audit_log WHERE entity_type = 'system' AND entity_id = ?
+      AND action IN ('system.create', 'system.update') AND seq > ?`,
+    [systemId, since],
+  ).flatMap((row) => {
+    const levels = changesOf(row.changes).levels;
+    // A change holds its levels as [before, after]; the record made holds them as made.
+    return Array.isArray(levels) && levels.every(Array.isArray)
+      ? levels.flatMap(levelsOf)
+      : levelsOf(levels);
+  });
+  return [...own, ...partLevelsHeldSince(db, systemId, since)];
+}
+
+/** The trail's sequence of the row that issued the system's newest approval here, or brought it. */
+function heldSince(db: Database, systemId: string): number {
   const types = SETS_VALIDITY.map(() => '?').join(', ');
-  // The trail's row that issued it here, or the package's that brought it.
-  const since = Number(
+  return Number(
     queryRows(
       db,
       `SELECT max(a.seq) AS seq FROM audit_log a
@@ -69,42 +94,55 @@ export function levelsHeldSince(
       [...SETS_VALIDITY, systemId],
     )[0]?.seq ?? 0,
   );
-  const levelsOf = (value: unknown) =>
-    Array.isArray(value)
-      ? (value as unknown[]).filter((l): l is { domain: string; level: string } => {
-          const item = l as { domain?: unknown; level?: unknown } | null;
-          return typeof item?.domain === 'string' && typeof item.level === 'string';
-        })
-      : [];
-  return queryRows(
-    db,
-    `SELECT changes FROM audit_log WHERE entity_type = 'system' AND entity_id = ?
-      AND action IN ('system.create', 'system.update') AND seq > ?`,
-    [systemId, since],
-  ).flatMap((row) => {
-    let levels: unknown;
-    try {
-      levels = (JSON.parse(text(row.changes)) as { levels?: unknown }).levels;
-    } catch {
-      return [];
-    }
-    // A change holds its levels as [before, after]; the record made holds them as made.
-    return Array.isArray(levels) && levels.every(Array.isArray)
-      ? levels.flatMap(levelsOf)
-      : levelsOf(levels);
-  });
+}
+
+function changesOf(changes: SqlValue | undefined): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(text(changes));
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 /**
- * The levels the system's parts hold: each component's (what it handles) and each live
- * interconnection's local end. The register's rules flag a part above its system; four eyes and
- * the approval's scope count it either way.
+ * The levels the system's parts held since `since` (a trail sequence): each live part's level
+ * now; each part with a row in the window (made, changed, retired, reinstated) at the level its
+ * record keeps, and every level its rows there made or changed (a change holds [before, after]).
+ * A part retired before the window and untouched since holds nothing.
  */
-export function partLevels(db: Database, systemId: string): string[] {
-  return queryRows(
+function partLevelsHeldSince(db: Database, systemId: string, since: number): string[] {
+  const parts = queryRows(
     db,
-    `SELECT level FROM components WHERE system_id = ? AND retired_at IS NULL
-     UNION SELECT local_level FROM interconnections WHERE system_id = ? AND retired_at IS NULL`,
+    `SELECT 'component' AS kind, id, level, retired_at FROM components WHERE system_id = ?
+     UNION ALL SELECT 'interconnection', id, local_level, retired_at FROM interconnections
+       WHERE system_id = ?`,
     [systemId, systemId],
-  ).map((r) => text(r.level));
+  );
+  if (parts.length === 0) {
+    return [];
+  }
+  const rows = queryRows(
+    db,
+    `SELECT entity_id, changes FROM audit_log
+      WHERE entity_type IN ('component', 'interconnection') AND seq > ?
+        AND entity_id IN (${parts.map(() => '?').join(', ')})`,
+    [since, ...parts.map((p) => text(p.id))],
+  );
+  const touched = new Set(rows.map((r) => text(r.entity_id)));
+  const codes = (value: unknown): string[] =>
+    typeof value === 'string'
+      ? [value]
+      : Array.isArray(value)
+        ? value.filter((v): v is string => typeof v === 'string')
+        : [];
+  return [
+    ...parts
+      .filter((p) => p.retired_at === null || touched.has(text(p.id)))
+      .map((p) => text(p.level)),
+    ...rows.flatMap((r) => {
+      const changes = changesOf(r.changes);
+      return [...codes(changes.level), ...codes(changes.localLevel)];
+    }),
+  ];
 }
