@@ -128,6 +128,21 @@ const firstSystem = async (page: Page, tab: string) => {
   await page.getByRole('tab', { name: tab }).click();
 };
 
+/** The countersign and discard forms: both on the decision tab of a case awaiting its second signature. */
+const awaitingDecision: FormCase = {
+  needs: { awaiting: true },
+  reach: async (page, ctx) => {
+    await page.goto(`${page.url().split('#')[0]}#/cases/${ctx.seeded?.awaitingId ?? ''}`);
+    await page.getByRole('tab', { name: 'Afgørelse og dokumenter' }).click();
+  },
+  submit: async (form) => {
+    await form.getByLabel('Begrundelse').fill('ok');
+    await submitButton(form).click();
+    return form.getByLabel('Begrundelse');
+  },
+  message: da('issue.tooShort', { min: 3 }),
+};
+
 const FORMS: Record<string, FormCase | Elsewhere> = {
   'vault-unlock': {
     gate: true,
@@ -400,32 +415,8 @@ const FORMS: Record<string, FormCase | Elsewhere> = {
     },
     message: /Bortskaffelsen kan ikke være verificeret på en dag, der ikke er kommet endnu/,
   },
-  countersign: {
-    needs: { awaiting: true },
-    reach: async (page, ctx) => {
-      await page.goto(`${page.url().split('#')[0]}#/cases/${ctx.seeded?.awaitingId ?? ''}`);
-      await page.getByRole('tab', { name: 'Afgørelse og dokumenter' }).click();
-    },
-    submit: async (form) => {
-      await form.getByLabel('Begrundelse').fill('ok');
-      await submitButton(form).click();
-      return form.getByLabel('Begrundelse');
-    },
-    message: da('issue.tooShort', { min: 3 }),
-  },
-  discard: {
-    needs: { awaiting: true },
-    reach: async (page, ctx) => {
-      await page.goto(`${page.url().split('#')[0]}#/cases/${ctx.seeded?.awaitingId ?? ''}`);
-      await page.getByRole('tab', { name: 'Afgørelse og dokumenter' }).click();
-    },
-    submit: async (form) => {
-      await form.getByLabel('Begrundelse').fill('ok');
-      await submitButton(form).click();
-      return form.getByLabel('Begrundelse');
-    },
-    message: da('issue.tooShort', { min: 3 }),
-  },
+  countersign: awaitingDecision,
+  discard: awaitingDecision,
   evidence: {
     reach: async (page, ctx) => {
       await page.goto(`${page.url().split('#')[0]}#/cases/${ctx.seeded?.caseId ?? ''}`);
