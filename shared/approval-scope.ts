@@ -64,3 +64,30 @@ export function outsideApproval(
       .map((x) => ({ kind: 'interconnection' as const, label: x.peer })),
   ];
 }
+
+/**
+ * The levels a system holds once an owner's submission declares `declared` for it: per domain the
+ * higher of what is held and what is declared, a domain only declared added. Null when nothing is
+ * raised. An owner may raise what the authority records of its system (a raise is only stricter),
+ * never lower it (round 20v: a system raised to SECRET in the owner's vault stayed RESTRICTED at
+ * the authority, and one accreditor approved it alone).
+ */
+export function raisedBy(
+  held: SystemLevel[],
+  declared: SystemLevel[],
+  rank: (level: string) => number,
+): SystemLevel[] | null {
+  const after = held.map((l) => ({ ...l }));
+  let raised = false;
+  for (const d of declared) {
+    const mine = after.find((l) => l.domain === d.domain);
+    if (!mine) {
+      after.push({ domain: d.domain, level: d.level });
+      raised = true;
+    } else if (rank(d.level) > rank(mine.level)) {
+      mine.level = d.level;
+      raised = true;
+    }
+  }
+  return raised ? after : null;
+}

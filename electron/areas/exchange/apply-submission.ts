@@ -6,6 +6,7 @@
 import { ApplyStage } from './apply-steps';
 import { all, s, type Verified } from './stage';
 import { auditRow } from '../../exchange/preview';
+import { appendAudit } from '../../db/audit';
 import { commonName } from '../../exchange/names';
 import { writeReceivedRisks } from '../risks/received';
 import { type CaseState } from '../../../shared/lifecycle';
@@ -109,6 +110,31 @@ export class SubmissionApply extends ApplyStage {
             'INSERT INTO system_senders (system_id, anchor, subject, reply_to, bound_at) VALUES (?, ?, ?, ?, ?)',
             [sys.id, read.anchor, sender.certificate.subject, manifest.replyTo, now],
           );
+        } else {
+          // A known system's levels the owner raised (never lowered): the authority's record is
+          // raised with a change row of its own, which four eyes and the approval's scope read.
+          const raise = this.planner.levelsRaised(db, content);
+          if (raise) {
+            db.run('DELETE FROM system_levels WHERE system_id = ?', [sys.id]);
+            for (const l of raise.after) {
+              db.run('INSERT INTO system_levels (system_id, domain, level) VALUES (?, ?, ?)', [
+                sys.id,
+                l.domain,
+                l.level,
+              ]);
+            }
+            appendAudit(
+              db,
+              this.vault().actor,
+              {
+                action: 'system.update',
+                entityType: 'system',
+                entityId: sys.id,
+                changes: { levels: [raise.before, raise.after], by: who.reason },
+              },
+              new Date(),
+            );
+          }
         }
         // The owner's answers go where its latest submission says.
         if (manifest.replyTo) {

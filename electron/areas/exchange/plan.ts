@@ -4,11 +4,13 @@
  * rules of sense and the rows its sender may write, without touching the vault.
  */
 import { ExchangeStage, all, s, type ExchangeDeps, type Verified } from './stage';
+import { systemLevels } from './repository';
 import type { SenderCheck } from './sender';
 import type { PackageRead } from './read';
 import type { RowScope } from './authorise';
 import { change, fieldChanges, previewRow } from '../../exchange/preview';
 import type { Database } from 'sql.js';
+import { raisedBy, type SystemLevel } from '../../../shared/approval-scope';
 import { SystemInput } from '../../../shared/register';
 import { type PackageKind, type PreviewChange, type PreviewRow } from '../../../shared/exchange';
 import type { InfoDomain } from '../../../shared/classification';
@@ -94,12 +96,13 @@ export class ImportPlan extends ExchangeStage {
       this.scoping.checkSubmission(submission, manifest);
       const systemExists =
         all(this.db, 'SELECT 1 FROM systems WHERE id = ?', [submission.system.id]).length > 0;
-      // A new system is validated as local entry validates it (SYSTEM_INVALID); its levels are
-      // what the package says: its signed marking must reach them.
+      // A new system is validated as local entry validates it (SYSTEM_INVALID). Its levels, or
+      // those it raises a known system to, are what the package says: this vault's codes, and its
+      // signed marking must reach them.
       if (!systemExists) {
         checkNewSystem(submission);
-        this.senders.checkMarkingLevel(manifest, submission.levels);
       }
+      this.senders.checkMarkingLevel(manifest, submission.levels);
       // Nor below any evidence it carries: the writer marks a package with the highest of both.
       this.senders.checkEvidenceMarking(manifest, submission.evidence);
       // The catalogue, parsed and checked as the import does: this vault's own copy, or refused.
@@ -176,6 +179,20 @@ export class ImportPlan extends ExchangeStage {
   }
 
   /**
+   * The levels of a system this vault knows that a submission raises (raisedBy): what it holds
+   * and what it will hold; null where the submission raises nothing.
+   */
+  levelsRaised(
+    db: Database,
+    submission: SubmissionContent,
+  ): { before: SystemLevel[]; after: SystemLevel[] } | null {
+    const before = systemLevels(db, submission.system.id);
+    const scheme = this.register.scheme();
+    const after = raisedBy(before, submission.levels, (l) => scheme.rank(l));
+    return after ? { before, after } : null;
+  }
+
+  /**
    * The rows a submission writes besides answers, evidence and risks, field by field: a new
    * system (its levels too), a new case (its type, title, deadline and catalogue), and where the
    * authority's answers will go when the package moves that (`reply_to`).
@@ -189,6 +206,16 @@ export class ImportPlan extends ExchangeStage {
   ): PreviewRow[] {
     const rows: PreviewRow[] = [];
     const sys = submission.system;
+    const raise = systemExists ? this.levelsRaised(db, submission) : null;
+    if (raise) {
+      const shown = (levels: SystemLevel[]) =>
+        levels.map((l) => `${l.domain} ${l.level}`).join(', ');
+      rows.push(
+        previewRow('system', sys.ref, false, [
+          change('levels', shown(raise.before), shown(raise.after)),
+        ]),
+      );
+    }
     if (!systemExists) {
       const levels = submission.levels.map((l) => `${l.domain} ${l.level}`).join(', ');
       rows.push(
