@@ -9,6 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempFolder } from '../helpers/context';
 import { makePair, pendingCase, type Pair } from '../helpers/exchange-pair';
 import { answerAll } from '../helpers/parties';
+import { repack } from '../helpers/packages';
+import { readCertificate } from '../../electron/signing/x509';
+import { join } from 'node:path';
 
 const work = tempFolder('awb-levels-');
 let pair: Pair;
@@ -96,5 +99,44 @@ describe("an owner's submission and the authority's record of the system's level
       details: { reason: 'MARKING_BELOW_SYSTEM' },
     });
     expect(held()).toEqual(['SECRET']);
+  });
+
+  it('a submission for a known system that declares no level, or a domain twice, is refused (round 20w)', async () => {
+    const { owner, authority } = pair;
+    await ownerLevel('SECRET');
+    const honest = await submitted();
+    const before = held();
+    for (const [name, levels] of [
+      ['none', []],
+      [
+        'twice',
+        [
+          { domain: 'nato', level: 'SECRET' },
+          { domain: 'nato', level: 'RESTRICTED' },
+        ],
+      ],
+    ] as const) {
+      const file = join(pair.packages, `levels-${name}.awbpkg`);
+      await repack(honest.file, file, {
+        keys: authority.services.signing.decryptionKeys(),
+        signer: owner.services.signing.signer(owner.signingId),
+        recipient: readCertificate(
+          authority.services.signing.certificatePem(authority.encryptionId),
+        )!,
+        parts: (parts) => {
+          const content = JSON.parse(parts.get('parts/submission.json')!.toString()) as {
+            levels: unknown;
+          };
+          content.levels = levels;
+          parts.set('parts/submission.json', Buffer.from(JSON.stringify(content)));
+        },
+      });
+      await expect(authority.services.exchange.importPackage(file), name).rejects.toMatchObject({
+        details: { reason: 'SYSTEM_INVALID' },
+      });
+    }
+    expect(held()).toEqual(before);
+    // The honest one, as sent, is taken.
+    await authority.services.exchange.importPackage(honest.file);
   });
 });

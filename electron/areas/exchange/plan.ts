@@ -73,6 +73,19 @@ function checkNewSystem(content: SubmissionContent): void {
   }
 }
 
+/**
+ * A known system's levels as the submission declares them, held to what local entry allows (at
+ * least one domain, each once), as a new system's are (round 20w: an empty list raised nothing
+ * and passed the marking check).
+ */
+function checkDeclaredLevels(content: SubmissionContent): void {
+  const parsed = SystemInput.shape.levels.safeParse(content.levels);
+  const issue = parsed.success ? null : parsed.error.issues[0];
+  if (issue) {
+    throw reject('SYSTEM_INVALID', `system.levels: ${issue.message}`);
+  }
+}
+
 /** What a verified package would change here, checked as far as it can be without writing. */
 export class ImportPlan extends ExchangeStage {
   constructor(
@@ -101,6 +114,8 @@ export class ImportPlan extends ExchangeStage {
       // signed marking must reach them.
       if (!systemExists) {
         checkNewSystem(submission);
+      } else {
+        checkDeclaredLevels(submission);
       }
       this.senders.checkMarkingLevel(manifest, submission.levels);
       // Nor below any evidence it carries: the writer marks a package with the highest of both.
