@@ -377,12 +377,13 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
     expect(await asLetter(approval, role)).toEqual({
       code: 0,
       err: '',
-      judged: 'declares full_approval NISD-DEC-2026-0007 at level RESTRICTED: needs 1 signature',
+      judged:
+        'It declares Full approval NISD-DEC-2026-0007 at level RESTRICTED, which needs 1 signature.',
     });
     expect(await asLetter(dossier, [])).toEqual({
       code: 0,
       err: '',
-      judged: 'declares no decision: four eyes judged only where two signed',
+      judged: 'It declares no decision: four eyes is judged only where two people signed.',
     });
     expect(await asLetter(dossier, role)).toMatchObject({
       code: 1,
@@ -390,11 +391,13 @@ describe('a letter one accreditor signed is judged by what its signed keywords s
     });
     expect(await asLetter(decided('full_approval', 'RESTRICTED', 2), [])).toMatchObject({
       code: 1,
-      judged: 'declares full_approval NISD-DEC-2026-0007 at level RESTRICTED: needs 2 signatures',
+      judged:
+        'It declares Full approval NISD-DEC-2026-0007 at level RESTRICTED, which needs 2 signatures.',
     });
     expect(await asLetter([...approval, 'decision'], [])).toMatchObject({
       code: 1,
-      judged: 'declares a decision other than as the workbench writes it: held to two signatures',
+      judged:
+        'It declares a decision other than as the workbench writes one, so it is held to two signatures.',
     });
   });
 
