@@ -657,6 +657,37 @@ describe('decisions that act on a four-eyes approval take four eyes (round 20j)'
     expect((await decideAlone(caseId, 'full_approval')).status).toBe('awaiting_countersignature');
   });
 
+  it("a part's level counts since an approval by two: live, retired after it, or lowered after it", async () => {
+    const { system, caseId } = await pendingAt('SYS-PARTS-2', 'RESTRICTED');
+    const approvedByTwo = async (): Promise<string> => {
+      const next = await toDecisionPending(services, system);
+      expect((await decideAlone(next, 'full_approval')).status).toBe('awaiting_countersignature');
+      await services.decisions.countersign(next, { identityId: boId, reason: 'Four eyes.' });
+      return next;
+    };
+    const needed = () => services.decisions.signaturesRequired(caseId, 'full_approval');
+    const part = {
+      systemId: system,
+      kind: 'server' as const,
+      product: 'Crypto server',
+      level: 'SECRET',
+    };
+    const first = await services.register.createComponent(part);
+    await approvedByTwo();
+    // Made before the approval and live: its record says SECRET.
+    expect(needed()).toBe(2);
+    // Retired after it: held SECRET since the approval, by its record.
+    await services.register.retire('component', first);
+    expect(needed()).toBe(2);
+    const second = await services.register.createComponent({ ...part, product: 'Mail server' });
+    await approvedByTwo();
+    // Retired before this approval: nothing since. Lowered after it: its change row says SECRET.
+    await services.register.update('component', second, { ...part, level: 'RESTRICTED' });
+    expect(needed()).toBe(2);
+    await approvedByTwo();
+    expect(needed()).toBe(1);
+  });
+
   it('an approval that took four eyes keeps them for its amendment after the system was lowered', async () => {
     const caseId = await inForce();
     const { id: _id, ...system } = services.register.getSystem(systemId).system;

@@ -54,28 +54,28 @@ export function approvalActedOn(db: Database, caseId: string): ApprovalActedOn |
  */
 export function levelsHeldSince(db: Database, systemId: string): string[] {
   const since = heldSince(db, systemId);
-  const levelsOf = (value: unknown) =>
-    Array.isArray(value)
-      ? (value as unknown[]).flatMap((l) => {
-          const item = l as { domain?: unknown; level?: unknown } | null;
-          return typeof item?.domain === 'string' && typeof item.level === 'string'
-            ? [item.level]
-            : [];
-        })
-      : [];
+  // A change holds its levels as [before, after]; the record made holds them as made.
   const own = queryRows(
     db,
     `SELECT changes FROM audit_log WHERE entity_type = 'system' AND entity_id = ?
       AND action IN ('system.create', 'system.update') AND seq > ?`,
     [systemId, since],
-  ).flatMap((row) => {
-    const levels = changesOf(row.changes).levels;
-    // A change holds its levels as [before, after]; the record made holds them as made.
-    return Array.isArray(levels) && levels.every(Array.isArray)
-      ? levels.flatMap(levelsOf)
-      : levelsOf(levels);
-  });
+  ).flatMap((row) => codesIn(changesOf(row.changes).levels));
   return [...own, ...partLevelsHeldSince(db, systemId, since)];
+}
+
+/**
+ * The level codes a trail row's value names, however nested: a code, a level's `{ domain, level }`,
+ * or a list of them (a change's [before, after], a record's levels).
+ */
+function codesIn(value: unknown): string[] {
+  if (Array.isArray(value)) {
+    return value.flatMap(codesIn);
+  }
+  if (typeof value === 'string') {
+    return [value];
+  }
+  return value && typeof value === 'object' ? codesIn((value as { level?: unknown }).level) : [];
 }
 
 /** The trail's sequence of the row that issued the system's newest approval here, or brought it. */
@@ -96,13 +96,9 @@ function heldSince(db: Database, systemId: string): number {
   );
 }
 
+/** A trail row's changes: the JSON the audit log writes, an object. */
 function changesOf(changes: SqlValue | undefined): Record<string, unknown> {
-  try {
-    const parsed: unknown = JSON.parse(text(changes));
-    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
+  return JSON.parse(text(changes)) as Record<string, unknown>;
 }
 
 /**
@@ -119,9 +115,6 @@ function partLevelsHeldSince(db: Database, systemId: string, since: number): str
        WHERE system_id = ?`,
     [systemId, systemId],
   );
-  if (parts.length === 0) {
-    return [];
-  }
   const rows = queryRows(
     db,
     `SELECT entity_id, changes FROM audit_log
@@ -130,19 +123,13 @@ function partLevelsHeldSince(db: Database, systemId: string, since: number): str
     [since, ...parts.map((p) => text(p.id))],
   );
   const touched = new Set(rows.map((r) => text(r.entity_id)));
-  const codes = (value: unknown): string[] =>
-    typeof value === 'string'
-      ? [value]
-      : Array.isArray(value)
-        ? value.filter((v): v is string => typeof v === 'string')
-        : [];
   return [
     ...parts
       .filter((p) => p.retired_at === null || touched.has(text(p.id)))
       .map((p) => text(p.level)),
     ...rows.flatMap((r) => {
       const changes = changesOf(r.changes);
-      return [...codes(changes.level), ...codes(changes.localLevel)];
+      return [...codesIn(changes.level), ...codesIn(changes.localLevel)];
     }),
   ];
 }
