@@ -9,6 +9,7 @@
  *   exchange  electron/exchange and the exchange service
  *   vault     electron/vault
  *   audit     the audit chain (electron/db/audit.ts)
+ *   decisions four eyes by level (electron/areas/decisions) and the letter's declaration
  *
  * Anything after the area goes to Stryker as is, e.g. `--mutate electron/vault/kdf.ts:40-90`,
  * except `--tests <file,file>`: only those test files run (the area's vitest config reads them from
@@ -35,6 +36,10 @@ const AREAS: Record<string, { config: string; mutate?: string[] }> = {
     mutate: ['electron/vault/*.ts', '!electron/vault/kdf-worker.ts'],
   },
   audit: { config: 'stryker.exchange.json', mutate: ['electron/db/audit.ts'] },
+  decisions: {
+    config: 'stryker.exchange.json',
+    mutate: ['electron/areas/decisions/*.ts', 'electron/documents/letter-keywords.ts'],
+  },
 };
 
 const [area, ...given] = process.argv.slice(2);
