@@ -110,7 +110,9 @@ export async function verifyCommand(
       file,
       sha256: sha256Hex(bytes),
       ...verification,
-      ...(verification.declaration ? { judged: declarationText('en', verification.declaration) } : {}),
+      ...(verification.declaration
+        ? { judged: declarationText('en', verification.declaration) }
+        : {}),
       ...(fourEyes ? { reason: `FOUR_EYES_${fourEyes.reason}`, fourEyes } : {}),
       ...(notADecision ? { reason: 'DECISION_NOT_DECLARED' } : {}),
       ...(dossier ? { dossier } : {}),
@@ -118,4 +120,3 @@ export async function verifyCommand(
     },
   };
 }
-
