@@ -51,7 +51,7 @@ export async function demoCommand(io: CliIo, argv: string[]): Promise<Record<str
   );
   try {
     const services = createServices(() => vault);
-    const counts = await seedDemo(services.register);
+    const counts = await seedDemo(services);
     const caseCounts = await seedDemoCases(services.cases, services.register, vault);
     const riskCounts = await seedDemoRisks(services);
     const exports = await seedDemoDecision(services, join(folder, 'exports'));

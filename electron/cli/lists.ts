@@ -19,7 +19,7 @@ export async function listCommand(
   if (verb !== 'list') {
     throw new UsageError(`unknown ${area} command: ${verb ?? ''}`);
   }
-  return withVault(io, rest, ({ register }, values) => {
+  return withVault(io, rest, ({ register, records: recordService }, values) => {
     if (area === 'systems') {
       const systems = register.listSystems({});
       return { count: systems.length, systems };
@@ -32,7 +32,7 @@ export async function listCommand(
         throw new UsageError('--due-within takes a whole number of days');
       }
     }
-    const records = register.listRecords(dueWithinDays === undefined ? {} : { dueWithinDays });
+    const records = recordService.list(dueWithinDays === undefined ? {} : { dueWithinDays });
     return { count: records.length, records };
   });
 }

@@ -12,8 +12,8 @@ import { CountersignInput } from '../../shared/decisions';
 import { AppError } from '../../shared/errors';
 import { CASE_STATES, type CaseState } from '../../shared/lifecycle';
 import { ENTITY_KINDS, RETIRABLE, type EntityKind, type Retirable } from '../../shared/register';
-import type { VaultServices } from '../services';
-import { importCsv, parseCsv } from '../services/csv';
+import { correctEntry, type VaultServices } from '../services';
+import { importCsv, parseCsv } from '../areas/register/csv';
 import type { Vault } from '../vault/vault';
 import type { CliIo } from './io';
 import { UsageError } from './usage';
@@ -224,10 +224,10 @@ export async function scriptCommand(
         return { updated: id };
       });
     case 'records create':
-      return write(async ({ register }, values) => {
+      return write(async ({ records }, values) => {
         const ids: string[] = [];
         for (const entry of entries(io.cwd, option(values, 'from'))) {
-          ids.push(await register.createRecord(entry));
+          ids.push(await records.create(entry));
         }
         return { created: ids.length, ids };
       });
@@ -238,12 +238,12 @@ export async function scriptCommand(
         ),
       );
     case 'register update':
-      return write(async ({ register }, values, _vault, [kind, id]) => {
+      return write(async (services, values, _vault, [kind, id]) => {
         if (!ENTITY_KINDS.includes(kind as EntityKind) || !id) {
           throw new UsageError(`register update <${ENTITY_KINDS.join('|')}> <id>`);
         }
         const [entry] = entries(io.cwd, option(values, 'from'));
-        return { changed: await register.update(kind as EntityKind, id, entry) };
+        return { changed: await correctEntry(services, kind as EntityKind, id, entry) };
       });
     case 'register retire':
     case 'register reinstate':

@@ -9,7 +9,7 @@ import { ClassificationScheme } from '../../shared/classification';
 import type { PdfVerification } from '../../shared/signatures';
 import { declarationText } from '../../shared/i18n';
 import { asDecision, withFourEyes } from '../areas/identities/use-cases';
-import { defaultScheme } from '../services/register';
+import { defaultScheme } from '../areas/register/use-cases';
 import { readDossier } from '../documents/dossier';
 import { sha256Hex } from '../signing/hash';
 import { signedKeywords, verifyPdf } from '../signing/verify';

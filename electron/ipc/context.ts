@@ -9,7 +9,8 @@ import type { CatalogueService } from '../areas/catalogues/use-cases';
 import type { DashboardService } from '../services/dashboard';
 import type { DecisionService } from '../services/decisions';
 import type { ExchangeService } from '../areas/exchange/use-cases';
-import type { RegisterService } from '../services/register';
+import type { RegisterService } from '../areas/register/use-cases';
+import type { RecordService } from '../areas/records/use-cases';
 import type { RiskService } from '../areas/risks/use-cases';
 import type { SigningService } from '../areas/identities/use-cases';
 import type { Uploads } from '../services/uploads';
@@ -44,6 +45,8 @@ export interface HandlerContext {
   vault: VaultService;
   /** The register of the open vault (VAULT_LOCKED while none is open). */
   register: RegisterService;
+  /** The security-authority records of the open vault. */
+  records: RecordService;
   /** Chunked uploads into the open vault's blob store. */
   uploads: Uploads;
   /** Accreditation cases of the open vault. */

@@ -6,7 +6,8 @@
 import type { InvokeChannel, ParsedRequestOf, ResponseOf } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import { externalUrlDecision } from '../main/policy';
-import { exportCsv, importCsv } from '../services/csv';
+import { exportCsv, importCsv } from '../areas/register/csv';
+import { correctEntry } from '../services';
 import { approvalPolicy, fourEyesPolicy, validityPolicy } from '../services/policy';
 import type { HandlerContext } from './context';
 
@@ -83,7 +84,7 @@ export const handlers: HandlerTable = {
     organisations: ctx.register.listOrganisations(input),
   }),
   'register:update': async (input, ctx) => ({
-    changed: await ctx.register.update(input.kind, input.id, input.input),
+    changed: await correctEntry(ctx, input.kind, input.id, input.input),
   }),
   'register:retire': async (input, ctx) => {
     await ctx.register.retire(input.kind, input.id, input.retired);
@@ -98,25 +99,28 @@ export const handlers: HandlerTable = {
     return { unassigned: true };
   },
   'records:close': async (input, ctx) => {
-    await ctx.register.closeRecord(input.id, input.closing);
+    await ctx.records.close(input.id, input.closing);
     return { closed: true };
   },
   'records:attachmentContent': async (input, ctx) => {
-    const content = await ctx.register.attachmentContent(input.recordId, input.address);
+    const content = await ctx.records.attachmentContent(input.recordId, input.address);
     return { fileName: content.fileName, data: content.data.toString('base64') };
   },
   'systems:list': async (input, ctx) => ({ systems: ctx.register.listSystems(input) }),
-  'systems:get': async (input, ctx) => ctx.register.getSystem(input.id),
+  'systems:get': async (input, ctx) => ({
+    ...ctx.register.getSystem(input.id),
+    records: ctx.records.list({ systemId: input.id }),
+  }),
   'systems:create': async (input, ctx) => ({ id: await ctx.register.createSystem(input) }),
   'systems:update': async (input, ctx) => {
     await ctx.register.updateSystem(input.id, input.system);
     return { id: input.id };
   },
   'records:list': async (input, ctx) => ({
-    records: ctx.register.listRecords(input),
-    total: ctx.register.countRecords(input),
+    records: ctx.records.list(input),
+    total: ctx.records.count(input),
   }),
-  'records:create': async (input, ctx) => ({ id: await ctx.register.createRecord(input) }),
+  'records:create': async (input, ctx) => ({ id: await ctx.records.create(input) }),
   'people:list': async (input, ctx) => ({ people: ctx.register.listPeople(input) }),
   'organisations:create': async (input, ctx) => ({
     id: await ctx.register.createOrganisation(input),
@@ -148,13 +152,11 @@ export const handlers: HandlerTable = {
     return { aborted: true };
   },
   'records:attach': async (input, ctx) => {
-    await ctx.uploads.attach(input.uploadId, (done) =>
-      ctx.register.attachToRecord(input.recordId, done),
-    );
+    await ctx.uploads.attach(input.uploadId, (done) => ctx.records.attach(input.recordId, done));
     return { attached: true };
   },
   'records:attachments': async (input, ctx) => ({
-    attachments: ctx.register.listAttachments(input.recordId),
+    attachments: ctx.records.attachments(input.recordId),
   }),
   'cases:list': async (input, ctx) => ({ cases: ctx.cases.listCases(input) }),
   'cases:create': async (input, ctx) => ({ id: await ctx.cases.createCase(input) }),
@@ -335,7 +337,7 @@ export const handlers: HandlerTable = {
     const content = await ctx.cases.evidenceContent(input.evidenceId);
     return { fileName: content.fileName, data: content.data.toString('base64') };
   },
-  'csv:export': async (input, ctx) => exportCsv(ctx.register, input.kind, input.language),
+  'csv:export': async (input, ctx) => exportCsv(ctx, input.kind, input.language),
   'csv:import': async (input, ctx) =>
     importCsv(ctx.vault.current(), ctx.register, input.kind, input.content),
 };

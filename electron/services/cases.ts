@@ -49,7 +49,8 @@ import { approvalPolicy, validityPolicy } from './policy';
 import { signaturesNeeded } from '../areas/decisions/four-eyes';
 import { approvalActedOn } from '../areas/decisions/repository';
 import { caseRequirements, refuseNonsense, senseToday } from './sense';
-import { PREVIEW_MAX_BYTES, today, type RegisterService } from './register';
+import { today } from './clock';
+import { PREVIEW_MAX_BYTES, type RegisterService } from '../areas/register/use-cases';
 
 export { PREVIEW_MAX_BYTES };
 import type { RiskService } from '../areas/risks/use-cases';
@@ -339,7 +340,7 @@ export class CaseService {
     const systemLevels = this.register.getSystem(systemId).system.levels;
     const needs = signaturesNeeded(
       this.db,
-      this.register.scheme(),
+      this.register,
       { caseId, systemId, systemLevels },
       approval.type,
     );

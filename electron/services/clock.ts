@@ -17,3 +17,8 @@ export function now(): Date {
 export function asOf<T>(at: Date, work: () => T): T {
   return moment.run(at, work);
 }
+
+/** Today's date (UTC) by the core's clock. */
+export function today(at = now()): string {
+  return at.toISOString().slice(0, 10);
+}

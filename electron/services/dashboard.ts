@@ -8,9 +8,11 @@ import type { InfoDomain } from '../../shared/classification';
 import { CASE_STATES, UNDER_WAY, type CaseState } from '../../shared/lifecycle';
 import { optional, queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
-import { addDays, schemeOf, today as todayOf } from './register';
+import { addDays } from '../../shared/days';
+import { today as todayOf } from './clock';
 import { outsideApproval, type ApprovalScope, type SystemNow } from '../../shared/approval-scope';
 import type { RiskService } from '../areas/risks/use-cases';
+import type { RegisterService } from '../areas/register/use-cases';
 
 const all = queryRows;
 const s = text;
@@ -41,6 +43,7 @@ type StandingState =
 export class DashboardService {
   constructor(
     private readonly vault: () => Vault,
+    private readonly register: Pick<RegisterService, 'scheme'>,
     private readonly risks: RiskService,
   ) {}
 
@@ -317,7 +320,7 @@ export class DashboardService {
     )) {
       now.get(s(r.system_id))!.components!.push({ product: s(r.product), level: s(r.level) });
     }
-    const scheme = schemeOf(this.db);
+    const scheme = this.register.scheme();
     return ids.flatMap((id) => {
       const { name, scope } = approvals.get(id)!;
       return outsideApproval(scope, now.get(id)!, (l) => scheme.rank(l)).length > 0

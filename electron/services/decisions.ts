@@ -56,7 +56,9 @@ import { fourEyesPolicy, validityPolicy } from './policy';
 import { optional, queryRows, text } from '../db/query';
 import type { Vault } from '../vault/vault';
 import { findingEvent, type CaseService } from './cases';
-import { today, type RegisterService } from './register';
+import { today } from './clock';
+import type { RegisterService } from '../areas/register/use-cases';
+import type { RecordService } from '../areas/records/use-cases';
 import { approvalType, caseRequirements, maximumMonths, refuseNonsense, senseToday } from './sense';
 import type { RiskService } from '../areas/risks/use-cases';
 import type { SigningService } from '../areas/identities/use-cases';
@@ -85,6 +87,7 @@ export class DecisionService {
   constructor(
     private readonly vault: () => Vault,
     private readonly register: RegisterService,
+    private readonly records: RecordService,
     private readonly cases: CaseService,
     private readonly risks: RiskService,
     private readonly signing: SigningService,
@@ -489,7 +492,7 @@ export class DecisionService {
   recordsSpec(language: Language): DocumentSpec {
     const t = (key: MessageKey, params?: Record<string, string | number>) =>
       translate(language, key, params);
-    const records = this.register.listRecords({});
+    const records = this.records.list({});
     const marking =
       this.scheme().highestMarking(
         records.flatMap((r) =>
@@ -650,7 +653,7 @@ export class DecisionService {
    */
   signaturesRequired(caseId: string, type: DecisionType): 1 | 2 {
     const c = this.cases.getCase(caseId);
-    return signaturesNeeded(this.db, this.scheme(), { ...c, caseId }, type);
+    return signaturesNeeded(this.db, this.register, { ...c, caseId }, type);
   }
 
   private decisionSpec(

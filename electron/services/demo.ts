@@ -16,7 +16,9 @@ import type { Vault } from '../vault/vault';
 import type { VaultServices } from '.';
 import type { CaseService } from './cases';
 import { asOf } from './clock';
-import { today, type RegisterService } from './register';
+import { today } from './clock';
+import type { RegisterService } from '../areas/register/use-cases';
+import type { RecordService } from '../areas/records/use-cases';
 import { fingerprintsOf } from '../areas/identities/use-cases';
 import { createAuthority, issueIdentity, revocationList } from '../signing/authority';
 import { derOf, toPem } from '../signing/x509';
@@ -225,7 +227,7 @@ const COUNTERPARTS = [
 ];
 
 export async function seedDemo(
-  register: RegisterService,
+  { register, records: recordService }: { register: RegisterService; records: RecordService },
   now = new Date(),
 ): Promise<{ systems: number; records: number; people: number }> {
   const authority = await register.createOrganisation({
@@ -569,7 +571,7 @@ export async function seedDemo(
     // Entered the day before its follow-up fell due (or yesterday): a deadline now past was
     // not past when it was set.
     await asOf(daysAgo(1 - Math.min(due, 0), now), () =>
-      register.createRecord({
+      recordService.create({
         type,
         // The demo is a Danish authority's register: its titles are written in Danish.
         title: `${translate('da', `recordType.${type}`)} ${i + 1}: ${SYSTEMS[i % SYSTEMS.length]?.[1] ?? ''}`,

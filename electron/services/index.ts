@@ -5,6 +5,7 @@
  * to the vault's lock and day), `createServices` for one that opens a vault for one command (the
  * CLI) — the same services either way.
  */
+import type { EntityKind } from '../../shared/register';
 import { FileHeadMemory } from '../vault/head-memory';
 import { PRODUCTION_CONFIG, type Vault, type VaultConfig } from '../vault/vault';
 import type { Emit, PreferencesStore } from './host';
@@ -14,13 +15,15 @@ import { CaseService } from './cases';
 import { DashboardService } from './dashboard';
 import { DecisionService, type DocumentOptions } from './decisions';
 import { ExchangeService } from '../areas/exchange/use-cases';
-import { RegisterService } from './register';
+import { RegisterService } from '../areas/register/use-cases';
+import { RecordService } from '../areas/records/use-cases';
 import { RiskService } from '../areas/risks/use-cases';
 import { CatalogueService } from '../areas/catalogues/use-cases';
 import { SigningService, type SigningOptions } from '../areas/identities/use-cases';
 
 export interface VaultServices {
   register: RegisterService;
+  records: RecordService;
   risks: RiskService;
   catalogues: CatalogueService;
   cases: CaseService;
@@ -36,21 +39,38 @@ export function createServices(
   signingOptions: SigningOptions = {},
 ): VaultServices {
   const register = new RegisterService(vault);
+  const records = new RecordService(vault, register);
   const risks = new RiskService(vault);
   const catalogues = new CatalogueService(vault, register);
   const cases = new CaseService(vault, register, risks, catalogues);
-  const signing = new SigningService(vault, signingOptions);
-  const decisions = new DecisionService(vault, register, cases, risks, signing, documents);
+  const signing = new SigningService(vault, register, signingOptions);
+  const decisions = new DecisionService(vault, register, records, cases, risks, signing, documents);
   return {
     register,
+    records,
     risks,
     catalogues,
     cases,
-    dashboard: new DashboardService(vault, risks),
+    dashboard: new DashboardService(vault, register, risks),
     signing,
     decisions,
     exchange: new ExchangeService(vault, register, cases, decisions, signing, risks),
   };
+}
+
+/**
+ * Corrects a register entry of any kind, the way the Register screen and `awb register update`
+ * name them: a record by the records area, every other entry by the register.
+ */
+export function correctEntry(
+  services: Pick<VaultServices, 'register' | 'records'>,
+  kind: EntityKind,
+  id: string,
+  raw: unknown,
+): Promise<boolean> {
+  return kind === 'record'
+    ? services.records.update(id, raw)
+    : services.register.update(kind, id, raw);
 }
 
 export interface CoreOptions {

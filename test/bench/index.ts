@@ -22,7 +22,8 @@ import { verifyAuditChain } from '../../electron/db/audit';
 import { checkIntegrity } from '../../electron/db/engine';
 import { deriveKey } from '../../electron/vault/kdf';
 import { createServices } from '../../electron/services';
-import { RegisterService } from '../../electron/services/register';
+import { RegisterService } from '../../electron/areas/register/use-cases';
+import { RecordService } from '../../electron/areas/records/use-cases';
 import { PRODUCTION_CONFIG, Vault, vaultPath, type VaultConfig } from '../../electron/vault/vault';
 import { answerAll, introduce, judgeAll, makeParty } from '../helpers/parties';
 import { TEST_CONFIG } from '../helpers/vault';
@@ -88,6 +89,7 @@ async function readDecryptFloor(file: string): Promise<number> {
  */
 export function registerFigures(vault: Vault) {
   const service = new RegisterService(() => vault);
+  const recordService = new RecordService(() => vault, service);
   const keystrokes: number[] = [];
   for (const word of ['SYS-00', 'Ledelsesnet', 'Portal 9', 'xyz']) {
     for (let n = 1; n <= word.length; n++) {
@@ -118,12 +120,12 @@ export function registerFigures(vault: Vault) {
   for (let round = 0; round < 10; round++) {
     for (const filter of [{}, { dueWithinDays: 30 }, { search: 'Record 12' }]) {
       const t0 = performance.now();
-      service.listRecords({ ...filter, limit: 200 });
-      service.countRecords(filter);
+      recordService.list({ ...filter, limit: 200 });
+      recordService.count(filter);
       records.push(performance.now() - t0);
     }
     const t0 = performance.now();
-    service.listRecords({});
+    recordService.list({});
     recordsAll.push(performance.now() - t0);
   }
   return {

@@ -6,7 +6,7 @@
  * guarded on the way.
  */
 import { createServices, type VaultServices } from '../../electron/services';
-import { today } from '../../electron/services/register';
+import { today } from '../../electron/services/clock';
 import { Vault } from '../../electron/vault/vault';
 import { addMonths } from '../../shared/risk';
 import { toDecisionPending } from '../helpers/parties';

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServices } from '../../electron/services';
-import { today } from '../../electron/services/register';
+import { today } from '../../electron/services/clock';
 import { verifyCms } from '../../electron/signing/cms';
 import { softwareSigner } from '../../electron/signing/identity';
 import { PdfFile } from '../../electron/signing/pdf-structure';

@@ -11,7 +11,6 @@ import {
   seedDemoLifecycle,
   seedDemoRisks,
 } from '../../electron/services/demo';
-import { RegisterService } from '../../electron/services/register';
 import { Vault } from '../../electron/vault/vault';
 import { ROUTES } from '../../renderer/src/router';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
@@ -19,7 +18,7 @@ import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
 /** The demo register only (systems, sites, components, people, records) in a vault. */
 export async function seedRegisterDemo(folder: string): Promise<void> {
   const v = await Vault.open(folder, { passphrase: PASSPHRASE }, TEST_CONFIG);
-  await seedDemo(new RegisterService(() => v));
+  await seedDemo(createServices(() => v));
   await v.close();
 }
 
@@ -27,7 +26,7 @@ export async function seedFullDemo(folder: string, dataFolder: string): Promise<
   await fromTemplate('full', folder, dataFolder, async (f, d) => {
     const v = await Vault.open(f, { passphrase: PASSPHRASE }, TEST_CONFIG);
     const services = createServices(() => v);
-    await seedDemo(services.register);
+    await seedDemo(services);
     await seedDemoCases(services.cases, services.register, v);
     await seedDemoRisks(services);
     await seedDemoDecision(services, join(d, 'exports'));

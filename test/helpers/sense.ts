@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type { DecisionContent } from '../../electron/exchange/content';
-import { today } from '../../electron/services/register';
+import { today } from '../../electron/services/clock';
 import { readCertificate } from '../../electron/signing/x509';
 import { addMonths } from '../../shared/risk';
 import { repack } from './packages';

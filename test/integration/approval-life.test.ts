@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type VaultServices } from '../../electron/services';
-import { today } from '../../electron/services/register';
+import { today } from '../../electron/services/clock';
 import { Vault } from '../../electron/vault/vault';
 import { addMonths } from '../../shared/risk';
 import { systemReason } from '../../shared/i18n';

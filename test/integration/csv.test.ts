@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exportCsv, importCsv } from '../../electron/services/csv';
+import { exportCsv, importCsv } from '../../electron/areas/register/csv';
 import { translate } from '../../shared/i18n';
 import { issueText } from '../../shared/i18n/issues';
 import { seedDemo } from '../../electron/services/demo';
-import { RegisterService } from '../../electron/services/register';
+import { RegisterService } from '../../electron/areas/register/use-cases';
+import { RecordService } from '../../electron/areas/records/use-cases';
 import { Vault } from '../../electron/vault/vault';
 import { tempFolder } from '../helpers/context';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
@@ -11,11 +12,13 @@ import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
 let folder: ReturnType<typeof tempFolder>;
 let vault: Vault;
 let register: RegisterService;
+let records: RecordService;
 
 beforeEach(async () => {
   folder = tempFolder('awb-csv-');
   ({ vault } = await Vault.create(folder.path, PASSPHRASE, PROFILE, TEST_CONFIG));
   register = new RegisterService(() => vault);
+  records = new RecordService(() => vault, register);
 });
 afterEach(async () => {
   await vault.close({ discard: true });
@@ -27,23 +30,28 @@ const auditRows = () =>
 
 describe('CSV', () => {
   it('exports each list with the marking of its content on the first line', async () => {
-    await seedDemo(register);
-    const systems = exportCsv(register, 'systems', 'da');
+    await seedDemo({ register, records });
+    const systems = exportCsv({ register, records }, 'systems', 'da');
     const lines = systems.content.split('\r\n');
     expect(lines[0]).toBe('# YDERST HEMMELIGT');
     expect(lines[1]).toBe(
       'ref,name,purpose,phase,mode,national,nato,eu,bilateral,userCount,minClearance,boundary,nextReview,owner',
     );
     expect(lines.filter((l) => l.startsWith('SYS-'))).toHaveLength(14);
-    expect(exportCsv(register, 'records', 'en').content.split('\r\n')[0]).toMatch(/^# HEMMELIGT/);
-    expect(exportCsv(register, 'people', 'en').content.split('\r\n')[0]).toBe(
+    expect(exportCsv({ register, records }, 'records', 'en').content.split('\r\n')[0]).toMatch(
+      /^# HEMMELIGT/,
+    );
+    expect(exportCsv({ register, records }, 'people', 'en').content.split('\r\n')[0]).toBe(
       '# NO CLASSIFIED CONTENT OPEN',
     );
   });
 
   it('round-trips: an exported systems file imports into another vault', async () => {
-    await seedDemo(register);
-    const csv = exportCsv(register, 'systems', 'da').content.replace(/,[^,\r\n]*\r\n/g, ',\r\n'); // drop the owner column values
+    await seedDemo({ register, records });
+    const csv = exportCsv({ register, records }, 'systems', 'da').content.replace(
+      /,[^,\r\n]*\r\n/g,
+      ',\r\n',
+    ); // drop the owner column values
     const other = tempFolder('awb-csv-other-');
     const { vault: second } = await Vault.create(other.path, PASSPHRASE, PROFILE, TEST_CONFIG);
     const secondRegister = new RegisterService(() => second);
@@ -177,6 +185,8 @@ describe('CSV', () => {
       levels: [{ domain: 'eu', level: 'SECRET' }],
       userCount: 1,
     });
-    expect(exportCsv(register, 'systems', 'en').content).toContain(`"'=HYPERLINK(""http://x"")"`);
+    expect(exportCsv({ register, records }, 'systems', 'en').content).toContain(
+      `"'=HYPERLINK(""http://x"")"`,
+    );
   });
 });

@@ -13,7 +13,7 @@ import { PdfFile } from '../../electron/signing/pdf-structure';
 import { signedKeywords, verifyPdf } from '../../electron/signing/verify';
 import { readCertificates } from '../../electron/signing/x509';
 import { createServices, type VaultServices } from '../../electron/services';
-import { today } from '../../electron/services/register';
+import { today } from '../../electron/services/clock';
 import { Vault } from '../../electron/vault/vault';
 import { citedDossier } from '../../shared/dossier';
 import { addMonths } from '../../shared/risk';

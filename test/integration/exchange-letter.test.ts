@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { today } from '../../electron/services/register';
+import { today } from '../../electron/services/clock';
 import { readCertificate } from '../../electron/signing/x509';
 import { addMonths } from '../../shared/risk';
 import { tempFolder } from '../helpers/context';

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DecisionContent, SubmissionContent } from '../../electron/exchange/content';
 import { writePackage } from '../../electron/exchange/package';
 import { builtinMatrices } from '../../electron/areas/risks/repository';
-import { today } from '../../electron/services/register';
+import { today } from '../../electron/services/clock';
 import { signPdf } from '../../electron/signing/sign';
 import { signedKeywords } from '../../electron/signing/verify';
 import { readCertificate } from '../../electron/signing/x509';

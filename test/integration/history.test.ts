@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendAudit, NAMES_THEN, verifyAuditChain } from '../../electron/db/audit';
 import { createServices, type VaultServices } from '../../electron/services';
-import { historyAsItWas } from '../../electron/services/register';
+import { historyAsItWas } from '../../electron/areas/register/history';
 import { Vault } from '../../electron/vault/vault';
 import { tempFolder } from '../helpers/context';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';

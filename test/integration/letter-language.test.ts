@@ -29,7 +29,7 @@ beforeAll(async () => {
   folder = tempFolder('awb-letter-language-');
   ({ vault } = await Vault.create(join(folder.path, 'v'), PASSPHRASE, PROFILE, TEST_CONFIG));
   services = createServices(() => vault);
-  await seedDemo(services.register);
+  await seedDemo(services);
   await seedDemoCases(services.cases, services.register, vault);
   await seedDemoRisks(services);
   await seedDemoDecision(services, join(folder.path, 'exports'));

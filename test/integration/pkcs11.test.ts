@@ -20,7 +20,7 @@ import { Pkcs11Token } from '../../electron/signing/pkcs11';
 import { derOf, readCertificate, x509 } from '../../electron/signing/x509';
 import { Vault } from '../../electron/vault/vault';
 import { addMonths } from '../../shared/risk';
-import { today } from '../../electron/services/register';
+import { today } from '../../electron/services/clock';
 import { tempFolder } from '../helpers/context';
 import { crl, issue, nssStore, pdfsigAccepts, pdfsigReport, type Party } from '../helpers/pki';
 import { judgeAll, toDecisionPending } from '../helpers/parties';

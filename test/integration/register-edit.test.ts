@@ -10,7 +10,8 @@ import { ZodError } from 'zod';
 import { partChanges } from '../../electron/db/audit';
 import { createServices, type VaultServices } from '../../electron/services';
 import { asOf } from '../../electron/services/clock';
-import { addDays, today } from '../../electron/services/register';
+import { addDays } from '../../shared/days';
+import { today } from '../../electron/services/clock';
 import { Vault } from '../../electron/vault/vault';
 import { tempFolder } from '../helpers/context';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
@@ -230,7 +231,6 @@ describe('register corrections', () => {
   });
 
   it('records: edited, closed with an outcome (no longer overdue), attachments listed and opened', async () => {
-    const { register } = services;
     const systemId = await system();
     const record = {
       type: 'notification_nos',
@@ -242,26 +242,26 @@ describe('register corrections', () => {
     } as const;
     // Entered three weeks ago, when its follow-up was still to come; it is overdue now.
     const id = await asOf(new Date(Date.now() - 21 * 86_400_000), () =>
-      register.createRecord(record),
+      services.records.create(record),
     );
-    expect(register.listRecords({ dueWithinDays: 0 }).map((r) => r.id)).toEqual([id]);
+    expect(services.records.list({ dueWithinDays: 0 }).map((r) => r.id)).toEqual([id]);
     await refused(
-      register.update('record', id, { ...record, followUpDue: '1900-01-01' }),
+      services.records.update(id, { ...record, followUpDue: '1900-01-01' }),
       'followUpDue',
     );
     await refused(
-      register.update('record', id, { ...record, validFrom: '2027-01-01', validTo: '2026-01-01' }),
+      services.records.update(id, { ...record, validFrom: '2027-01-01', validTo: '2026-01-01' }),
       'validTo',
     );
-    await register.update('record', id, { ...record, theirRef: 'NOS-77', systemIds: [] });
+    await services.records.update(id, { ...record, theirRef: 'NOS-77', systemIds: [] });
     expect(lastAudit(id).changes).toEqual({
       theirRef: ['', 'NOS-77'],
       systemIds: [[systemId], []],
     });
-    expect(register.getSystem(systemId).records).toEqual([]);
-    await refused(register.closeRecord(id, { outcome: '', closedOn: today() }), 'outcome');
-    await register.closeRecord(id, { outcome: 'Acknowledged by NOS.', closedOn: today() });
-    const [closed] = register.listRecords();
+    expect(services.records.list({ systemId })).toEqual([]);
+    await refused(services.records.close(id, { outcome: '', closedOn: today() }), 'outcome');
+    await services.records.close(id, { outcome: 'Acknowledged by NOS.', closedOn: today() });
+    const [closed] = services.records.list();
     expect(closed).toMatchObject({
       status: 'closed',
       outcome: 'Acknowledged by NOS.',
@@ -269,7 +269,7 @@ describe('register corrections', () => {
       overdue: false,
       followUpDue: null,
     });
-    expect(register.listRecords({ dueWithinDays: 0 })).toEqual([]);
+    expect(services.records.list({ dueWithinDays: 0 })).toEqual([]);
 
     const body = Buffer.from('%PDF-1.4\n% reply from NOS\n%%EOF\n');
     const stored = await vault.blobs.put(
@@ -277,20 +277,22 @@ describe('register corrections', () => {
         yield body;
       })(),
     );
-    await register.attachToRecord(id, { ...stored, name: 'reply.pdf' });
-    const [attachment] = register.listAttachments(id);
+    await services.records.attach(id, { ...stored, name: 'reply.pdf' });
+    const [attachment] = services.records.attachments(id);
     expect(attachment).toMatchObject({
       name: 'reply.pdf',
       sha256: createHash('sha256').update(body).digest('hex'),
       size: body.length,
     });
-    const opened = await register.attachmentContent(id, attachment!.address);
+    const opened = await services.records.attachmentContent(id, attachment!.address);
     expect(opened.fileName).toBe('reply.pdf');
     expect(opened.data.equals(body)).toBe(true);
-    await expect(register.attachmentContent(id, 'f'.repeat(64))).rejects.toMatchObject({
+    await expect(services.records.attachmentContent(id, 'f'.repeat(64))).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
-    await expect(register.attachmentContent(id, attachment!.address, 4)).rejects.toMatchObject({
+    await expect(
+      services.records.attachmentContent(id, attachment!.address, 4),
+    ).rejects.toMatchObject({
       code: 'PREVIEW_TOO_LARGE',
     });
   });

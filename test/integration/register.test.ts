@@ -4,7 +4,8 @@ import { handlers } from '../../electron/ipc/handlers';
 import { asOf } from '../../electron/services/clock';
 import { signaturesNeeded } from '../../electron/areas/decisions/four-eyes';
 import { seedDemo } from '../../electron/services/demo';
-import { defaultScheme, RegisterService } from '../../electron/services/register';
+import { defaultScheme, RegisterService } from '../../electron/areas/register/use-cases';
+import { RecordService } from '../../electron/areas/records/use-cases';
 import { Vault } from '../../electron/vault/vault';
 import { makeTestContext, tempFolder } from '../helpers/context';
 import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
@@ -12,11 +13,13 @@ import { PASSPHRASE, PROFILE, TEST_CONFIG } from '../helpers/vault';
 let folder: ReturnType<typeof tempFolder>;
 let vault: Vault;
 let register: RegisterService;
+let records: RecordService;
 
 beforeEach(async () => {
   folder = tempFolder('awb-register-');
   ({ vault } = await Vault.create(folder.path, PASSPHRASE, PROFILE, TEST_CONFIG));
   register = new RegisterService(() => vault);
+  records = new RecordService(() => vault, register);
 });
 afterEach(async () => {
   await vault.close({ discard: true });
@@ -40,6 +43,8 @@ describe('register service', () => {
     await vault.close();
     vault = await Vault.open(folder.path, { passphrase: PASSPHRASE }, TEST_CONFIG);
     register = new RegisterService(() => vault);
+    records = new RecordService(() => vault, register);
+    records = new RecordService(() => vault, register);
     const detail = register.getSystem(id);
     expect(detail.system).toMatchObject({
       ref: 'SYS-1',
@@ -192,33 +197,33 @@ describe('register service', () => {
     } as const;
     // Entered in October, when none of the follow-ups had fallen due (a rule of sense).
     await asOf(new Date('2026-10-20T12:00:00Z'), async () => {
-      await register.createRecord({ ...base, title: 'overdue', followUpDue: '2026-11-01' });
-      await register.createRecord({ ...base, title: 'soon', followUpDue: '2026-12-10' });
-      await register.createRecord({ ...base, title: 'later', followUpDue: '2027-06-01' });
-      await register.createRecord({
+      await records.create({ ...base, title: 'overdue', followUpDue: '2026-11-01' });
+      await records.create({ ...base, title: 'soon', followUpDue: '2026-12-10' });
+      await records.create({ ...base, title: 'later', followUpDue: '2027-06-01' });
+      await records.create({
         ...base,
         title: 'closed',
         followUpDue: '2026-11-01',
         status: 'closed',
       });
-      await register.createRecord({ ...base, title: 'no date' });
+      await records.create({ ...base, title: 'no date' });
     });
-    const due = register.listRecords({ dueWithinDays: 30 }, '2026-11-27');
+    const due = records.list({ dueWithinDays: 30 }, '2026-11-27');
     expect(due.map((r) => [r.title, r.overdue])).toEqual([
       ['overdue', true],
       ['soon', false],
     ]);
-    expect(register.listRecords({}, '2026-11-27')).toHaveLength(5);
+    expect(records.list({}, '2026-11-27')).toHaveLength(5);
     // A page of the register: the first in the list's order, and how many match in all.
-    const all = register.listRecords({}, '2026-11-27');
-    const page = register.listRecords({ limit: 2 }, '2026-11-27');
+    const all = records.list({}, '2026-11-27');
+    const page = records.list({ limit: 2 }, '2026-11-27');
     expect(page.map((r) => r.id)).toEqual(all.slice(0, 2).map((r) => r.id));
-    expect(register.countRecords({ limit: 2 }, '2026-11-27')).toBe(5);
-    expect(register.countRecords({ dueWithinDays: 30 }, '2026-11-27')).toBe(2);
+    expect(records.count({ limit: 2 }, '2026-11-27')).toBe(5);
+    expect(records.count({ dueWithinDays: 30 }, '2026-11-27')).toBe(2);
     // One record by its id.
     const last = all.at(-1)!;
-    expect(register.listRecords({ id: last.id })).toEqual([last]);
-    expect(register.countRecords({ id: last.id })).toBe(1);
+    expect(records.list({ id: last.id })).toEqual([last]);
+    expect(records.count({ id: last.id })).toBe(1);
   });
 
   it('imports a valid scheme, refuses a broken one, and refuses dropping a level in use', async () => {
@@ -301,7 +306,7 @@ describe('register service', () => {
     const needed = () =>
       signaturesNeeded(
         vault.database,
-        register.scheme(),
+        register,
         { caseId: 'none', systemId: id, systemLevels: register.getSystem(id).system.levels },
         'full_approval',
       );
@@ -317,7 +322,7 @@ describe('register service', () => {
   });
 
   it('the demo sample has what a demonstration needs', async () => {
-    const counts = await seedDemo(register);
+    const counts = await seedDemo({ register, records });
     expect(counts.systems).toBeGreaterThanOrEqual(12);
     expect(counts.records).toBeGreaterThanOrEqual(30);
     const systems = register.listSystems();
@@ -330,7 +335,7 @@ describe('register service', () => {
     expect(register.listOrganisations().length).toBeGreaterThanOrEqual(4);
     const withViolations = systems.filter((s) => register.getSystem(s.id).violations.length > 0);
     expect(withViolations.length).toBeGreaterThan(0);
-    expect(register.listRecords({ dueWithinDays: 30 }).some((r) => r.overdue)).toBe(true);
+    expect(records.list({ dueWithinDays: 30 }).some((r) => r.overdue)).toBe(true);
     expect(vault.audit.intact).toBe(true);
   });
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServices, type VaultServices } from '../../electron/services';
 import { seedDemo, seedDemoCases, seedDemoRisks } from '../../electron/services/demo';
-import { today } from '../../electron/services/register';
+import { today } from '../../electron/services/clock';
 import { canTransition } from '../../shared/lifecycle';
 import { addMonths, type RiskInput } from '../../shared/risk';
 import { Vault } from '../../electron/vault/vault';
@@ -334,7 +334,7 @@ describe('the approval block', () => {
 describe('portfolio dashboard', () => {
   it('aggregates the demo vault: pipeline, overdue items, follow-ups, clearances, highest risks', async () => {
     await open();
-    await seedDemo(services.register);
+    await seedDemo(services);
     await seedDemoCases(services.cases, services.register, vault);
     const { risks } = await seedDemoRisks(services);
     const day = today();
@@ -371,7 +371,7 @@ describe('portfolio dashboard', () => {
 
   it('an accepted risk and a closed finding leave the dashboard at once', async () => {
     await open();
-    await seedDemo(services.register);
+    await seedDemo(services);
     await seedDemoCases(services.cases, services.register, vault);
     await seedDemoRisks(services);
     const before = services.dashboard.summary();

@@ -173,7 +173,7 @@ describe('the register', () => {
             validFrom > validTo;
           const before = count('records');
           const made = await attempt(
-            () => services.register.createRecord(input),
+            () => services.records.create(input),
             ['sentOn', 'receivedOn', 'followUpDue', 'validFrom', 'validTo'],
           );
           agrees(made, impossible, input);
@@ -194,7 +194,7 @@ describe('the register', () => {
             .sort()
             .at(-1);
           const closing = await attempt(
-            () => services.register.closeRecord(made.value, { outcome: 'Done.', closedOn }),
+            () => services.records.close(made.value, { outcome: 'Done.', closedOn }),
             ['closedOn'],
           );
           agrees(

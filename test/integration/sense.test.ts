@@ -12,8 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { runCli } from '../../electron/cli/index';
 import { createServices, type VaultServices } from '../../electron/services';
-import { importCsv } from '../../electron/services/csv';
-import { addDays, today } from '../../electron/services/register';
+import { importCsv } from '../../electron/areas/register/csv';
+import { addDays } from '../../shared/days';
+import { today } from '../../electron/services/clock';
 import { Vault } from '../../electron/vault/vault';
 import { addMonths } from '../../shared/risk';
 import { tempFolder } from '../helpers/context';
@@ -280,37 +281,36 @@ describe('the register', () => {
   } as const;
 
   it('records: a follow-up not past when set, sent and received not in the future, closed neither in the future nor before it was received', async () => {
-    const { register } = services;
     const before = footprint();
-    expect(await problems(register.createRecord({ ...record, followUpDue: '2020-01-01' }))).toEqual(
-      [['followUpDue', 'DEADLINE_PASSED']],
-    );
+    expect(
+      await problems(services.records.create({ ...record, followUpDue: '2020-01-01' })),
+    ).toEqual([['followUpDue', 'DEADLINE_PASSED']]);
     expect(
       await problems(
-        register.createRecord({ ...record, receivedOn: day(2), sentOn: '2030-05-01' }),
+        services.records.create({ ...record, receivedOn: day(2), sentOn: '2030-05-01' }),
       ),
     ).toEqual([
       ['sentOn', 'RECEIVED_IN_FUTURE'],
       ['receivedOn', 'RECEIVED_IN_FUTURE'],
     ]);
     expect(footprint()).toEqual(before);
-    const id = await register.createRecord({
+    const id = await services.records.create({
       ...record,
       sentOn: day(-20),
       receivedOn: day(-10),
       followUpDue: today(),
     });
     const close = (closedOn: string) =>
-      register.closeRecord(id, { outcome: 'Answered.', closedOn });
+      services.records.close(id, { outcome: 'Answered.', closedOn });
     expect(await problems(close(day(-11)))).toEqual([['closedOn', 'CLOSED_BEFORE_RECEIVED']]);
     expect(await problems(close(day(2)))).toEqual([['closedOn', 'CLOSED_IN_FUTURE']]);
     await close(day(-10));
     // Its receipt cannot now move after its closing.
     const stored = { ...record, sentOn: day(-20), receivedOn: day(-10), followUpDue: null };
-    expect(
-      await problems(register.update('record', id, { ...stored, receivedOn: day(-9) })),
-    ).toEqual([['receivedOn', 'RECEIVED_AFTER_CLOSED']]);
-    expect(await register.update('record', id, { ...stored, theirRef: 'NOS-1' })).toBe(true);
+    expect(await problems(services.records.update(id, { ...stored, receivedOn: day(-9) }))).toEqual(
+      [['receivedOn', 'RECEIVED_AFTER_CLOSED']],
+    );
+    expect(await services.records.update(id, { ...stored, theirRef: 'NOS-1' })).toBe(true);
   });
 
   it('people: not briefed in the future (by hand, corrected or from CSV); sites: not inspected in the future', async () => {

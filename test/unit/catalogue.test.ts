@@ -9,7 +9,7 @@ import {
   type SystemProfile,
 } from '../../shared/catalogue';
 import { ClassificationScheme } from '../../shared/classification';
-import { defaultScheme } from '../../electron/services/register';
+import { defaultScheme } from '../../electron/areas/register/use-cases';
 import { projectRoot } from '../helpers/context';
 
 const raw = JSON.parse(

@@ -17,7 +17,7 @@ import {
 import { AppError } from '../../../shared/errors';
 import { sha256Hex } from '../../signing/hash';
 import type { Vault } from '../../vault/vault';
-import type { RegisterService } from '../../services/register';
+import type { RegisterService } from '../register/use-cases';
 import * as repo from './repository';
 
 export { BASELINE_FILE, shippedBaseline } from './repository';

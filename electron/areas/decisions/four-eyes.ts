@@ -8,23 +8,24 @@
  * lifecycle putting an approval in force.
  */
 import type { Database } from 'sql.js';
-import type { ClassificationScheme, InfoDomain } from '../../../shared/classification';
+import type { InfoDomain } from '../../../shared/classification';
 import { signaturesRequired } from '../../../shared/decisions';
 import type { DecisionType } from '../../../shared/lifecycle';
 import { fourEyesPolicy } from '../../services/policy';
 import { approvalActedOn, levelsHeldSince } from './repository';
-import { ranksKnown } from '../../services/register';
+import type { RegisterService } from '../register/use-cases';
 
 export function signaturesNeeded(
   db: Database,
-  scheme: ClassificationScheme,
+  register: Pick<RegisterService, 'scheme' | 'ranksKnown'>,
   on: { caseId: string; systemId: string; systemLevels: { domain: InfoDomain; level: string }[] },
   type: DecisionType,
 ): 1 | 2 {
   const levels = [...on.systemLevels.map((l) => l.level), ...levelsHeldSince(db, on.systemId)];
   // A level the scheme in force dropped ranks as it did in the scheme that had it (round 20u).
-  const known = ranksKnown(db, scheme);
+  const known = register.ranksKnown();
   const rank = (code: string) => known.get(code) ?? 0;
+  const scheme = register.scheme();
   return signaturesRequired(
     fourEyesPolicy(),
     type,

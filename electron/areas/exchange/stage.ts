@@ -14,7 +14,7 @@ import type { RiskService } from '../risks/use-cases';
 import type { SigningService } from '../identities/use-cases';
 import type { CaseService } from '../../services/cases';
 import type { DecisionService } from '../../services/decisions';
-import type { RegisterService } from '../../services/register';
+import type { RegisterService } from '../register/use-cases';
 
 export const all = queryRows;
 export const s = text;

@@ -23,7 +23,7 @@ import { DEFAULT_LIMITS, type Limits } from '../../exchange/package';
 import type { Vault } from '../../vault/vault';
 import type { CaseService } from '../../services/cases';
 import type { DecisionService } from '../../services/decisions';
-import type { RegisterService } from '../../services/register';
+import type { RegisterService } from '../register/use-cases';
 import type { RiskService } from '../risks/use-cases';
 import type { SigningService } from '../identities/use-cases';
 import { ImportApply } from './apply';

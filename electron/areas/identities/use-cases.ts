@@ -51,9 +51,9 @@ import {
 } from '../../signing/x509';
 import type { Vault } from '../../vault/vault';
 import { fourEyesPolicy } from '../../services/policy';
-import { schemeOf } from '../../services/register';
+import type { RegisterService } from '../register/use-cases';
 import { letterDeclares, signaturesDeclared } from '../../documents/letter-keywords';
-import { today } from '../../services/register';
+import { today } from '../../services/clock';
 import * as repo from './repository';
 
 export type { IdentityKind } from './repository';
@@ -133,6 +133,8 @@ export interface SigningOptions {
 export class SigningService {
   constructor(
     private readonly vault: () => Vault,
+    /** The register's scheme ranks the levels a letter declares. */
+    private readonly register: Pick<RegisterService, 'scheme'>,
     private readonly options: SigningOptions = {},
   ) {}
 
@@ -732,7 +734,7 @@ export class SigningService {
     pdf: Uint8Array,
     role: 'documents' | 'authority' = 'documents',
   ): Promise<PdfVerification> {
-    const scheme = schemeOf(this.db);
+    const scheme = this.register.scheme();
     const verification = await withFourEyes(
       pdf,
       await (role === 'authority' ? this.verifyLetter(pdf) : this.verify(pdf)),

@@ -31,7 +31,7 @@ import {
 } from '../../../shared/risk';
 import { requirementRule, residualRule } from '../../../shared/sense';
 import { approvalPolicy } from '../../services/policy';
-import { today } from '../../services/register';
+import { today } from '../../services/clock';
 import { caseRequirements, refuseNonsense } from '../../services/sense';
 import type { Vault } from '../../vault/vault';
 import * as repo from './repository';

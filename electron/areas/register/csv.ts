@@ -8,15 +8,21 @@
 import { randomUUID } from 'node:crypto';
 import Papa from 'papaparse';
 import type { Database } from 'sql.js';
-import { DOMAINS, type ClassificationScheme, type InfoDomain } from '../../shared/classification';
-import { AppError } from '../../shared/errors';
-import { translate, type Language } from '../../shared/i18n';
-import { PersonInput, SystemInput } from '../../shared/register';
-import { personSense } from '../../shared/sense';
-import { appendAudit } from '../db/audit';
-import type { Vault } from '../vault/vault';
-import { insertPerson, insertSystem, type RegisterService } from './register';
-import { senseToday } from './sense';
+import {
+  DOMAINS,
+  type ClassificationScheme,
+  type InfoDomain,
+} from '../../../shared/classification';
+import { AppError } from '../../../shared/errors';
+import { translate, type Language } from '../../../shared/i18n';
+import { PersonInput, SystemInput } from '../../../shared/register';
+import { personSense } from '../../../shared/sense';
+import { appendAudit } from '../../db/audit';
+import type { Vault } from '../../vault/vault';
+import { senseToday } from '../../services/sense';
+import type { RecordService } from '../records/use-cases';
+import { insertPerson, insertSystem } from './repository';
+import type { RegisterService } from './use-cases';
 
 export type ExportKind = 'systems' | 'records' | 'people';
 export type ImportKind = 'systems' | 'people';
@@ -49,7 +55,7 @@ function markingLine(
 }
 
 export function exportCsv(
-  register: RegisterService,
+  { register, records: recordService }: { register: RegisterService; records: RecordService },
   kind: ExportKind,
   language: Language,
 ): { fileName: string; content: string } {
@@ -82,7 +88,7 @@ export function exportCsv(
       };
     });
   } else if (kind === 'records') {
-    const records = register.listRecords();
+    const records = recordService.list();
     items = records.flatMap((r) =>
       r.markingLevel && r.markingDomain ? [{ domain: r.markingDomain, level: r.markingLevel }] : [],
     );
