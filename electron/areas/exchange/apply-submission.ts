@@ -6,9 +6,9 @@
 import { ApplyStage } from './apply-steps';
 import { all, s, type Verified } from './stage';
 import { auditRow } from '../../exchange/preview';
-import { appendAudit } from '../../db/audit';
 import { commonName } from '../../exchange/names';
 import { writeReceivedRisks } from '../risks/received';
+import { raiseLevels, systemKnown, writeReceivedSystem } from '../register/received';
 import { type CaseState } from '../../../shared/lifecycle';
 import { parseMatrix } from '../../../shared/risk';
 import type { SubmissionContent } from '../../exchange/content';
@@ -46,7 +46,7 @@ export class SubmissionApply extends ApplyStage {
           db,
           content,
           manifest,
-          all(db, 'SELECT 1 FROM systems WHERE id = ?', [content.system.id]).length > 0,
+          systemKnown(db, content.system.id),
           all(db, 'SELECT 1 FROM cases WHERE id = ?', [c.id]).length > 0,
         );
         changes.rows = [...own, ...scoped.rows].map(auditRow);
@@ -79,32 +79,8 @@ export class SubmissionApply extends ApplyStage {
         }
         // No matrix is stored from a submission: each it names is this vault's own (scopedRisks).
         const sys = content.system;
-        if (!all(db, 'SELECT 1 FROM systems WHERE id = ?', [sys.id]).length) {
-          db.run(
-            `INSERT INTO systems (id, ref, name, purpose, phase, mode, user_count, min_clearance, boundary, next_review, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            [
-              sys.id,
-              sys.ref,
-              sys.name,
-              sys.purpose,
-              sys.phase,
-              sys.mode,
-              sys.user_count,
-              sys.min_clearance,
-              sys.boundary,
-              sys.next_review,
-              now,
-              now,
-            ],
-          );
-          for (const l of content.levels) {
-            db.run('INSERT INTO system_levels (system_id, domain, level) VALUES (?, ?, ?)', [
-              sys.id,
-              l.domain,
-              l.level,
-            ]);
-          }
+        if (!systemKnown(db, sys.id)) {
+          writeReceivedSystem(db, sys, content.levels, now);
           // The system now belongs to this sender: later submissions for it must come from it.
           db.run(
             'INSERT INTO system_senders (system_id, anchor, subject, reply_to, bound_at) VALUES (?, ?, ?, ?, ?)',
@@ -115,25 +91,7 @@ export class SubmissionApply extends ApplyStage {
           // raised with a change row of its own, which four eyes and the approval's scope read.
           const raise = this.planner.levelsRaised(db, content);
           if (raise) {
-            db.run('DELETE FROM system_levels WHERE system_id = ?', [sys.id]);
-            for (const l of raise.after) {
-              db.run('INSERT INTO system_levels (system_id, domain, level) VALUES (?, ?, ?)', [
-                sys.id,
-                l.domain,
-                l.level,
-              ]);
-            }
-            appendAudit(
-              db,
-              this.vault().actor,
-              {
-                action: 'system.update',
-                entityType: 'system',
-                entityId: sys.id,
-                changes: { levels: [raise.before, raise.after], by: who.reason },
-              },
-              new Date(),
-            );
+            raiseLevels(db, this.vault().actor, sys.id, raise, who.reason);
           }
         }
         // The owner's answers go where its latest submission says.

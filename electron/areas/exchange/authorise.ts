@@ -9,6 +9,7 @@ import { ExchangeStage, all, s, IN_FORCE, type Verified } from './stage';
 import { exchangeOf, linksOfEvidence } from './repository';
 import { change, fieldChanges, previewRow, type Cells } from '../../exchange/preview';
 import { checkRiskRefs, scopedRisks } from '../risks/received';
+import { refNamesAnother, systemKnown } from '../register/received';
 import type { Database } from 'sql.js';
 import { parseCatalogue, type SystemProfile } from '../../../shared/catalogue';
 import { type PreviewRow } from '../../../shared/exchange';
@@ -278,7 +279,7 @@ export class RowScope extends ExchangeStage {
   private newChecklist(db: Database, content: SubmissionContent) {
     const { catalogue } = this.submittedCatalogue(db, content);
     const systemId = content.system.id;
-    const profile: SystemProfile = all(db, 'SELECT 1 FROM systems WHERE id = ?', [systemId]).length
+    const profile: SystemProfile = systemKnown(db, systemId)
       ? this.cases.catalogues.systemProfile(systemId)
       : {
           levels: content.levels,
@@ -320,11 +321,7 @@ export class RowScope extends ExchangeStage {
       throw reject('UNLISTED_ENTRY', [...listed][0]);
     }
     const db = this.db;
-    const systemClash = all(db, 'SELECT 1 FROM systems WHERE ref = ? AND id <> ?', [
-      content.system.ref,
-      content.system.id,
-    ]).length;
-    if (systemClash) {
+    if (refNamesAnother(db, content.system.ref, content.system.id)) {
       throw reject('REFERENCE_CLASH', `system ${content.system.ref} names another system here`);
     }
     checkRiskRefs(this.db, content.risks);

@@ -9,6 +9,7 @@ import { ExchangeStage, all, s, RECEIVER, SENDER_ROLE, type Row } from './stage'
 import { exchangeOf, lastSent, logRow } from './repository';
 import { organisationOf } from '../../exchange/names';
 import { risksToSend } from '../risks/received';
+import { systemForPackage } from '../register/received';
 import { createPrivateKey } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -113,11 +114,11 @@ export class PackageExport extends ExchangeStage {
     const recipient = this.pickRecipient(kind, caseId, options.recipient);
     const { parts, summary } =
       kind === 'submission' ? this.submissionParts(c) : await this.decisionPackageParts(c);
-    const system = all(this.db, 'SELECT id, ref FROM systems WHERE id = ?', [s(c.system_id)])[0]!;
+    const { system } = this.register.getSystem(s(c.system_id));
     // The marking is the highest of what the package holds: the system's levels and every
     // evidence file's own marking (a TEMPEST report may be marked above the system it is about).
     const levels = [
-      ...this.register.getSystem(s(c.system_id)).system.levels,
+      ...system.levels,
       ...all(
         this.db,
         `SELECT marking_domain, marking_level FROM evidence
@@ -134,7 +135,7 @@ export class PackageExport extends ExchangeStage {
       createdAt: new Date().toISOString(),
       sender: { name: actor.name, organisation: actor.organisation, role: actor.role },
       case: { id: caseId, ref: s(c.ref) },
-      system: { id: s(system.id), ref: s(system.ref) },
+      system: { id: system.id, ref: system.ref },
       sequence,
       previous: exchange?.digest ?? null,
       replyTo:
@@ -272,10 +273,7 @@ export class PackageExport extends ExchangeStage {
           ])[0]?.json,
         ),
       ) as unknown,
-      system: all(db, 'SELECT * FROM systems WHERE id = ?', [c.system_id!])[0],
-      levels: all(db, 'SELECT domain, level FROM system_levels WHERE system_id = ?', [
-        c.system_id!,
-      ]),
+      ...systemForPackage(db, s(c.system_id)),
       checklist: all(
         db,
         'SELECT requirement_id, area, position, status, statement, justification FROM checklist_items WHERE case_id = ? ORDER BY position',

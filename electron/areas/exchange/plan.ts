@@ -4,7 +4,7 @@
  * rules of sense and the rows its sender may write, without touching the vault.
  */
 import { ExchangeStage, all, s, type ExchangeDeps, type Verified } from './stage';
-import { systemLevels } from './repository';
+import { knownLevels, systemKnown } from '../register/received';
 import type { SenderCheck } from './sender';
 import type { PackageRead } from './read';
 import type { RowScope } from './authorise';
@@ -107,8 +107,7 @@ export class ImportPlan extends ExchangeStage {
     if (manifest.kind === 'submission') {
       submission = this.reader.content(read, PARTS.submission, SubmissionContent);
       this.scoping.checkSubmission(submission, manifest);
-      const systemExists =
-        all(this.db, 'SELECT 1 FROM systems WHERE id = ?', [submission.system.id]).length > 0;
+      const systemExists = systemKnown(this.db, submission.system.id);
       // A new system is validated as local entry validates it (SYSTEM_INVALID). Its levels, or
       // those it raises a known system to, are what the package says: this vault's codes, and its
       // signed marking must reach them.
@@ -201,7 +200,7 @@ export class ImportPlan extends ExchangeStage {
     db: Database,
     submission: SubmissionContent,
   ): { before: SystemLevel[]; after: SystemLevel[] } | null {
-    const before = systemLevels(db, submission.system.id);
+    const before = knownLevels(db, submission.system.id);
     const scheme = this.register.scheme();
     const after = raisedBy(before, submission.levels, (l) => scheme.rank(l));
     return after ? { before, after } : null;

@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'sql.js';
 import type { PackageKind } from '../../../shared/exchange';
-import type { InfoDomain } from '../../../shared/classification';
 import { queryRows as all, text as s } from '../../db/query';
 
 /** The case's exchange so far: the last package received (its number and digest). */
@@ -97,16 +96,6 @@ export function exchangeLog(db: Database) {
     at: s(r.at),
     actor: s(r.actor),
   }));
-}
-
-/** The levels this vault knows for a system (none when it does not know the system). */
-export function systemLevels(
-  db: Database,
-  systemId: string,
-): { domain: InfoDomain; level: string }[] {
-  return all(db, 'SELECT domain, level FROM system_levels WHERE system_id = ?', [systemId]).map(
-    (l) => ({ domain: s(l.domain) as InfoDomain, level: s(l.level) }),
-  );
 }
 
 /** The requirements an evidence file is linked to here. */

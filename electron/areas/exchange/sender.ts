@@ -4,7 +4,8 @@
  * a single part is read.
  */
 import { ExchangeStage, all, s, RECEIVER, SENDER_ROLE } from './stage';
-import { exchangeOf, systemLevels } from './repository';
+import { exchangeOf } from './repository';
+import { knownLevels, systemKnown } from '../register/received';
 import { organisationOf } from '../../exchange/names';
 import type { Database } from 'sql.js';
 import { PACKAGE_CLOCK_SKEW_MINUTES } from '../../../shared/exchange';
@@ -139,12 +140,11 @@ export class SenderCheck extends ExchangeStage {
       throw reject('MALFORMED', 'the case belongs to another system here');
     }
     if (manifest.kind === 'submission') {
-      const system = all(db, 'SELECT id FROM systems WHERE id = ?', [manifest.system.id])[0];
       const bound = all(db, 'SELECT anchor, subject FROM system_senders WHERE system_id = ?', [
         manifest.system.id,
       ])[0];
       if (
-        system &&
+        systemKnown(db, manifest.system.id) &&
         (!bound ||
           s(bound.anchor) !== anchor ||
           (s(bound.subject) !== '' && s(bound.subject) !== sender.certificate.subject))
@@ -250,7 +250,7 @@ export class SenderCheck extends ExchangeStage {
     if (clash) {
       throw reject('REFERENCE_CLASH', `case ${manifest.case.ref} names another case here`);
     }
-    this.checkMarkingLevel(manifest, systemLevels(this.db, manifest.system.id));
+    this.checkMarkingLevel(manifest, knownLevels(this.db, manifest.system.id));
     this.checkSenderTrail(db, manifest, signerFingerprint);
     if (manifest.kind === 'submission' && manifest.replyTo !== null) {
       await this.checkReplyTo(manifest.replyTo, sender, anchor);

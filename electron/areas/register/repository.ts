@@ -388,7 +388,7 @@ function systemValues(input: ReturnType<typeof SystemInput.parse>): SqlValue[] {
 export function writeSystemLevels(
   db: Database,
   id: string,
-  levels: readonly { domain: InfoDomain; level: string }[],
+  levels: readonly { domain: string; level: string }[],
 ): void {
   db.run('DELETE FROM system_levels WHERE system_id = ?', [id]);
   for (const l of levels) {
@@ -767,4 +767,63 @@ export function overdueOf(db: Database, systemId: string, day: string) {
     caseId: str(r.case_id),
     caseRef: str(r.case_ref),
   }));
+}
+
+// ---- what packages read and write -------------------------------------------------------------
+
+/** A system's stored row as packages carry it, column by column, with its levels; or null. */
+export function systemCells(db: Database, id: string) {
+  const system = rows(db, 'SELECT * FROM systems WHERE id = ?', [id])[0];
+  return system
+    ? {
+        system,
+        levels: rows(db, 'SELECT domain, level FROM system_levels WHERE system_id = ?', [id]),
+      }
+    : null;
+}
+
+/** The levels this vault knows for a system (none when it does not know the system). */
+export function levelsOf(db: Database, systemId: string): { domain: InfoDomain; level: string }[] {
+  return rows(db, 'SELECT domain, level FROM system_levels WHERE system_id = ?', [systemId]).map(
+    (l) => ({ domain: str(l.domain) as InfoDomain, level: str(l.level) }),
+  );
+}
+
+/** A system a package brings, as its sender registered it (the owner's columns). */
+export function insertSystemCells(
+  db: Database,
+  sys: {
+    id: string;
+    ref: string;
+    name: string;
+    purpose: string;
+    phase: string;
+    mode: string;
+    user_count: number;
+    min_clearance: string | null;
+    boundary: string;
+    next_review: string | null;
+  },
+  levels: readonly SystemLevel[],
+  now: string,
+): void {
+  db.run(
+    `INSERT INTO systems (id, ref, name, purpose, phase, mode, user_count, min_clearance, boundary, next_review, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      sys.id,
+      sys.ref,
+      sys.name,
+      sys.purpose,
+      sys.phase,
+      sys.mode,
+      sys.user_count,
+      sys.min_clearance,
+      sys.boundary,
+      sys.next_review,
+      now,
+      now,
+    ],
+  );
+  writeSystemLevels(db, sys.id, levels);
 }
