@@ -4,7 +4,7 @@
  * handlers themselves never import `electron` and run in plain Node.
  */
 import type { Diagnostics } from '../../shared/contract';
-import type { CaseService } from '../services/cases';
+import type { CaseService } from '../areas/cases/use-cases';
 import type { CatalogueService } from '../areas/catalogues/use-cases';
 import type { DashboardService } from '../services/dashboard';
 import type { DecisionService } from '../services/decisions';

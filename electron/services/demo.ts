@@ -14,7 +14,7 @@ import type { CaseState } from '../../shared/lifecycle';
 import { addMonths, type RiskInput } from '../../shared/risk';
 import type { Vault } from '../vault/vault';
 import type { VaultServices } from '.';
-import type { CaseService } from './cases';
+import type { CaseService } from '../areas/cases/use-cases';
 import { asOf } from './clock';
 import { today } from './clock';
 import type { RegisterService } from '../areas/register/use-cases';

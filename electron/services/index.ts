@@ -11,7 +11,7 @@ import { PRODUCTION_CONFIG, type Vault, type VaultConfig } from '../vault/vault'
 import type { Emit, PreferencesStore } from './host';
 import { Uploads } from './uploads';
 import { VaultService, type VaultServiceOptions } from './vault-service';
-import { CaseService } from './cases';
+import { CaseService } from '../areas/cases/use-cases';
 import { DashboardService } from './dashboard';
 import { DecisionService, type DocumentOptions } from './decisions';
 import { ExchangeService } from '../areas/exchange/use-cases';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServices } from '../../electron/services';
 import { BASELINE_FILE } from '../../electron/areas/catalogues/use-cases';
-import type { CaseService } from '../../electron/services/cases';
+import type { CaseService } from '../../electron/areas/cases/use-cases';
 import type { RegisterService } from '../../electron/areas/register/use-cases';
 import { Uploads } from '../../electron/services/uploads';
 import { Vault } from '../../electron/vault/vault';

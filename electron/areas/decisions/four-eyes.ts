@@ -13,6 +13,9 @@ import { signaturesRequired } from '../../../shared/decisions';
 import type { DecisionType } from '../../../shared/lifecycle';
 import { fourEyesPolicy } from '../../services/policy';
 import { approvalActedOn, levelsHeldSince } from './repository';
+
+/** The decision a case's approval stands on (the cases' lifecycle guards read it). */
+export { approvalActedOn };
 import type { RegisterService } from '../register/use-cases';
 
 export function signaturesNeeded(

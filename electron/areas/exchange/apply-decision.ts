@@ -27,7 +27,7 @@ import {
 } from '../../documents/decision-terms';
 import { type StoredBlob } from '../../vault/blobs';
 import type { ImportJournal } from '../../vault/import-journal';
-import { findingEvent, WORKBENCH } from '../../services/cases';
+import { findingEvent, WORKBENCH } from '../cases/steps';
 
 /** Writes a verified decision package. */
 export class DecisionApply extends ApplyStage {

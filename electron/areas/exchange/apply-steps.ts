@@ -16,7 +16,8 @@ import { canTransition, stepTakers, type CaseState } from '../../../shared/lifec
 import { reject } from '../../exchange/package';
 import { derOf, fingerprintOf } from '../../signing/x509';
 import type { Vault } from '../../vault/vault';
-import { recordStep, type CaseService } from '../../services/cases';
+import { recordStep } from '../cases/steps';
+import type { CaseService } from '../cases/use-cases';
 
 /** The pieces of a package's change that every kind shares. */
 export abstract class ApplyStage extends ExchangeStage {

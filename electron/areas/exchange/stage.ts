@@ -12,7 +12,7 @@ import type { Limits, Manifest, Sender } from '../../exchange/package';
 import type { Vault } from '../../vault/vault';
 import type { RiskService } from '../risks/use-cases';
 import type { SigningService } from '../identities/use-cases';
-import type { CaseService } from '../../services/cases';
+import type { CaseService } from '../cases/use-cases';
 import type { DecisionService } from '../../services/decisions';
 import type { RegisterService } from '../register/use-cases';
 

@@ -21,7 +21,7 @@ import type { Database } from 'sql.js';
 import type { PackageKind } from '../../../shared/exchange';
 import { DEFAULT_LIMITS, type Limits } from '../../exchange/package';
 import type { Vault } from '../../vault/vault';
-import type { CaseService } from '../../services/cases';
+import type { CaseService } from '../cases/use-cases';
 import type { DecisionService } from '../../services/decisions';
 import type { RegisterService } from '../register/use-cases';
 import type { RiskService } from '../risks/use-cases';
