@@ -7,7 +7,7 @@ import type { Diagnostics } from '../../shared/contract';
 import type { CaseService } from '../areas/cases/use-cases';
 import type { CatalogueService } from '../areas/catalogues/use-cases';
 import type { DashboardService } from '../services/dashboard';
-import type { DecisionService } from '../services/decisions';
+import type { DecisionService } from '../areas/decisions/use-cases';
 import type { ExchangeService } from '../areas/exchange/use-cases';
 import type { RegisterService } from '../areas/register/use-cases';
 import type { RecordService } from '../areas/records/use-cases';

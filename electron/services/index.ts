@@ -13,7 +13,7 @@ import { Uploads } from './uploads';
 import { VaultService, type VaultServiceOptions } from './vault-service';
 import { CaseService } from '../areas/cases/use-cases';
 import { DashboardService } from './dashboard';
-import { DecisionService, type DocumentOptions } from './decisions';
+import { DecisionService, type DocumentOptions } from '../areas/decisions/use-cases';
 import { ExchangeService } from '../areas/exchange/use-cases';
 import { RegisterService } from '../areas/register/use-cases';
 import { RecordService } from '../areas/records/use-cases';

@@ -9,7 +9,8 @@
  *   exchange  electron/exchange and the exchange service
  *   vault     electron/vault
  *   audit     the audit chain (electron/db/audit.ts)
- *   decisions four eyes by level (electron/areas/decisions) and the letter's declaration
+ *   decisions four eyes by level (electron/areas/decisions: four-eyes, repository) and the
+ *             letter's declaration
  *
  * Anything after the area goes to Stryker as is, e.g. `--mutate electron/vault/kdf.ts:40-90`,
  * except `--tests <file,file>`: only those test files run (the area's vitest config reads them from
@@ -38,7 +39,11 @@ const AREAS: Record<string, { config: string; mutate?: string[] }> = {
   audit: { config: 'stryker.exchange.json', mutate: ['electron/db/audit.ts'] },
   decisions: {
     config: 'stryker.exchange.json',
-    mutate: ['electron/areas/decisions/*.ts', 'electron/documents/letter-keywords.ts'],
+    mutate: [
+      'electron/areas/decisions/four-eyes.ts',
+      'electron/areas/decisions/repository.ts',
+      'electron/documents/letter-keywords.ts',
+    ],
   },
 };
 

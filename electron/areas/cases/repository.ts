@@ -305,6 +305,47 @@ export function findingEvent(
   );
 }
 
+/** A decision's condition, tracked as a finding of the case from the day it is issued. */
+export function insertCondition(
+  db: Database,
+  id: string,
+  caseId: string,
+  row: {
+    requirement_id: string | null;
+    title: string;
+    description: string;
+    owner: string;
+    due_date: string | null;
+  },
+  now: string,
+): void {
+  db.run(
+    `INSERT INTO findings (id, case_id, requirement_id, kind, severity, title, description, recommended_action, owner, due_date, status, created_at, updated_at)
+     VALUES (?, ?, ?, 'condition', 'major', ?, ?, '', ?, ?, 'open', ?, ?)`,
+    [id, caseId, row.requirement_id, row.title, row.description, row.owner, row.due_date, now, now],
+  );
+}
+
+/** The first condition of the case with this description (a decision's, by its reference). */
+export function conditionByDescription(
+  db: Database,
+  caseId: string,
+  description: string,
+): string | null {
+  const [found] = all(
+    db,
+    "SELECT id FROM findings WHERE case_id = ? AND kind = 'condition' AND description = ? ORDER BY created_at LIMIT 1",
+    [caseId, description],
+  );
+  return found ? s(found.id) : null;
+}
+
+/** A finding gone with its history (a condition of a decision that never took force). */
+export function deleteFinding(db: Database, findingId: string): void {
+  db.run('DELETE FROM finding_events WHERE finding_id = ?', [findingId]);
+  db.run('DELETE FROM findings WHERE id = ?', [findingId]);
+}
+
 export function openFindings(db: Database, caseId: string): number {
   return Number(
     all(

@@ -13,7 +13,7 @@ import type { Vault } from '../../vault/vault';
 import type { RiskService } from '../risks/use-cases';
 import type { SigningService } from '../identities/use-cases';
 import type { CaseService } from '../cases/use-cases';
-import type { DecisionService } from '../../services/decisions';
+import type { DecisionService } from '../decisions/use-cases';
 import type { RegisterService } from '../register/use-cases';
 
 export const all = queryRows;

@@ -22,7 +22,7 @@ import type { PackageKind } from '../../../shared/exchange';
 import { DEFAULT_LIMITS, type Limits } from '../../exchange/package';
 import type { Vault } from '../../vault/vault';
 import type { CaseService } from '../cases/use-cases';
-import type { DecisionService } from '../../services/decisions';
+import type { DecisionService } from '../decisions/use-cases';
 import type { RegisterService } from '../register/use-cases';
 import type { RiskService } from '../risks/use-cases';
 import type { SigningService } from '../identities/use-cases';

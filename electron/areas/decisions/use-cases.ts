@@ -6,23 +6,27 @@
  * items and moves the case through the lifecycle — which refuses an approval while a
  * non-compliant requirement has no accepted risk.
  *
- * Longer than 500 lines: the area's SQL, rules and use cases together, until the split by
- * capability into repository, domain and use cases.
+ * The SQL is the repository's (./repository.ts); the conditions a decision makes are the
+ * cases' (areas/cases/steps.ts).
+ *
+ * Longer than 500 lines: one method per thing an accreditor does with a decision (preview,
+ * issue, countersign, withdraw) and each document the authority issues, with the layout of the
+ * letter and the dossier report they sign.
  */
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import type { Database, SqlValue } from 'sql.js';
-import type { ClassificationScheme } from '../../shared/classification';
-import { DecisionInput, DiscardInput, DocumentRequest } from '../../shared/decisions';
-import type { DocumentSpec, Section } from '../../shared/documents';
+import type { Database } from 'sql.js';
+import type { ClassificationScheme } from '../../../shared/classification';
+import { DecisionInput, DiscardInput, DocumentRequest } from '../../../shared/decisions';
+import type { DocumentSpec } from '../../../shared/documents';
 import {
   checklistAnswer,
   DOSSIER_FORMAT,
   DOSSIER_KEYWORD,
   type DossierSnapshot,
-} from '../../shared/dossier';
-import { AppError } from '../../shared/errors';
+} from '../../../shared/dossier';
+import { AppError } from '../../../shared/errors';
 import {
   conditionRow,
   issuedConditions,
@@ -30,45 +34,47 @@ import {
   REF_KEYWORD,
   TERMS_KEYWORD,
   termsHash,
-} from '../documents/decision-terms';
-import { fourEyesKeywords } from '../documents/letter-keywords';
-import { formatDay, translate, type Language, type MessageKey } from '../../shared/i18n';
+} from '../../documents/decision-terms';
+import { fourEyesKeywords } from '../../documents/letter-keywords';
+import { formatDay, translate, type Language, type MessageKey } from '../../../shared/i18n';
 import {
   APPROVING,
   canTransition,
   DECISION_EFFECTS,
   DECISION_TYPES,
   type DecisionType,
-} from '../../shared/lifecycle';
-import { addMonths } from '../../shared/risk';
-import { heatMapCells, riskPoints } from '../../shared/risk-charts';
-import { canonicalDossier, readDossier, type CanonicalDossier } from '../documents/dossier';
-import { renderPdf, type WorkerLauncher } from '../documents/render';
-import { certifiedPath, judgeCountersigner, letterSigners } from '../signing/four-eyes';
-import { prepareForSigning, signPdf } from '../signing/sign';
-import { fingerprintOf, readCertificate } from '../signing/x509';
-import { DEFAULT_SAME_PERSON } from '../../shared/decisions';
-import type { PdfVerification } from '../../shared/signatures';
-import { decisionSense } from '../../shared/sense';
-import { newRef } from '../db/refs';
-import { auditHead } from '../db/audit';
-import { fourEyesPolicy, validityPolicy } from './policy';
-import { optional, queryRows, text } from '../db/query';
-import type { Vault } from '../vault/vault';
-import { findingEvent } from '../areas/cases/steps';
-import type { CaseService } from '../areas/cases/use-cases';
-import { today } from './clock';
-import type { RegisterService } from '../areas/register/use-cases';
-import type { RecordService } from '../areas/records/use-cases';
-import { approvalType, caseRequirements, maximumMonths, refuseNonsense, senseToday } from './sense';
-import type { RiskService } from '../areas/risks/use-cases';
-import type { SigningService } from '../areas/identities/use-cases';
-import { approvalActedOn } from '../areas/decisions/repository';
-import { signaturesNeeded } from '../areas/decisions/four-eyes';
-
-const all = queryRows;
-const s = text;
-const n = optional;
+} from '../../../shared/lifecycle';
+import { addMonths } from '../../../shared/risk';
+import { riskPoints } from '../../../shared/risk-charts';
+import { canonicalDossier, readDossier, type CanonicalDossier } from '../../documents/dossier';
+import { renderPdf, type WorkerLauncher } from '../../documents/render';
+import { certifiedPath, judgeCountersigner, letterSigners } from '../../signing/four-eyes';
+import { prepareForSigning, signPdf } from '../../signing/sign';
+import { fingerprintOf, readCertificate } from '../../signing/x509';
+import { DEFAULT_SAME_PERSON } from '../../../shared/decisions';
+import type { PdfVerification } from '../../../shared/signatures';
+import { decisionSense } from '../../../shared/sense';
+import { newRef } from '../../db/refs';
+import { auditHead } from '../../db/audit';
+import { fourEyesPolicy, validityPolicy } from '../../services/policy';
+import type { Vault } from '../../vault/vault';
+import { addCondition, removeCondition } from '../cases/steps';
+import type { CaseService } from '../cases/use-cases';
+import { today } from '../../services/clock';
+import type { RegisterService } from '../register/use-cases';
+import type { RecordService } from '../records/use-cases';
+import {
+  approvalType,
+  caseRequirements,
+  maximumMonths,
+  refuseNonsense,
+  senseToday,
+} from '../../services/sense';
+import type { RiskService } from '../risks/use-cases';
+import type { SigningService } from '../identities/use-cases';
+import { signaturesNeeded } from './four-eyes';
+import * as repo from './repository';
+import { dossierReport, grouped, levelsText } from './dossier-report';
 
 /** The signature fields of a decision letter: the accreditor's, and the countersignature's. */
 export const SIGNATURE_FIELDS = ['Signature1', 'Signature2'] as const;
@@ -77,11 +83,6 @@ export interface DocumentOptions {
   /** Time limit of one document layout (the worker is killed after it). */
   timeoutMs?: number;
   launcher?: WorkerLauncher;
-}
-
-/** A hash in two groups, so it wraps at a space rather than inside a group. */
-export function grouped(hash: string): string {
-  return (hash.match(/.{1,32}/g) ?? []).join(' ');
 }
 
 export class DecisionService {
@@ -140,12 +141,7 @@ export class DecisionService {
   }
 
   private levelsText(levels: { domain: string; level: string }[], language: Language): string {
-    return levels
-      .map(
-        (l) =>
-          `${translate(language, `domain.${l.domain}` as MessageKey)}: ${this.scheme().label(l.level, l.domain as never)}`,
-      )
-      .join('; ');
+    return levelsText(this.scheme(), levels, language);
   }
 
   private levelName(id: string | null, language: Language): string {
@@ -229,11 +225,11 @@ export class DecisionService {
 
   /** A dossier kept in this vault, by its SHA-256. */
   dossierOf(sha256: string): CanonicalDossier | null {
-    const row = all(this.db, 'SELECT json FROM dossier_snapshots WHERE sha256 = ?', [sha256])[0];
-    if (!row) {
+    const json = repo.keptDossier(this.db, sha256);
+    if (json === null) {
       return null;
     }
-    const read = readDossier(Buffer.from(s(row.json)));
+    const read = readDossier(Buffer.from(json));
     if ('problem' in read) {
       throw new AppError('CORRUPTED_CONTENT', 'The kept dossier snapshot does not read back');
     }
@@ -242,81 +238,24 @@ export class DecisionService {
 
   /** A decision's signed letter, by the decision's id. */
   async letterOf(decisionId: string): Promise<Buffer> {
-    const row = all(this.db, 'SELECT pdf_blob FROM decisions WHERE id = ?', [decisionId])[0];
-    if (!row) {
+    const address = repo.letterAddress(this.db, decisionId);
+    if (address === null) {
       throw new AppError('NOT_FOUND', 'No such decision');
     }
-    return buffer(this.vault().blobs.read(s(row.pdf_blob)));
+    return buffer(this.vault().blobs.read(address));
   }
 
   /** The dossier a case's decision was taken on, as kept when it was issued (or received). */
   decidedDossier(caseId: string): (CanonicalDossier & { decisionRef: string }) | null {
-    const row = all(
-      this.db,
-      `SELECT d.ref, s.json FROM decisions d JOIN dossier_snapshots s ON s.sha256 = d.dossier_sha256
-       WHERE d.case_id = ? ORDER BY d.created_at DESC LIMIT 1`,
-      [caseId],
-    )[0];
+    const row = repo.decidedDossier(this.db, caseId);
     if (!row) {
       return null;
     }
-    const read = readDossier(Buffer.from(s(row.json)));
+    const read = readDossier(Buffer.from(row.json));
     if ('problem' in read) {
       throw new AppError('CORRUPTED_CONTENT', 'The kept dossier snapshot does not read back');
     }
-    return { ...read, decisionRef: s(row.ref) };
-  }
-
-  private riskSections(snapshot: DossierSnapshot, language: Language): Section[] {
-    const t = (key: MessageKey) => translate(language, key);
-    const { matrix, risks } = snapshot;
-    if (!matrix) {
-      return [{ type: 'paragraphs', heading: t('doc.risks'), paragraphs: [t('doc.noCriteria')] }];
-    }
-    const level = (id: string | null) => matrix.levels.find((l) => l.id === id)?.[language] ?? '-';
-    return [
-      {
-        type: 'heatmap',
-        heading: t('doc.risks'),
-        axes: { likelihood: t('risk.axis.likelihood'), impact: t('risk.axis.impact') },
-        maps: [
-          {
-            title: t('risk.heat.inherent'),
-            ...heatMapCells(
-              matrix,
-              risks.flatMap((r) => (r.inherent ? [r.inherent] : [])),
-            ),
-          },
-          {
-            title: t('risk.heat.residual'),
-            ...heatMapCells(
-              matrix,
-              risks.map((r) => r.residual),
-            ),
-          },
-        ],
-      },
-      {
-        type: 'table',
-        columns: [
-          t('risk.col.ref'),
-          t('risk.col.event'),
-          t('risk.col.inherent'),
-          t('risk.col.treatment'),
-          t('risk.col.residual'),
-          t('risk.col.acceptance'),
-        ],
-        widths: [10, 38, 12, 12, 12, 16],
-        rows: risks.map((r) => [
-          r.ref,
-          `${r.threatEvent} (${r.scope})`,
-          level(r.inherentLevel),
-          translate(language, `treatment.${r.treatment}` as MessageKey),
-          level(r.residualLevel),
-          `${translate(language, `acceptance.${r.acceptance.status}` as MessageKey)}${r.acceptance.expiresOn ? ` ${formatDay(language, r.acceptance.expiresOn)}` : ''}`,
-        ]),
-      },
-    ];
+    return { ...read, decisionRef: row.ref };
   }
 
   /**
@@ -337,111 +276,11 @@ export class DecisionService {
     language: Language,
     decisionRef: string | null,
   ): DocumentSpec {
-    const t = (key: MessageKey, params?: Record<string, string | number>) =>
-      translate(language, key, params);
-    const { system } = snapshot;
-    const { levels } = system;
-    const findings = snapshot.findings.filter((f) => f.kind === 'finding');
-    const conditions = snapshot.findings.filter((f) => f.kind === 'condition');
-    const findingRows = (list: typeof findings) =>
-      list.map((f) => [
-        f.requirementId ?? '-',
-        translate(language, `severity.${f.severity}` as MessageKey),
-        f.title,
-        f.owner,
-        formatDay(language, f.dueDate, '-'),
-        translate(language, `findingStatus.${f.status}` as MessageKey),
-      ]);
-    const findingColumns = [
-      t('doc.col.requirement'),
-      t('doc.col.severity'),
-      t('doc.col.title'),
-      t('doc.col.owner'),
-      t('doc.col.due'),
-      t('doc.col.status'),
-    ];
-    return {
-      kind: 'dossier-report',
-      language,
-      title: t('doc.dossier.title', { system: `${system.ref} ${system.name}` }),
-      marking: this.scheme().highestMarking(levels)?.text ?? t('doc.unmarked'),
-      reference: snapshot.case.ref,
-      version: sha256.slice(0, 12),
-      pageLabel: t('doc.page'),
+    return dossierReport(snapshot, sha256, language, decisionRef, {
+      scheme: this.scheme(),
       issuer: this.vault().actor.organisation,
-      date: formatDay(language, today()),
-      keywords: [`${DOSSIER_KEYWORD}${sha256}`],
-      sections: [
-        {
-          type: 'facts',
-          heading: t('doc.profile'),
-          rows: [
-            [t('doc.system'), `${system.ref} ${system.name}`],
-            [t('doc.levels'), this.levelsText(levels, language)],
-            [t('doc.mode'), translate(language, `mode.${system.mode}` as MessageKey)],
-            [
-              t('doc.case'),
-              `${snapshot.case.ref} - ${translate(language, `caseType.${snapshot.case.type}` as MessageKey)}`,
-            ],
-            [t('doc.state'), translate(language, `state.${snapshot.case.state}` as MessageKey)],
-            [
-              t('doc.catalogue'),
-              `${snapshot.case.catalogue.id} ${snapshot.case.catalogue.version}`,
-            ],
-            [t('doc.dossierHash'), grouped(sha256)],
-            ...(decisionRef
-              ? ([[t('doc.dossier.decidedIn'), decisionRef]] as [string, string][])
-              : []),
-          ],
-        },
-        {
-          type: 'table',
-          heading: t('doc.compliance'),
-          columns: [
-            t('doc.col.requirement'),
-            t('doc.col.area'),
-            t('doc.col.status'),
-            t('doc.col.verdict'),
-            t('doc.col.statement'),
-          ],
-          widths: [11, 8, 15, 12, 54],
-          rows: snapshot.checklist.map((i) => [
-            i.requirementId,
-            i.area,
-            translate(language, `item.${i.status}` as MessageKey),
-            translate(language, `verdict.${i.verdict}` as MessageKey),
-            i.statement,
-          ]),
-        },
-        ...this.riskSections(snapshot, language),
-        {
-          type: 'table',
-          heading: t('doc.findings'),
-          columns: findingColumns,
-          widths: [11, 11, 40, 14, 12, 12],
-          rows: findingRows(findings),
-        },
-        {
-          type: 'table',
-          heading: t('doc.conditions'),
-          columns: findingColumns,
-          widths: [11, 11, 40, 14, 12, 12],
-          rows: findingRows(conditions),
-        },
-        {
-          type: 'table',
-          heading: t('doc.evidence'),
-          columns: [t('doc.col.title'), t('doc.col.version'), t('doc.col.status'), 'SHA-256'],
-          widths: [30, 8, 12, 50],
-          rows: snapshot.evidence.map((e) => [
-            `${e.title} (${e.fileName})`,
-            e.version,
-            translate(language, `review.${e.reviewStatus}` as MessageKey),
-            grouped(e.sha256),
-          ]),
-        },
-      ],
-    };
+      today: today(),
+    });
   }
 
   /** The residual-risk acceptance: every accepted risk of the case with who accepted it, why and until when. */
@@ -595,49 +434,8 @@ export class DecisionService {
     return this.validityDefaults(caseId, from)[type];
   }
 
-  decision(caseId: string) {
-    const r = all(
-      this.db,
-      'SELECT * FROM decisions WHERE case_id = ? ORDER BY created_at DESC LIMIT 1',
-      [caseId],
-    )[0];
-    if (!r) {
-      return null;
-    }
-    const signatures = all(
-      this.db,
-      'SELECT seq, field, signer_subject, signer_fingerprint, signed_at, signed_by FROM decision_signatures WHERE decision_id = ? ORDER BY seq',
-      [s(r.id)],
-    ).map((x) => ({
-      field: s(x.field),
-      subject: s(x.signer_subject),
-      fingerprint: s(x.signer_fingerprint),
-      signedAt: s(x.signed_at),
-      signedBy: s(x.signed_by),
-    }));
-    return {
-      id: s(r.id),
-      ref: s(r.ref),
-      type: s(r.type) as DecisionType,
-      validFrom: n(r.valid_from),
-      validTo: n(r.valid_to),
-      acceptedRisks: JSON.parse(s(r.accepted_risks)) as {
-        ref: string;
-        residualLevel: string;
-        expiresOn: string | null;
-      }[],
-      dossierSha256: s(r.dossier_sha256),
-      signer: s(r.signer_subject),
-      signerFingerprint: s(r.signer_fingerprint),
-      signedAt: s(r.signed_at),
-      pdfSha256: s(r.pdf_sha256),
-      pdfBlob: s(r.pdf_blob),
-      createdBy: s(r.created_by),
-      /** 'awaiting_countersignature' until a four-eyes decision has its second signature. */
-      status: s(r.status) as 'awaiting_countersignature' | 'issued',
-      signaturesRequired: Number(r.signatures_required) as 1 | 2,
-      signatures,
-    };
+  decision(caseId: string): repo.DecisionRecord | null {
+    return repo.latestDecision(this.db, caseId);
   }
 
   async decisionPdf(caseId: string): Promise<Buffer> {
@@ -772,7 +570,7 @@ export class DecisionService {
 
   /** The validity of the approval the case holds now: its latest issued decision with an end. */
   approvalValidity(caseId: string): { validFrom: string | null; validTo: string } | null {
-    const approval = approvalActedOn(this.db, caseId);
+    const approval = repo.approvalActedOn(this.db, caseId);
     return approval && { validFrom: approval.validFrom, validTo: approval.validTo };
   }
 
@@ -813,7 +611,7 @@ export class DecisionService {
         expiresOn: r.acceptance.expiresOn,
       }));
     // The record's terms as the decisions table will hold them: the letter binds their hash.
-    const terms = {
+    const terms: repo.DecisionTerms = {
       ref,
       type: input.type,
       levels: JSON.stringify(system.system.levels),
@@ -1016,72 +814,27 @@ export class DecisionService {
         },
       },
       (db) => {
-        db.run(
-          `INSERT INTO decisions (id, ref, case_id, type, levels, mode, sites, interconnections, valid_from, valid_to, accepted_risks, conditions, dossier_sha256, language,
-             signer_subject, signer_fingerprint, signed_at, pdf_blob, pdf_sha256, created_at, created_by, signatures_required, status)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            id,
-            ref,
-            caseId,
-            input.type,
-            terms.levels,
-            terms.mode,
-            terms.sites,
-            terms.interconnections,
-            terms.valid_from,
-            terms.valid_to,
-            terms.accepted_risks,
-            terms.conditions,
-            terms.dossier_sha256,
-            terms.language,
-            identity.subject,
-            identity.fingerprint,
-            signingTime.toISOString(),
-            stored.address,
-            stored.sha256,
-            terms.created_at,
-            terms.created_by,
-            required,
-            status,
-          ] as SqlValue[],
-        );
-        db.run(
-          `INSERT INTO decision_signatures (decision_id, seq, field, signer_subject, signer_fingerprint, signed_at, signed_by)
-           VALUES (?, 1, ?, ?, ?, ?, ?)`,
-          [
-            id,
-            SIGNATURE_FIELDS[0],
-            identity.subject,
-            identity.fingerprint,
-            signingTime.toISOString(),
-            actor.name,
-          ],
-        );
-        // The dossier as decided on, kept by its hash (the letter cites it; packages carry it).
-        db.run(
-          'INSERT OR IGNORE INTO dossier_snapshots (sha256, case_id, json, created_at) VALUES (?, ?, ?, ?)',
-          [snapshot.sha256, caseId, snapshot.json, now],
-        );
+        repo.insertDecision(db, {
+          id,
+          caseId,
+          terms,
+          letter: stored,
+          status,
+          first: {
+            field: SIGNATURE_FIELDS[0],
+            subject: identity.subject,
+            fingerprint: identity.fingerprint,
+            signedAt: signingTime.toISOString(),
+            signedBy: actor.name,
+          },
+          dossier: { sha256: snapshot.sha256, json: snapshot.json, at: now },
+        });
         for (const c of issuedConditions(input.conditions)) {
-          const conditionId = randomUUID();
-          const row = conditionRow(ref, c);
-          db.run(
-            `INSERT INTO findings (id, case_id, requirement_id, kind, severity, title, description, recommended_action, owner, due_date, status, created_at, updated_at)
-             VALUES (?, ?, ?, 'condition', 'major', ?, ?, '', ?, ?, 'open', ?, ?)`,
-            [
-              conditionId,
-              caseId,
-              row.requirement_id,
-              row.title,
-              row.description,
-              row.owner,
-              row.due_date,
-              now,
-              now,
-            ],
-          );
-          findingEvent(db, conditionId, null, 'open', ref, actor.name, now);
+          addCondition(db, randomUUID(), caseId, conditionRow(ref, c), {
+            ref,
+            actor: actor.name,
+            at: now,
+          });
         }
       },
     );
@@ -1192,25 +945,15 @@ export class DecisionService {
         changes: { caseId, ref: d.ref, type: d.type, pdfSha256: d.pdfSha256, reason },
       },
       (db) => {
-        // The conditions it made, as issueDecision made them (conditionRow), each by its text.
-        const [record] = all(db, 'SELECT conditions FROM decisions WHERE id = ?', [d.id]);
-        const made = (JSON.parse(s(record?.conditions) || '[]') as IssuedCondition[]).map((c) =>
+        // The conditions it made, as issueDecision made them (conditionRow), each by its text:
+        // one finding for each condition (two alike made two).
+        const made = (JSON.parse(repo.conditionsOf(db, d.id)) as IssuedCondition[]).map((c) =>
           conditionRow(d.ref, c),
         );
         for (const row of made) {
-          // One finding for each condition (two alike made two).
-          const [found] = all(
-            db,
-            "SELECT id FROM findings WHERE case_id = ? AND kind = 'condition' AND description = ? ORDER BY created_at LIMIT 1",
-            [caseId, row.description],
-          );
-          if (found) {
-            db.run('DELETE FROM finding_events WHERE finding_id = ?', [s(found.id)]);
-            db.run('DELETE FROM findings WHERE id = ?', [s(found.id)]);
-          }
+          removeCondition(db, caseId, row.description);
         }
-        db.run('DELETE FROM decision_signatures WHERE decision_id = ?', [d.id]);
-        db.run('DELETE FROM decisions WHERE id = ?', [d.id]);
+        repo.deleteDecision(db, d.id);
       },
     );
     return { ref: d.ref };
@@ -1281,24 +1024,14 @@ export class DecisionService {
           pdfSha256: stored.sha256,
         },
       },
-      (db) => {
-        db.run(
-          "UPDATE decisions SET pdf_blob = ?, pdf_sha256 = ?, status = 'issued' WHERE id = ?",
-          [stored.address, stored.sha256, d.id],
-        );
-        db.run(
-          `INSERT INTO decision_signatures (decision_id, seq, field, signer_subject, signer_fingerprint, signed_at, signed_by)
-           VALUES (?, 2, ?, ?, ?, ?, ?)`,
-          [
-            d.id,
-            SIGNATURE_FIELDS[1],
-            identity.subject,
-            identity.fingerprint,
-            signingTime.toISOString(),
-            actor.name,
-          ],
-        );
-      },
+      (db) =>
+        repo.countersigned(db, d.id, stored, {
+          field: SIGNATURE_FIELDS[1],
+          subject: identity.subject,
+          fingerprint: identity.fingerprint,
+          signedAt: signingTime.toISOString(),
+          signedBy: actor.name,
+        }),
     );
     // The decision takes effect now that it has both signatures.
     const effect = DECISION_EFFECTS[this.cases.getCase(caseId).state]?.[d.type];
@@ -1340,23 +1073,16 @@ export class DecisionService {
         changes: { caseId: request.caseId, kind: request.kind, sha256: stored.sha256 },
       },
       (db) =>
-        db.run(
-          `INSERT INTO documents (id, case_id, kind, title, language, blob_address, sha256, size, signed, created_at, created_by)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            id,
-            request.caseId,
-            request.kind,
-            spec.title,
-            request.language,
-            stored.address,
-            stored.sha256,
-            stored.size,
-            signed ? 1 : 0,
-            new Date().toISOString(),
-            this.vault().actor.name,
-          ],
-        ),
+        repo.insertDocument(db, {
+          id,
+          caseId: request.caseId,
+          kind: request.kind,
+          title: spec.title,
+          language: request.language,
+          stored,
+          signed,
+          createdBy: this.vault().actor.name,
+        }),
     );
     return { id, sha256: stored.sha256, pdf };
   }
