@@ -5,7 +5,7 @@
  * once its disposal is verified.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createServices, type VaultServices } from '../../electron/services';
 import { today } from '../../electron/services/clock';
 import { Vault } from '../../electron/vault/vault';
@@ -117,6 +117,43 @@ describe('after the first approval', () => {
     const restored = decisions.decision(caseId)!;
     expect(restored).toMatchObject({ ref: reinstatement.ref, validTo: approval.validTo });
     expect(decisions.approvalValidity(caseId)?.validTo).toBe(approval.validTo);
+  });
+
+  it('a decision is never dated before the case’s newest: a clock set back is refused (round 20x)', async () => {
+    const systemId = await newSystem('LIFE-CLOCK');
+    const caseId = await approved(systemId);
+    const { decisions, cases } = services;
+    // One accreditor's clock a year ahead: the suspension is dated then.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date(Date.now() + 365 * 86_400_000));
+      await decisions.issueDecision(caseId, {
+        type: 'suspension',
+        identityId,
+        reason: 'Clearances lapsed.',
+      });
+    } finally {
+      vi.useRealTimers();
+    }
+    const suspension = decisions.decision(caseId)!;
+    // Back at the right time, nothing is signed that would be read as older than it.
+    await expect(
+      decisions.issueDecision(caseId, { type: 'reinstatement', identityId, reason: 'Renewed.' }),
+    ).rejects.toMatchObject({
+      code: 'TRANSITION_REFUSED',
+      details: { reason: 'CLOCK_BEHIND', at: suspension.signedAt },
+    });
+    expect(decisions.decision(caseId)).toMatchObject({ ref: suspension.ref });
+    expect(cases.getCase(caseId).state).toBe('suspended');
+    // At or after the newest decision's time, decisions are made as before.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date(Date.parse(suspension.signedAt) + 1000));
+      await decisions.issueDecision(caseId, { type: 'reinstatement', identityId, reason: 'Ok.' });
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(cases.getCase(caseId).state).toBe('in_force');
   });
 
   it('an amendment changes the approval in force and leaves the case where it is', async () => {

@@ -204,6 +204,17 @@ export function latestDecision(db: Database, caseId: string): DecisionRecord | n
   };
 }
 
+/**
+ * When the case's newest decision was made, by the clock of the vault that made it (null: none).
+ * Decisions are read newest first by this time, so a new one is never dated before it.
+ */
+export function newestDecisionAt(db: Database, caseId: string): string | null {
+  const row = queryRows(db, 'SELECT max(created_at) AS at FROM decisions WHERE case_id = ?', [
+    caseId,
+  ])[0];
+  return optional(row?.at);
+}
+
 /** Where a decision's signed letter is kept, by the decision's id (null: no such decision). */
 export function letterAddress(db: Database, decisionId: string): string | null {
   const row = queryRows(db, 'SELECT pdf_blob FROM decisions WHERE id = ?', [decisionId])[0];
