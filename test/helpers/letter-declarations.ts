@@ -59,6 +59,14 @@ export const KEYWORD_ROWS: [string, string[], boolean][] = [
     [
       ['the decision named twice', (k) => ['decision:Y', ...k]],
       ['its terms twice', (k) => [...k, 'decision-terms-sha256:a', 'decision-terms-sha256:b']],
+      [
+        'its terms twice, each a SHA-256',
+        (k) => [
+          ...k,
+          `decision-terms-sha256:${'a'.repeat(64)}`,
+          `decision-terms-sha256:${'b'.repeat(64)}`,
+        ],
+      ],
       ['the signatures twice', (k) => [...k, 'signatures-required:1']],
       ['the level twice', (k) => [...k, 'decision-level:RESTRICTED']],
       ['the type twice', (k) => [...k, 'decision-type:suspension']],

@@ -165,6 +165,27 @@ describe('a letter’s declaration, read fail-closed', () => {
     });
   });
 
+  it('each check of the reading at its edge', () => {
+    const keywords = decided('full_approval', 'RESTRICTED', 1);
+    const declared = { kind: 'declared', required: 1 };
+    // A word spelled with punctuation for at most half its letters speaks (d!c!s!o! is
+    // "decision", four of eight); with more, it is punctuation.
+    expect(read([...keywords, 'd!c!s!o!'])).toEqual(HELD);
+    expect(read([...keywords, 'd!!!s!o!'])).toMatchObject(declared);
+    // A Latin letter outside Europe's alphabets is one a reader may take for another.
+    expect(read(keywords, ['ɓ'])).toEqual(HELD);
+    // A sign beyond ASCII before a letter stands for one (₲a); an ASCII sign does not ($a).
+    expect(read(keywords, ['₲a'])).toEqual(HELD);
+    expect(read(keywords, ['$a +b'])).toMatchObject(declared);
+    // The accents read as their letters: from U+0300 (è) up to and including U+0362.
+    expect(read(keywords, ['Très bien', 'x͢y'])).toMatchObject(declared);
+    expect(read(keywords, ['xͣy'])).toEqual(HELD);
+    // A letter some reading takes for an ASCII letter is read (β as b, Σ as o).
+    expect(read(keywords, ['Σ β'])).toMatchObject(declared);
+    // A keyword of printable ASCII from its first character to its last.
+    expect(read([...keywords, 'éok'])).toEqual(HELD);
+  });
+
   it('a level this scheme does not rank is held to two, even declared as needing two', () => {
     expect(read(decided('full_approval', 'COSMIC', 2))).toEqual(HELD);
     const policyOfOne: FourEyesPolicy = { ...policy, rules: [] };
