@@ -199,28 +199,19 @@ describe('a letter’s declaration, read fail-closed', () => {
     ).toMatchObject({ declared: 2, required: 2 });
   });
 
-  it('how many signatures a declaration says', () => {
+  it('how many signatures a declaration says: what it requires, two where unreadable', () => {
     expect(signaturesDeclared({ kind: 'none' })).toBeNull();
     expect(signaturesDeclared({ kind: 'unreadable' })).toBe(2);
-    expect(
-      signaturesDeclared({
+    for (const required of [1, 2] as const) {
+      const declaration = {
         kind: 'declared',
         reference: 'R',
         type: 'full_approval',
         level: null,
         declared: 1,
-        required: 1,
-      }),
-    ).toBe(1);
-    expect(
-      signaturesDeclared({
-        kind: 'declared',
-        reference: 'R',
-        type: 'full_approval',
-        level: null,
-        declared: 1,
-        required: 2,
-      }),
-    ).toBe(2);
+        required,
+      } as const;
+      expect(signaturesDeclared(declaration)).toBe(required);
+    }
   });
 });
