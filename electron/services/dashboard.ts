@@ -245,6 +245,7 @@ export class DashboardService {
       levels,
     };
   }
+
   /**
    * Systems whose approval in force no longer covers them (a level raised above it, a domain, a
    * site or an interconnection it did not name) while no re-accreditation is under way: a
