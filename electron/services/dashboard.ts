@@ -263,7 +263,7 @@ export class DashboardService {
          AND NOT EXISTS (SELECT 1 FROM cases o WHERE o.system_id = c.system_id AND o.id <> c.id
            AND o.type IN ('reaccreditation', 'significant_change')
            AND o.state IN (${UNDER_WAY.map((x) => `'${x}'`).join(', ')}))
-       ORDER BY s.ref, d.created_at DESC`,
+       ORDER BY s.ref, d.rowid DESC`,
     )) {
       const id = s(r.system_id);
       if (!flagged.has(id) && !approvals.has(id)) {

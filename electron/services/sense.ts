@@ -70,7 +70,7 @@ export function approvalType(db: Database, caseId: string): DecisionType | null 
   const row = queryRows(
     db,
     `SELECT type FROM decisions WHERE case_id = ? AND status = 'issued'
-       AND type IN (${APPROVING.map(() => '?').join(', ')}) ORDER BY created_at DESC LIMIT 1`,
+       AND type IN (${APPROVING.map(() => '?').join(', ')}) ORDER BY rowid DESC LIMIT 1`,
     [caseId, ...APPROVING],
   )[0];
   return row ? (text(row.type) as DecisionType) : null;

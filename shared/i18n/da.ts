@@ -437,8 +437,6 @@ export const da: Messages = {
   'refusal.DECISION_NOT_HERE': 'Denne afgørelse kan ikke træffes i sagens nuværende tilstand.',
   'refusal.AWAITING_COUNTERSIGNATURE': 'En afgørelse i sagen afventer stadig sin medunderskrift.',
   'refusal.NOT_AWAITING': 'Ingen afgørelse i sagen afventer en medunderskrift.',
-  'refusal.CLOCK_BEHIND':
-    'Computerens ur går før sagens seneste afgørelse ({at}): en afgørelse dateret tidligere ville blive læst som ældre, end den er. Ret uret først.',
   'cases.new': 'Ny sag',
   'cases.create': 'Opret sagen',
   'cases.system': 'System',

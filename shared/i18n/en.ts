@@ -436,8 +436,6 @@ export const en = {
   'refusal.DECISION_NOT_HERE': "This decision cannot be issued in the case's present state.",
   'refusal.AWAITING_COUNTERSIGNATURE': 'A decision on the case still awaits its countersignature.',
   'refusal.NOT_AWAITING': 'No decision on the case awaits a countersignature.',
-  'refusal.CLOCK_BEHIND':
-    "This computer's clock is before the case's newest decision ({at}): a decision dated earlier would be read as older than it is. Set the clock right first.",
   'cases.new': 'New case',
   'cases.create': 'Open the case',
   'cases.system': 'System',

@@ -181,7 +181,7 @@ export function othersStanding(db: Database, systemId: string, caseId: string) {
 export function newestDecision(db: Database, caseId: string) {
   const row = all(
     db,
-    'SELECT type, status FROM decisions WHERE case_id = ? ORDER BY created_at DESC LIMIT 1',
+    'SELECT type, status FROM decisions WHERE case_id = ? ORDER BY rowid DESC LIMIT 1',
     [caseId],
   )[0];
   return row ? { type: s(row.type) as DecisionType, issued: s(row.status) === 'issued' } : null;
@@ -191,7 +191,7 @@ export function newestDecision(db: Database, caseId: string) {
 export function validTo(db: Database, caseId: string): string | null {
   const row = all(
     db,
-    "SELECT valid_to FROM decisions WHERE case_id = ? AND status = 'issued' AND valid_to IS NOT NULL ORDER BY created_at DESC LIMIT 1",
+    "SELECT valid_to FROM decisions WHERE case_id = ? AND status = 'issued' AND valid_to IS NOT NULL ORDER BY rowid DESC LIMIT 1",
     [caseId],
   )[0];
   return row ? s(row.valid_to) : null;
@@ -206,8 +206,8 @@ export function supersededBy(db: Database, caseId: string): string | null {
     db,
     `SELECT o.ref FROM cases c JOIN cases o ON o.system_id = c.system_id AND o.id <> c.id
      WHERE c.id = ? AND o.state IN ('in_force', 'reaccreditation_due')
-       AND (SELECT max(created_at) FROM decisions WHERE case_id = o.id AND status = 'issued')
-         > coalesce((SELECT max(created_at) FROM decisions WHERE case_id = c.id AND status = 'issued'), '')
+       AND (SELECT max(rowid) FROM decisions WHERE case_id = o.id AND status = 'issued')
+         > coalesce((SELECT max(rowid) FROM decisions WHERE case_id = c.id AND status = 'issued'), 0)
      LIMIT 1`,
     [caseId],
   )[0];
@@ -219,7 +219,7 @@ export function standingApprovals(db: Database) {
   return all(
     db,
     `SELECT c.id, c.state, (SELECT valid_to FROM decisions d WHERE d.case_id = c.id AND d.status = 'issued'
-       AND d.valid_to IS NOT NULL ORDER BY d.created_at DESC LIMIT 1) AS valid_to
+       AND d.valid_to IS NOT NULL ORDER BY d.rowid DESC LIMIT 1) AS valid_to
      FROM cases c WHERE c.state IN ('in_force', 'reaccreditation_due', 'suspended')`,
   ).map((r) => ({ id: s(r.id), state: s(r.state) as CaseState, validTo: n(r.valid_to) }));
 }

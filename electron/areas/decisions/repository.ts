@@ -29,7 +29,7 @@ export interface ApprovalActedOn {
 export function approvalActedOn(db: Database, caseId: string): ApprovalActedOn | null {
   const [row] = queryRows(
     db,
-    `SELECT type, valid_from, valid_to, signatures_required FROM decisions WHERE case_id = ? AND status = 'issued' AND valid_to IS NOT NULL AND type IN (${SETS_VALIDITY.map(() => '?').join(', ')}) ORDER BY created_at DESC LIMIT 1`,
+    `SELECT type, valid_from, valid_to, signatures_required FROM decisions WHERE case_id = ? AND status = 'issued' AND valid_to IS NOT NULL AND type IN (${SETS_VALIDITY.map(() => '?').join(', ')}) ORDER BY rowid DESC LIMIT 1`,
     [caseId, ...SETS_VALIDITY],
   );
   return row
@@ -163,13 +163,16 @@ export interface DecisionRecord {
   }[];
 }
 
-/** The case's newest decision with its signatures, issued or awaiting its countersignature. */
+/**
+ * The case's newest decision with its signatures, issued or awaiting its countersignature. Newest
+ * is the last this vault recorded (its rowid), never by the clock that dated it: a decision dated
+ * a year ahead by one accreditor's clock would otherwise stay "newest" over every decision made
+ * after it (rounds 20x and 20y). Every reader of a case's decisions orders them so.
+ */
 export function latestDecision(db: Database, caseId: string): DecisionRecord | null {
-  const r = queryRows(
-    db,
-    'SELECT * FROM decisions WHERE case_id = ? ORDER BY created_at DESC LIMIT 1',
-    [caseId],
-  )[0];
+  const r = queryRows(db, 'SELECT * FROM decisions WHERE case_id = ? ORDER BY rowid DESC LIMIT 1', [
+    caseId,
+  ])[0];
   if (!r) {
     return null;
   }
@@ -204,17 +207,6 @@ export function latestDecision(db: Database, caseId: string): DecisionRecord | n
   };
 }
 
-/**
- * When the case's newest decision was made, by the clock of the vault that made it (null: none).
- * Decisions are read newest first by this time, so a new one is never dated before it.
- */
-export function newestDecisionAt(db: Database, caseId: string): string | null {
-  const row = queryRows(db, 'SELECT max(created_at) AS at FROM decisions WHERE case_id = ?', [
-    caseId,
-  ])[0];
-  return optional(row?.at);
-}
-
 /** Where a decision's signed letter is kept, by the decision's id (null: no such decision). */
 export function letterAddress(db: Database, decisionId: string): string | null {
   const row = queryRows(db, 'SELECT pdf_blob FROM decisions WHERE id = ?', [decisionId])[0];
@@ -232,7 +224,7 @@ export function decidedDossier(db: Database, caseId: string): { ref: string; jso
   const row = queryRows(
     db,
     `SELECT d.ref, s.json FROM decisions d JOIN dossier_snapshots s ON s.sha256 = d.dossier_sha256
-     WHERE d.case_id = ? ORDER BY d.created_at DESC LIMIT 1`,
+     WHERE d.case_id = ? ORDER BY d.rowid DESC LIMIT 1`,
     [caseId],
   )[0];
   return row ? { ref: text(row.ref), json: text(row.json) } : null;

@@ -737,17 +737,6 @@ export class DecisionService {
     const signer = this.signing.signer(input.identityId, input.pin);
     const identity = this.signing.identity(input.identityId);
     const signingTime = new Date();
-    // A case's decisions are read newest first by when they were made: one dated before the
-    // newest (this computer's clock behind the one that made it, or set ahead then) would be
-    // read as older than it is — its countersignature, its step and the approval it sets all
-    // judged on the wrong decision (round 20x). Nothing is signed until the clock is right.
-    const newest = repo.newestDecisionAt(this.db, caseId);
-    if (newest !== null && signingTime.toISOString() < newest) {
-      throw new AppError('TRANSITION_REFUSED', 'The clock is before the case’s newest decision', {
-        reason: 'CLOCK_BEHIND',
-        at: newest,
-      });
-    }
     const { ref, snapshot, spec, required, terms } = this.letter(
       caseId,
       input,

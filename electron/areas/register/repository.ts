@@ -726,7 +726,7 @@ export function approvalOf(db: Database, systemId: string) {
      FROM cases c JOIN decisions d ON d.case_id = c.id AND d.status = 'issued'
      WHERE c.system_id = ? AND c.state IN ('in_force', 'reaccreditation_due', 'suspended')
        AND d.type IN ('full_approval', 'interim_approval', 'approval_to_test', 'amendment')
-     ORDER BY d.created_at DESC LIMIT 1`,
+     ORDER BY d.rowid DESC LIMIT 1`,
     [systemId],
   )[0];
   if (!row) {
